@@ -33,3 +33,13 @@ func TestTransferInGoroutine(t *testing.T) {
 	}()
 	<-done
 }
+
+// TestPanicGoroutine passes: its name (and its log line) only mention panics.
+func TestPanicGoroutine(t *testing.T) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.Logf("recovered from panic: %v", r)
+		}
+	}()
+	Transfer(&Account{ID: 9}, &Account{}, 1)
+}
