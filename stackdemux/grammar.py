@@ -1,0 +1,300 @@
+"""Load grammars/ and compile what the hot path needs, once.
+
+grammars/traceback.lark is the single source of truth for the syntax of a
+traceback line. It is used two ways:
+
+* `LineGrammar.parse(text)`: lark (Earley, complete dynamic lexer) reads one
+  line with the grammar: the authoritative reading, ~5 ms a line.
+* `LineGrammar.match(text)`: the same rules compiled once into one regular
+  expression, each named terminal a named group, matched by `re` in C:
+  ~1 µs a line. This is what reads a 100 MB dump.
+
+The compiler below walks lark's own reading of the grammar file (its EBNF
+tree, before lark expands `?`, `[]` and `*` into many rules), so optional
+parts stay optional parts of one regex instead of an alternation of every
+combination, and each terminal keeps one group.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # lark is imported only when a grammar must be compiled or parsed with it
+    from lark import Lark, Tree
+
+#: Lines longer than this are never run through the classifier: no Go
+#: traceback line is this long, and it keeps time linear on a 100 MB line.
+MAX_LINE = 64 * 1024
+
+
+def grammar_path(name: str) -> Path:
+    """Find a grammar: inside the installed package, else in the checkout."""
+    packaged = resources.files("stackdemux").joinpath("grammars", name)
+    if packaged.is_file():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / "grammars" / name
+    if checkout.is_file():
+        return checkout
+    raise FileNotFoundError(f"grammar {name!r} is missing from this installation")
+
+
+def grammar_text(name: str) -> str:
+    return grammar_path(name).read_text(encoding="utf-8")
+
+
+class GrammarCompileError(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One line kind: a rule of the grammar, and its groups in the compiled regex."""
+
+    name: str
+    group: int  # the group index of the whole kind in the combined regex
+    fields: dict[str, int]  # field (terminal or captured rule, lower case) → group index
+
+
+class _RegexCompiler:
+    """Turn EBNF rule trees into regex source, one named group per terminal."""
+
+    def __init__(self, rule_trees: dict[str, Tree], patterns: dict[str, str]) -> None:
+        self.rules = rule_trees
+        self.patterns = patterns
+        self.group_names: list[str] = []  # names of groups in order, group i+1
+
+    def terminal(self, name: str) -> str:
+        return self.patterns[name]
+
+    def compile_kind(self, kind: str) -> tuple[str, dict[str, int]]:
+        self.group_names.append(kind)
+        fields: dict[str, int] = {}
+        body = self._tree(self.rules[kind], kind, fields, capture=True)
+        return f"(?P<{kind}>{body})", fields
+
+    def _new_group(self, kind: str, field: str, fields: dict[str, int]) -> str:
+        if field in fields:
+            raise GrammarCompileError(f"{kind}: {field} appears twice in one kind")
+        self.group_names.append(f"{kind}__{field}")
+        fields[field] = len(self.group_names)
+        return f"(?P<{kind}__{field}>"
+
+    def _tree(self, t: Any, kind: str, fields: dict[str, int], capture: bool) -> str:
+        from lark import Token
+        from lark.grammar import NonTerminal, Terminal
+
+        if isinstance(t, Terminal):
+            rx = self.terminal(t.name)
+            if capture:
+                return self._new_group(kind, t.name.lower(), fields) + rx + ")"
+            return f"(?:{rx})"
+        if isinstance(t, NonTerminal):
+            sub = self.rules[t.name]
+            if capture and _has_repetition(sub):
+                # A repeated sub-rule cannot keep per-terminal groups: capture its
+                # text whole; lark reads it on demand (see LineGrammar.parse_rule).
+                inner = self._tree(sub, kind, fields, capture=False)
+                return self._new_group(kind, t.name.lower(), fields) + inner + ")"
+            return self._tree(sub, kind, fields, capture)
+        if isinstance(t, Token):
+            if t.type == "STRING":
+                return re.escape(ast.literal_eval(t.value))
+            if t.type == "REGEXP":
+                body = t.value[1 : t.value.rindex("/")]
+                return f"(?:{body})"
+            raise GrammarCompileError(f"{kind}: unexpected token {t!r}")
+        data = t.data
+        if data == "expansions":
+            alts = [self._tree(c, kind, fields, capture) for c in t.children]
+            return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if data == "expansion":
+            return "".join(self._tree(c, kind, fields, capture) for c in t.children)
+        if data in ("value", "literal"):
+            return "".join(self._tree(c, kind, fields, capture) for c in t.children)
+        if data == "maybe":
+            return "(?:" + self._tree(t.children[0], kind, fields, capture) + ")?"
+        if data == "expr":
+            inner, op = t.children[0], t.children[1]
+            if op.value in ("*", "+") and capture and _captures(inner):
+                raise GrammarCompileError(f"{kind}: a repeated part captures a terminal")
+            return "(?:" + self._tree(inner, kind, fields, capture) + ")" + op.value
+        raise GrammarCompileError(f"{kind}: unsupported grammar construct {data!r}")
+
+
+def _has_repetition(t: object) -> bool:
+    from lark import Tree
+
+    if isinstance(t, Tree):
+        if t.data == "expr" and t.children[1].value in ("*", "+"):
+            return True
+        return any(_has_repetition(c) for c in t.children)
+    return False
+
+
+def _captures(t: object) -> bool:
+    from lark import Tree
+    from lark.grammar import Terminal
+
+    if isinstance(t, Terminal):
+        return True
+    if isinstance(t, Tree):
+        return any(_captures(c) for c in t.children)
+    return False
+
+
+class LineGrammar:
+    """The traceback line grammar: the compiled classifier, and lark's parser on demand."""
+
+    def __init__(self, text: str, compiled: dict | None = None) -> None:
+        self.text = text
+        if compiled is None:
+            compiled = compile_line_grammar(text)
+        self.kinds_in_order: list[str] = compiled["kinds_in_order"]
+        self.kinds: dict[str, Kind] = {
+            k: Kind(k, v["group"], v["fields"]) for k, v in compiled["kinds"].items()
+        }
+        self.source: str = compiled["source"]
+        self.regex = re.compile(self.source)
+        self.match = self.regex.fullmatch
+
+    @property
+    def lark(self) -> Lark:
+        """lark's Earley parser for the grammar (built on first use: ~0.3 s)."""
+        return _earley(self.text, tuple(self.kinds_in_order))
+
+    def classify(self, text: str) -> tuple[str | None, re.Match[str] | None]:
+        """The kind of a line and its match, or (None, None) for a line that is no traceback."""
+        if len(text) > MAX_LINE:
+            return None, None
+        m = self.match(text)
+        if m is None:
+            return None, None
+        return m.lastgroup, m
+
+    def fields(self, text: str) -> tuple[str | None, dict[str, str]]:
+        """Kind and fields of a line, by the compiled classifier."""
+        kind, m = self.classify(text)
+        if kind is None or m is None:
+            return None, {}
+        groups = self.kinds[kind].fields.items()
+        return kind, {f: v for f, g in groups if (v := m.group(g)) is not None}
+
+    def parse(self, text: str) -> tuple[str | None, dict[str, str]]:
+        """Kind and fields of a line, by lark's parser: the authoritative reading."""
+        from lark.exceptions import LarkError
+
+        for kind in self.kinds_in_order:
+            try:
+                tree = self.lark.parse(text, start=kind)
+            except LarkError:
+                continue
+            return kind, _tree_fields(tree, text, self.kinds[kind].fields)
+        return None, {}
+
+    def parse_rule(self, rule: str, text: str) -> Tree:
+        """Read text captured whole for a repeated sub-rule (e.g. `labels`)."""
+        return _earley(self.text, (rule,)).parse(text, start=rule)
+
+
+def compile_line_grammar(text: str) -> dict:
+    """Compile the `line` rule's kinds into one regex (JSON-able, so it can be cached)."""
+    from lark.load_grammar import GrammarBuilder
+
+    builder = GrammarBuilder()
+    builder.load_grammar(text, "traceback.lark")
+    built = builder.build()
+    rule_trees = {str(rd[0]): rd[2] for rd in built.rule_defs}
+    kinds_in_order = [_only_nonterminal(e) for e in rule_trees["line"].children]
+    terminals, _, _ = built.compile(["line"], set())
+    patterns = {t.name: t.pattern.to_regexp() for t in terminals}
+    compiler = _RegexCompiler(rule_trees, patterns)
+    parts = []
+    kinds = {}
+    for kind in kinds_in_order:
+        group = len(compiler.group_names) + 1
+        source, fields = compiler.compile_kind(kind)
+        parts.append(source)
+        kinds[kind] = {"group": group, "fields": fields}
+    source = "(?:" + "|".join(parts) + ")"
+    return {"kinds_in_order": kinds_in_order, "kinds": kinds, "source": source}
+
+
+@cache
+def _earley(text: str, starts: tuple[str, ...]) -> Lark:
+    from lark import Lark
+
+    return Lark(text, start=list(starts), parser="earley", lexer="dynamic_complete",
+                propagate_positions=True)
+
+
+def _only_nonterminal(expansion: Tree) -> str:
+    from lark.grammar import NonTerminal
+
+    syms = [s for s in expansion.scan_values(lambda v: isinstance(v, NonTerminal))]
+    if len(syms) != 1:
+        raise GrammarCompileError("each alternative of `line` must be one rule")
+    return syms[0].name
+
+
+def _tree_fields(tree: Tree, text: str, wanted: dict[str, int]) -> dict[str, str]:
+    from lark import Token, Tree
+
+    out: dict[str, str] = {}
+
+    def walk(t: Tree) -> None:
+        for c in t.children:
+            if isinstance(c, Token):
+                if c.type.lower() in wanted:
+                    out[c.type.lower()] = str(c)
+            elif isinstance(c, Tree):
+                name = str(c.data).lower()
+                if name in wanted:
+                    out[name] = text[c.meta.start_pos : c.meta.end_pos]
+                else:
+                    walk(c)
+
+    walk(tree)
+    return out
+
+
+@cache
+def line_grammar() -> LineGrammar:
+    """The traceback line grammar, loaded and compiled once per process.
+
+    Compiling walks lark's reading of the grammar (~0.3 s, most of it lark
+    loading its own meta-grammar), so the result is cached on disk, keyed by
+    the grammar's text: an edited grammar is always recompiled.
+    """
+    text = grammar_text("traceback.lark")
+    key = hashlib.sha256((text + _COMPILER_VERSION).encode()).hexdigest()[:20]
+    cache_file = _cache_dir() / f"traceback-{key}.json"
+    try:
+        compiled = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        compiled = compile_line_grammar(text)
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(compiled), encoding="utf-8")
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass  # a read-only home only costs the compile time
+    return LineGrammar(text, compiled)
+
+
+# Bump when the compiler's output changes for the same grammar text.
+_COMPILER_VERSION = "1"
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "stackdemux"

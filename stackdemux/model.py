@@ -1,0 +1,277 @@
+"""The typed data model every stage reads and writes.
+
+ingest → demux → parse → analyse → render: each stage is a pure function from
+one of these types to the next. Nothing here knows how it was produced.
+
+Line numbers are 1-based and inclusive, always about the *input* the user
+gave (not about a stream after demultiplexing), so that every report can say
+where in the log it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ReportKind(str, Enum):
+    """What kind of Go output a report is, by the header that opened it."""
+
+    PANIC = "panic"
+    FATAL_ERROR = "fatal error"
+    SIGNAL_DUMP = "signal dump"  # SIGQUIT: quit / SIGABRT: abort without a panic before it
+    GOROUTINE_DUMP = "goroutine dump"  # goroutines with no header (runtime.Stack, pprof debug=2)
+    RACE = "race"  # WARNING: DATA RACE
+    TEST_FAILURE = "test failure"  # --- FAIL: TestX without a panic
+
+
+# A run of input lines, both ends inclusive, 1-based.
+Span = tuple[int, int]
+
+
+@dataclass(slots=True)
+class Source:
+    """One input after ingest: its lines, without terminators, decoded.
+
+    Lines are kept as plain strings in a list (not one object each): a 100 MB
+    dump has millions of them and the hot path works on them in bulk.
+    """
+
+    name: str  # file name, or "<stdin>"
+    lines: list[str]
+    size: int  # bytes read
+    line_offsets: list[int] | None = None  # byte offset of each line; None: not computed
+    crlf: bool = False  # some lines ended in CR LF (the CR is not in the text)
+    decode_errors: int = 0  # lines that held bytes that are not UTF-8 (replaced by U+FFFD)
+    nul_bytes: int = 0  # NUL bytes seen (kept in the text)
+
+
+@dataclass(slots=True)
+class Frame:
+    """One call in a stack: `pkg.Func(args)` followed by `\\t/path/file.go:123 +0x4a`."""
+
+    func: str  # the function name without its arguments
+    args: str | None = None  # the argument text as printed, without parentheses
+    file: str | None = None
+    line: int | None = None
+    offset: str | None = None  # the "+0x4a" pc offset, as printed ("0x4a")
+    fp: str | None = None  # fp=/sp=/pc= words printed with GOTRACEBACK=system and up
+    sp: str | None = None
+    pc: str | None = None
+    inlined: bool = False  # printed with "(...)": the call was inlined
+    # Filled in by analysis (issue 4): where the code comes from.
+    package: str | None = None
+    module: str | None = None
+    version: str | None = None
+    # "stdlib" | "main" | "vendor" | "modcache" | "gopath-vendor" | "trimpath" | "unknown"
+    origin: str | None = None
+    input_lines: Span | None = None
+
+
+@dataclass(slots=True)
+class CreatedBy:
+    """`created by pkg.F in goroutine N` with the file line that follows it."""
+
+    frame: Frame
+    goroutine: int | None = None  # the creator's id: printed since Go 1.21
+
+
+@dataclass(slots=True)
+class Ancestor:
+    """`[originating from goroutine N]:` blocks, printed with GODEBUG=tracebackancestors=N."""
+
+    id: int
+    frames: list[Frame] = field(default_factory=list)
+    elided: bool = False
+
+
+@dataclass(slots=True)
+class Goroutine:
+    id: int
+    state: str  # "running", "chan receive", "select (no cases)", ... as printed
+    wait_minutes: int | None = None
+    locked: bool = False  # ", locked to thread"
+    labels: dict[str, str] = field(default_factory=dict)  # pprof labels (Go 1.27)
+    gp: str | None = None  # "goroutine N gp=0x… m=N mp=0x… [state]:" (Go 1.23+, GOTRACEBACK=system)
+    m: int | None = None
+    mp: str | None = None
+    bubble: int | None = None  # ", synctest bubble N"
+    durable: bool = False  # "(durable)" after the wait reason (synctest)
+    leaked: bool = False  # "(leaked)" (goroutine leak detection)
+    frames: list[Frame] = field(default_factory=list)  # innermost (crash site) first
+    elided: bool = False  # "...additional frames elided..." at the end
+    elided_at: int | None = None  # index in frames where "...N frames elided..." sits
+    elided_count: int | None = None  # N of that line
+    created_by: CreatedBy | None = None
+    ancestors: list[Ancestor] = field(default_factory=list)
+    unavailable: bool = False  # "goroutine running on other thread; stack unavailable"
+    system: bool = False  # a "runtime stack:" block (no goroutine header of its own)
+    input_lines: Span | None = None
+
+
+@dataclass(slots=True)
+class PanicLink:
+    """One panic of a chain: `panic: a [recovered]` then `\\tpanic: b`."""
+
+    message: str
+    annotation: str | None = None  # "recovered" | "recovered, repanicked" | None
+    goexit: bool = False  # "[recovered]" from runtime.Goexit?
+
+
+@dataclass(slots=True)
+class Signal:
+    """`[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x49a76a]`
+    or `SIGQUIT: quit` + `PC=0x… m=0 sigcode=0`."""
+
+    name: str
+    description: str | None = None
+    code: str | None = None
+    addr: str | None = None
+    pc: str | None = None
+    m: int | None = None
+    sigcode: str | None = None
+
+
+@dataclass(slots=True)
+class RaceAccess:
+    """One side of a data race: `Read at 0x… by goroutine 7:` + its frames."""
+
+    operation: str  # "Read", "Write", "Previous write", "Previous read", ...
+    address: str | None
+    goroutine: int | None  # None: "by main goroutine" is goroutine 1 in effect
+    frames: list[Frame] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Race:
+    accesses: list[RaceAccess] = field(default_factory=list)
+    creators: list[Goroutine] = field(default_factory=list)  # "Goroutine 7 (running) created at:"
+
+
+@dataclass(slots=True)
+class Report:
+    """One crash report or goroutine dump, as one process printed it."""
+
+    id: str
+    kind: ReportKind
+    message: str  # the first panic's value / the fatal error text / the signal line
+    chain: list[PanicLink] = field(default_factory=list)  # every panic, first printed first
+    # "runtime: …" / "unexpected fault address" lines printed before the message
+    context: list[str] = field(default_factory=list)
+    signal: Signal | None = None
+    goroutines: list[Goroutine] = field(default_factory=list)
+    system_stacks: list[Goroutine] = field(default_factory=list)  # "runtime stack:" blocks
+    registers: dict[str, str] = field(default_factory=dict)  # "rax    0x…" dump
+    race: Race | None = None
+    tests: list[str] = field(default_factory=list)  # "--- FAIL: TestX" / "running tests:" names
+    test_package: str | None = None  # "FAIL\tpkg\t0.01s"
+    exit_status: int | None = None  # "exit status 2"
+    http_remote: str | None = None  # "http: panic serving <addr>: …"
+    stream: str = "s1"
+    complete: bool = True
+    incomplete_reason: str | None = None
+    lines: list[Span] = field(default_factory=list)  # input lines it was read from
+
+    @property
+    def crashing(self) -> Goroutine | None:
+        """The goroutine that crashed: the first one printed (Go prints it first)."""
+        for g in self.goroutines:
+            if g.frames or g.unavailable:
+                return g
+        return self.goroutines[0] if self.goroutines else None
+
+
+@dataclass(slots=True)
+class Stream:
+    """The output of one process (or one prefixed source) recovered from the log.
+
+    `numbers[i]` is the input line that `texts[i]` came from (1-based). A text
+    may be a piece of an input line (a mid-line splice) or several pieces
+    joined; `pieces` then says which columns of which input lines made it.
+    """
+
+    id: str
+    label: str | None = None  # the prefix key, e.g. "skopeo-1" or "[pod/x/c]"; None when unprefixed
+    numbers: Sequence[int] = ()
+    texts: Sequence[str] = ()
+    # i → [(input line, start column, end column)] for texts made of pieces
+    pieces: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    """Something the tool could not place, said instead of dropped."""
+
+    message: str
+    lines: list[Span] = field(default_factory=list)
+    severity: str = "warning"
+
+
+# ---------------------------------------------------------------- analysis ---
+
+
+@dataclass(slots=True)
+class Bucket:
+    """Goroutines of one report with the same call path (func, file, line per frame)."""
+
+    signature: str
+    count: int
+    ids: list[int]
+    states: list[str]
+    wait_minutes: tuple[int, int] | None  # (min, max), None when none printed
+    goroutine: Goroutine  # a representative: the first of the bucket
+
+
+@dataclass(slots=True)
+class Hint:
+    rule: str
+    title: str
+    explanation: str
+    remedy: str
+    details: list[str] = field(default_factory=list)  # e.g. the blocked goroutines
+
+
+@dataclass(slots=True)
+class ChainSegment:
+    """Consecutive frames of one module in a call chain, entry first."""
+
+    module: str
+    origin: str
+    frames: list[Frame]
+    via_goroutine: bool = False  # reached through `created by` (a new goroutine starts here)
+
+
+@dataclass(slots=True)
+class Group:
+    """Reports of the same crash, across processes and files."""
+
+    id: str
+    title: str
+    reports: list[str]
+    messages: dict[str, int] = field(default_factory=dict)  # concrete message → count
+    streams: list[str] = field(default_factory=list)
+    fingerprint: str | None = None
+    similarity: float | None = None  # lowest title similarity that merged a report in
+    culprit: Frame | None = None
+    main_frame: Frame | None = None  # first frame in the main module
+    chain: list[ChainSegment] = field(default_factory=list)
+    hints: list[Hint] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.reports)
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything stackdemux knows about one input."""
+
+    reports: list[Report] = field(default_factory=list)
+    streams: list[Stream] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    buckets: dict[str, list[Bucket]] = field(default_factory=dict)  # report id → buckets
+    noise: list[Span] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # input names, in order
+    total_lines: int = 0
