@@ -298,24 +298,28 @@ def split_prefixed(lines: Sequence[str], styles: Sequence[PrefixStyle],
 
 def _strip_simple(style: PrefixStyle, texts: list[str], keys: list[str | None],
                   lengths: array) -> None:
-    """The hot loop for the common case: one style at this layer, no joins."""
-    match = style.regex.match
+    """The hot path for the common case, one style at this layer and no joins: in bulk,
+    with comprehensions (several times faster than an indexed loop in CPython)."""
+    matches = list(map(style.regex.match, texts))
+    ends = [m.end() if m else 0 for m in matches]
+    texts[:] = [t[e:] if e else t for t, e in zip(texts, ends, strict=True)]
+    if any(lengths):
+        lengths[:] = array("I", map(int.__add__, lengths, ends))
+    else:
+        lengths[:] = array("I", ends)
     kgroups = style.key_groups
-    single = kgroups[0] if len(kgroups) == 1 else None
-    for i, text in enumerate(texts):
-        m = match(text)
-        if m is None:
-            continue
-        end = m.end()
-        if not end:
-            continue
-        texts[i] = text[end:]
-        lengths[i] += end
-        if kgroups:
-            key = m.group(single) if single is not None else _first(m, kgroups)
-            if key is not None:
-                old = keys[i]
-                keys[i] = key if old is None else f"{old} {key}"
+    if not kgroups:
+        return
+    if len(kgroups) == 1:
+        g = kgroups[0]
+        found = [m.group(g) if m else None for m in matches]
+    else:
+        found = [_first(m, kgroups) if m else None for m in matches]
+    if all(k is None for k in keys):
+        keys[:] = found
+    else:
+        keys[:] = [k if new is None else new if k is None else f"{k} {new}"
+                   for k, new in zip(keys, found, strict=True)]
 
 
 # -------------------------------------------------------------- streams ---
