@@ -1,0 +1,78 @@
+"""Analysis: what a person triaging a failed build asks of the parsed reports.
+
+    groups, buckets = analyse(reports, modules=None, rules=None, threshold=90.0)
+
+- origins.py   frame → package, module, version, origin (filled in place)
+- buckets.py   goroutines of one report on the same call path, counted once
+- normalise.py message → title (`panic: invalid page type: <N>: <N>`)
+- groups.py    reports of the same crash across processes and files
+- chains.py    the crashing path through modules, culprit and main frame
+- fingerprint.py  a stable id per crash
+- hints.py     known crashes explained (rules.toml, plus a team's own)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stackdemux.analyse.buckets import bucket
+from stackdemux.analyse.chains import crash_path, fill_chain, format_chain
+from stackdemux.analyse.fingerprint import fingerprint, route
+from stackdemux.analyse.groups import group
+from stackdemux.analyse.hints import Rule, RulesError, hints, load_rules, shipped_rules
+from stackdemux.analyse.normalise import normalise, title
+from stackdemux.analyse.origins import ModuleMap, assign_origins, load_modules
+from stackdemux.model import Bucket, Group, Report
+
+__all__ = [
+    "ModuleMap",
+    "Rule",
+    "RulesError",
+    "analyse",
+    "bucket",
+    "format_chain",
+    "group",
+    "load_modules",
+    "load_rules",
+    "normalise",
+    "title",
+]
+
+
+def analyse(
+    reports: list[Report],
+    *,
+    modules: ModuleMap | str | Path | None = None,
+    rules: list[Rule] | str | Path | None = None,
+    threshold: float = 90.0,
+) -> tuple[list[Group], dict[str, list[Bucket]]]:
+    """Groups (largest first) and each report's goroutine buckets.
+
+    Fills every frame's package/module/version/origin in place. `modules` is a
+    ModuleMap or the path of a go.mod / vendor/modules.txt; `rules` a list of
+    rules or the path of a rules file: a team's rules are tried before the
+    shipped ones. `threshold` is the rapidfuzz similarity (0–100) at which two
+    titles of the same crash site merge.
+    """
+    if isinstance(modules, (str, Path)):
+        modules = load_modules(modules)
+    if isinstance(rules, (str, Path)):
+        rules = load_rules(rules)
+    all_rules = [*(rules or ()), *shipped_rules()]
+
+    assign_origins(reports, modules)
+    buckets = {report.id: bucket(report) for report in reports}
+    by_id = {report.id: report for report in reports}
+    groups = group(reports, threshold=threshold)
+    for g in groups:
+        representative = by_id[g.reports[0]]
+        fill_chain(g, representative)
+        crashing = representative.crashing
+        frames = crashing.frames if crashing is not None else []
+        start = next((i for i, f in enumerate(frames) if f is g.culprit), 0)
+        g.fingerprint = fingerprint(g.title, route(frames, start) if frames else [])
+        g.hints = hints(g, representative, all_rules, buckets[representative.id])
+    return groups, buckets
+
+
+__all__ += ["crash_path", "fill_chain"]

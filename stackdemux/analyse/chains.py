@@ -1,0 +1,171 @@
+"""The crashing goroutine as a path through modules, from entry to crash site.
+
+A goroutine's own stack starts where `go f()` started it; `created by … in
+goroutine N` says who did, so the path continues in the creator's stack (in the
+same report) up to the go statement. Consecutive frames of one module collapse
+into a ChainSegment, and a new goroutine starts a new segment.
+
+The culprit is the deepest frame that is not the runtime reporting the crash:
+`runtime.gopanic`, `runtime.sigpanic`, `runtime.throw`, `runtime.mapassign_faststr`,
+`sync.fatal`, `sync.(*Mutex).Unlock`… are where the panic was *raised*, on behalf
+of the caller that misused a map, a channel or a lock.
+"""
+
+from __future__ import annotations
+
+from stackdemux.analyse.normalise import normalise
+from stackdemux.model import ChainSegment, Frame, Goroutine, Group, Report
+
+# Packages whose frames on top of a crashing stack are the machinery that
+# raises, reports or parks; the culprit is their caller. Only the innermost run
+# of such frames is skipped: a runtime frame below user code stays.
+_MACHINERY_PACKAGES = ("runtime", "sync", "internal/sync")
+_MACHINERY_PREFIXES = ("runtime/internal/", "internal/runtime/", "internal/sync/")
+# sync frames that run user code and cannot raise on their own.
+_NOT_MACHINERY = ("sync.(*Once).", "sync.OnceFunc", "sync.OnceValue", "sync.(*Map).Range",
+                  "sync.(*Pool).Get")
+
+
+def is_machinery(func: str) -> bool:
+    """Whether a frame is part of the runtime's panic, throw or park machinery."""
+    if func.startswith(_MACHINERY_PREFIXES):
+        return True
+    dot = func.find(".", func.rfind("/") + 1)
+    package = func[:dot] if dot >= 0 else func
+    return package in _MACHINERY_PACKAGES and not func.startswith(_NOT_MACHINERY)
+
+
+def culprit_index(frames: list[Frame]) -> int | None:
+    """Index (innermost first) of the deepest frame outside the machinery; the
+    innermost frame when all are machinery (a crash inside the runtime itself)."""
+    if not frames:
+        return None
+    for i, frame in enumerate(frames):
+        if not is_machinery(frame.func):
+            return i
+    return 0
+
+
+def culprit(report: Report) -> Frame | None:
+    g = report.crashing
+    if g is None:
+        return None
+    i = culprit_index(g.frames)
+    return g.frames[i] if i is not None else None
+
+
+def _by_id(report: Report) -> dict[int, Goroutine]:
+    return {g.id: g for g in report.goroutines}
+
+
+def crash_path(report: Report) -> list[tuple[Frame, bool]]:
+    """Frames from the entry of the first known creator to the culprit, entry first;
+    the flag marks the first frame run by a new goroutine."""
+    g = report.crashing
+    if g is None or not g.frames:
+        return []
+    start = culprit_index(g.frames) or 0
+    own = [f for f in reversed(g.frames[start:]) if f.func != "runtime.goexit"]
+    path: list[tuple[Frame, bool]] = [(f, i == 0) for i, f in enumerate(own)]
+    goroutines = _by_id(report)
+    seen = {g.id}
+    while g.created_by is not None:
+        cb = g.created_by
+        creator = goroutines.get(cb.goroutine) if cb.goroutine is not None else None
+        before: list[tuple[Frame, bool]] = []
+        if creator is not None and creator.id not in seen:
+            # The creator's callers, entry first, down to the function with the go statement.
+            at = next((i for i, f in enumerate(creator.frames) if f.func == cb.frame.func), None)
+            if at is not None:
+                outer = reversed(creator.frames[at + 1 :])
+                before = [(f, False) for f in outer if f.func != "runtime.goexit"]
+        before.append((cb.frame, False))
+        path = before + path
+        if creator is None or creator.id in seen:
+            break
+        seen.add(creator.id)
+        g = creator
+    if path:
+        path[0] = (path[0][0], False)
+    return path
+
+
+def _label(frame: Frame) -> str:
+    if frame.origin == "stdlib":
+        return "std"
+    return frame.module or frame.package or "?"
+
+
+def segments(path: list[tuple[Frame, bool]]) -> list[ChainSegment]:
+    """Collapse consecutive frames of one module; a new goroutine opens a new segment."""
+    out: list[ChainSegment] = []
+    for frame, new_goroutine in path:
+        label = _label(frame)
+        last = out[-1] if out else None
+        if last is None or new_goroutine or last.module != label:
+            out.append(ChainSegment(label, frame.origin or "unknown", [frame], new_goroutine))
+        else:
+            last.frames.append(frame)
+    return out
+
+
+def main_frame(report: Report, path: list[tuple[Frame, bool]]) -> Frame | None:
+    """The main-module frame closest to the crash (where to start reading your code)."""
+    for frame, _ in reversed(path):
+        if frame.origin == "main":
+            return frame
+    return None
+
+
+def fill_chain(group: Group, report: Report) -> None:
+    """Set the group's culprit, main frame and chain from its representative report."""
+    path = crash_path(report)
+    group.culprit = path[-1][0] if path else culprit(report)
+    group.main_frame = main_frame(report, path)
+    group.chain = segments(path)
+
+
+def _where(frame: Frame, package_changed: bool, module: str) -> str:
+    file = frame.file or "?"
+    text = file[file.rfind("/") + 1 :]
+    if package_changed and frame.package and frame.package != "main":
+        rel = frame.package
+        if module not in ("std", "?") and rel.startswith(module):
+            rel = rel[len(module) :].lstrip("/")
+        if rel:
+            text = f"{rel}/{text}"
+    return f"{text}:{frame.line}" if frame.line is not None else text
+
+
+def format_chain(group: Group) -> str:
+    """One line: `module file:line → … (new goroutine) → module file:line Func: message`."""
+    parts: list[str] = []
+    for segment in group.chain:
+        shown: list[str] = []
+        package = None
+        for frame in segment.frames:
+            shown.append(_where(frame, frame.package != package, segment.module))
+            package = frame.package
+        if len(shown) > 3:
+            shown = [shown[0], "…", shown[-1]]
+        text = f"{segment.module} " + " → ".join(shown).replace("→ … →", "…")
+        if segment.via_goroutine and parts:
+            parts[-1] += " (new goroutine)"
+        parts.append(text)
+    line = " → ".join(parts)
+    message = next(iter(group.messages), None)
+    if group.culprit is not None:
+        func = group.culprit.func
+        func = func[func.find(".", func.rfind("/") + 1) + 1 :]
+        line += f" {func}"
+    return f"{line}: {headline(group.title, message)}"
+
+
+def headline(title: str, message: str | None) -> str:
+    """The title with the concrete message back in place of its normalised form."""
+    if message is None:
+        return title
+    body = normalise(message)
+    if body and title.endswith(body):
+        return title[: len(title) - len(body)] + " ".join(message.split())
+    return title

@@ -1,0 +1,255 @@
+"""Known crashes explained: rules (TOML) matched against a group's crash.
+
+A rule names what to look at and what it means:
+
+    [[rule]]
+    id = "nil-map-write"
+    title = "Write to a nil map"
+    match = { message = ['assignment to entry in nil map'] }
+    explanation = "..."
+    remedy = "..."
+    details = "faulting-frame"   # optional: facts computed from the report
+
+`match` keys, each a regular expression or a list of them (any may match; all
+keys given must match): `message` (the concrete message, and the other panics
+of the chain), `title`, `kind` (`panic`, `fatal error`, `race`, …), `function`
+and `package` (any frame of the crashing goroutine or its creator line).
+`details` is one of DETAILS. The shipped rules are `rules.toml` beside this
+file; `load_rules(path)` reads a team's own, which come first.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from stackdemux.analyse.buckets import bucket
+from stackdemux.analyse.chains import culprit, culprit_index, is_machinery
+from stackdemux.analyse.origins import split_function
+from stackdemux.model import Bucket, Frame, Group, Hint, Report
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+MATCH_KEYS = ("message", "title", "kind", "function", "package")
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used, with the file and rule it is about."""
+
+
+@dataclass(slots=True)
+class Rule:
+    id: str
+    title: str
+    explanation: str
+    remedy: str
+    match: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    details: str | None = None
+
+
+def parse_rules(text: str, source: str = "<rules>") -> list[Rule]:
+    """Rules from TOML text; RulesError names the file and rule when one is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise RulesError(f"{source}: not valid TOML: {error}") from None
+    entries = data.get("rule", [])
+    if not isinstance(entries, list):
+        raise RulesError(f"{source}: expected [[rule]] tables")
+    rules = []
+    for n, entry in enumerate(entries, 1):
+        name = entry.get("id", f"#{n}") if isinstance(entry, dict) else f"#{n}"
+        where = f"{source}: rule {name}"
+        if not isinstance(entry, dict):
+            raise RulesError(f"{where}: expected a table")
+        missing = [k for k in ("id", "title", "explanation", "remedy") if not entry.get(k)]
+        if missing:
+            raise RulesError(f"{where}: missing {', '.join(missing)}")
+        match = entry.get("match")
+        if not isinstance(match, dict) or not match:
+            raise RulesError(f"{where}: needs a match table with one of {', '.join(MATCH_KEYS)}")
+        unknown = set(match) - set(MATCH_KEYS)
+        if unknown:
+            raise RulesError(f"{where}: unknown match keys {', '.join(sorted(unknown))}")
+        details = entry.get("details")
+        if details is not None and details not in DETAILS:
+            raise RulesError(f"{where}: details must be one of {', '.join(DETAILS)}")
+        compiled: dict[str, list[re.Pattern[str]]] = {}
+        for key, value in match.items():
+            patterns = [value] if isinstance(value, str) else value
+            if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+                raise RulesError(f"{where}: match.{key} must be a string or a list of strings")
+            try:
+                compiled[key] = [re.compile(p) for p in patterns]
+            except re.error as error:
+                raise RulesError(f"{where}: match.{key}: bad regular expression: {error}") from None
+        rules.append(
+            Rule(
+                id=str(entry["id"]),
+                title=str(entry["title"]),
+                explanation=str(entry["explanation"]).strip(),
+                remedy=str(entry["remedy"]).strip(),
+                match=compiled,
+                details=details,
+            )
+        )
+    return rules
+
+
+def load_rules(path: str | Path) -> list[Rule]:
+    """A team's rules file (same format as the shipped rules.toml)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise RulesError(f"{path}: cannot read: {error.strerror or error}") from None
+    return parse_rules(text, str(path))
+
+
+@cache
+def shipped_rules() -> tuple[Rule, ...]:
+    path = Path(__file__).with_name("rules.toml")
+    return tuple(parse_rules(path.read_text(encoding="utf-8"), "rules.toml"))
+
+
+# ------------------------------------------------------------------ matching ---
+
+
+def _frames(report: Report) -> Iterator[Frame]:
+    g = report.crashing
+    if g is None:
+        return
+    yield from g.frames
+    if g.created_by is not None:
+        yield g.created_by.frame
+
+
+def _texts(key: str, report: Report, group: Group) -> Iterator[str]:
+    if key == "message":
+        yield report.message
+        for link in report.chain:
+            yield link.message
+    elif key == "title":
+        yield group.title
+    elif key == "kind":
+        yield report.kind.value
+    elif key == "function":
+        for frame in _frames(report):
+            yield frame.func
+    elif key == "package":
+        for frame in _frames(report):
+            yield frame.package or split_function(frame.func)[0]
+
+
+def matches(rule: Rule, report: Report, group: Group) -> bool:
+    for key, patterns in rule.match.items():
+        if not any(p.search(text) for text in _texts(key, report, group) for p in patterns):
+            return False
+    return True
+
+
+# ------------------------------------------------------------------- details ---
+
+
+def _at(frame: Frame) -> str:
+    where = f"{frame.file}:{frame.line}" if frame.line is not None else (frame.file or "?")
+    return f"{frame.func} at {where}"
+
+
+def _blocked(report: Report, buckets: list[Bucket]) -> list[str]:
+    """Each call path the goroutines are blocked on, with its state and count."""
+    out = []
+    for b in buckets:
+        frames = b.goroutine.frames
+        i = culprit_index(frames)
+        where = _at(frames[i]) if i is not None else "(no frames)"
+        ids = ", ".join(str(n) for n in b.ids[:5]) + (", …" if len(b.ids) > 5 else "")
+        waits = ""
+        if b.wait_minutes:
+            low, high = b.wait_minutes
+            waits = f", {low} minutes" if low == high else f", {low}–{high} minutes"
+        out.append(f"{b.count} × [{' / '.join(b.states)}{waits}] {where} (goroutine {ids})")
+    return out
+
+
+def _recursion(report: Report, buckets: list[Bucket]) -> list[str]:
+    """The functions that repeat on the crashing stack, most repeated first."""
+    g = report.crashing
+    if g is None:
+        return []
+    counts = Counter(f.func for f in g.frames if not is_machinery(f.func))
+    first = {}
+    for f in g.frames:
+        first.setdefault(f.func, f)
+    out = [f"{_at(first[name])} ×{n} on the printed stack"
+           for name, n in counts.most_common(3) if n > 1]
+    if g.elided_count:
+        out.append(f"{g.elided_count} more frames elided")
+    elif g.elided:
+        out.append("more frames elided")
+    return out
+
+
+def _faulting(report: Report, buckets: list[Bucket]) -> list[str]:
+    out = []
+    frame = culprit(report)
+    if frame is not None:
+        out.append(_at(frame))
+    if report.signal is not None:
+        s = report.signal
+        words = [s.name] + [f"{k}={v}" for k, v in (("code", s.code), ("addr", s.addr),
+                                                   ("pc", s.pc)) if v]
+        out.append(" ".join(words))
+        if s.addr is not None and _small(s.addr):
+            out.append(f"addr={s.addr} is near zero: a field read through a nil pointer")
+    return out
+
+
+def _small(addr: str) -> bool:
+    try:
+        return int(addr, 16) < 4096
+    except ValueError:
+        return False
+
+
+def _tests(report: Report, buckets: list[Bucket]) -> list[str]:
+    return list(report.tests)
+
+
+def _http(report: Report, buckets: list[Bucket]) -> list[str]:
+    return [f"remote address {report.http_remote}"] if report.http_remote else []
+
+
+DETAILS: dict[str, Callable[[Report, list[Bucket]], list[str]]] = {
+    "blocked-goroutines": _blocked,
+    "recursion": _recursion,
+    "faulting-frame": _faulting,
+    "running-tests": _tests,
+    "http-remote": _http,
+}
+
+
+def hints(
+    group: Group,
+    report: Report,
+    rules: list[Rule] | tuple[Rule, ...] | None = None,
+    buckets: list[Bucket] | None = None,
+) -> list[Hint]:
+    """The hints of every rule that matches the group's representative report."""
+    out = []
+    for rule in shipped_rules() if rules is None else rules:
+        if not matches(rule, report, group):
+            continue
+        details: list[str] = []
+        if rule.details:
+            known = buckets if buckets is not None else bucket(report)
+            details = DETAILS[rule.details](report, known)
+        out.append(Hint(rule.id, rule.title, rule.explanation, rule.remedy, details))
+    return out

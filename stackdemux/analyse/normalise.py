@@ -1,0 +1,86 @@
+"""Concrete messages → titles: the variable parts replaced by placeholders.
+
+`panic: invalid page type: 6432: 10` and `panic: invalid page type: 17: 4`
+are the same crash; their title is `panic: invalid page type: <N>: <N>`.
+
+One compiled alternation scans the message once. Every branch starts at a
+distinct kind of character and its repeats cannot overlap one another, so the
+scan is linear in the message length whatever an attacker wrote into the log.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stackdemux.model import Report, ReportKind
+
+_UNIT = r"(?:ns|us|µs|μs|ms|s|m|h)"
+_TOKEN = re.compile(
+    "|".join(
+        (
+            # Go's %q: backslash escapes, no raw newline inside.
+            # Bounded, so that a line of unterminated quotes stays linear.
+            r'(?P<str>"(?:[^"\\\n]|\\.){0,256}"|`[^`\n]{0,256}`)',
+            r"(?P<uuid>\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)",
+            r"(?P<addr>\b0[xX][0-9a-fA-F]+\b)",
+            r"(?P<ip>\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?::\d+)?\b|\[[0-9a-fA-F:]*:[0-9a-fA-F:]*\](?::\d+)?)",
+            # 1h2m3.5s, 300ms: Go's time.Duration.String().
+            rf"(?P<dur>\b\d+(?:\.\d+)?{_UNIT}(?:\d+(?:\.\d+)?{_UNIT})*\b)",
+            # Absolute paths, not the path part of a URL (preceded by ':' or '/' or a host).
+            r"(?P<path>(?<![\w.:/~-])/(?:[\w.@+~-]+/)*[\w.@+~-]+)",
+            # Long hex or digit runs: container ids, digests, hashes.
+            r"(?P<id>\b[0-9a-fA-F]{16,}\b)",
+            # Not inside words (int64, func1) nor versions (v1.2.3).
+            r"(?P<num>(?<![\w.])\d+(?:\.\d+)*(?:[eE][-+]?\d+)?(?!\w))",
+        )
+    )
+)
+
+_PLACEHOLDER = {
+    "str": "<STR>",
+    "uuid": "<UUID>",
+    "addr": "<ADDR>",
+    "ip": "<IP>",
+    "dur": "<DUR>",
+    "path": "<PATH>",
+    "id": "<ID>",
+    "num": "<N>",
+}
+
+_SPACE = re.compile(r"\s+")
+
+# A title longer than this says nothing more; the concrete message is kept whole
+# elsewhere (Group.messages). Cutting here also caps the regex work per message.
+MAX_MESSAGE = 4096
+
+
+def _replace(match: re.Match[str]) -> str:
+    return _PLACEHOLDER[match.lastgroup or "num"]
+
+
+def normalise(message: str) -> str:
+    """The message with numbers, addresses, ids, durations, quoted values and paths
+    replaced by placeholders, and runs of white space (newlines too) made one space."""
+    cut = len(message) > MAX_MESSAGE
+    text = _SPACE.sub(" ", _TOKEN.sub(_replace, message[:MAX_MESSAGE])).strip()
+    return text + " …" if cut else text
+
+
+# The word Go printed before the message, for the kinds whose message lacks it.
+_PREFIX = {
+    ReportKind.PANIC: "panic: ",
+    ReportKind.FATAL_ERROR: "fatal error: ",
+    ReportKind.RACE: "data race: ",
+    ReportKind.TEST_FAILURE: "test failure: ",
+    ReportKind.GOROUTINE_DUMP: "goroutine dump: ",
+    ReportKind.SIGNAL_DUMP: "",  # the message is the signal line itself: "SIGQUIT: quit"
+}
+
+
+def title(report: Report) -> str:
+    """The report's kind and normalised message: `panic: invalid page type: <N>: <N>`."""
+    prefix = _PREFIX.get(report.kind, f"{report.kind.value}: ")
+    body = normalise(report.message or "")
+    if body.startswith(prefix) or not body:
+        return body or prefix.rstrip(": ")
+    return prefix + body

@@ -1,0 +1,353 @@
+"""Where each frame's code comes from, read from the traceback text alone.
+
+A frame says `pkg/path.(*T).Method` and `/some/dir/file.go:123`. From those two
+strings we recover the package import path, the module (and its version when
+the path carries one), and the origin:
+
+- `stdlib`: GOROOT, wherever Go was installed (`/usr/local/go/src/runtime/…`,
+  `/opt/hostedtoolcache/go/1.21.13/x64/src/…`, a pip `site-packages/go/src/…`).
+- `modcache`: `…/pkg/mod/go.etcd.io/bbolt@v1.4.3/cursor.go` (module + version).
+- `vendor`: module vendoring, `…/vendor/github.com/containers/image/v5/copy/copy.go`.
+- `gopath-vendor`: GOPATH-era vendoring, `…/vendor/src/github.com/…` files, or
+  `github.com/containers/podman/vendor/go.etcd.io/bbolt.(*Cursor).search` names.
+- `trimpath`: `-trimpath` builds, `github.com/x/y@v1.2.3/file.go`.
+- `main`: the main module (package `main`, `command-line-arguments`, and the
+  module those frames' directories belong to).
+- `unknown`: a module outside all of the above (e.g. a GOPATH checkout).
+
+`assign_origins` fills Frame.package/module/version/origin *in place*: the model
+has the fields, the frames are the report's own, and copying millions of frames
+would double the memory of a large dump for nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stackdemux.model import Frame, Goroutine, Report
+
+# First elements of the standard library's import paths (Go 1.19 … 1.27).
+# `vendor/…` is GOROOT's own vendored golang.org/x code.
+STDLIB_ROOTS = frozenset(
+    [
+        "archive", "arena", "bufio", "builtin", "bytes", "cmp", "compress", "container",
+        "context", "crypto", "database", "debug", "embed", "encoding", "errors", "expvar",
+        "flag", "fmt", "go", "hash", "html", "image", "index", "internal", "io", "iter",
+        "log", "maps", "math", "mime", "net", "os", "path", "plugin", "reflect", "regexp",
+        "runtime", "slices", "sort", "strconv", "strings", "structs", "sync", "syscall",
+        "testing", "text", "time", "unicode", "unique", "unsafe", "vendor", "weak"
+    ]
+)
+
+# Hosts whose module paths have a fixed number of elements.
+_HOST_ELEMENTS = {
+    "github.com": 3,
+    "gitlab.com": 3,
+    "bitbucket.org": 3,
+    "codeberg.org": 3,
+    "gitea.com": 3,
+    "git.sr.ht": 3,
+    "golang.org": 3,  # golang.org/x/net
+    "launchpad.net": 2,
+}
+_MAJOR = re.compile(r"v[2-9]\d*|v1\d+")  # a /vN major version suffix (N ≥ 2)
+_GOPKG_IN = re.compile(r".*\.v\d+$")
+
+
+@dataclass(slots=True)
+class ModuleMap:
+    """Modules the user told us about (`--modules go.mod|vendor/modules.txt`)."""
+
+    versions: dict[str, str | None] = field(default_factory=dict)  # module path → version
+    main: str | None = None  # the `module` line of a go.mod
+
+    def longest(self, package: str) -> str | None:
+        """The longest known module path that is `package` or a parent of it."""
+        path = package
+        while True:
+            if path in self.versions:
+                return path
+            cut = path.rfind("/")
+            if cut < 0:
+                return None
+            path = path[:cut]
+
+
+def load_modules(path: str | Path) -> ModuleMap:
+    """Read a `go.mod` (module, require, replace) or a `vendor/modules.txt`."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    modules = ModuleMap()
+    in_block = None
+    for raw in text.splitlines():
+        line = raw.split("//", 1)[0].strip()
+        if raw.startswith("# "):  # modules.txt: "# path version [=> replacement [version]]"
+            words = raw[2:].split()
+            if words:
+                version = words[1] if len(words) > 1 and words[1] != "=>" else None
+                modules.versions[words[0]] = version
+            continue
+        if not line or raw.startswith("#"):
+            continue
+        if in_block:
+            if line == ")":
+                in_block = None
+                continue
+            words = [in_block, *line.split()]
+        else:
+            words = line.split()
+            if len(words) >= 2 and words[1] == "(":
+                in_block = words[0]
+                continue
+        if words[0] == "module" and len(words) >= 2:
+            modules.main = words[1].strip('"')
+            modules.versions.setdefault(modules.main, None)
+        elif words[0] == "require" and len(words) >= 2:
+            modules.versions[words[1].strip('"')] = words[2] if len(words) > 2 else None
+        elif words[0] == "replace" and "=>" in words:
+            arrow = words.index("=>")
+            if arrow >= 2:
+                modules.versions.setdefault(words[1].strip('"'), None)
+    return modules
+
+
+def split_function(name: str) -> tuple[str, str]:
+    """`github.com/a/b.(*T).M` → (`github.com/a/b`, `(*T).M`).
+
+    The package path ends at the first dot after the last slash; the linker
+    escapes dots of that last element as %2e (`gopkg.in/yaml%2ev3.Unmarshal`).
+    """
+    slash = name.rfind("/")
+    dot = name.find(".", slash + 1)
+    if dot < 0:
+        return name, ""
+    package = name[:dot]
+    if "%" in package:
+        package = package.replace("%2e", ".").replace("%2E", ".")
+    return package, name[dot + 1 :]
+
+
+def decode_case(path: str) -> str:
+    """Undo the module cache's case encoding: `!burnt!sushi` → `BurntSushi`."""
+    if "!" not in path:
+        return path
+    return re.sub(r"!([a-z])", lambda m: m.group(1).upper(), path)
+
+
+def module_of(package: str, modules: ModuleMap | None = None) -> str:
+    """The module a package path belongs to, by Go's path conventions."""
+    if modules is not None:
+        known = modules.longest(package)
+        if known:
+            return known
+    elements = package.split("/")
+    host = elements[0]
+    if host == "gopkg.in":  # gopkg.in/yaml.v3, gopkg.in/user/pkg.v1
+        for i in range(1, min(3, len(elements))):
+            if _GOPKG_IN.match(elements[i]):
+                return "/".join(elements[: i + 1])
+        return "/".join(elements[:2])
+    if "." not in host:  # stdlib or a GOPATH-era dotless path: no module knowable
+        return host
+    n = _HOST_ELEMENTS.get(host, 2)
+    if len(elements) > n and _MAJOR.fullmatch(elements[n]):
+        n += 1
+    return "/".join(elements[:n])
+
+
+def is_stdlib_package(package: str) -> bool:
+    first = package.split("/", 1)[0]
+    return first in STDLIB_ROOTS
+
+
+@dataclass(slots=True)
+class Origin:
+    package: str
+    module: str | None
+    version: str | None
+    origin: str
+
+
+def _modcache(file: str, at: int) -> tuple[str, str] | None:
+    """(module, version) of a module cache file, `at` the index just after `/pkg/mod/`."""
+    rest = file[at:]
+    sign = rest.find("@")
+    if sign < 0:
+        return None
+    end = rest.find("/", sign)
+    version = rest[sign + 1 : end if end >= 0 else len(rest)]
+    return decode_case(rest[:sign]), decode_case(version)
+
+
+def _trimmed(file: str) -> tuple[str, str] | None:
+    """(module, version) of a -trimpath file name `github.com/x/y@v1.2.3/file.go`."""
+    sign = file.find("@")
+    if sign < 0 or file.startswith("/"):
+        return None
+    end = file.find("/", sign)
+    return decode_case(file[:sign]), decode_case(file[sign + 1 : end if end >= 0 else len(file)])
+
+
+@dataclass(slots=True)
+class MainModule:
+    """What we learn about the main module from one report's frames."""
+
+    path: str | None = None  # module path, when some frame's package path reveals it
+    roots: set[str] = field(default_factory=set)  # directories it was built from
+
+
+def _dir(file: str) -> str:
+    cut = file.rfind("/")
+    return file[:cut] if cut >= 0 else ""
+
+
+def _align(package: str, directory: str) -> tuple[str, str] | None:
+    """Strip the path elements a package path and its directory end with alike:
+    (`github.com/a/b/v2/cmd/x`, `/src/b/cmd/x`) → (`github.com/a/b/v2`, `/src/b`)."""
+    pkg = package.split("/")
+    dirs = directory.split("/")
+    n = 0
+    while n < len(pkg) and n < len(dirs) - 1 and pkg[-1 - n] == dirs[-1 - n]:
+        n += 1
+    if n == 0:
+        return None
+    return "/".join(pkg[: len(pkg) - n]), "/".join(dirs[: len(dirs) - n])
+
+
+def learn_main(frames: Iterable[Frame], modules: ModuleMap | None = None) -> MainModule:
+    """Infer the main module: the directories of package main / command-line-arguments
+    frames, plus the module of any non-stdlib, non-vendored frame built from those
+    directories (its package path minus the directory elements they share)."""
+    main = MainModule(path=modules.main if modules else None)
+    mains: list[str] = []
+    others: list[tuple[str, str]] = []
+    for frame in frames:
+        file = frame.file
+        if not file or not file.startswith("/") or "/vendor/" in file or "/pkg/mod/" in file:
+            continue
+        package = split_function(frame.func)[0]
+        if package in ("main", "command-line-arguments"):
+            mains.append(_dir(file))
+        elif not is_stdlib_package(package) and "/vendor/" not in package:
+            others.append((package, _dir(file)))
+    for directory in mains:
+        main.roots.add(directory)
+    for package, directory in others:
+        aligned = _align(package, directory)
+        if aligned is None:
+            continue
+        prefix, root = aligned
+        # A directory named like a module element (…/src/skopeo/cmd/skopeo) may
+        # swallow part of the module path: never go shorter than Go's convention.
+        conventional = module_of(package, modules)
+        if len(prefix) < len(conventional):
+            prefix = conventional
+            root = directory[: len(directory) - (len(package) - len(prefix))].rstrip("/")
+        if any(d == root or d.startswith(root + "/") for d in mains):
+            main.path = main.path or prefix
+            main.roots.add(root)
+    return main
+
+
+def frame_origin(
+    func: str, file: str | None, main: MainModule | None = None, modules: ModuleMap | None = None
+) -> Origin:
+    """The origin of one frame from its function name and file path."""
+    package, _ = split_function(func)
+    main_path = main.path if main else None
+    # GOPATH-era vendoring leaves the vendoring package's path in the symbol.
+    cut = package.rfind("/vendor/")
+    if cut >= 0 and not package.startswith("vendor/"):
+        real = package[cut + len("/vendor/") :]
+        return Origin(real, module_of(real, modules), _version(real, modules), "gopath-vendor")
+    if package in ("main", "command-line-arguments"):
+        return Origin(package, main_path, None, "main")
+    if file:
+        at = file.find("/pkg/mod/")
+        if at >= 0:
+            found = _modcache(file, at + len("/pkg/mod/"))
+            if found:
+                module, version = found
+                if module == "golang.org/toolchain":  # GOTOOLCHAIN downloads GOROOT here
+                    return Origin(package, None, version.split("-", 1)[-1], "stdlib")
+                return Origin(package, module, version, "modcache")
+        if is_stdlib_package(package):
+            return Origin(package, None, None, "stdlib")
+        if "/vendor/src/" in file:
+            return Origin(package, module_of(package, modules), _version(package, modules),
+                          "gopath-vendor")
+        if "/vendor/" in file:
+            return Origin(package, module_of(package, modules), _version(package, modules),
+                          "vendor")
+        trimmed = _trimmed(file)
+        if trimmed:
+            return Origin(package, trimmed[0], trimmed[1], "trimpath")
+    elif is_stdlib_package(package):
+        return Origin(package, None, None, "stdlib")
+    module = module_of(package, modules)
+    if main_path and (package == main_path or package.startswith(main_path + "/")):
+        return Origin(package, main_path, None, "main")
+    if file and main and main.roots and file.startswith("/"):
+        directory = _dir(file)
+        if any(directory == r or directory.startswith(r + "/") for r in main.roots):
+            return Origin(package, main_path or module, None, "main")
+    if file and not file.startswith("/") and "@" not in file:
+        # -trimpath prints the main module's files as module/path/file.go.
+        return Origin(package, module, None, "main")
+    return Origin(package, module, _version(package, modules), "unknown")
+
+
+def _version(package: str, modules: ModuleMap | None) -> str | None:
+    if modules is None:
+        return None
+    known = modules.longest(package)
+    return modules.versions.get(known) if known else None
+
+
+def _frames(report: Report) -> Iterator[Frame]:
+    for g in _goroutines(report):
+        yield from g.frames
+        if g.created_by is not None:
+            yield g.created_by.frame
+        for ancestor in g.ancestors:
+            yield from ancestor.frames
+    if report.race is not None:
+        for access in report.race.accesses:
+            yield from access.frames
+
+
+def _goroutines(report: Report) -> Iterator[Goroutine]:
+    yield from report.goroutines
+    yield from report.system_stacks
+    if report.race is not None:
+        yield from report.race.creators
+
+
+def assign_origins(reports: Iterable[Report], modules: ModuleMap | None = None) -> None:
+    """Fill package/module/version/origin of every frame of every report, in place.
+
+    Frames are many and repeat (a 20 000-goroutine dump has a few hundred
+    distinct (func, file) pairs), so each distinct pair is worked out once.
+    """
+    for report in reports:
+        frames = list(_frames(report))
+        main = learn_main(_distinct(frames), modules)
+        cache: dict[tuple[str, str | None], Origin] = {}
+        for frame in frames:
+            key = (frame.func, frame.file)
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = frame_origin(frame.func, frame.file, main, modules)
+            frame.package = found.package
+            frame.module = found.module
+            frame.version = found.version
+            frame.origin = found.origin
+
+
+def _distinct(frames: list[Frame]) -> list[Frame]:
+    seen: dict[tuple[str, str | None], Frame] = {}
+    for frame in frames:
+        seen.setdefault((frame.func, frame.file), frame)
+    return list(seen.values())
