@@ -1,0 +1,116 @@
+"""GitHub Actions workflow commands: one `::error` annotation per crash group.
+
+Safety: the runner acts on any stdout line that starts with `::`. Values in
+our commands are escaped exactly as actions/toolkit's `command.ts` does, so a
+value can never end its line or its property list; every piece of log text we
+echo as plain lines sits between `::stop-commands::<token>` and `::<token>::`
+with a random token the log cannot know, so the runner ignores commands in it.
+
+Where an annotation points: the culprit frame when its file is in the
+checked-out repository (see `paths.in_repo` for the mapping rule), else the
+first frame of the main module when that one is, else no file at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from ..model import Analysis, Frame
+from .options import RenderOptions
+from .paths import in_repo
+from .sanitize import clean
+from .text import render_text
+from .view import GroupView, chain_steps, group_views, where_summary
+
+
+def escape_data(text: str) -> str:
+    """toolkit `escapeData`: the message after `::`."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """toolkit `escapeProperty`: a `key=value` of the command's properties."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: str | int | None) -> str:
+    props = ",".join(
+        f"{k}={escape_property(str(v))}" for k, v in properties.items() if v is not None
+    )
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def _anchor(view: GroupView, repo_root: str | None) -> tuple[str | None, Frame | None]:
+    for frame in (view.culprit, view.group.main_frame):
+        if frame is not None:
+            rel = in_repo(frame.file, repo_root)
+            if rel is not None:
+                return rel, frame
+    return None, None
+
+
+def _message(view: GroupView, analysis: Analysis) -> str:
+    """The annotation body: where it happened, the chain, the hint (plain, multi-line)."""
+    lines = []
+    where = where_summary(view, analysis)
+    if where:
+        lines.append(f"{view.group.count}× in {where}")
+    culprit = view.culprit
+    if culprit is not None:
+        loc = f" ({culprit.file}:{culprit.line})" if culprit.file else ""
+        lines.append(f"culprit: {culprit.func}{loc}")
+    for i, step in enumerate(chain_steps(view.group.chain)):
+        lines.append(("chain: " if i == 0 else "  → ") + step)
+    for hint in view.group.hints:
+        lines.append(f"hint: {hint.title}: {hint.explanation}".rstrip(": "))
+        if hint.remedy:
+            lines.append(f"remedy: {hint.remedy}")
+    lines.append(f"fingerprint: {view.fingerprint}")
+    return "\n".join(clean(ln) for ln in lines)
+
+
+def render_github(analysis: Analysis, options: RenderOptions) -> str:
+    token = options.stop_token or secrets.token_hex(16)
+    views = group_views(analysis)
+    out: list[str] = []
+    for view in views[: options.max_errors]:
+        path, frame = _anchor(view, options.repo_root)
+        title = clean(view.group.title)
+        if len(title) > 200:
+            title = title[:199] + "…"
+        out.append(
+            command(
+                "error",
+                _message(view, analysis),
+                file=path,
+                line=frame.line if frame is not None else None,
+                title=title,
+            )
+        )
+    if len(views) > options.max_errors:
+        more = len(views) - options.max_errors
+        out.append(
+            command(
+                "notice",
+                f"{more} more crash group{'s' if more != 1 else ''} not "
+                "annotated (GitHub shows at most 10 errors per step); see the log below",
+                title="stackdemux",
+            )
+        )
+    # The readable report, and each group's stack, as log text the runner must not act on.
+    out.append(
+        command("group", f"stackdemux: {len(views)} crash group{'s' if len(views) != 1 else ''}")
+    )
+    out.append(f"::stop-commands::{token}")
+    plain = RenderOptions(
+        color=False,
+        verbose=options.verbose,
+        full_paths=options.full_paths,
+        width=max(options.width, 120),
+        repo_root=options.repo_root,
+        max_frames=options.max_frames,
+    )
+    out.append(render_text(analysis, plain).rstrip("\n"))
+    out.append(f"::{token}::")
+    out.append("::endgroup::")
+    return "\n".join(out) + "\n"

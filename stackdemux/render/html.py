@@ -1,0 +1,186 @@
+"""One self-contained HTML page: inline CSS, no script, no font or image fetched.
+
+Every piece of log text goes through `html.escape` (quotes included); a
+Content-Security-Policy forbids scripts and any network load, so even a bug
+in escaping could not run code or call home. Stacks and goroutine buckets are
+`<details>` elements: collapsible without JavaScript.
+"""
+
+from __future__ import annotations
+
+import html
+
+from ..model import Analysis
+from .options import RenderOptions
+from .sanitize import clean
+from .stack import StackLine, stack_lines
+from .view import GroupView, chain_steps, frame_where, group_views, short_func, where_summary
+
+_CSS = """
+:root { color-scheme: light dark; --fg:#1f2328; --bg:#ffffff; --muted:#59636e; --line:#d1d9e0;
+  --card:#f6f8fa; --ours:#9a6700; --ours-bg:#fff8c5; --bad:#cf222e; --ok:#1a7f37; }
+@media (prefers-color-scheme: dark) { :root { --fg:#e6edf3; --bg:#0d1117; --muted:#9198a1;
+  --line:#3d444d; --card:#151b23; --ours:#e3b341; --ours-bg:#3a2d00; --bad:#ff7b72;
+  --ok:#3fb950; } }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg);
+  background: var(--bg); margin: 0 auto; max-width: 70rem; padding: 1.5rem; }
+h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.1rem; margin: 0; overflow-wrap: anywhere; }
+code, pre { font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
+.muted { color: var(--muted); }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0 1.5rem; }
+th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line);
+  vertical-align: top; overflow-wrap: anywhere; }
+td.n { text-align: right; white-space: nowrap; }
+section { border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem;
+  margin: 0 0 1.25rem; background: var(--bg); }
+.count { float: right; font-weight: 600; color: var(--bad); margin-left: 1rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .75rem 0; }
+dt { color: var(--muted); }
+dd { margin: 0; overflow-wrap: anywhere; }
+ol.chain { margin: .25rem 0; padding-left: 1.4rem; }
+ol.chain li::marker { color: var(--muted); }
+.via { color: var(--muted); font-style: italic; }
+.hint { border-left: 4px solid var(--ok); background: var(--card); padding: .5rem .9rem;
+  margin: .75rem 0; border-radius: 0 6px 6px 0; }
+.hint p { margin: .2rem 0; }
+details { margin: .5rem 0; }
+summary { cursor: pointer; color: var(--muted); }
+pre { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .75rem;
+  overflow-x: auto; margin: .4rem 0; }
+.ours { color: var(--ours); font-weight: 600; }
+.culprit { background: var(--ours-bg); }
+.runtime, .note { color: var(--muted); opacity: .8; }
+.header { color: var(--muted); }
+.diag { color: var(--bad); }
+footer { color: var(--muted); font-size: .85rem; margin-top: 2rem; }
+"""
+
+# No script, no network: style only from this document, images only inline.
+_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+def esc(text: str) -> str:
+    return html.escape(clean(text), quote=True)
+
+
+def _stack_html(lines: list[StackLine]) -> str:
+    out = []
+    for ln in lines:
+        role = ln.frame_role if ln.role == "file" else ln.role
+        classes = [role] if role in ("ours", "runtime", "note", "header") else []
+        if ln.culprit:
+            classes.append("culprit")
+        text = esc(ln.text) if ln.role == "header" else "  " + esc(ln.text)
+        out.append(f'<span class="{" ".join(classes)}">{text}</span>' if classes else text)
+    return "<pre>" + "\n".join(out) + "</pre>"
+
+
+def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
+    g = view.group
+    parts = [
+        f'<section id="group-{n}">',
+        f'<span class="count">×{g.count}</span><h2>{n}. <code>{esc(g.title)}</code></h2>',
+        "<dl>",
+    ]
+    where = where_summary(view, analysis)
+    if where:
+        parts.append(f"<dt>where</dt><dd>{esc(where)}</dd>")
+    report = view.report
+    parts.append(
+        f"<dt>kind</dt><dd>{esc(view.kind)} · "
+        f"{len(report.goroutines) if report else 0} goroutines</dd>"
+    )
+    if len(view.messages) > 1:
+        items = "".join(
+            f"<li><code>{esc(m)}</code> ×{c}</li>"
+            for m, c in sorted(view.messages.items(), key=lambda kv: -kv[1])[:10]
+        )
+        parts.append(f"<dt>messages</dt><dd><ul>{items}</ul></dd>")
+    culprit = view.culprit
+    if culprit is not None:
+        parts.append(
+            f'<dt>culprit</dt><dd><code class="ours">{esc(culprit.func)}</code> '
+            f"<code>{esc(frame_where(culprit))}</code></dd>"
+        )
+    steps = chain_steps(g.chain)
+    if steps:
+        items = "".join(f"<li><code>{esc(s)}</code></li>" for s in steps)
+        parts.append(f'<dt>call chain</dt><dd><ol class="chain">{items}</ol></dd>')
+    parts.append(f"<dt>fingerprint</dt><dd><code>{esc(view.fingerprint)}</code></dd></dl>")
+    for hint in g.hints:
+        parts.append(
+            f'<div class="hint"><p><strong>{esc(hint.title)}</strong></p>'
+            f"<p>{esc(hint.explanation)}</p>"
+            + (f"<p>→ {esc(hint.remedy)}</p>" if hint.remedy else "")
+            + "".join(f'<p class="muted">· {esc(d)}</p>' for d in hint.details[:20])
+            + "</div>"
+        )
+    if view.goroutine is not None:
+        parts.append(
+            "<details open><summary>Crashing goroutine</summary>"
+            + _stack_html(stack_lines(view.goroutine, options, culprit))
+            + "</details>"
+        )
+    others = [b for b in view.buckets if view.goroutine is None or view.goroutine.id not in b.ids]
+    if others:
+        total = sum(b.count for b in others)
+        parts.append(
+            f"<details><summary>{total} other goroutines in {len(others)} buckets</summary>"
+        )
+        for b in others:
+            states = ", ".join(dict.fromkeys(b.states))
+            ids = ", ".join(map(str, b.ids[:20])) + (" …" if len(b.ids) > 20 else "")
+            parts.append(
+                f"<details><summary>{b.count}× [{esc(states)}] goroutines {esc(ids)}</summary>"
+                + _stack_html(stack_lines(b.goroutine, options)[1:])
+                + "</details>"
+            )
+        parts.append("</details>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def render_html(analysis: Analysis, options: RenderOptions) -> str:
+    views = group_views(analysis)
+    total = sum(v.group.count for v in views)
+    sources = ", ".join(analysis.sources) or "input"
+    body = [
+        f"<h1>stackdemux: {total} crash report{'s' if total != 1 else ''} in {len(views)} "
+        f"group{'s' if len(views) != 1 else ''}</h1>",
+        f'<p class="muted">{esc(sources)} · {analysis.total_lines} lines · '
+        f"{len(analysis.streams)} stream{'s' if len(analysis.streams) != 1 else ''}</p>",
+    ]
+    if views:
+        rows = "".join(
+            f'<tr><td class="n">{n}</td>'
+            f'<td><a href="#group-{n}"><code>{esc(v.group.title)}</code></a></td>'
+            f'<td class="n">{v.group.count}</td>'
+            f"<td><code>{esc(short_func(v.culprit.func)) if v.culprit else ''}</code></td></tr>"
+            for n, v in enumerate(views, 1)
+        )
+        body.append(
+            "<table><thead><tr><th>#</th><th>crash</th><th>count</th><th>culprit</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>"
+        )
+    else:
+        body.append("<p>No Go crash or goroutine dump found.</p>")
+    body += [_group(n, v, analysis, options) for n, v in enumerate(views, 1)]
+    if analysis.diagnostics:
+        items = "".join(
+            f'<li class="diag">{esc(d.severity)}: {esc(d.message)}</li>'
+            for d in analysis.diagnostics
+        )
+        body.append(f"<h2>Diagnostics</h2><ul>{items}</ul>")
+    body.append("<footer>Generated by stackdemux.</footer>")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>stackdemux report</title>\n"
+        f"<style>{_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )

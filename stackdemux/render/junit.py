@@ -1,0 +1,78 @@
+"""JUnit XML for GitLab and Jenkins: one failing testcase per crash group.
+
+Written with xml.etree (which escapes markup) after every string has gone
+through `xml_safe` (which removes what XML 1.0 cannot hold at all: ANSI
+escapes, NUL and other control characters, lone surrogates).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ..model import Analysis
+from .options import RenderOptions
+from .sanitize import xml_safe
+from .stack import stack_text
+from .view import GroupView, chain_steps, group_views, where_summary
+
+
+def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
+    lines = [view.group.title]
+    where = where_summary(view, analysis)
+    if where:
+        lines.append(f"{view.group.count}× in {where}")
+    culprit = view.culprit
+    if culprit is not None:
+        lines.append(f"culprit: {culprit.func} {culprit.file or '?'}:{culprit.line}")
+    steps = chain_steps(view.group.chain)
+    if steps:
+        lines.append("chain: " + "\n  → ".join(steps))
+    for hint in view.group.hints:
+        lines.append(f"hint: {hint.title}: {hint.explanation}")
+        if hint.remedy:
+            lines.append(f"remedy: {hint.remedy}")
+    lines.append(f"fingerprint: {view.fingerprint}")
+    if view.goroutine is not None:
+        lines.append("")
+        lines.append(stack_text(view.goroutine, options, culprit))
+    return "\n".join(lines)
+
+
+def render_junit(analysis: Analysis, options: RenderOptions) -> str:
+    views = group_views(analysis)
+    suites = ET.Element(
+        "testsuites", name="stackdemux", tests=str(len(views)), failures=str(len(views)), errors="0"
+    )
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="stackdemux",
+        tests=str(len(views)),
+        failures=str(len(views)),
+        errors="0",
+        skipped="0",
+    )
+    for view in views:
+        culprit = view.culprit
+        classname = culprit.package if culprit is not None and culprit.package else "go"
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=xml_safe(classname),
+            name=xml_safe(view.group.title),
+            file=xml_safe(culprit.file or "") if culprit is not None else "",
+        )
+        if not case.get("file"):
+            del case.attrib["file"]
+        failure = ET.SubElement(
+            case, "failure", type=view.kind, message=xml_safe(view.group.title[:1000])
+        )
+        failure.text = xml_safe(_body(view, analysis, options))
+    if not views:
+        ET.SubElement(suite, "testcase", classname="stackdemux", name="no Go crash in the log")
+        suites.set("tests", "1")
+        suite.set("tests", "1")
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )

@@ -1,0 +1,164 @@
+"""GitHub-flavoured Markdown for an issue comment or `$GITHUB_STEP_SUMMARY`.
+
+Log text is never left to the Markdown parser: in prose it is HTML-escaped
+with Markdown punctuation backslash-escaped and a zero-width space after `@`
+and in `://` (no mention, no link or autolink, no image, no tag); in code it sits in a code span or
+fence longer than any backtick run inside it. The whole stays under GitHub's
+1 MiB step-summary limit: groups that would not fit are cut with a note.
+"""
+
+from __future__ import annotations
+
+import html
+
+from ..model import Analysis
+from .options import RenderOptions
+from .sanitize import clean
+from .stack import stack_text
+from .view import GroupView, chain_steps, frame_where, group_views, where_summary
+
+_MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:")
+
+
+def prose(text: str) -> str:
+    """Log text as inert Markdown inline text (one line)."""
+    # A zero-width space stops GitHub's bare-URL autolinks, which ignore backslashes.
+    text = html.escape(clean(text), quote=False).replace("://", ":\u200b//")
+    text = text.replace("www.", "www\u200b.")
+    out = []
+    for ch in text:
+        if ch in _MD_SPECIAL:
+            out.append("\\" + ch)
+        elif ch == "@":
+            out.append("@\u200b")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _longest_run(text: str, char: str) -> int:
+    best = run = 0
+    for ch in text:
+        run = run + 1 if ch == char else 0
+        best = max(best, run)
+    return best
+
+
+def code(text: str, *, in_table: bool = False) -> str:
+    """An inline code span that no backtick in `text` can close."""
+    text = clean(text)
+    if in_table:
+        text = text.replace("|", "\\|")  # GFM splits cells before parsing code spans
+    ticks = "`" * (_longest_run(text, "`") + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def fence(text: str, info: str = "") -> str:
+    """A fenced block no line of `text` can close: its fence is longer than any backtick run."""
+    text = clean(text, keep_newlines=True)
+    ticks = "`" * max(3, _longest_run(text, "`") + 1)
+    return f"{ticks}{info}\n{text}\n{ticks}"
+
+
+def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
+    rows = ["| # | Crash | Count | Culprit | Where |", "|--:|---|--:|---|---|"]
+    for n, view in enumerate(views, 1):
+        culprit = view.culprit
+        where = code(frame_where(culprit), in_table=True) if culprit is not None else ""
+        func = code(culprit.func.rsplit("/", 1)[-1], in_table=True) if culprit is not None else ""
+        title = view.group.title
+        if len(title) > 200:
+            title = title[:199] + "…"
+        rows.append(
+            f"| {n} | {code(title, in_table=True)} | {view.group.count} | {func} {where} "
+            f"| {prose(where_summary(view, analysis))} |"
+        )
+    return rows
+
+
+def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
+    g = view.group
+    out = [f"### {n}. {code(g.title)}", ""]
+    where = where_summary(view, analysis)
+    out.append(f"**{g.count}×** · {prose(view.kind)}" + (f" · {prose(where)}" if where else ""))
+    out.append("")
+    if len(view.messages) > 1:
+        for msg, c in sorted(view.messages.items(), key=lambda kv: -kv[1])[:5]:
+            out.append(f"- {code(msg)} ×{c}")
+        out.append("")
+    steps = chain_steps(g.chain)
+    if steps:
+        out.append("**Call chain**")
+        out.append("")
+        out.extend(f"{i}. {code(step)}" for i, step in enumerate(steps, 1))
+        out.append("")
+    for hint in g.hints:
+        out.append(f"> **{prose(hint.title)}**: {prose(hint.explanation)}")
+        if hint.remedy:
+            out.append(">")
+            out.append(f"> Remedy: {prose(hint.remedy)}")
+        out.append("")
+    if view.goroutine is not None:
+        out += [
+            "<details><summary>Stack of the crashing goroutine</summary>",
+            "",
+            fence(stack_text(view.goroutine, options, view.culprit)),
+            "",
+            "</details>",
+            "",
+        ]
+    others = [b for b in view.buckets if view.goroutine is None or view.goroutine.id not in b.ids]
+    if others:
+        out += [
+            f"<details><summary>{sum(b.count for b in others)} other goroutines in "
+            f"{len(others)} buckets</summary>",
+            "",
+        ]
+        for b in others:
+            states = ", ".join(dict.fromkeys(b.states))
+            out.append(fence(f"{b.count}× [{states}]\n" + stack_text(b.goroutine, options)))
+            out.append("")
+        out += ["</details>", ""]
+    out.append(f"<sub>fingerprint {code(view.fingerprint)}</sub>")
+    out.append("")
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(analysis: Analysis, options: RenderOptions) -> str:
+    views = group_views(analysis)
+    total = sum(v.group.count for v in views)
+    head = ["## stackdemux", ""]
+    if not views:
+        head.append(f"No Go crash or goroutine dump found in {analysis.total_lines} lines.")
+        return "\n".join(head) + "\n"
+    head.append(
+        f"{total} crash report{'s' if total != 1 else ''} in {len(views)} "
+        f"group{'s' if len(views) != 1 else ''}."
+    )
+    head.append("")
+    head += _table(views, analysis)
+    head.append("")
+    for d in analysis.diagnostics:
+        head.append(f"- ⚠️ {prose(d.message)}")
+    text = "\n".join(head) + "\n\n"
+    budget = options.max_bytes - 512  # room for the truncation note
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > budget:  # even the table is too big: keep its head
+        text = text.encode("utf-8", "surrogatepass")[:budget].decode("utf-8", "ignore")
+        text = text[: text.rfind("\n") + 1]
+        return text + "\n*Summary truncated to fit GitHub's 1 MiB limit.*\n"
+    parts = [text]
+    for n, view in enumerate(views, 1):
+        section = _section(n, view, analysis, options)
+        cost = len(section.encode("utf-8", "surrogatepass"))
+        if size + cost > budget:
+            left = len(views) - n + 1
+            parts.append(
+                f"*{left} more group{'s' if left != 1 else ''} not shown: the summary "
+                "would exceed GitHub's 1 MiB limit. Run stackdemux locally for all.*\n"
+            )
+            break
+        parts.append(section)
+        size += cost
+    return "".join(parts)

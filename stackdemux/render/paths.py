@@ -1,0 +1,129 @@
+"""Paths for people and for CI: shortened for reading, mapped into the checkout for annotations.
+
+Shortening works on the text alone. Mapping a build path into the repository
+(`in_repo`) is the one place a renderer looks at the disk, and only with
+`os.path.exists` under the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+
+from ..model import Frame
+
+_MODCACHE = "/pkg/mod/"
+
+
+def _unescape_module(path: str) -> str:
+    """The module cache writes capitals as `!x` (case-insensitive file systems)."""
+    if "!" not in path:
+        return path
+    out, upper = [], False
+    for ch in path:
+        if ch == "!":
+            upper = True
+            continue
+        out.append(ch.upper() if upper else ch)
+        upper = False
+    return "".join(out)
+
+
+def _goroot_src(path: str, stdlib: bool = False) -> int:
+    """Index just after `…/src/` when `path` is a file of a Go installation, else -1.
+
+    The standard library's first path element has no dot (`net/http`, not
+    `github.com/...`). When the analysis said the frame is the standard library
+    that is enough; otherwise the GOROOT must look like one: a last component
+    `go`, `golang`, `go-1.19` or `go1.23.9`, or a hosted tool cache `…/go/1.21.13/x64`.
+    """
+    i = path.rfind("/src/")
+    while i >= 0:
+        rest = path[i + 5 :]
+        head = rest.split("/", 1)[0]
+        parts = path[:i].rsplit("/", 3)
+        last = parts[-1]
+        if (
+            "." not in head
+            and "/" in rest
+            and (
+                stdlib
+                or last in ("go", "golang")
+                or last.startswith(("go-", "go1"))
+                or (len(parts) >= 3 and parts[-3] == "go")
+            )
+        ):
+            return i + 5
+        i = path.rfind("/src/", 0, i)
+    return -1
+
+
+def short_path(path: str, frame: Frame | None = None, repo_root: str | None = None) -> str:
+    """`$GOROOT/src/net/http/server.go`, `go.etcd.io/bbolt@v1.4.3/cursor.go`,
+    `…/vendor/go.etcd.io/bbolt/cursor.go`, or repo-relative; else as printed."""
+    norm = path.replace("\\", "/")
+    if repo_root:
+        root = repo_root.replace("\\", "/").rstrip("/") + "/"
+        if norm.startswith(root):
+            return norm[len(root) :]
+    i = norm.rfind(_MODCACHE)
+    if i >= 0 and "@" in norm[i:]:
+        return _unescape_module(norm[i + len(_MODCACHE) :])
+    origin = frame.origin if frame is not None else None
+    if origin in (None, "stdlib"):
+        j = _goroot_src(norm, stdlib=origin == "stdlib")
+        if j >= 0:
+            return "$GOROOT/src/" + norm[j:]
+    k = norm.rfind("/vendor/")
+    if k >= 0 and origin in (None, "vendor"):
+        return "…" + norm[k:]
+    return path
+
+
+def fit_path(path: str, budget: int) -> str:
+    """Cut the middle of a path that does not fit, keeping its last components."""
+    if len(path) <= budget or budget < 12:
+        return path
+    parts = path.split("/")
+    kept = parts[-1]
+    for part in reversed(parts[:-1]):
+        if len(part) + len(kept) + 3 > budget:
+            break
+        kept = part + "/" + kept
+    return "…/" + kept
+
+
+def in_repo(path: str | None, repo_root: str | None, *, min_components: int = 2) -> str | None:
+    """The repository-relative path of a build path, or None when it is not in the checkout.
+
+    The rule, in order:
+    1. a path under `repo_root` is made relative to it;
+    2. otherwise the longest suffix of the path's components (at least
+       `min_components` of them, so a bare `main.go` does not match any
+       `main.go`) that exists as a file under `repo_root` wins: a binary built
+       in `/builddir/src/github.com/x/y` maps `…/github.com/x/y/cmd/y/main.go`
+       to `cmd/y/main.go` in a checkout of x/y.
+    Paths in the module cache or a Go installation never map (they are not the
+    project's code even when a copy happens to be vendored).
+    """
+    if not path or not repo_root:
+        return None
+    norm = path.replace("\\", "/")
+    root = os.path.abspath(repo_root)
+    root_slash = root.replace("\\", "/").rstrip("/") + "/"
+    if norm.startswith(root_slash):
+        rel = norm[len(root_slash) :]
+        return rel if rel and ".." not in rel.split("/") else None
+    if _MODCACHE in norm or _goroot_src(norm) >= 0:
+        return None
+    parts = [p for p in norm.split("/") if p and p not in (".", "..")]
+    if parts and parts[0].endswith(":"):  # a Windows drive letter
+        parts = parts[1:]
+    for start in range(len(parts)):
+        suffix = parts[start:]
+        if len(suffix) < min(min_components, len(parts)):
+            break
+        rel = posixpath.join(*suffix)
+        if os.path.isfile(os.path.join(root, *suffix)):
+            return rel
+    return None

@@ -1,0 +1,91 @@
+"""Neutralise text that came from the log before it reaches a terminal or a file format.
+
+A log can be written by an attacker: its ANSI escapes can move the cursor or
+rewrite the screen, bidi overrides can reorder what a reader sees, and control
+characters are invalid in XML 1.0. Every renderer passes log text through here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ECMA-48 escape sequences. Each alternative is a fixed prefix followed by
+# disjoint character classes, so matching is linear (no backtracking blow-up).
+_ANSI = re.compile(
+    r"""
+    (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]       # CSI: colours, cursor moves, erase
+  | (?:\x1b\]|\x9d) [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?   # OSC: titles, hyperlinks
+  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]) [^\x1b\x9c]* (?:\x1b\\|\x9c)?  # DCS/SOS/PM/APC strings
+  | \x1b [ -/]* [0-~]                          # other two-byte escapes (ESC c resets the tty)
+    """,
+    re.VERBOSE,
+)
+
+# Characters that change how text around them is displayed: bidi controls
+# (Trojan Source), and line/paragraph separators some viewers break on.
+_INVISIBLE = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029\ufeff"
+)
+
+# Everything that is not a character in XML 1.0 (Char production).
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def strip_ansi(text: str) -> str:
+    """Remove escape sequences (colours from a coloured log are noise in a report)."""
+    if "\x1b" not in text and not _has_c1(text):
+        return text
+    return _ANSI.sub("", text)
+
+
+def _has_c1(text: str) -> bool:
+    return any("\x80" <= ch <= "\x9f" for ch in text) if not text.isascii() else False
+
+
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean(text: str, *, keep_newlines: bool = False, tabs: str | None = "    ") -> str:
+    """Log text made safe to show: escapes removed, control characters made visible.
+
+    Tabs become `tabs` (None keeps them); newlines are kept only when asked,
+    otherwise shown as `\\n` so that one log value stays one output line.
+    """
+    text = strip_ansi(text)
+    if text.isascii() and text.isprintable():
+        return text
+    out: list[str] = []
+    for ch in text:
+        if ch == "\t" and tabs is not None:
+            out.append(tabs)
+        elif ch == "\t" or (ch == "\n" and keep_newlines):
+            out.append(ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch in _INVISIBLE or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
+            out.append(_visible(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def xml_safe(text: str) -> str:
+    """Text that every XML 1.0 parser accepts (escaping of < & is the writer's job)."""
+    return _XML_INVALID.sub(
+        lambda m: _visible(m.group()), clean(text, keep_newlines=True, tabs=None)
+    )
+
+
+def cell_width(text: str) -> int:
+    """Columns `text` takes on a terminal (wide East Asian characters take two)."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width

@@ -1,0 +1,133 @@
+"""SARIF 2.1.0 (GitHub code scanning and other static-analysis viewers).
+
+One rule per distinct group title, one result per group; `partialFingerprints`
+carries our fingerprint so a viewer tracks the same crash across runs. The
+location is the culprit frame, relative to the checkout (`%SRCROOT%`) when it
+is in it, else the build path as an absolute file URI; the crashing
+goroutine's frames go in the result's `stacks` (SARIF's notion of a call stack).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+import orjson
+
+from ..model import Analysis, Frame
+from .options import RenderOptions
+from .paths import in_repo
+from .sanitize import clean
+from .view import GroupView, chain_steps, group_views
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://github.com/stackdemux/stackdemux"
+
+
+def _rule_id(title: str) -> str:
+    return "go-crash/" + hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def _uri(path: str) -> str:
+    return quote(clean(path, tabs=None))
+
+
+def _location(frame: Frame | None, options: RenderOptions) -> dict | None:
+    if frame is None or not frame.file:
+        return None
+    rel = in_repo(frame.file, options.repo_root)
+    if rel is not None:
+        artifact = {"uri": _uri(rel), "uriBaseId": "%SRCROOT%"}
+    else:
+        path = frame.file.replace("\\", "/")
+        artifact = {"uri": "file://" + _uri(path if path.startswith("/") else "/" + path)}
+    physical: dict = {"artifactLocation": artifact}
+    if frame.line is not None and frame.line >= 1:
+        physical["region"] = {"startLine": frame.line}
+    return {
+        "physicalLocation": physical,
+        "logicalLocations": [{"fullyQualifiedName": clean(frame.func), "kind": "function"}],
+    }
+
+
+def _stack(view: GroupView, options: RenderOptions) -> list[dict]:
+    g = view.goroutine
+    if g is None:
+        return []
+    frames = []
+    for frame in g.frames[: options.max_frames]:
+        loc = _location(frame, options)
+        if loc is not None:
+            frames.append({"location": loc})
+    return (
+        [{"message": {"text": f"goroutine {g.id} [{clean(g.state)}]"}, "frames": frames}]
+        if frames
+        else []
+    )
+
+
+def _message(view: GroupView) -> str:
+    lines = [clean(view.group.title)]
+    steps = chain_steps(view.group.chain)
+    if steps:
+        lines.append("chain: " + " → ".join(clean(s) for s in steps))
+    for hint in view.group.hints:
+        lines.append(clean(f"hint: {hint.title}: {hint.remedy or hint.explanation}"))
+    return "\n".join(lines)
+
+
+def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
+    views = group_views(analysis)
+    rules: dict[str, dict] = {}
+    results = []
+    for view in views:
+        title = clean(view.group.title)
+        rule_id = _rule_id(title)
+        if rule_id not in rules:
+            rule: dict = {
+                "id": rule_id,
+                "name": "GoCrash",
+                "shortDescription": {"text": title[:1000]},
+                "defaultConfiguration": {"level": "error"},
+            }
+            helps = [clean(f"{h.title}: {h.explanation} {h.remedy}") for h in view.group.hints]
+            if helps:
+                rule["help"] = {"text": "\n".join(helps)}
+            rules[rule_id] = rule
+        result: dict = {
+            "ruleId": rule_id,
+            "ruleIndex": list(rules).index(rule_id),
+            "level": "error",
+            "message": {"text": _message(view)},
+            "partialFingerprints": {"stackdemux/v1": view.fingerprint},
+            "properties": {
+                "count": view.group.count,
+                "kind": view.kind,
+                "reports": view.group.reports,
+            },
+        }
+        loc = _location(view.culprit, options)
+        if loc is not None:
+            result["locations"] = [loc]
+        stacks = _stack(view, options)
+        if stacks:
+            result["stacks"] = stacks
+        results.append(result)
+    run: dict = {
+        "tool": {
+            "driver": {
+                "name": "stackdemux",
+                "informationUri": INFO_URI,
+                "rules": list(rules.values()),
+            }
+        },
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+    }
+    if options.repo_root:
+        root = options.repo_root.replace("\\", "/").rstrip("/") + "/"
+        run["originalUriBaseIds"] = {
+            "%SRCROOT%": {"uri": "file://" + _uri(root if root.startswith("/") else "/" + root)}
+        }
+    doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"

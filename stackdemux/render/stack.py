@@ -1,0 +1,104 @@
+"""A goroutine as lines of text, each tagged with its role so a renderer can style it.
+
+The layout is Go's own (function line, then its file line indented), so that a
+reader recognises it and can paste it into other tools; paths are shortened
+unless asked not to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import Frame, Goroutine
+from .options import RenderOptions
+from .paths import short_path
+from .sanitize import clean
+from .view import is_ours, is_runtime
+
+# Roles: "header", "ours" (the program's code), "runtime", "other" (dependencies,
+# stdlib), "file" (the line under a frame; `frame_role` says whose), "note".
+
+
+@dataclass(slots=True)
+class StackLine:
+    text: str
+    role: str
+    frame_role: str | None = None  # for "file" lines: the role of their frame
+    culprit: bool = False
+
+
+def goroutine_header(g: Goroutine) -> str:
+    if g.system:
+        return "runtime stack:"
+    state = g.state
+    if g.wait_minutes is not None:
+        state += f", {g.wait_minutes} minutes"
+    if g.locked:
+        state += ", locked to thread"
+    labels = ""
+    if g.labels:
+        labels = " {" + ", ".join(f"{k}: {v}" for k, v in g.labels.items()) + "}"
+    return clean(f"goroutine {g.id} [{state}]{labels}:")
+
+
+def frame_role(frame: Frame) -> str:
+    if is_ours(frame):
+        return "ours"
+    if is_runtime(frame):
+        return "runtime"
+    return "other"
+
+
+def _frame_lines(
+    frame: Frame, options: RenderOptions, role: str, culprit: bool
+) -> Iterator[StackLine]:
+    if options.verbose and frame.args is not None:
+        call = f"{frame.func}({frame.args})"
+    else:
+        call = f"{frame.func}({'...' if frame.args else ''})"
+    yield StackLine(clean(call), role, culprit=culprit)
+    if frame.file:
+        path = (
+            frame.file if options.full_paths else short_path(frame.file, frame, options.repo_root)
+        )
+        where = f"{path}:{frame.line}" if frame.line is not None else path
+        if frame.offset and options.verbose:
+            where += f" +{frame.offset}"
+        yield StackLine("    " + clean(where), "file", frame_role=role, culprit=culprit)
+
+
+def stack_lines(
+    g: Goroutine,
+    options: RenderOptions,
+    culprit: Frame | None = None,
+    max_frames: int | None = None,
+) -> list[StackLine]:
+    """The goroutine's header, frames (crash site first, as Go prints) and `created by`."""
+    limit = options.max_frames if max_frames is None else max_frames
+    out = [StackLine(goroutine_header(g), "header")]
+    if g.unavailable:
+        out.append(StackLine("goroutine running on other thread; stack unavailable", "note"))
+    for i, frame in enumerate(g.frames):
+        if i == limit:
+            out.append(StackLine(f"… {len(g.frames) - limit} more frames", "note"))
+            break
+        if g.elided_at is not None and i == g.elided_at:
+            out.append(StackLine(f"...{g.elided_count or '?'} frames elided...", "note"))
+        out.extend(_frame_lines(frame, options, frame_role(frame), frame is culprit))
+    if g.elided:
+        out.append(StackLine("...additional frames elided...", "note"))
+    if g.created_by is not None:
+        cb = g.created_by
+        by = f"created by {cb.frame.func}"
+        if cb.goroutine is not None:
+            by += f" in goroutine {cb.goroutine}"
+        out.append(StackLine(clean(by), frame_role(cb.frame)))
+        lines = list(_frame_lines(cb.frame, options, frame_role(cb.frame), False))
+        out.extend(lines[1:])
+    return out
+
+
+def stack_text(g: Goroutine, options: RenderOptions, culprit: Frame | None = None) -> str:
+    """Plain text of a stack (for JUnit bodies, Markdown and HTML blocks, GitHub logs)."""
+    return "\n".join(ln.text for ln in stack_lines(g, options, culprit))

@@ -1,0 +1,238 @@
+"""The terminal report: one block per crash group, most frequent first.
+
+Every line is built plain, wrapped to the width, and only then coloured, so
+the colour codes never count against the 80 columns and never split.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..model import Analysis, Bucket, Frame, Hint
+from .options import RenderOptions
+from .paths import fit_path, short_path
+from .sanitize import cell_width, clean
+from .stack import StackLine, stack_lines
+from .view import GroupView, chain_steps, group_views, where_summary
+
+# ANSI styles: SGR parameters only; no cursor movement ever leaves this module.
+_STYLES = {
+    "title": "1;31",
+    "count": "1",
+    "label": "2",
+    "ours": "1;33",
+    "runtime": "2",
+    "other": "",
+    "header": "36",
+    "note": "2",
+    "hint": "32",
+    "warn": "33",
+}
+
+_GUTTER = 4  # columns of the label gutter: "   culprit  …"
+_LABEL = 14
+
+
+def _style(text: str, style: str, color: bool) -> str:
+    code = _STYLES.get(style, "")
+    return f"\x1b[{code}m{text}\x1b[0m" if color and code and text else text
+
+
+def _break_at(text: str, width: int) -> int:
+    """Where to cut `text` so its first piece fits `width` columns: a separator if one is near."""
+    cells, cut = 0, len(text)
+    for i, ch in enumerate(text):
+        cells += cell_width(ch)
+        if cells > width:
+            cut = i
+            break
+    else:
+        return len(text)
+    for seps in (" ", "/(", ".,)"):
+        for j in range(cut, max(cut - 30, 1), -1):
+            if text[j - 1] in seps:
+                return j
+    return max(cut, 1)
+
+
+def wrap(text: str, width: int, indent: int) -> list[str]:
+    """Hard-wrap one line; continuation lines are indented by `indent` columns."""
+    if cell_width(text) <= width:
+        return [text]
+    pieces = []
+    cut = _break_at(text, width)
+    pieces.append(text[:cut].rstrip())
+    rest = text[cut:].lstrip()
+    pad = " " * min(indent, width // 2)
+    while rest:
+        room = width - len(pad)
+        cut = _break_at(rest, room)
+        pieces.append(pad + rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return pieces
+
+
+class _Writer:
+    def __init__(self, options: RenderOptions):
+        self.options = options
+        self.width = max(options.width, 40)
+        self.lines: list[str] = []
+
+    def line(
+        self, text: str = "", style: str = "", indent: int = 0, cont: int | None = None
+    ) -> None:
+        pad = " " * indent
+        cont = indent + 4 if cont is None else cont
+        for piece in wrap(pad + text, self.width, cont):
+            self.lines.append(_style(piece, style, self.options.color) if style else piece)
+
+    def field(self, label: str, text: str, style: str = "") -> None:
+        """`   culprit    text`, wrapped under the text column."""
+        head = " " * _GUTTER + label.ljust(_LABEL - _GUTTER - 1) + " "
+        first = True
+        for piece in wrap(head + text, self.width, _LABEL):
+            if first:
+                body = piece[len(head) :]
+                lab = _style(head.rstrip(), "label", self.options.color)
+                self.lines.append(
+                    lab
+                    + piece[len(head.rstrip()) : len(head)]
+                    + _style(body, style, self.options.color)
+                )
+                first = False
+            else:
+                self.lines.append(_style(piece, style, self.options.color))
+
+    def prose(self, text: str, indent: int, style: str = "") -> None:
+        for para in text.splitlines() or [""]:
+            for piece in textwrap.wrap(
+                para, self.width - indent, break_long_words=True, break_on_hyphens=False
+            ) or [""]:
+                self.line(piece, style, indent)
+
+
+def _frame_brief(frame: Frame, options: RenderOptions) -> str:
+    path = frame.file or "?"
+    if not options.full_paths:
+        path = fit_path(short_path(path, frame, options.repo_root), 48)
+    where = f"{path}:{frame.line}" if frame.line is not None else path
+    return clean(f"{frame.func}  {where}")
+
+
+def _stack(w: _Writer, lines: list[StackLine], indent: int) -> None:
+    for ln in lines:
+        style = ln.frame_role if ln.role == "file" else ln.role
+        if ln.role == "ours" or (ln.role == "file" and ln.frame_role == "ours"):
+            style = "ours"
+        marker = "▸ " if ln.culprit and ln.role != "file" else "  "
+        if ln.role == "header":
+            w.line(ln.text, "header", indent)
+        else:
+            w.line(marker + ln.text, style, indent, cont=indent + 8)
+
+
+def _hint(w: _Writer, hint: Hint) -> None:
+    w.field("hint", clean(hint.title), "hint")
+    if hint.explanation:
+        w.prose(clean(hint.explanation, keep_newlines=True), _LABEL)
+    if hint.remedy:
+        w.prose("→ " + clean(hint.remedy, keep_newlines=True), _LABEL, "hint")
+    for detail in hint.details[:8]:
+        w.line("· " + clean(detail), "", _LABEL)
+    if len(hint.details) > 8:
+        w.line(f"· … {len(hint.details) - 8} more", "note", _LABEL)
+
+
+def _bucket_line(b: Bucket) -> str:
+    states = ", ".join(dict.fromkeys(b.states))
+    if b.wait_minutes:
+        lo, hi = b.wait_minutes
+        states += f", {lo}–{hi} minutes" if lo != hi else f", {lo} minutes"
+    ids = ", ".join(map(str, b.ids[:6])) + (", …" if len(b.ids) > 6 else "")
+    return clean(f"{b.count}× [{states}] goroutines {ids}")
+
+
+def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
+    o = w.options
+    g = view.group
+    count = f"×{g.count}"
+    title = clean(g.title)
+    head = f"{n}) {title}"
+    room = w.width - len(count) - 1
+    if cell_width(head) <= room:
+        pad = " " * (room - cell_width(head) + 1)
+        w.lines.append(_style(head, "title", o.color) + pad + _style(count, "count", o.color))
+    else:
+        w.line(head, "title", 0, cont=3)
+        w.line(count, "count", 3)
+    where = where_summary(view, analysis)
+    if where:
+        w.field("where", clean(where))
+    report = view.report
+    goroutines = len(report.goroutines) if report else 0
+    w.field("kind", f"{view.kind} · {goroutines} goroutine{'s' if goroutines != 1 else ''}")
+    messages = view.messages
+    if len(messages) > 1 or (messages and not g.title.endswith(next(iter(messages)))):
+        for msg, c in sorted(messages.items(), key=lambda kv: -kv[1])[:3]:
+            w.field("message", clean(msg) + (f"  ×{c}" if len(messages) > 1 else ""))
+        if len(messages) > 3:
+            w.field("", f"… {len(messages) - 3} more messages", "note")
+    culprit = view.culprit
+    if culprit is not None:
+        w.field("culprit", _frame_brief(culprit, o), "ours")
+    if g.main_frame is not None and g.main_frame is not culprit:
+        w.field("our code", _frame_brief(g.main_frame, o), "ours")
+    steps = chain_steps(g.chain)
+    if steps:
+        last = g.chain[-1].frames[-1] if g.chain[-1].frames else None
+        if last is not None:
+            steps[-1] += f" {last.func.rsplit('/', 1)[-1]}"
+        for i, step in enumerate(steps):
+            w.field("chain" if i == 0 else "", ("→ " if i else "") + clean(step))
+    for hint in g.hints:
+        _hint(w, hint)
+    goroutine = view.goroutine
+    if goroutine is not None:
+        w.line()
+        _stack(w, stack_lines(goroutine, o, culprit), _GUTTER)
+    others = [b for b in view.buckets if goroutine is None or goroutine.id not in b.ids]
+    if others and o.verbose:
+        for b in others:
+            w.line()
+            w.line(_bucket_line(b), "header", _GUTTER)
+            _stack(w, stack_lines(b.goroutine, o)[1:], _GUTTER)
+    elif others:
+        total = sum(b.count for b in others)
+        w.line(
+            f"+ {total} other goroutines in {len(others)} buckets (-v shows them)", "note", _GUTTER
+        )
+    elif report is not None and len(report.goroutines) > 1 and o.verbose:
+        for other in report.goroutines:
+            if other is goroutine:
+                continue
+            w.line()
+            _stack(w, stack_lines(other, o), _GUTTER)
+    elif report is not None and len(report.goroutines) > 1:
+        w.line(f"+ {len(report.goroutines) - 1} other goroutines (-v shows them)", "note", _GUTTER)
+
+
+def render_text(analysis: Analysis, options: RenderOptions) -> str:
+    w = _Writer(options)
+    views = group_views(analysis)
+    if not views:
+        w.line(f"No Go crash or goroutine dump found in {analysis.total_lines} lines.")
+    else:
+        total = sum(v.group.count for v in views)
+        w.line(
+            f"{total} report{'s' if total != 1 else ''} in {len(views)} "
+            f"group{'s' if len(views) != 1 else ''}",
+            "count",
+        )
+    for n, view in enumerate(views, 1):
+        w.line()
+        _group(w, n, view, analysis)
+    for d in analysis.diagnostics:
+        where = ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in d.lines[:3])
+        w.line()
+        w.line(f"{d.severity}: {clean(d.message)}" + (f" (lines {where})" if where else ""), "warn")
+    return "\n".join(w.lines) + "\n"

@@ -1,0 +1,227 @@
+"""What every renderer says about a group, computed once from the model.
+
+Renderers differ in syntax, not in content: the order of groups, which
+goroutine crashed, which frame is the culprit and how a call chain reads are
+decided here, so that the terminal, the HTML page and a GitHub annotation
+never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from ..model import Analysis, Bucket, ChainSegment, Frame, Goroutine, Group, Report
+
+# The runtime's own panic and signal machinery: never the culprit.
+_MACHINERY_PACKAGES = frozenset(
+    {"runtime", "runtime/debug", "runtime/internal/atomic", "internal/runtime"}
+)
+
+
+def func_package(func: str) -> str:
+    """`github.com/x/y/pkg.(*T).M` → `github.com/x/y/pkg`; `main.main` → `main`."""
+    slash = func.rfind("/")
+    dot = func.find(".", slash + 1)
+    return func if dot < 0 else func[:dot]
+
+
+def frame_package(frame: Frame) -> str:
+    return frame.package or func_package(frame.func)
+
+
+def short_func(func: str) -> str:
+    """The function without its package path: `bbolt.(*Cursor).search`."""
+    return func[func.rfind("/") + 1 :]
+
+
+def is_runtime(frame: Frame) -> bool:
+    """A frame of the Go runtime (dimmed: rarely where a bug is)."""
+    if frame.origin is not None and frame.origin != "stdlib":
+        return False
+    pkg = frame_package(frame)
+    return pkg in _MACHINERY_PACKAGES or pkg.startswith(("runtime/", "internal/runtime/"))
+
+
+def is_ours(frame: Frame) -> bool:
+    """A frame of the program being debugged (highlighted)."""
+    if frame.origin is not None:
+        return frame.origin == "main"
+    return frame_package(frame) == "main" or frame.func.startswith("main.")
+
+
+def location(frame: Frame | None) -> str:
+    if frame is None or not frame.file:
+        return ""
+    return f"{frame.file}:{frame.line}" if frame.line is not None else frame.file
+
+
+def module_file(frame: Frame) -> str:
+    """A frame's file relative to its module root when knowable, else its base name.
+
+    `github.com/containers/skopeo/cmd/skopeo` in module `github.com/containers/skopeo`
+    gives `cmd/skopeo/copy.go`; a module cache path gives what follows `@version/`.
+    """
+    if not frame.file:
+        return "?"
+    path = frame.file.replace("\\", "/")
+    base = path.rsplit("/", 1)[-1]
+    if frame.version and f"@{frame.version}/" in path:
+        return path.split(f"@{frame.version}/", 1)[1]
+    pkg = frame_package(frame)
+    if frame.module and pkg.startswith(frame.module + "/"):
+        return f"{pkg[len(frame.module) + 1 :]}/{base}"
+    return base
+
+
+def frame_where(frame: Frame) -> str:
+    line = f":{frame.line}" if frame.line is not None else ""
+    return module_file(frame) + line
+
+
+@dataclass(slots=True)
+class GroupView:
+    """A group with the reports it names resolved and its crash site picked."""
+
+    group: Group
+    reports: list[Report]
+    synthesized: bool = False  # made here because the analysis had no groups
+    buckets: list[Bucket] = field(default_factory=list)  # of the first report
+
+    @property
+    def report(self) -> Report | None:
+        return self.reports[0] if self.reports else None
+
+    @property
+    def goroutine(self) -> Goroutine | None:
+        """The crashing goroutine (or, for a race, the first access as a pseudo-goroutine)."""
+        report = self.report
+        if report is None:
+            return None
+        crashing = report.crashing
+        if crashing is None and report.race is not None and report.race.accesses:
+            access = report.race.accesses[0]
+            return Goroutine(
+                id=access.goroutine or 0, state=access.operation.lower(), frames=access.frames
+            )
+        return crashing
+
+    @property
+    def culprit(self) -> Frame | None:
+        """The group's culprit, else the deepest frame outside the runtime's panic machinery."""
+        if self.group.culprit is not None:
+            return self.group.culprit
+        g = self.goroutine
+        if g is None:
+            return None
+        for frame in g.frames:
+            if not is_runtime(frame):
+                return frame
+        return g.frames[0] if g.frames else None
+
+    @property
+    def kind(self) -> str:
+        report = self.report
+        return report.kind.value if report is not None else "crash"
+
+    @property
+    def fingerprint(self) -> str:
+        """The analysis's fingerprint; without one, a hash of the title and culprit function."""
+        if self.group.fingerprint:
+            return self.group.fingerprint
+        culprit = self.culprit
+        basis = f"{self.group.title}\n{culprit.func if culprit else ''}"
+        return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+    @property
+    def streams(self) -> list[str]:
+        if self.group.streams:
+            return self.group.streams
+        return list(dict.fromkeys(r.stream for r in self.reports))
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Where in the input each report starts and ends."""
+        out = []
+        for r in self.reports:
+            if r.lines:
+                out.append((r.lines[0][0], r.lines[-1][1]))
+        return out
+
+    @property
+    def messages(self) -> dict[str, int]:
+        if self.group.messages:
+            return self.group.messages
+        counts: dict[str, int] = {}
+        for r in self.reports:
+            counts[r.message] = counts.get(r.message, 0) + 1
+        return counts
+
+
+def _synthesize(reports: list[Report]) -> list[Group]:
+    """One group per distinct message (the JSON contract's rule before grouping existed)."""
+    by_message: dict[str, Group] = {}
+    for r in reports:
+        g = by_message.get(r.message)
+        if g is None:
+            title = f"{r.kind.value}: {r.message}" if r.message else r.kind.value
+            g = by_message[r.message] = Group(id=f"g{len(by_message) + 1}", title=title, reports=[])
+        g.reports.append(r.id)
+    return list(by_message.values())
+
+
+def group_views(analysis: Analysis) -> list[GroupView]:
+    """Groups, most frequent first (ties keep the analysis's order)."""
+    index = {r.id: r for r in analysis.reports}
+    groups, synthesized = analysis.groups, False
+    if not groups and analysis.reports:
+        groups, synthesized = _synthesize(analysis.reports), True
+    views = []
+    for g in groups:
+        reports = [index[rid] for rid in g.reports if rid in index]
+        first = reports[0].id if reports else None
+        buckets = analysis.buckets.get(first, []) if first else []
+        views.append(GroupView(group=g, reports=reports, synthesized=synthesized, buckets=buckets))
+    views.sort(key=lambda v: -v.group.count)
+    return views
+
+
+def stream_labels(analysis: Analysis, ids: list[str]) -> list[str]:
+    labels = {s.id: s.label for s in analysis.streams}
+    return [labels.get(i) or i for i in ids]
+
+
+def chain_steps(segments: list[ChainSegment]) -> list[str]:
+    """One step per module segment, entry first: `module first.go:1 … last.go:9`."""
+    steps = []
+    for seg in segments:
+        frames = seg.frames
+        if not frames:
+            continue
+        where = frame_where(frames[0])
+        if seg.via_goroutine:
+            where += " (new goroutine)"
+        if len(frames) > 1:
+            where += " … " + frame_where(frames[-1])
+        steps.append(f"{seg.module} {where}")
+    return steps
+
+
+def where_summary(view: GroupView, analysis: Analysis) -> str:
+    """`3 streams (a, b, c) · lines 12–80, 200–260`."""
+    parts = []
+    streams = view.streams
+    if len(analysis.streams) > 1 or any(s.label for s in analysis.streams):
+        labels = stream_labels(analysis, streams)
+        shown = ", ".join(labels[:4]) + (f", +{len(labels) - 4}" if len(labels) > 4 else "")
+        parts.append(f"{len(labels)} stream{'s' if len(labels) != 1 else ''} ({shown})")
+    if len(analysis.sources) > 1:
+        parts.append(f"{len(analysis.sources)} inputs")
+    spans = view.spans
+    if spans:
+        shown = ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in spans[:4])
+        more = f", +{len(spans) - 4}" if len(spans) > 4 else ""
+        parts.append(
+            f"line{'s' if spans[0][0] != spans[0][1] or len(spans) > 1 else ''} {shown}{more}"
+        )
+    return " · ".join(parts)
