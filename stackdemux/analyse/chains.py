@@ -140,24 +140,28 @@ def _where(frame: Frame, package_changed: bool, module: str) -> str:
 def format_chain(group: Group) -> str:
     """One line: `module file:line → … (new goroutine) → module file:line Func: message`."""
     parts: list[str] = []
+    previous = None
     for segment in group.chain:
-        shown: list[str] = []
+        shown: list[tuple[Frame, bool]] = []
         package = None
         for frame in segment.frames:
-            shown.append(_where(frame, frame.package != package, segment.module))
+            shown.append((frame, frame.package != package))
             package = frame.package
-        if len(shown) > 3:
-            shown = [shown[0], "…", shown[-1]]
-        text = f"{segment.module} " + " → ".join(shown).replace("→ … →", "…")
+        if len(shown) > 3:  # first … last; the last names its package if it differs
+            last = shown[-1][0]
+            shown = [shown[0], (last, last.package != shown[0][0].package)]
+            text = " … ".join(_where(f, changed, segment.module) for f, changed in shown)
+        else:
+            text = " → ".join(_where(f, changed, segment.module) for f, changed in shown)
         if segment.via_goroutine and parts:
             parts[-1] += " (new goroutine)"
-        parts.append(text)
+        parts.append(text if segment.module == previous else f"{segment.module} {text}")
+        previous = segment.module
     line = " → ".join(parts)
     message = next(iter(group.messages), None)
     if group.culprit is not None:
         func = group.culprit.func
-        func = func[func.find(".", func.rfind("/") + 1) + 1 :]
-        line += f" {func}"
+        line += " " + func[func.find(".", func.rfind("/") + 1) + 1 :]
     return f"{line}: {headline(group.title, message)}"
 
 

@@ -143,6 +143,9 @@ def _texts(key: str, report: Report, group: Group) -> Iterator[str]:
     elif key == "function":
         for frame in _frames(report):
             yield frame.func
+            cut = frame.func.rfind("/vendor/")
+            if cut >= 0:  # GOPATH vendoring: match the vendored package's own name too
+                yield frame.func[cut + len("/vendor/") :]
     elif key == "package":
         for frame in _frames(report):
             yield frame.package or split_function(frame.func)[0]

@@ -223,17 +223,31 @@ def learn_main(frames: Iterable[Frame], modules: ModuleMap | None = None) -> Mai
     main = MainModule(path=modules.main if modules else None)
     mains: list[str] = []
     others: list[tuple[str, str]] = []
+    vendoring: set[str] = set()
     for frame in frames:
         file = frame.file
+        package = split_function(frame.func)[0]
+        if file and not file.startswith("/") and "@" not in file and package == "main":
+            mains.append(_dir(file))  # -trimpath: the directory is the import path
+            continue
+        if "/vendor/" in package:
+            vendoring.add(package[: package.rfind("/vendor/")])
+            continue
         if not file or not file.startswith("/") or "/vendor/" in file or "/pkg/mod/" in file:
             continue
-        package = split_function(frame.func)[0]
         if package in ("main", "command-line-arguments"):
             mains.append(_dir(file))
-        elif not is_stdlib_package(package) and "/vendor/" not in package:
+        elif not is_stdlib_package(package):
             others.append((package, _dir(file)))
     for directory in mains:
         main.roots.add(directory)
+        if main.path is None:
+            main.path = _main_from_directory(directory)
+    for project in vendoring:
+        # GOPATH vendoring: github.com/x/app/vendor/… names the project that vendors.
+        if main.path is None and any(d.endswith("/" + project) or ("/" + project + "/") in d
+                                     for d in mains):
+            main.path = project
     for package, directory in others:
         aligned = _align(package, directory)
         if aligned is None:
@@ -249,6 +263,19 @@ def learn_main(frames: Iterable[Frame], modules: ModuleMap | None = None) -> Mai
             main.path = main.path or prefix
             main.roots.add(root)
     return main
+
+
+def _main_from_directory(directory: str) -> str | None:
+    """The module of a main package directory that spells its import path: a
+    -trimpath build (`github.com/x/app/cmd/app`) or a GOPATH checkout
+    (`/root/go/src/github.com/x/app/cmd/app`). None when it does not."""
+    if directory.startswith("/"):
+        cut = directory.rfind("/src/")
+        if cut < 0:
+            return None
+        directory = directory[cut + len("/src/") :]
+    first = directory.split("/", 1)[0]
+    return module_of(directory) if "." in first else None
 
 
 def frame_origin(
