@@ -220,8 +220,8 @@ def skopeo_analysis(processes: int = 3) -> Analysis:
             hints=[hint],
         ),
     ]
-    buckets = {
-        r.id: [
+    for r in reports:
+        r.buckets = [
             Bucket(
                 signature=f"b{j}",
                 count=1,
@@ -232,13 +232,10 @@ def skopeo_analysis(processes: int = 3) -> Analysis:
             )
             for j, g in enumerate(r.goroutines)
         ]
-        for r in reports
-    }
     return Analysis(
         reports=reports,
         streams=streams,
         groups=groups,
-        buckets=buckets,
         noise=[(41, 45)],
         sources=["build.log"],
         total_lines=line + 10,
