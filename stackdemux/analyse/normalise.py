@@ -23,7 +23,8 @@ _TOKEN = re.compile(
             r'(?P<str>"(?:[^"\\\n]|\\.){0,256}"|`[^`\n]{0,256}`)',
             r"(?P<uuid>\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)",
             r"(?P<addr>\b0[xX][0-9a-fA-F]+\b)",
-            r"(?P<ip>\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?::\d+)?\b|\[[0-9a-fA-F:]*:[0-9a-fA-F:]*\](?::\d+)?)",
+            # IPv4 with an optional port. (IPv6 "[::1]" reads like Go's "[::7]" slice bounds.)
+            r"(?P<ip>\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?::\d+)?\b)",
             # 1h2m3.5s, 300ms: Go's time.Duration.String().
             rf"(?P<dur>\b\d+(?:\.\d+)?{_UNIT}(?:\d+(?:\.\d+)?{_UNIT})*\b)",
             # Absolute paths, not the path part of a URL (preceded by ':' or '/' or a host).
