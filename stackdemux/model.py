@@ -66,15 +66,31 @@ class Frame:
     version: str | None = None
     # "stdlib" | "main" | "vendor" | "modcache" | "gopath-vendor" | "trimpath" | "unknown"
     origin: str | None = None
-    input_lines: Span | None = None
 
 
-@dataclass(slots=True)
 class CreatedBy:
-    """`created by pkg.F in goroutine N` with the file line that follows it."""
+    """`created by pkg.F in goroutine N` with the file line that follows it.
 
-    frame: Frame
-    goroutine: int | None = None  # the creator's id: printed since Go 1.21
+    A plain class rather than a dataclass on purpose: the JSON contract flattens
+    it to {"func", "file", "line", "goroutine"}, and orjson hands a non-dataclass
+    to the renderer's hook while it writes dataclasses (all frames) at C speed.
+    """
+
+    __slots__ = ("frame", "goroutine")
+
+    def __init__(self, frame: Frame, goroutine: int | None = None) -> None:
+        self.frame = frame
+        self.goroutine = goroutine  # the creator's id: printed since Go 1.21
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, CreatedBy) and self.frame == other.frame
+                and self.goroutine == other.goroutine)
+
+    def __hash__(self) -> int:
+        return hash((self.frame.func, self.frame.file, self.frame.line, self.goroutine))
+
+    def __repr__(self) -> str:
+        return f"CreatedBy(frame={self.frame!r}, goroutine={self.goroutine!r})"
 
 
 @dataclass(slots=True)
@@ -169,9 +185,11 @@ class Report:
     exit_status: int | None = None  # "exit status 2"
     http_remote: str | None = None  # "http: panic serving <addr>: …"
     stream: str = "s1"
+    source: str | None = None  # the input (file name) it was read from
     complete: bool = True
     incomplete_reason: str | None = None
     lines: list[Span] = field(default_factory=list)  # input lines it was read from
+    buckets: list[Bucket] = field(default_factory=list)  # filled by analysis
 
     @property
     def crashing(self) -> Goroutine | None:
@@ -270,8 +288,18 @@ class Analysis:
     reports: list[Report] = field(default_factory=list)
     streams: list[Stream] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
-    buckets: dict[str, list[Bucket]] = field(default_factory=dict)  # report id → buckets
     noise: list[Span] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # input names, in order
     total_lines: int = 0
+
+    @property
+    def buckets(self) -> dict[str, list[Bucket]]:
+        """Report id → its goroutine buckets."""
+        return {r.id: r.buckets for r in self.reports}
+
+    def report(self, report_id: str) -> Report:
+        for r in self.reports:
+            if r.id == report_id:
+                return r
+        raise KeyError(report_id)

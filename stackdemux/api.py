@@ -1,0 +1,119 @@
+"""The pipeline as one call: ingest → demux → parse → analyse.
+
+    from stackdemux import analyze
+    analysis = analyze("build.log")          # a path
+    analysis = analyze(b"panic: boom\\n...")   # bytes, or str text
+
+This module and the CLI are the only places that know every stage.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ingest import InputError, ingest, read_path
+from .model import Analysis, Source, Span, Stream
+from .parse import ParseResult, parse_stream, report_ids
+
+
+@dataclass(slots=True)
+class Options:
+    """What a user can choose about the pipeline (the CLI's flags)."""
+
+    demux: bool = True
+    prefix: str | None = None  # a user regex with a named group `key`
+    modules: str | os.PathLike[str] | None = None  # go.mod or vendor/modules.txt
+    rules: str | os.PathLike[str] | None = None  # a team's hints rules (TOML)
+    threshold: float = 90.0  # title similarity (0–100) at which groups merge
+    analyse: bool = True
+
+
+def load(source: str | bytes | os.PathLike[str], name: str | None = None) -> Source:
+    """Ingest text, bytes or a path. A str is a path when it names an existing file
+    and holds no newline; otherwise it is the log text itself."""
+    if isinstance(source, os.PathLike) or (
+        isinstance(source, str) and "\n" not in source and len(source) < 4096
+        and (source == "-" or Path(source).is_file())
+    ):
+        path = os.fspath(source)
+        return ingest(read_path(path), name or ("<stdin>" if path == "-" else path))
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return ingest(bytes(source), name or "<bytes>")
+    if isinstance(source, str):
+        return ingest(source, name or "<text>")
+    raise InputError(f"cannot read a log from a {type(source).__name__}")
+
+
+def split_streams(source: Source, options: Options,
+                  index: int = 0) -> tuple[list[Stream], list[Span]]:
+    """Demultiplex a source into streams; lines claimed by none are returned as noise."""
+    prefix = f"s{index + 1}." if index else "s"
+    if options.demux:
+        try:
+            from .demux import demultiplex
+        except ImportError:
+            demultiplex = None  # type: ignore[assignment]
+        if demultiplex is not None:
+            return demultiplex(source, user_prefix=options.prefix, id_prefix=prefix)
+    stream = Stream(id=f"{prefix}1", numbers=range(1, len(source.lines) + 1), texts=source.lines)
+    return [stream], []
+
+
+def analyze(
+    source: str | bytes | os.PathLike[str] | Source,
+    options: Options | None = None,
+    **kwargs: object,
+) -> Analysis:
+    """Read one log and return everything stackdemux knows about it."""
+    return analyze_many([source], options, **kwargs)
+
+
+def analyze_many(
+    sources: Iterable[str | bytes | os.PathLike[str] | Source],
+    options: Options | None = None,
+    **kwargs: object,
+) -> Analysis:
+    """Read several logs as one analysis: groups span all of them."""
+    opts = options or Options(**kwargs)  # type: ignore[arg-type]
+    analysis = Analysis()
+    ids = report_ids()
+    for index, src in enumerate(sources):
+        source = src if isinstance(src, Source) else load(src)
+        streams, noise = split_streams(source, opts, index)
+        results: list[ParseResult] = [parse_stream(s, ids) for s in streams]
+        for r in results:
+            for report in r.reports:
+                report.source = source.name
+            analysis.reports.extend(r.reports)
+            analysis.diagnostics.extend(r.diagnostics)
+            noise.extend(r.noise)
+        analysis.streams.extend(streams)
+        analysis.noise.extend(_merge(noise))
+        analysis.sources.append(source.name)
+        analysis.total_lines += len(source.lines)
+    if opts.analyse:
+        _analyse(analysis, opts)
+    return analysis
+
+
+def _analyse(analysis: Analysis, opts: Options) -> None:
+    from .analyse import analyse
+
+    groups, buckets = analyse(analysis.reports, modules=opts.modules, rules=opts.rules,
+                              threshold=opts.threshold)
+    analysis.groups = groups
+    for report in analysis.reports:
+        report.buckets = buckets.get(report.id, [])
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out

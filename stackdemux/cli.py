@@ -1,0 +1,200 @@
+"""The command line: click commands, the only place besides api.py that knows every stage.
+
+Exit codes: 0 the input was read (crashes found or not); 1 crashes were found
+and --fail-on-crash was given; 2 usage or input error; 3 a bug in stackdemux
+(said in one line, never a Python traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .api import Options, analyze_many
+from .ingest import InputError, ingest, read_path
+from .model import Source
+
+FORMATS = ["text", "json", "markdown", "html", "github", "junit", "sarif", "codequality"]
+
+EXIT_OK, EXIT_CRASHES, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+class _DefaultGroup(click.Group):
+    """`stackdemux FILE…` runs the `report` command; other words name subcommands."""
+
+    default_command = "report"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "--version")):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] [FILE]... | COMMAND [ARGS]...")
+
+
+@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="stackdemux")
+def main() -> None:
+    """Turn logs full of Go crashes into answers.
+
+    stackdemux [OPTIONS] [FILE]... reads logs (stdin when none or -), puts
+    interleaved tracebacks of concurrent processes back together, parses every
+    Go crash and goroutine dump, groups them, and reports.
+    """
+
+
+def _pipeline_options(f: Any) -> Any:
+    for option in reversed([
+        click.option("--prefix", metavar="REGEX",
+                     help="A regex matching each line's prefix, with a named group `key` "
+                          "naming the stream."),
+        click.option("--no-demux", is_flag=True,
+                     help="Read each input as one process's output."),
+        click.option("--modules", type=click.Path(dir_okay=False),
+                     help="A go.mod or vendor/modules.txt: module boundaries for frames."),
+        click.option("--rules", type=click.Path(dir_okay=False),
+                     help="A TOML file of your own hints, tried before the shipped ones."),
+        click.option("--threshold", type=click.FloatRange(0, 100), default=90.0,
+                     show_default=True,
+                     help="Title similarity (0-100) at which crash groups merge."),
+    ]):
+        f = option(f)
+    return f
+
+
+@main.command("report")
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Write the report to a file instead of stdout.")
+@click.option("-v", "--verbose", is_flag=True, help="Show every goroutine bucket.")
+@click.option("--color/--no-color", default=None,
+              help="Colour the terminal report (default: when stdout is a terminal; "
+                   "NO_COLOR and FORCE_COLOR are honoured).")
+@click.option("--full-paths", is_flag=True, help="Do not shorten paths.")
+@click.option("--repo-root", type=click.Path(file_okay=False),
+              help="The checked-out repository (default: $GITHUB_WORKSPACE) for annotations.")
+@click.option("--fail-on-crash", is_flag=True, help="Exit 1 when a crash is found.")
+@click.option("--tee", is_flag=True,
+              help="Pass stdin through to stdout as it arrives; print the report at the end "
+                   "(to stderr, or to --output).")
+@click.option("--indent", is_flag=True, help="Indent JSON output.")
+@_pipeline_options
+def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
+                   color: bool | None, full_paths: bool, repo_root: str | None,
+                   fail_on_crash: bool, tee: bool, indent: bool, prefix: str | None,
+                   no_demux: bool, modules: str | None, rules: str | None,
+                   threshold: float) -> None:
+    """Analyse logs and report the crashes in them."""
+    options = Options(demux=not no_demux, prefix=prefix, modules=modules, rules=rules,
+                      threshold=threshold)
+    with _errors():
+        sources = [_tee_stdin(files)] if tee else [_read(f) for f in files or ("-",)]
+        analysis = analyze_many(sources, options)
+        out_stream = sys.stderr if tee and output == "-" else None
+        text = _render(analysis, fmt, verbose=verbose, color=color, full_paths=full_paths,
+                       repo_root=repo_root, indent=indent, output=output, stream=out_stream)
+        _write(text, output, out_stream)
+    if fail_on_crash and analysis.reports:
+        sys.exit(EXIT_CRASHES)
+
+
+@main.command("grammar")
+@click.argument("lines", nargs=-1)
+@click.option("--lark", "use_lark", is_flag=True,
+              help="Read with lark's parser (the authoritative reading) instead of the "
+                   "compiled classifier.")
+def grammar_command(lines: tuple[str, ...], use_lark: bool) -> None:
+    """Show how the traceback grammar reads each LINE (or each line of stdin)."""
+    from .grammar import line_grammar
+
+    g = line_grammar()
+    texts = list(lines) or sys.stdin.read().splitlines()
+    for text in texts:
+        kind, fields = (g.parse if use_lark else g.fields)(text)
+        click.echo(f"{kind or 'noise'}\t{fields}")
+
+
+def _read(path: str) -> Source:
+    """A command-line argument is always a path (or - for stdin), never log text."""
+    return ingest(read_path(path), "<stdin>" if path == "-" else path)
+
+
+def _tee_stdin(files: tuple[str, ...]):
+    if files and files != ("-",):
+        raise click.UsageError("--tee reads stdin; give no FILE")
+    from .tee import tee_stdin
+
+    return tee_stdin()
+
+
+def _render(analysis, fmt: str, *, verbose: bool, color: bool | None, full_paths: bool,
+            repo_root: str | None, indent: bool, output: str, stream: Any) -> str:
+    if fmt == "json":
+        from .render.json import render_json_bytes
+
+        return render_json_bytes(analysis, indent=indent).decode("utf-8") + "\n"
+    from .render import RenderOptions, color_wanted, render
+
+    target = stream if stream is not None else sys.stdout
+    use_color = output == "-" and color_wanted(target, color, os.environ)
+    root = repo_root or os.environ.get("GITHUB_WORKSPACE")
+    opts = RenderOptions(color=use_color, verbose=verbose, full_paths=full_paths,
+                         repo_root=root)
+    text = render(analysis, fmt, opts)
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def _write(text: str, output: str, stream: Any) -> None:
+    if output == "-":
+        (stream or sys.stdout).write(text)
+        (stream or sys.stdout).flush()
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"{output}: cannot write: {e.strerror or e}") from None
+
+
+class _errors:
+    """Turn every failure into one line on stderr and an exit code."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is None or isinstance(exc, (click.exceptions.Exit, click.ClickException,
+                                           SystemExit, click.Abort)):
+            return False
+        if isinstance(exc, InputError):
+            click.echo(f"stackdemux: error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        if isinstance(exc, BrokenPipeError):
+            # the reader went away (| head): not an error of ours
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_OK)
+        if isinstance(exc, KeyboardInterrupt):
+            sys.exit(130)
+        if isinstance(exc, MemoryError):
+            click.echo("stackdemux: error: out of memory reading the input", err=True)
+            sys.exit(EXIT_USAGE)
+        if os.environ.get("STACKDEMUX_DEBUG"):
+            return False
+        click.echo(f"stackdemux: internal error: {type(exc).__name__}: {exc} "
+                   "(a bug in stackdemux; set STACKDEMUX_DEBUG=1 for details)", err=True)
+        sys.exit(EXIT_BUG)
+
+
+def run() -> None:
+    main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,722 @@
+"""A stream's lines → Reports (with input line provenance) and noise.
+
+Each line is classified once by the compiled line grammar (grammar.py); this
+module only knows how kinds of lines follow each other to make a report: the
+shape described in grammars/report.lark. That order is simple enough to be a
+small state machine, which keeps the per-line cost to one regex match and a
+few comparisons: a 15 MB dump of 20 000 goroutines is ~420 000 lines.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from .grammar import MAX_LINE, line_grammar
+from .model import (
+    Ancestor,
+    CreatedBy,
+    Diagnostic,
+    Frame,
+    Goroutine,
+    PanicLink,
+    Race,
+    RaceAccess,
+    Report,
+    ReportKind,
+    Signal,
+    Source,
+    Span,
+    Stream,
+)
+
+_G = line_grammar()
+_F = {k: v.fields for k, v in _G.kinds.items()}
+_match = _G.match
+
+# Group indices the hot loop reads, looked up once.
+_CALL_FUNC, _CALL_ARGS = _F["frame_call"]["func"], _F["frame_call"]["args"]
+_FILE, _FILE_LINE, _FILE_OFF = (_F["frame_file"][k] for k in ("file", "lineno", "offset"))
+_FILE_FP, _FILE_SP, _FILE_PC = (_F["frame_file"][k] for k in ("fp", "sp", "pc"))
+_HDR = _F["goroutine_header"]
+
+
+@dataclass(slots=True)
+class ParseResult:
+    reports: list[Report] = field(default_factory=list)
+    noise: list[Span] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def report_ids(prefix: str = "r", start: int = 1) -> Iterator[str]:
+    return (f"{prefix}{i}" for i in itertools.count(start))
+
+
+def parse_source(source: Source, ids: Iterator[str] | None = None) -> ParseResult:
+    """Parse a whole input as one stream (no demultiplexing)."""
+    stream = Stream(id="s1", numbers=range(1, len(source.lines) + 1), texts=source.lines)
+    return parse_stream(stream, ids)
+
+
+def parse_text(text: str | bytes) -> ParseResult:
+    from .ingest import ingest
+
+    return parse_source(ingest(text))
+
+
+def parse_stream(stream: Stream, ids: Iterator[str] | None = None) -> ParseResult:
+    """Parse one stream's lines into reports; every line not in a report is noise."""
+    return _Parser(stream, ids or report_ids()).run()
+
+
+class _Parser:
+    """The state machine. States, by what the last line opened:
+
+    idle     no report open; only a report-opening line leaves it
+    header   a report's header: messages, chain, signal, context, tests
+    stack    inside a goroutine (or runtime stack, ancestor, race access)
+    between  after a blank line inside a report: another goroutine may follow
+    """
+
+    def __init__(self, stream: Stream, ids: Iterator[str]) -> None:
+        self.stream = stream
+        self.ids = ids
+        self.result = ParseResult()
+        self.report: Report | None = None
+        self.used: list[int] = []  # indices of lines of the open report
+        self.g: Goroutine | None = None  # the goroutine frames go to
+        self.frames: list[Frame] | None = None  # where frames go (goroutine, ancestor, access)
+        self.pending: Frame | None = None  # a frame waiting for its file line
+        self.pending_at = 0
+        self.state = "idle"
+        self.raw_message = False  # pre-1.23 multi-line panic value continues raw
+        self.tests: list[str] = []  # "--- FAIL: TestX" seen just before a report
+        self.tests_at: list[int] = []
+        self.context: list[str] = []  # "runtime: …" lines seen before a report
+        self.context_at: list[int] = []
+        self.consumed: bytearray = bytearray(len(stream.texts))
+
+    # ------------------------------------------------------------ helpers
+
+    def number(self, i: int) -> int:
+        return self.stream.numbers[i]
+
+    def open(self, kind: ReportKind, message: str, i: int) -> Report:
+        self.close()
+        r = Report(id=next(self.ids), kind=kind, message=message, stream=self.stream.id)
+        self.report = r
+        self.used = []
+        if self.context:
+            r.context.extend(self.context)
+            self.used.extend(self.context_at)
+        if self.tests:
+            r.tests.extend(self.tests)
+            self.used.extend(self.tests_at)
+        self.context, self.context_at, self.tests, self.tests_at = [], [], [], []
+        self.use(i)
+        self.state = "header"
+        return r
+
+    def use(self, i: int) -> None:
+        self.used.append(i)
+
+    def end_frames(self) -> None:
+        if self.pending is not None:
+            self.diagnose(f"frame {self.pending.func} has no file line", self.pending_at)
+            if self.report is not None:
+                self.report.complete = False
+                self.report.incomplete_reason = "a frame without its file line"
+            self.pending = None
+        self.frames = None
+
+    def close(self) -> None:
+        self.end_frames()
+        r = self.report
+        if r is None:
+            return
+        self.g = None
+        if self.used:
+            for i in self.used:
+                self.consumed[i] = 1
+            r.lines = _spans(self.number(i) for i in sorted(self.used))
+        if r.kind is ReportKind.RACE and r.race is not None:
+            r.message = _race_message(r.race)
+        self.result.reports.append(r)
+        self.report = None
+        self.used = []
+        self.state = "idle"
+
+    def diagnose(self, message: str, i: int) -> None:
+        n = self.number(i)
+        self.result.diagnostics.append(Diagnostic(message, [(n, n)]))
+
+    def new_goroutine(self, g: Goroutine, i: int) -> None:
+        self.end_frames()
+        if self.report is None:
+            self.open(ReportKind.GOROUTINE_DUMP, "goroutine dump", i)
+        assert self.report is not None
+        self.report.goroutines.append(g)
+        self.g = g
+        self.frames = g.frames
+        self.state = "stack"
+        self.use(i)
+
+    # -------------------------------------------------------------- run
+
+    def run(self) -> ParseResult:
+        texts = self.stream.texts
+        n = len(texts)
+        match = _match
+        i = 0
+        while i < n:
+            text = texts[i]
+            m = match(text) if len(text) <= MAX_LINE else None
+            kind = m.lastgroup if m is not None else None
+            # The two commonest lines, inline: a frame's call and its file line.
+            if kind == "frame_file" and self.pending is not None:
+                f = self.pending
+                f.file = m.group(_FILE)  # type: ignore[union-attr]
+                f.line = int(m.group(_FILE_LINE))  # type: ignore[union-attr]
+                f.offset = m.group(_FILE_OFF)  # type: ignore[union-attr]
+                if m.group(_FILE_FP) is not None:  # type: ignore[union-attr]
+                    f.fp, f.sp, f.pc = m.group(_FILE_FP, _FILE_SP, _FILE_PC)  # type: ignore[union-attr]
+                self.pending = None
+                self.used.append(i)
+            elif kind == "frame_call" and self.frames is not None:
+                if self.pending is not None:
+                    self.end_frames_keep(i)
+                args = m.group(_CALL_ARGS)  # type: ignore[union-attr]
+                f = Frame(m.group(_CALL_FUNC), args, inlined=args == "...")  # type: ignore[union-attr]
+                self.frames.append(f)
+                self.pending = f
+                self.pending_at = i
+                self.used.append(i)
+            else:
+                self.step(i, kind, m, text)
+            i += 1
+        self.close()
+        self.flush_orphans()
+        self.result.noise = _spans(self.number(i) for i in range(n) if not self.consumed[i])
+        return self.result
+
+    def end_frames_keep(self, i: int) -> None:
+        """A call line followed another call line: the first lost its file line."""
+        frames = self.frames
+        self.end_frames()
+        self.frames = frames
+
+    def flush_orphans(self) -> None:
+        # "--- FAIL" / "runtime:" lines that opened no report stay noise.
+        self.tests, self.tests_at, self.context, self.context_at = [], [], [], []
+
+    def step(self, i: int, kind: str | None, m, text: str) -> None:
+        r = self.report
+        state = self.state
+        g = _G.kinds
+
+        if kind is None:
+            if r is not None and state == "header" and self.raw_message and text:
+                # Before Go 1.23 a multi-line panic value is printed raw.
+                r.message += "\n" + text
+                if r.chain:
+                    r.chain[-1].message = r.message if len(r.chain) == 1 else r.chain[-1].message
+                self.use(i)
+                return
+            if r is not None:
+                self.close()
+            return
+
+        self.raw_message = False
+        if kind == "blank":
+            if r is None:
+                return
+            self.end_frames()
+            if state in ("stack", "header"):
+                self.state = "between"
+            self.use(i)
+            return
+
+        if kind == "goroutine_header":
+            self.new_goroutine(_goroutine(m), i)
+            return
+
+        if kind == "frame_file":  # a file line with no call before it
+            if self.frames is not None and self.frames:
+                self.diagnose("a file line without its call line", i)
+            self.noise_or_close(i)
+            return
+
+        if kind == "frame_call":
+            # A call line outside any goroutine: frames without a header
+            # (a truncated paste) make a headerless goroutine of a dump.
+            nxt = self.peek_kind(i + 1)
+            if nxt != "frame_file":
+                self.noise_or_close(i)
+                return
+            if r is not None and state == "header":
+                g0 = Goroutine(id=0, state="unknown")
+                r.goroutines.append(g0)
+                self.g, self.frames, self.state = g0, g0.frames, "stack"
+            elif r is None or state not in ("stack",):
+                self.new_goroutine(Goroutine(id=0, state="unknown"), i)
+                self.used.pop()
+            args = m.group(_CALL_ARGS)
+            f = Frame(m.group(_CALL_FUNC), args, inlined=args == "...")
+            assert self.frames is not None
+            self.frames.append(f)
+            self.pending, self.pending_at = f, i
+            self.use(i)
+            return
+
+        if kind == "created_by":
+            if self.g is None or self.frames is None:
+                self.noise_or_close(i)
+                return
+            self.end_frames()
+            fields = g["created_by"].fields
+            f = Frame(m.group(fields["func"]))
+            parent = m.group(fields["parent"])
+            cb = CreatedBy(f, int(parent) if parent else None)
+            if self.g.ancestors:
+                # an ancestor's own "created by": keep it on the ancestor's frames' goroutine
+                pass
+            if not self.g.ancestors:
+                self.g.created_by = cb
+            # The file line that follows belongs to the created-by frame.
+            self.frames = []
+            self.pending, self.pending_at = f, i
+            self.use(i)
+            return
+
+        if kind in ("frames_elided", "additional_frames_elided"):
+            if self.g is None:
+                self.noise_or_close(i)
+                return
+            self.end_frames()
+            if kind == "additional_frames_elided":
+                if self.g.ancestors:
+                    self.g.ancestors[-1].elided = True
+                else:
+                    self.g.elided = True
+            else:
+                self.g.elided_at = len(self.g.frames)
+                self.g.elided_count = int(m.group(g["frames_elided"].fields["elided"]))
+            self.frames = self.g.ancestors[-1].frames if self.g.ancestors else self.g.frames
+            self.use(i)
+            return
+
+        if kind == "ancestor_header":
+            if self.g is None:
+                self.noise_or_close(i)
+                return
+            self.end_frames()
+            a = Ancestor(int(m.group(g["ancestor_header"].fields["ancestor"])))
+            self.g.ancestors.append(a)
+            self.frames = a.frames
+            self.state = "stack"
+            self.use(i)
+            return
+
+        if kind == "stack_unavailable":
+            if self.g is None:
+                self.noise_or_close(i)
+                return
+            self.g.unavailable = True
+            self.use(i)
+            return
+
+        if kind == "panic":
+            fields = g["panic"].fields
+            msg = m.group(fields["message"]) or ""
+            ann = _annotation(m.group(fields["annotation"]))
+            if r is not None and state == "header" and r.chain and r.chain[-1].annotation:
+                # After a Goexit link Go prints the next panic without a tab.
+                r.chain.append(PanicLink(msg, ann))
+                self.use(i)
+                return
+            r = self.open(ReportKind.PANIC, msg, i)
+            r.chain.append(PanicLink(msg, ann))
+            self.raw_message = True
+            return
+
+        if kind == "chained_panic":
+            if r is None or state != "header" or not r.chain:
+                self.noise_or_close(i)
+                return
+            fields = g["chained_panic"].fields
+            r.chain.append(PanicLink(m.group(fields["message"]) or "",
+                                     _annotation(m.group(fields["annotation"]))))
+            self.use(i)
+            return
+
+        if kind in ("running_tests", "running_test"):
+            if r is None or state != "header":
+                self.noise_or_close(i)
+                return
+            if kind == "running_test":
+                r.tests.append(m.group(g["running_test"].fields["test"]))
+            self.use(i)
+            return
+
+        if kind == "indented":
+            if r is not None and state == "header" and r.chain:
+                # Go 1.23+ indents the continuation lines of a multi-line panic value.
+                cont = text[1:]
+                r.chain[-1].message += "\n" + cont
+                if len(r.chain) == 1:
+                    r.message = r.chain[0].message
+                self.use(i)
+                return
+            self.noise_or_close(i)
+            return
+
+        if kind == "http_panic":
+            fields = g["http_panic"].fields
+            msg = m.group(fields["message"]) or ""
+            r = self.open(ReportKind.PANIC, msg, i)
+            r.http_remote = m.group(fields["remote"])
+            r.chain.append(PanicLink(msg, _annotation(m.group(fields["annotation"]))))
+            return
+
+        if kind == "fatal_error":
+            msg = m.group(g["fatal_error"].fields["text"]) or ""
+            if r is not None and state == "header" and r.kind is ReportKind.PANIC:
+                # "panic: …" then "fatal error: panic while printing panic value" etc.
+                r.context.append(text)
+                self.use(i)
+                return
+            self.open(ReportKind.FATAL_ERROR, msg, i)
+            return
+
+        if kind in ("runtime_note", "fault_address"):
+            if r is not None and state == "header":
+                r.context.append(text)
+                self.use(i)
+                return
+            if r is not None:
+                self.close()
+            self.context.append(text)
+            self.context_at.append(i)
+            return
+
+        if kind == "signal":
+            if r is None or state != "header":
+                self.noise_or_close(i)
+                return
+            fields = g["signal"].fields
+            name, desc, code, addr, pc = (m.group(fields[k]) for k in
+                                          ("signame", "sigdesc", "code", "addr", "pc"))
+            r.signal = Signal(name=name, description=desc, code=code, addr=addr, pc=pc)
+            self.use(i)
+            return
+
+        if kind == "sigdump":
+            fields = g["sigdump"].fields
+            sig = Signal(name=m.group(fields["signame"]), description=m.group(fields["sigdesc"]))
+            if r is not None and r.kind in (ReportKind.PANIC, ReportKind.FATAL_ERROR) and (
+                r.signal is None or r.signal.m is None
+            ) and state in ("between", "stack", "header"):
+                # GOTRACEBACK=crash: after the panic's stacks Go raises SIGABRT
+                # and dumps again; the same crash, so the same report.
+                self.end_frames()
+                if r.signal is None:
+                    r.signal = sig
+                r.context.append(text)
+                self.state = "header"
+                self.use(i)
+                return
+            r = self.open(ReportKind.SIGNAL_DUMP, text, i)
+            r.signal = sig
+            return
+
+        if kind == "sigpc":
+            if r is None or state != "header" or r.signal is None:
+                self.noise_or_close(i)
+                return
+            fields = g["sigpc"].fields
+            s = r.signal
+            if s.pc is None:
+                s.pc = m.group(fields["pc"])
+            s.m = int(m.group(fields["m"])) if m.group(fields["m"]).isdigit() else None
+            s.sigcode = m.group(fields["sigcode"])
+            if m.group(fields["addr"]) and s.addr is None:
+                s.addr = m.group(fields["addr"])
+            self.use(i)
+            return
+
+        if kind == "cgo_signal":
+            if r is None:
+                self.noise_or_close(i)
+                return
+            r.context.append(text)
+            self.use(i)
+            return
+
+        if kind == "runtime_stack":
+            if r is None:
+                self.noise_or_close(i)
+                return
+            self.end_frames()
+            sysg = Goroutine(id=-1, state="runtime stack", system=True)
+            r.system_stacks.append(sysg)
+            self.g, self.frames, self.state = sysg, sysg.frames, "stack"
+            self.use(i)
+            return
+
+        if kind == "register":
+            if r is None or r.signal is None or state not in ("between", "stack", "header"):
+                self.noise_or_close(i)
+                return
+            fields = g["register"].fields
+            r.registers[m.group(fields["register"])] = m.group(fields["register_value"])
+            self.state = "between"
+            self.use(i)
+            return
+
+        if kind in ("race_rule", "race_begin"):
+            if kind == "race_rule":
+                if r is not None and r.kind is ReportKind.RACE:
+                    self.use(i)
+                    self.close()
+                    return
+                if self.peek_kind(i + 1) == "race_begin":
+                    self.close()
+                    self.context_at.append(i)
+                    self.context.append(text)
+                    return
+                self.noise_or_close(i)
+                return
+            # the "==================" line just before opens the report too
+            rule_at = [j for j in self.context_at[-1:] if j == i - 1]
+            self.context, self.context_at = [], []
+            r = self.open(ReportKind.RACE, "DATA RACE", i)
+            self.used.extend(rule_at)
+            r.race = Race()
+            return
+
+        if kind in ("race_access", "race_created"):
+            if r is None or r.kind is not ReportKind.RACE or r.race is None:
+                self.noise_or_close(i)
+                return
+            self.end_frames()
+            fields = g[kind].fields
+            gid = m.group(fields["race_goroutine"])
+            if kind == "race_access":
+                acc = RaceAccess(m.group(fields["operation"]), m.group(fields["addr"]),
+                                 int(gid) if gid else None)
+                r.race.accesses.append(acc)
+                self.frames = acc.frames
+            else:
+                cg = Goroutine(id=int(gid), state=m.group(fields["race_state"]))
+                r.race.creators.append(cg)
+                self.frames = cg.frames
+            self.state = "stack"
+            self.use(i)
+            return
+
+        if kind == "race_frame_call":
+            if self.frames is None or r is None or r.kind is not ReportKind.RACE:
+                self.noise_or_close(i)
+                return
+            if self.pending is not None:
+                self.end_frames_keep(i)
+            fields = g["race_frame_call"].fields
+            f = Frame(m.group(fields["func"]), m.group(fields["args"]))
+            self.frames.append(f)
+            self.pending, self.pending_at = f, i
+            self.use(i)
+            return
+
+        if kind == "race_frame_file":
+            if self.pending is None or r is None or r.kind is not ReportKind.RACE:
+                self.noise_or_close(i)
+                return
+            fields = g["race_frame_file"].fields
+            f = self.pending
+            f.file = m.group(fields["file"])
+            f.line = int(m.group(fields["lineno"]))
+            f.offset = m.group(fields["offset"])
+            self.pending = None
+            self.use(i)
+            return
+
+        if kind == "race_summary":
+            last = self.result.reports[-1] if self.result.reports else None
+            if r is None and last is not None and last.kind is ReportKind.RACE:
+                self.attach_late(last, i)
+                return
+            self.noise_or_close(i)
+            return
+
+        if kind == "test_fail":
+            if r is not None and state != "header":
+                self.close()
+            self.tests.append(m.group(g["test_fail"].fields["test"]))
+            self.tests_at.append(i)
+            return
+
+        if kind in ("test_package_fail", "test_fail_bare", "exit_status"):
+            target = r
+            if target is None and self.result.reports and self.last_report_near(i):
+                target = self.result.reports[-1]
+            if self.tests and target is None:
+                # "--- FAIL: TestX" with no panic: a plain test failure.
+                t = self.open(ReportKind.TEST_FAILURE, f"test failed: {', '.join(self.tests)}", i)
+                target = t
+                self.used.pop()
+            if target is None:
+                return
+            if kind == "test_package_fail":
+                target.test_package = m.group(g["test_package_fail"].fields["package"])
+            elif kind == "exit_status":
+                target.exit_status = int(m.group(g["exit_status"].fields["status"]))
+            if target is r:
+                self.use(i)
+                self.state = "between"
+            else:
+                self.attach_late(target, i)
+            return
+
+        if kind in ("cgo_file", "non_go_function"):
+            if self.frames is None:
+                self.noise_or_close(i)
+                return
+            if kind == "non_go_function":
+                f = Frame("non-Go function", None)
+                self.frames.append(f)
+                self.use(i)
+                return
+            fields = g["cgo_file"].fields
+            f = self.pending or Frame("non-Go function")
+            if self.pending is None:
+                self.frames.append(f)
+            f.file = m.group(fields["cfile"])
+            cl = m.group(fields["cline"])
+            f.line = int(cl) if cl else None
+            f.pc = m.group(fields["pc"])
+            self.pending = None
+            self.use(i)
+            return
+
+        self.noise_or_close(i)
+
+    def noise_or_close(self, i: int) -> None:
+        """A line that cannot continue the open report ends it and stays noise."""
+        if self.report is not None:
+            self.close()
+
+    def peek_kind(self, i: int) -> str | None:
+        texts = self.stream.texts
+        if i >= len(texts) or len(texts[i]) > MAX_LINE:
+            return None
+        m = _match(texts[i])
+        return m.lastgroup if m is not None else None
+
+    def last_report_near(self, i: int) -> bool:
+        """True when only blank lines stand between the last report and line i."""
+        last = self.result.reports[-1]
+        if not last.lines:
+            return False
+        end = last.lines[-1][1]
+        texts = self.stream.texts
+        j = i - 1
+        while j >= 0 and self.number(j) > end:
+            if texts[j].strip():
+                return False
+            j -= 1
+        return True
+
+    def attach_late(self, report: Report, i: int) -> None:
+        """Add line i to a report that was already closed (exit status, FAIL lines)."""
+        self.consumed[i] = 1
+        n = self.number(i)
+        spans = report.lines
+        if spans and spans[-1][1] + 1 >= n - 1:
+            # fold blank lines between into the report's last span
+            j = i - 1
+            while j >= 0 and self.number(j) > spans[-1][1] and not self.stream.texts[j].strip():
+                self.consumed[j] = 1
+                j -= 1
+            spans[-1] = (spans[-1][0], n)
+        else:
+            spans.append((n, n))
+
+
+def _annotation(text: str | None) -> str | None:
+    if not text:
+        return None
+    return text.strip()[1:-1]
+
+
+def _goroutine(m) -> Goroutine:
+    f = _HDR
+    gp = m.group(f["gp"])
+    mm = m.group(f["m"])
+    minutes = m.group(f["minutes"])
+    bubble = m.group(f["bubble"])
+    g = Goroutine(
+        id=int(m.group(f["goid"])),
+        state=m.group(f["state"]),
+        wait_minutes=int(minutes) if minutes else None,
+        locked=m.group(f["locked"]) is not None,
+        gp=gp,
+        m=int(mm) if mm and mm.isdigit() else None,
+        mp=m.group(f["mp"]),
+        bubble=int(bubble) if bubble else None,
+        durable=m.group(f["durable"]) is not None,
+        leaked=m.group(f["leaked"]) is not None,
+    )
+    labels = m.group(f["labels"])
+    if labels:
+        g.labels = _labels(labels)
+    return g
+
+
+def _labels(text: str) -> dict[str, str]:
+    """pprof labels, read by lark: rare enough (Go 1.27 with labels set) to afford it."""
+    import ast
+
+    tree = _G.parse_rule("labels", text)
+    out: dict[str, str] = {}
+    for label in tree.children:
+        key = value = ""
+        for tok in label.children:
+            if tok is None:
+                continue
+            s = str(tok)
+            if s.startswith('"'):
+                try:
+                    s = ast.literal_eval(s)
+                except (ValueError, SyntaxError):
+                    s = s[1:-1]
+            if tok.type == "LABEL_KEY":
+                key = s
+            else:
+                value = s
+        out[key] = value
+    return out
+
+
+def _race_message(race: Race) -> str:
+    parts = []
+    for a in race.accesses[:2]:
+        where = a.frames[0].func if a.frames else "?"
+        parts.append(f"{a.operation.lower()} by {where}")
+    return "DATA RACE: " + " and ".join(parts) if parts else "DATA RACE"
+
+
+def _spans(numbers: Iterator[int] | Sequence[int]) -> list[Span]:
+    spans: list[Span] = []
+    start = prev = None
+    for n in numbers:
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:  # type: ignore[operator]
+            prev = n
+        else:
+            spans.append((start, prev))  # type: ignore[arg-type]
+            start = prev = n
+    if start is not None:
+        spans.append((start, prev))  # type: ignore[arg-type]
+    return spans

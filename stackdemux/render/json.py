@@ -1,0 +1,59 @@
+"""The JSON contract, version 1: what other tools and scripts read.
+
+Reports, goroutines and frames are dataclasses that orjson writes natively, at
+C speed: on a 20 000-goroutine dump the stdlib's json.dumps of the same dicts
+took 0.44 s, most of the run. Only the few objects whose JSON shape differs
+from their Python shape go through `_default`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from ..model import Analysis, CreatedBy, Group
+
+CONTRACT_VERSION = 1
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, CreatedBy):
+        f = obj.frame
+        return {"func": f.func, "args": f.args, "file": f.file, "line": f.line,
+                "offset": f.offset, "goroutine": obj.goroutine, "package": f.package,
+                "module": f.module, "version": f.version, "origin": f.origin}
+    raise TypeError(f"cannot serialise {type(obj).__name__}")
+
+
+def _group(g: Group) -> dict[str, Any]:
+    return {
+        "id": g.id, "title": g.title, "count": g.count, "reports": g.reports,
+        "messages": g.messages, "streams": g.streams, "fingerprint": g.fingerprint,
+        "similarity": g.similarity, "culprit": g.culprit, "main_frame": g.main_frame,
+        "chain": g.chain, "hints": g.hints,
+    }
+
+
+def to_document(analysis: Analysis) -> dict[str, Any]:
+    """The contract as a dict of model objects (orjson writes the dataclasses)."""
+    return {
+        "stackdemux": CONTRACT_VERSION,
+        "sources": analysis.sources,
+        "reports": analysis.reports,
+        "streams": [{"id": s.id, "label": s.label, "lines": len(s.texts)}
+                    for s in analysis.streams],
+        "groups": [_group(g) for g in analysis.groups],
+        "noise": analysis.noise,
+        "diagnostics": analysis.diagnostics,
+    }
+
+
+def render_json_bytes(analysis: Analysis, *, indent: bool = False) -> bytes:
+    option = orjson.OPT_INDENT_2 if indent else 0
+    return orjson.dumps(to_document(analysis), default=_default, option=option)
+
+
+def render_json(analysis: Analysis, options: object = None) -> str:
+    indent = bool(getattr(options, "indent", False))
+    return render_json_bytes(analysis, indent=indent).decode("utf-8")
