@@ -1,0 +1,115 @@
+"""Call chains: the crashing goroutine as a path through modules, entry first,
+continued in its creator's stack through `created by`; culprit and main frame."""
+
+from pathlib import Path
+
+import pytest
+
+from stackdemux.analyse import analyse, format_chain, load_modules
+from stackdemux.analyse.chains import culprit_index, is_machinery
+from stackdemux.parse import parse_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+CONFORMANCE = ROOT.parent / "shared" / "conformance"
+
+
+def sample(name: str, version: str = "1.21") -> Path:
+    path = SAMPLES / f"go{version}" / f"{name}.txt"
+    if not path.exists():
+        pytest.skip(f"sample {path.relative_to(ROOT)} not generated yet")
+    return path
+
+
+def first_group(path: Path, **options):
+    groups, _ = analyse(parse_text(path.read_bytes()).reports, **options)
+    return groups[0]
+
+
+def test_skopeo_chain_reads_from_main_through_the_layer_goroutine_to_bbolt():
+    modules = load_modules(SAMPLES / "programs/skopeo/go.mod")
+    g = first_group(sample("skopeo_vendor"), modules=modules)
+    assert [(s.module, s.via_goroutine) for s in g.chain] == [
+        ("github.com/containers/skopeo", False),
+        ("github.com/containers/image/v5", False),
+        ("github.com/containers/image/v5", True),  # created by copyLayers in goroutine 1
+        ("go.etcd.io/bbolt", False),
+        ("github.com/containers/image/v5", False),
+        ("go.etcd.io/bbolt", False),
+    ]
+    # the creator's stack stops at the go statement: copy.go:64, not where it waits now (66)
+    assert [(f.func, f.line) for f in g.chain[1].frames] == [
+        ("github.com/containers/image/v5/copy.Image", 41),
+        ("github.com/containers/image/v5/copy.(*imageCopier).copyLayers", 64),
+    ]
+    assert g.culprit.func == "go.etcd.io/bbolt.(*Cursor).search"
+    assert g.main_frame.func == "main.(*copyOptions).run"
+    assert format_chain(g) == (
+        "github.com/containers/skopeo main.go:35 → main.go:25 → "
+        "github.com/containers/image/v5 copy/copy.go:41 → copy.go:64 (new goroutine) → "
+        "copy/copy.go:60 … pkg/blobinfocache/boltdb/boltdb.go:30 → "
+        "go.etcd.io/bbolt db.go:24 → "
+        "github.com/containers/image/v5 pkg/blobinfocache/boltdb/boltdb.go:49 → boltdb.go:34 → "
+        "go.etcd.io/bbolt bucket.go:18 → cursor.go:18 → cursor.go:29 "
+        "(*Cursor).search: panic: invalid page type: 6432: 10"
+    )
+
+
+def test_without_the_creator_printed_the_chain_starts_at_the_go_statement():
+    g = first_group(sample("skopeo_vendor_default"))  # GOTRACEBACK=single: goroutine 1 absent
+    first = g.chain[0]
+    assert first.frames[0].func == "github.com/containers/image/v5/copy.(*imageCopier).copyLayers"
+    assert first.frames[0].line == 64
+    assert g.chain[1].via_goroutine
+    assert g.main_frame is None  # no main-module frame on the printed path
+
+
+def test_panic_in_a_closure_goroutine_of_main():
+    g = first_group(sample("panic_in_goroutine", "1.27"))
+    assert [f.func for s in g.chain for f in s.frames] == [
+        "main.init.4.func2", "main.init.4.func2.1", "main.handleRequest", "main.doPanic"]
+    assert g.culprit.func == "main.doPanic"
+    assert g.main_frame.func == "main.doPanic"
+
+
+@pytest.mark.parametrize(
+    ("func", "machinery"),
+    [
+        ("runtime.gopanic", True),
+        ("runtime.sigpanic", True),
+        ("runtime.throw", True),
+        ("runtime.fatalthrow", True),
+        ("runtime.mapassign_faststr", True),
+        ("runtime.chansend1", True),
+        ("runtime.closechan", True),
+        ("runtime.panicIndex", True),
+        ("runtime.goPanicIndex", True),
+        ("runtime.gopark", True),
+        ("internal/runtime/maps.fatal", True),
+        ("sync.fatal", True),
+        ("sync.(*Mutex).Unlock", True),
+        ("sync.(*WaitGroup).Add", True),
+        ("internal/sync.(*Mutex).Lock", True),
+        ("sync.(*Once).doSlow", False),
+        ("main.doPanic", False),
+        ("encoding/json.(*decodeState).object", False),
+    ],
+)
+def test_panic_machinery(func, machinery):
+    assert is_machinery(func) is machinery
+
+
+def test_culprit_skips_runtime_frames_on_top_of_the_stack():
+    path = CONFORMANCE / "panicparse-crashes" / "stdlib.txt"
+    if not path.exists():
+        pytest.skip("shared/conformance not beside the repository")
+    report = parse_text(path.read_bytes()).reports[0]
+    frames = report.crashing.frames
+    i = culprit_index(frames)
+    assert not is_machinery(frames[i].func)
+    assert all(is_machinery(f.func) for f in frames[:i])
+
+
+def test_deadlock_culprit_is_the_user_frame_that_waits():
+    g = first_group(sample("deadlock", "1.27"))
+    assert g.culprit.func.startswith("main.")
