@@ -280,3 +280,32 @@ def malicious_analysis() -> Analysis:
     a.diagnostics.append(Diagnostic(PAYLOAD, [(1, 2)]))
     a.sources.append(PAYLOAD)
     return a
+
+
+def analyse_file(path) -> Analysis:
+    """A real sample through the real pipeline: `stackdemux.analyze` once it exists,
+    else ingest → parse → analyse composed here the same way."""
+    from pathlib import Path
+
+    import stackdemux
+
+    if hasattr(stackdemux, "analyze"):
+        return stackdemux.analyze(Path(path))
+    from stackdemux.analyse import analyse
+    from stackdemux.ingest import ingest
+    from stackdemux.parse import parse_source
+
+    source = ingest(Path(path).read_bytes(), Path(path).name)
+    parsed = parse_source(source)
+    groups, buckets = analyse(parsed.reports)
+    for r in parsed.reports:
+        r.buckets = buckets[r.id]
+    return Analysis(
+        reports=parsed.reports,
+        streams=[Stream(id="s1")],
+        groups=groups,
+        noise=parsed.noise,
+        diagnostics=parsed.diagnostics,
+        sources=[source.name],
+        total_lines=len(source.lines),
+    )

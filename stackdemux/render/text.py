@@ -104,9 +104,11 @@ class _Writer:
                 self.lines.append(_style(piece, style, self.options.color))
 
     def prose(self, text: str, indent: int, style: str = "") -> None:
-        for para in text.splitlines() or [""]:
+        """Reflow text: single newlines are soft (rules files wrap their prose), blank lines not."""
+        for para in text.split("\n\n"):
+            flat = " ".join(para.split())
             for piece in textwrap.wrap(
-                para, self.width - indent, break_long_words=True, break_on_hyphens=False
+                flat, self.width - indent, break_long_words=True, break_on_hyphens=False
             ) or [""]:
                 self.line(piece, style, indent)
 

@@ -1,0 +1,262 @@
+"""What each output format promises, on real samples and on hand-built analyses."""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from render_model import analyse_file, skopeo_analysis
+
+from stackdemux.model import Analysis
+from stackdemux.render import RENDERERS, RenderOptions, color_wanted, render
+from stackdemux.render.github import escape_data, escape_property
+from stackdemux.render.paths import in_repo, short_path
+from stackdemux.render.sanitize import cell_width, strip_ansi
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted(ROOT.glob("samples/go1.*/*.txt"))
+CRASHES = sorted(Path("/work/shared/conformance/panicparse-crashes").glob("*.txt"))
+REAL = SAMPLES + CRASHES
+
+
+@pytest.fixture(scope="module")
+def skopeo():
+    return analyse_file(ROOT / "samples/go1.27/skopeo_vendor.txt")
+
+
+# ------------------------------------------------------------- every sample ---
+
+
+@pytest.mark.skipif(not REAL, reason="no samples checked out")
+@pytest.mark.parametrize("path", REAL, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_format_renders_every_real_sample(path):
+    analysis = analyse_file(path)
+    assert analysis.reports, "the sample holds a crash"
+    for fmt in RENDERERS:
+        out = render(analysis, fmt, RenderOptions(verbose=True))
+        assert out.endswith("\n")
+    text = render(analysis, "text", RenderOptions(color=True, verbose=True))
+    assert max(cell_width(strip_ansi(line)) for line in text.splitlines()) <= 80
+    ET.fromstring(render(analysis, "junit", RenderOptions()).encode())
+    assert json.loads(render(analysis, "sarif", RenderOptions()))["version"] == "2.1.0"
+    assert len(json.loads(render(analysis, "codequality", RenderOptions()))) == len(analysis.groups)
+
+
+# ------------------------------------------------------------------ terminal ---
+
+
+def test_text_block_says_title_count_where_culprit_chain_hint_and_stack(skopeo):
+    out = render(skopeo, "text", RenderOptions())
+    assert "1) panic: invalid page type: <N>: <N>" in out
+    assert "×1" in out
+    assert "culprit   go.etcd.io/bbolt.(*Cursor).search" in out
+    assert "→ go.etcd.io/bbolt" in out  # the chain crosses into bbolt
+    assert "hint      Corrupted bolt database file" in out
+    assert "goroutine 9 [running]:" in out
+    assert "▸ go.etcd.io/bbolt.(*Cursor).search(...)" in out  # the culprit is marked
+    assert "other goroutines in 2 buckets (-v shows them)" in out
+    verbose = render(skopeo, "text", RenderOptions(verbose=True))
+    assert "sync.(*WaitGroup).Wait(0x3ad4dd3a070)" in verbose  # other buckets, with arguments
+
+
+def test_text_lists_most_frequent_group_first():
+    out = render(skopeo_analysis(processes=3), "text", RenderOptions())
+    assert out.index("invalid page type") < out.index("nil map")
+    assert "1) panic: invalid page type" in out and "2) panic: assignment" in out
+
+
+def test_text_colours_only_when_asked_and_dims_the_runtime():
+    a = skopeo_analysis()
+    assert "\x1b" not in render(a, "text", RenderOptions(color=False))
+    coloured = render(a, "text", RenderOptions(color=True))
+    assert "\x1b[2m      runtime.mapassign_faststr(...)\x1b[0m" in coloured
+    assert "\x1b[1;33m    ▸ main.record(...)\x1b[0m" in coloured
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_text_fits_the_width(width):
+    out = render(skopeo_analysis(), "text", RenderOptions(width=width, verbose=True))
+    assert max(cell_width(line) for line in out.splitlines()) <= width
+
+
+def test_text_shortens_goroot_and_module_cache_paths_unless_full_paths():
+    a = analyse_file(ROOT / "samples/go1.27/skopeo_modcache.txt")
+    short = render(a, "text", RenderOptions(verbose=True))
+    stack = short[short.index("goroutine 9 [running]:") :]
+    assert "  go.etcd.io/bbolt@v1.4.3/cursor.go:29" in stack
+    assert "/pkg/mod/" not in stack  # (a hint may quote the full path)
+    assert "$GOROOT/src/sync/waitgroup.go" in short
+    full = render(a, "text", RenderOptions(verbose=True, full_paths=True, width=200))
+    assert "/pkg/mod/go.etcd.io/bbolt@v1.4.3/cursor.go" in full
+    assert "$GOROOT" not in full
+
+
+def test_text_falls_back_to_reports_when_there_are_no_groups(skopeo):
+    ungrouped = Analysis(
+        reports=skopeo.reports, streams=skopeo.streams, total_lines=skopeo.total_lines
+    )
+    out = render(ungrouped, "text", RenderOptions())
+    assert "panic: invalid page type: 6432: 10" in out
+    assert "kind      panic · 5 goroutines" in out
+    assert "go.etcd.io/bbolt.(*Cursor).search" in out
+
+
+def test_text_says_so_when_the_log_holds_no_crash():
+    out = render(Analysis(total_lines=12), "text", RenderOptions())
+    assert out == "No Go crash or goroutine dump found in 12 lines.\n"
+
+
+@pytest.mark.parametrize(
+    ("flag", "env", "tty", "want"),
+    [
+        (True, {"NO_COLOR": "1"}, False, True),  # the flag wins
+        (False, {"FORCE_COLOR": "1"}, True, False),
+        (None, {"NO_COLOR": "1"}, True, False),
+        (None, {"NO_COLOR": ""}, True, True),  # empty NO_COLOR is unset (no-color.org)
+        (None, {"FORCE_COLOR": "1"}, False, True),
+        (None, {"FORCE_COLOR": "0"}, True, True),  # "0" does not force; the TTY decides
+        (None, {"FORCE_COLOR": "0"}, False, False),
+        (None, {}, True, True),
+        (None, {}, False, False),
+        (None, {"TERM": "dumb"}, True, False),
+    ],
+)
+def test_color_wanted(flag, env, tty, want):
+    class Stream(io.StringIO):
+        def isatty(self):
+            return tty
+
+    assert color_wanted(Stream(), flag, env) is want
+
+
+# ------------------------------------------------------------------ Markdown ---
+
+
+def test_markdown_has_a_table_then_per_group_chain_and_collapsed_stack(skopeo):
+    md = render(skopeo, "markdown", RenderOptions())
+    assert "| # | Crash | Count | Culprit | Where |" in md
+    assert "| 1 | `panic: invalid page type: <N>: <N>` | 1 |" in md
+    assert "**Call chain**" in md
+    assert "<details><summary>Stack of the crashing goroutine</summary>" in md
+    assert md.index("| 1 |") < md.index("<details>")
+
+
+def test_markdown_stays_under_the_summary_limit_with_a_note():
+    a = skopeo_analysis(processes=2)
+    big = [*a.groups] * 40
+    for n, g in enumerate(big):
+        big[n] = type(g)(**{s: getattr(g, s) for s in g.__slots__})
+        big[n].id = f"g{n}"
+    a.groups = big
+    full = render(a, "markdown", RenderOptions())
+    limit = len(full.encode()) // 3
+    cut = render(a, "markdown", RenderOptions(max_bytes=limit))
+    assert len(cut.encode()) <= limit
+    assert "more groups not shown" in cut
+    assert "1 MiB" in cut
+
+
+# -------------------------------------------------------------------- GitHub ---
+
+
+def test_github_escaping_is_the_toolkits():
+    assert escape_data("50% a\r\nb:c,d") == "50%25 a%0D%0Ab:c,d"
+    assert escape_property("50% a\r\nb:c,d") == "50%25 a%0D%0Ab%3Ac%2Cd"
+
+
+def test_github_annotates_the_culprit_in_the_checkout(tmp_path, skopeo):
+    # A checkout of skopeo with its vendored bbolt: the build path maps by suffix.
+    target = tmp_path / "vendor/go.etcd.io/bbolt/cursor.go"
+    target.parent.mkdir(parents=True)
+    target.write_text("package bbolt\n")
+    out = render(skopeo, "github", RenderOptions(repo_root=str(tmp_path)))
+    first = out.splitlines()[0]
+    assert first.startswith(
+        "::error file=vendor/go.etcd.io/bbolt/cursor.go,line=29,"
+        "title=panic%3A invalid page type%3A <N>%3A <N>::"
+    )
+
+
+def test_github_annotation_without_file_outside_the_checkout(tmp_path, skopeo):
+    first = render(skopeo, "github", RenderOptions(repo_root=str(tmp_path))).splitlines()[0]
+    assert first.startswith("::error title=panic%3A invalid page type")
+
+
+def test_github_at_most_max_errors_then_one_notice():
+    a = skopeo_analysis()
+    a.groups = [a.groups[0]] * 3
+    out = render(a, "github", RenderOptions(max_errors=2))
+    lines = out.splitlines()
+    assert sum(ln.startswith("::error ") for ln in lines) == 2
+    notices = [ln for ln in lines if ln.startswith("::notice ")]
+    assert len(notices) == 1 and "1 more crash group not annotated" in notices[0]
+
+
+def test_in_repo_rule(tmp_path):
+    (tmp_path / "cmd/skopeo").mkdir(parents=True)
+    (tmp_path / "cmd/skopeo/main.go").write_text("")
+    (tmp_path / "main.go").write_text("")
+    root = str(tmp_path)
+    assert in_repo(f"{root}/cmd/skopeo/main.go", root) == "cmd/skopeo/main.go"
+    assert in_repo("/builddir/BUILD/skopeo-1.14/cmd/skopeo/main.go", root) == "cmd/skopeo/main.go"
+    assert in_repo("C:\\build\\skopeo\\cmd\\skopeo\\main.go", root) == "cmd/skopeo/main.go"
+    assert in_repo("/elsewhere/main.go", root) is None  # one component is not enough
+    assert in_repo("/root/go/pkg/mod/x.io/y@v1.0.0/cmd/skopeo/main.go", root) is None
+    assert in_repo("/usr/lib/go-1.19/src/cmd/skopeo/main.go", root) is None
+    assert in_repo("/x/cmd/skopeo/main.go", None) is None
+
+
+def test_short_path():
+    assert short_path("/root/go/pkg/mod/github.com/!burnt!sushi/toml@v1.2.0/decode.go") == (
+        "github.com/BurntSushi/toml@v1.2.0/decode.go"
+    )
+    assert short_path("/opt/hostedtoolcache/go/1.21.13/x64/src/net/http/server.go") == (
+        "$GOROOT/src/net/http/server.go"
+    )
+    assert short_path("/usr/lib/go-1.19/src/runtime/panic.go") == "$GOROOT/src/runtime/panic.go"
+    assert short_path("/home/u/src/github.com/x/y/main.go") == "/home/u/src/github.com/x/y/main.go"
+    assert short_path("/w/repo/cmd/main.go", repo_root="/w/repo") == "cmd/main.go"
+
+
+# ------------------------------------------------------- JUnit, SARIF, GitLab ---
+
+
+def test_junit_has_one_failing_testcase_per_group_with_the_stack():
+    a = skopeo_analysis()
+    root = ET.fromstring(render(a, "junit", RenderOptions()).encode())
+    cases = root.findall("./testsuite/testcase")
+    assert [c.get("name") for c in cases] == [
+        "panic: invalid page type: <N>: <N>",
+        "panic: assignment to entry in nil map",
+    ]
+    body = cases[0].find("failure").text
+    assert "goroutine 18 [running]:" in body and "(*Cursor).search" in body
+
+
+def test_sarif_results_carry_our_fingerprint_and_a_repo_relative_location(tmp_path, skopeo):
+    (tmp_path / "vendor/go.etcd.io/bbolt").mkdir(parents=True)
+    (tmp_path / "vendor/go.etcd.io/bbolt/cursor.go").write_text("")
+    doc = json.loads(render(skopeo, "sarif", RenderOptions(repo_root=str(tmp_path))))
+    run = doc["runs"][0]
+    (result,) = run["results"]
+    assert result["partialFingerprints"] == {"stackdemux/v1": skopeo.groups[0].fingerprint}
+    assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+    loc = result["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"] == {
+        "uri": "vendor/go.etcd.io/bbolt/cursor.go",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert loc["region"] == {"startLine": 29}
+
+
+def test_codequality_issue_fields(skopeo):
+    (issue,) = json.loads(render(skopeo, "codequality", RenderOptions()))
+    assert issue["fingerprint"] == skopeo.groups[0].fingerprint
+    assert issue["severity"] == "critical"
+    assert issue["check_name"] == "stackdemux/panic"
+    assert issue["location"]["path"].endswith("vendor/go.etcd.io/bbolt/cursor.go")
+    assert issue["location"]["lines"] == {"begin": 29}
+    assert issue["description"].startswith("panic: invalid page type: <N>: <N>")
