@@ -1,0 +1,152 @@
+"""Hints: every shipped rule fires on a real crash of its kind, and only there;
+a team's own rules file is read, and a wrong one is refused with a clear error."""
+
+from pathlib import Path
+
+import pytest
+
+from stackdemux.analyse import analyse
+from stackdemux.analyse.hints import RulesError, load_rules, parse_rules, shipped_rules
+from stackdemux.parse import parse_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+CRASHES = ROOT.parent / "shared" / "conformance" / "panicparse-crashes"
+VERSIONS = ("1.27", "1.25", "1.23", "1.21", "1.19")
+
+# rule id → scenarios of samples/generate.py that are that crash
+CASES = {
+    "bbolt-corrupt": ["skopeo_vendor", "skopeo_modcache", "skopeo_gopath", "skopeo_trimpath"],
+    "containers-blob-info-cache": ["skopeo_vendor", "skopeo_modcache", "skopeo_gopath",
+                                   "skopeo_trimpath"],
+    "concurrent-map-access": ["concurrent_map_writes", "concurrent_map_read_write",
+                              "concurrent_map_iteration_write"],
+    "deadlock": ["deadlock"],
+    "send-on-closed-channel": ["send_closed_channel"],
+    "close-of-closed-channel": ["close_closed_channel"],
+    "close-of-nil-channel": ["close_nil_channel"],
+    "nil-map-write": ["nil_map"],
+    "nil-pointer": ["nil_pointer", "traceback_default"],
+    "index-out-of-range": ["index_out_of_range", "slice_bounds"],
+    "divide-by-zero": ["divide_by_zero"],
+    "stack-overflow": ["stack_overflow", "stack_overflow_mutual"],
+    "out-of-memory": ["out_of_memory"],
+    "test-timeout": ["test_timeout"],
+    "http-handler-panic": ["http_panic"],
+    "unlock-of-unlocked-mutex": ["unlock_unlocked_mutex", "runlock_unlocked_rwmutex"],
+    "negative-waitgroup": ["negative_waitgroup"],
+    "cgo-signal": ["cgo_segv"],
+}
+
+
+def find(scenario: str) -> Path | None:
+    for version in VERSIONS:
+        path = SAMPLES / f"go{version}" / f"{scenario}.txt"
+        if path.exists():
+            return path
+    return None
+
+
+def fired(path: Path) -> dict[str, list[str]]:
+    groups, _ = analyse(parse_text(path.read_bytes()).reports)
+    return {h.rule: h.details for g in groups for h in g.hints}
+
+
+def test_every_shipped_rule_has_a_case():
+    assert {r.id for r in shipped_rules()} == set(CASES)
+
+
+@pytest.mark.parametrize(("rule", "scenario"),
+                         [(r, s) for r, scenarios in CASES.items() for s in scenarios])
+def test_rule_fires_on_its_real_crash(rule, scenario):
+    path = find(scenario)
+    if path is None:
+        pytest.skip(f"sample {scenario} not generated yet")
+    hints = fired(path)
+    assert rule in hints, (path, hints)
+    wants_details = next(r for r in shipped_rules() if r.id == rule).details
+    if wants_details and wants_details != "http-remote":
+        assert hints[rule], f"{rule} computed no details on {path}"
+
+
+@pytest.mark.parametrize("scenario", sorted({s for ss in CASES.values() for s in ss}))
+def test_no_rule_fires_on_another_rules_crash(scenario):
+    path = find(scenario)
+    if path is None:
+        pytest.skip(f"sample {scenario} not generated yet")
+    expected = {rule for rule, scenarios in CASES.items() if scenario in scenarios}
+    assert set(fired(path)) <= expected
+
+
+def test_plain_panics_get_no_hint():
+    for scenario in ("panic_string", "panic_error", "panic_struct"):
+        path = find(scenario)
+        if path is not None:
+            assert fired(path) == {}
+
+
+def test_deadlock_shows_the_blocked_goroutines():
+    path = CRASHES / "asleep.txt"
+    if not path.exists():
+        pytest.skip("shared/conformance not beside the repository")
+    details = fired(path)["deadlock"]
+    assert details and all(" × [" in line for line in details)
+    report = parse_text(path.read_bytes()).reports[0]
+    assert sum(int(line.split(" ×", 1)[0]) for line in details) == len(report.goroutines)
+
+
+def test_nil_pointer_shows_the_faulting_frame_and_address():
+    path = find("nil_pointer")
+    if path is None:
+        pytest.skip("sample nil_pointer not generated yet")
+    details = fired(path)["nil-pointer"]
+    assert details[0].startswith("main.readVal at ")
+    assert any(line.startswith("SIGSEGV") and "addr=0x8" in line for line in details)
+
+
+def test_stack_overflow_shows_the_recursion():
+    path = find("stack_overflow")
+    if path is None:
+        pytest.skip("sample stack_overflow not generated yet")
+    details = fired(path)["stack-overflow"]
+    assert details[0].startswith("main.recurse at ")
+
+
+def test_a_team_rules_file_comes_first(tmp_path):
+    path = find("nil_map") or pytest.skip("sample nil_map not generated yet")
+    team = tmp_path / "team.toml"
+    team.write_text(
+        "[[rule]]\n"
+        'id = "our-config-map"\n'
+        'title = "Config map not initialised"\n'
+        "match = { message = ['nil map'], function = ['^main\\.'] }\n"
+        'explanation = "Our loader forgets make()."\n'
+        'remedy = "Call config.Init first."\n',
+        encoding="utf-8",
+    )
+    groups, _ = analyse(parse_text(path.read_bytes()).reports, rules=team)
+    assert [h.rule for h in groups[0].hints] == ["our-config-map", "nil-map-write"]
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("[[rule]\n", "not valid TOML"),
+        ('[[rule]]\nid = "x"\ntitle = "t"\nexplanation = "e"\n', "missing remedy"),
+        ('[[rule]]\nid = "x"\ntitle = "t"\nexplanation = "e"\nremedy = "r"\n', "needs a match"),
+        ('[[rule]]\nid = "x"\ntitle = "t"\nexplanation = "e"\nremedy = "r"\n'
+         "match = { message = '(' }\n", "bad regular expression"),
+        ('[[rule]]\nid = "x"\ntitle = "t"\nexplanation = "e"\nremedy = "r"\n'
+         "match = { colour = 'red' }\n", "unknown match keys colour"),
+        ('[[rule]]\nid = "x"\ntitle = "t"\nexplanation = "e"\nremedy = "r"\n'
+         "match = { message = 'x' }\ndetails = 'everything'\n", "details must be one of"),
+    ],
+)
+def test_a_wrong_rules_file_is_refused_with_the_reason(text, error):
+    with pytest.raises(RulesError, match=error):
+        parse_rules(text, "team.toml")
+
+
+def test_an_unreadable_rules_file_is_a_clear_error(tmp_path):
+    with pytest.raises(RulesError, match="cannot read"):
+        load_rules(tmp_path / "missing.toml")
