@@ -1,0 +1,181 @@
+"""Logs whose every line is a JSON record carrying the program's output in a field.
+
+- `go test -json` (test2json): `Package` + `Test` name the stream, `Output` is
+  the text. test2json cuts long lines into several events: texts are joined per
+  stream until their `\\n`.
+- docker's json-file driver: `{"log": "…\\n", "stream": "stderr", "time": "…"}`,
+  lines longer than 16 KiB split over several records (only the last ends in `\\n`).
+- JSON-lines loggers that carry output in `msg` / `message` / `log` / `output`:
+  a whole dump escaped into one record comes back as its lines.
+
+Each recovered text line records the input line of the record it started in;
+texts joined from several records list those records in `pieces` (whole input
+lines: a record's text is decoded from it, not a column range of it).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import orjson
+
+from ..model import Stream
+
+# Records looked at to decide whether a log is wrapped, and the share that must be JSON
+# (a service logging JSON still writes its crash raw to stderr: those lines are kept).
+SNIFF_RECORDS = 20
+SNIFF_SHARE = 0.5
+SNIFF_MIN = 2
+
+TEXT_FIELDS = ("msg", "message", "log", "output", "Output", "MESSAGE")
+
+
+@dataclass(slots=True)
+class Unwrapped:
+    """Streams recovered from a wrapped log, and the lines that carried no output."""
+
+    format: str  # "test2json" | "docker-json" | "json-lines"
+    streams: list[Stream]
+    records_without_text: list[int] = field(default_factory=list)  # input line numbers
+    not_json: list[int] = field(default_factory=list)  # lines between records (kept as a stream)
+
+
+def _record(line: str) -> dict | None:
+    s = line.strip()
+    if not (s.startswith("{") and s.endswith("}")):
+        return None
+    try:
+        obj = orjson.loads(s)
+    except orjson.JSONDecodeError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+def sniff(lines: Sequence[str]) -> str | None:
+    """The wrapper format of a log, from its first non-empty lines, or None."""
+    records = []
+    seen = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        seen += 1
+        rec = _record(line)
+        if rec is not None:
+            records.append(rec)
+        if seen >= SNIFF_RECORDS:
+            break
+    if len(records) < SNIFF_MIN or len(records) < SNIFF_SHARE * seen:
+        return None
+    if all("Action" in r for r in records):
+        return "test2json"
+    if all(isinstance(r.get("log"), str) and "stream" in r for r in records):
+        return "docker-json"
+    with_text = sum(1 for r in records if any(isinstance(r.get(f), str) for f in TEXT_FIELDS))
+    if with_text >= 0.8 * len(records):
+        return "json-lines"
+    return None
+
+
+def _key_and_text(fmt: str, rec: dict) -> tuple[str | None, str | None]:
+    if fmt == "test2json":
+        text = rec.get("Output")
+        if not isinstance(text, str):
+            return None, None
+        # Go 1.24+ reports build output as events with an ImportPath.
+        pkg, test = rec.get("Package") or rec.get("ImportPath"), rec.get("Test")
+        key = " ".join(str(x) for x in (pkg, test) if x) or None
+        return key, text
+    if fmt == "docker-json":
+        text = rec.get("log")
+        return (str(rec.get("stream")) if rec.get("stream") else None), (
+            text if isinstance(text, str) else None)
+    for f in TEXT_FIELDS:
+        text = rec.get(f)
+        if isinstance(text, str):
+            # Loggers append no newline: one record is one or more whole lines.
+            return None, text if text.endswith("\n") else text + "\n"
+    return None, None
+
+
+class _Builder:
+    """Texts per key, joined until `\\n`, with the input lines they came from."""
+
+    def __init__(self) -> None:
+        self.order: dict[str | None, int] = {}
+        self.numbers: list[array] = []
+        self.texts: list[list[str]] = []
+        self.pieces: list[dict[int, list[tuple[int, int, int]]]] = []
+        self.open: dict[int, bool] = {}  # stream → its last text awaits its newline
+        self.widths: dict[int, int] = {}  # input line → its length, for pieces of joined texts
+
+    def stream(self, key: str | None) -> int:
+        s = self.order.get(key)
+        if s is None:
+            s = self.order[key] = len(self.order)
+            self.numbers.append(array("I"))
+            self.texts.append([])
+            self.pieces.append({})
+        return s
+
+    def add(self, key: str | None, text: str, number: int, width: int) -> None:
+        s = self.stream(key)
+        self.widths[number] = width
+        texts = self.texts[s]
+        parts = text.split("\n")
+        ends_line = parts[-1] == ""
+        if ends_line:
+            parts.pop()
+        for j, part in enumerate(parts):
+            if j == 0 and self.open.get(s) and texts:
+                i = len(texts) - 1
+                texts[i] += part
+                first = self.numbers[s][i]
+                got = self.pieces[s].setdefault(i, [(first, 0, self.widths[first])])
+                if got[-1][0] != number:
+                    got.append((number, 0, width))
+            else:
+                texts.append(part)
+                self.numbers[s].append(number)
+        self.open[s] = not ends_line
+
+    def streams(self) -> list[Stream]:
+        return [Stream(id=f"s{s + 1}", label=key, numbers=self.numbers[s], texts=self.texts[s],
+                       pieces=self.pieces[s]) for key, s in self.order.items()]
+
+
+def unwrap_detail(lines: Sequence[str], first_line: int = 1) -> Unwrapped | None:
+    """Unwrap a log of JSON records; None when it is not one."""
+    fmt = sniff(lines)
+    if fmt is None:
+        return None
+    b = _Builder()
+    out = Unwrapped(format=fmt, streams=[])
+    raw_key = "<not json>"
+    for i, line in enumerate(lines):
+        number = first_line + i
+        rec = _record(line) if line.strip() else None
+        if rec is None:
+            if line.strip():
+                out.not_json.append(number)
+                b.add(raw_key, line + "\n", number, len(line))
+            else:
+                out.records_without_text.append(number)
+            continue
+        key, text = _key_and_text(fmt, rec)
+        if text is None or text == "":
+            out.records_without_text.append(number)
+            continue
+        b.add(key, text, number, len(line))
+    out.streams = b.streams()
+    for s in out.streams:
+        if s.label == raw_key:
+            s.label = None
+    return out
+
+
+def unwrap(lines: Sequence[str], first_line: int = 1) -> list[Stream] | None:
+    """The streams inside a wrapped log (test2json, docker json-file, JSON lines), or None."""
+    got = unwrap_detail(lines, first_line)
+    return None if got is None else got.streams
