@@ -154,13 +154,14 @@ class _Parser:
     def new_goroutine(self, g: Goroutine, i: int) -> None:
         self.end_frames()
         if self.report is None:
-            self.open(ReportKind.GOROUTINE_DUMP, "goroutine dump", i)
+            self.open(ReportKind.GOROUTINE_DUMP, "goroutine dump", i)  # uses line i
+        else:
+            self.use(i)
         assert self.report is not None
         self.report.goroutines.append(g)
         self.g = g
         self.frames = g.frames
         self.state = "stack"
-        self.use(i)
 
     # -------------------------------------------------------------- run
 
