@@ -1,0 +1,205 @@
+"""`stackdemux threads`: a Go service's interleaved log, threaded by request.
+
+    from stackdemux.threads import thread_log
+    result = thread_log("registry.log", link="vars.uuid", errors_only=True)
+
+Records (logfmt, JSON lines, klog, `log`; behind syslog/journald/container
+prefixes or not) are read by the grammar in grammars/records.lark, threaded by
+a correlation key (detected, or given), chained into stories by a link key,
+and Go panics in the log are parsed and given to the request that panicked.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from ..ingest import InputError
+from .engine import DETECT_RECORDS, Engine, Filters, detect_key, merge_spans, stories
+from .model import Gap, Record, Story, Thread, Threads
+from .prefix import detect_styles, strip
+from .records import parse_record
+
+__all__ = ["Gap", "Record", "Story", "Thread", "Threads", "ThreadsError", "iter_threads",
+           "thread_log"]
+
+CHUNK_LINES = 50_000
+
+
+class ThreadsError(InputError):
+    """Options or input `threads` cannot work with, said in one line."""
+
+
+Source = str | bytes | os.PathLike[str] | Iterable[str]
+
+
+def _lines(source: Source) -> tuple[str, Iterator[str]]:
+    """The input's name and its lines (without terminators), read lazily from files."""
+    if isinstance(source, bytes):
+        if source.startswith(b"\x1f\x8b"):
+            source = gzip.decompress(source)
+        return "<input>", iter(source.decode("utf-8", "replace").split("\n"))
+    if isinstance(source, (str, os.PathLike)) and not (isinstance(source, str) and "\n" in source):
+        path = Path(source)
+        try:
+            raw = path.open("rb")  # closed by _read once the lines are consumed
+        except FileNotFoundError:
+            raise ThreadsError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise ThreadsError(f"{path}: is a directory, not a log file") from None
+        except OSError as e:
+            raise ThreadsError(f"{path}: cannot read: {e.strerror or e}") from None
+        return str(path), _read(raw)
+    if isinstance(source, str):
+        return "<input>", iter(source.split("\n"))
+    return "<input>", (ln.rstrip("\n") for ln in source)
+
+
+def _read(raw: io.BufferedReader) -> Iterator[str]:
+    with raw:
+        gz = raw.peek(2)[:2] == b"\x1f\x8b"
+        stream = gzip.open(raw) if gz else raw  # noqa: SIM115 - closed with raw
+        # Undecodable bytes become U+FFFD: decoding never fails (as ingest does).
+        text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="\n")
+        for ln in text:
+            yield ln.rstrip("\n").removesuffix("\r")
+
+
+def _chunks(lines: Iterator[str]) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for ln in lines:
+        chunk.append(ln)
+        if len(chunk) >= CHUNK_LINES:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run(source: Source, key: str | None, link: str | None, filters: Filters, summary: bool,
+         result: Threads, on_close) -> Iterator[None]:
+    """Drive the engine over the input; yields after each chunk (so closed threads can
+    be handed out while reading)."""
+    name, lines = _lines(source)
+    result.source = name
+    chunks = _chunks(lines)
+    first = next(chunks, [])
+    styles = detect_styles(first)
+    number = 0
+    parsed_first: list[tuple[int, str, str | None, Record | None]] = []
+    texts, prefixes = strip(first, styles)
+    for text, pre in zip(texts, prefixes, strict=True):
+        number += 1
+        parsed_first.append((number, text, pre, parse_record(text, number, pre)))
+    if key is None:
+        sample = [r for *_, r in parsed_first[:DETECT_RECORDS * 4] if r is not None]
+        key, scores = detect_key(sample[:DETECT_RECORDS])
+        result.key_candidates = scores
+        result.key_detected = key is not None
+    result.key = key
+    if key is None:
+        result.diagnostics.append(_no_key(parsed_first))
+    engine = Engine(key or "\0", link, filters, summary, on_close)
+    for number_, text, pre, rec in parsed_first:
+        engine.feed(number_, text, pre, rec)
+    del parsed_first
+    yield
+    for chunk in chunks:
+        texts, prefixes = strip(chunk, styles)
+        for text, pre in zip(texts, prefixes, strict=True):
+            number += 1
+            engine.feed(number, text, pre, parse_record(text, number, pre))
+        yield
+    engine.finish_all()
+    result.total_lines = number
+    result.records = engine.records
+    result.formats = dict(engine.formats)
+    result.total_threads = engine.total_threads
+    result.panics = engine.panics
+    result.noise_lines = len(engine.noise)
+    result.noise = merge_spans(engine.noise)
+    yield
+
+
+def _no_key(parsed) -> object:
+    from ..model import Diagnostic
+
+    n = sum(1 for *_, r in parsed if r is not None)
+    return Diagnostic(f"no correlation key found among {n} records (pass --key NAME)")
+
+
+def _filters(errors_only: bool, grep: str | None, since, until) -> Filters:
+    import re
+
+    try:
+        return Filters(errors_only, grep, parse_when(since), parse_when(until))
+    except re.error as e:
+        raise ThreadsError(f"--grep {grep!r}: not a valid regular expression: {e}") from None
+
+
+def parse_when(v: str | datetime | None) -> datetime | None:
+    """--since/--until: RFC 3339 (a zone converts to UTC, like the records' times)."""
+    if v is None or isinstance(v, datetime):
+        return v
+    from .records import to_time
+
+    t = to_time(v.strip())
+    if t is None:
+        raise ThreadsError(f"{v!r}: not a time (use RFC 3339, e.g. 2026-03-09T14:02:11Z)")
+    return t
+
+
+def thread_log(source: Source, key: str | None = None, link: str | None = None,
+               errors_only: bool = False, grep: str | None = None,
+               since: str | datetime | None = None, until: str | datetime | None = None,
+               summary: bool = False) -> Threads:
+    """Thread a log by request. `source`: a path, bytes, text or an iterable of lines.
+
+    With summary=True the records are not kept (bounded memory; see engine.py) and
+    stories are not assembled (each thread still names its story).
+    """
+    filters = _filters(errors_only, grep, since, until)
+    result = Threads(source="<input>", key=key, key_detected=False, link=link, summary=summary)
+    everything: list[Thread] = []
+    selected: set[str] = set()
+
+    def on_close(t: Thread, keep: bool) -> None:
+        if keep:
+            selected.add(t.id)
+            everything.append(t)
+        elif link is not None and not summary:
+            everything.append(t)  # a story may need it
+
+    for _ in _run(source, key, link, filters, summary, result, on_close):
+        pass
+    everything.sort(key=lambda t: t.first_line)
+    result.threads = [t for t in everything if t.id in selected]
+    if link is not None and not summary:
+        result.stories = stories(everything, link, selected)
+    return result
+
+
+def iter_threads(source: Source, key: str | None = None, link: str | None = None,
+                 errors_only: bool = False, grep: str | None = None,
+                 since: str | datetime | None = None, until: str | datetime | None = None,
+                 ) -> tuple[Threads, Iterator[Thread]]:
+    """Summary mode, streamed: selected threads as they close (records not kept).
+    The Threads header is complete once the iterator is exhausted."""
+    filters = _filters(errors_only, grep, since, until)
+    result = Threads(source="<input>", key=key, key_detected=False, link=link, summary=True)
+    ready: list[Thread] = []
+
+    def on_close(t: Thread, keep: bool) -> None:
+        if keep:
+            ready.append(t)
+
+    def gen() -> Iterator[Thread]:
+        for _ in _run(source, key, link, filters, True, result, on_close):
+            while ready:
+                yield ready.pop(0)
+
+    return result, gen()
