@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Build bigdump with real Go toolchains and capture its GOTRACEBACK=all panic.
+# Writes benchmarks/data/goroutines-20k.go<ver>.txt.gz and goroutines-20k.truth.json.
+# Toolchains: bash samples/toolchains.sh
+#   usage: benchmarks/bigdump/generate.sh [1.27 [1.21 ...]]
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+DATA=$(cd "$HERE/../data" && pwd)
+declare -A GO=([1.27]=/opt/gobin/1.27.3/go/bin/go [1.21]=/opt/gobin/1.21.13/go/bin/go
+               [1.23]=/opt/gobin/1.23.9/go/bin/go [1.25]=/opt/gobin/1.25.5/go/bin/go)
+VERS=("$@"); [ ${#VERS[@]} -gt 0 ] || VERS=(1.27 1.21)
+BUILD=/app/bigdump
+for v in "${VERS[@]}"; do
+  rm -rf "$BUILD"; mkdir -p "$BUILD"; cp "$HERE/main.go" "$HERE/go.mod" "$BUILD/"
+  (cd "$BUILD" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 \
+      GOCACHE=/tmp/stackdemux-samples/cache/$v "${GO[$v]}" build -o bigdump .)
+  out="$DATA/goroutines-20k.go$v.txt"
+  set +e
+  (cd "$BUILD" && ulimit -c 0 && GOTRACEBACK=all ./bigdump -n 20000 -truth /tmp/bigdump-truth.json >"$out" 2>&1)
+  rc=$?
+  set -e
+  n=$(grep -c '^goroutine [0-9]' "$out" || true)
+  echo "go$v: exit $rc, $(wc -c <"$out") bytes, $n goroutine headers"
+  gzip -9 -n -f "$out"
+  if [ "$v" = 1.27 ]; then
+    TRUTH_OUT="$DATA/goroutines-20k.truth.json" python3 - "$n" <<'PY'
+import json, sys
+t = json.load(open("/tmp/bigdump-truth.json"))
+t["goroutine_headers_in_dump"] = int(sys.argv[1])
+json.dump(t, open(sys.argv[0] if False else __import__("os").environ.get("TRUTH_OUT", "/dev/stdout"), "w"), indent=1)
+PY
+  fi
+done

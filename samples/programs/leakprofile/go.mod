@@ -1,0 +1,3 @@
+module example.com/leakprofile
+
+go 1.27

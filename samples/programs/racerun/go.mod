@@ -1,0 +1,3 @@
+module example.com/racerun
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/synctestdemo
+
+go 1.25
