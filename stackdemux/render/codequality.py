@@ -12,7 +12,7 @@ import orjson
 from ..model import Analysis
 from .options import RenderOptions
 from .paths import in_repo
-from .sanitize import clean
+from .sanitize import clean, flat
 from .view import GroupView, group_views
 
 # Code Climate severities: info, minor, major, critical, blocker.
@@ -46,9 +46,7 @@ def render_codequality(analysis: Analysis, options: RenderOptions) -> str:
         description = clean(view.group.title)
         if view.group.count > 1:
             description += f" (×{view.group.count})"
-        hints = "; ".join(
-            clean(f"{h.title}: {h.remedy or h.explanation}") for h in view.group.hints
-        )
+        hints = "; ".join(flat(f"{h.title}: {h.remedy or h.explanation}") for h in view.group.hints)
         if hints:
             description += f" — {hints}"
         issues.append(

@@ -18,7 +18,7 @@ import secrets
 from ..model import Analysis, Frame
 from .options import RenderOptions
 from .paths import in_repo
-from .sanitize import clean
+from .sanitize import clean, flat
 from .text import render_text
 from .view import GroupView, chain_steps, group_views, where_summary
 
@@ -62,9 +62,9 @@ def _message(view: GroupView, analysis: Analysis) -> str:
     for i, step in enumerate(chain_steps(view.group.chain)):
         lines.append(("chain: " if i == 0 else "  → ") + step)
     for hint in view.group.hints:
-        lines.append(f"hint: {hint.title}: {hint.explanation}".rstrip(": "))
+        lines.append(flat(f"hint: {hint.title}: {hint.explanation}").rstrip(": "))
         if hint.remedy:
-            lines.append(f"remedy: {hint.remedy}")
+            lines.append(flat(f"remedy: {hint.remedy}"))
     lines.append(f"fingerprint: {view.fingerprint}")
     return "\n".join(clean(ln) for ln in lines)
 

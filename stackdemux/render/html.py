@@ -12,7 +12,7 @@ import html
 
 from ..model import Analysis
 from .options import RenderOptions
-from .sanitize import clean
+from .sanitize import clean, flat
 from .stack import StackLine, stack_lines
 from .view import GroupView, chain_steps, frame_where, group_views, short_func, where_summary
 
@@ -33,6 +33,8 @@ table { border-collapse: collapse; width: 100%; margin: 1rem 0 1.5rem; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line);
   vertical-align: top; overflow-wrap: anywhere; }
 td.n { text-align: right; white-space: nowrap; }
+th { white-space: nowrap; }
+td:last-child { min-width: 14rem; }
 section { border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem;
   margin: 0 0 1.25rem; background: var(--bg); }
 .count { float: right; font-weight: 600; color: var(--bad); margin-left: 1rem; }
@@ -115,8 +117,8 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
     for hint in g.hints:
         parts.append(
             f'<div class="hint"><p><strong>{esc(hint.title)}</strong></p>'
-            f"<p>{esc(hint.explanation)}</p>"
-            + (f"<p>→ {esc(hint.remedy)}</p>" if hint.remedy else "")
+            f"<p>{esc(flat(hint.explanation))}</p>"
+            + (f"<p>→ {esc(flat(hint.remedy))}</p>" if hint.remedy else "")
             + "".join(f'<p class="muted">· {esc(d)}</p>' for d in hint.details[:20])
             + "</div>"
         )

@@ -20,18 +20,35 @@ CONTRACT_VERSION = 1
 def _default(obj: Any) -> Any:
     if isinstance(obj, CreatedBy):
         f = obj.frame
-        return {"func": f.func, "args": f.args, "file": f.file, "line": f.line,
-                "offset": f.offset, "goroutine": obj.goroutine, "package": f.package,
-                "module": f.module, "version": f.version, "origin": f.origin}
+        return {
+            "func": f.func,
+            "args": f.args,
+            "file": f.file,
+            "line": f.line,
+            "offset": f.offset,
+            "goroutine": obj.goroutine,
+            "package": f.package,
+            "module": f.module,
+            "version": f.version,
+            "origin": f.origin,
+        }
     raise TypeError(f"cannot serialise {type(obj).__name__}")
 
 
 def _group(g: Group) -> dict[str, Any]:
     return {
-        "id": g.id, "title": g.title, "count": g.count, "reports": g.reports,
-        "messages": g.messages, "streams": g.streams, "fingerprint": g.fingerprint,
-        "similarity": g.similarity, "culprit": g.culprit, "main_frame": g.main_frame,
-        "chain": g.chain, "hints": g.hints,
+        "id": g.id,
+        "title": g.title,
+        "count": g.count,
+        "reports": g.reports,
+        "messages": g.messages,
+        "streams": g.streams,
+        "fingerprint": g.fingerprint,
+        "similarity": g.similarity,
+        "culprit": g.culprit,
+        "main_frame": g.main_frame,
+        "chain": g.chain,
+        "hints": g.hints,
     }
 
 
@@ -41,8 +58,9 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         "stackdemux": CONTRACT_VERSION,
         "sources": analysis.sources,
         "reports": analysis.reports,
-        "streams": [{"id": s.id, "label": s.label, "lines": len(s.texts)}
-                    for s in analysis.streams],
+        "streams": [
+            {"id": s.id, "label": s.label, "lines": len(s.texts)} for s in analysis.streams
+        ],
         "groups": [_group(g) for g in analysis.groups],
         "noise": analysis.noise,
         "diagnostics": analysis.diagnostics,

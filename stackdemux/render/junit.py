@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 from ..model import Analysis
 from .options import RenderOptions
-from .sanitize import xml_safe
+from .sanitize import flat, xml_safe
 from .stack import stack_text
 from .view import GroupView, chain_steps, group_views, where_summary
 
@@ -28,9 +28,9 @@ def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
     if steps:
         lines.append("chain: " + "\n  → ".join(steps))
     for hint in view.group.hints:
-        lines.append(f"hint: {hint.title}: {hint.explanation}")
+        lines.append(flat(f"hint: {hint.title}: {hint.explanation}"))
         if hint.remedy:
-            lines.append(f"remedy: {hint.remedy}")
+            lines.append(flat(f"remedy: {hint.remedy}"))
     lines.append(f"fingerprint: {view.fingerprint}")
     if view.goroutine is not None:
         lines.append("")

@@ -13,7 +13,7 @@ import html
 
 from ..model import Analysis
 from .options import RenderOptions
-from .sanitize import clean
+from .sanitize import clean, flat
 from .stack import stack_text
 from .view import GroupView, chain_steps, frame_where, group_views, where_summary
 
@@ -94,10 +94,10 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
         out.extend(f"{i}. {code(step)}" for i, step in enumerate(steps, 1))
         out.append("")
     for hint in g.hints:
-        out.append(f"> **{prose(hint.title)}**: {prose(hint.explanation)}")
+        out.append(f"> **{prose(hint.title)}**: {prose(flat(hint.explanation))}")
         if hint.remedy:
             out.append(">")
-            out.append(f"> Remedy: {prose(hint.remedy)}")
+            out.append(f"> Remedy: {prose(flat(hint.remedy))}")
         out.append("")
     if view.goroutine is not None:
         out += [

@@ -89,3 +89,8 @@ def cell_width(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
     return width
+
+
+def flat(text: str) -> str:
+    """Prose on one line: rules files wrap their explanations, a report reflows them."""
+    return " ".join(clean(text, keep_newlines=True).split())

@@ -17,7 +17,7 @@ import orjson
 from ..model import Analysis, Frame
 from .options import RenderOptions
 from .paths import in_repo
-from .sanitize import clean
+from .sanitize import clean, flat
 from .view import GroupView, chain_steps, group_views
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -72,7 +72,7 @@ def _message(view: GroupView) -> str:
     if steps:
         lines.append("chain: " + " → ".join(clean(s) for s in steps))
     for hint in view.group.hints:
-        lines.append(clean(f"hint: {hint.title}: {hint.remedy or hint.explanation}"))
+        lines.append(flat(f"hint: {hint.title}: {hint.remedy or hint.explanation}"))
     return "\n".join(lines)
 
 
@@ -90,7 +90,7 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
                 "shortDescription": {"text": title[:1000]},
                 "defaultConfiguration": {"level": "error"},
             }
-            helps = [clean(f"{h.title}: {h.explanation} {h.remedy}") for h in view.group.hints]
+            helps = [flat(f"{h.title}: {h.explanation} {h.remedy}") for h in view.group.hints]
             if helps:
                 rule["help"] = {"text": "\n".join(helps)}
             rules[rule_id] = rule
