@@ -1,0 +1,418 @@
+"""Repair the damage that pasting a log into a chat, blog or issue does to it.
+
+Each repair is a small pure function over the lines, every line carrying the
+input lines it came from (so line numbers stay true and nothing is lost), and
+is conservative: it fires only where the damaged text is not a traceback line
+and the repaired text is one, as the traceback line classifier reads them. A
+clean traceback passes through unchanged.
+
+Repairs, in the order they run: CR LF; a dump escaped inside one log record
+(`msg="panic: …\\ngoroutine 1 …"`, logfmt or JSON); HTML escapes; nbsp;
+`> ` quoting; rsyslog escapes (`#011` for a tab); a line-number gutter
+collapsed onto one line or glued to the text; hard wraps; two lines joined on
+one (a frame's call and file line, or random lines joined with a space);
+spaces around punctuation; lost tabs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import orjson
+
+# Line kinds the classifier gives that a repair may aim at.
+_FILE_KINDS = frozenset({"frame_file", "race_frame_file", "cgo_file"})
+# Kinds specific enough that a line split off another must be one of them.
+_STRONG_KINDS = frozenset({
+    "goroutine_header", "frame_call", "frame_file", "created_by", "panic", "fatal_error",
+    "signal", "exit_status", "race_begin", "race_access", "race_frame_call", "race_frame_file",
+    "chained_panic", "frames_elided", "additional_frames_elided", "test_fail",
+    "test_package_fail", "runtime_stack", "sigpc",
+})
+
+
+@cache
+def _classifier() -> Callable[[str], str | None]:
+    """The traceback line classifier from stackdemux.grammar: one swap point."""
+    from ..grammar import line_grammar
+
+    classify = line_grammar().classify
+    return lambda text: classify(text)[0]
+
+
+def kind(text: str) -> str | None:
+    """The traceback line kind of `text` (None: not a traceback line)."""
+    return _classifier()(text)
+
+
+@dataclass(slots=True)
+class Repaired:
+    """Repaired lines and, for each, the 1-based input lines it came from."""
+
+    lines: list[str]
+    origins: list[tuple[int, ...]]
+    applied: dict[str, int] = field(default_factory=dict)  # repair → lines it changed
+    dropped: list[int] = field(default_factory=list)  # input lines that were only paste debris
+
+
+Line = tuple[str, tuple[int, ...]]  # (text, input lines it came from)
+
+
+def repair(lines: Sequence[str], first_line: int = 1) -> Repaired:
+    """Undo paste damage, conservatively; see the module docstring."""
+    items: list[Line] = [(t, (first_line + i,)) for i, t in enumerate(lines)]
+    out = Repaired([], [])
+    for name, step in _STEPS:
+        items, changed = step(items, out)
+        if changed:
+            out.applied[name] = out.applied.get(name, 0) + changed
+    out.lines = [t for t, _ in items]
+    out.origins = [o for _, o in items]
+    return out
+
+
+def _is_go(text: str) -> bool:
+    return kind(text) is not None
+
+
+def _count_changed(before: list[Line], after: list[Line]) -> int:
+    return sum(1 for a, b in zip(before, after, strict=True) if a[0] != b[0])
+
+
+# ------------------------------------------------------- whole-document fixes ---
+
+
+def _crlf(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    after = [(t.removesuffix("\r"), o) for t, o in items]
+    return after, _count_changed(items, after)
+
+
+# A quoted string (JSON or logfmt) holding an escaped newline then a goroutine header.
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.){0,1048576})"')
+_ESCAPED_DUMP = re.compile(r"\\n(?:\\n)?goroutine \d+ \[")
+
+
+def _escaped_dump(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    out: list[Line] = []
+    changed = 0
+    for text, origin in items:
+        if "\\n" not in text or not _ESCAPED_DUMP.search(text):
+            out.append((text, origin))
+            continue
+        pieces = _unescape_record(text)
+        if pieces is None:
+            out.append((text, origin))
+            continue
+        changed += 1
+        out.extend((p, origin) for p in pieces)
+    return out, changed
+
+
+def _unescape_record(text: str) -> list[str] | None:
+    """The record's text before the dump, the dump's lines, the text after it."""
+    for m in _QUOTED.finditer(text):
+        if not _ESCAPED_DUMP.search(m.group(1)):
+            continue
+        try:
+            value = orjson.loads(m.group(0))
+        except orjson.JSONDecodeError:
+            value = re.sub(r"\\(.)", lambda e: {"n": "\n", "t": "\t"}.get(e.group(1), e.group(1)),
+                           m.group(1))
+        if not isinstance(value, str):
+            continue
+        lines = value.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        before, after = text[:m.start()], text[m.end():]
+        return [x for x in (before,) if x.strip()] + lines + [x for x in (after,) if x.strip()]
+    return None
+
+
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
+
+
+def _html(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    # An HTML-escaped page has no raw < or >: a log that has them was not escaped.
+    if not any(_ENTITY.search(t) for t, _ in items) or any("<" in t or ">" in t for t, _ in items):
+        return items, 0
+    after = [(html.unescape(t) if "&" in t else t, o) for t, o in items]
+    return after, _count_changed(items, after)
+
+
+def _nbsp(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    after = [(t.replace("\u00a0", " ").replace("\u202f", " ") if "\u00a0" in t or "\u202f" in t
+              else t, o) for t, o in items]
+    return after, _count_changed(items, after)
+
+
+_QUOTE = re.compile(r"^>(?: |$)")
+
+
+def _quoting(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """Strip markdown/e-mail `> ` quoting, as many levels as most lines carry."""
+    changed = 0
+    for _ in range(8):
+        texts = [t for t, _ in items if t.strip()]
+        quoted = sum(1 for t in texts if _QUOTE.match(t) or t.startswith(">>"))
+        if not texts or quoted < 0.6 * len(texts):
+            break
+        after = []
+        for t, o in items:
+            if t.startswith(">"):
+                t = t[2:] if t.startswith("> ") else t[1:]  # `>> x`: one level per pass
+                changed += 1
+            after.append((t, o))
+        items = after
+    return items, changed
+
+
+_SYSLOG_ESCAPE = re.compile(r"#(0[0-3][0-7])")
+
+
+def _syslog_escapes(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """rsyslog writes control characters as `#` + 3 octal digits: a tab is `#011`."""
+    if not any(t.startswith("#011") for t, _ in items):
+        return items, 0
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        if "#0" not in t:
+            out.append((t, o))
+            continue
+        new = _SYSLOG_ESCAPE.sub(lambda m: chr(int(m.group(1), 8)), t)
+        changed += new != t
+        out.extend((part, o) for part in new.split("\n"))  # `#012`: a newline
+    return out, changed
+
+
+# --------------------------------------------------------------- gutters ---
+
+_COLLAPSED = re.compile(r"^\s*1(?:\s+\d+){2,}\s*$")
+
+
+def _collapsed_gutter(items: list[Line], out: Repaired) -> tuple[list[Line], int]:
+    """A gutter pasted as one line `1 2 3 … N`: debris, recorded as dropped."""
+    kept: list[Line] = []
+    changed = 0
+    for t, o in items:
+        if _COLLAPSED.match(t):
+            numbers = [int(x) for x in t.split()]
+            if numbers == list(range(1, len(numbers) + 1)):
+                out.dropped.extend(o)
+                changed += 1
+                continue
+        kept.append((t, o))
+    return kept, changed
+
+
+_DIGITS = re.compile(r"^\s{0,4}(\d{1,6})")
+_GUTTER_SEP = re.compile(r"^(?: ?[|:│] ?| )")
+
+
+def _glued_gutter(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """Line numbers glued to the text (`12goroutine 1 [running]:`): runs of ≥ 3 lines
+    numbered n, n+1, n+2, … whose texts, without the number, read as traceback lines."""
+    texts = [t for t, _ in items]
+    out = list(items)
+    changed = 0
+    i = 0
+    while i < len(texts):
+        m = _DIGITS.match(texts[i])
+        run = None
+        if m:
+            digits = m.group(1)
+            for width in range(len(digits), 0, -1):  # `12goroutine` is 12, not 1 + `2goroutine`
+                run = _gutter_run(texts, i, int(digits[:width]))
+                if run:
+                    break
+        if not run:
+            i += 1
+            continue
+        stripped = [texts[j].lstrip()[len(str(n)):] for j, n in run]
+        # One separator (space, `|`, `:`) when every numbered line has it.
+        seps = [_GUTTER_SEP.match(s) for s in stripped]
+        if all(seps) and all(s for s in stripped):
+            stripped = [s[m.end():] for s, m in zip(stripped, seps, strict=True)]
+        for (j, _n), s in zip(run, stripped, strict=True):
+            out[j] = (s, items[j][1])
+            changed += 1
+        i = run[-1][0] + 1
+    return out, changed
+
+
+def _gutter_run(texts: list[str], i: int, n: int) -> list[tuple[int, int]] | None:
+    run = []
+    j = i
+    while j < len(texts) and texts[j].lstrip().startswith(str(n)):
+        run.append((j, n))
+        j += 1
+        n += 1
+    if len(run) < 3:
+        return None
+    rest = [texts[j].lstrip()[len(str(k)):] for j, k in run]
+    readable = sum(1 for r in rest if _is_go(r) or _is_go(r.lstrip(" |:│")) or not r.strip())
+    return run if readable >= 0.6 * len(run) else None
+
+
+# ------------------------------------------------------------ line shapes ---
+
+
+def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """Join a line cut at the paste's width with its continuation, when only the
+    joined text reads as a traceback line."""
+    lengths = [len(t) for t, _ in items]
+    if not lengths:
+        return items, 0
+    width = max(lengths)
+    if width < 40 or lengths.count(width) < 2:
+        return items, 0
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        if out:
+            prev, po = out[-1]
+            if len(prev) >= width - 20 and not _is_go(t) and t.strip():
+                for glue in ("", " "):
+                    if glue == "" and len(prev) != width and len(prev) % width:
+                        continue
+                    joined = prev + glue + t
+                    if _is_go(joined) and (not _is_go(prev) or kind(joined) != kind(prev)):
+                        out[-1] = (joined, po + o)
+                        changed += 1
+                        break
+                else:
+                    out.append((t, o))
+                continue
+        out.append((t, o))
+    return out, changed
+
+
+# What a file line ends with: `file.go:12`, then ` +0x1d` unless inlined.
+_FILE_END = re.compile(r"(?:\.\w{1,4}|\?\?):\d+(?: \+0x[0-9a-f]+)?$")
+
+
+def _restore_tab(text: str) -> str | None:
+    """`/app/main.go:12 +0x1d` without its leading tab (or with spaces for it).
+
+    Lines indented by one space are left alone: that is how some tools print
+    their own tables, and a tab lost to a paste leaves no space or several."""
+    body = text.lstrip(" \t")
+    indent = text[:len(text) - len(body)]
+    if indent == " " or "\t" in indent or not _FILE_END.search(body):
+        return None
+    candidate = "\t" + body
+    return candidate if kind(candidate) in _FILE_KINDS else None
+
+
+_PATH_START = re.compile(r"/|[A-Za-z]:[\\/]|_cgo_|\?\?:")
+
+
+def _split_joined(text: str) -> list[str] | None:
+    """Two or more lines joined with spaces, each part a traceback line.
+
+    Peels parts off the right, each time the longest right part that is a strong
+    line kind (bounded tries: linear in the line's length)."""
+    if len(text) > 2048:
+        return None
+    parts: list[str] = []
+    rest = text
+    for _ in range(8):
+        for tries, m in enumerate(re.finditer(r" +", rest)):
+            if tries >= 64:
+                return None
+            left, right = rest[:m.start()], rest[m.end():]
+            if not left.strip() or not right:
+                continue
+            rk = kind(right)
+            if rk not in _STRONG_KINDS or rk in _FILE_KINDS:
+                # A file line lost its tab when the lines were joined.
+                if not _PATH_START.match(right) or (tab := _restore_tab(right)) is None:
+                    continue
+                right = tab
+            parts.insert(0, right)
+            rest = left
+            break
+        else:
+            break
+        if _is_go(rest):
+            return [rest, *parts]
+        if (tab := _restore_tab(rest)) is not None:
+            return [tab, *parts]
+    return None
+
+
+def _joined_lines(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        k = kind(t)
+        if k is None or k in ("panic", "fatal_error"):
+            parts = _split_joined(t)
+            if parts and (k is None or kind(parts[-1]) == "goroutine_header"):
+                out.extend((p, o) for p in parts)
+                changed += 1
+                continue
+        out.append((t, o))
+    return out, changed
+
+
+_PUNCT_SPACES = re.compile(r"\s+(?=[/.:)(,])|(?<=[/.(])\s+")
+# A space inside a path or name token: `copy /copy`, `copy .go`, `go :1337`, `v5/ copy`.
+_PUNCT_DAMAGE = re.compile(r"[\w.\-*)] +[/.:(]|[/.] +\w")
+_PUNCT_TARGETS = _FILE_KINDS | {"frame_call", "created_by"}
+
+
+def _punctuation_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """`…/v5/copy /copy .go :1337` → `…/v5/copy/copy.go:1337`, keeping ` +0x…`."""
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        body = t.strip()
+        if "\t" in body or not _PUNCT_DAMAGE.search(body) or _is_go(t):
+            out.append((t, o))
+            continue
+        head, sep, offset = body.rpartition(" +0x")
+        fixed = _PUNCT_SPACES.sub("", head if sep else body) + (sep + offset if sep else "")
+        for candidate in (fixed, "\t" + fixed):
+            if kind(candidate) in _PUNCT_TARGETS and (
+                    candidate[0] != "\t" or _FILE_END.search(candidate)):
+                out.append((candidate, o))
+                changed += 1
+                break
+        else:
+            out.append((t, o))
+    return out, changed
+
+
+def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        if t.strip() and not _is_go(t):
+            fixed = _restore_tab(t)
+            if fixed is not None:
+                out.append((fixed, o))
+                changed += 1
+                continue
+        out.append((t, o))
+    return out, changed
+
+
+_STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]]] = [
+    ("crlf", _crlf),
+    ("escaped dump", _escaped_dump),
+    ("html escapes", _html),
+    ("nbsp", _nbsp),
+    ("quoting", _quoting),
+    ("syslog escapes", _syslog_escapes),
+    ("collapsed gutter", _collapsed_gutter),
+    ("glued gutter", _glued_gutter),
+    ("hard wraps", _hard_wraps),
+    ("joined lines", _joined_lines),
+    ("spaces around punctuation", _punctuation_spaces),
+    ("lost tabs", _lost_tabs),
+]
