@@ -100,6 +100,7 @@ class Ancestor:
     id: int
     frames: list[Frame] = field(default_factory=list)
     elided: bool = False
+    created_by: CreatedBy | None = None
 
 
 @dataclass(slots=True)

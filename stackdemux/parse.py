@@ -9,7 +9,9 @@ few comparisons: a 15 MB dump of 20 000 goroutines is ~420 000 lines.
 
 from __future__ import annotations
 
+import gc
 import itertools
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -35,10 +37,17 @@ _G = line_grammar()
 _F = {k: v.fields for k, v in _G.kinds.items()}
 _match = _G.match
 
-# Group indices the hot loop reads, looked up once.
-_CALL_FUNC, _CALL_ARGS = _F["frame_call"]["func"], _F["frame_call"]["args"]
-_FILE, _FILE_LINE, _FILE_OFF = (_F["frame_file"][k] for k in ("file", "lineno", "offset"))
-_FILE_FP, _FILE_SP, _FILE_PC = (_F["frame_file"][k] for k in ("fp", "sp", "pc"))
+# The structure predicts the next line inside a stack: a file line after a
+# call line, a call line after a file line. The hot loop tries that kind's own
+# regex first (one short match instead of the whole alternation) and falls
+# back to full classification when the prediction fails.
+_CALL_RX = _G.kind_regex("frame_call")
+_FILE_RX = _G.kind_regex("frame_file")
+_CALL_FUNC, _CALL_ARGS = (_CALL_RX.groupindex[f"frame_call__{k}"] for k in ("func", "args"))
+_FILE, _FILE_LINE, _FILE_OFF, _FILE_FP, _FILE_SP, _FILE_PC = (
+    _FILE_RX.groupindex[f"frame_file__{k}"]
+    for k in ("file", "lineno", "offset", "fp", "sp", "pc")
+)
 _HDR = _F["goroutine_header"]
 
 
@@ -99,6 +108,21 @@ class _Parser:
 
     # ------------------------------------------------------------ helpers
 
+    def spans(self, runs: Iterator[int]) -> list[Span]:
+        """Input-line spans of runs of stream indices, given flat as first, last, first, …"""
+        numbers = self.stream.numbers
+        out: list[Span] = []
+        it = iter(runs)
+        if isinstance(numbers, range) and numbers.step == 1:
+            base = numbers.start
+            for a, b in zip(it, it, strict=False):
+                out.append((a + base, b + base))
+            return out
+        for a, b in zip(it, it, strict=False):
+            # a stream's consecutive lines need not be consecutive input lines
+            out.extend(_spans(numbers[j] for j in range(a, b + 1)))
+        return out
+
     def number(self, i: int) -> int:
         return self.stream.numbers[i]
 
@@ -139,7 +163,7 @@ class _Parser:
         if self.used:
             for i in self.used:
                 self.consumed[i] = 1
-            r.lines = _spans(self.number(i) for i in sorted(self.used))
+            r.lines = self.spans(_runs(sorted(self.used)))
         if r.kind is ReportKind.RACE and r.race is not None:
             r.message = _race_message(r.race)
         self.result.reports.append(r)
@@ -166,40 +190,62 @@ class _Parser:
     # -------------------------------------------------------------- run
 
     def run(self) -> ParseResult:
+        # Parsing a big dump allocates millions of objects and makes no cycles:
+        # the cyclic GC would rescan them over and over (a third of the time).
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._run()
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        return self.result
+
+    def _run(self) -> None:
         texts = self.stream.texts
         n = len(texts)
         match = _match
-        i = 0
-        while i < n:
+        match_call = _CALL_RX.fullmatch
+        match_file = _FILE_RX.fullmatch
+        used = self.used
+        for i in range(n):
             text = texts[i]
-            m = match(text) if len(text) <= MAX_LINE else None
-            kind = m.lastgroup if m is not None else None
-            # The two commonest lines, inline: a frame's call and its file line.
-            if kind == "frame_file" and self.pending is not None:
-                f = self.pending
-                f.file = m.group(_FILE)  # type: ignore[union-attr]
-                f.line = int(m.group(_FILE_LINE))  # type: ignore[union-attr]
-                f.offset = m.group(_FILE_OFF)  # type: ignore[union-attr]
-                if m.group(_FILE_FP) is not None:  # type: ignore[union-attr]
-                    f.fp, f.sp, f.pc = m.group(_FILE_FP, _FILE_SP, _FILE_PC)  # type: ignore[union-attr]
-                self.pending = None
-                self.used.append(i)
-            elif kind == "frame_call" and self.frames is not None:
-                if self.pending is not None:
-                    self.end_frames_keep(i)
-                args = m.group(_CALL_ARGS)  # type: ignore[union-attr]
-                f = Frame(m.group(_CALL_FUNC), args, inlined=args == "...")  # type: ignore[union-attr]
-                self.frames.append(f)
-                self.pending = f
-                self.pending_at = i
-                self.used.append(i)
-            else:
-                self.step(i, kind, m, text)
-            i += 1
+            if len(text) > MAX_LINE:
+                self.step(i, None, None, text)
+                used = self.used
+                continue
+            f = self.pending
+            if f is not None:
+                m = match_file(text)
+                if m is not None:
+                    file, line, offset, fp = m.group(_FILE, _FILE_LINE, _FILE_OFF, _FILE_FP)
+                    f.file, f.line, f.offset = file, int(line), offset
+                    if fp is not None:
+                        f.fp, f.sp, f.pc = fp, *m.group(_FILE_SP, _FILE_PC)
+                    self.pending = None
+                    used.append(i)
+                    continue
+            frames = self.frames
+            if frames is not None:
+                m = match_call(text)
+                if m is not None:
+                    if f is not None:
+                        self.end_frames_keep(i)
+                    func, args = m.group(_CALL_FUNC, _CALL_ARGS)
+                    f = Frame(func, args, inlined=args == "...")
+                    frames.append(f)
+                    self.pending = f
+                    self.pending_at = i
+                    used.append(i)
+                    continue
+            m = match(text)
+            self.step(i, m.lastgroup if m is not None else None, m, text)
+            used = self.used  # a report may have opened or closed
         self.close()
         self.flush_orphans()
-        self.result.noise = _spans(self.number(i) for i in range(n) if not self.consumed[i])
-        return self.result
+        self.result.noise = self.spans(
+            run for m in re.finditer(rb"\x00+", self.consumed) for run in (m.start(), m.end() - 1)
+        )
 
     def end_frames_keep(self, i: int) -> None:
         """A call line followed another call line: the first lost its file line."""
@@ -280,9 +326,8 @@ class _Parser:
             parent = m.group(fields["parent"])
             cb = CreatedBy(f, int(parent) if parent else None)
             if self.g.ancestors:
-                # an ancestor's own "created by": keep it on the ancestor's frames' goroutine
-                pass
-            if not self.g.ancestors:
+                self.g.ancestors[-1].created_by = cb
+            else:
                 self.g.created_by = cb
             # The file line that follows belongs to the created-by frame.
             self.frames = []
@@ -705,6 +750,21 @@ def _race_message(race: Race) -> str:
         where = a.frames[0].func if a.frames else "?"
         parts.append(f"{a.operation.lower()} by {where}")
     return "DATA RACE: " + " and ".join(parts) if parts else "DATA RACE"
+
+
+def _runs(indices: list[int]) -> Iterator[int]:
+    """Runs of consecutive sorted indices, flat: first, last, first, last, …"""
+    if not indices:
+        return
+    start = prev = indices[0]
+    for i in indices:
+        if i > prev + 1:
+            yield start
+            yield prev
+            start = i
+        prev = i
+    yield start
+    yield prev
 
 
 def _spans(numbers: Iterator[int] | Sequence[int]) -> list[Span]:
