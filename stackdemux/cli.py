@@ -24,13 +24,32 @@ FORMATS = ["text", "json", "markdown", "html", "github", "junit", "sarif", "code
 EXIT_OK, EXIT_CRASHES, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
+# Subcommands imported only when named, so `stackdemux FILE` starts fast.
+_LAZY = {
+    "threads": ("stackdemux.threads.cli", "threads_command"),
+}
+
+
 class _DefaultGroup(click.Group):
     """`stackdemux FILE…` runs the `report` command; other words name subcommands."""
 
     default_command = "report"
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*self.commands, *_LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _LAZY:
+            import importlib
+
+            module, attr = _LAZY[name]
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "--version")):
+        known = args and (args[0] in self.commands or args[0] in _LAZY
+                          or args[0] in ("-h", "--help", "--version"))
+        if not known:
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
