@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from .model import Analysis, Frame, Goroutine, Span
+from .model import Analysis, Frame, Goroutine, Source, Span
 
 # Every Go traceback holds at least one line containing one of these (a header,
 # a frame's file line, a race or test marker), and a frame's call line is
@@ -276,3 +276,34 @@ class Tee:
                 break
             self.feed(chunk)
         return self.close()
+
+
+class TeeSource(Source):
+    """The kept lines as a Source for the pipeline, with the Capture to map line numbers back.
+
+    Its lines are the capture's (`to_bytes()`), numbered compactly: after
+    analysing it, call `source.capture.remap(analysis)` so the report cites the
+    full input's line numbers.
+    """
+
+    capture: Capture
+
+
+def tee_stdin(chunk_size: int = 1 << 16) -> TeeSource:
+    """`--tee`: copy stdin to stdout as it arrives; return what to analyse."""
+    import sys
+
+    from .ingest import ingest
+
+    capture = Tee(sys.stdout.buffer, grammar_keep()).run(sys.stdin.buffer, chunk_size)
+    plain = ingest(capture.to_bytes(), "<stdin>")
+    source = TeeSource(
+        name=plain.name,
+        lines=plain.lines,
+        size=capture.total_bytes,
+        crlf=plain.crlf,
+        decode_errors=plain.decode_errors,
+        nul_bytes=plain.nul_bytes,
+    )
+    source.capture = capture
+    return source
