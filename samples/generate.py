@@ -107,6 +107,7 @@ SCENARIOS: list[Scenario] = [
     S("panic_bool", C, "panic", ["panic(false)"], ["panic_bool"]),
     S("panic_custom_error", C, "panic", ["panic(*myErr) custom error type"], ["panic_custom_error"]),
     S("panic_nil", C, "panic", ["panic(nil): 1.21+ 'panic called with nil argument (use GODEBUG=panicnil=1 to override)' + [recovered]?"], ["panic_nil"]),
+    S("panic_nil_godebug", C, "panic", ["GODEBUG=panicnil=0 (the default for go.mod >= 1.21): 'panic: panic called with nil argument (use GODEBUG=panicnil=1 to override)' + '[recovered]'?"], ["panic_nil"], env={"GODEBUG": "panicnil=0"}, versions=["1.21", "1.27"]),
     S("panic_multiline", C, "panic", ["multi-line panic value: raw newlines (<1.23) vs tab-indented continuation (1.23+)"], ["panic_multiline"], versions=BASE + ["1.22"]),
     S("panic_multiline_error", C, "panic", ["multi-line error panic value"], ["panic_multiline_error"], versions=KEY + ["1.23"]),
     # --- recover / repanic chains ------------------------------------------
@@ -158,11 +159,12 @@ SCENARIOS: list[Scenario] = [
     S("debug_printstack", C, "goroutine dump", ["debug.PrintStack(): single goroutine dump including runtime/debug.Stack frames"], ["debug_printstack"], versions=KEY),
     # --- go statement wrappers, ancestors, labels ---------------------------------
     S("goroutine_wrappers", C, "panic", ["GOTRACEBACK=all", "created by main.main in goroutine 1 (1.21+) vs created by main.main (<1.21)", "go statement wrappers: main.main.gowrap1() (1.23+) vs main.main.func1() (older)", "value-receiver method goroutine", "created by goroutine that is not main", "runtime.goexit({})?"], ["goroutine_wrappers"], env={"GOTRACEBACK": "all"}, versions=BASE + ["1.22"]),
+    S("goroutine_wrappers_system", C, "panic", ["GOTRACEBACK=system shows go-statement wrapper frames: 'main.init.N.func1.gowrap1()' (1.22+?) vs 'main.init.N.func1.func3()' before", "runtime.goexit({}) with fp= sp= pc="], ["goroutine_wrappers"], env={"GOTRACEBACK": "system"}, versions=["1.21", "1.22", "1.23", "1.27"]),
     S("ancestors", C, "panic", ["GODEBUG=tracebackancestors=5: '[originating from goroutine N]:'"], ["ancestors"], env={"GODEBUG": "tracebackancestors=5", "GOTRACEBACK": "all"}),
     S("labels", C, "panic", ["pprof.Do labels with GOTRACEBACK=all; module go 1.19 so 1.27 GODEBUG default tracebacklabels=0: no labels"], ["labels"], env={"GOTRACEBACK": "all"}, versions=["1.21", "1.27"]),
     S("labels_godebug", C, "panic", ["GODEBUG=tracebacklabels=1 (1.27): header 'goroutine N [state] {k: v, k2: \"quoted value\"}:'"], ["labels"], env={"GOTRACEBACK": "all", "GODEBUG": "tracebacklabels=1"}, versions=["1.27"]),
     S("running_other_thread", C, "panic", ["'goroutine N [running]:' followed by '\\tgoroutine running on other thread; stack unavailable'"], ["running_other_thread"], env={"GOTRACEBACK": "all"}),
-    S("frame_decorations", C, "panic", ["inlined frames print '(...)'", "aggregate args '{...}'", "'...' elided args after 10 words", "inaccurate register args '0x1?'"], ["frame_decorations"]),
+    S("frame_decorations", C, "panic", ["inlined frames print '(...)'", "aggregate args '{...}'", "'...' elided args after 10 words", "inaccurate register args '0x1?'", "generic 'main.apply[...](...)'", "nested struct args '{{{{{...}}}}}'", "method receivers main.(*pool).run"], ["frame_decorations"], versions=BASE),
     S("http_panic", C, "panic", ["'2006/01/02 15:04:05 http: panic serving 127.0.0.1:PORT: VALUE' then 'goroutine N [running]:' with net/http.(*conn).serve.func1 frames", "exit code 0 (server keeps running)"], ["http_panic"], message="boom (request 500, /crash)"),
     # --- cgo -----------------------------------------------------------------------
     S("cgo_segv", "cgocrash", "signal dump", ["SIGSEGV: segmentation violation during cgo: 'signal arrived during cgo execution'", "runtime.cgocall / _Cfunc_ frames", "exit code 2"], ["segv"], versions=BASE),

@@ -583,11 +583,21 @@ func init() {
 }
 
 // ---------------------------------------------------------------------------
-// Frame decorations: inlined frames, aggregate args, inaccurate args, elided args.
+// Frame decorations: inlined frames, aggregate args, inaccurate args, elided args,
+// generic functions.
 
 type big struct {
 	A, B, C int
 	S       string
+}
+
+// deep nests structs past the depth the compiler describes: printed as {...}
+type deep struct {
+	L1 struct {
+		L2 struct {
+			L3 struct{ L4 struct{ L5 struct{ V int } } }
+		}
+	}
 }
 
 //go:noinline
@@ -603,21 +613,38 @@ func aggArgs(b big, arr [3]int, s []string, m map[string]int, x interface{}, bp 
 	manyArgs(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
 }
 
-func inlinedHelper(x int) { // small: gets inlined into caller -> "(...)"
+//go:noinline
+func deepArg(d deep, n int) {
+	aggArgs(big{A: 1, B: 2, C: 3, S: "s"}, [3]int{4, 5, 6}, []string{"a"}, nil, 7, nil)
+}
+
+// apply is generic: its frame prints as main.apply[...](...)
+//
+//go:noinline
+func apply[T any](v T, f func(T)) { f(v) }
+
+//go:noinline
+func callDeep(x int) {
+	var d deep
+	d.L1.L2.L3.L4.L5.V = x
+	apply(d, func(d deep) { deepArg(d, x) })
+}
+
+func inlinedHelper(x int) { // small: inlined into deadArg -> printed "main.inlinedHelper(...)"
 	if x > 0 {
-		aggArgs(big{A: 1, B: 2, C: 3, S: "s"}, [3]int{4, 5, 6}, []string{"a"}, nil, 7, nil)
+		callDeep(x)
 	}
 }
 
 //go:noinline
-func deadArg(x, y int) int { // x is dead after first use -> printed as "0x..?"
+func deadArg(x, y int) int { // x is dead after its first use -> printed as "0x1?"
 	z := x * 3
 	inlinedHelper(z)
 	return y
 }
 
 func init() {
-	register("frame_decorations", "inlined (...), aggregate {...}, elided ..., inaccurate 0x1? args", func() {
+	register("frame_decorations", "inlined (...), aggregate {...}, elided ..., inaccurate 0x1? args, generic [...]", func() {
 		fmt.Println(deadArg(1, 2))
 	})
 }
