@@ -30,7 +30,8 @@ KEY_NAMES = (
     "traceID", "traceId", "span_id", "span.id", "spanID", "spanId",
 )
 METHOD_KEYS = ("http.request.method", "method", "http.method", "request.method", "req.method")
-URI_KEYS = ("http.request.uri", "uri", "url", "http.url", "http.target", "path", "request.uri")
+URI_KEYS = ("http.request.uri", "uri", "url", "http.url", "http.target", "http.path", "path",
+            "request.uri")
 STATUS_KEYS = ("http.response.status", "status", "http.status_code", "status_code",
                "response.status", "http.status")
 REMOTE_KEYS = ("http.request.remoteaddr", "remoteaddr", "remote_addr", "remote", "client_ip",
