@@ -1,0 +1,144 @@
+"""The JSON contract, version 1, as a JSON Schema that every real sample's output satisfies."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+from jsonschema import Draft202012Validator
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "schema/stackdemux.schema.json").read_text())
+VALIDATOR = Draft202012Validator(SCHEMA)
+SAMPLES = sorted(ROOT.glob("samples/go1.*/*.txt")) + sorted(
+    Path("/work/shared/conformance/panicparse-crashes").glob("*.txt")
+)
+
+# The example of issue 2's contract, completed with the fields issue 4 adds;
+# checked by hand against the contract text.
+MINIMAL = {
+    "stackdemux": 1,
+    "reports": [
+        {
+            "id": "r1",
+            "stream": "s1",
+            "kind": "panic",
+            "message": "invalid page type: 6432: 10",
+            "chain": [{"message": "invalid page type: 6432: 10", "annotation": None}],
+            "signal": None,
+            "goroutines": [
+                {
+                    "id": 18,
+                    "state": "running",
+                    "wait_minutes": None,
+                    "locked": False,
+                    "labels": {},
+                    "frames": [
+                        {
+                            "func": "go.etcd.io/bbolt.(*Cursor).search",
+                            "args": "0xc000068ba8, {0xc0000a4280, 0x47, 0x50}, 0x40c51f?",
+                            "file": "/builddir/cursor.go",
+                            "line": 56,
+                            "offset": "0x1ca",
+                            "package": "go.etcd.io/bbolt",
+                            "module": "go.etcd.io/bbolt",
+                            "version": None,
+                            "origin": "vendor",
+                        }
+                    ],
+                    "elided": False,
+                    "created_by": {
+                        "func": "main.main",
+                        "args": None,
+                        "file": "/app/main.go",
+                        "line": 766,
+                        "offset": None,
+                        "goroutine": 1,
+                    },
+                }
+            ],
+            "lines": [[1, 12]],
+            "complete": True,
+            "buckets": [],
+        }
+    ],
+    "streams": [{"id": "s1", "label": None}],
+    "groups": [
+        {
+            "id": "g1",
+            "title": "panic: invalid page type: <N>: <N>",
+            "count": 1,
+            "reports": ["r1"],
+            "fingerprint": "145d63b7ab70b436",
+            "messages": {"invalid page type: 6432: 10": 1},
+            "culprit": None,
+            "chain": [],
+            "hints": [],
+        }
+    ],
+    "noise": [[13, 14]],
+    "diagnostics": [],
+}
+
+
+def test_the_schema_is_valid_draft_2020_12():
+    Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_the_contract_example_validates():
+    VALIDATOR.validate(MINIMAL)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("stackdemux",), 2),
+        (("reports", 0, "kind"), "crash"),
+        (("reports", 0, "lines", 0), [0, 3]),
+        (("reports", 0, "goroutines", 0, "frames", 0, "line"), "56"),
+        (("reports", 0, "goroutines", 0, "created_by", "goroutine"), "1"),
+        (("groups", 0, "count"), 0),
+        (("noise", 0), [1]),
+    ],
+)
+def test_what_breaks_the_contract_is_rejected(path, value):
+    doc = copy.deepcopy(MINIMAL)
+    target = doc
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert not VALIDATOR.is_valid(doc)
+
+
+@pytest.mark.parametrize("key", ["stackdemux", "reports", "groups"])
+def test_required_top_level_keys(key):
+    doc = copy.deepcopy(MINIMAL)
+    del doc[key]
+    assert not VALIDATOR.is_valid(doc)
+
+
+@pytest.mark.skipif(not SAMPLES, reason="no samples")
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_sample_json_output_validates(path):
+    import stackdemux
+    from stackdemux.render.json import render_json_bytes
+
+    doc = orjson.loads(render_json_bytes(stackdemux.analyze(path)))
+    errors = sorted(VALIDATOR.iter_errors(doc), key=lambda e: list(e.path))
+    assert not errors, f"{list(errors[0].path)}: {errors[0].message}"
+
+
+def test_the_cli_json_output_validates():
+    sample = ROOT / "samples/go1.27/skopeo_vendor.txt"
+    out = subprocess.run(
+        [sys.executable, "-m", "stackdemux.cli", "--format", "json", str(sample)],
+        capture_output=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    VALIDATOR.validate(json.loads(out))
