@@ -70,6 +70,8 @@ def test_derived_matcher_agrees_with_lark(text: str) -> None:
     assert (m.lastgroup if m else None) == kind
     if kind == "logfmt":
         assert [(k, q or b) for _, k, q, b in g.pair.findall(text)] == pairs
+    record = parse_record(text, 1)
+    assert (record.format if record else None) == kind
 
 
 def test_registry_log_is_all_records_but_the_panic() -> None:
@@ -121,7 +123,8 @@ def test_go_durations(text: str, seconds: float | None) -> None:
 def test_random_lines_never_raise_and_agree_on_being_records(text: str) -> None:
     r = parse_record(text, 1)
     m = record_grammar().line.fullmatch(text)
-    assert (r is not None) <= (m is not None)  # a record is always a grammar line
+    # A record is always a line of the grammar, of the format the grammar says.
+    assert r is None or (m is not None and r.format == m.lastgroup)
 
 
 @settings(max_examples=150, deadline=None)

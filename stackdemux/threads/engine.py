@@ -17,6 +17,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from functools import cache
 
 from ..model import Report, Span, Stream
 from ..parse import parse_stream, report_ids
@@ -56,6 +57,7 @@ def _normalised(name: str) -> str:
 _KNOWN = {_normalised(n) for n in KEY_NAMES}
 
 
+@cache
 def is_key_candidate(name: str) -> bool:
     n = _normalised(name)
     return n in _KNOWN or n.endswith("requestid")
@@ -140,7 +142,7 @@ class Engine:
         self.completed: dict[str, int] = {}
         self.uf = _UnionFind()
         self.link_owner: dict[str, str] = {}  # link value → a thread id that carried it
-        self.by_remote: dict[str, list[tuple[int, str]]] = {}
+        self.by_remote: dict[str, dict[str, int]] = {}  # remote → thread id → first line
         self.noise = array("I")
         self.records = 0
         self.formats: Counter[str] = Counter()
@@ -202,7 +204,7 @@ class Engine:
             t.uri = _first_of(f, URI_KEYS)
         if t.remote is None and (remote := _first_of(f, REMOTE_KEYS)) is not None:
             t.remote = str(remote)
-            self.by_remote.setdefault(t.remote, []).append((t.first_line, t.id))
+            self.by_remote.setdefault(t.remote, {})[t.id] = t.first_line
         status = _status(_first_of(f, STATUS_KEYS))
         if status is not None:
             t.status = status
@@ -287,8 +289,8 @@ class Engine:
         """The thread a panic belongs to: the request from the remote address net/http
         names, else the request whose record came just before, if it had not answered."""
         if report.http_remote and first is not None:
-            known = self.by_remote.get(report.http_remote, ())
-            cands = [tid for line, tid in known if line < first]
+            known = self.by_remote.get(report.http_remote, {})
+            cands = [tid for tid, line in known.items() if line < first]
             for tid in reversed(cands):
                 if tid in self.open:
                     return self.open[tid]
@@ -314,10 +316,10 @@ class Engine:
         self.completed.pop(tid, None)
         self.seen.pop(tid, None)
         if t.remote is not None:
-            lst = self.by_remote.get(t.remote)
-            if lst is not None:
-                lst[:] = [e for e in lst if e[1] != tid]
-                if not lst:
+            ids = self.by_remote.get(t.remote)
+            if ids is not None:
+                ids.pop(tid, None)
+                if not ids:
                     del self.by_remote[t.remote]
         if t.links:
             t.story = self.uf.find(t.id)

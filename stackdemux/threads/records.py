@@ -42,6 +42,14 @@ def parse_record(text: str, line: int, prefix: str | None = None) -> Record | No
     """The record on a line, or None when the line is no record (traceback, free text)."""
     if len(text) > MAX_RECORD or not text:
         return None
+    if text[0] != "{":
+        # The common case first: pairs found by `findall` that cover the whole line,
+        # one space apart, are a `logfmt` line (no other format's first word holds
+        # `=`), so the line regex need not run over it again.
+        pairs = _findall(text)
+        if pairs and " ".join([p[0] for p in pairs]) == text:
+            return _structured({k: (_unquote(q) if q else b) for _, k, q, b in pairs},
+                               "logfmt", line, prefix)
     m = _fullmatch(text)
     if m is None:
         return None
