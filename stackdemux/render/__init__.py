@@ -12,6 +12,7 @@ from ..model import Analysis
 from .codequality import render_codequality
 from .github import render_github
 from .html import render_html
+from .json import render_json
 from .junit import render_junit
 from .markdown import render_markdown
 from .options import RenderOptions, color_wanted
@@ -28,6 +29,7 @@ RENDERERS: dict[str, Renderer] = {
     "junit": render_junit,
     "sarif": render_sarif,
     "codequality": render_codequality,
+    "json": render_json,  # the contract (the lead's module); the CLI calls it with --indent
 }
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer", "color_wanted", "render"]
