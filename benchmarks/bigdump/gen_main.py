@@ -68,16 +68,18 @@ var paths = []spec{
 
 type shared struct {
 	ch       chan int
+	sendCh   chan int
 	mu       sync.Mutex
 	rw       sync.RWMutex
 	rwWriter sync.RWMutex
 	cond     *sync.Cond
 	wg       sync.WaitGroup
 	pipeR    *os.File
+	pipeW    *os.File
 	started  sync.WaitGroup
 }
 
-var sh = &shared{ch: make(chan int)}
+var sh = &shared{ch: make(chan int), sendCh: make(chan int)}
 
 //go:noinline
 func block(s *spec, id int, tag string) {
@@ -86,7 +88,7 @@ func block(s *spec, id int, tag string) {
 	case chanRecv:
 		<-sh.ch
 	case chanSend:
-		sh.ch <- id
+		sh.sendCh <- id // nobody receives from sendCh
 	case selectTwo:
 		c2 := make(chan string)
 		select {
@@ -151,8 +153,7 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	defer w.Close()
-	sh.pipeR = r
+	sh.pipeR, sh.pipeW = r, w // never closed: a deferred Close would run during the panic and wake the readers
 
 	counts := make([]int, len(paths))
 	sh.started.Add(*n)

@@ -9,7 +9,7 @@ DATA=$(cd "$HERE/../data" && pwd)
 declare -A GO=([1.27]=/opt/gobin/1.27.3/go/bin/go [1.21]=/opt/gobin/1.21.13/go/bin/go
                [1.23]=/opt/gobin/1.23.9/go/bin/go [1.25]=/opt/gobin/1.25.5/go/bin/go)
 VERS=("$@"); [ ${#VERS[@]} -gt 0 ] || VERS=(1.27 1.21)
-BUILD=/app/bigdump
+BUILD=/srv/bigdump
 for v in "${VERS[@]}"; do
   rm -rf "$BUILD"; mkdir -p "$BUILD"; cp "$HERE/main.go" "$HERE/go.mod" "$BUILD/"
   (cd "$BUILD" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 \
@@ -23,11 +23,27 @@ for v in "${VERS[@]}"; do
   echo "go$v: exit $rc, $(wc -c <"$out") bytes, $n goroutine headers"
   gzip -9 -n -f "$out"
   if [ "$v" = 1.27 ]; then
-    TRUTH_OUT="$DATA/goroutines-20k.truth.json" python3 - "$n" <<'PY'
-import json, sys
+    TRUTH_OUT="$DATA/goroutines-20k.truth.json" python3 - "$n" "$out.gz" <<'PY'
+import collections, gzip, json, os, re, sys
 t = json.load(open("/tmp/bigdump-truth.json"))
 t["goroutine_headers_in_dump"] = int(sys.argv[1])
-json.dump(t, open(sys.argv[0] if False else __import__("os").environ.get("TRUTH_OUT", "/dev/stdout"), "w"), indent=1)
+# Distinct stacks (wait state + function sequence) among the bigdump goroutines.
+# More than call_paths: the first writer on an RWMutex waits in RWMutex.Lock and the
+# rest in Mutex.Lock; the first reader of the shared pipe is in IO wait, the rest
+# in semacquire on the fd lock.
+stacks = collections.Counter()
+for block in gzip.open(sys.argv[2], "rt").read().split("\n\n"):
+    lines = block.split("\n")
+    if not lines[0].startswith("goroutine "):
+        continue
+    funcs = tuple(re.sub(r"\(.*", "", l) for l in lines[1:] if l and not l.startswith(("\t", "created by")))
+    if any("Stage" in f for f in funcs):
+        stacks[(re.search(r"\[(.*?)\]", lines[0]).group(1), funcs)] += 1
+t["distinct_stacks_in_dump"] = len(stacks)
+t["note"] = ("call_paths = distinct (function chain, wait state) paths the program creates; "
+             "distinct_stacks_in_dump also splits RWMutex.Lock (first writer vs queued writers) "
+             "and the shared pipe (first reader in IO wait, others in semacquire)")
+json.dump(t, open(os.environ["TRUTH_OUT"], "w"), indent=1)
 PY
   fi
 done

@@ -398,7 +398,7 @@ func init() {
 // ---------------------------------------------------------------------------
 // Signal dumps: goroutines parked in many states, then wait for a signal.
 
-type pipeReader struct{ r *os.File }
+var keepPipeWriter *os.File
 
 //go:noinline
 func blockOnPipe(r *os.File) {
@@ -438,7 +438,7 @@ func parkMany() {
 	sendOnly := make(chan int)
 	cond := sync.NewCond(&sync.Mutex{})
 	r, w, _ := os.Pipe()
-	_ = w
+	keepPipeWriter = w // a collected writer would be closed and the read would end
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(err)
@@ -468,7 +468,9 @@ func init() {
 	register("wait_for_signal", "goroutines in many states; waits for SIGQUIT/SIGABRT", func() {
 		parkMany()
 		// The runtime learns when a goroutine started waiting only when a GC
-		// scans its stack; without this no "N minutes" would ever be printed.
+		// scans its stack (using the previous GC's start time, so it takes two);
+		// without this no "N minutes" would ever be printed.
+		runtime.GC()
 		runtime.GC()
 		fmt.Println("ready")
 		ch := make(chan int)
