@@ -50,6 +50,22 @@ _FILE, _FILE_LINE, _FILE_OFF, _FILE_FP, _FILE_SP, _FILE_PC = (
 )
 _HDR = _F["goroutine_header"]
 
+# Runs of whole frames (a call line and its file line, repeated) are matched in
+# bulk on the stream's joined text: one C-speed match finds the run, one
+# findall reads every frame in it. Built from the same two kinds' rules.
+def _without_kind_group(kind: str) -> str:
+    return _G.sources[kind].replace(f"(?P<{kind}>", "(?:", 1)
+
+
+_PAIR_SOURCE = _without_kind_group("frame_call") + "\n" + _without_kind_group("frame_file")
+_FRAME_PAIR = re.compile(_PAIR_SOURCE + "(?=\n|\\Z)")  # whole lines, as fullmatch reads them
+_FRAME_RUN = re.compile("(?:" + re.sub(r"\(\?P<\w+>", "(?:", _PAIR_SOURCE) + "(?:\n|\\Z))+")
+_PAIR_FIELDS = ("func", "args", "file", "lineno", "offset", "fp", "sp", "pc")
+assert [_FRAME_PAIR.groupindex[n] for n in (
+    *(f"frame_call__{f}" for f in _PAIR_FIELDS[:2]),
+    *(f"frame_file__{f}" for f in _PAIR_FIELDS[2:]),
+)] == list(range(1, 9)), "frame_call and frame_file changed shape: update _PAIR_FIELDS"
+
 
 @dataclass(slots=True)
 class ParseResult:
@@ -207,12 +223,19 @@ class _Parser:
         match = _match
         match_call = _CALL_RX.fullmatch
         match_file = _FILE_RX.fullmatch
+        run_match = _FRAME_RUN.match
+        pairs = _FRAME_PAIR.findall
+        joined = "\n".join(texts)
+        # starts[i]: where line i begins in `joined`
+        starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
         used = self.used
-        for i in range(n):
+        i = 0
+        while i < n:
             text = texts[i]
             if len(text) > MAX_LINE:
                 self.step(i, None, None, text)
                 used = self.used
+                i += 1
                 continue
             f = self.pending
             if f is not None:
@@ -224,8 +247,24 @@ class _Parser:
                         f.fp, f.sp, f.pc = fp, *m.group(_FILE_SP, _FILE_PC)
                     self.pending = None
                     used.append(i)
+                    i += 1
                     continue
             frames = self.frames
+            if frames is not None and f is None:
+                run = run_match(joined, starts[i])
+                if run is not None:
+                    # whole frames, two lines each, up to the end of the run
+                    end = run.end()
+                    count = 2 * len(frames)
+                    frames.extend(
+                        Frame(fn, a or None, fl, int(ln), o or None, p or None, sp or None,
+                              pc or None, a == "...")
+                        for fn, a, fl, ln, o, p, sp, pc in pairs(joined, starts[i], end)
+                    )
+                    count = 2 * len(frames) - count
+                    used.extend(range(i, i + count))
+                    i += count
+                    continue
             if frames is not None:
                 m = match_call(text)
                 if m is not None:
@@ -237,10 +276,12 @@ class _Parser:
                     self.pending = f
                     self.pending_at = i
                     used.append(i)
+                    i += 1
                     continue
             m = match(text)
             self.step(i, m.lastgroup if m is not None else None, m, text)
             used = self.used  # a report may have opened or closed
+            i += 1
         self.close()
         self.flush_orphans()
         self.result.noise = self.spans(
@@ -484,7 +525,8 @@ class _Parser:
             s = r.signal
             if s.pc is None:
                 s.pc = m.group(fields["pc"])
-            s.m = int(m.group(fields["m"])) if m.group(fields["m"]).isdigit() else None
+            mm = m.group(fields["m"])  # absent before Go 1.4: "PC=0x43f349"
+            s.m = int(mm) if mm and mm.isdigit() else None
             s.sigcode = m.group(fields["sigcode"])
             if m.group(fields["addr"]) and s.addr is None:
                 s.addr = m.group(fields["addr"])
