@@ -349,8 +349,10 @@ class _Parser:
             elif r is None or state not in ("stack",):
                 self.new_goroutine(Goroutine(id=0, state="unknown"), i)
                 self.used.pop()
-            args = m.group(_CALL_ARGS)
-            f = Frame(m.group(_CALL_FUNC), args, inlined=args == "...")
+            # m is the combined regex's match: its groups are numbered apart from _CALL_RX's
+            fields = g["frame_call"].fields
+            args = m.group(fields["args"])
+            f = Frame(m.group(fields["func"]), args, inlined=args == "...")
             assert self.frames is not None
             self.frames.append(f)
             self.pending, self.pending_at = f, i
