@@ -143,10 +143,24 @@ def _html(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return after, _count_changed(items, after)
 
 
+_LEADING_NBSP = re.compile(r"^[\u00a0\u202f ]*[\u00a0\u202f][\u00a0\u202f ]*")
+
+
 def _nbsp(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
-    after = [(t.replace("\u00a0", " ").replace("\u202f", " ") if "\u00a0" in t or "\u202f" in t
-              else t, o) for t, o in items]
-    return after, _count_changed(items, after)
+    """Non-breaking spaces back to spaces; leading ones before a file line were its tab."""
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        if "\u00a0" not in t and "\u202f" not in t:
+            out.append((t, o))
+            continue
+        m = _LEADING_NBSP.match(t)
+        fixed = t.replace("\u00a0", " ").replace("\u202f", " ")
+        if m and m.end() >= 2 and kind("\t" + t[m.end():]) in _FILE_KINDS:
+            fixed = "\t" + fixed[m.end():]
+        out.append((fixed, o))
+        changed += 1
+    return out, changed
 
 
 _QUOTE = re.compile(r"^>(?: |$)")
@@ -261,6 +275,9 @@ def _gutter_run(texts: list[str], i: int, n: int) -> list[tuple[int, int]] | Non
 # ------------------------------------------------------------ line shapes ---
 
 
+_USUAL_WIDTHS = frozenset({72, 76, 78, 79, 80, 100, 120, 132})
+
+
 def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     """Join a line cut at the paste's width with its continuation, when only the
     joined text reads as a traceback line."""
@@ -268,31 +285,40 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     if not lengths:
         return items, 0
     width = max(lengths)
-    if width < 40 or lengths.count(width) < 2:
+    # The paste's width: the longest line, seen twice, or a usual terminal/editor width.
+    if width < 40 or (lengths.count(width) < 2 and width not in _USUAL_WIDTHS):
         return items, 0
     out: list[Line] = []
     changed = 0
+    joining = False  # the last line is itself made of wrapped pieces
     for t, o in items:
-        if out:
+        if out and t.strip() and not _is_go(t):
             prev, po = out[-1]
-            if len(prev) >= width - 20 and not _is_go(t) and t.strip():
+            if len(prev) >= width - 20:
                 for glue in ("", " "):
-                    if glue == "" and len(prev) != width and len(prev) % width:
+                    if glue == "" and len(prev) % width:
                         continue
                     joined = prev + glue + t
-                    if _is_go(joined) and (not _is_go(prev) or kind(joined) != kind(prev)):
+                    # Cut at exactly the width, a non-line continues it; a word wrap at a
+                    # space must also turn a non-line (or another kind) into the line.
+                    if _is_go(joined) and (glue == "" or joining or not _is_go(prev)
+                                           or kind(joined) != kind(prev)):
                         out[-1] = (joined, po + o)
                         changed += 1
+                        joining = True
                         break
                 else:
                     out.append((t, o))
+                    joining = False
                 continue
         out.append((t, o))
+        joining = False
     return out, changed
 
 
 # What a file line ends with: `file.go:12`, then ` +0x1d` unless inlined.
-_FILE_END = re.compile(r"(?:\.\w{1,4}|\?\?):\d+(?: \+0x[0-9a-f]+)?$")
+_FILE_END = re.compile(
+    r"(?:\.\w{1,4}|\?\?):\d+(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?$")
 
 
 def _restore_tab(text: str) -> str | None:
@@ -302,13 +328,13 @@ def _restore_tab(text: str) -> str | None:
     their own tables, and a tab lost to a paste leaves no space or several."""
     body = text.lstrip(" \t")
     indent = text[:len(text) - len(body)]
-    if indent == " " or "\t" in indent or not _FILE_END.search(body):
+    if indent == " " or "\t" in indent or ") " in body or not _FILE_END.search(body):
         return None
     candidate = "\t" + body
     return candidate if kind(candidate) in _FILE_KINDS else None
 
 
-_PATH_START = re.compile(r"/|[A-Za-z]:[\\/]|_cgo_|\?\?:")
+_PATH_START = re.compile(r"[^\s()]+:\d+")
 
 
 def _split_joined(text: str) -> list[str] | None:
@@ -345,14 +371,22 @@ def _split_joined(text: str) -> list[str] | None:
     return None
 
 
+# Kinds a joined line can be read as: the lenient ones of the classifier.
+_SPLITTABLE = frozenset({"panic", "fatal_error", "indented"}) | _FILE_KINDS
+
+
 def _joined_lines(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     out: list[Line] = []
     changed = 0
     for t, o in items:
         k = kind(t)
-        if k is None or k in ("panic", "fatal_error"):
+        if k is None or k in _SPLITTABLE:
             parts = _split_joined(t)
-            if parts and (k is None or kind(parts[-1]) == "goroutine_header"):
+            # A panic message may hold anything: only a goroutine header ends it for sure.
+            # A file line (or a lenient reading of one) must come back as a file line.
+            if parts and (k is None or (k != "panic" and k != "fatal_error"
+                                        and kind(parts[0]) in _FILE_KINDS)
+                          or kind(parts[-1]) == "goroutine_header"):
                 out.extend((p, o) for p in parts)
                 changed += 1
                 continue
@@ -372,13 +406,14 @@ def _punctuation_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], 
     changed = 0
     for t, o in items:
         body = t.strip()
-        if "\t" in body or not _PUNCT_DAMAGE.search(body) or _is_go(t):
+        # A lenient reading may take a damaged file line for a file line: look at the damage.
+        if "\t" in body or not _PUNCT_DAMAGE.search(body) or kind(t) not in _PUNCT_TARGETS | {None}:
             out.append((t, o))
             continue
         head, sep, offset = body.rpartition(" +0x")
         fixed = _PUNCT_SPACES.sub("", head if sep else body) + (sep + offset if sep else "")
         for candidate in (fixed, "\t" + fixed):
-            if kind(candidate) in _PUNCT_TARGETS and (
+            if candidate != t and kind(candidate) in _PUNCT_TARGETS and (
                     candidate[0] != "\t" or _FILE_END.search(candidate)):
                 out.append((candidate, o))
                 changed += 1
@@ -405,9 +440,9 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]]] = [
     ("crlf", _crlf),
     ("escaped dump", _escaped_dump),
+    ("quoting", _quoting),  # outermost: added after the page was rendered
     ("html escapes", _html),
     ("nbsp", _nbsp),
-    ("quoting", _quoting),
     ("syslog escapes", _syslog_escapes),
     ("collapsed gutter", _collapsed_gutter),
     ("glued gutter", _glued_gutter),
