@@ -1,0 +1,188 @@
+"""Demultiplex a log into the streams of the processes that wrote it.
+
+Order of work: wrapped logs (JSON records) → per-line prefixes → for each
+resulting stream, the structural separation of line-interleaved tracebacks
+(interleave.py), with mid-line splices cut apart and joined back (splice.py).
+
+A log holding one process's traceback takes a fast path: one bulk regex
+search (derived from the line grammar) counts report openers and goroutine
+ids; when nothing repeats, the log is one stream and nothing else runs.
+
+Conservation: every input line ends in exactly one stream, or in the noise,
+or (for a spliced line) each of its pieces ends in exactly one stream; a
+stripped prefix is recorded by the pieces' start columns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..grammar import grammar_text
+from ..model import Diagnostic, Source, Span, Stream
+
+__all__ = ["Demuxed", "demultiplex", "demultiplex_detail", "needs_separation"]
+
+
+@dataclass(slots=True)
+class Demuxed:
+    streams: list[Stream]
+    noise: list[Span]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    layers: list[str] = field(default_factory=list)  # what was undone: "test2json", "compose", ...
+
+
+def demultiplex(source: Source, user_prefix: str | None = None,
+                id_prefix: str = "s") -> tuple[list[Stream], list[Span]]:
+    """Streams (ids `{id_prefix}{n}`) and the noise spans of lines no stream claims."""
+    d = demultiplex_detail(source, user_prefix, id_prefix)
+    return d.streams, d.noise
+
+
+def demultiplex_detail(source: Source, user_prefix: str | None = None,
+                       id_prefix: str = "s") -> Demuxed:
+    lines = source.lines
+    out = Demuxed([], [])
+    base = _outer_streams(lines, user_prefix, out)
+    noise_numbers: list[int] = []
+    streams: list[Stream] = []
+    for stream in base:
+        streams.extend(_separate_stream(stream, noise_numbers, out.diagnostics))
+    for n, s in enumerate(streams, 1):
+        s.id = f"{id_prefix}{n}"
+    out.streams = streams
+    out.noise = _spans(sorted(set(noise_numbers)))
+    return out
+
+
+# ------------------------------------------------------------ outer layers ---
+
+
+def _outer_streams(lines: list[str], user_prefix: str | None, out: Demuxed) -> list[Stream]:
+    """Undo wrappers and prefixes: the streams their keys name."""
+    try:
+        from .wrapped import unwrap_detail
+    except ImportError:  # pragma: no cover - the module is being written alongside
+        unwrap_detail = None  # type: ignore[assignment]
+    if unwrap_detail is not None and user_prefix is None:
+        got = unwrap_detail(lines)
+        if got is not None and got.streams:
+            out.layers.append(got.format)
+            return got.streams
+
+    from .prefixes import detect, split_prefixed, to_streams
+
+    styles = detect(lines)
+    if styles or user_prefix is not None:
+        split = split_prefixed(lines, styles, user_prefix)
+        out.layers.extend(s.name for s in styles)
+        if user_prefix is not None:
+            out.layers.insert(0, "user")
+        return to_streams(lines, split)
+    return [Stream(id="s1", numbers=range(1, len(lines) + 1), texts=lines)]
+
+
+# ------------------------------------------------------------- fast path ---
+
+
+@cache
+def _anchor_regex() -> re.Pattern[str]:
+    """Report openers and goroutine headers at line starts, as one bulk regex.
+
+    Built from the leading literal of each opening kind in traceback.lark, so
+    that a grammar change moves the anchors with it. Hits are only counted
+    here; each is re-read by the full classifier when separation runs.
+    """
+    text = grammar_text("traceback.lark")
+    alts = []
+    for kind in ("panic", "fatal_error", "sigdump", "race_begin"):
+        lead = _leading(text, kind)
+        if lead:
+            alts.append(lead)
+    gor = _leading(text, "goroutine_header")
+    return re.compile(rf"^(?:{gor}([0-9]+)|(?:{'|'.join(alts)}))", re.M)
+
+
+def _leading(grammar: str, rule: str) -> str | None:
+    """The regex of a rule's first symbol: a literal, or a terminal's pattern."""
+    m = re.search(rf"^{rule}:\s*(\"(?:[^\"\\]|\\.)*\"|[A-Z_]+)", grammar, re.M)
+    if m is None:
+        return None
+    sym = m.group(1)
+    if sym.startswith('"'):
+        return re.escape(sym[1:-1].encode().decode("unicode_escape"))
+    t = re.search(rf"^{sym}:\s*(/(?:[^/\\]|\\.)*/|\"[^\"]*\")\s*$", grammar, re.M)
+    if t is None:
+        return None
+    body = t.group(1)
+    return body[1:-1] if body.startswith("/") else re.escape(body[1:-1])
+
+
+def needs_separation(texts: Sequence[str]) -> bool:
+    """True when the lines may hold more than one process's traceback: more
+    than one report opener, or a goroutine id printed twice."""
+    text = "\n".join(texts)
+    openers = 0
+    seen: set[str] = set()
+    for m in _anchor_regex().finditer(text):
+        gid = m.group(1)
+        if gid is None:
+            openers += 1
+            if openers > 1:
+                return True
+        elif gid in seen:
+            return True
+        else:
+            seen.add(gid)
+    return False
+
+
+# ------------------------------------------------------------ separation ---
+
+
+def _separate_stream(stream: Stream, noise: list[int],
+                     diagnostics: list[Diagnostic]) -> list[Stream]:
+    texts = stream.texts
+    if not needs_separation(texts):
+        return [stream]
+    from .interleave import separate
+
+    sep = separate(texts)
+    if len(sep.tracks) <= 1:
+        return [stream]
+    numbers, pieces = stream.numbers, stream.pieces
+    out = []
+    for track in sep.tracks:
+        sub = Stream(id="", label=stream.label)
+        sub.numbers = [numbers[i] for i in track]
+        sub.texts = [texts[i] for i in track]
+        sub.pieces = {j: pieces[i] for j, i in enumerate(track) if i in pieces}
+        out.append(sub)
+    for i in sep.noise:
+        noise.extend(_input_lines(stream, i))
+    for i in sep.orphans:
+        lines = _input_lines(stream, i)
+        noise.extend(lines)
+        diagnostics.append(Diagnostic(
+            "a traceback line that fits no process's output here (its stream is missing "
+            "the lines before it)", [(n, n) for n in lines]))
+    return out
+
+
+def _input_lines(stream: Stream, i: int) -> list[int]:
+    p = stream.pieces.get(i)
+    if p:
+        return sorted({n for n, _, _ in p})
+    return [stream.numbers[i]]
+
+
+def _spans(numbers: Sequence[int]) -> list[Span]:
+    spans: list[Span] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], n)
+        else:
+            spans.append((n, n))
+    return spans
