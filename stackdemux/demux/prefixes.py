@@ -236,8 +236,8 @@ def detect(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[PrefixStyle
             share = n / len(texts)
             if n < _MIN_LINES or share < _MIN_SHARE.get(name, _DEFAULT_MIN_SHARE):
                 continue
-            if name == "parallel" and len(keys[name]) * 2 > n:
-                continue  # tags repeat: one per job, many lines each
+            if name == "parallel" and (len(keys[name]) * 2 > n or _tabular(rests[name])):
+                continue  # tags repeat (one per job, many lines each); a table is no tag
             chosen.append(name)
         if not chosen:
             break
@@ -249,6 +249,12 @@ def detect(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[PrefixStyle
                                      s.continued_groups, counts[name] / len(texts)))
         texts = [t for name in chosen for t in rests[name] if t.strip()]
     return found
+
+
+def _tabular(rests: list[str]) -> bool:
+    """Tab-separated columns (pprof debug=1's `#\t0x…\tfunc\tfile`): tabs inside the text."""
+    inner = sum(1 for r in rests if "\t" in r.lstrip("\t"))
+    return inner > 0.3 * len(rests)
 
 
 # ------------------------------------------------------------- splitting ---
