@@ -113,3 +113,30 @@ def test_culprit_skips_runtime_frames_on_top_of_the_stack():
 def test_deadlock_culprit_is_the_user_frame_that_waits():
     g = first_group(sample("deadlock", "1.27"))
     assert g.culprit.func.startswith("main.")
+
+
+def test_a_panic_recovered_by_net_http_is_blamed_on_the_handler_not_the_recover():
+    g = first_group(sample("http_panic", "1.27"))
+    # printed by net/http's deferred recover: (*conn).serve.func1, panic, main.doPanic, …
+    assert g.culprit.func == "main.doPanic"
+    assert g.chain[0].via_goroutine is False and g.chain[0].module == "std"
+    assert any(h.rule == "http-handler-panic" for h in g.hints)
+
+
+@pytest.mark.parametrize("scenario", ["recover_then_panic", "panic_chain3", "repanic_same_value"])
+def test_a_chain_of_panics_is_blamed_where_the_first_one_was_raised(scenario):
+    # the title is the first panic's message; the later panics' defers sit above it
+    g = first_group(sample(scenario, "1.27"))
+    assert g.title == "panic: first"
+    assert g.culprit.func == "main.doPanic"
+
+
+def test_a_data_race_is_blamed_on_the_access_that_found_it():
+    g = first_group(sample("race_run", "1.27"))
+    assert g.culprit.func == "main.(*counter).get"
+    assert format_chain(g).endswith("(*counter).get: " + g.title)
+
+
+def test_a_sigquit_on_a_scheduler_thread_is_blamed_on_the_programs_first_goroutine():
+    g = first_group(sample("sigquit", "1.27"))
+    assert g.culprit.func.startswith("main.")

@@ -16,16 +16,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from stackdemux.analyse.buckets import bucket
-from stackdemux.analyse.chains import crash_path, fill_chain, format_chain
+from stackdemux.analyse.chains import crash_frames, crash_path, fill_chain, format_chain
 from stackdemux.analyse.fingerprint import fingerprint, route
 from stackdemux.analyse.groups import group
 from stackdemux.analyse.hints import Rule, RulesError, hints, load_rules, shipped_rules
 from stackdemux.analyse.normalise import normalise, title
-from stackdemux.analyse.origins import ModuleMap, assign_origins, load_modules
+from stackdemux.analyse.origins import ModuleMap, ModulesError, assign_origins, load_modules
 from stackdemux.model import Bucket, Group, Report
 
 __all__ = [
     "ModuleMap",
+    "ModulesError",
     "Rule",
     "RulesError",
     "analyse",
@@ -48,7 +49,8 @@ def analyse(
 ) -> tuple[list[Group], dict[str, list[Bucket]]]:
     """Groups (largest first) and each report's goroutine buckets.
 
-    Fills every frame's package/module/version/origin in place. `modules` is a
+    Fills every frame's package/module/version/origin and each report's
+    `buckets` in place (the returned dict holds the same lists). `modules` is a
     ModuleMap or the path of a go.mod / vendor/modules.txt; `rules` a list of
     rules or the path of a rules file: a team's rules are tried before the
     shipped ones. `threshold` is the rapidfuzz similarity (0–100) at which two
@@ -62,15 +64,17 @@ def analyse(
 
     assign_origins(reports, modules)
     buckets = {report.id: bucket(report) for report in reports}
+    for report in reports:
+        report.buckets = buckets[report.id]
     by_id = {report.id: report for report in reports}
     groups = group(reports, threshold=threshold)
     for g in groups:
         representative = by_id[g.reports[0]]
         fill_chain(g, representative)
-        crashing = representative.crashing
-        frames = crashing.frames if crashing is not None else []
+        frames, crashing = crash_frames(representative)
         start = next((i for i, f in enumerate(frames) if f is g.culprit), 0)
-        g.fingerprint = fingerprint(g.title, route(frames, start) if frames else [])
+        cut = crashing.elided_at if crashing is not None else None
+        g.fingerprint = fingerprint(g.title, route(frames, start, cut) if frames else [])
         g.hints = hints(g, representative, all_rules, buckets[representative.id])
     return groups, buckets
 

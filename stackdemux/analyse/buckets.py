@@ -11,7 +11,11 @@ per frame. The readable signature is made once per bucket.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from stackdemux.model import Bucket, Frame, Goroutine, Report
+
+_CALL = attrgetter("func", "file", "line")
 
 
 def _short(frame: Frame) -> str:
@@ -33,15 +37,17 @@ def signature(goroutine: Goroutine) -> str:
 def bucket(report: Report) -> list[Bucket]:
     """The report's goroutines by call path, the most populated first (ties: first seen)."""
     index: dict[tuple, list[Goroutine]] = {}
+    get = index.get
+    call = _CALL  # C attrgetter: no Python frame per Frame
     for g in report.goroutines:
         cb = g.created_by
         key = (
-            tuple([(f.func, f.file, f.line) for f in g.frames]),
-            (cb.frame.func, cb.frame.file, cb.frame.line) if cb is not None else None,
+            tuple(map(call, g.frames)),
+            call(cb.frame) if cb is not None else None,
             g.elided,
             g.unavailable,
         )
-        members = index.get(key)
+        members = get(key)
         if members is None:
             index[key] = [g]
         else:

@@ -14,7 +14,7 @@ of the caller that misused a map, a channel or a lock.
 from __future__ import annotations
 
 from stackdemux.analyse.normalise import normalise
-from stackdemux.model import ChainSegment, Frame, Goroutine, Group, Report
+from stackdemux.model import ChainSegment, Frame, Goroutine, Group, Report, ReportKind
 
 # Packages whose frames on top of a crashing stack are the machinery that
 # raises, reports or parks; the culprit is their caller. Only the innermost run
@@ -26,8 +26,16 @@ _NOT_MACHINERY = ("sync.(*Once).", "sync.OnceFunc", "sync.OnceValue", "sync.(*Ma
                   "sync.(*Pool).Get")
 
 
+# The runtime's own goroutine entry points, printed under fatal errors: not part of any route.
+_ENTRY_RUNTIME = frozenset(("runtime.goexit", "runtime.main"))
+_PANIC = frozenset(("panic", "runtime.gopanic"))
+_DUMPS = (ReportKind.SIGNAL_DUMP, ReportKind.GOROUTINE_DUMP)
+
+
 def is_machinery(func: str) -> bool:
     """Whether a frame is part of the runtime's panic, throw or park machinery."""
+    if func in _PANIC:
+        return True
     if func.startswith(_MACHINERY_PREFIXES):
         return True
     dot = func.find(".", func.rfind("/") + 1)
@@ -37,21 +45,51 @@ def is_machinery(func: str) -> bool:
 
 def culprit_index(frames: list[Frame]) -> int | None:
     """Index (innermost first) of the deepest frame outside the machinery; the
-    innermost frame when all are machinery (a crash inside the runtime itself)."""
+    innermost frame when all are machinery (a crash inside the runtime itself).
+
+    A stack printed from a deferred recover (net/http's `http: panic serving`,
+    debug.Stack in a handler) has the recovering code above the panic, and a
+    chain of panics (`panic: first [recovered]` / `panic: second`) has the later
+    panics' deferred functions above the first: the search starts below the
+    outermost `panic` frame (runtime.gopanic, printed as `panic` since Go 1.21),
+    where the first panic, the one the report's message and title are about,
+    was raised."""
     if not frames:
         return None
+    start = 0
     for i, frame in enumerate(frames):
-        if not is_machinery(frame.func):
+        if frame.func in _PANIC:
+            start = i + 1
+    for i in range(start if start < len(frames) else 0, len(frames)):
+        if not is_machinery(frames[i].func):
             return i
     return 0
 
 
-def culprit(report: Report) -> Frame | None:
+def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
+    """The frames that crashed: the crashing goroutine's, or for a data race
+    report, the first access's (the one that found the race)."""
     g = report.crashing
-    if g is None:
-        return None
-    i = culprit_index(g.frames)
-    return g.frames[i] if i is not None else None
+    if g is not None and g.frames:
+        if report.kind in _DUMPS and all(is_machinery(f.func) for f in g.frames):
+            # A signal landed on a scheduler thread (goroutine 0, runtime only): the
+            # program's own first goroutine says more, and the same in every Go version.
+            own = next((o for o in report.goroutines
+                        if any(not is_machinery(f.func) for f in o.frames)), None)
+            if own is not None:
+                return own.frames, own
+        return g.frames, g
+    if report.race is not None:
+        for access in report.race.accesses:
+            if access.frames:
+                return access.frames, None
+    return [], g
+
+
+def culprit(report: Report) -> Frame | None:
+    frames, _ = crash_frames(report)
+    i = culprit_index(frames)
+    return frames[i] if i is not None else None
 
 
 def _by_id(report: Report) -> dict[int, Goroutine]:
@@ -61,12 +99,14 @@ def _by_id(report: Report) -> dict[int, Goroutine]:
 def crash_path(report: Report) -> list[tuple[Frame, bool]]:
     """Frames from the entry of the first known creator to the culprit, entry first;
     the flag marks the first frame run by a new goroutine."""
-    g = report.crashing
-    if g is None or not g.frames:
+    frames, g = crash_frames(report)
+    if not frames:
         return []
-    start = culprit_index(g.frames) or 0
-    own = [f for f in reversed(g.frames[start:]) if f.func != "runtime.goexit"]
+    start = culprit_index(frames) or 0
+    own = [f for f in reversed(frames[start:]) if f.func not in _ENTRY_RUNTIME]
     path: list[tuple[Frame, bool]] = [(f, i == 0) for i, f in enumerate(own)]
+    if g is None:  # a race access: its creator is printed apart, not followed here
+        return path
     goroutines = _by_id(report)
     seen = {g.id}
     while g.created_by is not None:
@@ -78,7 +118,7 @@ def crash_path(report: Report) -> list[tuple[Frame, bool]]:
             at = next((i for i, f in enumerate(creator.frames) if f.func == cb.frame.func), None)
             if at is not None:
                 outer = reversed(creator.frames[at + 1 :])
-                before = [(f, False) for f in outer if f.func != "runtime.goexit"]
+                before = [(f, False) for f in outer if f.func not in _ENTRY_RUNTIME]
         before.append((cb.frame, False))
         path = before + path
         if creator is None or creator.id in seen:
@@ -158,6 +198,8 @@ def format_chain(group: Group) -> str:
         parts.append(text if segment.module == previous else f"{segment.module} {text}")
         previous = segment.module
     line = " → ".join(parts)
+    if not line:
+        return headline(group.title, next(iter(group.messages), None))
     message = next(iter(group.messages), None)
     if group.culprit is not None:
         func = group.culprit.func

@@ -60,11 +60,16 @@ def normalise_function(name: str) -> str:
     return name
 
 
-def route(frames: list[Frame], culprit_index: int) -> list[str]:
-    """The normalised function names the fingerprint covers, culprit first."""
+def route(frames: list[Frame], culprit_index: int, elided_at: int | None = None) -> list[str]:
+    """The normalised function names the fingerprint covers, culprit first.
+
+    A deep stack is cut differently by Go versions (≤ 1.20: the top 100 frames
+    then `...additional frames elided...`; 1.21+: top 50, `...N frames
+    elided...`, bottom 50), so only the frames above the cut count."""
     names: list[str] = []
     seen: set[str] = set()
-    for i, frame in enumerate(frames[culprit_index:]):
+    end = elided_at if elided_at is not None else len(frames)
+    for i, frame in enumerate(frames[culprit_index:end]):
         if i and frame.origin == "stdlib":
             continue
         name = normalise_function(frame.func)

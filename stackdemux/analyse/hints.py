@@ -12,7 +12,8 @@ A rule names what to look at and what it means:
 
 `match` keys, each a regular expression or a list of them (any may match; all
 keys given must match): `message` (the concrete message, and the other panics
-of the chain), `title`, `kind` (`panic`, `fatal error`, `race`, …), `function`
+of the chain), `text` (those and the runtime's context lines, e.g. `signal
+arrived during cgo execution`), `title`, `kind` (`panic`, `fatal error`, `race`, …), `function`
 and `package` (any frame of the crashing goroutine or its creator line).
 `details` is one of DETAILS. The shipped rules are `rules.toml` beside this
 file; `load_rules(path)` reads a team's own, which come first.
@@ -38,7 +39,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-MATCH_KEYS = ("message", "title", "kind", "function", "package")
+MATCH_KEYS = ("message", "text", "title", "kind", "function", "package")
 
 
 class RulesError(ValueError):
@@ -136,6 +137,11 @@ def _texts(key: str, report: Report, group: Group) -> Iterator[str]:
         yield report.message
         for link in report.chain:
             yield link.message
+    elif key == "text":  # the messages and the runtime's context lines around them
+        yield report.message
+        for link in report.chain:
+            yield link.message
+        yield from report.context
     elif key == "title":
         yield group.title
     elif key == "kind":

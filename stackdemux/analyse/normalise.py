@@ -32,7 +32,8 @@ _TOKEN = re.compile(
             # Long hex or digit runs: container ids, digests, hashes.
             r"(?P<id>\b[0-9a-fA-F]{16,}\b)",
             # Not inside words (int64, func1) nor versions (v1.2.3).
-            r"(?P<num>(?<![\w.])\d+(?:\.\d+)*(?:[eE][-+]?\d+)?(?!\w))",
+            # A sign is part of the number: Go ≤ 1.26 prints panic(3.14) as +3.140000e+000.
+            r"(?P<num>(?<![\w.])[-+]?\d+(?:\.\d+)*(?:[eE][-+]?\d+)?(?!\w))",
         )
     )
 )
@@ -82,6 +83,9 @@ def title(report: Report) -> str:
     """The report's kind and normalised message: `panic: invalid page type: <N>: <N>`."""
     prefix = _PREFIX.get(report.kind, f"{report.kind.value}: ")
     body = normalise(report.message or "")
-    if body.startswith(prefix) or not body:
-        return body or prefix.rstrip(": ")
+    if not body:
+        return prefix.rstrip(": ")
+    if prefix and body.lower().startswith(prefix.lower().rstrip()):
+        return body  # the message already says it: "DATA RACE: …"
+    return prefix + body
     return prefix + body
