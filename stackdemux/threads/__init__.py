@@ -27,7 +27,7 @@ from .records import parse_record
 __all__ = ["Gap", "Record", "Story", "Thread", "Threads", "ThreadsError", "iter_threads",
            "thread_log"]
 
-CHUNK_LINES = 50_000
+CHUNK_LINES = 10_000  # lines read, prefix-split and parsed at a time
 
 
 class ThreadsError(InputError):

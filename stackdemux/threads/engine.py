@@ -5,8 +5,12 @@ them). In summary mode (`summary=True`) a thread keeps only its summary, and a
 thread is closed — finished, filtered, handed to the caller and forgotten —
 once it has logged its response and `CLOSE_AFTER` records went by without it,
 or `IDLE_AFTER` records went by without it at all. Memory is then bounded by
-the threads open at a time (plus the union-find of link values and the
-traceback lines awaiting a parse, both bounded below), not by the log's size.
+the threads open at a time, not by the log's size, with two exceptions kept
+small on purpose: the union-find of `--link` values (one entry per linked
+thread id and link value: ~50 bytes each) and the noise line numbers (4 bytes
+a line). Non-record lines wait for the traceback parser at most
+TRACE_FLUSH_LINES at a time. benchmarks/bench_threads.py measures it: peak RSS
+107 MiB on 50 MB, 113 MiB on 200 MB.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ CLOSE_AFTER = 20_000  # records after a thread's response before it is closed (s
 IDLE_AFTER = 200_000  # records without a thread before it is closed anyway (summary mode)
 TRACE_FLUSH_IDLE = 2_000  # records after the last non-record line before those lines are parsed
 TRACE_FLUSH_LINES = 100_000  # non-record lines parsed at most at once
-DETECT_RECORDS = 20_000
+DETECT_RECORDS = 10_000  # records of the first chunk the key is detected on
 
 
 def _normalised(name: str) -> str:
