@@ -653,7 +653,7 @@ class _Parser:
             if self.tests and target is None:
                 # "--- FAIL: TestX" with no panic: a plain test failure.
                 t = self.open(ReportKind.TEST_FAILURE, f"test failed: {', '.join(self.tests)}", i)
-                target = t
+                target = r = t  # open: this line is used below, like any line of an open report
                 self.used.pop()
             if target is None:
                 return
@@ -722,14 +722,17 @@ class _Parser:
         self.consumed[i] = 1
         n = self.number(i)
         spans = report.lines
-        if spans and spans[-1][1] + 1 >= n - 1:
-            # fold blank lines between into the report's last span
-            j = i - 1
-            while j >= 0 and self.number(j) > spans[-1][1] and not self.stream.texts[j].strip():
-                self.consumed[j] = 1
-                j -= 1
+        between = []
+        j = i - 1
+        while spans and j >= 0 and self.number(j) > spans[-1][1]:
+            between.append(j)
+            j -= 1
+        if spans and not any(self.stream.texts[k].strip() for k in between):
+            # only blank lines between: fold them into the report's last span
+            for k in between:
+                self.consumed[k] = 1
             spans[-1] = (spans[-1][0], n)
-        else:
+        else:  # a line between (a program's own output) stays noise
             spans.append((n, n))
 
 
