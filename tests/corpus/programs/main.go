@@ -44,6 +44,16 @@ func main() {
 	run()
 }
 
+// at waits until FLEET_AT (Unix nanoseconds), so that the processes the
+// harness starts together crash at the same moment and their output mixes.
+func at() {
+	ns, err := strconv.ParseInt(os.Getenv("FLEET_AT"), 10, 64)
+	if err != nil {
+		return
+	}
+	time.Sleep(time.Until(time.Unix(0, ns)))
+}
+
 var scenarios = map[string]func(){
 	"bolt":     boltCorrupt,
 	"hub":      hubTimeout,
@@ -86,11 +96,12 @@ func boltCorrupt() {
 	startIdle(size)
 	done := make(chan struct{})
 	go func() {
-		defer close(done)
 		for i := uint64(0); i < 8; i++ {
 			s.Lookup("key-"+strconv.Itoa(int(i)), i)
 		}
+		at()
 		s.Lookup("sha256:"+strconv.Itoa(seed), corrupt)
+		close(done) // not deferred: main must not exit while the panic prints
 	}()
 	<-done
 }
@@ -132,6 +143,7 @@ func (h *Hub) waiter() {
 //go:noinline
 func (h *Hub) Shutdown(timeout time.Duration) {
 	time.Sleep(timeout)
+	at()
 	panic(fmt.Sprintf("shutdown timeout: %d of %d workers still running", h.workers-4+seed%4, h.workers))
 }
 
@@ -181,8 +193,9 @@ func panicError() {
 	startIdle(size)
 	done := make(chan struct{})
 	go func() {
-		defer close(done)
+		at()
 		mustLoad("/etc/fleet/node-" + strconv.Itoa(seed) + ".yaml")
+		close(done) // not deferred: main must not exit while the panic prints
 	}()
 	<-done
 }
@@ -201,6 +214,7 @@ func handle(req int) {
 // panicRecoveredRepanic: a runtime error recovered and re-panicked.
 func panicRecoveredRepanic() {
 	startIdle(size)
+	at()
 	handle(seed + 2)
 }
 
@@ -223,6 +237,7 @@ func (s *Session) Greeting() string {
 // nilDeref: SIGSEGV from a nil pointer field.
 func nilDeref() {
 	startIdle(size)
+	at()
 	sessions := []*Session{{User: &User{Name: "ada", ID: 1}}, {}}
 	for _, s := range sessions {
 		fmt.Fprintln(os.Stdout, s.Greeting())
@@ -237,6 +252,7 @@ func concurrentMapWrites() {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			at()
 			for i := 0; ; i++ {
 				m[i%1024] = w
 			}
@@ -256,6 +272,7 @@ func deadlock() {
 		}()
 	}
 	time.Sleep(10 * time.Millisecond)
+	at()
 	var wg sync.WaitGroup
 	wg.Add(1)
 	wg.Wait()
@@ -324,6 +341,7 @@ func startIdle(n int) *pool {
 // many: N parked goroutines, then main panics.
 func many() {
 	startIdle(size)
+	at()
 	panic(fmt.Sprintf("pool exhausted: %d workers parked (seed %d)", size, seed))
 }
 
@@ -343,8 +361,11 @@ func small() {
 	}
 	done := make(chan struct{})
 	go func() {
-		defer close(done)
-		panic(fmt.Sprintf("job %v: retries exhausted after %d attempts", job{ID: seed, Queue: "default"}, seed%7+1))
+		at()
+		if seed >= 0 { // always: the condition only keeps close(done) reachable
+			panic(fmt.Sprintf("job %v: retries exhausted after %d attempts", job{ID: seed, Queue: "default"}, seed%7+1))
+		}
+		close(done) // not deferred: main must not exit while the panic prints
 	}()
 	<-done
 }

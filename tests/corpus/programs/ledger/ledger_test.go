@@ -4,7 +4,16 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 )
+
+// at waits until FLEET_AT (Unix nanoseconds): see ../main.go.
+func at() {
+	ns, err := strconv.ParseInt(os.Getenv("FLEET_AT"), 10, 64)
+	if err == nil {
+		time.Sleep(time.Until(time.Unix(0, ns)))
+	}
+}
 
 func seed() int {
 	n, _ := strconv.Atoi(os.Getenv("FLEET_SEED"))
@@ -12,12 +21,14 @@ func seed() int {
 }
 
 func TestTransferPanics(t *testing.T) {
+	at()
 	a := &Account{ID: seed(), Balance: 10}
 	b := &Account{ID: seed() + 1}
 	Transfer(a, b, 52)
 }
 
 func TestBalanceMismatch(t *testing.T) {
+	at()
 	a := &Account{ID: 1, Balance: 5}
 	if a.Balance != 5+seed() {
 		t.Fatalf("balance = %d, want %d", a.Balance, 5+seed())
@@ -25,11 +36,12 @@ func TestBalanceMismatch(t *testing.T) {
 }
 
 func TestTransferInGoroutine(t *testing.T) {
+	at()
 	a := &Account{ID: seed(), Balance: 1}
 	done := make(chan struct{})
 	go func() {
-		defer close(done)
 		Transfer(a, &Account{}, 2+seed())
+		close(done) // not deferred: main must not exit while the panic prints
 	}()
 	<-done
 }
