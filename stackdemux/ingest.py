@@ -62,6 +62,10 @@ def _sniff_binary(data: bytes, name: str) -> None:
         text_like = sum(1 for b in head if b >= 0x20 or b in (9, 10, 13, 27))
         if text_like / len(head) < 0.70:
             raise InputError(f"{name}: looks like binary data, not a log")
+        # Random bytes are ~88% >= 0x20, but most of their high bytes are not UTF-8;
+        # a log in Latin-1 or with a few bad bytes stays far below this share.
+        if not head.isascii() and head.decode("utf-8", "replace").count("\ufffd") > len(head) // 10:
+            raise InputError(f"{name}: looks like binary data, not a log")
 
 
 def ingest(data: bytes | str, name: str = "<input>") -> Source:

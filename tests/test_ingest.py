@@ -1,0 +1,86 @@
+"""Ingest: any bytes become lines (or one clear InputError); nothing is dropped."""
+
+from __future__ import annotations
+
+import gzip
+import random
+
+import pytest
+from conftest import assert_every_line_placed_once, sample_path
+
+from stackdemux.ingest import InputError, ingest
+from stackdemux.parse import parse_source, parse_text
+
+
+def kinds(data: bytes) -> list[tuple[str, str, int]]:
+    return [(r.kind.value, r.message, len(r.goroutines)) for r in parse_text(data).reports]
+
+
+def test_an_elf_executable_is_refused_by_name():
+    with pytest.raises(InputError, match="ELF executable"):
+        ingest(b"\x7fELF\x02\x01\x01" + bytes(200), "a.out")
+
+
+def test_random_bytes_are_refused_as_binary():
+    junk = random.Random(7).randbytes(10_000)
+    with pytest.raises(InputError, match="binary"):
+        ingest(junk.replace(b"\x1f\x8b", b"xx"), "junk")
+
+
+def test_invalid_utf8_is_replaced_and_the_traceback_still_parses():
+    data = sample_path("nil_pointer").read_bytes()
+    source = ingest(b"log \xff\xfe line\n" + data)
+    assert source.decode_errors == 1 and "\ufffd" in source.lines[0]
+    assert kinds(b"log \xff\xfe line\n" + data) == kinds(data)
+
+
+def test_nul_bytes_are_kept_in_the_text():
+    data = sample_path("nil_pointer").read_bytes()
+    source = ingest(b"a\x00b\n" + data)
+    assert source.nul_bytes == 1 and source.lines[0] == "a\x00b"
+    assert kinds(b"a\x00b\n" + data) == kinds(data)
+
+
+def test_crlf_traceback_parses_the_same_as_lf():
+    data = sample_path("traceback_all").read_bytes()
+    crlf = data.replace(b"\n", b"\r\n")
+    assert ingest(crlf).crlf and ingest(crlf).lines == ingest(data).lines
+    assert parse_text(crlf).reports == parse_text(data).reports
+
+
+def test_a_100_mb_line_is_noise_and_the_sample_after_it_parses():
+    data = sample_path("panic_in_goroutine").read_bytes()
+    result = parse_text(b"x" * 100_000_000 + b"\n" + data)
+    assert result.noise[0] == (1, 1)
+    (report,) = result.reports
+    assert report.lines[0][0] == 2
+    alone = parse_text(data).reports
+    assert [(report.kind, report.message)] == [(r.kind, r.message) for r in alone]
+
+
+def test_gzip_input_is_read():
+    data = sample_path("deadlock").read_bytes()
+    assert ingest(gzip.compress(data)).lines == ingest(data).lines
+
+
+def test_a_damaged_gzip_file_is_a_clear_error():
+    with pytest.raises(InputError, match="gzip"):
+        ingest(gzip.compress(b"panic: x\n")[:12])
+
+
+def test_a_dump_cut_anywhere_never_raises_and_loses_no_line():
+    rng = random.Random(2)
+    for name in ("traceback_crash", "sigquit", "ancestors", "race_run", "stack_overflow",
+                 "test_timeout", "labels_godebug", "http_panic"):
+        try:
+            data = sample_path(name).read_bytes()
+        except pytest.skip.Exception:
+            continue
+        for cut in sorted(rng.sample(range(1, len(data)), 12)):
+            source = ingest(data[:cut])
+            assert_every_line_placed_once(len(source.lines), parse_source(source))
+
+
+def test_text_keeps_the_same_lines_as_bytes():
+    data = sample_path("panic_multiline").read_bytes()
+    assert ingest(data.decode()).lines == ingest(data).lines
