@@ -1,0 +1,112 @@
+"""The command line: what a user types, what they read, and the exit code."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import sample_path
+
+from stackdemux.cli import main
+
+REPORT_KEYS = {"id", "stream", "kind", "message", "chain", "signal", "goroutines", "lines"}
+
+
+def run(*args: str, input: bytes | None = None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def test_json_output_has_the_contract_keys():
+    result = run("--format", "json", str(sample_path("nil_pointer")))
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["stackdemux"] == 1
+    assert {"reports", "streams", "groups", "noise"} <= set(doc)
+    (report,) = doc["reports"]
+    assert set(report) >= REPORT_KEYS
+    assert report["kind"] == "panic" and report["signal"]["name"] == "SIGSEGV"
+    frame = report["goroutines"][0]["frames"][0]
+    assert {"func", "args", "file", "line", "offset"} <= set(frame)
+    assert doc["groups"][0]["reports"] == [report["id"]]
+
+
+def test_created_by_in_json_names_its_goroutine():
+    doc = json.loads(run("--format", "json", str(sample_path("panic_in_goroutine", "1.27"))).output)
+    cb = doc["reports"][0]["goroutines"][0]["created_by"]
+    assert {"func", "file", "line", "goroutine"} <= set(cb) and cb["goroutine"] == 1
+
+
+def test_text_summary_names_kind_message_and_frames():
+    result = run(str(sample_path("nil_map")))
+    assert result.exit_code == 0
+    assert "assignment to entry in nil map" in result.output
+    assert "main." in result.output
+
+
+def test_stdin_and_dash_read_the_same():
+    data = sample_path("deadlock").read_bytes()
+    a = run("--format", "json", input=data)
+    b = run("--format", "json", "-", input=data)
+    assert a.exit_code == b.exit_code == 0
+    assert json.loads(a.output)["reports"] == json.loads(b.output)["reports"]
+
+
+def test_several_files_make_one_analysis():
+    files = [str(sample_path("nil_map")), str(sample_path("deadlock"))]
+    doc = json.loads(run("--format", "json", *files).output)
+    assert [r["kind"] for r in doc["reports"]] == ["panic", "fatal error"]
+
+
+def test_gzip_file_is_read(tmp_path: Path):
+    gz = tmp_path / "crash.log.gz"
+    gz.write_bytes(gzip.compress(sample_path("nil_map").read_bytes()))
+    doc = json.loads(run("--format", "json", str(gz)).output)
+    assert doc["reports"][0]["message"] == "assignment to entry in nil map"
+
+
+def test_fail_on_crash_exits_1_only_when_there_is_a_crash(tmp_path: Path):
+    assert run("--fail-on-crash", str(sample_path("nil_map"))).exit_code == 1
+    quiet = tmp_path / "quiet.log"
+    quiet.write_text("all good\n")
+    assert run("--fail-on-crash", str(quiet)).exit_code == 0
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"\x7fELF\x02\x01\x01" + bytes(100), "ELF"),
+    (bytes(range(256)) * 40, "binary"),
+])
+def test_binary_junk_is_one_line_error_exit_2(tmp_path: Path, content, words):
+    f = tmp_path / "junk"
+    f.write_bytes(content)
+    result = CliRunner().invoke(main, [str(f)])
+    assert result.exit_code == 2
+    assert words in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_missing_file_is_one_line_error_exit_2(tmp_path: Path):
+    result = run(str(tmp_path / "nope.log"))
+    assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_an_unknown_option_is_a_usage_error_exit_2():
+    assert run("--no-such-option").exit_code == 2
+
+
+def test_the_console_script_runs_as_a_process():
+    exe = shutil.which("stackdemux", path=str(Path(sys.executable).parent))
+    cmd = [exe] if exe else [sys.executable, "-m", "stackdemux.cli"]
+    data = sample_path("panic_in_goroutine").read_bytes()
+    proc = subprocess.run([*cmd, "--format", "json"], input=data, capture_output=True,
+                          timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads(proc.stdout)["reports"][0]["message"].startswith("boom")
+    junk = subprocess.run(cmd, input=b"\x7fELF" + bytes(64), capture_output=True, timeout=60,
+                          check=False)
+    assert junk.returncode == 2 and b"Traceback" not in junk.stderr
