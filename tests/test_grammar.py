@@ -46,9 +46,8 @@ def test_every_kind_of_line_occurs_in_the_real_data():
     g = line_grammar()
     seen = {g.fields(ln)[0] for ln in LINES}
     # kinds no sample shows yet (see the report): these may be missing, nothing else
-    assert set(g.kinds_in_order) - seen <= {"cgo_file", "non_go_function", "cgo_signal",
-                                             "running_tests", "running_test", "frames_elided",
-                                             "test_fail_bare", "register", "fault_address"}
+    # no capture shows a cgo symbolizer's C frames yet (see samples/README.md)
+    assert set(g.kinds_in_order) - seen <= {"cgo_file", "non_go_function"}
 
 
 @pytest.mark.parametrize("line", LINES, ids=lambda s: s[:40])

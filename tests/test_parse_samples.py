@@ -65,8 +65,8 @@ def test_sample_parses_as_its_manifest_expects(entry):
     # noise is only what Go did not print as part of the crash
     for n in numbers(result.noise):
         text = lines[n - 1]
-        assert not text.startswith(("goroutine ", "panic: ", "fatal error: ", "\t/", "created by ")), (
-            f"line {n} looks like traceback but is noise: {text!r}")
+        traceback_like = ("goroutine ", "panic: ", "fatal error: ", "\t/", "created by ")
+        assert not text.startswith(traceback_like), f"line {n} is noise: {text!r}"
 
 
 def test_the_manifest_covers_every_go_version_from_1_19_to_1_27():
