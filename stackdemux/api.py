@@ -57,7 +57,12 @@ def split_streams(source: Source, options: Options,
         except ImportError:
             demultiplex = None  # type: ignore[assignment]
         if demultiplex is not None:
-            return demultiplex(source, user_prefix=options.prefix, id_prefix=prefix)
+            from .demux.prefixes import PrefixError
+
+            try:
+                return demultiplex(source, user_prefix=options.prefix, id_prefix=prefix)
+            except PrefixError as e:
+                raise InputError(f"--prefix: {e}") from None
     stream = Stream(id=f"{prefix}1", numbers=range(1, len(source.lines) + 1), texts=source.lines)
     return [stream], []
 
@@ -100,10 +105,13 @@ def analyze_many(
 
 
 def _analyse(analysis: Analysis, opts: Options) -> None:
-    from .analyse import analyse
+    from .analyse import ModulesError, RulesError, analyse
 
-    groups, buckets = analyse(analysis.reports, modules=opts.modules, rules=opts.rules,
-                              threshold=opts.threshold)
+    try:
+        groups, buckets = analyse(analysis.reports, modules=opts.modules, rules=opts.rules,
+                                  threshold=opts.threshold)
+    except (RulesError, ModulesError) as e:
+        raise InputError(str(e)) from None
     analysis.groups = groups
     for report in analysis.reports:
         report.buckets = buckets.get(report.id, [])

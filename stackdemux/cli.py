@@ -117,6 +117,8 @@ def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
     with _errors():
         sources = [_tee_stdin(files)] if tee else [_read(f) for f in files or ("-",)]
         analysis = analyze_many(sources, options)
+        if tee:
+            sources[0].capture.remap(analysis)  # kept lines → the full input's line numbers
         out_stream = sys.stderr if tee and output == "-" else None
         text = _render(analysis, fmt, verbose=verbose, color=color, full_paths=full_paths,
                        repo_root=repo_root, indent=indent, output=output, stream=out_stream)
@@ -164,9 +166,8 @@ def _render(analysis, fmt: str, *, verbose: bool, color: bool | None, full_paths
 
     target = stream if stream is not None else sys.stdout
     use_color = output == "-" and color_wanted(target, color, os.environ)
-    root = repo_root or os.environ.get("GITHUB_WORKSPACE")
-    opts = RenderOptions(color=use_color, verbose=verbose, full_paths=full_paths,
-                         repo_root=root)
+    opts = RenderOptions.from_env(os.environ, color=use_color, verbose=verbose,
+                                  full_paths=full_paths, repo_root=repo_root)
     text = render(analysis, fmt, opts)
     return text if text.endswith("\n") or not text else text + "\n"
 

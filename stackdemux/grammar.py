@@ -211,26 +211,47 @@ class LineGrammar:
         return _earley(self.text, (rule,)).parse(text, start=rule)
 
 
-def compile_line_grammar(text: str) -> dict:
-    """Compile the `line` rule's kinds into one regex (JSON-able, so it can be cached)."""
+def _load(text: str, name: str, keep_terminals: set[str] | None = None
+          ) -> tuple[dict[str, Any], dict[str, str]]:
+    """lark's reading of a grammar: EBNF rule trees, and each terminal's regex."""
     from lark.load_grammar import GrammarBuilder
 
     builder = GrammarBuilder()
-    builder.load_grammar(text, "traceback.lark")
+    builder.load_grammar(text, name)
     built = builder.build()
     rule_trees = {str(rd[0]): rd[2] for rd in built.rule_defs}
+    terminals, _, _ = built.compile(["line"] if "line" in rule_trees else [next(iter(rule_trees))],
+                                    keep_terminals or set())
+    return rule_trees, {t.name: t.pattern.to_regexp() for t in terminals}
+
+
+def _fields_by_name(regex: re.Pattern[str], kind: str) -> dict[str, int]:
+    """Field → group index, read back from the compiled regex: a terminal whose own
+    regex holds a plain capturing group cannot shift the numbering unseen."""
+    prefix = f"{kind}__"
+    return {name[len(prefix):]: index for name, index in regex.groupindex.items()
+            if name.startswith(prefix)}
+
+
+def compile_rule(text: str, rule: str, name: str = "<grammar>",
+                 keep_terminals: set[str] | None = None) -> tuple[str, dict[str, int]]:
+    """One rule of a grammar as regex source with a named group per terminal,
+    and the field → group index map of that regex compiled alone."""
+    rule_trees, patterns = _load(text, name, keep_terminals)
+    source, _ = _RegexCompiler(rule_trees, patterns).compile_kind(rule)
+    return source, _fields_by_name(re.compile(source), rule)
+
+
+def compile_line_grammar(text: str, name: str = "traceback.lark") -> dict[str, Any]:
+    """Compile the `line` rule's kinds into one regex (JSON-able, so it can be cached)."""
+    rule_trees, patterns = _load(text, name)
     kinds_in_order = [_only_nonterminal(e) for e in rule_trees["line"].children]
-    terminals, _, _ = built.compile(["line"], set())
-    patterns = {t.name: t.pattern.to_regexp() for t in terminals}
     compiler = _RegexCompiler(rule_trees, patterns)
-    parts = []
-    kinds = {}
-    for kind in kinds_in_order:
-        group = len(compiler.group_names) + 1
-        source, fields = compiler.compile_kind(kind)
-        parts.append(source)
-        kinds[kind] = {"group": group, "fields": fields}
+    parts = [compiler.compile_kind(kind)[0] for kind in kinds_in_order]
     source = "(?:" + "|".join(parts) + ")"
+    regex = re.compile(source)
+    kinds = {kind: {"group": regex.groupindex[kind], "fields": _fields_by_name(regex, kind)}
+             for kind in kinds_in_order}
     return {"kinds_in_order": kinds_in_order, "kinds": kinds, "source": source,
             "sources": dict(zip(kinds_in_order, parts, strict=True))}
 
@@ -299,7 +320,7 @@ def line_grammar() -> LineGrammar:
 
 
 # Bump when the compiler's output changes for the same grammar text.
-_COMPILER_VERSION = "2"
+_COMPILER_VERSION = "3"
 
 
 def _cache_dir() -> Path:

@@ -74,4 +74,4 @@ def render_json_bytes(analysis: Analysis, *, indent: bool = False) -> bytes:
 
 def render_json(analysis: Analysis, options: object = None) -> str:
     indent = bool(getattr(options, "indent", False))
-    return render_json_bytes(analysis, indent=indent).decode("utf-8")
+    return render_json_bytes(analysis, indent=indent).decode("utf-8") + "\n"

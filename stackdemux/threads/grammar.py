@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..grammar import compile_line_grammar, grammar_text
+from ..grammar import compile_line_grammar, compile_rule, grammar_text
 
 GRAMMAR = "records.lark"
 
@@ -45,12 +45,10 @@ def _compile(text: str) -> tuple[dict, dict[str, str]]:
     return trees, {t.name: t.pattern.to_regexp() for t in terminals}
 
 
-def _rule_regex(trees: dict, patterns: dict[str, str], rule: str) -> str:
+def _rule_regex(text: str, rule: str) -> str:
     """One rule as a regex, a group per terminal, by the house compiler (stackdemux.grammar
     compiles the kinds of `line` with it; a logfmt pair is one rule on its own)."""
-    from ..grammar import _RegexCompiler
-
-    source, _ = _RegexCompiler(trees, patterns).compile_kind(rule)
+    source, _ = compile_rule(text, rule, GRAMMAR)
     return source
 
 
@@ -66,9 +64,9 @@ def _lark():
 @cache
 def record_grammar() -> RecordGrammar:
     text = grammar_text(GRAMMAR)
-    compiled = compile_line_grammar(text)
-    trees, patterns = _compile(text)
-    pair = re.compile(_rule_regex(trees, patterns, "pair"))
+    compiled = compile_line_grammar(text, GRAMMAR)
+    _, patterns = _compile(text)
+    pair = re.compile(_rule_regex(text, "pair"))
     return RecordGrammar(
         line=re.compile(compiled["source"]),
         kinds={k: v["group"] for k, v in compiled["kinds"].items()},

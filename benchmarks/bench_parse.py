@@ -1,0 +1,152 @@
+"""Benchmark: parse a real 20 000-goroutine dump, end to end and stage by stage.
+
+    python benchmarks/bench_parse.py [DUMP] [--repeat N]
+
+DUMP defaults to benchmarks/data/goroutines-20k.go1.27.txt.gz (made by
+benchmarks/bigdump/generate.sh with a real Go 1.27 toolchain). Prints:
+
+* whole-process wall time of `stackdemux --format json DUMP` (the issue's
+  target: under 1 s, aiming for 0.4 s), best and median of N runs, and MB/s;
+* each stage's time in one process (ingest, demux, parse, analyse, JSON) and
+  the ratios the issues ask about: analysis over parsing (≤ 20 %), and orjson
+  over the standard library's json.dumps for the same document.
+
+Figures are measured in this run, on this machine: compare ratios, not
+absolute times, across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from enum import Enum
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT = HERE / "data" / "goroutines-20k.go1.27.txt.gz"
+
+
+def plain_copy(path: Path) -> Path:
+    """The dump uncompressed in a temp file: time the parse, not gunzip."""
+    if path.suffix != ".gz":
+        return path
+    out = Path(tempfile.mkdtemp(prefix="stackdemux-bench-")) / path.stem
+    with gzip.open(path, "rb") as src, open(out, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return out
+
+
+def whole_process(path: Path, repeat: int) -> list[float]:
+    exe = shutil.which("stackdemux") or str(Path(sys.executable).with_name("stackdemux"))
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([exe, "--format", "json", str(path)], check=True,
+                       stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def _plain(obj: object) -> object:
+    """Model objects as plain dicts, for the stdlib json comparison."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, Enum):
+        return obj.value
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if hasattr(obj, "__slots__") and not isinstance(obj, (str, int, float)):
+        return {k: _plain(getattr(obj, k)) for k in obj.__slots__}
+    return obj
+
+
+def stages(path: Path) -> dict[str, float]:
+    from stackdemux.api import Options, _analyse, split_streams
+    from stackdemux.ingest import ingest
+    from stackdemux.model import Analysis
+    from stackdemux.parse import parse_stream, report_ids
+    from stackdemux.render.json import render_json_bytes, to_document
+
+    out: dict[str, float] = {}
+    data = path.read_bytes()
+    t = time.perf_counter()
+    source = ingest(data, str(path))
+    out["ingest"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    streams, noise = split_streams(source, Options())
+    out["demux"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    ids = report_ids()
+    analysis = Analysis(sources=[source.name])
+    for s in streams:
+        r = parse_stream(s, ids)
+        analysis.reports.extend(r.reports)
+        noise.extend(r.noise)
+    analysis.streams = streams
+    analysis.noise = sorted(noise)
+    out["parse"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    _analyse(analysis, Options())
+    out["analyse"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    blob = render_json_bytes(analysis)
+    out["json (orjson)"] = time.perf_counter() - t
+    out["_json_mb"] = len(blob) / 1e6
+
+    doc = _plain(to_document(analysis))
+    t = time.perf_counter()
+    json.dumps(doc)
+    out["_stdlib json.dumps"] = time.perf_counter() - t
+    out["_goroutines"] = sum(len(r.goroutines) for r in analysis.reports)
+    out["_buckets"] = sum(len(r.buckets) for r in analysis.reports)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dump", nargs="?", type=Path, default=DEFAULT)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    if not args.dump.exists():
+        sys.exit(f"{args.dump}: missing; run benchmarks/bigdump/generate.sh (needs Go)")
+    path = plain_copy(args.dump)
+    size_mb = path.stat().st_size / 1e6
+    print(f"input: {args.dump.name}: {size_mb:.1f} MB, {os.cpu_count()} cores")
+
+    wall = whole_process(path, args.repeat)
+    best, median = min(wall), statistics.median(wall)
+    print(f"\nstackdemux --format json, whole process, {args.repeat} runs:")
+    print(f"  best   {best:6.3f} s   {size_mb / best:6.1f} MB/s")
+    print(f"  median {median:6.3f} s   {size_mb / median:6.1f} MB/s")
+    print("  target < 1 s (issue 2), aim 0.4 s; reference parsers: gostackparse 0.39 s, "
+          "panicparse pp 4.7 s (figures quoted by the issue, not measured here)")
+
+    st = stages(path)
+    print(f"\nstages in one process ({st['_goroutines']:.0f} goroutines, "
+          f"{st['_buckets']:.0f} buckets):")
+    for name, secs in st.items():
+        if not name.startswith("_"):
+            print(f"  {name:15} {secs:6.3f} s   {size_mb / secs if secs else 0:8.1f} MB/s")
+    print("\nratios:")
+    print(f"  analyse / parse          {st['analyse'] / st['parse']:5.2f}  (issue 4: ≤ 0.20)")
+    print(f"  orjson / stdlib json     {st['json (orjson)'] / st['_stdlib json.dumps']:5.2f}  "
+          f"({st['_json_mb']:.1f} MB of JSON; stdlib {st['_stdlib json.dumps']:.3f} s)")
+
+
+if __name__ == "__main__":
+    main()
