@@ -321,6 +321,8 @@ PRUNE = 8.0
 # A line no stream can take, and a stream opened by a line that opens no report.
 ORPHAN = -10.0
 NEW_TRACK = -3.0
+# Lines after which a silent stream is closed.
+IDLE = 2000
 
 
 @dataclass(slots=True)
@@ -341,10 +343,21 @@ class Hypothesis:
     blanks: list[int]  # blank lines no stream claimed yet
     orphans: list[int]
     previous: int = -1  # the track of the last traceback line
+    closed: list[Track] = field(default_factory=list)  # tracks silent for long: done
+
+    def retire(self, now: int) -> None:
+        """Close tracks that printed nothing for IDLE lines: a process that
+        stopped writing. Keeps the work per line bounded by the open streams."""
+        keep = [t for t in self.tracks if t.lines and t.lines[-1] >= now - IDLE]
+        if len(keep) == len(self.tracks):
+            return
+        self.closed.extend(t for t in self.tracks if not (t.lines and t.lines[-1] >= now - IDLE))
+        self.tracks = keep
+        self.previous = -1
 
     def copy(self) -> Hypothesis:
         return Hypothesis(self.score, list(self.tracks), list(self.blanks), list(self.orphans),
-                          self.previous)
+                          self.previous, list(self.closed))
 
     def extend(self, t: int | None, stack: tuple[int, ...], i: int, ev: Evidence,
                gain: float, share: bool) -> Hypothesis:
@@ -385,6 +398,9 @@ def separate(texts: Sequence[str]) -> Separation:
     beam = [Hypothesis(0.0, [], [], [])]
 
     for i, text in enumerate(texts):
+        if i % 256 == 0 and i:
+            for h in beam:
+                h.retire(i)
         if not text:
             for h in beam:
                 h.blanks.append(i)
@@ -445,10 +461,11 @@ def separate(texts: Sequence[str]) -> Separation:
 
     best = beam[0]
     noise.extend(best.blanks)
-    for t in best.tracks:
+    tracks = sorted(best.closed + best.tracks, key=lambda t: t.lines[0])
+    for t in tracks:
         t.lines.sort()
     noise.sort()
-    return Separation([t.lines for t in best.tracks], noise, best.orphans)
+    return Separation([t.lines for t in tracks], noise, best.orphans)
 
 
 def _continues(t: Track, kind: str, previous: Track | None) -> bool:
