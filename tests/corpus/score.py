@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Score stackdemux against the interleaving corpus (tests/corpus/cases).
+
+    python tests/corpus/score.py [--engine analyze|nodemux] [--mode M] [--case C] [-v]
+
+For every case it runs the engine on the merged input and compares the reports
+it finds with the truth: the reports parsed from each process's CLEAN output
+(so the truth follows the parser; only the demultiplexing is measured).
+
+Per mode it prints:
+  reports exact   message, kind and every goroutine (id, state, every frame's
+                  func/file/line, created by) recovered in one report
+  goroutines      goroutines recovered exactly, in any report
+  messages        report messages recovered
+  spurious        reports found that are not in the truth (matched by message)
+  conserved       cases where every input line went to exactly one stream or
+                  the noise (pieces of spliced lines may share a line, never
+                  a column)
+
+Engines: `analyze` is the whole pipeline (stackdemux.analyze, demultiplexing
+on); `nodemux` parses the merged input as one stream: the baseline that the
+demultiplexer must beat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CASES = HERE / "cases"
+sys.path.insert(0, str(HERE.parent.parent))  # the repo, when run as a script
+
+# The target families of issue 3, by mode.
+FAMILIES = {
+    "lines": ("lines-arrival", "lines-random"),
+    "prefix": tuple(f"prefix-{s}" for s in
+                    ("compose", "kubectl", "cri", "gha", "syslog", "buildkit", "parallel",
+                     "partial")),
+    "writes": ("writes-time", "writes-shuffle"),
+    "chunks": ("chunks-fast", "chunks-slow"),
+    "paste": ("paste",),
+    "noise": ("noise",),
+}
+
+
+def family(mode: str) -> str:
+    return next((f for f, modes in FAMILIES.items() if mode in modes), mode)
+
+
+# ------------------------------------------------------------------ cases ---
+
+def read_maybe_gz(path: Path) -> bytes:
+    raw = path.read_bytes()
+    return gzip.decompress(raw) if path.suffix == ".gz" else raw
+
+
+@dataclass
+class Case:
+    name: str
+    dir: Path
+    truth: dict
+
+    @property
+    def mode(self) -> str:
+        return self.truth["mode"]
+
+    def input(self) -> bytes:
+        return read_maybe_gz(self.dir / self.truth["input"])
+
+    def output(self, i: int) -> bytes:
+        return read_maybe_gz(self.dir / self.truth["processes"][i]["output"])
+
+
+def load_cases(mode: str | None = None, case: str | None = None,
+               root: Path = CASES) -> list[Case]:
+    out = []
+    for d in sorted(p for p in root.iterdir() if p.is_dir()):
+        f = d / "truth.json" if (d / "truth.json").exists() else d / "truth.json.gz"
+        truth = json.loads(read_maybe_gz(f))
+        if mode and truth["mode"] != mode and family(truth["mode"]) != mode:
+            continue
+        if case and d.name != case:
+            continue
+        out.append(Case(d.name, d, truth))
+    return out
+
+
+# --------------------------------------------------------------- reports ---
+
+def frame_key(f) -> tuple:
+    return (f.func, f.file, f.line)
+
+
+def goroutine_key(g) -> tuple:
+    created = frame_key(g.created_by.frame) if g.created_by else None
+    return (g.id, g.state, tuple(frame_key(f) for f in g.frames), created)
+
+
+def report_key(r) -> tuple:
+    return (str(r.kind.value if hasattr(r.kind, "value") else r.kind), r.message,
+            tuple(sorted((goroutine_key(g) for g in r.goroutines), key=repr)))
+
+
+def compact(r) -> dict:
+    """A report as JSON, with only what the scorer compares."""
+    kind, message, goroutines = report_key(r)
+    return {"kind": kind, "message": message,
+            "goroutines": [[gid, state, [list(f) for f in frames], list(c) if c else None]
+                           for gid, state, frames, c in goroutines]}
+
+
+def uncompact(d: dict) -> tuple:
+    return (d["kind"], d["message"],
+            tuple((gid, state, tuple(tuple(f) for f in frames), tuple(c) if c else None)
+                  for gid, state, frames, c in d["goroutines"]))
+
+
+def process_reports(case_dir: Path, truth: dict) -> list[list[dict]]:
+    """Each process's reports, parsed from its clean output."""
+    from stackdemux.parse import parse_text
+
+    return [[compact(r) for r in parse_text(read_maybe_gz(case_dir / p["output"])).reports]
+            for p in truth["processes"]]
+
+
+def truth_keys(case: Case, fresh: bool = True) -> list[tuple]:
+    stored = case.truth.get("truth_reports")
+    per_process = process_reports(case.dir, case.truth) if fresh or stored is None else stored
+    return [uncompact(r) for reports in per_process for r in reports]
+
+
+# ---------------------------------------------------------------- engines ---
+
+@dataclass
+class Found:
+    reports: list = field(default_factory=list)
+    streams: list = field(default_factory=list)
+    noise: list = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+def run_engine(engine: str, data: bytes) -> Found:
+    """What stackdemux.analyze does up to the reports (no grouping), keeping the
+    demultiplexer's own noise (lines no stream claimed) for the conservation check."""
+    from stackdemux.api import Options, load, split_streams
+    from stackdemux.parse import parse_stream, report_ids
+
+    source = load(data, "<corpus>")
+    streams, noise = split_streams(source, Options(demux=engine != "nodemux", analyse=False))
+    ids = report_ids()
+    reports = [r for s in streams for r in parse_stream(s, ids).reports]
+    return Found(reports, streams, noise, source.lines)
+
+
+# ---------------------------------------------------------------- scoring ---
+
+@dataclass
+class Score:
+    cases: int = 0
+    reports: int = 0
+    reports_exact: int = 0
+    goroutines: int = 0
+    goroutines_exact: int = 0
+    messages: int = 0
+    messages_found: int = 0
+    found: int = 0
+    spurious: int = 0
+    conserved: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        for k, v in vars(other).items():
+            setattr(self, k, getattr(self, k) + v)
+
+    def pct(self, part: str, whole: str) -> float:
+        w = getattr(self, whole)
+        return 100.0 * getattr(self, part) / w if w else 100.0
+
+
+def _overlap(a: Counter, b: Counter) -> int:
+    return sum(min(n, b[k]) for k, n in a.items())
+
+
+def conserved(found: Found) -> bool:
+    """Every input line in exactly one stream or the noise; pieces never overlap."""
+    claims: dict[int, list[tuple[int, int]] | None] = {}  # None: claimed whole
+
+    def claim(n: int, span: tuple[int, int] | None) -> bool:
+        if span is None:
+            if n in claims:
+                return False
+            claims[n] = None
+            return True
+        have = claims.setdefault(n, [])
+        if have is None or any(s < span[1] and span[0] < e for s, e in have):
+            return False
+        have.append(span)
+        return True
+
+    for s in found.streams:
+        for i, n in enumerate(s.numbers):
+            pieces = s.pieces.get(i) if s.pieces else None
+            if pieces:
+                if not all(claim(line, (a, b)) for line, a, b in pieces):
+                    return False
+            elif not claim(n, None):
+                return False
+    for a, b in found.noise:
+        for n in range(a, b + 1):
+            if n in claims and claims[n] is None:
+                return False
+            claims.setdefault(n, None)
+    return all(n in claims for n in range(1, len(found.lines) + 1))
+
+
+def score_case(case: Case, engine: str) -> Score:
+    truth = truth_keys(case)
+    found = run_engine(engine, case.input())
+    got = [report_key(r) for r in found.reports]
+    s = Score(cases=1, reports=len(truth), found=len(got))
+    want_r, got_r = Counter(truth), Counter(got)
+    s.reports_exact = _overlap(want_r, got_r)
+    want_g = Counter(g for r in truth for g in r[2])
+    got_g = Counter(g for r in got for g in r[2])
+    s.goroutines, s.goroutines_exact = sum(want_g.values()), _overlap(want_g, got_g)
+    want_m, got_m = Counter(r[1] for r in truth), Counter(r[1] for r in got)
+    s.messages, s.messages_found = len(truth), _overlap(want_m, got_m)
+    s.spurious = len(got) - s.messages_found
+    s.conserved = int(conserved(found))
+    if s.reports_exact < s.reports or s.spurious:
+        s.failures.append(case.name)
+    return s
+
+
+def score(cases: Iterable[Case], engine: str = "analyze",
+          progress: bool = False) -> dict[str, Score]:
+    """Scores per mode, plus one row per family ("lines", "prefix", …) and "all"."""
+    rows: dict[str, Score] = {}
+    for case in cases:
+        s = score_case(case, engine)
+        if progress:
+            print(f"  {case.name}: {s.reports_exact}/{s.reports} exact, {s.spurious} spurious",
+                  file=sys.stderr)
+        for key in {case.mode, f"[{family(case.mode)}]", "[all]"}:
+            rows.setdefault(key, Score()).add(s)
+    return rows
+
+
+def table(rows: dict[str, Score]) -> str:
+    head = (f"{'mode':<18} {'cases':>5} {'reports exact':>17} {'goroutines exact':>21} "
+            f"{'messages':>15} {'spurious':>8} {'conserved':>9}")
+    out = [head, "-" * len(head)]
+    order = sorted(rows, key=lambda k: (k == "[all]", k.startswith("["), k))
+    for k in order:
+        s = rows[k]
+        out.append(
+            f"{k:<18} {s.cases:>5} "
+            f"{s.reports_exact:>5}/{s.reports:<5} {s.pct('reports_exact', 'reports'):5.1f}% "
+            f"{s.goroutines_exact:>7}/{s.goroutines:<7} "
+            f"{s.pct('goroutines_exact', 'goroutines'):5.1f}% "
+            f"{s.messages_found:>4}/{s.messages:<4} {s.pct('messages_found', 'messages'):5.1f}% "
+            f"{s.spurious:>8} {s.conserved:>4}/{s.cases:<4}")
+    return "\n".join(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--engine", choices=["analyze", "nodemux"], default="analyze")
+    ap.add_argument("--mode", help="a mode (lines-random) or a family (lines, prefix, …)")
+    ap.add_argument("--case")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print each case's score")
+    args = ap.parse_args()
+    cases = load_cases(args.mode, args.case)
+    if not cases:
+        sys.exit("no case matches")
+    rows = score(cases, args.engine, progress=args.verbose)
+    print(f"engine: {args.engine}, {len(cases)} cases")
+    print(table(rows))
+    failing = sorted({f for k, s in rows.items() if k == "[all]" for f in s.failures})
+    if failing:
+        print(f"\nnot exact or spurious: {', '.join(failing)}")
+
+
+if __name__ == "__main__":
+    main()
