@@ -58,13 +58,16 @@ def _without_kind_group(kind: str) -> str:
 
 
 _PAIR_SOURCE = _without_kind_group("frame_call") + "\n" + _without_kind_group("frame_file")
-_FRAME_PAIR = re.compile(_PAIR_SOURCE + "(?=\n|\\Z)")  # whole lines, as fullmatch reads them
-_FRAME_RUN = re.compile("(?:" + re.sub(r"\(\?P<\w+>", "(?:", _PAIR_SOURCE) + "(?:\n|\\Z))+")
+# A scanner over the joined text: each match is either a whole frame (two
+# lines) or one other line, which ends the run. finditer is lazy, so a run
+# costs one C-speed match per frame and stops at the first line that is not.
+_FRAMES = re.compile(f"(?:{_PAIR_SOURCE}|(?P<other>[^\n]*))(?:\n|\\Z)")
 _PAIR_FIELDS = ("func", "args", "file", "lineno", "offset", "fp", "sp", "pc")
-assert [_FRAME_PAIR.groupindex[n] for n in (
+assert [_FRAMES.groupindex[n] for n in (
     *(f"frame_call__{f}" for f in _PAIR_FIELDS[:2]),
     *(f"frame_file__{f}" for f in _PAIR_FIELDS[2:]),
-)] == list(range(1, 9)), "frame_call and frame_file changed shape: update _PAIR_FIELDS"
+    "other",
+)] == list(range(1, 10)), "frame_call and frame_file changed shape: update _PAIR_FIELDS"
 
 
 @dataclass(slots=True)
@@ -223,8 +226,7 @@ class _Parser:
         match = _match
         match_call = _CALL_RX.fullmatch
         match_file = _FILE_RX.fullmatch
-        run_match = _FRAME_RUN.match
-        pairs = _FRAME_PAIR.findall
+        scan = _FRAMES.finditer
         joined = "\n".join(texts)
         # starts[i]: where line i begins in `joined`
         starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
@@ -251,17 +253,14 @@ class _Parser:
                     continue
             frames = self.frames
             if frames is not None and f is None:
-                run = run_match(joined, starts[i])
-                if run is not None:
-                    # whole frames, two lines each, up to the end of the run
-                    end = run.end()
-                    count = 2 * len(frames)
-                    frames.extend(
-                        Frame(fn, a or None, fl, int(ln), o or None, p or None, sp or None,
-                              pc or None, a == "...")
-                        for fn, a, fl, ln, o, p, sp, pc in pairs(joined, starts[i], end)
-                    )
-                    count = 2 * len(frames) - count
+                before = len(frames)
+                for fm in scan(joined, starts[i]):
+                    fn, a, fl, ln, o, fp, sp, pc, other = fm.groups()
+                    if other is not None:
+                        break
+                    frames.append(Frame(fn, a, fl, int(ln), o, fp, sp, pc, a == "..."))
+                count = 2 * (len(frames) - before)
+                if count:
                     used.extend(range(i, i + count))
                     i += count
                     continue
