@@ -13,10 +13,16 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from .ingest import InputError, ingest, read_path
 from .model import Analysis, Source, Span, Stream
 from .parse import ParseResult, parse_stream, report_ids
+from .progress import NoProgress
+
+
+class ProgressSink(Protocol):
+    def update(self, stage: str, fraction: float | None = None) -> None: ...
 
 
 @dataclass(slots=True)
@@ -79,16 +85,25 @@ def analyze(
 def analyze_many(
     sources: Iterable[str | bytes | os.PathLike[str] | Source],
     options: Options | None = None,
+    progress: ProgressSink | None = None,
     **kwargs: object,
 ) -> Analysis:
     """Read several logs as one analysis: groups span all of them."""
     opts = options or Options(**kwargs)  # type: ignore[arg-type]
+    tell = progress or NoProgress()
     analysis = Analysis()
     ids = report_ids()
     for index, src in enumerate(sources):
         source = src if isinstance(src, Source) else load(src)
+        tell.update(f"demultiplexing {source.name}")
         streams, noise = split_streams(source, opts, index)
-        results: list[ParseResult] = [parse_stream(s, ids) for s in streams]
+        results: list[ParseResult] = []
+        total = sum(len(s.texts) for s in streams) or 1
+        done = 0
+        for s in streams:
+            tell.update(f"parsing {source.name}", done / total)
+            results.append(parse_stream(s, ids))
+            done += len(s.texts)
         for r in results:
             for report in r.reports:
                 report.source = source.name
@@ -100,6 +115,7 @@ def analyze_many(
         analysis.sources.append(source.name)
         analysis.total_lines += len(source.lines)
     if opts.analyse:
+        tell.update("analysing")
         _analyse(analysis, opts)
     return analysis
 

@@ -19,6 +19,7 @@ from . import __version__
 from .api import Options, analyze_many
 from .ingest import InputError, ingest, read_path
 from .model import Analysis, Source
+from .progress import Progress
 
 FORMATS = ["text", "json", "markdown", "html", "github", "junit", "sarif", "codequality"]
 
@@ -133,13 +134,16 @@ def _report(files: tuple[str, ...], fmt: str, output: str, verbose: bool, color:
             full_paths: bool, repo_root: str | None, tee: bool, indent: bool,
             options: Options) -> Analysis:
     with _errors():
-        sources = [_tee_stdin(files)] if tee else [_read(f) for f in files or ("-",)]
-        analysis = analyze_many(sources, options)
-        if tee:
-            sources[0].capture.remap(analysis)  # kept lines → the full input's line numbers
-        out_stream = sys.stderr if tee and output == "-" else None
-        text = _render(analysis, fmt, verbose=verbose, color=color, full_paths=full_paths,
-                       repo_root=repo_root, indent=indent, output=output, stream=out_stream)
+        with Progress() as progress:
+            sources = [_tee_stdin(files)] if tee else [_read(f) for f in files or ("-",)]
+            analysis = analyze_many(sources, options, progress)
+            if tee:
+                sources[0].capture.remap(analysis)  # kept lines → the full input's numbers
+            progress.update("writing the report")
+            out_stream = sys.stderr if tee and output == "-" else None
+            text = _render(analysis, fmt, verbose=verbose, color=color, full_paths=full_paths,
+                           repo_root=repo_root, indent=indent, output=output,
+                           stream=out_stream)
         _write(text, output, out_stream)
     return analysis
 

@@ -110,3 +110,24 @@ def test_the_console_script_runs_as_a_process():
     junk = subprocess.run(cmd, input=b"\x7fELF" + bytes(64), capture_output=True, timeout=60,
                           check=False)
     assert junk.returncode == 2 and b"Traceback" not in junk.stderr
+
+
+def test_a_progress_line_is_drawn_only_after_a_second_and_erased() -> None:
+    """Slow runs on a terminal show which stage they are in; quick ones print nothing."""
+    import io
+    import time
+
+    from stackdemux.progress import Progress
+
+    quick = io.StringIO()
+    with Progress(quick, delay=1.0, enabled=True):
+        pass
+    assert quick.getvalue() == ""
+
+    slow = io.StringIO()
+    with Progress(slow, delay=0.01, interval=0.01, enabled=True) as progress:
+        progress.update("parsing", 0.5)
+        time.sleep(0.2)
+    drawn = slow.getvalue()
+    assert "parsing [" in drawn and "50%" in drawn
+    assert drawn.endswith("\r\x1b[2K")  # the line is erased at the end
