@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .ingest import InputError, ingest, read_path
-from .model import Analysis, Source, Span, Stream
+from .model import Analysis, Diagnostic, Source, Span, Stream
 from .parse import ParseResult, parse_stream, report_ids
 from .progress import NoProgress
 
@@ -56,21 +56,25 @@ def load(source: str | bytes | os.PathLike[str], name: str | None = None) -> Sou
 def split_streams(source: Source, options: Options,
                   index: int = 0) -> tuple[list[Stream], list[Span]]:
     """Demultiplex a source into streams; lines claimed by none are returned as noise."""
+    streams, noise, _ = split_streams_detail(source, options, index)
+    return streams, noise
+
+
+def split_streams_detail(source: Source, options: Options, index: int = 0
+                         ) -> tuple[list[Stream], list[Span], list[Diagnostic]]:
+    """split_streams, and what the demultiplexer could not place."""
     prefix = f"s{index + 1}." if index else "s"
     if options.demux:
-        try:
-            from .demux import demultiplex
-        except ImportError:
-            demultiplex = None  # type: ignore[assignment]
-        if demultiplex is not None:
-            from .demux.prefixes import PrefixError
+        from .demux import demultiplex_detail
+        from .demux.prefixes import PrefixError
 
-            try:
-                return demultiplex(source, user_prefix=options.prefix, id_prefix=prefix)
-            except PrefixError as e:
-                raise InputError(f"--prefix: {e}") from None
+        try:
+            d = demultiplex_detail(source, user_prefix=options.prefix, id_prefix=prefix)
+        except PrefixError as e:
+            raise InputError(f"--prefix: {e}") from None
+        return d.streams, d.noise, d.diagnostics
     stream = Stream(id=f"{prefix}1", numbers=range(1, len(source.lines) + 1), texts=source.lines)
-    return [stream], []
+    return [stream], [], []
 
 
 def analyze(
@@ -96,7 +100,8 @@ def analyze_many(
     for index, src in enumerate(sources):
         source = src if isinstance(src, Source) else load(src)
         tell.update(f"demultiplexing {source.name}")
-        streams, noise = split_streams(source, opts, index)
+        streams, noise, diagnostics = split_streams_detail(source, opts, index)
+        analysis.diagnostics.extend(diagnostics)
         results: list[ParseResult] = []
         total = sum(len(s.texts) for s in streams) or 1
         done = 0

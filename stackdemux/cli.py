@@ -148,6 +148,33 @@ def _report(files: tuple[str, ...], fmt: str, output: str, verbose: bool, color:
     return analysis
 
 
+@main.command("split")
+@click.argument("log", type=click.Path(allow_dash=True))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="The directory to write one file per stream into, plus noise.txt.")
+@click.option("--prefix", metavar="REGEX",
+              help="A regex matching each line's prefix, with a named group `key`.")
+def split_command(log: str, out_dir: str, prefix: str | None) -> None:
+    """Write each process's output recovered from LOG to its own file.
+
+    Every line of LOG ends up in exactly one file: a stream's, or noise.txt.
+    """
+    from .api import split_streams_detail
+    from .demux.split import write_split
+
+    with _errors():
+        source = _read(log)
+        streams, noise, diagnostics = split_streams_detail(source, Options(prefix=prefix))
+        paths = write_split(streams, noise, source, out_dir)
+        for s, p in zip(streams, paths, strict=False):
+            label = f" ({s.label})" if s.label else ""
+            click.echo(f"{p}: {len(s.texts)} lines{label}")
+        click.echo(f"{paths[-1]}: {sum(b - a + 1 for a, b in noise)} lines of noise")
+        for d in diagnostics:
+            where = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in d.lines)
+            click.echo(f"stackdemux: {d.severity}: line {where}: {d.message}", err=True)
+
+
 @main.command("grammar")
 @click.argument("lines", nargs=-1)
 @click.option("--lark", "use_lark", is_flag=True,

@@ -131,3 +131,24 @@ def test_a_progress_line_is_drawn_only_after_a_second_and_erased() -> None:
     drawn = slow.getvalue()
     assert "parsing [" in drawn and "50%" in drawn
     assert drawn.endswith("\r\x1b[2K")  # the line is erased at the end
+
+
+def test_split_writes_each_process_to_its_own_file_and_loses_no_line(tmp_path) -> None:
+    """`stackdemux split` on a real compose log: one file per service, each holding
+    exactly what that process wrote, and every input line in exactly one file."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from stackdemux.cli import main
+
+    case = Path(__file__).parent / "corpus" / "cases" / "bolt-prefix-compose"
+    log = case / "input.log"
+    result = CliRunner().invoke(main, ["split", str(log), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = {p.name: p.read_text() for p in tmp_path.iterdir()}
+    assert written.pop("noise.txt") == ""
+    total = sum(text.count("\n") for text in written.values())
+    assert total == len(log.read_text().splitlines())
+    outputs = sorted((case / f"p{i}.out").read_text() for i in range(3))
+    assert sorted(written.values()) == outputs

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..model import Analysis, Source, Stream
+from ..model import Source, Span, Stream
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -20,24 +20,17 @@ def stream_file_name(stream: Stream) -> str:
     return f"{stream.id}-{label}.log" if label else f"{stream.id}.log"
 
 
-def write_split(streams: Analysis | Sequence[Stream], source: Source,
+def write_split(streams: Sequence[Stream], noise: Sequence[Span], source: Source,
                 out_dir: str | Path) -> list[Path]:
     """Write one file per stream (its texts, one per line) and `noise.txt` (the
-    noise lines of `source`, verbatim). Returns the paths written, noise last."""
-    if isinstance(streams, Analysis):
-        noise = streams.noise
-        items = list(streams.streams)
-    else:
-        from . import demultiplex
-
-        items = list(streams)
-        _, noise = demultiplex(source)
+    input lines no stream claimed, verbatim). Returns the paths written, noise last."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for s in items:
+    for s in streams:
         p = out / stream_file_name(s)
-        p.write_text("".join(t + "\n" for t in s.texts), encoding="utf-8", errors="surrogatepass")
+        p.write_text("".join(t + "\n" for t in s.texts), encoding="utf-8",
+                     errors="surrogatepass")
         paths.append(p)
     p = out / "noise.txt"
     lines = source.lines
