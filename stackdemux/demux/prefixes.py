@@ -108,13 +108,18 @@ def style_names() -> tuple[str, ...]:
 
 
 class _RegexBuilder:
-    """Turns lark's BNF rules (after EBNF expansion) back into one regex per rule."""
+    """Turns lark's BNF rules (after EBNF expansion) back into one regex per rule.
+
+    lark expands `x?` and `x*` into alternatives (`a x b | a b`); they are folded
+    back (`a x? b`), so that the regex stays small, each role sub-rule (key, ...)
+    yields one group where the grammar names it once, and matching does no work twice.
+    """
 
     def __init__(self, lark: Lark):
         self.rules: dict[str, list[Rule]] = {}
         for rule in lark.rules:
             self.rules.setdefault(rule.origin.name, []).append(rule)
-        self.terminals = {t.name: t.pattern.to_regexp() for t in lark.terminals}
+        self.terminals = {t.name: _uncapture(t.pattern.to_regexp()) for t in lark.terminals}
         self.groups: dict[str, list[str]] = {role: [] for role in _ROLES}
 
     def symbol(self, sym: Symbol, style: str) -> str:
@@ -123,13 +128,16 @@ class _RegexBuilder:
         return f"(?:{self.terminals[sym.name]})"
 
     def rule(self, name: str, style: str) -> str:
-        expansions = [list(r.expansion) for r in self.rules[name]]
+        expansions = [tuple(r.expansion) for r in self.rules[name]]
         # `x*` / `x+` become left-recursive helper rules: R: a | R b  →  a b*
         recursive = [e[1:] for e in expansions if e and e[0].name == name]
         base = [e for e in expansions if not (e and e[0].name == name)]
         body = self.alternatives(base, style)
         if recursive:
-            body = f"(?:{body})(?:{self.alternatives(recursive, style)})*"
+            if _names(recursive) == _names(base):
+                body = f"(?:{body})+"
+            else:
+                body = f"(?:{body})(?:{self.alternatives(recursive, style)})*"
         for role in _ROLES:
             if name == f"{style}_{role}":
                 group = f"{role}{len(self.groups[role])}"
@@ -137,21 +145,72 @@ class _RegexBuilder:
                 return f"(?P<{group}>{body})"
         return body
 
-    def alternatives(self, seqs: list[list[Symbol]], style: str) -> str:
+    def alternatives(self, seqs: list[tuple[Symbol, ...]], style: str) -> str:
         """Alternatives factored on their first symbol (no repeated work when matching)."""
         optional = any(not s for s in seqs)
-        firsts: dict[str, tuple[Symbol, list[list[Symbol]]]] = {}
+        firsts: dict[str, tuple[Symbol, list[tuple[Symbol, ...]]]] = {}
         for s in seqs:
             if s:
                 firsts.setdefault(s[0].name, (s[0], []))[1].append(s[1:])
-        parts = [self.symbol(sym, style) + self.alternatives(rests, style)
-                 for sym, rests in firsts.values()]
+        # `x? rest`: the sequences without a leading x are exactly those after it.
+        for name, (sym, rests) in firsts.items():
+            others = [s for s in seqs if not s or s[0].name != name]
+            if _names(others) == _names(rests):
+                return f"(?:{self.symbol(sym, style)})?" + self.alternatives(rests, style)
+        # `(a | b) rest`: first symbols followed by the same rests share them.
+        by_rests: dict[frozenset, list[Symbol]] = {}
+        rests_of: dict[frozenset, list[tuple[Symbol, ...]]] = {}
+        for sym, rests in firsts.values():
+            key = _names(rests)
+            by_rests.setdefault(key, []).append(sym)
+            rests_of[key] = rests
+        parts = []
+        for key, syms in by_rests.items():
+            head = "|".join(self.symbol(sym, style) for sym in syms)
+            if len(syms) > 1:
+                head = f"(?:{head})"
+            parts.append(head + self.alternatives(rests_of[key], style))
         if not parts:
             return ""
         if len(parts) == 1 and not optional:
             return parts[0]
         # Greedy: an empty alternative is tried last.
         return "(?:" + "|".join(parts) + ")" + ("?" if optional else "")
+
+
+def _names(seqs: list[tuple[Symbol, ...]]) -> frozenset:
+    return frozenset(tuple(sym.name for sym in s) for s in seqs)
+
+
+def _uncapture(regex: str) -> str:
+    """A terminal's regex with its plain groups made non-capturing: the derived
+    regexes capture only the role sub-rules, so bulk matching gets one value each."""
+    out = []
+    i, in_class = 0, False
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            out.append(regex[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]" or regex[i - 1] == "["
+        elif c == "[":
+            in_class = True
+            if regex[i + 1:i + 2] == "^":
+                out.append("[^")
+                i += 2
+                if regex[i:i + 1] == "]":  # `[^]...]`: a literal `]`
+                    out.append("]")
+                    i += 1
+                continue
+        elif c == "(" and regex[i + 1:i + 2] != "?":
+            out.append("(?:")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 @cache
