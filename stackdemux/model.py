@@ -216,6 +216,8 @@ class Stream:
     texts: Sequence[str] = ()
     # i → [(input line, start column, end column)] for texts made of pieces
     pieces: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+    # chars of collector prefix stripped before texts[i] (empty: none)
+    prefix_lengths: Sequence[int] = ()
 
 
 @dataclass(slots=True)
