@@ -49,6 +49,7 @@ def demultiplex_detail(source: Source, user_prefix: str | None = None,
     noise_numbers: list[int] = []
     streams: list[Stream] = []
     for stream in base:
+        stream = _repair_paste(stream, noise_numbers, out)
         streams.extend(_separate_stream(stream, noise_numbers, out.diagnostics))
     for n, s in enumerate(streams, 1):
         s.id = f"{id_prefix}{n}"
@@ -82,6 +83,20 @@ def _outer_streams(lines: list[str], user_prefix: str | None, out: Demuxed) -> l
             out.layers.insert(0, "user")
         return to_streams(lines, split)
     return [Stream(id="s1", numbers=range(1, len(lines) + 1), texts=lines)]
+
+
+def _repair_paste(stream: Stream, noise: list[int], out: Demuxed) -> Stream:
+    """Undo paste damage (pasted.py), when the stream shows some: a bulk check first."""
+    from .pasted import undo_paste
+
+    layer = undo_paste(stream)
+    if layer is None:
+        return stream
+    noise.extend(layer.dropped)
+    out.diagnostics.append(layer.diagnostic())
+    if "paste" not in out.layers:
+        out.layers.append("paste")
+    return layer.stream
 
 
 # ------------------------------------------------------------- fast path ---

@@ -1,0 +1,165 @@
+"""Paste repair as a layer of the demultiplexer: a cheap gate, the repair, and
+the map from repaired lines back to the input lines they came from.
+
+`paste.repair` does the repairs (pure, per line); this module decides when
+to run it (it costs ~20 µs a line, so a clean log must not pay for it) and
+keeps conservation: every input line ends in exactly one repaired line, or
+in several with their columns divided between them (a line split apart), or
+in the noise (a collapsed gutter, which is only paste debris).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..model import Diagnostic, Stream
+from .paste import kind, repair
+
+__all__ = ["PasteLayer", "looks_pasted", "undo_paste"]
+
+Piece = tuple[int, int, int]  # (input line, start column, end column)
+
+# Signs of paste damage, searched in bulk over the whole text. Each is text a
+# Go runtime never prints where it stands here; a clean log matches none, so
+# the repair runs only on logs that show some damage.
+_SIGNS = re.compile(
+    "|".join((
+        r"[\u00a0\u202f]",  # nbsp
+        r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});",  # HTML escapes
+        r"#011",  # rsyslog's escaped tab
+        r"\r",  # a CR left inside a line (CR CR LF, old Mac line ends)
+        r"\\n(?:\\n)?goroutine \d+ \[",  # a dump escaped inside one record
+        r"^[ \t]*1[ \t]+2[ \t]+3(?:[ \t]+\d+)*[ \t]*$",  # a collapsed gutter
+        # a gutter glued to traceback lines: `12goroutine 1 [running]:`
+        r"^ {0,4}\d{1,6}[ |:\u2502\t]{0,3}(?:goroutine \d+ \[|panic: |fatal error: |created by )",
+        # a file line that lost its tab, or is indented by spaces (not the race
+        # detector's six), or has something joined after it
+        r"^(?!\t| {6}\S)[^\n]*?:\d+ \+0x[0-9a-fA-F]+",
+        r"^ +[^\s:]+\.\w{1,4}:\d+$",
+        r"^\t[^\n]*:\d+ \+0x[0-9a-fA-F]+(?: fp=0x[0-9a-fA-F]+ sp=0x[0-9a-fA-F]+"
+        r"(?: pc=0x[0-9a-fA-F]+)?)? (?!fp=|sp=|pc=)\S",
+        r"^ +(?:goroutine \d+ \[|panic: |fatal error: )",  # an indented dump
+        r"^> ?(?:goroutine \d+ \[|panic: |fatal error: |created by |\t)",  # quoting
+        r"\S \.go ?:\d|\.go :\d",  # spaces around punctuation in a path
+    )),
+    re.M,
+)
+_USUAL_WIDTHS = frozenset({72, 76, 78, 79, 80, 100, 120, 132})
+
+
+def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
+    """True when the log shows a sign of paste damage (bulk search, ~no cost)."""
+    if not lines:
+        return False
+    if text is None:
+        text = "\n".join(lines)
+    if _SIGNS.search(text):
+        return True
+    return _hard_wrapped(lines)
+
+
+def _hard_wrapped(lines: Sequence[str]) -> bool:
+    """Lines cut at one width, whose continuation only makes a traceback line whole."""
+    lengths = list(map(len, lines))
+    width = max(lengths)
+    if width < 40 or (width not in _USUAL_WIDTHS and lengths.count(width) < 2):
+        return False
+    i = -1
+    for _ in range(32):  # a few samples decide
+        try:
+            i = lengths.index(width, i + 1)
+        except ValueError:
+            return False
+        if i + 1 < len(lines) and kind(lines[i + 1]) is None and kind(lines[i] + lines[i + 1]):
+            return True
+    return False
+
+
+@dataclass(slots=True)
+class PasteLayer:
+    """A stream's repaired texts, mapped to the input lines they came from."""
+
+    stream: Stream  # the repaired stream, numbers and pieces about input lines
+    dropped: list[int] = field(default_factory=list)  # input lines that were only paste debris
+    applied: dict[str, int] = field(default_factory=dict)
+
+    def diagnostic(self) -> Diagnostic:
+        what = ", ".join(f"{name} \u00d7{n}" for name, n in self.applied.items())
+        return Diagnostic(f"repaired paste damage: {what}", [(n, n) for n in self.dropped],
+                          severity="info")
+
+
+def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
+    """Repair a stream that looks pasted; None when it does not, or nothing changed.
+
+    The repaired stream's texts are the repaired lines. A repaired line made
+    from one whole text keeps its input line (and prefix length); one made of
+    several, or of part of one (a line split apart), lists input columns in
+    `pieces`, the columns of each input line divided between its parts.
+    """
+    texts = stream.texts
+    if not looks_pasted(texts, text):
+        return None
+    got = repair(texts)
+    if not got.applied:
+        return None
+    shares: dict[int, list[int]] = {}  # stream text (1-based) → repaired lines, in order
+    for i, origin in enumerate(got.origins):
+        for j in origin:
+            shares.setdefault(j, []).append(i)
+    parts: dict[int, list[Piece]] = {}  # repaired line → (stream text, start, end)
+    for j, repaired in shares.items():
+        if len(repaired) == 1:
+            parts.setdefault(repaired[0], []).append((j, 0, len(texts[j - 1])))
+            continue
+        cuts = _cuts(texts[j - 1], [got.lines[i] for i in repaired])
+        for i, a, b in zip(repaired, cuts, cuts[1:], strict=False):
+            parts.setdefault(i, []).append((j, a, b))
+
+    prefixes = stream.prefix_lengths
+    numbers: list[int] = []
+    lengths: list[int] = []
+    pieces: dict[int, list[Piece]] = {}
+    for i in range(len(got.lines)):
+        ps = parts[i]
+        j = ps[0][0]
+        if len(ps) == 1 and len(shares[j]) == 1 and j - 1 not in stream.pieces:
+            numbers.append(stream.numbers[j - 1])  # one whole text: as it was
+            lengths.append(prefixes[j - 1] if prefixes else 0)
+            continue
+        mapped = [p for q in ps for p in _to_input(stream, *q)]
+        numbers.append(mapped[0][0])
+        lengths.append(0)
+        pieces[i] = mapped
+    out = Stream(id=stream.id, label=stream.label, numbers=numbers, texts=got.lines,
+                 pieces=pieces, prefix_lengths=lengths if any(lengths) else ())
+    dropped = [stream.numbers[j - 1] for j in got.dropped]
+    return PasteLayer(out, dropped, got.applied)
+
+
+def _to_input(stream: Stream, j: int, a: int, b: int) -> list[Piece]:
+    """Columns a..b of a stream's text j (1-based), as input columns."""
+    if j - 1 in stream.pieces:  # a text joined from several input lines: all of them
+        return list(stream.pieces[j - 1])
+    shift = stream.prefix_lengths[j - 1] if stream.prefix_lengths else 0
+    return [(stream.numbers[j - 1], a + shift, b + shift)]
+
+
+def _cuts(line: str, parts: list[str]) -> list[int]:
+    """Column boundaries dividing a line between the repaired parts made from
+    it: each part starts where its text (without indentation) is found, after
+    the previous one; where a repair changed the text, by length."""
+    cuts = [0]
+    pos = 0
+    total = sum(len(p) for p in parts) or 1
+    for k, part in enumerate(parts[1:], 1):
+        core = part.strip()[:24]
+        at = line.find(core, pos) if core else -1
+        if at < 0:
+            at = max(pos, min(len(line), round(len(line) * sum(map(len, parts[:k])) / total)))
+        cuts.append(at)
+        pos = at
+    cuts.append(len(line))
+    return cuts
