@@ -201,11 +201,16 @@ def test_cri_partial_lines_are_joined_into_the_line_the_runtime_split():
     assert JOIN_NEXT in split.joins
     [stream] = to_streams(log, split)
     assert list(stream.texts) == out
-    # Each joined text says which columns of which input lines made it.
+    # Each joined text says which columns of which input lines made it; a line
+    # that was never cut is its input line after the prefix.
+    joined = [i for i, line in enumerate(out) if len(line) > 16]
+    assert sorted(stream.pieces) == joined
     for i, text in enumerate(stream.texts):
-        pieces = stream.pieces[i]
+        pieces = stream.pieces.get(i, [(stream.numbers[i], stream.prefix_lengths[i],
+                                        len(log[stream.numbers[i] - 1]))])
         assert "".join(log[ln - 1][a:b] for ln, a, b in pieces) == text
         assert [origin[ln - 1] for ln, _, _ in pieces] == [i] * len(pieces)
+        assert pieces[0][1] == stream.prefix_lengths[i]
 
 
 def test_gitlab_continuation_lines_join_the_previous_line_of_their_stream():
@@ -303,14 +308,17 @@ def test_grammar_rejects_what_the_derived_regexes_reject():
 
 
 def assert_conserved(log, streams):
-    """Every input line is in exactly one stream text, whole or as a piece; prefixes add up."""
+    """Every input line is in exactly one stream text, whole (after the prefix that
+    `prefix_lengths` records) or as a piece of a joined text; prefixes add up."""
     seen = []
     for s in streams:
         assert len(s.numbers) == len(s.texts)
+        assert len(s.prefix_lengths) in (0, len(s.texts))
         for i, (number, text) in enumerate(zip(s.numbers, s.texts, strict=True)):
             pieces = s.pieces.get(i)
             if pieces is None:
-                assert log[number - 1] == text
+                stripped = s.prefix_lengths[i] if s.prefix_lengths else 0
+                assert log[number - 1][stripped:] == text
                 seen.append(number)
                 continue
             assert pieces[0][0] == number

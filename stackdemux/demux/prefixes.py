@@ -3,8 +3,10 @@
 The syntax lives in grammars/prefixes.lark. Parsing millions of lines with lark
 would be far too slow, so each style's rule is turned into one anchored regex
 once, from the grammar's own rule expansions and terminal patterns: the grammar
-stays the single source of truth (a test checks both agree), the hot path is
-one `re.match` per line and style.
+stays the single source of truth (a test checks both agree). The hot path runs
+each layer's regexes once over many lines joined (re.findall) and splits the
+results with C-level passes (map, itemgetter): no Python work per line but one
+append per line and stream.
 
 Prefixes stack (a compose prefix inside a GitHub Actions timestamp): detection
 peels them layer by layer, outermost first.
@@ -14,9 +16,12 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import count, repeat
+from operator import add, getitem, itemgetter, or_
 from pathlib import Path
 
 from lark import Lark
@@ -121,6 +126,7 @@ class _RegexBuilder:
             self.rules.setdefault(rule.origin.name, []).append(rule)
         self.terminals = {t.name: _uncapture(t.pattern.to_regexp()) for t in lark.terminals}
         self.groups: dict[str, list[str]] = {role: [] for role in _ROLES}
+        self.repeated: dict[str, str] = {}  # `(?:x)+` → x: an optional one is `(?:x)*`
 
     def symbol(self, sym: Symbol, style: str) -> str:
         if isinstance(sym, NonTerminal):
@@ -135,7 +141,9 @@ class _RegexBuilder:
         body = self.alternatives(base, style)
         if recursive:
             if _names(recursive) == _names(base):
-                body = f"(?:{body})+"
+                plus = f"(?:{body})+"
+                self.repeated[plus] = body
+                body = plus
             else:
                 body = f"(?:{body})(?:{self.alternatives(recursive, style)})*"
         for role in _ROLES:
@@ -156,7 +164,10 @@ class _RegexBuilder:
         for name, (sym, rests) in firsts.items():
             others = [s for s in seqs if not s or s[0].name != name]
             if _names(others) == _names(rests):
-                return f"(?:{self.symbol(sym, style)})?" + self.alternatives(rests, style)
+                head = self.symbol(sym, style)
+                head = (f"(?:{self.repeated[head]})*" if head in self.repeated
+                        else f"(?:{head})?")
+                return head + self.alternatives(rests, style)
         # `(a | b) rest`: first symbols followed by the same rests share them.
         by_rests: dict[frozenset, list[Symbol]] = {}
         rests_of: dict[frozenset, list[tuple[Symbol, ...]]] = {}
@@ -271,10 +282,37 @@ def match_prefix(line: str, style: PrefixStyle) -> tuple[int, str | None, int] |
 # ------------------------------------------------------------- detection ---
 
 
+def sample_lines(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[str]:
+    """The lines detection looks at: all of a short log; of a long one its head, its
+    tail and lines at an even stride between (a collector may start mid-log)."""
+    n = len(lines)
+    if n <= sample:
+        return list(lines)
+    head, tail = sample // 2, sample // 8
+    middle = sample - head - tail
+    step = max(1, (n - head - tail) // middle)
+    return [*lines[:head], *lines[head:n - tail:step][:middle], *lines[n - tail:]]
+
+
+@cache
+def _any_style() -> re.Pattern[str]:
+    """Every style in one regex: most sampled lines of a log carry no prefix, and
+    one failed match rejects them instead of one per style."""
+    alts = "|".join(f"(?:{_unnamed(s.regex.pattern, '(?:')})" for s in compiled_styles().values())
+    return re.compile(alts)
+
+
+def _unnamed(pattern: str, opening: str) -> str:
+    """A derived pattern with its named role groups opened by `opening` instead."""
+    return re.sub(r"\(\?P<\w+>", lambda _: opening, pattern)
+
+
 def detect(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[PrefixStyle]:
-    """The prefix styles the first `sample` lines carry, outermost layer first."""
-    texts = [ln for ln in lines[:sample] if ln.strip()]
+    """The prefix styles a sample of the lines carries (see sample_lines), outermost
+    layer first. Costs the same for a log of any size."""
+    texts = [ln for ln in sample_lines(lines, sample) if ln.strip()]
     styles = compiled_styles()
+    maybe = _any_style().match
     found: list[PrefixStyle] = []
     for layer in range(MAX_LAYERS):
         if not texts:
@@ -282,7 +320,7 @@ def detect(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[PrefixStyle
         counts: dict[str, int] = {}
         keys: dict[str, set[str | None]] = {}
         rests: dict[str, list[str]] = {}
-        for text in texts:
+        for text in filter(maybe, texts):
             for name, style in styles.items():
                 hit = match_prefix(text, style)
                 if hit is not None:
@@ -318,10 +356,150 @@ def _tabular(rests: list[str]) -> bool:
 
 # ------------------------------------------------------------- splitting ---
 
+# Lines stripped per bulk regex run: bounds the joined text and the match tuples.
+CHUNK_LINES = 1 << 15
 
-def split_prefixed(lines: Sequence[str], styles: Sequence[PrefixStyle],
-                   user_regex: str | PrefixStyle | None = None) -> PrefixSplit:
-    """Strip the prefixes of every line: layer by layer, a line may lack any layer."""
+
+@dataclass(frozen=True, slots=True)
+class _Bulk:
+    """One layer's styles as one regex run over many lines joined by `\n`:
+    `\n(?:(style 1)|(style 2)|)` matches once per line (empty when no style does),
+    and findall hands back, per line, a tuple of the groups below (its indexes)."""
+
+    regex: re.Pattern[str]
+    whole: tuple[int, ...]  # each style's whole prefix
+    key: tuple[int, ...]
+    partial: tuple[int, ...]
+    continued: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class _Stripped:
+    texts: list[str]
+    ends: array  # prefix length per line (0: none)
+    keys: list[str | None] | None  # None: the layer names no stream
+    joins: bytearray | None  # None: no line asks to be joined
+
+
+# A user regex that cannot run in bulk: anchors at the string's ends, global flags.
+_LINE_BOUND = re.compile(r"\\[AZ]|^\(\?[aiLmsux]+\)")
+
+
+@cache
+def _bulk(layer: tuple[PrefixStyle, ...]) -> _Bulk | None:
+    parts, whole, key, partial, continued = [], [], [], [], []
+    group = 0  # groups so far: a style's group g is number group + 1 + g in the whole
+    for style in layer:
+        pattern = style.regex.pattern
+        if style.name == "user":
+            if _LINE_BOUND.search(pattern):
+                return None
+        else:
+            pattern = _unnamed(pattern, "(")  # names repeat across styles; numbers stay
+        parts.append(f"({pattern})")
+        whole.append(group)  # findall's tuple index: group number - 1
+        key += [group + g for g in style.key_groups]
+        partial += [group + g for g in style.partial_groups]
+        continued += [group + g for g in style.continued_groups]
+        group += 1 + style.regex.groups
+    try:
+        regex = re.compile(rf"\n(?:{'|'.join(parts)}|)", re.MULTILINE)
+    except re.error:
+        return None
+    if regex.groups != group:
+        return None
+    return _Bulk(regex, tuple(whole), tuple(key), tuple(partial), tuple(continued))
+
+
+def _column(found: list, indexes: tuple[int, ...]):
+    """Per line, the one non-empty value among the groups at `indexes` ('' for none)."""
+    if len(indexes) == 1:
+        return map(itemgetter(indexes[0]), found)
+    return map("".join, map(itemgetter(*indexes), found))
+
+
+def _strip_bulk(bulk: _Bulk, lines: list[str], interned: dict) -> _Stripped | None:
+    """Strip a chunk of lines in a few passes at C speed; None when a line breaks the
+    bulk form (a `\n` inside a line, a user regex matching across lines)."""
+    text = "\n".join(lines)
+    if text.count("\n") != len(lines) - 1:
+        return None
+    first = lines[0]
+    found = bulk.regex.findall("\n" + first)
+    found += bulk.regex.findall(text, len(first))
+    if len(found) != len(lines):  # some match swallowed a line end
+        return None
+    wholes = found if bulk.regex.groups == 1 else _column(found, bulk.whole)
+    ends = array("I", map(len, wholes))
+    texts = list(map(getitem, lines, map(slice, ends, repeat(None))))
+    keys = None
+    if bulk.key:
+        column = list(_column(found, bulk.key))
+        # one str object per distinct key, '' (no key) as None
+        keys = list(map(interned.setdefault, column, column))
+    joins = None
+    if bulk.partial:
+        joins = bytearray(map(bool, _column(found, bulk.partial)))  # 1: JOIN_NEXT
+    if bulk.continued:
+        more = bytearray(map(bool, _column(found, bulk.continued))).translate(_TO_PREVIOUS)
+        joins = more if joins is None else bytearray(map(or_, joins, more))
+    return _Stripped(texts, ends, keys, joins)
+
+
+_TO_PREVIOUS = bytes([JOIN_NONE, JOIN_PREVIOUS]) + bytes(range(2, 256))
+
+
+def _strip_lines(layer: tuple[PrefixStyle, ...], lines: list[str]) -> _Stripped:
+    """The same as _strip_bulk, one line and style at a time."""
+    n = len(lines)
+    texts = list(lines)
+    ends = array("I", bytes(4 * n))
+    keys: list[str | None] = [None] * n
+    joins = bytearray(n)
+    for i, text in enumerate(lines):
+        for style in layer:
+            hit = match_prefix(text, style)
+            if hit is None:
+                continue
+            end, key, join = hit
+            texts[i] = text[end:]
+            ends[i] = end
+            keys[i] = key
+            joins[i] = join
+            break
+    keyed = any(s.key_groups for s in layer)
+    joined = any(s.partial_groups or s.continued_groups for s in layer)
+    return _Stripped(texts, ends, keys if keyed else None, joins if joined else None)
+
+
+def _strip_layer(layer: tuple[PrefixStyle, ...], lines: Sequence[str]) -> _Stripped:
+    bulk = _bulk(layer)
+    interned: dict[str, str | None] = {"": None}
+    out = _Stripped([], array("I"), None, None)
+    for start in range(0, len(lines), CHUNK_LINES):
+        chunk = list(lines[start:start + CHUNK_LINES])
+        got = _strip_bulk(bulk, chunk, interned) if bulk is not None else None
+        if got is None:
+            got = _strip_lines(layer, chunk)
+        out.texts += got.texts
+        out.ends += got.ends
+        if got.keys is not None:
+            if out.keys is None:
+                out.keys = [None] * start
+            out.keys += got.keys
+        elif out.keys is not None:
+            out.keys += [None] * len(chunk)
+        if got.joins is not None:
+            if out.joins is None:
+                out.joins = bytearray(start)
+            out.joins += got.joins
+        elif out.joins is not None:
+            out.joins += bytes(len(chunk))
+    return out
+
+
+def _layers(styles: Sequence[PrefixStyle],
+            user_regex: str | PrefixStyle | None) -> list[tuple[PrefixStyle, ...]]:
     layers: list[list[PrefixStyle]] = []
     if user_regex is not None:
         user = user_regex if isinstance(user_regex, PrefixStyle) else user_style(user_regex)
@@ -331,60 +509,39 @@ def split_prefixed(lines: Sequence[str], styles: Sequence[PrefixStyle],
         while len(layers) <= style.layer + shift:
             layers.append([])
         layers[style.layer + shift].append(style)
-    layers = [layer for layer in layers if layer]
+    return [tuple(layer) for layer in layers if layer]
 
+
+def split_prefixed(lines: Sequence[str], styles: Sequence[PrefixStyle],
+                   user_regex: str | PrefixStyle | None = None) -> PrefixSplit:
+    """Strip the prefixes of every line: layer by layer, a line may lack any layer.
+
+    Each layer runs in bulk (see _Bulk): a handful of passes at C speed per chunk
+    of lines instead of Python work per line."""
+    layers = _layers(styles, user_regex)
     n = len(lines)
-    keys: list[str | None] = [None] * n
-    lengths = array("I", bytes(4 * n))
-    joins = bytearray(n)
-    if not layers:
-        return PrefixSplit(keys, lengths, list(lines), joins, list(styles))
-    texts = list(lines)
-
+    texts: Sequence[str] = lines
+    lengths: array | None = None
+    keys: list[str | None] | None = None
+    joins: bytearray | None = None
     for layer in layers:
-        if len(layer) == 1 and not layer[0].partial_groups and not layer[0].continued_groups:
-            _strip_simple(layer[0], texts, keys, lengths)
-            continue
-        for i, text in enumerate(texts):
-            for style in layer:
-                hit = match_prefix(text, style)
-                if hit is None:
-                    continue
-                end, key, join = hit
-                texts[i] = text[end:]
-                lengths[i] += end
-                if key is not None:
-                    keys[i] = key if keys[i] is None else f"{keys[i]} {key}"
-                if join:
-                    joins[i] = join
-                break
-    return PrefixSplit(keys, lengths, texts, joins, list(styles))
-
-
-def _strip_simple(style: PrefixStyle, texts: list[str], keys: list[str | None],
-                  lengths: array) -> None:
-    """The hot path for the common case, one style at this layer and no joins: in bulk,
-    with comprehensions (several times faster than an indexed loop in CPython)."""
-    matches = list(map(style.regex.match, texts))
-    ends = [m.end() if m else 0 for m in matches]
-    texts[:] = [t[e:] if e else t for t, e in zip(texts, ends, strict=True)]
-    if any(lengths):
-        lengths[:] = array("I", map(int.__add__, lengths, ends))
-    else:
-        lengths[:] = array("I", ends)
-    kgroups = style.key_groups
-    if not kgroups:
-        return
-    if len(kgroups) == 1:
-        g = kgroups[0]
-        found = [m.group(g) if m else None for m in matches]
-    else:
-        found = [_first(m, kgroups) if m else None for m in matches]
-    if all(k is None for k in keys):
-        keys[:] = found
-    else:
-        keys[:] = [k if new is None else new if k is None else f"{k} {new}"
-                   for k, new in zip(keys, found, strict=True)]
+        got = _strip_layer(layer, texts)
+        texts = got.texts
+        lengths = got.ends if lengths is None else array("I", map(add, lengths, got.ends))
+        if got.keys is not None:
+            keys = got.keys if keys is None else [
+                k if new is None else new if k is None else f"{k} {new}"
+                for k, new in zip(keys, got.keys, strict=True)]
+        if got.joins is not None:
+            joins = got.joins if joins is None else bytearray(
+                new or old for old, new in zip(joins, got.joins, strict=True))
+    return PrefixSplit(
+        keys=[None] * n if keys is None else keys,
+        lengths=array("I", bytes(4 * n)) if lengths is None else lengths,
+        texts=list(texts),
+        joins=bytearray(n) if joins is None else joins,
+        styles=list(styles),
+    )
 
 
 # -------------------------------------------------------------- streams ---
@@ -396,53 +553,90 @@ def to_streams(lines: Sequence[str], split: PrefixSplit | None = None,
     """One Stream per key, in order of first appearance; unkeyed lines form one stream.
 
     Every input line ends up in exactly one stream text: whole, or joined to its
-    neighbours of the same key (CRI `P`, GitLab `+`). `pieces` records the input
-    columns each prefixed or joined text came from, so that the stripped prefix
-    bytes can be accounted for.
+    neighbours of the same key (CRI `P`, GitLab `+`). `prefix_lengths` says how
+    many chars of prefix were stripped before each text; a joined text also lists
+    in `pieces` the input columns it came from.
     """
     if split is None:
         if styles is None:
             styles = detect(lines)
         split = split_prefixed(lines, styles, user_regex)
 
-    order: dict[str | None, int] = {}
-    numbers: list[array] = []
-    texts: list[list[str]] = []
-    pieces: list[dict[int, list[tuple[int, int, int]]]] = []
-    open_partial: dict[str | None, bool] = {}  # key → its last text awaits more (CRI P)
+    keys, texts, lengths = split.keys, split.texts, split.lengths
+    order = dict.fromkeys(keys)  # keys in order of first appearance
+    parts: dict[str | None, tuple[Sequence[int], list[str], array]] = {}
+    if len(order) <= 1:
+        for key in order:
+            parts[key] = (range(first_line, first_line + len(keys)), texts, lengths)
+    else:
+        for key in order:
+            parts[key] = (array("I"), [], array("I"))
+        # One pass, three appends per line: faster in CPython than gathering by index.
+        add_n = {k: p[0].append for k, p in parts.items()}
+        add_t = {k: p[1].append for k, p in parts.items()}
+        add_l = {k: p[2].append for k, p in parts.items()}
+        for number, key, text, length in zip(count(first_line), keys, texts, lengths):
+            add_n[key](number)
+            add_t[key](text)
+            add_l[key](length)
 
-    for i, key in enumerate(split.keys):
-        s = order.get(key)
-        if s is None:
-            s = order[key] = len(order)
-            numbers.append(array("I"))
-            texts.append([])
-            pieces.append({})
-        number = first_line + i
-        start = split.lengths[i]
-        piece = (number, start, len(lines[i]))
-        join = split.joins[i]
-        t = texts[s]
-        if t and (open_partial.get(key) or join == JOIN_PREVIOUS):
-            j = len(t) - 1
-            t[j] += split.texts[i]
-            first = _whole_piece(numbers[s][j], split, lines, first_line)
-            pieces[s].setdefault(j, [first]).append(piece)
-        else:
-            t.append(split.texts[i])
-            numbers[s].append(number)
-            if start:
-                pieces[s][len(t) - 1] = [piece]
-        open_partial[key] = join == JOIN_NEXT
-
+    attach = _attachments(split, parts, first_line)
     streams = []
-    for key, s in order.items():
-        streams.append(Stream(id=f"s{s + 1}", label=key, numbers=numbers[s], texts=texts[s],
-                              pieces=pieces[s]))
+    for s, (key, (numbers, stexts, slengths)) in enumerate(parts.items()):
+        pieces: dict[int, list[tuple[int, int, int]]] = {}
+        if attach.get(key):
+            numbers, stexts, slengths, pieces = _join(
+                numbers, stexts, slengths, sorted(attach[key]), lines, first_line)
+        has_prefix = slengths.count(0) != len(slengths)
+        streams.append(Stream(id=f"s{s + 1}", label=key, numbers=numbers, texts=stexts,
+                              pieces=pieces, prefix_lengths=slengths if has_prefix else ()))
     return streams
 
 
-def _whole_piece(number: int, split: PrefixSplit, lines: Sequence[str],
-                 first_line: int) -> tuple[int, int, int]:
-    i = number - first_line
-    return (number, split.lengths[i], len(lines[i]))
+_JOINED = re.compile(rb"[^\x00]")
+
+
+def _attachments(split: PrefixSplit, parts: dict, first_line: int) -> dict[str | None, set[int]]:
+    """Per key, the positions in its stream of texts that continue the text before
+    them: after a CRI `P` line, or a GitLab `+` line itself. Work per marked line only."""
+    attach: dict[str | None, set[int]] = {}
+    for m in _JOINED.finditer(split.joins):
+        i = m.start()
+        key = split.keys[i]
+        numbers = parts[key][0]
+        j = bisect_left(numbers, first_line + i)  # numbers ascend
+        if split.joins[i] == JOIN_NEXT:
+            if j + 1 < len(numbers):
+                attach.setdefault(key, set()).add(j + 1)
+        elif j > 0:  # JOIN_PREVIOUS: nothing before it in its stream → stays whole
+            attach.setdefault(key, set()).add(j)
+    return attach
+
+
+def _join(numbers: Sequence[int], texts: list[str], lengths: array, attach: list[int],
+          lines: Sequence[str], first_line: int):
+    """Join each run of attached texts to the text before it; the joined text lists
+    its pieces (input line, start column, end column)."""
+    out_n, out_t, out_l = array("I"), [], array("I")
+    pieces: dict[int, list[tuple[int, int, int]]] = {}
+    done = 0  # texts before this index are copied
+    k = 0
+    while k < len(attach):
+        start, end = attach[k] - 1, attach[k] + 1
+        k += 1
+        while k < len(attach) and attach[k] == end:
+            end += 1
+            k += 1
+        out_n.extend(numbers[done:start])
+        out_t.extend(texts[done:start])
+        out_l.extend(lengths[done:start])
+        pieces[len(out_t)] = [(numbers[j], lengths[j], len(lines[numbers[j] - first_line]))
+                              for j in range(start, end)]
+        out_n.append(numbers[start])
+        out_t.append("".join(texts[start:end]))
+        out_l.append(lengths[start])
+        done = end
+    out_n.extend(numbers[done:])
+    out_t.extend(texts[done:])
+    out_l.extend(lengths[done:])
+    return out_n, out_t, out_l, pieces
