@@ -54,7 +54,8 @@ def check_conservation(source: Source) -> None:
             pieces = s.pieces.get(j)
             if not pieces:
                 n = s.numbers[j]
-                assert text == lines[n - 1] or wrapped, (where, text, lines[n - 1])
+                stripped = s.prefix_lengths[j] if s.prefix_lengths else 0  # a collector prefix
+                assert text == lines[n - 1][stripped:] or wrapped, (where, text, lines[n - 1])
                 assert n not in whole, f"line {n} in {whole[n]} and {where}"
                 whole[n] = where
                 continue
