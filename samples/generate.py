@@ -27,7 +27,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import zipfile
@@ -108,13 +107,13 @@ SCENARIOS: list[Scenario] = [
     S("panic_custom_error", C, "panic", ["panic(*myErr) custom error type"], ["panic_custom_error"]),
     S("panic_nil", C, "panic", ["panic(nil) in a go 1.19 module: GODEBUG panicnil=1 is the default, prints 'panic: nil'"], ["panic_nil"]),
     S("panic_nil_godebug", C, "panic", ["GODEBUG=panicnil=0 (the default for go.mod >= 1.21): 1.21 'panic: panic called with nil argument', 1.27 'panic: runtime error: panic called with nil argument'"], ["panic_nil"], env={"GODEBUG": "panicnil=0"}, versions=["1.21", "1.27"]),
-    S("panic_multiline", C, "panic", ["multi-line panic value: raw newlines (<1.23) vs tab-indented continuation (1.23+)"], ["panic_multiline"], versions=BASE + ["1.22"]),
-    S("panic_multiline_error", C, "panic", ["multi-line error panic value"], ["panic_multiline_error"], versions=KEY + ["1.23"]),
+    S("panic_multiline", C, "panic", ["multi-line panic value: raw newlines (<1.23) vs tab-indented continuation (1.23+)"], ["panic_multiline"], versions=[*BASE, "1.22"]),
+    S("panic_multiline_error", C, "panic", ["multi-line error panic value"], ["panic_multiline_error"], versions=[*KEY, "1.23"]),
     # --- recover / repanic chains ------------------------------------------
-    S("repanic_same_value", C, "panic", ["recover()+panic(r): 'panic: first [recovered, repanicked]' on 1.25+, two lines before"], ["repanic_same_value"], versions=BASE + ["1.24"]),
+    S("repanic_same_value", C, "panic", ["recover()+panic(r): 'panic: first [recovered, repanicked]' on 1.25+, two lines before"], ["repanic_same_value"], versions=[*BASE, "1.24"]),
     S("recover_then_panic", C, "panic", ["'panic: first [recovered]' then '\\tpanic: second'"], ["recover_then_panic"]),
     S("nested_panic", C, "panic", ["'panic: first' then '\\tpanic: second' (no recover)"], ["nested_panic"]),
-    S("panic_chain3", C, "panic", ["three chained panics, last value is an error built from recover()"], ["panic_chain3"], versions=KEY + ["1.25"]),
+    S("panic_chain3", C, "panic", ["three chained panics, last value is an error built from recover()"], ["panic_chain3"], versions=[*KEY, "1.25"]),
     # --- runtime errors -----------------------------------------------------
     S("nil_pointer", C, "panic", ["panic: runtime error: invalid memory address or nil pointer dereference", "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x...]"], ["nil_pointer"]),
     S("nil_map", C, "panic", ["panic: assignment to entry in nil map"], ["nil_map"]),
@@ -149,16 +148,16 @@ SCENARIOS: list[Scenario] = [
     S("panic_in_goroutine", C, "panic", ["panic in non-main goroutine: 'created by main.init.N.funcM in goroutine 1' (1.21+)"], ["panic_in_goroutine"]),
     # --- signal dumps -------------------------------------------------------------
     S("sigquit", C, "signal dump", ["SIGQUIT: quit", "PC=0x... m=N sigcode=0", "goroutine states: chan receive, chan send, select, select (no cases), sleep, sync.Mutex.Lock, sync.RWMutex.RLock, sync.WaitGroup.Wait, sync.Cond.Wait, IO wait, locked to thread, chan receive (nil chan)", "exit code 2"], ["wait_for_signal"], signal="SIGQUIT"),
-    S("sigquit_system", C, "signal dump", ["SIGQUIT with GOTRACEBACK=system: register dump, runtime goroutines, gp= m= mp= headers on 1.23+"], ["wait_for_signal"], signal="SIGQUIT", env={"GOTRACEBACK": "system"}, versions=KEY + ["1.23"]),
+    S("sigquit_system", C, "signal dump", ["SIGQUIT with GOTRACEBACK=system: register dump, runtime goroutines, gp= m= mp= headers on 1.23+"], ["wait_for_signal"], signal="SIGQUIT", env={"GOTRACEBACK": "system"}, versions=[*KEY, "1.23"]),
     S("sigabrt", C, "signal dump", ["SIGABRT: abort", "PC=0x... m=N sigcode=0", "register dump (rax ...)", "exit code 2"], ["wait_for_signal"], signal="SIGABRT"),
     S("sigquit_minutes", C, "signal dump", ["goroutine waits shown as '[chan receive, 1 minutes]'", "'[sync.Mutex.Lock, 1 minutes]', ', locked to thread'"], ["wait_for_signal"], signal="SIGQUIT", delay=65, versions=["1.27"], timeout=120),
     # --- goroutine dumps without crash ------------------------------------------
-    S("pprof_debug2", C, "goroutine dump", ["pprof.Lookup(\"goroutine\").WriteTo(w, 2): panic-style dump without crash", "exit code 0"], ["pprof_debug2"], versions=KEY + ["1.25"]),
+    S("pprof_debug2", C, "goroutine dump", ["pprof.Lookup(\"goroutine\").WriteTo(w, 2): panic-style dump without crash", "exit code 0"], ["pprof_debug2"], versions=[*KEY, "1.25"]),
     S("pprof_debug1", C, "goroutine dump", ["pprof debug=1 format: 'goroutine profile: total N', 'N @ 0x...', '#\\t0x...\\tfunc+0x..\\tfile:line'"], ["pprof_debug1"], versions=KEY),
-    S("runtime_stack", C, "goroutine dump", ["runtime.Stack(buf, true) on stdout"], ["runtime_stack"], versions=KEY + ["1.19"]),
+    S("runtime_stack", C, "goroutine dump", ["runtime.Stack(buf, true) on stdout"], ["runtime_stack"], versions=[*KEY, "1.19"]),
     S("debug_printstack", C, "goroutine dump", ["debug.PrintStack(): single goroutine dump including runtime/debug.Stack frames"], ["debug_printstack"], versions=KEY),
     # --- go statement wrappers, ancestors, labels ---------------------------------
-    S("goroutine_wrappers", C, "panic", ["GOTRACEBACK=all", "created by main.main in goroutine 1 (1.21+) vs created by main.main (<1.21)", "go statement wrappers: main.main.gowrap1() (1.23+) vs main.main.func1() (older)", "value-receiver method goroutine", "created by a goroutine that is not main", "defer-spawned goroutine shown [runnable] with no +0x offset on 1.21"], ["goroutine_wrappers"], env={"GOTRACEBACK": "all"}, versions=BASE + ["1.22"]),
+    S("goroutine_wrappers", C, "panic", ["GOTRACEBACK=all", "created by main.main in goroutine 1 (1.21+) vs created by main.main (<1.21)", "go statement wrappers: main.main.gowrap1() (1.23+) vs main.main.func1() (older)", "value-receiver method goroutine", "created by a goroutine that is not main", "defer-spawned goroutine shown [runnable] with no +0x offset on 1.21"], ["goroutine_wrappers"], env={"GOTRACEBACK": "all"}, versions=[*BASE, "1.22"]),
     S("goroutine_wrappers_system", C, "panic", ["GOTRACEBACK=system shows go-statement wrapper frames: 'main.init.6.func1.gowrap1()' (1.22+) vs 'main.init.6.func1.1()'-style closures on 1.21", "runtime.goexit({}) with fp= sp= pc="], ["goroutine_wrappers"], env={"GOTRACEBACK": "system"}, versions=["1.21", "1.22", "1.23", "1.27"]),
     S("ancestors", C, "panic", ["GODEBUG=tracebackancestors=5: '[originating from goroutine N]:'"], ["ancestors"], env={"GODEBUG": "tracebackancestors=5", "GOTRACEBACK": "all"}),
     S("labels", C, "panic", ["pprof.Do labels with GOTRACEBACK=all; module go 1.19 so 1.27 GODEBUG default tracebacklabels=0: no labels"], ["labels"], env={"GOTRACEBACK": "all"}, versions=["1.21", "1.27"]),
@@ -173,10 +172,10 @@ SCENARIOS: list[Scenario] = [
     S("cgo_abort", "cgocrash", "signal dump", ["C abort() in cgo call: SIGABRT: abort, 'signal arrived during cgo execution'"], ["abort"], versions=KEY),
     # --- go test / go run / race -----------------------------------------------------
     S("test_panic", "gotests", "test failure", ["'--- FAIL: TestPanics (0.00s)'", "'panic: ... [recovered]' (<1.25?) / '[recovered, repanicked]'", "testing.tRunner frames", "'FAIL\\texample.com/gotests/store\\t0.01s'", "'FAIL'"], mode="gotest", gotest_args=["-run", "^TestPanics$", "./store"]),
-    S("test_panic_subtest", "gotests", "test failure", ["panic inside a t.Run subtest: '--- FAIL: TestSub/case_b'"], mode="gotest", gotest_args=["-run", "^TestSub$", "./store"], versions=KEY + ["1.25"]),
+    S("test_panic_subtest", "gotests", "test failure", ["panic inside a t.Run subtest: '--- FAIL: TestSub/case_b'"], mode="gotest", gotest_args=["-run", "^TestSub$", "./store"], versions=[*KEY, "1.25"]),
     S("test_timeout", "gotests", "test failure", ["'panic: test timed out after 2s'", "'running tests:' list with durations (1.21+)", "all goroutines incl. main.main() in _testmain.go", "testing.(*M).startAlarm"], mode="gotest", gotest_args=["-timeout", "2s", "-run", "^TestHang$", "./store"], message="test timed out after 2s"),
-    S("test_race", "gotests", "race", ["go test -race: WARNING: DATA RACE", "'Read at 0x... by goroutine N:'", "'Previous write at 0x... by goroutine M:'", "'Goroutine N (running) created at:'", "'testing.go:NNN: race detected during execution of test'", "'--- FAIL: TestRace'"], mode="gotest", gotest_args=["-race", "-run", "^TestRace$", "./store"], versions=KEY + ["1.23"], timeout=400, message="WARNING: DATA RACE"),
-    S("race_run", "racerun", "race", ["go run -race: WARNING: DATA RACE", "'by main goroutine:'", "'Goroutine N (running) created at:'", "'=================='", "'Found 1 data race(s)'", "'exit status 66'"], mode="gorun", args=["-race", "."], versions=KEY + ["1.19"], timeout=400, message="WARNING: DATA RACE"),
+    S("test_race", "gotests", "race", ["go test -race: WARNING: DATA RACE", "'Read at 0x... by goroutine N:'", "'Previous write at 0x... by goroutine M:'", "'Goroutine N (running) created at:'", "'testing.go:NNN: race detected during execution of test'", "'--- FAIL: TestRace'"], mode="gotest", gotest_args=["-race", "-run", "^TestRace$", "./store"], versions=[*KEY, "1.23"], timeout=400, message="WARNING: DATA RACE"),
+    S("race_run", "racerun", "race", ["go run -race: WARNING: DATA RACE", "'by main goroutine:'", "'Goroutine N (running) created at:'", "'=================='", "'Found 1 data race(s)'", "'exit status 66'"], mode="gorun", args=["-race", "."], versions=[*KEY, "1.19"], timeout=400, message="WARNING: DATA RACE"),
     S("go_run_panic", "gorun", "panic", ["go run main.go: 'main.main()' in command-line-arguments; output ends 'exit status 2'"], mode="gorun", args=["main.go"]),
     # --- synctest / leak profile -----------------------------------------------------------
     S("synctest_deadlock", "synctestdemo", "test failure", ["synctest bubble deadlock: 'panic: deadlock: main bubble goroutine has exited but blocked goroutines remain' / 'all goroutines in bubble are blocked'", "'[chan receive (durable), synctest bubble N]'", "'(durable)'", "'synctest bubble N'"], mode="gotest", gotest_args=["-run", "^TestDeadlock$", "."], versions=["1.25", "1.27"]),
@@ -185,9 +184,9 @@ SCENARIOS: list[Scenario] = [
     # --- vendored / module layouts (skopeo + bbolt imitation) --------------------------------
     S("skopeo_vendor", "skopeo", "panic", ["module vendoring: /builddir/build/BUILD/skopeo-1.14.0/vendor/github.com/containers/image/v5/copy/copy.go", "'panic: invalid page type: 6432: 10'", "go.etcd.io/bbolt.(*Cursor).search", "created by github.com/containers/image/v5/copy.(*copier).copyLayers in goroutine N", "GOTRACEBACK=all: one goroutine per layer"], ["copy", "docker://registry.example/app:1", "dir:/tmp/out"], mode="skopeo-vendor", env={"GOTRACEBACK": "all"}, versions=["1.19", "1.21", "1.23", "1.27"], message="invalid page type: 6432: 10"),
     S("skopeo_vendor_default", "skopeo", "panic", ["module vendoring, default GOTRACEBACK: only the panicking layer goroutine"], ["copy", "docker://registry.example/app:1", "dir:/tmp/out"], mode="skopeo-vendor", versions=KEY, message="invalid page type: 6432: 10"),
-    S("skopeo_modcache", "skopeo", "panic", ["module cache paths: /root/go/pkg/mod/go.etcd.io/bbolt@v1.4.3/cursor.go", "/root/go/pkg/mod/github.com/containers/image/v5@v5.30.0/copy/copy.go"], ["copy", "docker://registry.example/app:1", "dir:/tmp/out"], mode="skopeo-modcache", env={"GOTRACEBACK": "all"}, versions=KEY + ["1.19"], message="invalid page type: 6432: 10"),
-    S("skopeo_gopath", "skopeo", "panic", ["GOPATH mode (GO111MODULE=off): 'github.com/containers/skopeo/vendor/go.etcd.io/bbolt.(*Cursor).search'", "paths /root/gopath/src/github.com/containers/skopeo/vendor/..."], ["copy", "docker://registry.example/app:1", "dir:/tmp/out"], mode="skopeo-gopath", env={"GOTRACEBACK": "all"}, versions=KEY + ["1.19"], message="invalid page type: 6432: 10"),
-    S("skopeo_trimpath", "skopeo", "panic", ["-trimpath with vendoring: 'github.com/containers/image/v5@v5.30.0/copy/copy.go', 'go.etcd.io/bbolt@v1.4.3/cursor.go', 'github.com/containers/skopeo/cmd/skopeo/main.go'"], ["copy", "docker://registry.example/app:1", "dir:/tmp/out"], mode="skopeo-trimpath", env={"GOTRACEBACK": "all"}, versions=KEY + ["1.19"], message="invalid page type: 6432: 10"),
+    S("skopeo_modcache", "skopeo", "panic", ["module cache paths: /root/go/pkg/mod/go.etcd.io/bbolt@v1.4.3/cursor.go", "/root/go/pkg/mod/github.com/containers/image/v5@v5.30.0/copy/copy.go"], ["copy", "docker://registry.example/app:1", "dir:/tmp/out"], mode="skopeo-modcache", env={"GOTRACEBACK": "all"}, versions=[*KEY, "1.19"], message="invalid page type: 6432: 10"),
+    S("skopeo_gopath", "skopeo", "panic", ["GOPATH mode (GO111MODULE=off): 'github.com/containers/skopeo/vendor/go.etcd.io/bbolt.(*Cursor).search'", "paths /root/gopath/src/github.com/containers/skopeo/vendor/..."], ["copy", "docker://registry.example/app:1", "dir:/tmp/out"], mode="skopeo-gopath", env={"GOTRACEBACK": "all"}, versions=[*KEY, "1.19"], message="invalid page type: 6432: 10"),
+    S("skopeo_trimpath", "skopeo", "panic", ["-trimpath with vendoring: 'github.com/containers/image/v5@v5.30.0/copy/copy.go', 'go.etcd.io/bbolt@v1.4.3/cursor.go', 'github.com/containers/skopeo/cmd/skopeo/main.go'"], ["copy", "docker://registry.example/app:1", "dir:/tmp/out"], mode="skopeo-trimpath", env={"GOTRACEBACK": "all"}, versions=[*KEY, "1.19"], message="invalid page type: 6432: 10"),
     S("skopeo_cmdline_args", "skopeo", "panic", ["'go run file.go' build: command-line-arguments package name, main.* frames mixed with vendored packages"], ["copy", "docker://registry.example/app:1", "dir:/tmp/out"], mode="skopeo-cmdline", env={"GOTRACEBACK": "all"}, versions=KEY, message="invalid page type: 6432: 10"),
 ]
 # several parallel processes of the vendored build (each its own capture)
