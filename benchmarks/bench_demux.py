@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Demultiplexing speed on big logs built from the corpus (issue 3's speed targets).
+
+    python benchmarks/bench_demux.py [--big-mb 1024] [--interleaved-mb 50] [--keep]
+
+Builds, into /tmp (never committed):
+  * an interleaved log: the clean outputs of 8 corpus processes, repeated, their
+    lines merged in random order (each process's order kept) — target ≥ 10 MB/s;
+  * a build log: ordinary build output (tests/corpus/noise) with a traceback
+    every few MB — target ≥ 200 MB/s;
+  * the interleaved log at 4 sizes, to show that time grows linearly.
+Each measurement runs in a fresh process so that its peak memory (ru_maxrss)
+is its own. Prints MB/s for demux alone and for demux + parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "corpus"))
+OUT = Path("/tmp/stackdemux-bench")
+MB = 1 << 20
+
+
+def corpus_outputs() -> list[bytes]:
+    """Every distinct clean process output in the corpus, largest first."""
+    import score
+
+    seen: dict[bytes, None] = {}
+    for case in score.load_cases():
+        for i in range(len(case.truth["processes"])):
+            seen.setdefault(case.output(i))
+    return sorted((o for o in seen if o), key=len, reverse=True)
+
+
+def interleaved(path: Path, size: int, seed: int = 1) -> None:
+    """8 processes' outputs, each repeated to size/8, merged line by line at random."""
+    rng = random.Random(seed)
+    outputs = corpus_outputs()
+    # Dumps small enough to repeat, so that every size holds many reports.
+    small = [o for o in outputs if len(o) < 64 * 1024]
+    picks = rng.sample(small, 8)
+    per = size // 8
+    seqs = []
+    for out in picks:
+        lines = out.splitlines(keepends=True)
+        seq: list[bytes] = []
+        n = 0
+        while n + len(out) <= per or not seq:
+            seq.extend(lines)
+            n += len(out)
+        seqs.append(seq)
+    bag = [i for i, s in enumerate(seqs) for _ in s]
+    rng.shuffle(bag)
+    pos = [0] * 8
+    with path.open("wb") as f:
+        buf = []
+        for i in bag:
+            buf.append(seqs[i][pos[i]])
+            pos[i] += 1
+            if len(buf) > 4096:
+                f.write(b"".join(buf))
+                buf.clear()
+        f.write(b"".join(buf))
+
+
+def build_log(path: Path, size: int, seed: int = 1) -> None:
+    """Ordinary build output with one traceback every ~8 MB."""
+    rng = random.Random(seed)
+    noise = b"".join(p.read_bytes() for p in sorted((ROOT / "tests/corpus/noise").glob("*.log"))
+                     if p.name != "decoys.log")
+    dumps = [o for o in corpus_outputs() if len(o) < 64 * 1024]
+    block = noise * max(1, (8 * MB) // len(noise))
+    with path.open("wb") as f:
+        written = 0
+        while written < size:
+            f.write(block)
+            dump = rng.choice(dumps)
+            f.write(dump)
+            written += len(block) + len(dump)
+
+
+def measure(path: Path, parse: bool) -> dict:
+    """Run in this process: ingest, demultiplex (and parse); time the stages after ingest."""
+    from stackdemux.api import Options, load, split_streams
+    from stackdemux.parse import parse_stream, report_ids
+
+    data = path.read_bytes()
+    t0 = time.perf_counter()
+    source = load(data, path.name)
+    t1 = time.perf_counter()
+    streams, _ = split_streams(source, Options())
+    t2 = time.perf_counter()
+    reports = 0
+    if parse:
+        ids = report_ids()
+        reports = sum(len(parse_stream(s, ids).reports) for s in streams)
+    t3 = time.perf_counter()
+    return {"mb": len(data) / MB, "ingest_s": t1 - t0, "demux_s": t2 - t1, "parse_s": t3 - t2,
+            "streams": len(streams), "reports": reports,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def run_one(path: Path, parse: bool = True) -> dict:
+    r = subprocess.run([sys.executable, __file__, "--one", str(path)] + ([] if parse else
+                                                                           ["--no-parse"]),
+                       capture_output=True, text=True, check=True)
+    return json.loads(r.stdout)
+
+
+def line(label: str, m: dict) -> str:
+    demux = m["mb"] / m["demux_s"] if m["demux_s"] else float("inf")
+    both = m["mb"] / (m["demux_s"] + m["parse_s"])
+    return (f"{label:<26} {m['mb']:8.1f} MB  demux {demux:8.2f} MB/s  demux+parse {both:8.2f} MB/s"
+            f"  (ingest {m['ingest_s']:.2f}s, {m['streams']} streams, {m['reports']} reports,"
+            f" peak {m['maxrss_mb']:.0f} MB)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--no-parse", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--interleaved-mb", type=int, default=50)
+    ap.add_argument("--big-mb", type=int, default=1024)
+    ap.add_argument("--keep", action="store_true", help="keep the generated logs in " + str(OUT))
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one, not args.no_parse)))
+        return
+    OUT.mkdir(exist_ok=True)
+    made: list[Path] = []
+    try:
+        sizes = [args.interleaved_mb // 8, args.interleaved_mb // 4, args.interleaved_mb // 2,
+                 args.interleaved_mb]
+        for mb in sizes:
+            p = OUT / f"interleaved-8x-{mb}mb.log"
+            interleaved(p, mb * MB)
+            made.append(p)
+            print(line("interleaved 8 procs", run_one(p)), flush=True)
+        p = OUT / f"build-{args.big_mb}mb.log"
+        build_log(p, args.big_mb * MB)
+        made.append(p)
+        print(line("build log, few tracebacks", run_one(p)), flush=True)
+    finally:
+        if not args.keep:
+            for p in made:
+                p.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
