@@ -163,7 +163,12 @@ def _separate_stream(stream: Stream, noise: list[int],
     if not needs_separation(texts):
         return [stream]
     from .interleave import separate
+    from .splice import unsplice
 
+    spliced = unsplice(stream)  # lines cut mid-way by a collector's read() chunks
+    if spliced is not None:
+        stream, texts = spliced.stream, spliced.stream.texts
+        diagnostics.extend(spliced.diagnostics)
     sep = separate(texts)
     if len(sep.tracks) <= 1:
         return [stream]
@@ -174,12 +179,22 @@ def _separate_stream(stream: Stream, noise: list[int],
         sub.numbers = [numbers[i] for i in track]
         sub.texts = [texts[i] for i in track]
         sub.pieces = {j: pieces[i] for j, i in enumerate(track) if i in pieces}
+        if stream.prefix_lengths:  # stripped collector prefixes (gha, cri) follow their lines
+            sub.prefix_lengths = [stream.prefix_lengths[i] for i in track]
         out.append(sub)
+    stray = [i for i in sep.noise + sep.orphans if i in pieces]
+    if stray:  # fragments of cut lines: noise holds whole lines only, so a stream of their own
+        stray.sort()
+        out.append(Stream(id="", label=stream.label, numbers=[numbers[i] for i in stray],
+                          texts=[texts[i] for i in stray],
+                          pieces={j: pieces[i] for j, i in enumerate(stray)}))
     for i in sep.noise:
-        noise.extend(_input_lines(stream, i))
+        if i not in pieces:
+            noise.append(numbers[i])
     for i in sep.orphans:
         lines = _input_lines(stream, i)
-        noise.extend(lines)
+        if i not in pieces:
+            noise.extend(lines)
         diagnostics.append(Diagnostic(
             "a traceback line that fits no process's output here (its stream is missing "
             "the lines before it)", [(n, n) for n in lines]))

@@ -132,6 +132,11 @@ class Evidence:
     line: str | None = None
     offset: str | None = None
     root: str | None = None  # GOROOT-like prefix of a standard library file
+    fp: str | None = None  # frame pointer of a file line (GOTRACEBACK=system and up)
+    sp: str | None = None
+    state: str | None = None  # goroutine header's wait reason
+    machine: bool = False  # goroutine header prints gp=/m= (GOTRACEBACK=system, Go 1.23+)
+    asleep: bool = False  # `fatal error: all goroutines are asleep`: no goroutine runs
     annotated: bool = False  # a panic `[recovered]`: another panic line follows
 
 
@@ -179,16 +184,21 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         ev.root = _root(ev.file)
         fp = m.group(f["fp"])
         if fp is not None:
-            ev.values, ev.ranges = _addresses(" ".join(m.group(f["fp"], f["sp"])))
+            ev.fp, ev.sp = fp.lower(), m.group(f["sp"]).lower()
+            ev.values, ev.ranges = _addresses(f"{fp} {ev.sp}")
     elif kind == "goroutine_header":
         ev.gid = int(m.group(f["goid"]))
+        ev.state = m.group(f["state"])
         gp = m.group(f["gp"])
         if gp:
+            ev.machine = True
             ev.values, ev.ranges = _addresses(f"{gp} {m.group(f['mp']) or ''}")
     elif kind == "created_by":
         ev.func = m.group(f["func"])
         p = m.group(f["parent"])
         ev.parent = int(p) if p else None
+    elif kind == "fatal_error":
+        ev.asleep = "goroutines are asleep" in m.group(0)
     elif kind in ("panic", "chained_panic", "http_panic"):
         ev.annotated = m.group(f["annotation"]) is not None
     elif kind in ("signal", "sigpc", "fault_address", "race_access"):
@@ -199,85 +209,325 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
 # -------------------------------------------------------------- streams ---
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Track:
     """One process being recovered: its lines (parent indices) and what it printed."""
 
     stack: tuple[int, ...]
+    order: int  # when it opened: ties go to the earliest-opened stream
     lines: list[int] = field(default_factory=list)  # indices into the parent stream's texts
+    last_tb: int = -1  # index of its last traceback line (blanks aside)
     gids: set[int] = field(default_factory=set)
     values: set[str] = field(default_factory=set)
     ranges: set[int] = field(default_factory=set)
     roots: set[str] = field(default_factory=set)
     frames: dict[tuple[str, str, str], str | None] = field(default_factory=dict)
-    funcs: set[str] = field(default_factory=set)
-    edges: set[tuple[str, str]] = field(default_factory=set)
-    pending: str | None = None  # function of a call line waiting for its file line
-    callee: str | None = None  # function of the last complete frame of the goroutine
+    callee: str | None = None  # function of the last frame of the current goroutine
+    fp: str | None = None  # fp of the last frame that printed one, in this goroutine
+    fp_style: int = 0  # +1: its frames print fp/sp (GOTRACEBACK=system), -1: they don't
+    machine: int = 0  # +1: its goroutine headers print gp=/m=, -1: they don't
+    parented: int = 0  # `created by … in goroutine N` (+1) or without the id (-1, Go < 1.21)
     opened: bool = False  # has printed a report opener
     last_kind: str | None = None
     annotated: bool = False  # last panic line said [recovered]
     sigdump: bool = False
     report: str | None = None  # kind of the last opener
-    goroutines: int = 0  # goroutine headers since it
-    parented: int = 0  # `created by … in goroutine N` (+1) or without the id (-1, Go < 1.21)
+    asleep: bool = False  # the report is a deadlock: no goroutine is running
+    goroutines: int = 0  # goroutine headers since the opener
+    last_gid: int = -1
 
-    def clone(self) -> Track:
-        return Track(self.stack, list(self.lines), set(self.gids), set(self.values),
-                     set(self.ranges), set(self.roots), dict(self.frames), set(self.funcs),
-                     set(self.edges), self.pending, self.callee, self.opened, self.last_kind,
-                     self.annotated, self.sigdump, self.report, self.goroutines, self.parented)
-
-    def learn(self, ev: Evidence) -> None:
+    def learn(self, ev: Evidence, i: int) -> None:
+        self.lines.append(i)
+        self.last_tb = i
         self.values.update(ev.values)
         self.ranges.update(ev.ranges)
         k = ev.kind
-        if k == "frame_call":
-            if self.callee is not None and ev.func is not None:
-                self.edges.add((self.callee, ev.func))
-            self.pending = ev.func
-            if ev.func:
-                self.funcs.add(ev.func)
-        elif k == "frame_file":
-            if self.pending is not None and ev.file is not None and ev.line is not None:
-                self.frames[(self.pending, ev.file, ev.line)] = ev.offset
+        if k == "frame_file":
             if ev.root:
                 self.roots.add(ev.root)
-            self.callee = self.pending if self.last_kind == "frame_call" else None
-            self.pending = None
+            if ev.fp is not None:
+                self.fp = ev.fp
+                self.fp_style = 1
+            elif ev.offset is not None and self.last_kind == "frame_call":
+                self.fp_style = -1
         elif k == "goroutine_header":
             if ev.gid is not None:
                 self.gids.add(ev.gid)
-            self.callee = None
+                self.last_gid = ev.gid
+            self.callee = self.fp = None
             self.goroutines += 1
+            self.machine = 1 if ev.machine else -1
         elif k == "created_by":
-            self.pending = ev.func
-            self.callee = None
             self.parented = 1 if ev.parent is not None else -1
+        elif k in ("runtime_stack", "ancestor_header"):
+            self.callee = self.fp = None
+        elif k == "fatal_error":
+            self.asleep = ev.asleep
         if k in OPENERS:
             self.opened = True
             if k != "sigdump" or self.report is None:
                 self.report, self.goroutines = k, 0
+                self.asleep = ev.asleep
             if k == "sigdump":
                 self.sigdump = True
         if k in ("panic", "chained_panic", "http_panic"):
             self.annotated = ev.annotated
         self.last_kind = k
 
+    def learn_frame(self, call: Evidence, file: Evidence) -> None:
+        """A call line and its file line, bound together."""
+        if call.kind == "frame_call" and call.func is not None:
+            if file.file is not None and file.line is not None:
+                self.frames[(call.func, file.file, file.line)] = file.offset
+            self.callee = call.func
 
-def score(t: Track, ev: Evidence, previous: Track | None) -> float:
-    """How well a line fits a stream that accepts its kind (higher: better)."""
+
+def _package(func: str) -> str:
+    """The import path of a function: `go.etcd.io/bbolt` of `go.etcd.io/bbolt.(*Cursor).search`."""
+    slash = func.rfind("/")
+    dot = func.find(".", slash + 1)
+    pkg = func[:dot] if dot > 0 else "runtime"  # `panic(…)`: the runtime's gopanic
+    return pkg.replace("%2e", ".")
+
+
+_VERSION = re.compile(r"@[^/]*")
+
+
+@cache
+def fit(func: str, file: str) -> float:
+    """How well a file path fits a function's package (a frame's two lines
+    name the same package; the runtime implements some std functions)."""
+    pkg = _package(func)
+    slash = file.rfind("/")
+    d = _VERSION.sub("", file[:slash]) if slash > 0 else ""
+    if d == pkg or d.endswith("/" + pkg):
+        return 2.0
+    last = pkg[pkg.rfind("/") + 1:]
+    if pkg == "main":
+        return -3.0 if _root(file) else 0.5
+    if d[d.rfind("/") + 1:] == last:
+        return 1.5  # a module's directory is named like its last element
+    if _root(file) is not None and "." not in pkg.split("/", 1)[0]:
+        return 0.0  # a std function implemented in the runtime (linkname)
+    return -3.0
+
+
+@dataclass(slots=True)
+class Call:
+    """A call or `created by` line waiting for its file line: which stream
+    printed it is decided with the file line, which names much more."""
+
+    index: int
+    token: str
+    ev: Evidence
+    before: int  # index of the traceback line just before it
+
+
+CALLS = {"FRAME_CALL": ("FRAME_FILE", "CGO_FILE"), "CREATED_BY": ("FRAME_FILE",),
+         "RACE_FRAME_CALL": ("RACE_FRAME_FILE",)}
+FILES = frozenset({"FRAME_FILE", "CGO_FILE", "RACE_FRAME_FILE"})
+# Kinds of a report's header: they follow the opener, before the goroutines.
+HEADERS = frozenset({"signal", "sigpc", "cgo_signal", "fault_address", "register",
+                     "chained_panic", "indented", "running_tests", "running_test"})
+
+
+class Separator:
+    """Greedy assignment with the evidence the runtime printed."""
+
+    def __init__(self) -> None:
+        auto = automaton()
+        self.step = auto.step
+        self.start = auto.start
+        self.tracks: list[Track] = []
+        self.closed: list[Track] = []
+        self.noise: list[int] = []
+        self.orphans: list[int] = []
+        self.blanks: list[int] = []
+        self.floats: list[Call] = []
+        self.callers: dict[str, set[str]] = {}  # callee → callers seen: the program's call edges
+        self.opened = 0
+        self.prev = -1  # index of the last traceback line
+        self.same = 3  # how often a line's stream printed the line before (burst prior)
+        self.total = 4
+
+    # -- burstiness: arrival-order merges keep a process's lines together
+
+    def burst(self) -> float:
+        k = max(2, len(self.tracks))
+        p = self.same / self.total
+        chance = 1.0 / k
+        return 3.0 * max(0.0, min(1.0, (p - chance) / (1.0 - chance)))
+
+    def count(self, t: Track, before: int) -> None:
+        self.total += 1
+        if t.last_tb == before and before >= 0:
+            self.same += 1
+
+    # -- assignment
+
+    def new_track(self, stack: tuple[int, ...]) -> Track:
+        t = Track(stack=self.start, order=self.opened)
+        self.opened += 1
+        self.tracks.append(t)
+        return t
+
+    def give(self, t: Track, stack: tuple[int, ...], i: int, ev: Evidence) -> None:
+        self.count(t, self.prev)
+        if ev.kind in _CLAIMS_BLANK and t.lines:
+            _claim_blank(t, self.blanks)
+        t.stack = stack
+        t.learn(ev, i)
+
+    def line(self, i: int, ev: Evidence) -> None:
+        token = ev.kind.upper()
+        if token in CALLS:
+            self.floats.append(Call(i, token, ev, self.prev))
+            if len(self.floats) > 32 + 4 * len(self.tracks):
+                self.unbound(self.floats.pop(0))
+        elif token in FILES:
+            self.file(i, ev, token)
+        else:
+            self.single(i, ev, token)
+        self.prev = i
+
+    def unbound(self, c: Call) -> None:
+        """A call line no file line came for: not a traceback's, or its stream lost the rest."""
+        func = c.ev.func or ""
+        (self.orphans if "." in func else self.noise).append(c.index)
+
+    def single(self, i: int, ev: Evidence, token: str) -> None:
+        kind = ev.kind
+        opener = kind in OPENERS
+        step = self.step
+        prev_track = self._track_of_prev()
+        best: Track | None = None
+        best_stack: tuple[int, ...] | None = None
+        best_score = float("-inf")
+        b = self.burst()
+        for t in self.tracks:
+            nxt = step(t.stack, token)
+            if nxt is None:
+                continue
+            if opener and not _continues(t, kind, prev_track):
+                continue
+            sc = score(t, ev)
+            if t.last_tb == self.prev and self.prev >= 0:
+                sc += b
+            if sc > best_score:
+                best, best_stack, best_score = t, nxt, sc
+        if best is None or (opener and best_score == float("-inf")):
+            nxt = step(self.start, token)
+            if nxt is None:
+                self.orphans.append(i)
+                return
+            best, best_stack = self.new_track(nxt), nxt
+        assert best_stack is not None
+        self.give(best, best_stack, i, ev)
+
+    def _track_of_prev(self) -> Track | None:
+        for t in self.tracks:
+            if t.last_tb == self.prev and self.prev >= 0:
+                return t
+        return None
+
+    def file(self, i: int, ev: Evidence, token: str) -> None:
+        step = self.step
+        b = self.burst()
+        best: tuple[float, int, Track, tuple[int, ...], tuple[int, ...]] | None = None
+        for ci, c in enumerate(self.floats):
+            if token not in CALLS[c.token]:
+                continue
+            base = fit(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
+            if self.prev == c.index:
+                base += b  # the file line right after the call line
+            for t in self.tracks:
+                if t.last_tb > c.index:
+                    continue  # it printed something after the call: not its call
+                s1 = step(t.stack, c.token)
+                if s1 is None:
+                    continue
+                s2 = step(s1, token)
+                if s2 is None:
+                    continue
+                sc = base + pair_score(t, c.ev, ev, self.callers)
+                if t.last_tb == c.before and c.before >= 0:
+                    sc += b
+                if best is None or sc > best[0]:
+                    best = (sc, ci, t, s1, s2)
+        if best is None:
+            if token == "CGO_FILE":
+                self.single(i, ev, token)
+            else:
+                self.orphans.append(i)
+            return
+        _, ci, t, s1, s2 = best
+        c = self.floats.pop(ci)
+        if c.ev.kind == "frame_call" and t.callee is not None and c.ev.func is not None:
+            self.callers.setdefault(t.callee, set()).add(c.ev.func)
+        self.count(t, c.before)
+        t.stack = s1
+        t.learn(c.ev, c.index)
+        t.learn_frame(c.ev, ev)
+        t.stack = s2
+        t.learn(ev, i)
+
+    def retire(self, now: int) -> None:
+        """Close tracks that printed nothing for IDLE lines: a process that
+        stopped writing. Keeps the work per line bounded by the open streams."""
+        keep = [t for t in self.tracks if t.last_tb >= now - IDLE]
+        if len(keep) < len(self.tracks):
+            self.closed.extend(t for t in self.tracks if t.last_tb < now - IDLE)
+            self.tracks = keep
+        while self.floats and self.floats[0].index < now - IDLE:
+            self.unbound(self.floats.pop(0))
+
+    def finish(self) -> Separation:
+        for c in self.floats:
+            self.unbound(c)
+        self.noise.extend(self.blanks)
+        tracks = sorted(self.closed + self.tracks, key=lambda t: t.lines[0])
+        for t in tracks:
+            t.lines.sort()
+        self.noise.sort()
+        self.orphans.sort()
+        return Separation([t.lines for t in tracks], self.noise, self.orphans)
+
+
+def score(t: Track, ev: Evidence) -> float:
+    """How well a line other than a frame fits a stream that accepts its kind."""
     s = 0.0
     k = ev.kind
     if k == "goroutine_header":
         if ev.gid in t.gids:
             return float("-inf")
-        # A panic prints only the crashing goroutine unless GOTRACEBACK=all
-        # (then several follow); a fatal error or a signal dump prints them all.
-        if t.report == "panic" and t.goroutines == 1:
+        if t.machine:
+            s += 0.5 if (t.machine > 0) == ev.machine else -4.0
+        if t.opened and t.goroutines == 0:
+            s += 1.5  # a report waits for its first goroutine
+            running = ev.state == "running"
+            if t.asleep:
+                s += -3.0 if running else 1.0
+            elif t.report in ("panic", "fatal_error", "http_panic"):
+                s += 1.0 if running else -2.0
+        elif t.goroutines >= 2 and ev.gid is not None:
+            # After the crashing goroutine, the runtime lists them in creation order.
+            s += 0.5 if ev.gid > t.last_gid else -0.5
+    elif k in HEADERS:
+        if t.opened and t.goroutines == 0:
+            s += 1.5
+        elif t.goroutines:
             s -= 1.0
-        elif t.report in ("fatal_error", "sigdump"):
-            s += 0.5
+        if ((k == "register" and t.last_kind in ("sigpc", "register"))
+                or (k == "sigpc" and t.last_kind in ("sigdump", "signal"))):
+            s += 3.0
+        elif k == "signal" and t.last_kind in ("panic", "fatal_error", "chained_panic"):
+            s += 2.0
+    s += _values(t, ev)
+    return s
+
+
+def _values(t: Track, ev: Evidence) -> float:
+    s = 0.0
     if ev.values:
         s += 2.0 * min(3, sum(1 for v in ev.values if v in t.values))
     for r in ev.ranges:
@@ -285,42 +535,44 @@ def score(t: Track, ev: Evidence, previous: Track | None) -> float:
             s += 1.0
         elif t.ranges:
             s -= 3.0
-    if k == "frame_file":
-        if ev.root is not None and t.roots:
-            s += 2.0 if ev.root in t.roots else -3.0
-        if t.pending is not None and ev.file is not None:
-            key = (t.pending, ev.file, ev.line or "")
-            if key in t.frames:
-                s += 3.0 if t.frames[key] == ev.offset else -4.0
-    elif k == "frame_call" and ev.func is not None:
-        if t.last_kind in ("goroutine_header", "runtime_stack", "ancestor_header"):
-            s += 1.5  # a goroutine just opened waits for its first frame
-        if t.callee is not None and (t.callee, ev.func) in t.edges:
-            s += 2.0
-        if ev.func in t.funcs:
-            s += 0.5
-    elif k == "created_by":
-        if ev.parent is not None and ev.parent in t.gids:
-            s += 1.0
-        style = 1 if ev.parent is not None else -1
+    return s
+
+
+def pair_score(t: Track, call: Evidence, file: Evidence,
+               callers: dict[str, set[str]]) -> float:
+    """How well a frame (call line + file line) continues stream t."""
+    s = 0.0
+    func = call.func
+    if call.kind == "frame_call":
+        if t.callee is not None and func is not None:
+            known = callers.get(t.callee)
+            if known:
+                s += 2.0 if func in known else -1.0
+    elif call.kind == "created_by":
+        style = 1 if call.parent is not None else -1
         if t.parented:
-            s += 1.0 if t.parented == style else -4.0  # Go < 1.21 prints no creator id
-    if t is previous:
-        s += 0.3
+            s += 0.5 if t.parented == style else -6.0
+        if call.parent is not None and call.parent in t.gids:
+            s += 1.0
+        if t.callee is not None and func is not None and t.callee.startswith(func + "."):
+            s += 2.0  # a closure (`f.func1`, `f.gowrap2`) created by its function
+    s += _values(t, call)
+    if file.root is not None and t.roots:
+        s += 3.0 if file.root in t.roots else -8.0
+    if func is not None and file.file is not None:
+        key = (func, file.file, file.line or "")
+        if key in t.frames:
+            s += 2.0 if t.frames[key] == file.offset else -6.0
+    if file.sp is not None and t.fp is not None:
+        s += 5.0 if file.sp == t.fp else -5.0
+    if t.fp_style and file.offset is not None and call.kind == "frame_call":
+        s += 0.5 if (file.fp is not None) == (t.fp_style > 0) else -4.0
+    s += _values(t, file)
     return s
 
 
 # ------------------------------------------------------------ separation ---
 
-# Beam search: hypotheses kept at most, candidates a line may branch into, and
-# how far below the best a candidate or a hypothesis may fall and survive.
-BEAM = 8
-BRANCH = 3
-MARGIN = 2.5
-PRUNE = 8.0
-# A line no stream can take, and a stream opened by a line that opens no report.
-ORPHAN = -10.0
-NEW_TRACK = -3.0
 # Lines after which a silent stream is closed.
 IDLE = 2000
 
@@ -334,78 +586,22 @@ class Separation:
     orphans: list[int]  # traceback lines no stream could take (diagnosed)
 
 
-@dataclass(slots=True)
-class Hypothesis:
-    """One way of assigning the lines so far; tracks are copied on write."""
-
-    score: float
-    tracks: list[Track]
-    blanks: list[int]  # blank lines no stream claimed yet
-    orphans: list[int]
-    previous: int = -1  # the track of the last traceback line
-    closed: list[Track] = field(default_factory=list)  # tracks silent for long: done
-
-    def retire(self, now: int) -> None:
-        """Close tracks that printed nothing for IDLE lines: a process that
-        stopped writing. Keeps the work per line bounded by the open streams."""
-        keep = [t for t in self.tracks if t.lines and t.lines[-1] >= now - IDLE]
-        if len(keep) == len(self.tracks):
-            return
-        self.closed.extend(t for t in self.tracks if not (t.lines and t.lines[-1] >= now - IDLE))
-        self.tracks = keep
-        self.previous = -1
-
-    def copy(self) -> Hypothesis:
-        return Hypothesis(self.score, list(self.tracks), list(self.blanks), list(self.orphans),
-                          self.previous, list(self.closed))
-
-    def extend(self, t: int | None, stack: tuple[int, ...], i: int, ev: Evidence,
-               gain: float, share: bool) -> Hypothesis:
-        """This hypothesis with line i given to track t (None: a new track).
-        `share`: nothing else refers to this hypothesis, so it may be changed in place."""
-        h = self if share else self.copy()
-        if t is None:
-            track = Track(stack=stack)
-            h.tracks.append(track)
-            t = len(h.tracks) - 1
-        else:
-            track = h.tracks[t] if share else h.tracks[t].clone()
-            h.tracks[t] = track
-            if ev.kind in _CLAIMS_BLANK and track.lines:
-                _claim_blank(track, h.blanks)
-            track.stack = stack
-        track.lines.append(i)
-        track.learn(ev)
-        h.previous = t
-        h.score += gain
-        return h
-
-
 _CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack"}) | OPENERS
 
 
 def separate(texts: Sequence[str]) -> Separation:
-    """Assign each traceback line of `texts` to one process by structure and evidence.
-
-    A small beam of hypotheses is kept where a line fits several streams;
-    what comes later (a range of addresses, a toolchain's path, a repeated
-    goroutine id) settles them.
-    """
-    auto = automaton()
-    step = auto.step
-    start = auto.start
-    noise: list[int] = []
-    beam = [Hypothesis(0.0, [], [], [])]
-
+    """Assign each traceback line of `texts` to one process by structure and evidence."""
+    sep = Separator()
+    blanks = sep.blanks
+    noise = sep.noise
     for i, text in enumerate(texts):
         if i % 256 == 0 and i:
-            for h in beam:
-                h.retire(i)
+            sep.retire(i)
         if not text:
-            for h in beam:
-                h.blanks.append(i)
-                if len(h.blanks) > _MAX_BLANKS:  # old blanks are no stream's: bounded memory
-                    del h.blanks[: _MAX_BLANKS // 2]
+            blanks.append(i)
+            if len(blanks) > _MAX_BLANKS:  # old blanks are no stream's: bounded memory
+                noise.extend(blanks[: _MAX_BLANKS // 2])
+                del blanks[: _MAX_BLANKS // 2]
             continue
         m = _match(text) if len(text) <= MAX_LINE else None
         if m is None:
@@ -414,58 +610,10 @@ def separate(texts: Sequence[str]) -> Separation:
         kind = m.lastgroup
         assert kind is not None
         if kind == "blank":
-            for h in beam:
-                h.blanks.append(i)
+            blanks.append(i)
             continue
-        ev = evidence(kind, m)
-        if kind == "frame_call" and "." not in (ev.func or ""):
-            noise.append(i)  # `foo(bar)` in a build log: a Go function is pkg.Name
-            continue
-        token = kind.upper()
-        opener = kind in OPENERS
-
-        grown: list[Hypothesis] = []
-        for h in beam:
-            prev = h.tracks[h.previous] if h.previous >= 0 else None
-            cands: list[tuple[float, int | None, tuple[int, ...]]] = []
-            for ti, t in enumerate(h.tracks):
-                nxt = step(t.stack, token)
-                if nxt is None:
-                    continue
-                if opener and not _continues(t, kind, prev):
-                    continue
-                sc = score(t, ev, prev) + (2.0 if opener else 0.0)
-                if sc != float("-inf"):
-                    cands.append((sc, ti, nxt))
-            if not cands or (opener and not any(c[1] is None for c in cands)):
-                nxt = step(start, token)
-                if nxt is None:
-                    h = h.copy() if len(beam) > 1 else h
-                    h.orphans.append(i)
-                    h.score += ORPHAN
-                    grown.append(h)
-                    continue
-                # A new process: expected for an opener, a last resort otherwise.
-                cands.append((0.0 if opener else NEW_TRACK, None, nxt))
-            cands.sort(key=lambda c: -c[0])
-            best = cands[0][0]
-            keep = [c for c in cands[:BRANCH] if c[0] >= best - MARGIN]
-            # Alone in the beam with one way to go, nothing else can see this
-            # hypothesis's tracks: change them in place (the common case).
-            alone = len(beam) == 1 and len(keep) == 1
-            for sc, ti, nxt in keep:
-                grown.append(h.extend(ti, nxt, i, ev, sc, share=alone))
-        grown.sort(key=lambda h: -h.score)
-        top = grown[0].score
-        beam = [h for h in grown[:BEAM] if h.score >= top - PRUNE]
-
-    best = beam[0]
-    noise.extend(best.blanks)
-    tracks = sorted(best.closed + best.tracks, key=lambda t: t.lines[0])
-    for t in tracks:
-        t.lines.sort()
-    noise.sort()
-    return Separation([t.lines for t in tracks], noise, best.orphans)
+        sep.line(i, evidence(kind, m))
+    return sep.finish()
 
 
 def _continues(t: Track, kind: str, previous: Track | None) -> bool:
@@ -478,8 +626,7 @@ def _continues(t: Track, kind: str, previous: Track | None) -> bool:
         return t.annotated and t.last_kind in ("panic", "chained_panic")
     if kind == "sigdump":
         # GOTRACEBACK=crash: after the panic's stacks the runtime dumps again.
-        return not t.sigdump and t.pending is None and t.last_kind not in ("created_by",
-                                                                           "frame_call")
+        return not t.sigdump and t.last_kind not in ("created_by", "frame_call")
     return False
 
 
