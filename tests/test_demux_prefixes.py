@@ -22,6 +22,7 @@ from stackdemux.demux.prefixes import (
     JOIN_PREVIOUS,
     PrefixError,
     detect,
+    sample_lines,
     split_prefixed,
     to_streams,
 )
@@ -357,3 +358,121 @@ def test_random_prefixes_on_real_lines_never_raise_and_never_lose_a_line(choices
         log.append(line)
     streams = to_streams(log)
     assert_conserved(log, streams)
+
+
+# ------------------------------------------------------------ bulk paths ---
+
+
+def split_line_by_line(log, styles, user_regex=None):
+    """The reference: split_prefixed forced onto its line-by-line path."""
+    saved = prefixes._strip_bulk
+    prefixes._strip_bulk = lambda bulk, lines: None
+    try:
+        return split_prefixed(log, styles, user_regex)
+    finally:
+        prefixes._strip_bulk = saved
+
+
+def assert_same_split(a, b):
+    assert a.keys == b.keys
+    assert list(a.lengths) == list(b.lengths)
+    assert a.texts == b.texts
+    assert a.joins == b.joins
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(ALL_LINES) - 1),
+                          st.integers(-1, len(PREFIXERS) - 1),
+                          st.integers(0, len(PREFIXERS) - 1)),
+                min_size=1, max_size=80),
+       st.sampled_from(["", "\x1b[0m", "\r", "#011", "\t", "|", " | "]))
+def test_bulk_stripping_equals_stripping_line_by_line(choices, junk):
+    log = []
+    for line_no, outer, inner in choices:
+        line = ALL_LINES[line_no]
+        if outer >= 0:
+            line = PREFIXERS[outer](PREFIXERS[inner](line) if inner % 3 == 0 else line + junk)
+        log.append(line)
+    styles = detect(log)
+    assert_same_split(split_prefixed(log, styles), split_line_by_line(log, styles))
+
+
+def test_stacked_styles_and_joins_in_bulk_equal_line_by_line():
+    a, b = pick(2, seed=17)
+    log, _ = interleave([[github("")(compose("api-1")(x)) for x in a],
+                         [cri("stderr")(x) for x in b]])
+    log += [f"2026-01-02T03:04:05.1Z stdout P {x}" for x in a[:5]]
+    styles = detect(log)
+    assert_same_split(split_prefixed(log, styles), split_line_by_line(log, styles))
+
+
+def test_a_user_regex_matching_across_lines_is_read_line_by_line():
+    # `\s+` may swallow the line end after a line holding only a key: the bulk
+    # form sees one match too few and that chunk is stripped line by line.
+    log = ["zero x", "alpha", "beta  goroutine 1 [running]:", "gamma\tmain.main()", "delta"]
+    regex = r"(?P<key>[a-z]+)\s+"
+    got = split_prefixed(log, [], regex)
+    assert_same_split(got, split_line_by_line(log, [], regex))
+    assert got.keys == ["zero", None, "beta", "gamma", None]
+    assert got.texts == ["x", "alpha", "goroutine 1 [running]:", "main.main()", "delta"]
+
+
+def test_a_user_regex_anchored_at_the_line_start_works_in_bulk():
+    log = ["<a> x", "<b> y", "z"]
+    assert to_streams(log, user_regex=r"^<(?P<key>\w)> ")[0].texts == ["x"]
+
+
+def test_many_streams_are_grouped_like_few():
+    """More keys than a log usually has (one syslog key per pid)."""
+    outputs = pick(6, seed=23)
+    keyed = [[syslog(f"node1 worker[{pid}]")(x) for x in outputs[pid % 6]] for pid in range(60)]
+    log, _ = interleave(keyed)
+    streams = to_streams(log)
+    assert len(streams) == 60
+    for s in streams:
+        pid = int(s.label.split("[")[1].rstrip("]"))
+        assert list(s.texts) == outputs[pid % 6]
+    assert_conserved(log, streams)
+
+
+def test_prefixed_lines_carry_a_prefix_length_not_a_piece():
+    a, b = pick(2, seed=29)
+    log, _ = interleave([[kubectl("[pod/a/app]")(x) for x in a], b])
+    streams = to_streams(log)
+    prefixed = stream_by_label(streams, "[pod/a/app]")
+    assert prefixed.pieces == {}
+    assert list(prefixed.prefix_lengths) == [len("[pod/a/app] ")] * len(a)
+    assert stream_by_label(streams, None).prefix_lengths == ()  # nothing was stripped
+
+
+# ------------------------------------------------------------- detection ---
+
+
+def test_detection_reads_a_sample_of_head_stride_and_tail():
+    lines = [str(i) for i in range(100_000)]
+    got = sample_lines(lines, 2000)
+    assert len(got) == 2000
+    assert got[:1000] == lines[:1000] and got[-250:] == lines[-250:]
+    middle = [int(x) for x in got[1000:-250]]
+    assert middle == sorted(middle) and middle[-1] - middle[0] > 90_000
+    assert sample_lines(lines[:1500], 2000) == lines[:1500]
+
+
+def test_a_collector_that_starts_late_in_a_long_log_is_detected():
+    """A build log whose last part is a compose run: its head carries no prefix."""
+    plain = [x for lines in SAMPLES.values() for x in lines]
+    a, b = sorted(SAMPLES.values(), key=len)[-2:]  # two of the longest crashes, 1185 lines
+    tail, _ = interleave([[compose("api-1")(x) for x in a], [compose("db-1")(x) for x in b]])
+    log = (plain * (1 + 50_000 // len(plain)))[:50_000] + tail
+    assert [s.name for s in detect(log)] == ["compose"]
+    streams = to_streams(log)
+    assert list(stream_by_label(streams, "api-1").texts) == a
+
+
+def test_derived_regexes_capture_only_the_role_sub_rules():
+    """Bulk stripping reads every capture as a role: terminals capture nothing, and a
+    rule named once in a style is one group even where lark expanded x? and x*."""
+    for name, style in prefixes.compiled_styles().items():
+        roles = len(style.key_groups) + len(style.partial_groups) + len(style.continued_groups)
+        assert style.regex.groups == roles, name
+        assert len(style.key_groups) <= 1, name
