@@ -129,7 +129,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--no-parse", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--interleaved-mb", type=int, default=50)
+    ap.add_argument("--interleaved-mb", type=float, default=50)
     ap.add_argument("--big-mb", type=int, default=1024)
     ap.add_argument("--keep", action="store_true", help="keep the generated logs in " + str(OUT))
     args = ap.parse_args()
@@ -139,11 +139,10 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     made: list[Path] = []
     try:
-        sizes = [args.interleaved_mb // 8, args.interleaved_mb // 4, args.interleaved_mb // 2,
-                 args.interleaved_mb]
+        sizes = [args.interleaved_mb * f for f in (0.125, 0.25, 0.5, 1)]
         for mb in sizes:
-            p = OUT / f"interleaved-8x-{mb}mb.log"
-            interleaved(p, mb * MB)
+            p = OUT / f"interleaved-8x-{mb:g}mb.log"
+            interleaved(p, int(mb * MB))
             made.append(p)
             print(line("interleaved 8 procs", run_one(p)), flush=True)
         p = OUT / f"build-{args.big_mb}mb.log"
