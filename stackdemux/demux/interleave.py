@@ -137,6 +137,7 @@ class Evidence:
     state: str | None = None  # goroutine header's wait reason
     machine: bool = False  # goroutine header prints gp=/m= (GOTRACEBACK=system, Go 1.23+)
     asleep: bool = False  # `fatal error: all goroutines are asleep`: no goroutine runs
+    abort: bool = False  # `SIGABRT: abort`: GOTRACEBACK=crash dumps again after a panic
     annotated: bool = False  # a panic `[recovered]`: another panic line follows
 
 
@@ -197,6 +198,8 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         ev.func = m.group(f["func"])
         p = m.group(f["parent"])
         ev.parent = int(p) if p else None
+    elif kind == "sigdump":
+        ev.abort = m.group(0).startswith("SIGABRT")
     elif kind == "fatal_error":
         ev.asleep = "goroutines are asleep" in m.group(0)
     elif kind in ("panic", "chained_panic", "http_panic"):
@@ -235,6 +238,7 @@ class Track:
     asleep: bool = False  # the report is a deadlock: no goroutine is running
     goroutines: int = 0  # goroutine headers since the opener
     last_gid: int = -1
+    stacks: int = 0  # goroutine headers and runtime stacks, in all
 
     def learn(self, ev: Evidence, i: int) -> None:
         self.lines.append(i)
@@ -256,11 +260,13 @@ class Track:
                 self.last_gid = ev.gid
             self.callee = self.fp = None
             self.goroutines += 1
+            self.stacks += 1
             self.machine = 1 if ev.machine else -1
         elif k == "created_by":
             self.parented = 1 if ev.parent is not None else -1
         elif k in ("runtime_stack", "ancestor_header"):
             self.callee = self.fp = None
+            self.stacks += 1
         elif k == "fatal_error":
             self.asleep = ev.asleep
         if k in OPENERS:
@@ -359,6 +365,8 @@ class Separator:
         return 3.0 * max(0.0, min(1.0, (p - chance) / (1.0 - chance)))
 
     def count(self, t: Track, before: int) -> None:
+        if not t.lines:
+            return  # a new stream: says nothing about bursts
         self.total += 1
         if t.last_tb == before and before >= 0:
             self.same += 1
@@ -408,7 +416,7 @@ class Separator:
             nxt = step(t.stack, token)
             if nxt is None:
                 continue
-            if opener and not _continues(t, kind, prev_track):
+            if opener and not _continues(t, ev, prev_track):
                 continue
             sc = score(t, ev)
             if t.last_tb == self.prev and self.prev >= 0:
@@ -485,7 +493,15 @@ class Separator:
         for c in self.floats:
             self.unbound(c)
         self.noise.extend(self.blanks)
-        tracks = sorted(self.closed + self.tracks, key=lambda t: t.lines[0])
+        tracks = []
+        for t in self.closed + self.tracks:
+            if t.opened and not t.stacks and t.report != "race_rule":
+                # An opener and never a stack: a log line quoting `panic: …`
+                # (or a report cut before its stacks), no process's traceback.
+                self.noise.extend(t.lines)
+            else:
+                tracks.append(t)
+        tracks.sort(key=lambda t: t.lines[0])
         for t in tracks:
             t.lines.sort()
         self.noise.sort()
@@ -503,7 +519,7 @@ def score(t: Track, ev: Evidence) -> float:
         if t.machine:
             s += 0.5 if (t.machine > 0) == ev.machine else -4.0
         if t.opened and t.goroutines == 0:
-            s += 1.5  # a report waits for its first goroutine
+            s += 3.5  # a report waits for its first goroutine
             running = ev.state == "running"
             if t.asleep:
                 s += -3.0 if running else 1.0
@@ -616,17 +632,20 @@ def separate(texts: Sequence[str]) -> Separation:
     return sep.finish()
 
 
-def _continues(t: Track, kind: str, previous: Track | None) -> bool:
+def _continues(t: Track, ev: Evidence, previous: Track | None) -> bool:
     """May an opener join stream t instead of opening a new process?"""
     if not t.opened:
         # Only prelude lines so far (`runtime: …`, `--- FAIL`): the opener right
         # after them is the same process's.
         return t is previous
+    kind = ev.kind
     if kind == "panic":
         return t.annotated and t.last_kind in ("panic", "chained_panic")
     if kind == "sigdump":
-        # GOTRACEBACK=crash: after the panic's stacks the runtime dumps again.
-        return not t.sigdump and t.last_kind not in ("created_by", "frame_call")
+        # GOTRACEBACK=crash: after the panic's stacks the runtime raises SIGABRT
+        # and dumps again; that level prints gp= and fp= (a SIGQUIT comes from outside).
+        return (ev.abort and not t.sigdump and t.report in ("panic", "fatal_error")
+                and (t.machine > 0 or t.fp_style > 0))
     return False
 
 
