@@ -14,14 +14,16 @@ peels them layer by layer, outermost first.
 
 from __future__ import annotations
 
+import gc
 import re
 from array import array
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import count, repeat
-from operator import getitem, itemgetter, or_
+from itertools import count
+from operator import itemgetter, or_
 from pathlib import Path
 
 from lark import Lark
@@ -441,7 +443,7 @@ def _strip_bulk(bulk: _Bulk, lines: list[str]) -> _Stripped | None:
         return None
     wholes = found if bulk.regex.groups == 1 else _column(found, bulk.whole)
     ends = array("I", map(len, wholes))
-    texts = list(map(getitem, lines, map(slice, ends, repeat(None))))
+    texts = [t[e:] for t, e in zip(lines, ends, strict=True)]  # faster than map+slice()
     keys = None
     if len(bulk.keys) == 1:
         keys = list(_column(found, bulk.keys[0]))
@@ -519,6 +521,26 @@ def split_prefixed(lines: Sequence[str], styles: Sequence[PrefixStyle],
     if not layers:
         return PrefixSplit([None] * n, array("I", bytes(4 * n)), list(lines), bytearray(n),
                            list(styles))
+    with _no_cyclic_gc():
+        return _split(lines, styles, layers)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Stripping allocates millions of objects (match tuples, texts) and makes no
+    cycles: the cyclic GC would rescan them over and over (as in parse.py)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _split(lines: Sequence[str], styles: Sequence[PrefixStyle],
+           layers: tuple[Layer, ...]) -> PrefixSplit:
+    n = len(lines)
     bulk = _bulk(layers)
     out = _Stripped([], array("I"), None, None)
     for start in range(0, n, CHUNK_LINES):
@@ -567,6 +589,11 @@ def to_streams(lines: Sequence[str], split: PrefixSplit | None = None,
             styles = detect(lines)
         split = split_prefixed(lines, styles, user_regex)
 
+    with _no_cyclic_gc():
+        return _streams(lines, split, first_line)
+
+
+def _streams(lines: Sequence[str], split: PrefixSplit, first_line: int) -> list[Stream]:
     keys, texts, lengths = split.keys, split.texts, split.lengths
     n = len(keys)
     order = dict.fromkeys(keys)  # keys in order of first appearance
