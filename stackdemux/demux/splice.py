@@ -69,6 +69,7 @@ class _Fragment:
     text: str
     pieces: list[Piece]
     at: int  # output position reserved for it
+    tail_at: int | None = None  # where the rest of its input line went as a line of its own
 
 
 def _fields(m: re.Match[str]) -> tuple[str | None, str | None]:
@@ -148,6 +149,18 @@ def unsplice(stream: Stream) -> Spliced | None:
         out_pieces[frag.at] = pieces
 
     def give_up(frag: _Fragment) -> None:
+        nonlocal cut
+        if frag.tail_at is not None:
+            # Nothing completed the head: the cut had no evidence (a log line that
+            # mentions `panic: ` is no splice). The line goes back together whole.
+            tail = out_texts[frag.tail_at] or ""
+            tail_pieces = out_pieces[frag.tail_at] or []
+            place(frag, frag.text + tail, frag.pieces + tail_pieces)
+            out_texts[frag.tail_at] = None
+            out_pieces[frag.tail_at] = None
+            out_src[frag.tail_at] = -1
+            cut -= 1
+            return
         place(frag, frag.text, frag.pieces)
         diagnostics.append(Diagnostic(
             "a fragment of a line cut mid-way (a collector's read() chunk) whose rest "
@@ -199,7 +212,9 @@ def unsplice(stream: Stream) -> Spliced | None:
             place(frag, frag.text + t[c:], frag.pieces + tail_pieces)
             joined += 1
         else:
-            emit(t[c:], tail_pieces, i)
+            tail_at = emit(t[c:], tail_pieces, i)
+            if head is not None:
+                head.tail_at = tail_at
         if head is not None:
             open_.append(head)
             if len(open_) > MAX_OPEN:
@@ -218,7 +233,7 @@ def unsplice(stream: Stream) -> Spliced | None:
         j = len(new_texts)
         if ps is None:
             if text is None:
-                continue  # pragma: no cover - every open fragment was placed
+                continue  # the tail of a cut undone: it went back into its line
             new_texts.append(text)
             numbers.append(stream.numbers[src])
             lengths.append(plen[src] if plen else 0)
