@@ -270,12 +270,29 @@ def table(rows: dict[str, Score]) -> str:
     return "\n".join(out)
 
 
+FLOORS = HERE / "floors.json"
+
+
+def floors_of(rows: dict[str, Score]) -> dict[str, dict[str, float]]:
+    """What the demultiplexer achieves now, per family: the floor the tests hold it to."""
+    return {
+        k.strip("[]"): {
+            "reports_exact_pct": round(s.pct("reports_exact", "reports"), 1),
+            "messages_pct": round(s.pct("messages_found", "messages"), 1),
+            "spurious_max": s.spurious,
+        }
+        for k, s in sorted(rows.items()) if k.startswith("[")
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--engine", choices=["analyze", "nodemux"], default="analyze")
     ap.add_argument("--mode", help="a mode (lines-random) or a family (lines, prefix, …)")
     ap.add_argument("--case")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each case's score")
+    ap.add_argument("--write-floors", action="store_true",
+                    help=f"record the scores as the floor tests hold to ({FLOORS.name})")
     args = ap.parse_args()
     cases = load_cases(args.mode, args.case)
     if not cases:
@@ -286,6 +303,11 @@ def main() -> None:
     failing = sorted({f for k, s in rows.items() if k == "[all]" for f in s.failures})
     if failing:
         print(f"\nnot exact or spurious: {', '.join(failing)}")
+    if args.write_floors:
+        if args.mode or args.case or args.engine != "analyze":
+            sys.exit("--write-floors takes the whole corpus with the analyze engine")
+        FLOORS.write_text(json.dumps(floors_of(rows), indent=1, sort_keys=True) + "\n")
+        print(f"floors written to {FLOORS}")
 
 
 if __name__ == "__main__":
