@@ -70,6 +70,10 @@ assert [_FRAMES.groupindex[n] for n in (
 )] == list(range(1, 10)), "frame_call and frame_file changed shape: update _PAIR_FIELDS"
 
 
+# Lines of a raw (pre-Go 1.23) multi-line panic value looked ahead over, at most.
+_MAX_RAW_VALUE_LINES = 200
+
+
 @dataclass(slots=True)
 class ParseResult:
     reports: list[Report] = field(default_factory=list)
@@ -425,7 +429,7 @@ class _Parser:
                 return
             r = self.open(ReportKind.PANIC, msg, i)
             r.chain.append(PanicLink(msg, ann))
-            self.raw_message = True
+            self.raw_message = self.raw_value_follows(i)
             return
 
         if kind == "chained_panic":
@@ -694,6 +698,19 @@ class _Parser:
         """A line that cannot continue the open report ends it and stays noise."""
         if self.report is not None:
             self.close()
+
+    def raw_value_follows(self, i: int) -> bool:
+        """Before Go 1.23 the lines of a multi-line panic value follow raw. They
+        count as the value only when they are what Go prints: lines no kind
+        reads, then a blank line, then a goroutine header; otherwise a log line
+        after `panic: …` would be swallowed into the message."""
+        texts = self.stream.texts
+        for j in range(i + 1, min(i + 1 + _MAX_RAW_VALUE_LINES, len(texts))):
+            if not texts[j]:
+                return j > i + 1 and self.peek_kind(j + 1) == "goroutine_header"
+            if self.peek_kind(j) is not None:
+                return False
+        return False
 
     def peek_kind(self, i: int) -> str | None:
         texts = self.stream.texts

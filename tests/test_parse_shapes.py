@@ -148,3 +148,13 @@ def test_gowrap_and_ancestors_and_unavailable():
     assert any(g.ancestors and g.ancestors[0].frames for g in only_report(result).goroutines)
     _, result = parse_sample("running_other_thread", "1.27")
     assert any(g.unavailable and not g.frames for g in only_report(result).goroutines)
+
+
+def test_a_log_line_after_a_panic_line_is_not_part_of_its_value() -> None:
+    """Before Go 1.23 a multi-line panic value continues raw, then a blank line and a
+    goroutine header; ordinary log lines after a lone `panic: …` stay noise."""
+    from stackdemux.parse import parse_text
+
+    r = parse_text("panic: foo\nmake: *** [all] Error 1\nnext\n\nmore\n")
+    assert r.reports[0].message == "foo"
+    assert r.noise == [(2, 5)]
