@@ -17,10 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stackdemux.demux.paste import kind, repair
+from stackdemux.demux.paste import _STRONG_KINDS, kind, may_be_joined, repair
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFORMANCE = Path("/work/shared/conformance")
+NOISE = ROOT / "tests" / "corpus" / "noise"  # real build-tool output
 
 
 def read_lines(path: Path) -> list[str]:
@@ -226,3 +227,29 @@ def test_random_damage_never_raises_and_never_loses_a_line(picks):
                         x.replace("\t", "#011"), x.replace("/", " /"), x[:40], x + " " + x][how])
     got = repair(damaged)
     assert_provenance(damaged, got)
+
+
+# ------------------------------------------------------------- clean input ---
+
+
+@pytest.mark.parametrize("path", sorted(NOISE.glob("*.log")), ids=lambda p: p.name)
+def test_real_build_output_passes_through_unchanged(path):
+    """npm prints `/tmp/x/build.js:2`: a file line, but Go prints one only after a call."""
+    lines = read_lines(path)
+    got = repair(lines)
+    assert got.lines == lines
+    assert got.applied == {}
+
+
+def test_every_real_traceback_line_joined_after_text_is_a_join_candidate():
+    """The cheap filter in front of the joined-lines repair keeps every line it could split:
+    whatever real line of a strong kind follows text and a space."""
+    seen = set()
+    for lines in CLEAN.values():
+        for line in lines:
+            k = kind(line)
+            if k in _STRONG_KINDS and not line.startswith(" "):
+                seen.add(k)
+                assert may_be_joined("main.main() " + line), (k, line)
+                assert may_be_joined("some text  " + line), (k, line)
+    assert {"goroutine_header", "frame_call", "frame_file", "created_by", "panic"} <= seen

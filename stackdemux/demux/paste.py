@@ -26,6 +26,8 @@ import orjson
 
 # Line kinds the classifier gives that a repair may aim at.
 _FILE_KINDS = frozenset({"frame_file", "race_frame_file", "cgo_file"})
+# Kinds a file line follows.
+_CALL_KINDS = frozenset({"frame_call", "created_by", "race_frame_call", "non_go_function"})
 # Kinds specific enough that a line split off another must be one of them.
 _STRONG_KINDS = frozenset({
     "goroutine_header", "frame_call", "frame_file", "created_by", "panic", "fatal_error",
@@ -63,13 +65,21 @@ Line = tuple[str, tuple[int, ...]]  # (text, input lines it came from)
 
 
 def repair(lines: Sequence[str], first_line: int = 1) -> Repaired:
-    """Undo paste damage, conservatively; see the module docstring."""
+    """Undo paste damage, conservatively; see the module docstring.
+
+    Each repair first asks a bulk search over the whole text whether any line
+    could need it (see _STEPS): clean output pays a few searches, not the
+    classifier on every line."""
     items: list[Line] = [(t, (first_line + i,)) for i, t in enumerate(lines)]
     out = Repaired([], [])
-    for name, step in _STEPS:
+    text = "\n".join(lines)
+    for name, step, gate in _STEPS:
+        if gate is not None and not gate(text):
+            continue
         items, changed = step(items, out)
         if changed:
             out.applied[name] = out.applied.get(name, 0) + changed
+            text = "\n".join(t for t, _ in items)
     out.lines = [t for t, _ in items]
     out.origins = [o for _, o in items]
     return out
@@ -292,25 +302,26 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     changed = 0
     joining = False  # the last line is itself made of wrapped pieces
     for t, o in items:
-        if out and t.strip() and not _is_go(t):
+        # Only a line after one near the width can continue it: test that before the
+        # classifier (most lines are far shorter than the longest).
+        if out and len(out[-1][0]) >= width - 20 and t.strip() and not _is_go(t):
             prev, po = out[-1]
-            if len(prev) >= width - 20:
-                for glue in ("", " "):
-                    if glue == "" and len(prev) % width:
-                        continue
-                    joined = prev + glue + t
-                    # Cut at exactly the width, a non-line continues it; a word wrap at a
-                    # space must also turn a non-line (or another kind) into the line.
-                    if _is_go(joined) and (glue == "" or joining or not _is_go(prev)
-                                           or kind(joined) != kind(prev)):
-                        out[-1] = (joined, po + o)
-                        changed += 1
-                        joining = True
-                        break
-                else:
-                    out.append((t, o))
-                    joining = False
-                continue
+            for glue in ("", " "):
+                if glue == "" and len(prev) % width:
+                    continue
+                joined = prev + glue + t
+                # Cut at exactly the width, a non-line continues it; a word wrap at a
+                # space must also turn a non-line (or another kind) into the line.
+                if _is_go(joined) and (glue == "" or joining or not _is_go(prev)
+                                       or kind(joined) != kind(prev)):
+                    out[-1] = (joined, po + o)
+                    changed += 1
+                    joining = True
+                    break
+            else:
+                out.append((t, o))
+                joining = False
+            continue
         out.append((t, o))
         joining = False
     return out, changed
@@ -375,10 +386,28 @@ def _split_joined(text: str) -> list[str] | None:
 _SPLITTABLE = frozenset({"panic", "fatal_error", "indented"}) | _FILE_KINDS
 
 
+# How the right part of a joined line starts (after a run of spaces, so not with a
+# space): a strong kind's first words, or a path `x.go:12`; a call ends the line
+# with `)`. _split_joined classifies every right part: lines without one are
+# skipped first. tests/test_demux_paste.py checks this against every real line.
+_JOIN_CANDIDATE = re.compile(
+    r" (?:\.\.\.|\t|created by |exit status |fatal error: |goroutine |panic: |Previous "
+    r"|[Aa]tomic |[Rr]ead|[Ww]rite|WARNING: DATA RACE|runtime stack:|\[signal |PC=|---"
+    r"|FAIL\t|[^\s()]+:\d)")
+
+
+def may_be_joined(text: str) -> bool:
+    """False when no part after a space could be a traceback line _split_joined wants."""
+    return text.endswith(")") or _JOIN_CANDIDATE.search(text) is not None
+
+
 def _joined_lines(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     out: list[Line] = []
     changed = 0
     for t, o in items:
+        if not may_be_joined(t):  # nothing to split off: no need to classify
+            out.append((t, o))
+            continue
         k = kind(t)
         if k is None or k in _SPLITTABLE:
             parts = _split_joined(t)
@@ -398,6 +427,9 @@ _PUNCT_SPACES = re.compile(r"\s+(?=[/.:)(,])|(?<=[/.(])\s+")
 # A space inside a path or name token: `copy /copy`, `copy .go`, `go :1337`, `v5/ copy`.
 _PUNCT_DAMAGE = re.compile(r"[\w.\-*)] +[/.:(]|[/.] +\w")
 _PUNCT_TARGETS = _FILE_KINDS | {"frame_call", "created_by"}
+# What a target line holds once spaces are gone (the fix removes nothing else): a call's
+# `(`, a file line's `:12`, cgo's `pc=`, `created by`. Tested before the classifier.
+_PUNCT_FIXABLE = re.compile(r"\(|:\s*\d|pc=|created by")
 
 
 def _punctuation_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -407,7 +439,8 @@ def _punctuation_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], 
     for t, o in items:
         body = t.strip()
         # A lenient reading may take a damaged file line for a file line: look at the damage.
-        if "\t" in body or not _PUNCT_DAMAGE.search(body) or kind(t) not in _PUNCT_TARGETS | {None}:
+        if ("\t" in body or not _PUNCT_DAMAGE.search(body) or not _PUNCT_FIXABLE.search(body)
+                or kind(t) not in _PUNCT_TARGETS | {None}):
             out.append((t, o))
             continue
         head, sep, offset = body.rpartition(" +0x")
@@ -427,7 +460,10 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     out: list[Line] = []
     changed = 0
     for t, o in items:
-        if t.strip() and not _is_go(t):
+        # _restore_tab needs a file line's end: test that before the classifier. Go
+        # prints a file line only after a call (`/tmp/x/build.js:2` from npm is none).
+        if (t.strip() and _FILE_END.search(t) and out and kind(out[-1][0]) in _CALL_KINDS
+                and not _is_go(t)):
             fixed = _restore_tab(t)
             if fixed is not None:
                 out.append((fixed, o))
@@ -437,17 +473,36 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return out, changed
 
 
-_STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]]] = [
-    ("crlf", _crlf),
-    ("escaped dump", _escaped_dump),
-    ("quoting", _quoting),  # outermost: added after the page was rendered
-    ("html escapes", _html),
-    ("nbsp", _nbsp),
-    ("syslog escapes", _syslog_escapes),
-    ("collapsed gutter", _collapsed_gutter),
-    ("glued gutter", _glued_gutter),
-    ("hard wraps", _hard_wraps),
-    ("joined lines", _joined_lines),
-    ("spaces around punctuation", _punctuation_spaces),
-    ("lost tabs", _lost_tabs),
+# Bulk searches over the whole text (lines joined by `\n`) that find every line a
+# repair could change, and maybe more: a repair whose search finds nothing is
+# skipped. None: the repair checks cheaply itself. `[^\S\n]` is `\s` within a line.
+_FILE_END_IN_TEXT = re.compile(_FILE_END.pattern, re.M)
+_COLLAPSED_IN_TEXT = re.compile(r"^[^\S\n]*1(?:[^\S\n]+\d+){2,}[^\S\n]*$", re.M)
+# three lines in a row starting with digits (a gutter run is at least three lines)
+_GUTTER_IN_TEXT = re.compile(
+    r"^[^\S\n]{0,4}\d[^\n]*\n[^\S\n]*\d[^\n]*\n[^\S\n]*\d", re.M)
+Gate = Callable[[str], object] | None
+
+
+def _has(*needles: str) -> Callable[[str], bool]:
+    return lambda text: any(n in text for n in needles)
+
+
+def _starts_a_line(needle: str) -> Callable[[str], bool]:
+    return lambda text: text.startswith(needle) or "\n" + needle in text
+
+
+_STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]], Gate]] = [
+    ("crlf", _crlf, _has("\r")),
+    ("escaped dump", _escaped_dump, _ESCAPED_DUMP.search),
+    ("quoting", _quoting, _starts_a_line(">")),  # outermost: added after the page was rendered
+    ("html escapes", _html, _ENTITY.search),
+    ("nbsp", _nbsp, _has("\u00a0", "\u202f")),
+    ("syslog escapes", _syslog_escapes, _starts_a_line("#011")),
+    ("collapsed gutter", _collapsed_gutter, _COLLAPSED_IN_TEXT.search),
+    ("glued gutter", _glued_gutter, _GUTTER_IN_TEXT.search),
+    ("hard wraps", _hard_wraps, None),
+    ("joined lines", _joined_lines, None),
+    ("spaces around punctuation", _punctuation_spaces, _PUNCT_DAMAGE.search),
+    ("lost tabs", _lost_tabs, _FILE_END_IN_TEXT.search),
 ]
