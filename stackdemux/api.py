@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from .ingest import InputError, ingest, read_path
@@ -38,12 +37,10 @@ class Options:
 
 
 def load(source: str | bytes | os.PathLike[str], name: str | None = None) -> Source:
-    """Ingest text, bytes or a path. A str is a path when it names an existing file
-    and holds no newline; otherwise it is the log text itself."""
-    if isinstance(source, os.PathLike) or (
-        isinstance(source, str) and "\n" not in source and len(source) < 4096
-        and (source == "-" or Path(source).is_file())
-    ):
+    """Ingest a path, bytes or text. A str holding a line break is log text; any
+    other str is a path (or - for stdin): a mistyped path is an error, never an
+    empty log. Pass one line of text as bytes, or end it with a newline."""
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source):
         path = os.fspath(source)
         return ingest(read_path(path), name or ("<stdin>" if path == "-" else path))
     if isinstance(source, (bytes, bytearray, memoryview)):

@@ -152,3 +152,18 @@ def test_split_writes_each_process_to_its_own_file_and_loses_no_line(tmp_path) -
     assert total == len(log.read_text().splitlines())
     outputs = sorted((case / f"p{i}.out").read_text() for i in range(3))
     assert sorted(written.values()) == outputs
+
+
+def test_the_api_reads_a_path_bytes_or_text_and_a_mistyped_path_is_an_error(tmp_path) -> None:
+    from pathlib import Path
+
+    import stackdemux
+
+    sample = Path(__file__).parent.parent / "samples" / "go1.27" / "nil_map.txt"
+    by_path = stackdemux.analyze(str(sample))
+    by_bytes = stackdemux.analyze(sample.read_bytes())
+    by_text = stackdemux.analyze(sample.read_text())
+    assert [r.message for r in by_path.reports] == [r.message for r in by_bytes.reports] \
+        == [r.message for r in by_text.reports] == ["assignment to entry in nil map"]
+    with pytest.raises(stackdemux.InputError, match="no such file"):
+        stackdemux.analyze(str(tmp_path / "mistyped.log"))
