@@ -21,7 +21,7 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import count
 from operator import itemgetter, or_
 from pathlib import Path
@@ -390,25 +390,31 @@ class _Stripped:
 _LINE_BOUND = re.compile(r"\\[AZ]|^\(\?[aiLmsux]+\)")
 
 
-@cache
 def _bulk(layers: tuple[Layer, ...]) -> _Bulk | None:
+    # Compiled once per set of patterns (detect makes new PrefixStyles for every log).
+    return _bulk_of(tuple(tuple((s.name == "user", s.regex.pattern, s.regex.groups, s.key_groups,
+                                 s.partial_groups, s.continued_groups) for s in layer)
+                          for layer in layers))
+
+
+@lru_cache(maxsize=64)
+def _bulk_of(layers: tuple[tuple[tuple, ...], ...]) -> _Bulk | None:
     pattern, whole, keys, joins = [r"\n"], [], [], []
     group = 0  # groups so far: a style's group g is number group + 1 + g in the whole
     for layer in layers:
         parts, key, partial, continued = [], [], [], []
-        for style in layer:
-            body = style.regex.pattern
-            if style.name == "user":
+        for user, body, groups, key_groups, partial_groups, continued_groups in layer:
+            if user:
                 if _LINE_BOUND.search(body):
                     return None
             else:
                 body = _unnamed(body, "(")  # names repeat across styles; numbers stay
             parts.append(f"({body})")
             whole.append(group)  # findall's tuple index: group number - 1
-            key += [group + g for g in style.key_groups]
-            partial += [group + g for g in style.partial_groups]
-            continued += [group + g for g in style.continued_groups]
-            group += 1 + style.regex.groups
+            key += [group + g for g in key_groups]
+            partial += [group + g for g in partial_groups]
+            continued += [group + g for g in continued_groups]
+            group += 1 + groups
         pattern.append(f"(?:{'|'.join(parts)}|)")
         if key:
             keys.append(tuple(key))
@@ -544,7 +550,9 @@ def _split(lines: Sequence[str], styles: Sequence[PrefixStyle],
     bulk = _bulk(layers)
     out = _Stripped([], array("I"), None, None)
     for start in range(0, n, CHUNK_LINES):
-        chunk = list(lines[start:start + CHUNK_LINES])
+        chunk = lines[start:start + CHUNK_LINES]
+        if not isinstance(chunk, list):
+            chunk = list(chunk)
         got = _strip_bulk(bulk, chunk) if bulk is not None else None
         if got is None:
             got = _strip_lines(layers, chunk)
