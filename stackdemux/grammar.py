@@ -81,6 +81,39 @@ class _RegexCompiler:
         body = self._tree(self.rules[kind], kind, fields, capture=True)
         return f"(?P<{kind}>{body})", fields
 
+    def lead(self, t: Any) -> str | None:
+        """Regex for how a rule's text starts: its optional leading parts and its
+        first required symbol (a literal or a terminal). None: it may be empty."""
+        from lark import Token, Tree
+        from lark.grammar import NonTerminal
+
+        if isinstance(t, NonTerminal):
+            return self.lead(self.rules[t.name])
+        if not isinstance(t, Tree) or t.data in ("literal",):
+            return self._tree(t, "", {}, capture=False)
+        if t.data == "expansions":
+            alts = [self.lead(c) for c in t.children]
+            if any(a is None for a in alts):
+                return None
+            return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"  # type: ignore[arg-type]
+        if t.data == "expansion":
+            out = ""
+            for c in t.children:
+                optional = (isinstance(c, Tree) and (c.data == "maybe" or (
+                    c.data == "expr" and c.children[1].value in ("?", "*"))))
+                if optional:
+                    out += self._tree(c, "", {}, capture=False)
+                    continue
+                first = self.lead(c)
+                return None if first is None else out + first
+            return None
+        if t.data == "value":
+            (child,) = t.children
+            if isinstance(child, Token):
+                return self._tree(t, "", {}, capture=False)
+            return self.lead(child)
+        return self._tree(t, "", {}, capture=False)
+
     def _new_group(self, kind: str, field: str, fields: dict[str, int]) -> str:
         if field in fields:
             raise GrammarCompileError(f"{kind}: {field} appears twice in one kind")
@@ -164,6 +197,8 @@ class LineGrammar:
         }
         self.source: str = compiled["source"]
         self.sources: dict[str, str] = compiled["sources"]
+        # how each kind's line starts (None: it may start with anything)
+        self.leads: dict[str, str | None] = compiled["leads"]
         self.regex = re.compile(self.source)
         self.match = self.regex.fullmatch
 
@@ -252,8 +287,9 @@ def compile_line_grammar(text: str, name: str = "traceback.lark") -> dict[str, A
     regex = re.compile(source)
     kinds = {kind: {"group": regex.groupindex[kind], "fields": _fields_by_name(regex, kind)}
              for kind in kinds_in_order}
+    leads = {kind: compiler.lead(rule_trees[kind]) for kind in kinds_in_order}
     return {"kinds_in_order": kinds_in_order, "kinds": kinds, "source": source,
-            "sources": dict(zip(kinds_in_order, parts, strict=True))}
+            "sources": dict(zip(kinds_in_order, parts, strict=True)), "leads": leads}
 
 
 @cache
@@ -320,7 +356,7 @@ def line_grammar() -> LineGrammar:
 
 
 # Bump when the compiler's output changes for the same grammar text.
-_COMPILER_VERSION = "3"
+_COMPILER_VERSION = "4"
 
 
 def _cache_dir() -> Path:

@@ -9,6 +9,7 @@ few comparisons: a 15 MB dump of 20 000 goroutines is ~420 000 lines.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import itertools
 import re
@@ -69,6 +70,17 @@ assert [_FRAMES.groupindex[n] for n in (
     "other",
 )] == list(range(1, 10)), "frame_call and frame_file changed shape: update _PAIR_FIELDS"
 
+
+# Outside a report only these kinds change anything (they open a report, a
+# goroutine dump, or attach a trailer to the report just closed); a file line
+# stands for the headerless frames of a truncated paste. The parser jumps from
+# one to the next with a bulk search over how they start, so ordinary log
+# lines cost no per-line work.
+_IDLE_KINDS = ("goroutine_header", "frame_file", "panic", "http_panic", "fatal_error",
+               "runtime_note", "fault_address", "sigdump", "race_rule", "race_begin",
+               "race_summary", "test_fail", "test_package_fail", "test_fail_bare", "exit_status")
+_IDLE_SKIP = re.compile("^(?:" + "|".join(_G.leads[k] for k in _IDLE_KINDS) + ")",  # type: ignore[misc]
+                        re.MULTILINE)
 
 # Lines of a raw (pre-Go 1.23) multi-line panic value looked ahead over, at most.
 _MAX_RAW_VALUE_LINES = 200
@@ -235,8 +247,19 @@ class _Parser:
         # starts[i]: where line i begins in `joined`
         starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
         used = self.used
+        skip = _IDLE_SKIP.search
+        next_search = 0  # no bulk search before this line: the last one found it
         i = 0
         while i < n:
+            if (i >= next_search and self.report is None and self.frames is None
+                    and not self.tests and not self.context):
+                hit = skip(joined, starts[i])
+                if hit is None:
+                    break  # nothing below can open a report: the rest is noise
+                j = bisect.bisect_right(starts, hit.start()) - 1
+                next_search = j + 1
+                if j - 1 > i:
+                    i = j - 1  # the line before too: a headerless frame's call line
             text = texts[i]
             if len(text) > MAX_LINE:
                 self.step(i, None, None, text)
