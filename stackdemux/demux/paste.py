@@ -26,8 +26,6 @@ import orjson
 
 # Line kinds the classifier gives that a repair may aim at.
 _FILE_KINDS = frozenset({"frame_file", "race_frame_file", "cgo_file"})
-# Kinds a file line follows.
-_CALL_KINDS = frozenset({"frame_call", "created_by", "race_frame_call", "non_go_function"})
 # Kinds specific enough that a line split off another must be one of them.
 _STRONG_KINDS = frozenset({
     "goroutine_header", "frame_call", "frame_file", "created_by", "panic", "fatal_error",
@@ -460,10 +458,9 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     out: list[Line] = []
     changed = 0
     for t, o in items:
-        # _restore_tab needs a file line's end: test that before the classifier. Go
-        # prints a file line only after a call (`/tmp/x/build.js:2` from npm is none).
-        if (t.strip() and _FILE_END.search(t) and out and kind(out[-1][0]) in _CALL_KINDS
-                and not _is_go(t)):
+        # _restore_tab needs a file line's end: test that before the classifier. (The
+        # line before need not be its call: pastes of interleaved logs are repaired too.)
+        if t.strip() and _FILE_END.search(t) and not _is_go(t):
             fixed = _restore_tab(t)
             if fixed is not None:
                 out.append((fixed, o))
