@@ -390,7 +390,7 @@ class Separator:
         token = ev.kind.upper()
         if token in CALLS:
             self.floats.append(Call(i, token, ev, self.prev))
-            if len(self.floats) > 32 + 4 * len(self.tracks):
+            if len(self.floats) > 64:
                 self.unbound(self.floats.pop(0))
         elif token in FILES:
             self.file(i, ev, token)
@@ -482,9 +482,10 @@ class Separator:
     def retire(self, now: int) -> None:
         """Close tracks that printed nothing for IDLE lines: a process that
         stopped writing. Keeps the work per line bounded by the open streams."""
-        keep = [t for t in self.tracks if t.last_tb >= now - IDLE]
+        keep = [t for t in self.tracks if t.last_tb >= now - (IDLE if not t.stacks else DONE)]
         if len(keep) < len(self.tracks):
-            self.closed.extend(t for t in self.tracks if t.last_tb < now - IDLE)
+            kept = set(map(id, keep))
+            self.closed.extend(t for t in self.tracks if id(t) not in kept)
             self.tracks = keep
         while self.floats and self.floats[0].index < now - IDLE:
             self.unbound(self.floats.pop(0))
@@ -589,8 +590,11 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
 
 # ------------------------------------------------------------ separation ---
 
-# Lines after which a silent stream is closed.
+# Lines after which a silent stream is closed: one waiting for its first
+# stack waits long (another process may be printing a big dump), one that
+# printed stacks is done sooner (a process repeating its output opens anew).
 IDLE = 2000
+DONE = 256
 
 
 @dataclass(slots=True)
@@ -611,7 +615,7 @@ def separate(texts: Sequence[str]) -> Separation:
     blanks = sep.blanks
     noise = sep.noise
     for i, text in enumerate(texts):
-        if i % 256 == 0 and i:
+        if i % 64 == 0 and i:
             sep.retire(i)
         if not text:
             blanks.append(i)
