@@ -23,29 +23,37 @@ Piece = tuple[int, int, int]  # (input line, start column, end column)
 
 # Signs of paste damage, searched in bulk over the whole text. Each is text a
 # Go runtime never prints where it stands here; a clean log matches none, so
-# the repair runs only on logs that show some damage.
-_SIGNS = re.compile(
+# the repair runs only on logs that show some damage. The search must cost
+# next to nothing on a long build log, so: substrings first (C-speed find),
+# then patterns that start with a literal, and the line-start patterns only at
+# line starts that begin with one of their first characters.
+_SIGN_SUBSTRINGS = ("\u00a0", "\u202f", "#011", "\r", ".go :", " .go")  # nbsp, rsyslog tab, CR
+# each starts with a literal, so re finds its candidates at memchr speed
+_SIGNS = (
+    re.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});"),  # HTML escapes
+    re.compile(r"\\n(?:\\n)?goroutine \d+ \["),  # a dump escaped inside one record
+)
+_LINE_START = re.compile(r"\n[ >0-9]")
+# Damage that needs a look at each line is looked for in the head of the log
+# only: a paste is small, and a long log pays nothing for it.
+_PASTE_HEAD = 1 << 20
+_LINE_SIGNS = re.compile(
     "|".join((
-        r"[\u00a0\u202f]",  # nbsp
-        r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});",  # HTML escapes
-        r"#011",  # rsyslog's escaped tab
-        r"\r",  # a CR left inside a line (CR CR LF, old Mac line ends)
-        r"\\n(?:\\n)?goroutine \d+ \[",  # a dump escaped inside one record
-        r"^[ \t]*1[ \t]+2[ \t]+3(?:[ \t]+\d+)*[ \t]*$",  # a collapsed gutter
+        r" *1[ \t]+2[ \t]+3(?:[ \t]+\d+)*[ \t]*$",  # a collapsed gutter
         # a gutter glued to traceback lines: `12goroutine 1 [running]:`
-        r"^ {0,4}\d{1,6}[ |:\u2502\t]{0,3}(?:goroutine \d+ \[|panic: |fatal error: |created by )",
-        # a file line that lost its tab, or is indented by spaces (not the race
-        # detector's six), or has something joined after it
-        r"^(?!\t| {6}\S)[^\n]*?:\d+ \+0x[0-9a-fA-F]+",
-        r"^ +[^\s:]+\.\w{1,4}:\d+$",
-        r"^\t[^\n]*:\d+ \+0x[0-9a-fA-F]+(?: fp=0x[0-9a-fA-F]+ sp=0x[0-9a-fA-F]+"
-        r"(?: pc=0x[0-9a-fA-F]+)?)? (?!fp=|sp=|pc=)\S",
-        r"^ +(?:goroutine \d+ \[|panic: |fatal error: )",  # an indented dump
-        r"^> ?(?:goroutine \d+ \[|panic: |fatal error: |created by |\t)",  # quoting
-        r"\S \.go ?:\d|\.go :\d",  # spaces around punctuation in a path
+        r" {0,4}\d{1,6}[ |:\u2502\t]{0,3}(?:goroutine \d+ \[|panic: |fatal error: |created by )",
+        r" +[^\s:]+\.\w{1,4}:\d+$",  # a file line indented by spaces, no offset
+        r" +(?:goroutine \d+ \[|panic: |fatal error: )",  # an indented dump
+        r"> ?(?:goroutine \d+ \[|panic: |fatal error: |created by |\t)",  # quoting
     )),
     re.M,
 )
+# A file line's position and offset; where it stands on its line tells whether
+# the line was damaged (checked per hit, in Python: hits are few in a build log).
+_FILE_TAIL = re.compile(r":\d+ \+0x[0-9a-fA-F]+")
+_CLEAN_FILE_LINE = re.compile(
+    r"(?:\t| {6}(?=\S))[^\n]*:\d+ \+0x[0-9a-fA-F]+"
+    r"(?: fp=0x[0-9a-fA-F]+ sp=0x[0-9a-fA-F]+(?: pc=0x[0-9a-fA-F]+)?)?$")
 _USUAL_WIDTHS = frozenset({72, 76, 78, 79, 80, 100, 120, 132})
 
 
@@ -55,9 +63,43 @@ def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
         return False
     if text is None:
         text = "\n".join(lines)
-    if _SIGNS.search(text):
+    if any(sub in text for sub in _SIGN_SUBSTRINGS) and _confirmed_substring(text):
         return True
-    return _hard_wrapped(lines)
+    if any(sign.search(text) for sign in _SIGNS):
+        return True
+    head = text[:_PASTE_HEAD]
+    if _damaged_line_start(head) or _damaged_file_line(head):
+        return True
+    return _hard_wrapped(lines[:_PASTE_HEAD // 16])
+
+
+def _confirmed_substring(text: str) -> bool:
+    """The substring signs, with the two about paths read as patterns."""
+    if any(sub in text for sub in _SIGN_SUBSTRINGS[:4]):
+        return True
+    return re.search(r"\.go :\d|\S \.go ?:\d", text) is not None
+
+
+def _damaged_line_start(text: str) -> bool:
+    match = _LINE_SIGNS.match
+    if match(text, 0):
+        return True
+    for start in _LINE_START.finditer(text):
+        pos = start.end() - 1
+        if match(text, pos):
+            return True
+    return False
+
+
+def _damaged_file_line(text: str) -> bool:
+    """A file line that lost its tab, is indented by spaces (not the race
+    detector's six), or has something joined after it."""
+    for hit in _FILE_TAIL.finditer(text):
+        start = text.rfind("\n", 0, hit.start()) + 1
+        end = text.find("\n", hit.end())
+        if not _CLEAN_FILE_LINE.fullmatch(text, start, len(text) if end < 0 else end):
+            return True
+    return False
 
 
 def _hard_wrapped(lines: Sequence[str]) -> bool:
