@@ -218,6 +218,14 @@ class Stream:
     pieces: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     # chars of collector prefix stripped before texts[i] (empty: none)
     prefix_lengths: Sequence[int] = ()
+    _joined: str | None = field(default=None, repr=False, compare=False)
+
+    def joined(self) -> str:
+        """The texts joined by newlines, made once: every stage that searches a
+        stream in bulk shares it (a 1 GB log is not joined five times)."""
+        if self._joined is None:
+            self._joined = "\n".join(self.texts)
+        return self._joined
 
 
 @dataclass(slots=True)

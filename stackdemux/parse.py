@@ -9,7 +9,6 @@ few comparisons: a 15 MB dump of 20 000 goroutines is ~420 000 lines.
 
 from __future__ import annotations
 
-import bisect
 import gc
 import itertools
 import re
@@ -79,8 +78,10 @@ assert [_FRAMES.groupindex[n] for n in (
 _IDLE_KINDS = ("goroutine_header", "frame_file", "panic", "http_panic", "fatal_error",
                "runtime_note", "fault_address", "sigdump", "race_rule", "race_begin",
                "race_summary", "test_fail", "test_package_fail", "test_fail_bare", "exit_status")
-_IDLE_SKIP = re.compile("^(?:" + "|".join(_G.leads[k] for k in _IDLE_KINDS) + ")",  # type: ignore[misc]
-                        re.MULTILINE)
+_IDLE_LEADS = "(?:" + "|".join(_G.leads[k] for k in _IDLE_KINDS) + ")"  # type: ignore[misc]
+_IDLE_SKIP = re.compile(_IDLE_LEADS)
+# Led by a newline, so re scans for it at memchr speed instead of trying `^` everywhere.
+_IDLE_NEXT = re.compile("\n" + _IDLE_LEADS)
 
 # Lines of a raw (pre-Go 1.23) multi-line panic value looked ahead over, at most.
 _MAX_RAW_VALUE_LINES = 200
@@ -243,20 +244,25 @@ class _Parser:
         match_call = _CALL_RX.fullmatch
         match_file = _FILE_RX.fullmatch
         scan = _FRAMES.finditer
-        joined = "\n".join(texts)
-        # starts[i]: where line i begins in `joined`
-        starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+        joined = self.stream.joined()
+        # line i begins in `joined` at ends[i-1] + i (ends: running sum of lengths)
+        ends = list(itertools.accumulate(map(len, texts)))
         used = self.used
-        skip = _IDLE_SKIP.search
+        skip_here = _IDLE_SKIP.match  # at this line's start
+        skip_next = _IDLE_NEXT.search  # at a later line's start: after its newline
         next_search = 0  # no bulk search before this line: the last one found it
         i = 0
         while i < n:
             if (i >= next_search and self.report is None and self.frames is None
                     and not self.tests and not self.context):
-                hit = skip(joined, starts[i])
-                if hit is None:
-                    break  # nothing below can open a report: the rest is noise
-                j = bisect.bisect_right(starts, hit.start()) - 1
+                at = ends[i - 1] + i if i else 0
+                if skip_here(joined, at) is not None:
+                    j = i
+                else:
+                    hit = skip_next(joined, at)
+                    if hit is None:
+                        break  # nothing below can open a report: the rest is noise
+                    j = i + joined.count("\n", at, hit.start() + 1)
                 next_search = j + 1
                 if j - 1 > i:
                     i = j - 1  # the line before too: a headerless frame's call line
@@ -281,7 +287,7 @@ class _Parser:
             frames = self.frames
             if frames is not None and f is None:
                 before = len(frames)
-                for fm in scan(joined, starts[i]):
+                for fm in scan(joined, ends[i - 1] + i if i else 0):
                     fn, a, fl, ln, o, fp, sp, pc, other = fm.groups()
                     if other is not None:
                         break

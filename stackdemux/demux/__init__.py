@@ -15,6 +15,7 @@ stripped prefix is recorded by the pieces' start columns.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -117,7 +118,9 @@ def _anchor_regex() -> re.Pattern[str]:
         if lead:
             alts.append(lead)
     gor = _leading(text, "goroutine_header")
-    return re.compile(rf"^(?:{gor}([0-9]+)|(?:{'|'.join(alts)}))", re.M)
+    # led by the newline before each line (the text is searched with one
+    # prepended), so re scans for it at memchr speed instead of trying `^` everywhere
+    return re.compile(rf"\n(?:{gor}([0-9]+)|(?:{'|'.join(alts)}))")
 
 
 def _leading(grammar: str, rule: str) -> str | None:
@@ -135,13 +138,16 @@ def _leading(grammar: str, rule: str) -> str | None:
     return body[1:-1] if body.startswith("/") else re.escape(body[1:-1])
 
 
-def needs_separation(texts: Sequence[str]) -> bool:
+def needs_separation(texts: Sequence[str], text: str | None = None) -> bool:
     """True when the lines may hold more than one process's traceback: more
     than one report opener, or a goroutine id printed twice."""
-    text = "\n".join(texts)
+    if text is None:
+        text = "\n".join(texts)
     openers = 0
     seen: set[str] = set()
-    for m in _anchor_regex().finditer(text):
+    anchor = _anchor_regex()
+    first = anchor.match("\n" + texts[0]) if texts else None  # the only line with no newline before
+    for m in itertools.chain((first,) if first else (), anchor.finditer(text)):
         gid = m.group(1)
         if gid is None:
             openers += 1
@@ -160,7 +166,7 @@ def needs_separation(texts: Sequence[str]) -> bool:
 def _separate_stream(stream: Stream, noise: list[int],
                      diagnostics: list[Diagnostic]) -> list[Stream]:
     texts = stream.texts
-    if not needs_separation(texts):
+    if not needs_separation(texts, stream.joined()):
         return [stream]
     from .interleave import separate
     from .splice import unsplice

@@ -142,7 +142,7 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
     `pieces`, the columns of each input line divided between its parts.
     """
     texts = stream.texts
-    if not looks_pasted(texts, text):
+    if not looks_pasted(texts, text if text is not None else stream.joined()):
         return None
     got = repair(texts)
     if not got.applied:
