@@ -109,3 +109,17 @@ def test_the_wheel_ships_the_grammars(tmp_path: Path):
     (wheel,) = tmp_path.glob("stackdemux-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "stackdemux/grammars/traceback.lark" in names
+
+
+def test_no_terminal_matches_a_line_break():
+    """The parser runs the grammar's frame rules over runs of lines joined by
+    newlines: a terminal that crossed a line break would glue lines together."""
+    import re
+
+    from stackdemux.grammar import _load, grammar_text
+
+    _, patterns = _load(grammar_text("traceback.lark"), "traceback.lark")
+    probes = ["a\nb", "0x1\n0x2", "/a\n/b.go", "x\n", "\nx", "1\n2", '"a\nb"', "a,\nb"]
+    crossing = {name: p for name, p in patterns.items()
+                if any(re.fullmatch(p, probe) for probe in probes)}
+    assert crossing == {}
