@@ -366,7 +366,7 @@ def test_random_prefixes_on_real_lines_never_raise_and_never_lose_a_line(choices
 def split_line_by_line(log, styles, user_regex=None):
     """The reference: split_prefixed forced onto its line-by-line path."""
     saved = prefixes._strip_bulk
-    prefixes._strip_bulk = lambda bulk, lines: None
+    prefixes._strip_bulk = lambda bulk, lines, interned: None
     try:
         return split_prefixed(log, styles, user_regex)
     finally:

@@ -436,7 +436,8 @@ def _column(found: list, indexes: tuple[int, ...]):
     return map("".join, map(itemgetter(*indexes), found))
 
 
-def _strip_bulk(bulk: _Bulk, lines: list[str]) -> _Stripped | None:
+def _strip_bulk(bulk: _Bulk, lines: list[str],
+                interned: dict[str, str | None]) -> _Stripped | None:
     """Strip a chunk of lines in a few passes at C speed; None when a line breaks the
     bulk form (a `\n` inside a line, a user regex matching across lines)."""
     text = "\n".join(lines)
@@ -451,13 +452,15 @@ def _strip_bulk(bulk: _Bulk, lines: list[str]) -> _Stripped | None:
     ends = array("I", map(len, wholes))
     texts = [t[e:] for t, e in zip(lines, ends, strict=True)]  # faster than map+slice()
     keys = None
-    if len(bulk.keys) == 1:
-        keys = list(_column(found, bulk.keys[0]))
-        if "" in keys:  # lines of this chunk without a key
-            keys = [k or None for k in keys]
-    elif bulk.keys:  # keys of stacked layers, outermost first
-        columns = [list(_column(found, k)) for k in bulk.keys]
-        keys = [" ".join(filter(None, ks)) or None for ks in zip(*columns, strict=True)]
+    if bulk.keys:
+        if len(bulk.keys) == 1:
+            column = list(_column(found, bulk.keys[0]))
+        else:  # keys of stacked layers, outermost first
+            columns = [list(_column(found, k)) for k in bulk.keys]
+            column = [" ".join(filter(None, ks)) for ks in zip(*columns, strict=True)]
+        # One str object per distinct key ('' for none: None), not one per line: a
+        # fraction of the memory, and hashed once when grouping.
+        keys = list(map(interned.setdefault, column, column))
     joins = None
     for partial, continued in bulk.joins:
         layer = bytearray(len(lines))
@@ -548,12 +551,13 @@ def _split(lines: Sequence[str], styles: Sequence[PrefixStyle],
            layers: tuple[Layer, ...]) -> PrefixSplit:
     n = len(lines)
     bulk = _bulk(layers)
+    interned: dict[str, str | None] = {"": None}
     out = _Stripped([], array("I"), None, None)
     for start in range(0, n, CHUNK_LINES):
         chunk = lines[start:start + CHUNK_LINES]
         if not isinstance(chunk, list):
             chunk = list(chunk)
-        got = _strip_bulk(bulk, chunk) if bulk is not None else None
+        got = _strip_bulk(bulk, chunk, interned) if bulk is not None else None
         if got is None:
             got = _strip_lines(layers, chunk)
         out.texts += got.texts
