@@ -62,15 +62,17 @@ class Repaired:
 Line = tuple[str, tuple[int, ...]]  # (text, input lines it came from)
 
 
-def repair(lines: Sequence[str], first_line: int = 1) -> Repaired:
+def repair(lines: Sequence[str], first_line: int = 1, text: str | None = None) -> Repaired:
     """Undo paste damage, conservatively; see the module docstring.
 
     Each repair first asks a bulk search over the whole text whether any line
     could need it (see _STEPS): clean output pays a few searches, not the
-    classifier on every line."""
+    classifier on every line. `text`: the lines already joined by newlines
+    (Stream.joined()), when the caller has it."""
     items: list[Line] = [(t, (first_line + i,)) for i, t in enumerate(lines)]
     out = Repaired([], [])
-    text = "\n".join(lines)
+    if text is None:
+        text = "\n".join(lines)
     for name, step, gate in _STEPS:
         if gate is not None and not gate(text):
             continue
