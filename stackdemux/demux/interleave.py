@@ -332,6 +332,7 @@ class Call:
 CALLS = {"FRAME_CALL": ("FRAME_FILE", "CGO_FILE"), "CREATED_BY": ("FRAME_FILE",),
          "RACE_FRAME_CALL": ("RACE_FRAME_FILE",)}
 FILES = frozenset({"FRAME_FILE", "CGO_FILE", "RACE_FRAME_FILE"})
+FILE_CALLS = {f: tuple(c for c, files in CALLS.items() if f in files) for f in FILES}
 # Kinds of a report's header: they follow the opener, before the goroutines.
 HEADERS = frozenset({"signal", "sigpc", "cgo_signal", "fault_address", "register",
                      "chained_panic", "indented", "running_tests", "running_test"})
@@ -350,6 +351,7 @@ class Separator:
         self.orphans: list[int] = []
         self.blanks: list[int] = []
         self.floats: list[Call] = []
+        self.float_starts: list[int] = []  # their line indices, for bisect
         self.callers: dict[str, set[str]] = {}  # callee → callers seen: the program's call edges
         self.opened = 0
         self.prev = -1  # index of the last traceback line
@@ -390,8 +392,10 @@ class Separator:
         token = ev.kind.upper()
         if token in CALLS:
             self.floats.append(Call(i, token, ev, self.prev))
+            self.float_starts.append(i)
             if len(self.floats) > 64:
                 self.unbound(self.floats.pop(0))
+                del self.float_starts[0]
         elif token in FILES:
             self.file(i, ev, token)
         else:
@@ -441,35 +445,50 @@ class Separator:
     def file(self, i: int, ev: Evidence, token: str) -> None:
         step = self.step
         b = self.burst()
-        best: tuple[float, int, Track, tuple[int, ...], tuple[int, ...]] | None = None
-        for ci, c in enumerate(self.floats):
-            if token not in CALLS[c.token]:
-                continue
-            base = fit(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
-            if self.prev == c.index:
-                base += b  # the file line right after the call line
+        # Which tracks can print each kind of call line and then this file
+        # line: worked out once per track, not once per waiting call.
+        ready: dict[str, list[tuple[Track, tuple[int, ...], tuple[int, ...]]]] = {}
+        for ctoken in FILE_CALLS[token]:
+            fits = ready[ctoken] = []
             for t in self.tracks:
-                if t.last_tb > c.index:
-                    continue  # it printed something after the call: not its call
-                s1 = step(t.stack, c.token)
-                if s1 is None:
-                    continue
-                s2 = step(s1, token)
-                if s2 is None:
-                    continue
-                sc = base + pair_score(t, c.ev, ev, self.callers)
-                if t.last_tb == c.before and c.before >= 0:
-                    sc += b
-                if best is None or sc > best[0]:
-                    best = (sc, ci, t, s1, s2)
+                s1 = step(t.stack, ctoken)
+                if s1 is not None:
+                    s2 = step(s1, token)
+                    if s2 is not None:
+                        fits.append((t, s1, s2))
+        # A track can take only calls it printed nothing after: the waiting
+        # calls are in line order, so those are a tail of the list.
+        floats = self.floats
+        starts = self.float_starts
+        bases: dict[int, float] = {}
+        best: tuple[float, int, int, Track, tuple[int, ...], tuple[int, ...]] | None = None
+        for ctoken, cands in ready.items():
+            for tp, (t, s1, s2) in enumerate(cands):
+                for ci in range(bisect_right(starts, t.last_tb), len(floats)):
+                    c = floats[ci]
+                    if c.token != ctoken:
+                        continue
+                    base = bases.get(ci)
+                    if base is None:
+                        base = fit(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
+                        if self.prev == c.index:
+                            base += b  # the file line right after the call line
+                        bases[ci] = base
+                    sc = base + pair_score(t, c.ev, ev, self.callers)
+                    if t.last_tb == c.before and c.before >= 0:
+                        sc += b
+                    # ties: the earliest call, then the earliest-opened track
+                    if best is None or (sc, -ci, -tp) > (best[0], -best[1], -best[2]):
+                        best = (sc, ci, tp, t, s1, s2)
         if best is None:
             if token == "CGO_FILE":
                 self.single(i, ev, token)
             else:
                 self.orphans.append(i)
             return
-        _, ci, t, s1, s2 = best
+        _, ci, _, t, s1, s2 = best
         c = self.floats.pop(ci)
+        del starts[ci]
         if c.ev.kind == "frame_call" and t.callee is not None and c.ev.func is not None:
             self.callers.setdefault(t.callee, set()).add(c.ev.func)
         self.count(t, c.before)
@@ -489,6 +508,7 @@ class Separator:
             self.tracks = keep
         while self.floats and self.floats[0].index < now - IDLE:
             self.unbound(self.floats.pop(0))
+            del self.float_starts[0]
 
     def finish(self) -> Separation:
         for c in self.floats:
