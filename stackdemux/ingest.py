@@ -11,6 +11,7 @@ import gzip
 import os
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from .model import Source
 
@@ -36,12 +37,10 @@ _BINARY_MAGIC = {
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def read_path(path: str | os.PathLike[str]) -> bytes:
-    """Read a file or `-` (stdin) whole, turning OS errors into InputError."""
-    if str(path) == "-":
-        return sys.stdin.buffer.read()
+def open_log(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open a log file for reading bytes, turning OS errors into InputError."""
     try:
-        return Path(path).read_bytes()
+        return Path(path).open("rb")
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, not a log file") from None
     except FileNotFoundError:
@@ -50,6 +49,17 @@ def read_path(path: str | os.PathLike[str]) -> bytes:
         raise InputError(f"{path}: permission denied") from None
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def read_path(path: str | os.PathLike[str]) -> bytes:
+    """Read a file or `-` (stdin) whole, turning OS errors into InputError."""
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    with open_log(path) as f:
+        try:
+            return f.read()
+        except OSError as e:
+            raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
 def _sniff_binary(data: bytes, name: str) -> None:

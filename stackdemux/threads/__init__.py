@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ..ingest import InputError
+from ..ingest import InputError, open_log
 from .engine import DETECT_RECORDS, Engine, Filters, detect_key, merge_spans, stories
 from .model import Gap, Record, Story, Thread, Threads
 from .prefix import detect_styles, strip
@@ -46,13 +46,9 @@ def _lines(source: Source) -> tuple[str, Iterator[str]]:
     if isinstance(source, (str, os.PathLike)) and not (isinstance(source, str) and "\n" in source):
         path = Path(source)
         try:
-            raw = path.open("rb")  # closed by _read once the lines are consumed
-        except FileNotFoundError:
-            raise ThreadsError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise ThreadsError(f"{path}: is a directory, not a log file") from None
-        except OSError as e:
-            raise ThreadsError(f"{path}: cannot read: {e.strerror or e}") from None
+            raw = open_log(path)  # closed by _read once the lines are consumed
+        except InputError as e:
+            raise ThreadsError(str(e)) from None
         return str(path), _read(raw)
     if isinstance(source, str):
         return "<input>", iter(source.split("\n"))
