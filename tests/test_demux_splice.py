@@ -136,14 +136,11 @@ def _dump(name: str) -> str:
 # Two real dumps of different toolchains (different GOROOTs, so their file lines differ).
 A = _dump("go1.19/traceback_system.txt")
 B = _dump("go1.27/sigquit.txt")
-# From its first traceback line: a head followed by ordinary program output
-# (`\t/usr/lib/ready`) reads as an `indented` line and is not cut (a known gap).
+# From its first traceback line on (its program output would be B's own lines).
 B = B[B.index("SIGQUIT"):]
 A_FILE_LINES = [i for i, t in enumerate(A.split("\n")) if t.startswith("\t/")]
 
 
-@pytest.mark.xfail(strict=True, reason="some cuts inside a file line are not rejoined yet "
-                   "(the greedy single pass; see splice.py)")
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(A_FILE_LINES), st.integers(6, 40))

@@ -170,6 +170,12 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
         if len(ps) == 1 and len(shares[j]) == 1 and j - 1 not in stream.pieces:
             numbers.append(stream.numbers[j - 1])  # one whole text: as it was
             lengths.append(prefixes[j - 1] if prefixes else 0)
+            if got.lines[i] != texts[j - 1]:
+                # Rewritten (a tab restored, an escape undone): its columns are no
+                # longer the input's, so it is claimed whole, by its columns, and
+                # a later stage that cuts texts by column (splice.py) leaves it be.
+                shift = prefixes[j - 1] if prefixes else 0
+                pieces[i] = [(stream.numbers[j - 1], shift, shift + len(texts[j - 1]))]
             continue
         mapped = [p for q in ps for p in _to_input(stream, *q)]
         numbers.append(mapped[0][0])

@@ -72,25 +72,68 @@ class _Fragment:
     tail_at: int | None = None  # where the rest of its input line went as a line of its own
 
 
+# Go prints call arguments as words of hex (`0x1f?`), `...`, `_`, and braces around
+# a struct's words: `{0x4a6a1c?, 0x4881?}`, `{}`. The grammar's ARGS takes any
+# text without parentheses; a spliced call line shows in its words.
+_ARG_WORD = re.compile(r"\{*(?:0x[0-9a-f]+\??|\.\.\.|_)?\}*")
+_FP, _SP = _G.kinds["frame_file"].fields.get("fp"), _G.kinds["frame_file"].fields.get("sp")
+_ARGS = _G.kinds["frame_call"].fields.get("args")
+# A frame's fp and sp are one frame apart: a frame of a megabyte is already rare.
+_MAX_FRAME = 1 << 20
+
+
+def _plausible(m: re.Match[str]) -> bool:
+    """The values in a reading are ones Go prints: a spliced line often reads
+    as a valid line whose words are two processes' values run together."""
+    kind = m.lastgroup
+    if kind == "frame_call" and _ARGS is not None:
+        args = m.group(_ARGS)
+        if args:
+            if args.count("{") != args.count("}"):
+                return False
+            return all(_ARG_WORD.fullmatch(w) for w in args.split(", "))
+    elif kind == "frame_file" and _FP is not None and _SP is not None:
+        fp, sp = m.group(_FP), m.group(_SP)
+        if fp and sp:
+            d = int(fp, 16) - int(sp, 16)
+            return 0 <= d < _MAX_FRAME
+    return True
+
+
 def _fields(m: re.Match[str]) -> tuple[str | None, str | None]:
     kind = m.lastgroup
     fg, fl = _FUNC.get(kind), _FILE.get(kind)
     return (m.group(fg) if fg else None), (m.group(fl) if fl else None)
 
 
+def _dir(file: str) -> str:
+    return file.rpartition("/")[0]
+
+
+def _pkg(func: str) -> str:
+    path, _, last = func.rpartition("/")
+    return f"{path}/{last.partition('.')[0]}" if path else last.partition(".")[0]
+
+
 class _Vocabulary:
-    """Functions and files printed in intact lines: what a good join reproduces."""
+    """Functions and files printed in intact lines: what a good join reproduces.
+    A function or file is often printed once per log (one process's own code),
+    so its package or directory seen elsewhere is evidence too, if weaker."""
 
     def __init__(self) -> None:
         self.funcs: Counter[str] = Counter()
         self.files: Counter[str] = Counter()
+        self.pkgs: Counter[str] = Counter()
+        self.dirs: Counter[str] = Counter()
 
     def learn(self, m: re.Match[str]) -> None:
         func, file = _fields(m)
         if func:
             self.funcs[func] += 1
+            self.pkgs[_pkg(func)] += 1
         if file:
             self.files[file] += 1
+            self.dirs[_dir(file)] += 1
 
     def quality(self, m: re.Match[str], own: int = 0) -> tuple[float, int]:
         """How much a reading looks like a real line, and how many names in it
@@ -99,13 +142,20 @@ class _Vocabulary:
         func, file = _fields(m)
         q = 0.5 if m.lastgroup in _LENIENT else 1.0
         unknown = 0
-        for name, seen in ((func, self.funcs), (file, self.files)):
-            if name is not None:
-                if seen[name] > own:
-                    q += 2.0
-                else:
-                    q -= 2.0
-                    unknown += 1
+        for name, seen, parts, part in ((func, self.funcs, self.pkgs, _pkg),
+                                        (file, self.files, self.dirs, _dir)):
+            if name is None:
+                continue
+            if seen[name] > own:
+                q += 2.0
+            elif parts[part(name)] > own and " " not in name:
+                pass  # a new name in a known package or directory
+            else:
+                q -= 2.0
+                unknown += 1
+        if not _plausible(m):
+            q -= 3.0
+            unknown += 1
         return q, unknown
 
 
@@ -115,8 +165,10 @@ def _valid(text: str) -> re.Match[str] | None:
     m = _match(text)
     if m is None or m.lastgroup == "blank":
         return None
-    if m.lastgroup == "frame_call" and "." not in (m.group(_FUNC["frame_call"]) or ""):
-        return None
+    if m.lastgroup == "frame_call":
+        func = m.group(_FUNC["frame_call"]) or ""
+        if "." not in func and func != "panic":  # Go 1.21+ prints runtime.gopanic as `panic`
+            return None
     return m
 
 
@@ -172,6 +224,7 @@ def unsplice(stream: Stream) -> Spliced | None:
             emit(t, None, i)
             continue
         lenient_start = None
+        strict = True
         if m is not None:
             whole, unknown = vocab.quality(m, own=1)
             if m.lastgroup in _LENIENT:
@@ -180,15 +233,23 @@ def unsplice(stream: Stream) -> Spliced | None:
                 free = min((m.start(g) for g in groups if m.start(g) >= 0), default=len(t))
                 hit = _STARTS.search(t, free + 1)
                 lenient_start = hit.start() if hit else None
-            # A function is often printed once, a file rarely: only a file line
-            # naming an unseen file (or a lenient line holding a line start) is cut.
-            doubtful = unknown and m.lastgroup in _FILE_KINDS
-            if lenient_start is None and not (doubtful and open_):
+                # Free text reads anything: a head followed by another process's
+                # output (`\t/usr/lib/go-1.19 pc=0x497045`) is cut where the rest
+                # completes an open head into a line with known names.
+                doubtful = lenient_start is not None or bool(open_)
+            else:
+                # A line naming what no intact line names, or printing values Go
+                # never prints together, may be two processes' pieces.
+                doubtful = bool(unknown) and bool(open_)
+            if not doubtful:
                 emit(t, None, i)
                 continue
         else:
             whole = float("-inf")
-        best = _best_cut(t, open_, vocab, strict=m is not None, start=lenient_start)
+            strict = False
+        best = _best_cut(t, open_, vocab, strict=strict, start=lenient_start,
+                         lenient=m is not None and m.lastgroup in _LENIENT,
+                         indented=m is not None and m.lastgroup == "indented")
         if best is None or best[0] <= whole:
             if m is not None:
                 emit(t, None, i)
@@ -254,31 +315,46 @@ def _cols(stream: Stream, i: int, a: int, b: int) -> list[Piece]:
     return [(stream.numbers[i], a + shift, b + shift)]
 
 
-# Cut points tried per line at most, and open fragments tried per cut.
+# Cut points tried per line at most.
 _MAX_CUTS = 512
-_MAX_TRIES = 8
 
 
 def _best_cut(t: str, open_: list[_Fragment], vocab: _Vocabulary, strict: bool = False,
-              start: int | None = None) -> tuple[float, int, int | None] | None:
+              start: int | None = None,
+              lenient: bool = False, indented: bool = False,
+              ) -> tuple[float, int, int | None] | None:
     """(score, cut column, open fragment completed or None) of the best reading
     of t as [head left open] + [a whole line, or the rest of an open fragment].
     `strict`: t reads whole already; only readings with every name known count.
+    `lenient`: t reads whole as free text; only a completion with a known name,
+    or a whole line starting where `start` shows another line's start, counts.
     `start`: where another line's start shows inside a lenient line (a bonus)."""
     best: tuple[float, int, int | None] | None = None
 
     def consider(m: re.Match[str], bonus: float, c: int, f: int | None) -> None:
         nonlocal best
         sc, unknown = vocab.quality(m)
-        if strict and unknown:
-            return
-        sc += bonus if not unknown else 0.0
+        if unknown:
+            return  # a reading naming what no intact line names is no evidence
+        if m.lastgroup == "indented":
+            return  # reads anything after a tab: no evidence of a line
+        if lenient and c != start:
+            if f is None:
+                return
+            # A message with an open head's rest inside: the text before the
+            # cut must be no line of its own (a panic's message stays whole).
+            if not indented:
+                h = _valid(t[:c])
+                if h is not None and h.lastgroup != "indented":
+                    return
+        sc += bonus
         if c == start:
             sc += 2.0
         if best is None or sc > best[0]:
             best = (sc, c, f)
 
-    recent = list(range(len(open_) - 1, max(-1, len(open_) - 1 - _MAX_TRIES), -1))
+    # Oldest first: a collector reading its pipes in turn resumes the process
+    # it left longest ago, and ties keep the first.
     for c in range(0, min(len(t), _MAX_CUTS)):
         tail = t[c:]
         if c > 0:
@@ -288,8 +364,8 @@ def _best_cut(t: str, open_: list[_Fragment], vocab: _Vocabulary, strict: bool =
                 h = _valid(t[:c])
                 consider(m, -0.5 if h is not None and h.lastgroup not in _LENIENT else 0.0,
                          c, None)
-        for f in recent:
-            m = _valid(open_[f].text + tail)
+        for f, frag in enumerate(open_):
+            m = _valid(frag.text + tail)
             if m is not None:
                 consider(m, 1.0, c, f)  # completing an open fragment
     return best
