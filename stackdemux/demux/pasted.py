@@ -141,10 +141,17 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
     several, or of part of one (a line split apart), lists input columns in
     `pieces`, the columns of each input line divided between its parts.
     """
+    gutter = _numbered_gutter(stream)
+    if gutter is not None:
+        # A gutter before quoting (`12> goroutine 1 [running]:`) hides the quote
+        # from the repair: taken off first, as a prefix (its columns are kept).
+        stream, text = gutter, None
     texts = stream.texts
     if not looks_pasted(texts, text if text is not None else stream.joined()):
         return None
     got = repair(texts)
+    if gutter is not None:
+        got.applied = {"numbered gutter": len(texts), **got.applied}
     if not got.applied:
         return None
     shares: dict[int, list[int]] = {}  # stream text (1-based) → repaired lines, in order
@@ -185,6 +192,34 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
                  pieces=pieces, prefix_lengths=lengths if any(lengths) else ())
     dropped = [stream.numbers[j - 1] for j in got.dropped]
     return PasteLayer(out, dropped, got.applied)
+
+
+# A line number glued before a quote marker, as chat and issue viewers copy it.
+_GUTTER = re.compile(r"[0-9]{1,7}(?=>)")
+
+
+def _numbered_gutter(stream: Stream) -> Stream | None:
+    """The stream without a gutter of line numbers counting up by one before
+    `>`, kept as prefix lengths; None unless nearly every line has it."""
+    texts = stream.texts
+    if len(texts) < 3 or not _GUTTER.match(texts[0]):
+        return None
+    widths: list[int] = []
+    expect = None
+    for t in texts:
+        m = _GUTTER.match(t)
+        if m is None or (expect is not None and int(m.group()) != expect):
+            if t or len(widths) < len(texts) - 1:  # a last empty line has no number
+                return None
+            widths.append(0)
+            continue
+        expect = int(m.group()) + 1
+        widths.append(m.end())
+    old = stream.prefix_lengths
+    return Stream(id=stream.id, label=stream.label, numbers=stream.numbers,
+                  texts=[t[w:] for t, w in zip(texts, widths, strict=True)],
+                  pieces=stream.pieces,
+                  prefix_lengths=[w + (old[i] if old else 0) for i, w in enumerate(widths)])
 
 
 def _to_input(stream: Stream, j: int, a: int, b: int) -> list[Piece]:

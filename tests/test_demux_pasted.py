@@ -1,0 +1,45 @@
+"""The paste layer (pasted.py): when to repair, and how repaired lines map back
+to input columns. Real input: the corpus's pasted cases and samples/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stackdemux.demux.pasted import undo_paste
+from stackdemux.ingest import ingest
+from stackdemux.model import Stream
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "go1.27" / "sigquit.txt"
+
+
+def _stream(lines: list[str]) -> Stream:
+    return Stream("s1", numbers=range(1, len(lines) + 1), texts=lines)
+
+
+def test_a_numbered_gutter_before_quoting_is_taken_off_as_a_prefix():
+    # What an issue viewer copies: `12> goroutine 1 [running]:`.
+    clean = ingest(SAMPLE.read_bytes()).lines
+    pasted = [f"{n}> {t}" for n, t in enumerate(clean, 1)]
+    layer = undo_paste(_stream(pasted))
+    assert layer is not None
+    s = layer.stream
+    assert s.texts == clean
+    assert "numbered gutter" in layer.applied
+    # every text still names its input columns, after the gutter: a text the
+    # repair rewrote (its `> ` taken off) is claimed by its columns
+    for j, t in enumerate(s.texts):
+        n = s.numbers[j]
+        gutter = len(str(n))
+        if j in s.pieces:
+            assert s.pieces[j] == [(n, gutter, len(pasted[n - 1]))]
+            assert pasted[n - 1][gutter:].endswith(t)
+        else:
+            assert pasted[n - 1][s.prefix_lengths[j]:] == t
+
+
+def test_numbers_that_do_not_count_up_are_no_gutter():
+    clean = ingest(SAMPLE.read_bytes()).lines
+    pasted = [f"{7 * n}> {t}" for n, t in enumerate(clean, 1)]
+    layer = undo_paste(_stream(pasted))
+    assert layer is None or "numbered gutter" not in layer.applied
