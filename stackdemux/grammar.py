@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -339,20 +340,29 @@ def line_grammar() -> LineGrammar:
     the grammar's text: an edited grammar is always recompiled.
     """
     text = grammar_text("traceback.lark")
-    key = hashlib.sha256((text + _COMPILER_VERSION).encode()).hexdigest()[:20]
-    cache_file = _cache_dir() / f"traceback-{key}.json"
+    return LineGrammar(text, cached_compile("traceback", text + _COMPILER_VERSION,
+                                            lambda: compile_line_grammar(text)))
+
+
+def cached_compile(name: str, key_text: str, compile_: Callable[[], Any]) -> Any:
+    """`compile_()`'s JSON-able result, cached on disk under a hash of
+    `key_text` (the grammar's text and the compiler's version): what a
+    grammar compiles to is worked out once per machine, not once per run."""
+    key = hashlib.sha256(key_text.encode()).hexdigest()[:20]
+    cache_file = _cache_dir() / f"{name}-{key}.json"
     try:
-        compiled = json.loads(cache_file.read_text(encoding="utf-8"))
+        return json.loads(cache_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        compiled = compile_line_grammar(text)
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(compiled), encoding="utf-8")
-            os.replace(tmp, cache_file)
-        except OSError:
-            pass  # a read-only home only costs the compile time
-    return LineGrammar(text, compiled)
+        pass
+    compiled = compile_()
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(compiled), encoding="utf-8")
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # a read-only home only costs the compile time
+    return compiled
 
 
 # Bump when the compiler's output changes for the same grammar text.

@@ -25,11 +25,15 @@ from functools import cache, lru_cache
 from itertools import count
 from operator import itemgetter, or_
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lark import Lark
-from lark.grammar import NonTerminal, Rule, Symbol
-
+from ..grammar import cached_compile
+from ..grammar import grammar_path as _grammar_path
 from ..model import Stream
+
+if TYPE_CHECKING:  # lark is imported only when the styles are derived anew
+    from lark import Lark
+    from lark.grammar import Rule, Symbol
 
 # Lines looked at to decide which styles a log carries.
 SAMPLE_LINES = 2000
@@ -86,16 +90,14 @@ class PrefixSplit:
 
 
 def grammar_path() -> Path:
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here.parent / "grammars", here / "grammars"):  # source tree, wheel
-        if (candidate / "prefixes.lark").is_file():
-            return candidate / "prefixes.lark"
-    raise FileNotFoundError("grammars/prefixes.lark not found")
+    return _grammar_path("prefixes.lark")
 
 
 @cache
 def grammar() -> Lark:
     """The prefix grammar, loaded once (Earley: styles share terminals)."""
+    from lark import Lark
+
     names = style_names_from_text(grammar_path().read_text())
     return Lark(grammar_path().read_text(), start=["prefix", *names], parser="earley",
                 keep_all_tokens=True)
@@ -131,6 +133,8 @@ class _RegexBuilder:
         self.repeated: dict[str, str] = {}  # `(?:x)+` → x: an optional one is `(?:x)*`
 
     def symbol(self, sym: Symbol, style: str) -> str:
+        from lark.grammar import NonTerminal
+
         if isinstance(sym, NonTerminal):
             return self.rule(sym.name, style)
         return f"(?:{self.terminals[sym.name]})"
@@ -228,19 +232,35 @@ def _uncapture(regex: str) -> str:
 
 @cache
 def compiled_styles() -> dict[str, PrefixStyle]:
-    """Every style of the grammar as a PrefixStyle (layer 0), derived once."""
+    """Every style of the grammar as a PrefixStyle (layer 0), derived once per
+    machine: building lark's parser to derive them costs ~0.1 s a run."""
+    text = grammar_path().read_text()
+    derived = cached_compile("prefixes", text + _DERIVATION_VERSION, _derive_styles)
+    out = {}
+    for name, (source, key, partial, continued) in derived.items():
+        pattern = re.compile(source)
+        index = pattern.groupindex
+        out[name] = PrefixStyle(
+            name=name, regex=pattern,
+            key_groups=tuple(index[g] for g in key),
+            partial_groups=tuple(index[g] for g in partial),
+            continued_groups=tuple(index[g] for g in continued),
+        )
+    return out
+
+
+# Bump when _RegexBuilder's output changes for the same grammar text.
+_DERIVATION_VERSION = "1"
+
+
+def _derive_styles() -> dict[str, tuple[str, list[str], list[str], list[str]]]:
     lark = grammar()
     out = {}
     for name in style_names():
         builder = _RegexBuilder(lark)
-        pattern = re.compile(builder.rule(name, name))
-        index = pattern.groupindex
-        out[name] = PrefixStyle(
-            name=name, regex=pattern,
-            key_groups=tuple(index[g] for g in builder.groups["key"]),
-            partial_groups=tuple(index[g] for g in builder.groups["partial"]),
-            continued_groups=tuple(index[g] for g in builder.groups["continued"]),
-        )
+        source = builder.rule(name, name)
+        out[name] = (source, list(builder.groups["key"]), list(builder.groups["partial"]),
+                     list(builder.groups["continued"]))
     return out
 
 
