@@ -378,7 +378,8 @@ class _Parser:
                 g0 = Goroutine(id=0, state="unknown")
                 r.goroutines.append(g0)
                 self.g, self.frames, self.state = g0, g0.frames, "stack"
-            elif r is None or state not in ("stack",):
+            elif r is None or state != "stack" or self.frames is None:
+                # (frames is None right after a `created by` pair: a goroutine ended)
                 self.new_goroutine(Goroutine(id=0, state="unknown"), i)
                 self.used.pop()
             # m is the combined regex's match: its groups are numbered apart from _CALL_RX's
@@ -404,8 +405,9 @@ class _Parser:
                 self.g.ancestors[-1].created_by = cb
             else:
                 self.g.created_by = cb
-            # The file line that follows belongs to the created-by frame.
-            self.frames = []
+            # The file line that follows belongs to the created-by frame; no
+            # frame comes after it (the scanner need not look).
+            self.frames = None
             self.pending, self.pending_at = f, i
             self.use(i)
             return
