@@ -48,6 +48,7 @@ _MIN_ADDRESS = 0x10000
 _RANGE_SHIFT = 32
 # Blank lines waiting for a stream to claim them, at most.
 _MAX_BLANKS = 256
+_NEVER = float("-inf")  # the score of what one process cannot print
 
 
 # ------------------------------------------------------------ automaton ---
@@ -475,6 +476,8 @@ class Separator:
                             base += b  # the file line right after the call line
                         bases[ci] = base
                     sc = base + pair_score(t, c.ev, ev, self.callers)
+                    if sc == _NEVER:
+                        continue
                     if t.last_tb == c.before and c.before >= 0:
                         sc += b
                     # ties: the earliest call, then the earliest-opened track
@@ -595,13 +598,15 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
             s += 2.0  # a closure (`f.func1`, `f.gowrap2`) created by its function
     s += _values(t, call)
     if file.root is not None and t.roots:
-        s += 3.0 if file.root in t.roots else -8.0
+        if file.root not in t.roots:
+            return _NEVER  # one process, one toolchain
+        s += 3.0
     if func is not None and file.file is not None:
         key = (func, file.file, file.line or "")
         if key in t.frames:
             s += 2.0 if t.frames[key] == file.offset else -6.0
     if file.sp is not None and t.fp is not None:
-        s += 5.0 if file.sp == t.fp else -5.0
+        s += 5.0 if file.sp == t.fp else -20.0  # a goroutine's frames chain fp → sp
     if t.fp_style and file.offset is not None and call.kind == "frame_call":
         s += 0.5 if (file.fp is not None) == (t.fp_style > 0) else -4.0
     s += _values(t, file)
