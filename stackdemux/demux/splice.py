@@ -335,7 +335,12 @@ def _best_cut(t: str, open_: list[_Fragment], vocab: _Vocabulary, strict: bool =
         nonlocal best
         sc, unknown = vocab.quality(m)
         if unknown:
-            return  # a reading naming what no intact line names is no evidence
+            # A reading naming what no intact line names is no evidence against
+            # a line that reads whole; a line that reads as nothing may still
+            # take it (a name printed once), without a completion's bonus.
+            if strict or lenient:
+                return
+            bonus = 0.0
         if m.lastgroup == "indented":
             return  # reads anything after a tab: no evidence of a line
         if lenient and c != start:
