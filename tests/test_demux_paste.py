@@ -148,6 +148,59 @@ def test_random_lines_joined_with_a_space_are_split(seed):
     assert_repaired(original, damaged, "joined lines" if spots else None)
 
 
+def frames_on_one_line(lines, glue=" "):
+    """Each frame's call and file line on one line, `glue` for the newline between."""
+    out, i = [], 0
+    while i < len(lines):
+        if i + 1 < len(lines) and kind(lines[i]) == "frame_call" and is_file_line(lines[i + 1]):
+            out.append(lines[i] + glue + lines[i + 1])
+            i += 2
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(CRASHES)[::2])
+def test_a_frame_joined_with_a_space_before_its_tab_is_split(name):
+    """`call() \t/path.go:1 +0x…`: the newline became a space, the tab stayed."""
+    original = CRASHES[name]
+    damaged = frames_on_one_line(original, " ")  # the file line keeps its tab
+    assert_repaired(original, damaged, "joined lines")
+
+
+def blank_before_header(lines):
+    return [i for i in range(len(lines) - 1)
+            if lines[i] == "" and kind(lines[i + 1]) == "goroutine_header"]
+
+
+@pytest.mark.parametrize("name", [k for k in sorted(CRASHES) if blank_before_header(CRASHES[k])])
+def test_an_empty_line_joined_with_a_space_leaves_no_space(name):
+    """A blank line joined to its neighbour leaves one space: before the goroutine
+    header after it, or after the file line before it."""
+    original = CRASHES[name]
+    blanks = set(blank_before_header(original))
+    damaged = [" " + x if i - 1 in blanks else x
+               for i, x in enumerate(original) if i not in blanks]
+    got = repair(damaged)
+    assert_provenance(damaged, got)
+    # The blank line itself is gone (it was only a newline): every other line comes back.
+    assert got.lines == [x for i, x in enumerate(original) if i not in blanks]
+    trailing = [x + " " if is_file_line(x) else x for x in original]
+    assert_repaired(original, trailing, "spaces at the ends")
+
+
+@pytest.mark.parametrize("name", sorted(CRASHES)[::3])
+def test_a_glued_gutter_over_frames_on_one_line_is_taken_off(name):
+    """Damage on damage: line numbers glued before lines that are themselves two
+    lines joined; the gutter is seen through the join, then the join is split."""
+    original = CRASHES[name]
+    joined = frames_on_one_line(original, " ")
+    damaged = DAMAGES["glued gutter"]([x.replace(" \t", " ") for x in joined])
+    got = assert_repaired(original, damaged)
+    assert {"glued gutter", "joined lines"} <= set(got.applied)
+
+
 def hard_wrap(lines, width=80):
     out = []
     for x in lines:

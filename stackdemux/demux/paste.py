@@ -11,7 +11,8 @@ Repairs, in the order they run: CR LF; a dump escaped inside one log record
 `> ` quoting; rsyslog escapes (`#011` for a tab); a line-number gutter
 collapsed onto one line or glued to the text; hard wraps; two lines joined on
 one (a frame's call and file line, or random lines joined with a space);
-spaces around punctuation; lost tabs.
+the space a joined empty line leaves at a line's end; spaces around
+punctuation; lost tabs.
 """
 
 from __future__ import annotations
@@ -243,6 +244,7 @@ def _glued_gutter(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     texts = [t for t, _ in items]
     out = list(items)
     changed = 0
+    readable: dict[tuple[int, int], bool] = {}
     i = 0
     while i < len(texts):
         m = _DIGITS.match(texts[i])
@@ -250,7 +252,7 @@ def _glued_gutter(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
         if m:
             digits = m.group(1)
             for width in range(len(digits), 0, -1):  # `12goroutine` is 12, not 1 + `2goroutine`
-                run = _gutter_run(texts, i, int(digits[:width]))
+                run = _gutter_run(texts, i, int(digits[:width]), readable)
                 if run:
                     break
         if not run:
@@ -268,7 +270,8 @@ def _glued_gutter(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return out, changed
 
 
-def _gutter_run(texts: list[str], i: int, n: int) -> list[tuple[int, int]] | None:
+def _gutter_run(texts: list[str], i: int, n: int,
+                readable: dict[tuple[int, int], bool]) -> list[tuple[int, int]] | None:
     run = []
     j = i
     while j < len(texts) and texts[j].lstrip().startswith(str(n)):
@@ -277,9 +280,20 @@ def _gutter_run(texts: list[str], i: int, n: int) -> list[tuple[int, int]] | Non
         n += 1
     if len(run) < 3:
         return None
-    rest = [texts[j].lstrip()[len(str(k)):] for j, k in run]
-    readable = sum(1 for r in rest if _is_go(r) or _is_go(r.lstrip(" |:│")) or not r.strip())
-    return run if readable >= 0.6 * len(run) else None
+    good = 0
+    for j, k in run:  # `readable` is kept across tries: each line is read once per number
+        if (j, k) not in readable:
+            readable[j, k] = _reads_after_gutter(texts[j].lstrip()[len(str(k)):])
+        good += readable[j, k]
+    return run if good >= 0.6 * len(run) else None
+
+
+def _reads_after_gutter(rest: str) -> bool:
+    """The text after a line number reads as traceback lines: one, or (a paste
+    damaged twice) several joined on one line."""
+    if not rest.strip() or _is_go(rest) or _is_go(rest.lstrip(" |:│")):
+        return True
+    return may_be_joined(rest) and _split_joined(rest) is not None
 
 
 # ------------------------------------------------------------ line shapes ---
@@ -365,7 +379,9 @@ def _split_joined(text: str) -> list[str] | None:
             if not left.strip() or not right:
                 continue
             rk = kind(right)
-            if rk not in _STRONG_KINDS or rk in _FILE_KINDS:
+            if rk in _FILE_KINDS and right[0] == "\t":
+                pass  # the newline before a file line became a space, its tab kept
+            elif rk not in _STRONG_KINDS or rk in _FILE_KINDS:
                 # A file line lost its tab when the lines were joined.
                 if not _PATH_START.match(right) or (tab := _restore_tab(right)) is None:
                     continue
@@ -419,6 +435,29 @@ def _joined_lines(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                 out.extend((p, o) for p in parts)
                 changed += 1
                 continue
+        out.append((t, o))
+    return out, changed
+
+
+def _edge_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """A space left where a newline was, when a line was joined to an empty one:
+    ` goroutine 1 [running]:` after a blank line, a file line with a space after it.
+    The join leaves one space: a line indented by more (a tool's own layout) is
+    left as it is, and so is anything but a strong kind the line was not."""
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        if t[:1] != " " and t[-1:] != " ":
+            out.append((t, o))
+            continue
+        lead = t[:1] == " " and not t[1:2].isspace()
+        trail = t[-1:] == " " and not t[-2:-1].isspace()
+        fixed = t[lead:len(t) - trail]
+        if (fixed and fixed != t and kind(t) in (None, "indented")
+                and kind(fixed) in _STRONG_KINDS):
+            out.append((fixed, o))
+            changed += 1
+            continue
         out.append((t, o))
     return out, changed
 
@@ -480,6 +519,7 @@ _COLLAPSED_IN_TEXT = re.compile(r"^[^\S\n]*1(?:[^\S\n]+\d+){2,}[^\S\n]*$", re.M)
 # three lines in a row starting with digits (a gutter run is at least three lines)
 _GUTTER_IN_TEXT = re.compile(
     r"^[^\S\n]{0,4}\d[^\n]*\n[^\S\n]*\d[^\n]*\n[^\S\n]*\d", re.M)
+_EDGE_SPACE_IN_TEXT = re.compile(r"^ | $", re.M)
 Gate = Callable[[str], object] | None
 
 
@@ -502,6 +542,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("glued gutter", _glued_gutter, _GUTTER_IN_TEXT.search),
     ("hard wraps", _hard_wraps, None),
     ("joined lines", _joined_lines, None),
+    ("spaces at the ends", _edge_spaces, _EDGE_SPACE_IN_TEXT.search),
     ("spaces around punctuation", _punctuation_spaces, _PUNCT_DAMAGE.search),
     ("lost tabs", _lost_tabs, _FILE_END_IN_TEXT.search),
 ]
