@@ -201,6 +201,33 @@ def test_a_glued_gutter_over_frames_on_one_line_is_taken_off(name):
     assert {"glued gutter", "joined lines"} <= set(got.applied)
 
 
+def deep_file_lines(lines):
+    """File lines of absolute paths with four elements or more."""
+    return [x for x in lines if is_file_line(x) and x.startswith("\t/")
+            and x.split(":")[0].count("/") >= 4]
+
+
+@pytest.mark.parametrize("name", [k for k in sorted(CRASHES) if deep_file_lines(CRASHES[k])])
+def test_a_line_cut_by_a_read_is_not_taken_for_a_lost_tab(name):
+    """A collector reading pipes by read() chunks glues the head of one line to the
+    tail of another's file line (`runtime.forcegchelpe/corpus/main.go:257 +0x98`):
+    that is a splice for splice.py, not a file line that lost its tab."""
+    original = CRASHES[name]
+    calls = [i for i, x in enumerate(original) if kind(x) == "frame_call" and len(x) > 12]
+    files = deep_file_lines(original)
+    rng = random.Random(name)
+    damaged = list(original)
+    spliced = set()
+    for i in rng.sample(calls, min(3, len(calls))):
+        path = rng.choice(files)
+        cut = path.index("/", 2) - rng.randint(0, 2)  # in or after its first directory
+        damaged[i] = original[i][:len(original[i]) // 2] + path[cut:]
+        spliced.add(damaged[i])
+    got = repair(damaged)
+    assert_provenance(damaged, got)
+    assert spliced <= set(got.lines), spliced - set(got.lines)
+
+
 def hard_wrap(lines, width=80):
     out = []
     for x in lines:
