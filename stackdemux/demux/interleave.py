@@ -103,8 +103,23 @@ class Automaton:
         return self.step(stack, token) is not None
 
     def can_end(self, stack: tuple[int, ...]) -> bool:
-        """True when the stream's output could stop here (no half-printed frame)."""
-        return self.step(stack, "$END") is not None
+        """True when the stream's output could stop here (no half-printed frame):
+        on $END the parser reduces until it reaches the end state, as lark does."""
+        from lark.parsers.lalr_analysis import Shift
+
+        st = list(stack)
+        while st[-1] != self.end:
+            action = self.states[st[-1]].get("$END")
+            if action is None or action[0] is Shift:
+                return False
+            rule = action[1]
+            if rule.expansion:
+                del st[-len(rule.expansion):]
+            goto = self.states[st[-1]].get(rule.origin.name)
+            if goto is None:
+                return False
+            st.append(goto[1])
+        return True
 
 
 @cache
