@@ -223,6 +223,12 @@ def test_a_line_cut_by_a_read_is_not_taken_for_a_lost_tab(name):
         cut = path.index("/", 2) - rng.randint(0, 2)  # in or after its first directory
         damaged[i] = original[i][:len(original[i]) // 2] + path[cut:]
         spliced.add(damaged[i])
+    # A file line cut before its offset, then the end of another's file name.
+    j = next(j for j, x in enumerate(original) if is_file_line(x) and " +0x" in x)
+    head = original[j][:original[j].index(" +0x") + 1]
+    other = rng.choice(files)
+    damaged[j] = head + other[other.rindex(".", 0, other.index(":")):]
+    spliced.add(damaged[j])
     got = repair(damaged)
     assert_provenance(damaged, got)
     assert spliced <= set(got.lines), spliced - set(got.lines)

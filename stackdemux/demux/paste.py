@@ -539,6 +539,7 @@ _PUNCT_SPACES = re.compile(r"\s+(?=[/.:)(,])|(?<=[/.(])\s+")
 # A space inside a path or name token: `copy /copy`, `copy .go`, `go :1337`, `v5/ copy`.
 _PUNCT_DAMAGE = re.compile(r"[\w.\-*)] +[/.:(]|[/.] +\w")
 _PUNCT_TARGETS = _FILE_KINDS | {"frame_call", "created_by"}
+_LINE_NUMBER = re.compile(r":\d")
 # What a target line holds once spaces are gone (the fix removes nothing else): a call's
 # `(`, a file line's `:12`, cgo's `pc=`, `created by`. Tested before the classifier.
 _PUNCT_FIXABLE = re.compile(r"\(|:\s*\d|pc=|created by")
@@ -551,7 +552,9 @@ def _punctuation_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], 
     for t, o in items:
         body = t.strip()
         # A lenient reading may take a damaged file line for a file line: look at the damage.
+        # Two positions (`main.go:287 .go:119`): a read() splice's pieces, for splice.py.
         if ("\t" in body or not _PUNCT_DAMAGE.search(body) or not _PUNCT_FIXABLE.search(body)
+                or len(_LINE_NUMBER.findall(body)) > 1
                 or kind(t) not in _PUNCT_TARGETS | {None}):
             out.append((t, o))
             continue
