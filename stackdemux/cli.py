@@ -205,11 +205,13 @@ def _tee_stdin(files: tuple[str, ...]):
 
 
 def _render(analysis, fmt: str, *, verbose: bool, color: bool | None, full_paths: bool,
-            repo_root: str | None, indent: bool, output: str, stream: Any) -> str:
+            repo_root: str | None, indent: bool, output: str, stream: Any) -> str | bytes:
     if fmt == "json":
         from .render.json import render_json_bytes
 
-        return render_json_bytes(analysis, indent=indent).decode("utf-8") + "\n"
+        # bytes, written as they are: a big dump's JSON is tens of MB, and
+        # decoding it only to encode it again cost a third of the writing
+        return render_json_bytes(analysis, indent=indent) + b"\n"
     from .render import RenderOptions, color_wanted, render
 
     target = stream if stream is not None else sys.stdout
@@ -220,13 +222,20 @@ def _render(analysis, fmt: str, *, verbose: bool, color: bool | None, full_paths
     return text if text.endswith("\n") or not text else text + "\n"
 
 
-def _write(text: str, output: str, stream: Any) -> None:
+def _write(text: str | bytes, output: str, stream: Any) -> None:
     if output == "-":
-        (stream or sys.stdout).write(text)
-        (stream or sys.stdout).flush()
+        out = stream or sys.stdout
+        if isinstance(text, bytes):
+            out.flush()
+            out = out.buffer
+        out.write(text)
+        out.flush()
         return
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            Path(output).write_bytes(text)
+        else:
+            Path(output).write_text(text, encoding="utf-8")
     except OSError as e:
         raise InputError(f"{output}: cannot write: {e.strerror or e}") from None
 
