@@ -163,7 +163,83 @@ def needs_separation(texts: Sequence[str], text: str | None = None) -> bool:
 # ------------------------------------------------------------ separation ---
 
 
+# Tracebacks more than this many lines of ordinary output apart are separated
+# apart: the interleaver closes a stream after far less silence anyway.
+_REGION_GAP = 2000
+_REGION_MARGIN = 64
+
+
 def _separate_stream(stream: Stream, noise: list[int],
+                     diagnostics: list[Diagnostic]) -> list[Stream]:
+    """Separate the traceback regions of a long log one by one.
+
+    The separator's and the splicer's work grows with every line they see, so a
+    200 MB build log holding a crash every few MB must not go through them
+    whole: only the regions around traceback lines do; the ordinary lines
+    between regions are noise, as the separator would have found them."""
+    texts = stream.texts
+    if not needs_separation(texts, stream.joined()):
+        return [stream]
+    regions = _traceback_regions(stream)
+    covered = sum(b - a for a, b in regions)
+    if covered * 2 > len(texts):
+        return _separate_region(stream, noise, diagnostics)
+    out: list[Stream] = []
+    last = 0
+    for a, b in regions:
+        for i in range(last, a):
+            noise.extend(_input_lines(stream, i))
+        out.extend(_separate_region(_slice(stream, a, b), noise, diagnostics))
+        last = b
+    for i in range(last, len(texts)):
+        noise.extend(_input_lines(stream, i))
+    return out
+
+
+def _traceback_regions(stream: Stream) -> list[tuple[int, int]]:
+    """[start, end) index runs around lines that may belong to a traceback (the
+    parser's bulk search for how report, goroutine and file lines start),
+    merged across gaps of ordinary lines shorter than _REGION_GAP."""
+    from ..grammar import MAX_LINE, line_grammar
+    from ..parse import _IDLE_NEXT, _IDLE_SKIP
+
+    match = line_grammar().match
+    texts = stream.texts
+
+    def is_traceback_line(i: int) -> bool:
+        # a lead is only how a kind starts ("FAIL", "Found "): the whole line decides
+        t = texts[i]
+        return len(t) <= MAX_LINE and (m := match(t)) is not None and m.lastgroup != "blank"
+
+    text = stream.joined()
+    hits: list[int] = [0] if _IDLE_SKIP.match(text) and is_traceback_line(0) else []
+    line, pos = 0, 0
+    for m in _IDLE_NEXT.finditer(text):
+        line += text.count("\n", pos, m.start() + 1)
+        pos = m.start() + 1
+        if is_traceback_line(line):
+            hits.append(line)
+    n = len(stream.texts)
+    regions: list[tuple[int, int]] = []
+    for h in hits:
+        a, b = max(0, h - _REGION_MARGIN), min(n, h + _REGION_MARGIN + 1)
+        if regions and a <= regions[-1][1] + _REGION_GAP:
+            regions[-1] = (regions[-1][0], max(regions[-1][1], b))
+        else:
+            regions.append((a, b))
+    return regions
+
+
+def _slice(stream: Stream, a: int, b: int) -> Stream:
+    sub = Stream(id="", label=stream.label, numbers=list(stream.numbers[a:b]),
+                 texts=list(stream.texts[a:b]),
+                 pieces={i - a: p for i, p in stream.pieces.items() if a <= i < b})
+    if stream.prefix_lengths:
+        sub.prefix_lengths = list(stream.prefix_lengths[a:b])
+    return sub
+
+
+def _separate_region(stream: Stream, noise: list[int],
                      diagnostics: list[Diagnostic]) -> list[Stream]:
     texts = stream.texts
     if not needs_separation(texts, stream.joined()):
