@@ -318,22 +318,22 @@ def test_random_damage_never_raises_and_never_loses_a_line(picks):
 # ------------------------------------------------------------- clean input ---
 
 
-KNOWN_FALSE_REPAIRS = {
-    # npm prints `/tmp/x/build.js:2`, which reads as a Go file line that lost its tab; the
-    # line before it cannot tell (pastes of interleaved output separate call and file).
-    "npm.log": "a path line of another tool gets a tab",
-}
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN_FALSE_REPAIRS[p.name], strict=True))
-    if p.name in KNOWN_FALSE_REPAIRS else p for p in sorted(NOISE.glob("*.log"))],
-    ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(NOISE.glob("*.log")), ids=lambda p: p.name)
 def test_real_build_output_passes_through_unchanged(path):
     lines = read_lines(path)
     got = repair(lines)
     assert got.lines == lines
     assert got.applied == {}
+
+
+def test_a_path_without_offset_gets_a_tab_only_when_go_compiled_it():
+    """An inlined frame's file line (`ledger.go:20`, no +0x) names a Go source; npm's
+    `/tmp/x/build.js:2` reads like one that lost its tab but names none."""
+    call = "example.com/fleet/ledger.Transfer(...)"
+    inlined = "/work/main/tests/corpus/programs/ledger/ledger.go:20"
+    assert repair([call, inlined]).lines == [call, "\t" + inlined]
+    npm = ["building 12 modules", "/tmp/tmp02r5xfyi/build.js:2"]
+    assert repair(npm).lines == npm
 
 
 def test_every_real_traceback_line_joined_after_text_is_a_join_candidate():

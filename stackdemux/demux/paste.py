@@ -346,9 +346,11 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return out, changed
 
 
-# What a file line ends with: `file.go:12`, then ` +0x1d` unless inlined.
+# What a file line ends with: `file.go:12`, then ` +0x1d` (group 1) unless inlined.
 _FILE_END = re.compile(
-    r"(?:\.\w{1,4}|\?\?):\d+(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?$")
+    r"(?:\.\w{1,4}|\?\?):\d+( \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?$")
+# The files an inlined frame (no offset) names: Go and assembly sources Go compiles.
+_GO_SOURCES = (".go:", ".s:", "??:")
 
 
 def _restore_tab(text: str, paths: PrintedPaths | None = None) -> str | None:
@@ -362,9 +364,11 @@ def _restore_tab(text: str, paths: PrintedPaths | None = None) -> str | None:
     splice.py to cut (see PrintedPaths.cut)."""
     body = text.lstrip(" \t")
     indent = text[:len(text) - len(body)]
-    if indent == " " or "\t" in indent or ") " in body or not _FILE_END.search(body):
+    if indent == " " or "\t" in indent or ") " in body or not (end := _FILE_END.search(body)):
         return None
-    if paths is not None and paths.cut(body[:body.index(":", _FILE_END.search(body).start())]):
+    if end.group(1) is None and not end.group(0).startswith(_GO_SOURCES):
+        return None  # `/tmp/x/build.js:2`: no pc offset (an inlined call's), and no Go source
+    if paths is not None and paths.cut(body[:body.index(":", end.start())]):
         return None
     candidate = "\t" + body
     return candidate if kind(candidate) in _FILE_KINDS else None
