@@ -471,7 +471,7 @@ def test_a_collector_that_starts_late_in_a_long_log_is_detected():
 
 def test_derived_regexes_capture_only_the_role_sub_rules():
     """Bulk stripping reads every capture as a role: terminals capture nothing, and a
-    rule named once in a style is one group even where lark expanded x? and x*."""
+    rule named once in a style is one group (its whole text)."""
     for name, style in prefixes.compiled_styles().items():
         roles = len(style.key_groups) + len(style.partial_groups) + len(style.continued_groups)
         assert style.regex.groups == roles, name

@@ -2,7 +2,7 @@
 
 The syntax lives in grammars/prefixes.lark. Parsing millions of lines with lark
 would be far too slow, so each style's rule is turned into one anchored regex
-once, from the grammar's own rule expansions and terminal patterns: the grammar
+once, by grammar.py's rule compiler (the one the line grammar uses): the grammar
 stays the single source of truth (a test checks both agree). The hot path runs
 each layer's regexes once over many lines joined (re.findall) and splits the
 results with C-level passes (map, itemgetter): no Python work per line but one
@@ -25,15 +25,16 @@ from functools import cache, lru_cache
 from itertools import count
 from operator import itemgetter, or_
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..grammar import cached_compile
+# grammar.py's rule compiler and its reading of a grammar: one compiler for every grammar
+from ..grammar import _load as _load_grammar
+from ..grammar import _RegexCompiler, cached_compile
 from ..grammar import grammar_path as _grammar_path
 from ..model import Stream
 
 if TYPE_CHECKING:  # lark is imported only when the styles are derived anew
-    from lark import Lark
-    from lark.grammar import Rule, Symbol
+    from lark import Lark, Tree
 
 # Lines looked at to decide which styles a log carries.
 SAMPLE_LINES = 2000
@@ -116,87 +117,30 @@ def style_names() -> tuple[str, ...]:
     return tuple(style_names_from_text(grammar_path().read_text()))
 
 
-class _RegexBuilder:
-    """Turns lark's BNF rules (after EBNF expansion) back into one regex per rule.
+class _RoleCompiler(_RegexCompiler):
+    """grammar.py's rule compiler, capturing only a style's role sub-rules.
 
-    lark expands `x?` and `x*` into alternatives (`a x b | a b`); they are folded
-    back (`a x? b`), so that the regex stays small, each role sub-rule (key, ...)
-    yields one group where the grammar names it once, and matching does no work twice.
+    The hot path reads every capture of a bulk match as a role (key, partial,
+    continued), so terminals capture nothing (their own plain groups are made
+    non-capturing too) and each role sub-rule is one named group, its whole text.
     """
 
-    def __init__(self, lark: Lark):
-        self.rules: dict[str, list[Rule]] = {}
-        for rule in lark.rules:
-            self.rules.setdefault(rule.origin.name, []).append(rule)
-        self.terminals = {t.name: _uncapture(t.pattern.to_regexp()) for t in lark.terminals}
+    def __init__(self, rule_trees: dict[str, Tree], patterns: dict[str, str], style: str):
+        super().__init__(rule_trees, {n: _uncapture(p) for n, p in patterns.items()})
+        self.style = style
         self.groups: dict[str, list[str]] = {role: [] for role in _ROLES}
-        self.repeated: dict[str, str] = {}  # `(?:x)+` → x: an optional one is `(?:x)*`
 
-    def symbol(self, sym: Symbol, style: str) -> str:
+    def _tree(self, t: Any, kind: str, fields: dict[str, int], capture: bool) -> str:
         from lark.grammar import NonTerminal
 
-        if isinstance(sym, NonTerminal):
-            return self.rule(sym.name, style)
-        return f"(?:{self.terminals[sym.name]})"
-
-    def rule(self, name: str, style: str) -> str:
-        expansions = [tuple(r.expansion) for r in self.rules[name]]
-        # `x*` / `x+` become left-recursive helper rules: R: a | R b  →  a b*
-        recursive = [e[1:] for e in expansions if e and e[0].name == name]
-        base = [e for e in expansions if not (e and e[0].name == name)]
-        body = self.alternatives(base, style)
-        if recursive:
-            if _names(recursive) == _names(base):
-                plus = f"(?:{body})+"
-                self.repeated[plus] = body
-                body = plus
-            else:
-                body = f"(?:{body})(?:{self.alternatives(recursive, style)})*"
-        for role in _ROLES:
-            if name == f"{style}_{role}":
+        if isinstance(t, NonTerminal) and t.name.startswith(f"{self.style}_"):
+            role = t.name[len(self.style) + 1:]
+            if role in self.groups:
                 group = f"{role}{len(self.groups[role])}"
                 self.groups[role].append(group)
+                body = super()._tree(self.rules[t.name], kind, fields, False)
                 return f"(?P<{group}>{body})"
-        return body
-
-    def alternatives(self, seqs: list[tuple[Symbol, ...]], style: str) -> str:
-        """Alternatives factored on their first symbol (no repeated work when matching)."""
-        optional = any(not s for s in seqs)
-        firsts: dict[str, tuple[Symbol, list[tuple[Symbol, ...]]]] = {}
-        for s in seqs:
-            if s:
-                firsts.setdefault(s[0].name, (s[0], []))[1].append(s[1:])
-        # `x? rest`: the sequences without a leading x are exactly those after it.
-        for name, (sym, rests) in firsts.items():
-            others = [s for s in seqs if not s or s[0].name != name]
-            if _names(others) == _names(rests):
-                head = self.symbol(sym, style)
-                head = (f"(?:{self.repeated[head]})*" if head in self.repeated
-                        else f"(?:{head})?")
-                return head + self.alternatives(rests, style)
-        # `(a | b) rest`: first symbols followed by the same rests share them.
-        by_rests: dict[frozenset, list[Symbol]] = {}
-        rests_of: dict[frozenset, list[tuple[Symbol, ...]]] = {}
-        for sym, rests in firsts.values():
-            key = _names(rests)
-            by_rests.setdefault(key, []).append(sym)
-            rests_of[key] = rests
-        parts = []
-        for key, syms in by_rests.items():
-            head = "|".join(self.symbol(sym, style) for sym in syms)
-            if len(syms) > 1:
-                head = f"(?:{head})"
-            parts.append(head + self.alternatives(rests_of[key], style))
-        if not parts:
-            return ""
-        if len(parts) == 1 and not optional:
-            return parts[0]
-        # Greedy: an empty alternative is tried last.
-        return "(?:" + "|".join(parts) + ")" + ("?" if optional else "")
-
-
-def _names(seqs: list[tuple[Symbol, ...]]) -> frozenset:
-    return frozenset(tuple(sym.name for sym in s) for s in seqs)
+        return super()._tree(t, kind, fields, False)
 
 
 def _uncapture(regex: str) -> str:
@@ -233,7 +177,7 @@ def _uncapture(regex: str) -> str:
 @cache
 def compiled_styles() -> dict[str, PrefixStyle]:
     """Every style of the grammar as a PrefixStyle (layer 0), derived once per
-    machine: building lark's parser to derive them costs ~0.1 s a run."""
+    machine: reading the grammar with lark to derive them costs ~0.1 s a run."""
     text = grammar_path().read_text()
     derived = cached_compile("prefixes", text + _DERIVATION_VERSION, _derive_styles)
     out = {}
@@ -249,18 +193,18 @@ def compiled_styles() -> dict[str, PrefixStyle]:
     return out
 
 
-# Bump when _RegexBuilder's output changes for the same grammar text.
-_DERIVATION_VERSION = "1"
+# Bump when the derivation's output changes for the same grammar text.
+_DERIVATION_VERSION = "2"
 
 
 def _derive_styles() -> dict[str, tuple[str, list[str], list[str], list[str]]]:
-    lark = grammar()
+    rule_trees, patterns = _load_grammar(grammar_path().read_text(), "prefixes.lark")
     out = {}
     for name in style_names():
-        builder = _RegexBuilder(lark)
-        source = builder.rule(name, name)
-        out[name] = (source, list(builder.groups["key"]), list(builder.groups["partial"]),
-                     list(builder.groups["continued"]))
+        compiler = _RoleCompiler(rule_trees, patterns, name)
+        source = compiler._tree(rule_trees[name], name, {}, False)
+        groups = compiler.groups
+        out[name] = (source, groups["key"], groups["partial"], groups["continued"])
     return out
 
 
