@@ -10,7 +10,7 @@ This module and the CLI are the only places that know every stage.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,13 +36,23 @@ class Options:
     analyse: bool = True
 
 
-def load(source: str | bytes | os.PathLike[str], name: str | None = None) -> Source:
+def load(source: str | bytes | os.PathLike[str], name: str | None = None, *,
+         sieve: bool = True) -> Source:
     """Ingest a path, bytes or text. A str holding a line break is log text; any
     other str is a path (or - for stdin): a mistyped path is an error, never an
-    empty log. Pass one line of text as bytes, or end it with a newline."""
+    empty log. Pass one line of text as bytes, or end it with a newline.
+
+    A path (or stdin) of sieve.SIEVE_MIN bytes or more is sieved: only the
+    windows around its tracebacks become lines, the rest is counted as noise
+    (so `split`, which writes every line to a stream file, passes sieve=False)."""
     if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source):
         path = os.fspath(source)
-        return ingest(read_path(path), name or ("<stdin>" if path == "-" else path))
+        name = name or ("<stdin>" if path == "-" else path)
+        if sieve:
+            from .sieve import read_source
+
+            return read_source(path, name)
+        return ingest(read_path(path), name)
     if isinstance(source, (bytes, bytearray, memoryview)):
         return ingest(bytes(source), name or "<bytes>")
     if isinstance(source, str):
@@ -96,30 +106,71 @@ def analyze_many(
     ids = report_ids()
     for index, src in enumerate(sources):
         source = src if isinstance(src, Source) else load(src)
-        tell.update(f"demultiplexing {source.name}")
-        streams, noise, diagnostics = split_streams_detail(source, opts, index)
-        analysis.diagnostics.extend(diagnostics)
-        results: list[ParseResult] = []
-        total = sum(len(s.texts) for s in streams) or 1
-        done = 0
-        for s in streams:
-            tell.update(f"parsing {source.name}", done / total)
-            results.append(parse_stream(s, ids))
-            done += len(s.texts)
-        for r in results:
-            for report in r.reports:
-                report.source = source.name
-            analysis.reports.extend(r.reports)
-            analysis.diagnostics.extend(r.diagnostics)
-            noise.extend(r.noise)
-        analysis.streams.extend(streams)
-        analysis.noise.extend(_merge(noise))
+        part = _analyse_source(source, opts, index, ids, tell)
+        analysis.reports.extend(part.reports)
+        analysis.diagnostics.extend(part.diagnostics)
+        analysis.streams.extend(part.streams)
+        analysis.noise.extend(part.noise)
         analysis.sources.append(source.name)
-        analysis.total_lines += len(source.lines)
+        analysis.total_lines += part.total_lines
     if opts.analyse:
         tell.update("analysing")
         _analyse(analysis, opts)
     return analysis
+
+
+def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str],
+                    tell: ProgressSink) -> Analysis:
+    """Demultiplex and parse one source: its reports, streams and noise."""
+    tell.update(f"demultiplexing {source.name}")
+    capture = getattr(source, "capture", None)
+    if capture is None or capture.separated:
+        part = _analyse_lines(source, opts, index, ids, tell)
+        if capture is not None:  # a teed log: back to the input's line numbers
+            capture.remap(part)
+        return part
+    # A sieved log: its windows far apart are demultiplexed apart, as the
+    # demultiplexer does with the regions of a log it reads whole.
+    from .demux import REGION_GAP
+
+    whole = Analysis(total_lines=capture.total_lines)
+    first = 1
+    for a, b, region in capture.regions(REGION_GAP):
+        lines = Source(name=source.name, lines=source.lines[a:b], size=source.size)
+        part = _analyse_lines(lines, opts, index, ids, tell, first)
+        region.remap(part, gaps=False)
+        first += len(part.streams)
+        whole.reports.extend(part.reports)
+        whole.streams.extend(part.streams)
+        whole.diagnostics.extend(part.diagnostics)
+        whole.noise.extend(part.noise)
+    whole.noise = _merge([*whole.noise, *capture.gaps()])
+    return whole
+
+
+def _analyse_lines(source: Source, opts: Options, index: int, ids: Iterator[str],
+                   tell: ProgressSink, first: int = 1) -> Analysis:
+    streams, noise, diagnostics = split_streams_detail(source, opts, index)
+    if first != 1:  # stream ids go on from the source's earlier regions
+        prefix = f"s{index + 1}." if index else "s"
+        for n, s in enumerate(streams, first):
+            s.id = f"{prefix}{n}"
+    part = Analysis(streams=streams, diagnostics=diagnostics, total_lines=len(source.lines))
+    results: list[ParseResult] = []
+    total = sum(len(s.texts) for s in streams) or 1
+    done = 0
+    for s in streams:
+        tell.update(f"parsing {source.name}", done / total)
+        results.append(parse_stream(s, ids))
+        done += len(s.texts)
+    for r in results:
+        for report in r.reports:
+            report.source = source.name
+        part.reports.extend(r.reports)
+        part.diagnostics.extend(r.diagnostics)
+        noise.extend(r.noise)
+    part.noise = _merge(noise)
+    return part
 
 
 def _analyse(analysis: Analysis, opts: Options) -> None:

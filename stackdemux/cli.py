@@ -136,9 +136,7 @@ def _report(files: tuple[str, ...], fmt: str, output: str, verbose: bool, color:
     with _errors():
         with Progress() as progress:
             sources = [_tee_stdin(files)] if tee else [_read(f) for f in files or ("-",)]
-            analysis = analyze_many(sources, options, progress)
-            if tee:
-                sources[0].capture.remap(analysis)  # kept lines → the full input's numbers
+            analysis = analyze_many(sources, options, progress)  # maps kept lines back
             progress.update("writing the report")
             out_stream = sys.stderr if tee and output == "-" else None
             text = _render(analysis, fmt, verbose=verbose, color=color, full_paths=full_paths,
@@ -163,7 +161,7 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
     from .demux.split import write_split
 
     with _errors():
-        source = _read(log)
+        source = _read(log, sieve=False)  # every line goes to a file: none may be sieved
         streams, noise, diagnostics = split_streams_detail(source, Options(prefix=prefix))
         paths = write_split(streams, noise, source, out_dir)
         for s, p in zip(streams, paths, strict=False):
@@ -191,9 +189,16 @@ def grammar_command(lines: tuple[str, ...], use_lark: bool) -> None:
         click.echo(f"{kind or 'noise'}\t{fields}")
 
 
-def _read(path: str) -> Source:
-    """A command-line argument is always a path (or - for stdin), never log text."""
-    return ingest(read_path(path), "<stdin>" if path == "-" else path)
+def _read(path: str, sieve: bool = True) -> Source:
+    """A command-line argument is always a path (or - for stdin), never log text.
+    A big log is sieved (sieve.py): only the windows around tracebacks are read
+    into lines."""
+    name = "<stdin>" if path == "-" else path
+    if sieve:
+        from .sieve import read_source
+
+        return read_source(path, name)
+    return ingest(read_path(path), name)
 
 
 def _tee_stdin(files: tuple[str, ...]):

@@ -80,6 +80,9 @@ class Capture:
     total_lines: int
     total_bytes: int
     truncated_lines: int = 0  # kept lines cut at `max_line` bytes
+    # A blank line between segments keeps a tee's context-bounded segments from
+    # merging; the sieve's windows end in ordinary lines and need none.
+    separated: bool = True
 
     @property
     def kept_lines(self) -> int:
@@ -87,7 +90,10 @@ class Capture:
 
     def to_bytes(self) -> bytes:
         """Kept lines as one log; a blank line between segments so tracebacks never merge."""
-        return b"\n\n".join(b"\n".join(s.lines) for s in self.segments) + b"\n"
+        if not self.segments:
+            return b""
+        glue = b"\n\n" if self.separated else b"\n"
+        return glue.join(b"\n".join(s.lines) for s in self.segments) + b"\n"
 
     def line_map(self) -> Callable[[int], int]:
         """Line n of `to_bytes()` → its line in the full input (a separator: the line after)."""
@@ -96,7 +102,7 @@ class Capture:
         for s in self.segments:
             starts.append(n)
             firsts.append(s.first)
-            n += len(s.lines) + 1  # + the separator
+            n += len(s.lines) + self.separated  # + the separator
 
         def original(line: int) -> int:
             i = bisect.bisect_right(starts, line) - 1
@@ -106,8 +112,9 @@ class Capture:
 
         return original
 
-    def remap(self, analysis: Analysis) -> Analysis:
-        """Rewrite the line numbers of an analysis of `to_bytes()` to the full input's, in place."""
+    def remap(self, analysis: Analysis, gaps: bool = True) -> Analysis:
+        """Rewrite the line numbers of an analysis of `to_bytes()` to the full
+        input's, in place; the lines no segment kept join the noise (`gaps`)."""
         to = self.line_map()
 
         def span(s: Span | None) -> Span | None:
@@ -135,13 +142,57 @@ class Capture:
                     frames(acc.frames)
                 for g in r.race.creators:
                     goroutine(g)
-        analysis.noise = [span(s) for s in analysis.noise]
+        analysis.noise = _merged([*(span(s) for s in analysis.noise),
+                                  *(self.gaps() if gaps else ())])
         for d in analysis.diagnostics:
             d.lines = [span(s) for s in d.lines]
         for s in analysis.streams:
             s.numbers = [to(n) for n in s.numbers]
+            s.pieces = {i: [(to(n), a, b) for n, a, b in ps] for i, ps in s.pieces.items()}
         analysis.total_lines = self.total_lines
         return analysis
+
+
+    def regions(self, gap: int) -> list[tuple[int, int, Capture]]:
+        """Runs of segments less than `gap` input lines apart, each as its own
+        Capture, with the [start, end) range of its lines in `to_bytes()`
+        (for a capture without separators)."""
+        out: list[tuple[int, int, Capture]] = []
+        at = 0
+        for s in self.segments:
+            n = len(s.lines)
+            last = out[-1][2].segments[-1] if out else None
+            if last is not None and s.first - (last.first + len(last.lines)) < gap:
+                a, _, cap = out[-1]
+                cap.segments.append(s)
+                out[-1] = (a, at + n, cap)
+            else:
+                out.append((at, at + n, Capture([s], self.total_lines, self.total_bytes,
+                                                separated=False)))
+            at += n
+        return out
+
+    def gaps(self) -> list[Span]:
+        """The input lines no segment kept: noise that was only counted."""
+        out: list[Span] = []
+        n = 1
+        for s in self.segments:
+            if s.first > n:
+                out.append((n, s.first - 1))
+            n = s.first + len(s.lines)
+        if self.total_lines >= n:
+            out.append((n, self.total_lines))
+        return out
+
+
+def _merged(spans: Iterable[Span | None]) -> list[Span]:
+    out: list[Span] = []
+    for a, b in sorted(s for s in spans if s is not None):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 class Tee:

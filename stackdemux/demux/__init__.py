@@ -165,7 +165,7 @@ def needs_separation(texts: Sequence[str], text: str | None = None) -> bool:
 
 # Tracebacks more than this many lines of ordinary output apart are separated
 # apart: the interleaver closes a stream after far less silence anyway.
-_REGION_GAP = 2000
+REGION_GAP = 2000
 _REGION_MARGIN = 64
 
 
@@ -199,7 +199,7 @@ def _separate_stream(stream: Stream, noise: list[int],
 def _traceback_regions(stream: Stream) -> list[tuple[int, int]]:
     """[start, end) index runs around lines that may belong to a traceback (the
     parser's bulk search for how report, goroutine and file lines start),
-    merged across gaps of ordinary lines shorter than _REGION_GAP."""
+    merged across gaps of ordinary lines shorter than REGION_GAP."""
     from ..grammar import MAX_LINE, line_grammar
     from ..parse import _IDLE_NEXT, _IDLE_SKIP
 
@@ -223,7 +223,7 @@ def _traceback_regions(stream: Stream) -> list[tuple[int, int]]:
     regions: list[tuple[int, int]] = []
     for h in hits:
         a, b = max(0, h - _REGION_MARGIN), min(n, h + _REGION_MARGIN + 1)
-        if regions and a <= regions[-1][1] + _REGION_GAP:
+        if regions and a <= regions[-1][1] + REGION_GAP:
             regions[-1] = (regions[-1][0], max(regions[-1][1], b))
         else:
             regions.append((a, b))

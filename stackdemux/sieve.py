@@ -1,0 +1,288 @@
+"""Sieve a big log: keep windows of lines around tracebacks, only count the rest.
+
+A 1 GB build log with a few crashes in it is almost all text that no
+traceback line can be. Splitting it into millions of str lines (and holding
+them) costs seconds and gigabytes; the sieve reads the log block by block
+and looks for seeds with bulk searches at C speed:
+
+* a line that starts the way a report, goroutine header or frame file line
+  starts (the parser's own idle search: the leads of traceback.lark's kinds),
+  which the line classifier then confirms;
+* a goroutine header anywhere in a line (a prefixed log: `app-1  | goroutine
+  7 [running]:`), and a `.go:N +0x` frame position anywhere in a line.
+
+Around each seed it keeps `before` lines (a `--- FAIL` line, a `runtime:`
+note) and `after` lines, so a window runs on as long as seeds keep coming:
+a goroutine dump is one window. Everything else is counted (for line
+numbers) and becomes noise. The windows go through the whole pipeline as one
+small log, and `Capture.remap` gives every line number back in the input's
+numbering, so a report reads the same as without the sieve.
+
+Memory is bounded by one block plus the windows, never by the log.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from .model import Source
+from .tee import Capture, Segment
+
+# Logs at least this big are sieved (the CLI and api.load on a path or stdin).
+SIEVE_MIN = 32 << 20
+BLOCK = 1 << 20
+BEFORE = 64
+AFTER = 256
+# A line longer than this cannot be a traceback line (grammar.MAX_LINE is far
+# smaller); beyond it, the sieve keeps its first MAX_KEPT bytes only.
+MAX_KEPT = 1 << 20
+_VERDICTS_MAX = 1 << 16  # remembered line verdicts: build output repeats itself
+
+
+def _idle_regexes() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """The parser's bulk search for where a report can begin, over bytes."""
+    from .parse import _IDLE_LEADS
+
+    lead = _IDLE_LEADS.encode()
+    return re.compile(lead), re.compile(b"\n" + lead)
+
+
+class Sieve:
+    """Feed blocks of a log; `close()` returns the windows as a Capture."""
+
+    def __init__(self, *, before: int = BEFORE, after: int = AFTER) -> None:
+        from .grammar import line_grammar
+
+        self.before = before
+        self.after = after
+        g = line_grammar()
+        self._classify = g.classify
+        self._at_start, self._after_newline = _idle_regexes()
+        # a goroutine header or frame file line behind a prefix: the rest of the
+        # line from the needle (the tab before a frame's position) is the whole kind
+        self._header = g.kind_regex("goroutine_header").fullmatch
+        self._position = g.kind_regex("frame_file").fullmatch
+        self._verdicts: dict[tuple[int, bytes], bool] = {}
+        self.segments: list[Segment] = []
+        self.line_no = 0  # lines completed so far
+        self.total_bytes = 0
+        self.truncated = 0
+        self.seeds = 0
+        self._partial = bytearray()  # the unfinished last line (its first MAX_KEPT bytes)
+        self._partial_len = 0
+        self._keep_until = 0  # lines with a number below this are kept (0-based)
+        self._tail: list[bytes] = []  # the last `before` lines seen, for a seed just after
+        self._tail_first = 0  # number (0-based) of _tail[0]
+
+    # -------------------------------------------------------------- input --
+
+    def feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self.total_bytes += len(chunk)
+        last_nl = chunk.rfind(b"\n")
+        if last_nl < 0:
+            self._grow_partial(chunk)
+            return
+        if self._partial_len:
+            head_end = chunk.find(b"\n")
+            self._grow_partial(chunk[:head_end])
+            first = bytes(self._partial)
+            self._partial.clear()
+            self._partial_len = 0
+            self._block(first + b"\n")
+            if head_end < last_nl:
+                self._block(chunk[head_end + 1:last_nl + 1])
+        else:
+            self._block(chunk[:last_nl + 1])
+        self._grow_partial(chunk[last_nl + 1:])
+
+    def close(self) -> Capture:
+        if self._partial_len:
+            self._block(bytes(self._partial) + b"\n")
+            self._partial.clear()
+            self._partial_len = 0
+        return Capture(self.segments, self.line_no, self.total_bytes, self.truncated,
+                       separated=False)
+
+    def run(self, f: BinaryIO, first: bytes = b"", block: int = BLOCK) -> Capture:
+        self.feed(first)
+        read = f.read
+        while chunk := read(block):
+            self.feed(chunk)
+        return self.close()
+
+    def _grow_partial(self, piece: bytes) -> None:
+        room = MAX_KEPT + 1 - len(self._partial)  # one byte more: _append sees the cut
+        if room > 0:
+            self._partial += piece[:room]
+        self._partial_len += len(piece)
+
+    # -------------------------------------------------------------- blocks --
+
+    def _block(self, block: bytes) -> None:
+        """Whole lines, each ending in a newline."""
+        base = self.line_no
+        count = block.count(b"\n")
+        seeds = self._seed_lines(block)
+        self.seeds += len(seeds)
+        if not seeds and self._keep_until <= base:
+            self._remember_tail(block, base, count)
+            self.line_no += count
+            return
+        lines = block.split(b"\n")
+        lines.pop()  # after the last newline: nothing
+        keep: list[tuple[int, int]] = []  # [a, b) in 0-based input line numbers
+        if self._keep_until > base:
+            keep.append((base, min(self._keep_until, base + count)))
+        for s in seeds:
+            a, b = base + s - self.before, base + s + self.after + 1
+            if keep and a <= keep[-1][1]:
+                keep[-1] = (keep[-1][0], max(keep[-1][1], b))
+            else:
+                keep.append((a, b))
+        for a, b in keep:
+            if a < base:  # the window opens in lines already read: the tail holds them
+                start = max(a, self._tail_first, self._kept_end())
+                for n in range(start, base):
+                    self._append(n, self._tail[n - self._tail_first])
+                a = base
+            for n in range(max(a, self._kept_end()), min(b, base + count)):
+                self._append(n, lines[n - base])
+        self._keep_until = max(self._keep_until, keep[-1][1])
+        if self.before:
+            self._tail = (self._tail + lines if len(lines) < self.before else lines)[-self.before:]
+        self._tail_first = base + count - len(self._tail)
+        self.line_no += count
+
+    def _seed_lines(self, block: bytes) -> list[int]:
+        """0-based indices (in the block) of the lines that seed a window, in order."""
+        starts: set[int] = set()
+        m = self._at_start.match(block)
+        if m is not None:
+            starts.add(0)
+        for m in self._after_newline.finditer(block):
+            starts.add(m.start() + 1)
+        confirmed = {s for s in starts if self._confirmed(block, s, 0)}
+        confirmed.update(self._behind_prefix(block, b"goroutine ", 1))
+        confirmed.update(self._behind_prefix(block, b" +0x", 2))
+        if not confirmed:
+            return []
+        out = []
+        line, pos = 0, 0
+        for s in sorted(confirmed):
+            line += block.count(b"\n", pos, s)
+            pos = s
+            out.append(line)
+        return out
+
+    def _behind_prefix(self, block: bytes, needle: bytes, how: int) -> Iterator[int]:
+        """Line starts of lines where `needle` begins a goroutine header (how=1)
+        or sits in a frame file line (how=2) after some prefix."""
+        find, rfind = block.find, block.rfind
+        i = find(needle)
+        while i >= 0:
+            start = rfind(b"\n", 0, i) + 1
+            at = i if how == 1 else rfind(b"\t", start, i)
+            if at > start and self._confirmed(block, at, how):
+                yield start
+            i = find(needle, find(b"\n", i))
+            if i < 0:
+                break
+
+    def _confirmed(self, block: bytes, start: int, how: int) -> bool:
+        """Whether the text from `start` to the end of its line is a traceback
+        line (how=0), a goroutine header (1) or a frame file line (2)."""
+        end = block.find(b"\n", start)
+        raw = block[start:end]
+        key = (how, raw)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            text = raw.decode("utf-8", "replace").removesuffix("\r")
+            if how == 0:
+                kind, _ = self._classify(text)
+                verdict = kind is not None and kind != "blank"
+            else:
+                verdict = (self._header if how == 1 else self._position)(text) is not None
+            if len(self._verdicts) >= _VERDICTS_MAX:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
+        return verdict
+
+    def _remember_tail(self, block: bytes, base: int, count: int) -> None:
+        if not self.before:
+            return
+        start = len(block) - 1  # the final newline
+        n = 0
+        while n < self.before and start > 0:
+            start = block.rfind(b"\n", 0, start)
+            n += 1
+            if start < 0:
+                break
+        lines = block[start + 1:-1].split(b"\n")
+        if len(lines) < self.before and self._tail:
+            lines = (self._tail + lines)[-self.before:]
+        self._tail = lines
+        self._tail_first = base + count - len(lines)
+
+    # ------------------------------------------------------------- windows --
+
+    def _kept_end(self) -> int:
+        if not self.segments:
+            return 0
+        s = self.segments[-1]
+        return s.first - 1 + len(s.lines)
+
+    def _append(self, n: int, line: bytes) -> None:
+        """Keep input line n (0-based); Segment numbers are 1-based like every line number."""
+        if len(line) > MAX_KEPT:
+            line = line[:MAX_KEPT]
+            self.truncated += 1
+        seg = self.segments[-1] if self.segments else None
+        if seg is None or seg.first + len(seg.lines) != n + 1:
+            seg = Segment(first=n + 1)
+            self.segments.append(seg)
+        seg.lines.append(line)
+
+
+def sieve(f: BinaryIO, first: bytes = b"", *, block: int = BLOCK) -> Capture:
+    """The windows of a log read from `f` (after `first`, its bytes already read)."""
+    return Sieve().run(f, first, block)
+
+
+def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
+    """A log file (or `-`, stdin) as a Source: read whole when smaller than
+    `minimum` bytes, else sieved (a TeeSource whose `capture` maps its lines
+    back to the input's numbers)."""
+    import gzip
+    import sys
+
+    from .ingest import _GZIP_MAGIC, InputError, _sniff_binary, ingest, open_log
+    from .tee import TeeSource
+
+    if minimum is None:
+        minimum = SIEVE_MIN
+    f: BinaryIO = sys.stdin.buffer if path == "-" else open_log(path)
+    try:
+        try:
+            peek = getattr(f, "peek", None)
+            if peek is not None and peek(2)[:2] == _GZIP_MAGIC:
+                f = gzip.GzipFile(fileobj=f)  # type: ignore[assignment]
+            first = f.read(max(minimum, BLOCK))
+            if len(first) < minimum:
+                return ingest(first, name)
+            _sniff_binary(first[:BLOCK], name)
+            capture = sieve(f, first)
+        except (OSError, EOFError) as e:
+            what = "a damaged gzip file" if isinstance(f, gzip.GzipFile) else "cannot read"
+            raise InputError(f"{name}: {what}: {e}") from None
+    finally:
+        if path != "-":
+            f.close()
+    plain = ingest(capture.to_bytes(), name)
+    source = TeeSource(name=name, lines=plain.lines, size=capture.total_bytes, crlf=plain.crlf,
+                       decode_errors=plain.decode_errors, nul_bytes=plain.nul_bytes)
+    source.capture = capture
+    return source

@@ -1,0 +1,184 @@
+"""The sieve: a big log is read block by block and only the windows around its
+tracebacks become lines; an analysis of the windows reads like one of the whole log."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stackdemux import sieve as sieve_module
+from stackdemux.api import Options, analyze_many, load
+from stackdemux.cli import main
+from stackdemux.ingest import InputError, ingest
+from stackdemux.sieve import AFTER, BEFORE, MAX_KEPT, Sieve, read_source
+
+ROOT = Path(__file__).resolve().parent.parent
+NOISE = ROOT / "tests/corpus/noise"
+MANIFEST = json.loads((ROOT / "samples/manifest.json").read_text(encoding="utf-8"))
+# One capture of every scenario (the newest Go), plus the interleaved logs.
+SAMPLES = sorted({e["scenario"]: ROOT / "samples" / e["file"] for e in
+                  sorted(MANIFEST, key=lambda e: [int(x) for x in e["go"].split(".")])}.values())
+SAMPLES += sorted((ROOT / "samples/interleaved").glob("*.log"))
+
+
+def build_noise() -> bytes:
+    """Real build output, including grep lines that quote `goroutine 1 [` and `panic:`."""
+    return b"".join(p.read_bytes() for p in sorted(NOISE.glob("*.log")) if p.name != "decoys.log")
+
+
+def padded(sample: Path, times: int = 1) -> bytes:
+    data = sample.read_bytes()
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    noise = build_noise()
+    return noise * times + data + noise * times
+
+
+def report_keys(analysis) -> list[tuple]:
+    return [(r.kind, r.message, r.lines, r.stream, r.complete,
+             [(g.id, g.state, [(f.func, f.file, f.line) for f in g.frames], g.input_lines)
+              for g in r.goroutines]) for r in analysis.reports]
+
+
+def sieved(tmp_path: Path, data: bytes, **kwargs) -> object:
+    path = tmp_path / "build.log"
+    path.write_bytes(data)
+    source = read_source(str(path), "build.log", minimum=0, **kwargs)
+    assert hasattr(source, "capture"), "a log of `minimum` bytes or more is sieved"
+    return source
+
+
+def whole(data: bytes):
+    return analyze_many([ingest(data, "build.log")], Options(analyse=False))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_sieved_log_reads_like_the_whole_log(tmp_path: Path, sample: Path):
+    data = padded(sample)
+    got = analyze_many([sieved(tmp_path, data)], Options(analyse=False))
+    assert report_keys(got) == report_keys(whole(data))
+    assert got.total_lines == data.count(b"\n")
+
+
+def test_every_line_is_in_one_stream_or_the_noise(tmp_path: Path):
+    data = b"".join(padded(ROOT / "samples" / e["file"]) for e in MANIFEST[:4])
+    got = analyze_many([sieved(tmp_path, data)], Options(analyse=False))
+    total = data.count(b"\n")
+    in_streams = [n for s in got.streams for n in s.numbers]
+    covered = set(in_streams)
+    # a line repaired from pieces of input lines (a splice, a paste join) names them all
+    covered.update(n for s in got.streams for ps in s.pieces.values() for n, _, _ in ps)
+    for a, b in got.noise:
+        covered.update(range(a, b + 1))
+    assert covered == set(range(1, total + 1))
+    assert len(got.reports) >= 4
+
+
+def test_only_the_windows_around_tracebacks_are_kept(tmp_path: Path):
+    sample = ROOT / "samples/go1.27/nil_map.txt"
+    crash_lines = sample.read_bytes().count(b"\n")
+    source = sieved(tmp_path, padded(sample, times=20))
+    capture = source.capture
+    assert len(source.lines) <= crash_lines + BEFORE + AFTER + 2
+    assert capture.total_lines > 20 * len(source.lines)
+
+
+def test_grep_lines_quoting_tracebacks_open_no_window():
+    """The corpus noise greps the Go programs: `log.Println("panic: …, goroutine 1 [")`."""
+    s = Sieve()
+    s.feed(build_noise() * 3)
+    assert s.close().segments == []
+
+
+def test_a_prefixed_crash_behind_unprefixed_noise_is_found(tmp_path: Path):
+    sample = ROOT / "samples/interleaved/compose-bbolt.log"
+    got = analyze_many([sieved(tmp_path, padded(sample, times=3))], Options(analyse=False))
+    alone = whole(sample.read_bytes())
+    assert sorted(r.message for r in got.reports) == sorted(r.message for r in alone.reports)
+    assert any("invalid page type" in r.message for r in got.reports)
+
+
+@pytest.mark.parametrize("block", [1, 7, 4096, 1 << 20])
+def test_blocks_cut_anywhere_keep_the_same_windows(block: int):
+    data = padded(ROOT / "samples/go1.27/deadlock.txt", times=2)
+    reference = Sieve()
+    reference.feed(data)
+    expected = [(s.first, s.lines) for s in reference.close().segments]
+    s = Sieve()
+    for i in range(0, len(data), block):
+        s.feed(data[i:i + block])
+    got = s.close()
+    assert [(seg.first, seg.lines) for seg in got.segments] == expected
+    assert got.total_lines == data.count(b"\n")
+    assert got.total_bytes == len(data)
+
+
+def test_a_huge_line_is_counted_and_kept_cut():
+    s = Sieve()
+    s.feed(b"goroutine 1 [running]:\n" + b"x" * (MAX_KEPT * 3) + b"\nmain.main()\n")
+    capture = s.close()
+    assert capture.total_lines == 3
+    assert capture.truncated_lines == 1
+    kept = [line for seg in capture.segments for line in seg.lines]
+    assert len(kept[1]) == MAX_KEPT
+
+
+def test_a_log_without_a_final_newline_keeps_its_last_line(tmp_path: Path):
+    data = padded(ROOT / "samples/go1.27/nil_map.txt").rstrip(b"\n") + b"\npanic: last words"
+    got = analyze_many([sieved(tmp_path, data)], Options(analyse=False))
+    assert got.reports[-1].message == "last words"
+    assert got.total_lines == data.count(b"\n") + 1
+
+
+def test_crlf_and_gzip_are_read_as_without_the_sieve(tmp_path: Path):
+    data = padded(ROOT / "samples/go1.27/nil_pointer.txt").replace(b"\n", b"\r\n")
+    path = tmp_path / "build.log.gz"
+    path.write_bytes(gzip.compress(data))
+    source = read_source(str(path), "build.log.gz", minimum=0)
+    got = analyze_many([source], Options(analyse=False))
+    assert report_keys(got) == report_keys(whole(data))
+
+
+def test_binary_data_is_refused(tmp_path: Path):
+    path = tmp_path / "a.out"
+    path.write_bytes(b"\x7fELF" + bytes(range(256)) * 64)
+    with pytest.raises(InputError, match="ELF"):
+        read_source(str(path), "a.out", minimum=0)
+
+
+def test_a_small_log_is_read_whole(tmp_path: Path):
+    path = tmp_path / "small.log"
+    path.write_bytes(padded(ROOT / "samples/go1.27/nil_map.txt"))
+    source = load(path)
+    assert not hasattr(source, "capture")
+    assert len(source.lines) == path.read_bytes().count(b"\n")
+
+
+def test_split_never_sieves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`split` writes every line to a file: a sieved log would lose the lines between windows."""
+    monkeypatch.setattr(sieve_module, "SIEVE_MIN", 0)
+    data = padded(ROOT / "samples/go1.27/nil_map.txt")
+    log = tmp_path / "build.log"
+    log.write_bytes(data)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["split", str(log), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = sum(p.read_bytes().count(b"\n") for p in out.iterdir())
+    assert written == data.count(b"\n")
+
+
+def test_the_cli_sieves_a_big_log_and_cites_its_line_numbers(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(sieve_module, "SIEVE_MIN", 1 << 16)
+    data = padded(ROOT / "samples/go1.27/nil_map.txt", times=4)
+    log = tmp_path / "build.log"
+    log.write_bytes(data)
+    result = CliRunner().invoke(main, [str(log), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert [[tuple(span) for span in r["lines"]] for r in doc["reports"]] == \
+        [r.lines for r in whole(data).reports]
