@@ -145,6 +145,10 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
         whole.diagnostics.extend(part.diagnostics)
         whole.noise.extend(part.noise)
     whole.noise = _merge([*whole.noise, *capture.gaps()])
+    whole.diagnostics.append(Diagnostic(
+        f"{source.name}: a big log, read in windows around its tracebacks: "
+        f"{capture.kept_lines} of {capture.total_lines} lines; the rest is noise",
+        severity="info"))
     return whole
 
 

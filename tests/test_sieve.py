@@ -182,3 +182,5 @@ def test_the_cli_sieves_a_big_log_and_cites_its_line_numbers(tmp_path: Path,
     doc = json.loads(result.output)
     assert [[tuple(span) for span in r["lines"]] for r in doc["reports"]] == \
         [r.lines for r in whole(data).reports]
+    said = [d for d in doc["diagnostics"] if d["severity"] == "info"]
+    assert len(said) == 1 and "read in windows" in said[0]["message"]
