@@ -10,14 +10,23 @@ the next chunk (another process's) continues on the same input line:
 That process's line is finished later, where its next chunk starts, by a
 fragment that is itself no whole line (`0xc000084000)`).
 
-One pass over the stream: a text that the line grammar reads whole stays
-whole, unless what it names (function, file) was never seen in an intact
-line while a split reads as two known lines. Any other text is tried at a
-bounded number of cut points: the part after the cut must be a whole line,
-or complete a fragment left open earlier (the fragment plus it is a whole
-line); the part before the cut is left open, waiting for its completion.
-Candidates are scored by the grammar's reading and by the values seen intact
-elsewhere in the log (files and functions repeat in every traceback).
+The model: each chunk boundary cuts at most one line, and each process has at
+most one open (unfinished) line at a time. So an input line is whole, or the
+rest of one open fragment, or a head (left open) followed by a rest that is a
+whole line or completes an open fragment. Which fragment a rest completes is
+decided over a window, not line by line: a beam of hypotheses (sets of open
+fragments) is carried along the log, each scored by how much its joined lines
+look like lines Go printed (splice_score.py: the grammar's reading, names and
+positions seen intact elsewhere, plausible values), by the order in which kinds
+of lines follow each other in one chunk (kind_order.py: a call line's chunk
+goes on with its file line), and by a collector's habit of reading its pipes in
+turn (the oldest open fragment is the likeliest to be continued). Hypotheses
+with the same open fragments are merged, so the search stays a narrow band.
+
+Cost: a line the grammar reads whole, with names seen elsewhere, costs its one
+match; an ordinary log line costs one bulk search for where a traceback line
+could start inside it. Only lines that are no whole line (and lines following
+an open fragment that could be its rest) are tried at many cut points.
 
 Provenance: every text made of fragments lists its input columns in
 `Stream.pieces`; a fragment never completed stays a text of its own, and is
@@ -27,33 +36,32 @@ reported as a Diagnostic with its line number.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from ..grammar import line_grammar
 from ..model import Diagnostic, Stream
+from .kind_order import may_follow
+from .splice_score import LENIENT, MAX_SPLICED, Vocabulary, joined, read_all
 
 __all__ = ["Spliced", "unsplice"]
 
-Piece = tuple[int, int, int]  # (input line, start column, end column)
+Piece = tuple[int, int, int]  # (stream index while searching / input line after, start, end)
+Key = tuple[int, int]  # where a text goes: (stream index, 0 for a line or head, 1 for a rest)
 
-# A line longer than this is never cut: no traceback line is, and the work per
-# line stays bounded.
-MAX_SPLICED = 4096
-# Fragments left open at once (one per process, in practice): the oldest is given up.
-MAX_OPEN = 16
-# Kinds whose text is free: a splice inside them reads as one valid line, so a
-# whole line of these kinds is suspicious when it holds another kind's start.
-_LENIENT = frozenset({"panic", "chained_panic", "fatal_error", "indented", "runtime_note"})
-_FILE_KINDS = frozenset({"frame_file", "race_frame_file", "cgo_file"})
-# Where another process's line may start inside a lenient line.
-_STARTS = re.compile(r"goroutine \d+ \[|panic: |fatal error: |created by |\t/|\t[A-Z]:/"
-                     r"|\[signal |SIG[A-Z]+: ")
-
-_G = line_grammar()
-_match = _G.match
-_FUNC = {k: v.fields.get("func") for k, v in _G.kinds.items()}
-_FILE = {k: v.fields.get("file") for k, v in _G.kinds.items()}
+# Scores, in units of one known name in a reading.
+_CUT = 1.0  # a chunk boundary inside a line: rarer than none
+_OPEN = 3.0  # a fragment never finished: charged when opened, paid back when completed
+_ORDER = 0.5  # per open fragment older than the one completed (pipes are read in turn)
+_TURN = 3.0  # a line that cannot follow the line before it in its chunk
+_BROKEN = 1.0  # a text that stays no line at all, where a reading could make it one
+_BEAM = 24  # hypotheses kept
+_MARGIN = 12.0  # hypotheses this far below the best are dropped
+_MAX_OPEN = 16  # open fragments per hypothesis
+_MAX_AGE = 3000  # lines a fragment waits for its rest at most
+_MAX_CUTS = 512  # cut points tried per line
+_VARIANTS = 4  # places kept for one fragment's cut
+_VARIANT_MARGIN = 1.5  # ... this far below the best place at most
 
 
 @dataclass(slots=True)
@@ -64,313 +72,372 @@ class Spliced:
     diagnostics: list[Diagnostic]
 
 
+@dataclass(frozen=True, slots=True)
+class _Variant:
+    """One place the cut that opened a fragment may be: the fragment's text up
+    to there, and what that choice scored (the rest it left after it)."""
+
+    cut: int
+    delta: float
+    kind: str | None  # kind of the rest's line
+    chain: _Log  # the decisions this choice stands for
+
+
+@dataclass(frozen=True, slots=True)
+class _Open:
+    """The start of a line whose rest comes in a later chunk. Where exactly the
+    cut was is decided when the rest is found: each variant is kept until then."""
+
+    line: int  # stream index of the line it starts
+    text: str  # the whole input text it is a head of
+    prev: str | None  # kind of the line before it in its chunk
+    variants: tuple[_Variant, ...]  # best first
+
+    @property
+    def best(self) -> float:
+        return self.variants[0].delta
+
+
+# Decisions, as shared linked lists: an entry is (key, text, pieces, finished), a
+# chain is (entry, chain) or None, a log is (chain, log) or None.
+_Log = tuple | None
+
+
 @dataclass(slots=True)
-class _Fragment:
-    text: str
-    pieces: list[Piece]
-    at: int  # output position reserved for it
-    tail_at: int | None = None  # where the rest of its input line went as a line of its own
+class _Hyp:
+    score: float  # decided readings, plus the best variant of each open fragment
+    open: tuple[_Open, ...]  # oldest first
+    kind: str | None  # kind of the last line read in the current chunk
+    log: _Log = None
+    cuts: int = 0
+    joins: int = 0
+
+    def state(self) -> tuple:
+        return tuple(f.line for f in self.open), self.kind
 
 
-# Go prints call arguments as words of hex (`0x1f?`), `...`, `_`, and braces around
-# a struct's words: `{0x4a6a1c?, 0x4881?}`, `{}`. The grammar's ARGS takes any
-# text without parentheses; a spliced call line shows in its words.
-_ARG_WORD = re.compile(r"\{*(?:0x[0-9a-f]+\??|\.\.\.|_)?\}*")
-_FP, _SP = _G.kinds["frame_file"].fields.get("fp"), _G.kinds["frame_file"].fields.get("sp")
-_ARGS = _G.kinds["frame_call"].fields.get("args")
-# A frame's fp and sp are one frame apart: a frame of a megabyte is already rare.
-_MAX_FRAME = 1 << 20
-
-
-def _plausible(m: re.Match[str]) -> bool:
-    """The values in a reading are ones Go prints: a spliced line often reads
-    as a valid line whose words are two processes' values run together."""
-    kind = m.lastgroup
-    if kind == "frame_call" and _ARGS is not None:
-        args = m.group(_ARGS)
-        if args:
-            if args.count("{") != args.count("}"):
-                return False
-            return all(_ARG_WORD.fullmatch(w) for w in args.split(", "))
-    elif kind == "frame_file" and _FP is not None and _SP is not None:
-        fp, sp = m.group(_FP), m.group(_SP)
-        if fp and sp:
-            d = int(fp, 16) - int(sp, 16)
-            return 0 <= d < _MAX_FRAME
-    return True
-
-
-def _fields(m: re.Match[str]) -> tuple[str | None, str | None]:
-    kind = m.lastgroup
-    fg, fl = _FUNC.get(kind), _FILE.get(kind)
-    return (m.group(fg) if fg else None), (m.group(fl) if fl else None)
-
-
-def _dir(file: str) -> str:
-    return file.rpartition("/")[0]
-
-
-def _pkg(func: str) -> str:
-    path, _, last = func.rpartition("/")
-    return f"{path}/{last.partition('.')[0]}" if path else last.partition(".")[0]
-
-
-class _Vocabulary:
-    """Functions and files printed in intact lines: what a good join reproduces.
-    A function or file is often printed once per log (one process's own code),
-    so its package or directory seen elsewhere is evidence too, if weaker."""
-
-    def __init__(self) -> None:
-        self.funcs: Counter[str] = Counter()
-        self.files: Counter[str] = Counter()
-        self.pkgs: Counter[str] = Counter()
-        self.dirs: Counter[str] = Counter()
-
-    def learn(self, m: re.Match[str]) -> None:
-        func, file = _fields(m)
-        if func:
-            self.funcs[func] += 1
-            self.pkgs[_pkg(func)] += 1
-        if file:
-            self.files[file] += 1
-            self.dirs[_dir(file)] += 1
-
-    def quality(self, m: re.Match[str], own: int = 0) -> tuple[float, int]:
-        """How much a reading looks like a real line, and how many names in it
-        were never seen intact: known names score, unknown ones cost.
-        `own`: times the reading itself was counted (a whole line learns itself)."""
-        func, file = _fields(m)
-        q = 0.5 if m.lastgroup in _LENIENT else 1.0
-        unknown = 0
-        for name, seen, parts, part in ((func, self.funcs, self.pkgs, _pkg),
-                                        (file, self.files, self.dirs, _dir)):
-            if name is None:
-                continue
-            if seen[name] > own:
-                q += 2.0
-            elif parts[part(name)] > own and " " not in name:
-                pass  # a new name in a known package or directory
-            else:
-                q -= 2.0
-                unknown += 1
-        if not _plausible(m):
-            q -= 3.0
-            unknown += 1
-        return q, unknown
-
-
-def _valid(text: str) -> re.Match[str] | None:
-    if not text or len(text) > MAX_SPLICED:
-        return None
-    m = _match(text)
-    if m is None or m.lastgroup == "blank":
-        return None
-    if m.lastgroup == "frame_call":
-        func = m.group(_FUNC["frame_call"]) or ""
-        if "." not in func and func != "panic":  # Go 1.21+ prints runtime.gopanic as `panic`
-            return None
-    return m
+@cache
+def _starts() -> re.Pattern[str]:
+    """Where a traceback line of a kind with a specific lead (`goroutine `,
+    `panic: `, a tab, `created by `...) may start inside a text: the leads of
+    traceback.lark's kinds. Kinds whose lead is any word (a call line) are
+    left out: a fresh call line right after a cut is the rare case."""
+    g = line_grammar()
+    leads = []
+    for kind in g.kinds_in_order:
+        lead = g.leads.get(kind)
+        if lead and kind not in ("frame_call", "register", "race_access"):
+            leads.append(lead)
+    return re.compile("(?=" + "|".join(f"(?:{x})" for x in leads) + ")")
 
 
 def unsplice(stream: Stream) -> Spliced | None:
     """The stream with spliced texts cut apart and rejoined; None when nothing changed."""
-    texts = stream.texts
-    vocab = _Vocabulary()
-    matches: list[re.Match[str] | None] = []
-    for t in texts:
-        m = _valid(t)
-        matches.append(m)
-        if m is not None:
-            vocab.learn(m)
-
-    out_texts: list[str | None] = []
-    out_pieces: list[list[Piece] | None] = []  # None: the input text, unchanged
-    out_src: list[int] = []  # the stream index an unchanged text came from
-    open_: list[_Fragment] = []
-    cut = joined = 0
-    diagnostics: list[Diagnostic] = []
-
-    def emit(text: str | None, pieces: list[Piece] | None, src: int) -> int:
-        out_texts.append(text)
-        out_pieces.append(pieces)
-        out_src.append(src)
-        return len(out_texts) - 1
-
-    def place(frag: _Fragment, text: str, pieces: list[Piece]) -> None:
-        out_texts[frag.at] = text
-        out_pieces[frag.at] = pieces
-
-    def give_up(frag: _Fragment) -> None:
-        nonlocal cut
-        if frag.tail_at is not None:
-            # Nothing completed the head: the cut had no evidence (a log line that
-            # mentions `panic: ` is no splice). The line goes back together whole.
-            tail = out_texts[frag.tail_at] or ""
-            tail_pieces = out_pieces[frag.tail_at] or []
-            place(frag, frag.text + tail, frag.pieces + tail_pieces)
-            out_texts[frag.tail_at] = None
-            out_pieces[frag.tail_at] = None
-            out_src[frag.tail_at] = -1
-            cut -= 1
-            return
-        place(frag, frag.text, frag.pieces)
-        diagnostics.append(Diagnostic(
-            "a fragment of a line cut mid-way (a collector's read() chunk) whose rest "
-            "was not found", sorted({(n, n) for n, _, _ in frag.pieces})))
-
-    for i, t in enumerate(texts):
-        m = matches[i]
-        if i in stream.pieces or len(t) > MAX_SPLICED or not t:
-            emit(t, None, i)
-            continue
-        lenient_start = None
-        strict = True
-        if m is not None:
-            whole, unknown = vocab.quality(m, own=1)
-            if m.lastgroup in _LENIENT:
-                # Inside its free text: `\tpanic: second` holds no other line.
-                groups = _G.kinds[m.lastgroup].fields.values()
-                free = min((m.start(g) for g in groups if m.start(g) >= 0), default=len(t))
-                hit = _STARTS.search(t, free + 1)
-                lenient_start = hit.start() if hit else None
-                # Free text reads anything: a head followed by another process's
-                # output (`\t/usr/lib/go-1.19 pc=0x497045`) is cut where the rest
-                # completes an open head into a line with known names.
-                doubtful = lenient_start is not None or bool(open_)
-            else:
-                # A line naming what no intact line names, or printing values Go
-                # never prints together, may be two processes' pieces.
-                doubtful = bool(unknown) and bool(open_)
-            if not doubtful:
-                emit(t, None, i)
-                continue
-        else:
-            whole = float("-inf")
-            strict = False
-        best = _best_cut(t, open_, vocab, strict=strict, start=lenient_start,
-                         lenient=m is not None and m.lastgroup in _LENIENT,
-                         indented=m is not None and m.lastgroup == "indented")
-        if best is None or best[0] <= whole:
-            if m is not None:
-                emit(t, None, i)
-            else:  # a head with no cut found: perhaps a line's start, finished later
-                at = emit(None, None, i)
-                open_.append(_Fragment(t, _cols(stream, i, 0, len(t)), at))
-            if len(open_) > MAX_OPEN:
-                give_up(open_.pop(0))
-            continue
-        _, c, f = best
-        tail_pieces = _cols(stream, i, c, len(t))
-        if c > 0:
-            cut += 1
-            # The head stays open until a later fragment completes it.
-            at = emit(None, None, i)
-            head = _Fragment(t[:c], _cols(stream, i, 0, c), at)
-        else:
-            head = None
-        if f is not None:
-            frag = open_.pop(f)
-            place(frag, frag.text + t[c:], frag.pieces + tail_pieces)
-            joined += 1
-        else:
-            tail_at = emit(t[c:], tail_pieces, i)
-            if head is not None:
-                head.tail_at = tail_at
-        if head is not None:
-            open_.append(head)
-            if len(open_) > MAX_OPEN:
-                give_up(open_.pop(0))
-    for frag in open_:
-        give_up(frag)
-    if not joined:
+    search = _Search(stream, read_all(stream.texts, stream.pieces))
+    best = search.run()
+    if best is None or not best.joins:
         return None  # cuts whose heads nothing completes are no evidence of chunks
+    return _rebuild(stream, best, search.diagnostics)
 
+
+class _Search:
+    def __init__(self, stream: Stream, matches: list[re.Match[str] | None]) -> None:
+        self.stream = stream
+        self.texts = stream.texts
+        self.matches = matches
+        self.diagnostics: list[Diagnostic] = []
+        self._vocab: Vocabulary | None = None
+        self._joins: dict[tuple[int, int, int], list[tuple[int, float, str]]] = {}
+
+    @property
+    def vocab(self) -> Vocabulary:
+        """Names printed intact in the whole stream: learned only once a line
+        needs weighing (a log without splices never does)."""
+        if self._vocab is None:
+            self._vocab = Vocabulary()
+            for m in self.matches:
+                if m is not None and m.lastgroup not in LENIENT:
+                    self._vocab.learn(m)
+        return self._vocab
+
+    # ------------------------------------------------------------ scoring ---
+
+    def reading(self, text: str, sources: tuple[int, ...]) -> tuple[float, str] | None:
+        """(quality, kind) of a text made of fragments, None when it reads as no line.
+        The input lines it is made of do not vouch for its names."""
+        m = joined(text)
+        if m is None:
+            return None
+        own = [x for j in sources if (x := self.matches[j]) is not None]
+        return self.vocab.quality(m, own)[0], m.lastgroup
+
+    def rests(self, f: _Open, i: int, t: str, n: int
+              ) -> dict[int, tuple[float, _Variant, str]]:
+        """cut → (score, variant of f, kind) of the best way t's end after the
+        cut completes fragment f."""
+        out: dict[int, tuple[float, _Variant, str]] = {}
+        for v in f.variants:
+            for c, q, k in self.joins_of(f.text[:v.cut], f.line, i, t, n):
+                q += v.delta
+                if f.prev is not None and not may_follow(f.prev, k):
+                    q -= _TURN
+                if c not in out or q > out[c][0]:
+                    out[c] = (q, v, k)
+        return out
+
+    def joins_of(self, head: str, line: int, i: int, t: str, n: int
+                 ) -> list[tuple[int, float, str]]:
+        """(cut, quality, kind) of every reading of head + t[cut:]: worked out once
+        per head and line, however many hypotheses hold that head."""
+        key = (line, len(head), i)
+        got = self._joins.get(key)
+        if got is None:
+            got = []
+            sources = (line, i)
+            for c in range(n):
+                r = self.reading(head + t[c:], sources)
+                if r is not None:
+                    got.append((c, r[0], r[1]))
+            self._joins[key] = got
+        return got
+
+    # ------------------------------------------------------------- search ---
+
+    def run(self) -> _Hyp | None:
+        beam = [_Hyp(0.0, (), None)]
+        texts, matches, pieces = self.texts, self.matches, self.stream.pieces
+        for i, t in enumerate(texts):
+            m = matches[i]
+            if len(beam) == 1 and not beam[0].open:
+                # Nothing open: a line read whole stays whole (its one match is
+                # all it costs); any other line only where a line starts inside it.
+                if m is not None and m.lastgroup not in LENIENT:
+                    beam[0].kind = m.lastgroup
+                    continue
+                if i in pieces or not t or len(t) > MAX_SPLICED or not _inner_start(t, m):
+                    if t:  # a blank line keeps the chunk's last kind
+                        beam[0].kind = m.lastgroup if m is not None else None
+                    continue
+                any_open = False
+            else:
+                any_open = any(h.open for h in beam)
+            if i in pieces or not t or len(t) > MAX_SPLICED:
+                if t:
+                    self._advance_whole(beam, m.lastgroup if m is not None else None, 0.0)
+                continue
+            if m is not None:
+                kind = m.lastgroup
+                whole, unknown = self.vocab.quality(m, (m,))
+                lenient = kind in LENIENT
+                if not lenient and not unknown and whole > 0:
+                    # A line read whole with names seen elsewhere: kept.
+                    self._advance_whole(beam, kind, whole)
+                    continue
+                if not any_open and not (lenient and _inner_start(t, m)):
+                    self._advance_whole(beam, kind, whole)
+                    continue
+            else:
+                kind, whole = None, -_BROKEN
+                if not any_open and not _inner_start(t, None):
+                    self._advance_whole(beam, None, 0.0)
+                    continue
+            beam = self._expand(beam, i, t, kind, whole)
+            if any_open:
+                beam = self._retire(beam, i)
+        for h in beam:
+            self._finish(h)
+        return max(beam, key=lambda h: h.score, default=None)
+
+    def _advance_whole(self, beam: list[_Hyp], kind: str | None, q: float) -> None:
+        if len(beam) == 1:  # one hypothesis: nothing to compare, nothing to score
+            beam[0].kind = kind
+            return
+        for h in beam:
+            if kind is not None and h.kind is not None and not may_follow(h.kind, kind):
+                h.score -= _TURN
+            h.score += q
+            h.kind = kind
+
+    def _expand(self, beam: list[_Hyp], i: int, t: str, kind: str | None,
+                whole: float) -> list[_Hyp]:
+        """Every reading of text i under every hypothesis: whole, the rest of an
+        open fragment, or a head left open before a whole line or a rest."""
+        cands: list[_Hyp] = []
+        self._joins.clear()
+        n = min(len(t), _MAX_CUTS)
+        # whole lines after a cut: only where a line may start
+        fresh: list[_Variant] = []
+        for s in _starts().finditer(t, 1, n):
+            c = s.start()
+            r = self.reading(t[c:], (i,))
+            if r is not None:
+                chain = ((i, 1), t[c:], ((i, c, len(t)),), True), None
+                fresh.append(_Variant(c, r[0] - _CUT - _OPEN, r[1], chain))
+        fresh_head = _variants(fresh)
+        # the rests of the open fragments: worked out once per fragment, not per hypothesis
+        rests: dict[int, dict[int, tuple[float, _Variant, str]]] = {}
+        for h in beam:
+            for f in h.open:
+                if id(f) not in rests:
+                    rests[id(f)] = self.rests(f, i, t, n)
+        for h in beam:
+            # whole
+            g = _Hyp(h.score + whole, h.open, kind, h.log, h.cuts, h.joins)
+            if kind is not None and h.kind is not None and not may_follow(h.kind, kind):
+                g.score -= _TURN
+            cands.append(g)
+            # a head before a fresh line
+            if fresh_head:
+                head = _Open(i, t, h.kind, fresh_head)
+                cands.append(_Hyp(h.score + head.best, (*h.open, head), fresh_head[0].kind,
+                                  h.log, h.cuts + 1, h.joins))
+            # the rest of an open fragment: the whole text, or after a head
+            for age, f in enumerate(h.open):  # 0: the oldest
+                got = rests[id(f)]
+                if not got:
+                    continue
+                others = tuple(x for x in h.open if x is not f)
+                base = h.score - f.best + _OPEN - _ORDER * age
+                if 0 in got:
+                    q, v, k = got[0]
+                    entry = ((f.line, 0), f.text[:v.cut] + t,
+                             ((f.line, 0, v.cut), (i, 0, len(t))), True)
+                    log = (entry, v.chain), h.log
+                    cands.append(_Hyp(base + q, others, k, log, h.cuts, h.joins + 1))
+                variants = []
+                for c, (q, v, k) in got.items():
+                    if c == 0:
+                        continue
+                    entry = ((f.line, 0), f.text[:v.cut] + t[c:],
+                             ((f.line, 0, v.cut), (i, c, len(t))), True)
+                    variants.append(_Variant(c, q - _CUT - _OPEN, k, (entry, v.chain)))
+                vs = _variants(variants)
+                if vs:
+                    head = _Open(i, t, h.kind, vs)
+                    cands.append(_Hyp(base + head.best, (*others, head), vs[0].kind, h.log,
+                                      h.cuts + 1, h.joins + 1))
+            if kind is None or kind in LENIENT:
+                cands.extend(self._ended_by_break(h, i, t))
+        return _prune(cands)
+
+    def _ended_by_break(self, h: _Hyp, i: int, t: str) -> list[_Hyp]:
+        """The whole text a head, and the line break after it another process's:
+        the one whose open fragment already reads as a whole line (its read()
+        chunk ended just before its newline, its next one starts with it)."""
+        out = []
+        for age, f in enumerate(h.open):
+            best = None
+            for v in f.variants:
+                r = self.reading(f.text[:v.cut], (f.line,))
+                if r is None:
+                    continue
+                q = r[0] + v.delta
+                if f.prev is not None and not may_follow(f.prev, r[1]):
+                    q -= _TURN
+                if best is None or q > best[0]:
+                    best = (q, v)
+            if best is None:
+                continue
+            q, v = best
+            entry = (f.line, 0), f.text[:v.cut], ((f.line, 0, v.cut),), True
+            head = _Open(i, t, h.kind, (_Variant(len(t), -_CUT - _OPEN, None, None),))
+            others = tuple(x for x in h.open if x is not f)
+            sc = h.score - f.best + q + _OPEN - _ORDER * age + head.best
+            out.append(_Hyp(sc, (*others, head), None, ((entry, v.chain), h.log),
+                            h.cuts + 1, h.joins + 1))
+        return out
+
+    def _retire(self, beam: list[_Hyp], i: int) -> list[_Hyp]:
+        """Fragments waiting longer than any collector waits are given up."""
+        for h in beam:
+            if len(h.open) > _MAX_OPEN or (h.open and h.open[0].line < i - _MAX_AGE):
+                keep = tuple(f for f in h.open[-_MAX_OPEN:] if f.line >= i - _MAX_AGE)
+                for f in h.open:
+                    if f not in keep:
+                        h.log = _given_up(f), h.log
+                h.open = keep
+        return _prune(beam) if len(beam) > 1 else beam
+
+    def _finish(self, h: _Hyp) -> _Hyp:
+        for f in h.open:
+            h.log = _given_up(f), h.log
+        return h
+
+
+def _given_up(f: _Open) -> _Log:
+    """A fragment whose rest never came: its best variant's text stands alone."""
+    v = f.variants[0]
+    return ((f.line, 0), f.text[:v.cut], ((f.line, 0, v.cut),), False), v.chain
+
+
+def _variants(vs: list[_Variant]) -> tuple[_Variant, ...]:
+    vs.sort(key=lambda v: -v.delta)
+    if not vs:
+        return ()
+    top = vs[0].delta
+    return tuple(v for v in vs[:_VARIANTS] if v.delta >= top - _VARIANT_MARGIN)
+
+
+def _prune(cands: list[_Hyp]) -> list[_Hyp]:
+    best: dict[tuple, _Hyp] = {}
+    for h in cands:
+        s = h.state()
+        b = best.get(s)
+        if b is None or h.score > b.score:
+            best[s] = h
+    out = sorted(best.values(), key=lambda h: -h.score)
+    top = out[0].score
+    return [h for h in out[:_BEAM] if h.score >= top - _MARGIN]
+
+
+def _inner_start(t: str, m: re.Match[str] | None) -> bool:
+    """A traceback line's start shows inside t (past a lenient reading's own lead)."""
+    if m is not None:
+        groups = line_grammar().kinds[m.lastgroup].fields.values()
+        free = min((m.start(g) for g in groups if m.start(g) >= 0), default=len(t))
+    else:
+        free = 0
+    return _starts().search(t, free + 1) is not None
+
+
+def _rebuild(stream: Stream, best: _Hyp, diagnostics: list[Diagnostic]) -> Spliced:
+    """The stream the best hypothesis reads: texts in input order, each made of
+    pieces of input lines where it was cut or joined."""
+    entries: dict[Key, tuple[str, tuple[Piece, ...], bool]] = {}
+    log = best.log
+    while log is not None:
+        chain, log = log
+        while chain is not None:
+            (key, text, ps, finished), chain = chain
+            entries.setdefault(key, (text, ps, finished))  # the latest decision for a key wins
+    consumed = {j for _, ps, _ in entries.values() for j, _, _ in ps}
     numbers: list[int] = []
-    new_texts: list[str] = []
-    pieces: dict[int, list[Piece]] = {}
+    texts: list[str] = []
+    pieces: dict[int, list[tuple[int, int, int]]] = {}
     lengths: list[int] = []
     plen = stream.prefix_lengths
-    for text, ps, src in zip(out_texts, out_pieces, out_src, strict=True):
-        j = len(new_texts)
-        if ps is None:
-            if text is None:
-                continue  # the tail of a cut undone: it went back into its line
-            new_texts.append(text)
-            numbers.append(stream.numbers[src])
-            lengths.append(plen[src] if plen else 0)
-            if src in stream.pieces:
-                pieces[j] = stream.pieces[src]
+    order = sorted(set(entries) | {(i, 0) for i in range(len(stream.texts)) if i not in consumed})
+    for key in order:
+        j = len(texts)
+        if key in entries:
+            text, ps, finished = entries[key]
+            texts.append(text)
+            cols = [(stream.numbers[i], a + (plen[i] if plen else 0), b + (plen[i] if plen else 0))
+                    for i, a, b in ps]
+            numbers.append(cols[0][0])
+            lengths.append(0)
+            pieces[j] = cols
+            if not finished:
+                diagnostics.append(Diagnostic(
+                    "a fragment of a line cut mid-way (a collector's read() chunk) whose rest "
+                    "was not found", sorted({(n, n) for n, _, _ in cols})))
             continue
-        new_texts.append(text if text is not None else "")
-        numbers.append(ps[0][0])
-        lengths.append(0)
-        pieces[j] = ps
-    out = Stream(id=stream.id, label=stream.label, numbers=numbers, texts=new_texts,
+        i = key[0]
+        texts.append(stream.texts[i])
+        numbers.append(stream.numbers[i])
+        lengths.append(plen[i] if plen else 0)
+        if i in stream.pieces:
+            pieces[j] = stream.pieces[i]
+    out = Stream(id=stream.id, label=stream.label, numbers=numbers, texts=texts,
                  pieces=pieces, prefix_lengths=lengths if any(lengths) else ())
-    return Spliced(out, cut, joined, diagnostics)
-
-
-def _cols(stream: Stream, i: int, a: int, b: int) -> list[Piece]:
-    shift = stream.prefix_lengths[i] if stream.prefix_lengths else 0
-    return [(stream.numbers[i], a + shift, b + shift)]
-
-
-# Cut points tried per line at most.
-_MAX_CUTS = 512
-
-
-def _best_cut(t: str, open_: list[_Fragment], vocab: _Vocabulary, strict: bool = False,
-              start: int | None = None,
-              lenient: bool = False, indented: bool = False,
-              ) -> tuple[float, int, int | None] | None:
-    """(score, cut column, open fragment completed or None) of the best reading
-    of t as [head left open] + [a whole line, or the rest of an open fragment].
-    `strict`: t reads whole already; only readings with every name known count.
-    `lenient`: t reads whole as free text; only a completion with a known name,
-    or a whole line starting where `start` shows another line's start, counts.
-    `start`: where another line's start shows inside a lenient line (a bonus)."""
-    best: tuple[float, int, int | None] | None = None
-
-    def consider(m: re.Match[str], bonus: float, c: int, f: int | None) -> None:
-        nonlocal best
-        sc, unknown = vocab.quality(m)
-        if unknown:
-            # A reading naming what no intact line names is no evidence against
-            # a line that reads whole; a line that reads as nothing may still
-            # take it (a name printed once), without a completion's bonus.
-            if strict or lenient:
-                return
-            bonus = 0.0
-        if m.lastgroup == "indented":
-            return  # reads anything after a tab: no evidence of a line
-        if lenient and c != start:
-            if f is None:
-                return
-            # A message with an open head's rest inside: the text before the
-            # cut must be no line of its own (a panic's message stays whole).
-            if not indented:
-                h = _valid(t[:c])
-                if h is not None and h.lastgroup != "indented":
-                    return
-        sc += bonus
-        if c == start:
-            sc += 2.0
-        if best is None or sc > best[0]:
-            best = (sc, c, f)
-
-    # Oldest first: a collector reading its pipes in turn resumes the process
-    # it left longest ago, and ties keep the first.
-    for c in range(0, min(len(t), _MAX_CUTS)):
-        tail = t[c:]
-        if c > 0:
-            m = _valid(tail)
-            if m is not None:
-                # A whole line after the cut; the head before it should be no whole line.
-                h = _valid(t[:c])
-                consider(m, -0.5 if h is not None and h.lastgroup not in _LENIENT else 0.0,
-                         c, None)
-        for f, frag in enumerate(open_):
-            m = _valid(frag.text + tail)
-            if m is not None:
-                consider(m, 1.0, c, f)  # completing an open fragment
-    return best
+    return Spliced(out, best.cuts, best.joins, diagnostics)

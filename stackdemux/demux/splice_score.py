@@ -1,0 +1,270 @@
+"""How much a reading of a text looks like a line a Go process printed.
+
+The splicer weighs readings of fragments joined or cut apart; a text the line
+grammar reads is not yet a real line: a spliced line often reads as a valid
+line whose words are two processes' values run together. What decides is what
+the rest of the log prints intact: files, functions, their packages and
+directories, and file:line positions repeat in every traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Container, Sequence
+from functools import cache
+
+from ..grammar import line_grammar
+
+__all__ = ["LENIENT", "Vocabulary", "joined", "plausible", "read_all", "valid"]
+
+G = line_grammar()
+_match = G.match
+# Fields by group name: the same in the whole classifier and in the narrower
+# regexes of a few kinds that joins are read with (see `joined`).
+_NAMES = {i: n for n, i in G.regex.groupindex.items()}
+
+
+def _field(kind: str, name: str) -> str | None:
+    i = G.kinds[kind].fields.get(name)
+    return _NAMES[i] if i else None
+
+
+_FUNC = {k: _field(k, "func") for k in G.kinds}
+_FILE = {k: _field(k, "file") for k in G.kinds}
+_LINENO = {k: _field(k, "lineno") for k in G.kinds}
+
+# A line longer than this is never cut or joined: no traceback line is, and the
+# work per line stays bounded.
+MAX_SPLICED = 4096
+
+# Kinds whose text is free: a splice inside them reads as one valid line.
+LENIENT = frozenset({"panic", "chained_panic", "fatal_error", "indented", "runtime_note"})
+
+# Go prints call arguments as words of hex (`0x1f?`), `...`, `_`, and braces around
+# a struct's words: `{0x4a6a1c?, 0x4881?}`, `{}`. The grammar's ARGS takes any
+# text without parentheses; a spliced call line shows in its words.
+_ARG_WORD = re.compile(r"\{*(?:0x[0-9a-f]+\??|\.\.\.|_)?\}*")
+_FP, _SP = _field("frame_file", "fp"), _field("frame_file", "sp")
+_ARGS = _field("frame_call", "args")
+# A frame's fp and sp are one frame apart: a frame of a megabyte is already rare.
+_MAX_FRAME = 1 << 20
+
+
+def valid(text: str) -> re.Match[str] | None:
+    """The grammar's reading of a whole text, or None (blank lines read as nothing)."""
+    if not text or len(text) > MAX_SPLICED:
+        return None
+    m = _match(text)
+    if m is None or m.lastgroup == "blank":
+        return None
+    if m.lastgroup == "frame_call":
+        func = m.group(_FUNC["frame_call"]) or ""
+        if "." not in func and func != "panic":  # Go 1.21+ prints runtime.gopanic as `panic`
+            return None
+    return m
+
+
+def joined(text: str) -> re.Match[str] | None:
+    """valid() of a text made of fragments, by the kinds whose line may start
+    with its first character only (most joins are tried and refused: a narrow
+    regex refuses faster). Lines read as nothing but a tab and text are refused."""
+    if not text or len(text) > MAX_SPLICED:
+        return None
+    rx = _by_first().get(text[0])
+    if rx is None:
+        rx = _by_first()[""]
+    m = rx.fullmatch(text)
+    if m is None:
+        return None
+    if m.lastgroup == "frame_call":
+        func = m.group(_FUNC["frame_call"]) or ""
+        if "." not in func and func != "panic":
+            return None
+    return m
+
+
+@cache
+def _by_first() -> dict[str, re.Pattern[str]]:
+    """For each first character, one regex of the kinds a line starting with it
+    may be (in the grammar's order); "" for a character no lead names."""
+    firsts = {k: _first_chars(G.leads.get(k)) for k in G.kinds_in_order
+              if k not in ("blank", "indented")}
+    chars = {c for fs in firsts.values() if fs is not None for c in fs}
+    out = {}
+    for c in [*sorted(chars), ""]:
+        kinds = [k for k, fs in firsts.items() if fs is None or c in fs]
+        out[c] = re.compile("|".join(G.sources[k] for k in kinds))
+    return out
+
+
+def _first_chars(lead: str | None) -> frozenset[str] | None:
+    """The characters a match of a lead regex may start with; None: any."""
+    if not lead:
+        return None
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        items = list(_parser.parse(lead))
+    except re.error:
+        return None
+    return _first_of(items)
+
+
+def _first_of(items: list) -> frozenset[str] | None:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    for op, av in items:
+        if op is c.LITERAL:
+            return frozenset(chr(av))
+        if op is c.IN:
+            out = set()
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    out.add(chr(iav))
+                elif iop is c.RANGE:
+                    out.update(chr(x) for x in range(iav[0], iav[1] + 1))
+                else:
+                    return None
+            return frozenset(out)
+        if op is c.SUBPATTERN:
+            return _first_of(list(av[-1]))
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            lo, _, sub = av
+            if lo == 0:
+                return None  # optional: what follows may come first
+            return _first_of(list(sub))
+        if op is c.BRANCH:
+            out = set()
+            for alt in av[1]:
+                f = _first_of(list(alt))
+                if f is None:
+                    return None
+                out |= f
+            return frozenset(out)
+        return None
+    return None
+
+
+def read_all(texts: Sequence[str], skip: Container[int] = ()) -> list[re.Match[str] | None]:
+    """valid() of every text (None for those in skip): one C-level match per
+    line, the per-line Python work only where a reading must be refused."""
+    match = _match
+    out = [match(t) if len(t) <= MAX_SPLICED else None for t in texts]
+    func = _FUNC["frame_call"]
+    for i, m in enumerate(out):
+        if m is not None:
+            kind = m.lastgroup
+            if kind == "blank" or i in skip:
+                out[i] = None
+            elif kind == "frame_call":
+                f = m.group(func) or ""
+                if "." not in f and f != "panic":
+                    out[i] = None
+    return out
+
+
+def plausible(m: re.Match[str]) -> bool:
+    """The values in a reading are ones Go prints together, and its names are
+    names: a file or function name with a space in it is two lines run together."""
+    kind = m.lastgroup
+    for name in fields(m):
+        if name is not None and " " in name:
+            return False
+    if kind == "frame_call" and _ARGS is not None:
+        args = m.group(_ARGS)
+        if args:
+            if args.count("{") != args.count("}"):
+                return False
+            return all(_ARG_WORD.fullmatch(w) for w in args.split(", "))
+    elif kind == "frame_file" and _FP is not None and _SP is not None:
+        fp, sp = m.group(_FP), m.group(_SP)
+        if fp and sp:
+            d = int(fp, 16) - int(sp, 16)
+            return 0 <= d < _MAX_FRAME
+    return True
+
+
+def fields(m: re.Match[str]) -> tuple[str | None, str | None]:
+    kind = m.lastgroup
+    fg, fl = _FUNC.get(kind), _FILE.get(kind)
+    return (m.group(fg) if fg else None), (m.group(fl) if fl else None)
+
+
+def _dir(file: str) -> str:
+    return file.rpartition("/")[0]
+
+
+def _pkg(func: str) -> str:
+    path, _, last = func.rpartition("/")
+    return f"{path}/{last.partition('.')[0]}" if path else last.partition(".")[0]
+
+
+class Vocabulary:
+    """Functions, files and positions printed in intact lines: what a good join
+    reproduces. A function or file is often printed once per log (one process's
+    own code), so its package or directory seen elsewhere is evidence too, if weaker."""
+
+    def __init__(self) -> None:
+        self.funcs: Counter[str] = Counter()
+        self.files: Counter[str] = Counter()
+        self.pkgs: Counter[str] = Counter()
+        self.dirs: Counter[str] = Counter()
+        self.positions: Counter[tuple[str, str]] = Counter()
+        self._memo: dict[tuple, tuple[float, int]] = {}
+
+    def learn(self, m: re.Match[str]) -> None:
+        func, file = fields(m)
+        if func:
+            self.funcs[func] += 1
+            self.pkgs[_pkg(func)] += 1
+        if file:
+            self.files[file] += 1
+            self.dirs[_dir(file)] += 1
+            g = _LINENO.get(m.lastgroup)
+            if g:
+                self.positions[file, m.group(g)] += 1
+
+    def quality(self, m: re.Match[str], own: Sequence[re.Match[str]] = ()) -> tuple[float, int]:
+        """How much a reading looks like a real line, and how many names in it
+        were never seen intact: known names score, unknown ones cost.
+        `own`: the readings of the input lines it is made of, learned whole:
+        they do not vouch for it."""
+        kind = m.lastgroup
+        func, file = fields(m)
+        g = _LINENO.get(kind)
+        lineno = m.group(g) if g and file is not None else None
+        mine = tuple(fields(x) for x in own if x.lastgroup not in LENIENT)
+        key = (kind, func, file, lineno, mine)
+        got = self._memo.get(key)
+        if got is None:
+            got = self._names(kind, func, file, lineno, mine)
+            self._memo[key] = got
+        q, unknown = got
+        if not plausible(m):
+            q -= 3.0
+            unknown += 1
+        return q, unknown
+
+    def _names(self, kind: str, func: str | None, file: str | None, lineno: str | None,
+               mine: tuple[tuple[str | None, str | None], ...]) -> tuple[float, int]:
+        q = 0.0 if kind == "indented" else 0.5 if kind in LENIENT else 1.0
+        unknown = 0
+        for idx, name, seen, parts, part in ((0, func, self.funcs, self.pkgs, _pkg),
+                                             (1, file, self.files, self.dirs, _dir)):
+            if name is None:
+                continue
+            n = sum(1 for x in mine if x[idx] == name)
+            np = sum(1 for x in mine if x[idx] is not None and part(x[idx]) == part(name))
+            if seen[name] > n:
+                q += 2.0
+            elif parts[part(name)] > np and " " not in name:
+                pass  # a new name in a known package or directory
+            else:
+                q -= 2.0
+                unknown += 1
+        if lineno is not None and self.positions[file, lineno] > sum(
+                1 for x in mine if x[1] == file):
+            q += 0.5  # the same file:line printed elsewhere
+        return q, unknown
+
