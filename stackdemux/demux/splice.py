@@ -42,7 +42,7 @@ from functools import cache
 from ..grammar import line_grammar
 from ..model import Diagnostic, Stream
 from .kind_order import may_follow
-from .splice_score import LENIENT, MAX_SPLICED, Vocabulary, joined, read_all
+from .splice_score import LENIENT, MAX_SPLICED, Vocabulary, joined, own_names, read_all
 
 __all__ = ["Spliced", "unsplice"]
 
@@ -148,6 +148,7 @@ class _Search:
         self.diagnostics: list[Diagnostic] = []
         self._vocab: Vocabulary | None = None
         self._joins: dict[tuple[int, int, int], list[tuple[int, float, str]]] = {}
+        self._mine: dict[tuple[int, ...], tuple] = {}
 
     @property
     def vocab(self) -> Vocabulary:
@@ -168,8 +169,11 @@ class _Search:
         m = joined(text)
         if m is None:
             return None
-        own = [x for j in sources if (x := self.matches[j]) is not None]
-        return self.vocab.quality(m, own)[0], m.lastgroup
+        mine = self._mine.get(sources)
+        if mine is None:
+            mine = own_names([x for j in sources if (x := self.matches[j]) is not None])
+            self._mine[sources] = mine
+        return self.vocab.quality_mine(m, mine)[0], m.lastgroup
 
     def rests(self, f: _Open, i: int, t: str, n: int
               ) -> dict[int, tuple[float, _Variant, str]]:
@@ -206,17 +210,22 @@ class _Search:
     def run(self) -> _Hyp | None:
         beam = [_Hyp(0.0, (), None)]
         texts, matches, pieces = self.texts, self.matches, self.stream.pieces
+        idle = beam[0]  # the one hypothesis, while nothing is open
         for i, t in enumerate(texts):
             m = matches[i]
-            if len(beam) == 1 and not beam[0].open:
+            if idle is None and not any(h.open for h in beam):
+                # every hypothesis has finished its fragments: the best one goes on
+                idle = max(beam, key=lambda h: h.score)
+                beam = [idle]
+            if idle is not None:
                 # Nothing open: a line read whole stays whole (its one match is
                 # all it costs); any other line only where a line starts inside it.
                 if m is not None and m.lastgroup not in LENIENT:
-                    beam[0].kind = m.lastgroup
+                    idle.kind = m.lastgroup
                     continue
-                if i in pieces or not t or len(t) > MAX_SPLICED or not _inner_start(t, m):
+                if not t or len(t) > MAX_SPLICED or i in pieces or not _inner_start(t, m):
                     if t:  # a blank line keeps the chunk's last kind
-                        beam[0].kind = m.lastgroup if m is not None else None
+                        idle.kind = m.lastgroup if m is not None else None
                     continue
                 any_open = False
             else:
@@ -244,6 +253,7 @@ class _Search:
             beam = self._expand(beam, i, t, kind, whole)
             if any_open:
                 beam = self._retire(beam, i)
+            idle = beam[0] if len(beam) == 1 and not beam[0].open else None
         for h in beam:
             self._finish(h)
         return max(beam, key=lambda h: h.score, default=None)

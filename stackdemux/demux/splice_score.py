@@ -200,6 +200,11 @@ def _pkg(func: str) -> str:
     return f"{path}/{last.partition('.')[0]}" if path else last.partition(".")[0]
 
 
+def own_names(own: Sequence[re.Match[str]]) -> tuple[tuple[str | None, str | None], ...]:
+    """The (function, file) names of readings learned whole (lenient ones are not)."""
+    return tuple(fields(x) for x in own if x.lastgroup not in LENIENT)
+
+
 class Vocabulary:
     """Functions, files and positions printed in intact lines: what a good join
     reproduces. A function or file is often printed once per log (one process's
@@ -230,11 +235,14 @@ class Vocabulary:
         were never seen intact: known names score, unknown ones cost.
         `own`: the readings of the input lines it is made of, learned whole:
         they do not vouch for it."""
+        return self.quality_mine(m, own_names(own))
+
+    def quality_mine(self, m: re.Match[str], mine: tuple) -> tuple[float, int]:
+        """quality(), the names of the input lines it is made of worked out already."""
         kind = m.lastgroup
         func, file = fields(m)
         g = _LINENO.get(kind)
         lineno = m.group(g) if g and file is not None else None
-        mine = tuple(fields(x) for x in own if x.lastgroup not in LENIENT)
         key = (kind, func, file, lineno, mine)
         got = self._memo.get(key)
         if got is None:
