@@ -51,7 +51,8 @@ Key = tuple[int, int]  # where a text goes: (stream index, 0 for a line or head,
 
 # Scores, in units of one known name in a reading.
 _CUT = 1.0  # a chunk boundary inside a line: rarer than none
-_OPEN = 3.0  # a fragment never finished: charged when opened, paid back when completed
+_OPEN = 1.0  # a fragment never finished: charged when opened, paid back when completed
+_UNFINISHED = 4.0  # ... and this more once given up
 _ORDER = 0.5  # per open fragment older than the one completed (pipes are read in turn)
 _TURN = 3.0  # a line that cannot follow the line before it in its chunk
 _BROKEN = 1.0  # a text that stays no line at all, where a reading could make it one
@@ -365,12 +366,14 @@ class _Search:
                 for f in h.open:
                     if f not in keep:
                         h.log = _given_up(f), h.log
+                        h.score -= _UNFINISHED
                 h.open = keep
         return _prune(beam) if len(beam) > 1 else beam
 
     def _finish(self, h: _Hyp) -> _Hyp:
         for f in h.open:
             h.log = _given_up(f), h.log
+            h.score -= _UNFINISHED
         return h
 
 
