@@ -166,11 +166,14 @@ def read_all(texts: Sequence[str], skip: Container[int] = ()) -> list[re.Match[s
 
 def plausible(m: re.Match[str]) -> bool:
     """The values in a reading are ones Go prints together, and its names are
-    names: a file or function name with a space in it is two lines run together."""
+    names: a function or file name with a space in it, or a file name with a
+    call's parenthesis, is two lines run together."""
     kind = m.lastgroup
-    for name in fields(m):
-        if name is not None and " " in name:
-            return False
+    func, file = fields(m)
+    if func is not None and " " in func:
+        return False
+    if file is not None and (" " in file or "(" in file or ")" in file):
+        return False
     if kind == "frame_call" and _ARGS is not None:
         args = m.group(_ARGS)
         if args:
