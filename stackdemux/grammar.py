@@ -65,7 +65,7 @@ class Kind:
     fields: dict[str, int]  # field (terminal or captured rule, lower case) → group index
 
 
-class _RegexCompiler:
+class RegexCompiler:
     """Turn EBNF rule trees into regex source, one named group per terminal."""
 
     def __init__(self, rule_trees: dict[str, Tree], patterns: dict[str, str]) -> None:
@@ -247,7 +247,7 @@ class LineGrammar:
         return _earley(self.text, (rule,)).parse(text, start=rule)
 
 
-def _load(text: str, name: str, keep_terminals: set[str] | None = None
+def load_rules(text: str, name: str, keep_terminals: set[str] | None = None
           ) -> tuple[dict[str, Any], dict[str, str]]:
     """lark's reading of a grammar: EBNF rule trees, and each terminal's regex."""
     from lark.load_grammar import GrammarBuilder
@@ -273,16 +273,16 @@ def compile_rule(text: str, rule: str, name: str = "<grammar>",
                  keep_terminals: set[str] | None = None) -> tuple[str, dict[str, int]]:
     """One rule of a grammar as regex source with a named group per terminal,
     and the field → group index map of that regex compiled alone."""
-    rule_trees, patterns = _load(text, name, keep_terminals)
-    source, _ = _RegexCompiler(rule_trees, patterns).compile_kind(rule)
+    rule_trees, patterns = load_rules(text, name, keep_terminals)
+    source, _ = RegexCompiler(rule_trees, patterns).compile_kind(rule)
     return source, _fields_by_name(re.compile(source), rule)
 
 
 def compile_line_grammar(text: str, name: str = "traceback.lark") -> dict[str, Any]:
     """Compile the `line` rule's kinds into one regex (JSON-able, so it can be cached)."""
-    rule_trees, patterns = _load(text, name)
+    rule_trees, patterns = load_rules(text, name)
     kinds_in_order = [_only_nonterminal(e) for e in rule_trees["line"].children]
-    compiler = _RegexCompiler(rule_trees, patterns)
+    compiler = RegexCompiler(rule_trees, patterns)
     parts = [compiler.compile_kind(kind)[0] for kind in kinds_in_order]
     source = "(?:" + "|".join(parts) + ")"
     regex = re.compile(source)
@@ -340,7 +340,7 @@ def line_grammar() -> LineGrammar:
     the grammar's text: an edited grammar is always recompiled.
     """
     text = grammar_text("traceback.lark")
-    return LineGrammar(text, cached_compile("traceback", text + _COMPILER_VERSION,
+    return LineGrammar(text, cached_compile("traceback", text + COMPILER_VERSION,
                                             lambda: compile_line_grammar(text)))
 
 
@@ -366,7 +366,7 @@ def cached_compile(name: str, key_text: str, compile_: Callable[[], Any]) -> Any
 
 
 # Bump when the compiler's output changes for the same grammar text.
-_COMPILER_VERSION = "4"
+COMPILER_VERSION = "4"
 
 
 def _cache_dir() -> Path:

@@ -116,9 +116,9 @@ def test_no_terminal_matches_a_line_break():
     newlines: a terminal that crossed a line break would glue lines together."""
     import re
 
-    from stackdemux.grammar import _load, grammar_text
+    from stackdemux.grammar import grammar_text, load_rules
 
-    _, patterns = _load(grammar_text("traceback.lark"), "traceback.lark")
+    _, patterns = load_rules(grammar_text("traceback.lark"), "traceback.lark")
     probes = ["a\nb", "0x1\n0x2", "/a\n/b.go", "x\n", "\nx", "1\n2", '"a\nb"', "a,\nb"]
     crossing = {name: p for name, p in patterns.items()
                 if any(re.fullmatch(p, probe) for probe in probes)}

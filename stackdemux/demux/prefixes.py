@@ -28,8 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # grammar.py's rule compiler and its reading of a grammar: one compiler for every grammar
-from ..grammar import _load as _load_grammar
-from ..grammar import _RegexCompiler, cached_compile
+from ..grammar import RegexCompiler, cached_compile, load_rules
 from ..grammar import grammar_path as _grammar_path
 from ..model import Stream
 
@@ -117,7 +116,7 @@ def style_names() -> tuple[str, ...]:
     return tuple(style_names_from_text(grammar_path().read_text()))
 
 
-class _RoleCompiler(_RegexCompiler):
+class _RoleCompiler(RegexCompiler):
     """grammar.py's rule compiler, capturing only a style's role sub-rules.
 
     The hot path reads every capture of a bulk match as a role (key, partial,
@@ -198,7 +197,7 @@ _DERIVATION_VERSION = "2"
 
 
 def _derive_styles() -> dict[str, tuple[str, list[str], list[str], list[str]]]:
-    rule_trees, patterns = _load_grammar(grammar_path().read_text(), "prefixes.lark")
+    rule_trees, patterns = load_rules(grammar_path().read_text(), "prefixes.lark")
     out = {}
     for name in style_names():
         compiler = _RoleCompiler(rule_trees, patterns, name)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..grammar import (
-    _COMPILER_VERSION,
+    COMPILER_VERSION,
     cached_compile,
     compile_line_grammar,
     compile_rule,
@@ -79,7 +79,7 @@ def _compile_all(text: str) -> dict:
 def record_grammar() -> RecordGrammar:
     """Compiled once per machine (grammar.cached_compile): deriving it costs ~0.3 s."""
     text = grammar_text(GRAMMAR)
-    compiled = cached_compile("records", text + _COMPILER_VERSION, lambda: _compile_all(text))
+    compiled = cached_compile("records", text + COMPILER_VERSION, lambda: _compile_all(text))
     standalone = compiled["standalone"]
     return RecordGrammar(
         line=re.compile(compiled["source"]),
