@@ -71,6 +71,9 @@ def split_streams_detail(source: Source, options: Options, index: int = 0
                          ) -> tuple[list[Stream], list[Span], list[Diagnostic]]:
     """split_streams, and what the demultiplexer could not place."""
     prefix = f"s{index + 1}." if index else "s"
+    capture = getattr(source, "capture", None)
+    if options.demux and capture is not None and not capture.separated:
+        return _split_windows(source, options, prefix)
     if options.demux:
         from .demux import demultiplex_detail
         from .demux.prefixes import PrefixError
@@ -82,6 +85,31 @@ def split_streams_detail(source: Source, options: Options, index: int = 0
         return d.streams, d.noise, d.diagnostics
     stream = Stream(id=f"{prefix}1", numbers=range(1, len(source.lines) + 1), texts=source.lines)
     return [stream], [], []
+
+
+def _split_windows(source: Source, options: Options, prefix: str
+                   ) -> tuple[list[Stream], list[Span], list[Diagnostic]]:
+    """A sieved log: its windows far apart are demultiplexed apart, as the
+    demultiplexer does with the regions of a log it reads whole. Line numbers
+    stay the sieved source's (capture.remap maps them to the input's)."""
+    from .demux import REGION_GAP
+
+    streams: list[Stream] = []
+    noise: list[Span] = []
+    diagnostics: list[Diagnostic] = []
+    for a, b in source.capture.regions(REGION_GAP):  # type: ignore[attr-defined]
+        region = Source(name=source.name, lines=source.lines[a:b], size=source.size)
+        got, got_noise, got_diagnostics = split_streams_detail(region, options)
+        for s in got:
+            s.id = f"{prefix}{len(streams) + 1}"
+            s.numbers = [n + a for n in s.numbers]
+            s.pieces = {i: [(n + a, c, d) for n, c, d in ps] for i, ps in s.pieces.items()}
+            streams.append(s)
+        noise.extend((x + a, y + a) for x, y in got_noise)
+        for d in got_diagnostics:
+            d.lines = [(x + a, y + a) for x, y in d.lines]
+            diagnostics.append(d)
+    return streams, noise, diagnostics
 
 
 def analyze(
@@ -123,42 +151,7 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
                     tell: ProgressSink) -> Analysis:
     """Demultiplex and parse one source: its reports, streams and noise."""
     tell.update(f"demultiplexing {source.name}")
-    capture = getattr(source, "capture", None)
-    if capture is None or capture.separated:
-        part = _analyse_lines(source, opts, index, ids, tell)
-        if capture is not None:  # a teed log: back to the input's line numbers
-            capture.remap(part)
-        return part
-    # A sieved log: its windows far apart are demultiplexed apart, as the
-    # demultiplexer does with the regions of a log it reads whole.
-    from .demux import REGION_GAP
-
-    whole = Analysis(total_lines=capture.total_lines)
-    first = 1
-    for a, b, region in capture.regions(REGION_GAP):
-        lines = Source(name=source.name, lines=source.lines[a:b], size=source.size)
-        part = _analyse_lines(lines, opts, index, ids, tell, first)
-        region.remap(part, gaps=False)
-        first += len(part.streams)
-        whole.reports.extend(part.reports)
-        whole.streams.extend(part.streams)
-        whole.diagnostics.extend(part.diagnostics)
-        whole.noise.extend(part.noise)
-    whole.noise = _merge([*whole.noise, *capture.gaps()])
-    whole.diagnostics.append(Diagnostic(
-        f"{source.name}: a big log, read in windows around its tracebacks: "
-        f"{capture.kept_lines} of {capture.total_lines} lines; the rest is noise",
-        severity="info"))
-    return whole
-
-
-def _analyse_lines(source: Source, opts: Options, index: int, ids: Iterator[str],
-                   tell: ProgressSink, first: int = 1) -> Analysis:
     streams, noise, diagnostics = split_streams_detail(source, opts, index)
-    if first != 1:  # stream ids go on from the source's earlier regions
-        prefix = f"s{index + 1}." if index else "s"
-        for n, s in enumerate(streams, first):
-            s.id = f"{prefix}{n}"
     part = Analysis(streams=streams, diagnostics=diagnostics, total_lines=len(source.lines))
     results: list[ParseResult] = []
     total = sum(len(s.texts) for s in streams) or 1
@@ -174,6 +167,14 @@ def _analyse_lines(source: Source, opts: Options, index: int, ids: Iterator[str]
         part.diagnostics.extend(r.diagnostics)
         noise.extend(r.noise)
     part.noise = _merge(noise)
+    capture = getattr(source, "capture", None)
+    if capture is not None:  # a sieved or teed log: back to the input's line numbers
+        capture.remap(part)
+        if not capture.separated:
+            part.diagnostics.append(Diagnostic(
+                f"{source.name}: a big log, read in windows around its tracebacks: "
+                f"{capture.kept_lines} of {capture.total_lines} lines; the rest is noise",
+                severity="info"))
     return part
 
 

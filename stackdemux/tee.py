@@ -153,23 +153,19 @@ class Capture:
         return analysis
 
 
-    def regions(self, gap: int) -> list[tuple[int, int, Capture]]:
-        """Runs of segments less than `gap` input lines apart, each as its own
-        Capture, with the [start, end) range of its lines in `to_bytes()`
-        (for a capture without separators)."""
-        out: list[tuple[int, int, Capture]] = []
-        at = 0
+    def regions(self, gap: int) -> list[tuple[int, int]]:
+        """[start, end) ranges of `to_bytes()` lines (0-based; a capture without
+        separators) whose segments lie less than `gap` input lines apart."""
+        out: list[tuple[int, int]] = []
+        at, end = 0, None  # end: the input line after the last segment
         for s in self.segments:
             n = len(s.lines)
-            last = out[-1][2].segments[-1] if out else None
-            if last is not None and s.first - (last.first + len(last.lines)) < gap:
-                a, _, cap = out[-1]
-                cap.segments.append(s)
-                out[-1] = (a, at + n, cap)
+            if out and end is not None and s.first - end < gap:
+                out[-1] = (out[-1][0], at + n)
             else:
-                out.append((at, at + n, Capture([s], self.total_lines, self.total_bytes,
-                                                separated=False)))
+                out.append((at, at + n))
             at += n
+            end = s.first + n
         return out
 
     def gaps(self) -> list[Span]:
