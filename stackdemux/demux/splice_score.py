@@ -71,10 +71,7 @@ def joined(text: str) -> re.Match[str] | None:
     regex refuses faster). Lines read as nothing but a tab and text are refused."""
     if not text or len(text) > MAX_SPLICED:
         return None
-    rx = _by_first().get(text[0])
-    if rx is None:
-        rx = _by_first()[""]
-    m = rx.fullmatch(text)
+    m = _narrow(text[0]).fullmatch(text)
     if m is None:
         return None
     if m.lastgroup == "frame_call":
@@ -85,17 +82,21 @@ def joined(text: str) -> re.Match[str] | None:
 
 
 @cache
-def _by_first() -> dict[str, re.Pattern[str]]:
-    """For each first character, one regex of the kinds a line starting with it
-    may be (in the grammar's order); "" for a character no lead names."""
-    firsts = {k: _first_chars(G.leads.get(k)) for k in G.kinds_in_order
-              if k not in ("blank", "indented")}
-    chars = {c for fs in firsts.values() if fs is not None for c in fs}
-    out = {}
-    for c in [*sorted(chars), ""]:
-        kinds = [k for k, fs in firsts.items() if fs is None or c in fs]
-        out[c] = re.compile("|".join(G.sources[k] for k in kinds))
-    return out
+def _narrow(first: str) -> re.Pattern[str]:
+    """One regex of the kinds a line starting with `first` may be, in the
+    grammar's order (compiled on first use: a log starts its lines with few
+    characters)."""
+    firsts = _firsts()
+    kinds = [k for k, fs in firsts.items() if fs is None or first in fs]
+    return re.compile("|".join(G.sources[k] for k in kinds))
+
+
+@cache
+def _firsts() -> dict[str, frozenset[str] | None]:
+    """Each kind's possible first characters (None: any), blank and bare
+    indented text left out."""
+    return {k: _first_chars(G.leads.get(k)) for k in G.kinds_in_order
+            if k not in ("blank", "indented")}
 
 
 def _first_chars(lead: str | None) -> frozenset[str] | None:
