@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from .firstchars import first_chars
 from .grammar import MAX_LINE, line_grammar
 from .model import (
     Ancestor,
@@ -80,8 +81,10 @@ _IDLE_KINDS = ("goroutine_header", "frame_file", "panic", "http_panic", "fatal_e
                "race_summary", "test_fail", "test_package_fail", "test_fail_bare", "exit_status")
 _IDLE_LEADS = "(?:" + "|".join(_G.leads[k] for k in _IDLE_KINDS) + ")"  # type: ignore[misc]
 _IDLE_SKIP = re.compile(_IDLE_LEADS)
-# Led by a newline, so re scans for it at memchr speed instead of trying `^` everywhere.
-_IDLE_NEXT = re.compile("\n" + _IDLE_LEADS)
+# Led by a newline, so re scans for it at memchr speed instead of trying `^` everywhere;
+# then one class test of the next character turns most lines away before the leads.
+_IDLE_FIRST = first_chars(_IDLE_LEADS)
+_IDLE_NEXT = re.compile("\n" + (f"(?={_IDLE_FIRST})" if _IDLE_FIRST else "") + _IDLE_LEADS)
 
 # Lines of a raw (pre-Go 1.23) multi-line panic value looked ahead over, at most.
 _MAX_RAW_VALUE_LINES = 200

@@ -43,10 +43,9 @@ _VERDICTS_MAX = 1 << 16  # remembered line verdicts: build output repeats itself
 
 def _idle_regexes() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """The parser's bulk search for where a report can begin, over bytes."""
-    from .parse import _IDLE_LEADS
+    from .parse import _IDLE_NEXT, _IDLE_SKIP
 
-    lead = _IDLE_LEADS.encode()
-    return re.compile(lead), re.compile(b"\n" + lead)
+    return re.compile(_IDLE_SKIP.pattern.encode()), re.compile(_IDLE_NEXT.pattern.encode())
 
 
 class Sieve:
