@@ -22,8 +22,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import count
-from operator import itemgetter, or_
+from itertools import compress, count, repeat
+from operator import contains, itemgetter, or_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -273,44 +273,187 @@ def _unnamed(pattern: str, opening: str) -> str:
 
 
 def detect(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[PrefixStyle]:
-    """The prefix styles a sample of the lines carries (see sample_lines), outermost
-    layer first. Costs the same for a log of any size."""
+    """The prefix styles the log carries, outermost layer first: those a sample of
+    its lines shows (see sample_lines), and those that prefix the tracebacks of a
+    region of it (see _regions), such as a `docker compose up` run amid build
+    output. Costs the same for a log of any size."""
     texts = [ln for ln in sample_lines(lines, sample) if ln.strip()]
+    regions = _regions(lines)
     styles = compiled_styles()
-    maybe = _any_style().match
+    order = style_names()
     found: list[PrefixStyle] = []
+    layers: list[set[str]] = []  # the styles chosen at each layer so far
     for layer in range(MAX_LAYERS):
-        if not texts:
+        if not texts and not regions:
             break
-        counts: dict[str, int] = {}
-        keys: dict[str, set[str | None]] = {}
-        rests: dict[str, list[str]] = {}
-        for text in filter(maybe, texts):
-            for name, style in styles.items():
-                hit = match_prefix(text, style)
-                if hit is not None:
-                    counts[name] = counts.get(name, 0) + 1
-                    keys.setdefault(name, set()).add(hit[1])
-                    rests.setdefault(name, []).append(text[hit[0]:])
-                    break  # a line counts for its most specific style only
-        chosen = []
-        for name, n in counts.items():
-            share = n / len(texts)
-            if n < _MIN_LINES or share < _MIN_SHARE.get(name, _DEFAULT_MIN_SHARE):
-                continue
-            if name == "parallel" and (len(keys[name]) * 2 > n or _tabular(rests[name])):
-                continue  # tags repeat (one per job, many lines each); a table is no tag
-            chosen.append(name)
+        whole = _tally(texts)
+        chosen = {name for name in whole.counts if _holds(whole, name)}
+        for region in regions:
+            name = _outermost(region.seed)
+            if name is None or name in chosen:
+                continue  # nothing to learn from its lines (most logs: prefixed throughout)
+            for done in layers[region.depth:]:  # its lines are peeled only when read
+                region.texts = _rests(_tally(region.texts), done)
+            region.depth = layer
+            if _holds(_tally(region.texts), name):
+                chosen.add(name)
         if not chosen:
             break
-        order = style_names()
-        chosen.sort(key=order.index)
-        for name in chosen:
+        for name in sorted(chosen, key=order.index):
             s = styles[name]
+            share = whole.counts.get(name, 0) / max(1, whole.total)
             found.append(PrefixStyle(s.name, s.regex, layer, s.key_groups, s.partial_groups,
-                                     s.continued_groups, counts[name] / len(texts)))
-        texts = [t for name in chosen for t in rests[name] if t.strip()]
+                                     s.continued_groups, share))
+        layers.append(chosen)
+        texts = _rests(whole, chosen)
+        for region in regions:
+            region.seed = _peel(region.seed, chosen)
+        regions = [r for r in regions if r.seed is not None]
     return found
+
+
+@dataclass(slots=True)
+class _Tally:
+    """How the non-empty lines of a sample match the styles at one layer: each
+    line counts for its most specific style only."""
+
+    total: int
+    counts: dict[str, int] = field(default_factory=dict)
+    keys: dict[str, set[str | None]] = field(default_factory=dict)
+    rests: dict[str, list[str]] = field(default_factory=dict)  # the text after the prefix
+
+
+def _tally(texts: list[str]) -> _Tally:
+    out = _Tally(len(texts))
+    styles = compiled_styles()
+    for text in filter(_any_style().match, texts):
+        for name, style in styles.items():
+            hit = match_prefix(text, style)
+            if hit is not None:
+                out.counts[name] = out.counts.get(name, 0) + 1
+                out.keys.setdefault(name, set()).add(hit[1])
+                out.rests.setdefault(name, []).append(text[hit[0]:])
+                break
+    return out
+
+
+def _holds(tally: _Tally, name: str) -> bool:
+    """Whether the lines of a sample prove the style `name`."""
+    n = tally.counts.get(name, 0)
+    if n < _MIN_LINES or n < tally.total * _MIN_SHARE.get(name, _DEFAULT_MIN_SHARE):
+        return False
+    # parallel: tags repeat (one per job, many lines each); a table is no tag
+    return name != "parallel" or not (len(tally.keys[name]) * 2 > n
+                                      or _tabular(tally.rests[name]))
+
+
+def _rests(tally: _Tally, chosen: set[str]) -> list[str]:
+    """The non-empty texts after the chosen styles' prefixes: the next layer's sample."""
+    return [t for name in chosen for t in tally.rests.get(name, ()) if t.strip()]
+
+
+def _outermost(line: str | None) -> str | None:
+    """The most specific style prefixing `line`, as _tally counts it."""
+    if line is None or not _any_style().match(line):
+        return None
+    for name, style in compiled_styles().items():
+        if match_prefix(line, style) is not None:
+            return name
+    return None
+
+
+def _peel(line: str | None, chosen: set[str]) -> str | None:
+    """`line` without its outermost prefix, when a chosen style makes it; else None."""
+    name = _outermost(line)
+    if line is None or name not in chosen:
+        return None
+    hit = match_prefix(line, compiled_styles()[name])
+    return None if hit is None else line[hit[0]:]
+
+
+# ---------------------------------------------------------- regions ---
+#
+# A collector's output may be a small part of a long log (a CI job's build
+# output, then `docker compose up` with the crash, then more build output): no
+# share of a sample of the whole log shows its prefix. Its tracebacks do: a
+# goroutine header behind a prefix. The lines around such headers are a sample
+# of their own, where the style prefixing the header must hold as in a log of
+# its own.
+
+# Lines searched for goroutine headers behind a prefix: all of a log this long,
+# evenly spaced blocks of SCAN_BLOCK lines of a longer one (a bulk search at C
+# speed: ~10 ms for 64Ki lines). A sieved big log arrives here window by window anyway.
+SCAN_LINES = 1 << 16
+SCAN_BLOCK = 1 << 12
+# Lines read around each header found (a dump runs on after its first header),
+# and regions read at most.
+REGION_BEFORE, REGION_AFTER = 8, 120
+MAX_REGIONS = 16
+
+
+@dataclass(slots=True)
+class _Region:
+    texts: list[str]  # its non-empty lines, without the first `depth` layers
+    seed: str | None  # the goroutine header line found behind a prefix, without
+    # the layers chosen so far (None: no chosen style prefixes it)
+    depth: int = 0
+
+
+def _regions(lines: Sequence[str]) -> list[_Region]:
+    seeds = _seed_lines(lines)
+    if len(seeds) > MAX_REGIONS:  # evenly spread over the log
+        seeds = [seeds[i * len(seeds) // MAX_REGIONS] for i in range(MAX_REGIONS)]
+    n = len(lines)
+    out = []
+    for s in seeds:
+        a = max(0, s - REGION_BEFORE)
+        window = lines[a:min(n, s + REGION_AFTER)]
+        if s - a < len(window):
+            out.append(_Region([t for t in window if t.strip()], window[s - a]))
+    return out
+
+
+def _scan_blocks(n: int) -> list[tuple[int, int]]:
+    if n <= SCAN_LINES:
+        return [(0, n)]
+    k = SCAN_LINES // SCAN_BLOCK
+    return [(a, a + SCAN_BLOCK) for a in (i * (n - SCAN_BLOCK) // (k - 1) for i in range(k))]
+
+
+@cache
+def _header_search() -> tuple[str, Any]:
+    """The literal a goroutine header starts with (str.find runs far faster than a
+    regex search), and the whole header: from the line grammar."""
+    from ..grammar import line_grammar
+
+    g = line_grammar()
+    lead = g.leads["goroutine_header"] or ""
+    literal = re.sub(r"\\(.)", r"\1", lead)
+    if not literal or re.search(r"[][.^$*+?{}|()]", re.sub(r"\\.", "", lead)):
+        raise ValueError(f"goroutine_header no longer starts with a literal: {lead!r}")
+    return literal, g.kind_regex("goroutine_header").fullmatch
+
+
+def _seed_lines(lines: Sequence[str]) -> list[int]:
+    """Indices of the scanned lines where a goroutine header follows a prefix (not
+    mere indentation), at most one per REGION_AFTER lines."""
+    lead, header = _header_search()
+    seeds: list[int] = []
+    for a, b in _scan_blocks(len(lines)):
+        block = lines[a:b]
+        # the lines holding the lead, found at C speed: in a prefixed log every
+        # goroutine's header and `created by` line, in build output almost none
+        for j in compress(count(a), map(contains, block, repeat(lead))):
+            if seeds and j < seeds[-1] + REGION_AFTER:
+                continue
+            text = block[j - a]
+            i = text.find(lead)
+            while i >= 0:
+                if text[:i].strip() and header(text, i) is not None:
+                    seeds.append(j)
+                    break
+                i = text.find(lead, i + 1)
+    return seeds
 
 
 def _tabular(rests: list[str]) -> bool:
