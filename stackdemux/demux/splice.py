@@ -179,7 +179,8 @@ class _Search:
     def rests(self, f: _Open, i: int, t: str, n: int
               ) -> dict[int, tuple[float, _Variant, str]]:
         """cut → (score, variant of f, kind) of the best way t's end after the
-        cut completes fragment f."""
+        cut completes fragment f: the whole text (cut 0) and the few best cuts
+        (a head keeps no more variants than that)."""
         out: dict[int, tuple[float, _Variant, str]] = {}
         for v in f.variants:
             for c, q, k in self.joins_of(f.text[:v.cut], f.line, i, t, n):
@@ -188,6 +189,9 @@ class _Search:
                     q -= _TURN
                 if c not in out or q > out[c][0]:
                     out[c] = (q, v, k)
+        if len(out) > _VARIANTS + 1:
+            best = sorted((c for c in out if c), key=lambda c: -out[c][0])[:_VARIANTS]
+            out = {c: out[c] for c in (0, *best) if c in out}
         return out
 
     def joins_of(self, head: str, line: int, i: int, t: str, n: int
