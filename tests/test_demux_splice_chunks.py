@@ -130,3 +130,17 @@ def test_the_order_of_kinds_of_lines_comes_from_the_report_grammar():
     assert may_follow("frame_file", "frame_call")
     assert not may_follow("frame_file", "frame_file")
     assert may_follow("goroutine_header", "frame_call")
+
+
+def test_the_callers_line_matches_give_the_same_splices():
+    # demultiplex() reads every line with the line grammar once; the splicer may
+    # take those readings instead of matching again, and decides the same.
+    from stackdemux.grammar import line_grammar
+
+    lines, _, _ = truth_cuts("twelve-chunks-slow")
+    stream = Stream("s1", numbers=range(1, len(lines) + 1), texts=lines)
+    own = unsplice(stream)
+    given = unsplice(stream, [line_grammar().match(t) for t in lines])
+    assert own is not None and given is not None
+    assert given.stream.texts == own.stream.texts
+    assert given.stream.pieces == own.stream.pieces

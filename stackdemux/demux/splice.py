@@ -36,6 +36,7 @@ reported as a Diagnostic with its line number.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -132,9 +133,12 @@ def _starts() -> re.Pattern[str]:
     return re.compile("(?=" + "|".join(f"(?:{x})" for x in leads) + ")")
 
 
-def unsplice(stream: Stream) -> Spliced | None:
-    """The stream with spliced texts cut apart and rejoined; None when nothing changed."""
-    search = _Search(stream, read_all(stream.texts, stream.pieces))
+def unsplice(stream: Stream, matches: Sequence[re.Match[str] | None] | None = None
+             ) -> Spliced | None:
+    """The stream with spliced texts cut apart and rejoined; None when nothing changed.
+    `matches`: line_grammar().match of each text, when the caller has them (the
+    separator reads every line too): then a line read whole costs no match here."""
+    search = _Search(stream, read_all(stream.texts, stream.pieces, matches))
     best = search.run()
     if best is None or not best.joins:
         return None  # cuts whose heads nothing completes are no evidence of chunks

@@ -147,11 +147,16 @@ def _first_of(items: list) -> frozenset[str] | None:
     return None
 
 
-def read_all(texts: Sequence[str], skip: Container[int] = ()) -> list[re.Match[str] | None]:
+def read_all(texts: Sequence[str], skip: Container[int] = (),
+             matches: Sequence[re.Match[str] | None] | None = None) -> list[re.Match[str] | None]:
     """valid() of every text (None for those in skip): one C-level match per
-    line, the per-line Python work only where a reading must be refused."""
-    match = _match
-    out = [match(t) if len(t) <= MAX_SPLICED else None for t in texts]
+    line, the per-line Python work only where a reading must be refused.
+    `matches`: line_grammar().match of each text, when a caller has them already."""
+    if matches is None:
+        match = _match
+        out = [match(t) if len(t) <= MAX_SPLICED else None for t in texts]
+    else:
+        out = [m if len(t) <= MAX_SPLICED else None for t, m in zip(texts, matches, strict=True)]
     func = _FUNC["frame_call"]
     for i, m in enumerate(out):
         if m is not None:
