@@ -22,11 +22,21 @@ of lines follow each other in one chunk (kind_order.py: a call line's chunk
 goes on with its file line), and by a collector's habit of reading its pipes in
 turn (the oldest open fragment is the likeliest to be continued). Hypotheses
 with the same open fragments are merged, so the search stays a narrow band.
+Where exactly a head was cut (`…fp=0x1f1fed9d0` or `…fp=0x`: both leave a rest
+that reads) is not a hypothesis of its own: a fragment keeps its few best cut
+places as variants, and its own rest, found later, picks one (and with it the
+rest it left). A whole input line may be a head too, when its line break is
+another process's: that process's chunk had ended just before its newline.
 
-Cost: a line the grammar reads whole, with names seen elsewhere, costs its one
-match; an ordinary log line costs one bulk search for where a traceback line
-could start inside it. Only lines that are no whole line (and lines following
-an open fragment that could be its rest) are tried at many cut points.
+Not modelled: a chunk shorter than the rest of a line (three pieces on one
+input line, or a fragment that grows over two chunks).
+
+Cost: while nothing is open, a line the grammar reads whole costs its one
+match (none when the caller passes its matches); an ordinary log line costs
+one bulk search for where a traceback line could start inside it. Only lines
+that are no whole line, or doubtful ones while fragments are open, are tried
+at every cut point against every open fragment: a log cut every few hundred
+bytes costs ~20 s/MB.
 
 Provenance: every text made of fragments lists its input columns in
 `Stream.pieces`; a fragment never completed stays a text of its own, and is
