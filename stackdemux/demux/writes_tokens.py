@@ -1,0 +1,177 @@
+"""Where one write() of a Go runtime may end, in a text of interleaved writes.
+
+The runtime writes each print argument on its own: a name, a number, a
+literal such as `(`, `, `, `)\\n`, ` +`. A write therefore ends where the
+character class changes, where a hex number starts (`0xc5` then another
+process's `0x2048c14a7ed0`), anywhere inside a run of decimal digits (`:147`
+then another's `48`), before a literal word of the grammar (`goroutine `,
+`created by `) and around a name seen whole elsewhere in the text (`main.go`
+then another's `example.com/fleet.run`): all other places are inside one
+write, so the decoder never tries them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..grammar import line_grammar
+
+try:  # Python 3.11+
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as C  # type: ignore[no-redef]
+    import sre_parse as P  # type: ignore[no-redef]
+
+# Characters of one name or number: a path, a function name without its
+# receiver's parentheses, a version (`go-1.19`, `@v1.2.3`).
+_WORD = re.compile(r"[A-Za-z0-9_./\-*%@~]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+MIN_NAME = 4  # shorter names are too common to say where a write ended
+MAX_RUN = 256
+
+
+@cache
+def grammar_words() -> re.Pattern[str]:
+    """The literal words of the line grammar (`goroutine `, `created by `,
+    ` in goroutine `, `panic: `): a write of their own, always."""
+    words: set[str] = set()
+
+    def walk(seq: list) -> None:
+        run = ""
+        for op, av in seq:
+            if op is C.LITERAL:
+                run += chr(av)
+                continue
+            if len(run.strip()) >= 4 and any(c.isalpha() for c in run):
+                words.add(run)
+            run = ""
+            if op is C.SUBPATTERN:
+                walk(av[-1])
+            elif op is C.BRANCH:
+                for alt in av[1]:
+                    walk(alt)
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+                walk(av[2])
+        if len(run.strip()) >= 4 and any(c.isalpha() for c in run):
+            words.add(run)
+
+    walk(P.parse(line_grammar().source))
+    alts = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in alts))
+
+
+_STRONG = re.compile(r"0x|[\n\t()\[\]{}?]")
+
+
+def strong_ends(text: str, ends: bytearray) -> bytearray:
+    """The places of `ends` before a number, a bracket, a tab or a newline, or a
+    word of the grammar: where another write most likely starts. A free-text
+    field (a panic message) may end at any of its spaces; the decoder tries
+    these places first."""
+    strong = bytearray(len(ends))
+    strong[len(text)] = 1
+    for m in _STRONG.finditer(text):
+        if ends[m.start()]:
+            strong[m.start()] = 1
+    for m in grammar_words().finditer(text):
+        strong[m.start()] = 1
+    return strong
+
+
+def write_ends(text: str) -> bytearray:
+    """ends[j] == 1 when a write may end just before text[j] (ends[len] is 1)."""
+    n = len(text)
+    ends = bytearray(n + 1)
+    ends[n] = 1
+    if n == 0:
+        return ends
+    prev = _cls(text[0])
+    for j in range(1, n):
+        c = _cls(text[j])
+        if c != prev or c in "\np":
+            ends[j] = 1
+        prev = c
+    for m in grammar_words().finditer(text):
+        ends[m.start()] = 1
+        ends[m.end()] = 1
+    for m in _WORD.finditer(text):
+        _inside_word(text, m.start(), m.end(), ends)
+    splits = word_splits(text)
+    for j in range(len(splits)):
+        if splits[j]:
+            ends[j] = 1
+    return ends
+
+
+def _cls(ch: str) -> str:
+    if ch == "\n":
+        return "\n"
+    if ch.isalnum() or ch in "_./-*%@~":
+        return "w"
+    return "p"  # punctuation and space: each a class of its own
+
+
+def _names(text: str) -> dict[str, int]:
+    """Words (not numbers) and how often each stands whole in the text."""
+    counts: dict[str, int] = {}
+    for m in _WORD.finditer(text):
+        w = m.group()
+        if len(w) >= MIN_NAME and not w.isdigit():
+            counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def word_splits(text: str) -> bytearray:
+    """Places inside a word where it reads as two words that each stand whole
+    elsewhere in the text (`running` + `invalid`): two writes glued, most likely."""
+    splits = bytearray(len(text) + 1)
+    names = _names(text)
+    for m in _WORD.finditer(text):
+        a, b = m.start(), m.end()
+        w = m.group()
+        if b - a > MAX_RUN or len(w) < 2 * MIN_NAME or names.get(w, 0) >= 2:
+            continue
+        for k in range(MIN_NAME, len(w) - MIN_NAME + 1):
+            # only inside a run of letters and digits: `.Lookup` + `.func1` is one name
+            if w[k - 1].isalnum() and w[k].isalnum() and (w[:k] in names or w[k:] in names):
+                splits[a + k] = 1
+    return splits
+
+
+def _starts(w: str, sub: str) -> list[int]:
+    out, k = [], w.find(sub)
+    while k >= 0:
+        out.append(k)
+        k = w.find(sub, k + 1)
+    return out
+
+
+def _inside_word(text: str, a: int, b: int, ends: bytearray) -> None:
+    """Places inside one run of word characters where a write may end: around
+    every hex number, and between digits and other characters."""
+    if b - a > MAX_RUN:
+        return
+    w = text[a:b]
+    # every `0x` starts a number, also where the one before it reads on (`0xc50x2048…`)
+    hexes = [(h.start(), h.end()) for k in _starts(w, "0x") for h in [_HEX.match(w, k)] if h]
+    for s, e in hexes:
+        ends[a + s] = 1
+        ends[a + e] = 1
+        # decimal digits ending a hex number may be another process's number
+        # (`0x2048c14a7ed0` then a goroutine id `23`)
+        k = e
+        while k > s + 3 and w[k - 1].isdigit():
+            k -= 1
+            ends[a + k] = 1
+    in_hex = bytearray(len(w) + 1)
+    for s, e in hexes:
+        for k in range(s + 1, e):
+            in_hex[k] = 1
+    for k in range(1, len(w)):
+        if in_hex[k]:
+            continue
+        x, y = w[k - 1], w[k]
+        if x.isdigit() != y.isdigit() or (x.isdigit() and y.isdigit()):
+            ends[a + k] = 1

@@ -1,0 +1,147 @@
+"""Write()-level interleaving (issue 3): the pieces the decoder is built from.
+
+Cases come from tests/corpus/cases (real Go output, strace'd write() calls,
+with who wrote every byte in truth.json).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stackdemux.demux import writes
+from stackdemux.demux.writes import decode, looks_write_interleaved, separate_writes
+from stackdemux.demux.writes_dfa import DEAD, line_automaton, viable
+from stackdemux.demux.writes_tokens import write_ends
+from stackdemux.grammar import line_grammar
+from stackdemux.model import Stream
+
+CASES = Path(__file__).parent / "corpus" / "cases"
+
+
+def _case(name: str) -> tuple[str, dict]:
+    d = CASES / name
+    truth = json.loads((d / "truth.json").read_text())
+    return (d / truth["input"]).read_text(), truth
+
+
+def _clean(name: str, process: int) -> list[str]:
+    d = CASES / name
+    truth = json.loads((d / "truth.json").read_text())
+    return (d / truth["processes"][process]["output"]).read_text().splitlines()
+
+
+def _reads(writes: list[str]) -> int:
+    """Feed writes to the line automaton, a cut after each: the state, or DEAD."""
+    a = line_automaton()
+    s = a.start
+    for w in writes:
+        for ch in w:
+            s = a.step(s, ch)
+            if s == DEAD:
+                return DEAD
+        if not a.boundary[s]:
+            return DEAD
+        s = a.cut(s)
+    return s
+
+
+@pytest.mark.parametrize("case", ["bolt-writes-shuffle", "mixed-writes-time", "gotest-writes-time"])
+def test_the_line_automaton_reads_every_line_a_process_printed(case):
+    a = line_automaton()
+    _, truth = _case(case)
+    for i in range(len(truth["processes"])):
+        for line in _clean(case, i):
+            if not line or line_grammar().match(line) is None:
+                continue  # go test's own output: no traceback line
+            s = a.start
+            for ch in line:
+                s = a.step(s, ch)
+            assert s != DEAD and a.accepting[s], line
+
+
+def test_a_write_ends_only_where_a_field_ends():
+    # the runtime's writes of `goroutine 19 [running]:` (Go 1.27 prints "]" and ":" apart)
+    assert _reads(["goroutine ", "19", " [", "running", "]", ":"]) != DEAD
+    # another process's write cut the state: this process cannot go on inside it
+    assert _reads(["goroutine ", "19", " [", "runn", "ing"]) == DEAD
+    # a line number is one print argument: `:147` then another's `48` is not `14748`
+    assert _reads(["\t", "/app/main.go", ":", "1", "47"]) == DEAD
+    # argument words are many writes
+    assert _reads(["main.(*Hub).lockHolder", "(", "0xc000070000", ", ", "{", "0x4b8f40",
+                   "?", "}", ")"]) != DEAD
+
+
+def test_a_glued_file_line_is_no_line_start():
+    assert viable("\t/work/main/tests/corpus/programs/main.go:147 +0xc5")
+    assert not viable("goroutine x")
+
+
+def test_writes_end_where_the_truth_says_they_end():
+    text, truth = _case("bolt-writes-shuffle")
+    ends = write_ends(text)
+    pos, missed, total = 0, 0, 0
+    for _, n in truth["ownership"]:
+        pos += n
+        if pos < len(text):
+            total += 1
+            missed += not ends[pos]
+    # measured 97.7% over the writes cases; what is missed is mostly a hex number
+    # glued to another process's decimal digits
+    assert missed / total < 0.05
+    assert sum(ends) < len(text) / 2  # and it does not say "anywhere"
+
+
+def test_one_process_reads_back_as_itself():
+    lines = _clean("bolt-writes-shuffle", 1)[:30]
+    got = decode("\n".join(lines) + "\n")
+    text = "\n".join(lines) + "\n"
+    assert len(got.processes) == 1
+    assert ["".join(text[a:b] for a, b in segs) for segs in got.processes[0]] == lines
+
+
+def test_every_character_ends_in_exactly_one_piece(monkeypatch):
+    monkeypatch.setattr(writes, "MAX_NOISE", 1.0)  # however poor the reading
+    text, _ = _case("bolt-writes-shuffle")
+    texts = text[:700].split("\n")
+    streams = separate_writes(Stream(id="s1", numbers=range(1, len(texts) + 1), texts=texts))
+    assert streams is not None
+    claimed: dict[int, list[tuple[int, int]]] = {}
+    for s in streams:
+        for i, t in enumerate(s.texts):
+            pieces = s.pieces[i]
+            rebuilt = "".join(texts[n - 1][a:b] for n, a, b in pieces)
+            assert rebuilt == t
+            for n, a, b in pieces:
+                for x, y in claimed.get(n, []):
+                    assert b <= x or y <= a or a == b
+                claimed.setdefault(n, []).append((a, b))
+    for n, t in enumerate(texts, 1):
+        assert sum(b - a for a, b in claimed.get(n, [])) == len(t)
+
+
+@pytest.mark.parametrize("case,expected", [
+    ("bolt-writes-shuffle", True), ("crash-writes-time", True),
+    ("bolt-lines-random", False), ("crash-chunks-slow", False), ("twelve-chunks-fast", False),
+])
+def test_the_gate_sees_writes_and_not_whole_lines(case, expected):
+    text, _ = _case(case)
+    assert looks_write_interleaved(text.split("\n")) is expected
+
+
+def test_three_processes_interleaved_by_timestamp_keep_their_panic_messages():
+    text, _ = _case("bolt-writes-time")
+    texts = text.split("\n")
+    streams = separate_writes(Stream(id="s1", numbers=range(1, len(texts) + 1), texts=texts))
+    assert streams is not None
+    panics = sorted(t for s in streams for t in s.texts if t.startswith("panic: "))
+    assert panics == ["panic: invalid page type: 6404: 10", "panic: invalid page type: 6432: 10",
+                      "panic: shutdown timeout: 57 of 60 workers still running"]
+
+
+def test_a_region_read_mostly_as_noise_is_left_to_the_line_separator():
+    text, _ = _case("gotest-writes-shuffle")
+    texts = text.split("\n")
+    assert separate_writes(Stream(id="s1", numbers=range(1, len(texts) + 1), texts=texts)) is None
