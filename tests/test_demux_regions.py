@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stackdemux.api import Options, analyze_many
-from stackdemux.demux import _REGION_GAP, _traceback_regions
+from stackdemux.demux import REGION_GAP, _traceback_regions
 from stackdemux.ingest import ingest
 from stackdemux.model import Stream
 
@@ -18,7 +18,7 @@ OTHER = (ROOT / "samples" / "go1.21" / "nil_pointer.txt").read_bytes()
 
 
 def build_log() -> bytes:
-    block = NOISE * (2 * _REGION_GAP // NOISE.count(b"\n") + 1)  # more than a gap
+    block = NOISE * (2 * REGION_GAP // NOISE.count(b"\n") + 1)  # more than a gap
     return block + CRASH + block + OTHER + block + CRASH + block
 
 
