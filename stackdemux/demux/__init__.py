@@ -242,6 +242,15 @@ def _slice(stream: Stream, a: int, b: int) -> Stream:
 def _separate_region(stream: Stream, noise: list[int],
                      diagnostics: list[Diagnostic]) -> list[Stream]:
     texts = stream.texts
+    # --- write()-level interleaving (demux/writes.py): lines cut anywhere by
+    # processes sharing one descriptor go to the write decoder instead
+    from .writes import decodable, looks_write_interleaved, separate_writes
+
+    if not stream.pieces and decodable(stream.joined()) and looks_write_interleaved(texts):
+        decoded = separate_writes(stream)
+        if decoded is not None:
+            return decoded
+    # --- end of the write-level gate
     if not needs_separation(texts, stream.joined()):
         return [stream]
     from .interleave import separate
