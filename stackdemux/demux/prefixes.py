@@ -389,6 +389,12 @@ SCAN_BLOCK = 1 << 12
 # and regions read at most.
 REGION_BEFORE, REGION_AFTER = 8, 120
 MAX_REGIONS = 16
+# The line grammar's header regex costs per char of a long near-header, so text
+# from the lead longer than this is no header here, and after this many misses
+# that looked like one (`goroutine 1 [running]: (see runbook)`, or input made to
+# be slow) the search stops.
+HEADER_MAX = 512
+MAX_MISSES = 256
 
 
 @dataclass(slots=True)
@@ -439,6 +445,7 @@ def _seed_lines(lines: Sequence[str]) -> list[int]:
     mere indentation), at most one per REGION_AFTER lines."""
     lead, header = _header_search()
     seeds: list[int] = []
+    misses = 0
     for a, b in _scan_blocks(len(lines)):
         block = lines[a:b]
         # the lines holding the lead, found at C speed: in a prefixed log every
@@ -447,12 +454,16 @@ def _seed_lines(lines: Sequence[str]) -> list[int]:
             if seeds and j < seeds[-1] + REGION_AFTER:
                 continue
             text = block[j - a]
-            i = text.find(lead)
-            while i >= 0:
-                if text[:i].strip() and header(text, i) is not None:
-                    seeds.append(j)
-                    break
-                i = text.find(lead, i + 1)
+            first = len(text) - len(text.lstrip())  # a header past it follows a prefix
+            i = text.find(lead, first + 1)
+            if i < 0 or len(text) - i > HEADER_MAX:
+                continue
+            if header(text, i) is not None:
+                seeds.append(j)
+            elif "[" in text[i:i + 32]:  # `created by … in goroutine 7` fails at once
+                misses += 1
+                if misses > MAX_MISSES:
+                    return seeds
     return seeds
 
 
