@@ -158,7 +158,8 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
     done = 0
     for s in streams:
         tell.update(f"parsing {source.name}", done / total)
-        results.append(parse_stream(s, ids))
+        if not s.unplaced:
+            results.append(parse_stream(s, ids))
         done += len(s.texts)
     for r in results:
         for report in r.reports:

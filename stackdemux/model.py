@@ -218,6 +218,9 @@ class Stream:
     pieces: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     # chars of collector prefix stripped before texts[i] (empty: none)
     prefix_lengths: Sequence[int] = ()
+    # Pieces of cut lines that no process's output could take: kept as a stream
+    # so that every byte is somewhere, never parsed (they would make up reports).
+    unplaced: bool = False
     _joined: str | None = field(default=None, repr=False, compare=False)
 
     def joined(self) -> str:

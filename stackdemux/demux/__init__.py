@@ -278,7 +278,7 @@ def _separate_region(stream: Stream, noise: list[int],
         stray.sort()
         out.append(Stream(id="", label=stream.label, numbers=[numbers[i] for i in stray],
                           texts=[texts[i] for i in stray],
-                          pieces={j: pieces[i] for j, i in enumerate(stray)}))
+                          pieces={j: pieces[i] for j, i in enumerate(stray)}, unplaced=True))
     for i in sep.noise:
         if i not in pieces:
             noise.append(numbers[i])

@@ -59,7 +59,8 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         "sources": analysis.sources,
         "reports": analysis.reports,
         "streams": [
-            {"id": s.id, "label": s.label, "lines": len(s.texts)} for s in analysis.streams
+            {"id": s.id, "label": s.label, "lines": len(s.texts)}
+            | ({"unplaced": True} if s.unplaced else {}) for s in analysis.streams
         ],
         "groups": [_group(g) for g in analysis.groups],
         "noise": analysis.noise,

@@ -155,7 +155,7 @@ def run_engine(engine: str, data: bytes) -> Found:
     source = load(data, "<corpus>")
     streams, noise = split_streams(source, Options(demux=engine != "nodemux", analyse=False))
     ids = report_ids()
-    reports = [r for s in streams for r in parse_stream(s, ids).reports]
+    reports = [r for s in streams if not s.unplaced for r in parse_stream(s, ids).reports]
     return Found(reports, streams, noise, source.lines)
 
 
