@@ -79,6 +79,15 @@ def test_a_region_inside_github_actions_timestamps_is_the_inner_layer():
         stackdemux.analyze(COMPOSE.read_text()))
 
 
+def test_one_short_crash_behind_a_prefix_is_enough():
+    """One service's 19 lines: its panic, one goroutine and a few frames."""
+    boltd = [x for x in lines_of(COMPOSE.read_text()) if "boltd-1 " in x[:20]]
+    assert len(boltd) < 20
+    log = "\n".join(boltd) + "\n"
+    assert [s.name for s in detect(lines_of(padded(log)))] == ["compose"]
+    assert messages(stackdemux.analyze(padded(log))) == messages(stackdemux.analyze(log))
+
+
 def as_kubectl(compose_log: str) -> str:
     """The same capture as `kubectl logs --prefix` shows it: `[pod/NAME/app] ` per line,
     in the same order."""

@@ -9,7 +9,9 @@ results with C-level passes (map, itemgetter): no Python work per line but one
 append per line and stream.
 
 Prefixes stack (a compose prefix inside a GitHub Actions timestamp): detection
-peels them layer by layer, outermost first.
+peels them layer by layer, outermost first. A collector's output may be a small
+region of a long log (build output, then `docker compose up` with the crash):
+detection also reads the lines around goroutine headers found behind a prefix.
 """
 
 from __future__ import annotations
