@@ -1,4 +1,6 @@
-"""Separate unprefixed, line-interleaved tracebacks of several processes.
+"""Separate unprefixed, line-interleaved tracebacks of several processes:
+the structure and evidence one stream (process) is judged by. The search
+over assignments of lines to streams is beam.py's.
 
 Each open stream keeps one LALR parse of grammars/report.lark (the order in
 which kinds of lines follow each other in one process's output). A line is
@@ -11,7 +13,10 @@ it, evidence the runtime printed decides:
   0xc000012345), exact receiver/argument values repeat within a process;
 * paths differ per toolchain (GOROOT), and the same frame (func, file, line)
   has the same pc offset only within one binary;
-* call edges (callee → caller) seen in a stream tell which call line follows.
+* call edges (callee → caller) seen in a stream tell which call line follows;
+* a package lives in one directory of one build; an inlined call prints
+  `(...)` and its file line no pc offset; a panic's first frame is never a
+  throw, a fatal error's is.
 
 The LALR automaton is lark's own parse table for report.lark, stepped by a
 memoised function over small immutable stacks: the same decisions as lark's
@@ -23,12 +28,12 @@ Only lines of traceback kinds are stepped; ordinary log lines never are.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..grammar import MAX_LINE, grammar_path, line_grammar
+from ..grammar import grammar_path, line_grammar
+from .persistent import PMap, PSet
 
 _G = line_grammar()
 _F = {k: v.fields for k, v in _G.kinds.items()}
@@ -46,8 +51,6 @@ _MIN_ADDRESS = 0x10000
 # Heap and stack addresses are above 4 GiB on 64-bit Go; their high bits name
 # the arena a process mapped (0xc0… for Go ≤ 1.26, random per process since 1.27).
 _RANGE_SHIFT = 32
-# Blank lines waiting for a stream to claim them, at most.
-_MAX_BLANKS = 256
 _NEVER = float("-inf")  # the score of what one process cannot print
 
 
@@ -148,6 +151,7 @@ class Evidence:
     line: str | None = None
     offset: str | None = None
     root: str | None = None  # GOROOT-like prefix of a standard library file
+    rel: str | None = None  # the file's path without its GOROOT: the same in every toolchain
     fp: str | None = None  # frame pointer of a file line (GOTRACEBACK=system and up)
     sp: str | None = None
     state: str | None = None  # goroutine header's wait reason
@@ -155,6 +159,8 @@ class Evidence:
     asleep: bool = False  # `fatal error: all goroutines are asleep`: no goroutine runs
     abort: bool = False  # `SIGABRT: abort`: GOTRACEBACK=crash dumps again after a panic
     annotated: bool = False  # a panic `[recovered]`: another panic line follows
+    inlined: bool = False  # a call printed `(...)`: its file line has no +0x offset
+    test: str | None = None  # `--- FAIL: TestX`: a test binary reports each test once
 
 
 def _addresses(text: str | None) -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -178,7 +184,10 @@ _STD_DIRS = ("runtime/", "sync/", "net/", "os/", "internal/", "testing/", "sysca
 
 def _root(file: str) -> str | None:
     """The GOROOT of a standard library file: `/usr/lib/go-1.19/src/` of
-    `/usr/lib/go-1.19/src/runtime/sema.go`. Different toolchains, different roots."""
+    `/usr/lib/go-1.19/src/runtime/sema.go`; "" for a -trimpath build's
+    `runtime/sema.go`. Different toolchains, different roots."""
+    if file.startswith(_STD_DIRS):
+        return ""
     i = file.rfind("/src/")
     if i < 0:
         return None
@@ -193,16 +202,20 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
     f = _F[kind]
     if kind == "frame_call":
         ev.func = m.group(f["func"])
-        ev.values, ev.ranges = _addresses(m.group(f["args"]))
+        args = m.group(f["args"])
+        ev.inlined = args == "..."
+        ev.values, ev.ranges = _addresses(args)
     elif kind == "frame_file":
         ev.file = m.group(f["file"])
         ev.line = m.group(f["lineno"])
         ev.offset = m.group(f["offset"])
         ev.root = _root(ev.file)
+        ev.rel = ev.file[len(ev.root):] if ev.root is not None else ev.file
         fp = m.group(f["fp"])
         if fp is not None:
             ev.fp, ev.sp = fp.lower(), m.group(f["sp"]).lower()
-            ev.values, ev.ranges = _addresses(f"{fp} {ev.sp}")
+            # pc= too: the signal line names the crashing frame's pc
+            ev.values, ev.ranges = _addresses(f"{fp} {ev.sp} {m.group(f['pc']) or ''}")
     elif kind == "goroutine_header":
         ev.gid = int(m.group(f["goid"]))
         ev.state = m.group(f["state"])
@@ -214,6 +227,8 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         ev.func = m.group(f["func"])
         p = m.group(f["parent"])
         ev.parent = int(p) if p else None
+    elif kind == "test_fail":
+        ev.test = m.group(f["test"])
     elif kind == "sigdump":
         ev.abort = m.group(0).startswith("SIGABRT")
     elif kind == "fatal_error":
@@ -228,19 +243,23 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
 # -------------------------------------------------------------- streams ---
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(eq=False)
 class Track:
-    """One process being recovered: its lines (parent indices) and what it printed."""
+    """One process being recovered: what it printed that later lines are judged by."""
 
     stack: tuple[int, ...]
     order: int  # when it opened: ties go to the earliest-opened stream
-    lines: list[int] = field(default_factory=list)  # indices into the parent stream's texts
     last_tb: int = -1  # index of its last traceback line (blanks aside)
-    gids: set[int] = field(default_factory=set)
-    values: set[str] = field(default_factory=set)
-    ranges: set[int] = field(default_factory=set)
-    roots: set[str] = field(default_factory=set)
-    frames: dict[tuple[str, str, str], str | None] = field(default_factory=dict)
+    gids: PSet[int] = field(default_factory=PSet)
+    values: PSet[str] = field(default_factory=PSet)
+    ranges: frozenset[int] = frozenset()
+    roots: frozenset[str] = frozenset()
+    frames: PMap[tuple[str, str, str], str | None] = field(default_factory=PMap)
+    # package → directory of its files outside GOROOT: one binary was built
+    # from one tree (a -trimpath build prints `example.com/app/main.go`, another
+    # `/src/app/main.go`: the same package main, two processes)
+    dirs: PMap[str, str] = field(default_factory=PMap)
+    tests: frozenset[str] = frozenset()  # tests it reported failed
     callee: str | None = None  # function of the last frame of the current goroutine
     fp: str | None = None  # fp of the last frame that printed one, in this goroutine
     fp_style: int = 0  # +1: its frames print fp/sp (GOTRACEBACK=system), -1: they don't
@@ -255,16 +274,25 @@ class Track:
     goroutines: int = 0  # goroutine headers since the opener
     last_gid: int = -1
     stacks: int = 0  # goroutine headers and runtime stacks, in all
+    depth: int = 0  # frames printed in the current goroutine
+    sig: int = 0  # hash of the texts it printed: the same lines, the same stream
+
+    def clone(self) -> Track:
+        """A copy for another hypothesis: its sets are persistent, so shared."""
+        t = Track.__new__(Track)
+        t.__dict__ = self.__dict__.copy()  # one C-level copy: hypotheses fork often
+        return t
 
     def learn(self, ev: Evidence, i: int) -> None:
-        self.lines.append(i)
         self.last_tb = i
-        self.values.update(ev.values)
-        self.ranges.update(ev.ranges)
+        if ev.values:
+            self.values = self.values.update(ev.values)
+        if ev.ranges and not self.ranges.issuperset(ev.ranges):
+            self.ranges = self.ranges.union(ev.ranges)
         k = ev.kind
         if k == "frame_file":
-            if ev.root:
-                self.roots.add(ev.root)
+            if ev.root is not None and ev.root not in self.roots:
+                self.roots = self.roots | {ev.root}
             if ev.fp is not None:
                 self.fp = ev.fp
                 self.fp_style = 1
@@ -272,9 +300,10 @@ class Track:
                 self.fp_style = -1
         elif k == "goroutine_header":
             if ev.gid is not None:
-                self.gids.add(ev.gid)
+                self.gids = self.gids.add(ev.gid)
                 self.last_gid = ev.gid
             self.callee = self.fp = None
+            self.depth = 0
             self.goroutines += 1
             self.stacks += 1
             self.machine = 1 if ev.machine else -1
@@ -282,9 +311,12 @@ class Track:
             self.parented = 1 if ev.parent is not None else -1
         elif k in ("runtime_stack", "ancestor_header"):
             self.callee = self.fp = None
+            self.depth = 0
             self.stacks += 1
         elif k == "fatal_error":
             self.asleep = ev.asleep
+        elif k == "test_fail" and ev.test is not None:
+            self.tests = self.tests | {ev.test}
         if k in OPENERS:
             self.opened = True
             if k != "sigdump" or self.report is None:
@@ -300,8 +332,11 @@ class Track:
         """A call line and its file line, bound together."""
         if call.kind == "frame_call" and call.func is not None:
             if file.file is not None and file.line is not None:
-                self.frames[(call.func, file.file, file.line)] = file.offset
+                self.frames = self.frames.set((call.func, file.file, file.line), file.offset)
+                if file.root is None and call.kind == "frame_call":
+                    self.dirs = self.dirs.set(_package(call.func), _dir(file.file))
             self.callee = call.func
+            self.depth += 1
 
 
 def _package(func: str) -> str:
@@ -315,6 +350,10 @@ def _package(func: str) -> str:
 _VERSION = re.compile(r"@[^/]*")
 
 
+def _dir(file: str) -> str:
+    return file[: file.rfind("/") + 1]
+
+
 @cache
 def fit(func: str, file: str) -> float:
     """How well a file path fits a function's package (a frame's two lines
@@ -326,7 +365,7 @@ def fit(func: str, file: str) -> float:
         return 2.0
     last = pkg[pkg.rfind("/") + 1:]
     if pkg == "main":
-        return -3.0 if _root(file) else 0.5
+        return -3.0 if _root(file) is not None else 0.5
     if d[d.rfind("/") + 1:] == last:
         return 1.5  # a module's directory is named like its last element
     if _root(file) is not None and "." not in pkg.split("/", 1)[0]:
@@ -343,6 +382,8 @@ class Call:
     token: str
     ev: Evidence
     before: int  # index of the traceback line just before it
+    sig: int = 0  # hash of its text
+    seq: int = 0  # how many traceback lines came before it
 
 
 CALLS = {"FRAME_CALL": ("FRAME_FILE", "CGO_FILE"), "CREATED_BY": ("FRAME_FILE",),
@@ -352,200 +393,6 @@ FILE_CALLS = {f: tuple(c for c, files in CALLS.items() if f in files) for f in F
 # Kinds of a report's header: they follow the opener, before the goroutines.
 HEADERS = frozenset({"signal", "sigpc", "cgo_signal", "fault_address", "register",
                      "chained_panic", "indented", "running_tests", "running_test"})
-
-
-class Separator:
-    """Greedy assignment with the evidence the runtime printed."""
-
-    def __init__(self) -> None:
-        auto = automaton()
-        self.step = auto.step
-        self.start = auto.start
-        self.tracks: list[Track] = []
-        self.closed: list[Track] = []
-        self.noise: list[int] = []
-        self.orphans: list[int] = []
-        self.blanks: list[int] = []
-        self.floats: list[Call] = []
-        self.float_starts: list[int] = []  # their line indices, for bisect
-        self.callers: dict[str, set[str]] = {}  # callee → callers seen: the program's call edges
-        self.opened = 0
-        self.prev = -1  # index of the last traceback line
-        self.same = 3  # how often a line's stream printed the line before (burst prior)
-        self.total = 4
-
-    # -- burstiness: arrival-order merges keep a process's lines together
-
-    def burst(self) -> float:
-        k = max(2, len(self.tracks))
-        p = self.same / self.total
-        chance = 1.0 / k
-        return 3.0 * max(0.0, min(1.0, (p - chance) / (1.0 - chance)))
-
-    def count(self, t: Track, before: int) -> None:
-        if not t.lines:
-            return  # a new stream: says nothing about bursts
-        self.total += 1
-        if t.last_tb == before and before >= 0:
-            self.same += 1
-
-    # -- assignment
-
-    def new_track(self, stack: tuple[int, ...]) -> Track:
-        t = Track(stack=self.start, order=self.opened)
-        self.opened += 1
-        self.tracks.append(t)
-        return t
-
-    def give(self, t: Track, stack: tuple[int, ...], i: int, ev: Evidence) -> None:
-        self.count(t, self.prev)
-        if ev.kind in _CLAIMS_BLANK and t.lines:
-            _claim_blank(t, self.blanks)
-        t.stack = stack
-        t.learn(ev, i)
-
-    def line(self, i: int, ev: Evidence) -> None:
-        token = ev.kind.upper()
-        if token in CALLS:
-            self.floats.append(Call(i, token, ev, self.prev))
-            self.float_starts.append(i)
-            if len(self.floats) > 64:
-                self.unbound(self.floats.pop(0))
-                del self.float_starts[0]
-        elif token in FILES:
-            self.file(i, ev, token)
-        else:
-            self.single(i, ev, token)
-        self.prev = i
-
-    def unbound(self, c: Call) -> None:
-        """A call line no file line came for: not a traceback's, or its stream lost the rest."""
-        func = c.ev.func or ""
-        (self.orphans if "." in func else self.noise).append(c.index)
-
-    def single(self, i: int, ev: Evidence, token: str) -> None:
-        kind = ev.kind
-        opener = kind in OPENERS
-        step = self.step
-        prev_track = self._track_of_prev()
-        best: Track | None = None
-        best_stack: tuple[int, ...] | None = None
-        best_score = float("-inf")
-        b = self.burst()
-        for t in self.tracks:
-            nxt = step(t.stack, token)
-            if nxt is None:
-                continue
-            if opener and not _continues(t, ev, prev_track):
-                continue
-            sc = score(t, ev)
-            if t.last_tb == self.prev and self.prev >= 0:
-                sc += b
-            if sc > best_score:
-                best, best_stack, best_score = t, nxt, sc
-        if best is None or (opener and best_score == float("-inf")):
-            nxt = step(self.start, token)
-            if nxt is None:
-                self.orphans.append(i)
-                return
-            best, best_stack = self.new_track(nxt), nxt
-        assert best_stack is not None
-        self.give(best, best_stack, i, ev)
-
-    def _track_of_prev(self) -> Track | None:
-        for t in self.tracks:
-            if t.last_tb == self.prev and self.prev >= 0:
-                return t
-        return None
-
-    def file(self, i: int, ev: Evidence, token: str) -> None:
-        step = self.step
-        b = self.burst()
-        # Which tracks can print each kind of call line and then this file
-        # line: worked out once per track, not once per waiting call.
-        ready: dict[str, list[tuple[Track, tuple[int, ...], tuple[int, ...]]]] = {}
-        for ctoken in FILE_CALLS[token]:
-            fits = ready[ctoken] = []
-            for t in self.tracks:
-                s1 = step(t.stack, ctoken)
-                if s1 is not None:
-                    s2 = step(s1, token)
-                    if s2 is not None:
-                        fits.append((t, s1, s2))
-        # A track can take only calls it printed nothing after: the waiting
-        # calls are in line order, so those are a tail of the list.
-        floats = self.floats
-        starts = self.float_starts
-        bases: dict[int, float] = {}
-        best: tuple[float, int, int, Track, tuple[int, ...], tuple[int, ...]] | None = None
-        for ctoken, cands in ready.items():
-            for tp, (t, s1, s2) in enumerate(cands):
-                for ci in range(bisect_right(starts, t.last_tb), len(floats)):
-                    c = floats[ci]
-                    if c.token != ctoken:
-                        continue
-                    base = bases.get(ci)
-                    if base is None:
-                        base = fit(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
-                        if self.prev == c.index:
-                            base += b  # the file line right after the call line
-                        bases[ci] = base
-                    sc = base + pair_score(t, c.ev, ev, self.callers)
-                    if sc == _NEVER:
-                        continue
-                    if t.last_tb == c.before and c.before >= 0:
-                        sc += b
-                    # ties: the earliest call, then the earliest-opened track
-                    if best is None or (sc, -ci, -tp) > (best[0], -best[1], -best[2]):
-                        best = (sc, ci, tp, t, s1, s2)
-        if best is None:
-            if token == "CGO_FILE":
-                self.single(i, ev, token)
-            else:
-                self.orphans.append(i)
-            return
-        _, ci, _, t, s1, s2 = best
-        c = self.floats.pop(ci)
-        del starts[ci]
-        if c.ev.kind == "frame_call" and t.callee is not None and c.ev.func is not None:
-            self.callers.setdefault(t.callee, set()).add(c.ev.func)
-        self.count(t, c.before)
-        t.stack = s1
-        t.learn(c.ev, c.index)
-        t.learn_frame(c.ev, ev)
-        t.stack = s2
-        t.learn(ev, i)
-
-    def retire(self, now: int) -> None:
-        """Close tracks that printed nothing for IDLE lines: a process that
-        stopped writing. Keeps the work per line bounded by the open streams."""
-        keep = [t for t in self.tracks if t.last_tb >= now - (IDLE if not t.stacks else DONE)]
-        if len(keep) < len(self.tracks):
-            kept = set(map(id, keep))
-            self.closed.extend(t for t in self.tracks if id(t) not in kept)
-            self.tracks = keep
-        while self.floats and self.floats[0].index < now - IDLE:
-            self.unbound(self.floats.pop(0))
-            del self.float_starts[0]
-
-    def finish(self) -> Separation:
-        for c in self.floats:
-            self.unbound(c)
-        self.noise.extend(self.blanks)
-        tracks = []
-        for t in self.closed + self.tracks:
-            if t.opened and not t.stacks and t.report != "race_rule":
-                # An opener and never a stack: a log line quoting `panic: …`
-                # (or a report cut before its stacks), no process's traceback.
-                self.noise.extend(t.lines)
-            else:
-                tracks.append(t)
-        tracks.sort(key=lambda t: t.lines[0])
-        for t in tracks:
-            t.lines.sort()
-        self.noise.sort()
-        self.orphans.sort()
-        return Separation([t.lines for t in tracks], self.noise, self.orphans)
 
 
 def score(t: Track, ev: Evidence) -> float:
@@ -567,18 +414,26 @@ def score(t: Track, ev: Evidence) -> float:
         elif t.goroutines >= 2 and ev.gid is not None:
             # After the crashing goroutine, the runtime lists them in creation order.
             s += 0.5 if ev.gid > t.last_gid else -0.5
+    elif k == "chained_panic" and not (t.annotated and t.last_kind in ("panic", "chained_panic")):
+        return float("-inf")  # `\tpanic: …` only follows a panic printed `[recovered]`
     elif k in HEADERS:
-        if t.opened and t.goroutines == 0:
-            s += 1.5
-        elif t.goroutines:
-            s -= 1.0
         if ((k == "register" and t.last_kind in ("sigpc", "register"))
                 or (k == "sigpc" and t.last_kind in ("sigdump", "signal"))):
-            s += 3.0
-        elif k == "signal" and t.last_kind in ("panic", "fatal_error", "chained_panic"):
-            s += 2.0
+            s += 3.0  # a block continues (GOTRACEBACK=crash prints registers after the stacks)
+        else:
+            if t.opened and t.goroutines == 0:
+                s += 1.5
+            elif t.goroutines:
+                s -= 1.0
+            if k == "signal" and t.last_kind in ("panic", "fatal_error", "chained_panic"):
+                s += 2.0
+    elif k in TRAILERS and t.opened and t.goroutines == 0:
+        s -= 3.0  # a report prints its stacks before its process exits
     s += _values(t, ev)
     return s
+
+
+TRAILERS = frozenset({"exit_status", "test_package_fail", "test_fail_bare"})
 
 
 def _values(t: Track, ev: Evidence) -> float:
@@ -616,12 +471,19 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
         if file.root not in t.roots:
             return _NEVER  # one process, one toolchain
         s += 3.0
+    if (func is not None and file.file is not None and call.kind == "frame_call"
+            and file.root is None):
+        d = t.dirs.get(_package(func))
+        if d is not None:
+            s += 1.0 if d == _dir(file.file) else -10.0
     if func is not None and file.file is not None:
         key = (func, file.file, file.line or "")
         if key in t.frames:
-            s += 2.0 if t.frames[key] == file.offset else -6.0
+            s += 1.0 if t.frames[key] == file.offset else -6.0
     if file.sp is not None and t.fp is not None:
         s += 5.0 if file.sp == t.fp else -20.0  # a goroutine's frames chain fp → sp
+    if call.kind == "frame_call" and call.inlined != (file.offset is None):
+        s -= 12.0  # an inlined call prints `(...)` and no pc offset, any other both
     if t.fp_style and file.offset is not None and call.kind == "frame_call":
         s += 0.5 if (file.fp is not None) == (t.fp_style > 0) else -4.0
     s += _values(t, file)
@@ -646,34 +508,11 @@ class Separation:
     orphans: list[int]  # traceback lines no stream could take (diagnosed)
 
 
-_CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack"}) | OPENERS
-
-
 def separate(texts: Sequence[str]) -> Separation:
     """Assign each traceback line of `texts` to one process by structure and evidence."""
-    sep = Separator()
-    blanks = sep.blanks
-    noise = sep.noise
-    for i, text in enumerate(texts):
-        if i % 64 == 0 and i:
-            sep.retire(i)
-        if not text:
-            blanks.append(i)
-            if len(blanks) > _MAX_BLANKS:  # old blanks are no stream's: bounded memory
-                noise.extend(blanks[: _MAX_BLANKS // 2])
-                del blanks[: _MAX_BLANKS // 2]
-            continue
-        m = _match(text) if len(text) <= MAX_LINE else None
-        if m is None:
-            noise.append(i)
-            continue
-        kind = m.lastgroup
-        assert kind is not None
-        if kind == "blank":
-            blanks.append(i)
-            continue
-        sep.line(i, evidence(kind, m))
-    return sep.finish()
+    from .beam import separate as beam_separate
+
+    return beam_separate(texts)
 
 
 def _continues(t: Track, ev: Evidence, previous: Track | None) -> bool:
@@ -691,11 +530,3 @@ def _continues(t: Track, ev: Evidence, previous: Track | None) -> bool:
         return (ev.abort and not t.sigdump and t.report in ("panic", "fatal_error")
                 and (t.machine > 0 or t.fp_style > 0))
     return False
-
-
-def _claim_blank(t: Track, blanks: list[int]) -> None:
-    """Give a stream the blank line it printed before its next block: the
-    earliest one after its last line."""
-    j = bisect_right(blanks, t.lines[-1])
-    if j < len(blanks):
-        t.lines.append(blanks.pop(j))

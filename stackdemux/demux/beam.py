@@ -1,0 +1,677 @@
+"""A beam over assignments of interleaved traceback lines to processes.
+
+Where a line fits several streams, the greedy choice is often wrong only
+in hindsight: a call line fits every stream between frames, a goroutine
+header every stream between goroutines, and only the lines after them
+(a file line naming one toolchain's GOROOT, an sp that chains to one
+stream's fp, an address in one process's heap) tell which stream printed
+them. So each hypothesis (a whole assignment so far) is kept while it
+scores within MARGIN of the best, at most WIDTH of them, and later lines
+settle them.
+
+* Hard constraints: the LALR automaton of grammars/report.lark per stream,
+  goroutine ids unique per process, one GOROOT per process (scores -inf).
+* A call line waits (unassigned) for the file line that completes its
+  frame, and is decided with it: the file line names the toolchain, the
+  stack's addresses, the package's directory. In random line order a
+  goroutine header waits for its first frame too; in a bursty merge the
+  line before it says more.
+* Hypotheses whose streams hold the same texts are one (processes running
+  the same program print identical lines: swapping them changes nothing),
+  and so are hypotheses that agree on every stream's recent state.
+* Fast path: a line only one stream of the only hypothesis can take (or
+  one move beats all others by MARGIN) is applied in place, copying nothing;
+  moves are scored once per line for the streams hypotheses share.
+* The bonus for "the same stream as the line before" is measured on the
+  log (bursts of whole outputs, or random line order), not per hypothesis.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..grammar import MAX_LINE, line_grammar
+from .interleave import (
+    CALLS,
+    DONE,
+    FILE_CALLS,
+    FILES,
+    IDLE,
+    OPENERS,
+    Call,
+    Evidence,
+    Separation,
+    Track,
+    _continues,
+    automaton,
+    evidence,
+    fit,
+    pair_score,
+    score,
+)
+from .persistent import PMap
+
+# Hypotheses kept at most, and how far below the best one may score.
+WIDTH = 16
+# Streams × hypotheses worked on per line, at most: a log of many open
+# streams keeps fewer hypotheses, so that time stays linear in the input.
+WORK = 192
+MARGIN = 12.0
+# A hypothesis more than BEHIND below the best for PATIENCE lines is dropped.
+BEHIND = 2.0
+PATIENCE = 64
+# A stream opened by a line that is not a report's opener (a header-less
+# goroutine dump): possible, but only when no open stream explains the line.
+NEW_STREAM = -8.0
+# A traceback line no stream can take, or a call no file line came for.
+ORPHAN = -10.0
+# A stream left half-way through a frame when the log ends.
+UNFINISHED = -6.0
+_MAX_FLOATS = 64
+# A call line or goroutine header whose file line has not come after this
+# many traceback lines never will: with 12 processes in random line order
+# the next line is the same process's with odds 1/12, (11/12)^128 ≈ 1e-5.
+FLOAT_AGE = 128
+# Above this share of lines printed by the stream of the line before (0 as
+# by chance, 1 always), the merge is bursty (see Beam.bursty).
+BURSTY = 0.5
+# File lines seen before a log is judged random (until then, bursty).
+_SEEN = 24
+_CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack"}) | OPENERS
+_NEVER = float("-inf")
+NOISE, ORPHANED = -1, -2
+
+
+@dataclass(slots=True)
+class Step:
+    """One decided line in a hypothesis's history (a linked list)."""
+
+    index: int
+    track: int  # Track.order, or NOISE / ORPHANED
+    parent: Step | None
+
+
+class Hypothesis:
+    __slots__ = (
+        "behind",
+        "closed",
+        "edge",
+        "floats",
+        "history",
+        "homes",
+        "opened",
+        "prev",
+        "score",
+        "sites",
+        "tracks",
+    )
+
+    def __init__(self) -> None:
+        self.score = 0.0
+        self.tracks: list[Track] = []
+        self.closed: list[Track] = []
+        self.floats: list[Call] = []  # call lines waiting for their file line
+        self.history: Step | None = None
+        self.opened = 0
+        self.prev = -1  # index of the last traceback line any stream took
+        self.edge: tuple[str, str] | None = None  # the call edge its last frame showed
+        # What its frames say about the programs' code, in every stream: a
+        # (file, line) lies in one function, a function in one file.
+        self.behind = -1  # since which line it scores clearly below the best
+        self.sites: PMap[tuple[str, str], str] = PMap()
+        self.homes: PMap[str, str] = PMap()
+
+    def fork(self) -> Hypothesis:
+        h = Hypothesis.__new__(Hypothesis)
+        h.score = self.score
+        h.tracks = list(self.tracks)  # Track objects shared until one changes
+        h.closed = self.closed
+        h.floats = list(self.floats)
+        h.history = self.history
+        h.opened = self.opened
+        h.prev = self.prev
+        h.edge = None
+        h.sites = self.sites
+        h.homes = self.homes
+        h.behind = self.behind
+        return h
+
+    def signature(self) -> tuple:
+        """Streams holding the same texts: the same reports, whichever of two
+        identical lines each took."""
+        return (tuple(sorted(t.sig for t in self.tracks)),
+                tuple(sorted(t.sig for t in self.closed)),
+                tuple(c.ev.kind + (c.ev.func or "") for c in self.floats))
+
+    def state(self) -> tuple:
+        """What the next lines are scored by, recent choices included: two
+        hypotheses that agree on it differ only in choices far back that no
+        later line can tell apart, and only the better one is kept."""
+        return (tuple(sorted((t.last_tb, t.stack, t.callee, t.fp, t.last_gid, t.goroutines)
+                             for t in self.tracks)),
+                tuple(c.index for c in self.floats))
+
+    def record(self, index: int, track: int) -> None:
+        self.history = Step(index, track, self.history)
+
+
+# A move: how one hypothesis takes one line (and the waiting lines it completes):
+#   (delta, kind, track position (-1: a new track), call's float position,
+#    header's float position, the track's stacks after each line taken)
+Move = tuple[float, int, int, int, int, tuple[tuple[int, ...], ...]]
+SINGLE, PAIR, LOST = 0, 1, 2
+HEADER = "GOROUTINE_HEADER"
+# Lines that may come right after a goroutine header, other than frames.
+AFTER_HEADER = frozenset({"STACK_UNAVAILABLE", "NON_GO_FUNCTION", "CGO_FILE"})
+_LOST: Move = (ORPHAN, LOST, -1, -1, -1, ())
+
+
+class Beam:
+    def __init__(self) -> None:
+        auto = automaton()
+        self.step = auto.step
+        self.start = auto.start
+        self.can_end = auto.can_end
+        self.beam: list[Hypothesis] = [Hypothesis()]
+        self.callers: dict[str, set[str]] = {}  # callee → callers, from the best hypothesis
+        # the log's burstiness (see burst()), with a prior that says nothing
+        self.lines, self.calls = 2.0, 0.9
+        self.files, self.after_call = 2.0, 1.1
+        self.last_token = ""
+        self.blank = Track(stack=self.start, order=-1)  # a stream yet to open, for scoring
+        self.memo: dict[tuple, object] = {}  # scores of this line's moves, shared by hypotheses
+        self.prev = -1  # the last traceback line
+        self.seq = 0  # traceback lines seen
+
+    # ---------------------------------------------------------- moves ---
+
+    def moves(self, h: Hypothesis, i: int, ev: Evidence, token: str) -> list[Move]:
+        if token in FILES:
+            out = self.pair_moves(h, i, ev, token)
+            if token == "CGO_FILE":
+                out.extend(self.single_moves(h, i, ev, token))
+            return out or [_LOST]
+        out = self.single_moves(h, i, ev, token)
+        return out or [_LOST]
+
+    def _tracks(self, h: Hypothesis) -> list[tuple[int, Track]]:
+        """The open tracks, and a new one (position -1) to open."""
+        out = list(enumerate(h.tracks))
+        out.append((-1, self.blank))
+        return out
+
+    def single_moves(self, h: Hypothesis, i: int, ev: Evidence, token: str) -> list[Move]:
+        step = self.step
+        opener = ev.kind in OPENERS
+        out: list[Move] = []
+        prev_track = None
+        if opener:
+            for t in h.tracks:
+                if t.last_tb == h.prev and h.prev >= 0:
+                    prev_track = t
+        b = self.burst(h)
+        floats = h.floats
+        headed = token in AFTER_HEADER and any(c.token == HEADER for c in floats)
+        for pos, t in self._tracks(h):
+            new = pos < 0
+            nxt = step(t.stack, token)
+            # a new stream only where no open one can take the line (an
+            # opener: where none continues; a prelude is its process's)
+            if nxt is not None and not (new and (out or (headed and not opener))):
+                if opener and not new and not _continues(t, ev, prev_track):
+                    pass
+                else:
+                    sc = score(t, ev)
+                    if sc != _NEVER:
+                        if t.last_tb == h.prev and h.prev >= 0:
+                            sc += b
+                        if new and not opener:
+                            sc += NEW_STREAM
+                        out.append((sc, SINGLE, pos, -1, -1, (nxt,)))
+            if not headed:
+                continue
+            sh = step(t.stack, HEADER)
+            nxt = step(sh, token) if sh is not None else None
+            if nxt is None:
+                continue
+            for gi in range(_after(floats, t.last_tb), len(floats)):
+                g = floats[gi]
+                if g.token != HEADER or (new and self.hosted(h, g)):
+                    continue
+                sc = score(t, g.ev)
+                if sc == _NEVER:
+                    continue
+                out.append((sc + (NEW_STREAM if new else 0.0), SINGLE, pos, -1, gi, (sh, nxt)))
+        return out
+
+    def pair_moves(
+            self, h: Hypothesis, i: int, ev: Evidence, token: str) -> list[Move]:
+        """The ways a file line completes a frame: with a waiting call line
+        (and the goroutine header waiting before it) in a stream. Hypotheses
+        share their unchanged streams and waiting lines, so each (stream,
+        header, call) is scored once per line, not once per hypothesis."""
+        step = self.step
+        b = self.burst(h)
+        floats = h.floats
+        memo = self.memo
+        out: list[Move] = []
+        has_header = any(c.token == HEADER for c in floats)
+        n = len(floats)
+        root = ev.root
+        for ctoken in FILE_CALLS[token]:
+            for pos, t in self._tracks(h):
+                if root is not None and t.roots and root not in t.roots:
+                    continue  # one process, one toolchain
+                lo = _after(floats, t.last_tb)
+                if pos >= 0:
+                    s1 = step(t.stack, ctoken)
+                    s2 = step(s1, token) if s1 is not None else None
+                    if s2 is not None:
+                        # a stream can take only a call it printed nothing after
+                        for ci in range(lo, n):
+                            c = floats[ci]
+                            if c.token != ctoken:
+                                continue
+                            key = (id(t), id(c), b)
+                            sc = memo.get(key)
+                            if sc is None:
+                                sc = memo[key] = self.frame_score(t, c, ev, b)
+                                if t.last_tb == c.before and c.before >= 0 and sc != _NEVER:
+                                    sc = memo[key] = sc + b
+                            if sc == _NEVER:
+                                continue
+                            out.append((sc + code(h, c.ev, ev), PAIR, pos, ci, -1, (s1, s2)))
+                if not has_header:
+                    continue
+                # a goroutine header is decided with its first frame, which
+                # names the toolchain, the stack's addresses, the report's type
+                sh = step(t.stack, HEADER)
+                s1 = step(sh, ctoken) if sh is not None else None
+                s2 = step(s1, token) if s1 is not None else None
+                if s2 is None:
+                    continue
+                for gi in range(lo, n):
+                    g = floats[gi]
+                    if g.token != HEADER:
+                        continue
+                    if pos < 0 and self.hosted(h, g):
+                        continue  # a new stream only for a header no open one can take
+                    gkey = (id(t), id(g), b)
+                    got = memo.get(gkey)
+                    if got is None:
+                        hs = score(t, g.ev)
+                        if hs != _NEVER:
+                            if pos < 0:
+                                hs += NEW_STREAM
+                            elif t.last_tb == g.before and g.before >= 0:
+                                hs += b
+                            tg = t.clone()
+                            tg.learn(g.ev, g.index)
+                        else:
+                            tg = t
+                        got = memo[gkey] = (hs, tg)
+                    hs, tg = got
+                    if hs == _NEVER:
+                        continue
+                    for ci in range(gi + 1, n):
+                        c = floats[ci]
+                        if c.token != ctoken:
+                            continue
+                        key = (id(t), id(g), id(c), b)
+                        sc = memo.get(key)
+                        if sc is None:
+                            sc = self.frame_score(tg, c, ev, b)
+                            if sc != _NEVER:
+                                sc += hs + (b if c.before == g.index else 0.0)
+                            memo[key] = sc
+                        if sc == _NEVER:
+                            continue
+                        out.append((sc + code(h, c.ev, ev), PAIR, pos, ci, gi, (sh, s1, s2)))
+        return out
+
+    def hosted(self, h: Hypothesis, g: Call) -> bool:
+        """Can an open stream of h take goroutine header g?"""
+        step = self.step
+        return any(step(t.stack, HEADER) is not None and score(t, g.ev) != _NEVER
+                   for t in h.tracks)
+
+    def frame_score(self, t: Track, c: Call, ev: Evidence, b: float) -> float:
+        """How well call line c and file line ev, as one frame, continue stream t."""
+        sc = fit(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
+        if self.prev == c.index:
+            sc += b  # the file line right after the call line
+        sc += pair_score(t, c.ev, ev, self.callers)
+        if sc == _NEVER:
+            return sc
+        return sc + first_frame(t, c.ev)
+
+    # ---------------------------------------------------------- apply ---
+
+    def apply(self, h: Hypothesis, move: Move, i: int, ev: Evidence, sig: int,
+              in_place: bool) -> None:
+        delta, kind, pos, ci, gi, stacks = move
+        h.score += delta
+        if kind == LOST:
+            h.record(i, ORPHANED)
+            return
+        if pos < 0:
+            t = Track(stack=self.start, order=h.opened)
+            h.opened += 1
+            h.tracks.append(t)
+        else:
+            t = h.tracks[pos]
+            if not in_place:
+                t = t.clone()
+                h.tracks[pos] = t
+        c = h.floats[ci] if ci >= 0 else None
+        if gi >= 0:
+            g = h.floats[gi]
+            t.stack = stacks[0]
+            t.learn(g.ev, g.index)
+            t.sig = hash((t.sig, g.sig))
+            h.record(g.index, t.order)
+            stacks = stacks[1:]
+        if c is not None:
+            if c.ev.kind == "frame_call" and t.callee is not None and c.ev.func is not None:
+                h.edge = (t.callee, c.ev.func)
+            t.stack = stacks[0]
+            t.learn(c.ev, c.index)
+            t.learn_frame(c.ev, ev)
+            func = c.ev.func
+            if func is not None and ev.file is not None and ev.line is not None:
+                h.sites = h.sites.set((ev.file, ev.line), func)
+                if ev.rel is not None:
+                    h.homes = h.homes.set(func, ev.rel)
+            t.sig = hash((t.sig, c.sig))
+            h.record(c.index, t.order)
+            stacks = stacks[1:]
+        for j in sorted((x for x in (ci, gi) if x >= 0), reverse=True):
+            del h.floats[j]
+        t.stack = stacks[0]
+        t.learn(ev, i)
+        t.sig = hash((t.sig, sig))
+        h.record(i, t.order)
+
+    def burst(self, h: Hypothesis) -> float:
+        """The bonus for a line printed by the stream that printed the line
+        before: how bursty the merge is, measured on the whole log (not per
+        hypothesis, which would reward its own guesses). A process prints a
+        file line right after its call line, so the share of file lines that
+        follow a call line, above the share of call lines, says how often the
+        line before is the same process's."""
+        same = self.same()
+        chance = 1.0 / max(2, len(h.tracks))
+        return 3.0 * max(0.0, min(1.0, (same - chance) / (1.0 - chance)))
+
+    def same(self) -> float:
+        """How often a line is the same process's as the line before, as the
+        log shows it (see burst())."""
+        c = self.calls / self.lines
+        q = self.after_call / self.files
+        return (q - c) / (1.0 - c)
+
+    def bursty(self) -> bool:
+        """Whole outputs or long runs of lines one after another: a goroutine
+        header is decided as it comes, by the line before it; in random line
+        order (once the log has shown enough to tell) it waits for its first
+        frame."""
+        return self.files < _SEEN or self.burst(self.beam[0]) > BURSTY * 3.0
+
+    def observe(self, token: str) -> None:
+        self.seq += 1
+        self.lines += 1
+        if token in CALLS:
+            self.calls += 1
+        elif token in FILES:
+            self.files += 1
+            if self.last_token in CALLS:
+                self.after_call += 1
+        self.last_token = token
+
+    def line(self, i: int, ev: Evidence, sig: int) -> None:
+        token = ev.kind.upper()
+        self.observe(token)
+        self.memo.clear()
+        self.take(i, ev, sig, token)
+        self.prev = i
+
+    def take(self, i: int, ev: Evidence, sig: int, token: str) -> None:
+        if token in CALLS or (token == HEADER and not self.bursty()):
+            old = self.seq - FLOAT_AGE
+            for h in self.beam:
+                floats = h.floats
+                floats.append(Call(i, token, ev, h.prev, sig, self.seq))
+                while len(floats) > _MAX_FLOATS or floats[0].seq < old:
+                    self.unbound(h, floats.pop(0))
+                h.prev = i
+            return
+        beam = self.beam
+        if len(beam) == 1:
+            h = beam[0]
+            ms = self.moves(h, i, ev, token)
+            if len(ms) == 1 or _clear(ms):
+                best = max(ms, key=_key)
+                self.apply(h, best, i, ev, sig, in_place=True)
+                self.learn_edge(h)
+                h.prev = i
+                return
+        cands: list[tuple[float, int, int, Move]] = []
+        n = 0
+        for hi, h in enumerate(beam):
+            for m in self.moves(h, i, ev, token):
+                cands.append((h.score + m[0], -n, hi, m))
+                n += 1
+        width = max(2, min(WIDTH, WORK // max(1, len(beam[0].tracks))))
+        top = heapq.nlargest(width * 2, cands, key=lambda c: (c[0], c[1]))
+        cut = top[0][0] - MARGIN
+        new: list[Hypothesis] = []
+        seen: set[tuple] = set()
+        for total, _, hi, m in top:
+            if total < cut or len(new) >= width:
+                break
+            h = beam[hi].fork()
+            self.apply(h, m, i, ev, sig, in_place=False)
+            h.prev = i
+            s, k = h.signature(), h.state()
+            if s in seen or k in seen:
+                continue
+            seen.add(s)
+            seen.add(k)
+            new.append(h)
+        self.learn_edge(new[0])
+        self.beam = _patient(new, i)
+
+    def learn_edge(self, h: Hypothesis) -> None:
+        """Call edges (callee → caller) of the best hypothesis's frames: the
+        program's call graph, shared by all hypotheses."""
+        if h.edge is not None:
+            callee, caller = h.edge
+            self.callers.setdefault(callee, set()).add(caller)
+            h.edge = None
+
+    def unbound(self, h: Hypothesis, c: Call) -> None:
+        """A call line no file line came for: not a traceback's, or its stream
+        lost the rest; a goroutine header nothing followed."""
+        func = c.ev.func or ""
+        if "." in func or c.token == HEADER:
+            h.score += ORPHAN
+            h.record(c.index, ORPHANED)
+        else:
+            h.record(c.index, NOISE)
+
+    def retire(self, now: int) -> None:
+        for h in self.beam:
+            keep = [t for t in h.tracks if t.last_tb >= now - (IDLE if not t.stacks else DONE)]
+            if len(keep) < len(h.tracks):
+                kept = set(map(id, keep))
+                h.closed = h.closed + [t for t in h.tracks if id(t) not in kept]
+                h.tracks = keep
+            while h.floats and h.floats[0].index < now - IDLE:
+                self.unbound(h, h.floats.pop(0))
+
+    def finish(self) -> Hypothesis:
+        for h in self.beam:
+            for c in h.floats:
+                self.unbound(h, c)
+            h.floats = []
+            for t in h.tracks:
+                if not self.can_end(t.stack):
+                    h.score += UNFINISHED
+        return max(self.beam, key=lambda h: h.score)
+
+
+_THROWS = ("runtime.throw", "runtime.fatal", "runtime.fatalthrow", "runtime.fatalpanic",
+           "internal/runtime/maps.fatal")
+
+
+def first_frame(t: Track, call: Evidence) -> float:
+    """A report's type shows in its first goroutine's first frame: a panic's
+    may be panic(…) and is never runtime.throw / fatal; a fatal error's the
+    reverse."""
+    if call.kind != "frame_call" or t.goroutines != 1 or t.depth or not t.opened:
+        return 0.0
+    func = call.func or ""
+    gopanic = func in ("panic", "runtime.gopanic")
+    throw = func.startswith(_THROWS)
+    if t.report == "panic":
+        return 2.0 if gopanic else -3.0 if throw else 0.0
+    if t.report == "fatal_error":
+        if throw:
+            return 2.0
+        # a deadlock's first goroutine is parked anywhere; another fatal
+        # error's is the one that threw
+        return -3.0 if gopanic else 0.0 if t.asleep else -1.5
+    return 0.0
+
+
+def code(h: Hypothesis, call: Evidence, file: Evidence) -> float:
+    """Does this frame agree with the frames the hypothesis already made?"""
+    func = call.func
+    if func is None or file.file is None:
+        return 0.0
+    s = 0.0
+    known = h.sites.get((file.file, file.line or ""))
+    if known is not None:
+        s += 2.0 if known == func else -6.0
+    home = h.homes.get(func)
+    if home is not None and call.kind == "frame_call":
+        s += 1.0 if home == file.rel else -4.0
+    return s
+
+
+def _patient(beam: list[Hypothesis], i: int) -> list[Hypothesis]:
+    """Drop hypotheses that have stayed clearly behind the best for PATIENCE
+    lines: an alternative that later lines would reward catches up soon; one
+    no later line can tell (a line given to a stream that printed nothing
+    since) would hold its place in the beam for ever."""
+    best = beam[0].score
+    out = [beam[0]]
+    for h in beam[1:]:
+        if best - h.score <= BEHIND:
+            h.behind = -1
+        elif h.behind < 0:
+            h.behind = i
+        elif i - h.behind > PATIENCE:
+            continue
+        out.append(h)
+    return out
+
+
+def _after(floats: list[Call], index: int) -> int:
+    """Position of the first waiting line after line `index`."""
+    lo, hi = 0, len(floats)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if floats[mid].index <= index:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _key(m: Move) -> float:
+    return m[0]
+
+
+def _clear(ms: list[Move]) -> bool:
+    """One move beats every other by more than the margin."""
+    best = second = _NEVER
+    for m in ms:
+        s = m[0]
+        if s > best:
+            best, second = s, best
+        elif s > second:
+            second = s
+    return best - second > MARGIN
+
+
+def separate(texts: Sequence[str]) -> Separation:
+    """Assign each traceback line of `texts` to one process: the best-scoring
+    hypothesis of the beam."""
+    match = line_grammar().match
+    beam = Beam()
+    kinds: dict[int, str] = {}
+    blanks: list[int] = []
+    noise: list[int] = []
+    for i, text in enumerate(texts):
+        if i % 64 == 0 and i:
+            beam.retire(i)
+        if not text:
+            blanks.append(i)
+            continue
+        m = match(text) if len(text) <= MAX_LINE else None
+        if m is None:
+            noise.append(i)
+            continue
+        kind = m.lastgroup
+        assert kind is not None
+        if kind == "blank":
+            blanks.append(i)
+            continue
+        kinds[i] = kind
+        beam.line(i, evidence(kind, m), hash(text))
+    best = beam.finish()
+    return _separation(best, kinds, blanks, noise)
+
+
+def _separation(h: Hypothesis, kinds: dict[int, str], blanks: list[int],
+                noise: list[int]) -> Separation:
+    owner: dict[int, int] = {}
+    step = h.history
+    while step is not None:
+        owner[step.index] = step.track
+        step = step.parent
+    orphans = sorted(i for i, o in owner.items() if o == ORPHANED)
+    noise.extend(i for i, o in owner.items() if o == NOISE)
+    lines: dict[int, list[int]] = {}
+    # A stream takes the blank line it printed before its next block: the
+    # earliest unclaimed one after its last line (replayed in line order).
+    blanks.sort()
+    pending = list(blanks)
+    for i in sorted(owner):
+        o = owner[i]
+        if o < 0:
+            continue
+        mine = lines.setdefault(o, [])
+        if mine and kinds[i] in _CLAIMS_BLANK:
+            j = bisect_right(pending, mine[-1])
+            if j < len(pending) and pending[j] < i:
+                mine.append(pending.pop(j))
+        mine.append(i)
+    tracks = {t.order: t for t in h.closed + h.tracks}
+    out = []
+    for o, ls in lines.items():
+        t = tracks[o]
+        if t.opened and not t.stacks and t.report != "race_rule":
+            # An opener and never a stack: a log line quoting `panic: …`
+            # (or a report cut before its stacks), no process's traceback.
+            noise.extend(i for i in ls)
+        else:
+            out.append(sorted(ls))
+    out.sort(key=lambda ls: ls[0])
+    noise.extend(pending)
+    noise.sort()
+    return Separation(out, noise, orphans)
