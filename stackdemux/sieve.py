@@ -39,6 +39,10 @@ AFTER = 256
 # smaller); beyond it, the sieve keeps its first MAX_KEPT bytes only.
 MAX_KEPT = 1 << 20
 _VERDICTS_MAX = 1 << 16  # remembered line verdicts: build output repeats itself
+# A goroutine header or frame file line behind a prefix is short; a longer rest
+# of line is not tried (the header regex costs ~0.3 µs a character on a long
+# near-header, which a hostile log could repeat a billion times).
+_MAX_BEHIND = 512
 
 
 def _idle_regexes() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
@@ -185,9 +189,10 @@ class Sieve:
         while i >= 0:
             start = rfind(b"\n", 0, i) + 1
             at = i if how == 1 else rfind(b"\t", start, i)
-            if at > start and self._confirmed(block, at, how):
+            end = find(b"\n", i)
+            if at > start and end - at <= _MAX_BEHIND and self._confirmed(block, at, how):
                 yield start
-            i = find(needle, find(b"\n", i))
+            i = find(needle, end)
             if i < 0:
                 break
 
