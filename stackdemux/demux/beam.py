@@ -58,7 +58,7 @@ from .persistent import PMap
 WIDTH = 16
 # Streams × hypotheses worked on per line, at most: a log of many open
 # streams keeps fewer hypotheses, so that time stays linear in the input.
-WORK = 192
+WORK = 48
 MARGIN = 12.0
 # A hypothesis more than BEHIND below the best for PATIENCE lines is dropped.
 BEHIND = 2.0
