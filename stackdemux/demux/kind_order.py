@@ -26,40 +26,20 @@ _MAX_DEPTH = 24
 def _pairs() -> frozenset[tuple[str, str]]:
     """Worked out once per machine (cached on disk, keyed by report.lark's text)."""
     text = grammar_text("report.lark")
-    pairs = cached_compile("kind-order", text + _VERSION, lambda: sorted(_walk(text)))
+    pairs = cached_compile("kind-order", text + _VERSION, lambda: sorted(_walk()))
     return frozenset((a, b) for a, b in pairs)
 
 
 _VERSION = "1"
 
 
-def _walk(text: str) -> set[tuple[str, str]]:
-    from lark import Lark
-    from lark.parsers.lalr_analysis import Shift
+def _walk() -> set[tuple[str, str]]:
+    from .interleave import automaton  # lark's LALR table for report.lark, stepped
 
-    lark = Lark(text, parser="lalr", lexer="basic")
-    table = lark.parser.parser.parser.parse_table
-    states = table.states
-    tokens = sorted({t for s in states.values() for t in s if t.isupper() and t != "$END"})
-
-    def step(stack: tuple[int, ...], token: str) -> tuple[int, ...] | None:
-        st = list(stack)
-        while True:
-            action = states[st[-1]].get(token)
-            if action is None:
-                return None
-            kind, arg = action
-            if kind is Shift:
-                st.append(arg)
-                return tuple(st)
-            if arg.expansion:
-                del st[-len(arg.expansion):]
-            goto = states[st[-1]].get(arg.origin.name)
-            if goto is None:
-                return None
-            st.append(goto[1])
-
-    start = (table.start_states["start"],)
+    auto = automaton()
+    tokens = sorted({t for s in auto.states.values() for t in s if t.isupper() and t != "$END"})
+    step = auto.step
+    start = auto.start
     seen = {start}
     todo = [start]
     pairs: set[tuple[str, str]] = set()
