@@ -34,7 +34,7 @@ from .tee import Capture, Segment
 SIEVE_MIN = 32 << 20
 BLOCK = 1 << 20
 BEFORE = 64
-AFTER = 256
+AFTER = 64
 # A line longer than this cannot be a traceback line (grammar.MAX_LINE is far
 # smaller); beyond it, the sieve keeps its first MAX_KEPT bytes only.
 MAX_KEPT = 1 << 20
