@@ -11,8 +11,9 @@ and looks for seeds with bulk searches at C speed:
 * a goroutine header anywhere in a line (a prefixed log: `app-1  | goroutine
   7 [running]:`), and a `.go:N +0x` frame position anywhere in a line.
 
-Around each seed it keeps `before` lines (a `--- FAIL` line, a `runtime:`
-note) and `after` lines, so a window runs on as long as seeds keep coming:
+Around each seed it keeps `before` lines (the call line of a headerless
+frame, a test's log lines) and `after` lines (exit status, a race summary,
+a register dump), so a window runs on as long as seeds keep coming:
 a goroutine dump is one window. Everything else is counted (for line
 numbers) and becomes noise. The windows go through the whole pipeline as one
 small log, and `Capture.remap` gives every line number back in the input's
@@ -33,7 +34,7 @@ from .tee import Capture, Segment
 # Logs at least this big are sieved (the CLI and api.load on a path or stdin).
 SIEVE_MIN = 32 << 20
 BLOCK = 1 << 20
-BEFORE = 64
+BEFORE = 16
 AFTER = 64
 # A line longer than this cannot be a traceback line (grammar.MAX_LINE is far
 # smaller); beyond it, the sieve keeps its first MAX_KEPT bytes only.
