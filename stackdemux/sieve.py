@@ -172,6 +172,7 @@ class Sieve:
         confirmed = {s for s in starts if self._confirmed(block, s, 0)}
         confirmed.update(self._behind_prefix(block, b"goroutine ", 1))
         confirmed.update(self._behind_prefix(block, b" +0x", 2))
+        confirmed.update(self._behind_prefix(block, b"WARNING: DATA RACE", 0))
         if not confirmed:
             return []
         out = []
@@ -183,15 +184,21 @@ class Sieve:
         return out
 
     def _behind_prefix(self, block: bytes, needle: bytes, how: int) -> Iterator[int]:
-        """Line starts of lines where `needle` begins a goroutine header (how=1)
-        or sits in a frame file line (how=2) after some prefix."""
+        """Line starts of lines where `needle` begins a traceback line (how=0) or
+        a goroutine header (1), or sits in a frame file line (2), after a prefix.
+        A race report's frame file line (`      /src/x.go:16 +0x28`) starts with
+        spaces no idle lead has, so it counts at the line's start too."""
         find, rfind = block.find, block.rfind
         i = find(needle)
         while i >= 0:
             start = rfind(b"\n", 0, i) + 1
-            at = i if how == 1 else rfind(b"\t", start, i)
             end = find(b"\n", i)
-            if at > start and end - at <= _MAX_BEHIND and self._confirmed(block, at, how):
+            at, least, kind = i, start + 1, how
+            if how == 2:
+                at = rfind(b"\t", start, i)
+                if at < start:  # no tab: a race frame's indent, the whole rest a line
+                    at, least, kind = rfind(b"      ", start, i), start, 0
+            if at >= least and end - at <= _MAX_BEHIND and self._confirmed(block, at, kind):
                 yield start
             i = find(needle, end)
             if i < 0:

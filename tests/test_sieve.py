@@ -184,3 +184,37 @@ def test_the_cli_sieves_a_big_log_and_cites_its_line_numbers(tmp_path: Path,
         [r.lines for r in whole(data).reports]
     said = [d for d in doc["diagnostics"] if d["severity"] == "info"]
     assert len(said) == 1 and "read in windows" in said[0]["message"]
+
+
+def _prefixed(data: bytes, prefix: bytes) -> bytes:
+    return b"".join(prefix + line for line in data.splitlines(keepends=True))
+
+
+def test_a_race_report_behind_a_prefix_is_found(tmp_path: Path):
+    """A race report has no goroutine header; its banner and frames seed the window."""
+    sample = (ROOT / "samples/go1.27/race_run.txt").read_bytes()
+    noise = build_noise()
+    data = noise + _prefixed(sample, b"app-1  | ") + noise
+    got = analyze_many([sieved(tmp_path, data)], Options(analyse=False))
+    alone = whole(_prefixed(sample, b"app-1  | "))
+    assert [(r.kind, r.message) for r in got.reports] == \
+        [(r.kind, r.message) for r in alone.reports]
+    assert got.reports and got.reports[0].race is not None
+
+
+def test_a_window_runs_through_a_long_race_report(tmp_path: Path):
+    """Race frames are indented by spaces (no idle lead): their `+0x` positions keep
+    the window open past `after` lines."""
+    sample = (ROOT / "samples/go1.27/race_run.txt").read_bytes()
+    head, _, rest = sample.partition(b"Previous write")
+    frame = b"  main.deep()\n      /src/racerun/main.go:30 +0x2e\n"
+    long = head.replace(b"  main.main.func1()", frame * AFTER + b"  main.main.func1()") \
+        + b"Previous write" + rest
+    data = padded_bytes(long)
+    got = analyze_many([sieved(tmp_path, data)], Options(analyse=False))
+    assert report_keys(got) == report_keys(whole(data))
+
+
+def padded_bytes(data: bytes) -> bytes:
+    noise = build_noise()
+    return noise + data + noise
