@@ -11,8 +11,11 @@ Builds, into /tmp (never committed):
   * the interleaved log at 4 sizes, to show that time grows linearly.
 Each measurement runs in a fresh process so that its peak memory (ru_maxrss)
 is its own. The log is read from its file as the CLI reads it (a log of 32 MiB
-or more is sieved: sieve.py), so MB/s counts reading + demultiplexing, then
-reading + demultiplexing + parsing.
+or more is sieved: sieve.py, on one process per core: sieve_parallel.py), so
+MB/s counts reading + demultiplexing, then reading + demultiplexing + parsing.
+The read's CPU time (all its processes) is printed too: on a shared machine
+the wall-clock time of several processes says as much about the neighbours.
+STACKDEMUX_JOBS=1 measures the sieve on one core.
 """
 
 from __future__ import annotations
@@ -96,9 +99,13 @@ def measure(path: Path, parse: bool) -> dict:
     from stackdemux.api import Options, load, split_streams
     from stackdemux.parse import parse_stream, report_ids
 
+    from stackdemux.sieve_parallel import jobs_for
+
     t0 = time.perf_counter()
+    c0 = _cpu()
     source = load(path)  # as the CLI reads a file: a log of 32 MiB or more is sieved
     t1 = time.perf_counter()
+    read_cpu = _cpu() - c0
     streams, _ = split_streams(source, Options())
     t2 = time.perf_counter()
     reports = 0
@@ -106,10 +113,19 @@ def measure(path: Path, parse: bool) -> dict:
         ids = report_ids()
         reports = sum(len(parse_stream(s, ids).reports) for s in streams)
     t3 = time.perf_counter()
-    return {"mb": path.stat().st_size / MB, "ingest_s": t1 - t0, "demux_s": t2 - t1,
+    size = path.stat().st_size
+    return {"mb": size / MB, "ingest_s": t1 - t0, "demux_s": t2 - t1,
+            "read_cpu_s": read_cpu, "jobs": jobs_for(size) if hasattr(source, "capture") else 1,
             "parse_s": t3 - t2,
             "streams": len(streams), "reports": reports,
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its (finished) sieve processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def run_one(path: Path, parse: bool = True) -> dict:
@@ -123,7 +139,8 @@ def line(label: str, m: dict) -> str:
     read_demux = m["mb"] / (m["ingest_s"] + m["demux_s"])
     everything = m["mb"] / (m["ingest_s"] + m["demux_s"] + m["parse_s"])
     return (f"{label:<26} {m['mb']:8.1f} MB  read+demux {read_demux:8.2f} MB/s"
-            f"  read+demux+parse {everything:8.2f} MB/s  (read {m['ingest_s']:.2f}s,"
+            f"  read+demux+parse {everything:8.2f} MB/s  (read {m['ingest_s']:.2f}s"
+            f" on {m['jobs']} core{'s' if m['jobs'] > 1 else ''}, {m['read_cpu_s']:.2f}s CPU,"
             f" demux {m['demux_s']:.2f}s, parse {m['parse_s']:.2f}s, {m['streams']} streams,"
             f" {m['reports']} reports, peak {m['maxrss_mb']:.0f} MB)")
 

@@ -90,22 +90,23 @@ class Sieve:
         if last_nl < 0:
             self._grow_partial(chunk)
             return
+        at = self.total_bytes - len(chunk)  # where the chunk starts in the input
         if self._partial_len:
             head_end = chunk.find(b"\n")
             self._grow_partial(chunk[:head_end])
             first = bytes(self._partial)
             self._partial.clear()
             self._partial_len = 0
-            self._block(first + b"\n")
+            self._block(first + b"\n", -1)
             if head_end < last_nl:
-                self._block(chunk[head_end + 1:last_nl + 1])
+                self._block(chunk[head_end + 1:last_nl + 1], at + head_end + 1)
         else:
-            self._block(chunk[:last_nl + 1])
+            self._block(chunk[:last_nl + 1], at)
         self._grow_partial(chunk[last_nl + 1:])
 
     def close(self) -> Capture:
         if self._partial_len:
-            self._block(bytes(self._partial) + b"\n")
+            self._block(bytes(self._partial) + b"\n", -1)
             self._partial.clear()
             self._partial_len = 0
         return Capture(self.segments, self.line_no, self.total_bytes, self.truncated,
@@ -126,8 +127,9 @@ class Sieve:
 
     # -------------------------------------------------------------- blocks --
 
-    def _block(self, block: bytes) -> None:
-        """Whole lines, each ending in a newline."""
+    def _block(self, block: bytes, at: int) -> None:
+        """Whole lines, each ending in a newline; `at` is the block's offset in
+        the input (-1: a long line's kept head)."""
         base = self.line_no
         count = block.count(b"\n")
         seeds = self._seed_lines(block)
@@ -264,6 +266,23 @@ def sieve(f: BinaryIO, first: bytes = b"", *, block: int = BLOCK) -> Capture:
     return Sieve().run(f, first, block)
 
 
+def _sieve(path: str, f: BinaryIO, first: bytes) -> Capture:
+    """A regular file (not stdin, not gzip) on several cores where there are;
+    anything else in one pass, in order."""
+    import gzip
+    import os
+    import stat
+
+    from .sieve_parallel import jobs_for, sieve_file
+
+    if path != "-" and not isinstance(f, gzip.GzipFile):
+        st = os.fstat(f.fileno())
+        jobs = jobs_for(st.st_size) if stat.S_ISREG(st.st_mode) else 1
+        if jobs > 1:
+            return sieve_file(path, jobs)
+    return sieve(f, first)
+
+
 def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
     """A log file (or `-`, stdin) as a Source: read whole when smaller than
     `minimum` bytes, else sieved (a TeeSource whose `capture` maps its lines
@@ -286,7 +305,7 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
             if len(first) < minimum:
                 return ingest(first, name)
             _sniff_binary(first[:BLOCK], name)
-            capture = sieve(f, first)
+            capture = _sieve(path, f, first)
         except (OSError, EOFError) as e:
             what = "a damaged gzip file" if isinstance(f, gzip.GzipFile) else "cannot read"
             raise InputError(f"{name}: {what}: {e}") from None

@@ -1,0 +1,202 @@
+"""Sieve a big log file on several cores.
+
+The sieve's bulk searches (sieve.py) are one regex pass, a few `bytes.find`
+passes and a newline count per block: C speed, but one core. A log file
+(not stdin, not gzip: those can only be read in order) is cut into byte
+ranges at line starts; each range is scanned in its own process for the
+lines that seed a window, and returns them with its line count and a few
+(offset, line) marks. The windows are then read back from the file by
+seeking to the mark before each: a second read of a few kilobytes per
+window, never of the log.
+
+The result is the Capture that `sieve.sieve` returns on the same file,
+line for line (tests/test_sieve_parallel.py checks it): seeds are decided
+line by line, so where a range or a block starts changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from .sieve import AFTER, BEFORE, BLOCK, MAX_KEPT, Sieve
+from .tee import Capture, Segment
+
+# A file below this many bytes per job is not worth a process more.
+JOB_MIN = 32 << 20
+JOBS_MAX = 8
+# About how far apart the marks a window is read back from are.
+MARK = 64 << 10
+
+
+def jobs_for(size: int) -> int:
+    """Processes to sieve a file of `size` bytes: one per usable core (at most
+    JOBS_MAX), at least JOB_MIN bytes each; STACKDEMUX_JOBS overrides (1: no
+    process is started)."""
+    env = os.environ.get("STACKDEMUX_JOBS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        wanted = int(env)
+    else:
+        try:
+            wanted = len(os.sched_getaffinity(0))
+        except AttributeError:  # pragma: no cover - not Linux
+            wanted = os.cpu_count() or 1
+        wanted = min(wanted, JOBS_MAX)
+    return max(1, min(wanted, size // JOB_MIN))
+
+
+@dataclass(slots=True)
+class RangeScan:
+    """What one process found in its byte range [start, end)."""
+
+    start: int
+    end: int
+    lines: int = 0  # lines that start in the range
+    seeds: list[int] = field(default_factory=list)  # their numbers (0-based, in the range)
+    marks: list[tuple[int, int]] = field(default_factory=list)  # (offset, line) of line starts
+
+
+class _Scan(Sieve):
+    """A sieve that only finds seeds: windows are read later, from the file."""
+
+    def __init__(self, scan: RangeScan) -> None:
+        super().__init__()
+        self.scan = scan
+
+    def _block(self, block: bytes, at: int) -> None:
+        base = self.line_no
+        if at >= 0:
+            self._mark(block, at, base)
+        self.scan.seeds.extend(base + s for s in self._seed_lines(block))
+        self.line_no += block.count(b"\n")
+
+    def _mark(self, block: bytes, at: int, base: int) -> None:
+        """(offset, line number) of a line start every MARK bytes or so."""
+        marks = self.scan.marks
+        origin = self.scan.start
+        marks.append((origin + at, base))
+        pos, line = 0, base
+        step = MARK
+        while step < len(block):
+            nl = block.find(b"\n", step - 1)
+            if nl < 0 or nl + 1 >= len(block):
+                break
+            line += block.count(b"\n", pos, nl + 1)
+            pos = nl + 1
+            marks.append((origin + at + pos, line))
+            step = pos + MARK
+
+
+def _line_start(f, x: int) -> int:
+    """The offset of the first line that starts at or after x."""
+    if x <= 0:
+        return 0
+    f.seek(x - 1)
+    pos = x - 1
+    while chunk := f.read(BLOCK):
+        nl = chunk.find(b"\n")
+        if nl >= 0:
+            return pos + nl + 1
+        pos += len(chunk)
+    return pos
+
+
+def scan_range(path: str, nominal_start: int, nominal_end: int) -> RangeScan:
+    """Seeds of the lines that start in [nominal_start, nominal_end), moved to
+    line starts (a line belongs to the range it starts in)."""
+    with open(path, "rb") as f:
+        start = _line_start(f, nominal_start)
+        end = _line_start(f, nominal_end)
+        scan = RangeScan(start, end, marks=[(start, 0)])
+        sieve = _Scan(scan)
+        f.seek(start)
+        left = end - start
+        while left > 0 and (chunk := f.read(min(BLOCK, left))):
+            left -= len(chunk)
+            sieve.feed(chunk)
+        sieve.close()
+        scan.lines = sieve.line_no
+        return scan
+
+
+def windows(seeds: list[int], total: int, before: int = BEFORE,
+            after: int = AFTER) -> list[tuple[int, int]]:
+    """[a, b) line ranges kept around sorted seeds, merged as sieve.Sieve merges them."""
+    out: list[tuple[int, int]] = []
+    for s in seeds:
+        a, b = max(0, s - before), min(total, s + after + 1)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def sieve_file(path: str, jobs: int) -> Capture:
+    """The windows of a log file, its ranges scanned by `jobs` processes."""
+    size = os.path.getsize(path)
+    cuts = [size * k // jobs for k in range(jobs + 1)]
+    ranges = list(pairwise(cuts))
+    return assemble(path, size, _scan_all(path, ranges))
+
+
+def assemble(path: str, size: int, scans: list[RangeScan]) -> Capture:
+    """The Capture of a file from the scans of its consecutive ranges."""
+    seeds: list[int] = []
+    marks: list[tuple[int, int]] = []
+    total = 0
+    for scan in scans:
+        seeds.extend(total + s for s in scan.seeds)
+        marks.extend((off, total + line) for off, line in scan.marks)
+        total += scan.lines
+    capture = Capture([], total, size, 0, separated=False)
+    _read_windows(path, windows(seeds, total), marks, capture)
+    return capture
+
+
+def _scan_all(path: str, ranges: list[tuple[int, int]]) -> list[RangeScan]:
+    """Scan the first range here and the others in forked processes (forked:
+    the grammar's compiled regexes come along, nothing is pickled but paths)."""
+    if len(ranges) == 1:
+        return [scan_range(path, *ranges[0])]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .grammar import line_grammar
+
+    line_grammar()  # compiled once, before the fork
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(len(ranges) - 1, mp_context=context) as pool:
+        rest = [pool.submit(scan_range, path, a, b) for a, b in ranges[1:]]
+        first = scan_range(path, *ranges[0])
+        return [first] + [r.result() for r in rest]
+
+
+def _read_windows(path: str, spans: list[tuple[int, int]], marks: list[tuple[int, int]],
+                  capture: Capture) -> None:
+    """Read lines [a, b) of every span from the file, from the mark before a."""
+    lines_at = [line for _, line in marks]
+    with open(path, "rb", buffering=MARK) as f:
+        for a, b in spans:
+            k = bisect_right(lines_at, a) - 1
+            offset, line = marks[k]
+            f.seek(offset)
+            seg = Segment(first=a + 1)
+            while line < b:
+                raw = f.readline(MAX_KEPT + 1)
+                if not raw:
+                    break
+                cut = len(raw) > MAX_KEPT and not raw.endswith(b"\n")
+                if cut:  # the rest of a line longer than any kept line
+                    while (more := f.readline(BLOCK)) and not more.endswith(b"\n"):
+                        pass
+                if line >= a:
+                    if cut:
+                        raw = raw[:MAX_KEPT]
+                        capture.truncated_lines += 1
+                    seg.lines.append(raw.removesuffix(b"\n"))
+                line += 1
+            if seg.lines:
+                capture.segments.append(seg)
