@@ -56,6 +56,8 @@ def truth_cuts(name: str) -> tuple[list[str], set[Cut], set[Join]]:
                 runs[-1][1] = c + 1
             else:
                 runs.append([c, c + 1, owner[off + c]])
+        if not line and off < len(owner):  # an empty line: its line break's owner
+            runs.append([0, 0, owner[off]])
         for k, (a, b, o) in enumerate(runs):
             if k:
                 cuts.add((n, a))

@@ -26,10 +26,13 @@ Where exactly a head was cut (`…fp=0x1f1fed9d0` or `…fp=0x`: both leave a re
 that reads) is not a hypothesis of its own: a fragment keeps its few best cut
 places as variants, and its own rest, found later, picks one (and with it the
 rest it left). A whole input line may be a head too, when its line break is
-another process's: that process's chunk had ended just before its newline.
+another process's: that process's chunk had ended just before its newline; an
+empty input line may be only that line break. A chunk shorter than the rest
+of a line puts three pieces on one input line: a line, another process's short
+chunk (a head of its own) and the line's rest.
 
-Not modelled: a chunk shorter than the rest of a line (three pieces on one
-input line, or a fragment that grows over two chunks).
+Not modelled: a fragment that grows over two chunks, or three processes'
+pieces on one input line.
 
 Cost: while nothing is open, a line the grammar reads whole costs its one
 match (none when the caller passes its matches); an ordinary log line costs
@@ -46,7 +49,7 @@ reported as a Diagnostic with its line number.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -58,7 +61,7 @@ from .splice_score import LENIENT, MAX_SPLICED, Vocabulary, joined, own_names, r
 __all__ = ["Spliced", "unsplice"]
 
 Piece = tuple[int, int, int]  # (stream index while searching / input line after, start, end)
-Key = tuple[int, int]  # where a text goes: (stream index, 0 for a line or head, 1 for a rest)
+Key = tuple[int, int]  # where a text goes: (stream index, column its first piece starts at)
 
 # Scores, in units of one known name in a reading.
 _CUT = 1.0  # a chunk boundary inside a line: rarer than none
@@ -72,7 +75,7 @@ _MARGIN = 12.0  # hypotheses this far below the best are dropped
 _MAX_OPEN = 16  # open fragments per hypothesis
 _MAX_AGE = 3000  # lines a fragment waits for its rest at most
 _MAX_CUTS = 512  # cut points tried per line
-_VARIANTS = 4  # places kept for one fragment's cut
+_VARIANTS = 12  # places kept for one fragment's cut (a cut in a hex number ties many)
 _VARIANT_MARGIN = 1.5  # ... this far below the best place at most
 
 
@@ -104,10 +107,22 @@ class _Open:
     text: str  # the whole input text it is a head of
     prev: str | None  # kind of the line before it in its chunk
     variants: tuple[_Variant, ...]  # best first
+    start: int = 0  # where in text it starts: past a line joined around it
+    fresh: bool = False  # cut where another line starts (not where a rest ends)
 
     @property
     def best(self) -> float:
         return self.variants[0].delta
+
+    @property
+    def key(self) -> Key:
+        return self.line, self.start
+
+    def head(self, v: _Variant) -> str:
+        return self.text[self.start:v.cut]
+
+    def piece(self, v: _Variant) -> Piece:
+        return self.line, self.start, v.cut
 
 
 # Decisions, as shared linked lists: an entry is (key, text, pieces, finished), a
@@ -197,7 +212,7 @@ class _Search:
         (a head keeps no more variants than that)."""
         out: dict[int, tuple[float, _Variant, str]] = {}
         for v in f.variants:
-            for c, q, k in self.joins_of(f.text[:v.cut], f.line, i, t, n):
+            for c, q, k in self.joins_of(f.head(v), f.piece(v), i, t, n):
                 q += v.delta
                 if f.prev is not None and not may_follow(f.prev, k):
                     q -= _TURN
@@ -208,18 +223,21 @@ class _Search:
             out = {c: out[c] for c in (0, *best) if c in out}
         return out
 
-    def joins_of(self, head: str, line: int, i: int, t: str, n: int
+    def joins_of(self, head: str, piece: Piece, i: int, t: str, n: int
                  ) -> list[tuple[int, float, str]]:
         """(cut, quality, kind) of every reading of head + t[cut:]: worked out once
         per head and line, however many hypotheses hold that head."""
-        key = (line, len(head), i)
+        key = (*piece, i)
         got = self._joins.get(key)
         if got is None:
             got = []
-            sources = (line, i)
+            sources = (piece[0], i)
+            m = self.matches[i]
+            # a line read whole is no free text's rest (a panic's message run on)
+            free = _free_after(t) if m is None or m.lastgroup in LENIENT else len(t)
             for c in range(n):
                 r = self.reading(head + t[c:], sources)
-                if r is not None:
+                if r is not None and (r[1] not in LENIENT or c >= free):
                     got.append((c, r[0], r[1]))
             self._joins[key] = got
         return got
@@ -249,6 +267,10 @@ class _Search:
                 any_open = False
             else:
                 any_open = any(h.open for h in beam)
+            if not t and any_open and i not in pieces:
+                beam = self._retire(self._blank(beam, i), i)
+                idle = beam[0] if len(beam) == 1 and not beam[0].open else None
+                continue
             if i in pieces or not t or len(t) > MAX_SPLICED:
                 if t:
                     self._advance_whole(beam, m.lastgroup if m is not None else None, 0.0)
@@ -300,9 +322,10 @@ class _Search:
             c = s.start()
             r = self.reading(t[c:], (i,))
             if r is not None:
-                chain = ((i, 1), t[c:], ((i, c, len(t)),), True), None
+                chain = ((i, c), t[c:], ((i, c, len(t)),), True), None
                 fresh.append(_Variant(c, r[0] - _CUT - _OPEN, r[1], chain))
         fresh_head = _variants(fresh)
+        mids = self._mid_heads(i, t, n) if kind is None else []
         # the rests of the open fragments: worked out once per fragment, not per hypothesis
         rests: dict[int, dict[int, tuple[float, _Variant, str]]] = {}
         for h in beam:
@@ -317,9 +340,13 @@ class _Search:
             cands.append(g)
             # a head before a fresh line
             if fresh_head:
-                head = _Open(i, t, h.kind, fresh_head)
+                head = _Open(i, t, h.kind, fresh_head, fresh=True)
                 cands.append(_Hyp(h.score + head.best, (*h.open, head), fresh_head[0].kind,
                                   h.log, h.cuts + 1, h.joins))
+            # a line joined around another process's short chunk, left open
+            for head in mids:
+                cands.append(_Hyp(h.score + head.best, (*h.open, head), head.variants[0].kind,
+                                  h.log, h.cuts + 2, h.joins + 1))
             # the rest of an open fragment: the whole text, or after a head
             for age, f in enumerate(h.open):  # 0: the oldest
                 got = rests[id(f)]
@@ -329,16 +356,14 @@ class _Search:
                 base = h.score - f.best + _OPEN - _ORDER * age
                 if 0 in got:
                     q, v, k = got[0]
-                    entry = ((f.line, 0), f.text[:v.cut] + t,
-                             ((f.line, 0, v.cut), (i, 0, len(t))), True)
+                    entry = (f.key, f.head(v) + t, (f.piece(v), (i, 0, len(t))), True)
                     log = (entry, v.chain), h.log
                     cands.append(_Hyp(base + q, others, k, log, h.cuts, h.joins + 1))
                 variants = []
                 for c, (q, v, k) in got.items():
                     if c == 0:
                         continue
-                    entry = ((f.line, 0), f.text[:v.cut] + t[c:],
-                             ((f.line, 0, v.cut), (i, c, len(t))), True)
+                    entry = (f.key, f.head(v) + t[c:], (f.piece(v), (i, c, len(t))), True)
                     variants.append(_Variant(c, q - _CUT - _OPEN, k, (entry, v.chain)))
                 vs = _variants(variants)
                 if vs:
@@ -349,32 +374,74 @@ class _Search:
                 cands.extend(self._ended_by_break(h, i, t))
         return _prune(cands)
 
+    def _mid_heads(self, i: int, t: str, n: int) -> list[_Open]:
+        """A chunk shorter than the rest of a line: one process's line cut, a
+        second process's chunk (a head of its own, left open), then the first
+        one's rest (`…(*Account).Withdraw` `panic: ` `(...)`). The short chunk
+        starts where a traceback line may start; the line around it must read
+        as a line that is no free text."""
+        out = []
+        for s in _starts().finditer(t, 1, n):
+            a = s.start()
+            vs = []
+            for b in range(a + 1, len(t)):
+                text = t[:a] + t[b:]
+                r = self.reading(text, (i,))
+                if r is None or r[1] in LENIENT:
+                    continue
+                entry = (i, 0), text, ((i, 0, a), (i, b, len(t))), True
+                vs.append(_Variant(b, r[0] - 2 * _CUT - _OPEN, r[1], (entry, None)))
+            if vs:
+                out.append(_Open(i, t, None, _variants(vs), a))
+        return out
+
     def _ended_by_break(self, h: _Hyp, i: int, t: str) -> list[_Hyp]:
         """The whole text a head, and the line break after it another process's:
         the one whose open fragment already reads as a whole line (its read()
         chunk ended just before its newline, its next one starts with it)."""
         out = []
+        head = _Open(i, t, h.kind, (_Variant(len(t), -_CUT - _OPEN, None, None),))
+        for f, q, v, _ in self._whole_heads(h):
+            entry = f.key, f.head(v), (f.piece(v),), True
+            others = tuple(x for x in h.open if x is not f)
+            out.append(_Hyp(q + head.best, (*others, head), None, ((entry, v.chain), h.log),
+                            h.cuts + 1, h.joins + 1))
+        return out
+
+    def _blank(self, beam: list[_Hyp], i: int) -> list[_Hyp]:
+        """An empty input line while fragments are open: a blank line, or the
+        line break of an open fragment that reads whole (its process's next
+        read() chunk began with its newline)."""
+        cands = []
+        for h in beam:
+            cands.append(_Hyp(h.score, h.open, h.kind, h.log, h.cuts, h.joins))
+            for f, q, v, k in self._whole_heads(h):
+                if not f.fresh:
+                    continue  # a head left by a rest: where it ends is a guess already
+                if k not in LENIENT and not self.vocab.known(joined(f.head(v))):
+                    continue  # a name cut short reads as a line too: `created by main.deadloc`
+                entry = f.key, f.head(v), (f.piece(v), (i, 0, 0)), True
+                others = tuple(x for x in h.open if x is not f)
+                cands.append(_Hyp(q, others, k, ((entry, v.chain), h.log), h.cuts, h.joins + 1))
+        return _prune(cands)
+
+    def _whole_heads(self, h: _Hyp) -> Iterator[tuple[_Open, float, _Variant, str]]:
+        """Each open fragment of h that reads as a whole line: with h's score once
+        it is finished there, its best variant and the kind it reads as."""
         for age, f in enumerate(h.open):
             best = None
             for v in f.variants:
-                r = self.reading(f.text[:v.cut], (f.line,))
+                r = self.reading(f.head(v), (f.line,))
                 if r is None:
                     continue
                 q = r[0] + v.delta
                 if f.prev is not None and not may_follow(f.prev, r[1]):
                     q -= _TURN
                 if best is None or q > best[0]:
-                    best = (q, v)
-            if best is None:
-                continue
-            q, v = best
-            entry = (f.line, 0), f.text[:v.cut], ((f.line, 0, v.cut),), True
-            head = _Open(i, t, h.kind, (_Variant(len(t), -_CUT - _OPEN, None, None),))
-            others = tuple(x for x in h.open if x is not f)
-            sc = h.score - f.best + q + _OPEN - _ORDER * age + head.best
-            out.append(_Hyp(sc, (*others, head), None, ((entry, v.chain), h.log),
-                            h.cuts + 1, h.joins + 1))
-        return out
+                    best = (q, v, r[1])
+            if best is not None:
+                q, v, k = best
+                yield f, h.score - f.best + q + _OPEN - _ORDER * age, v, k
 
     def _retire(self, beam: list[_Hyp], i: int) -> list[_Hyp]:
         """Fragments waiting longer than any collector waits are given up."""
@@ -398,7 +465,7 @@ class _Search:
 def _given_up(f: _Open) -> _Log:
     """A fragment whose rest never came: its best variant's text stands alone."""
     v = f.variants[0]
-    return ((f.line, 0), f.text[:v.cut], ((f.line, 0, v.cut),), False), v.chain
+    return (f.key, f.head(v), (f.piece(v),), False), v.chain
 
 
 def _variants(vs: list[_Variant]) -> tuple[_Variant, ...]:
@@ -421,14 +488,27 @@ def _prune(cands: list[_Hyp]) -> list[_Hyp]:
     return [h for h in out[:_BEAM] if h.score >= top - _MARGIN]
 
 
+def _free_after(t: str) -> int:
+    """Where the rests of t that may end a free text (a panic's message) start:
+    past the last place a traceback line may start in t, and past its last tab
+    (Go prints a message's own line breaks as `\n\t`: one line of it has none)."""
+    last = t.rfind("\t")
+    for s in _starts().finditer(t):
+        last = max(last, s.start())
+    return last + 1
+
+
+def _free_from(m: re.Match[str] | None) -> int:
+    """Where a reading's fields start (past its own lead: `\tpanic: `); 0 for none."""
+    if m is None:
+        return 0
+    groups = line_grammar().kinds[m.lastgroup].fields.values()
+    return min((m.start(g) for g in groups if m.start(g) >= 0), default=len(m.string))
+
+
 def _inner_start(t: str, m: re.Match[str] | None) -> bool:
     """A traceback line's start shows inside t (past a lenient reading's own lead)."""
-    if m is not None:
-        groups = line_grammar().kinds[m.lastgroup].fields.values()
-        free = min((m.start(g) for g in groups if m.start(g) >= 0), default=len(t))
-    else:
-        free = 0
-    return _starts().search(t, free + 1) is not None
+    return _starts().search(t, _free_from(m) + 1) is not None
 
 
 def _rebuild(stream: Stream, best: _Hyp, diagnostics: list[Diagnostic]) -> Spliced:

@@ -49,6 +49,11 @@ _FP, _SP = _field("frame_file", "fp"), _field("frame_file", "sp")
 _ARGS = _field("frame_call", "args")
 # A frame's fp and sp are one frame apart: a frame of a megabyte is already rare.
 _MAX_FRAME = 1 << 20
+# A goroutine's wait reason is words of letters (runtime2.go's waitReasonStrings:
+# "chan receive", "sync.Mutex.Lock", "GC worker (idle)"): digits, `*` or `{` in
+# it are another process's call line run into a header cut before its `]:`.
+_STATE_WORDS = re.compile(r"[a-zA-Z][a-zA-Z .()]*")
+_STATE = _field("goroutine_header", "state")
 
 
 def valid(text: str) -> re.Match[str] | None:
@@ -191,6 +196,9 @@ def plausible(m: re.Match[str]) -> bool:
         if fp and sp:
             d = int(fp, 16) - int(sp, 16)
             return 0 <= d < _MAX_FRAME
+    elif kind == "goroutine_header" and _STATE is not None:
+        state = m.group(_STATE)
+        return state is None or _STATE_WORDS.fullmatch(state) is not None
     return True
 
 
@@ -238,6 +246,14 @@ class Vocabulary:
             g = _LINENO.get(m.lastgroup)
             if g:
                 self.positions[file, m.group(g)] += 1
+
+    def known(self, m: re.Match[str]) -> bool:
+        """Every name the reading holds (function, file) is printed elsewhere in
+        the log too: a line read whole that is surely one process's line. A name
+        only its package vouches for may be two fragments run together
+        (`main.con` + `.nilDeref()`)."""
+        func, file = fields(m)
+        return (func is None or self.funcs[func] > 1) and (file is None or self.files[file] > 1)
 
     def quality(self, m: re.Match[str], own: Sequence[re.Match[str]] = ()) -> tuple[float, int]:
         """How much a reading looks like a real line, and how many names in it
