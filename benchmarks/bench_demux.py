@@ -5,10 +5,11 @@
 
 Builds, into /tmp (never committed):
   * an interleaved log: the clean outputs of 8 corpus processes, repeated, their
-    lines merged in random order (each process's order kept) — target ≥ 10 MB/s;
+    lines merged (each process's order kept) in random order, in bursts of whole
+    lines, or behind compose prefixes — target ≥ 10 MB/s;
   * a build log: ordinary build output (tests/corpus/noise) with a traceback
     every few MB — target ≥ 200 MB/s;
-  * the interleaved log at 4 sizes, to show that time grows linearly.
+  * the random-order log at 4 sizes, to show that time grows linearly.
 Each measurement runs in a fresh process so that its peak memory (ru_maxrss)
 is its own. The log is read from its file as the CLI reads it (a log of 32 MiB
 or more is sieved: sieve.py, on one process per core: sieve_parallel.py), so
@@ -47,8 +48,15 @@ def corpus_outputs() -> list[bytes]:
     return sorted((o for o in seen if o), key=len, reverse=True)
 
 
-def interleaved(path: Path, size: int, seed: int = 1) -> None:
-    """8 processes' outputs, each repeated to size/8, merged line by line at random."""
+# How the 8 outputs are merged: each line from a process picked at random (the
+# hardest case: nothing but the tracebacks' structure tells the processes
+# apart); runs of whole lines as a collector reading 8 pipes passes them on
+# (bursts of 1–64 lines); or each line behind a `docker compose` prefix.
+STYLES = ("random", "bursts", "compose")
+
+
+def interleaved(path: Path, size: int, seed: int = 1, style: str = "random") -> None:
+    """8 processes' outputs, each repeated to size/8, merged line by line (see STYLES)."""
     rng = random.Random(seed)
     outputs = corpus_outputs()
     # Dumps small enough to repeat, so that every size holds many reports.
@@ -64,8 +72,18 @@ def interleaved(path: Path, size: int, seed: int = 1) -> None:
             seq.extend(lines)
             n += len(out)
         seqs.append(seq)
+    if style == "compose":
+        seqs = [[b"svc-%d  | " % (i + 1) + line for line in seq] for i, seq in enumerate(seqs)]
     bag = [i for i, s in enumerate(seqs) for _ in s]
     rng.shuffle(bag)
+    if style == "bursts":
+        bag = []
+        left = [len(s) for s in seqs]
+        while any(left):
+            i = rng.choice([k for k, n in enumerate(left) if n])
+            run = min(left[i], rng.randint(1, 64))
+            bag.extend([i] * run)
+            left[i] -= run
     pos = [0] * 8
     with path.open("wb") as f:
         buf = []
@@ -152,6 +170,8 @@ def main() -> None:
     ap.add_argument("--interleaved-mb", type=float, default=50)
     ap.add_argument("--big-mb", type=int, default=1024)
     ap.add_argument("--only", choices=("interleaved", "build"), help="run one of the two")
+    ap.add_argument("--styles", default="random,bursts,compose",
+                    help="how the interleaved log's lines are merged: " + ", ".join(STYLES))
     ap.add_argument("--keep", action="store_true", help="keep the generated logs in " + str(OUT))
     args = ap.parse_args()
     if args.one:
@@ -163,11 +183,13 @@ def main() -> None:
         sizes = [args.interleaved_mb * f for f in (0.125, 0.25, 0.5, 1)]
         if args.only == "build":
             sizes = []
-        for mb in sizes:
-            p = OUT / f"interleaved-8x-{mb:g}mb.log"
-            interleaved(p, int(mb * MB))
-            made.append(p)
-            print(line("interleaved 8 procs", run_one(p)), flush=True)
+        for style in args.styles.split(","):
+            # the hardest style at 4 sizes (time grows linearly), the others at the full size
+            for mb in sizes if style == "random" else sizes[-1:]:
+                p = OUT / f"interleaved-8x-{style}-{mb:g}mb.log"
+                interleaved(p, int(mb * MB), style=style)
+                made.append(p)
+                print(line(f"8 procs, {style}", run_one(p)), flush=True)
         if args.only == "interleaved":
             return
         p = OUT / f"build-{args.big_mb}mb.log"

@@ -47,11 +47,15 @@ def demultiplex_detail(source: Source, user_prefix: str | None = None,
     lines = source.lines
     out = Demuxed([], [])
     base = _outer_streams(lines, user_prefix, out)
+    from .prefixes import PROCESS_KEYS
+
+    keyed = any(name in PROCESS_KEYS for name in out.layers)
     noise_numbers: list[int] = []
     streams: list[Stream] = []
     for stream in base:
         stream = _repair_paste(stream, noise_numbers, out)
-        streams.extend(_separate_stream(stream, noise_numbers, out.diagnostics))
+        one_process = keyed and stream.label is not None
+        streams.extend(_separate_stream(stream, noise_numbers, out.diagnostics, one_process))
     for n, s in enumerate(streams, 1):
         s.id = f"{id_prefix}{n}"
     out.streams = streams
@@ -169,8 +173,8 @@ REGION_GAP = 2000
 _REGION_MARGIN = 64
 
 
-def _separate_stream(stream: Stream, noise: list[int],
-                     diagnostics: list[Diagnostic]) -> list[Stream]:
+def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
+                     one_process: bool = False) -> list[Stream]:
     """Separate the traceback regions of a long log one by one.
 
     The separator's and the splicer's work grows with every line they see, so a
@@ -183,13 +187,13 @@ def _separate_stream(stream: Stream, noise: list[int],
     regions = _traceback_regions(stream)
     covered = sum(b - a for a, b in regions)
     if covered * 2 > len(texts):
-        return _separate_region(stream, noise, diagnostics)
+        return _separate_region(stream, noise, diagnostics, one_process)
     out: list[Stream] = []
     last = 0
     for a, b in regions:
         for i in range(last, a):
             noise.extend(_input_lines(stream, i))
-        out.extend(_separate_region(_slice(stream, a, b), noise, diagnostics))
+        out.extend(_separate_region(_slice(stream, a, b), noise, diagnostics, one_process))
         last = b
     for i in range(last, len(texts)):
         noise.extend(_input_lines(stream, i))
@@ -239,8 +243,11 @@ def _slice(stream: Stream, a: int, b: int) -> Stream:
     return sub
 
 
-def _separate_region(stream: Stream, noise: list[int],
-                     diagnostics: list[Diagnostic]) -> list[Stream]:
+def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
+                     one_process: bool = False) -> list[Stream]:
+    """The processes' streams of one region; `one_process`: the region's lines
+    carry a prefix that names one container or process (compose, kubectl,
+    syslog's prog[pid]), whose crashes follow one another."""
     texts = stream.texts
     # --- write()-level interleaving (demux/writes.py): lines cut anywhere by
     # processes sharing one descriptor go to the write decoder instead
@@ -260,6 +267,11 @@ def _separate_region(stream: Stream, noise: list[int],
     if spliced is not None:
         stream, texts = spliced.stream, spliced.stream.texts
         diagnostics.extend(spliced.diagnostics)
+    if one_process:  # crash after crash of one container, restarted
+        from .sequential import reports_follow_one_another
+
+        if reports_follow_one_another(stream):
+            return [stream]
     sep = separate(texts)
     if len(sep.tracks) <= 1:
         return [stream]

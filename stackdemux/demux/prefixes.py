@@ -39,6 +39,12 @@ if TYPE_CHECKING:  # lark is imported only when the styles are derived anew
 
 # Lines looked at to decide which styles a log carries.
 SAMPLE_LINES = 2000
+# Styles whose key names one container or process: its reports follow one
+# another (a restarted container's crash after crash), so a stream of them
+# is checked for that before the separator weighs its lines. cri's key is
+# stdout/stderr, buildkit's a build step (`make -j` runs many processes in
+# one), gitlab's a pipe, github's prefix no key at all.
+PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "parallel", "user"})
 # Prefix layers peeled at most (e.g. GitHub timestamp → compose → nothing).
 MAX_LAYERS = 3
 

@@ -1,0 +1,110 @@
+"""A container restarted in a loop prints crash after crash behind one prefix.
+
+Its stream repeats goroutine ids from report to report, yet holds one process
+at a time: the parser's reading of it stands, and the separator (which weighs
+every line against every open report) is not needed. A prefix that names a
+container can still hide several processes (`make -j` inside it): then the
+reading shows it, and the separator runs as before.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import stackdemux
+from stackdemux.demux import interleave
+from stackdemux.demux.sequential import reports_follow_one_another
+from stackdemux.ingest import ingest
+from stackdemux.model import Stream
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "corpus"))
+import score  # noqa: E402
+
+SAMPLES = ROOT / "samples" / "go1.27"
+
+
+def lines(name: str) -> list[str]:
+    return ingest((SAMPLES / name).read_bytes()).lines
+
+
+def stream_of(texts: list[str]) -> Stream:
+    return Stream(id="s1", numbers=range(1, len(texts) + 1), texts=texts)
+
+
+def compose(services: dict[str, list[str]]) -> str:
+    """The services' lines behind their compose prefixes, taking turns line by line."""
+    out: list[str] = []
+    queues = {name: list(texts) for name, texts in services.items()}
+    while any(queues.values()):
+        for name, q in queues.items():
+            if q:
+                out.append(f"{name:<6}| {q.pop(0)}")
+    return "\n".join(out) + "\n"
+
+
+def keys(analysis) -> list[tuple]:
+    return sorted((r.kind.value, r.message, [(g.id, [(f.func, f.file, f.line) for f in g.frames])
+                                             for g in r.goroutines]) for r in analysis.reports)
+
+
+RESTARTS = ["nil_map.txt", "deadlock.txt", "panic_chain3.txt"]
+
+
+def test_a_restarted_containers_crashes_are_read_whole(monkeypatch: pytest.MonkeyPatch):
+    api = [x for name in RESTARTS for x in lines(name)]
+    log = compose({"api-1": api, "db-1": lines("concurrent_map_writes.txt")})
+
+    def no_separator(texts):
+        raise AssertionError("the separator ran on a stream of whole reports")
+
+    monkeypatch.setattr(interleave, "separate", no_separator)
+    got = stackdemux.analyze(log)
+    alone = [stackdemux.analyze((SAMPLES / n).read_text()) for n in
+             [*RESTARTS, "concurrent_map_writes.txt"]]
+    assert keys(got) == sorted(k for a in alone for k in keys(a))
+    db = {r.stream for r in got.reports if "concurrent map writes" in r.message}
+    api = {r.stream for r in got.reports} - db
+    assert len(db) == 1 and len(api) == 1, "one stream per service, its crashes in order"
+
+
+@pytest.mark.parametrize("case", ["mixed-lines-arrival", "crash-lines-arrival",
+                                  "gotest-lines-arrival"])
+def test_processes_taking_turns_behind_one_prefix_are_still_separated(case: str):
+    """A corpus case's processes, their lines in arrival order, all behind one
+    compose prefix: the reports are the processes' own, exactly."""
+    c = next(iter(score.load_cases(case=case)))
+    text = c.input().decode()
+    prefixed = "".join(f"app-1 | {line}\n" for line in text.splitlines())
+    got = stackdemux.analyze(prefixed)
+    assert sorted(map(repr, (score.report_key(r) for r in got.reports))) == \
+        sorted(map(repr, score.truth_keys(c)))
+
+
+def test_reports_one_after_another_pass():
+    texts = [x for name in RESTARTS for x in lines(name)]
+    assert reports_follow_one_another(stream_of(texts))
+
+
+@pytest.mark.parametrize("case", ["mixed-lines-arrival", "twelve-lines-arrival",
+                                  "crash-lines-random", "gotest-chunks-slow"])
+def test_interleaved_processes_do_not_pass(case: str):
+    c = next(iter(score.load_cases(case=case)))
+    assert not reports_follow_one_another(stream_of(ingest(c.input()).lines))
+
+
+def test_a_report_cut_short_does_not_pass():
+    texts = lines("nil_map.txt")
+    cut = texts[:texts.index(next(t for t in texts if t.startswith("\t")))]  # a call, no file
+    assert not reports_follow_one_another(stream_of(lines("deadlock.txt") + cut))
+
+
+def test_a_goroutine_printed_twice_in_one_report_does_not_pass():
+    texts = lines("deadlock.txt")
+    start = next(i for i, t in enumerate(texts) if t.startswith("goroutine "))
+    end = texts.index("", start)
+    doubled = texts[:end + 1] + texts[start:end + 1] + texts[end + 1:]
+    assert not reports_follow_one_another(stream_of(doubled))
