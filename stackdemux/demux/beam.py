@@ -82,7 +82,13 @@ BURSTY = 0.5
 _SEEN = 24
 _CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack"}) | OPENERS
 _NEVER = float("-inf")
+_SIG_MASK = (1 << 64) - 1
 NOISE, ORPHANED = -1, -2
+
+
+# A hypothesis's closed streams: a persistent list of the batches retired
+# together, so that a fork shares them and closing more copies none.
+Closed = tuple[list[Track], "Closed"] | None
 
 
 @dataclass(slots=True)
@@ -98,6 +104,7 @@ class Hypothesis:
     __slots__ = (
         "behind",
         "closed",
+        "closed_sig",
         "edge",
         "floats",
         "history",
@@ -112,7 +119,9 @@ class Hypothesis:
     def __init__(self) -> None:
         self.score = 0.0
         self.tracks: list[Track] = []
-        self.closed: list[Track] = []
+        # closed streams, newest first: (tracks, older); shared by forks, never copied
+        self.closed: Closed = None
+        self.closed_sig = 0  # their sigs as a multiset: a sum, kept as they close
         self.floats: list[Call] = []  # call lines waiting for their file line
         self.history: Step | None = None
         self.opened = 0
@@ -129,6 +138,7 @@ class Hypothesis:
         h.score = self.score
         h.tracks = list(self.tracks)  # Track objects shared until one changes
         h.closed = self.closed
+        h.closed_sig = self.closed_sig
         h.floats = list(self.floats)
         h.history = self.history
         h.opened = self.opened
@@ -143,7 +153,7 @@ class Hypothesis:
         """Streams holding the same texts: the same reports, whichever of two
         identical lines each took."""
         return (tuple(sorted(t.sig for t in self.tracks)),
-                tuple(sorted(t.sig for t in self.closed)),
+                self.closed_sig,
                 tuple(c.ev.kind + (c.ev.func or "") for c in self.floats))
 
     def state(self) -> tuple:
@@ -507,7 +517,9 @@ class Beam:
             keep = [t for t in h.tracks if t.last_tb >= now - (IDLE if not t.stacks else DONE)]
             if len(keep) < len(h.tracks):
                 kept = set(map(id, keep))
-                h.closed = h.closed + [t for t in h.tracks if id(t) not in kept]
+                gone = [t for t in h.tracks if id(t) not in kept]
+                h.closed = (gone, h.closed)
+                h.closed_sig = (h.closed_sig + sum(hash(t.sig) for t in gone)) & _SIG_MASK
                 h.tracks = keep
             while h.floats and h.floats[0].index < now - IDLE:
                 self.unbound(h, h.floats.pop(0))
@@ -560,6 +572,14 @@ def code(h: Hypothesis, call: Evidence, file: Evidence) -> float:
     if home is not None and call.kind == "frame_call":
         s += 1.0 if home == file.rel else -4.0
     return s
+
+
+def closed_tracks(closed: Closed) -> list[Track]:
+    out: list[Track] = []
+    while closed is not None:
+        gone, closed = closed
+        out.extend(gone)
+    return out
 
 
 def _patient(beam: list[Hypothesis], i: int) -> list[Hypothesis]:
@@ -661,7 +681,7 @@ def _separation(h: Hypothesis, kinds: dict[int, str], blanks: list[int],
             if j < len(pending) and pending[j] < i:
                 mine.append(pending.pop(j))
         mine.append(i)
-    tracks = {t.order: t for t in h.closed + h.tracks}
+    tracks = {t.order: t for t in closed_tracks(h.closed) + h.tracks}
     out = []
     for o, ls in lines.items():
         t = tracks[o]
