@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from stackdemux.demux.beam import Beam, first_frame, separate
-from stackdemux.demux.interleave import Track, automaton, evidence, pair_score, score
+from stackdemux.demux.interleave import MISFIT, Track, automaton, evidence, fit, pair_score, score
 from stackdemux.demux.persistent import PMap, PSet
 from stackdemux.grammar import line_grammar
 from tests.test_demux_interleave import alone, lines_of, merge_lines, report_keys
@@ -90,6 +90,59 @@ def test_one_package_lives_in_one_directory_of_one_build() -> None:
     assert pair_score(t, call, same, {}) - pair_score(t, call, other, {}) >= 10
 
 
+def test_a_frames_two_lines_name_one_package() -> None:
+    """Go prints a function of import path P from a directory ending in /P;
+    the runtime implements linknamed functions of other std packages; package
+    main never lies in a GOROOT."""
+    go = "/opt/gobin/1.23.9/go/src/"
+    fits = [("testing.tRunner.func1.2", go + "testing/testing.go"),
+            ("go.etcd.io/bbolt.(*Cursor).search", "/app/vendor/go.etcd.io/bbolt/cursor.go"),
+            ("example.com/fleet/ledger.Transfer", "/work/programs/ledger/ledger.go"),
+            ("time.Sleep", go + "runtime/time.go"),
+            ("internal/runtime/maps.fatal", go + "runtime/panic.go"),
+            ("runtime.mapassign_faststr", go + "internal/runtime/maps/runtime_faststr_swiss.go"),
+            ("main.main", "example.com/fleet/main.go")]
+    misfits = [("main.main", go + "testing/testing.go"),
+               ("runtime.main", "/usr/lib/go-1.19/src/sync/waitgroup.go"),
+               ("internal/runtime/maps.fatal", "example.com/fleet/main.go"),
+               ("go.etcd.io/bbolt.(*Cursor).seek", go + "runtime/time.go")]
+    assert all(fit(f, file) >= 0 for f, file in fits)
+    assert all(fit(f, file) == MISFIT for f, file in misfits)
+
+
+def test_a_goroutine_parks_in_the_runtime_never_in_code_it_calls() -> None:
+    """`time.Sleep`, `sync.runtime_SemacquireMutex` call only into the runtime:
+    such a frame never follows a frame of the program."""
+    t = Track(stack=automaton().start, order=0)
+    t.learn(ev("goroutine 5 [running]:"), 0)
+    t.learn_frame(ev("go.etcd.io/bbolt.(*DB).View(...)"),
+                  ev("\t/work/main/tests/corpus/programs/main.go:44 +0x179"))
+    sleep = ev("time.Sleep(0x34630b8a000)")
+    assert pair_score(t, sleep, ev("\t/opt/gobin/1.23.9/go/src/runtime/time.go:300 +0xf2"),
+                      {}) == float("-inf")
+    t = Track(stack=automaton().start, order=0)
+    t.learn(ev("goroutine 19 [sleep]:"), 0)
+    t.learn_frame(ev("runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)"),
+                  ev("\t/opt/gobin/1.23.9/go/src/runtime/proc.go:424 +0xce"))
+    assert pair_score(t, sleep, ev("\t/opt/gobin/1.23.9/go/src/runtime/time.go:300 +0xf2"),
+                      {}) > float("-inf")
+
+
+def test_a_panic_after_another_process_recovered_one_opens_its_own_report() -> None:
+    """`panic: … [recovered, repanicked]` of one `go test` binary, then the
+    next line `panic: …` of another: a lost tab is rarer than a merge."""
+    d = CASES / "gotest-lines-random"
+    a = (d / "p0.out").read_text().split("\n")[:-1]
+    b = (d / "p1.out").read_text().split("\n")[:-1]
+    cut = next(i for i, line in enumerate(a) if line.startswith("panic:")) + 1
+    rest = merge_lines([a[cut:], b], random.Random(3), run=1)
+    text = "\n".join(a[:cut]) + "\n" + rest
+    assert text.split("\n")[cut - 1].endswith("[recovered, repanicked]")
+    want = [k[:2] for p in ("p0.out", "p1.out")
+            for k in report_keys((d / p).read_text(), demux=False)]
+    assert sorted(k[:2] for k in report_keys(text)) == sorted(want)  # no goroutine dump left over
+
+
 def test_a_reports_type_shows_in_its_first_frame() -> None:
     auto = automaton()
     for opener, right, wrong in [
@@ -151,6 +204,23 @@ def test_every_line_ends_in_one_stream_or_the_noise() -> None:
     sep = separate(texts)
     owned = [i for t in sep.tracks for i in t] + sep.noise + sep.orphans
     assert sorted(owned) == list(range(len(texts)))
+
+
+def test_a_small_crash_merged_line_by_line_into_a_huge_dump_comes_apart() -> None:
+    """A 5000-goroutine dump and a small crash in random line order: the small
+    process prints a line every few hundred, and its stream waits at its pace."""
+    d = CASES / "big-lines-random"
+    truth = json.loads(_read(d / "truth.json.gz"))
+    want = sorted(k for p in truth["processes"]
+                  for k in report_keys(_read(d / p["output"]), demux=False))
+    assert report_keys(_read(d / truth["input"])) == want
+
+
+def _read(path: Path) -> str:
+    import gzip
+
+    raw = path.read_bytes()
+    return (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode()
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.glob("*-lines-arrival")))

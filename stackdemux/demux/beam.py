@@ -49,6 +49,7 @@ from .interleave import (
     automaton,
     evidence,
     fit,
+    gap,
     pair_score,
     score,
 )
@@ -68,6 +69,10 @@ PATIENCE = 64
 NEW_STREAM = -8.0
 # A traceback line no stream can take, or a call no file line came for.
 ORPHAN = -10.0
+# A panic line continuing a `panic: … [recovered]` without its tab: only a
+# paste loses it (in a bursty paste the burst bonus outweighs this); in a
+# merge of processes it is another process's report.
+UNINDENTED = -2.0
 # A stream left half-way through a frame when the log ends.
 UNFINISHED = -6.0
 _MAX_FLOATS = 64
@@ -75,6 +80,10 @@ _MAX_FLOATS = 64
 # many traceback lines never will: with 12 processes in random line order
 # the next line is the same process's with odds 1/12, (11/12)^128 ≈ 1e-5.
 FLOAT_AGE = 128
+# A stream is closed after SLOW times its own average gap between lines
+# (at least DONE lines), and nothing waits longer than PATIENT lines.
+SLOW = 8
+PATIENT = 16384
 # Above this share of lines printed by the stream of the line before (0 as
 # by chance, 1 always), the merge is bursty (see Beam.bursty).
 BURSTY = 0.5
@@ -194,6 +203,7 @@ class Beam:
         self.blank = Track(stack=self.start, order=-1)  # a stream yet to open, for scoring
         self.memo: dict[tuple, object] = {}  # scores of this line's moves, shared by hypotheses
         self.prev = -1  # the last traceback line
+        self.patience = 0  # lines a call waits for its file line: the slowest stream's pace
         self.seq = 0  # traceback lines seen
 
     # ---------------------------------------------------------- moves ---
@@ -222,15 +232,18 @@ class Beam:
             for t in h.tracks:
                 if t.last_tb == h.prev and h.prev >= 0:
                     prev_track = t
-        b = self.burst(h)
+        b = self.burst(self.beam[0])  # one bonus for all hypotheses: no reward for more streams
         floats = h.floats
         headed = token in AFTER_HEADER and any(c.token == HEADER for c in floats)
+        prelude = False  # an opener right after its process's `runtime:` / `--- FAIL` lines
         for pos, t in self._tracks(h):
             new = pos < 0
             nxt = step(t.stack, token)
             # a new stream only where no open one can take the line (an
-            # opener: where none continues; a prelude is its process's)
-            if nxt is not None and not (new and (out or (headed and not opener))):
+            # opener: where no prelude of its own takes it; another
+            # process's panic may follow a `[recovered]` one in any merge)
+            closed = prelude if opener else (out or (headed and not opener))
+            if nxt is not None and not (new and closed):
                 if opener and not new and not _continues(t, ev, prev_track):
                     pass
                 else:
@@ -240,6 +253,11 @@ class Beam:
                             sc += b
                         if new and not opener:
                             sc += NEW_STREAM
+                        if opener and not new:
+                            if t.opened and ev.kind == "panic":
+                                sc += UNINDENTED  # a chained panic that lost its tab
+                            elif t.opened or t is prev_track:
+                                prelude = True  # or GOTRACEBACK=crash's SIGABRT dump
                         out.append((sc, SINGLE, pos, -1, -1, (nxt,)))
             if not headed:
                 continue
@@ -264,7 +282,7 @@ class Beam:
         share their unchanged streams and waiting lines, so each (stream,
         header, call) is scored once per line, not once per hypothesis."""
         step = self.step
-        b = self.burst(h)
+        b = self.burst(self.beam[0])
         floats = h.floats
         memo = self.memo
         out: list[Move] = []
@@ -402,6 +420,9 @@ class Beam:
             del h.floats[j]
         t.stack = stacks[0]
         t.learn(ev, i)
+        if t.first < 0:
+            t.first = g.seq if gi >= 0 else c.seq if c is not None else self.seq
+        t.last = self.seq
         t.sig = hash((t.sig, sig))
         h.record(i, t.order)
 
@@ -451,10 +472,12 @@ class Beam:
     def take(self, i: int, ev: Evidence, sig: int, token: str) -> None:
         if token in CALLS or (token == HEADER and not self.bursty()):
             old = self.seq - FLOAT_AGE
+            far = i - self.patience
             for h in self.beam:
                 floats = h.floats
                 floats.append(Call(i, token, ev, h.prev, sig, self.seq))
-                while len(floats) > _MAX_FLOATS or floats[0].seq < old:
+                while len(floats) > _MAX_FLOATS or (floats[0].seq < old and floats[0].index < far
+                                                    and not self.awaited(h, floats[0])):
                     self.unbound(h, floats.pop(0))
                 h.prev = i
             return
@@ -492,7 +515,7 @@ class Beam:
             seen.add(k)
             new.append(h)
         self.learn_edge(new[0])
-        self.beam = _patient(new, i)
+        self.beam = _patient(new, i, max(PATIENCE, self.patience))
 
     def learn_edge(self, h: Hypothesis) -> None:
         """Call edges (callee → caller) of the best hypothesis's frames: the
@@ -513,16 +536,35 @@ class Beam:
             h.record(c.index, NOISE)
 
     def retire(self, now: int) -> None:
+        """Close streams silent for long, judged by their own pace: in a random
+        line merge of a 5000-goroutine dump and a small crash, the small one
+        prints a line every few hundred lines; and drop what waited too long."""
         for h in self.beam:
-            keep = [t for t in h.tracks if t.last_tb >= now - (IDLE if not t.stacks else DONE)]
+            keep = []
+            for t in h.tracks:
+                quiet = now - t.last_tb
+                if t.stacks:
+                    if quiet <= max(DONE, min(PATIENT, SLOW * gap(t))):
+                        keep.append(t)
+                elif quiet <= (PATIENT if t.opened else IDLE):
+                    keep.append(t)  # an opener waits for its first goroutine
             if len(keep) < len(h.tracks):
                 kept = set(map(id, keep))
                 gone = [t for t in h.tracks if id(t) not in kept]
                 h.closed = (gone, h.closed)
                 h.closed_sig = (h.closed_sig + sum(hash(t.sig) for t in gone)) & _SIG_MASK
                 h.tracks = keep
-            while h.floats and h.floats[0].index < now - IDLE:
+            while h.floats and h.floats[0].index < now - max(IDLE, self.patience) and not (
+                    now - h.floats[0].index <= PATIENT and self.awaited(h, h.floats[0])):
                 self.unbound(h, h.floats.pop(0))
+        slowest = max((gap(t) for t in self.beam[0].tracks if t.stacks), default=0.0)
+        self.patience = min(PATIENT, SLOW * slowest)
+
+    def awaited(self, h: Hypothesis, c: Call) -> bool:
+        """A goroutine header that an opened stream, silent since before it,
+        may still be waiting for (its first frame comes at that stream's pace)."""
+        return c.token == HEADER and any(t.opened and not t.stacks and t.last_tb < c.index
+                                         for t in h.tracks)
 
     def finish(self) -> Hypothesis:
         for h in self.beam:
@@ -582,19 +624,20 @@ def closed_tracks(closed: Closed) -> list[Track]:
     return out
 
 
-def _patient(beam: list[Hypothesis], i: int) -> list[Hypothesis]:
+def _patient(beam: list[Hypothesis], i: int, patience: int) -> list[Hypothesis]:
     """Drop hypotheses that have stayed clearly behind the best for PATIENCE
     lines: an alternative that later lines would reward catches up soon; one
     no later line can tell (a line given to a stream that printed nothing
     since) would hold its place in the beam for ever."""
     best = beam[0].score
+    beam[0].behind = -1  # the best is behind nobody (its forks inherit this)
     out = [beam[0]]
     for h in beam[1:]:
         if best - h.score <= BEHIND:
             h.behind = -1
         elif h.behind < 0:
             h.behind = i
-        elif i - h.behind > PATIENCE:
+        elif i - h.behind > patience:
             continue
         out.append(h)
     return out

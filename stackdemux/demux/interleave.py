@@ -250,6 +250,9 @@ class Track:
     stack: tuple[int, ...]
     order: int  # when it opened: ties go to the earliest-opened stream
     last_tb: int = -1  # index of its last traceback line (blanks aside)
+    first: int = -1  # when it printed its first traceback line, its last
+    last: int = -1  # (counted in traceback lines of the log: noise aside)
+    taken: int = 0  # traceback lines it printed
     gids: PSet[int] = field(default_factory=PSet)
     values: PSet[str] = field(default_factory=PSet)
     ranges: frozenset[int] = frozenset()
@@ -285,6 +288,7 @@ class Track:
 
     def learn(self, ev: Evidence, i: int) -> None:
         self.last_tb = i
+        self.taken += 1
         if ev.values:
             self.values = self.values.update(ev.values)
         if ev.ranges and not self.ranges.issuperset(ev.ranges):
@@ -354,23 +358,49 @@ def _dir(file: str) -> str:
     return file[: file.rfind("/") + 1]
 
 
+# Directories of the runtime and its internals: the runtime implements
+# functions of other std packages (`sync.runtime_Semacquire` in
+# runtime/sema.go, `time.Sleep` in runtime/time.go), since Go 1.24
+# internal/runtime/maps implements `runtime.mapassign*` (go:linkname), and
+# internal/bytealg implements runtime·memequal and runtime·cmpstring.
+_RUNTIME_DIRS = ("runtime/", "internal/runtime/", "internal/bytealg/")
+# A frame whose two lines cannot be one function's: std code printed from a
+# file outside its package's directory, package main from a GOROOT.
+MISFIT = -20.0
+
+
 @cache
 def fit(func: str, file: str) -> float:
-    """How well a file path fits a function's package (a frame's two lines
-    name the same package; the runtime implements some std functions)."""
+    """How well a file path fits a function's package: Go prints a function
+    of import path P from a file in a directory ending in `/P` (GOROOT/src/P,
+    …/vendor/P, the module cache's P@version); linknamed std functions lie
+    in the runtime's directories, package main anywhere but in a GOROOT."""
     pkg = _package(func)
     slash = file.rfind("/")
     d = _VERSION.sub("", file[:slash]) if slash > 0 else ""
     if d == pkg or d.endswith("/" + pkg):
         return 2.0
-    last = pkg[pkg.rfind("/") + 1:]
+    root = _root(file)
     if pkg == "main":
-        return -3.0 if _root(file) is not None else 0.5
+        return MISFIT if root is not None else 0.5
+    std = "." not in pkg.split("/", 1)[0]
+    if root is not None:
+        if not std:
+            return MISFIT  # a module's code never lies in a GOROOT
+        rel = file[len(root):]
+        if rel.startswith(_RUNTIME_DIRS):
+            return 0.0  # linkname: the runtime implements it
+        return MISFIT
+    if std and "/src/" not in file and not file.startswith(("/", ".")):
+        return MISFIT  # a std function in a module path (`example.com/app/x.go`)
+    last = _MAJOR.sub("", pkg)
+    last = last[last.rfind("/") + 1:]
     if d[d.rfind("/") + 1:] == last:
         return 1.5  # a module's directory is named like its last element
-    if _root(file) is not None and "." not in pkg.split("/", 1)[0]:
-        return 0.0  # a std function implemented in the runtime (linkname)
-    return -3.0
+    return -3.0  # a module root checked out under another name, or no match
+
+
+_MAJOR = re.compile(r"/v[0-9]+$")  # `github.com/x/y/v2` lives in …/y@v2.1.0/
 
 
 @dataclass(slots=True)
@@ -427,6 +457,8 @@ def score(t: Track, ev: Evidence) -> float:
                 s -= 1.0
             if k == "signal" and t.last_kind in ("panic", "fatal_error", "chained_panic"):
                 s += 2.0
+    elif k == "test_fail" and t.stacks:
+        return float("-inf")  # `go test` prints `--- FAIL` before a panic, never in its stacks
     elif k in TRAILERS and t.opened and t.goroutines == 0:
         s -= 3.0  # a report prints its stacks before its process exits
     s += _values(t, ev)
@@ -458,6 +490,8 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
             known = callers.get(t.callee)
             if known:
                 s += 2.0 if func in known else -1.0
+            if _parks(func) and not _runtime(t.callee):
+                return _NEVER  # a goroutine parks in the runtime, never in code it calls
     elif call.kind == "created_by":
         style = 1 if call.parent is not None else -1
         if t.parented:
@@ -490,6 +524,22 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
     return s
 
 
+# Functions a goroutine blocks in: they call only into the runtime, so in
+# a stack they are the first frame or follow runtime frames (gopark, …).
+_PARKS = ("time.Sleep", "sync.runtime_", "internal/sync.runtime_",
+          "internal/poll.runtime_pollWait", "os/signal.signal_recv")
+
+
+@cache
+def _parks(func: str) -> bool:
+    return func.startswith(_PARKS)
+
+
+@cache
+def _runtime(func: str) -> bool:
+    return func.startswith(("runtime.", "internal/runtime/", "runtime/internal/"))
+
+
 # ------------------------------------------------------------ separation ---
 
 # Lines after which a silent stream is closed: one waiting for its first
@@ -497,6 +547,12 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
 # printed stacks is done sooner (a process repeating its output opens anew).
 IDLE = 2000
 DONE = 256
+
+
+def gap(t: Track) -> float:
+    """Traceback lines between two of its own, on average: a small process
+    merged line by line with a big one prints one every few hundred."""
+    return (t.last - t.first) / (t.taken - 1) if t.taken > 1 else 0.0
 
 
 @dataclass(slots=True)
@@ -519,8 +575,8 @@ def _continues(t: Track, ev: Evidence, previous: Track | None) -> bool:
     """May an opener join stream t instead of opening a new process?"""
     if not t.opened:
         # Only prelude lines so far (`runtime: …`, `--- FAIL`): the opener right
-        # after them is the same process's.
-        return t is previous
+        # after them is the same process's; a later one may be (beam.py weighs it).
+        return True
     kind = ev.kind
     if kind == "panic":
         return t.annotated and t.last_kind in ("panic", "chained_panic")
