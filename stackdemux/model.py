@@ -222,6 +222,9 @@ class Stream:
     # so that every byte is somewhere, never parsed (they would make up reports).
     unplaced: bool = False
     _joined: str | None = field(default=None, repr=False, compare=False)
+    # What the parser read of it, when the demultiplexer had it read already
+    # (demux/sequential.py): parse.parse_stream takes it instead of reading again.
+    _parsed: object | None = field(default=None, repr=False, compare=False)
 
     def joined(self) -> str:
         """The texts joined by newlines, made once: every stage that searches a

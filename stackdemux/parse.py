@@ -115,7 +115,25 @@ def parse_text(text: str | bytes) -> ParseResult:
 
 def parse_stream(stream: Stream, ids: Iterator[str] | None = None) -> ParseResult:
     """Parse one stream's lines into reports; every line not in a report is noise."""
-    return _Parser(stream, ids or report_ids()).run()
+    ids = ids or report_ids()
+    kept = stream._parsed
+    if kept is not None:  # read once already (see read_and_keep): not read twice
+        stream._parsed = None
+        numbers, texts, result = kept  # type: ignore[misc]
+        if numbers is stream.numbers and texts is stream.texts:
+            for r in result.reports:
+                r.id, r.stream = next(ids), stream.id
+            return result
+    return _Parser(stream, ids).run()
+
+
+def read_and_keep(stream: Stream) -> ParseResult:
+    """Parse a stream and keep the result on it for the next parse_stream, as
+    long as its lines and line numbers stay the same objects (report ids and
+    the stream's id are given when it is taken)."""
+    result = _Parser(stream, report_ids()).run()
+    stream._parsed = (stream.numbers, stream.texts, result)
+    return result
 
 
 class _Parser:

@@ -69,6 +69,26 @@ def test_a_restarted_containers_crashes_are_read_whole(monkeypatch: pytest.Monke
     db = {r.stream for r in got.reports if "concurrent map writes" in r.message}
     api = {r.stream for r in got.reports} - db
     assert len(db) == 1 and len(api) == 1, "one stream per service, its crashes in order"
+    # the demultiplexer's reading is the one reported: with the analysis's ids
+    assert sorted(r.id for r in got.reports) == [f"r{i}" for i in range(1, 5)]
+    assert {r.stream for r in got.reports} == {s.id for s in got.streams}
+
+
+def test_a_stream_read_by_the_demultiplexer_is_not_read_again(monkeypatch: pytest.MonkeyPatch):
+    from stackdemux import parse
+
+    log = compose({"api-1": [x for name in RESTARTS for x in lines(name)]})
+    runs: list[str] = []
+    real = parse._Parser.run
+
+    def counted(self):
+        runs.append(self.stream.label)
+        return real(self)
+
+    monkeypatch.setattr(parse._Parser, "run", counted)
+    got = stackdemux.analyze(log)
+    assert len(got.reports) == 3
+    assert runs == ["api-1"]
 
 
 @pytest.mark.parametrize("case", ["mixed-lines-arrival", "crash-lines-arrival",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -216,21 +217,34 @@ def _traceback_regions(stream: Stream) -> list[tuple[int, int]]:
         return len(t) <= MAX_LINE and (m := match(t)) is not None and m.lastgroup != "blank"
 
     text = stream.joined()
-    hits: list[int] = [0] if _IDLE_SKIP.match(text) and is_traceback_line(0) else []
+    n = len(texts)
+    leads: list[int] = [0] if _IDLE_SKIP.match(text) else []  # lines a traceback kind may start
     line, pos = 0, 0
     for m in _IDLE_NEXT.finditer(text):
         line += text.count("\n", pos, m.start() + 1)
         pos = m.start() + 1
-        if is_traceback_line(line):
-            hits.append(line)
-    n = len(stream.texts)
+        leads.append(line)
+    # Two traceback lines this close are one region. Of the leads within reach
+    # of a region's last line only the furthest that is a traceback line moves
+    # it on: they are tried from the far end, so that a dense dump costs one
+    # classification every REGION_GAP lines, not one a line.
+    reach = 2 * _REGION_MARGIN + 1 + REGION_GAP
     regions: list[tuple[int, int]] = []
-    for h in hits:
-        a, b = max(0, h - _REGION_MARGIN), min(n, h + _REGION_MARGIN + 1)
-        if regions and a <= regions[-1][1] + REGION_GAP:
-            regions[-1] = (regions[-1][0], max(regions[-1][1], b))
-        else:
-            regions.append((a, b))
+    i = 0
+    while i < len(leads):
+        first = leads[i]
+        i += 1
+        if not is_traceback_line(first):
+            continue
+        last = first
+        while True:
+            k = bisect_right(leads, last + reach) - 1
+            while k >= i and not is_traceback_line(leads[k]):
+                k -= 1
+            if k < i:
+                break
+            last, i = leads[k], k + 1
+        regions.append((max(0, first - _REGION_MARGIN), min(n, last + _REGION_MARGIN + 1)))
     return regions
 
 
@@ -263,15 +277,15 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
     from .interleave import separate
     from .splice import unsplice
 
-    spliced = unsplice(stream)  # lines cut mid-way by a collector's read() chunks
-    if spliced is not None:
-        stream, texts = spliced.stream, spliced.stream.texts
-        diagnostics.extend(spliced.diagnostics)
     if one_process:  # crash after crash of one container, restarted
         from .sequential import reports_follow_one_another
 
         if reports_follow_one_another(stream):
             return [stream]
+    spliced = unsplice(stream)  # lines cut mid-way by a collector's read() chunks
+    if spliced is not None:
+        stream, texts = spliced.stream, spliced.stream.texts
+        diagnostics.extend(spliced.diagnostics)
     sep = separate(texts)
     if len(sep.tracks) <= 1:
         return [stream]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from ..grammar import MAX_LINE, line_grammar
 from ..model import Report, ReportKind, Stream
-from ..parse import parse_stream
+from ..parse import read_and_keep
 from .interleave import _root
 
 # Lines that only a traceback prints: left as noise, they were cut from a
@@ -30,12 +30,12 @@ _STRUCTURAL = frozenset({"goroutine_header", "frame_call", "frame_file", "create
 def reports_follow_one_another(stream: Stream) -> bool:
     """True when the parser's reading of `stream` as one process is proof enough
     that no report in it holds another process's lines."""
-    result = parse_stream(stream)
-    if result.diagnostics or not result.reports:
+    result = read_and_keep(stream)  # the parse that follows demultiplexing takes it
+    if (result.diagnostics or not result.reports or not all(_whole(r) for r in result.reports)
+            or _traceback_lines_in(result.noise, stream)):
+        stream._parsed = None
         return False
-    if not all(_whole(r) for r in result.reports):
-        return False
-    return not _traceback_lines_in(result.noise, stream)
+    return True
 
 
 # A crash report prints its goroutines (unless GOTRACEBACK=none: rare enough
