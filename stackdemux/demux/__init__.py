@@ -264,11 +264,13 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
     syslog's prog[pid]), whose crashes follow one another."""
     texts = stream.texts
     # --- write()-level interleaving (demux/writes.py): lines cut anywhere by
-    # processes sharing one descriptor go to the write decoder instead
-    from .writes import decodable, looks_write_interleaved, separate_writes
+    # processes sharing one descriptor go to the write layer instead: each
+    # report's first line read from its writes, beside what the decoder (a
+    # small region) or this line-level path reads credibly
+    from . import writes
 
-    if not stream.pieces and decodable(stream.joined()) and looks_write_interleaved(texts):
-        decoded = separate_writes(stream)
+    if not writes.LINE_LEVEL.get() and writes.looks_write_interleaved(texts):
+        decoded = writes.separate_region(stream, _separate_region, noise, diagnostics)
         if decoded is not None:
             return decoded
     # --- end of the write-level gate

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 
 from ..grammar import MAX_LINE, line_grammar
-from ..model import Stream
+from ..model import Diagnostic, Stream
 from .writes_dfa import DEAD, line_automaton
 from .writes_tokens import grammar_words, strong_ends, word_splits, write_ends
 
@@ -551,3 +553,389 @@ def separate_writes(stream: Stream) -> list[Stream] | None:
                              + [""] * len(empty),
                              pieces=dict(enumerate(ps))))
     return result
+
+
+# ------------------------------------------------------------ report heads ---
+
+# What a user needs first from a crash is each process's panic or fatal error
+# message. Its writes stand whole in any interleaving: `panic: ` (or `fatal
+# error: `) is one write and the message another (writes_tokens.prose_runs);
+# a signal dump's `SIGQUIT: quit` is one. Reading those, and nothing else,
+# gives every report its first line even where the goroutines are beyond
+# reading.
+
+
+@dataclass(slots=True, frozen=True)
+class Head:
+    """A report's first line: its opener write and its message write."""
+
+    kind: str  # "panic", "fatal_error" or "sigdump"
+    opener: tuple[int, int]
+    message: tuple[int, int] | None = None
+
+
+@cache
+def _head_regex() -> re.Pattern[str]:
+    """Openers of a report's first line, from the grammar: `panic: `, `fatal
+    error: `, a signal dump's whole line, and `[signal ` (whose description
+    reads as a dump's line and is not one)."""
+    g = line_grammar()
+    sig = g.kind_regex("sigdump").pattern
+    return re.compile(rf"(?P<panic>{g.leads['panic']})|(?P<fatal_error>{g.leads['fatal_error']})"
+                      rf"|(?P<signal>{g.leads['signal']})|(?P<sigdump>{_ungrouped(sig)})")
+
+
+def _ungrouped(pattern: str) -> str:
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
+# The annotation of a panic that a deferred call recovered and panicked again
+# (before Go 1.25): its process prints a second, chained `panic: ` line.
+_RECOVERED = re.compile(r" \[recovered\](?!, )")
+_NEXT_LINES = ("\n\ngoroutine ", "\n[signal ")
+_RECOVERED_ANY = re.compile(r" \[recovered(?:, repanicked)?\]$")
+
+
+def report_heads(text: str) -> list[Head]:
+    """Each report's opener with its message, read from writes in any order."""
+    from .writes_tokens import prose_runs
+
+    openers: list[tuple[str, int, int]] = []
+    signals = 0
+    found = list(_head_regex().finditer(text))
+    # a description seen whole (`SIGQUIT: quit` then a newline) ends where it
+    # ends also where another write is glued to it (`SIGQUIT: quitready`)
+    whole = {m.group() for m in found if m.lastgroup == "sigdump"
+             and not text[m.end():m.end() + 1].isalnum()}
+    for m in found:
+        kind = m.lastgroup or ""
+        a, b = m.start(), m.end()
+        if kind == "signal":
+            signals += 1
+        elif kind == "sigdump" and signals:
+            signals -= 1  # the description of a `[signal ` before it
+        else:
+            if kind == "sigdump":  # the shortest seen whole: `quit` + `ready` is no description
+                b = a + min((len(w) for w in whole if m.group().startswith(w)), default=b - a)
+            openers.append((kind, a, b))
+    wanting = [o for o in openers if o[0] != "sigdump"]
+    runs = prose_runs(text)
+    # a one-word message on the opener's own line (`panic: boom`): no prose run
+    for _, a, b in wanting:
+        eol = text.find("\n", b)
+        # ... where the lines after it are whole too: the blank line and the
+        # goroutine header, or the signal line, the runtime prints next
+        if (a == 0 or text[a - 1] == "\n") and text.startswith(_NEXT_LINES, eol):
+            rest = _RECOVERED_ANY.sub("", text[b:eol])
+            if _ONE_WORD.fullmatch(rest) and (b, b + len(rest)) not in runs:
+                runs.append((b, b + len(rest)))
+    chosen = _choose_messages(text, wanting, runs)
+    heads = [Head(k, (a, b), chosen.get(a)) for k, a, b in openers]
+    # an opener whose message was not found makes no report (it would read as
+    # a report with no message); its write stays with the rest
+    return [h for h in _drop_chained(text, heads) if h.message or h.kind == "sigdump"]
+
+
+# The runtime's commonest fatal errors (runtime.throw/fatal): a program's own
+# output line may stand where a message could, these never are one.
+RUNTIME_FATALS = frozenset({
+    "concurrent map writes", "concurrent map read and map write",
+    "concurrent map iteration and map write", "all goroutines are asleep - deadlock!",
+    "out of memory", "stack overflow", "unexpected signal during runtime execution",
+    "sync: unlock of unlocked mutex", "sync: RUnlock of unlocked RWMutex",
+    "sync: negative WaitGroup counter", "invalid memory address or nil pointer dereference",
+    "unexpected fault address", "fatal: morestack on g0",
+})
+
+
+def _choose_messages(text: str, openers: list[tuple[str, int, int]],
+                     runs: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    """opener start → its message: the likeliest prose runs, as many as there
+    are openers, each after the opener it is given to (a process prints its
+    message after its `panic: `), the nearest first."""
+    ends = {b: a for _, a, b in openers}
+
+    def likely(run: tuple[int, int]) -> float:
+        a, b = run
+        score = 0.0
+        if a in ends:
+            score += 3  # right behind an opener
+        after = text[b:b + 12]
+        if after.startswith("\n") or after.startswith(" [recovered"):
+            score += 2  # what the same process prints next
+        if text[a:b] in RUNTIME_FATALS:
+            score += 6
+        return score + min(b - a, 60) / 100  # the longer, the less likely a stray phrase
+
+    starts = sorted(b for _, _, b in openers)
+    picked: list[tuple[int, int]] = []
+    for run in sorted(runs, key=lambda r: (-likely(r), r[0])):
+        if len(picked) == len(openers):
+            break
+        trial = sorted([*picked, run])
+        # the k-th message needs k openers before it
+        if all(bisect_right(starts, a) > k for k, (a, _) in enumerate(trial)):
+            picked = trial
+    out: dict[int, tuple[int, int]] = {}
+    free = sorted(openers, key=lambda o: o[1])
+    taken: set[int] = set()
+    for run in sorted(picked, key=lambda r: (r[0] not in ends, r[0])):
+        a = run[0]
+        before = [o for o in free if o[2] <= a and o[1] not in taken]
+        if not before:
+            continue
+        o = next((o for o in before if o[2] == a), before[-1])
+        taken.add(o[1])
+        out[o[1]] = run
+    return out
+
+
+def _drop_chained(text: str, heads: list[Head]) -> list[Head]:
+    """Without the chained `panic: ` lines of recovered panics: as many as
+    there are `[recovered]` annotations, those whose message repeats another's
+    (`handler 5: runtime error: …` after `runtime error: …`), then those led
+    by a tab."""
+    chained = len(_RECOVERED.findall(text))
+    if not chained:
+        return heads
+    msg = {h.opener: text[slice(*h.message)] if h.message else "" for h in heads}
+    drop: set[tuple[int, int]] = set()
+    fixed: dict[tuple[int, int], tuple[int, int]] = {}
+    for h in heads:
+        if len(drop) >= chained or h.kind != "panic" or not msg[h.opener]:
+            continue
+        for g in heads:
+            if g is h or g.kind != "panic" or g.opener in drop or not msg[g.opener]:
+                continue
+            inner = _within(msg[g.opener], msg[h.opener])
+            if inner:
+                drop.add(h.opener)
+                fixed[g.opener] = (g.message[0], g.message[0] + inner)  # type: ignore[index]
+                break
+    for h in heads:
+        if len(drop) < chained and h.kind == "panic" and text[h.opener[0] - 1:h.opener[0]] == "\t":
+            drop.add(h.opener)
+    return [Head(h.kind, h.opener, fixed.get(h.opener, h.message))
+            for h in heads if h.opener not in drop]
+
+
+def _within(message: str, chained: str) -> int:
+    """How much of `message` the chained panic's message repeats (its first
+    panic's message, `handler 5: runtime error: …`): all of it, or all but
+    digits another process glued behind it (`length 0` + `5`); 0 if not."""
+    k = len(message)
+    while k >= MIN_REPEAT:
+        i = chained.find(message[:k])
+        while i >= 0:
+            nxt = chained[i + k:i + k + 1]
+            if (k == len(message) or message[k - 1].isdigit()) and not (
+                    nxt.isdigit() and message[k - 1].isdigit()):
+                return k
+            i = chained.find(message[:k], i + 1)
+        if k == 0 or not message[k - 1].isdigit():
+            return 0
+        k -= 1
+    return 0
+
+
+MIN_REPEAT = 12
+
+
+# ------------------------------------------------------- heads to streams ---
+
+# Set while the line-level separator reads a write-interleaved region for the
+# write layer (demux/__init__.py's gate must not send it back here).
+LINE_LEVEL: ContextVar[bool] = ContextVar("line_level", default=False)
+
+Piece = tuple[int, int, int]  # (input line, start column, end column)
+LineLevel = Callable[[Stream, list[int], list[Diagnostic]], list[Stream]]
+
+
+class _Columns:
+    """Where each character of a region's joined text (lines + newlines) came
+    from: an input line and column, through the region's pieces and stripped
+    prefixes; and back. A line whose pieces do not add up to its text (a paste
+    repair rewrote it) cannot be cut: `cuttable` says so."""
+
+    def __init__(self, stream: Stream) -> None:
+        self.stream = stream
+        self.starts = [0]
+        for t in stream.texts:
+            self.starts.append(self.starts[-1] + len(t) + 1)
+        # input line → [(start column, end column, region line, text offset)]
+        self.back: dict[int, list[tuple[int, int, int, int]]] = {}
+        for i in range(len(stream.texts)):
+            for n, x, y, off in self._runs(i):
+                self.back.setdefault(n, []).append((x, y, i, off))
+
+    def _runs(self, i: int) -> list[tuple[int, int, int, int]]:
+        s, t = self.stream, self.stream.texts[i]
+        p = s.pieces.get(i)
+        if p is None:
+            shift = s.prefix_lengths[i] if s.prefix_lengths else 0
+            return [(s.numbers[i], shift, shift + len(t), self.starts[i])]
+        if not self.cuttable(i):
+            return [(n, x, y, self.starts[i]) for n, x, y in p]
+        out, off = [], self.starts[i]
+        for n, x, y in p:
+            out.append((n, x, y, off))
+            off += y - x
+        return out
+
+    def line(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def cuttable(self, i: int) -> bool:
+        p = self.stream.pieces.get(i)
+        return p is None or sum(b - a for _, a, b in p) == len(self.stream.texts[i])
+
+    def span_pieces(self, a: int, b: int) -> list[Piece]:
+        """The input columns of text [a, b) (within one cuttable line)."""
+        out: list[Piece] = []
+        for n, x, y, off in self._runs(self.line(a)):
+            lo, hi = max(a, off), min(b, off + y - x)
+            if lo < hi:
+                out.append((n, x + lo - off, x + hi - off))
+        return out
+
+    def offsets(self, s: Stream) -> list[tuple[int, int]]:
+        """The text spans that a stream made of this region's lines holds (a
+        line that cannot be cut, whole)."""
+        out: list[tuple[int, int]] = []
+        for j, n in enumerate(s.numbers):
+            for m, a, b in s.pieces.get(j) or [(n, 0, 1 << 62)]:
+                for x, y, i, off in self.back.get(m, ()):
+                    if not self.cuttable(i):
+                        if max(a, x) < min(b, y) or x == y:
+                            out.append((self.starts[i], self.starts[i + 1] - 1))
+                    elif max(a, x) < min(b, y):
+                        out.append((off + max(a, x) - x, off + min(b, y) - x))
+                    elif x == y and a <= x <= b:  # an empty line: its newline stands for it
+                        out.append((off, off + 1))
+        return out
+
+    def unclaimed(self, claimed: bytearray) -> Stream | None:
+        """What no stream claimed, one line of pieces per region line, as a
+        stream that is never parsed (None when nothing is left)."""
+        s = self.stream
+        numbers: list[int] = []
+        texts: list[str] = []
+        pieces: dict[int, list[Piece]] = {}
+        for i, t in enumerate(s.texts):
+            a0 = self.starts[i]
+            if not self.cuttable(i):
+                if not any(claimed[a0:a0 + len(t)]):
+                    numbers.append(s.numbers[i])
+                    texts.append(t)
+                    pieces[len(texts) - 1] = s.pieces[i]
+                continue
+            spans: list[tuple[int, int]] = []
+            for k in range(len(t)):
+                if claimed[a0 + k]:
+                    continue
+                if spans and spans[-1][1] == k:
+                    spans[-1] = (spans[-1][0], k + 1)
+                else:
+                    spans.append((k, k + 1))
+            if not spans and (t or claimed[a0]):
+                continue
+            ps = [p for a, b in spans for p in self.span_pieces(a0 + a, a0 + b)]
+            if not ps:  # an empty line: a piece of no width keeps its number claimed
+                n, x, _, _ = self._runs(i)[0]
+                ps = [(n, x, x)]
+            numbers.append(ps[0][0])
+            texts.append("".join(t[a:b] for a, b in spans))
+            pieces[len(texts) - 1] = ps
+        if not texts:
+            return None
+        return Stream(id="", label=s.label, numbers=numbers, texts=texts, pieces=pieces,
+                      unplaced=True)
+
+
+def separate_region(stream: Stream, line_level: LineLevel, noise: list[int],
+                    diagnostics: list[Diagnostic]) -> list[Stream] | None:
+    """The streams of a write-interleaved region: what the decoder (a small
+    region) or else the line-level separator reads credibly (reports whose
+    messages are the region's own), and for every other report its first line
+    alone (opener and message pieces); the rest of the region is one stream
+    of unplaced pieces, never parsed: a mixture of writes must not make up
+    reports. None when the decoder could not read the region and no report's
+    first line is found."""
+    text = "\n".join(stream.texts) + "\n"
+    heads = report_heads(text)
+    read = separate_writes(stream) if not stream.pieces and decodable(text) else None
+    if not heads:
+        return read
+    wanted = Counter(_head_text(text, h) for h in heads)
+    own_noise: list[int] = []
+    own_diags: list[Diagnostic] = []
+    if read is None:
+        token = LINE_LEVEL.set(True)
+        try:
+            read = line_level(stream, own_noise, own_diags)
+        finally:
+            LINE_LEVEL.reset(token)
+    named = set(wanted)
+    kept = [s for s in read if not s.unplaced and _credible(s, wanted, named)]
+    if len(kept) == len(read):
+        noise.extend(own_noise)
+        diagnostics.extend(own_diags)
+        return kept
+    cols = _Columns(stream)
+    claimed = bytearray(len(text))
+    for s in kept:
+        for a, b in cols.offsets(s):
+            claimed[a:b] = b"\1" * (b - a)
+    out = list(kept)
+    for h in heads:
+        segs = [h.opener] + ([h.message] if h.message else [])
+        if wanted[_head_text(text, h)] <= 0 or any(
+                any(claimed[a:b]) or not cols.cuttable(cols.line(a)) for a, b in segs):
+            continue
+        wanted[_head_text(text, h)] -= 1
+        pieces = [p for a, b in segs for p in cols.span_pieces(a, b)]
+        out.append(Stream(id="", label=stream.label, numbers=[pieces[0][0]],
+                          texts=["".join(text[a:b] for a, b in segs)], pieces={0: pieces}))
+        for a, b in segs:
+            claimed[a:b] = b"\1" * (b - a)
+    left = cols.unclaimed(claimed)
+    if left is not None:
+        out.append(left)
+    return out
+
+
+def _head_text(text: str, h: Head) -> str:
+    if h.message is None:
+        return text[h.opener[0]:h.opener[1]]
+    return text[h.message[0]:h.message[1]]
+
+
+def _credible(s: Stream, wanted: Counter[str], named: set[str]) -> bool:
+    """True when no report the stream reads as is a mixture of processes: its
+    message is one the region's heads name (each once), or one they could not
+    read that stands clean on its line (`panic: boom`); goroutines with no
+    header of their own are pieces of the processes the heads open."""
+    from ..model import ReportKind
+    from ..parse import parse_stream
+
+    left = wanted.copy()
+    for r in parse_stream(s).reports:
+        if left[r.message] > 0:
+            left[r.message] -= 1
+        elif r.kind == ReportKind.GOROUTINE_DUMP or not clean_message(r.message) or any(
+                m in r.message for m in named):  # a head's message with another write glued
+            return False
+    wanted.clear()
+    wanted.update(left)
+    return True
+
+
+def clean_message(message: str) -> bool:
+    """A message no other write is glued into: one prose run, or one word."""
+    from .writes_tokens import prose_runs
+
+    return bool(_ONE_WORD.fullmatch(message)) or prose_runs(message) == [(0, len(message))]
+
+
+# A one-word message (`panic: boom`, `fatal error: unreachable!`).
+_ONE_WORD = re.compile(r"[A-Za-z][\w\-']*[!.]?")

@@ -175,3 +175,129 @@ def _inside_word(text: str, a: int, b: int, ends: bytearray) -> None:
         x, y = w[k - 1], w[k]
         if x.isdigit() != y.isdigit() or (x.isdigit() and y.isdigit()):
             ends[a + k] = 1
+
+
+# ---------------------------------------------------------------- messages ---
+
+# A report's message is one write (printpanicval prints the value's string
+# whole; `fatal error: ` and its text are two print arguments), so it stands
+# whole in any interleaving, glued to other processes' writes on both sides.
+# It reads as prose: words separated by single spaces. These are the places
+# where prose cannot go on, because the next character starts another write:
+# a tab or newline, a hex number, a key the runtime prints before a value
+# (` fp=`, ` m=`), a source file, a word of the grammar, a letter right after
+# a digit (`account 12` then `runtime error`), a digit right after closing
+# punctuation (`deadlock!` then `345`).
+_PROSE_STOP = re.compile(
+    r"[\t\n]|  +|0x[0-9a-fA-F]|(?<=[0-9])(?=[A-Za-z]{2})|(?<=[a-z]{4})(?=[0-9])"
+    r"|(?<=[!?)\]}])(?=[0-9A-Za-z])"
+    r"| ?\b[a-zA-Z]{1,7}=|/[^\s:]*?\.go|/[^\s:]*?\.s\b|\b[\w\-.]+\.go:[0-9]*| \+"
+    r"| \[(?![0-9:]*\])|\]:|SIG[A-Z0-9]+: |={3,}|-{3} |:(?=[A-Za-z_])")
+# What the runtime prints right before or after a message, peeled off its ends.
+_LEAD_PUNCT = re.compile(r"^[\s(),{}?:\[\]+]+")
+_TRAIL_PUNCT = re.compile(r"[\s(,{?:\[+]+$")
+MIN_MESSAGE = 8
+# A message starts with a plain word (`runtime error:`, `invalid`, `job`), not
+# with a name, a number or a path: those are other writes glued before it.
+_FIRST_WORD = re.compile(r"[A-Za-z][a-z\-']+:? ")
+
+
+# Wait reasons of two words and more (runtime/runtime2.go waitReasonStrings):
+# a goroutine header's state reads as prose too.
+WAIT_REASONS = ("chan receive", "chan send", "IO wait", "GC assist marking", "GC assist wait",
+                "GC worker (idle)", "GC worker (active)", "select (no cases)", "force gc (idle)",
+                "finalizer wait",
+                "GC sweep wait", "GC scavenge wait", "wait for GC cycle", "trace reader",
+                "debug call", "stopping the world", "garbage collection", "dumping heap",
+                "trace goroutine status", "flushing proc caches", "cleanup wait",
+                "sync.Mutex.Lock", "sync.RWMutex", "sync.WaitGroup", "sync.Cond",
+                "running", "runnable", "syscall", "waiting", "select", "sleep", "semacquire")
+_BRACKETED = re.compile(r"\[([A-Za-z][^\[\]\n]*)\]")
+
+
+def prose_runs(text: str) -> list[tuple[int, int]]:
+    """Runs of prose (two words at least, the first a plain word) that start
+    and end where writes may end: the candidates for a report's message. A
+    run that starts with a goroutine state is the state of another's header."""
+    states = set(WAIT_REASONS) | {m.group(1) for m in _BRACKETED.finditer(text)}
+    by_first: dict[str, list[str]] = {}
+    for st in states:
+        by_first.setdefault(st.split(" ", 1)[0], []).append(st)
+    registers = set(_REGISTER.findall(text))
+    glued = sorted((st for st in states if " " not in st), key=len, reverse=True)
+    out = []
+    for a, b in _prose_runs(text):
+        # a one-word state glued before a message (`running` + `job {8 default}: …`)
+        st = next((st for st in glued if text.startswith(st, a) and text[a + len(st)].isalpha()),
+                  None)
+        if st is not None:
+            got = _trimmed(text, a + len(st), b)
+            if not got:
+                continue
+            a, b = got[0]
+        run = text[a:b]
+        if _NOT_A_MESSAGE.search(text, max(0, a - 12), a):
+            continue
+        if all(w in registers or len(w) <= 3 for w in run.split(" ")):
+            continue
+        first = run.split(" ", 1)[0]
+        if any(
+                text.startswith(st, a) and (a + len(st) == b or text[a + len(st)] != " ")
+                for st in by_first.get(first, ())):
+            continue
+        # a state glued behind a letter or two of another write (`e` + `finalizer wait`)
+        if any(len(st) + 3 >= len(run) and st in run for st in states):
+            continue
+        out.append((a, b))
+    return out
+
+
+# A register dump line (`rflags 0x246`, names padded by spaces): its names are
+# single words, glued to anything they read as prose.
+_REGISTER = re.compile(r"\b([a-z][a-z0-9]{1,6}) {2,}0x")
+# What stands before a signal's description or a test's log message.
+_NOT_A_MESSAGE = re.compile(r"(?:SIG[A-Z0-9]+: |\.go:[0-9]+: )$")
+
+
+_LINE_PACKAGE = re.compile(r"(?m)^([a-z][a-z0-9_]{2,})\.[A-Za-z(][^\s()]*\(")
+
+
+def _prose_runs(text: str) -> list[tuple[int, int]]:
+    stops = [(m.start(), m.end()) for m in _PROSE_STOP.finditer(text)]
+    # a word of the grammar inside a word is no write of its own (`rite` in `writes`)
+    stops.extend((m.start(), m.end()) for m in grammar_words().finditer(text)
+                 if not (m.group()[-1].isalpha() and text[m.end():m.end() + 1].isalpha()))
+    splits = word_splits(text)
+    stops.extend((j, j) for j in range(len(splits)) if splits[j])
+    # a function name glued behind a word (`dereference` + `main.small.func1`):
+    # the packages whose functions start lines elsewhere
+    packages = set(_LINE_PACKAGE.findall(text))
+    if packages:
+        glued = re.compile(rf"(?<=[a-z])(?:{'|'.join(map(re.escape, packages))})\.[A-Za-z(]")
+        stops.extend((m.start(), m.start()) for m in glued.finditer(text))
+    stops.sort()
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for a, b in [*stops, (len(text), len(text))]:
+        if a > pos:
+            out.extend(_trimmed(text, pos, a))
+        pos = max(pos, b)
+    return out
+
+
+def _trimmed(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    run = text[a:b]
+    lead = _LEAD_PUNCT.match(run)
+    if lead:
+        a += lead.end()
+    trail = _TRAIL_PUNCT.search(text, a, b)
+    if trail:
+        b = trail.start()
+    run = text[a:b]
+    # a closing bracket the run does not open belongs to another write
+    while run and run[-1] in ")]}" and run.count(run[-1]) > run.count("([{"[")]}".index(run[-1])]):
+        b -= 1
+        run = run[:-1]
+    if len(run) < MIN_MESSAGE or " " not in run or not _FIRST_WORD.match(run):
+        return []
+    return [(a, b)]
