@@ -67,6 +67,13 @@ def truth_cuts(name: str) -> tuple[list[str], set[Cut], set[Join]]:
                 if len(open_[o]) > 1:
                     joins.add(tuple(open_[o]))
                 del open_[o]
+        # a line break of a process with no piece on this line ends its open line
+        # (its chunk ended just before its newline): no piece of a text of its own
+        nl = owner[off + len(line)] if off + len(line) < len(owner) else None
+        if runs and nl != runs[-1][2] and nl in open_:
+            if len(open_[nl]) > 1:
+                joins.add(tuple(open_[nl]))
+            del open_[nl]
         off += len(line) + 1
     lines = ingest(data).lines
     assert len(lines) == len(raw)

@@ -56,7 +56,15 @@ from functools import cache
 from ..grammar import line_grammar
 from ..model import Diagnostic, Stream
 from .kind_order import may_follow
-from .splice_score import LENIENT, MAX_SPLICED, Vocabulary, joined, own_names, read_all
+from .splice_score import (
+    LENIENT,
+    MAX_SPLICED,
+    Vocabulary,
+    joined,
+    own_names,
+    plausible,
+    read_all,
+)
 
 __all__ = ["Spliced", "unsplice"]
 
@@ -75,8 +83,9 @@ _MARGIN = 12.0  # hypotheses this far below the best are dropped
 _MAX_OPEN = 16  # open fragments per hypothesis
 _MAX_AGE = 3000  # lines a fragment waits for its rest at most
 _MAX_CUTS = 512  # cut points tried per line
-_VARIANTS = 12  # places kept for one fragment's cut (a cut in a hex number ties many)
+_VARIANTS = 4  # places kept for one fragment's cut
 _VARIANT_MARGIN = 1.5  # ... this far below the best place at most
+_TIED = 24  # places kept when that many read as well as the best (a cut in a hex number)
 
 
 @dataclass(slots=True)
@@ -197,8 +206,8 @@ class _Search:
         """(quality, kind) of a text made of fragments, None when it reads as no line.
         The input lines it is made of do not vouch for its names."""
         m = joined(text)
-        if m is None:
-            return None
+        if m is None or (m.lastgroup == "goroutine_header" and not plausible(m)):
+            return None  # a wait reason with another process's call line in it
         mine = self._mine.get(sources)
         if mine is None:
             mine = own_names([x for j in sources if (x := self.matches[j]) is not None])
@@ -219,7 +228,11 @@ class _Search:
                 if c not in out or q > out[c][0]:
                     out[c] = (q, v, k)
         if len(out) > _VARIANTS + 1:
-            best = sorted((c for c in out if c), key=lambda c: -out[c][0])[:_VARIANTS]
+            ranked = sorted((c for c in out if c), key=lambda c: -out[c][0])
+            top = out[ranked[0]][0]
+            # and every place tied with the best (a cut anywhere in a hex number
+            # or a message reads the same): the fragment's own rest decides
+            best = ranked[:_VARIANTS] + [c for c in ranked[_VARIANTS:_TIED] if out[c][0] == top]
             out = {c: out[c] for c in (0, *best) if c in out}
         return out
 
@@ -473,7 +486,8 @@ def _variants(vs: list[_Variant]) -> tuple[_Variant, ...]:
     if not vs:
         return ()
     top = vs[0].delta
-    return tuple(v for v in vs[:_VARIANTS] if v.delta >= top - _VARIANT_MARGIN)
+    kept = [v for v in vs[:_VARIANTS] if v.delta >= top - _VARIANT_MARGIN]
+    return (*kept, *(v for v in vs[_VARIANTS:_TIED] if v.delta == top))  # ties, as in rests()
 
 
 def _prune(cands: list[_Hyp]) -> list[_Hyp]:

@@ -33,6 +33,8 @@ def _field(kind: str, name: str) -> str | None:
 _FUNC = {k: _field(k, "func") for k in G.kinds}
 _FILE = {k: _field(k, "file") for k in G.kinds}
 _LINENO = {k: _field(k, "lineno") for k in G.kinds}
+# A panic's ` [recovered]`: what the runtime appends to a message, read apart by the grammar.
+_ANNOTATION = {k: g for k in G.kinds if (g := _field(k, "annotation"))}
 
 # A line longer than this is never cut or joined: no traceback line is, and the
 # work per line stays bounded.
@@ -233,9 +235,12 @@ class Vocabulary:
         self.pkgs: Counter[str] = Counter()
         self.dirs: Counter[str] = Counter()
         self.positions: Counter[tuple[str, str]] = Counter()
+        self.states: Counter[str] = Counter()  # goroutines' wait reasons
         self._memo: dict[tuple, tuple[float, int]] = {}
 
     def learn(self, m: re.Match[str]) -> None:
+        if m.lastgroup == "goroutine_header" and _STATE is not None:
+            self.states[m.group(_STATE)] += 1
         func, file = fields(m)
         if func:
             self.funcs[func] += 1
@@ -274,6 +279,10 @@ class Vocabulary:
             got = self._names(kind, func, file, lineno, mine)
             self._memo[key] = got
         q, unknown = got
+        if kind == "goroutine_header" and _STATE is not None and self.states[m.group(_STATE)]:
+            q += 1.0  # a wait reason printed intact elsewhere (`chan s` + `end]:`, not `end]:`)
+        elif kind in _ANNOTATION and m.group(_ANNOTATION[kind]):
+            q += 1.0  # a free text that ends as the runtime ends it (`[reco` + `vered]`)
         if not plausible(m):
             q -= 3.0
             unknown += 1
