@@ -269,7 +269,7 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
     # small region) or this line-level path reads credibly
     from . import writes
 
-    if not writes.LINE_LEVEL.get() and writes.looks_write_interleaved(texts):
+    if not one_process and not writes.LINE_LEVEL.get() and writes.looks_write_interleaved(texts):
         decoded = writes.separate_region(stream, _separate_region, noise, diagnostics)
         if decoded is not None:
             return decoded
