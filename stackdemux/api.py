@@ -44,7 +44,7 @@ def load(source: str | bytes | os.PathLike[str], name: str | None = None, *,
 
     A path (or stdin) of sieve.SIEVE_MIN bytes or more is sieved: only the
     windows around its tracebacks become lines, the rest is counted as noise
-    (so `split`, which writes every line to a stream file, passes sieve=False)."""
+    (pass sieve=False to have every line in `lines`)."""
     if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source):
         path = os.fspath(source)
         name = name or ("<stdin>" if path == "-" else path)

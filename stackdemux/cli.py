@@ -159,11 +159,19 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
     """
     from .api import split_streams_detail
     from .demux.split import write_split
+    from .model import Analysis
 
     with _errors():
-        source = _read(log, sieve=False)  # every line goes to a file: none may be sieved
+        # A big log file is sieved: its noise is copied from the file again, line
+        # by line. Stdin cannot be read twice: it is read whole.
+        source = _read(log, sieve=log != "-")
         streams, noise, diagnostics = split_streams_detail(source, Options(prefix=prefix))
-        paths = write_split(streams, noise, source, out_dir)
+        capture = getattr(source, "capture", None)
+        if capture is not None:  # back to the input's line numbers; its gaps are noise
+            mapped = capture.remap(Analysis(streams=streams, noise=noise,
+                                            diagnostics=diagnostics))
+            noise = mapped.noise
+        paths = write_split(streams, noise, source, out_dir, log_path=log)
         for s, p in zip(streams, paths, strict=False):
             label = f" ({s.label})" if s.label else ""
             click.echo(f"{p}: {len(s.texts)} lines{label}")

@@ -158,8 +158,9 @@ def test_a_small_log_is_read_whole(tmp_path: Path):
     assert len(source.lines) == path.read_bytes().count(b"\n")
 
 
-def test_split_never_sieves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """`split` writes every line to a file: a sieved log would lose the lines between windows."""
+def test_split_loses_no_line_between_windows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`split` writes every line to a file: the lines between a sieved log's windows
+    are copied to noise.txt from the file (tests/test_split_sieved.py)."""
     monkeypatch.setattr(sieve_module, "SIEVE_MIN", 0)
     data = padded(ROOT / "samples/go1.27/nil_map.txt")
     log = tmp_path / "build.log"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
+import gzip
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from ..model import Source, Span, Stream
 
@@ -21,9 +24,13 @@ def stream_file_name(stream: Stream) -> str:
 
 
 def write_split(streams: Sequence[Stream], noise: Sequence[Span], source: Source,
-                out_dir: str | Path) -> list[Path]:
+                out_dir: str | Path, log_path: str | None = None) -> list[Path]:
     """Write one file per stream (its texts, one per line) and `noise.txt` (the
-    input lines no stream claimed, verbatim). Returns the paths written, noise last."""
+    input lines no stream claimed, verbatim). Returns the paths written, noise last.
+
+    A sieved source holds only the windows around its tracebacks: its noise
+    lines are read again from `log_path`, line by line, so that a 1 GB build
+    log is split in the memory its windows take."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -33,8 +40,97 @@ def write_split(streams: Sequence[Stream], noise: Sequence[Span], source: Source
                      errors="surrogatepass")
         paths.append(p)
     p = out / "noise.txt"
-    lines = source.lines
-    p.write_text("".join(lines[n - 1] + "\n" for a, b in noise for n in range(a, b + 1)),
-                 encoding="utf-8", errors="surrogatepass")
+    with p.open("w", encoding="utf-8", errors="surrogatepass", newline="") as f:
+        if log_path is not None and getattr(source, "capture", None) is not None:
+            copy_noise(log_path, noise, f)
+        else:
+            whole = source.lines
+            f.write("".join(whole[n - 1] + "\n" for a, b in noise for n in range(a, b + 1)))
     paths.append(p)
     return paths
+
+
+def copy_noise(path: str, spans: Sequence[Span], out: TextIO) -> None:
+    """Write the lines numbered in `spans` (sorted, merged, 1-based) of a log file
+    to `out`, decoded as ingest.ingest decodes a whole log (UTF-8, invalid bytes
+    replaced; the CR of a CRLF line end dropped), each ending in a newline.
+
+    Read block by block: a block inside one span is written whole, one outside
+    every span skipped after a newline count, and only the few blocks where a
+    kept window starts or ends are cut into lines."""
+    from ..ingest import _GZIP_MAGIC, open_log
+
+    f = open_log(path)
+    try:
+        if f.peek(2)[:2] == _GZIP_MAGIC:  # type: ignore[attr-defined]
+            f = gzip.GzipFile(fileobj=f)  # type: ignore[assignment]
+        _copy(f, list(spans), _Writer(out))
+    finally:
+        f.close()
+
+
+class _Writer:
+    """Bytes of whole lines in, text out: an incremental decoder (a block may end
+    inside a character of an endless line) and CRLF → LF."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.decode = codecs.getincrementaldecoder("utf-8")("replace").decode
+        self.cr = b""  # a CR held back: its LF may start the next piece
+
+    def write(self, data: bytes) -> None:
+        data = (self.cr + data).replace(b"\r\n", b"\n")
+        self.cr = b"\r" if data.endswith(b"\r") else b""
+        if self.cr:
+            data = data[:-1]
+        self.out.write(self.decode(data))
+
+    def end_line(self, crlf: bool) -> None:
+        """The file ends without a newline: its last line's CR goes as ingest drops it."""
+        if self.cr and not crlf:
+            self.out.write("\r")
+        self.cr = b""
+        self.out.write(self.decode(b"", final=True) + "\n")
+
+
+def _copy(f: BinaryIO, spans: list[Span], w: _Writer) -> None:
+    n = 1  # number of the line the next byte belongs to
+    k = 0  # the first span not yet passed
+    crlf = False
+    last = b""
+    while k < len(spans) and (block := f.read(1 << 20)):
+        crlf = crlf or b"\r\n" in block or (last == b"\r" and block[:1] == b"\n")
+        last = block[-1:]
+        lines = block.count(b"\n")
+        end = n + lines  # the line the block's last byte belongs to
+        while k < len(spans) and spans[k][1] < n:
+            k += 1
+        if k == len(spans) or spans[k][0] > end:
+            pass  # no kept line here
+        elif spans[k][0] <= n and spans[k][1] >= end:
+            w.write(block)  # all of it kept
+        else:  # a window starts or ends here: each span's run of lines in one piece
+            pos, line = 0, n  # pos: where `line` starts in the block
+            for a, b in spans[k:]:
+                if a > end:
+                    break
+                pos, line = _skip(block, pos, line, max(a, n))
+                start = pos
+                pos, line = _skip(block, pos, line, b + 1)
+                w.write(block[start:pos])
+        n = end
+    while k < len(spans) and spans[k][1] < n:
+        k += 1
+    if last and last != b"\n" and k < len(spans) and spans[k][0] <= n:
+        w.end_line(crlf)  # the last line, kept, had no newline
+
+
+def _skip(block: bytes, pos: int, line: int, to: int) -> tuple[int, int]:
+    """From `pos`, the start of `line`, to the start of line `to` (or the block's end)."""
+    find = block.find
+    while line < to:
+        nl = find(b"\n", pos)
+        if nl < 0:
+            return len(block), line
+        pos, line = nl + 1, line + 1
+    return pos, line
