@@ -87,6 +87,11 @@ PATIENT = 16384
 # Above this share of lines printed by the stream of the line before (0 as
 # by chance, 1 always), the merge is bursty (see Beam.bursty).
 BURSTY = 0.5
+# At or below this share of lines printed by the stream of the line before
+# (above chance), once the log has shown enough, the share is what processes
+# of unequal sizes give in a random merge: no bonus, which would only add
+# noise to the scores.
+QUIET = 0.25
 # File lines seen before a log is judged random (until then, bursty).
 _SEEN = 24
 _CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack"}) | OPENERS
@@ -435,7 +440,10 @@ class Beam:
         line before is the same process's."""
         same = self.same()
         chance = 1.0 / max(2, len(h.tracks))
-        return 3.0 * max(0.0, min(1.0, (same - chance) / (1.0 - chance)))
+        share = (same - chance) / (1.0 - chance)
+        if share <= QUIET and self.files >= _SEEN:
+            return 0.0
+        return 3.0 * max(0.0, min(1.0, share))
 
     def same(self) -> float:
         """How often a line is the same process's as the line before, as the
