@@ -60,7 +60,9 @@ from .splice_score import (
     LENIENT,
     MAX_SPLICED,
     Vocabulary,
+    accepted,
     joined,
+    narrow,
     own_names,
     plausible,
     read_all,
@@ -205,7 +207,11 @@ class _Search:
     def reading(self, text: str, sources: tuple[int, ...]) -> tuple[float, str] | None:
         """(quality, kind) of a text made of fragments, None when it reads as no line.
         The input lines it is made of do not vouch for its names."""
-        m = joined(text)
+        return self.weigh(joined(text), sources)
+
+    def weigh(self, m: re.Match[str] | None, sources: tuple[int, ...]
+              ) -> tuple[float, str] | None:
+        """reading() of a text already matched."""
         if m is None or (m.lastgroup == "goroutine_header" and not plausible(m)):
             return None  # a wait reason with another process's call line in it
         mine = self._mine.get(sources)
@@ -248,8 +254,17 @@ class _Search:
             m = self.matches[i]
             # a line read whole is no free text's rest (a panic's message run on)
             free = _free_after(t) if m is None or m.lastgroup in LENIENT else len(t)
-            for c in range(n):
-                r = self.reading(head + t[c:], sources)
+            # every text starts with head: the one narrow regex joined() would
+            # pick refuses most of them before any other work
+            fullmatch = narrow(head[0]).fullmatch if head else None
+            for c in range(max(0, len(head) + len(t) - MAX_SPLICED), n):
+                text = head + t[c:]
+                if fullmatch is None:
+                    r = self.reading(text, sources)
+                elif (m := fullmatch(text)) is None:
+                    continue
+                else:
+                    r = self.weigh(accepted(m), sources)
                 if r is not None and (r[1] not in LENIENT or c >= free):
                     got.append((c, r[0], r[1]))
             self._joins[key] = got

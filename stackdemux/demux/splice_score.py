@@ -16,7 +16,8 @@ from functools import cache
 
 from ..grammar import line_grammar
 
-__all__ = ["LENIENT", "Vocabulary", "joined", "plausible", "read_all", "valid"]
+__all__ = ["LENIENT", "Vocabulary", "accepted", "joined", "narrow", "plausible", "read_all",
+           "valid"]
 
 G = line_grammar()
 _match = G.match
@@ -78,10 +79,12 @@ def joined(text: str) -> re.Match[str] | None:
     regex refuses faster). Lines read as nothing but a tab and text are refused."""
     if not text or len(text) > MAX_SPLICED:
         return None
-    m = _narrow(text[0]).fullmatch(text)
-    if m is None:
-        return None
-    if m.lastgroup == "frame_call":
+    return accepted(narrow(text[0]).fullmatch(text))
+
+
+def accepted(m: re.Match[str] | None) -> re.Match[str] | None:
+    """m, unless it is a call line whose function is no qualified name."""
+    if m is not None and m.lastgroup == "frame_call":
         func = m.group(_FUNC["frame_call"]) or ""
         if "." not in func and func != "panic":
             return None
@@ -89,7 +92,7 @@ def joined(text: str) -> re.Match[str] | None:
 
 
 @cache
-def _narrow(first: str) -> re.Pattern[str]:
+def narrow(first: str) -> re.Pattern[str]:
     """One regex of the kinds a line starting with `first` may be, in the
     grammar's order (compiled on first use: a log starts its lines with few
     characters)."""
@@ -204,6 +207,20 @@ def plausible(m: re.Match[str]) -> bool:
     return True
 
 
+def _arena(m: re.Match[str]) -> tuple[str, int] | None:
+    """(GOROOT, high bits of sp) of a runtime file line printed with its sp
+    (GOTRACEBACK=system and up); None for other lines and the program's own files
+    (processes of one program built by several toolchains share those)."""
+    if m.lastgroup != "frame_file" or _SP is None:
+        return None
+    sp = m.group(_SP)
+    file = m.group(_FILE["frame_file"]) or ""
+    root, src, _ = file.partition("/src/")
+    if not sp or not src:
+        return None
+    return root, int(sp, 16) >> 32
+
+
 def fields(m: re.Match[str]) -> tuple[str | None, str | None]:
     kind = m.lastgroup
     fg, fl = _FUNC.get(kind), _FILE.get(kind)
@@ -236,11 +253,14 @@ class Vocabulary:
         self.dirs: Counter[str] = Counter()
         self.positions: Counter[tuple[str, str]] = Counter()
         self.states: Counter[str] = Counter()  # goroutines' wait reasons
+        self.arenas: dict[str, set[int]] = {}  # a GOROOT's stack addresses' high bits
         self._memo: dict[tuple, tuple[float, int]] = {}
 
     def learn(self, m: re.Match[str]) -> None:
         if m.lastgroup == "goroutine_header" and _STATE is not None:
             self.states[m.group(_STATE)] += 1
+        elif (arena := _arena(m)) is not None:
+            self.arenas.setdefault(arena[0], set()).add(arena[1])
         func, file = fields(m)
         if func:
             self.funcs[func] += 1
@@ -259,6 +279,12 @@ class Vocabulary:
         (`main.con` + `.nilDeref()`)."""
         func, file = fields(m)
         return (func is None or self.funcs[func] > 1) and (file is None or self.files[file] > 1)
+
+    def same_arena(self, root: str, high: int) -> bool:
+        """A stack address's high bits seen on intact lines of that GOROOT (or
+        none of its lines printed an sp)."""
+        seen = self.arenas.get(root)
+        return not seen or high in seen
 
     def quality(self, m: re.Match[str], own: Sequence[re.Match[str]] = ()) -> tuple[float, int]:
         """How much a reading looks like a real line, and how many names in it
@@ -283,6 +309,10 @@ class Vocabulary:
             q += 1.0  # a wait reason printed intact elsewhere (`chan s` + `end]:`, not `end]:`)
         elif kind in _ANNOTATION and m.group(_ANNOTATION[kind]):
             q += 1.0  # a free text that ends as the runtime ends it (`[reco` + `vered]`)
+        elif (arena := _arena(m)) is not None and not self.same_arena(*arena):
+            # one process's stacks lie where its other frames' do: a GOROOT's file
+            # with another process's sp (`go-1.19/src/runtime/` + `…sp=0x1f1fed9a7fa8`)
+            q -= 2.0
         if not plausible(m):
             q -= 3.0
             unknown += 1
