@@ -38,8 +38,10 @@ Cost: while nothing is open, a line the grammar reads whole costs its one
 match (none when the caller passes its matches); an ordinary log line costs
 one bulk search for where a traceback line could start inside it. Only lines
 that are no whole line, or doubtful ones while fragments are open, are tried
-at every cut point against every open fragment: a log cut every few hundred
-bytes costs ~20 s/MB.
+at every cut point against every open fragment and each of its cut places (up
+to 24 when a cut in a hex number reads alike anywhere): the slow reader's
+chunk cases (a cut every 64-1024 bytes) cost ~33 s/MB of CPU (17 before ties
+were kept).
 
 Provenance: every text made of fragments lists its input columns in
 `Stream.pieces`; a fragment never completed stays a text of its own, and is
