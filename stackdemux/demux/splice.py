@@ -184,7 +184,7 @@ def unsplice(stream: Stream, matches: Sequence[re.Match[str] | None] | None = No
 
 
 class _Search:
-    def __init__(self, stream: Stream, matches: list[re.Match[str] | None]) -> None:
+    def __init__(self, stream: Stream, matches: Sequence[re.Match[str] | None]) -> None:
         self.stream = stream
         self.texts = stream.texts
         self.matches = matches

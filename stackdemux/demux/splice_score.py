@@ -158,26 +158,59 @@ def _first_of(items: list) -> frozenset[str] | None:
 
 
 def read_all(texts: Sequence[str], skip: Container[int] = (),
-             matches: Sequence[re.Match[str] | None] | None = None) -> list[re.Match[str] | None]:
+             matches: Sequence[re.Match[str] | None] | None = None
+             ) -> Sequence[re.Match[str] | None]:
     """valid() of every text (None for those in skip): one C-level match per
     line, the per-line Python work only where a reading must be refused.
-    `matches`: line_grammar().match of each text, when a caller has them already."""
+    `matches`: line_grammar().match of each text, when a caller has them already;
+    else they are matched as they are asked for (see Readings)."""
     if matches is None:
-        match = _match
-        out = [match(t) if len(t) <= MAX_SPLICED else None for t in texts]
-    else:
-        out = [m if len(t) <= MAX_SPLICED else None for t, m in zip(texts, matches, strict=True)]
-    func = _FUNC["frame_call"]
-    for i, m in enumerate(out):
-        if m is not None:
-            kind = m.lastgroup
-            if kind == "blank" or i in skip:
-                out[i] = None
-            elif kind == "frame_call":
-                f = m.group(func) or ""
-                if "." not in f and f != "panic":
-                    out[i] = None
-    return out
+        return Readings(texts, skip)
+    return [_usable(m if len(t) <= MAX_SPLICED else None, i, skip)
+            for i, (t, m) in enumerate(zip(texts, matches, strict=True))]
+
+
+def _usable(m: re.Match[str] | None, i: int, skip: Container[int]) -> re.Match[str] | None:
+    if m is not None:
+        kind = m.lastgroup
+        if kind == "blank" or i in skip:
+            return None
+        if kind == "frame_call":
+            f = m.group(_FUNC["frame_call"]) or ""
+            if "." not in f and f != "panic":
+                return None
+    return m
+
+
+class Readings(Sequence):
+    """read_all's readings, matched when asked for and the last CACHED kept: a
+    match of the whole line grammar holds every group's span (~2 KB), so a
+    list of them for every line of a 50 MB log would take gigabytes. The
+    splicer asks line by line, and again for the few lines an open fragment
+    came from."""
+
+    CACHED = 4096
+
+    def __init__(self, texts: Sequence[str], skip: Container[int]) -> None:
+        self.texts = texts
+        self.skip = skip
+        self.cache: dict[int, re.Match[str] | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        got = self.cache.get(i, self)
+        if got is self:
+            t = self.texts[i]
+            got = _usable(_match(t) if len(t) <= MAX_SPLICED else None, i, self.skip)
+            cache = self.cache
+            if len(cache) >= self.CACHED:
+                del cache[next(iter(cache))]
+            cache[i] = got
+        return got  # type: ignore[return-value]
 
 
 def plausible(m: re.Match[str]) -> bool:
