@@ -15,6 +15,7 @@ import pytest
 from stackdemux.api import Options, load, split_streams
 from stackdemux.demux.writes import clean_message, report_heads
 from stackdemux.demux.writes_tokens import prose_runs
+from stackdemux.model import Stream
 from stackdemux.parse import parse_stream
 
 CASES = Path(__file__).parent / "corpus" / "cases"
@@ -88,3 +89,28 @@ def test_a_mixture_of_writes_makes_up_no_report(case):
     streams, _ = split_streams(load(_input(case).encode(), case), Options(analyse=False))
     got = Counter(r.message for s in streams if not s.unplaced for r in parse_stream(s).reports)
     assert got == want
+
+
+def _clean_goroutines() -> list[str]:
+    lines = (CASES / "bolt-writes-time" / "p1.out").read_text().splitlines()
+    return lines[lines.index("goroutine 23 [running]:"):]
+
+
+def test_a_whole_goroutine_dump_is_kept_and_a_broken_one_is_not():
+    from stackdemux.demux.writes import _credible
+
+    lines = _clean_goroutines()
+    whole = Stream(id="s", numbers=range(1, len(lines) + 1), texts=lines)
+    assert _credible(whole, Counter(), set())  # runtime.Stack, pprof: a dump of its own
+    # a file line with another process's argument glued behind its colon
+    k = lines[4].index(":") + 1
+    broken = [*lines[:4], lines[4][:k] + "0x4b8f40" + lines[4][k:], *lines[5:]]
+    cut = Stream(id="s", numbers=range(1, len(broken) + 1), texts=broken)
+    assert not _credible(cut, Counter(), set())
+
+
+def test_each_message_goes_to_its_kind_of_opener():
+    text = _input("gotest-writes-time")  # `panic: fatal error: ` + `ledger: …` + …
+    kinds = {text[slice(*h.message)]: h.kind for h in report_heads(text) if h.message}
+    assert kinds["all goroutines are asleep - deadlock!"] == "fatal_error"
+    assert kinds["ledger: negative balance -42 for account 7"] == "panic"

@@ -15,7 +15,16 @@ is offered to every process whose line it can continue, ending at any place a
 write may end (writes_tokens.py); hypotheses are scored by what the completed
 lines say (a grammar line, a frame whose file fits its function's package,
 goroutine ids unique in a process, one GOROOT per process, argument words
-that read as values) and the best few kept per text position.
+that read as values) and the best few kept per text position. It runs at
+~2 KB/s, so only on small regions.
+
+`separate_region` is what demux/__init__.py's gate calls for a region of any
+size: every report's first line is read from its writes (`report_heads`: the
+opener and the message are one write each, so they stand whole however the
+writes mix); what the decoder or the line-level separator reads is kept where
+its reports' messages are those heads' own, every other report is its first
+line alone, and the rest of the region a stream of unplaced pieces that is
+never parsed: a mixture of writes makes up no report.
 
 Conservation: every character of the region is in exactly one piece of one
 output line, or in a noise piece; each newline ends the line of the process
@@ -47,20 +56,19 @@ _TRACE_TOKEN = re.compile(r"0x[0-9a-f]|\.go\b|goroutine \d|\w\(")
 _WINDOW = 64
 
 
+def is_broken(line: str) -> bool:
+    """A line holding a traceback value that is no line of the grammar."""
+    if len(line) > MAX_LINE or not line:
+        return False
+    m = line_grammar().match(line)
+    return (m is None or m.lastgroup == "indented") and _TRACE_TOKEN.search(line) is not None
+
+
 def looks_write_interleaved(texts: Sequence[str]) -> bool:
     """True when some run of 64 lines is mostly traceback lines broken apart:
     whole lines interleave (lines, chunks) and leave them whole; writes do not."""
-    match = line_grammar().match
-    broken = [False] * len(texts)
-    any_broken = 0
-    for i, t in enumerate(texts):
-        if len(t) > MAX_LINE or not t:
-            continue
-        m = match(t)
-        if (m is None or m.lastgroup == "indented") and _TRACE_TOKEN.search(t):
-            broken[i] = True
-            any_broken += 1
-    if any_broken < 12:
+    broken = [is_broken(t) for t in texts]
+    if sum(broken) < 12:
         return False
     window = min(_WINDOW, len(texts))
     run = sum(broken[:window])
@@ -904,6 +912,7 @@ def separate_region(stream: Stream, line_level: LineLevel, noise: list[int],
     wanted = Counter(_head_text(text, h) for h in heads)
     own_noise: list[int] = []
     own_diags: list[Diagnostic] = []
+    decoded = read is not None
     if read is None:
         token = LINE_LEVEL.set(True)
         try:
@@ -911,7 +920,7 @@ def separate_region(stream: Stream, line_level: LineLevel, noise: list[int],
         finally:
             LINE_LEVEL.reset(token)
     named = set(wanted)
-    kept = [s for s in read if not s.unplaced and _credible(s, wanted, named)]
+    kept = [s for s in read if not s.unplaced and _credible(s, wanted, named, decoded)]
     if len(kept) == len(read):
         noise.extend(own_noise)
         diagnostics.extend(own_diags)
@@ -945,11 +954,12 @@ def _head_text(text: str, h: Head) -> str:
     return text[h.message[0]:h.message[1]]
 
 
-def _credible(s: Stream, wanted: Counter[str], named: set[str]) -> bool:
+def _credible(s: Stream, wanted: Counter[str], named: set[str], decoded: bool = False) -> bool:
     """True when no report the stream reads as is a mixture of processes: its
     message is one the region's heads name (each once), or one they could not
     read that stands clean on its line (`panic: boom`); goroutines with no
-    header of their own are pieces of the processes the heads open."""
+    header of their own, among broken lines, are pieces of the processes the
+    heads open (whole, a dump of its own: runtime.Stack, pprof)."""
     from ..model import ReportKind
     from ..parse import parse_stream
 
@@ -957,9 +967,12 @@ def _credible(s: Stream, wanted: Counter[str], named: set[str]) -> bool:
     for r in parse_stream(s).reports:
         if left[r.message] > 0:
             left[r.message] -= 1
-        elif r.kind == ReportKind.GOROUTINE_DUMP or not clean_message(r.message) or any(
-                m in r.message for m in named):  # a head's message with another write glued
-            return False
+        elif r.kind == ReportKind.GOROUTINE_DUMP:
+            # headless pieces of the heads' processes: the decoder's guess, or broken lines
+            if decoded or any(is_broken(t) for t in s.texts):
+                return False
+        elif not clean_message(r.message) or any(m in r.message for m in named):
+            return False  # a head's message with another write glued
     wanted.clear()
     wanted.update(left)
     return True
