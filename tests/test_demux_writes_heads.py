@@ -114,3 +114,16 @@ def test_each_message_goes_to_its_kind_of_opener():
     kinds = {text[slice(*h.message)]: h.kind for h in report_heads(text) if h.message}
     assert kinds["all goroutines are asleep - deadlock!"] == "fatal_error"
     assert kinds["ledger: negative balance -42 for account 7"] == "panic"
+
+
+def test_openers_run_together_on_one_line_are_read_as_several_processes():
+    """`panic: panic: fatal error: concurrent map writes`: one opener starts the
+    line, the others follow it, so the cheap test for one process's output (one
+    opener at a line start) passes; the writes' shape sends it on all the same."""
+    import stackdemux
+
+    text = _input("crash-writes-shuffle")
+    assert text.splitlines()[1].startswith("panic: panic: fatal error: ")
+    got = {r.message for r in stackdemux.analyze(text).reports}
+    assert {"invalid page type: 6432: 10", "concurrent map writes",
+            "runtime error: invalid memory address or nil pointer dereference"} <= got
