@@ -102,8 +102,9 @@ def _split_windows(source: Source, options: Options, prefix: str
         got, got_noise, got_diagnostics = split_streams_detail(region, options)
         for s in got:
             s.id = f"{prefix}{len(streams) + 1}"
-            s.numbers = [n + a for n in s.numbers]
-            s.pieces = {i: [(n + a, c, d) for n, c, d in ps] for i, ps in s.pieces.items()}
+            if a:  # (a region from the first line keeps its numbers, and what was parsed of it)
+                s.numbers = [n + a for n in s.numbers]
+                s.pieces = {i: [(n + a, c, d) for n, c, d in ps] for i, ps in s.pieces.items()}
             streams.append(s)
         noise.extend((x + a, y + a) for x, y in got_noise)
         for d in got_diagnostics:
