@@ -171,9 +171,6 @@ def needs_separation(texts: Sequence[str], text: str | None = None) -> bool:
 # Tracebacks more than this many lines of ordinary output apart are separated
 # apart: the interleaver closes a stream after far less silence anyway.
 REGION_GAP = 2000
-# Characters of a log with one report opener at a line start that are searched
-# for openers run together by write()-level interleaving (see _separate_stream).
-WRITES_CHECKED = 4 << 20
 _REGION_MARGIN = 64
 
 
@@ -187,17 +184,7 @@ def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnos
     between regions are noise, as the separator would have found them."""
     texts = stream.texts
     if not needs_separation(texts, stream.joined()):
-        # one opener at a line start, no goroutine id twice: one process's output,
-        # unless processes' writes ran together (`panic: panic: fatal error: …`).
-        # That is looked for in logs up to WRITES_CHECKED only: its searches cost
-        # a tenth of a second on a 20 000-goroutine dump, the common big input.
-        from .writes import looks_write_interleaved, process_budget
-
-        text = stream.joined()
-        if (len(text) > WRITES_CHECKED or process_budget(text) <= 1
-                or not looks_write_interleaved(texts)):
-            return [stream]
-        return _separate_region(stream, noise, diagnostics, one_process)
+        return [stream]
     regions = _traceback_regions(stream)
     covered = sum(b - a for a, b in regions)
     if covered * 2 > len(texts):
