@@ -182,7 +182,7 @@ _STD_DIRS = ("runtime/", "sync/", "net/", "os/", "internal/", "testing/", "sysca
              "time/", "io/", "reflect/", "fmt/", "context/", "encoding/", "crypto/")
 
 
-def _root(file: str) -> str | None:
+def goroot(file: str) -> str | None:
     """The GOROOT of a standard library file: `/usr/lib/go-1.19/src/` of
     `/usr/lib/go-1.19/src/runtime/sema.go`; "" for a -trimpath build's
     `runtime/sema.go`. Different toolchains, different roots."""
@@ -209,7 +209,7 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         ev.file = m.group(f["file"])
         ev.line = m.group(f["lineno"])
         ev.offset = m.group(f["offset"])
-        ev.root = _root(ev.file)
+        ev.root = goroot(ev.file)
         ev.rel = ev.file[len(ev.root):] if ev.root is not None else ev.file
         fp = m.group(f["fp"])
         if fp is not None:
@@ -380,7 +380,7 @@ def fit(func: str, file: str) -> float:
     d = _VERSION.sub("", file[:slash]) if slash > 0 else ""
     if d == pkg or d.endswith("/" + pkg):
         return 2.0
-    root = _root(file)
+    root = goroot(file)
     if pkg == "main":
         return MISFIT if root is not None else 0.5
     std = "." not in pkg.split("/", 1)[0]

@@ -1,10 +1,12 @@
 """A stream whose reports follow one another whole needs no separation.
 
 A container restarted in a loop prints crash after crash behind one compose
-prefix; a CI step runs test binaries one after another. Their goroutine ids
-repeat from report to report, so the cheap test (`needs_separation`) sends
-the stream on to the separator, which weighs every line against every open
-report: hundreds of µs a line, where the parser reads one at C speed.
+prefix. Its goroutine ids repeat from report to report, so the cheap test
+(`needs_separation`) sends the stream on to the separator, which weighs every
+line against every open report: hundreds of µs a line, where the parser reads
+one at C speed. It is asked only of streams whose prefix names one container
+or process (demux/__init__.py): in an unprefixed log, processes that print in
+bursts meet at report boundaries often enough to fool it.
 
 So the parser reads the stream first, and its reading stands when it shows
 no sign of a second process inside a report: no frame without its file line
@@ -19,7 +21,7 @@ from __future__ import annotations
 from ..grammar import MAX_LINE, line_grammar
 from ..model import Report, ReportKind, Stream
 from ..parse import read_and_keep
-from .interleave import _root
+from .interleave import goroot
 
 # Lines that only a traceback prints: left as noise, they were cut from a
 # report by another process's lines.
@@ -63,7 +65,7 @@ def _whole(report: Report) -> bool:
         if not g.frames and not g.unavailable:
             return False
         for f in g.frames:
-            root = _root(f.file) if f.file else None
+            root = goroot(f.file) if f.file else None
             if root:
                 roots.add(root)
     return len(roots) <= 1
