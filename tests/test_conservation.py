@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import gzip
 import random
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stackdemux.demux import demultiplex_detail
+from stackdemux.demux import Demuxed, demultiplex_detail
 from stackdemux.ingest import ingest
 from stackdemux.model import Source
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "corpus"))
+import score as corpus  # noqa: E402
+
 CONFORMANCE = Path("/work/shared/conformance")
 CASES = ROOT / "tests" / "corpus" / "cases"
 
@@ -41,8 +45,9 @@ def case_inputs() -> list[Path]:
     return sorted(p for d in CASES.glob("*") for p in d.glob("input.log*"))
 
 
-def check_conservation(source: Source) -> None:
-    d = demultiplex_detail(source)
+def check_conservation(source: Source, d: Demuxed | None = None) -> None:
+    if d is None:
+        d = demultiplex_detail(source)
     lines = source.lines
     # layers that rewrite text (unwrapped records, repaired pastes) keep columns, not text
     wrapped = bool(set(d.layers) & {"test2json", "docker-json", "json-lines", "paste"})
@@ -90,7 +95,8 @@ def test_every_real_sample_is_conserved(path: Path) -> None:
 
 @pytest.mark.parametrize("path", case_inputs(), ids=lambda p: p.parent.name)
 def test_every_corpus_case_is_conserved(path: Path) -> None:
-    check_conservation(ingest(_read(path), path.name))
+    # kept for the corpus scorer (tests/test_corpus.py), which reads the same demultiplexing
+    check_conservation(*corpus.demuxed(_read(path), keep=True))
 
 
 def _sample_lines() -> list[list[str]]:

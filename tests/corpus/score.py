@@ -146,14 +146,42 @@ class Found:
     lines: list[str] = field(default_factory=list)
 
 
+# One demultiplexing of a case's input, shared by the tests that read it twice:
+# tests/test_conservation.py keeps it here, the scorer takes it (the corpus
+# costs a minute and a half a run).
+_DEMUXED: dict[str, tuple] = {}
+
+
+def demuxed(data: bytes, keep: bool = False) -> tuple:
+    """(source, demux.Demuxed) of a case's input, as analyze reads it: taken from
+    what a caller kept (`keep`), else worked out."""
+    import hashlib
+
+    from stackdemux.api import load
+    from stackdemux.demux import demultiplex_detail
+
+    key = hashlib.sha1(data).hexdigest()
+    got = _DEMUXED.pop(key, None)
+    if got is None:
+        source = load(data, "<corpus>")
+        got = (source, demultiplex_detail(source, id_prefix="s"))
+    if keep:
+        _DEMUXED[key] = got
+    return got
+
+
 def run_engine(engine: str, data: bytes) -> Found:
     """What stackdemux.analyze does up to the reports (no grouping), keeping the
     demultiplexer's own noise (lines no stream claimed) for the conservation check."""
     from stackdemux.api import Options, load, split_streams
     from stackdemux.parse import parse_stream, report_ids
 
-    source = load(data, "<corpus>")
-    streams, noise = split_streams(source, Options(demux=engine != "nodemux", analyse=False))
+    if engine == "nodemux":
+        source = load(data, "<corpus>")
+        streams, noise = split_streams(source, Options(demux=False, analyse=False))
+    else:  # what api.split_streams does with a log read whole
+        source, d = demuxed(data)
+        streams, noise = d.streams, d.noise
     ids = report_ids()
     reports = [r for s in streams if not s.unplaced for r in parse_stream(s, ids).reports]
     return Found(reports, streams, noise, source.lines)
