@@ -848,6 +848,8 @@ class _Columns:
                         out.append((off + max(a, x) - x, off + min(b, y) - x))
                     elif x == y and a <= x <= b:  # an empty line: its newline stands for it
                         out.append((off, off + 1))
+                    elif a == b == y:  # a piece of no width at a line's end: its newline
+                        out.append((off + y - x, off + y - x + 1))
         return out
 
     def unclaimed(self, claimed: bytearray) -> Stream | None:
@@ -865,9 +867,11 @@ class _Columns:
                     texts.append(t)
                     pieces[len(texts) - 1] = s.pieces[i]
                 continue
+            # untouched, its newline too (a stream's piece of no width there
+            # claims the line's end): the whole line
             if i not in s.pieces and not s.prefix_lengths and \
-                    claimed.find(1, a0, a0 + len(t)) < 0 and not (not t and claimed[a0]):
-                numbers.append(s.numbers[i])  # untouched: the whole line
+                    claimed.find(1, a0, a0 + len(t) + 1) < 0:
+                numbers.append(s.numbers[i])
                 texts.append(t)
                 continue
             spans: list[tuple[int, int]] = []

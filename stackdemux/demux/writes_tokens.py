@@ -30,6 +30,7 @@ _WORD = re.compile(r"[A-Za-z0-9_./\-*%@~]+")
 _HEX = re.compile(r"0x[0-9a-fA-F]+")
 MIN_NAME = 4  # shorter names are too common to say where a write ended
 MAX_RUN = 256
+_SOURCE_ENDS = (".go", ".s", ".c")
 
 
 @cache
@@ -77,7 +78,14 @@ def strong_ends(text: str, ends: bytearray) -> bytearray:
             strong[m.start()] = 1
     for m in grammar_words().finditer(text):
         strong[m.start()] = 1
+    # a source file's name ends its write, and the `:` after it is one of its own
+    for m in _FILE_END.finditer(text):
+        if ends[m.end()]:
+            strong[m.end()] = 1
     return strong
+
+
+_FILE_END = re.compile(r"\.(?:go|s|c)(?![A-Za-z0-9_])|:")
 
 
 def write_ends(text: str) -> bytearray:
@@ -131,13 +139,41 @@ def word_splits(text: str) -> bytearray:
     for m in _WORD.finditer(text):
         a, b = m.start(), m.end()
         w = m.group()
-        if b - a > MAX_RUN or len(w) < 2 * MIN_NAME or names.get(w, 0) >= 2:
+        if b - a > MAX_RUN or len(w) < 2 * MIN_NAME:
+            continue
+        # an absolute path starts a write of its own: a source file glued behind
+        # a file (`main.go` + `/usr/lib/go-1.19/…`), however often the two stand so
+        for k in _path_joints(w):
+            splits[a + k] = 1
+        if names.get(w, 0) >= 2:
+            # two names that each stand whole elsewhere, glued the same way twice
+            # (`main.hubTimeout` + `main.startIdle`): still two writes
+            for k in range(2 * MIN_NAME, len(w) - 2 * MIN_NAME + 1):
+                if w[k - 1].isalnum() and w[k].isalpha() and w[:k] in names and w[k:] in names \
+                        and "." in w[:k] and "." in w[k:]:
+                    splits[a + k] = 1
             continue
         for k in range(MIN_NAME, len(w) - MIN_NAME + 1):
-            # only inside a run of letters and digits: `.Lookup` + `.func1` is one name
-            if w[k - 1].isalnum() and w[k].isalnum() and (w[:k] in names or w[k:] in names):
+            # only inside a run of letters and digits: `.Lookup` + `.func1` is one
+            # name; or a file behind a function name, both seen whole (`(*Mutex).Lock`
+            # + `/work/…`)
+            if not w[k - 1].isalnum():
+                continue
+            if (w[k].isalnum() and (w[:k] in names or w[k:] in names)) or (
+                    w[k] == "/" and w[k:] in names and w[:k] in names):
                 splits[a + k] = 1
     return splits
+
+
+def _path_joints(w: str) -> list[int]:
+    """Places in a word where a source file's name ends and another path starts."""
+    out = []
+    for end in _SOURCE_ENDS:
+        k = w.find(end + "/")
+        while k >= 0:
+            out.append(k + len(end))
+            k = w.find(end + "/", k + 1)
+    return out
 
 
 def _starts(w: str, sub: str) -> list[int]:
