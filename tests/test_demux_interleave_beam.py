@@ -169,7 +169,80 @@ def test_a_chained_panic_line_follows_only_a_recovered_panic() -> None:
     assert score(fatal, chained) == float("-inf") < score(recovered, chained)
 
 
+def test_only_a_faults_report_prints_where_it_faulted() -> None:
+    """`[signal SIGSEGV …]` follows a nil dereference's panic (mixed-lines-random:
+    two panics open at once), never a panic(err) of the program; and a fault's
+    report prints it before its first goroutine."""
+    auto = automaton()
+    fault = Track(stack=auto.start, order=0)
+    fault.learn(ev("panic: runtime error: invalid memory address or nil pointer dereference"), 0)
+    custom = Track(stack=auto.start, order=1)
+    custom.learn(ev('panic: loading /etc/fleet/node-2.yaml: config: bad value for "listen_addr"'
+                    " on line 2"), 1)
+    signal = ev("[signal SIGSEGV: segmentation violation code=0x1 addr=0x10 pc=0x49afd6]")
+    assert score(fault, signal) - score(custom, signal) >= 10
+    header = ev("goroutine 1 [running]:")
+    assert score(custom, header) > score(fault, header)
+
+
+def test_one_binary_prints_its_paths_one_way() -> None:
+    """A -trimpath build prints `example.com/fleet/main.go`, another build of
+    the same program `/work/…/main.go` (mixed-lines-random: both crash at once)."""
+    t = Track(stack=automaton().start, order=0)
+    t.learn(ev("	runtime/panic.go:1046 +0x18"), 0)
+    call = ev("main.concurrentMapWrites.func1(0x1)")
+    trimmed = ev("	example.com/fleet/main.go:257 +0x8c")
+    absolute = ev("	/work/main/tests/corpus/programs/main.go:363 +0x69")
+    assert pair_score(t, call, trimmed, {}) - pair_score(t, call, absolute, {}) >= 10
+
+
+def test_a_recovered_panic_is_followed_by_its_chained_panic_and_nothing_else() -> None:
+    """`panic: … [recovered]` prints `\tpanic: …` next; Go 1.25's one-line
+    `[recovered, repanicked]` prints none (gotest-lines-random, p0)."""
+    auto = automaton()
+    recovered = Track(stack=auto.start, order=0)
+    recovered.learn(ev("panic: runtime error: index out of range [6] with length 0 [recovered]"), 0)
+    repanicked = Track(stack=auto.start, order=1)
+    repanicked.learn(ev("panic: ledger: negative balance -42 for account 7 "
+                        "[recovered, repanicked]"), 0)
+    header = ev("goroutine 18 [running]:")
+    assert score(recovered, header) < score(repanicked, header) - 10
+
+
 # ---------------------------------------------------------- the beam ---
+
+
+def test_random_line_order_shows_in_the_first_file_lines() -> None:
+    """Twelve processes in random line order: file lines seldom follow their
+    call lines, so within the first ~30 lines the beam stops deciding
+    goroutine headers by the line before them."""
+    d = CASES / "twelve-lines-random"
+    beam = Beam()
+    g = line_grammar()
+    lines = (d / "input.log").read_text().split("\n")
+    for i, line in enumerate(lines[:30]):
+        m = g.match(line) if line else None
+        if m is not None and m.lastgroup != "blank":
+            beam.line(i, evidence(m.lastgroup, m), hash(line))
+    assert beam.files < 24 and not beam.bursty()
+
+
+@pytest.mark.parametrize("case", ["bolt-lines-random", "gotest-lines-random"])
+def test_each_message_heads_the_stacks_it_speaks_of(case: str) -> None:
+    """In random line order the openers come first and say nothing of which
+    stacks follow them: once separated, heads are given to the stacks their
+    messages fit (a `shutdown timeout` to `main.(*Hub).Shutdown`, a
+    `[recovered, repanicked]` to stacks with a panic( frame, a plain panic to
+    stacks without)."""
+    d = CASES / case
+    truth = json.loads((d / "truth.json").read_text())
+    want = {(k[0], k[1]): k[2][0][2][0][0]
+            for p in truth["processes"]
+            for k in report_keys((d / p["output"]).read_text(), demux=False)}
+    got = {(k[0], k[1]): k[2][0][2][0][0] if k[2] and k[2][0][2] else None
+           for k in report_keys((d / truth["input"]).read_text())}
+    # each message with the first frame of its first goroutine
+    assert got == want
 
 
 def test_the_burst_bonus_follows_the_log_not_a_hypothesis() -> None:

@@ -23,7 +23,13 @@ settle them.
   one move beats all others by MARGIN) is applied in place, copying nothing;
   moves are scored once per line for the streams hypotheses share.
 * The bonus for "the same stream as the line before" is measured on the
-  log (bursts of whole outputs, or random line order), not per hypothesis.
+  log (bursts of whole outputs, or random line order), not per hypothesis;
+  random order shows within the first file lines (a log-likelihood ratio of
+  file lines that do or do not follow a call line).
+* In random line order the openers come first and say nothing of which
+  stacks follow: hypotheses that differ only in which head took which
+  stacks are one, and once separated each head goes to the stacks its
+  message fits (interleave.heads_fit, matched as a whole).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import heapq
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import log
 
 from ..grammar import MAX_LINE, line_grammar
 from .interleave import (
@@ -50,7 +57,11 @@ from .interleave import (
     evidence,
     fit,
     gap,
+    heads_fit,
+    match_heads,
     pair_score,
+    read_body,
+    read_head,
     score,
 )
 from .persistent import PMap
@@ -94,6 +105,11 @@ BURSTY = 0.5
 QUIET = 0.25
 # File lines seen before a log is judged random (until then, bursty).
 _SEEN = 24
+# Or sooner: the log-likelihood ratio of "random line order" over "bursts"
+# once the file lines seen make random this much likelier (e^4 : 1).
+RANDOM_LLR = 4.0
+# In a bursty merge a file line follows its own call line but at a burst's edge.
+_P_BURSTY = 0.95
 _CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack"}) | OPENERS
 _NEVER = float("-inf")
 _SIG_MASK = (1 << 64) - 1
@@ -174,7 +190,8 @@ class Hypothesis:
         """What the next lines are scored by, recent choices included: two
         hypotheses that agree on it differ only in choices far back that no
         later line can tell apart, and only the better one is kept."""
-        return (tuple(sorted((t.last_tb, t.stack, t.callee, t.fp, t.last_gid, t.goroutines)
+        return (tuple(sorted((t.last_tb, t.stack, t.callee, t.fp, t.last_gid, t.goroutines,
+                              t.report, t.asleep, t.roots, t.ranges, t.depth)
                              for t in self.tracks)),
                 tuple(c.index for c in self.floats))
 
@@ -204,6 +221,7 @@ class Beam:
         # the log's burstiness (see burst()), with a prior that says nothing
         self.lines, self.calls = 2.0, 0.9
         self.files, self.after_call = 2.0, 1.1
+        self.llr = 0.0  # log odds of random line order over bursts (see observe())
         self.last_token = ""
         self.blank = Track(stack=self.start, order=-1)  # a stream yet to open, for scoring
         self.memo: dict[tuple, object] = {}  # scores of this line's moves, shared by hypotheses
@@ -428,7 +446,11 @@ class Beam:
         if t.first < 0:
             t.first = g.seq if gi >= 0 else c.seq if c is not None else self.seq
         t.last = self.seq
-        t.sig = hash((t.sig, sig))
+        if t.stacks or self.llr <= RANDOM_LLR:
+            # in random line order a report's head is matched to its stacks at
+            # the end (_rematch_heads): hypotheses that differ only in which
+            # head took which stacks are one
+            t.sig = hash((t.sig, sig))
         h.record(i, t.order)
 
     def burst(self, h: Hypothesis) -> float:
@@ -441,7 +463,7 @@ class Beam:
         same = self.same()
         chance = 1.0 / max(2, len(h.tracks))
         share = (same - chance) / (1.0 - chance)
-        if share <= QUIET and self.files >= _SEEN:
+        if share <= QUIET and (self.files >= _SEEN or self.llr > RANDOM_LLR):
             return 0.0
         return 3.0 * max(0.0, min(1.0, share))
 
@@ -457,6 +479,10 @@ class Beam:
         header is decided as it comes, by the line before it; in random line
         order (once the log has shown enough to tell) it waits for its first
         frame."""
+        if self.llr > RANDOM_LLR:
+            return False
+        if self.llr < -RANDOM_LLR:
+            return True
         return self.files < _SEEN or self.burst(self.beam[0]) > BURSTY * 3.0
 
     def observe(self, token: str) -> None:
@@ -466,8 +492,16 @@ class Beam:
             self.calls += 1
         elif token in FILES:
             self.files += 1
+            # a file line after a call line: each process prints one then the
+            # other; in random order the line before is its own by chance or
+            # another's call line as often as calls come
+            chance = 1.0 / max(2, len(self.beam[0].tracks))
+            p = chance + (1.0 - chance) * self.calls / self.lines
             if self.last_token in CALLS:
                 self.after_call += 1
+                self.llr += log(p / _P_BURSTY)
+            else:
+                self.llr += log((1.0 - p) / (1.0 - _P_BURSTY))
         self.last_token = token
 
     def line(self, i: int, ev: Evidence, sig: int) -> None:
@@ -705,16 +739,54 @@ def separate(texts: Sequence[str]) -> Separation:
         kinds[i] = kind
         beam.line(i, evidence(kind, m), hash(text))
     best = beam.finish()
-    return _separation(best, kinds, blanks, noise)
+    owner = _owners(best)
+    if not beam.bursty():
+        _rematch_heads(owner, kinds, texts)
+    return _separation(best, owner, kinds, blanks, noise)
 
 
-def _separation(h: Hypothesis, kinds: dict[int, str], blanks: list[int],
-                noise: list[int]) -> Separation:
+def _owners(h: Hypothesis) -> dict[int, int]:
     owner: dict[int, int] = {}
     step = h.history
     while step is not None:
         owner[step.index] = step.track
         step = step.parent
+    return owner
+
+
+# Streams whose heads are matched to bodies at most (the matching is cubic).
+_MAX_HEADS = 64
+# How much better a matching must fit than the beam's own to replace it.
+_REMATCH_GAIN = 0.5
+
+
+def _rematch_heads(owner: dict[int, int], kinds: dict[int, str], texts: Sequence[str]) -> None:
+    """Give each report's head (opener, message, signal lines) to the stacks
+    its message fits best (interleave.heads_fit): in random line order the
+    beam separates stacks well but pairs them with openers by chance."""
+    lines: dict[int, list[int]] = {}
+    for i in sorted(owner):
+        if owner[i] >= 0:
+            lines.setdefault(owner[i], []).append(i)
+    pairs = []
+    for o, ls in lines.items():
+        head, body = read_head(ls, kinds, texts), read_body(ls, kinds, texts)
+        if head is not None and body is not None:
+            pairs.append((o, [i for i in ls if i < body.first], head, body))
+    if not 2 <= len(pairs) <= _MAX_HEADS:
+        return
+    fit = [[heads_fit(h, b) for _, _, _, b in pairs] for _, _, h, _ in pairs]
+    chosen = match_heads(fit)
+    gain = sum(fit[r][c] for r, c in enumerate(chosen)) - sum(fit[r][r] for r in range(len(fit)))
+    if gain <= _REMATCH_GAIN:
+        return
+    for (_, head_lines, _, _), c in zip(pairs, chosen, strict=True):
+        for i in head_lines:
+            owner[i] = pairs[c][0]
+
+
+def _separation(h: Hypothesis, owner: dict[int, int], kinds: dict[int, str],
+                blanks: list[int], noise: list[int]) -> Separation:
     orphans = sorted(i for i, o in owner.items() if o == ORPHANED)
     noise.extend(i for i, o in owner.items() if o == NOISE)
     lines: dict[int, list[int]] = {}
