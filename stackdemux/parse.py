@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 
 from .firstchars import first_chars
 from .grammar import MAX_LINE, line_grammar
@@ -117,14 +118,19 @@ def parse_stream(stream: Stream, ids: Iterator[str] | None = None) -> ParseResul
     """Parse one stream's lines into reports; every line not in a report is noise."""
     ids = ids or report_ids()
     kept = stream._parsed
+    # The parse is the last stage that searches the stream's joined text: it
+    # is let go (a copy of the whole log, for a log that is all tracebacks).
     if kept is not None:  # read once already (see read_and_keep): not read twice
         stream._parsed = None
         numbers, texts, result = kept  # type: ignore[misc]
         if numbers is stream.numbers and texts is stream.texts:
             for r in result.reports:
                 r.id, r.stream = next(ids), stream.id
+            stream._joined = None
             return result
-    return _Parser(stream, ids).run()
+    result = _Parser(stream, ids).run()
+    stream._joined = None
+    return result
 
 
 def read_and_keep(stream: Stream) -> ParseResult:
@@ -298,7 +304,7 @@ class _Parser:
                 m = match_file(text)
                 if m is not None:
                     file, line, offset, fp = m.group(_FILE, _FILE_LINE, _FILE_OFF, _FILE_FP)
-                    f.file, f.line, f.offset = file, int(line), offset
+                    f.file, f.line, f.offset = intern(file), int(line), offset
                     if fp is not None:
                         f.fp, f.sp, f.pc = fp, *m.group(_FILE_SP, _FILE_PC)
                     self.pending = None
@@ -312,7 +318,8 @@ class _Parser:
                     fn, a, fl, ln, o, fp, sp, pc, other = fm.groups()
                     if other is not None:
                         break
-                    frames.append(Frame(fn, a, fl, int(ln), o, fp, sp, pc, a == "..."))
+                    frames.append(Frame(intern(fn), a, intern(fl), int(ln), o, fp, sp, pc,
+                                        a == "..."))
                 count = 2 * (len(frames) - before)
                 if count:
                     used.extend(range(i, i + count))
@@ -324,7 +331,7 @@ class _Parser:
                     if f is not None:
                         self.end_frames_keep(i)
                     func, args = m.group(_CALL_FUNC, _CALL_ARGS)
-                    f = Frame(func, args, inlined=args == "...")
+                    f = Frame(intern(func), args, inlined=args == "...")
                     frames.append(f)
                     self.pending = f
                     self.pending_at = i
@@ -818,7 +825,7 @@ def _goroutine(m) -> Goroutine:
     bubble = m.group(f["bubble"])
     g = Goroutine(
         id=int(m.group(f["goid"])),
-        state=m.group(f["state"]),
+        state=intern(m.group(f["state"])),
         wait_minutes=int(minutes) if minutes else None,
         locked=m.group(f["locked"]) is not None,
         gp=gp,
