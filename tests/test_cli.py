@@ -167,3 +167,11 @@ def test_the_api_reads_a_path_bytes_or_text_and_a_mistyped_path_is_an_error(tmp_
         == [r.message for r in by_text.reports] == ["assignment to entry in nil map"]
     with pytest.raises(stackdemux.InputError, match="no such file"):
         stackdemux.analyze(str(tmp_path / "mistyped.log"))
+
+
+def test_python_dash_m_stackdemux_is_the_command():
+    proc = subprocess.run([sys.executable, "-m", "stackdemux", "--format", "json"],
+                          input=sample_path("panic_in_goroutine").read_bytes(),
+                          capture_output=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads(proc.stdout)["reports"][0]["message"].startswith("boom")
