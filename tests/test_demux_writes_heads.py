@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from stackdemux.api import Options, load, split_streams
-from stackdemux.demux.writes import clean_message, report_heads
+from stackdemux.demux.writes import clean_message, openers_run_together, report_heads
 from stackdemux.demux.writes_tokens import prose_runs
 from stackdemux.model import Stream
 from stackdemux.parse import parse_stream
 
 CASES = Path(__file__).parent / "corpus" / "cases"
+NOISE = Path(__file__).parent / "corpus" / "noise"
 
 
 def _input(name: str) -> str:
@@ -130,3 +131,28 @@ def test_openers_run_together_on_one_line_are_read_as_several_processes():
     got = {r.message for r in stackdemux.analyze(text).reports}
     assert {"invalid page type: 6432: 10", "concurrent map writes",
             "runtime error: invalid memory address or nil pointer dereference"} <= got
+
+
+def test_openers_written_together_say_that_several_processes_crashed_at_once():
+    # `panic: ` + `panic: ` + `fatal error: `: three processes' first writes
+    assert openers_run_together(_input("crash-writes-shuffle"))
+    assert openers_run_together(_input("gotest-writes-time"))  # `panic: fatal error: `
+    # one process's report, and whole lines of several, never write two together
+    assert not openers_run_together((CASES / "crash-writes-shuffle" / "p0.out").read_text())
+    assert not openers_run_together(_input("crash-lines-random"))
+
+
+@pytest.mark.parametrize("log", sorted(p.name for p in NOISE.glob("*.log")))
+def test_build_output_quoting_panics_has_no_openers_written_together(log):
+    # grep lines and decoys quote `panic:` once in a line, with text around it
+    assert not openers_run_together((NOISE / log).read_text(errors="replace"))
+
+
+def test_a_number_glued_behind_a_message_is_dropped_when_the_message_stands_whole_elsewhere():
+    # `… with length 0` + another process's `0`; the chained panic repeats the
+    # message with ` (re-panicked)` after it
+    got = _head_messages(_input("twelve-writes-shuffle"))
+    assert got["runtime error: index out of range [6] with length 0"] == 1
+    assert "runtime error: index out of range [6] with length 00" not in got
+    # digits that are the message's own stay: no shorter reading stands elsewhere
+    assert got["ledger: negative balance -13 for account 12"] == 1

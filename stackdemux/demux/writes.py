@@ -157,6 +157,7 @@ class _Proc:
     lines: _Line | None = None
     opened: int = 0  # bit i: a kind of ONCE[i] printed
     spaces: frozenset[str] = frozenset()  # high digits of the addresses it printed
+    early: bool = False  # the current line's file was weighed when its write ended
 
 
 @dataclass(slots=True)
@@ -314,11 +315,11 @@ def _close_line(p: _Proc, text: str, end: int) -> tuple[_Proc, float]:
             if r.func is not None:
                 call = r.func
             elif r.file is not None:
-                if call is not None:
+                if call is not None and not p.early:
                     cost -= _fit(call, r.file)
                 call = None
                 if r.root is not None:
-                    if root is not None and root != r.root:
+                    if root is not None and root != r.root and not p.early:
                         cost += W_OTHER_ROOT
                     root = root or r.root
             else:
@@ -339,6 +340,20 @@ def _opener_regex() -> re.Pattern[str]:
     leads = line_grammar().leads
     alts = [leads[k] for k in ("panic", "fatal_error", "sigdump", "race_begin") if leads.get(k)]
     return re.compile("|".join(f"(?:{a})" for a in alts))
+
+
+def openers_run_together(text: str) -> bool:
+    """True when two report openers stand with nothing between them (`panic: `
+    + `panic: ` + `fatal error: `): processes crashing at once into one
+    descriptor write theirs together, so the one-process test (one opener at
+    a line start) passes while several processes' writes are mixed. A build
+    log quoting `panic:` quotes it once a line, with text around it."""
+    last = -1
+    for m in _opener_regex().finditer(text):
+        if m.start() == last and m.group().endswith(": "):
+            return True
+        last = m.end() if m.group().endswith(": ") else -1
+    return False
 
 
 def process_budget(text: str) -> int:
@@ -402,13 +417,34 @@ def decode(text: str, beam: int = BEAM) -> Decoded:
                             segs = (*segs[:-1], (segs[-1][0], stop))
                         else:
                             segs = (*segs, (pos, stop))
+                    early, root = p.early, p.root
+                    if stop > pos and segs[-1][1] == stop and (
+                            m := _LONG_HEX.search(text, max(segs[-1][0], pos - 16), stop)) \
+                            and m.end() > pos:
+                        # a number no address is that long: two writes glued, now
+                        # (the line's close weighs it again, with the rest)
+                        cost += W_LONG_HEX
+                    if not early and stop > pos:
+                        got = _file_write(text, p.segs, pos, stop)
+                        if got is not None:
+                            # a file's write ends its name: weigh it against the
+                            # call before it and the process's GOROOT now, not a
+                            # line later, while the beam still holds the other readings
+                            early = True
+                            if p.call is not None:
+                                cost -= _fit(p.call, got)
+                            g = _GOROOT.match(got)
+                            if g is not None:
+                                if root is not None and root != g.group(1):
+                                    cost += W_OTHER_ROOT
+                                root = root or g.group(1)
                     if stop < end:  # the write ends the line
-                        q, c = _close_line(_Proc(state, segs, p.stack, p.call, p.gids, p.root,
-                                                 p.lines, p.opened, p.spaces), text, stop)
+                        q, c = _close_line(_Proc(state, segs, p.stack, p.call, p.gids, root,
+                                                 p.lines, p.opened, p.spaces, early), text, stop)
                         cost += c
                     else:
-                        q = _Proc(state, segs, p.stack, p.call, p.gids, p.root, p.lines, p.opened,
-                                  p.spaces)
+                        q = _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
+                                  p.spaces, early)
                     new = (*procs[:k], q, *procs[k + 1:]) if k < len(procs) else (*procs, q)
                     buckets.setdefault(end, []).append(_Hyp(cost, new, h.noise, k))
             # a piece no process can print goes to the noise, up to where a write may end
@@ -429,6 +465,26 @@ def decode(text: str, beam: int = BEAM) -> Decoded:
     if best is None:
         return Decoded([], [(0, n)], float("inf"))
     return _unwind(best[1], best[0])
+
+
+def _file_write(text: str, segs: tuple[tuple[int, int], ...], pos: int,
+                stop: int) -> str | None:
+    """The source file a write ends, when the process's line so far is a tab
+    and that file's whole name (`\t` + `/usr/lib/go-1.19/src/runtime/proc.go`)."""
+    if segs:
+        if len(segs) != 1 or segs[0][1] - segs[0][0] != 1 or text[segs[0][0]] != "\t":
+            return None
+        name = text[pos:stop]
+    elif text[pos] == "\t":
+        name = text[pos + 1:stop]
+    else:
+        return None
+    if not name.endswith(_SOURCE_ENDS) or _FIELD_OK["file"].fullmatch(name) is None:
+        return None
+    return name
+
+
+_SOURCE_ENDS = (".go", ".s", ".c")
 
 
 @cache
@@ -641,7 +697,38 @@ def report_heads(text: str) -> list[Head]:
     heads = [Head(k, (a, b), chosen.get(a)) for k, a, b in openers]
     # an opener whose message was not found makes no report (it would read as
     # a report with no message); its write stays with the rest
-    return [h for h in _drop_chained(text, heads) if h.message or h.kind == "sigdump"]
+    heads = [h for h in _drop_chained(text, heads) if h.message or h.kind == "sigdump"]
+    return [_without_glued_digits(text, h) for h in heads]
+
+
+def _without_glued_digits(text: str, h: Head) -> Head:
+    """The head with its message's last digits dropped when they are another
+    process's number glued behind it (`… with length 0` + `0`): the message
+    without them stands elsewhere with no digit after it (a chained panic's
+    `handler 6: … with length 0 (re-panicked)`), the message with them does not."""
+    if h.message is None:
+        return h
+    a, b = h.message
+    if not text[b - 1].isdigit() or _ends_whole(text, text[a:b], a):
+        return h
+    k = b - 1
+    while k > a + MIN_REPEAT and text[k - 1].isdigit():
+        if _ends_whole(text, text[a:k], a):
+            return Head(h.kind, h.opener, (a, k))
+        k -= 1
+    return h
+
+
+def _ends_whole(text: str, words: str, at: int) -> bool:
+    """True when `words` stands in the text somewhere else than `at` with no
+    digit right after it."""
+    i = text.find(words)
+    while i >= 0:
+        nxt = text[i + len(words):i + len(words) + 1]
+        if i != at and not nxt.isdigit():
+            return True
+        i = text.find(words, i + 1)
+    return False
 
 
 # The runtime's commonest fatal errors (runtime.throw/fatal): a program's own
