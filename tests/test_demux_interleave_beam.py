@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from stackdemux.demux.beam import Beam, first_frame, separate
+from stackdemux.demux.beam import Beam, Hypothesis, code, first_frame, separate, site_func
 from stackdemux.demux.interleave import MISFIT, Track, automaton, evidence, fit, pair_score, score
 from stackdemux.demux.persistent import PMap, PSet
 from stackdemux.grammar import line_grammar
@@ -207,6 +207,36 @@ def test_a_recovered_panic_is_followed_by_its_chained_panic_and_nothing_else() -
                         "[recovered, repanicked]"), 0)
     header = ev("goroutine 18 [running]:")
     assert score(recovered, header) < score(repanicked, header) - 10
+
+
+def test_a_goroutines_first_frame_shows_what_it_waits_for() -> None:
+    """bolt-lines-random: `goroutine 6 [sync.Cond.Wait]` of one process and
+    `goroutine 6 [sync.Mutex.Lock]` of another wait at the same time; each
+    header's wait reason names the runtime function its first frame shows."""
+    auto = automaton()
+    sema = ev("\t/usr/lib/go-1.19/src/runtime/sema.go:517 +0x14d")
+    cond, mutex = (ev("sync.runtime_notifyListWait(0xc000024050, 0x0)"),
+                   ev("sync.runtime_SemacquireMutex(0xc00001c0cc?, 0x0?, 0x1?)"))
+    for header, right, wrong in (("goroutine 6 [sync.Cond.Wait]:", cond, mutex),
+                                 ("goroutine 6 [sync.Mutex.Lock]:", mutex, cond),
+                                 ("goroutine 7 [chan receive]:", ev("main.parkOnChan(0x0?)"),
+                                  ev("time.Sleep(0x34630b8a000)"))):
+        t = Track(stack=auto.start, order=0)
+        t.learn(ev(header), 0)
+        assert pair_score(t, right, sema, {}) - pair_score(t, wrong, sema, {}) >= 6
+
+
+def test_a_go_statements_line_is_its_creators_and_its_wrappers() -> None:
+    """Go 1.21+ prints `main.startIdle.gowrap1()` at main.go:335, the line that
+    another process's `created by main.startIdle` names (twelve-lines-random):
+    one line of one function, not two functions at one line."""
+    h = Hypothesis()
+    h.sites = h.sites.set(("/work/main/tests/corpus/programs/main.go", "335"),
+                          site_func("main.startIdle"))
+    wrapper = ev("main.startIdle.gowrap1()")
+    other = ev("main.boltCorrupt.func1()")
+    file = ev("\t/work/main/tests/corpus/programs/main.go:335 +0x25")
+    assert code(h, wrapper, file) > 0 > code(h, other, file)
 
 
 # ---------------------------------------------------------- the beam ---

@@ -35,9 +35,11 @@ settle them.
 from __future__ import annotations
 
 import heapq
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from math import log
 
 from ..grammar import MAX_LINE, line_grammar
@@ -433,7 +435,7 @@ class Beam:
             t.learn_frame(c.ev, ev)
             func = c.ev.func
             if func is not None and ev.file is not None and ev.line is not None:
-                h.sites = h.sites.set((ev.file, ev.line), func)
+                h.sites = h.sites.set((ev.file, ev.line), site_func(func))
                 if ev.rel is not None:
                     h.homes = h.homes.set(func, ev.rel)
             t.sig = hash((t.sig, c.sig))
@@ -651,11 +653,22 @@ def code(h: Hypothesis, call: Evidence, file: Evidence) -> float:
     s = 0.0
     known = h.sites.get((file.file, file.line or ""))
     if known is not None:
-        s += 2.0 if known == func else -6.0
+        s += 2.0 if known == site_func(func) else -6.0
     home = h.homes.get(func)
     if home is not None and call.kind == "frame_call":
         s += 1.0 if home == file.rel else -4.0
     return s
+
+
+# `go f(x)` and `defer f(x)` compile to a wrapper (`F.gowrap1`, Go 1.21+)
+# printed at the statement's line: the line of F that `created by F` names.
+_WRAPPER = re.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
+
+
+@cache
+def site_func(func: str) -> str:
+    """The function a frame's (file, line) lies in: a go/defer wrapper's is its creator's."""
+    return _WRAPPER.sub("", func)
 
 
 def closed_tracks(closed: Closed) -> list[Track]:

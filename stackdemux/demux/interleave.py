@@ -309,6 +309,7 @@ class Track:
     last_gid: int = -1
     stacks: int = 0  # goroutine headers and runtime stacks, in all
     depth: int = 0  # frames printed in the current goroutine
+    state: str | None = None  # the current goroutine's wait reason
     sig: int = 0  # hash of the texts it printed: the same lines, the same stream
 
     def clone(self) -> Track:
@@ -341,6 +342,7 @@ class Track:
                 self.last_gid = ev.gid
             self.callee = self.fp = None
             self.depth = 0
+            self.state = ev.state
             self.goroutines += 1
             self.stacks += 1
             self.machine = 1 if ev.machine else -1
@@ -349,6 +351,7 @@ class Track:
         elif k in ("runtime_stack", "ancestor_header"):
             self.callee = self.fp = None
             self.depth = 0
+            self.state = None
             self.stacks += 1
         elif k == "fatal_error":
             self.asleep = ev.asleep
@@ -554,6 +557,8 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
             s += 1.0
         if t.callee is not None and func is not None and t.callee.startswith(func + "."):
             s += 2.0  # a closure (`f.func1`, `f.gowrap2`) created by its function
+    if call.kind == "frame_call" and t.depth == 0 and t.state is not None and func is not None:
+        s += waits_in(t.state, func)
     s += _values(t, call)
     if file.trimmed and t.trimmed:
         s += 0.5 if file.trimmed == t.trimmed else TRIMMED
@@ -584,6 +589,38 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
 # a stack they are the first frame or follow runtime frames (gopark, …).
 _PARKS = ("time.Sleep", "sync.runtime_", "internal/sync.runtime_",
           "internal/poll.runtime_pollWait", "os/signal.signal_recv")
+
+
+# The function a goroutine's first frame shows for its wait reason (the
+# runtime's gopark and below are hidden but at GOTRACEBACK=system): a
+# goroutine waiting on a channel or in select parks in the program's code.
+_WAITS = {
+    "sleep": ("time.Sleep",),
+    "sync.Mutex.Lock": ("sync.runtime_SemacquireMutex", "internal/sync.runtime_SemacquireMutex"),
+    "sync.RWMutex.Lock": ("sync.runtime_SemacquireRWMutex",),
+    "sync.RWMutex.RLock": ("sync.runtime_SemacquireRWMutex",),
+    "sync.Cond.Wait": ("sync.runtime_notifyListWait",),
+    "sync.WaitGroup.Wait": ("sync.runtime_SemacquireWaitGroup", "sync.runtime_Semacquire"),
+    "semacquire": ("sync.runtime_Semacquire", "internal/sync.runtime_Semacquire"),
+    "IO wait": ("internal/poll.runtime_pollWait",),
+    "chan receive": (), "chan send": (), "select": (), "select (no cases)": (),
+    "chan receive (nil chan)": (), "chan send (nil chan)": (),
+}
+# A first frame that contradicts its goroutine's wait reason.
+UNWAITED = -6.0
+
+
+@cache
+def waits_in(state: str, func: str) -> float:
+    """How well a goroutine's first frame fits its header's wait reason:
+    `[sync.Cond.Wait]` shows sync.runtime_notifyListWait, `[sleep]` time.Sleep,
+    `[chan receive]` the program's own function."""
+    want = _WAITS.get(state)
+    if want is None or func.startswith("runtime."):
+        return 0.0
+    if _parks(func):
+        return 1.5 if want and func.startswith(want) else UNWAITED
+    return UNWAITED if want else 0.0
 
 
 @cache
