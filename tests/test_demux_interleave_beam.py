@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from stackdemux.demux.beam import Beam, Hypothesis, code, first_frame, separate, site_func
+from stackdemux.demux.beam import (
+    Beam,
+    Hypothesis,
+    code,
+    file_name,
+    first_frame,
+    separate,
+    site_func,
+)
 from stackdemux.demux.interleave import MISFIT, Track, automaton, evidence, fit, pair_score, score
 from stackdemux.demux.persistent import PMap, PSet
 from stackdemux.grammar import line_grammar
@@ -237,6 +245,17 @@ def test_a_go_statements_line_is_its_creators_and_its_wrappers() -> None:
     other = ev("main.boltCorrupt.func1()")
     file = ev("\t/work/main/tests/corpus/programs/main.go:335 +0x25")
     assert code(h, wrapper, file) > 0 > code(h, other, file)
+
+
+def test_a_function_lives_in_one_file_whatever_path_a_build_prints() -> None:
+    """twelve-lines-random: one process built with -trimpath prints main.main
+    at `example.com/fleet/main.go:44`, another at `/work/…/main.go:44`: one
+    file of one program, not a function in two files."""
+    h = Hypothesis()
+    h.homes = h.homes.set("main.main", file_name("/work/main/tests/corpus/programs/main.go"))
+    call = ev("main.main()")
+    assert code(h, call, ev("\texample.com/fleet/main.go:44 +0x18f")) > 0
+    assert code(h, call, ev("\texample.com/fleet/ledger/ledger.go:20")) < 0
 
 
 # ---------------------------------------------------------- the beam ---

@@ -436,8 +436,7 @@ class Beam:
             func = c.ev.func
             if func is not None and ev.file is not None and ev.line is not None:
                 h.sites = h.sites.set((ev.file, ev.line), site_func(func))
-                if ev.rel is not None:
-                    h.homes = h.homes.set(func, ev.rel)
+                h.homes = h.homes.set(func, file_name(ev.file))
             t.sig = hash((t.sig, c.sig))
             h.record(c.index, t.order)
             stacks = stacks[1:]
@@ -656,7 +655,7 @@ def code(h: Hypothesis, call: Evidence, file: Evidence) -> float:
         s += 2.0 if known == site_func(func) else -6.0
     home = h.homes.get(func)
     if home is not None and call.kind == "frame_call":
-        s += 1.0 if home == file.rel else -4.0
+        s += 1.0 if home == file_name(file.file) else -4.0
     return s
 
 
@@ -669,6 +668,13 @@ _WRAPPER = re.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
 def site_func(func: str) -> str:
     """The function a frame's (file, line) lies in: a go/defer wrapper's is its creator's."""
     return _WRAPPER.sub("", func)
+
+
+@cache
+def file_name(file: str) -> str:
+    """What every build of a program calls a source file: a -trimpath build
+    prints `example.com/fleet/main.go`, another `/work/…/programs/main.go`."""
+    return file[file.rfind("/") + 1:]
 
 
 def closed_tracks(closed: Closed) -> list[Track]:
