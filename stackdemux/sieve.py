@@ -9,7 +9,9 @@ and looks for seeds with bulk searches at C speed:
   starts (the parser's own idle search: the leads of traceback.lark's kinds),
   which the line classifier then confirms;
 * a goroutine header anywhere in a line (a prefixed log: `app-1  | goroutine
-  7 [running]:`), and a `.go:N +0x` frame position anywhere in a line.
+  7 [running]:`), and a `.go:N +0x` frame position anywhere in a line;
+* a `panic:` or `fatal error:` line behind a prefix of a known collector style
+  (a crash printed without goroutines has nothing else to find it by).
 
 Around each seed it keeps `before` lines (the call line of a headerless
 frame, a test's log lines) and `after` lines (exit status, a race summary,
@@ -175,6 +177,10 @@ class Sieve:
         confirmed.update(self._behind_prefix(block, b"goroutine ", 1))
         confirmed.update(self._behind_prefix(block, b" +0x", 2))
         confirmed.update(self._behind_prefix(block, b"WARNING: DATA RACE", 0))
+        # a crash's first line behind a collector's prefix: the only seed of a
+        # report printed without goroutines (GOTRACEBACK=none, a bare message)
+        confirmed.update(self._behind_prefix(block, b"panic: ", 3))
+        confirmed.update(self._behind_prefix(block, b"fatal error: ", 3))
         if not confirmed:
             return []
         out = []
@@ -187,7 +193,8 @@ class Sieve:
 
     def _behind_prefix(self, block: bytes, needle: bytes, how: int) -> Iterator[int]:
         """Line starts of lines where `needle` begins a traceback line (how=0) or
-        a goroutine header (1), or sits in a frame file line (2), after a prefix.
+        a goroutine header (1), or sits in a frame file line (2), after a prefix;
+        or begins a traceback line after a prefix of a known style (3).
         A race report's frame file line (`      /src/x.go:16 +0x28`) starts with
         spaces no idle lead has, so it counts at the line's start too."""
         find, rfind = block.find, block.rfind
@@ -200,11 +207,39 @@ class Sieve:
                 at = rfind(b"\t", start, i)
                 if at < start:  # no tab: a race frame's indent, the whole rest a line
                     at, least, kind = rfind(b"      ", start, i), start, 0
+            if how == 3:  # the opener must follow a prefix of a known style
+                kind = 0
+                if at - start > _MAX_BEHIND or not self._is_prefix(block[start:at]):
+                    at = -1
             if at >= least and end - at <= _MAX_BEHIND and self._confirmed(block, at, kind):
                 yield start
             i = find(needle, end)
             if i < 0:
                 break
+
+    def _is_prefix(self, raw: bytes) -> bool:
+        """Whether `raw` is one or more collector prefixes (grammars/prefixes.lark's
+        styles, as the prefix layer strips them) and nothing else."""
+        key = (3, raw)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            from .demux.prefixes import MAX_LAYERS, compiled_styles, match_prefix
+
+            text = raw.decode("utf-8", "replace")
+            pos, verdict = 0, False
+            for _ in range(MAX_LAYERS):
+                hits = (match_prefix(text[pos:], style) for style in compiled_styles().values())
+                hit = next((h for h in hits if h is not None), None)
+                if hit is None:
+                    break
+                pos += hit[0]
+                if pos >= len(text):
+                    verdict = pos == len(text)
+                    break
+            if len(self._verdicts) >= _VERDICTS_MAX:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
+        return verdict
 
     def _confirmed(self, block: bytes, start: int, how: int) -> bool:
         """Whether the text from `start` to the end of its line is a traceback

@@ -219,3 +219,26 @@ def test_a_window_runs_through_a_long_race_report(tmp_path: Path):
 def padded_bytes(data: bytes) -> bytes:
     noise = build_noise()
     return noise + data + noise
+
+
+@pytest.mark.parametrize("prefix", [b"app-1  | ", b"2026-01-02T03:04:05.1234567Z ",
+                                    b"[pod/api-7f9c/api] "])
+def test_a_crash_without_goroutines_behind_a_prefix_is_found(tmp_path: Path, prefix: bytes):
+    """GOTRACEBACK=none prints the message and the signal only: no goroutine
+    header or frame position to seed a window; the opener behind a collector's
+    prefix does."""
+    sample = (ROOT / "samples/go1.27/traceback_none.txt").read_bytes()
+    noise = _prefixed(build_noise(), prefix.replace(b"app", b"web").replace(b"api", b"web"))
+    data = noise + _prefixed(sample, prefix) + noise
+    got = analyze_many([sieved(tmp_path, data)], Options(analyse=False))
+    assert [(r.kind, r.message) for r in got.reports] == \
+        [(r.kind, r.message) for r in whole(data).reports]
+    assert [r.message for r in got.reports] == [
+        "runtime error: invalid memory address or nil pointer dereference"]
+
+
+def test_an_opener_quoted_after_text_that_is_no_prefix_opens_no_window():
+    s = Sieve()
+    s.feed(b'log.Println("panic: bad") // see goroutine dumps\n' * 1000
+           + b"note: fatal error: all goroutines are asleep\n" * 1000)
+    assert s.close().segments == []
