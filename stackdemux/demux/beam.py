@@ -50,8 +50,10 @@ from .interleave import (
     FILES,
     IDLE,
     OPENERS,
+    Body,
     Call,
     Evidence,
+    Head,
     Separation,
     Track,
     _continues,
@@ -773,6 +775,8 @@ def _owners(h: Hypothesis) -> dict[int, int]:
     return owner
 
 
+# A stream with a report: its order, its head's lines, its head and its body.
+Reported = tuple[int, list[int], Head, Body]
 # Streams whose heads are matched to bodies at most (the matching is cubic).
 _MAX_HEADS = 64
 # How much better a matching must fit than the beam's own to replace it.
@@ -787,13 +791,27 @@ def _rematch_heads(owner: dict[int, int], kinds: dict[int, str], texts: Sequence
     for i in sorted(owner):
         if owner[i] >= 0:
             lines.setdefault(owner[i], []).append(i)
-    pairs = []
+    pairs: list[Reported] = []
     for o, ls in lines.items():
         head, body = read_head(ls, kinds, texts), read_body(ls, kinds, texts)
         if head is not None and body is not None:
             pairs.append((o, [i for i in ls if i < body.first], head, body))
-    if not 2 <= len(pairs) <= _MAX_HEADS:
-        return
+    # heads can trade stacks only with reports printing at the same time: runs
+    # of reports whose spans (opener to first stack) overlap, one at a time
+    pairs.sort(key=lambda p: p[2].first)
+    run: list[Reported] = []
+    end = -1
+    for p in [*pairs, None]:
+        if p is None or p[2].first > end:
+            if 2 <= len(run) <= _MAX_HEADS:
+                _match_run(run, owner)
+            run, end = [], -1
+        if p is not None:
+            run.append(p)
+            end = max(end, p[3].first)
+
+
+def _match_run(pairs: list[Reported], owner: dict[int, int]) -> None:
     fit = [[heads_fit(h, b) for _, _, _, b in pairs] for _, _, h, _ in pairs]
     chosen = match_heads(fit)
     gain = sum(fit[r][c] for r, c in enumerate(chosen)) - sum(fit[r][r] for r in range(len(fit)))

@@ -723,7 +723,7 @@ class Body:
     throws: bool  # its first frame is the runtime's throw/fatal
     gopanic: bool  # it shows a panic( frame: a recovered panic panicked again
     values: frozenset[str]
-    all_funcs: frozenset[str]
+    all_funcs: frozenset[str]  # of the first goroutine, and every test function
 
 
 _HEAD_THROWS = ("runtime.throw", "runtime.fatal", "internal/runtime/maps.fatal")
@@ -785,6 +785,8 @@ def read_body(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str])
             continue
         if body is None or k not in ("frame_call", "created_by", "frame_file"):
             continue
+        if stacks > 1 and ".Test" not in texts[i]:
+            continue  # past the first goroutine only test functions are looked for
         m = _match(texts[i])
         if m is None:
             continue
