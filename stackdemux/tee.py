@@ -121,7 +121,7 @@ class Capture:
             return None if s is None else (to(s[0]), to(s[1]))
 
         def frames(fs: Iterable[Frame]) -> None:
-            if "input_lines" in Frame.__slots__:  # not every model version records them
+            if "input_lines" in Frame.__dataclass_fields__:  # not every model version has them
                 for f in fs:
                     f.input_lines = span(f.input_lines)  # type: ignore[attr-defined]
 
