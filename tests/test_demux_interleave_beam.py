@@ -118,6 +118,17 @@ def test_a_frames_two_lines_name_one_package() -> None:
     assert all(fit(f, file) == MISFIT for f, file in misfits)
 
 
+def test_a_linknamed_function_fits_the_runtime_file_that_implements_it() -> None:
+    """twelve-lines-random: `sync.runtime_SemacquireWaitGroup(…)` and another
+    process's `runtime.mcall()` both wait when `runtime/sema.go:114` comes;
+    the sync function is the one implemented there, as surely as the
+    runtime's own are."""
+    sema = "/opt/gobin/1.27.3/go/src/runtime/sema.go"
+    assert fit("sync.runtime_SemacquireWaitGroup", sema) == fit("runtime.mcall", sema) > 0
+    assert fit("time.Sleep", "/opt/gobin/1.27.3/go/src/runtime/time.go") > 0
+    assert fit("sync.(*WaitGroup).Wait", sema) < fit("sync.runtime_SemacquireWaitGroup", sema)
+
+
 def test_a_goroutine_parks_in_the_runtime_never_in_code_it_calls() -> None:
     """`time.Sleep`, `sync.runtime_SemacquireMutex` call only into the runtime:
     such a frame never follows a frame of the program."""

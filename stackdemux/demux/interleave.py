@@ -430,7 +430,10 @@ def fit(func: str, file: str) -> float:
             return MISFIT  # a module's code never lies in a GOROOT
         rel = file[len(root):]
         if rel.startswith(_RUNTIME_DIRS):
-            return 0.0  # linkname: the runtime implements it
+            # linkname: the runtime implements it; a `runtime_…` function or
+            # one a goroutine parks in (sync.runtime_Semacquire, time.Sleep)
+            # is known to be the runtime's, as surely as its own functions
+            return 2.0 if _parks(func) or ".runtime_" in func else 0.0
         return MISFIT
     if std and "/src/" not in file and not file.startswith(("/", ".")):
         return MISFIT  # a std function in a module path (`example.com/app/x.go`)
