@@ -17,6 +17,7 @@ import pytest
 
 from stackdemux.demux.kind_order import may_follow
 from stackdemux.demux.splice import unsplice
+from stackdemux.demux.splice_score import plausible, valid
 from stackdemux.ingest import ingest
 from stackdemux.model import Stream
 
@@ -108,10 +109,12 @@ def test_the_chunk_boundaries_that_cut_lines_are_found_and_few_are_invented():
         joins_right += len(joins & got_joins)
     assert truth_n > 100
     # (the greedy cutter: 0.32, 0.63, 0.21; the beam with one chunk boundary a
-    # line and 4 cut places a fragment: 0.82, 0.93, 0.73)
-    assert right / truth_n >= 0.90  # recall
-    assert right / found_n >= 0.94  # precision
-    assert joins_right / joins_truth >= 0.84  # whole lines rejoined
+    # line and 4 cut places a fragment: 0.82, 0.93, 0.73; with ties kept: 0.93,
+    # 0.97, 0.88; with unpadded hex, doubtful call lines tried and one toolchain
+    # a chunk: 0.95, 0.97, 0.90)
+    assert right / truth_n >= 0.93  # recall
+    assert right / found_n >= 0.95  # precision
+    assert joins_right / joins_truth >= 0.88  # whole lines rejoined
 
 
 @pytest.mark.parametrize("name", ["bolt-chunks-slow", "sigquit-chunks-slow"])
@@ -202,3 +205,74 @@ def test_a_panic_message_ends_where_the_runtime_ends_it():
     got = rejoined("gotest-chunks-slow")
     assert got["panic: ledger: negative balance -42 for account 9 [recovered]"] == [
         (21, 0, 55), (50, 20, 26)]
+
+
+def test_a_call_line_whose_name_has_a_part_printed_nowhere_else_may_be_two_fragments():
+    # crash-chunks-slow line 232 reads whole as `runtime.untime.gcenable.func2()`:
+    # `runtime.` is a Go 1.27 process's head (finished by `selectgo(…)` on line 255),
+    # `untime.gcenable.func2()` the rest of a Go 1.19 process's `r`, the last byte
+    # its chunk left on line 206 (`untime` is printed nowhere else in the log).
+    got = rejoined("crash-chunks-slow")
+    assert got["runtime.gcenable.func2()"] == [(206, 0, 1), (232, 8, 31)]
+    assert got["runtime.selectgo(0x1f1fed9ccf70, 0x1f1fed9a8768, 0x0?, 0x0, 0x0?, 0x1)"] == [
+        (232, 0, 8), (255, 19, 81)]
+
+
+def test_go_prints_hex_numbers_without_leading_zeros():
+    # crash-chunks-slow line 255 `goroutine 6 gp=0xc0` + `selectgo(…)`: the header's
+    # rest starts line 265 (`00007500 m=nil [sync.Mutex.Lock]:`). Cut after `0x`
+    # instead, it would read `gp=0x00007500`, and the call `runtime.c0selectgo`.
+    got = rejoined("crash-chunks-slow")
+    assert got["goroutine 6 gp=0xc000007500 m=nil [sync.Mutex.Lock]:"] == [
+        (255, 0, 19), (265, 20, 53)]
+    assert plausible(valid("goroutine 6 gp=0xc000007500 m=nil [sync.Mutex.Lock]:"))
+    assert not plausible(valid("goroutine 6 gp=0x00007500 m=nil [sync.Mutex.Lock]:"))
+
+
+def test_a_part_of_a_function_name_is_digits_or_a_word_never_both():
+    # Closures are numbered (`func1`, `func1.2`); `0selectgo` is a cut in `0xc0selectgo`,
+    # and `0x0main.` an argument run into a call line (big-writes-time's writes).
+    assert plausible(valid("main.concurrentMapWrites.func1(0x3)"))
+    assert plausible(valid("runtime.gcenable.func2()"))
+    assert not plausible(valid("runtime.0selectgo(0x1f1fed9ccf70, 0x1f1fed9a8768, 0x0?, 0x1)"))
+    assert not plausible(valid("0x0main.(...)"))
+
+
+def owners(name: str):
+    """(input line, column) → the process that wrote that byte, by the case's truth."""
+    d = CASES / name
+    truth = json.loads(_read(next(d.glob("truth.json*"))))
+    data = _read(next(d.glob("input.log*")))
+    owner: list[object] = []
+    for o, n in truth["ownership"]:
+        owner += [o] * n
+    starts = [0]
+    for line in data.split(b"\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    return lambda n, col: owner[starts[n - 1] + col]  # ASCII logs: a column is a byte
+
+
+def test_the_chunks_between_cuts_say_which_texts_are_one_processs():
+    # Between two cuts the input is one read() chunk, one process's; a line rejoined
+    # from two chunks makes them one process's. Over the slow reader's cases the
+    # groups hold most traceback texts, and almost none of another process (a
+    # spliced line left whole, a chunk ending unseen at a line break).
+    grouped = texts = strays = 0
+    for name in SLOW:
+        lines, _, _ = truth_cuts(name)
+        got = unsplice(Stream("s1", numbers=range(1, len(lines) + 1), texts=lines))
+        assert got is not None
+        owner = owners(name)
+        s = got.stream
+        here = 0
+        for group in got.groups:
+            firsts = [(s.pieces.get(j) or [(s.numbers[j], 0, 0)])[0] for j in group]
+            who = [owner(n, a) for n, a, _ in firsts]
+            here += len(who) - max(who.count(o) for o in set(who))
+            grouped += len(group)
+        texts += sum(1 for t in s.texts if t)
+        strays += here
+        if name in ("bolt-chunks-slow", "sigquit-chunks-slow", "mixed-chunks-slow"):
+            assert here == 0, name
+    assert grouped / texts >= 0.8  # measured 0.84
+    assert strays / grouped <= 0.01  # measured 0.005

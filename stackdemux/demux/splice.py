@@ -19,8 +19,10 @@ fragments) is carried along the log, each scored by how much its joined lines
 look like lines Go printed (splice_score.py: the grammar's reading, names and
 positions seen intact elsewhere, plausible values), by the order in which kinds
 of lines follow each other in one chunk (kind_order.py: a call line's chunk
-goes on with its file line), and by a collector's habit of reading its pipes in
-turn (the oldest open fragment is the likeliest to be continued). Hypotheses
+goes on with its file line), by what the lines around a cut show of their
+process (a head's chunk and the chunk its rest starts are one process's: they
+show one toolchain's runtime files), and by a collector's habit of reading its
+pipes in turn (the oldest open fragment is the likeliest to be continued). Hypotheses
 with the same open fragments are merged, so the search stays a narrow band.
 Where exactly a head was cut (`…fp=0x1f1fed9d0` or `…fp=0x`: both leave a rest
 that reads) is not a hypothesis of its own: a fragment keeps its few best cut
@@ -34,14 +36,20 @@ chunk (a head of its own) and the line's rest.
 Not modelled: a fragment that grows over two chunks, or three processes'
 pieces on one input line.
 
+The chunks themselves say which texts are one process's (chunk_groups): the
+lines between two cuts are one read() chunk, and a line rejoined from two
+chunks makes them one process's. `Spliced.groups` lists them for the separator.
+
 Cost: while nothing is open, a line the grammar reads whole costs its one
 match (none when the caller passes its matches); an ordinary log line costs
 one bulk search for where a traceback line could start inside it. Only lines
-that are no whole line, or doubtful ones while fragments are open, are tried
-at every cut point against every open fragment and each of its cut places (up
-to 24 when a cut in a hex number reads alike anywhere): the slow reader's
-chunk cases (a cut every 64-1024 bytes) cost ~33 s/MB of CPU (17 before ties
-were kept).
+that are no whole line, or doubtful ones while fragments are open (a call
+line whose function's name has a part printed nowhere else: `runtime.` +
+`untime.gcenable.func2()`), are tried at every cut point against every open
+fragment and each of its cut places (up to 12 when a cut in a hex number reads
+alike anywhere): the slow reader's chunk cases (a cut every 64-1024 bytes) cost
+~40-55 s/MB of CPU on this shared machine (as much as before those lines were
+tried: hex numbers with leading zeros, which Go never prints, leave fewer ties).
 
 Provenance: every text made of fragments lists its input columns in
 `Stream.pieces`; a fragment never completed stays a text of its own, and is
@@ -52,7 +60,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from ..grammar import line_grammar
@@ -64,13 +72,15 @@ from .splice_score import (
     Vocabulary,
     accepted,
     joined,
+    marks,
     narrow,
     own_names,
     plausible,
     read_all,
+    valid,
 )
 
-__all__ = ["Spliced", "unsplice"]
+__all__ = ["Spliced", "chunk_groups", "unsplice"]
 
 Piece = tuple[int, int, int]  # (stream index while searching / input line after, start, end)
 Key = tuple[int, int]  # where a text goes: (stream index, column its first piece starts at)
@@ -81,6 +91,10 @@ _OPEN = 1.0  # a fragment never finished: charged when opened, paid back when co
 _UNFINISHED = 4.0  # ... and this more once given up
 _ORDER = 0.5  # per open fragment older than the one completed (pipes are read in turn)
 _TURN = 3.0  # a line that cannot follow the line before it in its chunk
+_STRANGER = 4.0  # a join whose two chunks show two toolchains
+_SURE_PIECE = 3  # chars of the shortest piece of a join that groups chunks
+_SURE_QUALITY = 2.0  # a join's reading at least this good (a name printed exactly)
+_CONTEXT = 8  # whole lines read around a cut for what its chunk shows of its process
 _BROKEN = 1.0  # a text that stays no line at all, where a reading could make it one
 _BEAM = 24  # hypotheses kept
 _MARGIN = 12.0  # hypotheses this far below the best are dropped
@@ -89,7 +103,7 @@ _MAX_AGE = 3000  # lines a fragment waits for its rest at most
 _MAX_CUTS = 512  # cut points tried per line
 _VARIANTS = 4  # places kept for one fragment's cut
 _VARIANT_MARGIN = 1.5  # ... this far below the best place at most
-_TIED = 24  # places kept when that many read as well as the best (a cut in a hex number)
+_TIED = 12  # places kept when that many read as well as the best (a cut in a hex number)
 
 
 @dataclass(slots=True)
@@ -98,6 +112,9 @@ class Spliced:
     cut: int  # input texts cut apart
     joined: int  # whole lines rejoined from fragments
     diagnostics: list[Diagnostic]
+    # Texts (indices into stream.texts) that read() chunks and the lines cut
+    # between them show to be one process's: see chunk_groups. Two texts or more.
+    groups: list[list[int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +197,7 @@ def unsplice(stream: Stream, matches: Sequence[re.Match[str] | None] | None = No
     best = search.run()
     if best is None or not best.joins:
         return None  # cuts whose heads nothing completes are no evidence of chunks
-    return _rebuild(stream, best, search.diagnostics)
+    return _rebuild(stream, best, search)
 
 
 class _Search:
@@ -192,6 +209,7 @@ class _Search:
         self._vocab: Vocabulary | None = None
         self._joins: dict[tuple[int, int, int], list[tuple[int, float, str]]] = {}
         self._mine: dict[tuple[int, ...], tuple] = {}
+        self._toolchains: dict[tuple[int, int], frozenset[str]] = {}
 
     @property
     def vocab(self) -> Vocabulary:
@@ -222,15 +240,80 @@ class _Search:
             self._mine[sources] = mine
         return self.vocab.quality_mine(m, mine)[0], m.lastgroup
 
+    def toolchains(self, i: int, step: int) -> frozenset[str]:
+        """The GOROOTs the whole lines right before (step -1) or after (step 1)
+        input line i show: the rest of the read() chunk a head ends or a rest
+        starts, up to the first line that may be cut itself. (Stacks' arenas
+        say less: a process's system stacks lie apart from its goroutines'.)"""
+        key = (i, step)
+        got = self._toolchains.get(key)
+        if got is None:
+            roots: set[str] = set()
+            texts, matches, pieces = self.texts, self.matches, self.stream.pieces
+            j = i + step
+            for _ in range(_CONTEXT):
+                if not 0 <= j < len(texts) or j in pieces:
+                    break
+                if texts[j]:
+                    m = matches[j]
+                    if m is None or m.lastgroup in LENIENT:
+                        break
+                    q, unknown = self.vocab.quality(m, (m,))
+                    if unknown or q <= 0:
+                        break  # maybe two processes' pieces that read as one line
+                    root = marks(m)[0]
+                    if root is not None:
+                        roots.add(root)
+                j += step
+            got = frozenset(roots)
+            self._toolchains[key] = got
+        return got
+
+    def stranger(self, f: _Open, i: int) -> float:
+        """_STRANGER when fragment f's chunk (the lines before its head) and the
+        chunk input line i's end starts (the lines after it) show two processes:
+        two toolchains' runtime files."""
+        if f.start:
+            return 0.0  # a short chunk in the middle of a line: no lines of its own
+        before = self.toolchains(f.line, -1)
+        if not before:
+            return 0.0
+        after = self.toolchains(i, 1)
+        return _STRANGER if after and before.isdisjoint(after) else 0.0
+
+    def whole(self, m: re.Match[str], got: tuple[float, int] | None = None) -> bool:
+        """A line read whole that surely is one process's: names printed
+        elsewhere (a function's, each part of it), values Go prints together.
+        `got`: its vocab.quality, when worked out already."""
+        if m.lastgroup in LENIENT:
+            return True
+        q, unknown = got or self.vocab.quality(m, (m,))
+        return not unknown and q > 0 and (m.lastgroup != "frame_call" or self.vocab.familiar(m))
+
+    def sure(self, ps: Sequence[Piece], m: re.Match[str] | None) -> bool:
+        """A text rejoined from pieces ps that surely is one process's line: it
+        reads as a traceback line whose names are all printed elsewhere, one of
+        them exactly, and no piece is so short (`)`, `0x`) that it would read as
+        well in another process's line."""
+        if m is None or m.lastgroup in LENIENT or min(b - a for _, a, b in ps) < _SURE_PIECE:
+            return False
+        sources = tuple(sorted({i for i, _, _ in ps}))
+        r = self.weigh(m, sources)
+        if r is None:
+            return False
+        q, unknown = self.vocab.quality_mine(m, self._mine[sources])
+        return not unknown and q >= _SURE_QUALITY
+
     def rests(self, f: _Open, i: int, t: str, n: int
               ) -> dict[int, tuple[float, _Variant, str]]:
         """cut → (score, variant of f, kind) of the best way t's end after the
         cut completes fragment f: the whole text (cut 0) and the few best cuts
         (a head keeps no more variants than that)."""
         out: dict[int, tuple[float, _Variant, str]] = {}
+        apart = self.stranger(f, i)
         for v in f.variants:
             for c, q, k in self.joins_of(f.head(v), f.piece(v), i, t, n):
-                q += v.delta
+                q += v.delta - apart
                 if f.prev is not None and not may_follow(f.prev, k):
                     q -= _TURN
                 if c not in out or q > out[c][0]:
@@ -309,7 +392,7 @@ class _Search:
                 kind = m.lastgroup
                 whole, unknown = self.vocab.quality(m, (m,))
                 lenient = kind in LENIENT
-                if not lenient and not unknown and whole > 0:
+                if not lenient and self.whole(m, (whole, unknown)):
                     # A line read whole with names seen elsewhere: kept.
                     self._advance_whole(beam, kind, whole)
                     continue
@@ -431,7 +514,7 @@ class _Search:
         chunk ended just before its newline, its next one starts with it)."""
         out = []
         head = _Open(i, t, h.kind, (_Variant(len(t), -_CUT - _OPEN, None, None),))
-        for f, q, v, _ in self._whole_heads(h):
+        for f, q, v, _ in self._whole_heads(h, i):
             entry = f.key, f.head(v), (f.piece(v),), True
             others = tuple(x for x in h.open if x is not f)
             out.append(_Hyp(q + head.best, (*others, head), None, ((entry, v.chain), h.log),
@@ -445,7 +528,7 @@ class _Search:
         cands = []
         for h in beam:
             cands.append(_Hyp(h.score, h.open, h.kind, h.log, h.cuts, h.joins))
-            for f, q, v, k in self._whole_heads(h):
+            for f, q, v, k in self._whole_heads(h, i):
                 if not f.fresh:
                     continue  # a head left by a rest: where it ends is a guess already
                 if k not in LENIENT and not self.vocab.known(joined(f.head(v))):
@@ -455,9 +538,10 @@ class _Search:
                 cands.append(_Hyp(q, others, k, ((entry, v.chain), h.log), h.cuts, h.joins + 1))
         return _prune(cands)
 
-    def _whole_heads(self, h: _Hyp) -> Iterator[tuple[_Open, float, _Variant, str]]:
-        """Each open fragment of h that reads as a whole line: with h's score once
-        it is finished there, its best variant and the kind it reads as."""
+    def _whole_heads(self, h: _Hyp, i: int) -> Iterator[tuple[_Open, float, _Variant, str]]:
+        """Each open fragment of h that reads as a whole line, finished by the
+        line break of input line i: with h's score once it is finished there, its
+        best variant and the kind it reads as."""
         for age, f in enumerate(h.open):
             best = None
             for v in f.variants:
@@ -471,7 +555,8 @@ class _Search:
                     best = (q, v, r[1])
             if best is not None:
                 q, v, k = best
-                yield f, h.score - f.best + q + _OPEN - _ORDER * age, v, k
+                apart = self.stranger(f, i)
+                yield f, h.score - f.best + q + _OPEN - _ORDER * age - apart, v, k
 
     def _retire(self, beam: list[_Hyp], i: int) -> list[_Hyp]:
         """Fragments waiting longer than any collector waits are given up."""
@@ -542,9 +627,10 @@ def _inner_start(t: str, m: re.Match[str] | None) -> bool:
     return _starts().search(t, _free_from(m) + 1) is not None
 
 
-def _rebuild(stream: Stream, best: _Hyp, diagnostics: list[Diagnostic]) -> Spliced:
+def _rebuild(stream: Stream, best: _Hyp, search: _Search) -> Spliced:
     """The stream the best hypothesis reads: texts in input order, each made of
     pieces of input lines where it was cut or joined."""
+    diagnostics, matches = search.diagnostics, search.matches
     entries: dict[Key, tuple[str, tuple[Piece, ...], bool]] = {}
     log = best.log
     while log is not None:
@@ -557,6 +643,7 @@ def _rebuild(stream: Stream, best: _Hyp, diagnostics: list[Diagnostic]) -> Splic
     texts: list[str] = []
     pieces: dict[int, list[tuple[int, int, int]]] = {}
     lengths: list[int] = []
+    spans: list[tuple[Piece, ...]] = []  # each text's pieces of the stream's own texts
     plen = stream.prefix_lengths
     order = sorted(set(entries) | {(i, 0) for i in range(len(stream.texts)) if i not in consumed})
     for key in order:
@@ -569,6 +656,7 @@ def _rebuild(stream: Stream, best: _Hyp, diagnostics: list[Diagnostic]) -> Splic
             numbers.append(cols[0][0])
             lengths.append(0)
             pieces[j] = cols
+            spans.append(ps)
             if not finished:
                 diagnostics.append(Diagnostic(
                     "a fragment of a line cut mid-way (a collector's read() chunk) whose rest "
@@ -576,10 +664,105 @@ def _rebuild(stream: Stream, best: _Hyp, diagnostics: list[Diagnostic]) -> Splic
             continue
         i = key[0]
         texts.append(stream.texts[i])
+        spans.append(((i, 0, len(stream.texts[i])),))
         numbers.append(stream.numbers[i])
         lengths.append(plen[i] if plen else 0)
         if i in stream.pieces:
             pieces[j] = stream.pieces[i]
     out = Stream(id=stream.id, label=stream.label, numbers=numbers, texts=texts,
                  pieces=pieces, prefix_lengths=lengths if any(lengths) else ())
-    return Spliced(out, best.cuts, best.joins, diagnostics)
+    readings = [matches[ps[0][0]] if j not in pieces else valid(texts[j])
+                for j, ps in enumerate(spans)]
+    kinds = ["blank" if not t else m.lastgroup if m is not None and (
+                 len(ps) > 1 or search.whole(m)) else None
+             for t, m, ps in zip(texts, readings, spans, strict=True)]
+    roots = [marks(m)[0] if m is not None else None for m in readings]
+    sure = [len(ps) > 1 and search.sure(ps, m) for ps, m in zip(spans, readings, strict=True)]
+    groups = chunk_groups(spans, kinds, roots, sure)
+    return Spliced(out, best.cuts, best.joins, diagnostics, groups)
+
+
+# ------------------------------------------------------------ chunk groups ---
+
+# Lines a process's output does not go on with inside one read() chunk as a
+# rule: where a process's output starts (its first lines are often written,
+# and read, one by one) or a test runner's line.
+_STARTS = frozenset({"panic", "fatal_error", "sigdump", "race_begin", "http_panic",
+                     "running_tests", "running_test", "test_fail", "test_fail_bare",
+                     "test_package_fail", "exit_status"})
+
+
+def chunk_groups(spans: Sequence[Sequence[Piece]], kinds: Sequence[str | None],
+                 roots: Sequence[str | None], sure: Sequence[bool]) -> list[list[int]]:
+    """Texts that one process's read() chunks hold, as far as the cuts show it.
+
+    Between two cuts the input is one chunk, one process's bytes: a chunk ends
+    where a line is cut, where a head's line break is another's, or where a
+    rest starts an input line. A text made of pieces of two chunks joins them
+    into one process's. A chunk may also end at a line break unseen; it is
+    assumed to where the lines do not go on as one process's would (kind
+    order), around lines no grammar reads or read doubtfully, and before the
+    lines a process's output starts with. Only sure joins join chunks, and
+    none whose chunks show two toolchains' runtime files: one wrong join would
+    make two processes one.
+
+    `spans`: each text's pieces ((input text, start, end), input order within
+    a text); `kinds`: each text's line kind (blank; None: no traceback line,
+    or one that may be two processes' pieces); `roots`: the GOROOT each text's
+    runtime file shows (splice_score.marks); `sure`: the joins to follow.
+    Register lines, blank and unread ones are in no group."""
+    on_line: dict[int, list[tuple[int, int, bool, bool]]] = {}
+    for j, ps in enumerate(spans):
+        for k, (i, a, _) in enumerate(ps):
+            on_line.setdefault(i, []).append((a, j, k == 0, k == len(ps) - 1))
+    chunk = 0
+    prev: tuple[int, bool] | None = None  # the last piece's text, and whether it ended it
+    chunks_of: dict[int, list[int]] = {}
+    for i in sorted(on_line):
+        for col, (_, j, first, last) in enumerate(sorted(on_line[i])):
+            if prev is not None and (col or not first or not prev[1]
+                                     or _unseen_end(kinds[prev[0]], kinds[j])):
+                chunk += 1
+            chunks_of.setdefault(j, []).append(chunk)
+            prev = j, last
+    # union of chunks, refused where two toolchains would meet
+    parent = list(range(chunk + 1))
+    toolchains: list[set[str]] = [set() for _ in parent]
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for j, cs in chunks_of.items():
+        if len(cs) == 1 and (root := roots[j]):
+            toolchains[cs[0]].add(root)
+    for j, cs in chunks_of.items():
+        if not sure[j]:
+            continue
+        for c in cs[1:]:
+            a, b = find(cs[0]), find(c)
+            ta, tb = toolchains[a], toolchains[b]
+            if a != b and not (ta and tb and ta.isdisjoint(tb)):
+                parent[b] = a
+                ta |= tb
+    members: dict[int, list[int]] = {}
+    for j in range(len(spans)):
+        if kinds[j] not in _UNGROUPED:
+            members.setdefault(find(chunks_of[j][0]), []).append(j)
+    return [g for g in members.values() if len(g) > 1]
+
+
+# Lines a separator may place by other means than their chunk: a register dump
+# reads alike in every process (its lines go where its report's separator puts them).
+_UNGROUPED = frozenset({None, "blank", "register"})
+
+
+def _unseen_end(before: str | None, after: str | None) -> bool:
+    """A read() chunk assumed to end between two whole lines."""
+    if before is None or after is None or after in _STARTS:
+        return True
+    if before == "blank" or after == "blank":
+        return False
+    return not may_follow(before, after)

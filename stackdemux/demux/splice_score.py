@@ -16,8 +16,8 @@ from functools import cache
 
 from ..grammar import line_grammar
 
-__all__ = ["LENIENT", "Vocabulary", "accepted", "joined", "narrow", "plausible", "read_all",
-           "valid"]
+__all__ = ["LENIENT", "Vocabulary", "accepted", "joined", "marks", "narrow", "plausible",
+           "read_all", "valid"]
 
 G = line_grammar()
 _match = G.match
@@ -57,6 +57,16 @@ _MAX_FRAME = 1 << 20
 # it are another process's call line run into a header cut before its `]:`.
 _STATE_WORDS = re.compile(r"[a-zA-Z][a-zA-Z .()]*")
 _STATE = _field("goroutine_header", "state")
+# The runtime prints hex numbers without leading zeros (printhex, %p): `0x00007500`
+# is `0xc0` + `00007500` with the digits between in another process's chunk.
+# (The race detector pads its addresses: its lines are not among these kinds.)
+_PADDED = re.compile(r"\b0x0[0-9a-fA-F]")
+_UNPADDED = frozenset({"frame_call", "frame_file", "goroutine_header", "created_by", "signal",
+                       "sigpc"})
+# A function name's part that is digits run into a word (`runtime.0selectgo`,
+# `0x0main.`) is no identifier: closures and init functions are all digits
+# (`func1.2`, `init.0`). Only the last element of the package path is read.
+_DIGIT_LED = re.compile(r"(?:^|[/.])[0-9]+[A-Za-z_][^/]*$")
 
 
 def valid(text: str) -> re.Match[str] | None:
@@ -219,9 +229,11 @@ def plausible(m: re.Match[str]) -> bool:
     call's parenthesis, is two lines run together."""
     kind = m.lastgroup
     func, file = fields(m)
-    if func is not None and " " in func:
+    if func is not None and (" " in func or _DIGIT_LED.search(func)):
         return False
     if file is not None and (" " in file or "(" in file or ")" in file):
+        return False
+    if kind in _UNPADDED and _PADDED.search(m.group()):
         return False
     if kind == "frame_call" and _ARGS is not None:
         args = m.group(_ARGS)
@@ -254,10 +266,29 @@ def _arena(m: re.Match[str]) -> tuple[str, int] | None:
     return root, int(sp, 16) >> 32
 
 
+def marks(m: re.Match[str]) -> tuple[str | None, int | None]:
+    """What a reading shows of the process that printed it: the GOROOT of a
+    runtime file (only a GOROOT holds src/runtime/: a GOPATH's src may hold a
+    program's own files beside it) and the high bits of a frame's sp (where its
+    stacks lie). One process prints one of each; None where the line shows none."""
+    if m.lastgroup != "frame_file":
+        return None, None
+    file = m.group(_FILE["frame_file"]) or ""
+    root, src, rest = file.partition("/src/")
+    sp = m.group(_SP) if _SP is not None else None
+    return (root if src and rest.startswith("runtime/") else None,
+            int(sp, 16) >> 32 if sp else None)
+
+
 def fields(m: re.Match[str]) -> tuple[str | None, str | None]:
     kind = m.lastgroup
     fg, fl = _FUNC.get(kind), _FILE.get(kind)
     return (m.group(fg) if fg else None), (m.group(fl) if fl else None)
+
+
+def _words(func: str) -> list[str]:
+    """The parts of a function's name past its package: `(*T)`, `Method`, `func1`."""
+    return func.rpartition("/")[2].split(".")[1:]
 
 
 def _dir(file: str) -> str:
@@ -286,6 +317,7 @@ class Vocabulary:
         self.dirs: Counter[str] = Counter()
         self.positions: Counter[tuple[str, str]] = Counter()
         self.states: Counter[str] = Counter()  # goroutines' wait reasons
+        self.words: Counter[str] = Counter()  # the parts of functions' names past their package
         self.arenas: dict[str, set[int]] = {}  # a GOROOT's stack addresses' high bits
         self._memo: dict[tuple, tuple[float, int]] = {}
 
@@ -298,6 +330,7 @@ class Vocabulary:
         if func:
             self.funcs[func] += 1
             self.pkgs[_pkg(func)] += 1
+            self.words.update(_words(func))
         if file:
             self.files[file] += 1
             self.dirs[_dir(file)] += 1
@@ -312,6 +345,15 @@ class Vocabulary:
         (`main.con` + `.nilDeref()`)."""
         func, file = fields(m)
         return (func is None or self.funcs[func] > 1) and (file is None or self.files[file] > 1)
+
+    def familiar(self, m: re.Match[str]) -> bool:
+        """A call line's function is printed elsewhere, or each part of its name
+        is (`runtime.gcenable.func2` beside `runtime.gcenable.gowrap2` and
+        `main.main.func2`): a function of its own. A part never printed elsewhere
+        may be two fragments run together (`runtime.` + `untime.gcenable.func2`)."""
+        func = fields(m)[0]
+        return (func is None or self.funcs[func] > 1
+                or all(self.words[w] > 1 for w in _words(func)))
 
     def same_arena(self, root: str, high: int) -> bool:
         """A stack address's high bits seen on intact lines of that GOROOT (or
