@@ -10,6 +10,7 @@ reading shows it, and the separator runs as before.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -116,10 +117,63 @@ def test_interleaved_processes_do_not_pass(case: str):
     assert not reports_follow_one_another(stream_of(ingest(c.input()).lines))
 
 
-def test_a_report_cut_short_does_not_pass():
-    texts = lines("nil_map.txt")
-    cut = texts[:texts.index(next(t for t in texts if t.startswith("\t")))]  # a call, no file
-    assert not reports_follow_one_another(stream_of(lines("deadlock.txt") + cut))
+def _cut_in_a_frame(texts: list[str]) -> list[str]:
+    """The lines up to a frame's call line, without its file line."""
+    return texts[:texts.index(next(t for t in texts if t.startswith("\t")))]
+
+
+def test_a_report_cut_short_inside_the_stream_does_not_pass():
+    cut = _cut_in_a_frame(lines("nil_map.txt"))
+    assert not reports_follow_one_another(stream_of(lines("deadlock.txt") + cut
+                                                    + lines("deadlock.txt")))
+
+
+def test_a_log_that_begins_and_ends_inside_a_report_passes():
+    """`kubectl logs --tail`, a rotated file, a log copied while the process
+    still printed: the remains of a report before the first opener, and a
+    last report that lacks only what would have followed the last line."""
+    head = lines("concurrent_map_writes.txt")
+    start = next(i for i, t in enumerate(head) if t.startswith("goroutine "))
+    texts = head[start + 3:] + lines("deadlock.txt") + _cut_in_a_frame(lines("nil_map.txt"))
+    assert reports_follow_one_another(stream_of(texts))
+    header_cut = lines("deadlock.txt") + lines("nil_map.txt")[:3]
+    assert header_cut[-1].startswith("goroutine ")
+    assert reports_follow_one_another(stream_of(header_cut))
+
+
+def test_two_processes_crashing_together_at_the_end_do_not_pass():
+    a, b = lines("nil_map.txt"), lines("concurrent_map_writes.txt")
+    together = [t for pair in zip(a, b, strict=False) for t in pair] + a[len(b):] + b[len(a):]
+    assert not reports_follow_one_another(stream_of(lines("deadlock.txt") + together))
+    assert not reports_follow_one_another(stream_of(lines("deadlock.txt") + together[:-3]))
+
+
+def test_a_compose_log_cut_at_both_ends_is_read_without_the_separator(
+        monkeypatch: pytest.MonkeyPatch):
+    """A restarting service's log as `docker compose logs --tail` shows it: its
+    whole reports read as in the full log, with no separator run."""
+    api = [x for name in RESTARTS * 3 for x in lines(name)]
+    full = compose({"api-1": api, "db-1": lines("concurrent_map_writes.txt") * 2})
+    log_lines = full.splitlines()
+    cut = "\n".join(log_lines[7:-5]) + "\n"
+
+    def no_separator(texts):
+        raise AssertionError("the separator ran on a stream of whole reports")
+
+    monkeypatch.setattr(interleave, "separate", no_separator)
+    got = stackdemux.analyze(cut)
+    whole = stackdemux.analyze(full)
+    assert len(got.streams) == 2
+    def key(r) -> str:
+        return repr((r.message, [(g.id, [(f.func, f.file, f.line) for f in g.frames])
+                                 for g in r.goroutines]))
+
+    # the remains of the first report read as a headerless dump, as the parser
+    # reads any truncated stack; every other report is one of the full log's
+    assert {r.message for r in got.reports} - {"goroutine dump"} <= \
+        {r.message for r in whole.reports}
+    same = Counter(map(key, got.reports)) & Counter(map(key, whole.reports))
+    assert same.total() >= len(whole.reports) - 4  # each service's first and last, cut
 
 
 def test_a_goroutine_printed_twice_in_one_report_does_not_pass():

@@ -14,13 +14,19 @@ no sign of a second process inside a report: no frame without its file line
 no goroutine without a stack, one toolchain per report, and no traceback line
 left over as noise. Processes that took turns only between whole reports
 are separated by that reading too; anything else goes to the separator.
+Logs are cut, though: a stream may begin inside a report (`kubectl logs
+--tail`, a rotated file), whose remains before the first report are let be,
+and its last report may lack only what would have followed the last line
+(the log was copied while the process was still printing).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..grammar import MAX_LINE, line_grammar
 from ..model import Report, ReportKind, Stream
-from ..parse import read_and_keep
+from ..parse import ParseResult, read_and_keep
 from .interleave import goroot
 
 # Lines that only a traceback prints: left as noise, they were cut from a
@@ -33,11 +39,34 @@ def reports_follow_one_another(stream: Stream) -> bool:
     """True when the parser's reading of `stream` as one process is proof enough
     that no report in it holds another process's lines."""
     result = read_and_keep(stream)  # the parse that follows demultiplexing takes it
-    if (result.diagnostics or not result.reports or not all(_whole(r) for r in result.reports)
-            or _traceback_lines_in(result.noise, stream)):
+    reports = result.reports
+    if not reports or not all(_whole(r) for r in reports[:-1]):
+        stream._parsed = None
+        return False
+    last = reports[-1]
+    begins = reports[0].lines[0][0] if reports[0].lines else 0
+    if (not ((_whole(last) and not result.diagnostics) or _cut_by_the_end(last, result, stream))
+            or _traceback_lines_in(result.noise, stream, after=begins)):
         stream._parsed = None
         return False
     return True
+
+
+def _cut_by_the_end(report: Report, result: ParseResult, stream: Stream) -> bool:
+    """The last report, cut short where the log ends (a log copied or tailed
+    while the process was still printing): whole but for the frame or the
+    goroutine its last line begins. Two processes crashing together at the
+    end leave other marks (ids twice, a frame without its file line inside)."""
+    end = stream.numbers[-1] if stream.numbers else None
+    if end is None or not report.lines or report.lines[-1][1] != end:
+        return False
+    if any(not d.lines or d.lines[-1][1] != end for d in result.diagnostics):
+        return False  # something wrong before the last line
+    goroutines = report.goroutines
+    if goroutines and not goroutines[-1].frames and not goroutines[-1].unavailable:
+        goroutines = goroutines[:-1]  # cut right after its header
+    # cut before its first stack: nothing in it can show a second process
+    return not goroutines or _whole(replace(report, complete=True, goroutines=goroutines))
 
 
 # A crash report prints its goroutines (unless GOTRACEBACK=none: rare enough
@@ -71,7 +100,10 @@ def _whole(report: Report) -> bool:
     return len(roots) <= 1
 
 
-def _traceback_lines_in(noise: list[tuple[int, int]], stream: Stream) -> bool:
+def _traceback_lines_in(noise: list[tuple[int, int]], stream: Stream, after: int = 0) -> bool:
+    """Whether a traceback-only line was left as noise after input line `after`
+    (before the first report: the end of one the log began in the middle of)."""
+    noise = [(max(a, after + 1), b) for a, b in noise if b > after]
     if not noise:
         return False
     match = line_grammar().match
