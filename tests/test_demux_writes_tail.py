@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import stackdemux
-from stackdemux.demux.writes import _whole_tail, is_broken
+from stackdemux.demux.writes import _headless_dump, _whole_tail, is_broken
 from stackdemux.model import Stream
 
 CASES = Path(__file__).parent / "corpus" / "cases"
@@ -82,3 +82,12 @@ def test_whole_tracebacks_among_grep_lines_are_read_whole():
     # around a real crash printed whole: the line level reads all of it
     s = _stream(_input("crash-noise"))
     assert _whole_tail(s) is s
+
+
+def test_a_big_dumps_headless_tail_sends_the_region_to_be_read_whole():
+    # 5000 goroutines printed alone after the writes mixed: which stream runs
+    # on into them only a read of the whole region tells (its head is broken)
+    tail = _whole_tail(_stream(_input("big-writes-time")))
+    assert tail is not None and _headless_dump(tail)
+    # signal dumps printed alone each open with their own `SIGQUIT: quit`
+    assert not _headless_dump(_whole_tail(_stream(_input("sigquit-writes-time"))))

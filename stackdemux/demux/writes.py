@@ -1010,15 +1010,11 @@ def separate_region(stream: Stream, line_level: LineLevel, noise: list[int],
     whole = True  # the line level read the whole region
     if read is None:
         tail = _whole_tail(stream)
-        read = _read_lines(line_level, tail, own_noise, own_diags) if tail is not None else []
-        if tail is not None and tail is not stream and any(
-                _dump_size(s) >= MIN_TAIL_DUMP for s in read):
+        if tail is not None and tail is not stream and _headless_dump(tail):
             # a big dump's tail, its head among the broken lines: the line level
             # reading the region whole tells which stream goes on into it
-            own_noise.clear()
-            own_diags.clear()
             tail = stream
-            read = _read_lines(line_level, stream, own_noise, own_diags)
+        read = _read_lines(line_level, tail, own_noise, own_diags) if tail is not None else []
         whole = tail is stream
     named = set(wanted)
     kept = [s for s in read if not s.unplaced and _credible(s, wanted, named, decoded, not whole)]
@@ -1058,15 +1054,31 @@ def _read_lines(line_level: LineLevel, stream: Stream, noise: list[int],
         LINE_LEVEL.reset(token)
 
 
-def _dump_size(s: Stream) -> int:
-    """How many goroutines the stream's headless reports hold."""
-    from ..model import ReportKind
-    from ..parse import parse_stream
+# Kinds that open a report of its own (a goroutine header does not).
+_REPORT_OPENERS = OPENERS - {"goroutine_header"}
 
-    if s.unplaced:
-        return 0
-    return sum(len(r.goroutines) for r in parse_stream(s).reports
-               if r.kind == ReportKind.GOROUTINE_DUMP)
+
+def _headless_dump(tail: Stream) -> bool:
+    """True when the tail goes on with goroutines before any report opener,
+    MIN_TAIL_DUMP of them at least: the rest of a big dump whose head is among
+    the broken lines before it."""
+    match = line_grammar().match
+    for t in tail.texts:
+        m = match(t) if len(t) <= MAX_LINE else None
+        kind = m.lastgroup if m is not None else None
+        if kind in _REPORT_OPENERS:
+            return False
+        if kind in ("goroutine_header", "frame_call", "frame_file", "created_by"):
+            break
+    else:
+        return False
+    return len(_goroutine_header().findall(tail.joined())) >= MIN_TAIL_DUMP
+
+
+@cache
+def _goroutine_header() -> re.Pattern[str]:
+    return re.compile("^" + _ungrouped(line_grammar().kind_regex("goroutine_header").pattern),
+                      re.M)
 
 
 # Whole lines after a region's last broken line: processes that finished left
