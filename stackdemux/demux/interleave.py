@@ -617,13 +617,15 @@ UNWAITED = -6.0
 def waits_in(state: str, func: str) -> float:
     """How well a goroutine's first frame fits its header's wait reason:
     `[sync.Cond.Wait]` shows sync.runtime_notifyListWait, `[sleep]` time.Sleep,
-    `[chan receive]` the program's own function."""
+    `[chan receive]` the program's own function. Only a function a goroutine
+    parks in is judged: a chunked log's splicer may leave a first frame cut
+    (`macquireMutex`), which says nothing."""
     want = _WAITS.get(state)
     if want is None or func.startswith("runtime."):
         return 0.0
     if _parks(func):
         return 1.5 if want and func.startswith(want) else UNWAITED
-    return UNWAITED if want else 0.0
+    return 0.0
 
 
 @cache
