@@ -16,7 +16,14 @@ it, evidence the runtime printed decides:
 * call edges (callee → caller) seen in a stream tell which call line follows;
 * a package lives in one directory of one build; an inlined call prints
   `(...)` and its file line no pc offset; a panic's first frame is never a
-  throw, a fatal error's is.
+  throw, a fatal error's is;
+* one binary prints its paths one way (-trimpath or absolute); a goroutine's
+  first frame shows what its header waits for; `[signal …]` follows only a
+  fault's message; a `[recovered]` panic is followed by its chained panic.
+
+In random line order the openers say nothing of which stacks follow them:
+once separated, heads are matched to the stacks their messages fit (the
+section "heads and bodies" below; beam.py applies it).
 
 The LALR automaton is lark's own parse table for report.lark, stepped by a
 memoised function over small immutable stacks: the same decisions as lark's
