@@ -370,9 +370,11 @@ def process_budget(text: str) -> int:
     return max(1, sum(1 for _ in _opener_regex().finditer(text)))
 
 
-def decode(text: str, beam: int = BEAM) -> Decoded:
+def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> Decoded:
     """Read `text` (lines joined by newlines, ending in one) as the writes of
-    several processes; the best reading found."""
+    several processes; the best reading found. `owners` (the process of each
+    character, from a corpus case's truth) holds the reading to it: what the
+    model makes of the truth, to weigh against what the search finds."""
     auto = line_automaton()
     report_start = _report_automaton().start
     n = len(text)
@@ -384,6 +386,9 @@ def decode(text: str, beam: int = BEAM) -> Decoded:
     most = min(MAX_PROCESSES, budget)
     glued = _glued()
     buckets: dict[int, list[_Hyp]] = {0: [_Hyp(0.0, ())]}
+    if owners is not None:  # every process there from the start, in the truth's order
+        most = max(owners, default=0) + 1
+        buckets = {0: [_Hyp(0.0, (fresh,) * most)]}
     pos = 0
     final: list[_Hyp] = []
     while True:
@@ -396,7 +401,7 @@ def decode(text: str, beam: int = BEAM) -> Decoded:
         if pos >= n:
             final = hyps
             break
-        hyps = _prune(hyps, beam)
+        hyps = _prune(hyps, beam, owners is not None)
         walks: dict[int, list[tuple[int, int]]] = {}
         for h in hyps:
             procs = h.procs
@@ -408,6 +413,8 @@ def decode(text: str, beam: int = BEAM) -> Decoded:
                 if ends is None:
                     ends = walks[p.state] = _walk(text, pos, p.state, auto, may_end, strong, n)
                 for end, state in ends:
+                    if owners is not None and any(owners[j] != k for j in range(pos, end)):
+                        continue
                     cost = h.cost + W_WRITE + (W_NEW if k == len(procs) >= budget else 0.0)
                     if k != h.last:
                         cost += W_SWITCH
@@ -459,7 +466,7 @@ def decode(text: str, beam: int = BEAM) -> Decoded:
             j = pos + 1
             while j < n and not may_end[j]:
                 j += 1
-            if text[j - 1] != "\n" or j - 1 == pos:
+            if owners is None and (text[j - 1] != "\n" or j - 1 == pos):
                 buckets.setdefault(j, []).append(
                     _Hyp(h.cost + W_NOISE, h.procs, (h.noise, (pos, j)), h.last)  # type: ignore[arg-type]
                 )
@@ -529,13 +536,16 @@ def _walk(text: str, pos: int, state: int, auto, may_end, strong,  # type: ignor
     return out
 
 
-def _prune(hyps: list[_Hyp], beam: int) -> list[_Hyp]:
+def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
     hyps.sort(key=lambda h: h.cost)
     seen: set[tuple] = set()
     out: list[_Hyp] = []
     for h in hyps:
-        # processes are interchangeable: the same states in another order are the same
-        sig = tuple(sorted((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs))
+        # processes are interchangeable: the same states in another order are
+        # the same (unless a reading is held to the truth's processes)
+        sig = tuple((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs)
+        if not ordered:
+            sig = tuple(sorted(sig))
         if sig in seen:
             continue
         seen.add(sig)
