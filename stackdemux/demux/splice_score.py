@@ -45,8 +45,10 @@ MAX_SPLICED = 4096
 LENIENT = frozenset({"panic", "chained_panic", "fatal_error", "indented", "runtime_note"})
 
 # Go prints call arguments as words of hex (`0x1f?`), `...`, `_`, and braces around
-# a struct's words: `{0x4a6a1c?, 0x4881?}`, `{}`. The grammar's ARGS takes any
-# text without parentheses; a spliced call line shows in its words.
+# a struct's words: `{0x4a6a1c?, 0x4881?}`, `{}`; never an empty one (`(, 0xc5?)`
+# is a call cut after its `(` with another call's last arguments run on). The
+# grammar's ARGS takes any text without parentheses; a spliced call line shows
+# in its words.
 _ARG_WORD = re.compile(r"\{*(?:0x[0-9a-f]+\??|\.\.\.|_)?\}*")
 _FP, _SP = _field("frame_file", "fp"), _field("frame_file", "sp")
 _ARGS = _field("frame_call", "args")
@@ -54,7 +56,8 @@ _ARGS = _field("frame_call", "args")
 _MAX_FRAME = 1 << 20
 # A goroutine's wait reason is words of letters (runtime2.go's waitReasonStrings:
 # "chan receive", "sync.Mutex.Lock", "GC worker (idle)"): digits, `*` or `{` in
-# it are another process's call line run into a header cut before its `]:`.
+# it are another process's call line run into a header cut before its `]:`, and
+# none of its words is one letter (`chan s` + ` end]:` is `chan s` + `end]:`).
 _STATE_WORDS = re.compile(r"[a-zA-Z][a-zA-Z .()]*")
 _STATE = _field("goroutine_header", "state")
 # The runtime prints hex numbers without leading zeros (printhex, %p): `0x00007500`
@@ -240,7 +243,7 @@ def plausible(m: re.Match[str]) -> bool:
         if args:
             if args.count("{") != args.count("}"):
                 return False
-            return all(_ARG_WORD.fullmatch(w) for w in args.split(", "))
+            return all(w and _ARG_WORD.fullmatch(w) for w in args.split(", "))
     elif kind == "frame_file" and _FP is not None and _SP is not None:
         fp, sp = m.group(_FP), m.group(_SP)
         if fp and sp:
@@ -248,7 +251,8 @@ def plausible(m: re.Match[str]) -> bool:
             return 0 <= d < _MAX_FRAME
     elif kind == "goroutine_header" and _STATE is not None:
         state = m.group(_STATE)
-        return state is None or _STATE_WORDS.fullmatch(state) is not None
+        return state is None or (_STATE_WORDS.fullmatch(state) is not None
+                                 and not any(len(w) == 1 for w in state.split()))
     return True
 
 
