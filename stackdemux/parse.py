@@ -87,6 +87,10 @@ _IDLE_SKIP = re.compile(_IDLE_LEADS)
 _IDLE_FIRST = first_chars(_IDLE_LEADS)
 _IDLE_NEXT = re.compile("\n" + (f"(?={_IDLE_FIRST})" if _IDLE_FIRST else "") + _IDLE_LEADS)
 
+# Why a report made of frames with no goroutine header or opener before them
+# (the rest of a report the log or paste began in the middle of) is incomplete.
+HEADLESS = "frames without their goroutine header: the log begins inside a report"
+
 # Lines of a raw (pre-Go 1.23) multi-line panic value looked ahead over, at most.
 _MAX_RAW_VALUE_LINES = 200
 
@@ -410,6 +414,10 @@ class _Parser:
                 # (frames is None right after a `created by` pair: a goroutine ended)
                 self.new_goroutine(Goroutine(id=0, state="unknown"), i)
                 self.used.pop()
+                if r is None:  # no opener, no header: the log or paste began inside it
+                    assert self.report is not None
+                    self.report.complete = False
+                    self.report.incomplete_reason = HEADLESS
             # m is the combined regex's match: its groups are numbered apart from _CALL_RX's
             fields = g["frame_call"].fields
             args = m.group(fields["args"])

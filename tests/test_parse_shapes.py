@@ -158,3 +158,17 @@ def test_a_log_line_after_a_panic_line_is_not_part_of_its_value() -> None:
     r = parse_text("panic: foo\nmake: *** [all] Error 1\nnext\n\nmore\n")
     assert r.reports[0].message == "foo"
     assert r.noise == [(2, 5)]
+
+
+def test_frames_before_any_header_are_a_report_marked_incomplete():
+    """A log or paste that begins inside a report: its frames are read (a
+    headerless goroutine), and the report says it could not be completed."""
+    from stackdemux.parse import HEADLESS, parse_text
+
+    lines, _ = parse_sample("nil_map", "1.27")
+    first_frame = next(i for i, t in enumerate(lines) if t.startswith("\t")) - 1
+    r = only_report(parse_text("\n".join(lines[first_frame:]) + "\n"))
+    assert r.kind is ReportKind.GOROUTINE_DUMP and r.goroutines[0].frames
+    assert not r.complete and r.incomplete_reason == HEADLESS
+    whole = only_report(parse_text("\n".join(lines) + "\n"))
+    assert whole.complete and whole.incomplete_reason is None

@@ -260,3 +260,18 @@ def test_codequality_issue_fields(skopeo):
     assert issue["location"]["path"].endswith("vendor/go.etcd.io/bbolt/cursor.go")
     assert issue["location"]["lines"] == {"begin": 29}
     assert issue["description"].startswith("panic: invalid page type: <N>: <N>")
+
+
+def test_text_and_markdown_say_when_reports_could_not_be_completed():
+    """A log that begins inside a report and ends inside another: both are
+    read, and the report says which of them is partial and why."""
+    from stackdemux.api import analyze
+
+    lines = (ROOT / "samples/go1.27/nil_map.txt").read_text().splitlines()
+    start = next(i for i, t in enumerate(lines) if t.startswith("\t")) - 1
+    a = analyze("\n".join(lines[start:] + lines[:start + 1]) + "\n")
+    text = render(a, "text", RenderOptions(width=100))
+    assert "partial   1 of 1: frames without their goroutine header" in text
+    assert "a frame without its file line" in text
+    md = render(a, "markdown", RenderOptions())
+    assert "*Partial: 1 of 1: frames without their goroutine header" in md

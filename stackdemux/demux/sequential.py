@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from ..grammar import MAX_LINE, line_grammar
 from ..model import Report, ReportKind, Stream
-from ..parse import ParseResult, read_and_keep
+from ..parse import HEADLESS, ParseResult, read_and_keep
 from .interleave import goroot
 
 # Lines that only a traceback prints: left as noise, they were cut from a
@@ -40,6 +40,8 @@ def reports_follow_one_another(stream: Stream) -> bool:
     that no report in it holds another process's lines."""
     result = read_and_keep(stream)  # the parse that follows demultiplexing takes it
     reports = result.reports
+    if reports and reports[0].incomplete_reason == HEADLESS and len(reports) > 1:
+        reports = reports[1:]  # the end of a report the stream began inside
     if not reports or not all(_whole(r) for r in reports[:-1]):
         stream._parsed = None
         return False

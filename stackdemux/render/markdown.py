@@ -83,6 +83,9 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     where = where_summary(view, analysis)
     out.append(f"**{g.count}×** · {prose(view.kind)}" + (f" · {prose(where)}" if where else ""))
     out.append("")
+    for reason, c in view.incomplete[:2]:
+        out.append(f"*Partial: {c} of {len(view.reports)}: {prose(reason)}*")
+        out.append("")
     if len(view.messages) > 1:
         for msg, c in sorted(view.messages.items(), key=lambda kv: -kv[1])[:5]:
             out.append(f"- {code(msg)} ×{c}")

@@ -173,6 +173,8 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
     report = view.report
     goroutines = len(report.goroutines) if report else 0
     w.field("kind", f"{view.kind} · {goroutines} goroutine{'s' if goroutines != 1 else ''}")
+    for reason, c in view.incomplete[:2]:
+        w.field("partial", f"{c} of {len(view.reports)}: {clean(reason)}", "note")
     messages = view.messages
     if len(messages) > 1 or (messages and not g.title.endswith(next(iter(messages)))):
         for msg, c in sorted(messages.items(), key=lambda kv: -kv[1])[:3]:

@@ -149,6 +149,16 @@ class GroupView:
         return out
 
     @property
+    def incomplete(self) -> list[tuple[str, int]]:
+        """Why reports of the group could not be completed, most common first."""
+        counts: dict[str, int] = {}
+        for r in self.reports:
+            if not r.complete:
+                reason = r.incomplete_reason or "cut short"
+                counts[reason] = counts.get(reason, 0) + 1
+        return sorted(counts.items(), key=lambda kv: -kv[1])
+
+    @property
     def messages(self) -> dict[str, int]:
         if self.group.messages:
             return self.group.messages
