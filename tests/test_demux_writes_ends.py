@@ -41,7 +41,7 @@ def test_every_write_of_a_small_shuffle_ends_where_the_tokenizer_says_it_may():
 @pytest.mark.parametrize("name", ["crash-writes-shuffle", "twelve-writes-shuffle",
                                   "sigquit-writes-shuffle"])
 def test_at_most_three_write_ends_in_two_hundred_are_missed(name):
-    # measured: 5/2010, 31/3021, 23/4348 (a hex number glued to another's digits)
+    # measured: 5/2010, 21/3021, 23/4348 (a hex number glued to another's digits)
     missed, total = _missed(name)
     assert missed * 200 <= total * 3
 
@@ -53,6 +53,17 @@ def test_a_source_file_glued_behind_another_is_two_writes_however_often_the_glue
     cut = 1 + glued.index("/usr")
     assert splits[cut] and splits[len(glued) + 5 + cut]
     assert write_ends(text)[cut]
+
+
+def test_a_path_glued_behind_a_name_starts_where_files_stand_whole_under_its_root():
+    # `running` (a goroutine's state) + `/opt/gobin/1.27.3/…` (another's file)
+    text = ("\t/opt/gobin/1.27.3/go/src/runtime/proc.go:435 +0x1a\n"
+            "goroutine 7 [running/opt/gobin/1.27.3/go/src/runtime/sema.go:95\n")
+    cut = text.index("running/") + len("running")
+    assert word_splits(text)[cut]
+    # no file stands whole under `/etc/fleet/`: a path in a message stays whole
+    msg = "panic: loading configs/etc/fleet/node-2.yaml\n"
+    assert not any(word_splits(msg))
 
 
 def test_two_function_names_glued_the_same_way_twice_are_two_writes():
@@ -90,7 +101,8 @@ def test_a_piece_of_no_width_at_a_line_end_claims_that_line_end():
 def test_the_truths_reading_is_reachable_and_far_cheaper_than_what_the_search_finds():
     # the decoder held to who wrote every byte reads each process's clean
     # output back, line for line; free, its beam finds a reading that costs
-    # five times more (measured 743 vs 3960): its search fails, not its model
+    # far more (measured 743 vs 1281; 3960 before paths glued behind names were
+    # cut): its search fails, not its model
     d = CASES / "bolt-writes-shuffle"
     truth = json.loads((d / "truth.json").read_text())
     text = (d / truth["input"]).read_text()
@@ -100,4 +112,4 @@ def test_the_truths_reading_is_reachable_and_far_cheaper_than_what_the_search_fi
     for k, lines in enumerate(held.processes):
         clean = (d / truth["processes"][k]["output"]).read_text().splitlines()
         assert ["".join(text[a:b] for a, b in segs) for segs in lines] == clean
-    assert held.cost * 2 < decode(text).cost
+    assert held.cost * 1.5 < decode(text).cost

@@ -136,14 +136,16 @@ def word_splits(text: str) -> bytearray:
     elsewhere in the text (`running` + `invalid`): two writes glued, most likely."""
     splits = bytearray(len(text) + 1)
     names = _names(text)
+    roots = _path_roots(text)
     for m in _WORD.finditer(text):
         a, b = m.start(), m.end()
         w = m.group()
         if b - a > MAX_RUN or len(w) < 2 * MIN_NAME:
             continue
         # an absolute path starts a write of its own: a source file glued behind
-        # a file (`main.go` + `/usr/lib/go-1.19/…`), however often the two stand so
-        for k in _path_joints(w):
+        # a file (`main.go` + `/usr/lib/go-1.19/…`), however often the two stand
+        # so, or behind a name (`running` + `/opt/gobin/1.27…`)
+        for k in _path_joints(w, roots):
             splits[a + k] = 1
         if names.get(w, 0) >= 2:
             # two names that each stand whole elsewhere, glued the same way twice
@@ -165,15 +167,31 @@ def word_splits(text: str) -> bytearray:
     return splits
 
 
-def _path_joints(w: str) -> list[int]:
-    """Places in a word where a source file's name ends and another path starts."""
+def _path_joints(w: str, roots: frozenset[str] = frozenset()) -> list[int]:
+    """Places in a word where a source file's name ends and another path
+    starts, or where a path starts with a root that files stand whole under."""
     out = []
     for end in _SOURCE_ENDS:
         k = w.find(end + "/")
         while k >= 0:
             out.append(k + len(end))
             k = w.find(end + "/", k + 1)
+    for root in roots:
+        k = w.find(root, 1)
+        while k > 0:
+            if w[k - 1].isalnum():
+                out.append(k)
+            k = w.find(root, k + 1)
     return out
+
+
+# The first two directories of a source file standing whole on a file line
+# (`\t/opt/gobin/1.27.3/go/src/runtime/proc.go:` gives `/opt/gobin/`).
+_FILE_ROOT = re.compile(r"\t(/[\w.\-]+/[\w.\-]+/)[^\s:]*\.(?:go|s|c):")
+
+
+def _path_roots(text: str) -> frozenset[str]:
+    return frozenset(m.group(1) for m in _FILE_ROOT.finditer(text))
 
 
 def _starts(w: str, sub: str) -> list[int]:
