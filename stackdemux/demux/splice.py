@@ -93,7 +93,7 @@ _ORDER = 0.5  # per open fragment older than the one completed (pipes are read i
 _TURN = 3.0  # a line that cannot follow the line before it in its chunk
 _STRANGER = 4.0  # a join whose two chunks show two toolchains
 _SURE_PIECE = 3  # chars of the shortest piece of a join that groups chunks
-_SURE_QUALITY = 2.0  # a join's reading at least this good (a name printed exactly)
+_SURE_QUALITY = 1.0  # a join's reading at least this good (no name unknown)
 _CONTEXT = 8  # whole lines read around a cut for what its chunk shows of its process
 _BROKEN = 1.0  # a text that stays no line at all, where a reading could make it one
 _BEAM = 24  # hypotheses kept
@@ -292,9 +292,9 @@ class _Search:
 
     def sure(self, ps: Sequence[Piece], m: re.Match[str] | None) -> bool:
         """A text rejoined from pieces ps that surely is one process's line: it
-        reads as a traceback line whose names are all printed elsewhere, one of
-        them exactly, and no piece is so short (`)`, `0x`) that it would read as
-        well in another process's line."""
+        reads as a plausible traceback line whose names are printed elsewhere
+        (or their package or directory is), and no piece is so short (`)`,
+        `0x`) that it would read as well in another process's line."""
         if m is None or m.lastgroup in LENIENT or min(b - a for _, a, b in ps) < _SURE_PIECE:
             return False
         sources = tuple(sorted({i for i, _, _ in ps}))
