@@ -17,7 +17,7 @@ from lark import Token
 
 from stackdemux.api import Options, analyze
 from stackdemux.demux import demultiplex, needs_separation
-from stackdemux.demux.interleave import automaton
+from stackdemux.demux.automaton import automaton
 from stackdemux.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent

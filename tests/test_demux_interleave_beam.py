@@ -13,19 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from stackdemux.demux.beam import (
-    LOST,
-    ORPHAN,
-    Beam,
-    Hypothesis,
-    code,
-    file_name,
-    first_frame,
-    separate,
-    site_func,
-)
-from stackdemux.demux.interleave import MISFIT, Track, automaton, evidence, fit, pair_score, score
+from stackdemux.demux.automaton import automaton
+from stackdemux.demux.beam import LOST, ORPHAN, Beam, separate
+from stackdemux.demux.evidence import evidence
+from stackdemux.demux.hypothesis import Hypothesis, code, file_name, site_func
 from stackdemux.demux.persistent import PMap, PSet
+from stackdemux.demux.scores import MISFIT, first_frame, fit, pair_score, score
+from stackdemux.demux.track import Track
 from stackdemux.grammar import line_grammar
 from tests.test_demux_interleave import alone, lines_of, merge_lines, report_keys
 

@@ -29,46 +29,36 @@ settle them.
 * In random line order the openers come first and say nothing of which
   stacks follow: hypotheses that differ only in which head took which
   stacks are one, and once separated each head goes to the stacks its
-  message fits (interleave.heads_fit, matched as a whole).
+  message fits (heads.py, matched as a whole).
 """
 
 from __future__ import annotations
 
 import heapq
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
 from math import log
 
 from ..grammar import MAX_LINE, line_grammar
-from .interleave import (
+from .automaton import automaton
+from .evidence import OPENERS, Evidence, evidence
+from .heads import rematch_heads
+from .hypothesis import (
     CALLS,
-    DONE,
     FILE_CALLS,
     FILES,
-    IDLE,
-    OPENERS,
-    Body,
+    NOISE,
+    ORPHANED,
     Call,
-    Evidence,
-    Head,
-    Separation,
-    Track,
-    _continues,
-    automaton,
-    evidence,
-    fit,
-    gap,
-    heads_fit,
-    match_heads,
-    pair_score,
-    read_body,
-    read_head,
-    score,
+    Hypothesis,
+    closed_tracks,
+    code,
+    file_name,
+    site_func,
 )
-from .persistent import PMap
+from .interleave import Separation
+from .scores import first_frame, fit, pair_score, score
+from .track import DONE, IDLE, Track, continues, gap
 
 # Hypotheses kept at most, and how far below the best one may score.
 WIDTH = 16
@@ -117,90 +107,6 @@ _P_BURSTY = 0.95
 _CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack"}) | OPENERS
 _NEVER = float("-inf")
 _SIG_MASK = (1 << 64) - 1
-NOISE, ORPHANED = -1, -2
-
-
-# A hypothesis's closed streams: a persistent list of the batches retired
-# together, so that a fork shares them and closing more copies none.
-Closed = tuple[list[Track], "Closed"] | None
-
-
-@dataclass(slots=True)
-class Step:
-    """One decided line in a hypothesis's history (a linked list)."""
-
-    index: int
-    track: int  # Track.order, or NOISE / ORPHANED
-    parent: Step | None
-
-
-class Hypothesis:
-    __slots__ = (
-        "behind",
-        "closed",
-        "closed_sig",
-        "edge",
-        "floats",
-        "history",
-        "homes",
-        "opened",
-        "prev",
-        "score",
-        "sites",
-        "tracks",
-    )
-
-    def __init__(self) -> None:
-        self.score = 0.0
-        self.tracks: list[Track] = []
-        # closed streams, newest first: (tracks, older); shared by forks, never copied
-        self.closed: Closed = None
-        self.closed_sig = 0  # their sigs as a multiset: a sum, kept as they close
-        self.floats: list[Call] = []  # call lines waiting for their file line
-        self.history: Step | None = None
-        self.opened = 0
-        self.prev = -1  # index of the last traceback line any stream took
-        self.edge: tuple[str, str] | None = None  # the call edge its last frame showed
-        # What its frames say about the programs' code, in every stream: a
-        # (file, line) lies in one function, a function in one file.
-        self.behind = -1  # since which line it scores clearly below the best
-        self.sites: PMap[tuple[str, str], str] = PMap()
-        self.homes: PMap[str, str] = PMap()
-
-    def fork(self) -> Hypothesis:
-        h = Hypothesis.__new__(Hypothesis)
-        h.score = self.score
-        h.tracks = list(self.tracks)  # Track objects shared until one changes
-        h.closed = self.closed
-        h.closed_sig = self.closed_sig
-        h.floats = list(self.floats)
-        h.history = self.history
-        h.opened = self.opened
-        h.prev = self.prev
-        h.edge = None
-        h.sites = self.sites
-        h.homes = self.homes
-        h.behind = self.behind
-        return h
-
-    def signature(self) -> tuple:
-        """Streams holding the same texts: the same reports, whichever of two
-        identical lines each took."""
-        return (tuple(sorted(t.sig for t in self.tracks)),
-                self.closed_sig,
-                tuple(c.ev.kind + (c.ev.func or "") for c in self.floats))
-
-    def state(self) -> tuple:
-        """What the next lines are scored by, recent choices included: two
-        hypotheses that agree on it differ only in choices far back that no
-        later line can tell apart, and only the better one is kept."""
-        return (tuple(sorted((t.last_tb, t.stack, t.callee, t.fp, t.last_gid, t.goroutines,
-                              t.report, t.asleep, t.roots, t.ranges, t.depth)
-                             for t in self.tracks)),
-                tuple(c.index for c in self.floats))
-
-    def record(self, index: int, track: int) -> None:
-        self.history = Step(index, track, self.history)
 
 
 # A move: how one hypothesis takes one line (and the waiting lines it completes):
@@ -271,7 +177,7 @@ class Beam:
             # process's panic may follow a `[recovered]` one in any merge)
             closed = prelude if opener else (out or (headed and not opener))
             if nxt is not None and not (new and closed):
-                if opener and not new and not _continues(t, ev, prev_track):
+                if opener and not new and not continues(t, ev, prev_track):
                     pass
                 else:
                     sc = score(t, ev)
@@ -622,70 +528,6 @@ class Beam:
         return max(self.beam, key=lambda h: h.score)
 
 
-_THROWS = ("runtime.throw", "runtime.fatal", "runtime.fatalthrow", "runtime.fatalpanic",
-           "internal/runtime/maps.fatal")
-
-
-def first_frame(t: Track, call: Evidence) -> float:
-    """A report's type shows in its first goroutine's first frame: a panic's
-    may be panic(…) and is never runtime.throw / fatal; a fatal error's the
-    reverse."""
-    if call.kind != "frame_call" or t.goroutines != 1 or t.depth or not t.opened:
-        return 0.0
-    func = call.func or ""
-    gopanic = func in ("panic", "runtime.gopanic")
-    throw = func.startswith(_THROWS)
-    if t.report == "panic":
-        return 2.0 if gopanic else -3.0 if throw else 0.0
-    if t.report == "fatal_error":
-        if throw:
-            return 2.0
-        # a deadlock's first goroutine is parked anywhere; another fatal
-        # error's is the one that threw
-        return -3.0 if gopanic else 0.0 if t.asleep else -1.5
-    return 0.0
-
-
-def code(h: Hypothesis, call: Evidence, file: Evidence) -> float:
-    """Does this frame agree with the frames the hypothesis already made?"""
-    func = call.func
-    if func is None or file.file is None:
-        return 0.0
-    s = 0.0
-    known = h.sites.get((file.file, file.line or ""))
-    if known is not None:
-        s += 2.0 if known == site_func(func) else -6.0
-    home = h.homes.get(func)
-    if home is not None and call.kind == "frame_call":
-        s += 1.0 if home == file_name(file.file) else -4.0
-    return s
-
-
-# `go f(x)` and `defer f(x)` compile to a wrapper (`F.gowrap1`, Go 1.21+)
-# printed at the statement's line: the line of F that `created by F` names.
-_WRAPPER = re.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
-
-
-@cache
-def site_func(func: str) -> str:
-    """The function a frame's (file, line) lies in: a go/defer wrapper's is its creator's."""
-    return _WRAPPER.sub("", func)
-
-
-@cache
-def file_name(file: str) -> str:
-    """What every build of a program calls a source file: a -trimpath build
-    prints `example.com/fleet/main.go`, another `/work/…/programs/main.go`."""
-    return file[file.rfind("/") + 1:]
-
-
-def closed_tracks(closed: Closed) -> list[Track]:
-    out: list[Track] = []
-    while closed is not None:
-        gone, closed = closed
-        out.extend(gone)
-    return out
-
 
 def _patient(beam: list[Hypothesis], i: int, patience: int) -> list[Hypothesis]:
     """Drop hypotheses that have stayed clearly behind the best for PATIENCE
@@ -762,7 +604,7 @@ def separate(texts: Sequence[str]) -> Separation:
     best = beam.finish()
     owner = _owners(best)
     if not beam.bursty():
-        _rematch_heads(owner, kinds, texts)
+        rematch_heads(owner, kinds, texts)
     return _separation(best, owner, kinds, blanks, noise)
 
 
@@ -774,52 +616,6 @@ def _owners(h: Hypothesis) -> dict[int, int]:
         step = step.parent
     return owner
 
-
-# A stream with a report: its order, its head's lines, its head and its body.
-Reported = tuple[int, list[int], Head, Body]
-# Streams whose heads are matched to bodies at most (the matching is cubic).
-_MAX_HEADS = 64
-# How much better a matching must fit than the beam's own to replace it.
-_REMATCH_GAIN = 0.5
-
-
-def _rematch_heads(owner: dict[int, int], kinds: dict[int, str], texts: Sequence[str]) -> None:
-    """Give each report's head (opener, message, signal lines) to the stacks
-    its message fits best (interleave.heads_fit): in random line order the
-    beam separates stacks well but pairs them with openers by chance."""
-    lines: dict[int, list[int]] = {}
-    for i in sorted(owner):
-        if owner[i] >= 0:
-            lines.setdefault(owner[i], []).append(i)
-    pairs: list[Reported] = []
-    for o, ls in lines.items():
-        head, body = read_head(ls, kinds, texts), read_body(ls, kinds, texts)
-        if head is not None and body is not None:
-            pairs.append((o, [i for i in ls if i < body.first], head, body))
-    # heads can trade stacks only with reports printing at the same time: runs
-    # of reports whose spans (opener to first stack) overlap, one at a time
-    pairs.sort(key=lambda p: p[2].first)
-    run: list[Reported] = []
-    end = -1
-    for p in [*pairs, None]:
-        if p is None or p[2].first > end:
-            if 2 <= len(run) <= _MAX_HEADS:
-                _match_run(run, owner)
-            run, end = [], -1
-        if p is not None:
-            run.append(p)
-            end = max(end, p[3].first)
-
-
-def _match_run(pairs: list[Reported], owner: dict[int, int]) -> None:
-    fit = [[heads_fit(h, b) for _, _, _, b in pairs] for _, _, h, _ in pairs]
-    chosen = match_heads(fit)
-    gain = sum(fit[r][c] for r, c in enumerate(chosen)) - sum(fit[r][r] for r in range(len(fit)))
-    if gain <= _REMATCH_GAIN:
-        return
-    for (_, head_lines, _, _), c in zip(pairs, chosen, strict=True):
-        for i in head_lines:
-            owner[i] = pairs[c][0]
 
 
 def _separation(h: Hypothesis, owner: dict[int, int], kinds: dict[int, str],

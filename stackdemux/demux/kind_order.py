@@ -34,7 +34,7 @@ _VERSION = "1"
 
 
 def _walk() -> set[tuple[str, str]]:
-    from .interleave import automaton  # lark's LALR table for report.lark, stepped
+    from .automaton import automaton  # lark's LALR table for report.lark, stepped
 
     auto = automaton()
     tokens = sorted({t for s in auto.states.values() for t in s if t.isupper() and t != "$END"})

@@ -1,0 +1,264 @@
+"""Heads and bodies: which report's head goes with which stacks.
+
+In a random line merge the openers come first and say nothing about which
+stacks follow them: the beam sorts the stacks well (goroutine ids, GOROOT,
+addresses, frame chains) but which `panic: …` heads which stacks is often a
+coin toss it cannot take back. So once the streams are separated, heads
+(opener, chained panics, signal lines, `--- FAIL`) are matched to bodies
+(the stacks) by what a message means for its stacks, a run of reports
+printing at the same time at a time (the Hungarian method on their fits).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..grammar import line_grammar
+from .evidence import OPENERS, evidence
+
+_G = line_grammar()
+_F = {k: v.fields for k, v in _G.kinds.items()}
+_match = _G.match
+_NEVER = float("-inf")  # a head its stacks cannot follow
+
+_BODY = frozenset({"goroutine_header", "runtime_stack"})
+_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
+# Words of a message that name no code: the runtime's and English's.
+_COMMON = frozenset({"runtime", "error", "panic", "fatal", "with", "after", "still", "from",
+                     "recovered", "panicked", "repanicked", "goroutine", "goroutines", "value",
+                     "invalid", "address", "pointer", "length", "range", "index", "nil",
+                     "func", "main", "init", "this", "that", "have", "were", "been"})
+
+
+@dataclass(slots=True)
+class Head:
+    """A report's first lines: what the process said before its stacks."""
+
+    first: int
+    last: int
+    kind: str  # the opener's kind
+    words: frozenset[str]  # the message's words that may name code
+    asleep: bool = False
+    recovered: bool = False  # a panic `[recovered]`: the stacks hold its panic( frame
+    values: frozenset[str] = frozenset()  # signal pc, PC=, fault address
+    tests: frozenset[str] = frozenset()  # `--- FAIL: TestX` before the panic
+
+
+@dataclass(slots=True)
+class Body:
+    """A report's stacks, as far as a head is judged by them."""
+
+    first: int
+    state: str | None  # the first goroutine's wait reason
+    funcs: tuple[str, ...]  # its functions, top first (created by last)
+    throws: bool  # its first frame is the runtime's throw/fatal
+    gopanic: bool  # it shows a panic( frame: a recovered panic panicked again
+    values: frozenset[str]
+    all_funcs: frozenset[str]  # of the first goroutine, and every test function
+
+
+_HEAD_THROWS = ("runtime.throw", "runtime.fatal", "internal/runtime/maps.fatal")
+_FIRST_FRAMES = 6
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(text)
+                     if len(w) >= 4 and w.lower() not in _COMMON)
+
+
+def read_head(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str]) -> Head | None:
+    """The head of a stream's lines (up to its first stack), if an opener is in it."""
+    head: Head | None = None
+    tests: set[str] = set()
+    values: set[str] = set()
+    words: set[str] = set()
+    for i in lines:
+        k = kinds[i]
+        if k in _BODY:
+            break
+        m = _match(texts[i])
+        if m is None:
+            continue
+        ev = evidence(k, m)
+        if k in OPENERS and head is None:
+            head = Head(i, i, k, frozenset(), asleep=ev.asleep)
+        if k == "test_fail" and ev.test:
+            tests.add(ev.test)
+        values.update(ev.values)
+        if k in ("panic", "chained_panic", "http_panic", "fatal_error"):
+            f = _F[k]
+            words |= _words(m.group(f["message"] if "message" in f else f["text"]) or "")
+            if head is not None and ev.recovered:
+                head.recovered = True
+        if head is not None:
+            head.last = i
+    if head is not None:
+        head.words, head.values, head.tests = frozenset(words), frozenset(values), frozenset(tests)
+    return head
+
+
+def read_body(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str]) -> Body | None:
+    """The first goroutine of a stream's stacks, and every function it shows."""
+    body: Body | None = None
+    funcs: list[str] = []
+    all_funcs: set[str] = set()
+    values: set[str] = set()
+    stacks = 0
+    for i in lines:
+        k = kinds[i]
+        if k in _BODY:
+            stacks += 1
+            if body is None:
+                m = _match(texts[i])
+                header = m is not None and k == "goroutine_header"
+                state = m.group(_F[k]["state"]) if header else None
+                body = Body(i, state, (), False, False, frozenset(), frozenset())
+            continue
+        if body is None or k not in ("frame_call", "created_by", "frame_file"):
+            continue
+        if stacks > 1 and ".Test" not in texts[i]:
+            continue  # past the first goroutine only test functions are looked for
+        m = _match(texts[i])
+        if m is None:
+            continue
+        ev = evidence(k, m)
+        if ev.func is not None:
+            all_funcs.add(ev.func)
+        if stacks == 1 and len(funcs) < _FIRST_FRAMES:
+            if ev.func is not None:
+                funcs.append(ev.func)
+            values.update(ev.values)
+    if body is not None:
+        body.funcs = tuple(funcs)
+        body.throws = bool(funcs) and funcs[0].startswith(_HEAD_THROWS)
+        body.gopanic = any(f in ("panic", "runtime.gopanic") for f in funcs)
+        body.values, body.all_funcs = frozenset(values), frozenset(all_funcs)
+    return body
+
+
+def _code_words(funcs: Sequence[str]) -> set[str]:
+    out: set[str] = set()
+    for f in funcs:
+        out |= _words(f.replace("%2e", "."))
+    return out
+
+
+def heads_fit(h: Head, b: Body) -> float:
+    """How well a head's message fits a body's stacks (see the module's note)."""
+    if b.first < h.last:
+        return _NEVER  # a process prints its message before its stacks
+    s = 0.0
+    running = b.state == "running"
+    if h.kind in ("panic", "http_panic"):
+        s += 1.0 if running else -2.0
+        if b.throws:
+            s -= 3.0
+        # the runtime prints a panic( frame where a recovered panic panicked again
+        s += (2.0 if b.gopanic else -1.0) if h.recovered else (-2.0 if b.gopanic else 0.0)
+    elif h.kind == "fatal_error":
+        if h.asleep:
+            s += -3.0 if running else 2.0
+        else:
+            s += 2.0 if b.throws else -1.0
+    s += 3.0 * min(2, len(h.values & b.values))  # PC= / pc= of the faulting frame
+    if h.tests:
+        # (a test that failed before the panicking one names none of its frames)
+        s += 3.0 if any(f.endswith(tuple("." + t for t in h.tests)) for f in b.all_funcs) else 0.0
+    if h.words:
+        code = _code_words(b.funcs)
+        hits = sum(1 for w in h.words if any(w.startswith(c) or c.startswith(w) for c in code))
+        s += 1.5 * min(2, hits)
+    return s
+
+
+def match_heads(fit: list[list[float]]) -> list[int]:
+    """The assignment of heads (rows) to bodies (columns) of the greatest total
+    fit: the Hungarian method on a square matrix (-inf: never)."""
+    n = len(fit)
+    big = 1e6
+    cost = [[big if v == _NEVER else -v for v in row] for row in fit]
+    u = [0.0] * (n + 1)
+    v = [0.0] * (n + 1)
+    p = [0] * (n + 1)  # p[j]: the row matched to column j (1-based, 0: none)
+    way = [0] * (n + 1)
+    for i in range(1, n + 1):
+        p[0] = i
+        j0 = 0
+        minv = [float("inf")] * (n + 1)
+        used = [False] * (n + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = p[j0], float("inf"), 0
+            for j in range(1, n + 1):
+                if not used[j]:
+                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(n + 1):
+                if used[j]:
+                    u[p[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            p[j0] = p[j1]
+            j0 = j1
+    out = [0] * n
+    for j in range(1, n + 1):
+        out[p[j] - 1] = j - 1
+    return out
+
+
+# A stream with a report: its order, its head's lines, its head and its body.
+Reported = tuple[int, list[int], Head, Body]
+# Streams whose heads are matched to bodies at most (the matching is cubic).
+_MAX_HEADS = 64
+# How much better a matching must fit than the beam's own to replace it.
+_REMATCH_GAIN = 0.5
+
+
+def rematch_heads(owner: dict[int, int], kinds: dict[int, str], texts: Sequence[str]) -> None:
+    """Give each report's head (opener, message, signal lines) to the stacks
+    its message fits best (heads_fit): in random line order the
+    beam separates stacks well but pairs them with openers by chance."""
+    lines: dict[int, list[int]] = {}
+    for i in sorted(owner):
+        if owner[i] >= 0:
+            lines.setdefault(owner[i], []).append(i)
+    pairs: list[Reported] = []
+    for o, ls in lines.items():
+        head, body = read_head(ls, kinds, texts), read_body(ls, kinds, texts)
+        if head is not None and body is not None:
+            pairs.append((o, [i for i in ls if i < body.first], head, body))
+    # heads can trade stacks only with reports printing at the same time: runs
+    # of reports whose spans (opener to first stack) overlap, one at a time
+    pairs.sort(key=lambda p: p[2].first)
+    run: list[Reported] = []
+    end = -1
+    for p in [*pairs, None]:
+        if p is None or p[2].first > end:
+            if 2 <= len(run) <= _MAX_HEADS:
+                _match_run(run, owner)
+            run, end = [], -1
+        if p is not None:
+            run.append(p)
+            end = max(end, p[3].first)
+
+
+def _match_run(pairs: list[Reported], owner: dict[int, int]) -> None:
+    fit = [[heads_fit(h, b) for _, _, _, b in pairs] for _, _, h, _ in pairs]
+    chosen = match_heads(fit)
+    gain = sum(fit[r][c] for r, c in enumerate(chosen)) - sum(fit[r][r] for r in range(len(fit)))
+    if gain <= _REMATCH_GAIN:
+        return
+    for (_, head_lines, _, _), c in zip(pairs, chosen, strict=True):
+        for i in head_lines:
+            owner[i] = pairs[c][0]

@@ -1,0 +1,160 @@
+"""One hypothesis of the beam: a whole assignment of the lines so far to
+streams, the lines waiting for the line that decides them, and what its
+frames say about the programs' code. Forks share all they can: streams until
+one changes, closed streams, history (a linked list), persistent maps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .evidence import Evidence
+from .persistent import PMap
+from .track import Track
+
+NOISE, ORPHANED = -1, -2
+
+
+@dataclass(slots=True)
+class Call:
+    """A call or `created by` line waiting for its file line: which stream
+    printed it is decided with the file line, which names much more."""
+
+    index: int
+    token: str
+    ev: Evidence
+    before: int  # index of the traceback line just before it
+    sig: int = 0  # hash of its text
+    seq: int = 0  # how many traceback lines came before it
+
+
+CALLS = {"FRAME_CALL": ("FRAME_FILE", "CGO_FILE"), "CREATED_BY": ("FRAME_FILE",),
+         "RACE_FRAME_CALL": ("RACE_FRAME_FILE",)}
+FILES = frozenset({"FRAME_FILE", "CGO_FILE", "RACE_FRAME_FILE"})
+FILE_CALLS = {f: tuple(c for c, files in CALLS.items() if f in files) for f in FILES}
+
+
+# A hypothesis's closed streams: a persistent list of the batches retired
+# together, so that a fork shares them and closing more copies none.
+Closed = tuple[list[Track], "Closed"] | None
+
+
+@dataclass(slots=True)
+class Step:
+    """One decided line in a hypothesis's history (a linked list)."""
+
+    index: int
+    track: int  # Track.order, or NOISE / ORPHANED
+    parent: Step | None
+
+
+class Hypothesis:
+    __slots__ = (
+        "behind",
+        "closed",
+        "closed_sig",
+        "edge",
+        "floats",
+        "history",
+        "homes",
+        "opened",
+        "prev",
+        "score",
+        "sites",
+        "tracks",
+    )
+
+    def __init__(self) -> None:
+        self.score = 0.0
+        self.tracks: list[Track] = []
+        # closed streams, newest first: (tracks, older); shared by forks, never copied
+        self.closed: Closed = None
+        self.closed_sig = 0  # their sigs as a multiset: a sum, kept as they close
+        self.floats: list[Call] = []  # call lines waiting for their file line
+        self.history: Step | None = None
+        self.opened = 0
+        self.prev = -1  # index of the last traceback line any stream took
+        self.edge: tuple[str, str] | None = None  # the call edge its last frame showed
+        # What its frames say about the programs' code, in every stream: a
+        # (file, line) lies in one function, a function in one file.
+        self.behind = -1  # since which line it scores clearly below the best
+        self.sites: PMap[tuple[str, str], str] = PMap()
+        self.homes: PMap[str, str] = PMap()
+
+    def fork(self) -> Hypothesis:
+        h = Hypothesis.__new__(Hypothesis)
+        h.score = self.score
+        h.tracks = list(self.tracks)  # Track objects shared until one changes
+        h.closed = self.closed
+        h.closed_sig = self.closed_sig
+        h.floats = list(self.floats)
+        h.history = self.history
+        h.opened = self.opened
+        h.prev = self.prev
+        h.edge = None
+        h.sites = self.sites
+        h.homes = self.homes
+        h.behind = self.behind
+        return h
+
+    def signature(self) -> tuple:
+        """Streams holding the same texts: the same reports, whichever of two
+        identical lines each took."""
+        return (tuple(sorted(t.sig for t in self.tracks)),
+                self.closed_sig,
+                tuple(c.ev.kind + (c.ev.func or "") for c in self.floats))
+
+    def state(self) -> tuple:
+        """What the next lines are scored by, recent choices included: two
+        hypotheses that agree on it differ only in choices far back that no
+        later line can tell apart, and only the better one is kept."""
+        return (tuple(sorted((t.last_tb, t.stack, t.callee, t.fp, t.last_gid, t.goroutines,
+                              t.report, t.asleep, t.roots, t.ranges, t.depth)
+                             for t in self.tracks)),
+                tuple(c.index for c in self.floats))
+
+    def record(self, index: int, track: int) -> None:
+        self.history = Step(index, track, self.history)
+
+
+def code(h: Hypothesis, call: Evidence, file: Evidence) -> float:
+    """Does this frame agree with the frames the hypothesis already made?"""
+    func = call.func
+    if func is None or file.file is None:
+        return 0.0
+    s = 0.0
+    known = h.sites.get((file.file, file.line or ""))
+    if known is not None:
+        s += 2.0 if known == site_func(func) else -6.0
+    home = h.homes.get(func)
+    if home is not None and call.kind == "frame_call":
+        s += 1.0 if home == file_name(file.file) else -4.0
+    return s
+
+
+# `go f(x)` and `defer f(x)` compile to a wrapper (`F.gowrap1`, Go 1.21+)
+# printed at the statement's line: the line of F that `created by F` names.
+_WRAPPER = re.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
+
+
+@cache
+def site_func(func: str) -> str:
+    """The function a frame's (file, line) lies in: a go/defer wrapper's is its creator's."""
+    return _WRAPPER.sub("", func)
+
+
+@cache
+def file_name(file: str) -> str:
+    """What every build of a program calls a source file: a -trimpath build
+    prints `example.com/fleet/main.go`, another `/work/…/programs/main.go`."""
+    return file[file.rfind("/") + 1:]
+
+
+def closed_tracks(closed: Closed) -> list[Track]:
+    out: list[Track] = []
+    while closed is not None:
+        gone, closed = closed
+        out.extend(gone)
+    return out

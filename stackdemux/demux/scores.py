@@ -1,0 +1,261 @@
+"""How well a line, or a frame (call line and file line), fits a stream:
+the evidence of evidence.py weighed against what the stream printed
+(track.py). -inf is what one process cannot print.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .evidence import Evidence, goroot
+from .track import Track, dir_of, package_of
+
+_NEVER = float("-inf")  # the score of what one process cannot print
+
+_VERSION = re.compile(r"@[^/]*")
+
+# Directories of the runtime and its internals: the runtime implements
+# functions of other std packages (`sync.runtime_Semacquire` in
+# runtime/sema.go, `time.Sleep` in runtime/time.go), since Go 1.24
+# internal/runtime/maps implements `runtime.mapassign*` (go:linkname), and
+# internal/bytealg implements runtime·memequal and runtime·cmpstring.
+_RUNTIME_DIRS = ("runtime/", "internal/runtime/", "internal/bytealg/")
+# A frame whose two lines cannot be one function's: std code printed from a
+# file outside its package's directory, package main from a GOROOT.
+MISFIT = -20.0
+
+
+@cache
+def fit(func: str, file: str) -> float:
+    """How well a file path fits a function's package: Go prints a function
+    of import path P from a file in a directory ending in `/P` (GOROOT/src/P,
+    …/vendor/P, the module cache's P@version); linknamed std functions lie
+    in the runtime's directories, package main anywhere but in a GOROOT."""
+    pkg = package_of(func)
+    slash = file.rfind("/")
+    d = _VERSION.sub("", file[:slash]) if slash > 0 else ""
+    if d == pkg or d.endswith("/" + pkg):
+        return 2.0
+    root = goroot(file)
+    if pkg == "main":
+        return MISFIT if root is not None else 0.5
+    std = "." not in pkg.split("/", 1)[0]
+    if root is not None:
+        if not std:
+            return MISFIT  # a module's code never lies in a GOROOT
+        rel = file[len(root):]
+        if rel.startswith(_RUNTIME_DIRS):
+            # linkname: the runtime implements it; a `runtime_…` function or
+            # one a goroutine parks in (sync.runtime_Semacquire, time.Sleep)
+            # is known to be the runtime's, as surely as its own functions
+            return 2.0 if _parks(func) or ".runtime_" in func else 0.0
+        return MISFIT
+    if std and "/src/" not in file and not file.startswith(("/", ".")):
+        return MISFIT  # a std function in a module path (`example.com/app/x.go`)
+    last = _MAJOR.sub("", pkg)
+    last = last[last.rfind("/") + 1:]
+    if d[d.rfind("/") + 1:] == last:
+        return 1.5  # a module's directory is named like its last element
+    return -3.0  # a module root checked out under another name, or no match
+
+
+_MAJOR = re.compile(r"/v[0-9]+$")  # `github.com/x/y/v2` lives in …/y@v2.1.0/
+
+
+# Kinds of a report's header: they follow the opener, before the goroutines.
+HEADERS = frozenset({"signal", "sigpc", "cgo_signal", "fault_address", "register",
+                     "chained_panic", "indented", "running_tests", "running_test"})
+
+
+def score(t: Track, ev: Evidence) -> float:
+    """How well a line other than a frame fits a stream that accepts its kind."""
+    s = 0.0
+    k = ev.kind
+    if k == "goroutine_header":
+        if ev.gid in t.gids:
+            return float("-inf")
+        if t.machine:
+            s += 0.5 if (t.machine > 0) == ev.machine else -4.0
+        if t.signaled == 1 and t.goroutines == 0:
+            s -= SIGNAL  # its `[signal …` line comes first
+        if t.opened and t.goroutines == 0:
+            s += 3.5  # a report waits for its first goroutine
+            running = ev.state == "running"
+            if t.asleep:
+                s += -3.0 if running else 1.0
+            elif t.report in ("panic", "fatal_error", "http_panic"):
+                s += 1.0 if running else -2.0
+        elif t.goroutines >= 2 and ev.gid is not None:
+            # After the crashing goroutine, the runtime lists them in creation order.
+            s += 0.5 if ev.gid > t.last_gid else -0.5
+    elif k == "chained_panic" and not (t.annotated and t.last_kind in ("panic", "chained_panic")):
+        return float("-inf")  # `\tpanic: …` only follows a panic printed `[recovered]`
+    if t.annotated and t.last_kind in ("panic", "chained_panic") and k not in (
+            "chained_panic", "panic"):
+        return UNCHAINED  # and always does
+    elif k in HEADERS:
+        if ((k == "register" and t.last_kind in ("sigpc", "register"))
+                or (k == "sigpc" and t.last_kind in ("sigdump", "signal"))):
+            s += 3.0  # a block continues (GOTRACEBACK=crash prints registers after the stacks)
+        else:
+            if t.opened and t.goroutines == 0:
+                s += 1.5
+            elif t.goroutines:
+                s -= 1.0
+            if k == "signal" and t.last_kind in ("panic", "fatal_error", "chained_panic"):
+                s += 2.0
+                # a fault's report, and no other, prints where it faulted
+                s += SIGNAL if t.signaled == 1 else -SIGNAL
+    elif k == "test_fail" and t.stacks:
+        return float("-inf")  # `go test` prints `--- FAIL` before a panic, never in its stacks
+    elif k in TRAILERS and t.opened and t.goroutines == 0:
+        s -= 3.0  # a report prints its stacks before its process exits
+    s += _values(t, ev)
+    return s
+
+
+# A file path printed by a -trimpath build in a stream of absolute paths, or
+# the reverse: one binary was built one way.
+TRIMMED = -12.0
+# A line other than the chained panic right after a panic printed `[recovered]`.
+UNCHAINED = -15.0
+# The weight of a report's message saying whether a `[signal …` line follows.
+SIGNAL = 6.0
+TRAILERS = frozenset({"exit_status", "test_package_fail", "test_fail_bare"})
+
+
+def _values(t: Track, ev: Evidence) -> float:
+    s = 0.0
+    if ev.values:
+        s += 2.0 * min(3, sum(1 for v in ev.values if v in t.values))
+    for r in ev.ranges:
+        if r in t.ranges:
+            s += 1.0
+        elif t.ranges:
+            s -= 3.0
+    return s
+
+
+def pair_score(t: Track, call: Evidence, file: Evidence,
+               callers: dict[str, set[str]]) -> float:
+    """How well a frame (call line + file line) continues stream t."""
+    s = 0.0
+    if t.annotated and t.last_kind in ("panic", "chained_panic"):
+        s += UNCHAINED  # the chained panic comes first
+    func = call.func
+    if call.kind == "frame_call":
+        if t.callee is not None and func is not None:
+            known = callers.get(t.callee)
+            if known:
+                s += 2.0 if func in known else -1.0
+            if _parks(func) and not _runtime(t.callee):
+                return _NEVER  # a goroutine parks in the runtime, never in code it calls
+    elif call.kind == "created_by":
+        style = 1 if call.parent is not None else -1
+        if t.parented:
+            s += 0.5 if t.parented == style else -6.0
+        if call.parent is not None and call.parent in t.gids:
+            s += 1.0
+        if t.callee is not None and func is not None and t.callee.startswith(func + "."):
+            s += 2.0  # a closure (`f.func1`, `f.gowrap2`) created by its function
+    if call.kind == "frame_call" and t.depth == 0 and t.state is not None and func is not None:
+        s += waits_in(t.state, func)
+    s += _values(t, call)
+    if file.trimmed and t.trimmed:
+        s += 0.5 if file.trimmed == t.trimmed else TRIMMED
+    if file.root is not None and t.roots:
+        if file.root not in t.roots:
+            return _NEVER  # one process, one toolchain
+        s += 3.0
+    if (func is not None and file.file is not None and call.kind == "frame_call"
+            and file.root is None):
+        d = t.dirs.get(package_of(func))
+        if d is not None:
+            s += 1.0 if d == dir_of(file.file) else -10.0
+    if func is not None and file.file is not None:
+        key = (func, file.file, file.line or "")
+        if key in t.frames:
+            s += 1.0 if t.frames[key] == file.offset else -6.0
+    if file.sp is not None and t.fp is not None:
+        s += 5.0 if file.sp == t.fp else -20.0  # a goroutine's frames chain fp → sp
+    if call.kind == "frame_call" and call.inlined != (file.offset is None):
+        s -= 12.0  # an inlined call prints `(...)` and no pc offset, any other both
+    if t.fp_style and file.offset is not None and call.kind == "frame_call":
+        s += 0.5 if (file.fp is not None) == (t.fp_style > 0) else -4.0
+    s += _values(t, file)
+    return s
+
+
+# Functions a goroutine blocks in: they call only into the runtime, so in
+# a stack they are the first frame or follow runtime frames (gopark, …).
+_PARKS = ("time.Sleep", "sync.runtime_", "internal/sync.runtime_",
+          "internal/poll.runtime_pollWait", "os/signal.signal_recv")
+
+
+# The function a goroutine's first frame shows for its wait reason (the
+# runtime's gopark and below are hidden but at GOTRACEBACK=system): a
+# goroutine waiting on a channel or in select parks in the program's code.
+_WAITS = {
+    "sleep": ("time.Sleep",),
+    "sync.Mutex.Lock": ("sync.runtime_SemacquireMutex", "internal/sync.runtime_SemacquireMutex"),
+    "sync.RWMutex.Lock": ("sync.runtime_SemacquireRWMutex",),
+    "sync.RWMutex.RLock": ("sync.runtime_SemacquireRWMutex",),
+    "sync.Cond.Wait": ("sync.runtime_notifyListWait",),
+    "sync.WaitGroup.Wait": ("sync.runtime_SemacquireWaitGroup", "sync.runtime_Semacquire"),
+    "semacquire": ("sync.runtime_Semacquire", "internal/sync.runtime_Semacquire"),
+    "IO wait": ("internal/poll.runtime_pollWait",),
+    "chan receive": (), "chan send": (), "select": (), "select (no cases)": (),
+    "chan receive (nil chan)": (), "chan send (nil chan)": (),
+}
+# A first frame that contradicts its goroutine's wait reason.
+UNWAITED = -6.0
+
+
+@cache
+def waits_in(state: str, func: str) -> float:
+    """How well a goroutine's first frame fits its header's wait reason:
+    `[sync.Cond.Wait]` shows sync.runtime_notifyListWait, `[sleep]` time.Sleep,
+    `[chan receive]` the program's own function. Only a function a goroutine
+    parks in is judged: a chunked log's splicer may leave a first frame cut
+    (`macquireMutex`), which says nothing."""
+    want = _WAITS.get(state)
+    if want is None or func.startswith("runtime."):
+        return 0.0
+    if _parks(func):
+        return 1.5 if want and func.startswith(want) else UNWAITED
+    return 0.0
+
+
+@cache
+def _parks(func: str) -> bool:
+    return func.startswith(_PARKS)
+
+
+@cache
+def _runtime(func: str) -> bool:
+    return func.startswith(("runtime.", "internal/runtime/", "runtime/internal/"))
+
+
+_THROWS = ("runtime.throw", "runtime.fatal", "runtime.fatalthrow", "runtime.fatalpanic",
+           "internal/runtime/maps.fatal")
+
+
+def first_frame(t: Track, call: Evidence) -> float:
+    """A report's type shows in its first goroutine's first frame: a panic's
+    may be panic(…) and is never runtime.throw / fatal; a fatal error's the
+    reverse."""
+    if call.kind != "frame_call" or t.goroutines != 1 or t.depth or not t.opened:
+        return 0.0
+    func = call.func or ""
+    gopanic = func in ("panic", "runtime.gopanic")
+    throw = func.startswith(_THROWS)
+    if t.report == "panic":
+        return 2.0 if gopanic else -3.0 if throw else 0.0
+    if t.report == "fatal_error":
+        if throw:
+            return 2.0
+        # a deadlock's first goroutine is parked anywhere; another fatal
+        # error's is the one that threw
+        return -3.0 if gopanic else 0.0 if t.asleep else -1.5
+    return 0.0

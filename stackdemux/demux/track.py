@@ -1,0 +1,167 @@
+"""One stream (a process being recovered) of the separator: what it printed
+that later lines are judged by, and when it may take an opener or is done.
+
+A hypothesis of the beam forks a stream only when it changes it, and the
+stream's sets are persistent (persistent.py), so forks share them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .evidence import OPENERS, Evidence
+from .persistent import PMap, PSet
+
+
+@dataclass(eq=False)
+class Track:
+    """One process being recovered: what it printed that later lines are judged by."""
+
+    stack: tuple[int, ...]
+    order: int  # when it opened: ties go to the earliest-opened stream
+    last_tb: int = -1  # index of its last traceback line (blanks aside)
+    first: int = -1  # when it printed its first traceback line, its last
+    last: int = -1  # (counted in traceback lines of the log: noise aside)
+    taken: int = 0  # traceback lines it printed
+    gids: PSet[int] = field(default_factory=PSet)
+    values: PSet[str] = field(default_factory=PSet)
+    ranges: frozenset[int] = frozenset()
+    roots: frozenset[str] = frozenset()
+    trimmed: int = 0  # +1: its files' paths are a -trimpath build's, -1: absolute
+    frames: PMap[tuple[str, str, str], str | None] = field(default_factory=PMap)
+    # package → directory of its files outside GOROOT: one binary was built
+    # from one tree (a -trimpath build prints `example.com/app/main.go`, another
+    # `/src/app/main.go`: the same package main, two processes)
+    dirs: PMap[str, str] = field(default_factory=PMap)
+    tests: frozenset[str] = frozenset()  # tests it reported failed
+    callee: str | None = None  # function of the last frame of the current goroutine
+    fp: str | None = None  # fp of the last frame that printed one, in this goroutine
+    fp_style: int = 0  # +1: its frames print fp/sp (GOTRACEBACK=system), -1: they don't
+    machine: int = 0  # +1: its goroutine headers print gp=/m=, -1: they don't
+    parented: int = 0  # `created by … in goroutine N` (+1) or without the id (-1, Go < 1.21)
+    opened: bool = False  # has printed a report opener
+    last_kind: str | None = None
+    annotated: bool = False  # last panic line said [recovered]
+    signaled: int = 0  # its report was raised by a signal: +1 `[signal …` awaited, +2 printed
+    sigdump: bool = False
+    report: str | None = None  # kind of the last opener
+    asleep: bool = False  # the report is a deadlock: no goroutine is running
+    goroutines: int = 0  # goroutine headers since the opener
+    last_gid: int = -1
+    stacks: int = 0  # goroutine headers and runtime stacks, in all
+    depth: int = 0  # frames printed in the current goroutine
+    state: str | None = None  # the current goroutine's wait reason
+    sig: int = 0  # hash of the texts it printed: the same lines, the same stream
+
+    def clone(self) -> Track:
+        """A copy for another hypothesis: its sets are persistent, so shared."""
+        t = Track.__new__(Track)
+        t.__dict__ = self.__dict__.copy()  # one C-level copy: hypotheses fork often
+        return t
+
+    def learn(self, ev: Evidence, i: int) -> None:
+        self.last_tb = i
+        self.taken += 1
+        if ev.values:
+            self.values = self.values.update(ev.values)
+        if ev.ranges and not self.ranges.issuperset(ev.ranges):
+            self.ranges = self.ranges.union(ev.ranges)
+        k = ev.kind
+        if k == "frame_file":
+            if ev.root is not None and ev.root not in self.roots:
+                self.roots = self.roots | {ev.root}
+            if ev.trimmed:
+                self.trimmed = ev.trimmed
+            if ev.fp is not None:
+                self.fp = ev.fp
+                self.fp_style = 1
+            elif ev.offset is not None and self.last_kind == "frame_call":
+                self.fp_style = -1
+        elif k == "goroutine_header":
+            if ev.gid is not None:
+                self.gids = self.gids.add(ev.gid)
+                self.last_gid = ev.gid
+            self.callee = self.fp = None
+            self.depth = 0
+            self.state = ev.state
+            self.goroutines += 1
+            self.stacks += 1
+            self.machine = 1 if ev.machine else -1
+        elif k == "created_by":
+            self.parented = 1 if ev.parent is not None else -1
+        elif k in ("runtime_stack", "ancestor_header"):
+            self.callee = self.fp = None
+            self.depth = 0
+            self.state = None
+            self.stacks += 1
+        elif k == "fatal_error":
+            self.asleep = ev.asleep
+        elif k == "test_fail" and ev.test is not None:
+            self.tests = self.tests | {ev.test}
+        if k in OPENERS:
+            self.opened = True
+            if k != "sigdump" or self.report is None:
+                self.report, self.goroutines = k, 0
+                self.asleep = ev.asleep
+                self.signaled = int(ev.signaled)
+            if k == "sigdump":
+                self.sigdump = True
+        if k in ("panic", "chained_panic", "http_panic"):
+            self.annotated = ev.annotated
+            if ev.signaled and not self.signaled:
+                self.signaled = 1
+        elif k == "signal" and self.signaled:
+            self.signaled = 2
+        self.last_kind = k
+
+    def learn_frame(self, call: Evidence, file: Evidence) -> None:
+        """A call line and its file line, bound together."""
+        if call.kind == "frame_call" and call.func is not None:
+            if file.file is not None and file.line is not None:
+                self.frames = self.frames.set((call.func, file.file, file.line), file.offset)
+                if file.root is None and call.kind == "frame_call":
+                    self.dirs = self.dirs.set(package_of(call.func), dir_of(file.file))
+            self.callee = call.func
+            self.depth += 1
+
+
+def package_of(func: str) -> str:
+    """The import path of a function: `go.etcd.io/bbolt` of `go.etcd.io/bbolt.(*Cursor).search`."""
+    slash = func.rfind("/")
+    dot = func.find(".", slash + 1)
+    pkg = func[:dot] if dot > 0 else "runtime"  # `panic(…)`: the runtime's gopanic
+    return pkg.replace("%2e", ".")
+
+
+def dir_of(file: str) -> str:
+    return file[: file.rfind("/") + 1]
+
+
+# Lines after which a silent stream is closed: one waiting for its first
+# stack waits long (another process may be printing a big dump), one that
+# printed stacks is done sooner (a process repeating its output opens anew).
+IDLE = 2000
+DONE = 256
+
+
+def gap(t: Track) -> float:
+    """Traceback lines between two of its own, on average: a small process
+    merged line by line with a big one prints one every few hundred."""
+    return (t.last - t.first) / (t.taken - 1) if t.taken > 1 else 0.0
+
+
+def continues(t: Track, ev: Evidence, previous: Track | None) -> bool:
+    """May an opener join stream t instead of opening a new process?"""
+    if not t.opened:
+        # Only prelude lines so far (`runtime: …`, `--- FAIL`): the opener right
+        # after them is the same process's; a later one may be (beam.py weighs it).
+        return True
+    kind = ev.kind
+    if kind == "panic":
+        return t.annotated and t.last_kind in ("panic", "chained_panic")
+    if kind == "sigdump":
+        # GOTRACEBACK=crash: after the panic's stacks the runtime raises SIGABRT
+        # and dumps again; that level prints gp= and fp= (a SIGQUIT comes from outside).
+        return (ev.abort and not t.sigdump and t.report in ("panic", "fatal_error")
+                and (t.machine > 0 or t.fp_style > 0))
+    return False
