@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Hold the beam to the truth's assignment, to tell a search failure from an
+evidence failure (issue 3). A developer tool, not a test.
+
+    python tests/corpus/beam_truth.py [CASE ...]       # summary (default: lines-random)
+    python tests/corpus/beam_truth.py --lockstep CASE  # where the beam loses the truth
+    python tests/corpus/beam_truth.py --gaps CASE      # where a wrong move outscores the truth's
+
+Only line-interleaved cases (`*-lines-*`: whole lines, truth by line) can be
+replayed. The summary prints, per case, the beam's best score and the lines
+of its streams that are not their majority process's ("wrong"), then the
+same for the beam held to the truth: a line (and the waiting lines it
+completes) may only go to a stream of the process that printed it. Truth
+above beam: the evidence ranks the truth first and the search misses it;
+truth below beam: the evidence prefers a wrong assignment.
+
+--lockstep runs both beams side by side and prints each line at which the
+free beam starts or stops holding a hypothesis consistent with the truth
+(heads aside: heads.py rematches them at the end). --gaps prints the lines
+where the best move of any kind outscores the truth's best move, the largest
+first, summed by line kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))  # the repo, when run as a script
+
+from score import load_cases  # noqa: E402
+
+from stackdemux.demux.beam import LOST, ORPHAN, Beam, Move  # noqa: E402
+from stackdemux.demux.evidence import OPENERS, Evidence, evidence  # noqa: E402
+from stackdemux.demux.hypothesis import Hypothesis  # noqa: E402
+from stackdemux.grammar import MAX_LINE, line_grammar  # noqa: E402
+
+RANDOM = ["bolt-lines-random", "gotest-lines-random", "mixed-lines-random",
+          "twelve-lines-random", "crash-lines-random", "sigquit-lines-random"]
+# Kinds of a report's head: which stream took them is decided again at the end.
+HEAD_KINDS = OPENERS | {"chained_panic", "signal", "sigpc", "test_fail", "fault_address",
+                        "runtime_note"}
+
+
+def lines_and_owners(name: str) -> tuple[list[str], list[int | None]]:
+    """A case's input lines and the process that printed each (the truth)."""
+    case = load_cases(case=name)[0]
+    own = [o for o, n in case.truth["ownership"] for _ in range(n)]
+    texts: list[str] = []
+    owners: list[int | None] = []
+    at = 0
+    for raw in case.input().split(b"\n"):
+        texts.append(raw.decode("utf-8", "replace"))
+        owners.append(own[at] if at < len(own) else None)
+        at += len(raw) + 1
+    if texts and texts[-1] == "":
+        texts.pop()
+        owners.pop()
+    return texts, owners
+
+
+class TruthBeam(Beam):
+    """The beam held to the truth: a line goes only to its own process's stream."""
+
+    def __init__(self, owners: list[int | None]) -> None:
+        super().__init__()
+        self.owners = owners
+        self.process: dict[int, int | None] = {}  # Track.order → process
+
+    def moves(self, h: Hypothesis, i: int, ev: Evidence, token: str) -> list[Move]:
+        p = self.owners[i]
+        out = [m for m in super().moves(h, i, ev, token)
+               if m[1] != LOST
+               and all(self.owners[h.floats[x].index] == p for x in (m[3], m[4]) if x >= 0)
+               and (m[2] < 0 or self.process.get(h.tracks[m[2]].order) == p)]
+        return out or [(ORPHAN, LOST, -1, -1, -1, ())]
+
+    def apply(self, h: Hypothesis, move: Move, i: int, ev: Evidence, sig: int,
+              in_place: bool) -> None:
+        if move[1] != LOST and move[2] < 0:
+            self.process[h.opened] = self.owners[i]
+        super().apply(h, move, i, ev, sig, in_place)
+
+
+class GapBeam(TruthBeam):
+    """The truth's path, noting each line where another move scores higher."""
+
+    def __init__(self, owners: list[int | None], texts: list[str]) -> None:
+        super().__init__(owners)
+        self.texts = texts
+        self.gaps: list[tuple[float, int, str, str]] = []
+
+    def moves(self, h: Hypothesis, i: int, ev: Evidence, token: str) -> list[Move]:
+        free = Beam.moves(self, h, i, ev, token)
+        held = super().moves(h, i, ev, token)
+        gap = max(m[0] for m in free) - max(m[0] for m in held)
+        if gap > 0.01:
+            self.gaps.append((gap, i, ev.kind, self.texts[i][:70]))
+        return held
+
+
+def feed(beam: Beam, i: int, text: str) -> None:
+    """One line, as beam.separate() gives it (retiring as it does)."""
+    if i % 64 == 0 and i:
+        beam.retire(i)
+    m = line_grammar().match(text) if text and len(text) <= MAX_LINE else None
+    if m is not None and m.lastgroup not in (None, "blank"):
+        beam.line(i, evidence(m.lastgroup, m), hash(text))
+
+
+def run(beam: Beam, texts: list[str]) -> Hypothesis:
+    for i, text in enumerate(texts):
+        feed(beam, i, text)
+    return beam.finish()
+
+
+def owners_of(h: Hypothesis) -> dict[int, int]:
+    """Line → Track.order (negative: noise or orphaned) of a hypothesis."""
+    out: dict[int, int] = {}
+    step = h.history
+    while step is not None:
+        out[step.index] = step.track
+        step = step.parent
+    return out
+
+
+def wrong(h: Hypothesis, owners: list[int | None], skip: frozenset[int] = frozenset()) -> int:
+    """Lines of a stream that are not its majority process's, and lines no stream took."""
+    by: dict[int, Counter] = {}
+    for i, t in owners_of(h).items():
+        if i not in skip:
+            by.setdefault(t, Counter())[owners[i]] += 1
+    return sum(c.total() - (0 if t < 0 else c.most_common(1)[0][1]) for t, c in by.items())
+
+
+def summary(names: list[str]) -> None:
+    for name in names:
+        texts, owners = lines_and_owners(name)
+        t0 = time.process_time()
+        best = run(Beam(), texts)
+        dt = time.process_time() - t0
+        truth = run(TruthBeam(owners), texts)
+        print(f"{name:24} beam {best.score:8.1f} wrong {wrong(best, owners):4}"
+              f"  truth {truth.score:8.1f} wrong {wrong(truth, owners):4}  {dt:.2f}s", flush=True)
+
+
+def lockstep(name: str) -> None:
+    texts, owners = lines_and_owners(name)
+    match = line_grammar().match
+    heads = frozenset(i for i, s in enumerate(texts)
+                      if (m := match(s) if s and len(s) <= MAX_LINE else None) is not None
+                      and m.lastgroup in HEAD_KINDS)
+    free, held = Beam(), TruthBeam(owners)
+    lost = False
+    for i, text in enumerate(texts):
+        feed(free, i, text)
+        feed(held, i, text)
+        ok = [k for k, h in enumerate(free.beam) if wrong(h, owners, heads) == 0]
+        if (not ok) != lost:
+            print(f"{i:5} beam={len(free.beam):2} best={free.beam[0].score:8.1f}"
+                  f" truth={held.beam[0].score:8.1f} consistent={ok[:3]} {text[:80]}")
+        lost = not ok
+
+
+def gaps(name: str, top: int = 30) -> None:
+    texts, owners = lines_and_owners(name)
+    g = GapBeam(owners, texts)
+    run(g, texts)
+    by_kind: Counter = Counter()
+    for gap, _, kind, _ in g.gaps:
+        by_kind[kind] += round(gap, 1)
+    print(name, "total gap", round(sum(x[0] for x in g.gaps), 1), "lines", len(g.gaps),
+          dict(by_kind))
+    for gap, i, kind, text in sorted(g.gaps, reverse=True)[:top]:
+        print(f"  {gap:5.1f} {i:5} {kind:16} {text}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("cases", nargs="*", help="lines-* cases (default: the lines-random ones)")
+    ap.add_argument("--lockstep", metavar="CASE")
+    ap.add_argument("--gaps", metavar="CASE")
+    args = ap.parse_args()
+    if args.lockstep:
+        lockstep(args.lockstep)
+    elif args.gaps:
+        gaps(args.gaps)
+    else:
+        summary(args.cases or RANDOM)
+
+
+if __name__ == "__main__":
+    main()
