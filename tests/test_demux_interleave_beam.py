@@ -280,7 +280,7 @@ def test_random_line_order_shows_in_the_first_file_lines() -> None:
         m = g.match(line) if line else None
         if m is not None and m.lastgroup != "blank":
             beam.line(i, evidence(m.lastgroup, m), hash(line))
-    assert beam.files < 24 and not beam.bursty()
+    assert beam.merge.files < 24 and not beam.bursty()
 
 
 @pytest.mark.parametrize("case", ["bolt-lines-random", "gotest-lines-random"])

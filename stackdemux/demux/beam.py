@@ -25,7 +25,7 @@ settle them.
 * The bonus for "the same stream as the line before" is measured on the
   log (bursts of whole outputs, or random line order), not per hypothesis;
   random order shows within the first file lines (a log-likelihood ratio of
-  file lines that do or do not follow a call line).
+  file lines that do or do not follow a call line; burst.py).
 * In random line order the openers come first and say nothing of which
   stacks follow: hypotheses that differ only in which head took which
   stacks are one, and once separated each head goes to the stacks its
@@ -37,10 +37,10 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from collections.abc import Sequence
-from math import log
 
 from ..grammar import MAX_LINE, line_grammar
 from .automaton import automaton
+from .burst import Merge
 from .evidence import OPENERS, Evidence, evidence
 from .heads import rematch_heads
 from .hypothesis import (
@@ -89,21 +89,6 @@ FLOAT_AGE = 128
 # (at least DONE lines), and nothing waits longer than PATIENT lines.
 SLOW = 8
 PATIENT = 16384
-# Above this share of lines printed by the stream of the line before (0 as
-# by chance, 1 always), the merge is bursty (see Beam.bursty).
-BURSTY = 0.5
-# At or below this share of lines printed by the stream of the line before
-# (above chance), once the log has shown enough, the share is what processes
-# of unequal sizes give in a random merge: no bonus, which would only add
-# noise to the scores.
-QUIET = 0.25
-# File lines seen before a log is judged random (until then, bursty).
-_SEEN = 24
-# Or sooner: the log-likelihood ratio of "random line order" over "bursts"
-# once the file lines seen make random this much likelier (e^4 : 1).
-RANDOM_LLR = 4.0
-# In a bursty merge a file line follows its own call line but at a burst's edge.
-_P_BURSTY = 0.95
 _CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack"}) | OPENERS
 _NEVER = float("-inf")
 _SIG_MASK = (1 << 64) - 1
@@ -128,11 +113,7 @@ class Beam:
         self.can_end = auto.can_end
         self.beam: list[Hypothesis] = [Hypothesis()]
         self.callers: dict[str, set[str]] = {}  # callee → callers, from the best hypothesis
-        # the log's burstiness (see burst()), with a prior that says nothing
-        self.lines, self.calls = 2.0, 0.9
-        self.files, self.after_call = 2.0, 1.1
-        self.llr = 0.0  # log odds of random line order over bursts (see observe())
-        self.last_token = ""
+        self.merge = Merge()  # the log's burstiness (see burst())
         self.blank = Track(stack=self.start, order=-1)  # a stream yet to open, for scoring
         self.memo: dict[tuple, object] = {}  # scores of this line's moves, shared by hypotheses
         self.prev = -1  # the last traceback line
@@ -355,63 +336,27 @@ class Beam:
         if t.first < 0:
             t.first = g.seq if gi >= 0 else c.seq if c is not None else self.seq
         t.last = self.seq
-        if t.stacks or self.llr <= RANDOM_LLR:
+        if t.stacks or not self.merge.random():
             # in random line order a report's head is matched to its stacks at
-            # the end (_rematch_heads): hypotheses that differ only in which
+            # the end (heads.rematch_heads): hypotheses that differ only in which
             # head took which stacks are one
             t.sig = hash((t.sig, sig))
         h.record(i, t.order)
 
     def burst(self, h: Hypothesis) -> float:
         """The bonus for a line printed by the stream that printed the line
-        before: how bursty the merge is, measured on the whole log (not per
-        hypothesis, which would reward its own guesses). A process prints a
-        file line right after its call line, so the share of file lines that
-        follow a call line, above the share of call lines, says how often the
-        line before is the same process's."""
-        same = self.same()
-        chance = 1.0 / max(2, len(h.tracks))
-        share = (same - chance) / (1.0 - chance)
-        if share <= QUIET and (self.files >= _SEEN or self.llr > RANDOM_LLR):
-            return 0.0
-        return 3.0 * max(0.0, min(1.0, share))
-
-    def same(self) -> float:
-        """How often a line is the same process's as the line before, as the
-        log shows it (see burst())."""
-        c = self.calls / self.lines
-        q = self.after_call / self.files
-        return (q - c) / (1.0 - c)
+        before (burst.py): one for all hypotheses, measured on the log."""
+        return self.merge.bonus(len(h.tracks))
 
     def bursty(self) -> bool:
-        """Whole outputs or long runs of lines one after another: a goroutine
-        header is decided as it comes, by the line before it; in random line
-        order (once the log has shown enough to tell) it waits for its first
-        frame."""
-        if self.llr > RANDOM_LLR:
-            return False
-        if self.llr < -RANDOM_LLR:
-            return True
-        return self.files < _SEEN or self.burst(self.beam[0]) > BURSTY * 3.0
+        """A bursty merge: a goroutine header is decided as it comes, by the
+        line before it; in random line order (once the log has shown enough
+        to tell) it waits for its first frame."""
+        return self.merge.bursty(len(self.beam[0].tracks))
 
     def observe(self, token: str) -> None:
         self.seq += 1
-        self.lines += 1
-        if token in CALLS:
-            self.calls += 1
-        elif token in FILES:
-            self.files += 1
-            # a file line after a call line: each process prints one then the
-            # other; in random order the line before is its own by chance or
-            # another's call line as often as calls come
-            chance = 1.0 / max(2, len(self.beam[0].tracks))
-            p = chance + (1.0 - chance) * self.calls / self.lines
-            if self.last_token in CALLS:
-                self.after_call += 1
-                self.llr += log(p / _P_BURSTY)
-            else:
-                self.llr += log((1.0 - p) / (1.0 - _P_BURSTY))
-        self.last_token = token
+        self.merge.observe(token, len(self.beam[0].tracks))
 
     def line(self, i: int, ev: Evidence, sig: int) -> None:
         token = ev.kind.upper()

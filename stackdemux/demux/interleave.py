@@ -30,7 +30,7 @@ One concept a module:
 * track.py: one stream and what it printed (Track);
 * scores.py: how well a line or a frame fits a stream;
 * hypothesis.py: one whole assignment so far, and the lines waiting in it;
-* beam.py: the search over hypotheses;
+* beam.py: the search over hypotheses (burst.py: how bursty the merge is);
 * heads.py: heads matched to the stacks their messages fit.
 
 This module is the entry point and its result; the names other modules and
