@@ -46,10 +46,12 @@ one bulk search for where a traceback line could start inside it. Only lines
 that are no whole line, or doubtful ones while fragments are open (a call
 line whose function's name has a part printed nowhere else: `runtime.` +
 `untime.gcenable.func2()`), are tried at every cut point against every open
-fragment and each of its cut places (up to 12 when a cut in a hex number reads
-alike anywhere): the slow reader's chunk cases (a cut every 64-1024 bytes) cost
-~40-55 s/MB of CPU on this shared machine (as much as before those lines were
-tried: hex numbers with leading zeros, which Go never prints, leave fewer ties).
+fragment and each of its cut places (up to 10 when a cut in a hex number reads
+alike anywhere; such call lines only while a fragment cut inside a function's
+name is open): the slow reader's chunk cases (a cut every 64-1024 bytes) cost
+~30-60 s/MB of CPU on this shared machine, 6% more cuts tried than before those
+lines were (hex numbers with leading zeros, which Go never prints, leave fewer
+ties).
 
 Provenance: every text made of fragments lists its input columns in
 `Stream.pieces`; a fragment never completed stays a text of its own, and is
@@ -93,7 +95,7 @@ _ORDER = 0.5  # per open fragment older than the one completed (pipes are read i
 _TURN = 3.0  # a line that cannot follow the line before it in its chunk
 _STRANGER = 4.0  # a join whose two chunks show two toolchains
 _SURE_PIECE = 3  # chars of the shortest piece of a join that groups chunks
-_SURE_QUALITY = 1.0  # a join's reading at least this good (no name unknown)
+_SURE_QUALITY = 2.0  # a join's reading at least this good (a name printed exactly)
 _CONTEXT = 8  # whole lines read around a cut for what its chunk shows of its process
 _BROKEN = 1.0  # a text that stays no line at all, where a reading could make it one
 _BEAM = 24  # hypotheses kept
@@ -103,7 +105,7 @@ _MAX_AGE = 3000  # lines a fragment waits for its rest at most
 _MAX_CUTS = 512  # cut points tried per line
 _VARIANTS = 4  # places kept for one fragment's cut
 _VARIANT_MARGIN = 1.5  # ... this far below the best place at most
-_TIED = 12  # places kept when that many read as well as the best (a cut in a hex number)
+_TIED = 10  # places kept when that many read as well as the best (a cut in a hex number)
 
 
 @dataclass(slots=True)
@@ -292,9 +294,9 @@ class _Search:
 
     def sure(self, ps: Sequence[Piece], m: re.Match[str] | None) -> bool:
         """A text rejoined from pieces ps that surely is one process's line: it
-        reads as a plausible traceback line whose names are printed elsewhere
-        (or their package or directory is), and no piece is so short (`)`,
-        `0x`) that it would read as well in another process's line."""
+        reads as a traceback line whose names are all printed elsewhere, one of
+        them exactly, and no piece is so short (`)`, `0x`) that it would read as
+        well in another process's line."""
         if m is None or m.lastgroup in LENIENT or min(b - a for _, a, b in ps) < _SURE_PIECE:
             return False
         sources = tuple(sorted({i for i, _, _ in ps}))
@@ -392,8 +394,12 @@ class _Search:
                 kind = m.lastgroup
                 whole, unknown = self.vocab.quality(m, (m,))
                 lenient = kind in LENIENT
-                if not lenient and self.whole(m, (whole, unknown)):
-                    # A line read whole with names seen elsewhere: kept.
+                if not lenient and (self.whole(m, (whole, unknown)) or (
+                        kind == "frame_call" and not unknown and whole > 0
+                        and not _names_open(beam))):
+                    # A line read whole with names seen elsewhere: kept (a call
+                    # line with a part of its name printed nowhere else, only
+                    # while a fragment is open that a function's name may finish).
                     self._advance_whole(beam, kind, whole)
                     continue
                 if not any_open and not (lenient and _inner_start(t, m)):
@@ -575,6 +581,13 @@ class _Search:
             h.log = _given_up(f), h.log
             h.score -= _UNFINISHED
         return h
+
+
+def _names_open(beam: list[_Hyp]) -> bool:
+    """Some hypothesis holds a fragment cut inside a call line's function name
+    (`runtime.`, `r`): no tab before it, no parenthesis yet."""
+    return any(not (head := f.head(f.variants[0])).startswith("\t") and "(" not in head
+               for h in beam for f in h.open)
 
 
 def _given_up(f: _Open) -> _Log:
