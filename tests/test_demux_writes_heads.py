@@ -117,13 +117,11 @@ def test_each_message_goes_to_its_kind_of_opener():
     assert kinds["ledger: negative balance -42 for account 7"] == "panic"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3 gap: one opener at a line start passes the "
-                   "one-process test; sending such logs to the write layer when their openers "
-                   "ran together also sent build logs quoting `panic:` there (spurious reports)")
 def test_openers_run_together_on_one_line_are_read_as_several_processes():
     """`panic: panic: fatal error: concurrent map writes`: one opener starts the
     line, the others follow it, so the cheap test for one process's output (one
-    opener at a line start) passes and the log is read as one process's."""
+    opener at a line start) passes; openers with nothing between them, amid
+    broken lines, send the log to the write layer all the same."""
     import stackdemux
 
     text = _input("crash-writes-shuffle")

@@ -171,6 +171,8 @@ def needs_separation(texts: Sequence[str], text: str | None = None) -> bool:
 # Tracebacks more than this many lines of ordinary output apart are separated
 # apart: the interleaver closes a stream after far less silence anyway.
 REGION_GAP = 2000
+# Characters of a one-process-looking log searched for openers written together.
+WRITES_CHECKED = 4 << 20
 _REGION_MARGIN = 64
 
 
@@ -184,7 +186,17 @@ def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnos
     between regions are noise, as the separator would have found them."""
     texts = stream.texts
     if not needs_separation(texts, stream.joined()):
-        return [stream]
+        # one opener at a line start, no goroutine id twice: one process's
+        # output, unless processes' writes ran together (`panic: panic: fatal
+        # error: …`: openers with nothing between them, which build output
+        # quoting `panic:` never has) among mostly broken lines
+        from .writes import looks_write_interleaved, openers_run_together
+
+        text = stream.joined()
+        if (one_process or len(text) > WRITES_CHECKED or not openers_run_together(text)
+                or not looks_write_interleaved(texts)):
+            return [stream]
+        return _separate_region(stream, noise, diagnostics, one_process)
     regions = _traceback_regions(stream)
     covered = sum(b - a for a, b in regions)
     if covered * 2 > len(texts):
