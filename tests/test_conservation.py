@@ -3,15 +3,15 @@
 Every input line ends in exactly one place: whole in one stream, whole in the
 noise, or cut into pieces (a mid-line splice, a stripped prefix) whose column
 ranges tile the line after its prefix, each piece in exactly one stream text.
-Checked on every real sample, every corpus case, and on hypothesis-generated
-interleavings of real samples.
+Checked on every real sample, on hypothesis-generated interleavings of real
+samples, and (tests/test_corpus.py, next to the scorer that reads the same
+demultiplexing) on every corpus case.
 """
 
 from __future__ import annotations
 
 import gzip
 import random
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,11 +23,8 @@ from stackdemux.ingest import ingest
 from stackdemux.model import Source
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "corpus"))
-import score as corpus  # noqa: E402
 
 CONFORMANCE = Path("/work/shared/conformance")
-CASES = ROOT / "tests" / "corpus" / "cases"
 
 
 def _read(path: Path) -> bytes:
@@ -39,10 +36,6 @@ def sample_files() -> list[Path]:
     files = sorted(ROOT.glob("samples/go*/*.txt"))
     files += sorted(p for p in CONFORMANCE.rglob("*") if p.is_file() and p.suffix in (".txt", ""))
     return files
-
-
-def case_inputs() -> list[Path]:
-    return sorted(p for d in CASES.glob("*") for p in d.glob("input.log*"))
 
 
 def check_conservation(source: Source, d: Demuxed | None = None) -> None:
@@ -91,12 +84,6 @@ def check_conservation(source: Source, d: Demuxed | None = None) -> None:
 @pytest.mark.parametrize("path", sample_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_real_sample_is_conserved(path: Path) -> None:
     check_conservation(ingest(_read(path), path.name))
-
-
-@pytest.mark.parametrize("path", case_inputs(), ids=lambda p: p.parent.name)
-def test_every_corpus_case_is_conserved(path: Path) -> None:
-    # kept for the corpus scorer (tests/test_corpus.py), which reads the same demultiplexing
-    check_conservation(*corpus.demuxed(_read(path), keep=True))
 
 
 def _sample_lines() -> list[list[str]]:

@@ -17,6 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
 
 import score as corpus
+from test_conservation import check_conservation
 
 CASES = corpus.load_cases()
 IDS = [c.name for c in CASES]
@@ -103,6 +104,15 @@ TARGETS = {
 
 DEMUX_MISSING = importlib.util.find_spec("stackdemux.demux") is None
 FLOORS = json.loads(corpus.FLOORS.read_text()) if corpus.FLOORS.exists() else {}
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_every_corpus_case_is_conserved(case):
+    """The strict check of tests/test_conservation.py (pieces tile each line) on
+    each case. It runs before the scorer, in this module so that pytest-xdist
+    (--dist loadfile) runs both on one worker: the scorer takes the
+    demultiplexing kept here instead of doing it again."""
+    check_conservation(*corpus.demuxed(case.input(), keep=True))
 
 
 @pytest.fixture(scope="module")
