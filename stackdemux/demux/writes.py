@@ -356,12 +356,21 @@ def openers_run_together(text: str) -> bool:
     descriptor write theirs together, so the one-process test (one opener at
     a line start) passes while several processes' writes are mixed. A build
     log quoting `panic:` quotes it once a line, with text around it."""
+    if _opener_after_colon().search(text) is None:
+        return False  # the first of two openers ends in ": ", the second follows it
     last = -1
     for m in _opener_regex().finditer(text):
         if m.start() == last and m.group().endswith(": "):
             return True
         last = m.end() if m.group().endswith(": ") else -1
     return False
+
+
+@cache
+def _opener_after_colon() -> re.Pattern[str]:
+    """An opener right after ": ": led by a literal, so `re` finds its
+    candidates at memchr speed (the bare alternation tries every position)."""
+    return re.compile(": (?:" + _opener_regex().pattern + ")")
 
 
 def process_budget(text: str) -> int:
