@@ -300,7 +300,7 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
     if spliced is not None:
         stream, texts = spliced.stream, spliced.stream.texts
         diagnostics.extend(spliced.diagnostics)
-    sep = separate(texts)
+    sep = separate(texts, spliced.groups if spliced is not None else ())
     if len(sep.tracks) <= 1:
         return [stream]
     numbers, pieces = stream.numbers, stream.pieces

@@ -37,6 +37,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import pairwise
 
 from ..grammar import MAX_LINE, line_grammar
 from .automaton import automaton
@@ -60,6 +61,13 @@ from .interleave import Separation
 from .scores import first_frame, fit, pair_score, score
 from .track import DONE, IDLE, Track, continues, gap
 
+# A line whose chunk group's line before it went to this stream, or elsewhere
+# (splice.chunk_groups: lines a collector's read() chunks show to be one process's).
+KIN = 4.0
+# Steps of a hypothesis's history looked back for that line.
+_KIN_REACH = 256
+# Lines of its group looked back for one a hypothesis placed.
+_KIN_BACK = 4
 # Hypotheses kept at most, and how far below the best one may score.
 WIDTH = 16
 # Streams × hypotheses worked on per line, at most: a log of many open
@@ -119,6 +127,7 @@ class Beam:
         self.prev = -1  # the last traceback line
         self.patience = 0  # lines a call waits for its file line: the slowest stream's pace
         self.seq = 0  # traceback lines seen
+        self.kin: dict[int, int] = {}  # line → the line before it in its chunk group
 
     # ---------------------------------------------------------- moves ---
 
@@ -127,9 +136,44 @@ class Beam:
             out = self.pair_moves(h, i, ev, token)
             if token == "CGO_FILE":
                 out.extend(self.single_moves(h, i, ev, token))
-            return out or [_LOST]
-        out = self.single_moves(h, i, ev, token)
+        else:
+            out = self.single_moves(h, i, ev, token)
+        if out and self.kin:
+            out = self.kin_moves(h, i, out)
         return out or [_LOST]
+
+    def kin_moves(self, h: Hypothesis, i: int, out: list[Move]) -> list[Move]:
+        """Moves scored by the read() chunks (splice.chunk_groups): a line goes
+        where the line before it in its chunk group went."""
+        kin = self.kin
+        floats = h.floats
+        seen: dict[int, int | None] = {}  # line → the stream its chunk group's line went to
+
+        def went(x: int) -> int | None:
+            if x not in seen:
+                where, j = None, kin.get(x)
+                for _ in range(_KIN_BACK):  # past lines still waiting or given up
+                    if j is None:
+                        break
+                    where = _placed(h, j)
+                    if where is not None:
+                        break
+                    j = kin.get(j)
+                seen[x] = where
+            return seen[x]
+
+        adjusted = []
+        for m in out:
+            delta, kind, pos, ci, gi, _ = m
+            if kind != LOST:
+                order = h.tracks[pos].order if pos >= 0 else None  # None: a new stream
+                for x in (i, floats[ci].index if ci >= 0 else -1,
+                          floats[gi].index if gi >= 0 else -1):
+                    where = went(x)
+                    if where is not None:
+                        delta += KIN if where == order else -KIN
+            adjusted.append((delta, *m[1:]))
+        return adjusted
 
     def _tracks(self, h: Hypothesis) -> list[tuple[int, Track]]:
         """The open tracks, and a new one (position -1) to open."""
@@ -521,11 +565,15 @@ def _clear(ms: list[Move]) -> bool:
     return best - second > MARGIN
 
 
-def separate(texts: Sequence[str]) -> Separation:
+def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Separation:
     """Assign each traceback line of `texts` to one process: the best-scoring
-    hypothesis of the beam."""
+    hypothesis of the beam. `groups`: lines known to be one process's each
+    (the read() chunks a splicer found, splice.chunk_groups)."""
     match = line_grammar().match
     beam = Beam()
+    for g in groups:
+        for a, b in pairwise(g):
+            beam.kin[b] = a
     kinds: dict[int, str] = {}
     blanks: list[int] = []
     noise: list[int] = []
@@ -551,6 +599,18 @@ def separate(texts: Sequence[str]) -> Separation:
     if not beam.bursty():
         rematch_heads(owner, kinds, texts)
     return _separation(best, owner, kinds, blanks, noise)
+
+
+def _placed(h: Hypothesis, j: int) -> int | None:
+    """The track (order) line j went to in h, if h placed it recently."""
+    step = h.history
+    for _ in range(_KIN_REACH):
+        if step is None:
+            return None
+        if step.index == j:
+            return step.track if step.track >= 0 else None
+        step = step.parent
+    return None
 
 
 def _owners(h: Hypothesis) -> dict[int, int]:

@@ -62,8 +62,9 @@ class Separation:
     orphans: list[int]  # traceback lines no stream could take (diagnosed)
 
 
-def separate(texts: Sequence[str]) -> Separation:
-    """Assign each traceback line of `texts` to one process by structure and evidence."""
+def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Separation:
+    """Assign each traceback line of `texts` to one process by structure and
+    evidence; `groups`: lines known to be one process's each (splice.py)."""
     from .beam import separate as beam_separate  # beam.py imports Separation from here
 
-    return beam_separate(texts)
+    return beam_separate(texts, groups)
