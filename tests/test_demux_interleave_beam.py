@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 
 from stackdemux.demux.automaton import automaton
-from stackdemux.demux.beam import LOST, ORPHAN, Beam, separate
+from stackdemux.demux.beam import Beam, separate
 from stackdemux.demux.evidence import evidence
 from stackdemux.demux.hypothesis import Hypothesis, code, file_name, site_func
 from stackdemux.demux.persistent import PMap, PSet
 from stackdemux.demux.scores import MISFIT, first_frame, fit, pair_score, score
 from stackdemux.demux.track import Track
 from stackdemux.grammar import line_grammar
+from tests.corpus.beam_truth import TruthBeam, lines_and_owners
+from tests.corpus.beam_truth import run as replay
 from tests.test_demux_interleave import alone, lines_of, merge_lines, report_keys
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -369,40 +371,6 @@ def test_heads_meet_their_stacks_in_a_long_log_of_many_reports() -> None:
     assert len(shutdown) == 25 and len(fits) >= 20  # the beam alone: by chance (0 measured)
 
 
-class _TruthBeam(Beam):
-    """The beam held to the truth: it may only give a line (and the lines it
-    completes) to a stream of the process that printed it."""
-
-    def __init__(self, owners: list[int]) -> None:
-        super().__init__()
-        self.owners = owners
-        self.process: dict[int, int] = {}  # stream (Track.order) -> process
-
-    def moves(self, h, i, ev, token):  # type: ignore[no-untyped-def]
-        p = self.owners[i]
-        out = [m for m in super().moves(h, i, ev, token)
-               if m[1] != LOST
-               and all(self.owners[h.floats[x].index] == p for x in (m[3], m[4]) if x >= 0)
-               and (m[2] < 0 or self.process.get(h.tracks[m[2]].order) == p)]
-        return out or [(ORPHAN, LOST, -1, -1, -1, ())]
-
-    def apply(self, h, move, i, ev, sig, in_place):  # type: ignore[no-untyped-def]
-        if move[1] != LOST and move[2] < 0:
-            self.process[h.opened] = self.owners[i]
-        super().apply(h, move, i, ev, sig, in_place)
-
-
-def _best(beam: Beam, texts: list[str]) -> float:
-    g = line_grammar()
-    for i, text in enumerate(texts):
-        if i % 64 == 0 and i:
-            beam.retire(i)
-        m = g.match(text) if text else None
-        if m is not None and m.lastgroup != "blank":
-            beam.line(i, evidence(m.lastgroup, m), hash(text))
-    return beam.finish().score
-
-
 @pytest.mark.parametrize("case", ["bolt-lines-random", "mixed-lines-random",
                                   "twelve-lines-random"])
 def test_the_evidence_ranks_the_true_assignment_above_what_the_beam_finds(case: str) -> None:
@@ -410,16 +378,8 @@ def test_the_evidence_ranks_the_true_assignment_above_what_the_beam_finds(case: 
     processes' true assignment scores well above the beam's best (bolt 345 vs
     312, mixed 328 vs 121, twelve 2232 vs 648 measured), which loses the
     truth among near-ties in its first few dozen lines."""
-    d = CASES / case
-    truth = json.loads((d / "truth.json").read_text())
-    data = (d / "input.log").read_bytes()
-    owner = [o for o, n in truth["ownership"] for _ in range(n)]
-    texts, owners, at = [], [], 0
-    for raw in data.split(b"\n")[:-1]:
-        texts.append(raw.decode())
-        owners.append(owner[at])
-        at += len(raw) + 1
-    assert _best(_TruthBeam(owners), texts) > _best(Beam(), texts) + 20
+    texts, owners = lines_and_owners(case)  # tests/corpus/beam_truth.py, the tool
+    assert replay(TruthBeam(owners), texts).score > replay(Beam(), texts).score + 20
 
 
 def _read(path: Path) -> str:

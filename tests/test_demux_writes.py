@@ -79,19 +79,10 @@ def test_a_glued_file_line_is_no_line_start():
     assert not viable("goroutine x")
 
 
-def test_writes_end_where_the_truth_says_they_end():
-    text, truth = _case("bolt-writes-shuffle")
-    ends = write_ends(text)
-    pos, missed, total = 0, 0, 0
-    for _, n in truth["ownership"]:
-        pos += n
-        if pos < len(text):
-            total += 1
-            missed += not ends[pos]
-    # measured 97.7% over the writes cases; what is missed is mostly a hex number
-    # glued to another process's decimal digits
-    assert missed / total < 0.05
-    assert sum(ends) < len(text) / 2  # and it does not say "anywhere"
+def test_writes_may_end_only_in_some_places():
+    # that they end where the truth's writes end: tests/test_demux_writes_ends.py
+    text, _ = _case("bolt-writes-shuffle")
+    assert sum(write_ends(text)) < len(text) / 2  # it does not say "anywhere"
 
 
 def test_one_process_reads_back_as_itself():

@@ -31,10 +31,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))  # the repo, when run as a script
+sys.path.insert(0, str(HERE))  # score.py, when imported (tests/test_demux_interleave_beam.py)
 
 from score import load_cases  # noqa: E402
 
-from stackdemux.demux.beam import LOST, ORPHAN, Beam, Move  # noqa: E402
+from stackdemux.demux.beam import LOST, ORPHAN, Beam, Move, _owners  # noqa: E402
 from stackdemux.demux.evidence import OPENERS, Evidence, evidence  # noqa: E402
 from stackdemux.demux.hypothesis import Hypothesis  # noqa: E402
 from stackdemux.grammar import MAX_LINE, line_grammar  # noqa: E402
@@ -118,20 +119,10 @@ def run(beam: Beam, texts: list[str]) -> Hypothesis:
     return beam.finish()
 
 
-def owners_of(h: Hypothesis) -> dict[int, int]:
-    """Line → Track.order (negative: noise or orphaned) of a hypothesis."""
-    out: dict[int, int] = {}
-    step = h.history
-    while step is not None:
-        out[step.index] = step.track
-        step = step.parent
-    return out
-
-
 def wrong(h: Hypothesis, owners: list[int | None], skip: frozenset[int] = frozenset()) -> int:
     """Lines of a stream that are not its majority process's, and lines no stream took."""
     by: dict[int, Counter] = {}
-    for i, t in owners_of(h).items():
+    for i, t in _owners(h).items():
         if i not in skip:
             by.setdefault(t, Counter())[owners[i]] += 1
     return sum(c.total() - (0 if t < 0 else c.most_common(1)[0][1]) for t, c in by.items())
