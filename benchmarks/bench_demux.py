@@ -2,12 +2,14 @@
 """Demultiplexing speed on big logs built from the corpus (issue 3's speed targets).
 
     python benchmarks/bench_demux.py [--big-mb 1024] [--interleaved-mb 50] [--unprefixed-mb 2]
-                                     [--only interleaved|build] [--styles random,bursts,compose]
+                                     [--chunks-mb 0.25] [--only interleaved|build]
+                                     [--styles random,bursts,compose,chunks]
 
 Builds, into /tmp (never committed):
   * an interleaved log: the clean outputs of 8 corpus processes, repeated, their
     lines merged (each process's order kept) in random order, in bursts of whole
-    lines, or behind compose prefixes — target ≥ 10 MB/s;
+    lines, or behind compose prefixes — target ≥ 10 MB/s; or their bytes merged by
+    a slow reader's read() chunks of 64-1024 bytes, cut anywhere (the splicer);
   * a build log: ordinary build output (tests/corpus/noise) with a traceback
     every few MB — target ≥ 200 MB/s;
   * the random-order log at 4 sizes, to show that time grows linearly.
@@ -53,11 +55,12 @@ def corpus_outputs() -> list[bytes]:
 # hardest case: nothing but the tracebacks' structure tells the processes
 # apart); runs of whole lines as a collector reading 8 pipes passes them on
 # (bursts of 1–64 lines); or each line behind a `docker compose` prefix.
-STYLES = ("random", "bursts", "compose")
+STYLES = ("random", "bursts", "compose", "chunks")
 
 
 def interleaved(path: Path, size: int, seed: int = 1, style: str = "random") -> None:
-    """8 processes' outputs, each repeated to size/8, merged line by line (see STYLES)."""
+    """8 processes' outputs, each repeated to size/8, merged line by line, or by
+    read() chunks cut anywhere (see STYLES)."""
     rng = random.Random(seed)
     outputs = corpus_outputs()
     # Dumps small enough to repeat, so that every size holds many reports.
@@ -75,6 +78,16 @@ def interleaved(path: Path, size: int, seed: int = 1, style: str = "random") -> 
         seqs.append(seq)
     if style == "compose":
         seqs = [[b"svc-%d  | " % (i + 1) + line for line in seq] for i, seq in enumerate(seqs)]
+    if style == "chunks":  # a slow reader's read()s of 8 pipes: 64-1024 bytes, cut anywhere
+        cut = []
+        for seq in seqs:
+            data, at, pieces = b"".join(seq), 0, []
+            while at < len(data):
+                n = rng.randint(64, 1024)
+                pieces.append(data[at:at + n])
+                at += n
+            cut.append(pieces)
+        seqs = cut
     bag = [i for i, s in enumerate(seqs) for _ in s]
     rng.shuffle(bag)
     if style == "bursts":
@@ -172,9 +185,11 @@ def main() -> None:
     ap.add_argument("--unprefixed-mb", type=float, default=2,
                     help="largest size of the unprefixed logs (random order at 4 sizes, "
                          "bursts at this one): they run at ~0.1 MB/s, 50 MB would take hours")
+    ap.add_argument("--chunks-mb", type=float, default=0.25,
+                    help="size of the log merged by read() chunks (the splicer: ~30-60 s/MB)")
     ap.add_argument("--big-mb", type=int, default=1024)
     ap.add_argument("--only", choices=("interleaved", "build"), help="run one of the two")
-    ap.add_argument("--styles", default="random,bursts,compose",
+    ap.add_argument("--styles", default="random,bursts,compose,chunks",
                     help="how the interleaved log's lines are merged: " + ", ".join(STYLES))
     ap.add_argument("--keep", action="store_true", help="keep the generated logs in " + str(OUT))
     args = ap.parse_args()
@@ -187,7 +202,8 @@ def main() -> None:
         styles = [] if args.only == "build" else args.styles.split(",")
         for style in styles:
             # the hardest style at 4 sizes (time grows linearly), the others at one
-            top = args.interleaved_mb if style == "compose" else args.unprefixed_mb
+            top = (args.interleaved_mb if style == "compose" else
+                   args.chunks_mb if style == "chunks" else args.unprefixed_mb)
             for mb in [top * f for f in (0.125, 0.25, 0.5, 1)] if style == "random" else [top]:
                 p = OUT / f"interleaved-8x-{style}-{mb:g}mb.log"
                 interleaved(p, int(mb * MB), style=style)
