@@ -71,6 +71,7 @@ from .kind_order import may_follow
 from .splice_score import (
     LENIENT,
     MAX_SPLICED,
+    MEMO_MAX,
     Vocabulary,
     accepted,
     joined,
@@ -239,6 +240,8 @@ class _Search:
         mine = self._mine.get(sources)
         if mine is None:
             mine = own_names([x for j in sources if (x := self.matches[j]) is not None])
+            if len(self._mine) >= MEMO_MAX:
+                self._mine.clear()  # caches, bounded: memory follows the open fragments
             self._mine[sources] = mine
         return self.vocab.quality_mine(m, mine)[0], m.lastgroup
 
@@ -268,6 +271,8 @@ class _Search:
                         roots.add(root)
                 j += step
             got = frozenset(roots)
+            if len(self._toolchains) >= MEMO_MAX:
+                self._toolchains.clear()
             self._toolchains[key] = got
         return got
 

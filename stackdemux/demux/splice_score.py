@@ -21,6 +21,8 @@ __all__ = ["LENIENT", "Vocabulary", "accepted", "joined", "marks", "narrow", "pl
 
 G = line_grammar()
 _match = G.match
+# Readings remembered at most (names weighed per kind, names and source lines).
+MEMO_MAX = 1 << 16
 # Fields by group name: the same in the whole classifier and in the narrower
 # regexes of a few kinds that joins are read with (see `joined`).
 _NAMES = {i: n for n, i in G.regex.groupindex.items()}
@@ -382,6 +384,8 @@ class Vocabulary:
         got = self._memo.get(key)
         if got is None:
             got = self._names(kind, func, file, lineno, mine)
+            if len(self._memo) >= MEMO_MAX:
+                self._memo.clear()  # a cache: memory stays bounded on a long log
             self._memo[key] = got
         q, unknown = got
         if kind == "goroutine_header" and _STATE is not None and self.states[m.group(_STATE)]:
