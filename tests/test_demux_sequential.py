@@ -16,14 +16,16 @@ from pathlib import Path
 import pytest
 
 import stackdemux
-from stackdemux.demux import interleave
+from stackdemux.demux import demultiplex_detail, interleave
 from stackdemux.demux.sequential import reports_follow_one_another
 from stackdemux.ingest import ingest
 from stackdemux.model import Stream
+from stackdemux.parse import HEADLESS
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "corpus"))
 import score  # noqa: E402
+from test_conservation import check_conservation  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "go1.27"
 
@@ -164,6 +166,12 @@ def test_a_compose_log_cut_at_both_ends_is_read_without_the_separator(
     got = stackdemux.analyze(cut)
     whole = stackdemux.analyze(full)
     assert len(got.streams) == 2
+    # the cut reports are kept and say they are partial; no line is lost
+    assert {r.incomplete_reason for r in got.reports if not r.complete} == {
+        HEADLESS, "a frame without its file line"}
+    source = ingest(cut)
+    check_conservation(source, demultiplex_detail(source))
+
     def key(r) -> str:
         return repr((r.message, [(g.id, [(f.func, f.file, f.line) for f in g.frames])
                                  for g in r.goroutines]))
