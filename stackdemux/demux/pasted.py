@@ -54,6 +54,12 @@ _FILE_TAIL = re.compile(r":\d+ \+0x[0-9a-fA-F]+")
 _CLEAN_FILE_LINE = re.compile(
     r"(?:\t| {6}(?=\S))[^\n]*:\d+ \+0x[0-9a-fA-F]+"
     r"(?: fp=0x[0-9a-fA-F]+ sp=0x[0-9a-fA-F]+(?: pc=0x[0-9a-fA-F]+)?)?$")
+# The same after a newline, found in one pass (led by a literal: memchr speed)
+# to be counted against the tails.
+_CLEAN_FILE_LINES = re.compile("\n" + _CLEAN_FILE_LINE.pattern, re.MULTILINE)
+# Lines looked at for hard wraps: a wrapped paste shows them from its first
+# screen on, and one long line further down would hide the width anyway.
+_WRAP_HEAD = 8192
 _USUAL_WIDTHS = frozenset({72, 76, 78, 79, 80, 100, 120, 132})
 
 
@@ -70,7 +76,7 @@ def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
     head = text[:_PASTE_HEAD]
     if _damaged_line_start(head) or _damaged_file_line(head):
         return True
-    return _hard_wrapped(lines[:_PASTE_HEAD // 16])
+    return _hard_wrapped(lines[:_WRAP_HEAD])
 
 
 def _confirmed_substring(text: str) -> bool:
@@ -94,6 +100,10 @@ def _damaged_line_start(text: str) -> bool:
 def _damaged_file_line(text: str) -> bool:
     """A file line that lost its tab, is indented by spaces (not the race
     detector's six), or has something joined after it."""
+    # Each clean file line holds a tail: as many clean lines as tails (two
+    # C-speed passes) leaves no tail on a damaged line. Else look line by line.
+    if len(_FILE_TAIL.findall(text)) == len(_CLEAN_FILE_LINES.findall("\n" + text)):
+        return False
     for hit in _FILE_TAIL.finditer(text):
         start = text.rfind("\n", 0, hit.start()) + 1
         end = text.find("\n", hit.end())

@@ -22,12 +22,21 @@ and its last report may lack only what would have followed the last line
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
+from functools import lru_cache
 
 from ..grammar import MAX_LINE, line_grammar
 from ..model import Report, ReportKind, Stream
 from ..parse import HEADLESS, ParseResult, read_and_keep
 from .interleave import goroot
+
+
+# Files are interned by the parser: a few hundred distinct paths stand for
+# every frame of a restarting container's crashes.
+@lru_cache(maxsize=4096)
+def _goroot(file: str | None) -> str | None:
+    return goroot(file) if file else None
 
 # Lines that only a traceback prints: left as noise, they were cut from a
 # report by another process's lines.
@@ -88,17 +97,16 @@ def _whole(report: Report) -> bool:
             g.frames and g.frames[0].func.startswith(_THROWS) for g in report.goroutines):
         return False
     ids: set[int] = set()
-    roots: set[str] = set()
+    roots: set[str | None] = set()
     for g in report.goroutines:
         if g.id in ids and g.id != 0:  # every M's g0 is goroutine 0 (GOTRACEBACK=crash)
             return False
         ids.add(g.id)
         if not g.frames and not g.unavailable:
             return False
-        for f in g.frames:
-            root = goroot(f.file) if f.file else None
-            if root:
-                roots.add(root)
+        roots.update(map(_goroot, {f.file for f in g.frames}))
+    roots.discard(None)
+    roots.discard("")
     return len(roots) <= 1
 
 
@@ -109,15 +117,10 @@ def _traceback_lines_in(noise: list[tuple[int, int]], stream: Stream, after: int
     if not noise:
         return False
     match = line_grammar().match
-    where: dict[int, int] = {}
-    for i, n in enumerate(stream.numbers):
-        where.setdefault(n, i)
-    texts = stream.texts
+    numbers, texts = stream.numbers, stream.texts
     for a, b in noise:
-        for n in range(a, b + 1):
-            i = where.get(n)
-            if i is None:
-                continue
+        # a stream's input line numbers ascend: its lines in [a, b] are one run
+        for i in range(bisect_left(numbers, a), bisect_left(numbers, b + 1)):
             text = texts[i]
             m = match(text) if len(text) <= MAX_LINE else None
             if m is not None and m.lastgroup in _STRUCTURAL:
