@@ -2,6 +2,7 @@
 fingerprint, across processes, files, build layouts and Go versions."""
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,12 @@ def test_title_is_prefixed_by_the_report_kind():
     # a message that already names its kind is not prefixed twice
     race = reports(sample("race_run", "1.27"))[0]
     assert title(race).startswith("DATA RACE: ")
+    # nor one that is only the kind: a dump with no header before its goroutines
+    dump = sample("sigquit", "1.27").read_text()
+    headerless = parse_text(dump[dump.index("\ngoroutine ") + 1:]).reports[0]
+    assert title(headerless) == "goroutine dump"
+    # a message that only begins with the kind's word keeps the kind before it
+    assert title(replace(report, message="panic in handler")) == "panic: panic in handler"
 
 
 # ------------------------------------------------------------------ groups ---

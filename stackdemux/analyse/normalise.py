@@ -85,7 +85,9 @@ def title(report: Report) -> str:
     body = normalise(report.message or "")
     if not body:
         return prefix.rstrip(": ")
-    if prefix and body.lower().startswith(prefix.lower().rstrip()):
-        return body  # the message already says it: "DATA RACE: …"
-    return prefix + body
+    # the message already says it: "DATA RACE: …", or is only the kind: a
+    # headerless dump's "goroutine dump"
+    said = body.lower()
+    if prefix and (said.startswith(prefix.lower().rstrip()) or said == prefix.lower().rstrip(": ")):
+        return body
     return prefix + body
