@@ -60,6 +60,9 @@ def reports_follow_one_another(stream: Stream) -> bool:
             or _traceback_lines_in(result.noise, stream, after=begins)):
         stream._parsed = None
         return False
+    # Read: its joined text (a copy of the stream) is let go now, not after every
+    # other stream has been read too.
+    stream._joined = None
     return True
 
 
