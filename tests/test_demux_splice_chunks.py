@@ -297,3 +297,15 @@ def test_a_wait_reason_has_no_one_letter_word():
     got = rejoined("gotest-chunks-slow")
     assert got["goroutine 19 [chan send]:"] == [(50, 0, 20), (59, 47, 52)]
     assert not plausible(valid("goroutine 19 [chan s end]:"))
+
+
+def test_a_failing_tests_package_is_one_the_frames_show():
+    # gotest-chunks-slow line 79: `FAIL\texample.com/fleet` + another process's
+    # `+0x125` reads as a FAIL line of a package `example.com/fleet+0x125` that
+    # no frame shows; the `+0x125` finishes line 59's file line, and the FAIL
+    # line goes on at line 82, whose own head line 84 finishes.
+    got = rejoined("gotest-chunks-slow")
+    assert got["\t/opt/gobin/1.27.3/go/src/runtime/panic.go:859 +0x125"] == [
+        (59, 0, 47), (79, 22, 28)]
+    assert got["FAIL\texample.com/fleet/ledger\t1.693s"] == [(79, 0, 22), (82, 30, 44)]
+    assert got["example.com/fleet/ledger.Transfer(...)"] == [(82, 0, 30), (84, 0, 8)]

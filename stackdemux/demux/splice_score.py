@@ -62,6 +62,10 @@ _MAX_FRAME = 1 << 20
 # none of its words is one letter (`chan s` + ` end]:` is `chan s` + `end]:`).
 _STATE_WORDS = re.compile(r"[a-zA-Z][a-zA-Z .()]*")
 _STATE = _field("goroutine_header", "state")
+# A failing test's package (`FAIL\texample.com/fleet/ledger`) is a package whose
+# functions the log prints, or a parent of one (a module's root): a name no
+# frame vouches for may be two chunks run together (`FAIL\texample.com/fleet` + `+0x125`).
+_TEST_PACKAGE = _field("test_package_fail", "package")
 # The runtime prints hex numbers without leading zeros (printhex, %p): `0x00007500`
 # is `0xc0` + `00007500` with the digits between in another process's chunk.
 # (The race detector pads its addresses: its lines are not among these kinds.)
@@ -324,6 +328,7 @@ class Vocabulary:
         self.positions: Counter[tuple[str, str]] = Counter()
         self.states: Counter[str] = Counter()  # goroutines' wait reasons
         self.words: Counter[str] = Counter()  # the parts of functions' names past their package
+        self.packages: set[str] = set()  # packages of functions, and every parent path of them
         self.arenas: dict[str, set[int]] = {}  # a GOROOT's stack addresses' high bits
         self._memo: dict[tuple, tuple[float, int]] = {}
 
@@ -335,7 +340,11 @@ class Vocabulary:
         func, file = fields(m)
         if func:
             self.funcs[func] += 1
-            self.pkgs[_pkg(func)] += 1
+            pkg = _pkg(func)
+            if pkg not in self.pkgs:
+                parts = pkg.split("/")
+                self.packages.update("/".join(parts[:k]) for k in range(1, len(parts) + 1))
+            self.pkgs[pkg] += 1
             self.words.update(_words(func))
         if file:
             self.files[file] += 1
@@ -390,6 +399,10 @@ class Vocabulary:
         q, unknown = got
         if kind == "goroutine_header" and _STATE is not None and self.states[m.group(_STATE)]:
             q += 1.0  # a wait reason printed intact elsewhere (`chan s` + `end]:`, not `end]:`)
+        elif (kind == "test_package_fail" and _TEST_PACKAGE is not None
+              and self.packages and m.group(_TEST_PACKAGE) not in self.packages):
+            q -= 2.0  # a package that no frame shows, when frames show some
+            unknown += 1
         elif kind in _ANNOTATION and m.group(_ANNOTATION[kind]):
             q += 1.0  # a free text that ends as the runtime ends it (`[reco` + `vered]`)
         elif (arena := _arena(m)) is not None and not self.same_arena(*arena):
