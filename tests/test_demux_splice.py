@@ -157,3 +157,29 @@ def test_a_file_line_cut_by_another_processs_chunk_comes_back_whole(line, col):
     assert got is not None
     assert target in got.stream.texts
     assert_columns_tile(lines, got.stream)
+
+
+def test_the_join_automaton_refuses_only_joins_the_grammar_refuses():
+    # Every head of a real chunked log's line (cut anywhere) run into every rest
+    # of other lines: where the regex of the head's kinds matches, the automaton
+    # says the two can meet; and it says so nowhere else (it is the regex's
+    # automaton, not a looser filter), so that the splicer's work is the matches.
+    import random
+
+    from stackdemux.demux.splice_score import joins, narrow
+
+    lines, _ = case("twelve-chunks-slow")
+    lines = [t for t in lines if t]
+    rng = random.Random(7)
+    matched = refused = 0
+    for _ in range(300):
+        a, b = rng.choice(lines), rng.choice(lines)
+        head = a[:rng.randint(1, len(a))]
+        auto, regex = joins(head[0]), narrow(head[0])
+        state, rests = auto.head(head), auto.rests(b)
+        for c in range(len(b)):
+            m = regex.fullmatch(head + b[c:]) is not None
+            assert auto.meet(state, rests[c]) == m, (head, b[c:])
+            matched += m
+            refused += not m
+    assert matched > 1000 and refused > 2 * matched

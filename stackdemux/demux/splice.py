@@ -72,9 +72,11 @@ from .splice_score import (
     LENIENT,
     MAX_SPLICED,
     MEMO_MAX,
+    Joins,
     Vocabulary,
     accepted,
     joined,
+    joins,
     marks,
     narrow,
     own_names,
@@ -213,6 +215,8 @@ class _Search:
         self._joins: dict[tuple[int, int, int], list[tuple[int, float, str]]] = {}
         self._mine: dict[tuple[int, ...], tuple] = {}
         self._toolchains: dict[tuple[int, int], frozenset[str]] = {}
+        self._heads: dict[tuple[int, int, int, str], int] = {}  # see head_state
+        self._rests: dict[int, dict[int, list[int]]] = {}  # the line expanded's: rest_states
 
     @property
     def vocab(self) -> Vocabulary:
@@ -346,20 +350,53 @@ class _Search:
             m = self.matches[i]
             # a line read whole is no free text's rest (a panic's message run on)
             free = _free_after(t) if m is None or m.lastgroup in LENIENT else len(t)
-            # every text starts with head: the one narrow regex joined() would
-            # pick refuses most of them before any other work
-            fullmatch = narrow(head[0]).fullmatch if head else None
-            for c in range(max(0, len(head) + len(t) - MAX_SPLICED), n):
-                text = head + t[c:]
-                if fullmatch is None:
-                    r = self.reading(text, sources)
-                elif (m := fullmatch(text)) is None:
-                    continue
-                else:
+            lo = max(0, len(head) + len(t) - MAX_SPLICED)
+            if not head:
+                for c in range(lo, n):
+                    r = self.reading(t[c:], sources)
+                    if r is not None and (r[1] not in LENIENT or c >= free):
+                        got.append((c, r[0], r[1]))
+            else:
+                # every text starts with head: the one narrow regex joined()
+                # would pick, and only where its automaton says head and the
+                # cut's rest can be one line (most cuts cannot)
+                auto = joins(head[0])
+                state = self.head_state(auto, piece, head)
+                meet, fullmatch = auto.meet, narrow(head[0]).fullmatch
+                cuts = sorted(c for rest, cs in self.rest_states(auto, i, t).items()
+                              if meet(state, rest) for c in cs if lo <= c < n)
+                for c in cuts:
+                    if (m := fullmatch(head + t[c:])) is None:
+                        continue
+                    if m.lastgroup in LENIENT and c < free:
+                        continue  # a free text's rest cut before its last line start
                     r = self.weigh(accepted(m), sources)
-                if r is not None and (r[1] not in LENIENT or c >= free):
-                    got.append((c, r[0], r[1]))
+                    if r is not None:
+                        got.append((c, r[0], r[1]))
             self._joins[key] = got
+        return got
+
+    def head_state(self, auto: Joins, piece: Piece, head: str) -> int:
+        """auto's state after a fragment's head: once per head."""
+        key = (*piece, head[0])
+        got = self._heads.get(key)
+        if got is None:
+            if len(self._heads) >= MEMO_MAX:
+                self._heads.clear()
+            got = self._heads[key] = auto.head(head)
+        return got
+
+    def rest_states(self, auto: Joins, i: int, t: str) -> dict[int, list[int]]:
+        """The cuts of text i (t) by auto's state of the rest they leave (none
+        whose rest no line ends with): once per line and automaton, so that a
+        head is met with each state once, not with each cut."""
+        got = self._rests.get(id(auto))
+        if got is None:
+            got = {}
+            for c, rest in enumerate(auto.rests(t)):
+                if rest != auto.dead:
+                    got.setdefault(rest, []).append(c)
+            self._rests[id(auto)] = got
         return got
 
     # ------------------------------------------------------------- search ---
@@ -439,6 +476,7 @@ class _Search:
         open fragment, or a head left open before a whole line or a rest."""
         cands: list[_Hyp] = []
         self._joins.clear()
+        self._rests.clear()
         n = min(len(t), _MAX_CUTS)
         # whole lines after a cut: only where a line may start
         fresh: list[_Variant] = []
@@ -505,10 +543,15 @@ class _Search:
         starts where a traceback line may start; the line around it must read
         as a line that is no free text."""
         out = []
+        auto = joins(t[0])
+        rests = self.rest_states(auto, i, t)
         for s in _starts().finditer(t, 1, n):
             a = s.start()
             vs = []
-            for b in range(a + 1, len(t)):
+            state = auto.head(t[:a])
+            # only where t[:a] + t[b:] may be a line at all
+            for b in sorted(b for rest, bs in rests.items() if auto.meet(state, rest)
+                            for b in bs if b > a):
                 text = t[:a] + t[b:]
                 r = self.reading(text, (i,))
                 if r is None or r[1] in LENIENT:
