@@ -82,14 +82,16 @@ def looks_write_interleaved(texts: Sequence[str]) -> bool:
     return best * 5 >= window * 2
 
 
-# The decoder runs at ~1 KB/s (a Python beam over every write), and on the
-# corpus none of its readings was credible (no goroutine of the write merges
-# kept: the scores are the same without it, in half the time). Its search is
-# what fails, not its model: the true reading of bolt-writes-shuffle costs 752,
-# the best a beam of 64 finds 3965 (256: 817, in 21 s for 5.5 KB). Until it
-# finds readings like the truth's, the pipeline does not call it (regions of
-# up to MAX_DECODE characters would go to it; decode() and separate_writes()
-# stay for that work).
+# The decoder runs at ~1.5 KB/s (a Python beam over every write) and none of
+# its readings is credible yet. Its search now finds readings about as cheap
+# as the truth's (bolt-writes-shuffle: truth 743, a beam of 64 finds 800;
+# before _prune kept one hypothesis per future, 1281), but they hold only 81
+# of the 137 lines right: arguments and digit runs of several processes deal
+# out many ways at the same cost, and no goroutine comes out exact. Called on
+# the small write merges it costs three messages (writes-shuffle 33 -> 30/34)
+# and keeps no goroutine, so the pipeline does not call it (regions of up to
+# MAX_DECODE characters would go to it; decode() and separate_writes() stay
+# for that work).
 MAX_DECODE = 0
 MAX_DECODE_PROCESSES = 6
 
@@ -103,7 +105,7 @@ def decodable(text: str) -> bool:
 
 W_WRITE = 1.0  # every write: prefer reading the text as few writes
 W_NEW = 30.0  # a process beyond the report openers the text holds
-W_NOISE = 8.0  # a piece no process can print
+W_NOISE = 12.0  # a piece no process can print (8: a beam stuck in wrong lines takes the noise)
 W_REFUSED = 8.0  # a line that report.lark refuses where it stands
 W_UNCLASSIFIED = 12.0  # a line the classifier refuses (the DFA ignores lookbehinds)
 W_INDENTED = 10.0  # a tab line that is no file line: a glued file line, most often
@@ -111,8 +113,10 @@ W_BAD_ARGS = 6.0
 W_DUP_GOROUTINE = 10.0
 W_OTHER_ROOT = 10.0
 W_UNFINISHED = 5.0
+W_BROKEN = 8.0  # a line the grammar refuses, ended by a newline (beside W_UNCLASSIFIED)
 W_BLANK = 2.0  # a process prints few blank lines: one is no cheap home for a newline
 BEAM = 64
+PER_PLACE = 2  # hypotheses kept whose processes stand at the same places (_prune)
 MAX_PROCESSES = 16
 MAX_WRITE = 4096
 MAX_CANDIDATES = 4
@@ -463,6 +467,8 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                                     cost += W_OTHER_ROOT
                                 root = root or g.group(1)
                     if stop < end:  # the write ends the line
+                        if not auto.accepting[state]:
+                            cost += W_BROKEN
                         q, c = _close_line(_Proc(state, segs, p.stack, p.call, p.gids, root,
                                                  p.lines, p.opened, p.spaces, early), text, stop)
                         cost += c
@@ -522,7 +528,7 @@ def _glued() -> re.Pattern[str]:
 def _walk(text: str, pos: int, state: int, auto, may_end, strong,  # type: ignore[no-untyped-def]
           n: int) -> list[tuple[int, int]]:
     """Where a write from `pos` may end for a process in `state`: (end, state after)."""
-    step, accepting, boundary, cut = auto.step, auto.accepting, auto.boundary, auto.cut
+    step, boundary, cut = auto.step, auto.boundary, auto.cut
     out: list[tuple[int, int]] = []
     s = state
     j = pos
@@ -530,8 +536,10 @@ def _walk(text: str, pos: int, state: int, auto, may_end, strong,  # type: ignor
     while j < limit:
         ch = text[j]
         if ch == "\n":
-            if accepting[s]:
-                out.append((j + 1, s))
+            # a line the grammar refuses still ends here, at a cost: a process
+            # stuck in a line no write can go on with would leave every
+            # later write to the noise
+            out.append((j + 1, s))
             break
         s = step(s, ch)
         if s == DEAD:
@@ -546,18 +554,34 @@ def _walk(text: str, pos: int, state: int, auto, may_end, strong,  # type: ignor
 
 
 def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
+    """The beam at one text position. Hypotheses whose processes hold the same
+    open lines in the same line and report states read the text from here on
+    alike: only the cheapest is kept (their pasts differ in what later lines
+    weigh little: goroutine ids, arenas). Of those whose processes stand at the
+    same places (line state, report state, the call waiting for its file) but
+    hold different open lines, PER_PLACE: without the cap a run of argument
+    writes dealt out one way or another fills the beam with near-duplicates
+    (128 of them within 1.6 of each other on bolt-writes-shuffle), and the
+    reading that differs where it matters falls out."""
     hyps.sort(key=lambda h: h.cost)
-    seen: set[tuple] = set()
+    futures: set[tuple] = set()
+    places: dict[tuple, int] = {}
     out: list[_Hyp] = []
     for h in hyps:
-        # processes are interchangeable: the same states in another order are
-        # the same (unless a reading is held to the truth's processes)
-        sig = tuple((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs)
+        future = tuple((p.state, p.stack, p.segs, p.call or "") for p in h.procs)
+        place = tuple((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs)
         if not ordered:
-            sig = tuple(sorted(sig))
-        if sig in seen:
+            # processes are interchangeable: the same states in another order are
+            # the same (unless a reading is held to the truth's processes)
+            future = tuple(sorted(future))
+            place = tuple(sorted(place))
+        if future in futures:
             continue
-        seen.add(sig)
+        futures.add(future)
+        seen = places.get(place, 0)
+        if seen >= PER_PLACE:
+            continue
+        places[place] = seen + 1
         out.append(h)
         if len(out) >= beam:
             break
