@@ -309,3 +309,15 @@ def test_a_failing_tests_package_is_one_the_frames_show():
         (59, 0, 47), (79, 22, 28)]
     assert got["FAIL\texample.com/fleet/ledger\t1.693s"] == [(79, 0, 22), (82, 30, 44)]
     assert got["example.com/fleet/ledger.Transfer(...)"] == [(82, 0, 30), (84, 0, 8)]
+
+
+def test_an_open_line_grows_by_a_chunk_between_two_other_processes_pieces():
+    # crash-chunks-slow line 62 holds three processes' pieces: a 1.19 file line's
+    # head, the middle of line 39's file line (its chunk ended before ` pc=`,
+    # which line 97 brings), and the rest of a third process's call line.
+    got = rejoined("crash-chunks-slow")
+    assert got["\t/work/main/tests/corpus/programs/vendor/go.etcd.io/bbolt/cursor.go:31"
+               " +0x45 fp=0xc000078ef8 sp=0xc000078e90 pc=0x497045"] == [
+        (39, 0, 26), (62, 64, 146), (97, 17, 29)]
+    assert got["\t/usr/lib/go-1.19/src/runtime/sema.go:62 +0x25 fp=0xc000086ea8"
+               " sp=0xc000086e78 pc=0x45c0a5"] == [(62, 0, 64), (81, 0, 26)]

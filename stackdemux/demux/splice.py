@@ -33,8 +33,13 @@ empty input line may be only that line break. A chunk shorter than the rest
 of a line puts three pieces on one input line: a line, another process's short
 chunk (a head of its own) and the line's rest.
 
-Not modelled: a fragment that grows over two chunks, or three processes'
-pieces on one input line.
+A fragment may grow by a chunk that ends before its line does, where a rest
+follows it on the same input line (three processes' pieces on one line: a
+head, the middle of an open line, the rest of another), when what it grew to
+reads as a whole line with its names printed elsewhere (its chunk ended where
+its process's write did: `…sp=0xc000078e90` before ` pc=0x497045`), and the
+rest after it reads with a name printed exactly. Not modelled: a fragment
+that grows by a chunk that reads as no line yet.
 
 The chunks themselves say which texts are one process's (chunk_groups): the
 lines between two cuts are one read() chunk, and a line rejoined from two
@@ -144,6 +149,10 @@ class _Open:
     variants: tuple[_Variant, ...]  # best first
     start: int = 0  # where in text it starts: past a line joined around it
     fresh: bool = False  # cut where another line starts (not where a rest ends)
+    # pieces of later input lines it grew by (its process's next chunks, each
+    # ended before its line did), and their text: past the head's own cut
+    more: tuple[Piece, ...] = ()
+    more_text: str = ""
 
     @property
     def best(self) -> float:
@@ -154,10 +163,13 @@ class _Open:
         return self.line, self.start
 
     def head(self, v: _Variant) -> str:
-        return self.text[self.start:v.cut]
+        return self.text[self.start:v.cut] + self.more_text
 
-    def piece(self, v: _Variant) -> Piece:
-        return self.line, self.start, v.cut
+    def pieces(self, v: _Variant) -> tuple[Piece, ...]:
+        return ((self.line, self.start, v.cut), *self.more)
+
+    def sources(self) -> tuple[int, ...]:
+        return (self.line, *(j for j, _, _ in self.more))
 
 
 # Decisions, as shared linked lists: an entry is (key, text, pieces, finished), a
@@ -175,7 +187,7 @@ class _Hyp:
     joins: int = 0
 
     def state(self) -> tuple:
-        return tuple(f.line for f in self.open), self.kind
+        return tuple((f.line, len(f.more)) for f in self.open), self.kind
 
 
 @cache
@@ -215,7 +227,10 @@ class _Search:
         self._joins: dict[tuple[int, int, int], list[tuple[int, float, str]]] = {}
         self._mine: dict[tuple[int, ...], tuple] = {}
         self._toolchains: dict[tuple[int, int], frozenset[str]] = {}
-        self._heads: dict[tuple[int, int, int, str], int] = {}  # see head_state
+        self._heads: dict[tuple[tuple[Piece, ...], str], int] = {}  # see head_state
+        self._grown: dict[tuple[int, int], tuple[int, _Open] | None] = {}  # see grown
+        self._chunks: dict[tuple[int, int], dict[int, list[int]]] = {}  # see chunk_states
+        self._starts: list[bool] | None = None  # see line_starts
         self._rests: dict[int, dict[int, list[int]]] = {}  # the line expanded's: rest_states
 
     @property
@@ -323,7 +338,7 @@ class _Search:
         out: dict[int, tuple[float, _Variant, str]] = {}
         apart = self.stranger(f, i)
         for v in f.variants:
-            for c, q, k in self.joins_of(f.head(v), f.piece(v), i, t, n):
+            for c, q, k in self.joins_of(f.head(v), f.pieces(v), i, t, n):
                 q += v.delta - apart
                 if f.prev is not None and not may_follow(f.prev, k):
                     q -= _TURN
@@ -338,15 +353,15 @@ class _Search:
             out = {c: out[c] for c in (0, *best) if c in out}
         return out
 
-    def joins_of(self, head: str, piece: Piece, i: int, t: str, n: int
+    def joins_of(self, head: str, pieces: tuple[Piece, ...], i: int, t: str, n: int
                  ) -> list[tuple[int, float, str]]:
         """(cut, quality, kind) of every reading of head + t[cut:]: worked out once
         per head and line, however many hypotheses hold that head."""
-        key = (*piece, i)
+        key = (pieces, i)
         got = self._joins.get(key)
         if got is None:
             got = []
-            sources = (piece[0], i)
+            sources = (*sorted({j for j, _, _ in pieces}), i)
             m = self.matches[i]
             # a line read whole is no free text's rest (a panic's message run on)
             free = _free_after(t) if m is None or m.lastgroup in LENIENT else len(t)
@@ -361,7 +376,7 @@ class _Search:
                 # would pick, and only where its automaton says head and the
                 # cut's rest can be one line (most cuts cannot)
                 auto = joins(head[0])
-                state = self.head_state(auto, piece, head)
+                state = self.head_state(auto, pieces, head)
                 meet, fullmatch = auto.meet, narrow(head[0]).fullmatch
                 cuts = sorted(c for rest, cs in self.rest_states(auto, i, t).items()
                               if meet(state, rest) for c in cs if lo <= c < n)
@@ -376,9 +391,9 @@ class _Search:
             self._joins[key] = got
         return got
 
-    def head_state(self, auto: Joins, piece: Piece, head: str) -> int:
+    def head_state(self, auto: Joins, pieces: tuple[Piece, ...], head: str) -> int:
         """auto's state after a fragment's head: once per head."""
-        key = (*piece, head[0])
+        key = (pieces, head[0])
         got = self._heads.get(key)
         if got is None:
             if len(self._heads) >= MEMO_MAX:
@@ -398,6 +413,79 @@ class _Search:
                     got.setdefault(rest, []).append(c)
             self._rests[id(auto)] = got
         return got
+
+    def grown(self, f: _Open, i: int, t: str, c: int) -> tuple[int, _Open] | None:
+        """Fragment f grown by text i's next chunk of its process, which ended
+        before f's line did and before the rest that starts at cut c: t[a:c]
+        (after a third process's head t[:a], or none). Taken only where f's head
+        and that chunk read as a whole line with names printed elsewhere (the
+        chunk ended where its process's write did, before ` pc=`), which also
+        says where a is. (a, f grown) or None; once per fragment and cut."""
+        key = (id(f), c)
+        if key in self._grown:
+            return self._grown[key]
+        best: tuple[float, int, _Variant] | None = None
+        for v in f.variants:
+            head = f.head(v)
+            if not head or len(head) + c > MAX_SPLICED:
+                continue
+            auto = joins(head[0])
+            state = self.head_state(auto, f.pieces(v), head)
+            if state == auto.dead:
+                continue
+            fullmatch, meet = narrow(head[0]).fullmatch, auto.meet
+            sources = (*f.sources(), i)
+            starts = self.line_starts(t)
+            chunks = self.chunk_states(auto, t, c)
+            for a in sorted(a for rest, cuts in chunks.items() if meet(state, rest) for a in cuts):
+                if not starts[a]:
+                    continue  # no line starts as t[:a]
+                if (m := fullmatch(head + t[a:c])) is None:
+                    continue
+                m = accepted(m)
+                if m is None or m.lastgroup in LENIENT:
+                    continue  # free text grows by anything
+                q, unknown = self.vocab.quality_mine(m, self._own(sources))
+                if unknown or q <= 0:
+                    continue
+                if best is None or q > best[0]:
+                    best = q, a, v
+        got = None
+        if best is not None:
+            _, a, v = best
+            grown = _Variant(v.cut, v.delta, v.kind, v.chain)  # the cut it stands for now
+            got = a, _Open(f.line, f.text, f.prev, (grown,), f.start, f.fresh,
+                           (*f.more, (i, a, c)), f.more_text + t[a:c])
+        self._grown[key] = got
+        return got
+
+    def line_starts(self, t: str) -> list[bool]:
+        """Whether a line may start as t[:a], for each a: once per line."""
+        if self._starts is None:
+            self._starts = joins(t[0]).starts(t)
+        return self._starts
+
+    def chunk_states(self, auto: Joins, t: str, c: int) -> dict[int, list[int]]:
+        """The cuts a < c by auto's state of t[a:c] read from its end (none dead):
+        once per line, automaton and c."""
+        key = c, id(auto)
+        got = self._chunks.get(key)
+        if got is None:
+            got = {}
+            for a, rest in enumerate(auto.rests(t[:c])):
+                if rest != auto.dead:
+                    got.setdefault(rest, []).append(a)
+            self._chunks[key] = got
+        return got
+
+    def _own(self, sources: tuple[int, ...]) -> tuple:
+        mine = self._mine.get(sources)
+        if mine is None:
+            mine = own_names([x for j in sources if (x := self.matches[j]) is not None])
+            if len(self._mine) >= MEMO_MAX:
+                self._mine.clear()
+            self._mine[sources] = mine
+        return mine
 
     # ------------------------------------------------------------- search ---
 
@@ -477,6 +565,9 @@ class _Search:
         cands: list[_Hyp] = []
         self._joins.clear()
         self._rests.clear()
+        self._grown.clear()
+        self._chunks.clear()
+        self._starts = None
         n = min(len(t), _MAX_CUTS)
         # whole lines after a cut: only where a line may start
         fresh: list[_Variant] = []
@@ -518,15 +609,35 @@ class _Search:
                 base = h.score - f.best + _OPEN - _ORDER * age
                 if 0 in got:
                     q, v, k = got[0]
-                    entry = (f.key, f.head(v) + t, (f.piece(v), (i, 0, len(t))), True)
+                    entry = (f.key, f.head(v) + t, (*f.pieces(v), (i, 0, len(t))), True)
                     log = (entry, v.chain), h.log
                     cands.append(_Hyp(base + q, others, k, log, h.cuts, h.joins + 1))
                 variants = []
+                top = max((q for c, (q, _, _) in got.items() if c), default=None)
                 for c, (q, v, k) in got.items():
                     if c == 0:
                         continue
-                    entry = (f.key, f.head(v) + t[c:], (f.piece(v), (i, c, len(t))), True)
+                    entry = (f.key, f.head(v) + t[c:], (*f.pieces(v), (i, c, len(t))), True)
                     variants.append(_Variant(c, q - _CUT - _OPEN, k, (entry, v.chain)))
+                    # or what comes before the rest is another open line's next
+                    # chunk, itself ended before its line did (after a head of a
+                    # third process's, or none): tried after the rest's best cuts,
+                    # where it reads with a name printed exactly
+                    for x in others if q == top and q - v.delta >= _SURE_QUALITY else ():
+                        grown = self.grown(x, i, t, c)
+                        if grown is None:
+                            continue
+                        fresh_cut, g = grown
+                        rest = (entry, v.chain), h.log
+                        opened: tuple[_Open, ...] = (g,)
+                        score = base + q - _CUT - x.best + g.best
+                        if fresh_cut:
+                            new = _Open(i, t, h.kind, (_Variant(fresh_cut, -_CUT - _OPEN, None,
+                                                                None),))
+                            opened = (new, g)
+                            score += new.best
+                        cands.append(_Hyp(score, (*(y for y in others if y is not x), *opened),
+                                          k, rest, h.cuts + 1 + (fresh_cut > 0), h.joins + 1))
                 vs = _variants(variants)
                 if vs:
                     head = _Open(i, t, h.kind, vs)
@@ -569,7 +680,7 @@ class _Search:
         out = []
         head = _Open(i, t, h.kind, (_Variant(len(t), -_CUT - _OPEN, None, None),))
         for f, q, v, _ in self._whole_heads(h, i):
-            entry = f.key, f.head(v), (f.piece(v),), True
+            entry = f.key, f.head(v), f.pieces(v), True
             others = tuple(x for x in h.open if x is not f)
             out.append(_Hyp(q + head.best, (*others, head), None, ((entry, v.chain), h.log),
                             h.cuts + 1, h.joins + 1))
@@ -587,7 +698,7 @@ class _Search:
                     continue  # a head left by a rest: where it ends is a guess already
                 if k not in LENIENT and not self.vocab.known(joined(f.head(v))):
                     continue  # a name cut short reads as a line too: `created by main.deadloc`
-                entry = f.key, f.head(v), (f.piece(v), (i, 0, 0)), True
+                entry = f.key, f.head(v), (*f.pieces(v), (i, 0, 0)), True
                 others = tuple(x for x in h.open if x is not f)
                 cands.append(_Hyp(q, others, k, ((entry, v.chain), h.log), h.cuts, h.joins + 1))
         return _prune(cands)
@@ -599,7 +710,7 @@ class _Search:
         for age, f in enumerate(h.open):
             best = None
             for v in f.variants:
-                r = self.reading(f.head(v), (f.line,))
+                r = self.reading(f.head(v), f.sources())
                 if r is None:
                     continue
                 q = r[0] + v.delta
@@ -641,7 +752,7 @@ def _names_open(beam: list[_Hyp]) -> bool:
 def _given_up(f: _Open) -> _Log:
     """A fragment whose rest never came: its best variant's text stands alone."""
     v = f.variants[0]
-    return (f.key, f.head(v), (f.piece(v),), False), v.chain
+    return (f.key, f.head(v), f.pieces(v), False), v.chain
 
 
 def _variants(vs: list[_Variant]) -> tuple[_Variant, ...]:

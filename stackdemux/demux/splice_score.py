@@ -632,16 +632,34 @@ class Joins:
         for ch in text:
             nxt = fwd.get((s, ch))
             if nxt is None:
-                auto = self.auto
-                got: set[int] = set()
-                for p in self._sets[s]:
-                    if auto.accepts(p, ch):
-                        got |= auto.frozen[p]
-                nxt = fwd[s, ch] = self._id(frozenset(got))
+                nxt = self._step(s, ch)
             s = nxt
             if s == dead:
                 break
         return s
+
+    def starts(self, text: str) -> list[bool]:
+        """For each cut a of text, whether a line of these kinds may start as text[:a]."""
+        out = [True]
+        s, fwd, dead = self.start, self._fwd, self.dead
+        for ch in text:
+            nxt = fwd.get((s, ch))
+            if nxt is None:
+                nxt = self._step(s, ch)
+            s = nxt
+            if s == dead:
+                break
+            out.append(True)
+        return out + [False] * (len(text) + 1 - len(out))
+
+    def _step(self, s: int, ch: str) -> int:
+        auto = self.auto
+        got: set[int] = set()
+        for p in self._sets[s]:
+            if auto.accepts(p, ch):
+                got |= auto.frozen[p]
+        nxt = self._fwd[s, ch] = self._id(frozenset(got))
+        return nxt
 
     def rests(self, text: str, lo: int = 0) -> list[int]:
         """For each cut c of text (from lo), the state of text[c:] read from
