@@ -12,6 +12,7 @@ from pathlib import Path
 
 from stackdemux.demux import writes
 from stackdemux.demux.writes import _Hyp, _Proc, _prune, decode
+from stackdemux.demux.writes_dfa import line_automaton
 
 CASES = Path(__file__).parent / "corpus" / "cases"
 
@@ -71,3 +72,19 @@ def test_the_search_finds_a_reading_nearly_as_cheap_as_the_truths():
     owners = [o for o, n in truth["ownership"] for _ in range(n)]
     held = decode(text, owners=owners)
     assert decode(text).cost < held.cost * 1.15
+
+
+def test_a_tab_line_only_the_loose_kinds_can_still_read_is_known_at_the_write_that_makes_it_so():
+    # a file line of bolt-writes-shuffle with another process's ` +` and `}`
+    # glued behind its file: from there only `indented` (a tab, then anything)
+    # or a cgo file line can read it, and either would swallow every write
+    # up to the newline; the decoder charges W_SINK at that write
+    a = line_automaton()
+    s = a.start
+    line = "\t/work/main/tests/corpus/programs/vendor/go.etcd.io/bbolt/cursor.go"
+    for ch in line:
+        s = a.step(s, ch)
+    assert "frame_file" in a.kinds(s) and not writes._sink(a, s)
+    for ch in " +}":
+        s = a.step(s, ch)
+    assert writes._sink(a, s)

@@ -142,6 +142,7 @@ W_LONG = 3.0  # each write beyond MAX_LINE_CHARS of one line: no traceback line 
 MAX_LINE_CHARS = 400
 # An address (7+ hex digits) without its low 24 bits: the arena it points into.
 _ADDRESS = re.compile(r"\b(0x[0-9a-f]+)[0-9a-f]{6}\b")
+_ADDRESS_WRITE = re.compile(r"(0x[0-9a-f]{1,6})[0-9a-f]{6}")
 W_SPACE = 1.5
 _LONG_HEX = re.compile(r"0x[0-9a-fA-F]{13,}")
 W_LONG_HEX = 4.0
@@ -387,7 +388,9 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
     """Read `text` (lines joined by newlines, ending in one) as the writes of
     several processes; the best reading found. `owners` (the process of each
     character, from a corpus case's truth) holds the reading to it: what the
-    model makes of the truth, to weigh against what the search finds."""
+    model makes of the truth, to weigh against what the search finds (a
+    piece its owner cannot read there, where the tokenizer misses a write's
+    end, goes to the noise)."""
     auto = line_automaton()
     report_start = _report_automaton().start
     n = len(text)
@@ -431,6 +434,8 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                     cost = h.cost + W_WRITE + (W_NEW if k == len(procs) >= budget else 0.0)
                     if k != h.last:
                         cost += W_SWITCH
+                    if _sink(auto, state) and not _sink(auto, p.state):
+                        cost += W_SINK
                     segs = p.segs
                     stop = end - 1 if text[end - 1] == "\n" else end
                     if glued.search(text, pos + 1, stop):
@@ -445,7 +450,15 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                             segs = (*segs[:-1], (segs[-1][0], stop))
                         else:
                             segs = (*segs, (pos, stop))
-                    early, root = p.early, p.root
+                    early, root, spaces = p.early, p.root, p.spaces
+                    if stop - pos > 8 and (m := _ADDRESS_WRITE.fullmatch(text, pos, stop)) \
+                            and "(" in text[segs[0][0]:pos]:
+                        # an argument that points into an arena: a process's
+                        # addresses share their high digits, weighed now, while
+                        # the beam still holds the process the write belongs to
+                        if spaces and m.group(1) not in spaces:
+                            cost += W_SPACE
+                        spaces = spaces | {m.group(1)}
                     if stop > pos and segs[-1][1] == stop and (
                             m := _LONG_HEX.search(text, max(segs[-1][0], pos - 16), stop)) \
                             and m.end() > pos:
@@ -470,18 +483,18 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                         if not auto.accepting[state]:
                             cost += W_BROKEN
                         q, c = _close_line(_Proc(state, segs, p.stack, p.call, p.gids, root,
-                                                 p.lines, p.opened, p.spaces, early), text, stop)
+                                                 p.lines, p.opened, spaces, early), text, stop)
                         cost += c
                     else:
                         q = _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
-                                  p.spaces, early)
+                                  spaces, early)
                     new = (*procs[:k], q, *procs[k + 1:]) if k < len(procs) else (*procs, q)
                     buckets.setdefault(end, []).append(_Hyp(cost, new, h.noise, k))
             # a piece no process can print goes to the noise, up to where a write may end
             j = pos + 1
             while j < n and not may_end[j]:
                 j += 1
-            if owners is None and (text[j - 1] != "\n" or j - 1 == pos):
+            if text[j - 1] != "\n" or j - 1 == pos:
                 buckets.setdefault(j, []).append(
                     _Hyp(h.cost + W_NOISE, h.procs, (h.noise, (pos, j)), h.last)  # type: ignore[arg-type]
                 )
@@ -495,6 +508,17 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
     if best is None:
         return Decoded([], [(0, n)], float("inf"))
     return _unwind(best[1], best[0])
+
+
+# Kinds whose text the grammar leaves loose (a tab, then anything): a line
+# only they can still read swallows any writes of other processes, cheap,
+# until its newline. It costs when it comes to that, not a line later.
+SINKS = frozenset({"indented", "cgo_file"})
+W_SINK = 10.0
+
+
+def _sink(auto, state: int) -> bool:  # type: ignore[no-untyped-def]
+    return state >= 0 and auto.kinds(state) <= SINKS and bool(auto.kinds(state))
 
 
 def _file_write(text: str, segs: tuple[tuple[int, int], ...], pos: int,

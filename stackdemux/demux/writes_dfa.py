@@ -111,6 +111,7 @@ class _Builder:
         self.names = names  # group id → group name
         self.boundary: set[int] = set()  # nodes where a write may end
         self.entries: dict[str, int] = {}  # line kind → the node its alternative starts at
+        self.spans: list[tuple[int, int, str]] = []  # the nodes [lo, hi) of each kind's alternative
 
     def _kind_of(self, alt: list) -> str | None:
         """The line kind an alternative of the top branch spells (its named group)."""
@@ -163,6 +164,8 @@ class _Builder:
                 if kind is not None:
                     self.entries.setdefault(kind, a)
                 nfa.eps[self.seq(alt, a, split)].append(end)
+                if kind is not None:
+                    self.spans.append((a, len(nfa.eps), kind))
             return end
         if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
             lo, hi, sub = av  # type: ignore[misc]
@@ -204,6 +207,11 @@ class LineAutomaton:
         self.final = builder.seq(parsed, start, split=True)
         self._boundary = frozenset(builder.boundary | {self.final})
         self._entries = builder.entries
+        self._kind_of = [""] * len(nfa.eps)
+        for lo, hi, kind in builder.spans:
+            for node in range(lo, hi):
+                self._kind_of[node] = kind
+        self._kinds: dict[int, frozenset[str]] = {}
         self._starts: dict[frozenset[str], int] = {}
         self._nfa = nfa
         self.boundary: list[bool] = []  # a write may end in this state
@@ -240,6 +248,14 @@ class LineAutomaton:
         if got is None:
             nodes = {self._entries[k] for k in kinds if k in self._entries}
             got = self._starts[kinds] = self._state(self._closure(nodes)) if nodes else DEAD
+        return got
+
+    def kinds(self, state: int) -> frozenset[str]:
+        """The line kinds a line in this state may still become."""
+        got = self._kinds.get(state)
+        if got is None:
+            got = self._kinds[state] = frozenset(
+                k for k in map(self._kind_of.__getitem__, self._sets[state]) if k)
         return got
 
     def cut(self, state: int) -> int:
