@@ -42,7 +42,7 @@ from itertools import pairwise
 from ..grammar import MAX_LINE, line_grammar
 from .automaton import automaton
 from .burst import Merge
-from .evidence import OPENERS, Evidence, evidence
+from .evidence import OPENERS, PRELUDE, Evidence, evidence
 from .heads import rematch_heads
 from .hypothesis import (
     CALLS,
@@ -86,6 +86,11 @@ ORPHAN = -10.0
 # paste loses it (in a bursty paste the burst bonus outweighs this); in a
 # merge of processes it is another process's report.
 UNINDENTED = -2.0
+# An opener that opens a new stream right after prelude lines (`--- FAIL`,
+# `runtime: …`) that could be its own: in a bursty merge they are; in
+# random line order the line before is another process's as often as not.
+AFTER_PRELUDE = -10.0
+_SOFT, _HARD = 1, 2
 # A stream left half-way through a frame when the log ends.
 UNFINISHED = -6.0
 _MAX_FLOATS = 64
@@ -193,14 +198,18 @@ class Beam:
         b = self.burst(self.beam[0])  # one bonus for all hypotheses: no reward for more streams
         floats = h.floats
         headed = token in AFTER_HEADER and any(c.token == HEADER for c in floats)
-        prelude = False  # an opener right after its process's `runtime:` / `--- FAIL` lines
+        # an opener right after its process's `runtime:` / `--- FAIL` lines
+        # (AFTER_PRELUDE: or another process's, in random line order), or
+        # continuing its report (HARD: GOTRACEBACK=crash's SIGABRT dump)
+        prelude = 0
         for pos, t in self._tracks(h):
             new = pos < 0
             nxt = step(t.stack, token)
             # a new stream only where no open one can take the line (an
             # opener: where no prelude of its own takes it; another
             # process's panic may follow a `[recovered]` one in any merge)
-            closed = prelude if opener else (out or (headed and not opener))
+            closed = (prelude == _HARD if opener else ev.kind not in PRELUDE
+                      and (out or (headed and not opener)))
             if nxt is not None and not (new and closed):
                 if opener and not new and not continues(t, ev, prev_track):
                     pass
@@ -211,11 +220,15 @@ class Beam:
                             sc += b
                         if new and not opener:
                             sc += NEW_STREAM
+                        if new and prelude:
+                            sc += AFTER_PRELUDE
                         if opener and not new:
                             if t.opened and ev.kind == "panic":
                                 sc += UNINDENTED  # a chained panic that lost its tab
-                            elif t.opened or t is prev_track:
-                                prelude = True  # or GOTRACEBACK=crash's SIGABRT dump
+                            elif t.opened:
+                                prelude = _HARD
+                            elif t is prev_track:
+                                prelude = max(prelude, _SOFT)
                         out.append((sc, SINGLE, pos, -1, -1, (nxt,)))
             if not headed:
                 continue
@@ -357,7 +370,7 @@ class Beam:
             g = h.floats[gi]
             t.stack = stacks[0]
             t.learn(g.ev, g.index)
-            t.sig = hash((t.sig, g.sig))
+            t.printed(g.sig)
             h.record(g.index, t.order)
             stacks = stacks[1:]
         if c is not None:
@@ -370,7 +383,7 @@ class Beam:
             if func is not None and ev.file is not None and ev.line is not None:
                 h.sites = h.sites.set((ev.file, ev.line), site_func(func))
                 h.homes = h.homes.set(func, file_name(ev.file))
-            t.sig = hash((t.sig, c.sig))
+            t.printed(c.sig)
             h.record(c.index, t.order)
             stacks = stacks[1:]
         for j in sorted((x for x in (ci, gi) if x >= 0), reverse=True):
@@ -380,11 +393,7 @@ class Beam:
         if t.first < 0:
             t.first = g.seq if gi >= 0 else c.seq if c is not None else self.seq
         t.last = self.seq
-        if t.stacks or not self.merge.random():
-            # in random line order a report's head is matched to its stacks at
-            # the end (heads.rematch_heads): hypotheses that differ only in which
-            # head took which stacks are one
-            t.sig = hash((t.sig, sig))
+        t.printed(sig)
         h.record(i, t.order)
 
     def burst(self, h: Hypothesis) -> float:
@@ -442,13 +451,17 @@ class Beam:
         cut = top[0][0] - MARGIN
         new: list[Hypothesis] = []
         seen: set[tuple] = set()
+        # in random line order a report's head is matched to its stacks at the
+        # end (heads.rematch_heads): hypotheses that differ only in which head
+        # took which stacks are one
+        heads = not self.merge.random()
         for total, _, hi, m in top:
             if total < cut or len(new) >= width:
                 break
             h = beam[hi].fork()
             self.apply(h, m, i, ev, sig, in_place=False)
             h.prev = i
-            s, k = h.signature(), h.state()
+            s, k = h.signature(heads), h.state(heads)
             if s in seen or k in seen:
                 continue
             seen.add(s)
@@ -492,7 +505,7 @@ class Beam:
                 kept = set(map(id, keep))
                 gone = [t for t in h.tracks if id(t) not in kept]
                 h.closed = (gone, h.closed)
-                h.closed_sig = (h.closed_sig + sum(hash(t.sig) for t in gone)) & _SIG_MASK
+                h.closed_sig = (h.closed_sig + sum(t.whole() for t in gone)) & _SIG_MASK
                 h.tracks = keep
             while h.floats and h.floats[0].index < now - max(IDLE, self.patience) and not (
                     now - h.floats[0].index <= PATIENT and self.awaited(h, h.floats[0])):

@@ -99,19 +99,23 @@ class Hypothesis:
         h.behind = self.behind
         return h
 
-    def signature(self) -> tuple:
+    def signature(self, heads: bool = True) -> tuple:
         """Streams holding the same texts: the same reports, whichever of two
-        identical lines each took."""
-        return (tuple(sorted(t.sig for t in self.tracks)),
+        identical lines each took (with `heads` False: whichever head, see state())."""
+        return (tuple(sorted(t.whole() if heads else t.sig for t in self.tracks)),
                 self.closed_sig,
                 tuple(c.ev.kind + (c.ev.func or "") for c in self.floats))
 
-    def state(self) -> tuple:
-        """What the next lines are scored by, recent choices included: two
-        hypotheses that agree on it differ only in choices far back that no
-        later line can tell apart, and only the better one is kept."""
-        return (tuple(sorted((t.last_tb, t.stack, t.callee, t.fp, t.last_gid, t.goroutines,
-                              t.report, t.asleep, t.roots, t.ranges, t.depth)
+    def state(self, heads: bool = True) -> tuple:
+        """What the next lines are scored by: the open streams' stacks (their
+        texts: the ids, values, paths and frames later lines are judged by),
+        where each stands, and the lines waiting. Two hypotheses that agree
+        on it have the same future, and only the better one is kept; with
+        `heads` False, whichever head each stream took (random line order:
+        heads are matched to stacks at the end)."""
+        return (tuple(sorted((t.whole() if heads else t.sig, t.last_tb, t.stack, t.fp,
+                              t.report, t.asleep, t.signaled, t.annotated, t.opened,
+                              t.last_kind, t.ranges, t.state)
                              for t in self.tracks)),
                 tuple(c.index for c in self.floats))
 

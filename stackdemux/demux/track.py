@@ -51,7 +51,19 @@ class Track:
     stacks: int = 0  # goroutine headers and runtime stacks, in all
     depth: int = 0  # frames printed in the current goroutine
     state: str | None = None  # the current goroutine's wait reason
-    sig: int = 0  # hash of the texts it printed: the same lines, the same stream
+    sig: int = 0  # hash of the texts of its stacks: the same lines, the same stream
+    head: int = 0  # hash of the texts it printed before its first stack
+
+    def printed(self, sig: int) -> None:
+        """A line's text (hash) taken, in its head or in its stacks."""
+        if self.stacks:
+            self.sig = hash((self.sig, sig))
+        else:
+            self.head = hash((self.head, sig))
+
+    def whole(self) -> int:
+        """Hash of all it printed, head and stacks."""
+        return hash((self.head, self.sig))
 
     def clone(self) -> Track:
         """A copy for another hypothesis: its sets are persistent, so shared."""
