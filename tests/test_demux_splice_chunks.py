@@ -321,3 +321,13 @@ def test_an_open_line_grows_by_a_chunk_between_two_other_processes_pieces():
         (39, 0, 26), (62, 64, 146), (97, 17, 29)]
     assert got["\t/usr/lib/go-1.19/src/runtime/sema.go:62 +0x25 fp=0xc000086ea8"
                " sp=0xc000086e78 pc=0x45c0a5"] == [(62, 0, 64), (81, 0, 26)]
+
+
+def test_a_created_by_line_cut_before_its_goroutine_is_a_head():
+    # twelve-chunks-slow line 566: `created by main.startIdle` is a whole Go 1.19
+    # line, or a Go 1.21+ line cut before ` in goroutine 1` (line 572): the
+    # function is printed elsewhere with its goroutine, so both are kept, and
+    # the rest decides. The line break of 566 ends another process's file line.
+    got = rejoined("twelve-chunks-slow")
+    assert got["created by main.startIdle in goroutine 1"] == [(566, 0, 25), (572, 2, 17)]
+    assert got["\t/work/main/tests/corpus/programs/main.go:324 +0x86"] == [(559, 0, 51)]

@@ -53,10 +53,11 @@ line whose function's name has a part printed nowhere else: `runtime.` +
 `untime.gcenable.func2()`), are tried at every cut point against every open
 fragment and each of its cut places (up to 10 when a cut in a hex number reads
 alike anywhere; such call lines only while a fragment cut inside a function's
-name is open): the slow reader's chunk cases (a cut every 64-1024 bytes) cost
-~30-60 s/MB of CPU on this shared machine, 6% more cuts tried than before those
-lines were (hex numbers with leading zeros, which Go never prints, leave fewer
-ties).
+name is open). Which cuts can complete a head at all is read off an automaton
+of the grammar's regex (splice_score.Joins: the line's rests once, right to
+left; each head once, left to right), so only cuts that make a line are
+matched and weighed: the bench's 8 processes merged by 64-1024-byte reads
+cost ~25-30 s/MB of CPU on this shared machine (~50 s/MB matching every cut).
 
 Provenance: every text made of fragments lists its input columns in
 `Stream.pieces`; a fragment never completed stays a text of its own, and is
@@ -314,7 +315,9 @@ class _Search:
         if m.lastgroup in LENIENT:
             return True
         q, unknown = got or self.vocab.quality(m, (m,))
-        return not unknown and q > 0 and (m.lastgroup != "frame_call" or self.vocab.familiar(m))
+        return not unknown and q > 0 and (
+            self.vocab.familiar(m) if m.lastgroup == "frame_call"
+            else not self.vocab.cut_before_parent(m))
 
     def sure(self, ps: Sequence[Piece], m: re.Match[str] | None) -> bool:
         """A text rejoined from pieces ps that surely is one process's line: it
@@ -585,6 +588,8 @@ class _Search:
             for f in h.open:
                 if id(f) not in rests:
                     rests[id(f)] = self.rests(f, i, t, n)
+        # a text whose line break may be another's (see _ended_by_break)
+        breaks = kind is None or kind in LENIENT or kind == "created_by"
         for h in beam:
             # whole
             g = _Hyp(h.score + whole, h.open, kind, h.log, h.cuts, h.joins)
@@ -638,12 +643,19 @@ class _Search:
                             score += new.best
                         cands.append(_Hyp(score, (*(y for y in others if y is not x), *opened),
                                           k, rest, h.cuts + 1 + (fresh_cut > 0), h.joins + 1))
+                if got and breaks and (ended := self._reads_whole(f, i)) is not None:
+                    # or all of t a head, and its line break f's (see _ended_by_break):
+                    # a place of the same head, so that the rest t's line gets decides
+                    # (`created by main.startIdl` + `e`, or the whole of it + a newline)
+                    q, v, k = ended
+                    entry = (f.key, f.head(v), f.pieces(v), True)
+                    variants.append(_Variant(len(t), q - _CUT - _OPEN, k, (entry, v.chain)))
                 vs = _variants(variants)
                 if vs:
                     head = _Open(i, t, h.kind, vs)
                     cands.append(_Hyp(base + head.best, (*others, head), vs[0].kind, h.log,
                                       h.cuts + 1, h.joins + 1))
-            if kind is None or kind in LENIENT:
+            if breaks:  # (a `created by` line doubted: maybe cut before its goroutine)
                 cands.extend(self._ended_by_break(h, i, t))
         return _prune(cands)
 
@@ -708,20 +720,28 @@ class _Search:
         line break of input line i: with h's score once it is finished there, its
         best variant and the kind it reads as."""
         for age, f in enumerate(h.open):
-            best = None
-            for v in f.variants:
-                r = self.reading(f.head(v), f.sources())
-                if r is None:
-                    continue
-                q = r[0] + v.delta
-                if f.prev is not None and not may_follow(f.prev, r[1]):
-                    q -= _TURN
-                if best is None or q > best[0]:
-                    best = (q, v, r[1])
+            best = self._reads_whole(f, i)
             if best is not None:
                 q, v, k = best
-                apart = self.stranger(f, i)
-                yield f, h.score - f.best + q + _OPEN - _ORDER * age - apart, v, k
+                yield f, h.score - f.best + q + _OPEN - _ORDER * age, v, k
+
+    def _reads_whole(self, f: _Open, i: int) -> tuple[float, _Variant, str] | None:
+        """(score, variant, kind) of fragment f's best variant that reads as a
+        whole line, finished by input line i's line break; None if none does."""
+        best = None
+        for v in f.variants:
+            r = self.reading(f.head(v), f.sources())
+            if r is None:
+                continue
+            q = r[0] + v.delta
+            if f.prev is not None and not may_follow(f.prev, r[1]):
+                q -= _TURN
+            if best is None or q > best[0]:
+                best = (q, v, r[1])
+        if best is None:
+            return None
+        q, v, k = best
+        return q - self.stranger(f, i), v, k
 
     def _retire(self, beam: list[_Hyp], i: int) -> list[_Hyp]:
         """Fragments waiting longer than any collector waits are given up."""

@@ -66,6 +66,8 @@ _STATE = _field("goroutine_header", "state")
 # functions the log prints, or a parent of one (a module's root): a name no
 # frame vouches for may be two chunks run together (`FAIL\texample.com/fleet` + `+0x125`).
 _TEST_PACKAGE = _field("test_package_fail", "package")
+# Go 1.21+ says which goroutine created one: `created by main.startIdle in goroutine 1`.
+_PARENT = _field("created_by", "parent")
 # The runtime prints hex numbers without leading zeros (printhex, %p): `0x00007500`
 # is `0xc0` + `00007500` with the digits between in another process's chunk.
 # (The race detector pads its addresses: its lines are not among these kinds.)
@@ -333,12 +335,15 @@ class Vocabulary:
         self.states: Counter[str] = Counter()  # goroutines' wait reasons
         self.words: Counter[str] = Counter()  # the parts of functions' names past their package
         self.packages: set[str] = set()  # packages of functions, and every parent path of them
+        self.spawners: Counter[str] = Counter()  # functions in `created by … in goroutine N`
         self.arenas: dict[str, set[int]] = {}  # a GOROOT's stack addresses' high bits
         self._memo: dict[tuple, tuple[float, int]] = {}
 
     def learn(self, m: re.Match[str]) -> None:
         if m.lastgroup == "goroutine_header" and _STATE is not None:
             self.states[m.group(_STATE)] += 1
+        elif m.lastgroup == "created_by" and _PARENT is not None and m.group(_PARENT):
+            self.spawners[m.group(_FUNC["created_by"])] += 1
         elif (arena := _arena(m)) is not None:
             self.arenas.setdefault(arena[0], set()).add(arena[1])
         func, file = fields(m)
@@ -373,6 +378,13 @@ class Vocabulary:
         func = fields(m)[0]
         return (func is None or self.funcs[func] > 1
                 or all(self.words[w] > 1 for w in _words(func)))
+
+    def cut_before_parent(self, m: re.Match[str]) -> bool:
+        """A `created by` line without its goroutine whose function is printed
+        elsewhere with one: maybe a Go 1.21+ line cut before ` in goroutine N`
+        (or a Go 1.19-1.20 process's line: a doubt, not a verdict)."""
+        return (m.lastgroup == "created_by" and _PARENT is not None and not m.group(_PARENT)
+                and self.spawners[m.group(_FUNC["created_by"])] > 0)
 
     def same_arena(self, root: str, high: int) -> bool:
         """A stack address's high bits seen on intact lines of that GOROOT (or
