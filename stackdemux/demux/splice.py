@@ -232,6 +232,7 @@ class _Search:
         self._grown: dict[tuple[int, int], tuple[int, _Open] | None] = {}  # see grown
         self._chunks: dict[tuple[int, int], dict[int, list[int]]] = {}  # see chunk_states
         self._starts: list[bool] | None = None  # see line_starts
+        self._free: int | None = None  # _free_after of the line expanded
         self._rests: dict[int, dict[int, list[int]]] = {}  # the line expanded's: rest_states
 
     @property
@@ -367,7 +368,11 @@ class _Search:
             sources = (*sorted({j for j, _, _ in pieces}), i)
             m = self.matches[i]
             # a line read whole is no free text's rest (a panic's message run on)
-            free = _free_after(t) if m is None or m.lastgroup in LENIENT else len(t)
+            if m is not None and m.lastgroup not in LENIENT:
+                free = len(t)
+            else:  # (once per line)
+                free = self._free if self._free is not None else _free_after(t)
+                self._free = free
             lo = max(0, len(head) + len(t) - MAX_SPLICED)
             if not head:
                 for c in range(lo, n):
@@ -571,6 +576,7 @@ class _Search:
         self._grown.clear()
         self._chunks.clear()
         self._starts = None
+        self._free = None
         n = min(len(t), _MAX_CUTS)
         # whole lines after a cut: only where a line may start
         fresh: list[_Variant] = []
