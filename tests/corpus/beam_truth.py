@@ -5,6 +5,7 @@ evidence failure (issue 3). A developer tool, not a test.
     python tests/corpus/beam_truth.py [CASE ...]       # summary (default: lines-random)
     python tests/corpus/beam_truth.py --lockstep CASE  # where the beam loses the truth
     python tests/corpus/beam_truth.py --gaps CASE      # where a wrong move outscores the truth's
+    python tests/corpus/beam_truth.py --remerge N      # the same outputs merged N other ways
 
 Only line-interleaved cases (`*-lines-*`: whole lines, truth by line) can be
 replayed. The summary prints, per case, the beam's best score and the lines
@@ -18,12 +19,18 @@ truth below beam: the evidence prefers a wrong assignment.
 free beam starts or stops holding a hypothesis consistent with the truth
 (heads aside: heads.py rematches them at the end). --gaps prints the lines
 where the best move of any kind outscores the truth's best move, the largest
-first, summed by line kind.
+first, summed by line kind. --remerge merges each case's clean outputs again
+in random line order with seeds 1..N (as make_cases.py does: a uniform
+interleaving that keeps each output's order) and counts the reports the whole
+pipeline recovers exactly: the committed cases are one draw each, and a case
+exact on its draw may not be on the next.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import random
 import sys
 import time
 from collections import Counter
@@ -33,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))  # the repo, when run as a script
 sys.path.insert(0, str(HERE))  # score.py, when imported (tests/test_demux_interleave_beam.py)
 
-from score import load_cases  # noqa: E402
+from score import load_cases, report_key  # noqa: E402
 
 from stackdemux.demux.beam import LOST, ORPHAN, Beam, Move, _owners  # noqa: E402
 from stackdemux.demux.evidence import OPENERS, Evidence, evidence  # noqa: E402
@@ -170,13 +177,47 @@ def gaps(name: str, top: int = 30) -> None:
         print(f"  {gap:5.1f} {i:5} {kind:16} {text}")
 
 
+def remerge(names: list[str], seeds: int) -> None:
+    from stackdemux.api import Options, analyze
+
+    def keys(text: str, demux: bool = True) -> list:
+        return sorted(report_key(r) for r in
+                      analyze(text.encode(), Options(analyse=False, demux=demux)).reports)
+
+    total = exact = 0
+    for name in names:
+        d = HERE / "cases" / name
+        truth = json.loads((d / "truth.json").read_text())
+        outs = [(d / p["output"]).read_text() for p in truth["processes"]]
+        want = sorted(k for o in outs for k in keys(o, demux=False))
+        got_per_seed = []
+        for seed in range(1, seeds + 1):
+            lines = [o.splitlines(keepends=True) for o in outs]
+            bag = [i for i, ls in enumerate(lines) for _ in ls]
+            random.Random(seed).shuffle(bag)
+            pos = [0] * len(lines)
+            merged = []
+            for i in bag:
+                merged.append(lines[i][pos[i]])
+                pos[i] += 1
+            got = keys("".join(merged))
+            n = sum(1 for k in want if k in got)
+            got_per_seed.append(n)
+            total, exact = total + len(want), exact + n
+        print(f"{name:24} reports exact per seed {got_per_seed} of {len(want)}", flush=True)
+    print(f"all: {exact}/{total} reports exact ({100 * exact / max(1, total):.1f} %)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("cases", nargs="*", help="lines-* cases (default: the lines-random ones)")
     ap.add_argument("--lockstep", metavar="CASE")
     ap.add_argument("--gaps", metavar="CASE")
+    ap.add_argument("--remerge", metavar="N", type=int)
     args = ap.parse_args()
-    if args.lockstep:
+    if args.remerge:
+        remerge(args.cases or RANDOM, args.remerge)
+    elif args.lockstep:
         lockstep(args.lockstep)
     elif args.gaps:
         gaps(args.gaps)
