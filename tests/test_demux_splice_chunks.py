@@ -72,8 +72,7 @@ def truth_cuts(name: str) -> tuple[list[str], set[Cut], set[Join]]:
         # (its chunk ended just before its newline): no piece of a text of its own
         nl = owner[off + len(line)] if off + len(line) < len(owner) else None
         if runs and nl != runs[-1][2] and nl in open_:
-            if len(open_[nl]) > 1:
-                joins.add(tuple(open_[nl]))
+            joins.add((*open_[nl], (n, len(line), len(line))))  # its line break, a piece
             del open_[nl]
         off += len(line) + 1
     lines = ingest(data).lines
@@ -89,7 +88,7 @@ def found_cuts(lines: list[str]) -> tuple[set[Cut], set[Join]]:
         return cuts, joins
     for j in range(len(got.stream.texts)):
         pieces = got.stream.pieces.get(j) or []
-        cuts.update((n, a) for n, a, _ in pieces if a > 0)
+        cuts.update((n, a) for n, a, b in pieces if 0 < a < b)  # (an empty piece: a line break)
         if len(pieces) > 1:
             joins.add(tuple(pieces))
     return cuts, joins
@@ -327,7 +326,9 @@ def test_a_created_by_line_cut_before_its_goroutine_is_a_head():
     # twelve-chunks-slow line 566: `created by main.startIdle` is a whole Go 1.19
     # line, or a Go 1.21+ line cut before ` in goroutine 1` (line 572): the
     # function is printed elsewhere with its goroutine, so both are kept, and
-    # the rest decides. The line break of 566 ends another process's file line.
+    # the rest decides. The line break of 566 ends another process's file line:
+    # an empty piece, where that process's next read() chunk begins.
     got = rejoined("twelve-chunks-slow")
     assert got["created by main.startIdle in goroutine 1"] == [(566, 0, 25), (572, 2, 17)]
-    assert got["\t/work/main/tests/corpus/programs/main.go:324 +0x86"] == [(559, 0, 51)]
+    assert got["\t/work/main/tests/corpus/programs/main.go:324 +0x86"] == [
+        (559, 0, 51), (566, 25, 25)]

@@ -325,7 +325,8 @@ class _Search:
         reads as a traceback line whose names are all printed elsewhere, one of
         them exactly, and no piece is so short (`)`, `0x`) that it would read as
         well in another process's line."""
-        if m is None or m.lastgroup in LENIENT or min(b - a for _, a, b in ps) < _SURE_PIECE:
+        if m is None or m.lastgroup in LENIENT or min(
+                (b - a for _, a, b in ps if b > a), default=0) < _SURE_PIECE:
             return False
         sources = tuple(sorted({i for i, _, _ in ps}))
         r = self.weigh(m, sources)
@@ -654,7 +655,7 @@ class _Search:
                     # a place of the same head, so that the rest t's line gets decides
                     # (`created by main.startIdl` + `e`, or the whole of it + a newline)
                     q, v, k = ended
-                    entry = (f.key, f.head(v), f.pieces(v), True)
+                    entry = (f.key, f.head(v), (*f.pieces(v), (i, len(t), len(t))), True)
                     variants.append(_Variant(len(t), q - _CUT - _OPEN, k, (entry, v.chain)))
                 vs = _variants(variants)
                 if vs:
@@ -698,7 +699,8 @@ class _Search:
         out = []
         head = _Open(i, t, h.kind, (_Variant(len(t), -_CUT - _OPEN, None, None),))
         for f, q, v, _ in self._whole_heads(h, i):
-            entry = f.key, f.head(v), f.pieces(v), True
+            # its line break, an empty piece: where f's process's next chunk begins
+            entry = f.key, f.head(v), (*f.pieces(v), (i, len(t), len(t))), True
             others = tuple(x for x in h.open if x is not f)
             out.append(_Hyp(q + head.best, (*others, head), None, ((entry, v.chain), h.log),
                             h.cuts + 1, h.joins + 1))
