@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import itertools
 import re
-from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from sys import intern
@@ -71,41 +70,6 @@ assert [_FRAMES.groupindex[n] for n in (
     *(f"frame_file__{f}" for f in _PAIR_FIELDS[2:]),
     "other",
 )] == list(range(1, 10)), "frame_call and frame_file changed shape: update _PAIR_FIELDS"
-
-
-# Inside a report, lines are read off the joined text by one lazy finditer, so
-# Python runs once per match, not once per line: a whole frame (call + file
-# line), a `created by` line with its file line, a blank line, a goroutine
-# header. Its alternatives are the grammar's kinds in the grammar's order up to
-# `created_by` (each two-line kind just before its one-line self), then any
-# other line: a match's kind is the kind the whole-line classifier gives. Kinds
-# appearing twice have their groups renamed (a regex names a group once).
-def _renamed(kind: str, name: str) -> str:
-    return _G.sources[kind].replace(f"(?P<{kind}", f"(?P<{name}")
-
-
-def _scanner_source() -> str:
-    parts = []
-    for kind in _G.kinds_in_order[: _G.kinds_in_order.index("created_by") + 1]:
-        if kind == "frame_call":
-            parts.append(f"(?P<frame_pair>{_renamed('frame_call', 'pc')}\n"
-                         f"{_renamed('frame_file', 'pf')})")
-        elif kind == "created_by":
-            parts.append(f"(?P<created_pair>{_renamed('created_by', 'cc')}\n"
-                         f"{_renamed('frame_file', 'cf')})")
-        parts.append(_G.sources[kind])
-    return "(?:" + "|".join(parts) + ")\n|(?P<other>[^\n]*)\n"
-
-
-_SCAN = re.compile(_scanner_source())
-_SX = _SCAN.groupindex
-_S_PAIR, _S_CREATED, _S_BLANK, _S_HEADER = (
-    _SX[k] for k in ("frame_pair", "created_pair", "blank", "goroutine_header"))
-_S_PAIR_FIELDS = (*(_SX[f"pc__{f}"] for f in _PAIR_FIELDS[:2]),
-                  *(_SX[f"pf__{f}"] for f in _PAIR_FIELDS[2:]))
-_S_CREATED_FIELDS = (_SX["cc__func"], _SX["cc__parent"],
-                     *(_SX[f"cf__{f}"] for f in _PAIR_FIELDS[2:]))
-_S_HDR = {f: _SX[f"goroutine_header__{f}"] for f in _F["goroutine_header"]}
 
 
 # Outside a report only these kinds change anything (they open a report, a
@@ -223,7 +187,7 @@ class _Parser:
             return out
         for a, b in zip(it, it, strict=False):
             # a stream's consecutive lines need not be consecutive input lines
-            out.extend(_spans(numbers[j] for j in range(a, b + 1)))
+            out += _spans(numbers[a : b + 1])
         return out
 
     def number(self, i: int) -> int:
@@ -237,11 +201,12 @@ class _Parser:
         if self.context:
             r.context.extend(self.context)
             self.used.extend(self.context_at)
+            self.context, self.context_at = [], []
         if self.tests:
             r.tests.extend(self.tests)
             self.used.extend(self.tests_at)
-        self.context, self.context_at, self.tests, self.tests_at = [], [], [], []
-        self.use(i)
+            self.tests, self.tests_at = [], []
+        self.used.append(i)
         self.state = "header"
         return r
 
@@ -264,9 +229,11 @@ class _Parser:
             return
         self.g = None
         if self.used:
-            for i in self.used:
-                self.consumed[i] = 1
-            r.lines = self.spans(_runs(sorted(self.used)))
+            runs = _runs(sorted(self.used))
+            consumed = self.consumed
+            for a, b in zip(runs[::2], runs[1::2], strict=True):
+                consumed[a : b + 1] = b"\x01" * (b + 1 - a)
+            r.lines = self.spans(runs)
         if r.kind is ReportKind.RACE and r.race is not None:
             r.message = _race_message(r.race)
         self.result.reports.append(r)
@@ -307,17 +274,18 @@ class _Parser:
     def _run(self) -> None:
         texts = self.stream.texts
         n = len(texts)
+        match = _match
+        match_call = _CALL_RX.fullmatch
+        match_file = _FILE_RX.fullmatch
+        scan = _FRAMES.finditer
         joined = self.stream.joined()
         # line i begins in `joined` at ends[i-1] + i (ends: running sum of lengths)
         ends = list(itertools.accumulate(map(len, texts)))
-        # The scanner counts lines by newlines: a text holding one is read line by line.
-        scannable = joined.count("\n") == n - 1
-        # No line longer than MAX_LINE meets a regex: the scanner stops short of each.
-        longs = ([k for k, t in enumerate(texts) if len(t) > MAX_LINE]
-                 if n and max(map(len, texts)) > MAX_LINE else [])
+        used = self.used
         skip_here = _IDLE_SKIP.match  # at this line's start
         skip_next = _IDLE_NEXT.search  # at a later line's start: after its newline
         next_search = 0  # no bulk search before this line: the last one found it
+        scanned_to = -1  # the line the last frame scan stopped at: no frame begins there
         i = 0
         while i < n:
             if (i >= next_search and self.report is None and self.frames is None
@@ -333,127 +301,61 @@ class _Parser:
                 next_search = j + 1
                 if j - 1 > i:
                     i = j - 1  # the line before too: a headerless frame's call line
-            stop = longs[bisect_left(longs, i)] if longs and i <= longs[-1] else n
-            # a match read at line i may take line i + 1 too, and needs the newline after it
-            if scannable and i < stop - 2:
-                i = self._scan(i, stop - 2, joined, ends, next_search)
-            else:
-                i = self._line(i, joined, ends)
+            text = texts[i]
+            if len(text) > MAX_LINE:
+                self.step(i, None, None, text)
+                used = self.used
+                i += 1
+                continue
+            f = self.pending
+            if f is not None:
+                m = match_file(text)
+                if m is not None:
+                    file, line, offset, fp = m.group(_FILE, _FILE_LINE, _FILE_OFF, _FILE_FP)
+                    f.file, f.line, f.offset = intern(file), int(line), offset
+                    if fp is not None:
+                        f.fp, f.sp, f.pc = fp, *m.group(_FILE_SP, _FILE_PC)
+                    self.pending = None
+                    used.append(i)
+                    i += 1
+                    continue
+            frames = self.frames
+            if frames is not None and f is None and i != scanned_to:
+                before = len(frames)
+                for fm in scan(joined, ends[i - 1] + i if i else 0):
+                    fn, a, fl, ln, o, fp, sp, pc, other = fm.groups()
+                    if other is not None:
+                        break
+                    frames.append(Frame(intern(fn), a, intern(fl), int(ln), o, fp, sp, pc,
+                                        a == "..."))
+                count = 2 * (len(frames) - before)
+                scanned_to = i + count
+                if count:
+                    used.extend(range(i, i + count))
+                    i += count
+                    continue
+            if frames is not None:
+                m = match_call(text)
+                if m is not None:
+                    if f is not None:
+                        self.end_frames_keep(i)
+                    func, args = m.group(_CALL_FUNC, _CALL_ARGS)
+                    f = Frame(intern(func), args, inlined=args == "...")
+                    frames.append(f)
+                    self.pending = f
+                    self.pending_at = i
+                    used.append(i)
+                    i += 1
+                    continue
+            m = match(text)
+            self.step(i, m.lastgroup if m is not None else None, m, text)
+            used = self.used  # a report may have opened or closed
+            i += 1
         self.close()
         self.flush_orphans()
         self.result.noise = self.spans(
             run for m in re.finditer(rb"\x00+", self.consumed) for run in (m.start(), m.end() - 1)
         )
-
-    def _scan(self, i: int, last: int, joined: str, ends: list[int], next_search: int) -> int:
-        """Read lines i… off the joined text while no line from `last` on is
-        reached and no report is idle; return the line to go on from. A match
-        read here does what reading its lines one by one (_line) does."""
-        start = ends[i - 1] + i if i else 0
-        for m in _SCAN.finditer(joined, start, ends[last] + last + 1):
-            if i >= last or (i >= next_search and self.report is None and self.frames is None
-                             and not self.tests and not self.context):
-                return i  # the caller's line-by-line reading, or its search for a report
-            kind = m.lastindex
-            if kind == _S_PAIR:
-                frames = self.frames
-                if (frames is not None and self.pending is None
-                        and m.end() == ends[i + 1] + i + 2):
-                    fn, a, fl, ln, o, fp, sp, pc = m.group(*_S_PAIR_FIELDS)
-                    frames.append(Frame(intern(fn), a, intern(fl), int(ln), o, fp, sp, pc,
-                                        a == "..."))
-                    self.used += (i, i + 1)
-                    i += 2
-                    continue
-                return self._line(i, joined, ends)  # the match took two lines: read on anew
-            if kind == _S_CREATED:
-                g = self.g
-                if (g is None or self.frames is None or self.pending is not None
-                        or self.report is None or m.end() != ends[i + 1] + i + 2):
-                    return self._line(i, joined, ends)  # the match took two lines: read on anew
-                self.raw_message = False
-                func, parent, fl, ln, o, fp, sp, pc = m.group(*_S_CREATED_FIELDS)
-                f = Frame(func)
-                f.file, f.line, f.offset = intern(fl), int(ln), o
-                if fp is not None:
-                    f.fp, f.sp, f.pc = fp, sp, pc
-                cb = CreatedBy(f, int(parent) if parent else None)
-                if g.ancestors:
-                    g.ancestors[-1].created_by = cb
-                else:
-                    g.created_by = cb
-                self.frames = None  # no frame follows a `created by` pair
-                self.used += (i, i + 1)
-                i += 2
-                continue
-            if m.end() == ends[i] + i + 1 and self.pending is None:
-                # (a pending frame tries its file line first: left to _line)
-                if kind == _S_BLANK:
-                    self.raw_message = False
-                    if self.report is not None:
-                        self.frames = None
-                        if self.state in ("stack", "header"):
-                            self.state = "between"
-                        self.used.append(i)
-                    i += 1
-                    continue
-                if kind == _S_HEADER:
-                    self.raw_message = False
-                    self.new_goroutine(_goroutine(m, _S_HDR), i)
-                    i += 1
-                    continue
-            nxt = self._line(i, joined, ends)
-            if nxt != i + 1:
-                return nxt
-            i = nxt
-        return i
-
-    def _line(self, i: int, joined: str, ends: list[int]) -> int:
-        """Read line i (and, in a run of whole frames, the lines of the run);
-        return the next line to read."""
-        text = self.stream.texts[i]
-        if len(text) > MAX_LINE:
-            self.step(i, None, None, text)
-            return i + 1
-        f = self.pending
-        if f is not None:
-            m = _FILE_RX.fullmatch(text)
-            if m is not None:
-                file, line, offset, fp = m.group(_FILE, _FILE_LINE, _FILE_OFF, _FILE_FP)
-                f.file, f.line, f.offset = intern(file), int(line), offset
-                if fp is not None:
-                    f.fp, f.sp, f.pc = fp, *m.group(_FILE_SP, _FILE_PC)
-                self.pending = None
-                self.used.append(i)
-                return i + 1
-        frames = self.frames
-        if frames is not None and f is None:
-            before = len(frames)
-            for fm in _FRAMES.finditer(joined, ends[i - 1] + i if i else 0):
-                fn, a, fl, ln, o, fp, sp, pc, other = fm.groups()
-                if other is not None:
-                    break
-                frames.append(Frame(intern(fn), a, intern(fl), int(ln), o, fp, sp, pc,
-                                    a == "..."))
-            count = 2 * (len(frames) - before)
-            if count:
-                self.used.extend(range(i, i + count))
-                return i + count
-        if frames is not None:
-            m = _CALL_RX.fullmatch(text)
-            if m is not None:
-                if f is not None:
-                    self.end_frames_keep(i)
-                func, args = m.group(_CALL_FUNC, _CALL_ARGS)
-                f = Frame(intern(func), args, inlined=args == "...")
-                frames.append(f)
-                self.pending = f
-                self.pending_at = i
-                self.used.append(i)
-                return i + 1
-        m = _match(text)
-        self.step(i, m.lastgroup if m is not None else None, m, text)
-        return i + 1
 
     def end_frames_keep(self, i: int) -> None:
         """A call line followed another call line: the first lost its file line."""
@@ -928,24 +830,26 @@ def _annotation(text: str | None) -> str | None:
     return text.strip()[1:-1]
 
 
-def _goroutine(m, f: dict[str, int] = _HDR) -> Goroutine:
-    gp = m.group(f["gp"])
-    mm = m.group(f["m"])
-    minutes = m.group(f["minutes"])
-    bubble = m.group(f["bubble"])
+# The header's fields in one m.group() call (one C call, not eleven).
+_HDR_FIELDS = tuple(_HDR[k] for k in ("goid", "state", "minutes", "locked", "gp", "m", "mp",
+                                      "bubble", "durable", "leaked", "labels"))
+
+
+def _goroutine(m) -> Goroutine:
+    goid, state, minutes, locked, gp, mm, mp, bubble, durable, leaked, labels = m.group(
+        *_HDR_FIELDS)
     g = Goroutine(
-        id=int(m.group(f["goid"])),
-        state=intern(m.group(f["state"])),
+        id=int(goid),
+        state=intern(state),
         wait_minutes=int(minutes) if minutes else None,
-        locked=m.group(f["locked"]) is not None,
+        locked=locked is not None,
         gp=gp,
         m=int(mm) if mm and mm.isdigit() else None,
-        mp=m.group(f["mp"]),
+        mp=mp,
         bubble=int(bubble) if bubble else None,
-        durable=m.group(f["durable"]) is not None,
-        leaked=m.group(f["leaked"]) is not None,
+        durable=durable is not None,
+        leaked=leaked is not None,
     )
-    labels = m.group(f["labels"])
     if labels:
         g.labels = _labels(labels)
     return g
@@ -984,32 +888,30 @@ def _race_message(race: Race) -> str:
     return "DATA RACE: " + " and ".join(parts) if parts else "DATA RACE"
 
 
-def _runs(indices: list[int]) -> Iterator[int]:
-    """Runs of consecutive sorted indices, flat: first, last, first, last, …"""
+def _runs(indices: list[int]) -> list[int]:
+    """Runs of consecutive sorted indices (repeats allowed), flat: first, last, first, last, …"""
     if not indices:
-        return
-    start = prev = indices[0]
+        return []
+    out = [indices[0]]
+    prev = indices[0]
     for i in indices:
         if i > prev + 1:
-            yield start
-            yield prev
-            start = i
+            out += (prev, i)
         prev = i
-    yield start
-    yield prev
+    out.append(prev)
+    return out
 
 
-def _spans(numbers: Iterator[int] | Sequence[int]) -> list[Span]:
+def _spans(numbers: Sequence[int]) -> list[Span]:
+    """Spans of the runs of consecutive numbers, in order."""
+    if not numbers:
+        return []
     spans: list[Span] = []
-    start = prev = None
-    for n in numbers:
-        if start is None:
-            start = prev = n
-        elif n == prev + 1:  # type: ignore[operator]
-            prev = n
-        else:
-            spans.append((start, prev))  # type: ignore[arg-type]
-            start = prev = n
-    if start is not None:
-        spans.append((start, prev))  # type: ignore[arg-type]
+    start = prev = numbers[0]
+    for n in itertools.islice(numbers, 1, None):
+        if n != prev + 1:
+            spans.append((start, prev))
+            start = n
+        prev = n
+    spans.append((start, prev))
     return spans
