@@ -11,7 +11,7 @@ from pathlib import Path
 from stackdemux.api import analyze
 from stackdemux.render.json import render_json_bytes
 
-CASE = Path(__file__).resolve().parent / "corpus/cases/crash-chunks-slow"
+CASE = Path(__file__).resolve().parent / "corpus/cases/twelve-chunks-slow"
 
 
 def read(path: Path) -> bytes:
