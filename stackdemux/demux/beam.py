@@ -35,7 +35,7 @@ settle them.
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -58,7 +58,7 @@ from .hypothesis import (
     site_func,
 )
 from .interleave import Separation
-from .scores import first_frame, fit, pair_score, score
+from .scores import MISFIT, first_frame, fit, pair_score, score
 from .track import DONE, IDLE, Track, continues, gap
 
 # A line whose chunk group's line before it went to this stream, or elsewhere
@@ -260,7 +260,15 @@ class Beam:
         has_header = any(c.token == HEADER for c in floats)
         n = len(floats)
         root = ev.root
+        # in random line order a frame whose two lines cannot be one function's
+        # (MISFIT) is none: its lines are whole (a splice may cut a name)
+        file = ev.file if self.merge.random() else None
         for ctoken in FILE_CALLS[token]:
+            # the calls this file line may complete (fit is cached)
+            calls = [ci for ci, c in enumerate(floats) if c.token == ctoken
+                     and not (file and c.ev.func and fit(c.ev.func, file) <= MISFIT)]
+            if not calls:
+                continue
             for pos, t in self._tracks(h):
                 if root is not None and t.roots and root not in t.roots:
                     continue  # one process, one toolchain
@@ -270,10 +278,8 @@ class Beam:
                     s2 = step(s1, token) if s1 is not None else None
                     if s2 is not None:
                         # a stream can take only a call it printed nothing after
-                        for ci in range(lo, n):
+                        for ci in calls[bisect_left(calls, lo):]:
                             c = floats[ci]
-                            if c.token != ctoken:
-                                continue
                             key = (id(t), id(c), b)
                             sc = memo.get(key)
                             if sc is None:
@@ -315,10 +321,8 @@ class Beam:
                     hs, tg = got
                     if hs == _NEVER:
                         continue
-                    for ci in range(gi + 1, n):
+                    for ci in calls[bisect_right(calls, gi):]:
                         c = floats[ci]
-                        if c.token != ctoken:
-                            continue
                         key = (id(t), id(g), id(c), b)
                         sc = memo.get(key)
                         if sc is None:

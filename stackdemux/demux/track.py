@@ -8,6 +8,7 @@ stream's sets are persistent (persistent.py), so forks share them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from .evidence import OPENERS, Evidence
 from .persistent import PMap, PSet
@@ -137,6 +138,7 @@ class Track:
             self.depth += 1
 
 
+@cache
 def package_of(func: str) -> str:
     """The import path of a function: `go.etcd.io/bbolt` of `go.etcd.io/bbolt.(*Cursor).search`."""
     slash = func.rfind("/")
@@ -145,6 +147,7 @@ def package_of(func: str) -> str:
     return pkg.replace("%2e", ".")
 
 
+@cache
 def dir_of(file: str) -> str:
     return file[: file.rfind("/") + 1]
 
