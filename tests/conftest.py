@@ -77,6 +77,16 @@ def only_report(result: ParseResult) -> Report:
     return result.reports[0]
 
 
+CORPUS_CASES = Path(__file__).parent / "corpus" / "cases"
+
+
+def corpus_case(name: str) -> tuple[str, dict]:
+    """A corpus case's merged input and its truth (who wrote every byte)."""
+    d = CORPUS_CASES / name
+    truth = json.loads((d / "truth.json").read_text())
+    return (d / truth["input"]).read_text(), truth
+
+
 def numbers(spans: list[Span]) -> list[int]:
     """Line numbers of inclusive spans, in order."""
     return [n for a, b in spans for n in range(a, b + 1)]

@@ -7,9 +7,10 @@ with who wrote every byte in truth.json).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from conftest import CORPUS_CASES as CASES
+from conftest import corpus_case as _case
 
 from stackdemux.demux import writes
 from stackdemux.demux.writes import decode, looks_write_interleaved, separate_writes
@@ -17,14 +18,6 @@ from stackdemux.demux.writes_dfa import DEAD, line_automaton, viable
 from stackdemux.demux.writes_tokens import write_ends
 from stackdemux.grammar import line_grammar
 from stackdemux.model import Stream
-
-CASES = Path(__file__).parent / "corpus" / "cases"
-
-
-def _case(name: str) -> tuple[str, dict]:
-    d = CASES / name
-    truth = json.loads((d / "truth.json").read_text())
-    return (d / truth["input"]).read_text(), truth
 
 
 def _clean(name: str, process: int) -> list[str]:

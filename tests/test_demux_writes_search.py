@@ -7,20 +7,12 @@ with who wrote every byte in truth.json).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from conftest import CORPUS_CASES as CASES
+from conftest import corpus_case as _case
 
 from stackdemux.demux import writes
 from stackdemux.demux.writes import _Hyp, _Proc, _prune, decode
 from stackdemux.demux.writes_dfa import line_automaton
-
-CASES = Path(__file__).parent / "corpus" / "cases"
-
-
-def _case(name: str) -> tuple[str, dict]:
-    d = CASES / name
-    truth = json.loads((d / "truth.json").read_text())
-    return (d / truth["input"]).read_text(), truth
 
 
 def _hyp(cost: float, *procs: tuple[int, tuple[tuple[int, int], ...]]) -> _Hyp:

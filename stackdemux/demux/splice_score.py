@@ -652,6 +652,7 @@ class Joins:
 
     def starts(self, text: str) -> list[bool]:
         """For each cut a of text, whether a line of these kinds may start as text[:a]."""
+        # head()'s loop, inlined again: both run once per line and head tried
         out = [True]
         s, fwd, dead = self.start, self._fwd, self.dead
         for ch in text:
