@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import BinaryIO
 
 from .model import Source
@@ -71,6 +72,7 @@ class Sieve:
         self._header = g.kind_regex("goroutine_header").fullmatch
         self._position = g.kind_regex("frame_file").fullmatch
         self._verdicts: dict[tuple[int, bytes], bool] = {}
+        self._thick = False  # the last block's seeds were many: try _dense_seed_lines
         self.segments: list[Segment] = []
         self.line_no = 0  # lines completed so far
         self.total_bytes = 0
@@ -115,7 +117,10 @@ class Sieve:
                        separated=False)
 
     def run(self, f: BinaryIO, first: bytes = b"", block: int = BLOCK) -> Capture:
-        self.feed(first)
+        # `first` may be SIEVE_MIN bytes: fed a block at a time like the rest, so
+        # that a log thick with tracebacks takes the dense path from its 2nd MiB
+        for at in range(0, len(first), block):
+            self.feed(first[at:at + block])
         read = f.read
         while chunk := read(block):
             self.feed(chunk)
@@ -157,8 +162,8 @@ class Sieve:
                 for n in range(start, base):
                     self._append(n, self._tail[n - self._tail_first])
                 a = base
-            for n in range(max(a, self._kept_end()), min(b, base + count)):
-                self._append(n, lines[n - base])
+            start = max(a, self._kept_end())
+            self._extend(start, lines[start - base:min(b, base + count) - base])
         self._keep_until = max(self._keep_until, keep[-1][1])
         if self.before:
             self._tail = (self._tail + lines if len(lines) < self.before else lines)[-self.before:]
@@ -166,7 +171,75 @@ class Sieve:
         self.line_no += count
 
     def _seed_lines(self, block: bytes) -> list[int]:
-        """0-based indices (in the block) of the lines that seed a window, in order."""
+        """0-based indices (in the block) of lines that seed the block's windows,
+        in order: every seed, or, in a block thick with tracebacks, enough of
+        them to make the same windows."""
+        if self._thick:  # the block before was thick with seeds: this one may be too
+            seeds = self._dense_seed_lines(block)
+            if seeds is not None:
+                return seeds
+        seeds = self._every_seed_line(block)
+        if len(block) >= 1 << 12:  # not the one line a read() cut in two
+            self._thick = len(seeds) << 10 > len(block)  # a seed a KiB: a dozen lines or so
+        return seeds
+
+    def _dense_seed_lines(self, block: bytes) -> list[int] | None:
+        """Seeds enough for the windows of a block that is all tracebacks, or None.
+
+        Seeds less than before + after + 1 lines apart make one window, and a seed
+        between two such seeds adds nothing to it. So in a block cut into runs of
+        k = (before + after) // 2 lines, one seed per run does, when every run has
+        one, with every seed of the first and the last runs (where the windows
+        begin and end). A dump or a compose log of crashes is tens of thousands of
+        seeds a block: each confirmed in Python took seconds per 50 MB."""
+        k = (self.before + self.after) // 2
+        count = block.count(b"\n")
+        # a frame every few lines, or this is no block of tracebacks (C-speed count)
+        if k < 8 or count < 4 * k or block.count(b" +0x") * 8 < count:
+            return None
+        ends = list(accumulate(map(len, block.split(b"\n"))))
+
+        def offset(line: int) -> int:  # where a line of the block starts
+            return ends[line - 1] + line if line else 0
+
+        tail = (count // k - 1) * k  # the last run takes the lines left over too
+        head_seeds = self._every_seed_line(block[:offset(k)])
+        tail_seeds = [tail + s for s in self._every_seed_line(block[offset(tail):])]
+        if not head_seeds or not tail_seeds or tail_seeds[0] >= tail + k:
+            return None
+        out = head_seeds
+        for first in range(k, tail, k):
+            run = block[offset(first):offset(first + k)]
+            at = self._any_seed(run)
+            if at is None:
+                return None
+            out.append(first + run.count(b"\n", 0, at))
+        out += tail_seeds
+        return out
+
+    def _any_seed(self, run: bytes) -> int | None:
+        """Where a line of whole lines `run` that seeds a window starts: the first
+        traceback line at a line start, or behind a prefix the first frame
+        position's line or goroutine header, or else the first of every seed."""
+        if self._at_start.match(run) is not None and self._confirmed(run, 0, 0):
+            return 0
+        for m in self._after_newline.finditer(run):
+            if self._confirmed(run, m.start() + 1, 0):
+                return m.start() + 1
+        for needle, how in ((b" +0x", 2), (b"goroutine ", 1)):
+            at = next(self._behind_prefix(run, needle, how), None)
+            if at is not None:
+                return at
+        every = self._every_seed_line(run)
+        if not every:
+            return None
+        line, at = every[0], 0
+        for _ in range(line):
+            at = run.index(b"\n", at) + 1
+        return at
+
+    def _every_seed_line(self, block: bytes) -> list[int]:
+        """0-based indices (in the block) of every line that seeds a window, in order."""
         starts: set[int] = set()
         m = self._at_start.match(block)
         if m is not None:
@@ -283,6 +356,17 @@ class Sieve:
             return 0
         s = self.segments[-1]
         return s.first - 1 + len(s.lines)
+
+    def _extend(self, n: int, lines: list[bytes]) -> None:
+        """Keep input lines n, n+1, … (0-based): a window's lines in one step."""
+        if not lines:
+            return
+        if max(map(len, lines)) > MAX_KEPT:
+            for i, line in enumerate(lines):
+                self._append(n + i, line)
+            return
+        self._append(n, lines[0])
+        self.segments[-1].lines.extend(lines[1:])
 
     def _append(self, n: int, line: bytes) -> None:
         """Keep input line n (0-based); Segment numbers are 1-based like every line number."""

@@ -242,3 +242,35 @@ def test_an_opener_quoted_after_text_that_is_no_prefix_opens_no_window():
     s.feed(b'log.Println("panic: bad") // see goroutine dumps\n' * 1000
            + b"note: fatal error: all goroutines are asleep\n" * 1000)
     assert s.close().segments == []
+
+
+DENSE = ["big-prefix-compose", "big-chunks-fast", "big-lines-random", "twelve-prefix-compose"]
+
+
+@pytest.mark.parametrize("case", DENSE)
+def test_a_block_thick_with_tracebacks_keeps_the_windows_of_every_seed(case: str):
+    from stackdemux.sieve_parallel import windows
+
+    d = ROOT / "tests/corpus/cases" / case
+    gz = d / "input.log.gz"
+    raw = gzip.decompress(gz.read_bytes()) if gz.exists() else (d / "input.log").read_bytes()
+    block = raw[:raw.rindex(b"\n") + 1]  # whole lines, as the sieve hands a block on
+    sieve = Sieve()
+    every = sieve._every_seed_line(block)
+    few = sieve._dense_seed_lines(block)
+    assert few is not None, "a dump or a log of crashes takes the dense path"
+    assert len(few) < len(every) / 4, "one seed a run, not every seed"
+    assert set(few) <= set(every)
+    total = block.count(b"\n")
+    assert windows(few, total) == windows(every, total)
+
+
+def test_a_gap_of_build_output_sends_a_block_to_every_seed():
+    dump = (ROOT / "samples/go1.27/sigquit.txt").read_bytes() * 40
+    noise = b"".join(b"ok  \texample.com/pkg%d\t0.%03ds\n" % (i, i) for i in range(400))
+    block = dump + noise + dump
+    assert block.count(b" +0x") * 8 > block.count(b"\n"), "frames enough to look thick"
+    sieve = Sieve()
+    assert sieve._dense_seed_lines(block) is None, "400 lines with no seed: two windows"
+    sieve._thick = True
+    assert sieve._seed_lines(block) == sieve._every_seed_line(block)
