@@ -77,6 +77,25 @@ def test_a_restarted_containers_crashes_are_read_whole(monkeypatch: pytest.Monke
     assert {r.stream for r in got.reports} == {s.id for s in got.streams}
 
 
+def test_a_container_crashing_hours_apart_is_one_stream_with_its_log_lines():
+    """Two crashes of one service with thousands of its ordinary log lines
+    between them (twice REGION_GAP): one stream for the service, the
+    ordinary lines in it as noise, not one stream per crash."""
+    from stackdemux.demux import REGION_GAP
+
+    build = (ROOT / "tests/corpus/noise/make-gcc.log").read_text().splitlines()
+    chatter = (build * (2 * REGION_GAP // len(build) + 2))[:2 * REGION_GAP + 500]
+    api = lines("nil_map.txt") + chatter + lines("deadlock.txt")
+    log = compose({"api-1": api, "db-1": lines("concurrent_map_writes.txt")})
+    got = demultiplex_detail(ingest(log))
+    assert sorted(s.label for s in got.streams) == ["api-1", "db-1"]
+    check_conservation(ingest(log), got)
+    analysed = stackdemux.analyze(log)
+    assert len(analysed.reports) == 3
+    api_streams = {r.stream for r in analysed.reports if "map writes" not in r.message}
+    assert len(api_streams) == 1, "both of api-1's crashes are in its one stream"
+
+
 def test_a_stream_read_by_the_demultiplexer_is_not_read_again(monkeypatch: pytest.MonkeyPatch):
     from stackdemux import parse
 

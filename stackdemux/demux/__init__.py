@@ -197,6 +197,13 @@ def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnos
                 or not looks_write_interleaved(texts)):
             return [stream]
         return _separate_region(stream, noise, diagnostics, one_process)
+    if one_process:
+        # a container's crashes, one after another (sequential.py): its stream
+        # stays whole, ordinary lines and all, and no region is looked for
+        from .sequential import reports_follow_one_another
+
+        if reports_follow_one_another(stream):
+            return [stream]
     regions = _traceback_regions(stream)
     covered = sum(b - a for a, b in regions)
     if covered * 2 > len(texts):
