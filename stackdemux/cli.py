@@ -218,13 +218,14 @@ def _tee_stdin(files: tuple[str, ...]):
 
 
 def _render(analysis, fmt: str, *, verbose: bool, color: bool | None, full_paths: bool,
-            repo_root: str | None, indent: bool, output: str, stream: Any) -> str | bytes:
+            repo_root: str | None, indent: bool, output: str, stream: Any) -> str | list[bytes]:
     if fmt == "json":
         from .render.json import render_json_bytes
 
-        # bytes, written as they are: a big dump's JSON is tens of MB, and
-        # decoding it only to encode it again cost a third of the writing
-        return render_json_bytes(analysis, indent=indent) + b"\n"
+        # bytes, written as they are: a big dump's JSON is hundreds of MB, and
+        # decoding it only to encode it again cost a third of the writing; the
+        # final newline is written apart (appending it would copy them all)
+        return [render_json_bytes(analysis, indent=indent), b"\n"]
     from .render import RenderOptions, color_wanted, render
 
     target = stream if stream is not None else sys.stdout
@@ -235,18 +236,23 @@ def _render(analysis, fmt: str, *, verbose: bool, color: bool | None, full_paths
     return text if text.endswith("\n") or not text else text + "\n"
 
 
-def _write(text: str | bytes, output: str, stream: Any) -> None:
+def _write(text: str | list[bytes], output: str, stream: Any) -> None:
     if output == "-":
         out = stream or sys.stdout
-        if isinstance(text, bytes):
+        if isinstance(text, list):
             out.flush()
-            out = out.buffer
+            for chunk in text:  # write() each: a wrapper may copy what write() gets
+                out.buffer.write(chunk)
+            out.buffer.flush()
+            return
         out.write(text)
         out.flush()
         return
     try:
-        if isinstance(text, bytes):
-            Path(output).write_bytes(text)
+        if isinstance(text, list):
+            with open(output, "wb") as f:
+                for chunk in text:
+                    f.write(chunk)
         else:
             Path(output).write_text(text, encoding="utf-8")
     except OSError as e:
