@@ -8,8 +8,10 @@ and --fail-on-crash was given; 2 usage or input error; 3 a bug in stackdemux
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -218,14 +220,14 @@ def _tee_stdin(files: tuple[str, ...]):
 
 
 def _render(analysis, fmt: str, *, verbose: bool, color: bool | None, full_paths: bool,
-            repo_root: str | None, indent: bool, output: str, stream: Any) -> str | list[bytes]:
+            repo_root: str | None, indent: bool, output: str, stream: Any) -> str | Iterator[bytes]:
     if fmt == "json":
-        from .render.json import render_json_bytes
+        from .render.json import iter_json_bytes
 
         # bytes, written as they are: a big dump's JSON is hundreds of MB, and
-        # decoding it only to encode it again cost a third of the writing; the
-        # final newline is written apart (appending it would copy them all)
-        return [render_json_bytes(analysis, indent=indent), b"\n"]
+        # decoding it only to encode it again cost a third of the writing; in
+        # pieces, so that the whole document is never held
+        return itertools.chain(iter_json_bytes(analysis, indent=indent), (b"\n",))
     from .render import RenderOptions, color_wanted, render
 
     target = stream if stream is not None else sys.stdout
@@ -236,10 +238,10 @@ def _render(analysis, fmt: str, *, verbose: bool, color: bool | None, full_paths
     return text if text.endswith("\n") or not text else text + "\n"
 
 
-def _write(text: str | list[bytes], output: str, stream: Any) -> None:
+def _write(text: str | Iterator[bytes], output: str, stream: Any) -> None:
     if output == "-":
         out = stream or sys.stdout
-        if isinstance(text, list):
+        if not isinstance(text, str):
             out.flush()
             for chunk in text:  # write() each: a wrapper may copy what write() gets
                 out.buffer.write(chunk)
@@ -249,7 +251,7 @@ def _write(text: str | list[bytes], output: str, stream: Any) -> None:
         out.flush()
         return
     try:
-        if isinstance(text, list):
+        if not isinstance(text, str):
             with open(output, "wb") as f:
                 for chunk in text:
                     f.write(chunk)

@@ -142,3 +142,22 @@ def test_the_cli_json_output_validates():
         cwd=ROOT,
     ).stdout
     VALIDATOR.validate(json.loads(out))
+
+
+@pytest.mark.parametrize("batch", [1, 2, 1000])
+def test_the_document_written_in_pieces_is_the_document_written_whole(batch: int):
+    """The CLI writes a big document a batch of reports at a time, never holding
+    it whole: the bytes must be the same as written at once."""
+    from stackdemux.api import analyze
+    from stackdemux.render.json import iter_json_bytes, render_json_bytes
+
+    log = (ROOT / "samples/interleaved/compose-bbolt.log").read_bytes()
+    analysis = analyze(log)
+    assert len(analysis.reports) == 3
+    pieces = list(iter_json_bytes(analysis, batch=batch))
+    assert b"".join(pieces) == render_json_bytes(analysis)
+    assert len(pieces) > (8 if batch < 3 else 2), "written in pieces"
+    empty = analyze(b"nothing to see\n")
+    assert b"".join(iter_json_bytes(empty, batch=batch)) == render_json_bytes(empty)
+    assert b"".join(iter_json_bytes(analysis, indent=True)) == render_json_bytes(
+        analysis, indent=True)

@@ -8,6 +8,7 @@ from their Python shape go through `_default`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -71,6 +72,33 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
 def render_json_bytes(analysis: Analysis, *, indent: bool = False) -> bytes:
     option = orjson.OPT_INDENT_2 if indent else 0
     return orjson.dumps(to_document(analysis), default=_default, option=option)
+
+
+# Reports written at once by iter_json_bytes: the document of a log that is all
+# tracebacks is several times the log, and need not be held whole to be written.
+REPORTS_AT_ONCE = 1000
+
+
+def iter_json_bytes(analysis: Analysis, *, indent: bool = False,
+                    batch: int = REPORTS_AT_ONCE) -> Iterator[bytes]:
+    """The bytes of render_json_bytes, in pieces: its list of reports a batch
+    at a time. Compact JSON has no whitespace, so the pieces of a list written
+    apart and joined by commas are the bytes of the list written whole.
+    Indented JSON is written whole (its depth would differ)."""
+    if indent:
+        yield render_json_bytes(analysis, indent=True)
+        return
+    dumps = orjson.dumps
+    for i, (key, value) in enumerate(to_document(analysis).items()):
+        yield (b"{" if i == 0 else b",") + dumps(key) + b":"
+        if key != "reports" or len(value) <= batch:
+            yield dumps(value, default=_default)
+            continue
+        for at in range(0, len(value), batch):
+            piece = dumps(value[at:at + batch], default=_default)
+            yield (b"[" if at == 0 else b",") + piece[1:-1]
+        yield b"]"
+    yield b"}"
 
 
 def render_json(analysis: Analysis, options: object = None) -> str:
