@@ -154,3 +154,34 @@ def test_a_number_glued_behind_a_message_is_dropped_when_the_message_stands_whol
     assert "runtime error: index out of range [6] with length 00" not in got
     # digits that are the message's own stay: no shorter reading stands elsewhere
     assert got["ledger: negative balance -13 for account 12"] == 1
+
+
+def test_a_programs_own_line_is_no_message_of_a_chained_panics_opener():
+    # twelve processes shuffled: p3's chained `\tpanic: ` finds no message of its
+    # own (`handler 6: …` is glued behind a function name), and p4's
+    # `hello ada#1\n` (fmt.Println: text and newline in one write) stood in
+    # for p0's `invalid page type: …`, a message the runtime ends apart
+    got = _head_messages(_input("twelve-writes-shuffle"))
+    assert "hello ada#1" not in got
+    assert got["invalid page type: 6401: 10"] == 1
+
+
+def test_a_newline_right_after_a_run_says_little_where_no_opener_stands_before_it():
+    # the runtime writes a message's newline apart: right after it only when the
+    # same process writes on, as right after its opener; a program's line ends
+    # in its own newline always
+    text = "panic: 0x10 +hello ada#1\n0x9e +invalid page type: 6401: 10\t[\n"
+    assert _head_messages(text) == Counter({"invalid page type: 6401: 10": 1})
+    # right behind its opener, the newline after it is the same process's
+    text = "panic: hello ada#1\n0x9e +invalid page type: 6401: 10\t[\n"
+    assert _head_messages(text) == Counter({"hello ada#1": 1})
+
+
+def test_digits_glued_behind_a_message_are_the_id_a_goroutine_header_still_owes():
+    # `goroutine ` of one process, another's message, the first one's `18`, a
+    # third one's argument, then the header's ` [`
+    text = "panic: \n11goroutine invalid page type: 6401: 10180x574c20 [ m=sync.Cond.Wait]:\n"
+    assert _head_messages(text) == Counter({"invalid page type: 6401: 10": 1})
+    # with the id standing on its own before the bracket, the digits are the message's
+    text = "panic: \ngoroutine invalid page type: 6401: 1018\n18 [sync.Cond.Wait]:\n"
+    assert _head_messages(text) == Counter({"invalid page type: 6401: 1018": 1})

@@ -768,12 +768,60 @@ def report_heads(text: str) -> list[Head]:
             rest = _RECOVERED_ANY.sub("", text[b:eol])
             if _ONE_WORD.fullmatch(rest) and (b, b + len(rest)) not in runs:
                 runs.append((b, b + len(rest)))
-    chosen = _choose_messages(text, wanting, runs)
+    chosen = _choose_messages(text, wanting, runs, len(wanting) - _unread_chained(text, runs))
     heads = [Head(k, (a, b), chosen.get(a)) for k, a, b in openers]
     # an opener whose message was not found makes no report (it would read as
     # a report with no message); its write stays with the rest
     heads = [h for h in _drop_chained(text, heads) if h.message or h.kind == "sigdump"]
-    return [_without_glued_digits(text, h) for h in heads]
+    return [_without_waiting_id(text, _without_glued_digits(text, h)) for h in heads]
+
+
+def _unread_chained(text: str, runs: list[tuple[int, int]]) -> int:
+    """How many chained `panic: ` openers (one per `[recovered]`) have no prose
+    run that repeats another's message (`handler 6: runtime error: …`): they
+    open no message of their own, and a run given to them would be a stray
+    line (a program's `hello ada#1`) taking a real message's place."""
+    chained = len(_RECOVERED.findall(text))
+    if not chained:
+        return 0
+    words = [text[a:b] for a, b in runs]
+    repeats = sum(1 for i, r in enumerate(words)
+                  if any(j != i and _within(o, r) for j, o in enumerate(words)))
+    return max(0, chained - repeats)
+
+
+def _without_waiting_id(text: str, h: Head) -> Head:
+    """The head with its message's last digits dropped when they are a
+    goroutine id another process owes: its `goroutine ` write stands before
+    the message with no digit since, and its ` [` comes right after the
+    message's digits with none between (`goroutine ` + `invalid page type:
+    6401: 10` + `18` + `0x574c20` + ` [`). The id takes the longest tail of the
+    number that is one (no leading zero), leaving the message a digit."""
+    if h.message is None:
+        return h
+    a, b = h.message
+    if not text[b - 1].isdigit():
+        return h
+    before = text[max(0, a - WAITING_REACH):a]
+    k = before.rfind(_GOROUTINE)
+    if k < 0 or any(c.isdigit() for c in before[k + len(_GOROUTINE):]):
+        return h
+    bracket = text.find(" [", b, b + WAITING_REACH)
+    if bracket < 0 or _DECIMAL.search(text, b, bracket) is not None:
+        return h
+    first = b
+    while first > a and text[first - 1].isdigit():
+        first -= 1
+    for cut in range(first + 1, b):
+        if text[cut] != "0":
+            return Head(h.kind, h.opener, (a, cut))
+    return h
+
+
+_GOROUTINE = "goroutine "
+WAITING_REACH = 64
+# A decimal number standing on its own (not the digits of a hex number).
+_DECIMAL = re.compile(r"(?<![0-9a-fA-Fx])[0-9]+(?![0-9a-fA-Fx])")
 
 
 def _without_glued_digits(text: str, h: Head) -> Head:
@@ -841,19 +889,22 @@ def _reaches(text: str, openers: list[tuple[str, int, int]]) -> list[tuple[int, 
 
 
 def _choose_messages(text: str, openers: list[tuple[str, int, int]],
-                     runs: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:
-    """opener start → its message: the likeliest prose runs, as many as there
-    are openers, each after the opener it is given to (a process prints its
-    message after its `panic: `), the nearest first."""
+                     runs: list[tuple[int, int]], count: int) -> dict[int, tuple[int, int]]:
+    """opener start → its message: the likeliest prose runs, `count` of them
+    (one per opener, but chained ones whose message is not read), each after
+    the opener it is given to (a process prints its message after its
+    `panic: `), the nearest first."""
     ends = {b: a for _, a, b in openers}
 
     def likely(run: tuple[int, int]) -> float:
         a, b = run
         score = 0.0
+        after = text[b:b + 12]
         if a in ends:
             score += 3  # right behind an opener
-        after = text[b:b + 12]
-        if after.startswith("\n") or after.startswith(" [recovered"):
+            if after.startswith("\n"):
+                score += 2  # the same process writing on: its line's newline
+        if after.startswith(" [recovered"):
             score += 2  # what the same process prints next
         if text[a:b] in RUNTIME_FATALS:
             score += 6
@@ -862,7 +913,7 @@ def _choose_messages(text: str, openers: list[tuple[str, int, int]],
     starts = sorted(b for _, _, b in openers)
     picked: list[tuple[int, int]] = []
     for run in sorted(runs, key=lambda r: (-likely(r), r[0])):
-        if len(picked) == len(openers):
+        if len(picked) >= count:
             break
         trial = sorted([*picked, run])
         # the k-th message needs k openers before it
