@@ -21,9 +21,13 @@ positions seen intact elsewhere, plausible values), by the order in which kinds
 of lines follow each other in one chunk (kind_order.py: a call line's chunk
 goes on with its file line), by what the lines around a cut show of their
 process (a head's chunk and the chunk its rest starts are one process's: they
-show one toolchain's runtime files), and by a collector's habit of reading its
+show one toolchain's runtime files, and its files printed one way, whole or
+-trimpath), and by a collector's habit of reading its
 pipes in turn (the oldest open fragment is the likeliest to be continued). Hypotheses
-with the same open fragments are merged, so the search stays a narrow band.
+with the same open fragments are merged, so the search stays a narrow band;
+they are ranked with half of each open fragment's charge paid back ahead, so
+that fragments waiting long for their rests are not pushed out by hypotheses
+that finished theirs early and no better.
 Where exactly a head was cut (`…fp=0x1f1fed9d0` or `…fp=0x`: both leave a rest
 that reads) is not a hypothesis of its own: a fragment keeps its few best cut
 places as variants, and its own rest, found later, picks one (and with it the
@@ -86,6 +90,7 @@ from .splice_score import (
     marks,
     narrow,
     own_names,
+    path_style,
     plausible,
     read_all,
     valid,
@@ -173,6 +178,9 @@ class _Open:
         return (self.line, *(j for j, _, _ in self.more))
 
 
+# What a chunk's whole lines show of their process: GOROOTs, path styles.
+_Marks = tuple[frozenset[str], frozenset[str]]
+
 # Decisions, as shared linked lists: an entry is (key, text, pieces, finished), a
 # chain is (entry, chain) or None, a log is (chain, log) or None.
 _Log = tuple | None
@@ -227,7 +235,7 @@ class _Search:
         self._vocab: Vocabulary | None = None
         self._joins: dict[tuple[int, int, int], list[tuple[int, float, str]]] = {}
         self._mine: dict[tuple[int, ...], tuple] = {}
-        self._toolchains: dict[tuple[int, int], frozenset[str]] = {}
+        self._toolchains: dict[tuple[int, int], _Marks] = {}
         self._heads: dict[tuple[tuple[Piece, ...], str], int] = {}  # see head_state
         self._grown: dict[tuple[int, int], tuple[int, _Open] | None] = {}  # see grown
         self._chunks: dict[tuple[int, int], dict[int, list[int]]] = {}  # see chunk_states
@@ -266,15 +274,17 @@ class _Search:
             self._mine[sources] = mine
         return self.vocab.quality_mine(m, mine)[0], m.lastgroup
 
-    def toolchains(self, i: int, step: int) -> frozenset[str]:
-        """The GOROOTs the whole lines right before (step -1) or after (step 1)
-        input line i show: the rest of the read() chunk a head ends or a rest
-        starts, up to the first line that may be cut itself. (Stacks' arenas
-        say less: a process's system stacks lie apart from its goroutines'.)"""
+    def toolchains(self, i: int, step: int) -> _Marks:
+        """The GOROOTs and the path styles (absolute or -trimpath) the whole
+        lines right before (step -1) or after (step 1) input line i show: the
+        rest of the read() chunk a head ends or a rest starts, up to the first
+        line that may be cut itself. (Stacks' arenas say less: a process's
+        system stacks lie apart from its goroutines'.)"""
         key = (i, step)
         got = self._toolchains.get(key)
         if got is None:
             roots: set[str] = set()
+            styles: set[str] = set()
             texts, matches, pieces = self.texts, self.matches, self.stream.pieces
             j = i + step
             for _ in range(_CONTEXT):
@@ -290,8 +300,11 @@ class _Search:
                     root = marks(m)[0]
                     if root is not None:
                         roots.add(root)
+                    style = path_style(m)
+                    if style is not None:
+                        styles.add(style)
                 j += step
-            got = frozenset(roots)
+            got = frozenset(roots), frozenset(styles)
             if len(self._toolchains) >= MEMO_MAX:
                 self._toolchains.clear()
             self._toolchains[key] = got
@@ -300,14 +313,17 @@ class _Search:
     def stranger(self, f: _Open, i: int) -> float:
         """_STRANGER when fragment f's chunk (the lines before its head) and the
         chunk input line i's end starts (the lines after it) show two processes:
-        two toolchains' runtime files."""
+        two toolchains' runtime files, or one's files printed whole and the
+        other's with -trimpath (`/app/main.go` before `main`, `runtime/panic.go`
+        after `internal/runtime/maps.fatal(…)`)."""
         if f.start:
             return 0.0  # a short chunk in the middle of a line: no lines of its own
         before = self.toolchains(f.line, -1)
-        if not before:
+        if not (before[0] or before[1]):
             return 0.0
         after = self.toolchains(i, 1)
-        return _STRANGER if after and before.isdisjoint(after) else 0.0
+        return _STRANGER if any(b and a and b.isdisjoint(a)
+                                for b, a in zip(before, after, strict=True)) else 0.0
 
     def whole(self, m: re.Match[str], got: tuple[float, int] | None = None) -> bool:
         """A line read whole that surely is one process's: names printed
@@ -799,9 +815,20 @@ def _prune(cands: list[_Hyp]) -> list[_Hyp]:
         b = best.get(s)
         if b is None or h.score > b.score:
             best[s] = h
-    out = sorted(best.values(), key=lambda h: -h.score)
-    top = out[0].score
-    return [h for h in out[:_BEAM] if h.score >= top - _MARGIN]
+    # ranked as if each open fragment will be finished as likely as not (half
+    # its _OPEN paid back): a hypothesis that waits for its fragments' real rests
+    # (mixed-chunks-slow: four open over 50 lines) would else lose its place to
+    # ones that finished theirs early with rests that read no better than whole
+    # lines. (The whole _OPEN: the same on the chunks cases, but in
+    # big-writes-time's region of writes, cut anywhere, one more fragment stays
+    # open among its broken lines, and the separator then loses its dump.)
+    out = sorted(best.values(), key=_rank, reverse=True)
+    top = _rank(out[0])
+    return [h for h in out[:_BEAM] if _rank(h) >= top - _MARGIN]
+
+
+def _rank(h: _Hyp) -> float:
+    return h.score + _OPEN / 2 * len(h.open)
 
 
 def _free_after(t: str) -> int:
