@@ -58,7 +58,7 @@ from .hypothesis import (
     site_func,
 )
 from .interleave import Separation
-from .scores import MISFIT, Callers, first_frame, fit, pair_score, score
+from .scores import MISFIT, first_frame, fit, pair_score, score
 from .track import DONE, IDLE, Track, continues, gap
 
 # A line whose chunk group's line before it went to this stream, or elsewhere
@@ -260,7 +260,6 @@ class Beam:
         has_header = any(c.token == HEADER for c in floats)
         n = len(floats)
         root = ev.root
-        cg = self.graph(h)
         # in random line order a frame whose two lines cannot be one function's
         # (MISFIT) is none: its lines are whole (a splice may cut a name)
         file = ev.file if self.merge.random() else None
@@ -281,10 +280,10 @@ class Beam:
                         # a stream can take only a call it printed nothing after
                         for ci in calls[bisect_left(calls, lo):]:
                             c = floats[ci]
-                            key = (id(t), id(c), b, id(cg))
+                            key = (id(t), id(c), b)
                             sc = memo.get(key)
                             if sc is None:
-                                sc = memo[key] = self.frame_score(t, c, ev, b, cg)
+                                sc = memo[key] = self.frame_score(t, c, ev, b)
                                 if t.last_tb == c.before and c.before >= 0 and sc != _NEVER:
                                     sc = memo[key] = sc + b
                             if sc == _NEVER:
@@ -324,10 +323,10 @@ class Beam:
                         continue
                     for ci in calls[bisect_right(calls, gi):]:
                         c = floats[ci]
-                        key = (id(t), id(g), id(c), b, id(cg))
+                        key = (id(t), id(g), id(c), b)
                         sc = memo.get(key)
                         if sc is None:
-                            sc = self.frame_score(tg, c, ev, b, cg)
+                            sc = self.frame_score(tg, c, ev, b)
                             if sc != _NEVER:
                                 sc += hs + (b if c.before == g.index else 0.0)
                             memo[key] = sc
@@ -336,30 +335,18 @@ class Beam:
                         out.append((sc + code(h, c.ev, ev), PAIR, pos, ci, gi, (sh, s1, s2)))
         return out
 
-    def graph(self, h: Hypothesis) -> Callers:
-        """The call graph a frame is judged by. Where the log has surely shown
-        bursts (a collector's read() chunks, whole outputs), the hypothesis's
-        own, as its frames show it: one learned from the best hypothesis fed
-        that one's errors to all (chunks-slow 27 -> 30/34 reports exact).
-        Elsewhere still the best hypothesis's: in random line order each
-        hypothesis's own gave 66 instead of 61/272 remerged lines-random
-        reports exact (beam_truth.py --remerge 8), but in gotest-lines-random
-        a message then heads another process's stacks."""
-        return h.callers if self.merge.surely_bursty() else self.callers
-
     def hosted(self, h: Hypothesis, g: Call) -> bool:
         """Can an open stream of h take goroutine header g?"""
         step = self.step
         return any(step(t.stack, HEADER) is not None and score(t, g.ev) != _NEVER
                    for t in h.tracks)
 
-    def frame_score(self, t: Track, c: Call, ev: Evidence, b: float,
-                    callers: Callers) -> float:
+    def frame_score(self, t: Track, c: Call, ev: Evidence, b: float) -> float:
         """How well call line c and file line ev, as one frame, continue stream t."""
         sc = fit(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
         if self.prev == c.index:
             sc += b  # the file line right after the call line
-        sc += pair_score(t, c.ev, ev, callers)
+        sc += pair_score(t, c.ev, ev, self.callers)
         if sc == _NEVER:
             return sc
         return sc + first_frame(t, c.ev)
@@ -392,9 +379,6 @@ class Beam:
             stacks = stacks[1:]
         if c is not None:
             if c.ev.kind == "frame_call" and t.callee is not None and c.ev.func is not None:
-                known = h.callers.get(t.callee) or frozenset()
-                if c.ev.func not in known:
-                    h.callers = h.callers.set(t.callee, known | {c.ev.func})
                 h.edge = (t.callee, c.ev.func)
             t.stack = stacks[0]
             t.learn(c.ev, c.index)
@@ -492,7 +476,7 @@ class Beam:
 
     def learn_edge(self, h: Hypothesis) -> None:
         """Call edges (callee → caller) of the best hypothesis's frames: the
-        programs' call graph, shared by all hypotheses (see graph())."""
+        program's call graph, shared by all hypotheses."""
         if h.edge is not None:
             callee, caller = h.edge
             self.callers.setdefault(callee, set()).add(caller)

@@ -91,10 +91,6 @@ class Merge:
         """The log has shown random line order, surely."""
         return self.llr > RANDOM_LLR
 
-    def surely_bursty(self) -> bool:
-        """The log has shown bursts, surely."""
-        return self.llr < -RANDOM_LLR
-
     def bursty(self, streams: int) -> bool:
         """Whole outputs or long runs of lines one after another (until the
         log has shown enough to tell, a merge is taken to be bursty)."""

@@ -53,7 +53,6 @@ class Step:
 class Hypothesis:
     __slots__ = (
         "behind",
-        "callers",
         "closed",
         "closed_sig",
         "edge",
@@ -83,9 +82,6 @@ class Hypothesis:
         self.behind = -1  # since which line it scores clearly below the best
         self.sites: PMap[tuple[str, str], str] = PMap()
         self.homes: PMap[str, str] = PMap()
-        # callee → callers its frames showed: the programs' call graph as this
-        # assignment has it (beam.graph)
-        self.callers: PMap[str, frozenset[str]] = PMap()
 
     def fork(self) -> Hypothesis:
         h = Hypothesis.__new__(Hypothesis)
@@ -100,7 +96,6 @@ class Hypothesis:
         h.edge = None
         h.sites = self.sites
         h.homes = self.homes
-        h.callers = self.callers
         h.behind = self.behind
         return h
 

@@ -9,7 +9,6 @@ import re
 from functools import cache
 
 from .evidence import Evidence, goroot
-from .persistent import PMap
 from .track import Track, dir_of, package_of
 
 _NEVER = float("-inf")  # the score of what one process cannot print
@@ -138,12 +137,8 @@ def _values(t: Track, ev: Evidence) -> float:
     return s
 
 
-# callee → callers: a hypothesis's own call graph, or the best hypothesis's (beam.graph)
-Callers = PMap[str, frozenset[str]] | dict[str, set[str]]
-
-
 def pair_score(t: Track, call: Evidence, file: Evidence,
-               callers: Callers) -> float:
+               callers: dict[str, set[str]]) -> float:
     """How well a frame (call line + file line) continues stream t."""
     s = 0.0
     if t.annotated and t.last_kind in ("panic", "chained_panic"):
