@@ -46,7 +46,9 @@ from functools import cache
 
 from ..grammar import MAX_LINE, line_grammar
 from ..model import Diagnostic, Stream
+from .persistent import PMap
 from .writes_dfa import DEAD, line_automaton
+from .writes_repeats import Seen, arg_words
 from .writes_tokens import grammar_words, strong_ends, word_splits, write_ends
 
 __all__ = ["Decoded", "decodable", "decode", "looks_write_interleaved", "separate_writes"]
@@ -115,6 +117,7 @@ W_OTHER_ROOT = 10.0
 W_UNFINISHED = 5.0
 W_BROKEN = 8.0  # a line the grammar refuses, ended by a newline (beside W_UNCLASSIFIED)
 W_BLANK = 2.0  # a process prints few blank lines: one is no cheap home for a newline
+REPEATS = True  # weigh frames against those read before (writes_repeats.py)
 BEAM = 64
 PER_PLACE = 2  # hypotheses kept whose processes stand at the same places (_prune)
 MAX_PROCESSES = 16
@@ -150,6 +153,10 @@ W_SWITCH = 0.3  # writes of one process often follow each other (timestamp order
 _GOROOT = re.compile(r"^(.*?/src)/(?:runtime|sync|internal|time|testing|os|net|syscall)/")
 
 
+_NO_SITES: PMap = PMap()
+_NOTHING_SEEN = Seen()
+
+
 @dataclass(slots=True, frozen=True)
 class _Line:
     """A completed line of one process (a linked list, newest first)."""
@@ -171,6 +178,7 @@ class _Proc:
     opened: int = 0  # bit i: a kind of ONCE[i] printed
     spaces: frozenset[str] = frozenset()  # high digits of the addresses it printed
     early: bool = False  # the current line's file was weighed when its write ended
+    sites: PMap = _NO_SITES  # (func, file tail, line) -> the offset this build printed there
 
 
 @dataclass(slots=True)
@@ -179,6 +187,7 @@ class _Hyp:
     procs: tuple[_Proc, ...]
     noise: tuple[tuple[int, int], ...] | None = None  # linked: (prev, seg) pairs
     last: int = -1  # the process that wrote last
+    seen: Seen = _NOTHING_SEEN  # what all its processes printed that later frames repeat
 
 
 @dataclass(slots=True)
@@ -251,6 +260,9 @@ class _Reading:
     root: str | None = None  # the GOROOT a file line names
     gid: str | None = None  # of a goroutine header
     addresses: tuple[str, ...] = ()
+    words: int | None = None  # a call line's argument words
+    line: str | None = None  # a file line's line number
+    offset: str | None = None  # ... and its offset
 
 
 _READINGS: dict[str, _Reading | None] = {}
@@ -275,7 +287,8 @@ def _reading(line: str) -> _Reading | None:
         if v is not None and (rx.fullmatch(v) is None or v.count(".go") > 1
                               or ("0x" in v and name in ("func", "file", "state"))):
             cost += W_BAD_FIELD
-    func = file = root = gid = None
+    func = file = root = gid = lineno = offset = None
+    words: int | None = None
     addresses: tuple[str, ...] = ()
     if kind in ("frame_call", "created_by"):
         func = m.group(fields["func"])
@@ -286,22 +299,28 @@ def _reading(line: str) -> _Reading | None:
             # no address has more than 12 hex digits: a number glued to the next one
             cost += W_LONG_HEX * len(_LONG_HEX.findall(args))
             addresses = tuple(_ADDRESS.findall(args))
+        if kind == "frame_call" and cost == 0.0:
+            words = arg_words(args or "")
     elif kind == "frame_file":
         file = m.group(fields["file"])
+        lineno = m.group(fields["lineno"])
+        offset = m.group(fields["offset"])
         g = _GOROOT.match(file)
         root = g.group(1) if g else None
     elif kind == "goroutine_header":
         gid = m.group(fields["goid"])
-    got = _Reading(kind, cost, func, file, root, gid, addresses)
+    got = _Reading(kind, cost, func, file, root, gid, addresses, words, lineno, offset)
     _READINGS[line] = got
     return got
 
 
-def _close_line(p: _Proc, text: str, end: int) -> tuple[_Proc, float]:
-    """The process after the newline at `end`, and what its line costs."""
+def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float, Seen]:
+    """The process after the newline at `end`, what its line costs, and what
+    the reading has seen after it."""
     line = "".join(text[a:b] for a, b in p.segs)
     cost = 0.0
     stack, call, gids, root, opened, spaces = p.stack, p.call, p.gids, p.root, p.opened, p.spaces
+    sites = p.sites
     if not line:
         cost += W_BLANK
     else:
@@ -327,9 +346,15 @@ def _close_line(p: _Proc, text: str, end: int) -> tuple[_Proc, float]:
                 spaces = spaces | {addr}
             if r.func is not None:
                 call = r.func
+                if REPEATS:
+                    c, seen = seen.call(call, r.words)
+                    cost += c
             elif r.file is not None:
                 if call is not None and not p.early:
                     cost -= _fit(call, r.file)
+                if call is not None and REPEATS and r.line is not None:
+                    c, seen, sites = seen.frame(sites, call, r.file, r.line, r.offset)
+                    cost += c
                 call = None
                 if r.root is not None:
                     if root is not None and root != r.root and not p.early:
@@ -343,7 +368,7 @@ def _close_line(p: _Proc, text: str, end: int) -> tuple[_Proc, float]:
                 gids = gids | {r.gid}
     lines = _Line(p.lines, p.segs, end)
     return _Proc(_line_start(stack, opened), (), stack, call, gids, root, lines, opened,
-                 spaces), cost
+                 spaces, False, sites), cost, seen
 
 
 @cache
@@ -482,21 +507,24 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                     if stop < end:  # the write ends the line
                         if not auto.accepting[state]:
                             cost += W_BROKEN
-                        q, c = _close_line(_Proc(state, segs, p.stack, p.call, p.gids, root,
-                                                 p.lines, p.opened, spaces, early), text, stop)
+                        q, c, seen = _close_line(
+                            _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
+                                  spaces, early, p.sites), text, stop, h.seen)
                         cost += c
                     else:
+                        seen = h.seen
                         q = _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
-                                  spaces, early)
+                                  spaces, early, p.sites)
                     new = (*procs[:k], q, *procs[k + 1:]) if k < len(procs) else (*procs, q)
-                    buckets.setdefault(end, []).append(_Hyp(cost, new, h.noise, k))
+                    buckets.setdefault(end, []).append(_Hyp(cost, new, h.noise, k, seen))
             # a piece no process can print goes to the noise, up to where a write may end
             j = pos + 1
             while j < n and not may_end[j]:
                 j += 1
             if text[j - 1] != "\n" or j - 1 == pos:
                 buckets.setdefault(j, []).append(
-                    _Hyp(h.cost + W_NOISE, h.procs, (h.noise, (pos, j)), h.last)  # type: ignore[arg-type]
+                    _Hyp(h.cost + W_NOISE, h.procs, (h.noise, (pos, j)), h.last,  # type: ignore[arg-type]
+                         h.seen)
                 )
 
         pos += 1
