@@ -290,6 +290,27 @@ def test_a_function_lives_in_one_file_whatever_path_a_build_prints() -> None:
     assert code(h, call, ev("\texample.com/fleet/ledger/ledger.go:20")) < 0
 
 
+def test_a_function_is_one_run_of_lines_in_which_only_its_closures_nest() -> None:
+    """twelve-lines-random: the pool's worker is known at main.go:316 and 324,
+    parkOnChan at 284, startIdle at 335; main.go:257 (concurrentMapWrites.func1's
+    line, in another process) lies past parkOnChan's line, so it is no line of
+    the worker, whatever call edge the worker is known by; main.go:320, between
+    the worker's own lines, may be, and so may 330; 340 lies past startIdle's.
+    A closure's lines lie within its function's: past one, the function goes on."""
+    main = "/work/main/tests/corpus/programs/main.go"
+    h = Hypothesis()
+    for line, func in (("316", "main.(*pool).worker"), ("324", "main.(*pool).worker"),
+                       ("284", "main.parkOnChan"), ("335", "main.startIdle"),
+                       ("338", "main.startIdle.func1")):
+        h.note_site(main, line, site_func(func))
+    worker = ev("main.(*pool).worker(0x0?, 0x0?)")
+    assert code(h, worker, ev(f"\t{main}:257 +0x8c")) < 0
+    assert code(h, worker, ev(f"\t{main}:320 +0x9a")) >= 0
+    assert code(h, worker, ev(f"\t{main}:330 +0x9a")) >= 0
+    assert code(h, worker, ev(f"\t{main}:340 +0x9a")) < 0
+    assert code(h, ev("main.startIdle()"), ev(f"\t{main}:341 +0x1d")) >= 0
+
+
 # ---------------------------------------------------------- the beam ---
 
 

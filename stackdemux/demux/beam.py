@@ -385,7 +385,7 @@ class Beam:
             t.learn_frame(c.ev, ev)
             func = c.ev.func
             if func is not None and ev.file is not None and ev.line is not None:
-                h.sites = h.sites.set((ev.file, ev.line), site_func(func))
+                h.note_site(ev.file, ev.line, site_func(func))
                 h.homes = h.homes.set(func, file_name(ev.file))
             t.printed(c.sig)
             h.record(c.index, t.order)

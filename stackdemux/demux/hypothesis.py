@@ -7,6 +7,7 @@ one changes, closed streams, history (a linked list), persistent maps.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -53,6 +54,7 @@ class Step:
 class Hypothesis:
     __slots__ = (
         "behind",
+        "bodies",
         "closed",
         "closed_sig",
         "edge",
@@ -63,6 +65,7 @@ class Hypothesis:
         "prev",
         "score",
         "sites",
+        "spans",
         "tracks",
     )
 
@@ -82,6 +85,10 @@ class Hypothesis:
         self.behind = -1  # since which line it scores clearly below the best
         self.sites: PMap[tuple[str, str], str] = PMap()
         self.homes: PMap[str, str] = PMap()
+        # file → its known sites in line order, (line, function): a
+        # function's body is one run of lines (its closures nest in it)
+        self.bodies: PMap[str, tuple[tuple[int, str], ...]] = PMap()
+        self.spans: PMap[tuple[str, str], tuple[int, int]] = PMap()  # (file, func) → lines
 
     def fork(self) -> Hypothesis:
         h = Hypothesis.__new__(Hypothesis)
@@ -96,6 +103,8 @@ class Hypothesis:
         h.edge = None
         h.sites = self.sites
         h.homes = self.homes
+        h.bodies = self.bodies
+        h.spans = self.spans
         h.behind = self.behind
         return h
 
@@ -119,6 +128,22 @@ class Hypothesis:
                              for t in self.tracks)),
                 tuple(c.index for c in self.floats))
 
+    def note_site(self, file: str, line: str, func: str) -> None:
+        """A frame's (file, line) lies in func (site_func)."""
+        key = (file, line)
+        if self.sites.get(key) is not None:
+            return
+        self.sites = self.sites.set(key, func)
+        if not line.isdigit():
+            return
+        n = int(line)
+        known = self.bodies.get(file) or ()
+        i = bisect_left(known, (n, func))
+        self.bodies = self.bodies.set(file, (*known[:i], (n, func), *known[i:]))
+        span = self.spans.get((file, func))
+        self.spans = self.spans.set((file, func), (n, n) if span is None
+                                    else (min(span[0], n), max(span[1], n)))
+
     def record(self, index: int, track: int) -> None:
         self.history = Step(index, track, self.history)
 
@@ -132,10 +157,42 @@ def code(h: Hypothesis, call: Evidence, file: Evidence) -> float:
     known = h.sites.get((file.file, file.line or ""))
     if known is not None:
         s += 2.0 if known == site_func(func) else -6.0
+    elif file.line:
+        s += body(h, site_func(func), file.file, int(file.line))
     home = h.homes.get(func)
     if home is not None and call.kind == "frame_call":
         s += 1.0 if home == file_name(file.file) else -4.0
     return s
+
+
+# A frame's line past another function's site, away from the lines its
+# function is known at: a function's body is one run of lines, in which only
+# its closures nest (`main.f.func1` in `main.f`). In twelve-lines-random the
+# pool's worker, known at main.go:316-324, took main.go:257 (another
+# process's concurrentMapWrites.func1) for a call edge it was known by.
+SPLIT = -6.0
+
+
+def body(h: Hypothesis, func: str, file: str, line: int) -> float:
+    """Does line `line` of `file` fit func's body, as the frames the
+    hypothesis made so far place the functions of that file?"""
+    span = h.spans.get((file, func))
+    if span is None or span[0] <= line <= span[1]:
+        return 0.0
+    a, b = (line, span[0]) if line < span[0] else (span[1], line)
+    known = h.bodies.get(file) or ()
+    i = bisect_right(known, (a, "\U0010ffff"))  # past every site of line a
+    while i < len(known) and known[i][0] < b:
+        if not _nested(func, known[i][1]):
+            return SPLIT
+        i += 1
+    return 0.0
+
+
+@cache
+def _nested(f: str, g: str) -> bool:
+    """One function's body holds the other's (a closure: `f.func1`)."""
+    return f == g or f.startswith(g + ".") or g.startswith(f + ".")
 
 
 # `go f(x)` and `defer f(x)` compile to a wrapper (`F.gowrap1`, Go 1.21+)
