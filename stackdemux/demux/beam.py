@@ -102,6 +102,20 @@ FLOAT_AGE = 128
 # (at least DONE lines), and nothing waits longer than PATIENT lines.
 SLOW = 8
 PATIENT = 16384
+# Open streams per hypothesis, at most: every line is weighed against every open
+# stream, so a log of thousands of `panic: …` lines that no stack follows (a
+# service logging what it recovered; or written to be slow) must not keep
+# thousands open. At MAX_TRACKS + TRACKS_SLACK the quietest are closed,
+# streams still waiting for their first stack first. 12 processes crash at
+# once in the corpus; a traceback stream that waits through 64 others is lost anyway.
+MAX_TRACKS = 64
+TRACKS_SLACK = 16
+# A file line is weighed against (stream, waiting call) pairs: with many streams
+# open only the latest waiting lines are, so that the pairs per line stay about
+# PAIR_BUDGET (a log of traceback-shaped garbage opens a stream for every opener).
+# 12 processes in random order (the corpus's most) keep all 64 within it.
+PAIR_BUDGET = 1024
+_MIN_WINDOW = 8
 _CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack"}) | OPENERS
 _NEVER = float("-inf")
 _SIG_MASK = (1 << 64) - 1
@@ -257,22 +271,23 @@ class Beam:
         floats = h.floats
         memo = self.memo
         out: list[Move] = []
-        has_header = any(c.token == HEADER for c in floats)
         n = len(floats)
+        first = max(0, n - max(_MIN_WINDOW, PAIR_BUDGET // (len(h.tracks) + 1)))
+        has_header = any(c.token == HEADER for c in floats[first:])
         root = ev.root
         # in random line order a frame whose two lines cannot be one function's
         # (MISFIT) is none: its lines are whole (a splice may cut a name)
         file = ev.file if self.merge.random() else None
         for ctoken in FILE_CALLS[token]:
             # the calls this file line may complete (fit is cached)
-            calls = [ci for ci, c in enumerate(floats) if c.token == ctoken
+            calls = [ci for ci, c in enumerate(floats[first:], first) if c.token == ctoken
                      and not (file and c.ev.func and fit(c.ev.func, file) <= MISFIT)]
             if not calls:
                 continue
             for pos, t in self._tracks(h):
                 if root is not None and t.roots and root not in t.roots:
                     continue  # one process, one toolchain
-                lo = _after(floats, t.last_tb)
+                lo = max(first, _after(floats, t.last_tb))
                 if pos >= 0:
                     s1 = step(t.stack, ctoken)
                     s2 = step(s1, token) if s1 is not None else None
@@ -505,6 +520,10 @@ class Beam:
                         keep.append(t)
                 elif quiet <= (PATIENT if t.opened else IDLE):
                     keep.append(t)  # an opener waits for its first goroutine
+            if len(keep) > MAX_TRACKS:
+                # the most recently heard from, a stream with stacks before a waiting one
+                busiest = sorted(keep, key=lambda t: (bool(t.stacks), t.last_tb))[-MAX_TRACKS:]
+                keep = _in_order(keep, busiest)
             if len(keep) < len(h.tracks):
                 kept = set(map(id, keep))
                 gone = [t for t in h.tracks if id(t) not in kept]
@@ -595,7 +614,7 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
     blanks: list[int] = []
     noise: list[int] = []
     for i, text in enumerate(texts):
-        if i % 64 == 0 and i:
+        if i and (i % 64 == 0 or len(beam.beam[0].tracks) >= MAX_TRACKS + TRACKS_SLACK):
             beam.retire(i)
         if not text:
             blanks.append(i)
@@ -616,6 +635,12 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
     if not beam.bursty():
         rematch_heads(owner, kinds, texts)
     return _separation(best, owner, kinds, blanks, noise)
+
+
+def _in_order(tracks: list[Track], chosen: list[Track]) -> list[Track]:
+    """`chosen`, in the order they stand in `tracks` (a move names a track by position)."""
+    ids = set(map(id, chosen))
+    return [t for t in tracks if id(t) in ids]
 
 
 def _placed(h: Hypothesis, j: int) -> int | None:
