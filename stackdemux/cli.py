@@ -180,7 +180,10 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
         click.echo(f"{paths[-1]}: {sum(b - a + 1 for a, b in noise)} lines of noise")
         for d in diagnostics:
             where = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in d.lines)
-            click.echo(f"stackdemux: {d.severity}: line {where}: {d.message}", err=True)
+            if d.lines:  # (a repair that dropped no line names none)
+                plural = "s" if len(d.lines) > 1 or d.lines[0][0] != d.lines[0][1] else ""
+                where = f"line{plural} {where}: "
+            click.echo(f"stackdemux: {d.severity}: {where}{d.message}", err=True)
 
 
 @main.command("grammar")

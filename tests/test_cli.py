@@ -154,6 +154,21 @@ def test_split_writes_each_process_to_its_own_file_and_loses_no_line(tmp_path) -
     assert sorted(written.values()) == outputs
 
 
+def test_split_says_what_it_repaired_and_on_which_lines(tmp_path) -> None:
+    """A repair that dropped no input line names no line (not `line : …`); one
+    that dropped lines names them."""
+    cases = Path(__file__).parent / "corpus" / "cases"
+    tabs = CliRunner().invoke(main, [
+        "split", str(cases / "bolt-paste-html+lost-tabs" / "input.log"), "-o", str(tmp_path / "a")])
+    assert "stackdemux: info: repaired paste damage: lost tabs" in tabs.output
+    assert "line :" not in tabs.output
+    gutter = CliRunner().invoke(main, [
+        "split", str(cases / "twelve-paste-gutter-collapsed" / "input.log"),
+        "-o", str(tmp_path / "b")])
+    # the paste began with its gutter collapsed onto one line, `1 2 3 4 …`
+    assert "stackdemux: info: line 1: repaired paste damage: collapsed gutter" in gutter.output
+
+
 def test_the_api_reads_a_path_bytes_or_text_and_a_mistyped_path_is_an_error(tmp_path) -> None:
     from pathlib import Path
 
