@@ -48,7 +48,7 @@ from ..grammar import MAX_LINE, line_grammar
 from ..model import Diagnostic, Stream
 from .persistent import PMap
 from .writes_dfa import DEAD, line_automaton
-from .writes_repeats import Seen, arg_words
+from .writes_repeats import Seen, arg_words, site
 from .writes_tokens import grammar_words, strong_ends, word_splits, write_ends
 
 __all__ = ["Decoded", "decodable", "decode", "looks_write_interleaved", "separate_writes"]
@@ -179,6 +179,9 @@ class _Proc:
     spaces: frozenset[str] = frozenset()  # high digits of the addresses it printed
     early: bool = False  # the current line's file was weighed when its write ended
     sites: PMap = _NO_SITES  # (func, file tail, line) -> the offset this build printed there
+    callee: str | None = None  # the function of the goroutine's frame before (its callee)
+    lined: bool = False  # the current file line's number was weighed at the ` +` after it
+    guess: float = 0.0  # what its digits so far were charged (Seen.guess), until then
 
 
 @dataclass(slots=True)
@@ -321,6 +324,7 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
     cost = 0.0
     stack, call, gids, root, opened, spaces = p.stack, p.call, p.gids, p.root, p.opened, p.spaces
     sites = p.sites
+    callee = p.callee
     if not line:
         cost += W_BLANK
     else:
@@ -349,11 +353,19 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
                 if REPEATS:
                     c, seen = seen.call(call, r.words)
                     cost += c
+                    caller = call if kind == "frame_call" else "created by " + call
+                    c, seen = seen.edge(callee, caller)
+                    cost += c
+                callee = call if kind == "frame_call" else None
             elif r.file is not None:
                 if call is not None and not p.early:
                     cost -= _fit(call, r.file)
                 if call is not None and REPEATS and r.line is not None:
-                    c, seen, sites = seen.frame(sites, call, r.file, r.line, r.offset)
+                    if p.lined:
+                        c, sites = site(sites, call, r.file, r.line, r.offset)
+                    else:
+                        c, seen, sites = seen.frame(sites, call, r.file, r.line, r.offset)
+                        c -= p.guess
                     cost += c
                 call = None
                 if r.root is not None:
@@ -363,12 +375,13 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
             else:
                 call = None
             if r.gid is not None:
+                callee = None
                 if r.gid in gids:
                     cost += W_DUP_GOROUTINE
                 gids = gids | {r.gid}
     lines = _Line(p.lines, p.segs, end)
     return _Proc(_line_start(stack, opened), (), stack, call, gids, root, lines, opened,
-                 spaces, False, sites), cost, seen
+                 spaces, False, sites, callee), cost, seen
 
 
 @cache
@@ -442,7 +455,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
         if pos >= n:
             final = hyps
             break
-        hyps = _prune(hyps, beam, owners is not None)
+        hyps = _prune(hyps, beam, owners is not None, text)
         walks: dict[int, list[tuple[int, int]]] = {}
         for h in hyps:
             procs = h.procs
@@ -454,7 +467,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                 if ends is None:
                     ends = walks[p.state] = _walk(text, pos, p.state, auto, may_end, strong, n)
                 for end, state in ends:
-                    if owners is not None and any(owners[j] != k for j in range(pos, end)):
+                    if owners is not None and any(0 <= owners[j] != k for j in range(pos, end)):
                         continue
                     cost = h.cost + W_WRITE + (W_NEW if k == len(procs) >= budget else 0.0)
                     if k != h.last:
@@ -504,17 +517,34 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                                 if root is not None and root != g.group(1):
                                     cost += W_OTHER_ROOT
                                 root = root or g.group(1)
+                    seen, lined, guess = h.seen, p.lined, p.guess
+                    if REPEATS and not lined and p.call is not None and p.segs:
+                        if text.startswith(" +", pos):
+                            # the ` +` after a line number says the number is whole:
+                            # weigh it now, while the beam still holds the readings
+                            # that dealt its digits otherwise, not at the newline
+                            r = _reading("".join(text[a:b] for a, b in p.segs))
+                            if r is not None and r.kind == "frame_file" and r.line is not None:
+                                c, seen = seen.line(p.call, r.file, r.line)
+                                cost += c - guess
+                                lined, guess = True, 0.0
+                        elif text[pos:stop].isdigit():
+                            r = _reading("".join(text[a:b] for a, b in segs))
+                            if r is not None and r.kind == "frame_file" and r.line is not None:
+                                g = seen.guess(p.call, r.file, r.line)
+                                cost += g - guess
+                                guess = g
                     if stop < end:  # the write ends the line
                         if not auto.accepting[state]:
                             cost += W_BROKEN
                         q, c, seen = _close_line(
                             _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
-                                  spaces, early, p.sites), text, stop, h.seen)
+                                  spaces, early, p.sites, p.callee, lined, guess), text, stop,
+                            seen)
                         cost += c
                     else:
-                        seen = h.seen
                         q = _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
-                                  spaces, early, p.sites)
+                                  spaces, early, p.sites, p.callee, lined, guess)
                     new = (*procs[:k], q, *procs[k + 1:]) if k < len(procs) else (*procs, q)
                     buckets.setdefault(end, []).append(_Hyp(cost, new, h.noise, k, seen))
             # a piece no process can print goes to the noise, up to where a write may end
@@ -605,7 +635,8 @@ def _walk(text: str, pos: int, state: int, auto, may_end, strong,  # type: ignor
     return out
 
 
-def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
+def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
+           text: str | None = None) -> list[_Hyp]:
     """The beam at one text position. Hypotheses whose processes hold the same
     open lines in the same line and report states read the text from here on
     alike: only the cheapest is kept (their pasts differ in what later lines
@@ -620,7 +651,8 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
     places: dict[tuple, int] = {}
     out: list[_Hyp] = []
     for h in hyps:
-        future = tuple((p.state, p.stack, p.segs, p.call or "") for p in h.procs)
+        future = tuple((p.state, p.stack, _open(p.segs, text), p.call or "", p.callee or "")
+                       for p in h.procs)
         place = tuple((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs)
         if not ordered:
             # processes are interchangeable: the same states in another order are
@@ -638,6 +670,19 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
         if len(out) >= beam:
             break
     return out
+
+
+def _open(segs: tuple[tuple[int, int], ...], text: str | None) -> object:
+    """What a process's open line holds, as the future sees it: its text (the
+    same name written by two processes, `/app/main.go`, dealt one way or the
+    other, reads on alike), or its pieces where no text is given."""
+    if text is None:
+        return segs
+    if not segs:
+        return ""
+    if len(segs) == 1:
+        return text[segs[0][0]:segs[0][1]]
+    return "".join(text[a:b] for a, b in segs)
 
 
 def _unwind(h: _Hyp, cost: float) -> Decoded:
