@@ -238,6 +238,7 @@ class _Search:
         self._toolchains: dict[tuple[int, int], _Marks] = {}
         self._heads: dict[tuple[tuple[Piece, ...], str], int] = {}  # see head_state
         self._grown: dict[tuple[int, int], tuple[int, _Open] | None] = {}  # see grown
+        self._whole: dict[int, tuple[_Open, tuple[float, _Variant, str] | None]] = {}
         self._chunks: dict[tuple[int, int], dict[int, list[int]]] = {}  # see chunk_states
         self._starts: list[bool] | None = None  # see line_starts
         self._free: int | None = None  # _free_after of the line expanded
@@ -266,13 +267,7 @@ class _Search:
         """reading() of a text already matched."""
         if m is None or (m.lastgroup == "goroutine_header" and not plausible(m)):
             return None  # a wait reason with another process's call line in it
-        mine = self._mine.get(sources)
-        if mine is None:
-            mine = own_names([x for j in sources if (x := self.matches[j]) is not None])
-            if len(self._mine) >= MEMO_MAX:
-                self._mine.clear()  # caches, bounded: memory follows the open fragments
-            self._mine[sources] = mine
-        return self.vocab.quality_mine(m, mine)[0], m.lastgroup
+        return self.vocab.quality_mine(m, self._own(sources))[0], m.lastgroup
 
     def toolchains(self, i: int, step: int) -> _Marks:
         """The GOROOTs and the path styles (absolute or -trimpath) the whole
@@ -348,7 +343,7 @@ class _Search:
         r = self.weigh(m, sources)
         if r is None:
             return False
-        q, unknown = self.vocab.quality_mine(m, self._mine[sources])
+        q, unknown = self.vocab.quality_mine(m, self._own(sources))
         return not unknown and q >= _SURE_QUALITY
 
     def rests(self, f: _Open, i: int, t: str, n: int
@@ -358,12 +353,17 @@ class _Search:
         (a head keeps no more variants than that)."""
         out: dict[int, tuple[float, _Variant, str]] = {}
         apart = self.stranger(f, i)
+        turn: dict[str, float] = {}  # kind → what following f.prev costs (few kinds, many cuts)
         for v in f.variants:
+            base = v.delta - apart
             for c, q, k in self.joins_of(f.head(v), f.pieces(v), i, t, n):
-                q += v.delta - apart
-                if f.prev is not None and not may_follow(f.prev, k):
-                    q -= _TURN
-                if c not in out or q > out[c][0]:
+                cost = turn.get(k)
+                if cost is None:
+                    cost = turn[k] = (_TURN if f.prev is not None and not may_follow(f.prev, k)
+                                      else 0.0)
+                q += base - cost
+                had = out.get(c)
+                if had is None or q > had[0]:
                     out[c] = (q, v, k)
         if len(out) > _VARIANTS + 1:
             ranked = sorted((c for c in out if c), key=lambda c: -out[c][0])
@@ -405,14 +405,18 @@ class _Search:
                 meet, fullmatch = auto.meet, narrow(head[0]).fullmatch
                 cuts = sorted(c for rest, cs in self.rest_states(auto, i, t).items()
                               if meet(state, rest) for c in cs if lo <= c < n)
+                # weigh()'s work, its names of the sources looked up once for all cuts
+                quality, mine = self.vocab.quality_mine, self._own(sources)
                 for c in cuts:
                     if (m := fullmatch(head + t[c:])) is None:
                         continue
-                    if m.lastgroup in LENIENT and c < free:
+                    kind = m.lastgroup
+                    if kind in LENIENT and c < free:
                         continue  # a free text's rest cut before its last line start
-                    r = self.weigh(accepted(m), sources)
-                    if r is not None:
-                        got.append((c, r[0], r[1]))
+                    if (kind == "frame_call" and accepted(m) is None) or (
+                            kind == "goroutine_header" and not plausible(m)):
+                        continue
+                    got.append((c, quality(m, mine)[0], kind))
             self._joins[key] = got
         return got
 
@@ -504,11 +508,12 @@ class _Search:
         return got
 
     def _own(self, sources: tuple[int, ...]) -> tuple:
+        """The names of the input lines a reading is made of (they do not vouch for it)."""
         mine = self._mine.get(sources)
         if mine is None:
             mine = own_names([x for j in sources if (x := self.matches[j]) is not None])
             if len(self._mine) >= MEMO_MAX:
-                self._mine.clear()
+                self._mine.clear()  # caches, bounded: memory follows the open fragments
             self._mine[sources] = mine
         return mine
 
@@ -752,16 +757,23 @@ class _Search:
     def _reads_whole(self, f: _Open, i: int) -> tuple[float, _Variant, str] | None:
         """(score, variant, kind) of fragment f's best variant that reads as a
         whole line, finished by input line i's line break; None if none does."""
-        best = None
-        for v in f.variants:
-            r = self.reading(f.head(v), f.sources())
-            if r is None:
-                continue
-            q = r[0] + v.delta
-            if f.prev is not None and not may_follow(f.prev, r[1]):
-                q -= _TURN
-            if best is None or q > best[0]:
-                best = (q, v, r[1])
+        got = self._whole.get(id(f))
+        if got is not None and got[0] is f:
+            best = got[1]
+        else:  # once per fragment: it is asked again on every line it waits through
+            best = None
+            for v in f.variants:
+                r = self.reading(f.head(v), f.sources())
+                if r is None:
+                    continue
+                q = r[0] + v.delta
+                if f.prev is not None and not may_follow(f.prev, r[1]):
+                    q -= _TURN
+                if best is None or q > best[0]:
+                    best = (q, v, r[1])
+            if len(self._whole) >= MEMO_MAX:
+                self._whole.clear()
+            self._whole[id(f)] = f, best  # (f kept: its id is not reused meanwhile)
         if best is None:
             return None
         q, v, k = best
