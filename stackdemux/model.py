@@ -224,6 +224,10 @@ class Stream:
     # Pieces of cut lines that no process's output could take: kept as a stream
     # so that every byte is somewhere, never parsed (they would make up reports).
     unplaced: bool = False
+    # Why a report read from it may lack its goroutines, when the demultiplexer
+    # knows some of this process's output is among such unplaced pieces (its
+    # writes mixed with another process's inside lines); None: nothing known lost.
+    stacks_missing: str | None = None
     _joined: str | None = field(default=None, repr=False, compare=False)
     # What the parser read of it, when the demultiplexer had it read already
     # (demux/sequential.py): parse.parse_stream takes it instead of reading again.

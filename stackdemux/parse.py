@@ -87,6 +87,10 @@ _IDLE_SKIP = re.compile(_IDLE_LEADS)
 _IDLE_FIRST = first_chars(_IDLE_LEADS)
 _IDLE_NEXT = re.compile("\n" + (f"(?={_IDLE_FIRST})" if _IDLE_FIRST else "") + _IDLE_LEADS)
 
+# Reports that print goroutines (unless GOTRACEBACK=none): one without any
+# was cut short, when its stream is known to have lost lines.
+STACKED_KINDS = frozenset({ReportKind.PANIC, ReportKind.FATAL_ERROR, ReportKind.SIGNAL_DUMP})
+
 # Why a report made of frames with no goroutine header or opener before them
 # (the rest of a report the log or paste began in the middle of) is incomplete.
 HEADLESS = "frames without their goroutine header: the log begins inside a report"
@@ -236,6 +240,10 @@ class _Parser:
             r.lines = self.spans(runs)
         if r.kind is ReportKind.RACE and r.race is not None:
             r.message = _race_message(r.race)
+        if not r.goroutines and r.complete and r.kind in STACKED_KINDS:
+            why = self.stream.stacks_missing
+            if why is not None:
+                r.complete, r.incomplete_reason = False, why
         self.result.reports.append(r)
         self.report = None
         self.used = []

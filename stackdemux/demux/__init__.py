@@ -291,6 +291,7 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
     if not one_process and not writes.LINE_LEVEL.get() and writes.looks_write_interleaved(texts):
         decoded = writes.separate_region(stream, _separate_region, noise, diagnostics)
         if decoded is not None:
+            _name_unplaced_writes(decoded, diagnostics)
             return decoded
     # --- end of the write-level gate
     if not needs_separation(texts, stream.joined()):
@@ -337,6 +338,26 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
             "a traceback line that fits no process's output here (its stream is missing "
             "the lines before it)", [(n, n) for n in lines]))
     return out
+
+
+# Said of the write layer's pieces that no process's output took, and of the
+# reports whose goroutines are among them.
+UNPLACED_WRITES = ("pieces of lines that processes wrote at once, write() by write(), and "
+                   "that could not be told apart: kept unparsed")
+STACKS_IN_WRITES = ("its goroutines could not be read: its process's writes are mixed, "
+                    "inside lines, with another process's")
+
+
+def _name_unplaced_writes(streams: list[Stream], diagnostics: list[Diagnostic]) -> None:
+    """Never silently: the lines of the unplaced pieces are named, and the
+    reports that may lack their stacks say so (parse.py reads `stacks_missing`)."""
+    lines = sorted({n for s in streams if s.unplaced for n in s.numbers})
+    if not lines:
+        return
+    diagnostics.append(Diagnostic(UNPLACED_WRITES, _spans(lines)))
+    for s in streams:
+        if not s.unplaced:
+            s.stacks_missing = STACKS_IN_WRITES
 
 
 def _input_lines(stream: Stream, i: int) -> list[int]:

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from ..grammar import MAX_LINE, line_grammar
 from ..model import Report, ReportKind, Stream
-from ..parse import HEADLESS, ParseResult, read_and_keep
+from ..parse import HEADLESS, STACKED_KINDS, ParseResult, read_and_keep
 from .interleave import goroot
 
 
@@ -86,7 +86,7 @@ def _cut_by_the_end(report: Report, result: ParseResult, stream: Stream) -> bool
 # A crash report prints its goroutines (unless GOTRACEBACK=none: rare enough
 # to leave to the separator); one that has none was cut short by another
 # process's report.
-_WITH_STACKS = frozenset({ReportKind.PANIC, ReportKind.FATAL_ERROR, ReportKind.SIGNAL_DUMP})
+_WITH_STACKS = STACKED_KINDS
 # How a fatal error's crashing goroutine begins; a panic never shows one.
 _THROWS = ("runtime.throw", "runtime.fatal", "internal/runtime/maps.fatal")
 
