@@ -271,6 +271,7 @@ class Beam:
         floats = h.floats
         memo = self.memo
         out: list[Move] = []
+        codes: dict[int, float] = {}  # call → code(): the hypothesis's, whichever stream
         n = len(floats)
         first = max(0, n - max(_MIN_WINDOW, PAIR_BUDGET // (len(h.tracks) + 1)))
         has_header = any(c.token == HEADER for c in floats[first:])
@@ -303,7 +304,10 @@ class Beam:
                                     sc = memo[key] = sc + b
                             if sc == _NEVER:
                                 continue
-                            out.append((sc + code(h, c.ev, ev), PAIR, pos, ci, -1, (s1, s2)))
+                            cs = codes.get(ci)
+                            if cs is None:
+                                cs = codes[ci] = code(h, c.ev, ev)
+                            out.append((sc + cs, PAIR, pos, ci, -1, (s1, s2)))
                 if not has_header:
                     continue
                 # a goroutine header is decided with its first frame, which
@@ -347,7 +351,10 @@ class Beam:
                             memo[key] = sc
                         if sc == _NEVER:
                             continue
-                        out.append((sc + code(h, c.ev, ev), PAIR, pos, ci, gi, (sh, s1, s2)))
+                        cs = codes.get(ci)
+                        if cs is None:
+                            cs = codes[ci] = code(h, c.ev, ev)
+                        out.append((sc + cs, PAIR, pos, ci, gi, (sh, s1, s2)))
         return out
 
     def hosted(self, h: Hypothesis, g: Call) -> bool:
