@@ -13,6 +13,7 @@ from conftest import corpus_case, sample_path
 
 from stackdemux.api import analyze
 from stackdemux.demux import STACKS_IN_WRITES, UNPLACED_WRITES
+from stackdemux.demux.mentions import source_files
 
 
 def test_reports_whose_stacks_are_mixed_with_another_process_say_so():
@@ -31,9 +32,35 @@ def test_the_unplaced_pieces_lines_are_named():
     text, _ = corpus_case("bolt-writes-time")
     analysis = analyze(text.encode())
     unplaced = sorted({n for s in analysis.streams if s.unplaced for n in s.numbers})
-    named = [d for d in analysis.diagnostics if d.message == UNPLACED_WRITES]
+    named = [d for d in analysis.diagnostics if d.message.startswith(UNPLACED_WRITES)]
     assert unplaced and len(named) == 1
     assert sorted(n for a, b in named[0].lines for n in range(a, b + 1)) == unplaced
+
+
+def test_the_unplaced_pieces_still_name_the_code_the_crashes_ran_through():
+    # The bbolt daemons' stacks are lost in the mixture, but every file path is
+    # one write, whole: the vendored bbolt file is named, as often as its
+    # frames were printed there (truth: 4 frames in each of 2 processes).
+    text, truth = corpus_case("bolt-writes-time")
+    (diagnostic,) = [d for d in analyze(text.encode()).diagnostics
+                     if d.message.startswith(UNPLACED_WRITES)]
+    cursor = "/vendor/go.etcd.io/bbolt/cursor.go"
+    printed = sum(1 for process in truth["truth_reports"] for r in process
+                  for g in r["goroutines"] for f in g[2] if f[1].endswith(cursor))
+    assert printed == 8
+    assert f"{cursor} \u00d7{printed}" in diagnostic.message
+    assert "/runtime/" not in diagnostic.message  # GOROOT files say nothing of the code
+
+
+def test_a_path_glued_to_other_writes_is_read_whole():
+    files = source_files([
+        "main.(*Hub).Shutdownpanic: (\t/app/main.gorunning",  # another process's `running`
+        "+/app/main.go fp=0xc0000447a0sync/mutex.go 19runtime/panic.go",  # values glued before
+        ".Waitexample.com/fleet/main.go example.com/fleet/main.go",
+        "x/example.com/fleet/main.go",  # a directory before it: another file
+    ])
+    assert files == [("/app/main.go", 2), ("example.com/fleet/main.go", 2),
+                     ("x/example.com/fleet/main.go", 1)]
 
 
 def test_a_crash_that_printed_no_stack_is_still_complete():

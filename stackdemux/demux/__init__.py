@@ -354,7 +354,12 @@ def _name_unplaced_writes(streams: list[Stream], diagnostics: list[Diagnostic]) 
     lines = sorted({n for s in streams if s.unplaced for n in s.numbers})
     if not lines:
         return
-    diagnostics.append(Diagnostic(UNPLACED_WRITES, _spans(lines)))
+    from .mentions import describe, source_files
+
+    # the files they name, whole in any mixture: the code the crashes ran through
+    files = source_files(t for s in streams if s.unplaced for t in s.texts)
+    named = f"; the source files they name: {describe(files)}" if files else ""
+    diagnostics.append(Diagnostic(UNPLACED_WRITES + named, _spans(lines)))
     for s in streams:
         if not s.unplaced:
             s.stacks_missing = STACKS_IN_WRITES
