@@ -53,7 +53,8 @@ def _std_behind_glue(path: str) -> bool:
     """A -trimpath GOROOT file behind values glued to it (`fp=0xc0000447a0sync/mutex.go`,
     `parkruntime/proc.go`): its first directory ends with a standard one."""
     slash = path.find("/")
-    return slash > 0 and any(goroot(path[k:]) == "" for k in range(1, slash))
+    # (the longest standard directory is a dozen letters: no need to look further back)
+    return slash > 0 and any(goroot(path[k:]) == "" for k in range(max(1, slash - 16), slash))
 
 
 # Characters no path begins with: what the runtime prints before a write
@@ -62,15 +63,17 @@ _LEADING = "+=.*&|#$%!~^'\"\\"
 
 
 def _merged(counts: Counter[str]) -> list[tuple[str, int]]:
-    """A path glued to the end of another write (`.Waitexample.com/app/main.go`)
-    counts for the path it ends with, when that one is named at least as often
-    (and the glue is not a directory: `x/example.com/…` is another file)."""
+    """A path glued to the end of another write (`.Waitexample.com/app/main.go`,
+    `+/app/main.go`) counts for the path it ends with, when that one is named
+    at least as often. Glue sits in the first directory's place, so only the
+    paths beginning there are looked up (`x/example.com/…` is another file)."""
     # (at the same count the shorter first: it is what the longer may end with)
     ranked = sorted(counts.items(), key=lambda fc: (-fc[1], len(fc[0]), fc[0]))
     out: dict[str, int] = {}
     for path, n in ranked:
-        into = next((q for q in out if path != q and path.endswith(q)
-                     and (q.startswith("/") or not path[: -len(q)].endswith("/"))), None)
+        slash = path.find("/")
+        into = next((q for q in (path[k:] for k in range(max(1, slash - 64), slash + 1))
+                     if q in out), None)
         if into is None:
             out[path] = n
         else:
