@@ -16,7 +16,7 @@ import pytest
 from conftest import parse_file, sample_path
 
 from stackdemux.api import analyze
-from stackdemux.demux import beam
+from stackdemux.demux import beam, needs_separation
 
 DECOYS = 1000
 
@@ -72,3 +72,14 @@ def test_a_crash_among_thousands_of_decoys_is_recovered_whole():
         [(g.id, g.state, [(f.func, f.file, f.line) for f in g.frames])
          for g in truth.goroutines]
     assert len(analysis.reports) == DECOYS + 1
+
+
+def test_openers_that_no_stack_follows_need_no_separation():
+    # each is a report of its own however the lines are dealt: nothing to share out
+    decoys = [f"panic: request {i} recovered, retrying" for i in range(DECOYS)]
+    assert not needs_separation(decoys)
+    crash = sample_path("nil_map").read_text(encoding="utf-8").splitlines()
+    # one stack among them, or one headerless frame, and who printed it matters
+    assert needs_separation(decoys[:10] + crash + decoys[10:])
+    frame = [line for line in crash if line.startswith("\t")][:1]
+    assert frame and needs_separation(decoys[:10] + frame + decoys[10:])

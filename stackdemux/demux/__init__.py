@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..grammar import grammar_text
+from ..grammar import grammar_text, line_grammar
 from ..model import Diagnostic, Source, Span, Stream
 
 __all__ = ["Demuxed", "demultiplex", "demultiplex_detail", "needs_separation"]
@@ -144,8 +144,10 @@ def _leading(grammar: str, rule: str) -> str | None:
 
 
 def needs_separation(texts: Sequence[str], text: str | None = None) -> bool:
-    """True when the lines may hold more than one process's traceback: more
-    than one report opener, or a goroutine id printed twice."""
+    """True when the lines may hold more than one process's traceback: a
+    goroutine id printed twice, or more than one report opener with stacks
+    to share out (openers alone, `panic: …` lines that no goroutine follows,
+    are each a report of their own however they are assigned)."""
     if text is None:
         text = "\n".join(texts)
     openers = 0
@@ -156,13 +158,21 @@ def needs_separation(texts: Sequence[str], text: str | None = None) -> bool:
         gid = m.group(1)
         if gid is None:
             openers += 1
-            if openers > 1:
-                return True
-        elif gid in seen:
+        elif gid in seen or openers > 1:
             return True
         else:
             seen.add(gid)
-    return False
+    if openers > 1 and not seen:
+        # no goroutine header: frames of headerless stacks are all that could be shared
+        return bool(texts) and (texts[0].startswith("\t") or _frame_file_regex().search(text)
+                                is not None)
+    return openers > 1
+
+
+@cache
+def _frame_file_regex() -> re.Pattern[str]:
+    """A frame's file line anywhere but the first line (the grammar's own rule)."""
+    return re.compile("\n" + line_grammar().kind_regex("frame_file").pattern)
 
 
 # ------------------------------------------------------------ separation ---
