@@ -34,6 +34,9 @@ class Options:
     rules: str | os.PathLike[str] | None = None  # a team's hints rules (TOML)
     threshold: float = 90.0  # title similarity (0–100) at which groups merge
     analyse: bool = True
+    # What the demultiplexer parses on the way is kept for the parse; a caller
+    # that only splits (`stackdemux split`) holds less without it.
+    keep_parse: bool = True
 
 
 def load(source: str | bytes | os.PathLike[str], name: str | None = None, *,
@@ -79,7 +82,8 @@ def split_streams_detail(source: Source, options: Options, index: int = 0
         from .demux.prefixes import PrefixError
 
         try:
-            d = demultiplex_detail(source, user_prefix=options.prefix, id_prefix=prefix)
+            d = demultiplex_detail(source, user_prefix=options.prefix, id_prefix=prefix,
+                                   keep_parse=options.keep_parse)
         except PrefixError as e:
             raise InputError(f"--prefix: {e}") from None
         return d.streams, d.noise, d.diagnostics

@@ -167,7 +167,8 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
         # A big log file is sieved: its noise is copied from the file again, line
         # by line. Stdin cannot be read twice: it is read whole.
         source = _read(log, sieve=log != "-")
-        streams, noise, diagnostics = split_streams_detail(source, Options(prefix=prefix))
+        streams, noise, diagnostics = split_streams_detail(
+            source, Options(prefix=prefix, keep_parse=False))
         capture = getattr(source, "capture", None)
         if capture is not None:  # back to the input's line numbers; its gaps are noise
             mapped = capture.remap(Analysis(streams=streams, noise=noise,

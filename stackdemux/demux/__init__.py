@@ -44,7 +44,10 @@ def demultiplex(source: Source, user_prefix: str | None = None,
 
 
 def demultiplex_detail(source: Source, user_prefix: str | None = None,
-                       id_prefix: str = "s") -> Demuxed:
+                       id_prefix: str = "s", keep_parse: bool = True) -> Demuxed:
+    """`keep_parse`: what the parser read of a stream on the way (sequential.py)
+    stays on it for the parse; a caller that only splits passes False and holds
+    one stream's reading at a time instead of all of them."""
     lines = source.lines
     out = Demuxed([], [])
     base = _outer_streams(lines, user_prefix, out)
@@ -56,7 +59,11 @@ def demultiplex_detail(source: Source, user_prefix: str | None = None,
     for stream in base:
         stream = _repair_paste(stream, noise_numbers, out)
         one_process = keyed and stream.label is not None
-        streams.extend(_separate_stream(stream, noise_numbers, out.diagnostics, one_process))
+        got = _separate_stream(stream, noise_numbers, out.diagnostics, one_process)
+        if not keep_parse:
+            for s in got:
+                s._parsed = None
+        streams.extend(got)
     for n, s in enumerate(streams, 1):
         s.id = f"{id_prefix}{n}"
     out.streams = streams
