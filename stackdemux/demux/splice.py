@@ -60,8 +60,11 @@ alike anywhere; such call lines only while a fragment cut inside a function's
 name is open). Which cuts can complete a head at all is read off an automaton
 of the grammar's regex (splice_score.Joins: the line's rests once, right to
 left; each head once, left to right), so only cuts that make a line are
-matched and weighed: the bench's 8 processes merged by 64-1024-byte reads
-cost ~25-30 s/MB of CPU on this shared machine (~50 s/MB matching every cut).
+matched and weighed; a fragment's reading as a whole line (is it finished by
+a line break?) is worked out once, not on every line it waits through. The
+bench's 8 processes merged by 64-1024-byte reads cost ~100 G instructions per
+MB (cachegrind: 24 G for its 0.25 MB log, 31 G before that memo), ~20-25 s/MB
+of CPU on this shared machine (~50 s/MB matching every cut).
 
 Provenance: every text made of fragments lists its input columns in
 `Stream.pieces`; a fragment never completed stays a text of its own, and is
