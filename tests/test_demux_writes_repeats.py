@@ -106,19 +106,3 @@ def test_digits_dealt_to_a_line_number_pay_as_they_come():
     assert seen.guess("main.startIdle", MAIN, "335") == -R.B_LINE
     assert seen.guess("main.startIdle", MAIN, "3598") == R.W_LINE
     assert seen.guess("main.hubTimeout", MAIN, "3598") == 0.0  # nothing known yet
-
-
-def test_a_name_two_processes_wrote_alike_is_one_future_whichever_wrote_it():
-    # `/app/main.go` of process 0 or of process 1 at the same place: what is
-    # left to read reads alike, so only the cheaper dealing is kept
-    text = "\t/app/main.go\t/app/main.go"
-    a = _hyp(5.0, (7, ((0, 13),)), (7, ((13, 26),)))
-    b = _hyp(6.0, (7, ((13, 26),)), (7, ((0, 13),)))
-    c = _hyp(6.0, (7, ((0, 1), (14, 26))), (7, ((13, 14), (1, 13))))
-    assert [h.cost for h in writes._prune([a, b, c], beam=64, text=text)] == [5.0]
-    assert len(writes._prune([a, c], beam=64)) == 2  # pieces, where no text is given
-
-
-def _hyp(cost, *procs):
-    start = writes._report_automaton().start
-    return writes._Hyp(cost, tuple(writes._Proc(state, segs, start) for state, segs in procs))

@@ -84,16 +84,19 @@ def looks_write_interleaved(texts: Sequence[str]) -> bool:
     return best * 5 >= window * 2
 
 
-# The decoder runs at ~1.5 KB/s (a Python beam over every write) and none of
-# its readings is credible yet. Its search now finds readings about as cheap
-# as the truth's (bolt-writes-shuffle: truth 743, a beam of 64 finds 800;
-# before _prune kept one hypothesis per future, 1281), but they hold only 81
-# of the 137 lines right: arguments and digit runs of several processes deal
-# out many ways at the same cost, and no goroutine comes out exact. Called on
-# the small write merges it costs three messages (writes-shuffle 33 -> 30/34)
-# and keeps no goroutine, so the pipeline does not call it (regions of up to
-# MAX_DECODE characters would go to it; decode() and separate_writes() stay
-# for that work).
+# The decoder runs at ~0.7-1 KB/s (a Python beam over every write) and none
+# of its readings is credible yet. Frames are weighed against the frames the
+# reading already holds (writes_repeats.py: files, call lines, offsets,
+# callers, argument words), so the truth's reading is much cheaper than before
+# (bolt-writes-shuffle: 743 -> 593), but the beam of 64 finds 757, not it:
+# it reads 90 of 137 lines right (81 before), 331 of 784 over the six small
+# write merges (309 before). Held to the truth for the first three quarters
+# of bolt-writes-shuffle it reads the rest back (135/137 lines): the early
+# lines, before anything repeats, are where it goes wrong. Called on the
+# regions of up to 8000 characters it keeps every message of writes-shuffle
+# (34/34) but loses one of writes-time (35/36) and makes no goroutine or
+# report exact, so the pipeline does not call it (regions of up to MAX_DECODE
+# characters would go to it; decode() and separate_writes() stay for that work).
 MAX_DECODE = 0
 MAX_DECODE_PROCESSES = 6
 
@@ -455,7 +458,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
         if pos >= n:
             final = hyps
             break
-        hyps = _prune(hyps, beam, owners is not None, text)
+        hyps = _prune(hyps, beam, owners is not None)
         walks: dict[int, list[tuple[int, int]]] = {}
         for h in hyps:
             procs = h.procs
@@ -635,8 +638,7 @@ def _walk(text: str, pos: int, state: int, auto, may_end, strong,  # type: ignor
     return out
 
 
-def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
-           text: str | None = None) -> list[_Hyp]:
+def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
     """The beam at one text position. Hypotheses whose processes hold the same
     open lines in the same line and report states read the text from here on
     alike: only the cheapest is kept (their pasts differ in what later lines
@@ -651,8 +653,7 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
     places: dict[tuple, int] = {}
     out: list[_Hyp] = []
     for h in hyps:
-        future = tuple((p.state, p.stack, _open(p.segs, text), p.call or "", p.callee or "")
-                       for p in h.procs)
+        future = tuple((p.state, p.stack, p.segs, p.call or "", p.callee or "") for p in h.procs)
         place = tuple((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs)
         if not ordered:
             # processes are interchangeable: the same states in another order are
@@ -670,19 +671,6 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
         if len(out) >= beam:
             break
     return out
-
-
-def _open(segs: tuple[tuple[int, int], ...], text: str | None) -> object:
-    """What a process's open line holds, as the future sees it: its text (the
-    same name written by two processes, `/app/main.go`, dealt one way or the
-    other, reads on alike), or its pieces where no text is given."""
-    if text is None:
-        return segs
-    if not segs:
-        return ""
-    if len(segs) == 1:
-        return text[segs[0][0]:segs[0][1]]
-    return "".join(text[a:b] for a, b in segs)
 
 
 def _unwind(h: _Hyp, cost: float) -> Decoded:
