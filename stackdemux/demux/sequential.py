@@ -109,8 +109,11 @@ def _whole(report: Report) -> bool:
             return False
         roots.update(map(_goroot, {f.file for f in g.frames}))
     roots.discard(None)
+    # a -trimpath build prints `runtime/proc.go` where another prints
+    # `/usr/lib/go/src/runtime/proc.go`: one binary never prints both
+    trimmed = "" in roots
     roots.discard("")
-    return len(roots) <= 1
+    return len(roots) <= 1 and not (trimmed and roots)
 
 
 def _traceback_lines_in(noise: list[tuple[int, int]], stream: Stream, after: int = 0) -> bool:
