@@ -194,6 +194,10 @@ class Report:
     incomplete_reason: str | None = None
     lines: list[Span] = field(default_factory=list)  # input lines it was read from
     buckets: list[Bucket] = field(default_factory=list)  # filled by analysis
+    # Source files (outside GOROOT) named by the unplaced pieces its goroutines
+    # are lost among, when they could not be read: the code its process (or one
+    # it crashed with) ran, not its stack.
+    mentions: list[str] = field(default_factory=list)
 
     @property
     def crashing(self) -> Goroutine | None:
@@ -228,6 +232,7 @@ class Stream:
     # knows some of this process's output is among such unplaced pieces (its
     # writes mixed with another process's inside lines); None: nothing known lost.
     stacks_missing: str | None = None
+    mentions: list[str] = field(default_factory=list)  # files those pieces name (Report.mentions)
     _joined: str | None = field(default=None, repr=False, compare=False)
     # What the parser read of it, when the demultiplexer had it read already
     # (demux/sequential.py): parse.parse_stream takes it instead of reading again.

@@ -244,6 +244,7 @@ class _Parser:
             why = self.stream.stacks_missing
             if why is not None:
                 r.complete, r.incomplete_reason = False, why
+                r.mentions = list(self.stream.mentions)
         self.result.reports.append(r)
         self.report = None
         self.used = []

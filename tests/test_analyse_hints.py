@@ -150,3 +150,43 @@ def test_a_wrong_rules_file_is_refused_with_the_reason(text, error):
 def test_an_unreadable_rules_file_is_a_clear_error(tmp_path):
     with pytest.raises(RulesError, match="cannot read"):
         load_rules(tmp_path / "missing.toml")
+
+
+# ----------------------------------------------------- stacks that could not be read ---
+
+
+def _unread(sample: Path):
+    """The sample's crash as the write layer leaves it when processes' writes mix
+    inside lines: its message read, its goroutines lost, the files they name kept."""
+    from dataclasses import replace
+
+    from stackdemux.demux.mentions import source_files
+
+    (report,) = parse_text(sample.read_bytes()).reports
+    files = [f for f, _ in source_files(sample.read_text().splitlines())]
+    return replace(report, goroutines=[], complete=False, mentions=files)
+
+
+def test_the_files_named_among_unread_stacks_still_find_the_hint():
+    # skopeo's `invalid page type` whose stacks were lost among another
+    # process's writes: the files still say containers/image's bolt cache and bbolt
+    path = find("skopeo_vendor")
+    if path is None:
+        pytest.skip("sample skopeo_vendor not generated yet")
+    report = _unread(path)
+    groups, _ = analyse([report])
+    hints = {h.rule: h.details for g in groups for h in g.hints}
+    assert set(hints) == {"bbolt-corrupt", "containers-blob-info-cache"}
+    for details in hints.values():
+        assert details[0].startswith("matched on the files named among its unread stacks")
+        assert "go.etcd.io/bbolt" in details[0]
+
+
+def test_files_named_nearby_are_no_evidence_for_a_crash_with_its_own_stack():
+    path = find("skopeo_vendor")
+    if path is None:
+        pytest.skip("sample skopeo_vendor not generated yet")
+    (own,) = parse_text(find("nil_map").read_bytes()).reports
+    own.mentions = _unread(path).mentions  # a stack of its own: that is what is matched
+    groups, _ = analyse([own])
+    assert {h.rule for g in groups for h in g.hints} == {"nil-map-write"}

@@ -11,6 +11,7 @@ from stackdemux.analyse.origins import (
     frame_origin,
     load_modules,
     module_of,
+    package_of_file,
     split_function,
 )
 from stackdemux.parse import parse_text
@@ -198,3 +199,17 @@ def test_main_module_inferred_from_a_package_built_beside_main():
 def test_command_line_arguments_is_the_main_module():
     origin = frame_origin("command-line-arguments.TestPanics", "/src/app/x_test.go")
     assert origin.origin == "main"
+
+
+@pytest.mark.parametrize(("file", "package"), [
+    ("/src/app/vendor/go.etcd.io/bbolt/cursor.go", "go.etcd.io/bbolt"),
+    ("/root/go/pkg/mod/go.etcd.io/bbolt@v1.4.3/cursor.go", "go.etcd.io/bbolt"),
+    ("/root/go/pkg/mod/github.com/!burnt!sushi/toml@v1.2.0/decode.go",
+     "github.com/BurntSushi/toml"),
+    ("go.etcd.io/bbolt@v1.4.3/cursor.go", "go.etcd.io/bbolt"),
+    ("/go/src/github.com/x/app/vendor/src/github.com/y/z/a.go", "github.com/y/z"),
+    ("/home/u/app/main.go", None),  # the path alone does not say the package
+    ("example.com/fleet/main.go", None),
+])
+def test_a_files_path_names_its_package_where_it_can(file, package):
+    assert package_of_file(file) == package

@@ -69,3 +69,21 @@ def test_a_crash_that_printed_no_stack_is_still_complete():
     (report,) = analysis.reports
     assert not report.goroutines
     assert report.complete is True
+
+
+def test_a_crash_whose_stacks_were_lost_still_gets_its_hint():
+    # bolt-writes-time: two bbolt daemons and a hub wrote into one pipe at once
+    text, _ = corpus_case("bolt-writes-time")
+    analysis = analyze(text.encode())
+    by_title = {g.title: g for g in analysis.groups}
+    bolt = by_title["panic: invalid page type: <N>: <N>"]
+    (hint,) = bolt.hints
+    assert hint.rule == "bbolt-corrupt"
+    assert hint.details[0].endswith("unread stacks, in go.etcd.io/bbolt")
+    for rid in bolt.reports:
+        assert any(f.endswith("/vendor/go.etcd.io/bbolt/cursor.go")
+                   for f in analysis.report(rid).mentions)
+    # the hub's timeout names the same files (they were mixed), but no rule
+    # for it asks for bbolt's
+    (hub,) = [g for g in analysis.groups if g is not bolt]
+    assert not hub.hints

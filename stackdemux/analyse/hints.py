@@ -31,7 +31,7 @@ from pathlib import Path
 
 from stackdemux.analyse.buckets import bucket
 from stackdemux.analyse.chains import culprit, culprit_index, is_machinery
-from stackdemux.analyse.origins import split_function
+from stackdemux.analyse.origins import package_of_file, split_function
 from stackdemux.model import Bucket, Frame, Group, Hint, Report
 
 if sys.version_info >= (3, 11):
@@ -152,9 +152,21 @@ def _texts(key: str, report: Report, group: Group) -> Iterator[str]:
             cut = frame.func.rfind("/vendor/")
             if cut >= 0:  # GOPATH vendoring: match the vendored package's own name too
                 yield frame.func[cut + len("/vendor/") :]
+        # a function of a package whose file its unread stacks name (a rule on
+        # a package's functions, `^…/boltdb\.`, is all such evidence can meet)
+        yield from (f"{p}." for p in _mentioned(report))
     elif key == "package":
         for frame in _frames(report):
             yield frame.package or split_function(frame.func)[0]
+        yield from _mentioned(report)
+
+
+def _mentioned(report: Report) -> list[str]:
+    """Packages of the files named among a report's unread stacks (Report.mentions),
+    for a report that has no stack of its own to match."""
+    if not report.mentions or any(g.frames for g in report.goroutines):
+        return []
+    return sorted({p for f in report.mentions if (p := package_of_file(f)) is not None})
 
 
 def matches(rule: Rule, report: Report, group: Group) -> bool:
@@ -260,5 +272,10 @@ def hints(
         if rule.details:
             known = buckets if buckets is not None else bucket(report)
             details = DETAILS[rule.details](report, known)
+        packages = _mentioned(report)
+        if packages and ("function" in rule.match or "package" in rule.match):
+            # said, since it is weaker evidence than a frame
+            details.insert(0, "matched on the files named among its unread stacks, in "
+                           + ", ".join(packages))
         out.append(Hint(rule.id, rule.title, rule.explanation, rule.remedy, details))
     return out

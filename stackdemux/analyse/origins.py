@@ -286,6 +286,29 @@ def _main_from_directory(directory: str) -> str | None:
     return module_of(directory) if "." in first else None
 
 
+def package_of_file(file: str) -> str | None:
+    """The import path of the package a file belongs to, where its path says it:
+    vendored (`…/vendor/go.etcd.io/bbolt/cursor.go`), in the module cache
+    (`…/pkg/mod/go.etcd.io/bbolt@v1.4.3/cursor.go`) or -trimpath'd with a
+    version (`go.etcd.io/bbolt@v1.4.3/cursor.go`); None for any other file."""
+    cut = file.rfind("/vendor/")
+    if cut >= 0:
+        rest = file[cut + len("/vendor/"):]
+        rest = rest[len("src/"):] if rest.startswith("src/") else rest  # GOPATH vendoring
+    else:
+        at = file.find("/pkg/mod/")
+        rest = file[at + len("/pkg/mod/"):] if at >= 0 else file
+        if "@" not in rest or rest.startswith("/"):
+            return None
+        sign = rest.find("@")
+        end = rest.find("/", sign)
+        if end < 0:
+            return None
+        rest = decode_case(rest[:sign] + rest[end:])
+    directory = rest.rpartition("/")[0]
+    return directory or None
+
+
 def frame_origin(
     func: str, file: str | None, main: MainModule | None = None, modules: ModuleMap | None = None
 ) -> Origin:

@@ -407,6 +407,7 @@ def _name_unplaced_writes(streams: list[Stream], diagnostics: list[Diagnostic]) 
     for s in streams:
         if not s.unplaced:
             s.stacks_missing = STACKS_IN_WRITES
+            s.mentions = [f for f, _ in files]
 
 
 def _input_lines(stream: Stream, i: int) -> list[int]:
