@@ -244,6 +244,28 @@ def test_a_goroutines_first_frame_shows_what_it_waits_for() -> None:
         assert pair_score(t, right, sema, {}) - pair_score(t, wrong, sema, {}) >= 6
 
 
+def test_a_running_goroutine_is_parked_in_no_function() -> None:
+    """gotest-lines-random: the panic's `goroutine 8 [running]` waits for its
+    first frame while the deadlock's `goroutine 6 [sync.Mutex.Lock]` prints
+    `sync.runtime_SemacquireMutex(…)`: a running goroutine's first frame is
+    the code that runs (668 running goroutines in the samples and the
+    corpus, none parked), so the frame is the parked goroutine's."""
+    auto = automaton()
+    call = ev("sync.runtime_SemacquireMutex(0x0?, 0x0?, 0x0?)")
+    sema = ev("\t/opt/gobin/1.21.13/go/src/runtime/sema.go:77 +0x25")
+    scores = {}
+    for header in ("goroutine 8 [running]:", "goroutine 6 [sync.Mutex.Lock]:"):
+        t = Track(stack=auto.start, order=0)
+        t.learn(ev(header), 0)
+        scores[header] = pair_score(t, call, sema, {})
+    assert scores["goroutine 8 [running]:"] <= scores["goroutine 6 [sync.Mutex.Lock]:"] - 6
+    running = Track(stack=auto.start, order=0)
+    running.learn(ev("goroutine 8 [running]:"), 0)
+    own = ev("example.com/fleet/ledger.(*Account).Withdraw(...)")
+    assert pair_score(running, own, ev("\t/work/main/tests/corpus/programs/ledger/ledger.go:14"),
+                      {}) == 0
+
+
 @pytest.mark.parametrize("random_order", [True, False])
 def test_in_random_line_order_a_file_line_completes_only_a_call_it_fits(random_order) -> None:
     """bolt-lines-random's p1 and p2: `main.(*Store).Lookup(…)` waits, then

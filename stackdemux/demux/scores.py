@@ -219,6 +219,12 @@ def waits_in(state: str, func: str) -> float:
     `[chan receive]` the program's own function. Only a function a goroutine
     parks in is judged: a chunked log's splicer may leave a first frame cut
     (`macquireMutex`), which says nothing."""
+    if state == "running":
+        # a running goroutine is not parked: its first frame is the code
+        # that runs (main.doPanic, panic(…), sync.fatal, …), never a function
+        # a goroutine parks in (none of the 600-odd running goroutines of
+        # the samples and the corpus)
+        return UNWAITED if _parks(func) else 0.0
     want = _WAITS.get(state)
     if want is None or func.startswith("runtime."):
         return 0.0
