@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from stackdemux.demux.automaton import automaton
-from stackdemux.demux.beam import Beam, separate
+from stackdemux.demux.beam import Beam, separate, silence
 from stackdemux.demux.evidence import evidence
 from stackdemux.demux.hypothesis import Hypothesis, code, file_name, site_func
 from stackdemux.demux.persistent import PMap, PSet
@@ -264,6 +264,54 @@ def test_a_running_goroutine_is_parked_in_no_function() -> None:
     own = ev("example.com/fleet/ledger.(*Account).Withdraw(...)")
     assert pair_score(running, own, ev("\t/work/main/tests/corpus/programs/ledger/ledger.go:14"),
                       {}) == 0
+
+
+def test_main_main_runs_in_the_main_goroutine_alone() -> None:
+    """gotest-lines-random: the deadlock's goroutine 1 ends in `main.main()`
+    while a test's `goroutine 18 [running]` waits for its first frame:
+    runtime.main calls main.main on goroutine 1 only, so the frame is goroutine 1's."""
+    auto = automaton()
+    call, file = ev("main.main()"), ev("\t/work/main/tests/corpus/programs/main.go:44 +0x18f")
+    scores = {}
+    for header in ("goroutine 1 [semacquire]:", "goroutine 18 [running]:"):
+        t = Track(stack=auto.start, order=0)
+        t.learn(ev(header), 0)
+        scores[header] = pair_score(t, call, file, {})
+    assert scores["goroutine 18 [running]:"] <= scores["goroutine 1 [semacquire]:"] - 20
+
+
+def test_a_test_binary_runs_no_code_of_package_main() -> None:
+    """gotest-lines-random: a `go test` process (its goroutine in
+    testing.tRunner) and a program's deadlock print at once; a test binary's
+    package main is the generated main.main alone, so `main.deadlock.func1()`
+    is the program's, and testing's frames are never the program's."""
+    auto = automaton()
+
+    def stream(call: str, file: str) -> Track:
+        t = Track(stack=auto.start, order=0)
+        t.learn(ev("goroutine 6 [running]:"), 0)
+        t.learn_frame(ev(call), ev(file))
+        return t
+
+    test = stream("testing.tRunner.func1.2({0x52d220, 0xc00010a000})",
+                  "\t/opt/gobin/1.23.9/go/src/testing/testing.go:1632 +0x230")
+    program = stream("main.deadlock()", "\t/work/main/tests/corpus/programs/main.go:278 +0xde")
+    closure = ev("main.deadlock.func1()")
+    main_go = ev("\t/work/main/tests/corpus/programs/main.go:270 +0x38")
+    assert pair_score(test, closure, main_go, {}) <= pair_score(program, closure, main_go, {}) - 20
+    runner = ev("testing.tRunner(0xc000084680, 0x5643f8)")
+    testing_go = ev("\t/opt/gobin/1.23.9/go/src/testing/testing.go:1690 +0xf4")
+    assert pair_score(program, runner, testing_go, {}) <= pair_score(test, runner, testing_go,
+                                                                     {}) - 20
+
+
+def test_a_stream_silent_far_past_its_pace_is_done() -> None:
+    """In random line order a process prints a line with odds 1/pace: a
+    stream that printed 40 lines in 100 takes its next line at its pace at
+    little or no cost, and one silent for 300 lines since is all but done."""
+    t = Track(stack=automaton().start, order=0, first=0, last=100, taken=40)
+    assert silence(t, 101) == 0.0 and silence(t, 105) > -1.0
+    assert silence(t, 400) < -20
 
 
 @pytest.mark.parametrize("random_order", [True, False])

@@ -38,6 +38,7 @@ import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import pairwise
+from math import log1p
 
 from ..grammar import MAX_LINE, line_grammar
 from .automaton import automaton
@@ -58,6 +59,7 @@ from .hypothesis import (
     site_func,
 )
 from .interleave import Separation
+from .persistent import PMap
 from .scores import MISFIT, first_frame, fit, pair_score, score
 from .track import DONE, IDLE, Track, continues, gap
 
@@ -139,7 +141,6 @@ class Beam:
         self.start = auto.start
         self.can_end = auto.can_end
         self.beam: list[Hypothesis] = [Hypothesis()]
-        self.callers: dict[str, set[str]] = {}  # callee → callers, from the best hypothesis
         self.merge = Merge()  # the log's burstiness (see burst())
         self.blank = Track(stack=self.start, order=-1)  # a stream yet to open, for scoring
         self.memo: dict[tuple, object] = {}  # scores of this line's moves, shared by hypotheses
@@ -296,10 +297,10 @@ class Beam:
                         # a stream can take only a call it printed nothing after
                         for ci in calls[bisect_left(calls, lo):]:
                             c = floats[ci]
-                            key = (id(t), id(c), b)
+                            key = (id(t), id(c), b, id(h.callers))
                             sc = memo.get(key)
                             if sc is None:
-                                sc = memo[key] = self.frame_score(t, c, ev, b)
+                                sc = memo[key] = self.frame_score(t, c, ev, b, h.callers)
                                 if t.last_tb == c.before and c.before >= 0 and sc != _NEVER:
                                     sc = memo[key] = sc + b
                             if sc == _NEVER:
@@ -342,10 +343,10 @@ class Beam:
                         continue
                     for ci in calls[bisect_right(calls, gi):]:
                         c = floats[ci]
-                        key = (id(t), id(g), id(c), b)
+                        key = (id(t), id(g), id(c), b, id(h.callers))
                         sc = memo.get(key)
                         if sc is None:
-                            sc = self.frame_score(tg, c, ev, b)
+                            sc = self.frame_score(tg, c, ev, b, h.callers)
                             if sc != _NEVER:
                                 sc += hs + (b if c.before == g.index else 0.0)
                             memo[key] = sc
@@ -363,14 +364,17 @@ class Beam:
         return any(step(t.stack, HEADER) is not None and score(t, g.ev) != _NEVER
                    for t in h.tracks)
 
-    def frame_score(self, t: Track, c: Call, ev: Evidence, b: float) -> float:
+    def frame_score(self, t: Track, c: Call, ev: Evidence, b: float,
+                    callers: PMap[str, frozenset[str]]) -> float:
         """How well call line c and file line ev, as one frame, continue stream t."""
         sc = fit(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
         if self.prev == c.index:
             sc += b  # the file line right after the call line
-        sc += pair_score(t, c.ev, ev, self.callers)
+        sc += pair_score(t, c.ev, ev, callers)
         if sc == _NEVER:
             return sc
+        if t.stacks and t.taken > 2 and self.merge.random():
+            sc += silence(t, c.seq)
         return sc + first_frame(t, c.ev)
 
     # ---------------------------------------------------------- apply ---
@@ -401,7 +405,11 @@ class Beam:
             stacks = stacks[1:]
         if c is not None:
             if c.ev.kind == "frame_call" and t.callee is not None and c.ev.func is not None:
-                h.edge = (t.callee, c.ev.func)
+                # the program's call graph, as this hypothesis's frames show it
+                # (one learned from the best hypothesis fed its errors to all)
+                known = h.callers.get(t.callee) or frozenset()
+                if c.ev.func not in known:
+                    h.callers = h.callers.set(t.callee, known | {c.ev.func})
             t.stack = stacks[0]
             t.learn(c.ev, c.index)
             t.learn_frame(c.ev, ev)
@@ -463,7 +471,6 @@ class Beam:
             if len(ms) == 1 or _clear(ms):
                 best = max(ms, key=_key)
                 self.apply(h, best, i, ev, sig, in_place=True)
-                self.learn_edge(h)
                 h.prev = i
                 return
         cands: list[tuple[float, int, int, Move]] = []
@@ -493,16 +500,7 @@ class Beam:
             seen.add(s)
             seen.add(k)
             new.append(h)
-        self.learn_edge(new[0])
         self.beam = _patient(new, i, max(PATIENCE, self.patience))
-
-    def learn_edge(self, h: Hypothesis) -> None:
-        """Call edges (callee → caller) of the best hypothesis's frames: the
-        program's call graph, shared by all hypotheses."""
-        if h.edge is not None:
-            callee, caller = h.edge
-            self.callers.setdefault(callee, set()).add(caller)
-            h.edge = None
 
     def unbound(self, h: Hypothesis, c: Call) -> None:
         """A call line no file line came for: not a traceback's, or its stream
@@ -559,6 +557,18 @@ class Beam:
                     h.score += UNFINISHED
         return max(self.beam, key=lambda h: h.score)
 
+
+
+def silence(t: Track, seq: int) -> float:
+    """How likely a stream is to print again after its silence: in random
+    line order a process prints each line with odds 1/pace, so a silence of
+    q lines past its pace has log-odds q·log(1 - 1/pace); a stream whose
+    process is done is silent far past it (bolt-lines-random 25 times over:
+    the last copies' frames went to the streams of copies long done). The
+    pace counts the silence in: a stream of few lines has an unsure pace."""
+    q = seq - t.last - 1
+    pace = (seq - t.first) / t.taken
+    return (q - pace) * log1p(-1.0 / pace) if pace > 1.0 and q > pace else 0.0
 
 
 def _patient(beam: list[Hypothesis], i: int, patience: int) -> list[Hypothesis]:

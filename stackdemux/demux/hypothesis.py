@@ -55,9 +55,9 @@ class Hypothesis:
     __slots__ = (
         "behind",
         "bodies",
+        "callers",
         "closed",
         "closed_sig",
-        "edge",
         "floats",
         "history",
         "homes",
@@ -79,12 +79,12 @@ class Hypothesis:
         self.history: Step | None = None
         self.opened = 0
         self.prev = -1  # index of the last traceback line any stream took
-        self.edge: tuple[str, str] | None = None  # the call edge its last frame showed
         # What its frames say about the programs' code, in every stream: a
         # (file, line) lies in one function, a function in one file.
         self.behind = -1  # since which line it scores clearly below the best
         self.sites: PMap[tuple[str, str], str] = PMap()
         self.homes: PMap[str, str] = PMap()
+        self.callers: PMap[str, frozenset[str]] = PMap()  # callee → its callers seen
         # file → its known sites in line order, (line, function): a
         # function's body is one run of lines (its closures nest in it)
         self.bodies: PMap[str, tuple[tuple[int, str], ...]] = PMap()
@@ -100,9 +100,9 @@ class Hypothesis:
         h.history = self.history
         h.opened = self.opened
         h.prev = self.prev
-        h.edge = None
         h.sites = self.sites
         h.homes = self.homes
+        h.callers = self.callers
         h.bodies = self.bodies
         h.spans = self.spans
         h.behind = self.behind

@@ -9,7 +9,7 @@ import re
 from functools import cache
 
 from .evidence import Evidence, goroot
-from .track import Track, dir_of, package_of
+from .track import Track, binary_of, dir_of, package_of
 
 _NEVER = float("-inf")  # the score of what one process cannot print
 
@@ -159,6 +159,11 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
             s += 1.0
         if t.callee is not None and func is not None and t.callee.startswith(func + "."):
             s += 2.0  # a closure (`f.func1`, `f.gowrap2`) created by its function
+    if func is not None and call.kind == "frame_call":
+        if func == "main.main" and not t.in_main:
+            s += ALIEN
+        elif t.binary and binary_of(func) == -t.binary:
+            s += ALIEN  # package main's code in a test binary, or testing's in a program
     if call.kind == "frame_call" and t.depth == 0 and t.state is not None and func is not None:
         s += waits_in(t.state, func)
     s += _values(t, call)
@@ -185,6 +190,14 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
         s += 0.5 if (file.fp is not None) == (t.fp_style > 0) else -4.0
     s += _values(t, file)
     return s
+
+
+# A frame its process cannot run: main.main but in goroutine 1 (runtime.main
+# calls it there: 688 main.main frames in the samples and the corpus, all in
+# goroutine 1 or in blocks originating from it); package main's code in a
+# test binary, whose package main is the generated main.main alone, or the
+# testing package's in a program (51 test outputs, none mixes them).
+ALIEN = -20.0
 
 
 # Functions a goroutine blocks in: they call only into the runtime, so in

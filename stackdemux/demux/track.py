@@ -52,6 +52,12 @@ class Track:
     stacks: int = 0  # goroutine headers and runtime stacks, in all
     depth: int = 0  # frames printed in the current goroutine
     state: str | None = None  # the current goroutine's wait reason
+    # the current stack may be the main goroutine's: goroutine 1, a block
+    # `[originating from goroutine …]` or a runtime stack (main.main runs there only)
+    in_main: bool = True
+    # +1: it printed the testing package's frames (a test binary), -1: package
+    # main's code (a program: a test binary's package main is main.main alone)
+    binary: int = 0
     sig: int = 0  # hash of the texts of its stacks: the same lines, the same stream
     head: int = 0  # hash of the texts it printed before its first stack
 
@@ -97,12 +103,14 @@ class Track:
             self.callee = self.fp = None
             self.depth = 0
             self.state = ev.state
+            self.in_main = ev.gid is None or ev.gid == 1
             self.goroutines += 1
             self.stacks += 1
             self.machine = 1 if ev.machine else -1
         elif k == "created_by":
             self.parented = 1 if ev.parent is not None else -1
         elif k in ("runtime_stack", "ancestor_header"):
+            self.in_main = True
             self.callee = self.fp = None
             self.depth = 0
             self.state = None
@@ -136,6 +144,8 @@ class Track:
                     self.dirs = self.dirs.set(package_of(call.func), dir_of(file.file))
             self.callee = call.func
             self.depth += 1
+            if not self.binary:
+                self.binary = binary_of(call.func)
 
 
 @cache
@@ -145,6 +155,17 @@ def package_of(func: str) -> str:
     dot = func.find(".", slash + 1)
     pkg = func[:dot] if dot > 0 else "runtime"  # `panic(…)`: the runtime's gopanic
     return pkg.replace("%2e", ".")
+
+
+@cache
+def binary_of(func: str) -> int:
+    """+1: a function only a test binary runs (the testing package's), -1:
+    one only a program runs (package main's, main.main aside), 0: either."""
+    if func.startswith("testing."):
+        return 1
+    if func.startswith("main.") and func != "main.main":
+        return -1
+    return 0
 
 
 @cache
