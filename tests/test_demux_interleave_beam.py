@@ -244,6 +244,17 @@ def test_a_goroutines_first_frame_shows_what_it_waits_for() -> None:
         assert pair_score(t, right, sema, {}) - pair_score(t, wrong, sema, {}) >= 6
 
 
+def _first_frame_scores(headers: tuple[str, ...], call, file) -> dict[str, float]:
+    """How well a frame (call and file line) begins the stack of each goroutine header."""
+    auto = automaton()
+    scores = {}
+    for header in headers:
+        t = Track(stack=auto.start, order=0)
+        t.learn(ev(header), 0)
+        scores[header] = pair_score(t, call, file, {})
+    return scores
+
+
 def test_a_running_goroutine_is_parked_in_no_function() -> None:
     """gotest-lines-random: the panic's `goroutine 8 [running]` waits for its
     first frame while the deadlock's `goroutine 6 [sync.Mutex.Lock]` prints
@@ -253,11 +264,8 @@ def test_a_running_goroutine_is_parked_in_no_function() -> None:
     auto = automaton()
     call = ev("sync.runtime_SemacquireMutex(0x0?, 0x0?, 0x0?)")
     sema = ev("\t/opt/gobin/1.21.13/go/src/runtime/sema.go:77 +0x25")
-    scores = {}
-    for header in ("goroutine 8 [running]:", "goroutine 6 [sync.Mutex.Lock]:"):
-        t = Track(stack=auto.start, order=0)
-        t.learn(ev(header), 0)
-        scores[header] = pair_score(t, call, sema, {})
+    scores = _first_frame_scores(("goroutine 8 [running]:", "goroutine 6 [sync.Mutex.Lock]:"),
+                                 call, sema)
     assert scores["goroutine 8 [running]:"] <= scores["goroutine 6 [sync.Mutex.Lock]:"] - 6
     running = Track(stack=auto.start, order=0)
     running.learn(ev("goroutine 8 [running]:"), 0)
@@ -270,13 +278,9 @@ def test_main_main_runs_in_the_main_goroutine_alone() -> None:
     """gotest-lines-random: the deadlock's goroutine 1 ends in `main.main()`
     while a test's `goroutine 18 [running]` waits for its first frame:
     runtime.main calls main.main on goroutine 1 only, so the frame is goroutine 1's."""
-    auto = automaton()
     call, file = ev("main.main()"), ev("\t/work/main/tests/corpus/programs/main.go:44 +0x18f")
-    scores = {}
-    for header in ("goroutine 1 [semacquire]:", "goroutine 18 [running]:"):
-        t = Track(stack=auto.start, order=0)
-        t.learn(ev(header), 0)
-        scores[header] = pair_score(t, call, file, {})
+    scores = _first_frame_scores(("goroutine 1 [semacquire]:", "goroutine 18 [running]:"),
+                                 call, file)
     assert scores["goroutine 18 [running]:"] <= scores["goroutine 1 [semacquire]:"] - 20
 
 
