@@ -70,6 +70,16 @@ KIN = 4.0
 _KIN_REACH = 256
 # Lines of its group looked back for one a hypothesis placed.
 _KIN_BACK = 4
+# A line given to a stream whose chunk group goes on after it: between two
+# lines of a group the process printed nothing but blanks and register lines
+# (splice.chunk_groups), so the line is another's (twelve-chunks-slow: the
+# pool process took a go test's `FAIL` lines and could not end its goroutine).
+KIN_GAP = 4.0
+# A line given to a stream of another toolchain than its chunk group shows
+# (the splicer joins no chunks of two): the group's later file lines name its
+# GOROOT before the stream can tell (twelve-chunks-slow: `main.deadlock()`
+# went to a Go 1.24 stream; its group's runtime files are Go 1.27's).
+KIN_ROOT = 8.0
 # Hypotheses kept at most, and how far below the best one may score.
 WIDTH = 16
 # Streams × hypotheses worked on per line, at most: a log of many open
@@ -148,6 +158,8 @@ class Beam:
         self.patience = 0  # lines a call waits for its file line: the slowest stream's pace
         self.seq = 0  # traceback lines seen
         self.kin: dict[int, int] = {}  # line → the line before it in its chunk group
+        self.kin_next: dict[int, int] = {}  # line → the line after it in its chunk group
+        self.kin_root: dict[int, str] = {}  # line → the GOROOT its chunk group's files show
 
     # ---------------------------------------------------------- moves ---
 
@@ -159,10 +171,10 @@ class Beam:
         else:
             out = self.single_moves(h, i, ev, token)
         if out and self.kin:
-            out = self.kin_moves(h, i, out)
+            out = self.kin_moves(h, i, ev, out)
         return out or [_LOST]
 
-    def kin_moves(self, h: Hypothesis, i: int, out: list[Move]) -> list[Move]:
+    def kin_moves(self, h: Hypothesis, i: int, ev: Evidence, out: list[Move]) -> list[Move]:
         """Moves scored by the read() chunks (splice.chunk_groups): a line goes
         where the line before it in its chunk group went."""
         kin = self.kin
@@ -182,16 +194,35 @@ class Beam:
                 seen[x] = where
             return seen[x]
 
+        waiting = {c.index for c in floats}
         adjusted = []
         for m in out:
             delta, kind, pos, ci, gi, _ = m
             if kind != LOST:
                 order = h.tracks[pos].order if pos >= 0 else None  # None: a new stream
-                for x in (i, floats[ci].index if ci >= 0 else -1,
-                          floats[gi].index if gi >= 0 else -1):
+                upto = h.tracks[pos].kin_next if pos >= 0 else -1
+                taken = (i, floats[ci].index if ci >= 0 else -1,
+                         floats[gi].index if gi >= 0 else -1)
+                for x in taken:
+                    if x < 0:
+                        continue
                     where = went(x)
                     if where is not None:
                         delta += KIN if where == order else -KIN
+                    # (its group's next line still waiting: the same)
+                    if upto >= 0 and upto not in taken and (x < upto or upto in waiting) \
+                            and (x != i or ev.kind != "register"):
+                        delta -= KIN_GAP
+                    root = self.kin_root.get(x)
+                    if root is not None and pos >= 0:
+                        t = h.tracks[pos]
+                        if root not in t.roots if t.roots else t.kin_root not in (None, root):
+                            delta -= KIN_ROOT
+                    # its group's line before it still waits: a file line
+                    # completes the call line its own chunk printed before it
+                    p = kin.get(x)
+                    if p is not None and p in waiting and p not in taken:
+                        delta -= KIN
             adjusted.append((delta, *m[1:]))
         return adjusted
 
@@ -396,6 +427,7 @@ class Beam:
                 t = t.clone()
                 h.tracks[pos] = t
         c = h.floats[ci] if ci >= 0 else None
+        placed = [h.floats[x].index for x in (gi, ci) if x >= 0]  # line order: a header first
         if gi >= 0:
             g = h.floats[gi]
             t.stack = stacks[0]
@@ -429,6 +461,16 @@ class Beam:
         t.last = self.seq
         t.printed(sig)
         h.record(i, t.order)
+        if self.kin:
+            self.kin_placed(t, placed, i)
+
+    def kin_placed(self, t: Track, placed: list[int], i: int) -> None:
+        """Where the chunk group of the last grouped line a stream took goes on."""
+        nxt, kin = self.kin_next, self.kin
+        for x in (*placed, i):
+            if x in nxt or x in kin:
+                t.kin_next = nxt.get(x, -1)
+                t.kin_root = self.kin_root.get(x, t.kin_root)
 
     def burst(self, h: Hypothesis) -> float:
         """The bonus for a line printed by the stream that printed the line
@@ -460,7 +502,7 @@ class Beam:
                 floats = h.floats
                 floats.append(Call(i, token, ev, h.prev, sig, self.seq))
                 while len(floats) > _MAX_FLOATS or (floats[0].seq < old and floats[0].index < far
-                                                    and not self.awaited(h, floats[0])):
+                                                    and not self.awaited(h, floats[0], i)):
                     self.unbound(h, floats.pop(0))
                 h.prev = i
             return
@@ -536,14 +578,18 @@ class Beam:
                 h.closed_sig = (h.closed_sig + sum(t.whole() for t in gone)) & _SIG_MASK
                 h.tracks = keep
             while h.floats and h.floats[0].index < now - max(IDLE, self.patience) and not (
-                    now - h.floats[0].index <= PATIENT and self.awaited(h, h.floats[0])):
+                    now - h.floats[0].index <= PATIENT and self.awaited(h, h.floats[0], now)):
                 self.unbound(h, h.floats.pop(0))
         slowest = max((gap(t) for t in self.beam[0].tracks if t.stacks), default=0.0)
         self.patience = min(PATIENT, SLOW * slowest)
 
-    def awaited(self, h: Hypothesis, c: Call) -> bool:
+    def awaited(self, h: Hypothesis, c: Call, now: int) -> bool:
         """A goroutine header that an opened stream, silent since before it,
-        may still be waiting for (its first frame comes at that stream's pace)."""
+        may still be waiting for (its first frame comes at that stream's pace);
+        a line whose chunk group goes on after now: its process's next line
+        (a call's file line) is yet to come."""
+        if self.kin_next.get(c.index, -1) > now:
+            return True
         return c.token == HEADER and any(t.opened and not t.stacks and t.last_tb < c.index
                                          for t in h.tracks)
 
@@ -627,26 +673,34 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
     for g in groups:
         for a, b in pairwise(g):
             beam.kin[b] = a
+            beam.kin_next[a] = b
+    def reading(text: str) -> Evidence | str | None:
+        """A traceback line's evidence (None: no traceback line, "blank": a blank one)."""
+        m = match(text) if text and len(text) <= MAX_LINE else None
+        kind = m.lastgroup if m is not None else None
+        return evidence(kind, m) if m is not None and kind and kind != "blank" else kind
+
+    # with chunk groups, each text is read first: a group's toolchain shows in
+    # its later lines (without, none is kept: a 5000-goroutine dump's evidence)
+    read = [reading(text) for text in texts] if groups else None
+    for g in groups:
+        assert read is not None
+        roots = {ev.root for x in g if isinstance(ev := read[x], Evidence) and ev.root}
+        if len(roots) == 1:
+            root = roots.pop()
+            beam.kin_root.update((x, root) for x in g)
     kinds: dict[int, str] = {}
     blanks: list[int] = []
     noise: list[int] = []
     for i, text in enumerate(texts):
         if i and (i % 64 == 0 or len(beam.beam[0].tracks) >= MAX_TRACKS + TRACKS_SLACK):
             beam.retire(i)
-        if not text:
-            blanks.append(i)
+        ev = read[i] if read is not None else reading(text)
+        if not isinstance(ev, Evidence):
+            (blanks if not text or ev == "blank" else noise).append(i)
             continue
-        m = match(text) if len(text) <= MAX_LINE else None
-        if m is None:
-            noise.append(i)
-            continue
-        kind = m.lastgroup
-        assert kind is not None
-        if kind == "blank":
-            blanks.append(i)
-            continue
-        kinds[i] = kind
-        beam.line(i, evidence(kind, m), hash(text))
+        kinds[i] = ev.kind
+        beam.line(i, ev, hash(text))
     best = beam.finish()
     owner = _owners(best)
     if not beam.bursty():

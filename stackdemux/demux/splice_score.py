@@ -331,6 +331,8 @@ def _dir(file: str) -> str:
 
 def _pkg(func: str) -> str:
     path, _, last = func.rpartition("/")
+    if not path and "." not in last:
+        return "runtime"  # `panic`: Go 1.21+ prints runtime.gopanic so
     return f"{path}/{last.partition('.')[0]}" if path else last.partition(".")[0]
 
 

@@ -60,6 +60,10 @@ class Track:
     binary: int = 0
     sig: int = 0  # hash of the texts of its stacks: the same lines, the same stream
     head: int = 0  # hash of the texts it printed before its first stack
+    # the next line of the chunk group of the last grouped line it took (-1:
+    # none): the lines before that one are other processes' (beam.kin_moves)
+    kin_next: int = -1
+    kin_root: str | None = None  # the GOROOT its chunk groups' files show
 
     def printed(self, sig: int) -> None:
         """A line's text (hash) taken, in its head or in its stacks."""
