@@ -206,6 +206,23 @@ def test_only_a_faults_report_prints_where_it_faulted() -> None:
     assert score(custom, header) > score(fault, header)
 
 
+def test_only_a_signal_handlers_report_dumps_registers() -> None:
+    """The runtime prints registers from its signal handler alone, after
+    `SIGQUIT: quit` and `PC=…`: the first register line after a fatal error's
+    stacks is the SIGQUIT dump's (twelve-lines-random: `rax` cut a fatal
+    error's goroutine list, and its last goroutines made a report of their own)."""
+    auto = automaton()
+    fatal = Track(stack=auto.start, order=0)
+    fatal.learn(ev("fatal error: concurrent map writes"), 0)
+    fatal.learn(ev("goroutine 21 [running]:"), 1)
+    dump = Track(stack=auto.start, order=1)
+    dump.learn(ev("SIGQUIT: quit"), 2)
+    dump.learn(ev("PC=0x471bc1 m=0 sigcode=0"), 3)
+    dump.learn(ev("goroutine 0 gp=0x574c20 m=0 mp=0x5758c0 [idle]:"), 4)
+    register = ev("rax    0xca")
+    assert score(dump, register) - score(fatal, register) >= 5
+
+
 def test_one_binary_prints_its_paths_one_way() -> None:
     """A -trimpath build prints `example.com/fleet/main.go`, another build of
     the same program `/work/…/main.go` (mixed-lines-random: both crash at once)."""

@@ -60,7 +60,7 @@ from .hypothesis import (
 )
 from .interleave import Separation
 from .persistent import PMap
-from .scores import MISFIT, first_frame, fit, pair_score, score
+from .scores import AWAITED, MISFIT, first_frame, first_state, fit, pair_score, score
 from .track import DONE, IDLE, Track, continues, gap
 
 # A line whose chunk group's line before it went to this stream, or elsewhere
@@ -172,7 +172,71 @@ class Beam:
             out = self.single_moves(h, i, ev, token)
         if out and self.kin:
             out = self.kin_moves(h, i, ev, out)
+        if out and h.floats:
+            out = self.awaiting_moves(h, ev, out)
         return out or [_LOST]
+
+    # ------------------------------------------------------ potential ---
+    # A report waiting for its first goroutine earns AWAITED when a header
+    # comes to it (scores.score). A header waits for its first frame (random
+    # line order), so a hypothesis that gives a frame to that header earns
+    # the bonus at once, and one that lets the frame continue another
+    # stream's goroutine earns it only when the header's own frame comes,
+    # often past the beam's patience: the bonus would decide the frame. So
+    # each hypothesis holds it in advance, for every waiting report a
+    # waiting header can still fill (its potential): the bonus says which
+    # stream a header goes to, never whether a frame starts a goroutine.
+
+    def potential(self, h: Hypothesis) -> float:
+        return AWAITED * _matched(_waiting(h.tracks), h.floats)
+
+    def settle(self, h: Hypothesis) -> None:
+        """Bring h's score up to date with its potential, after its
+        streams or waiting lines changed outside a move."""
+        pot = self.potential(h)
+        h.score += pot - h.pot
+        h.pot = pot
+
+    def awaiting_moves(self, h: Hypothesis, ev: Evidence, out: list[Move]) -> list[Move]:
+        """Moves with the change of h's potential they make."""
+        opener = ev.kind in OPENERS
+        waiting = _waiting(h.tracks)
+        if not (waiting or opener) or not any(c.token == HEADER for c in h.floats):
+            return out
+        before = _matched(waiting, h.floats)
+        changed: dict[tuple, int] = {}
+        adjusted = []
+        for m in out:
+            kind, pos, gi = m[1], m[2], m[4]
+            if kind == LOST:
+                adjusted.append(m)
+                continue
+            t = h.tracks[pos] if pos >= 0 else self.blank
+            waits = t.opened and t.goroutines == 0
+            if gi >= 0:
+                now = None
+            elif opener and (ev.kind != "sigdump" or t.report is None or t.goroutines == 0):
+                now = (ev.asleep, ev.kind if ev.kind != "sigdump" or t.report is None
+                       else t.report)
+            else:
+                now = (t.asleep, t.report) if waits else None
+            was = (t.asleep, t.report) if waits else None
+            if now == was and gi < 0:
+                adjusted.append(m)
+                continue
+            key = (was, now, gi)
+            after = changed.get(key)
+            if after is None:
+                w = list(waiting)
+                if was is not None:
+                    w.remove(was)
+                if now is not None:
+                    w.append(now)
+                floats = h.floats if gi < 0 else h.floats[:gi] + h.floats[gi + 1:]
+                after = changed[key] = _matched(w, floats)
+            adjusted.append(m if after == before else
+                            (m[0] + AWAITED * (after - before), *m[1:]))
+        return adjusted
 
     def kin_moves(self, h: Hypothesis, i: int, ev: Evidence, out: list[Move]) -> list[Move]:
         """Moves scored by the read() chunks (splice.chunk_groups): a line goes
@@ -461,6 +525,8 @@ class Beam:
         t.last = self.seq
         t.printed(sig)
         h.record(i, t.order)
+        if h.pot or h.floats:
+            h.pot = self.potential(h)  # the move's delta held its change (awaiting_moves)
         if self.kin:
             self.kin_placed(t, placed, i)
 
@@ -504,6 +570,8 @@ class Beam:
                 while len(floats) > _MAX_FLOATS or (floats[0].seq < old and floats[0].index < far
                                                     and not self.awaited(h, floats[0], i)):
                     self.unbound(h, floats.pop(0))
+                if token == HEADER or h.pot:
+                    self.settle(h)
                 h.prev = i
             return
         beam = self.beam
@@ -580,6 +648,8 @@ class Beam:
             while h.floats and h.floats[0].index < now - max(IDLE, self.patience) and not (
                     now - h.floats[0].index <= PATIENT and self.awaited(h, h.floats[0], now)):
                 self.unbound(h, h.floats.pop(0))
+            if h.pot:
+                self.settle(h)
         slowest = max((gap(t) for t in self.beam[0].tracks if t.stacks), default=0.0)
         self.patience = min(PATIENT, SLOW * slowest)
 
@@ -598,6 +668,7 @@ class Beam:
             for c in h.floats:
                 self.unbound(h, c)
             h.floats = []
+            self.settle(h)
             for t in h.tracks:
                 if not self.can_end(t.stack):
                     h.score += UNFINISHED
@@ -615,6 +686,22 @@ def silence(t: Track, seq: int) -> float:
     q = seq - t.last - 1
     pace = (seq - t.first) / t.taken
     return (q - pace) * log1p(-1.0 / pace) if pace > 1.0 and q > pace else 0.0
+
+
+def _waiting(tracks: list[Track]) -> list[tuple[bool, str | None]]:
+    """The reports waiting for their first goroutine, by what fits it."""
+    return [(t.asleep, t.report) for t in tracks if t.opened and t.goroutines == 0]
+
+
+def _matched(waiting: list[tuple[bool, str | None]], floats: list[Call]) -> int:
+    """How many waiting reports the waiting goroutine headers can fill: a
+    header counts for a report whose first goroutine its state may be."""
+    if not waiting:
+        return 0
+    kinds = set(waiting)
+    headers = sum(1 for c in floats if c.token == HEADER
+                  and any(first_state(a, r, c.ev.state) >= 0 for a, r in kinds))
+    return min(len(waiting), headers)
 
 
 def _patient(beam: list[Hypothesis], i: int, patience: int) -> list[Hypothesis]:

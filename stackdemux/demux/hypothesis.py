@@ -62,6 +62,7 @@ class Hypothesis:
         "history",
         "homes",
         "opened",
+        "pot",
         "prev",
         "score",
         "sites",
@@ -78,6 +79,7 @@ class Hypothesis:
         self.floats: list[Call] = []  # call lines waiting for their file line
         self.history: Step | None = None
         self.opened = 0
+        self.pot = 0.0  # the part of score that is Beam.potential()
         self.prev = -1  # index of the last traceback line any stream took
         # What its frames say about the programs' code, in every stream: a
         # (file, line) lies in one function, a function in one file.
@@ -99,6 +101,7 @@ class Hypothesis:
         h.floats = list(self.floats)
         h.history = self.history
         h.opened = self.opened
+        h.pot = self.pot
         h.prev = self.prev
         h.sites = self.sites
         h.homes = self.homes

@@ -80,12 +80,8 @@ def score(t: Track, ev: Evidence) -> float:
         if t.signaled == 1 and t.goroutines == 0:
             s -= SIGNAL  # its `[signal …` line comes first
         if t.opened and t.goroutines == 0:
-            s += 3.5  # a report waits for its first goroutine
-            running = ev.state == "running"
-            if t.asleep:
-                s += -3.0 if running else 1.0
-            elif t.report in ("panic", "fatal_error", "http_panic"):
-                s += 1.0 if running else -2.0
+            # a report waits for its first goroutine
+            s += AWAITED + first_state(t.asleep, t.report, ev.state)
         elif t.goroutines >= 2 and ev.gid is not None:
             # After the crashing goroutine, the runtime lists them in creation order.
             s += 0.5 if ev.gid > t.last_gid else -0.5
@@ -95,6 +91,10 @@ def score(t: Track, ev: Evidence) -> float:
             "chained_panic", "panic"):
         return UNCHAINED  # and always does
     elif k in HEADERS:
+        if k == "register" and not t.sigdump:
+            # the runtime dumps registers only from its signal handler, after
+            # `SIG…: …` and `PC=` (every register line of the corpus does)
+            s -= SIGNAL
         if ((k == "register" and t.last_kind in ("sigpc", "register"))
                 or (k == "sigpc" and t.last_kind in ("sigdump", "signal"))):
             s += 3.0  # a block continues (GOTRACEBACK=crash prints registers after the stacks)
@@ -120,6 +120,21 @@ def score(t: Track, ev: Evidence) -> float:
 TRIMMED = -12.0
 # A line other than the chained panic right after a panic printed `[recovered]`.
 UNCHAINED = -15.0
+
+
+def first_state(asleep: bool, report: str | None, state: str | None) -> float:
+    """How well a goroutine's state fits its report's first goroutine: a
+    deadlock's is parked, a panic's or a fatal error's running."""
+    running = state == "running"
+    if asleep:
+        return -3.0 if running else 1.0
+    if report in ("panic", "fatal_error", "http_panic"):
+        return 1.0 if running else -2.0
+    return 0.0
+
+
+# A goroutine header for a report waiting for its first goroutine.
+AWAITED = 3.5
 # The weight of a report's message saying whether a `[signal …` line follows.
 SIGNAL = 6.0
 TRAILERS = frozenset({"exit_status", "test_package_fail", "test_fail_bare"})
