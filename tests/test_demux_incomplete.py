@@ -87,3 +87,15 @@ def test_a_crash_whose_stacks_were_lost_still_gets_its_hint():
     # for it asks for bbolt's
     (hub,) = [g for g in analysis.groups if g is not bolt]
     assert not hub.hints
+
+
+def test_writes_mixed_inside_lines_are_not_taken_for_a_paste():
+    # `panic: panic: …` (openers run together), which no paste shows, among
+    # lines broken by other processes' writes: the spaces and punctuation they
+    # leave are not repaired as paste damage, nor reported as such
+    text, _ = corpus_case("bolt-writes-shuffle")
+    assert not [d for d in analyze(text.encode()).diagnostics
+                if d.message.startswith("repaired paste damage")]
+    pasted, _ = corpus_case("bolt-paste-spaces-punct")
+    assert [d for d in analyze(pasted.encode()).diagnostics
+            if d.message.startswith("repaired paste damage")]

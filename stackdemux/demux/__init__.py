@@ -105,6 +105,12 @@ def _repair_paste(stream: Stream, noise: list[int], out: Demuxed) -> Stream:
     layer = undo_paste(stream)
     if layer is None:
         return stream
+    from .writes import looks_write_interleaved, openers_run_together
+
+    if openers_run_together(stream.joined()) and looks_write_interleaved(stream.texts):
+        # processes' writes mixed inside lines (`panic: panic: …`, which no
+        # paste shows) leave spaces and punctuation where no paste put them
+        return stream
     noise.extend(layer.dropped)
     out.diagnostics.append(layer.diagnostic())
     if "paste" not in out.layers:
