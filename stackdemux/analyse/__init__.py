@@ -16,13 +16,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from stackdemux.analyse.buckets import bucket
-from stackdemux.analyse.chains import crash_frames, crash_path, fill_chain, format_chain
+from stackdemux.analyse.chains import (
+    crash_frames,
+    crash_path,
+    culprit,
+    fill_chain,
+    format_chain,
+)
 from stackdemux.analyse.fingerprint import fingerprint, route
 from stackdemux.analyse.groups import group
 from stackdemux.analyse.hints import Rule, RulesError, hints, load_rules, shipped_rules
 from stackdemux.analyse.normalise import normalise, title
 from stackdemux.analyse.origins import ModuleMap, ModulesError, assign_origins, load_modules
-from stackdemux.model import Bucket, Group, Report
+from stackdemux.model import Bucket, Frame, Group, Report
 
 __all__ = [
     "ModuleMap",
@@ -69,14 +75,39 @@ def analyse(
     by_id = {report.id: report for report in reports}
     groups = group(reports, threshold=threshold)
     for g in groups:
-        representative = by_id[g.reports[0]]
+        representative = _representative([by_id[rid] for rid in g.reports])
+        g.title = title(representative)
         fill_chain(g, representative)
-        frames, crashing = crash_frames(representative)
-        start = next((i for i, f in enumerate(frames) if f is g.culprit), 0)
-        cut = crashing.elided_at if crashing is not None else None
-        g.fingerprint = fingerprint(g.title, route(frames, start, cut) if frames else [])
+        g.fingerprint = _fingerprint(representative, g.culprit)
         g.hints = hints(g, representative, all_rules, buckets[representative.id])
     return groups, buckets
+
+
+def _fingerprint(report: Report, culprit: Frame | None) -> str:
+    frames, crashing = crash_frames(report)
+    start = next((i for i, f in enumerate(frames) if f is culprit), 0)
+    cut = crashing.elided_at if crashing is not None else None
+    return fingerprint(title(report), route(frames, start, cut) if frames else [])
+
+
+def _representative(members: list[Report]) -> Report:
+    """The report a group's title, chain, hints and fingerprint are read from.
+
+    Not simply the first in the log: a triage bot must get the same fingerprint
+    for the same group whatever order its reports came in. A report cut off
+    before its stack (a log begun by `kubectl logs --tail`) shows no crash site,
+    so one that does is taken; among those, the least fingerprint (members of a
+    group can differ in title, merged by similarity, or in route to the culprit).
+    """
+    shown = [r for r in members if crash_frames(r)[0]] or members
+    if len(shown) == 1:
+        return shown[0]
+    distinct: dict[tuple[str, tuple[str, ...]], Report] = {}
+    for r in shown:  # a fingerprint per distinct title and stack, not per report
+        distinct.setdefault((title(r), tuple(f.func for f in crash_frames(r)[0])), r)
+    if len(distinct) == 1:
+        return shown[0]
+    return min(distinct.values(), key=lambda r: _fingerprint(r, culprit(r)))
 
 
 __all__ += ["crash_path", "fill_chain"]

@@ -86,10 +86,13 @@ class GroupView:
     group: Group
     reports: list[Report]
     synthesized: bool = False  # made here because the analysis had no groups
-    buckets: list[Bucket] = field(default_factory=list)  # of the first report
+    buckets: list[Bucket] = field(default_factory=list)  # of the report shown
+    lead: Report | None = None  # the report shown (see _lead); None: the first
 
     @property
     def report(self) -> Report | None:
+        if self.lead is not None:
+            return self.lead
         return self.reports[0] if self.reports else None
 
     @property
@@ -189,11 +192,28 @@ def group_views(analysis: Analysis) -> list[GroupView]:
     views = []
     for g in groups:
         reports = [index[rid] for rid in g.reports if rid in index]
-        first = reports[0].id if reports else None
-        buckets = analysis.buckets.get(first, []) if first else []
-        views.append(GroupView(group=g, reports=reports, synthesized=synthesized, buckets=buckets))
+        lead = _lead(g, reports)
+        buckets = analysis.buckets.get(lead.id, []) if lead is not None else []
+        views.append(GroupView(group=g, reports=reports, synthesized=synthesized,
+                               buckets=buckets, lead=lead))
     views.sort(key=lambda v: -v.group.count)
     return views
+
+
+def _lead(group: Group, reports: list[Report]) -> Report | None:
+    """The report whose stack is shown: the one the group's culprit was read from,
+    else the first with goroutines. The first in the log may have been cut off
+    before its stack (a log begun by `kubectl logs --tail`): showing it would say
+    `0 goroutines` under a culprit and a chain."""
+    culprit = group.culprit
+    if culprit is not None:
+        for r in reports:
+            stacks = [g.frames for g in r.goroutines]
+            if r.race is not None:
+                stacks += [a.frames for a in r.race.accesses]
+            if any(f is culprit for frames in stacks for f in frames):
+                return r
+    return next((r for r in reports if r.goroutines), reports[0] if reports else None)
 
 
 def stream_labels(analysis: Analysis, ids: list[str]) -> list[str]:
@@ -218,18 +238,22 @@ def chain_steps(segments: list[ChainSegment]) -> list[str]:
 
 
 def where_summary(view: GroupView, analysis: Analysis) -> str:
-    """`3 streams (a, b, c) · lines 12–80, 200–260`."""
+    """`3 streams (a, b, c) · lines 12–80, 200–260` (`a.log:12–80` from several inputs)."""
     parts = []
     streams = view.streams
     if len(analysis.streams) > 1 or any(s.label for s in analysis.streams):
         labels = stream_labels(analysis, streams)
         shown = ", ".join(labels[:4]) + (f", +{len(labels) - 4}" if len(labels) > 4 else "")
         parts.append(f"{len(labels)} stream{'s' if len(labels) != 1 else ''} ({shown})")
-    if len(analysis.sources) > 1:
-        parts.append(f"{len(analysis.sources)} inputs")
     spans = view.spans
-    if spans:
+    if len(analysis.sources) > 1:
+        # Line numbers are each input's own: say whose, as grep -n does.
+        names = [r.source or "?" for r in view.reports if r.lines]
+        shown = ", ".join(f"{name}:{a}–{b}" if a != b else f"{name}:{a}"
+                          for name, (a, b) in zip(names[:4], spans[:4], strict=True))
+    elif spans:
         shown = ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in spans[:4])
+    if spans:
         more = f", +{len(spans) - 4}" if len(spans) > 4 else ""
         parts.append(
             f"line{'s' if spans[0][0] != spans[0][1] or len(spans) > 1 else ''} {shown}{more}"
