@@ -164,7 +164,8 @@ def test_cli(errors) -> None:
     out = CliRunner().invoke(threads_command, [str(LOG), "--errors", "--link", "vars.uuid"])
     assert out.exit_code == 0 and out.output == render_text(errors)
     bad = CliRunner().invoke(threads_command, [str(LOG), "--since", "yesterday"])
-    assert bad.exit_code == 1 and "not a time" in bad.output and "Traceback" not in bad.output
+    # a bad option is a usage error: exit 2, as for the report command (1 means crashes found)
+    assert bad.exit_code == 2 and "not a time" in bad.output and "Traceback" not in bad.output
 
 
 def test_slog_json_threads_by_request_id() -> None:

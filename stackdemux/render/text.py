@@ -55,19 +55,33 @@ def _break_at(text: str, width: int) -> int:
     return max(cut, 1)
 
 
+def _inert(line: str) -> str:
+    """A line that a CI runner will not take for a workflow command.
+
+    The GitHub Actions runner acts on any line whose first non-blank characters
+    are `::`, so a log value wrapped onto a line of its own (`::add-mask::…`,
+    `::stop-commands::…`) would be obeyed wherever this report is printed in a
+    job. Such a line is marked as a continuation instead."""
+    body = line.lstrip(" ")
+    if not body.startswith("::"):
+        return line
+    pad = len(line) - len(body)
+    return " " * (pad - 2) + "… " + body if pad >= 2 else "… " + body
+
+
 def wrap(text: str, width: int, indent: int) -> list[str]:
     """Hard-wrap one line; continuation lines are indented by `indent` columns."""
     if cell_width(text) <= width:
-        return [text]
+        return [_inert(text)]
     pieces = []
     cut = _break_at(text, width)
-    pieces.append(text[:cut].rstrip())
+    pieces.append(_inert(text[:cut].rstrip()))
     rest = text[cut:].lstrip()
     pad = " " * min(indent, width // 2)
     while rest:
         room = width - len(pad)
         cut = _break_at(rest, room)
-        pieces.append(pad + rest[:cut].rstrip())
+        pieces.append(_inert(pad + rest[:cut].rstrip()))
         rest = rest[cut:].lstrip()
     return pieces
 

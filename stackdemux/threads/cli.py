@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..cli import _errors
 from . import ThreadsError, iter_threads, thread_log
 from .render import render_json, render_markdown, render_text, thread_json_line, thread_text
 
@@ -30,7 +31,9 @@ def threads_command(log: str, key: str | None, link: str | None, errors_only: bo
                     summary: bool) -> None:
     """Thread a Go service's interleaved log by request (logfmt, JSON, klog, log lines)."""
     source = sys.stdin if log == "-" else log
-    try:
+    # The report command's exit codes: 2 for a bad input or option (ThreadsError is
+    # an InputError), 3 in one line for a bug of ours, never a traceback.
+    with _errors():
         if summary:
             if fmt == "markdown":
                 raise ThreadsError("--summary prints text or json lines, not markdown")
@@ -39,7 +42,5 @@ def threads_command(log: str, key: str | None, link: str | None, errors_only: bo
                 click.echo(thread_json_line(t) if fmt == "json" else "\n".join(thread_text(t)))
             return
         result = thread_log(source, key, link, errors_only, grep, since, until)
-    except ThreadsError as e:
-        raise click.ClickException(str(e)) from None
-    render = {"text": render_text, "json": render_json, "markdown": render_markdown}[fmt]
-    click.echo(render(result), nl=False)
+        render = {"text": render_text, "json": render_json, "markdown": render_markdown}[fmt]
+        click.echo(render(result), nl=False)

@@ -1,0 +1,51 @@
+"""What a CI job meets: a report printed into a job's log is not obeyed by the runner,
+and `stackdemux threads` exits as the report command does."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_malicious import runner_commands
+
+from stackdemux import analyze
+from stackdemux.render import RenderOptions, render
+from stackdemux.threads.cli import threads_command
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def panic_saying(message: str) -> bytes:
+    # a real panic (samples/go1.27/panic_string.txt) with an attacker's message
+    real = (SAMPLES / "go1.27" / "panic_string.txt").read_bytes()
+    assert real.startswith(b"panic: boom\n")
+    return b"panic: " + message.encode() + real[len(b"panic: boom"):]
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 120])
+@pytest.mark.parametrize("verbose", [False, True])
+def test_a_wrapped_log_value_never_starts_a_workflow_command(width, verbose):
+    # `stackdemux build.log` in a GitHub Actions step: the runner obeys any line whose
+    # first non-blank characters are `::`, wherever the text report wraps
+    words = " ".join(f"w{i}" * (i % 7 + 1) for i in range(40))
+    message = f"{words} ::add-mask::PWNED {words} ::stop-commands::x {words} ::error::PWNED"
+    analysis = analyze(panic_saying(message))
+    out = render(analysis, "text", RenderOptions(width=width, verbose=verbose))
+    assert "::add-mask::PWNED" in out.replace("\n", " ")  # the value is shown, whole
+    assert runner_commands(out) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["nope.log"], "no such file"),
+        (["--since", "yesterday", "LOG"], "not a time"),
+        (["--grep", "(", "LOG"], "not a valid regular expression"),
+        (["--summary", "--format", "markdown", "LOG"], "not markdown"),
+    ],
+)
+def test_threads_input_and_usage_errors_exit_2_in_one_line(args, words):
+    log = str(SAMPLES / "threads" / "registry.log")
+    result = CliRunner().invoke(threads_command, [log if a == "LOG" else a for a in args])
+    assert result.exit_code == 2, result.output
+    assert words in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
