@@ -232,6 +232,9 @@ class Stream:
     # knows some of this process's output is among such unplaced pieces (its
     # writes mixed with another process's inside lines); None: nothing known lost.
     stacks_missing: str | None = None
+    # Why the goroutines read from it may not all be its process's, or not all
+    # there: it was read next to such unplaced pieces. None: nothing known.
+    stacks_uncertain: str | None = None
     mentions: list[str] = field(default_factory=list)  # files those pieces name (Report.mentions)
     _joined: str | None = field(default=None, repr=False, compare=False)
     # What the parser read of it, when the demultiplexer had it read already

@@ -240,11 +240,14 @@ class _Parser:
             r.lines = self.spans(runs)
         if r.kind is ReportKind.RACE and r.race is not None:
             r.message = _race_message(r.race)
-        if not r.goroutines and r.complete and r.kind in STACKED_KINDS:
-            why = self.stream.stacks_missing
-            if why is not None:
-                r.complete, r.incomplete_reason = False, why
-                r.mentions = list(self.stream.mentions)
+        if r.complete and r.kind in STACKED_KINDS:
+            if not r.goroutines:
+                why = self.stream.stacks_missing
+                if why is not None:
+                    r.complete, r.incomplete_reason = False, why
+                    r.mentions = list(self.stream.mentions)
+            elif self.stream.stacks_uncertain is not None:
+                r.complete, r.incomplete_reason = False, self.stream.stacks_uncertain
         self.result.reports.append(r)
         self.report = None
         self.used = []

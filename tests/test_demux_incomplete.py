@@ -12,7 +12,7 @@ from __future__ import annotations
 from conftest import corpus_case, sample_path
 
 from stackdemux.api import analyze
-from stackdemux.demux import STACKS_IN_WRITES, UNPLACED_WRITES
+from stackdemux.demux import STACKS_IN_WRITES, STACKS_NEAR_WRITES, UNPLACED_WRITES
 from stackdemux.demux.mentions import source_files
 
 
@@ -26,6 +26,22 @@ def test_reports_whose_stacks_are_mixed_with_another_process_say_so():
     for r in unread:
         assert r.complete is False
         assert r.incomplete_reason == STACKS_IN_WRITES
+
+
+def test_stacks_read_next_to_unplaced_writes_are_not_vouched_for():
+    # Four processes' SIGQUIT dumps mixed write by write: the line level reads
+    # some goroutines from whole lines among the mixture, but pieces it could
+    # not place may be their lost goroutines, and a whole line there may be
+    # another process's. (In big-writes-time, a 2 MB case, the tail of one
+    # process's 5000-goroutine dump follows the other process's opener.)
+    text, _ = corpus_case("sigquit-writes-time")
+    analysis = analyze(text.encode())
+    assert any(s.unplaced for s in analysis.streams)
+    read = [r for r in analysis.reports if r.goroutines]
+    assert read, "the line level reads some of this case's goroutines (if not, test it)"
+    for r in read:
+        assert r.complete is False
+        assert r.incomplete_reason == STACKS_NEAR_WRITES
 
 
 def test_the_unplaced_pieces_lines_are_named():

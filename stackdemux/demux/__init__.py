@@ -396,6 +396,9 @@ UNPLACED_WRITES = ("pieces of lines that processes wrote at once, write() by wri
                    "that could not be told apart: kept unparsed")
 STACKS_IN_WRITES = ("its goroutines could not be read: its process's writes are mixed, "
                     "inside lines, with another process's")
+STACKS_NEAR_WRITES = ("read next to writes mixed inside lines with another process's, "
+                      "some of them unplaced: goroutines may be missing, or be the other "
+                      "process's")
 
 
 def _name_unplaced_writes(streams: list[Stream], diagnostics: list[Diagnostic]) -> None:
@@ -413,6 +416,7 @@ def _name_unplaced_writes(streams: list[Stream], diagnostics: list[Diagnostic]) 
     for s in streams:
         if not s.unplaced:
             s.stacks_missing = STACKS_IN_WRITES
+            s.stacks_uncertain = STACKS_NEAR_WRITES
             s.mentions = [f for f, _ in files]
 
 
