@@ -13,8 +13,10 @@ from conftest import CORPUS_CASES as CASES
 from conftest import corpus_case as _case
 
 from stackdemux.demux import writes
-from stackdemux.demux.writes import decode, looks_write_interleaved, separate_writes
+from stackdemux.demux.writes import separate_writes
+from stackdemux.demux.writes_decode import decode
 from stackdemux.demux.writes_dfa import DEAD, line_automaton, viable
+from stackdemux.demux.writes_gate import looks_write_interleaved
 from stackdemux.demux.writes_tokens import write_ends
 from stackdemux.grammar import line_grammar
 from stackdemux.model import Stream

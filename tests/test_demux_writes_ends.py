@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from stackdemux.demux.writes import _Columns, decode
+from stackdemux.demux.writes_columns import Columns
+from stackdemux.demux.writes_decode import decode
 from stackdemux.demux.writes_tokens import strong_ends, word_splits, write_ends
 from stackdemux.model import Stream
 
@@ -88,7 +89,7 @@ def test_a_piece_of_no_width_at_a_line_end_claims_that_line_end():
     # a process's line ended by the newline of input line 1 (its text is
     # another's): the piece (1, 9, 9) stands for that newline
     region = Stream(id="", numbers=[1, 2], texts=["0x4a4433?", "goroutine 1 [running]:"])
-    cols = _Columns(region)
+    cols = Columns(region)
     mine = Stream(id="", numbers=[1], texts=[""], pieces={0: [(1, 9, 9)]})
     assert cols.offsets(mine) == [(9, 10)]
     claimed = bytearray(len("\n".join(region.texts)) + 1)

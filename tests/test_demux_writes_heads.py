@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from stackdemux.api import Options, load, split_streams
-from stackdemux.demux.writes import clean_message, openers_run_together, report_heads
+from stackdemux.demux.writes_gate import openers_run_together
+from stackdemux.demux.writes_heads import clean_message, report_heads
 from stackdemux.demux.writes_tokens import prose_runs
 from stackdemux.model import Stream
 from stackdemux.parse import parse_stream

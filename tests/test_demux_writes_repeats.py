@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from conftest import corpus_case as _case
 
-from stackdemux.demux import writes
+from stackdemux.demux import writes_decode
 from stackdemux.demux import writes_repeats as R
 from stackdemux.demux.persistent import PMap
 from stackdemux.demux.writes_repeats import Seen, arg_words, source_tail
@@ -82,10 +82,10 @@ def test_held_to_the_truth_a_shuffle_of_three_processes_reads_cheaper_for_its_re
     # cheaper (743 without, 638 with), so the search has it to find
     text, truth = _case("bolt-writes-shuffle")
     owners = [o for o, n in truth["ownership"] for _ in range(n)]
-    monkeypatch.setattr(writes, "REPEATS", False)
-    without = writes.decode(text, owners=owners).cost
-    monkeypatch.setattr(writes, "REPEATS", True)
-    with_repeats = writes.decode(text, owners=owners).cost
+    monkeypatch.setattr(writes_decode, "REPEATS", False)
+    without = writes_decode.decode(text, owners=owners).cost
+    monkeypatch.setattr(writes_decode, "REPEATS", True)
+    with_repeats = writes_decode.decode(text, owners=owners).cost
     assert with_repeats < without - 50
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from conftest import CORPUS_CASES as CASES
 from conftest import corpus_case as _case
 
-from stackdemux.demux import writes
-from stackdemux.demux.writes import _Hyp, _Proc, _prune, decode
+from stackdemux.demux import writes_decode
+from stackdemux.demux.writes_decode import _Hyp, _Proc, _prune, decode
 from stackdemux.demux.writes_dfa import line_automaton
 
 
 def _hyp(cost: float, *procs: tuple[int, tuple[tuple[int, int], ...]]) -> _Hyp:
-    start = writes._report_automaton().start
+    start = writes_decode._report_automaton().start
     return _Hyp(cost, tuple(_Proc(state, segs, start) for state, segs in procs))
 
 
@@ -40,7 +40,7 @@ def test_a_few_readings_per_place_are_kept_not_a_beam_of_near_duplicates():
     # given to one process or the other): PER_PLACE of them, the cheapest
     hyps = [_hyp(float(c), (7, ((0, 12 + c),)), (9, ((12 + c, 20),))) for c in range(6)]
     got = _prune(hyps, beam=64)
-    assert [h.cost for h in got] == [float(c) for c in range(writes.PER_PLACE)]
+    assert [h.cost for h in got] == [float(c) for c in range(writes_decode.PER_PLACE)]
 
 
 def test_a_line_cut_short_ends_at_its_newline_and_the_process_reads_on():
@@ -79,7 +79,7 @@ def test_a_tab_line_only_the_loose_kinds_can_still_read_is_known_at_the_write_th
     line = "\t/work/main/tests/corpus/programs/vendor/go.etcd.io/bbolt/cursor.go"
     for ch in line:
         s = a.step(s, ch)
-    assert "frame_file" in a.kinds(s) and not writes._sink(a, s)
+    assert "frame_file" in a.kinds(s) and not writes_decode._sink(a, s)
     for ch in " +}":
         s = a.step(s, ch)
-    assert writes._sink(a, s)
+    assert writes_decode._sink(a, s)

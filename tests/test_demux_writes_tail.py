@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 
 import stackdemux
-from stackdemux.demux.writes import _headless_dump, _whole_tail, is_broken
+from stackdemux.demux.writes_gate import is_broken
+from stackdemux.demux.writes_tail import headless_dump, whole_tail
 from stackdemux.model import Stream
 
 CASES = Path(__file__).parent / "corpus" / "cases"
@@ -35,7 +36,7 @@ def _stream(text: str) -> Stream:
 
 def test_the_tail_starts_after_the_last_broken_line():
     s = _stream(_input("sigquit-writes-time"))
-    tail = _whole_tail(s)
+    tail = whole_tail(s)
     assert tail is not None
     first = tail.numbers[0]
     assert is_broken(s.texts[first - 2]) and not any(is_broken(t) for t in tail.texts)
@@ -43,7 +44,7 @@ def test_the_tail_starts_after_the_last_broken_line():
 
 
 def test_a_shuffle_broken_to_its_end_has_no_tail_to_read_line_by_line():
-    assert _whole_tail(_stream(_input("bolt-writes-shuffle"))) is None
+    assert whole_tail(_stream(_input("bolt-writes-shuffle"))) is None
 
 
 def test_the_signal_dumps_printed_alone_at_the_end_read_exactly():
@@ -81,13 +82,13 @@ def test_whole_tracebacks_among_grep_lines_are_read_whole():
     # build output that quotes code (`main.go:55:  panic(…)`) breaks a few lines
     # around a real crash printed whole: the line level reads all of it
     s = _stream(_input("crash-noise"))
-    assert _whole_tail(s) is s
+    assert whole_tail(s) is s
 
 
 def test_a_big_dumps_headless_tail_sends_the_region_to_be_read_whole():
     # 5000 goroutines printed alone after the writes mixed: which stream runs
     # on into them only a read of the whole region tells (its head is broken)
-    tail = _whole_tail(_stream(_input("big-writes-time")))
-    assert tail is not None and _headless_dump(tail)
+    tail = whole_tail(_stream(_input("big-writes-time")))
+    assert tail is not None and headless_dump(tail)
     # signal dumps printed alone each open with their own `SIGQUIT: quit`
-    assert not _headless_dump(_whole_tail(_stream(_input("sigquit-writes-time"))))
+    assert not headless_dump(whole_tail(_stream(_input("sigquit-writes-time"))))
