@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 from ..model import Analysis
 from .options import RenderOptions
+from .paths import in_repo
 from .sanitize import flat, xml_safe
 from .stack import stack_text
 from .view import GroupView, chain_steps, group_views, where_summary
@@ -38,6 +39,12 @@ def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
     return "\n".join(lines)
 
 
+def _file(path: str | None, options: RenderOptions) -> str:
+    """The culprit's file, in the checkout when it is there (GitLab links a
+    repository path), as the other CI formats point at it."""
+    return in_repo(path, options.repo_root) or path or ""
+
+
 def render_junit(analysis: Analysis, options: RenderOptions) -> str:
     views = group_views(analysis)
     suites = ET.Element(
@@ -60,7 +67,7 @@ def render_junit(analysis: Analysis, options: RenderOptions) -> str:
             "testcase",
             classname=xml_safe(classname),
             name=xml_safe(view.group.title),
-            file=xml_safe(culprit.file or "") if culprit is not None else "",
+            file=xml_safe(_file(culprit.file, options)) if culprit is not None else "",
         )
         if not case.get("file"):
             del case.attrib["file"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..model import Analysis, Bucket, Frame, Hint
+from ..model import Analysis, Bucket, Frame, Hint, Report
 from .options import RenderOptions
 from .paths import fit_path, short_path
 from .sanitize import cell_width, clean
@@ -168,6 +168,16 @@ def _bucket_line(b: Bucket) -> str:
     return clean(f"{b.count}× [{states}] goroutines {ids}")
 
 
+def _size(report: Report | None) -> str:
+    """`5 goroutines`; a race report prints accesses, not goroutines (GOTRACEBACK=none
+    and a `--- FAIL` line print neither)."""
+    if report is not None and not report.goroutines and report.race is not None:
+        n = len(report.race.accesses)
+        return f"{n} access{'es' if n != 1 else ''}"
+    n = len(report.goroutines) if report is not None else 0
+    return f"{n} goroutine{'s' if n != 1 else ''}" if n else "no stack printed"
+
+
 def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
     o = w.options
     g = view.group
@@ -185,8 +195,7 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
     if where:
         w.field("where", clean(where))
     report = view.report
-    goroutines = len(report.goroutines) if report else 0
-    w.field("kind", f"{view.kind} · {goroutines} goroutine{'s' if goroutines != 1 else ''}")
+    w.field("kind", f"{view.kind} · {_size(report)}")
     for reason, c in view.incomplete[:2]:
         w.field("partial", f"{c} of {len(view.reports)}: {clean(reason)}", "note")
     messages = view.messages
