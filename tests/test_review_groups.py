@@ -73,3 +73,20 @@ def test_several_inputs_say_whose_line_numbers_they_are(fmt):
     assert "panic_nested_call.txt:1–" in out.replace("\\", "")
     assert "nil_map.txt:1–" in out.replace("\\", "")
     assert "2 inputs" not in out  # each group is in one of them
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "lease expired at 2026-11-26T08:00:00Z",
+        "lease expired at 2026-11-26T08:00:00.123456+01:00",
+        "lease expired at 2026-11-26 08:00:00.123456789 +0000 UTC m=+0.001234",
+    ],
+)
+def test_the_same_panic_at_another_time_has_the_same_title(message):
+    # Go prints a time.Time as RFC 3339 (Format) or with its zone and monotonic
+    # clock (String): the crash is the same at 08:00 and at 17:42
+    from stackdemux.analyse.normalise import normalise
+
+    later = message.replace("08:00:00", "17:42:13").replace("26", "27")
+    assert normalise(message) == normalise(later) == "lease expired at <TIME>"

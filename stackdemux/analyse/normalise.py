@@ -21,6 +21,10 @@ _TOKEN = re.compile(
             # Go's %q: backslash escapes, no raw newline inside.
             # Bounded, so that a line of unterminated quotes stays linear.
             r'(?P<str>"(?:[^"\\\n]|\\.){0,256}"|`[^`\n]{0,256}`)',
+            # RFC 3339 and Go's time.Time.String(): `2026-11-26T08:00:00.5Z`,
+            # `2026-11-26 08:00:00.5 +0000 UTC m=+0.001` (fixed-width fields: linear).
+            r"(?P<time>\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?"
+            r"(?:Z|[+-]\d\d:?\d\d)?(?: [+-]\d{4}(?: [A-Z]{2,5})?)?(?: m=[+-]\d+\.\d+)?)",
             r"(?P<uuid>\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)",
             r"(?P<addr>\b0[xX][0-9a-fA-F]+\b)",
             # IPv4 with an optional port. (IPv6 "[::1]" reads like Go's "[::7]" slice bounds.)
@@ -40,6 +44,7 @@ _TOKEN = re.compile(
 
 _PLACEHOLDER = {
     "str": "<STR>",
+    "time": "<TIME>",
     "uuid": "<UUID>",
     "addr": "<ADDR>",
     "ip": "<IP>",
@@ -61,7 +66,7 @@ def _replace(match: re.Match[str]) -> str:
 
 
 def normalise(message: str) -> str:
-    """The message with numbers, addresses, ids, durations, quoted values and paths
+    """The message with numbers, times, addresses, ids, durations, quoted values and paths
     replaced by placeholders, and runs of white space (newlines too) made one space."""
     cut = len(message) > MAX_MESSAGE
     text = _SPACE.sub(" ", _TOKEN.sub(_replace, message[:MAX_MESSAGE])).strip()
