@@ -49,3 +49,19 @@ def test_threads_input_and_usage_errors_exit_2_in_one_line(args, words):
     assert result.exit_code == 2, result.output
     assert words in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("summary", [False, True])
+def test_threads_text_never_starts_a_line_with_a_workflow_command(tmp_path, summary):
+    # the registry's log with its first request's method gone and an attacker's URI
+    real = (SAMPLES / "threads" / "registry.log").read_text()
+    hostile = real.replace("http.request.method=HEAD ", "").replace(
+        'http.request.uri="/v2/ci/app/blobs/', 'http.request.uri="::add-mask::PWNED/')
+    assert hostile != real
+    log = tmp_path / "registry.log"
+    log.write_text(hostile)
+    args = [str(log), *(["--summary"] if summary else [])]
+    result = CliRunner().invoke(threads_command, args)
+    assert result.exit_code == 0, result.output
+    assert "::add-mask::PWNED/" in result.output
+    assert runner_commands(result.output) == []

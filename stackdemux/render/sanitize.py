@@ -94,3 +94,18 @@ def cell_width(text: str) -> int:
 def flat(text: str) -> str:
     """Prose on one line: rules files wrap their explanations, a report reflows them."""
     return " ".join(clean(text, keep_newlines=True).split())
+
+
+def inert_line(line: str) -> str:
+    """A line of a plain-text report that a CI runner will not take for a command.
+
+    The GitHub Actions runner acts on any line whose first non-blank characters
+    are `::`, so a log value that starts a line of a report (wrapped onto a line
+    of its own, or a request's URI) would be obeyed wherever the report is
+    printed in a job (`::add-mask::…`, `::stop-commands::…`). Such a line is
+    marked as a continuation instead."""
+    body = line.lstrip()  # as the runner trims
+    if not body.startswith("::"):
+        return line
+    pad = len(line) - len(body)
+    return line[: pad - 2] + "… " + body if pad >= 2 else "… " + body

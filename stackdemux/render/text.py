@@ -11,7 +11,7 @@ import textwrap
 from ..model import Analysis, Bucket, Frame, Hint, Report
 from .options import RenderOptions
 from .paths import fit_path, short_path
-from .sanitize import cell_width, clean
+from .sanitize import cell_width, clean, inert_line
 from .stack import StackLine, stack_lines
 from .view import GroupView, chain_steps, group_views, where_summary
 
@@ -55,33 +55,19 @@ def _break_at(text: str, width: int) -> int:
     return max(cut, 1)
 
 
-def _inert(line: str) -> str:
-    """A line that a CI runner will not take for a workflow command.
-
-    The GitHub Actions runner acts on any line whose first non-blank characters
-    are `::`, so a log value wrapped onto a line of its own (`::add-mask::…`,
-    `::stop-commands::…`) would be obeyed wherever this report is printed in a
-    job. Such a line is marked as a continuation instead."""
-    body = line.lstrip(" ")
-    if not body.startswith("::"):
-        return line
-    pad = len(line) - len(body)
-    return " " * (pad - 2) + "… " + body if pad >= 2 else "… " + body
-
-
 def wrap(text: str, width: int, indent: int) -> list[str]:
     """Hard-wrap one line; continuation lines are indented by `indent` columns."""
     if cell_width(text) <= width:
-        return [_inert(text)]
+        return [inert_line(text)]
     pieces = []
     cut = _break_at(text, width)
-    pieces.append(_inert(text[:cut].rstrip()))
+    pieces.append(inert_line(text[:cut].rstrip()))
     rest = text[cut:].lstrip()
     pad = " " * min(indent, width // 2)
     while rest:
         room = width - len(pad)
         cut = _break_at(rest, room)
-        pieces.append(_inert(pad + rest[:cut].rstrip()))
+        pieces.append(inert_line(pad + rest[:cut].rstrip()))
         rest = rest[cut:].lstrip()
     return pieces
 

@@ -11,7 +11,7 @@ import orjson
 from ..model import Report, Span
 from ..render.markdown import code, fence, prose
 from ..render.options import RenderOptions
-from ..render.sanitize import clean
+from ..render.sanitize import clean, inert_line
 from ..render.stack import stack_text
 from .model import Record, Story, Thread, Threads
 
@@ -85,7 +85,7 @@ def thread_text(t: Thread, story: str | None = None) -> list[str]:
     for p in t.panics:
         out += ["  " + ln for ln in _panic_lines(p)]
     out += ["  " + _record_line(r) for r in t.records]
-    return out
+    return [inert_line(ln) for ln in out]  # (printed alone by --summary)
 
 
 def _story_text(s: Story) -> list[str]:
@@ -109,7 +109,7 @@ def render_text(r: Threads) -> str:
         out += ["", "panics no thread claimed:"]
         for p in r.panics:
             out += ["  " + ln for ln in _panic_lines(p)]
-    return "\n".join(out) + "\n"
+    return "\n".join(map(inert_line, out)) + "\n"
 
 
 # ------------------------------------------------------------------ JSON ---
