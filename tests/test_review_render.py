@@ -1,6 +1,7 @@
 """What a reader of the reports is told: counts that match what is shown, and files
 that CI can link."""
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -40,3 +41,32 @@ def test_junit_points_at_the_checkout_as_the_other_ci_formats_do(tmp_path):
     outside = ET.fromstring(render(analysis, "junit", RenderOptions()))
     assert next(outside.iter("testcase")).get("file") == (
         "/builddir/build/BUILD/skopeo-1.14.0/vendor/go.etcd.io/bbolt/cursor.go")
+
+
+def unescaped_brackets(text: str) -> list[int]:
+    """Where a SARIF viewer would see a `[` or `]` of an embedded link (§3.11.6):
+    a backslash escapes the character after it."""
+    found, i = [], 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] in "[]":
+            found.append(i)
+        i += 1
+    return found
+
+
+def test_sarif_messages_embed_no_link_from_the_log():
+    # a real panic whose message holds a link, and a backslash meant to cancel our escape
+    real = (SAMPLES / "go1.27" / "panic_string.txt").read_bytes()
+    message = rb"see [the fix](https://e.vil/x) or \[here](https://e.vil/y)"
+    analysis = analyze(real.replace(b"panic: boom", b"panic: " + message, 1))
+    doc = json.loads(render(analysis, "sarif", RenderOptions()))
+    run = doc["runs"][0]
+    texts = [r["message"]["text"] for r in run["results"]]
+    texts += [s["message"]["text"] for r in run["results"] for s in r.get("stacks", [])]
+    texts += [rule["shortDescription"]["text"] for rule in run["tool"]["driver"]["rules"]]
+    assert any("the fix" in t for t in texts)
+    for t in texts:
+        assert unescaped_brackets(t) == [], t

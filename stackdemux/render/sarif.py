@@ -5,11 +5,16 @@ carries our fingerprint so a viewer tracks the same crash across runs. The
 location is the culprit frame, relative to the checkout (`%SRCROOT%`) when it
 is in it, else the build path as an absolute file URI; the crashing
 goroutine's frames go in the result's `stacks` (SARIF's notion of a call stack).
+
+A plain-text SARIF message may embed links, `[text](target)` (SARIF 2.1.0
+§3.11.6), which viewers make clickable: log text has its square brackets
+escaped (`\\[`), as the standard asks of literal ones, so it links nowhere.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import quote
 
 import orjson
@@ -22,6 +27,15 @@ from .view import GroupView, chain_steps, group_views
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/stackdemux/stackdemux"
+
+
+_BRACKET = re.compile(r"(?<!\\)(\\*)([\[\]])")  # from a run's start: linear
+
+
+def _text(text: str) -> str:
+    """Log text as a plain-text SARIF message: no embedded link can be made of it.
+    A backslash before a bracket is escaped too, so that it cannot unescape ours."""
+    return _BRACKET.sub(lambda m: m.group(1) * 2 + "\\" + m.group(2), text)
 
 
 def _rule_id(title: str) -> str:
@@ -60,7 +74,7 @@ def _stack(view: GroupView, options: RenderOptions) -> list[dict]:
         if loc is not None:
             frames.append({"location": loc})
     return (
-        [{"message": {"text": f"goroutine {g.id} [{clean(g.state)}]"}, "frames": frames}]
+        [{"message": {"text": _text(f"goroutine {g.id} [{clean(g.state)}]")}, "frames": frames}]
         if frames
         else []
     )
@@ -73,7 +87,7 @@ def _message(view: GroupView) -> str:
         lines.append("chain: " + " → ".join(clean(s) for s in steps))
     for hint in view.group.hints:
         lines.append(flat(f"hint: {hint.title}: {hint.remedy or hint.explanation}"))
-    return "\n".join(lines)
+    return _text("\n".join(lines))
 
 
 def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
@@ -87,12 +101,12 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
             rule: dict = {
                 "id": rule_id,
                 "name": "GoCrash",
-                "shortDescription": {"text": title[:1000]},
+                "shortDescription": {"text": _text(title[:1000])},
                 "defaultConfiguration": {"level": "error"},
             }
             helps = [flat(f"{h.title}: {h.explanation} {h.remedy}") for h in view.group.hints]
             if helps:
-                rule["help"] = {"text": "\n".join(helps)}
+                rule["help"] = {"text": _text("\n".join(helps))}
             rules[rule_id] = rule
         result: dict = {
             "ruleId": rule_id,
