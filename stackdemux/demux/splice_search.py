@@ -1,0 +1,293 @@
+"""The splicer's beam search over a stream: which fragment each rest completes.
+
+Lines are read in order; a line read whole stays whole while nothing is
+open. Any other line (and a doubtful one while fragments are open) is read
+under every hypothesis as whole, as the rest of an open fragment, or as a
+head left open before a whole line or a rest (splice.py tells the model);
+hypotheses with the same open fragments are merged (splice_fragments.prune)
+and fragments waiting longer than any collector waits are given up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .kind_order import may_follow
+from .splice_fragments import (
+    BROKEN,
+    CUT,
+    MAX_AGE,
+    MAX_CUTS,
+    MAX_OPEN,
+    OPEN,
+    ORDER,
+    SURE_QUALITY,
+    TURN,
+    UNFINISHED,
+    Fragment,
+    Hypothesis,
+    Variant,
+    best_variants,
+    given_up,
+    names_open,
+    prune,
+)
+from .splice_score import LENIENT, MAX_SPLICED, joined, joins
+from .splice_starts import inner_start, line_leads
+from .splice_weigh import Weigher
+
+__all__ = ["Search"]
+
+
+class Search(Weigher):
+    """One search over a stream: `run` gives the best hypothesis at its end."""
+
+    def run(self) -> Hypothesis | None:
+        beam = [Hypothesis(0.0, (), None)]
+        texts, matches, pieces = self.texts, self.matches, self.stream.pieces
+        idle = beam[0]  # the one hypothesis, while nothing is open
+        for i, t in enumerate(texts):
+            m = matches[i]
+            if idle is None and not any(h.open for h in beam):
+                # every hypothesis has finished its fragments: the best one goes on
+                idle = max(beam, key=lambda h: h.score)
+                beam = [idle]
+            if idle is not None:
+                # Nothing open: a line read whole stays whole (its one match is
+                # all it costs); any other line only where a line starts inside it.
+                if m is not None and m.lastgroup not in LENIENT:
+                    idle.kind = m.lastgroup
+                    continue
+                if not t or len(t) > MAX_SPLICED or i in pieces or not inner_start(t, m):
+                    if t:  # a blank line keeps the chunk's last kind
+                        idle.kind = m.lastgroup if m is not None else None
+                    continue
+                any_open = False
+            else:
+                any_open = any(h.open for h in beam)
+            if not t and any_open and i not in pieces:
+                beam = self._retire(self._blank(beam, i), i)
+                idle = beam[0] if len(beam) == 1 and not beam[0].open else None
+                continue
+            if i in pieces or not t or len(t) > MAX_SPLICED:
+                if t:
+                    self._advance_whole(beam, m.lastgroup if m is not None else None, 0.0)
+                continue
+            if m is not None:
+                kind = m.lastgroup
+                whole, unknown = self.vocab.quality(m, (m,))
+                lenient = kind in LENIENT
+                if not lenient and (self.whole(m, (whole, unknown)) or (
+                        kind == "frame_call" and not unknown and whole > 0
+                        and not names_open(beam))):
+                    # A line read whole with names seen elsewhere: kept (a call
+                    # line with a part of its name printed nowhere else, only
+                    # while a fragment is open that a function's name may finish).
+                    self._advance_whole(beam, kind, whole)
+                    continue
+                if not any_open and not (lenient and inner_start(t, m)):
+                    self._advance_whole(beam, kind, whole)
+                    continue
+            else:
+                kind, whole = None, -BROKEN
+                if not any_open and not inner_start(t, None):
+                    self._advance_whole(beam, None, 0.0)
+                    continue
+            beam = self._expand(beam, i, t, kind, whole)
+            if any_open:
+                beam = self._retire(beam, i)
+            idle = beam[0] if len(beam) == 1 and not beam[0].open else None
+        for h in beam:
+            self._finish(h)
+        return max(beam, key=lambda h: h.score, default=None)
+
+    def _advance_whole(self, beam: list[Hypothesis], kind: str | None, q: float) -> None:
+        if len(beam) == 1:  # one hypothesis: nothing to compare, nothing to score
+            beam[0].kind = kind
+            return
+        for h in beam:
+            if kind is not None and h.kind is not None and not may_follow(h.kind, kind):
+                h.score -= TURN
+            h.score += q
+            h.kind = kind
+
+    def _expand(self, beam: list[Hypothesis], i: int, t: str, kind: str | None,
+                whole: float) -> list[Hypothesis]:
+        """Every reading of text i under every hypothesis: whole, the rest of an
+        open fragment, or a head left open before a whole line or a rest."""
+        cands: list[Hypothesis] = []
+        self.next_line()
+        n = min(len(t), MAX_CUTS)
+        # whole lines after a cut: only where a line may start
+        fresh: list[Variant] = []
+        for s in line_leads().finditer(t, 1, n):
+            c = s.start()
+            r = self.reading(t[c:], (i,))
+            if r is not None:
+                chain = ((i, c), t[c:], ((i, c, len(t)),), True), None
+                fresh.append(Variant(c, r[0] - CUT - OPEN, r[1], chain))
+        fresh_head = best_variants(fresh)
+        mids = self._mid_heads(i, t, n) if kind is None else []
+        # the rests of the open fragments: worked out once per fragment, not per hypothesis
+        rests: dict[int, dict[int, tuple[float, Variant, str]]] = {}
+        for h in beam:
+            for f in h.open:
+                if id(f) not in rests:
+                    rests[id(f)] = self.rests(f, i, t, n)
+        # a text whose line break may be another's (see _ended_by_break)
+        breaks = kind is None or kind in LENIENT or kind == "created_by"
+        for h in beam:
+            # whole
+            g = Hypothesis(h.score + whole, h.open, kind, h.log, h.cuts, h.joins)
+            if kind is not None and h.kind is not None and not may_follow(h.kind, kind):
+                g.score -= TURN
+            cands.append(g)
+            # a head before a fresh line
+            if fresh_head:
+                head = Fragment(i, t, h.kind, fresh_head, fresh=True)
+                cands.append(Hypothesis(h.score + head.best, (*h.open, head),
+                                        fresh_head[0].kind, h.log, h.cuts + 1, h.joins))
+            # a line joined around another process's short chunk, left open
+            for head in mids:
+                cands.append(Hypothesis(h.score + head.best, (*h.open, head),
+                                        head.variants[0].kind, h.log, h.cuts + 2, h.joins + 1))
+            # the rest of an open fragment: the whole text, or after a head
+            for age, f in enumerate(h.open):  # 0: the oldest
+                got = rests[id(f)]
+                if not got:
+                    continue
+                others = tuple(x for x in h.open if x is not f)
+                base = h.score - f.best + OPEN - ORDER * age
+                if 0 in got:
+                    q, v, k = got[0]
+                    entry = (f.key, f.head(v) + t, (*f.pieces(v), (i, 0, len(t))), True)
+                    log = (entry, v.chain), h.log
+                    cands.append(Hypothesis(base + q, others, k, log, h.cuts, h.joins + 1))
+                variants = []
+                top = max((q for c, (q, _, _) in got.items() if c), default=None)
+                for c, (q, v, k) in got.items():
+                    if c == 0:
+                        continue
+                    entry = (f.key, f.head(v) + t[c:], (*f.pieces(v), (i, c, len(t))), True)
+                    variants.append(Variant(c, q - CUT - OPEN, k, (entry, v.chain)))
+                    # or what comes before the rest is another open line's next
+                    # chunk, itself ended before its line did (after a head of a
+                    # third process's, or none): tried after the rest's best cuts,
+                    # where it reads with a name printed exactly
+                    for x in others if q == top and q - v.delta >= SURE_QUALITY else ():
+                        grown = self.grown(x, i, t, c)
+                        if grown is None:
+                            continue
+                        fresh_cut, g = grown
+                        rest = (entry, v.chain), h.log
+                        opened: tuple[Fragment, ...] = (g,)
+                        score = base + q - CUT - x.best + g.best
+                        if fresh_cut:
+                            new = Fragment(i, t, h.kind,
+                                           (Variant(fresh_cut, -CUT - OPEN, None, None),))
+                            opened = (new, g)
+                            score += new.best
+                        cands.append(Hypothesis(
+                            score, (*(y for y in others if y is not x), *opened), k, rest,
+                            h.cuts + 1 + (fresh_cut > 0), h.joins + 1))
+                if got and breaks and (ended := self.reads_whole(f, i)) is not None:
+                    # or all of t a head, and its line break f's (see _ended_by_break):
+                    # a place of the same head, so that the rest t's line gets decides
+                    # (`created by main.startIdl` + `e`, or the whole of it + a newline)
+                    q, v, k = ended
+                    entry = (f.key, f.head(v), (*f.pieces(v), (i, len(t), len(t))), True)
+                    variants.append(Variant(len(t), q - CUT - OPEN, k, (entry, v.chain)))
+                vs = best_variants(variants)
+                if vs:
+                    head = Fragment(i, t, h.kind, vs)
+                    cands.append(Hypothesis(base + head.best, (*others, head), vs[0].kind,
+                                            h.log, h.cuts + 1, h.joins + 1))
+            if breaks:  # (a `created by` line doubted: maybe cut before its goroutine)
+                cands.extend(self._ended_by_break(h, i, t))
+        return prune(cands)
+
+    def _mid_heads(self, i: int, t: str, n: int) -> list[Fragment]:
+        """A chunk shorter than the rest of a line: one process's line cut, a
+        second process's chunk (a head of its own, left open), then the first
+        one's rest (`…(*Account).Withdraw` `panic: ` `(...)`). The short chunk
+        starts where a traceback line may start; the line around it must read
+        as a line that is no free text."""
+        out = []
+        auto = joins(t[0])
+        rests = self.rest_states(auto, i, t)
+        for s in line_leads().finditer(t, 1, n):
+            a = s.start()
+            vs = []
+            state = auto.head(t[:a])
+            # only where t[:a] + t[b:] may be a line at all
+            for b in sorted(b for rest, bs in rests.items() if auto.meet(state, rest)
+                            for b in bs if b > a):
+                text = t[:a] + t[b:]
+                r = self.reading(text, (i,))
+                if r is None or r[1] in LENIENT:
+                    continue
+                entry = (i, 0), text, ((i, 0, a), (i, b, len(t))), True
+                vs.append(Variant(b, r[0] - 2 * CUT - OPEN, r[1], (entry, None)))
+            if vs:
+                out.append(Fragment(i, t, None, best_variants(vs), a))
+        return out
+
+    def _ended_by_break(self, h: Hypothesis, i: int, t: str) -> list[Hypothesis]:
+        """The whole text a head, and the line break after it another process's:
+        the one whose open fragment already reads as a whole line (its read()
+        chunk ended just before its newline, its next one starts with it)."""
+        out = []
+        head = Fragment(i, t, h.kind, (Variant(len(t), -CUT - OPEN, None, None),))
+        for f, q, v, _ in self._whole_heads(h, i):
+            # its line break, an empty piece: where f's process's next chunk begins
+            entry = f.key, f.head(v), (*f.pieces(v), (i, len(t), len(t))), True
+            others = tuple(x for x in h.open if x is not f)
+            out.append(Hypothesis(q + head.best, (*others, head), None,
+                                  ((entry, v.chain), h.log), h.cuts + 1, h.joins + 1))
+        return out
+
+    def _blank(self, beam: list[Hypothesis], i: int) -> list[Hypothesis]:
+        """An empty input line while fragments are open: a blank line, or the
+        line break of an open fragment that reads whole (its process's next
+        read() chunk began with its newline)."""
+        cands = []
+        for h in beam:
+            cands.append(Hypothesis(h.score, h.open, h.kind, h.log, h.cuts, h.joins))
+            for f, q, v, k in self._whole_heads(h, i):
+                if not f.fresh:
+                    continue  # a head left by a rest: where it ends is a guess already
+                if k not in LENIENT and not self.vocab.known(joined(f.head(v))):
+                    continue  # a name cut short reads as a line too: `created by main.deadloc`
+                entry = f.key, f.head(v), (*f.pieces(v), (i, 0, 0)), True
+                others = tuple(x for x in h.open if x is not f)
+                cands.append(Hypothesis(q, others, k, ((entry, v.chain), h.log), h.cuts,
+                                        h.joins + 1))
+        return prune(cands)
+
+    def _whole_heads(self, h: Hypothesis, i: int) -> Iterator[tuple[Fragment, float, Variant, str]]:
+        """Each open fragment of h that reads as a whole line, finished by the
+        line break of input line i: with h's score once it is finished there, its
+        best variant and the kind it reads as."""
+        for age, f in enumerate(h.open):
+            best = self.reads_whole(f, i)
+            if best is not None:
+                q, v, k = best
+                yield f, h.score - f.best + q + OPEN - ORDER * age, v, k
+
+    def _retire(self, beam: list[Hypothesis], i: int) -> list[Hypothesis]:
+        """Fragments waiting longer than any collector waits are given up."""
+        for h in beam:
+            if len(h.open) > MAX_OPEN or (h.open and h.open[0].line < i - MAX_AGE):
+                keep = tuple(f for f in h.open[-MAX_OPEN:] if f.line >= i - MAX_AGE)
+                for f in h.open:
+                    if f not in keep:
+                        h.log = given_up(f), h.log
+                        h.score -= UNFINISHED
+                h.open = keep
+        return prune(beam) if len(beam) > 1 else beam
+
+    def _finish(self, h: Hypothesis) -> Hypothesis:
+        for f in h.open:
+            h.log = given_up(f), h.log
+            h.score -= UNFINISHED
+        return h
