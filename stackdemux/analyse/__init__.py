@@ -73,24 +73,25 @@ def analyse(
     for report in reports:
         report.buckets = buckets[report.id]
     by_id = {report.id: report for report in reports}
-    groups = group(reports, threshold=threshold)
+    titles: dict[int, str] = {}
+    groups = group(reports, threshold=threshold, titles=titles)
     for g in groups:
-        representative = _representative([by_id[rid] for rid in g.reports])
-        g.title = title(representative)
+        representative = _representative([by_id[rid] for rid in g.reports], titles)
+        g.title = titles[id(representative)]
         fill_chain(g, representative)
-        g.fingerprint = _fingerprint(representative, g.culprit)
+        g.fingerprint = _fingerprint(representative, g.culprit, g.title)
         g.hints = hints(g, representative, all_rules, buckets[representative.id])
     return groups, buckets
 
 
-def _fingerprint(report: Report, culprit: Frame | None) -> str:
+def _fingerprint(report: Report, culprit: Frame | None, title: str) -> str:
     frames, crashing = crash_frames(report)
     start = next((i for i, f in enumerate(frames) if f is culprit), 0)
     cut = crashing.elided_at if crashing is not None else None
-    return fingerprint(title(report), route(frames, start, cut) if frames else [])
+    return fingerprint(title, route(frames, start, cut) if frames else [])
 
 
-def _representative(members: list[Report]) -> Report:
+def _representative(members: list[Report], titles: dict[int, str]) -> Report:
     """The report a group's title, chain, hints and fingerprint are read from.
 
     Not simply the first in the log: a triage bot must get the same fingerprint
@@ -99,15 +100,14 @@ def _representative(members: list[Report]) -> Report:
     so one that does is taken; among those, the least fingerprint (members of a
     group can differ in title, merged by similarity, or in route to the culprit).
     """
-    shown = [r for r in members if crash_frames(r)[0]] or members
-    if len(shown) == 1:
-        return shown[0]
     distinct: dict[tuple[str, tuple[str, ...]], Report] = {}
-    for r in shown:  # a fingerprint per distinct title and stack, not per report
-        distinct.setdefault((title(r), tuple(f.func for f in crash_frames(r)[0])), r)
-    if len(distinct) == 1:
-        return shown[0]
-    return min(distinct.values(), key=lambda r: _fingerprint(r, culprit(r)))
+    for r in members:  # a fingerprint per distinct title and stack, not per report
+        frames = crash_frames(r)[0]
+        if frames:
+            distinct.setdefault((titles[id(r)], tuple(f.func for f in frames)), r)
+    if len(distinct) <= 1:
+        return next(iter(distinct.values()), members[0])
+    return min(distinct.values(), key=lambda r: _fingerprint(r, culprit(r), titles[id(r)]))
 
 
 __all__ += ["crash_path", "fill_chain"]

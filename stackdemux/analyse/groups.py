@@ -39,14 +39,20 @@ class _Cluster:
         self.similarity: float | None = None
 
 
-def group(reports: Iterable[Report], *, threshold: float = 90.0) -> list[Group]:
-    """Group reports; the largest group first (ties: first seen), ids g1, g2, …"""
+def group(reports: Iterable[Report], *, threshold: float = 90.0,
+          titles: dict[int, str] | None = None) -> list[Group]:
+    """Group reports; the largest group first (ties: first seen), ids g1, g2, …
+
+    `titles`, when given, is filled with each report's title by id(report), for a
+    caller that needs them again (a merged group's members' titles differ)."""
     exact: dict[tuple[str | None, str], list[Report]] = {}
     order: dict[tuple[str | None, str], int] = {}
     position: dict[int, int] = {}  # id(report) → index in the input: groups list reports in order
     for report in reports:
         position[id(report)] = len(position)
         key = (crash_site(report), title_of(report))
+        if titles is not None:
+            titles[id(report)] = key[1]
         members = exact.get(key)
         if members is None:
             exact[key] = [report]
