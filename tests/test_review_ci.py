@@ -65,3 +65,32 @@ def test_threads_text_never_starts_a_line_with_a_workflow_command(tmp_path, summ
     assert result.exit_code == 0, result.output
     assert "::add-mask::PWNED/" in result.output
     assert runner_commands(result.output) == []
+
+
+REGISTRY = SAMPLES / "threads" / "registry.log"
+
+
+def test_threads_reads_gzip_and_bytes_from_stdin_as_from_a_file(tmp_path):
+    # `zcat`-less pipelines: `kubectl logs … | gzip | …` or an artifact piped in
+    import gzip
+
+    from_file = CliRunner().invoke(threads_command, [str(REGISTRY)])
+    piped = CliRunner().invoke(threads_command, ["-"], input=gzip.compress(REGISTRY.read_bytes()))
+    assert piped.exit_code == 0, piped.output
+    assert ": 957 lines, 942 records (logfmt 941, stdlog 1)" in piped.output.split("\n", 1)[0]
+    assert piped.output.split("\n", 1)[1] == from_file.output.split("\n", 1)[1]
+
+
+def test_threads_reads_a_cut_gzip_as_far_as_it_goes(tmp_path):
+    # an artifact whose download stopped: the requests before the cut are threaded
+    import gzip
+
+    whole = gzip.compress(REGISTRY.read_bytes())
+    cut = tmp_path / "registry.log.gz"
+    cut.write_bytes(whole[: len(whole) // 3])
+    result = CliRunner().invoke(threads_command, [str(cut)])
+    assert result.exit_code == 0, result.output
+    head = result.output.splitlines()
+    assert head[0].startswith(f"{cut}: ") and " 0 records" not in head[0]
+    assert any("a damaged gzip file, read as far as it goes" in ln for ln in head[:6])
+    assert "Traceback" not in result.output and "internal error" not in result.output

@@ -14,7 +14,8 @@ from __future__ import annotations
 import gzip
 import io
 import os
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -34,11 +35,12 @@ class ThreadsError(InputError):
     """Options or input `threads` cannot work with, said in one line."""
 
 
-Source = str | bytes | os.PathLike[str] | Iterable[str]
+Source = str | bytes | os.PathLike[str] | io.IOBase | Iterable[str]
 
 
-def _lines(source: Source) -> tuple[str, Iterator[str]]:
-    """The input's name and its lines (without terminators), read lazily from files."""
+def _lines(source: Source, warn: Callable[[str], None]) -> tuple[str, Iterator[str]]:
+    """The input's name and its lines (without terminators), read lazily from files;
+    `warn` is told when a gzip file ends before its end (read as far as it goes)."""
     if isinstance(source, bytes):
         if source.startswith(b"\x1f\x8b"):
             source = gzip.decompress(source)
@@ -49,20 +51,32 @@ def _lines(source: Source) -> tuple[str, Iterator[str]]:
             raw = open_log(path)  # closed by _read once the lines are consumed
         except InputError as e:
             raise ThreadsError(str(e)) from None
-        return str(path), _read(raw)
+        return str(path), _read(raw, str(path), warn)
     if isinstance(source, str):
         return "<input>", iter(source.split("\n"))
+    if isinstance(source, io.IOBase) and not isinstance(source, io.TextIOBase):
+        # stdin's bytes, or a file opened "rb"
+        name = str(getattr(source, "name", "<input>"))
+        raw = source if hasattr(source, "peek") else io.BufferedReader(source)  # type: ignore[arg-type]
+        return name, _read(raw, name, warn)  # type: ignore[arg-type]
     return "<input>", (ln.rstrip("\n") for ln in source)
 
 
-def _read(raw: io.BufferedReader) -> Iterator[str]:
+def _read(raw: io.BufferedReader, name: str, warn: Callable[[str], None]) -> Iterator[str]:
     with raw:
-        gz = raw.peek(2)[:2] == b"\x1f\x8b"
+        gz = raw.peek(2)[:2] == b"\x1f\x8b"  # (a file or a pipe: gzip is read too)
         stream = gzip.open(raw) if gz else raw  # noqa: SIM115 - closed with raw
         # Undecodable bytes become U+FFFD: decoding never fails (as ingest does).
         text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="\n")
-        for ln in text:
-            yield ln.rstrip("\n").removesuffix("\r")
+        try:
+            for ln in text:
+                yield ln.rstrip("\n").removesuffix("\r")
+        except (EOFError, OSError, zlib.error) as e:
+            # a log still being written, or a download cut short: what came before
+            # the damage is threaded, and the damage said
+            if not gz:
+                raise ThreadsError(f"{name}: cannot read: {e}") from None
+            warn(f"{name}: a damaged gzip file, read as far as it goes ({e})")
 
 
 def _chunks(lines: Iterator[str]) -> Iterator[list[str]]:
@@ -80,7 +94,7 @@ def _run(source: Source, key: str | None, link: str | None, filters: Filters, su
          result: Threads, on_close) -> Iterator[None]:
     """Drive the engine over the input; yields after each chunk (so closed threads can
     be handed out while reading)."""
-    name, lines = _lines(source)
+    name, lines = _lines(source, lambda text: result.diagnostics.append(_warning(text)))
     result.source = name
     chunks = _chunks(lines)
     first = next(chunks, [])
@@ -121,6 +135,12 @@ def _run(source: Source, key: str | None, link: str | None, filters: Filters, su
     yield
 
 
+def _warning(text: str) -> object:
+    from ..model import Diagnostic
+
+    return Diagnostic(text)
+
+
 def _no_key(parsed) -> object:
     from ..model import Diagnostic
 
@@ -153,7 +173,8 @@ def thread_log(source: Source, key: str | None = None, link: str | None = None,
                errors_only: bool = False, grep: str | None = None,
                since: str | datetime | None = None, until: str | datetime | None = None,
                summary: bool = False) -> Threads:
-    """Thread a log by request. `source`: a path, bytes, text or an iterable of lines.
+    """Thread a log by request. `source`: a path, bytes, text, a binary file (gzip
+    read too) or an iterable of lines.
 
     With summary=True the records are not kept (bounded memory; see engine.py) and
     stories are not assembled (each thread still names its story).

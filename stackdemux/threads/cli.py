@@ -30,7 +30,8 @@ def threads_command(log: str, key: str | None, link: str | None, errors_only: bo
                     grep: str | None, since: str | None, until: str | None, fmt: str,
                     summary: bool) -> None:
     """Thread a Go service's interleaved log by request (logfmt, JSON, klog, log lines)."""
-    source = sys.stdin if log == "-" else log
+    # stdin as bytes: decoded as a file is (invalid UTF-8 replaced), gzip read too
+    source = sys.stdin.buffer if log == "-" else log
     # The report command's exit codes: 2 for a bad input or option (ThreadsError is
     # an InputError), 3 in one line for a bug of ours, never a traceback.
     with _errors():
