@@ -94,3 +94,12 @@ def test_threads_reads_a_cut_gzip_as_far_as_it_goes(tmp_path):
     assert head[0].startswith(f"{cut}: ") and " 0 records" not in head[0]
     assert any("a damaged gzip file, read as far as it goes" in ln for ln in head[:6])
     assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+@pytest.mark.parametrize("summary", [False, True])
+def test_a_key_no_record_carries_is_said_with_the_keys_that_would_thread(summary):
+    args = [str(REGISTRY), "--key", "http.requst.id", *(["--summary"] if summary else [])]
+    result = CliRunner().invoke(threads_command, args)
+    assert result.exit_code == 0
+    assert ("warning: no record carries the key 'http.requst.id' "
+            "(keys that thread records here: http.request.id)") in result.output

@@ -105,9 +105,10 @@ def _run(source: Source, key: str | None, link: str | None, filters: Filters, su
     for text, pre in zip(texts, prefixes, strict=True):
         number += 1
         parsed_first.append((number, text, pre, parse_record(text, number, pre)))
+    sample = [r for *_, r in parsed_first[:DETECT_RECORDS * 4] if r is not None]
+    detected, scores = detect_key(sample[:DETECT_RECORDS])
     if key is None:
-        sample = [r for *_, r in parsed_first[:DETECT_RECORDS * 4] if r is not None]
-        key, scores = detect_key(sample[:DETECT_RECORDS])
+        key = detected
         result.key_candidates = scores
         result.key_detected = key is not None
     result.key = key
@@ -125,6 +126,12 @@ def _run(source: Source, key: str | None, link: str | None, filters: Filters, su
             engine.feed(number, text, pre, parse_record(text, number, pre))
         yield
     engine.finish_all()
+    if result.key and not result.key_detected and not engine.total_threads and engine.records:
+        # a --key no record carries (mistyped): say so, and what would thread
+        named = ", ".join(sorted((k for k in scores if scores[k]), key=lambda k: -scores[k])[:5])
+        result.diagnostics.append(_warning(
+            f"no record carries the key {result.key!r}"
+            + (f" (keys that thread records here: {named})" if named else "")))
     result.total_lines = number
     result.records = engine.records
     result.formats = dict(engine.formats)

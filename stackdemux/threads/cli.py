@@ -38,9 +38,11 @@ def threads_command(log: str, key: str | None, link: str | None, errors_only: bo
         if summary:
             if fmt == "markdown":
                 raise ThreadsError("--summary prints text or json lines, not markdown")
-            _, threads = iter_threads(source, key, link, errors_only, grep, since, until)
+            head, threads = iter_threads(source, key, link, errors_only, grep, since, until)
             for t in threads:
                 click.echo(thread_json_line(t) if fmt == "json" else "\n".join(thread_text(t)))
+            for d in head.diagnostics:  # (no key found, a cut gzip): said, not dropped
+                click.echo(f"stackdemux: {d.severity}: {d.message}", err=True)
             return
         result = thread_log(source, key, link, errors_only, grep, since, until)
         render = {"text": render_text, "json": render_json, "markdown": render_markdown}[fmt]
