@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lark.exceptions import LarkError
 
-from stackdemux.demux import prefixes
+from stackdemux.demux import prefixes, prefixes_strip
 from stackdemux.demux.prefixes import (
     JOIN_NEXT,
     JOIN_PREVIOUS,
@@ -365,12 +365,12 @@ def test_random_prefixes_on_real_lines_never_raise_and_never_lose_a_line(choices
 
 def split_line_by_line(log, styles, user_regex=None):
     """The reference: split_prefixed forced onto its line-by-line path."""
-    saved = prefixes._strip_bulk
-    prefixes._strip_bulk = lambda bulk, lines, interned: None
+    saved = prefixes_strip._strip_bulk
+    prefixes_strip._strip_bulk = lambda bulk, lines, interned: None
     try:
         return split_prefixed(log, styles, user_regex)
     finally:
-        prefixes._strip_bulk = saved
+        prefixes_strip._strip_bulk = saved
 
 
 def assert_same_split(a, b):

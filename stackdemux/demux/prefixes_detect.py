@@ -1,0 +1,161 @@
+"""Which prefix styles a log carries, layer by layer, outermost first.
+
+Prefixes stack (a compose prefix inside a GitHub Actions timestamp): detection
+peels them layer by layer, outermost first, on a sample of the log's lines
+(head, tail, and an even stride between) and on the regions around goroutine
+headers found behind a prefix (prefixes_regions.py), so that a collector's
+output amid build output is found too. It costs the same for a log of any size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from .prefixes_regions import header_regions
+from .prefixes_styles import PrefixStyle, compiled_styles, match_prefix, style_names, unnamed
+
+__all__ = ["MAX_LAYERS", "SAMPLE_LINES", "detect", "sample_lines"]
+
+# Lines looked at to decide which styles a log carries.
+SAMPLE_LINES = 2000
+# Prefix layers peeled at most (e.g. GitHub timestamp → compose → nothing).
+MAX_LAYERS = 3
+
+# Share of the sampled non-empty lines a style must cover to count. Most styles
+# are specific enough that a few lines prove them (a log where only one of
+# several processes is prefixed must still be split). GNU parallel's `arg<TAB>`
+# looks like any line holding a tab, so it must cover most lines.
+_MIN_SHARE = {"parallel": 0.6}
+_DEFAULT_MIN_SHARE = 0.05
+_MIN_LINES = 3
+
+
+# ------------------------------------------------------------- detection ---
+
+
+def sample_lines(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[str]:
+    """The lines detection looks at: all of a short log; of a long one its head, its
+    tail and lines at an even stride between (a collector may start mid-log)."""
+    n = len(lines)
+    if n <= sample:
+        return list(lines)
+    head, tail = sample // 2, sample // 8
+    middle = sample - head - tail
+    step = max(1, (n - head - tail) // middle)
+    return [*lines[:head], *lines[head:n - tail:step][:middle], *lines[n - tail:]]
+
+
+@cache
+def _any_style() -> re.Pattern[str]:
+    """Every style in one regex: most sampled lines of a log carry no prefix, and
+    one failed match rejects them instead of one per style."""
+    alts = "|".join(f"(?:{unnamed(s.regex.pattern, '(?:')})" for s in compiled_styles().values())
+    return re.compile(alts)
+
+
+def detect(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[PrefixStyle]:
+    """The prefix styles the log carries, outermost layer first: those a sample of
+    its lines shows (see sample_lines), and those that prefix the tracebacks of a
+    region of it (see header_regions), such as a `docker compose up` run amid build
+    output. Costs the same for a log of any size."""
+    texts = [ln for ln in sample_lines(lines, sample) if ln.strip()]
+    regions = header_regions(lines)
+    styles = compiled_styles()
+    order = style_names()
+    found: list[PrefixStyle] = []
+    layers: list[set[str]] = []  # the styles chosen at each layer so far
+    for layer in range(MAX_LAYERS):
+        if not texts and not regions:
+            break
+        whole = _tally(texts)
+        chosen = {name for name in whole.counts if _holds(whole, name)}
+        for region in regions:
+            name = _outermost(region.seed)
+            if name is None or name in chosen:
+                continue  # nothing to learn from its lines (most logs: prefixed throughout)
+            for done in layers[region.depth:]:  # its lines are peeled only when read
+                region.texts = _rests(_tally(region.texts), done)
+            region.depth = layer
+            if _holds(_tally(region.texts), name):
+                chosen.add(name)
+        if not chosen:
+            break
+        for name in sorted(chosen, key=order.index):
+            s = styles[name]
+            share = whole.counts.get(name, 0) / max(1, whole.total)
+            found.append(PrefixStyle(s.name, s.regex, layer, s.key_groups, s.partial_groups,
+                                     s.continued_groups, share))
+        layers.append(chosen)
+        texts = _rests(whole, chosen)
+        for region in regions:
+            region.seed = _peel(region.seed, chosen)
+        regions = [r for r in regions if r.seed is not None]
+    return found
+
+
+@dataclass(slots=True)
+class _Tally:
+    """How the non-empty lines of a sample match the styles at one layer: each
+    line counts for its most specific style only."""
+
+    total: int
+    counts: dict[str, int] = field(default_factory=dict)
+    keys: dict[str, set[str | None]] = field(default_factory=dict)
+    rests: dict[str, list[str]] = field(default_factory=dict)  # the text after the prefix
+
+
+def _tally(texts: list[str]) -> _Tally:
+    out = _Tally(len(texts))
+    styles = compiled_styles()
+    for text in filter(_any_style().match, texts):
+        for name, style in styles.items():
+            hit = match_prefix(text, style)
+            if hit is not None:
+                out.counts[name] = out.counts.get(name, 0) + 1
+                out.keys.setdefault(name, set()).add(hit[1])
+                out.rests.setdefault(name, []).append(text[hit[0]:])
+                break
+    return out
+
+
+def _holds(tally: _Tally, name: str) -> bool:
+    """Whether the lines of a sample prove the style `name`."""
+    n = tally.counts.get(name, 0)
+    if n < _MIN_LINES or n < tally.total * _MIN_SHARE.get(name, _DEFAULT_MIN_SHARE):
+        return False
+    # parallel: tags repeat (one per job, many lines each); a table is no tag
+    return name != "parallel" or not (len(tally.keys[name]) * 2 > n
+                                      or _tabular(tally.rests[name]))
+
+
+def _rests(tally: _Tally, chosen: set[str]) -> list[str]:
+    """The non-empty texts after the chosen styles' prefixes: the next layer's sample."""
+    return [t for name in chosen for t in tally.rests.get(name, ()) if t.strip()]
+
+
+def _outermost(line: str | None) -> str | None:
+    """The most specific style prefixing `line`, as _tally counts it."""
+    if line is None or not _any_style().match(line):
+        return None
+    for name, style in compiled_styles().items():
+        if match_prefix(line, style) is not None:
+            return name
+    return None
+
+
+def _peel(line: str | None, chosen: set[str]) -> str | None:
+    """`line` without its outermost prefix, when a chosen style makes it; else None."""
+    name = _outermost(line)
+    if line is None or name not in chosen:
+        return None
+    hit = match_prefix(line, compiled_styles()[name])
+    return None if hit is None else line[hit[0]:]
+
+
+def _tabular(rests: list[str]) -> bool:
+    """Tab-separated columns (pprof debug=1's `#\t0x…\tfunc\tfile`): tabs inside the text."""
+    inner = sum(1 for r in rests if "\t" in r.lstrip("\t"))
+    return inner > 0.3 * len(rests)

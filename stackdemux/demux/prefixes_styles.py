@@ -1,0 +1,225 @@
+"""The prefix styles: grammars/prefixes.lark's rules as anchored regexes.
+
+The syntax lives in grammars/prefixes.lark. Parsing millions of lines with lark
+would be far too slow, so each style's rule is turned into one anchored regex
+once, by grammar.py's rule compiler (the one the line grammar uses): the grammar
+stays the single source of truth (a test checks both agree). Each regex
+captures only the style's role sub-rules (its stream key, the markers of a
+line continued), so that a bulk match gives one value per role
+(prefixes_strip.py); `match_prefix` reads one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+# grammar.py's rule compiler and its reading of a grammar: one compiler for every grammar
+from ..grammar import RegexCompiler, cached_compile, load_rules
+from ..grammar import grammar_path as _grammar_path
+
+if TYPE_CHECKING:  # lark is imported only when the styles are derived anew
+    from lark import Lark, Tree
+
+__all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PROCESS_KEYS", "PrefixError", "PrefixStyle",
+           "compiled_styles", "grammar", "grammar_path", "match_prefix", "style_names",
+           "unnamed", "user_style"]
+
+# Styles whose key names one container or process: its reports follow one
+# another (a restarted container's crash after crash), so a stream of them
+# is checked for that before the separator weighs its lines. cri's key is
+# stdout/stderr, buildkit's a build step (`make -j` runs many processes in
+# one), gitlab's a pipe, github's prefix no key at all.
+PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "parallel", "user"})
+
+# Sub-rule name suffixes with a meaning (see the grammar's header).
+_ROLES = ("key", "partial", "continued")
+
+
+class PrefixError(ValueError):
+    """A user-given prefix regex that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrefixStyle:
+    """One prefix syntax: a grammar rule compiled to an anchored regex."""
+
+    name: str
+    regex: re.Pattern[str]
+    layer: int = 0  # 0: outermost prefix of the line
+    # Group numbers of the key / partial / continued sub-rules (a rule used in
+    # several alternatives yields several groups; at most one of them matches).
+    key_groups: tuple[int, ...] = ()
+    partial_groups: tuple[int, ...] = ()
+    continued_groups: tuple[int, ...] = ()
+    coverage: float = 0.0  # share of sampled lines it matched at detection
+
+
+# Join markers per line in a PrefixSplit.
+JOIN_NONE, JOIN_NEXT, JOIN_PREVIOUS = 0, 1, 2
+
+
+# ------------------------------------------------------------ the grammar ---
+
+
+def grammar_path() -> Path:
+    return _grammar_path("prefixes.lark")
+
+
+@cache
+def grammar() -> Lark:
+    """The prefix grammar, loaded once (Earley: styles share terminals)."""
+    from lark import Lark
+
+    names = style_names_from_text(grammar_path().read_text())
+    return Lark(grammar_path().read_text(), start=["prefix", *names], parser="earley",
+                keep_all_tokens=True)
+
+
+def style_names_from_text(text: str) -> list[str]:
+    m = re.search(r"^prefix:(.*)$", text, re.M)
+    if not m:
+        raise ValueError("prefixes.lark has no `prefix` rule")
+    return [n.strip() for n in m.group(1).split("|")]
+
+
+@cache
+def style_names() -> tuple[str, ...]:
+    """Styles in the order of the `prefix` rule: more specific first."""
+    return tuple(style_names_from_text(grammar_path().read_text()))
+
+
+class _RoleCompiler(RegexCompiler):
+    """grammar.py's rule compiler, capturing only a style's role sub-rules.
+
+    The hot path reads every capture of a bulk match as a role (key, partial,
+    continued), so terminals capture nothing (their own plain groups are made
+    non-capturing too) and each role sub-rule is one named group, its whole text.
+    """
+
+    def __init__(self, rule_trees: dict[str, Tree], patterns: dict[str, str], style: str):
+        super().__init__(rule_trees, {n: _uncapture(p) for n, p in patterns.items()})
+        self.style = style
+        self.groups: dict[str, list[str]] = {role: [] for role in _ROLES}
+
+    def _tree(self, t: Any, kind: str, fields: dict[str, int], capture: bool) -> str:
+        from lark.grammar import NonTerminal
+
+        if isinstance(t, NonTerminal) and t.name.startswith(f"{self.style}_"):
+            role = t.name[len(self.style) + 1:]
+            if role in self.groups:
+                group = f"{role}{len(self.groups[role])}"
+                self.groups[role].append(group)
+                body = super()._tree(self.rules[t.name], kind, fields, False)
+                return f"(?P<{group}>{body})"
+        return super()._tree(t, kind, fields, False)
+
+
+def _uncapture(regex: str) -> str:
+    """A terminal's regex with its plain groups made non-capturing: the derived
+    regexes capture only the role sub-rules, so bulk matching gets one value each."""
+    out = []
+    i, in_class = 0, False
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            out.append(regex[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]" or regex[i - 1] == "["
+        elif c == "[":
+            in_class = True
+            if regex[i + 1:i + 2] == "^":
+                out.append("[^")
+                i += 2
+                if regex[i:i + 1] == "]":  # `[^]...]`: a literal `]`
+                    out.append("]")
+                    i += 1
+                continue
+        elif c == "(" and regex[i + 1:i + 2] != "?":
+            out.append("(?:")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+@cache
+def compiled_styles() -> dict[str, PrefixStyle]:
+    """Every style of the grammar as a PrefixStyle (layer 0), derived once per
+    machine: reading the grammar with lark to derive them costs ~0.1 s a run."""
+    text = grammar_path().read_text()
+    derived = cached_compile("prefixes", text + _DERIVATION_VERSION, _derive_styles)
+    out = {}
+    for name, (source, key, partial, continued) in derived.items():
+        pattern = re.compile(source)
+        index = pattern.groupindex
+        out[name] = PrefixStyle(
+            name=name, regex=pattern,
+            key_groups=tuple(index[g] for g in key),
+            partial_groups=tuple(index[g] for g in partial),
+            continued_groups=tuple(index[g] for g in continued),
+        )
+    return out
+
+
+# Bump when the derivation's output changes for the same grammar text.
+_DERIVATION_VERSION = "2"
+
+
+def _derive_styles() -> dict[str, tuple[str, list[str], list[str], list[str]]]:
+    rule_trees, patterns = load_rules(grammar_path().read_text(), "prefixes.lark")
+    out = {}
+    for name in style_names():
+        compiler = _RoleCompiler(rule_trees, patterns, name)
+        source = compiler._tree(rule_trees[name], name, {}, False)
+        groups = compiler.groups
+        out[name] = (source, groups["key"], groups["partial"], groups["continued"])
+    return out
+
+
+def user_style(regex: str) -> PrefixStyle:
+    """A `--prefix REGEX` style: anchored at the line start, the group `key` names the stream."""
+    try:
+        pattern = re.compile(regex)
+    except re.error as e:
+        raise PrefixError(f"--prefix {regex!r}: not a valid regular expression: {e}") from None
+    if "key" not in pattern.groupindex:
+        raise PrefixError(
+            f"--prefix {regex!r}: needs a named group (?P<key>...) for the stream key")
+    return PrefixStyle(name="user", regex=pattern, key_groups=(pattern.groupindex["key"],))
+
+
+# -------------------------------------------------------------- matching ---
+
+
+def _first(m: re.Match[str], groups: tuple[int, ...]) -> str | None:
+    for g in groups:
+        v = m.group(g)
+        if v is not None:
+            return v
+    return None
+
+
+def match_prefix(line: str, style: PrefixStyle) -> tuple[int, str | None, int] | None:
+    """(prefix length, key, join marker) of `line` under `style`, or None."""
+    m = style.regex.match(line)
+    if m is None or m.end() == 0:
+        return None
+    join = JOIN_NONE
+    if style.partial_groups and _first(m, style.partial_groups) is not None:
+        join = JOIN_NEXT
+    elif style.continued_groups and _first(m, style.continued_groups) is not None:
+        join = JOIN_PREVIOUS
+    key = _first(m, style.key_groups) if style.key_groups else None
+    return m.end(), key, join
+
+
+def unnamed(pattern: str, opening: str) -> str:
+    """A derived pattern with its named role groups opened by `opening` instead."""
+    return re.sub(r"\(\?P<\w+>", lambda _: opening, pattern)
