@@ -5,6 +5,8 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from stackdemux import analyze
 from stackdemux.render import RenderOptions, render
 
@@ -70,3 +72,14 @@ def test_sarif_messages_embed_no_link_from_the_log():
     assert any("the fix" in t for t in texts)
     for t in texts:
         assert unescaped_brackets(t) == [], t
+
+
+@pytest.mark.parametrize("version", ["1.19", "1.21", "1.27"])
+def test_a_go_test_panic_names_the_package_under_test_as_our_code(version):
+    # `go test` builds no package main of the user's: the package under test is theirs
+    path = SAMPLES / f"go{version}" / "test_panic.txt"
+    (g,) = analyze(path).groups
+    assert g.culprit.func == "example.com/gotests/store.(*Store).Put"
+    assert (g.culprit.origin, g.culprit.module) == ("main", "example.com/gotests")
+    assert g.main_frame is g.culprit
+    assert g.chain[-1].module == "example.com/gotests" and g.chain[-1].origin == "main"

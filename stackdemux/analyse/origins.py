@@ -243,7 +243,11 @@ def learn_main(frames: Iterable[Frame], modules: ModuleMap | None = None) -> Mai
             continue
         if not file or not file.startswith("/") or "/vendor/" in file or "/pkg/mod/" in file:
             continue
-        if package in ("main", "command-line-arguments"):
+        if package in ("main", "command-line-arguments") or (
+            file.endswith("_test.go") and not is_stdlib_package(package)
+        ):
+            # a test binary runs no package main of the user's: the package under
+            # test, whose _test.go files only its checkout holds, is their code
             mains.append(_dir(file))
         elif not is_stdlib_package(package):
             others.append((package, _dir(file)))
