@@ -37,8 +37,10 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from functools import cache
 from itertools import pairwise
 from math import log1p
+from operator import attrgetter
 
 from ..grammar import MAX_LINE, line_grammar
 from .automaton import automaton
@@ -153,13 +155,16 @@ class Beam:
         self.beam: list[Hypothesis] = [Hypothesis()]
         self.merge = Merge()  # the log's burstiness (see burst())
         self.blank = Track(stack=self.start, order=-1)  # a stream yet to open, for scoring
-        self.memo: dict[tuple, object] = {}  # scores of this line's moves, shared by hypotheses
+        # scores of this line's moves, shared by hypotheses (keyed by the ids of streams and lines)
+        self.memo: dict[object, object] = {}
         self.prev = -1  # the last traceback line
         self.patience = 0  # lines a call waits for its file line: the slowest stream's pace
         self.seq = 0  # traceback lines seen
         self.kin: dict[int, int] = {}  # line → the line before it in its chunk group
         self.kin_next: dict[int, int] = {}  # line → the line after it in its chunk group
         self.kin_root: dict[int, str] = {}  # line → the GOROOT its chunk group's files show
+        self.bonus_at: tuple[int, int] = (-1, 0)  # (seq, streams) burst() was worked out at
+        self.bonus = 0.0
 
     # ---------------------------------------------------------- moves ---
 
@@ -188,6 +193,8 @@ class Beam:
     # stream a header goes to, never whether a frame starts a goroutine.
 
     def potential(self, h: Hypothesis) -> float:
+        if not _headers_wait(h.floats):
+            return 0.0  # (no need to look for waiting reports)
         return AWAITED * _matched(_waiting(h.tracks), h.floats)
 
     def settle(self, h: Hypothesis) -> None:
@@ -199,9 +206,11 @@ class Beam:
 
     def awaiting_moves(self, h: Hypothesis, ev: Evidence, out: list[Move]) -> list[Move]:
         """Moves with the change of h's potential they make."""
+        if not _headers_wait(h.floats):
+            return out
         opener = ev.kind in OPENERS
         waiting = _waiting(h.tracks)
-        if not (waiting or opener) or not any(c.token == HEADER for c in h.floats):
+        if not (waiting or opener):
             return out
         before = _matched(waiting, h.floats)
         changed: dict[tuple, int] = {}
@@ -298,6 +307,7 @@ class Beam:
 
     def single_moves(self, h: Hypothesis, i: int, ev: Evidence, token: str) -> list[Move]:
         step = self.step
+        memo = self.memo
         opener = ev.kind in OPENERS
         out: list[Move] = []
         prev_track = None
@@ -324,7 +334,10 @@ class Beam:
                 if opener and not new and not continues(t, ev, prev_track):
                     pass
                 else:
-                    sc = score(t, ev)
+                    key = ("line", id(t))  # hypotheses share their unchanged streams
+                    sc = memo.get(key)
+                    if sc is None:
+                        sc = memo[key] = score(t, ev)
                     if sc != _NEVER:
                         if t.last_tb == h.prev and h.prev >= 0:
                             sc += b
@@ -350,7 +363,7 @@ class Beam:
                 g = floats[gi]
                 if g.token != HEADER or (new and self.hosted(h, g)):
                     continue
-                sc = score(t, g.ev)
+                sc = self.header_score(t, g)
                 if sc == _NEVER:
                     continue
                 out.append((sc + (NEW_STREAM if new else 0.0), SINGLE, pos, -1, gi, (sh, nxt)))
@@ -370,7 +383,8 @@ class Beam:
         codes: dict[int, float] = {}  # call → code(): the hypothesis's, whichever stream
         n = len(floats)
         first = max(0, n - max(_MIN_WINDOW, PAIR_BUDGET // (len(h.tracks) + 1)))
-        has_header = any(c.token == HEADER for c in floats[first:])
+        at = [c.index for c in floats]  # they wait in line order
+        headers = [gi for gi in range(first, n) if floats[gi].token == HEADER]
         root = ev.root
         # in random line order a frame whose two lines cannot be one function's
         # (MISFIT) is none: its lines are whole (a splice may cut a name)
@@ -381,31 +395,38 @@ class Beam:
                      and not (file and c.ev.func and fit(c.ev.func, file) <= MISFIT)]
             if not calls:
                 continue
-            for pos, t in self._tracks(h):
-                if root is not None and t.roots and root not in t.roots:
-                    continue  # one process, one toolchain
-                lo = max(first, _after(floats, t.last_tb))
-                if pos >= 0:
+            last_call = calls[-1]
+            newest = at[last_call]
+            # a stream can take only a call it printed nothing after; one
+            # process, one toolchain
+            takers = [(pos, t) for pos, t in self._tracks(h) if t.last_tb < newest
+                      and not (root is not None and t.roots and root not in t.roots)]
+            for pos, t in takers:
+                lo = bisect_right(at, t.last_tb)
+                if lo < first:
+                    lo = first
+                if pos >= 0 and lo <= last_call:
                     s1 = step(t.stack, ctoken)
                     s2 = step(s1, token) if s1 is not None else None
                     if s2 is not None:
-                        # a stream can take only a call it printed nothing after
                         for ci in calls[bisect_left(calls, lo):]:
                             c = floats[ci]
-                            key = (id(t), id(c), b, id(h.callers))
+                            # hypotheses hold their own Call of a line: its index is its key
+                            key = ("frame", id(t), c.index, id(h.callers))
                             sc = memo.get(key)
                             if sc is None:
                                 sc = memo[key] = self.frame_score(t, c, ev, b, h.callers)
-                                if t.last_tb == c.before and c.before >= 0 and sc != _NEVER:
-                                    sc = memo[key] = sc + b
                             if sc == _NEVER:
                                 continue
+                            if t.last_tb == c.before and c.before >= 0:
+                                sc = sc + b  # the stream printed the line before the call
                             cs = codes.get(ci)
                             if cs is None:
                                 cs = codes[ci] = code(h, c.ev, ev)
                             out.append((sc + cs, PAIR, pos, ci, -1, (s1, s2)))
-                if not has_header:
-                    continue
+                hj = bisect_left(headers, lo)
+                if hj == len(headers) or headers[hj] > last_call:
+                    continue  # no header waits for a call of this stream
                 # a goroutine header is decided with its first frame, which
                 # names the toolchain, the stack's addresses, the report's type
                 sh = step(t.stack, HEADER)
@@ -413,40 +434,29 @@ class Beam:
                 s2 = step(s1, token) if s1 is not None else None
                 if s2 is None:
                     continue
-                for gi in range(lo, n):
+                for gi in headers[hj:]:
+                    if gi > last_call:
+                        break  # no call waits after it
                     g = floats[gi]
-                    if g.token != HEADER:
-                        continue
-                    if pos < 0 and self.hosted(h, g):
-                        continue  # a new stream only for a header no open one can take
-                    gkey = (id(t), id(g), b)
-                    got = memo.get(gkey)
-                    if got is None:
-                        hs = score(t, g.ev)
-                        if hs != _NEVER:
-                            if pos < 0:
-                                hs += NEW_STREAM
-                            elif t.last_tb == g.before and g.before >= 0:
-                                hs += b
-                            tg = t.clone()
-                            tg.learn(g.ev, g.index)
-                        else:
-                            tg = t
-                        got = memo[gkey] = (hs, tg)
-                    hs, tg = got
+                    hs = self.header_score(t, g)
                     if hs == _NEVER:
                         continue
+                    if pos < 0:
+                        if self.hosted(h, g):
+                            continue  # a new stream only for a header no open one can take
+                        hs += NEW_STREAM
+                    elif t.last_tb == g.before and g.before >= 0:
+                        hs += b
+                    tg = self.headed(t, g)
                     for ci in calls[bisect_right(calls, gi):]:
                         c = floats[ci]
-                        key = (id(t), id(g), id(c), b, id(h.callers))
+                        key = ("frame", id(t), g.index, c.index, id(h.callers))
                         sc = memo.get(key)
                         if sc is None:
-                            sc = self.frame_score(tg, c, ev, b, h.callers)
-                            if sc != _NEVER:
-                                sc += hs + (b if c.before == g.index else 0.0)
-                            memo[key] = sc
+                            sc = memo[key] = self.frame_score(tg, c, ev, b, h.callers)
                         if sc == _NEVER:
                             continue
+                        sc += hs + (b if c.before == g.index else 0.0)
                         cs = codes.get(ci)
                         if cs is None:
                             cs = codes[ci] = code(h, c.ev, ev)
@@ -456,8 +466,26 @@ class Beam:
     def hosted(self, h: Hypothesis, g: Call) -> bool:
         """Can an open stream of h take goroutine header g?"""
         step = self.step
-        return any(step(t.stack, HEADER) is not None and score(t, g.ev) != _NEVER
+        return any(step(t.stack, HEADER) is not None and self.header_score(t, g) != _NEVER
                    for t in h.tracks)
+
+    def header_score(self, t: Track, g: Call) -> float:
+        """score(t, g.ev), once a line for a stream hypotheses share."""
+        key = ("header", id(t), g.index)
+        sc = self.memo.get(key)
+        if sc is None:
+            sc = self.memo[key] = score(t, g.ev)
+        return sc
+
+    def headed(self, t: Track, g: Call) -> Track:
+        """Stream t after goroutine header g, to score the header's first frame
+        with (once a line for a stream hypotheses share)."""
+        key = ("headed", id(t), g.index)
+        tg = self.memo.get(key)
+        if tg is None:
+            tg = self.memo[key] = t.clone()
+            tg.learn(g.ev, g.index)
+        return tg
 
     def frame_score(self, t: Track, c: Call, ev: Evidence, b: float,
                     callers: PMap[str, frozenset[str]]) -> float:
@@ -491,7 +519,8 @@ class Beam:
                 t = t.clone()
                 h.tracks[pos] = t
         c = h.floats[ci] if ci >= 0 else None
-        placed = [h.floats[x].index for x in (gi, ci) if x >= 0]  # line order: a header first
+        # line order: a header first
+        placed = [h.floats[x].index for x in (gi, ci) if x >= 0] if self.kin else []
         if gi >= 0:
             g = h.floats[gi]
             t.stack = stacks[0]
@@ -516,8 +545,9 @@ class Beam:
             t.printed(c.sig)
             h.record(c.index, t.order)
             stacks = stacks[1:]
-        for j in sorted((x for x in (ci, gi) if x >= 0), reverse=True):
-            del h.floats[j]
+        for j in (ci, gi) if ci > gi else (gi, ci):  # the later one first
+            if j >= 0:
+                del h.floats[j]
         t.stack = stacks[0]
         t.learn(ev, i)
         if t.first < 0:
@@ -529,6 +559,7 @@ class Beam:
             h.pot = self.potential(h)  # the move's delta held its change (awaiting_moves)
         if self.kin:
             self.kin_placed(t, placed, i)
+        t.changed()
 
     def kin_placed(self, t: Track, placed: list[int], i: int) -> None:
         """Where the chunk group of the last grouped line a stream took goes on."""
@@ -541,7 +572,10 @@ class Beam:
     def burst(self, h: Hypothesis) -> float:
         """The bonus for a line printed by the stream that printed the line
         before (burst.py): one for all hypotheses, measured on the log."""
-        return self.merge.bonus(len(h.tracks))
+        at = (self.seq, len(h.tracks))  # the log changes as a line is seen
+        if at != self.bonus_at:
+            self.bonus_at, self.bonus = at, self.merge.bonus(at[1])
+        return self.bonus
 
     def bursty(self) -> bool:
         """A bursty merge: a goroutine header is decided as it comes, by the
@@ -564,9 +598,12 @@ class Beam:
         if token in CALLS or (token == HEADER and not self.bursty()):
             old = self.seq - FLOAT_AGE
             far = i - self.patience
+            # one Call for all hypotheses: each took the line before (h.prev)
+            call = Call(i, token, ev, self.prev, sig, self.seq)
             for h in self.beam:
+                assert h.prev == self.prev
                 floats = h.floats
-                floats.append(Call(i, token, ev, h.prev, sig, self.seq))
+                floats.append(call)
                 while len(floats) > _MAX_FLOATS or (floats[0].seq < old and floats[0].index < far
                                                     and not self.awaited(h, floats[0], i)):
                     self.unbound(h, floats.pop(0))
@@ -590,10 +627,12 @@ class Beam:
                 cands.append((h.score + m[0], -n, hi, m))
                 n += 1
         width = max(2, min(WIDTH, WORK // max(1, len(beam[0].tracks))))
-        top = heapq.nlargest(width * 2, cands, key=lambda c: (c[0], c[1]))
+        top = heapq.nlargest(width * 2, cands)  # (score, -n) decide: n is unique
         cut = top[0][0] - MARGIN
         new: list[Hypothesis] = []
-        seen: set[tuple] = set()
+        # signatures and states seen (a state is hashed once: it is large)
+        signatures: set[tuple] = set()
+        states: set[tuple] = set()
         # in random line order a report's head is matched to its stacks at the
         # end (heads.rematch_heads): hypotheses that differ only in which head
         # took which stacks are one
@@ -604,11 +643,14 @@ class Beam:
             h = beam[hi].fork()
             self.apply(h, m, i, ev, sig, in_place=False)
             h.prev = i
-            s, k = h.signature(heads), h.state(heads)
-            if s in seen or k in seen:
+            s = h.signature(heads)
+            if s in signatures:
                 continue
-            seen.add(s)
-            seen.add(k)
+            known = len(states)
+            states.add(h.state(heads))
+            if len(states) == known:
+                continue
+            signatures.add(s)
             new.append(h)
         self.beam = _patient(new, i, max(PATIENCE, self.patience))
 
@@ -688,6 +730,10 @@ def silence(t: Track, seq: int) -> float:
     return (q - pace) * log1p(-1.0 / pace) if pace > 1.0 and q > pace else 0.0
 
 
+def _headers_wait(floats: list[Call]) -> bool:
+    return any([c.token == HEADER for c in floats])
+
+
 def _waiting(tracks: list[Track]) -> list[tuple[bool, str | None]]:
     """The reports waiting for their first goroutine, by what fits it."""
     return [(t.asleep, t.report) for t in tracks if t.opened and t.goroutines == 0]
@@ -698,10 +744,15 @@ def _matched(waiting: list[tuple[bool, str | None]], floats: list[Call]) -> int:
     header counts for a report whose first goroutine its state may be."""
     if not waiting:
         return 0
-    kinds = set(waiting)
-    headers = sum(1 for c in floats if c.token == HEADER
-                  and any(first_state(a, r, c.ev.state) >= 0 for a, r in kinds))
+    kinds = frozenset(waiting)
+    headers = len([c for c in floats if c.token == HEADER and _fits(kinds, c.ev.state)])
     return min(len(waiting), headers)
+
+
+@cache
+def _fits(kinds: frozenset[tuple[bool, str | None]], state: str | None) -> bool:
+    """May a goroutine of this state be the first of a report of one of these kinds?"""
+    return any(first_state(a, r, state) >= 0 for a, r in kinds)
 
 
 def _patient(beam: list[Hypothesis], i: int, patience: int) -> list[Hypothesis]:
@@ -724,15 +775,11 @@ def _patient(beam: list[Hypothesis], i: int, patience: int) -> list[Hypothesis]:
 
 
 def _after(floats: list[Call], index: int) -> int:
-    """Position of the first waiting line after line `index`."""
-    lo, hi = 0, len(floats)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if floats[mid].index <= index:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    """Position of the first waiting line after line `index` (they wait in line order)."""
+    return bisect_right(floats, index, key=_INDEX)
+
+
+_INDEX = attrgetter("index")
 
 
 def _key(m: Move) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from .evidence import Evidence
@@ -29,6 +29,10 @@ class Call:
     before: int  # index of the traceback line just before it
     sig: int = 0  # hash of its text
     seq: int = 0  # how many traceback lines came before it
+    name: str = field(init=False)  # kind and function: what a signature tells calls by
+
+    def __post_init__(self) -> None:
+        self.name = self.ev.kind + (self.ev.func or "")
 
 
 CALLS = {"FRAME_CALL": ("FRAME_FILE", "CGO_FILE"), "CREATED_BY": ("FRAME_FILE",),
@@ -114,9 +118,10 @@ class Hypothesis:
     def signature(self, heads: bool = True) -> tuple:
         """Streams holding the same texts: the same reports, whichever of two
         identical lines each took (with `heads` False: whichever head, see state())."""
-        return (tuple(sorted(t.whole() if heads else t.sig for t in self.tracks)),
+        texts = [t.total for t in self.tracks] if heads else [t.sig for t in self.tracks]
+        return (tuple(sorted(texts)),
                 self.closed_sig,
-                tuple(c.ev.kind + (c.ev.func or "") for c in self.floats))
+                tuple([c.name for c in self.floats]))
 
     def state(self, heads: bool = True) -> tuple:
         """What the next lines are scored by: the open streams' stacks (their
@@ -125,11 +130,9 @@ class Hypothesis:
         on it have the same future, and only the better one is kept; with
         `heads` False, whichever head each stream took (random line order:
         heads are matched to stacks at the end)."""
-        return (tuple(sorted((t.whole() if heads else t.sig, t.last_tb, t.stack, t.fp,
-                              t.report, t.asleep, t.signaled, t.annotated, t.opened,
-                              t.last_kind, t.ranges, t.state)
-                             for t in self.tracks)),
-                tuple(c.index for c in self.floats))
+        which = 0 if heads else 1
+        return (tuple(sorted([(t.memo or t.keys())[which] for t in self.tracks])),
+                tuple([c.index for c in self.floats]))
 
     def note_site(self, file: str, line: str, func: str) -> None:
         """A frame's (file, line) lies in func (site_func)."""

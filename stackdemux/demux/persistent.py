@@ -16,6 +16,7 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 _EMPTY: frozenset = frozenset()
+_ABSENT = object()  # a key no map holds
 
 
 def _merge_at(base_size: int) -> int:
@@ -42,13 +43,19 @@ class PSet(Generic[K]):
         yield from self.base
         yield from self.extra
 
+    def count(self, xs: Iterable[K]) -> int:
+        """How many of xs (repeats counted) it holds."""
+        base, extra = self.base, self.extra
+        return len([x for x in xs if x in extra or x in base])
+
     def add(self, x: K) -> PSet[K]:
         if x in self:
             return self
         return self.update((x,))
 
     def update(self, xs: Iterable[K]) -> PSet[K]:
-        new = [x for x in xs if x not in self]
+        base, extra = self.base, self.extra
+        new = [x for x in xs if x not in extra and x not in base]
         if not new:
             return self
         extra = self.extra.union(new)
@@ -73,12 +80,14 @@ class PMap(Generic[K, V]):
         return self.base[k]
 
     def get(self, k: K, default: V | None = None) -> V | None:
-        if k in self.extra:
-            return self.extra[k]
+        extra = self.extra
+        if k in extra:
+            return extra[k]
         return self.base.get(k, default)
 
     def set(self, k: K, v: V) -> PMap[K, V]:
-        if k in self and self[k] == v:
+        old = self.get(k, _ABSENT)
+        if old is not _ABSENT and old == v:
             return self
         extra = dict(self.extra)
         extra[k] = v

@@ -12,6 +12,7 @@ from .evidence import Evidence, goroot
 from .track import Track, binary_of, dir_of, package_of
 
 _NEVER = float("-inf")  # the score of what one process cannot print
+_UNSEEN = object()  # a frame a stream has not printed
 
 _VERSION = re.compile(r"@[^/]*")
 
@@ -142,8 +143,8 @@ TRAILERS = frozenset({"exit_status", "test_package_fail", "test_fail_bare"})
 
 def _values(t: Track, ev: Evidence) -> float:
     s = 0.0
-    if ev.values:
-        s += 2.0 * min(3, sum(1 for v in ev.values if v in t.values))
+    if ev.values and t.values:
+        s += 2.0 * min(3, t.values.count(ev.values))
     for r in ev.ranges:
         if r in t.ranges:
             s += 1.0
@@ -194,9 +195,9 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
         if d is not None:
             s += 1.0 if d == dir_of(file.file) else -10.0
     if func is not None and file.file is not None:
-        key = (func, file.file, file.line or "")
-        if key in t.frames:
-            s += 1.0 if t.frames[key] == file.offset else -6.0
+        offset = t.frames.get((func, file.file, file.line or ""), _UNSEEN)
+        if offset is not _UNSEEN:
+            s += 1.0 if offset == file.offset else -6.0
     if file.sp is not None and t.fp is not None:
         s += 5.0 if file.sp == t.fp else -20.0  # a goroutine's frames chain fp → sp
     if call.kind == "frame_call" and call.inlined != (file.offset is None):

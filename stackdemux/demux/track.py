@@ -64,6 +64,11 @@ class Track:
     # none): the lines before that one are other processes' (beam.kin_moves)
     kin_next: int = -1
     kin_root: str | None = None  # the GOROOT its chunk groups' files show
+    total: int = hash((0, 0))  # whole(), kept as it prints: signatures read it often
+    # its two keys (keys()), worked out once per version of the stream: a
+    # hypothesis's state reads every stream of every candidate of the beam;
+    # beam.apply(), where a stream changes, calls changed()
+    memo: tuple[tuple, tuple] | None = field(default=None, repr=False)
 
     def printed(self, sig: int) -> None:
         """A line's text (hash) taken, in its head or in its stacks."""
@@ -71,15 +76,31 @@ class Track:
             self.sig = hash((self.sig, sig))
         else:
             self.head = hash((self.head, sig))
+        self.total = hash((self.head, self.sig))
 
     def whole(self) -> int:
         """Hash of all it printed, head and stacks."""
-        return hash((self.head, self.sig))
+        return self.total
+
+    def keys(self) -> tuple[tuple, tuple]:
+        """What later lines are judged by (Hypothesis.state): its texts (all
+        it printed; or only its stacks), and where it stands."""
+        memo = self.memo
+        if memo is None:
+            rest = (self.last_tb, self.stack, self.fp, self.report, self.asleep, self.signaled,
+                    self.annotated, self.opened, self.last_kind, self.ranges, self.state)
+            memo = self.memo = ((self.total, *rest), (self.sig, *rest))
+        return memo
+
+    def changed(self) -> None:
+        """Forget what was worked out of the stream as it was (see memo)."""
+        self.memo = None
 
     def clone(self) -> Track:
         """A copy for another hypothesis: its sets are persistent, so shared."""
         t = Track.__new__(Track)
         t.__dict__ = self.__dict__.copy()  # one C-level copy: hypotheses fork often
+        t.memo = None  # the copy is made to be changed
         return t
 
     def learn(self, ev: Evidence, i: int) -> None:
