@@ -83,3 +83,25 @@ def test_a_go_test_panic_names_the_package_under_test_as_our_code(version):
     assert (g.culprit.origin, g.culprit.module) == ("main", "example.com/gotests")
     assert g.main_frame is g.culprit
     assert g.chain[-1].module == "example.com/gotests" and g.chain[-1].origin == "main"
+
+
+@pytest.mark.parametrize("version", ["1.19", "1.21", "1.27"])
+def test_a_test_timeout_points_at_the_test_that_hangs_not_the_alarm(version):
+    # `go test -timeout 2s`: testing's alarm goroutine panics; TestHang waits forever in
+    # Store.WaitForever (Go 1.19 names no running test: the stacks alone decide)
+    analysis = analyze(SAMPLES / f"go{version}" / "test_timeout.txt")
+    (g,) = analysis.groups
+    waits = ("example.com/gotests/store.(*Store).WaitForever", 31)
+    assert (g.culprit.func, g.culprit.line) == waits
+    assert g.hints and g.hints[0].title == "Test timed out"
+    out = render(analysis, "text", RenderOptions(width=100))
+    stack = out[out.index("    goroutine "):]
+    assert stack.startswith("    goroutine ") and "[chan receive]:" in stack.split("\n")[0]
+    assert "▸ example.com/gotests/store.(*Store).WaitForever(" in stack
+    assert "startAlarm" not in stack.split("+ ")[0]
+
+
+def test_a_test_timeout_has_one_fingerprint_in_every_go_version():
+    found = {analyze(SAMPLES / f"go{v}" / "test_timeout.txt").groups[0].fingerprint
+             for v in ("1.19", "1.21", "1.27")}
+    assert len(found) == 1

@@ -68,9 +68,14 @@ def culprit_index(frames: list[Frame]) -> int | None:
 
 def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
     """The frames that crashed: the crashing goroutine's, or for a data race
-    report, the first access's (the one that found the race)."""
+    report, the first access's (the one that found the race), or for a test
+    timeout, the running test's."""
     g = report.crashing
     if g is not None and g.frames:
+        if report.kind is ReportKind.PANIC and report.message.startswith(_TEST_TIMEOUT):
+            test = _running_test(report)
+            if test is not None:  # the alarm panicked; the test is what hangs
+                return test.frames, test
         if report.kind in _DUMPS and all(is_machinery(f.func) for f in g.frames):
             # A signal landed on a scheduler thread (goroutine 0, runtime only): the
             # program's own first goroutine says more, and the same in every Go version.
@@ -84,6 +89,24 @@ def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
             if access.frames:
                 return access.frames, None
     return [], g
+
+
+_TEST_TIMEOUT = "test timed out after "
+
+
+def _running_test(report: Report) -> Goroutine | None:
+    """The goroutine of a test that was running when `go test -timeout` fired: the
+    first whose testing.tRunner calls a function of the test's own (goroutine 1's
+    tRunner calls testing's runTests.func1). Go 1.21+ also names the tests, but
+    1.19 does not: the stack alone decides, alike in every version."""
+    for g in report.goroutines:
+        frames = g.frames
+        for i in range(1, len(frames)):
+            if frames[i].func == "testing.tRunner":
+                if not frames[i - 1].func.startswith("testing."):
+                    return g
+                break
+    return None
 
 
 def culprit(report: Report) -> Frame | None:

@@ -88,6 +88,7 @@ class GroupView:
     synthesized: bool = False  # made here because the analysis had no groups
     buckets: list[Bucket] = field(default_factory=list)  # of the report shown
     lead: Report | None = None  # the report shown (see _lead); None: the first
+    holder: Goroutine | None = None  # its goroutine holding the group's culprit
 
     @property
     def report(self) -> Report | None:
@@ -97,10 +98,13 @@ class GroupView:
 
     @property
     def goroutine(self) -> Goroutine | None:
-        """The crashing goroutine (or, for a race, the first access as a pseudo-goroutine)."""
+        """The goroutine the culprit was read from: the crashing one, a test's that hung
+        (the alarm panicked), or for a race, the first access as a pseudo-goroutine."""
         report = self.report
         if report is None:
             return None
+        if self.holder is not None:
+            return self.holder
         crashing = report.crashing
         if crashing is None and report.race is not None and report.race.accesses:
             access = report.race.accesses[0]
@@ -195,7 +199,7 @@ def group_views(analysis: Analysis) -> list[GroupView]:
         lead = _lead(g, reports)
         buckets = analysis.buckets.get(lead.id, []) if lead is not None else []
         views.append(GroupView(group=g, reports=reports, synthesized=synthesized,
-                               buckets=buckets, lead=lead))
+                               buckets=buckets, lead=lead, holder=_holder(g, lead)))
     views.sort(key=lambda v: -v.group.count)
     return views
 
@@ -214,6 +218,17 @@ def _lead(group: Group, reports: list[Report]) -> Report | None:
             if any(f is culprit for frames in stacks for f in frames):
                 return r
     return next((r for r in reports if r.goroutines), reports[0] if reports else None)
+
+
+def _holder(group: Group, report: Report | None) -> Goroutine | None:
+    """The goroutine of `report` whose frames hold the group's culprit, if one does."""
+    culprit = group.culprit
+    if culprit is None or report is None:
+        return None
+    crashing = report.crashing
+    if crashing is not None and any(f is culprit for f in crashing.frames):
+        return crashing  # (the common case: no scan of a big dump's goroutines)
+    return next((g for g in report.goroutines if any(f is culprit for f in g.frames)), None)
 
 
 def stream_labels(analysis: Analysis, ids: list[str]) -> list[str]:
