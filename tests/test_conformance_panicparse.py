@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 from conftest import assert_every_line_placed_once, numbers, shared_files
 
+from stackdemux.api import analyze
 from stackdemux.ingest import ingest
 from stackdemux.model import Frame, Goroutine, ReportKind
 from stackdemux.parse import ParseResult, parse_source
@@ -249,6 +250,15 @@ def test_paste_damaged_dumps(stem):
     case, _, result = load(shared_dir_case(stem))
     want = [their_goroutine(w) for w in case["want_goroutines"] or []]
     assert our_goroutines(result) == want
+
+
+def test_a_copy_whose_tabs_became_eight_spaces_reads_as_panicparse_reads_it_once_repaired():
+    # The parser reads Go's own output; the demultiplexer's paste repair gives
+    # a file line its tab back (journalctl prints a tab as eight spaces too).
+    case = json.loads(shared_dir_case("26-CCode").read_text(encoding="utf-8"))
+    analysis = analyze(case["input"].encode())
+    assert our_goroutines(analysis) == [their_goroutine(w) for w in case["want_goroutines"]]
+    assert [d.message for d in analysis.diagnostics] == ["repaired paste damage: lost tabs \u00d76"]
 
 
 @pytest.mark.parametrize("stem", sorted(PASTE_DAMAGE))

@@ -16,6 +16,7 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_conformance_panicparse import PASTE_DAMAGE
 
 from stackdemux.demux.paste import _STRONG_KINDS, kind, may_be_joined, repair
 
@@ -36,6 +37,8 @@ def clean_inputs() -> dict[str, list[str]]:
     for f in sorted(ROOT.glob("samples/go*/*.txt")) + sorted(CONFORMANCE.glob("*/*.txt")):
         out[f"{f.parent.name}/{f.name}"] = read_lines(f)
     for f in sorted((CONFORMANCE / "panicparse").glob("*.json")):
+        if f.stem in PASTE_DAMAGE:
+            continue  # copies whose tabs became spaces: damaged, by panicparse's own account
         out[f"panicparse/{f.name}"] = json.loads(f.read_text())["input"].split("\n")
     return out
 
