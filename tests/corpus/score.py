@@ -41,8 +41,8 @@ sys.path.insert(0, str(HERE.parent.parent))  # the repo, when run as a script
 FAMILIES = {
     "lines": ("lines-arrival", "lines-random"),
     "prefix": tuple(f"prefix-{s}" for s in
-                    ("compose", "kubectl", "cri", "gha", "syslog", "buildkit", "parallel",
-                     "partial")),
+                    ("compose", "kubectl", "cri", "gha", "syslog", "journald", "buildkit",
+                     "parallel", "partial")),
     "writes": ("writes-time", "writes-shuffle"),
     "chunks": ("chunks-fast", "chunks-slow"),
     "paste": ("paste",),
