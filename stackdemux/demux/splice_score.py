@@ -663,21 +663,18 @@ class Joins:
     def head(self, text: str) -> int:
         """The state after text read from the start: the positions that may
         take the next character (dead: no line of these kinds starts so)."""
-        s, fwd, dead = self.start, self._fwd, self.dead
-        for ch in text:
-            nxt = fwd.get((s, ch))
-            if nxt is None:
-                nxt = self._step(s, ch)
-            s = nxt
-            if s == dead:
-                break
-        return s
+        return self._read(text)[0]
 
     def starts(self, text: str) -> list[bool]:
         """For each cut a of text, whether a line of these kinds may start as text[:a]."""
-        # head()'s loop, inlined again: both run once per line and head tried
-        out = [True]
+        alive = self._read(text)[1]
+        return [True] * (alive + 1) + [False] * (len(text) - alive)
+
+    def _read(self, text: str) -> tuple[int, int]:
+        """The state after text read from the start, and how many of its
+        characters were read before the state went dead (all: it did not)."""
         s, fwd, dead = self.start, self._fwd, self.dead
+        alive = 0
         for ch in text:
             nxt = fwd.get((s, ch))
             if nxt is None:
@@ -685,8 +682,8 @@ class Joins:
             s = nxt
             if s == dead:
                 break
-            out.append(True)
-        return out + [False] * (len(text) + 1 - len(out))
+            alive += 1
+        return s, alive
 
     def _step(self, s: int, ch: str) -> int:
         auto = self.auto

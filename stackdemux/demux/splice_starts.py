@@ -16,6 +16,7 @@ from ..grammar import line_grammar
 
 __all__ = ["free_after", "inner_start", "line_leads"]
 
+
 @cache
 def line_leads() -> re.Pattern[str]:
     """Where a traceback line of a kind with a specific lead (`goroutine `,

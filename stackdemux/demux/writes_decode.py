@@ -37,6 +37,7 @@ from .writes_tokens import grammar_words, strong_ends, word_splits, write_ends
 
 __all__ = ["Decoded", "decode"]
 
+
 # ---------------------------------------------------------------- scoring ---
 
 W_WRITE = 1.0  # every write: prefer reading the text as few writes
