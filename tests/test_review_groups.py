@@ -90,3 +90,25 @@ def test_the_same_panic_at_another_time_has_the_same_title(message):
 
     later = message.replace("08:00:00", "17:42:13").replace("26", "27")
     assert normalise(message) == normalise(later) == "lease expired at <TIME>"
+
+
+@pytest.mark.parametrize(
+    ("message", "other"),
+    [
+        # docker's short container id, a git short commit: 12 and 7 hex digits
+        ("container 3f2504e0a1b2 exited", "container 9c0d7e1f2a3b exited"),
+        ("checkout: commit 8b7e6d5 not found", "checkout: commit 1a2b3c4 not found"),
+    ],
+)
+def test_the_same_panic_about_another_short_id_has_the_same_title(message, other):
+    from stackdemux.analyse.normalise import normalise
+
+    assert normalise(message) == normalise(other)
+    assert "<ID>" in normalise(message)
+
+
+@pytest.mark.parametrize("word", ["deadbeef", "facade", "e2e", "int64", "func1", "v1.2.3"])
+def test_words_are_not_taken_for_ids(word):
+    from stackdemux.analyse.normalise import normalise
+
+    assert normalise(f"{word} failed") == f"{word} failed"

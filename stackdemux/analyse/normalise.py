@@ -33,8 +33,11 @@ _TOKEN = re.compile(
             rf"(?P<dur>\b\d+(?:\.\d+)?{_UNIT}(?:\d+(?:\.\d+)?{_UNIT})*\b)",
             # Absolute paths, not the path part of a URL (preceded by ':' or '/' or a host).
             r"(?P<path>(?<![\w.:/~-])/(?:[\w.@+~-]+/)*[\w.@+~-]+)",
-            # Long hex or digit runs: container ids, digests, hashes.
-            r"(?P<id>\b[0-9a-fA-F]{16,}\b)",
+            # Long hex or digit runs: container ids, digests, hashes; and short ones
+            # that mix digits and letters: a docker id (3f2504e0a1b2), a git commit
+            # (8b7e6d5). The look-aheads read one word at a word start: linear.
+            r"(?P<id>\b[0-9a-fA-F]{16,}\b"
+            r"|\b(?=[0-9a-f]{0,14}[0-9])(?=[0-9a-f]{0,14}[a-f])[0-9a-f]{7,15}\b)",
             # Not inside words (int64, func1) nor versions (v1.2.3).
             # A sign is part of the number: Go ≤ 1.26 prints panic(3.14) as +3.140000e+000.
             r"(?P<num>(?<![\w.])[-+]?\d+(?:\.\d+)*(?:[eE][-+]?\d+)?(?!\w))",
