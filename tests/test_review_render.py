@@ -105,3 +105,12 @@ def test_a_test_timeout_has_one_fingerprint_in_every_go_version():
     found = {analyze(SAMPLES / f"go{v}" / "test_timeout.txt").groups[0].fingerprint
              for v in ("1.19", "1.21", "1.27")}
     assert len(found) == 1
+
+
+def test_a_signal_dump_shows_the_goroutine_its_culprit_is_in():
+    # SIGQUIT landed on goroutine 0 (the scheduler, runtime only): the culprit is read
+    # from the program's goroutine 1, and that is the stack shown under it
+    out = text("sigquit")
+    stack = out[out.index("    goroutine "):]
+    assert stack.startswith("    goroutine 1 [chan receive]:")
+    assert "▸ main.init.5.func1()" in stack
