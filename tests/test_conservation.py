@@ -33,7 +33,7 @@ def _read(path: Path) -> bytes:
 
 
 def sample_files() -> list[Path]:
-    files = sorted(ROOT.glob("samples/go*/*.txt"))
+    files = sorted(ROOT.glob("samples/go*/*.txt")) + sorted(ROOT.glob("tests/data/wrapped/*.jsonl"))
     files += sorted(p for p in CONFORMANCE.rglob("*") if p.is_file() and p.suffix in (".txt", ""))
     return files
 
@@ -43,7 +43,8 @@ def check_conservation(source: Source, d: Demuxed | None = None) -> None:
         d = demultiplex_detail(source)
     lines = source.lines
     # layers that rewrite text (unwrapped records, repaired pastes) keep columns, not text
-    wrapped = bool(set(d.layers) & {"test2json", "docker-json", "json-lines", "paste"})
+    wrapped = bool(set(d.layers) & {"test2json", "docker-json", "journald-json", "json-lines",
+                                    "paste"})
     whole: dict[int, str] = {}  # line → where it went whole
     cols: dict[int, list[tuple[int, int, str]]] = {}
     for s in d.streams:

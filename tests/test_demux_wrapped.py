@@ -1,8 +1,9 @@
 """Wrapped logs: JSON records carrying a program's output come back as plain streams.
 
-test2json captures are real `go test -json` runs of tests/data/wrapped/gotest
-(regenerate with tests/data/wrapped/make.sh); docker json-file and JSON-lines
-logs wrap real crash output the way those writers do.
+test2json captures are real `go test -json` runs of tests/data/wrapped/gotest,
+journal captures real `journalctl -o json` of tests/data/wrapped/journald run
+under systemd-cat (regenerate both with tests/data/wrapped/make.sh); docker
+json-file and JSON-lines logs wrap real crash output the way those writers do.
 """
 
 from __future__ import annotations
@@ -165,6 +166,42 @@ def test_a_whole_dump_escaped_in_one_logger_record_comes_back_as_lines(field):
     assert list(raw.texts) == ["not json: a line the shell printed"] and raw.label is None
     assert got.not_json == [3]
     assert_conserved(lines, got)
+
+
+# ---------------------------------------------------------------- journal ---
+
+
+def test_the_journals_json_is_read_as_the_process_printed_it():
+    # `journalctl -o json --all`: each record one line of output, keyed like a
+    # syslog prefix; a line that is not UTF-8 comes as an array of bytes, and
+    # one longer than journald's LineMax (48 KiB) goes on in the next record.
+    lines = read_lines(DATA / "journald-all-go1.27.3.jsonl")
+    got = unwrap_detail(lines)
+    assert got is not None and got.format == "journald-json"
+    (stream,) = got.streams
+    assert re.fullmatch(r"vm stackdemux-journald-\d+\[\d+\]", stream.label)
+    texts = list(stream.texts)
+    assert texts[0] == "loading cache \ufffd\ufffd from disk"
+    assert texts[1] == "panic: corrupt entry: " + "ab" * 25000
+    assert stream.pieces[1] == [(2, 0, len(lines[1])), (3, 0, len(lines[2]))]
+    assert texts[2:4] == ["goroutine 1 [running]:", "main.main()"]
+    assert texts[4].startswith("\t/") and texts[4].endswith("/journald/main.go:16 +0x8c")
+    assert_conserved(lines, got)
+
+
+def test_a_line_journalctl_left_out_of_its_json_is_said_missing():
+    # Without --all, journalctl prints a field over 4096 bytes as null: the
+    # panic's first line is not in the log, and a warning says how to get it.
+    from stackdemux.api import analyze
+    from stackdemux.demux import OMITTED_BY_JOURNALCTL
+
+    data = (DATA / "journald-go1.27.3.jsonl").read_bytes()
+    got = unwrap_detail(read_lines(DATA / "journald-go1.27.3.jsonl"))
+    assert got is not None and got.omitted == [2]
+    analysis = analyze(data)
+    assert [d.lines for d in analysis.diagnostics if d.message == OMITTED_BY_JOURNALCTL] == [
+        [(2, 2)]]
+    assert [g.id for r in analysis.reports for g in r.goroutines] == [1]
 
 
 def test_plain_logs_are_not_wrapped():

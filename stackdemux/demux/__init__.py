@@ -50,11 +50,11 @@ def demultiplex_detail(source: Source, user_prefix: str | None = None,
     one stream's reading at a time instead of all of them."""
     lines = source.lines
     out = Demuxed([], [])
-    base = _outer_streams(lines, user_prefix, out)
+    noise_numbers: list[int] = []
+    base = _outer_streams(lines, user_prefix, out, noise_numbers)
     from .prefixes import PROCESS_KEYS
 
     keyed = any(name in PROCESS_KEYS for name in out.layers)
-    noise_numbers: list[int] = []
     streams: list[Stream] = []
     for stream in base:
         stream = _repair_paste(stream, noise_numbers, out)
@@ -74,8 +74,10 @@ def demultiplex_detail(source: Source, user_prefix: str | None = None,
 # ------------------------------------------------------------ outer layers ---
 
 
-def _outer_streams(lines: list[str], user_prefix: str | None, out: Demuxed) -> list[Stream]:
-    """Undo wrappers and prefixes: the streams their keys name."""
+def _outer_streams(lines: list[str], user_prefix: str | None, out: Demuxed,
+                   noise: list[int]) -> list[Stream]:
+    """Undo wrappers and prefixes: the streams their keys name (a wrapper's
+    records that carry no output are noise)."""
     try:
         from .wrapped import unwrap_detail
     except ImportError:  # pragma: no cover - the module is being written alongside
@@ -84,6 +86,9 @@ def _outer_streams(lines: list[str], user_prefix: str | None, out: Demuxed) -> l
         got = unwrap_detail(lines)
         if got is not None and got.streams:
             out.layers.append(got.format)
+            noise.extend(got.records_without_text)
+            if got.omitted:
+                out.diagnostics.append(Diagnostic(OMITTED_BY_JOURNALCTL, _spans(got.omitted)))
             return got.streams
 
     from .prefixes import detect, split_prefixed, to_streams
@@ -388,6 +393,11 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
             "a traceback line that fits no process's output here (its stream is missing "
             "the lines before it)", [(n, n) for n in lines]))
     return out
+
+
+# Said of journal records printed without their text.
+OMITTED_BY_JOURNALCTL = ("journal records whose text journalctl printed as null (a line over "
+                         "4096 bytes): `journalctl --all -o json` prints it")
 
 
 # Said of the write layer's pieces that no process's output took, and of the

@@ -5,6 +5,10 @@
   stream until their `\\n`.
 - docker's json-file driver: `{"log": "…\\n", "stream": "stderr", "time": "…"}`,
   lines longer than 16 KiB split over several records (only the last ends in `\\n`).
+- the systemd journal as `journalctl -o json` prints it: one record per line of
+  output, `MESSAGE` its text (an array of bytes when it is not UTF-8), keyed
+  like a syslog prefix by `_HOSTNAME SYSLOG_IDENTIFIER[_PID]`; a line longer
+  than journald's LineMax goes on in the next record (`_LINE_BREAK=line-max`).
 - JSON-lines loggers that carry output in `msg` / `message` / `log` / `output`:
   a whole dump escaped into one record comes back as its lines.
 
@@ -36,9 +40,12 @@ TEXT_FIELDS = ("msg", "message", "log", "output", "Output", "MESSAGE")
 class Unwrapped:
     """Streams recovered from a wrapped log, and the lines that carried no output."""
 
-    format: str  # "test2json" | "docker-json" | "json-lines"
+    format: str  # "test2json" | "docker-json" | "journald-json" | "json-lines"
     streams: list[Stream]
     records_without_text: list[int] = field(default_factory=list)  # input line numbers
+    # journal records whose MESSAGE journalctl printed as null (a field over
+    # 4096 bytes, unless --all): text the log no longer holds
+    omitted: list[int] = field(default_factory=list)
     not_json: list[int] = field(default_factory=list)  # lines between records (kept as a stream)
 
 
@@ -72,6 +79,8 @@ def sniff(lines: Sequence[str]) -> str | None:
         return "test2json"
     if all(isinstance(r.get("log"), str) and "stream" in r for r in records):
         return "docker-json"
+    if all("MESSAGE" in r and "__REALTIME_TIMESTAMP" in r for r in records):
+        return "journald-json"
     with_text = sum(1 for r in records if any(isinstance(r.get(f), str) for f in TEXT_FIELDS))
     if with_text >= 0.8 * len(records):
         return "json-lines"
@@ -91,12 +100,35 @@ def _key_and_text(fmt: str, rec: dict) -> tuple[str | None, str | None]:
         text = rec.get("log")
         return (str(rec.get("stream")) if rec.get("stream") else None), (
             text if isinstance(text, str) else None)
+    if fmt == "journald-json":
+        return _journal_key(rec), _journal_text(rec)
     for f in TEXT_FIELDS:
         text = rec.get(f)
         if isinstance(text, str):
             # Loggers append no newline: one record is one or more whole lines.
             return None, text if text.endswith("\n") else text + "\n"
     return None, None
+
+
+def _journal_key(rec: dict) -> str | None:
+    """`host prog[pid]`, as journalctl's short formats print it before a line."""
+    prog = rec.get("SYSLOG_IDENTIFIER") or rec.get("_COMM")
+    pid = rec.get("_PID")
+    head = " ".join(str(x) for x in (rec.get("_HOSTNAME"), prog) if x)
+    return (f"{head}[{pid}]" if pid else head) or None
+
+
+def _journal_text(rec: dict) -> str | None:
+    message = rec.get("MESSAGE")
+    if isinstance(message, list):  # not UTF-8: journald gives its bytes
+        try:
+            message = bytes(message).decode("utf-8", "replace")
+        except (TypeError, ValueError):
+            return None
+    if not isinstance(message, str):
+        return None
+    # A line too long for one record goes on in the next one of its stream.
+    return message if rec.get("_LINE_BREAK") == "line-max" else message + "\n"
 
 
 class _Builder:
@@ -166,6 +198,8 @@ def unwrap_detail(lines: Sequence[str], first_line: int = 1) -> Unwrapped | None
         key, text = _key_and_text(fmt, rec)
         if text is None or text == "":
             out.records_without_text.append(number)
+            if fmt == "journald-json" and rec.get("MESSAGE", "") is None:
+                out.omitted.append(number)
             continue
         b.add(key, text, number, len(line))
     out.streams = b.streams()
@@ -176,6 +210,7 @@ def unwrap_detail(lines: Sequence[str], first_line: int = 1) -> Unwrapped | None
 
 
 def unwrap(lines: Sequence[str], first_line: int = 1) -> list[Stream] | None:
-    """The streams inside a wrapped log (test2json, docker json-file, JSON lines), or None."""
+    """The streams inside a wrapped log (test2json, docker json-file, the journal's
+    JSON, JSON lines), or None."""
     got = unwrap_detail(lines, first_line)
     return None if got is None else got.streams

@@ -9,3 +9,15 @@ for v in 1.21.13 1.27.3; do
 	GOFLAGS=-mod=mod GOTOOLCHAIN=local "$go" test -json -count=1 . > "../test2json-go$v.jsonl" 2>&1
 	GOTOOLCHAIN=local "$go" test -count=1 . > "../plain-go$v.txt" 2>&1
 done
+
+# The journal's JSON (needs systemd-journald, started here if none runs, and systemd-cat).
+cd ../journald
+go=/opt/gobin/1.27.3/go/bin/go
+GOTOOLCHAIN=local GOFLAGS=-mod=mod "$go" build -o /tmp/stackdemux-journald .
+listening='import socket; socket.socket(socket.AF_UNIX).connect("/run/systemd/journal/stdout")'
+python3 -c "$listening" 2>/dev/null || { /lib/systemd/systemd-journald & sleep 1; }
+tag="stackdemux-journald-$$"
+systemd-cat -t "$tag" /tmp/stackdemux-journald
+sleep 0.5
+journalctl -t "$tag" -o json --no-pager > ../journald-go1.27.3.jsonl
+journalctl -t "$tag" -o json --all --no-pager > ../journald-all-go1.27.3.jsonl

@@ -1,0 +1,3 @@
+module example.com/journald
+
+go 1.21
