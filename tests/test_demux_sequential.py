@@ -260,3 +260,16 @@ def test_a_goroutine_printed_twice_in_one_report_does_not_pass():
     end = texts.index("", start)
     doubled = texts[:end + 1] + texts[start:end + 1] + texts[end + 1:]
     assert not reports_follow_one_another(stream_of(doubled))
+
+
+def test_two_threads_throwing_at_once_are_one_process():
+    # Real Go 1.19 output (two goroutines writing one map, GOTRACEBACK=system):
+    # both threads print `fatal error: …`, one after the other; the first prints
+    # the dump, with the other's goroutine running elsewhere, stack unavailable;
+    # then the other prints that goroutine's stack. One process, read whole.
+    (case,) = score.load_cases(case="crash-prefix-journald-short-full")
+    (i,) = [i for i, p in enumerate(case.truth["processes"]) if p["name"] == "index-1"]
+    texts = ingest(case.output(i)).lines
+    assert texts[:2] == ["fatal error: concurrent map writes"] * 2
+    assert reports_follow_one_another(stream_of(texts))
+    assert reports_follow_one_another(stream_of([t for t in texts if t]))  # as journald keeps it

@@ -1,20 +1,21 @@
-"""Crashes read back from the systemd journal (`journalctl -o short*`).
+"""Crashes read back from the systemd journal (`journalctl -o short*`, `-o json`).
 
 A Go service's crash is most often read with journalctl. The corpus holds real
 captures (tests/corpus/journald.py): three processes crashing at once, each
-piped into its own systemd-cat, printed in every `short*` format of journalctl.
-The journal drops empty lines (no blank between goroutines) and prints a tab
-as eight spaces (every frame's file line); each line carries the format's
-timestamp and `host prog[pid]: `, which tells the processes apart.
+piped into its own systemd-cat, printed in every `short*` format of journalctl
+and as JSON. The journal drops empty lines (no blank between goroutines); its
+short formats print a tab as eight spaces (every frame's file line) and lead
+each line with the format's timestamp and `host prog[pid]: `, which tells the
+processes apart (JSON records name them in fields).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import corpus_case
 from lark.exceptions import LarkError
 
 from stackdemux.api import analyze
@@ -23,19 +24,20 @@ from stackdemux.demux import prefixes
 sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
 import score
 
-CASES = sorted(c.name for c in score.load_cases(mode="prefix-journald"))
+CASES = {c.name: c for c in score.load_cases(mode="prefix-journald")}
 
 
 def test_every_short_format_of_journalctl_is_in_the_corpus():
-    formats = {corpus_case(c)[1]["style"].removeprefix("journald -o ") for c in CASES}
+    formats = {c.truth["style"].removeprefix("journald -o ") for c in CASES.values()}
     assert formats == {"short", "short-precise", "short-iso", "short-iso-precise", "short-full",
-                       "short-unix", "short-monotonic"}
+                       "short-unix", "short-monotonic", "json"}
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_each_process_is_read_whole_from_the_journal(name):
-    text, truth = corpus_case(name)
-    analysis = analyze(text.encode())
+    case = CASES[name]
+    truth, text = case.truth, case.input().decode()
+    analysis = analyze(case.input())
     want = sorted((score.uncompact(r) for process in truth["truth_reports"] for r in process),
                   key=repr)
     assert sorted((score.report_key(r) for r in analysis.reports), key=repr) == want
@@ -46,6 +48,12 @@ def test_each_process_is_read_whole_from_the_journal(name):
 
 def _pids(text: str, truth: dict) -> list[str]:
     """Each process's pid, as the journal printed it."""
+    if truth["style"].endswith("json"):
+        first = {}
+        for line in text.splitlines():
+            record = json.loads(line)
+            first.setdefault(record["SYSLOG_IDENTIFIER"], record["_PID"])
+        return [first[p["name"]] for p in truth["processes"]]
     out = []
     for p in truth["processes"]:
         at = text.index(f" {p['name']}[") + len(p["name"]) + 2
@@ -56,9 +64,10 @@ def _pids(text: str, truth: dict) -> list[str]:
 def test_journal_prefixes_are_read_the_same_by_the_grammar_and_its_derived_regex():
     lark = prefixes.grammar()
     styles = prefixes.compiled_styles()
-    for name in CASES:
-        text, _ = corpus_case(name)
-        for line in text.splitlines()[:40]:
+    for name, case in sorted(CASES.items()):
+        if case.truth["style"].endswith("json"):
+            continue
+        for line in case.input().decode().splitlines()[:40]:
             hit = prefixes.match_prefix(line, styles["syslog"])
             assert hit is not None, (name, line)
             end, key, _ = hit

@@ -575,6 +575,12 @@ def _punctuation_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], 
     return out, changed
 
 
+# Lines the runtime leads with a tab, other than file lines, that say what they
+# are in their words: indented by spaces instead (journalctl prints a tab as
+# eight), they are taken back. (`indented`, any text after a tab, is not.)
+_TAB_LED_KINDS = frozenset({"stack_unavailable", "chained_panic", "running_test"})
+
+
 def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     out: list[Line] = []
     changed = 0
@@ -585,6 +591,12 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
         if t.strip() and _FILE_END.search(t) and not _is_go(t):
             fixed = _restore_tab(t, paths)
             if fixed is not None:
+                out.append((fixed, o))
+                changed += 1
+                continue
+        elif t.startswith("  ") and not _is_go(t):
+            fixed = "\t" + t.lstrip(" ")
+            if kind(fixed) in _TAB_LED_KINDS:
                 out.append((fixed, o))
                 changed += 1
                 continue

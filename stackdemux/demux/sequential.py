@@ -10,7 +10,8 @@ bursts meet at report boundaries often enough to fool it.
 
 So the parser reads the stream first, and its reading stands when it shows
 no sign of a second process inside a report: no frame without its file line
-(or the reverse), no report cut short, no goroutine id twice in one report,
+(or the reverse), no report cut short, no goroutine id twice in one report (but
+for one that another thread printed as running elsewhere before it threw too),
 no goroutine without a stack, one toolchain per report, and no traceback line
 left over as noise. Processes that took turns only between whole reports
 are separated by that reading too; anything else goes to the separator.
@@ -25,9 +26,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import replace
 from functools import lru_cache
+from itertools import pairwise
 
 from ..grammar import MAX_LINE, line_grammar
-from ..model import Report, ReportKind, Stream
+from ..model import Goroutine, Report, ReportKind, Stream
 from ..parse import HEADLESS, STACKED_KINDS, ParseResult, read_and_keep
 from .interleave import goroot
 
@@ -51,7 +53,8 @@ def reports_follow_one_another(stream: Stream) -> bool:
     reports = result.reports
     if reports and reports[0].incomplete_reason == HEADLESS and len(reports) > 1:
         reports = reports[1:]  # the end of a report the stream began inside
-    if not reports or not all(_whole(r) for r in reports[:-1]):
+    if not reports or not all(_whole(r) or _thrown_at_once(r, nxt, stream)
+                              for r, nxt in pairwise(reports)):
         stream._parsed = None
         return False
     last = reports[-1]
@@ -64,6 +67,18 @@ def reports_follow_one_another(stream: Stream) -> bool:
     # other stream has been read too.
     stream._joined = None
     return True
+
+
+def _thrown_at_once(report: Report, after: Report, stream: Stream) -> bool:
+    """Two threads that throw at once print `fatal error: …` each, on lines one
+    after the other, and one dump (two goroutines writing one map, in the
+    corpus): the first report has no stack of its own, and was cut by nothing."""
+    if (report.kind is not ReportKind.FATAL_ERROR or after.kind is not ReportKind.FATAL_ERROR
+            or report.goroutines or not report.lines or not after.lines):
+        return False
+    numbers = stream.numbers
+    i = bisect_left(numbers, report.lines[-1][1])
+    return i + 1 < len(numbers) and numbers[i + 1] == after.lines[0][0]
 
 
 def _cut_by_the_end(report: Report, result: ParseResult, stream: Stream) -> bool:
@@ -99,12 +114,17 @@ def _whole(report: Report) -> bool:
     if report.kind is ReportKind.PANIC and any(
             g.frames and g.frames[0].func.startswith(_THROWS) for g in report.goroutines):
         return False
-    ids: set[int] = set()
+    seen: dict[int, Goroutine] = {}
     roots: set[str | None] = set()
     for g in report.goroutines:
-        if g.id in ids and g.id != 0:  # every M's g0 is goroutine 0 (GOTRACEBACK=crash)
+        first = seen.get(g.id)
+        # Every M's g0 is goroutine 0 (GOTRACEBACK=crash). And when two threads
+        # throw at once, the first prints the other's goroutine as running with
+        # its stack unavailable, then the other prints that goroutine's stack.
+        if first is not None and g.id != 0 and not (first.unavailable and not first.frames
+                                                     and g.frames):
             return False
-        ids.add(g.id)
+        seen[g.id] = g
         if not g.frames and not g.unavailable:
             return False
         roots.update(map(_goroot, {f.file for f in g.frames}))

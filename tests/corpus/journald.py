@@ -4,7 +4,8 @@
 A service's crash is most often read with journalctl. Each process of a
 corpus group runs at once (make_cases.py's FLEET_AT) with its output piped
 into its own `systemd-cat -t NAME` stream, as a unit's stdout is; then the
-journal is printed in each `short*` output format of journalctl. What the
+journal is printed in each `short*` output format of journalctl, and as JSON
+(`-o json`, a record per line). What the
 journal does to a traceback is real and is kept: it drops empty lines (no
 blank between goroutines) and, outside `--all`, prints a tab as 8 spaces
 (every frame's file line). The processes' clean outputs are what they wrote,
@@ -22,6 +23,7 @@ import argparse
 import os
 import re
 import selectors
+import socket
 import subprocess
 import sys
 import time
@@ -34,20 +36,30 @@ import make_cases as mc  # noqa: E402
 
 # The journal formats, each once over the two groups (one capture per group).
 FORMATS = {
-    "bolt": ["short", "short-iso", "short-precise", "short-monotonic"],
-    "crash": ["short-iso-precise", "short-full", "short-unix"],
+    "bolt": ["short", "short-iso", "short-precise", "short-monotonic", "json"],
+    "crash": ["short-iso-precise", "short-full", "short-unix", "json"],
 }
 JOURNALD = "/lib/systemd/systemd-journald"
 SOCKET = Path("/run/systemd/journal/stdout")
 
 
+def _listening() -> bool:
+    """journald takes stream connections (a socket file can outlive its journald)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        try:
+            s.connect(str(SOCKET))
+        except OSError:
+            return False
+    return True
+
+
 def ensure_journald() -> subprocess.Popen[bytes] | None:
     """A journald to log to: the machine's, or one started here (a container)."""
-    if SOCKET.exists():
+    if _listening():
         return None
     proc = subprocess.Popen([JOURNALD], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
-        if SOCKET.exists():
+        if _listening():
             return proc
         time.sleep(0.05)
     raise SystemExit("systemd-journald did not start")
@@ -105,6 +117,26 @@ def journal(fmt: str, pids: list[int]) -> bytes:
                           check=True, capture_output=True).stdout
 
 
+# A record's text in `-o json`: a string, or an array of bytes when not UTF-8.
+_MESSAGE = re.compile(rb'"MESSAGE":("(?:[^"\\]|\\.)*"|\[[0-9,]*\])')
+_PID = re.compile(rb'"_PID":"([0-9]+)"')
+
+
+def owned_json(data: bytes, pids: list[int]) -> mc.Merged:
+    """Each record's MESSAGE value is its process's, the rest the journal's."""
+    who = {str(pid).encode(): i for i, pid in enumerate(pids)}
+    m = mc.Merged()
+    for line in data.splitlines(keepends=True):
+        text, pid = _MESSAGE.search(line), _PID.search(line)
+        if text is None or pid is None or pid.group(1) not in who:
+            m.add("noise", line)
+            continue
+        m.add("prefix", line[:text.start(1)])
+        m.add(who[pid.group(1)], line[text.start(1):text.end(1)])
+        m.add("prefix", line[text.end(1):])
+    return m
+
+
 def owned(data: bytes, procs: list[mc.Proc], pids: list[int]) -> mc.Merged:
     """Each line's prefix (up to `name[pid]: `) is the collector's; its text
     and newline are the process's."""
@@ -130,8 +162,9 @@ def make(group: str) -> None:
     cap = mc.Capture(outputs=outputs, chunks=[], exits=exits)
     for fmt in FORMATS[group]:
         data = journal(fmt, pids)
+        merged = owned_json(data, pids) if fmt == "json" else owned(data, procs, pids)
         mc.save_case(f"{group}-prefix-journald-{fmt}", group, "prefix-journald", procs, cap,
-                     owned(data, procs, pids), {"style": f"journald -o {fmt}", "verbatim": False})
+                     merged, {"style": f"journald -o {fmt}", "verbatim": False})
 
 
 def main() -> None:
