@@ -114,3 +114,27 @@ def test_a_signal_dump_shows_the_goroutine_its_culprit_is_in():
     stack = out[out.index("    goroutine "):]
     assert stack.startswith("    goroutine 1 [chan receive]:")
     assert "▸ main.init.5.func1()" in stack
+
+
+@pytest.mark.parametrize("name", ["traceback_none", "test_race", "test_panic", "nil_map"])
+def test_every_sarif_result_has_a_location(name):
+    # GitHub code scanning refuses the whole upload when one result has none
+    # ("locationFromSarifResult: expected at least one location")
+    path = SAMPLES / "go1.27" / f"{name}.txt"
+    doc = json.loads(render(analyze(path), "sarif", RenderOptions()))
+    results = doc["runs"][0]["results"]
+    assert results
+    for r in results:
+        (loc,) = r["locations"]
+        assert loc["physicalLocation"]["artifactLocation"]["uri"]
+        assert loc["physicalLocation"]["region"]["startLine"] >= 1
+
+
+def test_a_group_with_no_frame_is_located_at_its_report_in_the_log():
+    # GOTRACEBACK=none prints the panic and signal lines only
+    analysis = analyze(SAMPLES / "go1.27" / "traceback_none.txt")
+    doc = json.loads(render(analysis, "sarif", RenderOptions()))
+    (loc,) = doc["runs"][0]["results"][0]["locations"]
+    physical = loc["physicalLocation"]
+    assert physical["artifactLocation"]["uri"].endswith("/samples/go1.27/traceback_none.txt")
+    assert physical["region"] == {"startLine": 1}

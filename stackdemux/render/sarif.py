@@ -5,6 +5,7 @@ carries our fingerprint so a viewer tracks the same crash across runs. The
 location is the culprit frame, relative to the checkout (`%SRCROOT%`) when it
 is in it, else the build path as an absolute file URI; the crashing
 goroutine's frames go in the result's `stacks` (SARIF's notion of a call stack).
+A group with no frame to point at is located at its report's first line in the log.
 
 A plain-text SARIF message may embed links, `[text](target)` (SARIF 2.1.0
 §3.11.6), which viewers make clickable: log text has its square brackets
@@ -64,6 +65,26 @@ def _location(frame: Frame | None, options: RenderOptions) -> dict | None:
     }
 
 
+def _log_location(view: GroupView, analysis: Analysis, options: RenderOptions) -> dict:
+    """Where the report is in the log, for a group with no frame to point at (a
+    `--- FAIL` line, GOTRACEBACK=none, a report cut off): GitHub code scanning
+    refuses a whole upload when one result has no location ("locationFromSarifResult:
+    expected at least one location")."""
+    report = view.report
+    name = (report.source if report is not None else None) or (
+        analysis.sources[0] if analysis.sources else "log")
+    path = name.replace("\\", "/")
+    rel = in_repo(path, options.repo_root, min_components=1) if path.startswith("/") else path
+    if rel is not None:
+        artifact = {"uri": _uri(rel)}
+        if options.repo_root:
+            artifact["uriBaseId"] = "%SRCROOT%"
+    else:
+        artifact = {"uri": "file://" + _uri(path)}
+    line = report.lines[0][0] if report is not None and report.lines else 1
+    return {"physicalLocation": {"artifactLocation": artifact, "region": {"startLine": line}}}
+
+
 def _stack(view: GroupView, options: RenderOptions) -> list[dict]:
     g = view.goroutine
     if g is None:
@@ -120,9 +141,8 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
                 "reports": view.group.reports,
             },
         }
-        loc = _location(view.culprit, options)
-        if loc is not None:
-            result["locations"] = [loc]
+        loc = _location(view.culprit, options) or _log_location(view, analysis, options)
+        result["locations"] = [loc]
         stacks = _stack(view, options)
         if stacks:
             result["stacks"] = stacks
