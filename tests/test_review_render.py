@@ -138,3 +138,13 @@ def test_a_group_with_no_frame_is_located_at_its_report_in_the_log():
     physical = loc["physicalLocation"]
     assert physical["artifactLocation"]["uri"].endswith("/samples/go1.27/traceback_none.txt")
     assert physical["region"] == {"startLine": 1}
+
+
+def test_codequality_points_a_frameless_group_at_the_input_it_came_from():
+    # two inputs: the crash is in the second, which has no frame (GOTRACEBACK=none)
+    from stackdemux.api import analyze_many
+
+    crash = SAMPLES / "go1.27" / "traceback_none.txt"
+    analysis = analyze_many([b"build started\nok\n", crash])
+    (issue,) = json.loads(render(analysis, "codequality", RenderOptions()))
+    assert issue["location"] == {"path": str(crash), "lines": {"begin": 1}}

@@ -2,7 +2,8 @@
 
 GitLab requires `location.path` relative to the repository; a culprit outside
 the checkout keeps its build path (GitLab then lists the issue without a diff
-link), and a group without any file uses the first input's name.
+link), and a group without any file points at its report's line in the input it
+was read from.
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ def _where(view: GroupView, analysis: Analysis, options: RenderOptions) -> tuple
     culprit = view.culprit
     if culprit is not None and culprit.file:
         return culprit.file, culprit.line or 1
-    spans = view.spans
-    return (analysis.sources[0] if analysis.sources else "log"), (spans[0][0] if spans else 1)
+    report = view.report  # the input it was read from (not the first of several)
+    name = (report.source if report is not None else None) or (
+        analysis.sources[0] if analysis.sources else "log")
+    line = report.lines[0][0] if report is not None and report.lines else 1
+    return in_repo(name, options.repo_root, min_components=1) or name, line
 
 
 def render_codequality(analysis: Analysis, options: RenderOptions) -> str:
