@@ -112,3 +112,17 @@ def test_words_are_not_taken_for_ids(word):
     from stackdemux.analyse.normalise import normalise
 
     assert normalise(f"{word} failed") == f"{word} failed"
+
+
+def test_the_json_of_a_merged_group_is_the_same_under_any_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    def run(seed: str) -> bytes:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        cmd = [sys.executable, "-m", "stackdemux", "-f", "json", "--threshold", "85",
+               str(GOROUTINE), str(NESTED)]
+        return subprocess.run(cmd, env=env, capture_output=True, check=True).stdout
+
+    assert run("0") == run("1") == run("4242")
