@@ -35,6 +35,10 @@ _BINARY_MAGIC = {
 }
 
 _GZIP_MAGIC = b"\x1f\x8b"
+# Byte order marks: Windows PowerShell 5's `>` writes UTF-16 (LE) with one, and
+# some Windows editors and PowerShell 7's `-Encoding utf8BOM` lead UTF-8 with one.
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def open_log(path: str | os.PathLike[str]) -> BinaryIO:
@@ -95,9 +99,17 @@ def ingest(data: bytes | str, name: str = "<input>") -> Source:
             data = gzip.decompress(data)
         except (OSError, EOFError) as e:
             raise InputError(f"{name}: a damaged gzip file: {e}") from None
+    if data.startswith(UTF16_BOMS):
+        text = data.decode("utf-16", "replace")  # the codec reads and drops the mark
+        source = ingest(text, name)
+        source.size = len(data)
+        source.decode_errors = sum(1 for line in source.lines if "\ufffd" in line)
+        return source
+    size = len(data)
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM):]  # not text: `\ufeffpanic: …` would open no report
     _sniff_binary(data, name)
 
-    size = len(data)
     nul = data.count(b"\x00")
     crlf = b"\r\n" in data
     errors = 0

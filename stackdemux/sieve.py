@@ -409,7 +409,15 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
     import gzip
     import sys
 
-    from .ingest import _GZIP_MAGIC, InputError, _sniff_binary, ingest, open_log
+    from .ingest import (
+        _GZIP_MAGIC,
+        UTF8_BOM,
+        UTF16_BOMS,
+        InputError,
+        _sniff_binary,
+        ingest,
+        open_log,
+    )
     from .tee import TeeSource
 
     if minimum is None:
@@ -421,8 +429,10 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
             if peek is not None and peek(2)[:2] == _GZIP_MAGIC:
                 f = gzip.GzipFile(fileobj=f)  # type: ignore[assignment]
             first = f.read(max(minimum, BLOCK))
-            if len(first) < minimum:
-                return ingest(first, name)
+            if len(first) < minimum or first.startswith(UTF16_BOMS):
+                # (UTF-16 is read whole: the sieve's bulk searches are for bytes of UTF-8)
+                return ingest(first + f.read() if len(first) >= minimum else first, name)
+            first = first.removeprefix(UTF8_BOM)
             _sniff_binary(first[:BLOCK], name)
             capture = _sieve(path, f, first)
         except (OSError, EOFError) as e:

@@ -84,3 +84,38 @@ def test_a_dump_cut_anywhere_never_raises_and_loses_no_line():
 def test_text_keeps_the_same_lines_as_bytes():
     data = sample_path("panic_multiline").read_bytes()
     assert ingest(data.decode()).lines == ingest(data).lines
+
+
+# Windows: PowerShell 5's `>` writes UTF-16 LE with a byte order mark, some
+# editors and PowerShell 7's `-Encoding utf8BOM` lead UTF-8 with one.
+WINDOWS_ENCODINGS = {
+    "utf-16-le": b"\xff\xfe",
+    "utf-16-be": b"\xfe\xff",
+    "utf-8": b"\xef\xbb\xbf",
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(WINDOWS_ENCODINGS))
+def test_a_log_with_a_byte_order_mark_reads_as_its_text(encoding):
+    text = sample_path("nil_pointer").read_text()
+    windows = text.replace("\n", "\r\n")  # and Windows line ends
+    data = WINDOWS_ENCODINGS[encoding] + windows.encode(encoding)
+    source = ingest(data)
+    assert source.lines == text.rstrip("\n").split("\n")
+    assert source.size == len(data) and source.crlf
+    plain = parse_text(text).reports
+    got = parse_source(source).reports
+    assert [(r.kind, r.message, r.lines) for r in got] == [
+        (r.kind, r.message, r.lines) for r in plain]
+    assert got[0].message.startswith("runtime error")  # the first line opened it
+
+
+def test_a_big_utf16_log_is_read_whole_not_sieved(tmp_path):
+    from stackdemux.sieve import read_source
+
+    text = sample_path("nil_pointer").read_text()
+    path = tmp_path / "out.log"
+    path.write_bytes(b"\xff\xfe" + (text * 40).encode("utf-16-le"))
+    source = read_source(str(path), "out.log", minimum=4096)
+    assert source.lines == (text * 40).rstrip("\n").split("\n")
+    assert len(parse_source(source).reports) == 40
