@@ -85,14 +85,10 @@ class Search(Weigher):
                     # while a fragment is open that a function's name may finish).
                     self._advance_whole(beam, kind, whole)
                     continue
-                if not any_open and not (lenient and inner_start(t, m)):
-                    self._advance_whole(beam, kind, whole)
-                    continue
             else:
                 kind, whole = None, -BROKEN
-                if not any_open and not inner_start(t, None):
-                    self._advance_whole(beam, None, 0.0)
-                    continue
+            # (with nothing open, only a lenient or unread line that a line
+            # starts inside comes here: the idle branch let no other through)
             beam = self._expand(beam, i, t, kind, whole)
             if any_open:
                 beam = self._retire(beam, i)

@@ -219,32 +219,27 @@ class Weigher:
                 free = self._free if self._free is not None else free_after(t)
                 self._free = free
             lo = max(0, len(head) + len(t) - MAX_SPLICED)
-            if not head:
-                for c in range(lo, n):
-                    r = self.reading(t[c:], sources)
-                    if r is not None and (r[1] not in LENIENT or c >= free):
-                        got.append((c, r[0], r[1]))
-            else:
-                # every text starts with head: the one narrow regex joined()
-                # would pick, and only where its automaton says head and the
-                # cut's rest can be one line (most cuts cannot)
-                auto = joins(head[0])
-                state = self.head_state(auto, pieces, head)
-                meet, fullmatch = auto.meet, narrow(head[0]).fullmatch
-                cuts = sorted(c for rest, cs in self.rest_states(auto, i, t).items()
-                              if meet(state, rest) for c in cs if lo <= c < n)
-                # weigh()'s work, its names of the sources looked up once for all cuts
-                quality, mine = self.vocab.quality_mine, self._own(sources)
-                for c in cuts:
-                    if (m := fullmatch(head + t[c:])) is None:
-                        continue
-                    kind = m.lastgroup
-                    if kind in LENIENT and c < free:
-                        continue  # a free text's rest cut before its last line start
-                    if (kind == "frame_call" and accepted(m) is None) or (
-                            kind == "goroutine_header" and not plausible(m)):
-                        continue
-                    got.append((c, quality(m, mine)[0], kind))
+            # every text starts with head (never empty: a fragment's every cut
+            # lies past its start): the one narrow regex joined() would pick,
+            # and only where its automaton says head and the cut's rest can be
+            # one line (most cuts cannot)
+            auto = joins(head[0])
+            state = self.head_state(auto, pieces, head)
+            meet, fullmatch = auto.meet, narrow(head[0]).fullmatch
+            cuts = sorted(c for rest, cs in self.rest_states(auto, i, t).items()
+                          if meet(state, rest) for c in cs if lo <= c < n)
+            # weigh()'s work, its names of the sources looked up once for all cuts
+            quality, mine = self.vocab.quality_mine, self._own(sources)
+            for c in cuts:
+                if (m := fullmatch(head + t[c:])) is None:
+                    continue
+                kind = m.lastgroup
+                if kind in LENIENT and c < free:
+                    continue  # a free text's rest cut before its last line start
+                if (kind == "frame_call" and accepted(m) is None) or (
+                        kind == "goroutine_header" and not plausible(m)):
+                    continue
+                got.append((c, quality(m, mine)[0], kind))
             self._joins[key] = got
         return got
 
