@@ -166,7 +166,8 @@ def test_the_join_automaton_refuses_only_joins_the_grammar_refuses():
     # automaton, not a looser filter), so that the splicer's work is the matches.
     import random
 
-    from stackdemux.demux.splice_score import joins, narrow
+    from stackdemux.demux.splice_joins import joins
+    from stackdemux.demux.splice_score import narrow
 
     lines, _ = case("twelve-chunks-slow")
     lines = [t for t in lines if t]

@@ -53,7 +53,8 @@ The parts: splice_starts.py (where a line may start inside a text: the cut
 candidates), splice_fragments.py (fragments, variants, hypotheses, pruning),
 splice_weigh.py (how a head and a rest join: scores, memoised),
 splice_search.py (the beam search), splice_groups.py (read() chunks as
-groups of texts); splice_score.py reads a joined text.
+groups of texts); splice_score.py reads a joined text, splice_joins.py
+tells which cuts can make a line with a head.
 
 Cost: while nothing is open, a line the grammar reads whole costs its one
 match (none when the caller passes its matches); an ordinary log line costs
@@ -64,7 +65,7 @@ line whose function's name has a part printed nowhere else: `runtime.` +
 fragment and each of its cut places (up to 10 when a cut in a hex number reads
 alike anywhere; such call lines only while a fragment cut inside a function's
 name is open). Which cuts can complete a head at all is read off an automaton
-of the grammar's regex (splice_score.Joins: the line's rests once, right to
+of the grammar's regex (splice_joins.Joins: the line's rests once, right to
 left; each head once, left to right), so only cuts that make a line are
 matched and weighed; a fragment's reading as a whole line (is it finished by
 a line break?) is worked out once, not on every line it waits through. The

@@ -32,7 +32,8 @@ from .splice_fragments import (
     names_open,
     prune,
 )
-from .splice_score import LENIENT, MAX_SPLICED, joined, joins
+from .splice_joins import joins
+from .splice_score import LENIENT, MAX_SPLICED, joined
 from .splice_starts import inner_start, line_leads
 from .splice_weigh import Weigher
 

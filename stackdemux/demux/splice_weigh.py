@@ -6,7 +6,7 @@ plausible values), by the order in which kinds of lines follow each other in
 one chunk (kind_order.py), and by what the whole lines around a cut show of
 their process (its toolchain's GOROOT, its files printed whole or
 -trimpath). Which cuts can complete a head at all is read off an automaton of
-the grammar's regex (splice_score.Joins), and every reading is worked out
+the grammar's regex (splice_joins.Joins), and every reading is worked out
 once per head and line, however many hypotheses hold that head: `Weigher`
 keeps those memos for the search (splice_search.py).
 """
@@ -31,15 +31,14 @@ from .splice_fragments import (
     Piece,
     Variant,
 )
+from .splice_joins import Joins, joins
 from .splice_score import (
     LENIENT,
     MAX_SPLICED,
     MEMO_MAX,
-    Joins,
     Vocabulary,
     accepted,
     joined,
-    joins,
     marks,
     narrow,
     own_names,

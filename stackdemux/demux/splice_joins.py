@@ -1,0 +1,257 @@
+"""Which cuts of a text can complete a fragment's head: an automaton of the grammar.
+
+Most joins the splicer tries read as no line at all: a fragment's head run
+into a text cut at a place no line of its kind could go on from. Which of a
+text's cuts can complete a head is read off two runs of an automaton of
+narrow()'s regex (splice_score.py), instead of one regex match per cut: the
+text's suffixes once, right to left, and each head once, left to right. Only
+the cuts where the two meet are matched with the regex (for the reading's
+fields). The automaton accepts everything the regex does (look-behinds and
+anchors are passed over), so it refuses only joins the regex would refuse too.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .splice_score import narrow
+
+__all__ = ["Joins", "joins"]
+
+
+class _Positions:
+    """The Glushkov automaton of a regex: one position per character test in
+    it, which positions may come first, last, and after each position."""
+
+    def __init__(self, pattern: str) -> None:
+        from re import _parser  # type: ignore[attr-defined]
+
+        self.tests: list[object] = []  # each position's character test (see _accepts)
+        self.follow: list[set[int]] = []
+        first, last, _ = self._seq(list(_parser.parse(pattern)))
+        self.first = frozenset(first)
+        self.last = frozenset(last)
+        before: list[set[int]] = [set() for _ in self.tests]
+        for p, qs in enumerate(self.follow):
+            for q in qs:
+                before[q].add(p)
+        self.before: list[frozenset[int]] = [frozenset(b) for b in before]
+        self.frozen = [frozenset(f) for f in self.follow]
+        self._memo: dict[tuple[int, str], bool] = {}
+
+    def accepts(self, p: int, ch: str) -> bool:
+        key = (p, ch)
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = _accepts(self.tests[p], ch)
+        return got
+
+    def _new(self, test: object) -> tuple[set[int], set[int], bool]:
+        self.tests.append(test)
+        self.follow.append(set())
+        p = len(self.tests) - 1
+        return {p}, {p}, False
+
+    def _seq(self, items: list) -> tuple[set[int], set[int], bool]:
+        first: set[int] = set()
+        last: set[int] = set()
+        nullable = True
+        for op, av in items:
+            fs, ls, n = self._node(op, av)
+            for p in last:
+                self.follow[p] |= fs
+            if nullable:
+                first |= fs
+            last = (last | ls) if n else ls
+            nullable = nullable and n
+        return first, last, nullable
+
+    def _node(self, op: object, av: object) -> tuple[set[int], set[int], bool]:
+        from re import _constants as c  # type: ignore[attr-defined]
+
+        if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY):
+            return self._new((op, av))
+        if op is c.SUBPATTERN:
+            return self._seq(list(av[-1]))
+        if op is c.BRANCH:
+            first: set[int] = set()
+            last: set[int] = set()
+            nullable = False
+            for alt in av[1]:
+                fs, ls, n = self._seq(list(alt))
+                first |= fs
+                last |= ls
+                nullable = nullable or n
+            return first, last, nullable
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            lo, hi, sub = av
+            parts = [(list(sub), False)] * lo
+            if hi is c.MAXREPEAT:
+                parts.append((list(sub), True))
+            else:
+                parts += [(list(sub), None)] * (hi - lo)
+            return self._repeat(parts)
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            return set(), set(), True  # passed over: the automaton may accept more, never less
+        # anything else: any text at all (again more, never less)
+        fs, ls, _ = self._new((c.ANY, "all"))
+        (p,) = fs
+        self.follow[p].add(p)
+        return fs, ls, True
+
+    def _repeat(self, parts: list[tuple[list, bool | None]]) -> tuple[set[int], set[int], bool]:
+        """A sequence of copies of a regex: each required (False), optional
+        (None: `{0,n}`'s optional copies, each only after the one before) or
+        repeated any number of times (True)."""
+        first: set[int] = set()
+        last: set[int] = set()
+        nullable = True
+        for items, kind in parts:
+            fs, ls, n = self._seq(items)
+            if kind is True:
+                for p in ls:
+                    self.follow[p] |= fs
+            if kind is not False:
+                n = True
+            for p in last:
+                self.follow[p] |= fs
+            if nullable:
+                first |= fs
+            last = (last | ls) if n else ls
+            nullable = nullable and n
+        return first, last, nullable
+
+
+_CATEGORIES: dict[object, re.Pattern[str]] = {}
+
+
+def _accepts(test: object, ch: str) -> bool:
+    """Whether a position's test (an sre node) takes one character, as re does."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    op, av = test  # type: ignore[misc]
+    if op is c.LITERAL:
+        return ord(ch) == av
+    if op is c.NOT_LITERAL:
+        return ord(ch) != av
+    if op is c.ANY:
+        return av == "all" or ch != "\n"
+    negate = False
+    hit = False
+    for iop, iav in av:
+        if iop is c.NEGATE:
+            negate = True
+        elif iop is c.LITERAL:
+            hit = hit or ord(ch) == iav
+        elif iop is c.RANGE:
+            hit = hit or iav[0] <= ord(ch) <= iav[1]
+        elif iop is c.CATEGORY:
+            rx = _CATEGORIES.get(iav)
+            if rx is None:
+                rx = _CATEGORIES[iav] = re.compile(_CATEGORY_SOURCES.get(str(iav), "(?s:.)"))
+            hit = hit or rx.fullmatch(ch) is not None
+        else:
+            return True  # a test not read here: taken (more, never less)
+    return hit != negate
+
+
+_CATEGORY_SOURCES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D",
+                     "CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S",
+                     "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+
+
+class Joins:
+    """Which texts head + rest the regex narrow(first) can match, decided by
+    the automaton's states: the head's after it is read left to right, the
+    rest's after it is read right to left (lazily built: a state is a set of
+    positions, each step is worked out once and then looked up)."""
+
+    def __init__(self, first: str) -> None:
+        self.auto = _Positions(narrow(first).pattern)
+        self._ids: dict[frozenset[int], int] = {}
+        self._sets: list[frozenset[int]] = []
+        self._fwd: dict[tuple[int, str], int] = {}
+        self._back: dict[tuple[int, str], tuple[int, int]] = {}
+        self._meet: dict[tuple[int, int], bool] = {}
+        self.start = self._id(self.auto.first)
+        self.end = self._id(self.auto.last)
+        self.dead = self._id(frozenset())
+
+    def _id(self, s: frozenset[int]) -> int:
+        got = self._ids.get(s)
+        if got is None:
+            got = self._ids[s] = len(self._sets)
+            self._sets.append(s)
+        return got
+
+    def head(self, text: str) -> int:
+        """The state after text read from the start: the positions that may
+        take the next character (dead: no line of these kinds starts so)."""
+        return self._read(text)[0]
+
+    def starts(self, text: str) -> list[bool]:
+        """For each cut a of text, whether a line of these kinds may start as text[:a]."""
+        alive = self._read(text)[1]
+        return [True] * (alive + 1) + [False] * (len(text) - alive)
+
+    def _read(self, text: str) -> tuple[int, int]:
+        """The state after text read from the start, and how many of its
+        characters were read before the state went dead (all: it did not)."""
+        s, fwd, dead = self.start, self._fwd, self.dead
+        alive = 0
+        for ch in text:
+            nxt = fwd.get((s, ch))
+            if nxt is None:
+                nxt = self._step(s, ch)
+            s = nxt
+            if s == dead:
+                break
+            alive += 1
+        return s, alive
+
+    def _step(self, s: int, ch: str) -> int:
+        auto = self.auto
+        got: set[int] = set()
+        for p in self._sets[s]:
+            if auto.accepts(p, ch):
+                got |= auto.frozen[p]
+        nxt = self._fwd[s, ch] = self._id(frozenset(got))
+        return nxt
+
+    def rests(self, text: str, lo: int = 0) -> list[int]:
+        """For each cut c of text (from lo), the state of text[c:] read from
+        its end: the positions that may take its first character, with the
+        rest reading to a line's end. Dead below the first cut that can rest."""
+        n = len(text)
+        out = [self.dead] * (n - lo)
+        cand, back, dead = self.end, self._back, self.dead
+        for c in range(n - 1, lo - 1, -1):
+            ch = text[c]
+            got = back.get((cand, ch))
+            if got is None:
+                auto = self.auto
+                took = frozenset(p for p in self._sets[cand] if auto.accepts(p, ch))
+                before: set[int] = set()
+                for p in took:
+                    before |= auto.before[p]
+                got = back[cand, ch] = (self._id(took), self._id(frozenset(before)))
+            took_id, cand = got
+            if took_id == dead:
+                break
+            out[c - lo] = took_id
+        return out
+
+    def meet(self, head: int, rest: int) -> bool:
+        """Whether a head's state and a rest's can be one match."""
+        key = (head, rest)
+        got = self._meet.get(key)
+        if got is None:
+            got = self._meet[key] = not self._sets[head].isdisjoint(self._sets[rest])
+        return got
+
+
+@cache
+def joins(first: str) -> Joins:
+    """The automaton of narrow(first)'s regex (built on first use)."""
+    return Joins(first)
