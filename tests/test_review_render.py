@@ -148,3 +148,18 @@ def test_codequality_points_a_frameless_group_at_the_input_it_came_from():
     analysis = analyze_many([b"build started\nok\n", crash])
     (issue,) = json.loads(render(analysis, "codequality", RenderOptions()))
     assert issue["location"] == {"path": str(crash), "lines": {"begin": 1}}
+
+
+def test_sarif_points_where_the_github_annotation_points(tmp_path):
+    # the checkout holds skopeo's own code, not the vendored bbolt the panic is raised in:
+    # the alert lands on skopeo's call (cmd/skopeo/main.go:25), not outside the repository
+    main = tmp_path / "cmd" / "skopeo" / "main.go"
+    main.parent.mkdir(parents=True)
+    main.touch()
+    analysis = analyze(SAMPLES / "go1.21" / "skopeo_vendor.txt")
+    options = RenderOptions(repo_root=str(tmp_path))
+    (loc,) = json.loads(render(analysis, "sarif", options))["runs"][0]["results"][0]["locations"]
+    physical = loc["physicalLocation"]
+    assert physical["artifactLocation"] == {"uri": "cmd/skopeo/main.go", "uriBaseId": "%SRCROOT%"}
+    assert physical["region"] == {"startLine": 25}
+    assert "file=cmd/skopeo/main.go,line=25," in render(analysis, "github", options)

@@ -3,8 +3,10 @@
 One rule per distinct group title, one result per group; `partialFingerprints`
 carries our fingerprint so a viewer tracks the same crash across runs. The
 location is the culprit frame, relative to the checkout (`%SRCROOT%`) when it
-is in it, else the build path as an absolute file URI; the crashing
-goroutine's frames go in the result's `stacks` (SARIF's notion of a call stack).
+is in it, else the main module's first frame when that one is (as the GitHub
+annotation points), else the culprit's build path as an absolute file URI; the
+crashing goroutine's frames go in the result's `stacks` (SARIF's notion of a call
+stack).
 A group with no frame to point at is located at its report's first line in the log.
 
 A plain-text SARIF message may embed links, `[text](target)` (SARIF 2.1.0
@@ -63,6 +65,17 @@ def _location(frame: Frame | None, options: RenderOptions) -> dict | None:
         "physicalLocation": physical,
         "logicalLocations": [{"fullyQualifiedName": clean(frame.func), "kind": "function"}],
     }
+
+
+def _where(view: GroupView, analysis: Analysis, options: RenderOptions) -> dict:
+    """The result's location, as the GitHub annotation's: the culprit when its file is
+    in the checkout, else the first frame of the main module when that one is (a
+    crash inside a dependency is shown in the code that called it), else the
+    culprit's build path, else the report's line in the log."""
+    for frame in (view.culprit, view.group.main_frame):
+        if frame is not None and in_repo(frame.file, options.repo_root) is not None:
+            return _location(frame, options)  # type: ignore[return-value]
+    return _location(view.culprit, options) or _log_location(view, analysis, options)
 
 
 def _log_location(view: GroupView, analysis: Analysis, options: RenderOptions) -> dict:
@@ -141,8 +154,7 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
                 "reports": view.group.reports,
             },
         }
-        loc = _location(view.culprit, options) or _log_location(view, analysis, options)
-        result["locations"] = [loc]
+        result["locations"] = [_where(view, analysis, options)]
         stacks = _stack(view, options)
         if stacks:
             result["stacks"] = stacks
