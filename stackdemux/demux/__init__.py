@@ -24,6 +24,8 @@ from functools import cache
 
 from ..grammar import grammar_text, line_grammar
 from ..model import Diagnostic, Source, Span, Stream
+from ..parse import _spans
+from .overwritten import read_after_carriage_returns
 
 __all__ = ["Demuxed", "demultiplex", "demultiplex_detail", "needs_separation"]
 
@@ -57,6 +59,9 @@ def demultiplex_detail(source: Source, user_prefix: str | None = None,
     keyed = any(name in PROCESS_KEYS for name in out.layers)
     streams: list[Stream] = []
     for stream in base:
+        stream, overwritten = read_after_carriage_returns(stream)
+        if overwritten is not None:
+            out.diagnostics.append(overwritten)
         stream = _repair_paste(stream, noise_numbers, out)
         one_process = keyed and stream.label is not None
         got = _separate_stream(stream, noise_numbers, out.diagnostics, one_process)
@@ -435,13 +440,3 @@ def _input_lines(stream: Stream, i: int) -> list[int]:
     if p:
         return sorted({n for n, _, _ in p})
     return [stream.numbers[i]]
-
-
-def _spans(numbers: Sequence[int]) -> list[Span]:
-    spans: list[Span] = []
-    for n in numbers:
-        if spans and n == spans[-1][1] + 1:
-            spans[-1] = (spans[-1][0], n)
-        else:
-            spans.append((n, n))
-    return spans
