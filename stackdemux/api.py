@@ -85,7 +85,7 @@ def split_streams_detail(source: Source, options: Options, index: int = 0
             d = demultiplex_detail(source, user_prefix=options.prefix, id_prefix=prefix,
                                    keep_parse=options.keep_parse)
         except PrefixError as e:
-            raise InputError(f"--prefix: {e}") from None
+            raise InputError(str(e)) from None  # (it names --prefix)
         return d.streams, d.noise, d.diagnostics
     stream = Stream(id=f"{prefix}1", numbers=range(1, len(source.lines) + 1), texts=source.lines)
     return [stream], [], []
@@ -173,10 +173,19 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
         part.diagnostics.extend(r.diagnostics)
         noise.extend(r.noise)
     part.noise = _merge(noise)
+    if source.decode_errors or source.nul_bytes:  # README: "replaced and counted"
+        said = []
+        if source.decode_errors:
+            said.append(f"{source.decode_errors} line{'s' if source.decode_errors != 1 else ''}"
+                        " held bytes that are not UTF-8 (shown as U+FFFD)")
+        if source.nul_bytes:
+            said.append(f"{source.nul_bytes} NUL byte{'s' if source.nul_bytes != 1 else ''}")
+        part.diagnostics.append(Diagnostic(f"{source.name}: " + "; ".join(said),
+                                           severity="info"))
     capture = getattr(source, "capture", None)
     if capture is not None:  # a sieved or teed log: back to the input's line numbers
         capture.remap(part)
-        if not capture.separated:
+        if not capture.separated and capture.kept_lines < capture.total_lines:
             part.diagnostics.append(Diagnostic(
                 f"{source.name}: a big log, read in windows around its tracebacks: "
                 f"{capture.kept_lines} of {capture.total_lines} lines; the rest is noise",

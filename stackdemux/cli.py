@@ -7,6 +7,7 @@ and --fail-on-crash was given; 2 usage or input error; 3 a bug in stackdemux
 
 from __future__ import annotations
 
+import errno
 import gc
 import itertools
 import os
@@ -174,7 +175,10 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
             mapped = capture.remap(Analysis(streams=streams, noise=noise,
                                             diagnostics=diagnostics))
             noise = mapped.noise
-        paths = write_split(streams, noise, source, out_dir, log_path=log)
+        try:
+            paths = write_split(streams, noise, source, out_dir, log_path=log)
+        except OSError as e:  # -o in a place that cannot be written: exit 2, not 3
+            raise InputError(f"{out_dir}: cannot write: {e.strerror or e}") from None
         for s, p in zip(streams, paths, strict=False):
             label = f" ({s.label})" if s.label else ""
             click.echo(f"{p}: {len(s.texts)} lines{label}")
@@ -265,6 +269,9 @@ def _write(text: str | Iterator[bytes], output: str, stream: Any) -> None:
         raise InputError(f"{output}: cannot write: {e.strerror or e}") from None
 
 
+_WRITE_ERRORS = frozenset((errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EBADF, errno.EFBIG))
+
+
 class _errors:
     """Turn every failure into one line on stderr and an exit code."""
 
@@ -284,6 +291,12 @@ class _errors:
             sys.exit(EXIT_OK)
         if isinstance(exc, KeyboardInterrupt):
             sys.exit(130)
+        if isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS:
+            # the report's own output failed (a full disk, a closed descriptor): the
+            # user's environment, not a bug of ours
+            click.echo(f"stackdemux: error: cannot write the report: {exc.strerror or exc}",
+                       err=True)
+            sys.exit(EXIT_USAGE)
         if isinstance(exc, MemoryError):
             click.echo("stackdemux: error: out of memory reading the input", err=True)
             sys.exit(EXIT_USAGE)

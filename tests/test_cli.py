@@ -190,3 +190,34 @@ def test_python_dash_m_stackdemux_is_the_command():
                           capture_output=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr.decode()
     assert json.loads(proc.stdout)["reports"][0]["message"].startswith("boom")
+
+
+def test_bytes_that_are_not_utf8_are_counted_and_said(tmp_path: Path):
+    data = sample_path("nil_map").read_bytes()
+    log = tmp_path / "latin1.log"
+    log.write_bytes(b"caf\xe9 ready\n" + data)
+    doc = json.loads(run("--format", "json", str(log)).output)
+    assert any("1 line held bytes that are not UTF-8" in d["message"]
+               and d["severity"] == "info" for d in doc["diagnostics"])
+    assert doc["reports"][0]["message"] == "assignment to entry in nil map"
+
+
+def test_a_report_that_cannot_be_written_is_an_error_of_the_environment_exit_2():
+    cmd = [sys.executable, "-m", "stackdemux", str(sample_path("nil_map"))]
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().startswith("stackdemux: error: cannot write the report")
+
+
+def test_split_into_a_place_that_cannot_be_written_exits_2(tmp_path: Path):
+    result = CliRunner().invoke(main, ["split", str(sample_path("nil_map")), "-o",
+                                       "/proc/stackdemux-split"])
+    assert result.exit_code == 2
+    assert "cannot write" in result.output
+
+
+def test_a_bad_prefix_regex_is_named_once():
+    result = run("--prefix", "(", str(sample_path("nil_map")))
+    assert result.exit_code == 2
+    assert result.output.count("--prefix") == 1, result.output
