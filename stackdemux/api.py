@@ -182,6 +182,10 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
             said.append(f"{source.nul_bytes} NUL byte{'s' if source.nul_bytes != 1 else ''}")
         part.diagnostics.append(Diagnostic(f"{source.name}: " + "; ".join(said),
                                            severity="info"))
+    if source.cut_gzip:
+        part.diagnostics.append(Diagnostic(
+            f"{source.name}: the gzip file ends early (cut off, or copied while written): "
+            "read as far as it goes"))
     capture = getattr(source, "capture", None)
     if capture is not None:  # a sieved or teed log: back to the input's line numbers
         capture.remap(part)

@@ -7,9 +7,10 @@ numbers away from what `grep -n` and an editor show.
 
 from __future__ import annotations
 
-import gzip
+import io
 import os
 import sys
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -66,6 +67,58 @@ def read_path(path: str | os.PathLike[str]) -> bytes:
             raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
+class Gunzip:
+    """A gzip file read as a stream of its text, member after member, that ends
+    where the file does: `cut` then says it ended early (a log copied while
+    written, a download cut off), where gzip's own reader raises and loses the
+    block it was reading. Only a file whose first bytes do not inflate is an
+    error. Bytes after the last member that start no other one are ignored,
+    as `gzip -d` does."""
+
+    def __init__(self, raw: BinaryIO, name: str, chunk: int = 1 << 20) -> None:
+        self.raw, self.name, self.chunk = raw, name, chunk
+        self.inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self.fresh = True  # the current member has taken no byte yet
+        self.pending = b""  # read, not yet inflated
+        self.any_text = False
+        self.cut = False
+        self.done = False
+
+    def read(self, n: int = -1) -> bytes:
+        out: list[bytes] = []
+        size = 0
+        while not self.done and (n < 0 or size < n):
+            data, self.pending = self.pending or self.raw.read(self.chunk), b""
+            if not data:
+                self.done, self.cut = True, not self.fresh
+                break
+            if self.fresh and not data.startswith(_GZIP_MAGIC[: len(data)]):
+                self.done = True  # trailing bytes, no member
+                break
+            self.fresh = False
+            try:
+                text = self.inflate.decompress(data)
+            except zlib.error as e:
+                if not self.any_text:
+                    raise InputError(f"{self.name}: a damaged gzip file: {e}") from None
+                self.done = self.cut = True
+                break
+            self.any_text = self.any_text or bool(text)
+            out.append(text)
+            size += len(text)
+            if self.inflate.eof:  # this member is whole: another may follow
+                self.pending = self.inflate.unused_data
+                self.inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                self.fresh = True
+        return b"".join(out)
+
+
+def _gunzip(data: bytes, name: str) -> tuple[bytes, bool]:
+    """The text of a gzip file held whole, and whether it ends early."""
+    reader = Gunzip(io.BytesIO(data), name, chunk=len(data) or 1)
+    return reader.read(), reader.cut
+
+
 def _sniff_binary(data: bytes, name: str) -> None:
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
@@ -94,16 +147,15 @@ def ingest(data: bytes | str, name: str = "<input>") -> Source:
         return Source(name=name, lines=lines, size=len(data.encode("utf-8", "surrogatepass")),
                       crlf=crlf, nul_bytes=data.count("\x00"))
 
+    cut_gzip = False
     if data.startswith(_GZIP_MAGIC):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as e:
-            raise InputError(f"{name}: a damaged gzip file: {e}") from None
+        data, cut_gzip = _gunzip(data, name)
     if data.startswith(UTF16_BOMS):
         text = data.decode("utf-16", "replace")  # the codec reads and drops the mark
         source = ingest(text, name)
         source.size = len(data)
         source.decode_errors = sum(1 for line in source.lines if "\ufffd" in line)
+        source.cut_gzip = cut_gzip
         return source
     size = len(data)
     if data.startswith(UTF8_BOM):
@@ -133,7 +185,8 @@ def ingest(data: bytes | str, name: str = "<input>") -> Source:
         lines.pop()
     if crlf:
         lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
-    return Source(name=name, lines=lines, size=size, crlf=crlf, decode_errors=errors, nul_bytes=nul)
+    return Source(name=name, lines=lines, size=size, crlf=crlf, decode_errors=errors, nul_bytes=nul,
+                  cut_gzip=cut_gzip)
 
 
 def line_offsets(data: bytes) -> list[int]:

@@ -45,6 +45,7 @@ class Source:
     crlf: bool = False  # some lines ended in CR LF (the CR is not in the text)
     decode_errors: int = 0  # lines that held bytes that are not UTF-8 (replaced by U+FFFD)
     nul_bytes: int = 0  # NUL bytes seen (kept in the text)
+    cut_gzip: bool = False  # a gzip file that ends early: read as far as it goes
 
 
 # Frame and Goroutine keep an instance dict (no slots): orjson writes a

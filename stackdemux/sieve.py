@@ -388,13 +388,13 @@ def sieve(f: BinaryIO, first: bytes = b"", *, block: int = BLOCK) -> Capture:
 def _sieve(path: str, f: BinaryIO, first: bytes) -> Capture:
     """A regular file (not stdin, not gzip) on several cores where there are;
     anything else in one pass, in order."""
-    import gzip
     import os
     import stat
 
+    from .ingest import Gunzip
     from .sieve_parallel import jobs_for, sieve_file
 
-    if path != "-" and not isinstance(f, gzip.GzipFile):
+    if path != "-" and not isinstance(f, Gunzip):
         st = os.fstat(f.fileno())
         jobs = jobs_for(st.st_size) if stat.S_ISREG(st.st_mode) else 1
         if jobs > 1:
@@ -406,13 +406,13 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
     """A log file (or `-`, stdin) as a Source: read whole when smaller than
     `minimum` bytes, else sieved (a TeeSource whose `capture` maps its lines
     back to the input's numbers)."""
-    import gzip
     import sys
 
     from .ingest import (
         _GZIP_MAGIC,
         UTF8_BOM,
         UTF16_BOMS,
+        Gunzip,
         InputError,
         _sniff_binary,
         ingest,
@@ -426,23 +426,25 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
     try:
         try:
             peek = getattr(f, "peek", None)
-            if peek is not None and peek(2)[:2] == _GZIP_MAGIC:
-                f = gzip.GzipFile(fileobj=f)  # type: ignore[assignment]
-            first = f.read(max(minimum, BLOCK))
+            gz = Gunzip(f, name) if peek is not None and peek(2)[:2] == _GZIP_MAGIC else None
+            reader: BinaryIO = gz if gz is not None else f  # type: ignore[assignment]
+            first = reader.read(max(minimum, BLOCK))
             if len(first) < minimum or first.startswith(UTF16_BOMS):
                 # (UTF-16 is read whole: the sieve's bulk searches are for bytes of UTF-8)
-                return ingest(first + f.read() if len(first) >= minimum else first, name)
+                whole = ingest(first + reader.read() if len(first) >= minimum else first, name)
+                whole.cut_gzip = gz is not None and gz.cut
+                return whole
             first = first.removeprefix(UTF8_BOM)
             _sniff_binary(first[:BLOCK], name)
-            capture = _sieve(path, f, first)
-        except (OSError, EOFError) as e:
-            what = "a damaged gzip file" if isinstance(f, gzip.GzipFile) else "cannot read"
-            raise InputError(f"{name}: {what}: {e}") from None
+            capture = _sieve(path, reader, first)
+        except OSError as e:
+            raise InputError(f"{name}: cannot read: {e}") from None
     finally:
         if path != "-":
             f.close()
     plain = ingest(capture.to_bytes(), name)
     source = TeeSource(name=name, lines=plain.lines, size=capture.total_bytes, crlf=plain.crlf,
-                       decode_errors=plain.decode_errors, nul_bytes=plain.nul_bytes)
+                       decode_errors=plain.decode_errors, nul_bytes=plain.nul_bytes,
+                       cut_gzip=gz is not None and gz.cut)
     source.capture = capture
     return source

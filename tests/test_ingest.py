@@ -64,8 +64,42 @@ def test_gzip_input_is_read():
 
 
 def test_a_damaged_gzip_file_is_a_clear_error():
-    with pytest.raises(InputError, match="gzip"):
-        ingest(gzip.compress(b"panic: x\n")[:12])
+    with pytest.raises(InputError, match="a damaged gzip file"):
+        ingest(b"\x1f\x8b" + b"not deflate data" * 4)
+
+
+def test_a_gzip_file_cut_short_is_read_as_far_as_it_goes():
+    # a log copied while it was written, a download cut off
+    data = sample_path("deadlock").read_bytes()
+    packed = gzip.compress(data)
+    for cut in (12, len(packed) // 2, len(packed) - 9):  # before any text, inside, in the trailer
+        source = ingest(packed[:cut])
+        assert source.cut_gzip
+        whole = ingest(data).lines
+        assert source.lines == whole[:len(source.lines)] or (
+            source.lines[:-1] == whole[:len(source.lines) - 1]  # its last line cut
+            and whole[len(source.lines) - 1].startswith(source.lines[-1]))
+    assert not ingest(packed).cut_gzip
+
+
+def test_every_member_of_a_gzip_file_is_read():
+    data = sample_path("deadlock").read_bytes()
+    assert ingest(gzip.compress(b"build started\n") + gzip.compress(data)).lines == (
+        ["build started", *ingest(data).lines])
+
+
+def test_a_cut_gzip_file_is_said_by_the_command(tmp_path):
+    from click.testing import CliRunner
+
+    from stackdemux.cli import main
+
+    packed = gzip.compress(sample_path("deadlock").read_bytes())
+    log = tmp_path / "cut.log.gz"
+    log.write_bytes(packed[:len(packed) - 9])  # the trailer lost: every line read
+    result = CliRunner().invoke(main, [str(log)])
+    assert result.exit_code == 0, result.output
+    assert "deadlock" in result.output
+    assert "the gzip file ends early" in result.output
 
 
 def test_a_dump_cut_anywhere_never_raises_and_loses_no_line():
