@@ -14,6 +14,8 @@ from functools import cache
 
 from ..grammar import grammar_path
 
+_UNSEEN = object()  # a step not worked out yet
+
 
 class Automaton:
     """lark's LALR table for report.lark, stepped over immutable stacks."""
@@ -27,17 +29,15 @@ class Automaton:
         self.states = table.states
         self.start: tuple[int, ...] = (table.start_states["start"],)
         self.end = table.end_states["start"]
-        self._memo: dict[tuple[tuple[int, ...], str], tuple[int, ...] | None] = {}
+        self._memo: dict[tuple[tuple[int, ...], str], object] = {}
         self.lark = lark
 
     def step(self, stack: tuple[int, ...], token: str) -> tuple[int, ...] | None:
         """The stack after shifting `token`, or None when the grammar refuses it."""
         key = (stack, token)
-        memo = self._memo
-        if key in memo:
-            return memo[key]
-        out = self._step(stack, token)
-        memo[key] = out
+        out = self._memo.get(key, _UNSEEN)  # (one look-up: a stack's hash is not cached)
+        if out is _UNSEEN:
+            out = self._memo[key] = self._step(stack, token)
         return out
 
     def _step(self, stack: tuple[int, ...], token: str) -> tuple[int, ...] | None:

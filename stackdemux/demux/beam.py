@@ -36,9 +36,10 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
+from itertools import count, pairwise
 from math import log1p
 from operator import attrgetter
 
@@ -62,7 +63,17 @@ from .hypothesis import (
 )
 from .interleave import Separation
 from .persistent import PMap
-from .scores import AWAITED, MISFIT, first_frame, first_state, fit, pair_score, score
+from .scores import (
+    AWAITED,
+    MISFIT,
+    call_score,
+    called,
+    file_score,
+    first_frame,
+    first_state,
+    fit,
+    score,
+)
 from .track import DONE, IDLE, Track, continues, gap
 
 # A line whose chunk group's line before it went to this stream, or elsewhere
@@ -140,6 +151,23 @@ _SIG_MASK = (1 << 64) - 1
 #    header's float position, the track's stacks after each line taken)
 Move = tuple[float, int, int, int, int, tuple[tuple[int, ...], ...]]
 SINGLE, PAIR, LOST = 0, 1, 2
+
+
+@dataclass(slots=True)
+class Window:
+    """The waiting lines a hypothesis looks in for a file line's call:
+    hypotheses with the same window (id) find the same frames in a stream
+    they share (one Call a line serves all hypotheses)."""
+
+    floats: list[Call]
+    first: int  # position of the first waiting line looked at (PAIR_BUDGET)
+    at: list[int]  # line index of each waiting line
+    id: int
+    headers: list[int]  # positions of the goroutine headers waiting, from first
+    ev: Evidence  # the file line
+    token: str  # its token
+    b: float  # the burst bonus (Beam.burst)
+
 HEADER = "GOROUTINE_HEADER"
 # Lines that may come right after a goroutine header, other than frames.
 AFTER_HEADER = frozenset({"STACK_UNAVAILABLE", "NON_GO_FUNCTION", "CGO_FILE"})
@@ -164,6 +192,9 @@ class Beam:
         self.kin_next: dict[int, int] = {}  # line → the line after it in its chunk group
         self.kin_root: dict[int, str] = {}  # line → the GOROOT its chunk group's files show
         self.bonus_at: tuple[int, int] = (-1, 0)  # (seq, streams) burst() was worked out at
+        # this line's windows (Window.id): the waiting lines hypotheses look in
+        self.windows: dict[tuple, int] = {}
+        self.chains: dict[tuple, tuple] = {}  # frame_stacks(), by stack
         self.bonus = 0.0
 
     # ---------------------------------------------------------- moves ---
@@ -209,6 +240,8 @@ class Beam:
         if not _headers_wait(h.floats):
             return out
         opener = ev.kind in OPENERS
+        if not opener and all([m[4] < 0 for m in out]):
+            return out  # a stream's waiting changes only with an opener or a header
         waiting = _waiting(h.tracks)
         if not (waiting or opener):
             return out
@@ -325,6 +358,8 @@ class Beam:
         for pos, t in self._tracks(h):
             new = pos < 0
             nxt = step(t.stack, token)
+            if nxt is None and not headed:
+                continue
             # a new stream only where no open one can take the line (an
             # opener: where no prelude of its own takes it; another
             # process's panic may follow a `[recovered]` one in any merge)
@@ -373,18 +408,20 @@ class Beam:
             self, h: Hypothesis, i: int, ev: Evidence, token: str) -> list[Move]:
         """The ways a file line completes a frame: with a waiting call line
         (and the goroutine header waiting before it) in a stream. Hypotheses
-        share their unchanged streams and waiting lines, so each (stream,
-        header, call) is scored once per line, not once per hypothesis."""
-        step = self.step
-        b = self.burst(self.beam[0])
+        share their unchanged streams and waiting lines, so each stream's
+        frames are found once per line for the hypotheses that wait for the
+        same lines and know the same call graph, not once per hypothesis."""
         floats = h.floats
-        memo = self.memo
         out: list[Move] = []
         codes: dict[int, float] = {}  # call → code(): the hypothesis's, whichever stream
         n = len(floats)
         first = max(0, n - max(_MIN_WINDOW, PAIR_BUDGET // (len(h.tracks) + 1)))
         at = [c.index for c in floats]  # they wait in line order
-        headers = [gi for gi in range(first, n) if floats[gi].token == HEADER]
+        # (one Call a line serves all hypotheses: the same indices, the same lines)
+        wid = self.windows.setdefault((first, tuple(at)), len(self.windows))
+        w = Window(floats, first, at, wid,
+                   [gi for gi in range(first, n) if floats[gi].token == HEADER],
+                   ev, token, self.burst(self.beam[0]))
         root = ev.root
         # in random line order a frame whose two lines cannot be one function's
         # (MISFIT) is none: its lines are whole (a splice may cut a name)
@@ -395,73 +432,152 @@ class Beam:
                      and not (file and c.ev.func and fit(c.ev.func, file) <= MISFIT)]
             if not calls:
                 continue
-            last_call = calls[-1]
-            newest = at[last_call]
+            newest = at[calls[-1]]
+            # each stream's frames, for the hypotheses of this window and call
+            # graph (forks share one): found once a line (frames())
+            found = self.memo.setdefault(("frames", ctoken, wid, id(h.callers)), {})
+            chains = self.chains
             # a stream can take only a call it printed nothing after; one
             # process, one toolchain
-            takers = [(pos, t) for pos, t in self._tracks(h) if t.last_tb < newest
-                      and not (root is not None and t.roots and root not in t.roots)]
-            for pos, t in takers:
-                lo = bisect_right(at, t.last_tb)
-                if lo < first:
-                    lo = first
-                if pos >= 0 and lo <= last_call:
-                    s1 = step(t.stack, ctoken)
-                    s2 = step(s1, token) if s1 is not None else None
-                    if s2 is not None:
-                        for ci in calls[bisect_left(calls, lo):]:
-                            c = floats[ci]
-                            # hypotheses hold their own Call of a line: its index is its key
-                            key = ("frame", id(t), c.index, id(h.callers))
-                            sc = memo.get(key)
-                            if sc is None:
-                                sc = memo[key] = self.frame_score(t, c, ev, b, h.callers)
-                            if sc == _NEVER:
-                                continue
-                            if t.last_tb == c.before and c.before >= 0:
-                                sc = sc + b  # the stream printed the line before the call
-                            cs = codes.get(ci)
-                            if cs is None:
-                                cs = codes[ci] = code(h, c.ev, ev)
-                            out.append((sc + cs, PAIR, pos, ci, -1, (s1, s2)))
-                hj = bisect_left(headers, lo)
-                if hj == len(headers) or headers[hj] > last_call:
-                    continue  # no header waits for a call of this stream
-                # a goroutine header is decided with its first frame, which
-                # names the toolchain, the stack's addresses, the report's type
-                sh = step(t.stack, HEADER)
-                s1 = step(sh, ctoken) if sh is not None else None
-                s2 = step(s1, token) if s1 is not None else None
-                if s2 is None:
-                    continue
-                for gi in headers[hj:]:
-                    if gi > last_call:
-                        break  # no call waits after it
-                    g = floats[gi]
-                    hs = self.header_score(t, g)
-                    if hs == _NEVER:
-                        continue
-                    if pos < 0:
-                        if self.hosted(h, g):
-                            continue  # a new stream only for a header no open one can take
-                        hs += NEW_STREAM
-                    elif t.last_tb == g.before and g.before >= 0:
-                        hs += b
-                    tg = self.headed(t, g)
-                    for ci in calls[bisect_right(calls, gi):]:
-                        c = floats[ci]
-                        key = ("frame", id(t), g.index, c.index, id(h.callers))
-                        sc = memo.get(key)
-                        if sc is None:
-                            sc = memo[key] = self.frame_score(tg, c, ev, b, h.callers)
-                        if sc == _NEVER:
-                            continue
-                        sc += hs + (b if c.before == g.index else 0.0)
+            for pos, t in enumerate(h.tracks):
+                if t.last_tb < newest and not (root is not None and t.roots
+                                               and root not in t.roots):
+                    after = (chains.get((t.stack, ctoken, token))
+                             or self.frame_stacks(t.stack, ctoken, token))
+                    if after is _NO_FRAME:
+                        continue  # (a stream done with its stacks, say)
+                    got = found.get(id(t))
+                    if got is None:
+                        got = found[id(t)] = self.frames(w, calls, t, ctoken, h.callers)
+                    for sc, ci, gi, stacks in got:
                         cs = codes.get(ci)
                         if cs is None:
-                            cs = codes[ci] = code(h, c.ev, ev)
-                        out.append((sc + cs, PAIR, pos, ci, gi, (sh, s1, s2)))
+                            cs = codes[ci] = code(h, floats[ci].ev, ev)
+                        out.append((sc + cs, PAIR, pos, ci, gi, stacks))
+            for sc, ci, gi, stacks in self.new_frames(h, w, calls, ctoken):
+                cs = codes.get(ci)
+                if cs is None:
+                    cs = codes[ci] = code(h, floats[ci].ev, ev)
+                out.append((sc + cs, PAIR, -1, ci, gi, stacks))
         return out
+
+    def frames(self, w: Window, calls: list[int], t: Track, ctoken: str,
+               callers: PMap[str, frozenset[str]]
+               ) -> list[tuple[float, int, int, tuple[tuple[int, ...], ...]]]:
+        """The frames open stream t may complete with file line w.ev: (score
+        but the hypothesis's code(), call's and header's float positions,
+        stacks), once a line for the hypotheses that share t and window w and
+        know the same callers of t's last function (scores.called)."""
+        memo = self.memo
+        known = callers.get(t.callee) if t.callee is not None else None
+        key = ("frames", id(t), ctoken, w.id, known)
+        got = memo.get(key)
+        if got is not None:
+            return got
+        b, ev, floats = w.b, w.ev, w.floats
+        framed, headed = self.frame_stacks(t.stack, ctoken, w.token)
+        got = memo[key] = []
+        lo = bisect_right(w.at, t.last_tb)
+        if lo < w.first:
+            lo = w.first
+        if framed is not None:
+            for ci in calls[bisect_left(calls, lo):]:
+                c = floats[ci]
+                key = ("frame", id(t), c.index, known)
+                sc = memo.get(key)
+                if sc is None:
+                    sc = memo[key] = self.frame_score(t, c, ev, b, callers)
+                if sc == _NEVER:
+                    continue
+                if t.last_tb == c.before and c.before >= 0:
+                    sc = sc + b  # the stream printed the line before the call
+                got.append((sc, ci, -1, framed))
+        headers = w.headers
+        hj = bisect_left(headers, lo)
+        if hj == len(headers) or headers[hj] > calls[-1]:
+            return got  # no header waits for a call of this stream
+        # a goroutine header is decided with its first frame, which
+        # names the toolchain, the stack's addresses, the report's type
+        if headed is None:
+            return got
+        for gi in headers[hj:]:
+            if gi > calls[-1]:
+                break  # no call waits after it
+            g = floats[gi]
+            hs = self.header_score(t, g)
+            if hs == _NEVER:
+                continue
+            if t.last_tb == g.before and g.before >= 0:
+                hs += b
+            got.extend(self.headed_frames(w, calls, t, g, gi, hs, headed))
+        return got
+
+    def frame_stacks(self, stack: tuple[int, ...], ctoken: str, token: str
+                     ) -> tuple[tuple[tuple[int, ...], ...] | None,
+                                tuple[tuple[int, ...], ...] | None]:
+        """The stacks after a frame (a call line of ctoken, a file line of
+        token) from `stack`, and after a goroutine header and such a frame
+        (None: the grammar refuses it); worked out once a stack (few are)."""
+        key = (stack, ctoken, token)
+        got = self.chains.get(key)
+        if got is None:
+            step = self.step
+            s1 = step(stack, ctoken)
+            s2 = step(s1, token) if s1 is not None else None
+            sh = step(stack, HEADER)
+            h1 = step(sh, ctoken) if sh is not None else None
+            h2 = step(h1, token) if h1 is not None else None
+            got = ((s1, s2) if s2 is not None else None,
+                   (sh, h1, h2) if h2 is not None else None)
+            got = self.chains[key] = _NO_FRAME if got == _NO_FRAME else got
+        return got
+
+    def new_frames(self, h: Hypothesis, w: Window, calls: list[int], ctoken: str
+                   ) -> list[tuple[float, int, int, tuple[tuple[int, ...], ...]]]:
+        """The frames a new stream may open with: a goroutine header no open
+        stream of h can take, its first frame completed by file line w.ev."""
+        t = self.blank
+        got: list[tuple[float, int, int, tuple[tuple[int, ...], ...]]] = []
+        headers = w.headers
+        hj = bisect_left(headers, w.first)
+        if hj == len(headers) or headers[hj] > calls[-1]:
+            return got
+        headed = self.frame_stacks(t.stack, ctoken, w.token)[1]
+        if headed is None:
+            return got
+        for gi in headers[hj:]:
+            if gi > calls[-1]:
+                break  # no call waits after it
+            g = w.floats[gi]
+            hs = self.header_score(t, g)
+            if hs == _NEVER:
+                continue
+            if self.hosted(h, g):
+                continue  # a new stream only for a header no open one can take
+            hs += NEW_STREAM
+            got.extend(self.headed_frames(w, calls, t, g, gi, hs, headed))
+        return got
+
+    def headed_frames(self, w: Window, calls: list[int], t: Track, g: Call, gi: int, hs: float,
+                      stacks: tuple[tuple[int, ...], ...]
+                      ) -> list[tuple[float, int, int, tuple[tuple[int, ...], ...]]]:
+        """Header g (scored hs) and a call after it completed by file line w.ev,
+        as stream t's new goroutine."""
+        memo, b, ev, floats = self.memo, w.b, w.ev, w.floats
+        tg = self.headed(t, g)
+        got = []
+        for ci in calls[bisect_right(calls, gi):]:
+            c = floats[ci]
+            # (after a header no function was called: the call graph says nothing)
+            key = ("frame", id(t), g.index, c.index)
+            sc = memo.get(key)
+            if sc is None:
+                sc = memo[key] = self.frame_score(tg, c, ev, b, _NO_CALLERS)
+            if sc == _NEVER:
+                continue
+            sc += hs + (b if c.before == g.index else 0.0)
+            got.append((sc, ci, gi, stacks))
+        return got
 
     def hosted(self, h: Hypothesis, g: Call) -> bool:
         """Can an open stream of h take goroutine header g?"""
@@ -470,35 +586,47 @@ class Beam:
                    for t in h.tracks)
 
     def header_score(self, t: Track, g: Call) -> float:
-        """score(t, g.ev), once a line for a stream hypotheses share."""
-        key = ("header", id(t), g.index)
-        sc = self.memo.get(key)
+        """score(t, g.ev), kept by t while it is unchanged (the header waits)."""
+        known = _waited(t)
+        sc = known.get((g.index, HEADER))
         if sc is None:
-            sc = self.memo[key] = score(t, g.ev)
+            sc = known[g.index, HEADER] = score(t, g.ev)
         return sc
 
     def headed(self, t: Track, g: Call) -> Track:
         """Stream t after goroutine header g, to score the header's first frame
-        with (once a line for a stream hypotheses share)."""
-        key = ("headed", id(t), g.index)
-        tg = self.memo.get(key)
+        with (kept by t while it is unchanged: the header waits for it)."""
+        known = _waited(t)
+        tg = known.get((g.index, _HEADED))
         if tg is None:
-            tg = self.memo[key] = t.clone()
+            tg = known[g.index, _HEADED] = t.clone()
             tg.learn(g.ev, g.index)
         return tg
 
     def frame_score(self, t: Track, c: Call, ev: Evidence, b: float,
                     callers: PMap[str, frozenset[str]]) -> float:
-        """How well call line c and file line ev, as one frame, continue stream t."""
+        """How well call line c and file line ev, as one frame, continue
+        stream t (pair_score, with what the call alone decides kept by t)."""
         sc = fit(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
         if self.prev == c.index:
             sc += b  # the file line right after the call line
-        sc += pair_score(t, c.ev, ev, callers)
+        edge = called(t, c.ev, callers)
+        known = _waited(t)
+        part = known.get((c.index, edge))
+        if part is None:
+            long = t.stacks and t.taken > 2
+            part = known[c.index, edge] = (call_score(t, c.ev, edge),
+                                           silence(t, c.seq) if long else None,
+                                           first_frame(t, c.ev))
+        by_call, quiet, first = part
+        if by_call == _NEVER:
+            return _NEVER
+        sc += by_call + file_score(t, c.ev, ev)  # pair_score()
         if sc == _NEVER:
             return sc
-        if t.stacks and t.taken > 2 and self.merge.random():
-            sc += silence(t, c.seq)
-        return sc + first_frame(t, c.ev)
+        if quiet is not None and self.merge.random():
+            sc += quiet
+        return sc + first
 
     # ---------------------------------------------------------- apply ---
 
@@ -591,6 +719,7 @@ class Beam:
         token = ev.kind.upper()
         self.observe(token)
         self.memo.clear()
+        self.windows.clear()
         self.take(i, ev, sig, token)
         self.prev = i
 
@@ -621,36 +750,34 @@ class Beam:
                 h.prev = i
                 return
         cands: list[tuple[float, int, int, Move]] = []
-        n = 0
+        order = count(0, -1)  # ties go to the earlier hypothesis and move
         for hi, h in enumerate(beam):
-            for m in self.moves(h, i, ev, token):
-                cands.append((h.score + m[0], -n, hi, m))
-                n += 1
+            base = h.score
+            cands.extend([(base + m[0], next(order), hi, m) for m in self.moves(h, i, ev, token)])
         width = max(2, min(WIDTH, WORK // max(1, len(beam[0].tracks))))
         top = heapq.nlargest(width * 2, cands)  # (score, -n) decide: n is unique
         cut = top[0][0] - MARGIN
         new: list[Hypothesis] = []
-        # signatures and states seen (a state is hashed once: it is large)
-        signatures: set[tuple] = set()
-        states: set[tuple] = set()
         # in random line order a report's head is matched to its stacks at the
         # end (heads.rematch_heads): hypotheses that differ only in which head
         # took which stacks are one
         heads = not self.merge.random()
+        signatures = _Kept(lambda h: h.signature(heads))
+        states = _Kept(lambda h: h.state(heads))
         for total, _, hi, m in top:
             if total < cut or len(new) >= width:
                 break
             h = beam[hi].fork()
             self.apply(h, m, i, ev, sig, in_place=False)
             h.prev = i
-            s = h.signature(heads)
-            if s in signatures:
+            s = h.signature_hash(heads)
+            if signatures.holds(h, s):
                 continue
-            known = len(states)
-            states.add(h.state(heads))
-            if len(states) == known:
+            k = h.state_hash(heads)
+            if states.holds(h, k):
                 continue
-            signatures.add(s)
+            signatures.add(h, s)
+            states.add(h, k)
             new.append(h)
         self.beam = _patient(new, i, max(PATIENCE, self.patience))
 
@@ -684,14 +811,20 @@ class Beam:
             if len(keep) < len(h.tracks):
                 kept = set(map(id, keep))
                 gone = [t for t in h.tracks if id(t) not in kept]
+                for t in gone:
+                    t.waiting = None  # what was worked out of it for waiting lines
                 h.closed = (gone, h.closed)
                 h.closed_sig = (h.closed_sig + sum(t.whole() for t in gone)) & _SIG_MASK
                 h.tracks = keep
+            for t in keep:
+                if t.waiting is not None and len(t.waiting) > _WAITED:
+                    t.waiting = None  # (mostly for lines long taken: memory stays bounded)
             while h.floats and h.floats[0].index < now - max(IDLE, self.patience) and not (
                     now - h.floats[0].index <= PATIENT and self.awaited(h, h.floats[0], now)):
                 self.unbound(h, h.floats.pop(0))
             if h.pot:
                 self.settle(h)
+        self.blank.waiting = None  # it never changes: what it kept for lines taken goes
         slowest = max((gap(t) for t in self.beam[0].tracks if t.stacks), default=0.0)
         self.patience = min(PATIENT, SLOW * slowest)
 
@@ -718,6 +851,27 @@ class Beam:
 
 
 
+class _Kept:
+    """The hypotheses kept so far, by a key of theirs (signature or state):
+    looked up by a cheap hash of it, the whole key (a tuple of every stream's)
+    worked out only where two hashes meet (rarely: kept hypotheses differ)."""
+
+    def __init__(self, key: Callable[[Hypothesis], tuple]) -> None:
+        self.key = key
+        self.by_hash: dict[int, list[Hypothesis]] = {}
+
+    def holds(self, h: Hypothesis, cheap: int) -> bool:
+        """Is h's key (cheap: its hash) one of a kept hypothesis?"""
+        kept = self.by_hash.get(cheap)
+        if not kept:
+            return False
+        mine = self.key(h)
+        return any(self.key(o) == mine for o in kept)
+
+    def add(self, h: Hypothesis, cheap: int) -> None:
+        self.by_hash.setdefault(cheap, []).append(h)
+
+
 def silence(t: Track, seq: int) -> float:
     """How likely a stream is to print again after its silence: in random
     line order a process prints each line with odds 1/pace, so a silence of
@@ -728,6 +882,22 @@ def silence(t: Track, seq: int) -> float:
     q = seq - t.last - 1
     pace = (seq - t.first) / t.taken
     return (q - pace) * log1p(-1.0 / pace) if pace > 1.0 and q > pace else 0.0
+
+
+_HEADED = "headed"  # (Track.waiting: the stream after a header)
+_NO_CALLERS: PMap[str, frozenset[str]] = PMap()
+_NO_FRAME = (None, None)  # (Beam.frame_stacks: a stack that can take no frame)
+# Entries a stream keeps for waiting lines (Track.waiting) before it forgets
+# them all: at most _MAX_FLOATS lines wait, a few entries each.
+_WAITED = 1024
+
+
+def _waited(t: Track) -> dict[tuple[int, object], object]:
+    """What was worked out of stream t for the lines waiting (Track.waiting)."""
+    known = t.waiting
+    if known is None:
+        known = t.waiting = {}
+    return known
 
 
 def _headers_wait(floats: list[Call]) -> bool:

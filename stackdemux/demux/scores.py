@@ -156,15 +156,31 @@ def _values(t: Track, ev: Evidence) -> float:
 def pair_score(t: Track, call: Evidence, file: Evidence,
                callers: dict[str, set[str]]) -> float:
     """How well a frame (call line + file line) continues stream t."""
+    s = call_score(t, call, called(t, call, callers))
+    if s == _NEVER:
+        return s
+    return s + file_score(t, call, file)  # (sums of halves: exact in any order)
+
+
+def called(t: Track, call: Evidence, callers: dict[str, set[str]]) -> bool | None:
+    """Has the call graph seen call's function call t's last one (None: no
+    caller of it seen)?"""
+    if call.kind != "frame_call" or t.callee is None or call.func is None:
+        return None
+    known = callers.get(t.callee)
+    return call.func in known if known else None
+
+
+def call_score(t: Track, call: Evidence, edge: bool | None) -> float:
+    """The part of pair_score that the call line alone decides; `edge`: called()."""
     s = 0.0
     if t.annotated and t.last_kind in ("panic", "chained_panic"):
         s += UNCHAINED  # the chained panic comes first
     func = call.func
     if call.kind == "frame_call":
         if t.callee is not None and func is not None:
-            known = callers.get(t.callee)
-            if known:
-                s += 2.0 if func in known else -1.0
+            if edge is not None:
+                s += 2.0 if edge else -1.0
             if _parks(func) and not _runtime(t.callee):
                 return _NEVER  # a goroutine parks in the runtime, never in code it calls
     elif call.kind == "created_by":
@@ -182,7 +198,13 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
             s += ALIEN  # package main's code in a test binary, or testing's in a program
     if call.kind == "frame_call" and t.depth == 0 and t.state is not None and func is not None:
         s += waits_in(t.state, func)
-    s += _values(t, call)
+    return s + _values(t, call)
+
+
+def file_score(t: Track, call: Evidence, file: Evidence) -> float:
+    """The part of pair_score that the file line decides (with its call line)."""
+    s = 0.0
+    func = call.func
     if file.trimmed and t.trimmed:
         s += 0.5 if file.trimmed == t.trimmed else TRIMMED
     if file.root is not None and t.roots:

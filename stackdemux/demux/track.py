@@ -68,7 +68,12 @@ class Track:
     # its two keys (keys()), worked out once per version of the stream: a
     # hypothesis's state reads every stream of every candidate of the beam;
     # beam.apply(), where a stream changes, calls changed()
-    memo: tuple[tuple, tuple] | None = field(default=None, repr=False)
+    memo: tuple[tuple, tuple, int, int] | None = field(default=None, repr=False)
+    # while it is unchanged, what the beam worked out of it for the lines
+    # waiting (a call waits for its file line, in random line order for
+    # many lines), by (line index, what): a call line's scores, a header's
+    # score, the stream after a header (Beam.frame_score, header_score, headed)
+    waiting: dict[tuple[int, object], object] | None = field(default=None, repr=False)
 
     def printed(self, sig: int) -> None:
         """A line's text (hash) taken, in its head or in its stacks."""
@@ -82,25 +87,27 @@ class Track:
         """Hash of all it printed, head and stacks."""
         return self.total
 
-    def keys(self) -> tuple[tuple, tuple]:
+    def keys(self) -> tuple[tuple, tuple, int, int]:
         """What later lines are judged by (Hypothesis.state): its texts (all
-        it printed; or only its stacks), and where it stands."""
+        it printed; or only its stacks), and where it stands; and the hashes
+        of both."""
         memo = self.memo
         if memo is None:
             rest = (self.last_tb, self.stack, self.fp, self.report, self.asleep, self.signaled,
                     self.annotated, self.opened, self.last_kind, self.ranges, self.state)
-            memo = self.memo = ((self.total, *rest), (self.sig, *rest))
+            whole, stacks = (self.total, *rest), (self.sig, *rest)
+            memo = self.memo = (whole, stacks, hash(whole), hash(stacks))
         return memo
 
     def changed(self) -> None:
         """Forget what was worked out of the stream as it was (see memo)."""
-        self.memo = None
+        self.memo = self.waiting = None
 
     def clone(self) -> Track:
         """A copy for another hypothesis: its sets are persistent, so shared."""
         t = Track.__new__(Track)
         t.__dict__ = self.__dict__.copy()  # one C-level copy: hypotheses fork often
-        t.memo = None  # the copy is made to be changed
+        t.memo = t.waiting = None  # the copy is made to be changed
         return t
 
     def learn(self, ev: Evidence, i: int) -> None:
