@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import sample_path
+
+from stackdemux.api import analyze
 from stackdemux.demux.pasted import undo_paste
 from stackdemux.ingest import ingest
 from stackdemux.model import Stream
+from stackdemux.parse import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "go1.27" / "sigquit.txt"
@@ -43,3 +47,20 @@ def test_numbers_that_do_not_count_up_are_no_gutter():
     pasted = [f"{7 * n}> {t}" for n, t in enumerate(clean, 1)]
     layer = undo_paste(_stream(pasted))
     assert layer is None or "numbered gutter" not in layer.applied
+
+
+def test_a_dump_pasted_as_an_indented_block_reads_as_the_dump():
+    # Markdown and Stack Overflow code blocks are indented by four spaces, mail
+    # by two or a tab; the prose around the block stays as it is.
+    text = sample_path("skopeo_vendor", "1.21").read_text()
+    want = [(r.kind, r.message, [[(f.func, f.file, f.line) for f in g.frames]
+                                 for g in r.goroutines]) for r in parse_text(text).reports]
+    for indent in ("    ", "  ", "\t"):
+        block = "\n".join(indent + line if line else line for line in text.split("\n"))
+        pasted = f"The copy crashed:\n\n{block}\n\nAny idea?\n"
+        analysis = analyze(pasted.encode())
+        got = [(r.kind, r.message, [[(f.func, f.file, f.line) for f in g.frames]
+                                    for g in r.goroutines]) for r in analysis.reports]
+        assert got == want, repr(indent)
+        assert any(d.message.startswith("repaired paste damage: indented block")
+                   for d in analysis.diagnostics)

@@ -196,6 +196,58 @@ def _quoting(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return items, changed
 
 
+# A report's first line or a goroutine header behind an indentation: code
+# blocks in Markdown (four spaces), Stack Overflow, a tab or two spaces in mail.
+# (A tab before `panic: ` is Go's own: a panic raised while another one ran.)
+_INDENTED_START = re.compile(
+    r"( +)(?:panic: |fatal error: |goroutine \d+ \[|SIG[A-Z]+: )|(\t+)goroutine \d+ \[")
+
+
+def _indented_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """Take off the indentation of a dump pasted as an indented block: from an
+    indented opener or goroutine header, as long as lines keep its indentation
+    (or are blank). Go prints them at the start of a line; a test's own log
+    lines, indented by Go, hold none of them."""
+    out: list[Line] = []
+    changed = 0
+    indent = ""
+    for t, o in items:
+        if indent and (t.startswith(indent) or not t.strip()):
+            out.append((t[len(indent):] if t.strip() else t.strip(" \t"), o))
+            changed += bool(t.strip())
+            continue
+        m = _INDENTED_START.match(t)
+        indent = (m.group(1) or m.group(2)) if m is not None else ""
+        if indent:
+            if m is not None and m.group(2):
+                changed += _dedent_head(out, indent)
+            out.append((t[len(indent):], o))
+            changed += 1
+        else:
+            out.append((t, o))
+    return out, changed
+
+
+def _dedent_head(out: list[Line], indent: str) -> int:
+    """A dump indented by tabs: its first lines before the first goroutine
+    header (`\tpanic: …`, a chained panic's shape) are taken back with it,
+    unless a panic at the start of a line leads them (Go's own chain)."""
+    k = len(out)
+    while k > 0 and (out[k - 1][0].startswith(indent) or not out[k - 1][0].strip()):
+        k -= 1
+    if k > 0 and out[k - 1][0].startswith("panic: "):
+        return 0
+    head = [i for i in range(k, len(out)) if out[i][0].strip()]
+    if not any(_INDENTED_OPENER.match(out[i][0][len(indent):]) for i in head):
+        return 0
+    for i in head:
+        out[i] = (out[i][0][len(indent):], out[i][1])
+    return len(head)
+
+
+_INDENTED_OPENER = re.compile(r"panic: |fatal error: |SIG[A-Z]+: ")
+
+
 _SYSLOG_ESCAPE = re.compile(r"#(0[0-3][0-7])")
 
 
@@ -581,11 +633,27 @@ def _punctuation_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], 
 _TAB_LED_KINDS = frozenset({"stack_unavailable", "chained_panic", "running_test"})
 
 
+# Lines whose next line is their file line, tab-led.
+_CALL_KINDS = frozenset({"frame_call", "created_by"})
+
+
 def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     out: list[Line] = []
     changed = 0
     paths = PrintedPaths(items)
+    after_call = False  # the line before is a frame's call line
     for t, o in items:
+        if after_call and t[:1] == " " and _FILE_END.search(t):
+            # After a call line (or `created by`) Go prints its file line, tab-led:
+            # one space or the race detector's six in its place were the paste's.
+            fixed = "\t" + t.lstrip(" ")
+            if kind(fixed) == "frame_file":
+                out.append((fixed, o))
+                changed += 1
+                after_call = False
+                continue
+        after_call = ((t.endswith(")") or t.startswith("created by "))
+                      and t[:1] not in ("\t", " ") and kind(t) in _CALL_KINDS)
         # _restore_tab needs a file line's end: test that before the classifier. (The
         # line before need not be its call: pastes of interleaved logs are repaired too.)
         if t.strip() and _FILE_END.search(t) and not _is_go(t):
@@ -628,6 +696,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("crlf", _crlf, _has("\r")),
     ("escaped dump", _escaped_dump, _ESCAPED_DUMP.search),
     ("quoting", _quoting, _starts_a_line(">")),  # outermost: added after the page was rendered
+    ("indented block", _indented_dumps, re.compile(_INDENTED_START.pattern, re.M).search),
     ("html escapes", _html, _ENTITY.search),
     ("nbsp", _nbsp, _has("\u00a0", "\u202f")),
     ("syslog escapes", _syslog_escapes, _starts_a_line("#011")),

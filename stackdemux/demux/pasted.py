@@ -33,7 +33,7 @@ _SIGNS = (
     re.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});"),  # HTML escapes
     re.compile(r"\\n(?:\\n)?goroutine \d+ \["),  # a dump escaped inside one record
 )
-_LINE_START = re.compile(r"\n[ >0-9]")
+_LINE_START = re.compile(r"\n[ \t>0-9]")
 # Damage that needs a look at each line is looked for in the head of the log
 # only: a paste is small, and a long log pays nothing for it.
 _PASTE_HEAD = 1 << 20
@@ -43,7 +43,7 @@ _LINE_SIGNS = re.compile(
         # a gutter glued to traceback lines: `12goroutine 1 [running]:`
         r" {0,4}\d{1,6}[ |:\u2502\t]{0,3}(?:goroutine \d+ \[|panic: |fatal error: |created by )",
         r" +[^\s:]+\.\w{1,4}:\d+$",  # a file line indented by spaces, no offset
-        r" +(?:goroutine \d+ \[|panic: |fatal error: )",  # an indented dump
+        r" +(?:goroutine \d+ \[|panic: |fatal error: )|\t+goroutine \d+ \[",  # an indented dump
         r"> ?(?:goroutine \d+ \[|panic: |fatal error: |created by |\t)",  # quoting
     )),
     re.M,
