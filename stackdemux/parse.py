@@ -106,6 +106,20 @@ class ParseResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+# A report's first line longer than the grammar reads (a panic value holding a
+# whole HTTP body, say): its head is read, and this said of it.
+LONG_OPENER = f"a report's first line is over {MAX_LINE // 1024} KiB: its message is cut there"
+_LONG_OPENERS = ("panic", "fatal_error")
+
+
+def _long_opener(text: str) -> re.Match[str] | None:
+    """The opener a line too long for the grammar begins with, read from its head."""
+    if not text.startswith(("panic: ", "fatal error: ")):
+        return None
+    m = _match(text[:MAX_LINE])
+    return m if m is not None and m.lastgroup in _LONG_OPENERS else None
+
+
 def report_ids(prefix: str = "r", start: int = 1) -> Iterator[str]:
     return (f"{prefix}{i}" for i in itertools.count(start))
 
@@ -315,7 +329,10 @@ class _Parser:
                     i = j - 1  # the line before too: a headerless frame's call line
             text = texts[i]
             if len(text) > MAX_LINE:
-                self.step(i, None, None, text)
+                head = _long_opener(text)
+                self.step(i, head.lastgroup if head is not None else None, head, text)
+                if head is not None:
+                    self.diagnose(LONG_OPENER, i)
                 used = self.used
                 i += 1
                 continue

@@ -1,0 +1,3 @@
+module example.com/longpanic
+
+go 1.21
