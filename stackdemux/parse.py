@@ -79,7 +79,8 @@ assert [_FRAMES.groupindex[n] for n in (
 # lines cost no per-line work.
 _IDLE_KINDS = ("goroutine_header", "frame_file", "panic", "http_panic", "fatal_error",
                "runtime_note", "fault_address", "sigdump", "race_rule", "race_begin",
-               "race_summary", "test_fail", "test_package_fail", "test_fail_bare", "exit_status")
+               "race_summary", "test_fail", "test_package_fail", "test_fail_bare", "exit_status",
+               "goroutine_profile")
 _IDLE_LEADS = "(?:" + "|".join(_G.leads[k] for k in _IDLE_KINDS) + ")"  # type: ignore[misc]
 _IDLE_SKIP = re.compile(_IDLE_LEADS)
 # Led by a newline, so re scans for it at memchr speed instead of trying `^` everywhere;
@@ -118,6 +119,11 @@ def _long_opener(text: str) -> re.Match[str] | None:
         return None
     m = _match(text[:MAX_LINE])
     return m if m is not None and m.lastgroup in _LONG_OPENERS else None
+
+
+# Said of a pprof goroutine profile (debug=1): counted stacks, not a dump.
+PROFILE_NOTE = ("a pprof goroutine profile (debug=1): counts of stacks, not a traceback; "
+                "/debug/pprof/goroutine?debug=2 prints every goroutine as a dump that is read")
 
 
 def report_ids(prefix: str = "r", start: int = 1) -> Iterator[str]:
@@ -562,6 +568,12 @@ class _Parser:
                 self.use(i)
                 return
             self.noise_or_close(i)
+            return
+
+        if kind == "goroutine_profile":
+            self.noise_or_close(i)
+            n = self.number(i)
+            self.result.diagnostics.append(Diagnostic(PROFILE_NOTE, [(n, n)], severity="info"))
             return
 
         if kind == "http_panic":

@@ -18,6 +18,7 @@ import pytest
 from conftest import SAMPLES, assert_every_line_placed_once, manifest, numbers, parse_file
 
 from stackdemux.model import ReportKind
+from stackdemux.parse import PROFILE_NOTE
 
 ENTRIES = manifest()
 
@@ -29,7 +30,8 @@ OVERRIDES = {
     "go1.19/cgo_segv.txt": ("fatal error", "unexpected signal during runtime execution"),
 }
 # pprof's debug=1 goroutine profile ("goroutine profile: total N", "1 @ 0x…",
-# "#\t0x…\tfunc+0x…\tfile:line") is a profile, not a traceback: it stays noise.
+# "#\t0x…\tfunc+0x…\tfile:line") is a profile, not a traceback: it stays noise,
+# and is named.
 PROFILE_FORMAT = {"pprof_debug1"}
 
 
@@ -41,11 +43,13 @@ def entry_id(e: dict) -> str:
 def test_sample_parses_as_its_manifest_expects(entry):
     lines, result = parse_file(SAMPLES / entry["file"])
     assert_every_line_placed_once(len(lines), result)
-    assert result.diagnostics == [], "a line inside a report could not be placed"
     expect = entry["expect"]
     if entry["scenario"] in PROFILE_FORMAT:
         assert result.reports == [] and numbers(result.noise) == list(range(1, len(lines) + 1))
+        # the user is told what it is, and what to fetch instead
+        assert [(d.message, d.lines) for d in result.diagnostics] == [(PROFILE_NOTE, [(1, 1)])]
         return
+    assert result.diagnostics == [], "a line inside a report could not be placed"
     crash = [r for r in result.reports if r.kind is not ReportKind.TEST_FAILURE] or result.reports
     report = crash[0]
     assert sum(len(r.goroutines) for r in result.reports) == expect["goroutines"]
