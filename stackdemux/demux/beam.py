@@ -440,20 +440,21 @@ class Beam:
             # a stream can take only a call it printed nothing after; one
             # process, one toolchain
             for pos, t in enumerate(h.tracks):
-                if t.last_tb < newest and not (root is not None and t.roots
-                                               and root not in t.roots):
-                    after = (chains.get((t.stack, ctoken, token))
-                             or self.frame_stacks(t.stack, ctoken, token))
-                    if after is _NO_FRAME:
-                        continue  # (a stream done with its stacks, say)
-                    got = found.get(id(t))
-                    if got is None:
-                        got = found[id(t)] = self.frames(w, calls, t, ctoken, h.callers)
-                    for sc, ci, gi, stacks in got:
-                        cs = codes.get(ci)
-                        if cs is None:
-                            cs = codes[ci] = code(h, floats[ci].ev, ev)
-                        out.append((sc + cs, PAIR, pos, ci, gi, stacks))
+                if t.last_tb >= newest or (root is not None and t.roots
+                                           and root not in t.roots):
+                    continue
+                after = (chains.get((t.stack, ctoken, token))
+                         or self.frame_stacks(t.stack, ctoken, token))
+                if after is _NO_FRAME:
+                    continue  # (a stream done with its stacks, say)
+                got = found.get(id(t))
+                if got is None:
+                    got = found[id(t)] = self.frames(w, calls, t, ctoken, h.callers)
+                for sc, ci, gi, stacks in got:
+                    cs = codes.get(ci)
+                    if cs is None:
+                        cs = codes[ci] = code(h, floats[ci].ev, ev)
+                    out.append((sc + cs, PAIR, pos, ci, gi, stacks))
             for sc, ci, gi, stacks in self.new_frames(h, w, calls, ctoken):
                 cs = codes.get(ci)
                 if cs is None:
@@ -486,7 +487,7 @@ class Beam:
                 key = ("frame", id(t), c.index, known)
                 sc = memo.get(key)
                 if sc is None:
-                    sc = memo[key] = self.frame_score(t, c, ev, b, callers)
+                    sc = memo[key] = self.frame_score(t, c, ev, b, known)
                 if sc == _NEVER:
                     continue
                 if t.last_tb == c.before and c.before >= 0:
@@ -572,7 +573,7 @@ class Beam:
             key = ("frame", id(t), g.index, c.index)
             sc = memo.get(key)
             if sc is None:
-                sc = memo[key] = self.frame_score(tg, c, ev, b, _NO_CALLERS)
+                sc = memo[key] = self.frame_score(tg, c, ev, b, None)
             if sc == _NEVER:
                 continue
             sc += hs + (b if c.before == g.index else 0.0)
@@ -604,13 +605,14 @@ class Beam:
         return tg
 
     def frame_score(self, t: Track, c: Call, ev: Evidence, b: float,
-                    callers: PMap[str, frozenset[str]]) -> float:
+                    known: frozenset[str] | None) -> float:
         """How well call line c and file line ev, as one frame, continue
-        stream t (pair_score, with what the call alone decides kept by t)."""
+        stream t (pair_score, with what the call alone decides kept by t);
+        `known`: the callers of t's last function the hypothesis has seen."""
         sc = fit(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
         if self.prev == c.index:
             sc += b  # the file line right after the call line
-        edge = called(t, c.ev, callers)
+        edge = called(t, c.ev, known)
         known = _waited(t)
         part = known.get((c.index, edge))
         if part is None:
@@ -637,13 +639,18 @@ class Beam:
         if kind == LOST:
             h.record(i, ORPHANED)
             return
+        before = (0, 0, 0, 0)  # the stream's part of h.sums
         if pos < 0:
             t = Track(stack=self.start, order=h.opened)
             h.opened += 1
             h.tracks.append(t)
         else:
             t = h.tracks[pos]
-            if not in_place:
+            if in_place:
+                h.sums = None  # (the stream changes in place)
+            else:
+                if h.sums is not None:
+                    before = t.hashes()
                 t = t.clone()
                 h.tracks[pos] = t
         c = h.floats[ci] if ci >= 0 else None
@@ -688,6 +695,10 @@ class Beam:
         if self.kin:
             self.kin_placed(t, placed, i)
         t.changed()
+        if h.sums is not None:
+            after = t.hashes()
+            h.sums = (h.sums[0] - before[0] + after[0], h.sums[1] - before[1] + after[1],
+                      h.sums[2] - before[2] + after[2], h.sums[3] - before[3] + after[3])
 
     def kin_placed(self, t: Track, placed: list[int], i: int) -> None:
         """Where the chunk group of the last grouped line a stream took goes on."""
@@ -816,6 +827,7 @@ class Beam:
                 h.closed = (gone, h.closed)
                 h.closed_sig = (h.closed_sig + sum(t.whole() for t in gone)) & _SIG_MASK
                 h.tracks = keep
+                h.sums = None
             for t in keep:
                 if t.waiting is not None and len(t.waiting) > _WAITED:
                     t.waiting = None  # (mostly for lines long taken: memory stays bounded)
@@ -885,7 +897,6 @@ def silence(t: Track, seq: int) -> float:
 
 
 _HEADED = "headed"  # (Track.waiting: the stream after a header)
-_NO_CALLERS: PMap[str, frozenset[str]] = PMap()
 _NO_FRAME = (None, None)  # (Beam.frame_stacks: a stack that can take no frame)
 # Entries a stream keeps for waiting lines (Track.waiting) before it forgets
 # them all: at most _MAX_FLOATS lines wait, a few entries each.

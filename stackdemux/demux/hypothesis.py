@@ -71,6 +71,7 @@ class Hypothesis:
         "score",
         "sites",
         "spans",
+        "sums",
         "tracks",
     )
 
@@ -95,6 +96,8 @@ class Hypothesis:
         # function's body is one run of lines (its closures nest in it)
         self.bodies: PMap[str, tuple[tuple[int, str], ...]] = PMap()
         self.spans: PMap[tuple[str, str], tuple[int, int]] = PMap()  # (file, func) → lines
+        # its streams' Track.hashes(), summed (None: not worked out since they changed)
+        self.sums: tuple[int, int, int, int] | None = (0, 0, 0, 0)
 
     def fork(self) -> Hypothesis:
         h = Hypothesis.__new__(Hypothesis)
@@ -113,6 +116,7 @@ class Hypothesis:
         h.bodies = self.bodies
         h.spans = self.spans
         h.behind = self.behind
+        h.sums = self.sums
         return h
 
     def signature(self, heads: bool = True) -> tuple:
@@ -135,15 +139,24 @@ class Hypothesis:
                 tuple([c.index for c in self.floats]))
 
     def signature_hash(self, heads: bool = True) -> int:
-        """A hash of signature(), cheaper: a sum over the streams needs no sort."""
-        texts = [t.total for t in self.tracks] if heads else [t.sig for t in self.tracks]
-        return hash((sum(texts), len(texts), self.closed_sig, tuple([c.name for c in self.floats])))
+        """A hash of signature(), cheaper: a sum over the streams needs no
+        sort, and is kept as a stream changes (Beam.apply)."""
+        sums = self.sums or self.sum_up()
+        return hash((sums[0 if heads else 1], len(self.tracks), self.closed_sig,
+                     tuple([c.name for c in self.floats])))
 
     def state_hash(self, heads: bool = True) -> int:
-        """A hash of state(), cheaper: each stream's key is hashed once (Track.keys)."""
-        which = 2 if heads else 3
-        keys = [(t.memo or t.keys())[which] for t in self.tracks]
-        return hash((sum(keys), len(keys), tuple([c.index for c in self.floats])))
+        """A hash of state(), cheaper: a sum of each stream's key's hash."""
+        sums = self.sums or self.sum_up()
+        return hash((sums[2 if heads else 3], len(self.tracks),
+                     tuple([c.index for c in self.floats])))
+
+    def sum_up(self) -> tuple[int, int, int, int]:
+        """sums, worked out anew."""
+        hashes = [t.hashes() for t in self.tracks]
+        self.sums = (sum([x[0] for x in hashes]), sum([x[1] for x in hashes]),
+                     sum([x[2] for x in hashes]), sum([x[3] for x in hashes]))
+        return self.sums
 
     def note_site(self, file: str, line: str, func: str) -> None:
         """A frame's (file, line) lies in func (site_func)."""

@@ -156,18 +156,18 @@ def _values(t: Track, ev: Evidence) -> float:
 def pair_score(t: Track, call: Evidence, file: Evidence,
                callers: dict[str, set[str]]) -> float:
     """How well a frame (call line + file line) continues stream t."""
-    s = call_score(t, call, called(t, call, callers))
+    known = callers.get(t.callee) if t.callee is not None else None
+    s = call_score(t, call, called(t, call, known))
     if s == _NEVER:
         return s
     return s + file_score(t, call, file)  # (sums of halves: exact in any order)
 
 
-def called(t: Track, call: Evidence, callers: dict[str, set[str]]) -> bool | None:
+def called(t: Track, call: Evidence, known: frozenset[str] | set[str] | None) -> bool | None:
     """Has the call graph seen call's function call t's last one (None: no
-    caller of it seen)?"""
+    caller of it seen)? `known`: the callers of t's last function seen."""
     if call.kind != "frame_call" or t.callee is None or call.func is None:
         return None
-    known = callers.get(t.callee)
     return call.func in known if known else None
 
 

@@ -99,6 +99,12 @@ class Track:
             memo = self.memo = (whole, stacks, hash(whole), hash(stacks))
         return memo
 
+    def hashes(self) -> tuple[int, int, int, int]:
+        """What a hypothesis's signature and state hashes sum over its streams:
+        whole(), sig, and the hashes of its two keys."""
+        memo = self.memo or self.keys()
+        return (self.total, self.sig, memo[2], memo[3])
+
     def changed(self) -> None:
         """Forget what was worked out of the stream as it was (see memo)."""
         self.memo = self.waiting = None
