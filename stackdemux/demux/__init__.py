@@ -141,7 +141,7 @@ def _anchor_regex() -> re.Pattern[str]:
     """
     text = grammar_text("traceback.lark")
     alts = []
-    for kind in ("panic", "fatal_error", "sigdump", "race_begin"):
+    for kind in ("panic", "fatal_error", "sigdump", "race_begin", "http_panic"):
         lead = _leading(text, kind)
         if lead:
             alts.append(lead)
@@ -152,11 +152,20 @@ def _anchor_regex() -> re.Pattern[str]:
 
 
 def _leading(grammar: str, rule: str) -> str | None:
-    """The regex of a rule's first symbol: a literal, or a terminal's pattern."""
-    m = re.search(rf"^{rule}:\s*(\"(?:[^\"\\]|\\.)*\"|[A-Z_]+)", grammar, re.M)
+    """The regex of a rule's first symbol: a literal, or a terminal's pattern;
+    after an optional first terminal (`http_panic: [LOGSTAMP] "http: …"`)."""
+    m = re.search(rf"^{rule}:\s*(?:\[([A-Z_]+)\]\s*)?(\"(?:[^\"\\]|\\.)*\"|[A-Z_]+)",
+                  grammar, re.M)
     if m is None:
         return None
-    sym = m.group(1)
+    lead = _symbol(grammar, m.group(2))
+    if m.group(1) is None or lead is None:
+        return lead
+    optional = _symbol(grammar, m.group(1))
+    return None if optional is None else f"(?:{optional})?{lead}"
+
+
+def _symbol(grammar: str, sym: str) -> str | None:
     if sym.startswith('"'):
         return re.escape(sym[1:-1].encode().decode("unicode_escape"))
     t = re.search(rf"^{sym}:\s*(/(?:[^/\\]|\\.)*/|\"[^\"]*\")\s*$", grammar, re.M)
