@@ -13,11 +13,16 @@ anchors are passed over), so it refuses only joins the regex would refuse too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
 from .splice_score import narrow
 
 __all__ = ["Joins", "joins"]
+
+# A part of the automaton: its first positions, its last, and whether it may
+# match nothing.
+Part = tuple[set[int], set[int], bool]
 
 
 class _Positions:
@@ -47,18 +52,23 @@ class _Positions:
             got = self._memo[key] = _accepts(self.tests[p], ch)
         return got
 
-    def _new(self, test: object) -> tuple[set[int], set[int], bool]:
+    def _new(self, test: object) -> Part:
         self.tests.append(test)
         self.follow.append(set())
         p = len(self.tests) - 1
         return {p}, {p}, False
 
-    def _seq(self, items: list) -> tuple[set[int], set[int], bool]:
+    def _seq(self, items: list) -> Part:
+        return self._chain(self._node(op, av) for op, av in items)
+
+    def _chain(self, parts: Iterable[Part]) -> Part:
+        """Parts one after the other (each built as the one before is
+        chained): a part's first positions follow the last positions before
+        it, back past any part that may match nothing."""
         first: set[int] = set()
         last: set[int] = set()
         nullable = True
-        for op, av in items:
-            fs, ls, n = self._node(op, av)
+        for fs, ls, n in parts:
             for p in last:
                 self.follow[p] |= fs
             if nullable:
@@ -67,7 +77,7 @@ class _Positions:
             nullable = nullable and n
         return first, last, nullable
 
-    def _node(self, op: object, av: object) -> tuple[set[int], set[int], bool]:
+    def _node(self, op: object, av: object) -> Part:
         from re import _constants as c  # type: ignore[attr-defined]
 
         if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY):
@@ -100,27 +110,18 @@ class _Positions:
         self.follow[p].add(p)
         return fs, ls, True
 
-    def _repeat(self, parts: list[tuple[list, bool | None]]) -> tuple[set[int], set[int], bool]:
+    def _repeat(self, parts: list[tuple[list, bool | None]]) -> Part:
         """A sequence of copies of a regex: each required (False), optional
         (None: `{0,n}`'s optional copies, each only after the one before) or
         repeated any number of times (True)."""
-        first: set[int] = set()
-        last: set[int] = set()
-        nullable = True
-        for items, kind in parts:
-            fs, ls, n = self._seq(items)
-            if kind is True:
-                for p in ls:
-                    self.follow[p] |= fs
-            if kind is not False:
-                n = True
-            for p in last:
+        return self._chain(self._copy(items, kind) for items, kind in parts)
+
+    def _copy(self, items: list, kind: bool | None) -> Part:
+        fs, ls, n = self._seq(items)
+        if kind is True:
+            for p in ls:
                 self.follow[p] |= fs
-            if nullable:
-                first |= fs
-            last = (last | ls) if n else ls
-            nullable = nullable and n
-        return first, last, nullable
+        return fs, ls, n or kind is not False
 
 
 _CATEGORIES: dict[object, re.Pattern[str]] = {}
