@@ -135,6 +135,24 @@ def _sniff_binary(data: bytes, name: str) -> None:
             raise InputError(f"{name}: looks like binary data, not a log")
 
 
+def utf16_codec(data: bytes) -> str | None:
+    """The codec of a log in UTF-16, else None. With a byte order mark, or
+    without one (`cmd /U`, .NET's `Encoding.Unicode` writers, a UTF-16 log cut
+    at its head): ASCII text in UTF-16 has a NUL in every other byte and a
+    character in the rest. A cut at an odd byte puts LE's NULs first: read as
+    BE, which is then right."""
+    if data.startswith(UTF16_BOMS):
+        return "utf-16"  # (reads and drops the mark)
+    head = data[:8192]
+    if len(head) < 4:
+        return None
+    for codec, zeros, chars in (("utf-16-le", head[1::2], head[0::2]),
+                                ("utf-16-be", head[0::2], head[1::2])):
+        if zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) <= 0.1 * len(chars):
+            return codec
+    return None
+
+
 def ingest(data: bytes | str, name: str = "<input>") -> Source:
     """Decode `data` into a Source. Text may be passed as str (no byte offsets then)."""
     if isinstance(data, str):
@@ -150,8 +168,9 @@ def ingest(data: bytes | str, name: str = "<input>") -> Source:
     cut_gzip = False
     if data.startswith(_GZIP_MAGIC):
         data, cut_gzip = _gunzip(data, name)
-    if data.startswith(UTF16_BOMS):
-        text = data.decode("utf-16", "replace")  # the codec reads and drops the mark
+    codec = utf16_codec(data)
+    if codec:
+        text = data.decode(codec, "replace")
         source = ingest(text, name)
         source.size = len(data)
         source.decode_errors = sum(1 for line in source.lines if "\ufffd" in line)
@@ -161,7 +180,15 @@ def ingest(data: bytes | str, name: str = "<input>") -> Source:
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM):]  # not text: `\ufeffpanic: …` would open no report
     _sniff_binary(data, name)
+    source = decode_lines(data, name)
+    source.size, source.cut_gzip = size, cut_gzip
+    return source
 
+
+def decode_lines(data: bytes, name: str = "<input>") -> Source:
+    """UTF-8 bytes, already unwrapped and judged a log, into lines. The sieve's
+    windows come here: their first bytes are any line of the log, not its
+    head, so they are neither sniffed nor read as a gzip or UTF-16 file."""
     nul = data.count(b"\x00")
     crlf = b"\r\n" in data
     errors = 0
@@ -185,8 +212,8 @@ def ingest(data: bytes | str, name: str = "<input>") -> Source:
         lines.pop()
     if crlf:
         lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
-    return Source(name=name, lines=lines, size=size, crlf=crlf, decode_errors=errors, nul_bytes=nul,
-                  cut_gzip=cut_gzip)
+    return Source(name=name, lines=lines, size=len(data), crlf=crlf, decode_errors=errors,
+                  nul_bytes=nul)
 
 
 def line_offsets(data: bytes) -> list[int]:

@@ -411,12 +411,13 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
     from .ingest import (
         _GZIP_MAGIC,
         UTF8_BOM,
-        UTF16_BOMS,
         Gunzip,
         InputError,
         _sniff_binary,
+        decode_lines,
         ingest,
         open_log,
+        utf16_codec,
     )
     from .tee import TeeSource
 
@@ -429,7 +430,7 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
             gz = Gunzip(f, name) if peek is not None and peek(2)[:2] == _GZIP_MAGIC else None
             reader: BinaryIO = gz if gz is not None else f  # type: ignore[assignment]
             first = reader.read(max(minimum, BLOCK))
-            if len(first) < minimum or first.startswith(UTF16_BOMS):
+            if len(first) < minimum or utf16_codec(first):
                 # (UTF-16 is read whole: the sieve's bulk searches are for bytes of UTF-8)
                 whole = ingest(first + reader.read() if len(first) >= minimum else first, name)
                 whole.cut_gzip = gz is not None and gz.cut
@@ -442,7 +443,7 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
     finally:
         if path != "-":
             f.close()
-    plain = ingest(capture.to_bytes(), name)
+    plain = decode_lines(capture.to_bytes(), name)
     source = TeeSource(name=name, lines=plain.lines, size=capture.total_bytes, crlf=plain.crlf,
                        decode_errors=plain.decode_errors, nul_bytes=plain.nul_bytes,
                        cut_gzip=gz is not None and gz.cut)

@@ -1,0 +1,388 @@
+"""Fuzzing: real samples mangled the ways logs get mangled keep the promises.
+
+Whatever the input: no exception of ours (bad input is one InputError), every
+input line in exactly one stream or the noise, and every format's output
+escaped for where it goes. The mutations are seeded and few here, so the suite
+stays fast; `python tests/test_fuzz.py SEED SECONDS` runs the campaign with
+many more, and bigger ones, and writes what breaks to /tmp/fuzz_findings/.
+
+The defects a campaign found are pinned as specifications at the top.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import sys
+import xml.dom.minidom
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stackdemux.api import analyze
+from stackdemux.demux import demultiplex_detail
+from stackdemux.ingest import InputError, ingest
+from stackdemux.parse import parse_source
+from stackdemux.render import RENDERERS, RenderOptions, render
+from stackdemux.sieve import read_source
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_conservation import check_conservation
+
+ROOT = Path(__file__).resolve().parent.parent
+CRASH = ROOT / "samples" / "go1.27" / "nil_pointer.txt"
+
+# ------------------------------------------------------------ found defects ---
+
+
+def test_a_sieved_log_with_binary_bytes_between_its_tracebacks_is_read(tmp_path: Path):
+    # A core dump's bytes caught in a big build log, before its second crash:
+    # the sieve kept them in that crash's window, and the windows, sniffed as
+    # if they were the file's head, were refused as "binary data".
+    crash = CRASH.read_bytes()
+    junk = bytes(range(256)) * 40
+    log = (b"".join(b"INFO starting %d\n" % i for i in range(1000)) + crash
+           + b"x\n" * 200 + junk + b"\n" + crash)
+    path = tmp_path / "build.log"
+    path.write_bytes(log)
+    source = read_source(str(path), "build.log", minimum=0)
+    assert hasattr(source, "capture"), "sieved"
+    assert len(parse_source(source).reports) == 2
+
+
+def test_sieved_windows_are_not_read_as_a_gzip_or_utf16_file(tmp_path: Path):
+    # The first kept line is any line of the log (here the 16th before a
+    # crash): one that starts with the gzip magic or a UTF-16 byte order mark
+    # is text of the log, not a container to open.
+    crash = CRASH.read_bytes()
+    noise = b"".join(b"INFO starting %d\n" % i for i in range(1000))
+    for stray in (b"\x1f\x8b\x08 stray bytes\n", b"\xff\xfe stray bytes\n"):
+        path = tmp_path / "build.log"
+        path.write_bytes(noise + stray + b"x\n" * 15 + crash)
+        source = read_source(str(path), "build.log", minimum=0)
+        assert source.lines[0].endswith("stray bytes"), "the window opens on it"
+        assert len(parse_source(source).reports) == 1
+
+
+def _utf16_le(text: str) -> bytes:
+    return text.encode("utf-16-le")
+
+
+@pytest.mark.parametrize("cut", [0, 1, 7])
+def test_utf16_without_a_byte_order_mark_is_read_not_refused_as_binary(cut: int):
+    # `cmd /U`, .NET's Encoding.Unicode writers, or a UTF-16 log cut at its
+    # head (at an odd byte: its NULs come first, and it reads as UTF-16 BE).
+    text = CRASH.read_text().replace("\n", "\r\n")
+    data = _utf16_le("INFO starting\n" + text)[cut:]
+    source = ingest(data)
+    crash = CRASH.read_text().rstrip("\n").split("\n")
+    assert source.lines[1:len(crash) + 1] == crash  # (an odd cut: half a character at the end)
+    assert len(parse_source(source).reports) == 1
+
+
+def test_a_big_utf16_log_without_a_byte_order_mark_is_read_whole(tmp_path: Path):
+    text = CRASH.read_text()
+    path = tmp_path / "out.log"
+    path.write_bytes(_utf16_le(text * 40))
+    source = read_source(str(path), "out.log", minimum=4096)
+    assert len(parse_source(source).reports) == 40
+
+
+@pytest.mark.parametrize("data", [
+    b"\x00\x01\x02\x03" * 100,  # NULs everywhere: no UTF-16 text
+    b"\x00" * 4096,  # a log file zero-filled by a crash of the machine
+])
+def test_nul_bytes_are_not_taken_for_utf16(data: bytes):
+    with pytest.raises(InputError, match="binary"):
+        ingest(data)
+
+
+# ---------------------------------------------------------------- mutations ---
+
+Mutation = Callable[[random.Random, bytes], bytes]
+
+# A line prefix of each style a log collector writes (grammars/prefixes.lark).
+PREFIXES: list[Callable[[random.Random], str]] = [
+    lambda r: f"svc-{r.randint(1, 3)}  | ",
+    lambda r: f"\x1b[36mweb@x-{r.randint(1, 3)}\x1b[0m  | ",
+    lambda r: f"[pod/p{r.randint(1, 3)}/c] ",
+    lambda r: f"2026-11-26T09:13:{r.randint(10, 59)}.123456789Z stderr {r.choice('PF')} ",
+    lambda r: f"2026-11-26T09:13:{r.randint(10, 59)}.123456Z 0{r.randint(0, 2)}E ",
+    lambda r: f"2026-11-26T09:13:{r.randint(10, 59)}.1234567Z ",
+    lambda r: f"Nov 26 09:13:{r.randint(10, 59)} host prog[{r.randint(100, 103)}]: ",
+    lambda r: f"[ {r.randint(1, 9999)}.123456] host prog[{r.randint(1, 3)}]: ",
+    lambda r: f"#{r.randint(1, 12)} {r.randint(0, 99)}.{r.randint(100, 999)} ",
+    lambda r: f"job{r.randint(1, 3)}\t",
+    lambda r: f"09:13:{r.randint(10, 59)} web.{r.randint(1, 3)}  | ",
+    lambda r: f"[2026-11-26T09:13:{r.randint(10, 59)}.123Z] ",
+    lambda r: f"2026-11-26 09:13:{r.randint(10, 59)} ",
+]
+
+
+def cut(r: random.Random, d: bytes) -> bytes:
+    a = r.randrange(len(d) + 1)
+    b = r.randrange(a, len(d) + 1)
+    return r.choice([d[:a], d[a:], d[a:b]])
+
+
+def windows(r: random.Random, d: bytes) -> bytes:
+    """Lines duplicated, dropped, shuffled or reversed in a few windows."""
+    ls = d.split(b"\n")
+    for _ in range(r.randint(1, 5)):
+        i, w = r.randrange(len(ls)), r.randint(2, 12)
+        seg = ls[i:i + w]
+        op = r.randrange(4)
+        if op == 0:
+            ls[i:i] = seg
+        elif op == 1:
+            del ls[i:i + w]
+        elif op == 2:
+            r.shuffle(seg)
+            ls[i:i + w] = seg
+        else:
+            ls[i:i + w] = seg[::-1]
+    return b"\n".join(ls)
+
+
+def flip(r: random.Random, d: bytes) -> bytes:
+    b = bytearray(d)
+    for _ in range(r.randint(1, 20)):
+        if b:
+            b[r.randrange(len(b))] = r.choice([r.randrange(256), 0, 9, 10, 13, 32, 0x1B, 0xFF])
+    return bytes(b)
+
+
+def whitespace(r: random.Random, d: bytes) -> bytes:
+    """CR, LF, tab and space changes, and terminal overwrites (`50%\\r`)."""
+    op = r.randrange(5)
+    if op == 0:
+        return d.replace(b"\n", b"\r\n")
+    if op == 1:
+        return d.replace(b"\t", b" " * r.choice([1, 4, 8]))
+    if op == 2:
+        return b"\n".join(x.strip() for x in d.split(b"\n"))
+    ls = d.split(b"\n")
+    for _ in range(r.randint(1, 10)):
+        i = r.randrange(len(ls))
+        j = r.randrange(len(ls[i]) + 1)
+        ls[i] = ls[i][:j] + b"\r" + ls[i][j:] if op == 3 else b"progress 42%\r" + ls[i]
+    return b"\n".join(ls)
+
+
+def indent(r: random.Random, d: bytes) -> bytes:
+    """Pasted as a block (Markdown, mail quotes), all of it or some lines."""
+    ind = r.choice([b"    ", b"\t", b"> ", b"  ", b"| "])
+    ls = d.split(b"\n")
+    a = r.randrange(len(ls))
+    b = r.randrange(a, len(ls) + 1)
+    return b"\n".join(ind + x if a <= i < b else x for i, x in enumerate(ls))
+
+
+def prefixed(r: random.Random, d: bytes) -> bytes:
+    styles = r.sample(PREFIXES, r.randint(1, 3))
+    share = r.choice([1.0, 0.9, 0.5, 0.1])
+    return b"\n".join(r.choice(styles)(r).encode() + x if r.random() < share else x
+                      for x in d.split(b"\n"))
+
+
+def spliced(r: random.Random, d: bytes) -> bytes:
+    """Another line written into the middle of a line."""
+    ls = d.split(b"\n")
+    for _ in range(r.randint(1, 10)):
+        i, j = r.randrange(len(ls)), r.randrange(len(ls))
+        k = r.randrange(len(ls[i]) + 1)
+        ls[i] = ls[i][:k] + ls[j] + ls[i][k:]
+    return b"\n".join(ls)
+
+
+def repeated(r: random.Random, d: bytes) -> bytes:
+    ls = d.split(b"\n")
+    i, w = r.randrange(len(ls)), r.randint(1, 10)
+    ls[i:i] = ls[i:i + w] * r.choice([5, 20])
+    return b"\n".join(ls)
+
+
+def long_line(r: random.Random, d: bytes) -> bytes:
+    ls = d.split(b"\n")
+    filler = r.choice([b"a", b" ", b"(", b"panic: ", b"goroutine 1 [", b"\x1b[1m", b"|"])
+    ls[r.randrange(len(ls))] += filler * (70_000 // len(filler))
+    return b"\n".join(ls)
+
+
+def wrapped(r: random.Random, d: bytes) -> bytes:
+    """A container around the text: gzip (whole, cut, two members), UTF-16,
+    a byte order mark, or journald / docker / test2json records."""
+    op = r.randrange(8)
+    if op == 0:
+        return gzip.compress(d)
+    if op == 1:
+        g = gzip.compress(d)
+        return g[:r.randrange(len(g) + 1)]
+    if op == 2:
+        k = r.randrange(len(d) + 1)
+        return gzip.compress(d[:k]) + gzip.compress(d[k:])
+    text = d.decode("utf-8", "replace")
+    if op == 3:
+        return ("\ufeff" + text).encode("utf-16-le")[:r.choice([None, -1])]  # (maybe cut)
+    if op == 4:
+        return b"\xef\xbb\xbf" + d
+    lines = text.split("\n")
+    if op == 5:
+        return "\n".join(json.dumps({
+            "MESSAGE": list(x.encode()) if r.random() < 0.2 else x, "_PID": str(100 + i % 3),
+            "SYSLOG_IDENTIFIER": "app", "__REALTIME_TIMESTAMP": str(1795682504946684 + i),
+            "_HOSTNAME": "vm"}) for i, x in enumerate(lines)).encode()
+    if op == 6:
+        return "\n".join(json.dumps({"log": x + "\n", "stream": "stderr",
+                                     "time": "2026-11-26T09:13:10.000000000Z"})
+                         for x in lines).encode()
+    return "\n".join(json.dumps({"Action": "output", "Package": "p", "Test": "T",
+                                 "Output": x + "\n"}) for x in lines).encode()
+
+
+MUTATIONS: list[Mutation] = [cut, windows, flip, whitespace, indent, prefixed, spliced,
+                             repeated, wrapped]
+
+
+def mangle(r: random.Random, d: bytes, pool: list[bytes], mutations: list[Mutation]
+           ) -> tuple[bytes, list[str]]:
+    """One to three mutations, or two samples interleaved line by line first."""
+    done = []
+    if r.random() < 0.15:
+        a, b = d.split(b"\n"), r.choice(pool).split(b"\n")
+        out = []
+        while a or b:
+            out.append((a if a and (not b or r.random() < 0.5) else b).pop(0))
+        d = b"\n".join(out)
+        done.append("interleaved")
+    for _ in range(r.randint(1, 3)):
+        m = r.choice(mutations)
+        d = m(r, d)
+        done.append(m.__name__)
+        if m is wrapped:
+            break  # a container's bytes are not lines to mangle
+    return d, done
+
+
+def samples(limit: int = 400_000) -> list[Path]:
+    files = sorted(ROOT.glob("samples/go*/*.txt")) + sorted(ROOT.glob("samples/interleaved/*.log"))
+    files += sorted(ROOT.glob("tests/data/wrapped/*.jsonl"))
+    files += sorted(ROOT.glob("tests/data/overwritten/*.txt"))
+    return [f for f in files if f.stat().st_size < limit]
+
+
+# ------------------------------------------------------------------ promises ---
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+OUR_COMMAND = re.compile(r"::(error|warning|notice|group|endgroup)( [^:]*)?::")
+
+
+def github_commands_are_ours(out: str) -> None:
+    """Outside `::stop-commands::` … `::<token>::`, a line the runner would act on is ours."""
+    stopped = None
+    for line in out.split("\n"):
+        if stopped:
+            stopped = None if line == f"::{stopped}::" else stopped
+            continue
+        m = re.fullmatch(r"::stop-commands::([0-9a-f]{32})", line)
+        if m:
+            stopped = m.group(1)
+            continue
+        assert not line.startswith("::") or OUR_COMMAND.match(line), line[:120]
+    assert stopped is None, "commands stopped and never resumed"
+
+
+def check_output(fmt: str, out: str) -> None:
+    if fmt != "json":
+        m = CONTROL.search(out)
+        assert m is None, (fmt, out[max(0, m.start() - 80):m.start() + 40])
+    if fmt in ("json", "sarif", "codequality"):
+        json.loads(out)
+    if fmt == "junit":
+        xml.dom.minidom.parseString(out.encode())
+    if fmt == "github":
+        github_commands_are_ours(out)
+
+
+def keeps_the_promises(data: bytes) -> None:
+    try:
+        source = ingest(data)
+    except InputError:
+        return  # one clear line (and exit 2) is the promise for bad input
+    check_conservation(source, demultiplex_detail(source))
+    analysis = analyze(source)
+    for fmt in RENDERERS:
+        check_output(fmt, render(analysis, fmt, RenderOptions(verbose=True)))
+
+
+POOL = [f.read_bytes() for f in samples(limit=20_000)]
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.integers(0, len(POOL) - 1), st.integers(0, 2**32))
+def test_mangled_real_samples_keep_every_promise(index: int, seed: int):
+    r = random.Random(seed)
+    data, _ = mangle(r, POOL[index], POOL, MUTATIONS)
+    keeps_the_promises(data)
+
+
+@pytest.mark.parametrize("mutation", [long_line, wrapped, whitespace],
+                         ids=lambda m: m.__name__)
+def test_each_container_and_line_mutation_keeps_every_promise(mutation: Mutation):
+    r = random.Random(0)
+    for d in POOL[:40:8]:
+        keeps_the_promises(mutation(r, d))
+
+
+# ----------------------------------------------------------------- campaign ---
+
+
+def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_findings")) -> None:
+    """Mangle every real sample (bigger ones, bigger mutations) until the time
+    is up; save each input that breaks a promise, or takes far longer per KB
+    than its sample, with what broke."""
+    import hashlib
+    import time
+    import traceback
+
+    out.mkdir(exist_ok=True)
+    files = samples()
+    pool = [f.read_bytes() for f in files]
+    r = random.Random(seed)
+    base: dict[int, float] = {}
+    seen: set[str] = set()
+    end, n = time.time() + seconds, 0
+    while time.time() < end:
+        i = r.randrange(len(pool))
+        if i not in base:
+            t0 = time.process_time()
+            keeps_the_promises(pool[i])
+            base[i] = (time.process_time() - t0) / max(len(pool[i]), 1)
+        data, done = mangle(r, pool[i], pool, [*MUTATIONS, long_line])
+        t0 = time.process_time()
+        try:
+            keeps_the_promises(data)
+            took = time.process_time() - t0
+            if took > 2 and took / len(data) > 5 * base[i]:
+                raise AssertionError(f"slow: {took:.1f}s, {took / len(data) * 1e6:.0f} µs/KB "
+                                     f"vs {base[i] * 1e6:.0f}")
+        except Exception:
+            what = traceback.format_exc().strip().splitlines()[-1][:160]
+            if what not in seen:
+                seen.add(what)
+                name = hashlib.sha1(data).hexdigest()[:10]
+                (out / f"{name}.bin").write_bytes(data)
+                (out / f"{name}.txt").write_text(f"{files[i]} {done}\n{traceback.format_exc()}")
+                print(name, files[i].name, done, what, flush=True)
+        n += 1
+    print(n, "inputs")
+
+
+if __name__ == "__main__":
+    campaign(int(sys.argv[1]), float(sys.argv[2]))
