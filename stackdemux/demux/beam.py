@@ -144,6 +144,10 @@ _MIN_WINDOW = 8
 _CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack"}) | OPENERS
 _NEVER = float("-inf")
 _SIG_MASK = (1 << 64) - 1
+# Distinct line texts whose reading (grammar match, Evidence) is kept for
+# when the same text comes again (separate()).
+READ_BACK = 4096
+_UNREAD = object()
 
 
 # A move: how one hypothesis takes one line (and the waiting lines it completes):
@@ -989,11 +993,22 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
         for a, b in pairwise(g):
             beam.kin[b] = a
             beam.kin_next[a] = b
+    read_before: dict[str, Evidence | str | None] = {}
+
     def reading(text: str) -> Evidence | str | None:
-        """A traceback line's evidence (None: no traceback line, "blank": a blank one)."""
-        m = match(text) if text and len(text) <= MAX_LINE else None
-        kind = m.lastgroup if m is not None else None
-        return evidence(kind, m) if m is not None and kind and kind != "blank" else kind
+        """A traceback line's evidence (None: no traceback line, "blank": a
+        blank one). A dump repeats lines (the file lines of goroutines parked
+        alike, `created by` lines): the same text is read once while the last
+        READ_BACK lines read are kept (an Evidence is never changed)."""
+        got = read_before.get(text, _UNREAD)
+        if got is _UNREAD:
+            m = match(text) if text and len(text) <= MAX_LINE else None
+            kind = m.lastgroup if m is not None else None
+            got = evidence(kind, m) if m is not None and kind and kind != "blank" else kind
+            if len(read_before) >= READ_BACK:
+                read_before.clear()  # (memory stays bounded)
+            read_before[text] = got
+        return got
 
     # with chunk groups, each text is read first: a group's toolchain shows in
     # its later lines (without, none is kept: a 5000-goroutine dump's evidence)
