@@ -30,6 +30,7 @@ from stackdemux.ingest import InputError, ingest
 from stackdemux.parse import parse_source
 from stackdemux.render import RENDERERS, RenderOptions, render
 from stackdemux.sieve import read_source
+from stackdemux.threads import ThreadsError, thread_log
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_conservation import check_conservation
@@ -100,6 +101,42 @@ def test_a_big_utf16_log_without_a_byte_order_mark_is_read_whole(tmp_path: Path)
 def test_nul_bytes_are_not_taken_for_utf16(data: bytes):
     with pytest.raises(InputError, match="binary"):
         ingest(data)
+
+
+THREADS_LOG = ROOT / "samples" / "threads" / "registry.log"
+
+
+def test_threads_reads_a_gzip_cut_short_given_as_bytes():
+    # The API's bytes went through gzip.decompress, which raised EOFError.
+    data = gzip.compress(THREADS_LOG.read_bytes())
+    got = thread_log(data[: len(data) // 2])
+    assert got.records > 100
+    assert any("ends early" in d.message for d in got.diagnostics)
+
+
+def test_threads_reads_every_member_of_a_gzip_file():
+    text = THREADS_LOG.read_bytes()
+    half = text.index(b"\n", len(text) // 2) + 1
+    whole = thread_log(text)
+    got = thread_log(gzip.compress(text[:half]) + gzip.compress(text[half:]))
+    assert (got.total_lines, got.records) == (whole.total_lines, whole.records)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig"])
+def test_threads_reads_windows_encodings_like_the_report(encoding: str):
+    # PowerShell's `>` (UTF-16 with a byte order mark), `cmd /U` (without),
+    # UTF-8 with a mark: the first record was lost behind the mark, or nothing read.
+    text = THREADS_LOG.read_text()
+    whole = thread_log(text.encode())
+    got = thread_log(text.encode(encoding))
+    assert (got.total_lines, got.records, got.key) == (whole.total_lines, whole.records, whole.key)
+
+
+def test_threads_refuses_binary_in_one_line(tmp_path: Path):
+    path = tmp_path / "a.out"
+    path.write_bytes(bytes(range(256)) * 40)
+    with pytest.raises(ThreadsError, match="binary"):
+        thread_log(str(path))
 
 
 # ---------------------------------------------------------------- mutations ---

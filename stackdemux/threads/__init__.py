@@ -11,15 +11,14 @@ and Go panics in the log are parsed and given to the request that panicked.
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ..ingest import InputError, open_log
+from ..ingest import _GZIP_MAGIC as GZIP_MAGIC
+from ..ingest import UTF8_BOM, Gunzip, InputError, _sniff_binary, open_log, utf16_codec
 from .engine import DETECT_RECORDS, Engine, Filters, detect_key, merge_spans, stories
 from .model import Gap, Record, Story, Thread, Threads
 from .prefix import detect_styles, strip
@@ -42,9 +41,7 @@ def _lines(source: Source, warn: Callable[[str], None]) -> tuple[str, Iterator[s
     """The input's name and its lines (without terminators), read lazily from files;
     `warn` is told when a gzip file ends before its end (read as far as it goes)."""
     if isinstance(source, bytes):
-        if source.startswith(b"\x1f\x8b"):
-            source = gzip.decompress(source)
-        return "<input>", iter(source.decode("utf-8", "replace").split("\n"))
+        return "<input>", _read(io.BufferedReader(io.BytesIO(source)), "<input>", warn)
     if isinstance(source, (str, os.PathLike)) and not (isinstance(source, str) and "\n" in source):
         path = Path(source)
         try:
@@ -62,21 +59,48 @@ def _lines(source: Source, warn: Callable[[str], None]) -> tuple[str, Iterator[s
     return "<input>", (ln.rstrip("\n") for ln in source)
 
 
+class _Inflated(io.RawIOBase):
+    """ingest.Gunzip as a file: every member, and a file cut short read as far as it goes."""
+
+    def __init__(self, gunzip: Gunzip) -> None:
+        self.gunzip = gunzip
+        self.left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+        data = self.left or self.gunzip.read(len(buffer))
+        n = min(len(buffer), len(data))
+        buffer[:n], self.left = data[:n], data[n:]
+        return n
+
+
 def _read(raw: io.BufferedReader, name: str, warn: Callable[[str], None]) -> Iterator[str]:
+    """Lines as ingest reads them: gzip opened, UTF-16 and byte order marks
+    decoded, binary refused in one line; undecodable bytes become U+FFFD."""
     with raw:
-        gz = raw.peek(2)[:2] == b"\x1f\x8b"  # (a file or a pipe: gzip is read too)
-        stream = gzip.open(raw) if gz else raw  # noqa: SIM115 - closed with raw
-        # Undecodable bytes become U+FFFD: decoding never fails (as ingest does).
-        text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="\n")
+        gz = Gunzip(raw, name) if raw.peek(2)[:2] == GZIP_MAGIC else None
+        try:
+            stream = io.BufferedReader(_Inflated(gz), 1 << 16) if gz is not None else raw
+            head = stream.peek(8192)[:8192]
+            codec = utf16_codec(head)
+            if codec is None:
+                _sniff_binary(head.removeprefix(UTF8_BOM), name)
+        except InputError as e:
+            raise ThreadsError(str(e)) from None
+        text = io.TextIOWrapper(stream, encoding=codec or "utf-8-sig", errors="replace",
+                                newline="\n")
         try:
             for ln in text:
                 yield ln.rstrip("\n").removesuffix("\r")
-        except (EOFError, OSError, zlib.error) as e:
+        except OSError as e:
+            raise ThreadsError(f"{name}: cannot read: {e}") from None
+        if gz is not None and gz.cut:
             # a log still being written, or a download cut short: what came before
             # the damage is threaded, and the damage said
-            if not gz:
-                raise ThreadsError(f"{name}: cannot read: {e}") from None
-            warn(f"{name}: a damaged gzip file, read as far as it goes ({e})")
+            warn(f"{name}: the gzip file ends early (cut off, or copied while written): "
+                 "read as far as it goes")
 
 
 def _chunks(lines: Iterator[str]) -> Iterator[list[str]]:
