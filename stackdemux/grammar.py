@@ -332,6 +332,12 @@ def _tree_fields(tree: Tree, text: str, wanted: dict[str, int]) -> dict[str, str
 
 
 @cache
+def unnamed_groups(pattern: str, opening: str = "(?:") -> str:
+    """A derived pattern with its named groups opened by `opening` instead: to
+    embed it in another regex, where the names may repeat."""
+    return re.sub(r"\(\?P<\w+>", lambda _: opening, pattern)
+
+
 def line_grammar() -> LineGrammar:
     """The traceback line grammar, loaded and compiled once per process.
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 # grammar.py's rule compiler and its reading of a grammar: one compiler for every grammar
 from ..grammar import RegexCompiler, cached_compile, load_rules
 from ..grammar import grammar_path as _grammar_path
+from ..grammar import unnamed_groups as unnamed
 
 if TYPE_CHECKING:  # lark is imported only when the styles are derived anew
     from lark import Lark, Tree
@@ -220,6 +221,3 @@ def match_prefix(line: str, style: PrefixStyle) -> tuple[int, str | None, int] |
     return m.end(), key, join
 
 
-def unnamed(pattern: str, opening: str) -> str:
-    """A derived pattern with its named role groups opened by `opening` instead."""
-    return re.sub(r"\(\?P<\w+>", lambda _: opening, pattern)

@@ -16,10 +16,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from ..grammar import line_grammar
+from ..grammar import line_grammar, unnamed_groups
 from .writes_tokens import prose_runs
 
-__all__ = ["RUNTIME_FATALS", "Head", "clean_message", "report_heads", "ungrouped"]
+__all__ = ["RUNTIME_FATALS", "Head", "clean_message", "report_heads"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -39,13 +39,7 @@ def _head_regex() -> re.Pattern[str]:
     g = line_grammar()
     sig = g.kind_regex("sigdump").pattern
     return re.compile(rf"(?P<panic>{g.leads['panic']})|(?P<fatal_error>{g.leads['fatal_error']})"
-                      rf"|(?P<signal>{g.leads['signal']})|(?P<sigdump>{ungrouped(sig)})")
-
-
-def ungrouped(pattern: str) -> str:
-    """A grammar-derived pattern with its named groups made plain, to embed
-    it in another regex (group names may not repeat)."""
-    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+                      rf"|(?P<signal>{g.leads['signal']})|(?P<sigdump>{unnamed_groups(sig)})")
 
 
 # The annotation of a panic that a deferred call recovered and panicked again

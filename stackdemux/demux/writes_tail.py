@@ -17,10 +17,9 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from ..grammar import MAX_LINE, line_grammar
+from ..grammar import MAX_LINE, line_grammar, unnamed_groups
 from ..model import Stream
 from .writes_gate import is_broken
-from .writes_heads import ungrouped
 from .writes_reading import OPENERS
 
 __all__ = ["headless_dump", "whole_tail"]
@@ -48,7 +47,7 @@ def headless_dump(tail: Stream) -> bool:
 
 @cache
 def _goroutine_header() -> re.Pattern[str]:
-    return re.compile("^" + ungrouped(line_grammar().kind_regex("goroutine_header").pattern),
+    return re.compile("^" + unnamed_groups(line_grammar().kind_regex("goroutine_header").pattern),
                       re.M)
 
 
