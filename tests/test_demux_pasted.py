@@ -64,3 +64,22 @@ def test_a_dump_pasted_as_an_indented_block_reads_as_the_dump():
         assert got == want, repr(indent)
         assert any(d.message.startswith("repaired paste damage: indented block")
                    for d in analysis.diagnostics)
+
+
+def test_a_dump_coloured_line_by_line_reads_as_the_dump():
+    # a log copied from a terminal, or a tool that colours stderr red
+    text = sample_path("skopeo_vendor", "1.21").read_text()
+    want = [(r.kind, r.message, [len(g.frames) for g in r.goroutines])
+            for r in parse_text(text).reports]
+    for start, end in (("\x1b[31m", "\x1b[0m"), ("\x1b[0;1;31m", "\x1b[m")):
+        coloured = "".join(f"{start}{line}{end}\n" for line in text.splitlines())
+        analysis = analyze(coloured.encode())
+        assert [(r.kind, r.message, [len(g.frames) for g in r.goroutines])
+                for r in analysis.reports] == want
+        assert any(d.message.startswith("repaired paste damage: colour codes")
+                   for d in analysis.diagnostics)
+
+
+def test_a_collectors_coloured_prefix_is_no_damage():
+    analysis = analyze((ROOT / "samples/interleaved/compose-bbolt.log").read_bytes())
+    assert not any("colour codes" in d.message for d in analysis.diagnostics)

@@ -248,6 +248,23 @@ def _dedent_head(out: list[Line], indent: str) -> int:
 _INDENTED_OPENER = re.compile(r"panic: |fatal error: |SIG[A-Z]+: ")
 
 
+# A terminal's colour and style codes (SGR: `ESC[31m` … `ESC[0m`), kept by a
+# log copied from a terminal or by a tool that colours whole lines.
+_SGR = re.compile(r"\x1b\[[0-9;]{0,32}m")
+
+
+def _colour_codes(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        if "\x1b[" in t:
+            bare = _SGR.sub("", t)
+            changed += bare != t
+            t = bare
+        out.append((t, o))
+    return out, changed
+
+
 _SYSLOG_ESCAPE = re.compile(r"#(0[0-3][0-7])")
 
 
@@ -694,6 +711,7 @@ def _starts_a_line(needle: str) -> Callable[[str], bool]:
 
 _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]], Gate]] = [
     ("crlf", _crlf, _has("\r")),
+    ("colour codes", _colour_codes, _has("\x1b[")),
     ("escaped dump", _escaped_dump, _ESCAPED_DUMP.search),
     ("quoting", _quoting, _starts_a_line(">")),  # outermost: added after the page was rendered
     ("indented block", _indented_dumps, re.compile(_INDENTED_START.pattern, re.M).search),
