@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import zlib
 from pathlib import Path
@@ -40,6 +41,7 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # some Windows editors and PowerShell 7's `-Encoding utf8BOM` lead UTF-8 with one.
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_BOM = b"\xef\xbb\xbf"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def open_log(path: str | os.PathLike[str]) -> BinaryIO:
@@ -156,14 +158,18 @@ def utf16_codec(data: bytes) -> str | None:
 def ingest(data: bytes | str, name: str = "<input>") -> Source:
     """Decode `data` into a Source. Text may be passed as str (no byte offsets then)."""
     if isinstance(data, str):
+        # Lone surrogates (text read with errors="surrogateescape") are no text
+        # any output can hold (JSON, XML): bytes that are not UTF-8, shown as U+FFFD.
+        data, errors = _SURROGATE.subn("\ufffd", data)
         lines = data.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
         crlf = "\r" in data
         if crlf:
             lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
-        return Source(name=name, lines=lines, size=len(data.encode("utf-8", "surrogatepass")),
-                      crlf=crlf, nul_bytes=data.count("\x00"))
+        return Source(name=name, lines=lines, size=len(data.encode("utf-8")), crlf=crlf,
+                      nul_bytes=data.count("\x00"),
+                      decode_errors=sum(1 for ln in lines if "\ufffd" in ln) if errors else 0)
 
     cut_gzip = False
     if data.startswith(_GZIP_MAGIC):

@@ -103,6 +103,17 @@ def test_nul_bytes_are_not_taken_for_utf16(data: bytes):
         ingest(data)
 
 
+def test_text_with_lone_surrogates_renders_in_every_format():
+    # A str read with errors="surrogateescape" (what Python gives for bytes that
+    # are not UTF-8): the JSON renderer raised "surrogates not allowed".
+    text = CRASH.read_text().replace("invalid memory", "inv\udcffalid memory")
+    analysis = analyze(text)
+    assert analysis.reports[0].message.startswith("runtime error: inv\ufffdalid memory")
+    for fmt in RENDERERS:
+        render(analysis, fmt, RenderOptions(verbose=True)).encode("utf-8")
+    assert ingest(text).decode_errors == 1
+
+
 THREADS_LOG = ROOT / "samples" / "threads" / "registry.log"
 
 
@@ -171,6 +182,8 @@ def windows(r: random.Random, d: bytes) -> bytes:
     """Lines duplicated, dropped, shuffled or reversed in a few windows."""
     ls = d.split(b"\n")
     for _ in range(r.randint(1, 5)):
+        if not ls:
+            break
         i, w = r.randrange(len(ls)), r.randint(2, 12)
         seg = ls[i:i + w]
         op = r.randrange(4)
