@@ -304,8 +304,10 @@ def _collapsed_gutter(items: list[Line], out: Repaired) -> tuple[list[Line], int
     return kept, changed
 
 
-_DIGITS = re.compile(r"^\s{0,4}(\d{1,6})")
-_GUTTER_SEP = re.compile(r"^(?: ?[|:│] ?| )")
+# `cat -n` and `nl` right-align six digits; `grep -n` puts `:` after a matching
+# line's number and `-` after a context line's.
+_DIGITS = re.compile(r"^\s{0,6}(\d{1,6})")
+_GUTTER_SEP = re.compile(r"^(?: ?[|:│] ?| |\t|-)")
 
 
 def _glued_gutter(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -362,6 +364,9 @@ def _reads_after_gutter(rest: str) -> bool:
     """The text after a line number reads as traceback lines: one, or (a paste
     damaged twice) several joined on one line."""
     if not rest.strip() or _is_go(rest) or _is_go(rest.lstrip(" |:│")):
+        return True
+    sep = _GUTTER_SEP.match(rest)  # one separator: `\t` (cat -n), `-` (grep's context lines)
+    if sep is not None and (not rest[sep.end():].strip() or _is_go(rest[sep.end():])):
         return True
     return may_be_joined(rest) and _split_joined(rest) is not None
 

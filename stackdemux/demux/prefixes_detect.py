@@ -105,6 +105,7 @@ class _Tally:
     counts: dict[str, int] = field(default_factory=dict)
     keys: dict[str, set[str | None]] = field(default_factory=dict)
     rests: dict[str, list[str]] = field(default_factory=dict)  # the text after the prefix
+    grep_context: int = 0  # grep's context lines (`file-12-`), which compilers never print
 
 
 def _tally(texts: list[str]) -> _Tally:
@@ -117,6 +118,8 @@ def _tally(texts: list[str]) -> _Tally:
                 out.counts[name] = out.counts.get(name, 0) + 1
                 out.keys.setdefault(name, set()).add(hit[1])
                 out.rests.setdefault(name, []).append(text[hit[0]:])
+                if name == "grep" and text[hit[0] - 1] == "-":
+                    out.grep_context += 1
                 break
     return out
 
@@ -126,6 +129,10 @@ def _holds(tally: _Tally, name: str) -> bool:
     n = tally.counts.get(name, 0)
     if n < _MIN_LINES or n < tally.total * _MIN_SHARE.get(name, _DEFAULT_MIN_SHARE):
         return False
+    if name == "grep":
+        # `file:12:` alone is also how compilers and linters cite code
+        # (`main.c:12:5: warning`); grep is proven by its context lines
+        return tally.grep_context > 0
     # parallel: tags repeat (one per job, many lines each); a table is no tag
     return name != "parallel" or not (len(tally.keys[name]) * 2 > n
                                       or _tabular(tally.rests[name]))
