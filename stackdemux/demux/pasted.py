@@ -27,12 +27,14 @@ Piece = tuple[int, int, int]  # (input line, start column, end column)
 # next to nothing on a long build log, so: substrings first (C-speed find),
 # then patterns that start with a literal, and the line-start patterns only at
 # line starts that begin with one of their first characters.
-# nbsp, rsyslog's tab, CR, a terminal colour code, then two shapes of a path
-_SIGN_SUBSTRINGS = ("\u00a0", "\u202f", "#011", "\r", "\x1b[", ".go :", " .go")
+_SIGN_SUBSTRINGS = ("\u00a0", "\u202f", "#011", "\r", ".go :", " .go")  # nbsp, rsyslog tab, CR
 # each starts with a literal, so re finds its candidates at memchr speed
 _SIGNS = (
     re.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});"),  # HTML escapes
     re.compile(r"\\n(?:\\n)?goroutine \d+ \["),  # a dump escaped inside one record
+    # a terminal's colour code before a report's first line or a goroutine header
+    # (colour elsewhere, in a build log's own output, is no damage to repair)
+    re.compile(r"\x1b\[[0-9;]{0,32}m(?:panic: |fatal error: |goroutine \d+ \[)"),
 )
 _LINE_START = re.compile(r"\n[ \t>0-9]")
 # Damage that needs a look at each line is looked for in the head of the log
@@ -82,7 +84,7 @@ def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
 
 def _confirmed_substring(text: str) -> bool:
     """The substring signs, with the two about paths read as patterns."""
-    if any(sub in text for sub in _SIGN_SUBSTRINGS[:5]):
+    if any(sub in text for sub in _SIGN_SUBSTRINGS[:4]):
         return True
     return re.search(r"\.go :\d|\S \.go ?:\d", text) is not None
 
