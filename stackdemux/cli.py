@@ -181,8 +181,8 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
             raise InputError(f"{out_dir}: cannot write: {e.strerror or e}") from None
         for s, p in zip(streams, paths, strict=False):
             label = f" ({s.label})" if s.label else ""
-            click.echo(f"{p}: {len(s.texts)} lines{label}")
-        click.echo(f"{paths[-1]}: {sum(b - a + 1 for a, b in noise)} lines of noise")
+            click.echo(f"{p}: {_lines(len(s.texts))}{label}")
+        click.echo(f"{paths[-1]}: {_lines(sum(b - a + 1 for a, b in noise))} of noise")
         for d in diagnostics:
             where = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in d.lines)
             if d.lines:  # (a repair that dropped no line names none)
@@ -217,6 +217,10 @@ def _read(path: str, sieve: bool = True) -> Source:
 
         return read_source(path, name)
     return ingest(read_path(path), name)
+
+
+def _lines(n: int) -> str:
+    return f"{n} line" if n == 1 else f"{n} lines"
 
 
 def _tee_stdin(files: tuple[str, ...]):
