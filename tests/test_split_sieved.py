@@ -34,14 +34,15 @@ def split(tmp_path: Path, name: str, data: bytes, sieve_min: int,
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
-@pytest.mark.parametrize("variant", ["plain", "crlf", "gzip", "bad utf-8", "no final newline",
-                                     "a line longer than a block"])
+@pytest.mark.parametrize("variant", ["plain", "crlf", "gzip", "gzip cut short", "bad utf-8",
+                                     "no final newline", "a line longer than a block"])
 def test_a_sieved_split_writes_what_a_whole_read_writes(tmp_path: Path, variant: str,
                                                         monkeypatch: pytest.MonkeyPatch):
     data = {
         "plain": LOG,
         "crlf": LOG.replace(b"\n", b"\r\n"),
         "gzip": gzip.compress(LOG),
+        "gzip cut short": gzip.compress(LOG + NOISE)[:-9],  # its trailer lost: every line kept
         "bad utf-8": NOISE + b"caf\xe9 \xff\xfe build\n" + CRASH + NOISE + COMPOSE + NOISE,
         "no final newline": LOG + b"tail without a newline",
         "a line longer than a block": NOISE + "é".encode() * (3 << 19) + b"\r\n" + LOG,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import gzip
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,13 +57,13 @@ def copy_noise(path: str, spans: Sequence[Span], out: TextIO) -> None:
     Read block by block: a block inside one span is written whole, one outside
     every span skipped after a newline count, and only the few blocks where a
     kept window starts or ends are cut into lines."""
-    from ..ingest import _GZIP_MAGIC, open_log
+    from ..ingest import _GZIP_MAGIC, Gunzip, open_log
 
     f = open_log(path)
     try:
-        if f.peek(2)[:2] == _GZIP_MAGIC:  # type: ignore[attr-defined]
-            f = gzip.GzipFile(fileobj=f)  # type: ignore[assignment]
-        _copy(f, list(spans), _Writer(out))
+        # (the inflater the log was read with: a gzip cut short ends where it does)
+        reader = Gunzip(f, path) if f.peek(2)[:2] == _GZIP_MAGIC else f  # type: ignore[attr-defined]
+        _copy(reader, list(spans), _Writer(out))  # type: ignore[arg-type]
     finally:
         f.close()
 
