@@ -160,7 +160,7 @@ def ingest(data: bytes | str, name: str = "<input>") -> Source:
     if isinstance(data, str):
         # Lone surrogates (text read with errors="surrogateescape") are no text
         # any output can hold (JSON, XML): bytes that are not UTF-8, shown as U+FFFD.
-        data, errors = _SURROGATE.subn("\ufffd", data)
+        data, errors = _SURROGATE.subn("\ufffd", data) if not data.isascii() else (data, 0)
         lines = data.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
