@@ -440,20 +440,24 @@ class Beam:
             # each stream's frames, for the hypotheses of this window and call
             # graph (forks share one): found once a line (frames())
             found = self.memo.setdefault(("frames", ctoken, wid, id(h.callers)), {})
-            chains = self.chains
+            pair = ctoken + " " + token  # (a str: its hash is kept)
             # a stream can take only a call it printed nothing after; one
             # process, one toolchain
             for pos, t in enumerate(h.tracks):
                 if t.last_tb >= newest or (root is not None and t.roots
                                            and root not in t.roots):
                     continue
-                after = (chains.get((t.stack, ctoken, token))
-                         or self.frame_stacks(t.stack, ctoken, token))
+                known = t.frames_after  # frame_stacks(), kept by the stream
+                after = known.get(pair) if known is not None else None
+                if after is None:
+                    if known is None:
+                        known = t.frames_after = {}
+                    after = known[pair] = self.frame_stacks(t.stack, ctoken, token)
                 if after is _NO_FRAME:
                     continue  # (a stream done with its stacks, say)
                 got = found.get(id(t))
                 if got is None:
-                    got = found[id(t)] = self.frames(w, calls, t, ctoken, h.callers)
+                    got = found[id(t)] = self.frames(w, calls, t, ctoken, h.callers, after)
                 for sc, ci, gi, stacks in got:
                     cs = codes.get(ci)
                     if cs is None:
@@ -467,21 +471,20 @@ class Beam:
         return out
 
     def frames(self, w: Window, calls: list[int], t: Track, ctoken: str,
-               callers: PMap[str, frozenset[str]]
+               callers: PMap[str, frozenset[str]],
+               after: tuple[tuple[tuple[int, ...], ...] | None,
+                            tuple[tuple[int, ...], ...] | None]
                ) -> list[tuple[float, int, int, tuple[tuple[int, ...], ...]]]:
         """The frames open stream t may complete with file line w.ev: (score
         but the hypothesis's code(), call's and header's float positions,
-        stacks), once a line for the hypotheses that share t and window w and
-        know the same callers of t's last function (scores.called)."""
+        stacks); `after`: frame_stacks() of t. Each frame's score is worked
+        out once a line for the hypotheses that share t and know the same
+        callers of its last function (scores.called)."""
         memo = self.memo
         known = callers.get(t.callee) if t.callee is not None else None
-        key = ("frames", id(t), ctoken, w.id, known)
-        got = memo.get(key)
-        if got is not None:
-            return got
         b, ev, floats = w.b, w.ev, w.floats
-        framed, headed = self.frame_stacks(t.stack, ctoken, w.token)
-        got = memo[key] = []
+        framed, headed = after
+        got: list[tuple[float, int, int, tuple[tuple[int, ...], ...]]] = []
         lo = bisect_right(w.at, t.last_tb)
         if lo < w.first:
             lo = w.first

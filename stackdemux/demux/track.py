@@ -74,6 +74,8 @@ class Track:
     # many lines), by (line index, what): a call line's scores, a header's
     # score, the stream after a header (Beam.frame_score, header_score, headed)
     waiting: dict[tuple[int, object], object] | None = field(default=None, repr=False)
+    # the stacks after a frame of each pair of tokens (Beam.frame_stacks)
+    frames_after: dict[str, tuple] | None = field(default=None, repr=False)
 
     def printed(self, sig: int) -> None:
         """A line's text (hash) taken, in its head or in its stacks."""
@@ -107,13 +109,13 @@ class Track:
 
     def changed(self) -> None:
         """Forget what was worked out of the stream as it was (see memo)."""
-        self.memo = self.waiting = None
+        self.memo = self.waiting = self.frames_after = None
 
     def clone(self) -> Track:
         """A copy for another hypothesis: its sets are persistent, so shared."""
         t = Track.__new__(Track)
         t.__dict__ = self.__dict__.copy()  # one C-level copy: hypotheses fork often
-        t.memo = t.waiting = None  # the copy is made to be changed
+        t.memo = t.waiting = t.frames_after = None  # the copy is made to be changed
         return t
 
     def learn(self, ev: Evidence, i: int) -> None:
