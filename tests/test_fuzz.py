@@ -420,8 +420,15 @@ def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_findings")) 
             keeps_the_promises(data)
             took = time.process_time() - t0
             if took > 2 and took / len(data) > 5 * base[i]:
-                raise AssertionError(f"slow: {took:.1f}s, {took / len(data) * 1e6:.0f} µs/KB "
-                                     f"vs {base[i] * 1e6:.0f}")
+                # far slower per KB than its sample: superlinear if twice the input
+                # takes over three times as long
+                t0 = time.process_time()
+                analyze(data + b"\n" + data)
+                twice = time.process_time() - t0
+                if twice > 3 * took:
+                    raise AssertionError(f"superlinear: {took:.1f}s, twice the input "
+                                         f"{twice:.1f}s ({took / len(data) * 1e6:.0f} µs/B "
+                                         f"vs {base[i] * 1e6:.0f} for its sample)")
         except Exception:
             what = traceback.format_exc().strip().splitlines()[-1][:160]
             if what not in seen:

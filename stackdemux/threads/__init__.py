@@ -99,8 +99,8 @@ def _read(raw: io.BufferedReader, name: str, warn: Callable[[str], None]) -> Ite
         if gz is not None and gz.cut:
             # a log still being written, or a download cut short: what came before
             # the damage is threaded, and the damage said
-            warn(f"{name}: the gzip file ends early (cut off, or copied while written): "
-                 "read as far as it goes")
+            warn(f"{name}: a damaged gzip file, read as far as it goes (it ends early: cut "
+                 "off, or copied while written)")
 
 
 def _chunks(lines: Iterator[str]) -> Iterator[list[str]]:
