@@ -163,6 +163,7 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
     from .api import split_streams_detail
     from .demux.split import write_split
     from .model import Analysis
+    from .render.sanitize import clean
 
     with _errors():
         # A big log file is sieved: its noise is copied from the file again, line
@@ -180,7 +181,8 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
         except OSError as e:  # -o in a place that cannot be written: exit 2, not 3
             raise InputError(f"{out_dir}: cannot write: {e.strerror or e}") from None
         for s, p in zip(streams, paths, strict=False):
-            label = f" ({s.label})" if s.label else ""
+            # (a label is log text: a GNU parallel tag may hold any escape sequence)
+            label = f" ({clean(s.label)})" if s.label else ""
             click.echo(f"{p}: {_lines(len(s.texts))}{label}")
         click.echo(f"{paths[-1]}: {_lines(sum(b - a + 1 for a, b in noise))} of noise")
         for d in diagnostics:

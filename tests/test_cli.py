@@ -221,3 +221,13 @@ def test_a_bad_prefix_regex_is_named_once():
     result = run("--prefix", "(", str(sample_path("nil_map")))
     assert result.exit_code == 2
     assert result.output.count("--prefix") == 1, result.output
+
+
+def test_split_prints_stream_labels_without_their_escape_sequences(tmp_path: Path):
+    # a GNU parallel tag is log text: it may hold any escape sequence
+    log = tmp_path / "tags.log"
+    log.write_text("".join(f"\x1b]0;PWNED\x07\u202eevil\t{ln}\n"
+                           for ln in sample_path("nil_pointer").read_text().splitlines()))
+    result = CliRunner().invoke(main, ["split", str(log), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "evil" in result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output

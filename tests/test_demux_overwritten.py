@@ -51,3 +51,12 @@ def test_a_traceback_line_holding_a_carriage_return_is_left_whole():
     texts = ["panic: upload failed\rretrying", "", "goroutine 1 [running]:"]
     stream = Stream(id="s1", numbers=range(1, 4), texts=texts)
     assert read_after_carriage_returns(stream) == (stream, None)
+
+
+def test_a_progress_line_redrawn_past_64_kib_still_yields_the_crash_after_it():
+    # (found by fuzzing: the whole line was skipped as too long for the grammar)
+    crash = CAPTURES[-1].read_bytes().decode().split("\r")[-1]
+    progress = "".join(f"Copying blob {i}/5000\r" for i in range(5000))  # ~100 KB
+    (report,) = analyze((progress + crash).encode()).reports
+    assert report.message.startswith("runtime error: invalid memory address")
+    assert report.lines[0][0] == 1

@@ -83,3 +83,21 @@ def test_a_dump_coloured_line_by_line_reads_as_the_dump():
 def test_a_collectors_coloured_prefix_is_no_damage():
     analysis = analyze((ROOT / "samples/interleaved/compose-bbolt.log").read_bytes())
     assert not any("colour codes" in d.message for d in analysis.diagnostics)
+
+
+def test_the_indented_block_repair_is_looked_for_at_line_starts_only():
+    # Searched anywhere, `( +)` was retried at every space of a run: a file line
+    # padded with 40 000 spaces took 15 s, 70 000 a minute (found by fuzzing).
+    from stackdemux.demux.paste import _STEPS
+
+    gate = {name: g for name, _, g in _STEPS}["indented block"]
+    assert gate("    panic: boom") and gate("x\n  goroutine 1 [running]:")
+    assert not gate("x    panic: boom") and not gate("\t/app/main.go:103 +0x45" + " " * 50)
+
+
+def test_spaces_around_punctuation_are_found_from_the_start_of_their_run():
+    # (a run no punctuation follows is not retried space by space: linear)
+    from stackdemux.demux.paste import _PUNCT_SPACES
+
+    text = "copy /copy .go :1337" + " " * 30 + "x"
+    assert [m.start() for m in _PUNCT_SPACES.finditer(text)] == [4, 10, 14]

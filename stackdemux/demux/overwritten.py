@@ -34,9 +34,11 @@ def read_after_carriage_returns(stream: Stream) -> tuple[Stream, Diagnostic | No
     read: list[int] = []
     for i, text in enumerate(texts):
         cut = text.rfind("\r")
-        if cut < 0 or i in stream.pieces or len(text) > MAX_LINE:
+        if cut < 0 or i in stream.pieces or len(text) - cut - 1 > MAX_LINE:
             continue
-        whole = match(text)
+        # (a progress line redrawn for long grows past MAX_LINE: no line of the
+        # grammar then, and only what follows its last `\r` is read)
+        whole = match(text) if len(text) <= MAX_LINE else None
         if whole is not None and whole.lastgroup not in _WEAK:
             continue  # (a message that holds a carriage return: the runtime's own line)
         rest = match(text[cut + 1:])

@@ -613,7 +613,9 @@ def _edge_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return out, changed
 
 
-_PUNCT_SPACES = re.compile(r"\s+(?=[/.:)(,])|(?<=[/.(])\s+")
+# (A run of spaces is tried from its start only: tried at each of its spaces, a
+# run that no punctuation follows cost its length squared.)
+_PUNCT_SPACES = re.compile(r"(?<!\s)\s+(?=[/.:)(,])|(?<=[/.(])\s+")
 # A space inside a path or name token: `copy /copy`, `copy .go`, `go :1337`, `v5/ copy`.
 _PUNCT_DAMAGE = re.compile(r"[\w.\-*)] +[/.:(]|[/.] +\w")
 _PUNCT_TARGETS = _FILE_KINDS | {"frame_call", "created_by"}
@@ -719,7 +721,9 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("colour codes", _colour_codes, _has("\x1b[")),
     ("escaped dump", _escaped_dump, _ESCAPED_DUMP.search),
     ("quoting", _quoting, _starts_a_line(">")),  # outermost: added after the page was rendered
-    ("indented block", _indented_dumps, re.compile(_INDENTED_START.pattern, re.M).search),
+    # (at line starts, where the repair looks: searched anywhere, `( +)` was tried
+    # at every space of a run, its length squared)
+    ("indented block", _indented_dumps, re.compile(f"^(?:{_INDENTED_START.pattern})", re.M).search),
     ("html escapes", _html, _ENTITY.search),
     ("nbsp", _nbsp, _has("\u00a0", "\u202f")),
     ("syslog escapes", _syslog_escapes, _starts_a_line("#011")),
