@@ -331,13 +331,13 @@ def _tree_fields(tree: Tree, text: str, wanted: dict[str, int]) -> dict[str, str
     return out
 
 
-@cache
 def unnamed_groups(pattern: str, opening: str = "(?:") -> str:
     """A derived pattern with its named groups opened by `opening` instead: to
     embed it in another regex, where the names may repeat."""
     return re.sub(r"\(\?P<\w+>", lambda _: opening, pattern)
 
 
+@cache
 def line_grammar() -> LineGrammar:
     """The traceback line grammar, loaded and compiled once per process.
 

@@ -123,3 +123,11 @@ def test_no_terminal_matches_a_line_break():
     crossing = {name: p for name, p in patterns.items()
                 if any(re.fullmatch(p, probe) for probe in probes)}
     assert crossing == {}
+
+
+def test_the_line_grammar_is_built_once_per_process():
+    # every stage asks for it per line; built again each time, a log of
+    # tracebacks took three times as long (a decorator once slipped off it)
+    from stackdemux.grammar import line_grammar
+
+    assert line_grammar() is line_grammar()
