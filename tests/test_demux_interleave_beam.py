@@ -93,7 +93,7 @@ def test_a_trimpath_build_prints_one_toolchain_too() -> None:
 def test_one_package_lives_in_one_directory_of_one_build() -> None:
     """The same package main printed from two trees is two processes."""
     t = Track(stack=automaton().start, order=0)
-    t.learn_frame(ev("main.main()"), ev("\texample.com/fleet/main.go:44 +0x17b"))
+    t.learn_frame(ev("main.small.func1.1()"), ev("\texample.com/fleet/main.go:364 +0x1d"))
     call = ev("main.small.func1()")
     same = ev("\texample.com/fleet/main.go:366 +0x108")
     other = ev("\t/work/main/tests/corpus/programs/main.go:366 +0x108")
@@ -568,3 +568,18 @@ def test_a_chunk_group_stays_in_one_stream() -> None:
         where = {i: k for k, t in enumerate(sep.tracks) for i in t}
         split += sum(len({where.get(i) for i in g}) > 1 for g in got.groups)
     assert split <= 1  # 4 in twelve-chunks-slow before
+
+
+def test_nothing_but_its_caller_follows_main_main_and_nothing_but_created_by_goexit() -> None:
+    """main.main is called by runtime.main alone (goroutine 1 was created by no
+    one); runtime.goexit is a goroutine's outermost frame."""
+    t = Track(stack=automaton().start, order=0)
+    t.learn_frame(ev("main.main()"), ev("\t/app/main.go:49 +0x186"))
+    never = pair_score(t, ev("main.handleRequest(0x0?)"), ev("\t/app/main.go:77 +0x94"), {})
+    caller = pair_score(t, ev("runtime.main()"),
+                        ev("\t/usr/lib/go/src/runtime/proc.go:283 +0x28b"), {})
+    assert never == float("-inf") < caller
+    t = Track(stack=automaton().start, order=0)
+    t.learn_frame(ev("runtime.goexit({})"),
+                  ev("\t/usr/lib/go/src/runtime/asm_amd64.s:1700 +0x1"))
+    assert pair_score(t, ev("main.worker()"), ev("\t/app/main.go:12 +0x1d"), {}) == float("-inf")

@@ -16,6 +16,7 @@ from conftest import sample_path
 
 from stackdemux.api import analyze
 from stackdemux.demux import needs_separation
+from stackdemux.parse import parse_text
 
 
 def merged(seed: int, burst: int) -> str:
@@ -47,3 +48,27 @@ def test_a_servers_recovered_panic_and_a_crash_come_apart(burst):
             ("boom (request 500, /crash)", 1),
             ("runtime error: invalid memory address or nil pointer dereference", 1)]
     assert right >= 9  # (measured: 10/10 at both; 0/10 and 5/10 before)
+
+
+def test_a_servers_recovered_panic_holds_one_goroutine():
+    # net/http logs it with runtime.Stack(buf, false): the serving goroutine's
+    # stack alone. With a crash and a deadlock dump (real Go 1.27 samples) dealt
+    # in runs of up to 6 lines, or line by line:
+    texts = [sample_path(name, "1.27").read_text().splitlines()
+             for name in ("nil_pointer", "http_panic", "deadlock")]
+    want = sorted((r.message, len(r.goroutines))
+                  for t in texts for r in parse_text("\n".join(t)).reports)
+    for burst in (1, 6):
+        right = 0
+        for seed in range(20):
+            rng = random.Random(seed)
+            queues = [t[:] for t in texts]
+            out: list[str] = []
+            while any(queues):
+                q = rng.choice([q for q in queues if q])
+                n = rng.randint(1, burst)
+                out.extend(q[:n])
+                del q[:n]
+            got = analyze(("\n".join(out) + "\n").encode()).reports
+            right += sorted((r.message, len(r.goroutines)) for r in got) == want
+        assert right >= 12, burst  # (measured 13/20 and 14/20; 7/20 and 6/20 before)

@@ -76,6 +76,10 @@ def score(t: Track, ev: Evidence) -> float:
     if k == "goroutine_header":
         if ev.gid in t.gids:
             return float("-inf")
+        if t.report == "http_panic" and t.goroutines:
+            # net/http logs a recovered panic with runtime.Stack(buf, false): the
+            # serving goroutine's stack alone
+            return float("-inf")
         if t.machine:
             s += 0.5 if (t.machine > 0) == ev.machine else -4.0
         if t.signaled == 1 and t.goroutines == 0:
@@ -163,6 +167,11 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
     return s + file_score(t, call, file)  # (sums of halves: exact in any order)
 
 
+# What alone may follow a goroutine's frame of these functions: its caller
+# (GOTRACEBACK=system shows runtime.main), or for goexit a `created by` line.
+_OUTERMOST = {"main.main": "runtime.main", "runtime.goexit": "created_by"}
+
+
 def called(t: Track, call: Evidence, known: frozenset[str] | set[str] | None) -> bool | None:
     """Has the call graph seen call's function call t's last one (None: no
     caller of it seen)? `known`: the callers of t's last function seen."""
@@ -177,6 +186,11 @@ def call_score(t: Track, call: Evidence, edge: bool | None) -> float:
     if t.annotated and t.last_kind in ("panic", "chained_panic"):
         s += UNCHAINED  # the chained panic comes first
     func = call.func
+    if t.callee in _OUTERMOST and _OUTERMOST[t.callee] != (
+            func if call.kind == "frame_call" else call.kind):
+        # main.main is called by runtime.main alone, and goroutine 1 was created
+        # by none; runtime.goexit is a goroutine's last frame, `created by` next
+        return _NEVER
     if call.kind == "frame_call":
         if t.callee is not None and func is not None:
             if edge is not None:
