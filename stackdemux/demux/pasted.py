@@ -36,7 +36,11 @@ _SIGNS = (
     # (colour elsewhere, in a build log's own output, is no damage to repair)
     re.compile(r"\x1b\[[0-9;]{0,32}m(?:panic: |fatal error: |goroutine \d+ \[)"),
 )
-_LINE_START = re.compile(r"\n[ \t>0-9]")
+# A dump indented by tabs: its goroutine headers, which Go prints at the line
+# start. (Looked for as a substring first: every frame's file line starts with a
+# tab, so a pattern led by `\n\t` would be tried at each of them.)
+_TAB_INDENTED = re.compile(r"(?:^|\n)\t+goroutine \d+ \[")
+_LINE_START = re.compile(r"\n[ >0-9]")
 # Damage that needs a look at each line is looked for in the head of the log
 # only: a paste is small, and a long log pays nothing for it.
 _PASTE_HEAD = 1 << 20
@@ -46,7 +50,7 @@ _LINE_SIGNS = re.compile(
         # a gutter glued to traceback lines: `12goroutine 1 [running]:`
         r" {0,4}\d{1,6}[ |:\u2502\t]{0,3}(?:goroutine \d+ \[|panic: |fatal error: |created by )",
         r" +[^\s:]+\.\w{1,4}:\d+$",  # a file line indented by spaces, no offset
-        r" +(?:goroutine \d+ \[|panic: |fatal error: )|\t+goroutine \d+ \[",  # an indented dump
+        r" +(?:goroutine \d+ \[|panic: |fatal error: )",  # an indented dump
         r"> ?(?:goroutine \d+ \[|panic: |fatal error: |created by |\t)",  # quoting
     )),
     re.M,
@@ -75,6 +79,8 @@ def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
     if any(sub in text for sub in _SIGN_SUBSTRINGS) and _confirmed_substring(text):
         return True
     if any(sign.search(text) for sign in _SIGNS):
+        return True
+    if "\tgoroutine " in text and _TAB_INDENTED.search(text):
         return True
     head = text[:_PASTE_HEAD]
     if _damaged_line_start(head) or _damaged_file_line(head):
