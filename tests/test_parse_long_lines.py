@@ -6,6 +6,7 @@ HTTP body in its value (a 108 KB first line; make.sh regenerates it).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from stackdemux.api import analyze
@@ -35,3 +36,14 @@ def test_that_its_message_is_cut_is_said_on_its_line():
 def test_a_long_line_that_opens_no_report_stays_noise():
     result = parse_text(b"x" * (MAX_LINE + 10) + b"\n")
     assert result.reports == [] and result.noise == [(1, 1)] and result.diagnostics == []
+
+
+def test_the_text_report_shows_the_head_of_a_huge_message_and_json_all_of_it():
+    from click.testing import CliRunner
+
+    from stackdemux.cli import main
+
+    text = CliRunner().invoke(main, [str(CAPTURE)]).output
+    assert len(text) < 8000 and "more characters)" in text
+    doc = json.loads(CliRunner().invoke(main, ["-f", "json", str(CAPTURE)]).output)
+    assert len(doc["reports"][0]["message"]) > MAX_LINE - 20

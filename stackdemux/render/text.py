@@ -164,11 +164,23 @@ def _size(report: Report | None) -> str:
     return f"{n} goroutine{'s' if n != 1 else ''}" if n else "no stack printed"
 
 
+# Characters of a title and of a message shown: a panic value can hold a whole
+# HTTP body (a first line of 100 KB); the JSON output holds it whole.
+_MAX_TITLE = 300
+_MAX_MESSAGE = 2000
+
+
+def _shown(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
 def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
     o = w.options
     g = view.group
     count = f"×{g.count}"
-    title = clean(g.title)
+    title = _shown(clean(g.title), _MAX_TITLE)
     head = f"{n}) {title}"
     room = w.width - len(count) - 1
     if cell_width(head) <= room:
@@ -185,9 +197,11 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
     for reason, c in view.incomplete[:2]:
         w.field("partial", f"{c} of {len(view.reports)}: {clean(reason)}", "note")
     messages = view.messages
-    if len(messages) > 1 or (messages and not g.title.endswith(next(iter(messages)))):
+    if len(messages) > 1 or (messages and (not g.title.endswith(next(iter(messages)))
+                                           or len(g.title) > _MAX_TITLE)):
         for msg, c in sorted(messages.items(), key=lambda kv: -kv[1])[:3]:
-            w.field("message", clean(msg) + (f"  ×{c}" if len(messages) > 1 else ""))
+            w.field("message", _shown(clean(msg), _MAX_MESSAGE)
+                    + (f"  ×{c}" if len(messages) > 1 else ""))
         if len(messages) > 3:
             w.field("", f"… {len(messages) - 3} more messages", "note")
     culprit = view.culprit
