@@ -186,7 +186,7 @@ def separate_region(stream: Stream, line_level: LineLevel, noise: list[int],
                           texts=["".join(text[a:b] for a, b in segs)], pieces={0: pieces}))
         for a, b in segs:
             claimed[a:b] = b"\1" * (b - a)
-    left = cols.unclaimed(claimed)
+    left = cols.unclaimed(claimed, out)
     if left is not None:
         out.append(left)
     return out

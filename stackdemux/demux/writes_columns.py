@@ -9,6 +9,7 @@ stripped prefixes: conservation is checked on those columns.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 
 from ..model import Stream
 
@@ -48,6 +49,10 @@ class Columns:
             off += y - x
         return out
 
+    def _end(self, i: int) -> int:
+        """Where line i's text ends in the region's text: its newline."""
+        return self.starts[i + 1] - 1
+
     def line(self, pos: int) -> int:
         return bisect_right(self.starts, pos) - 1
 
@@ -76,16 +81,24 @@ class Columns:
                             out.append((self.starts[i], self.starts[i + 1] - 1))
                     elif max(a, x) < min(b, y):
                         out.append((off + max(a, x) - x, off + min(b, y) - x))
-                    elif x == y and a <= x <= b:  # an empty line: its newline stands for it
-                        out.append((off, off + 1))
-                    elif a == b == y:  # a piece of no width at a line's end: its newline
+                    elif x == y and a <= x <= b:
+                        # an empty line: its newline stands for it; an empty record
+                        # inside a joined line (a CRI `F` with no text) claims nothing
+                        if not self.stream.texts[i]:
+                            out.append((off, off + 1))
+                    elif a == b == y and off + y - x == self._end(i):
+                        # a piece of no width at a line's end: its newline
                         out.append((off + y - x, off + y - x + 1))
         return out
 
-    def unclaimed(self, claimed: bytearray) -> Stream | None:
+    def unclaimed(self, claimed: bytearray, taken: Sequence[Stream] = ()) -> Stream | None:
         """What no stream claimed, one line of pieces per region line, as a
-        stream that is never parsed (None when nothing is left)."""
+        stream that is never parsed (None when nothing is left). `taken`: the
+        streams that claimed the rest; an empty record joined inside a line
+        (a CRI `F` with no text: a piece of no width) that none of them holds
+        is kept here, so that its input line is somewhere."""
         s = self.stream
+        held = {(n, a) for t in taken for ps in t.pieces.values() for n, a, b in ps if a == b}
         numbers: list[int] = []
         texts: list[str] = []
         pieces: dict[int, list[Piece]] = {}
@@ -114,12 +127,15 @@ class Columns:
                 y = a0 + len(t) if y < 0 else y
                 spans.append((x - a0, y - a0))
                 k = y - a0
-            if not spans and (t or claimed[a0]):
-                continue
-            ps = [p for a, b in spans for p in self.span_pieces(a0 + a, a0 + b)]
-            if not ps:  # an empty line: a piece of no width keeps its number claimed
-                n, x, _, _ = self._runs(i)[0]
-                ps = [(n, x, x)]
+            if not t:  # an empty line: pieces of no width keep its numbers claimed
+                if claimed[a0]:
+                    continue
+                ps = [(n, x, x) for n, x, _, _ in self._runs(i)]
+            else:
+                ps = [p for a, b in spans for p in self.span_pieces(a0 + a, a0 + b)]
+                ps += [(n, x, x) for n, x, y, _ in self._runs(i) if x == y and (n, x) not in held]
+                if not ps:
+                    continue
             numbers.append(ps[0][0])
             texts.append("".join(t[a:b] for a, b in spans))
             pieces[len(texts) - 1] = ps
