@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import gzip
 import random
+from collections import Counter
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,17 +36,65 @@ def _read(path: Path) -> bytes:
 
 def sample_files() -> list[Path]:
     files = sorted(ROOT.glob("samples/go*/*.txt")) + sorted(ROOT.glob("tests/data/wrapped/*.jsonl"))
+    files += sorted(p for p in ROOT.glob("tests/data/lossless/*") if p.is_file())
     files += sorted(p for p in CONFORMANCE.rglob("*") if p.is_file() and p.suffix in (".txt", ""))
     return files
+
+
+# Wrappers whose records carry the program's output in a JSON field
+# (demux/wrapped.py): a record's text, not its line, is what must be kept.
+JSON_LAYERS = {"test2json": "Output", "docker-json": "log", "journald-json": "MESSAGE",
+               "json-lines": None}
+# The fields a JSON-lines logger writes its text in, first found first.
+LOG_FIELDS = ("msg", "message", "log", "output", "Output", "MESSAGE")
+
+
+def record_text(line: str, layer: str) -> str:
+    """What a record says the program printed, as the wrapper documents it: the
+    field's text (the journal's array of bytes decoded), ended by a newline
+    unless the record continues in the next (test2json and docker cut lines
+    without one; the journal marks a cut with `_LINE_BREAK=line-max`; a
+    JSON-lines logger writes whole lines). A line that is no record is its own
+    text; a record with no text says nothing ("")."""
+    try:
+        rec = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        rec = None
+    if not isinstance(rec, dict):
+        return line + "\n" if line.strip() else ""
+    field = JSON_LAYERS[layer]
+    names = (field,) if field else LOG_FIELDS
+    text = next((rec[f] for f in names if isinstance(rec.get(f), str | list)), None)
+    if isinstance(text, list):
+        text = bytes(text).decode("utf-8", "replace")
+    if not text:
+        return ""
+    if layer == "journald-json" and rec.get("_LINE_BREAK") != "line-max":
+        return text + "\n"
+    if layer == "json-lines" and not text.endswith("\n"):
+        return text + "\n"
+    return text
+
+
+def record_lines(text: str) -> list[str]:
+    """The lines a record's text holds: the last one open when no newline ends it."""
+    if not text:
+        return []
+    parts = text.split("\n")
+    if text.endswith("\n"):
+        parts.pop()
+    return parts
 
 
 def check_conservation(source: Source, d: Demuxed | None = None) -> None:
     if d is None:
         d = demultiplex_detail(source)
+    json_layer = next((x for x in d.layers if x in JSON_LAYERS), None)
+    if json_layer is not None and "paste" not in d.layers:
+        return check_records(source, d, json_layer)
     lines = source.lines
-    # layers that rewrite text (unwrapped records, repaired pastes) keep columns, not text
-    wrapped = bool(set(d.layers) & {"test2json", "docker-json", "journald-json", "json-lines",
-                                    "paste"})
+    # a paste repair rewrites text: its columns are kept, not its text
+    wrapped = json_layer is not None or "paste" in d.layers
     whole: dict[int, str] = {}  # line → where it went whole
     cols: dict[int, list[tuple[int, int, str]]] = {}
     for s in d.streams:
@@ -80,6 +130,60 @@ def check_conservation(source: Source, d: Demuxed | None = None) -> None:
         assert end == len(lines[n - 1]), f"line {n}: columns {end}.. lost"
     missing = [n for n in range(1, len(lines) + 1) if n not in whole and n not in cols]
     assert not missing, f"lines in no stream and not noise: {missing[:10]}"
+
+
+def check_records(source: Source, d: Demuxed, layer: str) -> None:
+    """Conservation of a log of JSON records, exact: each record's text, cut
+    into its lines, is given out once, whatever number of texts it became.
+    A text is one line of a record (its number), or lines joined across records
+    (`pieces` list the records, each a whole input line): the open end of the
+    first record, the records between whole, the start of the last. The noise
+    holds a record's lines that no stream took, or the records with no text."""
+    lines = source.lines
+    given: dict[int, list[tuple[str, str]]] = {}  # record → (text given, where)
+    taken: dict[int, set[int]] = {}  # record → indices of its lines joined into texts
+    cut: dict[int, list[str]] = {}  # record → texts of the write layer's column pieces
+    for s in d.streams:
+        assert len(s.numbers) == len(s.texts), s.id
+        for j, text in enumerate(s.texts):
+            where = f"{s.id}[{j}]"
+            pieces = s.pieces.get(j)
+            if not pieces:
+                given.setdefault(s.numbers[j], []).append((text, where))
+                continue
+            if any(a != 0 or b != len(lines[n - 1]) for n, a, b in pieces):
+                for n, _, _ in pieces:  # cut by columns of a text: not checked by text
+                    cut.setdefault(n, []).append(where)
+                continue
+            records = [n for n, _, _ in pieces]
+            assert len(set(records)) == len(records), (where, pieces)
+            parts = [record_lines(record_text(lines[n - 1], layer)) for n in records]
+            first, last = records[0], records[-1]
+            joined = parts[0][-1] + "".join(p[0] for p in parts[1:])
+            assert text == joined, (where, text, joined)
+            for n, p in zip(records[1:-1], parts[1:-1], strict=True):
+                assert len(p) == 1, f"record {n} joined whole in {where} holds lines {p}"
+            for n, k in ((first, len(parts[0]) - 1), (last, 0)):
+                assert k not in taken.get(n, ()), f"record {n}: its line {k} joined twice"
+                taken.setdefault(n, set()).add(k)
+            for n in records[1:-1]:
+                taken.setdefault(n, set()).add(0)
+    noise = {n for a, b in d.noise for n in range(a, b + 1)}
+    for n in range(1, len(lines) + 1):
+        text = record_text(lines[n - 1], layer)
+        if n in cut:
+            assert n not in given and n not in noise, f"record {n} cut in {cut[n]} and whole"
+            continue
+        parts = record_lines(text)
+        left = sorted(p for k, p in enumerate(parts) if k not in taken.get(n, ()))
+        got = sorted(t for t, _ in given.get(n, ()))
+        extra = list((Counter(got) - Counter(left)).elements())
+        assert not extra, f"record {n}: {extra} given but not its own or given twice"
+        lost = list((Counter(left) - Counter(got)).elements())
+        if lost or not parts:
+            assert n in noise, f"record {n}: its lines {lost} in no stream and not noise"
+        else:
+            assert n not in noise, f"record {n} given out whole and in the noise too"
 
 
 @pytest.mark.parametrize("path", sample_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -131,3 +235,72 @@ def test_interleavings_of_real_samples_are_conserved(picks: list[int], seed: int
                                                       cut: bool) -> None:
     lines = merge([SAMPLES[i] for i in picks], seed, cut)
     check_conservation(ingest("\n".join(lines) + "\n"))
+
+
+# --- the checker itself: exact for records holding several lines ------------
+
+JOURNAL_STACKS = ROOT / "tests/data/lossless/journald-multiline.jsonl"
+
+
+def _journal_stacks() -> tuple[Source, Demuxed]:
+    # two services logging a recovered panic's stack as one journal record
+    # each (MESSAGE with newlines), then crashing line by line through systemd-cat
+    source = ingest(JOURNAL_STACKS.read_bytes(), JOURNAL_STACKS.name)
+    return source, demultiplex_detail(source)
+
+
+def test_a_journal_record_of_many_lines_is_given_out_once_in_as_many_texts():
+    source, d = _journal_stacks()
+    assert d.layers == ["journald-json"]
+    first = [t for t, n in zip(d.streams[0].texts, d.streams[0].numbers, strict=True) if n == 1]
+    assert first[0] == "panic: runtime error: index out of range [3] with length 1"
+    assert len(first) == 16 and first[2] == "goroutine 1 [running]:"
+    check_conservation(source, d)
+
+
+def test_a_line_of_a_record_lost_or_given_twice_is_caught():
+    source, d = _journal_stacks()
+    s = d.streams[0]
+    numbers, texts = list(s.numbers), list(s.texts)
+    s.numbers, s.texts = numbers[:3] + numbers[4:], texts[:3] + texts[4:]
+    with pytest.raises(AssertionError, match=r"record 1: .* in no stream"):
+        check_conservation(source, d)
+    s.numbers, s.texts = [*numbers, 1], [*texts, texts[3]]
+    with pytest.raises(AssertionError, match=r"record 1: .* given twice"):
+        check_conservation(source, d)
+    s.numbers, s.texts = numbers, [*texts[:3], "runtime/debug.Stack(0x0)", *texts[4:]]
+    with pytest.raises(AssertionError, match="record 1"):
+        check_conservation(source, d)
+
+
+def test_a_record_whose_lines_all_went_out_is_not_noise_as_well():
+    source, d = _journal_stacks()
+    d.noise = [(1, 1)]
+    with pytest.raises(AssertionError, match="record 1 given out whole and in the noise"):
+        check_conservation(source, d)
+
+
+def _journald_cases() -> list:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests/corpus"))
+    import score
+
+    return score.load_cases(mode="prefix-journald")
+
+
+JOURNALD_CASES = _journald_cases()
+
+
+def test_every_journald_capture_of_the_corpus_is_checked():
+    assert len(JOURNALD_CASES) == 9
+    assert sum(c.name.endswith("-json") for c in JOURNALD_CASES) == 2
+
+
+@pytest.mark.parametrize("case", JOURNALD_CASES, ids=lambda c: c.name)
+def test_every_journald_corpus_case_is_conserved(case):
+    source = ingest(case.input(), case.name)
+    d = demultiplex_detail(source)
+    if case.name.endswith("-json"):
+        assert d.layers == ["journald-json"]  # each record's text checked, not only its line
+    check_conservation(source, d)

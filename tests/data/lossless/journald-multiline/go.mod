@@ -1,0 +1,3 @@
+module example.com/journalstack
+
+go 1.21
