@@ -457,11 +457,11 @@ def test_the_burst_bonus_follows_the_log_not_a_hypothesis() -> None:
         assert beam.bursty() == bursty  # and a goroutine header waits for its frame or not
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3 gap: with no fp/sp printed and identical "
-                   "lines, which goroutine a frame continues is left to the call edges seen")
 def test_two_copies_of_one_output_come_apart_whichever_copy_takes_a_line() -> None:
     """Identical processes print identical lines: swapping two of them changes
-    no report, and the beam keeps one of such hypotheses, not all."""
+    no report, and the beam keeps one of such hypotheses, not all. With no
+    fp/sp printed, a frame's pc says which goroutine it continues: one call
+    instruction calls one function (Hypothesis.callees)."""
     rel = "go1.27/deadlock.txt"
     text = merge_lines([lines_of(rel), lines_of(rel)], random.Random(2), run=1)
     assert report_keys(text) == sorted(alone(rel) * 2)

@@ -72,6 +72,8 @@ from .scores import (
     first_frame,
     first_state,
     fit,
+    pc_of,
+    same_callee,
     score,
 )
 from .track import DONE, IDLE, Track, continues, gap
@@ -171,6 +173,7 @@ class Window:
     ev: Evidence  # the file line
     token: str  # its token
     b: float  # the burst bonus (Beam.burst)
+    below: str | None  # the callee seen at the file line's pc (Hypothesis.callees)
 
 HEADER = "GOROUTINE_HEADER"
 # Lines that may come right after a goroutine header, other than frames.
@@ -425,7 +428,7 @@ class Beam:
         wid = self.windows.setdefault((first, tuple(at)), len(self.windows))
         w = Window(floats, first, at, wid,
                    [gi for gi in range(first, n) if floats[gi].token == HEADER],
-                   ev, token, self.burst(self.beam[0]))
+                   ev, token, self.burst(self.beam[0]), h.callees.get(pc_of(ev)))
         root = ev.root
         # in random line order a frame whose two lines cannot be one function's
         # (MISFIT) is none: its lines are whole (a splice may cut a name)
@@ -439,7 +442,7 @@ class Beam:
             newest = at[calls[-1]]
             # each stream's frames, for the hypotheses of this window and call
             # graph (forks share one): found once a line (frames())
-            found = self.memo.setdefault(("frames", ctoken, wid, id(h.callers)), {})
+            found = self.memo.setdefault(("frames", ctoken, wid, id(h.callers), w.below), {})
             pair = ctoken + " " + token  # (a str: its hash is kept)
             # a stream can take only a call it printed nothing after; one
             # process, one toolchain
@@ -491,10 +494,10 @@ class Beam:
         if framed is not None:
             for ci in calls[bisect_left(calls, lo):]:
                 c = floats[ci]
-                key = ("frame", id(t), c.index, known)
+                key = ("frame", id(t), c.index, known, w.below)
                 sc = memo.get(key)
                 if sc is None:
-                    sc = memo[key] = self.frame_score(t, c, ev, b, known)
+                    sc = memo[key] = self.frame_score(t, c, ev, b, known, w.below)
                 if sc == _NEVER:
                     continue
                 if t.last_tb == c.before and c.before >= 0:
@@ -577,10 +580,10 @@ class Beam:
         for ci in calls[bisect_right(calls, gi):]:
             c = floats[ci]
             # (after a header no function was called: the call graph says nothing)
-            key = ("frame", id(t), g.index, c.index)
+            key = ("frame", id(t), g.index, c.index, w.below)
             sc = memo.get(key)
             if sc is None:
-                sc = memo[key] = self.frame_score(tg, c, ev, b, None)
+                sc = memo[key] = self.frame_score(tg, c, ev, b, None, w.below)
             if sc == _NEVER:
                 continue
             sc += hs + (b if c.before == g.index else 0.0)
@@ -612,10 +615,11 @@ class Beam:
         return tg
 
     def frame_score(self, t: Track, c: Call, ev: Evidence, b: float,
-                    known: frozenset[str] | None) -> float:
+                    known: frozenset[str] | None, below: str | None = None) -> float:
         """How well call line c and file line ev, as one frame, continue
         stream t (pair_score, with what the call alone decides kept by t);
-        `known`: the callers of t's last function the hypothesis has seen."""
+        `known`: the callers of t's last function the hypothesis has seen;
+        `below`: the callee seen at ev's pc (Hypothesis.callees)."""
         sc = fit(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
         if self.prev == c.index:
             sc += b  # the file line right after the call line
@@ -635,6 +639,8 @@ class Beam:
             return sc
         if quiet is not None and self.merge.random():
             sc += quiet
+        if below is not None and c.ev.kind == "frame_call":
+            sc += same_callee(below, t.callee)
         return sc + first
 
     # ---------------------------------------------------------- apply ---
@@ -677,6 +683,10 @@ class Beam:
                 known = h.callers.get(t.callee) or frozenset()
                 if c.ev.func not in known:
                     h.callers = h.callers.set(t.callee, known | {c.ev.func})
+            if c.ev.kind == "frame_call" and ev.file is not None:
+                pc = pc_of(ev)
+                if pc not in h.callees:
+                    h.callees = h.callees.set(pc, t.callee or "")
             t.stack = stacks[0]
             t.learn(c.ev, c.index)
             t.learn_frame(c.ev, ev)

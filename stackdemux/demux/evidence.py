@@ -37,6 +37,10 @@ class Evidence:
 
     kind: str
     values: tuple[str, ...] = ()  # exact address words
+    # those of one process's memory (heap, stacks: above 4 GiB); an address
+    # below lies in the binary's image (text, type descriptors, constants),
+    # printed alike by every process of one binary
+    owned: tuple[str, ...] = ()
     ranges: tuple[int, ...] = ()  # arenas of heap/stack addresses
     gid: int | None = None  # goroutine header id
     parent: int | None = None  # `created by … in goroutine N`
@@ -60,11 +64,13 @@ class Evidence:
     test: str | None = None  # `--- FAIL: TestX`: a test binary reports each test once
 
 
-def _addresses(text: str | None) -> tuple[tuple[str, ...], tuple[int, ...]]:
+def _addresses(text: str | None) -> tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
+    """Address words, their arenas, and those of a process's own memory (Evidence.owned)."""
     if not text:
-        return (), ()
+        return (), (), ()
     values = []
     ranges = []
+    owned = []
     for word in _HEX.findall(text):
         v = int(word, 16)
         if v < _MIN_ADDRESS:
@@ -72,7 +78,8 @@ def _addresses(text: str | None) -> tuple[tuple[str, ...], tuple[int, ...]]:
         values.append(word.lower())
         if v >> _RANGE_SHIFT:
             ranges.append(v >> _RANGE_SHIFT)
-    return tuple(values), tuple(set(ranges))
+            owned.append(values[-1])
+    return tuple(values), tuple(set(ranges)), tuple(owned)
 
 
 _STD_DIRS = ("runtime/", "sync/", "net/", "os/", "internal/", "testing/", "syscall/",
@@ -121,7 +128,7 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         ev.func = m.group(f["func"])
         args = m.group(f["args"])
         ev.inlined = args == "..."
-        ev.values, ev.ranges = _addresses(args)
+        ev.values, ev.ranges, ev.owned = _addresses(args)
     elif kind == "frame_file":
         ev.file = m.group(f["file"])
         ev.line = m.group(f["lineno"])
@@ -133,14 +140,14 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         if fp is not None:
             ev.fp, ev.sp = fp.lower(), m.group(f["sp"]).lower()
             # pc= too: the signal line names the crashing frame's pc
-            ev.values, ev.ranges = _addresses(f"{fp} {ev.sp} {m.group(f['pc']) or ''}")
+            ev.values, ev.ranges, ev.owned = _addresses(f"{fp} {ev.sp} {m.group(f['pc']) or ''}")
     elif kind == "goroutine_header":
         ev.gid = int(m.group(f["goid"]))
         ev.state = m.group(f["state"])
         gp = m.group(f["gp"])
         if gp:
             ev.machine = True
-            ev.values, ev.ranges = _addresses(f"{gp} {m.group(f['mp']) or ''}")
+            ev.values, ev.ranges, ev.owned = _addresses(f"{gp} {m.group(f['mp']) or ''}")
     elif kind == "created_by":
         ev.func = m.group(f["func"])
         p = m.group(f["parent"])
@@ -159,5 +166,5 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         ev.recovered = annotation is not None
         ev.signaled = (m.group(f["message"]) or "").startswith(_SIGNAL_PANICS)
     elif kind in ("signal", "sigpc", "fault_address", "race_access"):
-        ev.values, ev.ranges = _addresses(m.group(0))
+        ev.values, ev.ranges, ev.owned = _addresses(m.group(0))
     return ev

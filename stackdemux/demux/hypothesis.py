@@ -59,6 +59,7 @@ class Hypothesis:
     __slots__ = (
         "behind",
         "bodies",
+        "callees",
         "callers",
         "closed",
         "closed_sig",
@@ -92,6 +93,9 @@ class Hypothesis:
         self.sites: PMap[tuple[str, str], str] = PMap()
         self.homes: PMap[str, str] = PMap()
         self.callers: PMap[str, frozenset[str]] = PMap()  # callee → its callers seen
+        # a frame's pc (file, line, offset) → the function it was seen calling
+        # ("": none, a goroutine's first frame): one call instruction, one callee
+        self.callees: PMap[tuple[str, str | None, str | None], str] = PMap()
         # file → its known sites in line order, (line, function): a
         # function's body is one run of lines (its closures nest in it)
         self.bodies: PMap[str, tuple[tuple[int, str], ...]] = PMap()
@@ -113,6 +117,7 @@ class Hypothesis:
         h.sites = self.sites
         h.homes = self.homes
         h.callers = self.callers
+        h.callees = self.callees
         h.bodies = self.bodies
         h.spans = self.spans
         h.behind = self.behind

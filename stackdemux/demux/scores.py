@@ -9,7 +9,7 @@ import re
 from functools import cache
 
 from .evidence import Evidence, goroot
-from .track import Track, binary_of, dir_of, package_of
+from .track import Track, binary_of, dir_of, package_of, site
 
 _NEVER = float("-inf")  # the score of what one process cannot print
 _UNSEEN = object()  # a frame a stream has not printed
@@ -147,8 +147,11 @@ TRAILERS = frozenset({"exit_status", "test_package_fail", "test_fail_bare"})
 
 def _values(t: Track, ev: Evidence) -> float:
     s = 0.0
-    if ev.values and t.values:
-        s += 2.0 * min(3, t.values.count(ev.values))
+    if ev.owned and t.values:
+        # a value of its memory the stream printed at another site (site())
+        here = site(ev)
+        get = t.values.get
+        s += 2.0 * min(3, len([v for v in ev.owned if get(v, here) != here]))
     for r in ev.ranges:
         if r in t.ranges:
             s += 1.0
@@ -178,6 +181,33 @@ def called(t: Track, call: Evidence, known: frozenset[str] | set[str] | None) ->
     if call.kind != "frame_call" or t.callee is None or call.func is None:
         return None
     return call.func in known if known else None
+
+
+def pc_of(file: Evidence) -> tuple[str | None, str | None, str | None]:
+    """A frame's pc, as its file line prints it: file, line and pc offset (an
+    inlined call prints none: its file and line are its call site)."""
+    return (file.file, file.line, file.offset)
+
+
+# A frame whose pc was seen calling another function (or none: a goroutine's
+# first frame) than the frame printed before it: one call instruction calls
+# one function but through a function value or an interface (rare in the
+# samples and the corpus; skopeo copies: p0's `search` frame, first of its
+# goroutine, taken for the caller of p1's `Bucket`).
+OTHER_CALLEE = -6.0
+
+
+def same_callee(below: str, callee: str | None) -> float:
+    """Does a frame's pc, seen calling `below` ("": first of its goroutine),
+    fit the function printed before it now (None: first)? A runtime function
+    may be hidden (GOTRACEBACK below system hides the runtime's frames but
+    the crashing goroutine's), so it fits a first frame too."""
+    now = callee or ""
+    if below == now:
+        return 1.0
+    if not below or not now:
+        return 0.0 if _runtime(below or now) else OTHER_CALLEE
+    return OTHER_CALLEE
 
 
 def call_score(t: Track, call: Evidence, edge: bool | None) -> float:

@@ -25,7 +25,8 @@ class Track:
     last: int = -1  # (counted in traceback lines of the log: noise aside)
     taken: int = 0  # traceback lines it printed
     gids: PSet[int] = field(default_factory=PSet)
-    values: PSet[str] = field(default_factory=PSet)
+    # address value → where it printed it (site()), MANY_SITES: at two or more
+    values: PMap[str, str] = field(default_factory=PMap)
     ranges: frozenset[int] = frozenset()
     roots: frozenset[str] = frozenset()
     trimmed: int = 0  # +1: its files' paths are a -trimpath build's, -1: absolute
@@ -121,8 +122,14 @@ class Track:
     def learn(self, ev: Evidence, i: int) -> None:
         self.last_tb = i
         self.taken += 1
-        if ev.values:
-            self.values = self.values.update(ev.values)
+        if ev.owned:
+            here = site(ev)
+            values = self.values
+            for v in ev.owned:
+                was = values.get(v)
+                if was != here and was != MANY_SITES:
+                    values = values.set(v, here if was is None else MANY_SITES)
+            self.values = values
         if ev.ranges and not self.ranges.issuperset(ev.ranges):
             self.ranges = self.ranges.union(ev.ranges)
         k = ev.kind
@@ -186,6 +193,19 @@ class Track:
             self.depth += 1
             if not self.binary:
                 self.binary = binary_of(call.func)
+
+
+# Track.values: a value printed at two sites or more.
+MANY_SITES = ""
+
+
+def site(ev: Evidence) -> str:
+    """Where a line prints its values: a frame's function, else its kind.
+    Processes of one binary print the same values at the same site (Go before
+    1.27 maps the heap at one address: `copy.Image(…, 0xc00002c6b0)` in all
+    three skopeo copies); only a value passed on to another site is one
+    process's own (a receiver down its callers' frames)."""
+    return ev.func or ev.kind
 
 
 @cache
