@@ -26,6 +26,7 @@ from ..firstchars import first_chars
 from ..grammar import grammar_text, line_grammar
 from ..model import Diagnostic, Source, Span, Stream
 from ..parse import _spans
+from .cut_lines import rejoin_cut_lines
 from .overwritten import read_after_carriage_returns
 
 __all__ = ["Demuxed", "demultiplex", "demultiplex_detail", "needs_separation"]
@@ -60,6 +61,10 @@ def demultiplex_detail(source: Source, user_prefix: str | None = None,
     keyed = any(name in PROCESS_KEYS for name in out.layers)
     streams: list[Stream] = []
     for stream in base:
+        if "bracket" in out.layers:  # concurrently ends a line its read cut
+            stream, cut = rejoin_cut_lines(stream, lines)
+            if cut is not None:
+                out.diagnostics.append(cut)
         stream, overwritten = read_after_carriage_returns(stream)
         if overwritten is not None:
             out.diagnostics.append(overwritten)

@@ -1,0 +1,143 @@
+"""Lines a collector cut between two reads, joined back.
+
+`concurrently` reads each command's pipe as data arrives, and the Go runtime
+writes a traceback line in many small pieces: a read can end inside a line. When
+another command prints before the rest arrives, concurrently ends the line
+itself and puts the label again before the rest (measured, tests/corpus/
+concurrently.py):
+
+    [store-1] \t/app/main.go:318 +0x65 fp=0xc00003e7c0 sp=0xc00003e788 pc=
+    [proxy-1] created by runtime.createfing in goroutine 1
+    [store-1] 0x4990ac
+
+In its stream the rest is the next text. It is joined back when the two read
+as one traceback line and apart as none: the grammar's line classifier decides.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+from ..grammar import MAX_LINE, line_grammar
+from ..model import Diagnostic, Stream
+
+__all__ = ["CUT_LINES", "rejoin_cut_lines"]
+
+CUT_LINES = "joined lines the collector cut between two reads"
+
+
+def rejoin_cut_lines(stream: Stream, lines: Sequence[str]) -> tuple[Stream, Diagnostic | None]:
+    """`stream` with each cut line joined to its rest; `lines` are the input lines
+    (a joined text lists the input columns of its pieces, after the prefix)."""
+    texts, numbers = stream.texts, stream.numbers
+    runs = _cut_runs(texts, stream.pieces)
+    if not runs:
+        return stream, None
+    lengths = stream.prefix_lengths or array("I", bytes(4 * len(texts)))
+    out_n, out_t, out_l = array("I"), [], array("I")
+    pieces: dict[int, list[tuple[int, int, int]]] = {}
+    done = 0
+    for start, end in runs:
+        for i in range(done, start):
+            if i in stream.pieces:
+                pieces[len(out_t)] = stream.pieces[i]
+            out_n.append(numbers[i])
+            out_t.append(texts[i])
+            out_l.append(lengths[i])
+        pieces[len(out_t)] = [_piece(numbers, lengths, lines, i) for i in range(start, end)]
+        out_n.append(numbers[start])
+        out_t.append("".join(texts[start:end]))
+        out_l.append(lengths[start])
+        done = end
+    for i in range(done, len(texts)):
+        if i in stream.pieces:
+            pieces[len(out_t)] = stream.pieces[i]
+        out_n.append(numbers[i])
+        out_t.append(texts[i])
+        out_l.append(lengths[i])
+    joined = Stream(id=stream.id, label=stream.label, numbers=out_n, texts=out_t, pieces=pieces,
+                    prefix_lengths=out_l if stream.prefix_lengths else ())
+    spans = [(numbers[a], numbers[b - 1]) for a, b in runs]
+    return joined, Diagnostic(f"{CUT_LINES} ×{sum(b - a - 1 for a, b in runs)}", spans,
+                              severity="info")
+
+
+# A line is cut into a few pieces at most (each read ends one); a longer run
+# of pieces is no cut line.
+MAX_PIECES = 16
+
+
+def _cut_runs(texts: Sequence[str], joined: dict) -> list[tuple[int, int]]:
+    """Runs [start, end) of texts that are the pieces of one cut line."""
+    match = line_grammar().match
+    runs: list[tuple[int, int]] = []
+    n = len(texts)
+    i = 0
+    while i < n - 1:
+        end = _pieces_from(texts, i, match, joined)
+        if end > i + 1:
+            runs.append((i, end))
+            i = end
+        else:
+            i += 1
+    return runs
+
+
+def _pieces_from(texts: Sequence[str], i: int, match, joined: dict) -> int:
+    """The end of the run of pieces that begins with texts[i] (i + 1: none)."""
+    return _read_from(texts, i, match, joined, True)[0]
+
+
+def _kind_from(texts: Sequence[str], i: int, match, joined: dict) -> str | None:
+    """The kind of the line that begins with texts[i], its pieces joined."""
+    return _read_from(texts, i, match, joined, False)[1]
+
+
+def _read_from(texts: Sequence[str], i: int, match, joined: dict,
+               look_after: bool) -> tuple[int, str | None]:
+    head = texts[i]
+    if not head or i in joined:
+        return i + 1, None
+    acc, kind = head, _kind(match(head))
+    best, best_kind = i + 1, kind
+    for k in range(i + 1, min(len(texts), i + MAX_PIECES)):
+        rest = texts[k]
+        if not rest:
+            # cut just before its newline: the rest is that newline alone, an
+            # empty line where no traceback prints one (before a frame's line,
+            # or before the blank that really follows)
+            if look_after and k + 1 < len(texts) and (not texts[k + 1] or _kind_from(
+                    texts, k + 1, match, joined) in _NO_BLANK_BEFORE):
+                best = k + 1
+            break
+        if k in joined or len(acc) + len(rest) > MAX_LINE:
+            break
+        if _kind(match(rest)) is not None:
+            break  # a line of its own
+        if kind is not None and not (acc.endswith(" ") or rest.startswith(" ")):
+            break  # the line read whole already; Go ends none with a space
+        acc += rest
+        kind = _kind(match(acc))
+        if kind is not None:
+            best, best_kind = k + 1, kind
+    return best, best_kind
+
+
+def _kind(m) -> str | None:
+    """A line's kind, None for what the classifier reads as nothing in particular."""
+    return None if m is None or m.lastgroup in _WEAK else m.lastgroup
+
+
+def _piece(numbers: Sequence[int], lengths: Sequence[int], lines: Sequence[str],
+           i: int) -> tuple[int, int, int]:
+    n = numbers[i]
+    return (n, lengths[i], len(lines[n - 1]))
+
+
+# What the classifier says of a line it reads as nothing in particular: a
+# tab-led line of any text.
+_WEAK = frozenset({"blank", "indented"})
+# Lines a blank line never precedes in a traceback: a goroutine's own lines.
+_NO_BLANK_BEFORE = frozenset({"frame_call", "frame_file", "created_by", "frames_elided",
+                              "additional_frames_elided", "ancestor_header"})
