@@ -257,6 +257,7 @@ class Diagnostic:
     message: str
     lines: list[Span] = field(default_factory=list)
     severity: str = "warning"
+    source: str | None = None  # the input its lines are about (api.analyze_many sets it)
 
 
 # ---------------------------------------------------------------- analysis ---
@@ -324,6 +325,7 @@ class Analysis:
     noise: list[Span] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # input names, in order
+    noise_sources: list[str] = field(default_factory=list)  # noise[i]'s input name
     total_lines: int = 0
 
     @property
