@@ -141,9 +141,12 @@ def analyze_many(
         source = src if isinstance(src, Source) else load(src)
         part = _analyse_source(source, opts, index, ids, tell)
         analysis.reports.extend(part.reports)
+        for d in part.diagnostics:  # its line numbers are this input's, as reports' are
+            d.source = source.name
         analysis.diagnostics.extend(part.diagnostics)
         analysis.streams.extend(part.streams)
         analysis.noise.extend(part.noise)
+        analysis.noise_sources.extend([source.name] * len(part.noise))
         analysis.sources.append(source.name)
         analysis.total_lines += part.total_lines
     if opts.analyse:

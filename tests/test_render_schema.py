@@ -161,3 +161,41 @@ def test_the_document_written_in_pieces_is_the_document_written_whole(batch: int
     assert b"".join(iter_json_bytes(empty, batch=batch)) == render_json_bytes(empty)
     assert b"".join(iter_json_bytes(analysis, indent=True)) == render_json_bytes(
         analysis, indent=True)
+
+
+# Three real logs read together: noise in two (a line before the crashes), a
+# diagnostic in one (unplaced pieces of shuffled CRI records).
+SEVERAL = [ROOT / "samples/interleaved/five-services-lines.log",
+           ROOT / "tests/data/lossless/cri-shuffled-empty-f.log",
+           ROOT / "samples/interleaved/syslog-crashes.log"]
+
+
+def _document(paths: list[Path]) -> dict:
+    from stackdemux.api import analyze_many
+    from stackdemux.render.json import render_json_bytes
+
+    return orjson.loads(render_json_bytes(analyze_many([str(p) for p in paths])))
+
+
+def test_with_several_inputs_every_span_names_its_input():
+    doc = _document(SEVERAL)
+    VALIDATOR.validate(doc)
+    names = [str(p) for p in SEVERAL]
+    assert doc["sources"] == names
+    # each input's noise and diagnostics, as read alone, named by that input
+    noise, diagnostics = [], []
+    for name, path in zip(names, SEVERAL, strict=True):
+        alone = _document([path])
+        noise += [(name, span) for span in alone["noise"]]
+        diagnostics += [(name, d["lines"]) for d in alone["diagnostics"]]
+    assert list(zip(doc["noise_sources"], doc["noise"], strict=True)) == noise
+    assert [(d["source"], d["lines"]) for d in doc["diagnostics"]] == diagnostics
+    assert {n for n, _ in noise} == {names[0], names[2]} and diagnostics
+    assert all(r["source"] in names for r in doc["reports"])
+
+
+def test_with_one_input_the_document_has_no_input_names_on_its_spans():
+    doc = _document([SEVERAL[1]])
+    assert "noise_sources" not in doc
+    assert doc["diagnostics"] and all(set(d) == {"message", "lines", "severity"}
+                                       for d in doc["diagnostics"])

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from ..model import Analysis, CreatedBy, Group
+from ..model import Analysis, CreatedBy, Diagnostic, Group
 
 CONTRACT_VERSION = 1
 
@@ -53,9 +53,20 @@ def _group(g: Group) -> dict[str, Any]:
     }
 
 
+def _diagnostic(d: Diagnostic, several: bool) -> dict[str, Any]:
+    doc: dict[str, Any] = {"message": d.message, "lines": d.lines, "severity": d.severity}
+    if several and d.source is not None:
+        doc["source"] = d.source  # the input its lines are about
+    return doc
+
+
 def to_document(analysis: Analysis) -> dict[str, Any]:
-    """The contract as a dict of model objects (orjson writes the dataclasses)."""
-    return {
+    """The contract as a dict of model objects (orjson writes the dataclasses).
+    With one input the JSON is as it always was; with several, every span says
+    which input it is about: a report's and a diagnostic's `source`, and for
+    the noise `noise_sources` (the input of each span, in the same order)."""
+    several = len(analysis.sources) > 1
+    doc = {
         "stackdemux": CONTRACT_VERSION,
         "sources": analysis.sources,
         "reports": analysis.reports,
@@ -65,8 +76,15 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         ],
         "groups": [_group(g) for g in analysis.groups],
         "noise": analysis.noise,
-        "diagnostics": analysis.diagnostics,
+        "diagnostics": [_diagnostic(d, several) for d in analysis.diagnostics],
     }
+    if several:
+        # a noise span stays [first, last] (the contract's type): the input each is
+        # about is the same place of a list beside it, as its name
+        if len(analysis.noise_sources) != len(analysis.noise):
+            raise ValueError("noise spans of several inputs without their inputs' names")
+        doc["noise_sources"] = analysis.noise_sources
+    return doc
 
 
 def render_json_bytes(analysis: Analysis, *, indent: bool = False) -> bytes:
