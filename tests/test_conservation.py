@@ -67,10 +67,10 @@ def record_text(line: str, layer: str) -> str:
     text = next((rec[f] for f in names if isinstance(rec.get(f), str | list)), None)
     if isinstance(text, list):
         text = bytes(text).decode("utf-8", "replace")
-    if not text:
+    if text is None:
         return ""
     if layer == "journald-json" and rec.get("_LINE_BREAK") != "line-max":
-        return text + "\n"
+        return text + "\n"  # a record is a line: an empty one too
     if layer == "json-lines" and not text.endswith("\n"):
         return text + "\n"
     return text
@@ -92,9 +92,11 @@ def check_conservation(source: Source, d: Demuxed | None = None) -> None:
     json_layer = next((x for x in d.layers if x in JSON_LAYERS), None)
     if json_layer is not None and "paste" not in d.layers:
         return check_records(source, d, json_layer)
+    if json_layer is not None:
+        return check_repaired_records(source, d, json_layer)
     lines = source.lines
     # a paste repair rewrites text: its columns are kept, not its text
-    wrapped = json_layer is not None or "paste" in d.layers
+    wrapped = "paste" in d.layers
     whole: dict[int, str] = {}  # line → where it went whole
     cols: dict[int, list[tuple[int, int, str]]] = {}
     for s in d.streams:
@@ -132,6 +134,25 @@ def check_conservation(source: Source, d: Demuxed | None = None) -> None:
     assert not missing, f"lines in no stream and not noise: {missing[:10]}"
 
 
+def check_repaired_records(source: Source, d: Demuxed, layer: str) -> None:
+    """JSON records whose text a paste repair rewrote: the repair keeps columns
+    of texts, which several texts of one record share, so only where each
+    record went is checked: a record with text somewhere, one without none but
+    the noise."""
+    lines = source.lines
+    placed: set[int] = set()
+    for s in d.streams:
+        assert len(s.numbers) == len(s.texts), s.id
+        placed.update(s.numbers)
+        placed.update(n for ps in s.pieces.values() for n, _, _ in ps)
+    noise = {n for a, b in d.noise for n in range(a, b + 1)}
+    for n in range(1, len(lines) + 1):
+        if record_text(lines[n - 1], layer):
+            assert n in placed or n in noise, f"record {n} in no stream and not noise"
+        else:
+            assert n not in placed and n in noise, f"record {n} has no text: noise only"
+
+
 def check_records(source: Source, d: Demuxed, layer: str) -> None:
     """Conservation of a log of JSON records, exact: each record's text, cut
     into its lines, is given out once, whatever number of texts it became.
@@ -157,7 +178,7 @@ def check_records(source: Source, d: Demuxed, layer: str) -> None:
                 continue
             records = [n for n, _, _ in pieces]
             assert len(set(records)) == len(records), (where, pieces)
-            parts = [record_lines(record_text(lines[n - 1], layer)) for n in records]
+            parts = [record_lines(record_text(lines[n - 1], layer)) or [""] for n in records]
             first, last = records[0], records[-1]
             joined = parts[0][-1] + "".join(p[0] for p in parts[1:])
             assert text == joined, (where, text, joined)
