@@ -161,7 +161,9 @@ def check_records(source: Source, d: Demuxed, layer: str) -> None:
     first record, the records between whole, the start of the last. The noise
     holds a record's lines that no stream took, or the records with no text."""
     lines = source.lines
-    given: dict[int, list[tuple[str, str]]] = {}  # record → (text given, where)
+    # record → (chars set aside before it, text given): a text read after a
+    # carriage return keeps what the terminal overwrote as a prefix (overwritten.py)
+    given: dict[int, list[tuple[int, str]]] = {}
     taken: dict[int, set[int]] = {}  # record → indices of its lines joined into texts
     cut: dict[int, list[str]] = {}  # record → texts of the write layer's column pieces
     for s in d.streams:
@@ -170,7 +172,8 @@ def check_records(source: Source, d: Demuxed, layer: str) -> None:
             where = f"{s.id}[{j}]"
             pieces = s.pieces.get(j)
             if not pieces:
-                given.setdefault(s.numbers[j], []).append((text, where))
+                aside = s.prefix_lengths[j] if s.prefix_lengths else 0
+                given.setdefault(s.numbers[j], []).append((aside, text))
                 continue
             if any(a != 0 or b != len(lines[n - 1]) for n, a, b in pieces):
                 for n, _, _ in pieces:  # cut by columns of a text: not checked by text
@@ -196,11 +199,16 @@ def check_records(source: Source, d: Demuxed, layer: str) -> None:
             assert n not in given and n not in noise, f"record {n} cut in {cut[n]} and whole"
             continue
         parts = record_lines(text)
-        left = sorted(p for k, p in enumerate(parts) if k not in taken.get(n, ()))
-        got = sorted(t for t, _ in given.get(n, ()))
-        extra = list((Counter(got) - Counter(left)).elements())
-        assert not extra, f"record {n}: {extra} given but not its own or given twice"
-        lost = list((Counter(left) - Counter(got)).elements())
+        left = Counter(p for k, p in enumerate(parts) if k not in taken.get(n, ()))
+        for aside, t in given.get(n, ()):
+            # the record's line it is: all of it after the chars set aside
+            line = t if not aside and t in left else next(
+                (p for p in left if len(p) == aside + len(t) and p[aside:] == t), None)
+            assert line is not None, f"record {n}: {t!r} given but not its own or given twice"
+            left[line] -= 1
+            if not left[line]:
+                del left[line]
+        lost = list(left.elements())
         if lost or not parts:
             assert n in noise, f"record {n}: its lines {lost} in no stream and not noise"
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 from test_conservation import check_conservation
 
@@ -59,3 +60,21 @@ def test_a_stream_holding_an_empty_record_keeps_it_alone():
         claimed[a:b] = b"\1" * (b - a)
     left = cols.unclaimed(claimed, [mine])
     assert left is not None and left.texts == ["main.main()"] and left.numbers == [5]
+
+
+def test_a_docker_record_overwritten_by_a_carriage_return_keeps_what_it_overwrote():
+    # a real progress line redrawn with `\r` until the panic glued after it,
+    # logged by docker's json-file driver: the record is read after its last
+    # `\r`, the progress set aside like a prefix, and every record accounted for
+    capture = Path(__file__).resolve().parent / "data/overwritten/progress-go1.27.3.txt"
+    lines = capture.read_bytes().decode().split("\n")[:-1]  # (the `\r`s kept)
+    records = [orjson.dumps({"log": line + "\n", "stream": "stderr",
+                             "time": f"2026-11-26T10:00:00.{i:09d}Z"}).decode()
+               for i, line in enumerate(lines)]
+    source = ingest("\n".join(records) + "\n")
+    demuxed = demultiplex_detail(source)
+    assert demuxed.layers == ["docker-json"]
+    (stream,) = demuxed.streams
+    assert stream.texts[0].startswith("panic: runtime error")
+    assert stream.prefix_lengths[0] == lines[0].rfind("\r") + 1
+    check_conservation(source, demuxed)
