@@ -1,0 +1,142 @@
+"""Processes of one binary crashing into one log (the README's opening story:
+parallel `skopeo copy` runs). Their lines are the same but for what each
+process's memory and scheduler made them: goroutine ids, heap and stack
+addresses. Text addresses and the same value at the same frame are printed
+alike by every copy; a frame's pc calls one function in all of them.
+
+Real samples: samples/go1.21/skopeo_vendor_parallel_{1,2,3}.txt, three
+processes started at once (tests/corpus/yardstick_samebinary.py deals them).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from stackdemux.demux.automaton import automaton
+from stackdemux.demux.evidence import evidence
+from stackdemux.demux.scores import OTHER_CALLEE, next_id, same_callee, score
+from stackdemux.demux.track import Track
+from stackdemux.grammar import line_grammar
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "corpus"))
+
+from yardstick_samebinary import SETS, deal, exact, outputs, truth  # noqa: E402
+
+COPIES = outputs(SETS["skopeo"])
+
+
+def ev(line: str):
+    m = line_grammar().match(line)
+    assert m is not None and m.lastgroup is not None, line
+    return evidence(m.lastgroup, m)
+
+
+def stream_of(lines: list[str]) -> Track:
+    """A stream that printed these lines (frames learned as call + file)."""
+    t = Track(stack=automaton().start, order=0)
+    call = None
+    for n, line in enumerate(lines):
+        if not line.strip():
+            continue
+        e = ev(line)
+        t.learn(e, n)
+        if e.kind in ("frame_call", "created_by"):
+            call = e
+        elif e.kind == "frame_file" and call is not None:
+            t.learn_frame(call, e)
+            call = None
+    return t
+
+
+def upto(copy: list[str], text: str) -> list[str]:
+    """A copy's lines before the first that starts with `text`."""
+    return copy[:next(i for i, line in enumerate(copy) if line.startswith(text))]
+
+
+# ------------------------------------------------------- goroutine ids ---
+
+
+def test_goroutine_ids_ascend_after_the_first_of_a_dump() -> None:
+    # copy 1 listed 9 (crashing), 1, 6, 7, 8; copy 2: 21, 1, 18, 19, 20.
+    # After 6, goroutine 7 is the next id; after 18 it is far below.
+    first = stream_of(upto(COPIES[0], "goroutine 7 "))
+    second = stream_of(upto(COPIES[1], "goroutine 19 "))
+    header = ev("goroutine 7 [select]:")
+    assert score(first, header) - score(second, header) > 3.0
+    assert next_id(1) > next_id(13) > next_id(-11)
+
+
+def test_a_small_gap_between_ids_fits_better_than_a_large_one() -> None:
+    # hidden runtime goroutines leave gaps (1 → 17 in default dumps), and
+    # the odds fall with the gap's size, not at once
+    assert next_id(1) > next_id(4) > next_id(17) > next_id(30)
+    assert next_id(17) > next_id(0)
+
+
+# -------------------------------------------------------------- values ---
+
+
+def test_a_value_at_the_same_frame_is_printed_alike_by_every_copy() -> None:
+    # all three copies print `copy.Image(…, 0xc00002c6b0)` (Go 1.21 maps its
+    # heap at one address): the copy that printed it first has no claim on
+    # the others' line
+    t = stream_of(upto(COPIES[0], "main.(*copyOptions).run("))
+    other = ev(next(line for line in COPIES[1]
+                    if line.startswith("github.com/containers/image/v5/copy.Image(")))
+    fresh = stream_of(upto(COPIES[1], "github.com/containers/image/v5/copy.Image("))
+    assert "0xc00002c6b0" in other.values
+    # (the arenas of its stack addresses, 0x7ffc…, are new to both streams alike)
+    assert score(t, other) <= score(fresh, other)
+
+
+def test_a_text_address_is_the_binarys_not_a_processs() -> None:
+    # `{{0x4b0282?, 0x0?}, 0x0?}` (a type descriptor below 4 GiB) is in every copy's image
+    call = ev("github.com/containers/image/v5/copy.(*imageCopier).copyLayers.func1"
+              "(0x0?, {{0x4b0282?, 0x0?}, 0x0?})")
+    assert call.values == ("0x4b0282",) and call.owned == ()
+    receiver = ev("go.etcd.io/bbolt.(*Cursor).search"
+                  "(0xc000085c80, {0xc000090000, 0x47, 0x50}, 0x47?)")
+    assert receiver.owned == ("0xc000085c80", "0xc000090000")
+
+
+def test_a_value_passed_to_another_frame_is_the_processs_own() -> None:
+    # copy 1's receiver 0xc00004e020: printed by goroutine 9's copyLayer
+    # frame, then by goroutine 1's copyLayers; copy 2's is 0xc000092000
+    mine = stream_of(upto(COPIES[0], "goroutine 1 "))
+    theirs = stream_of(upto(COPIES[1], "goroutine 1 "))
+    line = ev(next(x for x in COPIES[0] if x.startswith(
+        "github.com/containers/image/v5/copy.(*imageCopier).copyLayers(")))
+    assert "0xc00004e020" in line.owned
+    assert score(mine, line) - score(theirs, line) >= 2.0
+
+
+# ---------------------------------------------------------------- pcs ---
+
+
+def test_a_pc_seen_first_in_its_goroutine_calls_no_program_function() -> None:
+    # `search` at cursor.go:29 +0x1e5 is copy 1's crashing frame: another
+    # copy's `Bucket` frame cannot have been called from there
+    assert same_callee("", "go.etcd.io/bbolt.(*Bucket).Bucket") == OTHER_CALLEE
+    assert same_callee("go.etcd.io/bbolt.(*Bucket).Bucket", None) == OTHER_CALLEE
+    assert same_callee("go.etcd.io/bbolt.(*Cursor).seek", "go.etcd.io/bbolt.(*Cursor).seek") > 0
+    # the runtime's frames are hidden but in the crashing goroutine
+    assert same_callee("", "runtime.gopanic") == 0.0
+
+
+# -------------------------------------------------------- whole copies ---
+
+
+def test_three_copies_of_one_binary_dealt_in_bursts_come_apart() -> None:
+    want = truth(COPIES)
+    right = sum(exact(COPIES, deal(COPIES, seed, 6)[0], want) for seed in range(20))
+    assert right >= 7  # (measured 9/20; 0/20 before the evidence of this module)
+
+
+def test_three_copies_of_one_binary_dealt_line_by_line_come_apart_at_times() -> None:
+    # which copy printed `copy.Image(…)` (its stack addresses, printed
+    # nowhere else) is left to chance when two copies wait for it at once
+    want = truth(COPIES)
+    right = sum(exact(COPIES, deal(COPIES, seed, 1)[0], want) for seed in range(20))
+    assert right >= 2  # (measured 4/20; 0/20 before)
