@@ -1,16 +1,18 @@
-"""Labels in brackets: the npm runners that start a project's services at once.
+"""Labels of the runners that start a project's services at once.
 
 `concurrently` prints `[name] ` (or `[0] `, padded and coloured on request)
 before each line of each command, npm-run-all's `run-p -l` a label padded to
-the widest. Each label is a stream key. concurrently reads each pipe as data
-arrives, so a read that ends inside a line cuts it: the line ends there and its
-rest comes later behind the label again. The Go runtime writes a traceback line
-in many small writes, so a crash cuts many lines (tests/corpus/concurrently.py
-captures real runs, and who wrote every byte).
+the widest, Turborepo `api:start: `. Each label is a stream key.
+concurrently reads each pipe as data arrives, so a read that ends inside a
+line cuts it: the line ends there and its rest comes later behind the label
+again. The Go runtime writes a traceback line in many small writes, so a crash
+cuts many lines (tests/corpus/runners.py captures real runs, and who wrote
+every byte).
 """
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -23,10 +25,14 @@ from stackdemux.demux.cut_lines import CUT_LINES
 from stackdemux.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "samples" / "interleaved" / "concurrently-crash.log"  # crash-prefix-concurrently-names
+SAMPLE = ROOT / "samples" / "interleaved" / "concurrently-crash.log"
+SAMPLE_CASE = "crash-prefix-concurrently-colour-pad"  # the sample is its input
 RUN_P = ROOT / "tests" / "data" / "runners" / "run-p.log"
-CASES = [f"{group}-prefix-concurrently-{variant}" for group in ("mixed", "bolt", "crash", "gotest")
-         for variant in ("names", "index", "colour-pad")]
+CASES = [*(f"{group}-prefix-concurrently-{variant}"
+           for group in ("mixed", "bolt", "crash", "gotest")
+           for variant in ("names", "index", "colour-pad")),
+         *(f"{group}-prefix-turbo{variant}" for group in ("mixed", "crash")
+           for variant in ("", "-colour"))]
 
 
 def own_lines(case: str) -> dict[int, list[str]]:
@@ -42,31 +48,48 @@ def test_each_command_is_one_stream_holding_exactly_its_output(case: str) -> Non
     text, truth = corpus_case(case)
     streams, _ = split_streams(ingest(text), Options())
     names = [p["name"] for p in truth["processes"]]
-    labels = names if "index" not in case else [str(i) for i in range(len(names))]
+    labels = ([f"{n}:start" for n in names] if "turbo" in case
+              else [str(i) for i in range(len(names))] if "index" in case else names)
     by_label = {s.label: list(s.texts) for s in streams}
-    assert sorted(by_label) == sorted(labels)
+    # turbo's own lines about a task (`api#start:  WARNING …`) carry no label
+    assert sorted(k for k in by_label if k is not None) == sorted(labels)
     for i, lines in own_lines(case).items():
         got = by_label[labels[i]]
-        # concurrently's own last line (`… exited with code 2`) and the shell's
-        # `Aborted` follow the process's output in its stream; so does the rest
-        # of a last line cut just before its newline (nothing tells it from a
-        # blank line there)
-        assert got[:len(lines)] == lines
-        assert all(" exited with code " in t or t in ("Aborted", "") for t in got[len(lines):])
+        # what the runner, npm and the shell print of the process surround its
+        # output in its stream (`cache bypass, force executing …`, `> api@1.0.0
+        # start`, `… exited with code 2`, `Aborted`, `npm error …`); so does the
+        # rest of a last line cut just before its newline (nothing tells it from
+        # a blank line there)
+        first = got.index(lines[0])
+        assert got[first:first + len(lines)] == lines
+        assert all(t.startswith(("> ", "cache bypass")) or not t for t in got[:first])
+        assert all(" exited with code " in t or t.startswith("npm error ")
+                   or t in ("Aborted", "") for t in got[first + len(lines):])
 
 
 def test_lines_cut_between_reads_are_joined_and_said() -> None:
+    text, truth = corpus_case(SAMPLE_CASE)
+    assert SAMPLE.read_text() == text
     source = load(SAMPLE)
     d = demultiplex_detail(source)
     said = [x for x in d.diagnostics if x.message.startswith(CUT_LINES)]
     assert said and all(x.severity == "info" for x in said)
-    joined = sum(int(x.message.rsplit("×", 1)[1]) for x in said)
-    # the capture: 218 lines concurrently ended before their process did
-    assert joined == 218
     check_conservation(source, d)
-    # a joined text lists its pieces: every input column after the label, once
-    pieces = [p for s in d.streams for ps in s.pieces.values() for p in ps]
-    assert len(pieces) == joined + sum(len(s.pieces) for s in d.streams)
+    # the newlines concurrently put where its process had none
+    data = text.encode()
+    runner_newlines, at = set(), 0
+    for owner, size in truth["ownership"]:
+        if owner == "prefix":
+            runner_newlines.update(data.count(b"\n", 0, i) + 1
+                                   for i in range(at, at + size) if data[i] == 10)
+        at += size
+    assert len(runner_newlines) == 174
+    # each joined text lists its pieces; a piece with text joins across such a
+    # newline only (an empty rest may be the line's own newline, or a blank
+    # line's: the text is the same either way)
+    joins = [pair for s in d.streams for ps in s.pieces.values() for pair in pairwise(ps)]
+    assert {a[0] for a, b in joins if b[1] < b[2]} <= runner_newlines
+    assert len(joins) == sum(int(x.message.rsplit("×", 1)[1]) for x in said) >= 174
 
 
 def test_the_crashes_read_whole() -> None:
