@@ -2,7 +2,8 @@
 
 `concurrently` prints `[name] ` (or `[0] `, padded and coloured on request)
 before each line of each command, npm-run-all's `run-p -l` a label padded to
-the widest, Turborepo `api:start: `. Each label is a stream key.
+the widest, Turborepo `api:start: `, pnpm `packages/api start: `. Each label
+is a stream key.
 concurrently reads each pipe as data arrives, so a read that ends inside a
 line cuts it: the line ends there and its rest comes later behind the label
 again. The Go runtime writes a traceback line in many small writes, so a crash
@@ -31,8 +32,8 @@ RUN_P = ROOT / "tests" / "data" / "runners" / "run-p.log"
 CASES = [*(f"{group}-prefix-concurrently-{variant}"
            for group in ("mixed", "bolt", "crash", "gotest")
            for variant in ("names", "index", "colour-pad")),
-         *(f"{group}-prefix-turbo{variant}" for group in ("mixed", "crash")
-           for variant in ("", "-colour"))]
+         *(f"{group}-prefix-{runner}{variant}" for runner in ("turbo", "pnpm")
+           for group in ("mixed", "crash") for variant in ("", "-colour"))]
 
 
 def own_lines(case: str) -> dict[int, list[str]]:
@@ -49,6 +50,7 @@ def test_each_command_is_one_stream_holding_exactly_its_output(case: str) -> Non
     streams, _ = split_streams(ingest(text), Options())
     names = [p["name"] for p in truth["processes"]]
     labels = ([f"{n}:start" for n in names] if "turbo" in case
+              else [f"packages/{n}" for n in names] if "pnpm" in case
               else [str(i) for i in range(len(names))] if "index" in case else names)
     by_label = {s.label: list(s.texts) for s in streams}
     # turbo's own lines about a task (`api#start:  WARNING …`) carry no label
@@ -57,14 +59,17 @@ def test_each_command_is_one_stream_holding_exactly_its_output(case: str) -> Non
         got = by_label[labels[i]]
         # what the runner, npm and the shell print of the process surround its
         # output in its stream (`cache bypass, force executing …`, `> api@1.0.0
-        # start`, `… exited with code 2`, `Aborted`, `npm error …`); so does the
+        # start`, the command pnpm runs, `… exited with code 2`, `Aborted`,
+        # `npm error …`, `Failed`); so does the
         # rest of a last line cut just before its newline (nothing tells it from
         # a blank line there)
+        if "pnpm" in case:  # pnpm drops empty lines
+            lines = [t for t in lines if t]
         first = got.index(lines[0])
         assert got[first:first + len(lines)] == lines
-        assert all(t.startswith(("> ", "cache bypass")) or not t for t in got[:first])
+        assert all(t.startswith(("> ", "cache bypass", "env ")) or not t for t in got[:first])
         assert all(" exited with code " in t or t.startswith("npm error ")
-                   or t in ("Aborted", "") for t in got[first + len(lines):])
+                   or t in ("Aborted", "Failed", "") for t in got[first + len(lines):])
 
 
 def test_lines_cut_between_reads_are_joined_and_said() -> None:

@@ -7,7 +7,9 @@ each runs every command at once, each on its own pipe, and prints each line
 behind the command's label:
   * concurrently (npm): `[name] `, its name (`-n`), its index (the default),
     padded to the widest (`--pad-prefix`) and coloured (`-c`);
-  * turbo: `api:start: `, the package and its task, coloured.
+  * turbo: `api:start: `, the package and its task, coloured;
+  * pnpm (`pnpm -r --parallel run start`): `packages/api start: `, the
+    package's directory and the script, coloured; it drops empty lines.
 A corpus group's real Go processes are run under the real tool. Who wrote each
 byte: the label before a line names its process, and each piece of text is
 checked against what the process wrote (its write() calls, recorded by
@@ -16,9 +18,9 @@ summary, concurrently's `… exited with code 2`) is noise, and a newline the
 tool put where the process had none (it cuts lines, see demux/cut_lines.py)
 is the tool's, like its labels.
 
-Usage (needs the corpus toolchains and `npm install concurrently@9 turbo@2` in
+Usage (needs the corpus toolchains and `npm install concurrently@9 turbo@2 pnpm@10` in
 RUNNERS_DIR, default /tmp/stackdemux-npm; not run by the test suite):
-    python tests/corpus/runners.py [--group mixed] [--runner concurrently|turbo]
+    python tests/corpus/runners.py [--group mixed] [--runner concurrently|turbo|pnpm]
 Writes cases/<group>-prefix-<runner>[-<variant>]/ like make_cases.py.
 """
 
@@ -51,11 +53,14 @@ VARIANTS = {
                        "blue,green,magenta,cyan,yellow"],
     },
     "turbo": {"": [], "colour": ["--color"]},
+    "pnpm": {"": [], "colour": ["--color"]},
 }
 _ANSI = rb"(?:\x1b\[[0-9;]*m)*"
 LABELS = {
     "concurrently": re.compile(_ANSI + rb"\[(?P<label>[^\]\n]*?) *\]" + _ANSI + rb" "),
     "turbo": re.compile(_ANSI + rb"(?P<label>[a-z0-9@/._~-]+):start: " + _ANSI),
+    "pnpm": re.compile(_ANSI + rb"packages/(?P<label>[a-z0-9._~-]+)" + _ANSI + rb" " + _ANSI
+                       + rb"start" + _ANSI + rb"[:$] "),
 }
 
 
@@ -88,7 +93,7 @@ def written(out: Path) -> bytes:
 def run(runner: str, procs: list[mc.Proc], args: list[str], tmp: Path) -> tuple[bytes, list[bytes]]:
     # every process waits for this moment to crash (FLEET_AT), so outputs overlap
     margin = 1.6 + (2.5 if any(p.scenario == "gotest" for p in procs) else 0)
-    margin += 4 if runner == "turbo" else 0  # turbo hashes the workspace first
+    margin += {"turbo": 4, "pnpm": 2}.get(runner, 0)  # the runner starts slower
     at_ns = time.time_ns() + int(margin * 1e9)
     outs = [tmp / f"p{i}.out" for i in range(len(procs))]
     commands = [shell_command(p, at_ns, o) for p, o in zip(procs, outs, strict=True)]
@@ -99,28 +104,36 @@ def run(runner: str, procs: list[mc.Proc], args: list[str], tmp: Path) -> tuple[
         argv = [str(TOOL / "concurrently"), *(a.replace("{names}", names) for a in args),
                 *commands]
         cwd = mc.PROGRAMS
-    else:
-        cwd = _workspace(tmp / "ws", procs, commands)
+    elif runner == "turbo":
+        cwd = _workspace(tmp / "ws", procs, commands, "turbo")
         argv = [str(TOOL / "turbo"), "run", "start", "--continue", *args]
+    else:
+        cwd = _workspace(tmp / "ws", procs, commands, "pnpm")
+        argv = [str(TOOL / "pnpm"), "-r", "--parallel", "--no-bail", *args, "run", "start"]
     # the runner's own warnings go to stderr, into the same terminal
     r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd, env=env,
                        preexec_fn=mc._child_setup, timeout=300)
     return r.stdout, [written(o) for o in outs]
 
 
-def _workspace(root: Path, procs: list[mc.Proc], commands: list[str]) -> Path:
-    """An npm workspace with one package per process, its `start` script the command."""
-    npm = subprocess.run(["npm", "--version"], capture_output=True, text=True, check=True)
+def _workspace(root: Path, procs: list[mc.Proc], commands: list[str], runner: str) -> Path:
+    """A workspace with one package per process, its `start` script the command:
+    npm's for turbo, pnpm's own for pnpm."""
     (root / "packages").mkdir(parents=True)
-    (root / "package.json").write_text(json.dumps({
-        "name": "fleet", "private": True, "packageManager": f"npm@{npm.stdout.strip()}",
-        "workspaces": ["packages/*"]}))
-    (root / "turbo.json").write_text(json.dumps({"tasks": {"start": {"cache": False}}}))
     for p, command in zip(procs, commands, strict=True):
         d = root / "packages" / p.name
         d.mkdir()
         (d / "package.json").write_text(json.dumps({
             "name": p.name, "version": "1.0.0", "scripts": {"start": command}}))
+    if runner == "pnpm":
+        (root / "package.json").write_text(json.dumps({"name": "fleet", "private": True}))
+        (root / "pnpm-workspace.yaml").write_text('packages:\n  - "packages/*"\n')
+        return root
+    npm = subprocess.run(["npm", "--version"], capture_output=True, text=True, check=True)
+    (root / "package.json").write_text(json.dumps({
+        "name": "fleet", "private": True, "packageManager": f"npm@{npm.stdout.strip()}",
+        "workspaces": ["packages/*"]}))
+    (root / "turbo.json").write_text(json.dumps({"tasks": {"start": {"cache": False}}}))
     subprocess.run(["npm", "install", "--offline", "--no-audit", "--no-fund"], cwd=root,
                    check=True, capture_output=True)
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
@@ -144,6 +157,9 @@ def owned(out: bytes, outputs: list[bytes], labels: list[str], label: re.Pattern
         m.add("prefix", line[:hit.end()])
         body, nl = (line[hit.end():-1], b"\n") if line.endswith(b"\n") else (line[hit.end():], b"")
         own = outputs[i]
+        while body and own.startswith(b"\n", at[i]) and not own.startswith(body, at[i]) and (
+                at[i] == 0 or own[at[i] - 1:at[i]] == b"\n"):
+            at[i] += 1  # an empty line the runner dropped (pnpm does)
         if body and own.startswith(body, at[i]):
             at[i] += len(body)
             m.add(i, body)
@@ -161,7 +177,9 @@ def owned(out: bytes, outputs: list[bytes], labels: list[str], label: re.Pattern
             m.add(i, nl)
         else:
             m.add("prefix", nl)  # the runner ended a line the process had not
-    assert at == [len(o) for o in outputs], "output not all in the log"
+    # the output is all in the log, but for the empty lines a runner dropped
+    assert all(o[a:].strip(b"\n") == b"" for o, a in zip(outputs, at, strict=True)), \
+        "output not all in the log"
     return m
 
 
