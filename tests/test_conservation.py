@@ -11,6 +11,7 @@ demultiplexing) on every corpus case.
 from __future__ import annotations
 
 import gzip
+import itertools
 import random
 from collections import Counter
 from pathlib import Path
@@ -165,7 +166,9 @@ def check_records(source: Source, d: Demuxed, layer: str) -> None:
     # carriage return keeps what the terminal overwrote as a prefix (overwritten.py)
     given: dict[int, list[tuple[int, str]]] = {}
     taken: dict[int, set[int]] = {}  # record → indices of its lines joined into texts
-    cut: dict[int, list[str]] = {}  # record → texts of the write layer's column pieces
+    # record → columns of the pieces the write layer cut its lines into: a
+    # record's text (its lines and newlines) in the order the region held them
+    cut: dict[int, list[tuple[int, int, str]]] = {}
     for s in d.streams:
         assert len(s.numbers) == len(s.texts), s.id
         for j, text in enumerate(s.texts):
@@ -176,8 +179,8 @@ def check_records(source: Source, d: Demuxed, layer: str) -> None:
                 given.setdefault(s.numbers[j], []).append((aside, text))
                 continue
             if any(a != 0 or b != len(lines[n - 1]) for n, a, b in pieces):
-                for n, _, _ in pieces:  # cut by columns of a text: not checked by text
-                    cut.setdefault(n, []).append(where)
+                for n, a, b in pieces:
+                    cut.setdefault(n, []).append((a, b, where))
                 continue
             records = [n for n, _, _ in pieces]
             assert len(set(records)) == len(records), (where, pieces)
@@ -195,9 +198,6 @@ def check_records(source: Source, d: Demuxed, layer: str) -> None:
     noise = {n for a, b in d.noise for n in range(a, b + 1)}
     for n in range(1, len(lines) + 1):
         text = record_text(lines[n - 1], layer)
-        if n in cut:
-            assert n not in given and n not in noise, f"record {n} cut in {cut[n]} and whole"
-            continue
         parts = record_lines(text)
         left = Counter(p for k, p in enumerate(parts) if k not in taken.get(n, ()))
         for aside, t in given.get(n, ()):
@@ -209,6 +209,13 @@ def check_records(source: Source, d: Demuxed, layer: str) -> None:
             if not left[line]:
                 del left[line]
         lost = list(left.elements())
+        if n in cut:  # the lines left are in pieces: each column once, all of them
+            pieces = sorted(cut[n])
+            for (_, b, where), (a, _, other) in itertools.pairwise(pieces):
+                assert b <= a, f"record {n}: columns {a}..{b} in {where} and {other}"
+            width = sum(b - a for a, b, _ in pieces)
+            assert width == sum(map(len, lost)), f"record {n}: {width} chars in pieces of {lost}"
+            lost = []
         if lost or not parts:
             assert n in noise, f"record {n}: its lines {lost} in no stream and not noise"
         else:

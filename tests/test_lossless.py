@@ -78,3 +78,34 @@ def test_a_docker_record_overwritten_by_a_carriage_return_keeps_what_it_overwrot
     assert stream.texts[0].startswith("panic: runtime error")
     assert stream.prefix_lengths[0] == lines[0].rfind("\r") + 1
     check_conservation(source, demuxed)
+
+
+def test_write_mixed_lines_batched_into_json_records_keep_every_column_once():
+    # a collector that batches three lines into one JSON record (`msg` with
+    # newlines) around processes whose writes mix inside lines (real strace'd
+    # writes of `go test` binaries): the write layer cuts a record's lines, and
+    # each piece must say which of its lines it is from
+    from conftest import corpus_case
+
+    data, _ = corpus_case("gotest-writes-shuffle")
+    lines = data.split("\n")[:40]
+    records = [orjson.dumps({"level": "error", "msg": "\n".join(lines[i:i + 3])}).decode()
+               for i in range(0, len(lines), 3)]
+    source = ingest("\n".join(records) + "\n")
+    demuxed = demultiplex_detail(source)
+    assert demuxed.layers == ["json-lines"] and any(s.unplaced for s in demuxed.streams)
+    check_conservation(source, demuxed)
+
+
+def test_the_lines_of_one_record_have_columns_of_their_own():
+    # two whole lines of journal record 7, then record 8
+    region = Stream(id="", numbers=[7, 7, 8], texts=["panic: boom", "", "goroutine 1 [running]:"])
+    cols = Columns(region)
+    assert cols.span_pieces(0, 5) == [(7, 0, 5)]
+    assert cols.span_pieces(13, 22) == [(8, 0, 9)]  # (numbers that do not repeat: as before)
+    # the second line of record 7 starts after the first and its newline
+    region = Stream(id="", numbers=[7, 7], texts=["panic: boom", "exit status 2"])
+    assert Columns(region).span_pieces(12, 16) == [(7, 12, 16)]
+    # a stream holding the second line whole claims that line alone
+    mine = Stream(id="", numbers=[7], texts=["exit status 2"])
+    assert Columns(region).offsets(mine) == [(12, 26)]

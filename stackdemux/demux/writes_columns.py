@@ -29,6 +29,24 @@ class Columns:
         self.starts = [0]
         for t in stream.texts:
             self.starts.append(self.starts[-1] + len(t) + 1)
+        # A JSON record of several lines (a journal MESSAGE with newlines) is
+        # several whole texts of one number: each is given the columns of its
+        # place in the record's text, so that a cut piece says which it is from;
+        # and a stream that holds one of them whole claims that one alone.
+        self.record_at: dict[int, int] = {}  # region line → its column in its record
+        self.shared: dict[tuple[int, str], list[int]] = {}  # (record, text) → region lines
+        after: dict[int, int] = {}
+        for i, (n, t) in enumerate(zip(stream.numbers, stream.texts, strict=True)):
+            if i in stream.pieces:
+                continue
+            if n in after:
+                self.record_at[i] = after[n]
+            after[n] = after.get(n, 0) + len(t) + 1
+        if self.record_at:
+            repeated = {n for i, n in enumerate(stream.numbers) if i in self.record_at}
+            for i, (n, t) in enumerate(zip(stream.numbers, stream.texts, strict=True)):
+                if n in repeated and i not in stream.pieces:
+                    self.shared.setdefault((n, t), []).append(i)
         # input line → [(start column, end column, region line, text offset)]
         self.back: dict[int, list[tuple[int, int, int, int]]] = {}
         for i in range(len(stream.texts)):
@@ -40,6 +58,7 @@ class Columns:
         p = s.pieces.get(i)
         if p is None:
             shift = s.prefix_lengths[i] if s.prefix_lengths else 0
+            shift += self.record_at.get(i, 0)
             return [(s.numbers[i], shift, shift + len(t), self.starts[i])]
         if not self.cuttable(i):
             return [(n, x, y, self.starts[i]) for n, x, y in p]
@@ -74,6 +93,11 @@ class Columns:
         line that cannot be cut, whole)."""
         out: list[tuple[int, int]] = []
         for j, n in enumerate(s.numbers):
+            same = self.shared.get((n, s.texts[j])) if j not in s.pieces else None
+            if same:  # one line of a record of several, whole: that line (and its newline)
+                i = same.pop(0)
+                out.append((self.starts[i], self.starts[i + 1]))
+                continue
             for m, a, b in s.pieces.get(j) or [(n, 0, 1 << 62)]:
                 for x, y, i, off in self.back.get(m, ()):
                     if not self.cuttable(i):
