@@ -2,8 +2,8 @@
 
 `concurrently` prints `[name] ` (or `[0] `, padded and coloured on request)
 before each line of each command, npm-run-all's `run-p -l` a label padded to
-the widest, Turborepo `api:start: `, pnpm `packages/api start: `. Each label
-is a stream key.
+the widest, Turborepo `api:start: `, pnpm `packages/api start: `, yarn 4
+`[api]: `. Each label is a stream key.
 concurrently reads each pipe as data arrives, so a read that ends inside a
 line cuts it: the line ends there and its rest comes later behind the label
 again. The Go runtime writes a traceback line in many small writes, so a crash
@@ -32,7 +32,7 @@ RUN_P = ROOT / "tests" / "data" / "runners" / "run-p.log"
 CASES = [*(f"{group}-prefix-concurrently-{variant}"
            for group in ("mixed", "bolt", "crash", "gotest")
            for variant in ("names", "index", "colour-pad")),
-         *(f"{group}-prefix-{runner}{variant}" for runner in ("turbo", "pnpm")
+         *(f"{group}-prefix-{runner}{variant}" for runner in ("turbo", "pnpm", "yarn")
            for group in ("mixed", "crash") for variant in ("", "-colour"))]
 
 
@@ -59,16 +59,17 @@ def test_each_command_is_one_stream_holding_exactly_its_output(case: str) -> Non
         got = by_label[labels[i]]
         # what the runner, npm and the shell print of the process surround its
         # output in its stream (`cache bypass, force executing …`, `> api@1.0.0
-        # start`, the command pnpm runs, `… exited with code 2`, `Aborted`,
-        # `npm error …`, `Failed`); so does the
+        # start`, the command pnpm runs, yarn's `Process started`, `… exited
+        # with code 2`, `Aborted`, `npm error …`, `Failed`); so does the
         # rest of a last line cut just before its newline (nothing tells it from
         # a blank line there)
         if "pnpm" in case:  # pnpm drops empty lines
             lines = [t for t in lines if t]
         first = got.index(lines[0])
         assert got[first:first + len(lines)] == lines
-        assert all(t.startswith(("> ", "cache bypass", "env ")) or not t for t in got[:first])
-        assert all(" exited with code " in t or t.startswith("npm error ")
+        assert all(t.startswith(("> ", "cache bypass", "env ")) or t in ("", "Process started")
+                   for t in got[:first])
+        assert all(" exited with code " in t or t.startswith(("npm error ", "Process exited "))
                    or t in ("Aborted", "Failed", "") for t in got[first + len(lines):])
 
 

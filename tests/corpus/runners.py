@@ -9,7 +9,10 @@ behind the command's label:
     padded to the widest (`--pad-prefix`) and coloured (`-c`);
   * turbo: `api:start: `, the package and its task, coloured;
   * pnpm (`pnpm -r --parallel run start`): `packages/api start: `, the
-    package's directory and the script, coloured; it drops empty lines.
+    package's directory and the script, coloured; it drops empty lines;
+  * yarn 4 (`yarn workspaces foreach -A -pi -j unlimited -v run start`): `[api]: `, the
+    workspace's name, coloured (on a terminal -vv, its default there, adds
+    `Process started` lines).
 A corpus group's real Go processes are run under the real tool. Who wrote each
 byte: the label before a line names its process, and each piece of text is
 checked against what the process wrote (its write() calls, recorded by
@@ -18,9 +21,10 @@ summary, concurrently's `… exited with code 2`) is noise, and a newline the
 tool put where the process had none (it cuts lines, see demux/cut_lines.py)
 is the tool's, like its labels.
 
-Usage (needs the corpus toolchains and `npm install concurrently@9 turbo@2 pnpm@10` in
-RUNNERS_DIR, default /tmp/stackdemux-npm; not run by the test suite):
-    python tests/corpus/runners.py [--group mixed] [--runner concurrently|turbo|pnpm]
+Usage (needs the corpus toolchains and, in RUNNERS_DIR (default /tmp/stackdemux-npm),
+`npm install concurrently@9 turbo@2 pnpm@10 @yarnpkg/cli-dist@4`; not run by the test
+suite):
+    python tests/corpus/runners.py [--group mixed] [--runner concurrently|turbo|pnpm|yarn]
 Writes cases/<group>-prefix-<runner>[-<variant>]/ like make_cases.py.
 """
 
@@ -43,6 +47,7 @@ sys.path.insert(0, str(HERE))
 import make_cases as mc  # noqa: E402
 
 TOOL = Path(os.environ.get("RUNNERS_DIR", "/tmp/stackdemux-npm")) / "node_modules/.bin"
+YARN = TOOL.parent / "@yarnpkg/cli-dist/bin/yarn.js"  # yarn 4 ("berry")
 
 # Each runner's cases: its arguments, and the label it puts before a line.
 VARIANTS = {
@@ -54,6 +59,7 @@ VARIANTS = {
     },
     "turbo": {"": [], "colour": ["--color"]},
     "pnpm": {"": [], "colour": ["--color"]},
+    "yarn": {"": ["-v"], "colour": ["-vv"]},
 }
 _ANSI = rb"(?:\x1b\[[0-9;]*m)*"
 LABELS = {
@@ -61,6 +67,7 @@ LABELS = {
     "turbo": re.compile(_ANSI + rb"(?P<label>[a-z0-9@/._~-]+):start: " + _ANSI),
     "pnpm": re.compile(_ANSI + rb"packages/(?P<label>[a-z0-9._~-]+)" + _ANSI + rb" " + _ANSI
                        + rb"start" + _ANSI + rb"[:$] "),
+    "yarn": re.compile(_ANSI + rb"\[(?P<label>[a-z0-9._~-]+)\]:" + _ANSI + rb" "),
 }
 
 
@@ -97,7 +104,8 @@ def run(runner: str, procs: list[mc.Proc], args: list[str], tmp: Path) -> tuple[
     at_ns = time.time_ns() + int(margin * 1e9)
     outs = [tmp / f"p{i}.out" for i in range(len(procs))]
     commands = [shell_command(p, at_ns, o) for p, o in zip(procs, outs, strict=True)]
-    env = {**os.environ, "FORCE_COLOR": "1" if "-c" in args else "0",
+    colour = "-c" in args or "-vv" in args
+    env = {**os.environ, "FORCE_COLOR": "1" if colour else "0", "YARN_ENABLE_TELEMETRY": "0",
            "TURBO_TELEMETRY_DISABLED": "1", "PATH": f"{TOOL}:{os.environ['PATH']}"}
     if runner == "concurrently":
         names = ",".join(p.name for p in procs)
@@ -107,9 +115,13 @@ def run(runner: str, procs: list[mc.Proc], args: list[str], tmp: Path) -> tuple[
     elif runner == "turbo":
         cwd = _workspace(tmp / "ws", procs, commands, "turbo")
         argv = [str(TOOL / "turbo"), "run", "start", "--continue", *args]
-    else:
+    elif runner == "pnpm":
         cwd = _workspace(tmp / "ws", procs, commands, "pnpm")
         argv = [str(TOOL / "pnpm"), "-r", "--parallel", "--no-bail", *args, "run", "start"]
+    else:
+        cwd = _workspace(tmp / "ws", procs, commands, "yarn")
+        argv = ["node", str(YARN), "workspaces", "foreach", "-A", "-pi", "-j", "unlimited", *args,
+                "run", "start"]
     # the runner's own warnings go to stderr, into the same terminal
     r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd, env=env,
                        preexec_fn=mc._child_setup, timeout=300)
@@ -128,6 +140,13 @@ def _workspace(root: Path, procs: list[mc.Proc], commands: list[str], runner: st
     if runner == "pnpm":
         (root / "package.json").write_text(json.dumps({"name": "fleet", "private": True}))
         (root / "pnpm-workspace.yaml").write_text('packages:\n  - "packages/*"\n')
+        return root
+    if runner == "yarn":
+        (root / "package.json").write_text(json.dumps({"name": "fleet", "private": True,
+                                                        "workspaces": ["packages/*"]}))
+        (root / "yarn.lock").touch()
+        subprocess.run(["node", str(YARN), "install"], cwd=root, check=True, capture_output=True,
+                       env={**os.environ, "YARN_ENABLE_TELEMETRY": "0"})
         return root
     npm = subprocess.run(["npm", "--version"], capture_output=True, text=True, check=True)
     (root / "package.json").write_text(json.dumps({

@@ -42,7 +42,7 @@ FAMILIES = {
     "lines": ("lines-arrival", "lines-random"),
     "prefix": tuple(f"prefix-{s}" for s in
                     ("compose", "kubectl", "cri", "gha", "syslog", "journald", "buildkit",
-                     "parallel", "partial", "timestamp", "concurrently", "turbo", "pnpm")),
+                     "parallel", "partial", "timestamp", "concurrently", "turbo", "pnpm", "yarn")),
     "writes": ("writes-time", "writes-shuffle"),
     "chunks": ("chunks-fast", "chunks-slow"),
     "paste": ("paste",),
