@@ -439,7 +439,9 @@ STACKS_NEAR_WRITES = ("read next to writes mixed inside lines with another proce
 def _name_unplaced_writes(streams: list[Stream], diagnostics: list[Diagnostic]) -> None:
     """Never silently: the lines of the unplaced pieces are named, and the
     reports that may lack their stacks say so (parse.py reads `stacks_missing`)."""
-    lines = sorted({n for s in streams if s.unplaced for n in s.numbers})
+    # every input line a piece came from, not only each text's first
+    lines = sorted({n for s in streams if s.unplaced for i in range(len(s.texts))
+                    for n in _input_lines(s, i)})
     if not lines:
         return
     from .mentions import describe, source_files
