@@ -109,3 +109,17 @@ def test_the_lines_of_one_record_have_columns_of_their_own():
     # a stream holding the second line whole claims that line alone
     mine = Stream(id="", numbers=[7], texts=["exit status 2"])
     assert Columns(region).offsets(mine) == [(12, 26)]
+
+
+@pytest.mark.parametrize("name", ["cri-shuffled-empty-f.log", "cri-shuffled-empty-f-2.log"])
+def test_the_unplaced_pieces_are_said_with_every_line_they_came_from(name):
+    from stackdemux.demux import UNPLACED_WRITES
+
+    source = ingest((DATA / name).read_bytes(), name)
+    demuxed = demultiplex_detail(source)
+    pieces = {n for s in demuxed.streams if s.unplaced
+              for j, first in enumerate(s.numbers)
+              for n in ([m for m, _, _ in s.pieces[j]] if j in s.pieces else [first])}
+    (said,) = [d for d in demuxed.diagnostics if d.message.startswith(UNPLACED_WRITES)]
+    assert {n for a, b in said.lines for n in range(a, b + 1)} == pieces
+    assert len(pieces) > len(next(s for s in demuxed.streams if s.unplaced).numbers)
