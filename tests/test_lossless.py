@@ -12,6 +12,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_conservation import check_conservation
 
 from stackdemux.demux import demultiplex_detail
@@ -123,3 +125,94 @@ def test_the_unplaced_pieces_are_said_with_every_line_they_came_from(name):
     (said,) = [d for d in demuxed.diagnostics if d.message.startswith(UNPLACED_WRITES)]
     assert {n for a, b in said.lines for n in range(a, b + 1)} == pieces
     assert len(pieces) > len(next(s for s in demuxed.streams if s.unplaced).numbers)
+
+
+# --- records cut, emptied and shuffled, from real output ---------------------
+
+def _real_lines() -> list[str]:
+    """A real traceback-heavy output: the processes' clean outputs of a corpus case."""
+    from conftest import CORPUS_CASES
+
+    d = CORPUS_CASES / "mixed-prefix-cri"
+    return [ln for p in sorted(d.glob("p*.out")) for ln in p.read_text().split("\n")[:40]]
+
+
+REAL = _real_lines()
+
+
+def _cri(draw_cut: list[int], lines: list[str]) -> list[str]:
+    out = []
+    for i, (line, cut) in enumerate(zip(lines, draw_cut, strict=True)):
+        stamp = f"2026-11-26T09:13:{i % 60:02d}.123456789Z stderr"
+        if cut < 0:
+            out.append(f"{stamp} P {line}")  # a partial record the next one continues
+        elif cut < len(line):
+            out += [f"{stamp} P {line[:cut]}", f"{stamp} F {line[cut:]}"]
+        else:
+            out.append(f"{stamp} F {line}")
+    return out
+
+
+def _docker(draw_cut: list[int], lines: list[str]) -> list[str]:
+    out = []
+    for i, (line, cut) in enumerate(zip(lines, draw_cut, strict=True)):
+        rec = {"stream": "stderr", "time": f"2026-11-26T09:13:{i % 60:02d}Z"}
+        if cut < 0:
+            out.append(orjson.dumps(rec | {"log": line}).decode())  # no newline: continued
+        elif cut < len(line):
+            out += [orjson.dumps(rec | {"log": line[:cut]}).decode(),
+                    orjson.dumps(rec | {"log": line[cut:] + "\n"}).decode()]
+        else:
+            out.append(orjson.dumps(rec | {"log": line + "\n"}).decode())
+    return out
+
+
+def _test2json(draw_cut: list[int], lines: list[str]) -> list[str]:
+    out = []
+    for line, cut in zip(lines, draw_cut, strict=True):
+        rec = {"Action": "output", "Package": "example.com/fleet", "Test": "TestFleet"}
+        text = line + ("\n" if cut >= 0 else "")
+        for part in (text[:cut], text[cut:]) if 0 < cut < len(text) else (text,):
+            out.append(orjson.dumps(rec | {"Output": part}).decode())
+    return out
+
+
+def _journal(draw_cut: list[int], lines: list[str]) -> list[str]:
+    out = []
+    k = 0
+    while k < len(lines):
+        cut = draw_cut[k]
+        rec = {"__REALTIME_TIMESTAMP": str(1795690411187474 + k), "_HOSTNAME": "vm",
+               "SYSLOG_IDENTIFIER": "fleet", "_PID": "1095"}
+        many = 1 + (cut % 3 if cut > 0 else 0)  # a record of up to three lines
+        text = "\n".join(lines[k:k + many])
+        if cut < 0 and text:  # longer than LineMax: goes on in the next record
+            out.append(orjson.dumps(rec | {"MESSAGE": text[:1], "_LINE_BREAK": "line-max"})
+                       .decode())
+            text = text[1:]
+        out.append(orjson.dumps(rec | {"MESSAGE": text}).decode())
+        k += many
+    return out
+
+
+WRAPPERS = {"cri": _cri, "docker-json": _docker, "test2json": _test2json,
+            "journald-json": _journal}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(WRAPPERS)), st.integers(0, len(REAL) - 40),
+       st.lists(st.integers(-30, 90), min_size=40, max_size=40), st.randoms(use_true_random=False),
+       st.booleans())
+def test_records_cut_emptied_and_shuffled_lose_no_text(wrapper, start, cuts, rng, shuffle):
+    # real lines in a collector's records, lines cut between records (CRI `P`,
+    # docker and test2json without a newline, the journal's LineMax), some
+    # records empty, the records shuffled as the fuzz campaign did
+    lines = REAL[start:start + 40]
+    records = WRAPPERS[wrapper](cuts, [ln if c % 17 else "" for ln, c in zip(lines, cuts,
+                                                                              strict=True)])
+    if shuffle:
+        rng.shuffle(records)
+    source = ingest("\n".join(records) + "\n")
+    demuxed = demultiplex_detail(source)
+    assert demuxed.layers[0] == wrapper
+    check_conservation(source, demuxed)
