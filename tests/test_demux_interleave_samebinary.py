@@ -15,7 +15,7 @@ from pathlib import Path
 
 from stackdemux.demux.automaton import automaton
 from stackdemux.demux.evidence import evidence
-from stackdemux.demux.scores import OTHER_CALLEE, next_id, same_callee, score
+from stackdemux.demux.scores import OTHER_CALLEE, file_score, next_id, same_callee, score
 from stackdemux.demux.track import Track
 from stackdemux.grammar import line_grammar
 
@@ -123,6 +123,19 @@ def test_a_pc_seen_first_in_its_goroutine_calls_no_program_function() -> None:
     assert same_callee("go.etcd.io/bbolt.(*Cursor).seek", "go.etcd.io/bbolt.(*Cursor).seek") > 0
     # the runtime's frames are hidden but in the crashing goroutine
     assert same_callee("", "runtime.gopanic") == 0.0
+
+
+def test_the_frame_a_signal_struck_is_the_first_of_its_goroutine() -> None:
+    # a nil dereference (samples/go1.27/nil_pointer.txt): the runtime prints
+    # the faulting frame's pc exactly, no offset; an http handler's stack of
+    # the same binary (http_panic.txt) cannot go on with it
+    crash = (ROOT / "samples" / "go1.27" / "nil_pointer.txt").read_text().splitlines()
+    server = (ROOT / "samples" / "go1.27" / "http_panic.txt").read_text().splitlines()
+    call, file = ev("main.readVal(0x7?)"), ev("\t/app/main.go:171")
+    assert file.offset is None and not call.inlined
+    first = stream_of(upto(crash, "main.readVal("))
+    handler = stream_of(upto(server, "net/http.HandlerFunc.ServeHTTP("))
+    assert file_score(first, call, file) - file_score(handler, call, file) >= 10.0
 
 
 # -------------------------------------------------------- whole copies ---

@@ -283,12 +283,22 @@ def file_score(t: Track, call: Evidence, file: Evidence) -> float:
             s += 1.0 if offset == file.offset else -6.0
     if file.sp is not None and t.fp is not None:
         s += 5.0 if file.sp == t.fp else -20.0  # a goroutine's frames chain fp → sp
-    if call.kind == "frame_call" and call.inlined != (file.offset is None):
+    if call.kind == "frame_call" and call.inlined != (file.offset is None) and not (
+            file.offset is None and struck(t)):
         s -= 12.0  # an inlined call prints `(...)` and no pc offset, any other both
     if t.fp_style and file.offset is not None and call.kind == "frame_call":
         s += 0.5 if (file.fp is not None) == (t.fp_style > 0) else -4.0
     s += _values(t, file)
     return s
+
+
+def struck(t: Track) -> bool:
+    """May t's next frame be where a signal struck? The runtime prints that
+    frame's pc exactly, with no offset (`main.readVal(0x7?)` then
+    `/app/main.go:171`): in the samples 39 such frames, each the first of a
+    goroutine running or runnable (preempted), or right after runtime.sigpanic
+    (GOTRACEBACK=system)."""
+    return (t.depth == 0 and t.state in ("running", "runnable")) or t.callee == "runtime.sigpanic"
 
 
 # A frame its process cannot run: main.main but in goroutine 1 (runtime.main
