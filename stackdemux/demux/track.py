@@ -61,6 +61,9 @@ class Track:
     binary: int = 0
     sig: int = 0  # hash of the texts of its stacks: the same lines, the same stream
     head: int = 0  # hash of the texts it printed before its first stack
+    # hash of what those lines say that later lines are scored by: their
+    # kinds and values, not their messages (keys())
+    said: int = 0
     # the next line of the chunk group of the last grouped line it took (-1:
     # none): the lines before that one are other processes' (beam.kin_moves)
     kin_next: int = -1
@@ -91,14 +94,16 @@ class Track:
         return self.total
 
     def keys(self) -> tuple[tuple, tuple, int, int]:
-        """What later lines are judged by (Hypothesis.state): its texts (all
-        it printed; or only its stacks), and where it stands; and the hashes
-        of both."""
+        """What later lines are judged by (Hypothesis.state): its stacks' texts
+        and what its head says (not its message: hypotheses that differ only
+        in which of two heads alike took which stacks have the same future,
+        and the better is kept); or its stacks' texts alone; where it stands;
+        and the hashes of both."""
         memo = self.memo
         if memo is None:
             rest = (self.last_tb, self.stack, self.fp, self.report, self.asleep, self.signaled,
                     self.annotated, self.opened, self.last_kind, self.ranges, self.state)
-            whole, stacks = (self.total, *rest), (self.sig, *rest)
+            whole, stacks = (self.sig, self.said, *rest), (self.sig, *rest)
             memo = self.memo = (whole, stacks, hash(whole), hash(stacks))
         return memo
 
@@ -166,6 +171,9 @@ class Track:
             self.asleep = ev.asleep
         elif k == "test_fail" and ev.test is not None:
             self.tests = self.tests | {ev.test}
+        if not self.stacks:
+            self.said = hash((self.said, k, ev.values, ev.ranges, ev.signaled, ev.asleep,
+                              ev.annotated, ev.recovered, ev.abort, ev.test))
         if k in OPENERS:
             self.opened = True
             if k != "sigdump" or self.report is None:
