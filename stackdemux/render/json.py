@@ -78,11 +78,10 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         "noise": analysis.noise,
         "diagnostics": [_diagnostic(d, several) for d in analysis.diagnostics],
     }
-    if several:
+    if several and len(analysis.noise_sources) == len(analysis.noise):
         # a noise span stays [first, last] (the contract's type): the input each is
-        # about is the same place of a list beside it, as its name
-        if len(analysis.noise_sources) != len(analysis.noise):
-            raise ValueError("noise spans of several inputs without their inputs' names")
+        # about is the same place of a list beside it, as its name (an Analysis
+        # put together by hand, not by api.analyze_many, may not know them)
         doc["noise_sources"] = analysis.noise_sources
     return doc
 
