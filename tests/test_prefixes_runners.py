@@ -129,3 +129,13 @@ def test_a_go_signal_line_is_no_label() -> None:
     analysis = analyze(crash.encode())
     assert [s.label for s in analysis.streams] == [None]
     assert analysis.reports[0].signal is not None
+
+
+def test_one_label_alone_is_a_runner_when_it_stands_before_a_traceback() -> None:
+    # concurrently where one command only printed: its label is still stripped
+    lines = SAMPLE.read_text().splitlines(keepends=True)
+    alone = "".join(ln for ln in lines if "[proxy-1]" in ln)
+    analysis = analyze(alone.encode())
+    assert [s.label for s in analysis.streams] == ["proxy-1"]
+    assert [r.message for r in analysis.reports] == [
+        "runtime error: invalid memory address or nil pointer dereference"]

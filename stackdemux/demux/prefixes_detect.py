@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from ..grammar import MAX_LINE, line_grammar
 from .prefixes_regions import header_regions
 from .prefixes_styles import PrefixStyle, compiled_styles, match_prefix, style_names, unnamed
 
@@ -27,8 +28,10 @@ MAX_LAYERS = 3
 # Share of the sampled non-empty lines a style must cover to count. Most styles
 # are specific enough that a few lines prove them (a log where only one of
 # several processes is prefixed must still be split). GNU parallel's `arg<TAB>`
-# looks like any line holding a tab, so it must cover most lines.
-_MIN_SHARE = {"parallel": 0.6}
+# looks like any line holding a tab, so it must cover most lines; so must a
+# runner's `[name] ` (a tool's own `[build] step 3` lines are no process's
+# label): amid other output, the region around a labelled traceback proves it.
+_MIN_SHARE = {"parallel": 0.6, "bracket": 0.6}
 _DEFAULT_MIN_SHARE = 0.05
 _MIN_LINES = 3
 
@@ -133,6 +136,10 @@ def _holds(tally: _Tally, name: str) -> bool:
         # `file:12:` alone is also how compilers and linters cite code
         # (`main.c:12:5: warning`); grep is proven by its context lines
         return tally.grep_context > 0
+    if name == "bracket" and len(tally.keys[name]) < 2:
+        # one label alone: a runner's only when it stands before a traceback
+        # (a tool's own `[build] step 3` lines label nothing)
+        return any(_in_traceback(text) for text in tally.rests[name])
     # parallel: tags repeat (one per job, many lines each); a table is no tag
     return name != "parallel" or not (len(tally.keys[name]) * 2 > n
                                       or _tabular(tally.rests[name]))
@@ -166,3 +173,12 @@ def _tabular(rests: list[str]) -> bool:
     """Tab-separated columns (pprof debug=1's `#\t0x…\tfunc\tfile`): tabs inside the text."""
     inner = sum(1 for r in rests if "\t" in r.lstrip("\t"))
     return inner > 0.3 * len(rests)
+
+
+# Lines only a traceback prints.
+_TRACEBACK_KINDS = frozenset({"goroutine_header", "frame_file", "created_by"})
+
+
+def _in_traceback(text: str) -> bool:
+    m = line_grammar().match(text) if len(text) <= MAX_LINE else None
+    return m is not None and m.lastgroup in _TRACEBACK_KINDS

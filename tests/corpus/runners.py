@@ -214,8 +214,9 @@ def make(group: str, runner: str) -> None:
                   for i, p in enumerate(procs)]
         merged = owned(out, outputs, labels, LABELS[runner])
         name = f"{group}-prefix-{runner}" + (f"-{variant}" if variant else "")
+        # pnpm drops empty lines: the log holds less than the processes wrote
         mc.save_case(name, group, f"prefix-{runner}", procs, mc.Capture(outputs, []), merged,
-                     {"style": " ".join([runner, *args])})
+                     {"style": " ".join([runner, *args]), "verbatim": runner != "pnpm"})
 
 
 def main() -> None:
