@@ -70,12 +70,12 @@ MAX_PIECES = 16
 
 def _cut_runs(texts: Sequence[str], joined: dict) -> list[tuple[int, int]]:
     """Runs [start, end) of texts that are the pieces of one cut line."""
-    match = line_grammar().match
+    kinds = _Kinds(texts)
     runs: list[tuple[int, int]] = []
     n = len(texts)
     i = 0
     while i < n - 1:
-        end = _pieces_from(texts, i, match, joined)
+        end = _read_from(texts, i, kinds, joined, True)[0]
         if end > i + 1:
             runs.append((i, end))
             i = end
@@ -84,22 +84,38 @@ def _cut_runs(texts: Sequence[str], joined: dict) -> list[tuple[int, int]]:
     return runs
 
 
-def _pieces_from(texts: Sequence[str], i: int, match, joined: dict) -> int:
-    """The end of the run of pieces that begins with texts[i] (i + 1: none)."""
-    return _read_from(texts, i, match, joined, True)[0]
+class _Kinds:
+    """Each text's kind, classified once: a text is looked at as a line's head
+    and as the piece after another."""
+
+    __slots__ = ("kinds", "match", "texts")
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self.match = line_grammar().match
+        self.kinds: list[str | bool | None] = [False] * len(texts)  # False: not yet
+
+    def __getitem__(self, i: int) -> str | None:
+        k = self.kinds[i]
+        if k is False:
+            k = self.kinds[i] = self.of(self.texts[i])
+        return k  # type: ignore[return-value]
+
+    def of(self, text: str) -> str | None:
+        """The kind of a line, None for what the classifier reads as nothing in
+        particular."""
+        m = self.match(text) if len(text) <= MAX_LINE else None
+        return None if m is None or m.lastgroup in _WEAK else m.lastgroup
 
 
-def _kind_from(texts: Sequence[str], i: int, match, joined: dict) -> str | None:
-    """The kind of the line that begins with texts[i], its pieces joined."""
-    return _read_from(texts, i, match, joined, False)[1]
-
-
-def _read_from(texts: Sequence[str], i: int, match, joined: dict,
+def _read_from(texts: Sequence[str], i: int, kinds: _Kinds, joined: dict,
                look_after: bool) -> tuple[int, str | None]:
+    """The end of the run of pieces that begins with texts[i] (i + 1: none) and
+    the kind of the line they make."""
     head = texts[i]
     if not head or i in joined:
         return i + 1, None
-    acc, kind = head, _kind(match(head))
+    acc, kind = head, kinds[i]
     best, best_kind = i + 1, kind
     for k in range(i + 1, min(len(texts), i + MAX_PIECES)):
         rest = texts[k]
@@ -107,26 +123,21 @@ def _read_from(texts: Sequence[str], i: int, match, joined: dict,
             # cut just before its newline: the rest is that newline alone, an
             # empty line where no traceback prints one (before a frame's line,
             # or before the blank that really follows)
-            if look_after and k + 1 < len(texts) and (not texts[k + 1] or _kind_from(
-                    texts, k + 1, match, joined) in _NO_BLANK_BEFORE):
+            if look_after and k + 1 < len(texts) and (not texts[k + 1] or _read_from(
+                    texts, k + 1, kinds, joined, False)[1] in _NO_BLANK_BEFORE):
                 best = k + 1
             break
-        if k in joined or len(acc) + len(rest) > MAX_LINE:
-            break
-        if _kind(match(rest)) is not None:
-            break  # a line of its own
         if kind is not None and not (acc.endswith(" ") or rest.startswith(" ")):
             break  # the line read whole already; Go ends none with a space
+        if k in joined or len(acc) + len(rest) > MAX_LINE:
+            break
+        if kinds[k] is not None:
+            break  # a line of its own
         acc += rest
-        kind = _kind(match(acc))
+        kind = kinds.of(acc)
         if kind is not None:
             best, best_kind = k + 1, kind
     return best, best_kind
-
-
-def _kind(m) -> str | None:
-    """A line's kind, None for what the classifier reads as nothing in particular."""
-    return None if m is None or m.lastgroup in _WEAK else m.lastgroup
 
 
 def _piece(numbers: Sequence[int], lengths: Sequence[int], lines: Sequence[str],
