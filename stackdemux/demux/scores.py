@@ -85,6 +85,8 @@ def score(t: Track, ev: Evidence) -> float:
             s += 0.5 if (t.machine > 0) == ev.machine else -4.0
         if t.signaled == 1 and t.goroutines == 0:
             s -= SIGNAL  # its `[signal …` line comes first
+        if t.depth and not t.ended and t.callee not in _LAST:
+            s += UNENDED  # its goroutine goes on: the header is another process's
         if t.opened and t.goroutines == 0:
             # a report waits for its first goroutine
             s += AWAITED + first_state(t.asleep, t.report, ev.state)
@@ -135,6 +137,16 @@ def next_id(d: int) -> float:
     """How well a goroutine id d past the last one of its dump fits the order
     the runtime lists them in (log odds against the next id, +0.5)."""
     return 0.5 - log(d) if d >= 1 else 0.5 + ID_DESCENDS
+
+
+# A goroutine's stack ends with `created by` (1054 goroutines of the samples
+# and the corpus's outputs), in main.main (267), runtime.goexit (61) or
+# runtime.main (GOTRACEBACK=system); a runtime stack in runtime.mcall or
+# mstart (22); cut otherwise (1 of 1405: a stack overflow's elided frames).
+# A header after a goroutine that has not ended is another process's.
+_LAST = frozenset({"main.main", "runtime.goexit", "runtime.main", "runtime.mcall",
+                   "runtime.mstart"})
+UNENDED = -6.0
 
 
 # A file path printed by a -trimpath build in a stream of absolute paths, or

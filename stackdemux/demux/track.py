@@ -52,6 +52,7 @@ class Track:
     last_gid: int = -1
     stacks: int = 0  # goroutine headers and runtime stacks, in all
     depth: int = 0  # frames printed in the current goroutine
+    ended: bool = False  # the current goroutine printed its `created by` (or frames elided)
     state: str | None = None  # the current goroutine's wait reason
     # the current stack may be the main goroutine's: goroutine 1, a block
     # `[originating from goroutine …]` or a runtime stack (main.main runs there only)
@@ -154,6 +155,7 @@ class Track:
                 self.last_gid = ev.gid
             self.callee = self.fp = None
             self.depth = 0
+            self.ended = False
             self.state = ev.state
             self.in_main = ev.gid is None or ev.gid == 1
             self.goroutines += 1
@@ -161,6 +163,9 @@ class Track:
             self.machine = 1 if ev.machine else -1
         elif k == "created_by":
             self.parented = 1 if ev.parent is not None else -1
+            self.ended = True
+        elif k in ("frames_elided", "additional_frames_elided"):
+            self.ended = True
         elif k in ("runtime_stack", "ancestor_header"):
             self.in_main = True
             self.callee = self.fp = None
