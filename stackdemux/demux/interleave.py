@@ -5,10 +5,17 @@ which kinds of lines follow each other in one process's output). A line is
 offered to the streams whose parse accepts its kind; where several accept
 it, evidence the runtime printed decides:
 
-* goroutine ids are unique per process (a repeated id cannot join a stream);
+* goroutine ids are unique per process (a repeated id cannot join a stream),
+  and after the crashing goroutine a dump lists them in allg order: mostly
+  the next id, rarely a lower one;
 * values differ per process: heap and stack addresses share a range per
   process (since Go 1.27 the heap base is randomized: 0x3ad4dd81cb0 vs
-  0xc000012345), exact receiver/argument values repeat within a process;
+  0xc000012345), exact receiver/argument values repeat within a process
+  when passed to another frame (copies of one binary print text addresses,
+  and before Go 1.27 often heap ones, alike at the same frame);
+* a frame's pc calls one function; a goroutine ends with `created by` (or
+  main.main, goexit), and its entry is rarely a function seen called; the
+  frame a signal struck (its pc printed with no offset) is a goroutine's first;
 * paths differ per toolchain (GOROOT), and the same frame (func, file, line)
   has the same pc offset only within one binary;
 * call edges (callee → caller) seen in a stream tell which call line follows;
