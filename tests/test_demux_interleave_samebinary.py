@@ -15,6 +15,7 @@ from pathlib import Path
 
 from stackdemux.demux.automaton import automaton
 from stackdemux.demux.evidence import evidence
+from stackdemux.demux.hypothesis import ORDER, Hypothesis, code
 from stackdemux.demux.scores import (
     ENTRY_CALLED,
     OTHER_CALLEE,
@@ -179,6 +180,20 @@ def test_a_function_seen_called_is_rarely_a_goroutines_entry() -> None:
     assert call_score(t, created, False) - call_score(t, created, None) == ENTRY_CALLED
 
 
+def test_numbered_functions_lie_in_their_files_in_the_order_of_their_numbers() -> None:
+    # one binary's scenarios (samples/go1.27): the deadlock's closure
+    # main.init.3.func1 at main.go:260; the http handler main.init.8.func1.1
+    # lies further down (main.go:661), never above init.3's lines
+    h = Hypothesis()
+    h.note_site("/app/main.go", "260", "main.init.3.func1")
+    h.note_site("/app/main.go", "185", "main.init.2.func1")
+    handler = ev("main.init.8.func1.1({0x36012b8f1ab8?, 0x48bb12?}, 0x36012b8f1ab8?)")
+    assert code(h, handler, ev("\t/app/main.go:661 +0x25")) == 0.0
+    assert code(h, handler, ev("\t/app/main.go:253 +0x2c")) == ORDER
+    # unnumbered functions say nothing
+    assert code(h, ev("main.main()"), ev("\t/app/main.go:49 +0x186")) == 0.0
+
+
 # ----------------------------------------------------------- the beam ---
 
 
@@ -209,3 +224,11 @@ def test_three_copies_of_one_binary_dealt_line_by_line_come_apart_at_times() -> 
     want = truth(COPIES)
     right = sum(exact(COPIES, deal(COPIES, seed, 1)[0], want) for seed in range(20))
     assert right >= 3  # (measured 5/20, 9/50; 0/20 before)
+
+
+def test_one_binarys_scenarios_dealt_line_by_line_come_apart_at_times() -> None:
+    # nil_pointer + http_panic + deadlock (samples/go1.27): one program
+    procs = outputs(SETS["mixed"])
+    want = truth(procs)
+    right = sum(exact(procs, deal(procs, seed, 1)[0], want) for seed in range(20))
+    assert right >= 3  # (measured 5/20, 10/50; 1/20 before)

@@ -194,6 +194,8 @@ def code(h: Hypothesis, call: Evidence, file: Evidence) -> float:
         s += 2.0 if known == site_func(func) else -6.0
     elif file.line:
         s += body(h, site_func(func), file.file, int(file.line))
+        if _numbers(func):
+            s += order(h, site_func(func), file.file, int(file.line))
     home = h.homes.get(func)
     if home is not None and call.kind == "frame_call":
         s += 1.0 if home == file_name(file.file) else -4.0
@@ -222,6 +224,50 @@ def body(h: Hypothesis, func: str, file: str, line: int) -> float:
             return SPLIT
         i += 1
     return 0.0
+
+
+# A closure or init function numbered against the source order its file
+# shows: Go numbers `F.func1, F.func2` and `init.0, init.1` as they appear,
+# so within a file a higher number lies further down (1180 of 1221 pairs of
+# sites in the samples and the corpus's outputs; the 41 others printed by
+# Go 1.19 and 1.21, which numbered some closures otherwise).
+ORDER = -3.0
+
+
+def order(h: Hypothesis, func: str, file: str, line: int) -> float:
+    """Does line `line` of func agree with the order of the numbered
+    functions of `file` the hypothesis placed?"""
+    for n, g in h.bodies.get(file) or ():
+        if n != line:
+            r = _ranked(func, g)
+            if r and (r > 0) != (line > n):
+                return ORDER
+    return 0.0
+
+
+_NUMBERED = re.compile(r"(func|gowrap|deferwrap|)([0-9]+)")
+
+
+@cache
+def _numbers(func: str) -> bool:
+    """Has the function's name a numbered part (closure, init.N)?"""
+    return any(_NUMBERED.fullmatch(p) for p in func[func.rfind("/") + 1:].split("."))
+
+
+@cache
+def _ranked(f: str, g: str) -> int:
+    """+1: f's body lies after g's in their file by their numbers (`init.8…`
+    after `init.3…`, `F.func2` after `F.func1…`), -1: before, 0: unknown."""
+    a, b = f[f.rfind("/") + 1:].split("."), g[g.rfind("/") + 1:].split(".")
+    if f[:f.rfind("/") + 1] != g[:g.rfind("/") + 1]:
+        return 0
+    for x, y in zip(a, b, strict=False):  # (to the shorter name's end)
+        if x != y:
+            mx, my = _NUMBERED.fullmatch(x), _NUMBERED.fullmatch(y)
+            if mx is None or my is None or mx.group(1) != my.group(1):
+                return 0
+            return 1 if int(mx.group(2)) > int(my.group(2)) else -1
+    return 0
 
 
 @cache
