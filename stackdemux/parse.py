@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from sys import intern
 
@@ -36,8 +36,57 @@ from .model import (
 )
 
 _G = line_grammar()
-_F = {k: v.fields for k, v in _G.kinds.items()}
-_match = _G.match
+
+
+# ------------------------------------------------------------ classifier ---
+# The grammar's alternation of every kind costs a line that no kind reads some
+# 39 k instructions, and any line a Match of all the kinds' groups. A line's
+# first character rules most kinds out: each kind's regex can begin only with
+# the characters firstchars.py reads from the regex itself (None: any). The
+# kinds left, in the grammar's order, make a smaller alternation per first
+# character, whose first kind to match is the one the whole alternation finds
+# (only kinds that cannot match are left out). Fields are read by group name,
+# which is the same in every alternation.
+
+_ANY_FIRST = 128  # the alternation for an empty line, or one led by a non-ASCII char
+
+
+def _first_chars(kind: str) -> frozenset[int] | None:
+    """The ASCII codes a line of `kind` can begin with; None: any character."""
+    chars = first_chars(_G.sources[kind])
+    if chars is None:
+        return None
+    rx = re.compile(chars)
+    return frozenset(c for c in range(_ANY_FIRST) if rx.match(chr(c)))
+
+
+def _by_first_char() -> list[Callable[[str], re.Match[str] | None]]:
+    """Index: a line's first char code (_ANY_FIRST: empty or not ASCII) → its fullmatch."""
+    firsts = {k: _first_chars(k) for k in _G.kinds_in_order}
+    made: dict[tuple[str, ...], Callable[[str], re.Match[str] | None]] = {
+        tuple(_G.kinds_in_order): _G.match}
+    table = []
+    for c in range(_ANY_FIRST + 1):
+        kinds = tuple(k for k in _G.kinds_in_order
+                      if (chars := firsts[k]) is None or c in chars)
+        if kinds not in made:  # built as grammar.py builds the whole alternation
+            made[kinds] = re.compile("(?:" + "|".join(_G.sources[k] for k in kinds)
+                                     + ")").fullmatch
+        table.append(made[kinds])
+    return table
+
+
+_BY_FIRST = _by_first_char()
+
+
+def _match(text: str) -> re.Match[str] | None:
+    """The line grammar's match of a whole line (as grammar.LineGrammar.match)."""
+    return _BY_FIRST[min(ord(text[0]), _ANY_FIRST) if text else _ANY_FIRST](text)
+
+
+# kind → field → its group's name (the same in every alternation above)
+_GROUP_NAME = {i: name for name, i in _G.regex.groupindex.items()}
+_F = {k: {f: _GROUP_NAME[i] for f, i in v.fields.items()} for k, v in _G.kinds.items()}
 
 # The structure predicts the next line inside a stack: a file line after a
 # call line, a call line after a file line. The hot loop tries that kind's own
@@ -51,6 +100,9 @@ _FILE, _FILE_LINE, _FILE_OFF, _FILE_FP, _FILE_SP, _FILE_PC = (
     for k in ("file", "lineno", "offset", "fp", "sp", "pc")
 )
 _HDR = _F["goroutine_header"]
+_CREATED_FUNC, _CREATED_PARENT = (_F["created_by"][k] for k in ("func", "parent"))
+# Kinds the run loop reads itself inside a report (see _Parser._run).
+_STACK_KINDS = frozenset({"goroutine_header", "blank", "created_by"})
 
 # Runs of whole frames (a call line and its file line, repeated) are matched in
 # bulk on the stream's joined text: one C-speed match finds the run, one
@@ -306,7 +358,7 @@ class _Parser:
     def _run(self) -> None:
         texts = self.stream.texts
         n = len(texts)
-        match = _match
+        by_first = _BY_FIRST  # _match, inlined
         match_call = _CALL_RX.fullmatch
         match_file = _FILE_RX.fullmatch
         scan = _FRAMES.finditer
@@ -382,8 +434,42 @@ class _Parser:
                     used.append(i)
                     i += 1
                     continue
-            m = match(text)
-            self.step(i, m.lastgroup if m is not None else None, m, text)
+            m = by_first[min(ord(text[0]), _ANY_FIRST) if text else _ANY_FIRST](text)
+            kind = m.lastgroup if m is not None else None
+            if f is None and self.report is not None and kind in _STACK_KINDS:
+                # the lines around stacks, read here as step() reads them: a
+                # dump is mostly these, and a call per line costs a third more
+                self.raw_message = False
+                if kind == "goroutine_header":
+                    g = _goroutine(m)
+                    self.report.goroutines.append(g)
+                    self.g, self.frames, self.state = g, g.frames, "stack"
+                    used.append(i)
+                    i += 1
+                    continue
+                if kind == "blank":
+                    self.frames = None
+                    if self.state in ("stack", "header"):
+                        self.state = "between"
+                    used.append(i)
+                    i += 1
+                    continue
+                g = self.g
+                if g is not None and frames is not None:  # created_by
+                    func, parent = m.group(_CREATED_FUNC, _CREATED_PARENT)
+                    f = Frame(intern(func))
+                    cb = CreatedBy(f, int(parent) if parent else None)
+                    if g.ancestors:
+                        g.ancestors[-1].created_by = cb
+                    else:
+                        g.created_by = cb
+                    # its file line follows; no frame comes after it (no scan)
+                    self.frames = None
+                    self.pending, self.pending_at = f, i
+                    used.append(i)
+                    i += 1
+                    continue
+            self.step(i, kind, m, text)
             used = self.used  # a report may have opened or closed
             i += 1
         self.close()
@@ -405,7 +491,7 @@ class _Parser:
     def step(self, i: int, kind: str | None, m, text: str) -> None:
         r = self.report
         state = self.state
-        g = _G.kinds
+        g = _F
 
         if kind is None:
             if r is not None and state == "header" and self.raw_message and text:
@@ -459,7 +545,7 @@ class _Parser:
                     self.report.complete = False
                     self.report.incomplete_reason = HEADLESS
             # m is the combined regex's match: its groups are numbered apart from _CALL_RX's
-            fields = g["frame_call"].fields
+            fields = g["frame_call"]
             args = m.group(fields["args"])
             f = Frame(m.group(fields["func"]), args, inlined=args == "...")
             assert self.frames is not None
@@ -473,7 +559,7 @@ class _Parser:
                 self.noise_or_close(i)
                 return
             self.end_frames()
-            fields = g["created_by"].fields
+            fields = g["created_by"]
             f = Frame(m.group(fields["func"]))
             parent = m.group(fields["parent"])
             cb = CreatedBy(f, int(parent) if parent else None)
@@ -500,7 +586,7 @@ class _Parser:
                     self.g.elided = True
             else:
                 self.g.elided_at = len(self.g.frames)
-                self.g.elided_count = int(m.group(g["frames_elided"].fields["elided"]))
+                self.g.elided_count = int(m.group(g["frames_elided"]["elided"]))
             self.frames = self.g.ancestors[-1].frames if self.g.ancestors else self.g.frames
             self.use(i)
             return
@@ -510,7 +596,7 @@ class _Parser:
                 self.noise_or_close(i)
                 return
             self.end_frames()
-            a = Ancestor(int(m.group(g["ancestor_header"].fields["ancestor"])))
+            a = Ancestor(int(m.group(g["ancestor_header"]["ancestor"])))
             self.g.ancestors.append(a)
             self.frames = a.frames
             self.state = "stack"
@@ -526,7 +612,7 @@ class _Parser:
             return
 
         if kind == "panic":
-            fields = g["panic"].fields
+            fields = g["panic"]
             msg = m.group(fields["message"]) or ""
             ann = _annotation(m.group(fields["annotation"]))
             if r is not None and state == "header" and r.chain and r.chain[-1].annotation:
@@ -543,7 +629,7 @@ class _Parser:
             if r is None or state != "header" or not r.chain:
                 self.noise_or_close(i)
                 return
-            fields = g["chained_panic"].fields
+            fields = g["chained_panic"]
             r.chain.append(PanicLink(m.group(fields["message"]) or "",
                                      _annotation(m.group(fields["annotation"]))))
             self.use(i)
@@ -554,7 +640,7 @@ class _Parser:
                 self.noise_or_close(i)
                 return
             if kind == "running_test":
-                r.tests.append(m.group(g["running_test"].fields["test"]))
+                r.tests.append(m.group(g["running_test"]["test"]))
             self.use(i)
             return
 
@@ -577,7 +663,7 @@ class _Parser:
             return
 
         if kind == "http_panic":
-            fields = g["http_panic"].fields
+            fields = g["http_panic"]
             msg = m.group(fields["message"]) or ""
             r = self.open(ReportKind.PANIC, msg, i)
             r.http_remote = m.group(fields["remote"])
@@ -585,7 +671,7 @@ class _Parser:
             return
 
         if kind == "fatal_error":
-            msg = m.group(g["fatal_error"].fields["text"]) or ""
+            msg = m.group(g["fatal_error"]["text"]) or ""
             if r is not None and state == "header" and r.kind is ReportKind.PANIC:
                 # "panic: …" then "fatal error: panic while printing panic value" etc.
                 r.context.append(text)
@@ -609,7 +695,7 @@ class _Parser:
             if r is None or state != "header":
                 self.noise_or_close(i)
                 return
-            fields = g["signal"].fields
+            fields = g["signal"]
             name, desc, code, addr, pc = (m.group(fields[k]) for k in
                                           ("signame", "sigdesc", "code", "addr", "pc"))
             r.signal = Signal(name=name, description=desc, code=code, addr=addr, pc=pc)
@@ -617,7 +703,7 @@ class _Parser:
             return
 
         if kind == "sigdump":
-            fields = g["sigdump"].fields
+            fields = g["sigdump"]
             sig = Signal(name=m.group(fields["signame"]), description=m.group(fields["sigdesc"]))
             if r is not None and r.kind in (ReportKind.PANIC, ReportKind.FATAL_ERROR) and (
                 r.signal is None or r.signal.m is None
@@ -639,7 +725,7 @@ class _Parser:
             if r is None or state != "header" or r.signal is None:
                 self.noise_or_close(i)
                 return
-            fields = g["sigpc"].fields
+            fields = g["sigpc"]
             s = r.signal
             if s.pc is None:
                 s.pc = m.group(fields["pc"])
@@ -674,7 +760,7 @@ class _Parser:
             if r is None or r.signal is None or state not in ("between", "stack", "header"):
                 self.noise_or_close(i)
                 return
-            fields = g["register"].fields
+            fields = g["register"]
             r.registers[m.group(fields["register"])] = m.group(fields["register_value"])
             self.state = "between"
             self.use(i)
@@ -706,7 +792,7 @@ class _Parser:
                 self.noise_or_close(i)
                 return
             self.end_frames()
-            fields = g[kind].fields
+            fields = g[kind]
             gid = m.group(fields["race_goroutine"])
             if kind == "race_access":
                 acc = RaceAccess(m.group(fields["operation"]), m.group(fields["addr"]),
@@ -727,7 +813,7 @@ class _Parser:
                 return
             if self.pending is not None:
                 self.end_frames_keep(i)
-            fields = g["race_frame_call"].fields
+            fields = g["race_frame_call"]
             f = Frame(m.group(fields["func"]), m.group(fields["args"]))
             self.frames.append(f)
             self.pending, self.pending_at = f, i
@@ -738,7 +824,7 @@ class _Parser:
             if self.pending is None or r is None or r.kind is not ReportKind.RACE:
                 self.noise_or_close(i)
                 return
-            fields = g["race_frame_file"].fields
+            fields = g["race_frame_file"]
             f = self.pending
             f.file = m.group(fields["file"])
             f.line = int(m.group(fields["lineno"]))
@@ -758,7 +844,7 @@ class _Parser:
         if kind == "test_fail":
             if r is not None and state != "header":
                 self.close()
-            self.tests.append(m.group(g["test_fail"].fields["test"]))
+            self.tests.append(m.group(g["test_fail"]["test"]))
             self.tests_at.append(i)
             return
 
@@ -774,9 +860,9 @@ class _Parser:
             if target is None:
                 return
             if kind == "test_package_fail":
-                target.test_package = m.group(g["test_package_fail"].fields["package"])
+                target.test_package = m.group(g["test_package_fail"]["package"])
             elif kind == "exit_status":
-                target.exit_status = int(m.group(g["exit_status"].fields["status"]))
+                target.exit_status = int(m.group(g["exit_status"]["status"]))
             if target is r:
                 self.use(i)
                 self.state = "between"
@@ -793,7 +879,7 @@ class _Parser:
                 self.frames.append(f)
                 self.use(i)
                 return
-            fields = g["cgo_file"].fields
+            fields = g["cgo_file"]
             f = self.pending or Frame("non-Go function")
             if self.pending is None:
                 self.frames.append(f)
@@ -879,18 +965,23 @@ _HDR_FIELDS = tuple(_HDR[k] for k in ("goid", "state", "minutes", "locked", "gp"
 def _goroutine(m) -> Goroutine:
     goid, state, minutes, locked, gp, mm, mp, bubble, durable, leaked, labels = m.group(
         *_HDR_FIELDS)
-    g = Goroutine(
-        id=int(goid),
-        state=intern(state),
-        wait_minutes=int(minutes) if minutes else None,
-        locked=locked is not None,
-        gp=gp,
-        m=int(mm) if mm and mm.isdigit() else None,
-        mp=mp,
-        bubble=int(bubble) if bubble else None,
-        durable=durable is not None,
-        leaked=leaked is not None,
-    )
+    g = Goroutine(int(goid), intern(state))
+    # most headers print only id and state: the rest is set when printed (a
+    # dataclass's keyword arguments cost more than the attributes left alone)
+    if minutes:
+        g.wait_minutes = int(minutes)
+    if locked is not None:
+        g.locked = True
+    if gp is not None:
+        g.gp, g.mp = gp, mp
+        if mm and mm.isdigit():
+            g.m = int(mm)
+    if bubble:
+        g.bubble = int(bubble)
+    if durable is not None:
+        g.durable = True
+    if leaked is not None:
+        g.leaked = True
     if labels:
         g.labels = _labels(labels)
     return g
