@@ -17,7 +17,11 @@ Sets:
 
 -v prints, for each seed that is not exact, the lines that went to a
 stream other than the one of their own process's majority (lines printed
-alike by two processes aside: which of them took it changes nothing).
+alike by two processes aside: which of them took it changes nothing), and
+the separator's best score against the truth's (the beam held to each
+line's own process, beam_truth.TruthBeam): truth above, the search lost
+it; below, the evidence prefers a wrong split (or an equal one: copies of
+one binary swapped wherever they print alike).
 """
 
 from __future__ import annotations
@@ -94,6 +98,18 @@ def misplaced(procs: list[list[str]], lines: list[str], owner: list[int]) -> lis
     return out
 
 
+def scores(lines: list[str], owner: list[int]) -> str:
+    """The beam's best score and the truth's (beam_truth.py), and which failed."""
+    from beam_truth import TruthBeam, run
+
+    from stackdemux.demux.beam import Beam
+
+    free = run(Beam(), lines).score
+    held = run(TruthBeam(list(owner)), lines).score
+    return (f"    beam {free:.1f}, truth {held:.1f}: "
+            + ("the search lost it" if held > free + 0.05 else "the evidence prefers the beam's"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, default=10)
@@ -115,6 +131,7 @@ def main() -> None:
                         print(f"  {name} burst {burst} seed {seed}:")
                         wrongly = misplaced(procs, lines, owner)
                         print("\n".join(wrongly) or "    (no line misplaced)")
+                        print(scores(lines, owner))
             print(f"{name:<7} burst {burst}: {right}/{args.seeds} exact"
                   + (f"  (not: {' '.join(map(str, wrong))})" if wrong else ""), flush=True)
 
