@@ -15,7 +15,7 @@ from pathlib import Path
 
 from stackdemux.demux.automaton import automaton
 from stackdemux.demux.evidence import evidence
-from stackdemux.demux.hypothesis import ORDER, Hypothesis, code
+from stackdemux.demux.hypothesis import ORDER, SPLIT, Hypothesis, code
 from stackdemux.demux.scores import (
     ENTRY_CALLED,
     OTHER_CALLEE,
@@ -218,6 +218,18 @@ def test_numbered_functions_lie_in_their_files_in_the_order_of_their_numbers() -
     assert code(h, handler, ev("\t/app/main.go:253 +0x2c")) == ORDER
     # unnumbered functions say nothing
     assert code(h, ev("main.main()"), ev("\t/app/main.go:49 +0x186")) == 0.0
+
+
+def test_a_function_s_closures_lie_in_its_body() -> None:
+    # twelve-lines-random (tests/corpus): main.small.func1 at main.go:366 lies
+    # in main.small, and main.many's site at 345 is no part of it: main.small's
+    # go statement cannot be at 335 (main.startIdle's, another process's)
+    h = Hypothesis()
+    h.note_site("/work/main/tests/corpus/programs/main.go", "366", "main.small.func1")
+    h.note_site("/work/main/tests/corpus/programs/main.go", "345", "main.many")
+    created = ev("created by main.small")
+    assert code(h, created, ev("\t/work/main/tests/corpus/programs/main.go:335 +0x125")) == SPLIT
+    assert code(h, created, ev("\t/work/main/tests/corpus/programs/main.go:363 +0x69")) == 0.0
 
 
 # ----------------------------------------------------------- the beam ---

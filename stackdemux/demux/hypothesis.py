@@ -214,10 +214,18 @@ def body(h: Hypothesis, func: str, file: str, line: int) -> float:
     """Does line `line` of `file` fit func's body, as the frames the
     hypothesis made so far place the functions of that file?"""
     span = h.spans.get((file, func))
-    if span is None or span[0] <= line <= span[1]:
+    known = h.bodies.get(file) or ()
+    # its closures lie in its body (`main.small.func1` at main.go:366 in main.small's)
+    inner = func + "."
+    lines = [n for n, g in known if g.startswith(inner)]
+    if span is not None:
+        lines.extend(span)
+    if not lines:
+        return 0.0
+    span = (min(lines), max(lines))
+    if span[0] <= line <= span[1]:
         return 0.0
     a, b = (line, span[0]) if line < span[0] else (span[1], line)
-    known = h.bodies.get(file) or ()
     i = bisect_right(known, (a, "\U0010ffff"))  # past every site of line a
     while i < len(known) and known[i][0] < b:
         if not _nested(func, known[i][1]):
