@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from sys import intern
 
 from .firstchars import first_chars
@@ -60,23 +61,36 @@ def _first_chars(kind: str) -> frozenset[int] | None:
     return frozenset(c for c in range(_ANY_FIRST) if rx.match(chr(c)))
 
 
-def _by_first_char() -> list[Callable[[str], re.Match[str] | None]]:
-    """Index: a line's first char code (_ANY_FIRST: empty or not ASCII) → its fullmatch."""
-    firsts = {k: _first_chars(k) for k in _G.kinds_in_order}
-    made: dict[tuple[str, ...], Callable[[str], re.Match[str] | None]] = {
-        tuple(_G.kinds_in_order): _G.match}
-    table = []
-    for c in range(_ANY_FIRST + 1):
-        kinds = tuple(k for k in _G.kinds_in_order
-                      if (chars := firsts[k]) is None or c in chars)
-        if kinds not in made:  # built as grammar.py builds the whole alternation
-            made[kinds] = re.compile("(?:" + "|".join(_G.sources[k] for k in kinds)
-                                     + ")").fullmatch
-        table.append(made[kinds])
-    return table
+class _ByFirstChar(list):
+    """Index: a line's first char code (_ANY_FIRST: empty or not ASCII) → its
+    fullmatch. Each alternation is made when a line first needs it: a short
+    log reads a handful, and a process starts without compiling any."""
+
+    def __init__(self) -> None:
+        self.made: dict[tuple[str, ...], Callable[[str], re.Match[str] | None]] = {
+            tuple(_G.kinds_in_order): _G.match}
+        super().__init__(self.first_use(c) for c in range(_ANY_FIRST + 1))
+
+    def first_use(self, c: int) -> Callable[[str], re.Match[str] | None]:
+        def compile_and_match(text: str) -> re.Match[str] | None:
+            firsts = _kinds_first_chars()
+            kinds = tuple(k for k in _G.kinds_in_order
+                          if (chars := firsts[k]) is None or c in chars)
+            if kinds not in self.made:  # built as grammar.py builds the whole alternation
+                self.made[kinds] = re.compile(
+                    "(?:" + "|".join(_G.sources[k] for k in kinds) + ")").fullmatch
+            self[c] = self.made[kinds]
+            return self[c](text)
+
+        return compile_and_match
 
 
-_BY_FIRST = _by_first_char()
+@cache
+def _kinds_first_chars() -> dict[str, frozenset[int] | None]:
+    return {k: _first_chars(k) for k in _G.kinds_in_order}
+
+
+_BY_FIRST = _ByFirstChar()
 
 
 def _match(text: str) -> re.Match[str] | None:

@@ -27,6 +27,7 @@ from bisect import bisect_left
 from dataclasses import replace
 from functools import lru_cache
 from itertools import pairwise
+from operator import attrgetter
 
 from ..grammar import MAX_LINE, line_grammar
 from ..model import Goroutine, Report, ReportKind, Stream
@@ -39,6 +40,8 @@ from .interleave import goroot
 @lru_cache(maxsize=4096)
 def _goroot(file: str | None) -> str | None:
     return goroot(file) if file else None
+
+_FILE = attrgetter("file")
 
 # Lines that only a traceback prints: left as noise, they were cut from a
 # report by another process's lines.
@@ -115,7 +118,7 @@ def _whole(report: Report) -> bool:
             g.frames and g.frames[0].func.startswith(_THROWS) for g in report.goroutines):
         return False
     seen: dict[int, Goroutine] = {}
-    roots: set[str | None] = set()
+    files: set[str | None] = set()
     for g in report.goroutines:
         first = seen.get(g.id)
         # Every M's g0 is goroutine 0 (GOTRACEBACK=crash). And when two threads
@@ -127,7 +130,8 @@ def _whole(report: Report) -> bool:
         seen[g.id] = g
         if not g.frames and not g.unavailable:
             return False
-        roots.update(map(_goroot, {f.file for f in g.frames}))
+        files.update(map(_FILE, g.frames))
+    roots = set(map(_goroot, files))  # (a report's files: a few, whatever its goroutines)
     roots.discard(None)
     # a -trimpath build prints `runtime/proc.go` where another prints
     # `/usr/lib/go/src/runtime/proc.go`: one binary never prints both
