@@ -175,9 +175,12 @@ class Hypothesis:
         known = self.bodies.get(file) or ()
         i = bisect_left(known, (n, func))
         self.bodies = self.bodies.set(file, (*known[:i], (n, func), *known[i:]))
-        span = self.spans.get((file, func))
-        self.spans = self.spans.set((file, func), (n, n) if span is None
-                                    else (min(span[0], n), max(span[1], n)))
+        # a closure's lines lie in its function's body too (`main.small.func1`
+        # at main.go:366 in main.small's)
+        for f in (func, *_enclosing(func)):
+            span = self.spans.get((file, f))
+            self.spans = self.spans.set((file, f), (n, n) if span is None
+                                        else (min(span[0], n), max(span[1], n)))
 
     def record(self, index: int, track: int) -> None:
         self.history = Step(index, track, self.history)
@@ -214,18 +217,10 @@ def body(h: Hypothesis, func: str, file: str, line: int) -> float:
     """Does line `line` of `file` fit func's body, as the frames the
     hypothesis made so far place the functions of that file?"""
     span = h.spans.get((file, func))
-    known = h.bodies.get(file) or ()
-    # its closures lie in its body (`main.small.func1` at main.go:366 in main.small's)
-    inner = func + "."
-    lines = [n for n, g in known if g.startswith(inner)]
-    if span is not None:
-        lines.extend(span)
-    if not lines:
-        return 0.0
-    span = (min(lines), max(lines))
-    if span[0] <= line <= span[1]:
+    if span is None or span[0] <= line <= span[1]:
         return 0.0
     a, b = (line, span[0]) if line < span[0] else (span[1], line)
+    known = h.bodies.get(file) or ()
     i = bisect_right(known, (a, "\U0010ffff"))  # past every site of line a
     while i < len(known) and known[i][0] < b:
         if not _nested(func, known[i][1]):
@@ -244,8 +239,11 @@ ORDER = -3.0
 
 def order(h: Hypothesis, func: str, file: str, line: int) -> float:
     """Does line `line` of func agree with the order of the numbered
-    functions of `file` the hypothesis placed?"""
-    for n, g in h.bodies.get(file) or ():
+    functions of `file` the hypothesis placed (the NEAR nearest sites on
+    either side: time stays bounded by them, not by the file's sites)?"""
+    known = h.bodies.get(file) or ()
+    i = bisect_left(known, (line, ""))
+    for n, g in known[max(0, i - NEAR):i + NEAR]:
         if n != line:
             r = _ranked(func, g)
             if r and (r > 0) != (line > n):
@@ -253,7 +251,23 @@ def order(h: Hypothesis, func: str, file: str, line: int) -> float:
     return 0.0
 
 
+NEAR = 32
 _NUMBERED = re.compile(r"(func|gowrap|deferwrap|)([0-9]+)")
+_CLOSURE = re.compile(r"(func|gowrap|deferwrap)[0-9]+")
+
+
+@cache
+def _enclosing(func: str) -> tuple[str, ...]:
+    """The functions a closure lies in, innermost first: `main.init.3.func1`
+    and `main.init.3` of `main.init.3.func1.1`."""
+    slash = func.rfind("/") + 1
+    head, parts = func[:slash], func[slash:].split(".")
+    out = []
+    while len(parts) > 2 and (_CLOSURE.fullmatch(parts[-1]) or (
+            parts[-1].isdigit() and (parts[-2].isdigit() or _CLOSURE.fullmatch(parts[-2])))):
+        parts = parts[:-1]
+        out.append(head + ".".join(parts))
+    return tuple(out)
 
 
 @cache
