@@ -319,7 +319,10 @@ class _Parser:
             return
         self.g = None
         if self.used:
-            runs = _runs(sorted(self.used))
+            used = sorted(self.used)
+            a, b = used[0], used[-1]
+            # most reports are one run of lines: told at C speed
+            runs = [a, b] if b - a == len(used) - 1 == len(set(used)) - 1 else _runs(used)
             consumed = self.consumed
             for a, b in zip(runs[::2], runs[1::2], strict=True):
                 consumed[a : b + 1] = b"\x01" * (b + 1 - a)
