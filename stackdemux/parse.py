@@ -118,26 +118,6 @@ _CREATED_FUNC, _CREATED_PARENT = (_F["created_by"][k] for k in ("func", "parent"
 # Kinds the run loop reads itself inside a report (see _Parser._run).
 _STACK_KINDS = frozenset({"goroutine_header", "blank", "created_by"})
 
-# Runs of whole frames (a call line and its file line, repeated) are matched in
-# bulk on the stream's joined text: one C-speed match finds the run, one
-# findall reads every frame in it. Built from the same two kinds' rules.
-def _without_kind_group(kind: str) -> str:
-    return _G.sources[kind].replace(f"(?P<{kind}>", "(?:", 1)
-
-
-_PAIR_SOURCE = _without_kind_group("frame_call") + "\n" + _without_kind_group("frame_file")
-# A scanner over the joined text: each match is either a whole frame (two
-# lines) or one other line, which ends the run. finditer is lazy, so a run
-# costs one C-speed match per frame and stops at the first line that is not.
-_FRAMES = re.compile(f"(?:{_PAIR_SOURCE}|(?P<other>[^\n]*))(?:\n|\\Z)")
-_PAIR_FIELDS = ("func", "args", "file", "lineno", "offset", "fp", "sp", "pc")
-assert [_FRAMES.groupindex[n] for n in (
-    *(f"frame_call__{f}" for f in _PAIR_FIELDS[:2]),
-    *(f"frame_file__{f}" for f in _PAIR_FIELDS[2:]),
-    "other",
-)] == list(range(1, 10)), "frame_call and frame_file changed shape: update _PAIR_FIELDS"
-
-
 # Outside a report only these kinds change anything (they open a report, a
 # goroutine dump, or attach a trailer to the report just closed); a file line
 # stands for the headerless frames of a truncated paste. The parser jumps from
@@ -234,6 +214,39 @@ def read_and_keep(stream: Stream) -> ParseResult:
     result = _Parser(stream, report_ids()).run()
     stream._parsed = (stream.numbers, stream.texts, result)
     return result
+
+
+# What a text not yet read stands for in the frame readings kept (None: not that kind).
+_UNREAD = object()
+# Readings kept per kind of frame line before they are let go, all at once.
+_KEPT_READINGS = 1 << 14
+
+
+def _read_call_line(text: str, kept: dict[str, tuple | None]) -> tuple | None:
+    """(func, args) of a frame's call line, or None; kept for the next line alike."""
+    m = _CALL_RX.fullmatch(text)
+    if len(kept) >= _KEPT_READINGS:
+        kept.clear()
+    if m is None:
+        kept[text] = None
+        return None
+    func, args = m.group(_CALL_FUNC, _CALL_ARGS)
+    got = kept[text] = (intern(func), args)
+    return got
+
+
+def _read_file_line(text: str, kept: dict[str, tuple | None]) -> tuple | None:
+    """(file, line, offset, fp, sp, pc) of a file line, or None; kept as _read_call_line."""
+    m = _FILE_RX.fullmatch(text)
+    if len(kept) >= _KEPT_READINGS:
+        kept.clear()
+    if m is None:
+        kept[text] = None
+        return None
+    file, line, offset, fp, sp, pc = m.group(_FILE, _FILE_LINE, _FILE_OFF, _FILE_FP,
+                                              _FILE_SP, _FILE_PC)
+    got = kept[text] = (intern(file), int(line), offset, fp, sp, pc)
+    return got
 
 
 class _Parser:
@@ -377,12 +390,14 @@ class _Parser:
         n = len(texts)
         by_first = _BY_FIRST  # _match, inlined
         match_call = _CALL_RX.fullmatch
-        match_file = _FILE_RX.fullmatch
-        scan = _FRAMES.finditer
         joined = self.stream.joined()
         # line i begins in `joined` at ends[i-1] + i (ends: running sum of lengths)
         ends = list(itertools.accumulate(map(len, texts)))
         used = self.used
+        # a log repeats its frame lines (goroutines parked alike, a crash loop's
+        # every crash): a text's reading is kept, a few thousand texts at a time
+        call_lines: dict[str, tuple | None] = {}
+        file_lines: dict[str, tuple | None] = {}
         skip_here = _IDLE_SKIP.match  # at this line's start
         skip_next = _IDLE_NEXT.search  # at a later line's start: after its newline
         next_search = 0  # no bulk search before this line: the last one found it
@@ -413,25 +428,37 @@ class _Parser:
                 continue
             f = self.pending
             if f is not None:
-                m = match_file(text)
-                if m is not None:
-                    file, line, offset, fp = m.group(_FILE, _FILE_LINE, _FILE_OFF, _FILE_FP)
-                    f.file, f.line, f.offset = intern(file), int(line), offset
+                where = file_lines.get(text, _UNREAD)
+                if where is _UNREAD:
+                    where = _read_file_line(text, file_lines)
+                if where is not None:
+                    f.file, f.line, f.offset, fp, sp, pc = where
                     if fp is not None:
-                        f.fp, f.sp, f.pc = fp, *m.group(_FILE_SP, _FILE_PC)
+                        f.fp, f.sp, f.pc = fp, sp, pc
                     self.pending = None
                     used.append(i)
                     i += 1
                     continue
             frames = self.frames
             if frames is not None and f is None and i != scanned_to:
+                # A run of whole frames (a call line, then its file line, repeated),
+                # each line read by its kind's regex, a text read before taken as read
                 before = len(frames)
-                for fm in scan(joined, ends[i - 1] + i if i else 0):
-                    fn, a, fl, ln, o, fp, sp, pc, other = fm.groups()
-                    if other is not None:
+                k = i
+                while k + 1 < n:
+                    call = call_lines.get(texts[k], _UNREAD)
+                    if call is _UNREAD:
+                        call = _read_call_line(texts[k], call_lines)
+                    if call is None:
                         break
-                    frames.append(Frame(intern(fn), a, intern(fl), int(ln), o, fp, sp, pc,
-                                        a == "..."))
+                    where = file_lines.get(texts[k + 1], _UNREAD)
+                    if where is _UNREAD:
+                        where = _read_file_line(texts[k + 1], file_lines)
+                    if where is None:
+                        break
+                    func, args = call
+                    frames.append(Frame(func, args, *where, args == "..."))
+                    k += 2
                 count = 2 * (len(frames) - before)
                 scanned_to = i + count
                 if count:

@@ -1,0 +1,41 @@
+"""The parser keeps what it read of a frame's call and file line texts, and
+reads a text seen before from there (a crash loop prints the same stack again
+and again): the reports must be what reading every line afresh gives, and no
+two frames may be one object (analysis writes each frame's module into it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import stackdemux.parse as parse
+from stackdemux.ingest import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "go1.23" / "panic_in_goroutine.txt"
+SAMPLES = sorted((ROOT / "samples").glob("go1.2*/*.txt"))
+
+
+def frames(text: bytes) -> list:
+    r = parse.parse_source(ingest(text))
+    return [[(g.id, [(f.func, f.args, f.file, f.line, f.offset, f.fp, f.sp, f.pc, f.inlined)
+                     for f in g.frames], g.created_by and g.created_by.frame.file)
+             for g in x.goroutines] for x in r.reports]
+
+
+def test_a_crash_printed_three_times_reads_as_three_crashes_alike_with_frames_of_their_own():
+    text = SAMPLE.read_bytes()
+    r = parse.parse_source(ingest(text * 3))
+    assert len(r.reports) == 3
+    one, two, three = ([f for g in x.goroutines for f in g.frames] for x in r.reports)
+    assert one == two == three and one
+    assert len({id(f) for f in one + two + three}) == 3 * len(one)
+
+
+@pytest.mark.parametrize("sample", SAMPLES[::9], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_readings_let_go_every_other_line_read_the_same(sample, monkeypatch):
+    text = sample.read_bytes() * 2
+    kept = frames(text)
+    monkeypatch.setattr(parse, "_KEPT_READINGS", 1)  # let go before each new reading
+    assert frames(text) == kept
