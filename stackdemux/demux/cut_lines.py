@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from ..grammar import MAX_LINE, line_grammar
 from ..model import Diagnostic, Stream
+from ..parse import _spans
 
 __all__ = ["CUT_LINES", "rejoin_cut_lines"]
 
@@ -58,7 +59,9 @@ def rejoin_cut_lines(stream: Stream, lines: Sequence[str]) -> tuple[Stream, Diag
         out_l.append(lengths[i])
     joined = Stream(id=stream.id, label=stream.label, numbers=out_n, texts=out_t, pieces=pieces,
                     prefix_lengths=out_l if stream.prefix_lengths else ())
-    spans = [(numbers[a], numbers[b - 1]) for a, b in runs]
+    # the lines of the pieces, not the lines between them: a rest can arrive a
+    # hundred lines of the other commands later (mixed-prefix-concurrently-index)
+    spans = _spans(sorted({numbers[i] for a, b in runs for i in range(a, b)}))
     return joined, Diagnostic(f"{CUT_LINES} ×{sum(b - a - 1 for a, b in runs)}", spans,
                               severity="info")
 
