@@ -47,18 +47,21 @@ __all__ = ["LINE_LEVEL", "Decoded", "clean_message", "decodable", "decode", "is_
            "separate_writes"]
 
 # The decoder runs at ~0.7-1 KB/s (a Python beam over every write) and none
-# of its readings is credible yet. Frames are weighed against the frames the
-# reading already holds (writes_repeats.py: files, call lines, offsets,
-# callers, argument words), so the truth's reading is much cheaper than before
-# (bolt-writes-shuffle: 743 -> 593), but the beam of 64 finds 757, not it:
-# it reads 90 of 137 lines right (81 before), 331 of 784 over the six small
-# write merges (309 before). Held to the truth for the first three quarters
-# of bolt-writes-shuffle it reads the rest back (135/137 lines): the early
-# lines, before anything repeats, are where it goes wrong. Called on the
-# regions of up to 8000 characters it keeps every message of writes-shuffle
-# (34/34) but loses one of writes-time (35/36) and makes no goroutine or
-# report exact, so the pipeline does not call it (regions of up to MAX_DECODE
-# characters would go to it; decode() and separate_writes() stay for that work).
+# of its readings is credible yet. Its cost model now prefers the truth on
+# the six small write merges (bolt, gotest, mixed; -time and -shuffle): held
+# to who wrote every byte it reads 728 of their 784 lines (701 before) at
+# costs well below what the beam finds (bolt-writes-time 1004 vs 1300,
+# gotest-writes-time 604 vs 2720), where on writes-time the truth used to
+# cost more than the found reading (1588 vs 1378: writes it could not cut,
+# `main.boltCorrupt` + `/opt/gobin/…`; `--- FAIL: ` read as two words glued;
+# blank lines anywhere, tying with the truth in the beam). The beam of 64
+# still goes wrong early, in the dealing of short argument writes (`, `, `?`,
+# `{`) among processes whose lines only a later write tells apart: it reads
+# 281 of the 784 lines (278 before). Called on the regions of up to 8000
+# characters it keeps every message (writes-time 36/36) and changes no score:
+# none of its streams is credible, so the pipeline does not call it (regions
+# of up to MAX_DECODE characters would go to it; decode() and
+# separate_writes() stay for that work).
 MAX_DECODE = 0
 MAX_DECODE_PROCESSES = 6
 

@@ -16,7 +16,7 @@ write may end (writes_tokens.py); hypotheses are scored by what the completed
 lines say (writes_reading.py: a grammar line, a frame whose file fits its
 function's package; here: goroutine ids unique in a process, one GOROOT per
 process, frames that repeat those read before, writes_repeats.py) and the best
-few kept per text position. It runs at ~2 KB/s, so only on small regions
+few kept per text position. It runs at ~0.7-1 KB/s, so only on small regions
 (writes.decodable).
 """
 
@@ -31,7 +31,8 @@ from ..grammar import line_grammar
 from .persistent import PMap
 from .writes_dfa import DEAD, line_automaton
 from .writes_gate import process_budget
-from .writes_reading import FIELD_OK, GOROOT, LONG_HEX, OPENERS, W_LONG_HEX, reading
+from .writes_heads import report_heads
+from .writes_reading import FIELD_OK, GOROOT, LONG_HEX, OPENERS, W_BAD_ARGS, W_LONG_HEX, reading
 from .writes_repeats import Seen, site
 from .writes_tokens import grammar_words, strong_ends, word_splits, write_ends
 
@@ -126,16 +127,26 @@ def _report_automaton():  # type: ignore[no-untyped-def]
 
 # Kinds a process prints once: its panic or fatal error, its signal dump.
 ONCE = (frozenset({"panic", "fatal_error", "http_panic"}), frozenset({"sigdump"}))
-_LINE_STARTS: dict[tuple[tuple[int, ...], int], int] = {}
+_LINE_STARTS: dict[tuple[tuple[int, ...], int, bool], int] = {}
+# The kinds a process's blank line follows (in the corpus's outputs and the
+# samples; after a header, a call, a created-by, a blank line or a test's
+# FAIL line none of 30 000 does).
+BLANK_AFTER = frozenset({"frame_file", "register", "panic", "chained_panic", "fatal_error",
+                         "signal", "sigpc", "cgo_signal", "indented", "race_frame_file",
+                         "running_test", "additional_frames_elided", None})
 
 
-def _line_start(stack: tuple[int, ...], opened: int = 0) -> int:
+def _line_start(stack: tuple[int, ...], opened: int = 0, blank: bool = True) -> int:
     """The automaton state a process's next line starts in: only the kinds
     report.lark lets follow what it printed so far (a file line after a call
     line; an opener first), a blank line only between whole blocks, and a
     report's opener once (a process dies of one panic; GOTRACEBACK=crash then
-    prints one signal dump)."""
-    key = (stack, opened)
+    prints one signal dump). `blank` False: no blank line here, as first line
+    (the runtime starts with its report's opener) nor after the kinds no
+    blank line follows (BLANK_AFTER); a blank line changes no
+    report state, so one given there ties with the same line given elsewhere
+    and takes the truth's place in the beam."""
+    key = (stack, opened, blank)
     got = _LINE_STARTS.get(key)
     if got is None:
         auto = _report_automaton()
@@ -143,7 +154,7 @@ def _line_start(stack: tuple[int, ...], opened: int = 0) -> int:
                  if k != "blank" and auto.step(stack, k.upper()) is not None}
         if stack == auto.start:  # a process's first line opens a report
             kinds &= OPENERS
-        if stack == auto.start or auto.can_end(stack):
+        if blank and (stack == auto.start or auto.can_end(stack)):
             kinds.add("blank")
         for bit, once in enumerate(ONCE):
             if opened >> bit & 1:
@@ -166,8 +177,10 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
     stack, call, gids, root, opened, spaces = p.stack, p.call, p.gids, p.root, p.opened, p.spaces
     sites = p.sites
     callee = p.callee
+    kind: str | None = None
     if not line:
         cost += W_BLANK
+        kind = "blank"
     else:
         r = reading(line)
         if r is None:
@@ -221,7 +234,8 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
                     cost += W_DUP_GOROUTINE
                 gids = gids | {r.gid}
     lines = _Line(p.lines, p.segs, end)
-    return _Proc(_line_start(stack, opened), (), stack, call, gids, root, lines, opened,
+    return _Proc(_line_start(stack, opened, kind in BLANK_AFTER), (), stack, call, gids,
+                 root, lines, opened,
                  spaces, False, sites, callee), cost, seen
 
 
@@ -238,7 +252,10 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
     may_end = write_ends(text)
     strong = strong_ends(text, may_end)
     glued_words = word_splits(text)
-    fresh = _Proc(_line_start(report_start), (), report_start)
+    foreign = _foreign_lines(text)
+    # a word of the grammar starting a write holds no other (`FAIL` in `--- FAIL: `)
+    word_end = {m.start(): m.end() for m in grammar_words().finditer(text)}
+    fresh = _Proc(_line_start(report_start, blank=False), (), report_start)
     budget = process_budget(text)
     most = min(MAX_PROCESSES, budget)
     glued = _glued()
@@ -258,7 +275,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
         if pos >= n:
             final = hyps
             break
-        hyps = _prune(hyps, beam, owners is not None)
+        hyps = _prune(hyps, beam, owners is not None, text)
         walks: dict[int, list[tuple[int, int]]] = {}
         for h in hyps:
             procs = h.procs
@@ -279,7 +296,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                         cost += W_SINK
                     segs = p.segs
                     stop = end - 1 if text[end - 1] == "\n" else end
-                    if glued.search(text, pos + 1, stop):
+                    if glued.search(text, max(pos + 1, word_end.get(pos, 0)), stop):
                         cost += W_GLUED
                     elif glued_words.find(1, pos + 1, stop) >= 0:
                         cost += W_GLUED_WORD
@@ -292,6 +309,14 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                         else:
                             segs = (*segs, (pos, stop))
                     early, root, spaces = p.early, p.root, p.spaces
+                    if stop > pos and p.segs and _ARG_CHARS.fullmatch(text, pos, stop) \
+                            and "frame_call" in auto.kinds(state):
+                        # arguments that can no longer be the runtime's (a `}` it
+                        # did not open, a number no address is): charged now, while
+                        # the beam still holds the readings that dealt them otherwise
+                        old = "".join(text[a:b] for a, b in p.segs)
+                        if _args_ok(old) and not _args_ok(old + text[pos:stop]):
+                            cost += W_BAD_ARGS
                     if stop - pos > 8 and (m := _ADDRESS_WRITE.fullmatch(text, pos, stop)) \
                             and "(" in text[segs[0][0]:pos]:
                         # an argument that points into an arena: a process's
@@ -359,6 +384,13 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                     _Hyp(h.cost + W_NOISE, h.procs, (h.noise, (pos, j)), h.last,  # type: ignore[arg-type]
                          h.seen)
                 )
+            if foreign[pos]:
+                # a whole line the grammar does not know, one write (`=== RUN   TestX`,
+                # a test's log line: the testing package prints a line at once)
+                j = foreign[pos]
+                buckets.setdefault(j, []).append(
+                    _Hyp(h.cost + W_NOISE, h.procs, (h.noise, (pos, j)), h.last,  # type: ignore[arg-type]
+                         h.seen))
 
         pos += 1
     best = None
@@ -376,6 +408,64 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
 # until its newline. It costs when it comes to that, not a line later.
 SINKS = frozenset({"indented", "cgo_file"})
 W_SINK = 10.0
+
+
+_BRACKETS = re.compile(r"[()\[\]{}]")
+_PROSE = re.compile(r"[A-Za-z]{3,}.* \S")  # words: no lone piece of a traceback line
+
+
+def _foreign_lines(text: str) -> list[int]:
+    """foreign[i]: the end (after its newline) of the line starting at i when it
+    reads as one write no process's traceback prints: a line the grammar does
+    not know, holding no hex number, tab, bracket or word of the grammar (which
+    would start another write, as a line of pieces glued does), nor a report's
+    message (its `panic: ` written elsewhere); else 0."""
+    out = [0] * (len(text) + 1)
+    messages = bytearray(len(text) + 1)
+    for h in report_heads(text):
+        if h.message is not None:
+            messages[h.message[0]:h.message[1]] = b"\1" * (h.message[1] - h.message[0])
+    glued = _glued()
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        if end < 0:
+            break
+        line = text[pos:end]
+        if _PROSE.search(line) and reading(line) is None and not glued.search(line) \
+                and not _BRACKETS.search(line) and "/" not in line and not any(messages[pos:end]):
+            out[pos] = end + 1
+        pos = end + 1
+    return out
+
+
+_ARG_CHARS = re.compile(r"[0-9a-fA-Fx?{}., ]+")
+# What the runtime's argument words may be cut to (writes_reading._ARGS, then
+# a word begun).
+_ARGS_PREFIX = re.compile(r"(?:(?:0x[0-9a-fA-F]{1,16}\??|\.\.\.|[{}])(?:, )?)*"
+                          r"(?:0x?|0x[0-9a-fA-F]{1,16}|\.{1,2}|,)?")
+
+
+def _args_ok(line: str) -> bool:
+    """False when a call line's arguments so far can go on to no arguments the
+    runtime prints (its words, braces closed no more often than opened)."""
+    k = line.rfind("(")
+    if k < 0 or line.startswith("*", k + 1):
+        return True
+    args = line[k + 1:]
+    if ")" in args:
+        return True  # whole: its reading weighs it
+    if _ARGS_PREFIX.fullmatch(args) is None:
+        return False
+    depth = 0
+    for ch in args:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return True
 
 
 def _sink(auto, state: int) -> bool:  # type: ignore[no-untyped-def]
@@ -438,10 +528,12 @@ def _walk(text: str, pos: int, state: int, auto, may_end, strong,  # type: ignor
     return out
 
 
-def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
+def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False, text: str | None = None
+           ) -> list[_Hyp]:
     """The beam at one text position. Hypotheses whose processes hold the same
-    open lines in the same line and report states read the text from here on
-    alike: only the cheapest is kept (their pasts differ in what later lines
+    open lines (the same text, whichever writes it was cut from: `text`) in
+    the same line and report states read the text from here on alike: only
+    the cheapest is kept (their pasts differ in what later lines
     weigh little: goroutine ids, arenas). Of those whose processes stand at the
     same places (line state, report state, the call waiting for its file) but
     hold different open lines, PER_PLACE: without the cap a run of argument
@@ -453,7 +545,8 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
     places: dict[tuple, int] = {}
     out: list[_Hyp] = []
     for h in hyps:
-        future = tuple((p.state, p.stack, p.segs, p.call or "", p.callee or "") for p in h.procs)
+        future = tuple((p.state, p.stack, _open(p.segs, text), p.call or "", p.callee or "")
+                       for p in h.procs)
         place = tuple((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs)
         if not ordered:
             # processes are interchangeable: the same states in another order are
@@ -471,6 +564,14 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
         if len(out) >= beam:
             break
     return out
+
+
+def _open(segs: tuple[tuple[int, int], ...], text: str | None) -> object:
+    """What a process's open line is to the future: its text (the same text
+    cut from other writes reads on alike), or its writes without the text."""
+    if text is None:
+        return segs
+    return "".join(text[a:b] for a, b in segs)
 
 
 def _unwind(h: _Hyp, cost: float) -> Decoded:

@@ -70,6 +70,19 @@ class Reading:
     offset: str | None = None  # ... and its offset
 
 
+def _balanced(args: str) -> bool:
+    """The runtime prints a struct's words in braces it opens and closes."""
+    depth = 0
+    for ch in args:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0 or args.endswith("...")
+
+
 _READINGS: dict[str, Reading | None] = {}
 
 
@@ -99,7 +112,7 @@ def reading(line: str) -> Reading | None:
         func = m.group(fields["func"])
         args = m.group(fields["args"]) if kind == "frame_call" else None
         if args:
-            if not _ARGS.fullmatch(args):
+            if not _ARGS.fullmatch(args) or not _balanced(args):
                 cost += W_BAD_ARGS
             # no address has more than 12 hex digits: a number glued to the next one
             cost += W_LONG_HEX * len(LONG_HEX.findall(args))
