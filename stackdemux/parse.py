@@ -398,6 +398,7 @@ class _Parser:
         # every crash): a text's reading is kept, a few thousand texts at a time
         call_lines: dict[str, tuple | None] = {}
         file_lines: dict[str, tuple | None] = {}
+        lines_read: dict[str, re.Match[str] | None] = {}  # the other lines' classification
         skip_here = _IDLE_SKIP.match  # at this line's start
         skip_next = _IDLE_NEXT.search  # at a later line's start: after its newline
         next_search = 0  # no bulk search before this line: the last one found it
@@ -478,7 +479,12 @@ class _Parser:
                     used.append(i)
                     i += 1
                     continue
-            m = by_first[min(ord(text[0]), _ANY_FIRST) if text else _ANY_FIRST](text)
+            m = lines_read.get(text, _UNREAD)
+            if m is _UNREAD:  # (a Match is read again as it was: it holds its text)
+                m = by_first[min(ord(text[0]), _ANY_FIRST) if text else _ANY_FIRST](text)
+                if len(lines_read) >= _KEPT_READINGS:
+                    lines_read.clear()
+                lines_read[text] = m
             kind = m.lastgroup if m is not None else None
             if f is None and self.report is not None and kind in _STACK_KINDS:
                 # the lines around stacks, read here as step() reads them: a

@@ -1,7 +1,8 @@
-"""The parser keeps what it read of a frame's call and file line texts, and
-reads a text seen before from there (a crash loop prints the same stack again
-and again): the reports must be what reading every line afresh gives, and no
-two frames may be one object (analysis writes each frame's module into it)."""
+"""The parser keeps what it read of a line's text (a frame's call and file
+lines, and how the others classify), and reads a text seen before from there
+(a crash loop prints the same stack again and again): the reports must be what
+reading every line afresh gives, and no two frames may be one object
+(analysis writes each frame's module into it)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ SAMPLE = ROOT / "samples" / "go1.23" / "panic_in_goroutine.txt"
 SAMPLES = sorted((ROOT / "samples").glob("go1.2*/*.txt"))
 
 
-def frames(text: bytes) -> list:
+def reading(text: bytes) -> list:
     r = parse.parse_source(ingest(text))
-    return [[(g.id, [(f.func, f.args, f.file, f.line, f.offset, f.fp, f.sp, f.pc, f.inlined)
-                     for f in g.frames], g.created_by and g.created_by.frame.file)
-             for g in x.goroutines] for x in r.reports]
+    reports = [(x.kind, x.message, x.lines, x.signal, x.chain, x.context) for x in r.reports]
+    stacks = [[(g.id, g.state, g.created_by and g.created_by.frame.file,
+                [(f.func, f.args, f.file, f.line, f.offset, f.fp, f.sp, f.pc, f.inlined)
+                 for f in g.frames]) for g in x.goroutines] for x in r.reports]
+    return [reports, stacks, r.noise]
 
 
 def test_a_crash_printed_three_times_reads_as_three_crashes_alike_with_frames_of_their_own():
@@ -36,6 +39,6 @@ def test_a_crash_printed_three_times_reads_as_three_crashes_alike_with_frames_of
 @pytest.mark.parametrize("sample", SAMPLES[::9], ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_readings_let_go_every_other_line_read_the_same(sample, monkeypatch):
     text = sample.read_bytes() * 2
-    kept = frames(text)
+    kept = reading(text)
     monkeypatch.setattr(parse, "_KEPT_READINGS", 1)  # let go before each new reading
-    assert frames(text) == kept
+    assert reading(text) == kept
