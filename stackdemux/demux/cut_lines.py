@@ -12,16 +12,20 @@ concurrently.py):
 
 In its stream the rest is the next text. It is joined back when the two read
 as one traceback line and apart as none: the grammar's line classifier decides.
+Only texts near a line a traceback may start (the parser's bulk search for
+them) are looked at: hours of a dev server's ordinary output cost one search,
+not sixteen classifications a line.
 """
 
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from ..grammar import MAX_LINE, line_grammar
 from ..model import Diagnostic, Stream
-from ..parse import _spans
+from ..parse import _IDLE_NEXT, _IDLE_SKIP, _spans
 
 __all__ = ["CUT_LINES", "rejoin_cut_lines"]
 
@@ -32,7 +36,7 @@ def rejoin_cut_lines(stream: Stream, lines: Sequence[str]) -> tuple[Stream, Diag
     """`stream` with each cut line joined to its rest; `lines` are the input lines
     (a joined text lists the input columns of its pieces, after the prefix)."""
     texts, numbers = stream.texts, stream.numbers
-    runs = _cut_runs(texts, stream.pieces)
+    runs = _cut_runs(texts, stream.pieces, _traceback_leads(stream.joined()))
     if not runs:
         return stream, None
     lengths = stream.prefix_lengths or array("I", bytes(4 * len(texts)))
@@ -71,13 +75,23 @@ def rejoin_cut_lines(stream: Stream, lines: Sequence[str]) -> tuple[Stream, Diag
 MAX_PIECES = 16
 
 
-def _cut_runs(texts: Sequence[str], joined: dict) -> list[tuple[int, int]]:
-    """Runs [start, end) of texts that are the pieces of one cut line."""
+# Texts from a line a traceback may start within which a cut line is looked
+# for: the cut lines of the corpus's captures lie within 4 texts of one.
+NEAR_TRACEBACK = 2 * MAX_PIECES
+
+
+def _cut_runs(texts: Sequence[str], joined: dict, leads: list[int]) -> list[tuple[int, int]]:
+    """Runs [start, end) of texts that are the pieces of one cut line; `leads`:
+    the texts a traceback line may start (sorted)."""
     kinds = _Kinds(texts)
     runs: list[tuple[int, int]] = []
     n = len(texts)
     i = 0
     while i < n - 1:
+        near = bisect_left(leads, i - NEAR_TRACEBACK)
+        if near == len(leads) or leads[near] > i + NEAR_TRACEBACK:
+            i += 1  # no traceback about
+            continue
         end = _read_from(texts, i, kinds, joined, True)[0]
         if end > i + 1:
             runs.append((i, end))
@@ -141,6 +155,17 @@ def _read_from(texts: Sequence[str], i: int, kinds: _Kinds, joined: dict,
         if kind is not None:
             best, best_kind = k + 1, kind
     return best, best_kind
+
+
+def _traceback_leads(text: str) -> list[int]:
+    """Indices of the texts (joined in `text`) that begin as a traceback line may."""
+    leads = [0] if _IDLE_SKIP.match(text) else []
+    line, pos = 0, 0
+    for m in _IDLE_NEXT.finditer(text):
+        line += text.count("\n", pos, m.start() + 1)
+        pos = m.start() + 1
+        leads.append(line)
+    return leads
 
 
 def _piece(numbers: Sequence[int], lengths: Sequence[int], lines: Sequence[str],
