@@ -14,7 +14,15 @@ from ..model import Analysis
 from .options import RenderOptions
 from .sanitize import clean, flat
 from .stack import StackLine, stack_lines
-from .view import GroupView, chain_steps, frame_where, group_views, short_func, where_summary
+from .view import (
+    GroupView,
+    chain_steps,
+    diagnostic_where,
+    frame_where,
+    group_views,
+    short_func,
+    where_summary,
+)
 
 _CSS = """
 :root { color-scheme: light dark; --fg:#1f2328; --bg:#ffffff; --muted:#59636e; --line:#d1d9e0;
@@ -174,7 +182,8 @@ def render_html(analysis: Analysis, options: RenderOptions) -> str:
     body += [_group(n, v, analysis, options) for n, v in enumerate(views, 1)]
     if analysis.diagnostics:
         items = "".join(
-            f'<li class="diag">{esc(d.severity)}: {esc(d.message)}</li>'
+            f'<li class="diag">{esc(d.severity)}: {esc(d.message)}'
+            + (f" ({esc(where)})" if (where := diagnostic_where(d, analysis)) else "") + "</li>"
             for d in analysis.diagnostics
         )
         body.append(f"<h2>Diagnostics</h2><ul>{items}</ul>")

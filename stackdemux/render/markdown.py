@@ -15,7 +15,7 @@ from ..model import Analysis
 from .options import RenderOptions
 from .sanitize import clean, flat
 from .stack import stack_text
-from .view import GroupView, chain_steps, frame_where, group_views, where_summary
+from .view import GroupView, chain_steps, diagnostic_where, frame_where, group_views, where_summary
 
 _MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:")
 
@@ -143,7 +143,8 @@ def render_markdown(analysis: Analysis, options: RenderOptions) -> str:
     head += _table(views, analysis)
     head.append("")
     for d in analysis.diagnostics:
-        head.append(f"- ⚠️ {prose(d.message)}")
+        where = diagnostic_where(d, analysis)
+        head.append(f"- ⚠️ {prose(d.message)}" + (f" ({prose(where)})" if where else ""))
     text = "\n".join(head) + "\n\n"
     budget = options.max_bytes - 512  # room for the truncation note
     size = len(text.encode("utf-8", "surrogatepass"))

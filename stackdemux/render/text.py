@@ -13,7 +13,7 @@ from .options import RenderOptions
 from .paths import fit_path, short_path
 from .sanitize import cell_width, clean, inert_line
 from .stack import StackLine, stack_lines
-from .view import GroupView, chain_steps, group_views, where_summary
+from .view import GroupView, chain_steps, diagnostic_where, group_views, where_summary
 
 # ANSI styles: SGR parameters only; no cursor movement ever leaves this module.
 _STYLES = {
@@ -259,7 +259,8 @@ def render_text(analysis: Analysis, options: RenderOptions) -> str:
         w.line()
         _group(w, n, view, analysis)
     for d in analysis.diagnostics:
-        where = ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in d.lines[:3])
+        where = diagnostic_where(d, analysis)
         w.line()
-        w.line(f"{d.severity}: {clean(d.message)}" + (f" (lines {where})" if where else ""), "warn")
+        w.line(f"{d.severity}: {clean(d.message)}" + (f" ({clean(where)})" if where else ""),
+               "warn")
     return "\n".join(w.lines) + "\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from ..model import Analysis, Bucket, ChainSegment, Frame, Goroutine, Group, Report
+from ..model import Analysis, Bucket, ChainSegment, Diagnostic, Frame, Goroutine, Group, Report
 
 # The runtime's own panic and signal machinery: never the culprit.
 _MACHINERY_PACKAGES = frozenset(
@@ -274,3 +274,16 @@ def where_summary(view: GroupView, analysis: Analysis) -> str:
             f"line{'s' if spans[0][0] != spans[0][1] or len(spans) > 1 else ''} {shown}{more}"
         )
     return " · ".join(parts)
+
+
+def diagnostic_where(d: Diagnostic, analysis: Analysis) -> str:
+    """`lines 31, 41, 46, +20` (`… in a.log` from several inputs): the lines a
+    diagnostic is about, as where_summary says a group's, so that every renderer
+    names them and none names the lines of another input."""
+    if not d.lines:
+        return ""
+    shown = ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in d.lines[:3])
+    more = f", +{len(d.lines) - 3}" if len(d.lines) > 3 else ""
+    plural = "s" if len(d.lines) > 1 or d.lines[0][0] != d.lines[0][1] else ""
+    whose = f" in {d.source}" if d.source and len(analysis.sources) > 1 else ""
+    return f"line{plural} {shown}{more}{whose}"
