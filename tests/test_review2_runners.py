@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import corpus_case, numbers
 
+from stackdemux.api import analyze
 from stackdemux.demux import Demuxed, cut_lines, demultiplex_detail
 from stackdemux.demux.cut_lines import CUT_LINES
 from stackdemux.ingest import ingest
@@ -65,3 +66,19 @@ def test_ordinary_output_is_not_read_for_cut_lines(labels: tuple[str, ...],
     both = demultiplex_detail(ingest(runners + crash))
     assert crash_reads > 0 and len(read) - crash_reads == crash_reads
     assert _joins(both, shift=len(build)) == _joins(alone)
+
+
+@pytest.mark.parametrize("case", ["crash-prefix-yarn", "mixed-prefix-yarn"])
+def test_a_yarn_run_after_a_line_of_ci_output_keeps_its_labels(case: str) -> None:
+    # yarn 4 labels a crash's frame lines `[api-1]: \t/app/main.go:12`: read as
+    # GNU parallel's tag (anything up to a tab) they were not the runner's, and
+    # one line more before the run left its labels below their share: every
+    # crash was lost
+    text, truth = corpus_case(case)
+    log = "##[group]Run yarn workspaces foreach -A -pi -j unlimited -v run start\n" + text
+    analysis = analyze(log.encode())
+    labels = {s.label for s in analysis.streams}
+    assert {p["name"] for p in truth["processes"]} <= labels
+    alone = analyze(text.encode()).reports
+    assert alone and sorted(r.message for r in analysis.reports) == sorted(
+        r.message for r in alone)

@@ -115,16 +115,37 @@ def _tally(texts: list[str]) -> _Tally:
     out = _Tally(len(texts))
     styles = compiled_styles()
     for text in filter(_any_style().match, texts):
-        for name, style in styles.items():
-            hit = match_prefix(text, style)
-            if hit is not None:
-                out.counts[name] = out.counts.get(name, 0) + 1
-                out.keys.setdefault(name, set()).add(hit[1])
-                out.rests.setdefault(name, []).append(text[hit[0]:])
-                if name == "grep" and text[hit[0] - 1] == "-":
-                    out.grep_context += 1
-                break
+        read = _reading(text, styles)
+        if read is None:
+            continue
+        name, hit = read
+        out.counts[name] = out.counts.get(name, 0) + 1
+        out.keys.setdefault(name, set()).add(hit[1])
+        out.rests.setdefault(name, []).append(text[hit[0]:])
+        if name == "grep" and text[hit[0] - 1] == "-":
+            out.grep_context += 1
     return out
+
+
+def _reading(text: str, styles: dict[str, PrefixStyle]
+             ) -> tuple[str, tuple[int, str | None, int]] | None:
+    """The style a line counts for and its match: the first in the grammar's
+    order that reads it, except GNU parallel's tag, which is anything up to a
+    tab: a style reading a shorter prefix has the line, whose text begins with
+    the tab (a runner's `[api]: ` before a frame's `\t/app/main.go:12`; counted
+    as parallel, a crash's frame lines took yarn's labels below their share)."""
+    first: tuple[str, tuple[int, str | None, int]] | None = None
+    for name, style in styles.items():
+        hit = match_prefix(text, style)
+        if hit is None:
+            continue
+        if first is None:
+            if name != "parallel":
+                return name, hit
+            first = name, hit
+        elif hit[0] < first[1][0]:
+            return name, hit
+    return first
 
 
 def _holds(tally: _Tally, name: str) -> bool:
@@ -154,10 +175,8 @@ def _outermost(line: str | None) -> str | None:
     """The most specific style prefixing `line`, as _tally counts it."""
     if line is None or not _any_style().match(line):
         return None
-    for name, style in compiled_styles().items():
-        if match_prefix(line, style) is not None:
-            return name
-    return None
+    read = _reading(line, compiled_styles())
+    return None if read is None else read[0]
 
 
 def _peel(line: str | None, chosen: set[str]) -> str | None:
