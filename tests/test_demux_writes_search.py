@@ -17,7 +17,8 @@ from stackdemux.demux.writes_dfa import line_automaton
 
 def _hyp(cost: float, *procs: tuple[int, tuple[tuple[int, int], ...]]) -> _Hyp:
     start = writes_decode._report_automaton().start
-    return _Hyp(cost, tuple(_Proc(state, segs, start) for state, segs in procs))
+    # an open line's text stands for its writes here: the same writes, the same text
+    return _Hyp(cost, tuple(_Proc(state, segs, start, text=str(segs)) for state, segs in procs))
 
 
 def test_hypotheses_with_the_same_open_lines_in_the_same_states_keep_the_cheapest():

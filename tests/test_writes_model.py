@@ -140,3 +140,11 @@ def test_the_truths_reading_is_cheaper_than_the_one_the_search_finds():
     found = decode(text)
     assert held.cost < found.cost
     assert sum(b - a for a, b in held.noise) < 100
+
+
+def test_no_more_processes_than_report_heads():
+    # mixed-writes-time's openers count 7 (a chained panic's and a signal's
+    # lines count too); its heads are its 5 reports: the beam used to fill two
+    # processes more with pieces read as registers and runtime notes
+    text, truth = _case("mixed-writes-time")
+    assert len(decode(text).processes) <= len(truth["processes"]) == 5

@@ -51,13 +51,13 @@ __all__ = ["LINE_LEVEL", "Decoded", "clean_message", "decodable", "decode", "is_
 # the six small write merges (bolt, gotest, mixed; -time and -shuffle): held
 # to who wrote every byte it reads 728 of their 784 lines (701 before) at
 # costs well below what the beam finds (bolt-writes-time 1004 vs 1300,
-# gotest-writes-time 604 vs 2720), where on writes-time the truth used to
+# gotest-writes-time 604 vs 1935), where on writes-time the truth used to
 # cost more than the found reading (1588 vs 1378: writes it could not cut,
 # `main.boltCorrupt` + `/opt/gobin/…`; `--- FAIL: ` read as two words glued;
 # blank lines anywhere, tying with the truth in the beam). The beam of 64
 # still goes wrong early, in the dealing of short argument writes (`, `, `?`,
 # `{`) among processes whose lines only a later write tells apart: it reads
-# 281 of the 784 lines (278 before). Called on the regions of up to 8000
+# 282 of the 784 lines (278 before). Called on the regions of up to 8000
 # characters it keeps every message (writes-time 36/36) and changes no score:
 # none of its streams is credible, so the pipeline does not call it (regions
 # of up to MAX_DECODE characters would go to it; decode() and

@@ -31,7 +31,7 @@ from ..grammar import line_grammar
 from .persistent import PMap
 from .writes_dfa import DEAD, line_automaton
 from .writes_gate import process_budget
-from .writes_heads import report_heads
+from .writes_heads import Head, report_heads
 from .writes_reading import FIELD_OK, GOROOT, LONG_HEX, OPENERS, W_BAD_ARGS, W_LONG_HEX, reading
 from .writes_repeats import Seen, site
 from .writes_tokens import grammar_words, strong_ends, word_splits, write_ends
@@ -98,6 +98,7 @@ class _Proc:
     callee: str | None = None  # the function of the goroutine's frame before (its callee)
     lined: bool = False  # the current file line's number was weighed at the ` +` after it
     guess: float = 0.0  # what its digits so far were charged (Seen.guess), until then
+    text: str = ""  # the current line's text (its writes joined)
 
 
 @dataclass(slots=True)
@@ -172,7 +173,7 @@ def _fit(func: str, file: str) -> float:
 def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float, Seen]:
     """The process after the newline at `end`, what its line costs, and what
     the reading has seen after it."""
-    line = "".join(text[a:b] for a, b in p.segs)
+    line = p.text
     cost = 0.0
     stack, call, gids, root, opened, spaces = p.stack, p.call, p.gids, p.root, p.opened, p.spaces
     sites = p.sites
@@ -252,12 +253,17 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
     may_end = write_ends(text)
     strong = strong_ends(text, may_end)
     glued_words = word_splits(text)
-    foreign = _foreign_lines(text)
+    heads = report_heads(text)
+    foreign = _foreign_lines(text, heads)
     # a word of the grammar starting a write holds no other (`FAIL` in `--- FAIL: `)
     word_end = {m.start(): m.end() for m in grammar_words().finditer(text)}
     fresh = _Proc(_line_start(report_start, blank=False), (), report_start)
     budget = process_budget(text)
-    most = min(MAX_PROCESSES, budget)
+    # every process opens its report once, and the heads read each report's
+    # opener exactly: no more processes than heads (the openers' count also
+    # counts a chained panic's and a signal's lines: the beam filled the
+    # processes beyond with pieces read as registers and notes)
+    most = min(MAX_PROCESSES, budget, len(heads) or budget)
     glued = _glued()
     buckets: dict[int, list[_Hyp]] = {0: [_Hyp(0.0, ())]}
     if owners is not None:  # every process there from the start, in the truth's order
@@ -275,7 +281,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
         if pos >= n:
             final = hyps
             break
-        hyps = _prune(hyps, beam, owners is not None, text)
+        hyps = _prune(hyps, beam, owners is not None)
         walks: dict[int, list[tuple[int, int]]] = {}
         for h in hyps:
             procs = h.procs
@@ -309,14 +315,14 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                         else:
                             segs = (*segs, (pos, stop))
                     early, root, spaces = p.early, p.root, p.spaces
+                    line = p.text + text[pos:stop] if stop > pos else p.text
+                    # arguments that can no longer be the runtime's (a `}` it did
+                    # not open): charged now, while the beam still holds the
+                    # readings that dealt them otherwise
                     if stop > pos and p.segs and _ARG_CHARS.fullmatch(text, pos, stop) \
-                            and "frame_call" in auto.kinds(state):
-                        # arguments that can no longer be the runtime's (a `}` it
-                        # did not open, a number no address is): charged now, while
-                        # the beam still holds the readings that dealt them otherwise
-                        old = "".join(text[a:b] for a, b in p.segs)
-                        if _args_ok(old) and not _args_ok(old + text[pos:stop]):
-                            cost += W_BAD_ARGS
+                            and "frame_call" in auto.kinds(state) \
+                            and _args_ok(p.text) and not _args_ok(line):
+                        cost += W_BAD_ARGS
                     if stop - pos > 8 and (m := _ADDRESS_WRITE.fullmatch(text, pos, stop)) \
                             and "(" in text[segs[0][0]:pos]:
                         # an argument that points into an arena: a process's
@@ -351,13 +357,13 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                             # the ` +` after a line number says the number is whole:
                             # weigh it now, while the beam still holds the readings
                             # that dealt its digits otherwise, not at the newline
-                            r = reading("".join(text[a:b] for a, b in p.segs))
+                            r = reading(p.text)
                             if r is not None and r.kind == "frame_file" and r.line is not None:
                                 c, seen = seen.line(p.call, r.file, r.line)
                                 cost += c - guess
                                 lined, guess = True, 0.0
                         elif text[pos:stop].isdigit():
-                            r = reading("".join(text[a:b] for a, b in segs))
+                            r = reading(line)
                             if r is not None and r.kind == "frame_file" and r.line is not None:
                                 g = seen.guess(p.call, r.file, r.line)
                                 cost += g - guess
@@ -367,12 +373,12 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                             cost += W_BROKEN
                         q, c, seen = _close_line(
                             _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
-                                  spaces, early, p.sites, p.callee, lined, guess), text, stop,
+                                  spaces, early, p.sites, p.callee, lined, guess, line), text, stop,
                             seen)
                         cost += c
                     else:
                         q = _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
-                                  spaces, early, p.sites, p.callee, lined, guess)
+                                  spaces, early, p.sites, p.callee, lined, guess, line)
                     new = (*procs[:k], q, *procs[k + 1:]) if k < len(procs) else (*procs, q)
                     buckets.setdefault(end, []).append(_Hyp(cost, new, h.noise, k, seen))
             # a piece no process can print goes to the noise, up to where a write may end
@@ -414,7 +420,7 @@ _BRACKETS = re.compile(r"[()\[\]{}]")
 _PROSE = re.compile(r"[A-Za-z]{3,}.* \S")  # words: no lone piece of a traceback line
 
 
-def _foreign_lines(text: str) -> list[int]:
+def _foreign_lines(text: str, heads: list[Head] | None = None) -> list[int]:
     """foreign[i]: the end (after its newline) of the line starting at i when it
     reads as one write no process's traceback prints: a line the grammar does
     not know, holding no hex number, tab, bracket or word of the grammar (which
@@ -422,7 +428,7 @@ def _foreign_lines(text: str) -> list[int]:
     message (its `panic: ` written elsewhere); else 0."""
     out = [0] * (len(text) + 1)
     messages = bytearray(len(text) + 1)
-    for h in report_heads(text):
+    for h in report_heads(text) if heads is None else heads:
         if h.message is not None:
             messages[h.message[0]:h.message[1]] = b"\1" * (h.message[1] - h.message[0])
     glued = _glued()
@@ -528,11 +534,10 @@ def _walk(text: str, pos: int, state: int, auto, may_end, strong,  # type: ignor
     return out
 
 
-def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False, text: str | None = None
-           ) -> list[_Hyp]:
+def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
     """The beam at one text position. Hypotheses whose processes hold the same
-    open lines (the same text, whichever writes it was cut from: `text`) in
-    the same line and report states read the text from here on alike: only
+    open lines (the same text, whichever writes it was cut from) in the same
+    line and report states read the text from here on alike: only
     the cheapest is kept (their pasts differ in what later lines
     weigh little: goroutine ids, arenas). Of those whose processes stand at the
     same places (line state, report state, the call waiting for its file) but
@@ -545,8 +550,7 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False, text: str | None 
     places: dict[tuple, int] = {}
     out: list[_Hyp] = []
     for h in hyps:
-        future = tuple((p.state, p.stack, _open(p.segs, text), p.call or "", p.callee or "")
-                       for p in h.procs)
+        future = tuple((p.state, p.stack, p.text, p.call or "", p.callee or "") for p in h.procs)
         place = tuple((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs)
         if not ordered:
             # processes are interchangeable: the same states in another order are
@@ -564,14 +568,6 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False, text: str | None 
         if len(out) >= beam:
             break
     return out
-
-
-def _open(segs: tuple[tuple[int, int], ...], text: str | None) -> object:
-    """What a process's open line is to the future: its text (the same text
-    cut from other writes reads on alike), or its writes without the text."""
-    if text is None:
-        return segs
-    return "".join(text[a:b] for a, b in segs)
 
 
 def _unwind(h: _Hyp, cost: float) -> Decoded:
