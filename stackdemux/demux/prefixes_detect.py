@@ -75,6 +75,7 @@ def detect(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[PrefixStyle
             break
         whole = _tally(texts)
         chosen = {name for name in whole.counts if _holds(whole, name)}
+        stamps = {name for name in chosen if _stamps(whole, name)}
         for region in regions:
             name = _outermost(region.seed)
             if name is None or name in chosen:
@@ -82,14 +83,18 @@ def detect(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[PrefixStyle
             for done in layers[region.depth:]:  # its lines are peeled only when read
                 region.texts = _rests(_tally(region.texts), done)
             region.depth = layer
-            if _holds(_tally(region.texts), name):
+            tally = _tally(region.texts)
+            if _holds(tally, name):
                 chosen.add(name)
+                if _stamps(tally, name):
+                    stamps.add(name)
         if not chosen:
             break
         for name in sorted(chosen, key=order.index):
             s = styles[name]
             share = whole.counts.get(name, 0) / max(1, whole.total)
-            found.append(PrefixStyle(s.name, s.regex, layer, s.key_groups, s.partial_groups,
+            keys = () if name in stamps else s.key_groups
+            found.append(PrefixStyle(s.name, s.regex, layer, keys, s.partial_groups,
                                      s.continued_groups, share))
         layers.append(chosen)
         texts = _rests(whole, chosen)
@@ -164,6 +169,14 @@ def _holds(tally: _Tally, name: str) -> bool:
     # parallel: tags repeat (one per job, many lines each); a table is no tag
     return name != "parallel" or not (len(tally.keys[name]) * 2 > n
                                       or _tabular(tally.rests[name]))
+
+
+def _stamps(tally: _Tally, name: str) -> bool:
+    """Whether a bracket "label" differs on most lines: a kernel console's
+    `[12345.678901] `, a counter. A runner's label stands before many lines of
+    its command's; a stamp names no stream (as the timestamp style's does), and
+    read as one it made each line of a crash a process of its own."""
+    return name == "bracket" and len(tally.keys[name]) * 2 > tally.counts[name]
 
 
 def _rests(tally: _Tally, chosen: set[str]) -> list[str]:

@@ -1,0 +1,39 @@
+"""Brackets before each line that are no runner's label.
+
+A runner (concurrently, run-p -l, yarn 4) puts a command's label before each
+of its lines: a few labels, each before many lines. A kernel console, or a Go
+program logging to /dev/kmsg (a Go init, a container host's agent), shows each
+line as dmesg prints it, behind the seconds since boot: `[61394.710399] `
+(dmesg's format once a machine has been up 10 000 s, its `[%5lu.%06lu]` with
+no padding left). The stamp differs on every line; it names no process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_conservation import check_conservation
+
+from stackdemux.api import analyze
+from stackdemux.demux import demultiplex_detail
+from stackdemux.ingest import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+CRASH = ROOT / "samples" / "go1.25" / "nil_pointer.txt"
+
+
+def _as_dmesg_prints(lines: list[str], boot_seconds: float = 61394.710399) -> str:
+    return "".join(f"[{boot_seconds + i * 0.000013:.6f}] {t}\n" for i, t in enumerate(lines))
+
+
+def test_a_stamp_on_every_line_names_no_stream_and_the_crash_reads_whole() -> None:
+    lines = [f"eth0: link up, step {n}" for n in range(30)] + CRASH.read_text().splitlines()
+    log = _as_dmesg_prints(lines)
+    source = ingest(log)
+    d = demultiplex_detail(source)
+    check_conservation(source, d)
+    assert [(s.label, len(s.texts)) for s in d.streams] == [(None, len(lines))]
+    alone = analyze(CRASH.read_bytes()).reports
+    got = analyze(log.encode()).reports
+    assert [(r.message, len(r.goroutines)) for r in got] == [
+        (r.message, len(r.goroutines)) for r in alone] and alone[0].goroutines
