@@ -36,6 +36,12 @@ from .tee import Capture, Segment
 
 # Logs at least this big are sieved (the CLI and api.load on a path or stdin).
 SIEVE_MIN = 32 << 20
+# ... unless their first SIEVE_MIN bytes are thick with tracebacks (a frame file
+# line every few lines, as in a compose log of crashing services or a big
+# dump) and the file is no bigger than this: the windows would hold all of it,
+# and the sieve costs more than reading it whole (60 MB of compose crashes:
+# 1.2-1.5 s of CPU sieved, 0.33 s read whole).
+DENSE_WHOLE_MAX = 256 << 20
 BLOCK = 1 << 20
 BEFORE = 16
 AFTER = 64
@@ -402,6 +408,20 @@ def _sieve(path: str, f: BinaryIO, first: bytes) -> Capture:
     return sieve(f, first)
 
 
+def _dense(first: bytes, f: BinaryIO) -> bool:
+    """A regular file of SIEVE_MIN to DENSE_WHOLE_MAX bytes whose first bytes
+    are a frame file line every 8 lines or thicker (counted at C speed)."""
+    import os
+    import stat
+
+    try:
+        st = os.fstat(f.fileno())
+    except (OSError, ValueError):
+        return False
+    return (stat.S_ISREG(st.st_mode) and SIEVE_MIN <= st.st_size <= DENSE_WHOLE_MAX
+            and first.count(b" +0x") * 8 >= first.count(b"\n"))
+
+
 def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
     """A log file (or `-`, stdin) as a Source: read whole when smaller than
     `minimum` bytes, else sieved (a TeeSource whose `capture` maps its lines
@@ -437,6 +457,8 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
                 return whole
             first = first.removeprefix(UTF8_BOM)
             _sniff_binary(first[:BLOCK], name)
+            if gz is None and path != "-" and _dense(first, f):
+                return ingest(first + reader.read(), name)
             capture = _sieve(path, reader, first)
         except OSError as e:
             raise InputError(f"{name}: cannot read: {e}") from None

@@ -274,3 +274,23 @@ def test_a_gap_of_build_output_sends_a_block_to_every_seed():
     assert sieve._dense_seed_lines(block) is None, "400 lines with no seed: two windows"
     sieve._thick = True
     assert sieve._seed_lines(block) == sieve._every_seed_line(block)
+
+
+def test_a_log_thick_with_tracebacks_is_read_whole(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch):
+    """A compose log of crashing services is all windows: reading it whole
+    gives the same reports, without the sieve's cost."""
+    monkeypatch.setattr(sieve_module, "SIEVE_MIN", 1 << 16)
+    data = (ROOT / "samples/interleaved/compose-bbolt.log").read_bytes() * 8
+    assert len(data) > 1 << 16
+    log = tmp_path / "compose.log"
+    log.write_bytes(data)
+    read = load(log)
+    assert not hasattr(read, "capture")
+    monkeypatch.setattr(sieve_module, "DENSE_WHOLE_MAX", 0)  # no longer read whole
+    sieved = load(log)
+    assert hasattr(sieved, "capture")
+    assert read.lines == sieved.lines
+    key = [(r.message, r.lines) for r in whole(data).reports]
+    got = analyze_many([sieved], Options(analyse=False)).reports
+    assert [(r.message, r.lines) for r in got] == key
