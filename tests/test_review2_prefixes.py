@@ -37,3 +37,41 @@ def test_a_stamp_on_every_line_names_no_stream_and_the_crash_reads_whole() -> No
     got = analyze(log.encode()).reports
     assert [(r.message, len(r.goroutines)) for r in got] == [
         (r.message, len(r.goroutines)) for r in alone] and alone[0].goroutines
+
+
+def _as_gh_run_view_prints(job: str, steps: dict[str, list[str]]) -> str:
+    """`gh run view --log`: the job, the step, then the raw log line (GitHub's
+    timestamp, then the text), tab-separated."""
+    out, i = [], 0
+    for step, lines in steps.items():
+        for t in lines:
+            out.append(f"{job}\t{step}\t2026-11-26T08:23:{i // 100 % 60:02d}.{i:07d}Z {t}\n")
+            i += 1
+    return "".join(out)
+
+
+def test_a_log_of_gh_run_view_is_read_step_by_step() -> None:
+    # GNU parallel's tag before a text holding tabs was taken for a table
+    # (pprof debug=1's columns): the crash of a CI job fetched with
+    # `gh run view --log` was not found at all
+    setup = (ROOT / "tests" / "corpus" / "noise" / "go-build-x.log").read_text().splitlines()
+    crash = CRASH.read_text().splitlines()
+    log = _as_gh_run_view_prints("test (ubuntu-latest, 1.25)", {
+        "Build": setup[:40], "Run go test ./...": [*crash, "FAIL\texample.com/app\t0.012s"]})
+    source = ingest(log)
+    d = demultiplex_detail(source)
+    check_conservation(source, d)
+    assert [s.label for s in d.streams] == ["test (ubuntu-latest, 1.25) Build",
+                                            "test (ubuntu-latest, 1.25) Run go test ./..."]
+    got = analyze(log.encode()).reports
+    alone = analyze(CRASH.read_bytes()).reports
+    assert [(r.message, len(r.goroutines)) for r in got] == [
+        (r.message, len(r.goroutines)) for r in alone]
+
+
+def test_pprof_columns_are_still_no_tags() -> None:
+    # `#<TAB>0x67c810<TAB>runtime/pprof.writeRuntimeProfile+0xb0<TAB>…`: tagged
+    # again by addresses, a few lines each
+    for version in ("go1.21", "go1.27"):
+        text = (ROOT / "samples" / version / "pprof_debug1.txt").read_text()
+        assert demultiplex_detail(ingest(text)).layers == []

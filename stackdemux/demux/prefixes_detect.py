@@ -202,9 +202,28 @@ def _peel(line: str | None, chosen: set[str]) -> str | None:
 
 
 def _tabular(rests: list[str]) -> bool:
-    """Tab-separated columns (pprof debug=1's `#\t0x…\tfunc\tfile`): tabs inside the text."""
-    inner = sum(1 for r in rests if "\t" in r.lstrip("\t"))
-    return inner > 0.3 * len(rests)
+    """Tab-separated columns (pprof debug=1's `#\t0x…\tfunc\tfile`): tabs after a
+    non-blank inside the text (after a stamp's space a tab indents a Go frame),
+    unless the text is tagged again (see _tagged_again)."""
+    inner = sum(1 for r in rests if _COLUMN.search(r))
+    return inner > 0.3 * len(rests) and not _tagged_again(rests)
+
+
+# A tab that ends a column: after a non-blank.
+_COLUMN = re.compile(r"\S\t")
+# Lines a nested tag stands before, on average, at least: a job's step holds
+# tens to thousands (pprof's addresses, the columns of a table, a few each).
+_NESTED_TAG_LINES = 10
+
+
+def _tagged_again(rests: list[str]) -> bool:
+    """Whether the text after a tag is tagged again by tags that each stand
+    before many lines: `gh run view --log` prints `job<TAB>step<TAB>` before
+    each raw log line (a timestamp, then the text)."""
+    inner = _tally(rests)
+    n = inner.counts.get("parallel", 0)
+    return (n >= _MIN_LINES and n >= _MIN_SHARE["parallel"] * inner.total
+            and len(inner.keys["parallel"]) * _NESTED_TAG_LINES <= n)
 
 
 # Lines only a traceback prints.
