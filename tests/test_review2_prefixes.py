@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import corpus_case
 from test_conservation import check_conservation
 
 from stackdemux.api import analyze
@@ -75,3 +76,15 @@ def test_pprof_columns_are_still_no_tags() -> None:
     for version in ("go1.21", "go1.27"):
         text = (ROOT / "samples" / version / "pprof_debug1.txt").read_text()
         assert demultiplex_detail(ingest(text)).layers == []
+
+
+def test_a_compose_run_in_a_log_of_gh_run_view_is_read_through_four_layers() -> None:
+    # job, step, GitHub's timestamp, then compose's `store-1  | `: three layers
+    # were peeled at most, and every crash of the job was lost
+    text, _ = corpus_case("mixed-prefix-compose")
+    log = _as_gh_run_view_prints("test", {"Run docker compose up": text.splitlines()})
+    d = demultiplex_detail(ingest(log))
+    assert d.layers == ["parallel", "parallel", "github", "compose"]
+    alone = analyze(text.encode()).reports
+    assert len(alone) == 5 and sorted(r.message for r in analyze(log.encode()).reports) == sorted(
+        r.message for r in alone)

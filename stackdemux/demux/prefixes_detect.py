@@ -22,8 +22,9 @@ __all__ = ["MAX_LAYERS", "SAMPLE_LINES", "detect", "sample_lines"]
 
 # Lines looked at to decide which styles a log carries.
 SAMPLE_LINES = 2000
-# Prefix layers peeled at most (e.g. GitHub timestamp → compose → nothing).
-MAX_LAYERS = 3
+# Prefix layers peeled at most: `gh run view --log` of a job that ran `docker
+# compose up` prints four (job, step, GitHub's timestamp, the service).
+MAX_LAYERS = 4
 
 # Share of the sampled non-empty lines a style must cover to count. Most styles
 # are specific enough that a few lines prove them (a log where only one of
