@@ -88,3 +88,27 @@ def test_a_compose_run_in_a_log_of_gh_run_view_is_read_through_four_layers() -> 
     alone = analyze(text.encode()).reports
     assert len(alone) == 5 and sorted(r.message for r in analyze(log.encode()).reports) == sorted(
         r.message for r in alone)
+
+
+def test_a_young_machines_padded_stamp_names_no_stream_either() -> None:
+    # up less than 10 000 s, dmesg pads the seconds: `[   12.500000] `
+    lines = CRASH.read_text().splitlines()
+    log = "".join(f"[{12.5 + i * 0.000013:12.6f}] {t}\n" for i, t in enumerate(lines))
+    assert log.startswith("[   12.500000] ")
+    source = ingest(log)
+    d = demultiplex_detail(source)
+    check_conservation(source, d)
+    assert [s.label for s in d.streams] == [None]
+    got = analyze(log.encode()).reports
+    alone = analyze(CRASH.read_bytes()).reports
+    assert [(r.message, len(r.goroutines)) for r in got] == [
+        (r.message, len(r.goroutines)) for r in alone]
+
+
+def test_padded_log_levels_are_no_processes() -> None:
+    # loggers pad the level to one width: `[INFO ] `, `[WARN ] `
+    levels = "".join(f"[{lv:<5}] request {n} served\n"
+                     for n in range(20) for lv in ("INFO", "WARN"))
+    log = levels + CRASH.read_text()
+    streams = demultiplex_detail(ingest(log)).streams
+    assert [s.label for s in streams] == [None]
