@@ -9,6 +9,7 @@ This module and the CLI are the only places that know every stage.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -134,6 +135,20 @@ def analyze_many(
 ) -> Analysis:
     """Read several logs as one analysis: groups span all of them."""
     opts = options or Options(**kwargs)  # type: ignore[arg-type]
+    # The run builds a large acyclic object graph: the cyclic GC would only
+    # rescan it over and over (the 20 000-goroutine dump's analysis: 0.77 s
+    # with it, 0.34 s without). The CLI runs so too.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyze_many(sources, opts, progress)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _analyze_many(sources: Iterable[str | bytes | os.PathLike[str] | Source], opts: Options,
+                  progress: ProgressSink | None) -> Analysis:
     tell = progress or NoProgress()
     analysis = Analysis()
     ids = report_ids()
