@@ -32,7 +32,16 @@ from .persistent import PMap
 from .writes_dfa import DEAD, line_automaton
 from .writes_gate import process_budget
 from .writes_heads import Head, report_heads
-from .writes_reading import FIELD_OK, GOROOT, LONG_HEX, OPENERS, W_BAD_ARGS, W_LONG_HEX, reading
+from .writes_reading import (
+    FIELD_OK,
+    GOROOT,
+    LONG_HEX,
+    OPENERS,
+    W_BAD_ARGS,
+    W_LONG_HEX,
+    brace_depth,
+    reading,
+)
 from .writes_repeats import Seen, site
 from .writes_tokens import grammar_words, strong_ends, word_splits, write_ends
 
@@ -461,17 +470,7 @@ def _args_ok(line: str) -> bool:
     args = line[k + 1:]
     if ")" in args:
         return True  # whole: its reading weighs it
-    if _ARGS_PREFIX.fullmatch(args) is None:
-        return False
-    depth = 0
-    for ch in args:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return True
+    return _ARGS_PREFIX.fullmatch(args) is not None and brace_depth(args) is not None
 
 
 def _sink(auto, state: int) -> bool:  # type: ignore[no-untyped-def]

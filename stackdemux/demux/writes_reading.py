@@ -70,8 +70,9 @@ class Reading:
     offset: str | None = None  # ... and its offset
 
 
-def _balanced(args: str) -> bool:
-    """The runtime prints a struct's words in braces it opens and closes."""
+def brace_depth(args: str) -> int | None:
+    """The braces `args` leaves open (the runtime prints a struct's words in
+    braces it opens and closes); None when it closes one it did not open."""
     depth = 0
     for ch in args:
         if ch == "{":
@@ -79,8 +80,13 @@ def _balanced(args: str) -> bool:
         elif ch == "}":
             depth -= 1
             if depth < 0:
-                return False
-    return depth == 0 or args.endswith("...")
+                return None
+    return depth
+
+
+def _balanced(args: str) -> bool:
+    depth = brace_depth(args)
+    return depth == 0 or (depth is not None and args.endswith("..."))
 
 
 _READINGS: dict[str, Reading | None] = {}
