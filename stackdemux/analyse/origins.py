@@ -406,14 +406,27 @@ def assign_origins(reports: Iterable[Report], modules: ModuleMap | None = None) 
     """
     for report in reports:
         frames = _frames(report)
-        keys = list(zip(map(_FUNC, frames), map(_FILE, frames), strict=True))
         # one frame of each pair, pairs in order of first appearance (only its
-        # function and file are read)
-        pairs = dict(zip(keys, frames, strict=True))
-        main = learn_main(pairs.values(), modules)
-        found: dict[tuple[str, str | None], tuple] = {}
-        for func, file in pairs:
-            o = frame_origin(func, file, main, modules)
-            found[func, file] = (o.package, o.module, o.version, o.origin)
-        for frame, key in zip(frames, keys, strict=True):
-            frame.package, frame.module, frame.version, frame.origin = found[key]
+        # function and file are read); by function, then file: a str caches
+        # its hash, a (func, file) tuple would be hashed anew for every frame
+        pairs: dict[str, dict[str | None, Frame]] = {}
+        firsts: list[Frame] = []
+        for frame in frames:
+            files = pairs.get(frame.func)
+            if files is None:
+                files = pairs[frame.func] = {}
+            if frame.file not in files:
+                files[frame.file] = frame
+                firsts.append(frame)
+        main = learn_main(firsts, modules)
+        found: dict[str, dict[str | None, tuple]] = {}
+        for func, files in pairs.items():
+            found[func] = {file: _origin_fields(frame_origin(func, file, main, modules))
+                           for file in files}
+        for frame in frames:
+            frame.package, frame.module, frame.version, frame.origin = \
+                found[frame.func][frame.file]
+
+
+def _origin_fields(o) -> tuple:
+    return (o.package, o.module, o.version, o.origin)
