@@ -164,6 +164,7 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
     from .demux.split import write_split
     from .model import Analysis
     from .render.sanitize import clean
+    from .render.view import diagnostic_where
 
     with _errors():
         # A big log file is sieved: its noise is copied from the file again, line
@@ -185,11 +186,12 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
             label = f" ({clean(s.label)})" if s.label else ""
             click.echo(f"{p}: {_lines(len(s.texts))}{label}")
         click.echo(f"{paths[-1]}: {_lines(sum(b - a + 1 for a, b in noise))} of noise")
+        # A diagnostic's lines are named as the reports name them: the first few,
+        # then how many more (one about a cut-up region can name thousands).
+        shown = Analysis(streams=streams, noise=noise, diagnostics=diagnostics)
         for d in diagnostics:
-            where = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in d.lines)
-            if d.lines:  # (a repair that dropped no line names none)
-                plural = "s" if len(d.lines) > 1 or d.lines[0][0] != d.lines[0][1] else ""
-                where = f"line{plural} {where}: "
+            where = diagnostic_where(d, shown)  # (a repair that dropped no line names none)
+            where = f"{where}: " if where else ""
             click.echo(f"stackdemux: {d.severity}: {where}{d.message}", err=True)
 
 

@@ -169,6 +169,20 @@ def test_split_says_what_it_repaired_and_on_which_lines(tmp_path) -> None:
     assert "stackdemux: info: line 1: repaired paste damage: collapsed gutter" in gutter.output
 
 
+def test_split_names_the_first_lines_of_a_long_diagnostic_and_counts_the_rest(tmp_path) -> None:
+    """concurrently cut this crash's lines 174 times: each diagnostic names its
+    first three places and how many more, as the reports do, not all of them
+    on one line of stderr."""
+    log = Path(__file__).parent.parent / "samples" / "interleaved" / "concurrently-crash.log"
+    result = CliRunner().invoke(main, ["split", str(log), "-o", str(tmp_path)])
+    cuts = [line for line in result.output.splitlines() if "collector cut" in line]
+    named = json.loads(run(str(log), "--format", "json").output)["diagnostics"]
+    counts = sorted(len(d["lines"]) for d in named if "collector cut" in d["message"])
+    assert cuts and all(len(line) < 120 for line in cuts)
+    # the rest counted, not dropped silently
+    assert sorted(3 + int(line.split(", +")[1].split(":")[0]) for line in cuts) == counts
+
+
 def test_the_api_reads_a_path_bytes_or_text_and_a_mistyped_path_is_an_error(tmp_path) -> None:
     from pathlib import Path
 
