@@ -98,6 +98,10 @@ def _match(text: str) -> re.Match[str] | None:
     return _BY_FIRST[min(ord(text[0]), _ANY_FIRST) if text else _ANY_FIRST](text)
 
 
+# The demultiplexer's modules read a line as the parser does.
+classify = _match
+
+
 # kind → field → its group's name (the same in every alternation above)
 _GROUP_NAME = {i: name for name, i in _G.regex.groupindex.items()}
 _F = {k: {f: _GROUP_NAME[i] for f, i in v.fields.items()} for k, v in _G.kinds.items()}
@@ -389,7 +393,6 @@ class _Parser:
         texts = self.stream.texts
         n = len(texts)
         by_first = _BY_FIRST  # _match, inlined
-        match_call = _CALL_RX.fullmatch
         joined = self.stream.joined()
         # line i begins in `joined` at ends[i-1] + i (ends: running sum of lengths)
         ends = list(itertools.accumulate(map(len, texts)))
@@ -467,12 +470,15 @@ class _Parser:
                     i += count
                     continue
             if frames is not None:
-                m = match_call(text)
-                if m is not None:
+                # (the scan above has read the line it stopped at: not read twice)
+                call = call_lines.get(text, _UNREAD)
+                if call is _UNREAD:
+                    call = _read_call_line(text, call_lines)
+                if call is not None:
                     if f is not None:
                         self.end_frames_keep(i)
-                    func, args = m.group(_CALL_FUNC, _CALL_ARGS)
-                    f = Frame(intern(func), args, inlined=args == "...")
+                    func, args = call
+                    f = Frame(func, args, inlined=args == "...")
                     frames.append(f)
                     self.pending = f
                     self.pending_at = i

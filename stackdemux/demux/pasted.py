@@ -37,9 +37,11 @@ _SIGNS = (
     re.compile(r"\x1b\[[0-9;]{0,32}m(?:panic: |fatal error: |goroutine \d+ \[)"),
 )
 # A dump indented by tabs: its goroutine headers, which Go prints at the line
-# start. (Looked for as a substring first: every frame's file line starts with a
-# tab, so a pattern led by `\n\t` would be tried at each of them.)
-_TAB_INDENTED = re.compile(r"(?:^|\n)\t+goroutine \d+ \[")
+# start. Searched for by what follows the tabs (a literal: memchr speed; every
+# frame's file line starts with a tab, so a pattern led by `\n\t` would be
+# tried at each of them, and one led by `(?:^|\n)` at every character), then
+# the line is checked to hold only tabs before it.
+_TABBED_HEADER = re.compile(r"\tgoroutine \d+ \[")
 _LINE_START = re.compile(r"\n[ >0-9]")
 # Damage that needs a look at each line is looked for in the head of the log
 # only: a paste is small, and a long log pays nothing for it.
@@ -80,12 +82,21 @@ def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
         return True
     if any(sign.search(text) for sign in _SIGNS):
         return True
-    if "\tgoroutine " in text and _TAB_INDENTED.search(text):
+    if "\tgoroutine " in text and _tab_indented(text):
         return True
     head = text[:_PASTE_HEAD]
     if _damaged_line_start(head) or _damaged_file_line(head):
         return True
     return _hard_wrapped(lines[:_WRAP_HEAD])
+
+
+def _tab_indented(text: str) -> bool:
+    """A goroutine header after nothing but tabs on its line."""
+    for hit in _TABBED_HEADER.finditer(text):
+        at = hit.start()
+        if not text[text.rfind("\n", 0, at) + 1:at].strip("\t"):
+            return True
+    return False
 
 
 def _confirmed_substring(text: str) -> bool:

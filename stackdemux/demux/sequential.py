@@ -29,9 +29,9 @@ from functools import lru_cache
 from itertools import pairwise
 from operator import attrgetter
 
-from ..grammar import MAX_LINE, line_grammar
+from ..grammar import MAX_LINE
 from ..model import Goroutine, Report, ReportKind, Stream
-from ..parse import HEADLESS, STACKED_KINDS, ParseResult, read_and_keep
+from ..parse import HEADLESS, STACKED_KINDS, ParseResult, classify, read_and_keep
 from .interleave import goroot
 
 
@@ -42,6 +42,9 @@ def _goroot(file: str | None) -> str | None:
     return goroot(file) if file else None
 
 _FILE = attrgetter("file")
+
+# Noise texts whose reading is kept before they are let go, all at once.
+_KEPT_READINGS = 1 << 14
 
 # Lines that only a traceback prints: left as noise, they were cut from a
 # report by another process's lines.
@@ -146,13 +149,19 @@ def _traceback_lines_in(noise: list[tuple[int, int]], stream: Stream, after: int
     noise = [(max(a, after + 1), b) for a, b in noise if b > after]
     if not noise:
         return False
-    match = line_grammar().match
     numbers, texts = stream.numbers, stream.texts
+    # a crash loop's noise is the same few lines over and over: each text read once
+    structural: dict[str, bool] = {}
     for a, b in noise:
         # a stream's input line numbers ascend: its lines in [a, b] are one run
         for i in range(bisect_left(numbers, a), bisect_left(numbers, b + 1)):
             text = texts[i]
-            m = match(text) if len(text) <= MAX_LINE else None
-            if m is not None and m.lastgroup in _STRUCTURAL:
+            found = structural.get(text)
+            if found is None:
+                if len(structural) >= _KEPT_READINGS:
+                    structural.clear()
+                m = classify(text) if len(text) <= MAX_LINE else None
+                found = structural[text] = m is not None and m.lastgroup in _STRUCTURAL
+            if found:
                 return True
     return False
