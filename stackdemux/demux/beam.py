@@ -68,12 +68,14 @@ from .scores import (
     MISFIT,
     call_score,
     called,
+    entry_of,
     file_score,
     first_frame,
     first_state,
     fit,
     pc_of,
     same_callee,
+    same_entry,
     score,
 )
 from .track import DONE, IDLE, Track, continues, gap
@@ -433,7 +435,10 @@ class Beam:
         # in random line order a frame whose two lines cannot be one function's
         # (MISFIT) is none: its lines are whole (a splice may cut a name)
         file = ev.file if self.merge.random() else None
+        pc = pc_of(ev)
         for ctoken in FILE_CALLS[token]:
+            # what was seen at the file line's pc: a call's callee, a go statement's entry
+            w.below = (h.entries if ctoken == "CREATED_BY" else h.callees).get(pc)
             # the calls this file line may complete (fit is cached)
             calls = [ci for ci, c in enumerate(floats[first:], first) if c.token == ctoken
                      and not (file and c.ev.func and fit(c.ev.func, file) <= MISFIT)]
@@ -641,6 +646,10 @@ class Beam:
             sc += quiet
         if below is not None and c.ev.kind == "frame_call":
             sc += same_callee(below, t.callee)
+        elif below is not None and c.ev.kind == "created_by":
+            entry = entry_of(t)
+            if entry is not None:
+                sc += same_entry(below, entry)
         return sc + first
 
     # ---------------------------------------------------------- apply ---
@@ -687,6 +696,11 @@ class Beam:
                 pc = pc_of(ev)
                 if pc not in h.callees:
                     h.callees = h.callees.set(pc, t.callee or "")
+            elif c.ev.kind == "created_by" and ev.file is not None:
+                entry = entry_of(t)
+                pc = pc_of(ev)
+                if entry is not None and pc not in h.entries:
+                    h.entries = h.entries.set(pc, entry)
             t.stack = stacks[0]
             t.learn(c.ev, c.index)
             t.learn_frame(c.ev, ev)

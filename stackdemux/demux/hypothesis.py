@@ -63,6 +63,7 @@ class Hypothesis:
         "callers",
         "closed",
         "closed_sig",
+        "entries",
         "floats",
         "history",
         "homes",
@@ -96,6 +97,8 @@ class Hypothesis:
         # a frame's pc (file, line, offset) → the function it was seen calling
         # ("": none, a goroutine's first frame): one call instruction, one callee
         self.callees: PMap[tuple[str, str | None, str | None], str] = PMap()
+        # a `created by` line's pc → the function its go statement was seen starting
+        self.entries: PMap[tuple[str, str | None, str | None], str] = PMap()
         # file → its known sites in line order, (line, function): a
         # function's body is one run of lines (its closures nest in it)
         self.bodies: PMap[str, tuple[tuple[int, str], ...]] = PMap()
@@ -118,6 +121,7 @@ class Hypothesis:
         h.homes = self.homes
         h.callers = self.callers
         h.callees = self.callees
+        h.entries = self.entries
         h.bodies = self.bodies
         h.spans = self.spans
         h.behind = self.behind

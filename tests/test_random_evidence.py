@@ -1,0 +1,148 @@
+"""Evidence that decides where a line goes in random line order, each rule
+checked against the real output it was measured on (the samples and the
+corpus's clean process outputs) and then on the separator's scores.
+
+In random line order a line's stream is decided long before the lines that
+would confirm it arrive: a rule that misjudges the truth's line by a few
+points loses the truth from the beam (tests/corpus/beam_truth.py --gaps).
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import cache
+from pathlib import Path
+
+from stackdemux.api import Options, analyze
+from stackdemux.demux.automaton import automaton
+from stackdemux.demux.beam import Beam
+from stackdemux.demux.evidence import evidence
+from stackdemux.demux.hypothesis import Call
+from stackdemux.demux.scores import call_score, next_id, score
+from stackdemux.demux.track import Track
+from stackdemux.grammar import line_grammar
+from stackdemux.model import Report
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "corpus" / "cases"
+
+
+def ev(line: str):
+    m = line_grammar().match(line)
+    assert m is not None and m.lastgroup is not None, line
+    return evidence(m.lastgroup, m)
+
+
+@cache
+def reports() -> tuple[Report, ...]:
+    """Every report of the samples and of the corpus's clean outputs, each
+    output read once (the lines-arrival cases hold every group's outputs)."""
+    texts: dict[bytes, None] = {}
+    for f in sorted(ROOT.glob("samples/go1.*/*.txt")):
+        texts[f.read_bytes()] = None
+    for f in sorted(CASES.glob("*-lines-arrival/p*.out*")):
+        raw = f.read_bytes()
+        texts[gzip.decompress(raw) if f.suffix == ".gz" else raw] = None
+    return tuple(r for t in texts for r in analyze(t, Options(analyse=False, demux=False)).reports)
+
+
+def case_lines(case: str, output: str) -> list[str]:
+    return (CASES / case / output).read_text().splitlines()
+
+
+def stream(*lines: str) -> Track:
+    """A stream that printed these real lines, in order (frames as pairs)."""
+    t = Track(stack=automaton().start, order=0)
+    i = 0
+    while i < len(lines):
+        e = ev(lines[i])
+        t.learn(e, i)
+        if e.kind in ("frame_call", "created_by"):
+            f = ev(lines[i + 1])
+            t.learn(f, i + 1)
+            t.learn_frame(e, f)
+            i += 1
+        i += 1
+    return t
+
+
+def test_a_panics_first_goroutine_is_the_running_one() -> None:
+    panics = [r for r in reports() if r.kind == "panic" and r.goroutines]
+    assert len(panics) > 200 and all(r.goroutines[0].state == "running" for r in panics)
+    # mixed-lines-random: process 4's parked pool worker offered itself as
+    # the first goroutine of process 0's panic, waiting for its stacks
+    mine = stream(case_lines("mixed-lines-random", "p0.out")[0])
+    own = ev(case_lines("mixed-lines-random", "p0.out")[2])
+    other = ev("goroutine 18 [sync.Mutex.Lock]:")
+    assert own.state == "running" and score(mine, own) > score(mine, other) + 5.0
+
+
+def test_the_runtimes_hidden_goroutines_lie_between_goroutine_1_and_the_programs() -> None:
+    after_main = [b.id - a.id for r in reports() for a, b in zip(r.goroutines[1:], r.goroutines[2:],
+                                                                 strict=False) if a.id == 1]
+    assert len(after_main) > 40 and max(after_main) <= 32
+    assert all(next_id(d, after_main=True) >= 0.0 for d in after_main)
+    # mixed-lines-random, process 4: the crashing goroutine 5, goroutine 1,
+    # then the pool's workers from 18 (sent to other processes' streams)
+    lines = case_lines("mixed-lines-random", "p4.out")
+    to_18 = lines.index("goroutine 18 [sync.Mutex.Lock]:")
+    to_19 = next(i for i, s in enumerate(lines) if s.startswith("goroutine 19 "))
+    after_1 = score(stream(*lines[:to_18 - 1]), ev(lines[to_18]))
+    # past the program's first goroutine ids count again: 17 ahead is far
+    after_18 = score(stream(*lines[:to_19 - 1]), ev("goroutine 35 [select]:"))
+    assert after_1 >= 0.0 and after_1 > after_18 + 2.0
+
+
+def test_one_go_statement_starts_one_function() -> None:
+    seen: dict[tuple, str] = {}
+    checked = 0
+    for r in reports():
+        entries: dict[tuple, str] = {}
+        for g in r.goroutines:
+            entry = g.frames[-1].func if g.frames else None
+            if (g.created_by is None or entry is None or g.state == "runnable"
+                    or entry == "runtime.goexit" or "wrap" in entry.rsplit(".", 1)[-1]):
+                continue
+            pc = (g.created_by.frame.file, g.created_by.frame.line, g.created_by.frame.offset)
+            if pc in entries:
+                assert entries[pc] == entry, (pc, entries[pc], entry)
+                checked += 1
+            entries[pc] = entry
+        seen.update(entries)
+    assert checked > 100
+    # bolt-lines-random, process 1: its workers are started at main.go:335
+    # +0x105 in main.(*pool).worker; a `created by` of that go statement does
+    # not end a goroutine that sat in sync.(*Cond).Wait
+    lines = case_lines("bolt-lines-random", "p1.out")
+    start = lines.index("goroutine 6 [sync.Cond.Wait]:")
+    beam = Beam()
+    h = beam.beam[0]
+    created, at = ev(lines[start + 9]), ev(lines[start + 10])
+    assert created.kind == "created_by" and at.file is not None
+    worker = stream(*lines[start:start + 9])
+    cond = stream(*lines[start:start + 5])
+    assert worker.callee == "main.(*pool).worker" and cond.callee == "sync.(*Cond).Wait"
+    call = Call(1000, "CREATED_BY", created, -1)
+    h.entries = h.entries.set((at.file, at.line, at.offset), "main.(*pool).worker")
+    right = beam.frame_score(worker, call, at, 0.0, None, "main.(*pool).worker")
+    wrong = beam.frame_score(cond, call, at, 0.0, None, "main.(*pool).worker")
+    assert right > wrong + 4.0
+
+
+def test_a_parked_goroutine_prints_no_panic_frame() -> None:
+    goroutines = [g for r in reports() for g in r.goroutines]
+    with_panic = [g for g in goroutines if any(f.func in ("panic", "runtime.gopanic")
+                                               for f in g.frames)]
+    assert len(with_panic) > 40 and all(g.state == "running" for g in with_panic)
+    assert sum(g.state != "running" for g in goroutines) > 1000
+    # mixed-lines-random: process 1's recovered panic continued process 3's
+    # goroutine 1, parked in sync.(*WaitGroup).Wait
+    p3 = case_lines("mixed-lines-random", "p3.out")
+    start = p3.index("goroutine 1 [sync.WaitGroup.Wait]:")
+    parked = stream(*p3[start:start + 7])
+    p1 = case_lines("mixed-lines-random", "p1.out")
+    start = p1.index("goroutine 1 [running]:")
+    running = stream(*p1[start:start + 3])
+    panic = ev(p1[start + 3])
+    assert panic.func == "panic"
+    assert call_score(running, panic, None) > call_score(parked, panic, None) + 4.0
