@@ -461,7 +461,8 @@ class _Parser:
                     if where is None:
                         break
                     func, args = call
-                    frames.append(Frame(func, args, *where, args == "..."))
+                    file, line, offset, fp, sp, pc = where  # (a call without *: no tuple built)
+                    frames.append(Frame(func, args, file, line, offset, fp, sp, pc, args == "..."))
                     k += 2
                 count = 2 * (len(frames) - before)
                 scanned_to = i + count
@@ -1095,11 +1096,13 @@ def _spans(numbers: Sequence[int]) -> list[Span]:
     if not numbers:
         return []
     spans: list[Span] = []
-    start = prev = numbers[0]
-    for n in itertools.islice(numbers, 1, None):
+    add = spans.append
+    runs = iter(numbers)
+    start = prev = next(runs)
+    for n in runs:
         if n != prev + 1:
-            spans.append((start, prev))
+            add((start, prev))  # (a line of its own: one int object for both ends)
             start = n
         prev = n
-    spans.append((start, prev))
+    add((start, prev))
     return spans
