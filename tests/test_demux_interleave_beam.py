@@ -365,8 +365,7 @@ def test_a_go_statements_line_is_its_creators_and_its_wrappers() -> None:
     another process's `created by main.startIdle` names (twelve-lines-random):
     one line of one function, not two functions at one line."""
     h = Hypothesis()
-    h.sites = h.sites.set(("/work/main/tests/corpus/programs/main.go", "335"),
-                          site_func("main.startIdle"))
+    h.note_site("/work/main/tests/corpus/programs/main.go", "335", site_func("main.startIdle"))
     wrapper = ev("main.startIdle.gowrap1()")
     other = ev("main.boltCorrupt.func1()")
     file = ev("\t/work/main/tests/corpus/programs/main.go:335 +0x25")

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from stackdemux.api import Options, analyze
 from stackdemux.demux.automaton import automaton
-from stackdemux.demux.beam import Beam
+from stackdemux.demux.beam import Beam, silence
 from stackdemux.demux.evidence import evidence
-from stackdemux.demux.hypothesis import Call
+from stackdemux.demux.hypothesis import Call, Hypothesis, code, file_name, site_func, source
 from stackdemux.demux.scores import call_score, next_id, score
-from stackdemux.demux.track import Track
+from stackdemux.demux.track import Track, package_of
 from stackdemux.grammar import line_grammar
 from stackdemux.model import Report
 
@@ -146,3 +146,55 @@ def test_a_parked_goroutine_prints_no_panic_frame() -> None:
     panic = ev(p1[start + 3])
     assert panic.func == "panic"
     assert call_score(running, panic, None) > call_score(parked, panic, None) + 4.0
+
+
+def test_a_runtime_hook_is_called_by_its_own_package() -> None:
+    hooks = [(a.func, b.func) for r in reports() for g in r.goroutines
+             for a, b in zip(g.frames, g.frames[1:], strict=False) if ".runtime_" in a.func]
+    assert len(hooks) > 150
+    assert all(package_of(caller) == package_of(hook) for hook, caller in hooks)
+    # mixed-lines-random: process 2's main.nilDeref taken for the caller of
+    # process 4's internal/sync.runtime_SemacquireMutex
+    p4 = case_lines("mixed-lines-random", "p4.out")
+    start = p4.index("goroutine 18 [sync.Mutex.Lock]:")
+    parked = stream(*p4[start:start + 3])
+    assert parked.callee == "internal/sync.runtime_SemacquireMutex"
+    own, other = ev(p4[start + 3]), ev("main.nilDeref()")
+    assert call_score(parked, own, None) > call_score(parked, other, None) + 5.0
+
+
+def test_builds_of_one_program_name_its_files_alike() -> None:
+    """A -trimpath build (example.com/fleet/main.go) and another
+    (/work/…/programs/main.go) of one source put a line in one function."""
+    at: dict[tuple[str, str], set[str]] = {}
+    for p in ("p0.out", "p1.out", "p3.out", "p4.out"):  # two builds of each kind
+        for r in analyze((CASES / "mixed-lines-random" / p).read_bytes(),
+                         Options(analyse=False, demux=False)).reports:
+            for g in r.goroutines:
+                for f in g.frames:
+                    if f.file.endswith("/main.go"):
+                        key = (file_name(f.file), str(f.line))
+                        at.setdefault(key, set()).add(site_func(f.func))
+    assert len(at) > 10 and all(len(funcs) == 1 for funcs in at.values())
+    # process 0's main.mustLoad, then process 3's closure at that line of the other build
+    h = Hypothesis()
+    h.note_site("example.com/fleet/main.go", "187", "main.mustLoad")
+    there = ev("\t/work/main/tests/corpus/programs/main.go:187 +0x36")
+    assert code(h, ev("main.mustLoad({0xc000098000?, 0x4a24e9?})"), there) > 0
+    assert code(h, ev("main.concurrentMapWrites.func1(0x0)"), there) < 0
+    # a toolchain's files are its version's: another version's runtime/proc.go is another file
+    assert source("/opt/gobin/1.27.3/go/src/runtime/proc.go") != \
+        source("/opt/gobin/1.24.11/go/src/runtime/proc.go")
+
+
+def test_a_goroutines_silence_ends_at_its_header() -> None:
+    """In random line order a report's first goroutine header comes long
+    after its message; the frame after the header is scored by the stream's
+    silence since the header, not since the message."""
+    p1 = case_lines("mixed-lines-random", "p1.out")
+    beam = Beam()
+    t = stream(*p1[:2])
+    t.first, t.last, t.taken = 10, 12, 2
+    header = Call(60, "GOROUTINE_HEADER", ev(p1[3]), -1, seq=50)
+    tg = beam.headed(t, header)
+    assert tg.last == 50 and silence(tg, 52) == 0.0 < -silence(t, 52)

@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
-from .evidence import Evidence
+from .evidence import Evidence, goroot
 from .persistent import PMap
 from .track import Track
 
@@ -169,6 +169,7 @@ class Hypothesis:
 
     def note_site(self, file: str, line: str, func: str) -> None:
         """A frame's (file, line) lies in func (site_func)."""
+        file = source(file)
         key = (file, line)
         if self.sites.get(key) is not None:
             return
@@ -196,13 +197,14 @@ def code(h: Hypothesis, call: Evidence, file: Evidence) -> float:
     if func is None or file.file is None:
         return 0.0
     s = 0.0
-    known = h.sites.get((file.file, file.line or ""))
+    src = source(file.file)
+    known = h.sites.get((src, file.line or ""))
     if known is not None:
         s += 2.0 if known == site_func(func) else -6.0
     elif file.line:
-        s += body(h, site_func(func), file.file, int(file.line))
+        s += body(h, site_func(func), src, int(file.line))
         if _numbers(func):
-            s += order(h, site_func(func), file.file, int(file.line))
+            s += order(h, site_func(func), src, int(file.line))
     home = h.homes.get(func)
     if home is not None and call.kind == "frame_call":
         s += 1.0 if home == file_name(file.file) else -4.0
@@ -311,6 +313,15 @@ _WRAPPER = re.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
 def site_func(func: str) -> str:
     """The function a frame's (file, line) lies in: a go/defer wrapper's is its creator's."""
     return _WRAPPER.sub("", func)
+
+
+@cache
+def source(file: str) -> str:
+    """What names a source file in every build of one program: a -trimpath
+    build prints `example.com/fleet/main.go`, another
+    `/work/…/programs/main.go` (its name); a toolchain's files differ by
+    version, a module's by its version (their paths)."""
+    return file if "@" in file or goroot(file) is not None else file_name(file)
 
 
 @cache
