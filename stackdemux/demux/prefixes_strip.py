@@ -1,7 +1,8 @@
 """Strip every line's prefixes in bulk: a few passes at C speed per chunk of lines.
 
 The hot path runs each layer's regexes once over many lines joined
-(re.findall) and splits the results with C-level passes (map, itemgetter): no
+(re.split: the texts after the prefixes and the prefixes' groups come out
+as one list) and takes them apart with C-level passes (slices, map): no
 Python work per line but one append per line and stream. A chunk the bulk
 form cannot read (a `\\n` inside a line, a user regex that spans lines) is
 stripped line by line instead, with the same result.
@@ -16,7 +17,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter, or_
+from itertools import repeat
+from operator import or_, sub
 
 from .prefixes_styles import (
     JOIN_NONE,
@@ -52,13 +54,12 @@ Layer = tuple[PrefixStyle, ...]  # styles that may stand at one depth, most spec
 @dataclass(frozen=True, slots=True)
 class _Bulk:
     """Every layer's styles as one regex run over many lines joined by `\n`:
-    `\n(?:(layer 1 style 1)|(layer 1 style 2)|)(?:(layer 2 style 1)|)…` matches
-    once per line (an empty group where a layer is missing, as when peeling layer
-    by layer), and findall hands back, per line, a tuple of the groups at the
-    indexes below."""
+    `\n(?:(?:layer 1 style 1)|(?:layer 1 style 2)|)(?:(?:layer 2 style 1)|)…`
+    matches once per line (empty where a layer is missing, as when peeling
+    layer by layer). re.split hands back, per line, the groups numbered below
+    (None: not matched) and then the line's text after its prefixes."""
 
     regex: re.Pattern[str]
-    whole: tuple[int, ...]  # each style's whole prefix
     keys: tuple[tuple[int, ...], ...]  # per layer that names streams: its key groups
     joins: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]  # per layer: partial, continued
 
@@ -84,8 +85,8 @@ def _bulk(layers: tuple[Layer, ...]) -> _Bulk | None:
 
 @lru_cache(maxsize=64)
 def _bulk_of(layers: tuple[tuple[tuple, ...], ...]) -> _Bulk | None:
-    pattern, whole, keys, joins = [r"\n"], [], [], []
-    group = 0  # groups so far: a style's group g is number group + 1 + g in the whole
+    pattern, keys, joins = [r"\n"], [], []
+    group = 0  # groups so far: a style's group g is number group + g in the whole
     for layer in layers:
         parts, key, partial, continued = [], [], [], []
         for user, body, groups, key_groups, partial_groups, continued_groups in layer:
@@ -94,12 +95,12 @@ def _bulk_of(layers: tuple[tuple[tuple, ...], ...]) -> _Bulk | None:
                     return None
             else:
                 body = unnamed(body, "(")  # names repeat across styles; numbers stay
-            parts.append(f"({body})")
-            whole.append(group)  # findall's tuple index: group number - 1
+            # not captured: a prefix's length is its line's less the text after it
+            parts.append(f"(?:{body})")
             key += [group + g for g in key_groups]
             partial += [group + g for g in partial_groups]
             continued += [group + g for g in continued_groups]
-            group += 1 + groups
+            group += groups
         pattern.append(f"(?:{'|'.join(parts)}|)")
         if key:
             keys.append(tuple(key))
@@ -111,48 +112,50 @@ def _bulk_of(layers: tuple[tuple[tuple, ...], ...]) -> _Bulk | None:
         return None
     if regex.groups != group:
         return None
-    return _Bulk(regex, tuple(whole), tuple(keys), tuple(joins))
-
-
-def _column(found: list, indexes: tuple[int, ...]):
-    """Per line, the one non-empty value among the groups at `indexes` ('' for none)."""
-    if len(indexes) == 1:
-        return map(itemgetter(indexes[0]), found)
-    return map("".join, map(itemgetter(*indexes), found))
+    return _Bulk(regex, tuple(keys), tuple(joins))
 
 
 def _strip_bulk(bulk: _Bulk, lines: list[str],
-                interned: dict[str, str | None]) -> _Stripped | None:
+                interned: dict[str | None, str | None]) -> _Stripped | None:
     """Strip a chunk of lines in a few passes at C speed; None when a line breaks the
-    bulk form (a `\n` inside a line, a user regex matching across lines)."""
+    bulk form (a `\n` inside a line, a user regex matching across lines).
+
+    re.split cuts the text at each line's prefixes: between the cuts lie the
+    texts the lines keep, and beside each cut the groups of its prefix."""
     text = "\n".join(lines)
     if text.count("\n") != len(lines) - 1:
         return None
-    first = lines[0]
-    found = bulk.regex.findall("\n" + first)
-    found += bulk.regex.findall(text, len(first))
-    if len(found) != len(lines):  # some match swallowed a line end
+    stride = bulk.regex.groups + 1  # per line: its groups, then its text
+    parts = bulk.regex.split("\n" + text)
+    if len(parts) != 1 + stride * len(lines) or parts[0]:  # some match swallowed a line end
         return None
-    wholes = found if bulk.regex.groups == 1 else _column(found, bulk.whole)
-    ends = array("I", map(len, wholes))
-    texts = [t[e:] for t, e in zip(lines, ends, strict=True)]  # faster than map+slice()
+    texts = parts[stride::stride]
+    ends = array("I", map(sub, map(len, lines), map(len, texts)))
+
+    def column(indexes: tuple[int, ...]):
+        """Per line, the one value among the groups numbered `indexes` (None or '': none)."""
+        if len(indexes) == 1:
+            return parts[indexes[0]::stride]
+        columns = zip(*(parts[i::stride] for i in indexes), strict=True)
+        return map("".join, map(filter, repeat(None), columns))
+
     keys = None
     if bulk.keys:
         if len(bulk.keys) == 1:
-            column = list(_column(found, bulk.keys[0]))
+            values = list(column(bulk.keys[0]))
         else:  # keys of stacked layers, outermost first
-            columns = [list(_column(found, k)) for k in bulk.keys]
-            column = [" ".join(filter(None, ks)) for ks in zip(*columns, strict=True)]
-        # One str object per distinct key ('' for none: None), not one per line: a
-        # fraction of the memory, and hashed once when grouping.
-        keys = list(map(interned.setdefault, column, column))
+            columns = [list(column(k)) for k in bulk.keys]
+            values = [" ".join(filter(None, ks)) for ks in zip(*columns, strict=True)]
+        # One str object per distinct key ('' or None for none: None), not one per
+        # line: a fraction of the memory, and hashed once when grouping.
+        keys = list(map(interned.setdefault, values, values))
     joins = None
     for partial, continued in bulk.joins:
         layer = bytearray(len(lines))
         if partial:
-            layer = bytearray(map(bool, _column(found, partial)))  # 1: JOIN_NEXT
+            layer = bytearray(map(bool, column(partial)))  # 1: JOIN_NEXT
         if continued:
-            more = bytearray(map(bool, _column(found, continued))).translate(_TO_PREVIOUS)
+            more = bytearray(map(bool, column(continued))).translate(_TO_PREVIOUS)
             layer = bytearray(map(or_, layer, more))
         # an inner layer's marker wins, as when peeling layer by layer
         joins = layer if joins is None else bytearray(
@@ -236,7 +239,7 @@ def _split(lines: Sequence[str], styles: Sequence[PrefixStyle],
            layers: tuple[Layer, ...]) -> PrefixSplit:
     n = len(lines)
     bulk = _bulk(layers)
-    interned: dict[str, str | None] = {"": None}
+    interned: dict[str | None, str | None] = {"": None, None: None}
     out = _Stripped([], array("I"), None, None)
     for start in range(0, n, CHUNK_LINES):
         chunk = lines[start:start + CHUNK_LINES]
