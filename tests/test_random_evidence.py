@@ -18,7 +18,7 @@ from stackdemux.demux.automaton import automaton
 from stackdemux.demux.beam import Beam, silence
 from stackdemux.demux.evidence import evidence
 from stackdemux.demux.hypothesis import Call, Hypothesis, code, file_name, site_func, source
-from stackdemux.demux.scores import call_score, next_id, score
+from stackdemux.demux.scores import _runtime, call_score, next_id, score, waits_in
 from stackdemux.demux.track import Track, package_of
 from stackdemux.grammar import line_grammar
 from stackdemux.model import Report
@@ -198,3 +198,21 @@ def test_a_goroutines_silence_ends_at_its_header() -> None:
     header = Call(60, "GOROUTINE_HEADER", ev(p1[3]), -1, seq=50)
     tg = beam.headed(t, header)
     assert tg.last == 50 and silence(tg, 52) == 0.0 < -silence(t, 52)
+
+
+def test_a_goroutine_parks_below_the_runtimes_frames_where_its_header_says() -> None:
+    """GOTRACEBACK=system prints runtime.gopark and kin above the function a
+    goroutine parked in; that one fits the wait reason as a first frame does."""
+    below = [(g.state, next(f.func for f in g.frames if not _runtime(f.func)))
+             for r in reports() for g in r.goroutines
+             if g.state and g.frames and _runtime(g.frames[0].func)
+             and any(not _runtime(f.func) for f in g.frames)]
+    assert len(below) > 300 and all(waits_in(state, func) >= 0 for state, func in below)
+    # sigquit-lines-random: two SIGQUIT dumps' goroutines 8 swapped their stacks
+    p0 = case_lines("sigquit-lines-random", "p0.out")
+    start = p0.index(next(s for s in p0 if s.startswith("goroutine 8 ")))
+    asleep = stream(*p0[start:start + 3])
+    assert asleep.state == "sleep" and asleep.callee == "runtime.gopark"
+    own, other = ev(p0[start + 3]), ev("internal/sync.runtime_SemacquireMutex(0x0?, 0x0?, 0x0?)")
+    assert own.func == "time.Sleep"
+    assert call_score(asleep, own, None) > call_score(asleep, other, None) + 4.0

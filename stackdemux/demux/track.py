@@ -54,6 +54,9 @@ class Track:
     depth: int = 0  # frames printed in the current goroutine
     ended: bool = False  # the current goroutine printed its `created by` (or frames elided)
     state: str | None = None  # the current goroutine's wait reason
+    # the current goroutine printed only the runtime's frames so far (gopark,
+    # …: GOTRACEBACK=system): its next frame may be where it parked
+    parking: bool = False
     # the current stack may be the main goroutine's: goroutine 1, a block
     # `[originating from goroutine …]` or a runtime stack (main.main runs there only)
     in_main: bool = True
@@ -157,6 +160,7 @@ class Track:
             self.depth = 0
             self.ended = False
             self.state = ev.state
+            self.parking = True
             self.in_main = ev.gid is None or ev.gid == 1
             self.goroutines += 1
             self.stacks += 1
@@ -204,10 +208,13 @@ class Track:
                     self.dirs = self.dirs.set(package_of(call.func), dir_of(file.file))
             self.callee = call.func
             self.depth += 1
+            if self.parking and not call.func.startswith(_RUNTIME):
+                self.parking = False
             if not self.binary:
                 self.binary = binary_of(call.func)
 
 
+_RUNTIME = ("runtime.", "internal/runtime/", "runtime/internal/")
 # Track.values: a value printed at two sites or more.
 MANY_SITES = ""
 
