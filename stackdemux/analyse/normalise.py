@@ -11,6 +11,7 @@ scan is linear in the message length whatever an attacker wrote into the log.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stackdemux.model import Report, ReportKind
 
@@ -68,6 +69,8 @@ def _replace(match: re.Match[str]) -> str:
     return _PLACEHOLDER[match.lastgroup or "num"]
 
 
+# A crash loop's reports say the same few messages: each is normalised once.
+@lru_cache(maxsize=4096)
 def normalise(message: str) -> str:
     """The message with numbers, times, addresses, ids, durations, quoted values and paths
     replaced by placeholders, and runs of white space (newlines too) made one space."""

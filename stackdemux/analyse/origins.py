@@ -378,6 +378,9 @@ def _goroutines(report: Report) -> Iterator[Goroutine]:
 
 
 _FUNC, _FILE = attrgetter("func"), attrgetter("file")
+_FUNC_FILE = attrgetter("func", "file")
+# Distinct reports whose origins are kept for the reports that repeat them.
+_LEARNED = 1024
 
 
 def _frames(report: Report) -> list[Frame]:
@@ -404,6 +407,11 @@ def assign_origins(reports: Iterable[Report], modules: ModuleMap | None = None) 
     Frames are then visited in the order they were made, which is the order
     they lie in memory: visiting them pair by pair cost a third more.
     """
+    # A crash loop prints the same crash again and again: reports with the same
+    # pairs in the same order learn the same main module and find the same
+    # origins (both read only each pair's function and file), worked out once
+    # (on a 15 MB compose log of 7 653 reports: 7 653 times before).
+    learned: dict[tuple[tuple[str, str | None], ...], dict[str, dict[str | None, tuple]]] = {}
     for report in reports:
         frames = _frames(report)
         # one frame of each pair, pairs in order of first appearance (only its
@@ -418,11 +426,17 @@ def assign_origins(reports: Iterable[Report], modules: ModuleMap | None = None) 
             if frame.file not in files:
                 files[frame.file] = frame
                 firsts.append(frame)
-        main = learn_main(firsts, modules)
-        found: dict[str, dict[str | None, tuple]] = {}
-        for func, files in pairs.items():
-            found[func] = {file: _origin_fields(frame_origin(func, file, main, modules))
-                           for file in files}
+        key = tuple(map(_FUNC_FILE, firsts))
+        found = learned.get(key)
+        if found is None:
+            main = learn_main(firsts, modules)
+            found = {}
+            for func, files in pairs.items():
+                found[func] = {file: _origin_fields(frame_origin(func, file, main, modules))
+                               for file in files}
+            if len(learned) >= _LEARNED:
+                learned.clear()
+            learned[key] = found
         for frame in frames:
             frame.package, frame.module, frame.version, frame.origin = \
                 found[frame.func][frame.file]
