@@ -62,6 +62,36 @@ __all__ = ["LINE_LEVEL", "Decoded", "clean_message", "decodable", "decode", "is_
 # none of its streams is credible, so the pipeline does not call it (regions
 # of up to MAX_DECODE characters would go to it; decode() and
 # separate_writes() stay for that work).
+#
+# Measured since (lines read back exactly of the six small merges, found
+# cost vs truth's): bolt-time 61/137 (1300 vs 1004), bolt-shuffle 55/137
+# (734 vs 588), gotest-time 32/93 (1935 vs 604), gotest-shuffle 21/93
+# (3152 vs 1604), mixed-time 63/162 (4654 vs 1037), mixed-shuffle 38/162
+# (4945 vs 2697): 270/784. Weighing each process's own address arguments
+# (writes_decode.VALUES) makes the truth cheaper (bolt 987, 575) and reads
+# 278/784 (bolt-time 55, bolt-shuffle 69, the rest the same): kept as a model
+# gain, no search gain. Where the beam loses the truth: on bolt the truth's
+# future leaves the beam 23 (time) and 29 (shuffle) times, 16 and 25 of them
+# by the cap per place (argument writes dealt among processes at the same
+# places, the truth within 1-2 of the cheapest kept); on gotest and mixed it
+# leaves for good within the first 120 writes, where the model prices the
+# truth's prefix dearer (gotest-time: +37 at the `[recovered, repanicked]`
+# panics), and the found reading ends at 3-4 times the truth's cost. Tried:
+# (1) exact recombination (no beam, no cap per place): distinct futures double
+# every ~6 characters (141 023 at character 127 of 5569): no DP, and no A*
+# bound tells them apart (every hypothesis at a place owes the same writes);
+# (2) report heads pinned (each head's opener and message one process's, one
+# write each; a write breaking one costs 30, as a hard rule the beam died):
+# bolt-time 55 -> 59 lines (cost 1303 -> 1276), gotest-time 32 -> 19 (1935 ->
+# 3845); the cap per place keyed by each process's addresses too: bolt-time
+# 55 -> 45, bolt-shuffle 69 -> 54, gotest-time 32 -> 31;
+# (3) repair by large neighbourhoods (a 400-character window of the found
+# reading freed, the rest held, every 200 characters, one sweep): cost
+# bolt-time 1300 -> 1233 (lines 61 -> 60), bolt-shuffle 686 -> 621 (69 -> 76),
+# gotest-time 1935 -> 1653 (32 -> 33), at a full decode per window
+# (quadratic; ~4 s each): the found readings sit in another basin, and no
+# local move reaches the truth's. None makes a region credible: MAX_DECODE
+# stays 0.
 MAX_DECODE = 0
 MAX_DECODE_PROCESSES = 6
 
