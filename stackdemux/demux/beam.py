@@ -73,6 +73,7 @@ from .scores import (
     first_frame,
     first_state,
     fit,
+    named,
     pc_of,
     same_callee,
     same_entry,
@@ -629,7 +630,7 @@ class Beam:
         stream t (pair_score, with what the call alone decides kept by t);
         `known`: the callers of t's last function the hypothesis has seen;
         `below`: the callee seen at ev's pc (Hypothesis.callees)."""
-        sc = fit(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
+        sc = fit(c.ev.func, ev.file) + named(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
         if self.prev == c.index:
             sc += b  # the file line right after the call line
         edge = called(t, c.ev, known)
