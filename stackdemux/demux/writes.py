@@ -94,8 +94,12 @@ __all__ = ["LINE_LEVEL", "Decoded", "clean_message", "decodable", "decode", "is_
 # 61 -> 60), bolt-shuffle 686 -> 621 (69 -> 76), gotest-time 1935 -> 1653
 # (32 -> 33); 800: bolt-time 1303 -> 1200 (55 -> 70); 1200: 1303 -> 1238
 # (55 -> 65), where a second and third sweep find nothing more: a local
-# optimum far from the truth's 987 (133 lines). None makes a region
-# credible: MAX_DECODE stays 0.
+# optimum far from the truth's 987 (133 lines). Two processes are no easier:
+# the mixed head of big-writes-time (its first 8663 characters, the 5000-
+# goroutine dump's and a hub's writes) reads 178/242 lines at a beam of 64
+# (cost 947 vs the truth's 740, 1.1 KB/s), 180 at 256 (839; 0.33 KB/s), and
+# its distinct futures number 57 287 at the 60th place a write ends. None
+# makes a region credible: MAX_DECODE stays 0.
 MAX_DECODE = 0
 MAX_DECODE_PROCESSES = 6
 
