@@ -243,11 +243,14 @@ def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnos
         # output, unless processes' writes ran together (`panic: panic: fatal
         # error: …`: openers with nothing between them, which build output
         # quoting `panic:` never has) among mostly broken lines
+        text = stream.joined()
+        if one_process or len(text) > WRITES_CHECKED:
+            return [stream]
+        # (imported only here: the write layer takes 60-120 ms to import, which
+        # one process's log, or one too big to check, need not pay)
         from .writes import looks_write_interleaved, openers_run_together
 
-        text = stream.joined()
-        if (one_process or len(text) > WRITES_CHECKED or not openers_run_together(text)
-                or not looks_write_interleaved(texts)):
+        if not openers_run_together(text) or not looks_write_interleaved(texts):
             return [stream]
         return _separate_region(stream, noise, diagnostics, one_process)
     if one_process:

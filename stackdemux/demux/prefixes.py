@@ -4,8 +4,8 @@ The syntax lives in grammars/prefixes.lark. Parsing millions of lines with lark
 would be far too slow, so each style's rule is turned into one anchored regex
 once, by grammar.py's rule compiler (the one the line grammar uses): the grammar
 stays the single source of truth (a test checks both agree). The hot path runs
-each layer's regexes once over many lines joined (re.findall) and splits the
-results with C-level passes (map, itemgetter): no Python work per line but one
+each layer's regexes once over many lines joined (re.split) and splits the
+results with C-level passes (slices, map): no Python work per line but one
 append per line and stream.
 
 Prefixes stack (a compose prefix inside a GitHub Actions timestamp): detection
