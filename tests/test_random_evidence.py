@@ -15,7 +15,7 @@ from pathlib import Path
 
 from stackdemux.api import Options, analyze
 from stackdemux.demux.automaton import automaton
-from stackdemux.demux.beam import Beam, silence
+from stackdemux.demux.beam import Beam
 from stackdemux.demux.evidence import evidence, goroot
 from stackdemux.demux.hypothesis import Call, Hypothesis, code, file_name, site_func, source
 from stackdemux.demux.scores import _runtime, call_score, named, next_id, score, waits_in
@@ -185,19 +185,6 @@ def test_builds_of_one_program_name_its_files_alike() -> None:
     # a toolchain's files are its version's: another version's runtime/proc.go is another file
     assert source("/opt/gobin/1.27.3/go/src/runtime/proc.go") != \
         source("/opt/gobin/1.24.11/go/src/runtime/proc.go")
-
-
-def test_a_goroutines_silence_ends_at_its_header() -> None:
-    """In random line order a report's first goroutine header comes long
-    after its message; the frame after the header is scored by the stream's
-    silence since the header, not since the message."""
-    p1 = case_lines("mixed-lines-random", "p1.out")
-    beam = Beam()
-    t = stream(*p1[:2])
-    t.first, t.last, t.taken = 10, 12, 2
-    header = Call(60, "GOROUTINE_HEADER", ev(p1[3]), -1, seq=50)
-    tg = beam.headed(t, header)
-    assert tg.last == 50 and silence(tg, 52) == 0.0 < -silence(t, 52)
 
 
 def test_a_goroutine_parks_below_the_runtimes_frames_where_its_header_says() -> None:

@@ -618,10 +618,6 @@ class Beam:
         if tg is None:
             tg = known[g.index, _HEADED] = t.clone()
             tg.learn(g.ev, g.index)
-            # the header is its line: the stream's silence ends there (silence())
-            tg.last = g.seq
-            if tg.first < 0:
-                tg.first = g.seq
         return tg
 
     def frame_score(self, t: Track, c: Call, ev: Evidence, b: float,
