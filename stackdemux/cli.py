@@ -69,7 +69,12 @@ def main() -> None:
 
     stackdemux [OPTIONS] [FILE]... reads logs (stdin when none or -), puts
     interleaved tracebacks of concurrent processes back together, parses every
-    Go crash and goroutine dump, groups them, and reports.
+    Go crash and goroutine dump, groups them, and reports. Its options:
+    `stackdemux report --help`.
+
+    Exit codes: 0 the input was read (crashes found or not); 1 crashes were
+    found and --fail-on-crash was given; 2 a usage or input error, said in one
+    line; 3 a bug in stackdemux, said in one line.
     """
 
 
@@ -104,8 +109,10 @@ def _pipeline_options(f: Any) -> Any:
                    "NO_COLOR and FORCE_COLOR are honoured).")
 @click.option("--full-paths", is_flag=True, help="Do not shorten paths.")
 @click.option("--repo-root", type=click.Path(file_okay=False),
-              help="The checked-out repository (default: $GITHUB_WORKSPACE) for annotations.")
-@click.option("--fail-on-crash", is_flag=True, help="Exit 1 when a crash is found.")
+              help="The checked-out repository, to point annotations at files "
+                   "(default: $GITHUB_WORKSPACE, then $CI_PROJECT_DIR).")
+@click.option("--fail-on-crash", is_flag=True,
+              help="Exit 1 when a crash is found (else 0; 2: a usage or input error).")
 @click.option("--tee", is_flag=True,
               help="Pass stdin through to stdout as it arrives; print the report at the end "
                    "(to stderr, or to --output).")
@@ -204,11 +211,13 @@ def grammar_command(lines: tuple[str, ...], use_lark: bool) -> None:
     """Show how the traceback grammar reads each LINE (or each line of stdin)."""
     from .grammar import line_grammar
 
-    g = line_grammar()
-    texts = list(lines) or sys.stdin.read().splitlines()
-    for text in texts:
-        kind, fields = (g.parse if use_lark else g.fields)(text)
-        click.echo(f"{kind or 'noise'}\t{fields}")
+    with _errors():
+        g = line_grammar()
+        # stdin's lines as a log's are read: LF-ended, bad UTF-8 replaced, binary refused
+        texts = list(lines) or ingest(read_path("-"), "<stdin>").lines
+        for text in texts:
+            kind, fields = (g.parse if use_lark else g.fields)(text)
+            click.echo(f"{kind or 'noise'}\t{fields}")
 
 
 def _read(path: str, sieve: bool = True) -> Source:
@@ -257,6 +266,8 @@ def _render(analysis, fmt: str, *, verbose: bool, color: bool | None, full_paths
 def _write(text: str | Iterator[bytes], output: str, stream: Any) -> None:
     if output == "-":
         out = stream or sys.stdout
+        if out is None:  # (`stackdemux log >&-`: Python leaves sys.stdout None)
+            raise InputError("cannot write the report: stdout is closed (give -o FILE)")
         if not isinstance(text, str):
             out.flush()
             for chunk in text:  # write() each: a wrapper may copy what write() gets

@@ -58,10 +58,18 @@ def open_log(path: str | os.PathLike[str]) -> BinaryIO:
         raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
+def stdin_buffer() -> BinaryIO:
+    """Standard input as bytes; closed (`cmd <&-`, a service with no stdin) is
+    an InputError, where Python leaves sys.stdin None."""
+    if sys.stdin is None:
+        raise InputError("stdin is closed: give a FILE to read")
+    return sys.stdin.buffer
+
+
 def read_path(path: str | os.PathLike[str]) -> bytes:
     """Read a file or `-` (stdin) whole, turning OS errors into InputError."""
     if str(path) == "-":
-        return sys.stdin.buffer.read()
+        return stdin_buffer().read()
     with open_log(path) as f:
         try:
             return f.read()

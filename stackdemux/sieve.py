@@ -426,8 +426,6 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
     """A log file (or `-`, stdin) as a Source: read whole when smaller than
     `minimum` bytes, else sieved (a TeeSource whose `capture` maps its lines
     back to the input's numbers)."""
-    import sys
-
     from .ingest import (
         _GZIP_MAGIC,
         UTF8_BOM,
@@ -437,13 +435,14 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
         decode_lines,
         ingest,
         open_log,
+        stdin_buffer,
         utf16_codec,
     )
     from .tee import TeeSource
 
     if minimum is None:
         minimum = SIEVE_MIN
-    f: BinaryIO = sys.stdin.buffer if path == "-" else open_log(path)
+    f: BinaryIO = stdin_buffer() if path == "-" else open_log(path)
     try:
         try:
             peek = getattr(f, "peek", None)

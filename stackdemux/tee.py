@@ -22,9 +22,12 @@ import bisect
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from .model import Analysis, Frame, Goroutine, Source, Span
+
+if TYPE_CHECKING:
+    from .sieve import Sieve
 
 # Every Go traceback holds at least one line containing one of these (a header,
 # a frame's file line, a race or test marker), and a frame's call line is
@@ -337,14 +340,22 @@ class TeeSource(Source):
 
 
 def tee_stdin(chunk_size: int = 1 << 16) -> TeeSource:
-    """`--tee`: copy stdin to stdout as it arrives; return what to analyse."""
+    """`--tee`: copy stdin to stdout as it arrives; return what to analyse.
+
+    What is kept is the sieve's windows (sieve.py), not `Tee`'s: the sieve
+    finds a traceback behind a collector's prefix too (`app-1  | goroutine 7
+    [running]:`), which a line classifier run on whole lines never reads, so a
+    `docker compose` or `concurrently` log piped through --tee lost every
+    crash. Its windows go through the pipeline as a big log's do."""
     import sys
 
-    from .ingest import ingest
+    from .ingest import decode_lines, stdin_buffer
+    from .sieve import Sieve
 
-    capture = Tee(sys.stdout.buffer, grammar_keep()).run(sys.stdin.buffer, chunk_size)
-    plain = ingest(capture.to_bytes(), "<stdin>")
-    source = TeeSource(
+    source, out = stdin_buffer(), sys.stdout.buffer if sys.stdout is not None else None
+    capture = copy_and_sieve(source, out, Sieve(), chunk_size)
+    plain = decode_lines(capture.to_bytes(), "<stdin>")
+    teed = TeeSource(
         name=plain.name,
         lines=plain.lines,
         size=capture.total_bytes,
@@ -352,5 +363,21 @@ def tee_stdin(chunk_size: int = 1 << 16) -> TeeSource:
         decode_errors=plain.decode_errors,
         nul_bytes=plain.nul_bytes,
     )
-    source.capture = capture
-    return source
+    teed.capture = capture
+    return teed
+
+
+def copy_and_sieve(source: BinaryIO, out: BinaryIO | None, sieve: Sieve,
+                   chunk_size: int = 1 << 16) -> Capture:
+    """Copy `source` to `out` chunk by chunk as it arrives (read1: no waiting to
+    fill), feeding the same chunks to `sieve`; its windows at the end."""
+    read = getattr(source, "read1", source.read)
+    while chunk := read(chunk_size):
+        if out is not None:
+            try:
+                out.write(chunk)
+                out.flush()
+            except BrokenPipeError:
+                out = None  # the reader went away (`| head`): stop copying, keep analysing
+        sieve.feed(chunk)
+    return sieve.close()

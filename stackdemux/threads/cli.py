@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from ..cli import _errors
+from ..ingest import stdin_buffer
 from . import ThreadsError, iter_threads, thread_log
 from .render import render_json, render_markdown, render_text, thread_json_line, thread_text
 
@@ -31,10 +30,10 @@ def threads_command(log: str, key: str | None, link: str | None, errors_only: bo
                     summary: bool) -> None:
     """Thread a Go service's interleaved log by request (logfmt, JSON, klog, log lines)."""
     # stdin as bytes: decoded as a file is (invalid UTF-8 replaced), gzip read too
-    source = sys.stdin.buffer if log == "-" else log
     # The report command's exit codes: 2 for a bad input or option (ThreadsError is
     # an InputError), 3 in one line for a bug of ours, never a traceback.
     with _errors():
+        source = stdin_buffer() if log == "-" else log
         if summary:
             if fmt == "markdown":
                 raise ThreadsError("--summary prints text or json lines, not markdown")

@@ -1,0 +1,80 @@
+"""The command as a CI job and a shell use it: `--tee` behind a collector's
+prefixes, and closed standard streams answered in one line with exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = ROOT / "samples/interleaved/compose-bbolt.log"
+CONCURRENTLY = ROOT / "samples/interleaved/concurrently-crash.log"
+NIL_POINTER = ROOT / "samples/go1.27/nil_pointer.txt"
+
+
+def stackdemux(*args: str, stdin: bytes | None = None,
+               close: str = "") -> subprocess.CompletedProcess:
+    """Run the command; `close` names standard streams to close first ("<", ">")."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("STACKDEMUX_DEBUG", None)
+    cmd = [sys.executable, "-m", "stackdemux", *args]
+    if close:
+        redirs = " ".join({"<": "<&-", ">": ">&-"}[c] for c in close)
+        cmd = ["sh", "-c", f'exec "$@" {redirs}', "sh", *cmd]
+    return subprocess.run(cmd, input=stdin, capture_output=True, env=env, timeout=120)
+
+
+def reports_and_groups(document: bytes) -> tuple[list, list]:
+    doc = json.loads(document)
+    return ([(r["message"], r["lines"]) for r in doc["reports"]],
+            [(g["title"], g["fingerprint"]) for g in doc["groups"]])
+
+
+@pytest.mark.parametrize("log", [COMPOSE, CONCURRENTLY], ids=lambda p: p.name)
+def test_tee_finds_the_crashes_behind_a_collectors_prefixes(log):
+    # `docker compose up 2>&1 | stackdemux --tee -f github --fail-on-crash` must
+    # see the services' crashes: --tee found none in a prefixed log, and exited 0.
+    data = log.read_bytes()
+    teed = stackdemux("--tee", "-f", "json", "--fail-on-crash", stdin=data)
+    assert teed.stdout == data  # passed through byte for byte
+    assert teed.returncode == 1
+    whole = stackdemux("-f", "json", str(log))
+    assert reports_and_groups(teed.stderr) == reports_and_groups(whole.stdout)
+    assert reports_and_groups(teed.stderr)[0]  # (not two empty reports)
+
+
+@pytest.mark.parametrize("args", [
+    ("-f", "json"), ("--tee",), ("split", "-", "-o", "out"), ("threads", "-"), ("grammar",),
+], ids=" ".join)
+def test_a_closed_stdin_is_an_input_error_in_one_line(args, tmp_path):
+    # `stackdemux <&-` (a cron job, a service without stdin): Python leaves sys.stdin None
+    run = stackdemux(*[str(tmp_path / a) if a == "out" else a for a in args], close="<")
+    assert run.returncode == 2
+    assert run.stderr.decode() == "stackdemux: error: stdin is closed: give a FILE to read\n"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_closed_stdout_is_an_output_error_in_one_line(fmt):
+    run = stackdemux("-f", fmt, str(NIL_POINTER), close=">")
+    assert run.returncode == 2
+    assert run.stderr.decode() == ("stackdemux: error: cannot write the report: "
+                                   "stdout is closed (give -o FILE)\n")
+
+
+def test_tee_with_a_closed_stdout_still_reports():
+    run = stackdemux("--tee", "--fail-on-crash", stdin=NIL_POINTER.read_bytes(), close=">")
+    assert run.returncode == 1
+    assert run.stderr.startswith(b"1 report in 1 group")
+
+
+def test_grammar_reads_stdin_lines_as_a_log_is_read():
+    # CRLF ends a line as LF does; each line is read once
+    run = stackdemux("grammar", stdin=b"main.main()\r\n\t/app/main.go:49 +0x1d\r\n")
+    assert run.returncode == 0
+    kinds = [line.split("\t")[0] for line in run.stdout.decode().splitlines()]
+    assert kinds == ["frame_call", "frame_file"]
