@@ -78,3 +78,24 @@ def test_grammar_reads_stdin_lines_as_a_log_is_read():
     assert run.returncode == 0
     kinds = [line.split("\t")[0] for line in run.stdout.decode().splitlines()]
     assert kinds == ["frame_call", "frame_file"]
+
+
+def test_threads_takes_f_for_its_format_as_the_report_does():
+    run = stackdemux("threads", "-f", "json", str(ROOT / "samples/threads/registry.log"))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)
+
+
+def test_grammar_piped_to_head_stops_quietly():
+    # `stackdemux grammar < log | head -1`: the reader goes away, no traceback, exit 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    lines = NIL_POINTER.read_bytes() * 2000  # far more output than a pipe holds
+    proc = subprocess.Popen([sys.executable, "-m", "stackdemux", "grammar"], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdin.write(lines)
+    proc.stdin.close()
+    assert proc.stdout.readline()
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 0
+    assert proc.stderr.read() == b""

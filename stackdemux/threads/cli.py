@@ -21,8 +21,9 @@ from .render import render_json, render_markdown, render_text, thread_json_line,
 @click.option("--grep", metavar="REGEX", help="Only threads with a line matching REGEX.")
 @click.option("--since", metavar="TIME", help="Only threads active at or after TIME (RFC 3339).")
 @click.option("--until", metavar="TIME", help="Only threads active at or before TIME (RFC 3339).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True,
+              help="Output format (-f as in `stackdemux -f json`).")
 @click.option("--summary", is_flag=True, help="Bounded memory for huge logs: per-thread "
               "summaries without records, printed as threads finish (json: one per line).")
 def threads_command(log: str, key: str | None, link: str | None, errors_only: bool,
