@@ -210,19 +210,7 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
         part.diagnostics.extend(r.diagnostics)
         noise.extend(r.noise)
     part.noise = _merge(noise)
-    if source.decode_errors or source.nul_bytes:  # README: "replaced and counted"
-        said = []
-        if source.decode_errors:
-            said.append(f"{source.decode_errors} line{'s' if source.decode_errors != 1 else ''}"
-                        " held bytes that are not UTF-8 (shown as U+FFFD)")
-        if source.nul_bytes:
-            said.append(f"{source.nul_bytes} NUL byte{'s' if source.nul_bytes != 1 else ''}")
-        part.diagnostics.append(Diagnostic(f"{source.name}: " + "; ".join(said),
-                                           severity="info"))
-    if source.cut_gzip:
-        part.diagnostics.append(Diagnostic(
-            f"{source.name}: the gzip file ends early (cut off, or copied while written): "
-            "read as far as it goes"))
+    part.diagnostics.extend(source_diagnostics(source))
     capture = getattr(source, "capture", None)
     if capture is not None:  # a sieved or teed log: back to the input's line numbers
         capture.remap(part)
@@ -232,6 +220,25 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
                 f"{capture.kept_lines} of {capture.total_lines} lines; the rest is noise",
                 severity="info"))
     return part
+
+
+def source_diagnostics(source: Source) -> list[Diagnostic]:
+    """What reading the input itself changed or lost: bytes replaced, a gzip cut
+    short (`stackdemux split` says them too)."""
+    out = []
+    if source.decode_errors or source.nul_bytes:  # README: "replaced and counted"
+        said = []
+        if source.decode_errors:
+            said.append(f"{source.decode_errors} line{'s' if source.decode_errors != 1 else ''}"
+                        " held bytes that are not UTF-8 (shown as U+FFFD)")
+        if source.nul_bytes:
+            said.append(f"{source.nul_bytes} NUL byte{'s' if source.nul_bytes != 1 else ''}")
+        out.append(Diagnostic(f"{source.name}: " + "; ".join(said), severity="info"))
+    if source.cut_gzip:
+        out.append(Diagnostic(
+            f"{source.name}: the gzip file ends early (cut off, or copied while written): "
+            "read as far as it goes"))
+    return out
 
 
 def _analyse(analysis: Analysis, opts: Options) -> None:

@@ -167,7 +167,7 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
 
     Every line of LOG ends up in exactly one file: a stream's, or noise.txt.
     """
-    from .api import split_streams_detail
+    from .api import source_diagnostics, split_streams_detail
     from .demux.split import write_split
     from .model import Analysis
     from .render.sanitize import clean
@@ -179,6 +179,7 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
         source = _read(log, sieve=log != "-")
         streams, noise, diagnostics = split_streams_detail(
             source, Options(prefix=prefix, keep_parse=False))
+        diagnostics += source_diagnostics(source)  # (a gzip cut short was not said)
         capture = getattr(source, "capture", None)
         if capture is not None:  # back to the input's line numbers; its gaps are noise
             mapped = capture.remap(Analysis(streams=streams, noise=noise,

@@ -3,6 +3,7 @@ prefixes, and closed standard streams answered in one line with exit 2."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -99,3 +100,17 @@ def test_grammar_piped_to_head_stops_quietly():
     proc.stdout.close()
     assert proc.wait(timeout=120) == 0
     assert proc.stderr.read() == b""
+
+
+def test_split_says_a_gzip_was_cut_short_as_the_report_does(tmp_path):
+    # a CI artifact downloaded half-way: the lines before the cut are split, and
+    # the user is told the rest is missing
+    whole = gzip.compress((ROOT / "samples/go1.27/skopeo_vendor.txt").read_bytes())
+    cut = tmp_path / "build.log.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    said = "the gzip file ends early (cut off, or copied while written)"
+    assert said in stackdemux(str(cut)).stdout.decode()
+    run = stackdemux("split", str(cut), "-o", str(tmp_path / "out"))
+    assert run.returncode == 0
+    assert said in run.stderr.decode()
+    assert (tmp_path / "out/s1.log").read_bytes()
