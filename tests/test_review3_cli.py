@@ -114,3 +114,18 @@ def test_split_says_a_gzip_was_cut_short_as_the_report_does(tmp_path):
     assert run.returncode == 0
     assert said in run.stderr.decode()
     assert (tmp_path / "out/s1.log").read_bytes()
+
+
+def test_grammar_lark_leaves_a_line_too_long_for_earley_unread_and_says_so():
+    # a real 108 KB panic line: lark's Earley parser on a line this long took
+    # minutes and gigabytes (a 64 KiB frame file line: 98 s, 9 GB)
+    long_panic = ROOT / "tests/data/long_panic/long-panic-go1.27.3.txt"
+    lines = long_panic.read_bytes().split(b"\n")
+    run = stackdemux("grammar", "--lark", stdin=b"\n".join(lines[:3]) + b"\n")
+    assert run.returncode == 0
+    first, *rest = run.stdout.decode().splitlines()
+    assert first == f"unread\t{{'length': {len(lines[0])}}}"
+    assert [line.split("\t")[0] for line in rest] == ["blank", "goroutine_header"]
+    assert run.stderr.decode() == (
+        f"stackdemux: warning: line 1: {len(lines[0])} characters, over 4096 for lark's "
+        "Earley parser (without --lark the classifier reads lines up to 64 KiB)\n")
