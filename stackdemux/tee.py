@@ -20,14 +20,11 @@ from __future__ import annotations
 
 import bisect
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from .model import Analysis, Frame, Goroutine, Source, Span
-
-if TYPE_CHECKING:
-    from .sieve import Sieve
 
 # Every Go traceback holds at least one line containing one of these (a header,
 # a frame's file line, a race or test marker), and a frame's call line is
@@ -339,21 +336,31 @@ class TeeSource(Source):
     capture: Capture
 
 
-def tee_stdin(chunk_size: int = 1 << 16) -> TeeSource:
+def tee_stdin(chunk_size: int = 1 << 16) -> Source:
     """`--tee`: copy stdin to stdout as it arrives; return what to analyse.
 
     What is kept is the sieve's windows (sieve.py), not `Tee`'s: the sieve
     finds a traceback behind a collector's prefix too (`app-1  | goroutine 7
     [running]:`), which a line classifier run on whole lines never reads, so a
     `docker compose` or `concurrently` log piped through --tee lost every
-    crash. Its windows go through the pipeline as a big log's do."""
+    crash. Its windows go through the pipeline as a big log's do. A log in
+    UTF-16 (PowerShell 5's `>`), which the sieve's searches for UTF-8 bytes
+    cannot read, is kept whole."""
     import sys
 
-    from .ingest import decode_lines, stdin_buffer
+    from .ingest import decode_lines, ingest, stdin_buffer, utf16_codec
     from .sieve import Sieve
 
-    source, out = stdin_buffer(), sys.stdout.buffer if sys.stdout is not None else None
-    capture = copy_and_sieve(source, out, Sieve(), chunk_size)
+    out = sys.stdout.buffer if sys.stdout is not None else None
+    chunks = passed_through(stdin_buffer(), out, chunk_size)
+    first = next(chunks, b"")
+    if utf16_codec(first):
+        return ingest(first + b"".join(chunks), "<stdin>")
+    sieve = Sieve()
+    sieve.feed(first)
+    for chunk in chunks:
+        sieve.feed(chunk)
+    capture = sieve.close()
     plain = decode_lines(capture.to_bytes(), "<stdin>")
     teed = TeeSource(
         name=plain.name,
@@ -367,10 +374,10 @@ def tee_stdin(chunk_size: int = 1 << 16) -> TeeSource:
     return teed
 
 
-def copy_and_sieve(source: BinaryIO, out: BinaryIO | None, sieve: Sieve,
-                   chunk_size: int = 1 << 16) -> Capture:
-    """Copy `source` to `out` chunk by chunk as it arrives (read1: no waiting to
-    fill), feeding the same chunks to `sieve`; its windows at the end."""
+def passed_through(source: BinaryIO, out: BinaryIO | None,
+                   chunk_size: int = 1 << 16) -> Iterator[bytes]:
+    """The chunks of `source` as they arrive (read1: no waiting to fill), each
+    written to `out` first."""
     read = getattr(source, "read1", source.read)
     while chunk := read(chunk_size):
         if out is not None:
@@ -379,5 +386,4 @@ def copy_and_sieve(source: BinaryIO, out: BinaryIO | None, sieve: Sieve,
                 out.flush()
             except BrokenPipeError:
                 out = None  # the reader went away (`| head`): stop copying, keep analysing
-        sieve.feed(chunk)
-    return sieve.close()
+        yield chunk

@@ -129,3 +129,13 @@ def test_grammar_lark_leaves_a_line_too_long_for_earley_unread_and_says_so():
     assert run.stderr.decode() == (
         f"stackdemux: warning: line 1: {len(lines[0])} characters, over 4096 for lark's "
         "Earley parser (without --lark the classifier reads lines up to 64 KiB)\n")
+
+
+def test_tee_reads_a_utf16_log_as_the_report_does():
+    # PowerShell 5's `>` writes UTF-16 with a byte order mark: --tee found nothing in it
+    data = COMPOSE.read_text(encoding="utf-8").encode("utf-16")
+    teed = stackdemux("--tee", "-f", "json", stdin=data)
+    assert teed.stdout == data
+    whole = stackdemux("-f", "json", stdin=data)
+    assert reports_and_groups(teed.stderr) == reports_and_groups(whole.stdout)
+    assert len(reports_and_groups(teed.stderr)[1]) == 2
