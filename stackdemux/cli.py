@@ -11,6 +11,7 @@ import errno
 import gc
 import itertools
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,8 +181,9 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
 
     with _errors():
         # A big log file is sieved: its noise is copied from the file again, line
-        # by line. Stdin cannot be read twice: it is read whole.
-        source = _read(log, sieve=log != "-")
+        # by line. Stdin, a pipe or a FIFO (`split <(zcat x.gz)`) cannot be read
+        # twice: it is read whole (sieved, its noise was lost: 0 lines written).
+        source = _read(log, sieve=_rereadable(log))
         streams, noise, diagnostics = split_streams_detail(
             source, Options(prefix=prefix, keep_parse=False))
         diagnostics += source_diagnostics(source)  # (a gzip cut short was not said)
@@ -242,6 +244,14 @@ def _read(path: str, sieve: bool = True) -> Source:
 
         return read_source(path, name)
     return ingest(read_path(path), name)
+
+
+def _rereadable(path: str) -> bool:
+    """Whether `path` is a regular file, which can be read a second time."""
+    try:
+        return path != "-" and stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # (reading it says why it cannot be read)
+        return False
 
 
 def _lines(n: int) -> str:

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,43 @@ def test_tee_reads_a_utf16_log_as_the_report_does():
     whole = stackdemux("-f", "json", stdin=data)
     assert reports_and_groups(teed.stderr) == reports_and_groups(whole.stdout)
     assert len(reports_and_groups(teed.stderr)[1]) == 2
+
+
+def test_split_of_a_pipe_writes_what_a_whole_read_writes(tmp_path, monkeypatch):
+    # `stackdemux split <(zcat build.log.gz) -o out`: a big log was sieved and its
+    # noise copied from the path again, which a pipe cannot give twice: noise.txt
+    # was empty while the command said "1199840 lines of noise"
+    from click.testing import CliRunner
+
+    from stackdemux import sieve
+    from stackdemux.cli import main
+
+    noise = b"".join(p.read_bytes() for p in sorted((ROOT / "tests/corpus/noise").glob("*.log"))
+                     if p.name != "decoys.log")
+    log = noise + NIL_POINTER.read_bytes() + noise + COMPOSE.read_bytes() + noise
+
+    def split(path: Path, out: str) -> list[bytes]:
+        result = CliRunner().invoke(main, ["split", str(path), "-o", str(tmp_path / out)])
+        assert result.exit_code == 0, result.output
+        return sorted(line for p in (tmp_path / out).iterdir()
+                      for line in p.read_bytes().splitlines())
+
+    regular = tmp_path / "build.log"
+    regular.write_bytes(log)
+    whole = split(regular, "whole")  # (under SIEVE_MIN: read whole)
+    monkeypatch.setattr(sieve, "SIEVE_MIN", 0)  # every log is big
+    read_end, write_end = os.pipe()  # what bash's <(...) gives: /dev/fd/N
+
+    def feed() -> None:
+        with os.fdopen(write_end, "wb") as w:
+            w.write(log)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        piped = split(Path(f"/dev/fd/{read_end}"), "piped")
+    finally:
+        writer.join()
+        os.close(read_end)
+    assert piped == whole
+    assert len(piped) == log.count(b"\n")
