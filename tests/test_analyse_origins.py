@@ -143,6 +143,15 @@ def test_go_mod_names_the_main_module():
     assert {(f.origin, f.module) for f in main_frames} == {("main", "github.com/containers/skopeo")}
 
 
+def test_a_file_that_names_no_module_is_an_error_not_an_empty_map():
+    """`--modules go.sum` (or a binary) given by mistake would map no frame and
+    say nothing."""
+    from stackdemux.analyse.origins import ModulesError
+
+    with pytest.raises(ModulesError, match=r"not a go\.mod"):
+        load_modules(SAMPLES / "go1.27" / "nil_map.txt")
+
+
 def test_gopath_vendoring_in_function_names():
     frames = crash_frames(sample("skopeo_gopath"))
     search = frames[0]

@@ -184,6 +184,16 @@ def test_escape_sequences_in_the_log_do_not_reach_the_terminal() -> None:
     assert "\x1b" not in text and "\a" not in text
 
 
+def test_counts_are_said_in_the_singular_and_a_final_newline_opens_no_line() -> None:
+    one = 'time="2026-03-09T06:02:11Z" level=error msg=failed request_id=x status=500\n'
+    header = render_text(thread_log(one)).splitlines()
+    assert header[0] == "<input>: 1 line, 1 record (logfmt 1)"
+    assert header[2] == "noise: 1 line (1)"
+    assert "among 1 record (" in header[3]
+    two = one + one.replace("06:02:11", "06:02:12").replace("=500", "=200")
+    assert "; 1 thread, 1 shown" in render_text(thread_log(two)).splitlines()[1]
+
+
 def test_bad_input_is_a_clear_error() -> None:
     with pytest.raises(ThreadsError, match="no such file"):
         thread_log(SAMPLES / "missing.log")

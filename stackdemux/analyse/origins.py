@@ -118,6 +118,11 @@ def load_modules(path: str | Path) -> ModuleMap:
             arrow = words.index("=>")
             if arrow >= 2:
                 modules.versions.setdefault(words[1].strip('"'), None)
+    if modules.main is None and not modules.versions:
+        # a binary, a go.sum or any other file given by mistake names no module:
+        # read as one, it would quietly map no frame
+        raise ModulesError(f"{path}: no module, require or '# module' line: "
+                           "not a go.mod or a vendor/modules.txt")
     return modules
 
 

@@ -50,7 +50,12 @@ def _lines(source: Source, warn: Callable[[str], None]) -> tuple[str, Iterator[s
             raise ThreadsError(str(e)) from None
         return str(path), _read(raw, str(path), warn)
     if isinstance(source, str):
-        return "<input>", iter(source.split("\n"))
+        # read as a file's lines are: a final newline ends the last line (it
+        # opens no empty one), and a CRLF's CR is no part of its line
+        lines = source.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        return "<input>", (ln.removesuffix("\r") for ln in lines)
     if isinstance(source, io.IOBase) and not isinstance(source, io.TextIOBase):
         # stdin's bytes, or a file opened "rb"
         name = str(getattr(source, "name", "<input>"))
@@ -176,7 +181,8 @@ def _no_key(parsed) -> object:
     from ..model import Diagnostic
 
     n = sum(1 for *_, r in parsed if r is not None)
-    return Diagnostic(f"no correlation key found among {n} records (pass --key NAME)")
+    records = "1 record" if n == 1 else f"{n} records"
+    return Diagnostic(f"no correlation key found among {records} (pass --key NAME)")
 
 
 def _filters(errors_only: bool, grep: str | None, since, until) -> Filters:

@@ -45,12 +45,18 @@ def _title(t: Thread) -> str:
 def _header(r: Threads) -> list[str]:
     formats = ", ".join(f"{k} {v}" for k, v in sorted(r.formats.items()))
     key = f"{r.key} ({'detected' if r.key_detected else 'given'})" if r.key else "none found"
-    out = [clean(f"{r.source}: {r.total_lines} lines, {r.records} records ({formats or 'none'})"),
-           clean(f"key: {key}; {r.total_threads} threads, {len(r.threads)} shown"
-                 + (f"; linked by {r.link}: {len(r.stories)} stories" if r.link else "")),
-           f"noise: {r.noise_lines} lines" + (f" ({_spans(r.noise)})" if r.noise else "")]
+    out = [clean(f"{r.source}: {_count(r.total_lines, 'line')}, {_count(r.records, 'record')}"
+                 f" ({formats or 'none'})"),
+           clean(f"key: {key}; {_count(r.total_threads, 'thread')}, {len(r.threads)} shown"
+                 + (f"; linked by {r.link}: {_count(len(r.stories), 'story', 'stories')}"
+                    if r.link else "")),
+           f"noise: {_count(r.noise_lines, 'line')}" + (f" ({_spans(r.noise)})" if r.noise else "")]
     out += [clean(f"{d.severity}: {d.message}") for d in r.diagnostics]
     return out
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
 
 
 def _panic_lines(p: Report) -> list[str]:
