@@ -17,11 +17,13 @@ from pathlib import Path
 
 from stackdemux.analyse.buckets import bucket
 from stackdemux.analyse.chains import (
+    RUNTIME_WAIT,
     crash_frames,
     crash_path,
     culprit,
     fill_chain,
     format_chain,
+    waits_in_the_runtime,
 )
 from stackdemux.analyse.fingerprint import fingerprint, route
 from stackdemux.analyse.groups import group
@@ -85,6 +87,8 @@ def analyse(
 
 
 def _fingerprint(report: Report, culprit: Frame | None, title: str) -> str:
+    if waits_in_the_runtime(report):
+        return fingerprint(title, [RUNTIME_WAIT])
     frames, crashing = crash_frames(report)
     start = next((i for i, f in enumerate(frames) if f is culprit), 0)
     cut = crashing.elided_at if crashing is not None else None

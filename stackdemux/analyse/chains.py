@@ -91,6 +91,22 @@ def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
     return [], g
 
 
+# The crash site of a thread that only waited in the runtime (see below).
+RUNTIME_WAIT = "<runtime wait>"
+
+
+def waits_in_the_runtime(report: Report) -> bool:
+    """A SIGQUIT shown on a thread that ran none of the program's code: every
+    goroutine printed is the runtime's own. GOTRACEBACK=crash relays the signal
+    to each thread in turn (after `-----`), and where an idle thread happened to
+    wait (a futex, the network poller) is chance, not a crash site: two runs of
+    one program would get different groups and fingerprints."""
+    signal = report.signal
+    return (report.kind is ReportKind.SIGNAL_DUMP and signal is not None
+            and signal.name == "SIGQUIT" and bool(report.goroutines)
+            and all(is_machinery(f.func) for g in report.goroutines for f in g.frames))
+
+
 _TEST_TIMEOUT = "test timed out after "
 
 

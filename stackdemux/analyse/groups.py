@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-from stackdemux.analyse.chains import culprit
+from stackdemux.analyse.chains import RUNTIME_WAIT, culprit, waits_in_the_runtime
 from stackdemux.analyse.fingerprint import normalise_function
 from stackdemux.analyse.normalise import title as title_of
 from stackdemux.model import Group, Report
@@ -25,6 +25,8 @@ from stackdemux.model import Group, Report
 
 def crash_site(report: Report) -> str | None:
     """The culprit function, normalised; None when the report shows no stack."""
+    if waits_in_the_runtime(report):
+        return RUNTIME_WAIT
     frame = culprit(report)
     return normalise_function(frame.func) if frame is not None else None
 
