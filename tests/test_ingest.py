@@ -27,6 +27,18 @@ def test_random_bytes_are_refused_as_binary():
         ingest(junk.replace(b"\x1f\x8b", b"xx"), "junk")
 
 
+def test_a_hole_of_nul_bytes_at_the_head_is_no_binary_data():
+    """logrotate's copytruncate leaves the log's head a run of NULs as long as the
+    old file when its writer keeps its offset: the text after it is still a log.
+    (The hole runs into the first line written after it, which stays noise.)"""
+    data = sample_path("nil_pointer").read_bytes()
+    source = ingest(bytes(20_000) + b"restarted\n" + data, "app.log")
+    assert source.nul_bytes == 20_000 and source.lines[1:] == ingest(data).lines
+    assert kinds(bytes(20_000) + b"restarted\n" + data) == kinds(data)
+    with pytest.raises(InputError, match="binary"):  # a hole before binary data
+        ingest(bytes(100) + random.Random(7).randbytes(10_000).replace(b"\x1f\x8b", b"xx"))
+
+
 def test_invalid_utf8_is_replaced_and_the_traceback_still_parses():
     data = sample_path("nil_pointer").read_bytes()
     source = ingest(b"log \xff\xfe line\n" + data)
