@@ -135,8 +135,9 @@ def _sniff_binary(data: bytes, name: str) -> None:
             raise InputError(f"{name}: looks like {what}, not a log")
     # A hole in the file reads as NUL bytes: logrotate's copytruncate leaves one
     # at the head of a log whose writer kept its offset, a file system's crash one
-    # where blocks were lost. It is no binary data: the text after it is sniffed.
-    head = data.lstrip(b"\0")[:8192]
+    # where blocks were lost. It is no binary data: the text after it is sniffed
+    # (a file of NULs alone, zero-filled by a crash of the machine, is none).
+    head = (data.lstrip(b"\0") or data)[:8192]
     # A log may hold a few stray control bytes; a file of mostly non-text is not a log.
     if head:
         text_like = sum(1 for b in head if b >= 0x20 or b in (9, 10, 13, 27))
