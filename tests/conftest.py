@@ -107,3 +107,13 @@ def assert_every_line_placed_once(total: int, result: ParseResult) -> None:
         assert n not in seen, f"line {n} is in {seen[n]} and in the noise"
         seen[n] = "noise"
     assert sorted(seen) == list(range(1, total + 1)), "some lines are neither report nor noise"
+
+
+def evidence_of(line: str):
+    """The line separator's evidence for one traceback line, as the grammar reads it."""
+    from stackdemux.demux.evidence import evidence
+    from stackdemux.grammar import line_grammar
+
+    m = line_grammar().match(line)
+    assert m is not None and m.lastgroup is not None, line
+    return evidence(m.lastgroup, m)

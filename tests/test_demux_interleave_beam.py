@@ -12,6 +12,7 @@ import random
 from pathlib import Path
 
 import pytest
+from conftest import evidence_of as ev
 
 from stackdemux.demux.automaton import automaton
 from stackdemux.demux.beam import Beam, separate, silence
@@ -31,12 +32,6 @@ from tests.test_demux_splice_chunks import SLOW, truth_cuts
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "corpus" / "cases"
-
-
-def ev(line: str):
-    m = line_grammar().match(line)
-    assert m is not None and m.lastgroup is not None, line
-    return evidence(m.lastgroup, m)
 
 
 # ------------------------------------------------------ shared state ---

@@ -13,24 +13,19 @@ import gzip
 from functools import cache
 from pathlib import Path
 
+from conftest import evidence_of as ev
+
 from stackdemux.api import Options, analyze
 from stackdemux.demux.automaton import automaton
 from stackdemux.demux.beam import Beam
-from stackdemux.demux.evidence import evidence, goroot
+from stackdemux.demux.evidence import goroot
 from stackdemux.demux.hypothesis import Call, Hypothesis, code, file_name, site_func, source
 from stackdemux.demux.scores import _runtime, call_score, named, next_id, score, waits_in
 from stackdemux.demux.track import Track, package_of
-from stackdemux.grammar import line_grammar
 from stackdemux.model import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "corpus" / "cases"
-
-
-def ev(line: str):
-    m = line_grammar().match(line)
-    assert m is not None and m.lastgroup is not None, line
-    return evidence(m.lastgroup, m)
 
 
 @cache
