@@ -351,3 +351,20 @@ def test_every_real_traceback_line_joined_after_text_is_a_join_candidate():
                 assert may_be_joined("main.main() " + line), (k, line)
                 assert may_be_joined("some text  " + line), (k, line)
     assert {"goroutine_header", "frame_call", "frame_file", "created_by", "panic"} <= seen
+
+
+def test_a_file_hole_before_a_report_is_read_past():
+    """logrotate's copytruncate leaves a hole of NULs where the old file was when
+    its writer keeps its offset: the crash written next starts on the hole's line.
+    It reads as the clean crash; the hole's NULs are said, not read as text."""
+    from stackdemux.api import analyze
+
+    data = (ROOT / "samples" / "go1.27" / "nil_map.txt").read_bytes()
+    clean, holed = analyze(data), analyze(bytes(5000) + data)
+    assert [(r.kind, r.message, len(r.goroutines)) for r in holed.reports] == [
+        (r.kind, r.message, len(r.goroutines)) for r in clean.reports]
+    assert holed.reports[0].lines[0][0] == 1  # the hole's line is the report's first
+    assert any("file hole" in d.message for d in holed.diagnostics)
+    # NULs before a line that is no traceback line stay where they are
+    assert repair(["\x00\x00make: done", "\x00panic: boom"]).lines == ["\x00\x00make: done",
+                                                                     "panic: boom"]

@@ -30,7 +30,8 @@ def test_random_bytes_are_refused_as_binary():
 def test_a_hole_of_nul_bytes_at_the_head_is_no_binary_data():
     """logrotate's copytruncate leaves the log's head a run of NULs as long as the
     old file when its writer keeps its offset: the text after it is still a log.
-    (The hole runs into the first line written after it, which stays noise.)"""
+    (Here the hole runs into a line of the program's own, which stays noise with
+    it; before a traceback line the paste repair reads past it: test_demux_paste.)"""
     data = sample_path("nil_pointer").read_bytes()
     source = ingest(bytes(20_000) + b"restarted\n" + data, "app.log")
     assert source.nul_bytes == 20_000 and source.lines[1:] == ingest(data).lines

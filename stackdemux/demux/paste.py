@@ -253,6 +253,23 @@ _INDENTED_OPENER = re.compile(r"panic: |fatal error: |SIG[A-Z]+: ")
 _SGR = re.compile(r"\x1b\[[0-9;]{0,32}m")
 
 
+def _file_hole(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """NULs before a traceback line: a hole in the file (logrotate's copytruncate
+    cut it while its writer kept its offset; a file system's crash lost blocks)
+    that runs into the first line written after it. The line is read without
+    them; one that is no traceback line without them keeps them."""
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        if t.startswith("\x00"):
+            bare = t.lstrip("\x00")
+            if _is_go(bare):
+                changed += 1
+                t = bare
+        out.append((t, o))
+    return out, changed
+
+
 def _colour_codes(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     out: list[Line] = []
     changed = 0
@@ -717,6 +734,7 @@ def _starts_a_line(needle: str) -> Callable[[str], bool]:
 
 
 _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]], Gate]] = [
+    ("file hole", _file_hole, _starts_a_line("\x00")),  # bytes lost, not written
     ("crlf", _crlf, _has("\r")),
     ("colour codes", _colour_codes, _has("\x1b[")),
     ("escaped dump", _escaped_dump, _ESCAPED_DUMP.search),

@@ -36,6 +36,8 @@ _SIGNS = (
     # a terminal's colour code before a report's first line or a goroutine header
     # (colour elsewhere, in a build log's own output, is no damage to repair)
     ("\x1b", re.compile(r"\x1b\[[0-9;]{0,32}m(?:panic: |fatal error: |goroutine \d+ \[)")),
+    # a file's hole (NULs where logrotate's copytruncate cut it) before a report
+    ("\x00", re.compile(r"\x00(?:panic: |fatal error: |goroutine \d+ \[|SIG[A-Z]{2,10}: )")),
 )
 # A dump indented by tabs: its goroutine headers, which Go prints at the line
 # start. Searched for by what follows the tabs (a literal: memchr speed; every
