@@ -118,7 +118,9 @@ def _pipeline_options(f: Any) -> Any:
               help="The checked-out repository, to point annotations at files "
                    "(default: $GITHUB_WORKSPACE, then $CI_PROJECT_DIR).")
 @click.option("--fail-on-crash", is_flag=True,
-              help="Exit 1 when a crash is found (else 0; 2: a usage or input error).")
+              help="Exit 1 when a crash is found: a panic, fatal error, signal, race or "
+                   "failed test; a goroutine dump alone (pprof, runtime.Stack) is none. "
+                   "Else 0; 2: a usage or input error.")
 @click.option("--tee", is_flag=True,
               help="Pass stdin through to stdout as it arrives; print the report at the end "
                    "(to stderr, or to --output).")
@@ -142,7 +144,7 @@ def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
     finally:
         if gc_was_enabled:
             gc.enable()
-    if fail_on_crash and analysis.reports:
+    if fail_on_crash and any(r.kind.is_crash for r in analysis.reports):
         sys.exit(EXIT_CRASHES)
 
 

@@ -25,6 +25,12 @@ class ReportKind(str, Enum):
     RACE = "race"  # WARNING: DATA RACE
     TEST_FAILURE = "test failure"  # --- FAIL: TestX without a panic
 
+    @property
+    def is_crash(self) -> bool:
+        """Whether the output says something failed: a goroutine dump alone is
+        printed on purpose (pprof, runtime.Stack, debug.PrintStack)."""
+        return self is not ReportKind.GOROUTINE_DUMP
+
 
 # A run of input lines, both ends inclusive, 1-based.
 Span = tuple[int, int]

@@ -77,6 +77,15 @@ def test_fail_on_crash_exits_1_only_when_there_is_a_crash(tmp_path: Path):
     assert run("--fail-on-crash", str(quiet)).exit_code == 0
 
 
+def test_a_goroutine_dump_alone_is_no_crash_to_fail_on():
+    # pprof's debug=2 page and runtime.Stack are printed on purpose: a CI job
+    # that fails on crashes must not fail on them, yet they are still reported.
+    dump = sample_path("pprof_debug2")
+    assert json.loads(run("--format", "json", str(dump)).output)["reports"]
+    assert run("--fail-on-crash", str(dump)).exit_code == 0
+    assert run("--fail-on-crash", str(dump), str(sample_path("nil_map"))).exit_code == 1
+
+
 @pytest.mark.parametrize("content, words", [
     (b"\x7fELF\x02\x01\x01" + bytes(100), "ELF"),
     (bytes(range(256)) * 40, "binary"),
