@@ -153,6 +153,10 @@ def analyze_many(
     """Read several logs as one analysis: groups span all of them."""
     # options and keywords together: the keywords change those options (they
     # were silently dropped, `analyze(log, opts, threshold=50)` kept 90)
+    if options is not None and not isinstance(options, Options):
+        # `analyze(a, b)` for two logs: say so, not dataclasses.replace's TypeError
+        raise TypeError(f"options must be stackdemux.Options, not {type(options).__name__} "
+                        "(several logs: analyze_many([a, b]))")
     opts = replace(options, **kwargs) if options else Options(**kwargs)  # type: ignore[arg-type]
     # The run builds a large acyclic object graph: the cyclic GC would only
     # rescan it over and over (the 20 000-goroutine dump's analysis: 0.77 s

@@ -57,6 +57,12 @@ def test_keywords_change_the_options_given_with_them():
     assert kept.analyse is False  # the caller's Options is not changed
 
 
+def test_two_logs_given_to_analyze_is_an_error_that_names_analyze_many():
+    # (it raised dataclasses.replace's "should be called on dataclass instances")
+    with pytest.raises(TypeError, match=r"analyze_many\(\[a, b\]\)"):
+        stackdemux.analyze(NIL_MAP, COMPOSE)
+
+
 def corpus_runs() -> dict[tuple[str, str], list[Path]]:
     """Each corpus program's separate runs: the p<N>.out files of its family's cases."""
     runs: dict[tuple[str, str], list[Path]] = collections.defaultdict(list)

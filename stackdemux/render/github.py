@@ -1,4 +1,5 @@
-"""GitHub Actions workflow commands: one `::error` annotation per crash group.
+"""GitHub Actions workflow commands: one `::error` annotation per crash group (a
+goroutine dump alone, printed on purpose, gets a `::notice`).
 
 Safety: the runner acts on any stdout line that starts with `::`. Values in
 our commands are escaped exactly as actions/toolkit's `command.ts` does, so a
@@ -80,7 +81,7 @@ def render_github(analysis: Analysis, options: RenderOptions) -> str:
             title = title[:199] + "…"
         out.append(
             command(
-                "error",
+                "error" if view.is_crash else "notice",
                 _message(view, analysis),
                 file=path,
                 line=frame.line if frame is not None else None,

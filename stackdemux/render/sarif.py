@@ -124,6 +124,10 @@ def _message(view: GroupView) -> str:
     return _text("\n".join(lines))
 
 
+def _level(view: GroupView) -> str:
+    return "error" if view.is_crash else "note"
+
+
 def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
     views = group_views(analysis)
     rules: dict[str, dict] = {}
@@ -136,7 +140,7 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
                 "id": rule_id,
                 "name": "GoCrash",
                 "shortDescription": {"text": _text(title[:1000])},
-                "defaultConfiguration": {"level": "error"},
+                "defaultConfiguration": {"level": _level(view)},
             }
             helps = [flat(f"{h.title}: {h.explanation} {h.remedy}") for h in view.group.hints]
             if helps:
@@ -145,7 +149,7 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
         result: dict = {
             "ruleId": rule_id,
             "ruleIndex": list(rules).index(rule_id),
-            "level": "error",
+            "level": _level(view),
             "message": {"text": _message(view)},
             "partialFingerprints": {"stackdemux/v1": view.fingerprint},
             "properties": {

@@ -132,6 +132,13 @@ class GroupView:
         return report.kind.value if report is not None else "crash"
 
     @property
+    def is_crash(self) -> bool:
+        """False for a goroutine dump alone: it was printed on purpose, so CI
+        formats show it as a note, not as an error or a failed test."""
+        report = self.report
+        return report.kind.is_crash if report is not None else True
+
+    @property
     def fingerprint(self) -> str:
         """The analysis's fingerprint; without one, a hash of the title and culprit function."""
         if self.group.fingerprint:
