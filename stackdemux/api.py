@@ -90,7 +90,7 @@ def split_streams_detail(source: Source, options: Options, index: int = 0
     """split_streams, and what the demultiplexer could not place."""
     prefix = f"s{index + 1}." if index else "s"
     capture = getattr(source, "capture", None)
-    if options.demux and capture is not None and not capture.separated:
+    if options.demux and capture is not None:
         return _split_windows(source, options, prefix)
     if options.demux:
         from .demux import demultiplex_detail
@@ -218,7 +218,7 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
     capture = getattr(source, "capture", None)
     if capture is not None:  # a sieved or teed log: back to the input's line numbers
         capture.remap(part)
-        if not capture.separated and capture.kept_lines < capture.total_lines:
+        if capture.kept_lines < capture.total_lines:
             part.diagnostics.append(Diagnostic(
                 f"{source.name}: a big log, read in windows around its tracebacks: "
                 f"{capture.kept_lines} of {capture.total_lines} lines; the rest is noise",

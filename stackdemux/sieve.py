@@ -119,8 +119,7 @@ class Sieve:
             self._block(bytes(self._partial) + b"\n", -1)
             self._partial.clear()
             self._partial_len = 0
-        return Capture(self.segments, self.line_no, self.total_bytes, self.truncated,
-                       separated=False)
+        return Capture(self.segments, self.line_no, self.total_bytes, self.truncated)
 
     def run(self, f: BinaryIO, first: bytes = b"", block: int = BLOCK) -> Capture:
         # `first` may be SIEVE_MIN bytes: fed a block at a time like the rest, so

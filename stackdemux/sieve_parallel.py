@@ -151,7 +151,7 @@ def assemble(path: str, size: int, scans: list[RangeScan]) -> Capture:
         seeds.extend(total + s for s in scan.seeds)
         marks.extend((off, total + line) for off, line in scan.marks)
         total += scan.lines
-    capture = Capture([], total, size, 0, separated=False)
+    capture = Capture([], total, size, 0)
     _read_windows(path, windows(seeds, total), marks, capture)
     return capture
 

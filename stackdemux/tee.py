@@ -2,68 +2,26 @@
 
     make 2>&1 | stackdemux --tee -f github
 
-Input bytes go to `out` as they arrive (one write and flush per chunk, never
+Input bytes go to stdout as they arrive (one write and flush per chunk, never
 re-encoded), so the build log reads as without stackdemux. Memory stays
-bounded on a long log with few crashes: a line is kept only when the
-traceback line classifier (`keep`) accepts it, together with a few lines of
-context before and after; ordinary build output is dropped. A chunk in which
-no traceback marker occurs at all is not split into lines beyond its last
-few (a bulk pre-filter at C speed).
+bounded on a long log with few crashes: the sieve (sieve.py) keeps only
+windows of lines around what can start a traceback, behind a collector's
+prefix too; ordinary build output is dropped.
 
-What is kept comes back as a `Capture`: segments of consecutive input lines
-with their line numbers, which `to_bytes()` joins into a small log for the
-parser and `remap()` maps back so every line number in the analysis is the
-one in the full input.
+What is kept is a `Capture`: segments of consecutive input lines with their
+line numbers, which `to_bytes()` joins into a small log for the pipeline and
+`remap()` maps back so every line number in the analysis is the one in the
+full input. A big file read by path is sieved into one as well.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from .model import Analysis, Frame, Goroutine, Source, Span
-
-# Every Go traceback holds at least one line containing one of these (a header,
-# a frame's file line, a race or test marker), and a frame's call line is
-# always followed by its file line: a chunk without any of them cannot start a
-# traceback, so only its last lines (as context) are kept. A necessary
-# condition for the classifier, not syntax: `keep` decides.
-MARKERS: tuple[bytes, ...] = (
-    b"goroutine ",
-    b".go:",
-    b".s:",
-    b"?:0",
-    b"panic",
-    b"fatal error",
-    b"SIG",
-    b"DATA RACE",
-    b"--- FAIL",
-    b"FAIL\t",
-    b"exit status",
-    b"created by",
-    b"runtime",
-    b"frames elided",
-)
-
-
-def has_marker(chunk: bytes) -> bool:
-    return any(m in chunk for m in MARKERS)
-
-
-def grammar_keep() -> Callable[[str], bool]:
-    """Keep lines the traceback grammar classifies (blank lines only as context)."""
-    from .grammar import line_grammar
-
-    classify = line_grammar().classify
-
-    def keep(line: str) -> bool:
-        kind, _ = classify(line)
-        return kind is not None and kind != "blank"
-
-    return keep
 
 
 @dataclass(slots=True)
@@ -74,35 +32,31 @@ class Segment:
 
 @dataclass(slots=True)
 class Capture:
-    """What the tee kept: enough to analyse, with the input's line numbers."""
+    """What the sieve kept: enough to analyse, with the input's line numbers."""
 
     segments: list[Segment]
     total_lines: int
     total_bytes: int
-    truncated_lines: int = 0  # kept lines cut at `max_line` bytes
-    # A blank line between segments keeps a tee's context-bounded segments from
-    # merging; the sieve's windows end in ordinary lines and need none.
-    separated: bool = True
+    truncated_lines: int = 0  # kept lines cut at the sieve's longest line
 
     @property
     def kept_lines(self) -> int:
         return sum(len(s.lines) for s in self.segments)
 
     def to_bytes(self) -> bytes:
-        """Kept lines as one log; a blank line between segments so tracebacks never merge."""
+        """Kept lines as one log (a window ends in ordinary lines: none runs into the next)."""
         if not self.segments:
             return b""
-        glue = b"\n\n" if self.separated else b"\n"
-        return glue.join(b"\n".join(s.lines) for s in self.segments) + b"\n"
+        return b"\n".join(b"\n".join(s.lines) for s in self.segments) + b"\n"
 
     def line_map(self) -> Callable[[int], int]:
-        """Line n of `to_bytes()` → its line in the full input (a separator: the line after)."""
+        """Line n of `to_bytes()` → its line in the full input."""
         starts, firsts = [], []
         n = 1
         for s in self.segments:
             starts.append(n)
             firsts.append(s.first)
-            n += len(s.lines) + self.separated  # + the separator
+            n += len(s.lines)
 
         def original(line: int) -> int:
             i = bisect.bisect_right(starts, line) - 1
@@ -189,140 +143,6 @@ def _merged(spans: Iterable[Span | None]) -> list[Span]:
         else:
             out.append((a, b))
     return out
-
-
-class Tee:
-    """Copy input to `out` unchanged; keep traceback lines (and context) for the analysis."""
-
-    def __init__(
-        self,
-        out: BinaryIO | None,
-        keep: Callable[[str], bool],
-        *,
-        context: int = 16,
-        prefilter: Callable[[bytes], bool] | None = has_marker,
-        max_line: int = 1 << 20,
-    ) -> None:
-        self.out = out
-        self.keep = keep
-        self.context = context
-        self.prefilter = prefilter
-        self.max_line = max_line
-        self.segments: list[Segment] = []
-        self.before: deque[tuple[int, bytes]] = deque(maxlen=context)  # recent dropped lines
-        self.after = 0  # lines still to keep after the last kept one
-        self.line_no = 0  # lines completed so far
-        self.partial = bytearray()  # the unfinished last line
-        self.partial_len = 0  # its full length (beyond max_line it is not stored)
-        self.total_bytes = 0
-        self.truncated = 0
-
-    # ------------------------------------------------------------ input side --
-
-    def feed(self, chunk: bytes) -> None:
-        if not chunk:
-            return
-        if self.out is not None:
-            try:
-                self.out.write(chunk)
-                self.out.flush()
-            except BrokenPipeError:
-                # The reader went away (`| head`): stop copying, keep analysing.
-                self.out = None
-        self.total_bytes += len(chunk)
-        last_nl = chunk.rfind(b"\n")
-        if last_nl < 0:
-            self._grow_partial(chunk)
-            return
-        if (
-            self.prefilter is not None
-            and self.after == 0
-            and not self.prefilter(bytes(self.partial) + chunk[:last_nl])
-        ):
-            self._skip(chunk, last_nl)
-        else:
-            lines = chunk[:last_nl].split(b"\n")
-            lines[0] = self._take_partial(lines[0])
-            for line in lines:
-                self._line(line)
-        self.partial.clear()
-        self.partial_len = 0
-        self._grow_partial(chunk[last_nl + 1 :])
-
-    def _grow_partial(self, piece: bytes) -> None:
-        room = self.max_line - len(self.partial)
-        if room > 0:
-            self.partial += piece[:room]
-        self.partial_len += len(piece)
-
-    def _take_partial(self, head: bytes) -> bytes:
-        return bytes(self.partial) + head if self.partial else head
-
-    def _skip(self, chunk: bytes, last_nl: int) -> None:
-        """A chunk with no traceback marker: count its lines, keep only the last few as context."""
-        count = chunk.count(b"\n", 0, last_nl + 1)
-        first = self.line_no + 1
-        self.line_no += count
-        tail_from = max(count - self.context, 0)
-        if tail_from == 0:
-            lines = chunk[:last_nl].split(b"\n")
-            lines[0] = self._take_partial(lines[0])
-        else:
-            # Only the last `context` lines: find them from the end, no full split.
-            start = last_nl
-            for _ in range(self.context):
-                start = chunk.rfind(b"\n", 0, start)
-            lines = chunk[start + 1 : last_nl].split(b"\n")
-        base = first + (count - len(lines))
-        for i, line in enumerate(lines):
-            self.before.append((base + i, line[: self.max_line]))
-
-    def _line(self, line: bytes) -> None:
-        self.line_no += 1
-        if len(line) >= self.max_line:  # a 100 MB line is kept as its first MiB
-            line = line[: self.max_line]
-            self.truncated += 1
-        if self.keep(line.decode("utf-8", "replace")):
-            self._emit_before()
-            self._append(self.line_no, line)
-            self.after = self.context
-        elif self.after > 0:
-            self._append(self.line_no, line)
-            self.after -= 1
-        else:
-            self.before.append((self.line_no, line))
-
-    def _emit_before(self) -> None:
-        while self.before:
-            n, line = self.before.popleft()
-            self._append(n, line)
-
-    def _append(self, n: int, line: bytes) -> None:
-        seg = self.segments[-1] if self.segments else None
-        if seg is None or seg.first + len(seg.lines) != n:
-            seg = Segment(first=n)
-            self.segments.append(seg)
-        seg.lines.append(line)
-
-    # ----------------------------------------------------------- output side --
-
-    def close(self) -> Capture:
-        """The last unterminated line, then what was kept."""
-        if self.partial_len:
-            self._line(bytes(self.partial))
-            self.partial.clear()
-            self.partial_len = 0
-        return Capture(self.segments, self.line_no, self.total_bytes, self.truncated)
-
-    def run(self, source: BinaryIO, chunk_size: int = 1 << 16) -> Capture:
-        """Copy `source` to the end, chunk by chunk as it arrives (read1: no waiting to fill)."""
-        read = getattr(source, "read1", source.read)
-        while True:
-            chunk = read(chunk_size)
-            if not chunk:
-                break
-            self.feed(chunk)
-        return self.close()
 
 
 class TeeSource(Source):
