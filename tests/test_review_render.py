@@ -30,6 +30,16 @@ def test_a_report_without_a_stack_says_so():
     assert "kind      test failure · no stack printed" in text("test_race")
 
 
+def test_a_stack_printed_but_not_read_is_not_said_to_be_missing():
+    # two processes' write()s mixed inside lines: the stacks were printed, and
+    # the report says why it could not read them (it said "no stack printed")
+    case = SAMPLES.parent / "tests/corpus/cases/bolt-writes-time/input.log"
+    out = render(analyze(case), "text", RenderOptions())
+    assert "kind      panic · no stack read" in out
+    assert "no stack printed" not in out
+    assert "its goroutines could not be read" in out
+
+
 def test_junit_points_at_the_checkout_as_the_other_ci_formats_do(tmp_path):
     # skopeo built in /builddir/build/BUILD/skopeo-1.14.0; its checkout vendors bbolt
     cursor = tmp_path / "vendor" / "go.etcd.io" / "bbolt" / "cursor.go"

@@ -161,7 +161,10 @@ def _size(report: Report | None) -> str:
         n = len(report.race.accesses)
         return f"{n} access{'es' if n != 1 else ''}"
     n = len(report.goroutines) if report is not None else 0
-    return f"{n} goroutine{'s' if n != 1 else ''}" if n else "no stack printed"
+    if n:
+        return f"{n} goroutine{'s' if n != 1 else ''}"
+    # printed but unread (see `partial`), or never printed (GOTRACEBACK=none)
+    return "no stack read" if report is not None and not report.complete else "no stack printed"
 
 
 # Characters of a title and of a message shown: a panic value can hold a whole
