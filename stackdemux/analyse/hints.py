@@ -96,13 +96,24 @@ def parse_rules(text: str, source: str = "<rules>") -> list[Rule]:
             Rule(
                 id=str(entry["id"]),
                 title=str(entry["title"]),
-                explanation=str(entry["explanation"]).strip(),
-                remedy=str(entry["remedy"]).strip(),
+                explanation=reflow(str(entry["explanation"])),
+                remedy=reflow(str(entry["remedy"])),
                 match=compiled,
                 details=details,
             )
         )
     return rules
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def reflow(text: str) -> str:
+    """A rule's prose as written in TOML, without the hard line breaks that keep
+    the file narrow: each paragraph on one line (blank lines between paragraphs
+    stay), so JSON and every renderer get the sentence, not the file's layout."""
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text.strip()))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def load_rules(path: str | Path) -> list[Rule]:
