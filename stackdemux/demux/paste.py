@@ -6,10 +6,13 @@ is conservative: it fires only where the damaged text is not a traceback line
 and the repaired text is one, as the traceback line classifier reads them. A
 clean traceback passes through unchanged.
 
-Repairs, in the order they run: CR LF; a dump escaped inside one log record
+Repairs, in the order they run: CR LF; a terminal's echo of the key that
+sent the signal (`^\\SIGQUIT: quit`); a dump escaped inside one log record
 (`msg="panic: …\\ngoroutine 1 …"`, logfmt or JSON); HTML escapes; nbsp;
 `> ` quoting; rsyslog escapes (`#011` for a tab); a line-number gutter
-collapsed onto one line or glued to the text; hard wraps; two lines joined on
+collapsed onto one line or glued to the text; hard wraps; a Markdown fence glued to
+the text; a goroutine header glued after a log line's text; a call line
+broken before its arguments; blank lines after a goroutine header; two lines joined on
 one (a frame's call and file line, or random lines joined with a space);
 the space a joined empty line leaves at a line's end; spaces around
 punctuation; lost tabs.
@@ -218,6 +221,8 @@ def _indented_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]
             continue
         m = _INDENTED_START.match(t)
         indent = (m.group(1) or m.group(2)) if m is not None else ""
+        if indent and m is not None and m.group(1) and _chains_on(out, t[len(indent):]):
+            indent = ""  # Go's tab before a chained panic, turned to spaces: lost tabs restores it
         if indent:
             if m is not None and m.group(2):
                 changed += _dedent_head(out, indent)
@@ -226,6 +231,15 @@ def _indented_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]
         else:
             out.append((t, o))
     return out, changed
+
+
+def _chains_on(out: list[Line], text: str) -> bool:
+    """`text` is a panic raised while the one on the last line ran: Go prints it
+    under that one's `panic: ` line, after a tab (`panic: a` / `\tpanic: b [recovered]`)."""
+    if not text.startswith("panic: "):
+        return False
+    last = next((t for t, _ in reversed(out) if t.strip()), "")
+    return last.lstrip(" \t").startswith("panic: ")
 
 
 def _dedent_head(out: list[Line], indent: str) -> int:
@@ -278,6 +292,22 @@ def _colour_codes(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
             bare = _SGR.sub("", t)
             changed += bare != t
             t = bare
+        out.append((t, o))
+    return out, changed
+
+
+# A terminal echoes the key that sent the signal (`^\` is Ctrl-\, SIGQUIT) before
+# the runtime's first line: copied from the terminal, the echo leads that line.
+_ECHO = re.compile(r"\^[\\C](?=SIG[A-Z]{2,10}: |panic: |fatal error: |goroutine \d+ \[)")
+
+
+def _terminal_echo(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        if t.startswith("^") and (m := _ECHO.match(t)) and _is_go(t[m.end():]):
+            t = t[m.end():]
+            changed += 1
         out.append((t, o))
     return out, changed
 
@@ -437,6 +467,100 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return out, changed
 
 
+# A Markdown code fence glued to the text it fences (`` ``` panic: … ``, `` … +0x85 ``` ``),
+# as a page flattened to running text keeps it.
+_GLUED_FENCE = re.compile(r"^(?:```|~~~)[\w+-]* +|(?<=\S) +(?:```|~~~)$")
+
+
+def _glued_fences(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        if ("```" in t or "~~~" in t) and _GLUED_FENCE.search(t):
+            bare = _GLUED_FENCE.sub("", t)
+            if bare != t and (_is_go(bare) or (may_be_joined(bare) and _split_joined(bare))):
+                t = bare
+                changed += 1
+        out.append((t, o))
+    return out, changed
+
+
+# A goroutine header at the end of a log line: a logger's message that ends with
+# debug.Stack()'s text (`Panic: …: goroutine 11990 [running]:`), the frames below.
+_GLUED_HEADER = re.compile(r"(?<=\S) +(goroutine \d+ \[[^\]\n]{1,200}\]:)$")
+
+
+def _glued_headers(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    out: list[Line] = []
+    changed = 0
+    for i, (t, o) in enumerate(items):
+        m = _GLUED_HEADER.search(t) if t.endswith("]:") else None
+        if (m is not None and i + 1 < len(items) and kind(m.group(1)) == "goroutine_header"
+                and kind(items[i + 1][0]) == "frame_call" and not _is_go(t)):
+            out.extend(((t[:m.start()], o), (m.group(1), o)))
+            changed += 1
+            continue
+        out.append((t, o))
+    return out, changed
+
+
+def _blank_after_header(items: list[Line], out: Repaired) -> tuple[list[Line], int]:
+    """Blank lines between a goroutine header and its first frame, which Go never
+    prints (a paste's double spacing): debris, recorded as dropped."""
+    kept: list[Line] = []
+    changed = 0
+    header = False  # the last kept line is a goroutine header
+    pending: list[Line] = []  # blank lines after it
+    for i, (t, o) in enumerate(items):
+        if header and not t.strip():
+            pending.append((t, o))
+            continue
+        if pending:
+            following = items[i + 1][0] if i + 1 < len(items) else ""
+            if kind(t) == "frame_call" and _FILE_END.search(following):
+                for _, po in pending:
+                    out.dropped.extend(po)
+                changed += len(pending)
+            else:
+                kept.extend(pending)
+            pending = []
+        kept.append((t, o))
+        header = t.startswith("goroutine ") and kind(t) == "goroutine_header"
+    kept.extend(pending)
+    return kept, changed
+
+
+def _bare_symbol(text: str) -> bool:
+    """A function's name alone on its line, as a wrap leaves it: a package path,
+    a dot, no space. Not led by a digit (`0x11csync.(*Mutex).lockSlow` is a
+    write-level interleave's hex glued to a name, not a name)."""
+    return (len(text) < 1024 and (text[:1].isalpha() or text[:1] == "_") and "." in text
+            and not any(c.isspace() for c in text))
+
+
+def _wrapped_calls(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """A call line broken before its arguments (`pkg.run.func5` / `(0xc0430b1e20, …)`),
+    as a narrow window or an editor wraps a long name: joined when only the
+    two together read as a frame's call, and its file line follows. (A log of
+    processes interleaved write by write splits calls there too, since Go
+    writes the name and the arguments apart; what follows is then another
+    process's piece, not the call's file line.)"""
+    out: list[Line] = []
+    changed = 0
+    for i, (t, o) in enumerate(items):
+        if (t.startswith("(") and t.endswith(")") and out and out[-1][0][-1:] not in ("", " ", ")")
+                and i + 1 < len(items) and items[i + 1][0][:1] in ("\t", " ")
+                and _FILE_END.search(items[i + 1][0])):
+            prev, po = out[-1]
+            if (_bare_symbol(prev) and kind(prev + t) == "frame_call"
+                    and not _is_go(prev) and not _is_go(t)):
+                out[-1] = (prev + t, po + o)
+                changed += 1
+                continue
+        out.append((t, o))
+    return out, changed
+
+
 # What a file line ends with: `file.go:12`, then ` +0x1d` (group 1) unless inlined.
 _FILE_END = re.compile(
     r"(?:\.\w{1,4}|\?\?):\d+( \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?$")
@@ -579,6 +703,11 @@ _JOIN_CANDIDATE = re.compile(
     r"|FAIL\t|[^\s()]+:\d)")
 
 
+# What ends a panic message for sure when joined after it: a goroutine header, or
+# the whole `[signal SIGSEGV: … pc=0x…]` line Go prints right after a runtime error.
+_ENDS_A_MESSAGE = frozenset({"goroutine_header", "signal"})
+
+
 def may_be_joined(text: str) -> bool:
     """False when no part after a space could be a traceback line _split_joined wants."""
     return text.endswith(")") or _JOIN_CANDIDATE.search(text) is not None
@@ -599,7 +728,7 @@ def _joined_lines(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
             # A file line (or a lenient reading of one) must come back as a file line.
             if parts and (k is None or (k != "panic" and k != "fatal_error"
                                         and kind(parts[0]) in _FILE_KINDS)
-                          or kind(parts[-1]) == "goroutine_header"):
+                          or kind(parts[-1]) in _ENDS_A_MESSAGE):
                 out.extend((p, o) for p in parts)
                 changed += 1
                 continue
@@ -733,10 +862,12 @@ def _starts_a_line(needle: str) -> Callable[[str], bool]:
     return lambda text: text.startswith(needle) or "\n" + needle in text
 
 
+_BLANK_AFTER_HEADER = re.compile(r"^goroutine \d+ [^\n]*:\n\s*\n", re.M)
 _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]], Gate]] = [
     ("file hole", _file_hole, _starts_a_line("\x00")),  # bytes lost, not written
     ("crlf", _crlf, _has("\r")),
     ("colour codes", _colour_codes, _has("\x1b[")),
+    ("terminal echo", _terminal_echo, _starts_a_line("^")),
     ("escaped dump", _escaped_dump, _ESCAPED_DUMP.search),
     ("quoting", _quoting, _starts_a_line(">")),  # outermost: added after the page was rendered
     # (at line starts, where the repair looks: searched anywhere, `( +)` was tried
@@ -748,6 +879,10 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("collapsed gutter", _collapsed_gutter, _COLLAPSED_IN_TEXT.search),
     ("glued gutter", _glued_gutter, _GUTTER_IN_TEXT.search),
     ("hard wraps", _hard_wraps, None),
+    ("glued fences", _glued_fences, _has("```", "~~~")),
+    ("glued headers", _glued_headers, _has("]:\n")),
+    ("wrapped calls", _wrapped_calls, _starts_a_line("(")),
+    ("blank after a header", _blank_after_header, _BLANK_AFTER_HEADER.search),
     ("joined lines", _joined_lines, None),
     ("spaces at the ends", _edge_spaces, _EDGE_SPACE_IN_TEXT.search),
     ("spaces around punctuation", _punctuation_spaces, _PUNCT_DAMAGE.search),

@@ -36,6 +36,13 @@ _SIGNS = (
     # a terminal's colour code before a report's first line or a goroutine header
     # (colour elsewhere, in a build log's own output, is no damage to repair)
     ("\x1b", re.compile(r"\x1b\[[0-9;]{0,32}m(?:panic: |fatal error: |goroutine \d+ \[)")),
+    # a Markdown fence glued to a traceback line (a page flattened to running text)
+    ("`", re.compile(r"```[\w+-]* +(?:panic: |fatal error: |goroutine \d+ \[)"
+                     r"|:\d+ \+0x[0-9a-f]+ +```")),
+    # a goroutine header after a log line's text (a logger's message ending in debug.Stack())
+    (": goroutine ", re.compile(r"\S: goroutine \d+ \[[^\]\n]{1,200}\]:\n")),
+    # a terminal's echo of Ctrl-\\ (or Ctrl-C) before the runtime's first line
+    ("^", re.compile(r"\^[\\C](?:SIG[A-Z]{2,10}: |panic: |fatal error: |goroutine \d+ \[)")),
     # a file's hole (NULs where logrotate's copytruncate cut it) before a report
     ("\x00", re.compile(r"\x00(?:panic: |fatal error: |goroutine \d+ \[|SIG[A-Z]{2,10}: )")),
 )
@@ -45,7 +52,7 @@ _SIGNS = (
 # tried at each of them, and one led by `(?:^|\n)` at every character), then
 # the line is checked to hold only tabs before it.
 _TABBED_HEADER = re.compile(r"\tgoroutine \d+ \[")
-_LINE_START = re.compile(r"\n[ >0-9]")
+_LINE_START = re.compile(r"\n[ >0-9(]")
 # Damage that needs a look at each line is looked for in the head of the log
 # only: a paste is small, and a long log pays nothing for it.
 _PASTE_HEAD = 1 << 20
@@ -57,6 +64,7 @@ _LINE_SIGNS = re.compile(
         r" +[^\s:]+\.\w{1,4}:\d+$",  # a file line indented by spaces, no offset
         r" +(?:goroutine \d+ \[|panic: |fatal error: )",  # an indented dump
         r"> ?(?:goroutine \d+ \[|panic: |fatal error: |created by |\t)",  # quoting
+        r"\((?:0x[0-9a-f]+|\.\.\.)[^\n]*\)$",  # a call's arguments wrapped onto their own line
     )),
     re.M,
 )
@@ -69,6 +77,10 @@ _CLEAN_FILE_LINE = re.compile(
 # The same after a newline, found in one pass (led by a literal: memchr speed)
 # to be counted against the tails.
 _CLEAN_FILE_LINES = re.compile("\n" + _CLEAN_FILE_LINE.pattern, re.MULTILINE)
+# A file line indented by six spaces, and one under a two-space call line (the
+# race detector's layout). Led by literals; `[^\n]*` stops at the line's end.
+_SIX_SPACED_FILE_LINES = re.compile(r"\n {6}(?=\S)[^\n]*:\d+ \+0x")
+_RACE_FILE_LINES = re.compile(r"\n  (?=\S)[^\n]*\n {6}(?=\S)[^\n]*:\d+ \+0x")
 # Lines looked at for hard wraps: a wrapped paste shows them from its first
 # screen on, and one long line further down would hide the width anyway.
 _WRAP_HEAD = 8192
@@ -134,7 +146,10 @@ def _damaged_file_line(text: str) -> bool:
     # Each clean file line holds a tail: as many clean lines as tails (two
     # C-speed passes) leaves no tail on a damaged line. Else look line by line.
     if len(_FILE_TAIL.findall(text)) == len(_CLEAN_FILE_LINES.findall("\n" + text)):
-        return False
+        # The race detector's six spaces come under its two-space call lines; under
+        # a call line at the start of a line they were a paste's tab.
+        return (len(_SIX_SPACED_FILE_LINES.findall("\n" + text))
+                > len(_RACE_FILE_LINES.findall("\n" + text)))
     for hit in _FILE_TAIL.finditer(text):
         start = text.rfind("\n", 0, hit.start()) + 1
         end = text.find("\n", hit.end())
