@@ -20,6 +20,10 @@ from .prefixes_styles import JOIN_NEXT, PrefixStyle
 
 __all__ = ["to_streams"]
 
+# A colour inside a key (stern's between the pod and the container): the key
+# keeps it (one stream, one colour), the label people read does not.
+_COLOUR = re.compile(r"\x1b\[[0-9;]{0,16}m")
+
 
 def to_streams(lines: Sequence[str], split: PrefixSplit | None = None,
                styles: Sequence[PrefixStyle] | None = None, user_regex: str | None = None,
@@ -68,7 +72,8 @@ def _streams(lines: Sequence[str], split: PrefixSplit, first_line: int) -> list[
             numbers, stexts, slengths, pieces = _join(
                 numbers, stexts, slengths, sorted(attach[key]), lines, first_line)
         has_prefix = slengths.count(0) != len(slengths)
-        streams.append(Stream(id=f"s{s + 1}", label=key, numbers=numbers, texts=stexts,
+        label = _COLOUR.sub("", key) if key is not None and "\x1b" in key else key
+        streams.append(Stream(id=f"s{s + 1}", label=label, numbers=numbers, texts=stexts,
                               pieces=pieces, prefix_lengths=slengths if has_prefix else ()))
     return streams
 
