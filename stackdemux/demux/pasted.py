@@ -36,15 +36,21 @@ _SIGNS = (
     # a terminal's colour code before a report's first line or a goroutine header
     # (colour elsewhere, in a build log's own output, is no damage to repair)
     ("\x1b", re.compile(r"\x1b\[[0-9;]{0,32}m(?:panic: |fatal error: |goroutine \d+ \[)")),
-    # a Markdown fence glued to a traceback line (a page flattened to running text)
-    ("`", re.compile(r"```[\w+-]* +(?:panic: |fatal error: |goroutine \d+ \[)"
-                     r"|:\d+ \+0x[0-9a-f]+ +```")),
-    # a goroutine header after a log line's text (a logger's message ending in debug.Stack())
-    (": goroutine ", re.compile(r"\S: goroutine \d+ \[[^\]\n]{1,200}\]:\n")),
-    # a terminal's echo of Ctrl-\\ (or Ctrl-C) before the runtime's first line
-    ("^", re.compile(r"\^[\\C](?:SIG[A-Z]{2,10}: |panic: |fatal error: |goroutine \d+ \[)")),
     # a file's hole (NULs where logrotate's copytruncate cut it) before a report
     ("\x00", re.compile(r"\x00(?:panic: |fatal error: |goroutine \d+ \[|SIG[A-Z]{2,10}: )")),
+)
+# Signs only a paste shows, looked for in the head of the log (see _PASTE_HEAD):
+# a long log pays nothing for them.
+_HEAD_SIGNS = (
+    # a Markdown fence glued to a traceback line (a page flattened to running text)
+    # (two patterns, each led by a literal: an alternation led by `:` was tried at
+    # every position of a log with backticks in it)
+    ("```", re.compile(r"```[\w+-]* +(?:panic: |fatal error: |goroutine \d+ \[)")),
+    ("```", re.compile(r"\+0x[0-9a-f]+ +```")),
+    # a goroutine header after a log line's text (a logger's message ending in debug.Stack())
+    (": goroutine ", re.compile(r"\S: goroutine \d+ \[[^\]\n]{1,200}\]:\n")),
+    # a terminal's echo of Ctrl-\ (or Ctrl-C) before the runtime's first line
+    ("^", re.compile(r"\^[\\C](?:SIG[A-Z]{2,10}: |panic: |fatal error: |goroutine \d+ \[)")),
 )
 # A dump indented by tabs: its goroutine headers, which Go prints at the line
 # start. Searched for by what follows the tabs (a literal: memchr speed; every
@@ -100,6 +106,8 @@ def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
     if "\tgoroutine " in text and _tab_indented(text):
         return True
     head = text[:_PASTE_HEAD]
+    if any(lead in head and sign.search(head) for lead, sign in _HEAD_SIGNS):
+        return True
     if _damaged_line_start(head) or _damaged_file_line(head):
         return True
     return _hard_wrapped(lines[:_WRAP_HEAD])
