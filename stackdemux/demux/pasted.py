@@ -205,7 +205,7 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
     several, or of part of one (a line split apart), lists input columns in
     `pieces`, the columns of each input line divided between its parts.
     """
-    gutter = _numbered_gutter(stream)
+    gutter = _numbered_gutter(stream) or _gutter_before_prefixes(stream)
     if gutter is not None:
         # A gutter before quoting (`12> goroutine 1 [running]:`) hides the quote
         # from the repair: taken off first, as a prefix (its columns are kept).
@@ -284,6 +284,48 @@ def _numbered_gutter(stream: Stream) -> Stream | None:
                   texts=[t[w:] for t, w in zip(texts, widths, strict=True)],
                   pieces=stream.pieces,
                   prefix_lengths=[w + (old[i] if old else 0) for i, w in enumerate(widths)])
+
+
+# A viewer's line numbers before each line, then a space: GitHub's copy of a
+# CI log (`618283 2021-09-15T07:40:15.1455272Z goroutine 177 [...]`).
+_SPACED_GUTTER = re.compile(r" {0,6}([0-9]{1,7}) ")
+
+
+def _gutter_before_prefixes(stream: Stream) -> Stream | None:
+    """The stream without a gutter of line numbers counting up by one that hides
+    a collector's prefixes (read before paste repair, on the raw lines, they were
+    not seen), and without those prefixes: both kept as prefix lengths. None
+    unless nearly every line has the gutter and the lines after it carry
+    prefixes of one key (several would be several streams: not a paste's)."""
+    texts = stream.texts
+    if len(texts) < 3 or stream.pieces or not _SPACED_GUTTER.match(texts[0]):
+        return None
+    widths: list[int] = []
+    expect = None
+    for t in texts:
+        m = _SPACED_GUTTER.match(t)
+        if m is None or (expect is not None and int(m.group(1)) != expect):
+            if t.strip() or len(widths) < len(texts) - 1:  # a last empty line has no number
+                return None
+            widths.append(0)
+            continue
+        expect = int(m.group(1)) + 1
+        widths.append(m.end())
+    bare = [t[w:] for t, w in zip(texts, widths, strict=True)]
+    from .prefixes import detect, split_prefixed
+
+    styles = detect(bare)
+    if not styles:
+        return None
+    split = split_prefixed(bare, styles)
+    if len(set(split.keys)) > 1 or any(split.joins):
+        return None
+    old = stream.prefix_lengths
+    return Stream(id=stream.id, label=stream.label, numbers=stream.numbers, texts=split.texts,
+                  pieces=stream.pieces,
+                  prefix_lengths=[w + n + (old[i] if old else 0)
+                                  for i, (w, n) in enumerate(zip(widths, split.lengths,
+                                                                  strict=True))])
 
 
 def _to_input(stream: Stream, j: int, a: int, b: int) -> list[Piece]:
