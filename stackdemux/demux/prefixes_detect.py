@@ -33,12 +33,13 @@ MAX_LAYERS = 4
 # runner's `[name] ` (a tool's own `[build] step 3` lines are no process's
 # label): amid other output, the region around a labelled traceback proves it.
 # stern's `pod container ` is two words, the first with a dash: prose has such
-# lines, so stern's too must cover most lines, and its names must repeat.
-_MIN_SHARE = {"parallel": 0.6, "bracket": 0.6, "stern": 0.6}
+# lines, so stern's too must cover most lines, and its names must repeat; so
+# must `aws logs tail`'s stream after a time (a Python app's logger name).
+_MIN_SHARE = {"parallel": 0.6, "bracket": 0.6, "stern": 0.6, "awslogs": 0.6}
 _DEFAULT_MIN_SHARE = 0.05
 _MIN_LINES = 3
-# Lines each stern key stands before, on average, at least.
-_STERN_LINES_PER_KEY = 5
+# Lines each stern or aws logs key stands before, on average, at least.
+_LINES_PER_KEY = 5
 
 
 # ------------------------------------------------------------- detection ---
@@ -171,9 +172,9 @@ def _holds(tally: _Tally, name: str) -> bool:
         # one label alone: a runner's only when it stands before a traceback
         # (a tool's own `[build] step 3` lines label nothing)
         return any(_in_traceback(text) for text in tally.rests[name])
-    if name == "stern":
+    if name in ("stern", "awslogs"):
         # a container prints many lines; words of prose seldom repeat as a pair
-        return len(tally.keys[name]) * _STERN_LINES_PER_KEY <= n
+        return len(tally.keys[name]) * _LINES_PER_KEY <= n
     # parallel: tags repeat (one per job, many lines each); a table is no tag
     return name != "parallel" or not (len(tally.keys[name]) * 2 > n
                                       or _tabular(tally.rests[name]))

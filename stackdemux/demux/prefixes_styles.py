@@ -35,7 +35,7 @@ __all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PROCESS_KEYS", "PrefixErr
 # stdout/stderr, buildkit's a build step (`make -j` runs many processes in
 # one), gitlab's a pipe, github's prefix no key at all.
 PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "parallel", "bracket", "turbo", "pnpm",
-                          "stern", "user"})
+                          "stern", "awslogs", "user"})
 
 # Sub-rule name suffixes with a meaning (see the grammar's header).
 _ROLES = ("key", "partial", "continued")
