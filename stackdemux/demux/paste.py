@@ -11,7 +11,8 @@ sent the signal (`^\\SIGQUIT: quit`); a dump escaped inside one log record
 (`msg="panic: …\\ngoroutine 1 …"`, logfmt or JSON); HTML escapes; nbsp;
 `> ` quoting; rsyslog escapes (`#011` for a tab); a line-number gutter
 collapsed onto one line or glued to the text; hard wraps; a Markdown fence glued to
-the text; a goroutine header glued after a log line's text; a call line
+the text; a goroutine header glued after a log line's text; a line with the
+next one's text run on after it (a page lost the break after a code block); a call line
 broken before its arguments; blank lines after a goroutine header; two lines joined on
 one (a frame's call and file line, or random lines joined with a space);
 the space a joined empty line leaves at a line's end; spaces around
@@ -504,6 +505,50 @@ def _glued_headers(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return out, changed
 
 
+# A file line's position and offset run into the next text, as a page's text
+# loses the line break after a code block: `main.go:8 +0x50Or variations:`,
+# `main.go:10 +0x68fatal error: …` (the offset's hex digits run into `fa…`).
+_OFFSET_RUN_ON = re.compile(r":\d+ \+0x[0-9a-f]+(?=[0-9a-zA-Z])")
+_POSITION_START = re.compile(r":\d+ \+0x")
+# A call line run into a capitalised word: `sync.runtime_Semacquire(...)Every goroutine …`.
+_CALL_RUN_ON = re.compile(r"\)(?=[A-Z][a-z])")
+
+
+def _run_on(text: str) -> tuple[str, str] | None:
+    """A traceback line and the text that runs on after it, or None."""
+    m = _OFFSET_RUN_ON.search(text)
+    if m is not None:
+        end = m.end()
+        digits = m.start() + _POSITION_START.match(text, m.start()).end() - m.start()
+        for cut in range(end, digits, -1):  # the next line may start with hex letters
+            head, rest = text[:cut], text[cut:]
+            if kind(rest) in _STRONG_KINDS - _FILE_KINDS and _restore_tab(head) is not None:
+                return head, rest
+        rest = text[end:]
+        if rest[:1].isupper() and not text[end - 1:end].isupper() \
+                and _restore_tab(text[:end]) is not None:
+            return text[:end], rest  # prose after it: its own line (noise)
+        return None
+    m = _CALL_RUN_ON.search(text)
+    if m is not None and kind(text[:m.end()]) == "frame_call":
+        return text[:m.end()], text[m.end():]
+    return None
+
+
+def _run_on_lines(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """A traceback line with the next line's text run on after it: cut apart."""
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        parts = _run_on(t) if (")" in t or "+0x" in t) and not _is_go(t) else None
+        if parts is not None:
+            out.extend((p, o) for p in parts)
+            changed += 1
+            continue
+        out.append((t, o))
+    return out, changed
+
+
 def _blank_after_header(items: list[Line], out: Repaired) -> tuple[list[Line], int]:
     """Blank lines between a goroutine header and its first frame, which Go never
     prints (a paste's double spacing): debris, recorded as dropped."""
@@ -881,6 +926,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("hard wraps", _hard_wraps, None),
     ("glued fences", _glued_fences, _has("```", "~~~")),
     ("glued headers", _glued_headers, _has("]:\n")),
+    ("run-on lines", _run_on_lines, re.compile(r"\+0x[0-9a-f]+[g-zA-Z]|\)[A-Z][a-z]").search),
     ("wrapped calls", _wrapped_calls, _starts_a_line("(")),
     ("blank after a header", _blank_after_header, _BLANK_AFTER_HEADER.search),
     ("joined lines", _joined_lines, None),

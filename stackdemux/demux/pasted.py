@@ -49,6 +49,10 @@ _HEAD_SIGNS = (
     ("```", re.compile(r"\+0x[0-9a-f]+ +```")),
     # a goroutine header after a log line's text (a logger's message ending in debug.Stack())
     (": goroutine ", re.compile(r"\S: goroutine \d+ \[[^\]\n]{1,200}\]:\n")),
+    # a file line's offset or a call line run into the next text (a page's text
+    # lost the break after a code block): `main.go:8 +0x50Or variations:`
+    ("+0x", re.compile(r"\+0x[0-9a-f]+[g-zA-Z]")),
+    (")", re.compile(r"[\w.]\([^()\n]{0,200}\)[A-Z][a-z]")),
     # a terminal's echo of Ctrl-\ (or Ctrl-C) before the runtime's first line
     ("^", re.compile(r"\^[\\C](?:SIG[A-Z]{2,10}: |panic: |fatal error: |goroutine \d+ \[)")),
 )
