@@ -797,7 +797,7 @@ class Beam:
         for hi, h in enumerate(beam):
             base = h.score
             cands.extend([(base + m[0], next(order), hi, m) for m in self.moves(h, i, ev, token)])
-        width = max(2, min(WIDTH, WORK // max(1, len(beam[0].tracks))))
+        width = max(2, min(WIDTH, WORK // max(1, self.busy(beam[0], ev))))
         top = heapq.nlargest(width * 2, cands)  # (score, -n) decide: n is unique
         cut = top[0][0] - MARGIN
         new: list[Hypothesis] = []
@@ -823,6 +823,17 @@ class Beam:
             states.add(h, k)
             new.append(h)
         self.beam = _patient(new, i, max(PATIENCE, self.patience))
+
+    def busy(self, h: Hypothesis, ev: Evidence) -> int:
+        """The streams of h a line is weighed against (WORK): a file line of a
+        toolchain's GOROOT only against streams of that toolchain or of none
+        yet (pair_moves), so for it the beam keeps more hypotheses at the same
+        work (twelve-lines-random: 101 of its 105 such lines are weighed
+        against 5 streams fewer than the 10-12 open, on average)."""
+        root = ev.root
+        if root is None:
+            return len(h.tracks)
+        return len([t for t in h.tracks if not t.roots or root in t.roots])
 
     def unbound(self, h: Hypothesis, c: Call) -> None:
         """A call line no file line came for: not a traceback's, or its stream

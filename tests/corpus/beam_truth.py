@@ -6,6 +6,9 @@ evidence failure (issue 3). A developer tool, not a test.
     python tests/corpus/beam_truth.py --lockstep CASE  # where the beam loses the truth
     python tests/corpus/beam_truth.py --gaps CASE      # where a wrong move outscores the truth's
     python tests/corpus/beam_truth.py --remerge N      # the same outputs merged N other ways
+    python tests/corpus/beam_truth.py --why CASE       # what drops the truth from the beam
+    python tests/corpus/beam_truth.py --classify N     # search or evidence failure, per merge
+    python tests/corpus/beam_truth.py --decompose CASE LINE  # beam and truth, by line kind
 
 Only line-interleaved cases (`*-lines-*`: whole lines, truth by line) can be
 replayed. The summary prints, per case, the beam's best score and the lines
@@ -24,6 +27,18 @@ in random line order with seeds 1..N (as make_cases.py does: a uniform
 interleaving that keeps each output's order) and counts the reports the whole
 pipeline recovers exactly: the committed cases are one draw each, and a case
 exact on its draw may not be on the next.
+
+--why follows the free beam and, where it stops holding a hypothesis
+consistent with the truth, says what removed the last one: the fast path
+(one move beat the rest by MARGIN), the MARGIN cut, the width (how many
+candidates ranked above the best consistent one, and by how much), or a
+merge or the patience rule. --classify merges each case N ways as --remerge
+does and marks each draw S (the truth outscores the beam's reading: the
+search lost it), E (the beam's reading outscores the truth: the evidence
+prefers a wrong reading) or = (tie), with the lines misplaced. --decompose
+sums, up to a line, the scores of the moves of the beam's best hypothesis
+and of the truth's by the kind of line that decided them, and lists the
+goroutine headers each placed or left waiting.
 """
 
 from __future__ import annotations
@@ -33,6 +48,7 @@ import json
 import random
 import sys
 import time
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from pathlib import Path
 
@@ -42,9 +58,10 @@ sys.path.insert(0, str(HERE))  # score.py, when imported (tests/test_demux_inter
 
 from score import load_cases, report_key  # noqa: E402
 
-from stackdemux.demux.beam import LOST, ORPHAN, Beam, Move, _owners  # noqa: E402
+from stackdemux.demux import beam as beam_module  # noqa: E402
+from stackdemux.demux.beam import LOST, MARGIN, ORPHAN, Beam, Move, _owners  # noqa: E402
 from stackdemux.demux.evidence import OPENERS, Evidence, evidence  # noqa: E402
-from stackdemux.demux.hypothesis import Hypothesis  # noqa: E402
+from stackdemux.demux.hypothesis import ORPHANED, Hypothesis, Step  # noqa: E402
 from stackdemux.grammar import MAX_LINE, line_grammar  # noqa: E402
 
 RANDOM = ["bolt-lines-random", "gotest-lines-random", "mixed-lines-random",
@@ -148,10 +165,7 @@ def summary(names: list[str]) -> None:
 
 def lockstep(name: str) -> None:
     texts, owners = lines_and_owners(name)
-    match = line_grammar().match
-    heads = frozenset(i for i, s in enumerate(texts)
-                      if (m := match(s) if s and len(s) <= MAX_LINE else None) is not None
-                      and m.lastgroup in HEAD_KINDS)
+    heads = head_lines(texts)
     free, held = Beam(), TruthBeam(owners)
     lost = False
     for i, text in enumerate(texts):
@@ -177,6 +191,203 @@ def gaps(name: str, top: int = 30) -> None:
         print(f"  {gap:5.1f} {i:5} {kind:16} {text}")
 
 
+class Consistency:
+    """Is a hypothesis (or a move of it) consistent with the truth: no stream
+    holds lines of two processes, no line of a process is orphaned (heads
+    aside: heads.py matches them to stacks at the end). A line two processes
+    printed alike (within ALIKE lines) may be either's: the beam keeps one of
+    two hypotheses whose streams hold the same texts."""
+
+    ALIKE = 128
+
+    def __init__(self, owners: list[int | None], texts: list[str]) -> None:
+        self.heads = head_lines(texts)
+        at: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            at.setdefault(text, []).append(i)
+        self.alike: list[frozenset[int | None]] = []
+        for i, text in enumerate(texts):
+            near = at[text]
+            lo, hi = bisect_left(near, i - self.ALIKE), bisect_right(near, i + self.ALIKE)
+            self.alike.append(frozenset(owners[j] for j in near[lo:hi]))
+        # Step → (consistent, Track.order → its possible processes): forks share history
+        self.known: dict[int, tuple[Step, bool, dict[int, frozenset[int | None]]]] = {}
+
+    def of(self, step: Step | None) -> tuple[bool, dict[int, frozenset[int | None]]]:
+        path = []
+        while step is not None and id(step) not in self.known:
+            path.append(step)
+            step = step.parent
+        ok, process = (True, {}) if step is None else self.known[id(step)][1:]
+        for step in reversed(path):  # oldest first (a long history: no recursion)
+            i, o = step.index, step.track
+            if ok and i not in self.heads:
+                if o == ORPHANED:
+                    ok = False
+                elif o >= 0:
+                    now = process.get(o, self.alike[i]) & self.alike[i]
+                    process = {**process, o: now}
+                    ok = bool(now)
+            self.known[id(step)] = (step, ok, process)
+        return ok, process
+
+    def holds(self, h: Hypothesis) -> bool:
+        return self.of(h.history)[0]
+
+    def move_holds(self, h: Hypothesis, m: Move, i: int) -> bool:
+        ok, process = self.of(h.history)
+        if not ok or m[1] == LOST:
+            return ok and i in self.heads
+        want = process.get(h.tracks[m[2]].order) if m[2] >= 0 else None
+        for j in (i, *(h.floats[x].index for x in (m[3], m[4]) if x >= 0)):
+            if j not in self.heads:
+                want = self.alike[j] if want is None else want & self.alike[j]
+        return want is None or bool(want)
+
+
+def head_lines(texts: list[str]) -> frozenset[int]:
+    match = line_grammar().match
+    return frozenset(i for i, s in enumerate(texts)
+                     if (m := match(s) if s and len(s) <= MAX_LINE else None) is not None
+                     and m.lastgroup in HEAD_KINDS)
+
+
+class WhyBeam(Beam):
+    """The free beam, saying what removes its last hypothesis consistent with the truth."""
+
+    def __init__(self, owners: list[int | None], texts: list[str]) -> None:
+        super().__init__()
+        self.texts = texts
+        self.truth = Consistency(owners, texts)
+        self.offered: list[tuple[Hypothesis, list[Move]]] = []
+        self.held = True
+
+    def moves(self, h: Hypothesis, i: int, ev: Evidence, token: str) -> list[Move]:
+        out = super().moves(h, i, ev, token)
+        self.offered.append((h, out))
+        return out
+
+    def line(self, i: int, ev: Evidence, sig: int) -> None:
+        before = list(self.beam)
+        self.offered = []
+        super().line(i, ev, sig)
+        held = any(self.truth.holds(h) for h in self.beam)
+        if self.held and not held:
+            print(f"{i:5} lost: {self.cause(before, i)} | {self.texts[i][:70]}")
+        elif held and not self.held:
+            print(f"{i:5} held again | {self.texts[i][:70]}")
+        self.held = held
+
+    def cause(self, before: list[Hypothesis], i: int) -> str:
+        if not self.offered:
+            return "a waiting line given up (ORPHAN)"
+        # (a tie goes against the truth: the beam keeps the earlier of two)
+        cands = sorted(((h.score + m[0], not self.truth.move_holds(h, m, i))
+                        for h, ms in self.offered for m in ms), reverse=True)
+        cands = [(sc, not off) for sc, off in cands]
+        ranks = [r for r, (_, ok) in enumerate(cands) if ok]
+        if not ranks:
+            return "no move consistent with the truth"
+        rank, top = ranks[0], cands[0][0]
+        gap = cands[rank][0] - top
+        width = max(2, min(beam_module.WIDTH, beam_module.WORK // max(1, len(before[0].tracks))))
+        if len(before) == 1 and len(self.beam) == 1 and rank:
+            return f"fast path (best consistent move {gap:.1f} below the best)"
+        if gap < -MARGIN:
+            return f"MARGIN cut ({gap:.1f})"
+        if rank >= width:
+            return (f"width {width}: {rank} candidates of {len(cands)} above the best"
+                    f" consistent one, {gap:.1f} below the best")
+        # (or the same texts in other streams: two processes printed that line alike)
+        return f"merged into a kept hypothesis, or out of patience (rank {rank}, {gap:.1f})"
+
+
+def why(name: str) -> None:
+    texts, owners = lines_and_owners(name)
+    best = run(WhyBeam(owners, texts), texts)
+    truth = run(TruthBeam(owners), texts)
+    print(f"end: beam {best.score:.1f}, truth {truth.score:.1f}")
+
+
+def merged(outs: list[str], seed: int) -> tuple[list[str], list[int | None]]:
+    """The outputs merged in random line order (make_cases.py's way), and the owners."""
+    lines = [o.splitlines() for o in outs]
+    bag = [i for i, ls in enumerate(lines) for _ in ls]
+    random.Random(seed).shuffle(bag)
+    pos = [0] * len(lines)
+    texts: list[str] = []
+    for i in bag:
+        texts.append(lines[i][pos[i]])
+        pos[i] += 1
+    return texts, list(bag)
+
+
+def classify(names: list[str], seeds: int) -> None:
+    for name in names:
+        d = HERE / "cases" / name
+        truth = json.loads((d / "truth.json").read_text())
+        outs = [(d / p["output"]).read_text() for p in truth["processes"]]
+        marks = []
+        for seed in range(1, seeds + 1):
+            texts, owners = merged(outs, seed)
+            best, held = run(Beam(), texts), run(TruthBeam(owners), texts)
+            d = held.score - best.score
+            mark = "S" if d > 0.5 else "E" if d < -0.5 else "="
+            marks.append(f"{mark}{wrong(best, owners)}")
+        print(f"{name:24} {' '.join(marks)}", flush=True)
+
+
+class ScoredBeam(TruthBeam):
+    """A beam noting each move's score by the step it recorded last (a free
+    beam when owners is None)."""
+
+    def __init__(self, owners: list[int | None] | None) -> None:
+        super().__init__(owners or [])
+        self.free = owners is None
+        self.scored: dict[int, tuple[Step, float, str, bool]] = {}
+
+    def moves(self, h: Hypothesis, i: int, ev: Evidence, token: str) -> list[Move]:
+        return Beam.moves(self, h, i, ev, token) if self.free else super().moves(h, i, ev, token)
+
+    def apply(self, h: Hypothesis, move: Move, i: int, ev: Evidence, sig: int,
+              in_place: bool) -> None:
+        if self.free:
+            Beam.apply(self, h, move, i, ev, sig, in_place)
+        else:
+            super().apply(h, move, i, ev, sig, in_place)
+        if h.history is not None:
+            self.scored[id(h.history)] = (h.history, move[0], ev.kind, move[4] >= 0)
+
+    def decomposed(self, h: Hypothesis) -> tuple[Counter, list[int]]:
+        by: Counter = Counter()
+        headed = []
+        step = h.history
+        while step is not None:
+            got = self.scored.get(id(step))
+            if got is not None and got[0] is step:
+                by[got[2] + (" with its header" if got[3] else "")] += got[1]
+                if got[3]:
+                    headed.append(step.index)
+            step = step.parent
+        return by, sorted(headed)
+
+
+def decompose(name: str, upto: int) -> None:
+    texts, owners = lines_and_owners(name)
+    free, held = ScoredBeam(None), ScoredBeam(owners)
+    for i, text in enumerate(texts[:upto + 1]):
+        feed(free, i, text)
+        feed(held, i, text)
+    (f, fh), (t, th) = free.decomposed(free.beam[0]), held.decomposed(held.beam[0])
+    print(f"line {upto}: beam {free.beam[0].score:.1f}, truth {held.beam[0].score:.1f}")
+    for kind in sorted(set(f) | set(t)):
+        print(f"  {kind:32} beam {f[kind]:7.1f}  truth {t[kind]:7.1f}"
+              f"  truth - beam {t[kind] - f[kind]:+6.1f}")
+    for label, b, placed in (("beam", free, fh), ("truth", held, th)):
+        waiting = [c.index for c in b.beam[0].floats if c.token == "GOROUTINE_HEADER"]
+        print(f"  {label}: headers placed with a frame at {placed}, waiting {waiting}")
+
+
 def remerge(names: list[str], seeds: int) -> None:
     from stackdemux.api import Options, analyze
 
@@ -192,15 +403,8 @@ def remerge(names: list[str], seeds: int) -> None:
         want = sorted(k for o in outs for k in keys(o, demux=False))
         got_per_seed = []
         for seed in range(1, seeds + 1):
-            lines = [o.splitlines(keepends=True) for o in outs]
-            bag = [i for i, ls in enumerate(lines) for _ in ls]
-            random.Random(seed).shuffle(bag)
-            pos = [0] * len(lines)
-            merged = []
-            for i in bag:
-                merged.append(lines[i][pos[i]])
-                pos[i] += 1
-            got = keys("".join(merged))
+            texts, _ = merged(outs, seed)
+            got = keys("".join(t + "\n" for t in texts))
             n = sum(1 for k in want if k in got)
             got_per_seed.append(n)
             total, exact = total + len(want), exact + n
@@ -214,8 +418,17 @@ def main() -> None:
     ap.add_argument("--lockstep", metavar="CASE")
     ap.add_argument("--gaps", metavar="CASE")
     ap.add_argument("--remerge", metavar="N", type=int)
+    ap.add_argument("--why", metavar="CASE")
+    ap.add_argument("--classify", metavar="N", type=int)
+    ap.add_argument("--decompose", nargs=2, metavar=("CASE", "LINE"))
     args = ap.parse_args()
-    if args.remerge:
+    if args.why:
+        why(args.why)
+    elif args.classify:
+        classify(args.cases or RANDOM, args.classify)
+    elif args.decompose:
+        decompose(args.decompose[0], int(args.decompose[1]))
+    elif args.remerge:
         remerge(args.cases or RANDOM, args.remerge)
     elif args.lockstep:
         lockstep(args.lockstep)
