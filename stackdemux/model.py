@@ -161,6 +161,23 @@ class Signal:
 
 
 @dataclass(slots=True)
+class Thread:
+    """Another thread's section of a GOTRACEBACK=crash dump.
+
+    After printing the crash, the thread that took the signal relays SIGQUIT
+    to each other thread (M) of the process in turn; each prints `-----`, the
+    signal, the goroutine it was running (its g0, `goroutine 0 … [idle]`, when
+    in the scheduler), and its registers. Part of the crash's report, not a
+    crash of its own.
+    """
+
+    m: int | None  # the thread's id, from its `PC=… m=N` line
+    signal: Signal
+    goroutines: list[Goroutine] = field(default_factory=list)
+    registers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class RaceAccess:
     """One side of a data race: `Read at 0x… by goroutine 7:` + its frames."""
 
@@ -190,6 +207,8 @@ class Report:
     goroutines: list[Goroutine] = field(default_factory=list)
     system_stacks: list[Goroutine] = field(default_factory=list)  # "runtime stack:" blocks
     registers: dict[str, str] = field(default_factory=dict)  # "rax    0x…" dump
+    # GOTRACEBACK=crash: the other threads' sections after the crash's own, in order
+    threads: list[Thread] = field(default_factory=list)
     race: Race | None = None
     tests: list[str] = field(default_factory=list)  # "--- FAIL: TestX" / "running tests:" names
     test_package: str | None = None  # "FAIL\tpkg\t0.01s"

@@ -34,6 +34,7 @@ from .model import (
     Source,
     Span,
     Stream,
+    Thread,
 )
 
 _G = line_grammar()
@@ -146,6 +147,13 @@ STACKED_KINDS = frozenset({ReportKind.PANIC, ReportKind.FATAL_ERROR, ReportKind.
 # (the rest of a report the log or paste began in the middle of) is incomplete.
 HEADLESS = "frames without their goroutine header: the log begins inside a report"
 
+# Said of a signal's section that lists only its thread's goroutine, with no
+# crash before it to belong to: GOTRACEBACK=crash relays the signal to every
+# other thread after the crash's own dump, and each prints such a section. Not
+# a crash: its lines stay noise (in a merged log the crash is another stream's).
+RELAY_ALONE = ("a thread's section of a GOTRACEBACK=crash dump (m={m}) apart from the crash "
+               "it follows: its process's dump and `-----` line are not before it")
+
 # Lines of a raw (pre-Go 1.23) multi-line panic value looked ahead over, at most.
 _MAX_RAW_VALUE_LINES = 200
 
@@ -256,10 +264,13 @@ def _read_file_line(text: str, kept: dict[str, tuple | None]) -> tuple | None:
 class _Parser:
     """The state machine. States, by what the last line opened:
 
-    idle     no report open; only a report-opening line leaves it
-    header   a report's header: messages, chain, signal, context, tests
-    stack    inside a goroutine (or runtime stack, ancestor, race access)
-    between  after a blank line inside a report: another goroutine may follow
+    idle       no report open; only a report-opening line leaves it
+    header     a report's header: messages, chain, signal, context, tests
+    stack      inside a goroutine (or runtime stack, ancestor, race access)
+    between    after a blank line inside a report: another goroutine may follow
+    registers  after a signal's register dump, which ends its section: only
+               `-----` (GOTRACEBACK=crash: another thread's section follows)
+               or a trailer continues the report
     """
 
     def __init__(self, stream: Stream, ids: Iterator[str]) -> None:
@@ -278,6 +289,15 @@ class _Parser:
         self.tests_at: list[int] = []
         self.context: list[str] = []  # "runtime: …" lines seen before a report
         self.context_at: list[int] = []
+        # GOTRACEBACK=crash: a `-----` line was read, the next thread's section
+        # follows; `thread`: the section being read (its goroutines go there)
+        self.relaying = False
+        self.thread: Thread | None = None
+        # Reports whose `-----` another process's lines followed, in a log of
+        # whole reports one after another: their next thread's section comes later.
+        self.awaiting: list[Report] = []
+        self.reopened = False  # the open report is one of those, read on
+        self.alone = False  # the open report is a thread's section with no crash to join
         self.consumed: bytearray = bytearray(len(stream.texts))
 
     # ------------------------------------------------------------ helpers
@@ -305,6 +325,7 @@ class _Parser:
         r = Report(id=next(self.ids), kind=kind, message=message, stream=self.stream.id)
         self.report = r
         self.used = []
+        self.relaying, self.thread, self.reopened, self.alone = False, None, False, False
         if self.context:
             r.context.extend(self.context)
             self.used.extend(self.context_at)
@@ -335,6 +356,10 @@ class _Parser:
         if r is None:
             return
         self.g = None
+        self.relaying, self.thread = False, None
+        if self.alone:
+            self.set_apart(r)
+            return
         if self.used:
             used = sorted(self.used)
             a, b = used[0], used[-1]
@@ -343,7 +368,7 @@ class _Parser:
             consumed = self.consumed
             for a, b in zip(runs[::2], runs[1::2], strict=True):
                 consumed[a : b + 1] = b"\x01" * (b + 1 - a)
-            r.lines = self.spans(runs)
+            r.lines = _merged(r.lines, self.spans(runs)) if self.reopened else self.spans(runs)
         if r.kind is ReportKind.RACE and r.race is not None:
             r.message = _race_message(r.race)
         if r.complete and r.kind in STACKED_KINDS:
@@ -354,10 +379,21 @@ class _Parser:
                     r.mentions = list(self.stream.mentions)
             elif self.stream.stacks_uncertain is not None:
                 r.complete, r.incomplete_reason = False, self.stream.stacks_uncertain
-        self.result.reports.append(r)
+        if not self.reopened:
+            self.result.reports.append(r)
         self.report = None
         self.used = []
         self.state = "idle"
+        self.reopened = False
+
+    def set_apart(self, r: Report) -> None:
+        """A relayed thread's section read as a report of its own: no crash,
+        so its lines stay noise, and the diagnostic says what they are."""
+        spans = self.spans(iter(_runs(sorted(self.used))))
+        m = r.signal.m if r.signal is not None else None
+        self.result.diagnostics.append(
+            Diagnostic(RELAY_ALONE.format(m="?" if m is None else m), spans, severity="info"))
+        self.report, self.used, self.state, self.alone = None, [], "idle", False
 
     def diagnose(self, message: str, i: int) -> None:
         n = self.number(i)
@@ -370,7 +406,7 @@ class _Parser:
         else:
             self.use(i)
         assert self.report is not None
-        self.report.goroutines.append(g)
+        (self.thread or self.report).goroutines.append(g)
         self.g = g
         self.frames = g.frames
         self.state = "stack"
@@ -493,13 +529,14 @@ class _Parser:
                     lines_read.clear()
                 lines_read[text] = m
             kind = m.lastgroup if m is not None else None
-            if f is None and self.report is not None and kind in _STACK_KINDS:
+            if (f is None and self.report is not None and kind in _STACK_KINDS
+                    and self.state != "registers"):
                 # the lines around stacks, read here as step() reads them: a
                 # dump is mostly these, and a call per line costs a third more
                 self.raw_message = False
                 if kind == "goroutine_header":
                     g = _goroutine(m)
-                    self.report.goroutines.append(g)
+                    (self.thread or self.report).goroutines.append(g)
                     self.g, self.frames, self.state = g, g.frames, "stack"
                     used.append(i)
                     i += 1
@@ -572,6 +609,10 @@ class _Parser:
             self.use(i)
             return
 
+        if state == "registers" and kind in ("goroutine_header", "frame_call"):
+            self.close()  # after a signal's registers: another dump's stacks
+            r, state = None, "idle"
+
         if kind == "goroutine_header":
             self.new_goroutine(_goroutine(m), i)
             return
@@ -591,7 +632,7 @@ class _Parser:
                 return
             if r is not None and state == "header":
                 g0 = Goroutine(id=0, state="unknown")
-                r.goroutines.append(g0)
+                (self.thread or r).goroutines.append(g0)
                 self.g, self.frames, self.state = g0, g0.frames, "stack"
             elif r is None or state != "stack" or self.frames is None:
                 # (frames is None right after a `created by` pair: a goroutine ended)
@@ -762,6 +803,15 @@ class _Parser:
         if kind == "sigdump":
             fields = g["sigdump"]
             sig = Signal(name=m.group(fields["signame"]), description=m.group(fields["sigdesc"]))
+            if r is not None and self.relaying:
+                # the next thread's section of a GOTRACEBACK=crash dump: the same crash
+                self.end_frames()
+                self.relaying = False
+                self.thread = Thread(m=None, signal=sig)
+                r.threads.append(self.thread)
+                self.state = "header"
+                self.use(i)
+                return
             if r is not None and r.kind in (ReportKind.PANIC, ReportKind.FATAL_ERROR) and (
                 r.signal is None or r.signal.m is None
             ) and state in ("between", "stack", "header"):
@@ -774,8 +824,21 @@ class _Parser:
                 self.state = "header"
                 self.use(i)
                 return
+            thread = self.relay_section_at(i, apart=True)
+            if thread is not None:
+                # One thread's section, relayed, with no `-----` just before it:
+                # its crash's, when another process's whole reports came between
+                # them (as processes that take turns between reports print).
+                crash = next((a for a in reversed(self.awaiting) if not _printed(a, thread)),
+                             None)
+                if crash is not None:
+                    self.reopen(crash, i)
+                    self.thread = Thread(m=None, signal=sig)
+                    crash.threads.append(self.thread)
+                    return
             r = self.open(ReportKind.SIGNAL_DUMP, text, i)
             r.signal = sig
+            self.alone = thread is not None  # read as a report, kept as noise (close())
             return
 
         if kind == "sigpc":
@@ -783,12 +846,14 @@ class _Parser:
                 self.noise_or_close(i)
                 return
             fields = g["sigpc"]
-            s = r.signal
+            s = self.thread.signal if self.thread is not None else r.signal
             if s.pc is None:
                 s.pc = m.group(fields["pc"])
             mm = m.group(fields["m"])  # absent before Go 1.4: "PC=0x43f349"
             s.m = int(mm) if mm and mm.isdigit() else None
             s.sigcode = m.group(fields["sigcode"])
+            if self.thread is not None:
+                self.thread.m = s.m
             if m.group(fields["addr"]) and s.addr is None:
                 s.addr = m.group(fields["addr"])
             self.use(i)
@@ -814,13 +879,32 @@ class _Parser:
             return
 
         if kind == "register":
-            if r is None or r.signal is None or state not in ("between", "stack", "header"):
+            if r is None or r.signal is None or state not in ("between", "stack", "header",
+                                                             "registers"):
                 self.noise_or_close(i)
                 return
             fields = g["register"]
-            r.registers[m.group(fields["register"])] = m.group(fields["register_value"])
-            self.state = "between"
+            registers = self.thread.registers if self.thread is not None else r.registers
+            registers[m.group(fields["register"])] = m.group(fields["register_value"])
+            # the registers end a signal's section: no frame of it comes after them
+            self.end_frames()
+            self.g, self.state = None, "registers"
             self.use(i)
+            return
+
+        if kind == "relay_rule":
+            if r is None or state != "registers":
+                self.noise_or_close(i)  # a rule line in a log, as any other line
+                return
+            # GOTRACEBACK=crash: the line a thread prints after its registers
+            # when it relays the signal to the process's next thread
+            self.end_frames()
+            self.use(i)
+            if self.relay_follows(i):
+                self.relaying = True
+                return
+            self.close()
+            self.awaiting = [*self.awaiting[-(_AWAITED - 1):], r]
             return
 
         if kind in ("race_rule", "race_begin"):
@@ -955,6 +1039,45 @@ class _Parser:
         if self.report is not None:
             self.close()
 
+    def relay_follows(self, i: int) -> bool:
+        """Does the next thread's section of the open report's dump follow its
+        `-----` at line i (after a blank line)? Anything else there (another
+        process's dump, in a merged log) is not this report's."""
+        j = i + 1
+        if j < len(self.stream.texts) and not self.stream.texts[j]:
+            j += 1  # (journald and pnpm drop empty lines)
+        thread = self.relay_section_at(j)
+        assert self.report is not None
+        return thread is not None and not _printed(self.report, thread)
+
+    def relay_section_at(self, j: int, apart: bool = False) -> str | None:
+        """The thread (m, as printed; "" when not printed) whose relayed
+        section begins at line j, if one does. A relayed thread prints its
+        signal, `PC=… m=N`, the goroutine it ran (and the one it was running
+        for, if any) and, with no blank line before them, its registers: it
+        lists no other goroutines, as the crash's own section does."""
+        if self.peek_kind(j) != "sigdump":
+            return None
+        pc = self.peek(j + 1)
+        if pc is None or pc.lastgroup != "sigpc":
+            return None
+        m = pc.group(_F["sigpc"]["m"]) or ""
+        return m if _relay_section(self.peek, j + 2, len(self.stream.texts), m or None,
+                                   apart) else None
+
+    def reopen(self, r: Report, i: int) -> None:
+        """Read on into report r (awaiting its next thread's section) from line i."""
+        self.close()
+        self.awaiting.remove(r)
+        self.report, self.used, self.reopened = r, [i], True
+        self.state = "header"
+
+    def peek(self, i: int) -> re.Match[str] | None:
+        texts = self.stream.texts
+        if i >= len(texts) or len(texts[i]) > MAX_LINE:
+            return None
+        return _match(texts[i])
+
     def raw_value_follows(self, i: int) -> bool:
         """Before Go 1.23 the lines of a multi-line panic value follow raw. They
         count as the value only when they are what Go prints: lines no kind
@@ -969,10 +1092,7 @@ class _Parser:
         return False
 
     def peek_kind(self, i: int) -> str | None:
-        texts = self.stream.texts
-        if i >= len(texts) or len(texts[i]) > MAX_LINE:
-            return None
-        m = _match(texts[i])
+        m = self.peek(i)
         return m.lastgroup if m is not None else None
 
     def last_report_near(self, i: int) -> bool:
@@ -1006,6 +1126,73 @@ class _Parser:
             spans[-1] = (spans[-1][0], n)
         else:  # a line between (a program's own output) stays noise
             spans.append((n, n))
+
+
+# A relay section's lines between its `PC=` line and its first goroutine
+# header (a blank, `signal arrived during cgo execution`), and its goroutines'
+# lines before its registers, at most: two stacks of 100 frames and the rest.
+_RELAY_HEAD = 4
+_RELAY_BODY = 512
+# Reports kept awaiting their next thread's section (processes crashing at once).
+_AWAITED = 8
+# Where the runtime's traceback stops (funcFlag_TOPFRAME): no frame comes after.
+_STACK_TOPS = frozenset({"runtime.goexit", "runtime.mstart", "runtime.mcall",
+                         "runtime.morestack", "runtime.rt0_go"})
+_FRAME_STARTS = frozenset({"frame_call", "cgo_file", "non_go_function"})
+# What a relay section's stacks are made of (no blank line among them).
+_RELAY_STACK = frozenset({"frame_call", "frame_file", "created_by", "frames_elided",
+                          "additional_frames_elided", "cgo_file", "non_go_function",
+                          "stack_unavailable"})
+
+
+def _printed(r: Report, thread: str) -> bool:
+    """Has report r printed the section of thread m=`thread` already?"""
+    return thread.isdigit() and int(thread) in {r.signal.m if r.signal else None,
+                                                *(t.m for t in r.threads)}
+
+
+def _merged(spans: list[Span], more: list[Span]) -> list[Span]:
+    """Spans of a report read on after other lines: in order, touching ones joined."""
+    out: list[Span] = []
+    for a, b in sorted(spans + more):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _relay_section(peek: Callable[[int], re.Match[str] | None], j: int, end: int,
+                   m: str | None, apart: bool = False) -> bool:
+    """Do the lines from j on (of `end`) read as a relayed thread's section
+    after its `PC=… m=N` line: a blank line, a goroutine header (printing m=N
+    if it prints an m), frames down to the stack's top, at most one more
+    header, then registers. `apart`: with no `-----` before it, the blank line
+    must be there too (a journal that drops empty lines makes any short dump
+    look so)."""
+    headers = 0
+    blank = ended = False
+    for k in range(j, min(end, j + _RELAY_HEAD + _RELAY_BODY)):
+        got = peek(k)
+        kind = got.lastgroup if got is not None else None
+        if kind == "goroutine_header":
+            headers += 1
+            gm = got.group(_HDR["m"]) if got is not None else None
+            if headers > 2 or (gm is not None and m is not None and gm != m) or (
+                    apart and not blank):
+                return False
+            ended = False
+        elif not headers:
+            if k - j >= _RELAY_HEAD or kind not in ("blank", "cgo_signal", None):
+                return False
+            blank = blank or kind == "blank"
+        elif kind == "register":
+            return True
+        elif kind not in _RELAY_STACK or (ended and kind in _FRAME_STARTS):
+            return False  # a blank line (a dump that lists the others), or another's frame
+        elif kind == "frame_call" and got is not None:
+            ended = got.group(_F["frame_call"]["func"]) in _STACK_TOPS
+    return False  # (a paste cut after its first goroutine is no thread's section)
 
 
 def _annotation(text: str | None) -> str | None:

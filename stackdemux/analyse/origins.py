@@ -390,6 +390,8 @@ def _version(package: str, modules: ModuleMap | None) -> str | None:
 def _goroutines(report: Report) -> Iterator[Goroutine]:
     yield from report.goroutines
     yield from report.system_stacks
+    for thread in report.threads:  # GOTRACEBACK=crash: the other threads' sections
+        yield from thread.goroutines
     if report.race is not None:
         yield from report.race.creators
 

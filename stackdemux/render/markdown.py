@@ -15,7 +15,15 @@ from ..model import Analysis
 from .options import RenderOptions
 from .sanitize import clean, flat
 from .stack import stack_text
-from .view import GroupView, chain_steps, diagnostic_where, frame_where, group_views, where_summary
+from .view import (
+    GroupView,
+    chain_steps,
+    diagnostic_where,
+    frame_where,
+    group_views,
+    threads_summary,
+    where_summary,
+)
 
 _MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:")
 
@@ -83,6 +91,10 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     where = where_summary(view, analysis)
     out.append(f"**{g.count}×** · {prose(view.kind)}" + (f" · {prose(where)}" if where else ""))
     out.append("")
+    threads = threads_summary(view.report)
+    if threads:
+        out.append(f"*{prose(threads)}*")
+        out.append("")
     for reason, c in view.incomplete[:2]:
         out.append(f"*Partial: {c} of {len(view.reports)}: {prose(reason)}*")
         out.append("")

@@ -13,7 +13,14 @@ from .options import RenderOptions
 from .paths import fit_path, short_path
 from .sanitize import cell_width, clean, inert_line
 from .stack import StackLine, stack_lines
-from .view import GroupView, chain_steps, diagnostic_where, group_views, where_summary
+from .view import (
+    GroupView,
+    chain_steps,
+    diagnostic_where,
+    group_views,
+    threads_summary,
+    where_summary,
+)
 
 # ANSI styles: SGR parameters only; no cursor movement ever leaves this module.
 _STYLES = {
@@ -197,6 +204,9 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
         w.field("where", clean(where))
     report = view.report
     w.field("kind", f"{view.kind} · {_size(report)}")
+    threads = threads_summary(report)
+    if threads:
+        w.field("threads", clean(threads), "note")
     for reason, c in view.incomplete[:2]:
         w.field("partial", f"{c} of {len(view.reports)}: {clean(reason)}", "note")
     messages = view.messages
@@ -244,6 +254,12 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
             _stack(w, stack_lines(other, o), _GUTTER)
     elif report is not None and len(report.goroutines) > 1:
         w.line(f"+ {len(report.goroutines) - 1} other goroutines (-v shows them)", "note", _GUTTER)
+    if report is not None and o.verbose:
+        for t in report.threads:  # GOTRACEBACK=crash: the other threads' stacks
+            for other in t.goroutines:
+                w.line()
+                w.line(f"thread m={'?' if t.m is None else t.m}", "header", _GUTTER)
+                _stack(w, stack_lines(other, o), _GUTTER)
 
 
 def render_text(analysis: Analysis, options: RenderOptions) -> str:

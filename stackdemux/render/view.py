@@ -79,6 +79,23 @@ def frame_where(frame: Frame) -> str:
     return module_file(frame) + line
 
 
+def threads_summary(report: Report | None) -> str | None:
+    """`3 more threads (m=1, 2, 3), idle in the runtime`: the other threads'
+    sections of a GOTRACEBACK=crash dump, said briefly (they are no crash)."""
+    if report is None or not report.threads:
+        return None
+    n = len(report.threads)
+    ms = ", ".join("?" if t.m is None else str(t.m) for t in report.threads)
+    head = f"{n} more thread{'s' if n != 1 else ''} (m={ms})"
+    # a thread's goroutine 0 is its g0: the M was in the scheduler, a syscall or sysmon
+    busy = [(t, g) for t in report.threads for g in t.goroutines if g.id != 0]
+    if not busy:
+        return head + ", idle in the runtime"
+    ran = "; ".join(f"m={'?' if t.m is None else t.m} ran goroutine {g.id} [{g.state}]"
+                    for t, g in busy[:3])
+    return head + ": " + ran + ("; …" if len(busy) > 3 else "")
+
+
 @dataclass(slots=True)
 class GroupView:
     """A group with the reports it names resolved and its crash site picked."""
