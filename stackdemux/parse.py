@@ -796,6 +796,8 @@ class _Parser:
             fields = g["signal"]
             name, desc, code, addr, pc = (m.group(fields[k]) for k in
                                           ("signame", "sigdesc", "code", "addr", "pc"))
+            # Windows prints its exception code (0xc0000005), Go <= 1.6 the signal's number
+            name = name or m.group(fields["signum"])
             r.signal = Signal(name=name, description=desc, code=code, addr=addr, pc=pc)
             self.use(i)
             return

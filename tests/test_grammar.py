@@ -24,6 +24,7 @@ def real_lines() -> list[str]:
     texts += [p.read_text(errors="replace") for p in shared_files("gostackparse", "*.txt")]
     texts += [p.read_text(errors="replace") for p in shared_files("panicparse-crashes", "*.txt")]
     texts += [json.loads(p.read_text())["input"] for p in shared_files("panicparse", "*.json")]
+    texts += [p.read_text(errors="replace") for p in sorted((SAMPLES / "wild").glob("*.txt"))]
     seen: set[str] = set()
     by_kind: dict[str | None, list[str]] = defaultdict(list)
     g = line_grammar()
@@ -48,6 +49,24 @@ def test_every_kind_of_line_occurs_in_the_real_data():
     # kinds no sample shows yet (see the report): these may be missing, nothing else
     # no capture shows a cgo symbolizer's C frames yet (see samples/README.md)
     assert set(g.kinds_in_order) - seen <= {"cgo_file", "non_go_function"}
+
+
+@pytest.mark.parametrize("line, fields", [
+    # Windows prints its exception code; Go <= 1.6 the signal's number (samples/wild)
+    ("[signal 0xc0000005 code=0x0 addr=0x20 pc=0x9a92c7]",
+     {"signum": "0xc0000005", "code": "0x0", "addr": "0x20", "pc": "0x9a92c7"}),
+    ("[signal 0xb code=0x1 addr=0x1 pc=0x8048f30]", {"signum": "0xb", "pc": "0x8048f30"}),
+    ("[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x49a76a]",
+     {"signame": "SIGSEGV", "sigdesc": "segmentation violation", "signum": None}),
+    # Go 1.4-1.6 print no sigcode after the thread
+    ("PC=0x501dd42 m=3", {"pc": "0x501dd42", "m": "3", "sigcode": None}),
+])
+def test_signal_lines_of_every_platform_and_version(line, fields):
+    g = line_grammar()
+    kind, got = g.fields(line)
+    assert kind == ("signal" if line.startswith("[") else "sigpc")
+    assert {k: got.get(k) for k in fields} == fields
+    assert g.fields(line) == g.parse(line)
 
 
 @pytest.mark.parametrize("line", LINES, ids=lambda s: s[:40])
