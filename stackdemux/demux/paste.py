@@ -907,7 +907,18 @@ def _starts_a_line(needle: str) -> Callable[[str], bool]:
     return lambda text: text.startswith(needle) or "\n" + needle in text
 
 
-_BLANK_AFTER_HEADER = re.compile(r"^goroutine \d+ [^\n]*:\n\s*\n", re.M)
+# (each led by a literal: searched at memchr speed, where `^…` with re.M or an
+# alternation was tried at every line or character, 0.3 s on a 22 MB dump)
+_BLANK_AFTER_HEADER = re.compile(r"\]:\n[ \t]*\n")
+_GLUED_HEADER_IN_TEXT = re.compile(r" goroutine \d+ \[[^\]\n]{1,200}\]:$", re.M)
+_OFFSET_RUN_ON_IN_TEXT = re.compile(r"\+0x[0-9a-f]+[g-zA-Z]")
+_CALL_RUN_ON_IN_TEXT = re.compile(r"\)[A-Z][a-z]")
+
+
+def _run_on_in_text(text: str) -> bool:
+    return bool(_OFFSET_RUN_ON_IN_TEXT.search(text) or _CALL_RUN_ON_IN_TEXT.search(text))
+
+
 _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]], Gate]] = [
     ("file hole", _file_hole, _starts_a_line("\x00")),  # bytes lost, not written
     ("crlf", _crlf, _has("\r")),
@@ -925,8 +936,8 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("glued gutter", _glued_gutter, _GUTTER_IN_TEXT.search),
     ("hard wraps", _hard_wraps, None),
     ("glued fences", _glued_fences, _has("```", "~~~")),
-    ("glued headers", _glued_headers, _has("]:\n")),
-    ("run-on lines", _run_on_lines, re.compile(r"\+0x[0-9a-f]+[g-zA-Z]|\)[A-Z][a-z]").search),
+    ("glued headers", _glued_headers, _GLUED_HEADER_IN_TEXT.search),
+    ("run-on lines", _run_on_lines, _run_on_in_text),
     ("wrapped calls", _wrapped_calls, _starts_a_line("(")),
     ("blank after a header", _blank_after_header, _BLANK_AFTER_HEADER.search),
     ("joined lines", _joined_lines, None),
