@@ -236,7 +236,8 @@ def _indented_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]
 
 def _chains_on(out: list[Line], text: str) -> bool:
     """`text` is a panic raised while the one on the last line ran: Go prints it
-    under that one's `panic: ` line, after a tab (`panic: a` / `\tpanic: b [recovered]`)."""
+    under that one's `panic: ` line, after a tab (`panic: a`, then a tab and
+    `panic: b [recovered]`)."""
     if not text.startswith("panic: "):
         return False
     last = next((t for t, _ in reversed(out) if t.strip()), "")
@@ -508,7 +509,9 @@ def _glued_headers(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 # A file line's position and offset run into the next text, as a page's text
 # loses the line break after a code block: `main.go:8 +0x50Or variations:`,
 # `main.go:10 +0x68fatal error: …` (the offset's hex digits run into `fa…`).
-_OFFSET_RUN_ON = re.compile(r":\d+ \+0x[0-9a-f]+(?=[0-9a-zA-Z])")
+# (What follows must be no hex digit: a shorter run of the digits, followed by
+# the next digit, is no run-on.)
+_OFFSET_RUN_ON = re.compile(r":\d+ \+0x[0-9a-f]+(?=[g-zA-Z])")
 _POSITION_START = re.compile(r":\d+ \+0x")
 # A call line run into a capitalised word: `sync.runtime_Semacquire(...)Every goroutine …`.
 _CALL_RUN_ON = re.compile(r"\)(?=[A-Z][a-z])")
@@ -519,7 +522,7 @@ def _run_on(text: str) -> tuple[str, str] | None:
     m = _OFFSET_RUN_ON.search(text)
     if m is not None:
         end = m.end()
-        digits = m.start() + _POSITION_START.match(text, m.start()).end() - m.start()
+        digits = _POSITION_START.match(text, m.start()).end()  # where the hex digits start
         for cut in range(end, digits, -1):  # the next line may start with hex letters
             head, rest = text[:cut], text[cut:]
             if kind(rest) in _STRONG_KINDS - _FILE_KINDS and _restore_tab(head) is not None:
