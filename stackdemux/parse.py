@@ -762,7 +762,7 @@ class _Parser:
 
         if kind == "http_panic":
             fields = g["http_panic"]
-            msg = m.group(fields["message"]) or ""
+            msg = m.group(fields["message"]) or _observed(m.group(fields["observed"]))
             r = self.open(ReportKind.PANIC, msg, i)
             r.http_remote = m.group(fields["remote"])
             r.chain.append(PanicLink(msg, _annotation(m.group(fields["annotation"]))))
@@ -1195,6 +1195,23 @@ def _relay_section(peek: Callable[[int], re.Match[str] | None], j: int, end: int
         elif kind == "frame_call" and got is not None:
             ended = got.group(_F["frame_call"]["func"]) in _STACK_TOPS
     return False  # (a paste cut after its first goroutine is no thread's section)
+
+
+# apimachinery's `Observed a panic: %#v (%v)`: the Go syntax of the value (a
+# quoted string, a struct), then its text, which Go itself prints after `panic: `.
+_QUOTED_VALUE = re.compile(r'"(?:[^"\\]|\\.)*" \(')
+
+
+def _observed(text: str | None) -> str:
+    if not text:
+        return ""
+    if not text.endswith(")"):
+        return text  # a string panic: its text alone
+    quoted = _QUOTED_VALUE.match(text)
+    if quoted:
+        return text[quoted.end():-1]
+    struct = text.find("} (")  # (str.find: linear, where a regex with two .* is not)
+    return text[struct + 3:-1] if struct > 0 else text
 
 
 def _annotation(text: str | None) -> str | None:
