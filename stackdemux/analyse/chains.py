@@ -29,12 +29,16 @@ _NOT_MACHINERY = ("sync.(*Once).", "sync.OnceFunc", "sync.OnceValue", "sync.(*Ma
 # The runtime's own goroutine entry points, printed under fatal errors: not part of any route.
 _ENTRY_RUNTIME = frozenset(("runtime.goexit", "runtime.main"))
 _PANIC = frozenset(("panic", "runtime.gopanic"))
+# The log package's Panic functions format a message and panic with it on
+# behalf of their caller, as panic itself does: the caller is the culprit.
+_LOG_PANICS = frozenset(f"log.{recv}Panic{kind}" for recv in ("", "(*Logger).")
+                        for kind in ("", "f", "ln"))
 _DUMPS = (ReportKind.SIGNAL_DUMP, ReportKind.GOROUTINE_DUMP)
 
 
 def is_machinery(func: str) -> bool:
     """Whether a frame is part of the runtime's panic, throw or park machinery."""
-    if func in _PANIC:
+    if func in _PANIC or func in _LOG_PANICS:
         return True
     if func.startswith(_MACHINERY_PREFIXES):
         return True
