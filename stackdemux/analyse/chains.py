@@ -14,6 +14,7 @@ of the caller that misused a map, a channel or a lock.
 from __future__ import annotations
 
 from stackdemux.analyse.normalise import normalise
+from stackdemux.analyse.origins import is_stdlib_package
 from stackdemux.model import ChainSegment, Frame, Goroutine, Group, Report, ReportKind
 
 # Packages whose frames on top of a crashing stack are the machinery that
@@ -66,8 +67,21 @@ def culprit_index(frames: list[Frame]) -> int | None:
             start = i + 1
     for i in range(start if start < len(frames) else 0, len(frames)):
         if not is_machinery(frames[i].func):
+            if i + 1 < len(frames) and _std_method_on_nil(frames[i]):
+                return i + 1
             return i
     return 0
+
+
+def _std_method_on_nil(frame: Frame) -> bool:
+    """A standard-library method that crashed on a nil receiver
+    (`os/exec.(*Cmd).Wait(0x0, …)`): its caller passed the nil, and is the culprit."""
+    func = frame.func
+    at = func.find(".(*")
+    if at <= 0 or not is_stdlib_package(func[:at]) or not frame.args:
+        return False
+    receiver = frame.args.split(",", 1)[0].strip()
+    return receiver in ("0x0", "0x0?")
 
 
 def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
