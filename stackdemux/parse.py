@@ -151,8 +151,8 @@ HEADLESS = "frames without their goroutine header: the log begins inside a repor
 # crash before it to belong to: GOTRACEBACK=crash relays the signal to every
 # other thread after the crash's own dump, and each prints such a section. Not
 # a crash: its lines stay noise (in a merged log the crash is another stream's).
-RELAY_ALONE = ("a thread's section of a GOTRACEBACK=crash dump (m={m}) apart from the crash "
-               "it follows: its process's dump and `-----` line are not before it")
+RELAY_ALONE = ("other threads' sections of a GOTRACEBACK=crash dump (m={m}) apart from the "
+               "crash they follow: their process's dump and `-----` line are not before them")
 
 # Lines of a raw (pre-Go 1.23) multi-line panic value looked ahead over, at most.
 _MAX_RAW_VALUE_LINES = 200
@@ -390,9 +390,10 @@ class _Parser:
         """A relayed thread's section read as a report of its own: no crash,
         so its lines stay noise, and the diagnostic says what they are."""
         spans = self.spans(iter(_runs(sorted(self.used))))
-        m = r.signal.m if r.signal is not None else None
-        self.result.diagnostics.append(
-            Diagnostic(RELAY_ALONE.format(m="?" if m is None else m), spans, severity="info"))
+        ms = [r.signal.m if r.signal is not None else None, *(t.m for t in r.threads)]
+        named = ", ".join("?" if m is None else str(m) for m in ms)
+        self.result.diagnostics.append(Diagnostic(RELAY_ALONE.format(m=named), spans,
+                                                  severity="info"))
         self.report, self.used, self.state, self.alone = None, [], "idle", False
 
     def diagnose(self, message: str, i: int) -> None:

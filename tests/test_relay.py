@@ -93,7 +93,8 @@ def test_samples_crash_and_default_share_their_fingerprint():
 
 def test_a_thread_section_alone_is_no_crash():
     """Thread m=2's section cut out of the dump: no `-----` and no crash before
-    it, so no report; its lines stay noise and a diagnostic says what they are."""
+    it, so no report; its lines stay noise and a diagnostic says what they are.
+    With the sections after it (`-----`, m=3), one diagnostic names both."""
     lines = crash_output("sigquit-lines-arrival").read_text().splitlines()
     at = lines.index("PC=0x478521 m=2 sigcode=0") - 1
     end = next(i for i in range(at, len(lines)) if lines[i] == "-----") - 1
@@ -102,8 +103,14 @@ def test_a_thread_section_alone_is_no_crash():
     result = parse_source(ingest("\n".join(section) + "\n"))
     assert result.reports == []
     (d,) = result.diagnostics
-    assert d.message == RELAY_ALONE.format(m=2) and d.severity == "info"
+    assert d.message == RELAY_ALONE.format(m="2") and d.severity == "info"
     assert numbers(result.noise) == list(range(1, len(section) + 1))
+    rest = lines[at:]
+    result = parse_source(ingest("\n".join(rest) + "\n"))
+    assert result.reports == []
+    (d,) = result.diagnostics
+    assert d.message == RELAY_ALONE.format(m="2, 3")
+    assert numbers(d.lines) == list(range(1, len(rest) + 1))
 
 
 def test_a_rule_line_elsewhere_stays_noise():
