@@ -12,7 +12,8 @@ sent the signal (`^\\SIGQUIT: quit`); a dump escaped inside one log record
 `> ` quoting; rsyslog escapes (`#011` for a tab); a line-number gutter
 collapsed onto one line or glued to the text; hard wraps; a Markdown fence glued to
 the text; a goroutine header glued after a log line's text; a line with the
-next one's text run on after it (a page lost the break after a code block); a call line
+next one's text run on after it (a page lost the break after a code block); a
+signal dump's first line after a program's unfinished line; a call line
 broken before its arguments; blank lines after a goroutine header; two lines joined on
 one (a frame's call and file line, or random lines joined with a space);
 the space a joined empty line leaves at a line's end; spaces around
@@ -552,6 +553,27 @@ def _run_on_lines(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return out, changed
 
 
+# A signal dump's first line after a program's unfinished line (a progress line
+# printed with `\r` and no newline): `… Total: 53.4 MH/s  SIGABRT: abort`, its
+# `PC=0x… m=N` line below.
+_GLUED_SIGNAL = re.compile(r"(?<=\S) +(SIG[A-Z]{2,10}: [a-z][a-z0-9 /-]{0,64})$")
+
+
+def _glued_signal_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    out: list[Line] = []
+    changed = 0
+    for i, (t, o) in enumerate(items):
+        following = items[i + 1][0] if i + 1 < len(items) else ""
+        m = _GLUED_SIGNAL.search(t) if following.startswith("PC=0x") and "SIG" in t else None
+        if (m is not None and kind(following) == "sigpc" and kind(m.group(1)) == "sigdump"
+                and not _is_go(t)):
+            out.extend(((t[:m.start()], o), (m.group(1), o)))
+            changed += 1
+            continue
+        out.append((t, o))
+    return out, changed
+
+
 def _blank_after_header(items: list[Line], out: Repaired) -> tuple[list[Line], int]:
     """Blank lines between a goroutine header and its first frame, which Go never
     prints (a paste's double spacing): debris, recorded as dropped."""
@@ -941,6 +963,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("glued fences", _glued_fences, _has("```", "~~~")),
     ("glued headers", _glued_headers, _GLUED_HEADER_IN_TEXT.search),
     ("run-on lines", _run_on_lines, _run_on_in_text),
+    ("glued signal dumps", _glued_signal_dumps, _has("\nPC=0x")),
     ("wrapped calls", _wrapped_calls, _starts_a_line("(")),
     ("blank after a header", _blank_after_header, _BLANK_AFTER_HEADER.search),
     ("joined lines", _joined_lines, None),
