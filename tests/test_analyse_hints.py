@@ -36,6 +36,8 @@ CASES = {
     "unlock-of-unlocked-mutex": ["unlock_unlocked_mutex", "runlock_unlocked_rwmutex"],
     "negative-waitgroup": ["negative_waitgroup"],
     "cgo-signal": ["cgo_segv"],
+    "data-race": ["race_run", "test_race"],
+    "sigquit-dump": ["sigquit", "sigquit_minutes", "sigquit_system"],
 }
 
 
