@@ -173,3 +173,22 @@ def test_sarif_points_where_the_github_annotation_points(tmp_path):
     assert physical["artifactLocation"] == {"uri": "cmd/skopeo/main.go", "uriBaseId": "%SRCROOT%"}
     assert physical["region"] == {"startLine": 25}
     assert "file=cmd/skopeo/main.go,line=25," in render(analysis, "github", options)
+
+
+def test_markdown_keeps_a_hint_s_code_spans_as_code():
+    # rules.toml writes commands as `code`; escaped, the backticks showed as \`…\`
+    out = render(analyze(SAMPLES / "interleaved" / "compose-bbolt.log"), "markdown",
+                 RenderOptions())
+    assert "`bbolt check FILE` confirms the damage" in out
+    assert "\\`" not in out
+
+
+def test_a_team_s_hint_cannot_break_out_of_its_code_span(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[[rule]]\nid = 'x'\ntitle = 'T'\nmatch = { message = ['nil map'] }\n"
+        "explanation = 'run `a`` <img src=x onerror=alert(1)> ``b` then'\nremedy = 'r'\n")
+    out = render(analyze(SAMPLES / "go1.27" / "nil_map.txt", rules=str(rules)), "markdown",
+                 RenderOptions())
+    line = next(ln for ln in out.splitlines() if ln.startswith("> **T**"))
+    assert "<img" not in line.replace("`<img", "")  # only inside a code span

@@ -44,6 +44,17 @@ def prose(text: str) -> str:
     return "".join(out)
 
 
+def rule_prose(text: str) -> str:
+    """A hint's prose (rules.toml's, or a team's --rules): its `code` spans stay
+    code spans, each made by code(), and the rest is prose(). (Escaped, the
+    backticks showed as `\\`bbolt check FILE\\``.) Backticks unpaired, or a run of
+    them (`` ``x`` ``: two spans side by side read as one longer run): all prose."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0 or "``" in text:
+        return prose(text)
+    return "".join(code(p) if i % 2 else prose(p) for i, p in enumerate(parts))
+
+
 def _longest_run(text: str, char: str) -> int:
     best = run = 0
     for ch in text:
@@ -109,10 +120,10 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
         out.extend(f"{i}. {code(step)}" for i, step in enumerate(steps, 1))
         out.append("")
     for hint in g.hints:
-        out.append(f"> **{prose(hint.title)}**: {prose(flat(hint.explanation))}")
+        out.append(f"> **{prose(hint.title)}**: {rule_prose(flat(hint.explanation))}")
         if hint.remedy:
             out.append(">")
-            out.append(f"> Remedy: {prose(flat(hint.remedy))}")
+            out.append(f"> Remedy: {rule_prose(flat(hint.remedy))}")
         out.append("")
     if view.goroutine is not None:
         out += [
