@@ -15,6 +15,7 @@ from contextlib import redirect_stdout
 
 import pytest
 
+from stackdemux.demux import beam as beam_module
 from stackdemux.demux.beam import Beam
 from stackdemux.demux.evidence import evidence
 from stackdemux.grammar import line_grammar
@@ -81,3 +82,23 @@ def test_asking_why_the_truth_left_changes_nothing_the_beam_does() -> None:
         asked = run(WhyBeam(owners, texts), texts)
     assert asked.score == run(Beam(), texts).score
     assert " lost: " in said.getvalue()
+
+
+def test_a_merge_of_few_processes_keeps_more_readings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # mixed-lines-random: five processes, the truth outranked at line 65 by 18
+    # readings within 2 points in a beam of 9; with up to 38 kept it goes further
+    texts, owners = lines_and_owners("mixed-lines-random")
+    wide = run(Beam(), texts)
+    monkeypatch.setattr(beam_module, "FEW", 0)
+    narrow = run(Beam(), texts)
+    assert wrong(wide, owners) < wrong(narrow, owners) - 15  # 16 against 37 of 164 lines
+    assert wide.score > narrow.score
+
+
+def test_without_spare_work_the_beam_is_as_narrow_as_ever(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts, _ = lines_and_owners("mixed-lines-random")
+    monkeypatch.setattr(beam_module, "SPARE_START", 0)
+    monkeypatch.setattr(beam_module, "SPARE", 0.0)
+    spent = run(Beam(), texts)
+    monkeypatch.setattr(beam_module, "FEW", 0)
+    assert spent.score == run(Beam(), texts).score

@@ -104,6 +104,19 @@ WIDTH = 16
 # streams keeps fewer hypotheses, so that time stays linear in the input.
 WORK = 48
 MARGIN = 12.0
+# Where at most FEW streams can take a line, the beam keeps up to WIDE
+# hypotheses (WIDE_WORK streams × hypotheses): the truth's reading trails
+# others by a point or two for many lines in random line order (its evidence,
+# values passed down a goroutine, ids in order, calls left without their file
+# line, comes late) and leaves a beam of 16 outranked. The moves the extra
+# hypotheses cost are paid from spare work: SPARE_START moves for every log
+# (a few crashes merged line by line get it whole), and SPARE of the moves
+# weighed since, so that a long log costs at most that much more.
+FEW = 5
+WIDE = 64
+WIDE_WORK = 192
+SPARE = 0.25
+SPARE_START = 25000
 # A hypothesis more than BEHIND below the best for PATIENCE lines is dropped.
 BEHIND = 2.0
 PATIENCE = 64
@@ -206,6 +219,7 @@ class Beam:
         self.windows: dict[tuple, int] = {}
         self.chains: dict[tuple, tuple] = {}  # frame_stacks(), by stack
         self.bonus = 0.0
+        self.spare = float(SPARE_START)  # work left for a wider search (FEW)
 
     # ---------------------------------------------------------- moves ---
 
@@ -797,7 +811,16 @@ class Beam:
         for hi, h in enumerate(beam):
             base = h.score
             cands.extend([(base + m[0], next(order), hi, m) for m in self.moves(h, i, ev, token)])
-        width = max(2, min(WIDTH, WORK // max(1, self.busy(beam[0], ev))))
+        busy = max(1, self.busy(beam[0], ev))
+        width = max(2, min(WIDTH, WORK // busy))
+        self.spare += SPARE * len(cands)
+        if busy <= FEW:
+            wide = min(WIDE, WIDE_WORK // busy)
+            # the moves the hypotheses kept beyond width will weigh next line
+            extra = len(cands) / len(beam) * (wide - width)
+            if extra <= self.spare:
+                self.spare -= extra
+                width = wide
         top = heapq.nlargest(width * 2, cands)  # (score, -n) decide: n is unique
         cut = top[0][0] - MARGIN
         new: list[Hypothesis] = []
