@@ -8,6 +8,7 @@ parts (prefixes_styles.py); these specs hold them to the plain forms.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from pathlib import Path
@@ -53,3 +54,28 @@ def test_a_repeat_that_may_match_nothing_is_left_as_it_is():
     # (?:a?)* can match empty however it starts: no first character guards it
     assert _guarded("(?:(?:a)?)*") == "(?:(?:a)?)*"
     assert _guarded("(?:.)*") == "(?:.)*"  # any first character: nothing to test
+
+
+def test_demultiplexing_leaves_the_callers_gc_on_with_nothing_young_to_traverse():
+    # what the demultiplexer made lives on: the caller's next allocations must not
+    # set off a traversal of every text and reading as young objects
+    from stackdemux.demux import demultiplex_detail
+
+    source = ingest((CASES / "twelve-prefix-compose" / "input.log").read_bytes())
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.enable()
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        streams = demultiplex_detail(source).streams
+        caller_objects = [[] for _ in range(100)]
+    finally:
+        gc.callbacks.remove(seen)
+    assert gc.isenabled()
+    assert len(streams) == 12 and len(caller_objects) == 100
+    assert collections == []

@@ -15,6 +15,7 @@ stripped prefix is recorded by the pieces' start columns.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import re
 from bisect import bisect_right
@@ -58,8 +59,17 @@ def demultiplex_detail(source: Source, user_prefix: str | None = None,
     # (texts, the parser's readings kept) and makes no cycles: the cyclic GC,
     # left on by a library caller, rescanned them over and over (60 MB of compose
     # crashes: 8.7 s of CPU with it, 5.5 s without). api.analyze runs so too.
+    caller_gc = gc.isenabled()
     with no_cyclic_gc():
-        return _demultiplex(source, user_prefix, id_prefix, keep_parse)
+        out = _demultiplex(source, user_prefix, id_prefix, keep_parse)
+        if caller_gc:
+            # What it made lives on (streams, readings kept for the parse): moved
+            # to the oldest generation as they are (two list splices), where
+            # re-enabling the GC would have traversed them all as young at the
+            # caller's next allocation (60 MB of compose crashes: 1 s of CPU)
+            gc.freeze()
+            gc.unfreeze()
+        return out
 
 
 def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
