@@ -17,8 +17,9 @@ Each measurement runs in a fresh process so that its peak memory (ru_maxrss)
 is its own. The log is read from its file as the CLI reads it (a log of 32 MiB
 or more is sieved: sieve.py, on one process per core: sieve_parallel.py), so
 MB/s counts reading + demultiplexing, then reading + demultiplexing + parsing.
-The read's CPU time (all its processes) is printed too: on a shared machine
-the wall-clock time of several processes says as much about the neighbours.
+The read's CPU time (all its processes) is printed too, and read + demultiplex
+in MB per CPU second: on a shared machine the wall-clock time says as much
+about the neighbours (2 cores, load 4-8: 2-6 MB/s of wall, 8-10 of CPU).
 STACKDEMUX_JOBS=1 measures the sieve on one core.
 """
 
@@ -139,6 +140,7 @@ def measure(path: Path, parse: bool) -> dict:
     read_cpu = _cpu() - c0
     streams, _ = split_streams(source, Options())
     t2 = time.perf_counter()
+    demux_cpu = _cpu() - c0 - read_cpu
     reports = 0
     if parse:
         ids = report_ids()
@@ -146,7 +148,8 @@ def measure(path: Path, parse: bool) -> dict:
     t3 = time.perf_counter()
     size = path.stat().st_size
     return {"mb": size / MB, "ingest_s": t1 - t0, "demux_s": t2 - t1,
-            "read_cpu_s": read_cpu, "jobs": jobs_for(size) if hasattr(source, "capture") else 1,
+            "read_cpu_s": read_cpu, "demux_cpu_s": demux_cpu,
+            "jobs": jobs_for(size) if hasattr(source, "capture") else 1,
             "parse_s": t3 - t2,
             "streams": len(streams), "reports": reports,
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -172,6 +175,7 @@ def line(label: str, m: dict) -> str:
     return (f"{label:<26} {m['mb']:8.1f} MB  read+demux {read_demux:8.2f} MB/s"
             f"  read+demux+parse {everything:8.2f} MB/s  (read {m['ingest_s']:.2f}s"
             f" on {m['jobs']} core{'s' if m['jobs'] > 1 else ''}, {m['read_cpu_s']:.2f}s CPU,"
+            f" read+demux {m['mb'] / (m['read_cpu_s'] + m['demux_cpu_s']):.2f} MB/s of CPU,"
             f" demux {m['demux_s']:.2f}s, parse {m['parse_s']:.2f}s, {m['streams']} streams,"
             f" {m['reports']} reports, peak {m['maxrss_mb']:.0f} MB)")
 
