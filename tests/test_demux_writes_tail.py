@@ -47,11 +47,13 @@ def test_a_shuffle_broken_to_its_end_has_no_tail_to_read_line_by_line():
     assert whole_tail(_stream(_input("bolt-writes-shuffle"))) is None
 
 
-def test_the_signal_dumps_printed_alone_at_the_end_read_exactly():
+def test_the_threads_sections_printed_alone_at_the_end_are_no_crashes():
+    """GOTRACEBACK=crash: the three sections at the end are idle-4's other
+    threads (`-----` before each), whose crash is lost in the writes above:
+    no report of their own; one report a process."""
     reports = stackdemux.analyze(_input("sigquit-writes-time")).reports
-    alone = [r for r in reports if r.message == "SIGQUIT: quit" and r.goroutines]
-    assert len(alone) >= 3
-    assert all(len(r.goroutines) == 1 and r.goroutines[0].frames for r in alone)
+    assert [r.message for r in reports] == ["SIGQUIT: quit"] * 4
+    assert not [r for r in reports if len(r.goroutines) == 1]
 
 
 def _line_level_reads(name: str) -> list[list[int]]:

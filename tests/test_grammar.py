@@ -25,6 +25,8 @@ def real_lines() -> list[str]:
     texts += [p.read_text(errors="replace") for p in shared_files("panicparse-crashes", "*.txt")]
     texts += [json.loads(p.read_text())["input"] for p in shared_files("panicparse", "*.json")]
     texts += [p.read_text(errors="replace") for p in sorted((SAMPLES / "wild").glob("*.txt"))]
+    # GOTRACEBACK=crash's relay to the other threads (`-----`): no sample shows it yet
+    texts += [(ROOT / "tests/corpus/cases/sigquit-lines-arrival/p3.out").read_text()]
     seen: set[str] = set()
     by_kind: dict[str | None, list[str]] = defaultdict(list)
     g = line_grammar()

@@ -173,10 +173,9 @@ def test_text_and_markdown_name_the_threads_briefly():
     assert "*3 more threads \\(m=1, 2, 3\\), idle in the runtime*" in md
 
 
-# Merges whose prefixes name each process: the demultiplexer keys its streams by them.
-# (A gha timestamp names none; `partial` prefixes every other process only.)
-KEYED = [c for c in SIGQUIT_CASES
-         if c.startswith("sigquit-prefix-") and not c.endswith(("-gha", "-partial"))]
+# Line-level merges of the sigquit group, prefixed or not (write-level merges
+# cut lines apart: a thread's section is not read whole there).
+MERGED = [c for c in SIGQUIT_CASES if "-writes-" not in c]
 
 
 def read_maybe_gz(path: Path) -> str:
@@ -190,7 +189,7 @@ def stacks(report) -> list[list[tuple]]:
             for t in report.threads]
 
 
-@pytest.mark.parametrize("case", KEYED)
+@pytest.mark.parametrize("case", MERGED)
 def test_the_threads_stay_with_their_crash_in_a_merged_log(case: str):
     """Demultiplexed, idle-4's dump is one report again with its three threads,
     each with its whole stack, and every `-----` line of the log is among its
@@ -206,3 +205,14 @@ def test_the_threads_stay_with_their_crash_in_a_merged_log(case: str):
     rules = [n for n, t in enumerate(text.splitlines(), 1) if t.endswith("-----")]
     assert len(rules) == 3 and set(rules) <= set(numbers(crash.lines))
     assert not [r for r in a.reports if r.message == "SIGQUIT: quit" and len(r.goroutines) == 1]
+
+
+@pytest.mark.parametrize("case", [c for c in SIGQUIT_CASES if "-writes-" in c])
+def test_a_write_level_merge_opens_one_report_a_process(case: str):
+    """Merged write by write, the relayed threads' `SIGQUIT: quit` writes (each
+    after its process's `\\n-----\\n\\n` write) open no report: four processes,
+    four reports."""
+    d = CORPUS_CASES / case
+    truth = json.loads((d / "truth.json").read_text())
+    a = analyze(read_maybe_gz(d / truth["input"]).encode())
+    assert [r.message for r in a.reports] == ["SIGQUIT: quit"] * len(truth["processes"])

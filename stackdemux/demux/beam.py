@@ -160,7 +160,7 @@ TRACKS_SLACK = 16
 # 12 processes in random order (the corpus's most) keep all 64 within it.
 PAIR_BUDGET = 1024
 _MIN_WINDOW = 8
-_CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack"}) | OPENERS
+_CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack", "relay_rule"}) | OPENERS
 _NEVER = float("-inf")
 _SIG_MASK = (1 << 64) - 1
 # Distinct line texts whose reading (grammar match, Evidence) is kept for
@@ -408,6 +408,9 @@ class Beam:
                         if opener and not new:
                             if t.opened and ev.kind == "panic":
                                 sc += UNINDENTED  # a chained panic that lost its tab
+                            elif t.last_kind == "relay_rule":
+                                pass  # the next thread's section, or another process's
+                                # dump: a new stream stays open to it (its `PC=… m=N` tells)
                             elif t.opened:
                                 prelude = _HARD
                             elif t is prev_track:
@@ -877,7 +880,9 @@ class Beam:
             keep = []
             for t in h.tracks:
                 quiet = now - t.last_tb
-                if t.stacks:
+                # (after `-----` the next thread's section may wait behind other
+                # processes' dumps, as a report waits for its first goroutine)
+                if t.stacks and t.last_kind != "relay_rule":
                     if quiet <= max(DONE, min(PATIENT, SLOW * gap(t))):
                         keep.append(t)
                 elif quiet <= (PATIENT if t.opened else IDLE):
@@ -1131,7 +1136,9 @@ def _owners(h: Hypothesis) -> dict[int, int]:
 
 def _separation(h: Hypothesis, owner: dict[int, int], kinds: dict[int, str],
                 blanks: list[int], noise: list[int]) -> Separation:
-    orphans = sorted(i for i, o in owner.items() if o == ORPHANED)
+    # a `-----` no stream's registers came before is a rule line of the log
+    orphans = sorted(i for i, o in owner.items() if o == ORPHANED and kinds[i] != "relay_rule")
+    noise.extend(i for i, o in owner.items() if o == ORPHANED and kinds[i] == "relay_rule")
     noise.extend(i for i, o in owner.items() if o == NOISE)
     lines: dict[int, list[int]] = {}
     # A stream takes the blank line it printed before its next block: the

@@ -62,6 +62,8 @@ class Evidence:
     signaled: bool = False  # a panic or fatal error raised by a signal: `[signal …` follows
     inlined: bool = False  # a call printed `(...)`: its file line has no +0x offset
     test: str | None = None  # `--- FAIL: TestX`: a test binary reports each test once
+    m: int | None = None  # `PC=… m=N`: the thread that printed a signal's section
+    register: str | None = None  # a register line's name (`rax`): printed once a section
 
 
 def _addresses(text: str | None) -> tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
@@ -165,6 +167,11 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         ev.annotated = annotation == " [recovered]"
         ev.recovered = annotation is not None
         ev.signaled = (m.group(f["message"]) or "").startswith(_SIGNAL_PANICS)
+    elif kind == "register":
+        ev.register = m.group(f["register"])
     elif kind in ("signal", "sigpc", "fault_address", "race_access"):
         ev.values, ev.ranges, ev.owned = _addresses(m.group(0))
+        if kind == "sigpc":
+            thread = m.group(f["m"])
+            ev.m = int(thread) if thread and thread.isdigit() else None
     return ev

@@ -99,12 +99,19 @@ HEADERS = frozenset({"signal", "sigpc", "cgo_signal", "fault_address", "register
                      "chained_panic", "indented", "running_tests", "running_test"})
 
 
+# GOTRACEBACK=crash: after a thread's registers and `-----` the runtime relays
+# the signal to the process's next thread, which prints its section next.
+RELAYED = 3.0
+
+
 def score(t: Track, ev: Evidence) -> float:
     """How well a line other than a frame fits a stream that accepts its kind."""
     s = 0.0
     k = ev.kind
     if k == "goroutine_header":
-        if ev.gid in t.gids:
+        if ev.gid in t.gids and not (ev.gid == 0 and t.idle <= t.relays):
+            # (but every thread's g0 is goroutine 0: GOTRACEBACK=crash relays
+            # the signal to each thread, which prints its own)
             return float("-inf")
         if t.report == "http_panic" and t.goroutines:
             # net/http logs a recovered panic with runtime.Stack(buf, false): the
@@ -129,11 +136,21 @@ def score(t: Track, ev: Evidence) -> float:
             "chained_panic", "panic"):
         return UNCHAINED  # and always does
     elif k in HEADERS:
+        if k == "sigpc" and ev.m is not None and ev.m in t.threads:
+            return float("-inf")  # each thread prints its own section once
+        if k == "register" and ev.register in t.registers:
+            return float("-inf")  # and each register once in it
         if k == "register" and not t.sigdump:
             # the runtime dumps registers only from its signal handler, after
             # `SIG…: …` and `PC=` (every register line of the corpus does)
             s -= SIGNAL
-        if ((k == "register" and t.last_kind in ("sigpc", "register"))
+        if k == "register" and t.depth and not t.ended and t.callee not in _LAST:
+            s += UNENDED  # its goroutine goes on: the registers are another process's
+        if ((k == "register" and (t.last_kind == "register"
+                                  or (t.last_kind == "sigpc" and not t.relayed)
+                                  # a relayed thread's registers follow its stack's end
+                                  or (t.relayed and t.last_kind == "frame_file"
+                                      and t.callee in _LAST)))
                 or (k == "sigpc" and t.last_kind in ("sigdump", "signal"))):
             s += 3.0  # a block continues (GOTRACEBACK=crash prints registers after the stacks)
         else:
@@ -145,6 +162,8 @@ def score(t: Track, ev: Evidence) -> float:
                 s += 2.0
                 # a fault's report, and no other, prints where it faulted
                 s += SIGNAL if t.signaled == 1 else -SIGNAL
+    elif k == "sigdump" and t.last_kind == "relay_rule":
+        s += RELAYED  # `-----` announced the next thread's section
     elif k == "test_fail" and t.stacks:
         return float("-inf")  # `go test` prints `--- FAIL` before a panic, never in its stacks
     elif k in TRAILERS and t.opened and t.goroutines == 0:

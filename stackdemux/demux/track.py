@@ -46,6 +46,13 @@ class Track:
     annotated: bool = False  # last panic line said [recovered]
     signaled: int = 0  # its report was raised by a signal: +1 `[signal …` awaited, +2 printed
     sigdump: bool = False
+    # GOTRACEBACK=crash: the threads (m) whose sections it printed, and whether
+    # it is printing a relayed thread's section (after `-----`, until its registers)
+    threads: frozenset[int] = frozenset()
+    relayed: bool = False
+    relays: int = 0  # `-----` lines: each thread after the first prints its g0, goroutine 0
+    idle: int = 0  # goroutine 0 headers
+    registers: frozenset[str] = frozenset()  # the names its current section dumped
     report: str | None = None  # kind of the last opener
     asleep: bool = False  # the report is a deadlock: no goroutine is running
     goroutines: int = 0  # goroutine headers since the opener
@@ -156,6 +163,7 @@ class Track:
             if ev.gid is not None:
                 self.gids = self.gids.add(ev.gid)
                 self.last_gid = ev.gid
+                self.idle += ev.gid == 0
             self.callee = self.fp = None
             self.depth = 0
             self.ended = False
@@ -180,6 +188,15 @@ class Track:
             self.asleep = ev.asleep
         elif k == "test_fail" and ev.test is not None:
             self.tests = self.tests | {ev.test}
+        elif k == "relay_rule":
+            self.relayed = True
+            self.relays += 1
+        elif k == "register":
+            self.relayed = False
+            if ev.register is not None:
+                self.registers = self.registers | {ev.register}
+        elif k == "sigpc" and ev.m is not None:
+            self.threads = self.threads | {ev.m}
         if not self.stacks:
             self.said = hash((self.said, k, ev.values, ev.ranges, ev.signaled, ev.asleep,
                               ev.annotated, ev.recovered, ev.abort, ev.test))
@@ -191,6 +208,7 @@ class Track:
                 self.signaled = int(ev.signaled)
             if k == "sigdump":
                 self.sigdump = True
+                self.registers = frozenset()
         if k in ("panic", "chained_panic", "http_panic"):
             self.annotated = ev.annotated
             if ev.signaled and not self.signaled:
@@ -278,6 +296,9 @@ def continues(t: Track, ev: Evidence, previous: Track | None) -> bool:
     if kind == "sigdump":
         # GOTRACEBACK=crash: after the panic's stacks the runtime raises SIGABRT
         # and dumps again; that level prints gp= and fp= (a SIGQUIT comes from outside).
-        return (ev.abort and not t.sigdump and t.report in ("panic", "fatal_error")
-                and (t.machine > 0 or t.fp_style > 0))
+        # GOTRACEBACK=crash relays the signal to each other thread: after `-----`
+        # the next thread's section is the same process's.
+        return t.last_kind == "relay_rule" or (
+            ev.abort and not t.sigdump and t.report in ("panic", "fatal_error")
+            and (t.machine > 0 or t.fp_style > 0))
     return False

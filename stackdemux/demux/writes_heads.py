@@ -85,7 +85,27 @@ def report_heads(text: str) -> list[Head]:
     # an opener whose message was not found makes no report (it would read as
     # a report with no message); its write stays with the rest
     heads = [h for h in _drop_chained(text, heads) if h.message or h.kind == "sigdump"]
+    heads = _without_relayed(text, heads)
     return [_without_waiting_id(text, _without_glued_digits(text, h)) for h in heads]
+
+
+def _without_relayed(text: str, heads: list[Head]) -> list[Head]:
+    """The heads without the signal dumps that GOTRACEBACK=crash relays to a
+    process's other threads: each thread writes `\n-----\n\n` (one write) and
+    raises the signal, and the next thread's `SIGQUIT: quit` opens its section
+    of the same report. The first signal dump after each such write is one."""
+    rule = "\n" + line_grammar().leads["relay_rule"] + "\n"
+    at = [m.end() for m in re.finditer(rule, text)]
+    if not at:
+        return heads
+    out: list[Head] = []
+    taken = 0  # rules whose signal dump was dropped (heads are in text order)
+    for h in heads:
+        if h.kind == "sigdump" and bisect_right(at, h.opener[0]) > taken:
+            taken += 1
+            continue
+        out.append(h)
+    return out
 
 
 def _unread_chained(text: str, runs: list[tuple[int, int]]) -> int:
