@@ -187,6 +187,9 @@ def _analyze_many(sources: Iterable[LogInput], opts: Options,
         analysis.noise_sources.extend([source.name] * len(part.noise))
         analysis.sources.append(source.name)
         analysis.total_lines += part.total_lines
+        # its lines are let go before the next input is read, and before the
+        # analysis and the report (a log that is all tracebacks: 132 MB of 60 MB)
+        del source, src, part
     if opts.analyse:
         tell.update("analysing")
         _analyse(analysis, opts)

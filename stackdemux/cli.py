@@ -153,7 +153,8 @@ def _report(files: tuple[str, ...], fmt: str, output: str, verbose: bool, color:
             options: Options) -> Analysis:
     with _errors():
         with Progress() as progress:
-            sources = [_tee_stdin(files)] if tee else [_read(f) for f in files or ("-",)]
+            # read one at a time: each input's lines are let go once it is analysed
+            sources = iter([_tee_stdin(files)]) if tee else (_read(f) for f in files or ("-",))
             analysis = analyze_many(sources, options, progress)  # maps kept lines back
             progress.update("writing the report")
             out_stream = sys.stderr if tee and output == "-" else None
