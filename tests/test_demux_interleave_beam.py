@@ -503,14 +503,14 @@ def test_heads_meet_their_stacks_in_a_long_log_of_many_reports() -> None:
     assert len(shutdown) == 25 and len(fits) >= 20  # the beam alone: by chance (0 measured)
 
 
-@pytest.mark.parametrize("case", ["bolt-lines-random", "mixed-lines-random",
-                                  "twelve-lines-random"])
+@pytest.mark.parametrize("case", ["mixed-lines-random", "twelve-lines-random"])
 def test_the_evidence_ranks_the_true_assignment_above_what_the_beam_finds(case: str) -> None:
     """Issue 3's gap in random line order is the search, not the evidence: the
-    processes' true assignment scores above the beam's best (bolt 329 vs 321,
-    mixed 296 vs 116, twelve 1948 vs 368 measured; bolt 345 vs 249 before a
-    function's closures placed its body), which loses the truth among
-    near-ties in its first few dozen lines."""
+    processes' true assignment scores above the beam's best (mixed 334 vs 320,
+    twelve 2077 vs 745 measured), which loses the truth among near-ties in its
+    first few dozen lines. (bolt-lines-random no more: with up to 128
+    hypotheses where few streams compete, the beam's reading scores 362.3, the
+    truth's 361.8, one frame apart.)"""
     texts, owners = lines_and_owners(case)  # tests/corpus/beam_truth.py, the tool
     assert replay(TruthBeam(owners), texts).score > replay(Beam(), texts).score + 5
 
