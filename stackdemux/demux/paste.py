@@ -475,17 +475,31 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 _GLUED_FENCE = re.compile(r"^(?:```|~~~)[\w+-]* +|(?<=\S) +(?:```|~~~)$")
 
 
-def _glued_fences(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+def _split_lines(items: list[Line], split: Callable[[int, str], Sequence[str] | None]
+                 ) -> tuple[list[Line], int]:
+    """Each line that `split(i, text)` cuts (or rewrites) replaced by its parts, which
+    keep the line's input lines; the count of lines cut."""
     out: list[Line] = []
     changed = 0
-    for t, o in items:
-        if ("```" in t or "~~~" in t) and _GLUED_FENCE.search(t):
-            bare = _GLUED_FENCE.sub("", t)
-            if bare != t and (_is_go(bare) or (may_be_joined(bare) and _split_joined(bare))):
-                t = bare
-                changed += 1
-        out.append((t, o))
+    for i, (t, o) in enumerate(items):
+        parts = split(i, t)
+        if parts is None:
+            out.append((t, o))
+            continue
+        out.extend((p, o) for p in parts)
+        changed += 1
     return out, changed
+
+
+def _glued_fences(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    def bare(_i: int, t: str) -> Sequence[str] | None:
+        if ("```" in t or "~~~" in t) and _GLUED_FENCE.search(t):
+            b = _GLUED_FENCE.sub("", t)
+            if b != t and (_is_go(b) or (may_be_joined(b) and _split_joined(b))):
+                return (b,)
+        return None
+
+    return _split_lines(items, bare)
 
 
 # A goroutine header at the end of a log line: a logger's message that ends with
@@ -494,17 +508,14 @@ _GLUED_HEADER = re.compile(r"(?<=\S) +(goroutine \d+ \[[^\]\n]{1,200}\]:)$")
 
 
 def _glued_headers(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
-    out: list[Line] = []
-    changed = 0
-    for i, (t, o) in enumerate(items):
+    def cut(i: int, t: str) -> Sequence[str] | None:
         m = _GLUED_HEADER.search(t) if t.endswith("]:") else None
         if (m is not None and i + 1 < len(items) and kind(m.group(1)) == "goroutine_header"
                 and kind(items[i + 1][0]) == "frame_call" and not _is_go(t)):
-            out.extend(((t[:m.start()], o), (m.group(1), o)))
-            changed += 1
-            continue
-        out.append((t, o))
-    return out, changed
+            return t[:m.start()], m.group(1)
+        return None
+
+    return _split_lines(items, cut)
 
 
 # A file line's position and offset run into the next text, as a page's text
@@ -541,16 +552,8 @@ def _run_on(text: str) -> tuple[str, str] | None:
 
 def _run_on_lines(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     """A traceback line with the next line's text run on after it: cut apart."""
-    out: list[Line] = []
-    changed = 0
-    for t, o in items:
-        parts = _run_on(t) if (")" in t or "+0x" in t) and not _is_go(t) else None
-        if parts is not None:
-            out.extend((p, o) for p in parts)
-            changed += 1
-            continue
-        out.append((t, o))
-    return out, changed
+    return _split_lines(items, lambda _i, t: _run_on(t) if (")" in t or "+0x" in t)
+                        and not _is_go(t) else None)
 
 
 # A signal dump's first line after a program's unfinished line (a progress line
@@ -560,18 +563,15 @@ _GLUED_SIGNAL = re.compile(r"(?<=\S) +(SIG[A-Z]{2,10}: [a-z][a-z0-9 /-]{0,64})$"
 
 
 def _glued_signal_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
-    out: list[Line] = []
-    changed = 0
-    for i, (t, o) in enumerate(items):
+    def cut(i: int, t: str) -> Sequence[str] | None:
         following = items[i + 1][0] if i + 1 < len(items) else ""
         m = _GLUED_SIGNAL.search(t) if following.startswith("PC=0x") and "SIG" in t else None
         if (m is not None and kind(following) == "sigpc" and kind(m.group(1)) == "sigdump"
                 and not _is_go(t)):
-            out.extend(((t[:m.start()], o), (m.group(1), o)))
-            changed += 1
-            continue
-        out.append((t, o))
-    return out, changed
+            return t[:m.start()], m.group(1)
+        return None
+
+    return _split_lines(items, cut)
 
 
 def _blank_after_header(items: list[Line], out: Repaired) -> tuple[list[Line], int]:
