@@ -163,6 +163,7 @@ SCENARIOS: list[Scenario] = [
     S("labels", C, "panic", ["pprof.Do labels with GOTRACEBACK=all; module go 1.19 so 1.27 GODEBUG default tracebacklabels=0: no labels"], ["labels"], env={"GOTRACEBACK": "all"}, versions=["1.21", "1.27"]),
     S("labels_godebug", C, "panic", ["GODEBUG=tracebacklabels=1 (1.27): header 'goroutine N [state] {k: v, k2: \"quoted value\"}:'"], ["labels"], env={"GOTRACEBACK": "all", "GODEBUG": "tracebacklabels=1"}, versions=["1.27"]),
     S("running_other_thread", C, "panic", ["'goroutine N [running]:' followed by '\\tgoroutine running on other thread; stack unavailable'"], ["running_other_thread"], env={"GOTRACEBACK": "all", "GODEBUG": "asyncpreemptoff=1"}),
+    S("sigquit_crash_busy", C, "signal dump", ["SIGQUIT with GOTRACEBACK=crash while goroutines are busy in user code on other threads: the signal's thread prints one as 'goroutine running on other thread; stack unavailable', then relays SIGQUIT, and after '-----' the busy thread prints its stack"], ["busy_wait_for_signal"], signal="SIGQUIT", env={"GOTRACEBACK": "crash", "GODEBUG": "asyncpreemptoff=1"}, versions=KEY),
     S("busy_goroutine_preempted", C, "panic", ["same busy loop with async preemption on: the busy goroutine is preempted and shows as '[runnable]' with a bogus '/app/main.go:1 +0x18' line"], ["running_other_thread"], env={"GOTRACEBACK": "all"}, versions=KEY),
     S("frame_decorations", C, "panic", ["inlined frames print '(...)'", "aggregate args '{...}'", "'...' elided args after 10 words", "inaccurate register args '0x1?'", "generic 'main.apply[...](...)'", "nested struct args '{{{{{...}}}}}'", "method receivers main.(*pool).run"], ["frame_decorations"], versions=BASE),
     S("http_panic", C, "panic", ["'2006/01/02 15:04:05 http: panic serving 127.0.0.1:PORT: VALUE' then 'goroutine N [running]:' with net/http.(*conn).serve.func1 frames", "exit code 0 (server keeps running)"], ["http_panic"], message="boom (request 500, /crash)"),
@@ -477,6 +478,17 @@ Programs (`programs/`):
   (`/root/go/pkg/mod/...@v...`), GOPATH mode (`GO111MODULE=off`, function names with
   `github.com/containers/skopeo/vendor/` prefix), `-trimpath`, and `go run file.go`.
   `skopeo_vendor_parallel_{1,2,3}` are three processes started at the same time.
+
+Pasted from the wild (`wild/`): Go crashes as people pasted them into GitHub
+issues, pull requests and blogs, one file each, trimmed to the traceback and the
+lines around it and otherwise kept as pasted (lost tabs, `> ` quoting, OCR
+typos, prefixes and all). They are other people's machine output: each
+`wild/index.json` entry gives its source URL, author, date posted and seen,
+what it demonstrates, and what a person reading it would state (message,
+goroutines, culprit, hints, origins). `gaps` lists what stackdemux does not
+read that way yet, and who can fix it; `tests/test_wild.py` checks every
+entry (a gap as a strict expected failure). Go 1.4 to 1.23, gccgo, Windows,
+macOS and arm64 output are among them, which the runs above cannot produce.
 
 Not producible here: Windows paths (`C:\\...`) and other OSes/architectures
 (no way to run those binaries); `?:0` file:line (needs a PC without line table);

@@ -133,6 +133,9 @@ class Goroutine:
     created_by: CreatedBy | None = None
     ancestors: list[Ancestor] = field(default_factory=list)
     unavailable: bool = False  # "goroutine running on other thread; stack unavailable"
+    # GOTRACEBACK=crash: the thread (m) whose relayed section printed the frames
+    # of a goroutine that was running there, and so unavailable in the dump
+    stack_from_m: int | None = None
     system: bool = False  # a "runtime stack:" block (no goroutine header of its own)
     input_lines: Span | None = None
 

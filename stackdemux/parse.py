@@ -371,6 +371,8 @@ class _Parser:
             r.lines = _merged(r.lines, self.spans(runs)) if self.reopened else self.spans(runs)
         if r.kind is ReportKind.RACE and r.race is not None:
             r.message = _race_message(r.race)
+        if r.threads:
+            _fill_unavailable(r)
         if r.complete and r.kind in STACKED_KINDS:
             if not r.goroutines:
                 why = self.stream.stacks_missing
@@ -1152,6 +1154,21 @@ def _printed(r: Report, thread: str) -> bool:
     """Has report r printed the section of thread m=`thread` already?"""
     return thread.isdigit() and int(thread) in {r.signal.m if r.signal else None,
                                                 *(t.m for t in r.threads)}
+
+
+def _fill_unavailable(r: Report) -> None:
+    """Give a goroutine the dump printed as running elsewhere (`stack unavailable`)
+    the frames that its thread's relayed section printed: the busy goroutine of
+    a hung process is often the one to read, and only the relay shows it."""
+    running = {g.id: (t.m, g) for t in r.threads for g in t.goroutines if g.id and g.frames}
+    if not running:
+        return
+    for g in r.goroutines:
+        if g.unavailable and not g.frames and g.id in running:
+            m, printed = running[g.id]
+            g.frames, g.stack_from_m = printed.frames, m
+            g.elided, g.elided_at, g.elided_count = (printed.elided, printed.elided_at,
+                                                     printed.elided_count)
 
 
 def _merged(spans: list[Span], more: list[Span]) -> list[Span]:

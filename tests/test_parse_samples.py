@@ -52,7 +52,9 @@ def test_sample_parses_as_its_manifest_expects(entry):
     assert result.diagnostics == [], "a line inside a report could not be placed"
     crash = [r for r in result.reports if r.kind is not ReportKind.TEST_FAILURE] or result.reports
     report = crash[0]
-    assert sum(len(r.goroutines) for r in result.reports) == expect["goroutines"]
+    # every `goroutine N` header is read: in a dump, or in a thread's relayed section
+    assert sum(len(r.goroutines) + sum(len(t.goroutines) for t in r.threads)
+               for r in result.reports) == expect["goroutines"]
     kind, message = OVERRIDES.get(entry["file"], (expect["kind"], expect["message"]))
     first_line = report.message.split("\n")[0]
     if kind == "test failure" and report.kind is ReportKind.PANIC:

@@ -23,6 +23,8 @@ from conftest import (
     numbers,
     only_report,
     parse_file,
+    sample_path,
+    sample_versions,
 )
 from jsonschema import Draft202012Validator
 
@@ -171,6 +173,41 @@ def test_text_and_markdown_name_the_threads_briefly():
     assert "thread m=3" in verbose
     md = render(a, "markdown", RenderOptions())
     assert "*3 more threads \\(m=1, 2, 3\\), idle in the runtime*" in md
+
+
+@pytest.mark.parametrize("go", sample_versions("sigquit_crash_busy"))
+def test_a_goroutine_busy_on_another_thread_gets_the_stack_its_thread_printed(go: str):
+    # Two goroutines spin in user code; SIGQUIT lands on one's thread, so the
+    # dump prints the other as running elsewhere, stack unavailable, and only
+    # that thread's relayed section shows where it spins.
+    _, result = parse_file(sample_path("sigquit_crash_busy", go))
+    r = only_report(result)
+    (busy,) = [g for g in r.goroutines if g.unavailable]
+    (section,) = [t for t in r.threads if any(g.id == busy.id for g in t.goroutines)]
+    assert busy.stack_from_m == section.m == section.signal.m
+    assert busy.frames[0].func == "main.spin"
+    assert busy.frames == section.goroutines[0].frames
+    assert busy.created_by is not None  # kept from the dump itself
+    # every other goroutine keeps what the dump printed
+    assert all(g.stack_from_m is None for g in r.goroutines if g is not busy)
+
+
+def test_the_busy_goroutines_stack_reads_in_text_and_json():
+    a = analyze(sample_path("sigquit_crash_busy"))
+    text = render(a, "text", RenderOptions(color=False, verbose=True))
+    assert "(no frames)" not in text
+    assert "running on thread m=4: its stack as that thread printed it\n      main.spin(" in text
+    doc = json.loads(render(a, "json", RenderOptions()))
+    (busy,) = [g for g in doc["reports"][0]["goroutines"] if g["unavailable"]]
+    assert busy["stack_from_m"] == 4 and busy["frames"][0]["func"] == "main.spin"
+    schema = json.loads((ROOT / "schema" / "stackdemux.schema.json").read_text())
+    Draft202012Validator(schema).validate(doc)
+
+
+def test_a_stack_unavailable_without_a_relay_stays_unavailable():
+    _, result = parse_file(sample_path("running_other_thread"))
+    (busy,) = [g for g in only_report(result).goroutines if g.unavailable]
+    assert busy.frames == [] and busy.stack_from_m is None
 
 
 # Line-level merges of the sigquit group, prefixed or not (write-level merges

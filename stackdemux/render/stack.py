@@ -77,7 +77,10 @@ def stack_lines(
     """The goroutine's header, frames (crash site first, as Go prints) and `created by`."""
     limit = options.max_frames if max_frames is None else max_frames
     out = [StackLine(goroutine_header(g), "header")]
-    if g.unavailable:
+    if g.unavailable and g.stack_from_m is not None:
+        out.append(StackLine(f"running on thread m={g.stack_from_m}: its stack as that "
+                             "thread printed it", "note"))
+    elif g.unavailable:
         out.append(StackLine("goroutine running on other thread; stack unavailable", "note"))
     for i, frame in enumerate(g.frames):
         if i == limit:

@@ -676,3 +676,30 @@ func init() {
 		srv.Close()
 	})
 }
+
+func init() {
+	register("busy_wait_for_signal", "two goroutines busy in user code on their threads; waits for SIGQUIT", func() {
+		// Two spinners on three Ps: the signal's thread can run at most one
+		// of them, so the other is running elsewhere when it arrives.
+		runtime.GOMAXPROCS(3)
+		for i := 0; i < 2; i++ {
+			started := make(chan bool)
+			go spin(started)
+			<-started
+		}
+		fmt.Println("ready")
+		ch := make(chan int)
+		<-ch
+	})
+}
+
+// spin keeps its thread in user code, so a signal finds it running there.
+//
+//go:noinline
+func spin(started chan bool) {
+	var n uint64
+	close(started)
+	for {
+		n++
+	}
+}
