@@ -120,6 +120,20 @@ _FILE, _FILE_LINE, _FILE_OFF, _FILE_FP, _FILE_SP, _FILE_PC = (
 )
 _HDR = _F["goroutine_header"]
 _CREATED_FUNC, _CREATED_PARENT = (_F["created_by"][k] for k in ("func", "parent"))
+@cache
+def gccgo_lines() -> tuple[re.Pattern[str], ...]:
+    """gccgo's bare frame name, its unknown caller's file line and its goroutine in C
+    code (traceback.lark's gccgo_* rules): no `line` kinds, a bare name being any log
+    word; read only inside a stack. Derived once per machine."""
+    from .grammar import COMPILER_VERSION, cached_compile, compile_rule, grammar_text
+
+    text = grammar_text("traceback.lark")
+    rules = ("gccgo_frame_name", "gccgo_unknown_file", "gccgo_stack_unavailable")
+    sources = cached_compile("gccgo", text + COMPILER_VERSION,
+                             lambda: [compile_rule(text, r)[0] for r in rules])
+    return tuple(re.compile(s) for s in sources)
+
+
 # Kinds the run loop reads itself inside a report (see _Parser._run).
 _STACK_KINDS = frozenset({"goroutine_header", "blank", "created_by"})
 
@@ -591,6 +605,8 @@ class _Parser:
         g = _F
 
         if kind is None:
+            if r is not None and self.gccgo_frame(i, text):
+                return
             if r is not None and state == "header" and self.raw_message and text:
                 # Before Go 1.23 a multi-line panic value is printed raw.
                 r.message += "\n" + text
@@ -754,6 +770,8 @@ class _Parser:
                     r.message = r.chain[0].message
                 self.use(i)
                 return
+            if r is not None and self.gccgo_frame(i, text):
+                return
             self.noise_or_close(i)
             return
 
@@ -765,7 +783,8 @@ class _Parser:
 
         if kind == "http_panic":
             fields = g["http_panic"]
-            msg = m.group(fields["message"]) or _observed(m.group(fields["observed"]))
+            msg = (m.group(fields["message"]) or m.group(fields["recovered"])
+                   or _observed(m.group(fields["observed"])))
             r = self.open(ReportKind.PANIC, msg, i)
             r.http_remote = m.group(fields["remote"])
             r.chain.append(PanicLink(msg, _annotation(m.group(fields["annotation"]))))
@@ -801,6 +820,9 @@ class _Parser:
                                           ("signame", "sigdesc", "code", "addr", "pc"))
             # Windows prints its exception code (0xc0000005), Go <= 1.6 the signal's number
             name = name or m.group(fields["signum"])
+            # gccgo 8 prints the address and pc in decimal: read as Go prints them elsewhere
+            addr = addr or hex(int(m.group(fields["decimal_addr"])))
+            pc = pc or hex(int(m.group(fields["decimal_pc"])))
             r.signal = Signal(name=name, description=desc, code=code, addr=addr, pc=pc)
             self.use(i)
             return
@@ -1038,6 +1060,35 @@ class _Parser:
             return
 
         self.noise_or_close(i)
+
+    def gccgo_frame(self, i: int, text: str) -> bool:
+        """A gccgo frame in the open goroutine's stack: a bare name before its file
+        line, or after an empty name (a blank line) an unknown caller's `\t:0`; or
+        the goroutine's note that it is in C code, with no stack."""
+        g = self.g
+        if g is None or self.pending is not None:
+            return False
+        name, unknown, in_c = gccgo_lines()
+        if self.frames is not None and not self.frames and in_c.fullmatch(text):
+            g.unavailable = True
+            self.use(i)
+            return True
+        if self.frames is not None:
+            if name.fullmatch(text) is None or self.peek_kind(i + 1) != "frame_file":
+                return False
+            f = Frame(intern(text))
+            self.frames.append(f)
+            self.pending, self.pending_at = f, i
+            self.use(i)
+            return True
+        m = unknown.fullmatch(text)
+        if m is None or self.state != "between" or i == 0 or self.stream.texts[i - 1]:
+            return False
+        self.frames = g.ancestors[-1].frames if g.ancestors else g.frames
+        self.frames.append(Frame("?", file="", line=int(m.group(2))))
+        self.state = "stack"
+        self.use(i)
+        return True
 
     def noise_or_close(self, i: int) -> None:
         """A line that cannot continue the open report ends it and stays noise."""

@@ -66,7 +66,8 @@ def culprit_index(frames: list[Frame]) -> int | None:
         if frame.func in _PANIC:
             start = i + 1
     for i in range(start if start < len(frames) else 0, len(frames)):
-        if not is_machinery(frames[i].func):
+        # (`?`: a caller the runtime could not name, gccgo's C frames: nothing to blame)
+        if not is_machinery(frames[i].func) and frames[i].func != "?":
             if i + 1 < len(frames) and _std_method_on_nil(frames[i]):
                 return i + 1
             return i

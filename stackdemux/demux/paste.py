@@ -511,7 +511,9 @@ def _glued_headers(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     def cut(i: int, t: str) -> Sequence[str] | None:
         m = _GLUED_HEADER.search(t) if t.endswith("]:") else None
         if (m is not None and i + 1 < len(items) and kind(m.group(1)) == "goroutine_header"
-                and kind(items[i + 1][0]) == "frame_call" and not _is_go(t)):
+                and kind(items[i + 1][0]) == "frame_call"
+                # (a logged panic's value, its stack glued on: golangci-lint's runner)
+                and kind(t) in (None, "http_panic")):
             return t[:m.start()], m.group(1)
         return None
 
@@ -883,6 +885,10 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     paths = PrintedPaths(items)
     after_call = False  # the line before is a frame's call line
     for t, o in items:
+        if t[:1] == " " and not after_call and out and _gccgo_unknown(out, t):
+            out.append(("\t" + t.lstrip(" "), o))  # an unknown caller's `:0`
+            changed += 1
+            continue
         if after_call and t[:1] == " " and _FILE_END.search(t):
             # After a call line (or `created by`) Go prints its file line, tab-led:
             # one space or the race detector's six in its place were the paste's.
@@ -893,7 +899,8 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                 after_call = False
                 continue
         after_call = ((t.endswith(")") or t.startswith("created by "))
-                      and t[:1] not in ("\t", " ") and kind(t) in _CALL_KINDS)
+                      and t[:1] not in ("\t", " ") and kind(t) in _CALL_KINDS
+                      ) or _gccgo_name(out, t)
         # _restore_tab needs a file line's end: test that before the classifier. (The
         # line before need not be its call: pastes of interleaved logs are repaired too.)
         if t.strip() and _FILE_END.search(t) and not _is_go(t):
@@ -910,6 +917,28 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                 continue
         out.append((t, o))
     return out, changed
+
+
+def _gccgo_name(out: list[Line], text: str) -> bool:
+    """gccgo's frame name, bare (traceback.lark's gccgo_frame_name), where a stack
+    expects a frame: after a goroutine header or a file line."""
+    from ..parse import gccgo_lines
+
+    if not out or text[:1] in ("\t", " ", "") or kind(text) is not None:
+        return False
+    return (kind(out[-1][0]) in ("goroutine_header", "frame_file")
+            and gccgo_lines()[0].fullmatch(text) is not None)
+
+
+def _gccgo_unknown(out: list[Line], text: str) -> bool:
+    """gccgo's unknown caller, its empty name a blank line after a frame's file
+    line: `:0` that lost its tab."""
+    from ..parse import gccgo_lines
+
+    unknown = gccgo_lines()[1]
+    return (len(out) >= 2 and not out[-1][0] and unknown.fullmatch("\t" + text.lstrip(" "))
+            is not None and (kind(out[-2][0]) == "frame_file"
+                             or unknown.fullmatch(out[-2][0]) is not None))
 
 
 # Bulk searches over the whole text (lines joined by `\n`) that find every line a

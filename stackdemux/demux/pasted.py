@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..model import Diagnostic, Stream
 from .paste import kind, repair
 
-__all__ = ["PasteLayer", "looks_pasted", "undo_paste"]
+__all__ = ["PasteLayer", "looks_pasted", "rejoin_unprefixed_opener", "undo_paste"]
 
 Piece = tuple[int, int, int]  # (input line, start column, end column)
 
@@ -262,6 +262,30 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
                  pieces=pieces, prefix_lengths=lengths if any(lengths) else ())
     dropped = [stream.numbers[j - 1] for j in got.dropped]
     return PasteLayer(out, dropped, got.applied)
+
+
+# Report openers whose stack follows them in the same process's output.
+_OPENERS = frozenset({"panic", "http_panic", "fatal_error"})
+
+
+def rejoin_unprefixed_opener(streams: list[Stream]) -> list[Stream]:
+    """A paste whose selection began after its first line's prefix (syslog's
+    `Jul 18 08:26:30 host app[12682]: `): that line, a report's opener alone in
+    the unprefixed stream, is the first text of the one prefixed stream, whose
+    goroutine header follows it on the next input line. Else the streams as given."""
+    if len(streams) != 2 or streams[0].label is not None or len(streams[0].texts) != 1:
+        return streams
+    bare, keyed = streams
+    if (keyed.label is None or list(bare.numbers) != [1] or not keyed.numbers
+            or keyed.numbers[0] != 2 or bare.pieces or keyed.texts[0][:10] != "goroutine "
+            or kind(bare.texts[0]) not in _OPENERS
+            or kind(keyed.texts[0]) != "goroutine_header"):
+        return streams
+    lengths = keyed.prefix_lengths
+    return [Stream(id=bare.id, label=keyed.label, numbers=[1, *keyed.numbers],
+                   texts=[bare.texts[0], *keyed.texts],
+                   pieces={i + 1: p for i, p in keyed.pieces.items()},
+                   prefix_lengths=[0, *lengths] if lengths else ())]
 
 
 # A line number glued before a quote marker, as chat and issue viewers copy it.

@@ -1,0 +1,85 @@
+"""Panics that a program's logger wrote, as pasted from real logs (samples/wild/):
+the recovered value is the report's message, the stack after it its goroutine."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+from stackdemux import analyze
+from stackdemux.model import ReportKind
+from stackdemux.parse import parse_text
+
+WILD = ROOT / "samples" / "wild"
+GOLANGCI = WILD / "golangci_debug_stack_in_log.txt"
+
+
+def test_golangci_lint_s_runner_line_gives_the_analyzer_s_panic_value():
+    # `[runner] Panic: <analyzer>: package "<pkg>" (isInitialPkg: …, needAnalyzeSource:
+    # …): <value>: goroutine N [running]:`, debug.Stack() glued on after the value
+    [r] = analyze(GOLANGCI).reports
+    assert r.kind is ReportKind.PANIC
+    assert r.message == "runtime error: invalid memory address or nil pointer dereference"
+    assert r.lines[0] == (1, 1) and r.goroutines[0].id == 11990
+    assert r.http_remote is None
+
+
+def test_its_value_ends_where_the_glued_goroutine_header_begins():
+    # logged as a quoted field (logrus `msg="…"`), the package's quotes are escaped
+    # again; written by golangci-lint's own logger (`ERRO [runner] `) they are not
+    first = GOLANGCI.read_text().splitlines()[0]
+    unescaped = "ERRO " + first.replace('\\"', '"')
+    for line in (first, unescaped):
+        [r] = parse_text(line.split(": goroutine ")[0] + ":\n").reports
+        assert r.message == "runtime error: invalid memory address or nil pointer dereference"
+
+
+def test_a_line_that_only_starts_like_it_is_no_report():
+    first = GOLANGCI.read_text().splitlines()[0]
+    without_package = first.replace('package \\"testing_test\\" ', "")
+    assert parse_text(without_package.split(": goroutine ")[0] + ":\n").reports == []
+
+
+BOLT574 = WILD / "bolt574_syslog_http_panic.txt"
+
+
+def test_net_http_s_line_behind_lshortfile_alone_opens_its_report():
+    # log.Lshortfile with no date: `server.go:2161: http: panic serving …` (the
+    # dump below it pasted without the syslog prefix it had)
+    lines = BOLT574.read_text().splitlines()
+    prefix = "Jul 18 08:26:30 vh3 aveplaza[12682]: "
+    dump = [line.removeprefix(prefix) for line in lines]
+    [r] = parse_text("\n".join(dump) + "\n").reports
+    assert (r.kind, r.message, r.http_remote) == (
+        ReportKind.PANIC, "page 152426 already freed", "127.0.0.1:41609")
+
+
+def test_a_test_s_log_line_begins_no_traceback_line_for_the_write_layer():
+    # only net/http's own file is read with no date: a test's `x_test.go:12: ` line
+    # (the gotest corpus case's) cannot start one, in a write-level merge or whole
+    from stackdemux.demux.writes_dfa import viable
+
+    test_line = next(line.strip() for line in
+                     (ROOT / "tests/corpus/cases/gotest-chunks-fast/input.log").open()
+                     if "ledger_test.go:34: " in line)
+    assert not viable(test_line[:len("ledger_test.go:34: ")])
+    assert not viable("server_test.go:34: ")
+    assert viable(BOLT574.read_text().splitlines()[0])
+
+
+def test_a_first_line_pasted_without_its_prefix_joins_the_prefixed_dump():
+    # the selection began after syslog's prefix on the first line: that line, the
+    # report's opener, goes with the one prefixed stream its dump is in
+    from stackdemux.demux.pasted import rejoin_unprefixed_opener
+    from stackdemux.demux.prefixes import to_streams
+
+    lines = BOLT574.read_text().splitlines()
+    bare, keyed = to_streams(lines)
+    [s] = rejoin_unprefixed_opener([bare, keyed])
+    assert s.label == keyed.label == "vh3 aveplaza[12682]"
+    assert list(s.numbers) == list(range(1, len(lines) + 1))
+    assert s.texts[0] == lines[0] and s.texts[1] == "goroutine 83890 [running]:"
+    assert list(s.prefix_lengths[:2]) == [0, len("Jul 18 08:26:30 vh3 aveplaza[12682]: ")]
+    # an unprefixed line that opens no report, or is not right before the dump, stays apart
+    assert rejoin_unprefixed_opener([keyed]) == [keyed]
+    other = to_streams(["some text", *lines[1:]])
+    assert rejoin_unprefixed_opener(other) == other
