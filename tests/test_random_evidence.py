@@ -20,7 +20,17 @@ from stackdemux.demux.automaton import automaton
 from stackdemux.demux.beam import Beam
 from stackdemux.demux.evidence import goroot
 from stackdemux.demux.hypothesis import Call, Hypothesis, code, file_name, site_func, source
-from stackdemux.demux.scores import _runtime, call_score, named, next_id, score, waits_in
+from stackdemux.demux.scores import (
+    _runtime,
+    call_score,
+    callee_name,
+    in_main,
+    named,
+    next_id,
+    program_line,
+    score,
+    waits_in,
+)
 from stackdemux.demux.track import Track, package_of
 from stackdemux.model import Report
 
@@ -215,3 +225,49 @@ def test_a_toolchains_file_is_named_for_its_functions() -> None:
     assert named(sleep.func, at_time.file) + named(panic.func, at_panic.file) > \
         named(sleep.func, at_panic.file) + named(panic.func, at_time.file) + 4.0
     assert named("main.mustLoad", "/work/main/tests/corpus/programs/main.go") == 0.0
+
+
+def test_a_programs_source_line_calls_what_it_was_seen_calling_in_every_build() -> None:
+    """Builds by other toolchains print other pcs for one source line, not
+    other callees: a frame at a package's line (package main's aside) follows
+    the function it was seen calling (a runtime function counting as none)."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    same = other = 0
+    for r in reports():
+        for g in r.goroutines:
+            for k, f in enumerate(g.frames):
+                line = program_line(ev(f"\t{f.file}:{f.line}"))
+                if line is None or in_main(f.func):
+                    continue
+                callee = callee_name(g.frames[k - 1].func if k else None)
+                known = seen.setdefault(line, set())
+                if known:
+                    same, other = same + (callee in known), other + (callee not in known)
+                known.add(callee)
+    assert same > 400 and other < same / 200  # measured: 405 and 0
+    # gotest-lines-random: process 0 showed ledger.go:14 calling panic; process
+    # 1's inlined Withdraw there is the first frame of its goroutine 8, not
+    # the caller of process 3's sync.(*WaitGroup).Wait
+    lines = case_lines("gotest-lines-random", "p0.out")
+    at = lines.index(next(s for s in lines if s.startswith("example.com/fleet/ledger.(*Account)")))
+    assert ev(lines[at - 2]).func == "panic"
+    h = Hypothesis()
+    h.calls = h.calls.set(program_line(ev(lines[at + 1])), frozenset({callee_name("panic")}))
+    p1 = case_lines("gotest-lines-random", "p1.out")
+    start = p1.index("goroutine 8 [running]:")
+    call, file = ev(p1[start + 1]), ev(p1[start + 2])
+    first = stream(p1[start])
+    p3 = case_lines("gotest-lines-random", "p3.out")
+    at = p3.index("goroutine 1 [semacquire]:")
+    parked = stream(*p3[at:at + 5])
+    assert parked.callee == "sync.(*WaitGroup).Wait"
+    beam = Beam()
+    below = h.calls.get(program_line(file))
+    assert below is not None
+    own = beam.frame_score(first, Call(1000, "FRAME_CALL", call, -1), file, 0.0, None, below)
+    other = beam.frame_score(parked, Call(1000, "FRAME_CALL", call, -1), file, 0.0, None, below)
+    assert own > other + 4.0
+    # without what the line was seen calling the two are closer
+    own0 = beam.frame_score(first, Call(1000, "FRAME_CALL", call, -1), file, 0.0, None, None)
+    other0 = beam.frame_score(parked, Call(1000, "FRAME_CALL", call, -1), file, 0.0, None, None)
+    assert own - other > own0 - other0 + 4.0

@@ -68,15 +68,19 @@ from .scores import (
     MISFIT,
     call_score,
     called,
+    callee_name,
     entry_of,
     file_score,
     first_frame,
     first_state,
     fit,
+    in_main,
     named,
     pc_of,
+    program_line,
     same_callee,
     same_entry,
+    same_site_callee,
     score,
 )
 from .track import DONE, IDLE, Track, continues, gap
@@ -190,7 +194,9 @@ class Window:
     ev: Evidence  # the file line
     token: str  # its token
     b: float  # the burst bonus (Beam.burst)
-    below: str | None  # the callee seen at the file line's pc (Hypothesis.callees)
+    # the callee seen at the file line's pc (Hypothesis.callees), or failing
+    # that those seen at its source line (Hypothesis.calls)
+    below: str | frozenset[str] | None
 
 HEADER = "GOROUTINE_HEADER"
 # Lines that may come right after a goroutine header, other than frames.
@@ -455,9 +461,12 @@ class Beam:
         # (MISFIT) is none: its lines are whole (a splice may cut a name)
         file = ev.file if self.merge.random() else None
         pc = pc_of(ev)
+        line = program_line(ev)
         for ctoken in FILE_CALLS[token]:
             # what was seen at the file line's pc: a call's callee, a go statement's entry
             w.below = (h.entries if ctoken == "CREATED_BY" else h.callees).get(pc)
+            if w.below is None and ctoken == "FRAME_CALL" and line is not None:
+                w.below = h.calls.get(line)  # (other builds' pcs for the line)
             # the calls this file line may complete (fit is cached)
             calls = [ci for ci, c in enumerate(floats[first:], first) if c.token == ctoken
                      and not (file and c.ev.func and fit(c.ev.func, file) <= MISFIT)]
@@ -639,11 +648,13 @@ class Beam:
         return tg
 
     def frame_score(self, t: Track, c: Call, ev: Evidence, b: float,
-                    known: frozenset[str] | None, below: str | None = None) -> float:
+                    known: frozenset[str] | None,
+                    below: str | frozenset[str] | None = None) -> float:
         """How well call line c and file line ev, as one frame, continue
         stream t (pair_score, with what the call alone decides kept by t);
         `known`: the callers of t's last function the hypothesis has seen;
-        `below`: the callee seen at ev's pc (Hypothesis.callees)."""
+        `below`: the callee seen at ev's pc (Hypothesis.callees), or those
+        seen at its program's source line (Hypothesis.calls)."""
         sc = fit(c.ev.func, ev.file) + named(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
         if self.prev == c.index:
             sc += b  # the file line right after the call line
@@ -663,7 +674,9 @@ class Beam:
             return sc
         if quiet is not None and self.merge.random():
             sc += quiet
-        if below is not None and c.ev.kind == "frame_call":
+        if isinstance(below, frozenset):
+            sc += same_site_callee(below, c.ev.func, t.callee)
+        elif below is not None and c.ev.kind == "frame_call":
             sc += same_callee(below, t.callee)
         elif below is not None and c.ev.kind == "created_by":
             entry = entry_of(t)
@@ -715,6 +728,12 @@ class Beam:
                 pc = pc_of(ev)
                 if pc not in h.callees:
                     h.callees = h.callees.set(pc, t.callee or "")
+                line = program_line(ev)
+                if line is not None and c.ev.func is not None and not in_main(c.ev.func):
+                    seen = h.calls.get(line) or frozenset()
+                    name = callee_name(t.callee)
+                    if name not in seen:
+                        h.calls = h.calls.set(line, seen | {name})
             elif c.ev.kind == "created_by" and ev.file is not None:
                 entry = entry_of(t)
                 pc = pc_of(ev)

@@ -61,6 +61,7 @@ class Hypothesis:
         "bodies",
         "callees",
         "callers",
+        "calls",
         "closed",
         "closed_sig",
         "entries",
@@ -97,6 +98,10 @@ class Hypothesis:
         # a frame's pc (file, line, offset) → the function it was seen calling
         # ("": none, a goroutine's first frame): one call instruction, one callee
         self.callees: PMap[tuple[str, str | None, str | None], str] = PMap()
+        # a program's source line (source(file), line) → the functions frames
+        # there were seen calling (scores.callee_at): builds by other
+        # toolchains print other pcs for one line, and it calls the same
+        self.calls: PMap[tuple[str, str], frozenset[str]] = PMap()
         # a `created by` line's pc → the function its go statement was seen starting
         self.entries: PMap[tuple[str, str | None, str | None], str] = PMap()
         # file → its known sites in line order, (line, function): a
@@ -121,6 +126,7 @@ class Hypothesis:
         h.homes = self.homes
         h.callers = self.callers
         h.callees = self.callees
+        h.calls = self.calls
         h.entries = self.entries
         h.bodies = self.bodies
         h.spans = self.spans

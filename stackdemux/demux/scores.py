@@ -10,6 +10,7 @@ from functools import cache
 from math import log
 
 from .evidence import Evidence, goroot
+from .hypothesis import source
 from .track import Track, binary_of, dir_of, package_of, site
 
 _NEVER = float("-inf")  # the score of what one process cannot print
@@ -314,6 +315,16 @@ def pc_of(file: Evidence) -> tuple[str | None, str | None, str | None]:
     return (file.file, file.line, file.offset)
 
 
+def program_line(file: Evidence) -> tuple[str, str] | None:
+    """A frame's line of a program's source (outside GOROOT, not assembly),
+    named alike by every build (hypothesis.source): what Hypothesis.calls
+    is keyed by."""
+    if file.file is None or file.line is None or file.root is not None \
+            or file.file.endswith(".s"):
+        return None
+    return (source(file.file), file.line)
+
+
 # A frame whose pc was seen calling another function (or none: a goroutine's
 # first frame) than the frame printed before it: one call instruction calls
 # one function but through a function value or an interface (rare in the
@@ -333,6 +344,46 @@ def same_callee(below: str, callee: str | None) -> float:
     if not below or not now:
         return 0.0 if _runtime(below or now) else OTHER_CALLEE
     return OTHER_CALLEE
+
+
+# A package's source line calls the functions it was seen calling, in every
+# build: other toolchains print other pcs for it (same_callee reads the pc),
+# not other callees. Of the frames of the samples' and the corpus's outputs at
+# a line (outside GOROOT, outside package main) already seen calling a
+# function (a runtime function counted as none: GOTRACEBACK hides them), 405
+# call that one and none another: log(1/407). Package main is left out: every
+# program's is in a main.go, so programs' lines are one by name, and
+# main.main dispatches (`scenarios[name]()`: at lines of package main seen
+# calling three or more functions, 56 of 278 frames call yet another). In
+# random line order the inlined `(*Account).Withdraw(...)` of one go test, at
+# ledger.go:14 (seen calling panic), continued another process's goroutine
+# parked in sync.(*WaitGroup).Wait (gotest-lines-random).
+SITE_OTHER_CALLEE = -6.0
+_VENDORED = re.compile(r"^.*/vendor/")
+
+
+@cache
+def in_main(func: str) -> bool:
+    """Is func package main's (its lines are every program's by name)?"""
+    return package_of(func) == "main"
+
+
+@cache
+def callee_name(func: str | None) -> str:
+    """What a source line is seen calling, alike in every build: "" for none
+    (a goroutine's first frame) or a runtime function (GOTRACEBACK may hide
+    it); a vendored package's function by its import path."""
+    if not func or func in _GOPANIC or _runtime(func):
+        return ""
+    return _VENDORED.sub("", func)
+
+
+def same_site_callee(seen: frozenset[str], func: str | None, callee: str | None) -> float:
+    """Does the function printed before a frame of func (None: first of its
+    goroutine) fit what the frame's source line was seen calling?"""
+    if func is None or in_main(func) or callee_name(callee) in seen:
+        return 0.0
+    return SITE_OTHER_CALLEE
 
 
 # A goroutine's entry (the function before its `created by` line) where the
