@@ -1344,10 +1344,16 @@ def _labels(text: str) -> dict[str, str]:
     return out
 
 
+# The runtime's own functions the race detector reports an access in (a map's
+# `runtime.mapassign_fast64`, a slice copy's `runtime.slicecopy`): its caller made it.
+_RUNTIME_FUNCS = ("runtime.", "runtime/internal/", "internal/runtime/")
+
+
 def _race_message(race: Race) -> str:
     parts = []
     for a in race.accesses[:2]:
-        where = a.frames[0].func if a.frames else "?"
+        own = next((f.func for f in a.frames if not f.func.startswith(_RUNTIME_FUNCS)), None)
+        where = own or (a.frames[0].func if a.frames else "?")
         parts.append(f"{a.operation.lower()} by {where}")
     return "DATA RACE: " + " and ".join(parts) if parts else "DATA RACE"
 

@@ -576,6 +576,39 @@ def _glued_signal_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], 
     return _split_lines(items, cut)
 
 
+# A panic's first line after a program's unfinished line (a progress bar drawn
+# with no newline): `… 2.98 KiB/s 00m22spanic: runtime error: …`, the runtime's
+# `[signal …]` line, or a blank line and a goroutine header, below it.
+_GLUED_PANIC = re.compile(r"panic: (?<=\Spanic: )")
+
+
+def glued_panic_at(text: str) -> int | None:
+    """Where a panic's first line begins after a program's unfinished line, or None.
+    What comes before it must be no start of a traceback line: where processes'
+    output is cut mid-line and spliced (`sync.runtime_Semapanic: …`), that is a
+    piece of another process's line, for the splice layer to join."""
+    m = _GLUED_PANIC.search(text) if "panic: " in text else None
+    if m is None or _is_go(text) or kind(text[m.start():]) != "panic":
+        return None
+    from .writes_dfa import viable
+
+    return None if viable(text[:m.start()]) else m.start()
+
+
+def _glued_panics(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    def cut(i: int, t: str) -> Sequence[str] | None:
+        at = glued_panic_at(t)
+        if at is None:
+            return None
+        below = [items[j][0] for j in (i + 1, i + 2) if j < len(items)]
+        if (below[:1] and kind(below[0]) == "signal") or (
+                len(below) == 2 and not below[0] and kind(below[1]) == "goroutine_header"):
+            return t[:at], t[at:]
+        return None
+
+    return _split_lines(items, cut)
+
+
 def _blank_after_header(items: list[Line], out: Repaired) -> tuple[list[Line], int]:
     """Blank lines between a goroutine header and its first frame, which Go never
     prints (a paste's double spacing): debris, recorded as dropped."""
@@ -967,6 +1000,7 @@ _BLANK_AFTER_HEADER = re.compile(r"\]:\n[ \t]*\n")
 _GLUED_HEADER_IN_TEXT = re.compile(r" goroutine \d+ \[[^\]\n]{1,200}\]:$", re.M)
 _OFFSET_RUN_ON_IN_TEXT = re.compile(r"\+0x[0-9a-f]+[g-zA-Z]")
 _CALL_RUN_ON_IN_TEXT = re.compile(r"\)[A-Z][a-z]")
+_GLUED_PANIC_IN_TEXT = re.compile(r"panic: (?<=\Spanic: )[^\n]*\n(?:\[signal |\ngoroutine )")
 
 
 def _run_on_in_text(text: str) -> bool:
@@ -993,6 +1027,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("glued headers", _glued_headers, _GLUED_HEADER_IN_TEXT.search),
     ("run-on lines", _run_on_lines, _run_on_in_text),
     ("glued signal dumps", _glued_signal_dumps, _has("\nPC=0x")),
+    ("glued panics", _glued_panics, _GLUED_PANIC_IN_TEXT.search),
     ("wrapped calls", _wrapped_calls, _starts_a_line("(")),
     ("blank after a header", _blank_after_header, _BLANK_AFTER_HEADER.search),
     ("joined lines", _joined_lines, None),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..model import Diagnostic, Stream
-from .paste import kind, repair
+from .paste import glued_panic_at, kind, repair
 
 __all__ = ["PasteLayer", "looks_pasted", "rejoin_unprefixed_opener", "undo_paste"]
 
@@ -58,6 +58,10 @@ _HEAD_SIGNS = (
     # a terminal's echo of Ctrl-\ (or Ctrl-C) before the runtime's first line
     ("^", re.compile(r"\^[\\C](?:SIG[A-Z]{2,10}: |panic: |fatal error: |goroutine \d+ \[)")),
 )
+# A panic's first line after other text on its line (a program's unfinished line),
+# the runtime's signal line or a blank line and a goroutine header below; each
+# found is confirmed by paste.glued_panic_at (led by a literal: memchr speed).
+_GLUED_PANIC = re.compile(r"panic: (?<=\Spanic: )[^\n]{0,4096}\n(?:\[signal |\ngoroutine \d+ \[)")
 # A dump indented by tabs: its goroutine headers, which Go prints at the line
 # start. Searched for by what follows the tabs (a literal: memchr speed; every
 # frame's file line starts with a tab, so a pattern led by `\n\t` would be
@@ -114,7 +118,7 @@ def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
     head = text[:_PASTE_HEAD]
     if any(lead in head and sign.search(head) for lead, sign in _HEAD_SIGNS):
         return True
-    if _damaged_line_start(head) or _damaged_file_line(head):
+    if _damaged_line_start(head) or _damaged_file_line(head) or _glued_panic(head):
         return True
     return _hard_wrapped(lines[:_WRAP_HEAD])
 
@@ -125,6 +129,14 @@ def _holds(text: str, sub: str) -> bool:
     signs' regexes led by `&`, a backslash or ESC as long), and a clean log
     holds none of `#&\\` or ESC."""
     return sub[0] in text and (len(sub) == 1 or sub in text)
+
+
+def _glued_panic(text: str) -> bool:
+    for hit in _GLUED_PANIC.finditer(text) if "panic: " in text else ():
+        start = text.rfind("\n", 0, hit.start()) + 1
+        if glued_panic_at(text[start:text.index("\n", hit.start())]) is not None:
+            return True
+    return False
 
 
 def _tab_indented(text: str) -> bool:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from ..model import Stream
+from ..model import Report, Stream
 
 # Records looked at to decide whether a log is wrapped, and the share that must be JSON
 # (a service logging JSON still writes its crash raw to stderr: those lines are kept).
@@ -214,3 +214,22 @@ def unwrap(lines: Sequence[str], first_line: int = 1) -> list[Stream] | None:
     JSON, JSON lines), or None."""
     got = unwrap_detail(lines, first_line)
     return None if got is None else got.streams
+
+
+def name_tests(reports: Sequence[Report], lines: Sequence[str],
+               streams: Sequence[Stream]) -> None:
+    """In a `go test -json` log, a report's package and test are its stream's: the
+    events' `Package` and `Test` (the label `Package Test`; neither holds a space,
+    testing writes a subtest's spaces as `_`). Only where the output named none."""
+    if sniff(lines) != "test2json":
+        return
+    named = {s.id: s.label.partition(" ") for s in streams if s.label}
+    for r in reports:
+        got = named.get(r.stream)
+        if got is None:
+            continue
+        package, _, test = got
+        if r.test_package is None:
+            r.test_package = package
+        if test and not r.tests:
+            r.tests.append(test)
