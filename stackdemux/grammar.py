@@ -200,6 +200,8 @@ class LineGrammar:
         self.sources: dict[str, str] = compiled["sources"]
         # how each kind's line starts (None: it may start with anything)
         self.leads: dict[str, str | None] = compiled["leads"]
+        # the fixed pieces of text of the grammar, longest first (string_literals)
+        self.literals: list[str] = compiled["literals"]
         self.regex = re.compile(self.source)
         self.match = self.regex.fullmatch
 
@@ -290,7 +292,45 @@ def compile_line_grammar(text: str, name: str = "traceback.lark") -> dict[str, A
              for kind in kinds_in_order}
     leads = {kind: compiler.lead(rule_trees[kind]) for kind in kinds_in_order}
     return {"kinds_in_order": kinds_in_order, "kinds": kinds, "source": source,
-            "sources": dict(zip(kinds_in_order, parts, strict=True)), "leads": leads}
+            "sources": dict(zip(kinds_in_order, parts, strict=True)), "leads": leads,
+            "literals": string_literals(text, name)}
+
+
+def string_literals(text: str, name: str = "<grammar>") -> list[str]:
+    """The grammar's fixed pieces of text, longest first: every string literal
+    of its rules (`"goroutine "`, `" in goroutine "`) and every alternative of a
+    terminal that is a string literal alone (`LEAKED: " (leaked)"`, the `"nil"`
+    of `M: INT | "nil"`). What a program prints as it is, where a terminal's
+    regex spells values: a regex's literal characters (`.go:` in a log line's
+    file, `rite` in `[Rr]ead|[Ww]rite`) are parts of one value, none of them."""
+    from lark import Token, Tree
+    from lark.load_grammar import GrammarBuilder
+
+    builder = GrammarBuilder()
+    builder.load_grammar(text, name)
+    built = builder.build()
+    found: set[str] = set()
+
+    def strings(t: object) -> None:
+        if isinstance(t, Token) and t.type == "STRING":
+            found.add(ast.literal_eval(t.value))
+        elif isinstance(t, Tree):
+            for c in t.children:
+                strings(c)
+
+    def alone(t: object) -> str | None:
+        """The string literal a terminal's alternative is, when it is one alone."""
+        while isinstance(t, Tree) and len(t.children) == 1:
+            t = t.children[0]
+        if isinstance(t, Token) and t.type == "STRING":
+            return ast.literal_eval(t.value)
+        return None
+
+    for rule in built.rule_defs:
+        strings(rule[2])
+    for _, (tree, _) in built.term_defs:
+        found.update(s for alt in tree.children if (s := alone(alt)) is not None)
+    return sorted(found, key=lambda s: (-len(s), s))
 
 
 @cache
@@ -329,6 +369,26 @@ def _tree_fields(tree: Tree, text: str, wanted: dict[str, int]) -> dict[str, str
 
     walk(tree)
     return out
+
+
+#: Automata derived from the grammar's regexes, a state per character test
+#: (demux/writes_dfa.py, demux/splice_joins.py), unroll a bounded repeat into a
+#: copy per count: `{1,1024}` was 1 024 copies, and sets of them growing with
+#: its square (a line-level merge's peak memory 86 -> 204 MB). Past this many
+#: copies they read the repeat as unbounded: the automaton then accepts more
+#: than the regex, never less, which a test of what may still follow allows.
+MAX_UNROLLED = 16
+
+
+def unrolled_repeat(lo: int, hi: int, unbounded: int) -> tuple[int, int]:
+    """The counts an automaton derived from the grammar gives a repeat `{lo,hi}`
+    (`unbounded`: re's MAXREPEAT): itself when short, else `{lo,}` with at most
+    MAX_UNROLLED required copies."""
+    if lo > MAX_UNROLLED:
+        return MAX_UNROLLED, unbounded
+    if hi != unbounded and hi - lo > MAX_UNROLLED:
+        return lo, unbounded
+    return lo, hi
 
 
 def unnamed_groups(pattern: str, opening: str = "(?:") -> str:
@@ -372,7 +432,7 @@ def cached_compile(name: str, key_text: str, compile_: Callable[[], Any]) -> Any
 
 
 # Bump when the compiler's output changes for the same grammar text.
-COMPILER_VERSION = "4"
+COMPILER_VERSION = "5"
 
 
 def _cache_dir() -> Path:

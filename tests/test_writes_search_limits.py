@@ -37,11 +37,12 @@ def test_exact_recombination_is_no_dynamic_program(monkeypatch):
     # hypotheses that stand alike (the same open lines in the same line and
     # report states, processes in any order) are already one (_prune); held
     # to that alone, with no beam and no cap per place, the readings of the
-    # first 70 characters of a three-process merge are thousands of distinct
-    # futures (on the whole: 1470 at 66, 12 279 at 106, 141 023 at 127 of
-    # 5569 characters, doubling every ~6): how short argument writes were
-    # dealt among processes that a later write alone tells apart. An exact
-    # search over this state is out of reach; the beam keeps 64.
+    # first 30 places a write ends in a three-process merge are over a thousand
+    # distinct futures (406 at the 25th, 1350 at the 30th: growing by half
+    # every place; before no write could end inside a line written whole,
+    # writes_dfa.WHOLE_LINE_KINDS, 1110 at the 25th): how short argument writes
+    # were dealt among processes that a later write alone tells apart. An
+    # exact search over this state is out of reach; the beam keeps 64.
     text, _ = _case("bolt-writes-time")
     widths: list[int] = []
     prune = writes_decode._prune
@@ -52,7 +53,7 @@ def test_exact_recombination_is_no_dynamic_program(monkeypatch):
     def counting(hyps, beam, ordered=False):
         kept = prune(hyps, beam, ordered)
         widths.append(len(kept))
-        if len(widths) == 25:  # the first 25 places a write ends (~70 characters)
+        if len(widths) == 30:  # the first 30 places a write ends
             raise Enough
         return kept
 

@@ -543,8 +543,10 @@ def _walk(text: str, pos: int, state: int, auto, may_end, strong,  # type: ignor
         if ch == "\n":
             # a line the grammar refuses still ends here, at a cost: a process
             # stuck in a line no write can go on with would leave every
-            # later write to the noise
-            out.append((j + 1, s))
+            # later write to the noise (not a line written whole, with its
+            # newline: one cut short is no such line)
+            if auto.stops[s]:
+                out.append((j + 1, s))
             break
         s = step(s, ch)
         if s == DEAD:

@@ -8,9 +8,10 @@ back with `re`'s own parser and turned into an NFA, stepped as a lazy DFA:
 each (state, character) transition is worked out once and cached, so a
 stream of millions of characters costs a dict lookup per character.
 
-Lookarounds are dropped (they only refuse a few line endings): the automaton
-is a little more permissive than the classifier, which still reads every
-completed line.
+Lookarounds are dropped (they only refuse a few line endings), and a long
+bounded repeat is read as unbounded (grammar.unrolled_repeat: `{1,1024}` would
+be 1 024 states): the automaton is a little more permissive than the
+classifier, which still reads every completed line.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as C  # type: ignore[no-redef]
     import sre_parse as P  # type: ignore[no-redef]
 
-from ..grammar import line_grammar
+from ..grammar import line_grammar, unrolled_repeat
 
 Pred = Callable[[str], bool]
 DEAD = -1
@@ -81,6 +82,16 @@ def _charset(items: list) -> Pred:
 # may end inside them. Every other field (a name, a number, a message) is one
 # print argument, so one write: it ends only where the field ends.
 MULTI_WRITE_FIELDS = frozenset({"args", "labels"})
+
+# Lines a library formats whole and writes in one write() (log.Logger.Output for
+# net/http's `http: panic serving`, klog's entry, testing's `--- FAIL: ` and
+# `FAIL`, cmd/go's `FAIL\t<pkg>` and `exit status 2`), not the runtime's print
+# pieces: no write ends inside them. (In the corpus's strace'd writes no other
+# process's write falls inside one of them: tests/test_writes_words.py.) So a
+# test's log line `x_test.go:12: msg`, one write too, never starts one of them
+# halfway, whatever a log prefix's regex allows.
+WHOLE_LINE_KINDS = frozenset({"http_panic", "test_fail", "test_package_fail", "test_fail_bare",
+                              "exit_status"})
 
 # The grammar's terminals are loose where a whole line holds them in place
 # (ARGS is "no parenthesis", FILE "no tab"); inside a shuffle of writes a loose
@@ -163,12 +174,14 @@ class _Builder:
                 kind = self._kind_of(alt)
                 if kind is not None:
                     self.entries.setdefault(kind, a)
-                nfa.eps[self.seq(alt, a, split)].append(end)
+                whole = kind in WHOLE_LINE_KINDS
+                nfa.eps[self.seq(alt, a, split and not whole)].append(end)
                 if kind is not None:
                     self.spans.append((a, len(nfa.eps), kind))
             return end
         if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
             lo, hi, sub = av  # type: ignore[misc]
+            lo, hi = unrolled_repeat(lo, hi, C.MAXREPEAT)  # `{1,1024}`: `+`, no 1 024 states
             for _ in range(lo):
                 cur = self.seq(sub, cur, split)
             if hi == C.MAXREPEAT:
@@ -219,8 +232,16 @@ class LineAutomaton:
         self._ids: dict[frozenset[int], int] = {}
         self._sets: list[frozenset[int]] = []
         self.accepting: list[bool] = []
+        # a newline may end the line in this state, the grammar refusing it or not:
+        # not in a line written whole that is not complete (WHOLE_LINE_KINDS)
+        self.stops: list[bool] = []
         self._trans: dict[tuple[int, str], int] = {}
         self.start = self._state(self._closure({start}))
+
+    @property
+    def size(self) -> int:
+        """The NFA's nodes: what the grammar's regexes cost the automaton."""
+        return len(self._nfa.eps)
 
     def _closure(self, nodes: set[int]) -> frozenset[int]:
         stack, seen = list(nodes), set(nodes)
@@ -238,6 +259,8 @@ class LineAutomaton:
             got = self._ids[nodes] = len(self._sets)
             self._sets.append(nodes)
             self.accepting.append(self.final in nodes)
+            self.stops.append(self.final in nodes or any(
+                self._kind_of[n] not in WHOLE_LINE_KINDS for n in nodes if self._kind_of[n]))
             self.boundary.append(not nodes.isdisjoint(self._boundary))
         return got
 

@@ -17,13 +17,6 @@ from functools import cache
 
 from ..grammar import line_grammar
 
-try:  # Python 3.11+
-    from re import _constants as C  # type: ignore[attr-defined]
-    from re import _parser as P  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as C  # type: ignore[no-redef]
-    import sre_parse as P  # type: ignore[no-redef]
-
 # Characters of one name or number: a path, a function name without its
 # receiver's parentheses, a version (`go-1.19`, `@v1.2.3`).
 _WORD = re.compile(r"[A-Za-z0-9_./\-*%@~]+")
@@ -35,30 +28,16 @@ _SOURCE_ENDS = (".go", ".s", ".c")
 
 @cache
 def grammar_words() -> re.Pattern[str]:
-    """The literal words of the line grammar (`goroutine `, `created by `,
-    ` in goroutine `, `panic: `): a write of their own, always."""
-    words: set[str] = set()
-
-    def walk(seq: list) -> None:
-        run = ""
-        for op, av in seq:
-            if op is C.LITERAL:
-                run += chr(av)
-                continue
-            if len(run.strip()) >= 4 and any(c.isalpha() for c in run):
-                words.add(run)
-            run = ""
-            if op is C.SUBPATTERN:
-                walk(av[-1])
-            elif op is C.BRANCH:
-                for alt in av[1]:
-                    walk(alt)
-            elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
-                walk(av[2])
-        if len(run.strip()) >= 4 and any(c.isalpha() for c in run):
-            words.add(run)
-
-    walk(P.parse(line_grammar().source))
+    """The words of the line grammar (`goroutine `, `created by `, ` in
+    goroutine `, `panic: `): each a print argument of its own, so a write of
+    its own, always. They are the grammar's string literals (grammar.py's
+    string_literals: the text the runtime prints as it is) of 4 characters and
+    a letter at least, never the literal characters of a terminal's regex,
+    which spell a value printed whole (a test's log line `x_test.go:12: msg` is
+    one write: `.go:` in it starts none). tests/test_writes_words.py checks
+    them against the corpus's strace'd writes."""
+    words = [w for w in line_grammar().literals
+             if len(w.strip()) >= MIN_NAME and any(c.isalpha() for c in w)]
     alts = sorted(words, key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in alts))
 
