@@ -472,7 +472,9 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 
 # A Markdown code fence glued to the text it fences (`` ``` panic: … ``, `` … +0x85 ``` ``),
 # as a page flattened to running text keeps it.
-_GLUED_FENCE = re.compile(r"^(?:```|~~~)[\w+-]* +|(?<=\S) +(?:```|~~~)$")
+# Markdown's inline code backtick opened before a report's first line (`` `fatal error: … ``).
+_GLUED_FENCE = re.compile(r"^(?:```|~~~)[\w+-]* +|(?<=\S) +(?:```|~~~)$"
+                          r"|^`(?=panic: |fatal error: |goroutine \d+ \[)")
 
 
 def _split_lines(items: list[Line], split: Callable[[int, str], Sequence[str] | None]
@@ -493,7 +495,7 @@ def _split_lines(items: list[Line], split: Callable[[int, str], Sequence[str] | 
 
 def _glued_fences(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     def bare(_i: int, t: str) -> Sequence[str] | None:
-        if ("```" in t or "~~~" in t) and _GLUED_FENCE.search(t):
+        if ("```" in t or "~~~" in t or t[:1] == "`") and _GLUED_FENCE.search(t):
             b = _GLUED_FENCE.sub("", t)
             if b != t and (_is_go(b) or (may_be_joined(b) and _split_joined(b))):
                 return (b,)
@@ -922,10 +924,11 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
             out.append(("\t" + t.lstrip(" "), o))  # an unknown caller's `:0`
             changed += 1
             continue
-        if after_call and t[:1] == " " and _FILE_END.search(t):
+        if after_call and t[:1] == " " and _FILE_END.search(t.rstrip(" ")):
             # After a call line (or `created by`) Go prints its file line, tab-led:
-            # one space or the race detector's six in its place were the paste's.
-            fixed = "\t" + t.lstrip(" ")
+            # one space or the race detector's six in its place were the paste's
+            # (and spaces after it, a terminal's copy of its screen's line)
+            fixed = "\t" + t.strip(" ")
             if kind(fixed) == "frame_file":
                 out.append((fixed, o))
                 changed += 1
@@ -1023,7 +1026,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("collapsed gutter", _collapsed_gutter, _COLLAPSED_IN_TEXT.search),
     ("glued gutter", _glued_gutter, _GUTTER_IN_TEXT.search),
     ("hard wraps", _hard_wraps, None),
-    ("glued fences", _glued_fences, _has("```", "~~~")),
+    ("glued fences", _glued_fences, _has("```", "~~~", "`")),
     ("glued headers", _glued_headers, _GLUED_HEADER_IN_TEXT.search),
     ("run-on lines", _run_on_lines, _run_on_in_text),
     ("glued signal dumps", _glued_signal_dumps, _has("\nPC=0x")),

@@ -47,6 +47,8 @@ _HEAD_SIGNS = (
     # every position of a log with backticks in it)
     ("```", re.compile(r"```[\w+-]* +(?:panic: |fatal error: |goroutine \d+ \[)")),
     ("```", re.compile(r"\+0x[0-9a-f]+ +```")),
+    # Markdown's inline code backtick before a report's first line (`` `fatal error: … ``)
+    ("`", re.compile(r"\n`(?:panic: |fatal error: |goroutine \d+ \[)")),
     # a goroutine header after a log line's text (a logger's message ending in debug.Stack())
     (": goroutine ", re.compile(r"\S: goroutine \d+ \[[^\]\n]{1,200}\]:\n")),
     # a file line's offset or a call line run into the next text (a page's text
@@ -116,7 +118,8 @@ def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
     if "\tgoroutine " in text and _tab_indented(text):
         return True
     head = text[:_PASTE_HEAD]
-    if any(lead in head and sign.search(head) for lead, sign in _HEAD_SIGNS):
+    if any(lead in head and sign.search("\n" + head if lead == "`" else head)
+           for lead, sign in _HEAD_SIGNS):
         return True
     if _damaged_line_start(head) or _damaged_file_line(head) or _glued_panic(head):
         return True

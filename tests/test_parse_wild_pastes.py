@@ -1,0 +1,40 @@
+"""Paste damage found in recent real pastes (samples/wild/), undone where the
+damage is certain and left alone elsewhere."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+from stackdemux import analyze
+from stackdemux.model import ReportKind
+
+WILD = ROOT / "samples" / "wild"
+GITHOUND = WILD / "githound73_backtick_deadlock.txt"
+FYNE = WILD / "fyne4868_windows_locked_trailing_spaces.txt"
+
+
+def test_a_backtick_opening_inline_code_before_the_first_line_is_markdown_s():
+    # `` `fatal error: all goroutines are asleep - deadlock! `` (the paste was put
+    # in single backticks): the report opens at its first line
+    [r] = analyze(GITHOUND).reports
+    assert r.kind is ReportKind.FATAL_ERROR
+    assert r.message == "all goroutines are asleep - deadlock!"
+    assert r.lines[0][0] == 1 and r.goroutines[0].wait_minutes == 1
+
+
+def test_a_backtick_before_other_text_is_left_as_it_is():
+    text = GITHOUND.read_text().replace("`fatal error: all goroutines are asleep",
+                                        "`fatal: all goroutines are asleep")
+    [r] = analyze(text).reports
+    assert r.kind is ReportKind.GOROUTINE_DUMP
+
+
+def test_spaces_after_a_file_line_are_the_terminal_s_not_the_runtime_s():
+    # `…/window.go:931 +0x13 fp=… pc=0x7ff6c8f281d3      ` under its call line: the
+    # goroutine goes on below it instead of ending at a frame with no file line
+    [r] = analyze(FYNE).reports
+    [g] = r.goroutines
+    assert (g.id, g.state, g.locked) == (1, "syscall", True)
+    poll = next(f for f in g.frames if f.func.endswith("glfw.PollEvents"))
+    assert (poll.line, poll.pc) == (931, "0x7ff6c8f281d3")
+    assert g.frames[-1].func.endswith("(*gLDriver).runGL") and r.complete
