@@ -32,9 +32,14 @@ def read_lines(path: Path) -> list[str]:
     return lines
 
 
+LOGGED_FLAT = {"stack_logged_flat"}
+
+
 def clean_inputs() -> dict[str, list[str]]:
     out = {}
     for f in sorted(ROOT.glob("samples/go*/*.txt")) + sorted(CONFORMANCE.glob("*/*.txt")):
+        if f.stem in LOGGED_FLAT:
+            continue  # damaged by the program's own logger (tests/test_demux_paste_flat.py)
         out[f"{f.parent.name}/{f.name}"] = read_lines(f)
     for f in sorted((CONFORMANCE / "panicparse").glob("*.json")):
         if f.stem in PASTE_DAMAGE:

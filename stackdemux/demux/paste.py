@@ -11,7 +11,8 @@ sent the signal (`^\\SIGQUIT: quit`); a dump escaped inside one log record
 (`msg="panic: …\\ngoroutine 1 …"`, logfmt or JSON); HTML escapes; nbsp;
 `> ` quoting; rsyslog escapes (`#011` for a tab); a line-number gutter
 collapsed onto one line or glued to the text; hard wraps; a Markdown fence glued to
-the text; a goroutine header glued after a log line's text; a line with the
+the text; a stack whose line breaks and tabs were stripped (a logger that keeps a
+record on one line); a goroutine header glued after a log line's text; a line with the
 next one's text run on after it (a page lost the break after a code block); a
 signal dump's first line after a program's unfinished line; a call line
 broken before its arguments; blank lines after a goroutine header; two lines joined on
@@ -30,6 +31,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import orjson
+
+from .paste_flat import GLUED, flat_stacks
 
 # Line kinds the classifier gives that a repair may aim at.
 _FILE_KINDS = frozenset({"frame_file", "race_frame_file", "cgo_file"})
@@ -539,7 +542,9 @@ def _run_on(text: str) -> tuple[str, str] | None:
     if m is not None:
         end = m.end()
         digits = _POSITION_START.match(text, m.start()).end()  # where the hex digits start
-        for cut in range(end, digits, -1):  # the next line may start with hex letters
+        # the next line may start with hex letters, no more of them than a pc has
+        # digits (a longer run, tried letter by letter, cost its length squared)
+        for cut in range(end, max(digits, end - 16), -1):
             head, rest = text[:cut], text[cut:]
             if kind(rest) in _STRONG_KINDS - _FILE_KINDS and _restore_tab(head) is not None:
                 return head, rest
@@ -706,6 +711,12 @@ _PATH_IN_TEXT = re.compile(r"(?<!\S)([^\s:]+):\d")
 _FILE_LINE_REST = ("+", "fp=", "sp=", "pc=")
 
 
+# Longer or deeper tokens are no path Go prints (a module cache path is ~150
+# characters, ~12 elements).
+_LONGEST_PATH = 1024
+_DEEPEST_PATH = 64
+
+
 class PrintedPaths:
     """The source paths a text prints, to tell a path that lost its tab from a
     path cut by a collector's read() and glued after another line's head."""
@@ -720,6 +731,8 @@ class PrintedPaths:
                 continue
             for m in _PATH_IN_TEXT.finditer(t):
                 path = m.group(1)
+                if len(path) > _LONGEST_PATH or path.count("/") > _DEEPEST_PATH:
+                    continue  # no source path: its tails would cost its length squared
                 self.roots[path.split("/", 1)[0]] += 1
                 i = path.find("/")
                 if i >= 0:
@@ -1027,6 +1040,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("glued gutter", _glued_gutter, _GUTTER_IN_TEXT.search),
     ("hard wraps", _hard_wraps, None),
     ("glued fences", _glued_fences, _has("```", "~~~", "`")),
+    ("flattened stacks", lambda items, _out: flat_stacks(items), GLUED.search),
     ("glued headers", _glued_headers, _GLUED_HEADER_IN_TEXT.search),
     ("run-on lines", _run_on_lines, _run_on_in_text),
     ("glued signal dumps", _glued_signal_dumps, _has("\nPC=0x")),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..model import Diagnostic, Stream
 from .paste import glued_panic_at, kind, repair
+from .paste_flat import GLUED
 
 __all__ = ["PasteLayer", "looks_pasted", "rejoin_unprefixed_opener", "undo_paste"]
 
@@ -103,6 +104,8 @@ _RACE_FILE_LINES = re.compile(r"\n  (?=\S)[^\n]*\n {6}(?=\S)[^\n]*:\d+ \+0x")
 # screen on, and one long line further down would hide the width anyway.
 _WRAP_HEAD = 8192
 _USUAL_WIDTHS = frozenset({72, 76, 78, 79, 80, 100, 120, 132})
+# An offset run into the next frame's name (`+0x5emain.f(`): a flattened stack.
+_FLAT_OFFSET = re.compile(r" \+0x[0-9a-f]{1,16}[g-zA-Z]")
 
 
 def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
@@ -123,7 +126,12 @@ def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
         return True
     if _damaged_line_start(head) or _damaged_file_line(head) or _glued_panic(head):
         return True
-    return _hard_wrapped(lines[:_WRAP_HEAD])
+    if _hard_wrapped(lines[:_WRAP_HEAD]):
+        return True
+    # A stack a logger flattened into one record can sit anywhere in a long log:
+    # looked for in the whole text, last (~0.1 s a 60 MB log of dumps, where
+    # every file line's offset is a hit; nothing on a build log).
+    return _FLAT_OFFSET.search(text) is not None and GLUED.search(text) is not None
 
 
 def _holds(text: str, sub: str) -> bool:

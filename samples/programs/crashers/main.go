@@ -703,3 +703,32 @@ func spin(started chan bool) {
 		n++
 	}
 }
+
+func init() {
+	register("stack_logged_flat", "a recovered panic logged on one line, debug.Stack()'s line breaks and tabs stripped, as a logger that flattens a field does", func() {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					fmt.Fprintf(os.Stderr, "level=error msg=\"recovered: %v\" stack=\"%s\"\n", r, flatten(debug.Stack()))
+				}
+			}()
+			handleRequest(7, "flat")
+		}()
+		wg.Wait()
+		fmt.Fprintln(os.Stderr, "level=info msg=\"request 7 failed; serving on\"")
+	})
+}
+
+// flatten drops line breaks and tabs, as loggers that keep a record on one line do.
+func flatten(b []byte) []byte {
+	out := b[:0]
+	for _, c := range b {
+		if c != '\n' && c != '\t' {
+			out = append(out, c)
+		}
+	}
+	return out
+}
