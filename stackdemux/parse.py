@@ -12,7 +12,8 @@ from __future__ import annotations
 import gc
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from sys import intern
@@ -25,6 +26,7 @@ from .model import (
     Diagnostic,
     Frame,
     Goroutine,
+    LineSpans,
     PanicLink,
     Race,
     RaceAccess,
@@ -35,6 +37,7 @@ from .model import (
     Span,
     Stream,
     Thread,
+    spans_of,
 )
 
 _G = line_grammar()
@@ -382,7 +385,14 @@ class _Parser:
             consumed = self.consumed
             for a, b in zip(runs[::2], runs[1::2], strict=True):
                 consumed[a : b + 1] = b"\x01" * (b + 1 - a)
-            r.lines = _merged(r.lines, self.spans(runs)) if self.reopened else self.spans(runs)
+            numbers = self.stream.numbers
+            if self.reopened:
+                r.lines = _merged(r.lines, self.spans(runs))
+            elif len(runs) == 2 and isinstance(numbers, array):
+                # a prefixed log's stream: the lines' numbers, spans made when read
+                r.lines = LineSpans(numbers[runs[0] : runs[1] + 1])
+            else:
+                r.lines = self.spans(runs)
         if r.kind is ReportKind.RACE and r.race is not None:
             r.message = _race_message(r.race)
         if r.threads:
@@ -447,8 +457,11 @@ class _Parser:
         n = len(texts)
         by_first = _BY_FIRST  # _match, inlined
         joined = self.stream.joined()
-        # line i begins in `joined` at ends[i-1] + i (ends: running sum of lengths)
-        ends = list(itertools.accumulate(map(len, texts)))
+        # Where a line begins in `joined` is counted on from the last line whose
+        # start a bulk search found (C-speed sums of the lengths between), not
+        # read from a list of every line's end: an int a line, made and let go,
+        # for a stream of reports one after another that is searched once a report.
+        known_line = known_at = 0
         used = self.used
         # a log repeats its frame lines (goroutines parked alike, a crash loop's
         # every crash): a text's reading is kept, a few thousand texts at a time
@@ -463,14 +476,18 @@ class _Parser:
         while i < n:
             if (i >= next_search and self.report is None and self.frames is None
                     and not self.tests and not self.context):
-                at = ends[i - 1] + i if i else 0
+                if i >= known_line:
+                    at = known_at + sum(map(len, texts[known_line:i])) + i - known_line
+                else:
+                    at = known_at - sum(map(len, texts[i:known_line])) - (known_line - i)
                 if skip_here(joined, at) is not None:
-                    j = i
+                    j, known_line, known_at = i, i, at
                 else:
                     hit = skip_next(joined, at)
                     if hit is None:
                         break  # nothing below can open a report: the rest is noise
                     j = i + joined.count("\n", at, hit.start() + 1)
+                    known_line, known_at = j, hit.start() + 1
                 next_search = j + 1
                 if j - 1 > i:
                     i = j - 1  # the line before too: a headerless frame's call line
@@ -1169,6 +1186,8 @@ class _Parser:
         """Add line i to a report that was already closed (exit status, FAIL lines)."""
         self.consumed[i] = 1
         n = self.number(i)
+        if isinstance(report.lines, LineSpans):
+            report.lines = report.lines.spans()  # (a list again, to add a span to)
         spans = report.lines
         between = []
         j = i - 1
@@ -1372,18 +1391,5 @@ def _runs(indices: list[int]) -> list[int]:
     return out
 
 
-def _spans(numbers: Sequence[int]) -> list[Span]:
-    """Spans of the runs of consecutive numbers, in order."""
-    if not numbers:
-        return []
-    spans: list[Span] = []
-    add = spans.append
-    runs = iter(numbers)
-    start = prev = next(runs)
-    for n in runs:
-        if n != prev + 1:
-            add((start, prev))  # (a line of its own: one int object for both ends)
-            start = n
-        prev = n
-    add((start, prev))
-    return spans
+# Spans of the runs of consecutive numbers, in order (the model's, beside LineSpans).
+_spans = spans_of

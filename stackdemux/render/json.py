@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from ..model import Analysis, CreatedBy, Diagnostic, Group
+from ..model import Analysis, CreatedBy, Diagnostic, Group, LineSpans
 
 CONTRACT_VERSION = 1
 
@@ -33,6 +33,8 @@ def _default(obj: Any) -> Any:
             "version": f.version,
             "origin": f.origin,
         }
+    if isinstance(obj, LineSpans):  # a report's lines, kept as their numbers
+        return obj.spans()
     raise TypeError(f"cannot serialise {type(obj).__name__}")
 
 
