@@ -313,7 +313,7 @@ def string_literals(text: str, name: str = "<grammar>") -> list[str]:
 
     def strings(t: object) -> None:
         if isinstance(t, Token) and t.type == "STRING":
-            found.add(ast.literal_eval(t.value))
+            found.add(_string(t.value))
         elif isinstance(t, Tree):
             for c in t.children:
                 strings(c)
@@ -323,14 +323,20 @@ def string_literals(text: str, name: str = "<grammar>") -> list[str]:
         while isinstance(t, Tree) and len(t.children) == 1:
             t = t.children[0]
         if isinstance(t, Token) and t.type == "STRING":
-            return ast.literal_eval(t.value)
+            return _string(t.value)
         return None
 
     for rule in built.rule_defs:
         strings(rule[2])
     for _, (tree, _) in built.term_defs:
-        found.update(s for alt in tree.children if (s := alone(alt)) is not None)
+        if tree is not None:  # None: a terminal only declared (%declare)
+            found.update(s for alt in tree.children if (s := alone(alt)) is not None)
     return sorted(found, key=lambda s: (-len(s), s))
+
+
+def _string(token: str) -> str:
+    """A lark string literal's text (`"goroutine "`, flags such as `i` after it dropped)."""
+    return ast.literal_eval(token[: token.rindex('"') + 1])
 
 
 @cache

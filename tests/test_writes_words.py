@@ -89,6 +89,8 @@ def test_a_regex_holding_a_source_files_colon_adds_no_word():
             'M: /[0-9]+/ | "nil"\n'
             'start2: "x" M\n')
     assert string_literals(text) == ["http: panic serving ", "nil", "x"]
+    # a terminal only declared, a literal with a flag (every grammar of grammars/ compiles)
+    assert string_literals('start: "FAIL"i X\n%declare X\n') == ["FAIL"]
 
 
 def test_no_other_process_writes_inside_a_word():
