@@ -199,6 +199,8 @@ def _analyze_many(sources: Iterable[LogInput], opts: Options,
 def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str],
                     tell: ProgressSink) -> Analysis:
     """Demultiplex and parse one source: its reports, streams and noise."""
+    from .demux.wrapped import name_tests
+
     tell.update(f"demultiplexing {source.name}")
     streams, noise, diagnostics = split_streams_detail(source, opts, index)
     part = Analysis(streams=streams, diagnostics=diagnostics, total_lines=len(source.lines))
@@ -216,6 +218,8 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
         part.reports.extend(r.reports)
         part.diagnostics.extend(r.diagnostics)
         noise.extend(r.noise)
+    # `go test -json`: a panicking test prints no `--- FAIL` of its own; its events say which
+    name_tests(part.reports, source.lines, streams)
     part.noise = _merge(noise)
     part.diagnostics.extend(source_diagnostics(source))
     capture = getattr(source, "capture", None)
