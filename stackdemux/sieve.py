@@ -421,6 +421,23 @@ def _dense(first: bytes, f: BinaryIO) -> bool:
             and first.count(b" +0x") * 8 >= first.count(b"\n"))
 
 
+def _read_rest(first: bytes, f: BinaryIO) -> bytearray:
+    """`first` and the rest of a regular file, read into one buffer: not read
+    apart and then copied together (60 MB of compose crashes: 65 ms and 60 MB)."""
+    import os
+
+    buf = bytearray(len(first) + max(0, os.fstat(f.fileno()).st_size - f.tell()))
+    buf[:len(first)] = first
+    view = memoryview(buf)
+    at = len(first)
+    while at < len(buf) and (n := f.readinto(view[at:])):
+        at += n
+    view.release()
+    del buf[at:]  # (a file cut while read)
+    buf += f.read()  # (a file grown while read)
+    return buf
+
+
 def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
     """A log file (or `-`, stdin) as a Source: read whole when smaller than
     `minimum` bytes, else sieved (a TeeSource whose `capture` maps its lines
@@ -456,7 +473,7 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
             first = first.removeprefix(UTF8_BOM)
             _sniff_binary(first[:BLOCK], name)
             if gz is None and path != "-" and _dense(first, f):
-                return ingest(first + reader.read(), name)
+                return ingest(_read_rest(first, f), name)
             capture = _sieve(path, reader, first)
         except OSError as e:
             raise InputError(f"{name}: cannot read: {e}") from None

@@ -54,6 +54,9 @@ CHUNK_LINES = 1 << 15
 # insert a line and no dict of the whole log.
 SHARED_TEXTS = 1 << 16
 
+# Lines of a chunk read to tell whether its lines repeat (see _strip_chunk).
+REPEATS_SAMPLE = 1 << 12
+
 Layer = tuple[PrefixStyle, ...]  # styles that may stand at one depth, most specific first
 
 
@@ -241,6 +244,39 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _strip_chunk(bulk: _Bulk | None, layers: tuple[Layer, ...], chunk: list[str],
+                 interned: dict[str | None, str | None], shared: dict[str, str]) -> _Stripped:
+    """A chunk's lines stripped, equal texts one str (see SHARED_TEXTS).
+
+    A service restarted in a loop prints the same lines crash after crash, its
+    prefix the same on each when no time is in it (compose, kubectl --prefix):
+    a chunk whose lines mostly repeat has each distinct line stripped once, and
+    every line given its line's result (60 MB of compose crashes: 2.6 k distinct
+    lines of 1.26 M, stripped in 0.2 s instead of 1.3 s). A line is stripped
+    alone, whatever lines are around it, so the result is the same."""
+    sample = chunk[:REPEATS_SAMPLE]
+    if len(set(sample)) * 2 > len(sample):  # mostly distinct lines (a time in each, say)
+        got = _strip(bulk, layers, chunk, interned)
+        got.texts = list(map(shared.setdefault, got.texts, got.texts))
+        return got
+    distinct = list(dict.fromkeys(chunk))
+    got = _strip(bulk, layers, distinct, interned)
+    texts = map(shared.setdefault, got.texts, got.texts)
+    return _Stripped(
+        list(map(dict(zip(distinct, texts, strict=True)).__getitem__, chunk)),
+        array("I", map(dict(zip(distinct, got.ends, strict=True)).__getitem__, chunk)),
+        None if got.keys is None else
+        list(map(dict(zip(distinct, got.keys, strict=True)).__getitem__, chunk)),
+        None if got.joins is None else
+        bytearray(map(dict(zip(distinct, got.joins, strict=True)).__getitem__, chunk)))
+
+
+def _strip(bulk: _Bulk | None, layers: tuple[Layer, ...], lines: list[str],
+           interned: dict[str | None, str | None]) -> _Stripped:
+    got = _strip_bulk(bulk, lines, interned) if bulk is not None else None
+    return got if got is not None else _strip_lines(layers, lines)
+
+
 def _split(lines: Sequence[str], styles: Sequence[PrefixStyle],
            layers: tuple[Layer, ...]) -> PrefixSplit:
     n = len(lines)
@@ -252,12 +288,10 @@ def _split(lines: Sequence[str], styles: Sequence[PrefixStyle],
         chunk = lines[start:start + CHUNK_LINES]
         if not isinstance(chunk, list):
             chunk = list(chunk)
-        got = _strip_bulk(bulk, chunk, interned) if bulk is not None else None
-        if got is None:
-            got = _strip_lines(layers, chunk)
         if len(shared) > SHARED_TEXTS:
             shared.clear()
-        out.texts += map(shared.setdefault, got.texts, got.texts)
+        got = _strip_chunk(bulk, layers, chunk, interned, shared)
+        out.texts += got.texts
         out.ends += got.ends
         if got.keys is not None:
             if out.keys is None:
