@@ -167,7 +167,7 @@ def utf16_codec(data: bytes) -> str | None:
     return None
 
 
-def ingest(data: bytes | bytearray | str, name: str = "<input>") -> Source:
+def ingest(data: bytes | str, name: str = "<input>") -> Source:
     """Decode `data` into a Source. Text may be passed as str (no byte offsets then)."""
     if isinstance(data, str):
         # Lone surrogates (text read with errors="surrogateescape") are no text
@@ -203,7 +203,7 @@ def ingest(data: bytes | bytearray | str, name: str = "<input>") -> Source:
     return source
 
 
-def decode_lines(data: bytes | bytearray, name: str = "<input>") -> Source:
+def decode_lines(data: bytes, name: str = "<input>") -> Source:
     """UTF-8 bytes, already unwrapped and judged a log, into lines. The sieve's
     windows come here: their first bytes are any line of the log, not its
     head, so they are neither sniffed nor read as a gzip or UTF-16 file."""
