@@ -488,7 +488,7 @@ typos, prefixes and all). They are other people's machine output: each
 what it demonstrates, and what a person reading it would state (message,
 goroutines, culprit, hints, origins). `gaps` lists what stackdemux does not
 read that way yet, and who can fix it; `tests/test_wild.py` checks every
-entry (a gap as a strict expected failure). Go 1.4 to 1.23, gccgo, Windows,
+entry (a gap as a strict expected failure). Go 1.1 to 1.25, gccgo, Windows,
 macOS and arm64 output are among them, which the runs above cannot produce.
 
 Not producible here: Windows paths (`C:\\...`) and other OSes/architectures

@@ -33,12 +33,13 @@ def test_it_groups_with_the_same_crash_printed_by_go():
 
 def test_net_http_s_line_behind_any_log_prefix_opens_the_report():
     # the log package's prefix (log.go formatHeader): date and time, and with
-    # Lshortfile or Llongfile the caller's file and line (the file alone, with no
-    # time, is not read: any test's `x.go:12: ` line would begin one)
+    # Lshortfile or Llongfile the caller's file and line; with no time, only
+    # net/http's own file (server.go) is read: any test's `x.go:12: ` line is no
+    # report's start
     real = sample_path("http_panic", "1.21").read_text()
     stamp, rest = real[:20], real[20:]
     assert rest.startswith("http: panic serving 127.0.0.1:55888: boom")
-    for prefix in ("", stamp, stamp + "server.go:3215: ",
+    for prefix in ("", stamp, stamp + "server.go:3215: ", "server.go:3215: ",
                    stamp + "/usr/local/go/src/net/http/server.go:3215: "):
         [r] = analyze(prefix + rest).reports
         assert (r.kind, r.message, r.http_remote) == (

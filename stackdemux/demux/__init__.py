@@ -132,7 +132,9 @@ def _outer_streams(lines: list[str], user_prefix: str | None, out: Demuxed,
         out.layers.extend(s.name for s in styles)
         if user_prefix is not None:
             out.layers.insert(0, "user")
-        return to_streams(lines, split)
+        from .pasted import rejoin_unprefixed_opener
+
+        return rejoin_unprefixed_opener(to_streams(lines, split))
     return [Stream(id="s1", numbers=range(1, len(lines) + 1), texts=lines)]
 
 

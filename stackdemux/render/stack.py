@@ -81,7 +81,9 @@ def stack_lines(
         out.append(StackLine(f"running on thread m={g.stack_from_m}: its stack as that "
                              "thread printed it", "note"))
     elif g.unavailable:
-        out.append(StackLine("goroutine running on other thread; stack unavailable", "note"))
+        # gccgo says so of a goroutine in a system call or cgo (`[syscall]`): `in C code`
+        where = "in C code" if g.state.startswith("syscall") else "running on other thread"
+        out.append(StackLine(f"goroutine {where}; stack unavailable", "note"))
     for i, frame in enumerate(g.frames):
         if i == limit:
             out.append(StackLine(f"… {len(g.frames) - limit} more frames", "note"))
