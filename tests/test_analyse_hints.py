@@ -36,6 +36,7 @@ CASES = {
     "unlock-of-unlocked-mutex": ["unlock_unlocked_mutex", "runlock_unlocked_rwmutex"],
     "negative-waitgroup": ["negative_waitgroup"],
     "cgo-signal": ["cgo_segv"],
+    "heap-corruption": ["bad_pointer_in_heap"],
     "data-race": ["race_run", "test_race"],
     "sigquit-dump": ["sigquit", "sigquit_minutes", "sigquit_system"],
 }
@@ -104,6 +105,14 @@ def test_nil_pointer_shows_the_faulting_frame_and_address():
     details = fired(path)["nil-pointer"]
     assert details[0].startswith("main.readVal at ")
     assert any(line.startswith("SIGSEGV") and "addr=0x8" in line for line in details)
+
+
+def test_heap_corruption_quotes_where_the_gc_found_the_pointer():
+    groups, _ = analyse(parse_text(find("bad_pointer_in_heap").read_bytes()).reports)
+    (hint,) = [h for g in groups for h in g.hints if h.rule == "heap-corruption"]
+    assert hint.details[0].startswith("runtime: pointer 0x")
+    assert "to unallocated span" in hint.details[0]
+    assert hint.details[1].startswith("runtime: found in object at *(0x")
 
 
 def test_stack_overflow_shows_the_recursion():

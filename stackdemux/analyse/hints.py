@@ -259,12 +259,19 @@ def _http(report: Report, buckets: list[Bucket]) -> list[str]:
     return [f"remote address {report.http_remote}"] if report.http_remote else []
 
 
+def _runtime_notes(report: Report, buckets: list[Bucket]) -> list[str]:
+    """The runtime's own `runtime: …` lines before the message: where the GC found
+    the bad pointer (the crash's stack is the GC's, not the code that wrote it)."""
+    return [line for line in report.context if line.startswith("runtime: ")][:4]
+
+
 DETAILS: dict[str, Callable[[Report, list[Bucket]], list[str]]] = {
     "blocked-goroutines": _blocked,
     "recursion": _recursion,
     "faulting-frame": _faulting,
     "running-tests": _tests,
     "http-remote": _http,
+    "runtime-notes": _runtime_notes,
 }
 
 

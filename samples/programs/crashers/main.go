@@ -732,3 +732,19 @@ func flatten(b []byte) []byte {
 	}
 	return out
 }
+
+// badPointerHolder lives in the heap, so the GC scans the pointer planted in it.
+var badPointerHolder = &struct{ p *[1 << 16]byte }{}
+
+func init() {
+	register("bad_pointer_in_heap", "unsafe misuse: an address kept as a uintptr across GCs, written back into a pointer after its memory was freed; the next GC finds it", func() {
+		badPointerHolder.p = new([1 << 16]byte) // in the heap, a span of its own
+		addr := uintptr(unsafe.Pointer(badPointerHolder.p))
+		badPointerHolder.p = nil
+		runtime.GC()
+		runtime.GC() // the span is freed
+		*(*uintptr)(unsafe.Pointer(&badPointerHolder.p)) = addr
+		runtime.GC()
+		fmt.Println("the GC did not notice")
+	})
+}
