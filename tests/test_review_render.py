@@ -192,3 +192,15 @@ def test_a_team_s_hint_cannot_break_out_of_its_code_span(tmp_path):
                  RenderOptions())
     line = next(ln for ln in out.splitlines() if ln.startswith("> **T**"))
     assert "<img" not in line.replace("`<img", "")  # only inside a code span
+
+
+def test_markdown_lists_a_hint_s_facts_as_the_terminal_does():
+    # the facts a hint reads from the log (here where the GC found the bad pointer)
+    # were in the text report only; in Markdown they are code spans, inert
+    analysis = analyze(SAMPLES / "go1.27" / "bad_pointer_in_heap.txt")
+    (hint,) = [h for g in analysis.groups for h in g.hints if h.rule == "heap-corruption"]
+    out = render(analysis, "markdown", RenderOptions())
+    for fact in hint.details:
+        assert f"> - `{fact}`" in out
+    text = render(analysis, "text", RenderOptions(color=False))
+    assert "· runtime: found in object at *(0x" in text

@@ -26,6 +26,7 @@ from .view import (
 )
 
 _MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:")
+_DETAILS = 8  # a hint's facts listed, as the terminal report lists them
 
 
 def prose(text: str) -> str:
@@ -124,6 +125,11 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
         if hint.remedy:
             out.append(">")
             out.append(f"> Remedy: {rule_prose(flat(hint.remedy))}")
+        if hint.details:  # facts read from the log (its text: code spans)
+            out.append(">")
+            out.extend(f"> - {code(flat(d))}" for d in hint.details[:_DETAILS])
+            if len(hint.details) > _DETAILS:
+                out.append(f"> - … {len(hint.details) - _DETAILS} more")
         out.append("")
     if view.goroutine is not None:
         out += [
