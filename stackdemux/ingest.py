@@ -203,6 +203,38 @@ def ingest(data: bytes | str, name: str = "<input>") -> Source:
     return source
 
 
+# Characters of text split at a time, and lines of each read to tell whether
+# its lines repeat (see split_sharing).
+SPLIT_CHARS = 1 << 22
+REPEATS_SAMPLE = 1 << 12
+SHARED_LINES = 1 << 16  # distinct lines remembered at a time
+
+
+def split_sharing(text: str) -> list[str]:
+    """text.split("\n"), a chunk of lines at a time; in a chunk whose lines
+    mostly repeat, equal lines are one str. A service restarted in a loop prints
+    the same lines crash after crash, its prefix the same on each when no time
+    is in it (compose): 60 MB of compose crashes are 1.26 M line objects, 125 MB
+    held for the whole run, of 2.6 k distinct lines. A chunk of mostly distinct
+    lines (a time on each) is left as split; the lines are the same strings."""
+    lines: list[str] = []
+    shared: dict[str, str] = {}
+    start, n = 0, len(text)
+    while start <= n:
+        end = text.find("\n", start + SPLIT_CHARS)
+        if end < 0:
+            end = n
+        chunk = text[start:end].split("\n")
+        sample = chunk[:REPEATS_SAMPLE]
+        if len(set(sample)) * 2 <= len(sample):
+            if len(shared) > SHARED_LINES:
+                shared.clear()
+            chunk = list(map(shared.setdefault, chunk, chunk))
+        lines += chunk
+        start = end + 1
+    return lines
+
+
 def decode_lines(data: bytes, name: str = "<input>") -> Source:
     """UTF-8 bytes, already unwrapped and judged a log, into lines. The sieve's
     windows come here: their first bytes are any line of the log, not its
@@ -212,9 +244,8 @@ def decode_lines(data: bytes, name: str = "<input>") -> Source:
     crlf = b"\r" in data and b"\r\n" in data
     errors = 0
     if data.isascii():
-        # The common case, at C speed: one decode, one split.
-        text = data.decode("ascii")
-        lines = text.split("\n")
+        # The common case, at C speed: one decode, a split a chunk at a time.
+        lines = split_sharing(data.decode("ascii"))
     else:
         try:
             lines = data.decode("utf-8").split("\n")
