@@ -131,6 +131,11 @@ def _journal_text(rec: dict) -> str | None:
     return message if rec.get("_LINE_BREAK") == "line-max" else message + "\n"
 
 
+def joined(parts: list[str]) -> str:
+    """One text from the parts records carried of it."""
+    return "".join(parts)
+
+
 class _Builder:
     """Texts per key, joined until `\\n`, with the input lines they came from."""
 
@@ -141,6 +146,10 @@ class _Builder:
         self.pieces: list[dict[int, list[tuple[int, int, int]]]] = []
         self.open: dict[int, bool] = {}  # stream → its last text awaits its newline
         self.widths: dict[int, int] = {}  # input line → its length, for pieces of joined texts
+        # stream → the parts of its open last text, joined once it ends: adding each
+        # record's part to the text itself copied it whole every time (a 16 KiB docker
+        # record after another: quadratic in the line's length)
+        self.tails: dict[int, list[str]] = {}
 
     def stream(self, key: str | None) -> int:
         s = self.order.get(key)
@@ -162,17 +171,28 @@ class _Builder:
         for j, part in enumerate(parts):
             if j == 0 and self.open.get(s) and texts:
                 i = len(texts) - 1
-                texts[i] += part
+                self.tails.setdefault(s, [texts[i]]).append(part)
                 first = self.numbers[s][i]
                 got = self.pieces[s].setdefault(i, [(first, 0, self.widths[first])])
                 if got[-1][0] != number:
                     got.append((number, 0, width))
             else:
+                self._close(s)
                 texts.append(part)
                 self.numbers[s].append(number)
         self.open[s] = not ends_line
+        if ends_line:
+            self._close(s)
+
+    def _close(self, s: int) -> None:
+        """Stream s's last text gets the parts added to it."""
+        tail = self.tails.pop(s, None)
+        if tail is not None:
+            self.texts[s][-1] = joined(tail)
 
     def streams(self) -> list[Stream]:
+        for s in list(self.tails):
+            self._close(s)
         return [Stream(id=f"s{s + 1}", label=key, numbers=self.numbers[s], texts=self.texts[s],
                        pieces=self.pieces[s]) for key, s in self.order.items()]
 

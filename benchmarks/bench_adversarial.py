@@ -1,0 +1,391 @@
+#!/usr/bin/env python3
+"""Pathological inputs: does the whole analysis stay linear on a log an attacker wrote?
+
+    python benchmarks/bench_adversarial.py [--scale 1.0] [--only NAME,...] [--list]
+                                           [--timeout 60]
+
+Each input is built at two sizes, n and 4n, and analysed as the CLI reads a
+file (`api.analyze_many` on a temporary file). Both sizes run in a child forked
+from this one process (so each peak memory is its own): it prints CPU seconds,
+MB/s, the growth of time from n to 4n (about 4 = linear; 16 = quadratic) and of
+peak memory. A line is flagged `!!` when time grows more than 6-fold, when
+memory grows more than 6-fold by more than 64 MB, when the input is read at
+under 0.05 MB/s, or when a run overruns --timeout.
+
+The inputs (synthetic on purpose: they are what no Go program prints):
+  * long-*   one line of one traceback token repeated (hex runs, slashes,
+             brackets, `goroutine 1 [`, `created by `, prefixes, escapes, ...);
+  * lines-*  many short lines of one line kind alone, or the kinds shuffled;
+  * wrapped-* / prefixed-* / pasted-* a real dump (samples/go1.25) repeated
+             behind test2json / docker json-file / journal JSON records, compose
+             or timestamp prefixes, or damaged as pastes are (CRLF, hard wraps,
+             lost tabs, run-on lines, HTML escapes);
+  * bytes-*  binary, invalid UTF-8, NUL bytes, a truncated gzip, one huge line.
+`--scale` multiplies every n (0.25 for a quick look).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import random
+import resource
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from stackdemux.api import analyze_many  # noqa: E402
+from stackdemux.ingest import InputError  # noqa: E402
+
+DUMP = (ROOT / "samples" / "go1.25" / "panic_in_goroutine.txt").read_text()
+BIG_DUMP = (ROOT / "samples" / "go1.25" / "sigquit.txt").read_text()
+MB = 1e6
+FLAG_GROWTH = 6.0
+FLAG_MBPS = 0.05
+FLAG_MEMORY_MB = 64  # memory growth below this is noise (allocator arenas, caches)
+FLAG_BYTES_PER_BYTE = 8  # a str and its bytes are 2; held copies of every piece are more
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    n: int                          # the small size, in the generator's unit
+    build: Callable[[int], bytes]   # n -> the log's bytes
+
+
+def _rng(n: int) -> random.Random:
+    return random.Random(n)  # the same input for the same size, run after run
+
+
+def _hexa(r: random.Random) -> str:
+    return f"0x{r.getrandbits(40):x}"
+
+
+def _in_dump(body: str) -> bytes:
+    """One long line inside a goroutine's stack, where every repair looks."""
+    return ("panic: boom\n\ngoroutine 1 [running]:\n" + body
+            + "\nmain.main()\n\t/app/main.go:5 +0x1d\n").encode()
+
+
+def _repeat(token: str) -> Callable[[int], bytes]:
+    return lambda n: _in_dump(token * max(1, n // len(token)))
+
+
+LONG_TOKENS = {
+    "hexrun": None,  # built below: a hex run between two frames
+    "slashes": "a/", "parens": "()", "open-parens": "(", "goroutine": "goroutine 1 [",
+    "panic": "panic: ", "brackets": "[", "colons": ":", "digits": "1", "words": "a ",
+    "tabs": "\t", "goline": "x.go:1 ", "calls": "f(", "offsets": " +0x1",
+    "fp-sp": " fp=0x1 sp=0x1", "created-by": "created by ", "in-goroutine": " in goroutine 1",
+    "compose": "name-1  | ", "timestamp": "2026-01-02T03:04:05.1234567Z ", "ansi": "\x1b[31m",
+    "gutter": "1 ", "escapes": "\\n\\t", "html": "&lt;", "quote": "> ", "dots": ".",
+    "slash": "/", "signal": "[signal SIGSEGV: segmentation violation code=", "0x": "0x",
+    "unknown-args": "0x1?, ", "elided": "...additional frames elided...",
+    "glued-frame": "main.f(0x1)\t/a/b.go:1 +0x1d", "glued-header": "goroutine 7 [running]:",
+    "file-of": "/app/m.go:12 +0x1d ", "nbsp": "\u00a0",
+}
+
+
+def _long(name: str, token: str | None) -> Case:
+    if token is None:
+        return Case("long-hexrun", 20_000, lambda n: _in_dump(
+            "main.f()/a/b.go:1 +0x" + "a" * n + "main.g()/a/b.go:2 +0x1"))
+    return Case(f"long-{name}", 20_000, _repeat(token))
+
+
+def _lines(name: str, line: Callable[[int, random.Random], str], n: int = 2000) -> Case:
+    def build(k: int) -> bytes:
+        r = _rng(k)
+        return ("\n".join(line(i, r) for i in range(k)) + "\n").encode()
+    return Case(f"lines-{name}", n, build)
+
+
+LINE_KINDS: dict[str, Callable[[int, random.Random], str]] = {
+    "calls": lambda i, r: f"main.f{i % 50}({_hexa(r)})",
+    "files": lambda i, r: f"\t/app/x{i % 50}.go:{i % 900} +0x1d",
+    "same-header": lambda i, r: "goroutine 1 [running]:",
+    "headers": lambda i, r: f"goroutine {i} [running]:",
+    "panics": lambda i, r: f"panic: boom {i}",
+    "created-by": lambda i, r: f"created by main.f{i % 7} in goroutine {i}",
+    "signals": lambda i, r: ("[signal SIGSEGV: segmentation violation "
+                             f"code=0x1 addr=0x{i:x} pc=0x1]"),
+    "registers": lambda i, r: f"r{i % 16}    {_hexa(r)}",
+    "race": lambda i, r: ["==================", "WARNING: DATA RACE",
+                          f"Read at {_hexa(r)} by goroutine {r.randint(1, 99)}:",
+                          "  main.f()", f"      /app/m.go:{r.randint(1, 99)} +0x1"][i % 5],
+    "frames": lambda i, r: (f"main.f{i % 13}({_hexa(r)}, {_hexa(r)})\n"
+                            f"\t/app/m{i % 5}.go:{i % 300} +0x{i % 255:x}"),
+    "relay": lambda i, r: f"-----\n\nSIGQUIT: quit\nPC={_hexa(r)} m={i} sigcode=0\n",
+    "splices": lambda i, r: f"main.f({_hexa(r)}\t/app/m.go:{i} +0x1dgoroutine {i} [run",
+    "blank": lambda i, r: "",  # (n lines of nothing)
+}
+
+
+def _shuffled(i: int, r: random.Random) -> str:
+    """A line of a dump, of a kind picked at random: the beam's hardest input."""
+    return r.choice([f"goroutine {i} [chan receive]:", f"main.g{i % 9}({_hexa(r)})",
+                     f"\t/app/g.go:{i % 99} +0x2a",
+                     f"created by main.h{i % 3} in goroutine {i % 17}",
+                     f"\t/app/h.go:{i % 77} +0x3b", "", f"panic: x{i}"])
+
+
+def _dumps(k: int, dump: str = DUMP) -> list[str]:
+    """k lines of real dumps, one after another (the last one cut)."""
+    lines = dump.splitlines()
+    return [lines[i % len(lines)] for i in range(k)]
+
+
+def _text(lines: list[str], end: str = "\n") -> bytes:
+    return (end.join(lines) + end).encode()
+
+
+def _test2json(k: int) -> bytes:
+    return _text([json.dumps({"Time": "2026-01-02T03:04:05Z", "Action": "output",
+                              "Package": f"example.com/p{i % 3}", "Test": f"TestX{i % 5}",
+                              "Output": line + "\n"}) for i, line in enumerate(_dumps(k))])
+
+
+def _docker(k: int) -> bytes:
+    return _text([json.dumps({"log": line + "\n", "stream": "stderr",
+                              "time": "2026-01-02T03:04:05.000000001Z"}) for line in _dumps(k)])
+
+
+def _journal(k: int) -> bytes:
+    return _text([json.dumps({"MESSAGE": line, "_HOSTNAME": "h", "SYSLOG_IDENTIFIER": "svc",
+                              "_PID": str(100 + i % 4), "__REALTIME_TIMESTAMP": str(i)})
+                  for i, line in enumerate(_dumps(k))])
+
+
+def _docker_split(k: int) -> bytes:
+    """One line over many docker records (none ends in a newline but the last)."""
+    recs = [json.dumps({"log": "a" * 100, "stream": "stderr", "time": "t"}) for _ in range(k)]
+    return _text([*recs, json.dumps({"log": "\n", "stream": "stderr", "time": "t"})])
+
+
+def _json_dump_record(k: int) -> bytes:
+    """A whole dump escaped into one JSON-lines record's `msg`."""
+    return _text([json.dumps({"level": "error", "msg": "\n".join(_dumps(k))})] * 2)
+
+
+def _compose(k: int) -> bytes:
+    """8 services crashing at once behind compose's prefixes, their lines taking turns."""
+    lines = _dumps(k // 8 + 1, BIG_DUMP)
+    return _text([f"svc-{i % 8}  | {lines[i // 8]}" for i in range(k)])
+
+
+def _compose_dealt(k: int) -> bytes:
+    """A dump's lines dealt to 8 prefixes in turn: every service holds a scrambled dump."""
+    return _text([f"svc-{i % 8}  | {line}" for i, line in enumerate(_dumps(k, BIG_DUMP))])
+
+
+def _timestamps(k: int) -> bytes:
+    return _text([f"2026-01-02T03:04:05.{i:09d}Z {line}"
+                  for i, line in enumerate(_dumps(k, BIG_DUMP))])
+
+
+def _shuffled_prefixed(k: int) -> bytes:
+    r = _rng(k)
+    return _text([f"svc-{i % 8}  | {_shuffled(i, r)}" for i in range(k)])
+
+
+def _crlf(k: int) -> bytes:
+    return _text(_dumps(k, BIG_DUMP), "\r\n")
+
+
+def _hard_wrapped(k: int) -> bytes:
+    text = "\n".join(_dumps(k, BIG_DUMP))
+    return _text([text[i:i + 80] for i in range(0, len(text), 80)])
+
+
+def _lost_tabs(k: int) -> bytes:
+    return _text([line.lstrip("\t") for line in _dumps(k, BIG_DUMP)])
+
+
+def _run_on(k: int) -> bytes:
+    return _text(["".join(_dumps(k, BIG_DUMP))])
+
+
+def _html(k: int) -> bytes:
+    return _text([line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                   .replace("\t", "&nbsp;" * 4) for line in _dumps(k, BIG_DUMP)])
+
+
+def _gutter(k: int) -> bytes:
+    return _text([f"{i + 1} {line}" for i, line in enumerate(_dumps(k, BIG_DUMP))])
+
+
+def _binary(k: int) -> bytes:
+    return _rng(k).randbytes(k)
+
+
+def _invalid_utf8(k: int) -> bytes:
+    r = _rng(k)
+    return b"\n".join(line.encode() + bytes([0x80 | r.getrandbits(6), 0xff])
+                      for line in _dumps(k, BIG_DUMP)) + b"\n"
+
+
+def _nuls(k: int) -> bytes:
+    return b"\n".join(line.encode().replace(b" ", b"\0") for line in _dumps(k, BIG_DUMP)) + b"\n"
+
+
+def _truncated_gzip(k: int) -> bytes:
+    data = gzip.compress(_text(_dumps(k, BIG_DUMP)))
+    return data[: len(data) * 2 // 3]
+
+
+def _huge_line(k: int) -> bytes:
+    return DUMP.encode() + b"x" * k + b"\n" + DUMP.encode()
+
+
+def _huge_token_line(k: int) -> bytes:
+    return DUMP.encode() + b"main.f(0x1, " * (k // 12) + b"\n" + DUMP.encode()
+
+
+CASES: list[Case] = [
+    *(_long(name, token) for name, token in LONG_TOKENS.items()),
+    *(_lines(name, line) for name, line in LINE_KINDS.items()),
+    _lines("shuffled", _shuffled, 250),
+    Case("wrapped-test2json", 3000, _test2json),
+    Case("wrapped-docker", 3000, _docker),
+    Case("wrapped-docker-split", 3000, _docker_split),
+    Case("wrapped-journal", 3000, _journal),
+    Case("wrapped-json-msg", 3000, _json_dump_record),
+    Case("prefixed-compose", 3000, _compose),
+    Case("prefixed-compose-dealt", 3000, _compose_dealt),
+    Case("prefixed-timestamps", 3000, _timestamps),
+    Case("prefixed-shuffled", 250, _shuffled_prefixed),
+    Case("pasted-crlf", 3000, _crlf),
+    Case("pasted-hard-wrapped", 3000, _hard_wrapped),
+    Case("pasted-lost-tabs", 3000, _lost_tabs),
+    Case("pasted-run-on", 3000, _run_on),
+    Case("pasted-html", 3000, _html),
+    Case("pasted-gutter", 3000, _gutter),
+    Case("bytes-binary", 200_000, _binary),
+    Case("bytes-invalid-utf8", 3000, _invalid_utf8),
+    Case("bytes-nul", 3000, _nuls),
+    Case("bytes-truncated-gzip", 3000, _truncated_gzip),
+    Case("bytes-huge-line", 25_000_000, _huge_line),  # 4n: a 100 MB line
+    Case("bytes-huge-token-line", 200_000, _huge_token_line),
+]
+
+
+@dataclass(frozen=True)
+class Run:
+    size: int       # bytes
+    cpu: float      # seconds, None-like -1 on timeout
+    memory: float   # peak RSS growth over the child's start, MB
+
+
+def _measure(data: bytes, timeout: float) -> Run:
+    """Analyse `data` from a file in a forked child: its CPU time and peak memory."""
+    with tempfile.NamedTemporaryFile(prefix="linear_adv_", suffix=".log", delete=False) as f:
+        f.write(data)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: measure, report on the pipe, leave without cleanup
+        os.close(read)
+        signal.alarm(int(timeout) + 1)
+        start_rss = _rss_mb()
+        t = time.process_time()
+        with contextlib.suppress(InputError):  # refused (binary data): quickly is all we ask
+            analyze_many([f.name])
+        cpu = time.process_time() - t
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        os.write(write, f"{cpu} {max(0.0, peak - start_rss)}".encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    os.unlink(f.name)
+    if not answer:
+        return Run(len(data), -1.0, 0.0)
+    cpu, memory = map(float, answer.split())
+    return Run(len(data), cpu, memory)
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+
+
+def _row(case: Case, small: Run, large: Run) -> tuple[str, bool]:
+    if small.cpu < 0 or large.cpu < 0:
+        return f"{case.name:26s} {small.size / MB:8.3f} MB  TIMEOUT  !!", True
+    growth = large.cpu / max(small.cpu, 1e-3)
+    mbps = large.size / MB / max(large.cpu, 1e-6)
+    mem_growth = large.memory / max(small.memory, 1.0)
+    # (a run under 0.2 s is mostly the fixed cost of an analysis: neither its growth nor
+    # its speed says anything; memory flags when it grows fast AND is many times the input:
+    # a read of 32 MiB or more takes another path, 2 -> 3 bytes of memory a byte)
+    slow = large.cpu > 0.2 and (growth > FLAG_GROWTH or mbps < FLAG_MBPS)
+    bloated = (mem_growth > FLAG_GROWTH and large.memory > FLAG_MEMORY_MB
+               and large.memory > FLAG_BYTES_PER_BYTE * large.size / (1 << 20))
+    flagged = slow or bloated
+    return (f"{case.name:26s} {small.size / MB:8.3f} {large.size / MB:8.3f} MB "
+            f"{small.cpu:7.3f} {large.cpu:7.3f} s  x{growth:5.1f}  {mbps:8.2f} MB/s  "
+            f"mem {small.memory:6.1f} {large.memory:6.1f} MB x{mem_growth:4.1f}"
+            + ("  !!" if flagged else "")), flagged
+
+
+def _profile(case: Case, n: int) -> None:
+    import cProfile
+    import pstats
+
+    data = case.build(n)
+    print(f"== {case.name} at {len(data) / MB:.3f} MB", flush=True)
+    profile = cProfile.Profile()
+    profile.runcall(analyze_many, [data])
+    pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=float, default=1.0, help="multiply every n")
+    ap.add_argument("--only", default="", help="comma-separated case names or name prefixes")
+    ap.add_argument("--timeout", type=float, default=60.0, help="CPU seconds a run may take")
+    ap.add_argument("--list", action="store_true", help="list the cases and stop")
+    ap.add_argument("--profile", action="store_true",
+                    help="cProfile each chosen case at 4n instead (top 25 functions by own time)")
+    args = ap.parse_args()
+    wanted = [w for w in args.only.split(",") if w]
+    cases = [c for c in CASES
+             if not wanted or any(c.name == w or c.name.startswith(w) for w in wanted)]
+    if args.list:
+        print("\n".join(c.name for c in cases))
+        return 0
+    if args.profile:
+        for case in cases:
+            _profile(case, 4 * max(1, int(case.n * args.scale)))
+        return 0
+    print(f"{'case':26s} {'n':>8s} {'4n':>8s}    {'cpu n':>7s} {'cpu 4n':>7s}   growth  "
+          f"{'speed (4n)':>13s}  peak memory growth", flush=True)
+    flagged = []
+    started = time.time()
+    analyze_many([DUMP.encode()])  # grammars compiled, caches filled once, before the forks
+    for case in cases:
+        n = max(1, int(case.n * args.scale))
+        small = _measure(case.build(n), args.timeout)
+        large = _measure(case.build(4 * n), args.timeout) if small.cpu >= 0 else Run(0, -1.0, 0.0)
+        row, bad = _row(case, small, large)
+        print(row, flush=True)
+        if bad:
+            flagged.append(case.name)
+    print(f"\n{len(cases)} inputs in {time.time() - started:.0f} s; "
+          f"flagged: {', '.join(flagged) or 'none'}")
+    return 1 if flagged else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
