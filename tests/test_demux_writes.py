@@ -131,3 +131,14 @@ def test_a_region_read_mostly_as_noise_is_left_to_the_line_separator():
     text, _ = _case("gotest-writes-shuffle")
     texts = text.split("\n")
     assert separate_writes(Stream(id="s1", numbers=range(1, len(texts) + 1), texts=texts)) is None
+
+
+def test_a_line_written_whole_is_one_write_tabs_and_all():
+    # cmd/go writes `FAIL\t<package>\t<time>` in one write(): its second tab is no
+    # other print argument glued on (writes_dfa.WHOLE_LINE_KINDS), so the line costs
+    # what the same line without its time costs
+    head = "--- FAIL: TestTransferPanics (3.39s)\n"
+    timed = decode(head + "FAIL\texample.com/fleet/ledger\t3.114s\nFAIL\n")
+    untimed = decode(head + "FAIL\texample.com/fleet/ledger\nFAIL\n")
+    assert [len(p) for p in timed.processes] == [3] and not timed.noise
+    assert timed.cost == untimed.cost

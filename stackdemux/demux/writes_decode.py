@@ -312,7 +312,9 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                         cost += W_SINK
                     segs = p.segs
                     stop = end - 1 if text[end - 1] == "\n" else end
-                    if glued.search(text, max(pos + 1, word_end.get(pos, 0)), stop):
+                    if not p.text and stop < end and auto.whole[state] and auto.accepting[state]:
+                        pass  # a line written whole (`FAIL\t<pkg>\t0.01s`): one write, tabs and all
+                    elif glued.search(text, max(pos + 1, word_end.get(pos, 0)), stop):
                         cost += W_GLUED
                     elif glued_words.find(1, pos + 1, stop) >= 0:
                         cost += W_GLUED_WORD

@@ -235,6 +235,8 @@ class LineAutomaton:
         # a newline may end the line in this state, the grammar refusing it or not:
         # not in a line written whole that is not complete (WHOLE_LINE_KINDS)
         self.stops: list[bool] = []
+        # a line in this state can only be one written whole (WHOLE_LINE_KINDS)
+        self.whole: list[bool] = []
         self._trans: dict[tuple[int, str], int] = {}
         self.start = self._state(self._closure({start}))
 
@@ -259,8 +261,9 @@ class LineAutomaton:
             got = self._ids[nodes] = len(self._sets)
             self._sets.append(nodes)
             self.accepting.append(self.final in nodes)
-            self.stops.append(self.final in nodes or any(
-                self._kind_of[n] not in WHOLE_LINE_KINDS for n in nodes if self._kind_of[n]))
+            kinds = {self._kind_of[n] for n in nodes} - {""}
+            self.stops.append(self.final in nodes or not kinds <= WHOLE_LINE_KINDS)
+            self.whole.append(bool(kinds) and kinds <= WHOLE_LINE_KINDS)
             self.boundary.append(not nodes.isdisjoint(self._boundary))
         return got
 
