@@ -31,7 +31,7 @@ from stackdemux.demux.scores import (
     score,
     waits_in,
 )
-from stackdemux.demux.track import Track, package_of
+from stackdemux.demux.track import Track, binary_of_file, package_of
 from stackdemux.model import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -271,3 +271,48 @@ def test_a_programs_source_line_calls_what_it_was_seen_calling_in_every_build() 
     own0 = beam.frame_score(first, Call(1000, "FRAME_CALL", call, -1), file, 0.0, None, None)
     other0 = beam.frame_score(parked, Call(1000, "FRAME_CALL", call, -1), file, 0.0, None, None)
     assert own - other > own0 - other0 + 4.0
+
+
+def _outputs() -> list[str]:
+    """The samples' and the corpus's clean outputs, each once."""
+    texts: dict[bytes, None] = {}
+    for f in sorted(ROOT.glob("samples/go1.*/*.txt")):
+        texts[f.read_bytes()] = None
+    for f in sorted(CASES.glob("*-lines-arrival/p*.out*")):
+        raw = f.read_bytes()
+        texts[gzip.decompress(raw) if f.suffix == ".gz" else raw] = None
+    return [t.decode("utf-8", "replace") for t in texts]
+
+
+def _programs_code(text: str) -> bool:
+    """Does an output print code of package main (a program's, not main.main)?"""
+    return any(s.startswith("main.") and not s.startswith("main.main(")
+               for s in text.splitlines())
+
+
+def test_a_test_file_or_a_go_test_failure_is_a_test_binarys() -> None:
+    """Go builds a _test.go file into a test binary alone, and `go test`
+    prints `FAIL\\tpkg\\t…` and `FAIL` after a test binary failed: neither
+    shows with a program's code (package main's, main.main aside)."""
+    outputs = _outputs()
+    tested = [t for t in outputs if "_test.go:" in t]
+    failed = [t for t in outputs if any(s.startswith("FAIL") for s in t.splitlines())]
+    assert len(tested) >= 20 and len(failed) >= 20
+    assert not any(_programs_code(t) for t in tested + failed)
+    # gotest-lines-random: process 1's test goroutine shows no testing frame,
+    # only its _test.go file; process 3 is a program's deadlock
+    p1 = case_lines("gotest-lines-random", "p1.out")
+    start = p1.index("goroutine 8 [running]:")
+    test = stream(*p1[start:start + 7])
+    assert not any(s.startswith("testing.") for s in p1)
+    assert binary_of_file(p1[start + 6].split(":")[0].strip()) == 1 and test.binary == 1
+    p3 = case_lines("gotest-lines-random", "p3.out")
+    start = p3.index("goroutine 7 [chan send]:")
+    program = stream(*p3[p3.index("goroutine 1 [semacquire]:"):start - 1])
+    assert program.binary == -1
+    alien = ev(p3[start + 1])  # main.deadlock.func1()
+    assert call_score(test, alien, None) < call_score(program, alien, None) - 15.0
+    # the go command's lines after process 1's test binary failed
+    fail = ev(next(s for s in p1 if s.startswith("FAIL\t")))
+    assert fail.kind == "test_package_fail"
+    assert score(program, fail) < score(test, fail) - 15.0

@@ -169,6 +169,8 @@ def score(t: Track, ev: Evidence) -> float:
         return float("-inf")  # `go test` prints `--- FAIL` before a panic, never in its stacks
     elif k in TRAILERS and t.opened and t.goroutines == 0:
         s -= 3.0  # a report prints its stacks before its process exits
+    if k in TESTED_TRAILERS and t.binary < 0:
+        s += ALIEN  # `go test` says a test binary failed, never a program
     s += _values(t, ev)
     return s
 
@@ -257,6 +259,12 @@ AWAITED = 3.5
 # The weight of a report's message saying whether a `[signal …` line follows.
 SIGNAL = 6.0
 TRAILERS = frozenset({"exit_status", "test_package_fail", "test_fail_bare"})
+# What `go test` prints after a test binary failed (`FAIL\tpkg\t1.6s`, `FAIL`):
+# the 24 outputs of the samples and the corpus with them print no code of
+# package main but the generated main.main. In random line order a go test's
+# FAIL lines ended a program's deadlock, whose last goroutine was left
+# without a stream (gotest-lines-random, remerged).
+TESTED_TRAILERS = frozenset({"test_package_fail", "test_fail_bare"})
 
 
 def _values(t: Track, ev: Evidence) -> float:
