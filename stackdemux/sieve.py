@@ -9,7 +9,8 @@ and looks for seeds with bulk searches at C speed:
   starts (the parser's own idle search: the leads of traceback.lark's kinds),
   which the line classifier then confirms;
 * a goroutine header anywhere in a line (a prefixed log: `app-1  | goroutine
-  7 [running]:`), and a `.go:N +0x` frame position anywhere in a line;
+  7 [running]:`), and a `.go:N +0x` frame position anywhere in a line, or
+  run into the next frame's name (a stack a logger flattened onto one line);
 * a `panic:` or `fatal error:` line behind a prefix of a known collector style
   (a crash printed without goroutines has nothing else to find it by).
 
@@ -53,6 +54,8 @@ _VERDICTS_MAX = 1 << 16  # remembered line verdicts: build output repeats itself
 # of line is not tried (the header regex costs ~0.3 µs a character on a long
 # near-header, which a hostile log could repeat a billion times).
 _MAX_BEHIND = 512
+# An offset run into the next frame's name: a stack flattened onto one line.
+_FLAT_OFFSET = re.compile(rb" \+0x[0-9a-f]{1,16}[g-zA-Z]")
 
 
 def _idle_regexes() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
@@ -291,6 +294,8 @@ class Sieve:
                     at = -1
             if at >= least and end - at <= _MAX_BEHIND and self._confirmed(block, at, kind):
                 yield start
+            elif how == 2 and _FLAT_OFFSET.match(block, i) and self._confirmed(block, start, 4):
+                yield start  # a stack a logger flattened onto one line (demux/paste_flat.py)
             i = find(needle, end)
             if i < 0:
                 break
@@ -321,7 +326,8 @@ class Sieve:
 
     def _confirmed(self, block: bytes, start: int, how: int) -> bool:
         """Whether the text from `start` to the end of its line is a traceback
-        line (how=0), a goroutine header (1) or a frame file line (2)."""
+        line (how=0), a goroutine header (1), a frame file line (2) or a
+        flattened stack (4)."""
         end = block.find(b"\n", start)
         raw = block[start:end]
         key = (how, raw)
@@ -331,6 +337,10 @@ class Sieve:
             if how == 0:
                 kind, _ = self._classify(text)
                 verdict = kind is not None and kind != "blank"
+            elif how == 4:
+                from .demux.paste_flat import unflatten
+
+                verdict = unflatten(text) is not None
             else:
                 verdict = (self._header if how == 1 else self._position)(text) is not None
             if len(self._verdicts) >= _VERDICTS_MAX:
