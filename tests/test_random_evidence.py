@@ -10,6 +10,7 @@ points loses the truth from the beam (tests/corpus/beam_truth.py --gaps).
 from __future__ import annotations
 
 import gzip
+import re
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from stackdemux.api import Options, analyze
 from stackdemux.demux.automaton import automaton
 from stackdemux.demux.beam import Beam
 from stackdemux.demux.evidence import goroot
+from stackdemux.demux.heads import go_minor, heads_fit, read_body, read_head
 from stackdemux.demux.hypothesis import Call, Hypothesis, code, file_name, site_func, source
 from stackdemux.demux.scores import (
     _runtime,
@@ -32,6 +34,7 @@ from stackdemux.demux.scores import (
     waits_in,
 )
 from stackdemux.demux.track import Track, binary_of_file, package_of
+from stackdemux.grammar import line_grammar
 from stackdemux.model import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -316,3 +319,40 @@ def test_a_test_file_or_a_go_test_failure_is_a_test_binarys() -> None:
     fail = ev(next(s for s in p1 if s.startswith("FAIL\t")))
     assert fail.kind == "test_package_fail"
     assert score(program, fail) < score(test, fail) - 15.0
+
+
+def _head_and_body(case: str, output: str):
+    """The head and the body heads.py reads from one clean output."""
+    texts = case_lines(case, output)
+    kinds = {}
+    for i, s in enumerate(texts):
+        m = line_grammar().match(s) if s else None
+        kinds[i] = m.lastgroup if m is not None and m.lastgroup else "noise"
+    lines = [i for i in kinds if kinds[i] not in ("noise", "blank")]
+    return read_head(lines, kinds, texts), read_body(lines, kinds, texts)
+
+
+def test_a_repanic_names_its_toolchain_go_1_25_or_before() -> None:
+    """Since Go 1.25 a panic recovered and raised again with its value prints
+    `[recovered, repanicked]`; before, `[recovered]` and the value again."""
+    version = re.compile(r"[/-]1\.([0-9]+)(?:\.[0-9]+)*/")
+    seen = {True: set(), False: set()}
+    for text in _outputs():
+        lines = text.splitlines()
+        minors = {go_minor(m.group(0)) for m in version.finditer(text)}
+        for i, s in enumerate(lines[:-1]):
+            if s.startswith("panic: ") and s.endswith(" [recovered, repanicked]"):
+                seen[True] |= minors
+            elif s.startswith("panic: ") and s.endswith(" [recovered]") and \
+                    lines[i + 1] == "\tpanic: " + s[len("panic: "):-len(" [recovered]")]:
+                seen[False] |= minors
+    assert seen[True] and min(seen[True]) >= 25
+    assert seen[False] and max(seen[False]) < 25
+    # gotest-lines-random: two go tests' recovered panics, Go 1.27 and Go 1.23
+    new_head, new_body = _head_and_body("gotest-lines-random", "p0.out")
+    old_head, old_body = _head_and_body("gotest-lines-random", "p2.out")
+    assert (new_head.since_125, new_body.minor, old_head.since_125, old_body.minor) == \
+        (1, 27, -1, 23)
+    right = heads_fit(new_head, new_body) + heads_fit(old_head, old_body)
+    swapped = heads_fit(new_head, old_body) + heads_fit(old_head, new_body)
+    assert right > swapped + 10.0

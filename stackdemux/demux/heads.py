@@ -44,6 +44,9 @@ class Head:
     recovered: bool = False  # a panic `[recovered]`: the stacks hold its panic( frame
     values: frozenset[str] = frozenset()  # signal pc, PC=, fault address
     tests: frozenset[str] = frozenset()  # `--- FAIL: TestX` before the panic
+    # what its panic's re-panic says of the toolchain (REPANICKED): +1 Go
+    # 1.25 or later (`[recovered, repanicked]`), -1 before (the value twice)
+    since_125: int = 0
 
 
 @dataclass(slots=True)
@@ -57,6 +60,7 @@ class Body:
     gopanic: bool  # it shows a panic( frame: a recovered panic panicked again
     values: frozenset[str]
     all_funcs: frozenset[str]  # of the first goroutine, and every test function
+    minor: int | None = None  # Go 1.N of its first goroutine's toolchain, if its GOROOT says
 
 
 _HEAD_THROWS = ("runtime.throw", "runtime.fatal", "internal/runtime/maps.fatal")
@@ -74,6 +78,8 @@ def read_head(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str])
     tests: set[str] = set()
     values: set[str] = set()
     words: set[str] = set()
+    recovered: str | None = None  # the message of a panic printed `[recovered]`
+    since_125 = 0
     for i in lines:
         k = kinds[i]
         if k in _BODY:
@@ -82,6 +88,13 @@ def read_head(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str])
         if m is None:
             continue
         ev = evidence(k, m)
+        if k == "panic":
+            annotation = m.group(_F[k]["annotation"]) or ""
+            since_125 = since_125 or (1 if "repanicked" in annotation else 0)
+            recovered = m.group(_F[k]["message"]) if ev.annotated else None
+        elif k == "chained_panic" and recovered is not None \
+                and m.group(_F[k]["message"]) == recovered:
+            since_125 = since_125 or -1
         if k in OPENERS and head is None:
             head = Head(i, i, k, frozenset(), asleep=ev.asleep)
         if k == "test_fail" and ev.test:
@@ -96,6 +109,7 @@ def read_head(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str])
             head.last = i
     if head is not None:
         head.words, head.values, head.tests = frozenset(words), frozenset(values), frozenset(tests)
+        head.since_125 = since_125
     return head
 
 
@@ -106,6 +120,7 @@ def read_body(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str])
     all_funcs: set[str] = set()
     values: set[str] = set()
     stacks = 0
+    minor: int | None = None
     for i in lines:
         k = kinds[i]
         if k in _BODY:
@@ -126,6 +141,8 @@ def read_body(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str])
         ev = evidence(k, m)
         if ev.func is not None:
             all_funcs.add(ev.func)
+        if stacks == 1 and minor is None and ev.root:
+            minor = go_minor(ev.root)
         if stacks == 1 and len(funcs) < _FIRST_FRAMES:
             if ev.func is not None:
                 funcs.append(ev.func)
@@ -135,7 +152,27 @@ def read_body(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str])
         body.throws = bool(funcs) and funcs[0].startswith(_HEAD_THROWS)
         body.gopanic = any(f in ("panic", "runtime.gopanic") for f in funcs)
         body.values, body.all_funcs = frozenset(values), frozenset(all_funcs)
+        body.minor = minor
     return body
+
+
+# Since Go 1.25 a panic recovered and raised again with its value prints
+# `panic: … [recovered, repanicked]` on one line; before, `[recovered]` and
+# the value again on a `\tpanic: …` line (Go 1.25 release notes). In the
+# samples and the corpus: 9 repanicked heads, all in outputs of Go 1.25 and
+# 1.27; 9 heads of the value twice, all of Go 1.19-1.24. In random line
+# order two go tests' recovered panics, one of Go 1.27 and one of Go 1.23,
+# each went to the other's stacks (gotest-lines-random, remerged).
+REPANIC_FITS = 1.0
+REPANIC_MISFITS = -8.0
+_GO_MINOR = re.compile(r"[/-]1\.([0-9]+)(?:\.[0-9]+)*/")
+
+
+def go_minor(root: str) -> int | None:
+    """N of the Go 1.N a GOROOT names (`/opt/gobin/1.27.3/go/src/`,
+    `/usr/lib/go-1.19/src/`), if it names one (`/usr/local/go/src/`: none)."""
+    m = _GO_MINOR.search(root)
+    return int(m.group(1)) if m else None
 
 
 def _code_words(funcs: Sequence[str]) -> set[str]:
@@ -162,6 +199,8 @@ def heads_fit(h: Head, b: Body) -> float:
             s += -3.0 if running else 2.0
         else:
             s += 2.0 if b.throws else -1.0
+    if h.since_125 and b.minor is not None:
+        s += REPANIC_FITS if (b.minor >= 25) == (h.since_125 > 0) else REPANIC_MISFITS
     s += 3.0 * min(2, len(h.values & b.values))  # PC= / pc= of the faulting frame
     if h.tests:
         # (a test that failed before the panicking one names none of its frames)
