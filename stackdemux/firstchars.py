@@ -9,12 +9,8 @@ so it follows the grammar the leads are derived from.
 
 from __future__ import annotations
 
-try:  # Python 3.11+
-    from re import _constants as _c
-    from re import _parser as _p
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
+from .sre import constants as _c
+from .sre import parser as _p
 
 _Firsts = tuple[frozenset[int] | None, bool]  # (chars, or None for any; can match empty)
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from ..grammar import unrolled_repeat
 from .splice_score import narrow
 
 __all__ = ["Joins", "joins"]
@@ -30,7 +31,7 @@ class _Positions:
     it, which positions may come first, last, and after each position."""
 
     def __init__(self, pattern: str) -> None:
-        from re import _parser  # type: ignore[attr-defined]
+        from ..sre import parser as _parser
 
         self.tests: list[object] = []  # each position's character test (see _accepts)
         self.follow: list[set[int]] = []
@@ -78,7 +79,7 @@ class _Positions:
         return first, last, nullable
 
     def _node(self, op: object, av: object) -> Part:
-        from re import _constants as c  # type: ignore[attr-defined]
+        from ..sre import constants as c
 
         if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY):
             return self._new((op, av))
@@ -96,6 +97,8 @@ class _Positions:
             return first, last, nullable
         if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
             lo, hi, sub = av
+            # `{1,1024}`: as `+`, not 1 024 copies whose follow sets grow with its square
+            lo, hi = unrolled_repeat(lo, hi, c.MAXREPEAT)
             parts = [(list(sub), False)] * lo
             if hi is c.MAXREPEAT:
                 parts.append((list(sub), True))
@@ -129,7 +132,7 @@ _CATEGORIES: dict[object, re.Pattern[str]] = {}
 
 def _accepts(test: object, ch: str) -> bool:
     """Whether a position's test (an sre node) takes one character, as re does."""
-    from re import _constants as c  # type: ignore[attr-defined]
+    from ..sre import constants as c
 
     op, av = test  # type: ignore[misc]
     if op is c.LITERAL:

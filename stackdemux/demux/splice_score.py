@@ -138,7 +138,7 @@ def _first_chars(lead: str | None) -> frozenset[str] | None:
     """The characters a match of a lead regex may start with; None: any."""
     if not lead:
         return None
-    from re import _parser  # type: ignore[attr-defined]
+    from ..sre import parser as _parser
 
     try:
         items = list(_parser.parse(lead))
@@ -148,7 +148,7 @@ def _first_chars(lead: str | None) -> frozenset[str] | None:
 
 
 def _first_of(items: list) -> frozenset[str] | None:
-    from re import _constants as c  # type: ignore[attr-defined]
+    from ..sre import constants as c
 
     for op, av in items:
         if op is c.LITERAL:

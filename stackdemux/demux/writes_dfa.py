@@ -19,14 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-try:  # Python 3.11+
-    from re import _constants as C  # type: ignore[attr-defined]
-    from re import _parser as P  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as C  # type: ignore[no-redef]
-    import sre_parse as P  # type: ignore[no-redef]
-
 from ..grammar import line_grammar, unrolled_repeat
+from ..sre import constants as C
+from ..sre import parser as P
 
 Pred = Callable[[str], bool]
 DEAD = -1
