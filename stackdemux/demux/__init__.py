@@ -444,6 +444,10 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
         diagnostics.append(Diagnostic(
             "a traceback line that fits no process's output here (its stream is missing "
             "the lines before it)", [(n, n) for n in lines]))
+    if sep.narrowed_at is not None:  # (beam.LINE_WORK: a log written to be slow, or garbage)
+        diagnostics.append(Diagnostic(
+            "too many traceback-shaped lines to weigh every reading: from here on each line "
+            "was weighed against a few streams only", [(numbers[sep.narrowed_at], numbers[-1])]))
     return out
 
 

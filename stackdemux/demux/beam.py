@@ -163,6 +163,19 @@ TRACKS_SLACK = 16
 # PAIR_BUDGET (a log of traceback-shaped garbage opens a stream for every opener).
 # 12 processes in random order (the corpus's most) keep all 64 within it.
 PAIR_BUDGET = 1024
+# The scorings (a line against a stream, a frame against a stream and a waiting
+# call) a log may cost before the beam narrows: WORK_START, then LINE_WORK a
+# traceback line. The corpus's dearest merge costs 118 a line (mixed-lines-random),
+# its largest 69k in all (big-lines-random): none comes near. Traceback-shaped
+# garbage (headers, calls, file lines, `created by` in random order) keeps 64
+# streams open and costs 300 a line, 4 ms: 5 KB/s. Past the budget the beam keeps
+# NARROW_TRACKS streams, one hypothesis and NARROW_PAIRS pairs a line (a cheaper,
+# worse reading, said in a diagnostic): 0.2 ms a line, every line still placed.
+WORK_START = 1 << 17
+LINE_WORK = 128
+NARROW_TRACKS = 4
+NARROW_SLACK = 4
+NARROW_PAIRS = 32
 _MIN_WINDOW = 8
 _CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack", "relay_rule"}) | OPENERS
 _NEVER = float("-inf")
@@ -227,6 +240,9 @@ class Beam:
         self.chains: dict[tuple, tuple] = {}  # frame_stacks(), by stack
         self.bonus = 0.0
         self.spare = float(SPARE_START)  # work left for a wider search (FEW)
+        self.work = 0  # scorings so far (WORK_START, LINE_WORK)
+        self.max_tracks, self.slack, self.pair_budget = MAX_TRACKS, TRACKS_SLACK, PAIR_BUDGET
+        self.narrowed_at = -1  # the line the beam narrowed at (-1: it did not)
 
     # ---------------------------------------------------------- moves ---
 
@@ -403,6 +419,7 @@ class Beam:
                     key = ("line", id(t))  # hypotheses share their unchanged streams
                     sc = memo.get(key)
                     if sc is None:
+                        self.work += 1
                         sc = memo[key] = score(t, ev)
                     if sc != _NEVER:
                         if t.last_tb == h.prev and h.prev >= 0:
@@ -449,7 +466,7 @@ class Beam:
         out: list[Move] = []
         codes: dict[int, float] = {}  # call → code(): the hypothesis's, whichever stream
         n = len(floats)
-        first = max(0, n - max(_MIN_WINDOW, PAIR_BUDGET // (len(h.tracks) + 1)))
+        first = max(0, n - max(_MIN_WINDOW, self.pair_budget // (len(h.tracks) + 1)))
         at = [c.index for c in floats]  # they wait in line order
         # (one Call a line serves all hypotheses: the same indices, the same lines)
         wid = self.windows.setdefault((first, tuple(at)), len(self.windows))
@@ -634,6 +651,7 @@ class Beam:
         known = _waited(t)
         sc = known.get((g.index, HEADER))
         if sc is None:
+            self.work += 1
             sc = known[g.index, HEADER] = score(t, g.ev)
         return sc
 
@@ -655,6 +673,7 @@ class Beam:
         `known`: the callers of t's last function the hypothesis has seen;
         `below`: the callee seen at ev's pc (Hypothesis.callees), or those
         seen at its program's source line (Hypothesis.calls)."""
+        self.work += 1
         sc = fit(c.ev.func, ev.file) + named(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
         if self.prev == c.index:
             sc += b  # the file line right after the call line
@@ -837,7 +856,9 @@ class Beam:
         busy = max(1, self.busy(beam[0], ev))
         width = max(2, min(WIDTH, WORK // busy))
         self.spare += SPARE * len(cands)
-        if busy <= FEW:
+        if self.narrowed_at >= 0:
+            width = 1  # (over budget: the best reading only, no spare for a wider one)
+        elif busy <= FEW:
             wide = min(WIDE, WIDE_WORK // busy)
             # the moves the hypotheses kept beyond width will weigh next line
             extra = len(cands) / len(beam) * (wide - width)
@@ -869,6 +890,14 @@ class Beam:
             states.add(h, k)
             new.append(h)
         self.beam = _patient(new, i, max(PATIENCE, self.patience))
+
+    def over_budget(self, i: int) -> bool:
+        """Narrow the beam (for good) once the log's scorings pass its budget."""
+        if self.narrowed_at < 0 and self.work > WORK_START + LINE_WORK * i:
+            self.narrowed_at = i
+            self.max_tracks, self.slack = NARROW_TRACKS, NARROW_SLACK
+            self.pair_budget = NARROW_PAIRS
+        return self.narrowed_at >= 0
 
     def busy(self, h: Hypothesis, ev: Evidence) -> int:
         """The streams of h a line is weighed against (WORK): a file line of a
@@ -906,9 +935,10 @@ class Beam:
                         keep.append(t)
                 elif quiet <= (PATIENT if t.opened else IDLE):
                     keep.append(t)  # an opener waits for its first goroutine
-            if len(keep) > MAX_TRACKS:
+            if len(keep) > self.max_tracks:
                 # the most recently heard from, a stream with stacks before a waiting one
-                busiest = sorted(keep, key=lambda t: (bool(t.stacks), t.last_tb))[-MAX_TRACKS:]
+                by_noise = sorted(keep, key=lambda t: (bool(t.stacks), t.last_tb))
+                busiest = by_noise[-self.max_tracks:]
                 keep = _in_order(keep, busiest)
             if len(keep) < len(h.tracks):
                 kept = set(map(id, keep))
@@ -1110,7 +1140,8 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
     blanks: list[int] = []
     noise: list[int] = []
     for i, text in enumerate(texts):
-        if i and (i % 64 == 0 or len(beam.beam[0].tracks) >= MAX_TRACKS + TRACKS_SLACK):
+        if i and (i % 64 == 0 or len(beam.beam[0].tracks) >= beam.max_tracks + beam.slack):
+            beam.over_budget(i)
             beam.retire(i)
         ev = read[i] if read is not None else reading(text)
         if not isinstance(ev, Evidence):
@@ -1122,7 +1153,9 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
     owner = _owners(best)
     if not beam.bursty():
         rematch_heads(owner, kinds, texts)
-    return _separation(best, owner, kinds, blanks, noise)
+    sep = _separation(best, owner, kinds, blanks, noise)
+    sep.narrowed_at = beam.narrowed_at if beam.narrowed_at >= 0 else None
+    return sep
 
 
 def _in_order(tracks: list[Track], chosen: list[Track]) -> list[Track]:

@@ -67,6 +67,8 @@ class Separation:
     tracks: list[list[int]]
     noise: list[int]  # indices of ordinary lines and unclaimed blanks
     orphans: list[int]  # traceback lines no stream could take (diagnosed)
+    # the line past which the beam read on narrowed (its work budget spent: beam.LINE_WORK)
+    narrowed_at: int | None = None
 
 
 def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Separation:
