@@ -45,13 +45,8 @@ CASES = ROOT / "tests" / "corpus" / "cases"
 def reports() -> tuple[Report, ...]:
     """Every report of the samples and of the corpus's clean outputs, each
     output read once (the lines-arrival cases hold every group's outputs)."""
-    texts: dict[bytes, None] = {}
-    for f in sorted(ROOT.glob("samples/go1.*/*.txt")):
-        texts[f.read_bytes()] = None
-    for f in sorted(CASES.glob("*-lines-arrival/p*.out*")):
-        raw = f.read_bytes()
-        texts[gzip.decompress(raw) if f.suffix == ".gz" else raw] = None
-    return tuple(r for t in texts for r in analyze(t, Options(analyse=False, demux=False)).reports)
+    return tuple(r for t in _outputs()
+                 for r in analyze(t, Options(analyse=False, demux=False)).reports)
 
 
 def case_lines(case: str, output: str) -> list[str]:

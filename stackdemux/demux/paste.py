@@ -32,7 +32,7 @@ from functools import cache
 
 import orjson
 
-from .paste_flat import GLUED, flat_stacks
+from .paste_flat import GLUED, unflatten
 
 # Line kinds the classifier gives that a repair may aim at.
 _FILE_KINDS = frozenset({"frame_file", "race_frame_file", "cgo_file"})
@@ -494,6 +494,11 @@ def _split_lines(items: list[Line], split: Callable[[int, str], Sequence[str] | 
         out.extend((p, o) for p in parts)
         changed += 1
     return out, changed
+
+
+def _flattened_stacks(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """A stack a logger flattened onto one line, cut back into its lines (paste_flat)."""
+    return _split_lines(items, lambda _i, t: unflatten(t) if ")" in t else None)
 
 
 def _glued_fences(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -1040,7 +1045,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("glued gutter", _glued_gutter, _GUTTER_IN_TEXT.search),
     ("hard wraps", _hard_wraps, None),
     ("glued fences", _glued_fences, _has("```", "~~~", "`")),
-    ("flattened stacks", lambda items, _out: flat_stacks(items), GLUED.search),
+    ("flattened stacks", _flattened_stacks, GLUED.search),
     ("glued headers", _glued_headers, _GLUED_HEADER_IN_TEXT.search),
     ("run-on lines", _run_on_lines, _run_on_in_text),
     ("glued signal dumps", _glued_signal_dumps, _has("\nPC=0x")),

@@ -19,7 +19,6 @@ longest offset, as Go's names (`main.…`) seldom start with a hex letter.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from functools import cache
 
 from ..grammar import line_grammar
@@ -157,19 +156,3 @@ def _directory(path: str) -> str:
     """The last directory of a path, without a module version (`gin@v1.11.0` → `gin`)."""
     parts = path.rsplit("/", 2)
     return parts[-2].split("@", 1)[0] if len(parts) >= 2 else ""
-
-
-def flat_stacks(items: Sequence[tuple[str, tuple[int, ...]]]
-                ) -> tuple[list[tuple[str, tuple[int, ...]]], int]:
-    """Each flattened stack among the lines cut back into its lines (which keep
-    the line's input lines); the count of lines cut."""
-    out: list[tuple[str, tuple[int, ...]]] = []
-    changed = 0
-    for t, o in items:
-        parts = unflatten(t) if ")" in t else None
-        if parts is None:
-            out.append((t, o))
-            continue
-        out.extend((p, o) for p in parts)
-        changed += 1
-    return out, changed
