@@ -294,3 +294,17 @@ def test_a_log_thick_with_tracebacks_is_read_whole(tmp_path: Path,
     key = [(r.message, r.lines) for r in whole(data).reports]
     got = analyze_many([sieved], Options(analyse=False)).reports
     assert [(r.message, r.lines) for r in got] == key
+
+
+def test_one_huge_line_is_sieved_not_read_whole(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch):
+    """A log with no frame in its first bytes is not thick with tracebacks,
+    however few newlines it has: one huge line is sieved (memory of a block,
+    its head kept), not read whole (3.4 bytes of memory a byte of it)."""
+    monkeypatch.setattr(sieve_module, "SIEVE_MIN", 1 << 16)
+    log = tmp_path / "one-line.log"
+    log.write_bytes(b"x" * (MAX_KEPT * 2) + b"\n")
+    read = load(log)
+    assert hasattr(read, "capture"), "sieved"
+    assert read.capture.total_bytes == MAX_KEPT * 2 + 1
+    assert analyze_many([read], Options(analyse=False)).reports == []
