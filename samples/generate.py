@@ -490,7 +490,8 @@ what it demonstrates, and what a person reading it would state (message,
 goroutines, culprit, hints, origins). `gaps` lists what stackdemux does not
 read that way yet, and who can fix it; `tests/test_wild.py` checks every
 entry (a gap as a strict expected failure). Go 1.1 to 1.25, gccgo, Windows,
-macOS and arm64 output are among them, which the runs above cannot produce.
+macOS, Android (logcat), js/wasm (a browser's console) and arm64 output are among
+them, which the runs above cannot produce.
 
 Not producible here: Windows paths (`C:\\...`) and other OSes/architectures
 (no way to run those binaries); `?:0` file:line (needs a PC without line table);
