@@ -71,8 +71,11 @@ HEAD_KINDS = OPENERS | {"chained_panic", "signal", "sigpc", "test_fail", "fault_
                         "runtime_note"}
 
 
-def lines_and_owners(name: str) -> tuple[list[str], list[int | None]]:
-    """A case's input lines and the process that printed each (the truth)."""
+def lines_and_owners(name: str, seed: int | None = None) -> tuple[list[str], list[int | None]]:
+    """A case's input lines and the process that printed each (the truth);
+    with a seed, its outputs merged again that way (--remerge's draw)."""
+    if seed is not None:
+        return merged(outputs(name), seed)
     case = load_cases(case=name)[0]
     own = [o for o, n in case.truth["ownership"] for _ in range(n)]
     texts: list[str] = []
@@ -152,9 +155,9 @@ def wrong(h: Hypothesis, owners: list[int | None], skip: frozenset[int] = frozen
     return sum(c.total() - (0 if t < 0 else c.most_common(1)[0][1]) for t, c in by.items())
 
 
-def summary(names: list[str]) -> None:
+def summary(names: list[str], seed: int | None = None) -> None:
     for name in names:
-        texts, owners = lines_and_owners(name)
+        texts, owners = lines_and_owners(name, seed)
         t0 = time.process_time()
         best = run(Beam(), texts)
         dt = time.process_time() - t0
@@ -163,8 +166,8 @@ def summary(names: list[str]) -> None:
               f"  truth {truth.score:8.1f} wrong {wrong(truth, owners):4}  {dt:.2f}s", flush=True)
 
 
-def lockstep(name: str) -> None:
-    texts, owners = lines_and_owners(name)
+def lockstep(name: str, seed: int | None = None) -> None:
+    texts, owners = lines_and_owners(name, seed)
     heads = head_lines(texts)
     free, held = Beam(), TruthBeam(owners)
     lost = False
@@ -178,8 +181,8 @@ def lockstep(name: str) -> None:
         lost = not ok
 
 
-def gaps(name: str, top: int = 30) -> None:
-    texts, owners = lines_and_owners(name)
+def gaps(name: str, seed: int | None = None, top: int = 30) -> None:
+    texts, owners = lines_and_owners(name, seed)
     g = GapBeam(owners, texts)
     run(g, texts)
     by_kind: Counter = Counter()
@@ -270,15 +273,32 @@ class WhyBeam(Beam):
     def line(self, i: int, ev: Evidence, sig: int) -> None:
         before = list(self.beam)
         self.offered = []
+        spare = self.spare
         super().line(i, ev, sig)
         held = any(self.truth.holds(h) for h in self.beam)
         if self.held and not held:
-            print(f"{i:5} lost: {self.cause(before, i)} | {self.texts[i][:70]}")
+            width = self.width(before, ev, spare)
+            print(f"{i:5} lost: {self.cause(before, i, width)} | {self.texts[i][:70]}")
         elif held and not self.held:
             print(f"{i:5} held again | {self.texts[i][:70]}")
         self.held = held
 
-    def cause(self, before: list[Hypothesis], i: int) -> str:
+    def width(self, before: list[Hypothesis], ev: Evidence, spare: float) -> int:
+        """The width Beam.take() kept this line: WIDE where few streams can
+        take the line and the spare work paid for it (the spare shows it)."""
+        if self.narrowed_at >= 0:
+            return 1
+        busy = max(1, self.busy(before[0], ev))
+        width = max(2, min(beam_module.WIDTH, beam_module.WORK // busy))
+        n = sum(len(ms) for _, ms in self.offered)
+        if busy <= beam_module.FEW:
+            wide = min(beam_module.WIDE, beam_module.WIDE_WORK // busy)
+            extra = n / len(before) * (wide - width)
+            if abs(spare + beam_module.SPARE * n - extra - self.spare) < 1e-6 < extra:
+                return wide
+        return width
+
+    def cause(self, before: list[Hypothesis], i: int, width: int) -> str:
         if not self.offered:
             return "a waiting line given up (ORPHAN)"
         # (a tie goes against the truth: the beam keeps the earlier of two)
@@ -290,7 +310,6 @@ class WhyBeam(Beam):
             return "no move consistent with the truth"
         rank, top = ranks[0], cands[0][0]
         gap = cands[rank][0] - top
-        width = max(2, min(beam_module.WIDTH, beam_module.WORK // max(1, len(before[0].tracks))))
         if len(before) == 1 and len(self.beam) == 1 and rank:
             return f"fast path (best consistent move {gap:.1f} below the best)"
         if gap < -MARGIN:
@@ -302,11 +321,18 @@ class WhyBeam(Beam):
         return f"merged into a kept hypothesis, or out of patience (rank {rank}, {gap:.1f})"
 
 
-def why(name: str) -> None:
-    texts, owners = lines_and_owners(name)
+def why(name: str, seed: int | None = None) -> None:
+    texts, owners = lines_and_owners(name, seed)
     best = run(WhyBeam(owners, texts), texts)
     truth = run(TruthBeam(owners), texts)
     print(f"end: beam {best.score:.1f}, truth {truth.score:.1f}")
+
+
+def outputs(name: str) -> list[str]:
+    """A case's clean outputs, one a process."""
+    d = HERE / "cases" / name
+    truth = json.loads((d / "truth.json").read_text())
+    return [(d / p["output"]).read_text() for p in truth["processes"]]
 
 
 def merged(outs: list[str], seed: int) -> tuple[list[str], list[int | None]]:
@@ -324,9 +350,7 @@ def merged(outs: list[str], seed: int) -> tuple[list[str], list[int | None]]:
 
 def classify(names: list[str], seeds: int) -> None:
     for name in names:
-        d = HERE / "cases" / name
-        truth = json.loads((d / "truth.json").read_text())
-        outs = [(d / p["output"]).read_text() for p in truth["processes"]]
+        outs = outputs(name)
         marks = []
         for seed in range(1, seeds + 1):
             texts, owners = merged(outs, seed)
@@ -372,8 +396,8 @@ class ScoredBeam(TruthBeam):
         return by, sorted(headed)
 
 
-def decompose(name: str, upto: int) -> None:
-    texts, owners = lines_and_owners(name)
+def decompose(name: str, upto: int, seed: int | None = None) -> None:
+    texts, owners = lines_and_owners(name, seed)
     free, held = ScoredBeam(None), ScoredBeam(owners)
     for i, text in enumerate(texts[:upto + 1]):
         feed(free, i, text)
@@ -397,9 +421,7 @@ def remerge(names: list[str], seeds: int) -> None:
 
     total = exact = 0
     for name in names:
-        d = HERE / "cases" / name
-        truth = json.loads((d / "truth.json").read_text())
-        outs = [(d / p["output"]).read_text() for p in truth["processes"]]
+        outs = outputs(name)
         want = sorted(k for o in outs for k in keys(o, demux=False))
         got_per_seed = []
         for seed in range(1, seeds + 1):
@@ -421,21 +443,23 @@ def main() -> None:
     ap.add_argument("--why", metavar="CASE")
     ap.add_argument("--classify", metavar="N", type=int)
     ap.add_argument("--decompose", nargs=2, metavar=("CASE", "LINE"))
+    ap.add_argument("--seed", metavar="N", type=int,
+                    help="replay the case merged again with this seed (--remerge's draw N)")
     args = ap.parse_args()
     if args.why:
-        why(args.why)
+        why(args.why, args.seed)
     elif args.classify:
         classify(args.cases or RANDOM, args.classify)
     elif args.decompose:
-        decompose(args.decompose[0], int(args.decompose[1]))
+        decompose(args.decompose[0], int(args.decompose[1]), args.seed)
     elif args.remerge:
         remerge(args.cases or RANDOM, args.remerge)
     elif args.lockstep:
-        lockstep(args.lockstep)
+        lockstep(args.lockstep, args.seed)
     elif args.gaps:
-        gaps(args.gaps)
+        gaps(args.gaps, args.seed)
     else:
-        summary(args.cases or RANDOM)
+        summary(args.cases or RANDOM, args.seed)
 
 
 if __name__ == "__main__":
