@@ -26,6 +26,7 @@ from stackdemux.demux.scores import (
     _runtime,
     call_score,
     callee_name,
+    file_score,
     in_main,
     named,
     next_id,
@@ -351,3 +352,45 @@ def test_a_repanic_names_its_toolchain_go_1_25_or_before() -> None:
     right = heads_fit(new_head, new_body) + heads_fit(old_head, old_body)
     swapped = heads_fit(new_head, old_body) + heads_fit(old_head, new_body)
     assert right > swapped + 10.0
+
+
+def test_a_signals_section_goes_on_with_the_goroutine_its_thread_ran() -> None:
+    """`PC=0x… m=N sigcode=…` is followed by the goroutine thread N ran: its
+    header prints `m=N` and its first frame (GOTRACEBACK=system and up)
+    `pc=` that PC, but where the signal struck C code (runtime.cgocall)."""
+    threads = pcs = struck_c = 0
+    for text in _outputs():
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if not line.startswith("PC="):
+                continue
+            sig = ev(line)
+            j = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("goroutine ")),
+                     None)
+            if j is None or j + 2 >= len(lines):
+                continue
+            header, call, file = ev(lines[j]), lines[j + 1], ev(lines[j + 2])
+            if header.m is not None:
+                assert header.m == sig.m, (line, lines[j])
+                threads += 1
+            if file.kind == "frame_file" and file.pc is not None:
+                if file.pc == sig.pc:
+                    pcs += 1
+                else:
+                    assert call.startswith("runtime.cgocall("), (line, call)
+                    struck_c += 1
+    assert threads >= 20 and pcs >= 30 and struck_c <= 8
+    # sigquit-lines-random, remerged (seeds 12, 13): four SIGQUIT dumps'
+    # `goroutine 0 … [idle]` stacks each went under another's PC=
+    own, other = case_lines("sigquit-lines-random", "p3.out"), \
+        case_lines("sigquit-lines-random", "p0.out")
+    mine = stream(*own[1:3], own[4])  # SIGQUIT, PC=, goroutine 0's header
+    call = ev(own[5])
+    right = file_score(mine, call, ev(own[6]))
+    wrong = file_score(mine, call, ev(other[6]))
+    assert right > wrong + 5.0
+    # GOTRACEBACK=crash relays the signal to each thread: m=1's section
+    # goes on with m=1's g0, not with another thread's
+    at = own.index("PC=0x478523 m=1 sigcode=0")
+    relayed = stream(*own[at - 2:at + 1])
+    assert score(relayed, ev(own[at + 2])) > score(relayed, ev(own[at + 46])) + 4.0

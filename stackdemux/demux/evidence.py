@@ -62,7 +62,11 @@ class Evidence:
     signaled: bool = False  # a panic or fatal error raised by a signal: `[signal …` follows
     inlined: bool = False  # a call printed `(...)`: its file line has no +0x offset
     test: str | None = None  # `--- FAIL: TestX`: a test binary reports each test once
-    m: int | None = None  # `PC=… m=N`: the thread that printed a signal's section
+    # `PC=… m=N`: the thread that printed a signal's section; a goroutine
+    # header's `m=N`: the thread running it
+    m: int | None = None
+    # `PC=0x…`: where the signal struck; a file line's `pc=0x…` (GOTRACEBACK=system and up)
+    pc: str | None = None
     register: str | None = None  # a register line's name (`rax`): printed once a section
 
 
@@ -141,6 +145,8 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         fp = m.group(f["fp"])
         if fp is not None:
             ev.fp, ev.sp = fp.lower(), m.group(f["sp"]).lower()
+            pc = m.group(f["pc"])
+            ev.pc = pc.lower() if pc else None
             # pc= too: the signal line names the crashing frame's pc
             ev.values, ev.ranges, ev.owned = _addresses(f"{fp} {ev.sp} {m.group(f['pc']) or ''}")
     elif kind == "goroutine_header":
@@ -149,6 +155,8 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         gp = m.group(f["gp"])
         if gp:
             ev.machine = True
+            thread = m.group(f["m"])
+            ev.m = int(thread) if thread and thread.isdigit() else None
             ev.values, ev.ranges, ev.owned = _addresses(f"{gp} {m.group(f['mp']) or ''}")
     elif kind == "created_by":
         ev.func = m.group(f["func"])
@@ -174,4 +182,5 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         if kind == "sigpc":
             thread = m.group(f["m"])
             ev.m = int(thread) if thread and thread.isdigit() else None
+            ev.pc = m.group(f["pc"]).lower()
     return ev

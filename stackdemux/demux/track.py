@@ -53,6 +53,10 @@ class Track:
     relays: int = 0  # `-----` lines: each thread after the first prints its g0, goroutine 0
     idle: int = 0  # goroutine 0 headers
     registers: frozenset[str] = frozenset()  # the names its current section dumped
+    # `PC=… m=N` awaits its section's first goroutine: run by thread N (its
+    # header's `m=N`), its first frame at that pc (struck, then first_pc)
+    struck: tuple[str | None, int | None] | None = None
+    first_pc: str | None = None
     report: str | None = None  # kind of the last opener
     asleep: bool = False  # the report is a deadlock: no goroutine is running
     goroutines: int = 0  # goroutine headers since the opener
@@ -113,7 +117,8 @@ class Track:
         memo = self.memo
         if memo is None:
             rest = (self.last_tb, self.stack, self.fp, self.report, self.asleep, self.signaled,
-                    self.annotated, self.opened, self.last_kind, self.ranges, self.state)
+                    self.annotated, self.opened, self.last_kind, self.ranges, self.state,
+                    self.struck, self.first_pc)
             whole, stacks = (self.sig, self.said, *rest), (self.sig, *rest)
             memo = self.memo = (whole, stacks, hash(whole), hash(stacks))
         return memo
@@ -149,6 +154,8 @@ class Track:
         if ev.ranges and not self.ranges.issuperset(ev.ranges):
             self.ranges = self.ranges.union(ev.ranges)
         k = ev.kind
+        if self.first_pc is not None and k != "goroutine_header":
+            self.first_pc = None  # (its first frame's call line: the pc was weighed)
         if k == "frame_file":
             if ev.root is not None and ev.root not in self.roots:
                 self.roots = self.roots | {ev.root}
@@ -173,6 +180,8 @@ class Track:
             self.goroutines += 1
             self.stacks += 1
             self.machine = 1 if ev.machine else -1
+            self.first_pc = self.struck[0] if self.struck is not None else None
+            self.struck = None
         elif k == "created_by":
             self.parented = 1 if ev.parent is not None else -1
             self.ended = True
@@ -195,8 +204,10 @@ class Track:
             self.relayed = False
             if ev.register is not None:
                 self.registers = self.registers | {ev.register}
-        elif k == "sigpc" and ev.m is not None:
-            self.threads = self.threads | {ev.m}
+        elif k == "sigpc":
+            if ev.m is not None:
+                self.threads = self.threads | {ev.m}
+            self.struck = (ev.pc, ev.m)
         if not self.stacks:
             self.said = hash((self.said, k, ev.values, ev.ranges, ev.signaled, ev.asleep,
                               ev.annotated, ev.recovered, ev.abort, ev.test))
