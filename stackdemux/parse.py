@@ -863,6 +863,9 @@ class _Parser:
         if kind == "sigdump":
             fields = g["sigdump"]
             sig = Signal(name=m.group(fields["signame"]), description=m.group(fields["sigdesc"]))
+            if sig.name is None:  # Windows: `Exception <code> <access> <address> <pc>`
+                sig = Signal(*(m.group(fields[k]) for k in (
+                    "exception", "sigdesc", "exception_access", "exception_addr", "pc")))
             if r is not None and self.relaying:
                 # the next thread's section of a GOTRACEBACK=crash dump: the same crash
                 self.end_frames()

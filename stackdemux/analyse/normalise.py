@@ -93,6 +93,11 @@ _PREFIX = {
 def title(report: Report) -> str:
     """The report's kind and normalised message: `panic: invalid page type: <N>: <N>`."""
     prefix = _PREFIX.get(report.kind, f"{report.kind.value}: ")
+    if report.kind is ReportKind.SIGNAL_DUMP and report.message.startswith("Exception "):
+        # Windows names the crash by its exception's code (0xc0000005: an access
+        # violation) as a signal's name does: kept whole, unlike the address and pc
+        code, _, rest = report.message[len("Exception "):].partition(" ")
+        return f"Exception {code} {normalise(rest)}".rstrip()
     body = normalise(report.message or "")
     if not body:
         return prefix.rstrip(": ")
