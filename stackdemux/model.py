@@ -252,6 +252,7 @@ class Goroutine:
     # of a goroutine that was running there, and so unavailable in the dump
     stack_from_m: int | None = None
     system: bool = False  # a "runtime stack:" block (no goroutine header of its own)
+    bare_names: bool = False  # gccgo printed its frames as names alone, with no "(args)"
     input_lines: Span | None = None
 
 

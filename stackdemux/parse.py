@@ -1113,6 +1113,7 @@ class _Parser:
             if name.fullmatch(text) is None or self.peek_kind(i + 1) != "frame_file":
                 return False
             f = Frame(intern(text))
+            g.bare_names = True
             self.frames.append(f)
             self.pending, self.pending_at = f, i
             self.use(i)
@@ -1122,6 +1123,7 @@ class _Parser:
             return False
         self.frames = g.ancestors[-1].frames if g.ancestors else g.frames
         self.frames.append(Frame("?", file="", line=int(m.group(2))))
+        g.bare_names = True
         self.state = "stack"
         self.use(i)
         return True

@@ -8,6 +8,8 @@ parser reads one only inside a goroutine's stack, right before its file line.
 
 from __future__ import annotations
 
+import json
+
 from conftest import ROOT
 
 from stackdemux import analyze
@@ -83,3 +85,26 @@ def test_a_bare_word_outside_a_stack_is_noise():
     stack_only = "\n".join(line for line in lines[4:16] if not line.startswith(" ")) + "\n"
     got = parse_text(stack_only)
     assert got.reports == []
+
+
+def test_gccgo_s_frames_render_as_it_printed_them_its_names_alone():
+    # no `()` after a name gccgo printed bare, in text and Markdown alike; a gc
+    # goroutine's frames keep theirs
+    from stackdemux.render import RenderOptions, render
+
+    for fmt in ("text", "markdown"):
+        out = render(analyze(COCKROACH), fmt, RenderOptions(color=False, width=200))
+        assert "engine._Cfunc_DBUnlockFile\n" in out and "runtime.dopanic\n" in out
+        assert "_Cfunc_DBUnlockFile()" not in out and "?()" not in out
+    assert analyze(COCKROACH).reports[0].goroutines[0].bare_names
+    gc = render(analyze(WILD / "grmon_sigsegv.txt"), "text", RenderOptions(color=False))
+    assert "main.main()" in gc
+
+
+def test_a_runtime_stack_of_bare_names_says_so_in_json():
+    from stackdemux.render import RenderOptions, render
+
+    [r] = analyze(PAGE_SIZE).reports
+    assert r.system_stacks[0].bare_names
+    out = json.loads(render(analyze(PAGE_SIZE), "json", RenderOptions()))
+    assert out["reports"][0]["system_stacks"][0]["bare_names"] is True

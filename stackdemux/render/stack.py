@@ -51,9 +51,11 @@ def frame_role(frame: Frame) -> str:
 
 
 def _frame_lines(
-    frame: Frame, options: RenderOptions, role: str, culprit: bool
+    frame: Frame, options: RenderOptions, role: str, culprit: bool, bare: bool = False
 ) -> Iterator[StackLine]:
-    if options.verbose and frame.args is not None:
+    if bare and frame.args is None:  # gccgo's frame: its name alone, as it printed it
+        call = frame.func
+    elif options.verbose and frame.args is not None:
         call = f"{frame.func}({frame.args})"
     else:
         call = f"{frame.func}({'...' if frame.args else ''})"
@@ -90,7 +92,8 @@ def stack_lines(
             break
         if g.elided_at is not None and i == g.elided_at:
             out.append(StackLine(f"...{g.elided_count or '?'} frames elided...", "note"))
-        out.extend(_frame_lines(frame, options, frame_role(frame), frame is culprit))
+        out.extend(_frame_lines(frame, options, frame_role(frame), frame is culprit,
+                                g.bare_names))
     if g.elided:
         out.append(StackLine("...additional frames elided...", "note"))
     if g.created_by is not None:
