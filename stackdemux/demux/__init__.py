@@ -53,6 +53,7 @@ def demultiplex_detail(source: Source, user_prefix: str | None = None,
     """`keep_parse`: what the parser read of a stream on the way (sequential.py)
     stays on it for the parse; a caller that only splits passes False and holds
     one stream's reading at a time instead of all of them."""
+    from .budget import one_budget
     from .prefixes_strip import no_cyclic_gc
 
     # Demultiplexing a log that is all tracebacks allocates millions of objects
@@ -60,7 +61,7 @@ def demultiplex_detail(source: Source, user_prefix: str | None = None,
     # left on by a library caller, rescanned them over and over (60 MB of compose
     # crashes: 8.7 s of CPU with it, 5.5 s without). api.analyze runs so too.
     caller_gc = gc.isenabled()
-    with no_cyclic_gc():
+    with no_cyclic_gc(), one_budget():  # (one work budget for the log's beams)
         out = _demultiplex(source, user_prefix, id_prefix, keep_parse)
         if caller_gc:
             # What it made lives on (streams, readings kept for the parse): moved
@@ -444,7 +445,7 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
         diagnostics.append(Diagnostic(
             "a traceback line that fits no process's output here (its stream is missing "
             "the lines before it)", [(n, n) for n in lines]))
-    if sep.narrowed_at is not None:  # (beam.LINE_WORK: a log written to be slow, or garbage)
+    if sep.narrowed_at is not None:  # (budget.py: a log written to be slow, or garbage)
         diagnostics.append(Diagnostic(
             "too many traceback-shaped lines to weigh every reading: from here on each line "
             "was weighed against a few streams only", [(numbers[sep.narrowed_at], numbers[-1])]))

@@ -45,6 +45,7 @@ from operator import attrgetter
 
 from ..grammar import MAX_LINE, line_grammar
 from .automaton import automaton
+from .budget import FORK, Budget, log_budget
 from .burst import Merge
 from .evidence import OPENERS, PRELUDE, Evidence, evidence
 from .heads import rematch_heads
@@ -163,16 +164,12 @@ TRACKS_SLACK = 16
 # PAIR_BUDGET (a log of traceback-shaped garbage opens a stream for every opener).
 # 12 processes in random order (the corpus's most) keep all 64 within it.
 PAIR_BUDGET = 1024
-# The scorings (a line against a stream, a frame against a stream and a waiting
-# call) a log may cost before the beam narrows: WORK_START, then LINE_WORK a
-# traceback line. The corpus's dearest merge costs 118 a line (mixed-lines-random),
-# its largest 69k in all (big-lines-random): none comes near. Traceback-shaped
+# Past the log's work budget (budget.py: START, then LINE a traceback line, in
+# scorings and forks) the beam keeps NARROW_TRACKS streams, one hypothesis and
+# NARROW_PAIRS pairs a line (a cheaper, worse reading, said in a diagnostic):
+# about 5 units and 0.06 ms a line, every line still placed. Traceback-shaped
 # garbage (headers, calls, file lines, `created by` in random order) keeps 64
-# streams open and costs 300 a line, 4 ms: 5 KB/s. Past the budget the beam keeps
-# NARROW_TRACKS streams, one hypothesis and NARROW_PAIRS pairs a line (a cheaper,
-# worse reading, said in a diagnostic): 0.2 ms a line, every line still placed.
-WORK_START = 1 << 17
-LINE_WORK = 128
+# streams open and costs 100-300 units a line before: 1 ms.
 NARROW_TRACKS = 4
 NARROW_SLACK = 4
 NARROW_PAIRS = 32
@@ -218,7 +215,7 @@ _LOST: Move = (ORPHAN, LOST, -1, -1, -1, ())
 
 
 class Beam:
-    def __init__(self) -> None:
+    def __init__(self, budget: Budget | None = None) -> None:
         auto = automaton()
         self.step = auto.step
         self.start = auto.start
@@ -240,7 +237,8 @@ class Beam:
         self.chains: dict[tuple, tuple] = {}  # frame_stacks(), by stack
         self.bonus = 0.0
         self.spare = float(SPARE_START)  # work left for a wider search (FEW)
-        self.work = 0  # scorings so far (WORK_START, LINE_WORK)
+        self.work = 0  # scorings and forks so far (budget.py)
+        self.budget = budget if budget is not None else Budget()  # the log's
         self.max_tracks, self.slack, self.pair_budget = MAX_TRACKS, TRACKS_SLACK, PAIR_BUDGET
         self.narrowed_at = -1  # the line the beam narrowed at (-1: it did not)
 
@@ -878,6 +876,7 @@ class Beam:
             if total < cut or len(new) >= width:
                 break
             h = beam[hi].fork()
+            self.work += FORK
             self.apply(h, m, i, ev, sig, in_place=False)
             h.prev = i
             s = h.signature_hash(heads)
@@ -892,8 +891,9 @@ class Beam:
         self.beam = _patient(new, i, max(PATIENCE, self.patience))
 
     def over_budget(self, i: int) -> bool:
-        """Narrow the beam (for good) once the log's scorings pass its budget."""
-        if self.narrowed_at < 0 and self.work > WORK_START + LINE_WORK * i:
+        """Narrow the beam (for good) once the log's work passes its budget
+        (checked at every traceback line i: a line's work is the most it overruns)."""
+        if self.narrowed_at < 0 and self.budget.over(self.work, self.seq):
             self.narrowed_at = i
             self.max_tracks, self.slack = NARROW_TRACKS, NARROW_SLACK
             self.pair_budget = NARROW_PAIRS
@@ -1105,7 +1105,8 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
     hypothesis of the beam. `groups`: lines known to be one process's each
     (the read() chunks a splicer found, splice.chunk_groups)."""
     match = line_grammar().match
-    beam = Beam()
+    budget = log_budget()
+    beam = Beam(budget)
     for g in groups:
         for a, b in pairwise(g):
             beam.kin[b] = a
@@ -1141,15 +1142,16 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
     noise: list[int] = []
     for i, text in enumerate(texts):
         if i and (i % 64 == 0 or len(beam.beam[0].tracks) >= beam.max_tracks + beam.slack):
-            beam.over_budget(i)
             beam.retire(i)
         ev = read[i] if read is not None else reading(text)
         if not isinstance(ev, Evidence):
             (blanks if not text or ev == "blank" else noise).append(i)
             continue
         kinds[i] = ev.kind
+        beam.over_budget(i)
         beam.line(i, ev, hash(text))
     best = beam.finish()
+    budget.close(beam.work, beam.seq)
     owner = _owners(best)
     if not beam.bursty():
         rematch_heads(owner, kinds, texts)

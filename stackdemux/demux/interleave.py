@@ -67,7 +67,7 @@ class Separation:
     tracks: list[list[int]]
     noise: list[int]  # indices of ordinary lines and unclaimed blanks
     orphans: list[int]  # traceback lines no stream could take (diagnosed)
-    # the line past which the beam read on narrowed (its work budget spent: beam.LINE_WORK)
+    # the line past which the beam read on narrowed (the log's work budget spent: budget.py)
     narrowed_at: int | None = None
 
 

@@ -1,0 +1,70 @@
+"""The work one log's line-level beams may cost, shared by all of them.
+
+A beam (beam.py) weighs each traceback line against its open streams and
+hypotheses. On a real merge that costs little in all (the corpus's dearest,
+and its draws merged again, cost at most 83k units of work); on lines
+written to be slow (traceback-shaped lines of every kind in random order) it
+costs hundreds of units a line, about 4 µs each. So the beams of a log share
+one budget: START, then LINE for every traceback line they weigh; past it a
+beam narrows for good (beam.Beam.over_budget), and a beam started past it
+starts narrow. Shared, because a log of many prefixed streams runs one beam
+a stream: a budget per beam would pay START once a prefix.
+
+The unit follows the time the beam takes (measured on the corpus, its
+remerged draws and the adversarial bench: 3 to 6 µs a unit, both kinds of
+log): a scoring (a line or a frame weighed against a stream) is one, a
+hypothesis forked FORK. The credit a line earns is per traceback line (an
+ordinary or blank line earns nothing: padding a log buys no time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+__all__ = ["FORK", "LINE", "START", "Budget", "log_budget", "one_budget"]
+
+# A real merge's work less LINE a line stays under 71k (sigquit-lines-random
+# merged again, seed 1); START leaves it almost twice that.
+START = 1 << 17
+LINE = 16
+# A fork (and the move applied to it, its signature and state hashed) costs
+# about 8 scorings (fitted over the corpus and the adversarial inputs).
+FORK = 8
+
+
+@dataclass(slots=True)
+class Budget:
+    """The work the log's finished beams cost, and the traceback lines they weighed."""
+
+    spent: int = 0
+    lines: int = 0
+
+    def over(self, work: int, lines: int) -> bool:
+        """Is a beam that has cost `work` over `lines` lines past the log's budget?"""
+        return self.spent + work > START + LINE * (self.lines + lines)
+
+    def close(self, work: int, lines: int) -> None:
+        """A beam is done: its work and lines count for the next one's."""
+        self.spent += work
+        self.lines += lines
+
+
+_LOG: ContextVar[Budget | None] = ContextVar("stackdemux_beam_budget", default=None)
+
+
+@contextmanager
+def one_budget() -> Iterator[Budget]:
+    """The beams run inside share one budget (demux.demultiplex_detail: one log)."""
+    token = _LOG.set(Budget())
+    try:
+        yield _LOG.get()  # type: ignore[misc]
+    finally:
+        _LOG.reset(token)
+
+
+def log_budget() -> Budget:
+    """The current log's budget; outside one (a beam run on its own), a fresh one."""
+    return _LOG.get() or Budget()
