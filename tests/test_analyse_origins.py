@@ -222,3 +222,14 @@ def test_command_line_arguments_is_the_main_module():
 ])
 def test_a_files_path_names_its_package_where_it_can(file, package):
     assert package_of_file(file) == package
+
+
+def test_an_assembly_function_printed_without_a_package_is_its_file_s():
+    # `racecallatomic()` in GOROOT's runtime/race_arm64.s (samples/wild/flipt59369_…):
+    # a file-local assembly symbol, printed with no package
+    for file in ("/usr/local/go/src/runtime/race_arm64.s", "runtime/race_arm64.s"):
+        o = frame_origin("racecallatomic", file)
+        assert (o.package, o.origin) == ("runtime", "stdlib"), file
+    # a dotless name elsewhere (gccgo's C runtime, a program's file) says nothing
+    assert frame_origin("acquirep", "/src/gcc/libgo/runtime/proc.c").origin != "stdlib"
+    assert frame_origin("x", "/home/u/go/pkg/mod/a.b/c@v1.0.0/src/runtime/x.s").origin != "stdlib"

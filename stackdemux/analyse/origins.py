@@ -324,6 +324,10 @@ def frame_origin(
     """The origin of one frame from its function name and file path."""
     if func == "panic":  # runtime.gopanic, as Go 1.21+ prints it
         return Origin("runtime", None, None, "stdlib")
+    if "." not in func and file and (package := _stdlib_directory(file)):
+        # an assembly function local to its file (`racecallatomic` in runtime's
+        # race_arm64.s) is printed with no package: its file's directory names it
+        return Origin(package, None, None, "stdlib")
     package, _ = split_function(func)
     main_path = main.path if main else None
     # GOPATH-era vendoring leaves the vendoring package's path in the symbol.
@@ -366,6 +370,19 @@ def frame_origin(
         # -trimpath prints the main module's files as module/path/file.go.
         return Origin(package, module, None, "main")
     return Origin(package, module, _version(package, modules), "unknown")
+
+
+def _stdlib_directory(file: str) -> str | None:
+    """The standard library package a GOROOT file is in (`…/src/runtime/race_arm64.s`,
+    -trimpath'd `runtime/race_arm64.s`), or None."""
+    if "/pkg/mod/" in file or "/vendor/" in file:
+        return None
+    at = file.rfind("/src/")
+    rest = file[at + len("/src/"):] if at >= 0 else file
+    if at < 0 and file.startswith("/"):
+        return None
+    directory = rest.rpartition("/")[0]
+    return directory if directory and is_stdlib_package(directory) else None
 
 
 def _under_main(directory: str, package: str, roots: set[str]) -> bool:

@@ -35,8 +35,8 @@ __all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PROCESS_KEYS", "PrefixErr
 # is checked for that before the separator weighs its lines. cri's key is
 # stdout/stderr, buildkit's a build step (`make -j` runs many processes in
 # one), gitlab's a pipe, github's prefix no key at all.
-PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "parallel", "bracket", "turbo", "pnpm",
-                          "stern", "awslogs", "user"})
+PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "logcat", "parallel", "bracket", "turbo",
+                          "pnpm", "stern", "awslogs", "user"})
 
 # Sub-rule name suffixes with a meaning (see the grammar's header).
 _ROLES = ("key", "partial", "continued")

@@ -1,0 +1,78 @@
+"""Go crashes on Android, as logcat showed them (samples/wild/).
+
+gomobile sends a Go program's stderr to the system log under the tag `Go`, one
+record a line; logcat prints each record behind its priority, tag and process
+id, in the format of the tool that shows it (grammars/prefixes.lark, `logcat`).
+The process id is the stream's key.
+"""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+from stackdemux import analyze
+from stackdemux.demux.prefixes_styles import compiled_styles, match_prefix
+from stackdemux.model import ReportKind
+
+WILD = ROOT / "samples" / "wild"
+BRIEF = WILD / "go10759_logcat_brief_e_go.txt"  # adb logcat -v brief
+STUDIO_2015 = WILD / "go12020_android_studio_logcat_small_colon.txt"
+STUDIO_2024 = WILD / "go66989_android_studio_logcat_columns.txt"
+
+
+def _label(a, report) -> str | None:
+    return next(s.label for s in a.streams if s.id == report.stream)
+
+
+def test_brief_format_the_panic_is_read_behind_priority_tag_and_pid():
+    a = analyze(BRIEF)
+    [r] = a.reports
+    assert (r.kind, r.message) == (ReportKind.PANIC, "runtime error: index out of range")
+    assert _label(a, r) == "3609"
+    [g] = r.goroutines
+    assert (g.id, len(g.frames)) == (10, 5)
+    assert (g.frames[0].file.rsplit("/", 1)[-1], g.frames[0].line) == ("gl.go", 1650)
+
+
+def test_other_processes_lines_are_their_own_streams():
+    # ActivityManager (pid 740) and the status bar (889) logged between; the GL
+    # driver's warning is the crashing app's own (pid 3609, another tag)
+    labels = {s.label for s in analyze(BRIEF).streams}
+    assert {"3609", "740", "889"} <= labels
+
+
+def test_android_studio_2024_columns_are_one_prefix():
+    a = analyze(STUDIO_2024)
+    [r] = a.reports
+    assert _label(a, r) == "18524" and a.noise == []
+    [g] = r.goroutines
+    assert [f.func for f in g.frames] == ["os/signal.signal_recv", "os/signal.loop",
+                                          "runtime.goexit"]
+    assert g.frames[0].pc == "0x74616801b0" and g.created_by.frame.line == 151
+
+
+def test_android_studio_2015_small_colon_prefix_is_read():
+    # `08-05 12:05:18.894    7661-7661/? E/Go﹕ panic: unknown ref 42`
+    a = analyze(STUDIO_2015)
+    r = a.reports[0]
+    assert (r.kind, r.message, _label(a, r)) == (ReportKind.PANIC, "unknown ref 42", "7661")
+
+
+def test_each_format_s_prefix_and_key():
+    logcat = compiled_styles()["logcat"]
+    cases = [
+        ("E/Go      ( 3609): ", "3609"),
+        ("W/Adreno-ES20( 3609): ", "3609"),
+        ("08-05 12:05:18.899    7661-7661/? E/Go\ufe55 ", "7661"),
+        ("2024-04-23 16:00:02.051 18524-0     Go                      com.nimispace.app"
+         "                    E  ", "18524"),
+    ]
+    for prefix, key in cases:
+        assert match_prefix(prefix + "main.main()", logcat) == (len(prefix), key, 0), prefix
+
+
+def test_words_with_a_slash_and_parentheses_are_no_logcat_prefix():
+    logcat = compiled_styles()["logcat"]
+    for line in ("I/O error (5): disk full", "a/b (c): d", "E/Go ( x): panic",
+                 "2024-04-23 16:00:02.051 some text"):
+        assert match_prefix(line, logcat) is None, line
