@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import re
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from conftest import evidence_of as ev
@@ -34,7 +35,7 @@ from stackdemux.demux.scores import (
     score,
     waits_in,
 )
-from stackdemux.demux.track import Track, binary_of_file, package_of
+from stackdemux.demux.track import REGISTER_ORDER, Track, binary_of_file, package_of
 from stackdemux.grammar import line_grammar
 from stackdemux.model import Report
 
@@ -394,3 +395,57 @@ def test_a_signals_section_goes_on_with_the_goroutine_its_thread_ran() -> None:
     at = own.index("PC=0x478523 m=1 sigcode=0")
     relayed = stream(*own[at - 2:at + 1])
     assert score(relayed, ev(own[at + 2])) > score(relayed, ev(own[at + 46])) + 4.0
+
+
+def test_a_thread_dumps_its_registers_in_one_order() -> None:
+    """The runtime dumps a thread's registers in one order (amd64: rax, rbx,
+    …, gs; Windows leaves out rdx): a register line goes to the stream that
+    dumped the one before it, never to one that dumped past it."""
+    dumps: list[list[int]] = []
+    texts = _outputs() + [f.read_text() for f in sorted(ROOT.glob("samples/wild/*.txt"))]
+    for text in texts:
+        run: list[int] = []
+        for line in [*text.splitlines(), ""]:
+            m = line_grammar().match(line.strip()) if line.strip() else None
+            if m is not None and m.lastgroup == "register":
+                run.append(REGISTER_ORDER[ev(line.strip()).register])
+            elif run:
+                dumps.append(run)
+                run = []
+    assert len(dumps) >= 30
+    assert all(a < b for d in dumps for a, b in pairwise(d))
+    skipped = sum(1 for d in dumps for a, b in pairwise(d) if b > a + 1)
+    assert sum(len(d) for d in dumps) > 500 and skipped <= 2
+    # sigquit-lines-random, remerged (seeds 2, 3): four SIGQUIT dumps'
+    # registers went to each other's streams
+    lines = [s for s in case_lines("sigquit-lines-random", "p3.out")
+             if (m := line_grammar().match(s)) is not None and m.lastgroup not in (None, "blank")]
+    rax = lines.index("rax    0xca")
+    rdx = ev(lines[rax + 3])
+    after_rcx = stream(*lines[:rax + 3])
+    # (Windows's order: rcx, then rdi)
+    after_rdi = stream(*lines[:rax + 3], lines[rax + 4])
+    assert rdx.register == "rdx" and after_rdi.registers == after_rcx.registers | {"rdi"}
+    assert score(after_rcx, rdx) > score(after_rdi, rdx) + 10.0 > float("-inf")
+
+
+def test_a_signals_section_shows_first_the_goroutine_its_thread_ran() -> None:
+    """After `PC=… m=N` comes the goroutine thread N ran: its g0 (idle), one
+    in a syscall or running, never a parked one."""
+    states = []
+    for text in _outputs():
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("PC="):
+                j = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("goroutine ")),
+                         None)
+                if j is not None:
+                    states.append(ev(lines[j]).state)
+    assert len(states) >= 30 and set(states) <= {"idle", "syscall", "running"}
+    # sigquit-lines-random, remerged (seed 21): a relayed SIGQUIT section
+    # opened a stream for another process's parked goroutine
+    own = case_lines("sigquit-lines-random", "p3.out")
+    other = case_lines("sigquit-lines-random", "p2.out")
+    parked = next(s for s in other if s.startswith("goroutine ") and "Cond.Wait" in s)
+    dump = stream(*own[1:3])  # SIGQUIT, PC=
+    assert score(dump, ev(own[4])) > score(dump, ev(parked)) + 3.0

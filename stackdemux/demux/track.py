@@ -53,6 +53,7 @@ class Track:
     relays: int = 0  # `-----` lines: each thread after the first prints its g0, goroutine 0
     idle: int = 0  # goroutine 0 headers
     registers: frozenset[str] = frozenset()  # the names its current section dumped
+    dumped: int = -1  # the place of its section's last register in REGISTER_ORDER (-1: none)
     # `PC=… m=N` awaits its section's first goroutine: run by thread N (its
     # header's `m=N`), its first frame at that pc (struck, then first_pc)
     struck: tuple[str | None, int | None] | None = None
@@ -204,6 +205,7 @@ class Track:
             self.relayed = False
             if ev.register is not None:
                 self.registers = self.registers | {ev.register}
+                self.dumped = REGISTER_ORDER.get(ev.register, self.dumped)
         elif k == "sigpc":
             if ev.m is not None:
                 self.threads = self.threads | {ev.m}
@@ -220,6 +222,7 @@ class Track:
             if k == "sigdump":
                 self.sigdump = True
                 self.registers = frozenset()
+                self.dumped = -1
         if k in ("panic", "chained_panic", "http_panic"):
             self.annotated = ev.annotated
             if ev.signaled and not self.signaled:
@@ -244,6 +247,12 @@ class Track:
 
 
 _RUNTIME = ("runtime.", "internal/runtime/", "runtime/internal/")
+# The order the runtime dumps a thread's registers in on amd64 (dumpregs):
+# all 41 dumps of the samples and the corpus's outputs, Windows's leaving out rdx.
+REGISTER_ORDER = {r: i for i, r in enumerate((
+    "rax", "rbx", "rcx", "rdx", "rdi", "rsi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12",
+    "r13", "r14", "r15", "rip", "rflags", "cs", "fs", "gs"))}
+
 # Track.values: a value printed at two sites or more.
 MANY_SITES = ""
 
