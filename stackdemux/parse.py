@@ -181,6 +181,15 @@ HEADLESS = "frames without their goroutine header: the log begins inside a repor
 RELAY_ALONE = ("other threads' sections of a GOTRACEBACK=crash dump (m={m}) apart from the "
                "crash they follow: their process's dump and `-----` line are not before them")
 
+# The traceback could not unwind a goroutine (a pc in C code or in no function):
+# `runtime: unknown pc 0x…` (Go 1.18+: `runtime: g 5: unknown pc 0x…`) or `runtime:
+# unexpected return pc for F called from 0x…`, then the stack's bounds and a hex dump
+# of it (runtime/traceback.go, tracebackHexdump); the goroutine's `created by` follows.
+_UNWIND_NOTE = re.compile(r"runtime: (?:g \d+: )?unknown pc 0x[0-9a-f]+"
+                          r"|runtime: unexpected return pc for \S+ called from 0x[0-9a-f]+")
+_UNWIND_DUMP = re.compile(r"stack: frame=\{sp:0x[0-9a-f]+, fp:0x[0-9a-f]+\} stack=\["
+                          r"|0x[0-9a-f]{8,16}: ")
+
 # Lines of a raw (pre-Go 1.23) multi-line panic value looked ahead over, at most.
 _MAX_RAW_VALUE_LINES = 200
 
@@ -325,6 +334,7 @@ class _Parser:
         self.awaiting: list[Report] = []
         self.reopened = False  # the open report is one of those, read on
         self.alone = False  # the open report is a thread's section with no crash to join
+        self.unwound: Goroutine | None = None  # the goroutine its traceback could not unwind
         self.consumed: bytearray = bytearray(len(stream.texts))
 
     # ------------------------------------------------------------ helpers
@@ -640,6 +650,9 @@ class _Parser:
         if kind is None:
             if r is not None and self.gccgo_frame(i, text):
                 return
+            if r is not None and self.g is self.unwound is not None and _UNWIND_DUMP.match(text):
+                self.use(i)
+                return
             if r is not None and state == "header" and self.raw_message and text:
                 # Before Go 1.23 a multi-line panic value is printed raw.
                 r.message += "\n" + text
@@ -705,6 +718,8 @@ class _Parser:
             return
 
         if kind == "created_by":
+            if self.g is not None and self.g is self.unwound:
+                self.frames = self.g.frames  # (after the hex dump's blank line)
             if self.g is None or self.frames is None:
                 self.noise_or_close(i)
                 return
@@ -834,6 +849,13 @@ class _Parser:
             return
 
         if kind in ("runtime_note", "fault_address"):
+            if (r is not None and self.g is not None and state in ("stack", "between")
+                    and _UNWIND_NOTE.match(text)):
+                # the goroutine goes on: its stack's hex dump, then its `created by`
+                self.end_frames()
+                self.unwound, self.frames = self.g, self.g.frames
+                self.use(i)
+                return
             if r is not None and state == "header":
                 r.context.append(text)
                 self.use(i)

@@ -1,0 +1,47 @@
+"""A goroutine the runtime could not unwind, as real crashes printed it (samples/wild/).
+
+When a goroutine's pc is in C code or in no function, the traceback prints
+`runtime: unknown pc 0x…` (Go 1.18+: `runtime: g 5: unknown pc 0x…`) or
+`runtime: unexpected return pc for F called from 0x…`, then the stack's bounds
+(`stack: frame={sp:…, fp:…} stack=[…,…)`) and a hex dump of it, and goes on with
+the goroutine's `created by` (runtime/traceback.go, tracebackHexdump).
+"""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+from stackdemux import analyze
+from stackdemux.model import ReportKind
+
+WILD = ROOT / "samples" / "wild"
+WASMER = WILD / "wasmergo98_sigabrt_unknown_pc.txt"  # printed twice, blank lines between
+GO52963 = WILD / "go52963_test_log_child_sigsegv.txt"  # `runtime: g 0: unknown pc`
+
+
+def test_the_goroutine_goes_on_past_its_unknown_pc_to_its_created_by():
+    a = analyze(WASMER)
+    [r] = a.reports
+    assert (r.kind, r.message) == (ReportKind.SIGNAL_DUMP, "SIGABRT: abort")
+    [g] = r.goroutines
+    assert (g.id, g.frames) == (405, [])
+    assert g.created_by.frame.func.endswith("grpc.(*Server).serveStreams.func1")
+    assert g.created_by.frame.line == 715
+    # the notes and the stack's bounds are the report's; the reporter's `....` are not
+    assert r.lines == [(1, 12)] and a.noise == [(13, 14)]
+
+
+def test_go_1_18_s_note_names_the_goroutine():
+    # `goroutine 0 [idle]:`, `runtime: g 0: unknown pc 0x3fe45b3c1a`, `stack: frame={…}`
+    # (indented under a test's log: the goroutine stays the test report's, see index.json)
+    a = analyze(GO52963)
+    [r] = a.reports
+    assert r.lines == [(1, 2), (7, 9)] and a.noise == [(3, 6)]
+
+
+def test_an_unknown_pc_note_outside_a_goroutine_is_the_report_s_context():
+    # before any goroutine (a `runtime:` line in a report's header) nothing changes
+    text = ("fatal error: unexpected signal during runtime execution\n"
+            "runtime: unknown pc 0x7f23653747bb\n")
+    [r] = analyze(text).reports
+    assert r.context == ["runtime: unknown pc 0x7f23653747bb"]
