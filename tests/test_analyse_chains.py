@@ -140,3 +140,19 @@ def test_a_data_race_is_blamed_on_the_access_that_found_it():
 def test_a_sigquit_on_a_scheduler_thread_is_blamed_on_the_programs_first_goroutine():
     g = first_group(sample("sigquit", "1.27"))
     assert g.culprit.func.startswith("main.")
+
+
+def test_a_stdlib_function_given_a_nil_interface_blames_its_caller():
+    # kubectl run (Go 1.6, samples/wild/kubernetes32206_…): `fmt.Fprintf(0x0, 0x0, …)`,
+    # a nil io.Writer, two words as Go printed an interface then; its caller passed it
+    from stackdemux import analyze
+    from stackdemux.model import Frame
+
+    [group] = analyze(SAMPLES / "wild" / "kubernetes32206_prompt_column_go16.txt").groups
+    assert group.culprit.func == "k8s.io/kubernetes/pkg/kubectl/cmd.handleAttachPod"
+    # Go 1.17+ prints the interface in braces; a first argument that is no nil
+    # interface leaves the function the culprit
+    frames = [Frame("fmt.Fprintf", "{0x0, 0x0}, {0x5c1a2b, 0x3}"), Frame("main.log", "...")]
+    assert culprit_index(frames) == 1
+    frames[0].args = "{0x7f2e0, 0xc000010000}, {0x5c1a2b, 0x3}"
+    assert culprit_index(frames) == 0

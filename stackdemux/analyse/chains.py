@@ -76,13 +76,19 @@ def culprit_index(frames: list[Frame]) -> int | None:
 
 def _std_method_on_nil(frame: Frame) -> bool:
     """A standard-library method that crashed on a nil receiver
-    (`os/exec.(*Cmd).Wait(0x0, …)`): its caller passed the nil, and is the culprit."""
-    func = frame.func
-    at = func.find(".(*")
-    if at <= 0 or not is_stdlib_package(func[:at]) or not frame.args:
+    (`os/exec.(*Cmd).Wait(0x0, …)`), or function on a nil interface as its first
+    argument (`fmt.Fprintf(0x0, 0x0, …)`: a nil io.Writer; `{0x0, 0x0}` since Go
+    1.17): its caller passed the nil, and is the culprit."""
+    func, args = frame.func, frame.args
+    if not args:
         return False
-    receiver = frame.args.split(",", 1)[0].strip()
-    return receiver in ("0x0", "0x0?")
+    at = func.find(".(*")
+    if at > 0:
+        receiver = args.split(",", 1)[0].strip()
+        return is_stdlib_package(func[:at]) and receiver in ("0x0", "0x0?")
+    dot = func.find(".", func.rfind("/") + 1)
+    return (dot > 0 and "." not in func[dot + 1:] and is_stdlib_package(func[:dot])
+            and args.startswith(("0x0, 0x0,", "{0x0, 0x0}")))
 
 
 def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
