@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from sys import intern
 
+from .call_lines import read_name, split_call
 from .firstchars import first_chars
 from .grammar import MAX_LINE, line_grammar
 from .model import (
@@ -41,6 +42,8 @@ from .model import (
     fast_constructor,
     spans_of,
 )
+from .sre import constants as _c
+from .sre import parser as _p
 
 _G = line_grammar()
 
@@ -127,6 +130,7 @@ _F = {k: {f: _GROUP_NAME[i] for f, i in v.fields.items()} for k, v in _G.kinds.i
 _CALL_RX = _G.kind_regex("frame_call")
 _FILE_RX = _G.kind_regex("frame_file")
 _CALL_FUNC, _CALL_ARGS = (_CALL_RX.groupindex[f"frame_call__{k}"] for k in ("func", "args"))
+_CALL_SHAPE = split_call(_CALL_RX)
 _FILE, _FILE_LINE, _FILE_OFF, _FILE_FP, _FILE_SP, _FILE_PC = (
     _FILE_RX.groupindex[f"frame_file__{k}"]
     for k in ("file", "lineno", "offset", "fp", "sp", "pc")
@@ -161,6 +165,37 @@ _IDLE_KINDS = ("goroutine_header", "frame_file", "panic", "http_panic", "fatal_e
                "goroutine_profile")
 _IDLE_LEADS = "(?:" + "|".join(_G.leads[k] for k in _IDLE_KINDS) + ")"  # type: ignore[misc]
 _IDLE_SKIP = re.compile(_IDLE_LEADS)
+# A line that a lead matches alone is matched by it in the joined text too, unless
+# the lead looks past the line's end or before its start (`$`, `\\b`, `(?!…)`):
+# then only the joined text tells.
+def _reads_within(pattern: str) -> bool:
+    """Does `pattern` read only the characters it matches, and ones after them
+    (a lookahead)? No anchor, word boundary, lookbehind or negative lookahead."""
+
+    def within(items) -> bool:
+        for op, av in items:
+            if op is _c.AT or op is _c.ASSERT_NOT or (op is _c.ASSERT and av[0] < 0):
+                return False
+            if not all(within(sub) for sub in _subpatterns(av)):
+                return False
+        return True
+
+    try:
+        return within(_p.parse(pattern))
+    except Exception:  # an unexpected parse tree only costs the speed-up
+        return False
+
+
+def _subpatterns(av) -> Iterator:
+    """The parsed regexes nested in an opcode's argument."""
+    if isinstance(av, _p.SubPattern):
+        yield av
+    elif isinstance(av, (tuple, list)):
+        for a in av:
+            yield from _subpatterns(a)
+
+
+_IDLE_SKIP_ALONE = _IDLE_SKIP.match if _reads_within(_IDLE_LEADS) else None
 # Led by a newline, so re scans for it at memchr speed instead of trying `^` everywhere;
 # then one class test of the next character turns most lines away before the leads.
 _IDLE_FIRST = first_chars(_IDLE_LEADS)
@@ -270,17 +305,32 @@ _UNREAD = object()
 _KEPT_READINGS = 1 << 14
 
 
-def _read_call_line(text: str, kept: dict[str, tuple | None]) -> tuple | None:
-    """(func, args) of a frame's call line, or None; kept for the next line alike."""
-    m = _CALL_RX.fullmatch(text)
-    if len(kept) >= _KEPT_READINGS:
-        kept.clear()
-    if m is None:
-        kept[text] = None
+def _read_call_line(text: str, names: dict[str, str | None]) -> tuple | None:
+    """(func, args) of a frame's call line, or None. Read at its last `(`
+    (call_lines.py), the verdict on each function name kept in `names`; by the
+    kind's regex when the grammar gives call lines another shape."""
+    shape = _CALL_SHAPE
+    if shape is None:
+        m = _CALL_RX.fullmatch(text)
+        return None if m is None else (intern(m.group(_CALL_FUNC)), m.group(_CALL_ARGS))
+    if not text.endswith(shape.close):
         return None
-    func, args = m.group(_CALL_FUNC, _CALL_ARGS)
-    got = kept[text] = (intern(func), args)
-    return got
+    at = text.rfind(shape.open)
+    if at < 0:
+        return None
+    args = text[at + 1 : -1]
+    for c in shape.excluded:
+        if c in args:
+            return None
+    name = text[:at]
+    func = names.get(name, _UNREAD)
+    if func is _UNREAD:
+        if len(names) >= _KEPT_READINGS:
+            names.clear()
+        func = names[name] = read_name(shape, name)
+    if func is None:
+        return None
+    return func, args or None
 
 
 def _read_file_line(text: str, kept: dict[str, tuple | None]) -> tuple | None:
@@ -315,6 +365,9 @@ class _Parser:
         self.result = ParseResult()
         self.report: Report | None = None
         self.used: list[int] = []  # indices of lines of the open report
+        # and runs of them, flat (first, last, first, …): the lines the run loop
+        # reads itself, as they come (a dump's report: one run, not an int a line)
+        self.ran: list[int] = []
         self.g: Goroutine | None = None  # the goroutine frames go to
         self.frames: list[Frame] | None = None  # where frames go (goroutine, ancestor, access)
         self.pending: Frame | None = None  # a frame waiting for its file line
@@ -361,7 +414,7 @@ class _Parser:
         self.close()
         r = Report(id=next(self.ids), kind=kind, message=message, stream=self.stream.id)
         self.report = r
-        self.used = []
+        self.used, self.ran = [], []
         self.relaying, self.thread, self.reopened, self.alone = False, None, False, False
         if self.context:
             r.context.extend(self.context)
@@ -397,11 +450,8 @@ class _Parser:
         if self.alone:
             self.set_apart(r)
             return
-        if self.used:
-            used = sorted(self.used)
-            a, b = used[0], used[-1]
-            # most reports are one run of lines: told at C speed
-            runs = [a, b] if b - a == len(used) - 1 == len(set(used)) - 1 else _runs(used)
+        if self.used or self.ran:
+            runs = _union(self.used, self.ran)
             consumed = self.consumed
             for a, b in zip(runs[::2], runs[1::2], strict=True):
                 consumed[a : b + 1] = b"\x01" * (b + 1 - a)
@@ -428,19 +478,19 @@ class _Parser:
         if not self.reopened:
             self.result.reports.append(r)
         self.report = None
-        self.used = []
+        self.used, self.ran = [], []
         self.state = "idle"
         self.reopened = False
 
     def set_apart(self, r: Report) -> None:
         """A relayed thread's section read as a report of its own: no crash,
         so its lines stay noise, and the diagnostic says what they are."""
-        spans = self.spans(iter(_runs(sorted(self.used))))
+        spans = self.spans(iter(_union(self.used, self.ran)))
         ms = [r.signal.m if r.signal is not None else None, *(t.m for t in r.threads)]
         named = ", ".join("?" if m is None else str(m) for m in ms)
         self.result.diagnostics.append(Diagnostic(RELAY_ALONE.format(m=named), spans,
                                                   severity="info"))
-        self.report, self.used, self.state, self.alone = None, [], "idle", False
+        self.report, self.used, self.ran, self.state, self.alone = None, [], [], "idle", False
 
     def diagnose(self, message: str, i: int) -> None:
         n = self.number(i)
@@ -477,16 +527,19 @@ class _Parser:
         n = len(texts)
         by_first = _BY_FIRST  # _match, inlined
         new_frame = object.__new__
-        joined = self.stream.joined()
+        # The texts joined, for the bulk searches, made when one is first needed
+        # (a dump read from its first line to its last needs none).
+        joined: str | None = None
+        skip_alone = _IDLE_SKIP_ALONE
         # Where a line begins in `joined` is counted on from the last line whose
         # start a bulk search found (C-speed sums of the lengths between), not
         # read from a list of every line's end: an int a line, made and let go,
         # for a stream of reports one after another that is searched once a report.
         known_line = known_at = 0
-        used = self.used
+        ran = self.ran
         # a log repeats its frame lines (goroutines parked alike, a crash loop's
         # every crash): a text's reading is kept, a few thousand texts at a time
-        call_lines: dict[str, tuple | None] = {}
+        call_names: dict[str, str | None] = {}  # a call line's function name: read as one?
         file_lines: dict[str, tuple | None] = {}
         lines_read: dict[str, re.Match[str] | None] = {}  # the other lines' classification
         skip_here = _IDLE_SKIP.match  # at this line's start
@@ -497,18 +550,23 @@ class _Parser:
         while i < n:
             if (i >= next_search and self.report is None and self.frames is None
                     and not self.tests and not self.context):
-                if i >= known_line:
-                    at = known_at + sum(map(len, texts[known_line:i])) + i - known_line
+                if skip_alone is not None and skip_alone(texts[i]) is not None:
+                    j = i  # (told by the line alone: no joined text is made for it)
                 else:
-                    at = known_at - sum(map(len, texts[i:known_line])) - (known_line - i)
-                if skip_here(joined, at) is not None:
-                    j, known_line, known_at = i, i, at
-                else:
-                    hit = skip_next(joined, at)
-                    if hit is None:
-                        break  # nothing below can open a report: the rest is noise
-                    j = i + joined.count("\n", at, hit.start() + 1)
-                    known_line, known_at = j, hit.start() + 1
+                    if joined is None:
+                        joined = self.stream.joined()
+                    if i >= known_line:
+                        at = known_at + sum(map(len, texts[known_line:i])) + i - known_line
+                    else:
+                        at = known_at - sum(map(len, texts[i:known_line])) - (known_line - i)
+                    if skip_here(joined, at) is not None:
+                        j, known_line, known_at = i, i, at
+                    else:
+                        hit = skip_next(joined, at)
+                        if hit is None:
+                            break  # nothing below can open a report: the rest is noise
+                        j = i + joined.count("\n", at, hit.start() + 1)
+                        known_line, known_at = j, hit.start() + 1
                 next_search = j + 1
                 if j - 1 > i:
                     i = j - 1  # the line before too: a headerless frame's call line
@@ -518,7 +576,7 @@ class _Parser:
                 self.step(i, head.lastgroup if head is not None else None, head, text)
                 if head is not None:
                     self.diagnose(LONG_OPENER, i)
-                used = self.used
+                ran = self.ran
                 i += 1
                 continue
             f = self.pending
@@ -531,7 +589,10 @@ class _Parser:
                     if fp is not None:
                         f.fp, f.sp, f.pc = fp, sp, pc
                     self.pending = None
-                    used.append(i)
+                    if ran and ran[-1] == i - 1:
+                        ran[-1] = i
+                    else:
+                        ran += (i, i)
                     i += 1
                     continue
             frames = self.frames
@@ -541,9 +602,7 @@ class _Parser:
                 before = len(frames)
                 k = i
                 while k + 1 < n:
-                    call = call_lines.get(texts[k], _UNREAD)
-                    if call is _UNREAD:
-                        call = _read_call_line(texts[k], call_lines)
+                    call = _read_call_line(texts[k], call_names)
                     if call is None:
                         break
                     where = file_lines.get(texts[k + 1], _UNREAD)
@@ -554,23 +613,23 @@ class _Parser:
                     # a Frame made as Frame(...) would make it (_FRAME_FIELDS), its fields
                     # stored here: a call of the class costs a third more, per frame
                     fr = new_frame(Frame)
-                    fr.func, fr.args = call
+                    fr.func, fr.args = func, args = call
                     fr.file, fr.line, fr.offset, fr.fp, fr.sp, fr.pc = where
-                    fr.inlined = fr.args == "..."
+                    fr.inlined = args == "..."
                     fr.package = fr.module = fr.version = fr.origin = None
                     frames.append(fr)
                     k += 2
                 count = 2 * (len(frames) - before)
                 scanned_to = i + count
                 if count:
-                    used.extend(range(i, i + count))
+                    if ran and ran[-1] == i - 1:
+                        ran[-1] = i + count - 1
+                    else:
+                        ran += (i, i + count - 1)
                     i += count
                     continue
             if frames is not None:
-                # (the scan above has read the line it stopped at: not read twice)
-                call = call_lines.get(text, _UNREAD)
-                if call is _UNREAD:
-                    call = _read_call_line(text, call_lines)
+                call = _read_call_line(text, call_names)
                 if call is not None:
                     if f is not None:
                         self.end_frames_keep(i)
@@ -579,7 +638,10 @@ class _Parser:
                     frames.append(f)
                     self.pending = f
                     self.pending_at = i
-                    used.append(i)
+                    if ran and ran[-1] == i - 1:
+                        ran[-1] = i
+                    else:
+                        ran += (i, i)
                     i += 1
                     continue
             m = lines_read.get(text, _UNREAD)
@@ -598,14 +660,20 @@ class _Parser:
                     g = _goroutine(m)
                     (self.thread or self.report).goroutines.append(g)
                     self.g, self.frames, self.state = g, g.frames, "stack"
-                    used.append(i)
+                    if ran and ran[-1] == i - 1:
+                        ran[-1] = i
+                    else:
+                        ran += (i, i)
                     i += 1
                     continue
                 if kind == "blank":
                     self.frames = None
                     if self.state in ("stack", "header"):
                         self.state = "between"
-                    used.append(i)
+                    if ran and ran[-1] == i - 1:
+                        ran[-1] = i
+                    else:
+                        ran += (i, i)
                     i += 1
                     continue
                 g = self.g
@@ -620,11 +688,14 @@ class _Parser:
                     # its file line follows; no frame comes after it (no scan)
                     self.frames = None
                     self.pending, self.pending_at = f, i
-                    used.append(i)
+                    if ran and ran[-1] == i - 1:
+                        ran[-1] = i
+                    else:
+                        ran += (i, i)
                     i += 1
                     continue
             self.step(i, kind, m, text)
-            used = self.used  # a report may have opened or closed
+            ran = self.ran  # a report may have opened or closed
             i += 1
         self.close()
         self.flush_orphans()
@@ -1185,7 +1256,7 @@ class _Parser:
         """Read on into report r (awaiting its next thread's section) from line i."""
         self.close()
         self.awaiting.remove(r)
-        self.report, self.used, self.reopened = r, [i], True
+        self.report, self.used, self.ran, self.reopened = r, [i], [], True
         self.state = "header"
 
     def peek(self, i: int) -> re.Match[str] | None:
@@ -1421,6 +1492,28 @@ def _race_message(race: Race) -> str:
         where = own or (a.frames[0].func if a.frames else "?")
         parts.append(f"{a.operation.lower()} by {where}")
     return "DATA RACE: " + " and ".join(parts) if parts else "DATA RACE"
+
+
+def _union(used: list[int], ran: list[int]) -> list[int]:
+    """The runs (flat: first, last, …) of lines a report used: indices in any
+    order, repeats allowed, and runs of them (first, last, …), in any order."""
+    if not ran:
+        if not used:
+            return []
+        used = sorted(used)
+        a, b = used[0], used[-1]
+        # most reports are one run of lines: told at C speed
+        return [a, b] if b - a == len(used) - 1 == len(set(used)) - 1 else _runs(used)
+    if not used and len(ran) == 2:
+        return ran[:]
+    out: list[int] = []
+    for a, b in sorted([*zip(ran[::2], ran[1::2], strict=True), *zip(used, used, strict=True)]):
+        if out and a <= out[-1] + 1:
+            if b > out[-1]:
+                out[-1] = b
+        else:
+            out += (a, b)
+    return out
 
 
 def _runs(indices: list[int]) -> list[int]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stackdemux.analyse.buckets import bucket
+from stackdemux.analyse.buckets import bucket, call_paths
 from stackdemux.analyse.chains import (
     RUNTIME_WAIT,
     crash_frames,
@@ -70,8 +70,10 @@ def analyse(
         rules = load_rules(rules)
     all_rules = [*(rules or ()), *shipped_rules()]
 
-    assign_origins(reports, modules)
-    buckets = {report.id: bucket(report) for report in reports}
+    # goroutines by call path: their frames' origins are worked out once a path
+    paths = {report.id: call_paths(report) for report in reports}
+    assign_origins(reports, modules, {rid: p.values() for rid, p in paths.items()})
+    buckets = {report.id: bucket(report, paths[report.id]) for report in reports}
     for report in reports:
         report.buckets = buckets[report.id]
     by_id = {report.id: report for report in reports}

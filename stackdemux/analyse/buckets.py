@@ -45,8 +45,11 @@ def _signature(calls: tuple, created_by: tuple | None, elided: bool) -> str:
     return " ← ".join(parts) or "(no frames)"
 
 
-def bucket(report: Report) -> list[Bucket]:
-    """The report's goroutines by call path, the most populated first (ties: first seen)."""
+def call_paths(report: Report) -> dict[tuple, list[Goroutine]]:
+    """The report's goroutines by bucket key, in order of first appearance: its
+    frames' (func, file, line), its creator's, whether its frames were elided,
+    whether its stack was unavailable. Goroutines of one key have the same
+    functions in the same files: origins.py works out their origins once."""
     index: dict[tuple, list[Goroutine]] = {}
     get = index.get
     call = _CALL  # C attrgetter: no Python frame per Frame
@@ -63,19 +66,29 @@ def bucket(report: Report) -> list[Bucket]:
             index[key] = [g]
         else:
             members.append(g)
+    return index
+
+
+def bucket(report: Report, paths: dict[tuple, list[Goroutine]] | None = None) -> list[Bucket]:
+    """The report's goroutines by call path, the most populated first (ties:
+    first seen). `paths`: call_paths(report), when worked out already."""
+    index = paths if paths is not None else call_paths(report)
     buckets = [_make(key, members) for key, members in index.items()]
     buckets.sort(key=lambda b: -b.count)  # stable: equal counts keep dump order
     return buckets
 
 
+_STATE, _ID, _WAIT = attrgetter("state"), attrgetter("id"), attrgetter("wait_minutes")
+
+
 def _make(key: tuple, members: list[Goroutine]) -> Bucket:
-    states = list(dict.fromkeys(g.state for g in members))
-    waits = [g.wait_minutes for g in members if g.wait_minutes is not None]
+    states = list(dict.fromkeys(map(_STATE, members)))
+    waits = [w for w in map(_WAIT, members) if w is not None]
     calls, created_by, elided, _ = key  # (the signature of members[0])
     return Bucket(
         signature=_signature(calls, created_by, elided),
         count=len(members),
-        ids=[g.id for g in members],
+        ids=list(map(_ID, members)),
         states=states,
         wait_minutes=(min(waits), max(waits)) if waits else None,
         goroutine=members[0],

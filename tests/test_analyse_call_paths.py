@@ -1,0 +1,65 @@
+"""Goroutines on one call path (buckets.call_paths) are worked out once: the
+origins of their frames are gathered from the first goroutine of each path, and
+the buckets are made from the same paths. Every frame's origin and every bucket
+must be what looking at each goroutine on its own gives."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from stackdemux.analyse.buckets import bucket, call_paths
+from stackdemux.analyse.origins import assign_origins
+from stackdemux.parse import parse_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "samples").glob("go1.*/*.txt")) + sorted(
+    (ROOT / "samples" / "wild").glob("*.txt"))
+
+
+def origins(reports) -> list:
+    return [[(f.func, f.file, f.package, f.module, f.version, f.origin)
+             for g in (*r.goroutines, *r.system_stacks)
+             for f in (*g.frames, *(g.created_by.frame for _ in [0] if g.created_by),
+                       *(f for a in g.ancestors for f in a.frames))]
+            for r in reports]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_origins_gathered_per_call_path_are_those_of_every_frame_read_alone(sample):
+    text = sample.read_bytes()
+    alone = parse_text(text).reports
+    assign_origins(alone)
+    by_path = parse_text(text).reports
+    paths = {r.id: call_paths(r) for r in by_path}
+    assign_origins(by_path, alike={rid: p.values() for rid, p in paths.items()})
+    assert origins(by_path) == origins(alone)
+    assert [bucket(r, paths[r.id]) for r in by_path] == [bucket(r) for r in by_path]
+
+
+def test_a_dump_of_goroutines_parked_alike_has_few_paths_and_each_frame_its_origin():
+    # benchmarks/bigdump: 20 000 goroutines of a real Go 1.21 program in 35 call paths
+    dump = gzip.decompress((ROOT / "benchmarks" / "data" / "goroutines-20k.go1.21.txt.gz")
+                           .read_bytes())
+    (report,) = parse_text(dump).reports
+    paths = call_paths(report)
+    assert len(report.goroutines) == 20_001 and len(paths) < 50
+    assign_origins([report], alike={report.id: paths.values()})
+    frames = [f for g in report.goroutines
+              for f in (*g.frames, *(g.created_by.frame for _ in [0] if g.created_by))]
+    assert {f.origin for f in frames} == {"main", "stdlib"}
+    for members in paths.values():  # each goroutine's frames as its path's first's
+        first = [(f.package, f.module, f.origin) for f in members[0].frames]
+        assert all([(f.package, f.module, f.origin) for f in g.frames] == first
+                   for g in members)
+
+
+def test_goroutines_with_ancestors_on_one_path_keep_their_ancestors_origins():
+    sample = ROOT / "samples" / "go1.27" / "ancestors.txt"
+    reports = parse_text(sample.read_bytes()).reports
+    assert any(g.ancestors for r in reports for g in r.goroutines)
+    assign_origins(reports, alike={r.id: call_paths(r).values() for r in reports})
+    ancestral = [f for r in reports for g in r.goroutines for a in g.ancestors for f in a.frames]
+    assert ancestral and all(f.origin is not None for f in ancestral)
