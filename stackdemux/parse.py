@@ -225,6 +225,9 @@ _UNWIND_NOTE = re.compile(r"runtime: (?:g \d+: )?unknown pc 0x[0-9a-f]+"
 _UNWIND_DUMP = re.compile(r"stack: frame=\{sp:0x[0-9a-f]+, fp:0x[0-9a-f]+\} stack=\["
                           r"|0x[0-9a-f]{8,16}: ")
 
+# What Go prints after a panic's value: the value's last line ends with it.
+_ANNOTATIONS = (" [recovered]", " [recovered, repanicked]")
+
 # Lines of a raw (pre-Go 1.23) multi-line panic value looked ahead over, at most.
 _MAX_RAW_VALUE_LINES = 200
 
@@ -884,7 +887,14 @@ class _Parser:
             if r is not None and state == "header" and r.chain:
                 # Go 1.23+ indents the continuation lines of a multi-line panic value.
                 cont = text[1:]
-                r.chain[-1].message += "\n" + cont
+                link = r.chain[-1]
+                if cont.endswith(_ANNOTATIONS) and link.annotation is None:
+                    # printed after the whole value: on its last line (`\t [recovered]`
+                    # alone when the value ended with a newline)
+                    cont, _, ann = cont.rpartition(" [")
+                    link.annotation = ann[:-1]
+                if cont or link.annotation is None:
+                    link.message += "\n" + cont
                 if len(r.chain) == 1:
                     r.message = r.chain[0].message
                 self.use(i)

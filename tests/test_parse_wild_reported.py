@@ -73,3 +73,16 @@ def test_text_before_a_panic_line_with_a_space_is_left_as_it_is():
     spaced = lines[1].replace("00m22spanic: ", "00m22s panic: ")
     got = analyze("\n".join([lines[0], spaced, *lines[2:]]) + "\n")
     assert got.reports[0].kind is ReportKind.GOROUTINE_DUMP
+
+
+def test_an_annotation_after_a_multi_line_value_belongs_to_its_panic():
+    # Go 1.23+ prints a value ending with a newline as `panic: …` then `\t [recovered]`
+    # (samples/wild/zetachain3573_…): the annotation is the panic's, not the value's text
+    path = ROOT / "samples" / "wild" / "zetachain3573_multiline_value_recovered_go123.txt"
+    [r] = analyze(path).reports
+    [link] = r.chain
+    assert link.annotation == "recovered" and "[recovered]" not in link.message
+    assert r.message == link.message and r.message.endswith('"Background task completed"}')
+    # on a value's last line of text too: `panic: a` / `\tb [recovered]`
+    [r] = analyze("panic: a\n\tb [recovered]\n\tpanic: c\n").reports
+    assert [(x.message, x.annotation) for x in r.chain] == [("a\nb", "recovered"), ("c", None)]
