@@ -179,7 +179,7 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
     from .api import source_diagnostics, split_streams_detail
     from .demux.split import write_split
     from .model import Analysis
-    from .render.sanitize import clean
+    from .render.sanitize import clean, inert_line
     from .render.view import diagnostic_where
 
     with _errors():
@@ -200,17 +200,21 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
         except OSError as e:  # -o in a place that cannot be written: exit 2, not 3
             raise InputError(f"{out_dir}: cannot write: {e.strerror or e}") from None
         for s, p in zip(streams, paths, strict=False):
-            # (a label is log text: a GNU parallel tag may hold any escape sequence)
-            label = f" ({clean(s.label)})" if s.label else ""
-            click.echo(f"{p}: {_lines(len(s.texts))}{label}")
-        click.echo(f"{paths[-1]}: {_lines(sum(b - a + 1 for a, b in noise))} of noise")
+            # (a label is log text: a GNU parallel tag may hold any escape sequence,
+            # or a workflow command for the CI runner printing this)
+            label = f" ({s.label})" if s.label else ""
+            click.echo(inert_line(clean(f"{p}: {_lines(len(s.texts))}{label}")))
+        click.echo(inert_line(clean(f"{paths[-1]}: "
+                                    f"{_lines(sum(b - a + 1 for a, b in noise))} of noise")))
         # A diagnostic's lines are named as the reports name them: the first few,
         # then how many more (one about a cut-up region can name thousands).
         shown = Analysis(streams=streams, noise=noise, diagnostics=diagnostics)
         for d in diagnostics:
             where = diagnostic_where(d, shown)  # (a repair that dropped no line names none)
             where = f"{where}: " if where else ""
-            click.echo(f"stackdemux: {d.severity}: {where}{d.message}", err=True)
+            # (its message may quote the log: a file name, the source files named)
+            click.echo(inert_line(clean(f"stackdemux: {d.severity}: {where}{d.message}")),
+                       err=True)
 
 
 @main.command("grammar")
@@ -241,7 +245,8 @@ def _read(path: str, sieve: bool = True) -> Source:
     """A command-line argument is always a path (or - for stdin), never log text.
     A big log is sieved (sieve.py): only the windows around tracebacks are read
     into lines."""
-    name = "<stdin>" if path == "-" else path
+    # (a file name that is not UTF-8 holds lone surrogates: no report can say them)
+    name = "<stdin>" if path == "-" else os.fsencode(path).decode("utf-8", "replace")
     if sieve:
         from .sieve import read_source
 
@@ -313,6 +318,14 @@ def _write(text: str | Iterator[bytes], output: str, stream: Any) -> None:
         raise InputError(f"{output}: cannot write: {e.strerror or e}") from None
 
 
+def _said(message: str) -> str:
+    """A one-line message for the terminal: it may name a file or quote the log,
+    whose escapes and workflow commands must not act where it is printed."""
+    from .render.sanitize import clean, inert_line
+
+    return inert_line(clean(message))
+
+
 _WRITE_ERRORS = frozenset((errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EBADF, errno.EFBIG))
 
 
@@ -327,7 +340,7 @@ class _errors:
                                            SystemExit, click.Abort)):
             return False
         if isinstance(exc, InputError):
-            click.echo(f"stackdemux: error: {exc}", err=True)
+            click.echo(_said(f"stackdemux: error: {exc}"), err=True)
             sys.exit(EXIT_USAGE)
         if isinstance(exc, BrokenPipeError):
             # the reader went away (| head): not an error of ours
@@ -346,8 +359,8 @@ class _errors:
             sys.exit(EXIT_USAGE)
         if os.environ.get("STACKDEMUX_DEBUG"):
             return False
-        click.echo(f"stackdemux: internal error: {type(exc).__name__}: {exc} "
-                   "(a bug in stackdemux; set STACKDEMUX_DEBUG=1 for details)", err=True)
+        click.echo(_said(f"stackdemux: internal error: {type(exc).__name__}: {exc} "
+                         "(a bug in stackdemux; set STACKDEMUX_DEBUG=1 for details)"), err=True)
         sys.exit(EXIT_BUG)
 
 

@@ -57,12 +57,15 @@ class Progress:
             self._stop.wait(self.interval)
 
     def _draw(self) -> None:
+        from .render.sanitize import clean  # (a stage names an input: its name is any bytes)
+
         elapsed = time.monotonic() - self._start
+        stage = clean(self.stage)
         if self.fraction is None:
-            text = f"stackdemux: {self.stage}… {elapsed:.1f}s"
+            text = f"stackdemux: {stage}… {elapsed:.1f}s"
         else:
             done = max(0, min(_BAR, round(self.fraction * _BAR)))
-            text = (f"stackdemux: {self.stage} [{'#' * done}{'·' * (_BAR - done)}] "
+            text = (f"stackdemux: {stage} [{'#' * done}{'·' * (_BAR - done)}] "
                     f"{self.fraction:4.0%} {elapsed:.1f}s")
         self.stream.write("\r\x1b[2K" + text)
         self.stream.flush()

@@ -13,7 +13,7 @@ import orjson
 from ..model import Analysis
 from .options import RenderOptions
 from .paths import in_repo
-from .sanitize import clean, flat
+from .sanitize import clean, flat, inert_json
 from .view import GroupView, group_views
 
 # Code Climate severities: info, minor, major, critical, blocker.
@@ -64,4 +64,4 @@ def render_codequality(analysis: Analysis, options: RenderOptions) -> str:
                 "location": {"path": clean(path, tabs=None), "lines": {"begin": max(line, 1)}},
             }
         )
-    return orjson.dumps(issues, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return inert_json(orjson.dumps(issues, option=orjson.OPT_INDENT_2).decode()) + "\n"

@@ -83,7 +83,7 @@ def render_github(analysis: Analysis, options: RenderOptions) -> str:
             command(
                 "error" if view.is_crash else "notice",
                 _message(view, analysis),
-                file=path,
+                file=clean(path) if path else None,  # (a path under the checkout: any text)
                 line=frame.line if frame is not None else None,
                 title=title,
             )

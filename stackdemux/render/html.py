@@ -12,7 +12,7 @@ import html
 
 from ..model import Analysis
 from .options import RenderOptions
-from .sanitize import clean, flat
+from .sanitize import clean, flat, inert_markup
 from .stack import StackLine, stack_lines
 from .view import (
     GroupView,
@@ -193,5 +193,7 @@ def render_html(analysis: Analysis, options: RenderOptions) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>stackdemux report</title>\n"
-        f"<style>{_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
+        f"<style>{_CSS}</style></head>\n<body>\n"
+        # (the body only: the style sheet's `:root` is no text, and is ours)
+        + inert_markup("\n".join(body)) + "\n</body></html>\n"
     )

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from ..model import Analysis
 from .options import RenderOptions
 from .paths import in_repo
-from .sanitize import flat, xml_safe
+from .sanitize import flat, inert_markup, xml_safe
 from .stack import stack_text
 from .view import GroupView, chain_steps, group_views, where_summary
 
@@ -85,5 +85,6 @@ def render_junit(analysis: Analysis, options: RenderOptions) -> str:
         suite.set("tests", "1")
     ET.indent(suites)
     return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        + inert_markup(ET.tostring(suites, encoding="unicode")) + "\n"
     )

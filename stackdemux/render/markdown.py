@@ -10,10 +10,11 @@ fence longer than any backtick run inside it. The whole stays under GitHub's
 from __future__ import annotations
 
 import html
+import re
 
 from ..model import Analysis
 from .options import RenderOptions
-from .sanitize import clean, flat
+from .sanitize import clean, flat, inert_lines, no_legacy_command
 from .stack import stack_text
 from .view import (
     GroupView,
@@ -26,6 +27,8 @@ from .view import (
 )
 
 _MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:")
+# GitHub links `GH-123` to an issue (and `#123`, `owner/repo#123`: see prose)
+_GH_REF = re.compile(r"(?<![A-Za-z0-9])(GH-)(?=[0-9])", re.IGNORECASE)
 _DETAILS = 8  # a hint's facts listed, as the terminal report lists them
 
 
@@ -34,9 +37,13 @@ def prose(text: str) -> str:
     # A zero-width space stops GitHub's bare-URL autolinks, which ignore backslashes.
     text = html.escape(clean(text), quote=False).replace("://", ":\u200b//")
     text = text.replace("www.", "www\u200b.")
+    if "-" in text:
+        text = _GH_REF.sub("\\1\u200b", text)
     out = []
     for ch in text:
-        if ch in _MD_SPECIAL:
+        if ch == "#":  # an issue reference, `#123`, notifies that issue: never one
+            out.append("\\#\u200b")
+        elif ch in _MD_SPECIAL:
             out.append("\\" + ch)
         elif ch == "@":
             out.append("@\u200b")
@@ -65,8 +72,9 @@ def _longest_run(text: str, char: str) -> int:
 
 
 def code(text: str, *, in_table: bool = False) -> str:
-    """An inline code span that no backtick in `text` can close."""
-    text = clean(text)
+    """An inline code span that no backtick in `text` can close (and no CI runner
+    printing the report obeys: code is shown as it is, so `##[` is escaped)."""
+    text = no_legacy_command(clean(text))
     if in_table:
         text = text.replace("|", "\\|")  # GFM splits cells before parsing code spans
     ticks = "`" * (_longest_run(text, "`") + 1)
@@ -75,8 +83,9 @@ def code(text: str, *, in_table: bool = False) -> str:
 
 
 def fence(text: str, info: str = "") -> str:
-    """A fenced block no line of `text` can close: its fence is longer than any backtick run."""
-    text = clean(text, keep_newlines=True)
+    """A fenced block no line of `text` can close: its fence is longer than any
+    backtick run. Its lines are inert to a CI runner printing the report."""
+    text = inert_lines(clean(text, keep_newlines=True))
     ticks = "`" * max(3, _longest_run(text, "`") + 1)
     return f"{ticks}{info}\n{text}\n{ticks}"
 

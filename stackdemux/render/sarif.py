@@ -25,7 +25,7 @@ import orjson
 from ..model import Analysis, Frame
 from .options import RenderOptions
 from .paths import in_repo
-from .sanitize import clean, flat
+from .sanitize import clean, flat, inert_json
 from .view import GroupView, chain_steps, group_views
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -180,4 +180,4 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
             "%SRCROOT%": {"uri": "file://" + _uri(root if root.startswith("/") else "/" + root)}
         }
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return inert_json(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode()) + "\n"

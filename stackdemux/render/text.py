@@ -191,11 +191,12 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
     g = view.group
     count = f"×{g.count}"
     title = _shown(clean(g.title), _MAX_TITLE)
-    head = f"{n}) {title}"
+    head = inert_line(f"{n}) {title}")
     room = w.width - len(count) - 1
     if cell_width(head) <= room:
         pad = " " * (room - cell_width(head) + 1)
-        w.lines.append(_style(head, "title", o.color) + pad + _style(count, "count", o.color))
+        w.lines.append(_style(head, "title", o.color) + pad
+                       + _style(count, "count", o.color))
     else:
         w.line(head, "title", 0, cont=3)
         w.line(count, "count", 3)

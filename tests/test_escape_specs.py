@@ -1,0 +1,117 @@
+"""The holes a security review of the renderers found, each on a real log's shape.
+
+1. The GitHub Actions runner obeys `##[name]data` anywhere in a line (its legacy
+   command form, actions/runner ActionCommand.TryParse), not only `::name::` at
+   a line's start: no report printed in a job may hold one, in any format.
+2. A line of text in a JUnit or HTML report could start with `::` (a panic
+   message's second line).
+3. Characters Unicode calls default-ignorable (zero-width, tag characters,
+   variation selectors) passed through, hiding text from a reader, and from a
+   culture-sensitive search: `#\\u200b#[` is `##[` to the runner.
+4. Markdown prose could hold `#123` or `GH-123`: GitHub links it to an issue
+   and tells that issue it was mentioned.
+5. `stackdemux split` printed a diagnostic's text (the log's file names) raw,
+   and the CLI an error naming a file raw.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from render_model import malicious_analysis
+from test_escape_checks import markdown_problems, runner_commands, terminal_problems
+
+from stackdemux import analyze_many
+from stackdemux.cli import main
+from stackdemux.ingest import ingest
+from stackdemux.render import RENDERERS, RenderOptions, render
+from stackdemux.render.view import group_views
+
+GO = Path(__file__).resolve().parent.parent / "samples" / "go1.27"
+
+
+def _panic(message: str, name: str = "build.log"):
+    text = (GO / "panic_multiline.txt").read_text(encoding="utf-8")
+    return analyze_many([ingest(text.replace("line1", message, 1), name)])
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_no_format_holds_a_legacy_workflow_command_from_the_log(fmt):
+    analysis = _panic("##[set-output name=deploy;]true")
+    out = render(analysis, fmt, RenderOptions(verbose=True))
+    assert "deploy" in out
+    acted = runner_commands(out, strict=fmt == "github")
+    assert all(name in ("error", "notice", "group", "endgroup", "stop-commands", "resume")
+               for name, _, _ in acted), acted
+
+
+def test_json_and_xml_keep_the_value_exact_while_inert():
+    analysis = _panic("##[add-mask]hunter2")
+    doc = json.loads(render(analysis, "json"))
+    assert doc["reports"][0]["message"].startswith("##[add-mask]hunter2")
+    root = ET.fromstring(render(analysis, "junit").encode())
+    assert root.find(".//failure").get("message").startswith("panic: ##[add-mask]hunter2")
+    sarif = json.loads(render(analysis, "sarif"))  # (brackets escaped: §3.11.6 links)
+    assert "##\\[add-mask\\]hunter2" in sarif["runs"][0]["results"][0]["message"]["text"]
+
+
+def test_a_line_of_text_starting_a_workflow_command_is_inert_in_junit_and_html():
+    # An Analysis is public API: one built by a program may hold a newline in
+    # any field (here the skopeo crash, every field hostile). XML and HTML keep
+    # the value: the `:` starting a line of it is a character reference.
+    analysis = malicious_analysis()
+    for fmt in ("junit", "html"):
+        out = render(analysis, fmt, RenderOptions(verbose=True))
+        assert not runner_commands(out, strict=False), fmt
+    root = ET.fromstring(render(analysis, "junit", RenderOptions(verbose=True)).encode())
+    assert "\n::add-mask::hunter2" in root.find(".//failure").text
+
+
+def test_invisible_characters_are_shown_not_hidden():
+    # U+E0041..: tag characters that spell hidden text; U+200B between # and #[
+    analysis = _panic("ok\U000e0041\U000e0042 #\u200b#[add-mask]x")
+    for fmt in ("text", "markdown", "html", "github"):
+        out = render(analysis, fmt, RenderOptions())
+        assert "\\U000e0041" in out or "\\ue0041" in out or "\\u000e0041" in out \
+            or "e0041" in out, fmt
+        assert "\U000e0041" not in out and "\u200b#[" not in out, fmt
+    text = render(analysis, "text", RenderOptions())
+    assert not terminal_problems(text), terminal_problems(text)
+
+
+def test_markdown_prose_references_no_issue():
+    # two inputs: the report names each by its file name, in prose
+    a = ingest((GO / "panic_string.txt").read_text(encoding="utf-8"), "crash#12 GH-3.log")
+    b = ingest((GO / "nil_map.txt").read_text(encoding="utf-8"), "o/r#4.log")
+    analysis = analyze_many([a, b])
+    md = render(analysis, "markdown", RenderOptions())
+    assert "crash" in md and "GH" in md
+    views = group_views(analysis)
+    assert not markdown_problems(md, sections=len(views), details=len(views))
+
+
+def test_split_says_the_log_s_file_names_and_labels_inertly(tmp_path):
+    lines = (GO / "panic_string.txt").read_text(encoding="utf-8").splitlines()
+    log = tmp_path / "\x1b]0;owned\x07##[add-mask]y.log"
+    # `--prefix`'s key names the stream; bytes that are not UTF-8 make a
+    # diagnostic that names the file
+    log.write_bytes("".join(f"##[add-mask]x\u202e| {ln}\n" for ln in lines).encode()
+                    + b"\xff\n")
+    result = CliRunner().invoke(main, ["split", str(log), "-o", str(tmp_path / "out"),
+                                       "--prefix", r"^(?P<key>[^|]*)\| "])
+    assert result.exit_code == 0, result.output
+    assert "add-mask]x" in result.stdout and "add-mask]y" in result.stderr
+    assert not terminal_problems(result.stdout), terminal_problems(result.stdout)
+    assert not terminal_problems(result.stderr), terminal_problems(result.stderr)
+
+
+def test_an_error_naming_a_file_says_it_inertly(tmp_path):
+    name = str(tmp_path / "\x1b]0;owned\x07##[add-mask]x.log")
+    result = CliRunner().invoke(main, ["report", name])
+    assert result.exit_code == 2
+    assert "add-mask" in result.stderr
+    assert not terminal_problems(result.stderr), terminal_problems(result.stderr)
