@@ -893,7 +893,9 @@ class _Parser:
                     # alone when the value ended with a newline)
                     cont, _, ann = cont.rpartition(" [")
                     link.annotation = ann[:-1]
-                if cont or link.annotation is None:
+                # (an empty last line is the value's own final newline: not its text,
+                # as a raw value's before Go 1.23 is not)
+                if cont or (link.annotation is None and self.peek_kind(i + 1) == "indented"):
                     link.message += "\n" + cont
                 if len(r.chain) == 1:
                     r.message = r.chain[0].message

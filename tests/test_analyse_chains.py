@@ -156,3 +156,11 @@ def test_a_stdlib_function_given_a_nil_interface_blames_its_caller():
     assert culprit_index(frames) == 1
     frames[0].args = "{0x7f2e0, 0xc000010000}, {0x5c1a2b, 0x3}"
     assert culprit_index(frames) == 0
+
+
+def test_testing_s_log_functions_raise_for_the_goroutine_that_logged():
+    # `Log in goroutine after TestLogAfter has completed`: testing.(*common).log (and
+    # logDepth before Go 1.23) panics on behalf of the goroutine that called t.Log
+    groups = [first_group(sample("test_log_after", v)) for v in ("1.21", "1.27")]
+    assert {g.culprit.func for g in groups} == {"example.com/gotests/logafter.TestLogAfter.func1"}
+    assert groups[0].fingerprint == groups[1].fingerprint

@@ -32,6 +32,7 @@ CASES = {
     "stack-overflow": ["stack_overflow", "stack_overflow_mutual"],
     "out-of-memory": ["out_of_memory"],
     "test-timeout": ["test_timeout"],
+    "log-after-test": ["test_log_after"],
     "http-handler-panic": ["http_panic"],
     "unlock-of-unlocked-mutex": ["unlock_unlocked_mutex", "runlock_unlocked_rwmutex"],
     "negative-waitgroup": ["negative_waitgroup"],

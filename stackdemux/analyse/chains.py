@@ -34,12 +34,17 @@ _PANIC = frozenset(("panic", "runtime.gopanic"))
 # behalf of their caller, as panic itself does: the caller is the culprit.
 _LOG_PANICS = frozenset(f"log.{recv}Panic{kind}" for recv in ("", "(*Logger).")
                         for kind in ("", "f", "ln"))
+# testing's logging panics on behalf of a goroutine that logged through its test's t
+# after the test ended (`Log in goroutine after TestX has completed`): the caller is
+# the culprit.
+_TEST_LOGS = frozenset(f"testing.(*common).{name}"
+                       for name in ("log", "logDepth", "Log", "Logf", "Error", "Errorf"))
 _DUMPS = (ReportKind.SIGNAL_DUMP, ReportKind.GOROUTINE_DUMP)
 
 
 def is_machinery(func: str) -> bool:
     """Whether a frame is part of the runtime's panic, throw or park machinery."""
-    if func in _PANIC or func in _LOG_PANICS:
+    if func in _PANIC or func in _LOG_PANICS or func in _TEST_LOGS:
         return True
     if func.startswith(_MACHINERY_PREFIXES):
         return True
