@@ -449,3 +449,32 @@ def test_a_signals_section_shows_first_the_goroutine_its_thread_ran() -> None:
     parked = next(s for s in other if s.startswith("goroutine ") and "Cond.Wait" in s)
     dump = stream(*own[1:3])  # SIGQUIT, PC=
     assert score(dump, ev(own[4])) > score(dump, ev(parked)) + 3.0
+
+
+def test_a_goroutines_header_prints_its_thread_since_go_1_22() -> None:
+    """Since Go 1.22 a header prints `gp=… m=…` where the frames print
+    `fp= sp=` (GOTRACEBACK=system and up); before, never."""
+    checked = 0
+    for text in _outputs():
+        lines = text.splitlines()
+        minors = {ev(s).minor for s in lines if s.startswith("\t/") and " +0x" in s} - {None}
+        if len(minors) != 1:
+            continue
+        (minor,) = minors
+        for i, line in enumerate(lines[:-2]):
+            if line.startswith("goroutine ") and lines[i + 2].startswith("\t"):
+                framed = " fp=" in lines[i + 2]
+                assert ev(line).machine == (framed and minor >= 22), (minor, line)
+                checked += 1
+    assert checked > 1000
+    # sigquit-lines-random, remerged (seed 8): Go 1.19's frames went under
+    # a Go 1.23 process's `goroutine 0 gp=… [idle]`
+    old, new = case_lines("sigquit-lines-random", "p2.out"), \
+        case_lines("sigquit-lines-random", "p1.out")
+    assert ev(old[6]).minor == 19 and ev(new[6]).minor == 23
+    plain, machine = stream(*old[1:3], old[4]), stream(*new[1:3], new[4])
+    call = ev(old[5])
+    assert file_score(plain, call, ev(old[6])) > file_score(machine, call, ev(old[6])) + 10.0
+    # and a Go 1.23 frame printing fp= under a header with no gp=
+    call = ev(new[5])
+    assert file_score(machine, call, ev(new[6])) > file_score(plain, call, ev(new[6])) + 10.0

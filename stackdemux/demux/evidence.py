@@ -50,6 +50,7 @@ class Evidence:
     offset: str | None = None
     root: str | None = None  # GOROOT-like prefix of a standard library file
     rel: str | None = None  # the file's path without its GOROOT: the same in every toolchain
+    minor: int | None = None  # N of the Go 1.N its GOROOT names (go_minor)
     trimmed: int = 0  # +1: a -trimpath build's path (`example.com/app/main.go`), -1: absolute
     fp: str | None = None  # frame pointer of a file line (GOTRACEBACK=system and up)
     sp: str | None = None
@@ -86,6 +87,16 @@ def _addresses(text: str | None) -> tuple[tuple[str, ...], tuple[int, ...], tupl
             ranges.append(v >> _RANGE_SHIFT)
             owned.append(values[-1])
     return tuple(values), tuple(set(ranges)), tuple(owned)
+
+
+_GO_MINOR = re.compile(r"[/-]1\.([0-9]+)(?:\.[0-9]+)*/")
+
+
+def go_minor(root: str) -> int | None:
+    """N of the Go 1.N a GOROOT names (`/opt/gobin/1.27.3/go/src/`,
+    `/usr/lib/go-1.19/src/`), if it names one (`/usr/local/go/src/`: none)."""
+    m = _GO_MINOR.search(root)
+    return int(m.group(1)) if m else None
 
 
 _STD_DIRS = ("runtime/", "sync/", "net/", "os/", "internal/", "testing/", "syscall/",
@@ -141,6 +152,7 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
         ev.offset = m.group(f["offset"])
         ev.root = goroot(ev.file)
         ev.rel = ev.file[len(ev.root):] if ev.root is not None else ev.file
+        ev.minor = go_minor(ev.root) if ev.root else None
         ev.trimmed = _trimmed(ev.file)
         fp = m.group(f["fp"])
         if fp is not None:

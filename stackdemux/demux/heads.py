@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..grammar import line_grammar
-from .evidence import OPENERS, evidence
+from .evidence import OPENERS, evidence, go_minor
 
 _G = line_grammar()
 _F = {k: v.fields for k, v in _G.kinds.items()}
@@ -165,16 +165,6 @@ def read_body(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str])
 # each went to the other's stacks (gotest-lines-random, remerged).
 REPANIC_FITS = 1.0
 REPANIC_MISFITS = -8.0
-_GO_MINOR = re.compile(r"[/-]1\.([0-9]+)(?:\.[0-9]+)*/")
-
-
-def go_minor(root: str) -> int | None:
-    """N of the Go 1.N a GOROOT names (`/opt/gobin/1.27.3/go/src/`,
-    `/usr/lib/go-1.19/src/`), if it names one (`/usr/local/go/src/`: none)."""
-    m = _GO_MINOR.search(root)
-    return int(m.group(1)) if m else None
-
-
 def _code_words(funcs: Sequence[str]) -> set[str]:
     out: set[str] = set()
     for f in funcs:
