@@ -152,7 +152,10 @@ def assert_inert(analysis) -> None:
         text = render(analysis, "text", options)
         assert not terminal_problems(text, color=verbose), terminal_problems(text, color=verbose)
 
-        github = render(analysis, "github", RenderOptions(verbose=verbose))
+        # (a checkout at /app: the samples' frames are in it, so annotations name
+        # their files, log text in a property)
+        github = render(analysis, "github", RenderOptions(verbose=verbose,
+                                                          repo_root="/app" if verbose else None))
         assert not github_problems(github, len(views)), github_problems(github, len(views))
 
         md = render(analysis, "markdown", RenderOptions(verbose=verbose))
@@ -169,7 +172,7 @@ def assert_inert(analysis) -> None:
     root = xml_root(render(analysis, "junit", RenderOptions(verbose=True)))
     assert len(root.findall(".//testcase")) == max(len(views), 1)
 
-    sarif = json_document(render(analysis, "sarif", RenderOptions()))
+    sarif = json_document(render(analysis, "sarif", RenderOptions(repo_root="/app")))
     for result in sarif["runs"][0]["results"]:
         texts = [result["message"]["text"]] + [s["message"]["text"]
                                                for s in result.get("stacks", [])]
@@ -177,7 +180,8 @@ def assert_inert(analysis) -> None:
             assert not sarif_link_problems(t), sarif_link_problems(t)
     for rule in sarif["runs"][0]["tool"]["driver"]["rules"]:
         assert not sarif_link_problems(rule["shortDescription"]["text"])
-    for s in strings(sarif) + strings(json_document(render(analysis, "codequality"))):
+    codequality = render(analysis, "codequality", RenderOptions(repo_root="/app"))
+    for s in strings(sarif) + strings(json_document(codequality)):
         assert not character_problems(s), s  # (values a viewer shows)
     json_document(render(analysis, "json"))
     for fmt in ("markdown", "html", "junit", "sarif", "codequality", "json"):

@@ -10,7 +10,9 @@
    culture-sensitive search: `#\\u200b#[` is `##[` to the runner.
 4. Markdown prose could hold `#123` or `GH-123`: GitHub links it to an issue
    and tells that issue it was mentioned.
-5. `stackdemux split` printed a diagnostic's text (the log's file names) raw,
+5. An escape sequence never terminated (an OSC hyperlink or title) was removed
+   with the rest of its line: a log could hide what followed it.
+6. `stackdemux split` printed a diagnostic's text (the log's file names) raw,
    and the CLI an error naming a file raw.
 """
 
@@ -81,6 +83,15 @@ def test_invisible_characters_are_shown_not_hidden():
         assert "\U000e0041" not in out and "\u200b#[" not in out, fmt
     text = render(analysis, "text", RenderOptions())
     assert not terminal_problems(text), terminal_problems(text)
+
+
+def test_an_unterminated_escape_sequence_hides_nothing_after_it():
+    analysis = _panic("\x1b]8;;https://evil.example the real cause")
+    for fmt in ("text", "markdown", "html", "github", "junit"):
+        out = render(analysis, fmt, RenderOptions())
+        assert "the real cause" in out, fmt
+        assert "\x1b" not in out, fmt
+    assert not terminal_problems(render(analysis, "text", RenderOptions()))
 
 
 def test_markdown_prose_references_no_issue():

@@ -11,12 +11,15 @@ import re
 import unicodedata
 
 # ECMA-48 escape sequences. Each alternative is a fixed prefix followed by
-# disjoint character classes, so matching is linear (no backtracking blow-up).
+# disjoint character classes, so matching is linear (no backtracking blow-up):
+# a string sequence's scan stops at the next ESC. One never terminated is not
+# removed whole (it would take the rest of the line with it: a log could hide
+# the text after it), its introducer is shown as `\x1b` instead.
 _ANSI = re.compile(
     r"""
     (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]       # CSI: colours, cursor moves, erase
-  | (?:\x1b\]|\x9d) [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?   # OSC: titles, hyperlinks
-  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]) [^\x1b\x9c]* (?:\x1b\\|\x9c)?  # DCS/SOS/PM/APC strings
+  | (?:\x1b\]|\x9d) [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)   # OSC: titles, hyperlinks
+  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]) [^\x1b\x9c]* (?:\x1b\\|\x9c)  # DCS/SOS/PM/APC strings
   | \x1b [ -/]* [0-~]                          # other two-byte escapes (ESC c resets the tty)
     """,
     re.VERBOSE,
