@@ -14,7 +14,7 @@ import unicodedata
 # disjoint character classes, so matching is linear (no backtracking blow-up):
 # a string sequence's scan stops at the next ESC. One never terminated is not
 # removed whole (it would take the rest of the line with it: a log could hide
-# the text after it), its introducer is shown as `\x1b` instead.
+# the text after it): only its introducer is, as a two-byte escape.
 _ANSI = re.compile(
     r"""
     (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]       # CSI: colours, cursor moves, erase
@@ -57,7 +57,9 @@ def _has_c1(text: str) -> bool:
 
 def _visible(ch: str) -> str:
     code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"  # (as Python writes them)
 
 
 def clean(text: str, *, keep_newlines: bool = False, tabs: str | None = "    ") -> str:
