@@ -36,7 +36,7 @@ __all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PROCESS_KEYS", "PrefixErr
 # stdout/stderr, buildkit's a build step (`make -j` runs many processes in
 # one), gitlab's a pipe, github's prefix no key at all.
 PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "logcat", "parallel", "bracket", "turbo",
-                          "pnpm", "stern", "awslogs", "user"})
+                          "pnpm", "stern", "heroku", "awslogs", "user"})
 
 # Sub-rule name suffixes with a meaning (see the grammar's header).
 _ROLES = ("key", "partial", "continued")
