@@ -293,3 +293,21 @@ def test_split_writes_only_inside_its_directory_whatever_the_labels(place, tmp_p
         assert not terminal_problems(result.stderr), terminal_problems(result.stderr)
 
     check()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(label=st.one_of(st.none(), st.text(), hostile(),
+                       st.sampled_from(["..", "../../etc/passwd", "/abs", "a/../../b", ".",
+                                        "..\\..\\x", "C:\\x", "~", "-", "---", "\x00"])),
+       index=st.integers(1, 40))
+def test_a_stream_file_name_stays_a_name_in_its_directory(label, index):
+    # (the pure rule under `split`: the label is log text, the id is ours)
+    from stackdemux.demux.split import stream_file_name
+    from stackdemux.model import Stream
+
+    name = stream_file_name(Stream(id=f"s{index}", label=label))
+    assert name.startswith(f"s{index}") and name.endswith(".log")
+    assert name.isascii() and "/" not in name and "\\" not in name
+    assert len(name) <= 80
+    out = Path("/srv/out")
+    assert (out / name).resolve().parent == out
