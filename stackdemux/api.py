@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Protocol
 
-from .ingest import InputError, ingest, read_path
+from .ingest import InputError, ingest, path_name, read_path
 from .model import Analysis, Diagnostic, Source, Span, Stream
 from .parse import ParseResult, parse_stream, report_ids
 from .progress import NoProgress
@@ -65,7 +65,7 @@ def load(source: str | bytes | os.PathLike[str] | IO[bytes] | IO[str],
         raise InputError("an empty path: pass log text with a newline, or bytes")
     if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source):
         path = os.fspath(source)
-        name = name or ("<stdin>" if path == "-" else path)
+        name = name or path_name(path)
         if sieve:
             from .sieve import read_source
 

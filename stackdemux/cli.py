@@ -21,7 +21,7 @@ import click
 
 from . import __version__
 from .api import Options, analyze_many
-from .ingest import InputError, ingest, read_path
+from .ingest import InputError, ingest, path_name, read_path
 from .model import Analysis, Source
 from .progress import Progress
 
@@ -245,8 +245,7 @@ def _read(path: str, sieve: bool = True) -> Source:
     """A command-line argument is always a path (or - for stdin), never log text.
     A big log is sieved (sieve.py): only the windows around tracebacks are read
     into lines."""
-    # (a file name that is not UTF-8 holds lone surrogates: no report can say them)
-    name = "<stdin>" if path == "-" else os.fsencode(path).decode("utf-8", "replace")
+    name = path_name(path)
     if sieve:
         from .sieve import read_source
 

@@ -167,6 +167,12 @@ def utf16_codec(data: bytes) -> str | None:
     return None
 
 
+def path_name(path: str) -> str:
+    """A path as a report says it. A file name that is not UTF-8 reaches Python
+    as lone surrogates, which no output can hold (JSON, XML): shown as U+FFFD."""
+    return "<stdin>" if path == "-" else os.fsencode(path).decode("utf-8", "replace")
+
+
 def ingest(data: bytes | str, name: str = "<input>") -> Source:
     """Decode `data` into a Source. Text may be passed as str (no byte offsets then)."""
     if isinstance(data, str):

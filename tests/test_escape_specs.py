@@ -125,3 +125,21 @@ def test_an_error_naming_a_file_says_it_inertly(tmp_path):
     assert result.exit_code == 2
     assert "add-mask" in result.stderr
     assert not terminal_problems(result.stderr), terminal_problems(result.stderr)
+
+
+def test_the_library_reads_a_file_whose_name_is_not_utf8_into_any_format(tmp_path):
+    # api.load(path) as a triage bot calls it: the name's lone surrogates
+    # (os.fsdecode of a byte that is not UTF-8) are shown as U+FFFD, as the CLI shows them
+    import os
+
+    from stackdemux.api import load
+
+    raw = os.path.join(bytes(tmp_path), b"crash-\xff.log")
+    with open(raw, "wb") as f:
+        f.write(Path(__file__).parent.parent.joinpath("samples/go1.27/nil_map.txt").read_bytes())
+    source = load(os.fsdecode(raw))
+    assert source.name.endswith("crash-\ufffd.log")
+    analysis = analyze_many([source])
+    for fmt in ("json", "sarif", "codequality"):
+        json.loads(render(analysis, fmt, RenderOptions()))
+    ET.fromstring(render(analysis, "junit", RenderOptions()))

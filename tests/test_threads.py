@@ -209,3 +209,14 @@ ODD = ["", "goroutine 1 [running]:", "panic: x", "{", "{}", "a=", "I0101 00:00:0
 def test_random_lines_never_raise(lines: list[str]) -> None:
     r = thread_log("\n".join(lines) + "\n", link="vars.uuid")
     render_text(r), render_json(r), render_markdown(r)
+
+
+def test_summary_diagnostics_are_cleaned_as_every_report_is() -> None:
+    # a key that carries a terminal's OSC 8 link and the Actions runner's
+    # `##[command]`: --summary says it on stderr, inert for both
+    key = "id\x1b]8;;http://evil.example\x07##[set-output name=x]"
+    out = CliRunner().invoke(threads_command, [str(LOG), "--summary", "--key", key])
+    assert out.exit_code == 0
+    said = out.stderr
+    assert "no record carries the key" in said
+    assert "\x1b" not in said and "\x07" not in said and "##[" not in said

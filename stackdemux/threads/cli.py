@@ -6,6 +6,7 @@ import click
 
 from ..cli import _errors
 from ..ingest import stdin_buffer
+from ..render.sanitize import clean, inert_line
 from . import ThreadsError, iter_threads, thread_log
 from .render import render_json, render_markdown, render_text, thread_json_line, thread_text
 
@@ -42,7 +43,9 @@ def threads_command(log: str, key: str | None, link: str | None, errors_only: bo
             for t in threads:
                 click.echo(thread_json_line(t) if fmt == "json" else "\n".join(thread_text(t)))
             for d in head.diagnostics:  # (no key found, a cut gzip): said, not dropped
-                click.echo(f"stackdemux: {d.severity}: {d.message}", err=True)
+                # (a key or file name read from the log: cleaned, as every report is)
+                click.echo(inert_line(clean(f"stackdemux: {d.severity}: {d.message}")),
+                           err=True)
             return
         result = thread_log(source, key, link, errors_only, grep, since, until)
         render = {"text": render_text, "json": render_json, "markdown": render_markdown}[fmt]
