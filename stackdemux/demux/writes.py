@@ -114,15 +114,18 @@ __all__ = ["LINE_LEVEL", "Decoded", "clean_message", "decodable", "decode", "is_
 # `runnable`); a file's end before a digit was no strong end; a message's end
 # was never offered (_walk keeps the first four ends and then strong ones:
 # `all goroutines are asleep - deadlock!` + `=== RUN`). A change that mends
-# these (37 of 22 762 missed, 0.4 % more ends), makes the heads' bounds write
+# these (37 of 22 762 missed, 0.3 % more ends), makes the heads' bounds write
 # ends and always offers a head message's end, prices a write that cuts a
 # head's opener or message (+10), an opener whose next write is no head's
 # message (+10) and an address write of another width than its arena's (in
 # the processes' own outputs one arena's addresses share a width: crash-writes
 # 208 of 208), and keys the beam's futures by a call line's argument depth and
-# words, not their values: held 4082 lines and 34 of 62 reports (the six small
-# merges 762 of 784 lines, 19 of 24 reports; 11 before); the search 1559 lines
-# (frames 2052), 0 reports, ~20 % slower (~1.7 KB/s of CPU). Not landed: the
+# words, not their values: held 4081 lines and 34 of 62 reports (the six small
+# merges 761 of 784 lines, 19 of 24 reports; 11 before); the search 1630 lines
+# (frames 2137; the six small merges 429 and 558, from 317 and 419), still 0
+# reports, with 23 % more CPU (~1.7 KB/s), and bolt-writes-shuffle's reading
+# then costs 1.31 times the truth's (755.7 vs 575.2; 1.19 before, the test
+# asks < 1.3) though it reads more lines right (90 vs 87). Not landed: the
 # pipeline reads nothing more (it was kept as a patch for the next step).
 # Where the search loses: following the held reading's future through the
 # beam, it falls out at character 243, 313, 366, 43, 175 and 159 of the six
