@@ -70,7 +70,8 @@ def whole_process(path: Path, repeat: int) -> tuple[float, list[float]]:
 def _plain(obj: object) -> object:
     """Model objects as plain dicts, for the stdlib json comparison."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)
+                if not f.name.startswith("_")}  # (as orjson: `_` fields are not written)
     if isinstance(obj, Enum):
         return obj.value
     if isinstance(obj, dict):

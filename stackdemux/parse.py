@@ -534,6 +534,9 @@ class _Parser:
         # (a dump read from its first line to its last needs none).
         joined: str | None = None
         skip_alone = _IDLE_SKIP_ALONE
+        header_leads: frozenset[str] = frozenset()
+        header_match = _HDR_RX.fullmatch
+        call_close = _CALL_SHAPE.close if _CALL_SHAPE is not None else ""  # (leads need it)
         # Where a line begins in `joined` is counted on from the last line whose
         # start a bulk search found (C-speed sums of the lengths between), not
         # read from a list of every line's end: an int a line, made and let go,
@@ -603,6 +606,7 @@ class _Parser:
                 # A run of whole frames (a call line, then its file line, repeated),
                 # each line read by its kind's regex, a text read before taken as read
                 before = len(frames)
+                names: list[str] = []  # (their functions, for Goroutine._read)
                 k = i
                 while k + 1 < n:
                     call = _read_call_line(texts[k], call_names)
@@ -621,10 +625,21 @@ class _Parser:
                     fr.inlined = args == "..."
                     fr.package = fr.module = fr.version = fr.origin = None
                     frames.append(fr)
+                    names.append(func)
                     k += 2
                 count = 2 * (len(frames) - before)
                 scanned_to = i + count
                 if count:
+                    g = self.g
+                    if g is not None and frames is g.frames:
+                        # what the goroutine's frames were read from, while all were so
+                        read = g._read
+                        if read is None and not before:
+                            names += texts[i + 1 : i + count : 2]
+                            g._read = tuple(names)
+                        elif read is not None and len(read) == 2 * before:
+                            names += texts[i + 1 : i + count : 2]
+                            g._read = read + tuple(names)
                     if ran and ran[-1] == i - 1:
                         ran[-1] = i + count - 1
                     else:
@@ -647,6 +662,20 @@ class _Parser:
                         ran += (i, i)
                     i += 1
                     continue
+            if (f is None and text[:1] in header_leads and not text.endswith(call_close)
+                    and self.report is not None and self.state != "registers"):
+                m = header_match(text)
+                if m is not None:  # (what the inline reading below does with a header)
+                    self.raw_message = False
+                    g = _goroutine(m, _HDR_OWN_FIELDS)
+                    (self.thread or self.report).goroutines.append(g)
+                    self.g, self.frames, self.state = g, g.frames, "stack"
+                    if ran and ran[-1] == i - 1:
+                        ran[-1] = i
+                    else:
+                        ran += (i, i)
+                    i += 1
+                    continue
             m = lines_read.get(text, _UNREAD)
             if m is _UNREAD:  # (a Match is read again as it was: it holds its text)
                 m = by_first[min(ord(text[0]), _ANY_FIRST) if text else _ANY_FIRST](text)
@@ -660,6 +689,7 @@ class _Parser:
                 # dump is mostly these, and a call per line costs a third more
                 self.raw_message = False
                 if kind == "goroutine_header":
+                    header_leads = _header_leads()  # (known once a header is read)
                     g = _goroutine(m)
                     (self.thread or self.report).goroutines.append(g)
                     self.g, self.frames, self.state = g, g.frames, "stack"
@@ -1442,9 +1472,33 @@ _HDR_FIELDS = tuple(_HDR[k] for k in ("goid", "state", "minutes", "locked", "gp"
                                       "bubble", "durable", "leaked", "labels"))
 
 
-def _goroutine(m) -> Goroutine:
+# The header's own regex, tried first where only a header can be read (_header_leads)
+_HDR_RX = _G.kind_regex("goroutine_header")
+_HDR_OWN_FIELDS = tuple(_HDR_RX.groupindex[f"goroutine_header__{k}"] for k in (
+    "goid", "state", "minutes", "locked", "gp", "m", "mp", "bubble", "durable", "leaked",
+    "labels"))
+
+
+@cache
+def _header_leads() -> frozenset[str]:
+    """The first characters of lines that, unless they end as a call line does,
+    are goroutine headers if the header's own regex reads them: where the kinds
+    the grammar tries before it are only `blank` (the empty line alone) and
+    `frame_call` (a line ending in `)`: call_lines.py). A dump's every header is
+    read with one short match, not the alternation for its first character."""
+    firsts = _kinds_first_chars()
+    header = firsts["goroutine_header"]
+    order = _G.kinds_in_order
+    if header is None or _CALL_SHAPE is None or _G.sources["blank"] != "(?P<blank>)":
+        return frozenset()
+    before = order[:order.index("goroutine_header")]
+    return frozenset(chr(c) for c in header if {
+        k for k in before if firsts[k] is None or c in firsts[k]} <= {"blank", "frame_call"})
+
+
+def _goroutine(m, fields: tuple[int, ...] = _HDR_FIELDS) -> Goroutine:
     goid, state, minutes, locked, gp, mm, mp, bubble, durable, leaked, labels = m.group(
-        *_HDR_FIELDS)
+        *fields)
     g = _new_goroutine(int(goid), intern(state))
     # most headers print only id and state: the rest is set when printed (a
     # dataclass's keyword arguments cost more than the attributes left alone)

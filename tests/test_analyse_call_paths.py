@@ -1,7 +1,8 @@
 """Goroutines on one call path (buckets.call_paths) are worked out once: the
 origins of their frames are gathered from the first goroutine of each path, and
-the buckets are made from the same paths. Every frame's origin and every bucket
-must be what looking at each goroutine on its own gives."""
+the buckets are made from the same paths, told first by what the parser read
+the frames from (Goroutine._read). Every frame's origin and every bucket must
+be what looking at each goroutine's frames on its own gives."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from stackdemux.analyse.buckets import bucket, call_paths
+from stackdemux.analyse.buckets import bucket, call_paths, signature
 from stackdemux.analyse.origins import assign_origins
 from stackdemux.parse import parse_text
 
@@ -36,7 +37,34 @@ def test_origins_gathered_per_call_path_are_those_of_every_frame_read_alone(samp
     paths = {r.id: call_paths(r) for r in by_path}
     assign_origins(by_path, alike={rid: p.values() for rid, p in paths.items()})
     assert origins(by_path) == origins(alone)
-    assert [bucket(r, paths[r.id]) for r in by_path] == [bucket(r) for r in by_path]
+    read = [bucket(r, paths[r.id]) for r in by_path]
+    for r in by_path:  # by their frames' fields alone
+        for g in r.goroutines:
+            g._read = None
+    assert read == [bucket(r) for r in by_path]
+
+
+def test_goroutines_read_from_other_lines_but_on_one_path_share_a_bucket():
+    # GOTRACEBACK=system prints each goroutine's fp= and sp=: their file lines differ
+    sample = ROOT / "samples" / "go1.21" / "traceback_system.txt"
+    (report,) = parse_text(sample.read_bytes()).reports
+    assert all(len(g._read) == 2 * len(g.frames) for g in report.goroutines)
+    assert len({g._read for g in report.goroutines}) == len(report.goroutines)
+    buckets = bucket(report)
+    assert len(buckets) < len(report.goroutines)
+    assert [b.ids for b in buckets if b.count > 1]  # (in the report's order)
+    for b in buckets:
+        assert b.ids == sorted(b.ids, key=[g.id for g in report.goroutines].index)
+
+
+def test_a_goroutine_whose_frames_changed_after_the_parse_is_told_by_its_frames():
+    sample = ROOT / "samples" / "go1.21" / "sigquit.txt"
+    (report,) = parse_text(sample.read_bytes()).reports
+    before = {b.signature: b.count for b in bucket(report)}
+    changed = report.goroutines[-1]
+    del changed.frames[0]  # (its _read no longer stands for its frames)
+    after = {b.signature: b.ids for b in bucket(report)}
+    assert signature(changed) not in before and changed.id in after[signature(changed)]
 
 
 def test_a_dump_of_goroutines_parked_alike_has_few_paths_and_each_frame_its_origin():
@@ -63,3 +91,17 @@ def test_goroutines_with_ancestors_on_one_path_keep_their_ancestors_origins():
     assign_origins(reports, alike={r.id: call_paths(r).values() for r in reports})
     ancestral = [f for r in reports for g in r.goroutines for a in g.ancestors for f in a.frames]
     assert ancestral and all(f.origin is not None for f in ancestral)
+
+
+def test_goroutines_of_one_path_read_from_lines_of_two_kinds_keep_the_reports_order():
+    dump = gzip.decompress((ROOT / "benchmarks" / "data" / "goroutines-20k.go1.21.txt.gz")
+                           .read_bytes())
+    (report,) = parse_text(dump).reports
+    # every other goroutine as if its file lines read otherwise (two call sites
+    # on a line, fp= and sp= printed): read alike two ways, one path each way
+    for g in report.goroutines[::2]:
+        g._read = (*g._read[:-1], g._read[-1] + " +0x1")
+    two_ways = bucket(report)
+    for g in report.goroutines:
+        g._read = None
+    assert two_ways == bucket(report) and len(two_ways) < 50

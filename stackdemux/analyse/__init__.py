@@ -72,6 +72,9 @@ def analyse(
 
     # goroutines by call path: their frames' origins are worked out once a path
     paths = {report.id: call_paths(report) for report in reports}
+    for report in reports:  # (the texts the parser read them from: let go)
+        for g in report.goroutines:
+            g._read = None
     assign_origins(reports, modules, {rid: p.values() for rid, p in paths.items()})
     buckets = {report.id: bucket(report, paths[report.id]) for report in reports}
     for report in reports:

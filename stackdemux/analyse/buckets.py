@@ -49,23 +49,46 @@ def call_paths(report: Report) -> dict[tuple, list[Goroutine]]:
     """The report's goroutines by bucket key, in order of first appearance: its
     frames' (func, file, line), its creator's, whether its frames were elided,
     whether its stack was unavailable. Goroutines of one key have the same
-    functions in the same files: origins.py works out their origins once."""
-    index: dict[tuple, list[Goroutine]] = {}
-    get = index.get
+    functions in the same files: origins.py works out their origins once.
+
+    A goroutine whose frames the parser read as runs of whole frames is first
+    told by what it read them from (Goroutine._read: their functions' names
+    and their file lines' texts, strings whose hashes are kept): a file line's
+    text holds its file and line, so goroutines alike so are alike by key, and
+    a dump's 228 000 frames cost no field read. Those found alike so (a path
+    each, unless two call sites share a line) then take the key of their first."""
+    read: dict[tuple, list[Goroutine]] = {}
+    get = read.get
     call = _CALL  # C attrgetter: no Python frame per Frame
     for g in report.goroutines:
+        frames = g.frames
+        was = g._read
         cb = g.created_by
-        key = (
-            tuple(map(call, g.frames)),
-            call(cb.frame) if cb is not None else None,
-            g.elided,
-            g.unavailable,
-        )
+        made = call(cb.frame) if cb is not None else None
+        if was is not None and len(was) == 2 * len(frames):
+            key: tuple = (was, None, made, g.elided, g.unavailable)
+        else:
+            key = (tuple(map(call, frames)), made, g.elided, g.unavailable)
         members = get(key)
         if members is None:
-            index[key] = [g]
+            read[key] = [g]
         else:
             members.append(g)
+    index: dict[tuple, list[Goroutine]] = {}
+    joined: list[list[Goroutine]] = []
+    for key, members in read.items():
+        if len(key) == 5:  # (read from file lines: the key of its first)
+            key = (tuple(map(call, members[0].frames)), *key[2:])
+        alike = index.get(key)
+        if alike is None:
+            index[key] = members
+        else:
+            alike += members
+            joined.append(alike)
+    if joined:  # back in the report's order
+        order = {id(g): i for i, g in enumerate(report.goroutines)}
+        for members in joined:
+            members.sort(key=lambda g: order[id(g)])
     return index
 
 
