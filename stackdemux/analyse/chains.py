@@ -20,7 +20,9 @@ from stackdemux.model import ChainSegment, Frame, Goroutine, Group, Report, Repo
 # Packages whose frames on top of a crashing stack are the machinery that
 # raises, reports or parks; the culprit is their caller. Only the innermost run
 # of such frames is skipped: a runtime frame below user code stays.
-_MACHINERY_PACKAGES = ("runtime", "sync", "internal/sync")
+# sync/atomic faults only on the address its caller passed (a race build runs it in the
+# race runtime's assembly): the caller is the culprit.
+_MACHINERY_PACKAGES = ("runtime", "sync", "internal/sync", "sync/atomic")
 _MACHINERY_PREFIXES = ("runtime/internal/", "internal/runtime/", "internal/sync/")
 # sync frames that run user code and cannot raise on their own.
 _NOT_MACHINERY = ("sync.(*Once).", "sync.OnceFunc", "sync.OnceValue", "sync.(*Map).Range",
@@ -47,6 +49,10 @@ def is_machinery(func: str) -> bool:
     if func in _PANIC or func in _LOG_PANICS or func in _TEST_LOGS:
         return True
     if func.startswith(_MACHINERY_PREFIXES):
+        return True
+    if "." not in func and func != "?":
+        # a name with no package: the runtime's assembly, local to its file
+        # (`racecallatomic`), or gccgo's C runtime (`runtime_dopanic`, `acquirep`)
         return True
     dot = func.find(".", func.rfind("/") + 1)
     package = func[:dot] if dot >= 0 else func
