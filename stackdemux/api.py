@@ -167,6 +167,12 @@ def analyze_many(
         return _analyze_many(sources, opts, progress)
     finally:
         if was_enabled:
+            # What it made lives on: moved to the oldest generation as it is (two
+            # list splices), where the caller's next allocations would have had
+            # the collector traverse it all as young (rendering the dump's JSON
+            # next, with the collector on: 0.32-0.34 s, 0.21-0.22 s so)
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

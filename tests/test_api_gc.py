@@ -37,3 +37,14 @@ def test_the_collector_is_off_during_a_run_and_as_found_after(enabled: bool,
         gc.enable()
     assert seen == [False]
     assert analysis.reports
+
+
+def test_what_a_run_made_is_not_left_young_for_the_callers_collector():
+    # a dump's reading held as the young generation would be traversed whole at
+    # the caller's next allocations: it is handed back among the old objects
+    gc.enable()
+    gc.collect()
+    dump = Path(__file__).resolve().parent.parent / "samples" / "go1.27" / "pprof_debug2.txt"
+    analysis = analyze(dump.read_bytes() * 20)
+    young = gc.get_count()[0]
+    assert len(analysis.reports) == 20 and young < 100
