@@ -15,6 +15,11 @@ remerged draws and the adversarial bench: 3 to 6 µs a unit, both kinds of
 log): a scoring (a line or a frame weighed against a stream) is one, a
 hypothesis forked FORK. The credit a line earns is per traceback line (an
 ordinary or blank line earns nothing: padding a log buys no time).
+
+A beam over lines in random line order may run again (beam.RESTARTS): those
+runs are paid from RESTART units a log, apart, so that they never narrow
+another beam of the log; a run starts only while what it is likely to cost
+(its first run's work) fits in what is left.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-__all__ = ["FORK", "LINE", "START", "Budget", "log_budget", "one_budget"]
+__all__ = ["FORK", "LINE", "RESTART", "START", "Budget", "log_budget", "one_budget"]
 
 # A real merge's work less LINE a line stays under 71k (sigquit-lines-random
 # merged again, seed 1); START leaves it almost twice that.
@@ -33,6 +38,9 @@ LINE = 16
 # A fork (and the move applied to it, its signature and state hashed) costs
 # about 8 scorings (fitted over the corpus and the adversarial inputs).
 FORK = 8
+# The work a log's beams may spend running again (the corpus's random-order
+# merges cost 4k-64k units a run: up to three runs each).
+RESTART = 1 << 17
 
 
 @dataclass(slots=True)
@@ -41,10 +49,15 @@ class Budget:
 
     spent: int = 0
     lines: int = 0
+    rerun: int = 0  # the work runs again cost (RESTART)
 
     def over(self, work: int, lines: int) -> bool:
         """Is a beam that has cost `work` over `lines` lines past the log's budget?"""
         return self.spent + work > START + LINE * (self.lines + lines)
+
+    def may_rerun(self, work: int) -> bool:
+        """May a beam run again that will cost about `work`?"""
+        return self.rerun + work <= RESTART
 
     def close(self, work: int, lines: int) -> None:
         """A beam is done: its work and lines count for the next one's."""
