@@ -42,3 +42,17 @@ def test_readings_let_go_every_other_line_read_the_same(sample, monkeypatch):
     kept = reading(text)
     monkeypatch.setattr(parse, "_KEPT_READINGS", 1)  # let go before each new reading
     assert reading(text) == kept
+
+
+def test_a_crash_loops_call_lines_are_read_once(monkeypatch):
+    # a crash loop prints its stacks whole again and again (8 services' compose
+    # log: 596 000 call lines), `created by` lines tried as calls included
+    reads = []
+    real = parse._read_call_line
+    monkeypatch.setattr(parse, "_read_call_line",
+                        lambda t, names: reads.append(t) or real(t, names))
+    text = SAMPLE.read_bytes()
+    calls = {ln for ln in text.decode().splitlines() if ln.endswith(")") and "(" in ln}
+    parse.parse_source(ingest(text * 200))
+    assert calls and len(reads) <= 2 * len(calls) + 8
+    assert reading(text * 200) == reading(text * 200)  # (kept or not, read the same)
