@@ -69,7 +69,7 @@ def test_a_jittered_run_finds_the_reading_the_model_prefers(monkeypatch):
 
 @pytest.mark.parametrize("case", ["twelve-lines-random", "crash-lines-random"])
 def test_the_reading_kept_is_the_one_the_model_scores_highest(case: str, monkeypatch):
-    # twelve-lines-random: a jittered run outscores the first (821 against
+    # twelve-lines-random: a jittered run outscores the first (631 against
     # 589); crash-lines-random: none does, and the first run's reading stays
     runs = Runs(monkeypatch)
     kept: list[float] = []
@@ -87,15 +87,18 @@ def test_the_reading_kept_is_the_one_the_model_scores_highest(case: str, monkeyp
 
 def test_copies_of_one_binary_are_not_split_again_for_a_point(monkeypatch):
     # three `skopeo copy` runs of one binary dealt in random line order
-    # (yardstick_samebinary.py, seed 3): a jittered run reads them otherwise,
-    # 1.2 points above the first run's exact reading; it does not replace it
+    # (yardstick_samebinary.py, seed 12): jittered runs read them otherwise,
+    # up to 0.8 points above the first run's exact reading; none replaces it
     procs = outputs_of(SETS["skopeo"])
-    lines, _ = deal(procs, 3, 1)
+    lines, _ = deal(procs, 12, 1)
+    text = ("\n".join(lines) + "\n").encode()
     runs = Runs(monkeypatch)
-    got = Counter(report_key(r) for r in analyze(("\n".join(lines) + "\n").encode()).reports)
+    got = Counter(report_key(r) for r in analyze(text).reports)
     (first,) = [s for j, s, _ in runs.runs if not j]
     assert first < max(s for s, _ in runs.jittered()) <= first + beam.RERUN_GAIN
     assert got == truth(procs)
+    monkeypatch.setattr(beam, "RERUN_GAIN", 0.0)  # the best by any margin: a wrong split
+    assert Counter(report_key(r) for r in analyze(text).reports) != truth(procs)
 
 
 @pytest.mark.parametrize("case", ["crash-lines-arrival", "mixed-lines-arrival",
@@ -107,9 +110,9 @@ def test_a_merge_in_arrival_order_runs_once(case: str, monkeypatch):
 
 
 def test_runs_again_are_paid_from_their_own_allowance(monkeypatch):
-    # mixed-lines-random's beam costs about 53k units: an allowance of 100k
+    # mixed-lines-random's beam costs about 53k units: an allowance of 60k
     # pays for one run again, not a second that would overrun it
-    monkeypatch.setattr(budget, "RESTART", 100_000)
+    monkeypatch.setattr(budget, "RESTART", 60_000)
     runs = Runs(monkeypatch)
     spent: list[int] = []
     real_close = budget.Budget.close
