@@ -43,6 +43,9 @@ SIEVE_MIN = 32 << 20
 # and the sieve costs more than reading it whole (60 MB of compose crashes:
 # 1.2-1.5 s of CPU sieved, 0.33 s read whole).
 DENSE_WHOLE_MAX = 256 << 20
+# ... and a frame file line every this many bytes or thicker (60 MB of compose
+# crashes: one every ~600 bytes)
+_DENSE_BYTES = 4096
 BLOCK = 1 << 20
 BEFORE = 16
 AFTER = 64
@@ -428,10 +431,11 @@ def _dense(first: bytes, f: BinaryIO) -> bool:
     except (OSError, ValueError):
         return False
     frames = first.count(b" +0x")
-    # (no frame at all is no dense log, however few its lines: one 100 MB line
-    # read whole cost 3.4 bytes of memory a byte, sieved it costs a block)
+    # Thick by lines and by bytes: a few frames around one huge line (or no
+    # frame and no newline at all) are no dense log; a 100 MB line read whole
+    # cost 3.4 bytes of memory a byte of it, sieved it costs a block.
     return (stat.S_ISREG(st.st_mode) and SIEVE_MIN <= st.st_size <= DENSE_WHOLE_MAX
-            and frames > 0 and frames * 8 >= first.count(b"\n"))
+            and frames * 8 >= first.count(b"\n") and frames * _DENSE_BYTES >= len(first))
 
 
 def _read_whole(f: BinaryIO) -> bytes:

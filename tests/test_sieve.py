@@ -308,3 +308,16 @@ def test_one_huge_line_is_sieved_not_read_whole(tmp_path: Path,
     assert hasattr(read, "capture"), "sieved"
     assert read.capture.total_bytes == MAX_KEPT * 2 + 1
     assert analyze_many([read], Options(analyse=False)).reports == []
+
+
+def test_a_huge_line_between_two_dumps_is_sieved_and_both_dumps_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Frames thick among the first lines but thin among the first bytes (a
+    dump, one huge line, a dump) make no dense log: sieved, not read whole."""
+    monkeypatch.setattr(sieve_module, "SIEVE_MIN", 1 << 16)
+    dump = (ROOT / "samples/go1.27/nil_map.txt").read_bytes()
+    log = tmp_path / "huge-line.log"
+    log.write_bytes(dump + b"x" * (MAX_KEPT * 2) + b"\n" + dump)
+    read = load(log)
+    assert hasattr(read, "capture"), "sieved"
+    assert len(analyze_many([read], Options(analyse=False)).reports) == 2
