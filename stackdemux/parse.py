@@ -600,10 +600,7 @@ class _Parser:
                     if fp is not None:
                         f.fp, f.sp, f.pc = fp, sp, pc
                     self.pending = None
-                    if ran and ran[-1] == i - 1:
-                        ran[-1] = i
-                    else:
-                        ran += (i, i)
+                    _add_run(ran, i, i)
                     i += 1
                     continue
             frames = self.frames
@@ -655,10 +652,7 @@ class _Parser:
                         elif read is not None and len(read) == 2 * before:
                             names += texts[i + 1 : i + count : 2]
                             g._read = read + tuple(names)
-                    if ran and ran[-1] == i - 1:
-                        ran[-1] = i + count - 1
-                    else:
-                        ran += (i, i + count - 1)
+                    _add_run(ran, i, i + count - 1)
                     i += count
                     continue
             if frames is not None:
@@ -675,10 +669,7 @@ class _Parser:
                     frames.append(f)
                     self.pending = f
                     self.pending_at = i
-                    if ran and ran[-1] == i - 1:
-                        ran[-1] = i
-                    else:
-                        ran += (i, i)
+                    _add_run(ran, i, i)
                     i += 1
                     continue
             if (f is None and text[:1] in header_leads and not text.endswith(call_close)
@@ -689,10 +680,7 @@ class _Parser:
                     g = _goroutine(m, _HDR_OWN_FIELDS)
                     (self.thread or self.report).goroutines.append(g)
                     self.g, self.frames, self.state = g, g.frames, "stack"
-                    if ran and ran[-1] == i - 1:
-                        ran[-1] = i
-                    else:
-                        ran += (i, i)
+                    _add_run(ran, i, i)
                     i += 1
                     continue
             m = lines_read.get(text, _UNREAD)
@@ -712,20 +700,14 @@ class _Parser:
                     g = _goroutine(m)
                     (self.thread or self.report).goroutines.append(g)
                     self.g, self.frames, self.state = g, g.frames, "stack"
-                    if ran and ran[-1] == i - 1:
-                        ran[-1] = i
-                    else:
-                        ran += (i, i)
+                    _add_run(ran, i, i)
                     i += 1
                     continue
                 if kind == "blank":
                     self.frames = None
                     if self.state in ("stack", "header"):
                         self.state = "between"
-                    if ran and ran[-1] == i - 1:
-                        ran[-1] = i
-                    else:
-                        ran += (i, i)
+                    _add_run(ran, i, i)
                     i += 1
                     continue
                 g = self.g
@@ -740,10 +722,7 @@ class _Parser:
                     # its file line follows; no frame comes after it (no scan)
                     self.frames = None
                     self.pending, self.pending_at = f, i
-                    if ran and ran[-1] == i - 1:
-                        ran[-1] = i
-                    else:
-                        ran += (i, i)
+                    _add_run(ran, i, i)
                     i += 1
                     continue
             self.step(i, kind, m, text)
@@ -1577,6 +1556,15 @@ def _race_message(race: Race) -> str:
         where = own or (a.frames[0].func if a.frames else "?")
         parts.append(f"{a.operation.lower()} by {where}")
     return "DATA RACE: " + " and ".join(parts) if parts else "DATA RACE"
+
+
+def _add_run(ran: list[int], first: int, last: int) -> None:
+    """Lines first..last used, in the runs (flat: first, last, …) a report keeps:
+    joined to the last run where they follow it, as a report's lines mostly do."""
+    if ran and ran[-1] == first - 1:
+        ran[-1] = last
+    else:
+        ran += (first, last)
 
 
 def _union(used: list[int], ran: list[int]) -> list[int]:
