@@ -37,12 +37,11 @@ from contextvars import ContextVar
 
 from ..model import Diagnostic, Stream
 from .writes_columns import Columns
-from .writes_decode import Decoded, decode
 from .writes_gate import is_broken, looks_write_interleaved, openers_run_together, process_budget
 from .writes_heads import Head, clean_message, report_heads
 from .writes_tail import headless_dump, whole_tail
 
-__all__ = ["LINE_LEVEL", "Decoded", "clean_message", "decodable", "decode", "is_broken",
+__all__ = ["LINE_LEVEL", "clean_message", "decodable", "is_broken",
            "looks_write_interleaved", "openers_run_together", "report_heads", "separate_region",
            "separate_writes"]
 
@@ -181,6 +180,8 @@ def separate_writes(stream: Stream) -> list[Stream] | None:
         starts.append(starts[-1] + len(t) + 1)
     numbers = stream.numbers
     shift = stream.prefix_lengths or [0] * len(texts)
+    from .writes_decode import decode  # (off: MAX_DECODE; its import costs 15 ms a run)
+
     got = decode(text)
     if sum(b - a for a, b in got.noise) > MAX_NOISE * len(text):
         return None
