@@ -227,3 +227,22 @@ def test_random_records_mixed_with_real_lines_never_raise_and_never_lose_a_line(
     got = unwrap_detail(lines)
     if got is not None:
         assert_conserved(lines, got)
+
+
+@pytest.mark.parametrize("field", ["stack", "stacktrace", "error"])
+def test_a_stack_logged_in_a_field_of_its_own_follows_the_records_message(field):
+    # `logger.Error("recovered", "stack", string(debug.Stack()))`: the message
+    # in msg, the stack beside it, escaped into the same record
+    dump = (ROOT / "samples" / "go1.27" / "debug_printstack.txt").read_text().splitlines()
+    lines = [
+        orjson.dumps({"level": "info", "msg": "starting"}).decode(),
+        orjson.dumps({"level": "error", "msg": "recovered", "request": "GET /",
+                      field: "\n".join(dump) + "\n"}).decode(),
+        orjson.dumps({"level": "info", "msg": "a value with\na newline", "n": 3}).decode(),
+    ]
+    got = unwrap_detail(lines)
+    assert got.format == "json-lines"
+    [records] = got.streams
+    assert list(records.texts) == ["starting", "recovered", *dump, "a value with", "a newline"]
+    assert list(records.numbers) == [1, 2] + [2] * len(dump) + [3, 3]
+    assert_conserved(lines, got)

@@ -10,7 +10,8 @@
   like a syslog prefix by `_HOSTNAME SYSLOG_IDENTIFIER[_PID]`; a line longer
   than journald's LineMax goes on in the next record (`_LINE_BREAK=line-max`).
 - JSON-lines loggers that carry output in `msg` / `message` / `log` / `output`:
-  a whole dump escaped into one record comes back as its lines.
+  a whole dump escaped into one record comes back as its lines, and so does a
+  stack logged in a field of its own (`stack`, `stacktrace`, `error`), after them.
 
 Each recovered text line records the input line of the record it started in;
 texts joined from several records list those records in `pieces` (whole input
@@ -102,12 +103,23 @@ def _key_and_text(fmt: str, rec: dict) -> tuple[str | None, str | None]:
             text if isinstance(text, str) else None)
     if fmt == "journald-json":
         return _journal_key(rec), _journal_text(rec)
-    for f in TEXT_FIELDS:
-        text = rec.get(f)
-        if isinstance(text, str):
-            # Loggers append no newline: one record is one or more whole lines.
-            return None, text if text.endswith("\n") else text + "\n"
-    return None, None
+    field = next((f for f in TEXT_FIELDS if isinstance(rec.get(f), str)), None)
+    text = rec[field] if field is not None else None
+    # A stack a logger put beside the message (`"stack": string(debug.Stack())`,
+    # zerolog's and slog's `stack`, a recovered panic's `error`): its lines follow
+    # the message's, in the record's order.
+    stacks = [v for k, v in rec.items() if k != field and isinstance(v, str) and _holds_stack(v)]
+    if stacks:
+        text = "\n".join(t.rstrip("\n") for t in ([text] if text is not None else []) + stacks)
+    if text is None:
+        return None, None
+    # Loggers append no newline: one record is one or more whole lines.
+    return None, text if text.endswith("\n") else text + "\n"
+
+
+def _holds_stack(value: str) -> bool:
+    """A field's text of several lines, one of them a frame's file line."""
+    return "\n\t" in value and ".go:" in value
 
 
 def _journal_key(rec: dict) -> str | None:
