@@ -373,3 +373,20 @@ def test_a_file_hole_before_a_report_is_read_past():
     # NULs before a line that is no traceback line stay where they are
     assert repair(["\x00\x00make: done", "\x00panic: boom"]).lines == ["\x00\x00make: done",
                                                                      "panic: boom"]
+
+
+def test_a_stack_escaped_first_in_a_records_field_is_unescaped():
+    # `slog.Error("recovered", "stack", string(debug.Stack()))` with a logfmt
+    # handler: the value starts with the goroutine header, no newline before it
+    dump = (ROOT / "samples" / "go1.27" / "debug_printstack.txt").read_text()
+    record = (f'time=2026-01-02T03:04:05Z level=ERROR msg="recovered from panic" '
+              f'stack={json.dumps(dump)}')
+    damaged = ["starting worker", record, "worker exited"]
+    got = repair(damaged)
+    assert_provenance(damaged, got)
+    assert got.lines[2:-1] == dump.splitlines()
+    assert got.lines[1] == 'time=2026-01-02T03:04:05Z level=ERROR msg="recovered from panic" stack='
+    assert "escaped dump" in got.applied
+    # a header quoted alone, with no escaped newline, is no escaped dump
+    quoted = 'level=info msg="goroutine 7 [running]: is busy"'
+    assert repair([quoted]).lines == [quoted]

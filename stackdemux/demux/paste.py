@@ -113,7 +113,9 @@ def _crlf(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 
 # A quoted string (JSON or logfmt) holding an escaped newline then a goroutine header.
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.){0,1048576})"')
-_ESCAPED_DUMP = re.compile(r"\\n(?:\\n)?goroutine \d+ \[")
+_ESCAPED_DUMP = re.compile(r"(?:\\n(?:\\n)?|\")goroutine \d+ \[")
+# ... in the string's value: after an escaped newline, or first (`stack="goroutine 1 [`)
+_DUMP_IN_VALUE = re.compile(r"(?:\\n(?:\\n)?|^)goroutine \d+ \[")
 
 
 def _escaped_dump(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -135,7 +137,7 @@ def _escaped_dump(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 def _unescape_record(text: str) -> list[str] | None:
     """The record's text before the dump, the dump's lines, the text after it."""
     for m in _QUOTED.finditer(text):
-        if not _ESCAPED_DUMP.search(m.group(1)):
+        if "\\n" not in m.group(1) or not _DUMP_IN_VALUE.search(m.group(1)):
             continue
         try:
             value = orjson.loads(m.group(0))
