@@ -238,7 +238,8 @@ def grammar_command(lines: tuple[str, ...], use_lark: bool) -> None:
                            "classifier reads lines up to 64 KiB)", err=True)
                 continue
             kind, fields = (g.parse if use_lark else g.fields)(text)
-            click.echo(f"{kind or 'noise'}\t{fields}")
+            # (repr escapes control characters, not a `##[` the CI runner obeys)
+            click.echo(f"{kind or 'noise'}\t{_said(repr(fields))}")
 
 
 def _read(path: str, sieve: bool = True) -> Source:

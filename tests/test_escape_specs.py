@@ -14,6 +14,8 @@
    with the rest of its line: a log could hide what followed it.
 6. `stackdemux split` printed a diagnostic's text (the log's file names) raw,
    and the CLI an error naming a file raw.
+7. The `grammar` debugging command echoed a line's fields with `##[` in them:
+   repr escapes control characters, not a workflow command.
 """
 
 from __future__ import annotations
@@ -117,6 +119,16 @@ def test_split_says_the_log_s_file_names_and_labels_inertly(tmp_path):
     assert "add-mask]x" in result.stdout and "add-mask]y" in result.stderr
     assert not terminal_problems(result.stdout), terminal_problems(result.stdout)
     assert not terminal_problems(result.stderr), terminal_problems(result.stderr)
+
+
+def test_the_grammar_command_shows_a_line_s_fields_inertly():
+    # a panic message read from stdin, as a developer pipes a suspect log line in
+    line = "panic: ##[add-mask]hunter2 \x1b]0;owned\x07 #\u200b#[error]x"
+    result = CliRunner().invoke(main, ["grammar"], input=line + "\n")
+    assert result.exit_code == 0, result.output
+    kind, fields = result.stdout.rstrip("\n").split("\t")  # (the tab is the command's own)
+    assert kind == "panic" and "add-mask]hunter2" in fields
+    assert not terminal_problems(fields), terminal_problems(fields)
 
 
 def test_an_error_naming_a_file_says_it_inertly(tmp_path):
