@@ -16,6 +16,8 @@
    and the CLI an error naming a file raw.
 7. The `grammar` debugging command echoed a line's fields with `##[` in them:
    repr escapes control characters, not a workflow command.
+8. `stackdemux split -o DIR` wrote through a symbolic link left in DIR under a
+   stream's file name (a shared directory: `s1.log -> ~/.bashrc`).
 """
 
 from __future__ import annotations
@@ -129,6 +131,26 @@ def test_the_grammar_command_shows_a_line_s_fields_inertly():
     kind, fields = result.stdout.rstrip("\n").split("\t")  # (the tab is the command's own)
     assert kind == "panic" and "add-mask]hunter2" in fields
     assert not terminal_problems(fields), terminal_problems(fields)
+
+
+def test_split_replaces_a_link_in_its_directory_and_writes_nothing_through_it(tmp_path):
+    case = Path(__file__).parent / "corpus" / "cases" / "bolt-prefix-compose"
+    out = tmp_path / "out"
+    out.mkdir()
+    first = CliRunner().invoke(main, ["split", str(case / "input.log"), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    names = sorted(p.name for p in out.iterdir())
+    victim = tmp_path / "bashrc"
+    victim.write_text("keep me\n")
+    for name in names:  # every file split writes, a link in its place
+        (out / name).unlink()
+        (out / name).symlink_to(victim)
+    again = CliRunner().invoke(main, ["split", str(case / "input.log"), "-o", str(out)])
+    assert again.exit_code == 0, again.output
+    assert victim.read_text() == "keep me\n"
+    assert all(not (out / n).is_symlink() and (out / n).is_file() for n in names)
+    outputs = sorted((case / f"p{i}.out").read_text() for i in range(3))
+    assert sorted((out / n).read_text() for n in names if n != "noise.txt") == outputs
 
 
 def test_an_error_naming_a_file_says_it_inertly(tmp_path):

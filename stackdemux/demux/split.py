@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,11 +36,11 @@ def write_split(streams: Sequence[Stream], noise: Sequence[Span], source: Source
     paths = []
     for s in streams:
         p = out / stream_file_name(s)
-        p.write_text("".join(t + "\n" for t in s.texts), encoding="utf-8",
-                     errors="surrogatepass")
+        with _create(p) as f:
+            f.write("".join(t + "\n" for t in s.texts))
         paths.append(p)
     p = out / "noise.txt"
-    with p.open("w", encoding="utf-8", errors="surrogatepass", newline="") as f:
+    with _create(p) as f:
         if log_path is not None and getattr(source, "capture", None) is not None:
             copy_noise(log_path, noise, f)
         else:
@@ -47,6 +48,21 @@ def write_split(streams: Sequence[Stream], noise: Sequence[Span], source: Source
             f.write("".join(whole[n - 1] + "\n" for a, b in noise for n in range(a, b + 1)))
     paths.append(p)
     return paths
+
+
+def _create(path: Path) -> TextIO:
+    """A new file at `path`, replacing what was there without writing through it:
+    a symbolic (or hard) link left in a shared output directory under a stream's
+    name would otherwise have split overwrite the file it points to. O_EXCL
+    refuses a link put back in between."""
+    try:
+        if path.is_symlink() or not path.is_dir():  # (a directory in the way: open says so)
+            path.unlink()
+    except FileNotFoundError:
+        pass
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    return open(os.open(path, flags, 0o666), "w", encoding="utf-8",
+                errors="surrogatepass", newline="")
 
 
 def copy_noise(path: str, spans: Sequence[Span], out: TextIO) -> None:
