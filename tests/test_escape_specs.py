@@ -18,6 +18,8 @@
    repr escapes control characters, not a workflow command.
 8. `stackdemux split -o DIR` wrote through a symbolic link left in DIR under a
    stream's file name (a shared directory: `s1.log -> ~/.bashrc`).
+9. GitLab's code quality and SARIF named a frame's file outside the checkout as
+   printed, `..` and all: a viewer joining it to its root would leave the root.
 """
 
 from __future__ import annotations
@@ -151,6 +153,24 @@ def test_split_replaces_a_link_in_its_directory_and_writes_nothing_through_it(tm
     assert all(not (out / n).is_symlink() and (out / n).is_file() for n in names)
     outputs = sorted((case / f"p{i}.out").read_text() for i in range(3))
     assert sorted((out / n).read_text() for n in names if n != "noise.txt") == outputs
+
+
+@pytest.mark.parametrize("printed", ["/app/../../../etc/passwd", "../../../etc/passwd",
+                                     "C:\\app\\..\\..\\secret.go"])
+def test_ci_formats_name_a_file_outside_the_checkout_without_dot_dot(printed, tmp_path):
+    text = (GO / "panic_string.txt").read_text(encoding="utf-8").replace("/app/main.go", printed)
+    analysis = analyze_many([ingest(text, "../../build.log")])
+    options = RenderOptions(repo_root=str(tmp_path))  # an empty checkout: nothing maps
+    (issue,) = json.loads(render(analysis, "codequality", options))
+    sarif = json.loads(render(analysis, "sarif", options))
+    uris = [loc["physicalLocation"]["artifactLocation"]["uri"]
+            for result in sarif["runs"][0]["results"]
+            for loc in [*result["locations"],
+                        *(f["location"] for stack in result["stacks"] for f in stack["frames"])]]
+    assert uris and issue["location"]["path"]
+    for path in [issue["location"]["path"], *uris]:
+        assert ".." not in path.replace("\\", "/").split("/"), path
+        assert path.endswith(("passwd", "secret.go")), path
 
 
 def test_an_error_naming_a_file_says_it_inertly(tmp_path):

@@ -12,7 +12,7 @@ import orjson
 
 from ..model import Analysis
 from .options import RenderOptions
-from .paths import in_repo
+from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
 from .view import GroupView, group_views
 
@@ -35,12 +35,12 @@ def _where(view: GroupView, analysis: Analysis, options: RenderOptions) -> tuple
                 return rel, frame.line or 1
     culprit = view.culprit
     if culprit is not None and culprit.file:
-        return culprit.file, culprit.line or 1
+        return outside_path(culprit.file), culprit.line or 1
     report = view.report  # the input it was read from (not the first of several)
     name = (report.source if report is not None else None) or (
         analysis.sources[0] if analysis.sources else "log")
     line = report.lines[0][0] if report is not None and report.lines else 1
-    return in_repo(name, options.repo_root, min_components=1) or name, line
+    return in_repo(name, options.repo_root, min_components=1) or outside_path(name), line
 
 
 def render_codequality(analysis: Analysis, options: RenderOptions) -> str:

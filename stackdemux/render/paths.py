@@ -80,6 +80,18 @@ def short_path(path: str, frame: Frame | None = None, repo_root: str | None = No
     return path
 
 
+def outside_path(path: str) -> str:
+    """A path outside the checkout as a CI format may name it: slashes, and no
+    `..` (a log is free to print `/app/../../etc/passwd` or `../../x.go`, which
+    a viewer joining it to its own root would follow out of that root)."""
+    norm = path.replace("\\", "/")
+    if ".." not in norm.split("/") and "//" not in norm and "/./" not in norm:
+        return norm
+    absolute = norm.startswith("/")
+    parts = [p for p in posixpath.normpath(norm).split("/") if p not in ("", ".", "..")]
+    return ("/" if absolute else "") + "/".join(parts)
+
+
 def fit_path(path: str, budget: int) -> str:
     """Cut the middle of a path that does not fit, keeping its last components."""
     if len(path) <= budget or budget < 12:

@@ -24,7 +24,7 @@ import orjson
 
 from ..model import Analysis, Frame
 from .options import RenderOptions
-from .paths import in_repo
+from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
 from .view import GroupView, chain_steps, group_views
 
@@ -56,7 +56,7 @@ def _location(frame: Frame | None, options: RenderOptions) -> dict | None:
     if rel is not None:
         artifact = {"uri": _uri(rel), "uriBaseId": "%SRCROOT%"}
     else:
-        path = frame.file.replace("\\", "/")
+        path = outside_path(frame.file)
         artifact = {"uri": "file://" + _uri(path if path.startswith("/") else "/" + path)}
     physical: dict = {"artifactLocation": artifact}
     if frame.line is not None and frame.line >= 1:
@@ -86,7 +86,7 @@ def _log_location(view: GroupView, analysis: Analysis, options: RenderOptions) -
     report = view.report
     name = (report.source if report is not None else None) or (
         analysis.sources[0] if analysis.sources else "log")
-    path = name.replace("\\", "/")
+    path = outside_path(name)
     rel = in_repo(path, options.repo_root, min_components=1) if path.startswith("/") else path
     if rel is not None:
         artifact = {"uri": _uri(rel)}
