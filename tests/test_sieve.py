@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ NOISE = ROOT / "tests/corpus/noise"
 MANIFEST = json.loads((ROOT / "samples/manifest.json").read_text(encoding="utf-8"))
 # One capture of every scenario (the newest Go), plus the interleaved logs.
 SAMPLES = sorted({e["scenario"]: ROOT / "samples" / e["file"] for e in
-                  sorted(MANIFEST, key=lambda e: [int(x) for x in e["go"].split(".")])}.values())
+                  sorted(MANIFEST, key=lambda e: [int(x) for x in re.findall(r"\d+", e["go"])])
+                  }.values())
 SAMPLES += sorted((ROOT / "samples/interleaved").glob("*.log"))
 
 

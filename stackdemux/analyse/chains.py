@@ -30,7 +30,8 @@ _NOT_MACHINERY = ("sync.(*Once).", "sync.OnceFunc", "sync.OnceValue", "sync.(*Ma
 
 
 # The runtime's own goroutine entry points, printed under fatal errors: not part of any route.
-_ENTRY_RUNTIME = frozenset(("runtime.goexit", "runtime.main"))
+# (gccgo's goroutines start in libgo's runtime.kickoff, as gc's return to goexit)
+_ENTRY_RUNTIME = frozenset(("runtime.goexit", "runtime.main", "runtime.kickoff"))
 _PANIC = frozenset(("panic", "runtime.gopanic"))
 # The log package's Panic functions format a message and panic with it on
 # behalf of their caller, as panic itself does: the caller is the culprit.

@@ -139,7 +139,22 @@ def split_function(name: str) -> tuple[str, str]:
     package = name[:dot]
     if "%" in package:
         package = package.replace("%2e", ".").replace("%2E", ".")
+    elif "_" in package and _GCCGO_ENCODED.fullmatch(package):
+        package = _GCCGO_ESCAPE.sub(_gccgo_char, package)
     return package, name[dot + 1 :]
+
+
+# gccgo 11+ prints a package path as its symbols encode it (gofrontend's names.cc,
+# seen in gccgo 12's output): `go.etcd.io/bbolt` as `go_0etcd_0io_1bbolt`, `_` as
+# `__`, `-` as `_x2d`. Read only a name made of nothing else, with a `.` or `/` in it.
+_GCCGO_ENCODED = re.compile(r"(?=\w*_[01])(?:[A-Za-z0-9]|__|_[01]|_x[0-9a-f]{2}"
+                            r"|_u[0-9a-f]{4}|_U[0-9a-f]{8})+")
+_GCCGO_ESCAPE = re.compile(r"__|_[01]|_x([0-9a-f]{2})|_u([0-9a-f]{4})|_U([0-9a-f]{8})")
+
+
+def _gccgo_char(m: re.Match[str]) -> str:
+    code = m.group(1) or m.group(2) or m.group(3)
+    return chr(int(code, 16)) if code else {"__": "_", "_0": ".", "_1": "/"}[m.group()]
 
 
 def decode_case(path: str) -> str:

@@ -458,6 +458,8 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                 joined = prev + glue + t
                 if len(_POSITION.findall(joined)) > 1:
                     continue  # two lines' positions: a read() splice's pieces, not a wrap
+                if kind(joined) == "indented" and kind(prev) not in (None, "indented"):
+                    continue  # any tab line reads so: a frame's file line and gccgo's next name
                 # Cut at exactly the width, a non-line continues it; a word wrap at a
                 # space must also turn a non-line (or another kind) into the line.
                 if _is_go(joined) and (glue == "" or joining or not _is_go(prev)

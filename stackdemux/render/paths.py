@@ -45,6 +45,7 @@ def _goroot_src(path: str, stdlib: bool = False) -> int:
         last = parts[-1]
         if (
             "." not in head
+            and head != "libgo"  # gccgo's library, in GCC's tree: shown as printed
             and "/" in rest
             and (
                 stdlib
