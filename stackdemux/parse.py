@@ -216,6 +216,10 @@ HEADLESS = "frames without their goroutine header: the log begins inside a repor
 RELAY_ALONE = ("other threads' sections of a GOTRACEBACK=crash dump (m={m}) apart from the "
                "crash they follow: their process's dump and `-----` line are not before them")
 
+# Said of a test failure whose log ends inside the test's output, before the
+# `FAIL` go test prints after it (a `--- FAIL` block pasted alone, a log cut).
+CUT_IN_TEST_OUTPUT = "the log ends inside the failed test's output, before go test's FAIL line"
+
 # The traceback could not unwind a goroutine (a pc in C code or in no function):
 # `runtime: unknown pc 0x…` (Go 1.18+: `runtime: g 5: unknown pc 0x…`) or `runtime:
 # unexpected return pc for F called from 0x…`, then the stack's bounds and a hex dump
@@ -741,8 +745,26 @@ class _Parser:
         self.frames = frames
 
     def flush_orphans(self) -> None:
-        # "--- FAIL" / "runtime:" lines that opened no report stay noise.
+        # "--- FAIL" / "runtime:" lines that opened no report stay noise, unless
+        # the log ends inside the failed test's output (cut_in_test_output).
+        if self.tests and self.cut_in_test_output():
+            at = self.tests_at[-1]
+            r = self.open(ReportKind.TEST_FAILURE, f"test failed: {', '.join(self.tests)}", at)
+            self.used.pop()  # (its `--- FAIL` lines are the tests')
+            r.complete, r.incomplete_reason = False, CUT_IN_TEST_OUTPUT
+            self.close()
         self.tests, self.tests_at, self.context, self.context_at = [], [], [], []
+
+    def cut_in_test_output(self) -> bool:
+        """The stream ends inside the last failed test's output, before the FAIL
+        that `go test` prints after it (a paste of a `--- FAIL` block, a log cut
+        short): every line after its `--- FAIL:` line is indented deeper, as
+        testing indents the test's log, or blank."""
+        texts = self.stream.texts
+        head = texts[self.tests_at[-1]]
+        indent = " " * (len(head) - len(head.lstrip(" ")) + 4)
+        return all(t.startswith(indent) or not t.strip()
+                   for t in itertools.islice(texts, self.tests_at[-1] + 1, None))
 
     def step(self, i: int, kind: str | None, m, text: str) -> None:
         r = self.report

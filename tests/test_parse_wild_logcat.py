@@ -11,7 +11,7 @@ from __future__ import annotations
 from conftest import ROOT
 
 from stackdemux import analyze
-from stackdemux.demux.prefixes_styles import compiled_styles, match_prefix
+from stackdemux.demux.prefixes_styles import compiled_styles, grammar, match_prefix, record_header
 from stackdemux.model import ReportKind
 
 WILD = ROOT / "samples" / "wild"
@@ -76,3 +76,28 @@ def test_words_with_a_slash_and_parentheses_are_no_logcat_prefix():
     for line in ("I/O error (5): disk full", "a/b (c): d", "E/Go ( x): panic",
                  "2024-04-23 16:00:02.051 some text"):
         assert match_prefix(line, logcat) is None, line
+
+
+def test_android_studio_2015_record_headers_give_the_goroutine_headers_back():
+    # `… E/Go﹕ [ 08-05 12:05:18.894  7661: 7661 E/Go       ]` where Go printed an
+    # empty line, then `    goroutine 17 [running, locked to thread]:` with no prefix:
+    # the goroutine header is the next line of process 7661, the header line its blank
+    a = analyze(STUDIO_2015)
+    [r] = a.reports
+    assert r.lines == [(1, 13)] and a.noise == []
+    assert [(g.id, g.state) for g in r.goroutines] == [(17, "running"), (18, "semacquire")]
+    assert r.goroutines[0].frames[0].func == "golang.org/x/mobile/bind/seq.(*Ref).Get"
+    [stream] = a.streams
+    assert stream.label == "7661"
+    assert stream.texts[1:3] == ["", "goroutine 17 [running, locked to thread]:"]
+
+
+def test_a_long_format_header_is_read_whole_with_its_process_id():
+    header = record_header("logcat_record")
+    for line, key in (("[ 08-05 12:05:18.894  7661: 7661 E/Go       ]", "7661"),
+                      ("[ 08-05 12:05:18.899 17661:17663 I/ActivityManager ]", "17661")):
+        assert match_prefix(line, header) == (len(line), key, 0), line
+        assert grammar().parse(line, start="logcat_record")
+    for line in ("[ 08-05 12:05:18.894  7661: 7661 E/Go       ] panic: x",  # text after it
+                 "[ 08-05 12:05:18.894 ] E/Go", "[ 7661: 7661 E/Go ]"):
+        assert match_prefix(line, header) is None, line

@@ -31,12 +31,34 @@ def test_the_goroutine_goes_on_past_its_unknown_pc_to_its_created_by():
     assert r.lines == [(1, 12)] and a.noise == [(13, 14)]
 
 
+def _child_output() -> str:
+    """The child's crash the test quoted, as the child printed it: the test log's
+    `crash_cgo_test.go:611: ` before its first line, and testing's 12 spaces before
+    the others, taken off."""
+    lines = GO52963.read_text().splitlines()[3:]
+    return "\n".join([lines[0].split(": ", 1)[1], *(ln[12:] for ln in lines[1:])]) + "\n"
+
+
 def test_go_1_18_s_note_names_the_goroutine():
     # `goroutine 0 [idle]:`, `runtime: g 0: unknown pc 0x3fe45b3c1a`, `stack: frame={…}`
-    # (indented under a test's log: the goroutine stays the test report's, see index.json)
+    a = analyze(_child_output())
+    [r] = a.reports
+    assert (r.kind, r.message) == (ReportKind.SIGNAL_DUMP, "SIGSEGV: segmentation violation")
+    [g] = r.goroutines
+    assert (g.id, g.state, g.frames) == (0, "idle", [])
+    assert r.lines == [(1, 6)] and a.noise == []
+
+
+def test_a_crash_a_test_s_log_quotes_is_the_test_s_output():
+    # the same lines under `--- FAIL: TestSegv/Segv`, indented as testing indents a
+    # message's later lines: the child's, not a goroutine of the test binary; the
+    # paste ends before go test's FAIL line
     a = analyze(GO52963)
     [r] = a.reports
-    assert r.lines == [(1, 2), (7, 9)] and a.noise == [(3, 6)]
+    assert (r.kind, r.tests, r.goroutines) == (ReportKind.TEST_FAILURE,
+                                               ["TestSegv", "TestSegv/Segv"], [])
+    assert not r.complete and "before go test's FAIL line" in r.incomplete_reason
+    assert r.lines == [(1, 2)] and a.noise == [(3, 9)]
 
 
 def test_an_unknown_pc_note_outside_a_goroutine_is_the_report_s_context():

@@ -133,9 +133,14 @@ def _outer_streams(lines: list[str], user_prefix: str | None, out: Demuxed,
         out.layers.extend(s.name for s in styles)
         if user_prefix is not None:
             out.layers.insert(0, "user")
-        from .pasted import rejoin_unprefixed_opener
+        from .pasted import rejoin_record_texts, rejoin_unprefixed_opener
 
-        return rejoin_unprefixed_opener(to_streams(lines, split))
+        streams = to_streams(lines, split)
+        if any(s.name == "logcat" for s in styles):
+            from .prefixes_styles import record_header
+
+            streams = rejoin_record_texts(streams, lines, record_header("logcat_record"))
+        return rejoin_unprefixed_opener(streams)
     return [Stream(id="s1", numbers=range(1, len(lines) + 1), texts=lines)]
 
 

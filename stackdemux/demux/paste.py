@@ -230,6 +230,8 @@ def _indented_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]
         indent = (m.group(1) or m.group(2)) if m is not None else ""
         if indent and m is not None and m.group(1) and _chains_on(out, t[len(indent):]):
             indent = ""  # Go's tab before a chained panic, turned to spaces: lost tabs restores it
+        if indent and m is not None and m.group(1) and _continues_test_log(out, indent):
+            indent = ""  # a test's log quoting another process's crash: Go's own indentation
         if indent:
             if m is not None and m.group(2):
                 changed += _dedent_head(out, indent)
@@ -248,6 +250,23 @@ def _chains_on(out: list[Line], text: str) -> bool:
         return False
     last = next((t for t, _ in reversed(out) if t.strip()), "")
     return last.lstrip(" \t").startswith("panic: ")
+
+
+# A test's log line as testing prints it under its `--- FAIL:` line: the file and
+# line that logged it, indented by the test's depth.
+_TEST_LOG = re.compile(r"( *)[\w.-]+\.go:\d+: ")
+
+
+def _continues_test_log(out: list[Line], indent: str) -> bool:
+    """The lines from here on continue a test's log message: testing indents
+    a message's second and later lines 4 spaces more than its first
+    (`    x_test.go:611: SIGSEGV: …`, then `        PC=…`), so a crash the test
+    quotes from a child process stands indented under it, and stays so."""
+    k = len(out)
+    while k > 0 and (out[k - 1][0].startswith(indent) or not out[k - 1][0].strip()):
+        k -= 1
+    m = _TEST_LOG.match(out[k - 1][0]) if k > 0 else None
+    return m is not None and len(m.group(1)) + 4 == len(indent)
 
 
 def _dedent_head(out: list[Line], indent: str) -> int:

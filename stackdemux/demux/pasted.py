@@ -13,12 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..model import Diagnostic, Stream
 from .paste import glued_panic_at, kind, repair
 from .paste_flat import GLUED
 
-__all__ = ["PasteLayer", "looks_pasted", "rejoin_unprefixed_opener", "undo_paste"]
+if TYPE_CHECKING:
+    from .prefixes_styles import PrefixStyle
+
+__all__ = ["PasteLayer", "looks_pasted", "rejoin_record_texts", "rejoin_unprefixed_opener",
+           "undo_paste"]
 
 Piece = tuple[int, int, int]  # (input line, start column, end column)
 
@@ -311,6 +316,66 @@ def rejoin_unprefixed_opener(streams: list[Stream]) -> list[Stream]:
                    texts=[bare.texts[0], *keyed.texts],
                    pieces={i + 1: p for i, p in keyed.pieces.items()},
                    prefix_lengths=[0, *lengths] if lengths else ())]
+
+
+# Android Studio's indentation of a record's text under its header line.
+_RECORD_INDENT = "    "
+
+
+def rejoin_record_texts(streams: list[Stream], lines: Sequence[str],
+                        header: PrefixStyle) -> list[Stream]:
+    """Records of a log shown as a header line each (`adb logcat -v long`'s
+    `[ 08-05 12:05:18.894  7661: 7661 E/Go       ]`, grammars/prefixes.lark)
+    inside the text of another record: Android Studio of 2015 showed so each
+    record after an empty one (Go's blank line before a goroutine header), the
+    record's text on the next lines with no prefix, indented by 4 spaces. The
+    header, whose key names the prefixed stream it stands in, takes the place
+    of the empty line (its whole line a prefix), and its text's lines join that
+    stream after it, their indentation a prefix too. Else the streams as given."""
+    from .prefixes_styles import match_prefix
+
+    bare = next((s for s in streams if s.label is None), None)
+    if bare is None or bare.pieces:
+        return streams
+    unprefixed = set(bare.numbers)
+    owner: dict[int, str] = {}  # an unprefixed line → the key of the header above it
+    headers: set[int] = set()
+    for s in streams:
+        if s.label is None or s.pieces:
+            continue
+        for n, text in zip(s.numbers, s.texts, strict=True):
+            if text[:2] != "[ ":
+                continue
+            hit = match_prefix(text, header)
+            if hit is None or hit[1] != s.label:
+                continue
+            m = n + 1  # its text: the unprefixed, indented lines right below it
+            while m in unprefixed and m not in owner and lines[m - 1].strip() \
+                    and lines[m - 1].startswith(_RECORD_INDENT):
+                owner[m] = s.label
+                m += 1
+            if m > n + 1:
+                headers.add(n)
+    moved = set(owner)
+    if not moved:
+        return streams
+    out = []
+    for s in streams:
+        taken = [n for n in sorted(moved) if owner[n] == s.label]
+        if s is not bare and not taken:
+            out.append(s)
+            continue
+        lengths = s.prefix_lengths or [0] * len(s.texts)
+        kept = [(n, t, w) if n not in headers else (n, "", len(lines[n - 1]))
+                for n, t, w in zip(s.numbers, s.texts, lengths, strict=True) if n not in moved]
+        kept += [(n, lines[n - 1][len(_RECORD_INDENT):], len(_RECORD_INDENT)) for n in taken]
+        kept.sort()
+        if kept:
+            lengths = [k[2] for k in kept]
+            out.append(Stream(id=s.id, label=s.label, numbers=[k[0] for k in kept],
+                              texts=[k[1] for k in kept],
+                              prefix_lengths=lengths if any(lengths) else ()))
+    return out
 
 
 # A line number glued before a quote marker, as chat and issue viewers copy it.

@@ -26,9 +26,10 @@ from ..grammar import unnamed_groups as unnamed
 if TYPE_CHECKING:  # lark is imported only when the styles are derived anew
     from lark import Lark, Tree
 
-__all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PROCESS_KEYS", "PrefixError", "PrefixStyle",
-           "compiled_styles", "grammar", "grammar_path", "match_prefix", "style_names",
-           "unnamed", "user_style"]
+__all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PROCESS_KEYS", "RECORD_HEADERS",
+           "PrefixError", "PrefixStyle", "compiled_styles", "grammar", "grammar_path",
+           "match_prefix",
+           "record_header", "style_names", "unnamed", "user_style"]
 
 # Styles whose key names one container or process: its reports follow one
 # another (a restarted container's crash after crash), so a stream of them
@@ -37,6 +38,10 @@ __all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PROCESS_KEYS", "PrefixErr
 # one), gitlab's a pipe, github's prefix no key at all.
 PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "logcat", "parallel", "bracket", "turbo",
                           "pnpm", "stern", "heroku", "awslogs", "user"})
+
+# Rules of the grammar that are no style: a record's header on a line of its
+# own, which names the lines after it (`<style>_record`, its key the style's).
+RECORD_HEADERS = ("logcat_record",)
 
 # Sub-rule name suffixes with a meaning (see the grammar's header).
 _ROLES = ("key", "partial", "continued")
@@ -78,7 +83,8 @@ def grammar() -> Lark:
     from lark import Lark
 
     names = style_names_from_text(grammar_path().read_text())
-    return Lark(grammar_path().read_text(), start=["prefix", *names], parser="earley",
+    return Lark(grammar_path().read_text(), start=["prefix", *names, *RECORD_HEADERS],
+                parser="earley",
                 keep_all_tokens=True)
 
 
@@ -202,6 +208,24 @@ def _derive_styles() -> dict[str, tuple[str, list[str], list[str], list[str]]]:
         groups = compiler.groups
         out[name] = (source, groups["key"], groups["partial"], groups["continued"])
     return out
+
+
+@cache
+def record_header(rule: str) -> PrefixStyle:
+    """A RECORD_HEADERS rule as a PrefixStyle whose regex reads the whole header
+    line (anchored at both ends), its key group the style's key."""
+    style = rule.rsplit("_", 1)[0]
+
+    def derive() -> tuple[str, list[str]]:
+        rule_trees, patterns = load_rules(grammar_path().read_text(), "prefixes.lark")
+        compiler = _RoleCompiler(rule_trees, patterns, style)
+        return compiler._tree(rule_trees[rule], rule, {}, False), compiler.groups["key"]
+
+    source, key = cached_compile("prefix-records", grammar_path().read_text() + rule
+                                 + _DERIVATION_VERSION, derive)
+    pattern = re.compile(f"(?:{source})\\Z")
+    keys = tuple(pattern.groupindex[g] for g in key)
+    return PrefixStyle(name=rule, regex=pattern, key_groups=keys)
 
 
 def user_style(regex: str) -> PrefixStyle:
