@@ -21,7 +21,7 @@ from stackdemux.api import Options, analyze
 from stackdemux.demux.automaton import automaton
 from stackdemux.demux.beam import Beam
 from stackdemux.demux.evidence import goroot
-from stackdemux.demux.heads import go_minor, heads_fit, read_body, read_head
+from stackdemux.demux.heads import go_minor, heads_fit, message_numbers, read_body, read_head
 from stackdemux.demux.hypothesis import Call, Hypothesis, code, file_name, site_func, source
 from stackdemux.demux.scores import (
     _runtime,
@@ -353,6 +353,33 @@ def test_a_repanic_names_its_toolchain_go_1_25_or_before() -> None:
     right = heads_fit(new_head, new_body) + heads_fit(old_head, old_body)
     swapped = heads_fit(new_head, old_body) + heads_fit(old_head, new_body)
     assert right > swapped + 10.0
+
+
+def test_a_number_its_message_says_is_passed_by_a_reports_first_frames() -> None:
+    """bbolt's `panic: invalid page type: 6432: 10` is raised in
+    `(*Cursor).search(…, 0x1920)`: a number (16 or more) of a report's message
+    shows among its first goroutine's first frames' arguments at times, among
+    another report's (whose message differs) almost never."""
+    hexes = re.compile(r"0x[0-9a-fA-F]+")
+    told = [(r.message, message_numbers(r.message or ""),
+             {int(w, 16) for f in r.goroutines[0].frames[:6] for w in hexes.findall(f.args or "")})
+            for r in reports() if r.goroutines]
+    said = [(m, n, a) for m, n, a in told if n]
+    own = sum(1 for _, n, a in said if n & a)
+    pairs = other = 0
+    for m, n, _ in said:
+        for m2, _, a2 in told:
+            if m2 != m:
+                pairs += 1
+                other += bool(n & a2)
+    assert len(said) >= 50 and own >= 4
+    assert pairs > 10000 and other <= 0.0005 * pairs
+    # bolt-lines-random: two copies' `invalid page type` heads, 6432 and 6404
+    a_head, a_body = _head_and_body("bolt-lines-random", "p0.out")
+    b_head, b_body = _head_and_body("bolt-lines-random", "p1.out")
+    right = heads_fit(a_head, a_body) + heads_fit(b_head, b_body)
+    swapped = heads_fit(a_head, b_body) + heads_fit(b_head, a_body)
+    assert right > swapped + 5.0
 
 
 def test_a_signals_section_goes_on_with_the_goroutine_its_thread_ran() -> None:
