@@ -221,10 +221,13 @@ RELAY_ALONE = ("other threads' sections of a GOTRACEBACK=crash dump (m={m}) apar
 CUT_IN_TEST_OUTPUT = "the log ends inside the failed test's output, before go test's FAIL line"
 
 # The traceback could not unwind a goroutine (a pc in C code or in no function):
-# `runtime: unknown pc 0x…` (Go 1.18+: `runtime: g 5: unknown pc 0x…`) or `runtime:
-# unexpected return pc for F called from 0x…`, then the stack's bounds and a hex dump
-# of it (runtime/traceback.go, tracebackHexdump); the goroutine's `created by` follows.
-_UNWIND_NOTE = re.compile(r"runtime: (?:g \d+: )?unknown pc 0x[0-9a-f]+"
+# `runtime: unknown pc 0x…` (Go 1.18+: `runtime: g 5: unknown pc 0x…`, Go 1.21+: `runtime:
+# g 5 gp=0xc000430380: unknown pc 0x…`) or `runtime: unexpected return pc for F called
+# from 0x…`, then the stack's bounds and a hex dump of it (runtime/traceback.go,
+# tracebackHexdump); the goroutine's `created by` follows. Before any goroutine (a
+# Windows exception's, whose crashed goroutine has no header) the note and its dump
+# are the report's.
+_UNWIND_NOTE = re.compile(r"runtime: (?:g \d+(?: gp=0x[0-9a-f]+)?: )?unknown pc 0x[0-9a-f]+"
                           r"|runtime: unexpected return pc for \S+ called from 0x[0-9a-f]+")
 _UNWIND_DUMP = re.compile(r"stack: frame=\{sp:0x[0-9a-f]+, fp:0x[0-9a-f]+\} stack=\["
                           r"|0x[0-9a-f]{8,16}: ")
@@ -774,7 +777,9 @@ class _Parser:
         if kind is None:
             if r is not None and self.gccgo_frame(i, text):
                 return
-            if r is not None and self.g is self.unwound is not None and _UNWIND_DUMP.match(text):
+            if r is not None and (self.g is self.unwound is not None or (
+                    state == "header" and r.context and _UNWIND_NOTE.match(r.context[-1])
+            )) and _UNWIND_DUMP.match(text):
                 self.use(i)
                 return
             if r is not None and state == "header" and self.raw_message and text:
@@ -989,8 +994,11 @@ class _Parser:
                 self.unwound, self.frames = self.g, self.g.frames
                 self.use(i)
                 return
-            if r is not None and state == "header":
+            if r is not None and (state == "header" or (
+                    state == "between" and not r.goroutines and _UNWIND_NOTE.match(text))):
+                # (after a Windows exception's blank line: its crashed goroutine's unwinding)
                 r.context.append(text)
+                self.state = "header"
                 self.use(i)
                 return
             if r is not None:
@@ -1190,6 +1198,13 @@ class _Parser:
             f.offset = m.group(fields["offset"])
             self.pending = None
             self.use(i)
+            return
+
+        if kind == "race_stack_lost":
+            if self.frames or self.frames is None or r is None or r.kind is not ReportKind.RACE:
+                self.noise_or_close(i)
+                return
+            self.use(i)  # the access's stack: none, as the detector says
             return
 
         if kind == "race_summary":

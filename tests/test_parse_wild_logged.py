@@ -83,3 +83,21 @@ def test_a_first_line_pasted_without_its_prefix_joins_the_prefixed_dump():
     assert rejoin_unprefixed_opener([keyed]) == [keyed]
     other = to_streams(["some text", *lines[1:]])
     assert rejoin_unprefixed_opener(other) == other
+
+
+LOKI = WILD / "loki1599_capnslog_http_panic_vendor.txt"
+
+
+def test_net_http_s_line_behind_capnslog_s_prefix_opens_its_report():
+    # `2020-01-26 21:38:41.471971 I | http: panic serving 10.244.1.90:58206: …`: the log
+    # package writing through capnslog (etcd's, CoreOS tools'), the stack unprefixed below
+    a = analyze(LOKI)
+    [r] = a.reports
+    assert (r.kind, r.http_remote) == (ReportKind.PANIC, "10.244.1.90:58206")
+    assert r.message == "runtime error: invalid memory address or nil pointer dereference"
+    assert r.lines == [(2, 13)] and r.goroutines[0].id == 418
+
+
+def test_capnslog_s_other_lines_are_no_report():
+    first = LOKI.read_text().splitlines()[1]
+    assert parse_text(first.replace("http: panic serving", "etcdserver: serving")).reports == []

@@ -38,3 +38,18 @@ def test_spaces_after_a_file_line_are_the_terminal_s_not_the_runtime_s():
     poll = next(f for f in g.frames if f.func.endswith("glfw.PollEvents"))
     assert (poll.line, poll.pc) == (931, "0x7ff6c8f281d3")
     assert g.frames[-1].func.endswith("(*gLDriver).runGL") and r.complete
+
+
+MOBY33584 = WILD / "moby33584_rsyslog_rfc3339_no_pid_go17.txt"
+
+
+def test_go_1_7_s_file_lines_with_fp_and_sp_get_their_lost_tab_back():
+    # `/usr/lib/golang/src/runtime/panic.go:500 +0x1a1 fp=0xc4204cd510 sp=0xc4204cd480`
+    # behind rsyslog's prefix, its tab lost: Go printed no `pc=` before 1.8
+    a = analyze(MOBY33584)
+    [r] = a.reports
+    [g] = r.goroutines
+    assert [(f.func, f.line, f.fp) for f in g.frames] == [
+        ("panic", 500, "0xc4204cd510"), ("runtime.panicmem", 62, "0xc4204cd540"),
+        ("runtime.sigpanic", 24, "0xc4204cd598")]
+    assert r.complete and a.noise == []

@@ -86,3 +86,24 @@ def test_an_annotation_after_a_multi_line_value_belongs_to_its_panic():
     # on a value's last line of text too: `panic: a` / `\tb [recovered]`
     [r] = analyze("panic: a\n\tb [recovered]\n\tpanic: c\n").reports
     assert [(x.message, x.annotation) for x in r.chain] == [("a\nb", "recovered"), ("c", None)]
+
+
+POPSTELLAR = WILD / "popstellar1121_race_nix_store_dwrap.txt"
+
+
+def test_a_previous_access_whose_stack_the_detector_lost_keeps_the_race_going():
+    # `Previous read at … by goroutine 41:` then `  [failed to restore the stack]`: the
+    # goroutines' creations after it are the race's still
+    a = analyze(POPSTELLAR)
+    [r] = a.reports
+    assert r.kind is ReportKind.RACE and r.lines == [(9, 26)]
+    write, read = r.race.accesses
+    assert (write.goroutine, len(write.frames)) == (40, 3)
+    assert (read.operation, read.goroutine, read.frames) == ("Previous read", 41, [])
+    [created] = r.race.creators
+    assert (created.id, created.frames[-1].func) == (40, "testing.runTests.func1")
+    assert a.noise == [(1, 8)]  # the tail of the report before, its header not pasted
+
+
+def test_the_note_outside_a_race_is_noise():
+    assert analyze("  [failed to restore the stack]\n").reports == []

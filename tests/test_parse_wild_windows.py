@@ -90,3 +90,23 @@ def test_a_fence_that_closes_the_block_stays_where_it_is():
     assert len(a.reports) == 1 and a.reports[0].lines[-1] == (6, 26)
     assert (27, 28) in a.noise
     assert not any("lone fences ×2" in d.message for d in a.diagnostics)
+
+
+GO76614 = WILD / "go76614_windows_unknown_pc_gp_go125.txt"  # PC=0xc0002c44b0, a heap address
+
+
+def test_a_crashed_goroutine_that_could_not_be_unwound_leaves_its_note_and_dump_in_the_report():
+    # `runtime: g 165 gp=0xc000430380: unknown pc 0xc0002c44b0` (gp= since Go 1.21),
+    # `stack: frame={…}` and the hex dump: where the headerless frames would stand
+    a = analyze(GO76614)
+    [r] = a.reports
+    assert (r.kind, r.signal.name, r.goroutines) == (ReportKind.SIGNAL_DUMP, "0xc0000005", [])
+    assert r.context == ["runtime: g 165 gp=0xc000430380: unknown pc 0xc0002c44b0"]
+    assert r.lines == [(2, 24)] and a.noise == [(1, 1)]
+
+
+def test_lines_like_a_hex_dump_after_the_exception_without_the_note_are_not_its():
+    lines = GO76614.read_text().splitlines()
+    del lines[4]  # the note
+    a = analyze("\n".join(lines) + "\n")
+    assert a.reports[0].lines == [(2, 4)]
