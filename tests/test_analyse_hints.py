@@ -22,6 +22,7 @@ CASES = {
     "concurrent-map-access": ["concurrent_map_writes", "concurrent_map_read_write",
                               "concurrent_map_iteration_write"],
     "deadlock": ["deadlock"],
+    "synctest-deadlock": ["synctest_deadlock"],
     "send-on-closed-channel": ["send_closed_channel"],
     "close-of-closed-channel": ["close_closed_channel"],
     "close-of-nil-channel": ["close_nil_channel"],

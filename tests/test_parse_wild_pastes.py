@@ -53,3 +53,15 @@ def test_go_1_7_s_file_lines_with_fp_and_sp_get_their_lost_tab_back():
         ("panic", 500, "0xc4204cd510"), ("runtime.panicmem", 62, "0xc4204cd540"),
         ("runtime.sigpanic", 24, "0xc4204cd598")]
     assert r.complete and a.noise == []
+
+
+LLMD592 = WILD / "llmd592_synctest_deadlock_one_line.txt"
+
+
+def test_a_closing_fence_after_a_line_of_a_usual_width_is_no_wrapped_piece_of_it():
+    # `panic: deadlock: main bubble goroutine has exited but blocked goroutines remain`
+    # is 79 characters; the fence below it is the page's, on a line of its own
+    a = analyze(LLMD592)
+    [r] = a.reports
+    assert r.message == "deadlock: main bubble goroutine has exited but blocked goroutines remain"
+    assert r.lines == [(2, 2)] and a.noise == [(1, 1), (3, 3)]

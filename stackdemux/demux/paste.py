@@ -469,7 +469,8 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     for t, o in items:
         # Only a line after one near the width can continue it: test that before the
         # classifier (most lines are far shorter than the longest).
-        if out and len(out[-1][0]) >= width - 20 and t.strip() and not _is_go(t):
+        if (out and len(out[-1][0]) >= width - 20 and t.strip() and not _is_go(t)
+                and not _LONE_FENCE.fullmatch(t)):  # (a fence stands on a line of its own)
             prev, po = out[-1]
             for glue in ("", " "):
                 if glue == "" and len(prev) % width:
