@@ -53,6 +53,7 @@ from .automaton import automaton
 from .budget import FORK, Budget, log_budget
 from .burst import Merge
 from .evidence import OPENERS, PRELUDE, Evidence, evidence
+from .gccgo_calls import bare_calls
 from .heads import rematch_heads
 from .hypothesis import (
     CALLS,
@@ -1143,6 +1144,7 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
         return beam
 
     read_before: dict[str, Evidence | str | None] = {}
+    bare = bare_calls(texts)  # gccgo's call lines, bare names, where the log is gccgo's
 
     def reading(text: str) -> Evidence | str | None:
         """A traceback line's evidence (None: no traceback line, "blank": a
@@ -1154,6 +1156,8 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
             m = match(text) if text and len(text) <= MAX_LINE else None
             kind = m.lastgroup if m is not None else None
             got = evidence(kind, m) if m is not None and kind and kind != "blank" else kind
+            if got is None and bare is not None and text:
+                got = bare(text)
             if len(read_before) >= READ_BACK:
                 read_before.clear()  # (memory stays bounded)
             read_before[text] = got

@@ -103,12 +103,18 @@ _STD_DIRS = ("runtime/", "sync/", "net/", "os/", "internal/", "testing/", "sysca
              "time/", "io/", "reflect/", "fmt/", "context/", "encoding/", "crypto/")
 
 
+_LIBGO = "/libgo/go/"
+
+
 def goroot(file: str) -> str | None:
     """The GOROOT of a standard library file: `/usr/lib/go-1.19/src/` of
     `/usr/lib/go-1.19/src/runtime/sema.go`; "" for a -trimpath build's
     `runtime/sema.go`. Different toolchains, different roots."""
     if file.startswith(_STD_DIRS):
         return ""
+    j = file.rfind(_LIBGO)  # gccgo's: `../../../src/libgo/go/` (its C runtime's files: none)
+    if j >= 0 and file.startswith(_STD_DIRS, j + len(_LIBGO)):
+        return file[: j + len(_LIBGO)]
     i = file.rfind("/src/")
     if i < 0:
         return None

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..grammar import line_grammar
-from .evidence import OPENERS, evidence, go_minor
+from .evidence import OPENERS, Evidence, evidence, go_minor
 
 _G = line_grammar()
 _F = {k: v.fields for k, v in _G.kinds.items()}
@@ -143,9 +143,10 @@ def read_body(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str])
         if stacks > 1 and ".Test" not in texts[i]:
             continue  # past the first goroutine only test functions are looked for
         m = _match(texts[i])
-        if m is None:
+        if m is None and k != "frame_call":
             continue
-        ev = evidence(k, m)
+        # (a call line no kind reads is gccgo's bare name: gccgo_calls.py)
+        ev = evidence(k, m) if m is not None else Evidence(k, func=texts[i])
         if ev.func is not None:
             all_funcs.add(ev.func)
         if stacks == 1 and minor is None and ev.root:
@@ -154,7 +155,7 @@ def read_body(lines: Sequence[int], kinds: dict[int, str], texts: Sequence[str])
             if ev.func is not None:
                 funcs.append(ev.func)
             values.update(ev.values)
-            if k == "frame_call":
+            if k == "frame_call" and m is not None:  # (gccgo prints no arguments)
                 args.update(int(w, 16) for w in _HEX.findall(m.group(_F[k]["args"]) or ""))
     if body is not None:
         body.funcs = tuple(funcs)

@@ -1,0 +1,81 @@
+"""gccgo's frame names in a line-interleaved log: call lines only where the log
+proves gccgo printed them.
+
+gccgo (libgo's printtrace) prints a frame as its function's name alone, then its
+file line with no pc offset (traceback.lark's gccgo_frame_name). A bare name is any
+log word, so it is no kind of line: the parser reads one only right before its file
+line, and in a log of several processes interleaved line by line that file line is
+often another process's line away. So the separator takes a bare name as a call
+line when the log itself shows gccgo's output: libgo's own files (`…/libgo/go/…`),
+or names directly followed by their file lines, with no offset, more than once.
+Even then only a name that reads as a Go or C function (`_NAMED`) is one: `ready`,
+a word a program printed alone, and `go.etcd.io/bbolt`, a package `go build -v`
+built, stay ordinary text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from ..grammar import MAX_LINE, line_grammar
+from .evidence import Evidence
+
+# Names followed at once by an offsetless file line, seen this often, prove gccgo.
+PAIRS_PROVE = 2
+# A function: a `.` after the path's last `/` (`go.etcd.io/bbolt`, a package path
+# alone as `go build -v` prints it, is none), or a C name with a `_`; or `panic`
+# (libgo prints runtime.gopanic so, as gc does since Go 1.21).
+_NAMED = re.compile(r"(?:[^:]*/)?[^:/]*\.[^:/]*|[^:/]*_[^:/]*|panic")
+
+
+def _name_regex() -> re.Pattern[str]:
+    from ..parse import gccgo_lines
+
+    return gccgo_lines()[0]
+
+
+# Where a line may show gccgo (each confirmed by the grammar): a file of libgo's, or a
+# name and an offsetless file line right after it. One C-speed search over the log.
+_SIGNS = re.compile(r"^\t[^\t\n]*/libgo/go/[^\n]*$"
+                    r"|^[^\s():]*[._][^\s():]*\n\t[^\t\n]*:[0-9]+$", re.M)
+
+
+def _is_name(text: str, name: re.Pattern[str]) -> bool:
+    return _NAMED.fullmatch(text) is not None and name.fullmatch(text) is not None
+
+
+def is_gccgo_log(texts: Sequence[str]) -> bool:
+    """Whether the lines show gccgo's tracebacks (see the module's docstring)."""
+    match = line_grammar().match
+    offset = line_grammar().kinds["frame_file"].fields["offset"]
+    name = _name_regex()
+    pairs = 0
+    for sign in _SIGNS.finditer("\n".join(texts)):
+        *before, file = sign.group().split("\n")
+        m = match(file) if len(file) <= MAX_LINE else None
+        if m is None or m.lastgroup != "frame_file" or m.group(offset) is not None:
+            continue
+        if not before:  # libgo's own file
+            return True
+        if _is_name(before[0], name) and match(before[0]) is None:
+            pairs += 1
+            if pairs >= PAIRS_PROVE:
+                return True
+    return False
+
+
+def bare_calls(texts: Sequence[str]) -> Callable[[str], Evidence | None] | None:
+    """What reads a line that is no traceback kind as gccgo's call line, in a log
+    that proves gccgo printed it; None in any other log."""
+    if not is_gccgo_log(texts):
+        return None
+    name = _name_regex()
+
+    def read(text: str) -> Evidence | None:
+        if len(text) > MAX_LINE or not _is_name(text, name):
+            return None
+        # (its file line prints no pc offset, as an inlined call's does in gc's)
+        return Evidence("frame_call", func=text, inlined=True)
+
+    return read

@@ -1,0 +1,86 @@
+"""gccgo's frames in logs of several processes interleaved line by line
+(stackdemux/demux/gccgo_calls.py).
+
+gccgo prints a frame as its function's name alone: no kind of line, so in an
+interleaved log the separator used to leave every gccgo call line to the noise (9 %
+of 984 frames placed in random line order, 17 % in runs; no report exact). A log that
+proves it is gccgo's (libgo's files, names right before offsetless file lines) has
+its bare names read as call lines, and only names that read as functions: a word a
+program printed alone and a package path `go build -v` printed stay ordinary text.
+
+The merges are built here from real captures (samples/gccgo12/, the corpus's gc
+outputs), so who wrote each line is known (tests/corpus/gccgo_merges.py).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+
+import pytest
+from conftest import ROOT, SAMPLES, manifest
+
+from stackdemux.demux.gccgo_calls import bare_calls, is_gccgo_log
+
+sys.path.insert(0, str(ROOT / "tests" / "corpus"))
+from gccgo_merges import BUILD, NOISE, PAIRS, measure, merge
+
+GCCGO = sorted(SAMPLES / e["file"] for e in manifest() if e["file"].startswith("gccgo"))
+GC = sorted(SAMPLES / e["file"] for e in manifest() if e["file"].startswith("go1."))
+NOISE_LOGS = [*sorted((ROOT / "tests" / "corpus" / "noise").glob("*.log")), BUILD]
+
+
+def lines(path) -> list[str]:
+    return path.read_text(errors="replace").splitlines()
+
+
+def test_gccgo_s_output_proves_itself_gc_s_and_build_logs_do_not():
+    assert all(is_gccgo_log(lines(p)) for p in GCCGO)
+    assert not any(is_gccgo_log(lines(p)) for p in GC + NOISE_LOGS)
+
+
+def test_names_that_read_as_functions_are_call_lines_in_a_gccgo_log_only():
+    read = bare_calls(lines(SAMPLES / "gccgo12" / "gccgo_sigquit.txt"))
+    assert read is not None
+    for name in ("main.pool.worker", "go_0etcd_0io_1bbolt.Cursor.search", "epoll_wait", "panic"):
+        ev = read(name)
+        assert (ev.kind, ev.func) == ("frame_call", name)
+    # the program's own word, a package path as `go build -v` prints it
+    assert [read(w) for w in ("ready", "go.etcd.io/bbolt", "example.com/fleet")] == [None] * 3
+    assert bare_calls(lines(SAMPLES / "go1.27" / "traceback_all.txt")) is None
+
+
+@pytest.mark.parametrize("order", ["random", "runs"])
+@pytest.mark.parametrize("name", ["bolt_all+gc bolt", "system+gc crash", "bolt_all+deadlock"])
+def test_processes_merged_line_by_line_come_apart_frame_by_frame(name, order):
+    # gccgo with gc (other paths, pc offsets), and two gccgo dumps of one binary
+    paths = dict(PAIRS)[name]
+    for seed in range(2):
+        placed, frames, exact, reports, _ = measure(paths, order, seed)
+        assert (placed, exact) == (frames, reports), seed
+
+
+@pytest.mark.parametrize("name", [name for name, _ in PAIRS])
+def test_build_lines_among_a_gccgo_merge_stay_out_of_its_reports(name):
+    for seed in range(4):
+        assert measure(dict(PAIRS)[name], "noise", seed)[4] == 0, seed
+
+
+def test_those_build_lines_hold_names_a_gccgo_log_could_hold():
+    # package paths alone (`go build -v`), which read like gccgo's bare names
+    built = {t for _, paths in PAIRS for seed in range(4)
+             for k, t in merge([lines(p) for p in paths], "noise", random.Random(seed))
+             if k == NOISE}
+    assert {"go.etcd.io/bbolt", "example.com/fleet"} <= built
+
+
+def test_the_sigquit_dump_s_own_word_stays_noise_in_a_merge():
+    from stackdemux.api import analyze
+
+    for seed in range(3):
+        merged = merge([lines(p) for p in dict(PAIRS)["sigquit+bolt"]], "random",
+                       random.Random(seed))
+        a = analyze("\n".join(t for _, t in merged) + "\n")
+        ready = next(n for n, (_, t) in enumerate(merged, 1) if t == "ready")
+        assert any(x <= ready <= y for x, y in a.noise)
+        assert "ready" not in [f.func for r in a.reports for g in r.goroutines for f in g.frames]
