@@ -1020,6 +1020,8 @@ class _Parser:
             addr = addr or hex(int(m.group(fields["decimal_addr"])))
             pc = pc or hex(int(m.group(fields["decimal_pc"])))
             r.signal = Signal(name=name, description=desc, code=code, addr=addr, pc=pc)
+            if r.kind is ReportKind.PANIC:
+                _end_signal_value(r)
             self.use(i)
             return
 
@@ -1409,6 +1411,26 @@ _FRAME_STARTS = frozenset({"frame_call", "cgo_file", "non_go_function"})
 _RELAY_STACK = frozenset({"frame_call", "frame_file", "created_by", "frames_elided",
                           "additional_frames_elided", "cgo_file", "non_go_function",
                           "stack_unavailable"})
+
+
+# The values of the panics a signal raises (runtime/panic.go, sigpanic): the runtime's
+# own, fixed texts, printed before the `[signal …]` line.
+_SIGNAL_VALUES = tuple(f"runtime error: {v}" for v in (
+    "invalid memory address or nil pointer dereference", "integer divide by zero",
+    "integer overflow", "floating point error"))
+
+
+def _end_signal_value(r: Report) -> None:
+    """A signal's panic value with more text run on after it on its line (another
+    writer's: a progress bar's next redraw, `…dereference-----]  7.57% …`): the value
+    is the runtime's fixed text, and ends where that text does."""
+    value = next((v for v in _SIGNAL_VALUES if r.message.startswith(v)), None)
+    if value is None or len(r.message) == len(value):
+        return
+    for c in r.chain:
+        if c.message == r.message:
+            c.message = value
+    r.message = value
 
 
 def _printed(r: Report, thread: str) -> bool:

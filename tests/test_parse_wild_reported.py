@@ -67,6 +67,22 @@ def test_a_panic_after_a_program_s_unfinished_line_opens_its_report():
     assert r.lines == [(2, 11)] and r.goroutines[0].id == 11  # from the glued line on
 
 
+def test_a_signal_s_panic_value_ends_where_the_runtime_s_fixed_text_does():
+    # the bar's next redraw ran on after the value (`…dereference-----…]   7.57% …`);
+    # a `[signal …]` line below says the value is the runtime's own, fixed text
+    [r] = analyze(MCUMGR).reports
+    assert r.message == "runtime error: invalid memory address or nil pointer dereference"
+    assert [c.message for c in r.chain] == [r.message]
+
+
+def test_a_value_with_more_text_and_no_signal_line_is_read_whole():
+    # a program's own panic(errors.New(…)) may say anything after those words
+    lines = MCUMGR.read_text().splitlines()
+    got = analyze("\n".join([lines[0], lines[1], *lines[3:]]) + "\n")
+    assert got.reports[0].message.startswith(
+        "runtime error: invalid memory address or nil pointer dereference---")
+
+
 def test_text_before_a_panic_line_with_a_space_is_left_as_it_is():
     # `… recovered panic: x` is a program's own words: no cut where a space comes first
     lines = MCUMGR.read_text().splitlines()
