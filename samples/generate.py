@@ -227,6 +227,10 @@ SCENARIOS += [
     S("gccgo_sigquit", F, "signal dump", ["gccgo: SIGQUIT: 'SIGQUIT: quit', 'PC=0x… m=0 sigcode=0', then every goroutine (gccgo's signal dump)"], ["hang", "12", "1"], signal="SIGQUIT", versions=G, mode="gccgo"),
     S("gccgo_system", F, "panic", ["gccgo, GOTRACEBACK=system: runtime goroutines and frames too"], ["nil", "3", "1"], env={"GOTRACEBACK": "system"}, versions=G, mode="gccgo"),
     S("gccgo_crash", F, "panic", ["gccgo, GOTRACEBACK=crash: the dump, then SIGABRT"], ["error", "3", "1"], env={"GOTRACEBACK": "crash"}, versions=G, mode="gccgo"),
+    S("gccgo_sigquit_many", F, "signal dump", ["gccgo: SIGQUIT over 300 parked goroutines: a dump of 302 goroutines (gccgo's signal dump)"], ["hang", "300", "2"], signal="SIGQUIT", versions=G, mode="gccgo"),
+    S("gccgo_cgo_segv", "cgocrash", "fatal error", ["gccgo: C code called through cgo dereferences NULL: 'fatal error: unexpected signal during runtime execution', the C function and cgo's prolog among the goroutine's frames ('read_config', '_cgo_…_Cfunc_read_config' at '/tmp/go-build/cgo-gcc-prolog:56', 'main._Cfunc_read_config' at '/tmp/go-build/b001/_cgo_gotypes.go:36'), the goroutine '[syscall]'"], ["segv"], versions=G, mode="gccgo", message="unexpected signal during runtime execution"),
+    S("gccgo_cgo_segv_all", "cgocrash", "fatal error", ["same with GOTRACEBACK=all: the second Go goroutine too"], ["segv"], env={"GOTRACEBACK": "all"}, versions=G, mode="gccgo", message="unexpected signal during runtime execution"),
+    S("gccgo_cgo_abort", "cgocrash", "signal dump", ["gccgo: C abort() in a cgo call: 'SIGABRT: abort', 'PC=0x… m=0 sigcode=18446744073709551610' (si_code -6, SI_TKILL, printed unsigned), glibc's frames ('__pthread_kill_implementation' at './nptl/pthread_kill.c:44'), then the register dump"], ["abort"], versions=G, mode="gccgo"),
     S("gccgo_small_all", F, "panic", ["gccgo, GOTRACEBACK=all: a goroutine panics with a formatted value ('job {1 default}: …'), main waits"], ["small", "2", "1"], env={"GOTRACEBACK": "all"}, versions=G, mode="gccgo"),
 ]
 
@@ -369,7 +373,8 @@ def build_binary(sc: Scenario, ver: str) -> tuple[Path, list[str], dict]:
         elif sc.mode == "gccgo":
             root = BUILD_ROOTS[sc.program]
             stage(sc.program, root)
-            env = go_env("gccgo", {"GOFLAGS": "-mod=vendor -buildvcs=false"})
+            flags = "-mod=vendor -buildvcs=false" if sc.program == "fleet" else "-buildvcs=false"
+            env = go_env("gccgo", {"GOFLAGS": flags, "CGO_ENABLED": "1"})
             run([TOOLCHAINS[GCCGO_DRIVER], "build", "-compiler", "gccgo", "-o", str(out), "."], root, env)
             res = (Path(root), [str(out)], {})
         elif sc.mode == "binary":
@@ -613,7 +618,7 @@ def main():
 
     # Build sequentially (layouts share staging dirs), then run in parallel.
     for sc, ver in jobs:
-        log(f"build {sc.program}/{sc.mode} go{ver}")
+        log(f"build {sc.program}/{sc.mode} {version_dir(ver)}")
         build_binary(sc, ver)
 
     manifest_path = HERE / "manifest.json"

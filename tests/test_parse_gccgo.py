@@ -98,3 +98,28 @@ def test_libgo_s_files_render_as_gccgo_printed_them():
     assert "../../../src/libgo/go/runtime/panic.go:1204" in out
     assert "$GOROOT" not in out
     assert "runtime.dopanic__m\n" in out and "runtime.dopanic__m()" not in out
+
+
+def test_c_code_called_through_cgo_shows_its_own_frames_and_cgo_s():
+    # gccgo prints the C function and cgo's prolog among the Go frames (gc shows
+    # runtime.cgocall instead); the culprit is the Go side's call, as in gc's reading
+    a = analyze(SAMPLES / "gccgo12/gccgo_cgo_segv.txt")
+    [r] = a.reports
+    frames = [(f.func, f.file, f.line) for f in r.goroutines[0].frames]
+    assert frames[4:7] == [
+        ("read_config", "/src/cgocrash/main.go", 12),
+        ("_cgo_d978780e29fd_Cfunc_read_config", "/tmp/go-build/cgo-gcc-prolog", 56),
+        ("main._Cfunc_read_config", "/tmp/go-build/b001/_cgo_gotypes.go", 36)]
+    assert (r.goroutines[0].state, r.signal.name) == ("syscall", "SIGSEGV")
+    [group] = a.groups
+    assert group.culprit.func == "main._Cfunc_read_config"
+    assert [h.rule for h in group.hints] == ["cgo-signal"]
+
+
+def test_an_abort_in_c_code_reads_with_its_signal_code_and_registers():
+    [r] = analyze(SAMPLES / "gccgo12/gccgo_cgo_abort.txt").reports
+    assert (r.kind, r.signal.name, r.signal.sigcode) == (
+        ReportKind.SIGNAL_DUMP, "SIGABRT", "18446744073709551610")
+    assert [f.func for f in r.goroutines[0].frames][:4] == [
+        "__pthread_kill_implementation", "__GI_raise", "__GI_abort", "give_up"]
+    assert r.registers["rip"] == r.signal.pc and len(r.registers) == 21

@@ -228,7 +228,7 @@ MORE_GOROUTINES = {"fatal_error": log(40 / 55 / _PANIC_MORE),
 # mstart (22); cut otherwise (1 of 1405: a stack overflow's elided frames).
 # A header after a goroutine that has not ended is another process's.
 _LAST = frozenset({"main.main", "runtime.goexit", "runtime.main", "runtime.mcall",
-                   "runtime.mstart"})
+                   "runtime.mstart", "runtime.kickoff"})  # (kickoff: gccgo's goexit)
 UNENDED = -6.0
 
 
@@ -311,7 +311,8 @@ def pair_score(t: Track, call: Evidence, file: Evidence,
 
 # What alone may follow a goroutine's frame of these functions: its caller
 # (GOTRACEBACK=system shows runtime.main), or for goexit a `created by` line.
-_OUTERMOST = {"main.main": "runtime.main", "runtime.goexit": "created_by"}
+_OUTERMOST = {"main.main": "runtime.main", "runtime.goexit": "created_by",
+              "runtime.kickoff": "created_by"}  # (libgo starts a goroutine in kickoff)
 
 
 def called(t: Track, call: Evidence, known: frozenset[str] | set[str] | None) -> bool | None:

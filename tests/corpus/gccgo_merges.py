@@ -41,6 +41,9 @@ PAIRS: list[tuple[str, list[Path]]] = [
     ("deadlock+gc mixed", [G / "gccgo_deadlock.txt", C / "mixed-lines-random" / "p3.out",
                            C / "mixed-lines-random" / "p4.out"]),
     ("system+gc crash", [G / "gccgo_system.txt", C / "crash-lines-random" / "p0.out"]),
+    ("sigquit_many+gc maps", [G / "gccgo_sigquit_many.txt", C / "crash-lines-random" / "p1.out"]),
+    ("cgo_segv_all+gc repanic", [G / "gccgo_cgo_segv_all.txt",
+                                 C / "mixed-lines-random" / "p1.out"]),
 ]
 # The same scenarios of the same program built by gc (the corpus's mixed case's
 # outputs), to set gccgo's figures beside: error+maps, small+nil+repanic.
