@@ -359,7 +359,7 @@ def frame_origin(
             if found:
                 module, version = found
                 if module == "golang.org/toolchain":  # GOTOOLCHAIN downloads GOROOT here
-                    return Origin(package, None, version.split("-", 1)[-1], "stdlib")
+                    return Origin(package, None, _toolchain(version), "stdlib")
                 return Origin(package, module, version, "modcache")
         if is_stdlib_package(package):
             return Origin(package, None, None, "stdlib")
@@ -410,6 +410,14 @@ def _under_main(directory: str, package: str, roots: set[str]) -> bool:
     return any((directory == r or directory.startswith(r + "/"))
                and (gopath_src is None or r.startswith(gopath_src + "/"))
                for r in roots)
+
+
+def _toolchain(version: str) -> str:
+    """The Go release of a GOTOOLCHAIN download, `go1.24.1` of the module version
+    `v0.0.1-go1.24.1.linux-arm64` (the release, then `.GOOS-GOARCH`)."""
+    release = version.split("-", 1)[-1]
+    head, _, platform = release.rpartition(".")
+    return head if head and "-" in platform else release
 
 
 def _version(package: str, modules: ModuleMap | None) -> str | None:
