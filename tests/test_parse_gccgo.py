@@ -123,3 +123,16 @@ def test_an_abort_in_c_code_reads_with_its_signal_code_and_registers():
     assert [f.func for f in r.goroutines[0].frames][:4] == [
         "__pthread_kill_implementation", "__GI_raise", "__GI_abort", "give_up"]
     assert r.registers["rip"] == r.signal.pc and len(r.registers) == 21
+
+
+def test_c_library_frames_are_not_the_program_s_its_own_c_function_is():
+    # glibc's and libgo's C files, printed relative to where they were built, are no
+    # -trimpath'd file of the main module; the cgo preamble's C function lies in main.go
+    [r] = analyze(SAMPLES / "gccgo12/gccgo_cgo_abort.txt").reports
+    origins = {f.func: f.origin for f in r.goroutines[0].frames}
+    assert [origins[f] for f in ("__pthread_kill_implementation", "__GI_raise", "__GI_abort")] \
+        == ["unknown"] * 3
+    assert (origins["give_up"], origins["main.main"]) == ("main", "main")
+    [r] = analyze(SAMPLES / "gccgo12/gccgo_sigquit.txt").reports
+    idle = r.goroutines[0].frames  # epoll_wait (glibc), runtime_mstart (libgo's proc.c)
+    assert [f.origin for f in idle] == ["unknown", "unknown"]

@@ -381,8 +381,10 @@ def frame_origin(
         directory = _dir(file)
         if _under_main(directory, package, main.roots):
             return Origin(package, main_path or module, None, "main")
-    if file and not file.startswith("/") and "@" not in file:
-        # -trimpath prints the main module's files as module/path/file.go.
+    if file and not file.startswith("/") and "@" not in file and "." in func:
+        # -trimpath prints the main module's files as module/path/file.go (a C
+        # function's relative file is a C library's: gccgo's `epoll_wait` at
+        # ../sysdeps/unix/sysv/linux/epoll_wait.c, libgo's runtime_mstart)
         return Origin(package, module, None, "main")
     return Origin(package, module, _version(package, modules), "unknown")
 
