@@ -21,7 +21,14 @@ from stackdemux.api import Options, analyze
 from stackdemux.demux.automaton import automaton
 from stackdemux.demux.beam import Beam
 from stackdemux.demux.evidence import goroot
-from stackdemux.demux.heads import go_minor, heads_fit, message_numbers, read_body, read_head
+from stackdemux.demux.heads import (
+    go_minor,
+    heads_fit,
+    message_numbers,
+    read_body,
+    read_head,
+    rematch_heads,
+)
 from stackdemux.demux.hypothesis import Call, Hypothesis, code, file_name, site_func, source
 from stackdemux.demux.scores import (
     _runtime,
@@ -38,6 +45,8 @@ from stackdemux.demux.scores import (
 from stackdemux.demux.track import REGISTER_ORDER, Track, binary_of_file, package_of
 from stackdemux.grammar import line_grammar
 from stackdemux.model import Report
+from tests.corpus.beam_truth import merged
+from tests.corpus.beam_truth import outputs as case_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "corpus" / "cases"
@@ -380,6 +389,50 @@ def test_a_number_its_message_says_is_passed_by_a_reports_first_frames() -> None
     right = heads_fit(a_head, a_body) + heads_fit(b_head, b_body)
     swapped = heads_fit(a_head, b_body) + heads_fit(b_head, a_body)
     assert right > swapped + 5.0
+
+
+def test_a_go_tests_failure_line_comes_before_the_panic_that_failed_it() -> None:
+    """`--- FAIL: TestX (…)` is printed by the test's deferred call, before the
+    panic goes on to print: no such line follows its report's opener (but a
+    race report's, which its `=====` rule closes). One that does in a
+    separated stream is another process's, and goes to the next opener's."""
+    openers = {"panic", "fatal_error", "http_panic", "race_rule", "sigdump"}
+    before = after_race = 0
+    for text in _outputs():
+        opened = None
+        for s in text.splitlines():
+            m = line_grammar().match(s) if s else None
+            k = m.lastgroup if m is not None else None
+            if k in openers:
+                opened = k
+            elif k in ("goroutine_header", "runtime_stack"):
+                opened = None
+            elif k == "test_fail":
+                assert opened in (None, "race_rule"), s
+                before += opened is None
+                after_race += opened == "race_rule"
+    assert before >= 10 and after_race >= 1
+    # gotest-lines-random merged again (beam_truth.py --remerge, draw 30): the
+    # beam gave p0's and p2's heads (Go 1.27's `[recovered, repanicked]`, Go
+    # 1.23's `[recovered]`) to each other's stacks, and p1's `--- FAIL:
+    # TestBalanceMismatch` to p0's head, after its panic, before p2's stacks
+    texts, owners = merged(case_outputs("gotest-lines-random"), 30)
+    kinds = {}
+    for i, s in enumerate(texts):
+        m = line_grammar().match(s) if s else None
+        kinds[i] = m.lastgroup if m is not None and m.lastgroup else "noise"
+    truth = {i: owners[i] for i in kinds if kinds[i] not in ("noise", "blank")}
+    stray = texts.index("--- FAIL: TestBalanceMismatch (2.05s)")
+    p0_panic = next(i for i, s in enumerate(texts) if s.startswith("panic: ") and owners[i] == 0)
+    p0_stacks = texts.index("goroutine 18 [running]:")
+    p2_stacks = texts.index("goroutine 6 [running]:")
+    assert p0_panic < p0_stacks < stray < p2_stacks
+    heads = {i for i in truth if i < p2_stacks and truth[i] in (0, 2)
+             and kinds[i] in ("panic", "chained_panic", "test_fail")}
+    owner = {i: 2 - o if i in heads else o for i, o in truth.items()}
+    owner[stray] = 2
+    rematch_heads(owner, kinds, texts)
+    assert owner == truth
 
 
 def test_a_signals_section_goes_on_with_the_goroutine_its_thread_ran() -> None:
