@@ -49,6 +49,7 @@ from stackdemux.ingest import InputError  # noqa: E402
 
 DUMP = (ROOT / "samples" / "go1.25" / "panic_in_goroutine.txt").read_text()
 BIG_DUMP = (ROOT / "samples" / "go1.25" / "sigquit.txt").read_text()
+DEADLOCKS = [(ROOT / "samples" / v / "deadlock.txt").read_text() for v in ("go1.27", "go1.21")]
 MB = 1e6
 FLAG_GROWTH = 6.0
 FLAG_MBPS = 0.05
@@ -177,6 +178,16 @@ def _json_dump_record(k: int) -> bytes:
     return _text([json.dumps({"level": "error", "msg": "\n".join(_dumps(k))})] * 2)
 
 
+def _dotted_words(k: int) -> bytes:
+    """Two processes' deadlocks dealt line by line (so the separator runs) around
+    a word of k dots, once before a space and once before a file line: the search
+    for gccgo's signs (gccgo_calls.py) backtracked over every dot."""
+    a, b = (DEADLOCKS[0].splitlines(), DEADLOCKS[1].splitlines())
+    word = "a." * (k // 2)
+    dealt = [line for pair in zip(a, b) for line in pair]  # noqa: B905 (the shorter ends it)
+    return _text([*dealt[:10], word + " b", word + "/x", "\t/a/b.go:1", *dealt[10:]])
+
+
 def _compose(k: int) -> bytes:
     """8 services crashing at once behind compose's prefixes, their lines taking turns."""
     lines = _dumps(k // 8 + 1, BIG_DUMP)
@@ -255,6 +266,7 @@ CASES: list[Case] = [
     *(_long(name, token) for name, token in LONG_TOKENS.items()),
     *(_lines(name, line) for name, line in LINE_KINDS.items()),
     _lines("shuffled", _shuffled, 1000),  # (the beam saturates: 64 streams open)
+    Case("interleaved-dotted-words", 20_000, _dotted_words),
     Case("wrapped-test2json", 3000, _test2json),
     Case("wrapped-docker", 3000, _docker),
     Case("wrapped-docker-split", 3000, _docker_split),

@@ -8,7 +8,7 @@ line, and in a log of several processes interleaved line by line that file line 
 often another process's line away. So the separator takes a bare name as a call
 line when the log itself shows gccgo's output: libgo's own files (`…/libgo/go/…`),
 or names directly followed by their file lines, with no offset, more than once.
-Even then only a name that reads as a Go or C function (`_NAMED`) is one: `ready`,
+Even then only a name that reads as a Go or C function (`_named`) is one: `ready`,
 a word a program printed alone, and `go.etcd.io/bbolt`, a package `go build -v`
 built, stay ordinary text.
 """
@@ -23,10 +23,15 @@ from .evidence import Evidence
 
 # Names followed at once by an offsetless file line, seen this often, prove gccgo.
 PAIRS_PROVE = 2
-# A function: a `.` after the path's last `/` (`go.etcd.io/bbolt`, a package path
-# alone as `go build -v` prints it, is none), or a C name with a `_`; or `panic`
-# (libgo prints runtime.gopanic so, as gc does since Go 1.21).
-_NAMED = re.compile(r"(?:[^:]*/)?[^:/]*\.[^:/]*|[^:/]*_[^:/]*|panic")
+def _named(text: str) -> bool:
+    """A function: a `.` after the path's last `/` (`go.etcd.io/bbolt`, a package
+    path alone as `go build -v` prints it, is none), or a C name with a `_`; or
+    `panic` (libgo prints runtime.gopanic so, as gc does since Go 1.21). No `:`.
+    (Read by hand: as one regex, a long dotted word took time quadratic in it.)"""
+    if ":" in text:
+        return False
+    _, slash, last = text.rpartition("/")
+    return "." in last or (not slash and "_" in text) or text == "panic"
 
 
 def _name_regex() -> re.Pattern[str]:
@@ -37,12 +42,14 @@ def _name_regex() -> re.Pattern[str]:
 
 # Where a line may show gccgo (each confirmed by the grammar): a file of libgo's, or a
 # name and an offsetless file line right after it. One C-speed search over the log.
+# (the name's first `.` or `_` is where its class ends: one way to match a
+# word, where `[^\s():]*[._]` backtracked over every dot of a long one)
 _SIGNS = re.compile(r"^\t[^\t\n]*/libgo/go/[^\n]*$"
-                    r"|^[^\s():]*[._][^\s():]*\n\t[^\t\n]*:[0-9]+$", re.M)
+                    r"|^[^\s():._]*[._][^\s():]*\n\t[^\t\n]*:[0-9]+$", re.M)
 
 
 def _is_name(text: str, name: re.Pattern[str]) -> bool:
-    return _NAMED.fullmatch(text) is not None and name.fullmatch(text) is not None
+    return _named(text) and name.fullmatch(text) is not None
 
 
 def is_gccgo_log(texts: Sequence[str]) -> bool:
