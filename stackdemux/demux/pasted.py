@@ -33,7 +33,12 @@ Piece = tuple[int, int, int]  # (input line, start column, end column)
 # next to nothing on a long build log, so: substrings first (C-speed find),
 # then patterns that start with a literal, and the line-start patterns only at
 # line starts that begin with one of their first characters.
-_SIGN_SUBSTRINGS = ("\u00a0", "\u202f", "#011", "\r", ".go :", " .go")  # nbsp, rsyslog tab, CR
+_SIGN_SUBSTRINGS = ("\u00a0", "\u202f", "#011", "\r")  # nbsp, rsyslog tab, CR
+# A space inside a file's path (`main.go :12`, `main .go:12`: a page's text
+# reflowed), in one pass led by the literal `.go` (the substrings `.go :` and
+# ` .go` looked for apart took 33 ms over a 22 MB dump, this 14), then confirmed.
+_PATH_SPACED = re.compile(r"\.go(?: :|(?<= \.go))")
+_PATH_SPACED_CONFIRMED = re.compile(r"\.go :\d|\S \.go ?:\d")
 # each starts with a literal (given beside it): a log without that character
 # is not searched at all (see _holds)
 _SIGNS = (
@@ -121,11 +126,13 @@ def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
         return False
     if text is None:
         text = "\n".join(lines)
-    if any(_holds(text, sub) for sub in _SIGN_SUBSTRINGS) and _confirmed_substring(text):
+    if any(_holds(text, sub) for sub in _SIGN_SUBSTRINGS):
+        return True
+    if _PATH_SPACED.search(text) and _PATH_SPACED_CONFIRMED.search(text):
         return True
     if any(lead in text and sign.search(text) for lead, sign in _SIGNS):
         return True
-    if "\tgoroutine " in text and _tab_indented(text):
+    if _tab_indented(text):
         return True
     head = text[:_PASTE_HEAD]
     if any(lead in head and sign.search("\n" + head if lead == "`" else head)
@@ -158,19 +165,13 @@ def _glued_panic(text: str) -> bool:
 
 
 def _tab_indented(text: str) -> bool:
-    """A goroutine header after nothing but tabs on its line."""
+    """A goroutine header after nothing but tabs on its line. (The regex, led by
+    its literal, scans a 22 MB dump in ~10 ms: no substring test before it, 15.)"""
     for hit in _TABBED_HEADER.finditer(text):
         at = hit.start()
         if not text[text.rfind("\n", 0, at) + 1:at].strip("\t"):
             return True
     return False
-
-
-def _confirmed_substring(text: str) -> bool:
-    """The substring signs, with the two about paths read as patterns."""
-    if any(_holds(text, sub) for sub in _SIGN_SUBSTRINGS[:4]):
-        return True
-    return re.search(r"\.go :\d|\S \.go ?:\d", text) is not None
 
 
 def _damaged_line_start(text: str) -> bool:
