@@ -20,7 +20,7 @@ from conftest import evidence_of as ev
 from stackdemux.api import Options, analyze
 from stackdemux.demux.automaton import automaton
 from stackdemux.demux.beam import Beam
-from stackdemux.demux.evidence import goroot
+from stackdemux.demux.evidence import Evidence, evidence, goroot
 from stackdemux.demux.heads import (
     go_minor,
     heads_fit,
@@ -433,6 +433,38 @@ def test_a_go_tests_failure_line_comes_before_the_panic_that_failed_it() -> None
     owner[stray] = 2
     rematch_heads(owner, kinds, texts)
     assert owner == truth
+
+
+def _read(line: str) -> Evidence | None:
+    """What a line says, if it is a traceback line."""
+    m = line_grammar().match(line) if line else None
+    return evidence(m.lastgroup, m) if m is not None and m.lastgroup else None
+
+
+def test_the_main_goroutine_was_created_by_no_go_statement() -> None:
+    """Goroutine 1 runs main.main, started by the runtime: its stack never
+    ends with a `created by` line, every other goroutine's may."""
+    created = 0
+    for text in _outputs():
+        gid = None
+        for s in text.splitlines():
+            e = _read(s)
+            if e is not None and e.kind == "goroutine_header":
+                gid = e.gid
+            elif e is not None and e.kind == "created_by":
+                assert gid != 1, s
+                created += 1
+    assert created >= 1000
+    # crash-lines-random merged again (beam_truth.py --remerge, draws 9, 13,
+    # 30): p2's `created by main.boltCorrupt` went to p0's goroutine 1, the
+    # nil dereference it crashed in
+    p0, p2 = case_lines("crash-lines-random", "p0.out"), case_lines("crash-lines-random", "p2.out")
+    crashed, entry = p0.index("main.nilDeref()"), p2.index("main.boltCorrupt.func1()")
+    main, worker = stream(*p0[crashed - 9:crashed + 2]), stream(*p2[entry - 15:entry + 2])
+    assert (main.last_gid, worker.last_gid) == (1, 5)
+    made = ev(p2[entry + 4])
+    assert made.kind == "created_by"
+    assert call_score(main, made, None) < call_score(worker, made, None) - 5.0
 
 
 def test_a_signals_section_goes_on_with_the_goroutine_its_thread_ran() -> None:
