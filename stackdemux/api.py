@@ -102,7 +102,9 @@ def split_streams_detail(source: Source, options: Options, index: int = 0
         except PrefixError as e:
             raise InputError(str(e)) from None  # (it names --prefix)
         return d.streams, d.noise, d.diagnostics
-    stream = Stream(id=f"{prefix}1", numbers=range(1, len(source.lines) + 1), texts=source.lines)
+    text, source._text = source._text, None  # (its lines joined: see Source)
+    stream = Stream(id=f"{prefix}1", numbers=range(1, len(source.lines) + 1), texts=source.lines,
+                    _joined=text)
     return [stream], [], []
 
 

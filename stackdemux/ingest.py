@@ -255,9 +255,17 @@ def decode_lines(data: bytes, name: str = "<input>") -> Source:
     nul = data.count(b"\x00") if b"\x00" in data else 0
     crlf = b"\r" in data and b"\r\n" in data
     errors = 0
+    text: str | None = None  # the lines joined, when kept
     if data.isascii():
-        # The common case, at C speed: one decode, a split a chunk at a time.
-        lines = split_sharing(data.decode("ascii"))
+        # The common case, at C speed: one decode, a split a chunk at a time;
+        # decoded without its last newline (no copy of the bytes), the text is
+        # the lines joined, kept for the demultiplexer's bulk searches.
+        end = len(data) - 1 if data.endswith(b"\n") else len(data)
+        joined = str(memoryview(data)[:end], "ascii")
+        lines = split_sharing(joined) if data else []
+        if not crlf:
+            text = joined
+        del joined
     else:
         try:
             lines = data.decode("utf-8").split("\n")
@@ -270,12 +278,12 @@ def decode_lines(data: bytes, name: str = "<input>") -> Source:
                 except UnicodeDecodeError:
                     errors += 1
                     lines.append(chunk.decode("utf-8", "replace"))
-    if lines and lines[-1] == "":
-        lines.pop()
+        if lines and lines[-1] == "":
+            lines.pop()  # (the text after the last newline)
     if crlf:
         lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
     return Source(name=name, lines=lines, size=len(data), crlf=crlf, decode_errors=errors,
-                  nul_bytes=nul)
+                  nul_bytes=nul, _text=text)
 
 
 def line_offsets(data: bytes) -> list[int]:

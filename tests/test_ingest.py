@@ -166,3 +166,38 @@ def test_a_big_utf16_log_is_read_whole_not_sieved(tmp_path):
     source = read_source(str(path), "out.log", minimum=4096)
     assert source.lines == (text * 40).rstrip("\n").split("\n")
     assert len(parse_source(source).reports) == 40
+
+
+@pytest.mark.parametrize("tail", [b"", b"\n", b"\n\n", b"\r\n"])
+def test_the_text_of_a_log_is_joined_once(tail):
+    """A log's text, decoded, is its lines joined: the demultiplexer's one stream
+    of them all takes it for its bulk searches (a 22 MB dump was joined again),
+    and the source lets it go; a log whose CRs were taken off keeps none."""
+    from stackdemux.demux import demultiplex
+
+    data = sample_path("nil_pointer").read_bytes().rstrip(b"\n")
+    if tail == b"\r\n":
+        data = data.replace(b"\n", b"\r\n")
+    source = ingest(data + tail, "app.log")
+    text = source._text
+    assert (text is None) == (tail == b"\r\n")
+    lines = (data + tail).decode().replace("\r\n", "\n").split("\n")
+    assert source.lines == (lines[:-1] if lines[-1] == "" else lines)
+    streams, _ = demultiplex(source)
+    assert source._text is None and len(streams) == 1
+    if text is not None:
+        assert text == "\n".join(source.lines) and streams[0].joined() is text
+    else:
+        assert streams[0].joined() == "\n".join(source.lines)
+
+
+def test_a_prefixed_log_lets_its_text_go():
+    """The streams behind prefixes are made of other texts: the source's is let go."""
+    from stackdemux.demux import demultiplex
+
+    data = b"".join(b"web-1  | " + line for line in
+                    sample_path("nil_pointer").read_bytes().splitlines(keepends=True))
+    source = ingest(data, "compose.log")
+    assert source._text is not None
+    streams, _ = demultiplex(source)
+    assert source._text is None and all(s.label == "web-1" for s in streams)

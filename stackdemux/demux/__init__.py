@@ -78,7 +78,7 @@ def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
     lines = source.lines
     out = Demuxed([], [])
     noise_numbers: list[int] = []
-    base = _outer_streams(lines, user_prefix, out, noise_numbers)
+    base = _outer_streams(source, user_prefix, out, noise_numbers)
     from .prefixes import PROCESS_KEYS
 
     keyed = any(name in PROCESS_KEYS for name in out.layers)
@@ -108,15 +108,20 @@ def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
 # ------------------------------------------------------------ outer layers ---
 
 
-def _outer_streams(lines: list[str], user_prefix: str | None, out: Demuxed,
+def _outer_streams(source: Source, user_prefix: str | None, out: Demuxed,
                    noise: list[int]) -> list[Stream]:
     """Undo wrappers and prefixes: the streams their keys name (a wrapper's
     records that carry no output are noise)."""
+    lines = source.lines
+    # the text the lines were split from, which only a stream of them all uses:
+    # taken from the source, and not held while wrappers or prefixes are undone
+    text, source._text = source._text, None
     try:
-        from .wrapped import unwrap_detail
+        from .wrapped import sniff, unwrap_detail
     except ImportError:  # pragma: no cover - the module is being written alongside
         unwrap_detail = None  # type: ignore[assignment]
-    if unwrap_detail is not None and user_prefix is None:
+    if unwrap_detail is not None and user_prefix is None and sniff(lines) is not None:
+        text = None
         got = unwrap_detail(lines)
         if got is not None and got.streams:
             out.layers.append(got.format)
@@ -129,6 +134,7 @@ def _outer_streams(lines: list[str], user_prefix: str | None, out: Demuxed,
 
     styles = detect(lines)
     if styles or user_prefix is not None:
+        text = None
         split = split_prefixed(lines, styles, user_prefix)
         out.layers.extend(s.name for s in styles)
         if user_prefix is not None:
@@ -141,7 +147,7 @@ def _outer_streams(lines: list[str], user_prefix: str | None, out: Demuxed,
 
             streams = rejoin_record_texts(streams, lines, record_header("logcat_record"))
         return rejoin_unprefixed_opener(streams)
-    return [Stream(id="s1", numbers=range(1, len(lines) + 1), texts=lines)]
+    return [Stream(id="s1", numbers=range(1, len(lines) + 1), texts=lines, _joined=text)]
 
 
 def _repair_paste(stream: Stream, noise: list[int], out: Demuxed) -> Stream:
