@@ -467,6 +467,40 @@ def test_the_main_goroutine_was_created_by_no_go_statement() -> None:
     assert call_score(main, made, None) < call_score(worker, made, None) - 5.0
 
 
+def test_the_runtime_inlines_only_its_own_code() -> None:
+    """Inlined frames (`f(...)`, a file line without offset) come before the
+    frame they were inlined into; a frame of the runtime inlines only the
+    runtime's and the internal packages' code, never a program's."""
+    runtimes = 0
+    for text in _outputs():
+        inlined: list[str] = []
+        for call, file in pairwise(text.splitlines()):
+            c, f = _read(call), _read(file)
+            if c is not None and c.kind == "goroutine_header":
+                inlined = []
+            if c is None or f is None or c.kind != "frame_call" or f.kind != "frame_file" \
+                    or c.func is None:
+                continue
+            if c.inlined and f.offset is None:
+                inlined.append(c.func)
+                continue
+            if _runtime(c.func):
+                assert all(g.startswith(("runtime.", "runtime/", "internal/")) for g in inlined)
+                runtimes += len(inlined)
+            inlined = []
+    assert runtimes >= 300
+    # crash-lines-random merged again (beam_truth.py --remerge, draws 6, 12,
+    # 24): p2's inlined bbolt closure went between p0's panic and the
+    # runtime.panicmem(...) inlined into its runtime.sigpanic
+    p0, p2 = case_lines("crash-lines-random", "p0.out"), case_lines("crash-lines-random", "p2.out")
+    at = p0.index("runtime.panicmem(...)")
+    head, panicmem = p0[at - 3:at], p0[at:at + 2]
+    closure = p2[p2.index("main.(*Store).Lookup.func1(...)"):][:2]
+    sigpanic = [ev(s) for s in p0[p0.index("runtime.sigpanic()"):][:2]]
+    own, alien = stream(*head, *panicmem), stream(*head, *closure, *panicmem)
+    assert file_score(alien, *sigpanic) < file_score(own, *sigpanic) - 5.0
+
+
 def test_a_signals_section_goes_on_with_the_goroutine_its_thread_ran() -> None:
     """`PC=0x… m=N sigcode=…` is followed by the goroutine thread N ran: its
     header prints `m=N` and its first frame (GOTRACEBACK=system and up)

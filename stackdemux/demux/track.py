@@ -64,6 +64,9 @@ class Track:
     last_gid: int = -1
     stacks: int = 0  # goroutine headers and runtime stacks, in all
     depth: int = 0  # frames printed in the current goroutine
+    # the current goroutine's inlined frames since its last physical one
+    # include a function not the runtime's (scores.INLINED_IN_RUNTIME)
+    foreign: bool = False
     ended: bool = False  # the current goroutine printed its `created by` (or frames elided)
     state: str | None = None  # the current goroutine's wait reason
     # the current goroutine printed only the runtime's frames so far (gopark,
@@ -174,6 +177,7 @@ class Track:
                 self.idle += ev.gid == 0
             self.callee = self.fp = None
             self.depth = 0
+            self.foreign = False
             self.ended = False
             self.state = ev.state
             self.parking = True
@@ -192,6 +196,7 @@ class Track:
             self.in_main = True
             self.callee = self.fp = None
             self.depth = 0
+            self.foreign = False
             self.state = None
             self.stacks += 1
         elif k == "fatal_error":
@@ -240,6 +245,9 @@ class Track:
                     self.dirs = self.dirs.set(package_of(call.func), dir_of(file.file))
             self.callee = call.func
             self.depth += 1
+            # (an inlined call prints `(...)` and its file line no offset)
+            inlined = call.inlined and file.offset is None
+            self.foreign = inlined and (self.foreign or not call.func.startswith(_RUNTIMES))
             if self.parking and not call.func.startswith(_RUNTIME):
                 self.parking = False
             if not self.binary:
@@ -247,6 +255,8 @@ class Track:
 
 
 _RUNTIME = ("runtime.", "internal/runtime/", "runtime/internal/")
+# What the runtime's code may inline: its own packages and the internal ones it imports.
+_RUNTIMES = ("runtime.", "runtime/", "internal/")
 # The order the runtime dumps a thread's registers in on amd64 (dumpregs):
 # all 41 dumps of the samples and the corpus's outputs, Windows's leaving out rdx.
 REGISTER_ORDER = {r: i for i, r in enumerate((
