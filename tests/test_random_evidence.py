@@ -29,7 +29,15 @@ from stackdemux.demux.heads import (
     read_head,
     rematch_heads,
 )
-from stackdemux.demux.hypothesis import Call, Hypothesis, code, file_name, site_func, source
+from stackdemux.demux.hypothesis import (
+    Call,
+    Hypothesis,
+    _enclosing,
+    code,
+    file_name,
+    site_func,
+    source,
+)
 from stackdemux.demux.scores import (
     _runtime,
     call_score,
@@ -499,6 +507,39 @@ def test_the_runtime_inlines_only_its_own_code() -> None:
     sigpanic = [ev(s) for s in p0[p0.index("runtime.sigpanic()"):][:2]]
     own, alien = stream(*head, *panicmem), stream(*head, *closure, *panicmem)
     assert file_score(alien, *sigpanic) < file_score(own, *sigpanic) - 5.0
+
+
+def test_a_closure_lies_in_its_functions_file() -> None:
+    """`F.func1` (`F.gowrap2`, `F.func1.1`) is defined in F's body: its frames
+    name F's file, whichever toolchain built it."""
+    same = 0
+    for text in _outputs():
+        homes: dict[str, set[str]] = {}
+        frames = []
+        for call, file in pairwise(text.splitlines()):
+            c, f = _read(call), _read(file)
+            if c is None or f is None or f.kind != "frame_file" or c.func is None or not f.file:
+                continue
+            homes.setdefault(c.func, set()).add(file_name(f.file))
+            if c.kind == "frame_call":
+                frames.append((c.func, file_name(f.file)))
+        for func, name in frames:
+            outer = next((g for g in _enclosing(func) if g in homes), None)
+            if outer is not None:
+                assert name in homes[outer], (func, name, outer)
+                same += 1
+    assert same >= 800
+    # crash-lines-random merged again (beam_truth.py --remerge, draw 3): Go
+    # 1.19's runtime.gcenable.func2() took Go 1.27's mfinal.go line of
+    # runtime.runFinalizers(), whose call line took mgc.go's
+    p1 = case_lines("crash-lines-random", "p1.out")
+    h = Hypothesis()
+    h.homes = h.homes.set("runtime.gcenable", "mgc.go")  # `created by runtime.gcenable`
+    func2 = ev(p1[p1.index("runtime.gcenable.func2()")])
+    mgc = ev(p1[p1.index("runtime.gcenable.func2()") + 1])
+    p0 = case_lines("crash-lines-random", "p0.out")
+    mfinal = ev(p0[p0.index("runtime.runFinalizers()") + 1])
+    assert code(h, func2, mfinal) < code(h, func2, mgc) - 4.0
 
 
 def test_a_signals_section_goes_on_with_the_goroutine_its_thread_ran() -> None:

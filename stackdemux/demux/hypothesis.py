@@ -212,6 +212,12 @@ def code(h: Hypothesis, call: Evidence, file: Evidence) -> float:
         if _numbers(func):
             s += order(h, site_func(func), src, int(file.line))
     home = h.homes.get(func)
+    if home is None and call.kind == "frame_call":
+        # a closure lies in its function's file (892 of 892 closures' frames
+        # of the samples, the wild pastes and the corpus's outputs whose
+        # function shows): crash-lines-random, remerged 3, gave Go 1.19's
+        # runtime.gcenable.func2 another toolchain's mfinal.go
+        home = next((h.homes.get(f) for f in _enclosing(func) if f in h.homes), None)
     if home is not None and call.kind == "frame_call":
         s += 1.0 if home == file_name(file.file) else -4.0
     return s
