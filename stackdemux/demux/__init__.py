@@ -326,18 +326,18 @@ def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnos
         text = stream.joined()
         if one_process or len(text) > WRITES_CHECKED:
             return [stream]
-        if len(text) <= FOREIGN_CHECKED and _frames_apart(text, texts):
-            # one process's traceback with another writer's lines between its
-            # frames (a build tool, a service that logs on): the separator sets
-            # them aside, where the parser would end the goroutine at each one
-            return _separate_region(stream, noise, diagnostics, foreign=True)
         # (imported only here: the write layer takes 60-120 ms to import, which
         # one process's log, or one too big to check, need not pay)
         from .writes import looks_write_interleaved, openers_run_together
 
-        if not openers_run_together(text) or not looks_write_interleaved(texts):
-            return [stream]
-        return _separate_region(stream, noise, diagnostics, one_process)
+        if openers_run_together(text) and looks_write_interleaved(texts):
+            return _separate_region(stream, noise, diagnostics, one_process)
+        if len(text) <= FOREIGN_CHECKED and _frames_apart(text, texts):
+            # one process's traceback with another writer's lines between its
+            # frames (a build tool, a service that logs on): the separator sets
+            # them aside, where the parser would end the goroutine at each one
+            return [_without_foreign_lines(stream, noise, diagnostics)]
+        return [stream]
     if one_process:
         # a container's crashes, one after another (sequential.py): its stream
         # stays whole, ordinary lines and all, and no region is looked for
@@ -438,6 +438,52 @@ def _slice(stream: Stream, a: int, b: int) -> Stream:
     if stream.prefix_lengths:
         sub.prefix_lengths = list(stream.prefix_lengths[a:b])
     return sub
+
+
+def _without_foreign_lines(stream: Stream, noise: list[int],
+                           diagnostics: list[Diagnostic]) -> Stream:
+    """One process's stream with the other writers' lines inside its traceback set
+    aside. Only the traceback's span goes to the separator: the lines before and
+    after it stay the process's, as they were (given a whole build log, the
+    separator weighs its every `panic:` quote). Unchanged unless the separator
+    reads the span as one process's output and some of its lines as no one's."""
+    from ..grammar import MAX_LINE, line_grammar
+
+    texts, match = stream.texts, line_grammar().match
+
+    def traceback_line(i: int) -> bool:
+        t = texts[i]
+        return len(t) <= MAX_LINE and (m := match(t)) is not None and m.lastgroup != "blank"
+
+    regions = _traceback_regions(stream)
+    if not regions:
+        return stream
+    a, b = regions[0][0], regions[-1][1]
+    while a < b and not traceback_line(a):
+        a += 1
+    while b > a and not traceback_line(b - 1):
+        b -= 1
+    span_noise: list[int] = []
+    said: list[Diagnostic] = []
+    got = _separate_region(_slice(stream, a, b), span_noise, said, write_mixed=False,
+                           foreign=True)
+    if len(got) != 1 or not span_noise:
+        return stream
+    noise.extend(span_noise)
+    diagnostics.extend(said)
+    track, j, order = got[0], 0, list(range(a))
+    for i in range(a, b):  # (the track is a subsequence of the span, in order)
+        if j < len(track.texts) and (stream.numbers[i], texts[i]) == (track.numbers[j],
+                                                                      track.texts[j]):
+            order.append(i)
+            j += 1
+    order += range(b, len(texts))
+    out = Stream(id=stream.id, label=stream.label, numbers=[stream.numbers[i] for i in order],
+                 texts=[texts[i] for i in order],
+                 pieces={k: stream.pieces[i] for k, i in enumerate(order) if i in stream.pieces})
+    if stream.prefix_lengths:
+        out.prefix_lengths = [stream.prefix_lengths[i] for i in order]
+    return out
 
 
 def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
