@@ -265,7 +265,7 @@ def _analyse(analysis: Analysis, opts: Options) -> None:
 
     try:
         groups, buckets = analyse(analysis.reports, modules=opts.modules, rules=opts.rules,
-                                  threshold=opts.threshold)
+                                  threshold=opts.threshold, as_parsed=True)
     except (RulesError, ModulesError) as e:
         raise InputError(str(e)) from None
     analysis.groups = groups

@@ -7,10 +7,12 @@ be what looking at each goroutine's frames on its own gives."""
 from __future__ import annotations
 
 import gzip
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from stackdemux.analyse import analyse
 from stackdemux.analyse.buckets import bucket, call_paths, signature
 from stackdemux.analyse.origins import assign_origins
 from stackdemux.parse import parse_text
@@ -34,7 +36,7 @@ def test_origins_gathered_per_call_path_are_those_of_every_frame_read_alone(samp
     alone = parse_text(text).reports
     assign_origins(alone)
     by_path = parse_text(text).reports
-    paths = {r.id: call_paths(r) for r in by_path}
+    paths = {r.id: call_paths(r, as_parsed=True) for r in by_path}
     assign_origins(by_path, alike={rid: p.values() for rid, p in paths.items()})
     assert origins(by_path) == origins(alone)
     read = [bucket(r, paths[r.id]) for r in by_path]
@@ -50,7 +52,7 @@ def test_goroutines_read_from_other_lines_but_on_one_path_share_a_bucket():
     (report,) = parse_text(sample.read_bytes()).reports
     assert all(len(g._read) == 2 * len(g.frames) for g in report.goroutines)
     assert len({g._read for g in report.goroutines}) == len(report.goroutines)
-    buckets = bucket(report)
+    buckets = bucket(report, call_paths(report, as_parsed=True))
     assert len(buckets) < len(report.goroutines)
     assert [b.ids for b in buckets if b.count > 1]  # (in the report's order)
     for b in buckets:
@@ -63,8 +65,25 @@ def test_a_goroutine_whose_frames_changed_after_the_parse_is_told_by_its_frames(
     before = {b.signature: b.count for b in bucket(report)}
     changed = report.goroutines[-1]
     del changed.frames[0]  # (its _read no longer stands for its frames)
-    after = {b.signature: b.ids for b in bucket(report)}
+    after = {b.signature: b.ids for b in bucket(report, call_paths(report, as_parsed=True))}
     assert signature(changed) not in before and changed.id in after[signature(changed)]
+
+
+def test_a_frame_renamed_after_the_parse_is_bucketed_and_placed_by_its_new_name():
+    # a bot renames a frame between the stages (parse, then analyse): the frame
+    # count stays, so only the frames themselves can say the goroutine changed
+    sample = ROOT / "samples" / "go1.27" / "traceback_all.txt"
+    reports = parse_text(sample.read_bytes()).reports
+    report = max(reports, key=lambda r: len(r.goroutines))
+    read = Counter(g._read for g in report.goroutines)
+    alike = [g for g in report.goroutines if g._read == read.most_common(1)[0][0]]
+    assert len(alike) > 1  # (goroutines read from the same lines: one path)
+    alike[-1].frames[0].func = "main.renamedByTheBot"
+    _, buckets = analyse(reports)
+    (renamed,) = [b for b in buckets[report.id]
+                  if b.goroutine.frames[0].func == "main.renamedByTheBot"]
+    assert renamed.ids == [alike[-1].id] and renamed.goroutine is alike[-1]
+    assert alike[-1].frames[0].origin == "main"
 
 
 def test_a_dump_of_goroutines_parked_alike_has_few_paths_and_each_frame_its_origin():
@@ -101,7 +120,7 @@ def test_goroutines_of_one_path_read_from_lines_of_two_kinds_keep_the_reports_or
     # on a line, fp= and sp= printed): read alike two ways, one path each way
     for g in report.goroutines[::2]:
         g._read = (*g._read[:-1], g._read[-1] + " +0x1")
-    two_ways = bucket(report)
+    two_ways = bucket(report, call_paths(report, as_parsed=True))
     for g in report.goroutines:
         g._read = None
     assert two_ways == bucket(report) and len(two_ways) < 50

@@ -54,6 +54,7 @@ def analyse(
     modules: ModuleMap | str | Path | None = None,
     rules: list[Rule] | str | Path | None = None,
     threshold: float = 90.0,
+    as_parsed: bool = False,
 ) -> tuple[list[Group], dict[str, list[Bucket]]]:
     """Groups (largest first) and each report's goroutine buckets.
 
@@ -62,7 +63,9 @@ def analyse(
     ModuleMap or the path of a go.mod / vendor/modules.txt; `rules` a list of
     rules or the path of a rules file: a team's rules are tried before the
     shipped ones. `threshold` is the rapidfuzz similarity (0–100) at which two
-    titles of the same crash site merge.
+    titles of the same crash site merge. `as_parsed`: the reports are as the
+    parser made them, no frame changed since; goroutines are then told apart
+    by the texts they were read from, which spares a big dump's field reads.
     """
     if isinstance(modules, (str, Path)):
         modules = load_modules(modules)
@@ -71,7 +74,7 @@ def analyse(
     all_rules = [*(rules or ()), *shipped_rules()]
 
     # goroutines by call path: their frames' origins are worked out once a path
-    paths = {report.id: call_paths(report) for report in reports}
+    paths = {report.id: call_paths(report, as_parsed=as_parsed) for report in reports}
     for report in reports:  # (the texts the parser read them from: let go)
         for g in report.goroutines:
             g._read = None

@@ -45,7 +45,7 @@ def _signature(calls: tuple, created_by: tuple | None, elided: bool) -> str:
     return " ← ".join(parts) or "(no frames)"
 
 
-def call_paths(report: Report) -> dict[tuple, list[Goroutine]]:
+def call_paths(report: Report, *, as_parsed: bool = False) -> dict[tuple, list[Goroutine]]:
     """The report's goroutines by bucket key, in order of first appearance: its
     frames' (func, file, line), its creator's, whether its frames were elided,
     whether its stack was unavailable. Goroutines of one key have the same
@@ -56,13 +56,15 @@ def call_paths(report: Report) -> dict[tuple, list[Goroutine]]:
     and their file lines' texts, strings whose hashes are kept): a file line's
     text holds its file and line, so goroutines alike so are alike by key, and
     a dump's 228 000 frames cost no field read. Those found alike so (a path
-    each, unless two call sites share a line) then take the key of their first."""
+    each, unless two call sites share a line) then take the key of their first.
+    Only with `as_parsed`: the caller vouches that no frame changed since the
+    parse (a renamed frame keeps its count, so nothing else could tell)."""
     read: dict[tuple, list[Goroutine]] = {}
     get = read.get
     call = _CALL  # C attrgetter: no Python frame per Frame
     for g in report.goroutines:
         frames = g.frames
-        was = g._read
+        was = g._read if as_parsed else None
         cb = g.created_by
         made = call(cb.frame) if cb is not None else None
         if was is not None and len(was) == 2 * len(frames):
