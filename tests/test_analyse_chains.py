@@ -177,3 +177,40 @@ def test_a_fault_inside_sync_atomic_blames_the_address_s_giver():
     assert group.culprit.func == culprit
     assert is_machinery("racecallatomic") and is_machinery("sync/atomic.(*Int64).Add")
     assert not is_machinery("?") and not is_machinery("main.main")
+
+
+@pytest.mark.parametrize("version", ["1.25", "1.27"])
+@pytest.mark.parametrize(("scenario", "culprit", "line"), [
+    # synctest.Run panics when every goroutine of the bubble is durably blocked: the
+    # bubble's root (the test's function, started by testingSynctestTest) waits in wg.Wait
+    ("synctest_deadlock", "example.com/synctestdemo.TestDeadlock.func1", 22),
+    # the alarm fires while the test's goroutine waits in synctest.Run; the bubble's
+    # root is on its second mu.Lock
+    ("synctest_timeout", "example.com/synctestdemo.TestHangInBubble.func1", 34),
+])
+def test_a_test_waiting_for_its_synctest_bubble_is_blamed_on_the_bubble_s_code(
+        version, scenario, culprit, line):
+    g = first_group(sample(scenario, version))
+    assert (g.culprit.func, g.culprit.line) == (culprit, line)
+    # the path still runs from the test through synctest.Test into the bubble, whose
+    # root goroutine starts in testing.tRunner
+    assert [s.module for s in g.chain][-3:] == ["std", "std", "example.com/synctestdemo"]
+    assert g.chain[-2].via_goroutine and g.chain[-2].frames[0].func == "testing.tRunner"
+
+
+def test_a_test_binary_s_deadlock_is_blamed_on_the_test_not_on_testing_s_wait():
+    # samples/wild/atomizer3_…: goroutine 1 waits in testing.(*T).Run for the test; the
+    # paste lost goroutine 19's testing.tRunner, but its lock is the program's own wait
+    from stackdemux import analyze
+
+    path = SAMPLES / "wild" / "atomizer3_go_test_deadlock_windows_paths.txt"
+    [group] = analyze(path).groups
+    assert group.culprit.func == "github.com/benjivesterby/atomizer/registration.Registrations"
+    # a deadlock of the program's main goroutine stays there
+    g = first_group(sample("deadlock", "1.27"))
+    assert g.culprit.func.startswith("main.")
+    # go28975: every other goroutine waits in testing (t.Parallel) or the standard
+    # library (os/signal's loop): nothing of the program's to blame instead
+    path = SAMPLES / "wild" / "go28975_js_wasm_test_deadlock_details.txt"
+    [group] = analyze(path).groups
+    assert group.culprit.func == "testing.tRunner.func1"

@@ -106,12 +106,27 @@ def _std_method_on_nil(frame: Frame) -> bool:
 def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
     """The frames that crashed: the crashing goroutine's, or for a data race
     report, the first access's (the one that found the race), or for a test
-    timeout, the running test's."""
+    timeout or a test binary's deadlock, the test's; and where that goroutine
+    only waits for its synctest bubble, the bubble's own code."""
+    frames, g = _crash_frames(report)
+    if g is not None and _culprit_func(frames) == _BUBBLE_WAIT:
+        root = _bubble_root(report, g)
+        if root is not None:
+            return root.frames, root
+    return frames, g
+
+
+def _crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
     g = report.crashing
     if g is not None and g.frames:
         if report.kind is ReportKind.PANIC and report.message.startswith(_TEST_TIMEOUT):
             test = _running_test(report)
             if test is not None:  # the alarm panicked; the test is what hangs
+                return test.frames, test
+        if (report.kind is ReportKind.FATAL_ERROR and report.message.startswith(_DEADLOCK)
+                and _culprit_func(g.frames).startswith(_TESTING)):
+            test = _hung_test(report, g)
+            if test is not None:  # goroutine 1 only waits for the tests to end
                 return test.frames, test
         if report.kind in _DUMPS and all(is_machinery(f.func) for f in g.frames):
             # A signal landed on a scheduler thread (goroutine 0, runtime only): the
@@ -159,6 +174,69 @@ def _running_test(report: Report) -> Goroutine | None:
                 if not frames[i - 1].func.startswith("testing."):
                     return g
                 break
+    return None
+
+
+_DEADLOCK = "all goroutines are asleep"
+_TESTING = ("testing.", "testing/")
+
+
+def _culprit_func(frames: list[Frame]) -> str:
+    i = culprit_index(frames)
+    return frames[i].func if i is not None else ""
+
+
+def _program_waits(g: Goroutine) -> bool:
+    """Whether the goroutine's culprit is the program's own code: neither testing's,
+    which runs and waits for tests, nor the standard library's (os/signal's loop)."""
+    func = _culprit_func(g.frames)
+    if not func or func.startswith(_TESTING) or func == "?":
+        return False
+    dot = func.find(".", func.rfind("/") + 1)
+    return not is_stdlib_package(func[:dot] if dot > 0 else func)
+
+
+def _hung_test(report: Report, main: Goroutine) -> Goroutine | None:
+    """In a test binary's deadlock, goroutine 1 waits in testing for the tests; the
+    test is what hangs: the running test's goroutine where it waits in the program's
+    code (not in t.Run for a subtest, nor in t.Parallel for its turn), else, where the
+    paste lost the test's testing.tRunner, the first goroutine waiting in the
+    program's code."""
+    test = _running_test(report)
+    if test is not None and _program_waits(test):
+        return test
+    return next((o for o in report.goroutines if o is not main and _program_waits(o)), None)
+
+
+# testing/synctest runs a test's function in a bubble: the test's goroutine only
+# waits in internal/synctest.Run (which panics when the bubble deadlocks), and
+# what hangs is the bubble's goroutines, its descendants.
+_BUBBLE_WAIT = "internal/synctest.Run"
+
+
+def _bubble_root(report: Report, g: Goroutine) -> Goroutine | None:
+    """The nearest of g's descendants (`created by … in goroutine N`, printed since
+    Go 1.21, as synctest needs 1.24) that runs code other than testing's: the
+    function the test runs in its bubble (testing/synctest starts it through a
+    goroutine of its own), or where that function ended, a goroutine it started."""
+    children: dict[int, list[Goroutine]] = {}
+    for o in report.goroutines:
+        cb = o.created_by
+        if cb is not None and cb.goroutine is not None:
+            children.setdefault(cb.goroutine, []).append(o)
+    seen = {g.id}
+    level = children.get(g.id, [])
+    while level:
+        for o in level:
+            if any(not is_machinery(f.func) and not f.func.startswith(_TESTING)
+                   for f in o.frames):
+                return o
+        following: list[Goroutine] = []
+        for o in level:
+            if o.id not in seen:
+                seen.add(o.id)
+                following.extend(children.get(o.id, []))
+        level = following
     return None
 
 
