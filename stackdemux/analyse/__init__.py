@@ -72,6 +72,7 @@ def analyse(
     if isinstance(rules, (str, Path)):
         rules = load_rules(rules)
     all_rules = [*(rules or ()), *shipped_rules()]
+    _ids_unique(reports)
 
     # goroutines by call path: their frames' origins are worked out once a path
     paths = {report.id: call_paths(report, as_parsed=as_parsed) for report in reports}
@@ -92,6 +93,17 @@ def analyse(
         g.fingerprint = _fingerprint(representative, g.culprit, g.title)
         g.hints = hints(g, representative, all_rules, buckets[representative.id])
     return groups, buckets
+
+
+def _ids_unique(reports: list[Report]) -> None:
+    """Groups name their reports by id: two reports of one id would be one."""
+    seen: set[str] = set()
+    for report in reports:
+        if report.id in seen:
+            raise ValueError(
+                f"two reports have the id {report.id!r}: parse every stream with one id "
+                "sequence (ids = stackdemux.parse.report_ids(); parse_stream(stream, ids))")
+        seen.add(report.id)
 
 
 def _fingerprint(report: Report, culprit: Frame | None, title: str) -> str:
