@@ -260,11 +260,13 @@ class Goroutine:
     bare_names: bool = False  # gccgo printed its frames as names alone, with no "(args)"
     input_lines: Span | None = None
     # What the parser read its frames from when it read them all as runs of
-    # whole frames: per run, the frames' functions, then their file lines' texts
-    # (None: not so, or made otherwise). Not in the JSON (orjson leaves out a
-    # dataclass's `_` fields). Analysis tells goroutines on one call path by
-    # them (a file line's text holds its file and line: analyse/buckets.py),
-    # then lets them go. Whoever changes the frames sets it to None.
+    # whole frames: each frame's function and its file line's text, the text the
+    # parser kept for that line (one str for all the lines that repeat it, so
+    # goroutines alike are told by identity, not by content), or None: not so,
+    # or made otherwise. Not in the JSON (orjson leaves out a dataclass's `_`
+    # fields). Analysis tells goroutines on one call path by them (a file line's
+    # text holds its file and line: analyse/buckets.py), then lets them go.
+    # Whoever changes the frames sets it to None.
     _read: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
 
 

@@ -344,7 +344,9 @@ def _read_call_line(text: str, names: dict[str, str | None]) -> tuple | None:
 
 
 def _read_file_line(text: str, kept: dict[str, tuple | None]) -> tuple | None:
-    """(file, line, offset, fp, sp, pc) of a file line, or None; kept as _read_call_line."""
+    """(file, line, offset, fp, sp, pc, text) of a file line, or None; kept as
+    _read_call_line. The text is the one kept: the lines that repeat it, each a
+    str of its own, are told by it (Goroutine._read)."""
     m = _FILE_RX.fullmatch(text)
     if len(kept) >= _KEPT_READINGS:
         kept.clear()
@@ -353,7 +355,7 @@ def _read_file_line(text: str, kept: dict[str, tuple | None]) -> tuple | None:
         return None
     file, line, offset, fp, sp, pc = m.group(_FILE, _FILE_LINE, _FILE_OFF, _FILE_FP,
                                               _FILE_SP, _FILE_PC)
-    got = kept[text] = (intern(file), int(line), offset, fp, sp, pc)
+    got = kept[text] = (intern(file), int(line), offset, fp, sp, pc, text)
     return got
 
 
@@ -603,7 +605,7 @@ class _Parser:
                 if where is _UNREAD:
                     where = _read_file_line(text, file_lines)
                 if where is not None:
-                    f.file, f.line, f.offset, fp, sp, pc = where
+                    f.file, f.line, f.offset, fp, sp, pc, _ = where
                     if fp is not None:
                         f.fp, f.sp, f.pc = fp, sp, pc
                     self.pending = None
@@ -615,7 +617,7 @@ class _Parser:
                 # A run of whole frames (a call line, then its file line, repeated),
                 # each line read by its kind's regex, a text read before taken as read
                 before = len(frames)
-                names: list[str] = []  # (their functions, for Goroutine._read)
+                names: list[str] = []  # (their functions and file lines, for Goroutine._read)
                 k = i
                 while k + 1 < n:
                     if call_lines is None:
@@ -640,11 +642,12 @@ class _Parser:
                     # stored here: a call of the class costs a third more, per frame
                     fr = new_frame(Frame)
                     fr.func, fr.args = func, args = call
-                    fr.file, fr.line, fr.offset, fr.fp, fr.sp, fr.pc = where
+                    fr.file, fr.line, fr.offset, fr.fp, fr.sp, fr.pc, seen = where
                     fr.inlined = args == "..."
                     fr.package = fr.module = fr.version = fr.origin = None
                     frames.append(fr)
                     names.append(func)
+                    names.append(seen)
                     k += 2
                 count = 2 * (len(frames) - before)
                 scanned_to = i + count
@@ -654,10 +657,8 @@ class _Parser:
                         # what the goroutine's frames were read from, while all were so
                         read = g._read
                         if read is None and not before:
-                            names += texts[i + 1 : i + count : 2]
                             g._read = tuple(names)
                         elif read is not None and len(read) == 2 * before:
-                            names += texts[i + 1 : i + count : 2]
                             g._read = read + tuple(names)
                     _add_run(ran, i, i + count - 1)
                     i += count

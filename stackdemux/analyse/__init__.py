@@ -75,10 +75,9 @@ def analyse(
     _ids_unique(reports)
 
     # goroutines by call path: their frames' origins are worked out once a path
-    paths = {report.id: call_paths(report, as_parsed=as_parsed) for report in reports}
-    for report in reports:  # (the texts the parser read them from: let go)
-        for g in report.goroutines:
-            g._read = None
+    # (what the parser read them from is let go: analysis needs it no more)
+    paths = {report.id: call_paths(report, as_parsed=as_parsed, let_go=True)
+             for report in reports}
     assign_origins(reports, modules, {rid: p.values() for rid, p in paths.items()})
     buckets = {report.id: bucket(report, paths[report.id]) for report in reports}
     for report in reports:
