@@ -23,7 +23,7 @@ from conftest import ROOT, SAMPLES
 
 from stackdemux import analyze_many
 from stackdemux.api import Options, split_streams
-from stackdemux.demux import _frames_apart
+from stackdemux.demux.foreign import WHOLE_SEARCHED, _windows, frames_apart
 from stackdemux.ingest import ingest
 
 NOISE = ROOT / "tests" / "corpus" / "noise"
@@ -93,5 +93,58 @@ def test_no_clean_capture_looks_broken():
                *(ROOT / "tests" / "corpus" / "cases").glob("*-lines-arrival/p*.out")]
     assert len(outputs) > 300
     texts = {p: p.read_text(errors="replace") for p in outputs}
-    broken = [p.name for p, text in texts.items() if _frames_apart(text, text.splitlines())]
+    broken = [p.name for p, text in texts.items() if frames_apart(text, text.splitlines())]
     assert broken == []
+
+
+def _deep_in(mixed: list[str], tool: list[str], size: int) -> list[str]:
+    """The mixed lines in the middle of `size` characters of the tool's output."""
+    half = tool * (size // 2 // sum(len(t) + 1 for t in tool) + 1)
+    return half + mixed + half
+
+
+BIG_CRASHES = ["go1.27/deadlock.txt", "go1.21/panic_in_goroutine.txt",
+               "gccgo12/gccgo_deadlock.txt"]
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("crash", BIG_CRASHES)
+def test_a_crash_deep_in_a_big_tool_log_reads_as_it_reads_in_a_small_one(crash, tool):
+    # A real CI log is 1-100 MB with the crash somewhere inside: past
+    # WHOLE_SEARCHED only the windows around frame file lines and goroutine
+    # headers are searched, and the same lines are found.
+    lines = (SAMPLES / crash).read_text(encoding="utf-8").splitlines()
+    noise = (NOISE / tool).read_text(encoding="utf-8", errors="replace").splitlines()
+    for seed in (1, 2):
+        mixed, _ = _among(lines, noise, seed)
+        big = _deep_in(mixed, noise, 2 * WHOLE_SEARCHED)
+        assert len("\n".join(big)) > WHOLE_SEARCHED
+        assert _reading("\n".join(big) + "\n") == _reading("\n".join(mixed) + "\n")
+
+
+def test_a_big_log_is_searched_only_around_its_tracebacks():
+    # work counted: the characters searched are the traceback's and a few
+    # lines around each of its anchors, not the log's 8 MB
+    lines = (SAMPLES / "go1.27/deadlock.txt").read_text(encoding="utf-8").splitlines()
+    noise = (NOISE / "make-gcc.log").read_text(encoding="utf-8").splitlines()
+    mixed, _ = _among(lines, noise, 1)
+    text = "\n" + "\n".join(_deep_in(mixed, noise, 8 * WHOLE_SEARCHED))
+    searched = sum(b - a for a, b in _windows(text))
+    assert 0 < searched < 2 * len("\n".join(mixed))
+    assert frames_apart(text[1:], text[1:].split("\n"))
+
+
+def test_the_tool_s_lines_around_a_crash_in_a_big_log_stay_as_they_were():
+    # only the traceback's region goes to the separator: every line is kept,
+    # and the build output before and after the crash is not read as noise
+    lines = (SAMPLES / "go1.27/deadlock.txt").read_text(encoding="utf-8").splitlines()
+    noise = (NOISE / "npm.log").read_text(encoding="utf-8").splitlines()
+    mixed, foreign = _among(lines, noise, 3)
+    big = _deep_in(mixed, noise, 2 * WHOLE_SEARCHED)
+    before = (len(big) - len(mixed)) // 2  # (the tool lines before the crash)
+    streams, spans = split_streams(ingest("\n".join(big) + "\n", "build.log"), Options())
+    (stream,) = streams
+    noise_lines = {n - 1 for a, b in spans for n in range(a, b + 1)}
+    assert {i + before for i in foreign if mixed[i]} <= noise_lines  # (a blank is anyone's)
+    assert min(noise_lines) >= before and max(noise_lines) < before + len(mixed)
+    assert len(stream.numbers) + len(noise_lines) == len(big)

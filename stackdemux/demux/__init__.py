@@ -257,50 +257,6 @@ def _frame_file_regex() -> re.Pattern[str]:
 # ------------------------------------------------------------ separation ---
 
 
-# Characters of a one-process-looking log searched for lines between its frames.
-FOREIGN_CHECKED = 1 << 20
-# A call line as Go prints one (`pkg.(*T).Method(0x1, ...)`: no space before
-# its first parenthesis; a race report's frames are indented), and as gccgo
-# prints one: the name alone (only in a log that proves gccgo's, gccgo_calls.py).
-_CALL = r"[^\s(][^\s(]*\([^\n]*\)"
-_BARE_CALL = r"[^\s():]+"
-
-
-def _apart(call: str) -> re.Pattern[str]:
-    """Another writer's line inside a goroutine: after a frame's call line or
-    `created by` (a line after a file line or a header: JavaScript's `f(x)` in an
-    npm log is none), whose file line always comes next; between a file line and
-    the next frame (`...N frames elided...`, an ancestor's `[originating from…]:`
-    stand there, and the next goroutine where a journal dropped the blank line);
-    between a goroutine's header and its first frame. A line shaped as a call or
-    a file line is none: a paste that lost lines or tabs puts those there."""
-    not_frame = rf"(?!{call}\n)(?![^\n]*\.go:\d)[^\t\n]"
-    # (a file line is matched from its line's start: from each `.go:` in a line
-    # of them, the rest of the line was read again)
-    file_line = r"\n\t(?=[^\n]*\.go:\d)[^\n]*\n"
-    return re.compile(
-        rf"(?:{file_line}|\]:\n)(?:{call}|created by [^\n]*)\n(?={not_frame})"
-        rf"|{file_line}(?!\.\.\.|\[|goroutine \d){not_frame}[^\n]*\n"
-        rf"(?:{call}\n\t|created by )"
-        rf"|\]:\n{not_frame}[^\n]*\n{call}\n\t")
-
-
-_FRAMES_APART = _apart(_CALL)
-_BARE_FRAMES_APART = _apart(_BARE_CALL)
-
-
-def _frames_apart(text: str, texts: Sequence[str] = ()) -> bool:
-    """Whether a line that is no traceback line stands between a goroutine's frames
-    (bulk searches: 1 MB in ~4 ms; gccgo's only where `texts` prove gccgo's)."""
-    if _FRAMES_APART.search("\n" + text) is not None:
-        return True
-    if not texts or _BARE_FRAMES_APART.search("\n" + text) is None:
-        return False
-    from .gccgo_calls import is_gccgo_log
-
-    return is_gccgo_log(texts)
-
-
 # Tracebacks more than this many lines of ordinary output apart are separated
 # apart: the interleaver closes a stream after far less silence anyway.
 REGION_GAP = 2000
@@ -324,20 +280,21 @@ def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnos
         # error: …`: openers with nothing between them, which build output
         # quoting `panic:` never has) among mostly broken lines
         text = stream.joined()
-        if one_process or len(text) > WRITES_CHECKED:
+        if one_process:
             return [stream]
-        # (imported only here: the write layer takes 60-120 ms to import, which
-        # one process's log, or one too big to check, need not pay)
-        from .writes import looks_write_interleaved, openers_run_together
+        if len(text) <= WRITES_CHECKED:
+            # (imported only here: the write layer takes 60-120 ms to import, which
+            # one process's log, or one too big to check, need not pay)
+            from .writes import looks_write_interleaved, openers_run_together
 
-        if openers_run_together(text) and looks_write_interleaved(texts):
-            return _separate_region(stream, noise, diagnostics, one_process)
-        if len(text) <= FOREIGN_CHECKED and _frames_apart(text, texts):
-            # one process's traceback with another writer's lines between its
-            # frames (a build tool, a service that logs on): the separator sets
-            # them aside, where the parser would end the goroutine at each one
-            return [_without_foreign_lines(stream, noise, diagnostics)]
-        return [stream]
+            if openers_run_together(text) and looks_write_interleaved(texts):
+                return _separate_region(stream, noise, diagnostics, one_process)
+        # one process's traceback with another writer's lines between its frames
+        # (a build tool, a service that logs on): the separator sets them aside,
+        # where the parser would end the goroutine at each one
+        from .foreign import without_foreign_lines
+
+        return [without_foreign_lines(stream, noise, diagnostics)]
     if one_process:
         # a container's crashes, one after another (sequential.py): its stream
         # stays whole, ordinary lines and all, and no region is looked for
@@ -438,52 +395,6 @@ def _slice(stream: Stream, a: int, b: int) -> Stream:
     if stream.prefix_lengths:
         sub.prefix_lengths = list(stream.prefix_lengths[a:b])
     return sub
-
-
-def _without_foreign_lines(stream: Stream, noise: list[int],
-                           diagnostics: list[Diagnostic]) -> Stream:
-    """One process's stream with the other writers' lines inside its traceback set
-    aside. Only the traceback's span goes to the separator: the lines before and
-    after it stay the process's, as they were (given a whole build log, the
-    separator weighs its every `panic:` quote). Unchanged unless the separator
-    reads the span as one process's output and some of its lines as no one's."""
-    from ..grammar import MAX_LINE, line_grammar
-
-    texts, match = stream.texts, line_grammar().match
-
-    def traceback_line(i: int) -> bool:
-        t = texts[i]
-        return len(t) <= MAX_LINE and (m := match(t)) is not None and m.lastgroup != "blank"
-
-    regions = _traceback_regions(stream)
-    if not regions:
-        return stream
-    a, b = regions[0][0], regions[-1][1]
-    while a < b and not traceback_line(a):
-        a += 1
-    while b > a and not traceback_line(b - 1):
-        b -= 1
-    span_noise: list[int] = []
-    said: list[Diagnostic] = []
-    got = _separate_region(_slice(stream, a, b), span_noise, said, write_mixed=False,
-                           foreign=True)
-    if len(got) != 1 or not span_noise:
-        return stream
-    noise.extend(span_noise)
-    diagnostics.extend(said)
-    track, j, order = got[0], 0, list(range(a))
-    for i in range(a, b):  # (the track is a subsequence of the span, in order)
-        if j < len(track.texts) and (stream.numbers[i], texts[i]) == (track.numbers[j],
-                                                                      track.texts[j]):
-            order.append(i)
-            j += 1
-    order += range(b, len(texts))
-    out = Stream(id=stream.id, label=stream.label, numbers=[stream.numbers[i] for i in order],
-                 texts=[texts[i] for i in order],
-                 pieces={k: stream.pieces[i] for k, i in enumerate(order) if i in stream.pieces})
-    if stream.prefix_lengths:
-        out.prefix_lengths = [stream.prefix_lengths[i] for i in order]
-    return out
 
 
 def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],

@@ -1,0 +1,220 @@
+"""One process's traceback with another writer's lines between its frames.
+
+A Go program crashes while a build tool, a test runner or a chatty service
+writes to the same log, whole line by whole line: one report opener and no
+goroutine id twice, so nothing asks for separation, and the parser would end a
+goroutine at every foreign line. A bulk search finds a line that is no
+traceback line standing inside a goroutine (`_apart`); the traceback region
+around each such line, and only it, goes to the separator, which keeps the
+process's one stream and sets the other lines aside as noise.
+
+The search is proportional to the traceback's span, not the log's: in a big
+log only windows around frame file lines and goroutine headers are searched
+(a 100 MB CI log holds a crash somewhere; its build lines are never read).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from ..model import Diagnostic, Stream
+
+# A log up to this many characters is searched whole; a bigger one only around
+# its anchors (one search of a small log is cheaper than finding its anchors).
+WHOLE_SEARCHED = 1 << 20
+# A call line as Go prints one (`pkg.(*T).Method(0x1, ...)`: no space before
+# its first parenthesis; a race report's frames are indented), and as gccgo
+# prints one: the name alone (only in a log that proves gccgo's, gccgo_calls.py).
+_CALL = r"[^\s(][^\s(]*\([^\n]*\)"
+_BARE_CALL = r"[^\s():]+"
+
+
+def _apart(call: str) -> re.Pattern[str]:
+    """Another writer's line inside a goroutine: after a frame's call line or
+    `created by` (a line after a file line or a header: JavaScript's `f(x)` in an
+    npm log is none), whose file line always comes next; between a file line and
+    the next frame (`...N frames elided...`, an ancestor's `[originating from…]:`
+    stand there, and the next goroutine where a journal dropped the blank line);
+    between a goroutine's header and its first frame. A line shaped as a call or
+    a file line is none: a paste that lost lines or tabs puts those there."""
+    not_frame = rf"(?!{call}\n)(?![^\n]*\.go:\d)[^\t\n]"
+    # (a file line is matched from its line's start: from each `.go:` in a line
+    # of them, the rest of the line was read again)
+    file_line = r"\n\t(?=[^\n]*\.go:\d)[^\n]*\n"
+    return re.compile(
+        rf"(?:{file_line}|\]:\n)(?:{call}|created by [^\n]*)\n(?={not_frame})"
+        rf"|{file_line}(?!\.\.\.|\[|goroutine \d){not_frame}[^\n]*\n"
+        rf"(?:{call}\n\t|created by )"
+        rf"|\]:\n{not_frame}[^\n]*\n{call}\n\t")
+
+
+_FRAMES_APART = _apart(_CALL)
+_BARE_FRAMES_APART = _apart(_BARE_CALL)
+
+# Where a match of `_apart` can be: every one holds a frame's file line or a
+# goroutine header's end, and reaches at most this many lines either side of it.
+# (two searches, each led by a literal, are three times faster than one alternation)
+_ANCHORS = (re.compile(r"\n\t[^\n]*\.go:\d"), re.compile(r"\]:\n"))
+_REACH = 4
+
+
+def frames_apart(text: str, texts: Sequence[str] = ()) -> bool:
+    """Whether a line that is no traceback line stands between a goroutine's frames
+    (gccgo's bare names only where `texts` prove gccgo's)."""
+    return next(_hits("\n" + text, texts), None) is not None
+
+
+def _hits(text: str, texts: Sequence[str]) -> Iterator[int]:
+    """Offsets in `text` (a newline first) of lines inside a goroutine that are no
+    traceback lines: gc's, then gccgo's where `texts` prove gccgo's."""
+    for m in _FRAMES_APART.finditer(text):
+        yield m.start()
+    if texts and _BARE_FRAMES_APART.search(text) is not None:
+        from .gccgo_calls import is_gccgo_log
+
+        if is_gccgo_log(texts):
+            for m in _BARE_FRAMES_APART.finditer(text):
+                yield m.start()
+
+
+def _windows(text: str) -> Iterator[tuple[int, int]]:
+    """[start, end) offsets of `text` around its anchors, merged, each from a
+    newline: wherever `_apart` can match, and (in a build log) little else."""
+    from heapq import merge
+
+    start = end = -1
+    for a, z in merge(*(((m.start(), m.end()) for m in r.finditer(text)) for r in _ANCHORS)):
+        if a > end:
+            if end >= 0:
+                yield start, end
+            start = a
+            for _ in range(_REACH):
+                start = max(text.rfind("\n", 0, start), 0)
+        for _ in range(_REACH):
+            nl = text.find("\n", z + 1)
+            z = len(text) if nl < 0 else nl
+        end = max(end, z)
+    if end >= 0:
+        yield start, end
+
+
+def _foreign_lines_at(text: str, texts: Sequence[str]) -> list[int]:
+    """Offsets in `text` (a newline first) where `_apart` matches: all of it
+    searched when small, else only its windows."""
+    if len(text) <= WHOLE_SEARCHED:
+        return list(_hits(text, texts))
+    out: list[int] = []
+    for a, b in _windows(text):
+        window = text[a:b + 1]
+        out.extend(a + k for k in _hits(window, window[1:].split("\n")))
+    return out
+
+
+
+def without_foreign_lines(stream: Stream, noise: list[int],
+                          diagnostics: list[Diagnostic]) -> Stream:
+    """One process's stream with the other writers' lines inside its traceback set
+    aside. Only the traceback regions that hold such a line go to the separator:
+    the lines before, between and after them stay the process's, as they were
+    (given a whole build log, the separator weighs its every `panic:` quote). A
+    region is changed only when the separator reads it as one process's output and
+    some of its lines as no one's."""
+    text = "\n" + stream.joined()
+    at = _foreign_lines_at(text, stream.texts)
+    if not at:
+        return stream
+    at.sort()
+    hit_lines, line, pos = [], -1, 0
+    for k in at:  # (the line of each hit: the newlines before it, in one pass)
+        line += text.count("\n", pos, k + 1)
+        pos = k + 1
+        hit_lines.append(line)
+    texts = stream.texts
+    order: list[int] = []
+    last = 0
+    for a, b in _regions_around(stream, hit_lines):
+        if a < last:
+            continue
+        kept = _kept(stream, a, b, noise, diagnostics)
+        if kept is None:
+            continue
+        order += range(last, a)
+        order += kept
+        last = b
+    if not order:
+        return stream
+    order += range(last, len(texts))
+    out = Stream(id=stream.id, label=stream.label, numbers=[stream.numbers[i] for i in order],
+                 texts=[texts[i] for i in order],
+                 pieces={k: stream.pieces[i] for k, i in enumerate(order) if i in stream.pieces})
+    if stream.prefix_lengths:
+        out.prefix_lengths = [stream.prefix_lengths[i] for i in order]
+    return out
+
+
+def _regions_around(stream: Stream, hit_lines: list[int]) -> list[tuple[int, int]]:
+    """The traceback regions (demux._traceback_regions) that hold a hit, each cut to
+    its first and last traceback line. Found in a slice around the hits, widened
+    until no region touches its ends: the work is the regions', not the log's."""
+    from ..grammar import MAX_LINE, line_grammar
+    from . import _REGION_MARGIN, REGION_GAP, _slice, _traceback_regions
+
+    texts, match, n = stream.texts, line_grammar().match, len(stream.texts)
+
+    def traceback_line(i: int) -> bool:
+        t = texts[i]
+        return len(t) <= MAX_LINE and (m := match(t)) is not None and m.lastgroup != "blank"
+
+    reach = 2 * _REGION_MARGIN + 1 + REGION_GAP
+    out: list[tuple[int, int]] = []
+    # hits closer than a region's reach are looked at together
+    clusters: list[list[int]] = []
+    for h in hit_lines:
+        if clusters and h - clusters[-1][1] <= reach:
+            clusters[-1][1] = h
+        else:
+            clusters.append([h, h])
+    for lo, hi in clusters:
+        hits = [h for h in hit_lines if lo <= h <= hi]
+        wide = reach
+        while True:
+            a, b = max(0, lo - wide), min(n, hi + 1 + wide)
+            # (a hit is on the line before the foreign one: within the region either way)
+            held = [(x + a, y + a) for x, y in _traceback_regions(_slice(stream, a, b))
+                    if any(x + a <= h + 1 and h < y + a for h in hits)]
+            if not any((x - a < reach and a > 0) or (b - y < reach and b < n)
+                       for x, y in held):
+                break
+            wide *= 4
+        for x, y in held:
+            while x < y and not traceback_line(x):
+                x += 1
+            while y > x and not traceback_line(y - 1):
+                y -= 1
+            if x < y and (not out or x >= out[-1][1]):
+                out.append((x, y))
+    return out
+
+
+def _kept(stream: Stream, a: int, b: int, noise: list[int],
+          diagnostics: list[Diagnostic]) -> list[int] | None:
+    """The indexes of lines [a, b) the process keeps, when the separator reads the
+    span as one process's output and some lines as no one's; else None."""
+    from . import _separate_region, _slice
+
+    span_noise: list[int] = []
+    said: list[Diagnostic] = []
+    got = _separate_region(_slice(stream, a, b), span_noise, said, write_mixed=False, foreign=True)
+    if len(got) != 1 or not span_noise:
+        return None
+    noise.extend(span_noise)
+    diagnostics.extend(said)
+    track, j, kept = got[0], 0, []
+    texts = stream.texts
+    for i in range(a, b):  # (the track is a subsequence of the span, in order)
+        if j < len(track.texts) and (stream.numbers[i], texts[i]) == (track.numbers[j],
+                                                                      track.texts[j]):
+            kept.append(i)
+            j += 1
+    return kept
