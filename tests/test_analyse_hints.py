@@ -37,7 +37,7 @@ CASES = {
     "http-handler-panic": ["http_panic"],
     "unlock-of-unlocked-mutex": ["unlock_unlocked_mutex", "runlock_unlocked_rwmutex"],
     "negative-waitgroup": ["negative_waitgroup"],
-    "cgo-signal": ["cgo_segv"],
+    "cgo-signal": ["cgo_segv", "cgo_abort"],
     "heap-corruption": ["bad_pointer_in_heap"],
     "data-race": ["race_run", "test_race"],
     "sigquit-dump": ["sigquit", "sigquit_minutes", "sigquit_system"],
@@ -203,3 +203,27 @@ def test_files_named_nearby_are_no_evidence_for_a_crash_with_its_own_stack():
     own.mentions = _unread(path).mentions  # a stack of its own: that is what is matched
     groups, _ = analyse([own])
     assert {h.rule for g in groups for h in g.hints} == {"nil-map-write"}
+
+
+def test_an_abort_in_c_code_is_a_crash_in_c_code_in_gccgo_s_dump_too():
+    # gc says `signal arrived during cgo execution`; gccgo prints no such line, but its
+    # goroutine's stack runs from the C frames that raised SIGABRT into the cgo call
+    gccgo = SAMPLES / "gccgo12" / "gccgo_cgo_abort.txt"
+    assert "cgo-signal" in fired(gccgo)
+    # a SIGABRT whose goroutines show no cgo call (the SGX runtime's own abort, gccgo 10)
+    # and one in Go code (sigabrt: kill -ABRT) are no crash in C code
+    assert "cgo-signal" not in fired(SAMPLES / "wild" / "gccgo_scone_sigabrt_c_code.txt")
+    path = find("sigabrt")
+    assert path is not None and "cgo-signal" not in fired(path)
+
+
+def test_a_rule_matches_when_any_of_its_match_tables_does():
+    rules = parse_rules(
+        '[[rule]]\nid = "x"\ntitle = "t"\nexplanation = "e"\nremedy = "r"\n'
+        "match = [{ message = ['^boom$'] }, { message = ['nil map'], function = ['^main\\.'] }]\n")
+    nil_map = parse_text((find("nil_map") or pytest.skip("no nil_map sample")).read_bytes())
+    groups, _ = analyse(nil_map.reports, rules=rules)
+    assert [h.rule for h in groups[0].hints][:1] == ["x"]
+    with pytest.raises(RulesError, match="needs a match table"):
+        parse_rules('[[rule]]\nid = "x"\ntitle = "t"\nexplanation = "e"\nremedy = "r"\n'
+                    "match = []\n")

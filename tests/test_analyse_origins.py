@@ -233,3 +233,21 @@ def test_an_assembly_function_printed_without_a_package_is_its_file_s():
     # a dotless name elsewhere (gccgo's C runtime, a program's file) says nothing
     assert frame_origin("acquirep", "/src/gcc/libgo/runtime/proc.c").origin != "stdlib"
     assert frame_origin("x", "/home/u/go/pkg/mod/a.b/c@v1.0.0/src/runtime/x.s").origin != "stdlib"
+
+
+def test_a_bazel_build_s_external_repository_is_no_file_of_the_main_module():
+    # rules_go prints the workspace's files relative, as -trimpath does, and a
+    # dependency's under its external repository (samples/wild/aegis31_…, TiDB's build)
+    from stackdemux import analyze
+
+    [report] = analyze(SAMPLES / "wild" / "aegis31_bazel_checkptr_external.txt").reports
+    frames = {f.func: f for f in report.goroutines[0].frames}
+    murmur = frames["github.com/spaolacci/murmur3.Sum32WithSeed"]
+    assert murmur.file == "external/com_github_spaolacci_murmur3/murmur32.go"
+    assert (murmur.module, murmur.origin) == ("github.com/spaolacci/murmur3", "unknown")
+    # Bazel spells GOROOT as the word itself
+    assert frames["runtime.checkptrArithmetic"].origin == "stdlib"
+    # a relative file elsewhere is still the main module's, as -trimpath prints it
+    origin = frame_origin("github.com/pingcap/tidb/util/topk.(*HeavyKeeper).Add",
+                          "util/topk/heavykeeper.go")
+    assert origin.origin == "main"

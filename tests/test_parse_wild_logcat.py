@@ -18,6 +18,7 @@ WILD = ROOT / "samples" / "wild"
 BRIEF = WILD / "go10759_logcat_brief_e_go.txt"  # adb logcat -v brief
 STUDIO_2015 = WILD / "go12020_android_studio_logcat_small_colon.txt"
 STUDIO_2024 = WILD / "go66989_android_studio_logcat_columns.txt"
+THREADTIME = WILD / "geth16072_logcat_threadtime_386.txt"  # adb logcat -v threadtime
 
 
 def _label(a, report) -> str | None:
@@ -66,6 +67,7 @@ def test_each_format_s_prefix_and_key():
         ("08-05 12:05:18.899    7661-7661/? E/Go\ufe55 ", "7661"),
         ("2024-04-23 16:00:02.051 18524-0     Go                      com.nimispace.app"
          "                    E  ", "18524"),
+        ("02-12 15:07:44.362  2674     0 E Go      : ", "2674"),
     ]
     for prefix, key in cases:
         assert match_prefix(prefix + "main.main()", logcat) == (len(prefix), key, 0), prefix
@@ -74,7 +76,7 @@ def test_each_format_s_prefix_and_key():
 def test_words_with_a_slash_and_parentheses_are_no_logcat_prefix():
     logcat = compiled_styles()["logcat"]
     for line in ("I/O error (5): disk full", "a/b (c): d", "E/Go ( x): panic",
-                 "2024-04-23 16:00:02.051 some text"):
+                 "2024-04-23 16:00:02.051 some text", "02-12 15:07:44.362 took 2674 ms: ok"):
         assert match_prefix(line, logcat) is None, line
 
 
@@ -101,3 +103,19 @@ def test_a_long_format_header_is_read_whole_with_its_process_id():
     for line in ("[ 08-05 12:05:18.894  7661: 7661 E/Go       ] panic: x",  # text after it
                  "[ 08-05 12:05:18.894 ] E/Go", "[ 7661: 7661 E/Go ]"):
         assert match_prefix(line, header) is None, line
+
+
+def test_threadtime_format_the_stack_is_read_behind_time_pid_tid_priority_and_tag():
+    # `02-12 15:07:44.362  2674     0 E Go      : `: pid and tid padded to 5, the tag to 8
+    a = analyze(THREADTIME)
+    [r] = a.reports
+    assert _label(a, r) == "2674" and a.noise == [(1, 1)]  # the fence
+    [g] = r.goroutines
+    assert [f.func for f in g.frames] == [
+        "bufio.(*Reader).ReadSlice", "bufio.(*Reader).ReadLine",
+        "golang.org/x/mobile/internal/mobileinit.lineLog", "runtime.goexit"]
+    assert g.frames[0].pc == "0x8f54339d"
+    assert g.created_by.frame.func == "golang.org/x/mobile/internal/mobileinit.init.0"
+    # the same columns with another separator before the text are no logcat line
+    line = THREADTIME.read_text().splitlines()[1].replace("Go      : ", "Go      | ")
+    assert match_prefix(line, compiled_styles()["logcat"]) is None

@@ -101,3 +101,19 @@ def test_net_http_s_line_behind_capnslog_s_prefix_opens_its_report():
 def test_capnslog_s_other_lines_are_no_report():
     first = LOKI.read_text().splitlines()[1]
     assert parse_text(first.replace("http: panic serving", "etcdserver: serving")).reports == []
+
+
+FTL1587 = WILD / "ftl1587_json_logs_http2_panic_serving_hermit.txt"
+
+
+def test_the_http2_server_s_line_opens_its_report_as_net_http_s_does():
+    # golang.org/x/net/http2 (and net/http's bundled copy) logs `http2: panic serving
+    # ADDR: VALUE` through the log package, its goroutine's stack right after it
+    [r] = parse_text(FTL1587.read_bytes()).reports
+    assert (r.kind, r.message, r.http_remote) == (
+        ReportKind.PANIC, "no configuration manager in context", "127.0.0.6:43935")
+    assert r.lines[0][0] == 4  # the JSON records before it stay noise
+    assert r.goroutines[0].frames[0].func == "golang.org/x/net/http2.(*serverConn).runHandler.func1"
+    # another word before `: panic serving` is no server's line
+    line = FTL1587.read_text().splitlines()[3].replace("http2:", "http3:")
+    assert parse_text(line + "\n").reports == []

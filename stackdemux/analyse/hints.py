@@ -15,6 +15,8 @@ keys given must match): `message` (the concrete message, and the other panics
 of the chain), `text` (those and the runtime's context lines, e.g. `signal
 arrived during cgo execution`), `title`, `kind` (`panic`, `fatal error`, `race`, …), `function`
 and `package` (any frame of the crashing goroutine or its creator line).
+`match` may also be a list of such tables, any of which may match (a crash in C
+code shows as a runtime's line in gc's output, as C frames in gccgo's).
 `details` is one of DETAILS. The shipped rules are `rules.toml` beside this
 file; `load_rules(path)` reads a team's own, which come first.
 """
@@ -52,7 +54,8 @@ class Rule:
     title: str
     explanation: str
     remedy: str
-    match: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    # alternatives: the rule matches when all keys of any one table match
+    match: list[dict[str, list[re.Pattern[str]]]] = field(default_factory=list)
     details: str | None = None
 
 
@@ -75,23 +78,14 @@ def parse_rules(text: str, source: str = "<rules>") -> list[Rule]:
         if missing:
             raise RulesError(f"{where}: missing {', '.join(missing)}")
         match = entry.get("match")
-        if not isinstance(match, dict) or not match:
-            raise RulesError(f"{where}: needs a match table with one of {', '.join(MATCH_KEYS)}")
-        unknown = set(match) - set(MATCH_KEYS)
-        if unknown:
-            raise RulesError(f"{where}: unknown match keys {', '.join(sorted(unknown))}")
+        tables = match if isinstance(match, list) else [match]
+        if not tables or not all(isinstance(t, dict) and t for t in tables):
+            raise RulesError(f"{where}: needs a match table (or a list of them) with one of "
+                             f"{', '.join(MATCH_KEYS)}")
         details = entry.get("details")
         if details is not None and details not in DETAILS:
             raise RulesError(f"{where}: details must be one of {', '.join(DETAILS)}")
-        compiled: dict[str, list[re.Pattern[str]]] = {}
-        for key, value in match.items():
-            patterns = [value] if isinstance(value, str) else value
-            if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-                raise RulesError(f"{where}: match.{key} must be a string or a list of strings")
-            try:
-                compiled[key] = [re.compile(p) for p in patterns]
-            except re.error as error:
-                raise RulesError(f"{where}: match.{key}: bad regular expression: {error}") from None
+        compiled = [_compile_match(table, where) for table in tables]
         rules.append(
             Rule(
                 id=str(entry["id"]),
@@ -103,6 +97,22 @@ def parse_rules(text: str, source: str = "<rules>") -> list[Rule]:
             )
         )
     return rules
+
+
+def _compile_match(table: dict, where: str) -> dict[str, list[re.Pattern[str]]]:
+    unknown = set(table) - set(MATCH_KEYS)
+    if unknown:
+        raise RulesError(f"{where}: unknown match keys {', '.join(sorted(unknown))}")
+    compiled: dict[str, list[re.Pattern[str]]] = {}
+    for key, value in table.items():
+        patterns = [value] if isinstance(value, str) else value
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise RulesError(f"{where}: match.{key} must be a string or a list of strings")
+        try:
+            compiled[key] = [re.compile(p) for p in patterns]
+        except re.error as error:
+            raise RulesError(f"{where}: match.{key}: bad regular expression: {error}") from None
+    return compiled
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -181,10 +191,9 @@ def _mentioned(report: Report) -> list[str]:
 
 
 def matches(rule: Rule, report: Report, group: Group) -> bool:
-    for key, patterns in rule.match.items():
-        if not any(p.search(text) for text in _texts(key, report, group) for p in patterns):
-            return False
-    return True
+    return any(all(any(p.search(text) for text in _texts(key, report, group) for p in patterns)
+                   for key, patterns in table.items())
+               for table in rule.match)
 
 
 # ------------------------------------------------------------------- details ---
@@ -291,7 +300,7 @@ def hints(
             known = buckets if buckets is not None else bucket(report)
             details = DETAILS[rule.details](report, known)
         packages = _mentioned(report)
-        if packages and ("function" in rule.match or "package" in rule.match):
+        if packages and any("function" in t or "package" in t for t in rule.match):
             # said, since it is weaker evidence than a frame
             details.insert(0, "matched on the files named among its unread stacks, in "
                            + ", ".join(packages))

@@ -381,12 +381,19 @@ def frame_origin(
         directory = _dir(file)
         if _under_main(directory, package, main.roots):
             return Origin(package, main_path or module, None, "main")
-    if file and not file.startswith("/") and "@" not in file and "." in func:
+    if (file and not file.startswith("/") and "@" not in file and "." in func
+            and not file.startswith(_BAZEL_EXTERNAL)):
         # -trimpath prints the main module's files as module/path/file.go (a C
         # function's relative file is a C library's: gccgo's `epoll_wait` at
-        # ../sysdeps/unix/sysv/linux/epoll_wait.c, libgo's runtime_mstart)
+        # ../sysdeps/unix/sysv/linux/epoll_wait.c, libgo's runtime_mstart); Bazel's
+        # rules_go prints its workspace's files so too, but a dependency's under
+        # `external/REPO/` (`external/com_github_spaolacci_murmur3/murmur32.go`)
         return Origin(package, module, None, "main")
     return Origin(package, module, _version(package, modules), "unknown")
+
+
+# Where Bazel's rules_go puts a dependency's files (its repository, by name).
+_BAZEL_EXTERNAL = "external/"
 
 
 def _stdlib_directory(file: str) -> str | None:

@@ -197,10 +197,11 @@ def _anchor_regex() -> re.Pattern[str]:
 
 
 def _leading(grammar: str, rule: str) -> str | None:
-    """The regex of a rule's first symbol: a literal, or a terminal's pattern;
-    after an optional first terminal (`http_panic: [LOGSTAMP] "http: …"`)."""
-    m = re.search(rf"^{rule}:\s*(?:\[([A-Z_]+)\]\s*)?(\"(?:[^\"\\]|\\.)*\"|[A-Z_]+)",
-                  grammar, re.M)
+    """The regex of a rule's first symbol: a literal, a group of literals, or a
+    terminal's pattern; after an optional first terminal (`http_panic: [LOGSTAMP]
+    ("http: …" | "http2: …")`)."""
+    group = rf"\((?:\s*{_LITERAL}\s*\|?)+\)"
+    m = re.search(rf"^{rule}:\s*(?:\[([A-Z_]+)\]\s*)?({_LITERAL}|[A-Z_]+|{group})", grammar, re.M)
     if m is None:
         return None
     lead = _symbol(grammar, m.group(2))
@@ -212,9 +213,15 @@ def _leading(grammar: str, rule: str) -> str | None:
     return None if optional is None else f"{lead}|{optional}{lead}"
 
 
+_LITERAL = r'"(?:[^"\\]|\\.)*"'
+
+
 def _symbol(grammar: str, sym: str) -> str | None:
     if sym.startswith('"'):
         return re.escape(sym[1:-1].encode().decode("unicode_escape"))
+    if sym.startswith("("):
+        literals = re.findall(_LITERAL, sym)
+        return "(?:" + "|".join(_symbol(grammar, lit) or "" for lit in literals) + ")"
     t = re.search(rf"^{sym}:\s*(/(?:[^/\\]|\\.)*/|\"[^\"]*\")\s*$", grammar, re.M)
     if t is None:
         return None
