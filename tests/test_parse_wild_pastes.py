@@ -11,6 +11,7 @@ from stackdemux.model import ReportKind
 WILD = ROOT / "samples" / "wild"
 GITHOUND = WILD / "githound73_backtick_deadlock.txt"
 FYNE = WILD / "fyne4868_windows_locked_trailing_spaces.txt"
+OKTA = WILD / "verifyokta1_inline_code_http_panic_go111.txt"
 
 
 def test_a_backtick_opening_inline_code_before_the_first_line_is_markdown_s():
@@ -27,6 +28,22 @@ def test_a_backtick_before_other_text_is_left_as_it_is():
                                         "`fatal: all goroutines are asleep")
     [r] = analyze(text).reports
     assert r.kind is ReportKind.GOROUTINE_DUMP
+
+
+def test_inline_code_around_a_whole_stack_opens_and_closes_with_it():
+    # `` `2019/01/20 12:05:31 http: panic serving … `` down to `` … +0x2f5` ``: the report
+    # opens at net/http's line, and its last frame keeps its file line
+    [r] = analyze(OKTA).reports
+    assert (r.kind, r.message, r.http_remote) == (
+        ReportKind.PANIC, "assignment to entry in nil map", "[::1]:53366")
+    assert r.lines == [(2, 15)] and r.complete
+    [g] = r.goroutines
+    assert g.created_by.frame.file.endswith("/net/http/server.go")
+    assert g.created_by.frame.line == 2851
+    # a backtick closing text that reads as no line of Go's stays
+    text = OKTA.read_text().replace("+0x2f5`", "+0x2f5 and more`")
+    [r] = analyze(text).reports
+    assert not r.complete
 
 
 def test_spaces_after_a_file_line_are_the_terminal_s_not_the_runtime_s():

@@ -499,9 +499,12 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 
 # A Markdown code fence glued to the text it fences (`` ``` panic: … ``, `` … +0x85 ``` ``),
 # as a page flattened to running text keeps it.
-# Markdown's inline code backtick opened before a report's first line (`` `fatal error: … ``).
-_GLUED_FENCE = re.compile(r"^(?:```|~~~)[\w+-]* +|(?<=\S) +(?:```|~~~)$"
-                          r"|^`(?=panic: |fatal error: |goroutine \d+ \[)")
+# Markdown's inline code backtick opened before a report's first line (`` `fatal error: … ``,
+# `` `2019/01/20 12:05:31 http: panic serving … ``), and closed after its last
+# (`` …/server.go:2851 +0x2f5` ``).
+_GLUED_FENCE = re.compile(r"^(?:```|~~~)[\w+-]* +|(?<=\S) +(?:```|~~~)$")
+_INLINE_CODE = re.compile(r"^`(?!`)|(?<=[^`\s])`$")
+_FIRST_KINDS = frozenset({"panic", "fatal_error", "goroutine_header", "http_panic", "sigdump"})
 
 
 def _split_lines(items: list[Line], split: Callable[[int, str], Sequence[str] | None]
@@ -527,9 +530,16 @@ def _flattened_stacks(items: list[Line], _out: Repaired) -> tuple[list[Line], in
 
 def _glued_fences(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     def bare(_i: int, t: str) -> Sequence[str] | None:
-        if ("```" in t or "~~~" in t or t[:1] == "`") and _GLUED_FENCE.search(t):
+        if ("```" in t or "~~~" in t) and _GLUED_FENCE.search(t):
             b = _GLUED_FENCE.sub("", t)
             if b != t and (_is_go(b) or (may_be_joined(b) and _split_joined(b))):
+                return (b,)
+        if t[:1] == "`" or t[-1:] == "`":
+            b = _INLINE_CODE.sub("", t)
+            # opened before a report's first line, or closed after any line of Go's (a
+            # file line's lost tab is given back later: "lost tabs" runs last)
+            if b != t and (kind(b) in _FIRST_KINDS if t[:1] == "`"
+                           else _is_go(b) or kind("\t" + b.lstrip()) == "frame_file"):
                 return (b,)
         return None
 
