@@ -34,6 +34,9 @@ settle them.
   jittered score, and a reading its own score prefers clearly replaces the
   first: the truth's often outscores the beam's and leaves it early, its
   evidence coming late. Paid from their own allowance (budget.RESTART).
+* Where a random-order reading opens many streams (MANY), readings with its
+  biggest streams peeled one at a time (peel.py) are weighed too, by the
+  beam held to them, and one kept where it scores clearly better (budget.PEEL).
 """
 
 from __future__ import annotations
@@ -193,6 +196,8 @@ RERUN_GAIN = 2.0
 _CLAIMS_BLANK = frozenset({"goroutine_header", "runtime_stack", "relay_rule"}) | OPENERS
 _NEVER = float("-inf")
 _SIG_MASK = (1 << 64) - 1
+# Streams a random-order reading opens from which the log is peeled too (peel.py).
+MANY = 8
 # Distinct line texts whose reading (grammar match, Evidence) is kept for
 # when the same text comes again (separate()).
 READ_BACK = 4096
@@ -1175,6 +1180,7 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
     kinds: dict[int, str] = {}
     blanks: list[int] = []
     noise: list[int] = []
+    fed: list[int] = []  # the traceback lines (peeling reads them again)
 
     def search(beam: Beam, first: bool) -> Hypothesis:
         for i, text in enumerate(texts):
@@ -1187,6 +1193,7 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
                 continue
             if first:
                 kinds[i] = ev.kind
+                fed.append(i)
             beam.over_budget(i)
             beam.line(i, ev, hash(text))
         return beam.finish()
@@ -1210,6 +1217,23 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
             budget.rerun += again.work
             if again.narrowed_at < 0 and other.score > max(best.score, first + RERUN_GAIN):
                 best = other
+        if best.opened >= MANY and best.score > 0 and not groups \
+                and budget.may_peel(2 * beam.work):
+            # Many streams: the beam keeps few hypotheses for each and loses
+            # the truth early; streams peeled one at a time (peel.py) are
+            # kept where the model scores them clearly better. (A reading
+            # that scores below 0 is of lines that fit no traceback: traceback-
+            # shaped garbage, bench_adversarial.py's shuffled kinds of lines.)
+            from .peel import peeled  # (peel.py's beams are this module's)
+
+            lines = []
+            for i in fed:
+                ev = reading(texts[i])
+                assert isinstance(ev, Evidence)
+                lines.append((i, ev, hash(texts[i])))
+            for other in peeled(lines, budget, best, 2 * beam.work):
+                if other.score > max(best.score, first + RERUN_GAIN):
+                    best = other
     owner = _owners(best)
     if not beam.bursty():
         rematch_heads(owner, kinds, texts)

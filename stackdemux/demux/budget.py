@@ -19,7 +19,8 @@ ordinary or blank line earns nothing: padding a log buys no time).
 A beam over lines in random line order may run again (beam.RESTARTS): those
 runs are paid from RESTART units a log, apart, so that they never narrow
 another beam of the log; a run starts only while what it is likely to cost
-(its first run's work) fits in what is left.
+(its first run's work) fits in what is left. Peeling a log of many streams
+(peel.py) is paid from PEEL units a log, on the same terms.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-__all__ = ["FORK", "LINE", "RESTART", "START", "Budget", "log_budget", "one_budget"]
+__all__ = ["FORK", "LINE", "PEEL", "RESTART", "START", "Budget", "log_budget", "one_budget"]
 
 # A real merge's work less LINE a line stays under 71k (sigquit-lines-random
 # merged again, seed 1); START leaves it almost twice that.
@@ -41,6 +42,10 @@ FORK = 8
 # The work a log's beams may spend running again (the corpus's random-order
 # merges cost 4k-64k units a run: up to three runs each).
 RESTART = 1 << 17
+# The work a log's beams may spend peeling many streams (peel.py): a pass
+# (a peeling beam and the beam held to it) costs 70k-80k units on the
+# corpus's merge of 12 processes (0.3-0.4 s), and two passes fit.
+PEEL = 160_000
 
 
 @dataclass(slots=True)
@@ -50,6 +55,7 @@ class Budget:
     spent: int = 0
     lines: int = 0
     rerun: int = 0  # the work runs again cost (RESTART)
+    peel: int = 0  # the work peeling cost (PEEL)
 
     def over(self, work: int, lines: int) -> bool:
         """Is a beam that has cost `work` over `lines` lines past the log's budget?"""
@@ -58,6 +64,10 @@ class Budget:
     def may_rerun(self, work: int) -> bool:
         """May a beam run again that will cost about `work`?"""
         return self.rerun + work <= RESTART
+
+    def may_peel(self, work: int) -> bool:
+        """May a peeling pass run that will cost about `work`?"""
+        return self.peel + work <= PEEL
 
     def close(self, work: int, lines: int) -> None:
         """A beam is done: its work and lines count for the next one's."""

@@ -58,6 +58,8 @@ class Track:
     # header's `m=N`), its first frame at that pc (struck, then first_pc)
     struck: tuple[str | None, int | None] | None = None
     first_pc: str | None = None
+    # the stream peeled first, second, … whose lines it may take (peel.Held)
+    peeled: int | None = None
     report: str | None = None  # kind of the last opener
     asleep: bool = False  # the report is a deadlock: no goroutine is running
     goroutines: int = 0  # goroutine headers since the opener
