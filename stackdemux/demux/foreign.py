@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ..model import Diagnostic, Stream
+from .foreign_head import Head
 
 # A log up to this many characters is searched whole; a bigger one only around
 # its anchors (one search of a small log is cheaper than finding its anchors).
@@ -61,8 +62,14 @@ _REACH = 4
 
 def frames_apart(text: str, texts: Sequence[str] = ()) -> bool:
     """Whether a line that is no traceback line stands between a goroutine's frames
-    (gccgo's bare names only where `texts` prove gccgo's)."""
-    return next(_hits("\n" + text, texts), None) is not None
+    (gccgo's bare names only where `texts` prove gccgo's), or where Go prints none
+    between a report's opener and its first goroutine (foreign_head.py)."""
+    from .foreign_head import heads
+
+    text = "\n" + text
+    if next(_hits(text, texts), None) is not None:
+        return True
+    return any(h.foreign for h in heads(text, texts or text[1:].split("\n")))
 
 
 def _hits(text: str, texts: Sequence[str]) -> Iterator[int]:
@@ -120,9 +127,12 @@ def without_foreign_lines(stream: Stream, noise: list[int],
     (given a whole build log, the separator weighs its every `panic:` quote). A
     region is changed only when the separator reads it as one process's output and
     some of its lines as no one's."""
+    from .foreign_head import heads
+
     text = "\n" + stream.joined()
     at = _foreign_lines_at(text, stream.texts)
-    if not at:
+    found = list(heads(text, stream.texts))
+    if not at and not any(h.foreign for h in found):
         return stream
     at.sort()
     hit_lines, line, pos = [], -1, 0
@@ -130,13 +140,15 @@ def without_foreign_lines(stream: Stream, noise: list[int],
         line += text.count("\n", pos, k + 1)
         pos = k + 1
         hit_lines.append(line)
+    hit_lines = sorted(hit_lines + [j for h in found for j in h.foreign])
     texts = stream.texts
     order: list[int] = []
     last = 0
     for a, b in _regions_around(stream, hit_lines):
         if a < last:
             continue
-        kept = _kept(stream, a, b, noise, diagnostics)
+        kept = _kept(stream, a, b, noise, diagnostics,
+                     [h for h in found if a <= h.opener < b])
         if kept is None:
             continue
         order += range(last, a)
@@ -197,24 +209,41 @@ def _regions_around(stream: Stream, hit_lines: list[int]) -> list[tuple[int, int
     return out
 
 
-def _kept(stream: Stream, a: int, b: int, noise: list[int],
-          diagnostics: list[Diagnostic]) -> list[int] | None:
+def _kept(stream: Stream, a: int, b: int, noise: list[int], diagnostics: list[Diagnostic],
+          found: Sequence[Head]) -> list[int] | None:
     """The indexes of lines [a, b) the process keeps, when the separator reads the
-    span as one process's output and some lines as no one's; else None."""
+    span as one process's output and some lines as no one's; else None. In the
+    heads of its reports, where Go's order tells, that order decides
+    (foreign_head.py): a raw panic value's lines and Go's own kinds are kept,
+    another writer's lines are not."""
     from . import _separate_region, _slice
 
     span_noise: list[int] = []
     said: list[Diagnostic] = []
-    got = _separate_region(_slice(stream, a, b), span_noise, said, write_mixed=False, foreign=True)
-    if len(got) != 1 or not span_noise:
+    got = _separate_region(_slice(stream, a, b), span_noise, said, write_mixed=False,
+                           foreign=True)
+    if len(got) != 1:
+        return None
+    track, j, kept = got[0], 0, set()
+    texts, numbers = stream.texts, stream.numbers
+    for i in range(a, b):  # (the track is a subsequence of the span, in order)
+        if j < len(track.texts) and (numbers[i], texts[i]) == (track.numbers[j],
+                                                              track.texts[j]):
+            kept.add(i)
+            j += 1
+    for head in found:
+        if head.opener not in kept:
+            continue
+        for i in head.own:
+            if i < b and i not in kept and numbers[i] in span_noise:
+                kept.add(i)
+                span_noise.remove(numbers[i])
+        for i in head.foreign:
+            if i < b and i in kept and i not in stream.pieces:
+                kept.discard(i)
+                span_noise.append(numbers[i])
+    if not span_noise:
         return None
     noise.extend(span_noise)
     diagnostics.extend(said)
-    track, j, kept = got[0], 0, []
-    texts = stream.texts
-    for i in range(a, b):  # (the track is a subsequence of the span, in order)
-        if j < len(track.texts) and (stream.numbers[i], texts[i]) == (track.numbers[j],
-                                                                      track.texts[j]):
-            kept.append(i)
-            j += 1
-    return kept
+    return sorted(kept)

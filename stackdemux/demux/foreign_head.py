@@ -1,0 +1,137 @@
+"""Another writer's lines between a report's opener and its first goroutine.
+
+Go prints a crash's head in one order (runtime/panic.go: printpanics, then
+dopanic_m; every capture of samples/ and the corpus shows it):
+
+    panic: VALUE                 or   fatal error: MESSAGE
+    \tpanic: VALUE [recovered]        (a chain of panics)
+    [signal SIGSEGV: … pc=0x…]        (a signal the runtime caught)
+    <blank>
+    runtime stack: …  <blank>         (a fatal error's system stack)
+    goroutine 1 [running]:
+
+A panic's value may run over lines: Go 1.23+ indents them, and before that they
+follow raw, where any text can be one (`panic: line1` / `line2`; a validation
+error's `  field a: required`). So a line that no traceback kind reads is
+another writer's only where Go prints nothing of the kind: after the head's
+blank line, after the signal line, after a `fatal error:` or a runtime error's
+value (the runtime's messages are one line), after an indented value line or a
+test's `running tests:` list. The lines right after a `panic:` whose value may
+run on raw are its value, as the parser reads them (parse.py,
+raw_value_follows): never set aside.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from heapq import merge
+
+from ..grammar import MAX_LINE, line_grammar
+
+# Lines looked at after an opener for its first goroutine header: a head is a
+# few lines, a test timeout's list of running tests a few dozen.
+HEAD_LINES = 64
+# (two searches, each led by a literal, are faster than one alternation)
+_OPENERS = (re.compile(r"\npanic: "), re.compile(r"\nfatal error: "))
+# The runtime's own panics print one line: its runtime errors, and its plain
+# errors (runtime/map.go, chan.go: panic(plainError(…))).
+_ONE_LINE = ("panic: runtime error: ", "panic: assignment to entry in nil map",
+             "panic: send on closed channel", "panic: close of closed channel",
+             "panic: close of nil channel")
+_ANNOTATIONS = (" [recovered]", " [recovered, repanicked]")
+# Kinds after which a raw value line can still come: the opener and the chain
+# (after a Goexit's link Go prints the next panic untabbed).
+_VALUES = frozenset({"panic", "chained_panic"})
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The lines (indexes) between an opener and its first goroutine header: another
+    writer's, and the process's own (blank lines are neither: anyone's)."""
+
+    opener: int
+    foreign: tuple[int, ...]
+    own: tuple[int, ...]  # a raw value's lines, and the kinds Go prints there
+
+
+def heads(text: str, texts: Sequence[str]) -> Iterator[Head]:
+    """The heads of the reports in `texts` (`text`: them joined, a newline first)
+    that some line stands in but its opener and blank line. Openers are found by bulk searches;
+    only a few lines after each are read."""
+    line, pos = -1, 0
+    for at in merge(*((m.start() for m in r.finditer(text)) for r in _OPENERS)):
+        line += text.count("\n", pos, at + 1)
+        pos = at + 1
+        head = _head(texts, line)
+        if head is not None and (head.foreign or head.own):
+            yield head
+
+
+def _head(texts: Sequence[str], i: int) -> Head | None:
+    """The head after the opener texts[i], read as Go prints one; None when no
+    goroutine header closes it (a quote of `panic:` in a build log, a paste that
+    lost lines) or the line is no opener."""
+    kind = _kind(texts[i])
+    if kind not in ("panic", "fatal_error"):
+        return None
+    kinds: list[str | None] = []
+    for j in range(i + 1, min(i + 1 + HEAD_LINES, len(texts))):
+        t = texts[j]
+        k = _kind(t)
+        if k == "goroutine_header" or k == "runtime_stack":
+            # (a fatal error's system stack: its frames are the frames' search's)
+            break
+        kinds.append(k)
+    else:
+        return None
+    own = [i + 1 + n for n, k in enumerate(kinds) if k is not None and k != "blank"]
+    if "blank" not in kinds:
+        return Head(i, (), tuple(own))  # (a journal or a paste dropped it: nothing tells)
+    # Go prints its blank line right before the header: whichever blank is its, a
+    # line after the last one is another writer's, and its value ends before it
+    last = len(kinds) - 1 - kinds[::-1].index("blank")
+    foreign = [i + 1 + n for n in range(last + 1, len(kinds)) if kinds[n] is None]
+    own.append(i + 1 + last)  # (the parser reads a raw value only before it)
+    # lines no kind reads, right after the opener (`run`: a raw value's, if the
+    # blank line ends them, as the parser reads one, and with no blank among
+    # them; a blank alone there is a value's own final newline) or
+    # after a later link of the chain (which the parser reads as no value: left
+    # to the separator too)
+    run: list[int] = []
+    raw = "value" if kind == "panic" and _may_run_on(texts[i]) else None
+    for n, k in enumerate(kinds[:last + 1]):
+        j = i + 1 + n
+        if k is None or (k == "blank" and raw == "value" and n < last):
+            if raw == "value":
+                run.append(j)
+            elif raw is None and k is None:
+                foreign.append(j)
+            continue
+        if run:
+            # (Go prints no raw value before a signal, an indented value line or a
+            # fatal error; a chain's next link may follow one)
+            if n == last:
+                text_lines = [r for r in run if texts[r]]
+                own += text_lines
+                # (a blank among or after them: the parser reads no value with one)
+                foreign += [r for r in run if not texts[r] and text_lines]
+            elif k not in _VALUES:
+                foreign += [r for r in run if texts[r]]
+            run = []
+        raw = "chain" if k in _VALUES and raw and _may_run_on(texts[j].lstrip("\t")) else None
+    return Head(i, tuple(sorted(foreign)), tuple(sorted(own)))
+
+
+def _kind(text: str) -> str | None:
+    if len(text) > MAX_LINE:
+        return None
+    m = line_grammar().match(text)
+    return m.lastgroup if m is not None else None
+
+
+def _may_run_on(panic: str) -> bool:
+    """Whether raw lines of its value may follow a `panic: …` line: not after the
+    runtime's own (one line) nor after the annotation Go prints at its end."""
+    return not (panic.startswith(_ONE_LINE) or panic.endswith(_ANNOTATIONS))
