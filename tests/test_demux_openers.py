@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import sample_path
+from conftest import SAMPLES, sample_path
 
 from stackdemux.api import analyze
 from stackdemux.demux import needs_separation
@@ -67,3 +67,18 @@ def test_a_servers_recovered_panic_holds_one_goroutine():
             got = analyze(deal(names, seed, burst).encode()).reports
             right += sorted((r.message, len(r.goroutines)) for r in got) == want
         assert right >= 12, burst  # (measured 13/20 and 14/20; 7/20 and 6/20 before)
+
+
+def test_a_log_packages_time_stamp_alone_opens_no_report():
+    # log.Panicf logs its message (`2022/12/17 15:45:48 Page expected…`) and then
+    # panics with it: one process. The stamp may lead `http: panic serving`, and
+    # was read as an opener of its own (its alternatives ungrouped), so two log
+    # lines before any crash asked for separation.
+    paste = SAMPLES / "wild" / "bbolt358_log_panicf_arm64.txt"
+    lines = paste.read_text().splitlines()
+    assert lines[1].startswith("2022/12/17 15:45:48 ") and lines[2].startswith("panic: ")
+    assert not needs_separation(lines)
+    assert not needs_separation([lines[1], *lines])  # (the log line twice)
+    served = sample_path("http_panic", "1.27").read_text().splitlines()
+    assert served[0].startswith("2026/11/25 19:31:05 http: panic serving ")
+    assert needs_separation([*served, *lines[2:]])  # (a stamped opener stays one)

@@ -210,7 +210,8 @@ def _leading(grammar: str, rule: str) -> str | None:
     optional = _symbol(grammar, m.group(1))
     # two alternatives, not `(?:stamp)?`: an optional group before a literal is tried at
     # every line, and costs the bulk search a third more
-    return None if optional is None else f"{lead}|{optional}{lead}"
+    # (the stamp grouped: its own alternatives must not stand alone as openers)
+    return None if optional is None else f"{lead}|(?:{optional}){lead}"
 
 
 _LITERAL = r'"(?:[^"\\]|\\.)*"'
