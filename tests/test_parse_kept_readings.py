@@ -56,3 +56,29 @@ def test_a_crash_loops_call_lines_are_read_once(monkeypatch):
     parse.parse_source(ingest(text * 200))
     assert calls and len(reads) <= 2 * len(calls) + 8
     assert reading(text * 200) == reading(text * 200)  # (kept or not, read the same)
+
+
+class _Counted:
+    """A regex whose fullmatch calls are counted."""
+
+    def __init__(self, regex, reads: list) -> None:
+        self.regex, self.reads = regex, reads
+
+    def fullmatch(self, text: str):
+        self.reads.append(text)
+        return self.regex.fullmatch(text)
+
+
+def test_a_crash_loops_goroutine_headers_are_read_once(monkeypatch):
+    # a crash loop prints the same headers each crash (8 services' compose log:
+    # 105 000 headers, each read by the header's regex until they were kept)
+    reads: list[str] = []
+    monkeypatch.setattr(parse, "_HDR_RX", _Counted(parse._HDR_RX, reads))
+    text = SAMPLE.read_bytes()
+    headers = {ln for ln in text.decode().splitlines() if ln.startswith("goroutine ")}
+    r = parse.parse_source(ingest(text * 200))
+    assert headers and sum(len(x.goroutines) for x in r.reports) >= 200 * len(headers)
+    assert len(reads) <= len(headers)
+    kept = reading(text * 200)
+    monkeypatch.setattr(parse, "_KEPT_HEADERS", 1)  # let go before each new reading
+    assert reading(text * 200) == kept
