@@ -23,7 +23,7 @@ from conftest import ROOT, SAMPLES
 
 from stackdemux import analyze_many
 from stackdemux.api import Options, split_streams
-from stackdemux.demux.foreign import WHOLE_SEARCHED, _windows, frames_apart
+from stackdemux.demux.foreign import WHOLE_SEARCHED, WINDOWS_SEARCHED, _windows, frames_apart
 from stackdemux.ingest import ingest
 
 NOISE = ROOT / "tests" / "corpus" / "noise"
@@ -129,9 +129,21 @@ def test_a_big_log_is_searched_only_around_its_tracebacks():
     noise = (NOISE / "make-gcc.log").read_text(encoding="utf-8").splitlines()
     mixed, _ = _among(lines, noise, 1)
     text = "\n" + "\n".join(_deep_in(mixed, noise, 8 * WHOLE_SEARCHED))
-    searched = sum(b - a for a, b in _windows(text))
+    searched = sum(b - a for a, b in _windows(text, len(text)))
     assert 0 < searched < 2 * len("\n".join(mixed))
     assert frames_apart(text[1:], text[1:].split("\n"))
+
+
+def test_a_big_dump_is_searched_only_so_far():
+    # work counted: one process's 21 MB dump of 20k goroutines is one window; the
+    # search reads a dense dump at ~20 MB/s, so only WINDOWS_SEARCHED of it is read
+    import gzip
+
+    data = gzip.decompress((ROOT / "benchmarks/data/goroutines-20k.go1.27.txt.gz").read_bytes())
+    text = "\n" + data.decode()
+    windows = list(_windows(text, WINDOWS_SEARCHED))
+    assert len(text) > 16 * WINDOWS_SEARCHED
+    assert WINDOWS_SEARCHED <= sum(b - a for a, b in windows) < WINDOWS_SEARCHED + 4096
 
 
 def test_the_tool_s_lines_around_a_crash_in_a_big_log_stay_as_they_were():
@@ -204,3 +216,15 @@ def test_the_chain_of_panics_is_kept_among_a_tool_s_lines():
                                    "build.log")]).reports
         kept += [link.message for link in got[0].chain] == [link.message for link in alone.chain]
     assert kept >= 8, kept  # measured 9 of 10; 0 before
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_a_tool_s_line_after_a_c_frame_is_set_aside(tool):
+    # gccgo's libc frames (and a cgo call's) print C files: `./nptl/pthread_kill.c:44`
+    lines = (SAMPLES / "gccgo12/gccgo_cgo_abort.txt").read_text(encoding="utf-8").splitlines()
+    at = lines.index("\t../sysdeps/posix/raise.c:26") + 1
+    # (a line of words: one word alone, `WORK=/tmp/go-build…`, is shaped as gccgo's call)
+    noise = [t for t in (NOISE / tool).read_text(encoding="utf-8").splitlines() if " " in t]
+    mixed = lines[:at] + noise[:1] + lines[at:]
+    assert frames_apart("\n".join(mixed), mixed)
+    assert _reading("\n".join(mixed) + "\n") == _reading("\n".join(lines) + "\n")

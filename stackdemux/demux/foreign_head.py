@@ -56,12 +56,13 @@ class Head:
     own: tuple[int, ...]  # a raw value's lines, and the kinds Go prints there
 
 
-def heads(text: str, texts: Sequence[str]) -> Iterator[Head]:
-    """The heads of the reports in `texts` (`text`: them joined, a newline first)
-    that some line stands in but its opener and blank line. Openers are found by bulk searches;
-    only a few lines after each are read."""
+def heads(text: str, texts: Sequence[str], end: int | None = None) -> Iterator[Head]:
+    """The heads of the reports in `texts` (`text`: them joined, a newline first;
+    openers before `end` only) that some line stands in but their opener and blank
+    line. Openers are found by bulk searches; only a few lines after each are read."""
+    end = len(text) if end is None else end
     line, pos = -1, 0
-    for at in merge(*((m.start() for m in r.finditer(text)) for r in _OPENERS)):
+    for at in merge(*((m.start() for m in r.finditer(text, 0, end)) for r in _OPENERS)):
         line += text.count("\n", pos, at + 1)
         pos = at + 1
         head = _head(texts, line)
