@@ -228,3 +228,14 @@ def test_a_tool_s_line_after_a_c_frame_is_set_aside(tool):
     mixed = lines[:at] + noise[:1] + lines[at:]
     assert frames_apart("\n".join(mixed), mixed)
     assert _reading("\n".join(mixed) + "\n") == _reading("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("run", [2, 3, 4])
+def test_a_run_of_a_tool_s_lines_between_two_frames_is_found(tool, run):
+    lines = (SAMPLES / "go1.27/deadlock.txt").read_text(encoding="utf-8").splitlines()
+    at = lines.index("\t/app/main.go:260 +0x18c") + 1  # (before `main.main()`)
+    noise = [t for t in (NOISE / tool).read_text(encoding="utf-8").splitlines() if " " in t]
+    mixed = lines[:at] + noise[:run] + lines[at:]
+    assert frames_apart("\n".join(mixed), mixed)
+    assert _reading("\n".join(mixed) + "\n") == _reading("\n".join(lines) + "\n")

@@ -36,23 +36,27 @@ _BARE_CALL = r"[^\s():]+"
 # A frame's file: Go's, the runtime's assembly (`asm_amd64.s`), and C's where a cgo
 # call or gccgo's libc frames run through it (`./nptl/pthread_kill.c:44`).
 _SOURCE = r"(?:go|s|c)"
+# Another writer's lines in one run between a file line and the next frame, at most
+# (a run of them ended the search's one-line reach: make's `cc` lines, npm's `at`s).
+_RUN = 4
 
 
 def _apart(call: str) -> re.Pattern[str]:
     """Another writer's line inside a goroutine: after a frame's call line or
     `created by` (a line after a file line or a header: JavaScript's `f(x)` in an
     npm log is none), whose file line always comes next; between a file line and
-    the next frame (`...N frames elided...`, an ancestor's `[originating from…]:`
-    stand there, and the next goroutine where a journal dropped the blank line);
-    between a goroutine's header and its first frame. A line shaped as a call or
-    a file line is none: a paste that lost lines or tabs puts those there."""
+    the next frame (a run of up to _RUN; `...N frames elided...`, an ancestor's
+    `[originating from…]:` stand there, and the next goroutine where a journal
+    dropped the blank line); between a goroutine's header and its first frame. A
+    line shaped as a call or a file line is none: a paste that lost lines or tabs
+    puts those there."""
     not_frame = rf"(?!{call}\n)(?![^\n]*\.go:\d)[^\t\n]"
     # (a file line is matched from its line's start: from each `.go:` in a line
     # of them, the rest of the line was read again)
     file_line = rf"\n\t(?=[^\n]*\.{_SOURCE}:\d)[^\n]*\n"
     return re.compile(
         rf"(?:{file_line}|\]:\n)(?:{call}|created by [^\n]*)\n(?={not_frame})"
-        rf"|{file_line}(?!\.\.\.|\[|goroutine \d){not_frame}[^\n]*\n"
+        rf"|{file_line}(?:(?!\.\.\.|\[|goroutine \d){not_frame}[^\n]*\n){{1,{_RUN}}}"
         rf"(?:{call}\n\t|created by )"
         rf"|\]:\n{not_frame}[^\n]*\n{call}\n\t")
 
