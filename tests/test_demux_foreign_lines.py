@@ -35,9 +35,12 @@ TOOLS = ["make-gcc.log", "go-build-x.log", "npm.log", "pytest.log"]
 
 
 def _reading(text: str) -> list[tuple]:
+    """Each report as the corpus scores it, and its chain of panics (a nested
+    panic's `\tpanic: second` line is a report's as much as its frames are)."""
     analysis = analyze_many([ingest(text, "build.log")])
-    return [(r.kind, r.message, [(g.id, g.state, [(f.func, f.file, f.line) for f in g.frames])
-                                 for g in r.goroutines]) for r in analysis.reports]
+    return [(r.kind, r.message, [(p.message, p.annotation) for p in r.chain],
+             [(g.id, g.state, [(f.func, f.file, f.line) for f in g.frames])
+              for g in r.goroutines]) for r in analysis.reports]
 
 
 def _among(crash: list[str], tool: list[str], seed: int) -> tuple[list[str], set[int]]:
