@@ -19,7 +19,8 @@ The inputs (synthetic on purpose: they are what no Go program prints):
   * wrapped-* / prefixed-* / pasted-* a real dump (samples/go1.25) repeated
              behind test2json / docker json-file / journal JSON records, compose
              or timestamp prefixes, or damaged as pastes are (CRLF, hard wraps,
-             lost tabs, run-on lines, HTML escapes);
+             lost tabs, run-on lines, HTML escapes, a mail's quoted-printable
+             and rewrapped quoting, a JUnit element's character references);
   * bytes-*  binary, invalid UTF-8, NUL bytes, a truncated gzip, one huge line.
 `--scale` multiplies every n (0.25 for a quick look).
 """
@@ -235,6 +236,37 @@ def _gutter(k: int) -> bytes:
     return _text([f"{i + 1} {line}" for i, line in enumerate(_dumps(k, BIG_DUMP))])
 
 
+def _quoted_printable(k: int) -> bytes:
+    # quoted in a mail as its archive stores it: `=` escaped, lines cut at 76 by `=`
+    out = []
+    for line in _dumps(k, BIG_DUMP):
+        enc = ("> " + line).replace("=", "=3D").replace("\t", "=09")
+        while len(enc) > 76:
+            out.append(enc[:75] + "=")
+            enc = enc[75:]
+        out.append(enc)
+    return _text(out)
+
+
+def _mail_rewrapped(k: int) -> bytes:
+    # quoted three levels deep, each line over 72 columns wrapped again at a space,
+    # its rest under one level less
+    out = []
+    for line in _dumps(k, BIG_DUMP):
+        q = ">> > " + line
+        cut = q.rfind(" ", 40, 72) if len(q) > 72 else -1
+        out += [q[:cut], ">> " + q[cut + 1:]] if cut > 0 else [q]
+    return _text(out)
+
+
+def _xml_element(k: int) -> bytes:
+    # the dump as one JUnit element's text: newlines and tabs as character references
+    text = "\n".join(_dumps(k, BIG_DUMP))
+    text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\n", "&#xA;").replace("\t", "&#x9;"))
+    return _text(["<testsuite>", f'<failure message="x">{text}</failure>', "</testsuite>"])
+
+
 def _binary(k: int) -> bytes:
     return _rng(k).randbytes(k)
 
@@ -285,6 +317,9 @@ CASES: list[Case] = [
     Case("pasted-run-on", 3000, _run_on),
     Case("pasted-html", 3000, _html),
     Case("pasted-gutter", 3000, _gutter),
+    Case("pasted-quoted-printable", 3000, _quoted_printable),
+    Case("pasted-mail-rewrapped", 3000, _mail_rewrapped),
+    Case("pasted-xml-element", 3000, _xml_element),
     Case("bytes-binary", 200_000, _binary),
     Case("bytes-invalid-utf8", 3000, _invalid_utf8),
     Case("bytes-nul", 3000, _nuls),

@@ -541,7 +541,7 @@ Programs (`programs/`):
   `skopeo_vendor_parallel_{1,2,3}` are three processes started at the same time.
 
 Pasted from the wild (`wild/`): Go crashes as people pasted them into GitHub
-issues, pull requests and blogs, one file each, trimmed to the traceback and the
+issues, pull requests, mailing lists and blogs, one file each, trimmed to the traceback and the
 lines around it and otherwise kept as pasted (lost tabs, `> ` quoting, OCR
 typos, prefixes and all). They are other people's machine output: each
 `wild/index.json` entry gives its source URL, author, date posted and seen,
@@ -549,8 +549,9 @@ what it demonstrates, and what a person reading it would state (message,
 goroutines, culprit, hints, origins). `gaps` lists what stackdemux does not
 read that way yet, and who can fix it; `tests/test_wild.py` checks every
 entry (a gap as a strict expected failure). Go 1.1 to 1.25, gccgo, Windows,
-macOS, Android (logcat), js/wasm (a browser's console) and arm64 output are among
-them, which the runs above cannot produce.
+macOS, Android (logcat), js/wasm (a browser's console), a JUnit report's XML, a mail
+archive's quoted-printable, and arm64, ppc64le and riscv64 output are among them,
+which the runs above cannot produce.
 
 Not producible here: Windows paths (`C:\\...`) and other OSes/architectures
 (no way to run those binaries); `?:0` file:line (needs a PC without line table);

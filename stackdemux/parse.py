@@ -232,6 +232,10 @@ _UNWIND_NOTE = re.compile(r"runtime: (?:g \d+(?: gp=0x[0-9a-f]+)?: )?unknown pc 
 _UNWIND_DUMP = re.compile(r"stack: frame=\{sp:0x[0-9a-f]+, fp:0x[0-9a-f]+\} stack=\["
                           r"|0x[0-9a-f]{8,16}: ")
 
+# After a SIGILL's or SIGFPE's `PC=…` line, the bytes at the pc (runtime/signal_unix.go,
+# sighandler: up to 16, none past the pc's page): the report's, as its context.
+_INSTRUCTION_BYTES = re.compile(r"instruction bytes:(?: 0x[0-9a-f]{1,2}){0,16}$")
+
 # What Go prints after a panic's value: the value's last line ends with it.
 _ANNOTATIONS = (" [recovered]", " [recovered, repanicked]")
 
@@ -823,6 +827,10 @@ class _Parser:
             if r is not None and (self.g is self.unwound is not None or (
                     state == "header" and r.context and _UNWIND_NOTE.match(r.context[-1])
             )) and _UNWIND_DUMP.match(text):
+                self.use(i)
+                return
+            if r is not None and state == "header" and _INSTRUCTION_BYTES.match(text):
+                r.context.append(text)
                 self.use(i)
                 return
             if r is not None and state == "header" and self.raw_message and text:

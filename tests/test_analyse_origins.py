@@ -251,3 +251,39 @@ def test_a_bazel_build_s_external_repository_is_no_file_of_the_main_module():
     origin = frame_origin("github.com/pingcap/tidb/util/topk.(*HeavyKeeper).Add",
                           "util/topk/heavykeeper.go")
     assert origin.origin == "main"
+
+
+def test_a_github_actions_workspace_holds_the_main_module():
+    # GITHUB_WORKSPACE is `…/work/REPO/REPO` (`/__w/REPO/REPO` in a job's container):
+    # the repository the workflow built, where a package's directory ends as its
+    # import path does (samples/wild/clusterdev197_…, matrixone3849_…)
+    from stackdemux import analyze
+
+    for name, func, module in (
+        ("clusterdev197_gha_container_workspace_map_iteration.txt",
+         "github.com/shalb/cluster.dev/pkg/project.(*UnitLinksT).ByLinkTypes",
+         "github.com/shalb/cluster.dev"),
+        # checked out into a subdirectory of the workspace (`…/matrixone/matrixone/head`)
+        ("matrixone3849_race_previous_write_method_value_fm.txt",
+         "github.com/matrixorigin/matrixone/pkg/frontend.(*RoutineManager).Handler",
+         "github.com/matrixorigin/matrixone"),
+    ):
+        [report] = analyze(SAMPLES / "wild" / name).reports
+        frames = [f for g in report.goroutines for f in g.frames]
+        frames += [f for a in (report.race.accesses if report.race else ()) for f in a.frames]
+        frame = next(f for f in frames if f.func == func)
+        assert (frame.module, frame.origin) == (module, "main"), name
+        dependency = [f for f in frames if f.origin == "modcache"]
+        assert all(f.module != module for f in dependency)
+
+
+def test_a_workspace_named_once_or_another_module_s_is_not_the_main_module():
+    # `work/tool/pkg` is no `work/REPO/REPO`; `work/lib/other` holds a module whose
+    # path does not end as the directories do
+    reports = parse_text(
+        "panic: x\n\ngoroutine 1 [running]:\n"
+        "github.com/a/tool/pkg.F()\n\t/home/runner/work/tool/pkg/f.go:3 +0x1\n"
+        "github.com/b/lib/x.G()\n\t/home/runner/work/lib/other/y/g.go:4 +0x1\n"
+    ).reports
+    assign_origins(reports)
+    assert [f.origin for f in reports[0].goroutines[0].frames] == ["unknown", "unknown"]

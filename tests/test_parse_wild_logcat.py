@@ -119,3 +119,41 @@ def test_threadtime_format_the_stack_is_read_behind_time_pid_tid_priority_and_ta
     # the same columns with another separator before the text are no logcat line
     line = THREADTIME.read_text().splitlines()[1].replace("Go      : ", "Go      | ")
     assert match_prefix(line, compiled_styles()["logcat"]) is None
+
+
+TAG_ONLY = WILD / "geth14422_logcat_tag_only_prefix_arm_go18.txt"  # Android Studio, columns off
+UNKNOWN_PRIORITY = WILD / "go12008_logcat_unknown_priority_logd_dropped.txt"
+
+
+def test_the_priority_and_tag_alone_are_a_prefix_that_names_no_stream():
+    # `E/Go: \t/home/travis/…/panic.go:596 +0x78`: Android Studio's logcat with its
+    # date, process and package columns turned off (`adb logcat -v tag` pads the tag)
+    a = analyze(TAG_ONLY)
+    [r] = a.reports
+    assert (r.kind, r.message) == (ReportKind.FATAL_ERROR, "heapBitsForSpan: base out of range")
+    [stack] = r.system_stacks
+    assert [f.func for f in stack.frames][:2] == ["runtime.throw", "runtime.heapBitsForSpan"]
+    assert stack.frames[1].line == 377
+    assert [s.label for s in a.streams] == [None] and a.noise == [(1, 1)]  # the fence
+    tag = compiled_styles()["logcat_tag"]
+    for prefix in ("E/Go: ", "E/Go      : ", "W/go/Seq: "):
+        assert match_prefix(prefix + "main.main()", tag) == (len(prefix), None, 0), prefix
+
+
+def test_a_few_lines_of_prose_that_look_like_a_tag_are_not_stripped():
+    # `I/O: …` reads as a priority and a tag: the style must cover most of a log's lines
+    log = "\n".join(["starting", "I/O: disk slow", "reading", "I/O: retry", "work",
+                     "I/O: ok", "done", "panic: boom", "", "goroutine 1 [running]:",
+                     "main.main()", "\t/app/main.go:5 +0x1d", "exit status 2"])
+    a = analyze(log)
+    assert [s.label for s in a.streams] == [None]
+    assert [r.message for r in a.reports] == ["boom"]
+    assert a.streams[0].texts[1] == "I/O: disk slow"
+
+
+def test_logcat_s_question_mark_for_an_unknown_priority_is_a_priority():
+    # `?/o       (26732): fatal error: fault`: Go wrote its records in a format logd no
+    # longer read; logcat prints `?` for a priority it does not know
+    a = analyze(UNKNOWN_PRIORITY)
+    assert "26732" in [s.label for s in a.streams]
+    assert a.reports[0].kind is ReportKind.FATAL_ERROR and a.reports[0].message == "fault"

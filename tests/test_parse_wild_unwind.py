@@ -67,3 +67,20 @@ def test_an_unknown_pc_note_outside_a_goroutine_is_the_report_s_context():
             "runtime: unknown pc 0x7f23653747bb\n")
     [r] = analyze(text).reports
     assert r.context == ["runtime: unknown pc 0x7f23653747bb"]
+
+
+SIGILL = WILD / "operatorregistry1086_ppc64le_sigill_instruction_bytes.txt"
+
+
+def test_a_sigill_s_instruction_bytes_are_the_report_s_and_its_goroutine_follows():
+    # `PC=0x1175cd00 m=0 sigcode=1`, then `instruction bytes: 0x1 0x0 0x1f …` (the
+    # runtime prints the bytes at the pc for SIGILL and SIGFPE), then goroutine 0
+    a = analyze(SIGILL)
+    [r] = a.reports
+    assert (r.kind, r.message, r.signal.pc) == (
+        ReportKind.SIGNAL_DUMP, "SIGILL: illegal instruction", "0x1175cd00")
+    assert r.context == ["instruction bytes: 0x1 0x0 0x1f 0xf4 0x10 0x0 0x5f 0xe9 0x10 0x0 "
+                         "0x49 0xf9 0x5 0x0 0x9 0xf4"]
+    [g] = r.goroutines
+    assert (g.id, g.state, g.frames) == (0, "idle", [])
+    assert r.lines == [(3, 24)] and a.noise == [(1, 2)]  # the fence and the command

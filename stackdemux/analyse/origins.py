@@ -291,10 +291,19 @@ def learn_main(frames: Iterable[Frame], modules: ModuleMap | None = None) -> Mai
         if len(prefix) < len(conventional):
             prefix = conventional
             root = directory[: len(directory) - (len(package) - len(prefix))].rstrip("/")
-        if any(d == root or d.startswith(root + "/") for d in mains):
+        if any(d == root or d.startswith(root + "/") for d in mains) or (
+                main.path in (None, prefix) and _CI_WORKSPACE.fullmatch(root)):
             main.path = main.path or prefix
             main.roots.add(root)
     return main
+
+
+# A GitHub Actions runner's workspace, where the workflow checks out its repository
+# (GITHUB_WORKSPACE: `/home/runner/work/REPO/REPO`, `/Users/runner/work/…` on macOS,
+# `D:/a/REPO/REPO` on Windows, `/__w/REPO/REPO` inside a job's container), or a
+# directory below it (`actions/checkout`'s `path:`): the code the workflow built.
+_CI_WORKSPACE = re.compile(r"(?:/home/runner/work|/Users/runner/work|/__w|[A-Za-z]:/a)"
+                           r"/([^/]+)/\1(?:/[^/]+)*")
 
 
 def _main_from_directory(directory: str) -> str | None:

@@ -41,7 +41,7 @@ _STRONG_KINDS = frozenset({
     "goroutine_header", "frame_call", "frame_file", "created_by", "panic", "fatal_error",
     "signal", "exit_status", "race_begin", "race_access", "race_frame_call", "race_frame_file",
     "chained_panic", "frames_elided", "additional_frames_elided", "test_fail",
-    "test_package_fail", "runtime_stack", "sigpc",
+    "test_package_fail", "runtime_stack", "sigpc", "http_panic",
 })
 
 
@@ -165,6 +165,42 @@ def _html(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return after, _count_changed(items, after)
 
 
+# A test's output kept as the text of an XML element (a JUnit report: rules_go's
+# test.xml, go-junit-report's, gotestsum's): each newline written `&#xA;`, a tab
+# `&#x9;`, the element's tags around it on the same line.
+_XML_NEWLINE = re.compile(r"&#(?:[xX]0*[aA]|0*10);")
+_XML_OPEN = re.compile(r"\s*<[A-Za-z][^<>]*>")
+_XML_CLOSE = re.compile(r"</[A-Za-z][\w:.-]*>\s*$")
+
+
+def _xml_text(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """An element's text split back into its lines, its escapes undone, its tags
+    apart, where one of the lines is a traceback's own (a report's first line, a
+    goroutine header, a frame)."""
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        parts = _XML_NEWLINE.split(t) if "&#" in t else [t]
+        if len(parts) < 2:
+            out.append((t, o))
+            continue
+        head = _XML_OPEN.match(parts[0])
+        tail = _XML_CLOSE.search(parts[-1])
+        opening = parts[0][:head.end()] if head else ""
+        closing = parts[-1][tail.start():] if tail else ""
+        if head:
+            parts[0] = parts[0][head.end():]
+        if tail:
+            parts[-1] = parts[-1][:tail.start()]
+        lines = [html.unescape(p) for p in parts]
+        if not any(kind(x) in _STRONG_KINDS for x in lines):
+            out.append((t, o))
+            continue
+        out.extend((x, o) for x in [opening, *lines, closing] if x)
+        changed += 1
+    return out, changed
+
+
 _LEADING_NBSP = re.compile(r"^[\u00a0\u202f ]*[\u00a0\u202f][\u00a0\u202f ]*")
 
 
@@ -204,6 +240,95 @@ def _quoting(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
             after.append((t, o))
         items = after
     return items, changed
+
+
+# An e-mail as its archive stores it (quoted-printable, RFC 2045): a line over 76
+# characters is cut, `=` ending each piece but the last (a soft line break), and `=`
+# itself is written `=3D` (a frame's `fp=0x…`), a non-ASCII byte `=XX`.
+_QP_WIDTH = 76
+_QP_ESCAPE = re.compile(r"(?:=[0-9A-F]{2})+")
+
+
+def _qp_soft_break(text: str) -> bool:
+    return len(text) == _QP_WIDTH and text[-1] == "=" and text[-2:-1] != "="
+
+
+def _qp_decode(text: str) -> str:
+    def byte_run(m: re.Match[str]) -> str:
+        raw = bytes(int(m.group(0)[i + 1:i + 3], 16) for i in range(0, len(m.group(0)), 3))
+        return raw.decode("utf-8", "replace")
+
+    return _QP_ESCAPE.sub(byte_run, text)
+
+
+def _quoted_printable(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """Undo quoted-printable: soft line breaks joined, escapes decoded. Only in a
+    text that shows it twice (two soft breaks, or one and an `=3D`): a line of 76
+    characters ending in `=` alone is no proof."""
+    soft = sum(1 for t, _ in items if _qp_soft_break(t))
+    if soft == 0 or (soft < 2 and not any("=3D" in t for t, _ in items)):
+        return items, 0
+    out: list[Line] = []
+    changed = 0
+    texts: list[str] = []  # the pieces of a line cut by soft breaks, so far
+    origin: list[int] = []
+    for t, o in items:
+        texts.append(t[:-1] if _qp_soft_break(t) else t)
+        origin.extend(o)
+        if _qp_soft_break(t):
+            changed += 1
+            continue
+        joined = "".join(texts)
+        decoded = _qp_decode(joined) if "=" in joined else joined
+        changed += decoded != joined
+        out.append((decoded, tuple(origin)))
+        texts, origin = [], []
+    if texts:
+        out.append(("".join(texts), tuple(origin)))
+    return out, changed
+
+
+# How many levels of e-mail quoting lead a line (`>> > x`: 3).
+_QUOTE_LEVELS = re.compile(r"(?:> ?)+")
+
+
+def _levels(text: str) -> tuple[int, int]:
+    """The quoting levels leading `text`, and where its text begins."""
+    m = _QUOTE_LEVELS.match(text)
+    return (0, 0) if m is None else (m.group(0).count(">"), m.end())
+
+
+def _mail_rewraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """A quoted line a mail client wrapped again when it quoted it: the piece it
+    moved to the next line carries fewer levels of quoting than the line (`>> >
+    …Timeouts(0xc000332e00,` then `>> 0x0, 0x0)`). Joined back, with the space the
+    wrap took or with none (a path cut after a slash), where the quoted texts read
+    as no traceback line apart and as one joined."""
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        if out:
+            prev, po = out[-1]
+            depth, start = _levels(prev)
+            d, at = _levels(t)
+            rest = t[at:]
+            if (depth > 0 and d < depth and rest.strip() and not _is_go(rest.lstrip())
+                    and not _is_go(prev[start:].lstrip())):
+                head = prev[start:]
+                # a client wraps at a space, and takes it; a path has none (cut after
+                # a slash where a link began)
+                for glue in (("", " ") if head.endswith("/") else (" ", "")):
+                    joined = head + glue + rest
+                    if (kind(joined) not in (None, "indented")
+                            or kind("\t" + joined.lstrip()) in _FILE_KINDS):
+                        out[-1] = (prev + glue + rest, po + o)
+                        changed += 1
+                        break
+                else:
+                    out.append((t, o))
+                continue
+        out.append((t, o))
+    return out, changed
 
 
 # A report's first line or a goroutine header behind an indentation: code
@@ -504,7 +629,10 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 # (`` …/server.go:2851 +0x2f5` ``).
 _GLUED_FENCE = re.compile(r"^(?:```|~~~)[\w+-]* +|(?<=\S) +(?:```|~~~)$")
 _INLINE_CODE = re.compile(r"^`(?!`)|(?<=[^`\s])`$")
-_FIRST_KINDS = frozenset({"panic", "fatal_error", "goroutine_header", "http_panic", "sigdump"})
+# (A runtime note, `runtime: goroutine stack exceeds …`, and `unexpected fault address`
+# come before the fatal error they explain: each is a report's first line.)
+_FIRST_KINDS = frozenset({"panic", "fatal_error", "goroutine_header", "http_panic", "sigdump",
+                          "runtime_note", "fault_address"})
 
 
 def _split_lines(items: list[Line], split: Callable[[int, str], Sequence[str] | None]
@@ -1094,10 +1222,13 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("colour codes", _colour_codes, _has("\x1b[")),
     ("terminal echo", _terminal_echo, _starts_a_line("^")),
     ("escaped dump", _escaped_dump, _ESCAPED_DUMP.search),
+    ("quoted-printable", _quoted_printable, _has("=\n")),  # a mail archive's transfer encoding
+    ("mail rewraps", _mail_rewraps, _starts_a_line(">")),
     ("quoting", _quoting, _starts_a_line(">")),  # outermost: added after the page was rendered
     # (at line starts, where the repair looks: searched anywhere, `( +)` was tried
     # at every space of a run, its length squared)
     ("indented block", _indented_dumps, re.compile(f"^(?:{_INDENTED_START.pattern})", re.M).search),
+    ("xml text", _xml_text, _has("&#")),
     ("html escapes", _html, _ENTITY.search),
     ("nbsp", _nbsp, _has("\u00a0", "\u202f")),
     ("syslog escapes", _syslog_escapes, _starts_a_line("#011")),

@@ -58,8 +58,9 @@ _HEAD_SIGNS = (
     # every position of a log with backticks in it)
     ("```", re.compile(r"```[\w+-]* +(?:panic: |fatal error: |goroutine \d+ \[)")),
     ("```", re.compile(r"\+0x[0-9a-f]+ +```")),
-    # Markdown's inline code backtick before a report's first line (`` `fatal error: … ``)
-    ("`", re.compile(r"\n`(?:panic: |fatal error: |goroutine \d+ \[)")),
+    # Markdown's inline code backtick before a report's first line (`` `fatal error: … ``,
+    # `` `runtime: goroutine stack exceeds … ``: the runtime's note before a fatal error)
+    ("`", re.compile(r"\n`(?:panic: |fatal error: |goroutine \d+ \[|runtime: |unexpected fault )")),
     # a goroutine header after a log line's text (a logger's message ending in debug.Stack())
     (": goroutine ", re.compile(r"\S: goroutine \d+ \[[^\]\n]{1,200}\]:\n")),
     # a file line's offset or a call line run into the next text (a page's text
@@ -248,7 +249,8 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
         # from the repair: taken off first, as a prefix (its columns are kept).
         stream, text = gutter, None
     texts = stream.texts
-    if not looks_pasted(texts, text if text is not None else stream.joined()):
+    # (a gutter is paste damage itself: the lines behind it may show no other)
+    if gutter is None and not looks_pasted(texts, text if text is not None else stream.joined()):
         return None
     got = repair(texts)
     if gutter is not None:
