@@ -236,6 +236,18 @@ _UNWIND_DUMP = re.compile(r"stack: frame=\{sp:0x[0-9a-f]+, fp:0x[0-9a-f]+\} stac
 # sighandler: up to 16, none past the pc's page): the report's, as its context.
 _INSTRUCTION_BYTES = re.compile(r"instruction bytes:(?: 0x[0-9a-f]{1,2}){0,16}$")
 
+# What the runtime prints on its own line, with no `runtime: `, just before the fatal
+# error it explains: a signal that arrived off the signal stack, where non-Go code
+# installed a handler or disabled the stack (runtime/signal_unix.go, noSignalStack,
+# sigNotOnStack, which adds the stacks' bounds on a line of their own). Taken as that
+# report's context.
+_THROW_NOTES = re.compile(
+    r"signal \d+ received (?:on thread with no signal stack|but handler not on signal stack)"
+    r"|mp\.gsignal stack \[0x[0-9a-f]+ 0x[0-9a-f]+\], mp\.g0 stack \[0x[0-9a-f]+ 0x[0-9a-f]+\], "
+    r"sp=0x[0-9a-f]+")
+# (a throw prints one or two such lines; more are looked back over at no cost)
+_MAX_THROW_NOTES = 4
+
 # What Go prints after a panic's value: the value's last line ends with it.
 _ANNOTATIONS = (" [recovered]", " [recovered, repanicked]")
 
@@ -436,6 +448,8 @@ class _Parser:
         self.report = r
         self.used, self.ran = [], []
         self.relaying, self.thread, self.reopened, self.alone = False, None, False, False
+        if kind is ReportKind.FATAL_ERROR and not self.context:
+            self.throw_notes(i)
         if self.context:
             r.context.extend(self.context)
             self.used.extend(self.context_at)
@@ -450,6 +464,16 @@ class _Parser:
 
     def use(self, i: int) -> None:
         self.used.append(i)
+
+    def throw_notes(self, i: int) -> None:
+        """The runtime's own lines just before a fatal error at i (_THROW_NOTES), as
+        context; a line a report before holds is not looked at."""
+        texts = self.stream.texts
+        k = i
+        while (k > 0 and i - k < _MAX_THROW_NOTES and not self.consumed[k - 1]
+               and _THROW_NOTES.fullmatch(texts[k - 1])):
+            k -= 1
+        self.context, self.context_at = list(texts[k:i]), list(range(k, i))
 
     def end_frames(self) -> None:
         if self.pending is not None:

@@ -84,3 +84,23 @@ def test_a_sigill_s_instruction_bytes_are_the_report_s_and_its_goroutine_follows
     [g] = r.goroutines
     assert (g.id, g.state, g.frames) == (0, "idle", [])
     assert r.lines == [(3, 24)] and a.noise == [(1, 2)]  # the fence and the command
+
+
+ONSTACK = WILD / "nixosfacter216_sigaction_without_onstack_gp.txt"
+
+
+def test_the_runtime_s_lines_before_a_throw_with_no_prefix_are_its_context():
+    # `signal 17 received but handler not on signal stack` and the stacks' bounds,
+    # printed by sigNotOnStack before `fatal error: non-Go code set up signal handler …`
+    a = analyze(ONSTACK)
+    [r] = a.reports
+    assert r.kind is ReportKind.FATAL_ERROR
+    assert r.context == [
+        "signal 17 received but handler not on signal stack",
+        "mp.gsignal stack [0xc000006000 0xc00000e000], mp.g0 stack [0x7ffc2e1f2000 "
+        "0x7ffc2e9f0280], sp=0xc0001867b0"]
+    assert r.lines == [(2, 22)] and a.noise == [(1, 1)]  # the fence
+    # only just before a fatal error: apart from one, the lines are no report's
+    text = ONSTACK.read_text().replace("fatal error:", "exit:", 1)
+    a = analyze(text)
+    assert all(not r.context for r in a.reports) and a.noise == [(1, 6)]
