@@ -68,11 +68,12 @@ def test_a_crash_among_a_tool_s_lines_reads_as_it_reads_alone(crash, tool):
     noise = (NOISE / tool).read_text(encoding="utf-8", errors="replace").splitlines()
     exact = sum(_reading("\n".join(_among(lines, noise, seed)[0]) + "\n") == alone
                 for seed in range(1, 11))
-    # A floor, as the corpus's (measured 6-10 of 10, gccgo's 5-10; 0-1 and 0-5
-    # before the separator took such logs). A tool's line between the opener and the first goroutine
-    # reads as the panic value's next line, one after the last frame as the
-    # process's own: nothing tells them apart; and one that lands only there,
-    # or beside a frame whose neighbours it leaves intact, asks for no separation.
+    # A floor, as the corpus's (measured 7-10 of 10, gccgo's 7-10; 0-1 and 0-5
+    # before the separator took such logs). A tool's line right after the opener
+    # reads as the panic value's next line unless a line set aside between the
+    # frames begins as it does, one after the last frame as the process's own:
+    # nothing else tells them apart; and one that lands only there, or beside a
+    # frame whose neighbours it leaves intact, asks for no separation.
     assert exact >= 5, exact
 
 
@@ -242,3 +243,83 @@ def test_a_run_of_a_tool_s_lines_between_two_frames_is_found(tool, run):
     mixed = lines[:at] + noise[:run] + lines[at:]
     assert frames_apart("\n".join(mixed), mixed)
     assert _reading("\n".join(mixed) + "\n") == _reading("\n".join(lines) + "\n")
+
+
+def _noise_lines(tool: str, blank: bool = False) -> list[str]:
+    """The tool's lines, its blank lines too when asked (npm's and pytest's output has them)."""
+    lines = (NOISE / tool).read_text(encoding="utf-8", errors="replace").splitlines()
+    return [t for t in lines if blank or t.strip()]
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("where", ["call", "header"])
+def test_a_run_of_a_tool_s_lines_around_a_call_line_or_after_a_header_is_found(tool, where):
+    # A call line with the tool's lines on both sides (before it, and between it
+    # and its file line), and several of them between a goroutine's header and its
+    # first frame; blank lines among them (npm's, pytest's), never blank lines
+    # alone (a journal that doubles every line puts one between any two).
+    lines = (SAMPLES / "go1.27/deadlock.txt").read_text(encoding="utf-8").splitlines()
+    noise = _noise_lines(tool, blank=True)
+    for k in range(0, len(noise) - 4, 3):
+        run = noise[k:k + 4]
+        if not any(t.strip() for t in run[:2]) or not any(t.strip() for t in run[2:]):
+            continue
+        if where == "call":
+            at = lines.index("main.main()")  # (after `\t/app/main.go:260 +0x18c`)
+            mixed = lines[:at] + run[:2] + lines[at:at + 1] + run[2:] + lines[at + 1:]
+        else:
+            at = lines.index("goroutine 1 [chan receive]:") + 1
+            mixed = lines[:at] + run + lines[at:]
+        assert frames_apart("\n".join(mixed), mixed), run
+        assert _reading("\n".join(mixed) + "\n") == _reading("\n".join(lines) + "\n"), run
+
+
+def test_blank_lines_alone_between_frames_send_nothing_to_the_separator():
+    # a journal's double spacing (samples/wild balena175): a blank after every line
+    lines = (SAMPLES / "go1.27/deadlock.txt").read_text(encoding="utf-8").splitlines()
+    doubled = [x for line in lines for x in (line, "")]
+    assert not frames_apart("\n".join(doubled), doubled)
+
+
+def _leading_word(text: str) -> str:
+    return text[:len(text) - len(text.lstrip())] + text.split()[0]
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("crash", ["go1.21/panic_in_goroutine.txt", "gccgo12/gccgo_bolt.txt",
+                                   "gccgo12/gccgo_error.txt"])
+def test_a_tool_s_line_after_the_panic_line_is_set_aside_when_its_kin_stand_between_frames(
+        crash, tool):
+    # Right after `panic: VALUE` a raw value may run on (before Go 1.23, and
+    # gccgo's): a tool's line there reads as the value's next line. A line that
+    # begins as lines set aside between the frames do (`    at …`, `cc …`, `E …`,
+    # `mkdir …`) is the same writer's: a value's own lines are its unique text.
+    lines = (SAMPLES / crash).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("panic: ") and lines[1] == ""
+    file_lines = [i for i, t in enumerate(lines) if t.startswith("\t")]
+    noise = _noise_lines(tool)
+    kin = [(a, b) for i, a in enumerate(noise) for b in noise[i + 1:]
+           if _leading_word(a) == _leading_word(b)]
+    assert kin
+    for first, second in kin[:3]:
+        at = file_lines[0] + 1  # (the line after the first frame's file line)
+        mixed = [lines[0], first, *lines[1:at], second, *lines[at:]]
+        _, spans = split_streams(ingest("\n".join(mixed) + "\n", "build.log"), Options())
+        noise_lines = {n - 1 for a, b in spans for n in range(a, b + 1)}
+        assert {1, at + 1} <= noise_lines, (first, second)
+        assert _reading("\n".join(mixed) + "\n") == _reading("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_a_value_s_own_lines_stay_when_the_tool_s_lines_begin_otherwise(tool):
+    # the evidence is the other writer's lines alone: a value line whose first
+    # word no line set aside shares is the value's, among any tool's lines
+    lines = (SAMPLES / "go1.21/panic_multiline_error.txt").read_text(encoding="utf-8").splitlines()
+    (alone,) = analyze_many([ingest("\n".join(lines) + "\n", "build.log")]).reports
+    value = alone.message.split("\n")
+    at = lines.index("main.main()")
+    noise = _noise_lines(tool)
+    for k in range(0, len(noise) - 2, 2):
+        mixed = lines[:at] + noise[k:k + 2] + lines[at:]
+        (got,) = analyze_many([ingest("\n".join(mixed) + "\n", "build.log")]).reports
+        assert got.message.split("\n") == value

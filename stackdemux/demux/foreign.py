@@ -45,20 +45,24 @@ def _apart(call: str) -> re.Pattern[str]:
     """Another writer's line inside a goroutine: after a frame's call line or
     `created by` (a line after a file line or a header: JavaScript's `f(x)` in an
     npm log is none), whose file line always comes next; between a file line and
-    the next frame (a run of up to _RUN; `...N frames elided...`, an ancestor's
-    `[originating from…]:` stand there, and the next goroutine where a journal
-    dropped the blank line); between a goroutine's header and its first frame. A
-    line shaped as a call or a file line is none: a paste that lost lines or tabs
-    puts those there."""
+    the next frame, or a goroutine's header and its first frame (a run of up to
+    _RUN; `...N frames elided...`, an ancestor's `[originating from…]:` stand
+    there, and the next goroutine where a journal dropped the blank line), and
+    then between that frame's call line and its file line too. A line shaped as
+    a call or a file line is none: a paste that lost lines or tabs puts those
+    there."""
     not_frame = rf"(?!{call}\n)(?![^\n]*\.go:\d)[^\t\n]"
     # (a file line is matched from its line's start: from each `.go:` in a line
     # of them, the rest of the line was read again)
     file_line = rf"\n\t(?=[^\n]*\.{_SOURCE}:\d)[^\n]*\n"
+    # (blank lines among them too, a test runner's and npm's, but not blank lines
+    # alone: a journal that doubles every line puts one between any two)
+    run = rf"(?:(?!\.\.\.|\[|goroutine \d){not_frame}[^\n]*\n|\n)"
+    lines = rf"(?!\n*(?:{call}\n|created by )){run}{{1,{_RUN}}}"
     return re.compile(
         rf"(?:{file_line}|\]:\n)(?:{call}|created by [^\n]*)\n(?={not_frame})"
-        rf"|{file_line}(?:(?!\.\.\.|\[|goroutine \d){not_frame}[^\n]*\n){{1,{_RUN}}}"
-        rf"(?:{call}\n\t|created by )"
-        rf"|\]:\n{not_frame}[^\n]*\n{call}\n\t")
+        rf"|{file_line}{lines}(?:{call}\n{run}{{0,{_RUN}}}\t|created by )"
+        rf"|\]:\n{lines}{call}\n{run}{{0,{_RUN}}}\t")
 
 
 _FRAMES_APART = _apart(_CALL)
@@ -68,7 +72,7 @@ _BARE_FRAMES_APART = _apart(_BARE_CALL)
 # goroutine header's end, and reaches at most this many lines either side of it.
 # (two searches, each led by a literal, are three times faster than one alternation)
 _ANCHORS = (re.compile(rf"\n\t[^\n]*\.{_SOURCE}:\d"), re.compile(r"\]:\n"))
-_REACH = 4
+_REACH = 2 * _RUN + 1
 
 
 def frames_apart(text: str, texts: Sequence[str] = ()) -> bool:
@@ -102,24 +106,32 @@ def _windows(text: str, budget: int) -> Iterator[tuple[int, int]]:
     more than `budget` characters of them, and no anchor read past those."""
     from heapq import merge
 
-    start = end = -1
-    for a, z in merge(*(((m.start(), m.end()) for m in r.finditer(text)) for r in _ANCHORS)):
-        if a > end:
-            if end >= 0:
-                yield start, end
-                budget -= end - start
-            start = a
-            for _ in range(_REACH):
-                start = max(text.rfind("\n", 0, start), 0)
-        if end - start >= budget:
-            yield start, end
-            return
+    def reach(z: int) -> int:  # (the end of the _REACH-th line after z's)
         for _ in range(_REACH):
             nl = text.find("\n", z + 1)
             z = len(text) if nl < 0 else nl
-        end = max(end, z)
-    if end >= 0:
-        yield start, end
+        return z
+
+    # (an anchor's reach is found only where its window ends: a dense dump's
+    # anchors, every other line, cost one count each)
+    start = last = -1
+    for a, z in merge(*(((m.start(), m.end()) for m in r.finditer(text)) for r in _ANCHORS)):
+        if last >= 0 and a > last and text.count("\n", last + 1, a) >= _REACH:
+            end = reach(last)
+            if a > end:
+                yield start, end
+                budget -= end - start
+                last = -1
+        if last < 0:
+            start = a
+            for _ in range(_REACH):
+                start = max(text.rfind("\n", 0, start), 0)
+        last = max(last, z)
+        if last - start >= budget:
+            yield start, reach(last)
+            return
+    if last >= 0:
+        yield start, reach(last)
 
 
 def _foreign_lines_at(text: str, texts: Sequence[str]) -> tuple[list[int], int]:
@@ -235,6 +247,7 @@ def _kept(stream: Stream, a: int, b: int, noise: list[int], diagnostics: list[Di
     (foreign_head.py): a raw panic value's lines and Go's own kinds are kept,
     another writer's lines are not."""
     from . import _separate_region, _slice
+    from .foreign_head import shape
 
     span_noise: list[int] = []
     said: list[Diagnostic] = []
@@ -249,10 +262,21 @@ def _kept(stream: Stream, a: int, b: int, noise: list[int], diagnostics: list[Di
                                                               track.texts[j]):
             kept.add(i)
             j += 1
+    from .foreign_head import shapes_around, shapes_set_aside
+
+    tools = shapes_set_aside(texts, [i for i in range(a, b) if i not in kept], found)
+    tools |= shapes_around(texts, a, b)
     for head in found:
         if head.opener not in kept:
             continue
         for i in head.own:
+            if i in head.raw and shape(texts[i]) in tools:
+                # (a line shaped as the lines set aside elsewhere in the span: the
+                # other writer's, which a raw value's own text is not)
+                if i in kept and i not in stream.pieces:
+                    kept.discard(i)
+                    span_noise.append(numbers[i])
+                continue
             if i < b and i not in kept and numbers[i] in span_noise:
                 kept.add(i)
                 span_noise.remove(numbers[i])

@@ -18,7 +18,10 @@ blank line, after the signal line, after a `fatal error:` or a runtime error's
 value (the runtime's messages are one line), after an indented value line or a
 test's `running tests:` list. The lines right after a `panic:` whose value may
 run on raw are its value, as the parser reads them (parse.py,
-raw_value_follows): never set aside.
+raw_value_follows), but where the log itself tells: a line that begins as a
+line set aside elsewhere in the traceback does (its indentation and first word:
+`    at …`, `cc …`, `make: …`, `E …`) is the other writer's, whose lines come in
+kinds, where a value's own lines are its unique text (`shape`).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class Head:
     opener: int
     foreign: tuple[int, ...]
     own: tuple[int, ...]  # a raw value's lines, and the kinds Go prints there
+    raw: tuple[int, ...] = ()  # of `own`, the raw value's lines after the opener's
 
 
 def heads(text: str, texts: Sequence[str], end: int | None = None) -> Iterator[Head]:
@@ -101,6 +105,7 @@ def _head(texts: Sequence[str], i: int) -> Head | None:
     # after a later link of the chain (which the parser reads as no value: left
     # to the separator too)
     run: list[int] = []
+    value: list[int] = []
     raw = "value" if kind == "panic" and _may_run_on(texts[i]) else None
     for n, k in enumerate(kinds[:last + 1]):
         j = i + 1 + n
@@ -116,13 +121,14 @@ def _head(texts: Sequence[str], i: int) -> Head | None:
             if n == last:
                 text_lines = [r for r in run if texts[r]]
                 own += text_lines
+                value += text_lines
                 # (a blank among or after them: the parser reads no value with one)
                 foreign += [r for r in run if not texts[r] and text_lines]
             elif k not in _VALUES:
                 foreign += [r for r in run if texts[r]]
             run = []
         raw = "chain" if k in _VALUES and raw and _may_run_on(texts[j].lstrip("\t")) else None
-    return Head(i, tuple(sorted(foreign)), tuple(sorted(own)))
+    return Head(i, tuple(sorted(foreign)), tuple(sorted(own)), tuple(value))
 
 
 def _kind(text: str) -> str | None:
@@ -136,3 +142,38 @@ def _may_run_on(panic: str) -> bool:
     """Whether raw lines of its value may follow a `panic: …` line: not after the
     runtime's own (one line) nor after the annotation Go prints at its end."""
     return not (panic.startswith(_ONE_LINE) or panic.endswith(_ANNOTATIONS))
+
+
+_SHAPE = re.compile(r"\s*[^\s]*")
+_DIGITS = re.compile(r"\d+")
+
+
+def shape(text: str) -> str:
+    """A line's indentation and first word, its numbers as one: what a tool's
+    lines share (`make[2]: Entering …`, `    at Module._compile (…)`, `cc -c …`)."""
+    m = _SHAPE.match(text)
+    return _DIGITS.sub("0", m.group()) if m is not None else ""
+
+
+def shapes_set_aside(texts: Sequence[str], aside: Sequence[int],
+                     found: Sequence[Head]) -> frozenset[str]:
+    """The shapes of the lines set aside in a span (`aside`, and the heads'
+    foreign lines), but a head's raw value lines: evidence of the other writer."""
+    raw = {i for h in found for i in h.raw}
+    lines = [i for i in aside if i not in raw] + [i for h in found for i in h.foreign]
+    return frozenset(shape(texts[i]) for i in lines if texts[i].strip())
+
+
+# Lines read around a traceback region for the shapes of the log's other lines.
+AROUND = 64
+
+
+def shapes_around(texts: Sequence[str], a: int, b: int) -> frozenset[str]:
+    """The shapes that recur among the AROUND lines before texts[a:b] and after it:
+    a build log's lines, one process's own log too, whose line that begins as
+    a value's own next line does is one, not a kind."""
+    from collections import Counter
+
+    seen = Counter(shape(t) for t in (*texts[max(0, a - AROUND):a], *texts[b:b + AROUND])
+                   if t.strip())
+    return frozenset(k for k, n in seen.items() if n > 1)
