@@ -7,6 +7,9 @@ compose up` run in the job keeps its own prefixes below it.
 - TeamCity's downloaded build log: `[12:36:27] :\\t [Step 1/2] text`: the time, the
   message's status, one tab per level of nesting and the block (TeamCity's own lines
   have none), as public TeamCity logs show it.
+- kubernetes/test-infra's bootstrap (Prow's and Jenkins' build-log.txt): Python
+  logging's `[IWEF]mmdd HH:MM:SS.mmm] ` (bootstrap.py's setup_logging), as
+  samples/wild/knative3258_… shows it.
 
 No such service runs here: the logs are the samples' and corpus cases' text under
 those stamps."""
@@ -50,12 +53,21 @@ def teamcity(log: bytes) -> bytes:
     return b"\n".join(out) + b"\n" + tail
 
 
+def bootstrap(log: bytes) -> bytes:
+    lines = log.split(b"\n")
+    tail = lines.pop()
+    out = [b"I0217 23:47:01.002] Call:  hack/test-go.sh"]
+    out += [b"I0217 23:48:%02d.%03d] " % (13 + n // 1000 % 40, n % 1000) + ln
+            for n, ln in enumerate(lines)]
+    return b"\n".join(out) + b"\n" + tail
+
+
 def reports(log: bytes) -> list[tuple]:
     return [(r.message, [(g.id, len(g.frames)) for g in r.goroutines], r.complete)
             for r in analyze(log).reports]
 
 
-STAMPS = [buildkite, teamcity]
+STAMPS = [buildkite, teamcity, bootstrap]
 
 
 @pytest.mark.parametrize("stamp", STAMPS, ids=lambda f: f.__name__)
@@ -70,3 +82,12 @@ def test_a_ci_log_reads_as_the_output_of_its_job(stamp: Callable[[bytes], bytes]
 def test_the_stamps_name_no_stream(stamp: Callable[[bytes], bytes]):
     log = (ROOT / "samples/go1.27/nil_map.txt").read_bytes()
     assert [s.label for s in analyze(stamp(log)).streams] == [None]
+
+
+def test_a_klog_line_behind_bootstrap_s_stamp_is_the_program_s_own():
+    # `I0217 23:48:13.310] E0217 23:48:13.247472    9086 runtime.go:66] Observed a panic: …`
+    # (samples/wild/knative3258_…): the stamp is taken off, apimachinery's line read
+    a = analyze(ROOT / "samples/wild/knative3258_prow_bootstrap_stamp_observed_panic_go112.txt")
+    [r] = a.reports
+    assert r.message == "Log in goroutine after TestNewConfigurationCallsSyncHandler has completed"
+    assert r.lines == [(2, 2)] and [s.label for s in a.streams] == [None]
