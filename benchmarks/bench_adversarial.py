@@ -20,7 +20,8 @@ The inputs (synthetic on purpose: they are what no Go program prints):
              behind test2json / docker json-file / journal JSON records, compose
              or timestamp prefixes, or damaged as pastes are (CRLF, hard wraps,
              lost tabs, run-on lines, HTML escapes, a mail's quoted-printable
-             and rewrapped quoting, a JUnit element's character references);
+             and rewrapped quoting, a JUnit element's character references, a
+             console's padded rows);
   * bytes-*  binary, invalid UTF-8, NUL bytes, a truncated gzip, one huge line.
 `--scale` multiplies every n (0.25 for a quick look).
 """
@@ -259,6 +260,12 @@ def _mail_rewrapped(k: int) -> bytes:
     return _text(out)
 
 
+def _padded_rows(k: int) -> bytes:
+    # a console's copy: each line wrapped at 81 columns, each row padded with 45 spaces
+    return _text([(" " * 45).join(line[i:i + 81] for i in range(0, len(line), 81))
+                  for line in _dumps(k, BIG_DUMP)])
+
+
 def _xml_element(k: int) -> bytes:
     # the dump as one JUnit element's text: newlines and tabs as character references
     text = "\n".join(_dumps(k, BIG_DUMP))
@@ -320,6 +327,7 @@ CASES: list[Case] = [
     Case("pasted-quoted-printable", 3000, _quoted_printable),
     Case("pasted-mail-rewrapped", 3000, _mail_rewrapped),
     Case("pasted-xml-element", 3000, _xml_element),
+    Case("pasted-padded-rows", 3000, _padded_rows),
     Case("bytes-binary", 200_000, _binary),
     Case("bytes-invalid-utf8", 3000, _invalid_utf8),
     Case("bytes-nul", 3000, _nuls),

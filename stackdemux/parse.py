@@ -230,7 +230,7 @@ CUT_IN_TEST_OUTPUT = "the log ends inside the failed test's output, before go te
 _UNWIND_NOTE = re.compile(r"runtime: (?:g \d+(?: gp=0x[0-9a-f]+)?: )?unknown pc 0x[0-9a-f]+"
                           r"|runtime: unexpected return pc for \S+ called from 0x[0-9a-f]+")
 _UNWIND_DUMP = re.compile(r"stack: frame=\{sp:0x[0-9a-f]+, fp:0x[0-9a-f]+\} stack=\["
-                          r"|0x[0-9a-f]{8,16}: ")
+                          r"|0x[0-9a-f]{8,16}: |[0-9a-f]{16}: ")  # (no 0x: Go 1.10's Windows dumps)
 
 # After a SIGILL's or SIGFPE's `PC=…` line, the bytes at the pc (runtime/signal_unix.go,
 # sighandler: up to 16, none past the pc's page): the report's, as its context.

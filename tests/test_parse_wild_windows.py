@@ -110,3 +110,31 @@ def test_lines_like_a_hex_dump_after_the_exception_without_the_note_are_not_its(
     del lines[4]  # the note
     a = analyze("\n".join(lines) + "\n")
     assert a.reports[0].lines == [(2, 4)]
+
+
+CONSOLE = ROOT / "samples" / "wild" / "dfs_windows_console_padded_rows_exception_cgo.txt"
+
+
+def test_a_console_s_padded_rows_are_joined_and_the_glued_exception_read():
+    # each line over 81 columns wrapped there, every row padded with 45 spaces, the rows
+    # on one line; `querydir_test…… Exception 0xc0000005 0x0 0x0 0x7ffe280f4b` + 45
+    # spaces + `3d`, then `PC=0x7ffe280f4b3d`
+    a = analyze(CONSOLE)
+    [r] = a.reports
+    assert (r.kind, r.message) == (ReportKind.SIGNAL_DUMP,
+                                   "Exception 0xc0000005 0x0 0x0 0x7ffe280f4b3d")
+    assert r.lines == [(2, 126)] and a.noise == [(1, 2)]  # the test runner's lines
+    assert [(g.id, len(g.frames)) for g in r.goroutines] == [
+        (18, 3), (1, 6), (17, 4), (19, 2), (21, 5)]
+    frame = r.goroutines[2].frames[1]  # `…server_rpc.go:59` + 45 spaces + `7 +0xec`
+    assert (frame.func, frame.line, frame.offset) == (
+        "github.com/advanderveer/dfs/ffs/fsrpc.(*Sender).Open", 597, "0xec")
+    assert r.goroutines[2].frames[1].args == ("0xc04212f740, 0xc0424cbe70, 0xc, 0x0, "
+                                              "0xc04202e300, 0xc042af4080")
+
+
+def test_spaces_in_a_line_are_a_row_s_padding_only_where_many_lines_show_them_so():
+    from stackdemux.demux.paste import repair
+
+    line = "main.f(0x1," + " " * 45 + "0x2)"  # one such line: an aligned column, maybe
+    assert repair([line, "\t/app/main.go:3 +0x1"]).lines[0] == line

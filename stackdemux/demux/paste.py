@@ -578,6 +578,49 @@ _USUAL_WIDTHS = frozenset({72, 76, 78, 79, 80, 100, 120, 132})
 _POSITION = re.compile(r":\d+ \+0x[0-9a-f]+")
 
 
+# A console that wrapped long lines at one width and padded each row with spaces to
+# its buffer's width, the rows copied onto one line (`…/bindings/go/src/` + 45 spaces +
+# `fdb._Cfunc_fdb_future_destroy(0x0)`): the same run of spaces at the same column,
+# and at that column plus the row's width again, on several lines.
+_PAD_RUN = re.compile(r"(?<=\S) {8,}(?=\S)")
+_MIN_PADDED_LINES = 3
+_MIN_ROW_WIDTH = 40
+
+
+def _padded_rows(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """Rows of a wrapped line, each padded to the buffer's width, joined back: the
+    padding taken out where the paste shows the same (column, width) of padding on
+    several lines and taking it out makes a traceback line of one that was none (or
+    only a tab line)."""
+    seen: Counter[tuple[int, int]] = Counter()
+    for t, _ in items:
+        if len(t) > _MIN_ROW_WIDTH and "        " in t:
+            m = _PAD_RUN.search(t, _MIN_ROW_WIDTH)
+            if m is not None:
+                seen[m.start(), m.end() - m.start()] += 1
+    if not seen:
+        return items, 0
+    (width, pad), n = seen.most_common(1)[0]
+    if n < _MIN_PADDED_LINES:
+        return items, 0
+
+    def unpadded(t: str) -> str | None:
+        out, at = [], 0
+        while len(t) - at > width and t[at + width:at + width + pad] == " " * pad:
+            out.append(t[at:at + width])
+            at += width + pad
+        return "".join(out) + t[at:] if out else None
+
+    fixed = [(unpadded(t), o) for t, o in items]
+    # (a tab line reads as `indented` whatever follows the tab: no proof)
+    if not any(f is not None and kind(t) in (None, "indented")
+               and kind(f) not in (None, "indented")
+               for (f, _), (t, _) in zip(fixed, items, strict=True)):
+        return items, 0
+    after = [(f if f is not None else t, o) for (f, _), (t, o) in zip(fixed, items, strict=True)]
+    return after, _count_changed(items, after)
+
+
 def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     """Join a line cut at the paste's width with its continuation, when only the
     joined text reads as a traceback line."""
@@ -759,13 +802,16 @@ def _run_on_lines(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 # A signal dump's first line after a program's unfinished line (a progress line
 # printed with `\r` and no newline): `… Total: 53.4 MH/s  SIGABRT: abort`, its
 # `PC=0x… m=N` line below.
-_GLUED_SIGNAL = re.compile(r"(?<=\S) +(SIG[A-Z]{2,10}: [a-z][a-z0-9 /-]{0,64})$")
+# A Windows exception's first line so too (`querydir_test....... Exception 0xc0000005 …`).
+_GLUED_SIGNAL = re.compile(r"(?<=\S) +(SIG[A-Z]{2,10}: [a-z][a-z0-9 /-]{0,64}"
+                           r"|Exception(?: 0x[0-9a-fA-F]+){4})$")
 
 
 def _glued_signal_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     def cut(i: int, t: str) -> Sequence[str] | None:
         following = items[i + 1][0] if i + 1 < len(items) else ""
-        m = _GLUED_SIGNAL.search(t) if following.startswith("PC=0x") and "SIG" in t else None
+        m = (_GLUED_SIGNAL.search(t) if following.startswith("PC=0x")
+             and ("SIG" in t or "Exception 0x" in t) else None)
         if (m is not None and kind(following) == "sigpc" and kind(m.group(1)) == "sigdump"
                 and not _is_go(t)):
             return t[:m.start()], m.group(1)
@@ -1234,6 +1280,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("syslog escapes", _syslog_escapes, _starts_a_line("#011")),
     ("collapsed gutter", _collapsed_gutter, _COLLAPSED_IN_TEXT.search),
     ("glued gutter", _glued_gutter, _GUTTER_IN_TEXT.search),
+    ("padded rows", _padded_rows, _has("        ")),
     ("hard wraps", _hard_wraps, None),
     ("glued fences", _glued_fences, _has("```", "~~~", "`")),
     ("lone fences", _lone_fences, _has("\n```", "\n~~~")),

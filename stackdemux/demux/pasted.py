@@ -71,6 +71,7 @@ _HEAD_SIGNS = (
     (")", re.compile(r"\((?<=[\w.]\()[^()\n]{0,200}\)[A-Z][a-z]")),
     # a signal dump's first line after other text on its line, its PC= line below
     ("\nPC=0x", re.compile(r"[^\s] +SIG[A-Z]{2,10}: [a-z][a-z0-9 /-]{0,64}\nPC=0x")),
+    ("\nPC=0x", re.compile(r"[^\s] +Exception 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+ [^\n]*\nPC=0x")),
     # a terminal's echo of Ctrl-\ (or Ctrl-C) before the runtime's first line
     ("^", re.compile(r"\^[\\C](?:SIG[A-Z]{2,10}: |panic: |fatal error: |goroutine \d+ \[)")),
 )
