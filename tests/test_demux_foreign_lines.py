@@ -23,7 +23,13 @@ from conftest import ROOT, SAMPLES
 
 from stackdemux import analyze_many
 from stackdemux.api import Options, split_streams
-from stackdemux.demux.foreign import WHOLE_SEARCHED, WINDOWS_SEARCHED, _windows, frames_apart
+from stackdemux.demux.foreign import (
+    _STARTS,
+    WHOLE_SEARCHED,
+    WINDOWS_SEARCHED,
+    _windows,
+    frames_apart,
+)
 from stackdemux.ingest import ingest
 
 NOISE = ROOT / "tests" / "corpus" / "noise"
@@ -138,16 +144,53 @@ def test_a_big_log_is_searched_only_around_its_tracebacks():
     assert frames_apart(text[1:], text[1:].split("\n"))
 
 
-def test_a_big_dump_is_searched_only_so_far():
-    # work counted: one process's 21 MB dump of 20k goroutines is one window; the
-    # search reads a dense dump at ~20 MB/s, so only WINDOWS_SEARCHED of it is read
+def _big_dump() -> str:
     import gzip
 
-    data = gzip.decompress((ROOT / "benchmarks/data/goroutines-20k.go1.27.txt.gz").read_bytes())
-    text = "\n" + data.decode()
+    data = (ROOT / "benchmarks/data/goroutines-20k.go1.27.txt.gz").read_bytes()
+    return gzip.decompress(data).decode()
+
+
+def test_a_big_dump_is_searched_only_so_far():
+    # work counted: one process's 21 MB dump of 20k goroutines is one window, whose
+    # anchors (every other line) are read only as far as WINDOWS_SEARCHED
+    text = "\n" + _big_dump()
     windows = list(_windows(text, WINDOWS_SEARCHED))
     assert len(text) > 16 * WINDOWS_SEARCHED
     assert WINDOWS_SEARCHED <= sum(b - a for a, b in windows) < WINDOWS_SEARCHED + 4096
+
+
+def test_the_search_tries_a_clean_dump_nowhere():
+    # work counted: `_apart` is tried only where a line no frame's is follows a
+    # file line or a header, another such line after it; the 20k dump has none
+    # (its opener's blank line and header follow a line of its head, no frame's)
+    text = _big_dump()
+    assert sum(1 for start in _STARTS for _ in start.finditer(text)) == 0
+    assert not frames_apart(text, text.split("\n"))
+
+
+def test_a_tool_s_lines_in_a_big_dump_go_to_the_separator_with_their_goroutines_only(
+        monkeypatch):
+    # A tool's lines inside the 20k dump: the separator is given the goroutines
+    # around them, not the dump's 536k lines (12 s of its beam search), and the
+    # dump reads as it reads alone.
+    import stackdemux.demux as demux
+
+    lines = _big_dump().split("\n")
+    at = next(i for i in range(5000, len(lines)) if lines[i].startswith("\t"))
+    tool = _noise_lines("make-gcc.log")[:2]
+    mixed = [*lines[:at + 1], *tool, *lines[at + 1:]]
+    assert len("\n".join(mixed[:at])) < WINDOWS_SEARCHED
+    given: list[int] = []
+    separate = demux._separate_region
+    monkeypatch.setattr(demux, "_separate_region",
+                        lambda stream, *a, **k: given.append(len(stream.texts))
+                        or separate(stream, *a, **k))
+    streams, spans = split_streams(ingest("\n".join(mixed), "dump.log"), Options())
+    assert given and max(given) < 200
+    assert [n - 1 for a, b in spans for n in range(a, b + 1)] == [at + 1, at + 2]
+    (stream,) = streams  # (the dump's own lines, in order: it reads as it reads alone)
+    assert stream.texts == lines[:-1] and lines[-1] == ""
 
 
 def test_the_tool_s_lines_around_a_crash_in_a_big_log_stay_as_they_were():

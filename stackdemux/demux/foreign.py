@@ -4,9 +4,11 @@ A Go program crashes while a build tool, a test runner or a chatty service
 writes to the same log, whole line by whole line: one report opener and no
 goroutine id twice, so nothing asks for separation, and the parser would end a
 goroutine at every foreign line. A bulk search finds a line that is no
-traceback line standing inside a goroutine (`_apart`); the traceback region
-around each such line, and only it, goes to the separator, which keeps the
-process's one stream and sets the other lines aside as noise.
+traceback line standing inside a goroutine (`_apart`, tried only where a
+bulk search of two line starts says it can match: `_STARTS`); the traceback
+region around each such line, and only it, goes to the separator, which keeps
+the process's one stream and sets the other lines aside as noise; in a dump
+longer than _SPAN lines, the goroutines around the lines only.
 
 The search is proportional to the traceback's span, not the log's: in a big
 log only windows around frame file lines and goroutine headers are searched
@@ -23,11 +25,13 @@ from .foreign_head import Head
 
 # A log up to this many characters is searched whole; a bigger one only around
 # its anchors (one search of a small log is cheaper than finding its anchors),
-# and only WINDOWS_SEARCHED characters of windows: the search reads a dense dump
-# at ~20 MB/s (a 21 MB dump of 20k goroutines, one process's: 1 s where its
-# whole demultiplexing takes 0.12 s); a build log's windows are a traceback's KBs.
+# and only WINDOWS_SEARCHED characters of windows: their anchors are read at
+# ~80 MB/s in a dense dump (every other line is one; `_STARTS` alone read it at
+# ~350 MB/s, the 21 MB of 20k goroutines in 60 ms, and their heads' openers 25 ms
+# more, where the whole demultiplexing takes 0.15 s); a build log's windows are
+# a traceback's KBs.
 WHOLE_SEARCHED = 1 << 20
-WINDOWS_SEARCHED = 1 << 18
+WINDOWS_SEARCHED = 1 << 20
 # A call line as Go prints one (`pkg.(*T).Method(0x1, ...)`: no space before
 # its first parenthesis; a race report's frames are indented), and as gccgo
 # prints one: the name alone (only in a log that proves gccgo's, gccgo_calls.py).
@@ -68,11 +72,17 @@ def _apart(call: str) -> re.Pattern[str]:
 _FRAMES_APART = _apart(_CALL)
 _BARE_FRAMES_APART = _apart(_BARE_CALL)
 
-# Where a match of `_apart` can be: every one holds a frame's file line or a
-# goroutine header's end, and reaches at most this many lines either side of it.
+# Where a match of `_apart` can start: every one holds a line that no frame's is,
+# after a file line (any tab line) or a header's end and blank lines, that
+# another such line follows: its first run line, or the call line that no file
+# line follows. A clean dump holds none (a call line's file line comes next),
+# so `_apart` is tried at these only: the two searches read a dense dump at
+# ~400 MB/s, a build log at ~1 GB/s, where `_apart` reads 20 MB/s of a dump.
 # (two searches, each led by a literal, are three times faster than one alternation)
-_ANCHORS = (re.compile(rf"\n\t[^\n]*\.{_SOURCE}:\d"), re.compile(r"\]:\n"))
-_REACH = 2 * _RUN + 1
+_NOT_FRAME_AFTER = r"\n*(?!goroutine \d|\.\.\.|\[)[^\t\n][^\n]*\n(?!\t)"
+# (each read ahead only: a start may stand in the line read after another's)
+_STARTS = (re.compile(rf"\n\t(?=[^\n]*\n{_NOT_FRAME_AFTER})"),
+           re.compile(rf"\]:\n(?={_NOT_FRAME_AFTER})"))
 
 
 def frames_apart(text: str, texts: Sequence[str] = ()) -> bool:
@@ -81,29 +91,42 @@ def frames_apart(text: str, texts: Sequence[str] = ()) -> bool:
     between a report's opener and its first goroutine (foreign_head.py)."""
     from .foreign_head import heads
 
-    text = "\n" + text
     if next(_hits(text, texts), None) is not None:
         return True
-    return any(h.foreign for h in heads(text, texts or text[1:].split("\n")))
+    return any(h.foreign for h in heads(text, texts or text.split("\n")))
 
 
-def _hits(text: str, texts: Sequence[str]) -> Iterator[int]:
-    """Offsets in `text` (a newline first) of lines inside a goroutine that are no
-    traceback lines: gc's, then gccgo's where `texts` prove gccgo's."""
-    for m in _FRAMES_APART.finditer(text):
-        yield m.start()
-    if texts and _BARE_FRAMES_APART.search(text) is not None:
+def _hits(text: str, texts: Sequence[str] | None) -> Iterator[int]:
+    """Offsets in `text` (its lines joined) where `_apart` matches, each at a
+    newline or a header's `]`: gc's, then gccgo's where the lines around prove
+    gccgo's (`texts`: its lines, if at hand). Tried only where a match can start
+    (`_STARTS`)."""
+    bare: list[int] = []
+    for start in _STARTS:
+        for m in start.finditer(text):
+            k = m.start()
+            if _FRAMES_APART.match(text, k) is not None:
+                yield k
+            elif _BARE_FRAMES_APART.match(text, k) is not None:
+                bare.append(k)
+    if bare:
         from .gccgo_calls import is_gccgo_log
 
+        if texts is None:
+            texts = text.split("\n")
         if is_gccgo_log(texts):
-            for m in _BARE_FRAMES_APART.finditer(text):
-                yield m.start()
+            yield from bare
+
+
+_ANCHORS = (re.compile(rf"\n\t[^\n]*\.{_SOURCE}:\d"), re.compile(r"\]:\n"))
+_REACH = 2 * _RUN + 1
 
 
 def _windows(text: str, budget: int) -> Iterator[tuple[int, int]]:
     """[start, end) offsets of `text` around its anchors, merged, each from a
-    newline: wherever `_apart` can match, and (in a build log) little else. No
-    more than `budget` characters of them, and no anchor read past those."""
+    newline (or the start): wherever `_apart` can match, and (in a build log)
+    little else. No more than `budget` characters of them, and no anchor read
+    past those."""
     from heapq import merge
 
     def reach(z: int) -> int:  # (the end of the _REACH-th line after z's)
@@ -135,7 +158,7 @@ def _windows(text: str, budget: int) -> Iterator[tuple[int, int]]:
 
 
 def _foreign_lines_at(text: str, texts: Sequence[str]) -> tuple[list[int], int]:
-    """Offsets in `text` (a newline first) where `_apart` matches: all of it
+    """Offsets in `text` (its lines joined) where `_apart` matches: all of it
     searched when small, else only its windows, up to WINDOWS_SEARCHED characters;
     and where the search stopped (a head is looked for before it only)."""
     if len(text) <= WHOLE_SEARCHED:
@@ -143,8 +166,7 @@ def _foreign_lines_at(text: str, texts: Sequence[str]) -> tuple[list[int], int]:
     out: list[int] = []
     end = 0
     for a, b in _windows(text, WINDOWS_SEARCHED):
-        window = text[a:b + 1]
-        out.extend(a + k for k in _hits(window, window[1:].split("\n")))
+        out.extend(a + k for k in _hits(text[a:b], None))
         end = b
     return out, end
 
@@ -159,13 +181,13 @@ def without_foreign_lines(stream: Stream, noise: list[int],
     some of its lines as no one's."""
     from .foreign_head import heads
 
-    text = "\n" + stream.joined()
+    text = stream.joined()
     at, end = _foreign_lines_at(text, stream.texts)
     found = list(heads(text, stream.texts, end))
     if not at and not any(h.foreign for h in found):
         return stream
     at.sort()
-    hit_lines, line, pos = [], -1, 0
+    hit_lines, line, pos = [], 0, 0
     for k in at:  # (the line of each hit: the newlines before it, in one pass)
         line += text.count("\n", pos, k + 1)
         pos = k + 1
@@ -228,6 +250,11 @@ def _regions_around(stream: Stream, hit_lines: list[int]) -> list[tuple[int, int
             if not any((x - a < reach and a > 0) or (b - y < reach and b < n)
                        for x, y in held):
                 break
+            if b - a > _SPAN:
+                # a dense dump: its region is as long as the log, which the
+                # separator would read whole; the goroutines around the hits go
+                held = _goroutines_around(texts, hits)
+                break
             wide *= 4
         for x, y in held:
             while x < y and not traceback_line(x):
@@ -236,6 +263,39 @@ def _regions_around(stream: Stream, hit_lines: list[int]) -> list[tuple[int, int
                 y -= 1
             if x < y and (not out or x >= out[-1][1]):
                 out.append((x, y))
+    return out
+
+
+# Lines of a traceback region, at most, that go to the separator whole (a 20k
+# goroutine dump's 536k lines took it 12 s, 8k lines ~0.2 s); past it, the goroutines around the
+# hits go, each span of them from a goroutine's header to the next's.
+_SPAN = 8192
+
+
+def _goroutines_around(texts: Sequence[str], hits: Sequence[int]) -> list[tuple[int, int]]:
+    """[start, end) spans of lines around the hits, from the header of the goroutine
+    holding each (or _SPAN lines before it) to the header of the goroutine after
+    the other writer's lines that follow it (or _SPAN lines after): merged."""
+
+    def header(i: int) -> bool:
+        t = texts[i]
+        return t.startswith("goroutine ") and t.endswith("]:")
+
+    out: list[tuple[int, int]] = []
+    n = len(texts)
+    for h in hits:
+        if out and h < out[-1][1] - 2 * _RUN - 2:
+            continue  # (in a span already, with the lines after it)
+        x = h
+        while x > 0 and h - x < _SPAN and not header(x):
+            x -= 1
+        y = min(n, h + 2 * _RUN + 2)  # (the hit's line, its run and the call line after)
+        while y < n and y - h < _SPAN and not header(y):
+            y += 1
+        if out and x <= out[-1][1]:
+            out[-1] = (out[-1][0], y)
+        else:
+            out.append((x, y))
     return out
 
 

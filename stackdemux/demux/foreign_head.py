@@ -26,6 +26,7 @@ kinds, where a value's own lines are its unique text (`shape`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from ..grammar import MAX_LINE, line_grammar
 HEAD_LINES = 64
 # (two searches, each led by a literal, are faster than one alternation)
 _OPENERS = (re.compile(r"\npanic: "), re.compile(r"\nfatal error: "))
+_OPENED = ("panic: ", "fatal error: ")  # (the first line, which no newline comes before)
 # The runtime's own panics print one line: its runtime errors, and its plain
 # errors (runtime/map.go, chan.go: panic(plainError(…))).
 _ONE_LINE = ("panic: runtime error: ", "panic: assignment to entry in nil map",
@@ -61,14 +63,15 @@ class Head:
 
 
 def heads(text: str, texts: Sequence[str], end: int | None = None) -> Iterator[Head]:
-    """The heads of the reports in `texts` (`text`: them joined, a newline first;
-    openers before `end` only) that some line stands in but their opener and blank
-    line. Openers are found by bulk searches; only a few lines after each are read."""
+    """The heads of the reports in `texts` (`text`: them joined; openers before
+    `end` only) that some line stands in but their opener and blank line.
+    Openers are found by bulk searches; only a few lines after each are read."""
     end = len(text) if end is None else end
-    line, pos = -1, 0
-    for at in merge(*((m.start() for m in r.finditer(text, 0, end)) for r in _OPENERS)):
-        line += text.count("\n", pos, at + 1)
-        pos = at + 1
+    at = merge(*((m.start() + 1 for m in r.finditer(text, 0, end)) for r in _OPENERS))
+    line, pos = 0, 0
+    for k in itertools.chain((0,) if texts and texts[0].startswith(_OPENED) else (), at):
+        line += text.count("\n", pos, k)
+        pos = k
         head = _head(texts, line)
         if head is not None and (head.foreign or head.own):
             yield head
