@@ -42,6 +42,10 @@ def test_quoted_printable_is_undone_only_where_the_text_shows_it_twice():
     assert repair([line, "rest"]).lines == [line, "rest"]
     got = repair(["fp=3D0x1 " + "y" * 66 + "=", "z", "a" * 75 + "=", "b"])
     assert got.lines == ["fp=0x1 " + "y" * 66 + "z", "a" * 75 + "b"]
+    # soft breaks alone join lines, but decode nothing: `=18` is no escape there
+    text = "PC=0x46ed21 m=0 sigcode=18446744073709551610"
+    got = repair(["x" * 75 + "=", "y", "a" * 75 + "=", "b", text])
+    assert got.lines == ["x" * 75 + "y", "a" * 75 + "b", text]
 
 
 def test_a_junit_report_s_escaped_output_is_read_as_lines():

@@ -264,9 +264,11 @@ def _qp_decode(text: str) -> str:
 def _quoted_printable(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     """Undo quoted-printable: soft line breaks joined, escapes decoded. Only in a
     text that shows it twice (two soft breaks, or one and an `=3D`): a line of 76
-    characters ending in `=` alone is no proof."""
+    characters ending in `=` alone is no proof. Escapes only where an `=` is written
+    `=3D`: elsewhere `=18` is text (`sigcode=18446744073709551610`)."""
     soft = sum(1 for t, _ in items if _qp_soft_break(t))
-    if soft == 0 or (soft < 2 and not any("=3D" in t for t, _ in items)):
+    escaped = any("=3D" in t for t, _ in items)
+    if soft == 0 or (soft < 2 and not escaped):
         return items, 0
     out: list[Line] = []
     changed = 0
@@ -279,7 +281,7 @@ def _quoted_printable(items: list[Line], _out: Repaired) -> tuple[list[Line], in
             changed += 1
             continue
         joined = "".join(texts)
-        decoded = _qp_decode(joined) if "=" in joined else joined
+        decoded = _qp_decode(joined) if escaped and "=" in joined else joined
         changed += decoded != joined
         out.append((decoded, tuple(origin)))
         texts, origin = [], []
