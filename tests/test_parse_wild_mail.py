@@ -87,3 +87,16 @@ def test_a_gutter_is_taken_off_where_the_lines_behind_it_show_no_other_damage():
     [r] = a.reports
     assert r.kind is ReportKind.RACE and r.lines == [(1, 11)] and a.noise == []
     assert r.race.accesses[0].frames[0].line == 59
+
+
+def test_an_escape_that_stands_for_a_line_break_breaks_the_line():
+    # an HTML-escaped page's `&#xA;` inside a line (a mutated real paste, as the fuzzer
+    # made it): the line is cut there, for no stream's text may hold a line break
+    # (the stream's joined text is counted by them: an IndexError in the foreign-line
+    # search before)
+    text = (WILD / "geth14422_logcat_tag_only_prefix_arm_go18.txt").read_text()
+    line = "E/Go: \t/home/travis/build/ethereum/go-ethereum/go/src/runtime/malloc.go"
+    text = text.replace(line, line.replace("E/Go: ", "E/G&#xA;o: "))
+    a = analyze(text)
+    assert a.reports and all("\n" not in t for s in a.streams for t in s.texts)
+    assert repair(["a &amp; b&#10;c &lt;d&gt;"]).lines == ["a & b", "c <d>"]

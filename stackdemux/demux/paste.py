@@ -164,8 +164,19 @@ def _html(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     # An HTML-escaped page has no raw < or >: a log that has them was not escaped.
     if not any(_ENTITY.search(t) for t, _ in items) or any("<" in t or ">" in t for t, _ in items):
         return items, 0
-    after = [(html.unescape(t) if "&" in t else t, o) for t, o in items]
-    return after, _count_changed(items, after)
+    after: list[Line] = []
+    changed = 0
+    for t, o in items:
+        u = html.unescape(t) if "&" in t else t
+        changed += u != t
+        after.extend((x, o) for x in _broken(u))
+    return after, changed
+
+
+def _broken(text: str) -> list[str]:
+    """`text` cut at the line breaks an undone escape gave it (`&#10;`, `=0A`): a
+    line holds none."""
+    return text.replace("\r\n", "\n").split("\n") if "\n" in text else [text]
 
 
 # A test's output kept as the text of an XML element (a JUnit report: rules_go's
@@ -195,7 +206,7 @@ def _xml_text(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
             parts[0] = parts[0][head.end():]
         if tail:
             parts[-1] = parts[-1][:tail.start()]
-        lines = [html.unescape(p) for p in parts]
+        lines = [x for p in parts for x in _broken(html.unescape(p))]
         if not any(kind(x) in _STRONG_KINDS for x in lines):
             out.append((t, o))
             continue
@@ -286,7 +297,7 @@ def _quoted_printable(items: list[Line], _out: Repaired) -> tuple[list[Line], in
         joined = "".join(texts)
         decoded = _qp_decode(joined) if escaped and "=" in joined else joined
         changed += decoded != joined
-        out.append((decoded, tuple(origin)))
+        out.extend((x, tuple(origin)) for x in _broken(decoded))
         texts, origin = [], []
     if texts:
         out.append(("".join(texts), tuple(origin)))
