@@ -129,6 +129,10 @@ def _head(texts: Sequence[str], i: int) -> Head | None:
                 foreign += [r for r in run if not texts[r] and text_lines]
             elif k not in _VALUES:
                 foreign += [r for r in run if texts[r]]
+            else:
+                # (Go prints a chain's links one after another: a blank line
+                # before one is another writer's, which would end the report)
+                foreign += [r for r in run if not texts[r]]
             run = []
         raw = "chain" if k in _VALUES and raw and _may_run_on(texts[j].lstrip("\t")) else None
     return Head(i, tuple(sorted(foreign)), tuple(sorted(own)), tuple(value))
