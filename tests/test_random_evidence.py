@@ -42,6 +42,7 @@ from stackdemux.demux.scores import (
     _runtime,
     call_score,
     callee_name,
+    calls_out,
     file_score,
     in_main,
     named,
@@ -665,3 +666,29 @@ def test_a_goroutines_header_prints_its_thread_since_go_1_22() -> None:
     # and a Go 1.23 frame printing fp= under a header with no gp=
     call = ev(new[5])
     assert file_score(machine, call, ev(new[6])) > file_score(plain, call, ev(new[6])) + 10.0
+
+
+def test_the_runtime_calls_a_programs_code_only_where_it_starts_it() -> None:
+    """A runtime function's frame below another function's: the runtime
+    calls the program's code only to start a goroutine or main.main."""
+    callers: dict[str, int] = {}
+    below_runtime = 0
+    for r in reports():
+        for g in r.goroutines:
+            for above, below in pairwise(g.frames):
+                if _runtime(below.func):
+                    below_runtime += 1
+                    if not _runtime(above.func) and above.func not in ("panic", "runtime.gopanic"):
+                        callers[below.func] = callers.get(below.func, 0) + 1
+    assert below_runtime > 2000 and sum(callers.values()) > 350  # measured: 2298 and 381
+    assert set(callers) == {"runtime.goexit", "runtime.main"}
+    assert not any(calls_out(f, "main.main") for f in callers)
+    # mixed-lines-random: process 3's internal/runtime/maps.(*Map).putSlotSmallFast64
+    # went below process 1's main.handle, above its main.panicRecoveredRepanic
+    own = case_lines("mixed-lines-random", "p1.out")
+    maps = case_lines("mixed-lines-random", "p3.out")
+    t = stream(*own[3:10])
+    assert t.callee == "main.handle"
+    mine, other = ev(own[10]), ev(maps[41])
+    assert other.func == "internal/runtime/maps.(*Map).putSlotSmallFast64"
+    assert call_score(t, mine, None) > call_score(t, other, None) + 6.0
