@@ -92,6 +92,8 @@ from .scores import (
     same_entry,
     same_site_callee,
     score,
+    seen_at,
+    seen_doing,
 )
 from .track import DONE, IDLE, Track, continues, gap
 
@@ -228,6 +230,8 @@ class Window:
     # the callee seen at the file line's pc (Hypothesis.callees), or failing
     # that those seen at its source line (Hypothesis.calls)
     below: str | frozenset[str] | None
+    # what frames at the file line's program line were seen doing (Hypothesis.seen_at)
+    here: frozenset[str] | None = None
 
 HEADER = "GOROUTINE_HEADER"
 # Lines that may come right after a goroutine header, other than frames.
@@ -500,6 +504,8 @@ class Beam:
         file = ev.file if self.merge.random() else None
         pc = pc_of(ev)
         line = program_line(ev)
+        if line is not None:
+            w.here = h.seen_at.get((ev.file, ev.line))
         for ctoken in FILE_CALLS[token]:
             # what was seen at the file line's pc: a call's callee, a go statement's entry
             w.below = (h.entries if ctoken == "CREATED_BY" else h.callees).get(pc)
@@ -513,7 +519,8 @@ class Beam:
             newest = at[calls[-1]]
             # each stream's frames, for the hypotheses of this window and call
             # graph (forks share one): found once a line (frames())
-            found = self.memo.setdefault(("frames", ctoken, wid, id(h.callers), w.below), {})
+            found = self.memo.setdefault(("frames", ctoken, wid, id(h.callers), w.below, w.here),
+                                         {})
             pair = ctoken + " " + token  # (a str: its hash is kept)
             # a stream can take only a call it printed nothing after; one
             # process, one toolchain
@@ -565,10 +572,10 @@ class Beam:
         if framed is not None:
             for ci in calls[bisect_left(calls, lo):]:
                 c = floats[ci]
-                key = ("frame", id(t), c.index, known, w.below)
+                key = ("frame", id(t), c.index, known, w.below, w.here)
                 sc = memo.get(key)
                 if sc is None:
-                    sc = memo[key] = self.frame_score(t, c, ev, b, known, w.below)
+                    sc = memo[key] = self.frame_score(t, c, ev, b, known, w.below, w.here)
                 if sc == _NEVER:
                     continue
                 if t.last_tb == c.before and c.before >= 0:
@@ -651,10 +658,10 @@ class Beam:
         for ci in calls[bisect_right(calls, gi):]:
             c = floats[ci]
             # (after a header no function was called: the call graph says nothing)
-            key = ("frame", id(t), g.index, c.index, w.below)
+            key = ("frame", id(t), g.index, c.index, w.below, w.here)
             sc = memo.get(key)
             if sc is None:
-                sc = memo[key] = self.frame_score(tg, c, ev, b, None, w.below)
+                sc = memo[key] = self.frame_score(tg, c, ev, b, None, w.below, w.here)
             if sc == _NEVER:
                 continue
             sc += hs + (b if c.before == g.index else 0.0)
@@ -688,12 +695,14 @@ class Beam:
 
     def frame_score(self, t: Track, c: Call, ev: Evidence, b: float,
                     known: frozenset[str] | None,
-                    below: str | frozenset[str] | None = None) -> float:
+                    below: str | frozenset[str] | None = None,
+                    here: frozenset[str] | None = None) -> float:
         """How well call line c and file line ev, as one frame, continue
         stream t (pair_score, with what the call alone decides kept by t);
         `known`: the callers of t's last function the hypothesis has seen;
         `below`: the callee seen at ev's pc (Hypothesis.callees), or those
-        seen at its program's source line (Hypothesis.calls)."""
+        seen at its program's source line (Hypothesis.calls); `here`: what
+        frames at its line were seen doing (Hypothesis.seen_at)."""
         self.work += 1
         sc = fit(c.ev.func, ev.file) + named(c.ev.func, ev.file) if c.ev.func and ev.file else 0.0
         if self.prev == c.index:
@@ -722,6 +731,8 @@ class Beam:
             entry = entry_of(t)
             if entry is not None:
                 sc += same_entry(below, entry)
+        if here is not None and c.ev.kind == "frame_call":
+            sc += seen_at(here, t, c.ev.func)
         return sc + first
 
     # ---------------------------------------------------------- apply ---
@@ -774,6 +785,13 @@ class Beam:
                     name = callee_name(t.callee)
                     if name not in seen:
                         h.calls = h.calls.set(line, seen | {name})
+                if line is not None and c.ev.func is not None and ev.line is not None:
+                    doing = seen_doing(t, c.ev.func)
+                    if doing:
+                        at = (ev.file, ev.line)
+                        seen = h.seen_at.get(at) or frozenset()
+                        if doing not in seen:
+                            h.seen_at = h.seen_at.set(at, seen | {doing})
             elif c.ev.kind == "created_by" and ev.file is not None:
                 entry = entry_of(t)
                 pc = pc_of(ev)

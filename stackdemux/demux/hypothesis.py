@@ -72,6 +72,7 @@ class Hypothesis:
         "pot",
         "prev",
         "score",
+        "seen_at",
         "sites",
         "spans",
         "sums",
@@ -102,6 +103,10 @@ class Hypothesis:
         # there were seen calling (scores.callee_at): builds by other
         # toolchains print other pcs for one line, and it calls the same
         self.calls: PMap[tuple[str, str], frozenset[str]] = PMap()
+        # a program's source line as its path prints it (file, line) → what
+        # frames there were seen doing (scores.seen_at): the functions they
+        # called, and a parked goroutine's top frame (scores.PARKED + its function)
+        self.seen_at: PMap[tuple[str, str], frozenset[str]] = PMap()
         # a `created by` line's pc → the function its go statement was seen starting
         self.entries: PMap[tuple[str, str | None, str | None], str] = PMap()
         # file → its known sites in line order, (line, function): a
@@ -127,6 +132,7 @@ class Hypothesis:
         h.callers = self.callers
         h.callees = self.callees
         h.calls = self.calls
+        h.seen_at = self.seen_at
         h.entries = self.entries
         h.bodies = self.bodies
         h.spans = self.spans

@@ -151,6 +151,7 @@ def learn(h: Hypothesis, known: Hypothesis) -> None:
     """What `known`'s frames showed of the programs' code, for h (persistent maps: shared)."""
     h.sites, h.homes, h.callers, h.callees = known.sites, known.homes, known.callers, known.callees
     h.calls, h.entries, h.bodies, h.spans = known.calls, known.entries, known.bodies, known.spans
+    h.seen_at = known.seen_at
 
 
 def feed(beam: Beam, lines: Lines, every: int) -> Hypothesis:
