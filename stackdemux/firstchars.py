@@ -81,3 +81,67 @@ def _item(op, av) -> _Firsts:
     if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
         return frozenset(), True  # zero width: the next item decides
     return None, False  # ANY, NOT_LITERAL, GROUPREF …: any character
+
+
+def quick_alternation(alternatives: list[str]) -> str:
+    """`(?:a|b|…)` matching what the alternatives match, ordered so that re turns
+    a line away quickly: re skips an alternative led by a literal character
+    without entering it when the character differs, so those come first; the
+    others (led by an optional timestamp, a class) come last, in one group
+    behind a lookahead of the characters they can begin with. Which alternative
+    matches may change, not where a match begins. (1 GB of build output: the
+    parser's search for where a report can begin 1.55 -> 1.0 s.)"""
+    literal: list[str] = []
+    other: list[str] = []
+    for alternative in alternatives:
+        (literal if _led_by_literal(alternative) else other).append(alternative)
+    if other:
+        rest = "(?:" + "|".join(other) + ")"
+        first = first_chars(rest)
+        literal.append(f"(?={first}){rest}" if first is not None else rest)
+    return "(?:" + "|".join(literal) + ")"
+
+
+def _led_by_literal(pattern: str) -> bool:
+    try:
+        parsed = _p.parse(pattern)
+    except Exception:  # an unexpected pattern is only not reordered
+        return False
+    return (not parsed.state.flags & _c.SRE_FLAG_IGNORECASE and len(parsed) > 0
+            and parsed[0][0] is _c.LITERAL)
+
+
+def required_chars(pattern: str) -> frozenset[int]:
+    """ASCII characters that every match of `pattern` holds (a literal outside
+    any optional part, alternation or lookaround); empty when none is known."""
+    try:
+        parsed = _p.parse(pattern)
+        if parsed.state.flags & _c.SRE_FLAG_IGNORECASE:
+            return frozenset()
+        return frozenset(c for c in _required(parsed) if c <= 0x7F)
+    except Exception:  # an unexpected parse tree only costs the speed-up
+        return frozenset()
+
+
+def _required(items) -> set[int]:
+    out: set[int] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            out.add(av)
+        elif op is _c.IN and len(av) == 1 and av[0][0] is _c.LITERAL:
+            out.add(av[0][1])
+        elif op is _c.SUBPATTERN:
+            if not av[1]:  # (?i) and friends change what a literal matches
+                out |= _required(av[3])
+        elif op is _c.BRANCH:
+            common: set[int] | None = None
+            for alternative in av[1]:
+                chars = _required(alternative)
+                common = chars if common is None else common & chars
+            out |= common or set()
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            if av[0] >= 1:
+                out |= _required(av[2])
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            out |= _required(av)
+    return out

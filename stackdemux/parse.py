@@ -20,7 +20,7 @@ from functools import cache
 from sys import intern
 
 from .call_lines import read_name, split_call
-from .firstchars import first_chars
+from .firstchars import first_chars, quick_alternation
 from .grammar import MAX_LINE, line_grammar
 from .model import (
     Ancestor,
@@ -163,7 +163,7 @@ _IDLE_KINDS = ("goroutine_header", "frame_file", "panic", "http_panic", "fatal_e
                "runtime_note", "fault_address", "sigdump", "race_rule", "race_begin",
                "race_summary", "test_fail", "test_package_fail", "test_fail_bare", "exit_status",
                "goroutine_profile")
-_IDLE_LEADS = "(?:" + "|".join(_G.leads[k] for k in _IDLE_KINDS) + ")"  # type: ignore[misc]
+_IDLE_LEADS = quick_alternation([_G.leads[k] for k in _IDLE_KINDS])  # type: ignore[misc]
 _IDLE_SKIP = re.compile(_IDLE_LEADS)
 # A line that a lead matches alone is matched by it in the joined text too, unless
 # the lead looks past the line's end or before its start (`$`, `\\b`, `(?!…)`):

@@ -32,6 +32,8 @@ from collections.abc import Iterator
 from itertools import accumulate
 from typing import BinaryIO
 
+from .anchored import NeedleLines
+from .firstchars import required_chars
 from .model import Source
 from .tee import Capture, Segment
 
@@ -59,6 +61,12 @@ _VERDICTS_MAX = 1 << 16  # remembered line verdicts: build output repeats itself
 _MAX_BEHIND = 512
 # An offset run into the next frame's name: a stack flattened onto one line.
 _FLAT_OFFSET = re.compile(rb" \+0x[0-9a-f]{1,16}[g-zA-Z]")
+# What seeds a window anywhere in a line (Sieve._behind_prefix's `how`): a
+# goroutine header, a frame position, a race report, and a crash's first line
+# behind a collector's prefix: the only seed of a report printed without
+# goroutines (GOTRACEBACK=none, a bare message).
+_NEEDLES = ((b"goroutine ", 1), (b" +0x", 2), (b"WARNING: DATA RACE", 0), (b"panic: ", 3),
+            (b"fatal error: ", 3))
 
 
 def _idle_regexes() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
@@ -81,8 +89,14 @@ class Sieve:
         self._at_start, self._after_newline = _idle_regexes()
         # a goroutine header or frame file line behind a prefix: the rest of the
         # line from the needle (the tab before a frame's position) is the whole kind
-        self._header = g.kind_regex("goroutine_header").fullmatch
+        header = g.kind_regex("goroutine_header")
+        self._header = header.fullmatch
         self._position = g.kind_regex("frame_file").fullmatch
+        # each needle's lines, found by memchr of a rare byte (anchored.py): a
+        # header behind a prefix holds every character its regex requires too
+        besides = bytes(sorted(required_chars(header.pattern)))
+        self._needles = {needle: NeedleLines(needle, besides if how == 1 else b"")
+                         for needle, how in _NEEDLES}
         self._verdicts: dict[tuple[int, bytes], bool] = {}
         self._thick = False  # the last block's seeds were many: try _dense_seed_lines
         self.segments: list[Segment] = []
@@ -258,13 +272,8 @@ class Sieve:
         for m in self._after_newline.finditer(block):
             starts.add(m.start() + 1)
         confirmed = {s for s in starts if self._confirmed(block, s, 0)}
-        confirmed.update(self._behind_prefix(block, b"goroutine ", 1))
-        confirmed.update(self._behind_prefix(block, b" +0x", 2))
-        confirmed.update(self._behind_prefix(block, b"WARNING: DATA RACE", 0))
-        # a crash's first line behind a collector's prefix: the only seed of a
-        # report printed without goroutines (GOTRACEBACK=none, a bare message)
-        confirmed.update(self._behind_prefix(block, b"panic: ", 3))
-        confirmed.update(self._behind_prefix(block, b"fatal error: ", 3))
+        for needle, how in _NEEDLES:
+            confirmed.update(self._behind_prefix(block, needle, how))
         if not confirmed:
             return []
         out = []
@@ -281,11 +290,8 @@ class Sieve:
         or begins a traceback line after a prefix of a known style (3).
         A race report's frame file line (`      /src/x.go:16 +0x28`) starts with
         spaces no idle lead has, so it counts at the line's start too."""
-        find, rfind = block.find, block.rfind
-        i = find(needle)
-        while i >= 0:
-            start = rfind(b"\n", 0, i) + 1
-            end = find(b"\n", i)
+        rfind = block.rfind
+        for start, i, end in self._needles[needle].lines(block):
             at, least, kind = i, start + 1, how
             if how == 2:
                 at = rfind(b"\t", start, i)
@@ -299,9 +305,6 @@ class Sieve:
                 yield start
             elif how == 2 and _FLAT_OFFSET.match(block, i) and self._confirmed(block, start, 4):
                 yield start  # a stack a logger flattened onto one line (demux/paste_flat.py)
-            i = find(needle, end)
-            if i < 0:
-                break
 
     def _is_prefix(self, raw: bytes) -> bool:
         """Whether `raw` is one or more collector prefixes (grammars/prefixes.lark's
