@@ -131,6 +131,10 @@ LINE_KINDS: dict[str, Callable[[int, random.Random], str]] = {
     "relay": lambda i, r: f"-----\n\nSIGQUIT: quit\nPC={_hexa(r)} m={i} sigcode=0\n",
     "splices": lambda i, r: f"main.f({_hexa(r)}\t/app/m.go:{i} +0x1dgoroutine {i} [run",
     "blank": lambda i, r: "",  # (n lines of nothing)
+    # apimachinery's caller lists (callers.py): a klog `Observed a panic`, then
+    # bare file:line lines, read as frames only there
+    "callers": lambda i, r: ("E0101 00:00:00.000000       1 runtime.go:69] Observed a panic: "
+                             f"boom {i}" if i % 40 == 0 else f"/app/x{i % 50}.go:{i % 900}"),
 }
 
 

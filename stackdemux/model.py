@@ -181,7 +181,9 @@ class Source:
 class Frame:
     """One call in a stack: `pkg.Func(args)` followed by `\\t/path/file.go:123 +0x4a`."""
 
-    func: str  # the function name without its arguments
+    # the function name without its arguments; "" when none was printed (a caller
+    # list, file and line alone: callers.py)
+    func: str
     args: str | None = None  # the argument text as printed, without parentheses
     file: str | None = None
     line: int | None = None

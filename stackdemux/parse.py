@@ -20,6 +20,7 @@ from functools import cache
 from sys import intern
 
 from .call_lines import read_name, split_call
+from .callers import read_caller
 from .firstchars import first_chars, quick_alternation
 from .grammar import MAX_LINE, line_grammar
 from .model import (
@@ -420,6 +421,7 @@ class _Parser:
         self.reopened = False  # the open report is one of those, read on
         self.alone = False  # the open report is a thread's section with no crash to join
         self.unwound: Goroutine | None = None  # the goroutine its traceback could not unwind
+        self.observed = False  # the open report is HandleCrash's: a caller list may follow
         self.consumed: bytearray = bytearray(len(stream.texts))
 
     # ------------------------------------------------------------ helpers
@@ -525,6 +527,7 @@ class _Parser:
         self.used, self.ran = [], []
         self.state = "idle"
         self.reopened = False
+        self.observed = False
 
     def set_apart(self, r: Report) -> None:
         """A relayed thread's section read as a report of its own: no crash,
@@ -848,6 +851,8 @@ class _Parser:
         if kind is None:
             if r is not None and self.gccgo_frame(i, text):
                 return
+            if self.observed and self.caller(i, text):
+                return
             if r is not None and (self.g is self.unwound is not None or (
                     state == "header" and r.context and _UNWIND_NOTE.match(r.context[-1])
             )) and _UNWIND_DUMP.match(text):
@@ -887,6 +892,8 @@ class _Parser:
             return
 
         if kind == "frame_file":  # a file line with no call before it
+            if self.observed and self.caller(i, text):
+                return
             if self.frames is not None and self.frames:
                 self.diagnose("a file line without its call line", i)
             self.noise_or_close(i)
@@ -1048,6 +1055,7 @@ class _Parser:
                    or _observed(m.group(fields["observed"])))
             r = self.open(ReportKind.PANIC, msg, i)
             r.http_remote = m.group(fields["remote"])
+            self.observed = m.group(fields["observed"]) is not None
             r.chain.append(PanicLink(msg, _annotation(m.group(fields["annotation"]))))
             return
 
@@ -1372,6 +1380,21 @@ class _Parser:
         self.frames.append(Frame("?", file="", line=int(m.group(2))))
         g.bare_names = True
         self.state = "stack"
+        self.use(i)
+        return True
+
+    def caller(self, i: int, text: str) -> bool:
+        """A line of the caller list HandleCrash logs after `Observed a panic`
+        (callers.py): a frame of file and line alone, in a goroutine of its own."""
+        where = read_caller(text)
+        if where is None or self.report is None:
+            return False
+        g = self.g
+        if g is None:
+            g = self.g = Goroutine(id=0, state="unknown")
+            self.report.goroutines.append(g)
+            self.state = "stack"
+        g.frames.append(Frame("", file=where[0], line=where[1]))
         self.use(i)
         return True
 

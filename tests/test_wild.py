@@ -37,6 +37,8 @@ def _culprit(frame: dict | None) -> str | None:
     if frame is None:
         return None
     file = (frame["file"] or "?").rsplit("/", 1)[-1]
+    if not frame["func"]:  # a caller list's frame: its file and line alone
+        return f"{file}:{frame['line']}"
     return f"{frame['func']} {file}:{frame['line']}"
 
 

@@ -120,14 +120,18 @@ def _representative(members: list[Report], titles: dict[int, str]) -> Report:
     Not simply the first in the log: a triage bot must get the same fingerprint
     for the same group whatever order its reports came in. A report cut off
     before its stack (a log begun by `kubectl logs --tail`) shows no crash site,
-    so one that does is taken; among those, the least fingerprint (members of a
-    group can differ in title, merged by similarity, or in route to the culprit).
+    so one that does is taken, one whose stack names functions before a caller
+    list's (callers.py); among those, the least fingerprint (members of a group
+    can differ in title, merged by similarity, or in route to the culprit).
     """
     distinct: dict[tuple[str, tuple[str, ...]], Report] = {}
+    callers: dict[tuple[str, tuple[str, ...]], Report] = {}
     for r in members:  # a fingerprint per distinct title and stack, not per report
         frames = crash_frames(r)[0]
         if frames:
-            distinct.setdefault((titles[id(r)], tuple(f.func for f in frames)), r)
+            funcs = tuple(f.func for f in frames)
+            (distinct if any(funcs) else callers).setdefault((titles[id(r)], funcs), r)
+    distinct = distinct or callers
     if len(distinct) <= 1:
         return next(iter(distinct.values()), members[0])
     return min(distinct.values(), key=lambda r: _fingerprint(r, culprit(r), titles[id(r)]))

@@ -60,6 +60,29 @@ def is_machinery(func: str) -> bool:
     return package in _MACHINERY_PACKAGES and not func.startswith(_NOT_MACHINERY)
 
 
+def _raises(frame: Frame) -> bool:
+    """is_machinery for a frame; one printed with no function (a caller list,
+    callers.py) by the package its file tells (origins.py)."""
+    if frame.func:
+        return is_machinery(frame.func)
+    package = frame.package
+    return package is not None and (package in _MACHINERY_PACKAGES
+                                    or package.startswith(_MACHINERY_PREFIXES))
+
+
+def _is_panic(frame: Frame) -> bool:
+    """runtime.gopanic's frame; in a caller list, a line of the runtime's panic.go."""
+    if frame.func:
+        return frame.func in _PANIC
+    return frame.package == "runtime" and (frame.file or "").endswith("/panic.go")
+
+
+def _entry(frame: Frame) -> bool:
+    """The runtime's start of a goroutine; in a caller list, any runtime line below
+    the culprit (goexit's asm_amd64.s, runtime.main's proc.go)."""
+    return frame.func in _ENTRY_RUNTIME if frame.func else frame.package == "runtime"
+
+
 def culprit_index(frames: list[Frame]) -> int | None:
     """Index (innermost first) of the deepest frame outside the machinery; the
     innermost frame when all are machinery (a crash inside the runtime itself).
@@ -75,11 +98,11 @@ def culprit_index(frames: list[Frame]) -> int | None:
         return None
     start = 0
     for i, frame in enumerate(frames):
-        if frame.func in _PANIC:
+        if _is_panic(frame):
             start = i + 1
     for i in range(start if start < len(frames) else 0, len(frames)):
         # (`?`: a caller the runtime could not name, gccgo's C frames: nothing to blame)
-        if not is_machinery(frames[i].func) and frames[i].func != "?":
+        if not _raises(frames[i]) and frames[i].func != "?":
             if i + 1 < len(frames) and _std_method_on_nil(frames[i]):
                 return i + 1
             return i
@@ -257,7 +280,7 @@ def crash_path(report: Report) -> list[tuple[Frame, bool]]:
     if not frames:
         return []
     start = culprit_index(frames) or 0
-    own = [f for f in reversed(frames[start:]) if f.func not in _ENTRY_RUNTIME]
+    own = [f for f in reversed(frames[start:]) if not _entry(f)]
     path: list[tuple[Frame, bool]] = [(f, i == 0) for i, f in enumerate(own)]
     if g is None:  # a race access: its creator is printed apart, not followed here
         return path
@@ -355,7 +378,7 @@ def format_chain(group: Group) -> str:
     if not line:
         return headline(group.title, next(iter(group.messages), None))
     message = next(iter(group.messages), None)
-    if group.culprit is not None:
+    if group.culprit is not None and group.culprit.func:
         func = group.culprit.func
         line += " " + func[func.find(".", func.rfind("/") + 1) + 1 :]
     return f"{line}: {headline(group.title, message)}"

@@ -70,8 +70,8 @@ def route(frames: list[Frame], culprit_index: int, elided_at: int | None = None)
     seen: set[str] = set()
     end = elided_at if elided_at is not None else len(frames)
     for i, frame in enumerate(frames[culprit_index:end]):
-        if i and frame.origin == "stdlib":
-            continue
+        if (i and frame.origin == "stdlib") or not frame.func:
+            continue  # (a caller list's frame names no function: callers.py)
         name = normalise_function(frame.func)
         if name not in seen:
             seen.add(name)

@@ -23,11 +23,13 @@ from stackdemux.model import Group, Report
 
 
 def crash_site(report: Report) -> str | None:
-    """The culprit function, normalised; None when the report shows no stack."""
+    """The culprit function, normalised; None when the report shows no stack, or
+    names no function in it (a caller list, callers.py: it joins a group as a
+    report without a stack does)."""
     if waits_in_the_runtime(report):
         return RUNTIME_WAIT
     frame = culprit(report)
-    return normalise_function(frame.func) if frame is not None else None
+    return normalise_function(frame.func) if frame is not None and frame.func else None
 
 
 class _Cluster:

@@ -216,7 +216,7 @@ def matches(rule: Rule, report: Report, group: Group) -> bool:
 
 def _at(frame: Frame) -> str:
     where = f"{frame.file}:{frame.line}" if frame.line is not None else (frame.file or "?")
-    return f"{frame.func} at {where}"
+    return f"{frame.func} at {where}" if frame.func else where
 
 
 def _blocked(report: Report, buckets: list[Bucket]) -> list[str]:

@@ -192,7 +192,7 @@ def is_stdlib_package(package: str) -> bool:
 
 @dataclass(slots=True)
 class Origin:
-    package: str
+    package: str | None  # None: a file alone (a caller list's) that does not tell it
     module: str | None
     version: str | None
     origin: str
@@ -224,6 +224,9 @@ class MainModule:
 
     path: str | None = None  # module path, when some frame's package path reveals it
     roots: set[str] = field(default_factory=set)  # directories it was built from
+    # GOROOTs of the frames printed with no function (a caller list, callers.py), read
+    # from their runtime's files: where the standard library's files of the list lie
+    goroots: set[str] = field(default_factory=set)
 
 
 def _dir(file: str) -> str:
@@ -254,6 +257,10 @@ def learn_main(frames: Iterable[Frame], modules: ModuleMap | None = None) -> Mai
     vendoring: set[str] = set()
     for frame in frames:
         file = frame.file
+        if not frame.func:
+            if file and (at := file.rfind(_GOROOT_RUNTIME)) >= 0:
+                main.goroots.add(file[:at])
+            continue
         package = split_function(frame.func)[0]
         if file and not file.startswith("/") and "@" not in file and package == "main":
             mains.append(_dir(file))  # -trimpath: the directory is the import path
@@ -296,6 +303,10 @@ def learn_main(frames: Iterable[Frame], modules: ModuleMap | None = None) -> Mai
             main.path = main.path or prefix
             main.roots.add(root)
     return main
+
+
+# A file of the runtime's package in a GOROOT, as a caller list prints it.
+_GOROOT_RUNTIME = "/src/runtime/"
 
 
 # A GitHub Actions runner's workspace, where the workflow checks out its repository
@@ -346,6 +357,8 @@ def frame_origin(
     func: str, file: str | None, main: MainModule | None = None, modules: ModuleMap | None = None
 ) -> Origin:
     """The origin of one frame from its function name and file path."""
+    if not func:
+        return _file_origin(file, main, modules)
     if func == "panic":  # runtime.gopanic, as Go 1.21+ prints it
         return Origin("runtime", None, None, "stdlib")
     if "." not in func and file and (package := _stdlib_directory(file)):
@@ -399,6 +412,45 @@ def frame_origin(
         # `external/REPO/` (`external/com_github_spaolacci_murmur3/murmur32.go`)
         return Origin(package, module, None, "main")
     return Origin(package, module, _version(package, modules), "unknown")
+
+
+def _file_origin(file: str | None, main: MainModule | None, modules: ModuleMap | None
+                 ) -> Origin:
+    """The origin of a frame printed as its file alone (a caller list, callers.py):
+    the standard library's under a GOROOT the list's runtime files show, a module
+    cache's, a vendor tree's or a -trimpath module's as their paths say; a GOPATH
+    checkout's package as its path spells it; no package where the path tells none."""
+    if not file:
+        return Origin(None, None, None, "unknown")
+    for root in main.goroots if main is not None else ():
+        if file.startswith(root + "/src/"):
+            return Origin(_dir(file[len(root) + len("/src/"):]) or None, None, None, "stdlib")
+    package = package_of_file(file)
+    at = file.find("/pkg/mod/")
+    found = _modcache(file, at + len("/pkg/mod/")) if at >= 0 else None
+    if found is not None:
+        module, version = found
+        if module == "golang.org/toolchain":
+            return Origin(_stdlib_directory(file), None, _toolchain(version), "stdlib")
+        return Origin(package, module, version, "modcache")
+    if "/vendor/" in file and package is not None:
+        origin = "gopath-vendor" if "/vendor/src/" in file else "vendor"
+        return Origin(package, module_of(package, modules), _version(package, modules), origin)
+    trimmed = _trimmed(file)
+    if trimmed is not None:
+        return Origin(package, trimmed[0], trimmed[1], "trimpath")
+    stdlib = _stdlib_directory(file)
+    if stdlib is not None and not file.startswith("/"):  # -trimpath's GOROOT: runtime/…
+        return Origin(stdlib, None, None, "stdlib")
+    if not file.startswith("/") and not file.startswith(_BAZEL_EXTERNAL) and "/" in file:
+        package = _dir(file)  # -trimpath's main module: module/path/file.go
+        return Origin(package, module_of(package, modules), None, "main")
+    cut = file.rfind("/src/")
+    package = _dir(file[cut + len("/src/"):]) if cut >= 0 else ""
+    if "." in package.split("/", 1)[0]:  # a GOPATH checkout: …/src/github.com/x/y/…
+        return Origin(package, module_of(package, modules), _version(package, modules),
+                      "unknown")
+    return Origin(None, None, None, "unknown")
 
 
 # Where Bazel's rules_go puts a dependency's files (its repository, by name).
@@ -552,13 +604,16 @@ def _place_undirected(found: dict[str, dict[str | None, tuple]]) -> None:
     placed: dict[str, tuple] = {}
     for files in found.values():
         for file, fields in files.items():
-            if file is not None and not _undirected(file) and fields[0] not in placed:
+            if (file is not None and not _undirected(file) and fields[0] is not None
+                    and fields[0] not in placed):
                 placed[fields[0]] = fields
     for files in found.values():
         for file, fields in files.items():
             if not _undirected(file) or fields[3] in ("stdlib", "gopath-vendor"):
                 continue
             package = fields[0]
+            if package is None:
+                continue  # (a caller list's file: no function, no package to go by)
             if package in placed:
                 files[file] = (package, *placed[package][1:])
             elif package not in ("main", "command-line-arguments"):

@@ -35,6 +35,7 @@ from functools import cache
 
 import orjson
 
+from ..callers import read_caller
 from .paste_flat import GLUED, unflatten
 
 # Line kinds the classifier gives that a repair may aim at.
@@ -654,7 +655,8 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
         # Only a line after one near the width can continue it: test that before the
         # classifier (most lines are far shorter than the longest).
         if (out and len(out[-1][0]) >= width - 20 and t.strip() and not _is_go(t)
-                and not _LONE_FENCE.fullmatch(t)):  # (a fence stands on a line of its own)
+                and not _LONE_FENCE.fullmatch(t)  # (a fence stands on a line of its own)
+                and not _in_caller_list(out[-1][0], t)):
             prev, po = out[-1]
             for glue in ("", " "):
                 if glue == "" and len(prev) % width:
@@ -679,6 +681,19 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
         out.append((t, o))
         joining = False
     return out, changed
+
+
+def _in_caller_list(prev: str, text: str) -> bool:
+    """`text` is a line of the caller list HandleCrash logs after `Observed a panic`
+    (callers.py), after that line or another of the list: a line of its own, which
+    the panic's value (any text) would read on as."""
+    if read_caller(text) is None:
+        return False
+    return read_caller(prev) is not None or (kind(prev) == "http_panic"
+                                             and _OBSERVED in prev)
+
+
+_OBSERVED = "Observed a panic: "
 
 
 # A Markdown code fence glued to the text it fences (`` ``` panic: … ``, `` … +0x85 ``` ``),
@@ -1207,7 +1222,8 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                       ) or _gccgo_name(out, t)
         # _restore_tab needs a file line's end: test that before the classifier. (The
         # line before need not be its call: pastes of interleaved logs are repaired too.)
-        if t.strip() and _FILE_END.search(t) and not _is_go(t):
+        if (t.strip() and _FILE_END.search(t) and not _is_go(t)
+                and not (out and _in_caller_list(out[-1][0], t))):
             fixed = _restore_tab(t, paths)
             if fixed is not None:
                 out.append((fixed, o))

@@ -59,7 +59,8 @@ def _message(view: GroupView, analysis: Analysis) -> str:
     culprit = view.culprit
     if culprit is not None:
         loc = f" ({culprit.file}:{culprit.line})" if culprit.file else ""
-        lines.append(f"culprit: {culprit.func}{loc}")
+        # (a caller list names no function: callers.py)
+        lines.append(f"culprit: {culprit.func}{loc}" if culprit.func else f"culprit:{loc}")
     for i, step in enumerate(chain_steps(view.group.chain)):
         lines.append(("chain: " if i == 0 else "  → ") + step)
     for hint in view.group.hints:

@@ -113,9 +113,9 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
         parts.append(f"<dt>messages</dt><dd><ul>{items}</ul></dd>")
     culprit = view.culprit
     if culprit is not None:
-        parts.append(
-            f'<dt>culprit</dt><dd><code class="ours">{esc(culprit.func)}</code> '
-            f"<code>{esc(frame_where(culprit))}</code></dd>"
+        func = f'<code class="ours">{esc(culprit.func)}</code> ' if culprit.func else ""
+        parts.append(  # (a caller list's culprit names no function: callers.py)
+            f"<dt>culprit</dt><dd>{func}<code>{esc(frame_where(culprit))}</code></dd>"
         )
     steps = chain_steps(g.chain)
     if steps:

@@ -24,7 +24,8 @@ def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
         lines.append(f"{view.group.count}× in {where}")
     culprit = view.culprit
     if culprit is not None:
-        lines.append(f"culprit: {culprit.func} {culprit.file or '?'}:{culprit.line}")
+        func = f"{culprit.func} " if culprit.func else ""  # (none in a caller list: callers.py)
+        lines.append(f"culprit: {func}{culprit.file or '?'}:{culprit.line}")
     steps = chain_steps(view.group.chain)
     if steps:
         lines.append("chain: " + "\n  → ".join(steps))

@@ -95,7 +95,9 @@ def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
     for n, view in enumerate(views, 1):
         culprit = view.culprit
         where = code(frame_where(culprit), in_table=True) if culprit is not None else ""
-        func = code(culprit.func.rsplit("/", 1)[-1], in_table=True) if culprit is not None else ""
+        # (a caller list's culprit names no function: callers.py)
+        func = (code(culprit.func.rsplit("/", 1)[-1], in_table=True)
+                if culprit is not None and culprit.func else "")
         title = view.group.title
         if len(title) > 200:
             title = title[:199] + "…"

@@ -61,6 +61,8 @@ def _location(frame: Frame | None, options: RenderOptions) -> dict | None:
     physical: dict = {"artifactLocation": artifact}
     if frame.line is not None and frame.line >= 1:
         physical["region"] = {"startLine": frame.line}
+    if not frame.func:  # a caller list's frame names no function (callers.py)
+        return {"physicalLocation": physical}
     return {
         "physicalLocation": physical,
         "logicalLocations": [{"fullyQualifiedName": clean(frame.func), "kind": "function"}],

@@ -31,6 +31,8 @@ class StackLine:
 def goroutine_header(g: Goroutine) -> str:
     if g.system:
         return "runtime stack:"
+    if is_caller_list(g):
+        return "callers (file:line, no functions printed):"
     state = g.state
     if g.wait_minutes is not None:
         state += f", {g.wait_minutes} minutes"
@@ -50,9 +52,23 @@ def frame_role(frame: Frame) -> str:
     return "other"
 
 
+def is_caller_list(g: Goroutine) -> bool:
+    """A stack printed as file:line lines with no function (callers.py)."""
+    return bool(g.frames) and not any(f.func for f in g.frames)
+
+
+def _where(frame: Frame, options: RenderOptions) -> str:
+    path = frame.file if options.full_paths else short_path(frame.file, frame, options.repo_root)
+    return f"{path}:{frame.line}" if frame.line is not None else path
+
+
 def _frame_lines(
     frame: Frame, options: RenderOptions, role: str, culprit: bool, bare: bool = False
 ) -> Iterator[StackLine]:
+    if not frame.func:  # a caller list's line: its file and line alone, as printed
+        yield StackLine(clean(_where(frame, options) if frame.file else "?"), role,
+                        culprit=culprit)
+        return
     if bare and frame.args is None:  # gccgo's frame: its name alone, as it printed it
         call = frame.func
     elif options.verbose and frame.args is not None:
@@ -61,10 +77,7 @@ def _frame_lines(
         call = f"{frame.func}({'...' if frame.args else ''})"
     yield StackLine(clean(call), role, culprit=culprit)
     if frame.file:
-        path = (
-            frame.file if options.full_paths else short_path(frame.file, frame, options.repo_root)
-        )
-        where = f"{path}:{frame.line}" if frame.line is not None else path
+        where = _where(frame, options)
         if frame.offset and options.verbose:
             where += f" +{frame.offset}"
         yield StackLine("    " + clean(where), "file", frame_role=role, culprit=culprit)

@@ -125,7 +125,7 @@ def _frame_brief(frame: Frame, options: RenderOptions) -> str:
     if not options.full_paths:
         path = fit_path(short_path(path, frame, options.repo_root), 48)
     where = f"{path}:{frame.line}" if frame.line is not None else path
-    return clean(f"{frame.func}  {where}")
+    return clean(f"{frame.func}  {where}" if frame.func else where)  # (no func: callers.py)
 
 
 def _stack(w: _Writer, lines: list[StackLine], indent: int) -> None:
@@ -226,7 +226,7 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
     steps = chain_steps(g.chain)
     if steps:
         last = g.chain[-1].frames[-1] if g.chain[-1].frames else None
-        if last is not None:
+        if last is not None and last.func:
             steps[-1] += f" {last.func.rsplit('/', 1)[-1]}"
         for i, step in enumerate(steps):
             w.field("chain" if i == 0 else "", ("→ " if i else "") + clean(step))

@@ -1,0 +1,40 @@
+"""A caller list: a stack printed as `file:line` lines, with no function names.
+
+k8s.io/apimachinery's HandleCrash, until Kubernetes 1.15, logged a recovered
+panic as `Observed a panic: <value> (<text>)` (or `Observed a panic: <text>`
+for a string) and then the panicking goroutine's callers, each as
+runtime.Caller gives it, `%v:%v\\n` of its file and line (pkg/util/runtime's
+logPanic and getCallers); its re-panic then printed Go's own traceback, which
+a paste or a `kubectl logs` cut may have lost. The shape is traceback.lark's
+`caller_line`; it is no kind of line (any log may hold a path and a number),
+so it is read only after an `Observed a panic` line.
+
+A frame read from it has no function: Frame.func is "" (the JSON contract
+keeps `func` a string). Where it comes from is told by its file alone
+(analyse/origins.py), and the culprit by its package (analyse/chains.py).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+
+@cache
+def _caller_line() -> re.Pattern[str]:
+    from .grammar import COMPILER_VERSION, cached_compile, compile_rule, grammar_text
+
+    text = grammar_text("traceback.lark")
+    source = cached_compile("callers", text + COMPILER_VERSION,
+                            lambda: compile_rule(text, "caller_line", keep_terminals={
+                                "CALLER_INDENT", "CALLER_FILE"})[0])
+    return re.compile(source)
+
+
+def read_caller(text: str) -> tuple[str, int] | None:
+    """(file, line) of a caller list's line, or None if `text` is not one."""
+    m = _caller_line().fullmatch(text)
+    if m is None:
+        return None
+    file, _, line = text.strip(" \t").rpartition(":")
+    return file, int(line)
