@@ -65,8 +65,9 @@ _FLAT_OFFSET = re.compile(rb" \+0x[0-9a-f]{1,16}[g-zA-Z]")
 # goroutine header, a frame position, a race report, and a crash's first line
 # behind a collector's prefix: the only seed of a report printed without
 # goroutines (GOTRACEBACK=none, a bare message).
-_NEEDLES = ((b"goroutine ", 1), (b" +0x", 2), (b"WARNING: DATA RACE", 0), (b"panic: ", 3),
-            (b"fatal error: ", 3))
+# (Needles searched together share a search: anchored.py.)
+_NEEDLES = (((b"goroutine ",), 1), ((b" +0x",), 2), ((b"WARNING: DATA RACE",), 0),
+            ((b"panic: ", b"fatal error: "), 3))
 
 
 def _idle_regexes() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
@@ -95,8 +96,8 @@ class Sieve:
         # each needle's lines, found by memchr of a rare byte (anchored.py): a
         # header behind a prefix holds every character its regex requires too
         besides = bytes(sorted(required_chars(header.pattern)))
-        self._needles = {needle: NeedleLines(needle, besides if how == 1 else b"")
-                         for needle, how in _NEEDLES}
+        self._needles = {needles: NeedleLines(*needles, besides=besides if how == 1 else b"")
+                         for needles, how in _NEEDLES}
         self._verdicts: dict[tuple[int, bytes], bool] = {}
         self._thick = False  # the last block's seeds were many: try _dense_seed_lines
         self.segments: list[Segment] = []
@@ -251,8 +252,8 @@ class Sieve:
         for m in self._after_newline.finditer(run):
             if self._confirmed(run, m.start() + 1, 0):
                 return m.start() + 1
-        for needle, how in ((b" +0x", 2), (b"goroutine ", 1)):
-            at = next(self._behind_prefix(run, needle, how), None)
+        for needles, how in (((b" +0x",), 2), ((b"goroutine ",), 1)):
+            at = next(self._behind_prefix(run, needles, how), None)
             if at is not None:
                 return at
         every = self._every_seed_line(run)
@@ -272,8 +273,8 @@ class Sieve:
         for m in self._after_newline.finditer(block):
             starts.add(m.start() + 1)
         confirmed = {s for s in starts if self._confirmed(block, s, 0)}
-        for needle, how in _NEEDLES:
-            confirmed.update(self._behind_prefix(block, needle, how))
+        for needles, how in _NEEDLES:
+            confirmed.update(self._behind_prefix(block, needles, how))
         if not confirmed:
             return []
         out = []
@@ -284,14 +285,15 @@ class Sieve:
             out.append(line)
         return out
 
-    def _behind_prefix(self, block: bytes, needle: bytes, how: int) -> Iterator[int]:
-        """Line starts of lines where `needle` begins a traceback line (how=0) or
+    def _behind_prefix(self, block: bytes, needles: tuple[bytes, ...], how: int
+                       ) -> Iterator[int]:
+        """Line starts of lines where one of `needles` begins a traceback line (how=0) or
         a goroutine header (1), or sits in a frame file line (2), after a prefix;
         or begins a traceback line after a prefix of a known style (3).
         A race report's frame file line (`      /src/x.go:16 +0x28`) starts with
         spaces no idle lead has, so it counts at the line's start too."""
         rfind = block.rfind
-        for start, i, end in self._needles[needle].lines(block):
+        for _needle, start, i, end in self._needles[needles].lines(block):
             at, least, kind = i, start + 1, how
             if how == 2:
                 at = rfind(b"\t", start, i)

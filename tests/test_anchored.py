@@ -32,36 +32,59 @@ def real_log() -> bytes:
 LOG = real_log()
 
 
-def plain(block: bytes, needle: bytes) -> list[tuple[int, int, int]]:
-    return list(NeedleLines(needle)._plain(block, 0))
+def plain(block: bytes, *needles: bytes) -> list[tuple[bytes, int, int, int]]:
+    """Each needle's lines by bytes.find, one needle after the other."""
+    out = []
+    for needle in needles:
+        out += NeedleLines(needle)._plain(block, 0)
+    return out
 
 
-def anchored_on(block: bytes, needle: bytes, byte: int, besides: bytes = b""):
-    finder = NeedleLines(needle, besides)
+def anchored_on(block: bytes, needles: tuple[bytes, ...], byte: int, besides: bytes = b""):
+    finder = NeedleLines(*needles, besides=besides)
     candidate = next(c for c in finder._candidates if c[0] == bytes([byte]))
     return finder, list(finder._anchored(block, *candidate))
 
 
+def by_needle(hits) -> list:
+    return sorted(hits)
+
+
 def test_the_real_log_is_big_and_holds_every_needle():
     assert len(LOG) > 8 * _SMALL
-    for needle, _how in _NEEDLES:
-        assert len(plain(LOG, needle)) > 10, needle
+    for needles, _how in _NEEDLES:
+        for needle in needles:
+            assert len(plain(LOG, needle)) > 10, needle
 
 
-@pytest.mark.parametrize(("needle", "how"), _NEEDLES)
-def test_any_byte_of_the_needle_finds_the_plain_searchs_lines(needle: bytes, how: int):
-    expected = plain(LOG, needle)
-    for byte in sorted(set(needle)):
-        _finder, got = anchored_on(LOG, needle, byte)
-        assert got == expected, (needle, chr(byte))
+@pytest.mark.parametrize(("needles", "how"), _NEEDLES)
+def test_any_byte_of_the_needles_finds_the_plain_searchs_lines(needles: tuple[bytes, ...],
+                                                               how: int):
+    expected = plain(LOG, *needles)
+    for byte in sorted(set.intersection(*(set(n) for n in needles))):
+        _finder, got = anchored_on(LOG, needles, byte)
+        assert by_needle(got) == by_needle(expected), (needles, chr(byte))
+
+
+def test_needles_sharing_their_end_are_searched_in_one_pass_that_finds_each_ones_lines():
+    needles = (b"panic: ", b"fatal error: ")
+    finder = NeedleLines(*needles)
+    assert finder._together is not None
+    got = list(finder._plain(LOG, 0))
+    assert by_needle(got) == by_needle(plain(LOG, *needles))
+    assert {n for n, *_ in got} == set(needles)
+    # a line holding a needle twice, and both needles: each one's first place
+    line = b"x panic: fatal error: panic: y\n"
+    assert sorted(NeedleLines(*needles)._plain(line * 2, 0)) == sorted(
+        plain(line * 2, *needles))
 
 
 def test_a_byte_besides_the_needle_finds_the_lines_holding_both():
     needle = b"goroutine "
     everything = plain(LOG, needle)
     for byte in sorted(set(HEADER_CHARS) - set(needle)):
-        finder, got = anchored_on(LOG, needle, byte, HEADER_CHARS)
-        both = [hit for hit in everything if LOG.find(bytes([byte]), hit[0], hit[2]) >= 0]
+        finder, got = anchored_on(LOG, (needle,), byte, HEADER_CHARS)
+        both = [hit for hit in everything if LOG.find(bytes([byte]), hit[1], hit[3]) >= 0]
         if finder.plain_blocks:  # common in this log (`:`): the plain search's from the switch
             assert set(both) <= set(got) <= set(everything), chr(byte)
         else:
@@ -74,7 +97,7 @@ def test_a_byte_common_in_the_block_switches_to_the_plain_search_at_the_same_lin
     rng = random.Random(7)
     lines = LOG.split(b"\n")
     block = b"\n".join(line + b" +" * 40 if rng.random() < 0.5 else line for line in lines)
-    finder, got = anchored_on(block, b" +0x", ord("+"))
+    finder, got = anchored_on(block, (b" +0x",), ord("+"))
     assert finder.plain_blocks == 1
     assert got == plain(block, b" +0x")
     # …and the next blocks are searched the plain way until the anchor is picked again
@@ -88,7 +111,7 @@ def test_build_output_is_searched_by_its_rare_bytes():
     noise = (NOISE / "go-build-x.log").read_bytes()
     block = noise * (4 * _SMALL // len(noise) + 1)
     for needle, besides, byte in ((b" +0x", b"", b"+"), (b"goroutine ", HEADER_CHARS, b"[")):
-        finder = NeedleLines(needle, besides)
+        finder = NeedleLines(needle, besides=besides)
         got = list(finder.lines(block))
         assert finder._anchor is not None and finder._anchor[0] == byte
         assert finder.plain_blocks == 0
