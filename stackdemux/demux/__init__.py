@@ -405,6 +405,31 @@ def _slice(stream: Stream, a: int, b: int) -> Stream:
     return sub
 
 
+def _without_other_writers(stream: Stream, set_aside: list[int], noise: list[int]) -> Stream:
+    """One process's stream, where the separator set some lines aside: those no
+    traceback kind reads, and blank lines, go to the noise (another writer's,
+    between the frames of a dump that asked for separation: a goroutine printed
+    twice by GOTRACEBACK=crash, say); traceback lines stay for the parser to read
+    where they stand (a lone `panic: …` is a report of its own: GOTRACEBACK=none
+    prints no stack)."""
+    from ..grammar import MAX_LINE, line_grammar
+
+    match, texts, pieces = line_grammar().match, stream.texts, stream.pieces
+    other = {i for i in set_aside if i not in pieces
+             and (len(t := texts[i]) > MAX_LINE or (m := match(t)) is None
+                  or m.lastgroup == "blank")}
+    if not other:
+        return stream
+    noise.extend(stream.numbers[i] for i in sorted(other))
+    keep = [i for i in range(len(texts)) if i not in other]
+    out = Stream(id=stream.id, label=stream.label, numbers=[stream.numbers[i] for i in keep],
+                 texts=[texts[i] for i in keep],
+                 pieces={k: pieces[i] for k, i in enumerate(keep) if i in pieces})
+    if stream.prefix_lengths:
+        out.prefix_lengths = [stream.prefix_lengths[i] for i in keep]
+    return out
+
+
 def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
                      one_process: bool = False, write_mixed: bool | None = None,
                      foreign: bool = False) -> list[Stream]:
@@ -445,6 +470,8 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
         diagnostics.extend(spliced.diagnostics)
     sep = separate(texts, spliced.groups if spliced is not None else ())
     if len(sep.tracks) <= 1 and not (foreign and sep.tracks and sep.noise):
+        if sep.tracks and sep.noise:
+            return [_without_other_writers(stream, sep.noise, noise)]
         return [stream]
     numbers, pieces = stream.numbers, stream.pieces
     out = []

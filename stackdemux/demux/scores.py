@@ -110,9 +110,11 @@ def score(t: Track, ev: Evidence) -> float:
     s = 0.0
     k = ev.kind
     if k == "goroutine_header":
-        if ev.gid in t.gids and not (ev.gid == 0 and t.idle <= t.relays):
+        if ev.gid in t.gids and not (ev.gid == 0 and t.idle <= t.relays) and not (
+                t.relays and ev.gid in t.unavailable):
             # (but every thread's g0 is goroutine 0: GOTRACEBACK=crash relays
-            # the signal to each thread, which prints its own)
+            # the signal to each thread, which prints its own; and the thread
+            # running a goroutine whose stack was unavailable prints it again)
             return float("-inf")
         if t.report == "http_panic" and t.goroutines:
             # net/http logs a recovered panic with runtime.Stack(buf, false): the

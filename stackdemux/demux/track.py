@@ -51,6 +51,9 @@ class Track:
     threads: frozenset[int] = frozenset()
     relayed: bool = False
     relays: int = 0  # `-----` lines: each thread after the first prints its g0, goroutine 0
+    # goroutines printed `running on other thread; stack unavailable`: the
+    # thread running one prints it again, whole, in its relayed section
+    unavailable: frozenset[int] = frozenset()
     idle: int = 0  # goroutine 0 headers
     registers: frozenset[str] = frozenset()  # the names its current section dumped
     dumped: int = -1  # the place of its section's last register in REGISTER_ORDER (-1: none)
@@ -174,6 +177,8 @@ class Track:
                 self.fp_style = -1
         elif k == "goroutine_header":
             if ev.gid is not None:
+                if ev.gid in self.unavailable and self.relays:
+                    self.unavailable = self.unavailable - {ev.gid}  # (printed again once)
                 self.gids = self.gids.add(ev.gid)
                 self.last_gid = ev.gid
                 self.idle += ev.gid == 0
@@ -205,6 +210,8 @@ class Track:
             self.asleep = ev.asleep
         elif k == "test_fail" and ev.test is not None:
             self.tests = self.tests | {ev.test}
+        elif k == "stack_unavailable" and self.last_gid >= 0:
+            self.unavailable = self.unavailable | {self.last_gid}
         elif k == "relay_rule":
             self.relayed = True
             self.relays += 1
