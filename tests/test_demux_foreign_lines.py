@@ -39,7 +39,9 @@ CRASHES = ["go1.27/deadlock.txt", "go1.21/panic_in_goroutine.txt", "go1.19/neste
            "gccgo12/gccgo_deadlock.txt", "gccgo12/gccgo_bolt.txt",
            # GOTRACEBACK=crash: goroutine 33 printed twice, `stack unavailable`
            # and then whole by the thread running it, after `-----`
-           "go1.27/sigquit_crash_busy.txt"]
+           "go1.27/sigquit_crash_busy.txt",
+           # the race detector's reports: read between their two rules
+           "go1.19/race_run.txt", "go1.27/test_race.txt"]
 TOOLS = ["make-gcc.log", "go-build-x.log", "npm.log", "pytest.log"]
 
 
@@ -384,3 +386,15 @@ def test_a_tool_s_blank_line_before_a_chained_panic_is_set_aside(tool):
         mixed = [lines[0], noise[k], "", noise[k + 1], *lines[1:at], noise[k + 2], *lines[at:]]
         assert _reading("\n".join(mixed) + "\n") == _reading("\n".join(lines) + "\n")
 
+
+def test_a_race_report_is_read_between_its_rules_only():
+    report = (SAMPLES / "go1.27/race_run.txt").read_text(encoding="utf-8")
+    assert not frames_apart(report)
+    lines = report.splitlines()
+    inside = lines.index("Previous write at 0x00c0000180e8 by main goroutine:")
+    tool = "cc -Wall -O2   -c -o warn.o warn.c"
+    assert frames_apart("\n".join([*lines[:inside], tool, *lines[inside:]]) + "\n")
+    # after its closing rule, the lines are no longer the report's: the race
+    # runtime's summary and the exit status, and whatever runs next
+    closed = lines.index("==================", 1)
+    assert not frames_apart("\n".join([*lines[: closed + 1], tool, *lines[closed + 1:]]) + "\n")

@@ -87,11 +87,12 @@ _STARTS = (re.compile(rf"\n\t(?=[^\n]*\n{_NOT_FRAME_AFTER})"),
 
 def frames_apart(text: str, texts: Sequence[str] = ()) -> bool:
     """Whether a line that is no traceback line stands between a goroutine's frames
-    (gccgo's bare names only where `texts` prove gccgo's), or where Go prints none
-    between a report's opener and its first goroutine (foreign_head.py)."""
+    (gccgo's bare names only where `texts` prove gccgo's), inside a race report, or
+    where Go prints none between a report's opener and its first goroutine
+    (foreign_head.py)."""
     from .foreign_head import heads
 
-    if next(_hits(text, texts), None) is not None:
+    if next(_hits(text, texts), None) is not None or next(_race_hits(text), None) is not None:
         return True
     return any(h.foreign for h in heads(text, texts or text.split("\n")))
 
@@ -160,15 +161,58 @@ def _windows(text: str, budget: int) -> Iterator[tuple[int, int]]:
 def _foreign_lines_at(text: str, texts: Sequence[str]) -> tuple[list[int], int]:
     """Offsets in `text` (its lines joined) where `_apart` matches: all of it
     searched when small, else only its windows, up to WINDOWS_SEARCHED characters;
-    and where the search stopped (a head is looked for before it only)."""
+    and where the search stopped (a head is looked for before it only). Race
+    reports are read whole wherever they stand (`_race_hits`)."""
+    races = list(_race_hits(text))
     if len(text) <= WHOLE_SEARCHED:
-        return list(_hits(text, texts)), len(text)
-    out: list[int] = []
+        return list(_hits(text, texts)) + races, len(text)
+    out: list[int] = races
     end = 0
     for a, b in _windows(text, WINDOWS_SEARCHED):
         out.extend(a + k for k in _hits(text[a:b], None))
         end = b
     return out, end
+
+
+# The race detector prints a report whole, between its two rules: accesses and
+# the goroutines' creations, each with its frames, blank lines between them (so
+# every report of samples/ and the corpus outputs: 12 reports, 273 lines, none
+# of another kind; a report is 37 lines at most there). A line inside one that
+# no race kind reads is another writer's.
+_RACE_BEGIN = "WARNING: DATA RACE\n"
+_RACE_KINDS = frozenset({"race_access", "race_created", "race_frame_call", "race_frame_file",
+                         "race_stack_lost", "blank"})
+# Lines read after a report's first at most, for its closing rule.
+RACE_LINES = 512
+
+
+def _race_hits(text: str) -> Iterator[int]:
+    """Offsets (the newline before each) of the lines inside race reports that no
+    race kind reads. Reports are found by a literal search; only their own lines
+    are read."""
+    from ..grammar import MAX_LINE, line_grammar
+
+    match = line_grammar().match
+    k = text.find(_RACE_BEGIN)
+    while k >= 0:
+        pos = k + len(_RACE_BEGIN)
+        if k == 0 or text[k - 1] == "\n":
+            hits, framed = [], False
+            for _ in range(RACE_LINES):
+                nl = text.find("\n", pos)
+                if nl < 0:
+                    break
+                m = match(text, pos, nl) if nl - pos <= MAX_LINE else None
+                kind = m.lastgroup if m is not None else None
+                if kind == "race_rule" or kind == "race_begin":
+                    break
+                if kind not in _RACE_KINDS:
+                    hits.append(pos - 1)
+                framed = framed or kind == "race_frame_file"
+                pos = nl + 1
+            if framed:  # (a report whose frames lost their indentation is damaged, not mixed)
+                yield from hits
+        k = text.find(_RACE_BEGIN, pos)
 
 
 def without_foreign_lines(stream: Stream, noise: list[int],

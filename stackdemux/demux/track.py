@@ -333,6 +333,10 @@ def gap(t: Track) -> float:
     return (t.last - t.first) / (t.taken - 1) if t.taken > 1 else 0.0
 
 
+# The last line of a race report's section: its frames' file line, or the lost stack.
+_RACE_STACK_ENDS = frozenset({"race_frame_file", "race_stack_lost"})
+
+
 def continues(t: Track, ev: Evidence, previous: Track | None) -> bool:
     """May an opener join stream t instead of opening a new process?"""
     if not t.opened:
@@ -342,6 +346,9 @@ def continues(t: Track, ev: Evidence, previous: Track | None) -> bool:
     kind = ev.kind
     if kind == "panic":
         return t.annotated and t.last_kind in ("panic", "chained_panic")
+    if kind == "race_rule":
+        # the race detector closes its report with the rule it opened it with
+        return t.report == "race_rule" and t.last_kind in _RACE_STACK_ENDS
     if kind == "sigdump":
         # GOTRACEBACK=crash: after the panic's stacks the runtime raises SIGABRT
         # and dumps again; that level prints gp= and fp= (a SIGQUIT comes from outside).
