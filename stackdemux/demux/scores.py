@@ -526,6 +526,21 @@ def calls_out(caller: str, callee: str) -> bool:
             and not _CALLS_OUT.match(caller))
 
 
+# The runtime's throw and fatal are unexported and the compiler emits no
+# call to them: only the runtime calls them (std packages reach them through
+# a linknamed function printed under its own name: sync.fatal, and since Go
+# 1.24 internal/runtime/maps.fatal, inlined into the program's map code). Of
+# the 42 frames below runtime.throw, fatal, fatalthrow or fatalpanic in the
+# samples, the wild pastes and the corpus's outputs, 40 are the runtime's
+# and 2 gccgo's panic: log(1/44) for another caller. In random line order a
+# Go 1.19 fatal error's runtime.fatal and a Go 1.23 panic's panic(…) took
+# each other's file lines, leaving runtime.fatal called by bbolt's
+# (*Cursor).search (crash-lines-random, remerged 2).
+THROWN_OUTSIDE = -3.8
+_RUNTIME_THROWS = frozenset({"runtime.throw", "runtime.fatal", "runtime.fatalthrow",
+                             "runtime.fatalpanic"})
+
+
 # Goroutine 1 runs main.main: the runtime starts it, no go statement, and
 # its stack ends with no `created by` line. Of the 1806 `created by` lines
 # of the samples, the wild pastes and the corpus's outputs, none ends
@@ -556,6 +571,8 @@ def call_score(t: Track, call: Evidence, edge: bool | None) -> float:
                 s += FOREIGN_CALLER
             if calls_out(func, t.callee):
                 s += RUNTIME_CALLS_OUT
+            if t.callee in _RUNTIME_THROWS and not (_runtime(func) or func in _GOPANIC):
+                s += THROWN_OUTSIDE
     elif call.kind == "created_by":
         if t.last_gid == 1:
             s += MAIN_CREATED  # the main goroutine was started by no go statement
