@@ -58,9 +58,13 @@ def fired(path: Path) -> dict[str, list[str]]:
 
 
 # rule id → real crashes that only a paste shows (samples/wild/): no program here
-# can make them (a C library's signal handler, another OS)
+# can make them (a C library's signal handler, another OS), or none does yet (a
+# program blocking 10 000 threads in system calls)
 WILD_CASES = {
     "signal-stack": ["nixosfacter216_sigaction_without_onstack_gp.txt"],
+    "thread-exhaustion": ["gowrk28_windows_thread_exhaustion_sysmon_go110.txt",
+                          "karing248_android_200_thread_limit_cut_mid_pc.txt",
+                          "tiflow2786_thread_exhaustion_schedule_uniq_counts_go116.txt"],
 }
 
 

@@ -668,8 +668,11 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                     continue  # any tab line reads so: a frame's file line and gccgo's next name
                 # Cut at exactly the width, a non-line continues it; a word wrap at a
                 # space must also turn a non-line (or another kind) into the line.
-                if _is_go(joined) and (glue == "" or joining or not _is_go(prev)
-                                       or kind(joined) != kind(prev)):
+                # (A file line whose tab the paste turned into spaces is one too:
+                # lost tabs gives it back later.)
+                if (_is_go(joined) or (glue == "" and _untabbed_file(joined))) and (
+                        glue == "" or joining or not _is_go(prev)
+                        or kind(joined) != kind(prev)):
                     out[-1] = (joined, po + o)
                     changed += 1
                     joining = True
@@ -681,6 +684,12 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
         out.append((t, o))
         joining = False
     return out, changed
+
+
+def _untabbed_file(text: str) -> bool:
+    """A frame's file line whose leading tab became spaces (`        /x.go:12 +0x1d`)."""
+    return text[:1] == " " and _FILE_END.search(text) is not None and kind(
+        "\t" + text.lstrip(" ")) == "frame_file"
 
 
 def _in_caller_list(prev: str, text: str) -> bool:
@@ -885,19 +894,22 @@ def _glued_panics(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 
 
 def _blank_after_header(items: list[Line], out: Repaired) -> tuple[list[Line], int]:
-    """Blank lines between a goroutine header and its first frame, which Go never
-    prints (a paste's double spacing): debris, recorded as dropped."""
+    """Blank lines between a goroutine header and its first frame, or between a
+    frame's call line and its indented file line, which Go never prints (a paste's
+    double spacing): debris, recorded as dropped."""
     kept: list[Line] = []
     changed = 0
-    header = False  # the last kept line is a goroutine header
+    header = call = False  # the last kept line is a goroutine header, a frame's call line
     pending: list[Line] = []  # blank lines after it
     for i, (t, o) in enumerate(items):
-        if header and not t.strip():
+        if (header or call) and not t.strip():
             pending.append((t, o))
             continue
         if pending:
             following = items[i + 1][0] if i + 1 < len(items) else ""
-            if kind(t) == "frame_call" and _FILE_END.search(following):
+            if ((header and kind(t) == "frame_call" and _FILE_END.search(following))
+                    or (call and t[:1] in ("\t", " ") and _FILE_END.search(t)
+                        and kind("\t" + t.lstrip(" \t")) == "frame_file")):
                 for _, po in pending:
                     out.dropped.extend(po)
                 changed += len(pending)
@@ -906,6 +918,7 @@ def _blank_after_header(items: list[Line], out: Repaired) -> tuple[list[Line], i
             pending = []
         kept.append((t, o))
         header = t.startswith("goroutine ") and kind(t) == "goroutine_header"
+        call = t.endswith(")") and t[:1] not in ("\t", " ") and kind(t) == "frame_call"
     kept.extend(pending)
     return kept, changed
 
@@ -1283,7 +1296,8 @@ def _starts_a_line(needle: str) -> Callable[[str], bool]:
 
 # (each led by a literal: searched at memchr speed, where `^…` with re.M or an
 # alternation was tried at every line or character, 0.3 s on a 22 MB dump)
-_BLANK_AFTER_HEADER = re.compile(r"\]:\n[ \t]*\n")
+# (or after a call line, before an indented line)
+_BLANK_AFTER_HEADER = re.compile(r"\]:\n[ \t]*\n|\)\n[ \t]*\n[ \t]")
 _GLUED_HEADER_IN_TEXT = re.compile(r" goroutine \d+ \[[^\]\n]{1,200}\]:$", re.M)
 _OFFSET_RUN_ON_IN_TEXT = re.compile(r"\+0x[0-9a-f]+[g-zA-Z]")
 _CALL_RUN_ON_IN_TEXT = re.compile(r"\)[A-Z][a-z]")
