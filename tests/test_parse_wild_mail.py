@@ -37,6 +37,14 @@ def test_a_quoted_mail_s_rewrapped_lines_are_joined_back():
     assert r.lines[0][0] == 12
 
 
+def test_a_line_after_a_quote_that_is_go_s_as_it_stands_is_not_joined_to_it():
+    # npm prints `> app@1.0.0 build`; a race report's frame file line, indented
+    # by spaces, written right after it by another process, is no rewrap
+    npm = "> webapp@1.0.0 build"
+    frame = "      /opt/gobin/1.27.3/go/src/testing/testing.go:2195 +0x21c"
+    assert repair([npm, frame]).lines == [npm, frame]
+
+
 def test_quoted_printable_is_undone_only_where_the_text_shows_it_twice():
     line = "x" * 75 + "="  # one line of 76 characters ending in `=`: no proof
     assert repair([line, "rest"]).lines == [line, "rest"]

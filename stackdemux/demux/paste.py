@@ -329,8 +329,10 @@ def _mail_rewraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
             depth, start = _levels(prev)
             d, at = _levels(t)
             rest = t[at:]
+            # (nor where the next line is Go's as it stands: a race report's
+            # indented frame after a build tool's `> ` line, npm's `> app build`)
             if (depth > 0 and d < depth and rest.strip() and not _is_go(rest.lstrip())
-                    and not _is_go(prev[start:].lstrip())):
+                    and not _is_go(t) and not _is_go(prev[start:].lstrip())):
                 head = prev[start:]
                 # a client wraps at a space, and takes it; a path has none (cut after
                 # a slash where a link began)
