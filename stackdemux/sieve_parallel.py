@@ -1,7 +1,8 @@
 """Sieve a big log file on several cores.
 
-The sieve's bulk searches (sieve.py) are one regex pass, a few `bytes.find`
-passes and a newline count per block: C speed, but one core. A log file
+The sieve's bulk searches (sieve.py) are a regex pass for line starts, a
+search per needle (by memchr of a byte the log seldom holds: anchored.py) and
+a newline count per block: C speed, but one core. A log file
 (not stdin, not gzip: those can only be read in order) is cut into byte
 ranges at line starts; each range is scanned in its own process for the
 lines that seed a window, and returns them with its line count and a few
