@@ -126,6 +126,12 @@ LINE_KINDS: dict[str, Callable[[int, random.Random], str]] = {
     "race": lambda i, r: ["==================", "WARNING: DATA RACE",
                           f"Read at {_hexa(r)} by goroutine {r.randint(1, 99)}:",
                           "  main.f()", f"      /app/m.go:{r.randint(1, 99)} +0x1"][i % 5],
+    # a race report with another writer's line in it, over and over: each sends
+    # its region to the separator (foreign.py reads a report between its rules)
+    "race-tools": lambda i, r: ["WARNING: DATA RACE",
+                                f"Read at {_hexa(r)} by goroutine {r.randint(1, 99)}:",
+                                "  main.f()", f"cc -c x{i}.c",
+                                f"      /app/m.go:{r.randint(1, 99)} +0x1"][i % 5],
     "frames": lambda i, r: (f"main.f{i % 13}({_hexa(r)}, {_hexa(r)})\n"
                             f"\t/app/m{i % 5}.go:{i % 300} +0x{i % 255:x}"),
     "relay": lambda i, r: f"-----\n\nSIGQUIT: quit\nPC={_hexa(r)} m={i} sigcode=0\n",
