@@ -203,7 +203,7 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
             # (a label is log text: a GNU parallel tag may hold any escape sequence,
             # or a workflow command for the CI runner printing this)
             label = f" ({s.label})" if s.label else ""
-            click.echo(inert_line(clean(f"{p}: {_lines(len(s.texts))}{label}")))
+            click.echo(inert_line(clean(f"{p}: {_lines(len(s.texts))}{_held(s)}{label}")))
         click.echo(inert_line(clean(f"{paths[-1]}: "
                                     f"{_lines(sum(b - a + 1 for a, b in noise))} of noise")))
         # A diagnostic's lines are named as the reports name them: the first few,
@@ -264,6 +264,19 @@ def _rereadable(path: str) -> bool:
 
 def _lines(n: int) -> str:
     return f"{n} line" if n == 1 else f"{n} lines"
+
+
+def _held(stream) -> str:
+    """How many input lines a stream's lines hold, when that is another number: a
+    line a repair joined from several (a paste's hard wrap, a collector's cut line)
+    holds them all, and every input line is in one file."""
+    if not stream.pieces:
+        return ""
+    numbers = stream.numbers
+    lines = set(numbers)
+    for ps in stream.pieces.values():
+        lines.update(n for n, _, _ in ps)
+    return f" (holding {len(lines)} input lines)" if len(lines) != len(stream.texts) else ""
 
 
 def _tee_stdin(files: tuple[str, ...]):

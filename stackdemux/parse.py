@@ -14,6 +14,7 @@ import gc
 import itertools
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -423,6 +424,7 @@ class _Parser:
         self.unwound: Goroutine | None = None  # the goroutine its traceback could not unwind
         self.observed = False  # the open report is HandleCrash's: a caller list may follow
         self.consumed: bytearray = bytearray(len(stream.texts))
+        self.pieced: list[int] | None = None  # the indices of texts made of pieces, sorted
 
     # ------------------------------------------------------------ helpers
 
@@ -430,16 +432,37 @@ class _Parser:
         """Input-line spans of runs of stream indices, given flat as first, last, first, …"""
         numbers = self.stream.numbers
         out: list[Span] = []
+        runs = list(runs)
         it = iter(runs)
         if isinstance(numbers, range) and numbers.step == 1:
             base = numbers.start
             for a, b in zip(it, it, strict=False):
                 out.append((a + base, b + base))
-            return out
+        else:
+            for a, b in zip(it, it, strict=False):
+                # a stream's consecutive lines need not be consecutive input lines
+                out += _spans(numbers[a : b + 1])
+        more = self.piece_lines(runs)
+        return _merged(out, _spans(more)) if more else out
+
+    def piece_lines(self, runs: list[int]) -> list[int]:
+        """The input lines, other than each text's own number, that texts in the runs
+        (flat: first, last, first, …) were made of: a line a paste wrapped, or one a
+        collector cut, joined back, names every input line it holds. Ascending."""
+        pieces = self.stream.pieces
+        if not pieces:
+            return []
+        keys = self.pieced
+        if keys is None:
+            keys = self.pieced = sorted(pieces)
+        numbers = self.stream.numbers
+        lines: set[int] = set()
+        it = iter(runs)
         for a, b in zip(it, it, strict=False):
-            # a stream's consecutive lines need not be consecutive input lines
-            out += _spans(numbers[a : b + 1])
-        return out
+            for k in range(bisect_left(keys, a), bisect_right(keys, b)):
+                i = keys[k]
+                lines.update(n for n, _, _ in pieces[i] if n != numbers[i])
+        return sorted(lines)
 
     def number(self, i: int) -> int:
         return self.stream.numbers[i]
@@ -506,7 +529,11 @@ class _Parser:
                 r.lines = _merged(r.lines, self.spans(runs))
             elif len(runs) == 2 and isinstance(numbers, array):
                 # a prefixed log's stream: the lines' numbers, spans made when read
-                r.lines = LineSpans(numbers[runs[0] : runs[1] + 1])
+                kept = numbers[runs[0] : runs[1] + 1]
+                more = self.piece_lines(runs)  # (the other lines of texts joined from several)
+                if more:
+                    kept = array(kept.typecode, sorted(set(kept).union(more)))
+                r.lines = LineSpans(kept)
             else:
                 r.lines = self.spans(runs)
         if r.kind is ReportKind.RACE and r.race is not None:
@@ -540,8 +567,9 @@ class _Parser:
         self.report, self.used, self.ran, self.state, self.alone = None, [], [], "idle", False
 
     def diagnose(self, message: str, i: int) -> None:
-        n = self.number(i)
-        self.result.diagnostics.append(Diagnostic(message, [(n, n)]))
+        n = self.number(i)  # (and every other input line its text was made of)
+        self.result.diagnostics.append(Diagnostic(message, _merged([(n, n)], _spans(
+            self.piece_lines([i, i])))))
 
     def new_goroutine(self, g: Goroutine, i: int) -> None:
         self.end_frames()

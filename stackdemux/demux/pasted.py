@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Diagnostic, Stream
+from ..model import Diagnostic, Span, Stream
 from .paste import glued_panic_at, kind, repair
 from .paste_flat import GLUED
 
@@ -229,11 +229,14 @@ class PasteLayer:
     stream: Stream  # the repaired stream, numbers and pieces about input lines
     dropped: list[int] = field(default_factory=list)  # input lines that were only paste debris
     applied: dict[str, int] = field(default_factory=dict)
+    # input lines joined into one repaired line (a hard wrap's, a call line broken
+    # before its arguments), first and last: where the repair changed how lines divide
+    joined: list[Span] = field(default_factory=list)
 
     def diagnostic(self) -> Diagnostic:
         what = ", ".join(f"{name} \u00d7{n}" for name, n in self.applied.items())
-        return Diagnostic(f"repaired paste damage: {what}", [(n, n) for n in self.dropped],
-                          severity="info")
+        spans = sorted([(n, n) for n in self.dropped] + self.joined)
+        return Diagnostic(f"repaired paste damage: {what}", spans, severity="info")
 
 
 def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
@@ -295,7 +298,9 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
     out = Stream(id=stream.id, label=stream.label, numbers=numbers, texts=got.lines,
                  pieces=pieces, prefix_lengths=lengths if any(lengths) else ())
     dropped = [stream.numbers[j - 1] for j in got.dropped]
-    return PasteLayer(out, dropped, got.applied)
+    joined = sorted({(min(ns), max(ns)) for ps in pieces.values()
+                     if len(ns := {n for n, _, _ in ps}) > 1})
+    return PasteLayer(out, dropped, got.applied, joined)
 
 
 # Report openers whose stack follows them in the same process's output.
