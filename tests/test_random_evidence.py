@@ -51,6 +51,7 @@ from stackdemux.demux.scores import (
     calls_out,
     file_score,
     in_main,
+    inlined_into,
     named,
     next_id,
     program_line,
@@ -841,3 +842,33 @@ def test_a_functions_body_is_one_run_of_lines_its_closures_in_it() -> None:
     h.note_site("main.go", "197", "main.handle")
     assert body(h, "main.panicError", "main.go", 195) == SPLIT  # inside main.handle's run
     assert body(h, "main.panicError", "main.go", 199) == 0.0
+
+
+def test_a_closure_is_inlined_into_its_own_function() -> None:
+    """An inlined closure `F.func1(...)` is inlined where it is known: F, or a
+    wrapper of it, is printed before the next frame that was not inlined."""
+    closures = 0
+    for r in reports():
+        for g in r.goroutines:
+            run: list[str] = []
+            for f in g.frames:
+                if f.inlined and f.offset is None:
+                    run.append(f.func)
+                    continue
+                if any(_enclosing(c) for c in run):
+                    assert inlined_into(tuple(run), f.func), (run, f.func)
+                    closures += sum(1 for c in run if _enclosing(c))
+                run = []
+    assert closures >= 10  # measured: 12 (32 in all the corpus's cases' outputs)
+    # crash-lines-random merged again (draw 6): bbolt's inlined
+    # main.(*Store).Lookup.func1(...) went between the nil dereference's
+    # main.nilDeref and its main.main
+    bolt = case_lines("crash-lines-random", "p2.out")
+    nil = case_lines("crash-lines-random", "p0.out")
+    k = bolt.index("main.(*Store).Lookup.func1(...)")
+    t = stream(*bolt[2:k + 2])
+    assert t.inlined_run == ("main.(*Store).Lookup.func1",)
+    view, main = ev(bolt[k + 2]), ev(nil[nil.index("main.main()")])
+    assert call_score(t, main, None) <= call_score(t, view, None) - 3.5
+    t = stream(*bolt[2:k + 4])  # (*DB).View(...) inlined too: Lookup's frame is due
+    assert call_score(t, ev(bolt[k + 4]), None) > call_score(t, main, None) + 3.0

@@ -72,6 +72,9 @@ class Track:
     # the current goroutine's inlined frames since its last physical one
     # include a function not the runtime's (scores.INLINED_IN_RUNTIME)
     foreign: bool = False
+    # the functions of the current goroutine's inlined frames since its last
+    # physical one (scores.INLINED_ELSEWHERE)
+    inlined_run: tuple[str, ...] = ()
     ended: bool = False  # the current goroutine printed its `created by` (or frames elided)
     state: str | None = None  # the current goroutine's wait reason
     # the current goroutine printed only the runtime's frames so far (gopark,
@@ -185,6 +188,7 @@ class Track:
             self.callee = self.fp = None
             self.depth = 0
             self.foreign = False
+            self.inlined_run = ()
             self.ended = False
             self.state = ev.state
             self.parking = True
@@ -204,6 +208,7 @@ class Track:
             self.callee = self.fp = None
             self.depth = 0
             self.foreign = False
+            self.inlined_run = ()
             self.state = None
             self.stacks += 1
         elif k == "fatal_error":
@@ -257,6 +262,7 @@ class Track:
             # (an inlined call prints `(...)` and its file line no offset)
             inlined = call.inlined and file.offset is None
             self.foreign = inlined and (self.foreign or not call.func.startswith(_RUNTIMES))
+            self.inlined_run = (*self.inlined_run, call.func) if inlined else ()
             if self.parking and not call.func.startswith(_RUNTIME):
                 self.parking = False
             if not self.binary:
