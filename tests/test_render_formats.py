@@ -104,6 +104,23 @@ def test_text_falls_back_to_reports_when_there_are_no_groups(skopeo):
     assert "go.etcd.io/bbolt.(*Cursor).search" in out
 
 
+def test_a_fatal_error_with_only_a_runtime_stack_shows_that_stack():
+    # thread exhaustion: sysmon found the limit, and the runtime printed its own
+    # stack and no goroutine's (a real paste, lost tabs repaired)
+    analysis = analyse_file(
+        ROOT / "samples/wild/gowrk28_windows_thread_exhaustion_sysmon_go110.txt")
+    text = render(analysis, "text", RenderOptions())
+    assert "kind      fatal error · runtime stack only" in text
+    assert "runtime stack:" in text and "runtime.sysmon()" in text
+    assert "▸" not in text  # the runtime's own stack: no frame of the program's to blame
+    for fmt in ("markdown", "junit", "html"):
+        assert "runtime.checkmcount" in render(analysis, fmt, RenderOptions())
+    sarif = json.loads(render(analysis, "sarif", RenderOptions()))
+    [result] = sarif["runs"][0]["results"]
+    [stack] = result["stacks"]
+    assert stack["message"]["text"] == "runtime stack"
+
+
 def test_text_says_so_when_the_log_holds_no_crash():
     out = render(Analysis(total_lines=12), "text", RenderOptions())
     assert out == "No Go crash or goroutine dump found in 12 lines.\n"

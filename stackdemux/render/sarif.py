@@ -110,7 +110,9 @@ def _stack(view: GroupView, options: RenderOptions) -> list[dict]:
         if loc is not None:
             frames.append({"location": loc})
     return (
-        [{"message": {"text": _text(f"goroutine {g.id} [{clean(g.state)}]")}, "frames": frames}]
+        [{"message": {"text": _text("runtime stack" if g.system
+                                    else f"goroutine {g.id} [{clean(g.state)}]")},
+          "frames": frames}]
         if frames
         else []
     )

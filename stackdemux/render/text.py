@@ -170,6 +170,8 @@ def _size(report: Report | None) -> str:
     n = len(report.goroutines) if report is not None else 0
     if n:
         return f"{n} goroutine{'s' if n != 1 else ''}"
+    if report is not None and report.system_stacks:
+        return "runtime stack only"  # (the runtime raised it on its own stack)
     # printed but unread (see `partial`), or never printed (GOTRACEBACK=none)
     return "no stack read" if report is not None and not report.complete else "no stack printed"
 

@@ -116,7 +116,9 @@ class GroupView:
     @property
     def goroutine(self) -> Goroutine | None:
         """The goroutine the culprit was read from: the crashing one, a test's that hung
-        (the alarm panicked), or for a race, the first access as a pseudo-goroutine."""
+        (the alarm panicked), or for a race, the first access as a pseudo-goroutine;
+        for a fatal error the runtime raised on its own stack with no goroutine
+        printed (thread exhaustion, found by sysmon), that `runtime stack:`."""
         report = self.report
         if report is None:
             return None
@@ -128,6 +130,8 @@ class GroupView:
             return Goroutine(
                 id=access.goroutine or 0, state=access.operation.lower(), frames=access.frames
             )
+        if crashing is None and report.system_stacks:
+            return report.system_stacks[0]
         return crashing
 
     @property
@@ -136,8 +140,8 @@ class GroupView:
         if self.group.culprit is not None:
             return self.group.culprit
         g = self.goroutine
-        if g is None:
-            return None
+        if g is None or g.system:
+            return None  # (the runtime's own stack: no code of the program's to blame)
         for frame in g.frames:
             if not is_runtime(frame):
                 return frame
@@ -241,7 +245,8 @@ def _lead(group: Group, reports: list[Report]) -> Report | None:
                 stacks += [a.frames for a in r.race.accesses]
             if any(f is culprit for frames in stacks for f in frames):
                 return r
-    return next((r for r in reports if r.goroutines), reports[0] if reports else None)
+    return next((r for r in reports if r.goroutines),
+                next((r for r in reports if r.system_stacks), reports[0] if reports else None))
 
 
 def _holder(group: Group, report: Report | None) -> Goroutine | None:
