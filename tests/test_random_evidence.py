@@ -872,3 +872,28 @@ def test_a_closure_is_inlined_into_its_own_function() -> None:
     assert call_score(t, main, None) <= call_score(t, view, None) - 3.5
     t = stream(*bolt[2:k + 4])  # (*DB).View(...) inlined too: Lookup's frame is due
     assert call_score(t, ev(bolt[k + 4]), None) > call_score(t, main, None) + 3.0
+
+
+def test_a_goroutine_a_signal_struck_is_its_reports_first_and_the_report_the_signals() -> None:
+    """runtime.sigpanic shows where a signal struck: that goroutine is its
+    report's first, and the report's message names a fault (`[signal …`
+    follows it)."""
+    struck = 0
+    for r in reports():
+        for k, g in enumerate(r.goroutines):
+            if any(f.func == "runtime.sigpanic" for f in g.frames):
+                assert k == 0
+                head = "panic" if r.kind == "panic" else "fatal error"
+                assert ev(f"{head}: {r.message}").signaled
+                struck += 1
+    assert struck >= 15  # measured: 16 (21 with the wild pastes and gccgo's)
+    # crash-lines-random merged again (draw 5): the Go 1.27 nil dereference's
+    # stack went under the Go 1.19 `fatal error: concurrent map writes`
+    nil = case_lines("crash-lines-random", "p0.out")
+    maps = case_lines("crash-lines-random", "p1.out")
+    k = nil.index("runtime.sigpanic()")
+    own = stream(nil[1], nil[2], *nil[4:k])
+    other = stream(maps[0], *nil[4:k])
+    assert own.signaled and not other.signaled and other.report == "fatal_error"
+    sigpanic = ev(nil[k])
+    assert call_score(other, sigpanic, None) <= call_score(own, sigpanic, None) - 3.0

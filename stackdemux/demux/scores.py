@@ -566,6 +566,19 @@ def inlined_into(run: tuple[str, ...], func: str) -> bool:
     return True
 
 
+# A signal struck the goroutine whose frames show runtime.sigpanic: in a
+# report's first goroutine, the report is the signal's (its message names a
+# fault: `invalid memory address…`, `fault`, `unexpected signal…`, and
+# `[signal …` follows). Of the 21 goroutines with runtime.sigpanic of
+# samples/ (the wild pastes and gccgo's too) and the corpus's clean outputs
+# (33 in the outputs of all its cases), all are their report's first and
+# the report a signal's: log(1/23) for another message.
+# In random line order a Go 1.27 nil dereference's stack, runtime.sigpanic
+# and all, went under a Go 1.19 `fatal error: concurrent map writes` and took
+# its runtime.fatal (crash-lines-random, remerged 5).
+UNSIGNALED_SIGPANIC = -3.1
+
+
 # Goroutine 1 runs main.main: the runtime starts it, no go statement, and
 # its stack ends with no `created by` line. Of the 1806 `created by` lines
 # of the samples, the wild pastes and the corpus's outputs, none ends
@@ -600,6 +613,8 @@ def call_score(t: Track, call: Evidence, edge: bool | None) -> float:
                 s += THROWN_OUTSIDE
             if t.inlined_run and not call.inlined and not inlined_into(t.inlined_run, func):
                 s += INLINED_ELSEWHERE
+        if func == "runtime.sigpanic" and t.opened and t.goroutines == 1 and not t.signaled:
+            s += UNSIGNALED_SIGPANIC
     elif call.kind == "created_by":
         if t.last_gid == 1:
             s += MAIN_CREATED  # the main goroutine was started by no go statement
