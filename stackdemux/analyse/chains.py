@@ -21,8 +21,10 @@ from stackdemux.model import ChainSegment, Frame, Goroutine, Group, Report, Repo
 # raises, reports or parks; the culprit is their caller. Only the innermost run
 # of such frames is skipped: a runtime frame below user code stays.
 # sync/atomic faults only on the address its caller passed (a race build runs it in the
-# race runtime's assembly): the caller is the culprit.
-_MACHINERY_PACKAGES = ("runtime", "sync", "internal/sync", "sync/atomic")
+# race runtime's assembly): the caller is the culprit. reflect panics with a
+# ValueError on its caller's misuse (`call of reflect.Value.NumField on ptr Value`,
+# raised in flag.mustBe): the caller is the culprit too.
+_MACHINERY_PACKAGES = ("runtime", "sync", "internal/sync", "sync/atomic", "reflect")
 _MACHINERY_PREFIXES = ("runtime/internal/", "internal/runtime/", "internal/sync/")
 # sync frames that run user code and cannot raise on their own.
 _NOT_MACHINERY = ("sync.(*Once).", "sync.OnceFunc", "sync.OnceValue", "sync.(*Map).Range",
