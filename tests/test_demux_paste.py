@@ -268,6 +268,17 @@ def test_hard_wraps_at_80_columns_are_joined():
     assert whole >= 0.85 * wrapped, f"{whole} of {wrapped} wrapped lines joined"
 
 
+def test_a_whole_file_line_as_wide_as_the_log_takes_no_other_writer_s_line():
+    # GOTRACEBACK=crash's file lines are all about as wide: the widest, seen twice,
+    # reads as a paste's width; npm's next line would read as its wrapped tail (a
+    # path `…amd64.s:575 +0x21 … pc=0x48efe1    at node:internal/…`, line 49)
+    file = ("\t/opt/gobin/1.27.3/go/src/runtime/sys_linux_amd64.s:575 +0x21"
+            " fp=0x1c5ed0467c98 sp=0x1c5ed0467c90 pc=0x48efe1")
+    npm = "    at node:internal/main/run_main_module:28:49"
+    lines = [file, npm, "runtime.futexsleep(0x1c5ed041d2c0?, 0xd0467d10?, 0x45cfe8?)", file]
+    assert repair(lines).lines == lines
+
+
 @pytest.mark.parametrize("name", sorted(CRASHES)[::2])
 def test_spaces_around_punctuation_in_file_lines_are_removed(name):
     original = CRASHES[name]

@@ -666,6 +666,8 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                 joined = prev + glue + t
                 if len(_POSITION.findall(joined)) > 1:
                     continue  # two lines' positions: a read() splice's pieces, not a wrap
+                if _file_swallowed(prev, joined):
+                    continue  # a whole file line and another writer's line after it
                 if kind(joined) == "indented" and kind(prev) not in (None, "indented"):
                     continue  # any tab line reads so: a frame's file line and gccgo's next name
                 # Cut at exactly the width, a non-line continues it; a word wrap at a
@@ -686,6 +688,21 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
         out.append((t, o))
         joining = False
     return out, changed
+
+
+def _file_swallowed(prev: str, joined: str) -> bool:
+    """`prev` reads as a frame's file line and `joined` as one of another file: the
+    path took in prev's position and what followed it (`…amd64.s:575 +0x21 … pc=0x48efe1
+    at node:internal/main/run_main_module:28:49`). A wrap cut after the path keeps it;
+    one cut inside it leaves no file line before the cut."""
+    from ..grammar import line_grammar
+
+    fields = line_grammar().fields
+    was, before = fields(prev)
+    if was != "frame_file":
+        return False
+    now, after = fields(joined)
+    return now == "frame_file" and after.get("file") != before.get("file")
 
 
 def _untabbed_file(text: str) -> bool:
