@@ -122,7 +122,7 @@ def test_the_index_names_every_paste_and_its_source() -> None:
 
 @pytest.mark.parametrize("file", [e["file"] for e in INDEX])
 def test_every_pasted_line_ends_in_a_stream_or_the_noise(file: str) -> None:
-    check_conservation(ingest(str(WILD / file)))
+    check_conservation(ingest((WILD / file).read_bytes()))
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])

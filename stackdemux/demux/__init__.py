@@ -29,6 +29,7 @@ from ..model import Diagnostic, Source, Span, Stream
 from ..parse import _spans
 from .cut_lines import rejoin_cut_lines
 from .overwritten import read_after_carriage_returns
+from .write_records import rejoin_write_records
 
 __all__ = ["Demuxed", "demultiplex", "demultiplex_detail", "needs_separation"]
 
@@ -84,6 +85,9 @@ def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
     keyed = any(name in PROCESS_KEYS for name in out.layers)
     streams: list[Stream] = []
     for stream in base:
+        stream, records = rejoin_write_records(stream, lines)
+        if records is not None:
+            out.diagnostics.append(records)
         if "bracket" in out.layers:  # concurrently ends a line its read cut
             stream, cut = rejoin_cut_lines(stream, lines)
             if cut is not None:

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Diagnostic, Span, Stream
-from .paste import glued_panic_at, kind, repair
+from .paste import _LONE_FENCE, glued_panic_at, kind, repair
 from .paste_flat import GLUED
+from .write_records import holds_write_records
 
 if TYPE_CHECKING:
     from .prefixes_styles import PrefixStyle
@@ -310,21 +311,34 @@ _OPENERS = frozenset({"panic", "http_panic", "fatal_error"})
 def rejoin_unprefixed_opener(streams: list[Stream]) -> list[Stream]:
     """A paste whose selection began after its first line's prefix (syslog's
     `Jul 18 08:26:30 host app[12682]: `): that line, a report's opener alone in
-    the unprefixed stream, is the first text of the one prefixed stream, whose
-    goroutine header follows it on the next input line. Else the streams as given."""
-    if len(streams) != 2 or streams[0].label is not None or len(streams[0].texts) != 1:
+    the unprefixed stream (after a Markdown fence or blank lines at most), is
+    the first text of the one prefixed stream, whose goroutine header follows
+    it on the next input line; or whose texts are the runtime's writes, each a
+    record (write_records.py), the opener's write alone (`panic: `) and its
+    value in the next record. Else the streams as given."""
+    if len(streams) != 2 or streams[0].label is not None:
         return streams
     bare, keyed = streams
-    if (keyed.label is None or list(bare.numbers) != [1] or not keyed.numbers
-            or keyed.numbers[0] != 2 or bare.pieces or keyed.texts[0][:10] != "goroutine "
-            or kind(bare.texts[0]) not in _OPENERS
-            or kind(keyed.texts[0]) != "goroutine_header"):
+    texts = bare.texts
+    if (keyed.label is None or not keyed.numbers or bare.pieces or not texts
+            or keyed.numbers[0] != bare.numbers[-1] + 1
+            or list(bare.numbers) != list(range(1, len(texts) + 1))
+            or not all(_LONE_FENCE.fullmatch(t) or not t.strip() for t in texts[:-1])
+            or kind(texts[-1]) not in _OPENERS):
+        return streams
+    opener = texts[-1]
+    if keyed.texts[0][:10] == "goroutine ":
+        if kind(keyed.texts[0]) != "goroutine_header":
+            return streams
+    elif not (opener.endswith(": ") and opener.count(":") == 1
+              and holds_write_records(keyed.joined(), len(keyed.texts))):
         return streams
     lengths = keyed.prefix_lengths
-    return [Stream(id=bare.id, label=keyed.label, numbers=[1, *keyed.numbers],
-                   texts=[bare.texts[0], *keyed.texts],
-                   pieces={i + 1: p for i, p in keyed.pieces.items()},
-                   prefix_lengths=[0, *lengths] if lengths else ())]
+    before = len(texts)
+    return [Stream(id=bare.id, label=keyed.label, numbers=[*bare.numbers, *keyed.numbers],
+                   texts=[*texts, *keyed.texts],
+                   pieces={i + before: p for i, p in keyed.pieces.items()},
+                   prefix_lengths=[0] * before + list(lengths) if lengths else ())]
 
 
 # Android Studio's indentation of a record's text under its header line.
