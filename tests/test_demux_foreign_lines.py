@@ -17,6 +17,7 @@ known.
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from conftest import ROOT, SAMPLES
@@ -30,6 +31,7 @@ from stackdemux.demux.foreign import (
     _windows,
     frames_apart,
 )
+from stackdemux.demux.go_version import INDENTING, indents_values
 from stackdemux.ingest import ingest
 
 NOISE = ROOT / "tests" / "corpus" / "noise"
@@ -81,10 +83,12 @@ def test_a_crash_among_a_tool_s_lines_reads_as_it_reads_alone(crash, tool):
                 for seed in range(1, 11))
     # A floor, as the corpus's (measured 7-10 of 10, gccgo's 7-10; 0-1 and 0-5
     # before the separator took such logs). A tool's line right after the opener
-    # reads as the panic value's next line unless a line set aside between the
-    # frames begins as it does, one after the last frame as the process's own:
-    # nothing else tells them apart; and one that lands only there, or beside a
-    # frame whose neighbours it leaves intact, asks for no separation.
+    # of a string or an error value reads as the value's next line unless a line
+    # set aside between the frames begins as it does, or the report shows Go 1.23
+    # or later (which tabs a value's later lines), one after the last frame as
+    # the process's own: nothing else tells them apart; and one that lands only
+    # there, or beside a frame whose neighbours it leaves intact, asks for no
+    # separation.
     assert exact >= 5, exact
 
 
@@ -398,3 +402,117 @@ def test_a_race_report_is_read_between_its_rules_only():
     # runtime's summary and the exit status, and whatever runs next
     closed = lines.index("==================", 1)
     assert not frames_apart("\n".join([*lines[: closed + 1], tool, *lines[closed + 1:]]) + "\n")
+
+
+def test_the_release_a_traceback_shows_is_its_own():
+    # go_version.py's marks (a GOROOT naming its release, functions only later
+    # releases have): on every capture of samples/ they read the capture's own
+    # toolchain, or nothing; on the wild pastes that state their release, never
+    # another side of 1.23 than it
+    import json
+
+    shown = {}
+    for path in sorted(SAMPLES.glob("go1.*/*.txt")):
+        release = int(path.parent.name.split(".")[1])
+        got = indents_values("\n" + path.read_text(encoding="utf-8", errors="replace"))
+        assert got in (None, release >= INDENTING), path
+        shown[got] = shown.get(got, 0) + 1
+    assert shown[True] > 90 and shown[False] > 60  # (measured 97 and 68 of 370)
+    wild = SAMPLES / "wild"
+    for entry in json.loads((wild / "index.json").read_text(encoding="utf-8")):
+        stated = re.match(r"1\.(\d+)", entry["go"] or "")  # (`1.22+ (386)`, `1.12rc1`)
+        if stated is None:
+            continue
+        minor = int(stated.group(1))
+        got = indents_values("\n" + (wild / entry["file"]).read_text(errors="replace"))
+        assert got in (None, minor >= INDENTING), entry["file"]
+
+
+def _spread(lines: list[str], n: int = 5) -> list[str]:
+    """n of the lines, spread over them."""
+    return lines[::max(1, len(lines) // n)][:n]
+
+
+# Captures whose frames show their release (a GOROOT naming it) and whose value
+# is a string or an error: Go 1.23 and later tab a value's later lines.
+SHOWN_LATER = ["go1.23/negative_waitgroup.txt", "go1.25/negative_waitgroup.txt",
+               "go1.27/negative_waitgroup.txt", "go1.27/labels.txt"]
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("crash", SHOWN_LATER)
+def test_a_tool_s_line_after_the_panic_line_of_go_1_23_or_later_is_set_aside(crash, tool):
+    # Right after `panic: VALUE` a line no tab begins is no part of the value
+    # where the report shows Go 1.23 or later: any tool line, alone, whatever it
+    # begins with (before, it read as the value's next line: 10 of 40 merges each)
+    lines = (SAMPLES / crash).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("panic: ") and lines[1] == ""
+    assert indents_values("\n".join(lines)) is True
+    noise = _noise_lines(tool)
+    for line in _spread(noise):
+        mixed = [lines[0], line, *lines[1:]]
+        assert _reading("\n".join(mixed) + "\n") == _reading("\n".join(lines) + "\n"), line
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_a_tool_s_line_after_the_panic_line_of_go_1_21_reads_as_the_value_s(tool):
+    # The same crash printed by Go 1.21, which prints a value's later lines raw:
+    # a line alone right after `panic:`, that nothing else in the log begins as,
+    # may be the value's own, and is read as it
+    lines = (SAMPLES / "go1.21/negative_waitgroup.txt").read_text(encoding="utf-8").splitlines()
+    assert indents_values("\n".join(lines)) is False
+    noise = _noise_lines(tool)
+    mixed = [lines[0], noise[0], *lines[1:]]
+    (report,) = analyze_many([ingest("\n".join(mixed) + "\n", "build.log")]).reports
+    assert report.message.split("\n")[1:] == [noise[0].strip()]
+
+
+# Values the runtime formats itself (runtime/error.go printpanicval): a number, a
+# bool, nil, a named number, a struct's type and address; and a failed type
+# assertion's message (TypeAssertionError): one line in every release.
+PRINTED_WHOLE = [f"go1.{v}/{name}.txt" for v in (19, 21, 27)
+                 for name in ("panic_int", "panic_bool", "panic_float", "panic_named_int",
+                              "panic_nil", "panic_struct", "panic_struct_ptr",
+                              "type_assertion")]
+
+
+@pytest.mark.parametrize("crash", PRINTED_WHOLE)
+def test_a_tool_s_line_after_a_value_the_runtime_prints_whole_is_set_aside(crash):
+    lines = (SAMPLES / crash).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("panic: ") and lines[1] == ""
+    alone = _reading("\n".join(lines) + "\n")
+    for tool in TOOLS:
+        noise = _noise_lines(tool)
+        for k in (0, 7):
+            mixed = [lines[0], noise[k], noise[k + 1], *lines[1:]]
+            assert _reading("\n".join(mixed) + "\n") == alone, (tool, noise[k])
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_a_tool_s_line_after_a_value_s_final_newline_is_set_aside(tool):
+    # Go 1.21's testing panics with a logged line, newline and all: `panic: Log in
+    # goroutine after … completed: late`, a blank line (the value's own last
+    # one), Go's blank line. A line between the two is the other writer's: the
+    # parser reads no raw value after a blank line
+    lines = (SAMPLES / "go1.21/test_log_after.txt").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, t in enumerate(lines) if t.startswith("panic: "))
+    assert lines[at + 1:at + 3] == ["", ""]
+    alone = _reading("\n".join(lines) + "\n")
+    noise = _noise_lines(tool)
+    for line in _spread(noise):
+        mixed = [*lines[:at + 2], line, *lines[at + 2:]]
+        assert _reading("\n".join(mixed) + "\n") == alone, line
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_a_blank_line_before_a_chained_panic_of_go_1_25_is_set_aside(tool):
+    # Go 1.25's chain of three (`panic: first` / `\tpanic: second [recovered]` /
+    # `\tpanic: third: second`), its GOROOT showing its release: a tool's line and
+    # a blank line after the opener are both set aside, and the chain is kept
+    lines = (SAMPLES / "go1.25/panic_chain3.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith("\tpanic: ")
+    alone = _reading("\n".join(lines) + "\n")
+    noise = _noise_lines(tool)
+    for line in _spread(noise):
+        mixed = [lines[0], line, "", *lines[1:]]
+        assert _reading("\n".join(mixed) + "\n") == alone, line

@@ -15,28 +15,39 @@ follow raw, where any text can be one (`panic: line1` / `line2`; a validation
 error's `  field a: required`). So a line that no traceback kind reads is
 another writer's only where Go prints nothing of the kind: after the head's
 blank line, after the signal line, after a `fatal error:` or a runtime error's
-value (the runtime's messages are one line), after an indented value line or a
-test's `running tests:` list. The lines right after a `panic:` whose value may
-run on raw are its value, as the parser reads them (parse.py,
-raw_value_follows), but where the log itself tells: a line that begins as a
-line set aside elsewhere in the traceback does (its indentation and first word:
-`    at …`, `cc …`, `make: …`, `E …`) is the other writer's, whose lines come in
-kinds, where a value's own lines are its unique text (`shape`).
+value (the runtime's messages are one line), after a value the runtime formats
+itself (a number, a bool, nil, a type and an address: printpanicval), after an
+indented value line or a test's `running tests:` list, and after any value
+where the report shows Go 1.23 or later (go_version.py), which tabs a value's
+later lines. Go prints a chain's links one after another: a blank line before
+one is another writer's. The lines right after a `panic:` whose value may run
+on raw are its value, as the parser reads them (parse.py, raw_value_follows),
+but where the log itself tells: a line that begins as a line set aside
+elsewhere in the traceback does (its indentation and first word: `    at …`,
+`cc …`, `make: …`, `E …`) is the other writer's, whose lines come in kinds,
+where a value's own lines are its unique text (`shape`); and the lines after a
+blank line right after the opener (the value's own final newline, after which
+the parser reads no raw value) are no value's, unless another blank among them
+says the other writer prints blank lines.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from heapq import merge
 
 from ..grammar import MAX_LINE, line_grammar
+from .go_version import indents_values
 
 # Lines looked at after an opener for its first goroutine header: a head is a
 # few lines, a test timeout's list of running tests a few dozen.
 HEAD_LINES = 64
+# Characters read after an opener for the release its report shows (a dense
+# dump's goroutines go on for MBs; a report's first few show their GOROOT).
+VERSION_REACH = 1 << 16
 # (two searches, each led by a literal, are faster than one alternation)
 _OPENERS = (re.compile(r"\npanic: "), re.compile(r"\nfatal error: "))
 _OPENED = ("panic: ", "fatal error: ")  # (the first line, which no newline comes before)
@@ -44,7 +55,21 @@ _OPENED = ("panic: ", "fatal error: ")  # (the first line, which no newline come
 # errors (runtime/map.go, chan.go: panic(plainError(…))).
 _ONE_LINE = ("panic: runtime error: ", "panic: assignment to entry in nil map",
              "panic: send on closed channel", "panic: close of closed channel",
-             "panic: close of nil channel")
+             "panic: close of nil channel",
+             # (a failed type assertion's, runtime/error.go TypeAssertionError;
+             # panic(nil)'s since 1.21, PanicNilError; a nil receiver's, panicwrap)
+             "panic: interface conversion: ", "panic: panic called with nil argument",
+             "panic: value method ")
+# A value the runtime formats itself (runtime/error.go printpanicval: not a
+# string, an error or a Stringer): nil, a bool, a number, a named one
+# (`main.code(42)`), anything else as its type and address (`(main.point)
+# 0xc000014180`): one line. (A string or an error reading so on its first line
+# and running on is possible, and absurd.)
+_NUMBER = r"[-+]?(?:\d+(?:\.\d+)?(?:e[-+]\d+)?|Inf|NaN)"
+_PRINTED_WHOLE = re.compile(
+    rf"panic: (?:nil|true|false|{_NUMBER}|\({_NUMBER}{_NUMBER}i\)"
+    rf"|[^\s()\"]+\((?:true|false|{_NUMBER})\)|[^\s()\"]+\({_NUMBER}{_NUMBER}i\)"
+    r"|\(.+\) 0x[0-9a-f]+|\(.+\) \(0x[0-9a-f]+,0x[0-9a-f]+\))")
 _ANNOTATIONS = (" [recovered]", " [recovered, repanicked]")
 # Kinds after which a raw value line can still come: the opener and the chain
 # (after a Goexit's link Go prints the next panic untabbed).
@@ -67,20 +92,27 @@ def heads(text: str, texts: Sequence[str], end: int | None = None) -> Iterator[H
     `end` only) that some line stands in but their opener and blank line.
     Openers are found by bulk searches; only a few lines after each are read."""
     end = len(text) if end is None else end
-    at = merge(*((m.start() + 1 for m in r.finditer(text, 0, end)) for r in _OPENERS))
+    at = list(merge(*((m.start() + 1 for m in r.finditer(text, 0, end)) for r in _OPENERS)))
+    if texts and texts[0].startswith(_OPENED):
+        at.insert(0, 0)
     line, pos = 0, 0
-    for k in itertools.chain((0,) if texts and texts[0].startswith(_OPENED) else (), at):
+    for n, k in enumerate(at):
         line += text.count("\n", pos, k)
         pos = k
-        head = _head(texts, line)
+        # (the release is read in its report's lines: up to the next opener)
+        reach = min(at[n + 1] if n + 1 < len(at) else len(text), k + VERSION_REACH)
+        head = _head(texts, line, partial(indents_values, text, max(k - 1, 0), reach))
         if head is not None and (head.foreign or head.own):
             yield head
 
 
-def _head(texts: Sequence[str], i: int) -> Head | None:
+def _head(texts: Sequence[str], i: int,
+          indents: Callable[[], bool | None] = lambda: None) -> Head | None:
     """The head after the opener texts[i], read as Go prints one; None when no
     goroutine header closes it (a quote of `panic:` in a build log, a paste that
-    lost lines) or the line is no opener."""
+    lost lines) or the line is no opener. `indents`: whether the report shows a
+    release that indents a value's later lines (go_version.py), asked only where
+    a raw value could follow."""
     kind = _kind(texts[i])
     if kind not in ("panic", "fatal_error"):
         return None
@@ -110,6 +142,8 @@ def _head(texts: Sequence[str], i: int) -> Head | None:
     run: list[int] = []
     value: list[int] = []
     raw = "value" if kind == "panic" and _may_run_on(texts[i]) else None
+    if raw and any(k is None for k in kinds[:last]) and indents():
+        raw = None  # (Go 1.23+ tabs a value's later lines: an untabbed one is no value's)
     for n, k in enumerate(kinds[:last + 1]):
         j = i + 1 + n
         if k is None or (k == "blank" and raw == "value" and n < last):
@@ -121,7 +155,14 @@ def _head(texts: Sequence[str], i: int) -> Head | None:
         if run:
             # (Go prints no raw value before a signal, an indented value line or a
             # fatal error; a chain's next link may follow one)
-            if n == last:
+            if n == last and run[0] == i + 1 and not texts[run[0]] and all(
+                    texts[r] for r in run[1:]):
+                # (a blank right after the opener, the run's only one: the value's
+                # own final newline, after which the parser reads no raw value; a
+                # blank among the lines after it would say the other writer
+                # prints blank lines, and that one could be its too)
+                foreign += run[1:]
+            elif n == last:
                 text_lines = [r for r in run if texts[r]]
                 own += text_lines
                 value += text_lines
@@ -135,7 +176,12 @@ def _head(texts: Sequence[str], i: int) -> Head | None:
                 foreign += [r for r in run if not texts[r]]
             run = []
         raw = "chain" if k in _VALUES and raw and _may_run_on(texts[j].lstrip("\t")) else None
-    return Head(i, tuple(sorted(foreign)), tuple(sorted(own)), tuple(value))
+    links = [n for n, k in enumerate(kinds[:last]) if k in _VALUES]
+    if links:
+        # (Go prints a chain's links one after another: a blank line before one
+        # is another writer's, which would end the report)
+        foreign += [i + 1 + n for n in range(links[-1]) if kinds[n] == "blank"]
+    return Head(i, tuple(sorted(set(foreign))), tuple(sorted(own)), tuple(value))
 
 
 def _kind(text: str) -> str | None:
@@ -148,7 +194,8 @@ def _kind(text: str) -> str | None:
 def _may_run_on(panic: str) -> bool:
     """Whether raw lines of its value may follow a `panic: …` line: not after the
     runtime's own (one line) nor after the annotation Go prints at its end."""
-    return not (panic.startswith(_ONE_LINE) or panic.endswith(_ANNOTATIONS))
+    return not (panic.startswith(_ONE_LINE) or panic.endswith(_ANNOTATIONS)
+                or _PRINTED_WHOLE.fullmatch(panic) is not None)
 
 
 _SHAPE = re.compile(r"\s*[^\s]*")
