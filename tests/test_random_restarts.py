@@ -18,7 +18,7 @@ import pytest
 from conftest import CORPUS_CASES
 
 from stackdemux.api import Options, analyze
-from stackdemux.demux import beam, budget, peel
+from stackdemux.demux import beam, budget, peel, repair
 from tests.corpus.beam_truth import outputs, report_key
 from tests.corpus.yardstick_samebinary import SETS, deal, truth
 from tests.corpus.yardstick_samebinary import outputs as outputs_of
@@ -38,17 +38,21 @@ def exact(case: str) -> tuple[int, int]:
 
 class Runs:
     """Every beam run's final score, and whether its moves were jittered; and
-    the scores of the beams held to peeled streams (peel.py)."""
+    the scores of the beams held to peeled streams (peel.py), and to all
+    streams but two (repair.py)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.runs: list[tuple[bool, float, int]] = []  # (jittered, score, work)
         self.held: list[float] = []
+        self.freed: list[float] = []  # (the beams held to all streams but two: repair.py)
         real = beam.Beam.finish
 
         def finish(b: beam.Beam):
             h = real(b)
             if type(b) is beam.Beam:
                 self.runs.append((b.jitter is not None, h.score, b.work))
+            elif isinstance(b, repair.Freed):
+                self.freed.append(h.score)
             elif isinstance(b, peel.Held):
                 self.held.append(h.score)  # (a peeling beam's score is no reading's)
             return h
@@ -63,6 +67,7 @@ def test_a_jittered_run_finds_the_reading_the_model_prefers(monkeypatch):
     # gotest-lines-random: the first run reads 2 of the 4 reports exactly, a
     # run ranked with noise reads all 4 and outscores it by the beam's own score
     monkeypatch.setattr(beam, "RESTARTS", 0)
+    monkeypatch.setattr(repair, "MOST", 1)  # (repair.py reads it all exactly too)
     assert exact("gotest-lines-random") == (2, 4)
     monkeypatch.undo()
     runs = Runs(monkeypatch)
@@ -88,7 +93,7 @@ def test_the_reading_kept_is_the_one_the_model_scores_highest(case: str, monkeyp
     monkeypatch.setattr(beam, "_separation", separation)
     analyze(str(CORPUS_CASES / case / "input.log"))
     assert len(runs.runs) == 1 + beam.RESTARTS
-    assert kept == [max([s for _, s, _ in runs.runs] + runs.held)]
+    assert kept == [max([s for _, s, _ in runs.runs] + runs.held + runs.freed)]
     assert bool(runs.held) == (case == "twelve-lines-random")
 
 

@@ -37,6 +37,10 @@ settle them.
 * Where a random-order reading opens many streams (MANY), readings with its
   biggest streams peeled one at a time (peel.py) are weighed too, by the
   beam held to them, and one kept where it scores clearly better (budget.PEEL).
+* Where a random-order reading opens a few streams (repair.MOST), it is
+  repaired two streams at a time: the beam held to the others re-reads
+  their lines, and a reading that scores clearly better is kept
+  (repair.py, budget.REPAIR).
 """
 
 from __future__ import annotations
@@ -1200,6 +1204,15 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
     noise: list[int] = []
     fed: list[int] = []  # the traceback lines (peeling reads them again)
 
+    def fed_lines() -> list[tuple[int, Evidence, int]]:
+        """The traceback lines, as a beam reads them (peeling and repair read them again)."""
+        out = []
+        for i in fed:
+            ev = reading(texts[i])
+            assert isinstance(ev, Evidence)
+            out.append((i, ev, hash(texts[i])))
+        return out
+
     def search(beam: Beam, first: bool) -> Hypothesis:
         for i, text in enumerate(texts):
             if i and (i % 64 == 0 or len(beam.beam[0].tracks) >= beam.max_tracks + beam.slack):
@@ -1244,14 +1257,17 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
             # shaped garbage, bench_adversarial.py's shuffled kinds of lines.)
             from .peel import peeled  # (peel.py's beams are this module's)
 
-            lines = []
-            for i in fed:
-                ev = reading(texts[i])
-                assert isinstance(ev, Evidence)
-                lines.append((i, ev, hash(texts[i])))
-            for other in peeled(lines, budget, best, 2 * beam.work):
+            for other in peeled(fed_lines(), budget, best, 2 * beam.work):
                 if other.score > max(best.score, first + RERUN_GAIN):
                     best = other
+        if best.score > 0 and not groups:
+            # Two streams at a time re-read with the rest held (repair.py):
+            # where the beam went wrong, two streams hold each other's lines.
+            from .repair import repaired
+
+            other = repaired(fed_lines(), budget, best)
+            if other is not None and other.score > best.score + RERUN_GAIN:
+                best = other
     owner = _owners(best)
     if not beam.bursty():
         rematch_heads(owner, kinds, texts)

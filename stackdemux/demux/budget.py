@@ -30,7 +30,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-__all__ = ["FORK", "LINE", "PEEL", "RESTART", "START", "Budget", "log_budget", "one_budget"]
+__all__ = ["FORK", "LINE", "PEEL", "REPAIR", "RESTART", "START", "Budget", "log_budget",
+           "one_budget"]
 
 # A real merge's work less LINE a line stays under 71k (sigquit-lines-random
 # merged again, seed 1); START leaves it almost twice that.
@@ -46,6 +47,11 @@ RESTART = 1 << 17
 # (a peeling beam and the beam held to it) costs 70k-80k units on the
 # corpus's merge of 12 processes (0.3-0.4 s), and two passes fit.
 PEEL = 160_000
+# The work a log's beams may spend repairing a random-order reading two
+# streams at a time (repair.py): the corpus's merges of 3-5 processes drawn
+# again 24 ways cost 8k-347k units (medians: crash 9k, mixed 63k, sigquit
+# 157k, ~4 µs a unit); none reaches it.
+REPAIR = 1 << 19
 
 
 @dataclass(slots=True)
@@ -56,6 +62,7 @@ class Budget:
     lines: int = 0
     rerun: int = 0  # the work runs again cost (RESTART)
     peel: int = 0  # the work peeling cost (PEEL)
+    repair: int = 0  # the work repairing cost (REPAIR)
 
     def over(self, work: int, lines: int) -> bool:
         """Is a beam that has cost `work` over `lines` lines past the log's budget?"""
@@ -68,6 +75,10 @@ class Budget:
     def may_peel(self, work: int) -> bool:
         """May a peeling pass run that will cost about `work`?"""
         return self.peel + work <= PEEL
+
+    def may_repair(self, work: int) -> bool:
+        """May a repairing pass run that will cost about `work`?"""
+        return self.repair + work <= REPAIR
 
     def close(self, work: int, lines: int) -> None:
         """A beam is done: its work and lines count for the next one's."""
