@@ -4,6 +4,7 @@ and the lines are put back together from the writes (demux/write_records.py)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,43 @@ def test_no_sample_is_read_as_records_of_writes() -> None:
         lines = ingest(f.read_bytes()).lines
         stream = _stream(lines)
         assert rejoin_write_records(stream, lines)[0] is stream, f.name
+
+
+# ------------------------------------------------- real runtimes' writes ---
+
+TRACES = ROOT / "tests" / "data" / "write_records"  # strace of real crashes (make.sh)
+_WRITE = re.compile(r'write\([12], "((?:\\x[0-9a-f]{2})*)", \d+\) += \d+')
+
+
+def _writes(trace: Path) -> list[str]:
+    return [bytes.fromhex(m.group(1).replace("\\x", "")).decode()
+            for m in map(_WRITE.match, trace.read_text().splitlines()) if m]
+
+
+def _records(writes: list[str], prefix: str) -> str:
+    """The log of a collector that makes each read a record (each write read
+    alone): a read's lines, the newline that ends it taken as the record's end."""
+    out = []
+    for w in writes:
+        parts = w.split("\n")
+        if w.endswith("\n"):
+            parts.pop()
+        out += [prefix + p for p in parts]
+    return "\n".join(out) + "\n"
+
+
+def _reading(text: str) -> list:
+    return [(r.kind, [c.message for c in r.chain], r.signal and r.signal.name,
+             [(g.id, g.state, [(f.func, f.file, f.line, f.offset) for f in g.frames])
+              for g in r.goroutines]) for r in analyze_many([text]).reports]
+
+
+@pytest.mark.parametrize("trace", sorted(TRACES.glob("*.trace")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("prefix", ["", "15:58:21 app         | "])
+def test_a_real_runtimes_writes_each_a_record_read_as_its_whole_output(trace: Path,
+                                                                        prefix: str) -> None:
+    writes = _writes(trace)
+    assert len(writes) > 40  # a value a write: Go 1.19's and 1.27's print
+    whole = _reading("".join(writes))
+    assert whole and whole[0][3], whole
+    assert _reading(_records(writes, prefix)) == whole

@@ -729,7 +729,7 @@ _OBSERVED = "Observed a panic: "
 # Markdown's inline code backtick opened before a report's first line (`` `fatal error: … ``,
 # `` `2019/01/20 12:05:31 http: panic serving … ``), and closed after its last
 # (`` …/server.go:2851 +0x2f5` ``).
-_GLUED_FENCE = re.compile(r"^(?:```|~~~)[\w+-]* +|(?<=\S) +(?:```|~~~)$")
+_GLUED_FENCE = re.compile(r"^(?:```|~~~)[\w+-]* +|(?<=\S) *(?:```|~~~)$")
 _INLINE_CODE = re.compile(r"^`(?!`)|(?<=[^`\s])`$")
 # (A runtime note, `runtime: goroutine stack exceeds …`, and `unexpected fault address`
 # come before the fatal error they explain: each is a report's first line.)
@@ -880,9 +880,11 @@ def _glued_signal_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], 
 
 
 # A panic's first line after a program's unfinished line (a progress bar drawn
-# with no newline): `… 2.98 KiB/s 00m22spanic: runtime error: …`, the runtime's
-# `[signal …]` line, or a blank line and a goroutine header, below it.
-_GLUED_PANIC = re.compile(r"panic: (?<=\Spanic: )")
+# with no newline): `… 2.98 KiB/s 00m22spanic: runtime error: …`, or after a
+# logger's label, where a program logged a child's output in one record (go-fuzz:
+# `2019/08/22 20:23:28 testee: panic: …`); the runtime's `[signal …]` line, or a
+# blank line and a goroutine header, below it.
+_GLUED_PANIC = re.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))")
 
 
 def glued_panic_at(text: str) -> int | None:
@@ -1320,7 +1322,8 @@ _BLANK_AFTER_HEADER = re.compile(r"\]:\n[ \t]*\n|\)\n[ \t]*\n[ \t]")
 _GLUED_HEADER_IN_TEXT = re.compile(r" goroutine \d+ \[[^\]\n]{1,200}\]:$", re.M)
 _OFFSET_RUN_ON_IN_TEXT = re.compile(r"\+0x[0-9a-f]+[g-zA-Z]")
 _CALL_RUN_ON_IN_TEXT = re.compile(r"\)[A-Z][a-z]")
-_GLUED_PANIC_IN_TEXT = re.compile(r"panic: (?<=\Spanic: )[^\n]*\n(?:\[signal |\ngoroutine )")
+_GLUED_PANIC_IN_TEXT = re.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))[^\n]*\n"
+                                  r"(?:\[signal |\ngoroutine )")
 
 
 def _run_on_in_text(text: str) -> bool:

@@ -58,7 +58,7 @@ _HEAD_SIGNS = (
     # (two patterns, each led by a literal: an alternation led by `:` was tried at
     # every position of a log with backticks in it)
     ("```", re.compile(r"```[\w+-]* +(?:panic: |fatal error: |goroutine \d+ \[)")),
-    ("```", re.compile(r"\+0x[0-9a-f]+ +```")),
+    ("```", re.compile(r"\+0x[0-9a-f]+ *```")),
     # Markdown's inline code backtick before a report's first line (`` `fatal error: … ``,
     # `` `runtime: goroutine stack exceeds … ``: the runtime's note before a fatal error)
     ("`", re.compile(r"\n`(?:panic: |fatal error: |goroutine \d+ \[|runtime: |unexpected fault )")),
@@ -79,7 +79,8 @@ _HEAD_SIGNS = (
 # A panic's first line after other text on its line (a program's unfinished line),
 # the runtime's signal line or a blank line and a goroutine header below; each
 # found is confirmed by paste.glued_panic_at (led by a literal: memchr speed).
-_GLUED_PANIC = re.compile(r"panic: (?<=\Spanic: )[^\n]{0,4096}\n(?:\[signal |\ngoroutine \d+ \[)")
+_GLUED_PANIC = re.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))[^\n]{0,4096}\n"
+                          r"(?:\[signal |\ngoroutine \d+ \[)")
 # A dump indented by tabs: its goroutine headers, which Go prints at the line
 # start. Searched for by what follows the tabs (a literal: memchr speed; every
 # frame's file line starts with a tab, so a pattern led by `\n\t` would be
