@@ -516,3 +516,26 @@ def test_a_blank_line_before_a_chained_panic_of_go_1_25_is_set_aside(tool):
     for line in _spread(noise):
         mixed = [lines[0], line, "", *lines[1:]]
         assert _reading("\n".join(mixed) + "\n") == alone, line
+
+
+@pytest.mark.parametrize("crash", ["go1.27/deadlock.txt", "go1.21/panic_in_goroutine.txt",
+                                   "go1.19/nested_panic.txt", "go1.27/http_panic.txt"])
+def test_a_tool_s_blank_line_inside_a_goroutine_is_set_aside(crash):
+    # npm's and pytest's output hold blank lines; Go prints one only before a
+    # goroutine header. One after a header, between two frames, or between a
+    # call line and its file line ended the goroutine there (the parser read a
+    # goroutine without frames and a second one: 37 of the every-sample merges'
+    # misses, after a header alone)
+    assert "" in _noise_lines("npm.log", blank=True)
+    lines = (SAMPLES / crash).read_text(encoding="utf-8").splitlines()
+    alone = _reading("\n".join(lines) + "\n")
+    header = next(i for i, t in enumerate(lines) if t.startswith("goroutine "))
+    places = {"after a header": header + 1, "between frames": header + 3,
+              "between a call and its file line": header + 2}
+    for where, at in places.items():
+        assert lines[at].startswith("\t") == (where == "between a call and its file line")
+        mixed = [*lines[:at], "", *lines[at:]]
+        assert frames_apart("\n".join(mixed), mixed), where
+        _, spans = split_streams(ingest("\n".join(mixed) + "\n", "build.log"), Options())
+        assert [n - 1 for a, b in spans for n in range(a, b + 1)] == [at], where
+        assert _reading("\n".join(mixed) + "\n") == alone, where

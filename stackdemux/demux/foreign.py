@@ -5,7 +5,8 @@ writes to the same log, whole line by whole line: one report opener and no
 goroutine id twice, so nothing asks for separation, and the parser would end a
 goroutine at every foreign line. A bulk search finds a line that is no
 traceback line standing inside a goroutine (`_apart`, tried only where a
-bulk search of two line starts says it can match: `_STARTS`); the traceback
+bulk search of two line starts says it can match: `_STARTS`), and two more a
+blank line among its frames (`_stray_blanks`); the traceback
 region around each such line, and only it, goes to the separator, which keeps
 the process's one stream and sets the other lines aside as noise; in a dump
 longer than _SPAN lines, the goroutines around the lines only.
@@ -87,12 +88,14 @@ _STARTS = (re.compile(rf"\n\t(?=[^\n]*\n{_NOT_FRAME_AFTER})"),
 
 def frames_apart(text: str, texts: Sequence[str] = ()) -> bool:
     """Whether a line that is no traceback line stands between a goroutine's frames
-    (gccgo's bare names only where `texts` prove gccgo's), inside a race report, or
-    where Go prints none between a report's opener and its first goroutine
-    (foreign_head.py)."""
+    (gccgo's bare names only where `texts` prove gccgo's), a blank line among them
+    (`_stray_blanks`), a line inside a race report, or where Go prints none
+    between a report's opener and its first goroutine (foreign_head.py)."""
     from .foreign_head import heads
 
     if next(_hits(text, texts), None) is not None or next(_race_hits(text), None) is not None:
+        return True
+    if next(_stray_blanks(text, 0, len(text)), None) is not None:
         return True
     return any(h.foreign for h in heads(text, texts or text.split("\n")))
 
@@ -158,20 +161,53 @@ def _windows(text: str, budget: int) -> Iterator[tuple[int, int]]:
         yield start, reach(last)
 
 
-def _foreign_lines_at(text: str, texts: Sequence[str]) -> tuple[list[int], int]:
-    """Offsets in `text` (its lines joined) where `_apart` matches: all of it
+def _foreign_lines_at(text: str, texts: Sequence[str]) -> tuple[list[int], list[int], int]:
+    """Offsets in `text` (its lines joined) where `_apart` matches, and of the
+    newlines before blank lines inside goroutines (`_stray_blanks`): all of it
     searched when small, else only its windows, up to WINDOWS_SEARCHED characters;
     and where the search stopped (a head is looked for before it only). Race
     reports are read whole wherever they stand (`_race_hits`)."""
     races = list(_race_hits(text))
     if len(text) <= WHOLE_SEARCHED:
-        return list(_hits(text, texts)) + races, len(text)
+        return list(_hits(text, texts)) + races, list(_stray_blanks(text, 0, len(text))), len(text)
     out: list[int] = races
+    blanks: list[int] = []
     end = 0
     for a, b in _windows(text, WINDOWS_SEARCHED):
         out.extend(a + k for k in _hits(text[a:b], None))
+        blanks.extend(_stray_blanks(text, a, b))
         end = b
-    return out, end
+    return out, blanks, end
+
+
+# Go prints a blank line only before a goroutine header (the head's last line
+# too): one between a header or a file line and the next frame (a call line, its
+# file line right after it), or between a call line and its file line, is
+# another writer's (npm's and pytest's output hold blank lines), where the parser
+# would end the goroutine. A journal that doubles every line puts one between
+# any two: there a call line's file line comes after a blank too. (gc's call
+# lines only: gccgo's bare names are no call lines without the log's proof.)
+_BLANK_BEFORE_CALL = re.compile(rf"\n\n(?={_CALL}\n\t)")
+_BLANK_BEFORE_FILE = re.compile(r"\)\n\n(?=\t[^\n]*\.(?:go|s|c):\d)")
+_CALL_LINE = re.compile(rf"{_CALL}\n")
+
+
+def _stray_blanks(text: str, start: int, end: int) -> Iterator[int]:
+    """Offsets of the newlines before the blank lines inside goroutines in
+    text[start:end] (each ends the line before its blank), found by two
+    literal-led searches."""
+    for m in _BLANK_BEFORE_CALL.finditer(text, start, end):
+        k = m.start()
+        before = text.rfind("\n", 0, k) + 1
+        if text.startswith("\t", before) or text.endswith("]:", before, k):
+            yield k
+    for m in _BLANK_BEFORE_FILE.finditer(text, start, end):
+        k = m.start() + 1  # (the call line's end)
+        call = text.rfind("\n", 0, k) + 1
+        before = text.rfind("\n", 0, call - 1) + 1
+        if call > 0 and _CALL_LINE.match(text, call) is not None and (
+                text.startswith("\t", before) or text.endswith("]:", before, call - 1)):
+            yield k
 
 
 # The race detector prints a report whole, between its two rules: accesses and
@@ -226,17 +262,12 @@ def without_foreign_lines(stream: Stream, noise: list[int],
     from .foreign_head import heads
 
     text = stream.joined()
-    at, end = _foreign_lines_at(text, stream.texts)
+    at, blank_at, end = _foreign_lines_at(text, stream.texts)
     found = list(heads(text, stream.texts, end))
-    if not at and not any(h.foreign for h in found):
+    if not at and not blank_at and not any(h.foreign for h in found):
         return stream
-    at.sort()
-    hit_lines, line, pos = [], 0, 0
-    for k in at:  # (the line of each hit: the newlines before it, in one pass)
-        line += text.count("\n", pos, k + 1)
-        pos = k + 1
-        hit_lines.append(line)
-    hit_lines = sorted(hit_lines + [j for h in found for j in h.foreign])
+    hit_lines, blanks = _lines_of(text, at), _lines_of(text, blank_at)
+    hit_lines = sorted(hit_lines + blanks + [j for h in found for j in h.foreign])
     texts = stream.texts
     order: list[int] = []
     last = 0
@@ -244,7 +275,8 @@ def without_foreign_lines(stream: Stream, noise: list[int],
         if a < last:
             continue
         kept = _kept(stream, a, b, noise, diagnostics,
-                     [h for h in found if a <= h.opener < b])
+                     [h for h in found if a <= h.opener < b],
+                     [i for i in blanks if a <= i < b])
         if kept is None:
             continue
         order += range(last, a)
@@ -258,6 +290,16 @@ def without_foreign_lines(stream: Stream, noise: list[int],
                  pieces={k: stream.pieces[i] for k, i in enumerate(order) if i in stream.pieces})
     if stream.prefix_lengths:
         out.prefix_lengths = [stream.prefix_lengths[i] for i in order]
+    return out
+
+
+def _lines_of(text: str, at: list[int]) -> list[int]:
+    """The line after each newline offset in `at` (in one pass)."""
+    out, line, pos = [], 0, 0
+    for k in sorted(at):
+        line += text.count("\n", pos, k + 1)
+        pos = k + 1
+        out.append(line)
     return out
 
 
@@ -344,12 +386,13 @@ def _goroutines_around(texts: Sequence[str], hits: Sequence[int]) -> list[tuple[
 
 
 def _kept(stream: Stream, a: int, b: int, noise: list[int], diagnostics: list[Diagnostic],
-          found: Sequence[Head]) -> list[int] | None:
+          found: Sequence[Head], blanks: Sequence[int] = ()) -> list[int] | None:
     """The indexes of lines [a, b) the process keeps, when the separator reads the
     span as one process's output and some lines as no one's; else None. In the
     heads of its reports, where Go's order tells, that order decides
     (foreign_head.py): a raw panic value's lines and Go's own kinds are kept,
-    another writer's lines are not."""
+    another writer's lines are not; and the blank lines inside goroutines
+    (`blanks`) are not."""
     from . import _separate_region, _slice
     from .foreign_head import shape
 
@@ -388,6 +431,10 @@ def _kept(stream: Stream, a: int, b: int, noise: list[int], diagnostics: list[Di
             if i < b and i in kept and i not in stream.pieces:
                 kept.discard(i)
                 span_noise.append(numbers[i])
+    for i in blanks:
+        if i in kept and i not in stream.pieces:
+            kept.discard(i)
+            span_noise.append(numbers[i])
     if not span_noise:
         return None
     noise.extend(span_noise)
