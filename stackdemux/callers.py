@@ -9,6 +9,9 @@ a paste or a `kubectl logs` cut may have lost. The shape is traceback.lark's
 `caller_line`; it is no kind of line (any log may hold a path and a number),
 so it is read only after an `Observed a panic` line.
 
+Gitea logs a recovered panic as `PANIC: <value>` and its own stack, a caller
+list too, each line with its pc (`/source/models/user.go:1465 (0x1506c66)`).
+
 A frame read from it has no function: Frame.func is "" (the JSON contract
 keeps `func` a string). Where it comes from is told by its file alone
 (analyse/origins.py), and the culprit by its package (analyse/chains.py).
@@ -27,7 +30,7 @@ def _caller_line() -> re.Pattern[str]:
     text = grammar_text("traceback.lark")
     source = cached_compile("callers", text + COMPILER_VERSION,
                             lambda: compile_rule(text, "caller_line", keep_terminals={
-                                "CALLER_INDENT", "CALLER_FILE"})[0])
+                                "CALLER_INDENT", "CALLER_FILE", "CALLER_PC"})[0])
     return re.compile(source)
 
 
@@ -36,5 +39,13 @@ def read_caller(text: str) -> tuple[str, int] | None:
     m = _caller_line().fullmatch(text)
     if m is None:
         return None
-    file, _, line = text.strip(" \t").rpartition(":")
+    text = text.strip(" \t")
+    if text.endswith(")"):  # Gitea's pc after it
+        text = text[:text.rindex(" (")]
+    file, _, line = text.rpartition(":")
     return file, int(line)
+
+
+def gitea_caller_follows(text: str) -> bool:
+    """Whether `text` is a caller list's line as Gitea prints it, with its pc."""
+    return text.endswith(")") and read_caller(text) is not None

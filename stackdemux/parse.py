@@ -21,7 +21,7 @@ from functools import cache
 from sys import intern
 
 from .call_lines import read_name, split_call
-from .callers import read_caller
+from .callers import gitea_caller_follows, read_caller
 from .firstchars import first_chars, quick_alternation
 from .grammar import MAX_LINE, line_grammar
 from .model import (
@@ -1049,6 +1049,8 @@ class _Parser:
             return
 
         if kind == "indented":
+            if self.observed and self.caller(i, text):
+                return  # (a caller list led by tabs: Gitea 1.14's)
             if r is not None and state == "header" and r.chain:
                 # Go 1.23+ indents the continuation lines of a multi-line panic value.
                 cont = text[1:]
@@ -1079,11 +1081,16 @@ class _Parser:
 
         if kind == "http_panic":
             fields = g["http_panic"]
+            gitea = m.group(fields["gitea_value"])
+            if gitea is not None and not (i + 1 < len(self.stream.texts)
+                                          and gitea_caller_follows(self.stream.texts[i + 1])):
+                self.noise_or_close(i)  # `PANIC: ` with no Gitea stack below: any log's word
+                return
             msg = (m.group(fields["message"]) or m.group(fields["recovered"])
-                   or _observed(m.group(fields["observed"])))
+                   or _observed(m.group(fields["observed"])) or gitea or "")
             r = self.open(ReportKind.PANIC, msg, i)
             r.http_remote = m.group(fields["remote"])
-            self.observed = m.group(fields["observed"]) is not None
+            self.observed = m.group(fields["observed"]) is not None or gitea is not None
             r.chain.append(PanicLink(msg, _annotation(m.group(fields["annotation"]))))
             return
 

@@ -12,6 +12,7 @@ from conftest import ROOT
 from stackdemux import analyze
 from stackdemux.analyse.chains import culprit
 from stackdemux.callers import read_caller
+from stackdemux.model import ReportKind
 from stackdemux.parse import parse_text
 from stackdemux.render import RenderOptions, render
 
@@ -142,3 +143,43 @@ def test_a_frame_without_a_function_in_each_format():
     assert "culprit: (/Users/ilackarms/" in github
     for fmt in ("markdown", "html", "junit", "codequality"):
         assert "worker.go" in render(a, fmt, RenderOptions(color=False))
+
+
+# Gitea logs a recovered panic as `PANIC: <value>` and its own stack: a caller
+# list whose lines carry their pc (modules/log's Stack).
+GITEA = WILD / "gitea35095_panic_page_pc_caller_list_snap_goroot.txt"
+GITEA_LOGGED = WILD / "gitea15558_log_prefix_tabbed_pc_callers_vendor.txt"
+
+
+def test_gitea_s_panic_and_its_pc_caller_list_are_one_report():
+    a = analyze(GITEA)
+    [r] = a.reports
+    assert r.kind is ReportKind.PANIC
+    assert r.message == "runtime error: invalid memory address or nil pointer dereference"
+    [g] = r.goroutines
+    assert len(g.frames) == 16 and all(f.func == "" for f in g.frames)
+    assert (g.frames[0].file, g.frames[0].line) == ("/snap/go/10907/src/runtime/panic.go", 792)
+    # below the last of the runtime's panic.go lines and its signal handler
+    culprit = a.groups[0].culprit
+    assert (culprit.file, culprit.line) == (
+        "/build/gitea/parts/gitea/build/modules/git/commit_info.go", 21)
+
+
+def test_gitea_s_logger_prefix_and_tabbed_callers_are_read_too():
+    a = analyze(GITEA_LOGGED)
+    [r] = a.reports
+    assert r.lines == [(2, 20)] and len(r.goroutines[0].frames) == 18
+    assert r.message == "runtime error: invalid memory address or nil pointer dereference"
+    assert (a.groups[0].culprit.file, a.groups[0].culprit.line) == ("/source/models/user.go", 1465)
+
+
+def test_panic_in_capitals_with_no_gitea_stack_below_is_any_log_s_word():
+    lines = GITEA.read_text().splitlines()
+    at = next(i for i, t in enumerate(lines) if t.startswith("PANIC: "))
+    # PostgreSQL's own level (two spaces), a line of prose, Gitea's stack cut off
+    for text in ("PANIC:  could not write to file \"pg_wal/xlogtemp.123\": No space left",
+                 "PANIC: the disk is full\nwe will retry later",
+                 lines[at]):
+        assert not analyze(text + "\n").reports, text
+    # and the stack's lines alone are no caller list: nothing says a panic came before
+    assert not analyze("\n".join(lines[at + 1:]) + "\n").reports
