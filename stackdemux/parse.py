@@ -236,6 +236,8 @@ _UNWIND_DUMP = re.compile(r"stack: frame=\{sp:0x[0-9a-f]+, fp:0x[0-9a-f]+\} stac
 
 # After a SIGILL's or SIGFPE's `PC=…` line, the bytes at the pc (runtime/signal_unix.go,
 # sighandler: up to 16, none past the pc's page): the report's, as its context.
+# testing's log line of a fuzz target's panic: its indentation, then `file.go:N: panic: `.
+_TEST_LOG_PANIC = re.compile(r"( +)[\w.-]+\.go:\d+: panic: (.+)")
 _INSTRUCTION_BYTES = re.compile(r"instruction bytes:(?: 0x[0-9a-f]{1,2}){0,16}$")
 
 # What the runtime prints on its own line, with no `runtime: `, just before the fatal
@@ -423,6 +425,7 @@ class _Parser:
         self.alone = False  # the open report is a thread's section with no crash to join
         self.unwound: Goroutine | None = None  # the goroutine its traceback could not unwind
         self.observed = False  # the open report is HandleCrash's: a caller list may follow
+        self.quoted: str | None = None  # the indentation of a stack a test's log quotes
         self.consumed: bytearray = bytearray(len(stream.texts))
         self.pieced: list[int] | None = None  # the indices of texts made of pieces, sorted
 
@@ -872,11 +875,29 @@ class _Parser:
                    for t in itertools.islice(texts, self.tests_at[-1] + 1, None))
 
     def step(self, i: int, kind: str | None, m, text: str) -> None:
+        if self.quoted is not None:
+            if text.startswith(self.quoted):
+                text = text[len(self.quoted):]
+                f = self.pending
+                where = _read_file_line(text, {}) if f is not None else None
+                if where is not None:  # (the loop in _run reads a frame's file line so)
+                    f.file, f.line, f.offset, fp, sp, pc, _ = where
+                    if fp is not None:
+                        f.fp, f.sp, f.pc = fp, sp, pc
+                    self.pending = None
+                    self.use(i)
+                    return
+                m = _match(text)
+                kind = m.lastgroup if m is not None else None
+            elif text.strip():
+                self.quoted = None
         r = self.report
         state = self.state
         g = _F
 
         if kind is None:
+            if r is None and self.tests and self.test_log_panic(i, text):
+                return
             if r is not None and self.gccgo_frame(i, text):
                 return
             if self.observed and self.caller(i, text):
@@ -1418,6 +1439,24 @@ class _Parser:
         self.use(i)
         return True
 
+    def test_log_panic(self, i: int, text: str) -> bool:
+        """The fuzzing engine's report of a panic in a fuzz target (`go test -fuzz`):
+        testing logs `panic: <value>` and debug.Stack()'s goroutine in the failed
+        test's output (`testing.go:1356: panic: …`, the stack's lines indented 4
+        more). Read as the panic, its stack taken from under the log line."""
+        q = _TEST_LOG_PANIC.match(text)
+        texts = self.stream.texts
+        if q is None or i + 1 >= len(texts):
+            return False
+        indent = q.group(1) + "    "
+        below = texts[i + 1]
+        if not below.startswith(indent) or not _HDR_RX.fullmatch(below[len(indent):]):
+            return False
+        r = self.open(ReportKind.PANIC, q.group(2), i)
+        r.chain.append(PanicLink(q.group(2), None))
+        self.quoted = indent
+        return True
+
     def caller(self, i: int, text: str) -> bool:
         """A line of the caller list HandleCrash logs after `Observed a panic`
         (callers.py): a frame of file and line alone, in a goroutine of its own."""
@@ -1475,7 +1514,10 @@ class _Parser:
         texts = self.stream.texts
         if i >= len(texts) or len(texts[i]) > MAX_LINE:
             return None
-        return _match(texts[i])
+        text = texts[i]
+        if self.quoted is not None and text.startswith(self.quoted):
+            text = text[len(self.quoted):]  # (a test's log quotes it: test_log_panic)
+        return _match(text)
 
     def raw_value_follows(self, i: int) -> bool:
         """Before Go 1.23 the lines of a multi-line panic value follow raw. They

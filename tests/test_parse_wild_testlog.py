@@ -36,3 +36,27 @@ def test_with_its_fail_line_the_same_block_is_complete():
 def test_a_fail_block_followed_by_other_output_opens_nothing():
     # `--- FAIL` and its log, then the race report's rule: not the test's output
     assert analyze(_lines(41, 42) + _lines(40, 40)).reports == []
+
+
+# `go test -fuzz`: testing logs a fuzz target's panic in the failed test's output,
+# `testing.go:1356: panic: <value>` and debug.Stack()'s goroutine indented under it.
+FUZZ = ROOT / "samples" / "wild" / "dcrdex1766_fuzz_engine_panic_in_test_log_go119.txt"
+
+
+def test_the_fuzzing_engine_s_panic_is_read_from_the_failed_test_s_log():
+    [r] = analyze(FUZZ).reports
+    assert (r.kind, r.message) == (ReportKind.PANIC, "runtime error: makeslice: len out of range")
+    assert r.tests == ["FuzzDecrypt", "FuzzDecrypt"] and r.lines == [(7, 12)]
+    [g] = r.goroutines
+    assert (g.id, g.state) == (513, "running")
+    [f] = g.frames  # (the paste ends on the next call line, its file line cut off)
+    assert (f.func, f.file, f.line, f.offset) == (
+        "runtime/debug.Stack", "/home/jon/go119/src/runtime/debug/stack.go", 24, "0xdb")
+
+
+def test_a_test_s_log_line_that_says_panic_with_no_stack_under_it_stays_its_log():
+    lines = FUZZ.read_text().splitlines()
+    # the stack not indented under the log line, or no stack: testing's log, no panic
+    for tail in (["goroutine 513 [running]:"], ["            some other text"]):
+        text = "\n".join(lines[:9] + tail) + "\n"
+        assert all(r.kind is not ReportKind.PANIC for r in analyze(text).reports), tail
