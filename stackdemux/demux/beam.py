@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import count, pairwise
@@ -528,7 +528,7 @@ class Beam:
             pair = ctoken + " " + token  # (a str: its hash is kept)
             # a stream can take only a call it printed nothing after; one
             # process, one toolchain
-            for pos, t in enumerate(h.tracks):
+            for pos, t in self.pairing(h):
                 if t.last_tb >= newest or (root is not None and t.roots
                                            and root not in t.roots):
                     continue
@@ -554,6 +554,10 @@ class Beam:
                     cs = codes[ci] = code(h, floats[ci].ev, ev)
                 out.append((sc + cs, PAIR, -1, ci, gi, stacks))
         return out
+
+    def pairing(self, h: Hypothesis) -> Iterable[tuple[int, Track]]:
+        """The open streams of h a file line is weighed against (repair.Freed: fewer)."""
+        return enumerate(h.tracks)
 
     def frames(self, w: Window, calls: list[int], t: Track, ctoken: str,
                callers: PMap[str, frozenset[str]],

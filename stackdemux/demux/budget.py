@@ -49,8 +49,8 @@ RESTART = 1 << 17
 PEEL = 160_000
 # The work a log's beams may spend repairing a random-order reading two
 # streams at a time (repair.py): the corpus's merges of 3-5 processes drawn
-# again 24 ways cost 8k-347k units (medians: crash 9k, mixed 63k, sigquit
-# 157k, ~4 µs a unit); none reaches it.
+# again 24 ways cost 6k-267k units (medians: crash 8k, mixed 47k, sigquit
+# 153k, 3-4 µs a unit); none reaches it.
 REPAIR = 1 << 19
 
 
