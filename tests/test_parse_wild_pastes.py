@@ -82,3 +82,18 @@ def test_a_closing_fence_after_a_line_of_a_usual_width_is_no_wrapped_piece_of_it
     [r] = a.reports
     assert r.message == "deadlock: main bubble goroutine has exited but blocked goroutines remain"
     assert r.lines == [(2, 2)] and a.noise == [(1, 1), (3, 3)]
+
+
+MEGACMD = WILD / "megacmd61_word_wrapped_rows_padded_go12.txt"
+
+
+def test_rows_wrapped_on_spaces_and_padded_give_their_space_back():
+    # `mega.go:909` + 118 spaces + `+0xb11`: the console wrapped at 80 columns on a
+    # space and padded the row; the next row's own space is the line's
+    [r] = analyze(MEGACMD).reports
+    g16, g1 = r.goroutines
+    assert [(f.line, f.offset) for f in g16.frames] == [(266, "0xb6"), (909, "0xb11")]
+    assert g16.created_by.frame.func == "github.com/t3rm1n4l/go-mega.(*Mega).UploadFile"
+    [f] = g1.frames
+    assert f.args == "0xc21000f640, 0xc2102d40e0, 0x19, 0xc2103b3000, 0xc2102d4152, ..."
+    assert (f.line, f.offset) == (939, "0x1f54") and r.complete

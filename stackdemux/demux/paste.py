@@ -606,6 +606,13 @@ _MIN_PADDED_LINES = 3
 _MIN_ROW_WIDTH = 40
 
 
+def _reads(t: str) -> bool:
+    """A traceback line, or a file line whose tab a paste turned into spaces (the
+    lost tabs step gives it back)."""
+    return kind(t) not in (None, "indented") or (
+        t[:1] == " " and kind("\t" + t.lstrip(" ")) == "frame_file")
+
+
 def _padded_rows(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     """Rows of a wrapped line, each padded to the buffer's width, joined back: the
     padding taken out where the paste shows the same (column, width) of padding on
@@ -623,17 +630,29 @@ def _padded_rows(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     if n < _MIN_PADDED_LINES:
         return items, 0
 
-    def unpadded(t: str) -> str | None:
+    def unpadded(t: str, pad: int) -> str | None:
         out, at = [], 0
         while len(t) - at > width and t[at + width:at + width + pad] == " " * pad:
             out.append(t[at:at + width])
             at += width + pad
         return "".join(out) + t[at:] if out else None
 
-    fixed = [(unpadded(t), o) for t, o in items]
+    reads = _reads
+
+    # Where the wraps fell on spaces (megacmd#61: `mega.go:909` + 118 spaces +
+    # `+0xb11`, `0x19,` + 118 + `0xc2103b3000`), each next row begins with that
+    # space, which the run counts: one space of it is the line's own, as a line
+    # that reads only so shows.
+    own_space = any(f is not None and not reads(f) and g is not None and reads(g)
+                    for f, g in ((unpadded(t, pad), unpadded(t, pad - 1)) for t, _ in items))
+
+    def row_joined(t: str) -> str | None:
+        f = unpadded(t, pad - 1) if own_space else None
+        return f if f is not None and reads(f) else unpadded(t, pad)
+
+    fixed = [(row_joined(t), o) for t, o in items]
     # (a tab line reads as `indented` whatever follows the tab: no proof)
-    if not any(f is not None and kind(t) in (None, "indented")
-               and kind(f) not in (None, "indented")
+    if not any(f is not None and not reads(t) and reads(f)
                for (f, _), (t, _) in zip(fixed, items, strict=True)):
         return items, 0
     after = [(f if f is not None else t, o) for (f, _), (t, o) in zip(fixed, items, strict=True)]
