@@ -34,6 +34,7 @@ import gzip
 import json
 import os
 import random
+import re
 import resource
 import signal
 import sys
@@ -51,6 +52,7 @@ from stackdemux.ingest import InputError  # noqa: E402
 
 DUMP = (ROOT / "samples" / "go1.25" / "panic_in_goroutine.txt").read_text()
 BIG_DUMP = (ROOT / "samples" / "go1.25" / "sigquit.txt").read_text()
+_WRITE = re.compile(r'write\([12], "((?:\\x[0-9a-f]{2})*)", \d+\) += \d+')  # strace -xx
 DEADLOCKS = [(ROOT / "samples" / v / "deadlock.txt").read_text() for v in ("go1.27", "go1.21")]
 MB = 1e6
 FLAG_GROWTH = 6.0
@@ -307,6 +309,18 @@ def _huge_line(k: int) -> bytes:
     return DUMP.encode() + b"x" * k + b"\n" + DUMP.encode()
 
 
+def _write_records(k: int) -> bytes:
+    """k records of a collector that made each of the runtime's writes a record
+    (demux/write_records.py): a real Go 1.27 crash's writes (strace), repeated."""
+    trace = (ROOT / "tests" / "data" / "write_records" / "go127_nested_panic.trace").read_text()
+    writes = [bytes.fromhex(m.group(1).replace("\\x", "")).decode()
+              for m in map(_WRITE.match, trace.splitlines()) if m]
+    records: list[str] = []
+    for w in writes:  # a write's own final newline ends its record
+        records += w[:-1].split("\n") if w.endswith("\n") else w.split("\n")
+    return _text([records[i % len(records)] for i in range(k)])
+
+
 def _huge_token_line(k: int) -> bytes:
     return DUMP.encode() + b"main.f(0x1, " * (k // 12) + b"\n" + DUMP.encode()
 
@@ -338,6 +352,7 @@ CASES: list[Case] = [
     Case("pasted-mail-rewrapped", 3000, _mail_rewrapped),
     Case("pasted-xml-element", 3000, _xml_element),
     Case("pasted-padded-rows", 3000, _padded_rows),
+    Case("pasted-write-records", 20_000, _write_records),
     Case("bytes-binary", 200_000, _binary),
     Case("bytes-invalid-utf8", 3000, _invalid_utf8),
     Case("bytes-nul", 3000, _nuls),
