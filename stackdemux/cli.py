@@ -297,11 +297,13 @@ def _render(analysis, fmt: str, *, verbose: bool, color: bool | None, full_paths
         # pieces, so that the whole document is never held
         return itertools.chain(iter_json_bytes(analysis, indent=indent), (b"\n",))
     from .render import RenderOptions, color_wanted, render
+    from .render.options import terminal_width
 
     target = stream if stream is not None else sys.stdout
     use_color = output == "-" and color_wanted(target, color, os.environ)
+    width = terminal_width(target, os.environ) if output == "-" else 80
     opts = RenderOptions.from_env(os.environ, color=use_color, verbose=verbose,
-                                  full_paths=full_paths, repo_root=repo_root)
+                                  full_paths=full_paths, repo_root=repo_root, width=width)
     text = render(analysis, fmt, opts)
     return text if text.endswith("\n") or not text else text + "\n"
 

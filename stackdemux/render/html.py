@@ -20,7 +20,10 @@ from .view import (
     diagnostic_where,
     frame_where,
     group_views,
+    reports_summary,
     short_func,
+    size_summary,
+    stack_title,
     where_summary,
 )
 
@@ -101,16 +104,12 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
     if where:
         parts.append(f"<dt>where</dt><dd>{esc(where)}</dd>")
     report = view.report
-    parts.append(
-        f"<dt>kind</dt><dd>{esc(view.kind)} · "
-        f"{len(report.goroutines) if report else 0} goroutines</dd>"
-    )
-    if len(view.messages) > 1:
-        items = "".join(
-            f"<li><code>{esc(m)}</code> ×{c}</li>"
-            for m, c in sorted(view.messages.items(), key=lambda kv: -kv[1])[:10]
-        )
-        parts.append(f"<dt>messages</dt><dd><ul>{items}</ul></dd>")
+    parts.append(f"<dt>kind</dt><dd>{esc(view.kind)} · {esc(size_summary(report))}</dd>")
+    shown = view.shown_messages
+    if shown:
+        items = "".join(f"<li><code>{esc(m)}</code> ×{c}</li>" for m, c in shown[:10])
+        more = f"<li>… {len(shown) - 10} more messages</li>" if len(shown) > 10 else ""
+        parts.append(f"<dt>messages</dt><dd><ul>{items}{more}</ul></dd>")
     culprit = view.culprit
     if culprit is not None:
         func = f'<code class="ours">{esc(culprit.func)}</code> ' if culprit.func else ""
@@ -132,7 +131,7 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
         )
     if view.goroutine is not None:
         parts.append(
-            "<details open><summary>Crashing goroutine</summary>"
+            f"<details open><summary>{esc(stack_title(view).capitalize())}</summary>"
             + _stack_html(stack_lines(view.goroutine, options, culprit))
             + "</details>"
         )
@@ -157,11 +156,9 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
 
 def render_html(analysis: Analysis, options: RenderOptions) -> str:
     views = group_views(analysis)
-    total = sum(v.group.count for v in views)
     sources = ", ".join(analysis.sources) or "input"
     body = [
-        f"<h1>stackdemux: {total} crash report{'s' if total != 1 else ''} in {len(views)} "
-        f"group{'s' if len(views) != 1 else ''}</h1>",
+        f"<h1>stackdemux: {reports_summary(views)}</h1>",
         f'<p class="muted">{esc(sources)} · {analysis.total_lines} lines · '
         f"{len(analysis.streams)} stream{'s' if len(analysis.streams) != 1 else ''}</p>",
     ]

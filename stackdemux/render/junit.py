@@ -14,7 +14,7 @@ from .options import RenderOptions
 from .paths import in_repo
 from .sanitize import flat, inert_markup, xml_safe
 from .stack import stack_text
-from .view import GroupView, chain_steps, group_views, where_summary
+from .view import GroupView, chain_steps, group_views, location, where_summary
 
 
 def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
@@ -25,7 +25,7 @@ def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
     culprit = view.culprit
     if culprit is not None:
         func = f"{culprit.func} " if culprit.func else ""  # (none in a caller list: callers.py)
-        lines.append(f"culprit: {func}{culprit.file or '?'}:{culprit.line}")
+        lines.append(f"culprit: {func}{location(culprit) or '?'}")
     steps = chain_steps(view.group.chain)
     if steps:
         lines.append("chain: " + "\n  → ".join(steps))

@@ -22,6 +22,9 @@ from .view import (
     diagnostic_where,
     frame_where,
     group_views,
+    reports_summary,
+    size_summary,
+    stack_title,
     threads_summary,
     where_summary,
 )
@@ -112,7 +115,8 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     g = view.group
     out = [f"### {n}. {code(g.title)}", ""]
     where = where_summary(view, analysis)
-    out.append(f"**{g.count}×** · {prose(view.kind)}" + (f" · {prose(where)}" if where else ""))
+    out.append(f"**{g.count}×** · {prose(view.kind)} · {prose(size_summary(view.report))}"
+               + (f" · {prose(where)}" if where else ""))
     out.append("")
     threads = threads_summary(view.report)
     if threads:
@@ -121,9 +125,12 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     for reason, c in view.incomplete[:2]:
         out.append(f"*Partial: {c} of {len(view.reports)}: {prose(reason)}*")
         out.append("")
-    if len(view.messages) > 1:
-        for msg, c in sorted(view.messages.items(), key=lambda kv: -kv[1])[:5]:
+    shown = view.shown_messages
+    if shown:
+        for msg, c in shown[:5]:
             out.append(f"- {code(msg)} ×{c}")
+        if len(shown) > 5:
+            out.append(f"- … {len(shown) - 5} more messages")
         out.append("")
     steps = chain_steps(g.chain)
     if steps:
@@ -144,7 +151,7 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
         out.append("")
     if view.goroutine is not None:
         out += [
-            "<details><summary>Stack of the crashing goroutine</summary>",
+            f"<details><summary>Stack of {stack_title(view)}</summary>",
             "",
             fence(stack_text(view.goroutine, options, view.culprit)),
             "",
@@ -170,15 +177,11 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
 
 def render_markdown(analysis: Analysis, options: RenderOptions) -> str:
     views = group_views(analysis)
-    total = sum(v.group.count for v in views)
     head = ["## stackdemux", ""]
     if not views:
         head.append(f"No Go crash or goroutine dump found in {analysis.total_lines} lines.")
         return "\n".join(head) + "\n"
-    head.append(
-        f"{total} crash report{'s' if total != 1 else ''} in {len(views)} "
-        f"group{'s' if len(views) != 1 else ''}."
-    )
+    head.append(reports_summary(views) + ".")
     head.append("")
     head += _table(views, analysis)
     head.append("")

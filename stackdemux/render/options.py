@@ -58,3 +58,25 @@ def color_wanted(
         return bool(isatty and isatty())
     except (ValueError, OSError):  # a closed or detached stream
         return False
+
+
+def terminal_width(stream: IO[str] | IO[bytes] | None, env: Mapping[str, str] | None = None,
+                   default: int = 80) -> int:
+    """Columns of the terminal the text report is written to: `COLUMNS` if set,
+    else the terminal's own size. A report written to a pipe or a file keeps
+    `default`, whatever the terminal that ran it (the same log gives the same
+    file)."""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        if not (isatty and isatty()):
+            return default
+    except (ValueError, OSError):  # a closed or detached stream
+        return default
+    env = os.environ if env is None else env
+    columns = (env.get("COLUMNS") or "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return max(int(columns), 40)
+    try:
+        return max(os.get_terminal_size(stream.fileno()).columns, 40)  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return default

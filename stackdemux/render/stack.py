@@ -33,6 +33,9 @@ def goroutine_header(g: Goroutine) -> str:
         return "runtime stack:"
     if is_caller_list(g):
         return "callers (file:line, no functions printed):"
+    if is_headerless(g):
+        # (the parser's goroutine 0 [unknown]: no such line is in the log)
+        return "frames with no goroutine header:"
     state = g.state
     if g.wait_minutes is not None:
         state += f", {g.wait_minutes} minutes"
@@ -42,6 +45,13 @@ def goroutine_header(g: Goroutine) -> str:
     if g.labels:
         labels = " {" + ", ".join(f"{k}: {v}" for k, v in g.labels.items()) + "}"
     return clean(f"goroutine {g.id} [{state}]{labels}:")
+
+
+def is_headerless(g: Goroutine) -> bool:
+    """Frames the log printed with no `goroutine N [state]:` line above them (a
+    paste begun inside a stack, Windows' exception dump): the parser holds them
+    in a goroutine 0 of state `unknown`, which Go never prints."""
+    return g.id == 0 and g.state == "unknown" and not g.system
 
 
 def frame_role(frame: Frame) -> str:
@@ -109,6 +119,9 @@ def stack_lines(
                                 g.bare_names))
     if g.elided:
         out.append(StackLine("...additional frames elided...", "note"))
+    if not g.frames and not g.unavailable and g.created_by is None:
+        # (a header with nothing readable under it: cut, dropped or a hex dump)
+        out.append(StackLine("no frames read", "note"))
     if g.created_by is not None:
         cb = g.created_by
         by = f"created by {cb.frame.func}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..model import Analysis, Bucket, Frame, Hint, Report
+from ..model import Analysis, Bucket, Frame, Hint
 from .options import RenderOptions
 from .paths import fit_path, short_path
 from .sanitize import cell_width, clean, inert_line
@@ -18,6 +18,8 @@ from .view import (
     chain_steps,
     diagnostic_where,
     group_views,
+    reports_summary,
+    size_summary,
     threads_summary,
     where_summary,
 )
@@ -45,8 +47,10 @@ def _style(text: str, style: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color and code and text else text
 
 
-def _break_at(text: str, width: int) -> int:
-    """Where to cut `text` so its first piece fits `width` columns: a separator if one is near."""
+def _break_at(text: str, width: int, floor: int = 0) -> int:
+    """Where to cut `text` so its first piece fits `width` columns: at the last
+    space after column `floor` (where the text's body starts), else at a separator
+    if one is near."""
     cells, cut = 0, len(text)
     for i, ch in enumerate(text):
         cells += cell_width(ch)
@@ -55,25 +59,40 @@ def _break_at(text: str, width: int) -> int:
             break
     else:
         return len(text)
-    for seps in (" ", "/(", ".,)"):
-        for j in range(cut, max(cut - 30, 1), -1):
-            if text[j - 1] in seps:
-                return j
-    return max(cut, 1)
+    # A space as a word wrap takes it, however far back: a path is moved whole
+    # to the next line rather than cut after its function.
+    # (not after a bullet alone: `· ` or `▸ ` starts the body, it is no word)
+    for j in range(cut + 1, floor + 1, -1):
+        if text[j - 1] == " " and len(text[floor : j - 1].strip()) > 1:
+            return j
+    # Inside a name: after a path's `/`, or before a receiver's `(`, so that
+    # `pkg.(*T).M` is cut as `pkg.` + `(*T).M`, never as `pkg.(` + `*T).M`.
+    # (every cut leaves some of the body on the line: the rest gets shorter)
+    for j in range(cut, max(cut - 30, floor), -1):
+        if text[j - 1] == "/" or text[j] == "(":
+            return j
+    for j in range(cut, max(cut - 30, floor), -1):
+        if text[j - 1] in ".,)":
+            return j
+    return max(cut, floor + 1)
 
 
-def wrap(text: str, width: int, indent: int) -> list[str]:
-    """Hard-wrap one line; continuation lines are indented by `indent` columns."""
+def wrap(text: str, width: int, indent: int, floor: int | None = None) -> list[str]:
+    """Hard-wrap one line; continuation lines are indented by `indent` columns.
+    `floor`: where the text's body starts (a label or indent before it is never
+    a place to cut); by default, after its leading spaces."""
     if cell_width(text) <= width:
         return [inert_line(text)]
+    if floor is None:
+        floor = len(text) - len(text.lstrip(" "))
     pieces = []
-    cut = _break_at(text, width)
+    cut = _break_at(text, width, floor)
     pieces.append(inert_line(text[:cut].rstrip()))
     rest = text[cut:].lstrip()
     pad = " " * min(indent, width // 2)
     while rest:
         room = width - len(pad)
-        cut = _break_at(rest, room)
+        cut = max(_break_at(pad + rest, room + len(pad), len(pad)) - len(pad), 1)
         pieces.append(inert_line(pad + rest[:cut].rstrip()))
         rest = rest[cut:].lstrip()
     return pieces
@@ -97,7 +116,7 @@ class _Writer:
         """`   culprit    text`, wrapped under the text column."""
         head = " " * _GUTTER + label.ljust(_LABEL - _GUTTER - 1) + " "
         first = True
-        for piece in wrap(head + text, self.width, _LABEL):
+        for piece in wrap(head + text, self.width, _LABEL, floor=len(head)):
             if first:
                 body = piece[len(head) :]
                 lab = _style(head.rstrip(), "label", self.options.color)
@@ -161,21 +180,6 @@ def _bucket_line(b: Bucket) -> str:
     return clean(f"{b.count}× [{states}] goroutines {ids}")
 
 
-def _size(report: Report | None) -> str:
-    """`5 goroutines`; a race report prints accesses, not goroutines (GOTRACEBACK=none
-    and a `--- FAIL` line print neither)."""
-    if report is not None and not report.goroutines and report.race is not None:
-        n = len(report.race.accesses)
-        return f"{n} access{'es' if n != 1 else ''}"
-    n = len(report.goroutines) if report is not None else 0
-    if n:
-        return f"{n} goroutine{'s' if n != 1 else ''}"
-    if report is not None and report.system_stacks:
-        return "runtime stack only"  # (the runtime raised it on its own stack)
-    # printed but unread (see `partial`), or never printed (GOTRACEBACK=none)
-    return "no stack read" if report is not None and not report.complete else "no stack printed"
-
-
 # Characters of a title and of a message shown: a panic value can hold a whole
 # HTTP body (a first line of 100 KB); the JSON output holds it whole.
 _MAX_TITLE = 300
@@ -199,23 +203,30 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
         pad = " " * (room - cell_width(head) + 1)
         w.lines.append(_style(head, "title", o.color) + pad
                        + _style(count, "count", o.color))
-    else:
-        w.line(head, "title", 0, cont=3)
-        w.line(count, "count", 3)
+    else:  # the count ends the title's last line, not a line of its own
+        pieces = wrap(head, room, 3)
+        for piece in pieces[:-1]:
+            w.lines.append(_style(piece, "title", o.color))
+        last = pieces[-1]
+        pad = " " * (room - cell_width(last) + 1)
+        w.lines.append(_style(last, "title", o.color) + pad + _style(count, "count", o.color))
     where = where_summary(view, analysis)
     if where:
         w.field("where", clean(where))
     report = view.report
-    w.field("kind", f"{view.kind} · {_size(report)}")
+    w.field("kind", f"{view.kind} · {size_summary(report)}")
     threads = threads_summary(report)
     if threads:
         w.field("threads", clean(threads), "note")
     for reason, c in view.incomplete[:2]:
         w.field("partial", f"{c} of {len(view.reports)}: {clean(reason)}", "note")
     messages = view.messages
-    if len(messages) > 1 or (messages and (not g.title.endswith(next(iter(messages)))
-                                           or len(g.title) > _MAX_TITLE)):
-        for msg, c in sorted(messages.items(), key=lambda kv: -kv[1])[:3]:
+    if len(g.title) > _MAX_TITLE:  # (the title is cut: its message is shown whole)
+        shown = sorted(messages.items(), key=lambda kv: -kv[1])
+    else:
+        shown = view.shown_messages
+    if shown:
+        for msg, c in shown[:3]:
             w.field("message", _shown(clean(msg), _MAX_MESSAGE)
                     + (f"  ×{c}" if len(messages) > 1 else ""))
         if len(messages) > 3:
@@ -271,12 +282,7 @@ def render_text(analysis: Analysis, options: RenderOptions) -> str:
     if not views:
         w.line(f"No Go crash or goroutine dump found in {analysis.total_lines} lines.")
     else:
-        total = sum(v.group.count for v in views)
-        w.line(
-            f"{total} report{'s' if total != 1 else ''} in {len(views)} "
-            f"group{'s' if len(views) != 1 else ''}",
-            "count",
-        )
+        w.line(reports_summary(views), "count")
     for n, view in enumerate(views, 1):
         w.line()
         _group(w, n, view, analysis)

@@ -194,6 +194,19 @@ class GroupView:
         return sorted(counts.items(), key=lambda kv: -kv[1])
 
     @property
+    def shown_messages(self) -> list[tuple[str, int]]:
+        """The messages a report lists, most common first: all of them when they
+        differ, the one when the title does not say it (a normalised title,
+        `invalid page type: <N>: <N>`, hides the page a reader looks for),
+        none when the title ends with it."""
+        messages = self.messages
+        if len(messages) == 1:
+            (message, _), = messages.items()
+            if self.group.title.endswith(message):
+                return []
+        return sorted(messages.items(), key=lambda kv: -kv[1])
+
+    @property
     def messages(self) -> dict[str, int]:
         if self.group.messages:
             return self.group.messages
@@ -201,6 +214,38 @@ class GroupView:
         for r in self.reports:
             counts[r.message] = counts.get(r.message, 0) + 1
         return counts
+
+
+def reports_summary(views: list[GroupView]) -> str:
+    """`3 reports in 2 groups`: reports, not crash reports, where a goroutine
+    dump printed on purpose is one of them (it is no crash)."""
+    total = sum(v.group.count for v in views)
+    return (f"{total} report{'s' if total != 1 else ''} in {len(views)} "
+            f"group{'s' if len(views) != 1 else ''}")
+
+
+def stack_title(view: GroupView) -> str:
+    """What the one stack shown is: a dump's goroutine did not crash."""
+    g = view.goroutine
+    if view.is_crash or g is None or g.system or g.id == 0:
+        return "the crashing goroutine" if view.is_crash else "the goroutine shown"
+    return f"goroutine {g.id}"
+
+
+def size_summary(report: Report | None) -> str:
+    """`5 goroutines`; a race report counts its accesses, not goroutines, and a
+    fatal error the runtime raised on its own stack says so (GOTRACEBACK=none
+    and a `--- FAIL` line print neither)."""
+    if report is not None and not report.goroutines and report.race is not None:
+        n = len(report.race.accesses)
+        return f"{n} access{'es' if n != 1 else ''}"
+    n = len(report.goroutines) if report is not None else 0
+    if n:
+        return f"{n} goroutine{'s' if n != 1 else ''}"
+    if report is not None and report.system_stacks:
+        return "runtime stack only"  # (the runtime raised it on its own stack)
+    # printed but unread (see `partial`), or never printed (GOTRACEBACK=none)
+    return "no stack read" if report is not None and not report.complete else "no stack printed"
 
 
 def _synthesize(reports: list[Report]) -> list[Group]:
