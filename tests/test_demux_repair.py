@@ -76,3 +76,35 @@ def test_every_line_of_a_repaired_log_ends_in_one_stream_or_the_noise() -> None:
     assert budget.repair > 0
     owned = [i for t in sep.tracks for i in t] + sep.noise + sep.orphans
     assert sorted(owned) == list(range(len(texts)))
+
+
+def test_the_same_streams_held_read_the_same_whatever_their_numbers() -> None:
+    """What lets repair read a set of held streams once: a pass weighs a
+    label only as equal to another or not."""
+    texts, _ = lines_and_owners(MIXED)
+    lines = traceback_lines(texts)
+    known = {i: t for i, t in steps(feed(Beam(), lines, 64)) if t >= 0}
+    held = {i: t for i, t in known.items() if t not in (0, 1)}
+    renumbered = {i: 100 - t for i, t in held.items()}
+    once = feed(Freed(held, Budget()), lines, 64)
+    again = feed(Freed(renumbered, Budget()), lines, 64)
+    assert again.score == once.score
+    assert [i for i, _ in steps(again)] == [i for i, _ in steps(once)]
+
+
+@pytest.mark.parametrize("seed", [None, 7])
+def test_repair_reads_the_same_held_streams_once(seed: int | None, monkeypatch) -> None:
+    """The committed draw gains twice: the pair that gained, tried again on
+    its own reading, holds the streams it held and is not read again."""
+    texts, _ = lines_and_owners(MIXED, seed)
+    lines = traceback_lines(texts)
+    known = feed(Beam(), lines, 64)
+    read: list[frozenset[tuple[int, ...]]] = []
+
+    def counted(beam, lines, every):
+        read.append(repair._streams(beam.labels))
+        return feed(beam, lines, every)
+
+    monkeypatch.setattr(repair, "feed", counted)
+    assert repaired(lines, Budget(), known) is not None
+    assert len(read) == len(set(read)) > 0
