@@ -321,6 +321,27 @@ def _write_records(k: int) -> bytes:
     return _text([records[i % len(records)] for i in range(k)])
 
 
+def _lambda_errors(k: int) -> bytes:
+    """Real Lambda error JSONs (lambda_error.py), pretty-printed and on one line, repeated."""
+    pastes = [(ROOT / "samples" / "wild" / f).read_text() for f in (
+        "cfngo17_lambda_error_json_stacktrace.txt", "ddlambda165_lambda_error_json_one_line.txt")]
+    lines = [t for p in pastes for t in p.splitlines()]
+    return _text([lines[i % len(lines)] for i in range(k)])
+
+
+def _lambda_huge_value(k: int) -> bytes:
+    """One real one-line Lambda error JSON whose message is k bytes long."""
+    paste = (ROOT / "samples" / "wild" / "ddlambda165_lambda_error_json_one_line.txt").read_text()
+    line = next(t for t in paste.splitlines() if t.startswith("{"))
+    head = '{"errorMessage":"'
+    return (head + "x" * k + line[line.index('",'):] + "\n").encode()
+
+
+def _lambda_nested(k: int) -> bytes:
+    """Objects each opening with the key and holding the next, none closed."""
+    return ('{\n  "errorMessage": "x",\n  "more": [\n' * (k // 3)).encode()
+
+
 def _huge_token_line(k: int) -> bytes:
     return DUMP.encode() + b"main.f(0x1, " * (k // 12) + b"\n" + DUMP.encode()
 
@@ -353,6 +374,9 @@ CASES: list[Case] = [
     Case("pasted-xml-element", 3000, _xml_element),
     Case("pasted-padded-rows", 3000, _padded_rows),
     Case("pasted-write-records", 20_000, _write_records),
+    Case("lambda-errors", 20_000, _lambda_errors),
+    Case("lambda-huge-value", 5_000_000, _lambda_huge_value),  # (4n under the sieve's 32 MB)
+    Case("lambda-nested", 20_000, _lambda_nested),
     Case("bytes-binary", 200_000, _binary),
     Case("bytes-invalid-utf8", 3000, _invalid_utf8),
     Case("bytes-nul", 3000, _nuls),

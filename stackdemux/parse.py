@@ -313,10 +313,29 @@ def parse_stream(stream: Stream, ids: Iterator[str] | None = None) -> ParseResul
         if numbers is stream.numbers and texts is stream.texts:
             for r in result.reports:
                 r.id, r.stream = next(ids), stream.id
-            stream._joined = None
-            return result
+            joined, stream._joined = stream._joined, None
+            return _with_lambda_errors(stream, result, ids, joined)
     result = _Parser(stream, ids).run()
-    stream._joined = None
+    joined, stream._joined = stream._joined, None
+    return _with_lambda_errors(stream, result, ids, joined)
+
+
+def _with_lambda_errors(stream: Stream, result: ParseResult, ids: Iterator[str],
+                       joined: str | None) -> ParseResult:
+    """AWS Lambda's error JSONs among the lines no traceback holds (lambda_error.py),
+    read after the parse: here, not in the demultiplexing's reads, as no process's
+    traceback text is in them. The stream's joined text, when a stage made it, tells
+    at once whether there can be any."""
+    from .lambda_error import KEY, read_noise
+
+    if not result.noise or (joined is not None and KEY not in joined):
+        return result
+    found = read_noise(stream, result.noise, ids)
+    if found:
+        taken = {n for r in found for a, b in r.lines for n in range(a, b + 1)}
+        left = [n for a, b in result.noise for n in range(a, b + 1) if n not in taken]
+        result.noise = spans_of(left)
+        result.reports = sorted(result.reports + found, key=lambda r: r.lines[0][0])
     return result
 
 
