@@ -170,3 +170,24 @@ def test_a_crash_s_stack_is_still_the_crashing_goroutine_s() -> None:
     out = _render("bbolt128_invalid_page_type.txt", "markdown")
     assert "<details><summary>Stack of the crashing goroutine</summary>" in out
     assert "1 report in 1 group." in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_the_call_chain_ends_in_the_function_it_reaches_in_every_format_for_people(
+        fmt: str) -> None:
+    # the terminal named the function the chain ends in; Markdown and HTML
+    # stopped at its file line, so a reader of the issue saw where, not what
+    last = _last_chain_step(_render("bbolt128_invalid_page_type.txt", fmt, width=200), fmt)
+    assert last.endswith("cursor.go:250 bbolt.(*Cursor).search"), last
+
+
+def _last_chain_step(out: str, fmt: str) -> str:
+    """The last step of the report's call chain, as the format prints it."""
+    if fmt == "html":
+        return out.split('<ol class="chain">', 1)[1].split("</ol>", 1)[0].rsplit("<li>", 1)[1] \
+            .removesuffix("</li>").removeprefix("<code>").removesuffix("</code>")
+    if fmt == "markdown":
+        steps = out.split("**Call chain**", 1)[1].strip().split("\n\n", 1)[0]
+        return steps.splitlines()[-1].split("`", 1)[1].rstrip("`")
+    steps = out.split("chain", 1)[1].split("hint", 1)[0]
+    return " ".join(steps.split())

@@ -116,7 +116,7 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
         parts.append(  # (a caller list's culprit names no function: callers.py)
             f"<dt>culprit</dt><dd>{func}<code>{esc(frame_where(culprit))}</code></dd>"
         )
-    steps = chain_steps(g.chain)
+    steps = chain_steps(g.chain, named=True)
     if steps:
         items = "".join(f"<li><code>{esc(s)}</code></li>" for s in steps)
         parts.append(f'<dt>call chain</dt><dd><ol class="chain">{items}</ol></dd>')

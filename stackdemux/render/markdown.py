@@ -132,7 +132,7 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
         if len(shown) > 5:
             out.append(f"- … {len(shown) - 5} more messages")
         out.append("")
-    steps = chain_steps(g.chain)
+    steps = chain_steps(g.chain, named=True)
     if steps:
         out.append("**Call chain**")
         out.append("")

@@ -236,11 +236,8 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
         w.field("culprit", _frame_brief(culprit, o), "ours")
     if g.main_frame is not None and g.main_frame is not culprit:
         w.field("our code", _frame_brief(g.main_frame, o), "ours")
-    steps = chain_steps(g.chain)
+    steps = chain_steps(g.chain, named=True)
     if steps:
-        last = g.chain[-1].frames[-1] if g.chain[-1].frames else None
-        if last is not None and last.func:
-            steps[-1] += f" {last.func.rsplit('/', 1)[-1]}"
         for i, step in enumerate(steps):
             w.field("chain" if i == 0 else "", ("→ " if i else "") + clean(step))
     for hint in g.hints:

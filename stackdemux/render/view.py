@@ -310,8 +310,11 @@ def stream_labels(analysis: Analysis, ids: list[str]) -> list[str]:
     return [labels.get(i) or i for i in ids]
 
 
-def chain_steps(segments: list[ChainSegment]) -> list[str]:
-    """One step per module segment, entry first: `module first.go:1 … last.go:9`."""
+def chain_steps(segments: list[ChainSegment], named: bool = False) -> list[str]:
+    """One step per module segment, entry first: `module first.go:1 … last.go:9`.
+    `named`: the last step ends with the function the chain ends in, as a person
+    reads it (`… cursor.go:48 bbolt.(*Cursor).search`); the CI formats keep the
+    bare steps."""
     steps = []
     for seg in segments:
         frames = seg.frames
@@ -323,6 +326,9 @@ def chain_steps(segments: list[ChainSegment]) -> list[str]:
         if len(frames) > 1:
             where += " … " + frame_where(frames[-1])
         steps.append(f"{seg.module} {where}")
+    last = segments[-1].frames[-1] if segments and segments[-1].frames else None
+    if named and steps and last is not None and last.func:
+        steps[-1] += f" {last.func.rsplit('/', 1)[-1]}"
     return steps
 
 
