@@ -269,14 +269,32 @@ def test_sarif_results_carry_our_fingerprint_and_a_repo_relative_location(tmp_pa
     assert loc["region"] == {"startLine": 29}
 
 
-def test_codequality_issue_fields(skopeo):
-    (issue,) = json.loads(render(skopeo, "codequality", RenderOptions()))
+def test_codequality_issue_fields(skopeo, tmp_path):
+    # the checkout holds the vendored bbolt the panic is raised in: GitLab
+    # resolves `location.path` in the repository, so it is relative to it
+    vendored = tmp_path / "vendor" / "go.etcd.io" / "bbolt" / "cursor.go"
+    vendored.parent.mkdir(parents=True)
+    vendored.touch()
+    (issue,) = json.loads(render(skopeo, "codequality", RenderOptions(repo_root=str(tmp_path))))
     assert issue["fingerprint"] == skopeo.groups[0].fingerprint
     assert issue["severity"] == "critical"
     assert issue["check_name"] == "stackdemux/panic"
-    assert issue["location"]["path"].endswith("vendor/go.etcd.io/bbolt/cursor.go")
-    assert issue["location"]["lines"] == {"begin": 29}
-    assert issue["description"].startswith("panic: invalid page type: <N>: <N>")
+    assert issue["location"] == {"path": "vendor/go.etcd.io/bbolt/cursor.go",
+                                 "lines": {"begin": 29}}
+    assert issue["description"].startswith("panic: invalid page type: <N>: <N> — ")
+
+
+def test_codequality_names_a_culprit_outside_the_checkout_in_words_not_as_its_location():
+    # GitLab's `location.path` is "the relative path to the file" in the
+    # repository: a module cache path is none, and GitLab links it to nothing
+    # (it was the location). The issue points at the report in the log, and the
+    # culprit is said in the description.
+    crash = ROOT / "samples" / "go1.27" / "skopeo_modcache.txt"
+    (issue,) = json.loads(render(analyse_file(crash), "codequality", RenderOptions()))
+    assert issue["location"] == {"path": str(crash), "lines": {"begin": 1}}
+    assert issue["description"].startswith(
+        "panic: invalid page type: <N>: <N>; culprit: go.etcd.io/bbolt.(*Cursor).search at "
+        "/root/go/pkg/mod/go.etcd.io/bbolt@v1.4.3/cursor.go:29 — Corrupted bolt database file: ")
 
 
 def test_text_and_markdown_say_when_reports_could_not_be_completed():

@@ -40,7 +40,7 @@ def test_a_title_that_is_its_message_is_not_said_twice() -> None:
 @pytest.mark.parametrize(("name", "size"), [
     ("bosun7_go12_stack_overflow.txt", "runtime stack only"),
     ("gotify6_plugin_goarch_stack_before_restart.txt", "no stack printed"),
-    ("debugcharts_race_ocr.txt", "0 accesses"),
+    ("debugcharts_race_ocr.txt", "no access read"),
 ])
 def test_every_format_counts_a_report_s_stacks_as_the_terminal_does(name: str, size: str) -> None:
     # a fatal error raised on the runtime's own stack has no goroutine: the page
@@ -82,7 +82,7 @@ def test_junit_names_a_culprit_with_no_line_without_a_none() -> None:
     # a test2json paste: the culprit frame's file line was not printed
     out = _render("gotestsum99_test2json_go114.txt", "junit")
     culprit = [ln for ln in out.splitlines() if ln.startswith("culprit: ")]
-    assert culprit == ["culprit: gotest.tools/v3/internal/assert.ArgsFromComparisonCall ?"]
+    assert culprit == ["culprit: gotest.tools/v3/internal/assert.ArgsFromComparisonCall"]
     assert "None" not in out
 
 

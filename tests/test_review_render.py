@@ -20,7 +20,8 @@ def text(name: str, version: str = "1.27") -> str:
 def test_a_race_counts_its_accesses_not_zero_goroutines():
     out = text("race_run")
     assert "kind      race · 2 accesses" in out
-    assert "goroutine 7 [read]:" in out  # what is shown under it
+    # what is shown under it: each access as the detector printed it
+    assert "    Read at 0x00c0000180e8 by goroutine 7:" in out
     assert "0 goroutines" not in out
 
 

@@ -73,6 +73,8 @@ def analyse(
         rules = load_rules(rules)
     all_rules = [*(rules or ()), *shipped_rules()]
     _ids_unique(reports)
+    for report in reports:
+        _race_read(report)
 
     # goroutines by call path: their frames' origins are worked out once a path
     # (what the parser read them from is let go: analysis needs it no more)
@@ -103,6 +105,20 @@ def _ids_unique(reports: list[Report]) -> None:
                 f"two reports have the id {report.id!r}: parse every stream with one id "
                 "sequence (ids = stackdemux.parse.report_ids(); parse_stream(stream, ids))")
         seen.add(report.id)
+
+
+# The race detector prints every report with its accesses (two at least: the
+# access that found the race and the previous one), each with its stack.
+RACE_UNREAD = ("only its `WARNING: DATA RACE` line was read: none of the accesses the race "
+               "detector prints after it (each with its stack) could be read")
+
+
+def _race_read(report: Report) -> None:
+    """A race report of which no access was read is partial, and says so (a
+    paste retyped from a screenshot: the parser reads its header alone)."""
+    race = report.race
+    if race is not None and not race.accesses and report.complete:
+        report.complete, report.incomplete_reason = False, RACE_UNREAD
 
 
 def _fingerprint(report: Report, culprit: Frame | None, title: str) -> str:

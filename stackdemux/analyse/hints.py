@@ -34,7 +34,7 @@ from pathlib import Path
 from stackdemux.analyse.buckets import bucket
 from stackdemux.analyse.chains import culprit, culprit_index, is_machinery
 from stackdemux.analyse.origins import package_of_file, split_function
-from stackdemux.model import Bucket, Frame, Group, Hint, Report
+from stackdemux.model import Bucket, Frame, Group, Hint, Report, ReportKind
 
 MATCH_KEYS = ("message", "text", "title", "kind", "function", "package")
 
@@ -258,14 +258,64 @@ def _faulting(report: Report, buckets: list[Bucket]) -> list[str]:
     frame = culprit(report)
     if frame is not None:
         out.append(_at(frame))
-    if report.signal is not None:
-        s = report.signal
-        words = [s.name] + [f"{k}={v}" for k, v in (("code", s.code), ("addr", s.addr),
-                                                   ("pc", s.pc)) if v]
-        out.append(" ".join(words))
-        if s.addr is not None and _small(s.addr):
+    s = report.signal
+    if s is None:
+        return out
+    words = " ".join([s.name] + [f"{k}={v}" for k, v in (("code", s.code), ("addr", s.addr),
+                                                          ("pc", s.pc)) if v])
+    near_zero = s.addr is not None and _small(s.addr)
+    at = earlier_panic(report)
+    if at is None:
+        out.append(words)
+        if near_zero:
             out.append(f"addr={s.addr} is near zero: a field read through a nil pointer")
+        return out
+    # The signal is the panic's this fatal error cut short, not the error's own
+    frames = report.crashing.frames  # type: ignore[union-attr]  (earlier_panic read them)
+    deferred = frames[at - 1].func
+    raised = next((f for f in frames[at + 1 :] if not is_machinery(f.func)), None)
+    out.append(f"thrown while a panic ran: {deferred}, a deferred call, was run by the "
+               "`panic(…)` below it on the stack; Go printed no message of that panic "
+               "(golang/go#67792)")
+    out.append(f"that panic's signal, not this error's: {words}"
+               + (f", in {_at(raised)}" if raised is not None else ""))
+    if near_zero:
+        out.append(f"addr={s.addr} is near zero: that panic began with a field read through "
+                   "a nil pointer")
     return out
+
+
+# What a `[signal …]` line goes with: the messages of the panics a fault raises
+# (runtime/signal_unix.go's sigpanic: panicmem, panicdivide, panicoverflow,
+# panicfloat) and of the fatal errors it raises, and the runtime's context lines
+# that say a signal arrived (in C code, in the runtime).
+_FAULT = re.compile(r"nil pointer dereference|integer divide by zero|integer overflow|"
+                    r"floating point error|^(runtime error: )?fault$|unexpected signal|"
+                    r"unexpected fault address|signal arrived during|^SIG[A-Z]+")
+
+
+def earlier_panic(report: Report) -> int | None:
+    """Where the crashing stack shows the panic (`panic(…)`) a fatal error cut
+    short, when the report's `[signal …]` line is that panic's and not the error's.
+
+    Go prints `[signal …]` with whatever crash ends the program while the
+    goroutine's signal is set, which a fault sets when it becomes a panic and
+    only a recovery clears: a deferred call that throws during that panic
+    (`sync: unlock of unlocked mutex`) prints the panic's signal under its own
+    message and drops the panic's (golang/go#67792). So: a fatal error whose
+    message and context name no fault, with a `panic(…)` frame below the throw.
+    None when the signal is the report's own (or there is none).
+    """
+    if report.signal is None or report.kind is not ReportKind.FATAL_ERROR:
+        return None
+    texts = [report.message, *(link.message for link in report.chain), *report.context]
+    if any(_FAULT.search(text) for text in texts):
+        return None
+    g = report.crashing
+    if g is None:
+        return None
+    return next((i for i, f in enumerate(g.frames) if i and f.func in ("panic", "runtime.gopanic")),
+                None)
 
 
 def _small(addr: str) -> bool:
@@ -273,6 +323,18 @@ def _small(addr: str) -> bool:
         return int(addr, 16) < 4096
     except ValueError:
         return False
+
+
+def _accesses(report: Report, buckets: list[Bucket]) -> list[str]:
+    """Each access of a data race and the frame of the program's it was made in
+    (the remedy asks to look at both: the culprit alone is the first)."""
+    out = []
+    for access in report.race.accesses if report.race is not None else ():
+        who = "main goroutine" if access.goroutine is None else f"goroutine {access.goroutine}"
+        i = culprit_index(access.frames)
+        where = _at(access.frames[i]) if i is not None else "no frames read"
+        out.append(f"{access.operation} by {who}: {where}")
+    return out
 
 
 def _tests(report: Report, buckets: list[Bucket]) -> list[str]:
@@ -293,6 +355,7 @@ DETAILS: dict[str, Callable[[Report, list[Bucket]], list[str]]] = {
     "blocked-goroutines": _blocked,
     "recursion": _recursion,
     "faulting-frame": _faulting,
+    "race-accesses": _accesses,
     "running-tests": _tests,
     "http-remote": _http,
     "runtime-notes": _runtime_notes,

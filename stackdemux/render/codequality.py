@@ -1,20 +1,25 @@
 """GitLab code quality report (a JSON array of Code Climate issues), one issue per crash group.
 
-GitLab requires `location.path` relative to the repository; a culprit outside
-the checkout keeps its build path (GitLab then lists the issue without a diff
-link), and a group without any file points at its report's line in the input it
-was read from.
+GitLab's format requires `location.path`, "the relative path to the file
+containing the code quality violation" in the repository, and a line: an
+issue without them fails the whole report. A build path outside the checkout
+(the Go installation's, the module cache's, another machine's) is no such path:
+GitLab links it to no file. So an issue points at the culprit when its file is
+in the checkout, else at the main module's first frame when that one is (as
+the GitHub annotation and SARIF point), else at its report's first line in the
+log it was read from (the job's own artifact); the culprit is then named in
+the description, where GitLab shows it as text.
 """
 
 from __future__ import annotations
 
 import orjson
 
-from ..model import Analysis
+from ..model import Analysis, Frame
 from .options import RenderOptions
 from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
-from .view import GroupView, group_views
+from .view import GroupView, culprit_words, group_views
 
 # Code Climate severities: info, minor, major, critical, blocker.
 _SEVERITY = {
@@ -27,32 +32,41 @@ _SEVERITY = {
 }
 
 
-def _where(view: GroupView, analysis: Analysis, options: RenderOptions) -> tuple[str, int]:
+def _where(view: GroupView, analysis: Analysis,
+           options: RenderOptions) -> tuple[str, int, Frame | None]:
+    """The issue's path and line, and the frame they are of (None: the log's)."""
     for frame in (view.culprit, view.group.main_frame):
         if frame is not None:
             rel = in_repo(frame.file, options.repo_root)
             if rel is not None:
-                return rel, frame.line or 1
-    culprit = view.culprit
-    if culprit is not None and culprit.file:
-        return outside_path(culprit.file), culprit.line or 1
+                return rel, frame.line or 1, frame
     report = view.report  # the input it was read from (not the first of several)
     name = (report.source if report is not None else None) or (
         analysis.sources[0] if analysis.sources else "log")
     line = report.lines[0][0] if report is not None and report.lines else 1
-    return in_repo(name, options.repo_root, min_components=1) or outside_path(name), line
+    path = in_repo(name, options.repo_root, min_components=1) or outside_path(name)
+    return path, line, None
+
+
+def _description(view: GroupView, frame: Frame | None) -> str:
+    """Title and count, the culprit where the location is not its file, the hints."""
+    description = clean(view.group.title)
+    if view.group.count > 1:
+        description += f" (×{view.group.count})"
+    culprit = view.culprit
+    if culprit is not None and frame is not culprit:
+        description += f"; culprit: {clean(culprit_words(culprit))}"
+    hints = "; ".join(flat(f"{h.title}: {h.remedy or h.explanation}") for h in view.group.hints)
+    if hints:
+        description += f" — {hints}"
+    return description
 
 
 def render_codequality(analysis: Analysis, options: RenderOptions) -> str:
     issues = []
     for view in group_views(analysis):
-        path, line = _where(view, analysis, options)
-        description = clean(view.group.title)
-        if view.group.count > 1:
-            description += f" (×{view.group.count})"
-        hints = "; ".join(flat(f"{h.title}: {h.remedy or h.explanation}") for h in view.group.hints)
-        if hints:
-            description += f" — {hints}"
+        path, line, frame = _where(view, analysis, options)
+        description = _description(view, frame)
         issues.append(
             {
                 "type": "issue",

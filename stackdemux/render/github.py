@@ -19,9 +19,9 @@ import secrets
 from ..model import Analysis, Frame
 from .options import RenderOptions
 from .paths import in_repo
-from .sanitize import clean, flat
+from .sanitize import clean
 from .text import render_text
-from .view import GroupView, chain_steps, group_views, where_summary
+from .view import GroupView, ci_lines, group_views
 
 
 def escape_data(text: str) -> str:
@@ -51,24 +51,9 @@ def _anchor(view: GroupView, repo_root: str | None) -> tuple[str | None, Frame |
 
 
 def _message(view: GroupView, analysis: Analysis) -> str:
-    """The annotation body: where it happened, the chain, the hint (plain, multi-line)."""
-    lines = []
-    where = where_summary(view, analysis)
-    if where:
-        lines.append(f"{view.group.count}× in {where}")
-    culprit = view.culprit
-    if culprit is not None:
-        loc = f" ({culprit.file}:{culprit.line})" if culprit.file else ""
-        # (a caller list names no function: callers.py)
-        lines.append(f"culprit: {culprit.func}{loc}" if culprit.func else f"culprit:{loc}")
-    for i, step in enumerate(chain_steps(view.group.chain)):
-        lines.append(("chain: " if i == 0 else "  → ") + step)
-    for hint in view.group.hints:
-        lines.append(flat(f"hint: {hint.title}: {hint.explanation}").rstrip(": "))
-        if hint.remedy:
-            lines.append(flat(f"remedy: {hint.remedy}"))
-    lines.append(f"fingerprint: {view.fingerprint}")
-    return "\n".join(clean(ln) for ln in lines)
+    """The annotation body: where it happened, the culprit, the chain, the hints
+    (plain, multi-line; JUnit's failure text says the same: view.ci_lines)."""
+    return "\n".join(clean(ln) for ln in ci_lines(view, analysis))
 
 
 def render_github(analysis: Analysis, options: RenderOptions) -> str:

@@ -13,7 +13,7 @@ import html
 from ..model import Analysis
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_markup
-from .stack import StackLine, stack_lines
+from .stack import StackLine, shown_stack, stack_lines
 from .view import (
     GroupView,
     chain_steps,
@@ -105,6 +105,8 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
         parts.append(f"<dt>where</dt><dd>{esc(where)}</dd>")
     report = view.report
     parts.append(f"<dt>kind</dt><dd>{esc(view.kind)} · {esc(size_summary(report))}</dd>")
+    for reason, c in view.incomplete[:2]:  # (as the terminal and Markdown say it)
+        parts.append(f"<dt>partial</dt><dd>{c} of {len(view.reports)}: {esc(reason)}</dd>")
     shown = view.shown_messages
     if shown:
         items = "".join(f"<li><code>{esc(m)}</code> ×{c}</li>" for m, c in shown[:10])
@@ -129,10 +131,11 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
             + "".join(f'<p class="muted">· {esc(d)}</p>' for d in hint.details[:20])
             + "</div>"
         )
-    if view.goroutine is not None:
+    shown = shown_stack(view, options)
+    if shown:
         parts.append(
             f"<details open><summary>{esc(stack_title(view).capitalize())}</summary>"
-            + _stack_html(stack_lines(view.goroutine, options, culprit))
+            + _stack_html(shown)
             + "</details>"
         )
     others = [b for b in view.buckets if view.goroutine is None or view.goroutine.id not in b.ids]

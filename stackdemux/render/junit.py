@@ -12,31 +12,17 @@ import xml.etree.ElementTree as ET
 from ..model import Analysis
 from .options import RenderOptions
 from .paths import in_repo
-from .sanitize import flat, inert_markup, xml_safe
-from .stack import stack_text
-from .view import GroupView, chain_steps, group_views, location, where_summary
+from .sanitize import inert_markup, xml_safe
+from .stack import shown_stack
+from .view import GroupView, ci_lines, group_views
 
 
 def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
-    lines = [view.group.title]
-    where = where_summary(view, analysis)
-    if where:
-        lines.append(f"{view.group.count}× in {where}")
-    culprit = view.culprit
-    if culprit is not None:
-        func = f"{culprit.func} " if culprit.func else ""  # (none in a caller list: callers.py)
-        lines.append(f"culprit: {func}{location(culprit) or '?'}")
-    steps = chain_steps(view.group.chain)
-    if steps:
-        lines.append("chain: " + "\n  → ".join(steps))
-    for hint in view.group.hints:
-        lines.append(flat(f"hint: {hint.title}: {hint.explanation}"))
-        if hint.remedy:
-            lines.append(flat(f"remedy: {hint.remedy}"))
-    lines.append(f"fingerprint: {view.fingerprint}")
-    if view.goroutine is not None:
+    lines = [view.group.title, *ci_lines(view, analysis)]
+    stack = shown_stack(view, options)
+    if stack:
         lines.append("")
-        lines.append(stack_text(view.goroutine, options, culprit))
+        lines.append("\n".join(ln.text for ln in stack))
     return "\n".join(lines)
 
 

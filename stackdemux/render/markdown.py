@@ -15,7 +15,7 @@ import re
 from ..model import Analysis
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_lines, no_legacy_command
-from .stack import stack_text
+from .stack import shown_stack, stack_text
 from .view import (
     GroupView,
     chain_steps,
@@ -149,11 +149,12 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
             if len(hint.details) > _DETAILS:
                 out.append(f"> - … {len(hint.details) - _DETAILS} more")
         out.append("")
-    if view.goroutine is not None:
+    shown = shown_stack(view, options)
+    if shown:
         out += [
             f"<details><summary>Stack of {stack_title(view)}</summary>",
             "",
-            fence(stack_text(view.goroutine, options, view.culprit)),
+            fence("\n".join(ln.text for ln in shown)),
             "",
             "</details>",
             "",

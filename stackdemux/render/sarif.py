@@ -26,7 +26,8 @@ from ..model import Analysis, Frame
 from .options import RenderOptions
 from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
-from .view import GroupView, chain_steps, group_views
+from .stack import access_header
+from .view import GroupView, chain_steps, culprit_words, group_views, hint_words
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/stackdemux/stackdemux"
@@ -101,30 +102,41 @@ def _log_location(view: GroupView, analysis: Analysis, options: RenderOptions) -
 
 
 def _stack(view: GroupView, options: RenderOptions) -> list[dict]:
-    g = view.goroutine
-    if g is None:
-        return []
-    frames = []
-    for frame in g.frames[: options.max_frames]:
-        loc = _location(frame, options)
-        if loc is not None:
-            frames.append({"location": loc})
-    return (
-        [{"message": {"text": _text("runtime stack" if g.system
-                                    else f"goroutine {g.id} [{clean(g.state)}]")},
-          "frames": frames}]
-        if frames
-        else []
-    )
+    """The crashing goroutine's stack, or each access of a race (its stacks are
+    the accesses', each under the header the detector printed)."""
+    race = view.race
+    if race is not None:
+        sections = [(access_header(a), a.frames) for a in race.accesses]
+    else:
+        g = view.goroutine
+        if g is None:
+            return []
+        sections = [("runtime stack" if g.system else f"goroutine {g.id} [{clean(g.state)}]",
+                     g.frames)]
+    stacks = []
+    for header, frames in sections:
+        located = [loc for frame in frames[: options.max_frames]
+                   if (loc := _location(frame, options)) is not None]
+        if located:
+            stacks.append({"message": {"text": _text(header.rstrip(":"))},
+                           "frames": [{"location": loc} for loc in located]})
+    return stacks
 
 
 def _message(view: GroupView) -> str:
+    """The title, then the culprit, chain and hints in the words of the other CI
+    formats (view.ci_lines), the chain on one line."""
     lines = [clean(view.group.title)]
+    culprit = view.culprit
+    if culprit is not None:
+        lines.append(clean(f"culprit: {culprit_words(culprit)}"))
     steps = chain_steps(view.group.chain)
     if steps:
         lines.append("chain: " + " → ".join(clean(s) for s in steps))
     for hint in view.group.hints:
-        lines.append(flat(f"hint: {hint.title}: {hint.remedy or hint.explanation}"))
+        lines.append(hint_words(hint))
+        if hint.remedy:
+            lines.append(flat(f"remedy: {hint.remedy}"))
     return _text("\n".join(lines))
 
 

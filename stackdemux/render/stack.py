@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..model import Frame, Goroutine
+from ..model import Frame, Goroutine, Race, RaceAccess
 from .options import RenderOptions
 from .paths import short_path
 from .sanitize import clean
-from .view import is_ours, is_runtime
+from .view import GroupView, is_ours, is_runtime
 
 # Roles: "header", "ours" (the program's code), "runtime", "other" (dependencies,
 # stdlib), "file" (the line under a frame; `frame_role` says whose), "note".
@@ -136,3 +136,45 @@ def stack_lines(
 def stack_text(g: Goroutine, options: RenderOptions, culprit: Frame | None = None) -> str:
     """Plain text of a stack (for JUnit bodies, Markdown and HTML blocks, GitHub logs)."""
     return "\n".join(ln.text for ln in stack_lines(g, options, culprit))
+
+
+def access_header(access: RaceAccess) -> str:
+    """An access of a data race as the race detector printed it: `Read at 0x… by
+    goroutine 7:`, `Previous write at 0x… by main goroutine:` (no number: the
+    model's None), `Read by goroutine 13:` (Go 1.1-1.2 printed no address)."""
+    at = f" at {access.address}" if access.address else ""
+    by = "main goroutine" if access.goroutine is None else f"goroutine {access.goroutine}"
+    return clean(f"{access.operation}{at} by {by}:")
+
+
+def race_lines(race: Race, options: RenderOptions, culprit: Frame | None = None) -> list[StackLine]:
+    """A race report's stacks as the detector printed them: each access under its
+    own header, then the goroutines' `created at` stacks, a blank line between.
+    (Shown as one goroutine, the first access read `goroutine 0 [write]:` where
+    the detector said `by main goroutine`, and the second access was not shown.)"""
+    out: list[StackLine] = []
+    sections = [(access_header(a), a.frames) for a in race.accesses]
+    sections += [(clean(f"Goroutine {g.id} ({g.state}) created at:"), g.frames)
+                 for g in race.creators]
+    for header, frames in sections:
+        if out:
+            out.append(StackLine("", "header"))
+        out.append(StackLine(header, "header"))
+        if not frames:  # `[failed to restore the stack]`, or lines not read
+            out.append(StackLine("no frames read", "note"))
+        for i, frame in enumerate(frames):
+            if i == options.max_frames:
+                out.append(StackLine(f"… {len(frames) - i} more frames", "note"))
+                break
+            out.extend(_frame_lines(frame, options, frame_role(frame), frame is culprit))
+    return out
+
+
+def shown_stack(view: GroupView, options: RenderOptions) -> list[StackLine]:
+    """The stack a report shows for its group: the culprit's goroutine, or a
+    race's accesses; none when the report holds no stack."""
+    race = view.race
+    if race is not None:
+        return race_lines(race, options, view.culprit)
+    g = view.goroutine
+    return stack_lines(g, options, view.culprit) if g is not None else []

@@ -12,7 +12,7 @@ from ..model import Analysis, Bucket, Frame, Hint
 from .options import RenderOptions
 from .paths import fit_path, short_path
 from .sanitize import cell_width, clean, inert_line
-from .stack import StackLine, stack_lines
+from .stack import StackLine, shown_stack, stack_lines
 from .view import (
     GroupView,
     chain_steps,
@@ -153,7 +153,9 @@ def _stack(w: _Writer, lines: list[StackLine], indent: int) -> None:
         if ln.role == "ours" or (ln.role == "file" and ln.frame_role == "ours"):
             style = "ours"
         marker = "▸ " if ln.culprit and ln.role != "file" else "  "
-        if ln.role == "header":
+        if ln.role == "header" and not ln.text:
+            w.line()  # (between a race's sections)
+        elif ln.role == "header":
             w.line(ln.text, "header", indent)
         else:
             w.line(marker + ln.text, style, indent, cont=indent + 8)
@@ -243,9 +245,10 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
     for hint in g.hints:
         _hint(w, hint)
     goroutine = view.goroutine
-    if goroutine is not None:
+    shown = shown_stack(view, o)
+    if shown:
         w.line()
-        _stack(w, stack_lines(goroutine, o, culprit), _GUTTER)
+        _stack(w, shown, _GUTTER)
     others = [b for b in view.buckets if goroutine is None or goroutine.id not in b.ids]
     if others and o.verbose:
         for b in others:

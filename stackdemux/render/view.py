@@ -11,7 +11,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from ..model import Analysis, Bucket, ChainSegment, Diagnostic, Frame, Goroutine, Group, Report
+from ..model import (
+    Analysis,
+    Bucket,
+    ChainSegment,
+    Diagnostic,
+    Frame,
+    Goroutine,
+    Group,
+    Hint,
+    Race,
+    Report,
+)
+from .sanitize import flat
 
 # The runtime's own panic and signal machinery: never the culprit.
 _MACHINERY_PACKAGES = frozenset(
@@ -54,6 +66,16 @@ def location(frame: Frame | None) -> str:
     if frame is None or not frame.file:
         return ""
     return f"{frame.file}:{frame.line}" if frame.line is not None else frame.file
+
+
+def culprit_words(frame: Frame) -> str:
+    """A culprit as every CI format names it (and a hint's facts name a frame):
+    `pkg.F at /build/path/file.go:12`; the function alone where no file line was
+    printed, the place alone where no function was (a caller list: callers.py)."""
+    where = location(frame)
+    if not frame.func:
+        return where or "?"
+    return f"{frame.func} at {where}" if where else frame.func
 
 
 def module_file(frame: Frame) -> str:
@@ -133,6 +155,16 @@ class GroupView:
         if crashing is None and report.system_stacks:
             return report.system_stacks[0]
         return crashing
+
+    @property
+    def race(self) -> Race | None:
+        """The data race whose accesses are the stacks shown: a race report's,
+        which prints accesses, not goroutines."""
+        report = self.report
+        if (report is None or self.holder is not None or report.crashing is not None
+                or report.race is None or not report.race.accesses):
+            return None
+        return report.race
 
     @property
     def culprit(self) -> Frame | None:
@@ -226,6 +258,8 @@ def reports_summary(views: list[GroupView]) -> str:
 
 def stack_title(view: GroupView) -> str:
     """What the one stack shown is: a dump's goroutine did not crash."""
+    if view.race is not None:
+        return "the race's accesses"
     g = view.goroutine
     if view.is_crash or g is None or g.system or g.id == 0:
         return "the crashing goroutine" if view.is_crash else "the goroutine shown"
@@ -238,7 +272,7 @@ def size_summary(report: Report | None) -> str:
     and a `--- FAIL` line print neither)."""
     if report is not None and not report.goroutines and report.race is not None:
         n = len(report.race.accesses)
-        return f"{n} access{'es' if n != 1 else ''}"
+        return f"{n} access{'es' if n != 1 else ''}" if n else "no access read"
     n = len(report.goroutines) if report is not None else 0
     if n:
         return f"{n} goroutine{'s' if n != 1 else ''}"
@@ -330,6 +364,35 @@ def chain_steps(segments: list[ChainSegment], named: bool = False) -> list[str]:
     if named and steps and last is not None and last.func:
         steps[-1] += f" {last.func.rsplit('/', 1)[-1]}"
     return steps
+
+
+def ci_lines(view: GroupView, analysis: Analysis) -> list[str]:
+    """What a CI format says of a group under its title, one fact a line, as
+    plain text for the format to escape: where it was read, the culprit, the
+    call chain, the hints and the fingerprint. JUnit's failure text and GitHub's
+    annotation are these lines; SARIF and GitLab's code quality, which hold one
+    message, say the same culprit and hints in these words."""
+    lines = []
+    where = where_summary(view, analysis)
+    if where:
+        lines.append(f"{view.group.count}× in {where}")
+    culprit = view.culprit
+    if culprit is not None:
+        lines.append(f"culprit: {culprit_words(culprit)}")
+    for i, step in enumerate(chain_steps(view.group.chain)):
+        lines.append(("chain: " if i == 0 else "  → ") + step)
+    for hint in view.group.hints:
+        lines.append(hint_words(hint))
+        if hint.remedy:
+            lines.append(flat(f"remedy: {hint.remedy}"))
+    lines.append(f"fingerprint: {view.fingerprint}")
+    return lines
+
+
+def hint_words(hint: Hint) -> str:
+    """`hint: Title: explanation` on one line (a rule's prose may hold newlines)."""
+    return flat(f"hint: {hint.title}: {hint.explanation}" if hint.explanation
+                else f"hint: {hint.title}")
 
 
 def where_summary(view: GroupView, analysis: Analysis) -> str:
