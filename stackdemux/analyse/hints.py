@@ -34,7 +34,7 @@ from pathlib import Path
 from stackdemux.analyse.buckets import bucket
 from stackdemux.analyse.chains import culprit, culprit_index, is_machinery
 from stackdemux.analyse.origins import package_of_file, split_function
-from stackdemux.model import Bucket, Frame, Group, Hint, Report, ReportKind
+from stackdemux.model import Bucket, Frame, Group, Hint, Report, ReportKind, Signal
 
 MATCH_KEYS = ("message", "text", "title", "kind", "function", "package")
 
@@ -238,8 +238,11 @@ def _blocked(report: Report, buckets: list[Bucket]) -> list[str]:
 def _recursion(report: Report, buckets: list[Bucket]) -> list[str]:
     """The functions that repeat on the crashing stack, most repeated first."""
     g = report.crashing
-    if g is None:
-        return []
+    if g is None or not g.frames:
+        # (Go prints the runtime's stack, then the goroutine's: a paste cut short,
+        # or Go 1.2's, ends before the frames the remedy asks for)
+        return ["no stack of the goroutine that overflowed was read, only the runtime's: "
+                "its repeating frames are not in the text"]
     counts = Counter(f.func for f in g.frames if not is_machinery(f.func))
     first = {}
     for f in g.frames:
@@ -256,19 +259,24 @@ def _recursion(report: Report, buckets: list[Bucket]) -> list[str]:
 def _faulting(report: Report, buckets: list[Bucket]) -> list[str]:
     out = []
     frame = culprit(report)
-    if frame is not None:
+    if frame is not None and frame.func in ("panic", "runtime.gopanic"):
+        # a stack cut after its first frame (a journal's rate limit): the runtime's
+        # panic is no faulting frame
+        out.append(f"only the runtime's `panic(…)` was read of the stack ({_at(frame)}): "
+                   "the frame that panicked, below it, is not in the text")
+    elif frame is not None:
         out.append(_at(frame))
     s = report.signal
     if s is None:
         return out
     words = " ".join([s.name] + [f"{k}={v}" for k, v in (("code", s.code), ("addr", s.addr),
                                                           ("pc", s.pc)) if v])
-    near_zero = s.addr is not None and _small(s.addr)
+    near_zero = _near_zero(s)
     at = earlier_panic(report)
     if at is None:
         out.append(words)
         if near_zero:
-            out.append(f"addr={s.addr} is near zero: a field read through a nil pointer")
+            out.append(near_zero)
         return out
     # The signal is the panic's this fatal error cut short, not the error's own
     frames = report.crashing.frames  # type: ignore[union-attr]  (earlier_panic read them)
@@ -280,8 +288,7 @@ def _faulting(report: Report, buckets: list[Bucket]) -> list[str]:
     out.append(f"that panic's signal, not this error's: {words}"
                + (f", in {_at(raised)}" if raised is not None else ""))
     if near_zero:
-        out.append(f"addr={s.addr} is near zero: that panic began with a field read through "
-                   "a nil pointer")
+        out.append(f"that panic's {near_zero}")
     return out
 
 
@@ -318,6 +325,26 @@ def earlier_panic(report: Report) -> int | None:
                 None)
 
 
+# Windows' access violation says what the access was (ExceptionInformation[0],
+# which Go prints as the exception's first word after its code: `code=`)
+_WINDOWS_ACCESS = {"0x0": "read", "0x1": "written", "0x8": "executed"}
+
+
+def _near_zero(s: Signal) -> str | None:
+    """What a fault at an address near zero says, in the signal's own words:
+    pc=0x0 is a jump to address 0 (a call through a null function pointer),
+    a small addr= the field at that offset of a nil pointer."""
+    if s.pc is not None and _small(s.pc) and s.pc == s.addr:
+        return (f"pc={s.pc} is the faulting address: execution jumped to address 0, a call "
+                "through a null function pointer (in C code, or a corrupted return address)")
+    if s.addr is None or not _small(s.addr):
+        return None
+    access = "read or written"
+    if s.name.lower().startswith("0xc0000005"):  # (Windows: the exception says which)
+        access = _WINDOWS_ACCESS.get(s.code or "", access)
+    return f"addr={s.addr} is near zero: the field at offset {s.addr} of a nil pointer was {access}"
+
+
 def _small(addr: str) -> bool:
     try:
         return int(addr, 16) < 4096
@@ -345,6 +372,23 @@ def _http(report: Report, buckets: list[Bucket]) -> list[str]:
     return [f"remote address {report.http_remote}"] if report.http_remote else []
 
 
+# Where the runtime sets up its heap as the process starts (schedinit →
+# mallocinit): an allocation refused there is refused before any Go code ran.
+_STARTUP = ("runtime.mallocinit", "runtime.schedinit", "runtime.rt0_go")
+
+
+def _memory(report: Report, buckets: list[Bucket]) -> list[str]:
+    """The runtime's lines on what it asked for, and whether it was refused as
+    the process started."""
+    out = _runtime_notes(report, buckets)
+    stacks = [*report.system_stacks, *report.goroutines]
+    start = next((f.func for g in stacks for f in g.frames if f.func in _STARTUP), None)
+    if start is not None:
+        out.append(f"refused as the runtime started ({start} on its stack): no Go code had "
+                   "run yet, so no allocation of the program's asked for it")
+    return out
+
+
 def _runtime_notes(report: Report, buckets: list[Bucket]) -> list[str]:
     """The runtime's own `runtime: …` lines before the message: where the GC found
     the bad pointer (the crash's stack is the GC's, not the code that wrote it)."""
@@ -359,6 +403,7 @@ DETAILS: dict[str, Callable[[Report, list[Bucket]], list[str]]] = {
     "running-tests": _tests,
     "http-remote": _http,
     "runtime-notes": _runtime_notes,
+    "memory": _memory,
 }
 
 
