@@ -18,8 +18,11 @@ The lines' shapes are grammars/records.lark's `lambda_error` and `lambda_pretty`
 lines no traceback holds are looked at (parse.parse_stream), found by a bulk search of
 the key `"errorMessage"`, so a log without one costs a join and a search per noise run.
 Each line is read once: an object read is skipped whole, an error JSON nested in
-another JSON object with it is not read. A log over the sieve's size (sieve.py) keeps
-no window around an error JSON: it is not read there.
+another JSON object with it is not read. A one-line record may follow other text on
+its line: aws-lambda-go's reportFailure logs it with `log.Printf` (the log package's
+time before it), a viewer's copy may put a time and request id there; the record then
+runs to the line's end (whole, or cut with its stack trace open). A log over the
+sieve's size (sieve.py) keeps a window around each line that opens one (opens_record).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import orjson
 from .model import Frame, Goroutine, PanicLink, Report, ReportKind, Span, Stream, spans_of
 
 KEY = '"errorMessage"'
+OPENING = "{" + KEY + ":"  # a one-line record's start, wherever its line has it
 CUT = "the error JSON ends before its stack trace does (cut short)"
 _TERMINALS = {"LAMBDA_MESSAGE", "LAMBDA_TYPE", "LAMBDA_PATH", "LAMBDA_LINE", "LAMBDA_LABEL",
               "LAMBDA_BRACKET", "LAMBDA_KEY", "LAMBDA_COLON", "LAMBDA_VALUE"}
@@ -66,8 +70,9 @@ def read_noise(stream: Stream, noise: list[Span], ids: Iterator[str]) -> list[Re
             k += run.count("\n", counted, at)
             counted = at
             got = _read_at(texts, i, j, k)
-            if got is None:
-                at = run.find(KEY, at + len(KEY))
+            if got is None:  # (a line is read once, whichever of its keys found it)
+                nl = run.find("\n", at)
+                at = -1 if nl < 0 else run.find(KEY, nl + 1)
                 continue
             start, end, obj, closed = got
             report = _report(obj, closed, stream, [numbers[n] for n in range(start, end + 1)],
@@ -93,6 +98,10 @@ def _read_at(texts, lo: int, hi: int, k: int) -> tuple[int, int, dict, bool] | N
     s = texts[k].strip()
     if head.match(s) is not None:
         return k, k, *_one_line(s, head, frame, hf, ff)
+    lead = s.find(OPENING)
+    if lead > 0 and head.match(s, lead) is not None:
+        got = _after_lead(s[lead:], head, frame, hf, ff)
+        return None if got is None else (k, k, *got)
     m = pretty.fullmatch(s)
     if m is None or m.group(fields["lambda_key"]) != KEY or k == lo or texts[k - 1].strip() != "{":
         return None
@@ -144,6 +153,12 @@ def _one_line(s: str, head: re.Pattern[str], frame: re.Pattern[str], hf: dict[st
             return obj, True
     except orjson.JSONDecodeError:
         pass
+    return _cut(s, head, frame, hf, ff)[0], False
+
+
+def _cut(s: str, head: re.Pattern[str], frame: re.Pattern[str], hf: dict[str, int],
+         ff: dict[str, int]) -> tuple[dict, int]:
+    """A cut record's head and whole frames, and where they end in s."""
     m = head.match(s)
     assert m is not None
     trace: list[dict] = []
@@ -157,7 +172,36 @@ def _one_line(s: str, head: re.Pattern[str], frame: re.Pattern[str], hf: dict[st
             break
         trace.append(entry)
         at = f.end()
-    return got, False
+    return got, at
+
+
+def _after_lead(s: str, head: re.Pattern[str], frame: re.Pattern[str], hf: dict[str, int],
+                ff: dict[str, int]) -> tuple[dict, bool] | None:
+    """A record after other text on its line (the log package's time, as aws-lambda-go's
+    reportFailure logs it; a log viewer's time and request id): the rest of the line is
+    the record, whole, or cut with its stack trace still open. None for an object that
+    ends before its line does (one nested in another JSON: a field of a log record)."""
+    try:
+        obj = orjson.loads(s)
+        if isinstance(obj, dict):
+            return obj, True
+    except orjson.JSONDecodeError:
+        pass
+    got, end = _cut(s, head, frame, hf, ff)
+    return None if "]" in s[end:] else (got, False)
+
+
+def opens_record(line: str) -> bool:
+    """Whether a line may open an error JSON (the sieve's test for a window: sieve.py): a
+    one-line record's head, or the pretty form's `"errorMessage": …` member, each after
+    anything (a lead, a prefix, an indent: the parse decides what it is)."""
+    (head, _, pretty), (_, _, fields) = _shapes()
+    lead = line.find(OPENING)
+    if lead >= 0:
+        return head.match(line, lead) is not None
+    at = line.find(KEY)
+    m = pretty.fullmatch(line[at:].rstrip()) if at >= 0 else None
+    return m is not None and m.group(fields["lambda_key"]) == KEY
 
 
 _BAD = object()  # a value orjson would not decode (an escape JSON has not: `\q`)

@@ -12,7 +12,9 @@ and looks for seeds with bulk searches at C speed:
   7 [running]:`), and a `.go:N +0x` frame position anywhere in a line, or
   run into the next frame's name (a stack a logger flattened onto one line);
 * a `panic:` or `fatal error:` line behind a prefix of a known collector style
-  (a crash printed without goroutines has nothing else to find it by).
+  (a crash printed without goroutines has nothing else to find it by);
+* the line that opens an AWS Lambda error JSON (lambda_error.py: a panic with no
+  traceback line), whose window runs over the longest object aws-lambda-go writes.
 
 The lines holding a needle (`goroutine `, ` +0x` …) are found by memchr of the
 byte rarest in this log among the needle's own and those its line needs
@@ -40,6 +42,7 @@ from typing import BinaryIO
 from .anchored import NeedleLines
 from .firstchars import required_chars
 from .model import Source
+from .sieve_records import RecordOpenings
 from .tee import Capture, Segment
 
 # Logs at least this big are sieved (the CLI and api.load on a path or stdin).
@@ -73,6 +76,10 @@ _FLAT_OFFSET = re.compile(rb" \+0x[0-9a-f]{1,16}[g-zA-Z]")
 # (Needles searched together share a search: anchored.py.)
 _NEEDLES = (((b"goroutine ",), 1), ((b" +0x",), 2), ((b"WARNING: DATA RACE",), 0),
             ((b"panic: ", b"fatal error: "), 3))
+# An AWS Lambda error JSON (lambda_error.py; its lines found by sieve_records.py)
+# pretty-printed is 5 lines a frame, and aws-lambda-go keeps 32 frames at most (its
+# defaultErrorFrameCount): the lines after its first that the object can take.
+RECORD_AFTER = 5 * 32 + 5
 
 
 def _idle_regexes() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
@@ -103,6 +110,7 @@ class Sieve:
         besides = bytes(sorted(required_chars(header.pattern)))
         self._needles = {needles: NeedleLines(*needles, besides=besides if how == 1 else b"")
                          for needles, how in _NEEDLES}
+        self._openings = RecordOpenings()
         self._verdicts: dict[tuple[int, bytes], bool] = {}
         self._thick = False  # the last block's seeds were many: try _dense_seed_lines
         self.segments: list[Segment] = []
@@ -246,7 +254,10 @@ class Sieve:
                 return None
             out.append(first + run.count(b"\n", 0, at))
         out += tail_seeds
-        return out
+        # an error JSON's window runs on past its seed's: every one is found (a run's
+        # one seed may be another line)
+        records = set(self._records(block))
+        return sorted(set(out + self._lines_of(block, set(), records))) if records else out
 
     def _any_seed(self, run: bytes) -> int | None:
         """Where a line of whole lines `run` that seeds a window starts: the first
@@ -280,15 +291,23 @@ class Sieve:
         confirmed = {s for s in starts if self._confirmed(block, s, 0)}
         for needles, how in _NEEDLES:
             confirmed.update(self._behind_prefix(block, needles, how))
-        if not confirmed:
-            return []
+        return self._lines_of(block, confirmed, set(self._records(block)))
+
+    def _lines_of(self, block: bytes, starts: set[int], records: set[int]) -> list[int]:
+        """The sorted line indices of line starts `starts` and `records` (which open
+        error JSONs) in the block, and for each record the seeds that keep its window
+        open over the whole object: one every `after` lines past it (they may lie past
+        the block: the windows go on into the next)."""
         out = []
         line, pos = 0, 0
-        for s in sorted(confirmed):
+        for s in sorted(starts | records):
             line += block.count(b"\n", pos, s)
             pos = s
             out.append(line)
-        return out
+            if s in records:
+                out.extend(range(line + self.after, line + RECORD_AFTER, self.after))
+                out.append(line + RECORD_AFTER)
+        return sorted(set(out)) if records else out
 
     def _behind_prefix(self, block: bytes, needles: tuple[bytes, ...], how: int
                        ) -> Iterator[int]:
@@ -312,6 +331,14 @@ class Sieve:
                 yield start
             elif how == 2 and _FLAT_OFFSET.match(block, i) and self._confirmed(block, start, 4):
                 yield start  # a stack a logger flattened onto one line (demux/paste_flat.py)
+
+    def _records(self, block: bytes) -> Iterator[int]:
+        """Starts of the lines that open an AWS Lambda error JSON (a one-line record is
+        long: no length limit, its regex is linear), and of a block's last line that `{`
+        ends (the key's line, next, is unseen)."""
+        for start, _end, confirm in self._openings.lines(block):
+            if not confirm or self._confirmed(block, start, 5):
+                yield start
 
     def _is_prefix(self, raw: bytes) -> bool:
         """Whether `raw` is one or more collector prefixes (grammars/prefixes.lark's
@@ -339,8 +366,8 @@ class Sieve:
 
     def _confirmed(self, block: bytes, start: int, how: int) -> bool:
         """Whether the text from `start` to the end of its line is a traceback
-        line (how=0), a goroutine header (1), a frame file line (2) or a
-        flattened stack (4)."""
+        line (how=0), a goroutine header (1), a frame file line (2), a
+        flattened stack (4) or the opening of an AWS Lambda error JSON (5)."""
         end = block.find(b"\n", start)
         raw = block[start:end]
         key = (how, raw)
@@ -354,6 +381,10 @@ class Sieve:
                 from .demux.paste_flat import unflatten
 
                 verdict = unflatten(text) is not None
+            elif how == 5:
+                from .lambda_error import opens_record
+
+                verdict = opens_record(text)
             else:
                 verdict = (self._header if how == 1 else self._position)(text) is not None
             if len(self._verdicts) >= _VERDICTS_MAX:

@@ -127,6 +127,8 @@ def windows(seeds: list[int], total: int, before: int = BEFORE,
     """[a, b) line ranges kept around sorted seeds, merged as sieve.Sieve merges them."""
     out: list[tuple[int, int]] = []
     for s in seeds:
+        if s >= total:  # past the log's end (an error JSON's seeds: sieve.py)
+            continue
         a, b = max(0, s - before), min(total, s + after + 1)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))

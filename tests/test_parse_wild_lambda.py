@@ -121,6 +121,51 @@ def test_other_error_json_is_no_panic(line: str) -> None:
     assert result.reports == [] and result.noise == [(1, 1)]
 
 
+# What a log line puts before a one-line record: the log package's time, as aws-lambda-go's
+# reportFailure logs it (`log.Printf("%s", payload)`; aws/aws-lambda-go#416 shows the line
+# in CloudWatch), or the time and request id a managed runtime's line has (tab-separated,
+# as aws/aws-lambda-go#301 quotes Node.js's), as a viewer's copy may put them
+LEADS = ["2021/12/08 12:33:00 ",
+         "2024-04-03T12:33:00.123Z\t1553ae39-0f8a-4172-86fb-3db7090619e7\t"]
+
+
+@pytest.mark.parametrize("lead", LEADS)
+def test_a_record_after_a_log_lines_lead_reads_as_the_record_alone(lead: str) -> None:
+    record = _record_line(ONE_LINE)
+    (alone,) = parse_text(record).reports
+    result = parse_text("START RequestId: 1553ae39-0f8a-4172-86fb-3db7090619e7 Version: $LATEST\n"
+                        + lead + record + "\n")
+    (report,) = result.reports
+    assert report.lines == [(2, 2)] and result.noise == [(1, 1)]
+    assert (report.message, report.goroutines[0].frames, report.complete) == (
+        alone.message, alone.goroutines[0].frames, False)
+
+
+@pytest.mark.parametrize("lead", LEADS)
+def test_a_whole_record_after_a_lead_is_complete(lead: str) -> None:
+    cut = _record_line(ONE_LINE)
+    whole = cut[:cut.rindex("},") + 1] + "]}"
+    (report,) = parse_text(lead + whole).reports
+    assert report.complete and len(report.goroutines[0].frames) == 7
+
+
+def test_a_returned_error_logged_by_aws_lambda_go_is_no_panic() -> None:
+    # aws/aws-lambda-go#416's line: a handler's returned error has no stack trace
+    line = '2021/12/08 12:33:00 {"errorMessage":"error in CW test","errorType":"errorString"}'
+    assert parse_text(line).reports == []
+
+
+def test_a_record_in_a_field_of_another_json_object_is_not_read() -> None:
+    # the object ends before the line does: it is a field of a log record
+    cut = _record_line(ONE_LINE)
+    whole = cut[:cut.rindex("},") + 1] + "]}"
+    line = '{"level":"info","time":"2024-04-03T12:33:00Z","lambda":' + whole + ',"n":1}'
+    result = parse_text(line)
+    assert result.reports == [] and result.noise == [(1, 1)]
+    (report,) = parse_text(line.removesuffix(',"n":1}')).reports  # the line's end: read
+    assert report.complete
+
+
 @pytest.mark.parametrize("path", [PRETTY, ONE_LINE])
 def test_a_value_json_cannot_decode_leaves_the_object_noise(path: Path) -> None:
     # an escape JSON has not (`\q`) in the message: the regexes take it, orjson does not
@@ -161,3 +206,16 @@ def test_objects_nested_in_objects_are_read_once(monkeypatch: pytest.MonkeyPatch
 @pytest.mark.parametrize("path", [PRETTY, VERSIONED, ONE_LINE])
 def test_every_line_ends_in_a_report_or_the_noise(path: Path) -> None:
     check_conservation(ingest(path.read_bytes()))
+
+
+def test_a_line_holding_the_key_many_times_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # each key found sends its line to be read: read again for each, a line of n keys
+    # cost n line reads (each a search of the line for a record's start)
+    counts = [0]
+    patterns, fields = lambda_error._shapes()
+    monkeypatch.setattr(lambda_error, "_shapes",
+                        lambda: ([_Counted(p, counts) for p in patterns], fields))
+    line = 'x {"errorMessage":"a","stackTrace":[]} ' * 300
+    result = parse_text(line + "\n" + line)
+    assert result.reports == [] and result.noise == [(1, 2)]
+    assert counts[0] <= 2 * 4  # (a few regexes a line: its head, its lead, a frame)

@@ -323,3 +323,71 @@ def test_a_huge_line_between_two_dumps_is_sieved_and_both_dumps_read(
     read = load(log)
     assert hasattr(read, "capture"), "sieved"
     assert len(analyze_many([read], Options(analyse=False)).reports) == 2
+
+
+# AWS Lambda's error JSON (lambda_error.py): a panic with no traceback line at all, real
+# pastes (samples/wild/, sources in its index.json)
+LAMBDA = [ROOT / "samples/wild" / name for name in (
+    "cfngo17_lambda_error_json_stacktrace.txt", "raygun4go28_lambda_error_json_module_versions.txt",
+    "ddlambda165_lambda_error_json_one_line.txt")]
+
+
+@pytest.mark.parametrize("paste", LAMBDA, ids=lambda p: p.name.split("_")[0])
+def test_a_lambda_error_json_in_a_big_log_is_read_as_in_the_paste(tmp_path: Path, paste: Path):
+    """A log of SIEVE_MIN bytes or more around the paste (generated here): the sieve
+    keeps a window around the error JSON, and the panic reads as in the paste alone."""
+    noise = build_noise()
+    half = noise * (sieve_module.SIEVE_MIN // len(noise) // 2 + 1)
+    data = half + paste.read_bytes().rstrip(b"\n") + b"\n" + half
+    assert len(data) >= sieve_module.SIEVE_MIN
+    log = tmp_path / "function.log"
+    log.write_bytes(data)
+    source = load(log)
+    assert hasattr(source, "capture"), "sieved"
+    got = analyze_many([source], Options(analyse=False))
+    (alone,) = whole(paste.read_bytes()).reports
+    (report,) = got.reports
+    offset = half.count(b"\n")
+    assert report.lines == [(a + offset, b + offset) for a, b in alone.lines]
+    assert (report.message, report.goroutines[0].frames, report.complete) == (
+        alone.message, alone.goroutines[0].frames, alone.complete)
+
+
+def _pretty_record(frames: int) -> bytes:
+    """cfngo17's object closed, its stack trace `frames` long (its real frames over again:
+    aws-lambda-go keeps 32 at most), pretty-printed as the paste is."""
+    lines = LAMBDA[0].read_text(encoding="utf-8").splitlines()
+    obj = json.loads("\n".join(lines[lines.index("{"):]) + "\n    }\n  ]\n}\n")
+    trace = obj["stackTrace"]
+    obj["stackTrace"] = [trace[i % len(trace)] for i in range(frames)]
+    return json.dumps(obj, indent=2).encode() + b"\n"
+
+
+@pytest.mark.parametrize("block", [4096, 1 << 20])
+def test_the_window_of_a_pretty_error_json_holds_all_its_32_frames(tmp_path: Path, block: int):
+    record = _pretty_record(32)
+    data = padded_bytes(record)
+    s = Sieve()
+    for i in range(0, len(data), block):
+        s.feed(data[i:i + block])
+    kept = b"\n".join(line for seg in s.close().segments for line in seg.lines) + b"\n"
+    assert record in kept
+    (report,) = analyze_many([sieved(tmp_path, data)], Options(analyse=False)).reports
+    assert report.complete and len(report.goroutines[0].frames) == 32
+
+
+def test_a_lambda_error_json_in_a_block_thick_with_tracebacks_keeps_its_window():
+    """The dense path takes one seed a run: an error JSON's window, which runs on past
+    the block (the log goes on), is the one every seed makes."""
+    from stackdemux.sieve_parallel import windows
+
+    dump = (ROOT / "samples/go1.27/sigquit.txt").read_bytes()
+    tail = b"".join(dump.splitlines(keepends=True)[:40])
+    block = dump * 20 + _pretty_record(2) + tail
+    sieve = Sieve()
+    every = sieve._every_seed_line(block)
+    few = sieve._dense_seed_lines(block)
+    assert few is not None, "a block of dumps takes the dense path"
+    total = block.count(b"\n") + 1000  # the block's lines and the next block's
+    assert windows(few, total) == windows(every, total)
+    assert windows(every, total)[-1][1] > block.count(b"\n") + AFTER, "past the block"
