@@ -21,7 +21,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
 
 from score import report_key
-from writes_significant import SMALL, merged_tokens, owned, significant, skeleton
+from writes_significant import SMALL, merged_tokens, outcomes, owned, significant, skeleton
 
 from stackdemux.parse import parse_text
 
@@ -63,3 +63,18 @@ def test_a_frame_gives_its_name_file_and_line() -> None:
         ("line", "48"),
         ("cfunc", "main.boltCorrupt"), ("cgid", "1"),
         ("file", "/work/main/tests/corpus/programs/main.go"), ("line", "98")]
+
+
+def test_two_processes_significant_writes_alone_read_more_than_one_way():
+    # mixed-writes-time's first two processes, each opening with its message:
+    # a `1` and a `197` are one's goroutine id and the other's line number, or
+    # the reverse; the hard rules over the significant writes cannot say which
+    text, owners, outs = owned("mixed-writes-time")
+    toks, _ = merged_tokens(text, owners, outs)
+    two = [t for t in toks if t[2] in (0, 1)]
+    assert outcomes(two, 2, 1000, heads=True) == 2
+    # without the heads, which process a message opens is open too
+    assert outcomes(two, 2, 1000) == 4
+    # one process's own writes read one way: the rules accept the truth
+    own = [t for t in two if t[2] == 0]
+    assert outcomes(own, 1, 1000, heads=True) == 1

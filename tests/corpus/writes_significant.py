@@ -213,9 +213,13 @@ def in_package(func: str, file: str) -> bool:
     return d.endswith("/" + pkg) or d == pkg or d.rsplit("/", 1)[-1] == pkg.rsplit("/", 1)[-1]
 
 
-def step(s: State, kind: str, value: str, start: int, end: int) -> State | None:
-    """A process's state after it writes a significant token; None: it cannot."""
+def step(s: State, kind: str, value: str, start: int, end: int,
+         heads: bool = False) -> State | None:
+    """A process's state after it writes a significant token; None: it cannot.
+    `heads`: a process opens with its message (one report head each)."""
     auto, func, root, _ = s
+    if heads and auto == "start" and kind != "msg":
+        return None
     allowed = NEXT[auto]
     if kind in DIGITS:
         if not allowed & DIGITS:
@@ -242,7 +246,8 @@ def step(s: State, kind: str, value: str, start: int, end: int) -> State | None:
     return (kind, func, root, end)
 
 
-def count_readings(toks: list[MergedToken], processes: int, cap: int) -> int | None:
+def count_readings(toks: list[MergedToken], processes: int, cap: int,
+                   heads: bool = False) -> int | None:
     """Assignments that obey the hard rules (processes unnamed: a new one is
     opened as the next); None past `cap` states."""
     layer: dict[tuple, int] = {(): 1}
@@ -251,7 +256,7 @@ def count_readings(toks: list[MergedToken], processes: int, cap: int) -> int | N
         for st, n in layer.items():
             opened = list(st) + ([("start", None, None, 0)] if len(st) < processes else [])
             for p, s in enumerate(opened):
-                if (s2 := step(s, kind, v, a, b)) is None:
+                if (s2 := step(s, kind, v, a, b, heads)) is None:
                     continue
                 new = list(st) + [None] * (p == len(st))
                 new[p] = (*s2[:3], 0)
@@ -261,6 +266,82 @@ def count_readings(toks: list[MergedToken], processes: int, cap: int) -> int | N
             return None
     return sum(n for st, n in layer.items()
                if len(st) == processes and all(s[0] in FINAL for s in st))
+
+
+def outcomes(toks: list[MergedToken], processes: int, limit: int,
+             heads: bool = False) -> int | None:
+    """Distinct readings (each process's significant writes, processes
+    unnamed) that the hard rules leave; None past `limit` assignments."""
+    done: dict[tuple, bool] = {}
+
+    def opened(st: tuple) -> list:
+        return list(st) + ([("start", None, None, 0)] if len(st) < processes else [])
+
+    def moves(i: int, st: tuple) -> list[tuple[int, tuple]]:
+        a, b, _, kind, v = toks[i]
+        out = []
+        for p, s in enumerate(opened(st)):
+            if (s2 := step(s, kind, v, a, b, heads)) is not None:
+                new = list(st) + [None] * (p == len(st))
+                new[p] = (*s2[:3], 0)
+                out.append((p, tuple(new)))
+        return out
+
+    def finishes(i: int, st: tuple) -> bool:
+        # iteratively, from the end: no recursion as deep as the tokens
+        if (i, st) in done:
+            return done[(i, st)]
+        stack = [(i, st)]
+        while stack:
+            j, s = stack[-1]
+            if (j, s) in done:
+                stack.pop()
+                continue
+            if j == len(toks):
+                done[(j, s)] = len(s) == processes and all(x[0] in FINAL for x in s)
+                stack.pop()
+                continue
+            nxt = [(j + 1, n) for _, n in moves(j, s)]
+            todo = [x for x in nxt if x not in done]
+            if todo:
+                stack.extend(todo)
+                continue
+            done[(j, s)] = any(done[x] for x in nxt)
+            stack.pop()
+        return done[(i, st)]
+
+    found: set[tuple] = set()
+    seen = 0
+    work: list[tuple[int, tuple, tuple]] = [(0, (), ())]
+    while work:
+        i, st, seqs = work.pop()
+        if i == len(toks):
+            seen += 1
+            if seen > limit:
+                return None
+            found.add(tuple(sorted(seqs)))
+            continue
+        kind, v = toks[i][3], toks[i][4]
+        for p, new in moves(i, st):
+            if finishes(i + 1, new):
+                grown = list(seqs) + [()] * (p == len(seqs))
+                grown[p] = (*grown[p], ("digits" if kind in DIGITS else kind, v))
+                work.append((i + 1, new, tuple(grown)))
+    return len(found)
+
+
+def pairs(toks: list[MergedToken], processes: int, limit: int) -> list[str]:
+    """Per pair of processes, their significant writes alone, each process
+    opening with its message: the distinct readings the hard rules leave."""
+    out = []
+    for x in range(processes):
+        for y in range(x + 1, processes):
+            sub = [t for t in toks if t[2] in (x, y)]
+            heads = all(any(t[2] == p and t[3] == "msg" for t in sub) for p in (x, y))
+            n = count_readings(sub, 2, 500_000, heads)
+            got = outcomes(sub, 2, limit, heads) if n is not None and n <= limit else None
+            out.append(f"{x}{y}:{got if got is not None else '>' + str(limit)}")
+    return out
 
 
 def beam(toks: list[MergedToken], processes: int, width: int,
@@ -335,6 +416,8 @@ def main() -> None:
     ap.add_argument("--width", type=int, default=256)
     ap.add_argument("--count", type=int, default=100_000, help="states kept counting readings")
     ap.add_argument("--no-beam", action="store_true")
+    ap.add_argument("--pairs", type=int, metavar="N", default=0,
+                    help="distinct readings of each pair of processes, up to N")
     args = ap.parse_args()
     from stackdemux.parse import parse_text
 
@@ -359,6 +442,8 @@ def main() -> None:
               f"{together}/{files}, next writer the least recent {lru}/{changes}")
         total.update(processes=len(outs), tokens=len(toks), whole=whole, ceiling=ceiling,
                      reports=sum(keys.values()), bounded=bounded, single=single)
+        if args.pairs:
+            print("  pairs, distinct readings:", " ".join(pairs(toks, len(outs), args.pairs)))
         if args.no_beam:
             continue
         truth_cost = beam(toks, len(outs), args.width, frozenset(DIGITS | set(NEXT)))
