@@ -119,3 +119,16 @@ def test_junit_and_github_say_the_same_lines_of_a_group() -> None:
     junit = _render(path, "junit")
     body = junit[junit.index("<failure"):].split(">", 1)[1].split("\n\n")[0].splitlines()[1:]
     assert body == [*github[:-1], github[-1].rstrip("\n")]
+
+
+def test_the_ci_formats_list_a_hint_s_facts_as_the_terminal_does():
+    # go67792's facts say the signal is the swallowed panic's: the CI formats
+    # gave the hint's explanation and remedy but none of its facts
+    path = WILD / "go67792_sync_fatal_swallows_panic_zsh_prompt_go123.txt"
+    fact = ("· that panic's signal, not this error's: SIGSEGV code=0x2 addr=0x18 "
+            "pc=0x1001c3ed8, in main.main at /private/tmp/x.go:11")
+    assert fact in _render(path, "junit").splitlines()
+    assert fact in _render(path, "github", stop_token="t").split("::")[2].split("%0A")
+    sarif = json.loads(_render(path, "sarif"))["runs"][0]["results"][0]["message"]["text"]
+    assert fact in sarif.splitlines()
+    assert fact.removeprefix("· ") in _render(path, "text", width=300)

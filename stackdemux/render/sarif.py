@@ -27,7 +27,7 @@ from .options import RenderOptions
 from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
 from .stack import access_header
-from .view import GroupView, chain_steps, culprit_words, group_views, hint_words
+from .view import GroupView, chain_steps, culprit_words, group_views, hint_lines
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/stackdemux/stackdemux"
@@ -134,9 +134,7 @@ def _message(view: GroupView) -> str:
     if steps:
         lines.append("chain: " + " → ".join(clean(s) for s in steps))
     for hint in view.group.hints:
-        lines.append(hint_words(hint))
-        if hint.remedy:
-            lines.append(flat(f"remedy: {hint.remedy}"))
+        lines.extend(hint_lines(hint))
     return _text("\n".join(lines))
 
 

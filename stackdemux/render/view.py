@@ -382,10 +382,24 @@ def ci_lines(view: GroupView, analysis: Analysis) -> list[str]:
     for i, step in enumerate(chain_steps(view.group.chain)):
         lines.append(("chain: " if i == 0 else "  → ") + step)
     for hint in view.group.hints:
-        lines.append(hint_words(hint))
-        if hint.remedy:
-            lines.append(flat(f"remedy: {hint.remedy}"))
+        lines.extend(hint_lines(hint))
     lines.append(f"fingerprint: {view.fingerprint}")
+    return lines
+
+
+# A hint's facts a CI format lists (the terminal's count: the rest are said as a number)
+CI_FACTS = 8
+
+
+def hint_lines(hint: Hint) -> list[str]:
+    """A hint in a CI format: `hint: Title: explanation`, `remedy: …`, and the
+    facts read from the report (`  · …`), as the terminal lists them."""
+    lines = [hint_words(hint)]
+    if hint.remedy:
+        lines.append(flat(f"remedy: {hint.remedy}"))
+    lines.extend(flat(f"  · {fact}") for fact in hint.details[:CI_FACTS])
+    if len(hint.details) > CI_FACTS:
+        lines.append(f"  · … {len(hint.details) - CI_FACTS} more")
     return lines
 
 
