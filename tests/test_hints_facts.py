@@ -85,9 +85,13 @@ def test_a_stack_cut_after_the_runtime_s_panic_has_no_faulting_frame():
     # below it: the hint named `panic at …/runtime/panic.go:500` as the faulting
     # frame, where the nil-pointer remedy says to look
     details = _hints(WILD / "moby32809_journald_crash_loop_syslog_tab.txt")["nil-pointer"]
-    assert details == ["only the runtime's `panic(…)` was read of the stack (panic at "
+    assert details == ["the stack read ends in the runtime's panic (panic at "
                        "/usr/local/go/src/runtime/panic.go:500): the frame that panicked, "
                        "below it, is not in the text"]
+    # cut after runtime.sigpanic, the runtime's own frames under the panic
+    details = _hints(WILD / "moby33584_rsyslog_rfc3339_no_pid_go17.txt")["nil-pointer"]
+    assert details[0].startswith("the stack read ends in the runtime's panic (runtime.sigpanic "
+                                 "at /usr/lib/golang/src/runtime/sigpanic_unix.go:24)")
 
 
 def test_a_stack_overflow_shown_by_the_runtime_s_stack_alone_says_its_frames_are_not_there():

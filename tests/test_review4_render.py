@@ -132,3 +132,23 @@ def test_the_ci_formats_list_a_hint_s_facts_as_the_terminal_does():
     sarif = json.loads(_render(path, "sarif"))["runs"][0]["results"][0]["message"]["text"]
     assert fact in sarif.splitlines()
     assert fact.removeprefix("· ") in _render(path, "text", width=300)
+
+
+CUT_AT_PANIC = ["moby32809_journald_crash_loop_syslog_tab.txt",  # `panic(…)` and its file line
+                "moby33584_rsyslog_rfc3339_no_pid_go17.txt",  # … and sigpanic, panicmem
+                "go32002_compose_procfile_each_print_a_record_go112.txt",
+                "journalctl_cut_systemd_interleaved.txt"]
+
+
+@pytest.mark.parametrize("paste", CUT_AT_PANIC)
+def test_a_stack_cut_in_the_runtime_s_panic_blames_no_frame(paste: str) -> None:
+    # the reports said `culprit  panic  $GOROOT/src/runtime/panic.go:500` and a
+    # chain `std panic.go:500 panic`: the frame that panicked is not in the text
+    analysis = analyze_many([str(WILD / paste)])
+    [group] = analysis.groups
+    assert group.culprit is None and group.chain == []
+    for fmt in ("text", "junit", "github"):
+        out = render(analysis, fmt, RenderOptions(stop_token="t"))
+        assert "culprit" not in out, fmt
+    assert "culprit: panic" not in json.loads(render(analysis, "sarif"))["runs"][0][
+        "results"][0]["message"]["text"]

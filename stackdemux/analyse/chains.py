@@ -87,7 +87,9 @@ def _entry(frame: Frame) -> bool:
 
 def culprit_index(frames: list[Frame]) -> int | None:
     """Index (innermost first) of the deepest frame outside the machinery; the
-    innermost frame when all are machinery (a crash inside the runtime itself).
+    innermost frame when all are machinery (a crash inside the runtime itself);
+    None where a panic was read and nothing of the program's below it (a stack
+    cut after `panic(…)` or `runtime.sigpanic`).
 
     A stack printed from a deferred recover (net/http's `http: panic serving`,
     debug.Stack in a handler) has the recovering code above the panic, and a
@@ -102,13 +104,16 @@ def culprit_index(frames: list[Frame]) -> int | None:
     for i, frame in enumerate(frames):
         if _is_panic(frame):
             start = i + 1
-    for i in range(start if start < len(frames) else 0, len(frames)):
+    for i in range(start, len(frames)):
         # (`?`: a caller the runtime could not name, gccgo's C frames: nothing to blame)
         if not _raises(frames[i]) and frames[i].func != "?":
             if i + 1 < len(frames) and _std_method_on_nil(frames[i]):
                 return i + 1
             return i
-    return 0
+    # Below a panic only the runtime's raising frames were read (sigpanic,
+    # panicmem), or none: the stack was cut (a journal's rate limit) before the
+    # frame that panicked, which is not in the text.
+    return None if start else 0
 
 
 def _std_method_on_nil(frame: Frame) -> bool:
@@ -281,7 +286,9 @@ def crash_path(report: Report) -> list[tuple[Frame, bool]]:
     frames, g = crash_frames(report)
     if not frames:
         return []
-    start = culprit_index(frames) or 0
+    start = culprit_index(frames)
+    if start is None:  # (no frame of the crash's own was read: no path to it)
+        return []
     own = [f for f in reversed(frames[start:]) if not _entry(f)]
     path: list[tuple[Frame, bool]] = [(f, i == 0) for i, f in enumerate(own)]
     if g is None:  # a race access: its creator is printed apart, not followed here

@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 
 from stackdemux.analyse.buckets import bucket
-from stackdemux.analyse.chains import culprit, culprit_index, is_machinery
+from stackdemux.analyse.chains import crash_frames, culprit, culprit_index, is_machinery
 from stackdemux.analyse.origins import package_of_file, split_function
 from stackdemux.model import Bucket, Frame, Group, Hint, Report, ReportKind, Signal
 
@@ -259,11 +259,12 @@ def _recursion(report: Report, buckets: list[Bucket]) -> list[str]:
 def _faulting(report: Report, buckets: list[Bucket]) -> list[str]:
     out = []
     frame = culprit(report)
-    if frame is not None and frame.func in ("panic", "runtime.gopanic"):
-        # a stack cut after its first frame (a journal's rate limit): the runtime's
-        # panic is no faulting frame
-        out.append(f"only the runtime's `panic(…)` was read of the stack ({_at(frame)}): "
-                   "the frame that panicked, below it, is not in the text")
+    frames = crash_frames(report)[0]
+    if frame is None and any(f.func in ("panic", "runtime.gopanic") for f in frames):
+        # a stack cut after its first frames (a journal's rate limit): the runtime's
+        # panic is no faulting frame (chains.culprit_index names none)
+        out.append(f"the stack read ends in the runtime's panic ({_at(frames[-1])}): the "
+                   "frame that panicked, below it, is not in the text")
     elif frame is not None:
         out.append(_at(frame))
     s = report.signal

@@ -51,6 +51,8 @@ def is_runtime(frame: Frame) -> bool:
     """A frame of the Go runtime (dimmed: rarely where a bug is)."""
     if frame.origin is not None and frame.origin != "stdlib":
         return False
+    if frame.func == "panic":  # runtime.gopanic, as Go prints it since 1.21 and before 1.8
+        return True
     pkg = frame_package(frame)
     return pkg in _MACHINERY_PACKAGES or pkg.startswith(("runtime/", "internal/runtime/"))
 
@@ -177,6 +179,8 @@ class GroupView:
         for frame in g.frames:
             if not is_runtime(frame):
                 return frame
+        if any(f.func in ("panic", "runtime.gopanic") for f in g.frames):
+            return None  # (the stack read ends in the runtime's panic: what panicked is not read)
         return g.frames[0] if g.frames else None
 
     @property
