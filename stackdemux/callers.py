@@ -11,6 +11,9 @@ so it is read only after an `Observed a panic` line.
 
 Gitea logs a recovered panic as `PANIC: <value>` and its own stack, a caller
 list too, each line with its pc (`/source/models/user.go:1465 (0x1506c66)`).
+Martini's and Macaron's recovery, where Gitea's came from, log the same after
+their logger's label (`[Macaron] PANIC: …`), and under each caller its function
+(no package) and source line, indented: `\tpanicstring: runtime·panic(err);`.
 
 A frame read from it has no function: Frame.func is "" (the JSON contract
 keeps `func` a string). Where it comes from is told by its file alone
@@ -49,3 +52,11 @@ def read_caller(text: str) -> tuple[str, int] | None:
 def gitea_caller_follows(text: str) -> bool:
     """Whether `text` is a caller list's line as Gitea prints it, with its pc."""
     return text.endswith(")") and read_caller(text) is not None
+
+
+_MARTINI_SOURCE = re.compile(r"[ \t]+[^\s:]+: \S.*")
+
+
+def martini_source(text: str) -> bool:
+    """Whether `text` is the function-and-source line Martini prints under a caller."""
+    return _MARTINI_SOURCE.fullmatch(text) is not None

@@ -21,7 +21,7 @@ from functools import cache
 from sys import intern
 
 from .call_lines import read_name, split_call
-from .callers import gitea_caller_follows, read_caller
+from .callers import gitea_caller_follows, martini_source, read_caller
 from .firstchars import first_chars, quick_alternation
 from .grammar import MAX_LINE, line_grammar
 from .model import (
@@ -444,6 +444,7 @@ class _Parser:
         self.alone = False  # the open report is a thread's section with no crash to join
         self.unwound: Goroutine | None = None  # the goroutine its traceback could not unwind
         self.observed = False  # the open report is HandleCrash's: a caller list may follow
+        self.caller_at = -2  # the last caller read with its pc: Martini's source line may follow
         self.quoted: str | None = None  # the indentation of a stack a test's log quotes
         self.consumed: bytearray = bytearray(len(stream.texts))
         self.pieced: list[int] | None = None  # the indices of texts made of pieces, sorted
@@ -1480,8 +1481,12 @@ class _Parser:
         """A line of the caller list HandleCrash logs after `Observed a panic`
         (callers.py): a frame of file and line alone, in a goroutine of its own."""
         where = read_caller(text)
+        if where is None and self.caller_at == i - 1 and martini_source(text):
+            self.use(i)  # Martini's: under a caller, its function and source line
+            return True
         if where is None or self.report is None:
             return False
+        self.caller_at = i if text.endswith(")") else -2
         g = self.g
         if g is None:
             g = self.g = Goroutine(id=0, state="unknown")

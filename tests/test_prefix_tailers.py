@@ -111,6 +111,10 @@ def test_no_log_of_other_tools_reads_as_stern_or_aws_logs():
     logs = [*sorted(CASES.glob("*/input.log")), *sorted(samples.glob("*/*.log")),
             *sorted(samples.glob("*/*.txt")), *sorted((ROOT / "tests/corpus/noise").glob("*"))]
     assert len(logs) > 450
+    # (but a paste of stern's own output: go-vela/community#564)
+    own = samples / "wild/vela564_stern_pod_container_prefix.txt"
+    assert styles(own) == ["stern"]
+    logs.remove(own)
     assert [p for p in logs if {"stern", "awslogs"} & set(styles(p))] == []
 
 
