@@ -160,6 +160,40 @@ def test_one_go_statement_starts_one_function() -> None:
     assert right > wrong + 4.0
 
 
+def test_a_go_statement_is_printed_at_one_pc_by_one_process() -> None:
+    """One go statement of a program is one instruction in its binary: every
+    `created by` line of one output naming it prints one pc offset."""
+    repeated = 0
+    for text in _outputs():
+        pcs: dict[tuple, str | None] = {}
+        for r in analyze(text, Options(analyse=False, demux=False)).reports:
+            for g in r.goroutines:
+                c = g.created_by
+                if c is None or c.frame.file is None or goroot(c.frame.file) is not None:
+                    continue
+                key = (c.frame.func, c.frame.file, c.frame.line)
+                if key in pcs:
+                    assert pcs[key] == c.frame.offset, (key, pcs[key], c.frame.offset)
+                    repeated += 1
+                pcs[key] = c.frame.offset
+    assert repeated > 150
+    # mixed-lines-random: processes 2 (Go 1.24) and 4 (Go 1.26) start their
+    # pools' workers at main.go:335, at +0xf5 and +0xf4; the remerged draws
+    # swapped their workers' `created by` lines between the two streams
+    p2, p4 = case_lines("mixed-lines-random", "p2.out"), case_lines("mixed-lines-random", "p4.out")
+    go = "created by main.startIdle in goroutine 1"
+    created = p4.index(go)
+    header = max(i for i in range(created) if p4[i].startswith("goroutine "))
+    workers = stream(*p4[header:created + 2])
+    own, other = ev(p4[created + 1]), ev(p2[p2.index(go) + 1])
+    assert (own.line, own.offset, other.line, other.offset) == ("335", "0xf4", "335", "0xf5")
+    call = ev(p4[created])
+    assert file_score(workers, call, own) > file_score(workers, call, other) + 6.0
+    # a go statement is apart from its function's frames at that line
+    before = stream(*p4[header:created])
+    assert file_score(before, call, other) == file_score(before, call, own)
+
+
 def test_a_parked_goroutine_prints_no_panic_frame() -> None:
     goroutines = [g for r in reports() for g in r.goroutines]
     with_panic = [g for g in goroutines if any(f.func in ("panic", "runtime.gopanic")

@@ -50,17 +50,6 @@ def test_a_toolchains_file_line_is_weighed_against_that_toolchains_streams_alone
     assert spared > 100  # twelve processes of seven toolchains
 
 
-def test_the_beam_misplaces_fewer_lines_when_its_width_counts_the_streams_that_can_take_a_line(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    # the committed draw and the first eight merged again (--remerge's):
-    # one draw alone swings by tens of lines either way
-    draws = [lines_and_owners("twelve-lines-random", seed) for seed in (None, *range(1, 9))]
-    counted = sum(wrong(run(Beam(), texts), owners) for texts, owners in draws)
-    monkeypatch.setattr(Beam, "busy", lambda self, h, ev: len(h.tracks))
-    every_stream = sum(wrong(run(Beam(), texts), owners) for texts, owners in draws)
-    assert counted < every_stream - 30  # 2022 against 2081 of 9 x 654 lines
-
-
 def test_a_reading_held_to_the_truth_is_consistent_with_it_and_the_beams_is_not() -> None:
     texts, owners = lines_and_owners("gotest-lines-random")
     truth = Consistency(owners, texts)

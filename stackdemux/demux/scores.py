@@ -11,7 +11,7 @@ from math import log
 
 from .evidence import Evidence, goroot
 from .hypothesis import _enclosing, source
-from .track import REGISTER_ORDER, Track, binary_of, dir_of, package_of, site
+from .track import REGISTER_ORDER, Track, binary_of, dir_of, go_statement, package_of, site
 
 _NEVER = float("-inf")  # the score of what one process cannot print
 _UNSEEN = object()  # a frame a stream has not printed
@@ -661,7 +661,12 @@ def file_score(t: Track, call: Evidence, file: Evidence) -> float:
         if d is not None:
             s += 1.0 if d == dir_of(file.file) else -10.0
     if func is not None and file.file is not None:
-        offset = t.frames.get((func, file.file, file.line or ""), _UNSEEN)
+        if call.kind != "created_by":
+            offset = t.frames.get((func, file.file, file.line or ""), _UNSEEN)
+        elif file.root is None:  # a go statement: one pc per binary (track.go_statement)
+            offset = t.frames.get(go_statement(func, file), _UNSEEN)
+        else:
+            offset = _UNSEEN
         if offset is not _UNSEEN:
             s += 1.0 if offset == file.offset else -6.0
     if file.sp is not None and t.fp is not None:
