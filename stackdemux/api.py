@@ -42,6 +42,13 @@ class Options:
     # that only splits (`stackdemux split`) holds less without it.
     keep_parse: bool = True
 
+    def __post_init__(self) -> None:
+        # (checked here, not where it is used: a threshold only matters once two
+        # groups' titles are compared, so `threshold="90"` or 900 passed unseen)
+        t = self.threshold
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 <= t <= 100:
+            raise ValueError(f"threshold must be a number from 0 to 100, not {t!r}")
+
 
 def load(source: str | bytes | os.PathLike[str] | IO[bytes] | IO[str],
          name: str | None = None, *, sieve: bool = True) -> Source:
@@ -75,7 +82,8 @@ def load(source: str | bytes | os.PathLike[str] | IO[bytes] | IO[str],
         return ingest(bytes(source), name or "<bytes>")
     if isinstance(source, str):
         return ingest(source, name or "<text>")
-    raise InputError(f"cannot read a log from a {type(source).__name__}")
+    raise InputError(f"cannot read a log from {type(source).__name__} {source!r:.40}: pass a "
+                     "path, bytes, log text (a str with a newline) or an open file")
 
 
 def split_streams(source: Source, options: Options,
@@ -234,8 +242,12 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
     if capture is not None:  # a sieved or teed log: back to the input's line numbers
         capture.remap(part)
         if capture.kept_lines < capture.total_lines:
+            from .sieve import SIEVE_MIN
+
+            # (--tee sieves stdin whatever its size: a log of 30 lines is no big log)
+            how = "a big log, read" if source.size >= SIEVE_MIN else "read as it passed through,"
             part.diagnostics.append(Diagnostic(
-                f"{source.name}: a big log, read in windows around its tracebacks: "
+                f"{source.name}: {how} in windows around its tracebacks: "
                 f"{capture.kept_lines} of {capture.total_lines} lines; the rest is noise",
                 severity="info"))
     return part

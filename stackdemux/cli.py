@@ -67,6 +67,41 @@ class _DefaultGroup(click.Group):
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, "[OPTIONS] [FILE]... | COMMAND [ARGS]...")
 
+    # A usage error is raised as the group reads its own options, or as a
+    # subcommand reads its arguments (inside the group's invoke).
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        with _one_line():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _one_line():
+            return super().invoke(ctx)
+
+
+class _UsageLine(click.UsageError):
+    """A usage error said in one line on stderr, as every other error is: click
+    says it in three (the usage, a hint, the error), which a CI log or a script
+    reading stderr takes for three errors."""
+
+    def show(self, file: Any = None) -> None:
+        message = " ".join(self.message.split()).rstrip(".")  # (a message may wrap)
+        hint = f" (see '{self.ctx.command_path} --help')" if self.ctx is not None else ""
+        click.echo(_said(f"stackdemux: error: {message}{hint}"), err=True)
+
+
+class _one_line:
+    """Turn click's usage errors into _UsageLine (exit code 2 as before)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if isinstance(exc, click.UsageError) and not isinstance(exc, _UsageLine):
+            # (the message as click formats it: the parameter named, a suggestion)
+            raise _UsageLine(exc.format_message(), exc.ctx) from None
+        return False
+
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="stackdemux")
@@ -84,6 +119,13 @@ def main() -> None:
     """
 
 
+def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    # (FloatRange lets NaN through: no comparison with it is false)
+    if value != value:
+        raise click.BadParameter(f"{value} is not in the range 0<=x<=100")
+    return value
+
+
 def _pipeline_options(f: Any) -> Any:
     for option in reversed([
         click.option("--prefix", metavar="REGEX",
@@ -96,7 +138,7 @@ def _pipeline_options(f: Any) -> Any:
         click.option("--rules", type=click.Path(dir_okay=False),
                      help="A TOML file of your own hints, tried before the shipped ones."),
         click.option("--threshold", type=click.FloatRange(0, 100), default=90.0,
-                     show_default=True,
+                     show_default=True, callback=_a_number,
                      help="Title similarity (0-100) at which crash groups merge."),
     ]):
         f = option(f)
@@ -154,6 +196,8 @@ def _report(files: tuple[str, ...], fmt: str, output: str, verbose: bool, color:
     with _errors():
         with Progress() as progress:
             # read one at a time: each input's lines are let go once it is analysed
+            if not tee and files.count("-") > 1:  # (the second would read nothing)
+                raise click.UsageError("- (stdin) is given twice: it can be read only once")
             sources = iter([_tee_stdin(files)]) if tee else (_read(f) for f in files or ("-",))
             analysis = analyze_many(sources, options, progress)  # maps kept lines back
             progress.update("writing the report")
@@ -175,9 +219,11 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
     """Write each process's output recovered from LOG to its own file.
 
     Every line of LOG ends up in exactly one file: a stream's, or noise.txt.
+    The prefixes stripped from lines (`hub-1  | `) go to prefixes.txt, each
+    after its line number and a tab.
     """
     from .api import source_diagnostics, split_streams_detail
-    from .demux.split import write_split
+    from .demux.split import stripped_prefixes, write_prefixes, write_split
     from .model import Analysis
     from .render.sanitize import clean, inert_line
     from .render.view import diagnostic_where
@@ -190,13 +236,18 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
         streams, noise, diagnostics = split_streams_detail(
             source, Options(prefix=prefix, keep_parse=False))
         diagnostics += source_diagnostics(source)  # (a gzip cut short was not said)
+        # (read off the lines the streams' numbers name, before they are mapped)
+        prefixes = stripped_prefixes(streams, source.lines)
         capture = getattr(source, "capture", None)
         if capture is not None:  # back to the input's line numbers; its gaps are noise
             mapped = capture.remap(Analysis(streams=streams, noise=noise,
                                             diagnostics=diagnostics))
             noise = mapped.noise
+            to = capture.line_map()
+            prefixes = [(to(n), p) for n, p in prefixes]
         try:
             paths = write_split(streams, noise, source, out_dir, log_path=log)
+            prefixes_path = write_prefixes(prefixes, out_dir) if prefixes else None
         except OSError as e:  # -o in a place that cannot be written: exit 2, not 3
             raise InputError(f"{out_dir}: cannot write: {e.strerror or e}") from None
         for s, p in zip(streams, paths, strict=False):
@@ -206,6 +257,9 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
             click.echo(inert_line(clean(f"{p}: {_lines(len(s.texts))}{_held(s)}{label}")))
         click.echo(inert_line(clean(f"{paths[-1]}: "
                                     f"{_lines(sum(b - a + 1 for a, b in noise))} of noise")))
+        if prefixes_path is not None:
+            click.echo(inert_line(clean(f"{prefixes_path}: {_lines(len(prefixes))}: the "
+                                        "prefixes stripped from the streams' lines")))
         # A diagnostic's lines are named as the reports name them: the first few,
         # then how many more (one about a cut-up region can name thousands).
         shown = Analysis(streams=streams, noise=noise, diagnostics=diagnostics)

@@ -17,6 +17,7 @@ full input. A big file read by path is sieved into one as well.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -168,19 +169,43 @@ def tee_stdin(chunk_size: int = 1 << 16) -> Source:
     cannot read, is kept whole."""
     import sys
 
-    from .ingest import decode_lines, ingest, stdin_buffer, utf16_codec
+    from .ingest import (
+        _GZIP_MAGIC,
+        UTF8_BOM,
+        Gunzip,
+        _sniff_binary,
+        decode_lines,
+        ingest,
+        stdin_buffer,
+        utf16_codec,
+    )
     from .sieve import Sieve
 
     out = sys.stdout.buffer if sys.stdout is not None else None
     chunks = passed_through(stdin_buffer(), out, chunk_size)
     first = next(chunks, b"")
+    gz = None
+    if first.startswith(_GZIP_MAGIC):  # (`zcat`-less `cat build.log.gz | stackdemux --tee`)
+        gz = Gunzip(_Chunks(first, chunks), "<stdin>", chunk_size)
+        chunks = iter(lambda: gz.read(chunk_size), b"")
+        first = next(chunks, b"")
     if utf16_codec(first):
         return ingest(first + b"".join(chunks), "<stdin>")
     sieve = Sieve()
-    sieve.feed(first)
-    for chunk in chunks:
+    # The first bytes after a hole of NULs, judged as a log file's are once all
+    # passed through: binary data is passed through as it came, then refused as
+    # a file of it is (the report said it found no crash in so many "lines").
+    head = bytearray()
+    hole = 0
+    for chunk in itertools.chain((first,), chunks):
+        if len(head) < SNIFF_BYTES:
+            text = chunk if head else chunk.lstrip(b"\0")
+            hole += len(chunk) - len(text)
+            head += text[:SNIFF_BYTES - len(head)]
         sieve.feed(chunk)
     capture = sieve.close()
+    _sniff_binary(bytes(head or b"\0" * min(hole, SNIFF_BYTES)).removeprefix(UTF8_BOM),
+                  "<stdin>")
     plain = decode_lines(capture.to_bytes(), "<stdin>")
     teed = TeeSource(
         name=plain.name,
@@ -189,9 +214,24 @@ def tee_stdin(chunk_size: int = 1 << 16) -> Source:
         crlf=plain.crlf,
         decode_errors=plain.decode_errors,
         nul_bytes=plain.nul_bytes,
+        cut_gzip=gz is not None and gz.cut,
     )
     teed.capture = capture
     return teed
+
+
+SNIFF_BYTES = 8192  # (ingest sniffs a file's first 8 KiB past a hole of NULs)
+
+
+class _Chunks:
+    """Chunks already read, as a file for ingest.Gunzip to read."""
+
+    def __init__(self, first: bytes, rest: Iterator[bytes]) -> None:
+        self.first, self.rest = first, rest
+
+    def read(self, n: int = -1) -> bytes:
+        data, self.first = self.first or next(self.rest, b""), b""
+        return data
 
 
 def passed_through(source: BinaryIO, out: BinaryIO | None,

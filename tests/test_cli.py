@@ -157,6 +157,8 @@ def test_split_writes_each_process_to_its_own_file_and_loses_no_line(tmp_path) -
     assert result.exit_code == 0, result.output
     written = {p.name: p.read_text() for p in tmp_path.iterdir()}
     assert written.pop("noise.txt") == ""
+    # compose's `hub-1  | ` before every line: one line of prefixes.txt each
+    assert written.pop("prefixes.txt").count("\n") == len(log.read_text().splitlines())
     total = sum(text.count("\n") for text in written.values())
     assert total == len(log.read_text().splitlines())
     outputs = sorted((case / f"p{i}.out").read_text() for i in range(3))

@@ -140,6 +140,8 @@ def load_rules(path: str | Path) -> list[Rule]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise RulesError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:  # (TOML is UTF-8: a binary file given by mistake)
+        raise RulesError(f"{path}: not a TOML file: byte {error.start} is not UTF-8") from None
     return parse_rules(text, str(path))
 
 

@@ -50,6 +50,42 @@ def write_split(streams: Sequence[Stream], noise: Sequence[Span], source: Source
     return paths
 
 
+def stripped_prefixes(streams: Sequence[Stream], lines: Sequence[str]) -> list[tuple[int, str]]:
+    """The collector prefixes (`hub-1  | `, a CI runner's time, a paste's line
+    number) stripped from the input lines the streams' texts came from, by line
+    number: with the streams and the noise, every character of those lines.
+
+    A line cut into pieces lost what is before its first piece. A whole line is
+    said when it is its prefix and its text (a paste's repair may have put back
+    its tabs): a JSON record's text (docker, `go test -json`) is no column
+    range of its line, and what the record set aside before it is not said."""
+    starts: dict[int, int] = {}
+    for s in streams:
+        lengths = s.prefix_lengths
+        for j, text in enumerate(s.texts):
+            pieces = s.pieces.get(j)
+            if pieces:
+                for n, a, _ in pieces:
+                    starts[n] = min(starts.get(n, a), a)
+                continue
+            k = lengths[j] if lengths else 0
+            if not k:
+                continue
+            rest = lines[s.numbers[j] - 1][k:]
+            if rest == text or rest.split() == text.split():
+                starts[s.numbers[j]] = k
+    return [(n, lines[n - 1][:k]) for n, k in sorted(starts.items()) if k]
+
+
+def write_prefixes(prefixes: Sequence[tuple[int, str]], out_dir: str | Path) -> Path:
+    """`prefixes.txt`: a line per stripped prefix, its input line number, a tab
+    and the prefix verbatim."""
+    p = Path(out_dir) / "prefixes.txt"
+    with _create(p) as f:
+        f.write("".join(f"{n}\t{prefix}\n" for n, prefix in prefixes))
+    return p
+
+
 def _create(path: Path) -> TextIO:
     """A new file at `path`, replacing what was there without writing through it:
     a symbolic (or hard) link left in a shared output directory under a stream's

@@ -129,7 +129,9 @@ def _record_doc(r: Record) -> dict[str, Any]:
 def _panic_doc(p: Report) -> dict[str, Any]:
     g = p.crashing
     return {"id": p.id, "kind": p.kind.value, "message": p.message, "http_remote": p.http_remote,
-            "lines": p.lines,
+            # (as spans [first, last], as `stackdemux -f json` writes them: a report's
+            # lines may be a LineSpans, which orjson wrote as its repr, a string)
+            "lines": [[a, b] for a, b in p.lines],
             "frames": [{"func": f.func, "file": f.file, "line": f.line} for f in g.frames]
             if g else []}
 
