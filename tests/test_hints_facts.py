@@ -148,3 +148,21 @@ def test_a_bad_pointer_found_by_a_stack_copy_is_not_said_to_be_the_gc_s_find():
     assert "runtime.copystack" in runtime_stack
     assert "a stack copy as a goroutine's stack grew" in hint.explanation
     assert "stack is the GC's" not in hint.explanation and "GC found" not in hint.title
+
+
+def test_a_fault_far_from_zero_is_not_said_to_be_a_nil_pointer_s():
+    # debug.SetPanicOnFault, then a read of memory just unmapped: Go's message
+    # says `invalid memory address or nil pointer dereference`, its addr= is
+    # 0x7fdb5de02000; the hint spoke of a pointer that was nil, and only of that
+    for version in ("1.21", "1.27"):
+        path = SAMPLES / f"go{version}" / "fault_panic.txt"
+        analysis = analyze_many([str(path)])
+        [hint] = analysis.groups[0].hints
+        addr = analysis.reports[0].signal.addr
+        assert int(addr, 16) >= 0x1000
+        assert hint.details[-1].startswith(f"addr={addr} is far from zero: no nil pointer's "
+                                           "field but memory that is not mapped")
+        assert "far from zero is no nil pointer" in hint.explanation
+    # a nil pointer's own small addr= gets no such fact
+    assert not any("far from zero" in d
+                   for d in _hints(SAMPLES / "go1.27" / "nil_pointer.txt")["nil-pointer"])

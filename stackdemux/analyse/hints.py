@@ -280,6 +280,12 @@ def _faulting(report: Report, buckets: list[Bucket]) -> list[str]:
         out.append(words)
         if near_zero:
             out.append(near_zero)
+        elif _NIL_PANIC in report.message and _far(s.addr):
+            # (runtime/signal_unix.go's sigpanic: a fault at 0x1000 or above is a
+            # panic only with gp.paniconfault; else `unexpected fault address`)
+            out.append(f"addr={s.addr} is far from zero: no nil pointer's field but memory that "
+                       "is not mapped (unmapped or freed, reached through unsafe.Pointer or C); "
+                       "such a fault panics only under debug.SetPanicOnFault")
         return out
     # The signal is the panic's this fatal error cut short, not the error's own
     frames = report.crashing.frames  # type: ignore[union-attr]  (earlier_panic read them)
@@ -346,6 +352,18 @@ def _near_zero(s: Signal) -> str | None:
     if s.name.lower().startswith("0xc0000005"):  # (Windows: the exception says which)
         access = _WINDOWS_ACCESS.get(s.code or "", access)
     return f"addr={s.addr} is near zero: the field at offset {s.addr} of a nil pointer was {access}"
+
+
+_NIL_PANIC = "invalid memory address or nil pointer dereference"
+
+
+def _far(addr: str | None) -> bool:
+    """An address past the first page and below the last (where a nil pointer's
+    negative offset lands): no nil pointer's field."""
+    try:
+        return addr is not None and 0x1000 <= int(addr, 16) < 0xFFFF_FFFF_FFFF_F000
+    except ValueError:
+        return False
 
 
 def _small(addr: str) -> bool:
