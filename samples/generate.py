@@ -548,7 +548,7 @@ typos, prefixes and all). They are other people's machine output: each
 what it demonstrates, and what a person reading it would state (message,
 goroutines, culprit, hints, origins). `gaps` lists what stackdemux does not
 read that way yet, and who can fix it; `tests/test_wild.py` checks every
-entry (a gap as a strict expected failure). Go 1.1 to 1.25, gccgo, Windows,
+entry (a gap as a strict expected failure). Go 1.0 to 1.25, gccgo, Windows,
 macOS, Android (logcat), js/wasm (a browser's console), a JUnit report's XML, a mail
 archive's quoted-printable, and arm64, ppc64le and riscv64 output are among them,
 which the runs above cannot produce.

@@ -1176,8 +1176,10 @@ class _Parser:
             # Windows prints its exception code (0xc0000005), Go <= 1.6 the signal's number
             name = name or m.group(fields["signum"])
             # gccgo 8 prints the address and pc in decimal: read as Go prints them elsewhere
+            # (gccgo's C runtime no pc at all)
             addr = addr or hex(int(m.group(fields["decimal_addr"])))
-            pc = pc or hex(int(m.group(fields["decimal_pc"])))
+            decimal_pc = m.group(fields["decimal_pc"])
+            pc = pc or (hex(int(decimal_pc)) if decimal_pc else None)
             r.signal = Signal(name=name, description=desc, code=code, addr=addr, pc=pc)
             if r.kind is ReportKind.PANIC:
                 _end_signal_value(r)

@@ -108,3 +108,20 @@ def test_a_runtime_stack_of_bare_names_says_so_in_json():
     assert r.system_stacks[0].bare_names
     out = json.loads(render(analyze(PAGE_SIZE), "json", RenderOptions()))
     assert out["reports"][0]["system_stacks"][0]["bare_names"] is True
+
+
+GOOTSTRAP = WILD / "gootstrap2_gccgo5_method_name_encoding_prompt_rune.txt"
+
+
+def test_the_c_runtime_s_signal_line_has_no_pc_and_is_the_panic_s_signal():
+    # libgo's runtime_dopanic, before the runtime was Go: `[signal %x code=%p addr=%p]`
+    result = parse_text(GOOTSTRAP.read_text(encoding="utf-8"))
+    [r] = result.reports
+    assert r.signal is not None
+    assert (r.signal.name, r.signal.code, r.signal.addr, r.signal.pc) == ("0xb", "0x1", "0x18",
+                                                                          None)
+    assert r.lines == [(3, 24)] and result.noise == [(1, 2)]
+    [g] = r.goroutines
+    assert [f.func for f in g.frames[:2]] == ["main.Parse.N18_main.GitIgnoreFile",
+                                              "main.createFile.N13_main.gootFile"]
+    assert all(f.offset is None for f in g.frames)
