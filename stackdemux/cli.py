@@ -202,6 +202,9 @@ def _report(files: tuple[str, ...], fmt: str, output: str, verbose: bool, color:
             analysis = analyze_many(sources, options, progress)  # maps kept lines back
             progress.update("writing the report")
             out_stream = sys.stderr if tee and output == "-" else None
+            if tee and output == "-" and out_stream is None:
+                # (`--tee 2>&-`: the report would have gone into the log on stdout)
+                raise InputError("cannot write the report: stderr is closed (give -o FILE)")
             text = _render(analysis, fmt, verbose=verbose, color=color, full_paths=full_paths,
                            repo_root=repo_root, indent=indent, output=output,
                            stream=out_stream)
@@ -223,7 +226,7 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
     after its line number and a tab.
     """
     from .api import source_diagnostics, split_streams_detail
-    from .demux.split import stripped_prefixes, write_prefixes, write_split
+    from .demux.split import stream_file_name, stripped_prefixes, write_prefixes, write_split
     from .model import Analysis
     from .render.sanitize import clean, inert_line
     from .render.view import diagnostic_where
@@ -245,6 +248,8 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
             noise = mapped.noise
             to = capture.line_map()
             prefixes = [(to(n), p) for n, p in prefixes]
+        _refuse_writing_over(log, out_dir, [*map(stream_file_name, streams), "noise.txt",
+                                            "prefixes.txt"])
         try:
             paths = write_split(streams, noise, source, out_dir, log_path=log)
             prefixes_path = write_prefixes(prefixes, out_dir) if prefixes else None
@@ -306,6 +311,22 @@ def _read(path: str, sieve: bool = True) -> Source:
 
         return read_source(path, name)
     return ingest(read_path(path), name)
+
+
+def _refuse_writing_over(log: str, out_dir: str, names: list[str]) -> None:
+    """Split a file that is in its own output directory under a name split
+    writes (`split out/s1.log -o out`, a log called noise.txt) and it was replaced
+    by its own part, or a sieved log's noise read back from the new file."""
+    if log == "-":
+        return
+    for name in names:
+        try:
+            same = os.path.samefile(os.path.join(out_dir, name), log)
+        except OSError:  # (not there: nothing to write over)
+            same = False
+        if same:
+            raise InputError(f"{log}: split would write over it ({out_dir}/{name} is this "
+                             "log): give another -o DIR")
 
 
 def _rereadable(path: str) -> bool:

@@ -21,6 +21,8 @@ class Progress:
     def __init__(self, stream: TextIO | None = None, delay: float = 1.0,
                  interval: float = 0.1, enabled: bool | None = None) -> None:
         self.stream = stream or sys.stderr
+        if self.stream is None:  # (`stackdemux log 2>&-`: Python leaves sys.stderr None)
+            enabled = False
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.delay = delay
         self.interval = interval

@@ -212,3 +212,45 @@ def test_analyze_says_what_it_reads_when_given_something_else() -> None:
         stackdemux.analyze(42)  # type: ignore[arg-type]
     assert str(e.value) == ("cannot read a log from int 42: pass a path, bytes, log text "
                             "(a str with a newline) or an open file")
+
+
+@pytest.mark.parametrize("name", ["noise.txt", "s1.log"])
+def test_split_refuses_to_write_over_the_log_it_splits(tmp_path: Path, name: str) -> None:
+    """`split out/s1.log -o out` (a stream split again where it lies), or a log
+    called noise.txt: split replaced the log by its own part, and a big log's
+    noise was read back from the new file."""
+    log = tmp_path / name
+    log.write_bytes(NIL_MAP.read_bytes())
+    result = invoke("split", str(log), "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert "split would write over it" in one_error_line(result.stderr)
+    assert log.read_bytes() == NIL_MAP.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_threads_says_a_link_key_no_thread_carries() -> None:
+    """README's `--link vars.uuid` mistyped chained no story, and said nothing."""
+    for summary in ([], ["--summary"]):
+        result = invoke("threads", str(REGISTRY), "--link", "vars.uid", *summary)
+        assert result.exit_code == 0
+        assert "warning: no thread carries the link key 'vars.uid': no stories" in result.output
+    right = invoke("threads", str(REGISTRY), "--link", "vars.uuid", "--errors")
+    assert "linked by vars.uuid: 2 stories" in right.stdout and "warning" not in right.output
+
+
+def test_a_closed_stderr_leaves_the_report_on_stdout() -> None:
+    """`stackdemux log 2>&-` (a service with no stderr): the progress line's
+    check of its terminal failed, an internal error (exit 3) and no report."""
+    def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "stackdemux", *args], input=stdin,
+                              stdout=subprocess.PIPE, env=ENV, timeout=300,
+                              preexec_fn=lambda: os.close(2))
+
+    closed = run(str(NIL_MAP))
+    assert closed.returncode == 0
+    assert closed.stdout == invoke(str(NIL_MAP)).stdout.encode()
+    assert run(str(ROOT / "no such.log")).returncode == 2
+    # --tee's report goes to stderr: with none, the log still passes through, and
+    # the report is not written into it
+    teed = run("--tee", stdin=NIL_MAP.read_bytes())
+    assert teed.stdout == NIL_MAP.read_bytes() and teed.returncode == 2

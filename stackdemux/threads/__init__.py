@@ -171,6 +171,14 @@ def _run(source: Source, key: str | None, link: str | None, filters: Filters, su
     yield
 
 
+def _said_unlinked(result: Threads, link: str | None, linked: bool) -> None:
+    """A --link no thread carries (mistyped, or a field of the records but not of
+    their requests) chains no story: said, as a --key no record carries is."""
+    if link is not None and not linked and result.total_threads:
+        result.diagnostics.append(_warning(
+            f"no thread carries the link key {link!r}: no stories"))
+
+
 def _warning(text: str) -> object:
     from ..model import Diagnostic
 
@@ -220,8 +228,11 @@ def thread_log(source: Source, key: str | None = None, link: str | None = None,
     result = Threads(source="<input>", key=key, key_detected=False, link=link, summary=summary)
     everything: list[Thread] = []
     selected: set[str] = set()
+    linked = False
 
     def on_close(t: Thread, keep: bool) -> None:
+        nonlocal linked
+        linked = linked or bool(t.links)
         if keep:
             selected.add(t.id)
             everything.append(t)
@@ -230,6 +241,7 @@ def thread_log(source: Source, key: str | None = None, link: str | None = None,
 
     for _ in _run(source, key, link, filters, summary, result, on_close):
         pass
+    _said_unlinked(result, link, linked)
     everything.sort(key=lambda t: t.first_line)
     result.threads = [t for t in everything if t.id in selected]
     if link is not None and not summary:
@@ -246,8 +258,11 @@ def iter_threads(source: Source, key: str | None = None, link: str | None = None
     filters = _filters(errors_only, grep, since, until)
     result = Threads(source="<input>", key=key, key_detected=False, link=link, summary=True)
     ready: list[Thread] = []
+    linked = False
 
     def on_close(t: Thread, keep: bool) -> None:
+        nonlocal linked
+        linked = linked or bool(t.links)
         if keep:
             ready.append(t)
 
@@ -255,5 +270,6 @@ def iter_threads(source: Source, key: str | None = None, link: str | None = None
         for _ in _run(source, key, link, filters, True, result, on_close):
             while ready:
                 yield ready.pop(0)
+        _said_unlinked(result, link, linked)
 
     return result, gen()
