@@ -152,3 +152,17 @@ def test_a_stack_cut_in_the_runtime_s_panic_blames_no_frame(paste: str) -> None:
         assert "culprit" not in out, fmt
     assert "culprit: panic" not in json.loads(render(analysis, "sarif"))["runs"][0][
         "results"][0]["message"]["text"]
+
+
+def test_codequality_points_at_the_log_in_the_checkout_where_no_frame_is(tmp_path):
+    # GitLab runs the job in the checkout, where the CI example writes build.log:
+    # with no frame of the crash in the checkout, the issue is at its report's
+    # line in that log, as a path GitLab resolves in the project
+    log = tmp_path / "build.log"
+    log.write_bytes(b"go: downloading modules\n" + (SAMPLES / "go1.27" / "skopeo_modcache.txt")
+                    .read_bytes())
+    analysis = analyze_many([str(log)])
+    (issue,) = json.loads(render(analysis, "codequality", RenderOptions(repo_root=str(tmp_path))))
+    assert issue["location"] == {"path": "build.log", "lines": {"begin": 2}}
+    assert "culprit: go.etcd.io/bbolt.(*Cursor).search at /root/go/pkg/mod/" in (
+        issue["description"])

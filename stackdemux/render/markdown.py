@@ -152,7 +152,8 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     shown = shown_stack(view, options)
     if shown:
         out += [
-            f"<details><summary>Stack of {stack_title(view)}</summary>",
+            f"<details><summary>{'Stacks' if view.race else 'Stack'} of "
+            f"{stack_title(view)}</summary>",
             "",
             fence("\n".join(ln.text for ln in shown)),
             "",
