@@ -122,7 +122,7 @@ def test_an_unlock_of_an_unlocked_mutex_printed_as_a_panic_is_not_called_a_fatal
     [hint] = analysis.groups[0].hints
     assert analysis.reports[0].kind.value == "panic"
     assert "This is a fatal error" not in hint.explanation
-    assert "before 1.8" in hint.explanation
+    assert "Go 1.7 and earlier panicked" in hint.explanation
 
 
 def test_no_hint_of_any_paste_names_the_runtime_s_panic_as_a_crash_site():
