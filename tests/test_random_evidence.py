@@ -44,7 +44,10 @@ from stackdemux.demux.hypothesis import (
 from stackdemux.demux.scores import (
     _RUNTIME_THROWS,
     _WAITS,
+    _WRAPPER,
     PARKED,
+    WRAPPER_BEFORE,
+    WRAPPERS_SINCE,
     _runtime,
     call_score,
     callee_name,
@@ -192,6 +195,33 @@ def test_a_go_statement_is_printed_at_one_pc_by_one_process() -> None:
     # a go statement is apart from its function's frames at that line
     before = stream(*p4[header:created])
     assert file_score(before, call, other) == file_score(before, call, own)
+
+
+def test_a_go_statements_wrapper_is_named_gowrap_since_go_1_22() -> None:
+    """Go 1.22 named the functions a go or defer statement wraps its call in
+    `F.gowrapN` and `F.deferwrapN` (`F.funcN` before)."""
+    minors = []
+    for text in _outputs():
+        roots = {goroot(s.strip().rsplit(":", 1)[0]) for s in text.splitlines()
+                 if s.startswith("\t")}
+        named = {m for r in roots if r and (m := go_minor(r)) is not None}
+        wrappers = [s for s in text.splitlines() if _WRAPPER.search(s.split("(", 1)[0])]
+        if named and wrappers:
+            minors += [min(named)] * len(wrappers)
+    assert len(minors) > 200 and min(minors) >= WRAPPERS_SINCE
+    # crash-lines-random: Go 1.19's runtime.gcenable.func2() and Go 1.23's
+    # runtime.gcenable.gowrap2() are one function, and the remerged draws
+    # swapped their file lines; a Go 1.19 stream takes no gowrap, in
+    # GOROOT's files or in the program's
+    p1 = case_lines("crash-lines-random", "p1.out")
+    at = p1.index("runtime.gcenable.func2()")
+    header = max(i for i in range(at) if p1[i].startswith("goroutine "))
+    old = stream(*p1[header:at])
+    file, program = ev(p1[at + 1]), ev("\t/work/main/tests/corpus/programs/main.go:259 +0x2a")
+    own, wrapped = ev(p1[at]), ev("runtime.gcenable.gowrap2()")
+    assert file_score(old, own, file) - file_score(old, wrapped, file) == -WRAPPER_BEFORE
+    assert file_score(old, ev("main.concurrentMapWrites.gowrap2()"), program) == file_score(
+        old, ev("main.concurrentMapWrites.func2()"), program) + WRAPPER_BEFORE
 
 
 def test_a_parked_goroutine_prints_no_panic_frame() -> None:

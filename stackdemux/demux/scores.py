@@ -9,7 +9,7 @@ import re
 from functools import cache
 from math import log
 
-from .evidence import Evidence, goroot
+from .evidence import Evidence, go_minor, goroot
 from .hypothesis import _enclosing, source
 from .track import REGISTER_ORDER, Track, binary_of, dir_of, go_statement, package_of, site
 
@@ -669,6 +669,10 @@ def file_score(t: Track, call: Evidence, file: Evidence) -> float:
             offset = _UNSEEN
         if offset is not _UNSEEN:
             s += 1.0 if offset == file.offset else -6.0
+    if call.kind == "frame_call" and func is not None and _WRAPPER.search(func):
+        minor = file.minor if file.minor is not None else _oldest(t.roots)
+        if minor is not None and minor < WRAPPERS_SINCE:
+            s += WRAPPER_BEFORE
     if file.sp is not None and t.fp is not None:
         s += 5.0 if file.sp == t.fp else -20.0  # a goroutine's frames chain fp → sp
     if file.pc is not None and t.first_pc is not None:
@@ -693,6 +697,24 @@ def file_score(t: Track, call: Evidence, file: Evidence) -> float:
         s += 0.5 if (file.fp is not None) == (t.fp_style > 0) else -4.0
     s += _values(t, file)
     return s
+
+
+# Since Go 1.22 the compiler names the function a go or defer statement wraps
+# its call in `F.gowrapN` / `F.deferwrapN` (`funcN` before): of the samples'
+# and the corpus's outputs whose toolchain their GOROOT names, 344 such
+# frames, all of Go 1.22 or later: log(1/346) for one in an older toolchain's
+# stream. In random line order Go 1.19's `runtime.gcenable.func2()` and Go
+# 1.23's `runtime.gcenable.gowrap2()` swapped file lines (crash-lines-random,
+# remerged 10 and 24).
+WRAPPERS_SINCE = 22
+WRAPPER_BEFORE = -5.8
+_WRAPPER = re.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
+
+
+@cache
+def _oldest(roots: frozenset[str]) -> int | None:
+    """The oldest Go 1.N the stream's GOROOTs name (None: none named)."""
+    return min((m for r in roots if (m := go_minor(r)) is not None), default=None)
 
 
 # A signal's section (`PC=0x… m=N sigcode=…`) goes on with the goroutine the
