@@ -212,7 +212,7 @@ def _modcache(file: str, at: int) -> tuple[str, str] | None:
 def _trimmed(file: str) -> tuple[str, str] | None:
     """(module, version) of a -trimpath file name `github.com/x/y@v1.2.3/file.go`."""
     sign = file.find("@")
-    if sign < 0 or file.startswith("/"):
+    if sign < 0 or _absolute(file):
         return None
     end = file.find("/", sign)
     return decode_case(file[:sign]), decode_case(file[sign + 1 : end if end >= 0 else len(file)])
@@ -224,9 +224,16 @@ class MainModule:
 
     path: str | None = None  # module path, when some frame's package path reveals it
     roots: set[str] = field(default_factory=set)  # directories it was built from
-    # GOROOTs of the frames printed with no function (a caller list, callers.py), read
-    # from their runtime's files: where the standard library's files of the list lie
+    # GOROOTs' source directories, the import paths of the standard library below
+    # them (`/usr/local/go/src`; Go <= 1.4's `/usr/lib/golang/src/pkg`), read from the
+    # runtime's files of the frames printed with no function (a caller list, callers.py)
     goroots: set[str] = field(default_factory=set)
+
+
+def _absolute(file: str) -> bool:
+    """A path from the root: `/…`, or Windows' `C:/…` (Go prints `/` there too)."""
+    return file.startswith("/") or (len(file) > 2 and file[1] == ":" and file[2] == "/"
+                                    and file[0].isascii() and file[0].isalpha())
 
 
 def _dir(file: str) -> str:
@@ -259,16 +266,18 @@ def learn_main(frames: Iterable[Frame], modules: ModuleMap | None = None) -> Mai
         file = frame.file
         if not frame.func:
             if file and (at := file.rfind(_GOROOT_RUNTIME)) >= 0:
-                main.goroots.add(file[:at])
+                main.goroots.add(file[:at + len("/src")])
+            elif file and (at := file.rfind(_GOROOT_RUNTIME_C)) >= 0:
+                main.goroots.add(file[:at + len("/src/pkg")])
             continue
         package = split_function(frame.func)[0]
-        if file and not file.startswith("/") and "@" not in file and package == "main":
+        if file and not _absolute(file) and "@" not in file and package == "main":
             mains.append(_dir(file))  # -trimpath: the directory is the import path
             continue
         if "/vendor/" in package:
             vendoring.add(package[: package.rfind("/vendor/")])
             continue
-        if not file or not file.startswith("/") or "/vendor/" in file or "/pkg/mod/" in file:
+        if not file or not _absolute(file) or "/vendor/" in file or "/pkg/mod/" in file:
             continue
         if package in ("main", "command-line-arguments") or (
             file.endswith("_test.go") and not is_stdlib_package(package)
@@ -305,23 +314,28 @@ def learn_main(frames: Iterable[Frame], modules: ModuleMap | None = None) -> Mai
     return main
 
 
-# A file of the runtime's package in a GOROOT, as a caller list prints it.
+# A file of the runtime's package in a GOROOT, as a caller list prints it; until Go 1.4
+# GOROOT's packages lay in src/pkg/ and its runtime was largely C (`…/src/pkg/runtime/panic.c`).
 _GOROOT_RUNTIME = "/src/runtime/"
+_GOROOT_RUNTIME_C = "/src/pkg/runtime/"
 
 
 # A GitHub Actions runner's workspace, where the workflow checks out its repository
 # (GITHUB_WORKSPACE: `/home/runner/work/REPO/REPO`, `/Users/runner/work/…` on macOS,
 # `D:/a/REPO/REPO` on Windows, `/__w/REPO/REPO` inside a job's container), or a
-# directory below it (`actions/checkout`'s `path:`): the code the workflow built.
-_CI_WORKSPACE = re.compile(r"(?:/home/runner/work|/Users/runner/work|/__w|[A-Za-z]:/a)"
-                           r"/([^/]+)/\1(?:/[^/]+)*")
+# directory below it (`actions/checkout`'s `path:`): the code the workflow built. Azure
+# Pipelines checks its repository out in Build.SourcesDirectory, `s` in the agent's
+# build directory (`D:/a/1/s`, `D:/a/_work/1/s` on Windows, `/home/vsts/work/1/s`).
+_CI_WORKSPACE = re.compile(r"(?:(?:/home/runner/work|/Users/runner/work|/__w|[A-Za-z]:/a)"
+                           r"/([^/]+)/\1|(?:[A-Za-z]:/a(?:/_work)?|/home/vsts/work)/\d+/s)"
+                           r"(?:/[^/]+)*")
 
 
 def _main_from_directory(directory: str) -> str | None:
     """The module of a main package directory that spells its import path: a
     -trimpath build (`github.com/x/app/cmd/app`) or a GOPATH checkout
     (`/root/go/src/github.com/x/app/cmd/app`). None when it does not."""
-    if directory.startswith("/"):
+    if _absolute(directory):
         cut = directory.rfind("/src/")
         if cut < 0:
             return None
@@ -342,7 +356,7 @@ def package_of_file(file: str) -> str | None:
     else:
         at = file.find("/pkg/mod/")
         rest = file[at + len("/pkg/mod/"):] if at >= 0 else file
-        if "@" not in rest or rest.startswith("/"):
+        if "@" not in rest or _absolute(rest):
             return None
         sign = rest.find("@")
         end = rest.find("/", sign)
@@ -399,11 +413,11 @@ def frame_origin(
     module = module_of(package, modules)
     if main_path and (package == main_path or package.startswith(main_path + "/")):
         return Origin(package, main_path, None, "main")
-    if file and main and main.roots and file.startswith("/"):
+    if file and main and main.roots and _absolute(file):
         directory = _dir(file)
         if _under_main(directory, package, main.roots):
             return Origin(package, main_path or module, None, "main")
-    if (file and not file.startswith("/") and "@" not in file and "." in func
+    if (file and not _absolute(file) and "@" not in file and "." in func
             and not file.startswith(_BAZEL_EXTERNAL)):
         # -trimpath prints the main module's files as module/path/file.go (a C
         # function's relative file is a C library's: gccgo's `epoll_wait` at
@@ -423,8 +437,8 @@ def _file_origin(file: str | None, main: MainModule | None, modules: ModuleMap |
     if not file:
         return Origin(None, None, None, "unknown")
     for root in main.goroots if main is not None else ():
-        if file.startswith(root + "/src/"):
-            return Origin(_dir(file[len(root) + len("/src/"):]) or None, None, None, "stdlib")
+        if file.startswith(root + "/"):
+            return Origin(_dir(file[len(root) + 1:]) or None, None, None, "stdlib")
     package = package_of_file(file)
     at = file.find("/pkg/mod/")
     found = _modcache(file, at + len("/pkg/mod/")) if at >= 0 else None
@@ -440,9 +454,9 @@ def _file_origin(file: str | None, main: MainModule | None, modules: ModuleMap |
     if trimmed is not None:
         return Origin(package, trimmed[0], trimmed[1], "trimpath")
     stdlib = _stdlib_directory(file)
-    if stdlib is not None and not file.startswith("/"):  # -trimpath's GOROOT: runtime/…
+    if stdlib is not None and not _absolute(file):  # -trimpath's GOROOT: runtime/…
         return Origin(stdlib, None, None, "stdlib")
-    if not file.startswith("/") and not file.startswith(_BAZEL_EXTERNAL) and "/" in file:
+    if not _absolute(file) and not file.startswith(_BAZEL_EXTERNAL) and "/" in file:
         package = _dir(file)  # -trimpath's main module: module/path/file.go
         return Origin(package, module_of(package, modules), None, "main")
     cut = file.rfind("/src/")
@@ -464,7 +478,7 @@ def _stdlib_directory(file: str) -> str | None:
         return None
     at = file.rfind("/src/")
     rest = file[at + len("/src/"):] if at >= 0 else file
-    if at < 0 and file.startswith("/"):
+    if at < 0 and _absolute(file):
         return None
     directory = rest.rpartition("/")[0]
     return directory if directory and is_stdlib_package(directory) else None
