@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Protocol
@@ -96,6 +97,25 @@ def split_streams(source: Source, options: Options,
 def split_streams_detail(source: Source, options: Options, index: int = 0
                          ) -> tuple[list[Stream], list[Span], list[Diagnostic]]:
     """split_streams, and what the demultiplexer could not place."""
+    streams, noise, diagnostics = _split_detail(source, options, index)
+    if options.demux and options.prefix is not None and not _prefixed(source, options.prefix):
+        # (a prefix that fits no line is not used: the log is read as without it,
+        # which the user, who gave it, would not know)
+        diagnostics.append(Diagnostic(
+            f"{source.name}: --prefix {options.prefix!r} matched no line at its start: "
+            "the log was read without it"))
+    return streams, noise, diagnostics
+
+
+def _prefixed(source: Source, regex: str) -> bool:
+    """Whether --prefix matches some line as the demultiplexer reads it (at the
+    line start, and not empty)."""
+    match = re.compile(regex).match
+    return any(m is not None and m.end() for m in map(match, source.lines))
+
+
+def _split_detail(source: Source, options: Options, index: int = 0
+                  ) -> tuple[list[Stream], list[Span], list[Diagnostic]]:
     prefix = f"s{index + 1}." if index else "s"
     capture = getattr(source, "capture", None)
     if options.demux and capture is not None:
@@ -128,7 +148,7 @@ def _split_windows(source: Source, options: Options, prefix: str
     diagnostics: list[Diagnostic] = []
     for a, b in source.capture.regions(REGION_GAP):  # type: ignore[attr-defined]
         region = Source(name=source.name, lines=source.lines[a:b], size=source.size)
-        got, got_noise, got_diagnostics = split_streams_detail(region, options)
+        got, got_noise, got_diagnostics = _split_detail(region, options)
         for s in got:
             s.id = f"{prefix}{len(streams) + 1}"
             if a:  # (a region from the first line keeps its numbers, and what was parsed of it)

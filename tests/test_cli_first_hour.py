@@ -254,3 +254,19 @@ def test_a_closed_stderr_leaves_the_report_on_stdout() -> None:
     # the report is not written into it
     teed = run("--tee", stdin=NIL_MAP.read_bytes())
     assert teed.stdout == NIL_MAP.read_bytes() and teed.returncode == 2
+
+
+def test_a_prefix_that_matches_no_line_is_said_not_silently_unused(tmp_path: Path) -> None:
+    """`--prefix` that fits no line (anchored at the line start, as every prefix
+    is) was dropped without a word: the user believed the log read by it."""
+    wrong = r"^\[(?P<key>[\w-]+)\] "  # (compose writes `hub-1  | `, no brackets)
+    result = invoke("--prefix", wrong, str(COMPOSE), "-f", "json")
+    said = [d["message"] for d in json.loads(result.stdout)["diagnostics"]]
+    assert said == [f"{COMPOSE}: --prefix {wrong!r} matched no line at its start: "
+                    "the log was read without it"]
+    split = invoke("split", "--prefix", wrong, str(COMPOSE), "-o", str(tmp_path))
+    assert "matched no line" in split.stderr
+    right = r"^\x1b\[\d+m(?P<key>[\w-]+) +\|\x1b\[0m "
+    read = json.loads(invoke("--prefix", right, str(COMPOSE), "-f", "json").stdout)
+    assert read["diagnostics"] == []
+    assert sorted(s["label"] for s in read["streams"]) == ["boltd-1", "boltd-2", "hub-1"]
