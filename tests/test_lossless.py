@@ -216,3 +216,24 @@ def test_records_cut_emptied_and_shuffled_lose_no_text(wrapper, start, cuts, rng
     demuxed = demultiplex_detail(source)
     assert demuxed.layers[0] == wrapper
     check_conservation(source, demuxed)
+
+
+def test_a_journal_line_cut_by_linemax_then_dropped_as_paste_debris_takes_all_its_records():
+    # Hypothesis found it (the shuffled records above): a tab cut off by the
+    # journal's LineMax, its line ended by the next, empty, record, is one text
+    # of two records; the paste repair drops that lone tab as debris, and the
+    # noise held its first record only, the second in no stream and not noise
+    rec = {"__REALTIME_TIMESTAMP": "1795690411187474", "_HOSTNAME": "vm",
+           "SYSLOG_IDENTIFIER": "fleet", "_PID": "1095"}
+    messages = [("example.com/fleet/main.go:211 +0x47", {}),
+                ("goroutine 1 [running]:\n", {}),
+                ("internal/sync.(*Mutex).lockSlow(0xc00000e230)\n\n", {}),
+                ("\t", {"_LINE_BREAK": "line-max"}),
+                ("", {}),
+                ("\t/work/main/tests/corpus/programs/main.go:234 +0x16\n", {})]
+    source = ingest("".join(orjson.dumps(rec | {"MESSAGE": m} | extra).decode() + "\n"
+                            for m, extra in messages))
+    demuxed = demultiplex_detail(source)
+    assert demuxed.layers == ["journald-json", "paste"]
+    assert any(a <= 4 and b >= 5 for a, b in demuxed.noise)  # the tab's two records
+    check_conservation(source, demuxed)

@@ -299,7 +299,12 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
         pieces[i] = mapped
     out = Stream(id=stream.id, label=stream.label, numbers=numbers, texts=got.lines,
                  pieces=pieces, prefix_lengths=lengths if any(lengths) else ())
-    dropped = [stream.numbers[j - 1] for j in got.dropped]
+    # a dropped text joined from several input lines (a wrapper's record cut by
+    # the journal's LineMax and ended by the next record) drops them all: its
+    # first line alone left the others in no stream and not in the noise
+    dropped = [n for j in got.dropped
+               for n in ([p[0] for p in stream.pieces[j - 1]] if j - 1 in stream.pieces
+                         else [stream.numbers[j - 1]])]
     joined = sorted({(min(ns), max(ns)) for ps in pieces.values()
                      if len(ns := {n for n, _, _ in ps}) > 1})
     return PasteLayer(out, dropped, got.applied, joined)
