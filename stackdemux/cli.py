@@ -198,6 +198,12 @@ def _report(files: tuple[str, ...], fmt: str, output: str, verbose: bool, color:
             # read one at a time: each input's lines are let go once it is analysed
             if not tee and files.count("-") > 1:  # (the second would read nothing)
                 raise click.UsageError("- (stdin) is given twice: it can be read only once")
+            if output != "-" and any(_same_file(f, output) for f in files if f != "-"):
+                # (the log is read whole before the report is written over it)
+                raise InputError(f"{output}: is also an input: the report would replace the "
+                                 "log (give another -o FILE)")
+            if "-" in (files or ("-",)):
+                _say_stdin_is_read()
             sources = iter([_tee_stdin(files)]) if tee else (_read(f) for f in files or ("-",))
             analysis = analyze_many(sources, options, progress)  # maps kept lines back
             progress.update("writing the report")
@@ -288,6 +294,8 @@ def grammar_command(lines: tuple[str, ...], use_lark: bool) -> None:
     with _errors():
         g = line_grammar()
         # stdin's lines as a log's are read: LF-ended, bad UTF-8 replaced, binary refused
+        if not lines:
+            _say_stdin_is_read()
         texts = list(lines) or ingest(read_path("-"), "<stdin>").lines
         for n, text in enumerate(texts, 1):
             if use_lark and len(text) > LARK_MAX_LINE:
@@ -320,13 +328,25 @@ def _refuse_writing_over(log: str, out_dir: str, names: list[str]) -> None:
     if log == "-":
         return
     for name in names:
-        try:
-            same = os.path.samefile(os.path.join(out_dir, name), log)
-        except OSError:  # (not there: nothing to write over)
-            same = False
-        if same:
+        if _same_file(os.path.join(out_dir, name), log):
             raise InputError(f"{log}: split would write over it ({out_dir}/{name} is this "
                              "log): give another -o DIR")
+
+
+def _say_stdin_is_read() -> None:
+    """`stackdemux` typed alone at a terminal waited for a log on stdin without
+    a word, as if it hung: it says what it waits for."""
+    stdin = sys.stdin
+    if stdin is not None and stdin.isatty() and sys.stderr is not None:
+        click.echo("stackdemux: reading a log from stdin: paste it, then Ctrl-D "
+                   "(stackdemux --help for more)", err=True)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # (one is not there: nothing to write over)
+        return False
 
 
 def _rereadable(path: str) -> bool:

@@ -270,3 +270,41 @@ def test_a_prefix_that_matches_no_line_is_said_not_silently_unused(tmp_path: Pat
     read = json.loads(invoke("--prefix", right, str(COMPOSE), "-f", "json").stdout)
     assert read["diagnostics"] == []
     assert sorted(s["label"] for s in read["streams"]) == ["boltd-1", "boltd-2", "hub-1"]
+
+
+def test_the_report_refuses_to_write_over_its_own_log(tmp_path: Path) -> None:
+    """`stackdemux build.log -o build.log` read the log, then replaced it by
+    the report: the log was lost."""
+    log = tmp_path / "build.log"
+    log.write_bytes(NIL_MAP.read_bytes())
+    result = invoke(str(log), "-o", str(tmp_path / "." / "build.log"))
+    assert result.exit_code == 2
+    assert "is also an input: the report would replace the log" in one_error_line(result.stderr)
+    assert log.read_bytes() == NIL_MAP.read_bytes()
+    assert invoke(str(log), "-o", str(tmp_path / "report.txt")).exit_code == 0
+
+
+def test_typed_alone_at_a_terminal_it_says_it_reads_stdin() -> None:
+    """`stackdemux` alone at a terminal waited for a log without a word, as if
+    it hung; on a pipe it says nothing (tested everywhere else)."""
+    pty = pytest.importorskip("pty")
+    import select
+    import time
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "stackdemux"], stdin=slave,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    os.close(slave)
+    try:
+        ready, _, _ = select.select([proc.stderr], [], [], 60)
+        said = proc.stderr.readline() if ready else b""  # type: ignore[union-attr]
+        while proc.poll() is None:  # Ctrl-D ends the log (once the reader waits for it)
+            os.write(master, b"\x04")
+            time.sleep(0.2)
+    finally:
+        proc.kill()
+        os.close(master)
+    assert said == (b"stackdemux: reading a log from stdin: paste it, then Ctrl-D "
+                    b"(stackdemux --help for more)\n")
+    assert proc.returncode == 0
+    assert proc.stdout.read() == b"No Go crash or goroutine dump found in 0 lines.\n"  # type: ignore[union-attr]
