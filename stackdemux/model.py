@@ -196,7 +196,8 @@ class Frame:
     package: str | None = None
     module: str | None = None
     version: str | None = None
-    # "stdlib" | "main" | "vendor" | "modcache" | "gopath-vendor" | "trimpath" | "unknown"
+    # "stdlib" | "main" | "vendor" | "modcache" | "gopath-vendor" | "gopath" | "trimpath"
+    # | "unknown"
     origin: str | None = None
 
 

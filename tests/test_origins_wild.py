@@ -14,7 +14,8 @@ WILD = Path(__file__).resolve().parent.parent / "samples" / "wild"
 
 
 def analysed(name: str) -> dict:
-    (path,) = WILD.glob(name + "_*.txt")
+    whole = WILD / f"{name}.txt"  # a paste by its whole name, or by its issue's
+    (path,) = (whole,) if whole.exists() else WILD.glob(name + "_*.txt")
     return json.loads(render(analyze_many([str(path)]), "json", RenderOptions(color=False)))
 
 
@@ -23,7 +24,9 @@ def frames_by_file(d: dict) -> dict[str, dict]:
 
 
 def frames_by_func(d: dict) -> dict[str, dict]:
-    return {f["func"]: f for r in d["reports"] for g in r["goroutines"] for f in g["frames"]}
+    """Every frame by its function, a goroutine's `created by` frame too."""
+    return {f["func"]: f for r in d["reports"] for g in r["goroutines"]
+            for f in [*g["frames"], *([g["created_by"]] if g["created_by"] else [])]}
 
 
 def test_go14s_c_runtime_in_a_macaron_caller_list_is_the_runtime_and_the_culprit_its_caller():
@@ -50,7 +53,7 @@ def test_a_windows_gopath_checkout_is_not_mistaken_for_a_trimpath_main_module():
     # program (C:/projetos/go/exemplos-Go/oracle-connect.go) imports, not its own code;
     # a drive letter starts a path from the root as `/` does
     frames = frames_by_func(analysed("go11710"))
-    assert frames["github.com/mattn/go-oci8.(*OCI8Driver).Open"]["origin"] == "unknown"
+    assert frames["github.com/mattn/go-oci8.(*OCI8Driver).Open"]["origin"] == "gopath"
     assert frames["main.main"]["origin"] == "main"
     assert frames["database/sql.(*DB).Ping"]["origin"] == "stdlib"  # c:/go/src/…
 
@@ -78,5 +81,53 @@ def test_windows_paths_are_absolute_and_trimpath_paths_relative():
     # (the same function, once built with -trimpath, once in a Windows GOPATH)
     func = "github.com/mattn/go-oci8.(*OCI8Driver).Open"
     assert frame_origin(func, "C:/Projetos/Go/src/github.com/mattn/go-oci8/oci8.go",
-                        MainModule()).origin == "unknown"
+                        MainModule()).origin == "gopath"
     assert frame_origin(func, "github.com/mattn/go-oci8/oci8.go", MainModule()).origin == "main"
+
+
+def test_the_golang_images_go_src_is_a_gopath_checkout_and_its_usr_local_go_src_goroot():
+    # quasar564: the add-on's daemon built in the golang image (GOPATH /go, GOROOT
+    # /usr/local/go), Go 1.7, before modules: the package is the path below /go/src/,
+    # its module the repository by Go's conventions, with no version to tell
+    frames = frames_by_func(analysed("quasar564"))
+    frame = frames["github.com/scakemyer/quasar/bittorrent.(*BTPlayer).CheckAvailableSpace"]
+    assert (frame["package"], frame["module"], frame["version"], frame["origin"]) == (
+        "github.com/scakemyer/quasar/bittorrent", "github.com/scakemyer/quasar", None, "gopath")
+    assert (frames["panic"]["package"], frames["panic"]["origin"]) == ("runtime", "stdlib")
+
+
+def test_a_gopath_checkout_a_main_package_is_built_from_is_the_main_module():
+    # jiralert4: main.main.func1 at /home/alin/go/src/github.com/free/jiralert/cmd/jiralert
+    # makes the checkout github.com/free/jiralert the program's own code
+    frames = frames_by_func(analysed("jiralert4"))
+    frame = frames["github.com/free/jiralert.handleJiraError"]
+    assert (frame["module"], frame["origin"]) == ("github.com/free/jiralert", "main")
+
+
+def test_a_path_that_does_not_spell_the_package_is_no_gopath_checkout():
+    # a Docker build's /src (flipt59369) and go-fuzz's copy of a GOROOT (gofuzz262)
+    flipt = frames_by_func(analysed("flipt59369"))
+    assert flipt["go.flipt.io/flipt/internal/storage/oplock/memory.(*Service).TryAcquire"][
+        "origin"] == "unknown"
+    fuzz = frames_by_func(analysed("gofuzz262"))
+    assert fuzz["go-fuzz-dep.Main"]["origin"] == "unknown"
+
+
+def test_a_frame_cut_before_its_file_line_is_of_the_module_its_siblings_show():
+    # sgapp44: the paste ends inside parser.init.0.func2, its file line lost; its module,
+    # github.com/sourcegraph/sourcegraph, is the main module's in the frames above it
+    d = analysed("sgapp44")
+    frame = frames_by_func(d)["github.com/sourcegraph/sourcegraph/cmd/symbols/parser.init.0.func2"]
+    assert (frame["file"], frame["module"], frame["origin"]) == (
+        None, "github.com/sourcegraph/sourcegraph", "main")
+    assert [(s["module"], s["origin"]) for s in d["groups"][0]["chain"]] == [
+        ("github.com/sourcegraph/sourcegraph", "main")]
+
+
+def test_gccgos_standard_library_is_libgos_whatever_the_package_is_called():
+    # gccgo_scone_sigabrt_c_code: an older gccgo names os/signal's closure that started
+    # a goroutine `signal.Notify..func1`, at GCC's ../../../src_gcc/libgo/go/os/signal/
+    frames = frames_by_func(analysed("gccgo_scone_sigabrt_c_code"))
+    frame = frames["signal.Notify..func1"]
+    assert (frame["package"], frame["module"], frame["origin"]) == ("os/signal", None, "stdlib")
+    assert frames["main.main"]["origin"] == "main"

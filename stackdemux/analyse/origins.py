@@ -13,7 +13,13 @@ the path carries one), and the origin:
 - `trimpath`: `-trimpath` builds, `github.com/x/y@v1.2.3/file.go`.
 - `main`: the main module (package `main`, `command-line-arguments`, and the
   module those frames' directories belong to).
-- `unknown`: a module outside all of the above (e.g. a GOPATH checkout).
+- `gopath`: a GOPATH checkout of a package that is not the main module's, its
+  directory `<GOPATH>/src/<import path>` (`/go/src/github.com/boltdb/bolt/…` in the
+  golang image, whose GOPATH is `/go`; `~/go/src/…`): a build in GOPATH mode, before
+  modules, which records no version; the module is the import path's repository by
+  Go's conventions.
+- `unknown`: a module outside all of the above (a directory that does not spell
+  the package's import path, `/src/internal/…` of a Docker build).
 
 `assign_origins` fills Frame.package/module/version/origin *in place*: the model
 has the fields, the frames are the report's own, and copying millions of frames
@@ -388,6 +394,13 @@ def frame_origin(
         return Origin(real, module_of(real, modules), _version(real, modules), "gopath-vendor")
     if package in ("main", "command-line-arguments"):
         return Origin(package, main_path, None, "main")
+    if file and not is_stdlib_package(package) and (cut := file.find(_LIBGO)) >= 0:
+        # gccgo's standard library, GCC's libgo/go/<import path>/, where gccgo before
+        # 11 named a package by its last element (`signal.Notify..func1` of os/signal);
+        # (`sync.runtime_Semacquire` in libgo/go/runtime/sema.go is sync's, as named)
+        directory = _dir(file[cut + len(_LIBGO):])
+        if is_stdlib_package(directory):
+            return Origin(directory, None, None, "stdlib")
     if file:
         at = file.find("/pkg/mod/")
         if at >= 0:
@@ -425,7 +438,18 @@ def frame_origin(
         # rules_go prints its workspace's files so too, but a dependency's under
         # `external/REPO/` (`external/com_github_spaolacci_murmur3/murmur32.go`)
         return Origin(package, module, None, "main")
+    if file and _absolute(file) and _gopath_checkout(_dir(file), package):
+        return Origin(package, module, _version(package, modules), "gopath")
     return Origin(package, module, _version(package, modules), "unknown")
+
+
+def _gopath_checkout(directory: str, package: str) -> bool:
+    """`directory` is `<GOPATH>/src/<package>`: the path spells the import path, one
+    that starts with a host (`go-fuzz-dep` in go-fuzz's copy of a GOROOT is no
+    checkout), below a `src` (a test's external package `x_test` lies in x's own
+    directory)."""
+    return ("." in package.split("/", 1)[0]
+            and directory.endswith("/src/" + package.removesuffix("_test")))
 
 
 def _file_origin(file: str | None, main: MainModule | None, modules: ModuleMap | None
@@ -463,10 +487,12 @@ def _file_origin(file: str | None, main: MainModule | None, modules: ModuleMap |
     package = _dir(file[cut + len("/src/"):]) if cut >= 0 else ""
     if "." in package.split("/", 1)[0]:  # a GOPATH checkout: …/src/github.com/x/y/…
         return Origin(package, module_of(package, modules), _version(package, modules),
-                      "unknown")
+                      "gopath")
     return Origin(None, None, None, "unknown")
 
 
+# Where GCC's sources keep gccgo's standard library (`../../../src/libgo/go/os/signal/`).
+_LIBGO = "libgo/go/"
 # Where Bazel's rules_go puts a dependency's files (its repository, by name).
 _BAZEL_EXTERNAL = "external/"
 
@@ -632,6 +658,13 @@ def _place_undirected(found: dict[str, dict[str | None, tuple]]) -> None:
                 files[file] = (package, *placed[package][1:])
             elif package not in ("main", "command-line-arguments"):
                 files[file] = (package, fields[1], fields[2], "unknown")
+    # A frame whose file line was not printed (a paste cut inside it) is of the main
+    # module where its module is, as the other frames of that module show.
+    mains = {fields[1] for fields in placed.values() if fields[3] == "main" and fields[1]}
+    for files in found.values():
+        fields = files.get(None)
+        if fields is not None and fields[3] == "unknown" and fields[1] in mains:
+            files[None] = (fields[0], fields[1], None, "main")
 
 
 def _origin_fields(o) -> tuple:
