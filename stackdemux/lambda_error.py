@@ -147,13 +147,19 @@ def _one_line(s: str, head: re.Pattern[str], frame: re.Pattern[str], hf: dict[st
               ff: dict[str, int]) -> tuple[dict, bool]:
     """A record on one line, and whether it is whole: a cut one is read up to its last
     whole frame."""
+    obj = _whole(s)
+    if obj is not None:
+        return obj, True
+    return _cut(s, head, frame, hf, ff)[0], False
+
+
+def _whole(s: str) -> dict | None:
+    """The object s holds whole, or None (cut, or not an object)."""
     try:
         obj = orjson.loads(s)
-        if isinstance(obj, dict):
-            return obj, True
     except orjson.JSONDecodeError:
-        pass
-    return _cut(s, head, frame, hf, ff)[0], False
+        return None
+    return obj if isinstance(obj, dict) else None
 
 
 def _cut(s: str, head: re.Pattern[str], frame: re.Pattern[str], hf: dict[str, int],
@@ -181,12 +187,9 @@ def _after_lead(s: str, head: re.Pattern[str], frame: re.Pattern[str], hf: dict[
     reportFailure logs it; a log viewer's time and request id): the rest of the line is
     the record, whole, or cut with its stack trace still open. None for an object that
     ends before its line does (one nested in another JSON: a field of a log record)."""
-    try:
-        obj = orjson.loads(s)
-        if isinstance(obj, dict):
-            return obj, True
-    except orjson.JSONDecodeError:
-        pass
+    obj = _whole(s)
+    if obj is not None:
+        return obj, True
     got, end = _cut(s, head, frame, hf, ff)
     return None if "]" in s[end:] else (got, False)
 
