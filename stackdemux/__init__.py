@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import Options, analyze, analyze_many
+from .api import Options, OptionsError, analyze, analyze_many
 from .ingest import InputError
 from .model import (
     Analysis,
@@ -48,6 +48,7 @@ __all__ = [
     "Hint",
     "InputError",
     "Options",
+    "OptionsError",
     "PanicLink",
     "Race",
     "RaceAccess",

@@ -29,9 +29,24 @@ class ProgressSink(Protocol):
     def update(self, stage: str, fraction: float | None = None) -> None: ...
 
 
+class OptionsError(ValueError, TypeError):
+    """An Options field given what it cannot take (`Options(modules=5)`, a prefix
+    that is no regex): one error naming the field, raised where the Options are
+    made, not deep in the run that first reads the field. Both a ValueError and a
+    TypeError, so that either `except` catches it."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field} {problem}")
+        self.field = field  # the Options field (the CLI names its flag instead)
+        self.problem = problem  # what is wrong with its value, after the field's name
+
+
 @dataclass(slots=True)
 class Options:
-    """What a user can choose about the pipeline (the CLI's flags)."""
+    """What a user can choose about the pipeline (the CLI's flags).
+
+    Every field is checked when the Options are made (and when `analyze`'s
+    keywords replace some): a wrong type or value raises OptionsError."""
 
     demux: bool = True
     prefix: str | None = None  # a user regex with a named group `key`
@@ -44,11 +59,44 @@ class Options:
     keep_parse: bool = True
 
     def __post_init__(self) -> None:
-        # (checked here, not where it is used: a threshold only matters once two
-        # groups' titles are compared, so `threshold="90"` or 900 passed unseen)
+        # (checked here, not where each is used: a threshold only matters once two
+        # groups' titles are compared, so `threshold="90"` or 900 passed unseen;
+        # `modules=5` failed in the analysis with "'int' object has no attribute
+        # 'main'"; `demux="no"` demultiplexed)
+        for name in ("demux", "analyse", "keep_parse"):
+            value = getattr(self, name)
+            if not isinstance(value, bool):
+                raise OptionsError(name, f"must be True or False, not {value!r}")
         t = self.threshold
         if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 <= t <= 100:
-            raise ValueError(f"threshold must be a number from 0 to 100, not {t!r}")
+            raise OptionsError("threshold", f"must be a number from 0 to 100, not {t!r}")
+        for name in ("modules", "rules"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, (str, os.PathLike)):
+                raise OptionsError(name, f"must be a path (a str or os.PathLike) or None, "
+                                         f"not {type(value).__name__} {value!r:.40}")
+            if value is not None and not os.fspath(value):
+                raise OptionsError(name, "is an empty path: give a file, or None")
+        if self.prefix is not None:
+            _check_prefix(self.prefix)
+
+
+def _check_prefix(prefix: object) -> None:
+    """The user's prefix is a regex with a group `key`: read as the demultiplexer
+    will read it, and said as the CLI says it, without the flag's dashes."""
+    if not isinstance(prefix, str):
+        raise OptionsError("prefix", f"must be a regex (a str) or None, not "
+                                     f"{type(prefix).__name__} {prefix!r:.40}")
+    from .demux.prefixes_styles import PrefixError, user_style
+
+    try:
+        user_style(prefix)
+    except PrefixError as e:
+        said = str(e)
+        raise OptionsError("prefix", said.removeprefix("--prefix ")) from None
+
+
+_OPTION_NAMES = tuple(Options.__dataclass_fields__)
 
 
 def load(source: str | bytes | os.PathLike[str] | IO[bytes] | IO[str],
@@ -98,6 +146,9 @@ def split_streams_detail(source: Source, options: Options, index: int = 0
                          ) -> tuple[list[Stream], list[Span], list[Diagnostic]]:
     """split_streams, and what the demultiplexer could not place."""
     streams, noise, diagnostics = _split_detail(source, options, index)
+    # An empty log is no process's output: it had one stream of 0 lines, which
+    # `split` wrote as an empty s1.log (no other input leaves a stream empty)
+    streams = [s for s in streams if len(s.texts)]
     if options.demux and options.prefix is not None and not _prefixed(source, options.prefix):
         # (a prefix that fits no line is not used: the log is read as without it,
         # which the user, who gave it, would not know)
@@ -187,6 +238,9 @@ def analyze_many(
         # `analyze(a, b)` for two logs: say so, not dataclasses.replace's TypeError
         raise TypeError(f"options must be stackdemux.Options, not {type(options).__name__} "
                         "(several logs: analyze_many([a, b]))")
+    unknown = [k for k in kwargs if k not in _OPTION_NAMES]
+    if unknown:  # (a typo, `thresold=80`: TypeError's "unexpected keyword" named no choice)
+        raise OptionsError(unknown[0], f"is no option; Options' fields: {', '.join(_OPTION_NAMES)}")
     opts = replace(options, **kwargs) if options else Options(**kwargs)  # type: ignore[arg-type]
     # The run builds a large acyclic object graph: the cyclic GC would only
     # rescan it over and over (the 20 000-goroutine dump's analysis: 0.77 s

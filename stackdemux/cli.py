@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .api import Options, analyze_many
+from .api import Options, OptionsError, analyze_many
 from .ingest import InputError, ingest, path_name, read_path
 from .model import Analysis, Source
 from .progress import Progress
@@ -174,8 +174,9 @@ def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
                    no_demux: bool, modules: str | None, rules: str | None,
                    threshold: float) -> None:
     """Analyse logs and report the crashes in them."""
-    options = Options(demux=not no_demux, prefix=prefix, modules=modules, rules=rules,
-                      threshold=threshold)
+    with _errors():
+        options = _options(demux=not no_demux, prefix=prefix, modules=modules, rules=rules,
+                           threshold=threshold)
     # The run builds a large acyclic object graph: the cyclic GC would only
     # rescan it over and over (~10 % of a big dump's time).
     gc_was_enabled = gc.isenabled()
@@ -241,9 +242,9 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
         # A big log file is sieved: its noise is copied from the file again, line
         # by line. Stdin, a pipe or a FIFO (`split <(zcat x.gz)`) cannot be read
         # twice: it is read whole (sieved, its noise was lost: 0 lines written).
+        options = _options(prefix=prefix, keep_parse=False)  # (a bad --prefix: before reading)
         source = _read(log, sieve=_rereadable(log))
-        streams, noise, diagnostics = split_streams_detail(
-            source, Options(prefix=prefix, keep_parse=False))
+        streams, noise, diagnostics = split_streams_detail(source, options)
         diagnostics += source_diagnostics(source)  # (a gzip cut short was not said)
         # (read off the lines the streams' numbers name, before they are mapped)
         prefixes = stripped_prefixes(streams, source.lines)
@@ -307,6 +308,15 @@ def grammar_command(lines: tuple[str, ...], use_lark: bool) -> None:
             kind, fields = (g.parse if use_lark else g.fields)(text)
             # (repr escapes control characters, not a `##[` the CI runner obeys)
             click.echo(f"{kind or 'noise'}\t{_said(repr(fields))}")
+
+
+def _options(**fields: Any) -> Options:
+    """Options from the flags: a flag's value Options refuse (a --prefix that is no
+    regex) is a usage error naming the flag."""
+    try:
+        return Options(**fields)
+    except OptionsError as e:
+        raise InputError(f"--{e.field.replace('_', '-')} {e.problem}") from None
 
 
 def _read(path: str, sieve: bool = True) -> Source:

@@ -364,7 +364,8 @@ class Report:
 
     @property
     def crashing(self) -> Goroutine | None:
-        """The goroutine that crashed: the first one printed (Go prints it first)."""
+        """The goroutine that crashed: the first one printed with a stack (Go prints
+        it first); the first one at all when none has one, None when none was read."""
         for g in self.goroutines:
             if g.frames or g.unavailable:
                 return g
@@ -414,7 +415,9 @@ class Stream:
 
 @dataclass(slots=True)
 class Diagnostic:
-    """Something the tool could not place, said instead of dropped."""
+    """What the reader should know about how the input was read: lines the tool
+    could not place (said instead of dropped), repairs, a log read only in part.
+    `severity` is "warning" or "info" (the schema allows "error" too)."""
 
     message: str
     lines: list[Span] = field(default_factory=list)
@@ -458,7 +461,8 @@ class ChainSegment:
 
 @dataclass(slots=True)
 class Group:
-    """Reports of the same crash, across processes and files."""
+    """Reports of the same crash (or goroutine dumps alike), across processes and
+    inputs: `reports` are ids (Analysis.report)."""
 
     id: str
     title: str
@@ -479,7 +483,10 @@ class Group:
 
 @dataclass(slots=True)
 class Analysis:
-    """Everything stackdemux knows about one input."""
+    """Everything stackdemux knows about the logs of one run: `analyze` reads
+    one, `analyze_many` several (named in `sources`, in order; each report,
+    diagnostic and span of noise says which it is about, and its line numbers
+    are that input's own)."""
 
     reports: list[Report] = field(default_factory=list)
     streams: list[Stream] = field(default_factory=list)
@@ -496,6 +503,8 @@ class Analysis:
         return {r.id: r.buckets for r in self.reports}
 
     def report(self, report_id: str) -> Report:
+        """The report with id `report_id` (a Group names its reports by id);
+        KeyError when there is none."""
         for r in self.reports:
             if r.id == report_id:
                 return r
