@@ -321,6 +321,8 @@ class RaceAccess:
     address: str | None
     goroutine: int | None  # None: "by main goroutine" is goroutine 1 in effect
     frames: list[Frame] = field(default_factory=list)
+    # the detector printed `[failed to restore the stack]`: it had lost the stack
+    stack_lost: bool = False
 
 
 @dataclass(slots=True)

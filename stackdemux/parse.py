@@ -1368,6 +1368,8 @@ class _Parser:
                 self.noise_or_close(i)
                 return
             self.use(i)  # the access's stack: none, as the detector says
+            if r.race is not None and r.race.accesses and r.race.accesses[-1].frames is self.frames:
+                r.race.accesses[-1].stack_lost = True
             return
 
         if kind == "race_summary":

@@ -62,14 +62,25 @@ def is_machinery(func: str) -> bool:
     return package in _MACHINERY_PACKAGES and not func.startswith(_NOT_MACHINERY)
 
 
-def _raises(frame: Frame) -> bool:
+def _raises(frame: Frame, called_panic: bool = False) -> bool:
     """is_machinery for a frame; one printed with no function (a caller list,
-    callers.py) by the package its file tells (origins.py)."""
+    callers.py) by the package its file tells (origins.py), where testing's frame
+    that called panic raised it on its test's behalf, as _TEST_LOGS do (its file
+    line alone cannot say which of its functions it is: the log after a test
+    ended, t.Parallel called twice)."""
     if frame.func:
         return is_machinery(frame.func)
     package = frame.package
     return package is not None and (package in _MACHINERY_PACKAGES
-                                    or package.startswith(_MACHINERY_PREFIXES))
+                                    or package.startswith(_MACHINERY_PREFIXES)
+                                    or (called_panic and package == "testing"))
+
+
+# cgo's call into C: a stack read that ends there lost the Go code that made the call.
+_CGO_CALL = "runtime.cgocall"
+# Functions that raise on their caller's behalf: a stack read that ends in them
+# lost the caller, which is the culprit.
+_FOR_CALLER = _PANIC | _LOG_PANICS | _TEST_LOGS
 
 
 def _is_panic(frame: Frame) -> bool:
@@ -97,8 +108,11 @@ def _entry(frame: Frame) -> bool:
 def culprit_index(frames: list[Frame]) -> int | None:
     """Index (innermost first) of the deepest frame outside the machinery; the
     innermost frame when all are machinery (a crash inside the runtime itself);
-    None where a panic was read and nothing of the program's below it (a stack
-    cut after `panic(…)` or `runtime.sigpanic`).
+    None where the machinery read raised on behalf of code the text lost: a
+    panic was read and nothing of the program's below it (a stack cut after
+    `panic(…)` or `runtime.sigpanic`), the stack ends in cgo's call into C
+    (`runtime.cgocall`, whose Go caller is cut), or in a function that panics
+    for its caller (t.Log after the test ended, log.Panicf).
 
     A stack printed from a deferred recover (net/http's `http: panic serving`,
     debug.Stack in a handler) has the recovering code above the panic, and a
@@ -114,14 +128,16 @@ def culprit_index(frames: list[Frame]) -> int | None:
         if _is_panic(frame):
             start = i + 1
     for i in range(start, len(frames)):
-        if not _raises(frames[i]) and not _unblamable(frames[i]):
+        if not _raises(frames[i], start > 0 and i == start) and not _unblamable(frames[i]):
             if i + 1 < len(frames) and _std_method_on_nil(frames[i]):
                 return i + 1
             return i
     # Below a panic only the runtime's raising frames were read (sigpanic,
     # panicmem), or none: the stack was cut (a journal's rate limit) before the
     # frame that panicked, which is not in the text.
-    return None if start else 0
+    if start or frames[-1].func == _CGO_CALL or any(f.func in _FOR_CALLER for f in frames):
+        return None
+    return 0
 
 
 def _std_method_on_nil(frame: Frame) -> bool:
@@ -327,7 +343,9 @@ def crash_path(report: Report) -> list[tuple[Frame, bool]]:
 def _label(frame: Frame) -> str:
     if frame.origin == "stdlib":
         return "std"
-    return frame.module or frame.package or "?"
+    # (a caller list's frame of the main module whose path the text does not say:
+    # `main`, as package main's frames of an unknown module read)
+    return frame.module or frame.package or ("main" if frame.origin == "main" else "?")
 
 
 def segments(path: list[tuple[Frame, bool]]) -> list[ChainSegment]:

@@ -262,11 +262,8 @@ def _faulting(report: Report, buckets: list[Bucket]) -> list[str]:
     out = []
     frame = culprit(report)
     frames = crash_frames(report)[0]
-    if frame is None and any(f.func in ("panic", "runtime.gopanic") for f in frames):
-        # a stack cut after its first frames (a journal's rate limit): the runtime's
-        # panic is no faulting frame (chains.culprit_index names none)
-        out.append(f"the stack read ends in the runtime's panic ({_at(frames[-1])}): the "
-                   "frame that panicked, below it, is not in the text")
+    if frame is None and frames:
+        out.append(_lost_below(frames))
     elif frame is not None:
         out.append(_at(frame))
     s = report.signal
@@ -299,6 +296,23 @@ def _faulting(report: Report, buckets: list[Bucket]) -> list[str]:
     if near_zero:
         out.append(f"that panic's {near_zero}")
     return out
+
+
+def _lost_below(frames: list[Frame]) -> str:
+    """What a stack ends in whose culprit was cut off below it (chains.culprit_index
+    names none): the code to blame is not in the text."""
+    last = frames[-1]
+    at = _at(last) if last.file else last.func  # (a paste cut before its file line)
+    if last.func == "runtime.cgocall":
+        return (f"the stack read ends in cgo's call into C ({at}): the Go code that "
+                "made the call, below it, is not in the text")
+    if any(f.func in ("panic", "runtime.gopanic") for f in frames):
+        # a stack cut after its first frames (a journal's rate limit): the runtime's
+        # panic is no faulting frame
+        return (f"the stack read ends in the runtime's panic ({at}): the frame that "
+                "panicked, below it, is not in the text")
+    return (f"the stack read ends in {at}, which raised the panic for its caller: the "
+            "caller, below it, is not in the text")
 
 
 # What a `[signal …]` line goes with: the messages of the panics a fault raises
@@ -380,7 +394,11 @@ def _accesses(report: Report, buckets: list[Bucket]) -> list[str]:
     for access in report.race.accesses if report.race is not None else ():
         who = "main goroutine" if access.goroutine is None else f"goroutine {access.goroutine}"
         i = culprit_index(access.frames)
-        where = _at(access.frames[i]) if i is not None else "no frames read"
+        if access.stack_lost:
+            where = ("the race detector printed `[failed to restore the stack]`: it no longer "
+                     "had the stack of this access")
+        else:
+            where = _at(access.frames[i]) if i is not None else "no frames read"
         out.append(f"{access.operation} by {who}: {where}")
     return out
 

@@ -275,6 +275,11 @@ def learn_main(frames: Iterable[Frame], modules: ModuleMap | None = None) -> Mai
                 main.goroots.add(file[:at + len("/src")])
             elif file and (at := file.rfind(_GOROOT_RUNTIME_C)) >= 0:
                 main.goroots.add(file[:at + len("/src/pkg")])
+            elif file and _absolute(file) and (at := file.find("/vendor/")) > 0:
+                # the vendor tree lies in the root of the module built (Go reads no
+                # other's): the files beside it are the main module's (Gitea's
+                # /source/vendor/… and /source/models/…)
+                main.roots.add(file[:at])
             continue
         package = split_function(frame.func)[0]
         if file and not _absolute(file) and "@" not in file and package == "main":
@@ -437,10 +442,37 @@ def frame_origin(
         # ../sysdeps/unix/sysv/linux/epoll_wait.c, libgo's runtime_mstart); Bazel's
         # rules_go prints its workspace's files so too, but a dependency's under
         # `external/REPO/` (`external/com_github_spaolacci_murmur3/murmur32.go`)
+        if _dependency(module, main_path):
+            return Origin(package, module, None, "trimpath")
         return Origin(package, module, None, "main")
     if file and _absolute(file) and _gopath_checkout(_dir(file), package):
         return Origin(package, module, _version(package, modules), "gopath")
     return Origin(package, module, _version(package, modules), "unknown")
+
+
+# Modules a program is built with, never as: aws-lambda-go recovers a Lambda
+# handler's panic and writes the error record its frames are read from
+# (lambda_error.py), whose paths of a GOPATH or vendored build carry no version
+# (`github.com/aws/aws-lambda-go/lambda/function.go`).
+_KNOWN_DEPENDENCIES = frozenset(("github.com/aws/aws-lambda-go",))
+
+
+def _dependency(module: str, main_path: str | None) -> bool:
+    """Whether a module whose file a path relative to no root names (read as
+    -trimpath's main module's) is a dependency: one of another owner than the
+    main module's where that is known (`github.com/aws/…` beside the main module
+    `github.com/me/app`), else a module no program is (_KNOWN_DEPENDENCIES).
+    Its version is not in the text (a module cache's or -trimpath's would be)."""
+    if main_path is None or "." not in main_path.split("/", 1)[0]:
+        return module in _KNOWN_DEPENDENCIES
+    return "." in module.split("/", 1)[0] and _owner(module) != _owner(main_path)
+
+
+def _owner(module: str) -> str:
+    """The module path without its last element (and /vN): `github.com/aws` of
+    `github.com/aws/aws-lambda-go`, the host of `example.com/mod`."""
+    path = module_of(module)
+    return path.rsplit("/", 1)[0] if "/" in path else path
 
 
 def _gopath_checkout(directory: str, package: str) -> bool:
@@ -480,15 +512,28 @@ def _file_origin(file: str | None, main: MainModule | None, modules: ModuleMap |
     stdlib = _stdlib_directory(file)
     if stdlib is not None and not _absolute(file):  # -trimpath's GOROOT: runtime/…
         return Origin(stdlib, None, None, "stdlib")
+    if main is not None and any(file.startswith(root + "/") for root in main.roots):
+        # the main module's (a GOPATH checkout's root spells its import path)
+        package = _gopath_package(file)
+        if package is not None:
+            return Origin(package, module_of(package, modules), None, "main")
+        return Origin(None, None, None, "main")
     if not _absolute(file) and not file.startswith(_BAZEL_EXTERNAL) and "/" in file:
         package = _dir(file)  # -trimpath's main module: module/path/file.go
         return Origin(package, module_of(package, modules), None, "main")
-    cut = file.rfind("/src/")
-    package = _dir(file[cut + len("/src/"):]) if cut >= 0 else ""
-    if "." in package.split("/", 1)[0]:  # a GOPATH checkout: …/src/github.com/x/y/…
+    package = _gopath_package(file)
+    if package is not None:  # a GOPATH checkout: …/src/github.com/x/y/…
         return Origin(package, module_of(package, modules), _version(package, modules),
                       "gopath")
     return Origin(None, None, None, "unknown")
+
+
+def _gopath_package(file: str) -> str | None:
+    """The package of a file in a GOPATH checkout, its directory after `/src/`
+    where that starts with a host (`…/src/github.com/x/y/f.go`); else None."""
+    cut = file.rfind("/src/")
+    package = _dir(file[cut + len("/src/"):]) if cut >= 0 else ""
+    return package if "." in package.split("/", 1)[0] else None
 
 
 # Where GCC's sources keep gccgo's standard library (`../../../src/libgo/go/os/signal/`).

@@ -138,6 +138,10 @@ def stack_text(g: Goroutine, options: RenderOptions, culprit: Frame | None = Non
     return "\n".join(ln.text for ln in stack_lines(g, options, culprit))
 
 
+# What the race detector's `[failed to restore the stack]` says, in words.
+STACK_LOST = "[failed to restore the stack]: the race detector no longer had this stack"
+
+
 def access_header(access: RaceAccess) -> str:
     """An access of a data race as the race detector printed it: `Read at 0x… by
     goroutine 7:`, `Previous write at 0x… by main goroutine:` (no number: the
@@ -153,14 +157,16 @@ def race_lines(race: Race, options: RenderOptions, culprit: Frame | None = None)
     (Shown as one goroutine, the first access read `goroutine 0 [write]:` where
     the detector said `by main goroutine`, and the second access was not shown.)"""
     out: list[StackLine] = []
-    sections = [(access_header(a), a.frames) for a in race.accesses]
-    sections += [(clean(f"Goroutine {g.id} ({g.state}) created at:"), g.frames)
+    sections = [(access_header(a), a.frames, a.stack_lost) for a in race.accesses]
+    sections += [(clean(f"Goroutine {g.id} ({g.state}) created at:"), g.frames, False)
                  for g in race.creators]
-    for header, frames in sections:
+    for header, frames, lost in sections:
         if out:
             out.append(StackLine("", "header"))
         out.append(StackLine(header, "header"))
-        if not frames:  # `[failed to restore the stack]`, or lines not read
+        if lost:
+            out.append(StackLine(STACK_LOST, "note"))
+        elif not frames:  # lines not read
             out.append(StackLine("no frames read", "note"))
         for i, frame in enumerate(frames):
             if i == options.max_frames:

@@ -170,8 +170,10 @@ class GroupView:
 
     @property
     def culprit(self) -> Frame | None:
-        """The group's culprit, else the deepest frame outside the runtime's panic machinery."""
-        if self.group.culprit is not None:
+        """The group's culprit, else the deepest frame outside the runtime's panic
+        machinery. A group the analysis made (it has a fingerprint) says none where
+        the text lost the code to blame (chains.culprit_index): none is shown."""
+        if self.group.culprit is not None or self.group.fingerprint:
             return self.group.culprit
         g = self.goroutine
         if g is None or g.system:

@@ -1,0 +1,86 @@
+"""A crash whose code to blame the text lost names no culprit, and says why.
+
+The runtime's machinery raises on behalf of a caller: cgo's call into C
+(`runtime.cgocall`) for the Go code that called C, testing's log after a test
+ended for the code that logged. A paste cut below such a frame holds no code
+of the program's: a culprit there would blame the runtime or testing for the
+program's bug, so none is named, and the hint's facts say where the stack ends.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import stackdemux
+from stackdemux.render import RenderOptions, render
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+WILD = SAMPLES / "wild"
+
+
+def _one_group(path: Path):
+    analysis = stackdemux.analyze(path)
+    [group] = analysis.groups
+    return analysis, group
+
+
+def _facts(group, rule: str) -> list[str]:
+    [hint] = [h for h in group.hints if h.rule == rule]
+    return hint.details
+
+
+def test_a_stack_that_ends_in_cgos_call_into_c_names_no_culprit():
+    # golang/go#32228: `goroutine 18337733 [syscall]:` then runtime.cgocall, and the paste ends
+    analysis, group = _one_group(WILD / "go32228_no_indent_cgo.txt")
+    assert group.culprit is None and group.chain == []
+    facts = _facts(group, "cgo-signal")
+    assert facts[0] == ("the stack read ends in cgo's call into C (runtime.cgocall at "
+                        "/usr/local/go/src/runtime/cgocall.go:128): the Go code that made "
+                        "the call, below it, is not in the text")
+    text = render(analysis, "text", RenderOptions(color=False, width=200))
+    assert "culprit" not in text and "the Go code that made the call" in text
+    for fmt in ("github", "junit", "sarif", "markdown", "html"):
+        assert "culprit: runtime.cgocall" not in render(analysis, fmt, RenderOptions())
+
+
+def test_a_signal_dump_cut_after_its_cgo_call_says_so_without_a_file_line():
+    # onnxruntime_go#95: the dump's one frame is `runtime.cgocall(…)`, its file line cut
+    _, group = _one_group(WILD / "onnxruntime_cgo_gp_header.txt")
+    assert group.culprit is None
+    assert _facts(group, "cgo-signal")[0].startswith(
+        "the stack read ends in cgo's call into C (runtime.cgocall): ")
+
+
+def test_a_cgo_crash_whose_go_caller_was_printed_blames_it():
+    _, group = _one_group(SAMPLES / "go1.21" / "cgo_segv.txt")
+    assert group.culprit is not None and group.culprit.func == "main._Cfunc_read_config"
+
+
+def test_testings_log_in_a_caller_list_cut_below_it_is_no_culprit():
+    # knative/serving#3258: HandleCrash's callers end at testing.go:634, testing's
+    # logDepth in Go 1.12, which panicked because a goroutine logged after its test
+    analysis, group = _one_group(WILD / "knative3258_prow_bootstrap_stamp_observed_panic_go112.txt")
+    assert group.culprit is None
+    assert _facts(group, "log-after-test") == [
+        "the stack read ends in /root/sdk/go1.12rc1/src/testing/testing.go:634, which raised "
+        "the panic for its caller: the caller, below it, is not in the text"]
+    text = render(analysis, "text", RenderOptions(color=False, width=200))
+    assert "culprit" not in text and "▸" not in text
+
+
+def test_testings_log_cut_before_its_caller_is_no_culprit():
+    # bazel-contrib/rules_go#3476: logDepth, log, Log, and the paste ends
+    _, group = _one_group(WILD / "rulesgo3476_bazel_test_output_log_after_test.txt")
+    assert group.culprit is None
+    assert _facts(group, "log-after-test") == [
+        "the stack read ends in testing.(*common).Log, which raised the panic for its "
+        "caller: the caller, below it, is not in the text"]
+
+
+def test_the_goroutine_that_logged_after_its_test_is_named_when_printed():
+    _, group = _one_group(SAMPLES / "go1.21" / "test_log_after.txt")
+    culprit = group.culprit
+    assert culprit is not None and culprit.func.endswith("logafter.TestLogAfter.func1")
+    assert _facts(group, "log-after-test") == [
+        "example.com/gotests/logafter.TestLogAfter.func1 at "
+        "/src/gotests/logafter/logafter_test.go:21"]
