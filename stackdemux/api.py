@@ -131,8 +131,9 @@ def load(source: str | bytes | os.PathLike[str] | IO[bytes] | IO[str],
         return ingest(bytes(source), name or "<bytes>")
     if isinstance(source, str):
         return ingest(source, name or "<text>")
+    several = " (several logs: analyze_many)" if isinstance(source, (list, tuple)) else ""
     raise InputError(f"cannot read a log from {type(source).__name__} {source!r:.40}: pass a "
-                     "path, bytes, log text (a str with a newline) or an open file")
+                     f"path, bytes, log text (a str with a newline) or an open file{several}")
 
 
 def split_streams(source: Source, options: Options,
@@ -231,7 +232,14 @@ def analyze_many(
     progress: ProgressSink | None = None,
     **kwargs: object,
 ) -> Analysis:
-    """Read several logs as one analysis: groups span all of them."""
+    """Read several logs as one analysis: groups span all of them. Each report,
+    diagnostic and span of noise names its input (`sources`, in order) and keeps
+    that input's line numbers; a stream's id names it too (`s2.1`)."""
+    if isinstance(sources, (str, bytes, bytearray, memoryview, os.PathLike, Source)) or callable(
+            getattr(sources, "read", None)):
+        # (one log was read as the sequence of its characters: "b: no such file")
+        raise TypeError(f"analyze_many reads a list of logs, not one {type(sources).__name__}: "
+                        "analyze_many([log, ...]), or analyze(log)")
     # options and keywords together: the keywords change those options (they
     # were silently dropped, `analyze(log, opts, threshold=50)` kept 90)
     if options is not None and not isinstance(options, Options):

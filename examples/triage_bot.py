@@ -1,0 +1,158 @@
+"""A crash-triage bot on stackdemux's public API: which crash is new, which recurs.
+
+Each CI run hands the bot its logs; the bot keeps a small JSON database of the
+crashes it has seen, one record per fingerprint (the same bug has the same
+fingerprint across processes, log positions and Go versions), and says for every
+crash of this run whether it is new or recurs, how often, since when, with a
+representative report: the first one it saw.
+
+    python examples/triage_bot.py --db crashes.json --run "$CI_RUN_ID" build.log...
+
+It prints one line per crash of the run, new ones first, and with `--new-only`
+exits 1 when a crash never seen before was found (fail the job on a new crash,
+not on a known flaky one). Goroutine dumps (pprof, runtime.Stack) are no crash:
+they are not recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import stackdemux
+
+TOP_FRAMES = 5  # of the crashing goroutine, in a representative report
+
+
+@dataclass
+class Crash:
+    """One bug, as seen over the runs: the record the database keeps per fingerprint."""
+
+    fingerprint: str
+    title: str
+    culprit: str | None  # "func at file:line", None when no frame could be blamed
+    first_seen: str  # the run names
+    last_seen: str
+    runs: int = 0  # how many runs showed it
+    reports: int = 0  # how many reports of it, over all those runs
+    example: dict[str, object] = field(default_factory=dict)  # the first report seen
+
+
+@dataclass
+class Verdict:
+    """What this run says about one crash."""
+
+    status: str  # "new" or "recurs"
+    crash: Crash
+    count: int  # its reports in this run
+
+
+def where(frame: stackdemux.Frame | None) -> str | None:
+    if frame is None:
+        return None
+    return f"{frame.func} at {frame.file}:{frame.line}" if frame.file else frame.func
+
+
+def example(reports: list[stackdemux.Report], group: stackdemux.Group) -> dict[str, object]:
+    """A representative report of the group (of its `reports`): where it is in
+    which log, its message and the top of its crashing goroutine's stack."""
+    # the report the group's culprit was read from (a report cut before its
+    # stack names none), else the first
+    shown = next((r for r in reports if r.crashing is not None
+                  and group.culprit in r.crashing.frames), reports[0])
+    crashing = shown.crashing
+    return {
+        "source": shown.source,
+        "lines": [list(span) for span in shown.lines],  # 1-based, inclusive
+        "kind": shown.kind.value,
+        "message": shown.message,
+        "complete": shown.complete,
+        "goroutine": None if crashing is None else f"{crashing.id} [{crashing.state}]",
+        "frames": [] if crashing is None else [
+            where(f) for f in crashing.frames[:TOP_FRAMES]],
+        "hints": [h.title for h in group.hints],
+    }
+
+
+def triage(db: dict[str, Crash], run: str,
+           analyses: list[stackdemux.Analysis]) -> list[Verdict]:
+    """Record the run's crashes in `db` (fingerprint → Crash) and say what each is.
+
+    Each log is analysed alone: a group spans the crashes of one crash site, and
+    takes the least of its members' fingerprints, so two bugs at one site (two
+    routes to it, or titles alike) read in one analysis would share one
+    fingerprint, and which one would depend on what else that analysis held."""
+    counts: dict[str, int] = {}
+    firsts: dict[str, tuple[list[stackdemux.Report], stackdemux.Group]] = {}
+    for analysis in analyses:
+        # (Analysis.report(id) searches the list: a crash loop's 5 000 reports
+        # looked up one by one cost 0.19 s, by this index 0.5 ms)
+        by_id = {r.id: r for r in analysis.reports}
+        for group in analysis.groups:
+            reports = [by_id[rid] for rid in group.reports]
+            if not any(r.kind.is_crash for r in reports):
+                continue  # a goroutine dump printed on purpose
+            assert group.fingerprint is not None  # (the analysis sets every group's)
+            counts[group.fingerprint] = counts.get(group.fingerprint, 0) + group.count
+            firsts.setdefault(group.fingerprint, (reports, group))
+    verdicts = []
+    for fingerprint, count in counts.items():
+        crash = db.get(fingerprint)
+        status = "recurs" if crash is not None else "new"
+        if crash is None:
+            reports, group = firsts[fingerprint]
+            crash = db[fingerprint] = Crash(
+                fingerprint=fingerprint, title=group.title, culprit=where(group.culprit),
+                first_seen=run, last_seen=run, example=example(reports, group))
+        crash.last_seen = run
+        crash.runs += 1
+        crash.reports += count
+        verdicts.append(Verdict(status, crash, count))
+    verdicts.sort(key=lambda v: (v.status != "new", -v.count))
+    return verdicts
+
+
+def load_db(path: Path) -> dict[str, Crash]:
+    if not path.exists():
+        return {}
+    return {fp: Crash(**record) for fp, record in json.loads(path.read_text()).items()}
+
+
+def save_db(db: dict[str, Crash], path: Path) -> None:
+    path.write_text(json.dumps({fp: asdict(c) for fp, c in sorted(db.items())}, indent=1) + "\n")
+
+
+def say(v: Verdict) -> str:
+    c = v.crash
+    seen = ("first seen in this run" if v.status == "new" else
+            f"{c.runs} runs, {c.reports} reports since {c.first_seen}")
+    culprit = f" — {c.culprit}" if c.culprit else ""
+    return f"{v.status.upper():7}{c.fingerprint}  ×{v.count}  {c.title}{culprit}  ({seen})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("logs", nargs="+", type=Path, help="this run's logs")
+    parser.add_argument("--db", type=Path, required=True, help="the crash database (JSON)")
+    parser.add_argument("--run", required=True, help="this run's name (a CI run id)")
+    parser.add_argument("--new-only", action="store_true",
+                        help="exit 1 when a crash never seen before was found")
+    args = parser.parse_args(argv)
+    db = load_db(args.db)
+    try:
+        analyses = [stackdemux.analyze(log) for log in args.logs]
+    except stackdemux.InputError as e:  # a missing file, binary data: said in one line
+        print(f"triage_bot: {e}", file=sys.stderr)
+        return 2
+    verdicts = triage(db, args.run, analyses)
+    save_db(db, args.db)
+    for v in verdicts:
+        print(say(v))
+    return 1 if args.new_only and any(v.status == "new" for v in verdicts) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
