@@ -41,7 +41,14 @@ def to_streams(lines: Sequence[str], split: PrefixSplit | None = None,
         split = split_prefixed(lines, styles, user_regex)
 
     with no_cyclic_gc():
-        return _streams(lines, split, first_line)
+        streams = _streams(lines, split, first_line)
+    if not split.styles:
+        return streams
+    from .paste import kind
+    from .prefixes_cut import strip_cut_prefixes
+
+    # (a paste's selection may begin inside its first line's prefix)
+    return strip_cut_prefixes(streams, lines, kind, first_line)
 
 
 def _streams(lines: Sequence[str], split: PrefixSplit, first_line: int) -> list[Stream]:

@@ -37,7 +37,8 @@ __all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PROCESS_KEYS", "RECORD_HE
 # stdout/stderr, buildkit's a build step (`make -j` runs many processes in
 # one), gitlab's a pipe, github's prefix no key at all.
 PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "logcat", "parallel", "bracket", "turbo",
-                          "pnpm", "stern", "heroku", "awslogs", "hclog", "kodi", "tauri", "user"})
+                          "pnpm", "stern", "heroku", "awslogs", "hclog", "kodi", "tauri",
+                          "goplugin", "user"})
 
 # Rules of the grammar that are no style: a record's header on a line of its
 # own, which names the lines after it (`<style>_record`, its key the style's).

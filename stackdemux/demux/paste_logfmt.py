@@ -1,0 +1,149 @@
+"""A stack a logger wrote one line a record, each line a Go-quoted logfmt value.
+
+convox/logger's Error (github.com/convox/logger, logger.go) scans runtime.Stack's
+text and logs each line as a record of its own, `state=error id=N line=K trace=%q`
+after the logger's namespace (convox's `ns=kernel at=panic`; the platform's log
+puts its time and `service/web:…` before it). fmt's %q is strconv.Quote: a tab is
+`\\t`, `"` and `\\` are escaped, bytes that are not printable UTF-8 are `\\xNN`,
+`\\uNNNN` (the ESCAPE terminal of grammars/records.lark, whose `pair` and QUOTED
+are the record's syntax). slog's TextHandler and logrus's TextFormatter quote so
+too. So a frame's file line reads `trace="\\t/go/src/…/negroni.go:96 +0xf5"`.
+
+Read back where the log proves it: a key whose quoted value is, unquoted, a
+frame's file line in some record (a tab escaped at a quoted value's start, then
+a path and a line number: no message holds that by chance). Every record holding
+that key whose value is a traceback line is then read as that line; the rest of
+the record (its time, namespace, `id=`, `line=`) is the logger's, and the record's
+input line is the line's origin, as for any repaired line. A value that is no
+traceback line (a value's last record of NULs, a message) leaves its record as
+it was.
+
+A log collector that could not parse a line quotes it whole at its record's end:
+fluentd's `2016-02-23 23:44:02 +0000 [warn]: pattern not match: "\\t/go/src/…/log.go:214
++0xa6"` (Ruby's String#inspect, which escapes a tab, a quote and a backslash as
+strconv.Quote does). Such a string, the record's last word, is read the same way;
+what stands for its key is the shape of the record's text before it, its digits
+masked (every record of that warning has it, whatever its time).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable
+from functools import cache
+
+# Where a quoted value holds a frame's file line: an escaped tab at its start, then
+# a position (led by a literal: the gate costs a substring search on a clean log).
+LEAD = '"\\t'
+FILE_LINE_IN_VALUE = re.compile(r'"\\t[^"\n]{1,4096}?:\d+')
+_DIGITS = re.compile(r"[0-9]+")
+# Quoted strings left to right, each from its opening quote to its closing one.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_SIMPLE = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11,
+           "\\": 92, "'": 39, '"': 34}
+
+
+@cache
+def _syntax() -> tuple[re.Pattern[str], dict[str, int], re.Pattern[str]]:
+    """records.lark's `pair` (its groups by field) and ESCAPE, compiled once per machine."""
+    from ..grammar import COMPILER_VERSION, cached_compile, compile_rule, grammar_text, load_rules
+
+    text = grammar_text("records.lark")
+
+    def compile_() -> list:
+        source, fields = compile_rule(text, "pair", "records.lark")
+        _, terminals = load_rules(text, "records.lark", {"ESCAPE"})
+        return [source, fields, terminals["ESCAPE"]]
+
+    source, fields, escape = cached_compile("logfmt_pair", text + COMPILER_VERSION, compile_)
+    return re.compile(source), fields, re.compile(escape)
+
+
+def unquote(quoted: str) -> str | None:
+    """A Go-quoted string's text (strconv.Unquote of what strconv.Quote writes), or
+    None when it is not one: a backslash no escape reads, a code point past Unicode."""
+    inner = quoted[1:-1]
+    if "\\" not in inner:
+        return inner
+    _, _, escape = _syntax()
+    out = bytearray()
+    at = 0
+    for m in escape.finditer(inner):
+        between = inner[at:m.start()]
+        if "\\" in between:
+            return None
+        out += between.encode("utf-8", "surrogatepass")
+        e = m.group(0)[1:]
+        if e[0] in "xuU":
+            code = int(e[1:], 16)
+            if e[0] == "x":
+                out.append(code)
+            elif code > 0x10FFFF or 0xD800 <= code < 0xE000:
+                return None
+            else:
+                out += chr(code).encode("utf-8")
+        elif e[0] in "01234567":
+            code = int(e, 8)
+            if code > 255:
+                return None
+            out.append(code)
+        else:
+            out.append(_SIMPLE[e])
+        at = m.end()
+    if "\\" in inner[at:]:
+        return None
+    out += inner[at:].encode("utf-8", "surrogatepass")
+    # (the \xNN bytes make UTF-8 together; what does not is shown, not dropped)
+    return out.decode("utf-8", "replace")
+
+
+def quoted_values(text: str) -> list[tuple[str, str]]:
+    """The record's quoted values, `(key, quoted value)`: each logfmt pair's, a whole
+    word of the line, and a quoted string that ends the record after a space, its key
+    the shape of the text before it (`0-0-0 0:0:0 +0 [warn]: pattern not match: `)."""
+    pair, fields, _ = _syntax()
+    key, quoted = fields["key"], fields["quoted"]
+    got = []
+    for m in pair.finditer(text):
+        value = m.group(quoted)
+        if value is None or (m.start() and not text[m.start() - 1].isspace()):
+            continue
+        if m.end() < len(text) and not text[m.end()].isspace():
+            continue
+        got.append((m.group(key), value))
+    end = text.rstrip()
+    if not got and end.endswith('"'):
+        strings = deque(_STRING.finditer(end), maxlen=1)  # (paired left to right)
+        last = strings[0] if strings else None
+        if last is not None and last.end() == len(end) and end[:last.start()].endswith(" "):
+            got.append((_DIGITS.sub("0", end[:last.start()]), last.group()))
+    return got
+
+
+def trace_keys(texts: list[str], kind: Callable[[str], str | None],
+               file_kinds: frozenset[str]) -> set[str]:
+    """The keys whose value, in some record, is a frame's file line."""
+    keys: set[str] = set()
+    for text in texts:
+        if LEAD not in text or not FILE_LINE_IN_VALUE.search(text):
+            continue
+        for key, value in quoted_values(text):
+            if key in keys or not value.startswith('"\\t'):
+                continue
+            line = unquote(value)
+            if line is not None and kind(line) in file_kinds:
+                keys.add(key)
+    return keys
+
+
+def traceback_line(text: str, keys: set[str], kind: Callable[[str], str | None]) -> str | None:
+    """The traceback line a record's value under one of `keys` holds, or None."""
+    if '"' not in text:
+        return None
+    for key, value in quoted_values(text):
+        if key in keys:
+            line = unquote(value)
+            if line is not None and kind(line) is not None:
+                return line
+    return None

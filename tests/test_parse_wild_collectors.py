@@ -1,0 +1,151 @@
+"""Crashes as log collectors, loggers and viewers handed them on, pasted from real
+issues (samples/wild/, sources in its index.json): a record's quoted value wrapped by
+a viewer, a stack whose line breaks were stripped with its tabs kept, glog's warning
+before a klog record, a selection begun inside a timestamp, a plugin's stderr relayed
+under its name, a record's end glued to a file line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stackdemux import analyze
+from stackdemux.demux.paste import repair
+from stackdemux.demux.paste_flat import unflatten
+from stackdemux.model import ReportKind
+from stackdemux.parse import parse_text
+
+WILD = Path(__file__).resolve().parent.parent / "samples" / "wild"
+ARGO = WILD / "argo1253_logrus_escaped_dump_wrapped_at_1000_columns_go110.txt"
+NEWRELIC = WILD / "newrelic126_fluentbit_plugin_stack_newlines_stripped_tabs_kept.txt"
+TEKTON = WILD / "tektoncli361_glog_before_flag_parse_observed_panic_go112.txt"
+MATRIXONE = WILD / "matrixone19185_gha_first_stamp_cut_test_timeout_go123.txt"
+TERRAFORM = WILD / "terraform3441_plugin_stderr_relay_log_prefix_go14.txt"
+FLUENTBIT = WILD / "fluentbit4384_stdout_record_end_glued_multiline.txt"
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+# -------------------------------------------- a quoted value a viewer wrapped ---
+
+def test_a_record_s_escaped_dump_goes_on_past_the_line_break_a_viewer_put_in_it() -> None:
+    # the record is cut after exactly 1000 characters, inside a path; a logger
+    # escapes every newline of a quoted value, so the break is none of its own
+    lines = _lines(ARGO)
+    assert len(lines[2]) == 1000 and lines[3].startswith("orkflow/controller.")
+    [report] = analyze(ARGO).reports
+    [g] = report.goroutines
+    assert g.id == 106
+    assert [f.func for f in g.frames][-2:] == [
+        "github.com/argoproj/argo/workflow/controller.(*wfOperationCtx).markNodeError",
+        "github.com/argoproj/argo/workflow/controller.(*wfOperationCtx).executeStepGroup"]
+    # no escape is left in a name (the flattened-stack reading took `\n` for one)
+    assert all("\\" not in f.func for f in g.frames)
+    assert report.lines == [(3, 4)]
+
+
+def test_a_wrapped_value_takes_no_line_that_begins_as_its_record_did() -> None:
+    # the next record of the same logger (`time="…"`) is no part of the value: the
+    # open one is read as far as it goes
+    lines = _lines(ARGO)
+    cut = [lines[2], 'time="2019-03-11T09:02:18Z" level=info msg="next"']
+    got = repair(cut).lines
+    assert got[-1] == cut[1]
+    assert "goroutine 106 [running]:" in got
+
+
+# ------------------------------------------- line breaks stripped, tabs kept ---
+
+def test_a_stack_whose_line_breaks_were_stripped_keeps_its_tabs_and_comes_apart() -> None:
+    [report] = analyze(NEWRELIC).reports
+    assert report.kind is ReportKind.PANIC
+    assert report.message == (
+        "interface conversion: interface {} is []interface {}, not map[interface {}]interface {}")
+    [g] = report.goroutines
+    assert (g.id, g.state, g.locked) == (17, "running", True)
+    assert [(f.func, f.line, f.offset) for f in g.frames] == [
+        ("github.com/fluent/fluent-bit-go/output.GetRecord", 87, "0x2f5"),
+        ("main.FLBPluginFlushCtx", 59, "0x14b"),
+        ("main._cgoexpwrap_a6e139c81ab7_FLBPluginFlushCtx", 75, "0x49"),
+    ]
+    assert g.frames[2].file == "_cgo_gotypes.go"
+
+
+def test_the_kept_tab_is_the_file_line_s_own_not_a_second_one() -> None:
+    line = _lines(NEWRELIC)[1]
+    got = unflatten(line)
+    assert got is not None
+    files = [t for t in got if t.startswith("\t")]
+    assert len(files) == 3 and not any(t.startswith("\t\t") for t in files)
+
+
+# --------------------------------------------- glog before its flags parsed ---
+
+def test_glog_s_warning_before_a_record_leaves_handle_crash_s_line_its_own() -> None:
+    [report] = analyze(TEKTON).reports
+    assert report.kind is ReportKind.PANIC
+    assert report.message == "runtime error: invalid memory address or nil pointer dereference"
+    frames = report.goroutines[0].frames
+    assert (frames[0].file, frames[0].line) == (
+        "/go/pkg/mod/k8s.io/apimachinery@v0.0.0-20190221084156-01f179d85dbc/pkg/util/runtime/"
+        "runtime.go", 76)
+    assert len(frames) == 12
+
+
+def test_the_warning_alone_opens_nothing() -> None:
+    line = _lines(TEKTON)[1]
+    assert parse_text(line.split("E1015")[0] + "\n").reports == []
+
+
+# ------------------------------------------- a selection begun in a stamp ---
+
+def test_a_selection_begun_inside_the_first_timestamp_keeps_the_panic_line() -> None:
+    [report] = analyze(MATRIXONE).reports
+    assert (report.kind, report.message) == (ReportKind.PANIC, "test timed out after 40m0s")
+    assert report.tests == ["TestCancelRunningTask"]
+    assert report.lines[0][0] == 2  # the cut line opens it
+
+
+def test_a_line_that_only_ends_like_a_stamp_is_left_as_it_is() -> None:
+    # the tail must have the next prefix's shape: a word ending in `Z ` does not
+    lines = _lines(MATRIXONE)
+    other = ["```", "JAZZ panic: test timed out after 40m0s", *lines[2:]]
+    [report] = analyze("\n".join(other) + "\n").reports
+    assert report.kind is ReportKind.GOROUTINE_DUMP
+
+
+# ----------------------------------------------- a plugin's stderr relayed ---
+
+def test_a_plugin_s_lines_relayed_under_its_name_are_its_stream() -> None:
+    a = analyze(TERRAFORM)
+    [report] = a.reports
+    [stream] = [s for s in a.streams if s.id == report.stream]
+    assert stream.label == "terraform-provider-google"
+    assert [g.id for g in report.goroutines][1:] == [5, 7]
+    assert report.goroutines[2].frames[0].func == "github.com/hashicorp/terraform/plugin.func·007"
+
+
+def test_the_log_package_s_own_lines_name_no_plugin() -> None:
+    # net/http's line behind the log package's time is no plugin's relayed line
+    text = ("2019/01/20 12:05:31 http: panic serving [::1]:53366: boom\n"
+            "goroutine 7 [running]:\nmain.f()\n\t/app/main.go:12 +0x1d\n")
+    [report] = analyze(text).reports
+    assert report.http_remote == "[::1]:53366"
+    assert all(s.label is None for s in analyze(text).streams)
+
+
+# ------------------------------------------------ a record's end glued on ---
+
+def test_a_record_s_closing_quote_and_brackets_glued_to_a_file_line_are_no_part_of_it() -> None:
+    [report] = analyze(FLUENTBIT).reports
+    created = report.goroutines[-1].created_by
+    assert created is not None
+    assert (created.frame.func, created.frame.line, created.frame.offset) == (
+        "runtime.gcenable", 216, "0x58")
+
+
+def test_only_a_file_line_is_cut_from_a_record_s_end() -> None:
+    assert repair(['\t/app/main.go:12 +0x1d"}]']).lines == ["\t/app/main.go:12 +0x1d"]
+    # a record whose value ends in hex digits is no file line: left whole
+    assert repair(['{"msg":"a0"}]']).lines == ['{"msg":"a0"}]']
