@@ -11,6 +11,7 @@ import errno
 import gc
 import itertools
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
@@ -272,6 +273,13 @@ def split_command(log: str, out_dir: str, prefix: str | None) -> None:
         if prefixes_path is not None:
             click.echo(inert_line(clean(f"{prefixes_path}: {_lines(len(prefixes))}: the "
                                         "prefixes stripped from the streams' lines")))
+        stale = _stale_split_files(out_dir, [*paths, *filter(None, [prefixes_path])])
+        if stale:  # (left as they are: split removes no file it did not write now)
+            named = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5
+                                            else "")
+            click.echo(inert_line(clean(
+                f"stackdemux: warning: {out_dir} also holds {named}: an earlier split's, "
+                "not this log's")), err=True)
         # A diagnostic's lines are named as the reports name them: the first few,
         # then how many more (one about a cut-up region can name thousands).
         shown = Analysis(streams=streams, noise=noise, diagnostics=diagnostics)
@@ -341,6 +349,23 @@ def _refuse_writing_over(log: str, out_dir: str, names: list[str]) -> None:
         if _same_file(os.path.join(out_dir, name), log):
             raise InputError(f"{log}: split would write over it ({out_dir}/{name} is this "
                              "log): give another -o DIR")
+
+
+# What split names its files: s2.log, s2.1.log, s1-hub-1.log, noise.txt, prefixes.txt
+_SPLIT_FILE = re.compile(r"s\d+(?:\.\d+)?(?:-.*)?\.log|noise\.txt|prefixes\.txt", re.S)
+
+
+def _stale_split_files(out_dir: str, written: list[Path]) -> list[str]:
+    """Files named as split names its files, in the directory it just wrote to,
+    that it did not write now: split a log of five processes and then one of
+    one into the same directory, and `s*.log` still found the five (s2-s5 from
+    the first)."""
+    now = {p.name for p in written}
+    try:
+        names = sorted(os.listdir(out_dir))
+    except OSError:
+        return []
+    return [n for n in names if n not in now and _SPLIT_FILE.fullmatch(n)]
 
 
 def _say_stdin_is_read() -> None:
