@@ -8,7 +8,11 @@ into a ChainSegment, and a new goroutine starts a new segment.
 The culprit is the deepest frame that is not the runtime reporting the crash:
 `runtime.gopanic`, `runtime.sigpanic`, `runtime.throw`, `runtime.mapassign_faststr`,
 `sync.fatal`, `sync.(*Mutex).Unlock`… are where the panic was *raised*, on behalf
-of the caller that misused a map, a channel or a lock.
+of the caller that misused a map, a channel or a lock. So is a panic the rest of
+the standard library raised (`log.(*Logger).Output` on a nil *Logger): its
+nearest caller outside the standard library is the culprit. Where the stack read
+ends in such machinery (cut below `runtime.cgocall` or testing's log) the code
+to blame is not in the text, and no culprit is named.
 """
 
 from __future__ import annotations
@@ -105,7 +109,7 @@ def _entry(frame: Frame) -> bool:
     return frame.func in _ENTRY_RUNTIME if frame.func else frame.package == "runtime"
 
 
-def culprit_index(frames: list[Frame]) -> int | None:
+def culprit_index(frames: list[Frame], raised: bool = False) -> int | None:
     """Index (innermost first) of the deepest frame outside the machinery; the
     innermost frame when all are machinery (a crash inside the runtime itself);
     None where the machinery read raised on behalf of code the text lost: a
@@ -120,7 +124,14 @@ def culprit_index(frames: list[Frame]) -> int | None:
     panics' deferred functions above the first: the search starts below the
     outermost `panic` frame (runtime.gopanic, printed as `panic` since Go 1.21),
     where the first panic, the one the report's message and title are about,
-    was raised."""
+    was raised.
+
+    A panic raised in the standard library (below a `panic` frame, or at the top
+    of a panic's stack: `raised`) is raised on its caller's behalf, as reflect's
+    and sync's are: the standard library faulted on what it was given (a nil
+    *log.Logger, a nil *regexp.Regexp, a bufio.Writer flushed after net/http
+    let it go) or refused it (regexp.MustCompile). The nearest caller outside the
+    standard library is the culprit, where the stack shows one."""
     if not frames:
         return None
     start = 0
@@ -131,6 +142,11 @@ def culprit_index(frames: list[Frame]) -> int | None:
         if not _raises(frames[i], start > 0 and i == start) and not _unblamable(frames[i]):
             if i + 1 < len(frames) and _std_method_on_nil(frames[i]):
                 return i + 1
+            if raised and _standard(frames[i]):
+                caller = next((j for j in range(i + 1, len(frames)) if not _standard(frames[j])
+                               and not _raises(frames[j]) and not _unblamable(frames[j])), None)
+                if caller is not None:
+                    return caller
             return i
     # Below a panic only the runtime's raising frames were read (sigpanic,
     # panicmem), or none: the stack was cut (a journal's rate limit) before the
@@ -138,6 +154,16 @@ def culprit_index(frames: list[Frame]) -> int | None:
     if start or frames[-1].func == _CGO_CALL or any(f.func in _FOR_CALLER for f in frames):
         return None
     return 0
+
+
+def _standard(frame: Frame) -> bool:
+    """A frame of the standard library, by its function's package (by its file's
+    in a caller list)."""
+    if not frame.func:
+        return frame.origin == "stdlib"
+    func = frame.func
+    dot = func.find(".", func.rfind("/") + 1)
+    return is_stdlib_package(func[:dot] if dot > 0 else func)
 
 
 def _std_method_on_nil(frame: Frame) -> bool:
@@ -266,6 +292,7 @@ def _hung_test(report: Report, main: Goroutine) -> Goroutine | None:
 # waits in internal/synctest.Run (which panics when the bubble deadlocks), and
 # what hangs is the bubble's goroutines, its descendants.
 _BUBBLE_WAIT = "internal/synctest.Run"
+_BUBBLE_DEADLOCK = "deadlock: "
 
 
 def _bubble_root(report: Report, g: Goroutine) -> Goroutine | None:
@@ -296,8 +323,20 @@ def _bubble_root(report: Report, g: Goroutine) -> Goroutine | None:
 
 def culprit(report: Report) -> Frame | None:
     frames, _ = crash_frames(report)
-    i = culprit_index(frames)
+    i = culprit_index(frames, _panicked(report, frames))
     return frames[i] if i is not None else None
+
+
+def _panicked(report: Report, frames: list[Frame]) -> bool:
+    """Whether `frames` raised a panic: a stack that shows its `panic` frame, or
+    a panic report's own, whose top is where it was raised (Go 1.21+ prints no
+    `panic` frame at the top); not a test's that a timeout or a deadlock found
+    waiting, nor a synctest bubble's."""
+    if report.kind is ReportKind.PANIC and report.message.startswith(_BUBBLE_DEADLOCK):
+        return False  # (synctest's Run panics for the bubble: crash_frames)
+    g = report.crashing
+    return ((report.kind is ReportKind.PANIC and g is not None and frames is g.frames)
+            or any(_is_panic(f) for f in frames))
 
 
 def _by_id(report: Report) -> dict[int, Goroutine]:
@@ -310,7 +349,7 @@ def crash_path(report: Report) -> list[tuple[Frame, bool]]:
     frames, g = crash_frames(report)
     if not frames:
         return []
-    start = culprit_index(frames)
+    start = culprit_index(frames, _panicked(report, frames))
     if start is None:  # (no frame of the crash's own was read: no path to it)
         return []
     own = [f for f in reversed(frames[start:]) if not _entry(f)]
