@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..ingest import _GZIP_MAGIC as GZIP_MAGIC
@@ -196,21 +196,29 @@ def _no_key(parsed) -> object:
 def _filters(errors_only: bool, grep: str | None, since, until) -> Filters:
     import re
 
+    first, last = parse_when(since, "--since"), parse_when(until, "--until")
+    if first is not None and last is not None and first > last:
+        # (no thread is active after the one and before the other: 0 shown, unsaid)
+        raise ThreadsError(f"--since {since} is after --until {until}: no time is both")
     try:
-        return Filters(errors_only, grep, parse_when(since), parse_when(until))
+        return Filters(errors_only, grep, first, last)
     except re.error as e:
         raise ThreadsError(f"--grep {grep!r}: not a valid regular expression: {e}") from None
 
 
-def parse_when(v: str | datetime | None) -> datetime | None:
+def parse_when(v: str | datetime | None, flag: str = "") -> datetime | None:
     """--since/--until: RFC 3339 (a zone converts to UTC, like the records' times)."""
+    if isinstance(v, datetime) and v.tzinfo is not None:
+        # (the records' times are naive UTC: an aware bound failed to compare with them)
+        return v.astimezone(timezone.utc).replace(tzinfo=None)
     if v is None or isinstance(v, datetime):
         return v
     from .records import to_time
 
     t = to_time(v.strip())
     if t is None:
-        raise ThreadsError(f"{v!r}: not a time (use RFC 3339, e.g. 2026-03-09T14:02:11Z)")
+        said = f"{flag} {v!r}" if flag else repr(v)
+        raise ThreadsError(f"{said}: not a time (use RFC 3339, e.g. 2026-03-09T14:02:11Z)")
     return t
 
 
