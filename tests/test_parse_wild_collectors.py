@@ -149,3 +149,60 @@ def test_only_a_file_line_is_cut_from_a_record_s_end() -> None:
     assert repair(['\t/app/main.go:12 +0x1d"}]']).lines == ["\t/app/main.go:12 +0x1d"]
     # a record whose value ends in hex digits is no file line: left whole
     assert repair(['{"msg":"a0"}]']).lines == ['{"msg":"a0"}]']
+
+
+# ---------------------------------------------------- a syslog line, no host ---
+
+LOKI_JOURNAL = WILD / "loki12842_journal_host_blanked_query_frontend_panic.txt"
+NOMAD = WILD / "nomad25820_vim_journal_records_glued_no_host.txt"
+
+
+def test_a_journal_line_whose_host_was_blanked_is_a_syslog_prefix_keyed_by_its_pid() -> None:
+    a = analyze(LOKI_JOURNAL)
+    [report] = a.reports
+    assert (report.kind, report.message) == (
+        ReportKind.PANIC, "runtime error: invalid memory address or nil pointer dereference")
+    assert report.signal is not None and report.signal.name == "SIGSEGV"
+    [stream] = [s for s in a.streams if s.id == report.stream]
+    assert stream.label is not None and stream.label.strip() == "loki-3.0.0[324329]"
+
+
+def test_a_hostless_prefix_needs_its_pid() -> None:
+    # a time and a word with a colon is a program's own text, not a record's tag
+    text = ("Apr 30 14:15:50 loki: panic: boom\n\n"
+            "goroutine 1 [running]:\nmain.main()\n\t/app/main.go:12 +0x1d\n")
+    a = analyze(text)
+    assert all(s.label is None for s in a.streams)
+
+
+def test_a_host_left_out_still_names_the_process() -> None:
+    # the records glued inside lines stay a gap (index.json), but the first record of
+    # each line is read as the process's
+    a = analyze(NOMAD)
+    assert "nomad[3795872]" in {s.label for s in a.streams}
+
+
+# ----------------------------------------------- a log viewer's row times ---
+
+LOKI_GRAFANA = WILD / "loki12937_grafana_row_times_own_lines.txt"
+
+
+def test_grafana_s_row_times_alone_on_their_lines_are_set_aside() -> None:
+    a = analyze(LOKI_GRAFANA)
+    [report] = a.reports
+    [g] = report.goroutines
+    assert [(f.func.rsplit("/", 1)[-1], f.line) for f in g.frames] == [
+        ("queryrange.NewIndexStatsCacheMiddleware.NewResultsCacheMiddleware.func2.1", 80),
+        ("queryrangebase.HandlerFunc.Do", 26),
+        ("queryrangebase.InstrumentMiddleware.func1.1", 172),
+        ("instrument.CollectedRequest", 28),
+    ]
+    times = [n for n, t in enumerate(_lines(LOKI_GRAFANA), 1) if t.startswith("2024-05-10 ")]
+    noise = {n for first, last in a.noise for n in range(first, last + 1)}
+    assert len(times) == 7 and set(times) <= noise
+
+
+def test_one_time_alone_is_no_viewer_s_rows() -> None:
+    lines = ["goroutine 1 [running]:", "main.main()", "2024-05-10 11:34:06.043\t",
+             "\t/app/main.go:12 +0x1d"]
+    assert repair(lines).lines == lines

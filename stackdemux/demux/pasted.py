@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Diagnostic, Span, Stream
-from .paste import _LONE_FENCE, glued_panic_at, kind, repair
+from .paste import _LONE_FENCE, ROW_TIME_IN_TEXT, glued_panic_at, kind, repair
 from .paste_flat import GLUED
 from .paste_logfmt import FILE_LINE_IN_VALUE, LEAD
 from .write_records import holds_write_records
@@ -47,6 +47,7 @@ _SIGNS = (
     ("&", re.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});")),  # HTML escapes
     ("\\", re.compile(r"\\n(?:\\n)?goroutine \d+ \[")),  # a dump escaped inside one record
     (LEAD, FILE_LINE_IN_VALUE),  # a stack logged a line a record, each a quoted value
+    ("\t\n", ROW_TIME_IN_TEXT),  # a log viewer's row times, each alone on its line
     # a terminal's colour code before a report's first line or a goroutine header
     # (colour elsewhere, in a build log's own output, is no damage to repair)
     ("\x1b", re.compile(r"\x1b\[[0-9;]{0,32}m(?:panic: |fatal error: |goroutine \d+ \[)")),
