@@ -342,10 +342,44 @@ def _with_lambda_errors(stream: Stream, result: ParseResult, ids: Iterator[str],
 def read_and_keep(stream: Stream) -> ParseResult:
     """Parse a stream and keep the result on it for the next parse_stream, as
     long as its lines and line numbers stay the same objects (report ids and
-    the stream's id are given when it is taken)."""
-    result = _Parser(stream, report_ids()).run()
+    the stream's id are given when it is taken). A stream read so already is
+    not read again."""
+    kept = stream._parsed
+    if kept is not None and kept[0] is stream.numbers and kept[1] is stream.texts:  # type: ignore[index]
+        return kept[2]  # type: ignore[index]
+    return read_and_keep_held(stream).result
+
+
+@dataclass(slots=True)
+class HeldReading:
+    """A stream's reading (read_and_keep_held), and what tells which of its lines
+    the run loop read as stack lines (demux/one_stream.py proves from it that
+    one process wrote them)."""
+
+    result: ParseResult
+    # the lines its reports hold that the run loop read as no stack line (a goroutine
+    # header, a frame's call or file line, `created by`, a blank line): the openers,
+    # messages, trailers, ..., in no order, repeats allowed
+    held: list[int]
+    # the names of call lines read as such (None: not a name), unless some were let go
+    # (None then), or unless the grammar gives call lines no shape call_lines.py reads
+    names: dict[str, str | None] | None
+
+
+def read_and_keep_held(stream: Stream) -> HeldReading:
+    """read_and_keep, and which lines the reading took as stack lines."""
+    parser = _Parser(stream, report_ids())
+    parser.held = []
+    result = parser.run()
     stream._parsed = (stream.numbers, stream.texts, result)
-    return result
+    names = parser.call_names
+    return HeldReading(result, parser.held,
+                       None if names is None or LET_GO in names or _CALL_SHAPE is None else names)
+
+
+# The key that marks verdicts on call lines' names let go (_read_call_line): no
+# line's text holds a newline.
+LET_GO = "\n"
 
 
 # What a text not yet read stands for in the frame readings kept (None: not that kind).
@@ -366,20 +400,20 @@ def _read_call_line(text: str, names: dict[str, str | None]) -> tuple | None:
     if shape is None:
         m = _CALL_RX.fullmatch(text)
         return None if m is None else (intern(m.group(_CALL_FUNC)), m.group(_CALL_ARGS))
-    if not text.endswith(shape.close):
+    if text[-1:] != shape.close:  # (str.endswith and str.rfind parse an argument tuple)
         return None
-    at = text.rfind(shape.open)
-    if at < 0:
+    name, opened, args = text.rpartition(shape.open)
+    if not opened:
         return None
-    args = text[at + 1 : -1]
+    args = args[:-1]
     for c in shape.excluded:
         if c in args:
             return None
-    name = text[:at]
     func = names.get(name, _UNREAD)
     if func is _UNREAD:
         if len(names) >= _KEPT_READINGS:
             names.clear()
+            names[LET_GO] = None  # (HeldReading.names: the names read are not all here)
         func = names[name] = read_name(shape, name)
     if func is None:
         return None
@@ -420,6 +454,9 @@ class _Parser:
         self.result = ParseResult()
         self.report: Report | None = None
         self.used: list[int] = []  # indices of lines of the open report
+        # and of every report, closed, where asked for (HeldReading.held)
+        self.held: list[int] | None = None
+        self.call_names: dict[str, str | None] | None = None  # (HeldReading.names)
         # and runs of them, flat (first, last, first, …): the lines the run loop
         # reads itself, as they come (a dump's report: one run, not an int a line)
         self.ran: list[int] = []
@@ -542,6 +579,8 @@ class _Parser:
         if self.alone:
             self.set_apart(r)
             return
+        if self.held is not None:
+            self.held += self.used
         if self.used or self.ran:
             runs = _union(self.used, self.ran)
             consumed = self.consumed
@@ -642,7 +681,9 @@ class _Parser:
         ran = self.ran
         # a log repeats its frame lines (goroutines parked alike, a crash loop's
         # every crash): a text's reading is kept, a few thousand texts at a time
-        call_names: dict[str, str | None] = {}  # a call line's function name: read as one?
+        # a call line's function name: read as one?
+        call_names: dict[str, str | None] = {}
+        self.call_names = call_names
         # whole call lines too, while they repeat (a crash loop prints the same
         # arguments each time: 8 services' crash loops read 0.45 s faster); a
         # dump's arguments print pointers that never repeat: then none are kept
@@ -701,7 +742,10 @@ class _Parser:
                     if fp is not None:
                         f.fp, f.sp, f.pc = fp, sp, pc
                     self.pending = None
-                    _add_run(ran, i, i)
+                    if ran and ran[-1] == i - 1:  # (_add_run, inlined: a line a goroutine)
+                        ran[-1] = i
+                    else:
+                        ran += (i, i)
                     i += 1
                     continue
             frames = self.frames
@@ -714,10 +758,14 @@ class _Parser:
                 while k + 1 < n:
                     if call_lines is None and call_open:  # (_read_call_line, inlined)
                         line = texts[k]
-                        at = line.rfind(call_open) if line.endswith(call_close) else -1
-                        if at < 0:
+                        # (the line cut at its last `(` in one call: str.rfind and
+                        # str.endswith parse a tuple of arguments each, 3.11 and 3.12)
+                        if line[-1:] != call_close:
                             break
-                        args = line[at + 1 : -1]
+                        name, opened, args = line.rpartition(call_open)
+                        if not opened:
+                            break
+                        args = args[:-1]
                         for c in call_excluded:  # (a loop: any(map(…)) costs 10 % more)
                             if c in args:
                                 break
@@ -725,7 +773,7 @@ class _Parser:
                             c = None
                         if c is not None:
                             break
-                        func = call_names.get(line[:at], _UNREAD)
+                        func = call_names.get(name, _UNREAD)
                         if func is None:
                             break
                         if func is _UNREAD:
@@ -787,14 +835,14 @@ class _Parser:
                     if f is not None:
                         self.end_frames_keep(i)
                     func, args = call
-                    f = Frame(func, args, inlined=args == "...")
+                    f = _new_call_frame(func, args, args == "...")
                     frames.append(f)
                     self.pending = f
                     self.pending_at = i
                     _add_run(ran, i, i)
                     i += 1
                     continue
-            if (f is None and text[:1] in header_leads and not text.endswith(call_close)
+            if (f is None and text[:1] in header_leads and text[-1:] != call_close
                     and self.report is not None and self.state != "registers"):
                 if headers_read is None:
                     m = header_match(text)
@@ -812,7 +860,10 @@ class _Parser:
                     g = _goroutine(m, _HDR_OWN_FIELDS)
                     (self.thread or self.report).goroutines.append(g)
                     self.g, self.frames, self.state = g, g.frames, "stack"
-                    _add_run(ran, i, i)
+                    if ran and ran[-1] == i - 1:  # (_add_run, inlined)
+                        ran[-1] = i
+                    else:
+                        ran += (i, i)
                     i += 1
                     continue
             m = lines_read.get(text, _UNREAD)
@@ -839,14 +890,18 @@ class _Parser:
                     self.frames = None
                     if self.state in ("stack", "header"):
                         self.state = "between"
-                    _add_run(ran, i, i)
+                    if ran and ran[-1] == i - 1:  # (_add_run, inlined)
+                        ran[-1] = i
+                    else:
+                        ran += (i, i)
                     i += 1
                     continue
                 g = self.g
                 if g is not None and frames is not None:  # created_by
                     func, parent = m.group(_CREATED_FUNC, _CREATED_PARENT)
-                    f = Frame(intern(func))
-                    cb = CreatedBy(f, int(parent) if parent else None)
+                    f = _new_named_frame(intern(func))
+                    cb = new_frame(CreatedBy)  # (as CreatedBy(f, parent) makes it)
+                    cb.frame, cb.goroutine = f, int(parent) if parent else None
                     if g.ancestors:
                         g.ancestors[-1].created_by = cb
                     else:
@@ -1727,6 +1782,10 @@ def _annotation(text: str | None) -> str | None:
 # Goroutine(id, state) without type.__call__ and __init__'s defaults (model.py);
 # a Report too (a crash loop opens one every few lines: 32 507 in 60 MB of compose).
 _new_goroutine = fast_constructor(Goroutine, "id", "state")
+# Frames as Frame(func) and Frame(func, args, inlined=…) make them (the run loop
+# makes one a `created by`, where the dataclass's __init__ cost 1 µs)
+_new_named_frame = fast_constructor(Frame, "func")
+_new_call_frame = fast_constructor(Frame, "func", "args", "inlined")
 _new_report = fast_constructor(Report, "id", "kind", "message", "stream")
 
 # The header's fields in one m.group() call (one C call, not eleven).

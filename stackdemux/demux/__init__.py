@@ -6,7 +6,9 @@ resulting stream, the structural separation of line-interleaved tracebacks
 
 A log holding one process's traceback takes a fast path: one bulk regex
 search (derived from the line grammar) counts report openers and goroutine
-ids; when nothing repeats, the log is one stream and nothing else runs.
+ids; when nothing repeats, the log is one stream and nothing else runs. A
+stream that begins with a report's first line is read by the parser first
+(one_stream.py), whose reading, kept for the parse, proves that too.
 
 Conservation: every input line ends in exactly one stream, or in the noise,
 or (for a spliced line) each of its pieces ends in exactly one stream; a
@@ -97,7 +99,7 @@ def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
             out.diagnostics.append(overwritten)
         stream = _repair_paste(stream, noise_numbers, out)
         one_process = keyed and stream.label is not None
-        got = _separate_stream(stream, noise_numbers, out.diagnostics, one_process)
+        got = _separate_stream(stream, noise_numbers, out.diagnostics, one_process, keep_parse)
         if not keep_parse:
             for s in got:
                 s._parsed = None
@@ -278,29 +280,30 @@ _REGION_MARGIN = 64
 
 
 def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
-                     one_process: bool = False) -> list[Stream]:
+                     one_process: bool = False, read_first: bool = False) -> list[Stream]:
     """Separate the traceback regions of a long log one by one.
 
     The separator's and the splicer's work grows with every line they see, so a
     200 MB build log holding a crash every few MB must not go through them
     whole: only the regions around traceback lines do; the ordinary lines
-    between regions are noise, as the separator would have found them."""
+    between regions are noise, as the separator would have found them.
+    `read_first`: the parse may read the stream here, its reading kept for the
+    parse stage (one_stream.py: one process's traceback is proven so)."""
     texts = stream.texts
+    if read_first and not one_process:
+        from .one_stream import reads_as_one
+
+        if reads_as_one(stream) and not _openers_written_together(stream):
+            return [stream]
     if not needs_separation(texts, stream.joined()):
         # one opener at a line start, no goroutine id twice: one process's
         # output, unless processes' writes ran together (`panic: panic: fatal
         # error: …`: openers with nothing between them, which build output
         # quoting `panic:` never has) among mostly broken lines
-        text = stream.joined()
         if one_process:
             return [stream]
-        if len(text) <= WRITES_CHECKED:
-            # (imported only here: the write layer takes 60-120 ms to import, which
-            # one process's log, or one too big to check, need not pay)
-            from .writes import looks_write_interleaved, openers_run_together
-
-            if openers_run_together(text) and looks_write_interleaved(texts):
-                return _separate_region(stream, noise, diagnostics, one_process)
+        if _openers_written_together(stream):
+            return _separate_region(stream, noise, diagnostics, one_process)
         # one process's traceback with another writer's lines between its frames
         # (a build tool, a service that logs on): the separator sets them aside,
         # where the parser would end the goroutine at each one
@@ -328,6 +331,20 @@ def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnos
     for i in range(last, len(texts)):
         noise.extend(_input_lines(stream, i))
     return out
+
+
+def _openers_written_together(stream: Stream) -> bool:
+    """Processes' writes ran together (`panic: panic: fatal error: …`: openers with
+    nothing between them, which build output quoting `panic:` never has) among
+    mostly broken lines; looked for in a log up to WRITES_CHECKED characters."""
+    text = stream.joined()
+    if len(text) > WRITES_CHECKED:
+        return False
+    # (imported only here: the write layer takes 60-120 ms to import, which
+    # one process's log, or one too big to check, need not pay)
+    from .writes import looks_write_interleaved, openers_run_together
+
+    return openers_run_together(text) and looks_write_interleaved(stream.texts)
 
 
 def _whole_or_separated(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
