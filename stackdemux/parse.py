@@ -22,6 +22,7 @@ from sys import intern
 
 from .call_lines import read_name, split_call
 from .callers import gitea_caller_follows, martini_source, read_caller
+from .cgo_notes import quoted_note
 from .firstchars import first_chars, quick_alternation
 from .grammar import MAX_LINE, line_grammar
 from .model import (
@@ -251,6 +252,8 @@ _THROW_NOTES = re.compile(
     r"sp=0x[0-9a-f]+")
 # (a throw prints one or two such lines; more are looked back over at no cost)
 _MAX_THROW_NOTES = 4
+# What runtime/cgo's abort() ends in: the line above may say why (cgo_notes.py)
+_SIGABRT = "SIGABRT: abort"
 
 # What Go prints after a panic's value: the value's last line ends with it.
 _ANNOTATIONS = (" [recovered]", " [recovered, repanicked]")
@@ -535,6 +538,8 @@ class _Parser:
         self.relaying, self.thread, self.reopened, self.alone = False, None, False, False
         if kind is ReportKind.FATAL_ERROR and not self.context:
             self.throw_notes(i)
+        elif kind is ReportKind.SIGNAL_DUMP and not self.context and message == _SIGABRT:
+            self.cgo_note_above(i)
         if self.context:
             r.context.extend(self.context)
             self.used.extend(self.context_at)
@@ -559,6 +564,15 @@ class _Parser:
                and _THROW_NOTES.fullmatch(texts[k - 1])):
             k -= 1
         self.context, self.context_at = list(texts[k:i]), list(range(k, i))
+
+    def cgo_note_above(self, i: int) -> None:
+        """runtime/cgo's line quoted at the end of the line just above a SIGABRT at i
+        (cgo_notes.py), as context; a line a report before holds is not looked at."""
+        k = i - 1
+        if k >= 0 and not self.consumed[k]:
+            note = quoted_note(self.stream.texts[k])
+            if note is not None:
+                self.context, self.context_at = [note], [k]
 
     def end_frames(self) -> None:
         if self.pending is not None:

@@ -62,6 +62,10 @@ def fired(path: Path) -> dict[str, list[str]]:
 # program blocking 10 000 threads in system calls)
 WILD_CASES = {
     "signal-stack": ["nixosfacter216_sigaction_without_onstack_gp.txt"],
+    "cgo-thread-create": ["tour416_pthread_create_playground_sigabrt.txt",
+                          "bosun1309_pthread_create_after_log_lines_spaces.txt",
+                          "bytebase3096_pthread_create_eperm_docker_run.txt",
+                          "containerd3019_kubectl_event_runc_pthread_create_sigabrt.txt"],
     "thread-exhaustion": ["gowrk28_windows_thread_exhaustion_sysmon_go110.txt",
                           "karing248_android_200_thread_limit_cut_mid_pc.txt",
                           "tiflow2786_thread_exhaustion_schedule_uniq_counts_go116.txt"],

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from stackdemux.analyse.normalise import normalise
 from stackdemux.analyse.origins import is_stdlib_package
+from stackdemux.cgo_notes import cgo_abort
 from stackdemux.model import ChainSegment, Frame, Goroutine, Group, Report, ReportKind
 
 # Packages whose frames on top of a crashing stack are the machinery that
@@ -187,7 +188,11 @@ def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
     """The frames that crashed: the crashing goroutine's, or for a data race
     report, the first access's (the one that found the race), or for a test
     timeout or a test binary's deadlock, the test's; and where that goroutine
-    only waits for its synctest bubble, the bubble's own code."""
+    only waits for its synctest bubble, the bubble's own code. None for a SIGABRT
+    that runtime/cgo raised (cgo_notes.py): it gave up in C, where the OS refused
+    it (a thread, memory), and which goroutine happened to ask is chance."""
+    if cgo_abort(report) is not None:
+        return [], report.crashing
     frames, g = _crash_frames(report)
     if g is not None and _culprit_func(frames) == _BUBBLE_WAIT:
         root = _bubble_root(report, g)

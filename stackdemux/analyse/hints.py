@@ -34,6 +34,7 @@ from pathlib import Path
 from stackdemux.analyse.buckets import bucket
 from stackdemux.analyse.chains import crash_frames, culprit, culprit_index, is_machinery
 from stackdemux.analyse.origins import package_of_file, split_function
+from stackdemux.cgo_notes import cgo_abort
 from stackdemux.model import Bucket, Frame, Group, Hint, Report, ReportKind, Signal
 
 MATCH_KEYS = ("message", "text", "title", "kind", "function", "package")
@@ -434,7 +435,37 @@ def _runtime_notes(report: Report, buckets: list[Bucket]) -> list[str]:
     return [line for line in report.context if line.startswith("runtime: ")][:4]
 
 
+# strerror's words for what pthread_create returned (glibc's and musl's spelling)
+_THREAD_ERRNO = {
+    "Resource temporarily unavailable": "EAGAIN: a limit on threads or processes was reached",
+    "Operation not permitted": "EPERM: a sandbox (seccomp) refused the system call, no limit",
+}
+
+
+def _cgo_thread(report: Report, buckets: list[Bucket]) -> list[str]:
+    """What the report's own text says of a thread runtime/cgo could not start: the
+    error, the thread that asked, and the goroutines that hold threads."""
+    note = cgo_abort(report) or ""
+    said = note.rpartition("pthread_create failed: ")[2]
+    out = [f"pthread_create said `{said}`"
+           + (f" ({_THREAD_ERRNO[said]})" if said in _THREAD_ERRNO else "")]
+    m = report.signal.m if report.signal is not None else None
+    if m:  # (the runtime numbers its threads m=0, 1, … as it starts them)
+        out.append(f"the thread that aborted is m={m}: the runtime had started {m + 1} "
+                   "threads at least")
+    shown = [g for g in report.goroutines if g.id != 0]  # (goroutine 0: a thread's own g0)
+    if shown:
+        holding = sum(1 for g in shown if g.locked or g.state.startswith(("syscall", "cgo")))
+        out.append(f"the dump shows {len(shown)} goroutine{'s' if len(shown) != 1 else ''}, "
+                   f"{holding} of them in a system call or locked to a thread")
+    else:
+        out.append("the dump shows no goroutine of the program's: the runtime printed only the "
+                   "aborting thread's")
+    return out
+
+
 DETAILS: dict[str, Callable[[Report, list[Bucket]], list[str]]] = {
+    "cgo-thread": _cgo_thread,
     "blocked-goroutines": _blocked,
     "recursion": _recursion,
     "faulting-frame": _faulting,

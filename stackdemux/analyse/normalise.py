@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from stackdemux.cgo_notes import cgo_abort
 from stackdemux.model import Report, ReportKind
 
 _UNIT = r"(?:ns|us|µs|μs|ms|s|m|h)"
@@ -93,6 +94,10 @@ _PREFIX = {
 def title(report: Report) -> str:
     """The report's kind and normalised message: `panic: invalid page type: <N>: <N>`."""
     prefix = _PREFIX.get(report.kind, f"{report.kind.value}: ")
+    note = cgo_abort(report)
+    if note is not None:
+        # runtime/cgo said why it called abort(): the crash a person reads, not SIGABRT
+        return normalise(note)
     if report.kind is ReportKind.SIGNAL_DUMP and report.message.startswith("Exception "):
         # Windows names the crash by its exception's code (0xc0000005: an access
         # violation) as a signal's name does: kept whole, unlike the address and pc
