@@ -45,6 +45,7 @@ from stackdemux.demux.scores import (
     _RUNTIME_THROWS,
     _WAITS,
     _WRAPPER,
+    OTHER_CALLEE,
     PARKED,
     WRAPPER_BEFORE,
     WRAPPERS_SINCE,
@@ -58,6 +59,7 @@ from stackdemux.demux.scores import (
     named,
     next_id,
     program_line,
+    same_callee,
     score,
     seen_at,
     waits_in,
@@ -361,6 +363,44 @@ def test_a_programs_source_line_calls_what_it_was_seen_calling_in_every_build() 
     own0 = beam.frame_score(first, Call(1000, "FRAME_CALL", call, -1), file, 0.0, None, None)
     other0 = beam.frame_score(parked, Call(1000, "FRAME_CALL", call, -1), file, 0.0, None, None)
     assert own - other > own0 - other0 + 4.0
+
+
+def test_a_call_into_the_runtime_shows_whichever_of_its_functions_it_stopped_in() -> None:
+    """One call instruction calls one function (OTHER_CALLEE), but a call
+    into the runtime prints the runtime function its goroutine stopped in,
+    those between inlined or hidden."""
+    callees: list[set[str]] = []
+    for r in reports():
+        seen: dict[tuple, set[str]] = {}
+        for g in r.goroutines:
+            for k, f in enumerate(g.frames):
+                if k and f.offset is not None and not (f.file or "").endswith(".s"):
+                    seen.setdefault((f.file, f.line, f.offset), set()).add(g.frames[k - 1].func)
+        callees.extend(c for c in seen.values() if len(c) > 1)
+    runtime = [c for c in callees if all(_runtime(f) for f in c)]
+    # measured: `m[k] = v` at main.go:257 +0x8c, above maps.fatal and above
+    # (*Map).putSlotSmallFast64 in one process; 17 pcs seen calling two others
+    assert {"internal/runtime/maps.fatal",
+            "internal/runtime/maps.(*Map).putSlotSmallFast64"} in runtime
+    assert len(runtime) < 5 and len(callees) - len(runtime) < 20
+    assert same_callee("internal/runtime/maps.fatal",
+                       "internal/runtime/maps.(*Map).putSlotSmallFast64") == 0.0
+    assert same_callee("internal/runtime/maps.fatal", "main.panicRecoveredRepanic") == OTHER_CALLEE
+    # mixed-lines-random: process 3's goroutine 9 goes on at that pc after
+    # putSlotSmallFast64; with process 1's panicRecoveredRepanic frame
+    # wedged between them it scored a point more (both paid OTHER_CALLEE)
+    p3 = case_lines("mixed-lines-random", "p3.out")
+    at = p3.index("goroutine 9 [runnable]:")
+    own = stream(*p3[at:at + 3])
+    wedged = stream(*p3[at:at + 3], "main.panicRecoveredRepanic()",
+                    "\texample.com/fleet/main.go:218 +0x2f")
+    call, file = ev(p3[at + 3]), ev(p3[at + 4])
+    assert file.offset == "0x8c" and own.callee.endswith("putSlotSmallFast64")
+    beam, seen_calling = Beam(), "internal/runtime/maps.fatal"
+    mine = beam.frame_score(own, Call(1000, "FRAME_CALL", call, -1), file, 0.0, None, seen_calling)
+    theirs = beam.frame_score(wedged, Call(1000, "FRAME_CALL", call, -1), file, 0.0, None,
+                              seen_calling)
+    assert mine > theirs + 4.0
 
 
 def _outputs() -> list[str]:

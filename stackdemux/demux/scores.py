@@ -357,7 +357,15 @@ def program_line(file: Evidence) -> tuple[str, str] | None:
 # first frame) than the frame printed before it: one call instruction calls
 # one function but through a function value or an interface (rare in the
 # samples and the corpus; skopeo copies: p0's `search` frame, first of its
-# goroutine, taken for the caller of p1's `Bucket`).
+# goroutine, taken for the caller of p1's `Bucket`). A call into the runtime
+# shows whichever of its functions the goroutine stopped in, the ones between
+# inlined or hidden: `m[k] = v` at main.go:257 +0x8c printed above
+# internal/runtime/maps.fatal in one goroutine and above (*Map).
+# putSlotSmallFast64 in the next (of the samples' and the corpus's outputs,
+# goexit aside, the one pc seen calling two runtime functions; 17 were seen
+# calling two others); in random line order the truth's frame there paid
+# OTHER_CALLEE, and another process's program frame wedged in between scored
+# a point more (mixed-lines-random).
 OTHER_CALLEE = -6.0
 
 
@@ -365,13 +373,14 @@ def same_callee(below: str, callee: str | None) -> float:
     """Does a frame's pc, seen calling `below` ("": first of its goroutine),
     fit the function printed before it now (None: first)? A runtime function
     may be hidden (GOTRACEBACK below system hides the runtime's frames but
-    the crashing goroutine's), so it fits a first frame too."""
+    the crashing goroutine's), so it fits a first frame too, and another
+    runtime function (one call into the runtime)."""
     now = callee or ""
     if below == now:
         return 1.0
     if not below or not now:
         return 0.0 if _runtime(below or now) else OTHER_CALLEE
-    return OTHER_CALLEE
+    return 0.0 if _runtime(below) and _runtime(now) else OTHER_CALLEE
 
 
 # A package's source line calls the functions it was seen calling, in every

@@ -9,6 +9,8 @@ evidence failure (issue 3). A developer tool, not a test.
     python tests/corpus/beam_truth.py --why CASE       # what drops the truth from the beam
     python tests/corpus/beam_truth.py --classify N     # search or evidence failure, per merge
     python tests/corpus/beam_truth.py --decompose CASE LINE  # beam and truth, by line kind
+    python tests/corpus/beam_truth.py --stages CASE    # each stage of the whole separator
+    python tests/corpus/beam_truth.py --oracle CASE    # the beam told each line's toolchain
 
 Only line-interleaved cases (`*-lines-*`: whole lines, truth by line) can be
 replayed. The summary prints, per case, the beam's best score and the lines
@@ -39,6 +41,14 @@ prefers a wrong reading) or = (tie), with the lines misplaced. --decompose
 sums, up to a line, the scores of the moves of the beam's best hypothesis
 and of the truth's by the kind of line that decided them, and lists the
 goroutine headers each placed or left waiting.
+
+--stages runs the whole separator (beam.separate) and prints each reading
+it weighs, as it makes them: the first beam, the restarts, the peeled and
+repaired readings, with their scores, wrong lines (heads aside) and the
+processes read clean (all their lines in one stream holding no other's).
+--oracle prints the beam free, held to each line's toolchain alone (its
+process's Go version, truth.json), and held to the truth: what knowing the
+toolchains of the lines that do not name one would be worth.
 """
 
 from __future__ import annotations
@@ -434,6 +444,88 @@ def remerge(names: list[str], seeds: int) -> None:
     print(f"all: {exact}/{total} reports exact ({100 * exact / max(1, total):.1f} %)")
 
 
+class _Watched:
+    """The stages of beam.separate() (its first beam, the restarts, the peeled
+    and repaired readings), each reading kept as the pipeline makes it: the
+    functions separate() calls are wrapped while it runs."""
+
+    def __init__(self) -> None:
+        self.readings: list[tuple[str, Hypothesis]] = []
+
+    def __enter__(self) -> _Watched:
+        from stackdemux.demux import peel, repair
+        self.saved = (Beam.finish, peel.peeled, repair.repaired)
+        finish, peeled, repaired = self.saved
+        seen = self.readings
+
+        def watched_finish(beam: Beam) -> Hypothesis:
+            h = finish(beam)
+            if type(beam) is Beam:  # (not a peeling or held beam)
+                seen.append(("beam" if beam.jitter is None else "restart", h))
+            return h
+
+        def watched_peeled(*args, **kw):  # type: ignore[no-untyped-def]
+            out = peeled(*args, **kw)
+            seen.extend((f"peeled {k + 1}", h) for k, h in enumerate(out))
+            return out
+
+        def watched_repaired(*args, **kw):  # type: ignore[no-untyped-def]
+            h = repaired(*args, **kw)
+            if h is not None:
+                seen.append(("repaired", h))
+            return h
+
+        Beam.finish, peel.peeled, repair.repaired = (watched_finish, watched_peeled,
+                                                     watched_repaired)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from stackdemux.demux import peel, repair
+        Beam.finish, peel.peeled, repair.repaired = self.saved
+
+
+def clean(h: Hypothesis, owners: list[int | None], heads: frozenset[int]) -> int:
+    """Processes whose lines (heads aside) are all in one stream that holds no other's."""
+    streams: dict[int, Counter] = {}
+    for i, t in _owners(h).items():
+        if i not in heads:
+            streams.setdefault(t, Counter())[owners[i]] += 1
+    return len([p for p in {o for o in owners if o is not None}
+                if len(where := [t for t, c in streams.items() if c[p]]) == 1
+                and where[0] >= 0 and len(streams[where[0]]) == 1])
+
+
+def stages(name: str, seed: int | None = None) -> None:
+    from stackdemux.demux.beam import separate
+    from stackdemux.demux.budget import one_budget
+
+    texts, owners = lines_and_owners(name, seed)
+    heads = head_lines(texts)
+    procs = len({o for o in owners if o is not None})
+    truth = run(TruthBeam(owners), texts)
+    print(f"{'truth':12} {truth.score:8.1f}  wrong {wrong(truth, owners, heads):4}"
+          f"  clean {clean(truth, owners, heads)}/{procs}")
+    t0 = time.process_time()
+    with one_budget() as paid, _Watched() as w:
+        separate(texts)
+    dt = time.process_time() - t0
+    for label, h in w.readings:
+        print(f"{label:12} {h.score:8.1f}  wrong {wrong(h, owners, heads):4}"
+              f"  clean {clean(h, owners, heads)}/{procs}")
+    print(f"{dt:.2f}s; work: restarts {paid.rerun}, peeling {paid.peel}, repair {paid.repair}")
+
+
+def oracle(name: str, seed: int | None = None) -> None:
+    """The beam held to each line's toolchain (its process's Go version) alone."""
+    texts, owners = lines_and_owners(name, seed)
+    procs = json.loads((HERE / "cases" / name / "truth.json").read_text())["processes"]
+    versions = [procs[o]["version"] if o is not None else None for o in owners]
+    for label, beam in (("free", Beam()), ("toolchains", TruthBeam(versions)),
+                        ("processes", TruthBeam(owners))):
+        h = run(beam, texts)
+        print(f"{label:12} {h.score:8.1f}  wrong {wrong(h, owners):4}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("cases", nargs="*", help="lines-* cases (default: the lines-random ones)")
@@ -443,11 +535,17 @@ def main() -> None:
     ap.add_argument("--why", metavar="CASE")
     ap.add_argument("--classify", metavar="N", type=int)
     ap.add_argument("--decompose", nargs=2, metavar=("CASE", "LINE"))
+    ap.add_argument("--stages", metavar="CASE")
+    ap.add_argument("--oracle", metavar="CASE")
     ap.add_argument("--seed", metavar="N", type=int,
                     help="replay the case merged again with this seed (--remerge's draw N)")
     args = ap.parse_args()
     if args.why:
         why(args.why, args.seed)
+    elif args.stages:
+        stages(args.stages, args.seed)
+    elif args.oracle:
+        oracle(args.oracle, args.seed)
     elif args.classify:
         classify(args.cases or RANDOM, args.classify)
     elif args.decompose:
