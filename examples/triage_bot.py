@@ -4,7 +4,9 @@ Each CI run hands the bot its logs; the bot keeps a small JSON database of the
 crashes it has seen, one record per fingerprint (the same bug has the same
 fingerprint across processes, log positions and Go versions), and says for every
 crash of this run whether it is new or recurs, how often, since when, with a
-representative report: the first one it saw.
+representative report: the first one it saw. It files each report by its own
+fingerprint (`Report.fingerprint`), which does not depend on what else the logs
+held, so it reads a run's logs as one analysis.
 
     python examples/triage_bot.py --db crashes.json --run "$CI_RUN_ID" build.log...
 
@@ -56,20 +58,16 @@ def where(frame: stackdemux.Frame | None) -> str | None:
     return f"{frame.func} at {frame.file}:{frame.line}" if frame.file else frame.func
 
 
-def example(reports: list[stackdemux.Report], group: stackdemux.Group) -> dict[str, object]:
-    """A representative report of the group (of its `reports`): where it is in
-    which log, its message and the top of its crashing goroutine's stack."""
-    # the report the group's culprit was read from (a report cut before its
-    # stack names none), else the first
-    shown = next((r for r in reports if r.crashing is not None
-                  and group.culprit in r.crashing.frames), reports[0])
-    crashing = shown.crashing
+def example(report: stackdemux.Report, group: stackdemux.Group) -> dict[str, object]:
+    """A representative report of the crash: where it is in which log, its
+    message and the top of its crashing goroutine's stack."""
+    crashing = report.crashing
     return {
-        "source": shown.source,
-        "lines": [list(span) for span in shown.lines],  # 1-based, inclusive
-        "kind": shown.kind.value,
-        "message": shown.message,
-        "complete": shown.complete,
+        "source": report.source,
+        "lines": [list(span) for span in report.lines],  # 1-based, inclusive
+        "kind": report.kind.value,
+        "message": report.message,
+        "complete": report.complete,
         "goroutine": None if crashing is None else f"{crashing.id} [{crashing.state}]",
         "frames": [] if crashing is None else [
             where(f) for f in crashing.frames[:TOP_FRAMES]],
@@ -81,38 +79,62 @@ def triage(db: dict[str, Crash], run: str,
            analyses: list[stackdemux.Analysis]) -> list[Verdict]:
     """Record the run's crashes in `db` (fingerprint → Crash) and say what each is.
 
-    Each log is analysed alone: a group spans the crashes of one crash site, and
-    takes the least of its members' fingerprints, so two bugs at one site (two
-    routes to it, or titles alike) read in one analysis would share one
-    fingerprint, and which one would depend on what else that analysis held."""
+    Crashes are told apart by each report's own fingerprint (`Report.fingerprint`),
+    not by its group's: a group whose reports differ (two routes to one culprit,
+    titles merged by similarity) takes one member's fingerprint, so a crash read
+    with another in one analysis would be filed under the other's. A report's own
+    is the same whatever else the logs held, so the logs may be read as one
+    analysis (`analyze_many`) or each alone."""
     counts: dict[str, int] = {}
-    firsts: dict[str, tuple[list[stackdemux.Report], stackdemux.Group]] = {}
+    firsts: dict[str, tuple[stackdemux.Report, stackdemux.Group]] = {}
     for analysis in analyses:
-        # (Analysis.report(id) searches the list: a crash loop's 5 000 reports
-        # looked up one by one cost 0.19 s, by this index 0.5 ms)
-        by_id = {r.id: r for r in analysis.reports}
         for group in analysis.groups:
-            reports = [by_id[rid] for rid in group.reports]
-            if not any(r.kind.is_crash for r in reports):
-                continue  # a goroutine dump printed on purpose
-            assert group.fingerprint is not None  # (the analysis sets every group's)
-            counts[group.fingerprint] = counts.get(group.fingerprint, 0) + group.count
-            firsts.setdefault(group.fingerprint, (reports, group))
+            for rid in group.reports:
+                report = analysis.report(rid)
+                if not report.kind.is_crash:
+                    continue  # a goroutine dump printed on purpose
+                fp = report.fingerprint
+                assert fp is not None  # (the analysis sets every report's)
+                counts[fp] = counts.get(fp, 0) + 1
+                # shown by a report its group is read from: the group's title,
+                # culprit and hints are then that crash's own
+                if fp not in firsts or (fp == group.fingerprint
+                                        and firsts[fp][1].fingerprint != fp):
+                    firsts[fp] = (report, group)
     verdicts = []
     for fingerprint, count in counts.items():
         crash = db.get(fingerprint)
         status = "recurs" if crash is not None else "new"
         if crash is None:
-            reports, group = firsts[fingerprint]
+            report, group = firsts[fingerprint]
             crash = db[fingerprint] = Crash(
-                fingerprint=fingerprint, title=group.title, culprit=where(group.culprit),
-                first_seen=run, last_seen=run, example=example(reports, group))
+                fingerprint=fingerprint, title=title(report, group),
+                culprit=where(culprit(report, group)), first_seen=run, last_seen=run,
+                example=example(report, group))
         crash.last_seen = run
         crash.runs += 1
         crash.reports += count
         verdicts.append(Verdict(status, crash, count))
     verdicts.sort(key=lambda v: (v.status != "new", -v.count))
     return verdicts
+
+
+def title(report: stackdemux.Report, group: stackdemux.Group) -> str:
+    """The group's title, where the report's is the same: it shares the group's
+    fingerprint, or the group merged no title by similarity. Else its own
+    message line (the group's title is another report's)."""
+    if report.fingerprint == group.fingerprint or group.similarity is None:
+        return group.title
+    return f"{report.kind.value}: {report.message}"
+
+
+def culprit(report: stackdemux.Report, group: stackdemux.Group) -> stackdemux.Frame | None:
+    """The report's own frame of the group's culprit function (a report of
+    another route to it may show it at another line), else the group's."""
+    blamed = group.culprit
+    if blamed is None or report.crashing is None:
+        return blamed
+    return next((f for f in report.crashing.frames if f.func == blamed.func), blamed)
 
 
 def load_db(path: Path) -> dict[str, Crash]:
@@ -143,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     db = load_db(args.db)
     try:
-        analyses = [stackdemux.analyze(log) for log in args.logs]
+        # one analysis of all the logs: each report's own fingerprint is the same
+        # whatever else it holds (a log read alone: the same ids)
+        analyses = [stackdemux.analyze_many(args.logs)]
     except stackdemux.InputError as e:  # a missing file, binary data: said in one line
         print(f"triage_bot: {e}", file=sys.stderr)
         return 2

@@ -363,6 +363,9 @@ class Report:
     # are lost among, when they could not be read: the code its process (or one
     # it crashed with) ran, not its stack.
     mentions: list[str] = field(default_factory=list)
+    # Filled by analysis: the fingerprint its group would have were it read
+    # alone, so a bot can dedupe per report whatever else the log held.
+    fingerprint: str | None = None
 
     @property
     def crashing(self) -> Goroutine | None:
@@ -471,12 +474,16 @@ class Group:
     reports: list[str]
     messages: dict[str, int] = field(default_factory=dict)  # concrete message → count
     streams: list[str] = field(default_factory=list)
+    # Set by analysis; None only on a group it did not make (render/view.py's
+    # groups of a hand-built Analysis, which then hash their own).
     fingerprint: str | None = None
     similarity: float | None = None  # lowest title similarity that merged a report in
     culprit: Frame | None = None
     main_frame: Frame | None = None  # first frame in the main module
     chain: list[ChainSegment] = field(default_factory=list)
     hints: list[Hint] = field(default_factory=list)
+    # The report (id) its title, chain, hints and fingerprint are read from.
+    representative: str | None = None
 
     @property
     def count(self) -> int:
@@ -498,6 +505,8 @@ class Analysis:
     sources: list[str] = field(default_factory=list)  # input names, in order
     noise_sources: list[str] = field(default_factory=list)  # noise[i]'s input name
     total_lines: int = 0
+    # report id → position in `reports`, built on the first lookup (report())
+    _report_index: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def buckets(self) -> dict[str, list[Bucket]]:
@@ -506,8 +515,26 @@ class Analysis:
 
     def report(self, report_id: str) -> Report:
         """The report with id `report_id` (a Group names its reports by id);
-        KeyError when there is none."""
-        for r in self.reports:
-            if r.id == report_id:
-                return r
-        raise KeyError(report_id)
+        KeyError when there is none. An index built once serves every lookup (a
+        search per lookup made a bot's pass over 5 000 reports quadratic); it
+        is rebuilt when it no longer matches `reports` (changed since)."""
+        reports = self.reports
+        index = self._report_index
+        if index is not None:
+            at = index.get(report_id)
+            if at is not None and at < len(reports) and reports[at].id == report_id:
+                return reports[at]
+        # first lookup, or a miss: reports may have been added or renamed since
+        index = self._report_index = index_reports(reports)
+        at = index.get(report_id)
+        if at is None:
+            raise KeyError(report_id)
+        return reports[at]
+
+
+def index_reports(reports: list[Report]) -> dict[str, int]:
+    """Report id → position of the first report of that id."""
+    index: dict[str, int] = {}
+    for i, r in enumerate(reports):
+        index.setdefault(r.id, i)
+    return index

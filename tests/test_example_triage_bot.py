@@ -107,6 +107,28 @@ def test_interleaved_processes_of_two_go_versions_are_one_crash():
         ("panic: shutdown timeout: <N> of <N> workers still running", 1)]
 
 
+def test_one_analysis_of_all_samples_files_each_crash_under_the_id_it_has_alone():
+    # Go 1.27's samples read as one analysis: 11 of the 88 files' groups take
+    # another crash's fingerprint there (nil_pointer's with traceback_all's at
+    # main.readVal); the bot files each by the report's own
+    logs = sorted((ROOT / "samples/go1.27").glob("*.txt"))
+    analysis = stackdemux.analyze_many(logs)
+    together = bot.triage({}, "one", [analysis])
+    apart = bot.triage({}, "each", [stackdemux.analyze(p) for p in logs])
+    assert {v.crash.fingerprint: v.count for v in together} == {
+        v.crash.fingerprint: v.count for v in apart}
+    nil = stackdemux.analyze(ROOT / "samples/go1.27/nil_pointer.txt").groups[0].fingerprint
+    assert any(v.crash.fingerprint == nil and v.count == 1 for v in together)
+    # a crash some group is read from has that group's title and culprit, as alone;
+    # one only merged into another's group (5 here) has its message as printed for
+    # a title and its frame of the group's culprit function, where it shows it
+    said = {v.crash.fingerprint: (v.crash.title, v.crash.culprit) for v in apart}
+    groups = {g.fingerprint for g in analysis.groups}
+    differ = {v.crash.fingerprint for v in together
+              if (v.crash.title, v.crash.culprit) != said[v.crash.fingerprint]}
+    assert differ and not differ & groups
+
+
 def test_goroutine_dumps_are_no_crash_to_record():
     dumps = ["pprof_debug2", "debug_printstack", "goroutine_leak_profile"]
     analyses = [stackdemux.analyze(ROOT / f"samples/go1.27/{d}.txt") for d in dumps]

@@ -59,7 +59,9 @@ def analyse(
     """Groups (largest first) and each report's goroutine buckets.
 
     Fills every frame's package/module/version/origin and each report's
-    `buckets` in place (the returned dict holds the same lists). `modules` is a
+    `buckets` (the returned dict holds the same lists) and `fingerprint` (its
+    own: what its group's would be were it alone) in place; each group names
+    its `representative`. `modules` is a
     ModuleMap or the path of a go.mod / vendor/modules.txt; `rules` a list of
     rules or the path of a rules file: a team's rules are tried before the
     shipped ones. `threshold` is the rapidfuzz similarity (0–100) at which two
@@ -88,11 +90,17 @@ def analyse(
     titles: dict[int, str] = {}
     groups = group(reports, threshold=threshold, titles=titles)
     for g in groups:
-        representative = _representative([by_id[rid] for rid in g.reports], titles)
+        members = [by_id[rid] for rid in g.reports]
+        representative = _representative(members, titles)
+        g.representative = representative.id
         g.title = titles[id(representative)]
         fill_chain(g, representative)
-        g.fingerprint = _fingerprint(representative, g.culprit, g.title)
+        g.fingerprint = representative.fingerprint = _fingerprint(
+            representative, g.culprit, g.title)
         g.hints = hints(g, representative, all_rules, buckets[representative.id])
+        for r in members:
+            if r is not representative:
+                r.fingerprint = _own_fingerprint(r, titles[id(r)])
     return groups, buckets
 
 
@@ -128,6 +136,13 @@ def _fingerprint(report: Report, culprit: Frame | None, title: str) -> str:
     start = next((i for i, f in enumerate(frames) if f is culprit), 0)
     cut = crashing.elided_at if crashing is not None else None
     return fingerprint(title, route(frames, start, cut) if frames else [])
+
+
+def _own_fingerprint(report: Report, title: str) -> str:
+    """The fingerprint the report's group would have were it the only member:
+    its culprit as fill_chain would set the group's (the end of its crash path)."""
+    path = crash_path(report)
+    return _fingerprint(report, path[-1][0] if path else culprit(report), title)
 
 
 def _representative(members: list[Report], titles: dict[int, str]) -> Report:

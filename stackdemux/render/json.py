@@ -44,6 +44,7 @@ def _group(g: Group) -> dict[str, Any]:
         "title": g.title,
         "count": g.count,
         "reports": g.reports,
+        "representative": g.representative,
         "messages": g.messages,
         "streams": g.streams,
         "fingerprint": g.fingerprint,
