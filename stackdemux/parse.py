@@ -350,7 +350,9 @@ def read_and_keep(stream: Stream) -> ParseResult:
     kept = stream._parsed
     if kept is not None and kept[0] is stream.numbers and kept[1] is stream.texts:  # type: ignore[index]
         return kept[2]  # type: ignore[index]
-    return read_and_keep_held(stream).result
+    result = _Parser(stream, report_ids()).run()
+    stream._parsed = (stream.numbers, stream.texts, result)
+    return result
 
 
 @dataclass(slots=True)
@@ -842,7 +844,10 @@ class _Parser:
             if frames is not None:
                 call = _UNREAD if call_lines is None else call_lines.get(text, _UNREAD)
                 if call is _UNREAD:
-                    call = _read_call_line(text, call_names)
+                    # (a line that ends otherwise, a dump's every `created by`, is told
+                    # here without the call)
+                    call = (None if call_open and text[-1:] != call_close
+                            else _read_call_line(text, call_names))
                     if call_lines is not None:
                         call_lines[text] = call
                 if call is not None:
