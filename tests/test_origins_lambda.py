@@ -51,3 +51,14 @@ def test_a_module_caches_aws_lambda_go_keeps_its_version():
     assert origins["github.com/aws/aws-lambda-go/lambda.lambdaPanicResponse"] == (
         "github.com/aws/aws-lambda-go", "v1.46.0", "trimpath")
     assert origins["common.handle"] == ("common", None, "main")
+
+
+def test_a_main_module_printed_as_a_directory_has_no_owner_to_compare_with():
+    # neo-go built with -trimpath from its checkout prints main.main at ./main.go
+    # and its own packages by module path: they are the main module's, not another
+    # owner's (`.` is no module path)
+    origins = _origins("neogo4080_waitgroup_wait_state_go125_trimpath.txt")
+    assert origins["github.com/nspcc-dev/neo-go/cli/util.auditBin"] == (
+        "github.com/nspcc-dev/neo-go", None, "main")
+    assert origins["github.com/urfave/cli/v2.(*Command).Run"] == (
+        "github.com/urfave/cli/v2", "v2.27.7", "trimpath")

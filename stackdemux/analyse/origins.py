@@ -463,9 +463,17 @@ def _dependency(module: str, main_path: str | None) -> bool:
     main module's where that is known (`github.com/aws/…` beside the main module
     `github.com/me/app`), else a module no program is (_KNOWN_DEPENDENCIES).
     Its version is not in the text (a module cache's or -trimpath's would be)."""
-    if main_path is None or "." not in main_path.split("/", 1)[0]:
+    if main_path is None or not _hosted(main_path):
+        # `.` when main's files are printed as ./main.go: no owner to compare with
         return module in _KNOWN_DEPENDENCIES
-    return "." in module.split("/", 1)[0] and _owner(module) != _owner(main_path)
+    return _hosted(module) and _owner(module) != _owner(main_path)
+
+
+def _hosted(path: str) -> bool:
+    """Whether a module path starts with a host (`github.com/…`), not a local
+    directory (`.`, `./cmd`, `../lib`) or a name alone (`common`)."""
+    first = path.split("/", 1)[0]
+    return "." in first and not first.startswith(".")
 
 
 def _owner(module: str) -> str:
