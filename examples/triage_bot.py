@@ -5,7 +5,8 @@ crashes it has seen, one record per fingerprint (the same bug has the same
 fingerprint across processes, log positions and Go versions), and says for every
 crash of this run whether it is new or recurs, how often, since when, with a
 representative report: the first one it saw. It files each report by its own
-fingerprint (`Report.fingerprint`), which does not depend on what else the logs
+fingerprint (`Report.fingerprint`), and names it by its own title and culprit
+(`Report.title`, `Report.culprit`), none of which depends on what else the logs
 held, so it reads a run's logs as one analysis.
 
     python examples/triage_bot.py --db crashes.json --run "$CI_RUN_ID" build.log...
@@ -96,8 +97,8 @@ def triage(db: dict[str, Crash], run: str,
                 fp = report.fingerprint
                 assert fp is not None  # (the analysis sets every report's)
                 counts[fp] = counts.get(fp, 0) + 1
-                # shown by a report its group is read from: the group's title,
-                # culprit and hints are then that crash's own
+                # shown by a report its group is read from: the group's hints
+                # are then that crash's own (its title and culprit are in any case)
                 if fp not in firsts or (fp == group.fingerprint
                                         and firsts[fp][1].fingerprint != fp):
                     firsts[fp] = (report, group)
@@ -108,8 +109,9 @@ def triage(db: dict[str, Crash], run: str,
         if crash is None:
             report, group = firsts[fingerprint]
             crash = db[fingerprint] = Crash(
-                fingerprint=fingerprint, title=title(report, group),
-                culprit=where(culprit(report, group)), first_seen=run, last_seen=run,
+                fingerprint=fingerprint,
+                title=report.title or f"{report.kind.value}: {report.message}",
+                culprit=where(report.culprit), first_seen=run, last_seen=run,
                 example=example(report, group))
         crash.last_seen = run
         crash.runs += 1
@@ -117,24 +119,6 @@ def triage(db: dict[str, Crash], run: str,
         verdicts.append(Verdict(status, crash, count))
     verdicts.sort(key=lambda v: (v.status != "new", -v.count))
     return verdicts
-
-
-def title(report: stackdemux.Report, group: stackdemux.Group) -> str:
-    """The group's title, where the report's is the same: it shares the group's
-    fingerprint, or the group merged no title by similarity. Else its own
-    message line (the group's title is another report's)."""
-    if report.fingerprint == group.fingerprint or group.similarity is None:
-        return group.title
-    return f"{report.kind.value}: {report.message}"
-
-
-def culprit(report: stackdemux.Report, group: stackdemux.Group) -> stackdemux.Frame | None:
-    """The report's own frame of the group's culprit function (a report of
-    another route to it may show it at another line), else the group's."""
-    blamed = group.culprit
-    if blamed is None or report.crashing is None:
-        return blamed
-    return next((f for f in report.crashing.frames if f.func == blamed.func), blamed)
 
 
 def load_db(path: Path) -> dict[str, Crash]:

@@ -366,6 +366,10 @@ class Report:
     # Filled by analysis: the fingerprint its group would have were it read
     # alone, so a bot can dedupe per report whatever else the log held.
     fingerprint: str | None = None
+    # Filled by analysis, as the fingerprint: the title and culprit its group
+    # would have were it read alone (a merged member's differ from its group's).
+    title: str | None = None
+    culprit: Frame | None = None
 
     @property
     def crashing(self) -> Goroutine | None:

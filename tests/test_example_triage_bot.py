@@ -119,14 +119,21 @@ def test_one_analysis_of_all_samples_files_each_crash_under_the_id_it_has_alone(
         v.crash.fingerprint: v.count for v in apart}
     nil = stackdemux.analyze(ROOT / "samples/go1.27/nil_pointer.txt").groups[0].fingerprint
     assert any(v.crash.fingerprint == nil and v.count == 1 for v in together)
-    # a crash some group is read from has that group's title and culprit, as alone;
-    # one only merged into another's group (5 here) has its message as printed for
-    # a title and its frame of the group's culprit function, where it shows it
+    # every crash is named by its own title and culprit (Report.title, .culprit),
+    # as alone, also the 5 only merged into another crash's group here, whose
+    # group's title or culprit (another report's) differ from their own
     said = {v.crash.fingerprint: (v.crash.title, v.crash.culprit) for v in apart}
-    groups = {g.fingerprint for g in analysis.groups}
-    differ = {v.crash.fingerprint for v in together
-              if (v.crash.title, v.crash.culprit) != said[v.crash.fingerprint]}
-    assert differ and not differ & groups
+    assert {v.crash.fingerprint: (v.crash.title, v.crash.culprit) for v in together} == said
+    by_group = {v.crash.fingerprint: (g.title, bot.where(g.culprit))
+                for g in analysis.groups for v in together
+                if v.crash.fingerprint in {analysis.report(r).fingerprint for r in g.reports}}
+    shown = sorted((v.crash.title, v.crash.culprit) for v in together
+                   if (v.crash.title, v.crash.culprit) != by_group[v.crash.fingerprint])
+    assert len(shown) == 5, shown  # (5 of the 68 crashes)
+    otherwise = dict(shown)
+    assert otherwise["fatal error: concurrent map read and map write"].startswith(
+        "main.init.3.func3 at /app/main.go:281")  # (its group blames line 295)
+    assert "panic: boom (request <N>, bob)" in otherwise  # (its group's: `…, busy)`)
 
 
 def test_goroutine_dumps_are_no_crash_to_record():

@@ -59,8 +59,9 @@ def analyse(
     """Groups (largest first) and each report's goroutine buckets.
 
     Fills every frame's package/module/version/origin and each report's
-    `buckets` (the returned dict holds the same lists) and `fingerprint` (its
-    own: what its group's would be were it alone) in place; each group names
+    `buckets` (the returned dict holds the same lists), `title`, `culprit` and
+    `fingerprint` (its own: what its group's would be were it alone) in place;
+    each group names
     its `representative`. `modules` is a
     ModuleMap or the path of a go.mod / vendor/modules.txt; `rules` a list of
     rules or the path of a rules file: a team's rules are tried before the
@@ -97,10 +98,11 @@ def analyse(
         fill_chain(g, representative)
         g.fingerprint = representative.fingerprint = _fingerprint(
             representative, g.culprit, g.title)
+        representative.title, representative.culprit = g.title, g.culprit
         g.hints = hints(g, representative, all_rules, buckets[representative.id])
         for r in members:
             if r is not representative:
-                r.fingerprint = _own_fingerprint(r, titles[id(r)])
+                _read_alone(r, titles[id(r)])
     return groups, buckets
 
 
@@ -138,11 +140,14 @@ def _fingerprint(report: Report, culprit: Frame | None, title: str) -> str:
     return fingerprint(title, route(frames, start, cut) if frames else [])
 
 
-def _own_fingerprint(report: Report, title: str) -> str:
-    """The fingerprint the report's group would have were it the only member:
-    its culprit as fill_chain would set the group's (the end of its crash path)."""
+def _read_alone(report: Report, title: str) -> None:
+    """Set the title, culprit and fingerprint the report's group would have were
+    it the only member: its culprit as fill_chain would set the group's (the end
+    of its crash path), the fingerprint hashed from those."""
     path = crash_path(report)
-    return _fingerprint(report, path[-1][0] if path else culprit(report), title)
+    report.title = title
+    report.culprit = blamed = path[-1][0] if path else culprit(report)
+    report.fingerprint = _fingerprint(report, blamed, title)
 
 
 def _representative(members: list[Report], titles: dict[int, str]) -> Report:
