@@ -12,6 +12,8 @@ WILD = ROOT / "samples" / "wild"
 GITHOUND = WILD / "githound73_backtick_deadlock.txt"
 FYNE = WILD / "fyne4868_windows_locked_trailing_spaces.txt"
 OKTA = WILD / "verifyokta1_inline_code_http_panic_go111.txt"
+TKN = WILD / "tektoncli1650_tkn_step_labels_padded_observed_panic.txt"
+NOMAD = WILD / "nomad25820_vim_journal_records_glued_no_host.txt"
 
 
 def test_a_backtick_opening_inline_code_before_the_first_line_is_markdown_s():
@@ -55,6 +57,48 @@ def test_spaces_after_a_file_line_are_the_terminal_s_not_the_runtime_s():
     poll = next(f for f in g.frames if f.func.endswith("glfw.PollEvents"))
     assert (poll.line, poll.pc) == (931, "0x7ff6c8f281d3")
     assert g.frames[-1].func.endswith("(*gLDriver).runGL") and r.complete
+
+
+def test_rows_a_terminal_padded_to_its_width_end_where_their_text_ends():
+    # `goroutine 224 [running]:` and 28 spaces, a call line and 36: the header opens
+    # the observed panic's goroutine, where padded it was read as the log's
+    [r] = analyze(TKN).reports
+    assert (r.kind, r.message) == (ReportKind.PANIC, "send on closed channel")
+    [g] = r.goroutines
+    assert (g.id, g.state) == (224, "running")
+    assert [(f.func.rsplit(".", 1)[-1], f.line) for f in g.frames] == [
+        ("logPanic", 74), ("HandleCrash", 48)]
+
+
+def test_records_run_on_inside_a_line_are_cut_at_the_stream_s_own_prefix():
+    # `…pc=0x21d1d15]May 06 23:56:59 nomad[3795872]: goroutine 1022 [running]:`: the
+    # goroutine's header, and its frames glued two to a line, are records of their own
+    from stackdemux.demux import demultiplex_detail
+    from stackdemux.ingest import ingest
+
+    d = demultiplex_detail(ingest(NOMAD.read_bytes()))
+    [s] = [s for s in d.streams if s.label == "nomad[3795872]"]
+    assert s.texts[:3] == [
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x10 pc=0x21d1d15]",
+        "goroutine 1022 [running]:",
+        "github.com/hashicorp/nomad/client/allocrunner.(*observer).stop(...)"]
+    # each piece names its input line: the header is line 2's, the frames line 3's
+    assert [p[0][0] for p in (s.pieces[1], s.pieces[2])] == [2, 3]
+    [r] = analyze(NOMAD).reports
+    [g] = r.goroutines
+    assert (g.id, [f.line for f in g.frames]) == (1022, [73, 256])
+
+
+def test_a_stream_s_key_in_its_text_but_in_no_prefix_cuts_nothing():
+    # (a program may print its own name and pid: only a whole prefix of the
+    # stream's style, with its time, is a record's)
+    from stackdemux.demux.pasted import _glued_records
+    from stackdemux.model import Stream
+
+    texts = ["nomad[3795872]: started", "pid file says nomad[3795872]: ok"]
+    s = Stream(id="s1", label="nomad[3795872]", numbers=[1, 2], texts=texts,
+               prefix_lengths=[32, 32])
+    assert _glued_records(s) is None
 
 
 MOBY33584 = WILD / "moby33584_rsyslog_rfc3339_no_pid_go17.txt"

@@ -1,6 +1,7 @@
 """A crash relayed by another program's log (samples/wild/): a plugin host's
-logger before each line (hclog, as go-plugin relays a plugin's stderr), a
-fuzzer's log record holding its testee's output, a fence glued to the last line."""
+logger before each line (hclog, as go-plugin relays a plugin's stderr), git's
+`remote: ` before a server hook's output, a fuzzer's log record holding its
+testee's output, a fence glued to the last line."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ WILD = ROOT / "samples" / "wild"
 TFGOOGLE = WILD / "tfgoogle5907_hclog_plugin_relay_prefix_go110.txt"
 GOFUZZ = WILD / "gofuzz262_testee_log_label_before_panic.txt"
 FLYCTL = WILD / "flyctl585_fence_glued_to_offset_arm64.txt"
+GOGS = WILD / "gogs4276_git_remote_sideband_quoted_pthread_create_twice.txt"
 
 
 def test_hclog_names_the_plugin_whose_stderr_it_relays():
@@ -43,6 +45,32 @@ def test_hclog_s_own_records_are_streams_of_their_names_and_std_log_lines_none()
     # (the level's padding to five is the prefix's: `[INFO]  `)
     [null] = [s for s in d.streams if s.label == "plugin.terraform-provider-null_v2.1.2_x4"]
     assert null.texts[0].startswith("configuring server")
+
+
+def test_git_s_remote_prefix_is_stripped_inside_quoting_and_names_no_stream():
+    # `> remote: SIGABRT: abort`: a quoted `git push`; git's own progress lines
+    # above the hook's crash carry no `remote: ` and stay the log's
+    d = demultiplex_detail(ingest(GOGS.read_bytes()))
+    [s] = d.streams
+    assert s.label is None
+    assert s.texts[s.numbers.index(7)] == "SIGABRT: abort"
+    assert s.texts[s.numbers.index(14)].startswith("\t/home/git/local/go/src/runtime/lock_futex.go")
+    [r] = analyze(GOGS).reports
+    assert (r.kind, r.signal.name, r.lines[0][0]) == (ReportKind.SIGNAL_DUMP, "SIGABRT", 5)
+    assert [g.id for g in r.goroutines] == [0, 9]
+
+
+def test_remote_is_a_prefix_only_as_git_writes_it():
+    # (git writes `remote: ` at the line's start, an erase-line escape before it
+    # on a terminal; a word ending in `remote:` is prose)
+    from stackdemux.demux.prefixes_styles import compiled_styles, match_prefix
+
+    style = compiled_styles()["gitremote"]
+    assert match_prefix("remote: goroutine 9 [syscall]:", style)[0] == 8
+    assert match_prefix("\x1b[Kremote: SIGABRT: abort", style)[0] == 11
+    assert match_prefix("remote:", style)[0] == 7
+    for prose in ("fetching remote: origin", " remote: x", "Remote: x", "remotes: x"):
+        assert match_prefix(prose, style) is None, prose
 
 
 def test_a_panic_after_a_log_record_s_label_is_the_report_s_first_line():

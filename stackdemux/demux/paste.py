@@ -317,6 +317,39 @@ def _nbsp(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return out, changed
 
 
+# A browser console's source column, copied after each message: Firefox shows
+# at the right of a row the script, line and column that logged it, and a copy
+# puts it after the text, one space between (`goroutine 1 [running]:
+# wasm_exec.js:97:29`), an empty message as `<empty string>` or the source alone.
+# A js/wasm Go program writes through wasm_exec.js's console calls, so that
+# name at a line's end is the console's wherever it stands; another script's
+# (a bundle's) only where the same one ends most lines.
+CONSOLE_SOURCE = re.compile(r"(?:^|(?<= ))[A-Za-z0-9_.~-]{1,128}\.m?js:\d{1,9}:\d{1,9}$")
+_GO_GLUE = "wasm_exec.js:"
+_EMPTY_MESSAGE = "<empty string>"
+
+
+def _console_sources(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    found = [m.group() for t, _ in items if (m := CONSOLE_SOURCE.search(t))]
+    filled = sum(1 for t, _ in items if t.strip())
+    sources = {f for f in found if f.startswith(_GO_GLUE)}
+    for source, n in Counter(found).most_common(1):
+        if n >= 3 and n >= 0.6 * filled:
+            sources.add(source)
+    if not sources:
+        return items, 0
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        m = CONSOLE_SOURCE.search(t)
+        if m is not None and m.group() in sources:
+            t = t[:max(0, m.start() - 1)]
+            t = "" if t == _EMPTY_MESSAGE else t
+            changed += 1
+        out.append((t, o))
+    return out, changed
+
+
 _QUOTE = re.compile(r"^>(?: |$)")
 
 
@@ -1309,7 +1342,10 @@ def _edge_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     """A space left where a newline was, when a line was joined to an empty one:
     ` goroutine 1 [running]:` after a blank line, a file line with a space after it.
     The join leaves one space: a line indented by more (a tool's own layout) is
-    left as it is, and so is anything but a strong kind the line was not."""
+    left as it is, and so is anything but a strong kind the line was not. Spaces
+    after a line's end go all: a terminal's copy pads each row to the pane's
+    width (`goroutine 224 [running]:` and 28 spaces), and no traceback line
+    of a strong kind ends in a space."""
     out: list[Line] = []
     changed = 0
     for t, o in items:
@@ -1317,7 +1353,7 @@ def _edge_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
             out.append((t, o))
             continue
         lead = t[:1] == " " and not t[1:2].isspace()
-        trail = t[-1:] == " " and not t[-2:-1].isspace()
+        trail = len(t) - len(t.rstrip(" "))
         fixed = t[lead:len(t) - trail]
         if (fixed and fixed != t and kind(t) in (None, "indented")
                 and kind(fixed) in _STRONG_KINDS):
@@ -1478,6 +1514,7 @@ def _run_on_in_text(text: str) -> bool:
 _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]], Gate]] = [
     ("file hole", _file_hole, _starts_a_line("\x00")),  # bytes lost, not written
     ("crlf", _crlf, _has("\r")),
+    ("console sources", _console_sources, _has(".js:")),
     ("colour codes", _colour_codes, _has("\x1b[")),
     ("terminal echo", _terminal_echo, _starts_a_line("^")),
     ("escaped dump", _escaped_dump, _ESCAPED_DUMP.search),

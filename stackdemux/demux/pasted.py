@@ -53,6 +53,8 @@ _SIGNS = (
     # backslash: `LEAD in text` took 16 ms over a 22 MB dump, 49 a 60 MB compose log)
     (LEAD[1], FILE_LINE_IN_VALUE),
     (None, ROW_TIME_IN_TEXT),  # a log viewer's row times, each alone on its line
+    # a browser console's source after a message (Firefox: `… wasm_exec.js:97:29`)
+    (None, re.compile(r"wasm_exec\.js:\d{1,9}:\d{1,9}$", re.M)),
     # a terminal's colour code before a report's first line or a goroutine header
     # (colour elsewhere, in a build log's own output, is no damage to repair)
     ("\x1b", re.compile(r"\x1b\[[0-9;]{0,32}m(?:panic: |fatal error: |goroutine \d+ \[)")),
@@ -261,10 +263,15 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
     several, or of part of one (a line split apart), lists input columns in
     `pieces`, the columns of each input line divided between its parts.
     """
-    gutter = _numbered_gutter(stream) or _gutter_before_prefixes(stream)
+    gutter, what = _numbered_gutter(stream) or _gutter_before_prefixes(stream), "numbered gutter"
+    if gutter is None:
+        gutter, what = _quote_before_prefixes(stream), "quoting"
+    if gutter is None:
+        gutter, what = _glued_records(stream), "glued records"
     if gutter is not None:
         # A gutter before quoting (`12> goroutine 1 [running]:`) hides the quote
-        # from the repair: taken off first, as a prefix (its columns are kept).
+        # from the repair, and a gutter or quoting hides a collector's prefixes
+        # from detection: taken off first, as prefixes (their columns are kept).
         stream, text = gutter, None
     texts = stream.texts
     # (a gutter is paste damage itself: the lines behind it may show no other)
@@ -272,7 +279,7 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
         return None
     got = repair(texts)
     if gutter is not None:
-        got.applied = {"numbered gutter": len(texts), **got.applied}
+        got.applied = {what: len(texts), **got.applied}
     if not got.applied:
         return None
     shares: dict[int, list[int]] = {}  # stream text (1-based) → repaired lines, in order
@@ -487,6 +494,93 @@ def _gutter_before_prefixes(stream: Stream) -> Stream | None:
                   prefix_lengths=[w + n + (old[i] if old else 0)
                                   for i, (w, n) in enumerate(zip(widths, split.lengths,
                                                                   strict=True))])
+
+
+# Quoting as paste.py's repair reads it: `> ` or a bare `>` before an empty line.
+_QUOTE_MARK = re.compile(r">(?: |$)")
+
+
+def _quote_before_prefixes(stream: Stream) -> Stream | None:
+    """The stream without one level of `> ` quoting that hides a collector's
+    prefixes (read before paste repair, on the raw lines, they were not seen:
+    a quoted `git push` whose `remote: ` lines hold a hook's crash), and
+    without those prefixes: both kept as prefix lengths. None unless most
+    non-empty lines are quoted (as paste.py's repair requires) and the lines
+    inside carry prefixes of one key at most."""
+    texts = stream.texts
+    if len(texts) < 3 or stream.pieces or stream.prefix_lengths or not texts[0].startswith(">"):
+        return None
+    widths = [m.end() if (m := _QUOTE_MARK.match(t)) else 0 for t in texts]
+    filled = [t for t in texts if t.strip()]
+    if sum(1 for t, w in zip(texts, widths, strict=True) if w and t.strip()) < 0.6 * len(filled):
+        return None
+    bare = [t[w:] for t, w in zip(texts, widths, strict=True)]
+    from .prefixes import detect, split_prefixed
+
+    styles = detect(bare)
+    if not styles:
+        return None
+    split = split_prefixed(bare, styles)
+    if len(set(split.keys)) > 1 or any(split.joins):
+        return None
+    return Stream(id=stream.id, label=stream.label, numbers=stream.numbers, texts=split.texts,
+                  pieces=stream.pieces,
+                  prefix_lengths=[w + n for w, n in zip(widths, split.lengths, strict=True)])
+
+
+def _first_group(m: re.Match[str], groups: tuple[int, ...]) -> str | None:
+    return next((v for g in groups if (v := m.group(g)) is not None), None)
+
+
+# How far before its key a record's prefix may begin (a time, a host).
+_PREFIX_LEAD = 64
+
+
+def _glued_records(stream: Stream) -> Stream | None:
+    """The stream with each record that runs on inside a text (a copy that lost
+    line breaks: `…pc=0x21d1d15]May 06 23:56:59 nomad[3795872]: goroutine 1022
+    [running]:`) cut out as a text of its own, its prefix dropped; None when no
+    text holds one. A record is known by the stream's own key, inside a prefix
+    of a style that names a process (a time or a level names none): the text
+    before it is the record before's."""
+    label = stream.label
+    if not label or stream.pieces or not any(label in t for t in stream.texts):
+        return None
+    from .prefixes import PROCESS_KEYS
+    from .prefixes_styles import compiled_styles
+
+    styles = [s for name, s in compiled_styles().items() if name in PROCESS_KEYS]
+    lengths = stream.prefix_lengths or [0] * len(stream.texts)
+    numbers: list[int] = []
+    texts: list[str] = []
+    prefixes: list[int] = []
+    pieces: dict[int, list[Piece]] = {}
+    for n, t, shift in zip(stream.numbers, stream.texts, lengths, strict=True):
+        cuts: list[tuple[int, int]] = []  # each glued prefix's columns
+        at = t.find(label, 1)
+        while at > 0:
+            hit = next(((start, m.end()) for start in range(max(0, at - _PREFIX_LEAD), at)
+                        for style in styles
+                        if (m := style.regex.match(t, start)) is not None and m.end() > at
+                        and _first_group(m, style.key_groups) == label), None)
+            if hit is not None and hit[0] > 0:
+                cuts.append(hit)
+            at = t.find(label, hit[1] if hit is not None else at + 1)
+        if not cuts:
+            numbers.append(n)
+            texts.append(t)
+            prefixes.append(shift)
+            continue
+        ends = [0, *(c for cut in cuts for c in cut), len(t)]
+        for a, b in zip(ends[::2], ends[1::2], strict=True):
+            pieces[len(texts)] = [(n, shift + a, shift + b)]
+            numbers.append(n)
+            texts.append(t[a:b])
+            prefixes.append(0)
+    if not pieces:
+        return None
+    return Stream(id=stream.id, label=label, numbers=numbers, texts=texts, pieces=pieces,
+                  prefix_lengths=prefixes if any(prefixes) else ())
 
 
 def _to_input(stream: Stream, j: int, a: int, b: int) -> list[Piece]:
