@@ -101,6 +101,30 @@ def test_a_stream_s_key_in_its_text_but_in_no_prefix_cuts_nothing():
     assert _glued_records(s) is None
 
 
+def test_mentions_of_the_key_in_no_prefix_are_looked_at_a_bounded_number_of_times(monkeypatch):
+    # (a program that prints its own name and pid on every line: the search for
+    # glued records gives up, its work bounded whatever the log's length)
+    from stackdemux.demux import pasted
+    from stackdemux.model import Stream
+
+    calls = []
+    real = pasted._record_at
+    monkeypatch.setattr(pasted, "_record_at", lambda *a: calls.append(1) or real(*a))
+    texts = ["pid file says nomad[3795872]: ok " * 10] * 1000
+    s = Stream(id="s1", label="nomad[3795872]", numbers=range(1, 1001), texts=texts,
+               prefix_lengths=[32] * 1000)
+    assert pasted._glued_records(s) is None
+    assert len(calls) == pasted._MAX_MISSES
+    # and a glued record after them is still cut when found before the misses run out
+    calls.clear()
+    glued = NOMAD.read_text().splitlines()[1].split(": ", 1)[1]
+    s = Stream(id="s1", label="nomad[3795872]", numbers=[1], texts=[glued], prefix_lengths=[32])
+    assert pasted._glued_records(s).texts == [
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x10 pc=0x21d1d15]",
+        "goroutine 1022 [running]:"]
+    assert len(calls) == 1
+
+
 MOBY33584 = WILD / "moby33584_rsyslog_rfc3339_no_pid_go17.txt"
 
 

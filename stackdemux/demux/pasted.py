@@ -532,10 +532,6 @@ def _first_group(m: re.Match[str], groups: tuple[int, ...]) -> str | None:
     return next((v for g in groups if (v := m.group(g)) is not None), None)
 
 
-# How far before its key a record's prefix may begin (a time, a host).
-_PREFIX_LEAD = 64
-
-
 def _glued_records(stream: Stream) -> Stream | None:
     """The stream with each record that runs on inside a text (a copy that lost
     line breaks: `…pc=0x21d1d15]May 06 23:56:59 nomad[3795872]: goroutine 1022
@@ -555,17 +551,21 @@ def _glued_records(stream: Stream) -> Stream | None:
     texts: list[str] = []
     prefixes: list[int] = []
     pieces: dict[int, list[Piece]] = {}
+    misses = 0
     for n, t, shift in zip(stream.numbers, stream.texts, lengths, strict=True):
         cuts: list[tuple[int, int]] = []  # each glued prefix's columns
-        at = t.find(label, 1)
+        at = t.find(label, 1) if misses < _MAX_MISSES else -1
         while at > 0:
-            hit = next(((start, m.end()) for start in range(max(0, at - _PREFIX_LEAD), at)
-                        for style in styles
-                        if (m := style.regex.match(t, start)) is not None and m.end() > at
-                        and _first_group(m, style.key_groups) == label), None)
-            if hit is not None and hit[0] > 0:
-                cuts.append(hit)
-            at = t.find(label, hit[1] if hit is not None else at + 1)
+            hit = _record_at(t, at, label, styles)
+            if hit is None:
+                misses += 1
+                at = t.find(label, at + 1) if misses < _MAX_MISSES else -1
+                continue
+            style, start, end = hit
+            styles = [style]  # (one stream, one style)
+            if start > 0:
+                cuts.append((start, end))
+            at = t.find(label, end)
         if not cuts:
             numbers.append(n)
             texts.append(t)
@@ -581,6 +581,26 @@ def _glued_records(stream: Stream) -> Stream | None:
         return None
     return Stream(id=stream.id, label=label, numbers=numbers, texts=texts, pieces=pieces,
                   prefix_lengths=prefixes if any(prefixes) else ())
+
+
+# How far before its key a record's prefix may begin (a time, a host), and how
+# many mentions of the key in no prefix are looked at before giving up (a
+# program may print its own name and pid on every line: the search stays linear).
+_PREFIX_LEAD = 64
+_MAX_MISSES = 64
+
+
+def _record_at(t: str, at: int, label: str, styles: list[PrefixStyle]
+               ) -> tuple[PrefixStyle, int, int] | None:
+    """The style and columns of a prefix naming `label` whose key is at `at`."""
+    lo, hi = max(0, at - _PREFIX_LEAD), at + len(label) + 2
+    for style in styles:
+        pos = lo
+        while (m := style.regex.search(t, pos, hi)) is not None and m.start() < at:
+            if m.end() > at and _first_group(m, style.key_groups) == label:
+                return style, m.start(), m.end()
+            pos = m.start() + 1
+    return None
 
 
 def _to_input(stream: Stream, j: int, a: int, b: int) -> list[Piece]:
