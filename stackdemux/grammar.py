@@ -29,6 +29,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import rx
+
 if TYPE_CHECKING:  # lark is imported only when a grammar must be compiled or parsed with it
     from lark import Lark, Tree
 
@@ -202,13 +204,13 @@ class LineGrammar:
         self.leads: dict[str, str | None] = compiled["leads"]
         # the fixed pieces of text of the grammar, longest first (string_literals)
         self.literals: list[str] = compiled["literals"]
-        self.regex = re.compile(self.source)
+        self.regex = rx.compile(self.source)
         self.match = self.regex.fullmatch
 
     def kind_regex(self, kind: str) -> re.Pattern[str]:
         """One kind's regex alone: what the parser tries first where the
         structure predicts that kind (a file line after a call line)."""
-        return re.compile(self.sources[kind])
+        return rx.compile(self.sources[kind])
 
     @property
     def lark(self) -> Lark:

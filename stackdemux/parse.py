@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from sys import intern
 
+from . import rx
 from .call_lines import read_name, split_call
 from .callers import gitea_caller_follows, martini_source, read_caller
 from .cgo_notes import quoted_note
@@ -77,8 +78,8 @@ def _first_chars(kind: str) -> frozenset[int] | None:
     chars = first_chars(_G.sources[kind])
     if chars is None:
         return None
-    rx = re.compile(chars)
-    return frozenset(c for c in range(_ANY_FIRST) if rx.match(chr(c)))
+    first = rx.compile(chars)
+    return frozenset(c for c in range(_ANY_FIRST) if first.match(chr(c)))
 
 
 class _ByFirstChar(list):
@@ -97,7 +98,7 @@ class _ByFirstChar(list):
             kinds = tuple(k for k in _G.kinds_in_order
                           if (chars := firsts[k]) is None or c in chars)
             if kinds not in self.made:  # built as grammar.py builds the whole alternation
-                self.made[kinds] = re.compile(
+                self.made[kinds] = rx.compile(
                     "(?:" + "|".join(_G.sources[k] for k in kinds) + ")").fullmatch
             self[c] = self.made[kinds]
             return self[c](text)
@@ -151,7 +152,7 @@ def gccgo_lines() -> tuple[re.Pattern[str], ...]:
     rules = ("gccgo_frame_name", "gccgo_unknown_file", "gccgo_stack_unavailable")
     sources = cached_compile("gccgo", text + COMPILER_VERSION,
                              lambda: [compile_rule(text, r)[0] for r in rules])
-    return tuple(re.compile(s) for s in sources)
+    return tuple(rx.compile(s) for s in sources)
 
 
 # Kinds the run loop reads itself inside a report (see _Parser._run).
@@ -167,7 +168,7 @@ _IDLE_KINDS = ("goroutine_header", "frame_file", "panic", "http_panic", "fatal_e
                "race_summary", "test_fail", "test_package_fail", "test_fail_bare", "exit_status",
                "goroutine_profile")
 _IDLE_LEADS = quick_alternation([_G.leads[k] for k in _IDLE_KINDS])  # type: ignore[misc]
-_IDLE_SKIP = re.compile(_IDLE_LEADS)
+_IDLE_SKIP = rx.compile(_IDLE_LEADS)
 # A line that a lead matches alone is matched by it in the joined text too, unless
 # the lead looks past the line's end or before its start (`$`, `\\b`, `(?!…)`):
 # then only the joined text tells.
@@ -202,7 +203,7 @@ _IDLE_SKIP_ALONE = _IDLE_SKIP.match if _reads_within(_IDLE_LEADS) else None
 # Led by a newline, so re scans for it at memchr speed instead of trying `^` everywhere;
 # then one class test of the next character turns most lines away before the leads.
 _IDLE_FIRST = first_chars(_IDLE_LEADS)
-_IDLE_NEXT = re.compile("\n" + (f"(?={_IDLE_FIRST})" if _IDLE_FIRST else "") + _IDLE_LEADS)
+_IDLE_NEXT = rx.compile("\n" + (f"(?={_IDLE_FIRST})" if _IDLE_FIRST else "") + _IDLE_LEADS)
 
 # Reports that print goroutines (unless GOTRACEBACK=none): one without any
 # was cut short, when its stream is known to have lost lines.
@@ -230,23 +231,23 @@ CUT_IN_TEST_OUTPUT = "the log ends inside the failed test's output, before go te
 # tracebackHexdump); the goroutine's `created by` follows. Before any goroutine (a
 # Windows exception's, whose crashed goroutine has no header) the note and its dump
 # are the report's.
-_UNWIND_NOTE = re.compile(r"runtime: (?:g \d+(?: gp=0x[0-9a-f]+)?: )?unknown pc 0x[0-9a-f]+"
+_UNWIND_NOTE = rx.compile(r"runtime: (?:g \d+(?: gp=0x[0-9a-f]+)?: )?unknown pc 0x[0-9a-f]+"
                           r"|runtime: unexpected return pc for \S+ called from 0x[0-9a-f]+")
-_UNWIND_DUMP = re.compile(r"stack: frame=\{sp:0x[0-9a-f]+, fp:0x[0-9a-f]+\} stack=\["
+_UNWIND_DUMP = rx.compile(r"stack: frame=\{sp:0x[0-9a-f]+, fp:0x[0-9a-f]+\} stack=\["
                           r"|0x[0-9a-f]{8,16}: |[0-9a-f]{16}: ")  # (no 0x: Go 1.10's Windows dumps)
 
 # After a SIGILL's or SIGFPE's `PC=…` line, the bytes at the pc (runtime/signal_unix.go,
 # sighandler: up to 16, none past the pc's page): the report's, as its context.
 # testing's log line of a fuzz target's panic: its indentation, then `file.go:N: panic: `.
-_TEST_LOG_PANIC = re.compile(r"( +)[\w.-]+\.go:\d+: panic: (.+)")
-_INSTRUCTION_BYTES = re.compile(r"instruction bytes:(?: 0x[0-9a-f]{1,2}){0,16}$")
+_TEST_LOG_PANIC = rx.compile(r"( +)[\w.-]+\.go:\d+: panic: (.+)")
+_INSTRUCTION_BYTES = rx.compile(r"instruction bytes:(?: 0x[0-9a-f]{1,2}){0,16}$")
 
 # What the runtime prints on its own line, with no `runtime: `, just before the fatal
 # error it explains: a signal that arrived off the signal stack, where non-Go code
 # installed a handler or disabled the stack (runtime/signal_unix.go, noSignalStack,
 # sigNotOnStack, which adds the stacks' bounds on a line of their own). Taken as that
 # report's context.
-_THROW_NOTES = re.compile(
+_THROW_NOTES = rx.compile(
     r"signal \d+ received (?:on thread with no signal stack|but handler not on signal stack)"
     r"|mp\.gsignal stack \[0x[0-9a-f]+ 0x[0-9a-f]+\], mp\.g0 stack \[0x[0-9a-f]+ 0x[0-9a-f]+\], "
     r"sp=0x[0-9a-f]+")
@@ -1777,7 +1778,7 @@ def _relay_section(peek: Callable[[int], re.Match[str] | None], j: int, end: int
 
 # apimachinery's `Observed a panic: %#v (%v)`: the Go syntax of the value (a
 # quoted string, a struct), then its text, which Go itself prints after `panic: `.
-_QUOTED_VALUE = re.compile(r'"(?:[^"\\]|\\.)*" \(')
+_QUOTED_VALUE = rx.compile(r'"(?:[^"\\]|\\.)*" \(')
 
 
 def _observed(text: str | None) -> str:

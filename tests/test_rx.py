@@ -1,0 +1,96 @@
+"""Regexes compiled once per machine (stackdemux/rx.py): the code re's compiler
+makes of a pattern is kept on disk, and a pattern found there is handed to the
+engine without being parsed or compiled again. The Pattern must be the one
+re.compile makes (CPython's Patterns are equal when their pattern, flags and
+code are), and a cache that is missing, damaged or another engine's must cost
+only the compile time."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from stackdemux import rx
+from stackdemux.grammar import line_grammar
+from stackdemux.parse import _FILE_RX, _IDLE_NEXT, _IDLE_SKIP
+from stackdemux.sre import parser
+
+
+def patterns() -> list[tuple[str | bytes, int]]:
+    """The grammar's classifier and kinds (the longest patterns a run compiles),
+    with flags, a bytes pattern and named groups among the rest."""
+    g = line_grammar()
+    return [(g.source, 0), *((s, 0) for s in g.sources.values()),
+            (_IDLE_SKIP.pattern, 0), (_IDLE_NEXT.pattern, 0),
+            (r"^(?P<key>\w+)=(?P<value>.*)$", re.M), (rb" \+0x[0-9a-f]{1,16}[g-zA-Z]", 0),
+            (r"(?i)panic: (.*)", 0)]
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """rx as in a process that has read no cache yet, its cache under tmp_path."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(rx, "_known", None)
+    monkeypatch.setattr(rx, "_used", set())
+    monkeypatch.setattr(rx, "_new", True)  # (no atexit writer from a test)
+    calls = []
+    parse = parser.parse
+    monkeypatch.setattr(parser, "parse", lambda *a: calls.append(a) or parse(*a))
+
+    def restart() -> None:  # the next process
+        rx._known, rx._used = None, set()
+        calls.clear()
+
+    return calls, restart
+
+
+def test_a_pattern_is_compiled_once_per_machine_and_is_the_one_re_compiles(fresh):
+    calls, restart = fresh
+    made = [rx.compile(p, f) for p, f in patterns()]
+    assert len(calls) == len(made)  # (none known yet: each parsed)
+    rx._save()
+    restart()
+    again = [rx.compile(p, f) for p, f in patterns()]
+    assert calls == []  # read from the cache: nothing parsed
+    for (p, f), a, b in zip(patterns(), made, again, strict=True):
+        assert a == b == re.compile(p, f)
+        assert (b.groups, b.groupindex, b.flags) == (re.compile(p, f).groups,
+                                                     re.compile(p, f).groupindex,
+                                                     re.compile(p, f).flags)
+
+
+def test_the_classifier_read_from_the_cache_reads_every_line_of_a_dump_as_re_s(fresh):
+    _, restart = fresh
+    source = line_grammar().source
+    rx.compile(source)
+    rx._save()
+    restart()
+    cached, plain = rx.compile(source).fullmatch, re.compile(source).fullmatch
+    dump = (Path(__file__).parent.parent / "samples" / "go1.27" / "sigquit.txt").read_text()
+    for line in dump.splitlines():
+        a, b = cached(line), plain(line)
+        assert (a and (a.lastgroup, a.groups())) == (b and (b.lastgroup, b.groups()))
+    assert re.compile(_FILE_RX.pattern) == _FILE_RX  # (the parser's own, made through rx)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal", b"\xfb\x00\x00"])
+def test_a_damaged_cache_costs_only_the_compile(fresh, damage):
+    calls, _ = fresh
+    rx._file().parent.mkdir(parents=True, exist_ok=True)
+    rx._file().write_bytes(damage)
+    assert [rx.compile(p, f) for p, f in patterns()] == [re.compile(p, f) for p, f in patterns()]
+    assert len(calls) == len(patterns())
+
+
+def test_code_the_engine_rejects_is_compiled_again(fresh):
+    calls, _ = fresh
+    p = r"goroutine (\d+) \[([^\]]*)\]:"
+    rx.compile(p)
+    key = (p, 0)
+    flags, code, groups, groupindex, indexgroup = rx._known[key]
+    rx._known[key] = (flags, code[: len(code) // 2], groups, groupindex, indexgroup)
+    expected = re.compile(p)
+    calls.clear()
+    assert rx.compile(p) == expected and len(calls) == 1
