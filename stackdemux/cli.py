@@ -68,6 +68,20 @@ class _DefaultGroup(click.Group):
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, "[OPTIONS] [FILE]... | COMMAND [ARGS]...")
 
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """`stackdemux --help` lists the options of `stackdemux [OPTIONS] [FILE]...`
+        (the report command's), as the README does, then --version and the commands:
+        a first reader looks for -f and --fail-on-crash here, not under `report`."""
+        report = self.commands[self.default_command]
+        sub = click.Context(report, info_name=self.default_command, parent=ctx)
+        records = [rv for p in report.get_params(sub)
+                   if isinstance(p, click.Option) and "--help" not in p.opts
+                   and (rv := p.get_help_record(sub)) is not None]
+        records += [rv for p in self.get_params(ctx) if (rv := p.get_help_record(ctx)) is not None]
+        with formatter.section("Options"):
+            formatter.write_dl(records)
+        self.format_commands(ctx, formatter)
+
     # A usage error is raised as the group reads its own options, or as a
     # subcommand reads its arguments (inside the group's invoke).
     def make_context(self, info_name: str | None, args: list[str],
@@ -111,8 +125,8 @@ def main() -> None:
 
     stackdemux [OPTIONS] [FILE]... reads logs (stdin when none or -), puts
     interleaved tracebacks of concurrent processes back together, parses every
-    Go crash and goroutine dump, groups them, and reports. Its options:
-    `stackdemux report --help`.
+    Go crash and goroutine dump, groups them, and reports (the options below;
+    `stackdemux report FILE` names this command, for a FILE named as another).
 
     Exit codes: 0 the input was read (crashes found or not); 1 crashes were
     found and --fail-on-crash was given; 2 a usage or input error, said in one

@@ -96,9 +96,17 @@ def test_a_function_is_cut_before_its_receiver_and_its_path_kept_whole() -> None
                          "(*UnitLinksT).ByLinkTypes")
     assert lines[at + 1] == "              …/cluster.dev/cluster.dev/pkg/project/ulinks.go:148"
     assert not any(ln.rstrip().endswith(".(") for ln in lines)
-    # a hint's fact: the bullet stays with its text, the path stays whole
-    assert "· github.com/shalb/cluster.dev/pkg/project." in out
-    assert "  /__w/cluster.dev/cluster.dev/pkg/project/ulinks.go:148" in out
+    # the hint's fact that named the culprit again, under it, is not repeated
+    assert "· github.com/shalb/cluster.dev/pkg/project." not in out
+
+
+def test_a_hint_s_fact_keeps_its_bullet_with_its_text_and_a_path_whole() -> None:
+    lines = _render("atomizer3_go_test_deadlock_windows_paths.txt", "text").splitlines()
+    at = lines.index("              · 1 × [chan receive] testing.(*T).Run at")
+    assert lines[at + 1] == "                  c:/go/src/testing/testing.go:917 (goroutine 1)"
+    # a short word that fits with neither neighbour starts the next line
+    assert "                  at C:/Users/benja/go/src/github.com/benjivesterby/atomizer/" in lines
+    assert not any(ln.strip() == "at" for ln in lines)
 
 
 def test_a_culprit_s_path_is_not_cut_when_it_fits_a_line_of_its_own() -> None:

@@ -19,7 +19,7 @@ from ..model import Analysis, Frame
 from .options import RenderOptions
 from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
-from .view import GroupView, culprit_words, group_views
+from .view import GroupView, culprit_words, group_views, tests_label, tests_said
 
 # Code Climate severities: info, minor, major, critical, blocker.
 _SEVERITY = {
@@ -53,6 +53,9 @@ def _description(view: GroupView, frame: Frame | None) -> str:
     description = clean(view.group.title)
     if view.group.count > 1:
         description += f" (×{view.group.count})"
+    tests = tests_said(view.reports)
+    if tests:
+        description += f"; {tests_label(view.reports)}: {clean(tests)}"
     culprit = view.culprit
     if culprit is not None and frame is not culprit:
         description += f"; culprit: {clean(culprit_words(culprit))}"

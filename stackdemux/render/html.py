@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import html
 
-from ..model import Analysis
+from ..model import Analysis, Frame
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_markup
-from .stack import StackLine, shown_stack, stack_lines
+from .stack import StackLine, frame_place, shown_stack, stack_lines
 from .view import (
     GroupView,
     chain_steps,
     diagnostic_where,
-    frame_where,
     group_views,
+    hint_facts,
+    other_goroutines,
+    panics_said,
     reports_summary,
     short_func,
     size_summary,
     stack_title,
+    tests_label,
+    tests_said,
+    threads_summary,
     where_summary,
 )
 
@@ -93,6 +98,14 @@ def _stack_html(lines: list[StackLine]) -> str:
     return "<pre>" + "\n".join(out) + "</pre>"
 
 
+def _frame(frame: Frame, options: RenderOptions) -> str:
+    """`pkg.F` `…/file.go:12`, the place as the stack shows it (a module's version
+    in it); a caller list's frame names no function (callers.py)."""
+    func = f'<code class="ours">{esc(frame.func)}</code>' if frame.func else ""
+    place = f"<code>{esc(frame_place(frame, options))}</code>" if frame.file else ""
+    return " ".join(filter(None, (func, place)))
+
+
 def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
     g = view.group
     parts = [
@@ -105,19 +118,28 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
         parts.append(f"<dt>where</dt><dd>{esc(where)}</dd>")
     report = view.report
     parts.append(f"<dt>kind</dt><dd>{esc(view.kind)} · {esc(size_summary(report))}</dd>")
+    threads = threads_summary(report)
+    if threads:
+        parts.append(f"<dt>threads</dt><dd>{esc(threads)}</dd>")
     for reason, c in view.incomplete[:2]:  # (as the terminal and Markdown say it)
         parts.append(f"<dt>partial</dt><dd>{c} of {len(view.reports)}: {esc(reason)}</dd>")
+    tests = tests_said(view.reports)
+    if tests:
+        parts.append(f"<dt>{tests_label(view.reports)}</dt><dd><code>{esc(tests)}</code></dd>")
     shown = view.shown_messages
     if shown:
         items = "".join(f"<li><code>{esc(m)}</code> ×{c}</li>" for m, c in shown[:10])
         more = f"<li>… {len(shown) - 10} more messages</li>" if len(shown) > 10 else ""
         parts.append(f"<dt>messages</dt><dd><ul>{items}{more}</ul></dd>")
+    panics = panics_said(report)
+    if panics:
+        items = "".join(f"<li><code>{esc(p)}</code></li>" for p in panics)
+        parts.append(f'<dt>panics</dt><dd><ol class="chain">{items}</ol></dd>')
     culprit = view.culprit
     if culprit is not None:
-        func = f'<code class="ours">{esc(culprit.func)}</code> ' if culprit.func else ""
-        parts.append(  # (a caller list's culprit names no function: callers.py)
-            f"<dt>culprit</dt><dd>{func}<code>{esc(frame_where(culprit))}</code></dd>"
-        )
+        parts.append(f"<dt>culprit</dt><dd>{_frame(culprit, options)}</dd>")
+    if g.main_frame is not None and g.main_frame is not culprit:
+        parts.append(f"<dt>our code</dt><dd>{_frame(g.main_frame, options)}</dd>")
     steps = chain_steps(g.chain, named=True)
     if steps:
         items = "".join(f"<li><code>{esc(s)}</code></li>" for s in steps)
@@ -128,7 +150,7 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
             f'<div class="hint"><p><strong>{esc(hint.title)}</strong></p>'
             f"<p>{esc(flat(hint.explanation))}</p>"
             + (f"<p>→ {esc(flat(hint.remedy))}</p>" if hint.remedy else "")
-            + "".join(f'<p class="muted">· {esc(d)}</p>' for d in hint.details[:20])
+            + "".join(f'<p class="muted">· {esc(d)}</p>' for d in hint_facts(view, hint)[:20])
             + "</div>"
         )
     shown = shown_stack(view, options)
@@ -140,10 +162,7 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
         )
     others = [b for b in view.buckets if view.goroutine is None or view.goroutine.id not in b.ids]
     if others:
-        total = sum(b.count for b in others)
-        parts.append(
-            f"<details><summary>{total} other goroutines in {len(others)} buckets</summary>"
-        )
+        parts.append(f"<details><summary>{other_goroutines(others)}</summary>")
         for b in others:
             states = ", ".join(dict.fromkeys(b.states))
             ids = ", ".join(map(str, b.ids[:20])) + (" …" if len(b.ids) > 20 else "")
@@ -162,7 +181,8 @@ def render_html(analysis: Analysis, options: RenderOptions) -> str:
     sources = ", ".join(analysis.sources) or "input"
     body = [
         f"<h1>stackdemux: {reports_summary(views)}</h1>",
-        f'<p class="muted">{esc(sources)} · {analysis.total_lines} lines · '
+        f'<p class="muted">{esc(sources)} · {analysis.total_lines} '
+        f"line{'s' if analysis.total_lines != 1 else ''} · "
         f"{len(analysis.streams)} stream{'s' if len(analysis.streams) != 1 else ''}</p>",
     ]
     if views:

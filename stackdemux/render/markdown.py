@@ -12,19 +12,26 @@ from __future__ import annotations
 import html
 import re
 
-from ..model import Analysis
+from ..model import Analysis, Frame
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_lines, no_legacy_command
-from .stack import shown_stack, stack_text
+from .stack import frame_place, shown_stack, stack_text
 from .view import (
     GroupView,
     chain_steps,
     diagnostic_where,
     frame_where,
     group_views,
+    hint_facts,
+    no_crash,
+    other_goroutines,
+    panics_said,
     reports_summary,
+    short_func,
     size_summary,
     stack_title,
+    tests_label,
+    tests_said,
     threads_summary,
     where_summary,
 )
@@ -97,9 +104,10 @@ def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
     rows = ["| # | Crash | Count | Culprit | Where |", "|--:|---|--:|---|---|"]
     for n, view in enumerate(views, 1):
         culprit = view.culprit
-        where = code(frame_where(culprit), in_table=True) if culprit is not None else ""
+        where = (code(frame_where(culprit), in_table=True)
+                 if culprit is not None and culprit.file else "")
         # (a caller list's culprit names no function: callers.py)
-        func = (code(culprit.func.rsplit("/", 1)[-1], in_table=True)
+        func = (code(short_func(culprit.func), in_table=True)
                 if culprit is not None and culprit.func else "")
         title = view.group.title
         if len(title) > 200:
@@ -109,6 +117,13 @@ def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
             f"| {prose(where_summary(view, analysis))} |"
         )
     return rows
+
+
+def _frame_words(frame: Frame, options: RenderOptions) -> list[str]:
+    """`pkg.F` and `…/file.go:12` as code, the place as the stack shows it (a
+    module's version in it); a caller list's frame names no function (callers.py)."""
+    words = [code(frame.func)] if frame.func else []
+    return words + ([code(frame_place(frame, options))] if frame.file else [])
 
 
 def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
@@ -125,6 +140,10 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     for reason, c in view.incomplete[:2]:
         out.append(f"*Partial: {c} of {len(view.reports)}: {prose(reason)}*")
         out.append("")
+    tests = tests_said(view.reports)
+    if tests:
+        out.append(f"**{tests_label(view.reports).capitalize()}:** {code(tests)}")
+        out.append("")
     shown = view.shown_messages
     if shown:
         for msg, c in shown[:5]:
@@ -132,6 +151,19 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
         if len(shown) > 5:
             out.append(f"- … {len(shown) - 5} more messages")
         out.append("")
+    panics = panics_said(view.report)
+    if panics:
+        out.append("**Panics**, as Go printed them (the last one ended the program)")
+        out.append("")
+        out.extend(f"{i}. {code(panic)}" for i, panic in enumerate(panics, 1))
+        out.append("")
+    frames = [("Culprit", view.culprit)]
+    if g.main_frame is not None and g.main_frame is not view.culprit:
+        frames.append(("Our code", g.main_frame))
+    said = [f"**{label}:** " + " at ".join(_frame_words(f, options))
+            for label, f in frames if f is not None and (f.func or f.file)]
+    for line in said:
+        out += [line, ""]
     steps = chain_steps(g.chain, named=True)
     if steps:
         out.append("**Call chain**")
@@ -143,11 +175,12 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
         if hint.remedy:
             out.append(">")
             out.append(f"> Remedy: {rule_prose(flat(hint.remedy))}")
-        if hint.details:  # facts read from the log (its text: code spans)
+        facts = hint_facts(view, hint)
+        if facts:  # facts read from the log (its text: code spans)
             out.append(">")
-            out.extend(f"> - {code(flat(d))}" for d in hint.details[:_DETAILS])
-            if len(hint.details) > _DETAILS:
-                out.append(f"> - … {len(hint.details) - _DETAILS} more")
+            out.extend(f"> - {code(flat(d))}" for d in facts[:_DETAILS])
+            if len(facts) > _DETAILS:
+                out.append(f"> - … {len(facts) - _DETAILS} more")
         out.append("")
     shown = shown_stack(view, options)
     if shown:
@@ -163,8 +196,7 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     others = [b for b in view.buckets if view.goroutine is None or view.goroutine.id not in b.ids]
     if others:
         out += [
-            f"<details><summary>{sum(b.count for b in others)} other goroutines in "
-            f"{len(others)} buckets</summary>",
+            f"<details><summary>{other_goroutines(others)}</summary>",
             "",
         ]
         for b in others:
@@ -181,7 +213,7 @@ def render_markdown(analysis: Analysis, options: RenderOptions) -> str:
     views = group_views(analysis)
     head = ["## stackdemux", ""]
     if not views:
-        head.append(f"No Go crash or goroutine dump found in {analysis.total_lines} lines.")
+        head.append(no_crash(analysis))
         return "\n".join(head) + "\n"
     head.append(reports_summary(views) + ".")
     head.append("")

@@ -27,7 +27,7 @@ from .options import RenderOptions
 from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
 from .stack import access_header
-from .view import GroupView, chain_steps, culprit_words, group_views, hint_lines
+from .view import GroupView, chain_steps, group_views, hint_facts, hint_lines, said_lines
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/stackdemux/stackdemux"
@@ -127,14 +127,12 @@ def _message(view: GroupView) -> str:
     """The title, then the culprit, chain and hints in the words of the other CI
     formats (view.ci_lines), the chain on one line."""
     lines = [clean(view.group.title)]
-    culprit = view.culprit
-    if culprit is not None:
-        lines.append(clean(f"culprit: {culprit_words(culprit)}"))
+    lines.extend(clean(line) for line in said_lines(view))
     steps = chain_steps(view.group.chain)
     if steps:
         lines.append("chain: " + " → ".join(clean(s) for s in steps))
     for hint in view.group.hints:
-        lines.extend(hint_lines(hint))
+        lines.extend(hint_lines(hint, hint_facts(view, hint)))
     return _text("\n".join(lines))
 
 

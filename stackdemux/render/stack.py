@@ -67,7 +67,10 @@ def is_caller_list(g: Goroutine) -> bool:
     return bool(g.frames) and not any(f.func for f in g.frames)
 
 
-def _where(frame: Frame, options: RenderOptions) -> str:
+def frame_place(frame: Frame, options: RenderOptions) -> str:
+    """A frame's file and line as the stacks show it: `…/vendor/x/y.go:12`,
+    `k8s.io/klog/v2@v2.8.0/klog.go:1164` (its module's version), in full with
+    --full-paths."""
     path = frame.file if options.full_paths else short_path(frame.file, frame, options.repo_root)
     return f"{path}:{frame.line}" if frame.line is not None else path
 
@@ -76,7 +79,7 @@ def _frame_lines(
     frame: Frame, options: RenderOptions, role: str, culprit: bool, bare: bool = False
 ) -> Iterator[StackLine]:
     if not frame.func:  # a caller list's line: its file and line alone, as printed
-        yield StackLine(clean(_where(frame, options) if frame.file else "?"), role,
+        yield StackLine(clean(frame_place(frame, options) if frame.file else "?"), role,
                         culprit=culprit)
         return
     if bare and frame.args is None:  # gccgo's frame: its name alone, as it printed it
@@ -87,7 +90,7 @@ def _frame_lines(
         call = f"{frame.func}({'...' if frame.args else ''})"
     yield StackLine(clean(call), role, culprit=culprit)
     if frame.file:
-        where = _where(frame, options)
+        where = frame_place(frame, options)
         if frame.offset and options.verbose:
             where += f" +{frame.offset}"
         yield StackLine("    " + clean(where), "file", frame_role=role, culprit=culprit)

@@ -18,8 +18,14 @@ from .view import (
     chain_steps,
     diagnostic_where,
     group_views,
+    hint_facts,
+    no_crash,
+    other_goroutines,
+    panics_said,
     reports_summary,
     size_summary,
+    tests_label,
+    tests_said,
     threads_summary,
     where_summary,
 )
@@ -93,6 +99,12 @@ def wrap(text: str, width: int, indent: int, floor: int | None = None) -> list[s
     while rest:
         room = width - len(pad)
         cut = max(_break_at(pad + rest, room + len(pad), len(pad)) - len(pad), 1)
+        word = rest[:cut].rstrip()
+        if len(word) <= 3 and " " not in word and rest[cut:].strip():
+            # a short word (`at`) fits with neither neighbour: it starts the next
+            # piece's line rather than standing alone on one
+            cut = max(_break_at(pad + rest, room + len(pad), len(pad) + len(word) + 1)
+                      - len(pad), 1)
         pieces.append(inert_line(pad + rest[:cut].rstrip()))
         rest = rest[cut:].lstrip()
     return pieces
@@ -140,6 +152,8 @@ class _Writer:
 
 
 def _frame_brief(frame: Frame, options: RenderOptions) -> str:
+    if not frame.file and frame.func:  # (its file line was not printed: `partial` says so)
+        return clean(frame.func)
     path = frame.file or "?"
     if not options.full_paths:
         path = fit_path(short_path(path, frame, options.repo_root), 48)
@@ -161,16 +175,16 @@ def _stack(w: _Writer, lines: list[StackLine], indent: int) -> None:
             w.line(marker + ln.text, style, indent, cont=indent + 8)
 
 
-def _hint(w: _Writer, hint: Hint) -> None:
+def _hint(w: _Writer, hint: Hint, facts: list[str]) -> None:
     w.field("hint", clean(hint.title), "hint")
     if hint.explanation:
         w.prose(clean(hint.explanation, keep_newlines=True), _LABEL)
     if hint.remedy:
         w.prose("→ " + clean(hint.remedy, keep_newlines=True), _LABEL, "hint")
-    for detail in hint.details[:8]:
+    for detail in facts[:8]:
         w.line("· " + clean(detail), "", _LABEL)
-    if len(hint.details) > 8:
-        w.line(f"· … {len(hint.details) - 8} more", "note", _LABEL)
+    if len(facts) > 8:
+        w.line(f"· … {len(facts) - 8} more", "note", _LABEL)
 
 
 def _bucket_line(b: Bucket) -> str:
@@ -222,6 +236,9 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
         w.field("threads", clean(threads), "note")
     for reason, c in view.incomplete[:2]:
         w.field("partial", f"{c} of {len(view.reports)}: {clean(reason)}", "note")
+    tests = tests_said(view.reports)
+    if tests:
+        w.field(tests_label(view.reports), clean(tests))
     messages = view.messages
     if len(g.title) > _MAX_TITLE:  # (the title is cut: its message is shown whole)
         shown = sorted(messages.items(), key=lambda kv: -kv[1])
@@ -233,6 +250,8 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
                     + (f"  ×{c}" if len(messages) > 1 else ""))
         if len(messages) > 3:
             w.field("", f"… {len(messages) - 3} more messages", "note")
+    for i, panic in enumerate(panics_said(report)):
+        w.field("" if i else "panics", ("→ " if i else "") + _shown(clean(panic), _MAX_MESSAGE))
     culprit = view.culprit
     if culprit is not None:
         w.field("culprit", _frame_brief(culprit, o), "ours")
@@ -243,7 +262,7 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
         for i, step in enumerate(steps):
             w.field("chain" if i == 0 else "", ("→ " if i else "") + clean(step))
     for hint in g.hints:
-        _hint(w, hint)
+        _hint(w, hint, hint_facts(view, hint))
     goroutine = view.goroutine
     shown = shown_stack(view, o)
     if shown:
@@ -256,10 +275,7 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
             w.line(_bucket_line(b), "header", _GUTTER)
             _stack(w, stack_lines(b.goroutine, o)[1:], _GUTTER)
     elif others:
-        total = sum(b.count for b in others)
-        w.line(
-            f"+ {total} other goroutines in {len(others)} buckets (-v shows them)", "note", _GUTTER
-        )
+        w.line(f"+ {other_goroutines(others)} (-v shows them)", "note", _GUTTER)
     elif report is not None and len(report.goroutines) > 1 and o.verbose:
         for other in report.goroutines:
             if other is goroutine:
@@ -267,7 +283,8 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
             w.line()
             _stack(w, stack_lines(other, o), _GUTTER)
     elif report is not None and len(report.goroutines) > 1:
-        w.line(f"+ {len(report.goroutines) - 1} other goroutines (-v shows them)", "note", _GUTTER)
+        n = len(report.goroutines) - 1
+        w.line(f"+ {n} other goroutine{'s' if n != 1 else ''} (-v shows them)", "note", _GUTTER)
     if report is not None and o.verbose:
         for t in report.threads:  # GOTRACEBACK=crash: the other threads' stacks
             for other in t.goroutines:
@@ -280,7 +297,7 @@ def render_text(analysis: Analysis, options: RenderOptions) -> str:
     w = _Writer(options)
     views = group_views(analysis)
     if not views:
-        w.line(f"No Go crash or goroutine dump found in {analysis.total_lines} lines.")
+        w.line(no_crash(analysis))
     else:
         w.line(reports_summary(views), "count")
     for n, view in enumerate(views, 1):

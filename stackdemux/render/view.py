@@ -9,6 +9,7 @@ never disagree.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from ..model import (
@@ -42,9 +43,22 @@ def frame_package(frame: Frame) -> str:
     return frame.package or func_package(frame.func)
 
 
+# A module's major version ending an import path (`k8s.io/klog/v2`): no package's name.
+_MAJOR = re.compile(r"v[0-9]+")
+
+
 def short_func(func: str) -> str:
-    """The function without its package path: `bbolt.(*Cursor).search`."""
-    return func[func.rfind("/") + 1 :]
+    """The function without its package path: `bbolt.(*Cursor).search`; a
+    package named by its module's major version keeps its name before it,
+    `klog/v2.(*loggingT).flushDaemon` (alone, `v2.` names no package)."""
+    slash = func.rfind("/")
+    if slash < 0:
+        return func
+    head = func[slash + 1 :]
+    dot = head.find(".")
+    if _MAJOR.fullmatch(head if dot < 0 else head[:dot]):
+        return func[func.rfind("/", 0, slash) + 1 :]
+    return head
 
 
 def is_runtime(frame: Frame) -> bool:
@@ -118,6 +132,58 @@ def threads_summary(report: Report | None) -> str | None:
     ran = "; ".join(f"m={'?' if t.m is None else t.m} ran goroutine {g.id} [{g.state}]"
                     for t, g in busy[:3])
     return head + ": " + ran + ("; …" if len(busy) > 3 else "")
+
+
+def panics_said(report: Report | None) -> list[str]:
+    """`first [recovered]`, `second`: a report's panics as Go printed them, where
+    a later one says another thing than the first (a deferred function panicked
+    anew, or recovered and panicked with another value): the title names the
+    first panic, the program died of the last. A value panicked again as it was
+    (`[recovered]` then the same message, Go 1.23's `[recovered, repanicked]`)
+    says nothing the title does not: none then."""
+    if report is None or len(report.chain) < 2:
+        return []
+    first = report.chain[0].message
+    if all(link.message == first for link in report.chain[1:]):
+        return []
+    return [link.message + (f" [{link.annotation}]" if link.annotation else "")
+            for link in report.chain]
+
+
+def report_tests(reports: list[Report]) -> list[str]:
+    """The go tests the reports name: a `--- FAIL` line's, or those a timeout
+    found running; a test whose subtest is named is said by it (`TestSub/case_b`,
+    not `TestSub, TestSub/case_b`)."""
+    names = list(dict.fromkeys(t for r in reports for t in r.tests))
+    return [n for n in names if not any(m.startswith(n + "/") for m in names)]
+
+
+def tests_said(reports: list[Report]) -> str | None:
+    """`TestPut in example.com/gotests/store`: the go tests the reports name and
+    their packages, so that a CI log's reader knows which test to run again."""
+    names = report_tests(reports)
+    if not names:
+        return None
+    packages = list(dict.fromkeys(r.test_package for r in reports if r.test_package))
+    said = ", ".join(names[:6]) + (f", +{len(names) - 6}" if len(names) > 6 else "")
+    if packages:
+        said += " in " + ", ".join(packages[:3]) + (
+            f", +{len(packages) - 3}" if len(packages) > 3 else "")
+    return said
+
+
+def tests_label(reports: list[Report]) -> str:
+    return "tests" if len(report_tests(reports)) > 1 else "test"
+
+
+def hint_facts(view: GroupView, hint: Hint) -> list[str]:
+    """A hint's facts less the one that names the culprit in the culprit's own
+    words (`pkg.F at /path:12`): every format says the culprit just above it."""
+    culprit = view.culprit
+    if culprit is None:
+        return hint.details
+    said = culprit_words(culprit)
+    return [fact for fact in hint.details if fact != said]
 
 
 @dataclass(slots=True)
@@ -262,6 +328,18 @@ def reports_summary(views: list[GroupView]) -> str:
             f"group{'s' if len(views) != 1 else ''}")
 
 
+def no_crash(analysis: Analysis) -> str:
+    n = analysis.total_lines
+    return f"No Go crash or goroutine dump found in {n} line{'s' if n != 1 else ''}."
+
+
+def other_goroutines(buckets: list[Bucket]) -> str:
+    """`4 other goroutines in 3 buckets` (a bucket: goroutines of one stack and state)."""
+    total = sum(b.count for b in buckets)
+    return (f"{total} other goroutine{'s' if total != 1 else ''} in {len(buckets)} "
+            f"bucket{'s' if len(buckets) != 1 else ''}")
+
+
 def stack_title(view: GroupView) -> str:
     """What the one stack shown is: a dump's goroutine did not crash."""
     if view.race is not None:
@@ -368,7 +446,7 @@ def chain_steps(segments: list[ChainSegment], named: bool = False) -> list[str]:
         steps.append(f"{seg.module} {where}")
     last = segments[-1].frames[-1] if segments and segments[-1].frames else None
     if named and steps and last is not None and last.func:
-        steps[-1] += f" {last.func.rsplit('/', 1)[-1]}"
+        steps[-1] += f" {short_func(last.func)}"
     return steps
 
 
@@ -382,14 +460,28 @@ def ci_lines(view: GroupView, analysis: Analysis) -> list[str]:
     where = where_summary(view, analysis)
     if where:
         lines.append(f"{view.group.count}× in {where}")
-    culprit = view.culprit
-    if culprit is not None:
-        lines.append(f"culprit: {culprit_words(culprit)}")
+    lines.extend(said_lines(view))
     for i, step in enumerate(chain_steps(view.group.chain)):
         lines.append(("chain: " if i == 0 else "  → ") + step)
     for hint in view.group.hints:
-        lines.extend(hint_lines(hint))
+        lines.extend(hint_lines(hint, hint_facts(view, hint)))
     lines.append(f"fingerprint: {view.fingerprint}")
+    return lines
+
+
+def said_lines(view: GroupView) -> list[str]:
+    """The failed tests, the panics after the first and the culprit, as every
+    CI format words them: `test: TestX in pkg`, `panics: a [recovered]`,
+    `  → b`, `culprit: F at /path:12`."""
+    lines = []
+    tests = tests_said(view.reports)
+    if tests:
+        lines.append(f"{tests_label(view.reports)}: {tests}")
+    for i, panic in enumerate(panics_said(view.report)):
+        lines.append(("panics: " if i == 0 else "  → ") + panic)
+    culprit = view.culprit
+    if culprit is not None:
+        lines.append(f"culprit: {culprit_words(culprit)}")
     return lines
 
 
@@ -397,15 +489,17 @@ def ci_lines(view: GroupView, analysis: Analysis) -> list[str]:
 CI_FACTS = 8
 
 
-def hint_lines(hint: Hint) -> list[str]:
+def hint_lines(hint: Hint, facts: list[str] | None = None) -> list[str]:
     """A hint in a CI format: `hint: Title: explanation`, `remedy: …`, and the
-    facts read from the report (`  · …`), as the terminal lists them."""
+    facts read from the report (`  · …`; `facts`: those hint_facts leaves), as
+    the terminal lists them."""
+    facts = hint.details if facts is None else facts
     lines = [hint_words(hint)]
     if hint.remedy:
         lines.append(flat(f"remedy: {hint.remedy}"))
-    lines.extend(flat(f"  · {fact}") for fact in hint.details[:CI_FACTS])
-    if len(hint.details) > CI_FACTS:
-        lines.append(f"  · … {len(hint.details) - CI_FACTS} more")
+    lines.extend(flat(f"  · {fact}") for fact in facts[:CI_FACTS])
+    if len(facts) > CI_FACTS:
+        lines.append(f"  · … {len(facts) - CI_FACTS} more")
     return lines
 
 
@@ -419,7 +513,7 @@ def where_summary(view: GroupView, analysis: Analysis) -> str:
     """`3 streams (a, b, c) · lines 12–80, 200–260` (`a.log:12–80` from several inputs)."""
     parts = []
     streams = view.streams
-    if len(analysis.streams) > 1 or any(s.label for s in analysis.streams):
+    if _taken_apart(streams, analysis):
         labels = stream_labels(analysis, streams)
         shown = ", ".join(labels[:4]) + (f", +{len(labels) - 4}" if len(labels) > 4 else "")
         parts.append(f"{len(labels)} stream{'s' if len(labels) != 1 else ''} ({shown})")
@@ -437,6 +531,22 @@ def where_summary(view: GroupView, analysis: Analysis) -> str:
             f"line{'s' if spans[0][0] != spans[0][1] or len(spans) > 1 else ''} {shown}{more}"
         )
     return " · ".join(parts)
+
+
+def _taken_apart(streams: list[str], analysis: Analysis) -> bool:
+    """Whether the streams are worth naming: a prefix named one, or its input was
+    taken apart into several. An input read as one stream (`s2.1`, the second
+    input's only one) is that input, which the lines name."""
+    several = len(analysis.sources) > 1
+
+    def input_of(stream: str) -> str:  # (ids: `s3`, or `s2.3` of the second of several inputs)
+        return stream.rsplit(".", 1)[0] if several else ""
+
+    labels = {s.id: s.label for s in analysis.streams}
+    per_input: dict[str, int] = {}
+    for s in analysis.streams:
+        per_input[input_of(s.id)] = per_input.get(input_of(s.id), 0) + 1
+    return any(labels.get(i) or per_input.get(input_of(i), 0) > 1 for i in streams)
 
 
 def diagnostic_where(d: Diagnostic, analysis: Analysis) -> str:
