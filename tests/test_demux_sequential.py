@@ -273,3 +273,22 @@ def test_two_threads_throwing_at_once_are_one_process():
     assert texts[:2] == ["fatal error: concurrent map writes"] * 2
     assert reports_follow_one_another(stream_of(texts))
     assert reports_follow_one_another(stream_of([t for t in texts if t]))  # as journald keeps it
+
+
+def test_each_thread_s_g0_printed_with_no_frames_is_one_process_s():
+    # Go 1.4-1.6's signal dump prints `goroutine 0 [idle]:` with no frames for a
+    # thread's g0, twice on a 32-bit ARM board (firego#55): every M's g0 is
+    # goroutine 0, so the id twice is one process's, and a g0 with no frames is no
+    # report cut short; a goroutine of another id with no frames still is
+    texts = ingest((ROOT / "samples" / "wild"
+                    / "firego55_pthread_create_arm_m264_goroutine0_twice.txt").read_bytes()).lines
+    assert texts[3:5] == ["goroutine 0 [idle]:"] * 2
+    from stackdemux.demux.pasted import undo_paste
+
+    texts = list(undo_paste(stream_of(texts)).stream.texts)  # (its file lines' tabs)
+    assert reports_follow_one_another(stream_of(texts))
+    [r] = stackdemux.analyze("\n".join(texts) + "\n").reports
+    assert [g.id for g in r.goroutines] == [0, 0, 8]
+    at = texts.index("goroutine 0 [idle]:")
+    cut = [*texts[:at], "goroutine 7 [idle]:", *texts[at + 1:]]
+    assert not reports_follow_one_another(stream_of(cut))

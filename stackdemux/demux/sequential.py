@@ -131,7 +131,9 @@ def _whole(report: Report) -> bool:
                                                      and g.frames):
             return False
         seen[g.id] = g
-        if not g.frames and not g.unavailable:
+        # (a g0 with no frames is whole: Go 1.4-1.6's signal dump prints each
+        # thread's `goroutine 0 [idle]:` so)
+        if not g.frames and not g.unavailable and g.id != 0:
             return False
         files.update(map(_FILE, g.frames))
     roots = set(map(_goroot, files))  # (a report's files: a few, whatever its goroutines)
