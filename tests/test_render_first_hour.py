@@ -8,6 +8,7 @@ import html
 from pathlib import Path
 
 import pytest
+from test_escape_properties import CANARY, FRAGMENTS, SINK, assert_inert
 
 from stackdemux.api import analyze_many
 from stackdemux.ingest import ingest
@@ -190,3 +191,70 @@ def test_logs_read_one_stream_each_are_named_by_their_files_not_by_stream_ids() 
     # the compose log was taken apart by its prefixes: its streams are named
     assert any("2 streams (boltd-2, boltd-1)" in ln for ln in wheres)
     assert not any("(s1)" in ln or "(s2.1)" in ln for ln in wheres)
+
+
+# --- the first screen ---------------------------------------------------------
+
+def test_a_log_of_many_crashes_begins_with_one_line_for_each() -> None:
+    # three processes crashed in a syslog: the first group's hint and stack fill
+    # the screen, and the two others were below it
+    lines = _lines(_render("interleaved/syslog-crashes.log", "text"))
+    assert lines[:4] == [
+        "3 reports in 3 groups:",
+        "  1) ×1  panic: runtime error: invalid memory address or nil pointer dereference",
+        "  2) ×1  fatal error: concurrent map writes",
+        "  3) ×1  panic: invalid page type: <N>: <N>",
+    ]
+    assert lines[5].startswith("1) panic: runtime error: invalid memory address")
+
+
+def test_the_index_fits_a_narrow_terminal() -> None:
+    lines = _lines(_render("interleaved/five-services-lines.log", "text", width=60))
+    assert lines[2] == "  2) ×1  panic: job {<N> default}: retries exhausted after…"
+    assert all(len(ln) <= 60 for ln in lines)
+
+
+def test_two_groups_need_no_index() -> None:
+    lines = _lines(_render("interleaved/compose-bbolt.log", "text"))
+    assert lines[:3] == ["3 reports in 2 groups", "",
+                         "1) panic: invalid page type: <N>: <N>"
+                         "                                         ×2"]
+
+
+def test_a_goroutine_dump_alone_is_no_crash_in_the_github_log_group_either() -> None:
+    # pprof's debug=2 dump: a `::notice`, and the log group says no crash group
+    lines = _render("go1.27/pprof_debug2.txt", "github").splitlines()
+    assert lines[0].startswith("::notice ")
+    assert "::group::stackdemux: 1 report in 1 group" in lines
+    assert ("::group::stackdemux: 3 reports in 2 groups"
+            in _render("interleaved/compose-bbolt.log", "github").splitlines())
+
+
+# --- what an attacker writes reaches the new lines inert ----------------------
+
+def _hostile(name: str, old: str, new: str) -> str:
+    text = (SAMPLES / name).read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new)
+
+
+@pytest.mark.parametrize("sink", [SINK, SINK.replace("\n", "")])
+@pytest.mark.parametrize(("name", "old", "new"), [
+    ("go1.27/recover_then_panic.txt", "\tpanic: second", "\tpanic: {}"),  # a chain's link
+    ("go1.27/recover_then_panic.txt", "panic: first [", "panic: {} ["),  # a title in the index
+    ("go1.27/test_panic.txt", "--- FAIL: TestPanics", "--- FAIL: TestPanics{}"),  # a test name
+])
+def test_a_hostile_panic_of_a_chain_or_test_name_leaves_every_format_inert(
+        sink: str, name: str, old: str, new: str) -> None:
+    if "FAIL" in old:  # (a test's name is one word of printable characters: go test
+        # writes a subtest's spaces as `_` and quotes what is not printable)
+        # (and the grammar reads no `(` in one: its duration follows in parentheses)
+        sink = CANARY + "".join(f for f in FRAGMENTS
+                                if f.isprintable() and f.split() == [f] and "(" not in f)
+    hostile = _hostile(name, old, new.format(sink))
+    # three groups: the text report's index holds each title too
+    analysis = analyze_many([ingest(hostile, "build.log"),
+                             ingest((SAMPLES / "go1.27/nil_map.txt").read_bytes(), "a.log"),
+                             ingest((SAMPLES / "go1.27/nil_pointer.txt").read_bytes(), "b.log")])
+    assert CANARY in render(analysis, "markdown", RenderOptions())
+    assert_inert(analysis)

@@ -21,7 +21,7 @@ from .options import RenderOptions
 from .paths import in_repo
 from .sanitize import clean
 from .text import render_text
-from .view import GroupView, ci_lines, group_views
+from .view import GroupView, ci_lines, group_views, reports_summary
 
 
 def escape_data(text: str) -> str:
@@ -85,9 +85,9 @@ def render_github(analysis: Analysis, options: RenderOptions) -> str:
             )
         )
     # The readable report, and each group's stack, as log text the runner must not act on.
-    out.append(
-        command("group", f"stackdemux: {len(views)} crash group{'s' if len(views) != 1 else ''}")
-    )
+    # (as the report inside says it: a goroutine dump printed on purpose is no crash)
+    out.append(command("group", f"stackdemux: {reports_summary(views)}" if views
+                       else "stackdemux: no Go crash"))
     out.append(f"::stop-commands::{token}")
     plain = RenderOptions(
         color=False,

@@ -293,13 +293,44 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
                 _stack(w, stack_lines(other, o), _GUTTER)
 
 
+# Groups from which the report begins with one line each: the first screen then
+# says what crashed, where a group's details would fill it with the first alone.
+_INDEXED = 3
+_INDEX_MAX = 20
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` columns, an ellipsis ending it when cut."""
+    if cell_width(text) <= width:
+        return text
+    cells = 0
+    for i, ch in enumerate(text):
+        cells += cell_width(ch)
+        if cells > width - 1:
+            return text[:i].rstrip() + "…"
+    return text
+
+
+def _index(w: _Writer, views: list[GroupView]) -> None:
+    """`  2) ×3  panic: invalid page type: <N>: <N>`: each group in a line, as
+    numbered below."""
+    for n, view in enumerate(views[:_INDEX_MAX], 1):
+        head = f"  {n}) ×{view.group.count}  "
+        title = _fit(clean(view.group.title), w.width - len(head))
+        w.lines.append(inert_line(head + title))
+    if len(views) > _INDEX_MAX:
+        w.line(f"… {len(views) - _INDEX_MAX} more groups", "note", 2)
+
+
 def render_text(analysis: Analysis, options: RenderOptions) -> str:
     w = _Writer(options)
     views = group_views(analysis)
     if not views:
         w.line(no_crash(analysis))
     else:
-        w.line(reports_summary(views), "count")
+        w.line(reports_summary(views) + (":" if len(views) >= _INDEXED else ""), "count")
+    if len(views) >= _INDEXED:
+        _index(w, views)
     for n, view in enumerate(views, 1):
         w.line()
         _group(w, n, view, analysis)
