@@ -1,4 +1,5 @@
-"""runtime/cgo's last words: the line the C half of the runtime prints before abort().
+"""The runtime's last words where the OS refused it a thread: the line runtime/cgo
+prints before abort(), or the runtime's own before `fatal error: newosproc`.
 
 A cgo-enabled program that cannot start an OS thread dies in C, not in Go:
 runtime/cgo prints `runtime/cgo: pthread_create failed: <strerror>` and calls
@@ -9,7 +10,13 @@ why, and is what a person reads as the crash. It is traceback.lark's
 context, as it keeps `runtime: ` lines), or, quoted at the end of a tool's own
 line (a kubelet event's `Error: … runc did not terminate sucessfully:
 runtime/cgo: …`), its `cgo_note_quoted`, read only on the line just above a
-`SIGABRT: abort`.
+`SIGABRT: abort`. Threads that failed at once interleave their writes of
+the line (`runtime/cgo: runtime/cgo: <message>`, then the other's message
+alone): the parser takes the messages left on lines of their own as context too.
+
+A program without cgo (and any on Windows, where the runtime calls CreateThread
+itself) is refused a thread in Go's own code: `runtime: failed to create new OS
+thread (have N already; errno=E)` and `fatal error: newosproc` (thread_note).
 """
 
 from __future__ import annotations
@@ -51,6 +58,47 @@ def abort_note(context: list[str]) -> str | None:
         if line.startswith(PREFIX):
             return PREFIX + line[line.rfind(PREFIX) + len(PREFIX):]
     return None
+
+
+def writers(note: str) -> int:
+    """How many threads wrote the `runtime/cgo: ` prefixes a note line begins
+    with: n threads failing at once write n prefixes in a row, then one's
+    message; the others' messages follow on lines of their own."""
+    n = 0
+    while note.startswith(PREFIX, n * len(PREFIX)):
+        n += 1
+    return n
+
+
+def threads_failed(context: list[str]) -> int:
+    """How many threads' notes the last `runtime/cgo: …` line among a report's
+    context lines interleaves (writers); 0 where there is none."""
+    line = next((line for line in reversed(context) if line.startswith(PREFIX)), "")
+    return writers(line)
+
+
+# Go's runtime starting a thread itself (without cgo, or on Windows) says so when
+# the OS refuses: `runtime: failed to create new OS thread (have N already;
+# errno=E)`, then `fatal error: newosproc` (`runtime.newosproc` on Windows and
+# OpenBSD).
+THREAD_NOTE = "runtime: failed to create new OS thread"
+_NEWOSPROC = frozenset(("newosproc", "runtime.newosproc"))
+
+
+def thread_note(report: Report) -> str | None:
+    """The runtime's line that says the OS refused it a thread, above a fatal
+    error `newosproc`; None for any other report."""
+    if report.kind is not ReportKind.FATAL_ERROR or report.message not in _NEWOSPROC:
+        return None
+    return next((line for line in report.context if line.startswith(THREAD_NOTE)), None)
+
+
+def refused_thread(report: Report) -> str | None:
+    """The line that says why the process died where the OS refused it a thread,
+    by runtime/cgo (cgo_abort) or by the runtime (thread_note): the crash a
+    person reads, in C or the scheduler; which goroutine needed the thread is
+    chance. None for any other report."""
+    return cgo_abort(report) or thread_note(report)
 
 
 def cgo_abort(report: Report) -> str | None:

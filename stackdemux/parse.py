@@ -24,6 +24,7 @@ from . import rx
 from .call_lines import read_name, split_call
 from .callers import gitea_caller_follows, martini_source, read_caller
 from .cgo_notes import quoted_note
+from .cgo_notes import writers as cgo_writers
 from .firstchars import first_chars, quick_alternation
 from .grammar import MAX_LINE, line_grammar
 from .model import (
@@ -541,8 +542,11 @@ class _Parser:
         self.relaying, self.thread, self.reopened, self.alone = False, None, False, False
         if kind is ReportKind.FATAL_ERROR and not self.context:
             self.throw_notes(i)
-        elif kind is ReportKind.SIGNAL_DUMP and not self.context and message == _SIGABRT:
-            self.cgo_note_above(i)
+        elif kind is ReportKind.SIGNAL_DUMP and message == _SIGABRT:
+            if self.context:
+                self.cgo_notes_cut(i)
+            else:
+                self.cgo_note_above(i)
         if self.context:
             r.context.extend(self.context)
             self.used.extend(self.context_at)
@@ -576,6 +580,22 @@ class _Parser:
             note = quoted_note(self.stream.texts[k])
             if note is not None:
                 self.context, self.context_at = [note], [k]
+
+    def cgo_notes_cut(self, i: int) -> None:
+        """The rest of runtime/cgo's notes of threads that failed at once, just
+        above a SIGABRT at i, as context: fatalf writes `runtime/cgo: `, the
+        message and the newline apart, so n threads' writes can make one line of n
+        prefixes and a message, then the other n-1 messages on lines of their own
+        (go24484: `runtime/cgo: runtime/cgo: pthread_create failed: …`, then
+        `pthread_create failed: …`). Taken only where exactly those lines lie
+        between the note and the SIGABRT."""
+        k, threads = self.context_at[-1], cgo_writers(self.context[-1])
+        rest = range(k + 1, i)
+        if (threads > 1 and len(rest) == threads - 1
+                and not any(self.consumed[j] for j in rest)
+                and all(self.stream.texts[j] for j in rest)):
+            self.context.extend(self.stream.texts[j] for j in rest)
+            self.context_at.extend(rest)
 
     def end_frames(self) -> None:
         if self.pending is not None:
@@ -1896,7 +1916,12 @@ def _race_message(race: Race) -> str:
     parts = []
     for a in race.accesses[:2]:
         own = next((f.func for f in a.frames if not f.func.startswith(_RUNTIME_FUNCS)), None)
-        where = own or (a.frames[0].func if a.frames else "?")
+        if a.stack_lost and not a.frames:
+            # the detector printed whose access it was and that it lost its stack
+            who = "main goroutine" if a.goroutine is None else f"goroutine {a.goroutine}"
+            where = f"{who} [failed to restore the stack]"
+        else:
+            where = own or (a.frames[0].func if a.frames else "?")
         parts.append(f"{a.operation.lower()} by {where}")
     return "DATA RACE: " + " and ".join(parts) if parts else "DATA RACE"
 

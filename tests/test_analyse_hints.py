@@ -66,6 +66,8 @@ WILD_CASES = {
                           "bosun1309_pthread_create_after_log_lines_spaces.txt",
                           "bytebase3096_pthread_create_eperm_docker_run.txt",
                           "containerd3019_kubectl_event_runc_pthread_create_sigabrt.txt"],
+    "thread-create": ["wsl320_newosproc_errno22_wsl1_go16.txt",
+                      "wandbox306_newosproc_eagain_ulimit_go114.txt"],
     "thread-exhaustion": ["gowrk28_windows_thread_exhaustion_sysmon_go110.txt",
                           "karing248_android_200_thread_limit_cut_mid_pc.txt",
                           "tiflow2786_thread_exhaustion_schedule_uniq_counts_go116.txt"],

@@ -92,14 +92,24 @@ def test_a_quoted_note_is_read_only_on_the_line_just_above_sigabrt():
     assert report.context == [] and report.message == "SIGABRT: abort"
 
 
-def test_two_threads_writes_interleaved_read_as_one_note_and_the_tail_stays_noise():
+def test_two_threads_writes_interleaved_read_as_one_note_and_the_tail_as_its_rest():
     # fatalf writes `runtime/cgo: `, the message and `\n` apart: thread B's whole line
-    # fell between A's prefix and A's message
+    # fell between A's prefix and A's message, which is left alone on the next line
     parsed = parse_text((WILD / "go24484_pthread_create_two_threads_writes_merged.txt"
                          ).read_bytes())
     (report,) = parsed.reports
-    assert report.context == [f"runtime/cgo: {EAGAIN}"]
-    assert (2, 2) in parsed.noise  # A's `pthread_create failed: …`, alone on its line
+    assert report.context == [f"runtime/cgo: {EAGAIN}", EAGAIN.removeprefix("runtime/cgo: ")]
+    assert parsed.noise == [] and report.lines == [(1, 23)]
+    assert abort_note(report.context) == EAGAIN  # (the title's)
+
+
+def test_a_line_between_a_single_note_and_sigabrt_is_not_taken():
+    # one thread's note (one prefix) leaves no message behind: a line between is another's
+    text = (WILD / "tour416_pthread_create_playground_sigabrt.txt").read_text().splitlines()
+    at = next(i for i, line in enumerate(text) if line == "SIGABRT: abort")
+    moved = "\n".join([*text[:at], "pthread_create failed: something else", *text[at:]])
+    (report,) = parse_text((moved + "\n").encode()).reports
+    assert not any(line.startswith("pthread_create") for line in report.context)
 
 
 def test_a_sigabrt_without_runtime_cgos_line_keeps_its_title_and_its_culprit():

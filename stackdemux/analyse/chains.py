@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from stackdemux.analyse.normalise import normalise
 from stackdemux.analyse.origins import is_stdlib_package
-from stackdemux.cgo_notes import cgo_abort
+from stackdemux.cgo_notes import refused_thread
 from stackdemux.model import ChainSegment, Frame, Goroutine, Group, Report, ReportKind
 
 # Packages whose frames on top of a crashing stack are the machinery that
@@ -190,8 +190,9 @@ def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
     timeout or a test binary's deadlock, the test's; and where that goroutine
     only waits for its synctest bubble, the bubble's own code. None for a SIGABRT
     that runtime/cgo raised (cgo_notes.py): it gave up in C, where the OS refused
-    it (a thread, memory), and which goroutine happened to ask is chance."""
-    if cgo_abort(report) is not None:
+    it (a thread, memory), and which goroutine happened to ask is chance; nor for
+    the runtime's own `fatal error: newosproc`, refused a thread alike."""
+    if report.context and refused_thread(report) is not None:  # (said in its context)
         return [], report.crashing
     frames, g = _crash_frames(report)
     if g is not None and _culprit_func(frames) == _BUBBLE_WAIT:
@@ -328,8 +329,36 @@ def _bubble_root(report: Report, g: Goroutine) -> Goroutine | None:
 
 def culprit(report: Report) -> Frame | None:
     frames, _ = crash_frames(report)
-    i = culprit_index(frames, _panicked(report, frames))
+    i = culprit_index(frames, _raised(report, frames))
     return frames[i] if i is not None else None
+
+
+def _raised(report: Report, frames: list[Frame]) -> bool:
+    """Whether the standard library's frame on top of `frames` acted on its
+    caller's behalf (culprit_index's `raised`): it raised a panic, or it is the
+    syscall package's call of code outside Go in which a signal or a Windows
+    exception arrived."""
+    return _panicked(report, frames) or bool(report.context and external_call(report, frames))
+
+
+# The runtime's line after a signal (a Windows exception) that arrived in code
+# outside Go, called through cgo or the syscall package.
+_EXTERNAL = ("signal arrived during external code execution",
+             "signal arrived during cgo execution")
+
+
+def external_call(report: Report, frames: list[Frame]) -> bool:
+    """A signal or Windows exception arrived in code outside Go that the stack's
+    first frame outside the runtime, the syscall package's, called: syscall.Syscall
+    and its kin call the address their caller passed (a DLL's procedure, or any
+    function pointer), its zsyscall wrappers a Windows API with the caller's
+    arguments, so the caller chose what ran (aegis1: syscall.Syscall on
+    main.frKGmicM's behalf). A cgo call's own frame (`_Cfunc_…`) is its
+    package's, and is the culprit as it is."""
+    if not any(line.startswith(_EXTERNAL) for line in report.context):
+        return False
+    first = next((f for f in frames if not _raises(f) and not _unblamable(f)), None)
+    return first is not None and first.func.startswith("syscall.")
 
 
 def _panicked(report: Report, frames: list[Frame]) -> bool:
@@ -354,7 +383,7 @@ def crash_path(report: Report) -> list[tuple[Frame, bool]]:
     frames, g = crash_frames(report)
     if not frames:
         return []
-    start = culprit_index(frames, _panicked(report, frames))
+    start = culprit_index(frames, _raised(report, frames))
     if start is None:  # (no frame of the crash's own was read: no path to it)
         return []
     own = [f for f in reversed(frames[start:]) if not _entry(f)]

@@ -32,9 +32,15 @@ from functools import cache
 from pathlib import Path
 
 from stackdemux.analyse.buckets import bucket
-from stackdemux.analyse.chains import crash_frames, culprit, culprit_index, is_machinery
+from stackdemux.analyse.chains import (
+    crash_frames,
+    culprit,
+    culprit_index,
+    external_call,
+    is_machinery,
+)
 from stackdemux.analyse.origins import package_of_file, split_function
-from stackdemux.cgo_notes import cgo_abort
+from stackdemux.cgo_notes import cgo_abort, thread_note, threads_failed
 from stackdemux.model import Bucket, Frame, Group, Hint, Report, ReportKind, Signal
 
 MATCH_KEYS = ("message", "text", "title", "kind", "function", "package")
@@ -266,7 +272,11 @@ def _faulting(report: Report, buckets: list[Bucket]) -> list[str]:
     if frame is None and frames:
         out.append(_lost_below(frames))
     elif frame is not None:
-        out.append(_at(frame))
+        # (blamed for what it had the syscall package call: say through what)
+        called = (next(f for f in frames if f.func.startswith("syscall."))
+                  if external_call(report, frames) else frame)
+        out.append(_at(frame) if called is frame else
+                   f"{_at(frame)}, through {_at(called)} into code outside Go")
     s = report.signal
     if s is None:
         return out
@@ -449,6 +459,10 @@ def _cgo_thread(report: Report, buckets: list[Bucket]) -> list[str]:
     said = note.rpartition("pthread_create failed: ")[2]
     out = [f"pthread_create said `{said}`"
            + (f" ({_THREAD_ERRNO[said]})" if said in _THREAD_ERRNO else "")]
+    threads = threads_failed(report.context)
+    if threads > 1:
+        out.append(f"{threads} threads failed to start at once: runtime/cgo's lines of them "
+                   "are interleaved")
     m = report.signal.m if report.signal is not None else None
     if m:  # (the runtime numbers its threads m=0, 1, … as it starts them)
         out.append(f"the thread that aborted is m={m}: the runtime had started {m + 1} "
@@ -464,7 +478,43 @@ def _cgo_thread(report: Report, buckets: list[Bucket]) -> list[str]:
     return out
 
 
+# The OS's error numbers a refused thread was reported with, by the runtime's
+# file that asked (runtime/os_linux.go's clone, os_windows.go's CreateThread).
+_NEWOSPROC_ERRNO = {
+    "linux": {"11": "EAGAIN: a limit on threads or processes, or no memory for a thread's stack",
+              "12": "ENOMEM: no memory for the thread",
+              "22": "EINVAL: clone's arguments refused (reported under emulation layers)"},
+    "windows": {"5": "ERROR_ACCESS_DENIED",
+                "8": "ERROR_NOT_ENOUGH_MEMORY: no memory (or, in a 32-bit process, address "
+                     "space) for the thread's stack",
+                "1455": "ERROR_COMMITMENT_LIMIT: the paging file is too small"},
+}
+_HAVE = re.compile(r"\(have (\d+) already; errno=(-?\d+)\)")
+
+
+def _thread_create(report: Report, buckets: list[Bucket]) -> list[str]:
+    """What the runtime's own lines say of a thread the OS refused it: how many it
+    had, the error number (read by the OS its newosproc frame's file names), and
+    the runtime's advice where it printed one."""
+    note = thread_note(report) or ""
+    m = _HAVE.search(note)
+    if m is None:
+        return []
+    out = [f"the runtime had {m.group(1)} threads already"]
+    files = [f.file or "" for g in (*report.system_stacks, *report.goroutines)
+             for f in g.frames if f.func == "runtime.newosproc"]
+    system = next((name for file in files for name in _NEWOSPROC_ERRNO
+                   if f"/os_{name}" in file or f"/os1_{name}" in file), None)
+    meaning = _NEWOSPROC_ERRNO.get(system or "", {}).get(m.group(2))
+    out.append(f"errno={m.group(2)}" + (f" ({system}: {meaning})" if meaning else
+                                        f" (on {system})" if system else ""))
+    out += [line.removeprefix("runtime: ") for line in report.context
+            if line.startswith("runtime: may need to ")]
+    return out
+
+
 DETAILS: dict[str, Callable[[Report, list[Bucket]], list[str]]] = {
+    "thread-create": _thread_create,
     "cgo-thread": _cgo_thread,
     "blocked-goroutines": _blocked,
     "recursion": _recursion,

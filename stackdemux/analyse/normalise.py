@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from stackdemux.cgo_notes import cgo_abort
+from stackdemux.cgo_notes import refused_thread
 from stackdemux.model import Report, ReportKind
 
 _UNIT = r"(?:ns|us|µs|μs|ms|s|m|h)"
@@ -94,9 +94,10 @@ _PREFIX = {
 def title(report: Report) -> str:
     """The report's kind and normalised message: `panic: invalid page type: <N>: <N>`."""
     prefix = _PREFIX.get(report.kind, f"{report.kind.value}: ")
-    note = cgo_abort(report)
+    note = refused_thread(report) if report.context else None
     if note is not None:
-        # runtime/cgo said why it called abort(): the crash a person reads, not SIGABRT
+        # why the OS refused a thread (runtime/cgo's before abort(), the runtime's before
+        # `fatal error: newosproc`): the crash a person reads, not SIGABRT or newosproc
         return normalise(note)
     if report.kind is ReportKind.SIGNAL_DUMP and report.message.startswith("Exception "):
         # Windows names the crash by its exception's code (0xc0000005: an access

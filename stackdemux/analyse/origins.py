@@ -533,6 +533,12 @@ def _file_origin(file: str | None, main: MainModule | None, modules: ModuleMap |
     if package is not None:  # a GOPATH checkout: …/src/github.com/x/y/…
         return Origin(package, module_of(package, modules), _version(package, modules),
                       "gopath")
+    if _absolute(file) and _stdlib_directory(file) is None:
+        # A dependency's file lies where the go command put it: the module cache,
+        # a vendor tree, a GOPATH checkout (all read above); a file from the root
+        # anywhere else is of the module built (a snap's parts/gitea/build/…, a
+        # checkout outside GOPATH), or a local `replace`'s: the program's own code.
+        return Origin(None, None, None, "main")
     return Origin(None, None, None, "unknown")
 
 
