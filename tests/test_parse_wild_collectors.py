@@ -2,7 +2,7 @@
 issues (samples/wild/, sources in its index.json): a record's quoted value wrapped by
 a viewer, a stack whose line breaks were stripped with its tabs kept, glog's warning
 before a klog record, a selection begun inside a timestamp, a plugin's stderr relayed
-under its name, a record's end glued to a file line."""
+under its name, a record's end glued to a file line, rsyslog's `[localhost]` host."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ TEKTON = WILD / "tektoncli361_glog_before_flag_parse_observed_panic_go112.txt"
 MATRIXONE = WILD / "matrixone19185_gha_first_stamp_cut_test_timeout_go123.txt"
 TERRAFORM = WILD / "terraform3441_plugin_stderr_relay_log_prefix_go14.txt"
 FLUENTBIT = WILD / "fluentbit4384_stdout_record_end_glued_multiline.txt"
+WOODPECKER = WILD / "ctwoodpecker82_syslog_bracketed_host_tabs_lost.txt"
 
 
 def _lines(path: Path) -> list[str]:
@@ -206,3 +207,25 @@ def test_one_time_alone_is_no_viewer_s_rows() -> None:
     lines = ["goroutine 1 [running]:", "main.main()", "2024-05-10 11:34:06.043\t",
              "\t/app/main.go:12 +0x1d"]
     assert repair(lines).lines == lines
+
+
+def test_rsyslog_s_placeholder_host_is_a_syslog_prefix_s_host() -> None:
+    # `Jan 30 20:24:28 [localhost] ct-woodpecker: `: rsyslog's host before it knows
+    # the machine's name (wazuh#3827 shows `Aug 10 07:13:39 [localhost] systemd: `)
+    a = analyze(WOODPECKER)
+    [r] = a.reports
+    assert r.kind is ReportKind.GOROUTINE_DUMP
+    assert [(g.id, g.wait_minutes) for g in r.goroutines] == [(26, 1250), (27, 1250), (28, 1250)]
+    assert [s.label for s in a.streams if s.id == r.stream] == ["[localhost] ct-woodpecker"]
+
+
+def test_a_bracketed_word_but_rsyslog_s_placeholder_is_no_host() -> None:
+    # (a time a tool stamped, then a program's level and words, is no syslog line)
+    from stackdemux.demux.prefixes_styles import compiled_styles, match_prefix
+
+    syslog = compiled_styles()["syslog"]
+    hit = match_prefix("Aug 10 07:13:39 [localhost] systemd: Started System Logging Service.",
+                       syslog)
+    assert hit is not None and hit[1] == "[localhost] systemd"
+    for line in ("Jan 30 20:24:28 [info] server: listening", "Jan 30 20:24:28 [host] prog: x"):
+        assert match_prefix(line, syslog) is None, line
