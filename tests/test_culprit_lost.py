@@ -68,6 +68,28 @@ def test_testings_log_in_a_caller_list_cut_below_it_is_no_culprit():
     assert "culprit" not in text and "▸" not in text
 
 
+def test_kubernetes_crash_handler_cut_before_the_panic_is_no_culprit():
+    # tektoncd/cli#1650: HandleCrash, deferred, recovered the panic and logPanic printed
+    # its stack; the paste ends at HandleCrash, above the `panic` frame and the code
+    # that sent on the closed channel
+    analysis, group = _one_group(WILD / "tektoncli1650_tkn_step_labels_padded_observed_panic.txt")
+    assert group.culprit is None and analysis.reports[0].culprit is None
+    [fact] = _facts(group, "send-on-closed-channel")
+    assert fact.startswith("the stack read ends in k8s.io/apimachinery/pkg/util/runtime."
+                           "HandleCrash at ")
+    assert fact.endswith("Kubernetes' crash handler, which printed the stack of the panic "
+                         "it recovered: the frame that panicked, below it, is not in the text")
+    text = render(analysis, "text", RenderOptions(color=False, width=200))
+    assert "culprit" not in text and "▸" not in text
+
+
+def test_kubernetes_crash_handler_above_the_panic_blames_the_code_below_it():
+    # the same handler with the stack whole: the frame below `panic` is blamed
+    _, group = _one_group(WILD / "starboard_klog_observed_panic.txt")
+    assert group.culprit is not None
+    assert group.culprit.func.endswith("(*logsReader).GetLogsByJobAndContainerName")
+
+
 def test_testings_log_cut_before_its_caller_is_no_culprit():
     # bazel-contrib/rules_go#3476: logDepth, log, Log, and the paste ends
     _, group = _one_group(WILD / "rulesgo3476_bazel_test_output_log_after_test.txt")

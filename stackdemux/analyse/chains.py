@@ -11,8 +11,8 @@ The culprit is the deepest frame that is not the runtime reporting the crash:
 of the caller that misused a map, a channel or a lock. So is a panic the rest of
 the standard library raised (`log.(*Logger).Output` on a nil *Logger): its
 nearest caller outside the standard library is the culprit. Where the stack read
-ends in such machinery (cut below `runtime.cgocall` or testing's log) the code
-to blame is not in the text, and no culprit is named.
+ends in such machinery (cut below `runtime.cgocall`, testing's log or Kubernetes'
+crash handler) the code to blame is not in the text, and no culprit is named.
 """
 
 from __future__ import annotations
@@ -86,6 +86,18 @@ _CGO_CALL = "runtime.cgocall"
 # Functions that raise on their caller's behalf: a stack read that ends in them
 # lost the caller, which is the culprit.
 _FOR_CALLER = _PANIC | _LOG_PANICS | _TEST_LOGS
+# Kubernetes' crash handling (HandleCrash, logPanic, Must): HandleCrash, deferred,
+# recovers a panic and prints its stack from there, so its frames sit above the
+# `panic` frame; a paste cut below them lost the frame that panicked.
+_RECOVERER = "k8s.io/apimachinery/pkg/util/runtime"
+
+
+def recovers(frame: Frame) -> bool:
+    """A frame of Kubernetes' crash handling (vendored in a GOPATH tree too)."""
+    func = frame.func
+    dot = func.find(".", func.rfind("/") + 1)
+    package = func[:dot] if dot > 0 else func
+    return package == _RECOVERER or package.endswith("/vendor/" + _RECOVERER)
 
 
 def _is_panic(frame: Frame) -> bool:
@@ -139,8 +151,9 @@ def culprit_index(frames: list[Frame], raised: bool = False) -> int | None:
     for i, frame in enumerate(frames):
         if _is_panic(frame):
             start = i + 1
-    for i in range(start, len(frames)):
-        if not _raises(frames[i], start > 0 and i == start) and not _unblamable(frames[i]):
+    for i in range(start, len(frames)):  # (Kubernetes' handler too: see _RECOVERER)
+        if (not _raises(frames[i], start > 0 and i == start) and not _unblamable(frames[i])
+                and not recovers(frames[i])):
             if i + 1 < len(frames) and _std_method_on_nil(frames[i]):
                 return i + 1
             if raised and _standard(frames[i]):
@@ -152,7 +165,8 @@ def culprit_index(frames: list[Frame], raised: bool = False) -> int | None:
     # Below a panic only the runtime's raising frames were read (sigpanic,
     # panicmem), or none: the stack was cut (a journal's rate limit) before the
     # frame that panicked, which is not in the text.
-    if start or frames[-1].func == _CGO_CALL or any(f.func in _FOR_CALLER for f in frames):
+    if (start or frames[-1].func == _CGO_CALL
+            or any(f.func in _FOR_CALLER or recovers(f) for f in frames)):
         return None
     return 0
 

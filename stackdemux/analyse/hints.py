@@ -38,6 +38,7 @@ from stackdemux.analyse.chains import (
     culprit_index,
     external_call,
     is_machinery,
+    recovers,
 )
 from stackdemux.analyse.origins import package_of_file, split_function
 from stackdemux.cgo_notes import cgo_abort, thread_note, threads_failed
@@ -322,6 +323,10 @@ def _lost_below(frames: list[Frame]) -> str:
         # panic is no faulting frame
         return (f"the stack read ends in the runtime's panic ({at}): the frame that "
                 "panicked, below it, is not in the text")
+    if recovers(last):
+        return (f"the stack read ends in {at}, Kubernetes' crash handler, which printed "
+                "the stack of the panic it recovered: the frame that panicked, below it, "
+                "is not in the text")
     return (f"the stack read ends in {at}, which raised the panic for its caller: the "
             "caller, below it, is not in the text")
 
