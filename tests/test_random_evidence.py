@@ -129,6 +129,25 @@ def test_the_runtimes_hidden_goroutines_lie_between_goroutine_1_and_the_programs
     assert after_1 >= 0.0 and after_1 > after_18 + 2.0
 
 
+
+def test_the_first_goroutine_is_skipped_where_the_others_are_listed() -> None:
+    # runtime/traceback.go (tracebackothers) prints the crashing goroutine
+    # first and skips it in allg order: ids that step over one step over it
+    steps = [(a.id, b.id, r.goroutines[0].id) for r in reports()
+             for a, b in pairwise(r.goroutines[1:]) if a.id != 1]
+    over_it = sum(1 for a, b, lead in steps if b - a == 2 and a < lead < b)
+    over_another = sum(1 for a, b, lead in steps if b - a == 2 and not a < lead < b)
+    assert over_it >= 5 and over_it > 3 * over_another
+    # mixed-lines-random, process 3: goroutine 7 (crashing), 1, 6, 8, 9;
+    # with 5 first instead (process 4's, a near tie) 6 -> 8 is a gap
+    lines = case_lines("mixed-lines-random", "p3.out")
+    to_8 = next(i for i, s in enumerate(lines) if s.startswith("goroutine 8 "))
+    own = stream(*lines[:to_8 - 1])
+    other = stream(*[s.replace("goroutine 7 ", "goroutine 5 ") for s in lines[:to_8 - 1]])
+    header = ev(lines[to_8])
+    assert score(own, header) - score(other, header) == next_id(1) - next_id(2) > 0.5
+
+
 def test_one_go_statement_starts_one_function() -> None:
     seen: dict[tuple, str] = {}
     checked = 0

@@ -67,6 +67,7 @@ class Track:
     asleep: bool = False  # the report is a deadlock: no goroutine is running
     goroutines: int = 0  # goroutine headers since the opener
     last_gid: int = -1
+    lead_gid: int = -1  # the report's first goroutine: the runtime lists the others without it
     stacks: int = 0  # goroutine headers and runtime stacks, in all
     depth: int = 0  # frames printed in the current goroutine
     # the current goroutine's inlined frames since its last physical one
@@ -184,6 +185,8 @@ class Track:
                     self.unavailable = self.unavailable - {ev.gid}  # (printed again once)
                 self.gids = self.gids.add(ev.gid)
                 self.last_gid = ev.gid
+                if not self.goroutines:
+                    self.lead_gid = ev.gid
                 self.idle += ev.gid == 0
             self.callee = self.fp = None
             self.depth = 0
