@@ -258,3 +258,21 @@ def test_a_hostile_panic_of_a_chain_or_test_name_leaves_every_format_inert(
                              ingest((SAMPLES / "go1.27/nil_pointer.txt").read_bytes(), "b.log")])
     assert CANARY in render(analysis, "markdown", RenderOptions())
     assert_inert(analysis)
+
+
+def test_a_multi_line_panic_value_is_shown_in_its_lines() -> None:
+    # (its lines were joined by `\n`, two characters a reader had to undo)
+    lines = _lines(_render("go1.27/panic_multiline_error.txt", "text"))
+    at = lines.index("    message   validation failed:")
+    assert lines[at + 1 : at + 3] == ["                field a: required",
+                                      "                field b: too long"]
+    assert "\\n" not in "\n".join(lines)
+
+
+def test_ginkgo_s_advice_in_a_panic_value_reads_as_its_lines() -> None:
+    # a value that begins with a line break: its first line is its first words
+    lines = _lines(_render("wild/kubernetes7464_ginkgo_fail_in_goroutine_value_lines_go14.txt",
+                           "text"))
+    at = lines.index("    message   Your test failed.")
+    assert lines[at + 1] == ("              Ginkgo panics to prevent subsequent assertions "
+                             "from running.")

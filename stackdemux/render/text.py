@@ -208,6 +208,22 @@ def _shown(text: str, limit: int) -> str:
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
+# Lines of a multi-line panic value shown (Go prints each on a line of its own)
+_MAX_VALUE_LINES = 12
+
+
+def _value_lines(message: str) -> list[str]:
+    """A message as Go printed it, a line for each of its lines (`validation
+    failed:`, `  field a: required`), each made safe alone; shown as one line,
+    its breaks read as `\\n` in the text."""
+    text = _shown(message.strip("\n"), _MAX_MESSAGE)
+    lines = [clean(line) for line in text.split("\n")]
+    if len(lines) > _MAX_VALUE_LINES:
+        more = len(lines) - _MAX_VALUE_LINES + 1
+        lines = [*lines[: _MAX_VALUE_LINES - 1], f"… {more} more lines"]
+    return lines
+
+
 def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
     o = w.options
     g = view.group
@@ -246,8 +262,9 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
         shown = view.shown_messages
     if shown:
         for msg, c in shown[:3]:
-            w.field("message", _shown(clean(msg), _MAX_MESSAGE)
-                    + (f"  ×{c}" if len(messages) > 1 else ""))
+            count = f"  ×{c}" if len(messages) > 1 else ""
+            for i, line in enumerate(_value_lines(msg)):
+                w.field("" if i else "message", line + ("" if i else count))
         if len(messages) > 3:
             w.field("", f"… {len(messages) - 3} more messages", "note")
     for i, panic in enumerate(panics_said(report)):
