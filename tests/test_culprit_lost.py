@@ -90,6 +90,23 @@ def test_kubernetes_crash_handler_above_the_panic_blames_the_code_below_it():
     assert group.culprit.func.endswith("(*logsReader).GetLogsByJobAndContainerName")
 
 
+def test_a_crash_stack_printed_by_the_program_and_cut_above_its_panic_is_no_culprit():
+    # decred/dcrdex#1766: testing's deferred recover printed debug.Stack() into the
+    # fuzz test's log; the paste ends at tRunner.func1, above the `panic` frame
+    analysis, group = _one_group(WILD / "dcrdex1766_fuzz_engine_panic_in_test_log_go119.txt")
+    assert group.culprit is None and analysis.reports[0].culprit is None
+    text = render(analysis, "text", RenderOptions(color=False, width=200))
+    assert "culprit" not in text and "▸" not in text
+
+
+def test_a_dump_the_program_printed_of_itself_names_where_it_printed_it():
+    # debug.PrintStack() in main.handleStack: not debug.Stack, the same in every program
+    for release in ("go1.21", "go1.27"):
+        _, group = _one_group(SAMPLES / release / "debug_printstack.txt")
+        assert group.culprit is not None
+        assert (group.culprit.func, group.culprit.line) == ("main.handleStack", 504)
+
+
 def test_testings_log_cut_before_its_caller_is_no_culprit():
     # bazel-contrib/rules_go#3476: logDepth, log, Log, and the paste ends
     _, group = _one_group(WILD / "rulesgo3476_bazel_test_output_log_after_test.txt")

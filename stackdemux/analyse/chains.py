@@ -92,6 +92,12 @@ _FOR_CALLER = _PANIC | _LOG_PANICS | _TEST_LOGS
 _RECOVERER = "k8s.io/apimachinery/pkg/util/runtime"
 
 
+# A stack a program printed of itself (debug.Stack, debug.PrintStack) begins with the
+# printing call; printed from a deferred recover it holds the `panic` frame below
+# the recovering code, and cut before that frame it lost the code that panicked.
+_PRINTS_STACK = frozenset(("runtime/debug.Stack", "runtime/debug.PrintStack"))
+
+
 def recovers(frame: Frame) -> bool:
     """A frame of Kubernetes' crash handling (vendored in a GOPATH tree too)."""
     func = frame.func
@@ -129,7 +135,11 @@ def culprit_index(frames: list[Frame], raised: bool = False) -> int | None:
     panic was read and nothing of the program's below it (a stack cut after
     `panic(…)` or `runtime.sigpanic`), the stack ends in cgo's call into C
     (`runtime.cgocall`, whose Go caller is cut), or in a function that panics
-    for its caller (t.Log after the test ended, log.Panicf).
+    for its caller (t.Log after the test ended, log.Panicf); and a stack the
+    program printed of itself (`runtime/debug.Stack` on top) with no `panic`
+    frame, for a crash: printed from a recover and cut above the panic, or
+    after the recover returned, it holds no frame that panicked (for a dump,
+    the code that printed it is named).
 
     A stack printed from a deferred recover (net/http's `http: panic serving`,
     debug.Stack in a handler) has the recovering code above the panic, and a
@@ -151,6 +161,12 @@ def culprit_index(frames: list[Frame], raised: bool = False) -> int | None:
     for i, frame in enumerate(frames):
         if _is_panic(frame):
             start = i + 1
+    if not start and frames[0].func in _PRINTS_STACK:
+        if raised:  # (a crash's stack: the frame that panicked was not printed)
+            return None
+        # a dump the program printed of itself: where it printed it
+        while start < len(frames) - 1 and frames[start].func in _PRINTS_STACK:
+            start += 1
     for i in range(start, len(frames)):  # (Kubernetes' handler too: see _RECOVERER)
         if (not _raises(frames[i], start > 0 and i == start) and not _unblamable(frames[i])
                 and not recovers(frames[i])):
