@@ -141,6 +141,7 @@ _FILE, _FILE_LINE, _FILE_OFF, _FILE_FP, _FILE_SP, _FILE_PC = (
     for k in ("file", "lineno", "offset", "fp", "sp", "pc")
 )
 _HDR = _F["goroutine_header"]
+_TEA_RESTORING = _F["tea_panic"]["tea_restoring"]
 _CREATED_FUNC, _CREATED_PARENT = (_F["created_by"][k] for k in ("func", "parent"))
 @cache
 def gccgo_lines() -> tuple[re.Pattern[str], ...]:
@@ -167,7 +168,7 @@ _STACK_KINDS = frozenset({"goroutine_header", "blank", "created_by"})
 _IDLE_KINDS = ("goroutine_header", "frame_file", "panic", "http_panic", "fatal_error",
                "runtime_note", "fault_address", "sigdump", "race_rule", "race_begin",
                "race_summary", "test_fail", "test_package_fail", "test_fail_bare", "exit_status",
-               "goroutine_profile")
+               "goroutine_profile", "tea_panic")
 _IDLE_LEADS = quick_alternation([_G.leads[k] for k in _IDLE_KINDS])  # type: ignore[misc]
 _IDLE_SKIP = rx.compile(_IDLE_LEADS)
 # A line that a lead matches alone is matched by it in the joined text too, unless
@@ -490,6 +491,7 @@ class _Parser:
         self.observed = False  # the open report is HandleCrash's: a caller list may follow
         self.caller_at = -2  # the last caller read with its pc: Martini's source line may follow
         self.quoted: str | None = None  # the indentation of a stack a test's log quotes
+        self.page_to = -1  # the last line of a Bubble Tea panic page read whole (tea_page)
         self.consumed: bytearray = bytearray(len(stream.texts))
         self.pieced: list[int] | None = None  # the indices of texts made of pieces, sorted
 
@@ -990,6 +992,9 @@ class _Parser:
                    for t in itertools.islice(texts, self.tests_at[-1] + 1, None))
 
     def step(self, i: int, kind: str | None, m, text: str) -> None:
+        if i <= self.page_to:
+            self.use(i)  # (its value, whatever its lines look like, and its closing line)
+            return
         if self.quoted is not None:
             if text.startswith(self.quoted):
                 text = text[len(self.quoted):]
@@ -1228,6 +1233,17 @@ class _Parser:
             r.http_remote = m.group(fields["remote"])
             self.observed = m.group(fields["observed"]) is not None or gitea is not None
             r.chain.append(PanicLink(msg, _annotation(m.group(fields["annotation"]))))
+            return
+
+        if kind == "tea_panic":
+            end = self.tea_page(i) if m.group(g["tea_panic"]["tea_caught"]) else None
+            if end is None:
+                self.noise_or_close(i)  # (not the page: a log's words)
+                return
+            msg = "\n".join(self.stream.texts[i + 2 : end - 1])
+            r = self.open(ReportKind.PANIC, msg, i)
+            r.chain.append(PanicLink(msg, None))
+            self.page_to = end
             return
 
         if kind == "fatal_error":
@@ -1654,6 +1670,25 @@ class _Parser:
             if self.peek_kind(j) is not None:
                 return False
         return False
+
+    def tea_page(self, i: int) -> int | None:
+        """Bubble Tea's panic page (traceback.lark, tea_panic) from its `Caught panic:`
+        at line i: the index of its `Restoring terminal...` when an empty line, the
+        value's lines and another empty line stand between them. The value is printed
+        with %s, so its lines may read as any kind, except those the run loop reads
+        itself in a report (a goroutine header would begin a stack)."""
+        texts = self.stream.texts
+        if i + 1 >= len(texts) or texts[i + 1]:
+            return None
+        for j in range(i + 2, min(i + 2 + _MAX_RAW_VALUE_LINES, len(texts) - 1)):
+            if not texts[j] and j > i + 2:
+                m = self.peek(j + 1)
+                if (m is not None and m.lastgroup == "tea_panic"
+                        and m.group(_TEA_RESTORING) is not None):
+                    return j + 1
+            if self.peek_kind(j) in _STACK_KINDS and texts[j]:
+                return None
+        return None
 
     def peek_kind(self, i: int) -> str | None:
         m = self.peek(i)
