@@ -130,11 +130,17 @@ def test_the_runtimes_hidden_goroutines_lie_between_goroutine_1_and_the_programs
 
 
 
+def _id_steps() -> list[tuple[int, int, int]]:
+    """(id, next id, the report's first goroutine's id) after a dump's first
+    two goroutines, goroutine 1's successor aside (the hidden runtime's)."""
+    return [(a.id, b.id, r.goroutines[0].id) for r in reports()
+            for a, b in pairwise(r.goroutines[1:]) if a.id != 1]
+
+
 def test_the_first_goroutine_is_skipped_where_the_others_are_listed() -> None:
     # runtime/traceback.go (tracebackothers) prints the crashing goroutine
     # first and skips it in allg order: ids that step over one step over it
-    steps = [(a.id, b.id, r.goroutines[0].id) for r in reports()
-             for a, b in pairwise(r.goroutines[1:]) if a.id != 1]
+    steps = _id_steps()
     over_it = sum(1 for a, b, lead in steps if b - a == 2 and a < lead < b)
     over_another = sum(1 for a, b, lead in steps if b - a == 2 and not a < lead < b)
     assert over_it >= 5 and over_it > 3 * over_another
@@ -145,7 +151,18 @@ def test_the_first_goroutine_is_skipped_where_the_others_are_listed() -> None:
     own = stream(*lines[:to_8 - 1])
     other = stream(*[s.replace("goroutine 7 ", "goroutine 5 ") for s in lines[:to_8 - 1]])
     header = ev(lines[to_8])
-    assert score(own, header) - score(other, header) == next_id(1) - next_id(2) > 0.5
+    assert score(own, header) - score(other, header) == next_id(1) - next_id(2) > 5.0
+
+
+def test_a_gap_between_ids_is_a_batchs_rest_not_a_few() -> None:
+    # a goroutine's id comes from its P's batch of 16 (runtime/proc.go,
+    # _GoidCacheBatch): a gap of 13 to 17 is common, one of 2 to 12 rare
+    gaps = [b - a - (a < lead < b) for a, b, lead in _id_steps()]
+    small = sum(1 for d in gaps if 2 <= d <= 12)
+    batch = sum(1 for d in gaps if 13 <= d <= 17)
+    assert gaps.count(1) > 10 * batch and batch > 4 * small
+    assert next_id(1) > next_id(13) == next_id(17) > next_id(2) == next_id(12)
+    assert next_id(17) > next_id(30) > next_id(100)
 
 
 def test_one_go_statement_starts_one_function() -> None:

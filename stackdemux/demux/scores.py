@@ -190,19 +190,23 @@ def score(t: Track, ev: Evidence) -> float:
 
 # After the crashing goroutine the runtime lists the others in allg order,
 # which is creation order but for a dead goroutine's g reused, and skips the
-# one it printed first (runtime/traceback.go, tracebackothers: gp == curgp),
-# so an id steps over it as over none: of the 17 ids 2 past the last one in
-# the samples' and the corpus's outputs (525 distinct), 14 step over the
-# first goroutine's (5 of 5 in tests/test_random_evidence.py's count; in
-# random line order mixed-lines-random's process 3 read 5, 1, 6, 8, 9 for
-# its 7, 1, 6, 8, 9 at 0.7 points, its crashing goroutine's header swapped
-# with process 4's). In the samples
-# and the corpus's outputs (888 ids after the first two of a dump) an id is
-# the last one's plus 1 in 767, lower in 19, higher by 2..30 in 102 (the
-# runtime's own goroutines hidden between 1 and the program's). The odds of
-# a gap d fall about as 1/d (13: 39 of 888, 17: 21); a descent has odds
-# 19/767 to the next id.
+# one it printed first (runtime/traceback.go, tracebackothers: gp == curgp):
+# the ids step by 1, over that one too. A goroutine's id comes from its P's
+# batch of 16 (runtime/proc.go, _GoidCacheBatch): a gap is most often a
+# batch's rest. Of the ids after a dump's first two (goroutine 1's successor
+# aside: HIDDEN) in the samples, the wild pastes and the corpus's outputs
+# (711 distinct outputs, the first goroutine's id skipped), the last one's
+# plus 1: 1121, lower: 50, higher by 2..12: 14, by 13..17: 99, by more: 6
+# (the samples' and the lines-arrival outputs alone, as
+# tests/test_random_evidence.py counts them: 764, 20, 5, 59, 3). Log odds
+# against the next id (+0.5): a descent 19/767 (an earlier count, alike), a
+# small gap 14/1121 over its 11 values, a batch's 99/1121 over 5, a bigger
+# one less as 1/d. (The 1/d odds of every gap, before, let mixed-lines-random's
+# process 3 list 5, 1, 6, 8, 9 for 7, 1, 6, 8, 9 at 0.7 points.)
 ID_DESCENDS = log(19 / 767)
+SMALL_GAP = log(14 / 11 / 1121)
+BATCH_GAP = log(99 / 5 / 1121)
+_BATCH = range(13, 18)
 
 
 # Right after goroutine 1 the runtime's own goroutines (2 to 20 or so,
@@ -221,7 +225,13 @@ def next_id(d: int, after_main: bool = False) -> float:
     `after_main`: the last one was goroutine 1."""
     if after_main and 1 < d <= HIDDEN:
         return 0.0
-    return 0.5 - log(d) if d >= 1 else 0.5 + ID_DESCENDS
+    if d == 1:
+        return 0.5
+    if d < 1:
+        return 0.5 + ID_DESCENDS
+    if d < _BATCH.start:
+        return 0.5 + SMALL_GAP
+    return 0.5 + BATCH_GAP - (log(d / _BATCH.stop) if d >= _BATCH.stop else 0.0)
 
 
 # A report lists a second goroutine: a panic but at GOTRACEBACK=all or more
