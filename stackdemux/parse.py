@@ -1167,7 +1167,14 @@ class _Parser:
                 return
             r = self.open(ReportKind.PANIC, msg, i)
             r.chain.append(PanicLink(msg, ann))
-            self.raw_message = self.raw_value_follows(i)
+            end = self.raw_value_end(i)
+            if end is not None and not all(self.stream.texts[i + 1 : end]):
+                # empty lines among its lines (the run loop reads each as a stack's
+                # blank): the value read whole here, its lines the report's
+                r.message = r.chain[0].message = "\n".join((msg, *self.stream.texts[i + 1 : end]))
+                self.page_to = end - 1
+            else:
+                self.raw_message = end is not None
             return
 
         if kind == "chained_panic":
@@ -1658,18 +1665,28 @@ class _Parser:
             text = text[len(self.quoted):]  # (a test's log quotes it: test_log_panic)
         return _match(text)
 
-    def raw_value_follows(self, i: int) -> bool:
+    def raw_value_end(self, i: int) -> int | None:
         """Before Go 1.23 the lines of a multi-line panic value follow raw. They
         count as the value only when they are what Go prints: lines no kind
         reads, then a blank line, then a goroutine header; otherwise a log line
-        after `panic: …` would be swallowed into the message."""
+        after `panic: …` would be swallowed into the message. The value's own
+        empty lines are among them (Ginkgo's message holds some): Go prints an
+        empty line of its own only before the header. The index of that blank
+        line, the value's end; None when no raw value follows."""
         texts = self.stream.texts
         for j in range(i + 1, min(i + 1 + _MAX_RAW_VALUE_LINES, len(texts))):
             if not texts[j]:
-                return j > i + 1 and self.peek_kind(j + 1) == "goroutine_header"
+                if j == i + 1:
+                    return None
+                nxt = self.peek_kind(j + 1)
+                if nxt == "goroutine_header":
+                    return j
+                if nxt is None and j + 1 < len(texts) and texts[j + 1]:
+                    continue  # (more of the value after its own empty line)
+                return None
             if self.peek_kind(j) is not None:
-                return False
-        return False
+                return None
+        return None
 
     def tea_page(self, i: int) -> int | None:
         """Bubble Tea's panic page (traceback.lark, tea_panic) from its `Caught panic:`

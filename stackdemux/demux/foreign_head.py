@@ -21,11 +21,13 @@ indented value line or a test's `running tests:` list, and after any value
 where the report shows Go 1.23 or later (go_version.py), which tabs a value's
 later lines. Go prints a chain's links one after another: a blank line before
 one is another writer's. The lines right after a `panic:` whose value may run
-on raw are its value, as the parser reads them (parse.py, raw_value_follows),
-but where the log itself tells: a line that begins as a line set aside
-elsewhere in the traceback does (its indentation and first word: `    at …`,
-`cc …`, `make: …`, `E …`) is the other writer's, whose lines come in kinds,
-where a value's own lines are its unique text (`shape`); and the lines after a
+on raw are its value, as the parser reads them (parse.py, raw_value_end), an
+empty line alone between two of them too (Go prints its own only before the
+header; Ginkgo's failure message holds some), but where the log itself tells:
+a line that begins as a line set aside elsewhere in the traceback does (its
+indentation and first word: `    at …`, `cc …`, `make: …`, `E …`) is the other
+writer's, whose lines come in kinds, where a value's own lines are its unique
+text (`shape`); and the lines after a
 blank line right after the opener (the value's own final newline, after which
 the parser reads no raw value) are no value's, unless another blank among them
 says the other writer prints blank lines.
@@ -163,11 +165,14 @@ def _head(texts: Sequence[str], i: int,
                 # prints blank lines, and that one could be its too)
                 foreign += run[1:]
             elif n == last:
+                # (a blank alone between two of them: the value's own empty line,
+                # Go printing one only before the header, as the parser reads it;
+                # one after them, or two together, the other writer's)
+                inner = [r for r in run[1:-1] if not texts[r] and texts[r - 1] and texts[r + 1]]
                 text_lines = [r for r in run if texts[r]]
-                own += text_lines
-                value += text_lines
-                # (a blank among or after them: the parser reads no value with one)
-                foreign += [r for r in run if not texts[r] and text_lines]
+                own += text_lines + inner
+                value += sorted(text_lines + inner)
+                foreign += [r for r in run if not texts[r] and text_lines and r not in inner]
             elif k not in _VALUES:
                 foreign += [r for r in run if texts[r]]
             else:
