@@ -479,21 +479,7 @@ def _gutter_before_prefixes(stream: Stream) -> Stream | None:
             continue
         expect = int(m.group(1)) + 1
         widths.append(m.end())
-    bare = [t[w:] for t, w in zip(texts, widths, strict=True)]
-    from .prefixes import detect, split_prefixed
-
-    styles = detect(bare)
-    if not styles:
-        return None
-    split = split_prefixed(bare, styles)
-    if len(set(split.keys)) > 1 or any(split.joins):
-        return None
-    old = stream.prefix_lengths
-    return Stream(id=stream.id, label=stream.label, numbers=stream.numbers, texts=split.texts,
-                  pieces=stream.pieces,
-                  prefix_lengths=[w + n + (old[i] if old else 0)
-                                  for i, (w, n) in enumerate(zip(widths, split.lengths,
-                                                                  strict=True))])
+    return _without_prefixes(stream, widths)
 
 
 # Quoting as paste.py's repair reads it: `> ` or a bare `>` before an empty line.
@@ -514,7 +500,14 @@ def _quote_before_prefixes(stream: Stream) -> Stream | None:
     filled = [t for t in texts if t.strip()]
     if sum(1 for t, w in zip(texts, widths, strict=True) if w and t.strip()) < 0.6 * len(filled):
         return None
-    bare = [t[w:] for t, w in zip(texts, widths, strict=True)]
+    return _without_prefixes(stream, widths)
+
+
+def _without_prefixes(stream: Stream, widths: list[int]) -> Stream | None:
+    """The stream with `widths` cut off each line and then the prefixes of one
+    key found behind them, both added to its prefix lengths; None where no
+    prefix is found or they name more than one stream."""
+    bare = [t[w:] for t, w in zip(stream.texts, widths, strict=True)]
     from .prefixes import detect, split_prefixed
 
     styles = detect(bare)
@@ -523,9 +516,12 @@ def _quote_before_prefixes(stream: Stream) -> Stream | None:
     split = split_prefixed(bare, styles)
     if len(set(split.keys)) > 1 or any(split.joins):
         return None
+    old = stream.prefix_lengths
     return Stream(id=stream.id, label=stream.label, numbers=stream.numbers, texts=split.texts,
                   pieces=stream.pieces,
-                  prefix_lengths=[w + n for w, n in zip(widths, split.lengths, strict=True)])
+                  prefix_lengths=[w + n + (old[i] if old else 0)
+                                  for i, (w, n) in enumerate(zip(widths, split.lengths,
+                                                                  strict=True))])
 
 
 def _first_group(m: re.Match[str], groups: tuple[int, ...]) -> str | None:
