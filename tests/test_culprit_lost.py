@@ -107,6 +107,23 @@ def test_a_dump_the_program_printed_of_itself_names_where_it_printed_it():
         assert (group.culprit.func, group.culprit.line) == ("main.handleStack", 504)
 
 
+def test_a_test_timeout_cut_after_the_alarms_goroutine_is_no_culprit():
+    # ipfs/gateway-conformance: `panic: test timed out`, the running tests, and only
+    # the alarm's goroutine (testing.(*M).startAlarm.func1): the hung test's goroutine,
+    # which shows where it hangs, is not in the text
+    for paste in ("gateway_conformance_test_timeout.txt",
+                  "matrixone19185_gha_first_stamp_cut_test_timeout_go123.txt"):
+        analysis, group = _one_group(WILD / paste)
+        assert group.culprit is None and group.chain == []
+        text = render(analysis, "text", RenderOptions(color=False, width=200))
+        assert "culprit" not in text and "startAlarm.func1" in text  # (its stack is shown)
+
+
+def test_a_test_timeout_is_blamed_where_the_running_test_hangs():
+    _, group = _one_group(SAMPLES / "go1.27" / "test_timeout.txt")
+    assert group.culprit is not None and not group.culprit.func.startswith("testing.")
+
+
 def test_testings_log_cut_before_its_caller_is_no_culprit():
     # bazel-contrib/rules_go#3476: logDepth, log, Log, and the paste ends
     _, group = _one_group(WILD / "rulesgo3476_bazel_test_output_log_after_test.txt")

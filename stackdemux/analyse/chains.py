@@ -239,6 +239,10 @@ def _crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
             test = _running_test(report)
             if test is not None:  # the alarm panicked; the test is what hangs
                 return test.frames, test
+            # the alarm's goroutine alone (a paste cut after it): testing's, never the
+            # code that hangs, which is not in the text
+            if all(f.func.startswith(_TESTING) or is_machinery(f.func) for f in g.frames):
+                return [], g
         if (report.kind is ReportKind.FATAL_ERROR and report.message.startswith(_DEADLOCK)
                 and _culprit_func(g.frames).startswith(_TESTING)):
             test = _hung_test(report, g)
