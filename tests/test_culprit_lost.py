@@ -124,6 +124,16 @@ def test_a_test_timeout_is_blamed_where_the_running_test_hangs():
     assert group.culprit is not None and not group.culprit.func.startswith("testing.")
 
 
+def test_a_sigquit_on_a_thread_that_ran_no_program_code_names_no_culprit():
+    # kubectl: `^\SIGQUIT: quit`, and the one goroutine printed is the idle thread's
+    # goroutine 0 in runtime.futex: where it waited is chance, not a crash site
+    analysis, group = _one_group(WILD / "kubectl_sigquit_goroutine0.txt")
+    assert group.culprit is None and group.chain == []
+    assert analysis.reports[0].culprit is None
+    text = render(analysis, "text", RenderOptions(color=False, width=200))
+    assert "culprit" not in text and "runtime.futex" in text  # (its stack is shown)
+
+
 def test_testings_log_cut_before_its_caller_is_no_culprit():
     # bazel-contrib/rules_go#3476: logDepth, log, Log, and the paste ends
     _, group = _one_group(WILD / "rulesgo3476_bazel_test_output_log_after_test.txt")

@@ -221,8 +221,12 @@ def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
     only waits for its synctest bubble, the bubble's own code. None for a SIGABRT
     that runtime/cgo raised (cgo_notes.py): it gave up in C, where the OS refused
     it (a thread, memory), and which goroutine happened to ask is chance; nor for
-    the runtime's own `fatal error: newosproc`, refused a thread alike."""
+    the runtime's own `fatal error: newosproc`, refused a thread alike; nor for a
+    SIGQUIT shown on a thread that ran none of the program's code
+    (waits_in_the_runtime)."""
     if report.context and refused_thread(report) is not None:  # (said in its context)
+        return [], report.crashing
+    if waits_in_the_runtime(report):  # (where an idle thread waited is chance: no site)
         return [], report.crashing
     frames, g = _crash_frames(report)
     if g is not None and _culprit_func(frames) == _BUBBLE_WAIT:
