@@ -23,6 +23,7 @@ from stackdemux.analyse.chains import (
     culprit,
     fill_chain,
     format_chain,
+    remembering,
     waits_in_the_runtime,
 )
 from stackdemux.analyse.fingerprint import fingerprint, route
@@ -89,20 +90,21 @@ def analyse(
         report.buckets = buckets[report.id]
     by_id = {report.id: report for report in reports}
     titles: dict[int, str] = {}
-    groups = group(reports, threshold=threshold, titles=titles)
-    for g in groups:
-        members = [by_id[rid] for rid in g.reports]
-        representative = _representative(members, titles)
-        g.representative = representative.id
-        g.title = titles[id(representative)]
-        fill_chain(g, representative)
-        g.fingerprint = representative.fingerprint = _fingerprint(
-            representative, g.culprit, g.title)
-        representative.title, representative.culprit = g.title, g.culprit
-        g.hints = hints(g, representative, all_rules, buckets[representative.id])
-        for r in members:
-            if r is not representative:
-                _read_alone(r, titles[id(r)])
+    with remembering():  # (the frames are final: their origins are filled)
+        groups = group(reports, threshold=threshold, titles=titles)
+        for g in groups:
+            members = [by_id[rid] for rid in g.reports]
+            representative = _representative(members, titles)
+            g.representative = representative.id
+            g.title = titles[id(representative)]
+            fill_chain(g, representative)
+            g.fingerprint = representative.fingerprint = _fingerprint(
+                representative, g.culprit, g.title)
+            representative.title, representative.culprit = g.title, g.culprit
+            g.hints = hints(g, representative, all_rules, buckets[representative.id])
+            for r in members:
+                if r is not representative:
+                    _read_alone(r, titles[id(r)])
     return groups, buckets
 
 

@@ -17,6 +17,10 @@ crash handler) the code to blame is not in the text, and no culprit is named.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from stackdemux.analyse.normalise import normalise
 from stackdemux.analyse.origins import is_stdlib_package
 from stackdemux.cgo_notes import refused_thread
@@ -214,6 +218,25 @@ def _std_method_on_nil(frame: Frame) -> bool:
             and args.startswith(("0x0, 0x0,", "{0x0, 0x0}")))
 
 
+# Grouping, fingerprints, chains and hints each ask for a report's crash frames
+# and culprit again (4.4 and 6.6 times a report on the samples): within one
+# analysis (`remembering`) each is worked out once. The table is the analysis'
+# own (a context variable: threads apart), holds each report it keys by id, so
+# that no id is reused while it lives, and goes with the analysis.
+_MEMO: ContextVar[dict[int, tuple] | None] = ContextVar("stackdemux_crash_memo", default=None)
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Within: each report's crash frames and culprit are worked out once. Only
+    around code that changes no report's frames, kind, message or goroutines."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
     """The frames that crashed: the crashing goroutine's, or for a data race
     report, the first access's (the one that found the race), or for a test
@@ -224,6 +247,31 @@ def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
     the runtime's own `fatal error: newosproc`, refused a thread alike; nor for a
     SIGQUIT shown on a thread that ran none of the program's code
     (waits_in_the_runtime)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return _crash_frames_of(report)
+    known = memo.get(id(report))
+    if known is None:
+        known = memo[id(report)] = (report, _crash_frames_of(report), None)
+    return known[1]
+
+
+def _blamed(report: Report) -> tuple[list[Frame], Goroutine | None, int | None]:
+    """crash_frames, and the culprit's index in them (culprit_index as the
+    report's crash raised it), worked out once within `remembering`."""
+    memo = _MEMO.get()
+    known = memo.get(id(report)) if memo is not None else None
+    if known is not None and known[2] is not None:
+        return known[2]
+    frames, g = crash_frames(report)
+    blamed = frames, g, culprit_index(frames, _raised(report, frames))
+    if memo is not None:
+        memo[id(report)] = (report, (frames, g), blamed)
+    return blamed
+
+
+def _crash_frames_of(report: Report) -> tuple[list[Frame], Goroutine | None]:
+    """crash_frames, worked out."""
     if report.context and refused_thread(report) is not None:  # (said in its context)
         return [], report.crashing
     if waits_in_the_runtime(report):  # (where an idle thread waited is chance: no site)
@@ -366,8 +414,7 @@ def _bubble_root(report: Report, g: Goroutine) -> Goroutine | None:
 
 
 def culprit(report: Report) -> Frame | None:
-    frames, _ = crash_frames(report)
-    i = culprit_index(frames, _raised(report, frames))
+    frames, _, i = _blamed(report)
     return frames[i] if i is not None else None
 
 
@@ -418,10 +465,9 @@ def _by_id(report: Report) -> dict[int, Goroutine]:
 def crash_path(report: Report) -> list[tuple[Frame, bool]]:
     """Frames from the entry of the first known creator to the culprit, entry first;
     the flag marks the first frame run by a new goroutine."""
-    frames, g = crash_frames(report)
+    frames, g, start = _blamed(report)
     if not frames:
         return []
-    start = culprit_index(frames, _raised(report, frames))
     if start is None:  # (no frame of the crash's own was read: no path to it)
         return []
     own = [f for f in reversed(frames[start:]) if not _entry(f)]
