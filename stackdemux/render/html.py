@@ -29,6 +29,7 @@ from .view import (
     tests_label,
     tests_said,
     threads_summary,
+    value_lines,
     where_summary,
 )
 
@@ -98,6 +99,16 @@ def _stack_html(lines: list[StackLine]) -> str:
     return "<pre>" + "\n".join(out) + "</pre>"
 
 
+def _message_item(message: str, count: int) -> str:
+    """A message as an item of the list: code; a multi-line value (a Ginkgo
+    failure, a wrapped error) in its lines, a `<pre>` under its count (in
+    `<code>` its line breaks were spaces, or `\\n`)."""
+    lines = value_lines(message)
+    if len(lines) == 1:
+        return f"<li><code>{esc(message)}</code> ×{count}</li>"
+    return f"<li>×{count}<pre>" + "\n".join(esc(line) for line in lines) + "</pre></li>"
+
+
 def _frame(frame: Frame, options: RenderOptions) -> str:
     """`pkg.F` `…/file.go:12`, the place as the stack shows it (a module's version
     in it); a caller list's frame names no function (callers.py)."""
@@ -128,7 +139,7 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
         parts.append(f"<dt>{tests_label(view.reports)}</dt><dd><code>{esc(tests)}</code></dd>")
     shown = view.shown_messages
     if shown:
-        items = "".join(f"<li><code>{esc(m)}</code> ×{c}</li>" for m, c in shown[:10])
+        items = "".join(_message_item(m, c) for m, c in shown[:10])
         more = f"<li>… {len(shown) - 10} more messages</li>" if len(shown) > 10 else ""
         parts.append(f"<dt>messages</dt><dd><ul>{items}{more}</ul></dd>")
     panics = panics_said(report)

@@ -33,6 +33,7 @@ from .view import (
     tests_label,
     tests_said,
     threads_summary,
+    value_lines,
     where_summary,
 )
 
@@ -119,6 +120,18 @@ def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
     return rows
 
 
+def _message_item(message: str, count: int) -> list[str]:
+    """A message as an item of the list: a code span; a multi-line value (a
+    Ginkgo failure, a wrapped error) in its lines, as a fenced block under its
+    count (a code span holds no line break: it showed them as `\\n`)."""
+    lines = value_lines(message)
+    if len(lines) == 1:
+        return [f"- {code(message)} ×{count}"]
+    block = fence("\n".join(lines)).split("\n")
+    # (indented as the item's content, so that the block is the item's)
+    return [f"- ×{count}", *(f"  {line}" if line else "" for line in block)]
+
+
 def _frame_words(frame: Frame, options: RenderOptions) -> list[str]:
     """`pkg.F` and `…/file.go:12` as code, the place as the stack shows it (a
     module's version in it); a caller list's frame names no function (callers.py)."""
@@ -147,7 +160,7 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     shown = view.shown_messages
     if shown:
         for msg, c in shown[:5]:
-            out.append(f"- {code(msg)} ×{c}")
+            out.extend(_message_item(msg, c))
         if len(shown) > 5:
             out.append(f"- … {len(shown) - 5} more messages")
         out.append("")

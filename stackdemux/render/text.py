@@ -27,6 +27,7 @@ from .view import (
     tests_label,
     tests_said,
     threads_summary,
+    value_lines,
     where_summary,
 )
 
@@ -208,20 +209,9 @@ def _shown(text: str, limit: int) -> str:
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
-# Lines of a multi-line panic value shown (Go prints each on a line of its own)
-_MAX_VALUE_LINES = 12
-
-
 def _value_lines(message: str) -> list[str]:
-    """A message as Go printed it, a line for each of its lines (`validation
-    failed:`, `  field a: required`), each made safe alone; shown as one line,
-    its breaks read as `\\n` in the text."""
-    text = _shown(message.strip("\n"), _MAX_MESSAGE)
-    lines = [clean(line) for line in text.split("\n")]
-    if len(lines) > _MAX_VALUE_LINES:
-        more = len(lines) - _MAX_VALUE_LINES + 1
-        lines = [*lines[: _MAX_VALUE_LINES - 1], f"… {more} more lines"]
-    return lines
+    """A message in its lines (view.value_lines), each made safe alone."""
+    return [clean(line) for line in value_lines(_shown(message.strip("\n"), _MAX_MESSAGE))]
 
 
 def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:

@@ -320,6 +320,23 @@ class GroupView:
         return counts
 
 
+# Lines of a multi-line panic value shown (Go prints each on a line of its own)
+MAX_VALUE_LINES = 12
+
+
+def value_lines(message: str) -> list[str]:
+    """A message as Go printed it, a line for each of its lines (`validation
+    failed:`, `  field a: required`), at most MAX_VALUE_LINES, the last saying how
+    many more there are: every format for people shows a multi-line value in its
+    lines (one line with `\\n` between them is two characters a reader undoes).
+    Plain text: each format makes the lines safe for its system."""
+    lines = message.strip("\n").split("\n")
+    if len(lines) > MAX_VALUE_LINES:
+        more = len(lines) - MAX_VALUE_LINES + 1
+        lines = [*lines[: MAX_VALUE_LINES - 1], f"… {more} more lines"]
+    return lines
+
+
 def reports_summary(views: list[GroupView]) -> str:
     """`3 reports in 2 groups`: reports, not crash reports, where a goroutine
     dump printed on purpose is one of them (it is no crash)."""
