@@ -5,7 +5,7 @@
 DUMP defaults to benchmarks/data/goroutines-20k.go1.27.txt.gz (made by
 benchmarks/bigdump/generate.sh with a real Go 1.27 toolchain). Prints:
 
-* whole-process wall time of `stackdemux --format json DUMP` (the issue's
+* whole-process wall time of `python -m stackdemux --format json DUMP` (the issue's
   target: under 1 s, aiming for 0.4 s), best and median of N runs, and MB/s,
   with the modules' bytecode cached as an installed tool has it (the first
   run, which compiles them, is shown apart);
@@ -72,12 +72,14 @@ def whole_process(path: Path, repeat: int,
     compiles every module, then `repeat` runs with their bytecode cached; and
     those runs' CPU times (user + system), which a shared machine's load
     changes less."""
-    exe = shutil.which("stackdemux") or str(Path(sys.executable).with_name("stackdemux"))
+    # (`python -m stackdemux` runs what the installed command runs, stackdemux.entry,
+    # from the package on PYTHONPATH: a worktree's own, whatever was installed)
+    exe = [sys.executable, "-m", "stackdemux"]
     times, cpu = [], []
     for _ in range(repeat + 1):
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        subprocess.run([exe, "--format", "json", str(path)], check=True,
+        subprocess.run([*exe, "--format", "json", str(path)], check=True,
                        stdout=subprocess.DEVNULL, env=env)
         times.append(time.perf_counter() - t0)
         now = resource.getrusage(resource.RUSAGE_CHILDREN)

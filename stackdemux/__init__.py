@@ -12,28 +12,59 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import Options, OptionsError, analyze, analyze_many
-from .ingest import InputError
-from .model import (
-    Analysis,
-    Ancestor,
-    Bucket,
-    ChainSegment,
-    CreatedBy,
-    Diagnostic,
-    Frame,
-    Goroutine,
-    Group,
-    Hint,
-    PanicLink,
-    Race,
-    RaceAccess,
-    Report,
-    ReportKind,
-    Signal,
-    Source,
-    Stream,
-)
+TYPE_CHECKING = False  # (as typing's: importing typing takes longer than the rest)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .api import Options, OptionsError, analyze, analyze_many
+    from .ingest import InputError
+    from .model import (
+        Analysis,
+        Ancestor,
+        Bucket,
+        ChainSegment,
+        CreatedBy,
+        Diagnostic,
+        Frame,
+        Goroutine,
+        Group,
+        Hint,
+        PanicLink,
+        Race,
+        RaceAccess,
+        Report,
+        ReportKind,
+        Signal,
+        Source,
+        Stream,
+    )
+
+# The API is imported when first named (`stackdemux.analyze`, `from stackdemux
+# import Frame`), not with the package: the command's entry point (entry.py) is
+# imported through it, and can say a Ctrl-C in one line only once it runs.
+_HOME = {
+    **dict.fromkeys(("Options", "OptionsError", "analyze", "analyze_many"), "api"),
+    "InputError": "ingest",
+    **dict.fromkeys(("Analysis", "Ancestor", "Bucket", "ChainSegment", "CreatedBy", "Diagnostic",
+                     "Frame", "Goroutine", "Group", "Hint", "PanicLink", "Race", "RaceAccess",
+                     "Report", "ReportKind", "Signal", "Source", "Stream"), "model"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # (asked once)
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})
+
 
 __all__ = [
     "Analysis",

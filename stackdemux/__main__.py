@@ -1,6 +1,6 @@
 """`python -m stackdemux`: the same as the `stackdemux` command."""
 
-from .cli import main
+from .entry import main
 
 if __name__ == "__main__":
     main()

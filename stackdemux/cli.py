@@ -506,7 +506,9 @@ class _errors:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_OK)
         if isinstance(exc, KeyboardInterrupt):
-            sys.exit(130)
+            from .entry import interrupted
+
+            interrupted()  # (exit 130, said in one line)
         if isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS:
             # the report's own output failed (a full disk, a closed descriptor): the
             # user's environment, not a bug of ours
