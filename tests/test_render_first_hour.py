@@ -110,16 +110,23 @@ def test_a_package_named_by_its_major_version_keeps_its_name() -> None:
     text = _render(name, "text")
     assert "klog/v2.(*loggingT).flushDaemon" in text
     assert " v2.(*loggingT)" not in text
-    assert "| `klog/v2.(*loggingT).flushDaemon` `klog.go:1164` |" in _render(name, "markdown")
-    assert "<td><code>klog/v2.(*loggingT).flushDaemon</code></td>" in _render(name, "html")
+    # (a goroutine dump: nothing crashed, its goroutine waits there)
+    assert ("| *waits in* `klog/v2.(*loggingT).flushDaemon` `klog.go:1164` |"
+            in _render(name, "markdown"))
+    assert ('<td><span class="muted">waits in</span> '
+            "<code>klog/v2.(*loggingT).flushDaemon</code></td>") in _render(name, "html")
 
 
 def test_markdown_and_html_say_the_culprit_with_its_module_version() -> None:
+    # (a goroutine dump, whose frame is where its goroutine waits: test_render_dump_label)
     name = "wild/compose8599_no_blank_between_goroutines.txt"
-    assert ("**Culprit:** `k8s.io/klog/v2.(*loggingT).flushDaemon` at "
+    assert ("**Waits in:** `k8s.io/klog/v2.(*loggingT).flushDaemon` at "
             "`k8s.io/klog/v2@v2.8.0/klog.go:1164`") in _render(name, "markdown")
-    assert ("<dt>culprit</dt><dd><code class=\"ours\">k8s.io/klog/v2.(*loggingT).flushDaemon"
+    assert ("<dt>waits in</dt><dd><code class=\"ours\">k8s.io/klog/v2.(*loggingT).flushDaemon"
             "</code> <code>k8s.io/klog/v2@v2.8.0/klog.go:1164</code></dd>") in _render(name, "html")
+    name = "go1.27/nil_pointer.txt"  # a crash's
+    assert "**Culprit:** `main.readVal` at `/app/main.go:" in _render(name, "markdown")
+    assert "<dt>culprit</dt><dd><code class=\"ours\">main.readVal</code>" in _render(name, "html")
 
 
 @pytest.mark.parametrize(("fmt", "said"), [

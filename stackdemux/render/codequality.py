@@ -19,7 +19,14 @@ from ..model import Analysis, Frame
 from .options import RenderOptions
 from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
-from .view import GroupView, culprit_words, group_views, tests_label, tests_said
+from .view import (
+    GroupView,
+    culprit_label,
+    culprit_words,
+    group_views,
+    tests_label,
+    tests_said,
+)
 
 # Code Climate severities: info, minor, major, critical, blocker.
 _SEVERITY = {
@@ -58,7 +65,7 @@ def _description(view: GroupView, frame: Frame | None) -> str:
         description += f"; {tests_label(view.reports)}: {clean(tests)}"
     culprit = view.culprit
     if culprit is not None and frame is not culprit:
-        description += f"; culprit: {clean(culprit_words(culprit))}"
+        description += f"; {culprit_label(view)}: {clean(culprit_words(culprit))}"
     hints = "; ".join(flat(f"{h.title}: {h.remedy or h.explanation}") for h in view.group.hints)
     if hints:
         description += f" — {hints}"

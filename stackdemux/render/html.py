@@ -17,6 +17,7 @@ from .stack import StackLine, frame_place, shown_stack, stack_lines
 from .view import (
     GroupView,
     chain_steps,
+    culprit_label,
     diagnostic_where,
     group_views,
     hint_facts,
@@ -109,6 +110,17 @@ def _message_item(message: str, count: int) -> str:
     return f"<li>×{count}<pre>" + "\n".join(esc(line) for line in lines) + "</pre></li>"
 
 
+def _culprit_cell(view: GroupView) -> str:
+    """The index's culprit column: the function; where nothing crashed, what the
+    frame is first (`dumped by`, `waits in`: view.culprit_label)."""
+    culprit = view.culprit
+    func = f"<code>{esc(short_func(culprit.func)) if culprit else ''}</code>"
+    label = culprit_label(view)
+    if culprit is None or label == "culprit":
+        return func
+    return f'<span class="muted">{label}</span> {func}'
+
+
 def _frame(frame: Frame, options: RenderOptions) -> str:
     """`pkg.F` `…/file.go:12`, the place as the stack shows it (a module's version
     in it); a caller list's frame names no function (callers.py)."""
@@ -148,7 +160,7 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
         parts.append(f'<dt>panics</dt><dd><ol class="chain">{items}</ol></dd>')
     culprit = view.culprit
     if culprit is not None:
-        parts.append(f"<dt>culprit</dt><dd>{_frame(culprit, options)}</dd>")
+        parts.append(f"<dt>{culprit_label(view)}</dt><dd>{_frame(culprit, options)}</dd>")
     if g.main_frame is not None and g.main_frame is not culprit:
         parts.append(f"<dt>our code</dt><dd>{_frame(g.main_frame, options)}</dd>")
     steps = chain_steps(g.chain, named=True)
@@ -201,7 +213,7 @@ def render_html(analysis: Analysis, options: RenderOptions) -> str:
             f'<tr><td class="n">{n}</td>'
             f'<td><a href="#group-{n}"><code>{esc(v.group.title)}</code></a></td>'
             f'<td class="n">{v.group.count}</td>'
-            f"<td><code>{esc(short_func(v.culprit.func)) if v.culprit else ''}</code></td></tr>"
+            f"<td>{_culprit_cell(v)}</td></tr>"
             for n, v in enumerate(views, 1)
         )
         body.append(

@@ -19,6 +19,7 @@ from .stack import frame_place, shown_stack, stack_text
 from .view import (
     GroupView,
     chain_steps,
+    culprit_label,
     diagnostic_where,
     frame_where,
     group_views,
@@ -110,6 +111,9 @@ def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
         # (a caller list's culprit names no function: callers.py)
         func = (code(short_func(culprit.func), in_table=True)
                 if culprit is not None and culprit.func else "")
+        label = culprit_label(view)
+        if culprit is not None and label != "culprit":  # (nothing crashed: say what it is)
+            func = f"*{label}* {func}"
         title = view.group.title
         if len(title) > 200:
             title = title[:199] + "…"
@@ -170,7 +174,7 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
         out.append("")
         out.extend(f"{i}. {code(panic)}" for i, panic in enumerate(panics, 1))
         out.append("")
-    frames = [("Culprit", view.culprit)]
+    frames = [(culprit_label(view).capitalize(), view.culprit)]
     if g.main_frame is not None and g.main_frame is not view.culprit:
         frames.append(("Our code", g.main_frame))
     said = [f"**{label}:** " + " at ".join(_frame_words(f, options))

@@ -16,6 +16,7 @@ from .stack import StackLine, shown_stack, stack_lines
 from .view import (
     GroupView,
     chain_steps,
+    culprit_label,
     diagnostic_where,
     group_views,
     hint_facts,
@@ -261,7 +262,7 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
         w.field("" if i else "panics", ("→ " if i else "") + _shown(clean(panic), _MAX_MESSAGE))
     culprit = view.culprit
     if culprit is not None:
-        w.field("culprit", _frame_brief(culprit, o), "ours")
+        w.field(culprit_label(view), _frame_brief(culprit, o), "ours")
     if g.main_frame is not None and g.main_frame is not culprit:
         w.field("our code", _frame_brief(g.main_frame, o), "ours")
     steps = chain_steps(g.chain, named=True)

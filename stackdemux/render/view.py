@@ -23,6 +23,7 @@ from ..model import (
     Hint,
     Race,
     Report,
+    ReportKind,
 )
 from .sanitize import flat
 
@@ -82,6 +83,46 @@ def location(frame: Frame | None) -> str:
     if frame is None or not frame.file:
         return ""
     return f"{frame.file}:{frame.line}" if frame.line is not None else frame.file
+
+
+# Functions a program calls to print stacks (runtime.Stack prints no frame of its own)
+_PRINTERS = ("runtime/debug.Stack", "runtime/debug.PrintStack", "runtime/pprof.")
+# The runtime's panic: gopanic, printed `panic` since Go 1.21; `runtime.panic` in
+# Go <= 1.2's C runtime
+_PANICS = frozenset(("panic", "runtime.gopanic", "runtime.panic"))
+
+
+def culprit_label(view: GroupView) -> str:
+    """What the frame a group names (its culprit) is called: `culprit` where
+    something crashed. Where nothing did, no code is to blame, and the word says
+    what the frame is: `dumped by` for the code that printed a dump of itself
+    (debug.Stack, pprof); else where the goroutine shown stood when the stacks
+    were printed, `runs in`, `waits in` (its state), `seen in` (its header was
+    not read). So for a goroutine dump; for a SIGQUIT (a person or a supervisor
+    asked for the dump); and for a signal that arrived on a thread running none
+    of the program's code (a `kill -ABRT`: the goroutine shown is the program's
+    first, not the signal's). A stack that holds a panic (debug.Stack logged from
+    a recover) names what panicked: `culprit`."""
+    report = view.report
+    if report is None:
+        return "culprit"
+    g = view.goroutine
+    if report.kind is ReportKind.SIGNAL_DUMP:
+        signal = report.signal
+        if (signal is None or signal.name != "SIGQUIT") and (
+                g is None or g is report.crashing or report.crashing is None):
+            return "culprit"
+    elif report.kind.is_crash:
+        return "culprit"
+    frames = g.frames if g is not None else []
+    if any(f.func in _PANICS for f in frames):
+        return "culprit"
+    if any(f.func.startswith(_PRINTERS) for f in frames):
+        return "dumped by"
+    state = g.state if g is not None else ""
+    if state.startswith("running"):
+        return "runs in"
+    return "waits in" if state and state != "unknown" else "seen in"
 
 
 def culprit_words(frame: Frame) -> str:
@@ -498,7 +539,7 @@ def said_lines(view: GroupView) -> list[str]:
         lines.append(("panics: " if i == 0 else "  → ") + panic)
     culprit = view.culprit
     if culprit is not None:
-        lines.append(f"culprit: {culprit_words(culprit)}")
+        lines.append(f"{culprit_label(view)}: {culprit_words(culprit)}")
     return lines
 
 
