@@ -47,6 +47,7 @@ from .model import (
     fast_constructor,
     spans_of,
 )
+from .raw_chain import read_raw_chain
 from .sre import constants as _c
 from .sre import parser as _p
 
@@ -261,7 +262,7 @@ _SIGABRT = "SIGABRT: abort"
 # What Go prints after a panic's value: the value's last line ends with it.
 _ANNOTATIONS = (" [recovered]", " [recovered, repanicked]")
 
-# Lines of a raw (pre-Go 1.23) multi-line panic value looked ahead over, at most.
+# Lines of a Bubble Tea page's value looked ahead over, at most.
 _MAX_RAW_VALUE_LINES = 200
 
 
@@ -1167,14 +1168,16 @@ class _Parser:
                 return
             r = self.open(ReportKind.PANIC, msg, i)
             r.chain.append(PanicLink(msg, ann))
-            end = self.raw_value_end(i)
-            if end is not None and not all(self.stream.texts[i + 1 : end]):
-                # empty lines among its lines (the run loop reads each as a stack's
-                # blank): the value read whole here, its lines the report's
-                r.message = r.chain[0].message = "\n".join((msg, *self.stream.texts[i + 1 : end]))
-                self.page_to = end - 1
+            raw = read_raw_chain(self.stream.texts, i, self.peek_kind)
+            if raw is not None and not raw.lines_only:
+                # (empty or tab-led lines among its lines, which the run loop reads
+                # as a stack's blank or a Go 1.23 value's line; a later link's raw
+                # lines): the chain read whole here, its lines the report's
+                r.chain[:] = [PanicLink(value, ann) for value, ann in raw.links]
+                r.message = r.chain[0].message
+                self.page_to = raw.end - 1
             else:
-                self.raw_message = end is not None
+                self.raw_message = raw is not None
             return
 
         if kind == "chained_panic":
@@ -1665,29 +1668,6 @@ class _Parser:
             text = text[len(self.quoted):]  # (a test's log quotes it: test_log_panic)
         return _match(text)
 
-    def raw_value_end(self, i: int) -> int | None:
-        """Before Go 1.23 the lines of a multi-line panic value follow raw. They
-        count as the value only when they are what Go prints: lines no kind
-        reads, then a blank line, then a goroutine header; otherwise a log line
-        after `panic: …` would be swallowed into the message. The value's own
-        empty lines are among them (Ginkgo's message holds some): Go prints an
-        empty line of its own only before the header. The index of that blank
-        line, the value's end; None when no raw value follows."""
-        texts = self.stream.texts
-        for j in range(i + 1, min(i + 1 + _MAX_RAW_VALUE_LINES, len(texts))):
-            if not texts[j]:
-                if j == i + 1:
-                    return None
-                nxt = self.peek_kind(j + 1)
-                if nxt == "goroutine_header":
-                    return j
-                if nxt is None and j + 1 < len(texts) and texts[j + 1]:
-                    continue  # (more of the value after its own empty line)
-                return None
-            if self.peek_kind(j) is not None:
-                return None
-        return None
-
     def tea_page(self, i: int) -> int | None:
         """Bubble Tea's panic page (traceback.lark, tea_panic) from its `Caught panic:`
         at line i: the index of its `Restoring terminal...` when an empty line, the
@@ -1968,12 +1948,13 @@ def _race_message(race: Race) -> str:
     parts = []
     for a in race.accesses[:2]:
         own = next((f.func for f in a.frames if not f.func.startswith(_RUNTIME_FUNCS)), None)
-        if a.stack_lost and not a.frames:
-            # the detector printed whose access it was and that it lost its stack
+        if not a.frames:
+            # whose access it was, as the detector printed it, and that it lost its
+            # stack where it printed so (none read else: a paste cut after the header)
             who = "main goroutine" if a.goroutine is None else f"goroutine {a.goroutine}"
-            where = f"{who} [failed to restore the stack]"
+            where = f"{who} [failed to restore the stack]" if a.stack_lost else who
         else:
-            where = own or (a.frames[0].func if a.frames else "?")
+            where = own or a.frames[0].func
         parts.append(f"{a.operation.lower()} by {where}")
     return "DATA RACE: " + " and ".join(parts) if parts else "DATA RACE"
 
