@@ -210,7 +210,8 @@ def test_a_test_binary_s_deadlock_is_blamed_on_the_test_not_on_testing_s_wait():
     g = first_group(sample("deadlock", "1.27"))
     assert g.culprit.func.startswith("main.")
     # go28975: every other goroutine waits in testing (t.Parallel) or the standard
-    # library (os/signal's loop): nothing of the program's to blame instead
+    # library (os/signal's loop), the paste cut inside the last: nothing of the
+    # program's to blame, and testing's wait is not either (test_culprit_lost)
     path = SAMPLES / "wild" / "go28975_js_wasm_test_deadlock_details.txt"
     [group] = analyze(path).groups
-    assert group.culprit.func == "testing.tRunner.func1"
+    assert group.culprit is None

@@ -119,6 +119,17 @@ def test_a_test_timeout_cut_after_the_alarms_goroutine_is_no_culprit():
         assert "culprit" not in text and "startAlarm.func1" in text  # (its stack is shown)
 
 
+def test_a_test_binary_s_deadlock_with_no_test_waiting_in_its_own_code_is_no_culprit():
+    # golang/go#28975: goroutine 1 waits in testing.tRunner.func1 for the tests, the
+    # one test printed waits for its t.Parallel turn, and the paste ends there:
+    # testing's waits are never the code to blame (it named testing.tRunner.func1)
+    analysis, group = _one_group(WILD / "go28975_js_wasm_test_deadlock_details.txt")
+    assert group.culprit is None and group.chain == []
+    assert analysis.reports[0].culprit is None
+    text = render(analysis, "text", RenderOptions(color=False, width=200))
+    assert "culprit" not in text and "testing.tRunner.func1" in text  # (its stack is shown)
+
+
 def test_a_test_timeout_is_blamed_where_the_running_test_hangs():
     _, group = _one_group(SAMPLES / "go1.27" / "test_timeout.txt")
     assert group.culprit is not None and not group.culprit.func.startswith("testing.")

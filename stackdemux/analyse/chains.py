@@ -300,6 +300,10 @@ def _crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
             test = _hung_test(report, g)
             if test is not None:  # goroutine 1 only waits for the tests to end
                 return test.frames, test
+            # no test is seen waiting in code of its own (a paste cut before it, or
+            # one waiting for its t.Parallel turn): testing's wait is never the code
+            # to blame, and that code is not in the text
+            return [], g
         if report.kind in _DUMPS and all(is_machinery(f.func) for f in g.frames):
             # A signal landed on a scheduler thread (goroutine 0, runtime only): the
             # program's own first goroutine says more, and the same in every Go version.
