@@ -21,9 +21,11 @@ indented value line or a test's `running tests:` list, and after any value
 where the report shows Go 1.23 or later (go_version.py), which tabs a value's
 later lines. Go prints a chain's links one after another: a blank line before
 one is another writer's. The lines right after a `panic:` whose value may run
-on raw are its value, as the parser reads them (parse.py, raw_value_end), an
-empty line alone between two of them too (Go prints its own only before the
-header; Ginkgo's failure message holds some), but where the log itself tells:
+on raw are its value, as the parser reads them (parse.py), an empty line alone
+between two of them too (Go prints its own only before the header; Ginkgo's
+failure message holds some), and a whole chain of such values, read as Go
+before 1.23 prints one (raw_chain.py: its tab-led lines, ` [recovered]` alone,
+the next `\tpanic: ` link's raw lines), but where the log itself tells:
 a line that begins as a line set aside elsewhere in the traceback does (its
 indentation and first word: `    at …`, `cc …`, `make: …`, `E …`) is the other
 writer's, whose lines come in kinds, where a value's own lines are its unique
@@ -42,6 +44,7 @@ from functools import partial
 from heapq import merge
 
 from ..grammar import MAX_LINE, line_grammar
+from ..raw_chain import read_raw_chain
 from .go_version import indents_values
 
 # Lines looked at after an opener for its first goroutine header: a head is a
@@ -73,6 +76,7 @@ _PRINTED_WHOLE = re.compile(
     rf"|[^\s()\"]+\((?:true|false|{_NUMBER})\)|[^\s()\"]+\({_NUMBER}{_NUMBER}i\)"
     r"|\(.+\) 0x[0-9a-f]+|\(.+\) \(0x[0-9a-f]+,0x[0-9a-f]+\))")
 _ANNOTATIONS = (" [recovered]", " [recovered, repanicked]")
+_ALONE = frozenset(_ANNOTATIONS)  # (after a value that ended with a newline)
 # Kinds after which a raw value line can still come: the opener and the chain
 # (after a Goexit's link Go prints the next panic untabbed).
 _VALUES = frozenset({"panic", "chained_panic"})
@@ -146,6 +150,17 @@ def _head(texts: Sequence[str], i: int,
     raw = "value" if kind == "panic" and _may_run_on(texts[i]) else None
     if raw and any(k is None for k in kinds[:last]) and indents():
         raw = None  # (Go 1.23+ tabs a value's later lines: an untabbed one is no value's)
+    if raw:
+        chain = read_raw_chain(texts, i, lambda j: kinds[j - i - 1] if 0 <= j - i - 1 < len(kinds)
+                               else kind if j == i else _kind(texts[j]))
+        if chain is not None and chain.end == i + 1 + last and not chain.lines_only:
+            # (a chain Go printed before 1.23, its values raw, read whole as the parser
+            # reads it: its own empty and tab-led lines, ` [recovered]` alone, the
+            # next links)
+            lines = range(i + 1, chain.end)
+            value = [j for j in lines if kinds[j - i - 1] not in _VALUES
+                     and texts[j] not in _ALONE]
+            return Head(i, (), tuple(sorted({*own, *lines})), tuple(value))
     for n, k in enumerate(kinds[:last + 1]):
         j = i + 1 + n
         if k is None or (k == "blank" and raw == "value" and n < last):

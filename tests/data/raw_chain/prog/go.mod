@@ -1,0 +1,3 @@
+module example.com/rawchain
+
+go 1.19
