@@ -83,13 +83,27 @@ def threads_failed(context: list[str]) -> int:
 # OpenBSD).
 THREAD_NOTE = "runtime: failed to create new OS thread"
 _NEWOSPROC = frozenset(("newosproc", "runtime.newosproc"))
+# runtime/cgo on Windows starts a thread with the C library's _beginthread and, refused,
+# prints the C library's errno and calls abort() (gcc_libinit_windows.c): that line
+# alone, no fatal error and no traceback, is the whole report.
+_BEGINTHREAD_NOTE = re.compile(re.escape(THREAD_NOTE) + r" \((\d+)\)")
+
+
+def beginthread_errno(line: str) -> str | None:
+    """The C library's errno a Windows cgo program's line of a refused thread
+    says, `13` of `runtime: failed to create new OS thread (13)`; None for any
+    other line."""
+    m = _BEGINTHREAD_NOTE.fullmatch(line)
+    return m.group(1) if m is not None else None
 
 
 def thread_note(report: Report) -> str | None:
     """The runtime's line that says the OS refused it a thread, above a fatal
     error `newosproc`; None for any other report."""
-    if report.kind is not ReportKind.FATAL_ERROR or report.message not in _NEWOSPROC:
+    if report.kind is not ReportKind.FATAL_ERROR:
         return None
+    if report.message not in _NEWOSPROC:  # (runtime/cgo's on Windows is its own message)
+        return report.message if beginthread_errno(report.message) is not None else None
     return next((line for line in report.context if line.startswith(THREAD_NOTE)), None)
 
 

@@ -23,7 +23,7 @@ from sys import intern
 from . import rx
 from .call_lines import read_name, split_call
 from .callers import gitea_caller_follows, martini_source, read_caller
-from .cgo_notes import quoted_note
+from .cgo_notes import beginthread_errno, quoted_note
 from .cgo_notes import writers as cgo_writers
 from .firstchars import first_chars, quick_alternation
 from .grammar import MAX_LINE, line_grammar
@@ -1267,6 +1267,11 @@ class _Parser:
             return
 
         if kind in ("runtime_note", "fault_address"):
+            if (r is None or state != "header") and beginthread_errno(text) is not None:
+                # runtime/cgo on Windows, refused a thread, prints this line and calls
+                # abort(): no fatal error and no traceback follow (cgo_notes.py)
+                self.open(ReportKind.FATAL_ERROR, text, i).context.append(text)
+                return
             if (r is not None and self.g is not None and state in ("stack", "between")
                     and _UNWIND_NOTE.match(text)):
                 # the goroutine goes on: its stack's hex dump, then its `created by`

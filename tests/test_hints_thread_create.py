@@ -96,3 +96,53 @@ def test_a_second_threads_note_left_on_its_own_line_is_the_reports_not_noise():
 def test_a_single_threads_note_says_nothing_of_threads_failing_at_once():
     _, group = _one("tour416")
     assert not any("at once" in fact for fact in _facts(group, "cgo-thread-create"))
+
+
+def test_a_windows_cgo_program_s_line_alone_is_the_report_of_its_refused_thread():
+    # golang/go#52572: runtime/cgo on Windows prints the C library's errno from
+    # _beginthread and calls abort(): no fatal error, no traceback (the line was noise)
+    analysis, group = _one("go52572")
+    (report,) = analysis.reports
+    assert (report.kind.value, report.message) == (
+        "fatal error", "runtime: failed to create new OS thread (22)")
+    assert group.title == report.title == "runtime: failed to create new OS thread (<N>)"
+    assert group.culprit is None and group.chain == []
+    assert group.fingerprint == fingerprint(group.title, [])
+    assert [h.rule for h in group.hints] == ["thread-create"]
+    assert _facts(group, "thread-create")[0] == (
+        "errno=22 (the C library's _beginthread: EINVAL: the thread's arguments or stack "
+        "size refused)")
+
+
+def test_the_line_quoted_inside_another_line_or_a_test_s_log_opens_no_report():
+    # golang/go#22575: a test's error quotes the child's output, escapes and all;
+    # golang/go#50834: a test's log holds the child's output, indented by testing
+    quoted = ("--- FAIL: TestWindowsStackMemoryCgo (0.03s)\n"
+              "\tcrash_cgo_test.go:460: Failed to read stack usage: strconv.Atoi: parsing "
+              "\"59678\\r\\nThis application has requested the Runtime to terminate it in an "
+              "unusual way.\\nPlease contact the application's support team for more "
+              "information.\\r\\nruntime: failed to create new OS thread (12)\\r\\n\": "
+              "invalid syntax\nFAIL\nFAIL\truntime\t19.962s\n")
+    indented = ("--- FAIL: TestCgoCrashHandler (0.02s)\n"
+                "    crash_test.go:160: output:\n"
+                "        main: recovered done\n"
+                "        new-thread: recovered done\n"
+                "        second-new-thread: recovered done\n"
+                "        main-again: recovered done\n"
+                "        \n"
+                "        This application has requested the Runtime to terminate it in an "
+                "unusual way.\n"
+                "        Please contact the application's support team for more information.\n"
+                "        runtime: failed to create new OS thread (13)\n"
+                "        \n"
+                "        \n"
+                "        wanted:\n"
+                "        main: recovered done\n"
+                "        new-thread: recovered done\n"
+                "        second-new-thread: recovered done\n"
+                "        main-again: recovered done\n"
+                "FAIL\n"
+                "FAIL\truntime\t44.919s\n")
+    for text in (quoted, indented):
+        (report,) = stackdemux.analyze(text).reports
+        assert report.kind.value == "test failure", report

@@ -41,7 +41,7 @@ from stackdemux.analyse.chains import (
     recovers,
 )
 from stackdemux.analyse.origins import package_of_file, split_function
-from stackdemux.cgo_notes import cgo_abort, thread_note, threads_failed
+from stackdemux.cgo_notes import beginthread_errno, cgo_abort, thread_note, threads_failed
 from stackdemux.model import Bucket, Frame, Group, Hint, Report, ReportKind, Signal
 
 MATCH_KEYS = ("message", "text", "title", "kind", "function", "package")
@@ -495,6 +495,11 @@ _NEWOSPROC_ERRNO = {
                 "1455": "ERROR_COMMITMENT_LIMIT: the paging file is too small"},
 }
 _HAVE = re.compile(r"\(have (\d+) already; errno=(-?\d+)\)")
+# The C library's errno where _beginthread refused runtime/cgo a thread on Windows
+# (gcc_libinit_windows.c retries EACCES, `"Insufficient resources", try again`)
+_BEGINTHREAD_ERRNO = {"11": "EAGAIN: too many threads",
+                      "13": "EACCES: insufficient resources, such as memory, for the thread",
+                      "22": "EINVAL: the thread's arguments or stack size refused"}
 
 
 def _thread_create(report: Report, buckets: list[Bucket]) -> list[str]:
@@ -502,6 +507,13 @@ def _thread_create(report: Report, buckets: list[Bucket]) -> list[str]:
     had, the error number (read by the OS its newosproc frame's file names), and
     the runtime's advice where it printed one."""
     note = thread_note(report) or ""
+    errno = beginthread_errno(note)
+    if errno is not None:  # (runtime/cgo on Windows: the C library's errno, no stack)
+        meaning = _BEGINTHREAD_ERRNO.get(errno)
+        return [f"errno={errno}" + (f" (the C library's _beginthread: {meaning})" if meaning
+                                    else " (the C library's _beginthread)"),
+                "runtime/cgo called abort() on Windows and printed no traceback: which "
+                "goroutine needed the thread is not in the text"]
     m = _HAVE.search(note)
     if m is None:
         return []
