@@ -50,6 +50,7 @@ from .model import (
 from .raw_chain import read_raw_chain
 from .sre import constants as _c
 from .sre import parser as _p
+from .tinygo_location import LOCATED, read_location
 
 _G = line_grammar()
 
@@ -1168,6 +1169,8 @@ class _Parser:
                 return
             r = self.open(ReportKind.PANIC, msg, i)
             r.chain.append(PanicLink(msg, ann))
+            if msg.startswith(LOCATED) and self.tinygo_location(i):
+                return
             raw = read_raw_chain(self.stream.texts, i, self.peek_kind)
             if raw is not None and not raw.lines_only:
                 # (empty or tab-led lines among its lines, which the run loop reads
@@ -1624,6 +1627,30 @@ class _Parser:
             self.state = "stack"
         g.frames.append(Frame("", file=where[0], line=where[1]))
         self.use(i)
+        return True
+
+    def tinygo_location(self, i: int) -> bool:
+        """TinyGo's tools' line saying where the runtime panic at line i stands
+        (tinygo_location.py), right after it or, not read yet, right before it:
+        its file and line a frame alone in a goroutine of its own, as a caller
+        list's (a wrapper's name, or a file with no line, names no frame)."""
+        texts = self.stream.texts
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(texts) and not (j < i and self.consumed[j]):
+                where = read_location(texts[j])
+                if where is not None:
+                    break
+        else:
+            return False
+        file, line = where
+        if line is not None and self.report is not None:
+            g = Goroutine(id=0, state="unknown")
+            g.frames.append(Frame("", file=file, line=line))
+            self.report.goroutines.append(g)
+        if j > i:
+            self.page_to = j
+        else:
+            self.use(j)
         return True
 
     def noise_or_close(self, i: int) -> None:

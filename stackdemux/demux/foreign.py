@@ -41,6 +41,9 @@ _BARE_CALL = r"[^\s():]+"
 # A frame's file: Go's, the runtime's assembly (`asm_amd64.s`), and C's where a cgo
 # call or gccgo's libc frames run through it (`./nptl/pthread_kill.c:44`).
 _SOURCE = r"(?:go|s|c)"
+# Go's own `...N frames elided...` and `...additional frames elided...` (a paste's
+# `...` alone, where an author cut frames, is none of Go's)
+_GO_ELIDED = r"\.\.\.(?:\d|additional frames elided\.\.\.\n)"
 # Another writer's lines in one run between a file line and the next frame, at most
 # (a run of them ended the search's one-line reach: make's `cc` lines, npm's `at`s).
 _RUN = 4
@@ -62,12 +65,15 @@ def _apart(call: str) -> re.Pattern[str]:
     file_line = rf"\n\t(?=[^\n]*\.{_SOURCE}:\d)[^\n]*\n"
     # (blank lines among them too, a test runner's and npm's, but not blank lines
     # alone: a journal that doubles every line puts one between any two)
-    run = rf"(?:(?!\.\.\.|\[|goroutine \d){not_frame}[^\n]*\n|\n)"
+    run = rf"(?:(?!{_GO_ELIDED}|\[|goroutine \d){not_frame}[^\n]*\n|\n)"
     lines = rf"(?!\n*(?:{call}\n|created by )){run}{{1,{_RUN}}}"
     return re.compile(
         rf"(?:{file_line}|\]:\n)(?:{call}|created by [^\n]*)\n(?={not_frame})"
         rf"|{file_line}{lines}(?:{call}\n{run}{{0,{_RUN}}}\t|created by )"
-        rf"|\]:\n{lines}{call}\n{run}{{0,{_RUN}}}\t")
+        rf"|\]:\n{lines}{call}\n{run}{{0,{_RUN}}}\t"
+        # (one line alone where a goroutine's first frame stands, then Go's blank
+        # line and the next goroutine: an author's `(stacks elided for clarity)`)
+        rf"|\]:\n(?!{_GO_ELIDED}|\[|goroutine \d){not_frame}[^\n]*\n\n(?=goroutine \d+ \[)")
 
 
 _FRAMES_APART = _apart(_CALL)
@@ -80,7 +86,7 @@ _BARE_FRAMES_APART = _apart(_BARE_CALL)
 # so `_apart` is tried at these only: the two searches read a dense dump at
 # ~400 MB/s, a build log at ~1 GB/s, where `_apart` reads 20 MB/s of a dump.
 # (two searches, each led by a literal, are three times faster than one alternation)
-_NOT_FRAME_AFTER = r"\n*(?!goroutine \d|\.\.\.|\[)[^\t\n][^\n]*\n(?!\t)"
+_NOT_FRAME_AFTER = rf"\n*(?!goroutine \d|{_GO_ELIDED}|\[)[^\t\n][^\n]*\n(?!\t)"
 # (each read ahead only: a start may stand in the line read after another's)
 _STARTS = (re.compile(rf"\n\t(?=[^\n]*\n{_NOT_FRAME_AFTER})"),
            re.compile(rf"\]:\n(?={_NOT_FRAME_AFTER})"))

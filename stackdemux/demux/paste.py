@@ -354,7 +354,9 @@ _QUOTE = re.compile(r"^>(?: |$)")
 
 
 def _quoting(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
-    """Strip markdown/e-mail `> ` quoting, as many levels as most lines carry."""
+    """Strip markdown/e-mail `> ` quoting, as many levels as most lines carry; or,
+    where most lines carry none, a quote block among a paste's prose that quotes a
+    crash's opener (`_quoted_blocks`)."""
     changed = 0
     for _ in range(8):
         texts = [t for t, _ in items if t.strip()]
@@ -368,7 +370,35 @@ def _quoting(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                 changed += 1
             after.append((t, o))
         items = after
+    if not changed:
+        return _quoted_blocks(items)
     return items, changed
+
+
+# The kinds that open a Go crash: a quote block holding one quotes the crash.
+_OPENERS = frozenset({"panic", "fatal_error", "goroutine_header"})
+
+
+def _quoted_blocks(items: list[Line]) -> tuple[list[Line], int]:
+    """One level of `> ` quoting stripped from each run of quoted lines whose text,
+    unquoted, holds a crash's opener (`> panic: …` under a sentence that shows
+    it): a reader quoted the output there, and nowhere else."""
+    out = list(items)
+    changed = 0
+    i = 0
+    while i < len(out):
+        if not _QUOTE.match(out[i][0]):
+            i += 1
+            continue
+        j = i
+        while j < len(out) and _QUOTE.match(out[j][0]):
+            j += 1
+        unquoted = [(t[2:], o) for t, o in out[i:j]]
+        if any(kind(t) in _OPENERS for t, _ in unquoted):
+            out[i:j] = unquoted
+            changed += j - i
+        i = j
+    return out, changed
 
 
 # An e-mail as its archive stores it (quoted-printable, RFC 2045): a line over 76
