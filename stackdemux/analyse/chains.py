@@ -427,7 +427,18 @@ def _raised(report: Report, frames: list[Frame]) -> bool:
     caller's behalf (culprit_index's `raised`): it raised a panic, or it is the
     syscall package's call of code outside Go in which a signal or a Windows
     exception arrived."""
-    return _panicked(report, frames) or bool(report.context and external_call(report, frames))
+    return (_panicked(report, frames) or _deadlocked(report)
+            or bool(report.context and external_call(report, frames)))
+
+
+def _deadlocked(report: Report) -> bool:
+    """A deadlock (the runtime's, or a testing/synctest bubble's): no frame raised
+    anything, every goroutine waits, and a wait in the standard library (a
+    bubble's durable time.Sleep, a Cond.Wait) is where the program's code put it:
+    its nearest caller outside the standard library is the culprit."""
+    message = report.message
+    return ((report.kind is ReportKind.FATAL_ERROR and message.startswith(_DEADLOCK))
+            or (report.kind is ReportKind.PANIC and message.startswith(_BUBBLE_DEADLOCK)))
 
 
 # The runtime's line after a signal (a Windows exception) that arrived in code
