@@ -56,11 +56,37 @@ def _message(view: GroupView, analysis: Analysis) -> str:
     return "\n".join(clean(ln) for ln in ci_lines(view, analysis))
 
 
+def _annotated(views: list[GroupView], limit: int) -> tuple[list[GroupView], list[GroupView]]:
+    """The groups annotated, in the report's order, and those left unsaid. GitHub
+    shows at most `limit` (10) errors and as many notices per step, each kind
+    counted on its own: a crash is an error, a goroutine dump a notice, so a dump
+    never takes a crash's place (taken in turn, frequent dumps hid the crashes).
+    When any group is left unsaid, one notice is kept to say how many."""
+    crashes = [view for view in views if view.is_crash]
+    dumps = [view for view in views if not view.is_crash]
+    crashes_shown = crashes[:limit]
+    over = len(crashes) > limit or len(dumps) > limit
+    dumps_shown = dumps[: limit - 1 if over else limit]
+    shown = {id(view) for view in (*crashes_shown, *dumps_shown)}
+    return ([view for view in views if id(view) in shown],
+            [view for view in views if id(view) not in shown])
+
+
+def _unsaid(views: list[GroupView], limit: int) -> str:
+    crashes = sum(view.is_crash for view in views)
+    dumps = len(views) - crashes
+    said = [f"{n} more {what}{'s' if n != 1 else ''}"
+            for n, what in ((crashes, "crash group"), (dumps, "goroutine dump")) if n]
+    return (f"{' and '.join(said)} not annotated (GitHub shows at most {limit} errors and "
+            f"{limit} notices per step); see the log below")
+
+
 def render_github(analysis: Analysis, options: RenderOptions) -> str:
     token = options.stop_token or secrets.token_hex(16)
     views = group_views(analysis)
+    annotated, unsaid = _annotated(views, options.max_errors)
     out: list[str] = []
-    for view in views[: options.max_errors]:
+    for view in annotated:
         path, frame = _anchor(view, options.repo_root)
         title = clean(view.group.title)
         if len(title) > 200:
@@ -74,16 +100,8 @@ def render_github(analysis: Analysis, options: RenderOptions) -> str:
                 title=title,
             )
         )
-    if len(views) > options.max_errors:
-        more = len(views) - options.max_errors
-        out.append(
-            command(
-                "notice",
-                f"{more} more crash group{'s' if more != 1 else ''} not "
-                "annotated (GitHub shows at most 10 errors per step); see the log below",
-                title="stackdemux",
-            )
-        )
+    if unsaid:
+        out.append(command("notice", _unsaid(unsaid, options.max_errors), title="stackdemux"))
     # The readable report, and each group's stack, as log text the runner must not act on.
     # (as the report inside says it: a goroutine dump printed on purpose is no crash)
     out.append(command("group", f"stackdemux: {reports_summary(views)}" if views

@@ -50,6 +50,23 @@ def _uri(path: str) -> str:
     return quote(clean(path, tabs=None))
 
 
+_DRIVE = re.compile(r"/?([A-Za-z]:)(?=/)")  # a Windows drive: `C:/Users/…`, as Go prints it
+
+
+def _absolute(path: str) -> bool:
+    return path.startswith("/") or _DRIVE.match(path) is not None
+
+
+def _file_uri(path: str) -> str:
+    """An absolute path (slashes) as a file URI, a drive's colon as written
+    (`file:///C:/x.go`, RFC 8089's form and pathlib's `as_uri`): percent-encoded,
+    `C%3A` is another URI, which viewers do not open as the drive's file."""
+    drive = _DRIVE.match(path)
+    if drive is not None:
+        return "file:///" + drive.group(1) + _uri(path[drive.end():])
+    return "file://" + _uri(path if path.startswith("/") else "/" + path)
+
+
 def _location(frame: Frame | None, options: RenderOptions) -> dict | None:
     if frame is None or not frame.file:
         return None
@@ -57,8 +74,7 @@ def _location(frame: Frame | None, options: RenderOptions) -> dict | None:
     if rel is not None:
         artifact = {"uri": _uri(rel), "uriBaseId": "%SRCROOT%"}
     else:
-        path = outside_path(frame.file)
-        artifact = {"uri": "file://" + _uri(path if path.startswith("/") else "/" + path)}
+        artifact = {"uri": _file_uri(outside_path(frame.file))}
     physical: dict = {"artifactLocation": artifact}
     if frame.line is not None and frame.line >= 1:
         physical["region"] = {"startLine": frame.line}
@@ -90,13 +106,13 @@ def _log_location(view: GroupView, analysis: Analysis, options: RenderOptions) -
     name = (report.source if report is not None else None) or (
         analysis.sources[0] if analysis.sources else "log")
     path = outside_path(name)
-    rel = in_repo(path, options.repo_root, min_components=1) if path.startswith("/") else path
+    rel = in_repo(path, options.repo_root, min_components=1) if _absolute(path) else path
     if rel is not None:
         artifact = {"uri": _uri(rel)}
         if options.repo_root:
             artifact["uriBaseId"] = "%SRCROOT%"
     else:
-        artifact = {"uri": "file://" + _uri(path)}
+        artifact = {"uri": _file_uri(path)}
     line = report.lines[0][0] if report is not None and report.lines else 1
     return {"physicalLocation": {"artifactLocation": artifact, "region": {"startLine": line}}}
 
@@ -189,7 +205,7 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
     if options.repo_root:
         root = options.repo_root.replace("\\", "/").rstrip("/") + "/"
         run["originalUriBaseIds"] = {
-            "%SRCROOT%": {"uri": "file://" + _uri(root if root.startswith("/") else "/" + root)}
+            "%SRCROOT%": {"uri": _file_uri(root)}
         }
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return inert_json(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode()) + "\n"
