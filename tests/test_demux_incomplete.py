@@ -38,9 +38,13 @@ def test_stacks_read_next_to_unplaced_writes_are_not_vouched_for():
     # its lost goroutines, and a whole line there may be another process's.
     # (sigquit-writes-time read so its relayed threads' sections, no reports
     # since GOTRACEBACK=crash's threads belong to their crash: test_relay.py.)
+    # The log cut after its first 200 KB: the dump's tail left is too short to
+    # pay for reading the mixture by its templates (writes_templates.py), which
+    # place every piece of the whole log (test_demux_writes_templates.py).
     d = CORPUS_CASES / "big-writes-time"
     truth = json.loads(gzip.decompress((d / "truth.json.gz").read_bytes()))
-    analysis = analyze(gzip.decompress((d / truth["input"]).read_bytes()))
+    data = gzip.decompress((d / truth["input"]).read_bytes())
+    analysis = analyze(data[:data.rindex(b"\n", 0, 200_000) + 1])
     assert any(s.unplaced for s in analysis.streams)
     read = [r for r in analysis.reports if r.goroutines]
     assert read, "the line level reads some of this case's goroutines (if not, test it)"

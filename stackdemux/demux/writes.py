@@ -8,6 +8,8 @@ turns such a region into streams; its parts live beside it:
 - writes_gate.py: whether a region is write-mixed (the pipeline's gate);
 - writes_heads.py: each report's first line, read from its writes;
 - writes_tail.py: the whole lines after the last broken one;
+- writes_templates.py: a big dump's writes before that tail, read by the
+  templates the tail repeats, and the rest by the decoder;
 - writes_decode.py (with writes_reading, writes_dfa, writes_tokens,
   writes_repeats): the beam decoder that reads writes back to processes;
 - writes_columns.py: the input columns of every piece of the region's text.
@@ -22,6 +24,10 @@ never parsed: a mixture of writes makes up no report. Where most lines are
 broken, the line-level separator reads only the whole lines after the last
 broken one (`whole_tail`): before it nothing it reads is credible, and its
 splicer costs seconds per KB there (twelve processes shuffled: 17 s -> 0.1 s).
+Where that tail goes on with a big dump whose head is among the broken lines,
+the dump's templates read its writes before it and the decoder the rest
+(`read_by_templates`: big-writes-time's two reports exact), kept where their
+reports' messages are the heads'.
 
 Conservation: every character of the region is in exactly one piece of one
 output line, or in a noise piece; each newline ends the line of the process
@@ -34,12 +40,16 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from ..model import Diagnostic, Stream
 from .writes_columns import Columns
 from .writes_gate import is_broken, looks_write_interleaved, openers_run_together, process_budget
 from .writes_heads import Head, clean_message, report_heads
 from .writes_tail import headless_dump, whole_tail
+
+if TYPE_CHECKING:
+    from .writes_decode import Decoded
 
 __all__ = ["LINE_LEVEL", "clean_message", "decodable", "is_broken",
            "looks_write_interleaved", "openers_run_together", "report_heads", "separate_region",
@@ -199,7 +209,13 @@ __all__ = ["LINE_LEVEL", "clean_message", "decodable", "is_broken",
 # message and first call line with the other's file lines) until the other
 # process's later lines tell them apart. The decoder's model prices the truth
 # lower there (60.5 vs 69.1) but its search loses it in those 413 characters
-# (beam 64 and 256 alike): no report is exact, so nothing of it is wired in.
+# (beam 64 and 256 alike). Held to what is known (each head's opener and
+# message to one process, tried both ways; the dump's files, from its
+# templates, where they stand among the broken lines only; the other's lines
+# after the last broken one), it reads both texts exactly but the blank line
+# after the dump's goroutine 1 (the noise's), the heads the right way round
+# the cheaper (84.3 vs 88.0): writes_templates.read_by_templates, both reports
+# of big-writes-time exact (2.4 s CPU: the beam 0.46, the decoder twice 1.8).
 MAX_DECODE = 0
 MAX_DECODE_PROCESSES = 6
 
@@ -221,6 +237,19 @@ def separate_writes(stream: Stream) -> list[Stream] | None:
     line's pieces naming the input columns it came from; pieces no process
     printed form a stream of their own (noise holds whole lines only).
     None when the decoder could not read most of the region."""
+    text = "\n".join(stream.texts) + "\n"
+    from .writes_decode import decode  # (off: MAX_DECODE; its import costs 15 ms a run)
+
+    got = decode(text)
+    if sum(b - a for a, b in got.noise) > MAX_NOISE * len(text):
+        return None
+    return decoded_streams(stream, got)
+
+
+def decoded_streams(stream: Stream, got: Decoded) -> list[Stream]:
+    """The streams of a reading of the region's text (`got`: its processes'
+    lines as text pieces, and the noise), each line's pieces naming the input
+    columns it came from; the noise's pieces a stream of their own."""
     texts = list(stream.texts)
     text = "\n".join(texts) + "\n"
     starts = [0]
@@ -228,11 +257,6 @@ def separate_writes(stream: Stream) -> list[Stream] | None:
         starts.append(starts[-1] + len(t) + 1)
     numbers = stream.numbers
     shift = stream.prefix_lengths or [0] * len(texts)
-    from .writes_decode import decode  # (off: MAX_DECODE; its import costs 15 ms a run)
-
-    got = decode(text)
-    if sum(b - a for a, b in got.noise) > MAX_NOISE * len(text):
-        return None
 
     def pieces(segs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
         out: list[tuple[int, int, int]] = []
@@ -301,11 +325,16 @@ def separate_region(stream: Stream, line_level: LineLevel, noise: list[int],
     if read is None:
         tail = whole_tail(stream)
         if tail is not None and tail is not stream and headless_dump(tail):
-            # a big dump's tail, its head among the broken lines: the line level
-            # reading the region whole tells which stream goes on into it
+            # a big dump's tail, its head among the broken lines: its templates
+            # read the dump's writes before it (writes_templates.py), or else the
+            # line level reading the region whole tells which stream goes on into it
+            read = _read_by_templates(stream, text, tail)
             tail = stream
-        read = _read_lines(line_level, tail, own_noise, own_diags) if tail is not None else []
-        whole = tail is stream
+        if read is not None:
+            decoded, whole = True, False
+        else:
+            read = _read_lines(line_level, tail, own_noise, own_diags) if tail is not None else []
+            whole = tail is stream
     named = set(wanted)
     kept = [s for s in read if not s.unplaced and _credible(s, wanted, named, decoded, not whole)]
     if whole and len(kept) == len(read):
@@ -333,6 +362,16 @@ def separate_region(stream: Stream, line_level: LineLevel, noise: list[int],
     if left is not None:
         out.append(left)
     return out
+
+
+def _read_by_templates(stream: Stream, text: str, tail: Stream) -> list[Stream] | None:
+    """The streams a big dump's templates and the decoder read (None if not)."""
+    if stream.pieces:
+        return None
+    from .writes_templates import read_by_templates  # (imports the decoder: 15 ms)
+
+    got = read_by_templates(text, len(text) - len(tail.joined()) - 1)
+    return decoded_streams(stream, got) if got is not None else None
 
 
 def _read_lines(line_level: LineLevel, stream: Stream, noise: list[int],

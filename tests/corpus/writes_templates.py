@@ -58,7 +58,9 @@ loses the truth in the mixed 413 characters, which alone it reads dearer (74.2
 vs 72.9); with the lines after the remainder's last broken one held to one
 process, it finds 75.5. A path style per process (whole or -trimpath'd, priced
 as W_OTHER_ROOT) makes it read the two messages swapped instead. No report is
-exact either way.
+exact either way. Held to what is known (each head to one process, tried both
+ways; the dump's files among the mixed lines; the other's whole lines after),
+it reads both (stackdemux/demux/writes_templates.py, which the pipeline runs).
 """
 
 from __future__ import annotations
