@@ -530,6 +530,87 @@ def _thread_create(report: Report, buckets: list[Bucket]) -> list[str]:
     return out
 
 
+# A GOROOT's path element that names its release (`1.24.0`, `go-1.19`, `go1.22.6`,
+# `toolchain@v0.0.1-go1.24.1.linux-arm64`)
+_RELEASE = re.compile(r"(?:^|[/@-])(?:go-?)?1\.(\d+)(?:\.\d+)?(?:[./-][^/]*)?(?:/|$)")
+# Where each release keeps wasm_exec.js (moved from misc/wasm to lib/wasm in Go 1.24)
+_WASM_LIB = 24
+
+
+def _wasm_exec(report: Report, buckets: list[Bucket]) -> list[str]:
+    """Where the GOROOT the frames name keeps its wasm_exec.js: the file to load."""
+    files = [f.file or "" for f in _frames(report)]
+    root = next((file.partition("/src/syscall/")[0] for file in files
+                 if "/src/syscall/" in file), None)
+    if not root:
+        return []
+    m = _RELEASE.search(root)
+    if m is None:
+        return [f"the frames name GOROOT {root}: its wasm_exec.js is in lib/wasm (Go 1.24 on) "
+                "or misc/wasm (before)"]
+    minor = int(m.group(1))
+    where = "lib/wasm" if minor >= _WASM_LIB else "misc/wasm"
+    return [f"the frames name GOROOT {root}, Go 1.{minor}'s: load its {where}/wasm_exec.js"]
+
+
+_PLUGIN_PACKAGE = re.compile(r"plugin was built with a different version of package (\S+)")
+
+
+def _plugin_package(report: Report, buckets: list[Bucket]) -> list[str]:
+    """The package plugin.Open found built differently, and what that says."""
+    m = _PLUGIN_PACKAGE.search(report.message)
+    if m is None:
+        return []
+    package = m.group(1)
+    if "." in package.partition("/")[0]:  # (an import path's first element has a dot)
+        return [f"{package}: built from another version of its module in the plugin than in "
+                "the program (or with other flags)"]
+    return [f"{package} is in Go's standard library: the plugin and the program were built by "
+            "different Go releases (or with other flags)"]
+
+
+def _illegal_instruction(report: Report, buckets: list[Bucket]) -> list[str]:
+    """The bytes Go printed at the faulting PC, and whether the PC is Go's code."""
+    s = report.signal
+    pc = f" at pc={s.pc}" if s is not None and s.pc else ""
+    out = [f"instruction bytes{pc}:{line.partition(':')[2]}" for line in report.context
+           if line.startswith("instruction bytes:")][:1]
+    return out + _unknown_pc(report)
+
+
+def _unknown_pc(report: Report) -> list[str]:
+    """runtime's `unknown pc` line: the faulting PC is in no Go function."""
+    s = report.signal
+    if s is None or not s.pc or not any(line.endswith(f"unknown pc {s.pc}")
+                                        for line in report.context):
+        return []
+    return [f"the runtime found no Go function at pc={s.pc} (`runtime: unknown pc`): the "
+            "instruction is in code outside Go (C code, a DLL) or is no code at all"]
+
+
+# Windows' ExceptionInformation[0] of an access violation
+_WINDOWS_DOING = {"0x0": "read", "0x1": "write", "0x8": "execute"}
+
+
+def _windows_exception(report: Report, buckets: list[Bucket]) -> list[str]:
+    """Go's `Exception CODE A B PC` line of an access violation read in Windows' terms."""
+    s = report.signal
+    if s is None:
+        return []
+    doing = _WINDOWS_DOING.get(s.code or "", f"access ({s.code})")
+    jumped = s.pc is not None and s.pc == s.addr
+    out = [f"the thread tried to {doing} address {s.addr}"
+           + (" (the faulting instruction's own address)" if jumped else f" at pc={s.pc}")]
+    if not any(line.startswith("signal arrived during") for line in report.context):
+        # (a crash in cgo's C code gets the cgo-signal hint, whose facts say these)
+        if (near := _near_zero(s)) is not None:
+            out.append(near)
+        elif jumped:
+            out.append(f"execution jumped to {s.pc}, where there is no code to run: a call "
+                       "through a corrupted function value or return address")
+    return out + _unknown_pc(report)
+
+
 DETAILS: dict[str, Callable[[Report, list[Bucket]], list[str]]] = {
     "thread-create": _thread_create,
     "cgo-thread": _cgo_thread,
@@ -541,6 +622,10 @@ DETAILS: dict[str, Callable[[Report, list[Bucket]], list[str]]] = {
     "http-remote": _http,
     "runtime-notes": _runtime_notes,
     "memory": _memory,
+    "wasm-exec": _wasm_exec,
+    "plugin-package": _plugin_package,
+    "illegal-instruction": _illegal_instruction,
+    "windows-exception": _windows_exception,
 }
 
 
