@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from stackdemux import rx
 from stackdemux.analyse.buckets import bucket
 from stackdemux.analyse.chains import (
     crash_frames,
@@ -125,7 +126,7 @@ def _compile_match(table: dict, where: str) -> dict[str, list[re.Pattern[str]]]:
         if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
             raise RulesError(f"{where}: match.{key} must be a string or a list of strings")
         try:
-            compiled[key] = [re.compile(p) for p in patterns]
+            compiled[key] = [rx.compile(p) for p in patterns]
         except re.error as error:
             raise RulesError(f"{where}: match.{key}: bad regular expression: {error}") from None
     return compiled

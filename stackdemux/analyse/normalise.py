@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from stackdemux import rx
 from stackdemux.cgo_notes import refused_thread
 from stackdemux.model import Report, ReportKind
 
 _UNIT = r"(?:ns|us|µs|μs|ms|s|m|h)"
-_TOKEN = re.compile(
+_TOKEN = rx.compile(
     "|".join(
         (
             # Go's %q: backslash escapes, no raw newline inside.

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from .. import rx
 from ..firstchars import first_chars
 from ..grammar import grammar_text, line_grammar
 from ..model import Diagnostic, Source, Span, Stream
@@ -199,7 +200,7 @@ def _anchor_regex() -> re.Pattern[str]:
     # then one class test of the next character turns most lines away
     body = rf"(?:{gor}([0-9]+)|(?:{'|'.join(alts)}))"
     first = first_chars(body)
-    return re.compile("\n" + (f"(?={first})" if first else "") + body)
+    return rx.compile("\n" + (f"(?={first})" if first else "") + body)
 
 
 def _leading(grammar: str, rule: str) -> str | None:

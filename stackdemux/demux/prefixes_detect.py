@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from .. import rx
 from ..grammar import MAX_LINE, line_grammar
 from .prefixes_regions import header_regions
 from .prefixes_styles import PrefixStyle, compiled_styles, match_prefix, style_names, unnamed
@@ -63,7 +64,7 @@ def _any_style() -> re.Pattern[str]:
     """Every style in one regex: most sampled lines of a log carry no prefix, and
     one failed match rejects them instead of one per style."""
     alts = "|".join(f"(?:{unnamed(s.regex.pattern, '(?:')})" for s in compiled_styles().values())
-    return re.compile(alts)
+    return rx.compile(alts)
 
 
 def detect(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[PrefixStyle]:

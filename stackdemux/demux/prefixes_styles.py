@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # grammar.py's rule compiler and its reading of a grammar: one compiler for every grammar
+from .. import rx
 from ..firstchars import first_chars
 from ..grammar import RegexCompiler, cached_compile, load_rules
 from ..grammar import grammar_path as _grammar_path
@@ -185,7 +186,7 @@ def compiled_styles() -> dict[str, PrefixStyle]:
     derived = cached_compile("prefixes", text + _DERIVATION_VERSION, _derive_styles)
     out = {}
     for name, (source, key, partial, continued) in derived.items():
-        pattern = re.compile(source)
+        pattern = rx.compile(source)
         index = pattern.groupindex
         out[name] = PrefixStyle(
             name=name, regex=pattern,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .. import rx
+
 # ECMA-48 escape sequences. Each alternative is a fixed prefix followed by
 # disjoint character classes, so matching is linear (no backtracking blow-up):
 # a string sequence's scan stops at the next ESC. One never terminated is not
@@ -41,7 +43,7 @@ _INVISIBLE = frozenset(
 )
 
 # Everything that is not a character in XML 1.0 (Char production).
-_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_XML_INVALID = rx.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def strip_ansi(text: str) -> str:
