@@ -19,10 +19,12 @@ SAMPLES = sorted(ROOT.glob("samples/go1.*/*.txt")) + sorted(
     Path("/work/shared/conformance/panicparse-crashes").glob("*.txt")
 )
 
-# The example of issue 2's contract, completed with the fields issue 4 adds;
+# The example of issue 2's contract, completed with the fields issue 4 adds and
+# those README's "JSON contract" names on every report and group since;
 # checked by hand against the contract text.
 MINIMAL = {
     "stackdemux": 1,
+    "sources": ["build.log"],
     "reports": [
         {
             "id": "r1",
@@ -65,15 +67,21 @@ MINIMAL = {
             "lines": [[1, 12]],
             "complete": True,
             "buckets": [],
+            "source": "build.log",
+            "incomplete_reason": None,
+            "fingerprint": "145d63b7ab70b436",
+            "title": "panic: invalid page type: <N>: <N>",
+            "culprit": None,
         }
     ],
-    "streams": [{"id": "s1", "label": None}],
+    "streams": [{"id": "s1", "label": None, "lines": 14}],
     "groups": [
         {
             "id": "g1",
             "title": "panic: invalid page type: <N>: <N>",
             "count": 1,
             "reports": ["r1"],
+            "representative": "r1",
             "fingerprint": "145d63b7ab70b436",
             "messages": {"invalid page type: 6432: 10": 1},
             "culprit": None,
@@ -120,6 +128,43 @@ def test_required_top_level_keys(key):
     doc = copy.deepcopy(MINIMAL)
     del doc[key]
     assert not VALIDATOR.is_valid(doc)
+
+
+# What a bot reads of every document, report, stream and group (README's "JSON
+# contract", docs/triage-bot.md): always written, so the schema requires it, and a
+# client generated from the schema does not make it optional.
+PROMISED = [
+    ("sources",), ("diagnostics",),
+    *[("reports", 0, key) for key in (
+        "source", "fingerprint", "title", "culprit", "complete", "incomplete_reason")],
+    ("streams", 0, "lines"),
+    ("groups", 0, "representative"),
+]
+
+
+@pytest.mark.parametrize("path", PROMISED, ids=lambda p: ".".join(map(str, p)))
+def test_what_every_document_says_is_required(path):
+    doc = copy.deepcopy(MINIMAL)
+    target = doc
+    for key in path[:-1]:
+        target = target[key]
+    del target[path[-1]]
+    assert not VALIDATOR.is_valid(doc)
+
+
+def test_a_real_document_has_every_required_key_everywhere():
+    # compose-bbolt.log: three processes' crashes in one log, two of them one group
+    from stackdemux.api import analyze
+    from stackdemux.render.json import render_json_bytes
+
+    doc = orjson.loads(render_json_bytes(analyze(ROOT / "samples/interleaved/compose-bbolt.log")))
+    defs = SCHEMA["$defs"]
+    assert set(SCHEMA["required"]) <= set(doc)
+    assert all(set(defs["report"]["required"]) <= set(r) for r in doc["reports"])
+    assert all(set(defs["stream"]["required"]) <= set(s) for s in doc["streams"])
+    assert all(set(defs["group"]["required"]) <= set(g) for g in doc["groups"])
+    assert [r["source"] for r in doc["reports"]] == [
+        str(ROOT / "samples/interleaved/compose-bbolt.log")] * 3
 
 
 @pytest.mark.skipif(not SAMPLES, reason="no samples")
