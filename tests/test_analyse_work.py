@@ -83,3 +83,23 @@ def test_what_is_kept_is_what_a_search_finds():
         kept = [(crash_frames(r), culprit(r)) for r in reports]
         again = [(crash_frames(r), culprit(r)) for r in reports]
     assert kept == alone and again == alone
+
+
+def test_origins_read_each_paths_first_goroutine_in_the_reports_order():
+    # (the frames origins are gathered from: the paths' firsts, by the paths'
+    # order, with no pass over every goroutine; the report's order, as ever)
+    import gzip
+
+    from stackdemux.analyse.buckets import call_paths
+    from stackdemux.analyse.origins import _frames, _frames_read
+
+    dump = gzip.decompress((ROOT / "benchmarks" / "data" / "goroutines-20k.go1.21.txt.gz")
+                           .read_bytes())
+    (report,) = parse_text(dump).reports
+    for g in report.goroutines[1::3]:  # (read alike two ways: paths joined, then sorted)
+        g._read = (*g._read[:-1], g._read[-1] + " +0x1")
+    reports = [report, *many_reports()]
+    for r in reports:
+        paths = call_paths(r, as_parsed=True).values()
+        read = _frames_read(r, paths)
+        assert [id(f) for f in read] == [id(f) for f in _frames(r, {id(ms[0]) for ms in paths})]
