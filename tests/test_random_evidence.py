@@ -45,12 +45,15 @@ from stackdemux.demux.scores import (
     _RUNTIME_THROWS,
     _WAITS,
     _WRAPPER,
+    ENTRY_CALLED,
     OTHER_CALLEE,
     PARKED,
     WRAPPER_BEFORE,
     WRAPPERS_SINCE,
     _runtime,
+    _starts,
     call_score,
+    called,
     callee_name,
     calls_out,
     file_score,
@@ -130,6 +133,7 @@ def test_the_runtimes_hidden_goroutines_lie_between_goroutine_1_and_the_programs
 
 
 
+
 def _id_steps() -> list[tuple[int, int, int]]:
     """(id, next id, the report's first goroutine's id) after a dump's first
     two goroutines, goroutine 1's successor aside (the hidden runtime's)."""
@@ -199,6 +203,42 @@ def test_one_go_statement_starts_one_function() -> None:
     right = beam.frame_score(worker, call, at, 0.0, None, "main.(*pool).worker")
     wrong = beam.frame_score(cond, call, at, 0.0, None, "main.(*pool).worker")
     assert right > wrong + 4.0
+
+
+
+def test_a_goroutines_entry_is_called_only_by_what_starts_it() -> None:
+    """GOTRACEBACK=system prints below a goroutine's entry what lower levels
+    hide: runtime.goexit and, since Go 1.22, its creator's go-statement
+    wrapper (`G.gowrap1`). That is no caller (ENTRY_CALLED)."""
+    callers: dict[str, set[str]] = {}
+    entries: set[str] = set()
+    for r in reports():
+        for g in r.goroutines:
+            names = [f.func for f in g.frames]
+            for callee, caller in pairwise(names):
+                callers.setdefault(callee, set()).add(caller)
+            if g.created_by is not None and names:
+                entries.add(names[-1])
+    seen = {f: callers[f] for f in entries if f in callers}
+    started = [f for f, v in seen.items() if all(map(_starts, v))]
+    assert len(started) > 10  # (seen called by runtime.goexit alone, or a gowrap)
+    # twelve-lines-random: Go 1.24's process 9 (GOTRACEBACK=system) shows
+    # main.startIdle.gowrap1 calling the pool's worker; process 3's worker
+    # (the same release, GOTRACEBACK=all) ends at `created by main.startIdle`
+    p3 = case_lines("twelve-lines-random", "p3.out")
+    p9 = case_lines("twelve-lines-random", "p9.out")
+    assert p9[p9.index("main.(*pool).worker(0x0?, 0x0?)") + 2] == "main.startIdle.gowrap1()"
+    created = p3.index("created by main.startIdle in goroutine 1")
+    header = max(i for i in range(created) if p3[i].startswith("goroutine "))
+    worker = stream(*p3[header:created])
+    call = ev(p3[created])
+    assert worker.callee == "main.(*pool).worker"
+    for above in ("main.startIdle.gowrap1", "runtime.goexit"):
+        assert called(worker, call, frozenset({above})) is None
+    # (a closure is printed at every level: it calls the entry)
+    assert called(worker, call, frozenset({"main.startIdle.func1"})) is False
+    assert (call_score(worker, call, None) - call_score(worker, call, False)
+            == -ENTRY_CALLED > 4.0)
 
 
 def test_a_go_statement_is_printed_at_one_pc_by_one_process() -> None:
