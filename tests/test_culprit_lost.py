@@ -161,3 +161,15 @@ def test_the_goroutine_that_logged_after_its_test_is_named_when_printed():
     assert _facts(group, "log-after-test") == [
         "example.com/gotests/logafter.TestLogAfter.func1 at "
         "/src/gotests/logafter/logafter_test.go:21"]
+
+
+def test_go_1_4s_runtime_panic_cut_below_it_is_no_culprit():
+    # cloudfoundry/hm9000#10 (Go 1.3): `runtime.panic(…)` in panic.c, and the paste ends
+    # there: Go <= 1.4 named gopanic runtime.panic, and the code that panicked is below it
+    _, group = _one_group(WILD / "hm9000issue10_ginkgo_recovered_value_lines_go13_panic_c.txt")
+    assert group.culprit is None
+
+
+def test_go_1_2s_runtime_panic_blames_the_code_below_it():
+    _, group = _one_group(WILD / "sshchat_go12_runtime_panic_c.txt")
+    assert group.culprit is not None and group.culprit.func == "main.(*Server).Privmsg"

@@ -43,7 +43,7 @@ _NOT_MACHINERY = ("sync.(*Once).", "sync.OnceFunc", "sync.OnceValue", "sync.(*Ma
 # The runtime's own goroutine entry points, printed under fatal errors: not part of any route.
 # (gccgo's goroutines start in libgo's runtime.kickoff, as gc's return to goexit)
 _ENTRY_RUNTIME = frozenset(("runtime.goexit", "runtime.main", "runtime.kickoff"))
-_PANIC = frozenset(("panic", "runtime.gopanic"))
+_PANIC = frozenset(("panic", "runtime.gopanic", "runtime.panic"))  # (the last: Go <= 1.4)
 # The log package's Panic functions format a message and panic with it on
 # behalf of their caller, as panic itself does: the caller is the culprit.
 _LOG_PANICS = frozenset(f"log.{recv}Panic{kind}" for recv in ("", "(*Logger).")
