@@ -32,6 +32,19 @@ def _file(path: str | None, options: RenderOptions) -> str:
     return in_repo(path, options.repo_root) or path or ""
 
 
+def _classname(view: GroupView, analysis: Analysis) -> str:
+    """The package a test tab files the case under: the culprit's, else the failed
+    go test's (`FAIL\tpkg`), where a crash names no culprit; else `go`."""
+    culprit = view.culprit
+    if culprit is not None and culprit.package:
+        return culprit.package
+    representative = view.group.representative
+    report = analysis.report(representative) if representative is not None else None
+    if report is not None and report.test_package:
+        return report.test_package
+    return "go"
+
+
 def render_junit(analysis: Analysis, options: RenderOptions) -> str:
     views = group_views(analysis)
     failed = str(sum(view.is_crash for view in views))
@@ -49,11 +62,10 @@ def render_junit(analysis: Analysis, options: RenderOptions) -> str:
     )
     for view in views:
         culprit = view.culprit
-        classname = culprit.package if culprit is not None and culprit.package else "go"
         case = ET.SubElement(
             suite,
             "testcase",
-            classname=xml_safe(classname),
+            classname=xml_safe(_classname(view, analysis)),
             name=xml_safe(view.group.title),
             file=xml_safe(_file(culprit.file, options)) if culprit is not None else "",
         )
