@@ -169,8 +169,8 @@ _STACK_KINDS = frozenset({"goroutine_header", "blank", "created_by"})
 # lines cost no per-line work.
 _IDLE_KINDS = ("goroutine_header", "frame_file", "panic", "http_panic", "fatal_error",
                "runtime_note", "fault_address", "sigdump", "race_rule", "race_begin",
-               "race_summary", "test_fail", "test_package_fail", "test_fail_bare", "exit_status",
-               "goroutine_profile", "tea_panic")
+               "race_summary", "test_fail", "test_summary_fail", "test_package_fail",
+               "test_fail_bare", "exit_status", "goroutine_profile", "tea_panic")
 _IDLE_LEADS = quick_alternation([_G.leads[k] for k in _IDLE_KINDS])  # type: ignore[misc]
 _IDLE_SKIP = rx.compile(_IDLE_LEADS)
 # A line that a lead matches alone is matched by it in the joined text too, unless
@@ -477,7 +477,8 @@ class _Parser:
         self.state = "idle"
         self.raw_message = False  # pre-1.23 multi-line panic value continues raw
         self.tests: list[str] = []  # "--- FAIL: TestX" seen just before a report
-        self.tests_at: list[int] = []
+        self.tests_at: list[int] = []  # their lines (and gotestsum's `=== FAIL: pkg  (…)`)
+        self.summary_package: str | None = None  # the package of gotestsum's `=== FAIL:`
         self.context: list[str] = []  # "runtime: …" lines seen before a report
         self.context_at: list[int] = []
         # GOTRACEBACK=crash: a `-----` line was read, the next thread's section
@@ -555,10 +556,12 @@ class _Parser:
             r.context.extend(self.context)
             self.used.extend(self.context_at)
             self.context, self.context_at = [], []
-        if self.tests:
+        if self.tests_at:
             r.tests.extend(self.tests)
             self.used.extend(self.tests_at)
-            self.tests, self.tests_at = [], []
+            if r.test_package is None:
+                r.test_package = self.summary_package
+            self.tests, self.tests_at, self.summary_package = [], [], None
         self.used.append(i)
         self.state = "header"
         return r
@@ -743,7 +746,7 @@ class _Parser:
         i = 0
         while i < n:
             if (i >= next_search and self.report is None and self.frames is None
-                    and not self.tests and not self.context):
+                    and not self.tests_at and not self.context):
                 if skip_alone is not None and skip_alone(texts[i]) is not None:
                     j = i  # (told by the line alone: no joined text is made for it)
                 else:
@@ -981,6 +984,7 @@ class _Parser:
             r.complete, r.incomplete_reason = False, CUT_IN_TEST_OUTPUT
             self.close()
         self.tests, self.tests_at, self.context, self.context_at = [], [], [], []
+        self.summary_package = None
 
     def cut_in_test_output(self) -> bool:
         """The stream ends inside the last failed test's output, before the FAIL
@@ -1047,6 +1051,10 @@ class _Parser:
         self.raw_message = False
         if kind == "blank":
             if r is None:
+                if self.summary_package is not None:
+                    # gotestsum ends a failed test's output with a blank line: its
+                    # `=== FAIL:` names no report after it
+                    self.tests, self.tests_at, self.summary_package = [], [], None
                 return
             self.end_frames()
             if state in ("stack", "header"):
@@ -1514,6 +1522,17 @@ class _Parser:
                 self.close()
             self.tests.append(m.group(g["test_fail"]["test"]))
             self.tests_at.append(i)
+            return
+
+        if kind == "test_summary_fail":
+            # gotestsum's summary: one failed test's output follows, up to a blank
+            # line; a report in it is that test's (its package too), not the last one's
+            if r is not None:
+                self.close()
+            fields = g["test_summary_fail"]
+            test = m.group(fields["test"])
+            self.tests, self.tests_at = ([test] if test else []), [i]
+            self.summary_package = m.group(fields["package"])
             return
 
         if kind in ("test_package_fail", "test_fail_bare", "exit_status"):
