@@ -14,7 +14,10 @@ held, so it reads a run's logs as one analysis.
 It prints one line per crash of the run, new ones first, and with `--new-only`
 exits 1 when a crash never seen before was found (fail the job on a new crash,
 not on a known flaky one). Goroutine dumps (pprof, runtime.Stack) are no crash:
-they are not recorded.
+they are not recorded. Each record keeps the fingerprint scheme its id was made
+by (`Analysis.fingerprint_scheme`): after an upgrade of stackdemux that changed
+the rules, until a crash is filed under the new scheme, the bot says that the
+known crashes were filed under another, and may read as new once.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Crash:
     runs: int = 0  # how many runs showed it
     reports: int = 0  # how many reports of it, over all those runs
     example: dict[str, object] = field(default_factory=dict)  # the first report seen
+    scheme: int | None = None  # the fingerprint scheme its id was made by (None: not said)
 
 
 @dataclass
@@ -54,9 +58,14 @@ class Verdict:
 
 
 def where(frame: stackdemux.Frame | None) -> str | None:
+    """`func at file:line`; the place alone where the log printed no function (a
+    caller list: `func` is empty), the function alone where it printed no file."""
     if frame is None:
         return None
-    return f"{frame.func} at {frame.file}:{frame.line}" if frame.file else frame.func
+    place = f"{frame.file}:{frame.line}" if frame.file else None
+    if not frame.func:
+        return place
+    return f"{frame.func} at {place}" if place else frame.func
 
 
 def example(report: stackdemux.Report, group: stackdemux.Group) -> dict[str, object]:
@@ -88,6 +97,7 @@ def triage(db: dict[str, Crash], run: str,
     analysis (`analyze_many`) or each alone."""
     counts: dict[str, int] = {}
     firsts: dict[str, tuple[stackdemux.Report, stackdemux.Group]] = {}
+    schemes: dict[str, int] = {}  # the rules that made each id
     for analysis in analyses:
         for group in analysis.groups:
             for rid in group.reports:
@@ -97,6 +107,7 @@ def triage(db: dict[str, Crash], run: str,
                 fp = report.fingerprint
                 assert fp is not None  # (the analysis sets every report's)
                 counts[fp] = counts.get(fp, 0) + 1
+                schemes[fp] = analysis.fingerprint_scheme
                 # shown by a report its group is read from: the group's hints
                 # are then that crash's own (its title and culprit are in any case)
                 if fp not in firsts or (fp == group.fingerprint
@@ -112,13 +123,26 @@ def triage(db: dict[str, Crash], run: str,
                 fingerprint=fingerprint,
                 title=report.title or f"{report.kind.value}: {report.message}",
                 culprit=where(report.culprit), first_seen=run, last_seen=run,
-                example=example(report, group))
+                example=example(report, group), scheme=schemes[fingerprint])
         crash.last_seen = run
+        crash.scheme = schemes[fingerprint]  # (its id is the same under these rules)
         crash.runs += 1
         crash.reports += count
         verdicts.append(Verdict(status, crash, count))
     verdicts.sort(key=lambda v: (v.status != "new", -v.count))
     return verdicts
+
+
+def upgraded(db: dict[str, Crash], scheme: int) -> str | None:
+    """Said when no record was filed under `scheme` yet, though some were under
+    another: stackdemux changed its rules since, and a known crash whose id
+    changed reads as new once (a record whose crash recurs takes the new scheme)."""
+    if not db or any(crash.scheme == scheme for crash in db.values()):
+        return None
+    old = sorted({str(crash.scheme) if crash.scheme else "unknown" for crash in db.values()})
+    return (f"the {len(db)} known crashes were filed under fingerprint scheme "
+            f"{', '.join(old)}; this stackdemux makes {scheme}: a known crash may read "
+            "as new once (docs/triage-bot.md)")
 
 
 def load_db(path: Path) -> dict[str, Crash]:
@@ -155,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     except stackdemux.InputError as e:  # a missing file, binary data: said in one line
         print(f"triage_bot: {e}", file=sys.stderr)
         return 2
+    note = upgraded(db, analyses[0].fingerprint_scheme)
+    if note:
+        print(f"triage_bot: {note}", file=sys.stderr)
     verdicts = triage(db, args.run, analyses)
     save_db(db, args.db)
     for v in verdicts:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .api import Options, OptionsError, analyze, analyze_many
     from .ingest import InputError
     from .model import (
+        FINGERPRINT_SCHEME,
         Analysis,
         Ancestor,
         Bucket,
@@ -45,9 +46,10 @@ if TYPE_CHECKING:
 _HOME = {
     **dict.fromkeys(("Options", "OptionsError", "analyze", "analyze_many"), "api"),
     "InputError": "ingest",
-    **dict.fromkeys(("Analysis", "Ancestor", "Bucket", "ChainSegment", "CreatedBy", "Diagnostic",
-                     "Frame", "Goroutine", "Group", "Hint", "PanicLink", "Race", "RaceAccess",
-                     "Report", "ReportKind", "Signal", "Source", "Stream"), "model"),
+    **dict.fromkeys(("FINGERPRINT_SCHEME", "Analysis", "Ancestor", "Bucket", "ChainSegment",
+                     "CreatedBy", "Diagnostic", "Frame", "Goroutine", "Group", "Hint", "PanicLink",
+                     "Race", "RaceAccess", "Report", "ReportKind", "Signal", "Source", "Stream"),
+                    "model"),
 }
 
 
@@ -67,6 +69,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "FINGERPRINT_SCHEME",
     "Analysis",
     "Ancestor",
     "Bucket",

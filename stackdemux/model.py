@@ -494,6 +494,17 @@ class Group:
         return len(self.reports)
 
 
+# Which rules made the fingerprints (the analyse stage's: a title's normalisation in
+# analyse/normalise.py, the culprit's choice in analyse/chains.py, the route hashed
+# in analyse/fingerprint.py, a group's pick in analyse/groups.py). Bumped whenever
+# any fingerprint of any input changes, so that a bot keeping fingerprints across
+# upgrades knows when its ids stop matching. tests/fingerprints.json records the
+# fingerprints of every sample and wild paste under the number that made them: its
+# test fails on a change made without a bump (tests/fingerprint_table.py rewrites
+# the table after one).
+FINGERPRINT_SCHEME = 1
+
+
 @dataclass(slots=True)
 class Analysis:
     """Everything stackdemux knows about the logs of one run: `analyze` reads
@@ -509,6 +520,7 @@ class Analysis:
     sources: list[str] = field(default_factory=list)  # input names, in order
     noise_sources: list[str] = field(default_factory=list)  # noise[i]'s input name
     total_lines: int = 0
+    fingerprint_scheme: int = FINGERPRINT_SCHEME  # the rules its fingerprints are made by
     # report id → position in `reports`, built on the first lookup (report())
     _report_index: dict[str, int] | None = field(default=None, repr=False, compare=False)
 

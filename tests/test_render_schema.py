@@ -24,6 +24,7 @@ SAMPLES = sorted(ROOT.glob("samples/go1.*/*.txt")) + sorted(
 # checked by hand against the contract text.
 MINIMAL = {
     "stackdemux": 1,
+    "fingerprint_scheme": 1,
     "sources": ["build.log"],
     "reports": [
         {
@@ -106,6 +107,8 @@ def test_the_contract_example_validates():
     ("path", "value"),
     [
         (("stackdemux",), 2),
+        (("fingerprint_scheme",), "1"),
+        (("fingerprint_scheme",), 0),
         (("reports", 0, "kind"), "crash"),
         (("reports", 0, "lines", 0), [0, 3]),
         (("reports", 0, "goroutines", 0, "frames", 0, "line"), "56"),
@@ -134,7 +137,7 @@ def test_required_top_level_keys(key):
 # contract", docs/triage-bot.md): always written, so the schema requires it, and a
 # client generated from the schema does not make it optional.
 PROMISED = [
-    ("sources",), ("diagnostics",),
+    ("sources",), ("diagnostics",), ("fingerprint_scheme",),
     *[("reports", 0, key) for key in (
         "source", "fingerprint", "title", "culprit", "complete", "incomplete_reason")],
     ("streams", 0, "lines"),

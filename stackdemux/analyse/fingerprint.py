@@ -21,6 +21,9 @@ What changes it: a different title (another message), a different culprit
 function, a different route through the program's own or its dependencies'
 functions. Recursion counts only once (each function is listed once), so a
 stack overflow whose printed depth varies keeps its fingerprint.
+
+A change here, or in what feeds it (the title, the culprit), that changes any
+input's fingerprint bumps model.FINGERPRINT_SCHEME (tests/fingerprints.json).
 """
 
 from __future__ import annotations

@@ -71,6 +71,7 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
     several = len(analysis.sources) > 1
     doc = {
         "stackdemux": CONTRACT_VERSION,
+        "fingerprint_scheme": analysis.fingerprint_scheme,
         "sources": analysis.sources,
         "reports": analysis.reports,
         "streams": [
