@@ -101,6 +101,10 @@ def _replace(text: str, old: str, new: str, count: int = -1) -> str:
 PLACES = {
     "panic message": lambda h: _replace(_read("panic_string.txt"), "panic: boom", "panic: " + h),
     "multi-line message": lambda h: _replace(_read("panic_multiline.txt"), "line2", h),
+    # a later panic's value of several lines (Go 1.23+ tabs them: kept in the value)
+    "chained multi-line value": lambda h: _replace(
+        (ROOT / "tests" / "data" / "chain_value_lines" / "recovered-go1.27.3.txt")
+        .read_text(encoding="utf-8"), "field a: required", h.replace("\n", "\n\t")),
     "function name": lambda h: _replace(_read("panic_string.txt"), "main.init.0.func1",
                                         "main." + h.replace("\n", "")),
     "file path": lambda h: _replace(_read("nil_pointer.txt"), "/app/main.go",

@@ -110,6 +110,15 @@ def _message_item(message: str, count: int) -> str:
     return f"<li>×{count}<pre>" + "\n".join(esc(line) for line in lines) + "</pre></li>"
 
 
+def _panic_item(panic: str) -> str:
+    """A panic of the chain as an item: code; a value of several lines in its
+    lines, a `<pre>` (as a message's)."""
+    lines = value_lines(panic)
+    if len(lines) == 1:
+        return f"<li><code>{esc(panic)}</code></li>"
+    return "<li><pre>" + "\n".join(esc(line) for line in lines) + "</pre></li>"
+
+
 def _culprit_cell(view: GroupView) -> str:
     """The index's culprit column: the function; where nothing crashed, what the
     frame is first (`dumped by`, `waits in`: view.culprit_label)."""
@@ -156,7 +165,7 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
         parts.append(f"<dt>messages</dt><dd><ul>{items}{more}</ul></dd>")
     panics = panics_said(report)
     if panics:
-        items = "".join(f"<li><code>{esc(p)}</code></li>" for p in panics)
+        items = "".join(_panic_item(p) for p in panics)
         parts.append(f'<dt>panics</dt><dd><ol class="chain">{items}</ol></dd>')
     culprit = view.culprit
     if culprit is not None:

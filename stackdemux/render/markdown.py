@@ -136,6 +136,19 @@ def _message_item(message: str, count: int) -> list[str]:
     return [f"- ×{count}", *(f"  {line}" if line else "" for line in block)]
 
 
+def _panic_item(n: int, panic: str) -> list[str]:
+    """A panic of the chain as an item of the numbered list: a code span; a value
+    of several lines in its lines, a fenced block that is the item's content (as a
+    message's: a code span showed its line breaks as `\\n`)."""
+    lines = value_lines(panic)
+    if len(lines) == 1:
+        return [f"{n}. {code(panic)}"]
+    marker = f"{n}. "
+    block = fence("\n".join(lines)).split("\n")
+    # (the block's first line on the marker's; the rest indented as its content)
+    return [marker + block[0], *(" " * len(marker) + line if line else "" for line in block[1:])]
+
+
 def _frame_words(frame: Frame, options: RenderOptions) -> list[str]:
     """`pkg.F` and `…/file.go:12` as code, the place as the stack shows it (a
     module's version in it); a caller list's frame names no function (callers.py)."""
@@ -172,7 +185,8 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     if panics:
         out.append("**Panics**, as Go printed them (the last one ended the program)")
         out.append("")
-        out.extend(f"{i}. {code(panic)}" for i, panic in enumerate(panics, 1))
+        for i, panic in enumerate(panics, 1):
+            out.extend(_panic_item(i, panic))
         out.append("")
     frames = [(culprit_label(view).capitalize(), view.culprit)]
     if g.main_frame is not None and g.main_frame is not view.culprit:

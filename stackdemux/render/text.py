@@ -259,7 +259,10 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
         if len(messages) > 3:
             w.field("", f"… {len(messages) - 3} more messages", "note")
     for i, panic in enumerate(panics_said(report)):
-        w.field("" if i else "panics", ("→ " if i else "") + _shown(clean(panic), _MAX_MESSAGE))
+        # a value of several lines in its lines, under the arrow, as the message's
+        lead = "→ " if i else ""
+        for j, line in enumerate(_value_lines(panic)):
+            w.field("" if i or j else "panics", (" " * len(lead) if j else lead) + line)
     culprit = view.culprit
     if culprit is not None:
         w.field(culprit_label(view), _frame_brief(culprit, o), "ours")

@@ -530,13 +530,15 @@ def ci_lines(view: GroupView, analysis: Analysis) -> list[str]:
 def said_lines(view: GroupView) -> list[str]:
     """The failed tests, the panics after the first and the culprit, as every
     CI format words them: `test: TestX in pkg`, `panics: a [recovered]`,
-    `  → b`, `culprit: F at /path:12`."""
+    `  → b`, `culprit: F at /path:12`. A panic whose value runs over lines is
+    said on its line, as the title says one (`  → validation failed: field a:
+    required`): one fact a line."""
     lines = []
     tests = tests_said(view.reports)
     if tests:
         lines.append(f"{tests_label(view.reports)}: {tests}")
     for i, panic in enumerate(panics_said(view.report)):
-        lines.append(("panics: " if i == 0 else "  → ") + panic)
+        lines.append(("panics: " if i == 0 else "  → ") + flat(panic))
     culprit = view.culprit
     if culprit is not None:
         lines.append(f"{culprit_label(view)}: {culprit_words(culprit)}")

@@ -1,0 +1,3 @@
+module example.com/chainvalue
+
+go 1.19
