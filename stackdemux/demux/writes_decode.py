@@ -250,13 +250,18 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
                  spaces, False, sites, callee, values=p.values), cost, seen
 
 
-def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> Decoded:
+def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
+           seen: Seen = _NOTHING_SEEN, names: Sequence[int] | None = None) -> Decoded:
     """Read `text` (lines joined by newlines, ending in one) as the writes of
     several processes; the best reading found. `owners` (the process of each
     character, from a corpus case's truth) holds the reading to it: what the
     model makes of the truth, to weigh against what the search finds (a
     piece its owner cannot read there, where the tokenizer misses a write's
-    end, goes to the noise)."""
+    end, goes to the noise). `seen`: frames known before the text is read
+    (tests/corpus/writes_vocabulary.py seeds it with a vocabulary); `names`:
+    names[i] the end of a function or file name known to start at i (0:
+    none): a line's first write there (a tab's next for a file) is that name
+    whole."""
     auto = line_automaton()
     report_start = _report_automaton().start
     n = len(text)
@@ -275,10 +280,10 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
     # processes beyond with pieces read as registers and notes)
     most = min(MAX_PROCESSES, budget, len(heads) or budget)
     glued = _glued()
-    buckets: dict[int, list[_Hyp]] = {0: [_Hyp(0.0, ())]}
+    buckets: dict[int, list[_Hyp]] = {0: [_Hyp(0.0, (), seen=seen)]}
     if owners is not None:  # every process there from the start, in the truth's order
         most = max(owners, default=0) + 1
-        buckets = {0: [_Hyp(0.0, (fresh,) * most)]}
+        buckets = {0: [_Hyp(0.0, (fresh,) * most, seen=seen)]}
     pos = 0
     final: list[_Hyp] = []
     while True:
@@ -302,6 +307,9 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None) -> 
                 ends = walks.get(p.state)
                 if ends is None:
                     ends = walks[p.state] = _walk(text, pos, p.state, auto, may_end, strong, n)
+                if names is not None and names[pos] and (
+                        not p.text or p.text in ("\t", "created by ")):
+                    ends = _walk_to(text, pos, p.state, auto, names[pos])
                 for end, state in ends:
                     if owners is not None and any(0 <= owners[j] != k for j in range(pos, end)):
                         continue
@@ -560,6 +568,17 @@ def _walk(text: str, pos: int, state: int, auto, may_end, strong,  # type: ignor
         out = out[:MAX_CANDIDATES] + [c for c in out[MAX_CANDIDATES:-1] if strong[c[0]]][
             :MAX_STRONG] + out[-1:]
     return out
+
+
+def _walk_to(text: str, pos: int, state: int, auto, end: int  # type: ignore[no-untyped-def]
+             ) -> list[tuple[int, int]]:
+    """The write from `pos` to `end`, when a process in `state` can write it."""
+    s = state
+    for j in range(pos, end):
+        s = auto.step(s, text[j])
+        if s == DEAD:
+            return []
+    return [(end, auto.cut(s))] if auto.boundary[s] else []
 
 
 def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
