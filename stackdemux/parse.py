@@ -15,7 +15,7 @@ import itertools
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from sys import intern
@@ -1324,8 +1324,17 @@ class _Parser:
 
         if kind == "fatal_error":
             msg = m.group(g["fatal_error"]["text"]) or ""
-            if r is not None and state == "header" and r.kind is ReportKind.PANIC:
-                # "panic: …" then "fatal error: panic while printing panic value" etc.
+            if r is not None and state == "header" and (
+                    r.kind is ReportKind.PANIC
+                    or (r.kind is ReportKind.FATAL_ERROR and r.signal is None
+                        and _signal_below(self.stream.texts, i))):
+                # "panic: …" then "fatal error: panic while printing panic value" etc.;
+                # a fatal error's second throw before its stack, the signal of a fault
+                # while it printed right below (runtime/panic.go prints `fatal error:`
+                # again, `panic during panic`, then the signal), is the same crash.
+                # (Two writers' `fatal error: concurrent map writes`, each printed
+                # once, with no signal, stay two reports, as each process's output
+                # read alone gives them: the corpus's truth.)
                 r.context.append(text)
                 self.use(i)
                 return
@@ -1937,6 +1946,12 @@ def _relay_section(peek: Callable[[int], re.Match[str] | None], j: int, end: int
 # apimachinery's `Observed a panic: %#v (%v)`: the Go syntax of the value (a
 # quoted string, a struct), then its text, which Go itself prints after `panic: `.
 _QUOTED_VALUE = rx.compile(r'"(?:[^"\\]|\\.)*" \(')
+
+
+def _signal_below(texts: Sequence[str], i: int) -> bool:
+    """Whether the line after texts[i] is the runtime's signal line."""
+    return i + 1 < len(texts) and texts[i + 1][:8] == "[signal " and \
+        line_grammar().classify(texts[i + 1])[0] == "signal"
 
 
 def _observed(text: str | None) -> str:

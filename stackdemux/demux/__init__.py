@@ -21,6 +21,7 @@ import gc
 import itertools
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -505,18 +506,19 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
         if stream.prefix_lengths:  # stripped collector prefixes (gha, cri) follow their lines
             sub.prefix_lengths = [stream.prefix_lengths[i] for i in track]
         out.append(sub)
-    stray = [i for i in sep.noise + sep.orphans if i in pieces]
+    whole = whole_lines(stream, sep.noise + sep.orphans)
+    stray = [i for i in sep.noise + sep.orphans if i in pieces and i not in whole]
     if stray:  # fragments of cut lines: noise holds whole lines only, so a stream of their own
         stray.sort()
         out.append(Stream(id="", label=stream.label, numbers=[numbers[i] for i in stray],
                           texts=[texts[i] for i in stray],
                           pieces={j: pieces[i] for j, i in enumerate(stray)}, unplaced=True))
     for i in sep.noise:
-        if i not in pieces:
+        if i not in pieces or i in whole:
             noise.append(numbers[i])
     for i in sep.orphans:
         lines = _input_lines(stream, i)
-        if i not in pieces:
+        if i not in pieces or i in whole:
             noise.extend(lines)
         diagnostics.append(Diagnostic(
             "a traceback line that fits no process's output here (its stream is missing "
@@ -526,6 +528,28 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
             "too many traceback-shaped lines to weigh every reading: from here on each line "
             "was weighed against a few streams only", [(numbers[sep.narrowed_at], numbers[-1])]))
     return out
+
+
+def whole_lines(stream: Stream, indexes: Sequence[int],
+                shared: Counter[int] | None = None) -> set[int]:
+    """Of `indexes`, the stream's lines that are each one input line whole though
+    claimed by columns: a line a paste repair rewrote (a terminal's padding taken
+    off), which no other line of the stream shares. The noise can take those, as
+    it takes any line; not a part of a line split apart, nor lines joined, nor a
+    read() chunk's fragment. `shared`: pieces_per_line(stream), if at hand."""
+    pieces = stream.pieces
+    asked = [i for i in indexes if len(pieces.get(i, ())) == 1
+             and pieces[i][0][0] == stream.numbers[i]]
+    if not asked:
+        return set()
+    if shared is None:
+        shared = pieces_per_line(stream)
+    return {i for i in asked if shared[stream.numbers[i]] == 1}
+
+
+def pieces_per_line(stream: Stream) -> Counter[int]:
+    """How many pieces of the stream's lines each input line gives."""
+    return Counter(n for ps in stream.pieces.values() for n, _, _ in ps)
 
 
 # Said of journal records printed without their text.

@@ -19,6 +19,7 @@ log only windows around frame file lines and goroutine headers are searched
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from ..model import Diagnostic, Stream
@@ -277,12 +278,15 @@ def without_foreign_lines(stream: Stream, noise: list[int],
     texts = stream.texts
     order: list[int] = []
     last = 0
+    from . import pieces_per_line
+
+    shared = pieces_per_line(stream) if stream.pieces else None  # (counted once)
     for a, b in _regions_around(stream, hit_lines):
         if a < last:
             continue
         kept = _kept(stream, a, b, noise, diagnostics,
                      [h for h in found if a <= h.opener < b],
-                     [i for i in blanks if a <= i < b])
+                     [i for i in blanks if a <= i < b], shared)
         if kept is None:
             continue
         order += range(last, a)
@@ -392,14 +396,15 @@ def _goroutines_around(texts: Sequence[str], hits: Sequence[int]) -> list[tuple[
 
 
 def _kept(stream: Stream, a: int, b: int, noise: list[int], diagnostics: list[Diagnostic],
-          found: Sequence[Head], blanks: Sequence[int] = ()) -> list[int] | None:
+          found: Sequence[Head], blanks: Sequence[int] = (),
+          shared: Counter[int] | None = None) -> list[int] | None:
     """The indexes of lines [a, b) the process keeps, when the separator reads the
     span as one process's output and some lines as no one's; else None. In the
     heads of its reports, where Go's order tells, that order decides
     (foreign_head.py): a raw panic value's lines and Go's own kinds are kept,
     another writer's lines are not; and the blank lines inside goroutines
     (`blanks`) are not."""
-    from . import _separate_region, _slice
+    from . import _separate_region, _slice, whole_lines
     from .foreign_head import shape
 
     span_noise: list[int] = []
@@ -417,6 +422,8 @@ def _kept(stream: Stream, a: int, b: int, noise: list[int], diagnostics: list[Di
             j += 1
     from .foreign_head import shapes_around, shapes_set_aside
 
+    # (a line claimed by columns is set aside only where it is one input line whole)
+    whole = whole_lines(stream, range(a, b), shared)
     tools = shapes_set_aside(texts, [i for i in range(a, b) if i not in kept], found)
     tools |= shapes_around(texts, a, b)
     for head in found:
@@ -426,7 +433,7 @@ def _kept(stream: Stream, a: int, b: int, noise: list[int], diagnostics: list[Di
             if i in head.raw and shape(texts[i]) in tools:
                 # (a line shaped as the lines set aside elsewhere in the span: the
                 # other writer's, which a raw value's own text is not)
-                if i in kept and i not in stream.pieces:
+                if i in kept and (i not in stream.pieces or i in whole):
                     kept.discard(i)
                     span_noise.append(numbers[i])
                 continue
@@ -434,11 +441,11 @@ def _kept(stream: Stream, a: int, b: int, noise: list[int], diagnostics: list[Di
                 kept.add(i)
                 span_noise.remove(numbers[i])
         for i in head.foreign:
-            if i < b and i in kept and i not in stream.pieces:
+            if i < b and i in kept and (i not in stream.pieces or i in whole):
                 kept.discard(i)
                 span_noise.append(numbers[i])
     for i in blanks:
-        if i in kept and i not in stream.pieces:
+        if i in kept and (i not in stream.pieces or i in whole):
             kept.discard(i)
             span_noise.append(numbers[i])
     if not span_noise:

@@ -39,7 +39,7 @@ import orjson
 
 from ..callers import read_caller
 from .paste_flat import GLUED, unflatten
-from .paste_logfmt import FILE_LINE_IN_VALUE, trace_keys, traceback_line
+from .paste_logfmt import holds_quoted_lines, pair_keys, trace_keys, traceback_line
 
 # Line kinds the classifier gives that a repair may aim at.
 _FILE_KINDS = frozenset({"frame_file", "race_frame_file", "cgo_file"})
@@ -207,16 +207,29 @@ def _quoted_lines(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     keys = trace_keys([t for t, _ in items], kind, _FILE_KINDS)
     if not keys:
         return items, 0
+    lines = [traceback_line(text, keys, kind) for text, _ in items]
     out: list[Line] = []
     changed = 0
-    for text, origin in items:
-        line = traceback_line(text, keys, kind)
+    for i, (text, origin) in enumerate(items):
+        line = lines[i]
+        if line is None and 0 < i < len(items) - 1 and lines[i - 1] and lines[i + 1]:
+            line = _empty_record(text, items[i - 1][0], keys)
         if line is None or line == text:
             out.append((text, origin))
             continue
         out.append((line, origin))
         changed += 1
     return out, changed
+
+
+def _empty_record(text: str, before: str, keys: set[str]) -> str | None:
+    """"" for a record between two read as traceback lines that holds all their
+    pairs but the line's (dockerd leaves `msg=` out of the record of a plugin's
+    empty line: `time=… level=error plugin=…`), else None."""
+    held = pair_keys(text)
+    if not held or held & keys or any(f"{key}=" in text for key in keys):
+        return None  # (a value under the key that no pair reads is some text)
+    return "" if pair_keys(before) - keys == held else None
 
 
 def _unescape_record(text: str) -> list[str] | None:
@@ -844,6 +857,9 @@ def _hard_wraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
         # classifier (most lines are far shorter than the longest).
         if (out and len(out[-1][0]) >= width - 20 and t.strip() and not _is_go(t)
                 and not _LONE_FENCE.fullmatch(t)  # (a fence stands on a line of its own)
+                # (a row a terminal padded with spaces to its width is whole: a wrap
+                # cuts text that runs past the width, not the spaces after it)
+                and not out[-1][0].endswith("  ")
                 and not _in_caller_list(out[-1][0], t)):
             prev, po = out[-1]
             for glue in ("", " "):
@@ -1135,7 +1151,7 @@ def _blank_after_header(items: list[Line], out: Repaired) -> tuple[list[Line], i
             pending.append((t, o))
             continue
         if pending:
-            following = items[i + 1][0] if i + 1 < len(items) else ""
+            following = _next_text(items, i + 1)
             if ((header and kind(t) == "frame_call" and _FILE_END.search(following))
                     or (call and t[:1] in ("\t", " ") and _FILE_END.search(t)
                         and kind("\t" + t.lstrip(" \t")) == "frame_file")):
@@ -1150,6 +1166,14 @@ def _blank_after_header(items: list[Line], out: Repaired) -> tuple[list[Line], i
         call = t.endswith(")") and t[:1] not in ("\t", " ") and kind(t) == "frame_call"
     kept.extend(pending)
     return kept, changed
+
+
+def _next_text(items: list[Line], i: int) -> str:
+    """The text of items[i], or of items[i + 1] where items[i] is blank: in a
+    double-spaced paste a call line's file line stands after a blank too."""
+    if i < len(items) and not items[i][0].strip() and i + 1 < len(items):
+        return items[i + 1][0]
+    return items[i][0] if i < len(items) else ""
 
 
 def _bare_symbol(text: str) -> bool:
@@ -1375,7 +1399,8 @@ def _edge_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     left as it is, and so is anything but a strong kind the line was not. Spaces
     after a line's end go all: a terminal's copy pads each row to the pane's
     width (`goroutine 224 [running]:` and 28 spaces), and no traceback line
-    of a strong kind ends in a space."""
+    of a strong kind ends in a space. Rows padded to one width, each next to
+    another such, lose their padding whatever they hold."""
     out: list[Line] = []
     changed = 0
     for t, o in items:
@@ -1385,6 +1410,12 @@ def _edge_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
         lead = t[:1] == " " and not t[1:2].isspace()
         trail = len(t) - len(t.rstrip(" "))
         fixed = t[lead:len(t) - trail]
+        if trail > 1 and _padded_neighbour(items, len(out), len(t)):
+            # a row the terminal padded to its width as it padded the rows around
+            # it (an empty one too): the spaces are the terminal's, not the text's
+            out.append((t[:len(t) - trail], o))
+            changed += 1
+            continue
         if (fixed and fixed != t and kind(t) in (None, "indented")
                 and kind(fixed) in _STRONG_KINDS):
             out.append((fixed, o))
@@ -1392,6 +1423,12 @@ def _edge_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
             continue
         out.append((t, o))
     return out, changed
+
+
+def _padded_neighbour(items: list[Line], i: int, width: int) -> bool:
+    """Whether a line next to items[i] ends in spaces at the same width."""
+    return any(0 <= j < len(items) and len(items[j][0]) == width and items[j][0][-1:] == " "
+               and items[j][0].strip() for j in (i - 1, i + 1))
 
 
 # (A run of spaces is tried from its start only: tried at each of its spaces, a
@@ -1548,7 +1585,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("colour codes", _colour_codes, _has("\x1b[")),
     ("terminal echo", _terminal_echo, _starts_a_line("^")),
     ("escaped dump", _escaped_dump, _ESCAPED_DUMP.search),
-    ("quoted lines", _quoted_lines, FILE_LINE_IN_VALUE.search),
+    ("quoted lines", _quoted_lines, holds_quoted_lines),
     ("quoted-printable", _quoted_printable, _has("=\n")),  # a mail archive's transfer encoding
     ("mail rewraps", _mail_rewraps, _starts_a_line(">")),
     ("quoting", _quoting, _starts_a_line(">")),  # outermost: added after the page was rendered

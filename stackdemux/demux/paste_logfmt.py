@@ -37,6 +37,16 @@ from functools import cache
 # a position (led by a literal: the gate costs a substring search on a clean log).
 LEAD = '"\\t'
 FILE_LINE_IN_VALUE = re.compile(r'"\\t[^"\n]{1,4096}?:\d+')
+# A quoted value that is a goroutine's header proves its key as well: dockerd
+# logs a managed plugin's stderr a line a record (`level=error msg="goroutine 166
+# [running]:" plugin=…`), and a paste cut below the header holds no file line.
+HEADER_IN_VALUE = re.compile(r'"goroutine \d{1,20} \[[^"\n]{1,200}\]:"')
+
+
+def holds_quoted_lines(text: str) -> bool:
+    """Whether some quoted value in `text` may be a frame's file line or a header."""
+    return (FILE_LINE_IN_VALUE.search(text) is not None
+            or HEADER_IN_VALUE.search(text) is not None)
 _DIGITS = re.compile(r"[0-9]+")
 # Quoted strings left to right, each from its opening quote to its closing one.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
@@ -123,16 +133,19 @@ def quoted_values(text: str) -> list[tuple[str, str]]:
 
 def trace_keys(texts: list[str], kind: Callable[[str], str | None],
                file_kinds: frozenset[str]) -> set[str]:
-    """The keys whose value, in some record, is a frame's file line."""
+    """The keys whose value, in some record, is a frame's file line or a goroutine's
+    header."""
     keys: set[str] = set()
     for text in texts:
-        if LEAD not in text or not FILE_LINE_IN_VALUE.search(text):
+        if not ((LEAD in text and FILE_LINE_IN_VALUE.search(text))
+                or ('"goroutine ' in text and HEADER_IN_VALUE.search(text))):
             continue
         for key, value in quoted_values(text):
-            if key in keys or not value.startswith('"\\t'):
+            if key in keys or not value.startswith(('"\\t', '"goroutine ')):
                 continue
             line = unquote(value)
-            if line is not None and kind(line) in file_kinds:
+            if line is not None and (kind(line) in file_kinds or (
+                    line[:10] == "goroutine " and kind(line) == "goroutine_header")):
                 keys.add(key)
     return keys
 
@@ -147,3 +160,12 @@ def traceback_line(text: str, keys: set[str], kind: Callable[[str], str | None])
             if line is not None and kind(line) is not None:
                 return line
     return None
+
+
+def pair_keys(text: str) -> frozenset[str]:
+    """The keys of a logfmt record's pairs, each a whole word of the line."""
+    pair, fields, _ = _syntax()
+    key = fields["key"]
+    return frozenset(m.group(key) for m in pair.finditer(text)
+                     if (not m.start() or text[m.start() - 1].isspace())
+                     and (m.end() == len(text) or text[m.end()].isspace()))

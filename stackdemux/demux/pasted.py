@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ..model import Diagnostic, Span, Stream
 from .paste import _LONE_FENCE, ROW_TIME_IN_TEXT, glued_panic_at, kind, repair
 from .paste_flat import GLUED
-from .paste_logfmt import FILE_LINE_IN_VALUE, LEAD
+from .paste_logfmt import FILE_LINE_IN_VALUE, HEADER_IN_VALUE, LEAD
 from .write_records import holds_write_records
 
 if TYPE_CHECKING:
@@ -52,7 +52,12 @@ _SIGNS = (
     # a stack logged a line a record, each a quoted value (its lead holds a
     # backslash: `LEAD in text` took 16 ms over a 22 MB dump, 49 a 60 MB compose log)
     (LEAD[1], FILE_LINE_IN_VALUE),
+    ('"', HEADER_IN_VALUE),  # (or a goroutine's header: a plugin's stderr that dockerd logs)
     (None, ROW_TIME_IN_TEXT),  # a log viewer's row times, each alone on its line
+    # a dump double-spaced (a blank line after every line, as a console copy
+    # leaves them): a goroutine header, a blank, a call line, a blank, its file
+    # line; Go prints no blank line after a header
+    (None, re.compile(r"\]:\n\n[^\s(][^\s(]*\([^\n]*\)\n\n\t")),
     # a browser console's source after a message (Firefox: `… wasm_exec.js:97:29`)
     (None, re.compile(r"wasm_exec\.js:\d{1,9}:\d{1,9}$", re.M)),
     # a terminal's colour code before a report's first line or a goroutine header

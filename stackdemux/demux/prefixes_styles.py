@@ -37,9 +37,9 @@ __all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PROCESS_KEYS", "RECORD_HE
 # is checked for that before the separator weighs its lines. cri's key is
 # stdout/stderr, buildkit's a build step (`make -j` runs many processes in
 # one), gitlab's a pipe, github's prefix no key at all.
-PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "logcat", "parallel", "bracket", "turbo",
-                          "pnpm", "stern", "heroku", "awslogs", "hclog", "kodi", "tauri",
-                          "goplugin", "user"})
+PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "syslogtag", "logcat", "parallel",
+                          "bracket", "turbo", "pnpm", "stern", "heroku", "awslogs", "hclog",
+                          "kodi", "tauri", "goplugin", "user"})
 
 # Rules of the grammar that are no style: a record's header on a line of its
 # own, which names the lines after it (`<style>_record`, its key the style's).
