@@ -9,6 +9,7 @@ leaves as Python leaves.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import threading
@@ -39,12 +40,20 @@ sys.meta_path.insert(0, _CtrlC())
 """
 
 
+def as_in_a_terminal() -> None:
+    """SIGINT as a terminal's foreground command has it. A suite started in the
+    background (`pytest &` in a script) inherits SIGINT ignored, and Python then
+    installs no KeyboardInterrupt handler: a Ctrl-C could not reach the command."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def command_with(tmp_path: Path, *args: str, site: str = "") -> subprocess.CompletedProcess:
     (tmp_path / "sitecustomize.py").write_text(site)
     env = {"PYTHONPATH": f"{tmp_path}:{ROOT}", "XDG_CACHE_HOME": str(tmp_path / "cache"),
            "PATH": "/usr/bin:/bin"}
     return subprocess.run([sys.executable, "-m", "stackdemux", *args], env=env, cwd=tmp_path,
-                          capture_output=True, timeout=120, check=False)
+                          capture_output=True, timeout=120, check=False,
+                          preexec_fn=as_in_a_terminal)
 
 
 def test_ctrl_c_while_the_modules_are_imported_exits_130_in_one_line(tmp_path: Path):
