@@ -72,15 +72,20 @@ def test_fast_path_counts_openers_and_repeated_goroutine_ids() -> None:
 PAIRS = [
     ("go1.19/deadlock.txt", "go1.27/panic_in_goroutine.txt"),
     ("go1.21/nil_pointer.txt", "go1.25/deadlock.txt"),
-    ("go1.22/panic_error.txt", "go1.27/index_out_of_range.txt"),
-    ("go1.19/goroutine_wrappers.txt", "go1.24/panic_nested_call.txt"),
+    # (these two named go1.22/panic_error.txt and go1.24/panic_nested_call.txt,
+    # samples never generated: their xfails failed on the missing file)
+    ("go1.23/panic_error.txt", "go1.27/index_out_of_range.txt"),
+    ("go1.19/goroutine_wrappers.txt", "go1.25/panic_nested_call.txt"),
 ]
 
 
 # Known gap (issue 3): two programs interleaved in runs of a few lines, or
 # line by line, leave too little evidence in these small samples for the
 # beam to settle on the right split where both are mostly user code; strict,
-# so a fix flips them to passing.
+# so a fix flips them to passing. Go 1.23's panic_error and Go 1.27's
+# index_out_of_range in runs: one program's main.go (no GOROOT line), their
+# first frames' file lines (main.go:74, main.go:174) fit either call, and the
+# reading found scores 0.3 above the truth's (tests/corpus/beam_truth.TruthBeam).
 GAP = pytest.mark.xfail(strict=True, reason="line interleaving of these samples not yet settled")
 
 
@@ -96,7 +101,7 @@ def test_processes_printing_in_runs_come_apart(pair: tuple[str, str]) -> None:
     assert report_keys(text) == alone(*pair)
 
 
-@pytest.mark.parametrize("pair", _known_gap(PAIRS, settled={0, 1}))
+@pytest.mark.parametrize("pair", _known_gap(PAIRS, settled={0, 1, 2}))
 def test_processes_interleaved_line_by_line_come_apart(pair: tuple[str, str]) -> None:
     """Go 1.21 and Go 1.25 line by line: each frame's file line names its
     toolchain's GOROOT, and the goroutine header waits for its first frame."""

@@ -99,12 +99,14 @@ def test_the_reading_kept_is_the_one_the_model_scores_highest(case: str, monkeyp
 
 def test_copies_of_one_binary_are_not_split_again_for_a_point(monkeypatch):
     # three `skopeo copy` runs of one binary dealt in random line order
-    # (yardstick_samebinary.py, seed 12): jittered runs read them otherwise,
-    # up to 1.2 points above the first run's exact reading; none replaces it
+    # (yardstick_samebinary.py, seed 57): jittered runs read them otherwise,
+    # up to 0.5 points above the first run's exact reading; none replaces it
     # (seed 43 showed it until scores.next_id's goroutine-id table: a jittered
-    # run found a split 2.1 points above, which does; seeds 2, 3, 7, 9 show it too)
+    # run found a split 2.1 points above, which does; seed 12 until
+    # scores.lead_listed: the readings its jittered runs find above the first
+    # are exact too, as in every other seed of 0-159 that runs above it)
     procs = outputs_of(SETS["skopeo"])
-    lines, _ = deal(procs, 12, 1)
+    lines, _ = deal(procs, 57, 1)
     text = ("\n".join(lines) + "\n").encode()
     runs = Runs(monkeypatch)
     got = Counter(report_key(r) for r in analyze(text).reports)

@@ -89,6 +89,7 @@ from .scores import (
     first_state,
     fit,
     in_main,
+    lead_listed,
     named,
     pc_of,
     program_line,
@@ -1035,6 +1036,8 @@ class Beam:
             for t in h.tracks:
                 if not self.can_end(t.stack):
                     h.score += UNFINISHED
+            for t in (*h.tracks, *closed_tracks(h.closed)):
+                h.score += lead_listed(t)  # each stream's last report is over
         return max(self.beam, key=lambda h: h.score)
 
 
