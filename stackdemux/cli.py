@@ -128,9 +128,29 @@ def main() -> None:
     Go crash and goroutine dump, groups them, and reports (the options below;
     `stackdemux report FILE` names this command, for a FILE named as another).
 
+    The text report, for each group of like crashes (×N: how many; <N> in a
+    title stands for a number, <ADDR> an address, so that they group):
+
+    \b
+      where      the streams (processes) and the lines of the log it is at
+      kind       panic, fatal error, signal, race, goroutine dump…, its size
+      threads    a GOTRACEBACK=crash dump's other threads
+      partial    the log holds the report cut short, and why
+      test       the go test that failed, in its package (tests: several)
+      message    the panic value or the error, as printed
+      panics     panics raised while one was recovered: the program died of
+                 the last
+      culprit    the frame to blame (runs in, waits in, seen in, dumped by:
+                 nothing crashed, and what the frame shown was doing)
+      our code   your module's frame nearest to the culprit
+      chain      the calls from the entry to the culprit, a step per module
+                 (`(new goroutine)`: the step before started it)
+      hint       what such a crash means, what to do, and the facts read
+      ▸          the culprit, in the stack of the goroutine shown
+
     Exit codes: 0 the input was read (crashes found or not); 1 crashes were
     found and --fail-on-crash was given; 2 a usage or input error, said in one
-    line; 3 a bug in stackdemux, said in one line.
+    line; 3 a bug in stackdemux, said in one line; 130 interrupted.
     """
 
 
@@ -153,7 +173,7 @@ def _pipeline_options(f: Any) -> Any:
         click.option("--rules", type=click.Path(dir_okay=False),
                      help="A TOML file of your own hints, tried before the shipped ones."),
         click.option("--threshold", type=click.FloatRange(0, 100), default=90.0,
-                     show_default=True, callback=_a_number,
+                     show_default=True, callback=_a_number, metavar="N",
                      help="Title similarity (0-100) at which crash groups merge."),
     ]):
         f = option(f)
@@ -237,15 +257,19 @@ def _report(files: tuple[str, ...], fmt: str, output: str, verbose: bool, color:
 @main.command("split")
 @click.argument("log", type=click.Path(allow_dash=True))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              metavar="DIR",
               help="The directory to write one file per stream into, plus noise.txt.")
 @click.option("--prefix", metavar="REGEX",
               help="A regex matching each line's prefix, with a named group `key`.")
 def split_command(log: str, out_dir: str, prefix: str | None) -> None:
     """Write each process's output recovered from LOG to its own file.
 
-    Every line of LOG ends up in exactly one file: a stream's, or noise.txt.
-    The prefixes stripped from lines (`hub-1  | `) go to prefixes.txt, each
-    after its line number and a tab.
+    Every line of LOG ends up in exactly one file: a stream's (s1.log,
+    s2.log, …; s1-hub-1.log where the log named it hub-1), or noise.txt (the
+    lines read as no process's output). The prefixes
+    stripped from lines (`hub-1  | `) go to prefixes.txt, each after its line
+    number and a tab. DIR is made if missing; files an earlier split left in
+    it are named on stderr and kept.
     """
     from .api import source_diagnostics, split_streams_detail
     from .demux.split import stream_file_name, stripped_prefixes, write_prefixes, write_split
@@ -346,11 +370,26 @@ def _read(path: str, sieve: bool = True) -> Source:
     A big log is sieved (sieve.py): only the windows around tracebacks are read
     into lines."""
     name = path_name(path)
+    _say_a_command_misspelt(path)
     if sieve:
         from .sieve import read_source
 
         return read_source(path, name)
     return ingest(read_path(path), name)
+
+
+def _say_a_command_misspelt(path: str) -> None:
+    """`stackdemux splitt LOG` read `splitt` as a log and said only `splitt: no
+    such file`: a missing file named like a command says which command."""
+    if path == "-" or os.sep in path or os.path.lexists(path):
+        return
+    import difflib
+
+    commands = sorted([*main.commands, *_LAZY])
+    close = difflib.get_close_matches(path, commands, n=1, cutoff=0.75)
+    if close:
+        raise InputError(f"{path}: no such file, nor a command: did you mean "
+                         f"`stackdemux {close[0]}`?")
 
 
 def _refuse_writing_over(log: str, out_dir: str, names: list[str]) -> None:

@@ -308,3 +308,24 @@ def test_typed_alone_at_a_terminal_it_says_it_reads_stdin() -> None:
                     b"(stackdemux --help for more)\n")
     assert proc.returncode == 0
     assert proc.stdout.read() == b"No Go crash or goroutine dump found in 0 lines.\n"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("splitt", "split"), ("thread", "threads"),
+                                              ("gramar", "grammar")])
+def test_a_misspelt_command_is_named_not_only_said_missing(typed: str, meant: str,
+                                                            tmp_path: Path,
+                                                            monkeypatch) -> None:
+    # `stackdemux splitt LOG` read `splitt` as a log: `splitt: no such file`
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [typed, str(tmp_path / "build.log")])
+    assert result.exit_code == 2
+    assert result.stderr == (f"stackdemux: error: {typed}: no such file, nor a command: "
+                             f"did you mean `stackdemux {meant}`?\n")
+
+
+def test_a_missing_log_named_like_no_command_is_only_missing(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build.log"])
+    assert (result.exit_code, result.stderr) == (2, "stackdemux: error: build.log: no such "
+                                                    "file\n")

@@ -54,3 +54,66 @@ def test_the_report_command_s_help_says_the_same_options() -> None:
     report = {m.group(1) for m in re.finditer(r"^\s+(?:-\w, )?(--[\w-]+)", _help("report"),
                                               re.MULTILINE)}
     assert top - {"--version"} == report
+
+
+# Real captures whose text reports hold every label of the field column
+LABELLED = ["interleaved/compose-bbolt.log", "gccgo12/gccgo_repanic.txt",
+            "gccgo12/gccgo_sigquit.txt", "go1.19/runtime_stack.txt", "go1.19/test_panic.txt",
+            "go1.21/sigquit_crash_busy.txt", "go1.27/debug_printstack.txt",
+            "wild/balena175_journald_double_spaced_yocto_arm.txt",
+            "wild/goblog_testing_time_synctest_deadlock_stacks_elided_go125.txt"]
+
+
+def _labels(text: str) -> set[str]:
+    """The labels of a text report's field column (`    culprit   …`): the lines
+    under each group's title down to its stack."""
+    labels, in_fields = set(), False
+    for ln in text.splitlines():
+        if re.match(r"\d+\) ", ln):
+            in_fields = True
+        elif not ln.strip():
+            in_fields = False
+        elif in_fields and re.fullmatch(r"    [a-z][a-z ]{0,8} \S", ln[:15]):
+            labels.add(ln[4:13].rstrip())
+    return labels
+
+
+def test_every_label_of_the_text_report_is_said_by_the_top_help() -> None:
+    from stackdemux.api import analyze_many
+    from stackdemux.render import RenderOptions, render
+
+    labels: set[str] = set()
+    for name in LABELLED:
+        labels |= _labels(render(analyze_many([str(ROOT / "samples" / name)]), "text",
+                                 RenderOptions()))
+    assert {"where", "kind", "culprit", "our code", "chain", "hint", "panics", "test",
+            "tests", "partial", "threads", "dumped by", "waits in", "seen in",
+            "runs in", "message"} <= labels
+    said = _help().split("The text report", 1)[1].split("Exit codes", 1)[0]
+    for label in labels:
+        # a row's label, or named in another row's parentheses
+        assert re.search(rf"(^\s+|\(|[,:] ){label}\b", said, re.MULTILINE), label
+    assert "▸" in said and "(new goroutine)" in said
+
+
+def test_the_top_help_names_every_exit_code_readme_names() -> None:
+    said = _help().split("Exit codes:", 1)[1].split("Options:", 1)[0]
+    for code in ("0", "1", "2", "3", "130"):
+        assert re.search(rf"(^|; |: ){code} ", " ".join(said.split())), code
+
+
+def test_the_threshold_is_a_number_as_readme_writes_it() -> None:
+    assert re.search(r"^\s+--threshold N\s", _help(), re.MULTILINE)
+
+
+def test_split_s_help_names_the_files_split_writes(tmp_path: Path) -> None:
+    # the shipped sample's split writes the very names its help gives as examples
+    result = CliRunner().invoke(main, ["split", str(ROOT / "samples/interleaved/compose-bbolt.log"),
+                                       "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["noise.txt", "prefixes.txt", "s1-hub-1.log", "s2-boltd-2.log",
+                       "s3-boltd-1.log"]
+    said = " ".join(_help("split").split())
+    for name in ("s1.log", "s1-hub-1.log", "noise.txt", "prefixes.txt", "-o, --output DIR"):
+        assert name in said, name

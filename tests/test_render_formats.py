@@ -58,7 +58,7 @@ def test_text_block_says_title_count_where_culprit_chain_hint_and_stack(skopeo):
     assert "▸ go.etcd.io/bbolt.(*Cursor).search(...)" in out  # the culprit is marked
     assert "other goroutines in 2 buckets (-v shows them)" in out
     verbose = render(skopeo, "text", RenderOptions(verbose=True))
-    assert "1× [sync.WaitGroup.Wait] goroutines 1" in verbose  # the other buckets,
+    assert "1× [sync.WaitGroup.Wait] goroutine 1\n" in verbose  # the other buckets,
     assert "sync.(*WaitGroup).Wait(0x" in verbose  # with arguments
 
 

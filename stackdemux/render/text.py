@@ -71,7 +71,9 @@ def _break_at(text: str, width: int, floor: int = 0) -> int:
     # to the next line rather than cut after its function.
     # (not after a bullet alone: `· ` or `▸ ` starts the body, it is no word)
     for j in range(cut + 1, floor + 1, -1):
-        if text[j - 1] == " " and len(text[floor : j - 1].strip()) > 1:
+        # (nor before a count, `lost tabs ×1`: it belongs to the words before it)
+        if (text[j - 1] == " " and len(text[floor : j - 1].strip()) > 1
+                and not text.startswith("×", j) and not _in_short_aside(text, j - 1, floor)):
             return j
     # Inside a name: after a path's `/`, or before a receiver's `(`, so that
     # `pkg.(*T).M` is cut as `pkg.` + `(*T).M`, never as `pkg.(` + `*T).M`.
@@ -83,6 +85,17 @@ def _break_at(text: str, width: int, floor: int = 0) -> int:
         if text[j - 1] in ".,)":
             return j
     return max(cut, floor + 1)
+
+
+def _in_short_aside(text: str, space: int, floor: int) -> bool:
+    """Whether the space at `space` is inside a few words in parentheses, such as
+    a chain step's `(new goroutine)`: cut there, `(new` ended one line and
+    `goroutine)` began the next, read as two remarks."""
+    opened = text.rfind("(", floor, space)
+    if opened < 0 or space - opened > 16 or ")" in text[opened:space]:
+        return False
+    closed = text.find(")", space)
+    return 0 < closed - opened <= 16 and "(" not in text[space:closed]
 
 
 def wrap(text: str, width: int, indent: int, floor: int | None = None) -> list[str]:
@@ -195,7 +208,8 @@ def _bucket_line(b: Bucket) -> str:
         lo, hi = b.wait_minutes
         states += f", {lo}–{hi} minutes" if lo != hi else f", {lo} minutes"
     ids = ", ".join(map(str, b.ids[:6])) + (", …" if len(b.ids) > 6 else "")
-    return clean(f"{b.count}× [{states}] goroutines {ids}")
+    noun = "goroutine" if len(b.ids) == 1 else "goroutines"
+    return clean(f"{b.count}× [{states}] {noun} {ids}")
 
 
 # Characters of a title and of a message shown: a panic value can hold a whole

@@ -223,8 +223,10 @@ def hint_facts(view: GroupView, hint: Hint) -> list[str]:
     culprit = view.culprit
     if culprit is None:
         return hint.details
-    said = culprit_words(culprit)
-    return [fact for fact in hint.details if fact != said]
+    said = {culprit_words(culprit)}
+    if culprit.func and not culprit.file:  # (as the hint's rule names a frame whose
+        said.add(f"{culprit.func} at ?")   # file line the log lost: hints._at)
+    return [fact for fact in hint.details if fact not in said]
 
 
 @dataclass(slots=True)
@@ -496,16 +498,27 @@ def chain_steps(segments: list[ChainSegment], named: bool = False) -> list[str]:
         frames = seg.frames
         if not frames:
             continue
-        where = frame_where(frames[0])
-        if seg.via_goroutine:
+        where = _step_where(frames[0])
+        # (said where the step before made the goroutine: a race access's stack
+        # begins with its goroutine's entry, which no step before it made)
+        if seg.via_goroutine and steps:
             where += " (new goroutine)"
         if len(frames) > 1:
-            where += " … " + frame_where(frames[-1])
-        steps.append(f"{seg.module} {where}")
+            where += " … " + _step_where(frames[-1])
+        # (`?` for a module none could name: said by the place alone)
+        steps.append(where if seg.module == "?" else f"{seg.module} {where}")
     last = segments[-1].frames[-1] if segments and segments[-1].frames else None
-    if named and steps and last is not None and last.func:
+    if named and steps and last is not None and last.func and last.file:
         steps[-1] += f" {short_func(last.func)}"
     return steps
+
+
+def _step_where(frame: Frame) -> str:
+    """A chain step's frame by its file and line; one whose file line the log
+    lost (a paste, a logger's cut) by its function, never as `?`."""
+    if not frame.file and frame.func:
+        return short_func(frame.func)
+    return frame_where(frame)
 
 
 def ci_lines(view: GroupView, analysis: Analysis) -> list[str]:
