@@ -918,7 +918,10 @@ class _Parser:
                             g._read = tuple(names)
                         elif read is not None and len(read) == 2 * before:
                             g._read = read + tuple(names)
-                    _add_run(ran, i, i + count - 1)
+                    if ran and ran[-1] == i - 1:  # (_add_run, inlined: a run a goroutine)
+                        ran[-1] = i + count - 1
+                    else:
+                        ran += (i, i + count - 1)
                     i += count
                     continue
             if frames is not None:
