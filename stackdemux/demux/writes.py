@@ -235,19 +235,26 @@ __all__ = ["LINE_LEVEL", "clean_message", "decodable", "is_broken",
 # characters in, while the processes write their openers, messages and
 # headers: no frame yet). Lines read exactly, reports exact, of the eight
 # merges of bolt, gotest, mixed and crash (-time, -shuffle; 1522 lines, 32
-# reports): free 388, 0;
-# seeded 412, 0; names 490, 0; both 543, 0 (the found reading's cost 1.07-5.6
-# times the truth's, priced alike). Held to the truth through the openers'
-# stretch (up to where every process has written its first goroutine header):
-# 552 lines, 0 reports; with the vocabulary too: 730, 0, the truth falling out
-# 19-330 characters after the held stretch all the same, mostly where the
-# processes deal short argument writes (`?`, `, `, `{`, an address, crash's
-# `sp=` values) that no vocabulary of frames predicts. The ceiling, the openers and every line the
-# vocabulary names held to their writers, the rest searched: the six small
-# merges 540 of 784 lines, 1 of 24 reports (gotest-writes-time, where the
-# found reading costs less than the truth's: 359.2 vs 394.6). A vocabulary
-# does not make reports exact: nothing of it is shipped, the decoder's two
-# hooks stay for the measurement (off in the pipeline: MAX_DECODE stays 0).
+# reports): free 388, 0; seeded 412, 0; names 490, 0; both 543, 0 (the found
+# reading's cost 1.07-5.6 times the truth's, priced alike); sigquit's two
+# and twelve-writes-time (2302 lines, 20 reports): free 486, both 557, 0
+# reports (sigquit-writes-shuffle 133 -> 129; twelve-writes-shuffle not run:
+# ~10 min a decoder run at load 10).
+# Every process of these merges is of another Go release (twelve: 4 of 66
+# pairs share one), so its GOROOT tells it at each file line already
+# (W_OTHER_ROOT). Held to the truth through the openers' stretch (up to where
+# every process has written its first goroutine header): the eight 552 lines,
+# 0 reports (twelve-writes-time 219 lines, 2 reports); with the vocabulary
+# too: 730, 0 (twelve-writes-time 250, 2), the truth falling out 19-330
+# characters after the held stretch all the same, mostly where the processes
+# deal short argument writes (`?`, `, `, `{`, an address, crash's `sp=`
+# values) that no vocabulary of frames predicts. The ceiling, the openers and
+# every line the vocabulary names held to their writers, the rest searched:
+# the six small merges 540 of 784 lines, 1 of 24 reports (gotest-writes-time,
+# where the found reading costs less than the truth's: 359.2 vs 394.6). A
+# vocabulary does not make reports exact: nothing of it is shipped, the
+# decoder's two hooks stay for the measurement (off in the pipeline:
+# MAX_DECODE stays 0).
 MAX_DECODE = 0
 MAX_DECODE_PROCESSES = 6
 
