@@ -208,7 +208,10 @@ def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
                    fail_on_crash: bool, tee: bool, indent: bool, prefix: str | None,
                    no_demux: bool, modules: str | None, rules: str | None,
                    threshold: float) -> None:
-    """Analyse logs and report the crashes in them."""
+    """Analyse logs and report the crashes in them.
+
+    `stackdemux --help` says what each word of the text report means.
+    """
     with _errors():
         options = _options(demux=not no_demux, prefix=prefix, modules=modules, rules=rules,
                            threshold=threshold)

@@ -117,3 +117,9 @@ def test_split_s_help_names_the_files_split_writes(tmp_path: Path) -> None:
     said = " ".join(_help("split").split())
     for name in ("s1.log", "s1-hub-1.log", "noise.txt", "prefixes.txt", "-o, --output DIR"):
         assert name in said, name
+
+
+def test_the_report_command_s_help_points_at_the_words_explained() -> None:
+    # `stackdemux report --help` is what a reader of `report FILE` types
+    assert "`stackdemux --help` says what each word of the text report means" in " ".join(
+        _help("report").split())
