@@ -63,6 +63,10 @@ def record_text(line: str, layer: str) -> str:
         rec = None
     if not isinstance(rec, dict):
         return line + "\n" if line.strip() else ""
+    hits = (rec.get("hits") or {}).get("hits") if isinstance(rec.get("hits"), dict) else None
+    if layer == "json-lines" and isinstance(hits, list) and hits:
+        # an Elasticsearch search response: its hits' documents, each a record
+        return "".join(record_text(orjson.dumps(h["_source"]).decode(), layer) for h in hits)
     field = JSON_LAYERS[layer]
     names = (field,) if field else LOG_FIELDS
     text = next((rec[f] for f in names if isinstance(rec.get(f), str | list)), None)

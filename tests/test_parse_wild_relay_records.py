@@ -158,3 +158,45 @@ def test_two_fatal_errors_with_a_stack_between_are_two_crashes() -> None:
             "goroutine 1 [chan send]:\nmain.main()\n\t/b/main.go:7 +0x2d\n")
     a = analyze_many([text])
     assert len(a.reports) == 2
+
+
+# ------------------------------------------- a search response on one line ---
+
+ES_DOCS = WILD / "kubernetesdocs_elasticsearch_search_response_one_line_kubelet_stacks.txt"
+
+
+def test_a_search_responses_hits_are_the_records_of_the_log() -> None:
+    from stackdemux.demux.wrapped import sniff, unwrap
+
+    lines = ES_DOCS.read_text().splitlines()
+    assert sniff(lines) == "json-lines"
+    streams = unwrap(lines)
+    assert streams is not None
+    [curl] = [s for s in streams if s.texts[0].startswith("curl ")]
+    [hits] = [s for s in streams if s is not curl]
+    assert list(curl.numbers) == [1]
+    # each hit's `_source.message` a line, in the response's order, all from line 2
+    assert set(hits.numbers) == {2}
+    assert hits.texts[4:7] == [
+        "goroutine 114 [running]:",
+        "github.com/GoogleCloudPlatform/kubernetes/pkg/kubelet.(*Server).error(0xc2080e0060, "
+        "0x7fe0ba496840, 0xc208278840, 0x7fe0ba4881b0, 0xc20822daa0)",
+        "\t/go/src/github.com/GoogleCloudPlatform/kubernetes/_output/dockerized/go/src/"
+        "github.com/GoogleCloudPlatform/kubernetes/pkg/kubelet/server.go:94 +0x44",
+    ]
+    assert len(hits.texts) == 10
+
+
+def test_the_kubelets_stacks_in_the_hits_are_read() -> None:
+    a = analyze_many([str(ES_DOCS)])
+    assert [r.kind for r in a.reports] == [ReportKind.GOROUTINE_DUMP] * 2
+    assert {g.id for r in a.reports for g in r.goroutines} == {114}
+
+
+def test_a_json_record_holding_hits_of_no_documents_is_one_record() -> None:
+    from stackdemux.demux.wrapped import _records
+
+    assert _records('{"hits":{"hits":[1,2]},"msg":"x"}') == [{"hits": {"hits": [1, 2]},
+                                                              "msg": "x"}]
+    assert _records('{"hits":{"hits":[{"_source":{"message":"a"}}]}}') == [{"message": "a"}]
+

@@ -12,6 +12,10 @@
 - JSON-lines loggers that carry output in `msg` / `message` / `log` / `output`:
   a whole dump escaped into one record comes back as its lines, and so does a
   stack logged in a field of its own (`stack`, `stacktrace`, `error`), after them.
+- an Elasticsearch (OpenSearch) search response, as `curl …/_search` prints it
+  on one line: `{"took":…,"hits":{…,"hits":[{"_index":…,"_source":{…}},…]}}`,
+  each hit's `_source` a record of the collector's (fluentd's `message`), in
+  the order the response lists them.
 
 Each recovered text line records the input line of the record it started in;
 texts joined from several records list those records in `pieces` (whole input
@@ -61,6 +65,26 @@ def _record(line: str) -> dict | None:
     return obj if isinstance(obj, dict) else None
 
 
+def _records(line: str) -> list[dict] | None:
+    """The records a line holds: its JSON object, or a search response's hits."""
+    rec = _record(line)
+    if rec is None:
+        return None
+    hits = _search_hits(rec)
+    return [rec] if hits is None else hits
+
+
+def _search_hits(rec: dict) -> list[dict] | None:
+    """The documents of an Elasticsearch search response's hits (`hits.hits[]._source`,
+    the shape of its `_search` API), or None when `rec` is no such response."""
+    outer = rec.get("hits")
+    inner = outer.get("hits") if isinstance(outer, dict) else None
+    if not isinstance(inner, list) or not inner:
+        return None
+    docs = [h.get("_source") if isinstance(h, dict) else None for h in inner]
+    return docs if all(isinstance(d, dict) for d in docs) else None
+
+
 def sniff(lines: Sequence[str]) -> str | None:
     """The wrapper format of a log, from its first non-empty lines, or None."""
     records = []
@@ -69,9 +93,9 @@ def sniff(lines: Sequence[str]) -> str | None:
         if not line.strip():
             continue
         seen += 1
-        rec = _record(line)
-        if rec is not None:
-            records.append(rec)
+        recs = _records(line)
+        if recs is not None:
+            records.extend(recs[:SNIFF_RECORDS])
         if seen >= SNIFF_RECORDS:
             break
     if len(records) < SNIFF_MIN or len(records) < SNIFF_SHARE * seen:
@@ -219,21 +243,25 @@ def unwrap_detail(lines: Sequence[str], first_line: int = 1) -> Unwrapped | None
     raw_key = "<not json>"
     for i, line in enumerate(lines):
         number = first_line + i
-        rec = _record(line) if line.strip() else None
-        if rec is None:
+        recs = _records(line) if line.strip() else None
+        if recs is None:
             if line.strip():
                 out.not_json.append(number)
                 b.add(raw_key, line + "\n", number, len(line))
             else:
                 out.records_without_text.append(number)
             continue
-        key, text = _key_and_text(fmt, rec)
-        if text is None or text == "":
+        carried = False  # (a line whose records carry some text is in a stream)
+        for rec in recs:
+            key, text = _key_and_text(fmt, rec)
+            if text is None or text == "":
+                continue
+            b.add(key, text, number, len(line))
+            carried = True
+        if not carried:
             out.records_without_text.append(number)
-            if fmt == "journald-json" and rec.get("MESSAGE", "") is None:
+            if fmt == "journald-json" and recs[0].get("MESSAGE", "") is None:
                 out.omitted.append(number)
-            continue
-        b.add(key, text, number, len(line))
     out.streams = b.streams()
     for s in out.streams:
         if s.label == raw_key:
