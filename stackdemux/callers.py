@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from . import rx
+
 
 @cache
 def _caller_line() -> re.Pattern[str]:
@@ -54,7 +56,7 @@ def gitea_caller_follows(text: str) -> bool:
     return text.endswith(")") and read_caller(text) is not None
 
 
-_MARTINI_SOURCE = re.compile(r"[ \t]+[^\s:]+: \S.*")
+_MARTINI_SOURCE = rx.compile(r"[ \t]+[^\s:]+: \S.*")
 
 
 def martini_source(text: str) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from . import rx
 from .model import Report, ReportKind
 
 PREFIX = "runtime/cgo: "
@@ -86,7 +87,7 @@ _NEWOSPROC = frozenset(("newosproc", "runtime.newosproc"))
 # runtime/cgo on Windows starts a thread with the C library's _beginthread and, refused,
 # prints the C library's errno and calls abort() (gcc_libinit_windows.c): that line
 # alone, no fatal error and no traceback, is the whole report.
-_BEGINTHREAD_NOTE = re.compile(re.escape(THREAD_NOTE) + r" \((\d+)\)")
+_BEGINTHREAD_NOTE = rx.compile(re.escape(THREAD_NOTE) + r" \((\d+)\)")
 
 
 def beginthread_errno(line: str) -> str | None:

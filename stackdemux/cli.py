@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, rx
 from .api import Options, OptionsError, analyze_many
 from .ingest import InputError, ingest, path_name, read_path
 from .model import Analysis, Source
@@ -408,7 +408,7 @@ def _refuse_writing_over(log: str, out_dir: str, names: list[str]) -> None:
 
 
 # What split names its files: s2.log, s2.1.log, s1-hub-1.log, noise.txt, prefixes.txt
-_SPLIT_FILE = re.compile(r"s\d+(?:\.\d+)?(?:-.*)?\.log|noise\.txt|prefixes\.txt", re.S)
+_SPLIT_FILE = rx.compile(r"s\d+(?:\.\d+)?(?:-.*)?\.log|noise\.txt|prefixes\.txt", re.S)
 
 
 def _stale_split_files(out_dir: str, written: list[Path]) -> list[str]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import sys
 import zlib
 from pathlib import Path
 from typing import BinaryIO
 
+from . import rx
 from .model import Source
 
 
@@ -41,7 +41,7 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # some Windows editors and PowerShell 7's `-Encoding utf8BOM` lead UTF-8 with one.
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_BOM = b"\xef\xbb\xbf"
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = rx.compile("[\ud800-\udfff]")
 
 
 def open_log(path: str | os.PathLike[str]) -> BinaryIO:

@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from itertools import accumulate
 from typing import BinaryIO
 
+from . import rx
 from .anchored import NeedleLines
 from .firstchars import required_chars
 from .model import Source
@@ -68,7 +69,7 @@ _VERDICTS_MAX = 1 << 16  # remembered line verdicts: build output repeats itself
 # near-header, which a hostile log could repeat a billion times).
 _MAX_BEHIND = 512
 # An offset run into the next frame's name: a stack flattened onto one line.
-_FLAT_OFFSET = re.compile(rb" \+0x[0-9a-f]{1,16}[g-zA-Z]")
+_FLAT_OFFSET = rx.compile(rb" \+0x[0-9a-f]{1,16}[g-zA-Z]")
 # What seeds a window anywhere in a line (Sieve._behind_prefix's `how`): a
 # goroutine header, a frame position, a race report, and a crash's first line
 # behind a collector's prefix: the only seed of a report printed without

@@ -29,13 +29,14 @@ input's fingerprint bumps model.FINGERPRINT_SCHEME (tests/fingerprints.json).
 from __future__ import annotations
 
 import hashlib
-import re
 
 from stackdemux.model import Frame
 
-_WRAPPER = re.compile(r"(?:func|gowrap|deferwrap)\d+")
-_RANGE = re.compile(r"-range\d+")
-_GENERIC = re.compile(r"\[[^\[\]]*\]")
+from .. import rx
+
+_WRAPPER = rx.compile(r"(?:func|gowrap|deferwrap)\d+")
+_RANGE = rx.compile(r"-range\d+")
+_GENERIC = rx.compile(r"\[[^\[\]]*\]")
 _USER_FRAMES = 8  # enough to tell routes apart, few enough to ignore far-away entry code
 
 

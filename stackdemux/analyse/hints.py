@@ -132,7 +132,7 @@ def _compile_match(table: dict, where: str) -> dict[str, list[re.Pattern[str]]]:
     return compiled
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_PARAGRAPH_BREAK = rx.compile(r"\n[ \t]*\n")
 
 
 def reflow(text: str) -> str:
@@ -336,7 +336,7 @@ def _lost_below(frames: list[Frame]) -> str:
 # (runtime/signal_unix.go's sigpanic: panicmem, panicdivide, panicoverflow,
 # panicfloat) and of the fatal errors it raises, and the runtime's context lines
 # that say a signal arrived (in C code, in the runtime).
-_FAULT = re.compile(r"nil pointer dereference|integer divide by zero|integer overflow|"
+_FAULT = rx.compile(r"nil pointer dereference|integer divide by zero|integer overflow|"
                     r"floating point error|^(runtime error: )?fault$|unexpected signal|"
                     r"unexpected fault address|signal arrived during|^SIG[A-Z]+")
 
@@ -495,7 +495,7 @@ _NEWOSPROC_ERRNO = {
                      "space) for the thread's stack",
                 "1455": "ERROR_COMMITMENT_LIMIT: the paging file is too small"},
 }
-_HAVE = re.compile(r"\(have (\d+) already; errno=(-?\d+)\)")
+_HAVE = rx.compile(r"\(have (\d+) already; errno=(-?\d+)\)")
 # The C library's errno where _beginthread refused runtime/cgo a thread on Windows
 # (gcc_libinit_windows.c retries EACCES, `"Insufficient resources", try again`)
 _BEGINTHREAD_ERRNO = {"11": "EAGAIN: too many threads",
@@ -533,7 +533,7 @@ def _thread_create(report: Report, buckets: list[Bucket]) -> list[str]:
 
 # A GOROOT's path element that names its release (`1.24.0`, `go-1.19`, `go1.22.6`,
 # `toolchain@v0.0.1-go1.24.1.linux-arm64`)
-_RELEASE = re.compile(r"(?:^|[/@-])(?:go-?)?1\.(\d+)(?:\.\d+)?(?:[./-][^/]*)?(?:/|$)")
+_RELEASE = rx.compile(r"(?:^|[/@-])(?:go-?)?1\.(\d+)(?:\.\d+)?(?:[./-][^/]*)?(?:/|$)")
 # Where each release keeps wasm_exec.js (moved from misc/wasm to lib/wasm in Go 1.24)
 _WASM_LIB = 24
 
@@ -554,7 +554,7 @@ def _wasm_exec(report: Report, buckets: list[Bucket]) -> list[str]:
     return [f"the frames name GOROOT {root}, Go 1.{minor}'s: load its {where}/wasm_exec.js"]
 
 
-_PLUGIN_PACKAGE = re.compile(r"plugin was built with a different version of package (\S+)")
+_PLUGIN_PACKAGE = rx.compile(r"plugin was built with a different version of package (\S+)")
 
 
 def _plugin_package(report: Report, buckets: list[Bucket]) -> list[str]:

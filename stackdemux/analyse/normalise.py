@@ -60,7 +60,7 @@ _PLACEHOLDER = {
     "num": "<N>",
 }
 
-_SPACE = re.compile(r"\s+")
+_SPACE = rx.compile(r"\s+")
 
 # A title longer than this says nothing more; the concrete message is kept whole
 # elsewhere (Group.messages). Cutting here also caps the regex work per message.

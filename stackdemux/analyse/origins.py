@@ -36,6 +36,8 @@ from pathlib import Path
 
 from stackdemux.model import Frame, Goroutine, Report
 
+from .. import rx
+
 # First elements of the standard library's import paths (Go 1.19 … 1.27).
 # `vendor/…` is GOROOT's own vendored golang.org/x code.
 STDLIB_ROOTS = frozenset(
@@ -60,8 +62,8 @@ _HOST_ELEMENTS = {
     "golang.org": 3,  # golang.org/x/net
     "launchpad.net": 2,
 }
-_MAJOR = re.compile(r"v[2-9]\d*|v1\d+")  # a /vN major version suffix (N ≥ 2)
-_GOPKG_IN = re.compile(r".*\.v\d+$")
+_MAJOR = rx.compile(r"v[2-9]\d*|v1\d+")  # a /vN major version suffix (N ≥ 2)
+_GOPKG_IN = rx.compile(r".*\.v\d+$")
 
 
 @dataclass(slots=True)
@@ -153,9 +155,9 @@ def split_function(name: str) -> tuple[str, str]:
 # gccgo 11+ prints a package path as its symbols encode it (gofrontend's names.cc,
 # seen in gccgo 12's output): `go.etcd.io/bbolt` as `go_0etcd_0io_1bbolt`, `_` as
 # `__`, `-` as `_x2d`. Read only a name made of nothing else, with a `.` or `/` in it.
-_GCCGO_ENCODED = re.compile(r"(?=\w*_[01])(?:[A-Za-z0-9]|__|_[01]|_x[0-9a-f]{2}"
+_GCCGO_ENCODED = rx.compile(r"(?=\w*_[01])(?:[A-Za-z0-9]|__|_[01]|_x[0-9a-f]{2}"
                             r"|_u[0-9a-f]{4}|_U[0-9a-f]{8})+")
-_GCCGO_ESCAPE = re.compile(r"__|_[01]|_x([0-9a-f]{2})|_u([0-9a-f]{4})|_U([0-9a-f]{8})")
+_GCCGO_ESCAPE = rx.compile(r"__|_[01]|_x([0-9a-f]{2})|_u([0-9a-f]{4})|_U([0-9a-f]{8})")
 
 
 def _gccgo_char(m: re.Match[str]) -> str:
@@ -337,7 +339,7 @@ _GOROOT_RUNTIME_C = "/src/pkg/runtime/"
 # directory below it (`actions/checkout`'s `path:`): the code the workflow built. Azure
 # Pipelines checks its repository out in Build.SourcesDirectory, `s` in the agent's
 # build directory (`D:/a/1/s`, `D:/a/_work/1/s` on Windows, `/home/vsts/work/1/s`).
-_CI_WORKSPACE = re.compile(r"(?:(?:/home/runner/work|/Users/runner/work|/__w|[A-Za-z]:/a)"
+_CI_WORKSPACE = rx.compile(r"(?:(?:/home/runner/work|/Users/runner/work|/__w|[A-Za-z]:/a)"
                            r"/([^/]+)/\1|(?:[A-Za-z]:/a(?:/_work)?|/home/vsts/work)/\d+/s)"
                            r"(?:/[^/]+)*")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import rx
 from ..grammar import line_grammar
 
 _F = {k: v.fields for k, v in line_grammar().kinds.items()}
@@ -23,7 +24,7 @@ _F = {k: v.fields for k, v in line_grammar().kinds.items()}
 OPENERS = frozenset({"panic", "fatal_error", "http_panic", "race_rule", "sigdump"})
 PRELUDE = frozenset({"runtime_note", "fault_address", "test_fail"})
 
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_HEX = rx.compile(r"0x[0-9a-fA-F]+")
 # A value this large is an address (heap, stack, text), not a length or a flag.
 _MIN_ADDRESS = 0x10000
 # Heap and stack addresses are above 4 GiB on 64-bit Go; their high bits name
@@ -89,7 +90,7 @@ def _addresses(text: str | None) -> tuple[tuple[str, ...], tuple[int, ...], tupl
     return tuple(values), tuple(set(ranges)), tuple(owned)
 
 
-_GO_MINOR = re.compile(r"[/-]1\.([0-9]+)(?:\.[0-9]+)*/")
+_GO_MINOR = rx.compile(r"[/-]1\.([0-9]+)(?:\.[0-9]+)*/")
 
 
 def go_minor(root: str) -> int | None:

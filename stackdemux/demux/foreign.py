@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
+from .. import rx
 from ..model import Diagnostic, Stream
 from .foreign_head import Head
 
@@ -68,7 +69,7 @@ def _apart(call: str) -> re.Pattern[str]:
     # alone: a journal that doubles every line puts one between any two)
     run = rf"(?:(?!{_GO_ELIDED}|\[|goroutine \d){not_frame}[^\n]*\n|\n)"
     lines = rf"(?!\n*(?:{call}\n|created by )){run}{{1,{_RUN}}}"
-    return re.compile(
+    return rx.compile(
         rf"(?:{file_line}|\]:\n)(?:{call}|created by [^\n]*)\n(?={not_frame})"
         rf"|{file_line}{lines}(?:{call}\n{run}{{0,{_RUN}}}\t|created by )"
         rf"|\]:\n{lines}{call}\n{run}{{0,{_RUN}}}\t"
@@ -89,8 +90,8 @@ _BARE_FRAMES_APART = _apart(_BARE_CALL)
 # (two searches, each led by a literal, are three times faster than one alternation)
 _NOT_FRAME_AFTER = rf"\n*(?!goroutine \d|{_GO_ELIDED}|\[)[^\t\n][^\n]*\n(?!\t)"
 # (each read ahead only: a start may stand in the line read after another's)
-_STARTS = (re.compile(rf"\n\t(?=[^\n]*\n{_NOT_FRAME_AFTER})"),
-           re.compile(rf"\]:\n(?={_NOT_FRAME_AFTER})"))
+_STARTS = (rx.compile(rf"\n\t(?=[^\n]*\n{_NOT_FRAME_AFTER})"),
+           rx.compile(rf"\]:\n(?={_NOT_FRAME_AFTER})"))
 
 
 def frames_apart(text: str, texts: Sequence[str] = ()) -> bool:
@@ -129,7 +130,7 @@ def _hits(text: str, texts: Sequence[str] | None) -> Iterator[int]:
             yield from bare
 
 
-_ANCHORS = (re.compile(rf"\n\t[^\n]*\.{_SOURCE}:\d"), re.compile(r"\]:\n"))
+_ANCHORS = (rx.compile(rf"\n\t[^\n]*\.{_SOURCE}:\d"), rx.compile(r"\]:\n"))
 _REACH = 2 * _RUN + 1
 
 
@@ -194,9 +195,9 @@ def _foreign_lines_at(text: str, texts: Sequence[str]) -> tuple[list[int], list[
 # would end the goroutine. A journal that doubles every line puts one between
 # any two: there a call line's file line comes after a blank too. (gc's call
 # lines only: gccgo's bare names are no call lines without the log's proof.)
-_BLANK_BEFORE_CALL = re.compile(rf"\n\n(?={_CALL}\n\t)")
-_BLANK_BEFORE_FILE = re.compile(r"\)\n\n(?=\t[^\n]*\.(?:go|s|c):\d)")
-_CALL_LINE = re.compile(rf"{_CALL}\n")
+_BLANK_BEFORE_CALL = rx.compile(rf"\n\n(?={_CALL}\n\t)")
+_BLANK_BEFORE_FILE = rx.compile(r"\)\n\n(?=\t[^\n]*\.(?:go|s|c):\d)")
+_CALL_LINE = rx.compile(rf"{_CALL}\n")
 
 
 def _stray_blanks(text: str, start: int, end: int) -> Iterator[int]:

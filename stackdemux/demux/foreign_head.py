@@ -37,12 +37,12 @@ says the other writer prints blank lines.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from heapq import merge
 
+from .. import rx
 from ..grammar import MAX_LINE, line_grammar
 from ..raw_chain import read_raw_chain
 from .go_version import indents_values
@@ -54,7 +54,7 @@ HEAD_LINES = 64
 # dump's goroutines go on for MBs; a report's first few show their GOROOT).
 VERSION_REACH = 1 << 16
 # (two searches, each led by a literal, are faster than one alternation)
-_OPENERS = (re.compile(r"\npanic: "), re.compile(r"\nfatal error: "))
+_OPENERS = (rx.compile(r"\npanic: "), rx.compile(r"\nfatal error: "))
 _OPENED = ("panic: ", "fatal error: ")  # (the first line, which no newline comes before)
 # The runtime's own panics print one line: its runtime errors, and its plain
 # errors (runtime/map.go, chan.go: panic(plainError(…))).
@@ -71,7 +71,7 @@ _ONE_LINE = ("panic: runtime error: ", "panic: assignment to entry in nil map",
 # 0xc000014180`): one line. (A string or an error reading so on its first line
 # and running on is possible, and absurd.)
 _NUMBER = r"[-+]?(?:\d+(?:\.\d+)?(?:e[-+]\d+)?|Inf|NaN)"
-_PRINTED_WHOLE = re.compile(
+_PRINTED_WHOLE = rx.compile(
     rf"panic: (?:nil|true|false|{_NUMBER}|\({_NUMBER}{_NUMBER}i\)"
     rf"|[^\s()\"]+\((?:true|false|{_NUMBER})\)|[^\s()\"]+\({_NUMBER}{_NUMBER}i\)"
     r"|\(.+\) 0x[0-9a-f]+|\(.+\) \(0x[0-9a-f]+,0x[0-9a-f]+\))")
@@ -218,8 +218,8 @@ def _may_run_on(panic: str) -> bool:
                 or _PRINTED_WHOLE.fullmatch(panic) is not None)
 
 
-_SHAPE = re.compile(r"\s*[^\s]*")
-_DIGITS = re.compile(r"\d+")
+_SHAPE = rx.compile(r"\s*[^\s]*")
+_DIGITS = rx.compile(r"\d+")
 
 
 def shape(text: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from .. import rx
 from ..grammar import MAX_LINE, line_grammar
 from .evidence import Evidence
 
@@ -44,7 +45,7 @@ def _name_regex() -> re.Pattern[str]:
 # name and an offsetless file line right after it. One C-speed search over the log.
 # (the name's first `.` or `_` is where its class ends: one way to match a
 # word, where `[^\s():]*[._]` backtracked over every dot of a long one)
-_SIGNS = re.compile(r"^\t[^\t\n]*/libgo/go/[^\n]*$"
+_SIGNS = rx.compile(r"^\t[^\t\n]*/libgo/go/[^\n]*$"
                     r"|^[^\s():._]*[._][^\s():]*\n\t[^\t\n]*:[0-9]+$", re.M)
 
 

@@ -29,7 +29,7 @@ argument need not be a heap pointer).
 
 from __future__ import annotations
 
-import re
+from .. import rx
 
 # The release a value's later lines are indented from.
 INDENTING = 23
@@ -43,14 +43,14 @@ _STD = ("runtime|testing|sync|net|os|internal|reflect|syscall|io|fmt|encoding|co
 # A frame's file line whose GOROOT names its release: a path element that is the
 # release (`1.23.9`), or ends with it after `go`/`go-` (`go-1.19`, `go1.25.3`,
 # `toolchain@v0.0.1-go1.24.1.linux-arm64`), at most three elements before `src/`.
-_GOROOT = re.compile(
+_GOROOT = rx.compile(
     r"\n\t[^\n]*?/(?:[^/\n]*?[-@._]?go-?)?1\.(\d+)(?:\.\d+)?(?:[-.][^/\n]*)?/"
     rf"(?:[^/\n]+/){{0,2}}src/(?:{_STD})/[^\n]*\.(?:go|s):\d")
 # Functions, and an annotation, that only a release from INDENTING on prints.
-_LATER = re.compile(r"\n(?:created by )?internal/(?:runtime/|sync\.)|"
+_LATER = rx.compile(r"\n(?:created by )?internal/(?:runtime/|sync\.)|"
                     r" \[recovered, repanicked\]\n")
 # And the functions only a release before it prints.
-_EARLIER = re.compile(r"\n(?:created by )?runtime/internal/")
+_EARLIER = rx.compile(r"\n(?:created by )?runtime/internal/")
 
 
 def indents_values(text: str, start: int = 0, end: int | None = None) -> bool | None:

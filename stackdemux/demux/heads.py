@@ -11,11 +11,11 @@ printing at the same time at a time (the Hungarian method on their fits).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .. import rx
 from ..grammar import line_grammar
 from .evidence import OPENERS, Evidence, evidence, go_minor
 
@@ -25,7 +25,7 @@ _match = _G.match
 _NEVER = float("-inf")  # a head its stacks cannot follow
 
 _BODY = frozenset({"goroutine_header", "runtime_stack"})
-_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
+_WORD = rx.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
 # Words of a message that name no code: the runtime's and English's.
 _COMMON = frozenset({"runtime", "error", "panic", "fatal", "with", "after", "still", "from",
                      "recovered", "panicked", "repanicked", "goroutine", "goroutines", "value",
@@ -190,8 +190,8 @@ REPANIC_MISFITS = -8.0
 # two bolt copies' heads went to each other's stacks (bolt-lines-random,
 # remerged 4, 6, 14).
 NUMBERS = 3.5
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_NUMBER = re.compile(r"(?<![0-9A-Za-z.])-?[0-9]+(?![0-9A-Za-z])")
+_HEX = rx.compile(r"0x[0-9a-fA-F]+")
+_NUMBER = rx.compile(r"(?<![0-9A-Za-z.])-?[0-9]+(?![0-9A-Za-z])")
 _MIN_NUMBER = 16
 _WORD_MASK = (1 << 64) - 1
 

@@ -6,11 +6,11 @@ one changes, closed streams, history (a linked list), persistent maps.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
+from .. import rx
 from .evidence import Evidence, goroot
 from .persistent import PMap
 from .track import Track
@@ -325,8 +325,8 @@ def order(h: Hypothesis, func: str, file: str, line: int) -> float:
 
 
 NEAR = 32
-_NUMBERED = re.compile(r"(func|gowrap|deferwrap|)([0-9]+)")
-_CLOSURE = re.compile(r"(func|gowrap|deferwrap)[0-9]+")
+_NUMBERED = rx.compile(r"(func|gowrap|deferwrap|)([0-9]+)")
+_CLOSURE = rx.compile(r"(func|gowrap|deferwrap)[0-9]+")
 
 
 @cache
@@ -373,7 +373,7 @@ def _nested(f: str, g: str) -> bool:
 
 # `go f(x)` and `defer f(x)` compile to a wrapper (`F.gowrap1`, Go 1.21+)
 # printed at the statement's line: the line of F that `created by F` names.
-_WRAPPER = re.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
+_WRAPPER = rx.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
 
 
 @cache

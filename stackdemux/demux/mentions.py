@@ -10,17 +10,17 @@ mess by hand was looking for.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
+from .. import rx
 from .evidence import goroot
 
 # Runs of characters a path may hold; the writes around a path (`(`, `:`, a
 # space, `?`, a brace) end it. No nested quantifier: linear in the text.
-_WORD = re.compile(r"[^\s:()\[\]{},?]+")
+_WORD = rx.compile(r"[^\s:()\[\]{},?]+")
 # What another process's write glued before a path: digits, an address.
-_JUNK = re.compile(r"(?:0x)?[0-9a-fA-F]*")
+_JUNK = rx.compile(r"(?:0x)?[0-9a-fA-F]*")
 
 
 def source_files(texts: Iterable[str]) -> list[tuple[str, int]]:

@@ -37,6 +37,7 @@ from functools import cache
 
 import orjson
 
+from .. import rx
 from ..callers import read_caller
 from .paste_flat import GLUED, unflatten
 from .paste_logfmt import holds_quoted_lines, pair_keys, trace_keys, traceback_line
@@ -119,14 +120,14 @@ def _crlf(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 
 
 # A quoted string (JSON or logfmt) holding an escaped newline then a goroutine header.
-_QUOTED = re.compile(r'"((?:[^"\\]|\\.){0,1048576})"')
-_ESCAPED_DUMP = re.compile(r"(?:\\n(?:\\n)?|\")goroutine \d+ \[")
+_QUOTED = rx.compile(r'"((?:[^"\\]|\\.){0,1048576})"')
+_ESCAPED_DUMP = rx.compile(r"(?:\\n(?:\\n)?|\")goroutine \d+ \[")
 # ... in the string's value: after an escaped newline, or first (`stack="goroutine 1 [`)
-_DUMP_IN_VALUE = re.compile(r"(?:\\n(?:\\n)?|^)goroutine \d+ \[")
+_DUMP_IN_VALUE = rx.compile(r"(?:\\n(?:\\n)?|^)goroutine \d+ \[")
 
 
 # A string scanned from its opening quote: closed, or still open at the line's end.
-_STRING = re.compile(r'"(?:[^"\\]|\\.){0,1048576}("|\\?$)')
+_STRING = rx.compile(r'"(?:[^"\\]|\\.){0,1048576}("|\\?$)')
 # Lines a record whose value a viewer wrapped may run over.
 _MAX_WRAPPED = 64
 
@@ -139,7 +140,7 @@ def _open_at_end(text: str) -> bool:
 
 
 # The rest of a string a line began inside: up to its closing quote, or the line's end.
-_INSIDE = re.compile(r'(?:[^"\\]|\\.){0,1048576}')
+_INSIDE = rx.compile(r'(?:[^"\\]|\\.){0,1048576}')
 
 
 def _open_after(more: str) -> bool:
@@ -252,7 +253,7 @@ def _unescape_record(text: str) -> list[str] | None:
     return None
 
 
-_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
+_ENTITY = rx.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
 
 
 def _html(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -277,9 +278,9 @@ def _broken(text: str) -> list[str]:
 # A test's output kept as the text of an XML element (a JUnit report: rules_go's
 # test.xml, go-junit-report's, gotestsum's): each newline written `&#xA;`, a tab
 # `&#x9;`, the element's tags around it on the same line.
-_XML_NEWLINE = re.compile(r"&#(?:[xX]0*[aA]|0*10);")
-_XML_OPEN = re.compile(r"\s*<[A-Za-z][^<>]*>")
-_XML_CLOSE = re.compile(r"</[A-Za-z][\w:.-]*>\s*$")
+_XML_NEWLINE = rx.compile(r"&#(?:[xX]0*[aA]|0*10);")
+_XML_OPEN = rx.compile(r"\s*<[A-Za-z][^<>]*>")
+_XML_CLOSE = rx.compile(r"</[A-Za-z][\w:.-]*>\s*$")
 
 
 def _xml_text(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -310,7 +311,7 @@ def _xml_text(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return out, changed
 
 
-_LEADING_NBSP = re.compile(r"^[\u00a0\u202f ]*[\u00a0\u202f][\u00a0\u202f ]*")
+_LEADING_NBSP = rx.compile(r"^[\u00a0\u202f ]*[\u00a0\u202f][\u00a0\u202f ]*")
 
 
 def _nbsp(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -337,7 +338,7 @@ def _nbsp(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 # A js/wasm Go program writes through wasm_exec.js's console calls, so that
 # name at a line's end is the console's wherever it stands; another script's
 # (a bundle's) only where the same one ends most lines.
-CONSOLE_SOURCE = re.compile(r"(?:^|(?<= ))[A-Za-z0-9_.~-]{1,128}\.m?js:\d{1,9}:\d{1,9}$")
+CONSOLE_SOURCE = rx.compile(r"(?:^|(?<= ))[A-Za-z0-9_.~-]{1,128}\.m?js:\d{1,9}:\d{1,9}$")
 _GO_GLUE = "wasm_exec.js:"
 _EMPTY_MESSAGE = "<empty string>"
 
@@ -363,7 +364,7 @@ def _console_sources(items: list[Line], _out: Repaired) -> tuple[list[Line], int
     return out, changed
 
 
-_QUOTE = re.compile(r"^>(?: |$)")
+_QUOTE = rx.compile(r"^>(?: |$)")
 
 
 def _quoting(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -418,7 +419,7 @@ def _quoted_blocks(items: list[Line]) -> tuple[list[Line], int]:
 # characters is cut, `=` ending each piece but the last (a soft line break), and `=`
 # itself is written `=3D` (a frame's `fp=0x…`), a non-ASCII byte `=XX`.
 _QP_WIDTH = 76
-_QP_ESCAPE = re.compile(r"(?:=[0-9A-F]{2})+")
+_QP_ESCAPE = rx.compile(r"(?:=[0-9A-F]{2})+")
 
 
 def _qp_soft_break(text: str) -> bool:
@@ -463,7 +464,7 @@ def _quoted_printable(items: list[Line], _out: Repaired) -> tuple[list[Line], in
 
 
 # How many levels of e-mail quoting lead a line (`>> > x`: 3).
-_QUOTE_LEVELS = re.compile(r"(?:> ?)+")
+_QUOTE_LEVELS = rx.compile(r"(?:> ?)+")
 
 
 def _levels(text: str) -> tuple[int, int]:
@@ -510,7 +511,7 @@ def _mail_rewraps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 # A report's first line or a goroutine header behind an indentation: code
 # blocks in Markdown (four spaces), Stack Overflow, a tab or two spaces in mail.
 # (A tab before `panic: ` is Go's own: a panic raised while another one ran.)
-_INDENTED_START = re.compile(
+_INDENTED_START = rx.compile(
     r"( +)(?:panic: |fatal error: |goroutine \d+ \[|SIG[A-Z]+: )|(\t+)goroutine \d+ \[")
 
 
@@ -555,7 +556,7 @@ def _chains_on(out: list[Line], text: str) -> bool:
 
 # A test's log line as testing prints it under its `--- FAIL:` line: the file and
 # line that logged it, indented by the test's depth.
-_TEST_LOG = re.compile(r"( *)[\w.-]+\.go:\d+: ")
+_TEST_LOG = rx.compile(r"( *)[\w.-]+\.go:\d+: ")
 
 
 def _continues_test_log(out: list[Line], indent: str) -> bool:
@@ -587,12 +588,12 @@ def _dedent_head(out: list[Line], indent: str) -> int:
     return len(head)
 
 
-_INDENTED_OPENER = re.compile(r"panic: |fatal error: |SIG[A-Z]+: ")
+_INDENTED_OPENER = rx.compile(r"panic: |fatal error: |SIG[A-Z]+: ")
 
 
 # A terminal's colour and style codes (SGR: `ESC[31m` … `ESC[0m`), kept by a
 # log copied from a terminal or by a tool that colours whole lines.
-_SGR = re.compile(r"\x1b\[[0-9;]{0,32}m")
+_SGR = rx.compile(r"\x1b\[[0-9;]{0,32}m")
 
 
 def _file_hole(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -626,7 +627,7 @@ def _colour_codes(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 
 # A terminal echoes the key that sent the signal (`^\` is Ctrl-\, SIGQUIT) before
 # the runtime's first line: copied from the terminal, the echo leads that line.
-_ECHO = re.compile(r"\^[\\C](?=SIG[A-Z]{2,10}: |panic: |fatal error: |goroutine \d+ \[)")
+_ECHO = rx.compile(r"\^[\\C](?=SIG[A-Z]{2,10}: |panic: |fatal error: |goroutine \d+ \[)")
 
 
 def _terminal_echo(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -640,7 +641,7 @@ def _terminal_echo(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return out, changed
 
 
-_SYSLOG_ESCAPE = re.compile(r"#(0[0-3][0-7])")
+_SYSLOG_ESCAPE = rx.compile(r"#(0[0-3][0-7])")
 
 
 def _syslog_escapes(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -661,7 +662,7 @@ def _syslog_escapes(items: list[Line], _out: Repaired) -> tuple[list[Line], int]
 
 # --------------------------------------------------------------- gutters ---
 
-_COLLAPSED = re.compile(r"^\s*1(?:\s+\d+){2,}\s*$")
+_COLLAPSED = rx.compile(r"^\s*1(?:\s+\d+){2,}\s*$")
 
 
 def _collapsed_gutter(items: list[Line], out: Repaired) -> tuple[list[Line], int]:
@@ -682,9 +683,9 @@ def _collapsed_gutter(items: list[Line], out: Repaired) -> tuple[list[Line], int
 # Grafana's log view copied row by row: each row's time cell, a tab, then the log line
 # on the next line (`2024-05-10 11:34:06.043\t`, then `\t/src/loki/…/roundtrip.go:80
 # +0x44`). The time is the viewer's, to the millisecond, alone on its line.
-_ROW_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}\t")
+_ROW_TIME = rx.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}\t")
 # (led by the literal tab and newline that end such a line: memchr speed)
-ROW_TIME_IN_TEXT = re.compile(
+ROW_TIME_IN_TEXT = rx.compile(
     r"\t\n(?<=\n[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}\t\n)")
 
 
@@ -704,8 +705,8 @@ def _row_times(items: list[Line], out: Repaired) -> tuple[list[Line], int]:
 
 # `cat -n` and `nl` right-align six digits; `grep -n` puts `:` after a matching
 # line's number and `-` after a context line's.
-_DIGITS = re.compile(r"^\s{0,6}(\d{1,6})")
-_GUTTER_SEP = re.compile(r"^(?: ?[|:│] ?| |\t|-)")
+_DIGITS = rx.compile(r"^\s{0,6}(\d{1,6})")
+_GUTTER_SEP = rx.compile(r"^(?: ?[|:│] ?| |\t|-)")
 
 
 def _glued_gutter(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -774,14 +775,14 @@ def _reads_after_gutter(rest: str) -> bool:
 
 _USUAL_WIDTHS = frozenset({72, 76, 78, 79, 80, 100, 120, 132})
 # A file line's position and offset: one per line.
-_POSITION = re.compile(r":\d+ \+0x[0-9a-f]+")
+_POSITION = rx.compile(r":\d+ \+0x[0-9a-f]+")
 
 
 # A console that wrapped long lines at one width and padded each row with spaces to
 # its buffer's width, the rows copied onto one line (`…/bindings/go/src/` + 45 spaces +
 # `fdb._Cfunc_fdb_future_destroy(0x0)`): the same run of spaces at the same column,
 # and at that column plus the row's width again, on several lines.
-_PAD_RUN = re.compile(r"(?<=\S) {8,}(?=\S)")
+_PAD_RUN = rx.compile(r"(?<=\S) {8,}(?=\S)")
 _MIN_PADDED_LINES = 3
 _MIN_ROW_WIDTH = 40
 
@@ -931,8 +932,8 @@ _OBSERVED = "Observed a panic: "
 # Markdown's inline code backtick opened before a report's first line (`` `fatal error: … ``,
 # `` `2019/01/20 12:05:31 http: panic serving … ``), and closed after its last
 # (`` …/server.go:2851 +0x2f5` ``).
-_GLUED_FENCE = re.compile(r"^(?:```|~~~)[\w+-]* +|(?<=\S) *(?:```|~~~)$")
-_INLINE_CODE = re.compile(r"^`(?!`)|(?<=[^`\s])`$")
+_GLUED_FENCE = rx.compile(r"^(?:```|~~~)[\w+-]* +|(?<=\S) *(?:```|~~~)$")
+_INLINE_CODE = rx.compile(r"^`(?!`)|(?<=[^`\s])`$")
 # (A runtime note, `runtime: goroutine stack exceeds …`, and `unexpected fault address`
 # come before the fatal error they explain: each is a report's first line.)
 _FIRST_KINDS = frozenset({"panic", "fatal_error", "goroutine_header", "http_panic", "sigdump",
@@ -964,7 +965,7 @@ def _flattened_stacks(items: list[Line], _out: Repaired) -> tuple[list[Line], in
 # closing quote, then the object's `}` and the list's `]` (fluent-bit's stdout output,
 # `[5] tail.0: [1638389215.477768634, {"log"=>"panic: …\n…mgc.go:216 +0x58"}]`, a
 # multiline record's lines as they are; a JSON record's `"}`).
-_RECORD_END = re.compile(
+_RECORD_END = rx.compile(
     r':\d+ \+0x[0-9a-f]+(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+(?: pc=0x[0-9a-f]+)?)?("[}\]]{1,3},?)$')
 
 
@@ -1002,7 +1003,7 @@ def _glued_fences(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 
 # A Markdown fence on a line of its own inside a report: the reporter opened the code
 # block a few lines late (`signal arrived during …`, then ```, then the frames).
-_LONE_FENCE = re.compile(r"[ \t]*(?:```|~~~)[\w+-]*[ \t]*")
+_LONE_FENCE = rx.compile(r"[ \t]*(?:```|~~~)[\w+-]*[ \t]*")
 _AFTER_FENCE = frozenset({"frame_call", "goroutine_header", "runtime_stack"})
 
 
@@ -1026,7 +1027,7 @@ def _lone_fences(items: list[Line], out: Repaired) -> tuple[list[Line], int]:
 
 # A goroutine header at the end of a log line: a logger's message that ends with
 # debug.Stack()'s text (`Panic: …: goroutine 11990 [running]:`), the frames below.
-_GLUED_HEADER = re.compile(r"(?<=\S) +(goroutine \d+ \[[^\]\n]{1,200}\]:)$")
+_GLUED_HEADER = rx.compile(r"(?<=\S) +(goroutine \d+ \[[^\]\n]{1,200}\]:)$")
 
 
 def _glued_headers(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -1047,10 +1048,10 @@ def _glued_headers(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 # `main.go:10 +0x68fatal error: …` (the offset's hex digits run into `fa…`).
 # (What follows must be no hex digit: a shorter run of the digits, followed by
 # the next digit, is no run-on.)
-_OFFSET_RUN_ON = re.compile(r":\d+ \+0x[0-9a-f]+(?=[g-zA-Z])")
-_POSITION_START = re.compile(r":\d+ \+0x")
+_OFFSET_RUN_ON = rx.compile(r":\d+ \+0x[0-9a-f]+(?=[g-zA-Z])")
+_POSITION_START = rx.compile(r":\d+ \+0x")
 # A call line run into a capitalised word: `sync.runtime_Semacquire(...)Every goroutine …`.
-_CALL_RUN_ON = re.compile(r"\)(?=[A-Z][a-z])")
+_CALL_RUN_ON = rx.compile(r"\)(?=[A-Z][a-z])")
 
 
 def _run_on(text: str) -> tuple[str, str] | None:
@@ -1086,7 +1087,7 @@ def _run_on_lines(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 # printed with `\r` and no newline): `… Total: 53.4 MH/s  SIGABRT: abort`, its
 # `PC=0x… m=N` line below.
 # A Windows exception's first line so too (`querydir_test....... Exception 0xc0000005 …`).
-_GLUED_SIGNAL = re.compile(r"(?<=\S) +(SIG[A-Z]{2,10}: [a-z][a-z0-9 /-]{0,64}"
+_GLUED_SIGNAL = rx.compile(r"(?<=\S) +(SIG[A-Z]{2,10}: [a-z][a-z0-9 /-]{0,64}"
                            r"|Exception(?: 0x[0-9a-fA-F]+){4})$")
 
 
@@ -1108,7 +1109,7 @@ def _glued_signal_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], 
 # logger's label, where a program logged a child's output in one record (go-fuzz:
 # `2019/08/22 20:23:28 testee: panic: …`); the runtime's `[signal …]` line, or a
 # blank line and a goroutine header, below it.
-_GLUED_PANIC = re.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))")
+_GLUED_PANIC = rx.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))")
 
 
 def glued_panic_at(text: str) -> int | None:
@@ -1209,7 +1210,7 @@ def _wrapped_calls(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 
 # What a file line ends with: `file.go:12`, then ` +0x1d` (group 1) unless inlined.
 # (`<autogenerated>:1`: a wrapper the compiler made, a method value's or an interface's)
-_FILE_END = re.compile(
+_FILE_END = rx.compile(
     r"(?:\.\w{1,4}|\?\?|<autogenerated>):\d+( \+0x[0-9a-f]+)?"
     r"(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+(?: pc=0x[0-9a-f]+)?)?$")  # (no pc= before Go 1.8)
 # The files an inlined frame (no offset) names: Go and assembly sources Go compiles.
@@ -1237,12 +1238,12 @@ def _restore_tab(text: str, paths: PrintedPaths | None = None) -> str | None:
     return candidate if kind(candidate) in _FILE_KINDS else None
 
 
-_PATH_START = re.compile(r"[^\s()]+:\d+")
+_PATH_START = rx.compile(r"[^\s()]+:\d+")
 # Paths trusted without a look at the others: absolute ones, and the names Go
 # gives generated code (`_cgo_gotypes.go:55`, `_testmain.go:53`, `<autogenerated>:1`).
-_TRUSTED_PATH = re.compile(r"/|[A-Za-z]:[/\\]|_\w+\.go$|<autogenerated>$|\?\?$")
+_TRUSTED_PATH = rx.compile(r"/|[A-Za-z]:[/\\]|_\w+\.go$|<autogenerated>$|\?\?$")
 # A path printed in a line: a token ending in `:line`.
-_PATH_IN_TEXT = re.compile(r"(?<!\S)([^\s:]+):\d")
+_PATH_IN_TEXT = rx.compile(r"(?<!\S)([^\s:]+):\d")
 # What follows a file line's position on its own line: never the start of another line.
 _FILE_LINE_REST = ("+", "fp=", "sp=", "pc=")
 
@@ -1353,7 +1354,7 @@ _SPLITTABLE = frozenset({"panic", "fatal_error", "indented"}) | _FILE_KINDS
 # space): a strong kind's first words, or a path `x.go:12`; a call ends the line
 # with `)`. _split_joined classifies every right part: lines without one are
 # skipped first. tests/test_demux_paste.py checks this against every real line.
-_JOIN_CANDIDATE = re.compile(
+_JOIN_CANDIDATE = rx.compile(
     r" (?:\.\.\.|\t|created by |exit status |fatal error: |goroutine |panic: |Previous "
     r"|[Aa]tomic |[Rr]ead|[Ww]rite|WARNING: DATA RACE|runtime stack:|\[signal |PC=|---"
     r"|FAIL\t|[^\s()]+:\d)")
@@ -1433,14 +1434,14 @@ def _padded_neighbour(items: list[Line], i: int, width: int) -> bool:
 
 # (A run of spaces is tried from its start only: tried at each of its spaces, a
 # run that no punctuation follows cost its length squared.)
-_PUNCT_SPACES = re.compile(r"(?<!\s)\s+(?=[/.:)(,])|(?<=[/.(])\s+")
+_PUNCT_SPACES = rx.compile(r"(?<!\s)\s+(?=[/.:)(,])|(?<=[/.(])\s+")
 # A space inside a path or name token: `copy /copy`, `copy .go`, `go :1337`, `v5/ copy`.
-_PUNCT_DAMAGE = re.compile(r"[\w.\-*)] +[/.:(]|[/.] +\w")
+_PUNCT_DAMAGE = rx.compile(r"[\w.\-*)] +[/.:(]|[/.] +\w")
 _PUNCT_TARGETS = _FILE_KINDS | {"frame_call", "created_by"}
-_LINE_NUMBER = re.compile(r":\d")
+_LINE_NUMBER = rx.compile(r":\d")
 # What a target line holds once spaces are gone (the fix removes nothing else): a call's
 # `(`, a file line's `:12`, cgo's `pc=`, `created by`. Tested before the classifier.
-_PUNCT_FIXABLE = re.compile(r"\(|:\s*\d|pc=|created by")
+_PUNCT_FIXABLE = rx.compile(r"\(|:\s*\d|pc=|created by")
 
 
 def _punctuation_spaces(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
@@ -1546,12 +1547,12 @@ def _gccgo_unknown(out: list[Line], text: str) -> bool:
 # Bulk searches over the whole text (lines joined by `\n`) that find every line a
 # repair could change, and maybe more: a repair whose search finds nothing is
 # skipped. None: the repair checks cheaply itself. `[^\S\n]` is `\s` within a line.
-_FILE_END_IN_TEXT = re.compile(_FILE_END.pattern, re.M)
-_COLLAPSED_IN_TEXT = re.compile(r"^[^\S\n]*1(?:[^\S\n]+\d+){2,}[^\S\n]*$", re.M)
+_FILE_END_IN_TEXT = rx.compile(_FILE_END.pattern, re.M)
+_COLLAPSED_IN_TEXT = rx.compile(r"^[^\S\n]*1(?:[^\S\n]+\d+){2,}[^\S\n]*$", re.M)
 # three lines in a row starting with digits (a gutter run is at least three lines)
-_GUTTER_IN_TEXT = re.compile(
+_GUTTER_IN_TEXT = rx.compile(
     r"^[^\S\n]{0,4}\d[^\n]*\n[^\S\n]*\d[^\n]*\n[^\S\n]*\d", re.M)
-_EDGE_SPACE_IN_TEXT = re.compile(r"^ | $", re.M)
+_EDGE_SPACE_IN_TEXT = rx.compile(r"^ | $", re.M)
 Gate = Callable[[str], object] | None
 
 
@@ -1566,11 +1567,11 @@ def _starts_a_line(needle: str) -> Callable[[str], bool]:
 # (each led by a literal: searched at memchr speed, where `^…` with re.M or an
 # alternation was tried at every line or character, 0.3 s on a 22 MB dump)
 # (or after a call line, before an indented line)
-_BLANK_AFTER_HEADER = re.compile(r"\]:\n[ \t]*\n|\)\n[ \t]*\n[ \t]")
-_GLUED_HEADER_IN_TEXT = re.compile(r" goroutine \d+ \[[^\]\n]{1,200}\]:$", re.M)
-_OFFSET_RUN_ON_IN_TEXT = re.compile(r"\+0x[0-9a-f]+[g-zA-Z]")
-_CALL_RUN_ON_IN_TEXT = re.compile(r"\)[A-Z][a-z]")
-_GLUED_PANIC_IN_TEXT = re.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))[^\n]*\n"
+_BLANK_AFTER_HEADER = rx.compile(r"\]:\n[ \t]*\n|\)\n[ \t]*\n[ \t]")
+_GLUED_HEADER_IN_TEXT = rx.compile(r" goroutine \d+ \[[^\]\n]{1,200}\]:$", re.M)
+_OFFSET_RUN_ON_IN_TEXT = rx.compile(r"\+0x[0-9a-f]+[g-zA-Z]")
+_CALL_RUN_ON_IN_TEXT = rx.compile(r"\)[A-Z][a-z]")
+_GLUED_PANIC_IN_TEXT = rx.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))[^\n]*\n"
                                   r"(?:\[signal |\ngoroutine )")
 
 
@@ -1591,7 +1592,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("quoting", _quoting, _starts_a_line(">")),  # outermost: added after the page was rendered
     # (at line starts, where the repair looks: searched anywhere, `( +)` was tried
     # at every space of a run, its length squared)
-    ("indented block", _indented_dumps, re.compile(f"^(?:{_INDENTED_START.pattern})", re.M).search),
+    ("indented block", _indented_dumps, rx.compile(f"^(?:{_INDENTED_START.pattern})", re.M).search),
     ("xml text", _xml_text, _has("&#")),
     ("html escapes", _html, _ENTITY.search),
     ("nbsp", _nbsp, _has("\u00a0", "\u202f")),

@@ -33,23 +33,25 @@ from collections import deque
 from collections.abc import Callable
 from functools import cache
 
+from .. import rx
+
 # Where a quoted value holds a frame's file line: an escaped tab at its start, then
 # a position (led by a literal: the gate costs a substring search on a clean log).
 LEAD = '"\\t'
-FILE_LINE_IN_VALUE = re.compile(r'"\\t[^"\n]{1,4096}?:\d+')
+FILE_LINE_IN_VALUE = rx.compile(r'"\\t[^"\n]{1,4096}?:\d+')
 # A quoted value that is a goroutine's header proves its key as well: dockerd
 # logs a managed plugin's stderr a line a record (`level=error msg="goroutine 166
 # [running]:" plugin=…`), and a paste cut below the header holds no file line.
-HEADER_IN_VALUE = re.compile(r'"goroutine \d{1,20} \[[^"\n]{1,200}\]:"')
+HEADER_IN_VALUE = rx.compile(r'"goroutine \d{1,20} \[[^"\n]{1,200}\]:"')
 
 
 def holds_quoted_lines(text: str) -> bool:
     """Whether some quoted value in `text` may be a frame's file line or a header."""
     return (FILE_LINE_IN_VALUE.search(text) is not None
             or HEADER_IN_VALUE.search(text) is not None)
-_DIGITS = re.compile(r"[0-9]+")
+_DIGITS = rx.compile(r"[0-9]+")
 # Quoted strings left to right, each from its opening quote to its closing one.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_STRING = rx.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _SIMPLE = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11,
            "\\": 92, "'": 39, '"': 34}
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .. import rx
 from ..model import Diagnostic, Span, Stream
 from .paste import _LONE_FENCE, ROW_TIME_IN_TEXT, glued_panic_at, kind, repair
 from .paste_flat import GLUED
@@ -39,16 +40,16 @@ _SIGN_SUBSTRINGS = ("\u00a0", "\u202f", "#011", "\r")  # nbsp, rsyslog tab, CR
 # A space inside a file's path (`main.go :12`, `main .go:12`: a page's text
 # reflowed), in one pass led by the literal `.go` (the substrings `.go :` and
 # ` .go` looked for apart took 33 ms over a 22 MB dump, this 14), then confirmed.
-_PATH_SPACED = re.compile(r"\.go(?: :|(?<= \.go))")
-_PATH_SPACED_CONFIRMED = re.compile(r"\.go :\d|\S \.go ?:\d")
+_PATH_SPACED = rx.compile(r"\.go(?: :|(?<= \.go))")
+_PATH_SPACED_CONFIRMED = rx.compile(r"\.go :\d|\S \.go ?:\d")
 # each beside a character it holds, looked for first (memchr speed): a log
 # without it is not searched at all; or beside None, where the pattern's own
 # leading literal is found faster than a test for it: sre scans for a first
 # character at ~0.4 ns a byte, where `in` with a needle of 2-5 characters takes
 # twice that (`"\t\n" in text` 19 ms over a 22 MB dump, the regex 9)
 _SIGNS = (
-    ("&", re.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});")),  # HTML escapes
-    ("\\", re.compile(r"\\n(?:\\n)?goroutine \d+ \[")),  # a dump escaped inside one record
+    ("&", rx.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});")),  # HTML escapes
+    ("\\", rx.compile(r"\\n(?:\\n)?goroutine \d+ \[")),  # a dump escaped inside one record
     # a stack logged a line a record, each a quoted value (its lead holds a
     # backslash: `LEAD in text` took 16 ms over a 22 MB dump, 49 a 60 MB compose log)
     (LEAD[1], FILE_LINE_IN_VALUE),
@@ -57,14 +58,14 @@ _SIGNS = (
     # a dump double-spaced (a blank line after every line, as a console copy
     # leaves them): a goroutine header, a blank, a call line, a blank, its file
     # line; Go prints no blank line after a header
-    (None, re.compile(r"\]:\n\n[^\s(][^\s(]*\([^\n]*\)\n\n\t")),
+    (None, rx.compile(r"\]:\n\n[^\s(][^\s(]*\([^\n]*\)\n\n\t")),
     # a browser console's source after a message (Firefox: `… wasm_exec.js:97:29`)
-    (None, re.compile(r"wasm_exec\.js:\d{1,9}:\d{1,9}$", re.M)),
+    (None, rx.compile(r"wasm_exec\.js:\d{1,9}:\d{1,9}$", re.M)),
     # a terminal's colour code before a report's first line or a goroutine header
     # (colour elsewhere, in a build log's own output, is no damage to repair)
-    ("\x1b", re.compile(r"\x1b\[[0-9;]{0,32}m(?:panic: |fatal error: |goroutine \d+ \[)")),
+    ("\x1b", rx.compile(r"\x1b\[[0-9;]{0,32}m(?:panic: |fatal error: |goroutine \d+ \[)")),
     # a file's hole (NULs where logrotate's copytruncate cut it) before a report
-    ("\x00", re.compile(r"\x00(?:panic: |fatal error: |goroutine \d+ \[|SIG[A-Z]{2,10}: )")),
+    ("\x00", rx.compile(r"\x00(?:panic: |fatal error: |goroutine \d+ \[|SIG[A-Z]{2,10}: )")),
 )
 # Signs only a paste shows, looked for in the head of the log (see _PASTE_HEAD):
 # a long log pays nothing for them.
@@ -72,41 +73,41 @@ _HEAD_SIGNS = (
     # a Markdown fence glued to a traceback line (a page flattened to running text)
     # (two patterns, each led by a literal: an alternation led by `:` was tried at
     # every position of a log with backticks in it)
-    ("```", re.compile(r"```[\w+-]* +(?:panic: |fatal error: |goroutine \d+ \[)")),
-    ("```", re.compile(r"\+0x[0-9a-f]+ *```")),
+    ("```", rx.compile(r"```[\w+-]* +(?:panic: |fatal error: |goroutine \d+ \[)")),
+    ("```", rx.compile(r"\+0x[0-9a-f]+ *```")),
     # Markdown's inline code backtick before a report's first line (`` `fatal error: … ``,
     # `` `runtime: goroutine stack exceeds … ``: the runtime's note before a fatal error)
-    ("`", re.compile(r"\n`(?:panic: |fatal error: |goroutine \d+ \[|runtime: |unexpected fault )")),
+    ("`", rx.compile(r"\n`(?:panic: |fatal error: |goroutine \d+ \[|runtime: |unexpected fault )")),
     # a goroutine header after a log line's text (a logger's message ending in debug.Stack())
-    (": goroutine ", re.compile(r"\S: goroutine \d+ \[[^\]\n]{1,200}\]:\n")),
+    (": goroutine ", rx.compile(r"\S: goroutine \d+ \[[^\]\n]{1,200}\]:\n")),
     # a file line's offset or a call line run into the next text (a page's text
     # lost the break after a code block): `main.go:8 +0x50Or variations:`
-    ("+0x", re.compile(r"\+0x[0-9a-f]+[g-zA-Z]")),
+    ("+0x", rx.compile(r"\+0x[0-9a-f]+[g-zA-Z]")),
     # (led by the literal `(`, the character before it looked behind at: a class
     # first, `[\w.]`, was tried at every position of the head, 25-30 ms a MiB)
-    (")", re.compile(r"\((?<=[\w.]\()[^()\n]{0,200}\)[A-Z][a-z]")),
+    (")", rx.compile(r"\((?<=[\w.]\()[^()\n]{0,200}\)[A-Z][a-z]")),
     # a signal dump's first line after other text on its line, its PC= line below
-    ("\nPC=0x", re.compile(r"[^\s] +SIG[A-Z]{2,10}: [a-z][a-z0-9 /-]{0,64}\nPC=0x")),
-    ("\nPC=0x", re.compile(r"[^\s] +Exception 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+ [^\n]*\nPC=0x")),
+    ("\nPC=0x", rx.compile(r"[^\s] +SIG[A-Z]{2,10}: [a-z][a-z0-9 /-]{0,64}\nPC=0x")),
+    ("\nPC=0x", rx.compile(r"[^\s] +Exception 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+ [^\n]*\nPC=0x")),
     # a terminal's echo of Ctrl-\ (or Ctrl-C) before the runtime's first line
-    ("^", re.compile(r"\^[\\C](?:SIG[A-Z]{2,10}: |panic: |fatal error: |goroutine \d+ \[)")),
+    ("^", rx.compile(r"\^[\\C](?:SIG[A-Z]{2,10}: |panic: |fatal error: |goroutine \d+ \[)")),
 )
 # A panic's first line after other text on its line (a program's unfinished line),
 # the runtime's signal line or a blank line and a goroutine header below; each
 # found is confirmed by paste.glued_panic_at (led by a literal: memchr speed).
-_GLUED_PANIC = re.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))[^\n]{0,4096}\n"
+_GLUED_PANIC = rx.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))[^\n]{0,4096}\n"
                           r"(?:\[signal |\ngoroutine \d+ \[)")
 # A dump indented by tabs: its goroutine headers, which Go prints at the line
 # start. Searched for by what follows the tabs (a literal: memchr speed; every
 # frame's file line starts with a tab, so a pattern led by `\n\t` would be
 # tried at each of them, and one led by `(?:^|\n)` at every character), then
 # the line is checked to hold only tabs before it.
-_TABBED_HEADER = re.compile(r"\tgoroutine \d+ \[")
-_LINE_START = re.compile(r"\n[ >0-9(]")
+_TABBED_HEADER = rx.compile(r"\tgoroutine \d+ \[")
+_LINE_START = rx.compile(r"\n[ >0-9(]")
 # Damage that needs a look at each line is looked for in the head of the log
 # only: a paste is small, and a long log pays nothing for it.
 _PASTE_HEAD = 1 << 20
-_LINE_SIGNS = re.compile(
+_LINE_SIGNS = rx.compile(
     "|".join((
         r" *1[ \t]+2[ \t]+3(?:[ \t]+\d+)*[ \t]*$",  # a collapsed gutter
         # a gutter glued to traceback lines: `12goroutine 1 [running]:`
@@ -120,23 +121,23 @@ _LINE_SIGNS = re.compile(
 )
 # A file line's position and offset; where it stands on its line tells whether
 # the line was damaged (checked per hit, in Python: hits are few in a build log).
-_FILE_TAIL = re.compile(r":\d+ \+0x[0-9a-fA-F]+")
-_CLEAN_FILE_LINE = re.compile(
+_FILE_TAIL = rx.compile(r":\d+ \+0x[0-9a-fA-F]+")
+_CLEAN_FILE_LINE = rx.compile(
     r"(?:\t| {6}(?=\S))[^\n]*:\d+ \+0x[0-9a-fA-F]+"
     r"(?: fp=0x[0-9a-fA-F]+ sp=0x[0-9a-fA-F]+(?: pc=0x[0-9a-fA-F]+)?)?$")
 # The same after a newline, found in one pass (led by a literal: memchr speed)
 # to be counted against the tails.
-_CLEAN_FILE_LINES = re.compile("\n" + _CLEAN_FILE_LINE.pattern, re.MULTILINE)
+_CLEAN_FILE_LINES = rx.compile("\n" + _CLEAN_FILE_LINE.pattern, re.MULTILINE)
 # A file line indented by six spaces, and one under a two-space call line (the
 # race detector's layout). Led by literals; `[^\n]*` stops at the line's end.
-_SIX_SPACED_FILE_LINES = re.compile(r"\n {6}(?=\S)[^\n]*:\d+ \+0x")
-_RACE_FILE_LINES = re.compile(r"\n  (?=\S)[^\n]*\n {6}(?=\S)[^\n]*:\d+ \+0x")
+_SIX_SPACED_FILE_LINES = rx.compile(r"\n {6}(?=\S)[^\n]*:\d+ \+0x")
+_RACE_FILE_LINES = rx.compile(r"\n  (?=\S)[^\n]*\n {6}(?=\S)[^\n]*:\d+ \+0x")
 # Lines looked at for hard wraps: a wrapped paste shows them from its first
 # screen on, and one long line further down would hide the width anyway.
 _WRAP_HEAD = 8192
 _USUAL_WIDTHS = frozenset({72, 76, 78, 79, 80, 100, 120, 132})
 # An offset run into the next frame's name (`+0x5emain.f(`): a flattened stack.
-_FLAT_OFFSET = re.compile(r" \+0x[0-9a-f]{1,16}[g-zA-Z]")
+_FLAT_OFFSET = rx.compile(r" \+0x[0-9a-f]{1,16}[g-zA-Z]")
 
 
 def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
@@ -432,7 +433,7 @@ def rejoin_record_texts(streams: list[Stream], lines: Sequence[str],
 
 
 # A line number glued before a quote marker, as chat and issue viewers copy it.
-_GUTTER = re.compile(r"[0-9]{1,7}(?=>)")
+_GUTTER = rx.compile(r"[0-9]{1,7}(?=>)")
 
 
 def _numbered_gutter(stream: Stream) -> Stream | None:
@@ -461,7 +462,7 @@ def _numbered_gutter(stream: Stream) -> Stream | None:
 
 # A viewer's line numbers before each line, then a space: GitHub's copy of a
 # CI log (`618283 2021-09-15T07:40:15.1455272Z goroutine 177 [...]`).
-_SPACED_GUTTER = re.compile(r" {0,6}([0-9]{1,7}) ")
+_SPACED_GUTTER = rx.compile(r" {0,6}([0-9]{1,7}) ")
 
 
 def _gutter_before_prefixes(stream: Stream) -> Stream | None:
@@ -488,7 +489,7 @@ def _gutter_before_prefixes(stream: Stream) -> Stream | None:
 
 
 # Quoting as paste.py's repair reads it: `> ` or a bare `>` before an empty line.
-_QUOTE_MARK = re.compile(r">(?: |$)")
+_QUOTE_MARK = rx.compile(r">(?: |$)")
 
 
 def _quote_before_prefixes(stream: Stream) -> Stream | None:

@@ -223,7 +223,7 @@ def _tabular(rests: list[str]) -> bool:
 
 
 # A tab that ends a column: after a non-blank.
-_COLUMN = re.compile(r"\S\t")
+_COLUMN = rx.compile(r"\S\t")
 # Lines a nested tag stands before, on average, at least: a job's step holds
 # tens to thousands (pprof's addresses, the columns of a table, a few each).
 _NESTED_TAG_LINES = 10

@@ -7,12 +7,12 @@ ones), the joined text listing the input columns it came from.
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import count
 
+from .. import rx
 from ..model import Stream
 from .prefixes_detect import detect
 from .prefixes_strip import PrefixSplit, no_cyclic_gc, split_prefixed
@@ -22,7 +22,7 @@ __all__ = ["to_streams"]
 
 # A colour inside a key (stern's between the pod and the container): the key
 # keeps it (one stream, one colour), the label people read does not.
-_COLOUR = re.compile(r"\x1b\[[0-9;]{0,16}m")
+_COLOUR = rx.compile(r"\x1b\[[0-9;]{0,16}m")
 
 
 def to_streams(lines: Sequence[str], split: PrefixSplit | None = None,
@@ -85,7 +85,7 @@ def _streams(lines: Sequence[str], split: PrefixSplit, first_line: int) -> list[
     return streams
 
 
-_JOINED = re.compile(rb"[^\x00]")
+_JOINED = rx.compile(rb"[^\x00]")
 
 
 def _attachments(split: PrefixSplit, parts: dict, first_line: int) -> dict[str | None, set[int]]:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from itertools import repeat
 from operator import or_, sub
 
+from .. import rx
 from .prefixes_styles import (
     JOIN_NONE,
     JOIN_PREVIOUS,
@@ -82,7 +83,7 @@ class _Stripped:
 
 
 # A user regex that cannot run in bulk: anchors at the string's ends, global flags.
-_LINE_BOUND = re.compile(r"\\[AZ]|^\(\?[aiLmsux]+\)")
+_LINE_BOUND = rx.compile(r"\\[AZ]|^\(\?[aiLmsux]+\)")
 
 
 def _bulk(layers: tuple[Layer, ...]) -> _Bulk | None:

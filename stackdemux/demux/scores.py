@@ -5,10 +5,10 @@ the evidence of evidence.py weighed against what the stream printed
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from math import log
 
+from .. import rx
 from .evidence import OPENERS, Evidence, go_minor, goroot
 from .hypothesis import _enclosing, source
 from .track import REGISTER_ORDER, Track, binary_of, dir_of, go_statement, package_of, site
@@ -16,7 +16,7 @@ from .track import REGISTER_ORDER, Track, binary_of, dir_of, go_statement, packa
 _NEVER = float("-inf")  # the score of what one process cannot print
 _UNSEEN = object()  # a frame a stream has not printed
 
-_VERSION = re.compile(r"@[^/]*")
+_VERSION = rx.compile(r"@[^/]*")
 
 # Directories of the runtime and its internals: the runtime implements
 # functions of other std packages (`sync.runtime_Semacquire` in
@@ -63,7 +63,7 @@ def fit(func: str, file: str) -> float:
     return -3.0  # a module root checked out under another name, or no match
 
 
-_MAJOR = re.compile(r"/v[0-9]+$")  # `github.com/x/y/v2` lives in …/y@v2.1.0/
+_MAJOR = rx.compile(r"/v[0-9]+$")  # `github.com/x/y/v2` lives in …/y@v2.1.0/
 
 
 # A toolchain's file named for its function: `panic` in runtime/panic.go,
@@ -77,7 +77,7 @@ _MAJOR = re.compile(r"/v[0-9]+$")  # `github.com/x/y/v2` lives in …/y@v2.1.0/
 # runtime/panic.go, panic(…) at runtime/time.go).
 NAMED = 2.0
 UNNAMED = -0.4
-_SUFFIXES = re.compile(r"_(?:test|linux|darwin|windows|unix|posix|generic|amd64|arm64|386|"
+_SUFFIXES = rx.compile(r"_(?:test|linux|darwin|windows|unix|posix|generic|amd64|arm64|386|"
                        r"fast32|fast64|faststr|swiss|noswiss)\b")
 
 
@@ -464,7 +464,7 @@ def same_callee(below: str, callee: str | None) -> float:
 # ledger.go:14 (seen calling panic), continued another process's goroutine
 # parked in sync.(*WaitGroup).Wait (gotest-lines-random).
 SITE_OTHER_CALLEE = -6.0
-_VENDORED = re.compile(r"^.*/vendor/")
+_VENDORED = rx.compile(r"^.*/vendor/")
 
 
 @cache
@@ -542,7 +542,7 @@ def seen_at(seen: frozenset[str], t: Track, func: str | None) -> float:
 # sat between a stream's last frame and its `created by` (bolt-lines-random:
 # `created by main.startIdle` after sync.(*Cond).Wait, not the pool's worker).
 OTHER_ENTRY = -4.8
-_WRAPS = re.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
+_WRAPS = rx.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
 
 
 def entry_of(t: Track) -> str | None:
@@ -590,7 +590,7 @@ FOREIGN_CALLER = -5.3
 # process went between main.handle and main.panicRecoveredRepanic of
 # another (mixed-lines-random).
 RUNTIME_CALLS_OUT = -6.4
-_CALLS_OUT = re.compile(r"runtime\.(?:goexit|main|kickoff|doInit1?|call[0-9]+|reflectcall|"
+_CALLS_OUT = rx.compile(r"runtime\.(?:goexit|main|kickoff|doInit1?|call[0-9]+|reflectcall|"
                         r"cgocallbackg1?|Goexit|deferreturn|gopanic|runOpenDeferFrame|"
                         r"runExitHooks|runfinq)$")
 
@@ -785,7 +785,7 @@ def file_score(t: Track, call: Evidence, file: Evidence) -> float:
 # remerged 10 and 24).
 WRAPPERS_SINCE = 22
 WRAPPER_BEFORE = -5.8
-_WRAPPER = re.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
+_WRAPPER = rx.compile(r"\.(?:gowrap|deferwrap)[0-9]+$")
 
 
 @cache

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Container, Sequence
 from functools import cache
 
+from .. import rx
 from ..grammar import line_grammar
 
 __all__ = ["LENIENT", "Vocabulary", "accepted", "joined", "marks", "narrow", "path_style",
@@ -55,7 +56,7 @@ LENIENT = frozenset({"panic", "chained_panic", "fatal_error", "indented", "runti
 # is a call cut after its `(` with another call's last arguments run on). The
 # grammar's ARGS takes any text without parentheses; a spliced call line shows
 # in its words.
-_ARG_WORD = re.compile(r"\{*(?:0x[0-9a-f]+\??|\.\.\.|_)?\}*")
+_ARG_WORD = rx.compile(r"\{*(?:0x[0-9a-f]+\??|\.\.\.|_)?\}*")
 _FP, _SP = _field("frame_file", "fp"), _field("frame_file", "sp")
 _ARGS = _field("frame_call", "args")
 # A frame's fp and sp are one frame apart: a frame of a megabyte is already rare.
@@ -64,7 +65,7 @@ _MAX_FRAME = 1 << 20
 # "chan receive", "sync.Mutex.Lock", "GC worker (idle)"): digits, `*` or `{` in
 # it are another process's call line run into a header cut before its `]:`, and
 # none of its words is one letter (`chan s` + ` end]:` is `chan s` + `end]:`).
-_STATE_WORDS = re.compile(r"[a-zA-Z][a-zA-Z .()]*")
+_STATE_WORDS = rx.compile(r"[a-zA-Z][a-zA-Z .()]*")
 _STATE = _field("goroutine_header", "state")
 # A failing test's package (`FAIL\texample.com/fleet/ledger`) is a package whose
 # functions the log prints, or a parent of one (a module's root): a name no
@@ -75,13 +76,13 @@ _PARENT = _field("created_by", "parent")
 # The runtime prints hex numbers without leading zeros (printhex, %p): `0x00007500`
 # is `0xc0` + `00007500` with the digits between in another process's chunk.
 # (The race detector pads its addresses: its lines are not among these kinds.)
-_PADDED = re.compile(r"\b0x0[0-9a-fA-F]")
+_PADDED = rx.compile(r"\b0x0[0-9a-fA-F]")
 _UNPADDED = frozenset({"frame_call", "frame_file", "goroutine_header", "created_by", "signal",
                        "sigpc"})
 # A function name's part that is digits run into a word (`runtime.0selectgo`,
 # `0x0main.`) is no identifier: closures and init functions are all digits
 # (`func1.2`, `init.0`). Only the last element of the package path is read.
-_DIGIT_LED = re.compile(r"(?:^|[/.])[0-9]+[A-Za-z_][^/]*$")
+_DIGIT_LED = rx.compile(r"(?:^|[/.])[0-9]+[A-Za-z_][^/]*$")
 
 
 def valid(text: str) -> re.Match[str] | None:
@@ -301,7 +302,7 @@ def marks(m: re.Match[str]) -> tuple[str | None, int | None]:
 
 
 # A file printed from a drive (Windows) is as absolute as one from `/`.
-_ABSOLUTE = re.compile(r"/|[A-Za-z]:[\\/]")
+_ABSOLUTE = rx.compile(r"/|[A-Za-z]:[\\/]")
 
 
 def path_style(m: re.Match[str]) -> str | None:

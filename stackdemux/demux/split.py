@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import codecs
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from .. import rx
 from ..model import Source, Span, Stream
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = rx.compile(r"[^A-Za-z0-9._-]+")
 
 
 def stream_file_name(stream: Stream) -> str:

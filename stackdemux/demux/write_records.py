@@ -31,12 +31,12 @@ line the grammar reads as a traceback's, which two ordinary log lines never do.
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 
+from .. import rx
 from ..grammar import MAX_LINE
 from ..model import Diagnostic, Stream
 from ..parse import _spans, classify
@@ -49,7 +49,7 @@ WRITE_RECORDS = "lines put back together from a collector's record of each write
 # Go 1.22 under GOTRACEBACK=system, ` gp=`) or of a frame's file line (a tab,
 # the path, `:`, the line number), each a text of its own: no program prints
 # its lines so, and a collector that records lines never cuts them so.
-_SIGNATURE = re.compile(
+_SIGNATURE = rx.compile(
     r"(?:^|\n)(?:goroutine \n[0-9]{1,20}\n(?: \[| gp=)\n"
     r"|\t\n[^\n\t]{1,4096}\.go\n:\n[0-9]{1,9}\n)")
 

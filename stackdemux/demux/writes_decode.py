@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from .. import rx
 from ..grammar import line_grammar
 from .persistent import PMap
 from .writes_dfa import DEAD, line_automaton
@@ -73,7 +74,7 @@ W_GLUED_WORD = 6.0  # a write that reads as two words seen whole elsewhere
 W_LONG = 3.0  # each write beyond MAX_LINE_CHARS of one line: no traceback line is that long
 MAX_LINE_CHARS = 400
 # An argument write that points into an arena: its high digits (see writes_reading).
-_ADDRESS_WRITE = re.compile(r"(0x[0-9a-f]{1,6})[0-9a-f]{6}")
+_ADDRESS_WRITE = rx.compile(r"(0x[0-9a-f]{1,6})[0-9a-f]{6}")
 W_SPACE = 1.5
 W_SWITCH = 0.3  # writes of one process often follow each other (timestamp order)
 
@@ -440,8 +441,8 @@ SINKS = frozenset({"indented", "cgo_file"})
 W_SINK = 10.0
 
 
-_BRACKETS = re.compile(r"[()\[\]{}]")
-_PROSE = re.compile(r"[A-Za-z]{3,}.* \S")  # words: no lone piece of a traceback line
+_BRACKETS = rx.compile(r"[()\[\]{}]")
+_PROSE = rx.compile(r"[A-Za-z]{3,}.* \S")  # words: no lone piece of a traceback line
 
 
 def _foreign_lines(text: str, heads: list[Head] | None = None) -> list[int]:
@@ -469,10 +470,10 @@ def _foreign_lines(text: str, heads: list[Head] | None = None) -> list[int]:
     return out
 
 
-_ARG_CHARS = re.compile(r"[0-9a-fA-Fx?{}., ]+")
+_ARG_CHARS = rx.compile(r"[0-9a-fA-Fx?{}., ]+")
 # What the runtime's argument words may be cut to (writes_reading._ARGS, then
 # a word begun).
-_ARGS_PREFIX = re.compile(r"(?:(?:0x[0-9a-fA-F]{1,16}\??|\.\.\.|[{}])(?:, )?)*"
+_ARGS_PREFIX = rx.compile(r"(?:(?:0x[0-9a-fA-F]{1,16}\??|\.\.\.|[{}])(?:, )?)*"
                           r"(?:0x?|0x[0-9a-fA-F]{1,16}|\.{1,2}|,)?")
 
 

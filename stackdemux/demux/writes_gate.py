@@ -15,13 +15,14 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
+from .. import rx
 from ..grammar import MAX_LINE, line_grammar
 
 __all__ = ["is_broken", "looks_write_interleaved", "openers_run_together", "process_budget"]
 
 # A value the runtime prints inside a traceback line: a line holding one that
 # is not a line of the grammar was cut and glued by someone's write().
-_TRACE_TOKEN = re.compile(r"0x[0-9a-f]|\.go\b|goroutine \d|\w\(")
+_TRACE_TOKEN = rx.compile(r"0x[0-9a-f]|\.go\b|goroutine \d|\w\(")
 _WINDOW = 64
 
 
@@ -54,7 +55,7 @@ def _opener_regex() -> re.Pattern[str]:
     grammar's leads: each is one write, so it stands whole in the shuffle."""
     leads = line_grammar().leads
     alts = [leads[k] for k in ("panic", "fatal_error", "sigdump", "race_begin") if leads.get(k)]
-    return re.compile("|".join(f"(?:{a})" for a in alts))
+    return rx.compile("|".join(f"(?:{a})" for a in alts))
 
 
 def openers_run_together(text: str) -> bool:
@@ -77,7 +78,7 @@ def openers_run_together(text: str) -> bool:
 def _opener_after_colon() -> re.Pattern[str]:
     """An opener right after ": ": led by a literal, so `re` finds its
     candidates at memchr speed (the bare alternation tries every position)."""
-    return re.compile(": (?:" + _opener_regex().pattern + ")")
+    return rx.compile(": (?:" + _opener_regex().pattern + ")")
 
 
 def process_budget(text: str) -> int:

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
+from .. import rx
 from ..grammar import line_grammar, unnamed_groups
 from .writes_tokens import prose_runs
 
@@ -44,9 +45,9 @@ def _head_regex() -> re.Pattern[str]:
 
 # The annotation of a panic that a deferred call recovered and panicked again
 # (before Go 1.25): its process prints a second, chained `panic: ` line.
-_RECOVERED = re.compile(r" \[recovered\](?!, )")
+_RECOVERED = rx.compile(r" \[recovered\](?!, )")
 _NEXT_LINES = ("\n\ngoroutine ", "\n[signal ")
-_RECOVERED_ANY = re.compile(r" \[recovered(?:, repanicked)?\]$")
+_RECOVERED_ANY = rx.compile(r" \[recovered(?:, repanicked)?\]$")
 
 
 def report_heads(text: str) -> list[Head]:
@@ -153,7 +154,7 @@ def _without_waiting_id(text: str, h: Head) -> Head:
 _GOROUTINE = "goroutine "
 WAITING_REACH = 64
 # A decimal number standing on its own (not the digits of a hex number).
-_DECIMAL = re.compile(r"(?<![0-9a-fA-Fx])[0-9]+(?![0-9a-fA-Fx])")
+_DECIMAL = rx.compile(r"(?<![0-9a-fA-Fx])[0-9]+(?![0-9a-fA-Fx])")
 
 
 def _without_glued_digits(text: str, h: Head) -> Head:
@@ -328,4 +329,4 @@ def clean_message(message: str) -> bool:
 
 
 # A one-word message (`panic: boom`, `fatal error: unreachable!`).
-_ONE_WORD = re.compile(r"[A-Za-z][\w\-']*[!.]?")
+_ONE_WORD = rx.compile(r"[A-Za-z][\w\-']*[!.]?")

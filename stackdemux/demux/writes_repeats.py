@@ -23,9 +23,9 @@ between a hypothesis and its children, copied only where they grow.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from .. import rx
 from .persistent import PMap
 
 B_LINE = 3.0  # a function's call site at a line it was already read at
@@ -39,7 +39,7 @@ B_EDGE = 3.0  # a frame's caller one that called its function before
 W_EDGE = 1.0  # ... another one
 
 # A GOROOT (or a module cache) before the path that the toolchain does not change.
-_ROOT = re.compile(r"^.*?/(?:src|pkg/mod)/")
+_ROOT = rx.compile(r"^.*?/(?:src|pkg/mod)/")
 
 
 def source_tail(file: str) -> str:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
+from .. import rx
 from ..grammar import MAX_LINE, line_grammar, unnamed_groups
 from ..model import Stream
 from .writes_gate import is_broken
@@ -104,4 +105,4 @@ def _mostly_broken(texts: Sequence[str]) -> bool:
 
 # What a piece of a frame line holds: an argument, an offset, an address, or
 # the tab that leads a file line.
-_FRAME_PIECE = re.compile(r"0x[0-9a-f]|\t")
+_FRAME_PIECE = rx.compile(r"0x[0-9a-f]|\t")

@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
+from .. import rx
 from ..grammar import MAX_LINE, line_grammar
 from .writes_decode import Decoded, decode
 from .writes_gate import is_broken
@@ -50,12 +51,12 @@ W_RARE = 2.0  # a value its template's blocks seldom print (`0x0?` nearly always
 W_BROKEN = 3.0  # a line of the other process that is no line of the grammar
 USUAL = 0.9  # a value that many of a template's blocks print is its usual one
 
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_REV_HEX = re.compile(r"[0-9a-fA-F]+x0")
-_ARG = re.compile(r"0x[0-9a-fA-F]+|\?|, |\.\.\.|[{}]")
+_HEX = rx.compile(r"0x[0-9a-fA-F]+")
+_REV_HEX = rx.compile(r"[0-9a-fA-F]+x0")
+_ARG = rx.compile(r"0x[0-9a-fA-F]+|\?|, |\.\.\.|[{}]")
 # A literal between fields may be several writes (Go 1.27 writes `]` and `:\n`
 # apart): only these stand whole.
-_PIECE = re.compile(r"[\w./*-]+|, |\)\n|:\n|.", re.S)
+_PIECE = rx.compile(r"[\w./*-]+|, |\)\n|:\n|.", re.S)
 
 _ID, _VALUE = "id", "hex"  # the roles of a write that differs among blocks
 

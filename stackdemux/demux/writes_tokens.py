@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .. import rx
 from ..grammar import line_grammar
 
 # Characters of one name or number: a path, a function name without its
 # receiver's parentheses, a version (`go-1.19`, `@v1.2.3`).
-_WORD = re.compile(r"[A-Za-z0-9_./\-*%@~]+")
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_WORD = rx.compile(r"[A-Za-z0-9_./\-*%@~]+")
+_HEX = rx.compile(r"0x[0-9a-fA-F]+")
 MIN_NAME = 4  # shorter names are too common to say where a write ended
 MAX_RUN = 256
 _SOURCE_ENDS = (".go", ".s", ".c")
@@ -42,7 +43,7 @@ def grammar_words() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in alts))
 
 
-_STRONG = re.compile(r"0x|[\n\t()\[\]{}?]")
+_STRONG = rx.compile(r"0x|[\n\t()\[\]{}?]")
 
 
 def strong_ends(text: str, ends: bytearray) -> bytearray:
@@ -64,7 +65,7 @@ def strong_ends(text: str, ends: bytearray) -> bytearray:
     return strong
 
 
-_FILE_END = re.compile(r"\.(?:go|s|c)(?![A-Za-z0-9_])|:")
+_FILE_END = rx.compile(r"\.(?:go|s|c)(?![A-Za-z0-9_])|:")
 
 
 def write_ends(text: str) -> bytearray:
@@ -177,7 +178,7 @@ def _path_joints(w: str, roots: frozenset[str] = frozenset()) -> list[int]:
 
 # The first two directories of a source file standing whole on a file line
 # (`\t/opt/gobin/1.27.3/go/src/runtime/proc.go:` gives `/opt/gobin/`).
-_FILE_ROOT = re.compile(r"(?<![\w.\-/])(/[\w.\-]+/[\w.\-]+/)[^\s:]*\.(?:go|s|c)(?![\w.])")
+_FILE_ROOT = rx.compile(r"(?<![\w.\-/])(/[\w.\-]+/[\w.\-]+/)[^\s:]*\.(?:go|s|c)(?![\w.])")
 
 
 def _path_roots(text: str) -> frozenset[str]:
@@ -236,18 +237,18 @@ def _inside_word(text: str, a: int, b: int, ends: bytearray) -> None:
 # (` fp=`, ` m=`), a source file, a word of the grammar, a letter right after
 # a digit (`account 12` then `runtime error`), a digit right after closing
 # punctuation (`deadlock!` then `345`).
-_PROSE_STOP = re.compile(
+_PROSE_STOP = rx.compile(
     r"[\t\n]|  +|0x[0-9a-fA-F]|(?<=[0-9])(?=[A-Za-z]{2})|(?<=[a-z]{4})(?=[0-9])"
     r"|(?<=[!?)\]}])(?=[0-9A-Za-z])"
     r"| ?\b[a-zA-Z]{1,7}=|/[^\s:]*?\.go|/[^\s:]*?\.s\b|\b[\w\-.]+\.go:[0-9]*| \+"
     r"| \[(?![0-9:]*\])|\]:|SIG[A-Z0-9]+: |={3,}|-{3} |:(?=[A-Za-z_])")
 # What the runtime prints right before or after a message, peeled off its ends.
-_LEAD_PUNCT = re.compile(r"^[\s(),{}?:\[\]+]+")
-_TRAIL_PUNCT = re.compile(r"[\s(,{?:\[+]+$")
+_LEAD_PUNCT = rx.compile(r"^[\s(),{}?:\[\]+]+")
+_TRAIL_PUNCT = rx.compile(r"[\s(,{?:\[+]+$")
 MIN_MESSAGE = 8
 # A message starts with a plain word (`runtime error:`, `invalid`, `job`), not
 # with a name, a number or a path: those are other writes glued before it.
-_FIRST_WORD = re.compile(r"[A-Za-z][a-z\-']+:? ")
+_FIRST_WORD = rx.compile(r"[A-Za-z][a-z\-']+:? ")
 
 
 # Wait reasons of two words and more (runtime/runtime2.go waitReasonStrings):
@@ -268,7 +269,7 @@ def _wait_reasons() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in many))
 
 
-_BRACKETED = re.compile(r"\[([A-Za-z][^\[\]\n]*)\]")
+_BRACKETED = rx.compile(r"\[([A-Za-z][^\[\]\n]*)\]")
 
 
 def prose_runs(text: str) -> list[tuple[int, int]]:
@@ -310,12 +311,12 @@ def prose_runs(text: str) -> list[tuple[int, int]]:
 
 # A register dump line (`rflags 0x246`, names padded by spaces): its names are
 # single words, glued to anything they read as prose.
-_REGISTER = re.compile(r"\b([a-z][a-z0-9]{1,6}) {2,}0x")
+_REGISTER = rx.compile(r"\b([a-z][a-z0-9]{1,6}) {2,}0x")
 # What stands before a signal's description or a test's log message.
-_NOT_A_MESSAGE = re.compile(r"(?:SIG[A-Z0-9]+: |\.go:[0-9]+: )$")
+_NOT_A_MESSAGE = rx.compile(r"(?:SIG[A-Z0-9]+: |\.go:[0-9]+: )$")
 
 
-_LINE_PACKAGE = re.compile(r"(?m)^([a-z][a-z0-9_]{2,})\.[A-Za-z(][^\s()]*\(")
+_LINE_PACKAGE = rx.compile(r"(?m)^([a-z][a-z0-9_]{2,})\.[A-Za-z(][^\s()]*\(")
 
 
 def _prose_runs(text: str) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 
+from .. import rx
 from ..model import Analysis, Frame
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_lines, no_legacy_command
@@ -40,7 +41,7 @@ from .view import (
 
 _MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:")
 # GitHub links `GH-123` to an issue (and `#123`, `owner/repo#123`: see prose)
-_GH_REF = re.compile(r"(?<![A-Za-z0-9])(GH-)(?=[0-9])", re.IGNORECASE)
+_GH_REF = rx.compile(r"(?<![A-Za-z0-9])(GH-)(?=[0-9])", re.IGNORECASE)
 _DETAILS = 8  # a hint's facts listed, as the terminal report lists them
 
 

@@ -17,7 +17,7 @@ from .. import rx
 # a string sequence's scan stops at the next ESC. One never terminated is not
 # removed whole (it would take the rest of the line with it: a log could hide
 # the text after it): only its introducer is, as a two-byte escape.
-_ANSI = re.compile(
+_ANSI = rx.compile(
     r"""
     (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]       # CSI: colours, cursor moves, erase
   | (?:\x1b\]|\x9d) [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)   # OSC: titles, hyperlinks
@@ -147,7 +147,7 @@ def inert_lines(text: str) -> str:
 # less the line ends: a run of them is not scanned again from each line's start).
 # After a newline, not at `^` in MULTILINE: a literal first character is searched
 # for fast (25 MB of HTML: 40 ms, against 120).
-_LINE_COLON = re.compile(
+_LINE_COLON = rx.compile(
     "(\n[\t\x0b\x0c \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*):")
 
 

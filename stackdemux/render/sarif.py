@@ -17,11 +17,11 @@ escaped (`\\[`), as the standard asks of literal ones, so it links nowhere.
 from __future__ import annotations
 
 import hashlib
-import re
 from urllib.parse import quote
 
 import orjson
 
+from .. import rx
 from ..model import Analysis, Frame
 from .options import RenderOptions
 from .paths import in_repo, outside_path
@@ -33,7 +33,7 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/stackdemux/stackdemux"
 
 
-_BRACKET = re.compile(r"(?<!\\)(\\*)([\[\]])")  # from a run's start: linear
+_BRACKET = rx.compile(r"(?<!\\)(\\*)([\[\]])")  # from a run's start: linear
 
 
 def _text(text: str) -> str:
@@ -50,7 +50,7 @@ def _uri(path: str) -> str:
     return quote(clean(path, tabs=None))
 
 
-_DRIVE = re.compile(r"/?([A-Za-z]:)(?=/)")  # a Windows drive: `C:/Users/…`, as Go prints it
+_DRIVE = rx.compile(r"/?([A-Za-z]:)(?=/)")  # a Windows drive: `C:/Users/…`, as Go prints it
 
 
 def _absolute(path: str) -> bool:

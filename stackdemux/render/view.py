@@ -9,9 +9,9 @@ never disagree.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 
+from .. import rx
 from ..model import (
     Analysis,
     Bucket,
@@ -45,7 +45,7 @@ def frame_package(frame: Frame) -> str:
 
 
 # A module's major version ending an import path (`k8s.io/klog/v2`): no package's name.
-_MAJOR = re.compile(r"v[0-9]+")
+_MAJOR = rx.compile(r"v[0-9]+")
 
 
 def short_func(func: str) -> str:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .. import rx
 from ..grammar import (
     COMPILER_VERSION,
     cached_compile,
@@ -82,13 +83,13 @@ def record_grammar() -> RecordGrammar:
     compiled = cached_compile("records", text + COMPILER_VERSION, lambda: _compile_all(text))
     standalone = compiled["standalone"]
     return RecordGrammar(
-        line=re.compile(compiled["source"]),
+        line=rx.compile(compiled["source"]),
         kinds={k: v["group"] for k, v in compiled["kinds"].items()},
         fields={k: v["fields"] for k, v in compiled["kinds"].items()},
-        pair=re.compile(compiled["pair"]),
-        escape=re.compile(standalone["ESCAPE"]),
-        rfc3339=re.compile(standalone["RFC3339"]),
-        go_duration=re.compile(standalone["GO_DURATION"]),
+        pair=rx.compile(compiled["pair"]),
+        escape=rx.compile(standalone["ESCAPE"]),
+        rfc3339=rx.compile(standalone["RFC3339"]),
+        go_duration=rx.compile(standalone["GO_DURATION"]),
     )
 
 
