@@ -55,6 +55,7 @@ from stackdemux.demux.scores import (
     WRAPPERS_SINCE,
     _runtime,
     _starts,
+    batch_after,
     call_score,
     called,
     callee_name,
@@ -171,6 +172,19 @@ def test_a_gap_between_ids_is_a_batchs_rest_not_a_few() -> None:
     assert gaps.count(1) > 10 * batch and batch > 4 * small
     assert next_id(1) > next_id(13) == next_id(17) > next_id(2) == next_id(12)
     assert next_id(17) > next_id(30) > next_id(100)
+    # but the batches are aligned on 16k+1: a gap lands on the next batch's
+    # first id most often, whatever its size (13 -> 17 as often as 4 -> 17)
+    lands = [(b - a, b == batch_after(a)) for a, b, lead in _id_steps()
+             if b - a - (a < lead < b) > 1]
+    assert sum(1 for _, on in lands if on) > 4 * sum(1 for _, on in lands if not on)
+    assert all(on for d, on in lands if d <= 12)
+    assert next_id(1) > next_id(4, batch_first=True) == next_id(16, batch_first=True) > next_id(16)
+    # Go 1.19's goroutine_wrappers lists 12, 13, then 17 [runnable]
+    wrappers = (ROOT / "samples" / "go1.19" / "goroutine_wrappers.txt").read_text().splitlines()
+    to_17 = wrappers.index(next(s for s in wrappers if s.startswith("goroutine 17 ")))
+    listed = stream(*wrappers[:to_17 - 1])
+    assert listed.last_gid == 13 and batch_after(13) == 17
+    assert score(listed, ev(wrappers[to_17])) > next_id(4) + 4.0
 
 
 def test_a_first_goroutine_past_its_listing_is_the_next_id_or_a_batchs_first() -> None:
