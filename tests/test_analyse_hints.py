@@ -263,3 +263,15 @@ def test_a_rule_matches_when_any_of_its_match_tables_does():
     with pytest.raises(RulesError, match="needs a match table"):
         parse_rules('[[rule]]\nid = "x"\ntitle = "t"\nexplanation = "e"\nremedy = "r"\n'
                     "match = []\n")
+
+
+def test_a_hint_names_a_frame_whose_file_line_was_lost_by_its_function_alone():
+    """gotestsum#99's test2json paste lost the faulting frame's file line: the hint's
+    fact is the function, not `F at ?` (the renderers had hidden it; JSON had kept it)."""
+    paste = ROOT / "samples" / "wild" / "gotestsum99_test2json_go114.txt"
+    analysis = analyze_many([paste.read_bytes()])
+    details = [d for g in analysis.groups for h in g.hints if h.rule == "index-out-of-range"
+               for d in h.details]
+    assert details == ["gotest.tools/v3/internal/assert.ArgsFromComparisonCall"]
+    assert not any(d.endswith(" at ?") for g in analysis.groups for h in g.hints
+                   for d in h.details)

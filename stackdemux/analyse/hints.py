@@ -226,8 +226,12 @@ def matches(rule: Rule, report: Report, group: Group) -> bool:
 
 
 def _at(frame: Frame) -> str:
-    where = f"{frame.file}:{frame.line}" if frame.line is not None else (frame.file or "?")
-    return f"{frame.func} at {where}" if frame.func else where
+    """A frame as a fact names it: its function at its place, or what the log kept of the
+    two (a file line a paste lost leaves the function alone, not `F at ?`)."""
+    where = frame.file and (f"{frame.file}:{frame.line}" if frame.line is not None else frame.file)
+    if frame.func:
+        return f"{frame.func} at {where}" if where else frame.func
+    return where or "?"
 
 
 def _blocked(report: Report, buckets: list[Bucket]) -> list[str]:
