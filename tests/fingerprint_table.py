@@ -10,7 +10,9 @@ and this script rewrites the table only with the scheme bumped:
     PYTHONPATH=. python tests/fingerprint_table.py          # after a bump, or new inputs
     PYTHONPATH=. python tests/fingerprint_table.py --check  # what changed, rewriting nothing
 
-With the scheme unchanged it adds new inputs and drops removed ones, and refuses
+With the scheme unchanged it adds new inputs, drops removed ones and records the
+fingerprints of inputs that read as no report before (a gap closed: they had none
+a bot could hold), and refuses
 (exit 1, naming them) where an input's fingerprints changed: bump
 FINGERPRINT_SCHEME in stackdemux/model.py, then run it again.
 """
@@ -49,8 +51,20 @@ def load() -> dict:
 
 
 def changed(table: dict, now: dict) -> list[str]:
-    """The inputs in both whose fingerprints differ."""
-    return sorted(k for k in table["inputs"].keys() & now.keys() if table["inputs"][k] != now[k])
+    """The inputs in both whose fingerprints differ, but those newly read."""
+    return sorted(k for k in table["inputs"].keys() & now.keys()
+                  if table["inputs"][k] != now[k] and not _was_unread(table["inputs"][k]))
+
+
+def newly_read(table: dict, now: dict) -> list[str]:
+    """The inputs that read as no report and now read as some (a gap closed): they
+    had no fingerprint a bot could hold, so none of theirs changed."""
+    return sorted(k for k in table["inputs"].keys() & now.keys()
+                  if _was_unread(table["inputs"][k]) and now[k] != table["inputs"][k])
+
+
+def _was_unread(entry: dict) -> bool:
+    return not entry["reports"] and not entry["groups"]
 
 
 def write(scheme: int, now: dict) -> None:
@@ -69,11 +83,13 @@ def main(argv: list[str]) -> int:
     moved = changed(table, now)
     added = sorted(now.keys() - table["inputs"].keys())
     removed = sorted(table["inputs"].keys() - now.keys())
-    for name, items in (("changed", moved), ("new", added), ("removed", removed)):
+    read = newly_read(table, now)
+    for name, items in (("changed", moved), ("newly read", read), ("new", added),
+                        ("removed", removed)):
         for item in items:
             print(f"{name}: {item}")
     if "--check" in argv:
-        return 1 if moved or added or removed or table["scheme"] != scheme else 0
+        return 1 if moved or read or added or removed or table["scheme"] != scheme else 0
     if table["scheme"] > scheme:
         print(f"FINGERPRINT_SCHEME {scheme} is below the table's {table['scheme']}")
         return 1

@@ -99,3 +99,15 @@ def test_the_table_is_not_rewritten_until_the_scheme_is_bumped(monkeypatch, tmp_
     written = json.loads(table.read_text(encoding="utf-8"))
     assert written["scheme"] == bumped
     assert not changed(written, measure())
+
+
+def test_an_input_that_read_as_nothing_gains_its_fingerprints_without_a_bump():
+    # a gap closed: no fingerprint a bot could hold changed, so none is "changed";
+    # an input that loses its reports is
+    from fingerprint_table import newly_read
+
+    table = {"inputs": {"a.txt": {"reports": [], "groups": []},
+                        "b.txt": {"reports": ["1"], "groups": ["1"]}}}
+    now = {"a.txt": {"reports": ["2"], "groups": ["2"]}, "b.txt": {"reports": [], "groups": []}}
+    assert changed(table, now) == ["b.txt"]
+    assert newly_read(table, now) == ["a.txt"]

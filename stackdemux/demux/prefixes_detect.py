@@ -16,8 +16,17 @@ from functools import cache
 
 from .. import rx
 from ..grammar import MAX_LINE, line_grammar
-from .prefixes_regions import header_regions
-from .prefixes_styles import PrefixStyle, compiled_styles, match_prefix, style_names, unnamed
+from .prefixes_regions import Region, header_at, header_regions
+from .prefixes_styles import (
+    PINNED,
+    PrefixStyle,
+    compiled_styles,
+    match_prefix,
+    pinned_rule,
+    pinned_style,
+    style_names,
+    unnamed,
+)
 
 __all__ = ["MAX_LAYERS", "SAMPLE_LINES", "detect", "sample_lines"]
 
@@ -111,7 +120,38 @@ def detect(lines: Sequence[str], sample: int = SAMPLE_LINES) -> list[PrefixStyle
         for region in regions:
             region.seed = _peel(region.seed, chosen)
         regions = [r for r in regions if r.seed is not None]
+    if len(layers) < MAX_LAYERS:
+        for region in regions:  # the layers found, peeled off the lines it was not read at
+            for done in layers[region.depth:]:
+                region.texts = _rests(_tally(region.texts), done)
+        found += _pinned(regions, texts, len(layers))
     return found
+
+
+# Share of a region's non-empty lines a pinned key must lead, at least: the lines
+# around a traceback a container's log viewer copied are all its own.
+_PINNED_SHARE = 0.6
+
+
+def _pinned(regions: list[Region], texts: list[str], layer: int) -> list[PrefixStyle]:
+    """The PINNED styles (a container's name alone before each line) the regions
+    carry at `layer`, each pinned to the word found before a goroutine header: read
+    as a style of the `prefix` rule, one word reads any line's first (Go's own
+    `goroutine `, `created `, `rax `), and a tag's `job name<TAB>` too."""
+    found: dict[str, PrefixStyle] = {}
+    for rule in PINNED:
+        bare = pinned_rule(rule)
+        for region in regions:
+            hit = None if region.seed is None else match_prefix(region.seed, bare)
+            if hit is None or hit[1] in found or not header_at(region.seed, hit[0]):
+                continue
+            style = pinned_style(rule, hit[1])
+            led = sum(1 for t in region.texts if style.regex.match(t))
+            if led >= _MIN_LINES and led >= _PINNED_SHARE * len(region.texts):
+                share = sum(1 for t in texts if style.regex.match(t)) / max(1, len(texts))
+                found[hit[1]] = PrefixStyle(style.name, style.regex, layer, style.key_groups,
+                                            coverage=share)
+    return list(found.values())
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from itertools import compress, count, repeat
 from operator import contains
 from typing import Any
 
-__all__ = ["Region", "header_regions"]
+__all__ = ["Region", "header_at", "header_regions"]
 
 # Lines searched for goroutine headers behind a prefix: all of a log this long,
 # evenly spaced blocks of SCAN_BLOCK lines of a longer one (a bulk search at C
@@ -78,6 +78,11 @@ def _header_search() -> tuple[str, Any]:
     if not literal or re.search(r"[][.^$*+?{}|()]", re.sub(r"\\.", "", lead)):
         raise ValueError(f"goroutine_header no longer starts with a literal: {lead!r}")
     return literal, g.kind_regex("goroutine_header").fullmatch
+
+
+def header_at(text: str, i: int) -> bool:
+    """Whether `text` from column `i` is a goroutine header, whole."""
+    return len(text) - i <= HEADER_MAX and _header_search()[1](text, i) is not None
 
 
 def _seed_lines(lines: Sequence[str]) -> list[int]:

@@ -27,10 +27,10 @@ from ..grammar import unnamed_groups as unnamed
 if TYPE_CHECKING:  # lark is imported only when the styles are derived anew
     from lark import Lark, Tree
 
-__all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PROCESS_KEYS", "RECORD_HEADERS",
-           "PrefixError", "PrefixStyle", "compiled_styles", "grammar", "grammar_path",
-           "match_prefix",
-           "record_header", "style_names", "unnamed", "user_style"]
+__all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PINNED", "PROCESS_KEYS",
+           "RECORD_HEADERS", "PrefixError", "PrefixStyle", "compiled_styles", "grammar",
+           "grammar_path", "match_prefix", "pinned_rule", "pinned_style", "record_header",
+           "style_names", "unnamed", "user_style"]
 
 # Styles whose key names one container or process: its reports follow one
 # another (a restarted container's crash after crash), so a stream of them
@@ -39,11 +39,16 @@ __all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PROCESS_KEYS", "RECORD_HE
 # one), gitlab's a pipe, github's prefix no key at all.
 PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "syslogtag", "logcat", "parallel",
                           "bracket", "turbo", "pnpm", "stern", "heroku", "awslogs", "hclog",
-                          "kodi", "tauri", "goplugin", "user"})
+                          "kodi", "tauri", "goplugin", "container", "user"})
 
 # Rules of the grammar that are no style: a record's header on a line of its
 # own, which names the lines after it (`<style>_record`, its key the style's).
 RECORD_HEADERS = ("logcat_record",)
+
+# Rules of the grammar that are no style of the `prefix` rule either: a style whose
+# key is pinned to one value found in the log (a container's name alone), as its
+# bare rule would read any line's first word (pinned_style).
+PINNED = ("container",)
 
 # Sub-rule name suffixes with a meaning (see the grammar's header).
 _ROLES = ("key", "partial", "continued")
@@ -85,7 +90,7 @@ def grammar() -> Lark:
     from lark import Lark
 
     names = style_names_from_text(grammar_path().read_text())
-    return Lark(grammar_path().read_text(), start=["prefix", *names, *RECORD_HEADERS],
+    return Lark(grammar_path().read_text(), start=["prefix", *names, *RECORD_HEADERS, *PINNED],
                 parser="earley",
                 keep_all_tokens=True)
 
@@ -228,6 +233,36 @@ def record_header(rule: str) -> PrefixStyle:
     pattern = re.compile(f"(?:{source})\\Z")
     keys = tuple(pattern.groupindex[g] for g in key)
     return PrefixStyle(name=rule, regex=pattern, key_groups=keys)
+
+
+def pinned_style(rule: str, key: str) -> PrefixStyle:
+    """A PINNED rule as a PrefixStyle that reads only lines whose key is `key`: the
+    rule's regex behind a lookahead for `key` whole (not the start of a longer word)."""
+    source, groups = _pinned_source(rule)
+    # (a blank or the line's end after it: `spinalcord`, not `spinalcord-0`)
+    pattern = re.compile(f"(?={re.escape(key)}(?!\\S))(?:{source})")
+    return PrefixStyle(name=rule, regex=pattern,
+                       key_groups=tuple(pattern.groupindex[g] for g in groups))
+
+
+@cache
+def pinned_rule(rule: str) -> PrefixStyle:
+    """A PINNED rule as it stands in the grammar, its key any value: to find the key."""
+    source, groups = _pinned_source(rule)
+    pattern = rx.compile(source)
+    return PrefixStyle(name=rule, regex=pattern,
+                       key_groups=tuple(pattern.groupindex[g] for g in groups))
+
+
+@cache
+def _pinned_source(rule: str) -> tuple[str, list[str]]:
+    def derive() -> tuple[str, list[str]]:
+        rule_trees, patterns = load_rules(grammar_path().read_text(), "prefixes.lark")
+        compiler = _RoleCompiler(rule_trees, patterns, rule)
+        return compiler._tree(rule_trees[rule], rule, {}, False), compiler.groups["key"]
+
+    return tuple(cached_compile("prefix-pinned", grammar_path().read_text() + rule
+                                + _DERIVATION_VERSION, derive))
 
 
 def user_style(regex: str) -> PrefixStyle:
