@@ -217,6 +217,33 @@ def _modcache(file: str, at: int) -> tuple[str, str] | None:
     return decode_case(rest[:sign]), decode_case(version)
 
 
+def _named_cache(file: str, package: str) -> tuple[str, str] | None:
+    """(module, version) of a module cache file whose cache is not `…/pkg/mod`
+    (GOMODCACHE set elsewhere, as a CI job that caches it in its workspace does:
+    `/home/runner/work/app/app/.gomodcache/example.com/ring@v0.2.0/ring.go`): a
+    directory `<module>@<version>` whose module is the frame's package or a parent
+    of it, as the go command lays modules out in any cache."""
+    if not _absolute(file):
+        return None  # (-trimpath's `module@version/file.go`: _trimmed)
+    sign = file.find("@v")
+    while sign >= 0:
+        end = file.find("/", sign)
+        if end < 0:
+            return None
+        if not file[sign + 2 : sign + 3].isdigit():  # `v1.2.3`, `v0.0.0-2024…`
+            sign = file.find("@v", end)
+            continue
+        # the module: the last n, n-1, … elements before `@` (n: the package's)
+        # that are the package's path or a parent of it
+        elements = decode_case(file[:sign]).split("/")[-(package.count("/") + 1):]
+        for cut in range(len(elements)):
+            prefix = "/".join(elements[cut:])
+            if prefix and (package == prefix or package.startswith(prefix + "/")):
+                return prefix, decode_case(file[sign + 1 : end])
+        sign = file.find("@v", end)
+    return None
+
+
 def _trimmed(file: str) -> tuple[str, str] | None:
     """(module, version) of a -trimpath file name `github.com/x/y@v1.2.3/file.go`."""
     sign = file.find("@")
@@ -419,6 +446,9 @@ def frame_origin(
                 return Origin(package, module, version, "modcache")
         if is_stdlib_package(package):
             return Origin(package, None, None, "stdlib")
+        found = _named_cache(file, package)
+        if found:
+            return Origin(package, found[0], found[1], "modcache")
         if "/vendor/src/" in file:
             return Origin(package, module_of(package, modules), _version(package, modules),
                           "gopath-vendor")

@@ -26,10 +26,17 @@ def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
     return "\n".join(lines)
 
 
-def _file(path: str | None, options: RenderOptions) -> str:
-    """The culprit's file, in the checkout when it is there (GitLab links a
-    repository path), as the other CI formats point at it."""
-    return in_repo(path, options.repo_root) or path or ""
+def _file(view: GroupView, options: RenderOptions) -> str:
+    """The file the other CI formats point at: the culprit's when it is in the
+    checkout (GitLab links a repository path), else the main module's first frame's
+    when that one is (a crash in a dependency, the module cache's or the Go
+    installation's, is shown in the code that called it); else the culprit's path
+    as printed."""
+    for frame in (view.culprit, view.group.main_frame):
+        if frame is not None and (rel := in_repo(frame.file, options.repo_root)) is not None:
+            return rel
+    culprit = view.culprit
+    return (culprit.file or "") if culprit is not None else ""
 
 
 def _classname(view: GroupView, analysis: Analysis) -> str:
@@ -61,13 +68,12 @@ def render_junit(analysis: Analysis, options: RenderOptions) -> str:
         skipped="0",
     )
     for view in views:
-        culprit = view.culprit
         case = ET.SubElement(
             suite,
             "testcase",
             classname=xml_safe(_classname(view, analysis)),
             name=xml_safe(view.group.title),
-            file=xml_safe(_file(culprit.file, options)) if culprit is not None else "",
+            file=xml_safe(_file(view, options)),
         )
         if not case.get("file"):
             del case.attrib["file"]

@@ -10,9 +10,18 @@ from __future__ import annotations
 import os
 import posixpath
 
+from .. import rx
 from ..model import Frame
 
 _MODCACHE = "/pkg/mod/"
+# A module's directory in any module cache, `<module>@v<version>/`: the go command
+# lays modules out so under GOMODCACHE whatever its name (`.gomodcache/` in a CI
+# job's workspace, cached there between runs), where `/pkg/mod/` is GOPATH's.
+_MODULE_DIR = rx.compile(r"[^/@]@v[0-9][^/]*/")
+
+
+def _in_module_cache(norm: str) -> bool:
+    return _MODCACHE in norm or _MODULE_DIR.search(norm) is not None
 
 
 def _unescape_module(path: str) -> str:
@@ -63,13 +72,19 @@ def short_path(path: str, frame: Frame | None = None, repo_root: str | None = No
     """`$GOROOT/src/net/http/server.go`, `go.etcd.io/bbolt@v1.4.3/cursor.go`,
     `…/vendor/go.etcd.io/bbolt/cursor.go`, or repo-relative; else as printed."""
     norm = path.replace("\\", "/")
+    i = norm.rfind(_MODCACHE)
+    if i >= 0 and "@" in norm[i:]:
+        return _unescape_module(norm[i + len(_MODCACHE) :])
+    module = frame.module if frame is not None and frame.origin == "modcache" else None
+    if module:  # a module cache of another name: from the module's directory on
+        named = _unescape_module(norm)
+        j = named.rfind("/" + module + "@")
+        if j >= 0:
+            return named[j + 1 :]
     if repo_root:
         root = repo_root.replace("\\", "/").rstrip("/") + "/"
         if norm.startswith(root):
             return norm[len(root) :]
-    i = norm.rfind(_MODCACHE)
-    if i >= 0 and "@" in norm[i:]:
-        return _unescape_module(norm[i + len(_MODCACHE) :])
     origin = frame.origin if frame is not None else None
     if origin in (None, "stdlib"):
         j = _goroot_src(norm, stdlib=origin == "stdlib")
@@ -116,18 +131,21 @@ def in_repo(path: str | None, repo_root: str | None, *, min_components: int = 2)
        `main.go`) that exists as a file under `repo_root` wins: a binary built
        in `/builddir/src/github.com/x/y` maps `…/github.com/x/y/cmd/y/main.go`
        to `cmd/y/main.go` in a checkout of x/y.
-    Paths in the module cache or a Go installation never map (they are not the
-    project's code even when a copy happens to be vendored).
+    Paths in a module cache (even one in the checkout's directory, as a CI job
+    that caches GOMODCACHE there has) or a Go installation never map: they are
+    not the project's code, and not in its repository.
     """
     if not path or not repo_root:
         return None
     norm = path.replace("\\", "/")
+    if _in_module_cache(norm):  # (a module cache in the workspace is not the repository)
+        return None
     root = os.path.abspath(repo_root)
     root_slash = root.replace("\\", "/").rstrip("/") + "/"
     if norm.startswith(root_slash):
         rel = norm[len(root_slash) :]
         return rel if rel and ".." not in rel.split("/") else None
-    if _MODCACHE in norm or _goroot_src(norm) >= 0:
+    if _goroot_src(norm) >= 0:
         return None
     parts = [p for p in norm.split("/") if p and p not in (".", "..")]
     if parts and parts[0].endswith(":"):  # a Windows drive letter
