@@ -42,6 +42,32 @@ def _text(text: str) -> str:
     return _BRACKET.sub(lambda m: m.group(1) * 2 + "\\" + m.group(2), text)
 
 
+# GitHub code scanning shows a rule's short and full description beside each alert,
+# up to 1024 characters each, and its help text; it lists all three as required.
+_DESCRIPTION_MAX = 1024
+_HELP_CRASH = ("A Go program crashed with this message. The result names the culprit "
+               "frame, the call chain across modules and the crashing goroutine's stack, "
+               "as stackdemux read them from the log; the log holds the whole traceback.")
+_HELP_DUMP = ("A goroutine dump a Go program printed on purpose (pprof, runtime.Stack, "
+              "a SIGQUIT): nothing crashed. The result names where its goroutine runs or "
+              "waits, as stackdemux read it from the log.")
+
+
+def _description(title: str) -> dict:
+    """A rule's description: its title as a plain-text message, within GitHub's
+    1024 characters once escaped (an escape doubles a bracket), never cut inside
+    an escape."""
+    text = _text(title)
+    if len(text) > _DESCRIPTION_MAX:  # the longest head that fits (escaping only grows)
+        low, high = 0, min(len(title), _DESCRIPTION_MAX)
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if len(_text(title[:mid])) <= _DESCRIPTION_MAX else (
+                low, mid - 1)
+        text = _text(title[:low])
+    return {"text": text}
+
+
 def _rule_id(title: str) -> str:
     return "go-crash/" + hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
@@ -94,7 +120,12 @@ def _where(view: GroupView, analysis: Analysis, options: RenderOptions) -> dict:
     for frame in (view.culprit, view.group.main_frame):
         if frame is not None and in_repo(frame.file, options.repo_root) is not None:
             return _location(frame, options)  # type: ignore[return-value]
-    return _location(view.culprit, options) or _log_location(view, analysis, options)
+    culprit = view.culprit
+    if culprit is not None and culprit.file != "??" and (culprit.line or 0) >= 1:
+        return _location(culprit, options) or _log_location(view, analysis, options)
+    # (a frame Go printed with no line table, `??`, names no file: GitHub wants a
+    # file and a line, and the log has both)
+    return _log_location(view, analysis, options)
 
 
 def _log_location(view: GroupView, analysis: Analysis, options: RenderOptions) -> dict:
@@ -164,16 +195,16 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
         title = clean(view.group.title)
         rule_id = _rule_id(title)
         if rule_id not in rules:
-            rule: dict = {
+            helps = [flat(f"{h.title}: {h.explanation} {h.remedy}") for h in view.group.hints]
+            rules[rule_id] = {
                 "id": rule_id,
                 "name": "GoCrash",
-                "shortDescription": {"text": _text(title[:1000])},
+                "shortDescription": _description(title),
+                "fullDescription": _description(title),
                 "defaultConfiguration": {"level": _level(view)},
+                "help": {"text": _text("\n".join(helps)) if helps
+                         else _HELP_CRASH if view.is_crash else _HELP_DUMP},
             }
-            helps = [flat(f"{h.title}: {h.explanation} {h.remedy}") for h in view.group.hints]
-            if helps:
-                rule["help"] = {"text": _text("\n".join(helps))}
-            rules[rule_id] = rule
         result: dict = {
             "ruleId": rule_id,
             "ruleIndex": list(rules).index(rule_id),
