@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from sys import intern
 
+from . import rx
 from .sre import constants as _c
 from .sre import parser as _p
 
@@ -39,9 +40,16 @@ class CallShape:
 def split_call(regex: re.Pattern[str]) -> CallShape | None:
     """The shape of a kind's regex when it is one group of NAME, a literal
     `open`, an optional group of a repeat (at least once) of a class that
-    excludes `open` and `close`, and a literal `close`; else None."""
+    excludes `open` and `close`, and a literal `close`; else None. (Read of the
+    pattern once per machine: rx.derived.)"""
+    shape = rx.derived(_call_shape, regex.pattern)
+    return None if shape is None else CallShape(*shape, regex)
+
+
+def _call_shape(pattern: str) -> tuple[str, str, tuple[str, ...], int] | None:
+    """split_call's shape but the regex: open, close, excluded, name_group."""
     try:
-        (kind,) = _p.parse(regex.pattern)
+        (kind,) = _p.parse(pattern)
         items = _group(kind)
         if items is None or len(items) != 4:
             return None
@@ -61,7 +69,7 @@ def split_call(regex: re.Pattern[str]) -> CallShape | None:
             return None
     except Exception:  # an unexpected parse tree only costs the speed-up
         return None
-    return CallShape(open_, close, tuple(sorted(excluded - {open_})), name[1][0], regex)
+    return open_, close, tuple(sorted(excluded - {open_})), name[1][0]
 
 
 def _group(item) -> list | None:

@@ -9,6 +9,7 @@ so it follows the grammar the leads are derived from.
 
 from __future__ import annotations
 
+from . import rx
 from .sre import constants as _c
 from .sre import parser as _p
 
@@ -17,7 +18,12 @@ _Firsts = tuple[frozenset[int] | None, bool]  # (chars, or None for any; can mat
 
 def first_chars(pattern: str) -> str | None:
     """A character class (`[…]`) holding every character a match of `pattern`
-    can begin with, or None when that is any character (or not known)."""
+    can begin with, or None when that is any character (or not known). Worked
+    out once per machine (rx.derived): the parse of a grammar's kind costs ~0.15 ms."""
+    return rx.derived(_first_chars, pattern)
+
+
+def _first_chars(pattern: str) -> str | None:
     try:
         parsed = _p.parse(pattern)
         if parsed.state.flags & _c.SRE_FLAG_IGNORECASE:
@@ -103,6 +109,10 @@ def quick_alternation(alternatives: list[str]) -> str:
 
 
 def _led_by_literal(pattern: str) -> bool:
+    return rx.derived(_parsed_led_by_literal, pattern)
+
+
+def _parsed_led_by_literal(pattern: str) -> bool:
     try:
         parsed = _p.parse(pattern)
     except Exception:  # an unexpected pattern is only not reordered

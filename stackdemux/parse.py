@@ -78,7 +78,11 @@ _ANY_FIRST = 128  # the alternation for an empty line, or one led by a non-ASCII
 
 def _first_chars(kind: str) -> frozenset[int] | None:
     """The ASCII codes a line of `kind` can begin with; None: any character."""
-    chars = first_chars(_G.sources[kind])
+    return rx.derived(_first_codes, _G.sources[kind], "stackdemux.firstchars")
+
+
+def _first_codes(pattern: str) -> frozenset[int] | None:
+    chars = first_chars(pattern)
     if chars is None:
         return None
     first = rx.compile(chars)
@@ -203,7 +207,7 @@ def _subpatterns(av) -> Iterator:
             yield from _subpatterns(a)
 
 
-_IDLE_SKIP_ALONE = _IDLE_SKIP.match if _reads_within(_IDLE_LEADS) else None
+_IDLE_SKIP_ALONE = _IDLE_SKIP.match if rx.derived(_reads_within, _IDLE_LEADS) else None
 # Led by a newline, so re scans for it at memchr speed instead of trying `^` everywhere;
 # then one class test of the next character turns most lines away before the leads.
 _IDLE_FIRST = first_chars(_IDLE_LEADS)

@@ -8,11 +8,14 @@ only the compile time."""
 from __future__ import annotations
 
 import re
+import sys
+import types
 from pathlib import Path
 
 import pytest
 
 from stackdemux import rx
+from stackdemux.firstchars import first_chars
 from stackdemux.grammar import line_grammar
 from stackdemux.parse import _FILE_RX, _IDLE_NEXT, _IDLE_SKIP
 from stackdemux.sre import parser
@@ -94,3 +97,39 @@ def test_code_the_engine_rejects_is_compiled_again(fresh):
     expected = re.compile(p)
     calls.clear()
     assert rx.compile(p) == expected and len(calls) == 1
+
+
+def test_a_derived_value_is_worked_out_once_per_machine_under_its_modules_source(
+        fresh, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """rx.derived keeps a pure function of a pattern's text (firstchars.py's first
+    characters) beside the compiled patterns; an edit to the module that works it
+    out, or to one it names as used, works it out again."""
+    _, restart = fresh
+    module = tmp_path / "deriving.py"
+    used = tmp_path / "used.py"
+    module.write_text("# first version\n")
+    used.write_text("# helper\n")
+    monkeypatch.setitem(sys.modules, "deriving", types.SimpleNamespace(__file__=str(module)))
+    monkeypatch.setitem(sys.modules, "used", types.SimpleNamespace(__file__=str(used)))
+    monkeypatch.setattr(rx, "_digests", {})
+    worked = []
+
+    def lead(pattern: str) -> str | None:
+        worked.append(pattern)
+        return first_chars(pattern)
+
+    lead.__module__ = "deriving"
+    header = line_grammar().sources["goroutine_header"]
+
+    assert rx.derived(lead, header, "used") == first_chars(header) == "[\\x67]"
+    assert rx.derived(lead, header, "used") == "[\\x67]" and len(worked) == 1
+    rx._save()
+    restart()
+    rx._digests.clear()
+    assert rx.derived(lead, header, "used") == "[\\x67]" and len(worked) == 1  # (read)
+    used.write_text("# helper, edited\n")
+    rx._digests.clear()
+    assert rx.derived(lead, header, "used") == "[\\x67]" and len(worked) == 2
+    module.write_text("# second version\n")
+    rx._digests.clear()
+    assert rx.derived(lead, header, "used") == "[\\x67]" and len(worked) == 3

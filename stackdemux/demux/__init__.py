@@ -188,8 +188,14 @@ def _anchor_regex() -> re.Pattern[str]:
     Built from the leading literal of each opening kind in traceback.lark, so
     that a grammar change moves the anchors with it. Hits are only counted
     here; each is re-read by the full classifier when separation runs.
+    (Worked out once per machine: rx.derived.)
     """
-    text = grammar_text("traceback.lark")
+    return rx.compile(rx.derived(_anchor_source, grammar_text("traceback.lark"),
+                                 "stackdemux.firstchars"))
+
+
+def _anchor_source(text: str) -> str:
+    """_anchor_regex's pattern, of the grammar's text."""
     alts = []
     for kind in ("panic", "fatal_error", "sigdump", "race_begin", "http_panic"):
         lead = _leading(text, kind)
@@ -201,7 +207,7 @@ def _anchor_regex() -> re.Pattern[str]:
     # then one class test of the next character turns most lines away
     body = rf"(?:{gor}([0-9]+)|(?:{'|'.join(alts)}))"
     first = first_chars(body)
-    return rx.compile("\n" + (f"(?={first})" if first else "") + body)
+    return "\n" + (f"(?={first})" if first else "") + body
 
 
 def _leading(grammar: str, rule: str) -> str | None:
