@@ -69,12 +69,15 @@ def where(frame: stackdemux.Frame | None) -> str | None:
 
 
 def example(report: stackdemux.Report, group: stackdemux.Group) -> dict[str, object]:
-    """A representative report of the crash: where it is in which log, its
-    message and the top of its crashing goroutine's stack."""
+    """A representative report of the crash: where it is in which log, the go
+    test that failed with it, its message and the top of its crashing goroutine's
+    stack."""
     crashing = report.crashing
     return {
         "source": report.source,
         "lines": [list(span) for span in report.lines],  # 1-based, inclusive
+        "tests": list(report.tests),  # `--- FAIL: TestX` (empty outside go test)
+        "test_package": report.test_package,  # `FAIL\tpkg`
         "kind": report.kind.value,
         "message": report.message,
         "complete": report.complete,

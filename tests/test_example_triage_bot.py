@@ -173,3 +173,31 @@ def test_the_bot_uses_only_the_public_api():
     used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
             and isinstance(n.value, ast.Name) and n.value.id == "stackdemux"}
     assert used and used <= set(stackdemux.__all__), used - set(stackdemux.__all__)
+
+
+def test_a_go_test_crash_recurs_from_another_machine_and_go_release(tmp_path):
+    # the same module's `go test ./...` on two machines: Go 1.27.3 in GitHub's
+    # checkout with the module cache in it, Go 1.25.5 in /builddir with a GOPATH's:
+    # other paths, goroutine ids, addresses and Go releases, the same three crashes
+    data = ROOT / "tests/data/ci_workspace"
+    first, second = data / "go-test.log", data / "go-test-go1.25.log"
+    assert "/home/runner/work/app/app/" in first.read_text()
+    assert "/home/runner/" not in second.read_text() and "/builddir/app/" in second.read_text()
+    db: dict = {}
+    news = bot.triage(db, "gha-1", [stackdemux.analyze(first)])
+    assert [v.status for v in news] == ["new"] * 3
+    again = bot.triage(db, "local-2", [stackdemux.analyze(second)])
+    assert sorted((v.status, v.crash.fingerprint) for v in again) == sorted(
+        ("recurs", v.crash.fingerprint) for v in news)
+    # what a bot files an issue with: the failed test and its package, the culprit
+    # (a dependency's, in the module cache), the message and the stack's top
+    (divide,) = [v.crash for v in news if "divide by zero" in v.crash.title]
+    assert divide.example["tests"] == ["TestLast"]
+    assert divide.example["test_package"] == "github.com/acme/app/window"
+    assert divide.culprit == ("example.com/ring.(*Ring).At at /home/runner/work/app/app/"
+                              ".gomodcache/example.com/ring@v0.2.0/ring.go:8")
+    (timeout,) = [v.crash for v in news if "timed out" in v.crash.title]
+    assert timeout.example["tests"] == ["TestWait"]
+    assert timeout.culprit == ("github.com/acme/app/hang.Wait at "
+                               "/home/runner/work/app/app/hang/hang.go:8")
+    assert divide.runs == timeout.runs == 2

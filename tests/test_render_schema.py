@@ -20,7 +20,9 @@ SAMPLES = sorted(ROOT.glob("samples/go1.*/*.txt")) + sorted(
 )
 
 # The example of issue 2's contract, completed with the fields issue 4 adds and
-# those README's "JSON contract" names on every report and group since;
+# those README's "JSON contract" names on every report and group since (and, since
+# 2026-11-27's fifth stop, every field stackdemux has always written on a report,
+# a group and a frame's origin: the schema requires them, a bot may rely on them);
 # checked by hand against the contract text.
 MINIMAL = {
     "stackdemux": 1,
@@ -33,7 +35,17 @@ MINIMAL = {
             "kind": "panic",
             "message": "invalid page type: 6432: 10",
             "chain": [{"message": "invalid page type: 6432: 10", "annotation": None}],
+            "context": [],
             "signal": None,
+            "system_stacks": [],
+            "registers": {},
+            "threads": [],
+            "race": None,
+            "tests": [],
+            "test_package": None,
+            "exit_status": None,
+            "http_remote": None,
+            "mentions": [],
             "goroutines": [
                 {
                     "id": 18,
@@ -61,6 +73,10 @@ MINIMAL = {
                         "file": "/app/main.go",
                         "line": 766,
                         "offset": None,
+                        "package": "main",
+                        "module": None,
+                        "version": None,
+                        "origin": "main",
                         "goroutine": 1,
                     },
                 }
@@ -85,7 +101,10 @@ MINIMAL = {
             "representative": "r1",
             "fingerprint": "145d63b7ab70b436",
             "messages": {"invalid page type: 6432: 10": 1},
+            "streams": ["s1"],
+            "similarity": None,
             "culprit": None,
+            "main_frame": None,
             "chain": [],
             "hints": [],
         }

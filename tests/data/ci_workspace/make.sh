@@ -5,13 +5,13 @@
 # dependency fetched into it from a file:// GOPROXY. Three packages' tests crash: in
 # the dependency (integer divide by zero in example.com/ring), in the standard
 # library on the caller's input (regexp.MustCompile), and by -timeout.
+# And go-test-go1.25.log: the same module's same tests on another machine: Go 1.25.5,
+# checked out in /builddir/app, the module cache in its GOPATH (/builddir/gopath).
 set -eu
 cd "$(dirname "$0")"
 OUT=$PWD/go-test.log
-GO=/opt/gobin/1.27.3/go/bin/go
-W=/home/runner/work/app/app
 T=$(mktemp -d)
-rm -rf "$W" && mkdir -p "$W" "$T/src/example.com/ring@v0.2.0" "$T/proxy/example.com/ring/@v"
+mkdir -p "$T/src/example.com/ring@v0.2.0" "$T/proxy/example.com/ring/@v"
 
 R="$T/src/example.com/ring@v0.2.0"
 printf 'module example.com/ring\n\ngo 1.21\n' > "$R/go.mod"
@@ -30,7 +30,9 @@ cp "$R/go.mod" "$T/proxy/example.com/ring/@v/v0.2.0.mod"
 echo '{"Version":"v0.2.0","Time":"2026-01-01T00:00:00Z"}' > "$T/proxy/example.com/ring/@v/v0.2.0.info"
 echo v0.2.0 > "$T/proxy/example.com/ring/@v/list"
 
-cd "$W"
+run() {  # GO WORKSPACE GOMODCACHE OUT
+GO=$1 W=$2
+rm -rf "$W" && mkdir -p "$W" && cd "$W"
 mkdir window parse hang
 printf 'module github.com/acme/app\n\ngo 1.21\n' > go.mod
 cat > window/window.go <<'GO'
@@ -80,8 +82,13 @@ import "testing"
 func TestWait(t *testing.T) { Wait() }
 GO
 export GOPROXY="file://$T/proxy" GOSUMDB=off GOFLAGS=-mod=mod GOTOOLCHAIN=local \
-    GOMODCACHE="$W/.gomodcache" GOCACHE="$T/cache"
+    GOMODCACHE="$3" GOCACHE="$T/cache"
 "$GO" get example.com/ring@v0.2.0 2>/dev/null
-"$GO" test -p 1 -timeout 5s ./... > "$OUT" 2>&1 || true
-chmod -R u+w "$W/.gomodcache" "$T"
-rm -rf "$T" "$W"
+"$GO" test -p 1 -timeout 5s ./... > "$4" 2>&1 || true
+chmod -R u+w "$3" "$T/cache"
+rm -rf "$W" "$3" "$T/cache"
+}
+
+run /opt/gobin/1.27.3/go/bin/go /home/runner/work/app/app /home/runner/work/app/app/.gomodcache "$OUT"
+run /opt/gobin/1.25.5/go/bin/go /builddir/app /builddir/gopath/pkg/mod "${OUT%.log}-go1.25.log"
+rm -rf "$T" /builddir/gopath
