@@ -215,6 +215,13 @@ def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
     with _errors():
         options = _options(demux=not no_demux, prefix=prefix, modules=modules, rules=rules,
                            threshold=threshold)
+    if repo_root is not None and not os.path.isdir(repo_root):
+        # (a mistyped checkout would silently point no annotation at a file found in it)
+        from .render.sanitize import clean, inert_line
+
+        click.echo(inert_line(clean(
+            f"stackdemux: warning: --repo-root {repo_root}: no such directory: annotations "
+            "point only at paths printed under it, no file is looked for")), err=True)
     # The run builds a large acyclic object graph: the cyclic GC would only
     # rescan it over and over (~10 % of a big dump's time).
     gc_was_enabled = gc.isenabled()
