@@ -1305,6 +1305,9 @@ class _Parser:
 
         if kind == "http_panic":
             fields = g["http_panic"]
+            if m.group(fields["atlantis_panic"]) is not None:
+                self.atlantis_comment(i)
+                return
             gitea = m.group(fields["gitea_value"])
             if gitea is not None and not (i + 1 < len(self.stream.texts)
                                           and gitea_caller_follows(self.stream.texts[i + 1])):
@@ -1789,6 +1792,25 @@ class _Parser:
         if self.quoted is not None and text.startswith(self.quoted):
             text = text[len(self.quoted):]  # (a test's log quotes it: test_log_panic)
         return _match(text)
+
+    def atlantis_comment(self, i: int) -> None:
+        """Atlantis's comment of a recovered panic from its first line at i
+        (traceback.lark, ATLANTIS_PANIC): the value on the next line that is no
+        blank nor the code block's fence, its caller list with pcs right below it
+        (callers.py: recovery.Stack, Martini's); else the line is any text's."""
+        texts = self.stream.texts
+        j = i + 1
+        while j < len(texts) and j <= i + 3 and texts[j].strip() in ("", "```"):
+            j += 1
+        if not (j + 1 < len(texts) and texts[j].strip()
+                and gitea_caller_follows(texts[j + 1])):
+            self.noise_or_close(i)
+            return
+        msg = texts[j].strip()
+        r = self.open(ReportKind.PANIC, msg, i)
+        r.chain.append(PanicLink(msg, None))
+        self.observed = True
+        self.page_to = j  # (the value's line, read whatever it looks like)
 
     def tea_page(self, i: int) -> int | None:
         """Bubble Tea's panic page (traceback.lark, tea_panic) from its `Caught panic:`

@@ -526,12 +526,17 @@ def _indented_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]
     out: list[Line] = []
     changed = 0
     indent = ""
+    header = False  # the last line was the indented goroutine header
     for t, o in items:
+        if indent and header and t.strip() and not t.startswith(indent):
+            indent = _frames_indent(t, indent)
+        header = False
         if indent and (t.startswith(indent) or not t.strip()):
             out.append((t[len(indent):] if t.strip() else t.strip(" \t"), o))
             changed += bool(t.strip())
             continue
         m = _INDENTED_START.match(t)
+        header = m is not None and m.group(2) is not None
         indent = (m.group(1) or m.group(2)) if m is not None else ""
         if indent and m is not None and m.group(1) and _chains_on(out, t[len(indent):]):
             indent = ""  # Go's tab before a chained panic, turned to spaces: lost tabs restores it
@@ -545,6 +550,20 @@ def _indented_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], int]
         else:
             out.append((t, o))
     return out, changed
+
+
+def _frames_indent(text: str, indent: str) -> str:
+    """The indentation of a dump whose goroutine header stood deeper than its
+    frames: a tool's report template indents the stack it fills in
+    (`\t\tStack Trace`, then `\t\t\t` and the stack, cloudfoundry/cli's panic
+    report), so only the header's first line takes the template's indentation;
+    a Markdown block's indentation before every line is the block's. `text` is
+    the line after the header: a call line behind a shorter indentation."""
+    body = text.lstrip("\t")
+    shorter = text[:len(text) - len(body)]
+    if shorter and indent.startswith(shorter) and kind(body) == "frame_call":
+        return shorter
+    return indent
 
 
 def _chains_on(out: list[Line], text: str) -> bool:
@@ -1503,6 +1522,14 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                 changed += 1
                 after_call = False
                 continue
+        if t[:1] == " " and out and kind(out[-1][0]) == "frame_file":
+            # a call line behind spaces after a frame's file line: Go prints it flush
+            # left (a terminal's copy indented each by its own, pulumi/pulumi#16085)
+            bare = t.lstrip(" ")
+            if (bare.endswith(")") or bare.startswith("created by ")) and kind(
+                    bare) in _CALL_KINDS:
+                t = bare
+                changed += 1
         after_call = ((t.endswith(")") or t.startswith("created by "))
                       and t[:1] not in ("\t", " ") and kind(t) in _CALL_KINDS
                       ) or _gccgo_name(out, t)
