@@ -161,7 +161,7 @@ def test_a_culprit_whose_file_line_was_not_printed_is_named_without_a_question_m
     name = "wild/gotestsum99_test2json_go114.txt"
     assert ("    culprit   gotest.tools/v3/internal/assert.ArgsFromComparisonCall"
             in _lines(_render(name, "text")))
-    assert "| `assert.ArgsFromComparisonCall`  |" in _render(name, "markdown")
+    assert "| `assert.ArgsFromComparisonCall` |" in _render(name, "markdown")
 
 
 def test_html_says_the_other_threads_of_a_gotraceback_crash_dump() -> None:

@@ -161,6 +161,22 @@ def test_markdown_has_a_table_then_per_group_chain_and_collapsed_stack(skopeo):
     assert md.index("| 1 |") < md.index("<details>")
 
 
+# Culprits that lack a part, from real pastes: a caller list names no function
+# (gitea15558), a paste lost the file line (gotestsum99), a runtime throw on its own
+# stack names no frame (asusbootloader93).
+@pytest.mark.parametrize("name, cell", [
+    ("gitea15558_log_prefix_tabbed_pc_callers_vendor.txt", "`user.go:1465`"),
+    ("gotestsum99_test2json_go114.txt", "`assert.ArgsFromComparisonCall`"),
+    ("asusbootloader93_shell_command_oom_arena_arm64.txt", ""),
+])
+def test_markdown_s_culprit_cell_says_what_is_known_with_single_spaces(name, cell):
+    md = render(analyse_file(ROOT / "samples" / "wild" / name), "markdown", RenderOptions())
+    row = next(line for line in md.splitlines() if line.startswith("| 1 | "))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[3] == cell
+    assert "  " not in row
+
+
 def test_markdown_stays_under_the_summary_limit_with_a_note():
     a = skopeo_analysis(processes=2)
     big = [*a.groups] * 40
@@ -310,3 +326,14 @@ def test_text_and_markdown_say_when_reports_could_not_be_completed():
     assert "a frame without its file line" in text
     md = render(a, "markdown", RenderOptions())
     assert "*Partial: 1 of 1: frames without their goroutine header" in md
+
+
+def test_a_stream_label_a_collector_padded_is_said_without_its_padding():
+    # loki#12842: a journal whose host the paste blanked (`Apr 30 14:15:50      loki-3.0.0
+    # [324329]: `): the key keeps the spaces, as the JSON does; people read the name
+    analysis = analyse_file(
+        ROOT / "samples/wild/loki12842_journal_host_blanked_query_frontend_panic.txt")
+    assert [s.label for s in analysis.streams if s.label] == ["     loki-3.0.0[324329]"]
+    for fmt in ("text", "markdown", "html", "github"):
+        out = render(analysis, fmt, RenderOptions(color=False))
+        assert "(loki" in out and "(     loki" not in out and "( loki" not in out, fmt

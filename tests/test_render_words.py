@@ -7,6 +7,7 @@ print), a hint's facts and the goroutine buckets. Each case is a real capture
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,15 @@ def test_a_race_access_s_chain_names_no_new_goroutine_before_any_step_made_one(
     out = _render(name, fmt)
     assert "chain" in out.lower()
     assert "(new goroutine)" not in out
+
+
+@pytest.mark.parametrize("name", [*RACES, "memtierd_race_gowrap.txt"])
+def test_a_race_access_s_chain_in_json_starts_no_goroutine_either(name: str) -> None:
+    # (the JSON said via_goroutine on its first segment where every format for
+    # people said nothing: a bot reading it saw a goroutine started from nowhere)
+    groups = json.loads(_render(name, "json"))["groups"]
+    chain = groups[0]["chain"]
+    assert chain and [s["via_goroutine"] for s in chain] == [False] * len(chain)
 
 
 def test_the_step_a_go_statement_started_says_new_goroutine_in_one_piece() -> None:

@@ -487,7 +487,11 @@ def crash_path(report: Report) -> list[tuple[Frame, bool]]:
         return []
     own = [f for f in reversed(frames[start:]) if not _entry(f)]
     path: list[tuple[Frame, bool]] = [(f, i == 0) for i, f in enumerate(own)]
-    if g is None:  # a race access: its creator is printed apart, not followed here
+    if g is None:
+        # a race access: its creator is printed apart, not followed here, so the
+        # path begins at its goroutine's entry, which no step before it started
+        if path:
+            path[0] = (path[0][0], False)
         return path
     goroutines = _by_id(report)
     seen = {g.id}

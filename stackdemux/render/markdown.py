@@ -113,13 +113,16 @@ def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
         func = (code(short_func(culprit.func), in_table=True)
                 if culprit is not None and culprit.func else "")
         label = culprit_label(view)
-        if culprit is not None and label != "culprit":  # (nothing crashed: say what it is)
-            func = f"*{label}* {func}"
+        said = f"*{label}*" if culprit is not None and label != "culprit" else ""
+        # (nothing crashed: say what the frame is; the parts a culprit lacks, its
+        # file or its function, leave no space behind: a cell was `| `f`  |`)
+        cell = " ".join(part for part in (said, func, where) if part)
+        cell = f" {cell} " if cell else " "
         title = view.group.title
         if len(title) > 200:
             title = title[:199] + "…"
         rows.append(
-            f"| {n} | {code(title, in_table=True)} | {view.group.count} | {func} {where} "
+            f"| {n} | {code(title, in_table=True)} | {view.group.count} |{cell}"
             f"| {prose(where_summary(view, analysis))} |"
         )
     return rows

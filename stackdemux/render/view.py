@@ -484,7 +484,10 @@ def _holder(group: Group, report: Report | None) -> Goroutine | None:
 
 
 def stream_labels(analysis: Analysis, ids: list[str]) -> list[str]:
-    labels = {s.id: s.label for s in analysis.streams}
+    """The streams' labels as people read them: a key a collector padded (a
+    journal line whose host a paste blanked, `Apr 30 14:15:50      loki[3]: `)
+    without its padding; the JSON keeps the key as it is."""
+    labels = {s.id: (s.label or "").strip() for s in analysis.streams}
     return [labels.get(i) or i for i in ids]
 
 
