@@ -60,6 +60,36 @@ def test_gotestsums_shapes_are_read(line, fields):
     assert _read(line) == ("test_summary_fail", fields)
 
 
+# In CI gotestsum forces colour (its defaultNoColor: CI set with GITHUB_ACTIONS,
+# GITLAB_CI, BUILDKITE…), and summary.go's prefix is fatih/color's RedString("FAIL"):
+# the word between `\x1b[31m` and its reset `\x1b[0m`, as a GitHub Actions log keeps it.
+RED_FAIL = "=== \x1b[31mFAIL\x1b[0m: "
+
+
+def test_the_coloured_line_gotestsum_prints_in_ci_is_read_as_the_plain_one():
+    line = AZURE.read_text(encoding="utf-8").splitlines()[1]
+    assert _read(line.replace("=== FAIL: ", RED_FAIL)) == _read(line)
+    assert _read(RED_FAIL + "cli/azd/pkg/devcenter  (0.00s)") == (
+        "test_summary_fail", {"package": PACKAGE, "duration": "0.00s"})
+
+
+def test_a_crash_after_the_coloured_line_names_its_test():
+    coloured = AZURE.read_text(encoding="utf-8").replace("=== FAIL: ", RED_FAIL, 1)
+    d = _json(coloured)
+    [report] = d["reports"]
+    assert (report["tests"], report["test_package"]) == ([TEST], PACKAGE)
+    assert report["lines"] == [[2, 15]]
+
+
+@pytest.mark.parametrize("other", [
+    "=== \x1b[33mSKIP\x1b[0m: cli/azd/pkg/devcenter TestX (0.00s)",  # its skipped tests
+    "=== \x1b[31mFailed\x1b[0m",  # the section's header
+    "=== \x1b[31mFAIL: cli/azd/pkg/devcenter TestX (0.00s)",  # no reset: not its shape
+])
+def test_gotestsum_s_other_coloured_lines_are_no_failed_test(other):
+    assert _read(other)[0] != "test_summary_fail"
+
+
 # Lines that say `=== FAIL: ` in public projects' code and are not gotestsum's: a
 # Makefile's awk coverage gate, shell and Python scripts' own verdicts.
 DECOYS = [
