@@ -22,11 +22,13 @@ it: the value's final newline; a paste may have lost it). Where another
 writer's line could stand as well, the chain holds it only where Go's own marks
 vouch for a value running over lines: a link's lines before the next link end
 with its annotation (a tool's line between `panic: first` and `\tpanic: second`
-is no value's), and a later link's lines follow an earlier link's that ran on
-(`\tpanic: second` then a tool's line is read line by line, as before). Every
-capture of Go 1.19, 1.21 and 1.22 of a recovered multi-line value shows this
-(tests/data/raw_chain/); Go 1.23 and later tab a value's later lines instead
-(parse.py reads those line by line).
+is no value's), and the last link's lines end with Go's blank line before the
+first goroutine, as a lone panic's value does (the separator tells a tool's line
+there by its shape, foreign_head.py). Every capture of Go 1.19, 1.21 and 1.22 of
+a recovered multi-line value shows this (tests/data/raw_chain/), and of a nested
+panic's or a chain of three's later values (tests/data/chain_value_lines/); Go
+1.23 and later tab a value's later lines instead (parse.py reads those line by
+line).
 """
 
 from __future__ import annotations
@@ -83,7 +85,6 @@ def read_raw_chain(texts: Sequence[str], i: int,
     lines: list[str] = [value]  # (the open link's lines)
     raw = False  # whether the open link ran onto a line no kind reads
     ran = False  # whether any link did
-    ran_before = False  # whether a link before the open one did
     lines_only = True
     stop = min(i + 1 + MAX_LINES, len(texts))
     j = i + 1
@@ -93,7 +94,6 @@ def read_raw_chain(texts: Sequence[str], i: int,
         if k == "chained_panic":
             if raw and ann is None:
                 return None  # (lines before a link with no annotation after them)
-            ran_before = ran_before or raw
             links.append(("\n".join(lines), ann))
             value, ann = _link(t, _OPENERS["chained_panic"])
             lines, raw, lines_only = [value], False, False
@@ -106,8 +106,6 @@ def read_raw_chain(texts: Sequence[str], i: int,
                 # (Go's blank line, after the last value's own final newline or not:
                 # a paste may have lost that one)
                 if end + 1 < len(texts) and kind(end + 1) == "goroutine_header":
-                    if links and raw and not ran_before:
-                        return None  # (a later link's lines, where no value ran on before)
                     links.append(("\n".join(lines), ann))
                     return RawChain(tuple(links), end, lines_only)
                 if end + 1 >= len(texts) or kind(end + 1) != "blank":

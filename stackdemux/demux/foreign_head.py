@@ -148,9 +148,13 @@ def _head(texts: Sequence[str], i: int,
     run: list[int] = []
     value: list[int] = []
     raw = "value" if kind == "panic" and _may_run_on(texts[i]) else None
-    if raw and any(k is None for k in kinds[:last]) and indents():
-        raw = None  # (Go 1.23+ tabs a value's later lines: an untabbed one is no value's)
-    if raw:
+    # (a chain's next link right after an opener whose value is whole, one
+    # `[recovered]` ends or the runtime's own: that link's value may run on)
+    chained = kind == "panic" and kinds[:1] == ["chained_panic"]
+    if (raw or chained) and any(k is None for k in kinds[:last]) and indents():
+        # (Go 1.23+ tabs a value's later lines: an untabbed one is no value's)
+        raw, chained = None, False
+    if raw or chained:
         chain = read_raw_chain(texts, i, lambda j: kinds[j - i - 1] if 0 <= j - i - 1 < len(kinds)
                                else kind if j == i else _kind(texts[j]))
         if chain is not None and chain.end == i + 1 + last and not chain.lines_only:

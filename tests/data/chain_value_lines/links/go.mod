@@ -1,0 +1,3 @@
+module example.com/chainlinks
+
+go 1.19
