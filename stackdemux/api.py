@@ -319,6 +319,11 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
     # `go test -json`: a panicking test prints no `--- FAIL` of its own; its events say which
     name_tests(part.reports, source.lines, streams)
     part.noise = _merge(noise)
+    if not part.reports:
+        # (a crash behind a prefix no style reads: `No Go crash found` would be wrong)
+        from .unread import unread_crashes
+
+        part.diagnostics.extend(unread_crashes(source.lines, opts.demux))
     part.diagnostics.extend(source_diagnostics(source))
     capture = getattr(source, "capture", None)
     if capture is not None:  # a sieved or teed log: back to the input's line numbers

@@ -21,6 +21,7 @@ from .view import (
     diagnostic_where,
     group_views,
     hint_facts,
+    no_crash,
     other_goroutines,
     panics_said,
     reports_summary,
@@ -230,7 +231,7 @@ def render_html(analysis: Analysis, options: RenderOptions) -> str:
             f"</thead><tbody>{rows}</tbody></table>"
         )
     else:
-        body.append("<p>No Go crash or goroutine dump found.</p>")
+        body.append(f"<p>{esc(no_crash(analysis))}</p>")
     body += [_group(n, v, analysis, options) for n, v in enumerate(views, 1)]
     if analysis.diagnostics:
         items = "".join(

@@ -244,19 +244,24 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     return "\n".join(out) + "\n"
 
 
+def _diagnostics(analysis: Analysis) -> list[str]:
+    return [f"- ⚠️ {prose(d.message)}" + (f" ({prose(where)})" if where else "")
+            for d in analysis.diagnostics
+            for where in (diagnostic_where(d, analysis),)]
+
+
 def render_markdown(analysis: Analysis, options: RenderOptions) -> str:
     views = group_views(analysis)
     head = ["## stackdemux", ""]
     if not views:
-        head.append(no_crash(analysis))
-        return "\n".join(head) + "\n"
+        # (its diagnostics too: a crash seen that could not be read, lines set aside)
+        head += [no_crash(analysis), "", *_diagnostics(analysis)]
+        return "\n".join(head).rstrip("\n") + "\n"
     head.append(reports_summary(views) + ".")
     head.append("")
     head += _table(views, analysis)
     head.append("")
-    for d in analysis.diagnostics:
-        where = diagnostic_where(d, analysis)
-        head.append(f"- ⚠️ {prose(d.message)}" + (f" ({prose(where)})" if where else ""))
+    head += _diagnostics(analysis)
     text = "\n".join(head) + "\n\n"
     budget = options.max_bytes - 512  # room for the truncation note
     size = len(text.encode("utf-8", "surrogatepass"))

@@ -25,6 +25,7 @@ from ..model import (
     Report,
     ReportKind,
 )
+from ..unread import UNREAD
 from .sanitize import flat
 
 # The runtime's own panic and signal machinery: never the culprit.
@@ -389,8 +390,16 @@ def reports_summary(views: list[GroupView]) -> str:
 
 
 def no_crash(analysis: Analysis) -> str:
+    """What a report that holds no group says first; where a crash was seen
+    that could not be read (unread.py), that it was, not that none was."""
     n = analysis.total_lines
-    return f"No Go crash or goroutine dump found in {n} line{'s' if n != 1 else ''}."
+    lines = f"{n} line{'s' if n != 1 else ''}"
+    seen = sum(d.message.startswith(UNREAD) for d in analysis.diagnostics)
+    if seen:
+        some = "one was" if seen == 1 else "some were"
+        return (f"No Go crash could be read in {lines}, but {some} seen behind a prefix "
+                "stackdemux does not read: see the warning below.")
+    return f"No Go crash or goroutine dump found in {lines}."
 
 
 def other_goroutines(buckets: list[Bucket]) -> str:
