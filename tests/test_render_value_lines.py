@@ -93,3 +93,12 @@ def test_ci_formats_title_the_value_on_one_readable_line_escaped_for_their_syste
     sarif = json.loads(_render(ERROR, "sarif"))
     rule = sarif["runs"][0]["tool"]["driver"]["rules"][0]
     assert rule["shortDescription"]["text"] == ONE_LINE
+
+
+def test_the_terminal_leaves_a_value_s_empty_lines_empty():
+    # (Ginkgo's advice holds empty lines: the column's 14 spaces stood on each,
+    # trailing whitespace a terminal shows as nothing and a diff as a change)
+    for name in (GINKGO, "wild/hm9000issue10_ginkgo_recovered_value_lines_go13_panic_c.txt"):
+        text = render(analyze_many([str(SAMPLES / name)]), "text", RenderOptions(color=False))
+        assert "Normally Ginkgo rescues" in text
+        assert [line for line in text.splitlines() if line != line.rstrip()] == []

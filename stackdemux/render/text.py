@@ -144,17 +144,19 @@ class _Writer:
         head = " " * _GUTTER + label.ljust(_LABEL - _GUTTER - 1) + " "
         first = True
         for piece in wrap(head + text, self.width, _LABEL, floor=len(head)):
+            # (a value's own empty line is an empty line, not the column's spaces)
             if first:
                 body = piece[len(head) :]
                 lab = _style(head.rstrip(), "label", self.options.color)
                 self.lines.append(
                     lab
-                    + piece[len(head.rstrip()) : len(head)]
-                    + _style(body, style, self.options.color)
+                    + (piece[len(head.rstrip()) : len(head)]
+                       + _style(body, style, self.options.color) if body.strip() else "")
                 )
                 first = False
             else:
-                self.lines.append(_style(piece, style, self.options.color))
+                self.lines.append(_style(piece, style, self.options.color)
+                                  if piece.strip() else "")
 
     def prose(self, text: str, indent: int, style: str = "") -> None:
         """Reflow text: single newlines are soft (rules files wrap their prose), blank lines not."""
