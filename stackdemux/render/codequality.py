@@ -5,8 +5,9 @@ containing the code quality violation" in the repository, and a line: an
 issue without them fails the whole report. A build path outside the checkout
 (the Go installation's, the module cache's, another machine's) is no such path:
 GitLab links it to no file. So an issue points at the culprit when its file is
-in the checkout, else at the main module's first frame when that one is (as
-the GitHub annotation and SARIF point), else at its report's first line in the
+in the checkout, else at the main module's first frame when that one is (that
+one first where the culprit is a dependency's: GroupView.anchors; as the GitHub
+annotation and SARIF point), else at its report's first line in the
 log it was read from (the job's own artifact); the culprit is then named in
 the description, where GitLab shows it as text.
 """
@@ -42,7 +43,7 @@ _SEVERITY = {
 def _where(view: GroupView, analysis: Analysis,
            options: RenderOptions) -> tuple[str, int, Frame | None]:
     """The issue's path and line, and the frame they are of (None: the log's)."""
-    for frame in (view.culprit, view.group.main_frame):
+    for frame in view.anchors:
         if frame is not None:
             rel = in_repo(frame.file, options.repo_root)
             if rel is not None:

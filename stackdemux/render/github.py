@@ -9,7 +9,9 @@ with a random token the log cannot know, so the runner ignores commands in it.
 
 Where an annotation points: the culprit frame when its file is in the
 checked-out repository (see `paths.in_repo` for the mapping rule), else the
-first frame of the main module when that one is, else no file at all.
+first frame of the main module when that one is, else no file at all; where the
+culprit is a dependency's (vendored, the module cache's), the main module's frame
+is tried first (GroupView.anchors).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
 
 
 def _anchor(view: GroupView, repo_root: str | None) -> tuple[str | None, Frame | None]:
-    for frame in (view.culprit, view.group.main_frame):
+    for frame in view.anchors:
         if frame is not None:
             rel = in_repo(frame.file, repo_root)
             if rel is not None:

@@ -27,12 +27,12 @@ def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
 
 
 def _file(view: GroupView, options: RenderOptions) -> str:
-    """The file the other CI formats point at: the culprit's when it is in the
-    checkout (GitLab links a repository path), else the main module's first frame's
-    when that one is (a crash in a dependency, the module cache's or the Go
-    installation's, is shown in the code that called it); else the culprit's path
-    as printed."""
-    for frame in (view.culprit, view.group.main_frame):
+    """The file the other CI formats point at (GroupView.anchors): the culprit's
+    when it is in the checkout (GitLab links a repository path), else the main
+    module's first frame's when that one is, that one first where the culprit is a
+    dependency's (a crash in a dependency, vendored or the module cache's, is shown
+    in the code that called it); else the culprit's path as printed."""
+    for frame in view.anchors:
         if frame is not None and (rel := in_repo(frame.file, options.repo_root)) is not None:
             return rel
     culprit = view.culprit

@@ -3,7 +3,8 @@
 One rule per distinct group title, one result per group; `partialFingerprints`
 carries our fingerprint so a viewer tracks the same crash across runs. The
 location is the culprit frame, relative to the checkout (`%SRCROOT%`) when it
-is in it, else the main module's first frame when that one is (as the GitHub
+is in it, else the main module's first frame when that one is (that one first
+where the culprit is a dependency's, as the GitHub
 annotation points), else the culprit's build path as an absolute file URI; the
 crashing goroutine's frames go in the result's `stacks` (SARIF's notion of a call
 stack).
@@ -113,11 +114,12 @@ def _location(frame: Frame | None, options: RenderOptions) -> dict | None:
 
 
 def _where(view: GroupView, analysis: Analysis, options: RenderOptions) -> dict:
-    """The result's location, as the GitHub annotation's: the culprit when its file is
-    in the checkout, else the first frame of the main module when that one is (a
-    crash inside a dependency is shown in the code that called it), else the
-    culprit's build path, else the report's line in the log."""
-    for frame in (view.culprit, view.group.main_frame):
+    """The result's location, as the GitHub annotation's: the first of the culprit
+    and the main module's first frame (that one first where the culprit is a
+    dependency's: a crash inside a dependency is shown in the code that called it)
+    whose file is in the checkout, else the culprit's build path, else the report's
+    line in the log."""
+    for frame in view.anchors:
         if frame is not None and in_repo(frame.file, options.repo_root) is not None:
             return _location(frame, options)  # type: ignore[return-value]
     culprit = view.culprit

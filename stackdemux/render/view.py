@@ -230,6 +230,11 @@ def hint_facts(view: GroupView, hint: Hint) -> list[str]:
     return [fact for fact in hint.details if fact not in said]
 
 
+# Origins of code the project does not write (analyse/origins.py): `vendor` and
+# `gopath-vendor` copies, a module cache's, the Go installation's.
+_DEPENDENCY = frozenset(("vendor", "gopath-vendor", "modcache", "stdlib"))
+
+
 @dataclass(slots=True)
 class GroupView:
     """A group with the reports it names resolved and its crash site picked."""
@@ -294,6 +299,19 @@ class GroupView:
         if any(f.func in ("panic", "runtime.gopanic") for f in g.frames):
             return None  # (the stack read ends in the runtime's panic: what panicked is not read)
         return g.frames[0] if g.frames else None
+
+    @property
+    def anchors(self) -> tuple[Frame | None, Frame | None]:
+        """The frames a CI format points at, the first found in the checkout wins:
+        the culprit, then the main module's first frame; the main module's first
+        where the culprit is a dependency's code (vendored, the module cache's, the
+        Go installation's), which the project does not edit and need not commit (a
+        job may run `go mod vendor` itself): a crash in a dependency is shown in the
+        code that called it, vendored or not."""
+        culprit, ours = self.culprit, self.group.main_frame
+        if culprit is not None and culprit.origin in _DEPENDENCY:
+            return ours, culprit
+        return culprit, ours
 
     @property
     def kind(self) -> str:

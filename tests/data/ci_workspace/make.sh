@@ -6,7 +6,9 @@
 # the dependency (integer divide by zero in example.com/ring), in the standard
 # library on the caller's input (regexp.MustCompile), and by -timeout.
 # And go-test-go1.25.log: the same module's same tests on another machine: Go 1.25.5,
-# checked out in /builddir/app, the module cache in its GOPATH (/builddir/gopath).
+# checked out in /builddir/app, the module cache in its GOPATH (/builddir/gopath);
+# go-test-vendor-go1.26.log: Go 1.26.6 in /src/app (a container's), the dependency
+# vendored by `go mod vendor` (vendor/example.com/ring/), built with -mod=vendor.
 set -eu
 cd "$(dirname "$0")"
 OUT=$PWD/go-test.log
@@ -30,7 +32,7 @@ cp "$R/go.mod" "$T/proxy/example.com/ring/@v/v0.2.0.mod"
 echo '{"Version":"v0.2.0","Time":"2026-01-01T00:00:00Z"}' > "$T/proxy/example.com/ring/@v/v0.2.0.info"
 echo v0.2.0 > "$T/proxy/example.com/ring/@v/list"
 
-run() {  # GO WORKSPACE GOMODCACHE OUT
+run() {  # GO WORKSPACE GOMODCACHE OUT [vendor]
 GO=$1 W=$2
 rm -rf "$W" && mkdir -p "$W" && cd "$W"
 mkdir window parse hang
@@ -84,6 +86,7 @@ GO
 export GOPROXY="file://$T/proxy" GOSUMDB=off GOFLAGS=-mod=mod GOTOOLCHAIN=local \
     GOMODCACHE="$3" GOCACHE="$T/cache"
 "$GO" get example.com/ring@v0.2.0 2>/dev/null
+if [ "${5:-}" = vendor ]; then "$GO" mod vendor && export GOFLAGS=-mod=vendor; fi
 "$GO" test -p 1 -timeout 5s ./... > "$4" 2>&1 || true
 chmod -R u+w "$3" "$T/cache"
 rm -rf "$W" "$3" "$T/cache"
@@ -91,4 +94,5 @@ rm -rf "$W" "$3" "$T/cache"
 
 run /opt/gobin/1.27.3/go/bin/go /home/runner/work/app/app /home/runner/work/app/app/.gomodcache "$OUT"
 run /opt/gobin/1.25.5/go/bin/go /builddir/app /builddir/gopath/pkg/mod "${OUT%.log}-go1.25.log"
-rm -rf "$T" /builddir/gopath
+run /opt/gobin/1.26.6/go/bin/go /src/app "$T/gomod" "${OUT%.log}-vendor-go1.26.log" vendor
+rm -rf "$T" /builddir/gopath; rmdir /src 2>/dev/null || true
