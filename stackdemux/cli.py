@@ -232,6 +232,15 @@ def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
     finally:
         if gc_was_enabled:
             gc.enable()
+    if analysis.total_lines == 0 and sys.stderr is not None:
+        # (a CI step that forgot the log's name reads an empty stdin, /dev/null: its
+        # report said no crash, as a clean build's does)
+        from .render.sanitize import clean, inert_line
+
+        names = ", ".join(analysis.sources) or "<stdin>"
+        click.echo(inert_line(clean(
+            f"stackdemux: warning: {names}: empty, no log was read (give the log as FILE, "
+            "or pipe the build's output in)")), err=True)
     if fail_on_crash and any(r.kind.is_crash for r in analysis.reports):
         sys.exit(EXIT_CRASHES)
 

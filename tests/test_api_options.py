@@ -111,5 +111,6 @@ def test_the_json_of_an_empty_log_lists_no_stream(tmp_path: Path):
     empty.write_bytes(b"")
     result = CliRunner().invoke(main, [str(empty), "-f", "json"])
     assert result.exit_code == 0
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)  # (stderr says the log was empty)
     assert (doc["streams"], doc["reports"], doc["noise"]) == ([], [], [])
+    assert "empty, no log was read" in result.stderr
