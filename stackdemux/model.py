@@ -501,8 +501,9 @@ class Group:
 # upgrades knows when its ids stop matching. tests/fingerprints.json records the
 # fingerprints of every sample and wild paste under the number that made them: its
 # test fails on a change made without a bump (tests/fingerprint_table.py rewrites
-# the table after one).
-FINGERPRINT_SCHEME = 1
+# the table after one). 2: a paste that begins at its crash's `[signal …]` line is
+# a panic cut short, no longer a goroutine dump (its title `panic`).
+FINGERPRINT_SCHEME = 2
 
 
 @dataclass(slots=True)

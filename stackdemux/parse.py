@@ -221,6 +221,10 @@ STACKED_KINDS = frozenset({ReportKind.PANIC, ReportKind.FATAL_ERROR, ReportKind.
 # (the rest of a report the log or paste began in the middle of) is incomplete.
 HEADLESS = "frames without their goroutine header: the log begins inside a report"
 
+# Why a report that begins at its signal line is incomplete: its panic's first line,
+# which says the value, is not above it (a paste that begins with the signal).
+SIGNAL_FIRST = "the signal without its panic line above it: the log begins inside a report"
+
 # Said of a signal's section that lists only its thread's goroutine, with no
 # crash before it to belong to: GOTRACEBACK=crash relays the signal to every
 # other thread after the crash's own dump, and each prints such a section. Not
@@ -687,7 +691,7 @@ class _Parser:
 
     def new_goroutine(self, g: Goroutine, i: int) -> None:
         self.end_frames()
-        if self.report is None:
+        if self.report is None and not self.signal_above(i):
             self.open(ReportKind.GOROUTINE_DUMP, "goroutine dump", i)  # uses line i
         else:
             self.use(i)
@@ -1381,17 +1385,7 @@ class _Parser:
             if r is None or state != "header":
                 self.noise_or_close(i)
                 return
-            fields = g["signal"]
-            name, desc, code, addr, pc = (m.group(fields[k]) for k in
-                                          ("signame", "sigdesc", "code", "addr", "pc"))
-            # Windows prints its exception code (0xc0000005), Go <= 1.6 the signal's number
-            name = name or m.group(fields["signum"])
-            # gccgo 8 prints the address and pc in decimal: read as Go prints them elsewhere
-            # (gccgo's C runtime no pc at all)
-            addr = addr or hex(int(m.group(fields["decimal_addr"])))
-            decimal_pc = m.group(fields["decimal_pc"])
-            pc = pc or (hex(int(decimal_pc)) if decimal_pc else None)
-            r.signal = Signal(name=name, description=desc, code=code, addr=addr, pc=pc)
+            r.signal = _signal(m)
             if r.kind is ReportKind.PANIC:
                 _end_signal_value(r)
             self.use(i)
@@ -1793,6 +1787,23 @@ class _Parser:
             text = text[len(self.quoted):]  # (a test's log quotes it: test_log_panic)
         return _match(text)
 
+    def signal_above(self, i: int) -> bool:
+        """A crash's `[signal …]` line just above the goroutine header at i, which no
+        report holds: a paste that begins there, its `panic:` line left out (yorc#741,
+        megacmd#61). Opens that crash's report, marked incomplete, and says so."""
+        j = i - 1
+        if j >= 0 and not self.stream.texts[j] and not self.consumed[j]:
+            j -= 1  # (Go prints a blank line before the goroutine)
+        m = self.peek(j) if j >= 0 and not self.consumed[j] else None
+        if m is None or m.lastgroup != "signal":
+            return False
+        r = self.open(ReportKind.PANIC, "", j)
+        r.signal = _signal(m)
+        r.complete = False
+        r.incomplete_reason = SIGNAL_FIRST
+        self.used.extend(range(j + 1, i + 1))
+        return True
+
     def atlantis_comment(self, i: int) -> None:
         """Atlantis's comment of a recovered panic from its first line at i
         (traceback.lark, ATLANTIS_PANIC): the value on the next line that is no
@@ -1993,6 +2004,21 @@ def _observed(text: str | None) -> str:
         return text[quoted.end():-1]
     struct = text.find("} (")  # (str.find: linear, where a regex with two .* is not)
     return text[struct + 3:-1] if struct > 0 else text
+
+
+def _signal(m: re.Match[str]) -> Signal:
+    """The signal a `[signal …]` line (traceback.lark's `signal`) says."""
+    fields = _F["signal"]
+    name, desc, code, addr, pc = (m.group(fields[k]) for k in
+                                  ("signame", "sigdesc", "code", "addr", "pc"))
+    # Windows prints its exception code (0xc0000005), Go <= 1.6 the signal's number
+    name = name or m.group(fields["signum"])
+    # gccgo 8 prints the address and pc in decimal: read as Go prints them elsewhere
+    # (gccgo's C runtime no pc at all)
+    addr = addr or hex(int(m.group(fields["decimal_addr"])))
+    decimal_pc = m.group(fields["decimal_pc"])
+    pc = pc or (hex(int(decimal_pc)) if decimal_pc else None)
+    return Signal(name=name, description=desc, code=code, addr=addr, pc=pc)
 
 
 def _annotation(text: str | None) -> str | None:

@@ -2,7 +2,8 @@
 log viewer's bar before each line (Buildkite's `  | `), a bot's pull-request
 comment (Atlantis's `Error: goroutine panic. This is a bug.` and its caller list),
 a report template that indents a stack's first line only (cloudfoundry/cli's),
-and a terminal that indented each line by its own number of spaces."""
+a terminal that indented each line by its own number of spaces, and a paste that
+begins at the crash's signal line."""
 
 from __future__ import annotations
 
@@ -137,3 +138,40 @@ def test_a_race_reports_own_indentation_is_kept() -> None:
             "Previous write at 0x00c0000a0010 by main goroutine:", "  main.main()",
             "      /tmp/x.go:12 +0x84"]
     assert repair(race).lines == race
+
+
+# ------------------------------------ a paste that begins at its signal ---
+
+MEGACMD = WILD / "megacmd61_word_wrapped_rows_padded_go12.txt"
+YORC = WILD / "yorc741_signal_first_file_lines_flush_left.txt"
+
+
+def test_a_paste_that_begins_at_its_signal_is_that_crash_cut_short() -> None:
+    _, report = _one(YORC)
+    assert report.kind is ReportKind.PANIC and report.message == ""
+    assert report.signal is not None and (report.signal.name, report.signal.addr) == (
+        "SIGSEGV", "0x18")
+    assert not report.complete and "signal" in (report.incomplete_reason or "")
+    assert report.lines[0][0] == 1 and len(report.goroutines[0].frames) == 4
+
+
+def test_go_1_2s_numbered_signal_begins_it_too() -> None:
+    _, report = _one(MEGACMD)
+    assert report.signal is not None and report.signal.name == "0xb"
+    assert [g.id for g in report.goroutines] == [16, 1]
+    # the reporter's words and heading above it are the page's, not the crash's
+    assert report.lines[0][0] == 4
+
+
+def test_a_signal_a_report_holds_opens_no_other() -> None:
+    text = ("panic: runtime error: invalid memory address or nil pointer dereference\n"
+            "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1]\n\n"
+            "goroutine 1 [running]:\nmain.main()\n\t/a/main.go:5 +0x1d\n")
+    [report] = analyze_many([text]).reports
+    assert report.message.startswith("runtime error") and report.complete
+
+
+def test_a_dump_with_no_signal_above_stays_a_dump() -> None:
+    text = "some log line\n\ngoroutine 1 [running]:\nmain.main()\n\t/a/main.go:5 +0x1d\n"
+    [report] = analyze_many([text]).reports
+    assert report.kind is ReportKind.GOROUTINE_DUMP
