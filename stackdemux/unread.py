@@ -66,8 +66,7 @@ def unread_crashes(texts: Sequence[str], demux: bool = True) -> list[Diagnostic]
             f"{UNREAD}: `{opener_text}` and its goroutine's header below it, each after "
             f"{prefix!r}; no report was read from them ("
             + ("--prefix REGEX, with a group `key`, names such a prefix)" if demux else
-               "--no-demux strips no prefix: read without it, or name the prefix with "
-               "--prefix REGEX)")
+               "--no-demux strips no prefix: read the log without it)")
             + (f"; {more} more such crashes" if more else ""),
             [(i + 1, i + 1), (j + 1, j + 1)]))
     return out

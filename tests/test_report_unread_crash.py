@@ -56,7 +56,8 @@ def test_the_paste_s_crash_is_said_to_be_there_with_its_lines(name):
     assert seen.severity == "warning"
     assert seen.lines == [(opener, opener), (header, header)]
     assert f"`{text}`" in seen.message and repr(prefix) in seen.message
-    assert "--no-demux strips no prefix" in seen.message
+    assert "--no-demux strips no prefix: read the log without it" in seen.message
+    assert "--prefix" not in seen.message  # (which --no-demux leaves unread too)
 
 
 @pytest.mark.parametrize("name", sorted(PASTES))
