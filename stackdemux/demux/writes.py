@@ -255,6 +255,46 @@ __all__ = ["LINE_LEVEL", "clean_message", "decodable", "is_broken",
 # vocabulary does not make reports exact: nothing of it is shipped, the
 # decoder's two hooks stay for the measurement (off in the pipeline:
 # MAX_DECODE stays 0).
+#
+# Measured at 4b57576 with tests/corpus/writes_beam_loss.py (the six small
+# merges; bolt, gotest, mixed; -time, -shuffle). The truth's path is the
+# reading held to who wrote every byte, followed where each of its writes
+# ends; writes_vocabulary.py's "falls out at 35-309" followed the held beam's
+# cheapest hypothesis at each place instead, often off that path (on
+# bolt-writes-time it had sent `invalid` of a message to the noise, while
+# ahead), so its places read too early. Held, the six read 729 of 784 lines
+# and 11 of 24 reports (bolt-shuffle 3/3, bolt-time 2, mixed-time 4,
+# gotest-time 1, mixed-shuffle 1, gotest-shuffle 0: where the tokenizer
+# cannot cut a write, up to 461 characters go to the noise): the ceiling.
+# (1) The openers' stretch is not short: every process has written its first
+# line by character 138-697 and its first goroutine header by 249-1597 (under
+# 400 on bolt alone). Free at a beam of 64 the truth survives it on
+# bolt-time (first out at 510) and leaves inside it on the others (at 246,
+# 343, 138, 43 and 131), by the width (the truth priced +4.6 to +106 over the
+# cheapest: gotest's `=== RUN`/`--- FAIL:` writes the tokenizer cannot cut
+# cost the truth noise, +23.6 and +106) or by another past reaching its
+# future. A beam of 1024 over the stretch (then 64) keeps it 0-69 characters
+# longer (510, 283, 353, 141, 112, 158) and reads no report (lines 41 -> 41,
+# 30 -> 33, 42 -> 70, 60 -> 60, 13 -> 19, 23 -> 30). (2) With the openers
+# held to the truth (up to every first header), the truth leaves 86-355
+# characters after it (510, 965, 1789, 604, 1227, 1719), at near ties: +0.0
+# to +2.3 over the cheapest (ranks 5-88 of 148-482 futures), 4 of 6 by the
+# cap per place, 2 by the width, mostly where argument writes (`0xc000064e08`,
+# `?`, `...`, `{0x52d220`) go to one process or another that the model
+# cannot tell apart yet; the readings reach 48, 34, 67, 86, 31, 50 lines and
+# 0 reports. A beam of 256 with 8 per place keeps it 0-86 characters longer
+# (510, 1051, 1798 on the -time three; 51, 37, 73 lines, 0 reports, 6-7
+# times the CPU). So neither a wider search over the openers nor after them
+# keeps the truth: past the openers the model ties where arguments are dealt
+# and the search must guess, every ~100-300 characters. Tried and dropped: a goroutine
+# header only after a blank line (HEADER_AFTER; of the 13 005 headers of the
+# corpus's outputs and samples/, 12 960 follow one, 17 start an output, 9
+# follow net/http's logged panic, the 12 others read wild pastes that lost
+# their blank lines; a process that had printed its last frame took
+# another's header, no blank line between): the truth's cost unchanged, free
+# 209 -> 217 lines, openers held 316 -> 316 lines and 0 -> 1 report
+# (mixed-time), free found costs dearer (bolt-time 1303 -> 1341, gotest-time
+# 2171 -> 2934), 0 reports free.
 MAX_DECODE = 0
 MAX_DECODE_PROCESSES = 6
 

@@ -31,7 +31,10 @@ keeps the truth longer when it knows it (truth.json: who wrote each byte).
               back exactly, reports exact (score.py's key), the reading's
               cost beside the truth's (held: `owners`), and where the truth's
               future first falls out of the beam (the held reading's open
-              lines and states, at each place a write of it ends)
+              lines and states, at each place a write of it ends; NB: the held
+              beam's cheapest hypothesis at each place, which is often off
+              the truth's path, so these places read too early: see
+              writes_beam_loss.py, which follows the held reading's own path)
 
 Measured: see stackdemux/demux/writes.py's comment (this script's figures).
 """
