@@ -59,3 +59,15 @@ def test_why_the_truth_is_not_kept() -> None:
     assert L.why(offered, ("u",), beam=3, per_place=2) == ("width", 5, 3.0)
     # no hypothesis offered holds it: it was lost at an earlier place
     assert L.why(offered, ("z",), beam=8, per_place=2) == ("absent", 0, 0.0)
+
+
+def test_arguments_held_are_each_call_lines_parenthesised_part_by_its_writer() -> None:
+    text, owners, outs = owned("bolt-writes-shuffle")
+    held = L.argument_owners(owners, outs)
+    for k, out in enumerate(outs):
+        mine = "".join(text[j] for j, o in enumerate(held) if o == k)
+        calls = [line.text for line in L.lines_of(out) if line.text.endswith(")")
+                 and not line.text.startswith(("\t", "goroutine "))]
+        # `main.(*Hub).Shutdown(0xc000010180, 0x0?)` holds `(0xc000010180, 0x0?)`:
+        # the runtime prints no bracket inside arguments but their own `(...)`
+        assert mine == "".join(c[c.rindex("("):] for c in calls)

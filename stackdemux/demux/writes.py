@@ -282,12 +282,17 @@ __all__ = ["LINE_LEVEL", "clean_message", "decodable", "is_broken",
 # cap per place, 2 by the width, mostly where argument writes (`0xc000064e08`,
 # `?`, `...`, `{0x52d220`) go to one process or another that the model
 # cannot tell apart yet; the readings reach 48, 34, 67, 86, 31, 50 lines and
-# 0 reports. A beam of 256 with 8 per place keeps it 0-86 characters longer
-# (510, 1051, 1798 on the -time three; 51, 37, 73 lines, 0 reports, 6-7
-# times the CPU). So neither a wider search over the openers nor after them
-# keeps the truth: past the openers the model ties where arguments are dealt
-# and the search must guess, every ~100-300 characters. Tried and dropped: a goroutine
-# header only after a blank line (HEADER_AFTER; of the 13 005 headers of the
+# 0 reports. A beam of 256 with 8 per place keeps it 0-264 characters longer
+# (510, 1051, 1798 on the -time three, 868 on bolt-shuffle; 51, 37, 73, 60
+# lines, 0 reports, 6-7 times the CPU). So neither a wider search over the
+# openers nor after them keeps the truth: past the openers the model ties
+# where arguments are dealt and the search must guess, every ~100-300
+# characters. Nor is dealing the arguments all it lacks: every call line's
+# arguments held to their writers (7-13 % of the characters; `--args`), the
+# rest free, the six read 365 lines (209 free), with the file lines' `+0x..`
+# offsets too 412, and 0 reports (bolt-shuffle 113 and 125 of 137 lines, its
+# reading's cost 577.8 and 584.6 beside the truth's 575.2). Tried and
+# dropped: a goroutine header only after a blank line (HEADER_AFTER; of the 13 005 headers of the
 # corpus's outputs and samples/, 12 960 follow one, 17 start an output, 9
 # follow net/http's logged panic, the 12 others read wild pastes that lost
 # their blank lines; a process that had printed its last frame took

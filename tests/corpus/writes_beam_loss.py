@@ -3,7 +3,7 @@
 A developer tool, not a test.
 
     python tests/corpus/writes_beam_loss.py [--open W,...] [--beam W] [--per-place N]
-        [--losses N] [CASE ...]
+        [--losses N] [--args] [CASE ...]
 
 The decoder (writes_decode.decode) reads a write merge left to right as a
 beam search; held to who wrote every byte (truth.json) it reads the truth,
@@ -27,6 +27,11 @@ merges, bolt, gotest, mixed; -time and -shuffle) this prints:
             loss), with the truth's rank among the distinct futures, its cost
             above the cheapest kept (the model's local preference), and the
             text around it with who wrote each piece
+
+  --args    the reading with each call line's arguments (its `(` to its `)`;
+            with `+offsets`, a file line's ` +0x..` too) held to their writers,
+            the rest free: whether dealing the short argument writes right
+            is what the search lacks
 
 The truth's future is writes_decode._prune's key of the held reading's
 hypothesis at each place a write of it ends (writes_vocabulary.Tracer).
@@ -196,6 +201,31 @@ def show(text: str, owners: list[object], pos: int, before: int = 40, after: int
     return " ".join(parts)
 
 
+_OFFSET = re.compile(r" \+0x[0-9a-f]+")
+
+
+def argument_owners(owners: list[object], outs: list[str], offsets: bool = False) -> list[int]:
+    """Who wrote each character of the call lines' arguments (and with
+    `offsets`, the file lines' ` +0x..`), -1 elsewhere."""
+    from writes_vocabulary import _function
+
+    got = [-1] * len(owners)
+    for k, out in enumerate(outs):
+        at = placed(owners, k)
+        for line in lines_of(out):
+            spans = []
+            func = _function(line.text)
+            if func is not None:
+                spans.append((len(func), len(line.text)))
+            m = _OFFSET.search(line.text) if offsets and line.text.startswith("\t") else None
+            if m is not None:
+                spans.append((m.start(), m.end()))
+            for a, b in spans:
+                for j in range(line.start + a, line.start + b):
+                    got[at[j]] = k
+    return got
+
+
 def _losses(text: str, owners: list[object], path: dict[int, tuple], tr: Widths,
             held: Widths, beam: int, after: int, count: int) -> str:
     """The first `count` places after `after` where the truth leaves the beam
@@ -228,7 +258,7 @@ def _losses(text: str, owners: list[object], path: dict[int, tuple], tr: Widths,
                       *out])
 
 
-def run(case: str, opens: list[int], beam: int, losses: int) -> None:
+def run(case: str, opens: list[int], beam: int, losses: int, args: bool = False) -> None:
     from stackdemux.demux.writes_decode import decode
 
     text, owners, outs = owned(case)
@@ -252,6 +282,12 @@ def run(case: str, opens: list[int], beam: int, losses: int) -> None:
         print(f"  open {w}: lines, reports {read_back(text, outs, got)}, cost {got.cost:.1f}; "
               f"{time.process_time() - t0:.1f} s", flush=True)
         print(_losses(text, owners, path, tr, held_t, max(w, beam), 0, 1), flush=True)
+    for offsets in (False, True) if args else ():
+        held_args = argument_owners(owners, outs, offsets)
+        got = decode(text, beam, owners=held_args)
+        print(f"  args{'+offsets' if offsets else ''} held ({sum(o >= 0 for o in held_args)} "
+              f"chars): lines, reports {read_back(text, outs, got)}, cost {got.cost:.1f}",
+              flush=True)
     if losses:
         prefix = [o if j < stretch else -1 for j, o in enumerate(held_owners)]
         tr = Widths(path)
@@ -270,6 +306,7 @@ def main() -> None:
     ap.add_argument("--beam", type=int, default=64)
     ap.add_argument("--losses", type=int, default=3)
     ap.add_argument("--per-place", type=int, help="writes_decode.PER_PLACE for this run")
+    ap.add_argument("--args", action="store_true", help="readings with arguments held")
     args = ap.parse_args()
     if args.per_place is not None:
         from stackdemux.demux import writes_decode as wd
@@ -277,7 +314,7 @@ def main() -> None:
         wd.PER_PLACE = args.per_place
     opens = [int(w) for w in args.open.split(",") if w]
     for case in args.cases:
-        run(case, opens, args.beam, args.losses)
+        run(case, opens, args.beam, args.losses, args.args)
 
 
 if __name__ == "__main__":
