@@ -110,5 +110,7 @@ def test_in_repo_refuses_any_module_caches_layout_under_the_checkout(tmp_path):
     # the checkout's own files still map, by prefix and by suffix
     assert in_repo(f"{WORKSPACE}/window/window.go", WORKSPACE) == "window/window.go"
     assert in_repo("/builddir/app/window/window.go", str(tmp_path)) == "window/window.go"
-    # a directory named with an @ that is no module version is the checkout's
+    # a directory named with an @ that is no module version is the checkout's, and
+    # so is its own package `pkg/mod` (only a module cache's `module@version/` is not)
     assert in_repo(f"{WORKSPACE}/docs/me@home/x.go", WORKSPACE) == "docs/me@home/x.go"
+    assert in_repo(f"{WORKSPACE}/pkg/mod/mod.go", WORKSPACE) == "pkg/mod/mod.go"

@@ -20,8 +20,6 @@ _MODCACHE = "/pkg/mod/"
 _MODULE_DIR = rx.compile(r"[^/@]@v[0-9][^/]*/")
 
 
-def _in_module_cache(norm: str) -> bool:
-    return _MODCACHE in norm or _MODULE_DIR.search(norm) is not None
 
 
 def _unescape_module(path: str) -> str:
@@ -138,14 +136,14 @@ def in_repo(path: str | None, repo_root: str | None, *, min_components: int = 2)
     if not path or not repo_root:
         return None
     norm = path.replace("\\", "/")
-    if _in_module_cache(norm):  # (a module cache in the workspace is not the repository)
-        return None
+    if _MODULE_DIR.search(norm):  # (a module cache in the workspace is not the repository;
+        return None               # a checkout's own `pkg/mod/` directory is)
     root = os.path.abspath(repo_root)
     root_slash = root.replace("\\", "/").rstrip("/") + "/"
     if norm.startswith(root_slash):
         rel = norm[len(root_slash) :]
         return rel if rel and ".." not in rel.split("/") else None
-    if _goroot_src(norm) >= 0:
+    if _MODCACHE in norm or _goroot_src(norm) >= 0:
         return None
     parts = [p for p in norm.split("/") if p and p not in (".", "..")]
     if parts and parts[0].endswith(":"):  # a Windows drive letter
