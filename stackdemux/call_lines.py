@@ -57,8 +57,8 @@ def _call_shape(pattern: str) -> tuple[str, str, tuple[str, ...], int] | None:
         if opener[0] is not _c.LITERAL or closer[0] is not _c.LITERAL or _group(name) is None:
             return None
         open_, close = chr(opener[1]), chr(closer[1])
-        lo, hi, optional = tail[1] if tail[0] is _c.MAX_REPEAT else (None, None, None)
-        if (lo, hi) != (0, 1) or len(optional) != 1 or _group(optional[0]) is None:
+        optional = _optional_part(tail)
+        if optional is None or len(optional) != 1 or _group(optional[0]) is None:
             return None
         (repeat,) = _group(optional[0])  # type: ignore[misc]
         if repeat[0] is not _c.MAX_REPEAT or repeat[1][0] != 1 or len(repeat[1][2]) != 1:
@@ -70,6 +70,16 @@ def _call_shape(pattern: str) -> tuple[str, str, tuple[str, ...], int] | None:
     except Exception:  # an unexpected parse tree only costs the speed-up
         return None
     return open_, close, tuple(sorted(excluded - {open_})), name[1][0]
+
+
+def _optional_part(item) -> list | None:
+    """The items of `(?:X)?` or `(?:X|)` (grammar.py writes an optional part so), or None."""
+    op, av = item
+    if op is _c.MAX_REPEAT and av[:2] == (0, 1):
+        return list(av[2])
+    if op is _c.BRANCH and len(av[1]) == 2 and not av[1][1]:
+        return list(av[1][0])
+    return None
 
 
 def _group(item) -> list | None:
