@@ -37,8 +37,8 @@ _TOKEN = rx.compile(
             # Absolute paths, not the path part of a URL (preceded by ':' or '/' or a host);
             # Windows' too (C:\Users\RUNNER~1\AppData\Local\Temp\TestSave1234567\001: the
             # random tail t.TempDir and os.MkdirTemp give a name changes on every run).
-            r"(?P<path>(?<![\w.:/~-])/(?:[\w.@+~-]+/)*[\w.@+~-]+"
-            r"|(?<![\w.:/\\~-])[A-Za-z]:[\\/](?:[\w.@+~-]+[\\/])*[\w.@+~-]+)",
+            r"(?P<path>(?<![\w.:/~-])(?:/(?:[\w.@+~-]+/)*|[A-Za-z]:[\\/](?:[\w.@+~-]+[\\/])*)"
+            r"[\w.@+~-]+)",
             # Long hex or digit runs: container ids, digests, hashes; and short ones
             # that mix digits and letters: a docker id (3f2504e0a1b2), a git commit
             # (8b7e6d5). The look-aheads read one word at a word start: linear.
