@@ -175,3 +175,32 @@ def test_a_dump_with_no_signal_above_stays_a_dump() -> None:
     text = "some log line\n\ngoroutine 1 [running]:\nmain.main()\n\t/a/main.go:5 +0x1d\n"
     [report] = analyze_many([text]).reports
     assert report.kind is ReportKind.GOROUTINE_DUMP
+
+
+# ------------------------------------------------- a diff's added lines ---
+
+GCTT = WILD / "gctt868_diff_added_lines_article_traceback_go16.txt"
+
+
+def test_a_diffs_added_lines_are_read_without_their_plus() -> None:
+    source = ingest(GCTT.read_bytes())
+    d = demultiplex_detail(source)
+    check_conservation(source, d)
+    assert d.layers[0] == "diffadd" and [s.label for s in d.streams] == [None]
+    _, report = _one(GCTT)
+    assert report.message == "boom!"
+    assert [f.func for f in report.goroutines[0].frames] == ["panic", "main.f", "main.main"]
+
+
+def test_bashs_xtrace_among_a_builds_output_is_no_diff() -> None:
+    lines = ["+ go vet ./...", "+ go test ./...", "ok  \texample.com/app\t0.012s",
+             "panic: boom", "", "goroutine 1 [running]:", "main.main()",
+             "\t/src/main.go:5 +0x1d", "exit status 2", "FAIL\texample.com/app\t0.01s"]
+    assert "diffadd" not in [s.name for s in detect(lines)]
+
+
+def test_a_diff_that_changes_lines_is_left_as_it_is() -> None:
+    # the old text and the new side by side: neither is the log
+    lines = [f"{mark}{t}" for t in ("panic: a", "", "goroutine 1 [running]:", "main.main()",
+                                    "\t/src/main.go:5 +0x1d") for mark in "-+"]
+    assert "diffadd" not in [s.name for s in detect(lines)]

@@ -1522,12 +1522,12 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                 changed += 1
                 after_call = False
                 continue
-        if t[:1] == " " and out and kind(out[-1][0]) == "frame_file":
+        if t[:1] == " " and out and out[-1][0][:1] == "\t":
             # a call line behind spaces after a frame's file line: Go prints it flush
             # left (a terminal's copy indented each by its own, pulumi/pulumi#16085)
             bare = t.lstrip(" ")
-            if (bare.endswith(")") or bare.startswith("created by ")) and kind(
-                    bare) in _CALL_KINDS:
+            if ((bare.endswith(")") or bare.startswith("created by "))
+                    and kind(bare) in _CALL_KINDS and kind(out[-1][0]) == "frame_file"):
                 t = bare
                 changed += 1
         after_call = ((t.endswith(")") or t.startswith("created by "))

@@ -46,9 +46,10 @@ MAX_LAYERS = 4
 # lines, so stern's too must cover most lines, and its names must repeat; so
 # must `aws logs tail`'s stream after a time (a Python app's logger name), and
 # logcat's priority and tag alone (`I/O: ` is prose), and syslog's tag and pid
-# alone (`make[1]: ` is make's), and a web log's bar (`  |` is rustc's gutter too).
+# alone (`make[1]: ` is make's), and a web log's bar (`  |` is rustc's gutter too),
+# and a diff's `+` (bash's xtrace writes one before each command).
 _MIN_SHARE = {"parallel": 0.6, "bracket": 0.6, "stern": 0.6, "awslogs": 0.6, "logcat_tag": 0.6,
-              "syslogtag": 0.6, "webbar": 0.6}
+              "syslogtag": 0.6, "webbar": 0.6, "diffadd": 0.6}
 _DEFAULT_MIN_SHARE = 0.05
 _MIN_LINES = 3
 # Lines each stern or aws logs key stands before, on average, at least.
