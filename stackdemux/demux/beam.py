@@ -80,6 +80,9 @@ from .persistent import PMap
 from .scores import (
     AWAITED,
     MISFIT,
+    build_key,
+    build_root,
+    build_score,
     call_score,
     called,
     callee_name,
@@ -511,6 +514,7 @@ class Beam:
         line = program_line(ev)
         if line is not None:
             w.here = h.seen_at.get((ev.file, ev.line))
+        program = ev.root is None and ev.offset is not None  # (Hypothesis.builds)
         for ctoken in FILE_CALLS[token]:
             # what was seen at the file line's pc: a call's callee, a go statement's entry
             w.below = (h.entries if ctoken == "CREATED_BY" else h.callees).get(pc)
@@ -544,10 +548,15 @@ class Beam:
                 got = found.get(id(t))
                 if got is None:
                     got = found[id(t)] = self.frames(w, calls, t, ctoken, h.callers, after)
+                built = program and h.builds and build_root(t) is not None
                 for sc, ci, gi, stacks in got:
                     cs = codes.get(ci)
                     if cs is None:
                         cs = codes[ci] = code(h, floats[ci].ev, ev)
+                    if built:
+                        key = build_key(floats[ci].ev, ev)
+                        if key is not None:
+                            cs += build_score(h.builds, t, key, ev.offset)
                     out.append((sc + cs, PAIR, pos, ci, gi, stacks))
             for sc, ci, gi, stacks in self.new_frames(h, w, calls, ctoken):
                 cs = codes.get(ci)
@@ -806,6 +815,11 @@ class Beam:
                 pc = pc_of(ev)
                 if entry is not None and pc not in h.entries:
                     h.entries = h.entries.set(pc, entry)
+            key = build_key(c.ev, ev)
+            if key is not None:
+                root = build_root(t)
+                if root is not None and (root, key) not in h.builds:
+                    h.builds = h.builds.set((root, key), ev.offset)
             t.stack = stacks[0]
             t.learn(c.ev, c.index)
             t.learn_frame(c.ev, ev)

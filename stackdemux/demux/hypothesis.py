@@ -59,6 +59,7 @@ class Hypothesis:
     __slots__ = (
         "behind",
         "bodies",
+        "builds",
         "callees",
         "callers",
         "calls",
@@ -113,6 +114,10 @@ class Hypothesis:
         # function's body is one run of lines (its closures nest in it)
         self.bodies: PMap[str, tuple[tuple[int, str], ...]] = PMap()
         self.spans: PMap[tuple[str, str], tuple[int, int]] = PMap()  # (file, func) → lines
+        # (a stream's GOROOT, a program frame's Track.frames key) → the pc
+        # offset it printed: one toolchain builds one program one way
+        # (scores.build_score)
+        self.builds: PMap[tuple[str, tuple[str, str, str]], str | None] = PMap()
         # its streams' Track.hashes(), summed (None: not worked out since they changed)
         self.sums: tuple[int, int, int, int] | None = (0, 0, 0, 0)
 
@@ -136,6 +141,7 @@ class Hypothesis:
         h.entries = self.entries
         h.bodies = self.bodies
         h.spans = self.spans
+        h.builds = self.builds
         h.behind = self.behind
         h.sums = self.sums
         return h

@@ -11,6 +11,7 @@ from math import log
 from .. import rx
 from .evidence import OPENERS, Evidence, go_minor, goroot
 from .hypothesis import _enclosing, source
+from .persistent import PMap
 from .track import REGISTER_ORDER, Track, binary_of, dir_of, go_statement, package_of, site
 
 _NEVER = float("-inf")  # the score of what one process cannot print
@@ -791,6 +792,62 @@ def file_score(t: Track, call: Evidence, file: Evidence) -> float:
         s += 0.5 if (file.fp is not None) == (t.fp_style > 0) else -4.0
     s += _values(t, file)
     return s
+
+
+# One toolchain builds one program one way: a program frame (function,
+# file, line) printed by a stream of one GOROOT prints the pc offset every
+# stream of that GOROOT printed for it (Hypothesis.builds; a stream's own
+# frames: file_score), where builds by other toolchains often do not. Of the
+# (file line, two processes) pairs of the corpus's outputs (33 distinct
+# processes, program frames only), the same toolchain shared an offset 101
+# times of 101, two toolchains 238 of 520: log(1/103 / 0.54) for another
+# offset; the samples' outputs of one toolchain (samples/go1.N/) print one
+# frame at one offset 10 245 times of 10 245. The same offset earns nothing
+# (log(1/0.46) would be its odds): the GOROOT is known of some streams only,
+# and from some line on, so such a bonus would go to whichever of them a
+# reading gave a frame after its GOROOT showed, not to the truth's (copies of
+# one binary split anew for it: yardstick_samebinary.py's skopeo, seed 57,
+# a jittered run 4.2-4.7 points up; twelve's hang dump peeled with 134 of its
+# 160 lines, 147 without).
+# twelve-lines-random prints one program built by eight toolchains, two
+# processes of each of four: of its first beam's 63 misplaced program file
+# lines, 22 went to a stream whose toolchain prints that frame at another
+# offset (tests/corpus/wrong_lines.py).
+BUILD_SAME = 0.0
+BUILD_OTHER = -4.0
+
+
+def build_key(call: Evidence, file: Evidence) -> tuple[str, str, str] | None:
+    """A program frame's key in Track.frames (None: no program frame with an offset)."""
+    if file.root is not None or file.offset is None or call.func is None or file.file is None:
+        return None
+    if call.kind == "frame_call":
+        return (call.func, file.file, file.line or "")
+    if call.kind == "created_by":
+        return go_statement(call.func, file)
+    return None
+
+
+def build_root(t: Track) -> str | None:
+    """The GOROOT a stream's frames name, if one that names a toolchain
+    (a -trimpath build's "" names none)."""
+    if len(t.roots) != 1:
+        return None
+    (root,) = t.roots
+    return root or None
+
+
+def build_score(builds: PMap[tuple[str, tuple[str, str, str]], str | None], t: Track,
+                key: tuple[str, str, str], offset: str | None) -> float:
+    """A program frame (its build_key) in stream t, against the offset other
+    streams of t's GOROOT printed for it (t's own: file_score)."""
+    root = build_root(t)
+    if root is None or key in t.frames:
+        return 0.0
+    known = builds.get((root, key), _UNSEEN)
+    if known is _UNSEEN:
+        return 0.0
+    return BUILD_SAME if known == offset else BUILD_OTHER
 
 
 # Since Go 1.22 the compiler names the function a go or defer statement wraps
