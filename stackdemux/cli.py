@@ -138,6 +138,7 @@ def main() -> None:
       partial    the log holds the report cut short, and why
       test       the go test that failed, in its package (tests: several)
       message    the panic value or the error, as printed
+      signal     the signal the crash took, as printed (addr=: the address)
       panics     panics raised while one was recovered: the program died of
                  the last
       culprit    the frame to blame (runs in, waits in, seen in, dumped by:

@@ -26,6 +26,7 @@ from .view import (
     panics_said,
     reports_summary,
     short_func,
+    signal_said,
     size_summary,
     stack_title,
     tests_label,
@@ -164,6 +165,9 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
         items = "".join(_message_item(m, c) for m, c in shown[:10])
         more = f"<li>… {len(shown) - 10} more messages</li>" if len(shown) > 10 else ""
         parts.append(f"<dt>messages</dt><dd><ul>{items}{more}</ul></dd>")
+    signal = signal_said(report)
+    if signal:
+        parts.append(f"<dt>signal</dt><dd><code>{esc(signal)}</code></dd>")
     panics = panics_said(report)
     if panics:
         items = "".join(_panic_item(p) for p in panics)

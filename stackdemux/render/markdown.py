@@ -30,6 +30,7 @@ from .view import (
     panics_said,
     reports_summary,
     short_func,
+    signal_said,
     size_summary,
     stack_title,
     tests_label,
@@ -184,6 +185,10 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
             out.extend(_message_item(msg, c))
         if len(shown) > 5:
             out.append(f"- … {len(shown) - 5} more messages")
+        out.append("")
+    signal = signal_said(view.report)
+    if signal:
+        out.append(f"**Signal:** {code(signal)}")
         out.append("")
     panics = panics_said(view.report)
     if panics:

@@ -24,6 +24,7 @@ from .view import (
     other_goroutines,
     panics_said,
     reports_summary,
+    signal_said,
     size_summary,
     tests_label,
     tests_said,
@@ -274,6 +275,9 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
                 w.field("" if i else "message", line + ("" if i else count))
         if len(messages) > 3:
             w.field("", f"… {len(messages) - 3} more messages", "note")
+    signal = signal_said(report)
+    if signal:
+        w.field("signal", clean(signal))
     for i, panic in enumerate(panics_said(report)):
         # a value of several lines in its lines, under the arrow, as the message's
         lead = "→ " if i else ""

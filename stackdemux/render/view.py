@@ -192,6 +192,24 @@ def panics_said(report: Report | None) -> list[str]:
             for link in report.chain]
 
 
+def signal_said(report: Report | None) -> str | None:
+    """`SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0xdc773a`: the signal
+    a report's crash took, as Go printed it. Its addr= says what a nil pointer's
+    hint asks about (a small one: a field's offset), and a paste that begins at
+    its `[signal …]` line has no other account of the crash."""
+    sig = report.signal if report is not None else None
+    if sig is None:
+        return None
+    words = [sig.name + (f": {sig.description}" if sig.description else "")]
+    # (`[signal …]` says pc=, a signal dump's own line `PC=… m=0 sigcode=0`)
+    pc = "PC" if sig.m is not None or sig.sigcode is not None else "pc"
+    words += [f"{key}={value}" for key, value in (("code", sig.code), ("addr", sig.addr),
+                                                  (pc, sig.pc), ("m", sig.m),
+                                                  ("sigcode", sig.sigcode))
+              if value is not None]
+    return " ".join(words)
+
+
 def report_tests(reports: list[Report]) -> list[str]:
     """The go tests the reports name: a `--- FAIL` line's, or those a timeout
     found running; a test whose subtest is named is said by it (`TestSub/case_b`,
