@@ -197,8 +197,9 @@ def _pipeline_options(f: Any) -> Any:
                    "(default: $GITHUB_WORKSPACE, then $CI_PROJECT_DIR).")
 @click.option("--fail-on-crash", is_flag=True,
               help="Exit 1 when a crash is found: a panic, fatal error, signal, race or "
-                   "failed test; a goroutine dump alone (pprof, runtime.Stack) is none. "
-                   "Else 0; 2: a usage or input error.")
+                   "failed test, or one seen behind a prefix but not read; a goroutine "
+                   "dump alone (pprof, runtime.Stack) is none. Else 0; 2: a usage or "
+                   "input error.")
 @click.option("--tee", is_flag=True,
               help="Pass stdin through to stdout as it arrives; print the report at the end "
                    "(to stderr, or to --output).")
@@ -242,8 +243,16 @@ def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
         click.echo(inert_line(clean(
             f"stackdemux: warning: {names}: empty, no log was read (give the log as FILE, "
             "or pipe the build's output in)")), err=True)
-    if fail_on_crash and any(r.kind.is_crash for r in analysis.reports):
+    if fail_on_crash and (any(r.kind.is_crash for r in analysis.reports) or _seen(analysis)):
         sys.exit(EXIT_CRASHES)
+
+
+def _seen(analysis: Analysis) -> bool:
+    """A crash seen behind a prefix but not read (unread.py) is a crash found:
+    --fail-on-crash must not let the step pass over it."""
+    from .unread import UNREAD
+
+    return any(d.message.startswith(UNREAD) for d in analysis.diagnostics)
 
 
 def _report(files: tuple[str, ...], fmt: str, output: str, verbose: bool, color: bool | None,

@@ -25,6 +25,7 @@ from .view import (
     culprit_label,
     culprit_words,
     group_views,
+    sightings,
     tests_label,
     tests_said,
 )
@@ -52,8 +53,12 @@ def _where(view: GroupView, analysis: Analysis,
     name = (report.source if report is not None else None) or (
         analysis.sources[0] if analysis.sources else "log")
     line = report.lines[0][0] if report is not None and report.lines else 1
-    path = in_repo(name, options.repo_root, min_components=1) or outside_path(name)
-    return path, line, None
+    return _log_path(name, options), line, None
+
+
+def _log_path(name: str, options: RenderOptions) -> str:
+    """A log's path as an issue's: relative to the checkout when it is in it."""
+    return in_repo(name, options.repo_root, min_components=1) or outside_path(name)
 
 
 def _description(view: GroupView, frame: Frame | None) -> str:
@@ -87,6 +92,19 @@ def render_codequality(analysis: Analysis, options: RenderOptions) -> str:
                 "fingerprint": view.fingerprint,
                 "severity": _SEVERITY.get(view.kind, "major"),
                 "location": {"path": clean(path, tabs=None), "lines": {"begin": max(line, 1)}},
+            }
+        )
+    for seen in sightings(analysis):  # (a crash seen, not read: at the log's line)
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": "stackdemux/unread-crash",
+                "description": clean(seen.message),
+                "categories": ["Bug Risk"],
+                "fingerprint": seen.fingerprint,
+                "severity": "major",
+                "location": {"path": clean(_log_path(seen.source, options), tabs=None),
+                             "lines": {"begin": max(seen.line, 1)}},
             }
         )
     return inert_json(orjson.dumps(issues, option=orjson.OPT_INDENT_2).decode()) + "\n"

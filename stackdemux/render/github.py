@@ -23,7 +23,7 @@ from .options import RenderOptions
 from .paths import in_repo
 from .sanitize import clean
 from .text import render_text
-from .view import GroupView, ci_lines, group_views, reports_summary
+from .view import GroupView, Sighting, ci_lines, group_views, reports_summary, sightings
 
 
 def escape_data(text: str) -> str:
@@ -83,6 +83,14 @@ def _unsaid(views: list[GroupView], limit: int) -> str:
             f"{limit} notices per step); see the log below")
 
 
+def _sighting(seen: Sighting) -> str:
+    """A crash seen but not read: a warning (a step's annotations list it, where the
+    group's text alone was folded away), with the log's line; no file, the log is
+    no file of the checkout."""
+    return command("warning", clean(f"{seen.source}, line {seen.line}: {seen.message}"),
+                   title="stackdemux: a Go crash was seen but not read")
+
+
 def render_github(analysis: Analysis, options: RenderOptions) -> str:
     token = options.stop_token or secrets.token_hex(16)
     views = group_views(analysis)
@@ -106,7 +114,10 @@ def render_github(analysis: Analysis, options: RenderOptions) -> str:
         out.append(command("notice", _unsaid(unsaid, options.max_errors), title="stackdemux"))
     # The readable report, and each group's stack, as log text the runner must not act on.
     # (as the report inside says it: a goroutine dump printed on purpose is no crash)
+    seen = sightings(analysis)
+    out.extend(_sighting(s) for s in seen)
     out.append(command("group", f"stackdemux: {reports_summary(views)}" if views
+                       else "stackdemux: no Go crash read, one seen" if seen
                        else "stackdemux: no Go crash"))
     out.append(f"::stop-commands::{token}")
     plain = RenderOptions(

@@ -14,7 +14,7 @@ from .options import RenderOptions
 from .paths import in_repo
 from .sanitize import inert_markup, xml_safe
 from .stack import shown_stack
-from .view import GroupView, ci_lines, group_views
+from .view import GroupView, ci_lines, group_views, sightings
 
 
 def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
@@ -93,7 +93,25 @@ def render_junit(analysis: Analysis, options: RenderOptions) -> str:
             failure.text = xml_safe(_body(view, analysis, options))
         else:  # a goroutine dump printed on purpose: kept, as a passing case's output
             ET.SubElement(case, "system-out").text = xml_safe(_body(view, analysis, options))
-    if not views:
+    # A crash seen behind a prefix but not read: an <error>, the case that could
+    # not be judged. Not a <failure> (no crash was read: no type, title or stack
+    # to fail with) and not <skipped>, which GitLab, Jenkins and test-reporter count
+    # as no failure: the job would pass quietly over it; each shows an error as
+    # failed, under its own word.
+    seen = sightings(analysis)
+    for s in seen:
+        case = ET.SubElement(suite, "testcase", classname="stackdemux",
+                             name=xml_safe(f"a Go crash seen but not read: {s.source}, "
+                                           f"line {s.line}"),
+                             time=_NO_TIME)
+        error = ET.SubElement(case, "error", type="unread crash",
+                              message=xml_safe(s.message[:1000]))
+        error.text = xml_safe(s.message)
+    if seen:
+        for element in (suites, suite):
+            element.set("tests", str(len(views) + len(seen)))
+            element.set("errors", str(len(seen)))
+    if not views and not seen:
         ET.SubElement(suite, "testcase", classname="stackdemux", name="no Go crash in the log",
                       time=_NO_TIME)
         suites.set("tests", "1")

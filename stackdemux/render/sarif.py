@@ -28,7 +28,16 @@ from .options import RenderOptions
 from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
 from .stack import access_header
-from .view import GroupView, chain_steps, group_views, hint_facts, hint_lines, said_lines
+from .view import (
+    GroupView,
+    Sighting,
+    chain_steps,
+    group_views,
+    hint_facts,
+    hint_lines,
+    said_lines,
+    sightings,
+)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/stackdemux/stackdemux"
@@ -130,13 +139,14 @@ def _where(view: GroupView, analysis: Analysis, options: RenderOptions) -> dict:
     return _log_location(view, analysis, options)
 
 
-def _log_location(view: GroupView, analysis: Analysis, options: RenderOptions) -> dict:
+def _log_location(view: GroupView | None, analysis: Analysis, options: RenderOptions,
+                  source: str | None = None, at: int | None = None) -> dict:
     """Where the report is in the log, for a group with no frame to point at (a
     `--- FAIL` line, GOTRACEBACK=none, a report cut off): GitHub code scanning
     refuses a whole upload when one result has no location ("locationFromSarifResult:
     expected at least one location")."""
-    report = view.report
-    name = (report.source if report is not None else None) or (
+    report = view.report if view is not None else None
+    name = source or (report.source if report is not None else None) or (
         analysis.sources[0] if analysis.sources else "log")
     path = outside_path(name)
     rel = in_repo(path, options.repo_root, min_components=1) if _absolute(path) else path
@@ -146,7 +156,8 @@ def _log_location(view: GroupView, analysis: Analysis, options: RenderOptions) -
             artifact["uriBaseId"] = "%SRCROOT%"
     else:
         artifact = {"uri": _file_uri(path)}
-    line = report.lines[0][0] if report is not None and report.lines else 1
+    line = at if at is not None else (
+        report.lines[0][0] if report is not None and report.lines else 1)
     return {"physicalLocation": {"artifactLocation": artifact, "region": {"startLine": line}}}
 
 
@@ -183,6 +194,41 @@ def _message(view: GroupView) -> str:
     for hint in view.group.hints:
         lines.extend(hint_lines(hint, hint_facts(view, hint)))
     return _text("\n".join(lines))
+
+
+# A crash seen behind a prefix but not read (unread.py): one rule for all of them.
+_UNREAD_RULE = "go-crash/unread"
+_HELP_UNREAD = ("Go's `panic: ` or `fatal error: ` line and a goroutine's header below it "
+                "stand in the log behind text that stackdemux does not read as a prefix, so "
+                "no report was read from them. Read the log with --prefix REGEX naming that "
+                "prefix (or without --no-demux).")
+
+
+def _unread_rule() -> dict:
+    return {
+        "id": _UNREAD_RULE,
+        "name": "GoCrashUnread",
+        "shortDescription": {"text": "A Go crash was seen but not read"},
+        "fullDescription": {"text": "A Go crash stands behind a prefix stackdemux does not read"},
+        "defaultConfiguration": {"level": "warning"},
+        "help": {"text": _text(_HELP_UNREAD)},
+    }
+
+
+def _unread_result(seen: Sighting, index: int, analysis: Analysis,
+                   options: RenderOptions) -> dict:
+    """A result, not a tool notification: GitHub code scanning shows results as
+    alerts and keeps notifications out of sight. At the log's line, as a group
+    with no frame is (_log_location: GitHub wants a location)."""
+    location = _log_location(None, analysis, options, seen.source, seen.line)
+    return {
+        "ruleId": _UNREAD_RULE,
+        "ruleIndex": index,
+        "level": "warning",
+        "message": {"text": _text(clean(seen.message))},
+        "partialFingerprints": {"stackdemux/unread/v1": seen.fingerprint},
+        "locations": [location],
+    }
 
 
 def _level(view: GroupView) -> str:
@@ -224,6 +270,10 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
         if stacks:
             result["stacks"] = stacks
         results.append(result)
+    for seen in sightings(analysis):
+        if _UNREAD_RULE not in rules:
+            rules[_UNREAD_RULE] = _unread_rule()
+        results.append(_unread_result(seen, list(rules).index(_UNREAD_RULE), analysis, options))
     run: dict = {
         "tool": {
             "driver": {

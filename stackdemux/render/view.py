@@ -438,6 +438,38 @@ def no_crash(analysis: Analysis) -> str:
     return f"No Go crash or goroutine dump found in {lines}."
 
 
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """A crash seen behind a prefix but not read (unread.py), as the CI formats
+    say it: no report stands for it, so without it a CI job passed quietly."""
+
+    message: str  # the warning's own words (log text in them: escape per system)
+    source: str  # the log it is in
+    line: int  # its `panic: ` / `fatal error: ` line
+    # Of the log's file name and the opener's text: not of the prefix, which may
+    # hold a time, nor of the directory, a runner's checkout (which differs by runner).
+    fingerprint: str
+
+
+# What follows the opener's text in the warning (unread.py).
+_AFTER_OPENER = "` and its goroutine's header below it, each after "
+
+
+def sightings(analysis: Analysis) -> list[Sighting]:
+    """The analysis's unread crashes, in the order they were said."""
+    out = []
+    for d in analysis.diagnostics:
+        if not d.message.startswith(UNREAD):
+            continue
+        source = d.source or (analysis.sources[0] if analysis.sources else "log")
+        opener = d.message[len(UNREAD) + 3:].split(_AFTER_OPENER, 1)[0]
+        name = source.replace("\\", "/").rsplit("/", 1)[-1]
+        digest = hashlib.sha256(f"unread\0{name}\0{opener}".encode(
+            "utf-8", "surrogatepass")).hexdigest()[:16]
+        out.append(Sighting(d.message, source, d.lines[0][0] if d.lines else 1, digest))
+    return out
+
+
 def other_goroutines(buckets: list[Bucket]) -> str:
     """`4 other goroutines in 3 buckets` (a bucket: goroutines of one stack and state)."""
     total = sum(b.count for b in buckets)
