@@ -140,15 +140,18 @@ def unescape_property(value: str) -> str:
     return value
 
 
-def github_problems(output: str, groups: int, max_errors: int = 10) -> list[str]:
+def github_problems(output: str, groups: int, max_errors: int = 10,
+                    unread: int = 0) -> list[str]:
     """What the runner would do with our `github` output beyond our annotations
     and the stopped log text: any other command, a property we did not set, a
-    line number that is not one, or a count of annotations that is not ours."""
+    line number that is not one, or a count of annotations that is not ours
+    (`unread`: the crashes seen but not read, a `::warning` each)."""
     problems = []
     acted = runner_commands(output)
     names = [name for name, _, _ in acted]
     for name, props, _ in acted:
-        if name not in ("error", "notice", "group", "endgroup", "stop-commands", "resume"):
+        if name not in ("error", "warning", "notice", "group", "endgroup", "stop-commands",
+                        "resume"):
             problems.append(f"command {name}")
         if not set(props) <= {"file", "line", "title"}:
             problems.append(f"properties {sorted(props)} of {name}")
@@ -160,6 +163,8 @@ def github_problems(output: str, groups: int, max_errors: int = 10) -> list[str]
     wanted = min(groups, max_errors) + (groups > max_errors)
     if annotations != wanted:
         problems.append(f"{annotations} annotations for {groups} groups")
+    if names.count("warning") != unread:
+        problems.append(f"{names.count('warning')} warnings for {unread} unread crashes")
     return problems
 
 
@@ -377,6 +382,10 @@ def test_github_problems_names_an_injected_property_and_a_foreign_command():
            "::add-mask::x\n")
     found = github_problems(out, groups=1)
     assert any("col" in p for p in found) and any("add-mask" in p for p in found)
+    # (a warning is ours only for a crash seen but not read)
+    warned = "::error::m\n::warning::w\n::stop-commands::t\n::t::\n"
+    assert github_problems(warned, groups=1) == ["1 warnings for 0 unread crashes"]
+    assert github_problems(warned, groups=1, unread=1) == []
 
 
 def test_terminal_problems_sees_escapes_bidi_invisibles_and_commands():
