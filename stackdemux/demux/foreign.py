@@ -421,6 +421,10 @@ def _kept(stream: Stream, a: int, b: int, noise: list[int], diagnostics: list[Di
                                                               track.texts[j]):
             kept.add(i)
             j += 1
+    if j < len(track.texts):
+        # the track is no subsequence of the span (the separator joined or cut a
+        # line): the lines after the mismatch would be neither kept nor noise
+        return None
     from .foreign_head import shapes_around, shapes_set_aside
 
     # (a line claimed by columns is set aside only where it is one input line whole)
@@ -451,6 +455,9 @@ def _kept(stream: Stream, a: int, b: int, noise: list[int], diagnostics: list[Di
             span_noise.append(numbers[i])
     if not span_noise:
         return None
+    set_aside = set(span_noise)
+    if any(i not in kept and numbers[i] not in set_aside for i in range(a, b)):
+        return None  # (a line neither kept nor set aside would be lost)
     noise.extend(span_noise)
     diagnostics.extend(said)
     return sorted(kept)
