@@ -1148,9 +1148,15 @@ class _Parser:
             # A call line outside any goroutine: frames without a header
             # (a truncated paste) make a headerless goroutine of a dump.
             nxt = self.peek_kind(i + 1)
-            if nxt != "frame_file":
+            in_stack = r is not None and state == "stack" and self.frames is not None
+            if nxt != "frame_file" and not in_stack:
                 self.noise_or_close(i)
                 return
+            if self.pending is not None:
+                self.end_frames_keep(i)  # (the call before lost its file line)
+            # In a stack, a call with no file line below it (a paste cut there) is
+            # the stack's, its frame cut short, as the loop in _run reads it; in a
+            # stack a test's log quotes it comes here (dcrdex#1766's last line).
             if r is not None and state == "header":
                 g0 = Goroutine(id=0, state="unknown")
                 (self.thread or r).goroutines.append(g0)

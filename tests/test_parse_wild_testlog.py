@@ -46,12 +46,29 @@ FUZZ = ROOT / "samples" / "wild" / "dcrdex1766_fuzz_engine_panic_in_test_log_go1
 def test_the_fuzzing_engine_s_panic_is_read_from_the_failed_test_s_log():
     [r] = analyze(FUZZ).reports
     assert (r.kind, r.message) == (ReportKind.PANIC, "runtime error: makeslice: len out of range")
-    assert r.tests == ["FuzzDecrypt", "FuzzDecrypt"] and r.lines == [(7, 12)]
+    assert r.tests == ["FuzzDecrypt", "FuzzDecrypt"] and r.lines == [(7, 13)]
     [g] = r.goroutines
     assert (g.id, g.state) == (513, "running")
-    [f] = g.frames  # (the paste ends on the next call line, its file line cut off)
+    f, cut = g.frames
     assert (f.func, f.file, f.line, f.offset) == (
         "runtime/debug.Stack", "/home/jon/go119/src/runtime/debug/stack.go", 24, "0xdb")
+    # the paste ends on the next call line, its file line cut off: that frame is
+    # the report's, cut short, and the report says it is incomplete and why (the
+    # line went to the noise while the report said complete)
+    assert (cut.func, cut.file, cut.line) == ("testing.tRunner.func1", None, None)
+    assert (r.complete, r.incomplete_reason) == (False, "a frame without its file line")
+
+
+def test_a_quoted_stack_cut_inside_a_frame_loses_no_line_and_says_so():
+    a = analyze(FUZZ)
+    assert a.noise == [(1, 6)]  # the fuzzing engine's progress lines only
+    [d] = a.diagnostics
+    assert (d.message, d.lines) == ("frame testing.tRunner.func1 has no file line", [(13, 13)])
+    # as the same stack cut so outside a test's log reads
+    value, *stack = FUZZ.read_text().splitlines()[8:]
+    plain = [value.strip().replace("testing.go:1356: ", ""), *(t[12:] for t in stack)]
+    [r] = analyze("\n".join(plain) + "\n").reports
+    assert (r.complete, r.incomplete_reason) == (False, "a frame without its file line")
 
 
 def test_a_test_s_log_line_that_says_panic_with_no_stack_under_it_stays_its_log():
