@@ -250,9 +250,9 @@ def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
 def _seen(analysis: Analysis) -> bool:
     """A crash seen behind a prefix but not read (unread.py) is a crash found:
     --fail-on-crash must not let the step pass over it."""
-    from .unread import UNREAD
+    from .unread import UNREAD_CODE
 
-    return any(d.message.startswith(UNREAD) for d in analysis.diagnostics)
+    return any(d.code == UNREAD_CODE for d in analysis.diagnostics)
 
 
 def _report(files: tuple[str, ...], fmt: str, output: str, verbose: bool, color: bool | None,

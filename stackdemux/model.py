@@ -432,6 +432,12 @@ class Diagnostic:
     lines: list[Span] = field(default_factory=list)
     severity: str = "warning"
     source: str | None = None  # the input its lines are about (api.analyze_many sets it)
+    # What kind of diagnostic it is, for a program, where one reads it: stable
+    # whatever the wording of `message` ("unread-crash": unread.py). None: none.
+    code: str | None = None
+    # The log text it is about, for a program (an unread crash's opener), that
+    # `message` quotes among its words: read from here, not parsed out of them.
+    subject: str | None = None
 
 
 # ---------------------------------------------------------------- analysis ---

@@ -21,8 +21,11 @@ from collections.abc import Sequence
 from . import rx
 from .model import Diagnostic
 
-# What every such diagnostic's message begins with (view.no_crash reads it).
+# What every such diagnostic's message begins with.
 UNREAD = "a Go crash stands behind a prefix that stackdemux does not read"
+# Its Diagnostic.code, what a program tells it by (the CLI's exit code, the CI
+# formats' warnings and their fingerprints), whatever the message says.
+UNREAD_CODE = "unread-crash"
 _OPENER = rx.compile(r"panic: |fatal error: ")
 _OPENERS = ("panic", "fatal_error")
 # Lines looked at below an opener for its goroutine's header: the value, a
@@ -68,5 +71,5 @@ def unread_crashes(texts: Sequence[str], demux: bool = True) -> list[Diagnostic]
             + ("--prefix REGEX, with a group `key`, names such a prefix)" if demux else
                "--no-demux strips no prefix: read the log without it)")
             + (f"; {more} more such crashes" if more else ""),
-            [(i + 1, i + 1), (j + 1, j + 1)]))
+            [(i + 1, i + 1), (j + 1, j + 1)], code=UNREAD_CODE, subject=opener_text))
     return out

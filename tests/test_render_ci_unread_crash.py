@@ -117,6 +117,31 @@ def test_the_fingerprint_is_the_same_whatever_the_prefix_says(tmp_path: Path):
     assert prints[0]["fingerprint"] == prints[1]["fingerprint"]
 
 
+@pytest.mark.parametrize("name", sorted(PASTES))
+def test_the_sighting_is_told_by_its_code_not_by_the_warning_s_words(name):
+    # The warning may be reworded: the CI formats, their fingerprints and
+    # --fail-on-crash read the diagnostic's code and subject (the opener's text).
+    analysis = _analysis(WILD / name)
+    [seen] = [d for d in analysis.diagnostics if d.code == "unread-crash"]
+    assert seen.subject == PASTES[name][3]
+    outs = {fmt: render(analysis, fmt, RenderOptions(color=False))
+            for fmt in ("sarif", "codequality", "junit", "github")}
+    seen.message = "reworded: a crash is there, unread"
+    for fmt, before in outs.items():
+        after = render(analysis, fmt, RenderOptions(color=False))
+        assert after.replace(seen.message, "") != after, fmt  # (still said, in its new words)
+        if fmt == "sarif":
+            prints = [[r["partialFingerprints"] for r in json.loads(out)["runs"][0]["results"]]
+                      for out in (before, after)]
+            assert prints[0] == prints[1] and "stackdemux/unread/v1" in prints[1][0]
+        if fmt == "codequality":
+            assert ([i["fingerprint"] for i in json.loads(before)]
+                    == [i["fingerprint"] for i in json.loads(after)])
+    said = json.loads(render(analysis, "json", RenderOptions()))["diagnostics"]
+    assert [(d["code"], d["subject"]) for d in said if "code" in d] == [
+        ("unread-crash", PASTES[name][3])]
+
+
 def test_a_log_read_whole_has_no_unread_crash_in_the_ci_formats():
     analysis = _analysis(WILD / RAY, demux=True)
     assert len(analysis.reports) == 1

@@ -58,6 +58,10 @@ def _group(g: Group) -> dict[str, Any]:
 
 def _diagnostic(d: Diagnostic, several: bool) -> dict[str, Any]:
     doc: dict[str, Any] = {"message": d.message, "lines": d.lines, "severity": d.severity}
+    if d.code is not None:  # (only the kinds a program tells apart have one)
+        doc["code"] = d.code
+        if d.subject is not None:
+            doc["subject"] = d.subject
     if several and d.source is not None:
         doc["source"] = d.source  # the input its lines are about
     return doc

@@ -25,7 +25,7 @@ from ..model import (
     Report,
     ReportKind,
 )
-from ..unread import UNREAD
+from ..unread import UNREAD_CODE
 from .sanitize import flat
 
 # The runtime's own panic and signal machinery: never the culprit.
@@ -430,7 +430,7 @@ def no_crash(analysis: Analysis) -> str:
     that could not be read (unread.py), that it was, not that none was."""
     n = analysis.total_lines
     lines = f"{n} line{'s' if n != 1 else ''}"
-    seen = sum(d.message.startswith(UNREAD) for d in analysis.diagnostics)
+    seen = sum(d.code == UNREAD_CODE for d in analysis.diagnostics)
     if seen:
         some = "one was" if seen == 1 else "some were"
         return (f"No Go crash could be read in {lines}, but {some} seen behind a prefix "
@@ -451,18 +451,16 @@ class Sighting:
     fingerprint: str
 
 
-# What follows the opener's text in the warning (unread.py).
-_AFTER_OPENER = "` and its goroutine's header below it, each after "
-
-
 def sightings(analysis: Analysis) -> list[Sighting]:
-    """The analysis's unread crashes, in the order they were said."""
+    """The analysis's unread crashes, in the order they were said: told by their
+    diagnostic's code and fingerprinted by its subject, the opener's text (not
+    by the message's words, which may be reworded)."""
     out = []
     for d in analysis.diagnostics:
-        if not d.message.startswith(UNREAD):
+        if d.code != UNREAD_CODE:
             continue
         source = d.source or (analysis.sources[0] if analysis.sources else "log")
-        opener = d.message[len(UNREAD) + 3:].split(_AFTER_OPENER, 1)[0]
+        opener = d.subject or ""
         name = source.replace("\\", "/").rsplit("/", 1)[-1]
         digest = hashlib.sha256(f"unread\0{name}\0{opener}".encode(
             "utf-8", "surrogatepass")).hexdigest()[:16]
