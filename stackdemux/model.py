@@ -508,8 +508,10 @@ class Group:
 # fingerprints of every sample and wild paste under the number that made them: its
 # test fails on a change made without a bump (tests/fingerprint_table.py rewrites
 # the table after one). 2: a paste that begins at its crash's `[signal …]` line is
-# a panic cut short, no longer a goroutine dump (its title `panic`).
-FINGERPRINT_SCHEME = 2
+# a panic cut short, no longer a goroutine dump (its title `panic`). 3: a test
+# failure's title says it once, `test failed: TestX` (was `test failure: test
+# failed: TestX`).
+FINGERPRINT_SCHEME = 3
 
 
 @dataclass(slots=True)

@@ -89,7 +89,9 @@ _PREFIX = {
     ReportKind.PANIC: "panic: ",
     ReportKind.FATAL_ERROR: "fatal error: ",
     ReportKind.RACE: "data race: ",
-    ReportKind.TEST_FAILURE: "test failure: ",
+    # (the parser's message says it already, `test failed: TestX`: said once, not
+    # `test failure: test failed: TestX`; FINGERPRINT_SCHEME 3)
+    ReportKind.TEST_FAILURE: "test failed: ",
     ReportKind.GOROUTINE_DUMP: "goroutine dump: ",
     ReportKind.SIGNAL_DUMP: "",  # the message is the signal line itself: "SIGQUIT: quit"
 }
