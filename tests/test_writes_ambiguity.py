@@ -1,0 +1,87 @@
+"""The write merges' ambiguity ceiling (issue 3): what
+tests/corpus/writes_ambiguity.py measures with.
+
+A reading other than the truth is as good for any decoder when every
+process's text obeys everything a decoder can know without the truth (each
+printed value one write, the grammar, the toolchain, the program, the
+process). The rules must hold of the truth itself, or the ceiling they give
+would be too high; and they must tell apart what real exchanges of the
+corpus's writes make, or it would be too low. The figures are in
+stackdemux/demux/writes.py's comment.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "corpus"))
+
+import writes_ambiguity as A
+from writes_significant import owned
+
+SOFT = frozenset({"call line"})
+
+
+def _swap(name: str, x: str, y: str, off: frozenset[str]) -> A.Alternative | None:
+    """The exchange of two neighbouring pieces of two processes, `x` and `y`."""
+    text, owners, outs = owned(name)
+    p = A.pieces_of(text, owners, outs)
+    for a in range(len(p.start) - 1):
+        b = a + 1
+        if {p.piece(a), p.piece(b)} == {x, y} and p.owner[a] != p.owner[b]:
+            s = A.Search(p, off)
+            return s.weigh("swap", [(a, p.owner[a], p.owner[b]), (b, p.owner[b], p.owner[a])])
+    raise AssertionError(f"no {x!r} beside {y!r} in {name}")
+
+
+def test_the_truth_obeys_every_rule() -> None:
+    for name in ("bolt-writes-time", "crash-writes-shuffle", "twelve-writes-time"):
+        text, owners, outs = owned(name)
+        judge = A.Judge(outs, SOFT)
+        for k, lines in enumerate(judge.lines):
+            for i, ln in enumerate(lines):
+                if ln.kind in ("frame_call", "frame_file", "created_by", "goroutine_header"):
+                    assert judge.broken(k, lines, [i]) is None, (name, k, ln.text)
+        # each value the runtime prints whole stands in one piece of its writer
+        s = A.Search(A.pieces_of(text, owners, outs), SOFT)
+        for k, ks in enumerate(s.of):
+            lines = s.judge.lines[k]
+            assert s.one_write(k, ks, lines, list(range(len(lines))))
+
+
+def test_line_numbers_of_two_releases_exchange_unless_their_sources_are_known() -> None:
+    # crash-writes-time: 1.19's sync.(*WaitGroup).Wait at waitgroup.go:139 and
+    # 1.23's main.boltCorrupt.func1 at main.go:103 write their numbers side by
+    # side; the log alone reads them either way
+    alt = _swap("crash-writes-time", "139", "103", SOFT | {"source"})
+    assert alt is not None
+    assert sorted(c[2:] for c in alt.changes) == [("lineno", "103", "139"),
+                                                    ("lineno", "139", "103")]
+    # 1.19's Wait spans waitgroup.go:112-..., so line 103 is none of it
+    assert _swap("crash-writes-time", "139", "103", SOFT) is None
+    assert not A.in_release_source("sync.(*WaitGroup).Wait",
+                                   "/usr/lib/go-1.19/src/sync/waitgroup.go", 103)
+
+
+def test_a_call_line_is_in_one_function() -> None:
+    # bolt-writes-time: main.boltCorrupt (a `created by` of 1.27) beside
+    # main.boltCorrupt.func1 (a call of 1.19): exchanged, 1.19's frame would
+    # say main.go:103 is boltCorrupt's, where 1.27's calls it func1's
+    off = SOFT | {"site"}
+    assert _swap("bolt-writes-time", "main.boltCorrupt", "main.boltCorrupt.func1", off)
+    assert _swap("bolt-writes-time", "main.boltCorrupt", "main.boltCorrupt.func1", SOFT) is None
+
+
+def test_closures_lie_in_their_function() -> None:
+    funcs = {"main.small": {363: 1}, "main.small.func1": {366: 1}, "main.nilDeref": {243: 1}}
+    spans = {f: A.Counter(v) for f, v in funcs.items()}
+    assert A.Judge._body(spans, "main.small", 370)  # past its closure: still one interval
+    assert not A.Judge._body(spans, "main.nilDeref", 365)  # inside small's
+    assert not A.Judge._body(spans, "main.small", 240)  # would hold nilDeref's 243
+
+
+def test_states_are_the_runtimes() -> None:
+    assert A.state_ok("GC scavenge wait")
+    assert A.state_ok("chan receive, 2 minutes")
+    assert not A.state_ok("main.go")
