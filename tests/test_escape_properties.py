@@ -109,6 +109,10 @@ PLACES = {
                                         "main." + h.replace("\n", "")),
     "file path": lambda h: _replace(_read("nil_pointer.txt"), "/app/main.go",
                                     "/app/" + h.replace("\n", "") + "/main.go"),
+    # a -trimpath build's file name, relative: SARIF names it by a relative reference
+    "trimpath file path": lambda h: _replace(
+        _read("skopeo_trimpath.txt"), "go.etcd.io/bbolt@v1.4.3/cursor.go",
+        "go.etcd.io/bbolt@v1.4.3/" + h.replace("\n", "") + "/cursor.go"),
     "goroutine state": lambda h: _replace(_read("deadlock.txt"), "[sync.Mutex.Lock]",
                                           "[" + h.replace("\n", "") + "]"),
     "labels": lambda h: _replace(_read("labels_godebug.txt"), "request_id: abc123",
@@ -186,6 +190,15 @@ def assert_inert(analysis) -> None:
             assert not sarif_link_problems(t), sarif_link_problems(t)
     for rule in sarif["runs"][0]["tool"]["driver"]["rules"]:
         assert not sarif_link_problems(rule["shortDescription"]["text"])
+    for uri, base in _artifacts(sarif):
+        # a file URI, or a relative reference to a base the run names: no other
+        # scheme, no authority, nothing a viewer resolves outside its roots
+        if base is None:
+            assert uri.startswith("file:///") and "/../" not in uri, uri
+        else:
+            assert base in sarif["runs"][0]["originalUriBaseIds"], base
+            head = uri.split("/", 1)[0]
+            assert not uri.startswith("/") and ":" not in head and head != "..", uri
     codequality = render(analysis, "codequality", RenderOptions(repo_root="/app"))
     for s in strings(sarif) + strings(json_document(codequality)):
         assert not character_problems(s), s  # (values a viewer shows)
@@ -194,6 +207,19 @@ def assert_inert(analysis) -> None:
         # (a report printed in a CI job, or tee'd to $GITHUB_STEP_SUMMARY)
         out = render(analysis, fmt, RenderOptions(verbose=True))
         assert not runner_commands(out, strict=False), (fmt, runner_commands(out, strict=False))
+
+
+def _artifacts(sarif: dict) -> list[tuple[str, str | None]]:
+    """Every result's locations' and stack frames' (uri, uriBaseId)."""
+    found = []
+    for result in sarif["runs"][0]["results"]:
+        locations = [*result["locations"], *(
+            f["location"] for stack in result.get("stacks", []) for f in stack["frames"])]
+        for loc in locations:
+            artifact = loc.get("physicalLocation", {}).get("artifactLocation")
+            if artifact is not None:
+                found.append((artifact["uri"], artifact.get("uriBaseId")))
+    return found
 
 
 @pytest.mark.parametrize("place", sorted(PLACES))
