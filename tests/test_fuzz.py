@@ -12,6 +12,7 @@ The defects a campaign found are pinned as specifications at the top.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import random
 import re
@@ -29,7 +30,7 @@ from stackdemux.demux import demultiplex_detail
 from stackdemux.ingest import InputError, ingest
 from stackdemux.parse import parse_source
 from stackdemux.render import RENDERERS, RenderOptions, render
-from stackdemux.sieve import read_source
+from stackdemux.sieve import MAX_KEPT, read_source
 from stackdemux.threads import ThreadsError, thread_log
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -204,6 +205,27 @@ PREFIXES: list[Callable[[random.Random], str]] = [
     lambda r: f"09:13:{r.randint(10, 59)} web.{r.randint(1, 3)}  | ",
     lambda r: f"[2026-11-26T09:13:{r.randint(10, 59)}.123Z] ",
     lambda r: f"2026-11-26 09:13:{r.randint(10, 59)} ",
+    # the grammar's own examples of the other styles
+    lambda r: f"2020-03-17T09:01:23.795Z [DEBUG] plugin.terraform-provider-p{r.randint(1, 3)}: ",
+    lambda r: f"E0217 23:48:{r.randint(10, 59)}.247] ",
+    lambda r: f"E/Go      ({r.randint(3600, 3602):5d}): ",
+    lambda r: f"02-12 15:07:44.362  {r.randint(2674, 2676)}     0 E Go      : ",
+    lambda r: f"api-7d9f8b6c4-x2x4{r.choice('qrs')} app ",
+    lambda r: "\x1b[31m│\x1b[0m ",
+    lambda r: f"2019-05-30T22:30:09.243163+00:00 app[web.{r.randint(1, 3)}]: ",
+    lambda r: f"2026-01-02T03:04:05.123000+00:00 ecs/api/5f3c{r.randint(1, 3)} ",
+    lambda r: r.choice(["remote: ", "\x1b[Kremote: "]),
+    lambda r: f"logs/a{r.randint(1, 3)}.log{r.choice(':-')}{r.randint(1, 999)}{r.choice(':-')}",
+    lambda r: f"[2023-07-20][08:49:56][ERROR][app::m{r.randint(1, 3)}] ",
+    lambda r: f"18:23:39 T:13985778340019{r.randint(1, 3)}  NOTICE: ",
+    lambda r: f"[12:36:27] :\t [Step {r.randint(1, 2)}/2] ",
+    lambda r: f"2015/10/07 22:18:55 terraform-provider-p{r.randint(1, 3)}: ",
+    lambda r: r.choice(["+", "  | ", "wasm_exec.js:50 ", "\x1b_bk;t=1767323045123\x07"]),
+    lambda r: f"\x1b[32mapi{r.randint(1, 3)}:dev: \x1b[0m",
+    lambda r: f"packages/p{r.randint(1, 3)} dev: ",
+    lambda r: f"2026-11-26T09:13:10.123456Z 0{r.randint(0, 2)}E+ ",
+    lambda r: f"Apr 30 14:15:50      loki-3.0.0[{r.randint(100, 103)}]: ",
+    lambda r: f"[{r.randint(1, 99999):>12}.123456] ",
 ]
 
 
@@ -330,15 +352,133 @@ def wrapped(r: random.Random, d: bytes) -> bytes:
                                  "Output": x + "\n"}) for x in lines).encode()
 
 
+def garbled_prefix(r: random.Random, d: bytes) -> bytes:
+    """Prefixed lines with control bytes in some prefixes: a NUL, a CR (a
+    terminal overwrite), an escape cut short, a tab, a stray line break."""
+    styles = r.sample(PREFIXES, r.randint(1, 3))
+    out = []
+    for x in d.split(b"\n"):
+        p = r.choice(styles)(r).encode()
+        if r.random() < 0.2:
+            k = r.randrange(len(p) + 1)
+            p = p[:k] + r.choice([b"\x00", b"\r", b"\x1b", b"\x1b[", b"\t", b"\xff", b"\r\n",
+                                  b"\n"]) + p[k:]
+        out.append(p + x)
+    return b"\n".join(out)
+
+
+def _keyed_records(r: random.Random, d: bytes, keys: int,
+                   record: Callable[[int, bytes, bool], bytes], cut_share: float) -> bytes:
+    """d's lines as records of one to `keys` streams (runs of lines each), some
+    cut into several records (`record(key, text, last)`), the streams' records
+    merged in any order that keeps each stream's."""
+    queues: list[list[bytes]] = [[] for _ in range(keys)]
+    key = 0
+    for x in d.split(b"\n"):
+        if r.random() < 0.1:
+            key = r.randrange(keys)
+        cuts = sorted(r.sample(range(1, len(x)), min(len(x) - 1, r.randint(1, 4)))) \
+            if len(x) > 1 and r.random() < cut_share else []
+        bounds = [0, *cuts, len(x)]
+        for a, b in itertools.pairwise(bounds):
+            queues[key].append(record(key, x[a:b], b == len(x)))
+    out = []
+    while any(queues):
+        q = r.choice([q for q in queues if q])
+        out.append(q.pop(0))
+    return b"\n".join(out)
+
+
+def partial_records(r: random.Random, d: bytes) -> bytes:
+    """Collectors that cut a long line into records: CRI log files (`P` until the
+    `F`, stdout and stderr), GitLab's runner (`+` continues a line), docker's
+    json-file (the `log` without its newline until the last), test2json (an
+    `Output` without one), the journal (`_LINE_BREAK=line-max`)."""
+    def txt(x: bytes) -> str:
+        return x.decode("utf-8", "replace")
+
+    op = r.randrange(5)
+    if op == 0:
+        return _keyed_records(r, d, r.randint(1, 2), lambda k, x, last: (
+            b"2026-11-26T09:13:10.%09dZ %s %s " % (r.randrange(10**9), [b"stderr", b"stdout"][k],
+                                                   b"F" if last else b"P") + x), 0.3)
+    if op == 1:
+        first = [True] * 3  # each stream's next record opens a line
+
+        def gitlab(k: int, x: bytes, last: bool) -> bytes:
+            cont, first[k] = not first[k], last
+            return b"2026-11-26T09:13:10.123456Z 0%d%s%s " % (k, b"EO"[k % 2:k % 2 + 1],
+                                                               b"+" if cont else b"") + x
+        return _keyed_records(r, d, r.randint(1, 3), gitlab, 0.3)
+    if op == 2:
+        return _keyed_records(r, d, r.randint(1, 2), lambda k, x, last: json.dumps({
+            "log": txt(x) + ("\n" if last else ""), "stream": ["stderr", "stdout"][k],
+            "time": "2026-11-26T09:13:10.000000000Z"}).encode(), 0.3)
+    if op == 3:
+        return _keyed_records(r, d, r.randint(1, 3), lambda k, x, last: json.dumps({
+            "Time": "2026-11-25T19:23:16.58599868Z", "Action": "output", "Package": "p",
+            "Test": f"T{k}", "Output": txt(x) + ("\n" if last else "")}).encode(), 0.3)
+    return _keyed_records(r, d, r.randint(1, 3), lambda k, x, last: json.dumps({
+        "MESSAGE": txt(x), "_PID": str(100 + k), "SYSLOG_IDENTIFIER": "app",
+        "__REALTIME_TIMESTAMP": "1795682504946684", "_HOSTNAME": "vm",
+        **({} if last else {"_LINE_BREAK": "line-max"})}).encode(), 0.3)
+
+
+def mangled_records(r: random.Random, d: bytes) -> bytes:
+    """A log of records (partial_records) whose record lines are then mangled."""
+    d = partial_records(r, d)
+    for _ in range(r.randint(1, 2)):
+        d = r.choice([cut, windows, flip, spliced, repeated, whitespace, indent])(r, d)
+    return d
+
+
+def syslog_escaped(r: random.Random, d: bytes) -> bytes:
+    """rsyslog's control character escapes (`#011` a tab, `#033` an escape),
+    behind its prefix or pasted without."""
+    esc = re.sub(rb"[\x00-\x09\x0b-\x1f\x7f]", lambda m: b"#%03o" % m[0][0], d)
+    if r.random() < 0.5:
+        return esc
+    return b"\n".join(b"Nov 26 09:13:%02d host app[%d]: " % (r.randint(10, 59), r.randint(100, 101))
+                      + x for x in esc.split(b"\n"))
+
+
+def chunks(r: random.Random, parts: list[bytes]) -> bytes:
+    """Processes' output merged by read() chunks of any size (a pipe reader):
+    lines cut mid-way, three processes' pieces on one line."""
+    rest = [p for p in parts if p]
+    out = []
+    while rest:
+        i = r.randrange(len(rest))
+        n = r.choice([r.randint(1, 16), r.randint(16, 512), r.randint(512, 4096)])
+        out.append(rest[i][:n])
+        rest[i] = rest[i][n:]
+        rest = [p for p in rest if p]
+    return b"".join(out)
+
+
+def huge_line(r: random.Random, d: bytes) -> bytes:
+    """A line of megabytes (a minified bundle, a base64 blob) of a shape that
+    starts a traceback line over and over."""
+    ls = d.split(b"\n")
+    filler = r.choice([b"a", b"goroutine 1 [", b"\t/a/b.go:1 +0x", b"main.f(", b"panic: ",
+                       b"created by ", b"\x1b[1m", b"{\"log\":\"", b"#011", b"\r"])
+    ls[r.randrange(len(ls))] += filler * (r.choice([1, 3]) * 1_000_000 // len(filler))
+    return b"\n".join(ls)
+
+
 MUTATIONS: list[Mutation] = [cut, windows, flip, whitespace, indent, prefixed, spliced,
-                             repeated, wrapped]
+                             repeated, wrapped, garbled_prefix, partial_records,
+                             mangled_records, syslog_escaped]
 
 
 def mangle(r: random.Random, d: bytes, pool: list[bytes], mutations: list[Mutation]
            ) -> tuple[bytes, list[str]]:
     """One to three mutations, or two samples interleaved line by line first."""
     done = []
-    if r.random() < 0.15:
+    if r.random() < 0.08:
+        d = chunks(r, [d, *(r.choice(pool) for _ in range(r.randint(1, 2)))])
+        done.append("chunked")
+    elif r.random() < 0.15:
         a, b = d.split(b"\n"), r.choice(pool).split(b"\n")
         out = []
         while a or b:
@@ -349,15 +489,19 @@ def mangle(r: random.Random, d: bytes, pool: list[bytes], mutations: list[Mutati
         m = r.choice(mutations)
         d = m(r, d)
         done.append(m.__name__)
-        if m is wrapped:
+        if m in (wrapped, partial_records, mangled_records):
             break  # a container's bytes are not lines to mangle
     return d, done
 
 
-def samples(limit: int = 400_000) -> list[Path]:
+def samples(limit: int = 400_000, corpus: bool = False) -> list[Path]:
+    """Real samples; with `corpus`, the corpus's real merges too (write-level
+    ones, which only its cases hold, reach the write decoder; ~1 KB/s)."""
     files = sorted(ROOT.glob("samples/go*/*.txt")) + sorted(ROOT.glob("samples/interleaved/*.log"))
     files += sorted(ROOT.glob("tests/data/wrapped/*.jsonl"))
     files += sorted(ROOT.glob("tests/data/overwritten/*.txt"))
+    if corpus:
+        files += sorted(ROOT.glob("tests/corpus/cases/*/input.log"))
     return [f for f in files if f.stat().st_size < limit]
 
 
@@ -405,6 +549,35 @@ def keeps_the_promises(data: bytes) -> None:
         check_output(fmt, render(analysis, fmt, RenderOptions(verbose=True)))
 
 
+def sieve_keeps_the_promises(data: bytes, tmp: Path) -> None:
+    """Read as a big log is, through the sieve (here whatever its size): each
+    line it keeps is the input's line at the number it gives, in order, once;
+    the rest is only counted (noise); what it kept keeps the promises."""
+    path = tmp / "sieved.log"
+    path.write_bytes(data)
+    try:
+        source = read_source(str(path), "sieved.log", minimum=0)
+    except InputError:
+        return
+    capture = getattr(source, "capture", None)
+    if capture is not None and not data.startswith(b"\x1f\x8b"):
+        lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+        if lines[-1] == b"":
+            lines.pop()
+        assert capture.total_lines == len(lines), (capture.total_lines, len(lines))
+        end = 1
+        for seg in capture.segments:
+            assert seg.first >= end, f"segments overlap at line {seg.first}"
+            for n, kept in enumerate(seg.lines, seg.first):
+                line = lines[n - 1]
+                assert kept == line or (len(line) > MAX_KEPT and kept == line[:MAX_KEPT]), n
+            end = seg.first + len(seg.lines)
+    check_conservation(source, demultiplex_detail(source))
+    analysis = analyze(source)
+    for fmt in RENDERERS:
+        check_output(fmt, render(analysis, fmt, RenderOptions(verbose=True)))
+
+
 POOL = [f.read_bytes() for f in samples(limit=20_000)]
 
 
@@ -415,6 +588,18 @@ def test_mangled_real_samples_keep_every_promise(index: int, seed: int):
     r = random.Random(seed)
     data, _ = mangle(r, POOL[index], POOL, MUTATIONS)
     keeps_the_promises(data)
+
+
+@settings(max_examples=10, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(st.integers(0, len(POOL) - 1), st.integers(0, 2**32))
+def test_mangled_real_samples_in_a_build_log_keep_every_promise_through_the_sieve(
+        tmp_path: Path, index: int, seed: int):
+    r = random.Random(seed)
+    data, _ = mangle(r, POOL[index], POOL, MUTATIONS)
+    noise = b"".join(b"[%d/900] CC obj/m%d.o\n" % (k, k) for k in range(r.randrange(300)))
+    sieve_keeps_the_promises(noise + data + b"\n" + noise, tmp_path)
 
 
 @pytest.mark.parametrize("mutation", [long_line, wrapped, whitespace],
@@ -433,25 +618,34 @@ def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_findings")) 
     is up; save each input that breaks a promise, or takes far longer per KB
     than its sample, with what broke."""
     import hashlib
+    import tempfile
     import time
     import traceback
 
     out.mkdir(exist_ok=True)
-    files = samples()
+    files = samples(corpus=True)
     pool = [f.read_bytes() for f in files]
     r = random.Random(seed)
     base: dict[int, float] = {}
     seen: set[str] = set()
     end, n = time.time() + seconds, 0
+    tmp = Path(tempfile.mkdtemp(prefix="fuzz"))
+    build_noise = b"".join(b"[%d/900] CC obj/m%d.o\n" % (k, k) for k in range(300))
     while time.time() < end:
         i = r.randrange(len(pool))
         if i not in base:
             t0 = time.process_time()
             keeps_the_promises(pool[i])
             base[i] = (time.process_time() - t0) / max(len(pool[i]), 1)
-        data, done = mangle(r, pool[i], pool, [*MUTATIONS, long_line])
+        data, done = mangle(r, pool[i], pool, [*MUTATIONS, long_line, huge_line])
+        sieved = r.random() < 0.25
+        if sieved:  # a build log's lines around it: the sieve drops some
+            data = build_noise[:r.randrange(len(build_noise))] + data + b"\n" + build_noise
+            done.append("sieved")
         t0 = time.process_time()
         try:
+            if sieved:
+                sieve_keeps_the_promises(data, tmp)
             keeps_the_promises(data)
             took = time.process_time() - t0
             if took > 2 and took / len(data) > 5 * base[i]:
