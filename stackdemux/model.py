@@ -510,8 +510,10 @@ class Group:
 # the table after one). 2: a paste that begins at its crash's `[signal …]` line is
 # a panic cut short, no longer a goroutine dump (its title `panic`). 3: a test
 # failure's title says it once, `test failed: TestX` (was `test failure: test
-# failed: TestX`).
-FINGERPRINT_SCHEME = 3
+# failed: TestX`). 4: a panic's value alone on its line, its `panic: ` lost, is that
+# panic's message when the signal, a caller list with pcs or a goroutine follows
+# (the report was titled `panic`, with no message).
+FINGERPRINT_SCHEME = 4
 
 
 @dataclass(slots=True)

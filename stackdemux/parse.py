@@ -174,7 +174,7 @@ _STACK_KINDS = frozenset({"goroutine_header", "blank", "created_by"})
 _IDLE_KINDS = ("goroutine_header", "frame_file", "panic", "http_panic", "fatal_error",
                "runtime_note", "fault_address", "sigdump", "race_rule", "race_begin",
                "race_summary", "test_fail", "test_summary_fail", "test_package_fail",
-               "test_fail_bare", "exit_status", "goroutine_profile", "tea_panic")
+               "test_fail_bare", "exit_status", "goroutine_profile", "tea_panic", "bare_value")
 _IDLE_LEADS = quick_alternation([_G.leads[k] for k in _IDLE_KINDS])  # type: ignore[misc]
 _IDLE_SKIP = rx.compile(_IDLE_LEADS)
 # A line that a lead matches alone is matched by it in the joined text too, unless
@@ -224,6 +224,11 @@ HEADLESS = "frames without their goroutine header: the log begins inside a repor
 # Why a report that begins at its signal line is incomplete: its panic's first line,
 # which says the value, is not above it (a paste that begins with the signal).
 SIGNAL_FIRST = "the signal without its panic line above it: the log begins inside a report"
+
+# Why a report whose first line is a runtime error's text alone is incomplete: what
+# led the value on its line (`panic: `, a recovering logger's words) is not there.
+VALUE_FIRST = ("the panic's value alone on its line, without the `panic: ` (or a recovering "
+               "logger's words) before it: the report's first line is not whole")
 
 # Said of a signal's section that lists only its thread's goroutine, with no
 # crash before it to belong to: GOTRACEBACK=crash relays the signal to every
@@ -1086,6 +1091,8 @@ class _Parser:
         r = self.report
         state = self.state
         g = _F
+        if kind == "bare_value" and (r is not None or not self.crash_below_value(i)):
+            kind, m = None, None  # (a runtime error's words, as any log line's)
 
         if kind is None:
             if r is None and self.tests and self.test_log_panic(i, text):
@@ -1329,6 +1336,14 @@ class _Parser:
             r.http_remote = m.group(fields["remote"])
             self.observed = m.group(fields["observed"]) is not None or gitea is not None
             r.chain.append(PanicLink(msg, _annotation(m.group(fields["annotation"]))))
+            return
+
+        if kind == "bare_value":  # (crash_below_value said a crash follows)
+            r = self.open(ReportKind.PANIC, text, i)
+            r.chain.append(PanicLink(text, None))
+            r.complete = False
+            r.incomplete_reason = VALUE_FIRST
+            self.observed = True  # (a caller list may follow)
             return
 
         if kind == "tea_panic":
@@ -1810,6 +1825,21 @@ class _Parser:
         self.used.extend(range(j + 1, i + 1))
         return True
 
+    def crash_below_value(self, i: int) -> bool:
+        """Whether what is printed right after a panic's value follows the line at i
+        that holds a runtime error's text alone: the signal (a paste that lost the
+        line's `panic: `, sampctl#108), a caller list with pcs (Atlantis's comment
+        without its first line, atlantis#5601), or a goroutine header, right below
+        or past Go's blank line (a program's recovery printing the value and then
+        debug.PrintStack(), nyagos#224). Else the line is any log's words."""
+        texts = self.stream.texts
+        if i + 1 >= len(texts) or self.consumed[i + 1]:
+            return False
+        below = self.peek_kind(i + 1)
+        if below == "blank" and i + 2 < len(texts) and not self.consumed[i + 2]:
+            return self.peek_kind(i + 2) == "goroutine_header"
+        return below in ("signal", "goroutine_header") or gitea_caller_follows(texts[i + 1])
+
     def atlantis_comment(self, i: int) -> None:
         """Atlantis's comment of a recovered panic from its first line at i
         (traceback.lark, ATLANTIS_PANIC): the value on the next line that is no
@@ -1850,7 +1880,10 @@ class _Parser:
 
     def peek_kind(self, i: int) -> str | None:
         m = self.peek(i)
-        return m.lastgroup if m is not None else None
+        kind = m.lastgroup if m is not None else None
+        # (a runtime error's text alone is any text's words but where it opens a report:
+        # a raw value's next line, say)
+        return None if kind == "bare_value" else kind
 
     def last_report_near(self, i: int) -> bool:
         """True when only blank lines stand between the last report and line i."""

@@ -22,12 +22,14 @@ def line_leads() -> re.Pattern[str]:
     """Where a traceback line of a kind with a specific lead (`goroutine `,
     `panic: `, a tab, `created by `...) may start inside a text: the leads of
     traceback.lark's kinds. Kinds whose lead is any word (a call line) are
-    left out: a fresh call line right after a cut is the rare case."""
+    left out: a fresh call line right after a cut is the rare case; so is a
+    runtime error's text alone (bare_value), which Go prints only after `panic: `
+    on its own line: inside `panic: runtime error: …` it is no cut's start."""
     g = line_grammar()
     leads = []
     for kind in g.kinds_in_order:
         lead = g.leads.get(kind)
-        if lead and kind not in ("frame_call", "register", "race_access"):
+        if lead and kind not in ("frame_call", "register", "race_access", "bare_value"):
             leads.append(lead)
     return re.compile("(?=" + "|".join(f"(?:{x})" for x in leads) + ")")
 

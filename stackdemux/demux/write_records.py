@@ -219,5 +219,6 @@ def _joined(stream: Stream, runs: list[tuple[int, int]], lines: Sequence[str]) -
 # (runtime/traceback.go, panic.go). A value (a name, a number, a path) is
 # printed in a write of its own and its newline in the next.
 _LINE_ENDS = (")", "]", ":", ".", "unavailable")
-# What the classifier says of a line it reads as nothing in particular.
-_WEAK = frozenset({"blank", "indented"})
+# What the classifier says of a line it reads as nothing in particular (a runtime
+# error's text alone is a panic's value only where the parser finds proof below it).
+_WEAK = frozenset({"blank", "indented", "bare_value"})
