@@ -10,7 +10,11 @@ beside the grammar's cache (grammar.cached_compile), one file per Python,
 and hands a pattern found there straight to the engine (~4 µs).
 
 A pattern not yet known is compiled as `re` compiles it, and the file is
-written once, as the process exits. Anything unexpected (no cache, a file
+written once, as the process exits. The file holds each pattern's code as the
+bytes marshal wrote, read into ints only for the patterns a run uses: a cache
+that other runs filled (up to MOST patterns; 1 078, 2.6 MB, on a machine that
+ran the tests) was read whole each run, 86 M instructions of a run's start-up
+of 450 M, where its keys and bytes cost ~3 M. Anything unexpected (no cache, a file
 another Python wrote, an engine that rejects the code) falls back to
 `re.compile`: the Pattern is the same either way.
 
@@ -40,13 +44,16 @@ __all__ = ["compile", "derived"]
 T = TypeVar("T")
 
 # Bump when what is kept for a pattern changes.
-FORMAT = "1"
+FORMAT = "2"
 # A cache holding more patterns than this (a team's rules edited again and
 # again) is written anew with only the patterns this process used.
 MOST = 2048
 
 Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
-_known: dict[tuple[str | bytes, int], Entry] | None = None
+# A key's value as read from the file, marshal's bytes, until first used; then
+# what they hold (an Entry, or a derived value: never bytes itself).
+_known: dict[tuple[str | bytes, int], Entry | bytes] | None = None
+_ABSENT = object()
 _used: set[tuple[str | bytes, int]] = set()
 _new = False
 
@@ -54,8 +61,8 @@ _new = False
 def compile(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[AnyStr]:
     """re.compile(pattern, flags), its code read from the disk cache when known."""
     key = (pattern, int(flags))
-    entry = _cache().get(key)
-    if entry is not None:
+    entry = _value(key)
+    if entry is not _ABSENT:
         try:
             made = _sre.compile(pattern, *entry)
         except Exception:  # (a code this engine rejects: compiled again below)
@@ -99,10 +106,10 @@ def derived(fn: Callable[[str], T], pattern: str, *depends: str) -> T:
     characters with re's parser each time: ~10 ms, a tenth of the run."""
     modules = (fn.__module__, *depends)
     key = (_DERIVED, fn.__qualname__, _digest(modules), pattern)
-    known = _cache()
-    if key in known:
+    known = _value(key)  # type: ignore[arg-type]
+    if known is not _ABSENT:
         _used.add(key)  # type: ignore[arg-type]
-        return known[key]  # type: ignore[return-value]
+        return known  # type: ignore[return-value]
     value = fn(pattern)
     _learn(key, value)  # type: ignore[arg-type]
     return value
@@ -140,7 +147,7 @@ def _file() -> Path:
     return Path(base) / "stackdemux" / f"rx-{hashlib.sha256(engine.encode()).hexdigest()[:16]}"
 
 
-def _cache() -> dict[tuple[str | bytes, int], Entry]:
+def _cache() -> dict[tuple[str | bytes, int], Entry | bytes]:
     global _known
     if _known is None:
         try:
@@ -149,6 +156,20 @@ def _cache() -> dict[tuple[str | bytes, int], Entry]:
         except (OSError, ValueError, EOFError, TypeError):
             _known = {}
     return _known
+
+
+def _value(key: tuple[str | bytes, int]) -> Any:
+    """What the cache holds for key (its bytes read now, once), or _ABSENT;
+    bytes that marshal cannot read are as absent."""
+    known = _cache()
+    value = known.get(key, _ABSENT)
+    if type(value) is bytes:
+        try:
+            value = known[key] = marshal.loads(value)
+        except (ValueError, EOFError, TypeError):
+            del known[key]
+            return _ABSENT
+    return value
 
 
 def _save() -> None:
@@ -164,9 +185,10 @@ def _save() -> None:
     if len(merged) > MOST:
         merged = {k: v for k, v in known.items() if k in _used}
     try:
+        kept = {k: v if type(v) is bytes else marshal.dumps(v) for k, v in merged.items()}
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(merged))
+        tmp.write_bytes(marshal.dumps(kept))
         os.replace(tmp, path)
     except (OSError, ValueError):
         pass  # a read-only home only costs the compile time

@@ -133,3 +133,22 @@ def test_a_derived_value_is_worked_out_once_per_machine_under_its_modules_source
     module.write_text("# second version\n")
     rx._digests.clear()
     assert rx.derived(lead, header, "used") == "[\\x67]" and len(worked) == 3
+
+
+def test_only_the_patterns_a_run_uses_are_read_from_the_cache(fresh):
+    """A cache other runs filled (up to rx.MOST patterns: 2.6 MB on a machine that
+    ran the tests) is read for its keys; a pattern's code becomes ints only when a
+    run compiles it, and a pattern read so is written back as it was."""
+    _, restart = fresh
+    made = {(p, f): rx.compile(p, f) for p, f in patterns()}
+    rx._save()
+    restart()
+    (p, f), *rest = patterns()
+    assert rx.compile(p, f) == made[p, f]
+    assert not isinstance(rx._known[p, f], bytes)
+    assert all(isinstance(rx._known[key], bytes) for key in rest)
+    rx._learn(("a new one", 0), rx._compiled("a new one", 0)[0])
+    rx._save()
+    restart()
+    assert [rx.compile(p, f) for p, f in patterns()] == list(made.values())
+    assert rx.compile("a new one") == re.compile("a new one")
