@@ -62,10 +62,13 @@ def _log_path(name: str, options: RenderOptions) -> str:
 
 
 def _description(view: GroupView, frame: Frame | None) -> str:
-    """Title and count, the culprit where the location is not its file, the hints."""
+    """Title and count, why reports are partial, the culprit where the location is
+    not its file, the hints."""
     description = clean(view.group.title)
     if view.group.count > 1:
         description += f" (×{view.group.count})"
+    for reason, c in view.incomplete[:2]:  # (as every format says it)
+        description += f"; partial: {c} of {len(view.reports)}: {flat(clean(reason))}"
     tests = tests_said(view.reports)
     if tests:
         description += f"; {tests_label(view.reports)}: {clean(tests)}"

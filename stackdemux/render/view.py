@@ -629,12 +629,14 @@ def ci_lines(view: GroupView, analysis: Analysis) -> list[str]:
 
 
 def said_lines(view: GroupView) -> list[str]:
-    """The failed tests, the panics after the first and the culprit, as every
-    CI format words them: `test: TestX in pkg`, `panics: a [recovered]`,
-    `  → b`, `culprit: F at /path:12`. A panic whose value runs over lines is
-    said on its line, as the title says one (`  → validation failed: field a:
-    required`): one fact a line."""
-    lines = []
+    """Why reports are partial, the failed tests, the panics after the first and
+    the culprit, as every CI format words them: `partial: 1 of 1: a frame without
+    its file line`, `test: TestX in pkg`, `panics: a [recovered]`, `  → b`,
+    `culprit: F at /path:12`. A panic whose value runs over lines is said on its
+    line, as the title says one (`  → validation failed: field a: required`): one
+    fact a line."""
+    lines = [flat(f"partial: {c} of {len(view.reports)}: {reason}")
+             for reason, c in view.incomplete[:2]]  # (as the terminal says it)
     tests = tests_said(view.reports)
     if tests:
         lines.append(f"{tests_label(view.reports)}: {tests}")
