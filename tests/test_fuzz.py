@@ -12,6 +12,7 @@ The defects a campaign found are pinned as specifications at the top.
 from __future__ import annotations
 
 import gzip
+import io
 import itertools
 import json
 import random
@@ -26,11 +27,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stackdemux.api import analyze
-from stackdemux.demux import demultiplex_detail
+from stackdemux.demux import Demuxed, demultiplex_detail
+from stackdemux.demux.split import copy_noise
 from stackdemux.ingest import InputError, ingest
 from stackdemux.parse import parse_source
 from stackdemux.render import RENDERERS, RenderOptions, render
 from stackdemux.sieve import MAX_KEPT, read_source
+from stackdemux.tee import Capture
 from stackdemux.threads import ThreadsError, thread_log
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -572,10 +575,40 @@ def sieve_keeps_the_promises(data: bytes, tmp: Path) -> None:
                 line = lines[n - 1]
                 assert kept == line or (len(line) > MAX_KEPT and kept == line[:MAX_KEPT]), n
             end = seg.first + len(seg.lines)
-    check_conservation(source, demultiplex_detail(source))
+    d = demultiplex_detail(source)
+    check_conservation(source, d)
+    if capture is not None:
+        noise_is_copied_as_read_whole(data, path, capture, d)
     analysis = analyze(source)
     for fmt in RENDERERS:
         check_output(fmt, render(analysis, fmt, RenderOptions(verbose=True)))
+
+
+def noise_is_copied_as_read_whole(data: bytes, path: Path, capture: Capture, d: Demuxed) -> None:
+    """`split` copies a sieved log's noise from the file again (the lines no
+    window kept, and those its windows' streams did not take): each line as
+    the whole log read (ingest) decodes it."""
+    try:
+        whole = ingest(data).lines
+    except InputError:
+        return  # (the sieve sniffs its first block only)
+    to = capture.line_map()
+    lines = sorted({n for a, b in [*capture.gaps(), *((to(a), to(b)) for a, b in d.noise)]
+                    for n in range(a, b + 1)})
+    spans: list[tuple[int, int]] = []
+    for n in lines:
+        if spans and spans[-1][1] == n - 1:
+            spans[-1] = (spans[-1][0], n)
+        else:
+            spans.append((n, n))
+    out = io.StringIO(newline="")
+    copy_noise(str(path), spans, out)
+    got = out.getvalue().split("\n")
+    assert got.pop() == ""
+    want = [whole[n - 1] for n in lines]
+    assert len(got) == len(want), (len(got), len(want))
+    for n, a, b in zip(lines, got, want, strict=True):
+        assert a == b, (n, a[:80], b[:80])
 
 
 POOL = [f.read_bytes() for f in samples(limit=20_000)]

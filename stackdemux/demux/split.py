@@ -145,11 +145,16 @@ class _Writer:
 
 
 def _copy(f: BinaryIO, spans: list[Span], w: _Writer) -> None:
+    from ..ingest import UTF8_BOM
+
     n = 1  # number of the line the next byte belongs to
     k = 0  # the first span not yet passed
     crlf = False
     last = b""
+    first = True
     while k < len(spans) and (block := f.read(1 << 20)):
+        if first:  # a byte order mark is no text of line 1: ingest and the sieve drop it
+            block, first = block.removeprefix(UTF8_BOM), False
         crlf = crlf or b"\r\n" in block or (last == b"\r" and block[:1] == b"\n")
         last = block[-1:]
         lines = block.count(b"\n")
