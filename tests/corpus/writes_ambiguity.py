@@ -2,7 +2,8 @@
 """The write-level merges' ambiguity ceiling (issue 3): which reports could
 any decoder read exactly? A developer tool, not a test.
 
-    python tests/corpus/writes_ambiguity.py [--window W] [--examples N] [CASE ...]
+    python tests/corpus/writes_ambiguity.py [--window W] [--pairs D] [--without RULES]
+        [--model] [--examples N] [CASE ...]
 
 A reading of a write merge gives each byte a process. The truth (truth.json)
 is one reading; another is as good for a decoder when every process's text is
@@ -51,9 +52,11 @@ ambiguous reports are a lower bound (the ceiling it gives an upper bound);
 a report it finds no alternative for may still have one further away.
 
 Per case it prints the pieces, the alternatives by what they change, the
-reports ambiguous (and the rule that would have to be added to tell them:
-the kinds of value exchanged), and --examples N alternatives with the text
-around them.
+reports ambiguous with the kinds of value exchanged, and --examples N
+alternatives. `--model`: the write decoder's cost (writes_decode.decode
+held to each alternative's writers) beside the truth's, per report: where
+every alternative costs more, the model prefers the truth, though no rule
+rules the others out (a decoder may read it right; it cannot be sure).
 """
 
 from __future__ import annotations
@@ -80,7 +83,8 @@ from stackdemux.grammar import line_grammar  # noqa: E402
 
 # Values the runtime prints with one print argument: one write each.
 ONE_WRITE = ("func", "file", "lineno", "goid", "state", "parent", "offset", "message", "text",
-             "fp", "sp", "pc", "gp", "m", "mp", "addr", "minutes", "ancestor", "elided")
+             "fp", "sp", "pc", "gp", "m", "mp", "addr", "minutes", "ancestor", "elided",
+             "register", "register_value", "signame", "sigcode", "code", "signum", "status")
 _CLOSURE = re.compile(r"(?:\.(?:func|gowrap|deferwrap)\d+)+$")
 # A number is printed whole (printint, printhex): no write ends inside one.
 _NUMBER = re.compile(r"0x[0-9a-fA-F]+|[0-9]+")
@@ -540,12 +544,23 @@ class Alternative:
     pieces: tuple[int, ...]
     procs: tuple[int, ...]
     changes: list[tuple[int, int, str, str, str]]  # process, line, field, truth, alternative
+    moves: tuple[tuple[int, int, int], ...] = ()  # piece, from process, to process
+
+    def owners(self, p: Pieces, owners: list[int]) -> list[int]:
+        """Who writes each character in this reading (`owners`: the truth's)."""
+        got = list(owners)
+        for k, _, to in self.moves:
+            end = p.start[k + 1] if k + 1 < len(p.start) else len(p.text)
+            got[p.start[k]:end] = [to] * (end - p.start[k])
+        return got
 
 
 class Search:
     def __init__(self, p: Pieces, off: frozenset[str] = frozenset()) -> None:
         self.p = p
         self.judge = Judge(p.outs, off)
+        self.last = ""  # the rule the last alternative weighed broke
+        self.near = 0  # exchanges that broke only a rule of consistency
         self.of: list[list[int]] = [[] for _ in p.outs]  # each process's pieces, in order
         for k, o in enumerate(p.owner):
             if o >= 0:
@@ -553,14 +568,12 @@ class Search:
         self.texts = ["".join(p.piece(k) for k in ks) for ks in self.of]
         self.reasons: Counter = Counter()
 
-    def text_with(self, proc: int, drop: int | None, add: int | None) -> str:
-        ks = self.of[proc]
-        if drop is not None:
-            ks = [k for k in ks if k != drop]
-        if add is not None:
-            ks = list(ks)
-            bisect.insort(ks, add)
-        return "".join(self.p.piece(k) for k in ks)
+    def text_with(self, proc: int, drops: set[int], adds: list[int]) -> tuple[str, list[int]]:
+        """Process proc's text and pieces with `drops` given away and `adds` taken."""
+        ks = [k for k in self.of[proc] if k not in drops] if drops else list(self.of[proc])
+        for k in adds:
+            bisect.insort(ks, k)
+        return "".join(self.p.piece(k) for k in ks), ks
 
     def diff(self, proc: int, new: str) -> tuple[list[Line], list[int]] | None:
         """Process proc's lines with `new` as its text and the lines that
@@ -631,24 +644,22 @@ class Search:
         """moves: (piece, from process, to process)."""
         procs = sorted({m[1] for m in moves} | {m[2] for m in moves})
         changes = []
+        self.last = ""
         for proc in procs:
-            drop = next((m[0] for m in moves if m[1] == proc), None)
-            add = next((m[0] for m in moves if m[2] == proc), None)
-            new = self.text_with(proc, drop, add)
+            new, ks = self.text_with(proc, {m[0] for m in moves if m[1] == proc},
+                                     [m[0] for m in moves if m[2] == proc])
             d = self.diff(proc, new)
             if d is None:
                 self.reasons["lines"] += 1
                 return None
             lines, changed = d
-            ks = [k for k in self.of[proc] if k != drop]
-            if add is not None:
-                bisect.insort(ks, add)
             if self.judge.on("writes") and not self.one_write(proc, ks, lines, changed):
                 self.reasons["writes"] += 1
                 return None
             why = self.judge.broken(proc, lines, changed)
             if why:
                 self.reasons[why] += 1
+                self.last = why
                 return None
             for i in changed:
                 old = self.judge.lines[proc][i]
@@ -657,13 +668,18 @@ class Search:
                     if a != b:
                         changes.append((proc, i, name, a or "", b or ""))
         self.reasons["valid"] += 1
-        return Alternative(what, tuple(m[0] for m in moves), tuple(procs), changes)
+        return Alternative(what, tuple(m[0] for m in moves), tuple(procs), changes, tuple(moves))
 
-    def run(self, window: int) -> list[Alternative]:
+    def run(self, window: int, pairs: int = 0) -> list[Alternative]:
+        """Every valid single exchange and move; with `pairs`, two exchanges
+        of the same two processes at most `pairs` pieces apart that each
+        broke only a rule of consistency (a frame, an id, a state: what the
+        other may mend), weighed together."""
         p = self.p
         n = len(p.start)
         shapes = [shape(p.piece(k)) for k in range(n)]
         found = []
+        near: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
         for a in range(n):
             pa = p.owner[a]
             if pa < 0 or shapes[a].startswith("literal"):
@@ -675,12 +691,33 @@ class Search:
                 alt = self.weigh("swap", [(a, pa, pb), (b, pb, pa)])
                 if alt:
                     found.append(alt)
+                elif self.last in CONSISTENCY:
+                    near[(min(pa, pb), max(pa, pb))].append((a, b))
             for nb in (a - 1, a + 1):  # a piece given to the writer beside it
                 if 0 <= nb < n and p.owner[nb] >= 0 and p.owner[nb] != pa:
                     alt = self.weigh("move", [(a, pa, p.owner[nb])])
                     if alt:
                         found.append(alt)
+        if pairs:
+            self.near = sum(len(v) for v in near.values())
+            for swaps in near.values():
+                for i, (a, b) in enumerate(swaps):
+                    for c, d in swaps[i + 1:]:
+                        if c - a > pairs:
+                            break
+                        if len({a, b, c, d}) < 4:
+                            continue
+                        moves = [(a, p.owner[a], p.owner[b]), (b, p.owner[b], p.owner[a]),
+                                 (c, p.owner[c], p.owner[d]), (d, p.owner[d], p.owner[c])]
+                        alt = self.weigh("two swaps", moves)
+                        if alt:
+                            found.append(alt)
         return found
+
+
+# Rules one exchange may break and another mend.
+CONSISTENCY = frozenset({"site", "body", "file", "package", "offset", "words", "same id",
+                         "goroutine 1", "parent", "source", "goroot", "call line"})
 
 
 def report_of(lines: list[Line], i: int) -> int:
@@ -708,38 +745,69 @@ def reports_in(outs: list[str]) -> list[tuple[int, int]]:
     return [(k, r) for k, o in enumerate(outs) for r in range(len(parse_text(o).reports))]
 
 
+def model_margins(p: Pieces, owners: list[object], alts: list[Alternative],
+                  judge: Judge) -> dict[tuple[int, int], list[float]]:
+    """The write decoder's cost of each alternative that changes a report,
+    held to its writers, less the truth's: what its model prefers (a margin
+    below 0: the wrong reading is the cheaper)."""
+    from stackdemux.demux.writes_decode import decode
+
+    held = [o if isinstance(o, int) else -1 for o in owners]
+    truth = decode(p.text, owners=held).cost
+    got: dict[tuple[int, int], list[float]] = defaultdict(list)
+    last = dict(reports_in(p.outs))
+    for alt in alts:
+        hit = scored(alt, judge)
+        if hit:
+            cost = decode(p.text, owners=alt.owners(p, held)).cost - truth
+            for k, r in hit:
+                got[(k, min(r, last.get(k, 0)))].append(round(cost, 1))
+    return got
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("cases", nargs="*")
     ap.add_argument("--window", type=int, default=40)
     ap.add_argument("--examples", type=int, default=3)
+    ap.add_argument("--pairs", type=int, default=0,
+                    help="also two exchanges of two processes at most this many pieces apart")
     ap.add_argument("--without", default="call line",
                     help="rules not applied, comma-separated (writes, field, package, site, "
                          "body, source, ...; default: the soft `call line`)")
+    ap.add_argument("--model", action="store_true",
+                    help="the write decoder's cost of each alternative beside the truth's")
     args = ap.parse_args()
     off = frozenset(w.strip() for w in args.without.split(",") if w.strip())
-    total = ambiguous_total = 0
+    total = ambiguous_total = preferred_total = 0
     for name in args.cases or SMALL:
         text, owners, outs = owned(name)
         p = pieces_of(text, owners, outs)
         s = Search(p, off)
-        alts = s.run(args.window)
+        alts = s.run(args.window, args.pairs)
         reps = reports_in(outs)
+        last = {k: r for k, r in reps}  # the parser's last report of each process
         amb: dict[tuple[int, int], Counter] = defaultdict(Counter)
         quiet = 0
         for alt in alts:
             hit = scored(alt, s.judge)
             if not hit:
                 quiet += 1
-            for r in hit:
-                amb[r][", ".join(sorted({f"{c[2]}" for c in alt.changes}))] += 1
+            for k, r in hit:  # a second signal dump of a process is one report of the parser
+                amb[(k, min(r, last.get(k, 0)))][
+                    ", ".join(sorted({f"{c[2]}" for c in alt.changes}))] += 1
         total += len(reps)
         ambiguous_total += len(amb)
-        print(f"{name}: {len(p.start)} pieces, {len(alts)} valid alternatives "
-              f"({quiet} change no report), reports ambiguous {len(amb)}/{len(reps)}; "
-              f"refused {dict(s.reasons.most_common())}")
+        margins = model_margins(p, owners, alts, s.judge) if args.model else {}
+        preferred = sum(1 for r in amb if margins.get(r) and min(margins[r]) > 0)
+        preferred_total += preferred
+        print(f"{name}: {len(p.start)} pieces, {s.near} near, {len(alts)} valid alternatives "
+              f"({quiet} change no report), reports ambiguous {len(amb)}/{len(reps)}"
+              + (f" (the model prefers the truth in {preferred})" if args.model else "")
+              + f"; refused {dict(s.reasons.most_common())}")
         for r, kinds in sorted(amb.items()):
-            print(f"  p{r[0]} report {r[1]}: {dict(kinds.most_common(4))}")
+            print(f"  p{r[0]} report {r[1]}: {dict(kinds.most_common(4))}"
+                  + (f" model margins {sorted(margins.get(r, []))}" if args.model else ""))
         shown = 0
         for alt in alts:
             if shown >= args.examples or not scored(alt, s.judge):
@@ -749,7 +817,9 @@ def main() -> None:
                   + "; ".join(f"p{c[0]} line {c[1]} {c[2]} {c[3]!r} -> {c[4]!r}"
                               for c in alt.changes))
     print(f"all: reports ambiguous {ambiguous_total}/{total}, "
-          f"decidable at most {total - ambiguous_total}/{total}")
+          f"decidable at most {total - ambiguous_total}/{total}"
+          + (f"; of the ambiguous, the model prefers the truth to every alternative in "
+             f"{preferred_total}" if args.model else ""))
 
 
 if __name__ == "__main__":
