@@ -8,7 +8,7 @@ from their Python shape go through `_default`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -36,6 +36,35 @@ def _default(obj: Any) -> Any:
     if isinstance(obj, LineSpans):  # a report's lines, kept as their numbers
         return obj.spans()
     raise TypeError(f"cannot serialise {type(obj).__name__}")
+
+
+# orjson's pre-written JSON, inserted as it is (orjson 3.10+; None before)
+_FRAGMENT = getattr(orjson, "Fragment", None)
+
+
+def _hook(indent: bool) -> Callable[[Any], Any]:
+    """`_default` for one document. A created_by's JSON is written once for its
+    values, then inserted as written where they repeat: a dump's goroutines come
+    from a few `go` statements (20 000 created_by, 35 distinct: the 20k dump's
+    JSON 989 M -> 913 M instructions). Indented JSON is written as orjson
+    indents it (a fragment is inserted unindented)."""
+    if indent or _FRAGMENT is None:
+        return _default
+    written: dict[tuple, Any] = {}
+    fragment, dumps = _FRAGMENT, orjson.dumps
+
+    def hook(obj: Any) -> Any:
+        if type(obj) is not CreatedBy:
+            return _default(obj)
+        f = obj.frame
+        values = (f.func, f.args, f.file, f.line, f.offset, obj.goroutine, f.package,
+                  f.module, f.version, f.origin)
+        got = written.get(values)
+        if got is None:
+            got = written[values] = fragment(dumps(_default(obj)))
+        return got
+
+    return hook
 
 
 def _group(g: Group) -> dict[str, Any]:
@@ -107,7 +136,7 @@ def _inert(piece: bytes) -> bytes:
 
 def render_json_bytes(analysis: Analysis, *, indent: bool = False) -> bytes:
     option = orjson.OPT_INDENT_2 if indent else 0
-    return _inert(orjson.dumps(to_document(analysis), default=_default, option=option))
+    return _inert(orjson.dumps(to_document(analysis), default=_hook(indent), option=option))
 
 
 # Reports written at once by iter_json_bytes: the document of a log that is all
@@ -124,14 +153,14 @@ def iter_json_bytes(analysis: Analysis, *, indent: bool = False,
     if indent:
         yield render_json_bytes(analysis, indent=True)
         return
-    dumps = orjson.dumps
+    dumps, default = orjson.dumps, _hook(indent)
     for i, (key, value) in enumerate(to_document(analysis).items()):
         yield (b"{" if i == 0 else b",") + dumps(key) + b":"
         if key != "reports" or len(value) <= batch:
-            yield _inert(dumps(value, default=_default))
+            yield _inert(dumps(value, default=default))
             continue
         for at in range(0, len(value), batch):
-            piece = _inert(dumps(value[at:at + batch], default=_default))
+            piece = _inert(dumps(value[at:at + batch], default=default))
             yield (b"[" if at == 0 else b",") + piece[1:-1]
         yield b"]"
     yield b"}"
