@@ -34,6 +34,9 @@ def main() -> None:
     # where it does not look (gc.freeze), as a forked server does.
     gc.disable()
     try:
+        from .dataclass_code import install
+
+        install()  # (before the modules whose dataclasses it makes faster)
         from .cli import main as command
     except KeyboardInterrupt:
         interrupted()

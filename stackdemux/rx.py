@@ -39,7 +39,7 @@ from typing import Any, AnyStr, TypeVar
 
 from .sre import compiler, parser
 
-__all__ = ["compile", "derived"]
+__all__ = ["compile", "derived", "kept"]
 
 T = TypeVar("T")
 
@@ -111,6 +111,20 @@ def derived(fn: Callable[[str], T], pattern: str, *depends: str) -> T:
         _used.add(key)  # type: ignore[arg-type]
         return known  # type: ignore[return-value]
     value = fn(pattern)
+    _learn(key, value)  # type: ignore[arg-type]
+    return value
+
+
+def kept(key: tuple[str, ...], make: Callable[[], T]) -> T:
+    """make(), read from the cache when known under `key` (a tuple led by a name
+    of its own). What make returns must be a pure function of the key and of
+    this Python (the file's name), and a value marshal writes (code objects
+    too): dataclass_code.py keeps the code of dataclasses' generated methods."""
+    value = _value(key)  # type: ignore[arg-type]
+    if value is not _ABSENT:
+        _used.add(key)  # type: ignore[arg-type]
+        return value  # type: ignore[no-any-return]
+    value = make()
     _learn(key, value)  # type: ignore[arg-type]
     return value
 
