@@ -512,8 +512,9 @@ class Group:
 # failure's title says it once, `test failed: TestX` (was `test failure: test
 # failed: TestX`). 4: a panic's value alone on its line, its `panic: ` lost, is that
 # panic's message when the signal, a caller list with pcs or a goroutine follows
-# (the report was titled `panic`, with no message).
-FINGERPRINT_SCHEME = 4
+# (the report was titled `panic`, with no message). 5: a pointer receiver a page's
+# Markdown wrote as `(_T)` is read as Go printed it, `(*T)` (function names change).
+FINGERPRINT_SCHEME = 5
 
 
 @dataclass(slots=True)

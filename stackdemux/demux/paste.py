@@ -317,6 +317,24 @@ def _xml_text(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 _LEADING_NBSP = rx.compile(r"^[\u00a0\u202f ]*[\u00a0\u202f][\u00a0\u202f ]*")
 
 
+# A pointer receiver's star turned into an underscore: `sync.(_Cond).Wait(…)`. A page's
+# Markdown took a line's two `*` for emphasis and an export wrote each back as `_`
+# (syncthing#670). Go prints a parenthesised receiver only as `(*T)`, so `.(_T).`
+# is that damage wherever it stands.
+MARKDOWN_STAR = rx.compile(r"\.\(_(?=[A-Za-z]\w{0,255}\)\.)")
+
+
+def _markdown_stars(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """`.(_T).` back to `.(*T).` in a frame's function (same length: columns kept)."""
+    out: list[Line] = []
+    changed = 0
+    for t, o in items:
+        fixed = MARKDOWN_STAR.sub(".(*", t) if ".(_" in t else t
+        changed += fixed != t
+        out.append((fixed, o))
+    return out, changed
+
+
 def _nbsp(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     """Non-breaking spaces back to spaces; leading ones before a file line were its tab."""
     out: list[Line] = []
@@ -1129,9 +1147,10 @@ def _glued_signal_dumps(items: list[Line], _out: Repaired) -> tuple[list[Line], 
 # A panic's first line after a program's unfinished line (a progress bar drawn
 # with no newline): `… 2.98 KiB/s 00m22spanic: runtime error: …`, or after a
 # logger's label, where a program logged a child's output in one record (go-fuzz:
-# `2019/08/22 20:23:28 testee: panic: …`); the runtime's `[signal …]` line, or a
-# blank line and a goroutine header, below it.
-_GLUED_PANIC = rx.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))")
+# `2019/08/22 20:23:28 testee: panic: …`, a Python agent's record of its Go tool's
+# stderr: `… | Error while running gohai\gohai.exe : panic: …`, dd-agent#2060); the
+# runtime's `[signal …]` line, or a blank line and a goroutine header, below it.
+_GLUED_PANIC = rx.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: )|(?<=\S : panic: ))")
 
 
 def glued_panic_at(text: str) -> int | None:
@@ -1601,8 +1620,8 @@ _BLANK_AFTER_HEADER = rx.compile(r"\]:\n[ \t]*\n|\)\n[ \t]*\n[ \t]")
 _GLUED_HEADER_IN_TEXT = rx.compile(r" goroutine \d+ \[[^\]\n]{1,200}\]:$", re.M)
 _OFFSET_RUN_ON_IN_TEXT = rx.compile(r"\+0x[0-9a-f]+[g-zA-Z]")
 _CALL_RUN_ON_IN_TEXT = rx.compile(r"\)[A-Z][a-z]")
-_GLUED_PANIC_IN_TEXT = rx.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))[^\n]*\n"
-                                  r"(?:\[signal |\ngoroutine )")
+_GLUED_PANIC_IN_TEXT = rx.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: )"
+                                  r"|(?<=\S : panic: ))[^\n]*\n(?:\[signal |\ngoroutine )")
 
 
 def _run_on_in_text(text: str) -> bool:
@@ -1625,6 +1644,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("indented block", _indented_dumps, rx.compile(f"^(?:{_INDENTED_START.pattern})", re.M).search),
     ("xml text", _xml_text, _has("&#")),
     ("html escapes", _html, _ENTITY.search),
+    ("markdown stars", _markdown_stars, _has(".(_")),
     ("nbsp", _nbsp, _has("\u00a0", "\u202f")),
     ("syslog escapes", _syslog_escapes, _starts_a_line("#011")),
     ("collapsed gutter", _collapsed_gutter, _COLLAPSED_IN_TEXT.search),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .. import rx
 from ..model import Diagnostic, Span, Stream
-from .paste import _LONE_FENCE, ROW_TIME_IN_TEXT, glued_panic_at, kind, repair
+from .paste import _LONE_FENCE, MARKDOWN_STAR, ROW_TIME_IN_TEXT, glued_panic_at, kind, repair
 from .paste_flat import GLUED
 from .paste_logfmt import FILE_LINE_IN_VALUE, HEADER_IN_VALUE, LEAD
 from .write_records import holds_write_records
@@ -80,6 +80,8 @@ _HEAD_SIGNS = (
     # Markdown's inline code backtick before a report's first line (`` `fatal error: … ``,
     # `` `runtime: goroutine stack exceeds … ``: the runtime's note before a fatal error)
     ("`", rx.compile(r"\n`(?:panic: |fatal error: |goroutine \d+ \[|runtime: |unexpected fault )")),
+    # a pointer receiver's `*` an underscore (a page's Markdown emphasis written back as `_`)
+    (".(_", MARKDOWN_STAR),
     # a goroutine header after a log line's text (a logger's message ending in debug.Stack())
     (": goroutine ", rx.compile(r"\S: goroutine \d+ \[[^\]\n]{1,200}\]:\n")),
     # a file line's offset or a call line run into the next text (a page's text
@@ -99,8 +101,8 @@ _HEAD_SIGNS = (
 # A panic's first line after other text on its line (a program's unfinished line),
 # the runtime's signal line or a blank line and a goroutine header below; each
 # found is confirmed by paste.glued_panic_at (led by a literal: memchr speed).
-_GLUED_PANIC = rx.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: ))[^\n]{0,4096}\n"
-                          r"(?:\[signal |\ngoroutine \d+ \[)")
+_GLUED_PANIC = rx.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: )|(?<=\S : panic: ))"
+                          r"[^\n]{0,4096}\n(?:\[signal |\ngoroutine \d+ \[)")
 # A dump indented by tabs: its goroutine headers, which Go prints at the line
 # start. Searched for by what follows the tabs (a literal: memchr speed; every
 # frame's file line starts with a tab, so a pattern led by `\n\t` would be
