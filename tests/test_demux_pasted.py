@@ -3,8 +3,10 @@ to input columns. Real input: the corpus's pasted cases and samples/."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from conftest import sample_path
 
 from stackdemux.api import analyze
@@ -93,6 +95,33 @@ def test_the_indented_block_repair_is_looked_for_at_line_starts_only():
     gate = {name: g for name, _, g in _STEPS}["indented block"]
     assert gate("    panic: boom") and gate("x\n  goroutine 1 [running]:")
     assert not gate("x    panic: boom") and not gate("\t/app/main.go:103 +0x45" + " " * 50)
+
+
+def test_the_glued_panic_repair_is_looked_for_once_a_line(monkeypatch: pytest.MonkeyPatch):
+    # One pattern went from each glued `panic: ` to its line's end and back: a
+    # line of a megabyte of them (and a CR, a paste sign) took minutes (found by
+    # fuzzing). Each line is now read once, from its first glued panic on.
+    from stackdemux.demux import paste
+
+    gate = {name: g for name, _, g in paste._STEPS}["glued panics"]
+    signal = "\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a0f1c]\n"
+    header = "\n\ngoroutine 1 [running]:\n"
+    assert gate("2.98 KiB/s 00m22spanic: runtime error: invalid memory address" + signal)
+    assert gate("2019/08/22 20:23:28 testee: panic: boom" + header)
+    assert gate("x\n" + "panic: " * 3 + "boom" + header)  # the second glued to the first
+    assert not gate("panic: boom" + signal)  # at its line's start: not glued
+    assert not gate("00m22spanic: boom\nmain.main()" + signal)  # not the line above
+    searched: list[int] = []
+    glued = paste._GLUED_PANIC
+
+    class Counted:
+        def search(self, text: str, pos: int) -> re.Match[str] | None:
+            searched.append(pos)
+            return glued.search(text, pos)
+
+    monkeypatch.setattr(paste, "_GLUED_PANIC", Counted())
+    assert not gate(("x" + "panic: " * 1000 + "\n") * 3 + "end")
+    assert len(searched) == 4, "each line once, and the rest of the text"
 
 
 def test_spaces_around_punctuation_are_found_from_the_start_of_their_run():

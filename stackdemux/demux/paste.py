@@ -1620,8 +1620,23 @@ _BLANK_AFTER_HEADER = rx.compile(r"\]:\n[ \t]*\n|\)\n[ \t]*\n[ \t]")
 _GLUED_HEADER_IN_TEXT = rx.compile(r" goroutine \d+ \[[^\]\n]{1,200}\]:$", re.M)
 _OFFSET_RUN_ON_IN_TEXT = rx.compile(r"\+0x[0-9a-f]+[g-zA-Z]")
 _CALL_RUN_ON_IN_TEXT = rx.compile(r"\)[A-Z][a-z]")
-_GLUED_PANIC_IN_TEXT = rx.compile(r"panic: (?:(?<=\Spanic: )|(?<=\S: panic: )"
-                                  r"|(?<=\S : panic: ))[^\n]*\n(?:\[signal |\ngoroutine )")
+
+
+def _glued_panic_in_text(text: str) -> bool:
+    """A glued panic (_GLUED_PANIC) on a line the runtime's signal line, or a
+    blank line and a goroutine header, follow. Each line is read once, from its
+    first glued panic on: one pattern for all of it (`panic: ` glued, then
+    `[^\\n]*\\n` and what follows) went from each glued `panic: ` to its line's
+    end and back, quadratic on a line of them (a megabyte of `panic: `: minutes)."""
+    pos = 0
+    while (m := _GLUED_PANIC.search(text, pos)) is not None:
+        end = text.find("\n", m.end())
+        if end < 0:
+            return False
+        if text.startswith(("\n[signal ", "\n\ngoroutine "), end):
+            return True
+        pos = end + 1
+    return False
 
 
 def _run_on_in_text(text: str) -> bool:
@@ -1659,7 +1674,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("glued headers", _glued_headers, _GLUED_HEADER_IN_TEXT.search),
     ("run-on lines", _run_on_lines, _run_on_in_text),
     ("glued signal dumps", _glued_signal_dumps, _has("\nPC=0x")),
-    ("glued panics", _glued_panics, _GLUED_PANIC_IN_TEXT.search),
+    ("glued panics", _glued_panics, _glued_panic_in_text),
     ("wrapped calls", _wrapped_calls, _starts_a_line("(")),
     ("blank after a header", _blank_after_header, _BLANK_AFTER_HEADER.search),
     ("joined lines", _joined_lines, None),
