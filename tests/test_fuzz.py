@@ -646,14 +646,46 @@ def test_each_container_and_line_mutation_keeps_every_promise(mutation: Mutation
 # ----------------------------------------------------------------- campaign ---
 
 
-def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_findings")) -> None:
+def _in_child(run: Callable[[], None], cpu: int) -> str | None:
+    """run() in a forked child given `cpu` seconds of CPU: None when it kept the
+    promises, else what broke (its traceback, or that it ran out of time: a
+    regex gone quadratic holds the interpreter in C, where no signal handler or
+    timer of ours can stop it, and a campaign stuck on one input finds nothing)."""
+    import os
+    import resource
+    import traceback
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, say what broke, leave without cleanup
+        os.close(read)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        try:
+            run()
+            said = b""
+        except Exception:
+            said = traceback.format_exc().encode()
+        with os.fdopen(write, "wb") as f:
+            f.write(said)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        said = f.read()
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        return f"TooSlow: over {cpu} s of CPU (signal {os.WTERMSIG(status)})"
+    return said.decode() or None
+
+
+def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_findings"),
+             cpu: int = 120) -> None:
     """Mangle every real sample (bigger ones, bigger mutations) until the time
-    is up; save each input that breaks a promise, or takes far longer per KB
-    than its sample, with what broke."""
+    is up; save each input that breaks a promise, takes over `cpu` seconds, or
+    takes far longer per KB than its sample, with what broke. Each input runs
+    in a child process of its own."""
     import hashlib
     import tempfile
     import time
-    import traceback
 
     out.mkdir(exist_ok=True)
     files = samples(corpus=True)
@@ -675,13 +707,14 @@ def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_findings")) 
         if sieved:  # a build log's lines around it: the sieve drops some
             data = build_noise[:r.randrange(len(build_noise))] + data + b"\n" + build_noise
             done.append("sieved")
-        t0 = time.process_time()
-        try:
+
+        def run(data: bytes = data, sieved: bool = sieved, per_byte: float = base[i]) -> None:
+            t0 = time.process_time()
             if sieved:
                 sieve_keeps_the_promises(data, tmp)
             keeps_the_promises(data)
             took = time.process_time() - t0
-            if took > 2 and took / len(data) > 5 * base[i]:
+            if took > 2 and took / len(data) > 5 * per_byte:
                 # far slower per KB than its sample: superlinear if twice the input
                 # takes over three times as long
                 t0 = time.process_time()
@@ -690,18 +723,20 @@ def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_findings")) 
                 if twice > 3 * took:
                     raise AssertionError(f"superlinear: {took:.1f}s, twice the input "
                                          f"{twice:.1f}s ({took / len(data) * 1e6:.0f} µs/B "
-                                         f"vs {base[i] * 1e6:.0f} for its sample)")
-        except Exception:
-            what = traceback.format_exc().strip().splitlines()[-1][:160]
+                                         f"vs {per_byte * 1e6:.0f} for its sample)")
+
+        broke = _in_child(run, cpu)
+        if broke is not None:
+            what = broke.strip().splitlines()[-1][:160]
             if what not in seen:
                 seen.add(what)
                 name = hashlib.sha1(data).hexdigest()[:10]
                 (out / f"{name}.bin").write_bytes(data)
-                (out / f"{name}.txt").write_text(f"{files[i]} {done}\n{traceback.format_exc()}")
+                (out / f"{name}.txt").write_text(f"{files[i]} {done}\n{broke}")
                 print(name, files[i].name, done, what, flush=True)
         n += 1
     print(n, "inputs")
 
 
 if __name__ == "__main__":
-    campaign(int(sys.argv[1]), float(sys.argv[2]))
+    campaign(int(sys.argv[1]), float(sys.argv[2]), *(Path(a) for a in sys.argv[3:4]))
