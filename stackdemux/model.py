@@ -332,6 +332,28 @@ class Race:
 
 
 @dataclass(slots=True)
+class LogEntry:
+    """One entry of a failed go test's log, `calc_test.go:11: Add(1, 2) = 4, want 3`
+    (t.Error, t.Fatal and t.Log print alike: the output does not tell them apart)."""
+
+    file: str  # as testing printed it: the file's base name (`calc_test.go`)
+    line: int
+    text: str  # the message, its further lines joined by "\n", their indentation off
+    input_lines: Span  # the input lines it was read from (its first and last)
+
+
+@dataclass(slots=True)
+class FailedTest:
+    """A go test that failed, `--- FAIL: TestSub/case_2 (0.00s)`, and its log: where a
+    plain test failure (no crash, no stack) points (test_output.py)."""
+
+    test: str  # `TestSub/case_2`
+    elapsed: str | None = None  # `0.00s`, as printed
+    input_line: int | None = None  # its `--- FAIL` line
+    log: list[LogEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Report:
     """One crash report or goroutine dump, as one process printed it."""
 
@@ -350,6 +372,9 @@ class Report:
     race: Race | None = None
     tests: list[str] = field(default_factory=list)  # "--- FAIL: TestX" / "running tests:" names
     test_package: str | None = None  # "FAIL\tpkg\t0.01s"
+    # The failed tests read with their logs (`--- FAIL` and the `file.go:12: …` lines
+    # under it, or above it with -v): each plain failure's place in the test's file.
+    failed_tests: list[FailedTest] = field(default_factory=list)
     exit_status: int | None = None  # "exit status 2"
     http_remote: str | None = None  # "http: panic serving <addr>: …"
     stream: str = "s1"

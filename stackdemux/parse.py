@@ -50,6 +50,7 @@ from .model import (
 from .raw_chain import read_raw_chain
 from .sre import constants as _c
 from .sre import parser as _p
+from .test_output import read_failures
 from .tinygo_location import LOCATED, read_location
 
 _G = line_grammar()
@@ -556,7 +557,10 @@ class _Parser:
     def number(self, i: int) -> int:
         return self.stream.numbers[i]
 
-    def open(self, kind: ReportKind, message: str, i: int) -> Report:
+    def open(self, kind: ReportKind, message: str, i: int, tests_end: int | None = None
+             ) -> Report:
+        """Open a report at line i; the failed tests seen before it are its own, with
+        their logs (read down to `tests_end`, else to i)."""
         self.close()
         r = _new_report(next(self.ids), kind, message, self.stream.id)
         self.report = r
@@ -576,6 +580,11 @@ class _Parser:
         if self.tests_at:
             r.tests.extend(self.tests)
             self.used.extend(self.tests_at)
+            stream = self.stream
+            r.failed_tests, logged = read_failures(
+                stream.texts, stream.numbers, self.tests_at,
+                i if tests_end is None else tests_end, self.consumed)
+            self.used.extend(logged)
             if r.test_package is None:
                 r.test_package = self.summary_package
             self.tests, self.tests_at, self.summary_package = [], [], None
@@ -1050,7 +1059,8 @@ class _Parser:
         # the log ends inside the failed test's output (cut_in_test_output).
         if self.tests and self.cut_in_test_output():
             at = self.tests_at[-1]
-            r = self.open(ReportKind.TEST_FAILURE, f"test failed: {', '.join(self.tests)}", at)
+            r = self.open(ReportKind.TEST_FAILURE, f"test failed: {', '.join(self.tests)}", at,
+                          tests_end=len(self.stream.texts))
             self.used.pop()  # (its `--- FAIL` lines are the tests')
             r.complete, r.incomplete_reason = False, CUT_IN_TEST_OUTPUT
             self.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import pytest
 from conftest import SAMPLES, assert_every_line_placed_once, manifest, numbers, parse_file
 
+from stackdemux.api import analyze
 from stackdemux.model import ReportKind
 from stackdemux.parse import PROFILE_NOTE
 
@@ -36,6 +37,9 @@ PROFILE_FORMAT = {"pprof_debug1"}
 # A stack logged on one line, its line breaks stripped, is no traceback line by
 # line: the demultiplexer's paste repair cuts it back (tests/test_demux_paste_flat.py).
 LOGGED_FLAT = {"stack_logged_flat"}
+# `go test -json`'s events (test2json) are unwrapped by the demultiplexer, each test's
+# output a stream of its own: the parser alone reads JSON lines, no traceback.
+WRAPPED = {"test_fail_json"}
 
 
 def entry_id(e: dict) -> str:
@@ -49,6 +53,12 @@ def test_sample_parses_as_its_manifest_expects(entry):
     expect = entry["expect"]
     if entry["scenario"] in LOGGED_FLAT:
         assert result.reports == [] and len(numbers(result.noise)) == len(lines)
+        return
+    if entry["scenario"] in WRAPPED:
+        assert result.reports == []
+        analysis = analyze(SAMPLES / entry["file"])
+        assert analysis.reports[0].message == expect["message"]
+        assert all(r.kind.value == expect["kind"] for r in analysis.reports)
         return
     if entry["scenario"] in PROFILE_FORMAT:
         assert result.reports == [] and numbers(result.noise) == list(range(1, len(lines) + 1))
@@ -102,12 +112,17 @@ def test_noise_checked_by_hand_race_run():
 
 def test_noise_checked_by_hand_test_race():
     # go test -race: the testing package's "    testing.go:NNN: race detected during
-    # execution of test" log line under "--- FAIL: TestRace" is the only noise.
+    # execution of test" log line under "--- FAIL: TestRace" is that failed test's log
+    # (it was noise until the failures' logs were read): no line is noise.
     from conftest import parse_sample
 
     lines, result = parse_sample("test_race", "1.27")
-    noise = [lines[n - 1] for n in numbers(result.noise)]
-    assert len(noise) == 1 and noise[0].strip().endswith("race detected during execution of test")
+    assert numbers(result.noise) == []
     race, failure = result.reports
     assert race.kind is ReportKind.RACE and failure.kind is ReportKind.TEST_FAILURE
     assert failure.tests == ["TestRace"] and failure.test_package == "example.com/gotests/store"
+    (failed,) = failure.failed_tests
+    (entry,) = failed.log
+    assert failed.test == "TestRace" and entry.file == "testing.go"
+    assert entry.text == "race detected during execution of test"
+    assert lines[entry.input_lines[0] - 1].strip().endswith(entry.text)

@@ -25,7 +25,11 @@ def test_a_fail_block_cut_before_go_test_s_fail_line_is_a_test_failure():
     a = analyze(_lines(41, 42))  # `--- FAIL: TestRace (0.01s)`, `    testing.go:1867: race …`
     [r] = a.reports
     assert (r.kind, r.tests, r.complete) == (ReportKind.TEST_FAILURE, ["TestRace"], False)
-    assert r.lines == [(1, 1)] and a.noise == [(2, 2)]
+    # the test's log line is its log (it was noise before the logs were read)
+    assert r.lines == [(1, 2)] and a.noise == []
+    [failed] = r.failed_tests
+    assert [(e.file, e.text, e.input_lines) for e in failed.log] == [
+        ("testing.go", "race detected during execution of test", (2, 2))]
 
 
 def test_with_its_fail_line_the_same_block_is_complete():

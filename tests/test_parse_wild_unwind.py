@@ -58,7 +58,15 @@ def test_a_crash_a_test_s_log_quotes_is_the_test_s_output():
     assert (r.kind, r.tests, r.goroutines) == (ReportKind.TEST_FAILURE,
                                                ["TestSegv", "TestSegv/Segv"], [])
     assert not r.complete and "before go test's FAIL line" in r.incomplete_reason
-    assert r.lines == [(1, 2)] and a.noise == [(3, 9)]
+    # the log is the failed subtest's, each entry with its further lines (the child's
+    # dump, 4 spaces deeper than the entry): no line is noise
+    assert r.lines == [(1, 9)] and a.noise == []
+    parent, child = r.failed_tests
+    assert (parent.test, parent.log) == ("TestSegv", [])
+    assert [(e.file, e.line, e.input_lines) for e in child.log] == [
+        ("testenv.go", 460, (3, 3)), ("crash_cgo_test.go", 611, (4, 9))]
+    assert child.log[1].text.splitlines()[:2] == ["SIGSEGV: segmentation violation",
+                                                  "PC=0x3fe45b3c1a m=3 sigcode=0"]
 
 
 def test_an_unknown_pc_note_outside_a_goroutine_is_the_report_s_context():

@@ -43,6 +43,7 @@ MINIMAL = {
             "race": None,
             "tests": [],
             "test_package": None,
+            "failed_tests": [],
             "exit_status": None,
             "http_remote": None,
             "mentions": [],

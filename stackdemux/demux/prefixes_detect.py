@@ -220,6 +220,10 @@ def _holds(tally: _Tally, name: str) -> bool:
     if name in ("stern", "awslogs"):
         # a container prints many lines; words of prose seldom repeat as a pair
         return len(tally.keys[name]) * _LINES_PER_KEY <= n
+    if name == "parallel" and not any(key.strip() for key in tally.keys[name]):
+        # blanks before a tab are an indentation, no job's argument (testify's
+        # `        \tError:      \tNot equal:` block in a failed test's log) (tests19)
+        return False
     # parallel: tags repeat (one per job, many lines each); a table is no tag
     return name != "parallel" or not (len(tally.keys[name]) * 2 > n
                                       or _tabular(tally.rests[name]))

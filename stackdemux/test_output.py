@@ -1,0 +1,135 @@
+"""A failed go test's own output: what its t.Error, t.Fatal and t.Log printed.
+
+`go test` prints a failed test's log under its `--- FAIL: TestX (0.00s)` line,
+each entry `file.go:12: message` 4 spaces deeper than that line (a subtest's
+`--- FAIL` is itself 4 spaces deeper than its parent's), a message's further
+lines 4 spaces deeper again. With -v (and in test2json's events) the log is
+printed as it is written, before its test's `--- FAIL` line, 4 spaces in at
+every depth, after a `=== RUN` (`=== CONT`, `=== NAME`) line naming the test.
+The line shapes are traceback.lark's `test_log`, `test_progress`,
+`test_verdict` and `test_fail`; none but the last is a kind of line (any log
+may hold `x.go:12: text`), so they are read only around `--- FAIL` lines.
+
+The entries are the failure's data (model.FailedTest): they locate a plain
+test failure, which prints no stack, at its test file's line for the CI
+formats. They enter no title and no fingerprint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from . import rx
+from .model import FailedTest, LogEntry
+
+# A -v log read back from a failed test's first `--- FAIL` line goes at most this
+# far up (a package's whole -v output precedes its failures): lines past it are
+# not looked at, which keeps a log of many failures linear.
+MAX_LINES_ABOVE = 20_000
+
+_TERMINALS = {"TEST_LOG_INDENT", "TEST_LOG_FILE", "TEST_LOG_TEXT", "TEST_PROGRESS",
+              "TEST_VERDICT"}
+
+
+@cache
+def _rules() -> dict[str, tuple[re.Pattern[str], dict[str, int]]]:
+    """The test_log, test_progress, test_verdict and test_fail shapes, each with its
+    fields' group numbers, compiled from the grammar once per machine."""
+    from .grammar import COMPILER_VERSION, cached_compile, compile_rule, grammar_text
+
+    text = grammar_text("traceback.lark")
+    rules = ("test_log", "test_progress", "test_verdict", "test_fail")
+    compiled = cached_compile("test_output", text + COMPILER_VERSION,
+                              lambda: [compile_rule(text, r, keep_terminals=_TERMINALS)
+                                       for r in rules])
+    return {r: (rx.compile(source), fields)
+            for r, (source, fields) in zip(rules, compiled, strict=True)}
+
+
+# The lines after which no test's output goes on: a package's verdict (`ok  \tpkg`,
+# `FAIL\tpkg`, `PASS`, `FAIL`) ends the -v output read upwards.
+_PACKAGE_END = rx.compile(r"(?:ok  |FAIL\t|PASS$|FAIL$)")
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[int],
+                  end: int, taken: Sequence[int]) -> tuple[list[FailedTest], list[int]]:
+    """The failed tests whose `--- FAIL` lines are at `fails` (indices into `texts`,
+    ascending), with their logs, and the indices of the log's lines read.
+
+    The lines looked at run from above the first `--- FAIL` (a -v log, read up to
+    a package's verdict or a line `taken` by a report, a bytearray-like of 0/1)
+    down to `end` (exclusive). A log line belongs to the test last named at the
+    depth just above it: by its `--- FAIL`/`--- PASS` line, or (-v) its `=== RUN`.
+    `numbers[i]` is the input line of `texts[i]`."""
+    rules = _rules()
+    log, log_f = rules["test_log"]
+    progress, progress_f = rules["test_progress"]
+    verdicts = (rules["test_fail"], rules["test_verdict"])
+    if not fails:
+        return [], []
+    lo = fails[0]
+    floor = max(0, lo - MAX_LINES_ABOVE)
+    while lo > floor and not taken[lo - 1] and not _PACKAGE_END.match(texts[lo - 1]):
+        lo -= 1
+    fail_at = set(fails)
+    failures: dict[str, FailedTest] = {}
+    logs: dict[str, list[tuple[LogEntry, list[int]]]] = {}
+    named: dict[int, str] = {}  # a depth's indentation → the test last named there
+    message: LogEntry | None = None
+    message_lines: list[int] = []
+    deeper = ""  # a further line of `message` begins so
+    for i in range(lo, end):
+        text = texts[i]
+        if taken[i] and i not in fail_at:
+            message = None
+            continue
+        if message is not None and text.startswith(deeper):
+            message.text += "\n" + text[len(deeper):]
+            message.input_lines = (message.input_lines[0], numbers[i])
+            message_lines.append(i)
+            continue
+        message = None
+        m = log.fullmatch(text)
+        if m is not None:
+            depth = len(m.group(log_f["test_log_indent"])) - 4
+            test = named.get(depth)
+            if test is None:
+                continue
+            body = m.group(log_f["test_log_text"])
+            message = LogEntry(file=m.group(log_f["test_log_file"]),
+                                  line=int(m.group(log_f["lineno"])),
+                                  text=body[1:] if body else "",
+                                  input_lines=(numbers[i], numbers[i]))
+            message_lines = [i]
+            deeper = " " * (depth + 8)
+            logs.setdefault(test, []).append((message, message_lines))
+            continue
+        for pattern, fields in verdicts:
+            m = pattern.fullmatch(text)
+            if m is None:
+                continue
+            depth = _indent(text)
+            test = m.group(fields["test"])
+            named = {k: v for k, v in named.items() if k < depth}
+            named[depth] = test
+            if i in fail_at and test not in failures:
+                failures[test] = FailedTest(test=test, elapsed=m.group(fields["duration"]),
+                                             input_line=numbers[i])
+            break
+        else:
+            m = progress.fullmatch(text)
+            if m is not None:
+                named = {0: m.group(progress_f["test"])}
+    used: list[int] = []
+    for test, failure in failures.items():
+        for msg, lines in logs.get(test, ()):
+            failure.log.append(msg)
+            used.extend(lines)
+    used.sort()
+    return list(failures.values()), used
