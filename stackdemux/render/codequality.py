@@ -17,6 +17,7 @@ from __future__ import annotations
 import orjson
 
 from ..model import Analysis, Frame
+from .failures import FailureView, failure_file, failure_views, said_by_failures
 from .options import RenderOptions
 from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
@@ -81,9 +82,28 @@ def _description(view: GroupView, frame: Frame | None) -> str:
     return description
 
 
+def _failure_issue(failure: FailureView, options: RenderOptions) -> dict:
+    """A failed go test (failures.py) at its file's line in the checkout, else at its
+    line in the log; its message and test in the description."""
+    where = failure_file(failure, options.repo_root)
+    path, line = where if where is not None else (
+        _log_path(failure.report.source or "log", options), failure.log_line)
+    description = clean(f"{failure.title}: {failure.summary}; {failure.tests_line}")
+    return {
+        "type": "issue",
+        "check_name": "stackdemux/test-failure",
+        "description": description,
+        "categories": ["Bug Risk"],
+        "fingerprint": failure.fingerprint,
+        "severity": _SEVERITY["test failure"],
+        "location": {"path": clean(path, tabs=None), "lines": {"begin": max(line, 1)}},
+    }
+
+
 def render_codequality(analysis: Analysis, options: RenderOptions) -> str:
     issues = []
-    for view in group_views(analysis):
+    # plain test failures: an issue per failed test, not one for their group (failures.py)
+    for view in (v for v in group_views(analysis) if not said_by_failures(v)):
         path, line, frame = _where(view, analysis, options)
         description = _description(view, frame)
         issues.append(
@@ -97,6 +117,7 @@ def render_codequality(analysis: Analysis, options: RenderOptions) -> str:
                 "location": {"path": clean(path, tabs=None), "lines": {"begin": max(line, 1)}},
             }
         )
+    issues.extend(_failure_issue(f, options) for f in failure_views(analysis))
     for seen in sightings(analysis):  # (a crash seen, not read: at the log's line)
         issues.append(
             {

@@ -19,6 +19,7 @@ from __future__ import annotations
 import secrets
 
 from ..model import Analysis, Frame
+from .failures import FailureView, failure_file, failure_views, said_by_failures
 from .options import RenderOptions
 from .paths import in_repo
 from .sanitize import clean
@@ -58,6 +59,19 @@ def _message(view: GroupView, analysis: Analysis) -> str:
     return "\n".join(clean(ln) for ln in ci_lines(view, analysis))
 
 
+def _failure(failure: FailureView, repo_root: str | None) -> str:
+    """A failed test's `::error` at its test file's line (failures.py): its log as
+    testing printed it, its test and package, where it is in the log."""
+    where = failure_file(failure, repo_root)
+    lines = [*failure.log_lines, failure.tests_line, f"line {failure.log_line} of the log"]
+    title = clean(f"{failure.title}: {failure.summary}")
+    if len(title) > 200:
+        title = title[:199] + "…"
+    return command("error", "\n".join(clean(ln) for ln in lines),
+                   file=clean(where[0]) if where else None,
+                   line=where[1] if where else None, title=title)
+
+
 def _annotated(views: list[GroupView], limit: int) -> tuple[list[GroupView], list[GroupView]]:
     """The groups annotated, in the report's order, and those left unsaid. GitHub
     shows at most `limit` (10) errors and as many notices per step, each kind
@@ -74,11 +88,12 @@ def _annotated(views: list[GroupView], limit: int) -> tuple[list[GroupView], lis
             [view for view in views if id(view) not in shown])
 
 
-def _unsaid(views: list[GroupView], limit: int) -> str:
+def _unsaid(views: list[GroupView], limit: int, failures: int = 0) -> str:
     crashes = sum(view.is_crash for view in views)
     dumps = len(views) - crashes
     said = [f"{n} more {what}{'s' if n != 1 else ''}"
-            for n, what in ((crashes, "crash group"), (dumps, "goroutine dump")) if n]
+            for n, what in ((crashes, "crash group"), (failures, "failed test"),
+                            (dumps, "goroutine dump")) if n]
     return (f"{' and '.join(said)} not annotated (GitHub shows at most {limit} errors and "
             f"{limit} notices per step); see the log below")
 
@@ -94,7 +109,13 @@ def _sighting(seen: Sighting) -> str:
 def render_github(analysis: Analysis, options: RenderOptions) -> str:
     token = options.stop_token or secrets.token_hex(16)
     views = group_views(analysis)
-    annotated, unsaid = _annotated(views, options.max_errors)
+    # plain test failures: each failed test at its file's line, not its group (failures.py)
+    grouped = [view for view in views if not said_by_failures(view)]
+    annotated, unsaid = _annotated(grouped, options.max_errors)
+    failures = failure_views(analysis)
+    # (errors: the crash groups first, then the failed tests, in the room they leave)
+    room = max(options.max_errors - sum(view.is_crash for view in annotated), 0)
+    failures_unsaid = max(len(failures) - room, 0)
     out: list[str] = []
     for view in annotated:
         path, frame = _anchor(view, options.repo_root)
@@ -110,8 +131,10 @@ def render_github(analysis: Analysis, options: RenderOptions) -> str:
                 title=title,
             )
         )
-    if unsaid:
-        out.append(command("notice", _unsaid(unsaid, options.max_errors), title="stackdemux"))
+    out.extend(_failure(f, options.repo_root) for f in failures[:room])
+    if unsaid or failures_unsaid:
+        out.append(command("notice", _unsaid(unsaid, options.max_errors, failures_unsaid),
+                           title="stackdemux"))
     # The readable report, and each group's stack, as log text the runner must not act on.
     # (as the report inside says it: a goroutine dump printed on purpose is no crash)
     seen = sightings(analysis)

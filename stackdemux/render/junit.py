@@ -10,6 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..model import Analysis
+from .failures import FailureView, failure_file, failure_views, junit_time, said_by_failures
 from .options import RenderOptions
 from .paths import in_repo
 from .sanitize import inert_markup, xml_safe
@@ -52,6 +53,21 @@ def _classname(view: GroupView, analysis: Analysis) -> str:
     return "go"
 
 
+def _failure_case(suite: ET.Element, failure: FailureView, options: RenderOptions) -> None:
+    """A failed go test's own case (failures.py): under its package, named by the
+    test, its file the checkout's where found, its time testing's, failed with the
+    message of the entry it points at and its whole log as the failure's text."""
+    where = failure_file(failure, options.repo_root)
+    case = ET.SubElement(suite, "testcase", classname=xml_safe(failure.package or "go"),
+                         name=xml_safe(failure.failed.test), time=junit_time(failure.failed))
+    if where is not None:  # (GitLab links `file`; the line is in the text)
+        case.set("file", xml_safe(where[0]))
+    failed = ET.SubElement(case, "failure", type="test failure",
+                           message=xml_safe(failure.summary[:1000]))
+    failed.text = xml_safe("\n".join([*failure.log_lines, failure.tests_line,
+                                       f"line {failure.log_line} of the log"]))
+
+
 # Every suite and case says its time, as Ant's JUnit schema requires: viewers read
 # it as a number (dorny/test-reporter's parseFloat made a missing one NaN). A crash
 # group took no time of its own to run.
@@ -59,17 +75,20 @@ _NO_TIME = "0"
 
 
 def render_junit(analysis: Analysis, options: RenderOptions) -> str:
-    views = group_views(analysis)
-    failed = str(sum(view.is_crash for view in views))
+    # plain test failures: a case per failed test, not one for their group (failures.py)
+    views = [view for view in group_views(analysis) if not said_by_failures(view)]
+    failures = failure_views(analysis)
+    failed = str(sum(view.is_crash for view in views) + len(failures))
     suites = ET.Element(
-        "testsuites", name="stackdemux", tests=str(len(views)), failures=failed, errors="0",
+        "testsuites", name="stackdemux", tests=str(len(views) + len(failures)), failures=failed,
+        errors="0",
         time=_NO_TIME,
     )
     suite = ET.SubElement(
         suites,
         "testsuite",
         name="stackdemux",
-        tests=str(len(views)),
+        tests=str(len(views) + len(failures)),
         failures=failed,
         errors="0",
         skipped="0",
@@ -93,6 +112,8 @@ def render_junit(analysis: Analysis, options: RenderOptions) -> str:
             failure.text = xml_safe(_body(view, analysis, options))
         else:  # a goroutine dump printed on purpose: kept, as a passing case's output
             ET.SubElement(case, "system-out").text = xml_safe(_body(view, analysis, options))
+    for failure in failures:
+        _failure_case(suite, failure, options)
     # A crash seen behind a prefix but not read: an <error>, the case that could
     # not be judged. Not a <failure> (no crash was read: no type, title or stack
     # to fail with) and not <skipped>, which GitLab, Jenkins and test-reporter count
@@ -109,9 +130,9 @@ def render_junit(analysis: Analysis, options: RenderOptions) -> str:
         error.text = xml_safe(s.message)
     if seen:
         for element in (suites, suite):
-            element.set("tests", str(len(views) + len(seen)))
+            element.set("tests", str(len(views) + len(failures) + len(seen)))
             element.set("errors", str(len(seen)))
-    if not views and not seen:
+    if not views and not failures and not seen:
         ET.SubElement(suite, "testcase", classname="stackdemux", name="no Go crash in the log",
                       time=_NO_TIME)
         suites.set("tests", "1")

@@ -14,6 +14,7 @@ import re
 
 from .. import rx
 from ..model import Analysis, Frame
+from .failures import failure_views
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_lines, no_legacy_command
 from .stack import frame_place, shown_stack, stack_text
@@ -161,6 +162,10 @@ def _frame_words(frame: Frame, options: RenderOptions) -> list[str]:
     return words + ([code(frame_place(frame, options))] if frame.file else [])
 
 
+# Failed tests whose logs a group's section shows (the rest are counted)
+_FAILED_TESTS = 10
+
+
 def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
     g = view.group
     out = [f"### {n}. {code(g.title)}", ""]
@@ -178,6 +183,17 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     tests = tests_said(view.reports)
     if tests:
         out.append(f"**{tests_label(view.reports).capitalize()}:** {code(tests)}")
+        out.append("")
+    ids = {r.id for r in view.reports}
+    failures = [f for f in failure_views(analysis) if f.report.id in ids]
+    for failure in failures[:_FAILED_TESTS]:  # (each failed test's log, as testing printed it)
+        out.append(f"**Failed:** {code(failure.failed.test)}")
+        out.append("")
+        if failure.failed.log:
+            out.append(fence("\n".join(failure.log_lines)))
+            out.append("")
+    if len(failures) > _FAILED_TESTS:
+        out.append(f"*… {len(failures) - _FAILED_TESTS} more failed tests*")
         out.append("")
     shown = view.shown_messages
     if shown:

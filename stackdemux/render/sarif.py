@@ -26,6 +26,7 @@ import orjson
 
 from .. import rx
 from ..model import Analysis, Frame
+from .failures import FailureView, failure_file, failure_views, said_by_failures
 from .options import RenderOptions
 from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
@@ -260,6 +261,47 @@ def _unread_result(seen: Sighting, index: int, analysis: Analysis,
     }
 
 
+# A go test that failed without crashing (failures.py): one rule for all of them.
+_TEST_RULE = "go-test/failure"
+_HELP_TEST = ("A go test failed (t.Error, t.Fatal): it printed no stack, only its log. The "
+              "result points at the line of the test's file its log names (the last entry: "
+              "t.Fatal ends a test) and holds the whole log as testing printed it.")
+
+
+def _test_rule() -> dict:
+    return {
+        "id": _TEST_RULE,
+        "name": "GoTestFailure",
+        "shortDescription": {"text": "A go test failed"},
+        "fullDescription": {"text": "A go test failed without crashing"},
+        "defaultConfiguration": {"level": "error"},
+        "help": {"text": _text(_HELP_TEST)},
+    }
+
+
+def _failure_result(failure: FailureView, index: int, analysis: Analysis,
+                    options: RenderOptions) -> dict:
+    """A failed test's result at its file's line in the checkout, else at its line in
+    the log (GitHub wants a location); its log in the message."""
+    where = failure_file(failure, options.repo_root)
+    if where is not None:
+        location = {"physicalLocation": {
+            "artifactLocation": {"uri": _uri(where[0]), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": max(where[1], 1)}}}
+    else:
+        location = _log_location(None, analysis, options, failure.report.source,
+                                 failure.log_line)
+    lines = [f"{failure.title}: {failure.summary}", *failure.log_lines, failure.tests_line]
+    return {
+        "ruleId": _TEST_RULE,
+        "ruleIndex": index,
+        "level": "error",
+        "message": {"text": _text("\n".join(clean(ln) for ln in lines))},
+        "partialFingerprints": {"stackdemux/test/v1": failure.fingerprint},
+        "locations": [location],
+    }
+
+
 def _level(view: GroupView) -> str:
     return "error" if view.is_crash else "note"
 
@@ -277,7 +319,8 @@ def _names_base(results: list[dict], base: str) -> bool:
 
 
 def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
-    views = group_views(analysis)
+    # plain test failures: a result per failed test, not one for their group (failures.py)
+    views = [view for view in group_views(analysis) if not said_by_failures(view)]
     rules: dict[str, dict] = {}
     results = []
     for view in views:
@@ -311,6 +354,11 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
         if stacks:
             result["stacks"] = stacks
         results.append(result)
+    for failure in failure_views(analysis):
+        if _TEST_RULE not in rules:
+            rules[_TEST_RULE] = _test_rule()
+        results.append(_failure_result(failure, list(rules).index(_TEST_RULE), analysis,
+                                       options))
     for seen in sightings(analysis):
         if _UNREAD_RULE not in rules:
             rules[_UNREAD_RULE] = _unread_rule()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from ..model import Analysis, Bucket, Frame, Hint
+from .failures import failure_views
 from .options import RenderOptions
 from .paths import fit_path, short_path
 from .sanitize import cell_width, clean, inert_line
@@ -49,6 +50,7 @@ _STYLES = {
 
 _GUTTER = 4  # columns of the label gutter: "   culprit  …"
 _LABEL = 14
+_FAILED_TESTS = 10  # failed tests whose logs a group shows (the rest are counted)
 
 
 def _style(text: str, style: str, color: bool) -> str:
@@ -263,6 +265,14 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
     tests = tests_said(view.reports)
     if tests:
         w.field(tests_label(view.reports), clean(tests))
+    ids = {r.id for r in view.reports}
+    failures = [f for f in failure_views(analysis) if f.report.id in ids]
+    for failure in failures[:_FAILED_TESTS]:  # (each failed test's log, as testing printed it)
+        w.field("failed", clean(failure.failed.test))
+        for line in failure.log_lines:
+            w.line(clean(line), indent=_LABEL, cont=_LABEL + 4)
+    if len(failures) > _FAILED_TESTS:
+        w.field("", f"… {len(failures) - _FAILED_TESTS} more failed tests", "note")
     messages = view.messages
     if len(g.title) > _MAX_TITLE:  # (the title is cut: its message is shown whole)
         shown = sorted(messages.items(), key=lambda kv: -kv[1])
