@@ -137,6 +137,7 @@ def main() -> None:
       threads    a GOTRACEBACK=crash dump's other threads
       partial    the log holds the report cut short, and why
       test       the go test that failed, in its package (tests: several)
+      failed     a failed test, and its log as testing printed it
       message    the panic value or the error, as printed
       signal     the signal the crash took, as printed (addr=: the address)
       panics     panics raised while one was recovered: the program died of

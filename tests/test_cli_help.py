@@ -61,7 +61,8 @@ LABELLED = ["interleaved/compose-bbolt.log", "gccgo12/gccgo_repanic.txt",
             "gccgo12/gccgo_sigquit.txt", "go1.19/runtime_stack.txt", "go1.19/test_panic.txt",
             "go1.21/sigquit_crash_busy.txt", "go1.27/debug_printstack.txt",
             "wild/balena175_journald_double_spaced_yocto_arm.txt",
-            "wild/goblog_testing_time_synctest_deadlock_stacks_elided_go125.txt"]
+            "wild/goblog_testing_time_synctest_deadlock_stacks_elided_go125.txt",
+            "go1.27/test_fail_plain.txt"]
 
 
 def _labels(text: str) -> set[str]:
@@ -88,7 +89,7 @@ def test_every_label_of_the_text_report_is_said_by_the_top_help() -> None:
                                  RenderOptions()))
     assert {"where", "kind", "culprit", "our code", "chain", "hint", "panics", "test",
             "tests", "partial", "threads", "dumped by", "waits in", "seen in",
-            "runs in", "message"} <= labels
+            "runs in", "message", "failed"} <= labels
     said = _help().split("The text report", 1)[1].split("Exit codes", 1)[0]
     for label in labels:
         # a row's label, or named in another row's parentheses

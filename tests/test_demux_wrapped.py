@@ -32,10 +32,15 @@ def read_lines(path: Path) -> list[str]:
     return lines
 
 
+# `go test -json`'s own captures (test2json): wrapped, unlike every other sample
+TEST2JSON_SAMPLES = sorted(ROOT.glob("samples/go*/test_fail_json.txt"))
+
+
 def real_samples() -> dict[str, list[str]]:
     files = sorted(ROOT.glob("samples/go*/*.txt")) + sorted(
         (CONFORMANCE / "panicparse-crashes").glob("*.txt"))
-    return {f"{f.parent.name}/{f.name}": read_lines(f) for f in files}
+    return {f"{f.parent.name}/{f.name}": read_lines(f) for f in files
+            if f not in TEST2JSON_SAMPLES}
 
 
 SAMPLES = real_samples()
@@ -202,6 +207,13 @@ def test_a_line_journalctl_left_out_of_its_json_is_said_missing():
     assert [d.lines for d in analysis.diagnostics if d.message == OMITTED_BY_JOURNALCTL] == [
         [(2, 2)]]
     assert [g.id for r in analysis.reports for g in r.goroutines] == [1]
+
+
+@pytest.mark.parametrize("path", TEST2JSON_SAMPLES, ids=lambda p: p.parent.name)
+def test_go_test_json_captures_are_test2json_each_test_a_stream(path):
+    got = unwrap_detail(read_lines(path))
+    assert got is not None and got.format == "test2json"
+    assert "example.com/gotests/calc TestSub/case_2" in {s.label for s in got.streams}
 
 
 def test_plain_logs_are_not_wrapped():
