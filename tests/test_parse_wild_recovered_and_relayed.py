@@ -95,3 +95,52 @@ def test_an_underscore_that_names_no_receiver_is_kept() -> None:
     assert not looks_pasted(lines)
     out = repair(["main.(_T).M(0x1)", "main.g(_x)", "pkg._f()"]).lines
     assert out == ["main.(*T).M(0x1)", "main.g(_x)", "pkg._f()"]
+
+
+# ------------------------------------- a logger's label before an escaped dump ---
+
+TRAEFIK = WILD / "traefik6297_compose_logrus_stack_label_escaped_dump_cut.txt"
+TRAEFIK_KOP = WILD / "traefikkop15_logrus_stack_label_escaped_dump_template_nil.txt"
+
+
+def test_a_quoted_dump_after_its_label_is_unescaped() -> None:
+    # traefik logs `msg="Stack: goroutine 94 [running]:\n…"`: the record was cut
+    # before its closing quote and wrapped once at 1000 columns
+    _, r = _one(TRAEFIK)
+    frames = r.goroutines[0].frames
+    assert [f.func for f in frames][:3] == [
+        "github.com/containous/traefik/v2/pkg/middlewares/recovery.recoverFunc", "panic",
+        "github.com/containous/traefik/v2/pkg/ping.(*Handler).ServeHTTP"]
+    assert not any(f.func.startswith("\\n") for f in frames)
+    assert frames[4].file.endswith("/accesslog/field_middleware.go")  # (the wrap joined)
+    _, kop = _one(TRAEFIK_KOP)
+    assert kop.goroutines[0].frames[0].func == "runtime/debug.Stack"
+
+
+def test_a_label_is_read_only_at_the_values_start() -> None:
+    # words and a colon before a header later in a value are the value's text
+    lines = ['level=error msg="see: the goroutine 7 [running] note" code=1']
+    assert repair(lines).lines == lines
+
+
+# --------------------------------------------- a web log viewer's stamp ---
+
+MINIO_OPERATOR = WILD / "minioop795_web_log_viewer_day_date_12h_bar_handlecrash.txt"
+
+
+def test_a_day_date_and_12_hour_stamp_before_a_bar_names_no_stream() -> None:
+    a, r = _one(MINIO_OPERATOR)
+    assert [s.label for s in a.streams] == [None]
+    [g] = r.goroutines
+    assert g.frames[0].func == "k8s.io/apimachinery/pkg/util/runtime.logPanic"
+    assert len(g.frames) == 7
+
+
+def test_the_viewers_stamp_and_the_grammar_agree() -> None:
+    from stackdemux.demux.prefixes import compiled_styles, grammar, match_prefix
+
+    lark, style = grammar(), compiled_styles()["timestamp"]
+    for line in MINIO_OPERATOR.read_text().splitlines()[1:]:
+        end, key, _ = match_prefix(line, style)
+        assert key is None and line[:end] == "Wed, Sep 1 2021 9:38:45 am | "
+        lark.parse(line[:end], start="timestamp")

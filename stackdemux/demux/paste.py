@@ -120,9 +120,11 @@ def _crlf(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 
 # A quoted string (JSON or logfmt) holding an escaped newline then a goroutine header.
 _QUOTED = rx.compile(r'"((?:[^"\\]|\\.){0,1048576})"')
-_ESCAPED_DUMP = rx.compile(r"(?:\\n(?:\\n)?|\")goroutine \d+ \[")
+# The value may begin with the logger's label for it (traefik's recovery logs
+# `msg="Stack: goroutine 94 [running]:\n…"`: traefik#6297, traefik-kop#15).
+_ESCAPED_DUMP = rx.compile(r"(?:\\n(?:\\n)?|\"(?:[A-Za-z][A-Za-z ]{0,39}: )?)goroutine \d+ \[")
 # ... in the string's value: after an escaped newline, or first (`stack="goroutine 1 [`)
-_DUMP_IN_VALUE = rx.compile(r"(?:\\n(?:\\n)?|^)goroutine \d+ \[")
+_DUMP_IN_VALUE = rx.compile(r"(?:\\n(?:\\n)?|^(?:[A-Za-z][A-Za-z ]{0,39}: )?)goroutine \d+ \[")
 
 
 # A string scanned from its opening quote: closed, or still open at the line's end.
