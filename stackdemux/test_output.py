@@ -53,10 +53,6 @@ def _rules() -> dict[str, tuple[re.Pattern[str], dict[str, int]]]:
 _PACKAGE_END = rx.compile(r"(?:ok  |FAIL\t|PASS$|FAIL$)")
 
 
-def _indent(text: str) -> int:
-    return len(text) - len(text.lstrip(" "))
-
-
 def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[int],
                   end: int, taken: Sequence[int]) -> tuple[list[FailedTest], list[int]]:
     """The failed tests whose `--- FAIL` lines are at `fails` (indices into `texts`,
@@ -82,50 +78,58 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
     logs: dict[str, list[tuple[LogEntry, list[int]]]] = {}
     named: dict[int, str] = {}  # a depth's indentation → the test last named there
     message: LogEntry | None = None
+    parts: list[str] = []  # its text's lines (joined once it ends: a long diff stays linear)
     message_lines: list[int] = []
     deeper = ""  # a further line of `message` begins so
     for i in range(lo, end):
         text = texts[i]
-        if taken[i] and i not in fail_at:
+        if message is not None:
+            if text.startswith(deeper) and not (taken[i] and i not in fail_at):
+                parts.append(text[len(deeper):])
+                message_lines.append(i)
+                continue
+            message.text = "\n".join(parts)
+            message.input_lines = (message.input_lines[0], numbers[message_lines[-1]])
             message = None
+        if taken[i] and i not in fail_at:
             continue
-        if message is not None and text.startswith(deeper):
-            message.text += "\n" + text[len(deeper):]
-            message.input_lines = (message.input_lines[0], numbers[i])
-            message_lines.append(i)
-            continue
-        message = None
-        m = log.fullmatch(text)
-        if m is not None:
+        body = text.lstrip(" ")
+        if body.startswith("--- "):  # (each line tried only by the rules its start allows)
+            for pattern, fields in verdicts:
+                m = pattern.fullmatch(text)
+                if m is None:
+                    continue
+                depth = len(text) - len(body)
+                test = m.group(fields["test"])
+                named = {k: v for k, v in named.items() if k < depth}
+                named[depth] = test
+                if i in fail_at and test not in failures:
+                    failures[test] = FailedTest(test=test, elapsed=m.group(fields["duration"]),
+                                                input_line=numbers[i])
+                break
+        elif body.startswith("=== "):
+            m = progress.fullmatch(text)
+            if m is not None:
+                named = {0: m.group(progress_f["test"])}
+        elif len(body) != len(text):  # (an entry is indented)
+            m = log.fullmatch(text)
+            if m is None:
+                continue
             depth = len(m.group(log_f["test_log_indent"])) - 4
             test = named.get(depth)
             if test is None:
                 continue
-            body = m.group(log_f["test_log_text"])
+            said = m.group(log_f["test_log_text"])
             message = LogEntry(file=m.group(log_f["test_log_file"]),
-                                  line=int(m.group(log_f["lineno"])),
-                                  text=body[1:] if body else "",
-                                  input_lines=(numbers[i], numbers[i]))
+                               line=int(m.group(log_f["lineno"])), text="",
+                               input_lines=(numbers[i], numbers[i]))
+            parts = [said[1:] if said else ""]
             message_lines = [i]
             deeper = " " * (depth + 8)
             logs.setdefault(test, []).append((message, message_lines))
-            continue
-        for pattern, fields in verdicts:
-            m = pattern.fullmatch(text)
-            if m is None:
-                continue
-            depth = _indent(text)
-            test = m.group(fields["test"])
-            named = {k: v for k, v in named.items() if k < depth}
-            named[depth] = test
-            if i in fail_at and test not in failures:
-                failures[test] = FailedTest(test=test, elapsed=m.group(fields["duration"]),
-                                             input_line=numbers[i])
-            break
-        else:
-            m = progress.fullmatch(text)
-            if m is not None:
-                named = {0: m.group(progress_f["test"])}
+    if message is not None:
+        message.text = "\n".join(parts)
+        message.input_lines = (message.input_lines[0], numbers[message_lines[-1]])
     used: list[int] = []
     for test, failure in failures.items():
         for msg, lines in logs.get(test, ()):
