@@ -538,7 +538,9 @@ class Group:
 # failed: TestX`). 4: a panic's value alone on its line, its `panic: ` lost, is that
 # panic's message when the signal, a caller list with pcs or a goroutine follows
 # (the report was titled `panic`, with no message). 5: a pointer receiver a page's
-# Markdown wrote as `(_T)` is read as Go printed it, `(*T)` (function names change).
+# Markdown wrote as `(_T)` is read as Go printed it, `(*T)` (function names change);
+# and an absolute path right after a key's ':' (fmt's `key:/tmp/…`) is `<PATH>` in
+# a title (no recorded input has one).
 FINGERPRINT_SCHEME = 5
 
 

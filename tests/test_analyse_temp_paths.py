@@ -98,3 +98,41 @@ def test_windows_temp_dirs_normalise_alike(one, other):
 def test_windows_paths_are_one_placeholder(message, expected):
     assert normalise(message) == expected
 
+
+
+# modu-ai/moai-adk's pasted `go test` output (a developer's Mac): fmt's %v of a
+# map[string]string prints `key:value` with no space, so a t.TempDir path stands
+# right after a key's ':'; the random tail of the test's directory (3378785822)
+# is a new number on every run. (Two tests of one run: the keys and paths differ.)
+MAP_LOGS = [
+    "fail-open provenance=map[captured_at:2026-09-09T04:24:26.448681Z card_id:t1 git_commit: "
+    "owner:lead spec_id:../../../outside spec_path:/var/folders/kt/nq2q81cn4gx3y41r7x47ggmr0000gn"
+    "/T/TestTodoPickInFactoryProvenanceFailsOpenWithoutSpecOrGit3378785822/outside/spec.md "
+    "spec_sha256: state:picked]",
+    "linked-lane provenance=map[captured_at:2026-09-09T04:24:28.760086Z card_id:t1 git_commit:"
+    "3cc317a0b152e1762b62eb468a5df135663ec8d5 owner:lane-1 spec_id:SPEC-LANE-001 spec_path:"
+    "/private/var/folders/kt/nq2q81cn4gx3y41r7x47ggmr0000gn/T/TestTodoPickInFactoryCapturesLinked"
+    "WorktreeSpecAndHEAD1697775946/001/.moai/specs/SPEC-LANE-001/spec.md spec_sha256:84307656ed68"
+    "df5515adb78ef97fe650924f109895e5d0b8f98fcbc44ae37342 state:picked], want path=/private/var/"
+    "folders/kt/nq2q81cn4gx3y41r7x47ggmr0000gn/T/TestTodoPickInFactoryCapturesLinkedWorktreeSpec"
+    "AndHEAD1697775946/002/lane/.moai/specs/SPEC-LANE-001/spec.md commit=8b9932d79c42bcefd6060c49"
+    "c3d49a57f50b78c9",
+]
+
+
+def test_a_path_right_after_a_key_s_colon_is_one_placeholder():
+    first, second = (normalise(m) for m in MAP_LOGS)
+    assert "spec_path:<PATH> spec_sha256: state:picked]" in first
+    assert "spec_path:<PATH> spec_sha256:<ID> state:picked], want path=<PATH> commit=<ID>" in second
+    # the temp dirs' random tails are gone: the next run's title is the same
+    assert not any(tail in first + second for tail in ("3378785822", "1697775946", "/var/"))
+
+
+@pytest.mark.parametrize("message", [
+    # a URL's path after its scheme's `:` stays: `//` and its host come first
+    "Get http://example.com/a/b: EOF",
+    "dial unix:///run/containerd/containerd.sock: connect: no such file",
+    "mode a:b",
+])
+def test_a_url_after_a_colon_is_no_path(message):
+    assert "<PATH>" not in normalise(message)
