@@ -200,3 +200,14 @@ def test_hostile_names_and_messages_stay_text_in_every_ci_format(checkout):
     sarif = json.loads(render(a, "sarif", options))
     texts = [r["message"]["text"] for r in sarif["runs"][0]["results"]]
     assert any("\\[click\\](https://evil.example/)" in t for t in texts)  # no live link
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_the_reports_for_people_show_each_failed_test_s_log(fmt):
+    out = render(analyze(sample_path("test_fail_verbose", "1.27")), fmt, RenderOptions())
+    for test, _, _ in SHOWN:
+        assert test in out
+    for line in ("calc_test.go:39: Report() mismatch:", "calc_test.go:36: report has 2 lines",
+                 "greet_test.go:22: greeting Bob"):
+        assert line in out, line
+    assert "TestSub/case_1" not in out  # (it passed)

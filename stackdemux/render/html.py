@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 
 from ..model import Analysis, Frame
+from .failures import failure_views
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_markup
 from .stack import StackLine, frame_place, shown_stack, stack_lines
@@ -84,6 +85,10 @@ _CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
     "base-uri 'none'; form-action 'none'"
 )
+
+
+# Failed tests whose logs a group shows (the rest are counted), as the terminal's
+_FAILED_TESTS = 10
 
 
 def esc(text: str) -> str:
@@ -160,6 +165,14 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
     tests = tests_said(view.reports)
     if tests:
         parts.append(f"<dt>{tests_label(view.reports)}</dt><dd><code>{esc(tests)}</code></dd>")
+    ids = {r.id for r in view.reports}
+    failures = [f for f in failure_views(analysis) if f.report.id in ids]
+    for failure in failures[:_FAILED_TESTS]:  # (each failed test's log, as testing printed it)
+        log = ("<pre>" + "\n".join(esc(line) for line in failure.log_lines) + "</pre>"
+               if failure.failed.log else "")
+        parts.append(f"<dt>failed</dt><dd><code>{esc(failure.failed.test)}</code>{log}</dd>")
+    if len(failures) > _FAILED_TESTS:
+        parts.append(f"<dt>failed</dt><dd>… {len(failures) - _FAILED_TESTS} more</dd>")
     shown = view.shown_messages
     if shown:
         items = "".join(_message_item(m, c) for m, c in shown[:10])
