@@ -191,13 +191,16 @@ def tee_stdin(chunk_size: int = 1 << 16) -> Source:
         first = next(chunks, b"")
     if utf16_codec(first):
         return ingest(first + b"".join(chunks), "<stdin>")
+    held = _head(first, chunks)
+    if _records(b"".join(held)):
+        return ingest(b"".join(held) + b"".join(chunks), "<stdin>")
     sieve = Sieve()
     # The first bytes after a hole of NULs, judged as a log file's are once all
     # passed through: binary data is passed through as it came, then refused as
     # a file of it is (the report said it found no crash in so many "lines").
     head = bytearray()
     hole = 0
-    for chunk in itertools.chain((first,), chunks):
+    for chunk in itertools.chain(held, chunks):
         if len(head) < SNIFF_BYTES:
             text = chunk if head else chunk.lstrip(b"\0")
             hole += len(chunk) - len(text)
@@ -221,6 +224,37 @@ def tee_stdin(chunk_size: int = 1 << 16) -> Source:
 
 
 SNIFF_BYTES = 8192  # (ingest sniffs a file's first 8 KiB past a hole of NULs)
+
+
+def _head(first: bytes, chunks: Iterator[bytes]) -> list[bytes]:
+    """The chunks read until the log's first lines are in (SNIFF_BYTES, or as many
+    lines as wrapped.sniff looks at, or its end): what it is told by."""
+    from .demux.wrapped import SNIFF_RECORDS
+
+    held, size, lines = [first], len(first), first.count(b"\n")
+    while size < SNIFF_BYTES and lines < SNIFF_RECORDS:
+        chunk = next(chunks, b"")
+        if not chunk:
+            break
+        held.append(chunk)
+        size, lines = size + len(chunk), lines + chunk.count(b"\n")
+    return held
+
+
+def _records(head: bytes) -> bool:
+    """Whether the log is JSON records carrying the program's output in a field
+    (`go test -json`'s test2json events, docker's json-file, the journal's JSON, JSON
+    lines: demux/wrapped.py). Their text is escaped inside each record, where the
+    sieve's searches for a traceback's lines find none (`go test -json ./... |
+    stackdemux --tee` kept none of a panicking test's lines): it is kept whole, as
+    a UTF-16 log is."""
+    from .demux.wrapped import sniff
+
+    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    lines = text.split("\n")
+    if len(head) >= SNIFF_BYTES or not head.endswith(b"\n"):
+        lines = lines[:-1]  # (a line cut at the head's end is not judged)
+    return sniff(lines) is not None
 
 
 class _Chunks:
