@@ -211,3 +211,13 @@ def test_the_reports_for_people_show_each_failed_test_s_log(fmt):
                  "greet_test.go:22: greeting Bob"):
         assert line in out, line
     assert "TestSub/case_1" not in out  # (it passed)
+
+
+def test_a_test_that_failed_with_no_word_before_a_crash_is_the_crash_s():
+    # a blog's paste: `--- FAIL: Test`, `--- FAIL: TestDeadlock`, then the bubble's panic;
+    # `Test` printed no log: nothing to point at but what the crash says
+    path = (ROOT / "samples" / "wild"
+            / "goblog_testing_time_synctest_deadlock_stacks_elided_go125.txt")
+    out = render(analyze(path), "github", RenderOptions())
+    errors = [line for name, line in runner_commands(out) if name == "error"]
+    assert len(errors) == 1 and errors[0].startswith("::error title=panic%3A deadlock")

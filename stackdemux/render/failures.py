@@ -10,7 +10,8 @@ code quality issue), at its log's file and line, in place of the group. A failed
 test is shown when its log says something, or when none of its subtests failed
 (a parent test that failed by its subtest alone is said by that subtest). In a
 crash's report (a test that panicked after others failed) the tests that failed
-before it are shown so too; the test that crashed and its parents are the crash's.
+before it with a log are shown so too; the test that crashed and its parents, and
+the tests that failed there with no log, are the crash's.
 
 Where it points: testing prints the file's base name alone; the file is looked
 for in the package's directory in the checkout: the package's path less the
@@ -109,9 +110,11 @@ def failure_views(analysis: Analysis) -> list[FailureView]:
             subtests.update((r.test_package, "/".join(parts[:k])) for k in range(1, len(parts)))
     views = []
     for r in analysis.reports:
-        crashed = _crashed(r)
+        crash = r.kind is not ReportKind.TEST_FAILURE
+        crashed = _crashed(r) if crash else set()
         for f in r.failed_tests:
-            if f.test in crashed or (not f.log and (r.test_package, f.test) in subtests):
+            if f.test in crashed or (not f.log and (crash or (r.test_package, f.test)
+                                                    in subtests)):
                 continue
             views.append(FailureView(r, f))
     return views
@@ -119,8 +122,10 @@ def failure_views(analysis: Analysis) -> list[FailureView]:
 
 def _crashed(report: Report) -> set[str]:
     """The test a crash's report crashed in, and its parents: the crash says them
-    (go test prints that test's `--- FAIL` last, just before the panic)."""
-    if report.kind is ReportKind.TEST_FAILURE or not report.failed_tests:
+    (go test prints that test's `--- FAIL` last, just before the panic). The others
+    are shown where their log says something (a test that failed with no word before
+    a crash, as a blog's cut `--- FAIL: Test` above it, is the crash's to say)."""
+    if not report.failed_tests:
         return set()
     parts = report.failed_tests[-1].test.split("/")
     return {"/".join(parts[:k]) for k in range(1, len(parts) + 1)}
