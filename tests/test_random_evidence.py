@@ -46,11 +46,17 @@ from stackdemux.demux.scores import (
     _RUNTIME_THROWS,
     _WAITS,
     _WRAPPER,
+    AT_ENTRY,
+    DEADLOCK_LEAD,
     ENTRY_CALLED,
+    FAULT_ALIGN,
     GOID_BATCH,
+    INTERNAL_CALLER,
     LEAD_MID_BATCH,
+    OFF_ENTRY,
     OTHER_CALLEE,
     PARKED,
+    UNWAITED,
     WRAPPER_BEFORE,
     WRAPPERS_SINCE,
     _runtime,
@@ -60,9 +66,11 @@ from stackdemux.demux.scores import (
     called,
     callee_name,
     calls_out,
+    fault_entry,
     file_score,
     in_main,
     inlined_into,
+    internal_callee,
     lead_listed,
     named,
     next_id,
@@ -70,6 +78,7 @@ from stackdemux.demux.scores import (
     same_callee,
     score,
     seen_at,
+    standard,
     waits_in,
 )
 from stackdemux.demux.track import REGISTER_ORDER, Track, binary_of_file, package_of
@@ -1126,3 +1135,83 @@ def test_a_goroutine_a_signal_struck_is_its_reports_first_and_the_report_the_sig
     assert own.signaled and not other.signaled and other.report == "fatal_error"
     sigpanic = ev(nil[k])
     assert call_score(other, sigpanic, None) <= call_score(own, sigpanic, None) - 3.0
+
+
+def test_a_deadlock_lists_goroutine_1_first() -> None:
+    """`all goroutines are asleep` lists the goroutines in allg order, and
+    the main goroutine, the first, cannot have returned."""
+    leads = [r.goroutines[0].id for r in reports()
+             if r.kind == "fatal error" and "goroutines are asleep" in r.message and r.goroutines]
+    # measured: 7 (22 with the wild pastes and every case's outputs)
+    assert len(leads) >= 7 and set(leads) == {1}
+    # twelve-lines-random: a Go 1.27 pool's `goroutine 18 [sync.Cond.Wait]`
+    # opened a Go 1.27 deadlock's stacks
+    deadlock = stream(case_lines("twelve-lines-random", "p6.out")[0])
+    own, other = ev("goroutine 1 [sync.WaitGroup.Wait]:"), ev("goroutine 18 [sync.Cond.Wait]:")
+    assert score(deadlock, own) - score(deadlock, other) == -DEADLOCK_LEAD > 3.0
+
+
+def test_a_goroutine_waiting_where_the_runtime_names_the_wait_shows_the_function_waiting() -> None:
+    """`[sync.WaitGroup.Wait]`, `[sleep]`, `[sync.Mutex.Lock]`: the first
+    frame outside the runtime's is the function that waits (gccgo names it
+    with two underscores), never the program's own."""
+    firsts = [(g.state, f.func) for r in reports() for g in r.goroutines
+              if _WAITS.get(g.state)
+              for f in g.frames[:next((k + 1 for k, f in enumerate(g.frames)
+                                       if not _runtime(f.func)), 0)][-1:]
+              if not _runtime(f.func)]
+    assert len(firsts) > 200 and all(waits_in(state, func) > 0 for state, func in firsts)
+    assert waits_in("sync.Cond.Wait", "sync.runtime__notifyListWait") > 0  # gccgo's name
+    # a chunk's cut first frame says nothing
+    assert waits_in("sync.Mutex.Lock", "macquireMutex") == 0.0
+    # twelve-lines-random: a Go 1.27 deadlock's goroutine 1 took a -trimpath
+    # program's main.(*Hub).Shutdown for its first frame
+    deadlock = case_lines("twelve-lines-random", "p6.out")
+    t = stream(deadlock[0], deadlock[2])
+    own, other = ev(deadlock[3]), ev("main.(*Hub).Shutdown(0xc00009e000, 0x0?)")
+    assert call_score(t, other, None) == UNWAITED
+    assert call_score(t, own, None) > call_score(t, other, None) + 6.0
+
+
+def test_only_the_standard_library_calls_its_internal_packages() -> None:
+    """Go lets only the standard library import internal/sync, internal/poll,
+    …: the frame below one of theirs is the standard library's (the
+    compiler's own calls into internal/runtime/maps aside)."""
+    callers = [(a.func, b.func) for r in reports() for g in r.goroutines
+               for a, b in pairwise(g.frames) if internal_callee(a.func)]
+    assert len(callers) > 200 and all(standard(caller) for _, caller in callers)
+    assert not internal_callee("internal/runtime/maps.fatal")  # main's map code calls it
+    assert not standard("main.small") and not standard("go.etcd.io/bbolt.(*DB).View")
+    # twelve-lines-random: a Go 1.19 program's main.small went below a Go
+    # 1.27 pool's inlined internal/sync.(*Mutex).Lock
+    pool = case_lines("twelve-lines-random", "p8.out")
+    start = pool.index("goroutine 20 [sync.Mutex.Lock]:")
+    t = stream(*pool[start:start + 7])
+    assert t.callee == "internal/sync.(*Mutex).Lock"
+    own, other = ev(pool[start + 7]), ev("main.small()")
+    assert call_score(t, own, None) - call_score(t, other, None) >= -INTERNAL_CALLER
+
+
+def test_a_signals_pc_lies_in_its_reports_first_frame() -> None:
+    """`[signal … pc=0x…]` names where the report's first goroutine faulted:
+    its first physical frame's offset (no pc= printed) is pc minus the entry
+    of a function, which gc aligns to 32 bytes on amd64."""
+    entries = []
+    for r in reports():
+        if r.signal is None or r.signal.pc is None or not r.goroutines:
+            continue
+        frame = next((f for f in r.goroutines[0].frames if not f.inlined), None)
+        if frame is not None and frame.offset and frame.pc is None \
+                and frame.func != "runtime.cgocall":
+            entries.append(int(r.signal.pc, 16) - int(frame.offset, 16))
+    # measured: 4 (12 of 16 with the wild pastes and all cases: arm64, 32-bit arm, Go 1.6 not)
+    assert len(entries) >= 4 and all(e % FAULT_ALIGN == 0 for e in entries)
+    # mixed-lines-random: process 4's Go 1.26 main.main went under process
+    # 2's Go 1.24 nil dereference, whose first frame went elsewhere
+    nil = case_lines("mixed-lines-random", "p2.out")
+    small = case_lines("mixed-lines-random", "p4.out")
+    assert nil[2].startswith("[signal") and nil[5].startswith("main.(*Session).Greeting")
+    t = stream(nil[1], nil[2], nil[4])
+    mine, other = file_score(t, ev(nil[5]), ev(nil[6])), file_score(t, ev(small[11]), ev(small[12]))
+    assert small[11] == "main.main()" and fault_entry("0x49afd6", "0x16") == AT_ENTRY
+    assert mine - other == AT_ENTRY - OFF_ENTRY > 4.0

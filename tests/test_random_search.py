@@ -77,12 +77,15 @@ def test_asking_why_the_truth_left_changes_nothing_the_beam_does() -> None:
 
 def test_a_merge_of_few_processes_keeps_more_readings(monkeypatch: pytest.MonkeyPatch) -> None:
     # mixed-lines-random: five processes, the truth outranked at line 65 by 18
-    # readings within 2 points in a beam of 9; with up to 38 kept it goes further
-    texts, owners = lines_and_owners("mixed-lines-random")
+    # readings within 2 points in a beam of 9; with up to 38 kept it goes
+    # further. (Its committed draw reads 14 lines wrong either way since
+    # random18's rules on parked goroutines, deadlocks and internal packages;
+    # merged again, draw 2 as it was.)
+    texts, owners = lines_and_owners("mixed-lines-random", 2)
     wide = run(Beam(), texts)
     monkeypatch.setattr(beam_module, "FEW", 0)
     narrow = run(Beam(), texts)
-    assert wrong(wide, owners) < wrong(narrow, owners) - 15  # 16 against 37 of 164 lines
+    assert wrong(wide, owners) < wrong(narrow, owners) - 15  # 3 against 36 of 164 lines
     assert wide.score > narrow.score
 
 

@@ -67,7 +67,8 @@ class Evidence:
     # `PC=… m=N`: the thread that printed a signal's section; a goroutine
     # header's `m=N`: the thread running it
     m: int | None = None
-    # `PC=0x…`: where the signal struck; a file line's `pc=0x…` (GOTRACEBACK=system and up)
+    # `PC=0x…`, `[signal … pc=0x…]`: where the signal struck; a file line's
+    # `pc=0x…` (GOTRACEBACK=system and up)
     pc: str | None = None
     register: str | None = None  # a register line's name (`rax`): printed once a section
 
@@ -202,4 +203,6 @@ def evidence(kind: str, m: re.Match[str]) -> Evidence:
             thread = m.group(f["m"])
             ev.m = int(thread) if thread and thread.isdigit() else None
             ev.pc = m.group(f["pc"]).lower()
+        elif kind == "signal" and (pc := m.group(f["pc"])):
+            ev.pc = pc.lower()  # where the report's first goroutine faulted
     return ev

@@ -134,6 +134,8 @@ def score(t: Track, ev: Evidence) -> float:
         if t.opened and t.goroutines == 0:
             # a report waits for its first goroutine
             s += AWAITED + first_state(t.asleep, t.report, ev.state)
+            if t.asleep and ev.gid is not None and ev.gid != 1:
+                s += DEADLOCK_LEAD
         elif t.goroutines >= 2 and ev.gid is not None:
             d = ev.gid - t.last_gid
             if t.last_gid < t.lead_gid < ev.gid:
@@ -343,6 +345,12 @@ def first_state(asleep: bool, report: str | None, state: str | None) -> float:
     return 0.0
 
 
+# A deadlock lists its goroutines in allg order, goroutine 1 (main, which
+# cannot have returned) first: 22 of the 22 deadlocks of the samples, the
+# wild pastes and the corpus's outputs (each output once): log(1/24) for
+# another. In random line order a Go 1.27 pool's `goroutine 18
+# [sync.Cond.Wait]` opened a Go 1.27 deadlock's stacks (twelve-lines-random).
+DEADLOCK_LEAD = log(1 / 24)
 # A goroutine header for a report waiting for its first goroutine.
 AWAITED = 3.5
 # The weight of a report's message saying whether a `[signal …` line follows.
@@ -595,6 +603,30 @@ _GOPANIC = frozenset({"panic", "runtime.gopanic"})
 FOREIGN_CALLER = -5.3
 
 
+# Only the standard library imports its internal packages (internal/sync,
+# internal/poll, …): of the 248 frames below one of their functions in gc's
+# samples and the corpus's outputs, every one is the standard library's:
+# log(1/250) for a program's (package main, or a path with a dot). The
+# compiler's own calls go to the runtime's (internal/runtime/maps since Go
+# 1.24), left out. In random line order a Go 1.19 program's main.small went
+# below a Go 1.27 pool's inlined internal/sync.(*Mutex).Lock
+# (twelve-lines-random).
+INTERNAL_CALLER = -5.5
+
+
+@cache
+def internal_callee(func: str) -> bool:
+    return func.startswith("internal/") and not func.startswith("internal/runtime/")
+
+
+@cache
+def standard(func: str) -> bool:
+    """Might func be the standard library's (not package main's, no dot in
+    its path's first element)?"""
+    pkg = package_of(func)
+    return pkg != "main" and "." not in pkg.split("/", 1)[0]
+
+
 # The runtime calls a program's code only where it starts it: a goroutine's
 # entry (runtime.goexit; gccgo's runtime.kickoff) and main.main
 # (runtime.main). Of the 3680 runtime frames below another frame in the
@@ -702,6 +734,8 @@ def call_score(t: Track, call: Evidence, edge: bool | None) -> float:
                 return _NEVER  # a goroutine parks in the runtime, never in code it calls
             if ".runtime_" in t.callee and package_of(func) != package_of(t.callee):
                 s += FOREIGN_CALLER
+            if internal_callee(t.callee) and not standard(func):
+                s += INTERNAL_CALLER
             if calls_out(func, t.callee):
                 s += RUNTIME_CALLS_OUT
             if t.callee in _RUNTIME_THROWS and not (_runtime(func) or func in _GOPANIC):
@@ -775,6 +809,9 @@ def file_score(t: Track, call: Evidence, file: Evidence) -> float:
             s += STRUCK_PC
         elif call.func != "runtime.cgocall":
             s += OTHER_PC
+    if (t.fault_pc is not None and file.pc is None and file.offset is not None
+            and call.kind == "frame_call" and not call.inlined and call.func != "runtime.cgocall"):
+        s += fault_entry(t.fault_pc, file.offset)
     if call.kind == "frame_call" and call.inlined != (file.offset is None) and not (
             file.offset is None and struck(t)):
         s -= 12.0  # an inlined call prints `(...)` and no pc offset, any other both
@@ -912,6 +949,30 @@ OTHER_VERSION = -20.0
 INLINED_IN_RUNTIME = -6.0
 
 
+# A signal's `[signal … pc=0x…]` names the pc its report's first goroutine
+# faulted at, and that goroutine's first physical frame prints its offset
+# from its function's entry (GOTRACEBACK below system: no pc=), which gc
+# aligns to 32 bytes on amd64 (cmd/link, funcAlign): pc - offset is a
+# multiple of 32 in 12 of the 16 such frames of the samples, the wild pastes
+# and the corpus's outputs (all 12 of amd64; arm64, 32-bit arm and Go 1.6's
+# first panic( frame the others), another frame's offset by chance 1 in 32.
+# Log odds, counted with one more of each: log(13/18 * 32), log(5/18 / (31/32)).
+# The head's tie to its stack: in random line order a Go 1.26 `main.main`
+# +0x17b went under a Go 1.24 nil dereference's pc=0x49afd6 and that
+# report's `main.(*Session).Greeting` +0x16 (0x49afc0) below another
+# process's goroutine (mixed-lines-random).
+FAULT_ALIGN = 32
+AT_ENTRY = log(13 / 18 * FAULT_ALIGN)
+OFF_ENTRY = log(5 / 18 / (1 - 1 / FAULT_ALIGN))
+
+
+@cache
+def fault_entry(pc: str, offset: str) -> float:
+    """How well a report's first physical frame, at this offset, fits the pc
+    its signal faulted at: its function starts at pc - offset."""
+    return AT_ENTRY if (int(pc, 16) - int(offset, 16)) % FAULT_ALIGN == 0 else OFF_ENTRY
+
+
 # A report's first frame printed with no offset, the frame a signal struck,
 # under a message that names no signal: 1 of the 26 such frames in the samples
 # and the corpus's outputs; 25 under `invalid memory address…`, `fault`, ….
@@ -977,8 +1038,19 @@ def waits_in(state: str, func: str) -> float:
     want = _WAITS.get(state)
     if want is None or func.startswith("runtime."):
         return 0.0
+    if want and func.replace("__", "_").startswith(want):
+        return 1.5  # (gccgo's names: sync.runtime__notifyListWait)
     if _parks(func):
-        return 1.5 if want and func.startswith(want) else UNWAITED
+        return UNWAITED
+    if want and not any(w.endswith(func) for w in want):
+        # a state the runtime names for its own waits shows the function
+        # that waits first (gopark and below hidden but at GOTRACEBACK=system):
+        # 633 of the 633 such goroutines of the samples, the wild pastes and
+        # the corpus's outputs whose frames leave the runtime; the program's
+        # own function there is another goroutine's (twelve-lines-random: a
+        # Go 1.27 deadlock's `[sync.WaitGroup.Wait]` took a -trimpath
+        # program's main.(*Hub).Shutdown). A cut name (a chunk's) may be it.
+        return UNWAITED
     return 0.0
 
 

@@ -61,6 +61,9 @@ class Track:
     # header's `m=N`), its first frame at that pc (struck, then first_pc)
     struck: tuple[str | None, int | None] | None = None
     first_pc: str | None = None
+    # `[signal … pc=0x…]`: the pc its report's first goroutine faulted at,
+    # until that goroutine's first physical frame (scores.fault_entry)
+    fault_pc: str | None = None
     # the stream peeled first, second, … whose lines it may take (peel.Held)
     peeled: int | None = None
     report: str | None = None  # kind of the last opener
@@ -131,7 +134,7 @@ class Track:
         if memo is None:
             rest = (self.last_tb, self.stack, self.fp, self.report, self.asleep, self.signaled,
                     self.annotated, self.opened, self.last_kind, self.ranges, self.state,
-                    self.struck, self.first_pc)
+                    self.struck, self.first_pc, self.fault_pc)
             whole, stacks = (self.sig, self.said, *rest), (self.sig, *rest)
             memo = self.memo = (whole, stacks, hash(whole), hash(stacks))
         return memo
@@ -170,6 +173,8 @@ class Track:
         if self.first_pc is not None and k != "goroutine_header":
             self.first_pc = None  # (its first frame's call line: the pc was weighed)
         if k == "frame_file":
+            if ev.offset is not None:
+                self.fault_pc = None  # (the first physical frame: the pc was weighed)
             if ev.root is not None and ev.root not in self.roots:
                 self.roots = self.roots | {ev.root}
             if ev.trimmed:
@@ -201,6 +206,8 @@ class Track:
             self.machine = 1 if ev.machine else -1
             self.first_pc = self.struck[0] if self.struck is not None else None
             self.struck = None
+            if self.goroutines > 1:
+                self.fault_pc = None
         elif k == "created_by":
             self.parented = 1 if ev.parent is not None else -1
             self.ended = True
@@ -232,6 +239,8 @@ class Track:
             if ev.m is not None:
                 self.threads = self.threads | {ev.m}
             self.struck = (ev.pc, ev.m)
+        elif k == "signal" and not self.stacks:
+            self.fault_pc = ev.pc
         if not self.stacks:
             self.said = hash((self.said, k, ev.values, ev.ranges, ev.signaled, ev.asleep,
                               ev.annotated, ev.recovered, ev.abort, ev.test))
