@@ -97,26 +97,26 @@ def test_the_reading_kept_is_the_one_the_model_scores_highest(case: str, monkeyp
     assert bool(runs.held) == (case == "twelve-lines-random")
 
 
-def test_copies_of_one_binary_are_read_exact_by_a_run_again_clearly_better(monkeypatch):
+def test_copies_of_one_binary_are_not_split_again_for_a_point(monkeypatch):
     # three `skopeo copy` runs of one binary dealt in random line order
-    # (yardstick_samebinary.py, seed 57). Until random18's rules (a parked
-    # goroutine's first frame, a deadlock's goroutine 1, internal packages'
-    # callers, a signal's pc) jittered runs read them otherwise up to 0.5
-    # points above the first run's exact reading, and RERUN_GAIN kept the
-    # first (at 0 a wrong split won). Now a jittered run reads them exact 5.3
-    # points above the first, and is kept at any gain; no seed of 0-11 and
-    # 50-83 reads a wrong split within RERUN_GAIN of the first any more (56, 63
-    # and 70 read exact only at a gain of 0: the gain's worth wants weighing again)
+    # (yardstick_samebinary.py, seed 43): jittered runs read them otherwise,
+    # above the first run's exact reading by less than RERUN_GAIN; none
+    # replaces it (at a gain of 0 a wrong split wins). Seed 57 showed it until
+    # random18's rules (a parked goroutine's first frame, a deadlock's goroutine
+    # 1, internal packages' callers, a signal's pc): its jittered run now reads
+    # it exact 5.3 points above the first. Over seeds 0-100 (burst 1) only 43
+    # needs the gain now, and 7 (32, 33, 56, 61, 63, 70, 97) read exact only
+    # without it: the gain's worth wants weighing again.
     procs = outputs_of(SETS["skopeo"])
-    lines, _ = deal(procs, 57, 1)
+    lines, _ = deal(procs, 43, 1)
     text = ("\n".join(lines) + "\n").encode()
     runs = Runs(monkeypatch)
     got = Counter(report_key(r) for r in analyze(text).reports)
     (first,) = [s for j, s, _ in runs.runs if not j]
-    assert max(s for s, _ in runs.jittered()) > first + beam.RERUN_GAIN
+    assert first < max(s for s, _ in runs.jittered()) <= first + beam.RERUN_GAIN
     assert got == truth(procs)
-    monkeypatch.setattr(beam, "RERUN_GAIN", 0.0)
-    assert Counter(report_key(r) for r in analyze(text).reports) == truth(procs)
+    monkeypatch.setattr(beam, "RERUN_GAIN", 0.0)  # the best by any margin: a wrong split
+    assert Counter(report_key(r) for r in analyze(text).reports) != truth(procs)
 
 
 @pytest.mark.parametrize("case", ["crash-lines-arrival", "mixed-lines-arrival",
