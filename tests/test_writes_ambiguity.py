@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent / "corpus"))
 import writes_ambiguity as A
 from writes_significant import owned
 
-SOFT = frozenset({"call line"})
+SOFT = frozenset({"call line", "program source"})  # the tool's default: the log alone
 
 
 def _swap(name: str, x: str, y: str, off: frozenset[str]) -> A.Alternative | None:
@@ -38,7 +38,7 @@ def _swap(name: str, x: str, y: str, off: frozenset[str]) -> A.Alternative | Non
 def test_the_truth_obeys_every_rule() -> None:
     for name in ("bolt-writes-time", "crash-writes-shuffle", "twelve-writes-time"):
         text, owners, outs = owned(name)
-        judge = A.Judge(outs, SOFT)
+        judge = A.Judge(outs, frozenset({"call line"}))  # the program's source too
         for k, lines in enumerate(judge.lines):
             for i, ln in enumerate(lines):
                 if ln.kind in ("frame_call", "frame_file", "created_by", "goroutine_header"):
@@ -60,6 +60,8 @@ def test_line_numbers_of_two_releases_exchange_unless_their_sources_are_known() 
                                                     ("lineno", "139", "103")]
     # 1.19's Wait spans waitgroup.go:112-..., so line 103 is none of it
     assert _swap("crash-writes-time", "139", "103", SOFT) is None
+    # and the program's source says main.boltCorrupt.func1 holds no line 139
+    assert _swap("crash-writes-time", "139", "103", frozenset({"call line", "source"})) is None
     assert not A.in_release_source("sync.(*WaitGroup).Wait",
                                    "/usr/lib/go-1.19/src/sync/waitgroup.go", 103)
 
@@ -85,3 +87,15 @@ def test_states_are_the_runtimes() -> None:
     assert A.state_ok("GC scavenge wait")
     assert A.state_ok("chan receive, 2 minutes")
     assert not A.state_ok("main.go")
+
+
+def test_a_releases_source_says_which_lines_a_function_holds() -> None:
+    asm = "/opt/gobin/1.23.9/go/src/runtime/sys_linux_amd64.s"
+    (first, last), = A.release_bodies(asm)[(None, "futex")]
+    assert A.in_release_source("runtime.futex", asm, first + 3)
+    assert not A.in_release_source("runtime.futex", asm, last + 20)
+    # a go:linkname'd function lives in another package's file: not judged
+    assert A.in_release_source("internal/runtime/maps.fatal",
+                               "/opt/gobin/1.26.6/go/src/runtime/panic.go", 1181)
+    # a release not on this machine: not judged either
+    assert A.in_release_source("runtime.gopark", "/nowhere/go/src/runtime/proc.go", 1)

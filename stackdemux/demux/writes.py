@@ -312,29 +312,30 @@ __all__ = ["LINE_LEVEL", "clean_message", "decodable", "is_broken",
 # its file (its closures' inside); one pc offset a (function, line) in a
 # process; one argument-word count a function of a release; unique goroutine
 # ids, goroutine 1 the uncreated one, the runtime's states; a Go release's
-# function holding its line in that release's source (the toolchains here).
-# Exchanging two same-shaped pieces of two processes (digits, hex, names; at
-# most 40 pieces apart), or giving a piece to the writer beside it, makes 52
-# of the 62 reports ambiguous: bolt-time 3/3, bolt-shuffle 0/3, gotest 3/4
-# and 3/4, mixed 3/5 and 4/5, crash 3/3 and 3/3, sigquit 4/4 and 4/4,
-# twelve 11/12 and 11/12. At most 10 of 62 (16 %) are decidable, and fewer
-# if a wider search finds more (two exchanges together, --pairs 300, found
-# none more on the first eight merges).
-# What is exchanged: a line number with a line number or a goroutine id
-# (bolt's cursor.go:48 and main.go:44; gotest's `2125` and goroutine `8`), a
-# `created by ... in goroutine 1`'s `1` with a line number, two goroutine ids,
-# two states (`running` / `sync.Mutex.Lock`), two functions
-# (`main.handle.func1` / `main.nilDeref`). Without the releases' sources 25
-# of the first 30 reports are ambiguous (22 with them). The decoder's model,
-# held to each alternative, prices it above the truth for only some reports
-# (bolt-time 1 of 3, gotest 3 of 3 and 1 of 3, mixed 0 of 3 and 1 of 4 (at
-# +508.5: the held decoder sends pieces of that reading to the noise),
-# crash-time 0 of 3: ties at +0.0 and wrong readings cheaper by 1.3-2.6
-# elsewhere): a decoder may guess such a report right, never know it. So
+# function holding its line in that release's source (Go and assembly files
+# of the toolchains here). Exchanging two same-shaped pieces of two
+# processes (digits, hex, names; at most 40 pieces apart), or giving a piece
+# to the writer beside it, makes 46 of the 62 reports ambiguous: bolt 3/3
+# and 0/3, gotest 2/4 and 2/4, mixed 3/5 and 3/5, crash 3/3 and 2/3,
+# sigquit 3/4 and 3/4, twelve 11/12 and 11/12 (-time first). At most 16 of
+# 62 (26 %) are decidable, fewer if a wider search finds more (two exchanges
+# together, --pairs 300, found none more on the first eight). What is
+# exchanged is few values (108 of the 5 696 scored ids, states, functions,
+# files and line numbers: 1.9 %) that fall in nearly every report: a line
+# number with another's line number or goroutine id (bolt's cursor.go:48 and
+# main.go:44; gotest's `2125` and goroutine `8`), a `created by ... in
+# goroutine 1`'s `1` with a line number, two goroutine ids, two states
+# (`running` / `sync.Mutex.Lock`), two functions (`main.handle.func1` /
+# `main.nilDeref`, runtime.epollwait / runtime.futex). With the programs'
+# own source too (`program source`) 40 of 62 stay ambiguous (22 decidable).
+# The decoder's model, held to each alternative (--model, the six small
+# merges), prices every alternative above the truth for 4 of their 13
+# ambiguous reports (one at +508.5: the held decoder sends pieces of that
+# reading to the noise); elsewhere ties at +0.0 and wrong readings cheaper
+# by 1.3-2.6: a decoder may guess such a report right, never know it. So
 # the writes family's target of 95 % reports exact is out of reach of any
-# reading of these merges; what is
-# decidable there is each report's first line (64/64 messages already) and
-# at most 10 + big-writes-time's 2 of 64 reports.
+# reading of these merges: at most 16 + big-writes-time's 2 of 64 reports
+# (28 %) are decidable, and each report's first line (64/64 messages).
 MAX_DECODE = 0
 MAX_DECODE_PROCESSES = 6
 

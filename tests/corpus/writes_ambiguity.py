@@ -37,6 +37,10 @@ as valid under everything a decoder can know without the truth:
             machine) holds its line in that release's source: what a decoder
             shipping the releases' line tables knows (--without source: the
             log alone)
+  program source (off unless --without leaves it out) a program's function
+            holds its line in the program's source, where its file is on this
+            machine (the corpus's programs are): what a decoder run beside the
+            checkout would know
 
 The search exchanges the merge's pieces (a run of one writer, cut where its
 printed values start and end and where writes_tokens would end a write
@@ -230,6 +234,11 @@ def release_bodies(path: str) -> dict[tuple[str | None, str], list[tuple[int, in
     except OSError:
         return {}
     got: dict[tuple[str | None, str], list[tuple[int, int]]] = defaultdict(list)
+    if path.endswith(".s"):  # assembly: TEXT runtime·futex(SB) to the next TEXT
+        texts = [(i, m.group(1)) for i, t in enumerate(src) if (m := _TEXT.match(t))]
+        for (i, name), nxt in zip(texts, [*texts[1:], (len(src), "")], strict=True):
+            got[(None, name)].append((i + 1, nxt[0]))
+        return got
     for i, text in enumerate(src):
         m = _DECL.match(text)
         if not m:
@@ -239,9 +248,13 @@ def release_bodies(path: str) -> dict[tuple[str | None, str], list[tuple[int, in
     return got
 
 
+_TEXT = re.compile(r"^TEXT\s+[\w/]*·(\w+)(?:<[^>]*>)?\(SB\)")
+
+
 def in_release_source(func: str, file: str, line: int) -> bool:
-    """Whether a Go release's function (its file under a GOROOT that is on
-    this machine) holds that line; True where the source is not known."""
+    """Whether a function holds that line in its source file (a Go release's
+    under its GOROOT, a program's), where the file is on this machine; True
+    where the source is not known."""
     bodies = release_bodies(file)
     if not bodies:
         return True
@@ -249,6 +262,12 @@ def in_release_source(func: str, file: str, line: int) -> bool:
     parts = name.split(".")[1:]  # past the package
     if not parts:
         return True
+    pkg = package_dir(func)
+    d = file.rsplit("/", 1)[0]
+    g = GOROOT.match(file)
+    if pkg is not None and (d != f"{g.group(1)}/{pkg}" if g else
+                            d.rsplit("/", 1)[-1] != pkg.rsplit("/", 1)[-1]):
+        return True  # go:linkname'd (internal/runtime/maps.fatal in runtime/): not judged
     recv = parts[0].strip("(*)") if len(parts) > 1 else None
     spans = bodies.get((recv, parts[-1] if recv else parts[0]))
     if spans is None:
@@ -466,10 +485,11 @@ class Judge:
                 other = {x for x, n in fx.files[(release(f.file, k), f.func)].items() if n > 0}
                 if other and program_file(f.file) not in other and self.on("file"):
                     return "file"
-            if f.lineno is not None and f.callee is not None:  # a top frame stopped anywhere
+            if f.lineno is not None:
                 key = (release(f.file, k), f.func, f.callee, f.created)
                 other = {x for x, n in fx.edges[key].items() if n > 0}
-                if other and f.lineno not in other and self.on("call line"):
+                if (f.callee is not None  # a top frame's line: where it stopped, anywhere
+                        and other and f.lineno not in other and self.on("call line")):
                     return "call line"
                 other = {x for x, n in fx.sites[(f.file, f.lineno)].items() if n > 0}
                 if other and not f.created and f.func not in other and self.on("site"):
@@ -482,6 +502,9 @@ class Judge:
                 if (g and not in_release_source(f.func, f.file, int(f.lineno))
                         and self.on("source")):
                     return "source"
+                if (not g and not in_release_source(f.func, f.file, int(f.lineno))
+                        and self.on("program source")):
+                    return "program source"
                 if f.offset is not None:
                     other = {x for x, n in fx.offsets[(k, f.func, f.lineno)].items() if n > 0}
                     if other and f.offset not in other and self.on("offset"):
@@ -717,7 +740,8 @@ class Search:
 
 # Rules one exchange may break and another mend.
 CONSISTENCY = frozenset({"site", "body", "file", "package", "offset", "words", "same id",
-                         "goroutine 1", "parent", "source", "goroot", "call line"})
+                         "goroutine 1", "parent", "source", "goroot", "call line",
+                         "program source"})
 
 
 def report_of(lines: list[Line], i: int) -> int:
@@ -772,14 +796,15 @@ def main() -> None:
     ap.add_argument("--examples", type=int, default=3)
     ap.add_argument("--pairs", type=int, default=0,
                     help="also two exchanges of two processes at most this many pieces apart")
-    ap.add_argument("--without", default="call line",
+    ap.add_argument("--without", default="call line,program source",
                     help="rules not applied, comma-separated (writes, field, package, site, "
-                         "body, source, ...; default: the soft `call line`)")
+                         "body, source, ...; default: the soft `call line` and `program "
+                         "source`, which needs the program's own source)")
     ap.add_argument("--model", action="store_true",
                     help="the write decoder's cost of each alternative beside the truth's")
     args = ap.parse_args()
     off = frozenset(w.strip() for w in args.without.split(",") if w.strip())
-    total = ambiguous_total = preferred_total = 0
+    total = ambiguous_total = preferred_total = values_total = unsure_total = 0
     for name in args.cases or SMALL:
         text, owners, outs = owned(name)
         p = pieces_of(text, owners, outs)
@@ -798,12 +823,19 @@ def main() -> None:
                     ", ".join(sorted({f"{c[2]}" for c in alt.changes}))] += 1
         total += len(reps)
         ambiguous_total += len(amb)
+        values = sum(1 for ls in s.judge.lines for ln in ls
+                     for f in SCORED.get(ln.kind or "", ()) if f in ln.fields)
+        unsure = {(c[0], c[1], c[2]) for alt in alts for c in alt.changes
+                  if c[2] in SCORED.get(s.judge.lines[c[0]][c[1]].kind or "", ())}
+        values_total += values
+        unsure_total += len(unsure)
         margins = model_margins(p, owners, alts, s.judge) if args.model else {}
         preferred = sum(1 for r in amb if margins.get(r) and min(margins[r]) > 0)
         preferred_total += preferred
         print(f"{name}: {len(p.start)} pieces, {s.near} near, {len(alts)} valid alternatives "
               f"({quiet} change no report), reports ambiguous {len(amb)}/{len(reps)}"
               + (f" (the model prefers the truth in {preferred})" if args.model else "")
+              + f", scored values ambiguous {len(unsure)}/{values}"
               + f"; refused {dict(s.reasons.most_common())}")
         for r, kinds in sorted(amb.items()):
             print(f"  p{r[0]} report {r[1]}: {dict(kinds.most_common(4))}"
@@ -817,7 +849,8 @@ def main() -> None:
                   + "; ".join(f"p{c[0]} line {c[1]} {c[2]} {c[3]!r} -> {c[4]!r}"
                               for c in alt.changes))
     print(f"all: reports ambiguous {ambiguous_total}/{total}, "
-          f"decidable at most {total - ambiguous_total}/{total}"
+          f"decidable at most {total - ambiguous_total}/{total}; scored values (ids, states, "
+          f"functions, files, line numbers, messages) ambiguous {unsure_total}/{values_total}"
           + (f"; of the ambiguous, the model prefers the truth to every alternative in "
              f"{preferred_total}" if args.model else ""))
 
