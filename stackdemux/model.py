@@ -540,8 +540,10 @@ class Group:
 # (the report was titled `panic`, with no message). 5: a pointer receiver a page's
 # Markdown wrote as `(_T)` is read as Go printed it, `(*T)` (function names change);
 # and an absolute path right after a key's ':' (fmt's `key:/tmp/…`) is `<PATH>` in
-# a title (no recorded input has one).
-FINGERPRINT_SCHEME = 5
+# a title (no recorded input has one). 6: a failed go test's title names its tests
+# in one order, sorted, not in the order they ended (parallel tests end in any
+# order, so the same failures had another id every run).
+FINGERPRINT_SCHEME = 6
 
 
 @dataclass(slots=True)

@@ -102,6 +102,9 @@ _PREFIX = {
 }
 
 
+_FAILED = _PREFIX[ReportKind.TEST_FAILURE]
+
+
 def title(report: Report) -> str:
     """The report's kind and normalised message: `panic: invalid page type: <N>: <N>`."""
     prefix = _PREFIX.get(report.kind, f"{report.kind.value}: ")
@@ -115,7 +118,14 @@ def title(report: Report) -> str:
         # violation) as a signal's name does: kept whole, unlike the address and pc
         code, _, rest = report.message[len("Exception "):].partition(" ")
         return f"Exception {code} {normalise(rest)}".rstrip()
-    body = normalise(report.message or "")
+    message = report.message or ""
+    if report.kind is ReportKind.TEST_FAILURE and message.startswith(_FAILED):
+        # parallel tests end in any order: the same failures name their tests in
+        # one order, or a run's fingerprint would change with its scheduling
+        # (Go's subtest names have no ", ": it prints a space as "_")
+        names = dict.fromkeys(message[len(_FAILED):].split(", "))
+        message = _FAILED + ", ".join(sorted(names))
+    body = normalise(message)
     if not body:
         return prefix.rstrip(": ")
     # the message already says it: "DATA RACE: …", or is only the kind: a
