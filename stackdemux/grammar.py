@@ -445,9 +445,27 @@ def cached_compile(name: str, key_text: str, compile_: Callable[[], Any]) -> Any
         tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(compiled), encoding="utf-8")
         os.replace(tmp, cache_file)
+        _forget_old(cache_file.parent, name)
     except OSError:
         pass  # a read-only home only costs the compile time
     return compiled
+
+
+# Files of one name kept: each grammar text (each upgrade of stackdemux, each
+# edit of a developer's) writes another, which no run reads again once it is
+# replaced; a few installs side by side still find theirs.
+KEPT_VERSIONS = 8
+
+
+def _forget_old(directory: Path, name: str) -> None:
+    """Remove all but the KEPT_VERSIONS newest of `name`'s cache files (a miss
+    writes one: never on a run that finds its own)."""
+    try:
+        files = sorted(directory.glob(f"{name}-*.json"), key=lambda f: f.stat().st_mtime)
+        for old in files[:-KEPT_VERSIONS]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # another run removed it first
 
 
 # Bump when the compiler's output changes for the same grammar text.
