@@ -287,3 +287,17 @@ def test_a_workspace_named_once_or_another_module_s_is_not_the_main_module():
     ).reports
     assign_origins(reports)
     assert [f.origin for f in reports[0].goroutines[0].frames] == ["unknown", "unknown"]
+
+
+@pytest.mark.parametrize("version", ["go1.19", "go1.21", "go1.23"])
+def test_every_frame_of_an_ancestor_is_placed_its_created_by_too(version):
+    # GODEBUG=tracebackancestors=N: each `[originating from goroutine N]:` block
+    # ends in its own `created by`, whose frame was left with no package or origin
+    import stackdemux
+
+    analysis = stackdemux.analyze(SAMPLES / version / "ancestors.txt")
+    ancestors = [a for r in analysis.reports for g in r.goroutines for a in g.ancestors]
+    created = [a.created_by.frame for a in ancestors if a.created_by is not None]
+    assert created
+    for frame in created + [f for a in ancestors for f in a.frames]:
+        assert frame.package is not None and frame.origin is not None, frame

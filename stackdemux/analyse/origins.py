@@ -667,6 +667,8 @@ def _frames(report: Report, firsts: set[int] | None = None,
             frames.append(g.created_by.frame)
         for ancestor in g.ancestors:
             add(ancestor.frames)
+            if ancestor.created_by is not None:
+                frames.append(ancestor.created_by.frame)
     if report.race is not None:
         for access in report.race.accesses:
             add(access.frames)
@@ -697,6 +699,10 @@ def _fill(report: Report, found: dict[str, dict[str | None, tuple]]) -> None:
                 found[frame.func][frame.file]
         for ancestor in g.ancestors:
             for frame in ancestor.frames:
+                frame.package, frame.module, frame.version, frame.origin = \
+                    found[frame.func][frame.file]
+            if ancestor.created_by is not None:
+                frame = ancestor.created_by.frame
                 frame.package, frame.module, frame.version, frame.origin = \
                     found[frame.func][frame.file]
     if report.race is not None:
