@@ -76,7 +76,9 @@ def _description(view: GroupView, frame: Frame | None) -> str:
     culprit = view.culprit
     if culprit is not None and frame is not culprit:
         description += f"; {culprit_label(view)}: {clean(culprit_words(culprit))}"
-    hints = "; ".join(flat(f"{h.title}: {h.remedy or h.explanation}") for h in view.group.hints)
+    # (a remedy is prose ending in its full stop: "damage.; Corrupted" read badly)
+    hints = "; ".join(flat(f"{h.title}: {h.remedy or h.explanation}").rstrip(".")
+                      for h in view.group.hints)
     if hints:
         description += f" — {hints}"
     return description
