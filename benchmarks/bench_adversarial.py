@@ -446,6 +446,14 @@ def _glued_panics(k: int) -> bytes:
     return "\n".join(lines).encode()
 
 
+def _goroot_elements(k: int) -> bytes:
+    """A frame's file line of k bytes of GOROOT-like path elements, in a report
+    whose head holds a tool's line (so the release its frames show is asked,
+    go_version.py): the one pattern went from each element to the line's end."""
+    return ("panic: boom\nmake: *** [all] Error 2\n\ngoroutine 1 [running]:\nmain.main()\n\t"
+            + "/1.2/src/runtime/a.go:" * (k // 22) + "\n").encode()
+
+
 def _huge_token_line(k: int) -> bytes:
     return DUMP.encode() + b"main.f(0x1, " * (k // 12) + b"\n" + DUMP.encode()
 
@@ -489,6 +497,8 @@ CASES: list[Case] = [
     Case("wrapped-test2json-cut", 3000, _test2json_cut),
     Case("wrapped-journal-line-max", 3000, _journal_line_max),
     Case("long-glued-panics", 20_000, _glued_panics),
+    # (4n = 64 000: the release is read within 64 KB of a report's opener)
+    Case("long-goroot-elements", 16_000, _goroot_elements),
     Case("lambda-errors", 20_000, _lambda_errors),
     Case("lambda-huge-value", 5_000_000, _lambda_huge_value),  # (4n under the sieve's 32 MB)
     Case("lambda-nested", 20_000, _lambda_nested),

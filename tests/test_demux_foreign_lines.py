@@ -450,6 +450,37 @@ def test_the_release_a_traceback_shows_is_its_own():
         assert got in (None, minor >= INDENTING), entry["file"]
 
 
+@pytest.mark.parametrize(("line", "shown"), [
+    ("\t/opt/gobin/1.23.9/go/src/runtime/panic.go:770 +0x124", True),
+    ("\t/usr/lib/go-1.19/src/runtime/panic.go:884 +0x213", False),
+    ("\t/root/sdk/go1.22.0/src/net/http/server.go:2166 +0x29", False),
+    ("\t/x/golang.org/toolchain@v0.0.1-go1.24.1.linux-arm64/src/sync/once.go:76 +0xb4", True),
+    # the release's element at most three before `src/`, a standard package after it
+    ("\t/opt/1.19/a/b/c/src/runtime/panic.go:884 +0x213", None),
+    ("\t/home/u/go1.19/src/github.com/a/b.go:1 +0x1", None),
+    # a file's line after the package: none, or only before it
+    ("\t/usr/lib/go-1.19/src/runtime/panic.go", None),
+    ("\t/x.go:1 /usr/lib/go-1.19/src/runtime/", None),
+    # a tab leads a frame's file line
+    ("/usr/lib/go-1.19/src/runtime/panic.go:884 +0x213", None),
+    # each line's first element that names a release, whatever follows it
+    ("\t/usr/lib/go-1.19/src/runtime/a.go:1 /opt/1.23.9/src/os/b.go:2", False),
+    # a minor release of thousands of digits (int() refuses over 4 300) is a later one
+    ("\t/1." + "7" * 5000 + "/src/runtime/a.go:1", True),
+])
+def test_a_frame_s_goroot_shows_its_release(line: str, shown: bool | None):
+    assert indents_values("panic: boom\n" + line + "\n") is shown
+
+
+def test_a_long_file_line_of_goroot_elements_shows_the_first_one():
+    # (each element that names a release was read to the line's end and back:
+    # quadratic in the line, 0.3 s at 64 KB; bench_adversarial long-goroot-elements)
+    line = "\t" + "/1.2/src/runtime/a.go:" * 3000
+    assert indents_values("\n" + line) is None  # (no `.go:N`: no digit after a colon)
+    assert indents_values("\n" + line + "1") is False
+    assert indents_values("\n" + line.replace("1.2", "1.24", 1) + "1") is True
+
+
 def _spread(lines: list[str], n: int = 5) -> list[str]:
     """n of the lines, spread over them."""
     return lines[::max(1, len(lines) // n)][:n]
