@@ -499,6 +499,7 @@ class _Parser:
         self.summary_package: str | None = None  # the package of gotestsum's `=== FAIL:`
         self.context: list[str] = []  # "runtime: …" lines seen before a report
         self.context_at: list[int] = []
+        self.note_at = -2  # the last `runtime: ` note (or its tab-led line) taken as context
         # GOTRACEBACK=crash: a `-----` line was read, the next thread's section
         # follows; `thread`: the section being read (its goroutines go there)
         self.relaying = False
@@ -604,6 +605,24 @@ class _Parser:
                and _THROW_NOTES.fullmatch(texts[k - 1])):
             k -= 1
         self.context, self.context_at = list(texts[k:i]), list(range(k, i))
+
+    def note_goes_on(self, i: int, text: str) -> bool:
+        """A tab-led line just after a `runtime: ` note taken as context (note_at)
+        is the note's own: the runtime prints some notes' details so (`\tstack=[…`
+        before `traceback did not unwind completely`, newstack's `\tmorebuf={…`,
+        pcvalue's `\tvalue=… until pc=…`: runtime/traceback.go, stack.go,
+        symtab.go). It joins the same context; False when that context is gone."""
+        r = self.report
+        if self.context_at and self.context_at[-1] == i - 1:
+            self.context.append(text)
+            self.context_at.append(i)
+        elif r is not None and self.state == "header" and self.used and self.used[-1] == i - 1:
+            r.context.append(text)
+            self.use(i)
+        else:
+            return False
+        self.note_at = i
+        return True
 
     def cgo_note_above(self, i: int) -> None:
         """runtime/cgo's line quoted at the end of the line just above a SIGABRT at i
@@ -1312,6 +1331,8 @@ class _Parser:
         if kind == "indented":
             if self.observed and self.caller(i, text):
                 return  # (a caller list led by tabs: Gitea 1.14's)
+            if self.note_at == i - 1 and self.note_goes_on(i, text):
+                return
             if r is not None and state == "header" and r.chain:
                 # Go 1.23+ indents the continuation lines of a multi-line panic value.
                 cont = text[1:]
@@ -1415,11 +1436,13 @@ class _Parser:
                 r.context.append(text)
                 self.state = "header"
                 self.use(i)
+                self.note_at = i
                 return
             if r is not None:
                 self.close()
             self.context.append(text)
             self.context_at.append(i)
+            self.note_at = i
             return
 
         if kind == "signal":

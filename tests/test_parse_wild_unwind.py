@@ -112,3 +112,18 @@ def test_the_runtime_s_lines_before_a_throw_with_no_prefix_are_its_context():
     text = ONSTACK.read_text().replace("fatal error:", "exit:", 1)
     a = analyze(text)
     assert all(not r.context for r in a.reports) and a.noise == [(1, 6)]
+
+
+MINIO = WILD / "minio19822_journal_tag_traceback_did_not_unwind_go121.txt"
+
+
+def test_a_note_s_tab_led_detail_is_the_report_s_with_its_note():
+    # runtime/traceback.go prints `runtime: g N: frame.sp=… top=…`, then the stack's
+    # bounds on a tab-led line, then throws; the journal wrote the tab as 8 spaces
+    a = analyze(MINIO)
+    [r] = a.reports
+    assert (r.kind, r.message) == (ReportKind.FATAL_ERROR, "traceback did not unwind completely")
+    assert r.context == ["runtime: g16194507552: frame.sp=0xc003ea7ca8 top=0xc003eadfe0",
+                         "\tstack=[0xc003e9e000-0xc003eae000"]
+    assert r.lines == [(2, 9)] and a.noise == [(1, 1)]  # (line 1: the Markdown fence)
+

@@ -1565,12 +1565,30 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                 continue
         elif t.startswith("  ") and not _is_go(t):
             fixed = "\t" + t.lstrip(" ")
-            if kind(fixed) in _TAB_LED_KINDS:
+            if kind(fixed) in _TAB_LED_KINDS or (
+                    out and kind(out[-1][0]) == "runtime_note" and _note_detail(fixed)):
                 out.append((fixed, o))
                 changed += 1
                 continue
         out.append((t, o))
     return out, changed
+
+
+@cache
+def _note_details() -> re.Pattern[str]:
+    from ..grammar import COMPILER_VERSION, cached_compile, compile_rule, grammar_text
+
+    text = grammar_text("traceback.lark")
+    source = cached_compile("runtime_note_more", text + COMPILER_VERSION,
+                            lambda: compile_rule(text, "runtime_note_more", keep_terminals={
+                                "NOTE_STACK_BOUNDS", "NOTE_PCVALUE", "NOTE_REGISTERS"})[0])
+    return rx.compile(source)
+
+
+def _note_detail(text: str) -> bool:
+    """A runtime note's tab-led detail (traceback.lark's runtime_note_more):
+    after its note, a paste's spaces in place of its tab are given the tab back."""
+    return _note_details().fullmatch(text) is not None
 
 
 def _gccgo_name(out: list[Line], text: str) -> bool:
