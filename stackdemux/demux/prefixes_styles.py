@@ -39,7 +39,7 @@ __all__ = ["JOIN_NEXT", "JOIN_NONE", "JOIN_PREVIOUS", "PINNED", "PROCESS_KEYS",
 # one), gitlab's a pipe, github's prefix no key at all.
 PROCESS_KEYS = frozenset({"compose", "kubectl", "syslog", "syslogtag", "logcat", "parallel",
                           "bracket", "turbo", "pnpm", "stern", "heroku", "awslogs", "hclog",
-                          "kodi", "tauri", "goplugin", "container", "user"})
+                          "kodi", "tauri", "goplugin", "container", "progname", "user"})
 
 # Rules of the grammar that are no style: a record's header on a line of its
 # own, which names the lines after it (`<style>_record`, its key the style's).
@@ -48,7 +48,10 @@ RECORD_HEADERS = ("logcat_record",)
 # Rules of the grammar that are no style of the `prefix` rule either: a style whose
 # key is pinned to one value found in the log (a container's name alone), as its
 # bare rule would read any line's first word (pinned_style).
-PINNED = ("container",)
+PINNED = ("container", "progname")
+# What follows a pinned key where it stands whole (`spinalcord`, not `spinalcord-0`;
+# `caddy:`, not `caddy-proxy:`): the rule's separator, or its end.
+_PINNED_END = {"container": r"(?!\S)", "progname": ":"}
 
 # Sub-rule name suffixes with a meaning (see the grammar's header).
 _ROLES = ("key", "partial", "continued")
@@ -240,7 +243,7 @@ def pinned_style(rule: str, key: str) -> PrefixStyle:
     rule's regex behind a lookahead for `key` whole (not the start of a longer word)."""
     source, groups = _pinned_source(rule)
     # (a blank or the line's end after it: `spinalcord`, not `spinalcord-0`)
-    pattern = re.compile(f"(?={re.escape(key)}(?!\\S))(?:{source})")
+    pattern = re.compile(f"(?={re.escape(key)}{_PINNED_END[rule]})(?:{source})")
     return PrefixStyle(name=rule, regex=pattern,
                        key_groups=tuple(pattern.groupindex[g] for g in groups))
 
