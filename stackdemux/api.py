@@ -222,7 +222,11 @@ def analyze(
     """Read one log and return everything stackdemux knows about it.
 
     `source` is a path, bytes, log text (a str with a newline), an open file or
-    a Source; keywords are Options' fields (`threshold=80`, `rules="hints.toml"`)."""
+    a Source; keywords are Options' fields (`threshold=80`, `rules="hints.toml"`).
+    Raises InputError (a message of one line for the user) for input that cannot
+    be read as a log (a missing file, a directory, binary data) and OptionsError
+    for an option of the wrong type or value, or a mistyped keyword. An empty log
+    gives an Analysis with no stream and no report."""
     return analyze_many([source], options, **kwargs)
 
 
@@ -234,7 +238,8 @@ def analyze_many(
 ) -> Analysis:
     """Read several logs as one analysis: groups span all of them. Each report,
     diagnostic and span of noise names its input (`sources`, in order) and keeps
-    that input's line numbers; a stream's id names it too (`s2.1`)."""
+    that input's line numbers; a stream's id names it too (`s2.1`). Raises as
+    `analyze` does."""
     if isinstance(sources, (str, bytes, bytearray, memoryview, os.PathLike, Source)) or callable(
             getattr(sources, "read", None)):
         # (one log was read as the sequence of its characters: "b: no such file")

@@ -179,7 +179,16 @@ class Source:
 # attribute, 3.4× slower, and a dump has hundreds of thousands of frames.
 @dataclass
 class Frame:
-    """One call in a stack: `pkg.Func(args)` followed by `\\t/path/file.go:123 +0x4a`."""
+    """One call in a stack: `pkg.Func(args)` followed by `\\t/path/file.go:123 +0x4a`.
+
+    As printed: `func` (the function, without its arguments; "" where the log
+    printed a place with no function: a caller list, TinyGo's location), `args`,
+    `file`, `line`, `offset` (`0x4a`), `fp`, `sp`, `pc` (GOTRACEBACK=system),
+    `inlined` (its arguments printed as `(...)`). Read by the analysis: `package`,
+    `module`, `version` (the module's, where the path says it) and `origin`, where
+    the code comes from: "stdlib", "main", "vendor", "modcache", "gopath-vendor",
+    "gopath", "trimpath" or "unknown".
+    """
 
     # the function name without its arguments; "" when none was printed (a caller
     # list, file and line alone: callers.py)
@@ -355,7 +364,27 @@ class FailedTest:
 
 @dataclass(slots=True)
 class Report:
-    """One crash report or goroutine dump, as one process printed it."""
+    """One crash report or goroutine dump, as one process printed it.
+
+    What it is: `id` (`r1`, …: Group.reports and Analysis.report name it), `kind`
+    (a ReportKind; `kind.is_crash` is false for a goroutine dump alone), `message`
+    (the panic value, the fatal error, the signal line), `chain` (every panic, the
+    first first), `context`, `signal`, `goroutines` (the crashing one first:
+    `crashing`), `system_stacks`, `registers`, `threads` (a GOTRACEBACK=crash
+    dump's other threads), `race`, the go test that failed (`tests`,
+    `test_package`, `failed_tests` with their logs), `exit_status`, `http_remote`,
+    `buckets` (its goroutines of one call path, filled by the analysis) and
+    `mentions`.
+
+    Where it is: `source` (its input's name), `stream` (the process's stream id),
+    `lines` (1-based inclusive spans of that input's lines); `complete` false,
+    with `incomplete_reason`, where the log holds it cut short.
+
+    For a bot, filled by the analysis: `fingerprint`, `title` and `culprit` (a
+    Frame, or None: no frame to blame) are the report's own, those its group
+    would have were it the only report read, the same whatever else the log
+    held: file each crash by its `fingerprint` (docs/triage-bot.md).
+    """
 
     id: str
     kind: ReportKind
@@ -502,7 +531,20 @@ class ChainSegment:
 @dataclass(slots=True)
 class Group:
     """Reports of the same crash (or goroutine dumps alike), across processes and
-    inputs: `reports` are ids (Analysis.report)."""
+    inputs: `id` is its own (`g1`, …), `reports` its reports' ids
+    (Analysis.report), `count` how many.
+
+    `title` is the crash's first line with what differs between reports put as
+    placeholders (`<N>`, `<ADDR>`, …), `messages` each value as printed with its
+    count, `streams` the streams its reports are in, `similarity` the lowest title
+    similarity that merged a report in (None: all alike). `culprit` is the frame to
+    blame, `main_frame` the main module's frame nearest it, `chain` the calls from
+    the entry to the culprit a module a step (ChainSegment), `hints` the known
+    crashes it matches (Hint: `title`, `explanation`, `remedy`, `details`).
+    `fingerprint` and all of these are read from its `representative` report (an
+    id): a group's fingerprint can depend on what else the analysis held, each
+    report's own (Report.fingerprint) does not.
+    """
 
     id: str
     title: str
@@ -551,7 +593,17 @@ class Analysis:
     """Everything stackdemux knows about the logs of one run: `analyze` reads
     one, `analyze_many` several (named in `sources`, in order; each report,
     diagnostic and span of noise says which it is about, and its line numbers
-    are that input's own)."""
+    are that input's own).
+
+    `reports` (Report: each crash or dump, in the order read), `groups` (Group:
+    reports of one crash, the most frequent first, then the first read), `streams` (Stream: the
+    processes the log was taken apart into), `noise` (spans of lines read as no
+    process's, each span's input in `noise_sources` where there are several),
+    `diagnostics` (Diagnostic: what was repaired or could not be read),
+    `total_lines` (lines read), `fingerprint_scheme` (the rules that made the
+    fingerprints: fingerprints of one scheme are comparable; FINGERPRINT_SCHEME).
+    `report(id)` looks a report up, `buckets` maps each report's id to its buckets.
+    """
 
     reports: list[Report] = field(default_factory=list)
     streams: list[Stream] = field(default_factory=list)
