@@ -77,6 +77,16 @@ def test_fail_on_crash_exits_1_only_when_there_is_a_crash(tmp_path: Path):
     assert run("--fail-on-crash", str(quiet)).exit_code == 0
 
 
+def test_a_go_test_that_failed_without_crashing_fails_the_step_too():
+    # README's and --help's word: a go test's t.Errorf fails --fail-on-crash as a
+    # panic does (the step ran `go test` to fail on it); the log holds no stack
+    failed = sample_path("test_fail_plain")
+    kinds = {r["kind"] for r in json.loads(run("--format", "json", str(failed)).output)["reports"]}
+    assert kinds == {"test failure"}
+    assert run("--fail-on-crash", str(failed)).exit_code == 1
+    assert run(str(failed)).exit_code == 0
+
+
 def test_a_goroutine_dump_alone_is_no_crash_to_fail_on():
     # pprof's debug=2 page and runtime.Stack are printed on purpose: a CI job
     # that fails on crashes must not fail on them, yet they are still reported.
