@@ -37,6 +37,7 @@ from pathlib import Path
 from stackdemux.model import Frame, Goroutine, Report
 
 from .. import rx
+from ..symbols import import_path
 
 # First elements of the standard library's import paths (Go 1.19 … 1.27).
 # `vendor/…` is GOROOT's own vendored golang.org/x code.
@@ -138,7 +139,7 @@ def split_function(name: str) -> tuple[str, str]:
     """`github.com/a/b.(*T).M` → (`github.com/a/b`, `(*T).M`).
 
     The package path ends at the first dot after the last slash; the linker
-    escapes dots of that last element as %2e (`gopkg.in/yaml%2ev3.Unmarshal`).
+    escapes dots of that last element as %2e (`gopkg.in/yaml%2ev3.Unmarshal`; symbols.py).
     """
     slash = name.rfind("/")
     dot = name.find(".", slash + 1)
@@ -146,7 +147,7 @@ def split_function(name: str) -> tuple[str, str]:
         return name, ""
     package = name[:dot]
     if "%" in package:
-        package = package.replace("%2e", ".").replace("%2E", ".")
+        package = import_path(package)
     elif "_" in package and _GCCGO_ENCODED.fullmatch(package):
         package = _GCCGO_ESCAPE.sub(_gccgo_char, package)
     return package, name[dot + 1 :]

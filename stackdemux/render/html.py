@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 
 from ..model import Analysis, Frame
+from ..symbols import shown_func
 from .failures import failure_views
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_markup
@@ -140,7 +141,7 @@ def _culprit_cell(view: GroupView) -> str:
 def _frame(frame: Frame, options: RenderOptions) -> str:
     """`pkg.F` `…/file.go:12`, the place as the stack shows it (a module's version
     in it); a caller list's frame names no function (callers.py)."""
-    func = f'<code class="ours">{esc(frame.func)}</code>' if frame.func else ""
+    func = f'<code class="ours">{esc(shown_func(frame.func))}</code>' if frame.func else ""
     place = f"<code>{esc(frame_place(frame, options))}</code>" if frame.file else ""
     return " ".join(filter(None, (func, place)))
 

@@ -14,6 +14,7 @@ import re
 
 from .. import rx
 from ..model import Analysis, Frame
+from ..symbols import shown_func
 from .failures import failure_views
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_lines, no_legacy_command
@@ -158,7 +159,7 @@ def _panic_item(n: int, panic: str) -> list[str]:
 def _frame_words(frame: Frame, options: RenderOptions) -> list[str]:
     """`pkg.F` and `…/file.go:12` as code, the place as the stack shows it (a
     module's version in it); a caller list's frame names no function (callers.py)."""
-    words = [code(frame.func)] if frame.func else []
+    words = [code(shown_func(frame.func))] if frame.func else []
     return words + ([code(frame_place(frame, options))] if frame.file else [])
 
 

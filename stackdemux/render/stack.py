@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Frame, Goroutine, Race, RaceAccess
+from ..symbols import shown_func
 from .options import RenderOptions
 from .paths import short_path
 from .sanitize import clean
@@ -82,12 +83,13 @@ def _frame_lines(
         yield StackLine(clean(frame_place(frame, options) if frame.file else "?"), role,
                         culprit=culprit)
         return
+    func = shown_func(frame.func)  # (its package path as imported: symbols.py)
     if bare and frame.args is None:  # gccgo's frame: its name alone, as it printed it
         call = frame.func
     elif options.verbose and frame.args is not None:
-        call = f"{frame.func}({frame.args})"
+        call = f"{func}({frame.args})"
     else:
-        call = f"{frame.func}({'...' if frame.args else ''})"
+        call = f"{func}({'...' if frame.args else ''})"
     yield StackLine(clean(call), role, culprit=culprit)
     if frame.file:
         where = frame_place(frame, options)
@@ -127,7 +129,7 @@ def stack_lines(
         out.append(StackLine("no frames read", "note"))
     if g.created_by is not None:
         cb = g.created_by
-        by = f"created by {cb.frame.func}"
+        by = f"created by {shown_func(cb.frame.func)}"
         if cb.goroutine is not None:
             by += f" in goroutine {cb.goroutine}"
         out.append(StackLine(clean(by), frame_role(cb.frame)))

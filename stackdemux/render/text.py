@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from ..model import Analysis, Bucket, Frame, Hint
+from ..symbols import shown_func
 from .failures import failure_views
 from .options import RenderOptions
 from .paths import fit_path, short_path
@@ -173,12 +174,12 @@ class _Writer:
 
 def _frame_brief(frame: Frame, options: RenderOptions) -> str:
     if not frame.file and frame.func:  # (its file line was not printed: `partial` says so)
-        return clean(frame.func)
+        return clean(shown_func(frame.func))
     path = frame.file or "?"
     if not options.full_paths:
         path = fit_path(short_path(path, frame, options.repo_root), 48)
     where = f"{path}:{frame.line}" if frame.line is not None else path
-    return clean(f"{frame.func}  {where}" if frame.func else where)  # (no func: callers.py)
+    return clean(f"{shown_func(frame.func)}  {where}" if frame.func else where)  # (callers.py)
 
 
 def _stack(w: _Writer, lines: list[StackLine], indent: int) -> None:

@@ -25,6 +25,7 @@ from ..model import (
     Report,
     ReportKind,
 )
+from ..symbols import shown_func
 from ..unread import UNREAD_CODE
 from .sanitize import flat
 
@@ -52,7 +53,9 @@ _MAJOR = rx.compile(r"v[0-9]+")
 def short_func(func: str) -> str:
     """The function without its package path: `bbolt.(*Cursor).search`; a
     package named by its module's major version keeps its name before it,
-    `klog/v2.(*loggingT).flushDaemon` (alone, `v2.` names no package)."""
+    `klog/v2.(*loggingT).flushDaemon` (alone, `v2.` names no package); its path as
+    imported, `pb.v1.New` for the linker's `pb%2ev1.New` (symbols.py)."""
+    func = shown_func(func)
     slash = func.rfind("/")
     if slash < 0:
         return func
@@ -133,7 +136,8 @@ def culprit_words(frame: Frame) -> str:
     where = location(frame)
     if not frame.func:
         return where or "?"
-    return f"{frame.func} at {where}" if where else frame.func
+    func = shown_func(frame.func)
+    return f"{func} at {where}" if where else func
 
 
 def no_source_file(name: str) -> bool:
@@ -255,6 +259,9 @@ def hint_facts(view: GroupView, hint: Hint) -> list[str]:
     said = {culprit_words(culprit)}
     if culprit.func and not culprit.file:  # (as the hint's rule names a frame whose
         said.add(f"{culprit.func} at ?")   # file line the log lost: hints._at)
+    if culprit.func != shown_func(culprit.func):  # (the facts name the symbol as printed)
+        where = location(culprit)
+        said.add(f"{culprit.func} at {where}" if where else culprit.func)
     return [fact for fact in hint.details if fact not in said]
 
 
