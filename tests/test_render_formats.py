@@ -315,7 +315,8 @@ def test_codequality_names_a_culprit_outside_the_checkout_in_words_not_as_its_lo
     assert issue["location"] == {"path": str(crash), "lines": {"begin": 1}}
     assert issue["description"].startswith(
         "panic: invalid page type: <N>: <N>; culprit: go.etcd.io/bbolt.(*Cursor).search at "
-        "/root/go/pkg/mod/go.etcd.io/bbolt@v1.4.3/cursor.go:29 — Corrupted bolt database file: ")
+        "/root/go/pkg/mod/go.etcd.io/bbolt@v1.4.3/cursor.go:29 — Corrupted containers/image "
+        "blob-info cache: ")
 
 
 def test_text_and_markdown_say_when_reports_could_not_be_completed():
