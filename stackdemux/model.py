@@ -584,8 +584,12 @@ class Group:
 # and an absolute path right after a key's ':' (fmt's `key:/tmp/…`) is `<PATH>` in
 # a title (no recorded input has one). 6: a failed go test's title names its tests
 # in one order, sorted, not in the order they ended (parallel tests end in any
-# order, so the same failures had another id every run).
-FINGERPRINT_SCHEME = 6
+# order, so the same failures had another id every run). 7: a report is one failed
+# go test (test_reports.py), not a package's failures (plain, -v) nor each test's
+# events apart (-json), and its title names its package (`test failed: TestX in
+# pkg`): the forms read as the same ids, and a failure keeps its id whatever else
+# failed with it.
+FINGERPRINT_SCHEME = 7
 
 
 @dataclass(slots=True)

@@ -51,6 +51,7 @@ from .raw_chain import read_raw_chain
 from .sre import constants as _c
 from .sre import parser as _p
 from .test_output import read_failures
+from .test_reports import split_by_test
 from .tinygo_location import LOCATED, read_location
 
 _G = line_grammar()
@@ -507,6 +508,9 @@ class _Parser:
         # Reports whose `-----` another process's lines followed, in a log of
         # whole reports one after another: their next thread's section comes later.
         self.awaiting: list[Report] = []
+        # The reports the last plain test failure was split into (test_reports.py):
+        # a package line read after it closed is theirs, not only the last one's.
+        self.split: list[Report] = []
         self.reopened = False  # the open report is one of those, read on
         self.alone = False  # the open report is a thread's section with no crash to join
         self.unwound: Goroutine | None = None  # the goroutine its traceback could not unwind
@@ -700,7 +704,11 @@ class _Parser:
             elif self.stream.stacks_uncertain is not None:
                 r.complete, r.incomplete_reason = False, self.stream.stacks_uncertain
         if not self.reopened:
-            self.result.reports.append(r)
+            if r.kind is ReportKind.TEST_FAILURE:
+                self.split = split_by_test(r, lambda: next(self.ids))
+                self.result.reports.extend(self.split)
+            else:
+                self.result.reports.append(r)
         self.report = None
         self.used, self.ran = [], []
         self.state = "idle"
@@ -1678,10 +1686,13 @@ class _Parser:
                 self.used.pop()
             if target is None:
                 return
+            kin = self.split if self.split and target is self.split[-1] else [target]
             if kind == "test_package_fail":
-                target.test_package = m.group(g["test_package_fail"]["package"])
+                for t in kin:
+                    t.test_package = m.group(g["test_package_fail"]["package"])
             elif kind == "exit_status":
-                target.exit_status = int(m.group(g["exit_status"]["status"]))
+                for t in kin:
+                    t.exit_status = int(m.group(g["exit_status"]["status"]))
             if target is r:
                 self.use(i)
                 self.state = "between"

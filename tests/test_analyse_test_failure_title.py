@@ -6,8 +6,9 @@ format read `test failure: test failed: TestX` (the JUnit case's name, the SARIF
 rule's description, the GitHub annotation's title). Fingerprint scheme 3 made the
 change (the titles' fingerprints changed once). Real inputs: Go 1.27's race test,
 its `--- FAIL` after the race (test_race.txt), and gotestsum#337's subtest named
-with parentheses. The title names the tests sorted (scheme 6: parallel tests end
-in any order), the message as go test printed them."""
+with parentheses. Since scheme 7 a report is one failed test (test_reports.py: a
+parent that failed by its subtest alone goes with it, unnamed in the message), and
+its title names the test's package, where the log names it (`FAIL\tpkg`)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from stackdemux.render import RenderOptions, render
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 CASES = {
-    SAMPLES / "go1.27" / "test_race.txt": ("test failed: TestRace",) * 2,
+    SAMPLES / "go1.27" / "test_race.txt": (
+        "test failed: TestRace", "test failed: TestRace in example.com/gotests/store"),
     SAMPLES / "wild" / "gotestsum337_subtest_name_parentheses.txt": (
-        "test failed: TestWithSubs/should_(fail), TestWithSubs",
-        "test failed: TestWithSubs, TestWithSubs/should_(fail)",
+        "test failed: TestWithSubs/should_(fail)",
+        "test failed: TestWithSubs/should_(fail) in ourpackagesgoeshere",
     ),
 }
 

@@ -142,10 +142,11 @@ def test_junit_names_the_test():
 
 def test_a_summary_of_failures_without_a_crash_opens_no_report():
     # gotestsum#337: the summary lists the two failed tests after the run; the only
-    # report is go test's own failure (`--- FAIL` … `FAIL\tpkg`) above it
+    # report is go test's own failure (`--- FAIL` … `FAIL\tpkg`) above it: the
+    # subtest's, with the parent that failed by it (names sorted, parents first)
     d = _json(GOTESTSUM337)
     assert [(r["kind"], r["tests"], r["test_package"]) for r in d["reports"]] == [
-        ("test failure", ["TestWithSubs/should_(fail)", "TestWithSubs"], "ourpackagesgoeshere")]
+        ("test failure", ["TestWithSubs", "TestWithSubs/should_(fail)"], "ourpackagesgoeshere")]
     summary = [n for n, t in enumerate(GOTESTSUM337.read_text().splitlines(), 1)
                if t.startswith("=== FAIL: ")]
     assert summary and all(any(a <= n <= b for a, b in d["noise"]) for n in summary)

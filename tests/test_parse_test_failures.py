@@ -21,6 +21,14 @@ def _read(report):
     return {f.test: [(e.file, e.line, e.text) for e in f.log] for f in report.failed_tests}
 
 
+def _by_package(analysis):
+    """Each package's failed tests with their logs, over its reports (one a failed test)."""
+    read: dict[str, dict] = {}
+    for r in analysis.reports:
+        read.setdefault(r.test_package, {}).update(_read(r))
+    return read
+
+
 CALC = {
     "TestAdd": [("calc_test.go", 11, "Add(1, 2) = 4, want 3")],
     "TestSub": [],
@@ -46,10 +54,9 @@ GREET = {
 def test_each_failed_test_has_its_log_under_its_fail_line(go):
     # without -v: the log follows each `--- FAIL`, 4 spaces deeper a level
     a = analyze(sample_path("test_fail_plain", go[:4]))
-    calc, greet = a.reports
-    assert (calc.kind, calc.test_package) == (ReportKind.TEST_FAILURE, "example.com/gotests/calc")
-    assert _read(calc) == CALC and _read(greet) == GREET
-    assert all(re.fullmatch(r"0\.[0-9]{2}s", f.elapsed) for f in calc.failed_tests)
+    assert {r.kind for r in a.reports} == {ReportKind.TEST_FAILURE}
+    assert _by_package(a) == {"example.com/gotests/calc": CALC, "example.com/gotests/greet": GREET}
+    assert all(re.fullmatch(r"0\.[0-9]{2}s", f.elapsed) for r in a.reports for f in r.failed_tests)
     assert a.noise == []  # every line is a report's: the `--- FAIL`s, their logs, the FAILs
 
 
@@ -59,10 +66,9 @@ def test_with_v_the_log_above_each_fail_line_is_its_test_s(go):
     # the parallel subtests' logs are told apart by their `=== CONT` lines (and,
     # where one's output goes on after another's, by `=== NAME`: 1.21's run)
     a = analyze(sample_path("test_fail_verbose", go))
-    calc, greet = a.reports
-    assert _read(calc) == CALC and _read(greet) == GREET
+    assert _by_package(a) == {"example.com/gotests/calc": CALC, "example.com/gotests/greet": GREET}
     lines = (SAMPLES / f"go{go}" / "test_fail_verbose.txt").read_text().splitlines()
-    [ann] = [f.log[1] for f in greet.failed_tests if f.test == "TestGreetings/Ann"]
+    [ann] = [f.log[1] for r in a.reports for f in r.failed_tests if f.test == "TestGreetings/Ann"]
     assert lines[ann.input_lines[0] - 1] == (
         '    greet_test.go:24: Hello("Ann") = "Hello Ann", want a comma')
     # the `=== RUN` lines and the passing tests' are no failure's: noise
@@ -72,20 +78,15 @@ def test_with_v_the_log_above_each_fail_line_is_its_test_s(go):
 
 @pytest.mark.parametrize("go", ["1.21", "1.27"])
 def test_with_json_each_test_s_events_are_its_failure_and_log(go):
-    # test2json: each test's output is a stream of its own, so a report each
+    # test2json: a package's events are its stream (its -v output), read as -v is
     a = analyze(sample_path("test_fail_json", go))
-    read = {}
-    for r in a.reports:
-        read.update(_read(r))
-    assert read == CALC | GREET
-    assert {r.test_package for r in a.reports} == {"example.com/gotests/calc",
-                                                   "example.com/gotests/greet"}
+    assert _by_package(a) == {"example.com/gotests/calc": CALC, "example.com/gotests/greet": GREET}
+    assert all(r.complete for r in a.reports)  # (each test's events read apart looked cut)
 
 
 def test_a_multi_line_message_spans_its_lines():
     a = analyze(sample_path("test_fail_plain", "1.27"))
-    report = a.reports[0].failed_tests[3]
-    assert report.test == "TestReport"
+    [report] = [f for r in a.reports for f in r.failed_tests if f.test == "TestReport"]
     assert [e.input_lines for e in report.log] == [(7, 7), (8, 14)]
     assert report.input_line == 6
 
@@ -139,8 +140,9 @@ OLD_INDENT = (
 def test_an_entry_at_another_depth_than_testing_s_is_no_entry():
     # 8 spaces under a top-level test's `--- FAIL` is no depth testing prints today
     # (it would be a subtest's): such lines are not read as any test's log
-    [r] = analyze(OLD_INDENT).reports
-    assert [(f.test, f.log) for f in r.failed_tests] == [("TestSpring", []), ("TestSyncSaw", [])]
+    a = analyze(OLD_INDENT)
+    assert [(f.test, f.log) for r in a.reports for f in r.failed_tests] == [
+        ("TestSpring", []), ("TestSyncSaw", [])]
 
 
 def test_a_line_that_only_looks_like_an_entry_outside_a_failed_test_is_noise():

@@ -126,6 +126,10 @@ def title(report: Report) -> str:
         names = dict.fromkeys(message[len(_FAILED):].split(", "))
         message = _FAILED + ", ".join(sorted(names))
     body = normalise(message)
+    if report.kind is ReportKind.TEST_FAILURE and report.test_package and body:
+        # a test is named by its package too: TestNew failing in two packages is two
+        # failures (FINGERPRINT_SCHEME 7); the path is a name, not normalised
+        return f"{body} in {report.test_package}"
     if not body:
         return prefix.rstrip(": ")
     # the message already says it: "DATA RACE: …", or is only the kind: a

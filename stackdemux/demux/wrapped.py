@@ -1,8 +1,10 @@
 """Logs whose every line is a JSON record carrying the program's output in a field.
 
-- `go test -json` (test2json): `Package` + `Test` name the stream, `Output` is
-  the text. test2json cuts long lines into several events: texts are joined per
-  stream until their `\\n`.
+- `go test -json` (test2json): `Package` names the stream (the package's test
+  binary, one process: its events' texts in order are its -v output; read per
+  `Test`, a failure was cut from its package's FAIL lines and from the subtests
+  that failed with it), `Output` is the text. test2json cuts long lines into
+  several events: texts are joined per stream until their `\\n`.
 - docker's json-file driver: `{"log": "…\\n", "stream": "stderr", "time": "…"}`,
   lines longer than 16 KiB split over several records (only the last ends in `\\n`).
 - the systemd journal as `journalctl -o json` prints it: one record per line of
@@ -118,8 +120,8 @@ def _key_and_text(fmt: str, rec: dict) -> tuple[str | None, str | None]:
         if not isinstance(text, str):
             return None, None
         # Go 1.24+ reports build output as events with an ImportPath.
-        pkg, test = rec.get("Package") or rec.get("ImportPath"), rec.get("Test")
-        key = " ".join(str(x) for x in (pkg, test) if x) or None
+        pkg = rec.get("Package") or rec.get("ImportPath")
+        key = str(pkg) if pkg else None
         return key, text
     if fmt == "docker-json":
         text = rec.get("log")
@@ -278,18 +280,23 @@ def unwrap(lines: Sequence[str], first_line: int = 1) -> list[Stream] | None:
 
 def name_tests(reports: Sequence[Report], lines: Sequence[str],
                streams: Sequence[Stream]) -> None:
-    """In a `go test -json` log, a report's package and test are its stream's: the
-    events' `Package` and `Test` (the label `Package Test`; neither holds a space,
-    testing writes a subtest's spaces as `_`). Only where the output named none."""
+    """In a `go test -json` log, a report's package is its stream's (the events'
+    `Package`), and its test the `Test` of the event its first line came in
+    (test2json names the test whose output it is; neither holds a space, testing
+    writes a subtest's spaces as `_`). Only where the output named none (a panic
+    in a goroutine of the test's prints no `--- FAIL` before it)."""
     if sniff(lines) != "test2json":
         return
-    named = {s.id: s.label.partition(" ") for s in streams if s.label}
+    named = {s.id: s.label for s in streams if s.label}
     for r in reports:
-        got = named.get(r.stream)
-        if got is None:
+        package = named.get(r.stream)
+        if package is None:
             continue
-        package, _, test = got
         if r.test_package is None:
             r.test_package = package
-        if test and not r.tests:
-            r.tests.append(test)
+        if not r.tests and r.lines:
+            first = r.lines[0][0]
+            rec = _record(lines[first - 1]) if 0 < first <= len(lines) else None
+            test = rec.get("Test") if rec is not None else None
+            if isinstance(test, str) and test:
+                r.tests.append(test)

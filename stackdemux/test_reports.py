@@ -1,0 +1,85 @@
+"""One report per failed go test, whatever form the output took.
+
+A package's plain or -v output (and its `go test -json` events, read as the
+package's stream) prints all its failed tests before one `FAIL` line: read as
+one report they made one id per package, and that id changed whenever another
+test of the package began or stopped failing, while `-json` read apart gave one
+per test. A failure is a test's: a bot that files issues must see the same id
+for the same failed test in every run and every form. So a package's plain test
+failure is split into one report per failed test that is a failure of its own
+(it printed a log, or none of its subtests failed: render/failures.py shows the
+same tests in the CI formats). A parent that failed only because a subtest did
+goes with its least-named failed descendant (testing prints a parent's
+`--- FAIL` after, or with -v before, its subtests': a name is the same in
+either form). The package's own lines (`FAIL`, `FAIL\\tpkg`, `exit status 1`)
+go with the last report, as a crash's do.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+
+from .model import FailedTest, Report, Span, spans_of
+
+FAILED = "test failed: "  # the message of a failed test with no panic (parse.py)
+
+
+def own_failures(failed: Sequence[FailedTest]) -> list[FailedTest]:
+    """The failed tests that are failures of their own: a log of their own, or no
+    failed subtest among `failed` (the tests of one package)."""
+    parents = {"/".join(parts[:k]) for parts in (f.test.split("/") for f in failed)
+               for k in range(1, len(parts))}
+    return [f for f in failed if f.log or f.test not in parents]
+
+
+def owner(test: str, own: Sequence[str]) -> str:
+    """The failure a folded parent's `--- FAIL` goes with: its least-named own
+    failed descendant (it has one: a failed test none of whose descendants
+    failed is a failure of its own)."""
+    below = test + "/"
+    return min(t for t in own if t.startswith(below))
+
+
+def split_by_test(report: Report, new_id: Callable[[], str]) -> list[Report]:
+    """`report` (a plain test failure of one package, its lines final) as one
+    report per failure of its own, in the order of their `--- FAIL` lines; the
+    first keeps its id, the others take `new_id()`. A report whose failed tests
+    were not read (a gotestsum summary's) is returned as it is."""
+    failed = report.failed_tests
+    own = own_failures(failed)
+    if not own:
+        return [report]
+    names = [f.test for f in own]
+    index = {name: k for k, name in enumerate(names)}
+    held: list[list[FailedTest]] = [[] for _ in own]
+    marks: list[tuple[int, int, int]] = []  # (first, last, owner): input lines of each test
+    for f in failed:
+        k = index[f.test] if f.test in index else index[owner(f.test, names)]
+        held[k].append(f)
+        if f.input_line is not None:
+            marks.append((f.input_line, f.input_line, k))
+        marks.extend((e.input_lines[0], e.input_lines[1], k) for e in f.log)
+    marks.sort()
+    starts = [m[0] for m in marks]
+    lines: list[list[int]] = [[] for _ in own]
+    last = len(own) - 1
+    for a, b in (report.lines.spans() if hasattr(report.lines, "spans") else report.lines):
+        for n in range(a, b + 1):
+            j = bisect_right(starts, n) - 1
+            lines[marks[j][2] if j >= 0 and marks[j][1] >= n else last].append(n)
+    out = []
+    for k, f in enumerate(own):
+        tests = sorted(held[k], key=lambda t: t.test)  # parents first: one order in every form
+        out.append(Report(
+            id=report.id if k == 0 else new_id(), kind=report.kind,
+            message=FAILED + f.test, context=list(report.context),
+            tests=[t.test for t in tests], test_package=report.test_package,
+            failed_tests=tests, exit_status=report.exit_status, stream=report.stream,
+            source=report.source, complete=report.complete,
+            incomplete_reason=report.incomplete_reason, lines=_spans(lines[k])))
+    return out
+
+
+def _spans(numbers: list[int]) -> list[Span]:
+    return spans_of(numbers) if numbers else []
