@@ -37,7 +37,7 @@ def jobs_for(size: int) -> int:
     JOBS_MAX), at least JOB_MIN bytes each; STACKDEMUX_JOBS overrides (1: no
     process is started)."""
     env = os.environ.get("STACKDEMUX_JOBS", "").strip()
-    if env.isdigit() and int(env) > 0:
+    if env.isascii() and env.isdigit() and 0 < len(env) < 7 and int(env) > 0:
         wanted = int(env)
     else:
         try:

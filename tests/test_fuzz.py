@@ -153,6 +153,73 @@ def test_text_with_lone_surrogates_renders_in_every_format():
     assert ingest(text).decode_errors == 1
 
 
+# A number of 5 000 digits where Go prints one (int() refuses over 4 300: exit 3,
+# `internal error`): (sample, the number's place, what the analysis still reads).
+DIGITS = "7" * 5000
+HUGE_NUMBERS = {
+    "line number": ("go1.27/ancestors.txt", "/app/main.go:74 ", f"/app/main.go:{DIGITS} "),
+    "goroutine id": ("go1.27/ancestors.txt", "goroutine 22 [", f"goroutine {DIGITS} ["),
+    "ancestor": ("go1.27/ancestors.txt", "[originating from goroutine 21]",
+                 f"[originating from goroutine {DIGITS}]"),
+    "creator's goroutine": ("go1.27/busy_goroutine_preempted.txt", "in goroutine 1\n",
+                            f"in goroutine {DIGITS}\n"),
+    "synctest bubble": ("go1.27/synctest_deadlock.txt", "synctest bubble 1]",
+                        f"synctest bubble {DIGITS}]"),
+    "test log's line": ("go1.21/test_fail_verbose.txt", "calc_test.go:11:",
+                        f"calc_test.go:{DIGITS}:"),
+    "GOROOT's release": ("wild/siegfried286_wasm_exit_code_go124.txt", "/go/1.24.0/x64/",
+                         f"/go/1.{DIGITS}/x64/"),
+}
+
+
+@pytest.mark.parametrize("place", sorted(HUGE_NUMBERS))
+def test_a_number_longer_than_any_go_prints_is_read_as_no_number(place: str):
+    # A number Go prints fits 64 bits (grammars/traceback.lark's INT: 20 digits);
+    # a GOROOT's release, a gutter's count are shorter still. A longer run of
+    # digits is text (the line no kind that holds it), never an int().
+    sample, old, new = HUGE_NUMBERS[place]
+    text = (ROOT / "samples" / sample).read_text(encoding="utf-8")
+    assert old in text
+    analysis = analyze(text.replace(old, new, 1))
+    assert analysis.reports, "the rest of the log is read as before"
+    keeps_the_promises(text.replace(old, new, 1).encode())
+
+
+def test_a_gutter_pasted_on_one_line_with_a_number_of_thousands_of_digits_is_text():
+    # (`1 2 3 … N` above a paste that lost its tabs is a gutter's debris: counted by int())
+    text = f"1 2 {DIGITS}\n" + CRASH.read_text(encoding="utf-8").replace("\t", "    ")
+    assert len(analyze(text).reports) == 1
+    keeps_the_promises(text.encode())
+
+
+def test_a_panic_value_s_number_longer_than_a_word_is_no_word_a_frame_prints():
+    # (heads.py weighs a report's head with the words its value's numbers print as)
+    from stackdemux.demux.heads import message_numbers
+
+    value = "job {6 default}: retries exhausted after 7 attempts"  # five-services-lines.log's
+    assert message_numbers(f"{value}, id {DIGITS}") == message_numbers(value) == set()
+    assert message_numbers(f"{value}, id 18446744073709551615") == {2**64 - 1}
+
+
+def test_a_goroot_naming_a_release_of_thousands_of_digits_names_none():
+    from stackdemux.demux.evidence import go_minor
+
+    assert go_minor(f"/usr/lib/go-1.{DIGITS}/src/") is None
+    assert go_minor("/usr/lib/go-1.19/src/") == 19
+
+
+@pytest.mark.parametrize("columns", ["\u00b2", "9" * 5000, "0", "-3", " 120 "])
+def test_a_columns_variable_that_is_no_width_is_ignored(columns: str):
+    # `²` is a digit to str.isdigit() and none to int(): exit 3 on a terminal
+    from stackdemux.render.options import terminal_width
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert terminal_width(Terminal(), {"COLUMNS": columns}) == (120 if columns == " 120 " else 80)
+
+
 THREADS_LOG = ROOT / "samples" / "threads" / "registry.log"
 
 

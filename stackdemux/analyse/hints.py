@@ -537,7 +537,7 @@ def _thread_create(report: Report, buckets: list[Bucket]) -> list[str]:
 
 # A GOROOT's path element that names its release (`1.24.0`, `go-1.19`, `go1.22.6`,
 # `toolchain@v0.0.1-go1.24.1.linux-arm64`)
-_RELEASE = rx.compile(r"(?:^|[/@-])(?:go-?)?1\.(\d+)(?:\.\d+)?(?:[./-][^/]*)?(?:/|$)")
+_RELEASE = rx.compile(r"(?:^|[/@-])(?:go-?)?1\.(\d{1,3})(?:\.\d+)?(?:[./-][^/]*)?(?:/|$)")
 # Where each release keeps wasm_exec.js (moved from misc/wasm to lib/wasm in Go 1.24)
 _WASM_LIB = 24
 

@@ -91,7 +91,7 @@ def _addresses(text: str | None) -> tuple[tuple[str, ...], tuple[int, ...], tupl
     return tuple(values), tuple(set(ranges)), tuple(owned)
 
 
-_GO_MINOR = rx.compile(r"[/-]1\.([0-9]+)(?:\.[0-9]+)*/")
+_GO_MINOR = rx.compile(r"[/-]1\.([0-9]{1,3})(?:\.[0-9]+)*/")  # (no minor has 4 digits)
 
 
 def go_minor(root: str) -> int | None:

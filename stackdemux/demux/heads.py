@@ -191,7 +191,8 @@ REPANIC_MISFITS = -8.0
 # remerged 4, 6, 14).
 NUMBERS = 3.5
 _HEX = rx.compile(r"0x[0-9a-fA-F]+")
-_NUMBER = rx.compile(r"(?<![0-9A-Za-z.])-?[0-9]+(?![0-9A-Za-z])")
+# (more than 20 digits is no 64-bit word: such a run is skipped, never int()ed)
+_NUMBER = rx.compile(r"(?<![0-9A-Za-z.])-?[0-9]{1,20}(?![0-9A-Za-z])")
 _MIN_NUMBER = 16
 _WORD_MASK = (1 << 64) - 1
 

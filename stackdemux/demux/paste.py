@@ -704,7 +704,8 @@ def _syslog_escapes(items: list[Line], _out: Repaired) -> tuple[list[Line], int]
 
 # --------------------------------------------------------------- gutters ---
 
-_COLLAPSED = rx.compile(r"^\s*1(?:\s+\d+){2,}\s*$")
+# (a gutter counts lines: 9 digits, never an int() of 5 000)
+_COLLAPSED = rx.compile(r"^\s*1(?:\s+\d{1,9}){2,}\s*$")
 
 
 def _collapsed_gutter(items: list[Line], out: Repaired) -> tuple[list[Line], int]:

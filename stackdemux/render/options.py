@@ -74,7 +74,8 @@ def terminal_width(stream: IO[str] | IO[bytes] | None, env: Mapping[str, str] | 
         return default
     env = os.environ if env is None else env
     columns = (env.get("COLUMNS") or "").strip()
-    if columns.isdigit() and int(columns) > 0:
+    if columns.isascii() and columns.isdigit() and 0 < len(columns) < 7 and int(columns) > 0:
+        # (`²` is a digit to isdigit(), none to int())
         return max(int(columns), 40)
     try:
         return max(os.get_terminal_size(stream.fileno()).columns, 40)  # type: ignore[union-attr]
