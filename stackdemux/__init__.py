@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         Signal,
         Source,
         Stream,
+        Unsure,
     )
 
 # The API is imported when first named (`stackdemux.analyze`, `from stackdemux
@@ -48,7 +49,8 @@ _HOME = {
     "InputError": "ingest",
     **dict.fromkeys(("FINGERPRINT_SCHEME", "Analysis", "Ancestor", "Bucket", "ChainSegment",
                      "CreatedBy", "Diagnostic", "Frame", "Goroutine", "Group", "Hint", "PanicLink",
-                     "Race", "RaceAccess", "Report", "ReportKind", "Signal", "Source", "Stream"),
+                     "Race", "RaceAccess", "Report", "ReportKind", "Signal", "Source", "Stream",
+                     "Unsure"),
                     "model"),
 }
 
@@ -91,6 +93,7 @@ __all__ = [
     "Signal",
     "Source",
     "Stream",
+    "Unsure",
     "__version__",
     "analyze",
     "analyze_many",

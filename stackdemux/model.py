@@ -209,6 +209,16 @@ class Frame:
     # | "unknown"
     origin: str | None = None
 
+    # The fields another reading of the log reads otherwise (Report.unsure; a
+    # created_by's frame names its creator's id as "goroutine"): a class
+    # attribute, set on the few frames that have any (no JSON field: orjson
+    # leaves `_` attributes out; render/json.py writes them where set).
+    _unsure = frozenset()
+
+    @property
+    def unsure(self) -> frozenset[str]:
+        return self._unsure
+
 
 class CreatedBy:
     """`created by pkg.F in goroutine N` with the file line that follows it.
@@ -280,6 +290,12 @@ class Goroutine:
     # text holds its file and line: analyse/buckets.py), then lets them go.
     # Whoever changes the frames sets it to None.
     _read: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+    # Its header's fields another reading reads otherwise (as Frame._unsure)
+    _unsure = frozenset()
+
+    @property
+    def unsure(self) -> frozenset[str]:
+        return self._unsure
 
 
 @dataclass(slots=True)
@@ -362,6 +378,27 @@ class FailedTest:
     log: list[LogEntry] = field(default_factory=list)
 
 
+# The values a line's reading can leave undecided (Unsure.fields): a goroutine
+# header's id and state, a call's function and arguments, a file line's file
+# and line number, a `created by`'s creator id ("goroutine", as the JSON names it).
+UNSURE_FIELDS = ("id", "state", "func", "args", "file", "line", "goroutine")
+
+
+@dataclass(frozen=True, slots=True)
+class Unsure:
+    """Values of a report that the demultiplexer could not decide: another
+    reading of the log, about as likely, reads them otherwise. Processes whose
+    write() calls interleave in one pipe (`make -j`, `go test` workers) print
+    their short values (a goroutine id, a line number, a state) as single
+    writes, and two processes' can often be exchanged with every rule still
+    holding (tests/corpus/writes_ambiguity.py)."""
+
+    goroutine: int  # index in Report.goroutines
+    frame: int | None  # index in that goroutine's frames; None: its header or its created_by
+    fields: tuple[str, ...]  # of UNSURE_FIELDS
+    created_by: bool = False  # the goroutine's `created by` line (and its file line)
+
+
 @dataclass(slots=True)
 class Report:
     """One crash report or goroutine dump, as one process printed it.
@@ -424,6 +461,23 @@ class Report:
     # would have were it read alone (a merged member's differ from its group's).
     title: str | None = None
     culprit: Frame | None = None
+    # The values it could not decide (`unsure`); not a field of the JSON's
+    # dataclass: render/json.py writes them into their goroutines and frames.
+    _unsure: list[Unsure] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def unsure(self) -> list[Unsure]:
+        """The values another reading of the log reads otherwise (write-level
+        merges); empty when every value was decided."""
+        return self._unsure
+
+    def unsure_of(self, goroutine: int, frame: int | None = None,
+                  created_by: bool = False) -> frozenset[str]:
+        """The fields unsure in one goroutine's header (frame None), frame or
+        created_by."""
+        return frozenset(f for u in self._unsure
+                         if u.goroutine == goroutine and u.frame == frame
+                         and u.created_by == created_by for f in u.fields)
 
     @property
     def crashing(self) -> Goroutine | None:
@@ -463,6 +517,9 @@ class Stream:
     # there: it was read next to such unplaced pieces. None: nothing known.
     stacks_uncertain: str | None = None
     mentions: list[str] = field(default_factory=list)  # files those pieces name (Report.mentions)
+    # i -> the fields of texts[i] another reading of a write-level merge reads
+    # otherwise (demux/writes_decode.py): the parse makes them Report.unsure
+    unsure: dict[int, frozenset[str]] = field(default_factory=dict)
     _joined: str | None = field(default=None, repr=False, compare=False)
     # What the parser read of it, when the demultiplexer had it read already
     # (demux/sequential.py): parse.parse_stream takes it instead of reading again.

@@ -337,10 +337,20 @@ def parse_stream(stream: Stream, ids: Iterator[str] | None = None) -> ParseResul
             for r in result.reports:
                 r.id, r.stream = next(ids), stream.id
             joined, stream._joined = stream._joined, None
-            return _with_lambda_errors(stream, result, ids, joined)
+            return _with_lambda_errors(stream, _marked(stream, result), ids, joined)
     result = _Parser(stream, ids).run()
     joined, stream._joined = stream._joined, None
-    return _with_lambda_errors(stream, result, ids, joined)
+    return _with_lambda_errors(stream, _marked(stream, result), ids, joined)
+
+
+def _marked(stream: Stream, result: ParseResult) -> ParseResult:
+    """The result with the values a write-level merge left undecided marked
+    (Report.unsure; only a decoded stream has any)."""
+    if stream.unsure:
+        from .unsure import mark_unsure
+
+        mark_unsure(stream, result.reports)
+    return result
 
 
 def _with_lambda_errors(stream: Stream, result: ParseResult, ids: Iterator[str],

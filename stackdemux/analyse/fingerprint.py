@@ -6,7 +6,9 @@ path, from the culprit outwards, that are not the standard library's. What is
 left out, and why:
 
 - line numbers, pc offsets, argument values, goroutine ids, wait times: they
-  change with every edit, build and run;
+  change with every edit, build and run (and so a value the demultiplexer
+  could not decide, Report.unsure, changes no fingerprint, except a function:
+  a frame whose function is unsure is left out of the route);
 - standard-library frames other than the culprit: Go versions rename, inline
   and reshuffle them (net/http's serve loop, time.Sleep's home, …);
 - closure and wrapper numbers: Go 1.21 named the wrappers of `go f(x)`
@@ -74,8 +76,10 @@ def route(frames: list[Frame], culprit_index: int, elided_at: int | None = None)
     seen: set[str] = set()
     end = elided_at if elided_at is not None else len(frames)
     for i, frame in enumerate(frames[culprit_index:end]):
-        if (i and frame.origin == "stdlib") or not frame.func:
-            continue  # (a caller list's frame names no function: callers.py)
+        if (i and frame.origin == "stdlib") or not frame.func or "func" in frame.unsure:
+            # (a caller list's frame names no function: callers.py; a function another
+            # reading of a write-level merge reads otherwise is not known: Report.unsure)
+            continue
         name = normalise_function(frame.func)
         if name not in seen:
             seen.add(name)

@@ -119,6 +119,7 @@ class _Hyp:
     noise: tuple[tuple[int, int], ...] | None = None  # linked: (prev, seg) pairs
     last: int = -1  # the process that wrote last
     seen: Seen = _NOTHING_SEEN  # what all its processes printed that later frames repeat
+    unsure: tuple | None = None  # linked: (prev, (newline, fields)) values a rival read otherwise
 
 
 @dataclass(slots=True)
@@ -128,6 +129,10 @@ class Decoded:
     processes: list[list[list[tuple[int, int]]]]  # process → lines → [(start, end)]
     noise: list[tuple[int, int]] = field(default_factory=list)
     cost: float = 0.0
+    # the values of the processes' lines that a reading within `margin` of
+    # this one's cost read otherwise (decode(margin=)): (process, line) -> the
+    # model's fields unsure there (model.UNSURE_FIELDS)
+    unsure: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
 
 
 @cache
@@ -252,7 +257,8 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
 
 
 def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
-           seen: Seen = _NOTHING_SEEN, names: Sequence[int] | None = None) -> Decoded:
+           seen: Seen = _NOTHING_SEEN, names: Sequence[int] | None = None,
+           margin: float = 0.0) -> Decoded:
     """Read `text` (lines joined by newlines, ending in one) as the writes of
     several processes; the best reading found. `owners` (the process of each
     character, from a corpus case's truth) holds the reading to it: what the
@@ -297,7 +303,8 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
         if pos >= n:
             final = hyps
             break
-        hyps = _prune(hyps, beam, owners is not None)
+        hyps = (_prune(hyps, beam, owners is not None, margin, text) if margin
+                else _prune(hyps, beam, owners is not None))
         walks: dict[int, list[tuple[int, int]]] = {}
         for h in hyps:
             procs = h.procs
@@ -405,7 +412,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                         q = _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
                                   spaces, early, p.sites, p.callee, lined, guess, line, values)
                     new = (*procs[:k], q, *procs[k + 1:]) if k < len(procs) else (*procs, q)
-                    buckets.setdefault(end, []).append(_Hyp(cost, new, h.noise, k, seen))
+                    buckets.setdefault(end, []).append(_Hyp(cost, new, h.noise, k, seen, h.unsure))
             # a piece no process can print goes to the noise, up to where a write may end
             j = pos + 1
             while j < n and not may_end[j]:
@@ -413,7 +420,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
             if text[j - 1] != "\n" or j - 1 == pos:
                 buckets.setdefault(j, []).append(
                     _Hyp(h.cost + W_NOISE, h.procs, (h.noise, (pos, j)), h.last,  # type: ignore[arg-type]
-                         h.seen)
+                         h.seen, h.unsure)
                 )
             if foreign[pos]:
                 # a whole line the grammar does not know, one write (`=== RUN   TestX`,
@@ -421,7 +428,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                 j = foreign[pos]
                 buckets.setdefault(j, []).append(
                     _Hyp(h.cost + W_NOISE, h.procs, (h.noise, (pos, j)), h.last,  # type: ignore[arg-type]
-                         h.seen))
+                         h.seen, h.unsure))
 
         pos += 1
     best = None
@@ -582,7 +589,8 @@ def _walk_to(text: str, pos: int, state: int, auto, end: int  # type: ignore[no-
     return [(end, auto.cut(s))] if auto.boundary[s] else []
 
 
-def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
+def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
+           margin: float = 0.0, text: str = "") -> list[_Hyp]:
     """The beam at one text position. Hypotheses whose processes hold the same
     open lines (the same text, whichever writes it was cut from) in the same
     line and report states read the text from here on alike: only
@@ -592,9 +600,11 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
     hold different open lines, PER_PLACE: without the cap a run of argument
     writes dealt out one way or another fills the beam with near-duplicates
     (128 of them within 1.6 of each other on bolt-writes-shuffle), and the
-    reading that differs where it matters falls out."""
+    reading that differs where it matters falls out. A dropped reading
+    within `margin` of the kept one with its future marks what it reads
+    otherwise as unsure in the kept one (_rival)."""
     hyps.sort(key=lambda h: h.cost)
-    futures: set[tuple] = set()
+    futures: dict[tuple, _Hyp] = {}
     places: dict[tuple, int] = {}
     out: list[_Hyp] = []
     for h in hyps:
@@ -605,9 +615,12 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
             # the same (unless a reading is held to the truth's processes)
             future = tuple(sorted(future))
             place = tuple(sorted(place))
-        if future in futures:
+        kept = futures.get(future)
+        if kept is not None:
+            if margin and h.cost - kept.cost <= margin:
+                _rival(kept, h, text)
             continue
-        futures.add(future)
+        futures[future] = h
         seen = places.get(place, 0)
         if seen >= PER_PLACE:
             continue
@@ -618,15 +631,109 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False) -> list[_Hyp]:
     return out
 
 
+# A reading the beam drops for a cheaper one of the same future that costs at
+# most this much more, and reads a value otherwise, makes that value unsure
+# (decode(margin=)): where the decoder loses the truth of the small write
+# merges it is among readings +0.0 to +2.3 dearer than the cheapest
+# (writes.py's comment). big-writes-time: one value, the fleet's top frame's
+# line number (its `147` and the pool's `345`, exchanged by a reading +0.0
+# dearer).
+UNSURE_MARGIN = 3.0
+# Lines back from a place that a rival's difference is looked for in (its
+# readings part within a few lines: the beam keeps one past per future).
+RIVAL_LINES = 24
+# The fields of a line as the model names them (grammar field -> model field).
+MODEL_FIELDS = {"goid": "id", "state": "state", "func": "func", "args": "args",
+                "file": "file", "lineno": "line", "parent": "goroutine"}
+ALL_FIELDS = frozenset(MODEL_FIELDS.values())
+
+
+def _rival(kept: _Hyp, other: _Hyp, text: str) -> None:
+    """Mark in `kept` the values of its processes' completed lines that
+    `other` (a reading of the same future, dropped) reads otherwise: the
+    values the search cannot tell (a goroutine id and a line number of two
+    processes exchanged, two states, two functions). Pieces dealt otherwise
+    into the same texts (a `, ` or a `\t` of either process) change no value."""
+    def key(p: _Proc) -> tuple:
+        return (p.state, p.stack, p.text, p.call or "", p.callee or "")
+
+    pool: dict[tuple, list[_Proc]] = {}
+    for q in other.procs:
+        pool.setdefault(key(q), []).append(q)
+    marks = kept.unsure
+    for p in kept.procs:
+        alike = pool.get(key(p))
+        if not alike:
+            continue
+        q = alike.pop(0)
+        if p.lines is q.lines:
+            continue
+        mine, theirs = _since(p.lines, q.lines)
+        for i, line in enumerate(mine):
+            own = "".join(text[a:b] for a, b in line.segs)
+            if i < len(theirs):
+                if own == "".join(text[a:b] for a, b in theirs[i].segs):
+                    continue
+                fields = _differing(own, "".join(text[a:b] for a, b in theirs[i].segs))
+            else:
+                fields = ALL_FIELDS
+            if fields:
+                marks = (marks, (line.newline, fields))
+    kept.unsure = marks
+
+
+def _since(a: _Line | None, b: _Line | None) -> tuple[list[_Line], list[_Line]]:
+    """Two processes' lines since their last common line (up to RIVAL_LINES
+    back), oldest first."""
+    ys: list[_Line] = []
+    y = b
+    while y is not None and len(ys) < RIVAL_LINES:
+        ys.append(y)
+        y = y.prev
+    at = {id(n): i for i, n in enumerate(ys)}
+    xs: list[_Line] = []
+    x = a
+    while x is not None and id(x) not in at and len(xs) < RIVAL_LINES:
+        xs.append(x)
+        x = x.prev
+    common = at.get(id(x), len(ys)) if x is not None else len(ys)
+    return xs[::-1], ys[:common][::-1]
+
+
+@cache
+def _differing(line: str, other: str) -> frozenset[str]:
+    """The model's fields in which two readings of one line differ (all of
+    them when the lines are of different kinds)."""
+    grammar = line_grammar()
+    m, o = grammar.match(line), grammar.match(other)
+    if m is None or o is None or m.lastgroup != o.lastgroup:
+        return ALL_FIELDS
+    fields = grammar.kinds[m.lastgroup or ""].fields
+    return frozenset(MODEL_FIELDS[name] for name, g in fields.items()
+                     if name in MODEL_FIELDS and m.group(g) != o.group(g))
+
+
 def _unwind(h: _Hyp, cost: float) -> Decoded:
+    marks: dict[int, frozenset[str]] = {}  # newline -> fields
+    link = h.unsure
+    while link is not None:
+        link, (newline, fields) = link  # type: ignore[misc]
+        marks[newline] = marks.get(newline, frozenset()) | fields
     processes = []
-    for p in h.procs:
+    unsure: dict[tuple[int, int], frozenset[str]] = {}
+    for k, p in enumerate(h.procs):
         lines: list[list[tuple[int, int]]] = []
+        newlines: list[int] = []
         node = p.lines
         while node is not None:
             lines.append(list(node.segs) or [(node.newline, node.newline)])
+            newlines.append(node.newline)
             node = node.prev
         lines.reverse()
+        newlines.reverse()
+        for i, newline in enumerate(newlines):
+            if newline in marks:
+                unsure[k, i] = marks[newline]
         if p.segs:
             lines.append(list(p.segs))
         processes.append(lines)
@@ -636,4 +743,4 @@ def _unwind(h: _Hyp, cost: float) -> Decoded:
         link, seg = link  # type: ignore[misc]
         noise.append(seg)
     noise.reverse()
-    return Decoded(processes, noise, cost)
+    return Decoded(processes, noise, cost, unsure)

@@ -25,7 +25,7 @@ from itertools import pairwise
 
 from .. import rx
 from ..grammar import MAX_LINE, line_grammar
-from .writes_decode import Decoded, decode
+from .writes_decode import UNSURE_MARGIN, Decoded, decode
 from .writes_gate import is_broken
 from .writes_heads import report_heads
 from .writes_tokens import grammar_words
@@ -59,6 +59,7 @@ _ARG = rx.compile(r"0x[0-9a-fA-F]+|\?|, |\.\.\.|[{}]")
 _PIECE = rx.compile(r"[\w./*-]+|, |\)\n|:\n|.", re.S)
 
 _ID, _VALUE = "id", "hex"  # the roles of a write that differs among blocks
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +336,7 @@ def read_by_templates(text: str, end: int) -> Decoded | None:
     # then its templated writes and its tail, line by line
     dump.extend(_split_lines(text, [i for i in range(end) if mine[i]], end))
     return Decoded([dump, _lines(got.processes[1], at)],
-                   [r for a, b in got.noise for r in _runs(at[a:b])], got.cost)
+                   [r for a, b in got.noise for r in _runs(at[a:b])], got.cost, got.unsure)
 
 
 def _read_rest(rest: str, templates: list[Template]) -> Decoded | None:
@@ -365,7 +366,7 @@ def _read_rest(rest: str, templates: list[Template]) -> Decoded | None:
             while 0 <= i < clean:
                 _hold(owners, [(i, i + len(f))], 0)
                 i = rest.find(f, i + 1)
-        got = decode(rest, owners=owners)
+        got = decode(rest, owners=owners, margin=UNSURE_MARGIN)
         if len(got.processes) == 2 and (best is None or got.cost < best.cost):
             best = got
     return best

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from ..model import Analysis, CreatedBy, Diagnostic, Group, LineSpans
+from ..model import UNSURE_FIELDS, Analysis, CreatedBy, Diagnostic, Group, LineSpans, Report
 
 CONTRACT_VERSION = 1
 
@@ -67,6 +67,20 @@ def _hook(indent: bool) -> Callable[[Any], Any]:
     return hook
 
 
+def _with_unsure(r: Report) -> dict[str, Any]:
+    """A report whose reading left values undecided (Report.unsure), as a dict:
+    its goroutines, frames and created_by each name theirs in an `unsure`
+    list of their own keys. Only such a report is written so (the others as
+    orjson writes a dataclass: their JSON has no `unsure` key at all)."""
+    doc: dict[str, Any] = orjson.loads(orjson.dumps(r, default=_default))
+    for u in r.unsure:
+        g = doc["goroutines"][u.goroutine]
+        where = g["created_by"] if u.created_by else g if u.frame is None else g["frames"][u.frame]
+        have = set(where.get("unsure", ())) | set(u.fields)
+        where["unsure"] = [f for f in UNSURE_FIELDS if f in have]
+    return doc
+
+
 def _group(g: Group) -> dict[str, Any]:
     return {
         "id": g.id,
@@ -106,7 +120,8 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         "stackdemux": CONTRACT_VERSION,
         "fingerprint_scheme": analysis.fingerprint_scheme,
         "sources": analysis.sources,
-        "reports": analysis.reports,
+        "reports": [_with_unsure(r) if r.unsure else r for r in analysis.reports]
+        if any(r.unsure for r in analysis.reports) else analysis.reports,
         "streams": [
             {"id": s.id, "label": s.label, "lines": len(s.texts)}
             | ({"unplaced": True} if s.unplaced else {}) for s in analysis.streams

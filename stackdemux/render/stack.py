@@ -20,6 +20,14 @@ from .view import GroupView, is_ours, is_runtime
 # Roles: "header", "ours" (the program's code), "runtime", "other" (dependencies,
 # stdlib), "file" (the line under a frame; `frame_role` says whose), "note".
 
+# What follows a value the demultiplexer could not decide (Report.unsure):
+# `goroutine 7? [running]:`, `main.go:44?`.
+UNSURE = "?"
+
+
+def _q(value: object, name: str, unsure: frozenset[str]) -> str:
+    return f"{value}{UNSURE}" if name in unsure else f"{value}"
+
 
 @dataclass(slots=True)
 class StackLine:
@@ -37,7 +45,8 @@ def goroutine_header(g: Goroutine) -> str:
     if is_headerless(g):
         # (the parser's goroutine 0 [unknown]: no such line is in the log)
         return "frames with no goroutine header:"
-    state = g.state
+    unsure = g.unsure
+    state = _q(g.state, "state", unsure)
     if g.wait_minutes is not None:
         state += f", {g.wait_minutes} minutes"
     if g.locked:
@@ -45,7 +54,7 @@ def goroutine_header(g: Goroutine) -> str:
     labels = ""
     if g.labels:
         labels = " {" + ", ".join(f"{k}: {v}" for k, v in g.labels.items()) + "}"
-    return clean(f"goroutine {g.id} [{state}]{labels}:")
+    return clean(f"goroutine {_q(g.id, 'id', unsure)} [{state}]{labels}:")
 
 
 def is_headerless(g: Goroutine) -> bool:
@@ -73,7 +82,12 @@ def frame_place(frame: Frame, options: RenderOptions) -> str:
     `k8s.io/klog/v2@v2.8.0/klog.go:1164` (its module's version), in full with
     --full-paths."""
     path = frame.file if options.full_paths else short_path(frame.file, frame, options.repo_root)
-    return f"{path}:{frame.line}" if frame.line is not None else path
+    unsure = frame.unsure
+    if unsure:
+        path = _q(path, "file", unsure)
+    if frame.line is None:
+        return path
+    return f"{path}:{_q(frame.line, 'line', unsure)}" if unsure else f"{path}:{frame.line}"
 
 
 def _frame_lines(
@@ -84,10 +98,12 @@ def _frame_lines(
                         culprit=culprit)
         return
     func = shown_func(frame.func)  # (its package path as imported: symbols.py)
+    if frame.unsure:
+        func = _q(func, "func", frame.unsure)
     if bare and frame.args is None:  # gccgo's frame: its name alone, as it printed it
-        call = frame.func
+        call = func
     elif options.verbose and frame.args is not None:
-        call = f"{func}({frame.args})"
+        call = f"{func}({_q(frame.args, 'args', frame.unsure)})"
     else:
         call = f"{func}({'...' if frame.args else ''})"
     yield StackLine(clean(call), role, culprit=culprit)
@@ -129,9 +145,10 @@ def stack_lines(
         out.append(StackLine("no frames read", "note"))
     if g.created_by is not None:
         cb = g.created_by
-        by = f"created by {shown_func(cb.frame.func)}"
+        unsure = cb.frame.unsure
+        by = f"created by {_q(shown_func(cb.frame.func), 'func', unsure)}"
         if cb.goroutine is not None:
-            by += f" in goroutine {cb.goroutine}"
+            by += f" in goroutine {_q(cb.goroutine, 'goroutine', unsure)}"
         out.append(StackLine(clean(by), frame_role(cb.frame)))
         lines = list(_frame_lines(cb.frame, options, frame_role(cb.frame), False))
         out.extend(lines[1:])

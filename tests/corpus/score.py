@@ -13,6 +13,10 @@ Per mode it prints:
   goroutines      goroutines recovered exactly, in any report
   messages        report messages recovered
   spurious        reports found that are not in the truth (matched by message)
+  marked          (--marked) reports exact except at the values they mark as unsure
+                  (Report.unsure), and the marks: wrong values that were marked
+                  (recall) and marked values that were wrong (precision), over the
+                  values scored (ids, states, frames' functions, files and lines)
   conserved       cases where every input line went to exactly one stream or
                   the noise (pieces of spliced lines may share a line, never
                   a column)
@@ -201,6 +205,12 @@ class Score:
     found: int = 0
     spurious: int = 0
     conserved: int = 0
+    # reports exact but at values they mark unsure; the scored values of found
+    # reports matched to the truth's by message: wrong, marked, marked and wrong
+    marked_exact: int = 0
+    values_wrong: int = 0
+    values_marked: int = 0
+    marked_wrong: int = 0
     failures: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
@@ -262,9 +272,117 @@ def score_case(case: Case, engine: str) -> Score:
     s.messages, s.messages_found = len(truth), _overlap(want_m, got_m)
     s.spurious = len(got) - s.messages_found
     s.conserved = int(conserved(found))
+    marks(s, found.reports, truth)
     if s.reports_exact < s.reports or s.spurious:
         s.failures.append(case.name)
     return s
+
+
+# The fields the scorer compares, as Report.unsure names them.
+_SCORED = ("id", "state", "func", "file", "line")
+
+
+def _masked(g) -> tuple[tuple, tuple]:  # type: ignore[no-untyped-def]
+    """A found goroutine's scored values in goroutine_key's shape, and beside
+    them which of them it marks unsure."""
+    def frame_marks(f) -> tuple:  # type: ignore[no-untyped-def]
+        return tuple(name in f.unsure for name in ("func", "file", "line"))
+
+    created = g.created_by.frame if g.created_by else None
+    return goroutine_key(g), (("id" in g.unsure), ("state" in g.unsure),
+                              tuple(frame_marks(f) for f in g.frames),
+                              frame_marks(created) if created is not None else None)
+
+
+def _compare(key: tuple, mask: tuple, want: tuple) -> tuple[int, int, int, bool]:
+    """(wrong values, marked values, marked and wrong, exact but at marks) of a
+    found goroutine beside a truth goroutine."""
+    wrong = marked = both = 0
+    whole = len(key[2]) == len(want[2]) and (key[3] is None) == (want[3] is None)
+
+    def one(v: object, m: bool, w: object) -> None:
+        nonlocal wrong, marked, both, whole
+        bad = v != w
+        wrong += bad
+        marked += m
+        both += bad and m
+        if bad and not m:
+            whole = False
+
+    one(key[0], mask[0], want[0])
+    one(key[1], mask[1], want[1])
+    for i, f in enumerate(key[2]):
+        w = want[2][i] if i < len(want[2]) else (None, None, None)
+        for v, m, x in zip(f, mask[2][i], w, strict=True):
+            one(v, m, x)
+    if key[3] is not None:
+        for v, m, x in zip(key[3], mask[3], want[3] or (None, None, None), strict=True):
+            one(v, m, x)
+    return wrong, marked, both, whole
+
+
+def marks(s: Score, reports: list, truth: list[tuple]) -> None:
+    """The marked columns of one case: each found report beside the truth's
+    report of its kind and message (an exact one first), goroutines paired
+    exactly first, the rest in order of fewest wrong values."""
+    left = Counter(truth)
+    by_message: dict[tuple, list[tuple]] = {}
+    for t in truth:
+        by_message.setdefault((t[0], t[1]), []).append(t)
+    for r in reports:
+        key = report_key(r)
+        masked = [_masked(g) for g in r.goroutines]
+        s.values_marked += sum(_count_marks(m) for _, m in masked)
+        if left[key] > 0:
+            left[key] -= 1
+            s.marked_exact += 1
+            continue
+        best = None
+        for t in by_message.get((key[0], key[1]), []):
+            if left[t] <= 0:
+                continue
+            got = _pair(masked, list(t[2]))
+            if best is None or got[0] < best[0][0]:
+                best = (got, t)
+        if best is None:
+            continue
+        (wrong, _, both, whole), t = best
+        s.values_wrong += wrong
+        s.marked_wrong += both
+        if whole:
+            left[t] -= 1
+            s.marked_exact += 1
+
+
+def _count_marks(mask: tuple) -> int:
+    return int(mask[0]) + int(mask[1]) + sum(sum(f) for f in mask[2]) + (
+        sum(mask[3]) if mask[3] is not None else 0)
+
+
+def _pair(masked: list[tuple[tuple, tuple]], want: list[tuple]) -> tuple[int, int, int, bool]:
+    """A found report's goroutines beside a truth report's: (wrong values,
+    marked, marked and wrong, every goroutine exact but at marks)."""
+    pool = Counter(want)
+    rest = []
+    for key, mask in masked:
+        if pool[key] > 0:
+            pool[key] -= 1
+        else:
+            rest.append((key, mask))
+    free = [w for w, n in pool.items() for _ in range(n)]
+    wrong = marked = both = 0
+    whole = len(masked) == len(want)
+    for key, mask in rest:
+        shaped = [w for w in free if len(w[2]) == len(key[2])] or free
+        if not shaped:
+            whole = False
+            continue
+        got = min(((_compare(key, mask, w), w) for w in shaped), key=lambda x: x[0][0])
+        (a, b, c, ok), w = got
+        free.remove(w)
+        wrong, marked, both = wrong + a, marked + b, both + c
+        whole = whole and ok
+    return wrong, marked, both, whole
 
 
 def score(cases: Iterable[Case], engine: str = "analyze",
@@ -298,6 +416,25 @@ def table(rows: dict[str, Score]) -> str:
     return "\n".join(out)
 
 
+def marked_table(rows: dict[str, Score]) -> str:
+    """The marked columns: reports exact but at their unsure values, and the
+    marks' recall (wrong values marked / wrong values) and precision (marked
+    values wrong / marked values); `-` where there is nothing to divide."""
+    def ratio(a: int, b: int) -> str:
+        return f"{a}/{b}" if b else f"{a}/0 -"
+
+    head = (f"{'mode':<18} {'exact but marked':>22} {'wrong marked (recall)':>22} "
+            f"{'marked wrong (prec.)':>21}")
+    out = [head, "-" * len(head)]
+    for k in sorted(rows, key=lambda k: (k == "[all]", k.startswith("["), k)):
+        s = rows[k]
+        out.append(f"{k:<18} {s.marked_exact:>7}/{s.reports:<6} "
+                   f"{s.pct('marked_exact', 'reports'):5.1f}% "
+                   f"{ratio(s.marked_wrong, s.values_wrong):>22} "
+                   f"{ratio(s.marked_wrong, s.values_marked):>21}")
+    return "\n".join(out)
+
+
 FLOORS = HERE / "floors.json"
 
 
@@ -319,6 +456,8 @@ def main() -> None:
     ap.add_argument("--mode", help="a mode (lines-random) or a family (lines, prefix, …)")
     ap.add_argument("--case")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each case's score")
+    ap.add_argument("--marked", action="store_true",
+                    help="also the marked columns: reports exact but at their unsure values")
     ap.add_argument("--write-floors", action="store_true",
                     help=f"record the scores as the floor tests hold to ({FLOORS.name})")
     args = ap.parse_args()
@@ -328,6 +467,9 @@ def main() -> None:
     rows = score(cases, args.engine, progress=args.verbose)
     print(f"engine: {args.engine}, {len(cases)} cases")
     print(table(rows))
+    if args.marked:
+        print()
+        print(marked_table(rows))
     failing = sorted({f for k, s in rows.items() if k == "[all]" for f in s.failures})
     if failing:
         print(f"\nnot exact or spurious: {', '.join(failing)}")
