@@ -159,7 +159,7 @@ def test_color_wanted(flag, env, tty, want):
 
 def test_markdown_has_a_table_then_per_group_chain_and_collapsed_stack(skopeo):
     md = render(skopeo, "markdown", RenderOptions())
-    assert "| # | Crash | Count | Culprit | Where |" in md
+    assert "| # | Crash | Count | Culprit | Hint | Where |" in md
     assert "| 1 | `panic: invalid page type: <N>: <N>` | 1 |" in md
     assert "**Call chain**" in md
     assert "<details><summary>Stack of the crashing goroutine</summary>" in md

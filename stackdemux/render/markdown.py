@@ -107,7 +107,9 @@ def fence(text: str, info: str = "") -> str:
 
 
 def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
-    rows = ["| # | Crash | Count | Culprit | Where |", "|--:|---|--:|---|---|"]
+    # (the hint's title in its own column: a step summary's reader sees the answer,
+    # `Corrupted containers/image blob-info cache`, in the table, not below it)
+    rows = ["| # | Crash | Count | Culprit | Hint | Where |", "|--:|---|--:|---|---|---|"]
     for n, view in enumerate(views, 1):
         culprit = view.culprit
         where = (code(frame_where(culprit), in_table=True)
@@ -124,9 +126,11 @@ def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
         title = view.group.title
         if len(title) > 200:
             title = title[:199] + "…"
+        hints = "; ".join(prose(hint.title) for hint in view.group.hints)
+        hints = f" {hints} " if hints else " "
         rows.append(
             f"| {n} | {code(title, in_table=True)} | {view.group.count} |{cell}"
-            f"| {prose(where_summary(view, analysis))} |"
+            f"|{hints}| {prose(where_summary(view, analysis))} |"
         )
     return rows
 
