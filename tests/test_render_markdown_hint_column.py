@@ -1,4 +1,4 @@
-"""The Markdown report's table (a GitHub step summary's first lines) names each
+"""The Markdown and HTML reports' tables (a GitHub step summary's first lines) name each
 crash's hint: the answer a reader came for, `Corrupted containers/image blob-info
 cache` for skopeo's bbolt panic, was only in the group's section below the table,
 past every other crash's row."""
@@ -41,3 +41,40 @@ def test_a_crash_no_rule_explains_has_an_empty_hint_cell():
     _header, *rows = _rows()
     (dump,) = [row for row in rows if row[1] == "goroutine dump"]
     assert dump[4] == "" and dump[5].endswith("/pprof_debug2.txt:1–137")
+
+
+def test_the_html_reports_table_names_the_hints_too():
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[str]] = []
+            self.table = self.cell = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table" and not self.rows:
+                self.table = True
+            elif self.table and tag == "tr":
+                self.rows.append([])
+            elif self.table and tag in ("td", "th"):
+                self.cell = True
+                self.rows[-1].append("")
+
+        def handle_endtag(self, tag):
+            if tag == "table":
+                self.table = False
+            elif tag in ("td", "th"):
+                self.cell = False
+
+        def handle_data(self, data):
+            if self.table and self.cell:
+                self.rows[-1][-1] += data
+
+    page = Cells()
+    page.feed(render(stackdemux.analyze_many(LOGS), "html", RenderOptions()))
+    header, *rows = page.rows
+    assert header == ["#", "crash", "count", "culprit", "hint"]
+    assert [row[4] for row in rows] == [
+        "Corrupted containers/image blob-info cache; Corrupted bolt database file",
+        "Nil pointer dereference", ""]

@@ -241,11 +241,13 @@ def render_html(analysis: Analysis, options: RenderOptions) -> str:
             f'<tr><td class="n">{n}</td>'
             f'<td><a href="#group-{n}"><code>{esc(v.group.title)}</code></a></td>'
             f'<td class="n">{v.group.count}</td>'
-            f"<td>{_culprit_cell(v)}</td></tr>"
+            f"<td>{_culprit_cell(v)}</td>"
+            f"<td>{esc('; '.join(h.title for h in v.group.hints))}</td></tr>"
             for n, v in enumerate(views, 1)
         )
-        body.append(
-            "<table><thead><tr><th>#</th><th>crash</th><th>count</th><th>culprit</th></tr>"
+        body.append(  # (the hint's title: the answer, in the table, as Markdown's)
+            "<table><thead><tr><th>#</th><th>crash</th><th>count</th><th>culprit</th>"
+            "<th>hint</th></tr>"
             f"</thead><tbody>{rows}</tbody></table>"
         )
     else:
