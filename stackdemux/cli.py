@@ -270,6 +270,8 @@ def _report(files: tuple[str, ...], fmt: str, output: str, verbose: bool, color:
                                  "log (give another -o FILE)")
             if "-" in (files or ("-",)):
                 _say_stdin_is_read()
+            if tee:
+                _say_tee_has_no_stdout()
             sources = iter([_tee_stdin(files)]) if tee else (_read(f) for f in files or ("-",))
             analysis = analyze_many(sources, options, progress)  # maps kept lines back
             progress.update("writing the report")
@@ -458,6 +460,14 @@ def _say_stdin_is_read() -> None:
     if stdin is not None and stdin.isatty() and sys.stderr is not None:
         click.echo("stackdemux: reading a log from stdin: paste it, then Ctrl-D "
                    "(stackdemux --help for more)", err=True)
+
+
+def _say_tee_has_no_stdout() -> None:
+    """`--tee >&-`: the log was passed to no one, without a word (the step's log
+    lost it, the report alone came out). It is still analysed: said, not refused."""
+    if sys.stdout is None and sys.stderr is not None:
+        click.echo("stackdemux: warning: stdout is closed: --tee passes the log to no one "
+                   "(only the report is written)", err=True)
 
 
 def _same_file(a: str, b: str) -> bool:
