@@ -275,6 +275,9 @@ _MAX_THROW_NOTES = 4
 # What runtime/cgo's abort() ends in: the line above may say why (cgo_notes.py)
 _SIGABRT = "SIGABRT: abort"
 
+# Lines gin's recovery may print between its head and the value: the request's dump
+# (its line, its headers, an empty line); more are no request's.
+_MAX_REQUEST_DUMP = 64
 # What Go prints after a panic's value: the value's last line ends with it.
 _ANNOTATIONS = (" [recovered]", " [recovered, repanicked]")
 
@@ -1384,6 +1387,9 @@ class _Parser:
             if m.group(fields["atlantis_panic"]) is not None:
                 self.atlantis_comment(i)
                 return
+            if m.group(fields["gin_recovery"]) is not None:
+                self.gin_recovery(i)
+                return
             gitea = m.group(fields["gitea_value"])
             if gitea is not None and not (i + 1 < len(self.stream.texts)
                                           and gitea_caller_follows(self.stream.texts[i + 1])):
@@ -1922,6 +1928,28 @@ class _Parser:
         r.chain.append(PanicLink(msg, None))
         self.observed = True
         self.page_to = j  # (the value's line, read whatever it looks like)
+
+    def gin_recovery(self, i: int) -> None:
+        """Gin's log record of a recovered panic from its head at i (traceback.lark,
+        GIN_RECOVERY): the value on the first line that a caller list with pcs follows
+        (callers.py: Martini's), past the request's dump (its line, headers and empty
+        line) in debug mode; else the line is any text's."""
+        texts = self.stream.texts
+        end = min(len(texts) - 1, i + 1 + _MAX_REQUEST_DUMP)
+        j = i + 1
+        while j < end and not (texts[j].strip() and gitea_caller_follows(texts[j + 1])):
+            if self.consumed[j] or self.peek_kind(j) == "goroutine_header":
+                j = end  # (another report's lines: no value of this one's)
+                break
+            j += 1
+        if j >= end:
+            self.noise_or_close(i)
+            return
+        msg = texts[j].strip()
+        r = self.open(ReportKind.PANIC, msg, i)
+        r.chain.append(PanicLink(msg, None))
+        self.observed = True
+        self.page_to = j  # (the request's dump and the value, read whatever they look like)
 
     def tea_page(self, i: int) -> int | None:
         """Bubble Tea's panic page (traceback.lark, tea_panic) from its `Caught panic:`
