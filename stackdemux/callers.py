@@ -35,7 +35,7 @@ def _caller_line() -> re.Pattern[str]:
     text = grammar_text("traceback.lark")
     source = cached_compile("callers", text + COMPILER_VERSION,
                             lambda: compile_rule(text, "caller_line", keep_terminals={
-                                "CALLER_INDENT", "CALLER_FILE", "CALLER_PC"})[0])
+                                "CALLER_INDENT", "CALLER_FILE", "CALLER_PC", "BEEGO_LOG"})[0])
     return re.compile(source)
 
 
@@ -44,7 +44,7 @@ def read_caller(text: str) -> tuple[str, int] | None:
     m = _caller_line().fullmatch(text)
     if m is None:
         return None
-    text = text.strip(" \t")
+    text = text[m.start("caller_line__caller_file"):].rstrip(" \t")  # (past a logger's time)
     if text.endswith(")"):  # Gitea's pc after it
         text = text[:text.rindex(" (")]
     file, _, line = text.rpartition(":")

@@ -1395,11 +1395,18 @@ class _Parser:
                                           and gitea_caller_follows(self.stream.texts[i + 1])):
                 self.noise_or_close(i)  # `PANIC: ` with no Gitea stack below: any log's word
                 return
+            beego = m.group(fields["beego_value"])
+            if beego is not None and not (i + 1 < len(self.stream.texts)
+                                          and read_caller(self.stream.texts[i + 1])):
+                self.noise_or_close(i)  # (no caller below: any log's words)
+                return
             msg = (m.group(fields["message"]) or m.group(fields["recovered"])
-                   or _observed(m.group(fields["observed"])) or gitea or "")
+                   or _observed(m.group(fields["observed"])) or gitea
+                   or (beego or "").rstrip() or "")
             r = self.open(ReportKind.PANIC, msg, i)
             r.http_remote = m.group(fields["remote"])
-            self.observed = m.group(fields["observed"]) is not None or gitea is not None
+            self.observed = (m.group(fields["observed"]) is not None or gitea is not None
+                             or beego is not None)
             r.chain.append(PanicLink(msg, _annotation(m.group(fields["annotation"]))))
             return
 

@@ -1,0 +1,89 @@
+"""Web frameworks' recovery, as people pasted their log records (samples/wild/).
+Gin's: its head (`[Recovery] 2024/02/25 - 14:00:46 panic recovered:`, after the log
+package's time), in debug mode the request's dump, the value on a line of its own, then
+Martini's caller list with pcs (grammars/traceback.lark, GIN_RECOVERY). Beego's: each
+line a record behind its logger's time and level, `Handler crashed with error ` and the
+value, then each caller's `file:line` (BEEGO_LOG, BEEGO_PANIC; stackdemux/callers.py).
+The record is the report's, head to last caller; the value is its message, whatever it
+reads like."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+from stackdemux import analyze
+from stackdemux.model import ReportKind
+
+WILD = ROOT / "samples" / "wild"
+SISH = WILD / "sish19_gin_recovery_request_dump_abort_handler.txt"
+XIAOZHI = WILD / "xiaozhi260_gin_access_line_recovery_request_dump_gorm_nil.txt"
+DISTRIBYTED = WILD / "distribyted278_gin_recovery_release_mode_source_lines_spaces.txt"
+AURORA = WILD / "aurora168_gin_recovery_head_cut_to_its_last_words.txt"
+
+
+def test_the_request_s_dump_stands_between_the_head_and_the_value():
+    a = analyze(SISH)
+    [r] = a.reports
+    assert (r.kind, r.message, r.complete) == (ReportKind.PANIC, "net/http: abort Handler", True)
+    assert r.lines == [(1, 28)] and a.noise == []
+    [g] = r.goroutines
+    assert [(f.file.rsplit("/", 1)[-1], f.line) for f in g.frames[:3]] == [
+        ("reverseproxy.go", 309), ("utils.go", 48), ("http.go", 113)]
+
+
+def test_the_access_line_before_the_record_is_no_part_of_it():
+    a = analyze(XIAOZHI)
+    [r] = a.reports
+    assert r.message == "runtime error: invalid memory address or nil pointer dereference"
+    assert r.lines == [(2, 26)] and a.noise == [(1, 1)]
+    assert len(r.goroutines[0].frames) == 16
+
+
+def test_in_release_mode_the_value_follows_the_head():
+    [r] = analyze(DISTRIBYTED).reports
+    assert r.lines == [(1, 18)] and r.complete
+    assert r.goroutines[0].frames[2].file.endswith("anacrolix/torrent@v1.54.0/webrtc.go")
+
+
+def test_the_head_s_last_words_alone_open_it_too():
+    [r] = analyze(AURORA).reports
+    assert r.lines == [(2, 21)] and r.complete
+
+
+def test_a_head_with_no_caller_list_below_is_any_log_s_words():
+    # the record cut before its stack: the head, the request and the value say
+    # nothing Go printed
+    lines = SISH.read_text().splitlines()
+    a = analyze("\n".join(lines[:14]) + "\n")  # (line 15: the first caller)
+    assert a.reports == [] and a.noise == [(1, 14)]
+
+
+BEEGO = WILD / "beego2733_recovery_records_caller_lists_nested_panic_go18.txt"
+BEEGO_WINDOWS = WILD / "beego879_recovery_records_millis_windows_paths.txt"
+
+
+def test_beego_s_records_each_behind_its_logger_s_time_are_one_report():
+    # (traceback.lark BEEGO_LOG, BEEGO_PANIC: the request's URL, a record before, is
+    # the log's)
+    a = analyze(BEEGO)
+    [r] = a.reports
+    assert (r.kind, r.complete) == (ReportKind.PANIC, True)
+    assert r.message == "runtime error: invalid memory address or nil pointer dereference"
+    assert r.lines == [(2, 10)] and a.noise == [(1, 1)]
+    [g] = r.goroutines
+    assert [f.file for f in g.frames[:2]] == ["/home/allen.mh/local/go/src/runtime/asm_amd64.s",
+                                              "/home/allen.mh/local/go/src/runtime/panic.go"]
+
+
+def test_beego_s_millisecond_time_and_windows_drives():
+    [r] = analyze(BEEGO_WINDOWS).reports
+    assert r.message == "runtime error: index out of range"
+    assert [(f.file, f.line) for f in r.goroutines[0].frames[-2:]] == [
+        ("D:/go/api/src/antbiz/model/im_config.go", 20),
+        ("D:/go/api/src/antbiz/model/opRecord.go", 28)]
+
+
+def test_beego_s_head_with_no_caller_below_is_any_log_s_words():
+    lines = BEEGO.read_text().splitlines()
+    a = analyze("\n".join(lines[:2]) + "\n")
+    assert a.reports == [] and a.noise == [(1, 2)]
