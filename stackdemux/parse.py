@@ -1391,9 +1391,12 @@ class _Parser:
                 self.gin_recovery(i)
                 return
             gitea = m.group(fields["gitea_value"])
-            if gitea is not None and not (i + 1 < len(self.stream.texts)
-                                          and gitea_caller_follows(self.stream.texts[i + 1])):
-                self.noise_or_close(i)  # `PANIC: ` with no Gitea stack below: any log's word
+            if gitea is not None and not (i + 1 < len(self.stream.texts) and (
+                    gitea_caller_follows(self.stream.texts[i + 1])
+                    or self.peek_kind(i + 1) == "goroutine_header")):
+                # `PANIC: ` with no Gitea stack below, nor negroni's (debug.Stack()'s
+                # goroutine right below the value): any log's word
+                self.noise_or_close(i)
                 return
             beego = m.group(fields["beego_value"])
             if beego is not None and not (i + 1 < len(self.stream.texts)

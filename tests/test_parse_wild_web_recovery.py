@@ -87,3 +87,24 @@ def test_beego_s_head_with_no_caller_below_is_any_log_s_words():
     lines = BEEGO.read_text().splitlines()
     a = analyze("\n".join(lines[:2]) + "\n")
     assert a.reports == [] and a.noise == [(1, 2)]
+
+
+NEGRONI = WILD / "negroni251_panic_value_then_debug_stack_inline_code.txt"
+
+
+def test_negroni_s_value_with_its_goroutine_right_below_is_a_panic():
+    # `PANIC: ` and the value, then debug.Stack() (negroni's recovery.go); Markdown's
+    # inline code backtick before it is the page's
+    a = analyze(NEGRONI)
+    [r] = a.reports
+    assert (r.kind, r.message) == (
+        ReportKind.PANIC, "runtime error: invalid memory address or nil pointer dereference")
+    assert r.lines == [(1, 12)] and [g.id for g in r.goroutines] == [338]
+
+
+def test_a_panic_word_and_no_stack_below_is_any_log_s_words():
+    lines = NEGRONI.read_text().splitlines()
+    a = analyze("\n".join(lines[:1] + lines[2:]) + "\n")  # (the header taken out)
+    # (the frames, headless, are a dump's: the value's line is no panic of theirs)
+    assert [(r.kind, r.lines) for r in a.reports] == [(ReportKind.GOROUTINE_DUMP, [(2, 11)])]
+    assert a.noise == [(1, 1)]

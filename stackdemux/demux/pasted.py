@@ -79,7 +79,9 @@ _HEAD_SIGNS = (
     ("```", rx.compile(r"\+0x[0-9a-f]+ *```")),
     # Markdown's inline code backtick before a report's first line (`` `fatal error: … ``,
     # `` `runtime: goroutine stack exceeds … ``: the runtime's note before a fatal error)
-    ("`", rx.compile(r"\n`(?:panic: |fatal error: |goroutine \d+ \[|runtime: |unexpected fault )")),
+    # (and `` `PANIC: … ``: negroni's, Gitea's recovered panic)
+    ("`", rx.compile(r"\n`(?:panic: |PANIC: |fatal error: |goroutine \d+ \[|runtime: "
+                     r"|unexpected fault )")),
     # a pointer receiver's `*` an underscore (a page's Markdown emphasis written back as `_`)
     (".(_", MARKDOWN_STAR),
     # a goroutine header after a log line's text (a logger's message ending in debug.Stack())
