@@ -117,3 +117,17 @@ def test_the_http2_server_s_line_opens_its_report_as_net_http_s_does():
     # another word before `: panic serving` is no server's line
     line = FTL1587.read_text().splitlines()[3].replace("http2:", "http3:")
     assert parse_text(line + "\n").reports == []
+
+
+FIRESTACK = WILD / "firestack231_level_letter_before_goroutine_header_android.txt"
+
+
+def test_a_level_letter_before_the_goroutine_header_is_the_logger_s():
+    # `F goroutine 42778 [running]:`: the app's logger wrote the stack as one record,
+    # its level first; the header is read from after it (paste.py's glued headers)
+    a = analyze(FIRESTACK)
+    [r] = a.reports
+    [g] = r.goroutines
+    assert (r.kind, r.complete, g.id, g.state) == (
+        ReportKind.GOROUTINE_DUMP, True, 42778, "running")
+    assert r.lines == [(2, 18)] and len(g.frames) == 7

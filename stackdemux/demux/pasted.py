@@ -84,8 +84,11 @@ _HEAD_SIGNS = (
                      r"|unexpected fault )")),
     # a pointer receiver's `*` an underscore (a page's Markdown emphasis written back as `_`)
     (".(_", MARKDOWN_STAR),
-    # a goroutine header after a log line's text (a logger's message ending in debug.Stack())
-    (": goroutine ", rx.compile(r"\S: goroutine \d+ \[[^\]\n]{1,200}\]:\n")),
+    # a goroutine header after a log line's text (a logger's message ending in debug.Stack(),
+    # or its level's letter alone before it: `F goroutine 42778 [running]:`, firestack#231)
+    # (led by the literal, what stands before it looked behind at: led by `\S`, it was
+    # tried at every position, 10 ms over a 1 MiB head of a dump; this 0.5)
+    (" goroutine ", rx.compile(r"goroutine (?<=\S goroutine )\d+ \[[^\]\n]{1,200}\]:\n")),
     # a file line's offset or a call line run into the next text (a page's text
     # lost the break after a code block): `main.go:8 +0x50Or variations:`
     ("+0x", rx.compile(r"\+0x[0-9a-f]+[g-zA-Z]")),
