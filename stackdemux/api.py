@@ -188,6 +188,11 @@ def _split_detail(source: Source, options: Options, index: int = 0
     return [stream], [], []
 
 
+# Why a report at a big log's window's end may be cut short (Stream.unread_after).
+WINDOW_END = ("the log was read in windows around its tracebacks (a big log): the lines "
+              "after this window were not read")
+
+
 def _split_windows(source: Source, options: Options, prefix: str
                    ) -> tuple[list[Stream], list[Span], list[Diagnostic]]:
     """A sieved log: its windows far apart are demultiplexed apart, as the
@@ -198,10 +203,20 @@ def _split_windows(source: Source, options: Options, prefix: str
     streams: list[Stream] = []
     noise: list[Span] = []
     diagnostics: list[Diagnostic] = []
-    for a, b in source.capture.regions(REGION_GAP):  # type: ignore[attr-defined]
+    from .demux.wrapped import SNIFF_RECORDS, sniff
+
+    capture = source.capture  # type: ignore[attr-defined]
+    to_input = capture.line_map()
+    # go test -json: every window apart (a package's stream cut by unread records
+    # holds `=== RUN` lines of tests whose log is not there, which would name the
+    # test of the next window's log lines)
+    gap = 1 if sniff(source.lines[:2 * SNIFF_RECORDS]) == "test2json" else REGION_GAP
+    for a, b in capture.regions(gap):
         region = Source(name=source.name, lines=source.lines[a:b], size=source.size)
         got, got_noise, got_diagnostics = _split_detail(region, options)
+        unread = WINDOW_END if b and to_input(b) < capture.total_lines else None
         for s in got:
+            s.unread_after = unread
             s.id = f"{prefix}{len(streams) + 1}"
             if a:  # (a region from the first line keeps its numbers, and what was parsed of it)
                 s.numbers = [n + a for n in s.numbers]

@@ -520,6 +520,9 @@ class Stream:
     # i -> the fields of texts[i] another reading of a write-level merge reads
     # otherwise (demux/writes_decode.py): the parse makes them Report.unsure
     unsure: dict[int, frozenset[str]] = field(default_factory=dict)
+    # The log goes on past this stream's last line, unread (a big log's window,
+    # sieve.py): why, for a report it cuts short; None: nothing known unread.
+    unread_after: str | None = None
     _joined: str | None = field(default=None, repr=False, compare=False)
     # What the parser read of it, when the demultiplexer had it read already
     # (demux/sequential.py): parse.parse_stream takes it instead of reading again.

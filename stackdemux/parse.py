@@ -51,7 +51,7 @@ from .raw_chain import read_raw_chain
 from .sre import constants as _c
 from .sre import parser as _p
 from .test_output import read_failures
-from .test_reports import split_by_test
+from .test_reports import FAILED, split_by_test
 from .tinygo_location import LOCATED, read_location
 
 _G = line_grammar()
@@ -578,9 +578,15 @@ class _Parser:
     def open(self, kind: ReportKind, message: str, i: int, tests_end: int | None = None
              ) -> Report:
         """Open a report at line i; the failed tests seen before it are its own, with
-        their logs (read down to `tests_end`, else to i)."""
+        their logs (read down to `tests_end`, else to i); but before a crash, those
+        that failed with a log of their own before the test that crashed are reports
+        of their own (failed_before)."""
         self.close()
+        before = (self.failed_before(i if tests_end is None else tests_end)
+                  if kind is not ReportKind.TEST_FAILURE and len(self.tests_at) > 1 else [])
         r = _new_report(next(self.ids), kind, message, self.stream.id)
+        if before:
+            self.split = [*before, r]  # (a package line read later is theirs too)
         self.report = r
         self.used, self.ran = [], []
         self.relaying, self.thread, self.reopened, self.alone = False, None, False, False
@@ -612,6 +618,41 @@ class _Parser:
 
     def use(self, i: int) -> None:
         self.used.append(i)
+
+    def failed_before(self, end: int) -> list[Report]:
+        """The go tests that failed with a log of their own before the test whose
+        crash opens a report (go test prints that test's `--- FAIL`, and its
+        parents', last, just before the panic), each a report of its own, as a
+        package's plain failures are (test_reports.py): a failure keeps its id
+        whether or not a later test of its package crashed. Their lines are taken
+        and their names no longer the crash's."""
+        stream = self.stream
+        lines_of: dict[str, list[int]] = {}
+        failed, _ = read_failures(stream.texts, stream.numbers, self.tests_at, end,
+                                  self.consumed, lines_of)
+        if not failed:
+            return []
+        parts = failed[-1].test.split("/")
+        crashed = {"/".join(parts[:k]) for k in range(1, len(parts) + 1)}
+        own = [f for f in failed if f.log and f.test not in crashed]
+        if not own:
+            return []
+        out = []
+        for f in own:  # (a parent failed by it alone stays the crash's: it is said there)
+            held = sorted(lines_of.get(f.test, ()))
+            for k in held:
+                self.consumed[k] = 1
+            r = _new_report(next(self.ids), ReportKind.TEST_FAILURE, FAILED + f.test,
+                            stream.id)
+            r.tests, r.failed_tests = [f.test], [f]
+            r.test_package = self.summary_package
+            r.lines = self.spans(iter(_runs(held)))
+            self.result.reports.append(r)
+            out.append(r)
+        gone = {f.test for f in own}
+        kept = [(t, k) for t, k in zip(self.tests, self.tests_at, strict=True) if t not in gone]
+        self.tests, self.tests_at = [t for t, _ in kept], [k for _, k in kept]
+        return out
 
     def throw_notes(self, i: int) -> None:
         """The runtime's own lines just before a fatal error at i (_THROW_NOTES), as
@@ -1107,12 +1148,14 @@ class _Parser:
     def flush_orphans(self) -> None:
         # "--- FAIL" / "runtime:" lines that opened no report stay noise, unless
         # the log ends inside the failed test's output (cut_in_test_output).
-        if self.tests and self.cut_in_test_output():
+        # (or a big log's window ends before it: go test's FAIL line was not read)
+        unread = self.stream.unread_after
+        if self.tests and (unread is not None or self.cut_in_test_output()):
             at = self.tests_at[-1]
             r = self.open(ReportKind.TEST_FAILURE, f"test failed: {', '.join(self.tests)}", at,
                           tests_end=len(self.stream.texts))
             self.used.pop()  # (its `--- FAIL` lines are the tests')
-            r.complete, r.incomplete_reason = False, CUT_IN_TEST_OUTPUT
+            r.complete, r.incomplete_reason = False, unread or CUT_IN_TEST_OUTPUT
             self.close()
         self.tests, self.tests_at, self.context, self.context_at = [], [], [], []
         self.summary_package = None

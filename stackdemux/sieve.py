@@ -14,7 +14,12 @@ and looks for seeds with bulk searches at C speed:
 * a `panic:` or `fatal error:` line behind a prefix of a known collector style
   (a crash printed without goroutines has nothing else to find it by);
 * the line that opens an AWS Lambda error JSON (lambda_error.py: a panic with no
-  traceback line), whose window runs over the longest object aws-lambda-go writes.
+  traceback line), whose window runs over the longest object aws-lambda-go writes;
+* in a log of JSON records (`go test -json`'s test2json events, docker's
+  json-file: demux/wrapped.py, told by its first lines), a record whose text holds
+  such a line: its text is escaped inside the record, where no search above finds
+  it, so the records holding a needle (`goroutine `, ` +0x`, `panic: `, `--- FAIL`
+  …) are decoded and their text's lines confirmed as a plain line's.
 
 The lines holding a needle (`goroutine `, ` +0x` …) are found by memchr of the
 byte rarest in this log among the needle's own and those its line needs
@@ -77,6 +82,10 @@ _FLAT_OFFSET = rx.compile(rb" \+0x[0-9a-f]{1,16}[g-zA-Z]")
 # (Needles searched together share a search: anchored.py.)
 _NEEDLES = (((b"goroutine ",), 1), ((b" +0x",), 2), ((b"WARNING: DATA RACE",), 0),
             ((b"panic: ", b"fatal error: "), 3))
+# What a JSON record's escaped text must hold for the record to be decoded and its
+# text's lines confirmed (Sieve._in_records): a traceback's lines, go test's failures.
+_RECORD_NEEDLES = ((b"goroutine ",), (b" +0x",), (b"panic: ", b"fatal error: "),
+                   (b"WARNING: DATA RACE",), (b"--- FAIL",), (b"SIGQUIT", b"SIGABRT"))
 # An AWS Lambda error JSON (lambda_error.py; its lines found by sieve_records.py)
 # pretty-printed is 5 lines a frame, and aws-lambda-go keeps 32 frames at most (its
 # defaultErrorFrameCount): the lines after its first that the object can take.
@@ -93,11 +102,16 @@ def _idle_regexes() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
 class Sieve:
     """Feed blocks of a log; `close()` returns the windows as a Capture."""
 
-    def __init__(self, *, before: int = BEFORE, after: int = AFTER) -> None:
+    def __init__(self, *, before: int = BEFORE, after: int = AFTER,
+                 wrapped: str | None = None) -> None:
         from .grammar import line_grammar
 
         self.before = before
         self.after = after
+        # the log's records' format (demux/wrapped.py's sniff of its head), or None
+        self.wrapped = wrapped
+        self._record_needles = ([NeedleLines(*n) for n in _RECORD_NEEDLES]
+                                if wrapped is not None else [])
         g = line_grammar()
         self._classify = g.classify
         self._at_start, self._after_newline = _idle_regexes()
@@ -292,7 +306,38 @@ class Sieve:
         confirmed = {s for s in starts if self._confirmed(block, s, 0)}
         for needles, how in _NEEDLES:
             confirmed.update(self._behind_prefix(block, needles, how))
+        if self._record_needles:
+            confirmed.update(self._in_records(block))
         return self._lines_of(block, confirmed, set(self._records(block)))
+
+    def _in_records(self, block: bytes) -> set[int]:
+        """Starts of the JSON records (lines) whose text holds a line that seeds a
+        window: a line of a record holding a needle is decoded, as the wrapped
+        reader decodes it, and each line of its text confirmed as a plain line is."""
+        from .demux.wrapped import _key_and_text, _records
+
+        candidates: dict[int, int] = {}
+        for finder in self._record_needles:
+            for _needle, start, _i, end in finder.lines(block):
+                candidates[start] = end
+        seeds = set()
+        for start, end in candidates.items():
+            records = _records(block[start:end].decode("utf-8", "replace"))
+            for rec in records or ():
+                _, text = _key_and_text(self.wrapped, rec)
+                if text and any(self._seeds_text(t) for t in text.split("\n")):
+                    seeds.add(start)
+                    break
+        return seeds
+
+    def _seeds_text(self, text: str) -> bool:
+        """Whether a record's line of text is a traceback line, goroutine header or
+        frame file line, as the plain searches confirm one at a line's start."""
+        text = text.removesuffix("\r")
+        if not text or len(text) > _MAX_BEHIND * 8:
+            return False
+        kind, _ = self._classify(text)
+        return (kind is not None and kind != "blank") or self._position(text) is not None
 
     def _lines_of(self, block: bytes, starts: set[int], records: set[int]) -> list[int]:
         """The sorted line indices of line starts `starts` and `records` (which open
@@ -440,12 +485,30 @@ class Sieve:
         seg.lines.append(line)
 
 
-def sieve(f: BinaryIO, first: bytes = b"", *, block: int = BLOCK) -> Capture:
-    """The windows of a log read from `f` (after `first`, its bytes already read)."""
-    return Sieve().run(f, first, block)
+def sieve(f: BinaryIO, first: bytes = b"", *, block: int = BLOCK,
+          wrapped: str | None = None) -> Capture:
+    """The windows of a log read from `f` (after `first`, its bytes already read);
+    `wrapped`: the format of its JSON records, if it is one of them."""
+    return Sieve(wrapped=wrapped).run(f, first, block)
 
 
-def _sieve(path: str, f: BinaryIO, first: bytes) -> Capture:
+# The head of a big log its records' format is told by (demux/wrapped.py's sniff
+# looks at 20 lines: docker's json-file lines run to 16 KiB).
+_WRAPPED_HEAD = 1 << 19
+
+
+def wrapped_format(first: bytes) -> str | None:
+    """The format of a log's JSON records (`test2json`, `docker-json`, …), from its
+    first whole lines, or None when it is no log of records."""
+    from .demux.wrapped import sniff
+
+    head = first[:_WRAPPED_HEAD]
+    cut = head.rfind(b"\n") if len(first) > len(head) else len(head)
+    lines = head[:max(cut, 0)].decode("utf-8", "replace").split("\n")
+    return sniff(lines)
+
+
+def _sieve(path: str, f: BinaryIO, first: bytes, wrapped: str | None = None) -> Capture:
     """A regular file (not stdin, not gzip) on several cores where there are;
     anything else in one pass, in order."""
     import os
@@ -458,8 +521,8 @@ def _sieve(path: str, f: BinaryIO, first: bytes) -> Capture:
         st = os.fstat(f.fileno())
         jobs = jobs_for(st.st_size) if stat.S_ISREG(st.st_mode) else 1
         if jobs > 1:
-            return sieve_file(path, jobs)
-    return sieve(f, first)
+            return sieve_file(path, jobs, wrapped)
+    return sieve(f, first, wrapped=wrapped)
 
 
 def _dense(first: bytes, f: BinaryIO) -> bool:
@@ -528,7 +591,7 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
             _sniff_binary(first[:BLOCK], name)
             if gz is None and path != "-" and _dense(first, f):
                 return ingest(_read_whole(f), name)
-            capture = _sieve(path, reader, first)
+            capture = _sieve(path, reader, first, wrapped_format(first))
         except OSError as e:
             raise InputError(f"{name}: cannot read: {e}") from None
     finally:

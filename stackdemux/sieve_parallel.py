@@ -62,8 +62,8 @@ class RangeScan:
 class _Scan(Sieve):
     """A sieve that only finds seeds: windows are read later, from the file."""
 
-    def __init__(self, scan: RangeScan) -> None:
-        super().__init__()
+    def __init__(self, scan: RangeScan, wrapped: str | None = None) -> None:
+        super().__init__(wrapped=wrapped)
         self.scan = scan
 
     def _block(self, block: bytes, at: int) -> None:
@@ -104,14 +104,16 @@ def _line_start(f, x: int) -> int:
     return pos
 
 
-def scan_range(path: str, nominal_start: int, nominal_end: int) -> RangeScan:
+def scan_range(path: str, nominal_start: int, nominal_end: int,
+               wrapped: str | None = None) -> RangeScan:
     """Seeds of the lines that start in [nominal_start, nominal_end), moved to
-    line starts (a line belongs to the range it starts in)."""
+    line starts (a line belongs to the range it starts in); `wrapped`: the
+    format of the log's JSON records, told by its head (sieve.wrapped_format)."""
     with open(path, "rb") as f:
         start = _line_start(f, nominal_start)
         end = _line_start(f, nominal_end)
         scan = RangeScan(start, end, marks=[(start, 0)])
-        sieve = _Scan(scan)
+        sieve = _Scan(scan, wrapped)
         f.seek(start)
         left = end - start
         while left > 0 and (chunk := f.read(min(BLOCK, left))):
@@ -137,12 +139,12 @@ def windows(seeds: list[int], total: int, before: int = BEFORE,
     return out
 
 
-def sieve_file(path: str, jobs: int) -> Capture:
+def sieve_file(path: str, jobs: int, wrapped: str | None = None) -> Capture:
     """The windows of a log file, its ranges scanned by `jobs` processes."""
     size = os.path.getsize(path)
     cuts = [size * k // jobs for k in range(jobs + 1)]
     ranges = list(pairwise(cuts))
-    return assemble(path, size, _scan_all(path, ranges))
+    return assemble(path, size, _scan_all(path, ranges, wrapped))
 
 
 def assemble(path: str, size: int, scans: list[RangeScan]) -> Capture:
@@ -159,11 +161,12 @@ def assemble(path: str, size: int, scans: list[RangeScan]) -> Capture:
     return capture
 
 
-def _scan_all(path: str, ranges: list[tuple[int, int]]) -> list[RangeScan]:
+def _scan_all(path: str, ranges: list[tuple[int, int]],
+              wrapped: str | None = None) -> list[RangeScan]:
     """Scan the first range here and the others in forked processes (forked:
     the grammar's compiled regexes come along, nothing is pickled but paths)."""
     if len(ranges) == 1:
-        return [scan_range(path, *ranges[0])]
+        return [scan_range(path, *ranges[0], wrapped)]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -172,8 +175,8 @@ def _scan_all(path: str, ranges: list[tuple[int, int]]) -> list[RangeScan]:
     line_grammar()  # compiled once, before the fork
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(len(ranges) - 1, mp_context=context) as pool:
-        rest = [pool.submit(scan_range, path, a, b) for a, b in ranges[1:]]
-        first = scan_range(path, *ranges[0])
+        rest = [pool.submit(scan_range, path, a, b, wrapped) for a, b in ranges[1:]]
+        first = scan_range(path, *ranges[0], wrapped)
         return [first] + [r.result() for r in rest]
 
 

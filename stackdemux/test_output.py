@@ -54,9 +54,12 @@ _PACKAGE_END = rx.compile(r"(?:ok  |FAIL\t|PASS$|FAIL$)")
 
 
 def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[int],
-                  end: int, taken: Sequence[int]) -> tuple[list[FailedTest], list[int]]:
+                  end: int, taken: Sequence[int],
+                  lines_of: dict[str, list[int]] | None = None
+                  ) -> tuple[list[FailedTest], list[int]]:
     """The failed tests whose `--- FAIL` lines are at `fails` (indices into `texts`,
-    ascending), with their logs, and the indices of the log's lines read.
+    ascending), with their logs, and the indices of the log's lines read (and, in
+    `lines_of` when given, each test's: its `--- FAIL` line's and its log's).
 
     The lines looked at run from above the first `--- FAIL` (a -v log, read up to
     a package's verdict or a line `taken` by a report, a bytearray-like of 0/1)
@@ -74,6 +77,13 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
     while lo > floor and not taken[lo - 1] and not _PACKAGE_END.match(texts[lo - 1]):
         lo -= 1
     fail_at = set(fails)
+    # -v (and test2json's events): a log cut above its test's `=== RUN` line (a big
+    # log's window, a paste) has entries no line names the test of; they are the
+    # test whose verdict ends them at their depth (testing prints a -v log as it
+    # is written, then the verdict). Not so without -v, where the log follows its
+    # `--- FAIL`: entries above one are an earlier test's.
+    chatty = any(texts[k].startswith("=== ") for k in range(lo, end))
+    unnamed: list[tuple[int, LogEntry, list[int]]] = []  # (depth, entry, lines)
     failures: dict[str, FailedTest] = {}
     logs: dict[str, list[tuple[LogEntry, list[int]]]] = {}
     named: dict[int, str] = {}  # a depth's indentation → the test last named there
@@ -103,21 +113,29 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
                 test = m.group(fields["test"])
                 named = {k: v for k, v in named.items() if k < depth}
                 named[depth] = test
+                if unnamed:
+                    for d, entry, lines in unnamed:
+                        if d == depth:
+                            logs.setdefault(test, []).append((entry, lines))
+                    unnamed = []
                 if i in fail_at and test not in failures:
                     failures[test] = FailedTest(test=test, elapsed=m.group(fields["duration"]),
                                                 input_line=numbers[i])
+                    if lines_of is not None:
+                        lines_of.setdefault(test, []).append(i)
                 break
         elif body.startswith("=== "):
             m = progress.fullmatch(text)
             if m is not None:
                 named = {0: m.group(progress_f["test"])}
+                unnamed = []
         elif len(body) != len(text):  # (an entry is indented)
             m = log.fullmatch(text)
             if m is None:
                 continue
             depth = len(m.group(log_f["test_log_indent"])) - 4
             test = named.get(depth)
-            if test is None:
+            if test is None and not chatty:
                 continue
             said = m.group(log_f["test_log_text"])
             message = LogEntry(file=m.group(log_f["test_log_file"]),
@@ -126,7 +144,10 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
             parts = [said[1:] if said else ""]
             message_lines = [i]
             deeper = " " * (depth + 8)
-            logs.setdefault(test, []).append((message, message_lines))
+            if test is None:
+                unnamed.append((depth, message, message_lines))
+            else:
+                logs.setdefault(test, []).append((message, message_lines))
     if message is not None:
         message.text = "\n".join(parts)
         message.input_lines = (message.input_lines[0], numbers[message_lines[-1]])
@@ -135,5 +156,7 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
         for msg, lines in logs.get(test, ()):
             failure.log.append(msg)
             used.extend(lines)
+            if lines_of is not None:
+                lines_of.setdefault(test, []).extend(lines)
     used.sort()
     return list(failures.values()), used

@@ -91,9 +91,9 @@ def test_a_big_file_is_sieved_on_several_cores(tmp_path: Path, monkeypatch: pyte
     calls: list[int] = []
     real = sieve_parallel.sieve_file
 
-    def spy(p: str, jobs: int):
+    def spy(p: str, jobs: int, wrapped: str | None = None):
         calls.append(jobs)
-        return real(p, jobs)
+        return real(p, jobs, wrapped)
 
     monkeypatch.setattr(sieve_parallel, "sieve_file", spy)
     monkeypatch.setattr(sieve_parallel, "JOB_MIN", 1)

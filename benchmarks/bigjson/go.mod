@@ -1,0 +1,3 @@
+module example.com/bigjson
+
+go 1.19

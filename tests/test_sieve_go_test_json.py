@@ -1,0 +1,80 @@
+"""A big `go test -json` log is sieved (sieve.py) and still reads its failures.
+
+test2json escapes each line of output inside a JSON record, where the sieve's
+searches for traceback lines (at a line's start, behind a prefix) find none: a
+54 MB -json log of a real run read as no crash at all (0 of 256 036 lines). The
+sieve now tells a log of records by its head and decodes the records whose text
+holds a needle (`--- FAIL`, `panic: `, `goroutine `, ` +0x` …), confirming their
+text's lines as a plain line's; the windows around them read as the whole log does.
+
+Real captures (tests/data/bigjson_small/make.sh): benchmarks/bigjson's tests, a
+t.Errorf between two t.Logs, passing subtests that log, a failing subtest among
+them and a panic last, with Go 1.27.3 (OutputType) and 1.26.6, -json and plain;
+read here through the sieve whatever their size (`minimum=0`). The big log and its
+figures: benchmarks/bench_bigjson.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import stackdemux
+from stackdemux.model import ReportKind
+from stackdemux.sieve import read_source, wrapped_format
+
+DATA = Path(__file__).resolve().parent / "data" / "bigjson_small"
+JSON = sorted(DATA.glob("go*-json.txt"))
+PACKAGE = "example.com/bigjson"
+
+
+def reports(source) -> list[tuple]:
+    return [(r.kind, r.title, r.fingerprint) for r in stackdemux.analyze(source).reports]
+
+
+def test_the_head_of_a_go_test_json_log_says_it_is_records():
+    assert wrapped_format(JSON[0].read_bytes()) == "test2json"
+    assert wrapped_format((DATA / "go1.27.3-plain.txt").read_bytes()) is None
+
+
+@pytest.mark.parametrize("path", JSON, ids=lambda p: p.name)
+def test_sieved_it_reads_as_read_whole(path):
+    sieved = read_source(str(path), path.name, minimum=0)
+    assert 0 < sieved.capture.kept_lines < sieved.capture.total_lines  # windows, not all
+    got = reports(sieved)
+    assert got == reports(path)
+    assert [t for _, t, _ in got] == [f"test failed: TestEarly in {PACKAGE}",
+                                      f"test failed: TestChatty/case_00006 in {PACKAGE}",
+                                      "panic: assignment to entry in nil map"]
+
+
+@pytest.mark.parametrize("path", JSON, ids=lambda p: p.name)
+def test_a_failure_whose_log_began_above_its_window_keeps_what_the_window_holds(path):
+    # the subtest logged 20 lines, then failed: its window holds the last 16 and
+    # its `--- FAIL` line (no `=== RUN` names it there: its verdict does)
+    a = stackdemux.analyze(read_source(str(path), path.name, minimum=0))
+    [case] = [f for r in a.reports for f in r.failed_tests if f.test == "TestChatty/case_00006"]
+    assert case.log[-1].text == "case 6: checksum mismatch"
+    assert [e.text for e in case.log[:-1]] == [
+        f"step {j} of 20: processed record {120 + j}, checksum {0xb54cda26 + j:08x}"
+        for j in range(5, 20)]
+    [report] = [r for r in a.reports if r.failed_tests == [case]]
+    assert not report.complete and "windows" in report.incomplete_reason
+
+
+def test_plain_and_json_read_as_the_same_reports():
+    plain = reports(DATA / "go1.27.3-plain.txt")
+    assert plain == reports(DATA / "go1.27.3-json.txt") == reports(DATA / "go1.26.6-json.txt")
+
+
+def test_a_test_that_failed_with_a_log_before_another_crashed_is_a_report_of_its_own():
+    # go test prints the crashing test's `--- FAIL` (and its parents') last, just
+    # before the panic; the tests that failed before it are failures of their own
+    for path in (DATA / "go1.27.3-plain.txt", *JSON):
+        a = stackdemux.analyze(path)
+        early, case, crash = a.reports
+        assert (early.kind, early.tests, early.test_package) == (
+            ReportKind.TEST_FAILURE, ["TestEarly"], PACKAGE)
+        assert case.tests == ["TestChatty/case_00006"] and len(case.failed_tests[0].log) == 21
+        assert crash.kind is ReportKind.PANIC and crash.tests == ["TestChatty", "TestLate"]
