@@ -51,6 +51,23 @@ def read_caller(text: str) -> tuple[str, int] | None:
     return file, int(line)
 
 
+@cache
+def _beego_request() -> re.Pattern[str]:
+    from .grammar import COMPILER_VERSION, cached_compile, compile_rule, grammar_text
+
+    text = grammar_text("traceback.lark")
+    source = cached_compile("beego_request", text + COMPILER_VERSION,
+                            lambda: compile_rule(text, "beego_request", keep_terminals={
+                                "BEEGO_LOG", "BEEGO_URL"})[0])
+    return re.compile(source)
+
+
+def beego_request(text: str) -> bool:
+    """Whether `text` is the record of the request's URL Beego's recovery logs just
+    before `Handler crashed with error …` (traceback.lark, beego_request)."""
+    return _beego_request().fullmatch(text) is not None
+
+
 def gitea_caller_follows(text: str) -> bool:
     """Whether `text` is a caller list's line as Gitea prints it, with its pc."""
     return text.endswith(")") and read_caller(text) is not None

@@ -22,7 +22,7 @@ from sys import intern
 
 from . import rx
 from .call_lines import read_name, split_call
-from .callers import gitea_caller_follows, martini_source, read_caller
+from .callers import beego_request, gitea_caller_follows, martini_source, read_caller
 from .cgo_notes import beginthread_errno, quoted_note
 from .cgo_notes import writers as cgo_writers
 from .firstchars import first_chars, quick_alternation
@@ -1454,6 +1454,10 @@ class _Parser:
             self.observed = (m.group(fields["observed"]) is not None or gitea is not None
                              or beego is not None)
             r.chain.append(PanicLink(msg, _annotation(m.group(fields["annotation"]))))
+            if beego is not None and i > 0 and not self.consumed[i - 1] and beego_request(
+                    self.stream.texts[i - 1]):
+                r.context.append(self.stream.texts[i - 1])  # (the request's URL, as context)
+                self.use(i - 1)
             return
 
         if kind == "bare_value":  # (crash_below_value said a crash follows)

@@ -63,13 +63,14 @@ BEEGO_WINDOWS = WILD / "beego879_recovery_records_millis_windows_paths.txt"
 
 
 def test_beego_s_records_each_behind_its_logger_s_time_are_one_report():
-    # (traceback.lark BEEGO_LOG, BEEGO_PANIC: the request's URL, a record before, is
-    # the log's)
+    # (traceback.lark BEEGO_LOG, BEEGO_PANIC; the request's URL, the record before the
+    # head, is the report's context: beego_request)
     a = analyze(BEEGO)
     [r] = a.reports
     assert (r.kind, r.complete) == (ReportKind.PANIC, True)
     assert r.message == "runtime error: invalid memory address or nil pointer dereference"
-    assert r.lines == [(2, 10)] and a.noise == [(1, 1)]
+    assert r.lines == [(1, 10)] and a.noise == []
+    assert r.context == ["2017/06/21 16:22:27 [C] [asm_amd64.s:514] the request url is  /hotword"]
     [g] = r.goroutines
     assert [f.file for f in g.frames[:2]] == ["/home/allen.mh/local/go/src/runtime/asm_amd64.s",
                                               "/home/allen.mh/local/go/src/runtime/panic.go"]
