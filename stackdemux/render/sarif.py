@@ -35,13 +35,13 @@ from .view import (
     GroupView,
     Sighting,
     chain_steps,
+    found_in,
     group_views,
     hint_facts,
     hint_lines,
     no_source_file,
     said_lines,
     sightings,
-    where_summary,
 )
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -214,24 +214,11 @@ def _stack(view: GroupView, options: RenderOptions) -> list[dict]:
     return stacks
 
 
-def _found_in(view: GroupView, analysis: Analysis) -> str | None:
-    """`2× in build.log: lines 60–118, 119–137`: which log and which of its lines
-    hold the crash, the log named even when it is the only one. An alert is read
-    away from the log, and code scanning shows no code for a culprit outside the
-    checkout: this line says where the traceback is to be read."""
-    where = where_summary(view, analysis)
-    if not where:
-        return None
-    if len(analysis.sources) == 1:  # (several: each span is named by its input already)
-        where = f"{analysis.sources[0]}: {where}"
-    return f"{view.group.count}× in {where}"
-
-
 def _message(view: GroupView, analysis: Analysis) -> str:
     """The title, where in the log, then the culprit, chain and hints in the words
     of the other CI formats (view.ci_lines), the chain on one line."""
     lines = [clean(view.group.title)]
-    found = _found_in(view, analysis)
+    found = found_in(view, analysis)
     if found:
         lines.append(clean(found))
     lines.extend(clean(line) for line in said_lines(view))

@@ -623,9 +623,9 @@ def ci_lines(view: GroupView, analysis: Analysis) -> list[str]:
     annotation are these lines; SARIF and GitLab's code quality, which hold one
     message, say the same culprit and hints in these words."""
     lines = []
-    where = where_summary(view, analysis)
-    if where:
-        lines.append(f"{view.group.count}× in {where}")
+    found = found_in(view, analysis)
+    if found:
+        lines.append(found)
     lines.extend(said_lines(view))
     for i, step in enumerate(chain_steps(view.group.chain)):
         lines.append(("chain: " if i == 0 else "  → ") + step)
@@ -633,6 +633,20 @@ def ci_lines(view: GroupView, analysis: Analysis) -> list[str]:
         lines.extend(hint_lines(hint, hint_facts(view, hint)))
     lines.append(f"fingerprint: {view.fingerprint}")
     return lines
+
+
+def found_in(view: GroupView, analysis: Analysis) -> str | None:
+    """`2× in build.log: lines 60–118, 119–137`: which log and which of its lines
+    hold the crash, the log named even when it is the only one. A CI format is
+    read away from the log (a run's annotations, a test report, a code scanning
+    alert that shows no code for a culprit outside the checkout): this line says
+    where the traceback is to be read."""
+    where = where_summary(view, analysis)
+    if not where:
+        return None
+    if len(analysis.sources) == 1:  # (several: each span is named by its input already)
+        where = f"{analysis.sources[0]}: {where}"
+    return f"{view.group.count}× in {where}"
 
 
 def said_lines(view: GroupView) -> list[str]:
