@@ -359,12 +359,16 @@ class Race:
 @dataclass(slots=True)
 class LogEntry:
     """One entry of a failed go test's log, `calc_test.go:11: Add(1, 2) = 4, want 3`
-    (t.Error, t.Fatal and t.Log print alike: the output does not tell them apart)."""
+    (t.Error, t.Fatal and t.Log print alike: only test2json's OutputType, from Go
+    1.27 among the toolchains here, tells them apart)."""
 
     file: str  # as testing printed it: the file's base name (`calc_test.go`)
     line: int
     text: str  # the message, its further lines joined by "\n", their indentation off
     input_lines: Span  # the input lines it was read from (its first and last)
+    # t.Error's or t.Fatal's (True) or t.Log's (False), as `go test -json`'s events
+    # say (`"OutputType":"error"`); None where the output does not say
+    error: bool | None = None
 
 
 @dataclass(slots=True)
@@ -520,6 +524,10 @@ class Stream:
     # i -> the fields of texts[i] another reading of a write-level merge reads
     # otherwise (demux/writes_decode.py): the parse makes them Report.unsure
     unsure: dict[int, frozenset[str]] = field(default_factory=dict)
+    # go test -json (Go 1.27+): the indices of the texts its events typed as t.Error's
+    # or t.Fatal's output (`"OutputType":"error"` or `"error-continue"`); None where
+    # the log does not say (plain, -v, older Go's events)
+    errors: frozenset[int] | None = None
     # The log goes on past this stream's last line, unread (a big log's window,
     # sieve.py): why, for a report it cuts short; None: nothing known unread.
     unread_after: str | None = None

@@ -607,7 +607,7 @@ class _Parser:
             stream = self.stream
             r.failed_tests, logged = read_failures(
                 stream.texts, stream.numbers, self.tests_at,
-                i if tests_end is None else tests_end, self.consumed)
+                i if tests_end is None else tests_end, self.consumed, errors=stream.errors)
             self.used.extend(logged)
             if r.test_package is None:
                 r.test_package = self.summary_package
@@ -629,7 +629,7 @@ class _Parser:
         stream = self.stream
         lines_of: dict[str, list[int]] = {}
         failed, _ = read_failures(stream.texts, stream.numbers, self.tests_at, end,
-                                  self.consumed, lines_of)
+                                  self.consumed, lines_of, stream.errors)
         if not failed:
             return []
         parts = failed[-1].test.split("/")

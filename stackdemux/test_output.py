@@ -12,7 +12,11 @@ may hold `x.go:12: text`), so they are read only around `--- FAIL` lines.
 
 The entries are the failure's data (model.FailedTest): they locate a plain
 test failure, which prints no stack, at its test file's line for the CI
-formats. They enter no title and no fingerprint.
+formats. They enter no title and no fingerprint. t.Log's and t.Error's entries
+print alike; `go test -json` of Go 1.27 (of the toolchains here: 1.24.11,
+1.25.5 and 1.26.6 do not) types an error's events `"OutputType":"error"` (its
+further lines `error-continue`), which the stream carries (Stream.errors) and
+each entry then says (LogEntry.error).
 """
 
 from __future__ import annotations
@@ -55,7 +59,8 @@ _PACKAGE_END = rx.compile(r"(?:ok  |FAIL\t|PASS$|FAIL$)")
 
 def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[int],
                   end: int, taken: Sequence[int],
-                  lines_of: dict[str, list[int]] | None = None
+                  lines_of: dict[str, list[int]] | None = None,
+                  errors: frozenset[int] | None = None
                   ) -> tuple[list[FailedTest], list[int]]:
     """The failed tests whose `--- FAIL` lines are at `fails` (indices into `texts`,
     ascending), with their logs, and the indices of the log's lines read (and, in
@@ -65,7 +70,9 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
     a package's verdict or a line `taken` by a report, a bytearray-like of 0/1)
     down to `end` (exclusive). A log line belongs to the test last named at the
     depth just above it: by its `--- FAIL`/`--- PASS` line, or (-v) its `=== RUN`.
-    `numbers[i]` is the input line of `texts[i]`."""
+    `numbers[i]` is the input line of `texts[i]`. `errors`: the indices of the
+    texts go test -json typed as t.Error's or t.Fatal's (Stream.errors): each
+    entry then says whether it is an error's or a t.Log's (LogEntry.error)."""
     rules = _rules()
     log, log_f = rules["test_log"]
     progress, progress_f = rules["test_progress"]
@@ -140,7 +147,8 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
             said = m.group(log_f["test_log_text"])
             message = LogEntry(file=m.group(log_f["test_log_file"]),
                                line=int(m.group(log_f["lineno"])), text="",
-                               input_lines=(numbers[i], numbers[i]))
+                               input_lines=(numbers[i], numbers[i]),
+                               error=None if errors is None else i in errors)
             parts = [said[1:] if said else ""]
             message_lines = [i]
             deeper = " " * (depth + 8)

@@ -188,6 +188,9 @@ class _Builder:
         # record's part to the text itself copied it whole every time (a 16 KiB docker
         # record after another: quadratic in the line's length)
         self.tails: dict[int, list[str]] = {}
+        # stream → the texts its records typed as errors (test2json's OutputType), or
+        # absent while none of its records was typed at all
+        self.errors: dict[int, set[int]] = {}
 
     def stream(self, key: str | None) -> int:
         s = self.order.get(key)
@@ -198,8 +201,18 @@ class _Builder:
             self.pieces.append({})
         return s
 
-    def add(self, key: str | None, text: str, number: int, width: int) -> None:
+    def add(self, key: str | None, text: str, number: int, width: int,
+            typed: str | None = None) -> None:
+        """Add a record's text to its stream; `typed`: test2json's OutputType of it."""
         s = self.stream(key)
+        if typed is not None:
+            errors = self.errors.setdefault(s, set())
+            if typed in ("error", "error-continue"):
+                # each text it begins (a text an earlier record began keeps that one's type)
+                begun = len(self.texts[s])
+                parts = text.count("\n") + (not text.endswith("\n"))
+                goes_on = bool(self.open.get(s) and self.texts[s])
+                errors.update(range(begun, begun + parts - goes_on))
         self.widths[number] = width
         texts = self.texts[s]
         parts = text.split("\n")
@@ -232,7 +245,9 @@ class _Builder:
         for s in list(self.tails):
             self._close(s)
         return [Stream(id=f"s{s + 1}", label=key, numbers=self.numbers[s], texts=self.texts[s],
-                       pieces=self.pieces[s]) for key, s in self.order.items()]
+                       pieces=self.pieces[s],
+                       errors=frozenset(self.errors[s]) if s in self.errors else None)
+                for key, s in self.order.items()]
 
 
 def unwrap_detail(lines: Sequence[str], first_line: int = 1) -> Unwrapped | None:
@@ -258,7 +273,8 @@ def unwrap_detail(lines: Sequence[str], first_line: int = 1) -> Unwrapped | None
             key, text = _key_and_text(fmt, rec)
             if text is None or text == "":
                 continue
-            b.add(key, text, number, len(line))
+            typed = rec.get("OutputType") if fmt == "test2json" else None
+            b.add(key, text, number, len(line), typed if isinstance(typed, str) else None)
             carried = True
         if not carried:
             out.records_without_text.append(number)

@@ -51,9 +51,13 @@ class FailureView:
 
     @property
     def entry(self) -> LogEntry | None:
-        """The log entry it points at: the last (t.Fatal ends a test; a t.Log before
-        a failure says what was being done), where its log has any."""
-        return self.failed.log[-1] if self.failed.log else None
+        """The log entry it points at: its last error's where the log says which
+        entries are errors (go test -json's OutputType: a t.Log after a t.Error is
+        no failure), else the last (t.Fatal ends a test; a t.Log before a failure
+        says what was being done), where its log has any."""
+        log = self.failed.log
+        errors = [e for e in log if e.error]
+        return errors[-1] if errors else log[-1] if log else None
 
     @property
     def summary(self) -> str:
