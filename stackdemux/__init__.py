@@ -1,11 +1,16 @@
 """stackdemux: turn garbled logs full of Go crashes into answers.
 
     >>> import stackdemux
-    >>> analysis = stackdemux.analyze("build.log")
-    >>> for group in analysis.groups:
-    ...     print(group.count, group.title, group.fingerprint)
+    >>> analysis = stackdemux.analyze("build.log")  # a path, bytes, or log text
+    >>> for report in analysis.reports:
+    ...     if report.kind.is_crash:  # (a goroutine dump alone was printed on purpose)
+    ...         print(report.fingerprint, report.title)
 
-The stages are importable on their own: ingest, demux, parse, analyse, render.
+Each crash is filed by its own `fingerprint`, the same whatever else the log held;
+`analysis.groups` hold the reports of one crash with its culprit, call chain and
+hints. help(stackdemux.Report) says what each field holds, docs/triage-bot.md how a
+bot keeps crashes across runs. The stages are importable on their own: ingest, demux,
+parse, analyse, render.
 """
 
 from __future__ import annotations

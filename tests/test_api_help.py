@@ -87,3 +87,21 @@ def test_what_analyze_says_it_raises_is_what_it_raises(tmp_path):
         stackdemux.analyze(b"panic: x\n", thresold=80)
     empty = stackdemux.analyze(b"")
     assert (empty.streams, empty.reports) == ([], [])
+
+
+def test_the_packages_own_example_files_each_crash_by_its_own_fingerprint(capsys):
+    import re
+    from pathlib import Path
+
+    doc = stackdemux.__doc__ or ""
+    code = "\n".join(line.strip()[4:] for line in doc.splitlines()
+                     if line.strip().startswith((">>> ", "... ")))
+    sample = Path(__file__).resolve().parent.parent / "samples" / "go1.27" / "skopeo_vendor.txt"
+    extra = sample.parent / "pprof_debug2.txt"
+    code = code.replace('stackdemux.analyze("build.log")',
+                        f"stackdemux.analyze_many([{str(sample)!r}, {str(extra)!r}])")
+    exec(compile(code, "<stackdemux.__doc__>", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    (crash,) = stackdemux.analyze(sample).reports  # (the dump prints no line)
+    assert printed == [f"{crash.fingerprint} panic: invalid page type: <N>: <N>"]
+    assert re.search(r"help\(stackdemux\.Report\)", doc)
