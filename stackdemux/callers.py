@@ -35,7 +35,8 @@ def _caller_line() -> re.Pattern[str]:
     text = grammar_text("traceback.lark")
     source = cached_compile("callers", text + COMPILER_VERSION,
                             lambda: compile_rule(text, "caller_line", keep_terminals={
-                                "CALLER_INDENT", "CALLER_FILE", "CALLER_PC", "BEEGO_LOG"})[0])
+                                "CALLER_INDENT", "CALLER_FILE", "CALLER_PC", "BEEGO_LOG",
+                                "BEEGO_LINE"})[0])
     return re.compile(source)
 
 
@@ -44,11 +45,14 @@ def read_caller(text: str) -> tuple[str, int] | None:
     m = _caller_line().fullmatch(text)
     if m is None:
         return None
-    text = text[m.start("caller_line__caller_file"):].rstrip(" \t")  # (past a logger's time)
+    file = m.group("caller_line__caller_file")  # (past a logger's time)
+    spaced = m.group("caller_line__beego_line")  # (beego's `file line `)
+    if spaced is not None:
+        return file, int(spaced)
+    text = text[m.end("caller_line__caller_file") + 1:].rstrip(" \t")
     if text.endswith(")"):  # Gitea's pc after it
         text = text[:text.rindex(" (")]
-    file, _, line = text.rpartition(":")
-    return file, int(line)
+    return file, int(text)
 
 
 @cache

@@ -109,3 +109,16 @@ def test_a_panic_word_and_no_stack_below_is_any_log_s_words():
     # (the frames, headless, are a dump's: the value's line is no panic of theirs)
     assert [(r.kind, r.lines) for r in a.reports] == [(ReportKind.GOROUTINE_DUMP, [(2, 11)])]
     assert a.noise == [(1, 1)]
+
+
+BEEGO_2014 = WILD / "beego879_recovery_records_file_space_line_go13.txt"
+
+
+def test_beego_1_2_s_callers_are_a_file_a_space_and_a_line():
+    # its logger wrote `%v %v `: `c:/go/src/pkg/runtime/panic.c 248 ` (callers.py)
+    a = analyze(BEEGO_2014)
+    [r] = a.reports
+    assert (r.message, r.lines) == ("runtime error: index out of range", [(2, 10)])
+    assert [(f.file, f.line) for f in r.goroutines[0].frames[2:4]] == [
+        ("c:/go/src/pkg/runtime/panic.c", 466),
+        ("f:/git/golang/src/github.com/astaxie/beego/router.go", 757)]
