@@ -211,9 +211,11 @@ class Search(Weigher):
         as a line that is no free text."""
         out = []
         auto = joins(t[0])
-        rests = self.rest_states(auto, i, t)
+        rests: dict[int, list[int]] | None = None  # (at a first start: most texts have none)
         for s in line_leads().finditer(t, 1, n):
             a = s.start()
+            if rests is None:
+                rests = self.rest_states(auto, i, t)
             vs = []
             state = auto.head(t[:a])
             # only where t[:a] + t[b:] may be a line at all

@@ -224,6 +224,12 @@ class Weigher:
             # one line (most cuts cannot)
             auto = joins(head[0])
             state = self.head_state(auto, pieces, head)
+            if state == auto.dead:
+                # no line of these kinds starts as head: no rest completes it, and
+                # the rest's states (a pass over t) are not worked out for it (a
+                # head cut out of an ordinary log line waits MAX_AGE lines so)
+                self._joins[key] = got
+                return got
             meet, fullmatch = auto.meet, narrow(head[0]).fullmatch
             cuts = sorted(c for rest, cs in self.rest_states(auto, i, t).items()
                           if meet(state, rest) for c in cs if lo <= c < n)
