@@ -356,8 +356,13 @@ def _fit(text: str, width: int) -> str:
 def _index(w: _Writer, views: list[GroupView]) -> None:
     """`  2) ×3  panic: invalid page type: <N>: <N>`: each group in a line, as
     numbered below."""
-    for n, view in enumerate(views[:_INDEX_MAX], 1):
-        head = f"  {n}) ×{view.group.count}  "
+    shown = views[:_INDEX_MAX]
+    # (numbers and counts padded to the widest: the titles start in one column,
+    # where ` 9)` and `10)`, `×3` and `×12` moved them)
+    nw = len(str(len(shown)))
+    cw = max(len(str(view.group.count)) for view in shown)
+    for n, view in enumerate(shown, 1):
+        head = f"  {n:>{nw}}) ×{view.group.count:<{cw}}  "
         title = _fit(clean(view.group.title), w.width - len(head))
         w.lines.append(inert_line(head + title))
     if len(views) > _INDEX_MAX:
