@@ -211,12 +211,10 @@ class Weigher:
             got = []
             sources = (*sorted({j for j, _, _ in pieces}), i)
             m = self.matches[i]
-            # a line read whole is no free text's rest (a panic's message run on)
-            if m is not None and m.lastgroup not in LENIENT:
-                free = len(t)
-            else:  # (once per line)
-                free = self._free if self._free is not None else free_after(t)
-                self._free = free
+            # a line read whole is no free text's rest (a panic's message run on);
+            # of another, where its last line start is: asked only of a free text's
+            # reading (once per line: a search of every lead through the line)
+            free = len(t) if m is not None and m.lastgroup not in LENIENT else None
             lo = max(0, len(head) + len(t) - MAX_SPLICED)
             # every text starts with head (never empty: a fragment's every cut
             # lies past its start): the one narrow regex joined() would pick,
@@ -239,8 +237,12 @@ class Weigher:
                 if (m := fullmatch(head + t[c:])) is None:
                     continue
                 kind = m.lastgroup
-                if kind in LENIENT and c < free:
-                    continue  # a free text's rest cut before its last line start
+                if kind in LENIENT:
+                    if free is None:
+                        free = self._free if self._free is not None else free_after(t)
+                        self._free = free
+                    if c < free:
+                        continue  # a free text's rest cut before its last line start
                 if (kind == "frame_call" and accepted(m) is None) or (
                         kind == "goroutine_header" and not plausible(m)):
                     continue
