@@ -110,7 +110,11 @@ def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
         s.id = f"{id_prefix}{n}"
     out.streams = streams
     out.noise = _spans(sorted(set(noise_numbers)))
+    for d in out.diagnostics:
+        if d.message == ORPHANS:
+            d.lines.sort()  # (each region's orphans were added in turn)
     return out
+
 
 
 # ------------------------------------------------------------ outer layers ---
@@ -459,6 +463,13 @@ def _without_other_writers(stream: Stream, set_aside: list[int], noise: list[int
     return out
 
 
+# Said once for the whole log, naming each orphan line: one diagnostic an orphan
+# (17 640 in a mangled 4 MB merge) pushed every crash out of the Markdown
+# summary's 1 MiB.
+ORPHANS = ("a traceback line that fits no process's output here (its stream is missing "
+           "the lines before it)")
+
+
 def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
                      one_process: bool = False, write_mixed: bool | None = None,
                      foreign: bool = False) -> list[Stream]:
@@ -522,13 +533,18 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
     for i in sep.noise:
         if i not in pieces or i in whole:
             noise.append(numbers[i])
+    orphans: list[Span] = []
     for i in sep.orphans:
         lines = _input_lines(stream, i)
         if i not in pieces or i in whole:
             noise.extend(lines)
-        diagnostics.append(Diagnostic(
-            "a traceback line that fits no process's output here (its stream is missing "
-            "the lines before it)", [(n, n) for n in lines]))
+        orphans += [(n, n) for n in lines]
+    if orphans:
+        said = next((d for d in diagnostics if d.message == ORPHANS), None)
+        if said is None:
+            diagnostics.append(Diagnostic(ORPHANS, orphans))
+        else:
+            said.lines += orphans
     if sep.narrowed_at is not None:  # (budget.py: a log written to be slow, or garbage)
         diagnostics.append(Diagnostic(
             "too many traceback-shaped lines to weigh every reading: from here on each line "
