@@ -815,6 +815,22 @@ def test_mangled_real_samples_in_a_build_log_keep_every_promise_through_the_siev
     sieve_keeps_the_promises(noise + data + b"\n" + noise, tmp_path)
 
 
+@settings(max_examples=6, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(st.integers(0, len(POOL) - 1), st.integers(0, 2**32))
+def test_hostile_text_and_numbers_anywhere_keep_every_output_inert_and_every_command_sound(
+        tmp_path: Path, index: int, seed: int):
+    # (the campaign's checks, a few here: each output read by its system's rules,
+    # split, --tee and threads on the same bytes)
+    r = random.Random(seed)
+    data, _ = mangle(r, POOL[index], POOL, [hostile_text, huge_number])
+    analysis = keeps_the_promises(data)
+    if analysis is not None:
+        outputs_are_valid_for_their_systems(analysis)
+    commands_keep_the_promises(data, tmp_path)
+
+
 @pytest.mark.parametrize("mutation", [long_line, wrapped, whitespace],
                          ids=lambda m: m.__name__)
 def test_each_container_and_line_mutation_keeps_every_promise(mutation: Mutation):
