@@ -1980,11 +1980,15 @@ class _Parser:
                 and gitea_caller_follows(texts[j + 1])):
             self.noise_or_close(i)
             return
-        msg = texts[j].strip()
-        r = self.open(ReportKind.PANIC, msg, i)
-        r.chain.append(PanicLink(msg, None))
+        self.open_recovered(i, j)  # (the value's line, read whatever it looks like)
+
+    def open_recovered(self, i: int, j: int) -> None:
+        """A recovery middleware's panic from its head at i, its value the text of
+        line j; the lines up to j are the report's, read whatever they look like."""
+        msg = self.stream.texts[j].strip()
+        self.open(ReportKind.PANIC, msg, i).chain.append(PanicLink(msg, None))
         self.observed = True
-        self.page_to = j  # (the value's line, read whatever it looks like)
+        self.page_to = j
 
     def gin_recovery(self, i: int) -> None:
         """Gin's log record of a recovered panic from its head at i (traceback.lark,
@@ -2002,11 +2006,7 @@ class _Parser:
         if j >= end:
             self.noise_or_close(i)
             return
-        msg = texts[j].strip()
-        r = self.open(ReportKind.PANIC, msg, i)
-        r.chain.append(PanicLink(msg, None))
-        self.observed = True
-        self.page_to = j  # (the request's dump and the value, read whatever they look like)
+        self.open_recovered(i, j)  # (the request's dump and the value, whatever they look like)
 
     def tea_page(self, i: int) -> int | None:
         """Bubble Tea's panic page (traceback.lark, tea_panic) from its `Caught panic:`
