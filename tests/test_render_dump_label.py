@@ -1,7 +1,7 @@
 """Where nothing crashed, no frame is a culprit: a goroutine dump (pprof,
-debug.Stack, runtime.Stack), a SIGQUIT's dump and a signal sent to an idle
-program (`kill -ABRT`) name the frame for what it is, in every format; the JSON
-field keeps its name (the contract). Each case is a real capture."""
+debug.Stack, runtime.Stack, a recovered panic's stack), a SIGQUIT's dump and a
+signal sent to an idle program (`kill -ABRT`) name the frame for what it is, in
+every format; the JSON field keeps its name (the contract). Each case is a real capture."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def _label(name: str) -> tuple[str, str | None]:
     # a pasted dump whose goroutines' headers were lost: their states unknown
     ("wild/balena175_journald_double_spaced_yocto_arm.txt", "seen in",
      "github.com/docker/docker/pkg/authorization.(*Middleware).WrapHandler.func1"),
+    # a stack logged from a recover (debug.Stack; an app's logger's runtime.Stack):
+    # the frame that panicked, and the program lived on
+    ("go1.27/stack_logged_flat.txt", "panic in", "main.doPanic"),
+    ("wild/firestack231_level_letter_before_goroutine_header_android.txt", "panic in",
+     "github.com/celzero/firestack/intra/dnsx.(*resolver).reply.func2"),
 ])
 def test_a_frame_where_nothing_crashed_is_named_for_what_it_is(
         name: str, label: str, func: str) -> None:
@@ -48,8 +53,6 @@ def test_a_frame_where_nothing_crashed_is_named_for_what_it_is(
 @pytest.mark.parametrize(("name", "func"), [
     ("go1.27/cgo_abort.txt", "main._Cfunc_give_up"),  # C's abort(), called by the program
     ("go1.27/cgo_segv.txt", "main._Cfunc_read_config"),
-    # debug.Stack logged from a recover: the stack holds what panicked
-    ("go1.27/stack_logged_flat.txt", "main.doPanic"),
     # Go 1.2's C runtime's `runtime.panic`, the paste cut above the panic line
     ("wild/megacmd61_word_wrapped_rows_padded_go12.txt", "github.com/t3rm1n4l/go-mega.func·005"),
     ("go1.27/nil_pointer.txt", "main.readVal"),

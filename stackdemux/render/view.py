@@ -105,8 +105,9 @@ def culprit_label(view: GroupView) -> str:
     not read). So for a goroutine dump; for a SIGQUIT (a person or a supervisor
     asked for the dump); and for a signal that arrived on a thread running none
     of the program's code (a `kill -ABRT`: the goroutine shown is the program's
-    first, not the signal's). A stack that holds a panic (debug.Stack logged from
-    a recover) names what panicked: `culprit`."""
+    first, not the signal's). A stack that holds a panic (debug.Stack or
+    runtime.Stack logged from a recover) names the frame that panicked, where the
+    program lived on: `panic in` (firestack231's logger; `culprit` before)."""
     report = view.report
     if report is None:
         return "culprit"
@@ -120,7 +121,7 @@ def culprit_label(view: GroupView) -> str:
         return "culprit"
     frames = g.frames if g is not None else []
     if any(f.func in _PANICS for f in frames):
-        return "culprit"
+        return "panic in"
     if any(f.func.startswith(_PRINTERS) for f in frames):
         return "dumped by"
     state = g.state if g is not None else ""
