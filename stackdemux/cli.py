@@ -142,8 +142,9 @@ def main() -> None:
       signal     the signal the crash took, as printed (addr=: the address)
       panics     panics raised while one was recovered: the program died of
                  the last
-      culprit    the frame to blame (runs in, waits in, seen in, dumped by:
-                 nothing crashed, and what the frame shown was doing)
+      culprit    the frame to blame (runs in, waits in, seen in, dumped by,
+                 panic in: nothing crashed, and what the frame shown was doing,
+                 or where a panic that was recovered was raised)
       our code   your module's frame nearest to the culprit
       chain      the calls from the entry to the culprit, a step per module
                  (`(new goroutine)`: the step before started it)
