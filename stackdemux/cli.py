@@ -205,7 +205,7 @@ def _pipeline_options(f: Any) -> Any:
 @click.option("--tee", is_flag=True,
               help="Pass stdin through to stdout as it arrives; print the report at the end "
                    "(to stderr, or to --output).")
-@click.option("--indent", is_flag=True, help="Indent JSON output.")
+@click.option("--indent", is_flag=True, help="Indent the JSON report (-f json only).")
 @_pipeline_options
 def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
                    color: bool | None, full_paths: bool, repo_root: str | None,
@@ -216,6 +216,10 @@ def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
 
     `stackdemux --help` says what each word of the text report means.
     """
+    if indent and fmt != "json":
+        # (it was silently ignored: the user asked for something and got nothing;
+        # said before stdin is read, so that --tee passes no log with the error)
+        raise click.UsageError(f"--indent indents only -f json's report, not -f {fmt}'s")
     with _errors():
         options = _options(demux=not no_demux, prefix=prefix, modules=modules, rules=rules,
                            threshold=threshold)

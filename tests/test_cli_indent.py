@@ -1,0 +1,46 @@
+"""`--indent` indents the JSON report; with any other format it has nothing to
+indent. It was ignored without a word (`stackdemux --indent build.log` printed
+the text report as if the flag were not there); now it is a usage error, said
+in one line before any input is read (so `--tee` passes no half log), exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stackdemux.cli import FORMATS, main
+
+LOG = str(Path(__file__).resolve().parent.parent / "samples/interleaved/compose-bbolt.log")
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "json"])
+def test_indent_with_another_format_is_a_usage_error_in_one_line(fmt):
+    result = CliRunner().invoke(main, ["-f", fmt, "--indent", LOG])
+    assert result.exit_code == 2
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"stackdemux: error: --indent indents only -f json's report, "
+                           f"not -f {fmt}'s")
+
+
+def test_indent_with_the_default_format_names_it():
+    result = CliRunner().invoke(main, ["--indent", LOG])
+    assert result.exit_code == 2
+    assert "not -f text's" in result.output
+
+
+def test_indent_with_tee_refuses_before_the_log_is_passed_through():
+    log = Path(LOG).read_bytes()
+    result = CliRunner().invoke(main, ["--tee", "-f", "github", "--indent"], input=log)
+    assert result.exit_code == 2
+    assert "panic:" not in result.stdout  # (no part of the log was copied through)
+
+
+def test_indent_indents_the_json_report():
+    result = CliRunner().invoke(main, ["-f", "json", "--indent", LOG])
+    assert result.exit_code == 0
+    assert result.output.startswith('{\n  "stackdemux": 1,')
+    plain = CliRunner().invoke(main, ["-f", "json", LOG]).output
+    assert json.loads(result.output) == json.loads(plain)
