@@ -656,8 +656,12 @@ class Group:
 # go test (test_reports.py), not a package's failures (plain, -v) nor each test's
 # events apart (-json), and its title names its package (`test failed: TestX in
 # pkg`): the forms read as the same ids, and a failure keeps its id whatever else
-# failed with it.
-FINGERPRINT_SCHEME = 7
+# failed with it. 8: a logger's frames that panicked for their caller (zap's,
+# logrus's: loggers.py) are no culprit, as log.Panic's are not (cert-utils#115's
+# was zapcore's CheckedEntry.Write); and a goroutine `[running]` with a logger's
+# Panic on top and no `panic:` line is a panic, incomplete, not a goroutine dump
+# (downloadbot#60).
+FINGERPRINT_SCHEME = 8
 
 
 @dataclass(slots=True)

@@ -27,6 +27,7 @@ from .cgo_notes import beginthread_errno, quoted_note
 from .cgo_notes import writers as cgo_writers
 from .firstchars import first_chars, quick_alternation
 from .grammar import MAX_LINE, line_grammar
+from .loggers import raised_by_logger
 from .model import (
     Ancestor,
     CreatedBy,
@@ -226,6 +227,20 @@ HEADLESS = "frames without their goroutine header: the log begins inside a repor
 # Why a report that begins at its signal line is incomplete: its panic's first line,
 # which says the value, is not above it (a paste that begins with the signal).
 SIGNAL_FIRST = "the signal without its panic line above it: the log begins inside a report"
+
+# Why a report read from a goroutine that was panicking, with no `panic:` line, is
+# incomplete (loggers.py: a logger's Panic on top of a goroutine `[running]`).
+PANIC_LEFT_OUT = ("a panicking goroutine (a logger's Panic on top) without its `panic:` "
+                  "line above it: the log begins inside a report")
+
+
+def _panicking(r: Report) -> bool:
+    """A dump whose first goroutine was panicking: `[running]`, a logger's Panic
+    function on top (Go shows no `panic` frame there), so the `panic:` line and
+    its value were left out above it (downloadbot#60, GFuzz#2)."""
+    g = r.goroutines[0] if r.goroutines else None
+    return g is not None and g.state == "running" and raised_by_logger(g.frames)
+
 
 # Why a report whose first line is a runtime error's text alone is incomplete: what
 # led the value on its line (`panic: `, a recovering logger's words) is not there.
@@ -747,6 +762,9 @@ class _Parser:
                 r.lines = self.spans(runs)
         if r.kind is ReportKind.RACE and r.race is not None:
             r.message = _race_message(r.race)
+        if r.kind is ReportKind.GOROUTINE_DUMP and _panicking(r):
+            r.kind, r.message = ReportKind.PANIC, ""
+            r.complete, r.incomplete_reason = False, PANIC_LEFT_OUT
         if r.threads:
             _fill_unavailable(r)
         if r.complete and r.kind in STACKED_KINDS:

@@ -10,7 +10,8 @@ The culprit is the deepest frame that is not the runtime reporting the crash:
 `sync.fatal`, `sync.(*Mutex).Unlock`… are where the panic was *raised*, on behalf
 of the caller that misused a map, a channel or a lock. So is a panic the rest of
 the standard library raised (`log.(*Logger).Output` on a nil *Logger): its
-nearest caller outside the standard library is the culprit. Where the stack read
+nearest caller outside the standard library is the culprit; so is a logger's
+caller where zap or logrus panicked for it (loggers.py). Where the stack read
 ends in such machinery (cut below `runtime.cgocall`, testing's log or Kubernetes'
 crash handler) the code to blame is not in the text, and no culprit is named.
 """
@@ -24,6 +25,7 @@ from contextvars import ContextVar
 from stackdemux.analyse.normalise import normalise
 from stackdemux.analyse.origins import is_stdlib_package
 from stackdemux.cgo_notes import refused_thread
+from stackdemux.loggers import LOG_PANICS, is_logger, past_logger
 from stackdemux.model import ChainSegment, Frame, Goroutine, Group, Report, ReportKind
 
 # Packages whose frames on top of a crashing stack are the machinery that
@@ -44,10 +46,9 @@ _NOT_MACHINERY = ("sync.(*Once).", "sync.OnceFunc", "sync.OnceValue", "sync.(*Ma
 # (gccgo's goroutines start in libgo's runtime.kickoff, as gc's return to goexit)
 _ENTRY_RUNTIME = frozenset(("runtime.goexit", "runtime.main", "runtime.kickoff"))
 _PANIC = frozenset(("panic", "runtime.gopanic", "runtime.panic"))  # (the last: Go <= 1.4)
-# The log package's Panic functions format a message and panic with it on
-# behalf of their caller, as panic itself does: the caller is the culprit.
-_LOG_PANICS = frozenset(f"log.{recv}Panic{kind}" for recv in ("", "(*Logger).")
-                        for kind in ("", "f", "ln"))
+# The log package's Panic functions panic on behalf of their caller, as panic
+# itself does: the caller is the culprit.
+_LOG_PANICS = LOG_PANICS
 # testing's logging panics on behalf of a goroutine that logged through its test's t
 # after the test ended (`Log in goroutine after TestX has completed`): the caller is
 # the culprit.
@@ -139,7 +140,8 @@ def culprit_index(frames: list[Frame], raised: bool = False) -> int | None:
     panic was read and nothing of the program's below it (a stack cut after
     `panic(…)` or `runtime.sigpanic`), the stack ends in cgo's call into C
     (`runtime.cgocall`, whose Go caller is cut), or in a function that panics
-    for its caller (t.Log after the test ended, log.Panicf); and a stack the
+    for its caller (t.Log after the test ended, log.Panicf, a logger's Panic:
+    zap's and logrus's frames, loggers.py); and a stack the
     program printed of itself (`runtime/debug.Stack` on top) with no `panic`
     frame, for a crash: printed from a recover and cut above the panic, or
     after the recover returned, it holds no frame that panicked (for a dump,
@@ -171,9 +173,13 @@ def culprit_index(frames: list[Frame], raised: bool = False) -> int | None:
         # a dump the program printed of itself: where it printed it
         while start < len(frames) - 1 and frames[start].func in _PRINTS_STACK:
             start += 1
+    logged = False  # a logger's Panic raised for its caller (loggers.py)
     for i in range(start, len(frames)):  # (Kubernetes' handler too: see _RECOVERER)
         if (not _raises(frames[i], start > 0 and i == start) and not _unblamable(frames[i])
                 and not recovers(frames[i])):
+            if (logged or past_logger(frames, i) > i) and is_logger(frames[i].func):
+                logged = True
+                continue
             if i + 1 < len(frames) and _std_method_on_nil(frames[i]):
                 return i + 1
             if raised and _standard(frames[i]):
@@ -185,7 +191,7 @@ def culprit_index(frames: list[Frame], raised: bool = False) -> int | None:
     # Below a panic only the runtime's raising frames were read (sigpanic,
     # panicmem), or none: the stack was cut (a journal's rate limit) before the
     # frame that panicked, which is not in the text.
-    if (start or frames[-1].func == _CGO_CALL
+    if (start or logged or frames[-1].func == _CGO_CALL
             or any(f.func in _FOR_CALLER or recovers(f) for f in frames)):
         return None
     return 0

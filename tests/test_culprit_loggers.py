@@ -1,0 +1,57 @@
+"""A logger that panics for its caller is no culprit, as log.Panic is not: zap's
+Panic, DPanic and Panicw, logrus's Panic log the caller's message and panic, so
+the caller chose to crash (stackdemux/loggers.py). Each case is a real paste."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stackdemux.analyse.chains import culprit_index
+from stackdemux.api import analyze_many
+from stackdemux.model import Frame, ReportKind
+from stackdemux.parse import PANIC_LEFT_OUT
+
+WILD = Path(__file__).resolve().parent.parent / "samples" / "wild"
+
+
+def _read(name: str):
+    (report,) = analyze_many([str(WILD / name)]).reports
+    return report
+
+
+@pytest.mark.parametrize("name", [
+    # zap's frames only, the paste cut below Panicw: the caller is not in the text
+    "zap1170_sugared_panicw_caller_cut_go118.txt",
+    # recovered by Kubernetes' HandleCrash: zap's DPanic called by go-logr/zapr for its
+    # caller's odd key-value pairs, the paste cut at zapr's frame
+    "cert_utils_zap_recovered_pkg_mod.txt",
+])
+def test_a_logger_that_panicked_for_a_caller_the_paste_lost_blames_no_frame(name: str) -> None:
+    report = _read(name)
+    assert report.kind is ReportKind.PANIC
+    assert report.culprit is None
+
+
+@pytest.mark.parametrize(("name", "culprit"), [
+    ("downloadbot60_log_panic_goroutine_only_windows_drive.txt", "main.dropErr"),
+    ("gfuzz2_log_panic_goroutine_only_no_panic_line.txt", "main.parseFlags"),
+])
+def test_a_running_goroutine_with_log_panic_on_top_is_a_panic_its_first_line_left_out(
+        name: str, culprit: str) -> None:
+    # Go shows no `panic` frame on top of a crashing goroutine: log.Panic there was
+    # panicking, and the `panic:` line above the goroutine was not pasted
+    report = _read(name)
+    assert (report.kind, report.message) == (ReportKind.PANIC, "")
+    assert (report.complete, report.incomplete_reason) == (False, PANIC_LEFT_OUT)
+    assert report.culprit is not None and report.culprit.func == culprit
+
+
+def test_a_fault_inside_a_logger_with_no_panic_call_is_the_logger_s_own() -> None:
+    # zap#834's stack (testify logged it from its recover, the paste cut there): zap's
+    # JSON encoder faulted on a config without a time encoder; no Panic function was
+    # called, so the logger's frame is where it crashed
+    frames = [Frame("runtime/debug.Stack"), Frame("github.com/stretchr/testify/suite.failOnPanic"),
+              Frame("panic"), Frame("go.uber.org/zap/zapcore.(*jsonEncoder).AppendTime")]
+    assert culprit_index(frames) == 3
