@@ -28,16 +28,17 @@ def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
 
 
 def _file(view: GroupView, options: RenderOptions) -> str:
-    """The file the other CI formats point at (GroupView.anchors): the culprit's
-    when it is in the checkout (GitLab links a repository path), else the main
-    module's first frame's when that one is, that one first where the culprit is a
-    dependency's (a crash in a dependency, vendored or the module cache's, is shown
-    in the code that called it); else the culprit's path as printed."""
+    """The file the GitHub annotation points at (GroupView.anchors): the culprit's
+    when it is in the checkout (GitLab links `file` as a repository path), else the
+    main module's first frame's when that one is, that one first where the culprit
+    is a dependency's (a crash in a dependency, vendored or the module cache's, is
+    shown in the code that called it); else none, as the annotation names none.
+    (It named the culprit's build path, `/builddir/…/cursor.go`, a link to no file
+    of the repository; the failure's text names the culprit and its path.)"""
     for frame in view.anchors:
         if frame is not None and (rel := in_repo(frame.file, options.repo_root)) is not None:
             return rel
-    culprit = view.culprit
-    return (culprit.file or "") if culprit is not None else ""
+    return ""
 
 
 def _classname(view: GroupView, analysis: Analysis) -> str:
