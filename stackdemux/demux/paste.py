@@ -39,7 +39,13 @@ import orjson
 from .. import rx
 from ..callers import read_caller
 from .paste_flat import GLUED, unflatten
-from .paste_logfmt import holds_quoted_lines, pair_keys, trace_keys, traceback_line
+from .paste_logfmt import (
+    holds_quoted_lines,
+    pair_keys,
+    quoted_values,
+    trace_keys,
+    traceback_line,
+)
 
 # Line kinds the classifier gives that a repair may aim at.
 _FILE_KINDS = frozenset({"frame_file", "race_frame_file", "cgo_file"})
@@ -229,8 +235,14 @@ def _empty_record(text: str, before: str, keys: set[str]) -> str | None:
     pairs but the line's (dockerd leaves `msg=` out of the record of a plugin's
     empty line: `time=… level=error plugin=…`), else None."""
     held = pair_keys(text)
-    if not held or held & keys or any(f"{key}=" in text for key in keys):
-        return None  # (a value under the key that no pair reads is some text)
+    if not held or held & keys:
+        return None
+    # (a value under the line's key that no pair reads is some text; the key the
+    # record before was read under: each of a log's keys sought in each record
+    # was quadratic, 8 000 keys of 16 000 records 5.7 s)
+    near = {key for key, _ in quoted_values(before)} & keys
+    if any(f"{key}=" in text for key in near):
+        return None
     return "" if pair_keys(before) - keys == held else None
 
 
