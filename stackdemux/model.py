@@ -660,8 +660,12 @@ class Group:
 # logrus's: loggers.py) are no culprit, as log.Panic's are not (cert-utils#115's
 # was zapcore's CheckedEntry.Write); and a goroutine `[running]` with a logger's
 # Panic on top and no `panic:` line is a panic, incomplete, not a goroutine dump
-# (downloadbot#60).
-FINGERPRINT_SCHEME = 8
+# (downloadbot#60). 9: a failed go test's name in its title keeps its numbers
+# (`TestBlocks/size-10` and `size-20`, `TestX/#00` and `#01` were one id as
+# `size-<N>`, `#<N>`), less what its run chose (a time, a UUID, 16 hex digits or
+# more: analyse/normalise.go_test_name), and the CI formats file a failed test under
+# that report's id (they hashed its package and name apart).
+FINGERPRINT_SCHEME = 9
 
 
 @dataclass(slots=True)

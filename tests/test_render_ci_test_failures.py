@@ -76,15 +76,17 @@ def test_a_module_in_a_subdirectory_is_found_by_its_go_mod(tmp_path):
 
 
 def test_the_annotation_says_the_log_as_testing_printed_it(checkout):
-    out = render(analyze(sample_path("test_fail_plain", "1.27")), "github",
-                 RenderOptions(repo_root=str(checkout)))
+    analysis = analyze(sample_path("test_fail_plain", "1.27"))
+    out = render(analysis, "github", RenderOptions(repo_root=str(checkout)))
+    [failed] = [r for r in analysis.reports if r.tests == ["TestReport"]]
     [report] = [ln for ln in out.splitlines() if "title=TestReport failed" in ln]
     assert report.startswith("::error file=calc/calc_test.go,line=39,"
                              "title=TestReport failed%3A Report() mismatch%3A::")
     assert report.split("::")[2].split("%0A") == [
         "calc_test.go:36: report has 2 lines", "calc_test.go:39: Report() mismatch:",
         "    got:", "    items: 2", "    total: 3", "    want:", "    items: 2", "    total: 3",
-        "test: TestReport in example.com/gotests/calc", "line 8 of the log"]
+        "test: TestReport in example.com/gotests/calc", "line 8 of the log",
+        f"fingerprint: {failed.fingerprint}"]  # (its report's in the JSON: one id)
     # the group that named the tests with no place is not annotated besides them
     assert "test failed: TestAdd" not in out.split("::group::")[0]
 

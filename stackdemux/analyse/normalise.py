@@ -11,6 +11,7 @@ scan is linear in the message length whatever an attacker wrote into the log.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from stackdemux import rx
@@ -104,6 +105,44 @@ _PREFIX = {
 
 _FAILED = _PREFIX[ReportKind.TEST_FAILURE]
 
+# The parts of a go test's name that its run chose, not its author: a time
+# (`time.Now().String()`, its spaces written `_` by testing), a UUID
+# (`uuid.NewString()`) and a run of 16 hex digits or more (`rand.Int()`,
+# `time.Now().UnixNano()`, a fuzz corpus entry's hash), each a whole word (`_`
+# parts words: testing writes a space so). Every other number is the author's
+# (`size-10`, `#01`, `AES-128`, `max=2147483648` in Go's own tests): it tells
+# a table's cases apart, so it stays (FINGERPRINT_SCHEME 9). Each branch starts
+# at a word's start and its repeats cannot overlap: linear.
+_RUN_VALUE = rx.compile(
+    r"(?<![0-9A-Za-z])(?:"
+    r"(?P<time>\d{4}-\d\d-\d\d[T _]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?"
+    r"(?:[ _][+-]\d{4}(?:[ _][A-Z]{2,5})?)?(?:[ _]m=[+-]\d+\.\d+)?)"
+    r"|(?P<uuid>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+    r"|(?P<id>[0-9a-fA-F]{16,})"
+    r")(?![0-9A-Za-z])")
+
+
+def go_test_name(name: str) -> str:
+    """A go test's name as a title says it: as testing printed it, less what its
+    run chose (_RUN_VALUE): `TestSizes/size-10` stays, `TestIDs/<UUID>`."""
+    cut = len(name) > MAX_MESSAGE
+    text = _RUN_VALUE.sub(_replace, name[:MAX_MESSAGE])
+    return text + " …" if cut else text
+
+
+def failed_test_title(tests: Iterable[str], package: str | None) -> str:
+    """`test failed: TestSub/case_2 in example.com/gotests/calc`: a failed go
+    test's title, which its id is hashed from: its report's (JSON, the Python
+    API) and the CI formats' entry for the test (render/failures.py) alike."""
+    # parallel tests end in any order: the same failures name their tests in one
+    # order, or a run's fingerprint would change with its scheduling (a report
+    # names one test since FINGERPRINT_SCHEME 7; Go's names have no ", ": it
+    # prints a space as "_")
+    body = _FAILED + ", ".join(sorted(dict.fromkeys(go_test_name(t) for t in tests)))
+    # a test is named by its package too: TestNew failing in two packages is two
+    # failures (FINGERPRINT_SCHEME 7); the path is a name, not normalised
+    return f"{body} in {package}" if package else body
+
 
 def title(report: Report) -> str:
     """The report's kind and normalised message: `panic: invalid page type: <N>: <N>`."""
@@ -120,15 +159,12 @@ def title(report: Report) -> str:
         return f"Exception {code} {normalise(rest)}".rstrip()
     message = report.message or ""
     if report.kind is ReportKind.TEST_FAILURE and message.startswith(_FAILED):
-        # parallel tests end in any order: the same failures name their tests in
-        # one order, or a run's fingerprint would change with its scheduling
-        # (Go's subtest names have no ", ": it prints a space as "_")
-        names = dict.fromkeys(message[len(_FAILED):].split(", "))
-        message = _FAILED + ", ".join(sorted(names))
+        # a test's name is a name, not a message: its numbers tell tests apart
+        names = message[len(_FAILED):].strip()
+        if names:
+            return failed_test_title(names.split(", "), report.test_package)
     body = normalise(message)
     if report.kind is ReportKind.TEST_FAILURE and report.test_package and body:
-        # a test is named by its package too: TestNew failing in two packages is two
-        # failures (FINGERPRINT_SCHEME 7); the path is a name, not normalised
         return f"{body} in {report.test_package}"
     if not body:
         return prefix.rstrip(": ")

@@ -21,13 +21,14 @@ path under which the checkout holds the file (a module in a subdirectory).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 from dataclasses import dataclass
 from functools import cache
 
 from .. import rx
+from ..analyse.fingerprint import fingerprint
+from ..analyse.normalise import failed_test_title
 from ..model import Analysis, FailedTest, LogEntry, Report, ReportKind
 from .paths import in_repo
 from .view import GroupView
@@ -88,11 +89,22 @@ class FailureView:
         return f"test: {self.failed.test}" + (f" in {self.package}" if self.package else "")
 
     @property
+    def ci_lines(self) -> list[str]:
+        """What GitHub's annotation and JUnit's failure text say of it under its
+        title, a line a fact (plain text: escape it per system): its log, its test
+        and package, where it is in the log, its id (as view.ci_lines ends a
+        crash's with its fingerprint)."""
+        return [*self.log_lines, self.tests_line, f"line {self.log_line} of the log",
+                f"fingerprint: {self.fingerprint}"]
+
+    @property
     def fingerprint(self) -> str:
-        """Of the package and the test's name: the same failure is the same issue in
-        every run, whatever values its message prints."""
-        basis = f"go test\0{self.package or ''}\0{self.failed.test}"
-        return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        """The failure's id: its report's fingerprint (`reports[].fingerprint` in
+        the JSON), hashed from its title, `test failed: TestX in pkg`, the same in
+        every run whatever values its message prints. One id space: a bot reading
+        the JSON and a CI job reading SARIF or code quality file a failure alike
+        (they hashed the package and name apart, another id)."""
+        return fingerprint(failed_test_title([self.failed.test], self.package), [])
 
     @property
     def log_line(self) -> int:

@@ -61,9 +61,9 @@ def _message(view: GroupView, analysis: Analysis) -> str:
 
 def _failure(failure: FailureView, repo_root: str | None) -> str:
     """A failed test's `::error` at its test file's line (failures.py): its log as
-    testing printed it, its test and package, where it is in the log."""
+    testing printed it, its test and package, where it is in the log, its id."""
     where = failure_file(failure, repo_root)
-    lines = [*failure.log_lines, failure.tests_line, f"line {failure.log_line} of the log"]
+    lines = failure.ci_lines
     title = clean(f"{failure.title}: {failure.summary}")
     if len(title) > 200:
         title = title[:199] + "…"

@@ -57,7 +57,8 @@ def _classname(view: GroupView, analysis: Analysis) -> str:
 def _failure_case(suite: ET.Element, failure: FailureView, options: RenderOptions) -> None:
     """A failed go test's own case (failures.py): under its package, named by the
     test, its file the checkout's where found, its time testing's, failed with the
-    message of the entry it points at and its whole log as the failure's text."""
+    message of the entry it points at and its whole log as the failure's text,
+    then its test, its line in the log and its id (FailureView.ci_lines)."""
     where = failure_file(failure, options.repo_root)
     case = ET.SubElement(suite, "testcase", classname=xml_safe(failure.package or "go"),
                          name=xml_safe(failure.failed.test), time=junit_time(failure.failed))
@@ -65,8 +66,7 @@ def _failure_case(suite: ET.Element, failure: FailureView, options: RenderOption
         case.set("file", xml_safe(where[0]))
     failed = ET.SubElement(case, "failure", type="test failure",
                            message=xml_safe(failure.summary[:1000]))
-    failed.text = xml_safe("\n".join([*failure.log_lines, failure.tests_line,
-                                       f"line {failure.log_line} of the log"]))
+    failed.text = xml_safe("\n".join(failure.ci_lines))
 
 
 # Every suite and case says its time, as Ant's JUnit schema requires: viewers read
