@@ -228,6 +228,10 @@ HEADLESS = "frames without their goroutine header: the log begins inside a repor
 # which says the value, is not above it (a paste that begins with the signal).
 SIGNAL_FIRST = "the signal without its panic line above it: the log begins inside a report"
 
+# How Go prints a logrus *Entry, the value logrus's Panic panics with (its
+# address words follow: `(0x…,0x…)` before Go 1.18, `0x…` since).
+_LOGRUS_ENTRY = "(*logrus.Entry) "
+
 # Why a report read from a goroutine that was panicking, with no `panic:` line, is
 # incomplete (loggers.py: a logger's Panic on top of a goroutine `[running]`).
 PANIC_LEFT_OUT = ("a panicking goroutine (a logger's Panic on top) without its `panic:` "
@@ -1379,6 +1383,8 @@ class _Parser:
             r.chain.append(PanicLink(msg, ann))
             if msg.startswith(LOCATED) and self.tinygo_location(i):
                 return
+            if msg.startswith(_LOGRUS_ENTRY):
+                self.logrus_record_above(r, i)
             raw = read_raw_chain(self.stream.texts, i, self.peek_kind)
             if raw is not None and not raw.lines_only:
                 # (empty or tab-led lines among its lines, which the run loop reads
@@ -1969,6 +1975,23 @@ class _Parser:
         r.incomplete_reason = SIGNAL_FIRST
         self.used.extend(range(j + 1, i + 1))
         return True
+
+    def logrus_record_above(self, r: Report, i: int) -> None:
+        """logrus's Panic panics with its *Entry, which Go prints as a pointer
+        (`panic: (*logrus.Entry) (0xc44ba0,0xc0000de540)`): the message is the
+        record logrus wrote just before, at level panic (logrus#1010's JSON line).
+        That record's `msg` is the report's message, and its line the report's."""
+        j = i - 1
+        if j < 0 or self.consumed[j]:
+            return
+        from .threads.records import parse_record  # (only for such a panic: orjson)
+
+        record = parse_record(self.stream.texts[j], j)
+        if record is None or record.level != "panic" or not record.msg.strip():
+            return
+        r.message = record.msg
+        r.chain[0] = PanicLink(record.msg, r.chain[0].annotation)
+        self.use(j)
 
     def crash_below_value(self, i: int) -> bool:
         """Whether what is printed right after a panic's value follows the line at i

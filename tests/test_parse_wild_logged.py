@@ -131,3 +131,25 @@ def test_a_level_letter_before_the_goroutine_header_is_the_logger_s():
     assert (r.kind, r.complete, g.id, g.state) == (
         ReportKind.GOROUTINE_DUMP, True, 42778, "running")
     assert r.lines == [(2, 18)] and len(g.frames) == 7
+
+
+LOGRUS = WILD / "logrus1010_json_record_then_entry_pointer_panic.txt"
+
+
+def test_logrus_s_panic_takes_its_message_from_the_record_it_wrote_above():
+    # logrus panics with its *Entry, printed as a pointer (`panic: (*logrus.Entry)
+    # (0xc44ba0,0xc0000de540)`); the message is the record's `msg`, at level panic,
+    # on the line above (its JSONFormatter's); logrus's own frames are no culprit
+    [r] = analyze(LOGRUS).reports
+    assert r.kind is ReportKind.PANIC
+    assert r.message == "httpserver stopped" and r.chain[0].message == "httpserver stopped"
+    assert r.lines[0] == (1, 11)
+    assert r.culprit is not None
+    assert r.culprit.func == "github.com/rsk/xyz/web.(*HttpServer).startService"
+
+
+def test_an_entry_pointer_with_no_panic_record_above_is_read_as_printed():
+    # the record's line cut off: the value is all the text says
+    text = LOGRUS.read_text().split("\n", 1)[1]
+    [r] = parse_text(text).reports
+    assert r.message == "(*logrus.Entry) (0xc44ba0,0xc0000de540)"
