@@ -187,6 +187,7 @@ def assert_inert(analysis) -> None:
         details = sum((v.goroutine is not None) + any(
             v.goroutine is None or v.goroutine.id not in b.ids for b in v.buckets)
             for v in fit)
+        details += bool(views and analysis.diagnostics)  # (how the log was read, collapsed)
         found = markdown_problems(md, sections=len(fit), details=details)
         assert not found, found
 

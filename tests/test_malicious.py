@@ -164,6 +164,7 @@ def test_markdown_code_fences_and_spans_are_never_closed_by_the_log(analysis):
     # The log's own "</details>" and backtick runs stayed inside code: our
     # collapsible blocks open and close exactly where we put them.
     ours = sum(1 + bool(v.buckets[1:]) for v in _views(analysis))
+    ours += bool(analysis.diagnostics)  # (the diagnostics, collapsed after the crashes)
     assert prose.count("<details>") == prose.count("</details>") == ours
     assert "PWNED" in md
 

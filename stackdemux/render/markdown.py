@@ -15,6 +15,7 @@ import re
 from .. import rx
 from ..model import Analysis, Frame
 from ..symbols import shown_func
+from ..unread import UNREAD_CODE
 from .failures import failure_views
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_lines, no_legacy_command
@@ -271,9 +272,42 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
 
 
 def _diagnostics(analysis: Analysis) -> list[str]:
-    return [f"- ⚠️ {prose(d.message)}" + (f" ({prose(where)})" if where else "")
+    return [f"- {_MARK.get(d.severity, '⚠️')} {prose(d.message)}"
+            + (f" ({prose(where)})" if where else "")
             for d in analysis.diagnostics
             for where in (diagnostic_where(d, analysis),)]
+
+
+_MARK = {"info": "ℹ️", "warning": "⚠️", "error": "❌"}  # (an info is no warning)
+# What the collapsed diagnostics may take of the summary: the crash sections come
+# first, and what is left of this is cut with a count.
+_DIAGNOSTICS_BYTES = 64 * 1024
+
+
+def _collapsed_diagnostics(analysis: Analysis) -> str:
+    """How the log was read, after the crashes: in a <details> a reader opens
+    when the answer above leaves a doubt. (They came between the table and the
+    first crash: three `joined lines the collector cut` stood before the answer.)"""
+    items = _diagnostics(analysis)
+    if not items:
+        return ""
+    counts = [(sum(d.severity == severity for d in analysis.diagnostics), word)
+              for severity, word in (("error", "error"), ("warning", "warning"),
+                                     ("info", "note"))]
+    said = ", ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts if n)
+    unread = sum(d.code == UNREAD_CODE for d in analysis.diagnostics)
+    if unread:  # (a crash seen but not read is part of the answer: its count is shown)
+        said += f" ({unread} of them a Go crash seen but not read)"
+    kept, size = [], 0
+    for item in items:
+        size += len(item.encode("utf-8", "surrogatepass")) + 1
+        if size > _DIAGNOSTICS_BYTES:
+            kept.append(f"- … {len(items) - len(kept)} more")
+            break
+        kept.append(item)
+    lines = [f"<details><summary>How the log was read: {said}</summary>", "", *kept, "",
+             "</details>"]
+    return "\n".join(lines) + "\n"
 
 
 def render_markdown(analysis: Analysis, options: RenderOptions) -> str:
@@ -286,15 +320,16 @@ def render_markdown(analysis: Analysis, options: RenderOptions) -> str:
     head.append(reports_summary(views) + ".")
     head.append("")
     head += _table(views, analysis)
-    head.append("")
-    head += _diagnostics(analysis)
     text = "\n".join(head) + "\n\n"
-    budget = options.max_bytes - 512  # room for the truncation note
+    # (the diagnostics follow the crashes; their room is kept, so that a summary
+    # cut to fit still says how its log was read)
+    diagnostics = _collapsed_diagnostics(analysis)
+    budget = options.max_bytes - 512 - len(diagnostics.encode("utf-8", "surrogatepass"))
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > budget:  # even the table is too big: keep its head
         text = text.encode("utf-8", "surrogatepass")[:budget].decode("utf-8", "ignore")
         text = text[: text.rfind("\n") + 1]
-        return text + "\n*Summary truncated to fit GitHub's 1 MiB limit.*\n"
+        return text + "\n*Summary truncated to fit GitHub's 1 MiB limit.*\n\n" + diagnostics
     parts = [text]
     for n, view in enumerate(views, 1):
         section = _section(n, view, analysis, options)
@@ -308,4 +343,6 @@ def render_markdown(analysis: Analysis, options: RenderOptions) -> str:
             break
         parts.append(section)
         size += cost
+    if diagnostics:
+        parts.append(diagnostics)
     return "".join(parts)
