@@ -399,40 +399,72 @@ def score(cases: Iterable[Case], engine: str = "analyze",
     return rows
 
 
+def _ordered(rows: dict[str, Score]) -> list[str]:
+    return sorted(rows, key=lambda k: (k == "[all]", k.startswith("["), k))
+
+
+def _fractions(pairs: list[tuple[int, int]], pcts: list[float] | None = None) -> list[str]:
+    """`a/b` cells of one column with their `/` in one place (and `pct%` after,
+    where given): each part padded to the column's widest."""
+    wa = max(len(str(a)) for a, _ in pairs)
+    wb = max(len(str(b)) for _, b in pairs)
+    cells = [f"{a:>{wa}}/{b:<{wb}}" for a, b in pairs]
+    if pcts is not None:
+        cells = [f"{c} {p:5.1f}%" for c, p in zip(cells, pcts, strict=True)]
+    return cells
+
+
+def _aligned(header: list[str], columns: list[list[str]]) -> str:
+    """A table whose every column is as wide as its widest cell or heading (a
+    mode's name, `prefix-concurrently`, or a figure of 5 digits pushed the
+    columns after it out of line): the first column left-aligned, the others
+    right-aligned, a rule under the heading."""
+    widths = [max(len(h), *map(len, col)) for h, col in zip(header, columns, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    head = line(header)
+    body = [line(list(cells)) for cells in zip(*columns, strict=True)]
+    return "\n".join([head, "-" * len(head), *body])
+
+
 def table(rows: dict[str, Score]) -> str:
-    head = (f"{'mode':<18} {'cases':>5} {'reports exact':>17} {'goroutines exact':>21} "
-            f"{'messages':>15} {'spurious':>8} {'conserved':>9}")
-    out = [head, "-" * len(head)]
-    order = sorted(rows, key=lambda k: (k == "[all]", k.startswith("["), k))
-    for k in order:
-        s = rows[k]
-        out.append(
-            f"{k:<18} {s.cases:>5} "
-            f"{s.reports_exact:>5}/{s.reports:<5} {s.pct('reports_exact', 'reports'):5.1f}% "
-            f"{s.goroutines_exact:>7}/{s.goroutines:<7} "
-            f"{s.pct('goroutines_exact', 'goroutines'):5.1f}% "
-            f"{s.messages_found:>4}/{s.messages:<4} {s.pct('messages_found', 'messages'):5.1f}% "
-            f"{s.spurious:>8} {s.conserved:>4}/{s.cases:<4}")
-    return "\n".join(out)
+    keys = _ordered(rows)
+    ss = [rows[k] for k in keys]
+    return _aligned(
+        ["mode", "cases", "reports exact", "goroutines exact", "messages", "spurious",
+         "conserved"],
+        [keys,
+         [str(s.cases) for s in ss],
+         _fractions([(s.reports_exact, s.reports) for s in ss],
+                    [s.pct("reports_exact", "reports") for s in ss]),
+         _fractions([(s.goroutines_exact, s.goroutines) for s in ss],
+                    [s.pct("goroutines_exact", "goroutines") for s in ss]),
+         _fractions([(s.messages_found, s.messages) for s in ss],
+                    [s.pct("messages_found", "messages") for s in ss]),
+         [str(s.spurious) for s in ss],
+         _fractions([(s.conserved, s.cases) for s in ss])])
 
 
 def marked_table(rows: dict[str, Score]) -> str:
     """The marked columns: reports exact but at their unsure values, and the
     marks' recall (wrong values marked / wrong values) and precision (marked
     values wrong / marked values); `-` where there is nothing to divide."""
-    def ratio(a: int, b: int) -> str:
-        return f"{a}/{b}" if b else f"{a}/0 -"
+    def ratios(pairs: list[tuple[int, int]]) -> list[str]:
+        return [f"{c} {'-' if b == 0 else ' '}" for c, (_, b) in zip(_fractions(pairs), pairs,
+                                                                    strict=True)]
 
-    head = (f"{'mode':<18} {'exact but marked':>22} {'wrong marked (recall)':>22} "
-            f"{'marked wrong (prec.)':>21}")
-    out = [head, "-" * len(head)]
-    for k in sorted(rows, key=lambda k: (k == "[all]", k.startswith("["), k)):
-        s = rows[k]
-        out.append(f"{k:<18} {s.marked_exact:>7}/{s.reports:<6} "
-                   f"{s.pct('marked_exact', 'reports'):5.1f}% "
-                   f"{ratio(s.marked_wrong, s.values_wrong):>22} "
-                   f"{ratio(s.marked_wrong, s.values_marked):>21}")
-    return "\n".join(out)
+    keys = _ordered(rows)
+    ss = [rows[k] for k in keys]
+    return _aligned(
+        ["mode", "exact but marked", "wrong marked (recall)", "marked wrong (prec.)"],
+        [keys,
+         _fractions([(s.marked_exact, s.reports) for s in ss],
+                    [s.pct("marked_exact", "reports") for s in ss]),
+         ratios([(s.marked_wrong, s.values_wrong) for s in ss]),
+         ratios([(s.marked_wrong, s.values_marked) for s in ss])])
 
 
 FLOORS = HERE / "floors.json"
