@@ -55,6 +55,15 @@ def read_caller(text: str) -> tuple[str, int] | None:
     return file, int(text)
 
 
+def read_beego_caller(text: str) -> tuple[str, int] | None:
+    """(file, line) of a caller's record as Beego's logger wrote it (its time and
+    level before the caller: BEEGO_LOG), or None if `text` is not one."""
+    m = _caller_line().fullmatch(text)
+    if m is None or m.group("caller_line__beego_log") is None:
+        return None
+    return read_caller(text)
+
+
 @cache
 def _beego_request() -> re.Pattern[str]:
     from .grammar import COMPILER_VERSION, cached_compile, compile_rule, grammar_text

@@ -22,7 +22,13 @@ from sys import intern
 
 from . import rx
 from .call_lines import read_name, split_call
-from .callers import beego_request, gitea_caller_follows, martini_source, read_caller
+from .callers import (
+    beego_request,
+    gitea_caller_follows,
+    martini_source,
+    read_beego_caller,
+    read_caller,
+)
 from .cgo_notes import beginthread_errno, quoted_note
 from .cgo_notes import writers as cgo_writers
 from .firstchars import first_chars, quick_alternation
@@ -1478,10 +1484,8 @@ class _Parser:
             self.observed = (m.group(fields["observed"]) is not None or gitea is not None
                              or beego is not None)
             r.chain.append(PanicLink(msg, _annotation(m.group(fields["annotation"]))))
-            if beego is not None and i > 0 and not self.consumed[i - 1] and beego_request(
-                    self.stream.texts[i - 1]):
-                r.context.append(self.stream.texts[i - 1])  # (the request's URL, as context)
-                self.use(i - 1)
+            if beego is not None:
+                self.beego_above(r, i)
             return
 
         if kind == "bare_value":  # (crash_below_value said a crash follows)
@@ -1868,6 +1872,33 @@ class _Parser:
         r.chain.append(PanicLink(q.group(2), None))
         self.quoted = indent
         return True
+
+    def beego_above(self, r: Report, i: int) -> None:
+        """Beego's records just above its `Handler crashed with error` head at i:
+        the request's URL (the report's context); and where its asynchronous
+        logger (the default since Beego 1.6) wrote the caller list's first record
+        before the head, between it and the URL, in the same second (beego#1783:
+        `[router.go:861][C] …/asm_amd64.s:472` above `[router.go:855][C] Handler
+        crashed …`), that caller, the list's first frame."""
+        texts, consumed = self.stream.texts, self.consumed
+        j = i - 1
+        if j < 0 or consumed[j]:
+            return
+        first = None
+        if j > 0 and not consumed[j - 1] and texts[j][:19] == texts[i][:19]:
+            first = read_beego_caller(texts[j])
+            if first is not None:
+                j -= 1
+        if not beego_request(texts[j]):
+            return
+        r.context.append(texts[j])  # (the request's URL, as context)
+        self.use(j)
+        if first is not None:
+            self.g = Goroutine(id=0, state="unknown")
+            self.g.frames.append(Frame("", file=first[0], line=first[1]))
+            r.goroutines.append(self.g)
+            self.state = "stack"
+            self.use(j + 1)
 
     def caller(self, i: int, text: str) -> bool:
         """A line of the caller list HandleCrash logs after `Observed a panic`

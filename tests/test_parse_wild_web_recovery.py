@@ -122,3 +122,28 @@ def test_beego_1_2_s_callers_are_a_file_a_space_and_a_line():
     assert [(f.file, f.line) for f in r.goroutines[0].frames[2:4]] == [
         ("c:/go/src/pkg/runtime/panic.c", 466),
         ("f:/git/golang/src/github.com/astaxie/beego/router.go", 757)]
+
+
+BEEGO_ASYNC = WILD / "beego1783_async_logger_caller_before_head_go16.txt"
+
+
+def test_beego_s_asynchronous_logger_s_first_caller_above_the_head_is_the_list_s_first():
+    # Beego 1.6's logger, asynchronous, wrote the first caller's record between the
+    # request's URL and the head, in the same second: it is the list's first frame
+    a = analyze(BEEGO_ASYNC)
+    [r] = a.reports
+    assert r.lines == [(1, 14)] and a.noise == []
+    assert r.context == ["2016/03/11 18:08:32 [router.go:854][C] the request url is  /"]
+    frames = r.goroutines[0].frames
+    assert [(f.file, f.line) for f in frames[:2]] == [
+        ("/usr/local/go/src/runtime/asm_amd64.s", 472), ("/usr/local/go/src/runtime/panic.go", 426)]
+
+
+def test_a_caller_record_above_a_head_with_no_url_above_it_is_not_taken():
+    # with no request's record above, nothing says the record is this list's: a
+    # previous crash's last caller stays where it was read
+    lines = BEEGO_ASYNC.read_text().splitlines()
+    a = analyze("\n".join(lines[1:]) + "\n")
+    [r] = a.reports
+    assert r.context == [] and r.goroutines[0].frames[0].file.endswith("panic.go")
+    assert a.noise == [(1, 1)]
