@@ -39,7 +39,7 @@ from typing import Any, AnyStr, TypeVar
 
 from .sre import compiler, parser
 
-__all__ = ["compile", "derived", "kept"]
+__all__ = ["REFUSED", "compile", "derived", "kept"]
 
 T = TypeVar("T")
 
@@ -56,6 +56,13 @@ _known: dict[tuple[str | bytes, int], Entry | bytes] | None = None
 _ABSENT = object()
 _used: set[tuple[str | bytes, int]] = set()
 _new = False
+
+
+# What re.compile raises for a pattern it refuses: besides re.error, a repeat count
+# past 2**32 - 1 (`a{99999999999}`) is an OverflowError and groups nested past the
+# recursion limit a RecursionError. A user's pattern (--prefix, --grep, a rule's
+# match) is refused by all three, each said in one line.
+REFUSED = (re.error, OverflowError, RecursionError)
 
 
 def compile(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[AnyStr]:

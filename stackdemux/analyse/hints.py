@@ -127,7 +127,7 @@ def _compile_match(table: dict, where: str) -> dict[str, list[re.Pattern[str]]]:
             raise RulesError(f"{where}: match.{key} must be a string or a list of strings")
         try:
             compiled[key] = [rx.compile(p) for p in patterns]
-        except re.error as error:
+        except rx.REFUSED as error:
             raise RulesError(f"{where}: match.{key}: bad regular expression: {error}") from None
     return compiled
 

@@ -118,7 +118,7 @@ def _bulk_of(layers: tuple[tuple[tuple, ...], ...]) -> _Bulk | None:
             joins.append((tuple(partial), tuple(continued)))
     try:
         regex = re.compile("".join(pattern), re.MULTILINE)
-    except re.error:  # a user regex that cannot be embedded
+    except rx.REFUSED:  # a user regex that cannot be embedded
         return None
     if regex.groups != group:
         return None

@@ -272,7 +272,7 @@ def user_style(regex: str) -> PrefixStyle:
     """A `--prefix REGEX` style: anchored at the line start, the group `key` names the stream."""
     try:
         pattern = re.compile(regex)
-    except re.error as e:
+    except rx.REFUSED as e:
         raise PrefixError(f"--prefix {regex!r}: not a valid regular expression: {e}") from None
     if "key" not in pattern.groupindex:
         raise PrefixError(

@@ -194,7 +194,7 @@ def _no_key(parsed) -> object:
 
 
 def _filters(errors_only: bool, grep: str | None, since, until) -> Filters:
-    import re
+    from ..rx import REFUSED
 
     first, last = parse_when(since, "--since"), parse_when(until, "--until")
     if first is not None and last is not None and first > last:
@@ -202,7 +202,7 @@ def _filters(errors_only: bool, grep: str | None, since, until) -> Filters:
         raise ThreadsError(f"--since {since} is after --until {until}: no time is both")
     try:
         return Filters(errors_only, grep, first, last)
-    except re.error as e:
+    except REFUSED as e:
         raise ThreadsError(f"--grep {grep!r}: not a valid regular expression: {e}") from None
 
 
