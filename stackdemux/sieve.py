@@ -19,7 +19,9 @@ and looks for seeds with bulk searches at C speed:
   json-file: demux/wrapped.py, told by its first lines), a record whose text holds
   such a line: its text is escaped inside the record, where no search above finds
   it, so the records holding a needle (`goroutine `, ` +0x`, `panic: `, `--- FAIL`
-  …) are decoded and their text's lines confirmed as a plain line's.
+  …) are decoded and their text's lines confirmed as a plain line's; and in a
+  `go test -json` log each failed test's records are kept whole, held while it
+  ran (sieve_tests.py), where its window held the 16 lines before its `--- FAIL`.
 
 The lines holding a needle (`goroutine `, ` +0x` …) are found by memchr of the
 byte rarest in this log among the needle's own and those its line needs
@@ -40,6 +42,7 @@ Memory is bounded by one block plus the windows, never by the log.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import accumulate
 from typing import BinaryIO
@@ -49,6 +52,7 @@ from .anchored import NeedleLines
 from .firstchars import required_chars
 from .model import Source
 from .sieve_records import RecordOpenings
+from .sieve_tests import RunningTests, logged
 from .tee import Capture, Segment
 
 # Logs at least this big are sieved (the CLI and api.load on a path or stdin).
@@ -112,6 +116,9 @@ class Sieve:
         self.wrapped = wrapped
         self._record_needles = ([NeedleLines(*n) for n in _RECORD_NEEDLES]
                                 if wrapped is not None else [])
+        # go test -json: each running test's records, kept whole when it fails
+        self._running = RunningTests() if wrapped == "test2json" else None
+        self.links: list[tuple[int, int]] = []  # (Capture.links)
         g = line_grammar()
         self._classify = g.classify
         self._at_start, self._after_newline = _idle_regexes()
@@ -168,7 +175,8 @@ class Sieve:
             self._block(bytes(self._partial) + b"\n", -1)
             self._partial.clear()
             self._partial_len = 0
-        return Capture(self.segments, self.line_no, self.total_bytes, self.truncated)
+        return Capture(self.segments, self.line_no, self.total_bytes, self.truncated,
+                       self.links)
 
     def run(self, f: BinaryIO, first: bytes = b"", block: int = BLOCK) -> Capture:
         # `first` may be SIEVE_MIN bytes: fed a block at a time like the rest, so
@@ -195,9 +203,12 @@ class Sieve:
         count = block.count(b"\n")
         seeds = self._seed_lines(block)
         self.seeds += len(seeds)
+        failed = self._running.block(block, base) if self._running is not None else None
         if not seeds and self._keep_until <= base:
             self._remember_tail(block, base, count)
             self.line_no += count
+            if failed:
+                self._keep_earlier(failed)
             return
         lines = block.split(b"\n")
         lines.pop()  # after the last newline: nothing
@@ -223,6 +234,8 @@ class Sieve:
             self._tail = (self._tail + lines if len(lines) < self.before else lines)[-self.before:]
         self._tail_first = base + count - len(self._tail)
         self.line_no += count
+        if failed:
+            self._keep_earlier(failed)
 
     def _seed_lines(self, block: bytes) -> list[int]:
         """0-based indices (in the block) of lines that seed the block's windows,
@@ -472,6 +485,38 @@ class Sieve:
             return
         self._append(n, lines[0])
         self.segments[-1].lines.extend(lines[1:])
+
+    def _keep_earlier(self, tests: list[list[tuple[int, bytes]]]) -> None:
+        """Keep the lines of each failed test's records (sieve_tests.py: chunks of
+        (first input line, 0-based; whole lines)) that no window kept: they lie
+        before the windows' end, so among the segments, in order. Each test's are
+        linked: one region to read (Capture.regions), as they were one test's."""
+        firsts = [s.first - 1 for s in self.segments]
+        new: list[Segment] = []
+        chunks = [c for test in tests for c in test]
+        self.links.extend((test[0][0] + 1, test[-1][0] + test[-1][1].count(b"\n"))
+                          for test in tests if logged(test))
+        for first, raw in chunks:
+            for n, line in enumerate(raw.split(b"\n")[:-1], first):
+                k = bisect_right(firsts, n) - 1
+                if k >= 0 and n < firsts[k] + len(self.segments[k].lines):
+                    continue  # (a window holds it)
+                if len(line) > MAX_KEPT:
+                    line = line[:MAX_KEPT]
+                    self.truncated += 1
+                if new and new[-1].first + len(new[-1].lines) == n + 1:
+                    new[-1].lines.append(line)
+                else:
+                    new.append(Segment(first=n + 1, lines=[line]))
+        if not new:
+            return
+        merged: list[Segment] = []  # (each maximal, as _append makes them)
+        for seg in sorted([*self.segments, *new], key=lambda s: s.first):
+            if merged and merged[-1].first + len(merged[-1].lines) == seg.first:
+                merged[-1].lines.extend(seg.lines)
+            else:
+                merged.append(seg)
+        self.segments = merged
 
     def _append(self, n: int, line: bytes) -> None:
         """Keep input line n (0-based); Segment numbers are 1-based like every line number."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .sieve import AFTER, BEFORE, BLOCK, MAX_KEPT, Sieve
+from .sieve_tests import logged
 from .tee import Capture, Segment
 
 # A file below this many bytes per job is not worth a process more.
@@ -57,6 +58,10 @@ class RangeScan:
     lines: int = 0  # lines that start in the range
     seeds: list[int] = field(default_factory=list)  # their numbers (0-based, in the range)
     marks: list[tuple[int, int]] = field(default_factory=list)  # (offset, line) of line starts
+    # go test -json: [a, b) lines (in the range) of each failed test's records
+    # (sieve_tests.py; a test's records in an earlier range are that range's, not held)
+    held: list[tuple[int, int]] = field(default_factory=list)
+    links: list[tuple[int, int]] = field(default_factory=list)  # (Capture.links, 0-based)
 
 
 class _Scan(Sieve):
@@ -71,6 +76,12 @@ class _Scan(Sieve):
         if at >= 0:
             self._mark(block, at, base)
         self.scan.seeds.extend(base + s for s in self._seed_lines(block))
+        if self._running is not None:
+            for test in self._running.block(block, base):
+                spans = [(first, first + raw.count(b"\n")) for first, raw in test]
+                self.scan.held.extend(spans)
+                if logged(test):
+                    self.scan.links.append((spans[0][0], spans[-1][1] - 1))
         self.line_no += block.count(b"\n")
 
     def _mark(self, block: bytes, at: int, base: int) -> None:
@@ -151,14 +162,32 @@ def assemble(path: str, size: int, scans: list[RangeScan]) -> Capture:
     """The Capture of a file from the scans of its consecutive ranges."""
     seeds: list[int] = []
     marks: list[tuple[int, int]] = []
+    held: list[tuple[int, int]] = []
+    links: list[tuple[int, int]] = []
     total = 0
     for scan in scans:
         seeds.extend(total + s for s in scan.seeds)
         marks.extend((off, total + line) for off, line in scan.marks)
+        held.extend((total + a, total + b) for a, b in scan.held)
+        links.extend((total + a + 1, total + b + 1) for a, b in scan.links)
         total += scan.lines
-    capture = Capture([], total, size, 0)
-    _read_windows(path, windows(seeds, total), marks, capture)
+    capture = Capture([], total, size, 0, links)
+    spans = windows(seeds, total)
+    if held:  # (a failed test's records: kept with the windows, as Sieve._keep_earlier does)
+        spans = _union([*spans, *held])
+    _read_windows(path, spans, marks, capture)
     return capture
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """[a, b) spans sorted, those that overlap or touch made one."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _scan_all(path: str, ranges: list[tuple[int, int]],

@@ -39,6 +39,9 @@ class Capture:
     total_lines: int
     total_bytes: int
     truncated_lines: int = 0  # kept lines cut at the sieve's longest line
+    # input lines (first, last; 1-based) each of which spans one failed go test's
+    # records, kept apart (sieve_tests.py): read as one region (regions())
+    links: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def kept_lines(self) -> int:
@@ -90,6 +93,11 @@ class Capture:
 
         for r in analysis.reports:
             r.lines = [span(s) for s in r.lines]
+            for t in r.failed_tests:  # (they said the sieved lines' numbers: the CI
+                # formats' `line N of the log`, the JSON's input_line and input_lines)
+                t.input_line = None if t.input_line is None else to(t.input_line)
+                for e in t.log:
+                    e.input_lines = span(e.input_lines)  # type: ignore[assignment]
             for g in [*r.goroutines, *r.system_stacks]:
                 goroutine(g)
             if r.race is not None:
@@ -110,12 +118,19 @@ class Capture:
 
     def regions(self, gap: int) -> list[tuple[int, int]]:
         """[start, end) ranges of `to_bytes()` lines (0-based; a capture without
-        separators) whose segments lie less than `gap` input lines apart."""
+        separators) whose segments lie less than `gap` input lines apart, or
+        between the first and last line of one of `links`."""
         out: list[tuple[int, int]] = []
+        links = sorted(self.links)
+        k, reach = 0, 0  # the next link, and the last input line a link holds so far
         at, end = 0, None  # end: the input line after the last segment
         for s in self.segments:
             n = len(s.lines)
-            if out and end is not None and s.first - end < gap:
+            while k < len(links) and links[k][0] < s.first:
+                if end is not None and links[k][0] < end:  # (it begins before this segment)
+                    reach = max(reach, links[k][1])
+                k += 1
+            if out and end is not None and (s.first - end < gap or s.first <= reach):
                 out[-1] = (out[-1][0], at + n)
             else:
                 out.append((at, at + n))
@@ -166,7 +181,9 @@ def tee_stdin(chunk_size: int = 1 << 16) -> Source:
     `docker compose` or `concurrently` log piped through --tee lost every
     crash. Its windows go through the pipeline as a big log's do. A log in
     UTF-16 (PowerShell 5's `>`), which the sieve's searches for UTF-8 bytes
-    cannot read, is kept whole."""
+    cannot read, is kept whole; a log of JSON records (`go test -json`) is read
+    as a file of its size is (sieve.read_source): whole below SIEVE_MIN, else by
+    the sieve told its format."""
     import sys
 
     from .ingest import (
@@ -179,7 +196,7 @@ def tee_stdin(chunk_size: int = 1 << 16) -> Source:
         stdin_buffer,
         utf16_codec,
     )
-    from .sieve import Sieve
+    from .sieve import SIEVE_MIN, Sieve
 
     out = sys.stdout.buffer if sys.stdout is not None else None
     chunks = passed_through(stdin_buffer(), out, chunk_size)
@@ -192,15 +209,23 @@ def tee_stdin(chunk_size: int = 1 << 16) -> Source:
     if utf16_codec(first):
         return ingest(first + b"".join(chunks), "<stdin>")
     held = _head(first, chunks)
-    if _records(b"".join(held)):
-        return ingest(b"".join(held) + b"".join(chunks), "<stdin>")
-    sieve = Sieve()
+    wrapped = _records(b"".join(held))
+    if wrapped is not None:
+        # a log of records is read whole up to the size a log is sieved from, as
+        # the same bytes from a file or stdin are (sieve.read_source); past it the
+        # sieve reads them as it reads such a file's, a window at a time (it was
+        # read whole whatever its size: 54 MB of `go test -json`, 302 MB of memory)
+        ended = _hold(held, chunks, SIEVE_MIN)
+        if ended:
+            return ingest(b"".join(held), "<stdin>")
+        held[0] = held[0].removeprefix(UTF8_BOM)
+    sieve = Sieve(wrapped=wrapped)
     # The first bytes after a hole of NULs, judged as a log file's are once all
     # passed through: binary data is passed through as it came, then refused as
     # a file of it is (the report said it found no crash in so many "lines").
     head = bytearray()
     hole = 0
-    for chunk in itertools.chain(held, chunks):
+    for chunk in itertools.chain(_taken(held), chunks):
         if len(head) < SNIFF_BYTES:
             text = chunk if head else chunk.lstrip(b"\0")
             hole += len(chunk) - len(text)
@@ -241,20 +266,41 @@ def _head(first: bytes, chunks: Iterator[bytes]) -> list[bytes]:
     return held
 
 
-def _records(head: bytes) -> bool:
-    """Whether the log is JSON records carrying the program's output in a field
-    (`go test -json`'s test2json events, docker's json-file, the journal's JSON, JSON
-    lines: demux/wrapped.py). Their text is escaped inside each record, where the
-    sieve's searches for a traceback's lines find none (`go test -json ./... |
-    stackdemux --tee` kept none of a panicking test's lines): it is kept whole, as
-    a UTF-16 log is."""
+def _records(head: bytes) -> str | None:
+    """The format of the log's JSON records, where it is records carrying the
+    program's output in a field (`go test -json`'s test2json events, docker's
+    json-file, the journal's JSON, JSON lines: demux/wrapped.py), else None. Their
+    text is escaped inside each record, where the plain sieve's searches for a
+    traceback's lines find none (`go test -json ./... | stackdemux --tee` kept none
+    of a panicking test's lines): the sieve is told the format (Sieve(wrapped=…))."""
     from .demux.wrapped import sniff
 
     text = head.decode("utf-8", "replace").lstrip("\ufeff")
     lines = text.split("\n")
     if len(head) >= SNIFF_BYTES or not head.endswith(b"\n"):
         lines = lines[:-1]  # (a line cut at the head's end is not judged)
-    return sniff(lines) is not None
+    return sniff(lines)
+
+
+def _hold(held: list[bytes], chunks: Iterator[bytes], limit: int) -> bool:
+    """Read chunks into `held` until it holds `limit` bytes; whether the log ended
+    before."""
+    size = sum(map(len, held))
+    while size < limit:
+        chunk = next(chunks, b"")
+        if not chunk:
+            return True
+        held.append(chunk)
+        size += len(chunk)
+    return False
+
+
+def _taken(held: list[bytes]) -> Iterator[bytes]:
+    """The chunks of `held`, each let go of once given (the sieve keeps windows,
+    not the first SIEVE_MIN bytes read)."""
+    held.reverse()
+    while held:
+        yield held.pop()
 
 
 class _Chunks:

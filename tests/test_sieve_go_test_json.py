@@ -50,17 +50,66 @@ def test_sieved_it_reads_as_read_whole(path):
 
 
 @pytest.mark.parametrize("path", JSON, ids=lambda p: p.name)
-def test_a_failure_whose_log_began_above_its_window_keeps_what_the_window_holds(path):
-    # the subtest logged 20 lines, then failed: its window holds the last 16 and
-    # its `--- FAIL` line (no `=== RUN` names it there: its verdict does)
+def test_a_failure_whose_log_began_above_its_window_keeps_its_whole_log(path):
+    # the subtest logged 20 lines, then failed: its window holds the last 16 and its
+    # `--- FAIL` line; the sieve held the test's records while it ran (sieve_tests.py)
+    # and keeps them all as it fails (it kept what the window held: 15 of 20 steps)
     a = stackdemux.analyze(read_source(str(path), path.name, minimum=0))
     [case] = [f for r in a.reports for f in r.failed_tests if f.test == "TestChatty/case_00006"]
     assert case.log[-1].text == "case 6: checksum mismatch"
     assert [e.text for e in case.log[:-1]] == [
         f"step {j} of 20: processed record {120 + j}, checksum {0xb54cda26 + j:08x}"
-        for j in range(5, 20)]
+        for j in range(20)]
     [report] = [r for r in a.reports if r.failed_tests == [case]]
+    [whole] = [r for r in stackdemux.analyze(path).reports if r.title == report.title]
+    assert report.lines == whole.lines and report.failed_tests == whole.failed_tests
+    # (go test's `FAIL\tpkg` after it is past its window: not read)
     assert not report.complete and "windows" in report.incomplete_reason
+
+
+CHATTY = sorted((DATA.parent / "gotest_chatty").glob("go*-json.txt"))
+
+
+@pytest.mark.parametrize("path", CHATTY, ids=lambda p: p.name)
+def test_parallel_tests_logging_at_once_keep_each_failed_test_s_own_log(path):
+    # samples/programs/gotests' chatty package: passing subtests logging 40 lines,
+    # then three parallel subtests logging at once (Go 1.19 says `=== CONT` where the
+    # output switches, Go 1.27 tags each record alone), one failing after 40 lines;
+    # their parent logged a line first, its own failure. Sieved, each failed test's
+    # records are kept, and read with its verdict: as the whole log reads them
+    sieved = read_source(str(path), path.name, minimum=0)
+    assert sieved.capture.kept_lines < sieved.capture.total_lines / 2
+
+    def failures(source) -> dict:
+        return {r.title: [(f.test, [e.text for e in f.log]) for f in r.failed_tests]
+                for r in stackdemux.analyze(source).reports}
+
+    got = failures(sieved)
+    assert got == failures(path)
+    parent = got["test failed: TestParallel in example.com/gotests/chatty"]
+    assert parent == [("TestParallel", ["starting the parallel cases"])]
+    [(test, log)] = got["test failed: TestParallel/b in example.com/gotests/chatty"][-1:]
+    assert test == "TestParallel/b" and "case b: want 40 records, got 39" in log
+    assert [e for e in log if e.startswith("case b: step")] == [
+        f"case b: step {j}" for j in range(40)]
+    # (Go 1.27's records of a and c, interleaved with b's with no `=== NAME` between,
+    # are read as b's log too, as the whole log reads them: the -json reader reads a
+    # package's events as its -v output, not by each record's Test)
+
+
+@pytest.mark.parametrize("path", [*JSON, *CHATTY], ids=lambda p: p.name)
+def test_the_parallel_sieve_keeps_the_same_records(path):
+    from stackdemux.sieve import sieve
+    from stackdemux.sieve_parallel import sieve_file
+
+    wrapped = wrapped_format(path.read_bytes())
+    one = sieve(path.open("rb"), wrapped=wrapped)
+    for jobs in (2, 3):
+        more = sieve_file(str(path), jobs, wrapped)
+        # (a test whose records began in an earlier range keeps those its range holds)
+        if more.links == one.links:
+            assert more.to_bytes() == one.to_bytes()
+        assert set(more.to_bytes().split(b"\n")) <= set(one.to_bytes().split(b"\n"))
 
 
 def test_plain_and_json_read_as_the_same_reports():

@@ -1,0 +1,149 @@
+"""The running tests' own output in a big `go test -json` log, held by the sieve.
+
+The sieve (sieve.py) keeps windows of lines around what can hold a crash: 16
+lines before a failed test's `--- FAIL`, which is where -v and -json print the
+end of its log. A test that logged more (a table case's steps, a t.Log before
+its t.Error) lost the rest: of a real 54 MB log's failing subtest, 16 of its 61
+entries were read. So while a log of test2json events is sieved, the records of
+each running test are held, and dropped when it passes or is skipped; when it
+fails, all of them are kept (`"Action":"fail"`), as the whole log would have
+been read. Memory is bounded by the output of the tests still running (a
+parent holds only its own records: its subtests' are theirs), and for each by
+its last test_output.MAX_LINES_ABOVE lines, as far as a failure's log is read up.
+
+Which test a record belongs to its `Test` says. Reading it from every record
+is a Python step a line (0.28 s more for 54 MB), so the events that switch
+tests are found first (`run`, `cont`, `=== NAME` output; and `pass`, `fail`,
+`skip`, `pause` end one), by a regex whose literal prefix `"Action":"` C finds
+(30 ms for 54 MB, as a newline count): where a count of the current test's name
+over the records up to the next event says they are all its (tests run one after
+another), they are held at once; else (parallel tests' records interleave line
+by line, with no event between, in Go 1.20+'s -json) each is read for its test.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from . import rx
+from .test_output import MAX_LINES_ABOVE
+
+# The events that begin or end a test's records (test2json writes Action second,
+# after Time): run, cont, pass, pause, fail, skip.
+_SWITCH = rx.compile(rb'"Action":"(?:r|c|pa|f|sk)')
+# testing's `=== NAME TestX` (Go 1.20+): the output that follows is TestX's again
+# (test2json tags it, with no event of its own)
+_NAME = b'"Output":"=== NAME'
+# A log entry's record (t.Log, t.Error: indented in its test's output), not a verdict's
+_ENTRY = rx.compile(rb'"Output":"    (?! *--- )')
+# A record's package and test (test2json writes Package, then Test)
+_NAMED = rx.compile(rb'"Package":("(?:[^"\\\n]|\\.)*")(?:,"Test":("(?:[^"\\\n]|\\.)*"))?')
+
+
+@dataclass(slots=True)
+class _Held:
+    """A running test's records: (number of the first line, 0-based; how many;
+    the whole lines)."""
+
+    chunks: deque[tuple[int, int, bytes]] = field(default_factory=deque)
+    lines: int = 0
+
+
+class RunningTests:
+    """Feed whole lines of a test2json log in order (`block`); get back each failed
+    test's held records."""
+
+    def __init__(self, limit: int = MAX_LINES_ABOVE) -> None:
+        self.limit = limit
+        # each running test's records, by its package and test as the record writes them
+        self.held: dict[bytes, _Held] = {}
+        self.current: bytes | None = None  # whose the records are now
+
+    def block(self, block: bytes, base: int) -> list[list[tuple[int, bytes]]]:
+        """Read `block` (whole lines, each ending in a newline; `base`: its first
+        line's number, 0-based) and return the records of each test that failed in
+        it, as (first line's number, lines) chunks in order, a list a test."""
+        marks = [m.start() for m in _SWITCH.finditer(block)]
+        at = block.find(_NAME)
+        if at >= 0:
+            while at >= 0:
+                marks.append(at)
+                at = block.find(_NAME, at + 1)
+            marks.sort()
+        failed: list[list[tuple[int, bytes]]] = []
+        pos, line = 0, base  # the first line not yet given to a test, and its number
+        for at in marks:
+            start = block.rfind(b"\n", 0, at) + 1
+            if start < pos:
+                continue  # (a second mark in one record)
+            end = block.find(b"\n", at) + 1
+            m = _NAMED.search(block, start, end)
+            if m is None or m.group(2) is None:
+                continue  # (the package's own: no test's)
+            key = m.group(0)  # (as written: one test's records write it alike)
+            line += self._give(block, pos, start, line)  # the lines up to it: the current test's
+            pos = start
+            word = block[at + 10:at + 13]  # (after `"Action":"`, or `"Output":"`: `===`)
+            if word in (b"run", b"con", b"==="):  # run, cont, === NAME: its records follow
+                self.current = key
+                continue
+            # pass, fail, skip, pause: its last record; what follows is no test's known
+            self.current = key
+            line += self._give(block, pos, end, line)
+            pos = end
+            self.current = None
+            if word == b"fai":
+                held = self.held.pop(key, None)
+                if held is not None:
+                    failed.append([(first, raw) for first, _, raw in held.chunks])
+            elif word != b"pau":  # (paused, it goes on later: its records stay held)
+                self.held.pop(key, None)
+        self._give(block, pos, len(block), line)
+        return failed
+
+    def _give(self, block: bytes, a: int, b: int, line: int) -> int:
+        """Hold the records block[a:b] (whole lines from input line `line`), each
+        as its test's; the number of lines. Where every one is the current test's
+        (a count of its name says so, at C speed: tests run one after another) they
+        are held at once; else each is read for its test (parallel tests' records
+        interleave line by line with no event between: Go 1.20+'s -json)."""
+        n = block.count(b"\n", a, b)
+        if not n:
+            return n
+        current = self.current
+        if current is not None and block.count(current, a, b) == n:
+            self._hold(current, line, n, block[a:b])
+            return n
+        run_key, run_at, run_line = None, a, line  # a run of lines of one test
+        at, k = a, line
+        search = _NAMED.search
+        while at < b:
+            end = block.index(b"\n", at) + 1
+            m = search(block, at, end)
+            key = m.group(0) if m is not None and m.group(2) is not None else None
+            if key != run_key:
+                if run_key is not None:
+                    self._hold(run_key, run_line, k - run_line, block[run_at:at])
+                run_key, run_at, run_line = key, at, k
+            at, k = end, k + 1
+        if run_key is not None:
+            self._hold(run_key, run_line, k - run_line, block[run_at:b])
+        return n
+
+    def _hold(self, key: bytes, line: int, n: int, raw: bytes) -> None:
+        """Hold `n` whole lines from input line `line` as the test `key`'s records."""
+        held = self.held.get(key)
+        if held is None:
+            held = self.held[key] = _Held()
+        held.chunks.append((line, n, raw))
+        held.lines += n
+        while len(held.chunks) > 1 and held.lines - held.chunks[0][1] >= self.limit:
+            held.lines -= held.chunks.popleft()[1]
+
+
+def logged(test: list[tuple[int, bytes]]) -> bool:
+    """Whether a test's records hold a log entry of its own: its records must then
+    be read with its verdict (Capture.links); a parent's that hold none (its `=== RUN`
+    and `--- FAIL` alone) need not, as its subtests' windows run far apart."""
+    return any(_ENTRY.search(raw) is not None for _, raw in test)
