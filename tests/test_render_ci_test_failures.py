@@ -18,7 +18,7 @@ from conftest import ROOT, sample_path
 from test_escape_checks import github_problems
 from test_malicious import runner_commands
 
-from stackdemux import analyze
+from stackdemux import analyze, analyze_many
 from stackdemux.render import RenderOptions, render
 
 PROGRAMS = ROOT / "samples" / "programs" / "gotests"
@@ -85,7 +85,8 @@ def test_the_annotation_says_the_log_as_testing_printed_it(checkout):
     assert report.split("::")[2].split("%0A") == [
         "calc_test.go:36: report has 2 lines", "calc_test.go:39: Report() mismatch:",
         "    got:", "    items: 2", "    total: 3", "    want:", "    items: 2", "    total: 3",
-        "test: TestReport in example.com/gotests/calc", "line 8 of the log",
+        "test: TestReport in example.com/gotests/calc",
+        f"in {sample_path('test_fail_plain', '1.27')}: line 8",  # (which log, as a crash's)
         f"fingerprint: {failed.fingerprint}"]  # (its report's in the JSON: one id)
     # the group that named the tests with no place is not annotated besides them
     assert "test failed: TestAdd" not in out.split("::group::")[0]
@@ -223,3 +224,23 @@ def test_a_test_that_failed_with_no_word_before_a_crash_is_the_crash_s():
     out = render(analyze(path), "github", RenderOptions())
     errors = [line for name, line in runner_commands(out) if name == "error"]
     assert len(errors) == 1 and errors[0].startswith("::error title=panic%3A deadlock")
+
+
+def test_each_ci_text_names_the_log_and_line_of_a_failed_test(checkout, tmp_path):
+    # two logs read as one analysis: `line 8 of the log` said neither which
+    plain = sample_path("test_fail_plain", "1.27")
+    other = tmp_path / "other.log"
+    other.write_bytes(sample_path("nil_map").read_bytes())
+    analysis = analyze_many([str(plain), str(other)])
+    options = RenderOptions(repo_root=str(checkout))
+    said = f"in {plain}: line 8"
+    github = render(analysis, "github", options)
+    [annotation] = [ln for ln in github.splitlines() if "title=TestReport failed" in ln]
+    assert said in annotation.split("::")[2].split("%0A")
+    junit = ET.fromstring(render(analysis, "junit", options))
+    [case] = [c for c in junit.iter("testcase") if c.get("name") == "TestReport"]
+    assert said in case.find("failure").text.splitlines()
+    sarif = json.loads(render(analysis, "sarif", options))
+    [result] = [r for r in sarif["runs"][0]["results"]
+                if r["message"]["text"].startswith("TestReport failed")]
+    assert result["message"]["text"].splitlines()[-1] == said

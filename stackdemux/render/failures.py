@@ -94,8 +94,17 @@ class FailureView:
         title, a line a fact (plain text: escape it per system): its log, its test
         and package, where it is in the log, its id (as view.ci_lines ends a
         crash's with its fingerprint)."""
-        return [*self.log_lines, self.tests_line, f"line {self.log_line} of the log",
+        return [*self.log_lines, self.tests_line, self.found_in,
                 f"fingerprint: {self.fingerprint}"]
+
+    @property
+    def found_in(self) -> str:
+        """`in build.log: line 8`: which log and which of its lines, as a crash's
+        `1× in build.log: lines 41–109` says (view.found_in). It said `line 8 of the
+        log`, which of several logs (or of a job's artifacts) left to guess."""
+        source = self.report.source
+        return f"in {source}: line {self.log_line}" if source else (
+            f"line {self.log_line} of the log")
 
     @property
     def fingerprint(self) -> str:

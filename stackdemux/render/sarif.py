@@ -295,7 +295,9 @@ def _failure_result(failure: FailureView, index: int, analysis: Analysis,
     else:
         location = _log_location(None, analysis, options, failure.report.source,
                                  failure.log_line)
-    lines = [f"{failure.title}: {failure.summary}", *failure.log_lines, failure.tests_line]
+    # (which log and line: the alert is read away from it, as a crash's says)
+    lines = [f"{failure.title}: {failure.summary}", *failure.log_lines, failure.tests_line,
+             failure.found_in]
     return {
         "ruleId": _TEST_RULE,
         "ruleIndex": index,
