@@ -528,6 +528,11 @@ class Stream:
     # or t.Fatal's output (`"OutputType":"error"` or `"error-continue"`); None where
     # the log does not say (plain, -v, older Go's events)
     errors: frozenset[int] | None = None
+    # go test -json: where the test whose output its texts are changes, (index of
+    # the first text, the event's `Test`, None for the package's own), in order;
+    # None where the log does not say (plain, -v). Parallel tests' output
+    # interleaves line by line in Go 1.20+'s events with no `=== NAME` between
+    test_runs: list[tuple[int, str | None]] | None = None
     # The log goes on past this stream's last line, unread (a big log's window,
     # sieve.py): why, for a report it cuts short; None: nothing known unread.
     unread_after: str | None = None

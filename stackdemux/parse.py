@@ -632,7 +632,8 @@ class _Parser:
             stream = self.stream
             r.failed_tests, logged = read_failures(
                 stream.texts, stream.numbers, self.tests_at,
-                i if tests_end is None else tests_end, self.consumed, errors=stream.errors)
+                i if tests_end is None else tests_end, self.consumed, errors=stream.errors,
+                test_runs=stream.test_runs)
             self.used.extend(logged)
             if r.test_package is None:
                 r.test_package = self.summary_package
@@ -654,7 +655,7 @@ class _Parser:
         stream = self.stream
         lines_of: dict[str, list[int]] = {}
         failed, _ = read_failures(stream.texts, stream.numbers, self.tests_at, end,
-                                  self.consumed, lines_of, stream.errors)
+                                  self.consumed, lines_of, stream.errors, stream.test_runs)
         if not failed:
             return []
         parts = failed[-1].test.split("/")

@@ -22,6 +22,7 @@ each entry then says (LogEntry.error).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cache
 
@@ -60,7 +61,8 @@ _PACKAGE_END = rx.compile(r"(?:ok  |FAIL\t|PASS$|FAIL$)")
 def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[int],
                   end: int, taken: Sequence[int],
                   lines_of: dict[str, list[int]] | None = None,
-                  errors: frozenset[int] | None = None
+                  errors: frozenset[int] | None = None,
+                  test_runs: Sequence[tuple[int, str | None]] | None = None
                   ) -> tuple[list[FailedTest], list[int]]:
     """The failed tests whose `--- FAIL` lines are at `fails` (indices into `texts`,
     ascending), with their logs, and the indices of the log's lines read (and, in
@@ -72,7 +74,10 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
     depth just above it: by its `--- FAIL`/`--- PASS` line, or (-v) its `=== RUN`.
     `numbers[i]` is the input line of `texts[i]`. `errors`: the indices of the
     texts go test -json typed as t.Error's or t.Fatal's (Stream.errors): each
-    entry then says whether it is an error's or a t.Log's (LogEntry.error)."""
+    entry then says whether it is an error's or a t.Log's (LogEntry.error).
+    `test_runs`: go test -json's Test of each text (Stream.test_runs): an entry is
+    the test its event names (parallel tests' output interleaves line by line in Go
+    1.20+'s events, with no `=== NAME` line to name it by)."""
     rules = _rules()
     log, log_f = rules["test_log"]
     progress, progress_f = rules["test_progress"]
@@ -84,6 +89,7 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
     while lo > floor and not taken[lo - 1] and not _PACKAGE_END.match(texts[lo - 1]):
         lo -= 1
     fail_at = set(fails)
+    run_starts = [a for a, _ in test_runs] if test_runs else []
     # -v (and test2json's events): a log cut above its test's `=== RUN` line (a big
     # log's window, a paste) has entries no line names the test of; they are the
     # test whose verdict ends them at their depth (testing prints a -v log as it
@@ -142,6 +148,10 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
                 continue
             depth = len(m.group(log_f["test_log_indent"])) - 4
             test = named.get(depth)
+            if test_runs:
+                k = bisect_right(run_starts, i) - 1
+                if k >= 0 and test_runs[k][1]:
+                    test = test_runs[k][1]  # (its event said whose it is)
             if test is None and not chatty:
                 continue
             said = m.group(log_f["test_log_text"])

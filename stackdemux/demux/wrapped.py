@@ -191,6 +191,8 @@ class _Builder:
         # stream → the texts its records typed as errors (test2json's OutputType), or
         # absent while none of its records was typed at all
         self.errors: dict[int, set[int]] = {}
+        # stream → where the test its texts are output of changes (Stream.test_runs)
+        self.test_runs: dict[int, list[tuple[int, str | None]]] = {}
 
     def stream(self, key: str | None) -> int:
         s = self.order.get(key)
@@ -202,9 +204,17 @@ class _Builder:
         return s
 
     def add(self, key: str | None, text: str, number: int, width: int,
-            typed: str | None = None) -> None:
-        """Add a record's text to its stream; `typed`: test2json's OutputType of it."""
+            typed: str | None = None, test: str | bool | None = False) -> None:
+        """Add a record's text to its stream; `typed`: test2json's OutputType of it,
+        `test` its Test (None: the package's own; False: the log names none)."""
         s = self.stream(key)
+        if test is not False:
+            runs = self.test_runs.setdefault(s, [])
+            at = len(self.texts[s])  # the first text it begins (one it goes on with: not)
+            if runs and runs[-1][0] == at:
+                runs[-1] = (at, test)  # (the record before began none)
+            elif not runs or runs[-1][1] != test:
+                runs.append((at, test))
         if typed is not None:
             errors = self.errors.setdefault(s, set())
             if typed in ("error", "error-continue"):
@@ -246,7 +256,8 @@ class _Builder:
             self._close(s)
         return [Stream(id=f"s{s + 1}", label=key, numbers=self.numbers[s], texts=self.texts[s],
                        pieces=self.pieces[s],
-                       errors=frozenset(self.errors[s]) if s in self.errors else None)
+                       errors=frozenset(self.errors[s]) if s in self.errors else None,
+                       test_runs=self.test_runs.get(s))
                 for key, s in self.order.items()]
 
 
@@ -274,7 +285,9 @@ def unwrap_detail(lines: Sequence[str], first_line: int = 1) -> Unwrapped | None
             if text is None or text == "":
                 continue
             typed = rec.get("OutputType") if fmt == "test2json" else None
-            b.add(key, text, number, len(line), typed if isinstance(typed, str) else None)
+            test = rec.get("Test") if fmt == "test2json" else False
+            b.add(key, text, number, len(line), typed if isinstance(typed, str) else None,
+                  test if (isinstance(test, str) and test) or test is False else None)
             carried = True
         if not carried:
             out.records_without_text.append(number)
