@@ -220,6 +220,10 @@ def report_command(files: tuple[str, ...], fmt: str, output: str, verbose: bool,
         # (it was silently ignored: the user asked for something and got nothing;
         # said before stdin is read, so that --tee passes no log with the error)
         raise click.UsageError(f"--indent indents only -f json's report, not -f {fmt}'s")
+    if color and fmt != "text":
+        # (so was --color: only the terminal report has colours; --no-color is no
+        # request, and a script may give it whatever the format)
+        raise click.UsageError(f"--color colours only the text report, not -f {fmt}'s")
     with _errors():
         options = _options(demux=not no_demux, prefix=prefix, modules=modules, rules=rules,
                            threshold=threshold)

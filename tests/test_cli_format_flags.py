@@ -1,7 +1,9 @@
 """`--indent` indents the JSON report; with any other format it has nothing to
 indent. It was ignored without a word (`stackdemux --indent build.log` printed
 the text report as if the flag were not there); now it is a usage error, said
-in one line before any input is read (so `--tee` passes no half log), exit 2."""
+in one line before any input is read (so `--tee` passes no half log), exit 2.
+So is `--color` with a format that has no colours (all but text): `--no-color`
+asks for nothing and is taken with any."""
 
 from __future__ import annotations
 
@@ -44,3 +46,18 @@ def test_indent_indents_the_json_report():
     assert result.output.startswith('{\n  "stackdemux": 1,')
     plain = CliRunner().invoke(main, ["-f", "json", LOG]).output
     assert json.loads(result.output) == json.loads(plain)
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "text"])
+def test_color_with_a_format_that_has_none_is_a_usage_error(fmt):
+    result = CliRunner().invoke(main, ["-f", fmt, "--color", LOG])
+    assert result.exit_code == 2
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"stackdemux: error: --color colours only the text report, "
+                           f"not -f {fmt}'s")
+    assert CliRunner().invoke(main, ["-f", fmt, "--no-color", LOG]).exit_code == 0
+
+
+def test_color_colours_the_text_report():
+    result = CliRunner().invoke(main, ["--color", LOG])
+    assert result.exit_code == 0 and "\x1b[" in result.output
