@@ -109,10 +109,11 @@ def _per_format(path: Path) -> dict[str, dict[str, str]]:
             continue
         props, _, message = line[len("::error "):].partition("::")
         title = dict(p.split("=", 1) for p in props.split(",")).get("title", "")
-        if " failed%3A " in title and " of the log%0Afingerprint: " in message:
-            test = title.split(" failed%3A ", 1)[0]  # (a property's `:` and `,` escaped)
-            test = test.replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
-            github[test] = _said(message.replace("%0A", "\n"))
+        test = title.split(" failed%3A ", 1)[0]  # (a property's `:` and `,` escaped)
+        test = test.replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+        text = message.replace("%0A", "\n")
+        if f"\ntest: {test} in " in text:  # (a failed test's, not a crash's)
+            github[test] = _said(text)
     out["github"] = github
     return out
 
