@@ -217,8 +217,9 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
         for b in others:
             states = ", ".join(dict.fromkeys(b.states))
             ids = ", ".join(map(str, b.ids[:20])) + (" …" if len(b.ids) > 20 else "")
+            noun = "goroutine" if len(b.ids) == 1 else "goroutines"  # (as the text says)
             parts.append(
-                f"<details><summary>{b.count}× [{esc(states)}] goroutines {esc(ids)}</summary>"
+                f"<details><summary>{b.count}× [{esc(states)}] {noun} {esc(ids)}</summary>"
                 + _stack_html(stack_lines(b.goroutine, options)[1:])
                 + "</details>"
             )
