@@ -93,3 +93,18 @@ def test_the_json_contract_keeps_its_culprit_field() -> None:
     doc = json.loads(render(analysis, "json", RenderOptions()))
     assert doc["groups"][0]["culprit"]["func"] == "main.handleStack"
     assert doc["reports"][0]["culprit"]["func"] == "main.handleStack"
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("go1.27/sigquit.txt", "goroutine 1"),  # (waits in: nothing crashed)
+    ("go1.27/sigquit_crash_busy.txt", "goroutine"),
+    ("go1.27/sigabrt.txt", "goroutine 1"),
+    ("go1.27/nil_pointer.txt", "the crashing goroutine"),
+])
+def test_markdown_and_html_call_no_goroutine_crashing_where_nothing_crashed(name, shown):
+    analysis = analyze_many([str(SAMPLES / name)])
+    md = render(analysis, "markdown", RenderOptions())
+    page = render(analysis, "html", RenderOptions())
+    said = md.split("<details><summary>Stack of ", 1)[1].split("</summary>", 1)[0]
+    assert said.startswith(shown)
+    assert ("crashing" in page) == (shown == "the crashing goroutine")

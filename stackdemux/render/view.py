@@ -494,12 +494,15 @@ def other_goroutines(buckets: list[Bucket]) -> str:
 
 
 def stack_title(view: GroupView) -> str:
-    """What the one stack shown is: a dump's goroutine did not crash."""
+    """What the one stack shown is: a dump's goroutine did not crash, nor did a
+    SIGQUIT's (its frame `waits in`, `runs in`: culprit_label), which Markdown and
+    HTML called `the crashing goroutine`."""
     if view.race is not None:
         return "the race's accesses"
     g = view.goroutine
-    if view.is_crash or g is None or g.system or g.id == 0:
-        return "the crashing goroutine" if view.is_crash else "the goroutine shown"
+    crashed = view.is_crash and culprit_label(view) == "culprit"
+    if crashed or g is None or g.system or g.id == 0:
+        return "the crashing goroutine" if crashed else "the goroutine shown"
     return f"goroutine {g.id}"
 
 
