@@ -8,17 +8,19 @@ entries were read. So while a log of test2json events is sieved, the records of
 each running test are held, and dropped when it passes or is skipped; when it
 fails, all of them are kept (`"Action":"fail"`), as the whole log would have
 been read. Memory is bounded by the output of the tests still running (a
-parent holds only its own records: its subtests' are theirs), and for each by
-its last test_output.MAX_LINES_ABOVE lines, as far as a failure's log is read up.
+parent holds only its own records: its subtests' are theirs), for each by its
+last test_output.MAX_LINES_ABOVE lines, as far as a failure's log is read up,
+and in all by MAX_HELD_BYTES.
 
 Which test a record belongs to its `Test` says. Reading it from every record
 is a Python step a line (0.28 s more for 54 MB), so the events that switch
 tests are found first (`run`, `cont`, `=== NAME` output; and `pass`, `fail`,
 `skip`, `pause` end one), by a regex whose literal prefix `"Action":"` C finds
-(30 ms for 54 MB, as a newline count): where a count of the current test's name
-over the records up to the next event says they are all its (tests run one after
-another), they are held at once; else (parallel tests' records interleave line
-by line, with no event between, in Go 1.20+'s -json) each is read for its test.
+(30 ms for 54 MB, as a newline count): where no test runs in parallel (none
+continued after a pause), or a count of the current test's name over the records
+up to the next event says they are all its, they are held at once; else
+(parallel tests' records interleave line by line, with no event between, in Go
+1.20+'s -json) each is read for its test.
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ from dataclasses import dataclass, field
 
 from . import rx
 from .test_output import MAX_LINES_ABOVE
+
+# What all running tests' records may hold at once: a log that names many tests
+# running, or one that logs huge lines, holds the last records this allows (those
+# dropped first are the oldest of the test that grows, then the tests named
+# longest ago). A real test's records of MAX_LINES_ABOVE lines of 200 bytes are 4 MB.
+MAX_HELD_BYTES = 64 << 20
+# How many running tests' records are held: past it, the test named longest ago
+# lets go of its own (a log that starts tests it never ends holds no more).
+MAX_RUNNING = 4096
 
 # The events that begin or end a test's records (test2json writes Action second,
 # after Time): run, cont, pass, pause, fail, skip.
@@ -48,17 +59,24 @@ class _Held:
 
     chunks: deque[tuple[int, int, bytes]] = field(default_factory=deque)
     lines: int = 0
+    size: int = 0  # bytes
 
 
 class RunningTests:
     """Feed whole lines of a test2json log in order (`block`); get back each failed
     test's held records."""
 
-    def __init__(self, limit: int = MAX_LINES_ABOVE) -> None:
+    def __init__(self, limit: int = MAX_LINES_ABOVE, max_bytes: int = MAX_HELD_BYTES) -> None:
         self.limit = limit
+        self.max_bytes = max_bytes
+        self.size = 0  # bytes held, all tests
         # each running test's records, by its package and test as the record writes them
         self.held: dict[bytes, _Held] = {}
         self.current: bytes | None = None  # whose the records are now
+        # the tests continued (`cont`: parallel, paused then let run) and not ended:
+        # while there are none, one test runs at a time and the records up to the
+        # next event are the current test's, unread
+        self.continued: set[bytes] = set()
 
     def block(self, block: bytes, base: int) -> list[list[tuple[int, bytes]]]:
         """Read `block` (whole lines, each ending in a newline; `base`: its first
@@ -87,7 +105,10 @@ class RunningTests:
             word = block[at + 10:at + 13]  # (after `"Action":"`, or `"Output":"`: `===`)
             if word in (b"run", b"con", b"==="):  # run, cont, === NAME: its records follow
                 self.current = key
+                if word == b"con":
+                    self.continued.add(key)
                 continue
+            self.continued.discard(key)
             # pass, fail, skip, pause: its last record; what follows is no test's known
             self.current = key
             line += self._give(block, pos, end, line)
@@ -96,23 +117,27 @@ class RunningTests:
             if word == b"fai":
                 held = self.held.pop(key, None)
                 if held is not None:
-                    failed.append([(first, raw) for first, _, raw in held.chunks])
+                    self.size -= held.size
+                    if held.chunks:
+                        failed.append([(first, raw) for first, _, raw in held.chunks])
             elif word != b"pau":  # (paused, it goes on later: its records stay held)
-                self.held.pop(key, None)
+                held = self.held.pop(key, None)
+                if held is not None:
+                    self.size -= held.size
         self._give(block, pos, len(block), line)
         return failed
 
     def _give(self, block: bytes, a: int, b: int, line: int) -> int:
         """Hold the records block[a:b] (whole lines from input line `line`), each
         as its test's; the number of lines. Where every one is the current test's
-        (a count of its name says so, at C speed: tests run one after another) they
+        (no test runs in parallel, or a count of its name says so, at C speed) they
         are held at once; else each is read for its test (parallel tests' records
         interleave line by line with no event between: Go 1.20+'s -json)."""
         n = block.count(b"\n", a, b)
         if not n:
             return n
         current = self.current
-        if current is not None and block.count(current, a, b) == n:
+        if current is not None and (not self.continued or block.count(current, a, b) == n):
             self._hold(current, line, n, block[a:b])
             return n
         run_key, run_at, run_line = None, a, line  # a run of lines of one test
@@ -136,10 +161,25 @@ class RunningTests:
         held = self.held.get(key)
         if held is None:
             held = self.held[key] = _Held()
+            if len(self.held) > MAX_RUNNING:
+                self.size -= self.held.pop(next(iter(self.held))).size
         held.chunks.append((line, n, raw))
         held.lines += n
+        held.size += len(raw)
+        self.size += len(raw)
         while len(held.chunks) > 1 and held.lines - held.chunks[0][1] >= self.limit:
-            held.lines -= held.chunks.popleft()[1]
+            self._drop_oldest(held)
+        while len(held.chunks) > 1 and self.size > self.max_bytes:
+            self._drop_oldest(held)  # (the test that grows first, its oldest records)
+        while self.size > self.max_bytes:  # then the tests named longest ago
+            first = next(iter(self.held))
+            self.size -= self.held.pop(first).size
+
+    def _drop_oldest(self, held: _Held) -> None:
+        _, n, raw = held.chunks.popleft()
+        held.lines -= n
+        held.size -= len(raw)
+        self.size -= len(raw)
 
 
 def logged(test: list[tuple[int, bytes]]) -> bool:

@@ -126,3 +126,22 @@ def test_a_test_that_failed_with_a_log_before_another_crashed_is_a_report_of_its
             ReportKind.TEST_FAILURE, ["TestEarly"], PACKAGE)
         assert case.tests == ["TestChatty/case_00006"] and len(case.failed_tests[0].log) == 21
         assert crash.kind is ReportKind.PANIC and crash.tests == ["TestChatty", "TestLate"]
+
+
+def test_a_log_of_tests_that_never_end_holds_bounded_records():
+    # a real capture's `run` event and log entry event, made the events of 20 000
+    # tests that start, log a long line and never end (a hostile or cut log): the
+    # records held stay within MAX_HELD_BYTES, and the tests held within MAX_RUNNING
+    from stackdemux.sieve_tests import MAX_RUNNING, RunningTests
+
+    events = (DATA / "go1.27.3-json.txt").read_bytes().splitlines(keepends=True)
+    run = next(e for e in events if b'"Action":"run"' in e and b"TestEarly" in e)
+    entry = next(e for e in events if b"starting the early check" in e)
+    held = RunningTests(max_bytes=1 << 20)
+    log = b"".join(
+        run.replace(b"TestEarly", b"TestEarly%d" % i)
+        + entry.replace(b"TestEarly", b"TestEarly%d" % i).replace(b"starting", b"x" * 500)
+        for i in range(20_000))
+    assert held.block(log, 0) == []
+    assert held.size <= 1 << 20 and held.size == sum(h.size for h in held.held.values())
+    assert len(held.held) <= MAX_RUNNING
