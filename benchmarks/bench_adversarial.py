@@ -454,6 +454,27 @@ def _goroot_elements(k: int) -> bytes:
             + "/1.2/src/runtime/a.go:" * (k // 22) + "\n").encode()
 
 
+CONVOX = (ROOT / "samples" / "wild" / "convox2537_logfmt_trace_records_lines_lost.txt").read_bytes()
+
+
+def _logfmt_escaped_quotes(k: int) -> bytes:
+    """A real logfmt stack (convox's trace=%q records) and a record of k bytes of
+    `\\"` after one quote: no string closes, and the last string of the record
+    was sought from each quote to the line's end (fuzz20: 40 KB, 5 s)."""
+    return CONVOX + b'2018-03-09T17:53:53Z x "' + b'\\"' * (k // 2) + b"\n"
+
+
+def _logfmt_many_keys(k: int) -> bytes:
+    """k bytes of records, each key proven by a frame's file line in its value and
+    a record of other pairs after it: each such record was searched for every key
+    (fuzz20: 8 000 keys, 5.7 s)."""
+    out, size, i = [], 0, 0
+    while size < k:
+        out.append(f'level=error k{i}="\\t/a/b.go:{i + 1} +0x1"\nlevel=error\n')
+        size, i = size + len(out[-1]), i + 1
+    return "".join(out).encode()
+
+
 def _huge_token_line(k: int) -> bytes:
     return DUMP.encode() + b"main.f(0x1, " * (k // 12) + b"\n" + DUMP.encode()
 
@@ -508,6 +529,8 @@ CASES: list[Case] = [
     Case("bytes-truncated-gzip", 3000, _truncated_gzip),
     Case("bytes-huge-line", 25_000_000, _huge_line),  # 4n: a 100 MB line
     Case("bytes-huge-token-line", 200_000, _huge_token_line),
+    Case("logfmt-escaped-quotes", 200_000, _logfmt_escaped_quotes),
+    Case("logfmt-many-keys", 200_000, _logfmt_many_keys),
 ]
 
 

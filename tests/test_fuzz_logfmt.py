@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from stackdemux.api import analyze
 from stackdemux.demux import paste_logfmt
-from stackdemux.demux.paste_logfmt import quoted_values
+from stackdemux.demux.paste_logfmt import quoted_values, unquote
 from stackdemux.ingest import ingest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -175,6 +175,15 @@ def records(d: bytes, logger: str) -> bytes:
 def _reading(data: bytes) -> list:
     return [(r.kind, r.message, [(g.id, g.state, [(f.func, f.file, f.line) for f in g.frames])
                                  for g in r.goroutines]) for r in analyze(data).reports]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.binary(max_size=40) | st.text(max_size=20).map(lambda t: t.encode("utf-8",
+                                                                           "surrogatepass")))
+def test_what_strconv_quote_writes_unquotes_to_the_bytes_it_quoted(data: bytes):
+    # every escape it writes (\xNN of a byte that is no UTF-8, \uNNNN, \UNNNNNNNN,
+    # a control character's letter) read back; the bytes shown as ingest shows them
+    assert unquote(go_quote(data)) == data.decode("utf-8", "replace")
 
 
 @pytest.mark.parametrize("logger", sorted(LOGGERS))
