@@ -163,6 +163,20 @@ def said_by_failures(view: GroupView) -> bool:
         r.kind is ReportKind.TEST_FAILURE and r.failed_tests for r in view.reports)
 
 
+def failed_at(view: GroupView, analysis: Analysis) -> str | None:
+    """`calc_test.go:11`: where a group of a failed go test with no crash failed, as
+    its log names it (the entry the CI formats point at), for the index of the
+    reports for people, whose culprit column was empty for such a group."""
+    if view.culprit is not None or not said_by_failures(view):
+        return None
+    ids = {r.id for r in view.reports}
+    for failure in failure_views(analysis):
+        entry = failure.entry
+        if failure.report.id in ids and entry is not None:
+            return f"{entry.file}:{entry.line}"
+    return None
+
+
 def failure_file(failure: FailureView, repo_root: str | None) -> tuple[str, int] | None:
     """The checkout's path of the file the failure's entry names, and its line; None
     where no checkout is known or it holds no such file."""

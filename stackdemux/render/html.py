@@ -12,7 +12,7 @@ import html
 
 from ..model import Analysis, Frame
 from ..symbols import shown_func
-from .failures import failure_views
+from .failures import failed_at, failure_views
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_markup
 from .stack import StackLine, frame_place, shown_stack, stack_lines
@@ -127,9 +127,13 @@ def _panic_item(panic: str) -> str:
     return "<li><pre>" + "\n".join(esc(line) for line in lines) + "</pre></li>"
 
 
-def _culprit_cell(view: GroupView) -> str:
+def _culprit_cell(view: GroupView, analysis: Analysis) -> str:
     """The index's culprit column: the function; where nothing crashed, what the
-    frame is first (`dumped by`, `waits in`: view.culprit_label)."""
+    frame is first (`dumped by`, `waits in`: view.culprit_label); where a go test
+    failed with no crash, the line its log says it failed at."""
+    failed = failed_at(view, analysis)
+    if failed is not None:
+        return f'<span class="muted">failed at</span> <code>{esc(failed)}</code>'
     culprit = view.culprit
     func = f"<code>{esc(short_func(culprit.func)) if culprit else ''}</code>"
     label = culprit_label(view)
@@ -242,7 +246,7 @@ def render_html(analysis: Analysis, options: RenderOptions) -> str:
             f'<tr><td class="n">{n}</td>'
             f'<td><a href="#group-{n}"><code>{esc(v.group.title)}</code></a></td>'
             f'<td class="n">{v.group.count}</td>'
-            f"<td>{_culprit_cell(v)}</td>"
+            f"<td>{_culprit_cell(v, analysis)}</td>"
             f"<td>{esc('; '.join(h.title for h in v.group.hints))}</td></tr>"
             for n, v in enumerate(views, 1)
         )

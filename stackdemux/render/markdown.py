@@ -16,7 +16,7 @@ from .. import rx
 from ..model import Analysis, Frame
 from ..symbols import shown_func
 from ..unread import UNREAD_CODE
-from .failures import failure_views
+from .failures import failed_at, failure_views
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_lines, no_legacy_command
 from .stack import frame_place, shown_stack, stack_text
@@ -123,6 +123,9 @@ def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
         # (nothing crashed: say what the frame is; the parts a culprit lacks, its
         # file or its function, leave no space behind: a cell was `| `f`  |`)
         cell = " ".join(part for part in (said, func, where) if part)
+        failed = failed_at(view, analysis)
+        if failed is not None:  # (a failed test with no crash: where its log says it failed)
+            cell = f"*failed at* {code(failed, in_table=True)}"
         cell = f" {cell} " if cell else " "
         title = view.group.title
         if len(title) > 200:

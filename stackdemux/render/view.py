@@ -400,11 +400,15 @@ class GroupView:
         """The messages a report lists, most common first: all of them when they
         differ, the one when the title does not say it (a normalised title,
         `invalid page type: <N>: <N>`, hides the page a reader looks for),
-        none when the title ends with it."""
+        none when the title says it: ends with it, or is it and the failed go
+        test's package (`test failed: TestAdd in example.com/calc`, whose message
+        `test failed: TestAdd` was listed under it since such titles name it)."""
         messages = self.messages
         if len(messages) == 1:
             (message, _), = messages.items()
-            if self.group.title.endswith(message):
+            title = self.group.title
+            package = self.report.test_package if self.report is not None else None
+            if title.endswith(message) or (package and title == f"{message} in {package}"):
                 return []
         return sorted(messages.items(), key=lambda kv: -kv[1])
 
