@@ -640,6 +640,35 @@ def samples(limit: int = 400_000, corpus: bool = False) -> list[Path]:
 
 # ------------------------------------------------------------------ promises ---
 
+_COMPREHENSIONS = frozenset({"<genexpr>", "<listcomp>", "<setcomp>", "<dictcomp>"})
+
+
+def lines_run(names: set[str], run) -> int:  # type: ignore[no-untyped-def]
+    """Python lines `run()` executes inside the functions `names` (and their
+    comprehensions): a work counter that no machine's load changes."""
+    count = 0
+
+    def inside(frame, event, arg):  # type: ignore[no-untyped-def]
+        nonlocal count
+        if event == "line":
+            count += 1
+        return inside
+
+    def calls(frame, event, arg):  # type: ignore[no-untyped-def]
+        code = frame.f_code
+        if code.co_name in names or (code.co_name in _COMPREHENSIONS and frame.f_back is not None
+                                     and frame.f_back.f_code.co_name in names):
+            return inside(frame, event, arg) or inside
+        return None
+
+    sys.settrace(calls)
+    try:
+        run()
+    finally:
+        sys.settrace(None)
+    return count
+
+
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 OUR_COMMAND = re.compile(r"::(error|warning|notice|group|endgroup)( [^:]*)?::")
 

@@ -29,6 +29,7 @@ from test_fuzz import (
     cut,
     huge_number,
     keeps_the_promises,
+    lines_run,
     outputs_are_valid_for_their_systems,
     repeated,
     windows,
@@ -74,32 +75,6 @@ def test_a_convox_paste_with_a_line_of_escaped_quotes_reads_as_without_it():
     want = [(r.message, len(r.goroutines)) for r in analyze(base).reports]
     assert [(r.message, len(r.goroutines)) for r in analyze(base + hostile).reports] == want
     keeps_the_promises(base + hostile)
-
-
-def lines_run(names: set[str], run) -> int:  # type: ignore[no-untyped-def]
-    """Python lines `run()` executes inside the functions `names` (and their
-    generator expressions): a work counter that no machine's load changes."""
-    count = 0
-
-    def inside(frame, event, arg):  # type: ignore[no-untyped-def]
-        nonlocal count
-        if event == "line":
-            count += 1
-        return inside
-
-    def calls(frame, event, arg):  # type: ignore[no-untyped-def]
-        code = frame.f_code
-        if code.co_name in names or (code.co_name == "<genexpr>" and frame.f_back is not None
-                                     and frame.f_back.f_code.co_name in names):
-            return inside(frame, event, arg) or inside
-        return None
-
-    sys.settrace(calls)
-    try:
-        run()
-    finally:
-        sys.settrace(None)
-    return count
 
 
 def _keyed_records(n: int) -> bytes:

@@ -24,6 +24,7 @@ from stackdemux.ingest import ingest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_conservation import check_conservation
+from test_fuzz import lines_run
 
 ROOT = Path(__file__).resolve().parent.parent
 CRASH = ROOT / "samples" / "go1.27" / "nil_pointer.txt"
@@ -63,6 +64,38 @@ def test_a_rules_file_s_regex_re_refuses_is_said_in_one_line(why: str, tmp_path:
     got = CliRunner().invoke(main, ["--rules", str(rules), str(CRASH)])
     assert got.exit_code == 2, got.output[-300:]
     assert "bad regular expression" in got.stderr and got.stderr.count("\n") == 1
+
+
+# ---------------------------------------------------------- record headers ---
+
+STUDIO_2015 = ROOT / "samples" / "wild" / "go12020_android_studio_logcat_small_colon.txt"
+
+
+def _studio_processes(n: int) -> bytes:
+    """The real Android Studio paste, then n processes' records as it shows them:
+    a `logcat -v long` header behind the brief prefix, the record's lines below
+    it indented, unprefixed (its header and goroutine line, each process its pid)."""
+    lines = STUDIO_2015.read_text().splitlines()
+    header, goroutine = lines[1], lines[2]
+    out = list(lines)
+    for pid in range(1000, 1000 + n):
+        out += [header.replace("7661", str(pid)), goroutine]
+    return ("\n".join(out) + "\n").encode()
+
+
+def test_each_process_s_record_lines_are_given_to_it_in_one_pass():
+    # Each process's stream picked its lines out of every moved line (sorted, each
+    # time): 8 000 processes' records took 64 s. Now as much work a record.
+    def work(n: int) -> int:
+        source = ingest(_studio_processes(n))
+        return lines_run({"rejoin_record_texts"}, lambda: demultiplex_detail(source))
+
+    small, big = work(100), work(400)
+    assert big <= 4.4 * small, (small, big)
+    source = ingest(_studio_processes(50))
+    d = demultiplex_detail(source)
+    check_conservation(source, d)
+    assert {s.label for s in d.streams} >= {str(pid) for pid in range(1000, 1050)}
 
 
 # ------------------------------------------------ user prefixes at random ---

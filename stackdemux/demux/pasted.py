@@ -438,9 +438,14 @@ def rejoin_record_texts(streams: list[Stream], lines: Sequence[str],
     moved = set(owner)
     if not moved:
         return streams
+    # (each stream's lines picked out of all moved lines was quadratic: 8 000
+    # processes' records, a header each, 64 s)
+    by_key: dict[str, list[int]] = {}
+    for n in sorted(moved):
+        by_key.setdefault(owner[n], []).append(n)
     out = []
     for s in streams:
-        taken = [n for n in sorted(moved) if owner[n] == s.label]
+        taken = by_key.get(s.label, []) if s.label is not None else []
         if s is not bare and not taken:
             out.append(s)
             continue
