@@ -108,3 +108,19 @@ def test_markdown_and_html_call_no_goroutine_crashing_where_nothing_crashed(name
     said = md.split("<details><summary>Stack of ", 1)[1].split("</summary>", 1)[0]
     assert said.startswith(shown)
     assert ("crashing" in page) == (shown == "the crashing goroutine")
+
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("go1.27/sigabrt.txt", "A Go program was stopped by this signal"),  # (no hint applies)
+    ("go1.27/stack_logged_flat.txt", "A stack a Go program logged of a panic it recovered"),
+    ("go1.27/pprof_debug2.txt", "A goroutine dump a Go program printed on purpose"),
+    ("go1.27/panic_string.txt", "A Go program crashed with this message"),
+])
+def test_a_sarif_rule_s_help_says_what_the_alert_is(name, said):
+    # `kill -ABRT` of a waiting program was helped as a crash: "the culprit frame …
+    # the crashing goroutine's stack", under a result whose frame `waits in`
+    sarif = json.loads(render(analyze_many([str(SAMPLES / name)]), "sarif", RenderOptions()))
+    (rule,) = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert rule["help"]["text"].startswith(said)
+    if said != "A Go program crashed with this message":
+        assert "culprit" not in rule["help"]["text"] and "crashing" not in rule["help"]["text"]

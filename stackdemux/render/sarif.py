@@ -35,6 +35,7 @@ from .view import (
     GroupView,
     Sighting,
     chain_steps,
+    culprit_label,
     found_in,
     group_views,
     hint_facts,
@@ -66,6 +67,29 @@ _HELP_CRASH = ("A Go program crashed with this message. The result names the cul
 _HELP_DUMP = ("A goroutine dump a Go program printed on purpose (pprof, runtime.Stack, "
               "a SIGQUIT): nothing crashed. The result names where its goroutine runs or "
               "waits, as stackdemux read it from the log.")
+# (a SIGQUIT's or a `kill -ABRT`'s dump, whose frame `waits in` or `runs in`, was
+# helped as a crash, `the culprit frame … the crashing goroutine`; and a recovered
+# panic's logged stack, whose frame is where it panicked, as a dump that `waits`)
+_HELP_SIGNALLED = ("A Go program was stopped by this signal, sent to it from outside "
+                   "(a SIGQUIT: Ctrl-\\, `kill -QUIT`, a supervisor or go test's "
+                   "timeout stopping a hung process; or another signal sent while it "
+                   "waited): its code did not crash. The result names where the goroutine "
+                   "shown ran or waited when the signal came, as stackdemux read it from "
+                   "the log; the log holds every goroutine.")
+_HELP_RECOVERED = ("A stack a Go program logged of a panic it recovered (debug.Stack in a "
+                   "deferred recover, a logger's stack field): the program lived on. The "
+                   "result names the frame that panicked and its call chain, as stackdemux "
+                   "read them from the log.")
+
+
+def _help(view: GroupView) -> str:
+    """A rule's help where no hint gives one: what the alert is."""
+    label = culprit_label(view)
+    if label == "culprit":
+        return _HELP_CRASH
+    if label == "panic in":
+        return _HELP_RECOVERED
+    return _HELP_SIGNALLED if view.is_crash else _HELP_DUMP
 
 
 def _description(title: str) -> dict:
@@ -340,8 +364,7 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
                 "shortDescription": _description(title),
                 "fullDescription": _description(title),
                 "defaultConfiguration": {"level": _level(view)},
-                "help": {"text": _text("\n".join(helps)) if helps
-                         else _HELP_CRASH if view.is_crash else _HELP_DUMP},
+                "help": {"text": _text("\n".join(helps)) if helps else _help(view)},
             }
         result: dict = {
             "ruleId": rule_id,
