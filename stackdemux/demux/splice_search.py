@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .kind_order import may_follow
+from .splice_ahead import Ahead
 from .splice_fragments import (
     BROKEN,
     CUT,
@@ -201,7 +202,56 @@ class Search(Weigher):
                                             h.log, h.cuts + 1, h.joins + 1))
             if breaks:  # (a `created by` line doubted: maybe cut before its goroutine)
                 cands.extend(self._ended_by_break(h, i, t))
-        return prune(cands)
+        return prune(self._settle(cands, i))
+
+    def _settle(self, cands: list[Hypothesis], i: int) -> list[Hypothesis]:
+        """Fragments opened at text i that nothing can finish before they would
+        be given up (splice_ahead.py) are given up at once, as _retire would
+        give them up later: held open, each kept a hypothesis of its own, and
+        every line after it was expanded."""
+        doom: dict[tuple[int, tuple[int, ...]], bool] = {}  # (a head is asked per hypothesis)
+        for h in cands:
+            if not any(f.line == i and self._doomed(f, i, doom) for f in h.open):
+                continue
+            keep = []
+            for f in h.open:
+                if f.line == i and self._doomed(f, i, doom):
+                    h.log = given_up(f), h.log
+                    h.score -= UNFINISHED
+                else:
+                    keep.append(f)
+            h.open = tuple(keep)
+        return cands
+
+    def _doomed(self, f: Fragment, i: int, doom: dict[tuple[int, tuple[int, ...]], bool]
+                ) -> bool:
+        """No rest can finish fragment f within its reach, nor a line break:
+        no variant's head reads as a whole line, and no line of the kinds
+        starts as it (the join automaton is dead after it) or none ends it."""
+        key = f.start, tuple(v.cut for v in f.variants)
+        got = doom.get(key)
+        if got is None:
+            got = True
+            for v in f.variants:
+                head = f.head(v)
+                if self.reading(head, f.sources()) is not None:
+                    got = False  # a line break may finish it
+                    break
+                auto = joins(head[0])
+                state = self.head_state(auto, f.pieces(v), head)
+                if state != auto.dead and self.ahead.may_rest(auto, state, head, i):
+                    got = False
+                    break
+            doom[key] = got
+        return got
+
+    @property
+    def ahead(self) -> Ahead:
+        got = self.__dict__.get("_ahead")
+        if got is None:
+            got = self.__dict__["_ahead"] = Ahead(self.texts, self.matches, self.stream.pieces,
+                                                     self.whole)
+        return got
 
     def _mid_heads(self, i: int, t: str, n: int) -> list[Fragment]:
         """A chunk shorter than the rest of a line: one process's line cut, a

@@ -1,0 +1,120 @@
+"""Whether anything can finish a fragment before the splicer gives it up.
+
+A head cut out of an ordinary log line before a lead inside it (pytest's
+`=====… short test s` before `==================`, a decoy's
+`2026/11/25 19:21:32 ` before `panic: false, …`) waits MAX_AGE lines for a
+rest, and while it waits the search keeps a hypothesis that holds it, so
+every line after it is expanded under two readings or more (8 unprefixed
+services: 12 466 of 13 840 lines). Most such heads can never be finished:
+no line of the grammar's kinds starts as the head (the join automaton is
+dead after it), or it does but no text within the fragment's reach ends it.
+`Ahead` tells, looking ahead, whether one can: the lines a fragment may take
+a rest from until the search gives it up (splice_search._retire), each
+tried as the join automaton and then the regex try a rest (splice_weigh.
+joins_of, without its finer refusals: it may say yes where joins_of says
+no, never the reverse). A fragment that is no whole line either (a line
+break cannot finish it) is doomed.
+
+Not looked ahead for: a fragment grown by a middle chunk of a third
+process's (splice_weigh.grown), which needs a rest of another fragment's in
+that line read with a name printed exactly.
+
+Cost: each line is read once per distinct head looked ahead from (a head
+that repeats, a decoy logged again and again, shares its scan), and the
+scans together read at most AHEAD_PER_LINE lines per line of the stream
+besides AHEAD_START: past that budget a fragment is held open as before (a
+log of distinct heads pays nothing more than it did).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+
+from .splice_fragments import MAX_AGE, MAX_CUTS
+from .splice_joins import Joins
+from .splice_score import LENIENT, MAX_SPLICED, narrow
+
+__all__ = ["Ahead"]
+
+AHEAD_PER_LINE = 4  # lines looked ahead, per line of the stream, for all heads
+AHEAD_START = 2 * MAX_AGE  # ... and this many besides (a first head's whole reach)
+
+
+class Ahead:
+    """Looks ahead in one stream for the rests of fragments' heads."""
+
+    def __init__(self, texts: Sequence[str], matches: Sequence[re.Match[str] | None],
+                 pieces: dict, whole: Callable[[re.Match[str]], bool]) -> None:
+        self.texts, self.matches, self.pieces = texts, matches, pieces
+        self.whole = whole  # Weigher.whole: a line read whole that surely is one process's
+        # head → [first line scanned, last line scanned, lines found a rest in]
+        self._scans: dict[str, list] = {}
+        self._rests: dict[tuple[int, int], dict[int, list[int]]] = {}  # (line, automaton)
+        self._spent = 0
+
+    def reach(self, i: int) -> int:
+        """The last line a fragment opened at line i may take a rest from: the
+        search gives it up at the first line past MAX_AGE that it expands or
+        that is blank (one read whole passes it by), after that line's reading."""
+        texts, matches, pieces = self.texts, self.matches, self.pieces
+        j = i + MAX_AGE + 1
+        while j < len(texts):
+            t, m = texts[j], matches[j]
+            if j not in pieces and (not t or (len(t) <= MAX_SPLICED and (
+                    m is None or m.lastgroup in LENIENT))):
+                return j
+            j += 1
+        return len(texts) - 1
+
+    def may_rest(self, auto: Joins, state: int, head: str, i: int) -> bool:
+        """Whether a text of a line after line i, within the reach of a fragment
+        opened there, may complete head (auto's state after it: state)."""
+        lo, hi = i + 1, self.reach(i)
+        scan = self._scans.get(head)
+        if scan is None or scan[0] > lo or scan[1] < lo - 1:
+            scan = self._scans[head] = [lo, lo - 1, []]
+        hits = scan[2]
+        k = bisect_left(hits, lo)
+        if k < len(hits) and hits[k] <= hi:
+            return True
+        j = scan[1] + 1
+        budget = AHEAD_START + AHEAD_PER_LINE * i - self._spent
+        if hi - j + 1 > budget:
+            return True  # (the budget spent: held open, as it would be without looking)
+        self._spent += max(0, hi - j + 1)
+        while j <= hi:
+            if self._rest_in(auto, state, head, j):
+                hits.append(j)
+                scan[1] = j
+                return True
+            j += 1
+        scan[1] = max(scan[1], hi)
+        return False
+
+    def _rest_in(self, auto: Joins, state: int, head: str, j: int) -> bool:
+        """Whether head + a text of line j's end reads as a line (joins_of's
+        cuts, before its refusals)."""
+        t, m = self.texts[j], self.matches[j]
+        if not t or j in self.pieces or len(t) > MAX_SPLICED or (
+                m is not None and m.lastgroup not in LENIENT and self.whole(m)):
+            return False  # read whole as they stand: no rest (splice_search.run)
+        lo = max(0, len(head) + len(t) - MAX_SPLICED)
+        n = min(len(t), MAX_CUTS)
+        key = (j, id(auto))
+        rests = self._rests.get(key)
+        if rests is None:
+            if len(self._rests) >= 4 * MAX_AGE:
+                self._rests.clear()
+            rests = self._rests[key] = {}
+            for c, rest in enumerate(auto.rests(t)):
+                if rest != auto.dead:
+                    rests.setdefault(rest, []).append(c)
+        fullmatch, meet = narrow(head[0]).fullmatch, auto.meet
+        for rest, cuts in rests.items():
+            if meet(state, rest):
+                for c in cuts:
+                    if lo <= c < n and fullmatch(head + t[c:]) is not None:
+                        return True
+        return False
