@@ -53,6 +53,7 @@ class Ahead:
         self._scans: dict[str, list] = {}
         self._rests: dict[tuple[int, int], dict[int, list[int]]] = {}  # (line, automaton)
         self._spent = 0
+        self._needle_memo: dict[tuple[int, int], tuple[str, ...] | None] = {}
 
     def reach(self, i: int) -> int:
         """The last line a fragment opened at line i may take a rest from: the
@@ -93,6 +94,18 @@ class Ahead:
         scan[1] = max(scan[1], hi)
         return False
 
+    def _needles(self, auto: Joins, state: int) -> tuple[str, ...] | None:
+        """Texts one of which every rest that completes a head in `state`
+        holds (None: none found): each path of the automaton from the state
+        to a line's end passes a literal position, and goes on from it along
+        literal positions (`http: panic serving ` or `http2: panic serving `
+        after a log stamp, `.go:` of a file's name). Once per state."""
+        key = (id(auto), state)
+        if key in self._needle_memo:
+            return self._needle_memo[key]
+        got = self._needle_memo[key] = _needles(auto, state)
+        return got
+
     def _rest_in(self, auto: Joins, state: int, head: str, j: int) -> bool:
         """Whether head + a text of line j's end reads as a line (joins_of's
         cuts, before its refusals)."""
@@ -100,6 +113,9 @@ class Ahead:
         if not t or j in self.pieces or len(t) > MAX_SPLICED or (
                 m is not None and m.lastgroup not in LENIENT and self.whole(m)):
             return False  # read whole as they stand: no rest (splice_search.run)
+        needles = self._needles(auto, state)
+        if needles is not None and not any(x in t for x in needles):
+            return False
         lo = max(0, len(head) + len(t) - MAX_SPLICED)
         n = min(len(t), MAX_CUTS)
         key = (j, id(auto))
@@ -118,3 +134,64 @@ class Ahead:
                     if lo <= c < n and fullmatch(head + t[c:]) is not None:
                         return True
         return False
+
+
+NEEDLES = 8  # texts looked for at most, for one literal position a path passes
+NEEDLE_LEN = 24  # characters of one at most
+
+
+def _needles(auto: Joins, state: int) -> tuple[str, ...] | None:
+    """See Ahead._needles."""
+    from ..sre import constants as c
+
+    pos = auto.auto
+    tests, follow, last = pos.tests, pos.frozen, pos.last
+
+    def literal(p: int) -> bool:
+        return tests[p][0] is c.LITERAL  # type: ignore[index]
+
+    # the first literal position of every path (none: a path without one ends a line)
+    seen: set[int] = set()
+    todo = list(auto.positions(state))
+    firsts: set[int] = set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        if literal(p):
+            firsts.add(p)
+        elif p in last:
+            return None
+        else:
+            todo.extend(follow[p])
+    out: set[str] = set()
+    for x in firsts:
+        out |= _runs(x, tests, follow, last, literal)
+    return tuple(sorted(out)) if out else None
+
+
+def _runs(x: int, tests: list, follow: list, last: frozenset[int],
+          literal: Callable[[int], bool]) -> set[str]:
+    """The literal texts a path goes through from position x on: up to a
+    position that is no literal or may end the line (few of them, or the
+    text all of them start with)."""
+    done: list[str] = []
+    stack = [(x, chr(tests[x][1]))]
+    while stack:
+        p, s = stack.pop()
+        nxt = follow[p]
+        if p in last or len(s) >= NEEDLE_LEN or not nxt or not all(literal(q) for q in nxt):
+            done.append(s)
+        else:
+            stack.extend((q, s + chr(tests[q][1])) for q in nxt)
+        if len(done) + len(stack) > NEEDLES:
+            # too many: the text every one of them starts with
+            s, p = chr(tests[x][1]), x
+            while p not in last and len(follow[p]) == 1 and len(s) < NEEDLE_LEN:
+                (p,) = follow[p]
+                if not literal(p):
+                    break
+                s += chr(tests[p][1])
+            return {s}
+    return set(done)

@@ -246,6 +246,10 @@ class Joins:
             out[c - lo] = took_id
         return out
 
+    def positions(self, state: int) -> frozenset[int]:
+        """The automaton's positions a state stands for."""
+        return self._sets[state]
+
     def meet(self, head: int, rest: int) -> bool:
         """Whether a head's state and a rest's can be one match."""
         key = (head, rest)

@@ -118,14 +118,14 @@ class Search(Weigher):
         n = min(len(t), MAX_CUTS)
         # whole lines after a cut: only where a line may start
         fresh: list[Variant] = []
-        for s in line_leads().finditer(t, 1, n):
-            c = s.start()
+        leads = [s.start() for s in line_leads().finditer(t, 1, n)]
+        for c in leads:
             r = self.reading(t[c:], (i,))
             if r is not None:
                 chain = ((i, c), t[c:], ((i, c, len(t)),), True), None
                 fresh.append(Variant(c, r[0] - CUT - OPEN, r[1], chain))
         fresh_head = best_variants(fresh)
-        mids = self._mid_heads(i, t, n) if kind is None else []
+        mids = self._mid_heads(i, t, leads) if kind is None and leads else []
         # the rests of the open fragments: worked out once per fragment, not per hypothesis
         rests: dict[int, dict[int, tuple[float, Variant, str]]] = {}
         for h in beam:
@@ -211,7 +211,8 @@ class Search(Weigher):
         every line after it was expanded."""
         doom: dict[tuple[int, tuple[int, ...]], bool] = {}  # (a head is asked per hypothesis)
         for h in cands:
-            if not any(f.line == i and self._doomed(f, i, doom) for f in h.open):
+            # (a fragment opened here is the last one, or the one before a grown one)
+            if not any(f.line == i and self._doomed(f, i, doom) for f in h.open[-2:]):
                 continue
             keep = []
             for f in h.open:
@@ -253,17 +254,19 @@ class Search(Weigher):
                                                      self.whole)
         return got
 
-    def _mid_heads(self, i: int, t: str, n: int) -> list[Fragment]:
+    def _mid_heads(self, i: int, t: str, leads: list[int]) -> list[Fragment]:
         """A chunk shorter than the rest of a line: one process's line cut, a
         second process's chunk (a head of its own, left open), then the first
         one's rest (`…(*Account).Withdraw` `panic: ` `(...)`). The short chunk
         starts where a traceback line may start; the line around it must read
-        as a line that is no free text."""
+        as a line that is no free text. `leads`: where a line may start in t."""
         out = []
         auto = joins(t[0])
-        rests: dict[int, list[int]] | None = None  # (at a first start: most texts have none)
-        for s in line_leads().finditer(t, 1, n):
-            a = s.start()
+        starts = self.line_starts(t)
+        rests: dict[int, list[int]] | None = None  # (at a first live start: most texts have none)
+        for a in leads:
+            if not starts[a]:
+                continue  # no line starts as t[:a]: no rest meets it
             if rests is None:
                 rests = self.rest_states(auto, i, t)
             vs = []

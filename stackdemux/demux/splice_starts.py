@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from ..firstchars import quick_alternation
 from ..grammar import line_grammar
 
 __all__ = ["free_after", "inner_start", "line_leads"]
@@ -31,7 +32,9 @@ def line_leads() -> re.Pattern[str]:
         lead = g.leads.get(kind)
         if lead and kind not in ("frame_call", "register", "race_access", "bare_value"):
             leads.append(lead)
-    return re.compile("(?=" + "|".join(f"(?:{x})" for x in leads) + ")")
+    # (ordered so that re turns a position away quickly: the same positions, in
+    # half the time over ordinary log lines, where every line is searched)
+    return re.compile("(?=" + quick_alternation(leads) + ")")
 
 
 def free_after(t: str) -> int:
