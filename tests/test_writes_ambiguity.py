@@ -99,3 +99,34 @@ def test_a_releases_source_says_which_lines_a_function_holds() -> None:
                                "/opt/gobin/1.26.6/go/src/runtime/panic.go", 1181)
     # a release not on this machine: not judged either
     assert A.in_release_source("runtime.gopark", "/nowhere/go/src/runtime/proc.go", 1)
+
+
+def _tails(name: str) -> list[tuple[str, str]]:
+    """The valid tail exchanges of a case: each as the two lines the
+    exchanged rests start with."""
+    text, owners, outs = owned(name)
+    s = A.Search(A.pieces_of(text, owners, outs), SOFT)
+    return [(s.judge.lines[a][la].text, s.judge.lines[b][lb].text)
+            for a, la, b, lb in s.tails()]
+
+
+def test_a_message_and_the_goroutines_below_it_may_be_two_processes() -> None:
+    # bolt-writes-shuffle: two processes of one release have written `panic: `,
+    # their messages and the blank line after: from there on either's
+    # goroutines read as the other's, under every rule (no piece exchange
+    # finds it: a message is exchanged with no other text)
+    got = _tails("bolt-writes-shuffle")
+    assert ("goroutine 19 [running]:", "goroutine 1 [running]:") in got
+    # the truth itself is no alternative, nor is the same text from the same place
+    assert all(a != b for a, b in got)
+
+
+def test_a_tail_exchange_keeps_a_tests_name_and_a_releases_panic_print() -> None:
+    # gotest-writes-time: a rest that starts at `--- FAIL: TestX` goes on the
+    # `=== RUN   TestX` of its own process only, and a `[recovered, repanicked]`
+    # panic (Go 1.25 and later) never heads 1.23's goroutines
+    assert _tails("gotest-writes-time") == []
+    assert not A.tests_ok("=== RUN   TestA\n--- FAIL: TestB (0.01s)\n")
+    assert A.tests_ok("=== RUN   TestA\n--- FAIL: TestA (0.01s)\n")
+    assert not A.release_ok("panic: x [recovered, repanicked]\n\t/opt/gobin/1.23.9/go/src/a.go:1\n")
+    assert A.release_ok("panic: x [recovered, repanicked]\n\t/opt/gobin/1.27.3/go/src/a.go:1\n")

@@ -3,7 +3,7 @@
 any decoder read exactly? A developer tool, not a test.
 
     python tests/corpus/writes_ambiguity.py [--window W] [--pairs D] [--without RULES]
-        [--model] [--examples N] [CASE ...]
+        [--model] [--no-tails] [--examples N] [CASE ...]
 
 A reading of a write merge gives each byte a process. The truth (truth.json)
 is one reading; another is as good for a decoder when every process's text is
@@ -54,6 +54,16 @@ tell the truth from it. Alternatives that only change arguments or offsets
 are counted apart (they change no report). The search is local, so its
 ambiguous reports are a lower bound (the ceiling it gives an upper bound);
 a report it finds no alternative for may still have one further away.
+
+`tails` (on unless --no-tails): two processes' writes exchanged from a place
+of the merge where both stand at a line start in the same report state (say,
+each has written its message and the blank line after it): each goes on with
+the other's rest. No piece exchange finds that (a message has no same-shaped
+piece), yet it obeys every rule unless they tie the rest to what came before
+(one GOROOT, file and pc offset a frame, ids; a test's `--- FAIL: X` after its
+own `=== RUN   X`; a `[recovered, repanicked]` panic is Go 1.25's or later's).
+Every report of either process from that place on is ambiguous when the
+exchange changes what the scorer compares.
 
 Per case it prints the pieces, the alternatives by what they change, the
 reports ambiguous with the kinds of value exchanged, and --examples N
@@ -738,6 +748,103 @@ class Search:
         return found
 
 
+    def tails(self) -> list[tuple[int, int, int, int]]:
+        """Two processes' writes exchanged from a place on: where both stand
+        at a line start in the same report state (a message written, a
+        goroutine's frames), the rest of one is as good a rest of the other
+        unless a rule ties it to what came before (one GOROOT, one pc offset
+        a frame, unique ids in a report: the judge weighs every line after
+        the place). The message of a report and the goroutines below it are
+        two processes' as well as one's: no piece exchange finds that. Each
+        valid one as (process a, its lines before, process b, its lines
+        before)."""
+        from stackdemux.demux.writes_decode import _report_automaton
+
+        p, outs = self.p, self.p.outs
+        auto = _report_automaton()
+        stacks = []  # per process: the report state after each of its first i lines
+        for ls in self.judge.lines:
+            st = auto.start
+            got = [st]
+            for ln in ls:
+                if ln.text and ln.kind is not None:
+                    st = auto.step(st, ln.kind.upper()) or st
+                got.append(st)
+            stacks.append(got)
+        written = [0] * len(outs)
+        cuts: set[tuple[int, ...]] = set()
+        for k in range(len(p.start)):
+            o = p.owner[k]
+            if o < 0:
+                continue
+            written[o] += len(p.piece(k))
+            if not p.piece(k).endswith("\n"):
+                continue
+            for q in range(len(outs)):  # the place after o's newline: who else is at a line start
+                c = written[q]
+                if q == o or not c or (c < len(outs[q]) and outs[q][c - 1] != "\n"):
+                    continue
+                if c >= len(outs[q]) or written[o] >= len(outs[o]):
+                    continue
+                la, lb = outs[o].count("\n", 0, written[o]), outs[q].count("\n", 0, c)
+                if stacks[o][la] != stacks[q][lb] or outs[o][written[o]:] == outs[q][c:]:
+                    continue
+                lo, lq = self.judge.lines[o], self.judge.lines[q]
+                if (lo[la - 1].text == "") != (lq[lb - 1].text == "") or (
+                        lo[la].text == "") != (lq[lb].text == ""):
+                    continue  # a process prints its blank lines where its kinds ask
+                cuts.add((min(o, q), *((la, lb) if o < q else (lb, la)), max(o, q)))
+        found = []
+        for a, la, lb, b in sorted(cuts):
+            ca = sum(len(t) + 1 for t in outs[a].split("\n")[:la])
+            cb = sum(len(t) + 1 for t in outs[b].split("\n")[:lb])
+            new = list(outs)
+            new[a], new[b] = outs[a][:ca] + outs[b][cb:], outs[b][:cb] + outs[a][ca:]
+            judge = Judge(new, self.judge.off)
+            why = None
+            for k, at in ((a, la), (b, lb)):
+                lines = judge.lines[k]
+                why = why or judge.broken(k, lines, list(range(at, len(lines)))) or (
+                    "tests" if not tests_ok(new[k]) else None) or (
+                    "release" if not release_ok(new[k]) else None)
+            if why is None and _keys(new[a]) + _keys(new[b]) == _keys(outs[a]) + _keys(outs[b]):
+                continue  # the same reports (one program and release: arguments aside)
+            self.reasons["tails " + (why or "valid")] += 1
+            if why is None:
+                found.append((a, la, b, lb))
+        return found
+
+
+_RUN = re.compile(r"^=== RUN +(\S+)$", re.M)
+_DONE = re.compile(r"^ *--- (?:FAIL|PASS|SKIP): (\S+) ", re.M)
+
+
+def tests_ok(out: str) -> bool:
+    """go test prints a test's `--- FAIL: X` after its `=== RUN   X`, in
+    the process that ran it."""
+    runs = set(_RUN.findall(out))
+    return not runs or all(t in runs for t in _DONE.findall(out))
+
+
+_RELEASE = re.compile(r"/(?:gobin/|go-)1\.(\d+)")
+
+
+def release_ok(out: str) -> bool:
+    """A panic `[recovered, repanicked]` is Go 1.25's and later's print."""
+    if "[recovered, repanicked]" not in out:
+        return True
+    minors = {int(m) for m in _RELEASE.findall(out)}
+    return not minors or max(minors) >= 25
+
+
+def _keys(out: str) -> Counter:
+    from score import report_key
+
+    from stackdemux.parse import parse_text
+
+    return Counter(report_key(r) for r in parse_text(out).reports)
+
+
 # Rules one exchange may break and another mend.
 CONSISTENCY = frozenset({"site", "body", "file", "package", "offset", "words", "same id",
                          "goroutine 1", "parent", "source", "goroot", "call line",
@@ -800,6 +907,9 @@ def main() -> None:
                     help="rules not applied, comma-separated (writes, field, package, site, "
                          "body, source, ...; default: the soft `call line` and `program "
                          "source`, which needs the program's own source)")
+    ap.add_argument("--no-tails", dest="tails", action="store_false",
+                    help="leave out the exchanges of two processes' writes from a place on "
+                         "(the ceiling as measured before writes20)")
     ap.add_argument("--model", action="store_true",
                     help="the write decoder's cost of each alternative beside the truth's")
     args = ap.parse_args()
@@ -814,6 +924,12 @@ def main() -> None:
         last = {k: r for k, r in reps}  # the parser's last report of each process
         amb: dict[tuple[int, int], Counter] = defaultdict(Counter)
         quiet = 0
+        tails = s.tails() if args.tails else []
+        for a, la, b, lb in tails:
+            for k, at in ((a, la), (b, lb)):
+                lines = s.judge.lines[k]
+                for r in range(report_of(lines, at), last.get(k, 0) + 1):
+                    amb[(k, r)]["tails"] += 1
         for alt in alts:
             hit = scored(alt, s.judge)
             if not hit:
