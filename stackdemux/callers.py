@@ -36,7 +36,8 @@ def _caller_line() -> re.Pattern[str]:
     source = cached_compile("callers", text + COMPILER_VERSION,
                             lambda: compile_rule(text, "caller_line", keep_terminals={
                                 "CALLER_INDENT", "CALLER_FILE", "CALLER_PC", "BEEGO_LOG",
-                                "BEEGO_LINE"})[0])
+                                "BEEGO_LINE", "BEEGO_LISTING_LOG", "LISTED_FILE",
+                                "LISTED_LINE"})[0])
     return re.compile(source)
 
 
@@ -45,6 +46,9 @@ def read_caller(text: str) -> tuple[str, int] | None:
     m = _caller_line().fullmatch(text)
     if m is None:
         return None
+    listed = m.group("caller_line__listed_file")  # (beego's of 2013: `[file line]`)
+    if listed is not None:
+        return listed, int(m.group("caller_line__listed_line"))
     file = m.group("caller_line__caller_file")  # (past a logger's time)
     spaced = m.group("caller_line__beego_line")  # (beego's `file line `)
     if spaced is not None:
@@ -59,7 +63,8 @@ def read_beego_caller(text: str) -> tuple[str, int] | None:
     """(file, line) of a caller's record as Beego's logger wrote it (its time and
     level before the caller: BEEGO_LOG), or None if `text` is not one."""
     m = _caller_line().fullmatch(text)
-    if m is None or m.group("caller_line__beego_log") is None:
+    if m is None or (m.group("caller_line__beego_log") is None
+                     and m.group("caller_line__beego_listing_log") is None):
         return None
     return read_caller(text)
 

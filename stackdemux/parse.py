@@ -1473,6 +1473,8 @@ class _Parser:
                 self.noise_or_close(i)
                 return
             beego = m.group(fields["beego_value"])
+            if beego is None:  # (beego's first logger's, its words in brackets)
+                beego = m.group(fields["beego_listed"])
             if beego is not None and not (i + 1 < len(self.stream.texts)
                                           and read_caller(self.stream.texts[i + 1])):
                 self.noise_or_close(i)  # (no caller below: any log's words)

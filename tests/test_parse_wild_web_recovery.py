@@ -147,3 +147,24 @@ def test_a_caller_record_above_a_head_with_no_url_above_it_is_not_taken():
     [r] = a.reports
     assert r.context == [] and r.goroutines[0].frames[0].file.endswith("panic.go")
     assert a.noise == [(1, 1)]
+
+
+BEEGO_2013 = WILD / "beego89_recovery_bracketed_records_file_space_line_go11.txt"
+
+
+def test_beego_s_first_logger_s_records_are_lists_in_brackets():
+    # 2013: `[C] [Handler crashed with error …]`, each caller `[C] [file line]`
+    # (traceback.lark BEEGO_LISTING_LOG, BEEGO_LISTED; caller_line's LISTED_FILE)
+    a = analyze(BEEGO_2013)
+    [r] = a.reports
+    assert (r.message, r.lines, a.noise) == (
+        "runtime error: assignment to entry in nil map", [(1, 11)], [])
+    assert [(f.file, f.line) for f in r.goroutines[0].frames[3:5]] == [
+        ("/usr/local/go/src/pkg/runtime/panic.c", 229),
+        ("/usr/local/go/src/pkg/runtime/panic.c", 487)]
+
+
+def test_a_bracketed_head_with_no_bracketed_caller_below_is_any_log_s_words():
+    head = BEEGO_2013.read_text().splitlines()[0]
+    a = analyze(head + "\n")
+    assert a.reports == [] and a.noise == [(1, 1)]
