@@ -1,0 +1,116 @@
+"""The fuzz campaign of the modules the general one seldom reaches (fuzz20).
+
+    python tests/fuzz_modules.py SEED SECONDS [OUT]
+
+tests/test_fuzz.py's campaign mangles the samples; these families build what
+only some real logs hold, then mangle it:
+
+* logfmt  real tracebacks and wild pastes logged a line a record by the real
+          pastes' loggers (convox's trace=%q, dockerd's msg=%q, fluentd's
+          pattern not match), escapes broken, hostile text quoted inside
+          (test_fuzz_logfmt.py; paste_logfmt.py, paste.py's quoted lines);
+* writes  the runtime's write() calls each a record (strace of real crashes,
+          samples cut where writes end), records lost, repeated, dealt among
+          processes (test_fuzz_write_records.py; write_records.py);
+* decode  windows of the corpus's real write-level merges, up to the
+          decoder's MAX_REST, mangled: the reading must be a partition
+          (test_fuzz_writes_decode.py; writes_decode, writes_reading,
+          writes_repeats);
+* wild    the 260-odd real pastes of samples/wild mangled by test_fuzz's
+          mutations (the general campaign's pool holds none of them).
+
+Every input runs in a forked child with a CPU limit (test_fuzz._in_child): one
+that breaks a promise, or takes over 3x as long for twice the input when it
+took over 1.5 s, is saved to OUT (default /tmp/fuzz_modules/) with what broke.
+
+Seeds run (each 40 min at load 11-16 on 2 cores, fuzz20):
+  2002-2003  logfmt + writes  found `5 <details>, 4 written` (a Markdown checker
+             of that hour, fixed by cb6f18a), nothing of these modules
+  2005       logfmt + writes  (running as this was written)
+  3          decode           149 windows in 25 min, every reading a partition; one
+             over 8 s: 4 056 characters of gotest-writes-time with lines repeated,
+             7.7 s CPU (1 092 / 2 028 / 4 056: 0.95 / 3.5 / 7.7 s), ~1.9 ms a
+             character where writes_templates counts 0.8; within its bound
+             (the rest read is at most a 512th of the dump's tail: 4 µs a byte)
+  2001, 2006 wild             TooSlow on big-writes-time behind garbled prefixes:
+             3.1 MB at 22 KB/s, linear (1/64, 1/16, 1/4 of it: 2.7, 9.5, 34 s)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import test_fuzz as tf
+import test_fuzz_logfmt as tl
+import test_fuzz_write_records as tw
+import test_fuzz_writes_decode as td
+
+ROOT = Path(__file__).resolve().parent.parent
+WILD = [f.read_bytes() for f in sorted((ROOT / "samples" / "wild").glob("*.txt"))
+        if f.stat().st_size < 60_000]
+
+
+def _analysed(data: bytes) -> None:
+    t0 = time.process_time()
+    analysis = tf.keeps_the_promises(data)
+    took = time.process_time() - t0
+    if analysis is not None:
+        tf.outputs_are_valid_for_their_systems(analysis)
+    if took > 1.5:
+        t0 = time.process_time()
+        tf.analyze(data + b"\n" + data)
+        twice = time.process_time() - t0
+        if twice > 3 * took:
+            raise AssertionError(f"superlinear: {took:.1f}s, twice the input {twice:.1f}s")
+
+
+def _decoded(text: str) -> None:
+    td.assert_partition(text, td.decode(text, margin=td.UNSURE_MARGIN))
+
+
+def one(r: random.Random) -> tuple[str, bytes, Callable[[], None]]:
+    """A family, its input, and the run that checks it."""
+    family = r.choice(["logfmt", "writes", "decode", "wild"])
+    if family == "decode":
+        text = td.mangled(r, r.choice(td.MERGES))
+        return family, text.encode(), lambda: _decoded(text)
+    if family == "logfmt":
+        data = tl.mangled_records(r, r.choice(tl.POOL + WILD))
+    elif family == "writes":
+        data = tw.mangled(r, r.choice(tw.POOL), r.choice(tw.POOL))
+    else:
+        data, _ = tf.mangle(r, r.choice(WILD), tf.POOL, tf.MUTATIONS)
+    if r.random() < 0.05:
+        data = data * 16  # a log of the same crash over and over
+    return family, data, lambda: _analysed(data)
+
+
+def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_modules"),
+             cpu: int = 60) -> None:
+    out.mkdir(exist_ok=True)
+    r = random.Random(seed)
+    seen: set[str] = set()
+    end, n = time.time() + seconds, 0
+    while time.time() < end:
+        family, data, run = one(r)
+        broke = tf._in_child(run, cpu)
+        if broke is not None:
+            what = broke.strip().splitlines()[-1][:160]
+            if what not in seen:
+                seen.add(what)
+                name = hashlib.sha1(data).hexdigest()[:10]
+                (out / f"{name}.bin").write_bytes(data)
+                (out / f"{name}.txt").write_text(f"{family}\n{broke}")
+                print(name, family, what, flush=True)
+        n += 1
+    print(n, "inputs")
+
+
+if __name__ == "__main__":
+    campaign(int(sys.argv[1]), float(sys.argv[2]), *(Path(a) for a in sys.argv[3:4]))
