@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from stackdemux.analyse.chains import culprit_index
 from stackdemux.api import analyze_many
-from stackdemux.model import Frame, ReportKind
+from stackdemux.model import ReportKind
 from stackdemux.parse import PANIC_LEFT_OUT
 
 WILD = Path(__file__).resolve().parent.parent / "samples" / "wild"
@@ -49,9 +48,8 @@ def test_a_running_goroutine_with_log_panic_on_top_is_a_panic_its_first_line_lef
 
 
 def test_a_fault_inside_a_logger_with_no_panic_call_is_the_logger_s_own() -> None:
-    # zap#834's stack (testify logged it from its recover, the paste cut there): zap's
-    # JSON encoder faulted on a config without a time encoder; no Panic function was
-    # called, so the logger's frame is where it crashed
-    frames = [Frame("runtime/debug.Stack"), Frame("github.com/stretchr/testify/suite.failOnPanic"),
-              Frame("panic"), Frame("go.uber.org/zap/zapcore.(*jsonEncoder).AppendTime")]
-    assert culprit_index(frames) == 3
+    # zerolog#422: zerolog's encoder faulted (an *Event used by two goroutines); no
+    # Panic function was called, so the logger's frame is where it crashed
+    report = _read("zerolog422_logger_own_fault_vendor_cut_in_path.txt")
+    assert report.culprit is not None
+    assert report.culprit.func == "github.com/rs/zerolog/internal/json.Encoder.AppendKey"
