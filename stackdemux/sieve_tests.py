@@ -77,6 +77,7 @@ class RunningTests:
         # while there are none, one test runs at a time and the records up to the
         # next event are the current test's, unread
         self.continued: set[bytes] = set()
+        self._at = self._line = 0  # (block(): a position whose line number is known)
 
     def block(self, block: bytes, base: int) -> list[list[tuple[int, bytes]]]:
         """Read `block` (whole lines, each ending in a newline; `base`: its first
@@ -90,7 +91,10 @@ class RunningTests:
                 at = block.find(_NAME, at + 1)
             marks.sort()
         failed: list[list[tuple[int, bytes]]] = []
-        pos, line = 0, base  # the first line not yet given to a test, and its number
+        # a line start of the block whose number is known: lines are counted only up
+        # to records held (a test that ran alone and passed is let go uncounted)
+        self._at, self._line = 0, base
+        pos = 0  # the first line not yet given to a test
         for at in marks:
             start = block.rfind(b"\n", 0, at) + 1
             if start < pos:
@@ -100,9 +104,14 @@ class RunningTests:
             if m is None or m.group(2) is None:
                 continue  # (the package's own: no test's)
             key = m.group(0)  # (as written: one test's records write it alike)
-            line += self._give(block, pos, start, line)  # the lines up to it: the current test's
-            pos = start
             word = block[at + 10:at + 13]  # (after `"Action":"`, or `"Output":"`: `===`)
+            if word in (b"pas", b"ski") and key == self.current and not self.continued:
+                # it ran alone and ended well: its records up to here are its own, and go
+                self._let_go(key)
+                self.current, pos = None, end
+                continue
+            self._give(block, pos, start)  # the lines up to it: the current test's
+            pos = start
             if word in (b"run", b"con", b"==="):  # run, cont, === NAME: its records follow
                 self.current = key
                 if word == b"con":
@@ -111,7 +120,7 @@ class RunningTests:
             self.continued.discard(key)
             # pass, fail, skip, pause: its last record; what follows is no test's known
             self.current = key
-            line += self._give(block, pos, end, line)
+            self._give(block, pos, end)
             pos = end
             self.current = None
             if word == b"fai":
@@ -121,25 +130,30 @@ class RunningTests:
                     if held.chunks:
                         failed.append([(first, raw) for first, _, raw in held.chunks])
             elif word != b"pau":  # (paused, it goes on later: its records stay held)
-                held = self.held.pop(key, None)
-                if held is not None:
-                    self.size -= held.size
-        self._give(block, pos, len(block), line)
+                self._let_go(key)
+        self._give(block, pos, len(block))
         return failed
 
-    def _give(self, block: bytes, a: int, b: int, line: int) -> int:
-        """Hold the records block[a:b] (whole lines from input line `line`), each
-        as its test's; the number of lines. Where every one is the current test's
-        (no test runs in parallel, or a count of its name says so, at C speed) they
-        are held at once; else each is read for its test (parallel tests' records
-        interleave line by line with no event between: Go 1.20+'s -json)."""
+    def _let_go(self, key: bytes) -> None:
+        held = self.held.pop(key, None)
+        if held is not None:
+            self.size -= held.size
+
+    def _give(self, block: bytes, a: int, b: int) -> None:
+        """Hold the records block[a:b] (whole lines), each as its test's. Where
+        every one is the current test's (no test runs in parallel, or a count of
+        its name says so, at C speed) they are held at once; else each is read for
+        its test (parallel tests' records interleave line by line with no event
+        between: Go 1.20+'s -json)."""
+        if a >= b:
+            return
+        line = self._line + block.count(b"\n", self._at, a)
         n = block.count(b"\n", a, b)
-        if not n:
-            return n
+        self._at, self._line = b, line + n
         current = self.current
         if current is not None and (not self.continued or block.count(current, a, b) == n):
             self._hold(current, line, n, block[a:b])
-            return n
+            return
         run_key, run_at, run_line = None, a, line  # a run of lines of one test
         at, k = a, line
         search = _NAMED.search
@@ -154,7 +168,6 @@ class RunningTests:
             at, k = end, k + 1
         if run_key is not None:
             self._hold(run_key, run_line, k - run_line, block[run_at:b])
-        return n
 
     def _hold(self, key: bytes, line: int, n: int, raw: bytes) -> None:
         """Hold `n` whole lines from input line `line` as the test `key`'s records."""
