@@ -52,7 +52,9 @@ chunks makes them one process's. `Spliced.groups` lists them for the separator.
 The parts: splice_starts.py (where a line may start inside a text: the cut
 candidates), splice_fragments.py (fragments, variants, hypotheses, pruning),
 splice_weigh.py (how a head and a rest join: scores, memoised),
-splice_search.py (the beam search), splice_groups.py (read() chunks as
+splice_search.py (the beam search), splice_ahead.py (whether anything can
+finish a fragment before the search would give it up: one nothing can is
+given up where it is cut), splice_groups.py (read() chunks as
 groups of texts); splice_score.py reads a joined text, splice_joins.py
 tells which cuts can make a line with a head.
 
