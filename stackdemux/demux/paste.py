@@ -450,6 +450,34 @@ def _quoted_blocks(items: list[Line]) -> tuple[list[Line], int]:
     return out, changed
 
 
+# A line of a Go comment (`// `, or gofmt's `//\t` before a code line, the comment
+# indented or not): a crash's output pasted into a source file's comments or a
+# blog's Go code block, each line led by the comment's marker.
+_COMMENT = rx.compile(r"[ \t]*//(?: |(?=\t)|$)")
+
+
+def _comment_leaders(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
+    """The `//` (and its space) stripped from each run of comment lines whose text,
+    uncommented, holds a crash's opener (`// panic: oh! B panicked`, kaindy7633's
+    blog post): a writer showed the program's output as a comment, and nowhere else."""
+    out = list(items)
+    changed = 0
+    i = 0
+    while i < len(out):
+        if not _COMMENT.match(out[i][0]):
+            i += 1
+            continue
+        j = i
+        while j < len(out) and _COMMENT.match(out[j][0]):
+            j += 1
+        uncommented = [(t[m.end():], o) for t, o in out[i:j] if (m := _COMMENT.match(t))]
+        if any(kind(t) in _OPENERS for t, _ in uncommented):
+            out[i:j] = uncommented
+            changed += j - i
+        i = j
+    return out, changed
+
+
 # An e-mail as its archive stores it (quoted-printable, RFC 2045): a line over 76
 # characters is cut, `=` ending each piece but the last (a soft line break), and `=`
 # itself is written `=3D` (a frame's `fp=0x…`), a non-ASCII byte `=XX`.
@@ -1687,6 +1715,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("quoted-printable", _quoted_printable, _has("=\n")),  # a mail archive's transfer encoding
     ("mail rewraps", _mail_rewraps, _starts_a_line(">")),
     ("quoting", _quoting, _starts_a_line(">")),  # outermost: added after the page was rendered
+    ("comment leaders", _comment_leaders, _has("// panic: ", "// goroutine ", "// fatal error: ")),
     # (at line starts, where the repair looks: searched anywhere, `( +)` was tried
     # at every space of a run, its length squared)
     ("indented block", _indented_dumps, rx.compile(f"^(?:{_INDENTED_START.pattern})", re.M).search),
