@@ -405,7 +405,7 @@ __all__ = ["LINE_LEVEL", "clean_message", "decodable", "is_broken",
 # no decoder breaks; twelve's not priced), and 4 by a place inside a stack
 # (bolt-shuffle's p1, gotest-shuffle's p0 and p1, sigquit-shuffle's p0: two
 # goroutines' frames go on with the other's), which break no hard rule but
-# cost the model +4.3 to +39.2 (its soft priors: a frame's caller and call
+# cost the model +4.3 to +66.7 (its soft priors: a frame's caller and call
 # site seen before): with those, at most 12 of 62. Of the 8 left, the
 # decoder's first wrong line is the report's first line in 7 (sigquit-time's
 # p1: a header), 2 of them lost upstream: what the search lacks there is
