@@ -12,7 +12,7 @@ import html
 
 from ..model import Analysis, Frame
 from ..symbols import shown_func
-from .failures import failed_at, failure_views
+from .failures import FailureIndex, failed_at
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_markup
 from .stack import StackLine, frame_place, shown_stack, stack_lines
@@ -127,11 +127,11 @@ def _panic_item(panic: str) -> str:
     return "<li><pre>" + "\n".join(esc(line) for line in lines) + "</pre></li>"
 
 
-def _culprit_cell(view: GroupView, analysis: Analysis) -> str:
+def _culprit_cell(view: GroupView, failures_of: FailureIndex) -> str:
     """The index's culprit column: the function; where nothing crashed, what the
     frame is first (`dumped by`, `waits in`: view.culprit_label); where a go test
     failed with no crash, the line its log says it failed at."""
-    failed = failed_at(view, analysis)
+    failed = failed_at(view, failures_of)
     if failed is not None:
         return f'<span class="muted">failed at</span> <code>{esc(failed)}</code>'
     culprit = view.culprit
@@ -150,7 +150,8 @@ def _frame(frame: Frame, options: RenderOptions) -> str:
     return " ".join(filter(None, (func, place)))
 
 
-def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
+def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions,
+           failures_of: FailureIndex) -> str:
     g = view.group
     parts = [
         f'<section id="group-{n}">',
@@ -171,7 +172,7 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
     if tests:
         parts.append(f"<dt>{tests_label(view.reports)}</dt><dd><code>{esc(tests)}</code></dd>")
     ids = {r.id for r in view.reports}
-    failures = [f for f in failure_views(analysis) if f.report.id in ids]
+    failures = failures_of.of(view)
     for failure in failures[:_FAILED_TESTS]:  # (each failed test's log, as testing printed it)
         log = ("<pre>" + "\n".join(esc(line) for line in failure.log_lines) + "</pre>"
                if failure.failed.log else "")
@@ -234,6 +235,7 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) 
 
 def render_html(analysis: Analysis, options: RenderOptions) -> str:
     views = group_views(analysis)
+    failures_of = FailureIndex(analysis)
     sources = ", ".join(analysis.sources) or "input"
     body = [
         f"<h1>stackdemux: {reports_summary(views)}</h1>",
@@ -246,7 +248,7 @@ def render_html(analysis: Analysis, options: RenderOptions) -> str:
             f'<tr><td class="n">{n}</td>'
             f'<td><a href="#group-{n}"><code>{esc(v.group.title)}</code></a></td>'
             f'<td class="n">{v.group.count}</td>'
-            f"<td>{_culprit_cell(v, analysis)}</td>"
+            f"<td>{_culprit_cell(v, failures_of)}</td>"
             f"<td>{esc('; '.join(h.title for h in v.group.hints))}</td></tr>"
             for n, v in enumerate(views, 1)
         )
@@ -257,7 +259,7 @@ def render_html(analysis: Analysis, options: RenderOptions) -> str:
         )
     else:
         body.append(f"<p>{esc(no_crash(analysis))}</p>")
-    body += [_group(n, v, analysis, options) for n, v in enumerate(views, 1)]
+    body += [_group(n, v, analysis, options, failures_of) for n, v in enumerate(views, 1)]
     if analysis.diagnostics:
         items = "".join(
             f'<li class="diag">{esc(d.severity)}: {esc(d.message)}'

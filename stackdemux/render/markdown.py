@@ -16,7 +16,7 @@ from .. import rx
 from ..model import Analysis, Frame
 from ..symbols import shown_func
 from ..unread import UNREAD_CODE
-from .failures import failed_at, failure_views
+from .failures import FailureIndex, failed_at
 from .options import RenderOptions
 from .sanitize import clean, flat, inert_lines, no_legacy_command
 from .stack import frame_place, shown_stack, stack_text
@@ -107,7 +107,8 @@ def fence(text: str, info: str = "") -> str:
     return f"{ticks}{info}\n{text}\n{ticks}"
 
 
-def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
+def _table(views: list[GroupView], analysis: Analysis,
+           failures_of: FailureIndex) -> list[str]:
     # (the hint's title in its own column: a step summary's reader sees the answer,
     # `Corrupted containers/image blob-info cache`, in the table, not below it)
     rows = ["| # | Crash | Count | Culprit | Hint | Where |", "|--:|---|--:|---|---|---|"]
@@ -123,7 +124,7 @@ def _table(views: list[GroupView], analysis: Analysis) -> list[str]:
         # (nothing crashed: say what the frame is; the parts a culprit lacks, its
         # file or its function, leave no space behind: a cell was `| `f`  |`)
         cell = " ".join(part for part in (said, func, where) if part)
-        failed = failed_at(view, analysis)
+        failed = failed_at(view, failures_of)
         if failed is not None:  # (a failed test with no crash: where its log says it failed)
             cell = f"*failed at* {code(failed, in_table=True)}"
         cell = f" {cell} " if cell else " "
@@ -175,7 +176,8 @@ def _frame_words(frame: Frame, options: RenderOptions) -> list[str]:
 _FAILED_TESTS = 10
 
 
-def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
+def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions,
+             failures_of: FailureIndex) -> str:
     g = view.group
     out = [f"### {n}. {code(g.title)}", ""]
     where = where_summary(view, analysis)
@@ -193,8 +195,7 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
     if tests:
         out.append(f"**{tests_label(view.reports).capitalize()}:** {code(tests)}")
         out.append("")
-    ids = {r.id for r in view.reports}
-    failures = [f for f in failure_views(analysis) if f.report.id in ids]
+    failures = failures_of.of(view)
     for failure in failures[:_FAILED_TESTS]:  # (each failed test's log, as testing printed it)
         out.append(f"**Failed:** {code(failure.failed.test)}")
         out.append("")
@@ -322,7 +323,8 @@ def render_markdown(analysis: Analysis, options: RenderOptions) -> str:
         return "\n".join(head).rstrip("\n") + "\n"
     head.append(reports_summary(views) + ".")
     head.append("")
-    head += _table(views, analysis)
+    failures_of = FailureIndex(analysis)
+    head += _table(views, analysis, failures_of)
     text = "\n".join(head) + "\n\n"
     # (the diagnostics follow the crashes; their room is kept, so that a summary
     # cut to fit still says how its log was read)
@@ -335,7 +337,7 @@ def render_markdown(analysis: Analysis, options: RenderOptions) -> str:
         return text + "\n*Summary truncated to fit GitHub's 1 MiB limit.*\n\n" + diagnostics
     parts = [text]
     for n, view in enumerate(views, 1):
-        section = _section(n, view, analysis, options)
+        section = _section(n, view, analysis, options, failures_of)
         cost = len(section.encode("utf-8", "surrogatepass"))
         if size + cost > budget:
             left = len(views) - n + 1

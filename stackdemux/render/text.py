@@ -10,7 +10,7 @@ import textwrap
 
 from ..model import Analysis, Bucket, Frame, Hint
 from ..symbols import shown_func
-from .failures import failure_views
+from .failures import FailureIndex
 from .options import RenderOptions
 from .paths import fit_path, short_path
 from .sanitize import cell_width, clean, inert_line
@@ -235,7 +235,8 @@ def _value_lines(message: str) -> list[str]:
     return [clean(line) for line in value_lines(_shown(message.strip("\n"), _MAX_MESSAGE))]
 
 
-def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
+def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis,
+           failures_of: FailureIndex) -> None:
     o = w.options
     g = view.group
     count = f"×{g.count}"
@@ -266,8 +267,7 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis) -> None:
     tests = tests_said(view.reports)
     if tests:
         w.field(tests_label(view.reports), clean(tests))
-    ids = {r.id for r in view.reports}
-    failures = [f for f in failure_views(analysis) if f.report.id in ids]
+    failures = failures_of.of(view)
     for failure in failures[:_FAILED_TESTS]:  # (each failed test's log, as testing printed it)
         w.field("failed", clean(failure.failed.test))
         for line in failure.log_lines:
@@ -378,9 +378,10 @@ def render_text(analysis: Analysis, options: RenderOptions) -> str:
         w.line(reports_summary(views) + (":" if len(views) >= _INDEXED else ""), "count")
     if len(views) >= _INDEXED:
         _index(w, views)
+    failures_of = FailureIndex(analysis)
     for n, view in enumerate(views, 1):
         w.line()
-        _group(w, n, view, analysis)
+        _group(w, n, view, analysis, failures_of)
     for d in analysis.diagnostics:
         where = diagnostic_where(d, analysis)
         w.line()
