@@ -26,14 +26,15 @@ took over 1.5 s, is saved to OUT (default /tmp/fuzz_modules/) with what broke.
 Seeds run (each 40 min at load 11-16 on 2 cores, fuzz20):
   2002-2003  logfmt + writes  found `5 <details>, 4 written` (a Markdown checker
              of that hour, fixed by cb6f18a), nothing of these modules
-  2005       logfmt + writes  (running as this was written)
+  2005       logfmt + writes  360 inputs in 40 min, 0 findings
   3          decode           149 windows in 25 min, every reading a partition; one
              over 8 s: 4 056 characters of gotest-writes-time with lines repeated,
              7.7 s CPU (1 092 / 2 028 / 4 056: 0.95 / 3.5 / 7.7 s), ~1.9 ms a
              character where writes_templates counts 0.8; within its bound
              (the rest read is at most a 512th of the dump's tail: 4 µs a byte)
-  2001, 2006 wild             TooSlow on big-writes-time behind garbled prefixes:
-             3.1 MB at 22 KB/s, linear (1/64, 1/16, 1/4 of it: 2.7, 9.5, 34 s)
+  2001, 2006 wild             (2006: 164 inputs in 40 min, 0 findings) 2001: TooSlow
+             on big-writes-time behind garbled prefixes: 3.1 MB at 22 KB/s,
+             linear (1/64, 1/16, 1/4 of it: 2.7, 9.5, 34 s)
 """
 
 from __future__ import annotations
