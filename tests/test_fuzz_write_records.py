@@ -67,6 +67,8 @@ SAMPLES = [sample_writes(f.read_bytes()) for f in sorted(ROOT.glob("samples/go1.
 def mangled(r: random.Random, writes: list[str], other: list[str]) -> bytes:
     writes = list(writes)
     for _ in range(r.randint(1, 3)):
+        if not writes:
+            break  # (all lost)
         op = r.randrange(6)
         i = r.randrange(len(writes))
         if op == 0:  # writes lost
