@@ -18,7 +18,7 @@ import pytest
 from conftest import CORPUS_CASES
 
 from stackdemux.api import Options, analyze
-from stackdemux.demux import beam, budget, peel, repair
+from stackdemux.demux import beam, budget, peel, polish, repair
 from tests.corpus.beam_truth import outputs, report_key
 from tests.corpus.yardstick_samebinary import SETS, deal, truth
 from tests.corpus.yardstick_samebinary import outputs as outputs_of
@@ -45,6 +45,7 @@ class Runs:
         self.runs: list[tuple[bool, float, int]] = []  # (jittered, score, work)
         self.held: list[float] = []
         self.freed: list[float] = []  # (the beams held to all streams but two: repair.py)
+        self.polished: list[float] = []  # (the beams held to polished readings: polish.py)
         real = beam.Beam.finish
 
         def finish(b: beam.Beam):
@@ -53,6 +54,10 @@ class Runs:
                 self.runs.append((b.jitter is not None, h.score, b.work))
             elif isinstance(b, repair.Freed):
                 self.freed.append(h.score)
+            elif isinstance(b, polish.Whole):
+                self.polished.append(h.score)
+            elif isinstance(b, (polish.Alone, polish.Others)):
+                pass  # (a part of a reading, or the knowledge of one)
             elif isinstance(b, peel.Held):
                 self.held.append(h.score)  # (a peeling beam's score is no reading's)
             return h
@@ -93,7 +98,7 @@ def test_the_reading_kept_is_the_one_the_model_scores_highest(case: str, monkeyp
     monkeypatch.setattr(beam, "_separation", separation)
     analyze(str(CORPUS_CASES / case / "input.log"))
     assert len(runs.runs) == 1 + beam.RESTARTS
-    assert kept == [max([s for _, s, _ in runs.runs] + runs.held + runs.freed)]
+    assert kept == [max([s for _, s, _ in runs.runs] + runs.held + runs.freed + runs.polished)]
     assert bool(runs.held) == (case == "twelve-lines-random")
 
 

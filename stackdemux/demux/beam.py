@@ -41,6 +41,10 @@ settle them.
   repaired two streams at a time: the beam held to the others re-reads
   their lines, and a reading that scores clearly better is kept
   (repair.py, budget.REPAIR).
+* Then that reading is searched locally (polish.py): frames and goroutines
+  moved between two streams, pairs of streams read again, each stream
+  scored alone, and the reading reached kept where the beam held to it
+  scores clearly better (budget.POLISH).
 """
 
 from __future__ import annotations
@@ -1293,6 +1297,12 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
             from .repair import repaired
 
             other = repaired(fed_lines(), budget, best)
+            if other is not None and other.score > best.score + RERUN_GAIN:
+                best = other
+            # Frames and goroutines moved between streams, two at a time (polish.py).
+            from .polish import polished
+
+            other = polished(fed_lines(), budget, best, beam.merge)
             if other is not None and other.score > best.score + RERUN_GAIN:
                 best = other
     owner = _owners(best)

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-__all__ = ["FORK", "LINE", "PEEL", "REPAIR", "RESTART", "START", "Budget", "log_budget",
+__all__ = ["FORK", "LINE", "PEEL", "POLISH", "REPAIR", "RESTART", "START", "Budget", "log_budget",
            "one_budget"]
 
 # A real merge's work less LINE a line stays under 71k (sigquit-lines-random
@@ -52,6 +52,8 @@ PEEL = 160_000
 # again 24 ways cost 6k-267k units (medians: crash 8k, mixed 47k, sigquit
 # 153k, 3-4 µs a unit); none reaches it.
 REPAIR = 1 << 19
+# The work a log's beams may spend polishing a random-order reading (polish.py).
+POLISH = 1 << 19
 
 
 @dataclass(slots=True)
@@ -63,6 +65,7 @@ class Budget:
     rerun: int = 0  # the work runs again cost (RESTART)
     peel: int = 0  # the work peeling cost (PEEL)
     repair: int = 0  # the work repairing cost (REPAIR)
+    polish: int = 0  # the work polishing cost (POLISH)
 
     def over(self, work: int, lines: int) -> bool:
         """Is a beam that has cost `work` over `lines` lines past the log's budget?"""
@@ -79,6 +82,10 @@ class Budget:
     def may_repair(self, work: int) -> bool:
         """May a repairing pass run that will cost about `work`?"""
         return self.repair + work <= REPAIR
+
+    def polish_left(self) -> int:
+        """The work polishing may still spend (a round may overrun it by a pair's)."""
+        return POLISH - self.polish
 
     def close(self, work: int, lines: int) -> None:
         """A beam is done: its work and lines count for the next one's."""
