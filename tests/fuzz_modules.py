@@ -39,7 +39,6 @@ Seeds run (each 40 min at load 11-16 on 2 cores, fuzz20):
 
 from __future__ import annotations
 
-import hashlib
 import random
 import sys
 import time
@@ -102,13 +101,7 @@ def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_modules"),
         family, data, run = one(r)
         broke = tf._in_child(run, cpu)
         if broke is not None:
-            what = broke.strip().splitlines()[-1][:160]
-            if what not in seen:
-                seen.add(what)
-                name = hashlib.sha1(data).hexdigest()[:10]
-                (out / f"{name}.bin").write_bytes(data)
-                (out / f"{name}.txt").write_text(f"{family}\n{broke}")
-                print(name, family, what, flush=True)
+            tf.record_finding(out, seen, data, family, broke, family)
         n += 1
     print(n, "inputs")
 

@@ -12,6 +12,7 @@ The defects a campaign found are pinned as specifications at the top.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import itertools
 import json
@@ -871,6 +872,20 @@ def test_each_container_and_line_mutation_keeps_every_promise(mutation: Mutation
 # ----------------------------------------------------------------- campaign ---
 
 
+def record_finding(out: Path, seen: set[str], data: bytes, header: str, broke: str,
+                   said: str) -> None:
+    """A campaign's finding kept once per distinct last line of what broke: the
+    input (`name.bin`) and what broke it (`name.txt`, after `header`), printed."""
+    what = broke.strip().splitlines()[-1][:160]
+    if what in seen:
+        return
+    seen.add(what)
+    name = hashlib.sha1(data).hexdigest()[:10]
+    (out / f"{name}.bin").write_bytes(data)
+    (out / f"{name}.txt").write_text(f"{header}\n{broke}")
+    print(name, said, what, flush=True)
+
+
 def _in_child(run: Callable[[], None], cpu: int) -> str | None:
     """run() in a forked child given `cpu` seconds of CPU: None when it kept the
     promises, else what broke (its traceback, or that it ran out of time: a
@@ -908,7 +923,6 @@ def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_findings"),
     is up; save each input that breaks a promise, takes over `cpu` seconds, or
     takes far longer per KB than its sample, with what broke. Each input runs
     in a child process of its own."""
-    import hashlib
     import tempfile
     import time
 
@@ -968,13 +982,8 @@ def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_findings"),
 
         broke = _in_child(run, cpu)
         if broke is not None:
-            what = broke.strip().splitlines()[-1][:160]
-            if what not in seen:
-                seen.add(what)
-                name = hashlib.sha1(data).hexdigest()[:10]
-                (out / f"{name}.bin").write_bytes(data)
-                (out / f"{name}.txt").write_text(f"{files[i]} {done}\n{broke}")
-                print(name, files[i].name, done, what, flush=True)
+            record_finding(out, seen, data, f"{files[i]} {done}", broke,
+                           f"{files[i].name} {done}")
         n += 1
     print(n, "inputs")
 

@@ -52,7 +52,12 @@ from stackdemux.demux.budget import one_budget  # noqa: E402
 from stackdemux.demux.evidence import Evidence, evidence  # noqa: E402
 from stackdemux.demux.hypothesis import Hypothesis  # noqa: E402
 from stackdemux.demux.peel import feed  # noqa: E402
-from stackdemux.demux.polish import Polisher, held_reading, units_of  # noqa: E402
+from stackdemux.demux.polish import (  # noqa: E402
+    Polisher,
+    held_reading,
+    streams_of,
+    units_of,
+)
 from stackdemux.grammar import MAX_LINE, line_grammar  # noqa: E402
 
 
@@ -99,16 +104,6 @@ def exact(streams: dict[int, frozenset[int]], truth: list[frozenset[int]],
         if seg:
             segs.add(frozenset(seg))
     return sum(1 for g in truth if g in segs)
-
-
-def streams_of(h: Hypothesis) -> dict[int, frozenset[int]]:
-    got: dict[int, set[int]] = {}
-    step = h.history
-    while step is not None:
-        if step.track >= 0:
-            got.setdefault(step.track, set()).add(step.index)
-        step = step.parent
-    return {t: frozenset(s) for t, s in got.items()}
 
 
 def main() -> None:
