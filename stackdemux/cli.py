@@ -101,8 +101,18 @@ class _UsageLine(click.UsageError):
 
     def show(self, file: Any = None) -> None:
         message = " ".join(self.message.split()).rstrip(".")  # (a message may wrap)
-        hint = f" (see '{self.ctx.command_path} --help')" if self.ctx is not None else ""
+        hint = f" (see '{_help_path(self.ctx)} --help')" if self.ctx is not None else ""
         click.echo(_said(f"stackdemux: error: {message}{hint}"), err=True)
+
+
+def _help_path(ctx: click.Context) -> str:
+    """The command whose --help a usage error points at: `stackdemux`, not
+    `stackdemux report`, for the command a user runs without naming it (the
+    top help lists its options; the user never typed `report`)."""
+    parent = ctx.parent
+    if parent is not None and getattr(parent.command, "default_command", None) == ctx.info_name:
+        return parent.command_path
+    return ctx.command_path
 
 
 class _one_line:
@@ -149,7 +159,8 @@ def main() -> None:
       chain      the calls from the entry to the culprit, a step per module
                  (`(new goroutine)`: the step before started it)
       hint       what such a crash means, what to do, and the facts read
-      ▸          the culprit, in the stack of the goroutine shown
+      ▸          the culprit (or the frame that runs in, waits in…), in the
+                 stack of the goroutine shown
 
     Exit codes: 0 the input was read (crashes found or not); 1 crashes were
     found and --fail-on-crash was given; 2 a usage or input error, said in one

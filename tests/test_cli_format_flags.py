@@ -33,6 +33,15 @@ def test_indent_with_the_default_format_names_it():
     assert "not -f text's" in result.output
 
 
+def test_a_usage_error_points_at_the_help_of_the_command_the_user_typed():
+    # `stackdemux --indent LOG` runs the report command unnamed: its options are
+    # in `stackdemux --help`; one who typed `split` is pointed at split's help
+    said = CliRunner().invoke(main, ["--indent", LOG], prog_name="stackdemux").output
+    assert said.rstrip().endswith("(see 'stackdemux --help')")
+    said = CliRunner().invoke(main, ["split", "--bogus", LOG], prog_name="stackdemux").output
+    assert said.rstrip().endswith("(see 'stackdemux split --help')")
+
+
 def test_indent_with_tee_refuses_before_the_log_is_passed_through():
     log = Path(LOG).read_bytes()
     result = CliRunner().invoke(main, ["--tee", "-f", "github", "--indent"], input=log)
