@@ -203,7 +203,7 @@ def _split_windows(source: Source, options: Options, prefix: str
     streams: list[Stream] = []
     noise: list[Span] = []
     diagnostics: list[Diagnostic] = []
-    from .demux.wrapped import SNIFF_RECORDS, sniff
+    from .demux.wrapped import SNIFF_RECORDS, mark_verdicts_later, sniff
 
     capture = source.capture  # type: ignore[attr-defined]
     to_input = capture.line_map()
@@ -226,6 +226,8 @@ def _split_windows(source: Source, options: Options, prefix: str
         for d in got_diagnostics:
             d.lines = [(x + a, y + a) for x, y in d.lines]
             diagnostics.append(d)
+    if gap == 1:
+        mark_verdicts_later(streams)
     return streams, noise, diagnostics
 
 

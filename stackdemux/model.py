@@ -536,6 +536,11 @@ class Stream:
     # The log goes on past this stream's last line, unread (a big log's window,
     # sieve.py): why, for a report it cuts short; None: nothing known unread.
     unread_after: str | None = None
+    # A big go test -json log read in windows: go test's verdict on this stream's
+    # package (`FAIL\tpkg`) was read in a later window. The failed tests whose
+    # `--- FAIL` lines end the stream ended before it, none of their output unread
+    # (the sieve keeps a failed test's records whole: sieve_tests.py).
+    verdict_later: bool = False
     _joined: str | None = field(default=None, repr=False, compare=False)
     # What the parser read of it, when the demultiplexer had it read already
     # (demux/sequential.py): parse.parse_stream takes it instead of reading again.

@@ -1177,14 +1177,17 @@ class _Parser:
     def flush_orphans(self) -> None:
         # "--- FAIL" / "runtime:" lines that opened no report stay noise, unless
         # the log ends inside the failed test's output (cut_in_test_output).
-        # (or a big log's window ends before it: go test's FAIL line was not read)
+        # (or a big log's window ends before it: go test's FAIL line was not read,
+        # or read in a later window, which says the tests had ended: verdict_later)
         unread = self.stream.unread_after
-        if self.tests and (unread is not None or self.cut_in_test_output()):
+        later = self.stream.verdict_later
+        if self.tests and (later or unread is not None or self.cut_in_test_output()):
             at = self.tests_at[-1]
             r = self.open(ReportKind.TEST_FAILURE, f"test failed: {', '.join(self.tests)}", at,
                           tests_end=len(self.stream.texts))
             self.used.pop()  # (its `--- FAIL` lines are the tests')
-            r.complete, r.incomplete_reason = False, unread or CUT_IN_TEST_OUTPUT
+            if not later:
+                r.complete, r.incomplete_reason = False, unread or CUT_IN_TEST_OUTPUT
             self.close()
         self.tests, self.tests_at, self.context, self.context_at = [], [], [], []
         self.summary_package = None

@@ -87,9 +87,11 @@ _FLAT_OFFSET = rx.compile(rb" \+0x[0-9a-f]{1,16}[g-zA-Z]")
 _NEEDLES = (((b"goroutine ",), 1), ((b" +0x",), 2), ((b"WARNING: DATA RACE",), 0),
             ((b"panic: ", b"fatal error: "), 3))
 # What a JSON record's escaped text must hold for the record to be decoded and its
-# text's lines confirmed (Sieve._in_records): a traceback's lines, go test's failures.
+# text's lines confirmed (Sieve._in_records): a traceback's lines, go test's failures
+# and its verdict on a package that failed (`FAIL\tpkg`, its tab escaped: it says
+# the failed tests of a window far above it ended: demux/wrapped.mark_verdicts_later).
 _RECORD_NEEDLES = ((b"goroutine ",), (b" +0x",), (b"panic: ", b"fatal error: "),
-                   (b"WARNING: DATA RACE",), (b"--- FAIL",), (b"SIGQUIT", b"SIGABRT"))
+                   (b"WARNING: DATA RACE",), (b"--- FAIL", b"FAIL\\t"), (b"SIGQUIT", b"SIGABRT"))
 # An AWS Lambda error JSON (lambda_error.py; its lines found by sieve_records.py)
 # pretty-printed is 5 lines a frame, and aws-lambda-go keeps 32 frames at most (its
 # defaultErrorFrameCount): the lines after its first that the object can take.

@@ -63,8 +63,36 @@ def test_a_failure_whose_log_began_above_its_window_keeps_its_whole_log(path):
     [report] = [r for r in a.reports if r.failed_tests == [case]]
     [whole] = [r for r in stackdemux.analyze(path).reports if r.title == report.title]
     assert report.lines == whole.lines and report.failed_tests == whole.failed_tests
-    # (go test's `FAIL\tpkg` after it is past its window: not read)
-    assert not report.complete and "windows" in report.incomplete_reason
+    # go test's `FAIL\tpkg`, past its window, is in a later one: the test had ended
+    assert report.complete and report.incomplete_reason is None
+
+
+@pytest.mark.parametrize("path", [*JSON, *sorted((DATA.parent / "gotest_chatty").glob("*json*"))],
+                         ids=lambda p: p.name)
+def test_a_failure_read_in_its_window_is_complete_as_read_whole(path):
+    # a failed test's window ends some lines after its `--- FAIL`, with its records
+    # kept whole; its package's verdict, `FAIL\tpkg`, is far below (in the chatty
+    # package, after passing tests: no other window would hold it). The sieve keeps
+    # that verdict's record, and its window says the failed tests had ended: each
+    # report is as complete as read whole (they said `the lines after this window
+    # were not read`)
+    sieved = read_source(str(path), path.name, minimum=0)
+    verdict = next(n for n, line in enumerate(path.read_bytes().splitlines(), 1)
+                   if b'"Output":"FAIL\\t' in line)
+    assert any(s.first <= verdict < s.first + len(s.lines) for s in sieved.capture.segments)
+    got = {r.title: (r.complete, r.incomplete_reason) for r in stackdemux.analyze(sieved).reports}
+    assert got == {r.title: (True, None) for r in stackdemux.analyze(path).reports}
+
+
+def test_a_failure_whose_package_verdict_was_never_read_stays_incomplete(tmp_path):
+    # the same log cut after the failed subtest's window: nothing says it ended
+    lines = (DATA / "go1.27.3-json.txt").read_bytes().splitlines(keepends=True)
+    cut = next(n for n, line in enumerate(lines) if b"--- FAIL: TestChatty/" in line) + 90
+    path = tmp_path / "cut.json"
+    path.write_bytes(b"".join(lines[:cut]))
+    sieved = read_source(str(path), path.name, minimum=0)
+    [case] = [r for r in stackdemux.analyze(sieved).reports if "case_00006" in r.title]
+    assert not case.complete and "windows" in case.incomplete_reason
 
 
 CHATTY = sorted((DATA.parent / "gotest_chatty").glob("go*-json.txt"))

@@ -329,3 +329,24 @@ def name_tests(reports: Sequence[Report], lines: Sequence[str],
             test = rec.get("Test") if rec is not None else None
             if isinstance(test, str) and test:
                 r.tests.append(test)
+
+
+def mark_verdicts_later(streams: Sequence[Stream]) -> None:
+    """A big go test -json log read in windows, each its streams (`streams`, in the
+    log's order, each labelled by its package): mark those whose package's verdict
+    (`FAIL\\tpkg`, go test's last line for a package that failed) a later window
+    read (Stream.verdict_later). A failed test's window ends some lines after its
+    `--- FAIL`, where its records end (the sieve keeps them whole), with its
+    package's verdict far below: read there, it says nothing of the test was left
+    unread, and its report is complete, as the whole log reads it."""
+    from ..grammar import line_grammar
+
+    classify = line_grammar().classify
+    ended: set[str] = set()  # the packages whose verdict the windows below hold
+    for s in reversed(streams):
+        if s.label is None:
+            continue
+        s.verdict_later = s.label in ended
+        if any(t.startswith("FAIL\t") and classify(t)[0] == "test_package_fail"
+               for t in s.texts):
+            ended.add(s.label)
