@@ -28,7 +28,31 @@ def test_a_race_counts_its_accesses_not_zero_goroutines():
 def test_a_report_without_a_stack_says_so():
     # GOTRACEBACK=none: the panic and signal lines, no goroutine
     assert "kind      panic · no stack printed" in text("traceback_none")
-    assert "kind      test failure · no stack printed" in text("test_race")
+    assert "kind      test failure · reported by the test, no panic" in text("test_race")
+
+
+@pytest.mark.parametrize("form", ["plain", "verbose", "json"])
+def test_a_test_that_failed_by_t_errorf_says_what_it_is_not_what_is_missing(form):
+    # a plain t.Errorf failure prints its log and no stack: that is the whole of
+    # it, not a stack the log lost (it said `no stack printed`), in every format
+    # for people
+    log = SAMPLES.parent / f"tests/data/gotest_forms/go1.27.3-{form}.txt"
+    analysis = analyze(log)
+    for fmt, said in (("text", "kind      test failure · reported by the test, no panic"),
+                      ("markdown", "· test failure · reported by the test, no panic ·"),
+                      ("html", "<dd>test failure · reported by the test, no panic</dd>")):
+        out = render(analysis, fmt, RenderOptions())
+        assert out.count(said) == len(analysis.reports) == 7
+        assert "no stack" not in out
+
+
+def test_a_test_failure_cut_short_says_no_panic_was_read():
+    # a real capture's first failure, the paste ending inside its log: a panic may
+    # have followed
+    log = SAMPLES.parent / "tests/data/gotest_forms/go1.27.3-plain.txt"
+    cut = "".join(log.read_text().splitlines(keepends=True)[:2])
+    out = render(analyze(cut), "text", RenderOptions())
+    assert "kind      test failure · no panic read" in out
 
 
 def test_a_stack_printed_but_not_read_is_not_said_to_be_missing():

@@ -513,7 +513,12 @@ def stack_title(view: GroupView) -> str:
 def size_summary(report: Report | None) -> str:
     """`5 goroutines`; a race report counts its accesses, not goroutines, and a
     fatal error the runtime raised on its own stack says so (GOTRACEBACK=none
-    and a `--- FAIL` line print neither)."""
+    prints neither). A go test that failed with no panic (t.Error, t.Fatal, or
+    testing's own `race detected`) prints no stack: it says what it is, where
+    `no stack printed` read as if something were missing."""
+    if report is not None and report.kind is ReportKind.TEST_FAILURE and not report.goroutines:
+        # (cut short, a panic may have followed unread: said as not read)
+        return "reported by the test, no panic" if report.complete else "no panic read"
     if report is not None and not report.goroutines and report.race is not None:
         n = len(report.race.accesses)
         return f"{n} access{'es' if n != 1 else ''}" if n else "no access read"
