@@ -100,7 +100,7 @@ def quick_alternation(alternatives: list[str]) -> str:
     literal: list[str] = []
     other: list[str] = []
     for alternative in alternatives:
-        (literal if _led_by_literal(alternative) else other).append(alternative)
+        (literal if led_by_literal(alternative) else other).append(alternative)
     if other:
         rest = "(?:" + "|".join(other) + ")"
         first = first_chars(rest)
@@ -108,7 +108,8 @@ def quick_alternation(alternatives: list[str]) -> str:
     return "(?:" + "|".join(literal) + ")"
 
 
-def _led_by_literal(pattern: str) -> bool:
+def led_by_literal(pattern: str) -> bool:
+    """Whether every match of pattern begins with one literal character."""
     return rx.derived(_parsed_led_by_literal, pattern)
 
 
@@ -155,3 +156,108 @@ def _required(items) -> set[int]:
         elif op is getattr(_c, "ATOMIC_GROUP", None):
             out |= _required(av)
     return out
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Texts one of which every match of `pattern` holds (its longest required
+    literal, or one of each alternative's), or None when none is known. A search
+    for them (str.find's speed) tells where a regex led by optional parts, a
+    log stamp before `http: panic serving `, cannot match at all. Worked out
+    once per machine (rx.derived)."""
+    return rx.derived(_required_literals, pattern)
+
+
+def _required_literals(pattern: str) -> frozenset[str] | None:
+    try:
+        parsed = _p.parse(pattern)
+        if parsed.state.flags & _c.SRE_FLAG_IGNORECASE:
+            return None
+        got = _needles(list(parsed))
+    except Exception:  # an unexpected parse tree only costs the speed-up
+        return None
+    return frozenset(got) if got else None
+
+
+def _needles(items) -> set[str] | None:
+    """Of a sequence: the best of its items' needle sets, a run of fixed texts
+    counting as one (zero-width tests inside it consume nothing; re's parser
+    takes `http: …|http2: …` apart as `http` and a choice of two texts)."""
+    best: set[str] | None = None
+    runs = {""}
+
+    def better(got: set[str] | None) -> None:
+        nonlocal best
+        if got and "" not in got:
+            got = {n for n in got if not any(m != n and m in n for m in got)}  # (`bc` holds)
+            if best is None or _rank(got) > _rank(best):
+                best = got
+
+    for op, av in items:
+        texts = _fixed(op, av)
+        if texts is not None and len(runs) * len(texts) <= _MOST_RUNS:
+            runs = {r + t for r in runs for t in texts}
+            continue
+        better(runs)
+        runs = {""}
+        better(_node_needles(op, av))
+    better(runs)
+    return best
+
+
+# Texts a run of fixed choices may stand for before it is taken as it is.
+_MOST_RUNS = 16
+
+
+def _rank(needles: set[str]) -> tuple[int, int]:
+    """Longer needles first (rarer in a text), then fewer of them."""
+    return min(map(len, needles)), -len(needles)
+
+
+def _fixed(op, av) -> set[str] | None:
+    """The texts an item always matches one of, when it is a choice of fixed
+    texts ({''} for zero width); None otherwise."""
+    if op is _c.LITERAL:
+        return {chr(av)}
+    if op is _c.IN and len(av) == 1 and av[0][0] is _c.LITERAL:
+        return {chr(av[0][1])}
+    if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
+        return {""}
+    if op is _c.SUBPATTERN and not av[1]:
+        return _fixed_seq(av[3])
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            texts = _fixed_seq(alternative)
+            if texts is None:
+                return None
+            out |= texts
+        return out
+    return None
+
+
+def _fixed_seq(items) -> set[str] | None:
+    out = {""}
+    for op, av in items:
+        texts = _fixed(op, av)
+        if texts is None or len(out) * len(texts) > _MOST_RUNS:
+            return None
+        out = {r + t for r in out for t in texts}
+    return out
+
+
+def _node_needles(op, av) -> set[str] | None:
+    if op is _c.SUBPATTERN:
+        return None if av[1] else _needles(list(av[3]))
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            got = _needles(list(alternative))
+            if not got:
+                return None  # an alternative holding no known text
+            out |= got
+        return out
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        return _needles(list(av[2])) if av[0] >= 1 else None
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return _needles(list(av))
+    return None

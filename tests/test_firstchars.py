@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from stackdemux.firstchars import first_chars, quick_alternation, required_chars
+from stackdemux.firstchars import (
+    first_chars,
+    led_by_literal,
+    quick_alternation,
+    required_chars,
+    required_literals,
+)
 from stackdemux.parse import _IDLE_LEADS, _IDLE_NEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +86,47 @@ def test_literal_led_alternatives_go_first_the_others_behind_their_first_charact
 ])
 def test_required_chars_are_in_every_match(pattern: str, chars: str):
     assert required_chars(pattern) == frozenset(map(ord, chars))
+
+
+@pytest.mark.parametrize(("pattern", "needles"), [
+    ("(?:x)?ab", {"ab"}),  # an optional part before: the required text
+    ("a(?=b)bc", {"abc"}),  # a lookahead consumes nothing: one run
+    ("http: x|http2: x", {"http: x", "http2: x"}),  # (re's parser takes `http` apart)
+    ("(?:SIG[A-Z]+)|Exc", {"SIG", "Exc"}),  # one text of each alternative
+    ("(?:a|)bc", {"bc"}),  # `abc` holds `bc`
+    ("(?:[0-9]{2} )?q[0-9]+abc", {"abc"}),  # the longest
+    ("(?:ab|c)d+", {"d"}),
+])
+def test_required_literals_are_texts_one_of_which_every_match_holds(pattern: str,
+                                                                    needles: set[str]):
+    assert required_literals(pattern) == frozenset(needles)
+
+
+@pytest.mark.parametrize("pattern", ["x|", "a?|b", "(?i)abc", r"\d+", ".*"])
+def test_no_required_literal_when_a_match_may_hold_none_known(pattern: str):
+    assert required_literals(pattern) is None
+
+
+def test_the_required_literals_of_the_grammars_leads_show_in_each_of_their_matches():
+    """The leads of traceback.lark's kinds led by optional parts (a log stamp
+    before `http: panic serving `): each match in the samples and the corpus's
+    outputs holds one of its texts."""
+    from stackdemux.grammar import line_grammar
+
+    g = line_grammar()
+    leads = {k: g.leads[k] for k in g.kinds_in_order
+             if g.leads.get(k) and not led_by_literal(g.leads[k])}
+    assert "http_panic" in leads
+    needles = {k: required_literals(lead) for k, lead in leads.items()}
+    assert needles["http_panic"] is not None
+    assert "http: panic serving " in needles["http_panic"]
+    seen = 0
+    for p in [*sorted((ROOT / "samples").rglob("*.txt")),
+              *sorted((ROOT / "tests/corpus/cases").rglob("*.out"))]:
+        for line in p.read_text(encoding="utf-8", errors="replace").splitlines():
+            for kind, lead in leads.items():
+                m = re.match(lead, line)
+                if m is not None and needles[kind] is not None:
+                    seen += 1
+                    assert any(n in m.group() for n in needles[kind]), (kind, line)
+    assert seen > 100

@@ -35,7 +35,7 @@ from .splice_fragments import (
 )
 from .splice_joins import joins
 from .splice_score import LENIENT, MAX_SPLICED, joined
-from .splice_starts import inner_start, line_leads
+from .splice_starts import inner_start, lead_search
 from .splice_weigh import Weigher
 
 __all__ = ["Search"]
@@ -118,7 +118,7 @@ class Search(Weigher):
         n = min(len(t), MAX_CUTS)
         # whole lines after a cut: only where a line may start
         fresh: list[Variant] = []
-        leads = [s.start() for s in line_leads().finditer(t, 1, n)]
+        leads = [s.start() for s in lead_search(t, 1, n).finditer(t, 1, n)]
         for c in leads:
             r = self.reading(t[c:], (i,))
             if r is not None:
