@@ -1,7 +1,9 @@
 """The fingerprints of every sample and wild paste, and the scheme that made them.
 
 tests/fingerprints.json holds, for each input under samples/ (the Go toolchains'
-captures, the wild pastes, the interleaved and threads logs), the fingerprint of
+captures, the wild pastes, the interleaved and threads logs) and each real capture
+under tests/data (a directory a make.sh made with the toolchains: go test's
+failures in every form, a build's and a CI job's logs), the fingerprint of
 each report and each group it reads as alone, and `scheme`: the
 model.FINGERPRINT_SCHEME they were made by. tests/test_report_fingerprint_scheme.py
 fails when a fingerprint differs from the table, so a change of the rules shows,
@@ -29,8 +31,19 @@ TABLE = ROOT / "tests" / "fingerprints.json"
 
 def inputs() -> list[Path]:
     samples = ROOT / "samples"
-    return sorted(p for p in (*samples.rglob("*.txt"), *samples.rglob("*.log"))
-                  if "programs" not in p.relative_to(samples).parts)
+    return sorted([*(p for p in (*samples.rglob("*.txt"), *samples.rglob("*.log"))
+                     if "programs" not in p.relative_to(samples).parts),
+                   *captures()])
+
+
+def captures() -> list[Path]:
+    """The real captures under tests/data: the logs each directory's make.sh made
+    (go test's in every form: gotest_names, gotest_forms …), not the Go sources
+    beside them (`save_test.go.txt`)."""
+    data = ROOT / "tests" / "data"
+    return sorted(p for d in data.iterdir() if (d / "make.sh").is_file()
+                  for p in d.iterdir()
+                  if p.suffix in (".txt", ".log", ".jsonl") and not p.name.endswith(".go.txt"))
 
 
 def fingerprints(path: Path) -> dict[str, list[str | None]]:

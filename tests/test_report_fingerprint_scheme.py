@@ -52,6 +52,39 @@ def test_the_table_covers_the_samples_and_wild_pastes(now):
     assert sum(len(v["reports"]) for v in now.values()) > len(now)
 
 
+def test_the_table_pins_the_real_go_test_captures_ids(now):
+    # tests/data's captures of go test (every form, Go 1.19-1.27) were checked by
+    # their titles alone: an id that changed with its title unchanged slipped by
+    table = load()["inputs"]
+    go_test = [k for k in now if k.startswith(("tests/data/gotest_", "tests/data/bigjson_small/",
+                                               "tests/data/ci_workspace/"))]
+    assert len(go_test) >= 4 + 2 + 24 + 24 + 3
+    assert all(table[k]["reports"] for k in go_test)
+    # gotest_names: 8 failures, one id each in every form, run and Go release
+    names = {tuple(v["reports"]) for k, v in table.items() if "/gotest_names/" in k}
+    assert len(names) == 1 and len(set(*names)) == 8
+
+
+def test_the_ci_formats_file_each_real_go_test_failure_under_a_pinned_id():
+    # a CI job (SARIF, code quality) and a bot (the JSON) file a failed test under
+    # one id: each is one the table records for its input
+    from fingerprint_table import ROOT as root
+    from fingerprint_table import captures
+
+    table = load()["inputs"]
+    for path in captures():
+        if not path.parent.name.startswith("gotest_"):
+            continue
+        analysis = stackdemux.analyze(path)
+        sarif = json.loads(render(analysis, "sarif", RenderOptions(color=False)))
+        ids = [r["partialFingerprints"]["stackdemux/test/v1"]
+               for run in sarif["runs"] for r in run["results"]]
+        quality = [i["fingerprint"] for i in
+                   json.loads(render(analysis, "codequality", RenderOptions(color=False)))]
+        pinned = table[path.relative_to(root).as_posix()]["reports"]
+        assert ids and ids == quality and set(ids) <= set(pinned), path.name
+
+
 def test_the_json_and_the_api_say_the_scheme():
     analysis = stackdemux.analyze(SAMPLE)
     doc = json.loads(render(analysis, "json", RenderOptions(color=False)))
