@@ -7,6 +7,9 @@ logrus's `Entry.log`), and the code to blame is the caller that chose to panic.
 Seen in real pastes: zap#1170 (`Panicw` below `CheckWriteAction.OnWrite`),
 logrus#1010 (`Entry.Panic` below `Entry.log`), cert-utils-operator#115
 (go-logr/zapr's `handleFields` calling zap's `DPanic` on odd key-value pairs).
+zerolog's `Panic()` returns an event whose `Msg` panics through a closure of
+Panic's (`github.com/rs/zerolog.(*Logger).Panic.func1`, then `(*Event).msg` and
+`(*Event).Msg`: SREGym#506, a pod's `PNC … > no reachable servers`).
 
 Only a run of such frames that holds a Panic function is the logger raising: a
 fault inside a logger's encoder (a nil func in its config) is the logger's own.
@@ -30,7 +33,7 @@ LOG_PANICS = frozenset(f"log.{recv}Panic{kind}" for recv in ("", "(*Logger).")
 # caller; go-logr/zapr forwards to zap's DPanic for its own caller's misuse.
 _LOGGERS = frozenset(("go.uber.org/zap", "go.uber.org/zap/zapcore",
                       "github.com/sirupsen/logrus", "github.com/Sirupsen/logrus",
-                      "github.com/go-logr/zapr"))
+                      "github.com/go-logr/zapr", "github.com/rs/zerolog"))
 
 
 def _package(func: str) -> str:
@@ -48,9 +51,12 @@ def is_logger(func: str) -> bool:
 
 
 def _panics(func: str) -> bool:
-    """One of a logger's Panic functions (`Panic`, `Panicf`, `Panicw`, `DPanic`…)."""
-    name = func[func.rfind(".") + 1:]
-    return name.startswith(("Panic", "DPanic"))
+    """One of a logger's Panic functions (`Panic`, `Panicf`, `Panicw`, `DPanic`…),
+    or a closure of one (zerolog's `(*Logger).Panic.func1`)."""
+    names = func[func.rfind("/") + 1:].split(".")[1:]  # (after the package)
+    while len(names) > 1 and names[-1].startswith("func") and names[-1][4:].isdigit():
+        names.pop()
+    return bool(names) and names[-1].startswith(("Panic", "DPanic"))
 
 
 def past_logger(frames: list[Frame], at: int) -> int:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from stackdemux.api import analyze_many
-from stackdemux.model import ReportKind
+from stackdemux.loggers import past_logger, raised_by_logger
+from stackdemux.model import Frame, ReportKind
 from stackdemux.parse import PANIC_LEFT_OUT
 
 WILD = Path(__file__).resolve().parent.parent / "samples" / "wild"
@@ -53,3 +54,17 @@ def test_a_fault_inside_a_logger_with_no_panic_call_is_the_logger_s_own() -> Non
     report = _read("zerolog422_logger_own_fault_vendor_cut_in_path.txt")
     assert report.culprit is not None
     assert report.culprit.func == "github.com/rs/zerolog/internal/json.Encoder.AppendKey"
+
+
+def test_zerolog_s_panic_closure_is_the_logger_panicking_for_its_caller() -> None:
+    # zerolog's Panic() returns an event whose Msg panics through a closure of
+    # Panic's: the top of SREGym#506's goroutine, as printed. (That paste's file lines
+    # of these frames were cut by the panel it was copied from, so its report holds
+    # none of them yet: the index records the gap; the names are the paste's.)
+    printed = ["github.com/rs/zerolog.(*Logger).Panic.func1", "github.com/rs/zerolog.(*Event).msg",
+               "github.com/rs/zerolog.(*Event).Msg", "main.initializeDatabase", "main.main"]
+    frames = [Frame(func) for func in printed]
+    assert raised_by_logger(frames)
+    assert past_logger(frames, 0) == 3  # the caller, main.initializeDatabase, is blamed
+    # a closure of any other zerolog function is no Panic (zerolog#422's encoder fault)
+    assert not raised_by_logger([Frame("github.com/rs/zerolog.(*Event).msg.func1"), *frames[3:]])

@@ -11,7 +11,8 @@ Repairs, in the order they run: CR LF; a terminal's echo of the key that sent th
 …"`, logfmt or JSON); a stack logged a line a record, each line a Go-quoted logfmt value
 (`trace="\\t/go/src/…"`, paste_logfmt.py); a mail archive's quoted-printable (soft line
 breaks, `=3D`); a quoted line a mail client wrapped again under fewer `>` levels; `> `
-quoting; a JUnit report's XML-escaped output (`&#xA;`); HTML escapes; nbsp; rsyslog
+quoting; a terminal program's panel borders (`│ … │`,
+paste_panel.py); a JUnit report's XML-escaped output (`&#xA;`); HTML escapes; nbsp; rsyslog
 escapes (`#011` for a tab); a line-number gutter collapsed onto one line or glued to the
 text; a log viewer's row times on lines of their own (Grafana's copied rows); a
 console's rows padded to its width and left on one line; hard wraps; a Markdown fence
@@ -46,6 +47,7 @@ from .paste_logfmt import (
     trace_keys,
     traceback_line,
 )
+from .paste_panel import panel_borders
 
 # Line kinds the classifier gives that a repair may aim at.
 _FILE_KINDS = frozenset({"frame_file", "race_frame_file", "cgo_file"})
@@ -1715,6 +1717,7 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("quoted-printable", _quoted_printable, _has("=\n")),  # a mail archive's transfer encoding
     ("mail rewraps", _mail_rewraps, _starts_a_line(">")),
     ("quoting", _quoting, _starts_a_line(">")),  # outermost: added after the page was rendered
+    ("panel borders", panel_borders, _has("│")),  # a terminal program's pane
     ("comment leaders", _comment_leaders, _has("// panic: ", "// goroutine ", "// fatal error: ")),
     # (at line starts, where the repair looks: searched anywhere, `( +)` was tried
     # at every space of a run, its length squared)
