@@ -475,6 +475,13 @@ def _logfmt_many_keys(k: int) -> bytes:
     return "".join(out).encode()
 
 
+def _logfmt_long_word(k: int) -> bytes:
+    """A real logfmt stack (convox's trace=%q records) and a record holding a
+    quote and one word of k bytes: each of its characters was tried as a key's
+    start, read 256 characters on for the `=` (fuzz21: ~3 s a megabyte)."""
+    return CONVOX + b'2018-03-09T17:53:53Z x " ' + b"ab" * (k // 2) + b"\n"
+
+
 def _huge_token_line(k: int) -> bytes:
     return DUMP.encode() + b"main.f(0x1, " * (k // 12) + b"\n" + DUMP.encode()
 
@@ -531,6 +538,7 @@ CASES: list[Case] = [
     Case("bytes-huge-token-line", 200_000, _huge_token_line),
     Case("logfmt-escaped-quotes", 200_000, _logfmt_escaped_quotes),
     Case("logfmt-many-keys", 200_000, _logfmt_many_keys),
+    Case("logfmt-long-word", 200_000, _logfmt_long_word),
 ]
 
 

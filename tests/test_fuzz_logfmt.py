@@ -11,7 +11,9 @@ the noise, every output inert; unmangled, they read as the traceback itself.
 from __future__ import annotations
 
 import random
+import re
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from hypothesis import strategies as st
 from stackdemux.api import analyze
 from stackdemux.demux import paste_logfmt
 from stackdemux.demux.paste_logfmt import quoted_values, unquote
+from stackdemux.grammar import compile_rule, grammar_text
 from stackdemux.ingest import ingest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -75,6 +78,47 @@ def test_a_convox_paste_with_a_line_of_escaped_quotes_reads_as_without_it():
     want = [(r.message, len(r.goroutines)) for r in analyze(base).reports]
     assert [(r.message, len(r.goroutines)) for r in analyze(base + hostile).reports] == want
     keeps_the_promises(base + hostile)
+
+
+@cache
+def _grammar_pair() -> tuple[re.Pattern[str], dict[str, int]]:
+    source, fields = compile_rule(grammar_text("records.lark"), "pair", "records.lark")
+    return re.compile(source), fields
+
+
+def _grammar_pairs(text: str) -> list[tuple[str, str | None]]:
+    """records.lark's `pair` as compiled, sought left to right: the whole words."""
+    pair, fields = _grammar_pair()
+    return [(m.group(fields["key"]), m.group(fields["quoted"])) for m in pair.finditer(text)
+            if (not m.start() or text[m.start() - 1].isspace())
+            and (m.end() == len(text) or text[m.end()].isspace())]
+
+
+def test_a_key_is_sought_from_the_start_of_a_word_alone():
+    # The grammar's pair sought with finditer tried a key at every character,
+    # reading up to 256 characters on for its `=`: a line holding a quote and a
+    # word of a megabyte took ~3 s in analyze() (bench_adversarial
+    # logfmt-long-word). The scan starts a key only where no key character
+    # stands before it: one try a run of key characters, read once.
+    scan = paste_logfmt._syntax()[0]
+    word = "ab" * 2000 + "=v"
+    assert [m.start() for m in scan.finditer(word)] == [0]
+    assert all(scan.match(word, i) is None for i in range(1, len(word) - 2))
+    # ... and reads the pairs the grammar's pair reads, a key past KEY's 256
+    # characters too (the run's last 256 are a key, inside a word)
+    for text in [word, "a" * 300 + '="x"', "a" * 256 + '="x" b=1', 'k=" a"b=c d="e"',
+                 'x"a=" b=2 "', "a=b=c", 'a="\\" b="\" c=d"']:
+        assert list(paste_logfmt._words(text)) == _grammar_pairs(text), text
+
+
+_PAIR_PIECES = st.sampled_from(["a", "b", "=", '"', "\\", " ", "\t", "\n", "é", '\\"', '="',
+                                "x" * 255, "y" * 256, "z" * 257])
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(_PAIR_PIECES, max_size=14).map("".join))
+def test_the_scan_reads_the_pairs_the_grammar_reads(text: str):
+    assert list(paste_logfmt._words(text)) == _grammar_pairs(text)
 
 
 def _keyed_records(n: int) -> bytes:

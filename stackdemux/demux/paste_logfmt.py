@@ -29,7 +29,7 @@ masked (every record of that warning has it, whatever its time).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 
 from .. import rx
@@ -56,10 +56,33 @@ _SIMPLE = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11,
            "\\": 92, "'": 39, '"': 34}
 
 
+# records.lark's KEY as the compiler writes it: a bounded class (`[^\\s="]{1,256}`).
+_BOUNDED_KEY = rx.compile(r"\(\?P<pair__key>(\[(?:[^\]\\]|\\.)+\])\{1,(\d+)\}\)")
+
+
 @cache
-def _syntax() -> tuple[re.Pattern[str], dict[str, int], re.Pattern[str]]:
-    """records.lark's `pair` (its groups by field) and ESCAPE, compiled once per machine."""
-    from ..grammar import COMPILER_VERSION, cached_compile, compile_rule, grammar_text, load_rules
+def _syntax() -> tuple[re.Pattern[str], dict[str, int], re.Pattern[str], int]:
+    """records.lark's `pair` as a scan (its groups by field), ESCAPE, and KEY's
+    longest length, compiled once per machine.
+
+    The grammar's pair, sought with finditer, tries a key at every character:
+    `[^\\s="]{1,256}` reads up to 256 characters and gives them back one by one
+    looking for the `=`, ~3 s a megabyte of a line of words. A key (a run of key
+    characters before `=`) starts a run or, in a run longer than KEY's bound, its
+    last `bound` characters; and where one pair ends the next search starts
+    beside no key character (after a `"`, a `=`, or a bare value, which ends
+    before a space or a `"`). So the scan reads each run once from its start
+    (a lookbehind refuses every other start, at C speed), whole; `_words` cuts
+    a run longer than the bound to its last `bound` characters, as the pair's
+    finditer reads it."""
+    from ..grammar import (
+        COMPILER_VERSION,
+        GrammarCompileError,
+        cached_compile,
+        compile_rule,
+        grammar_text,
+        load_rules,
+    )
 
     text = grammar_text("records.lark")
 
@@ -69,7 +92,13 @@ def _syntax() -> tuple[re.Pattern[str], dict[str, int], re.Pattern[str]]:
         return [source, fields, terminals["ESCAPE"]]
 
     source, fields, escape = cached_compile("logfmt_pair", text + COMPILER_VERSION, compile_)
-    return re.compile(source), fields, re.compile(escape)
+    key = _BOUNDED_KEY.search(source)
+    if key is None:
+        raise GrammarCompileError("records.lark: KEY is no bounded class of characters")
+    chars, bound = key.group(1), int(key.group(2))
+    scan = (source[:key.start()] + f"(?<!{chars})(?P<pair__key>{chars}+)"
+            + source[key.end():])
+    return rx.compile(scan), fields, rx.compile(escape), bound
 
 
 def unquote(quoted: str) -> str | None:
@@ -78,7 +107,7 @@ def unquote(quoted: str) -> str | None:
     inner = quoted[1:-1]
     if "\\" not in inner:
         return inner
-    _, _, escape = _syntax()
+    _, _, escape, _ = _syntax()
     out = bytearray()
     at = 0
     for m in escape.finditer(inner):
@@ -114,16 +143,7 @@ def quoted_values(text: str) -> list[tuple[str, str]]:
     """The record's quoted values, `(key, quoted value)`: each logfmt pair's, a whole
     word of the line, and a quoted string that ends the record after a space, its key
     the shape of the text before it (`0-0-0 0:0:0 +0 [warn]: pattern not match: `)."""
-    pair, fields, _ = _syntax()
-    key, quoted = fields["key"], fields["quoted"]
-    got = []
-    for m in pair.finditer(text):
-        value = m.group(quoted)
-        if value is None or (m.start() and not text[m.start() - 1].isspace()):
-            continue
-        if m.end() < len(text) and not text[m.end()].isspace():
-            continue
-        got.append((m.group(key), value))
+    got = [(key, value) for key, value in _words(text) if value is not None]
     end = text.rstrip()
     if not got and end.endswith('"'):
         last = _last_string(end)
@@ -182,8 +202,21 @@ def traceback_line(text: str, keys: set[str], kind: Callable[[str], str | None])
 
 def pair_keys(text: str) -> frozenset[str]:
     """The keys of a logfmt record's pairs, each a whole word of the line."""
-    pair, fields, _ = _syntax()
-    key = fields["key"]
-    return frozenset(m.group(key) for m in pair.finditer(text)
-                     if (not m.start() or text[m.start() - 1].isspace())
-                     and (m.end() == len(text) or text[m.end()].isspace()))
+    return frozenset(key for key, _ in _words(text))
+
+
+def _words(text: str) -> Iterator[tuple[str, str | None]]:
+    """The logfmt pairs of `text` that are whole words of it, as records.lark's
+    `pair` sought left to right reads them: (key, quoted value or None)."""
+    scan, fields, _, bound = _syntax()
+    key, quoted = fields["key"], fields["quoted"]
+    n = len(text)
+    for m in scan.finditer(text):
+        start = m.start()
+        if m.end(key) - start > bound:
+            continue  # the pair's key is the run's last `bound` characters: inside a word
+        if start and not text[start - 1].isspace():
+            continue
+        if m.end() < n and not text[m.end()].isspace():
+            continue
+        yield m.group(key), m.group(quoted)
