@@ -1475,6 +1475,10 @@ class _Parser:
                 # goroutine right below the value): any log's word
                 self.noise_or_close(i)
                 return
+            echo = m.group(fields["echo_value"])
+            if echo is not None and self.peek_kind(i + 1) != "goroutine_header":
+                self.noise_or_close(i)  # (no stack below: any log's words)
+                return
             beego = m.group(fields["beego_value"])
             if beego is None:  # (beego's first logger's, its words in brackets)
                 beego = m.group(fields["beego_listed"])
@@ -1483,7 +1487,7 @@ class _Parser:
                 self.noise_or_close(i)  # (no caller below: any log's words)
                 return
             msg = (m.group(fields["message"]) or m.group(fields["recovered"])
-                   or _observed(m.group(fields["observed"])) or gitea
+                   or _observed(m.group(fields["observed"])) or gitea or echo
                    or (beego or "").rstrip() or "")
             r = self.open(ReportKind.PANIC, msg, i)
             r.http_remote = m.group(fields["remote"])

@@ -130,9 +130,13 @@ def _crlf(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
 _QUOTED = rx.compile(r'"((?:[^"\\]|\\.){0,1048576})"')
 # The value may begin with the logger's label for it (traefik's recovery logs
 # `msg="Stack: goroutine 94 [running]:\n…"`: traefik#6297, traefik-kop#15).
-_ESCAPED_DUMP = rx.compile(r"(?:\\n(?:\\n)?|\"(?:[A-Za-z][A-Za-z ]{0,39}: )?)goroutine \d+ \[")
+# Or Echo's recovery, the header glued after the value (`"[PANIC RECOVER] boom goroutine
+# 32 [running]:\ngithub.com/…`: mitchellh/panicwrap#21; traceback.lark's ECHO_RECOVER).
+_ESCAPED_DUMP = rx.compile(r"(?:\\n(?:\\n)?|\"(?:[A-Za-z][A-Za-z ]{0,39}: )?|"
+                           r"\"\[PANIC RECOVER\] (?:[^\"\\\n]|\\[^n\n]){0,4096}? )goroutine \d+ \[")
 # ... in the string's value: after an escaped newline, or first (`stack="goroutine 1 [`)
-_DUMP_IN_VALUE = rx.compile(r"(?:\\n(?:\\n)?|^(?:[A-Za-z][A-Za-z ]{0,39}: )?)goroutine \d+ \[")
+_DUMP_IN_VALUE = rx.compile(r"(?:\\n(?:\\n)?|^(?:[A-Za-z][A-Za-z ]{0,39}: )?|"
+                            r"^\[PANIC RECOVER\] (?:[^\\\n]|\\[^n\n]){0,4096}? )goroutine \d+ \[")
 
 
 # A string scanned from its opening quote: closed, or still open at the line's end.

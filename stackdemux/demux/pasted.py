@@ -50,6 +50,8 @@ _PATH_SPACED_CONFIRMED = rx.compile(r"\.go :\d|\S \.go ?:\d")
 _SIGNS = (
     ("&", rx.compile(r"&(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});")),  # HTML escapes
     ("\\", rx.compile(r"\\n(?:\\n)?goroutine \d+ \[")),  # a dump escaped inside one record
+    # (or Echo's, its header glued after the value: paste._ESCAPED_DUMP)
+    ("[PANIC RECOVER] ", rx.compile(r"\[PANIC RECOVER\] [^\n]{0,4096}?\\n")),
     # a stack logged a line a record, each a quoted value (its lead holds a
     # backslash: `LEAD in text` took 16 ms over a 22 MB dump, 49 a 60 MB compose log)
     (LEAD[1], FILE_LINE_IN_VALUE),
