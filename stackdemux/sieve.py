@@ -52,7 +52,7 @@ from .anchored import NeedleLines
 from .firstchars import required_chars
 from .model import Source
 from .sieve_records import RecordOpenings
-from .sieve_tests import RunningTests, logged
+from .sieve_tests import FailedRecords, RunningTests, logged
 from .tee import Capture, Segment
 
 # Logs at least this big are sieved (the CLI and api.load on a path or stdin).
@@ -488,11 +488,12 @@ class Sieve:
         self._append(n, lines[0])
         self.segments[-1].lines.extend(lines[1:])
 
-    def _keep_earlier(self, tests: list[list[tuple[int, bytes]]]) -> None:
+    def _keep_earlier(self, failed: list[FailedRecords]) -> None:
         """Keep the lines of each failed test's records (sieve_tests.py: chunks of
         (first input line, 0-based; whole lines)) that no window kept: they lie
         before the windows' end, so among the segments, in order. Each test's are
         linked: one region to read (Capture.regions), as they were one test's."""
+        tests = [f.chunks for f in failed]
         firsts = [s.first - 1 for s in self.segments]
         new: list[Segment] = []
         chunks = [c for test in tests for c in test]

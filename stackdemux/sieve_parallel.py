@@ -12,7 +12,11 @@ window, never of the log.
 
 The result is the Capture that `sieve.sieve` returns on the same file,
 line for line (tests/test_sieve_parallel.py checks it): seeds are decided
-line by line, so where a range or a block starts changes nothing.
+line by line, so where a range or a block starts changes nothing. A go test
+-json log's failed tests keep their whole records (sieve_tests.py) across
+ranges too: each range says which tests still run at its end, with their
+records' lines, and a test that fails in a later range takes them, back to the
+range of its `run` (tests/test_sieve_go_test_json.py).
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .sieve import AFTER, BEFORE, BLOCK, MAX_KEPT, Sieve
-from .sieve_tests import logged
+from .sieve_tests import RunningTests, logged
 from .tee import Capture, Segment
+from .test_output import MAX_LINES_ABOVE
 
 # A file below this many bytes per job is not worth a process more.
 JOB_MIN = 32 << 20
@@ -58,10 +63,23 @@ class RangeScan:
     lines: int = 0  # lines that start in the range
     seeds: list[int] = field(default_factory=list)  # their numbers (0-based, in the range)
     marks: list[tuple[int, int]] = field(default_factory=list)  # (offset, line) of line starts
-    # go test -json: [a, b) lines (in the range) of each failed test's records
-    # (sieve_tests.py; a test's records in an earlier range are that range's, not held)
-    held: list[tuple[int, int]] = field(default_factory=list)
-    links: list[tuple[int, int]] = field(default_factory=list)  # (Capture.links, 0-based)
+    # go test -json: the records of each test that failed in the range (sieve_tests.py),
+    # in order; one begun before the range has records in the ranges before too,
+    # where it was still `running` at their end (joined in `assemble`)
+    failed: list[TestSpans] = field(default_factory=list)
+    # ... and of each test still running at the range's end, by its key
+    running: dict[bytes, TestSpans] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class TestSpans:
+    """A test's records in one range: [a, b) lines (in the range), whether its `run`
+    event is among them, whether they hold a log entry (sieve_tests.logged)."""
+
+    key: bytes
+    spans: list[tuple[int, int]]
+    begun: bool
+    logged: bool
 
 
 class _Scan(Sieve):
@@ -70,6 +88,9 @@ class _Scan(Sieve):
     def __init__(self, scan: RangeScan, wrapped: str | None = None) -> None:
         super().__init__(wrapped=wrapped)
         self.scan = scan
+        if self._running is not None and scan.start > 0:
+            # (begun mid-log: tests begun and continued before are not known)
+            self._running = RunningTests(mid_log=True)
 
     def _block(self, block: bytes, at: int) -> None:
         base = self.line_no
@@ -78,11 +99,21 @@ class _Scan(Sieve):
         self.scan.seeds.extend(base + s for s in self._seed_lines(block))
         if self._running is not None:
             for test in self._running.block(block, base):
-                spans = [(first, first + raw.count(b"\n")) for first, raw in test]
-                self.scan.held.extend(spans)
-                if logged(test):
-                    self.scan.links.append((spans[0][0], spans[-1][1] - 1))
+                spans = [(first, first + raw.count(b"\n")) for first, raw in test.chunks]
+                self.scan.failed.append(TestSpans(test.key, spans, test.begun,
+                                                  logged(test.chunks)))
         self.line_no += block.count(b"\n")
+
+    def running(self) -> dict[bytes, TestSpans]:
+        """The records of the tests still running at the range's end."""
+        if self._running is None:
+            return {}
+        out = {}
+        for key, held in self._running.held.items():
+            chunks = [(first, raw) for first, _, raw in held.chunks]
+            out[key] = TestSpans(key, [(first, first + n) for first, n, _ in held.chunks],
+                                 held.begun, logged(chunks))
+        return out
 
     def _mark(self, block: bytes, at: int, base: int) -> None:
         """(offset, line number) of a line start every MARK bytes or so."""
@@ -132,6 +163,7 @@ def scan_range(path: str, nominal_start: int, nominal_end: int,
             sieve.feed(chunk)
         sieve.close()
         scan.lines = sieve.line_no
+        scan.running = sieve.running()
         return scan
 
 
@@ -165,11 +197,16 @@ def assemble(path: str, size: int, scans: list[RangeScan]) -> Capture:
     held: list[tuple[int, int]] = []
     links: list[tuple[int, int]] = []
     total = 0
-    for scan in scans:
+    firsts = []  # each range's first line
+    for k, scan in enumerate(scans):
+        firsts.append(total)
         seeds.extend(total + s for s in scan.seeds)
         marks.extend((off, total + line) for off, line in scan.marks)
-        held.extend((total + a, total + b) for a, b in scan.held)
-        links.extend((total + a + 1, total + b + 1) for a, b in scan.links)
+        for test in scan.failed:  # (Capture.links: 1-based, first and last line)
+            spans, logs = _records(scans, firsts, k, test)
+            held.extend(spans)
+            if logs:
+                links.append((spans[0][0] + 1, spans[-1][1]))
         total += scan.lines
     capture = Capture([], total, size, 0, links)
     spans = windows(seeds, total)
@@ -177,6 +214,32 @@ def assemble(path: str, size: int, scans: list[RangeScan]) -> Capture:
         spans = _union([*spans, *held])
     _read_windows(path, spans, marks, capture)
     return capture
+
+
+def _records(scans: list[RangeScan], firsts: list[int], k: int, test: TestSpans
+             ) -> tuple[list[tuple[int, int]], bool]:
+    """The [a, b) lines of all the records of `test`, which failed in range k, and
+    whether they hold a log entry. Begun in a range before, its records there are
+    those the ranges held at their end, back to the one its `run` is in: as one
+    pass over the log holds a test's records while it runs, its last
+    MAX_LINES_ABOVE lines (sieve_tests.py)."""
+    spans = [(firsts[k] + a, firsts[k] + b) for a, b in test.spans]
+    logs = test.logged
+    if test.begun:
+        return spans, logs
+    for j in range(k - 1, -1, -1):
+        before = scans[j].running.get(test.key)
+        if before is None:
+            continue  # (it wrote nothing in range j)
+        spans[:0] = [(firsts[j] + a, firsts[j] + b) for a, b in before.spans]
+        logs = logs or before.logged
+        if before.begun:
+            break
+    lines = sum(b - a for a, b in spans)
+    while len(spans) > 1 and lines - (spans[0][1] - spans[0][0]) >= MAX_LINES_ABOVE:
+        lines -= spans[0][1] - spans[0][0]
+        del spans[0]
+    return spans, logs
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -60,13 +60,27 @@ class _Held:
     chunks: deque[tuple[int, int, bytes]] = field(default_factory=deque)
     lines: int = 0
     size: int = 0  # bytes
+    begun: bool = False  # its `run` event was read (not so for a test begun before a range)
+
+
+@dataclass(slots=True)
+class FailedRecords:
+    """A failed test's records, as (first line's number, whole lines) chunks in
+    order; `key`: its package and test as its records write them; `begun`: its
+    `run` event among them (a range of the log sieved on its own, sieve_parallel.py,
+    holds only the records of a test begun before it that the range holds)."""
+
+    key: bytes
+    begun: bool
+    chunks: list[tuple[int, bytes]]
 
 
 class RunningTests:
     """Feed whole lines of a test2json log in order (`block`); get back each failed
     test's held records."""
 
-    def __init__(self, limit: int = MAX_LINES_ABOVE, max_bytes: int = MAX_HELD_BYTES) -> None:
+    def __init__(self, limit: int = MAX_LINES_ABOVE, max_bytes: int = MAX_HELD_BYTES,
+                 mid_log: bool = False) -> None:
         self.limit = limit
         self.max_bytes = max_bytes
         self.size = 0  # bytes held, all tests
@@ -75,14 +89,17 @@ class RunningTests:
         self.current: bytes | None = None  # whose the records are now
         # the tests continued (`cont`: parallel, paused then let run) and not ended:
         # while there are none, one test runs at a time and the records up to the
-        # next event are the current test's, unread
-        self.continued: set[bytes] = set()
+        # next event are the current test's, unread. Read from the middle of a log
+        # (`mid_log`: a range of it, sieve_parallel.py) the tests continued before are
+        # not known: a key no record has stands for them, and every run of records is
+        # counted (a parallel test continued before may write among them)
+        self.continued: set[bytes] = {b""} if mid_log else set()
         self._at = self._line = 0  # (block(): a position whose line number is known)
 
-    def block(self, block: bytes, base: int) -> list[list[tuple[int, bytes]]]:
+    def block(self, block: bytes, base: int) -> list[FailedRecords]:
         """Read `block` (whole lines, each ending in a newline; `base`: its first
         line's number, 0-based) and return the records of each test that failed in
-        it, as (first line's number, lines) chunks in order, a list a test."""
+        it, in order."""
         marks = [m.start() for m in _SWITCH.finditer(block)]
         at = block.find(_NAME)
         if at >= 0:
@@ -90,7 +107,7 @@ class RunningTests:
                 marks.append(at)
                 at = block.find(_NAME, at + 1)
             marks.sort()
-        failed: list[list[tuple[int, bytes]]] = []
+        failed: list[FailedRecords] = []
         # a line start of the block whose number is known: lines are counted only up
         # to records held (a test that ran alone and passed is let go uncounted)
         self._at, self._line = 0, base
@@ -116,6 +133,8 @@ class RunningTests:
                 self.current = key
                 if word == b"con":
                     self.continued.add(key)
+                elif word == b"run":
+                    self._entry(key).begun = True
                 continue
             self.continued.discard(key)
             # pass, fail, skip, pause: its last record; what follows is no test's known
@@ -128,7 +147,8 @@ class RunningTests:
                 if held is not None:
                     self.size -= held.size
                     if held.chunks:
-                        failed.append([(first, raw) for first, _, raw in held.chunks])
+                        failed.append(FailedRecords(
+                            key, held.begun, [(first, raw) for first, _, raw in held.chunks]))
             elif word != b"pau":  # (paused, it goes on later: its records stay held)
                 self._let_go(key)
         self._give(block, pos, len(block))
@@ -169,13 +189,18 @@ class RunningTests:
         if run_key is not None:
             self._hold(run_key, run_line, k - run_line, block[run_at:b])
 
-    def _hold(self, key: bytes, line: int, n: int, raw: bytes) -> None:
-        """Hold `n` whole lines from input line `line` as the test `key`'s records."""
+    def _entry(self, key: bytes) -> _Held:
+        """The test `key`'s records, none yet if it had none."""
         held = self.held.get(key)
         if held is None:
             held = self.held[key] = _Held()
             if len(self.held) > MAX_RUNNING:
                 self.size -= self.held.pop(next(iter(self.held))).size
+        return held
+
+    def _hold(self, key: bytes, line: int, n: int, raw: bytes) -> None:
+        """Hold `n` whole lines from input line `line` as the test `key`'s records."""
+        held = self._entry(key)
         held.chunks.append((line, n, raw))
         held.lines += n
         held.size += len(raw)
