@@ -75,3 +75,20 @@ def test_a_merge_s_opening_is_read_as_a_partition():
         head = text[:text.find("\n", 250) + 1]
         head = hostile_text(r, head.encode()).decode("utf-8", "replace")
         assert_partition(head, decode(head, margin=UNSURE_MARGIN))
+
+
+def test_the_line_pairs_the_decoder_compares_are_kept_up_to_a_bound():
+    # A reading dropped for a cheaper one marks the fields their lines differ
+    # in (_differing, kept per pair: a region compares the same few hundred
+    # pairs again and again). Kept without bound, every pair of every region
+    # a log's decoder read stayed: memory growing with the log.
+    from stackdemux.demux import writes_decode
+
+    lines = sorted({x for text in MERGES for x in text.split("\n") if x})
+    pairs = [(a, b) for k in (1, 2, 3) for a, b in zip(lines, lines[k:] + lines[:k], strict=True)]
+    assert len(pairs) > 2 * writes_decode.DIFFERING_KEPT
+    writes_decode._differing.cache_clear()
+    first = [writes_decode._differing(a, b) for a, b in pairs]
+    assert writes_decode._differing.cache_info().currsize <= writes_decode.DIFFERING_KEPT
+    # ... and a pair let go is worked out again, alike
+    assert [writes_decode._differing(a, b) for a, b in pairs[:50]] == first[:50]
