@@ -73,6 +73,7 @@ class Ahead:
         """Whether a text of a line after line i, within the reach of a fragment
         opened there, may complete head (auto's state after it: state)."""
         lo, hi = i + 1, self.reach(i)
+        self._forget(lo)
         scan = self._scans.get(head)
         if scan is None or scan[0] > lo or scan[1] < lo - 1:
             scan = self._scans[head] = [lo, lo - 1, []]
@@ -94,6 +95,17 @@ class Ahead:
         scan[1] = max(scan[1], hi)
         return False
 
+    def _forget(self, lo: int) -> None:
+        """Drop the rests of lines before lo: the search has passed them, and
+        every later fragment looks ahead from past them (kept in the order
+        the scans read them: each scan reads forward)."""
+        rests = self._rests
+        while rests:
+            key = next(iter(rests))
+            if key[0] >= lo:
+                break
+            del rests[key]
+
     def _needles(self, auto: Joins, state: int) -> tuple[str, ...] | None:
         """Texts one of which every rest that completes a head in `state`
         holds (None: none found): each path of the automaton from the state
@@ -109,13 +121,15 @@ class Ahead:
     def _rest_in(self, auto: Joins, state: int, head: str, j: int) -> bool:
         """Whether head + a text of line j's end reads as a line (joins_of's
         cuts, before its refusals)."""
-        t, m = self.texts[j], self.matches[j]
-        if not t or j in self.pieces or len(t) > MAX_SPLICED or (
-                m is not None and m.lastgroup not in LENIENT and self.whole(m)):
-            return False  # read whole as they stand: no rest (splice_search.run)
+        t = self.texts[j]
+        if not t or j in self.pieces or len(t) > MAX_SPLICED:
+            return False
         needles = self._needles(auto, state)
         if needles is not None and not any(x in t for x in needles):
-            return False
+            return False  # (asked before the line's reading: most lines end here)
+        m = self.matches[j]
+        if m is not None and m.lastgroup not in LENIENT and self.whole(m):
+            return False  # read whole as they stand: no rest (splice_search.run)
         lo = max(0, len(head) + len(t) - MAX_SPLICED)
         n = min(len(t), MAX_CUTS)
         key = (j, id(auto))

@@ -11,7 +11,7 @@ Scores are in units of one known name in a reading (splice_score.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["Fragment", "Hypothesis", "Key", "Log", "Marks", "Piece", "Variant", "best_variants",
            "given_up", "names_open", "prune"]
@@ -66,6 +66,12 @@ class Fragment:
     # ended before its line did), and their text: past the head's own cut
     more: tuple[Piece, ...] = ()
     more_text: str = ""
+    # what a hypothesis's state holds of it (its line, how often it grew):
+    # made once, read for every candidate the beam ranks
+    slot: tuple[int, int] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "slot", (self.line, len(self.more)))
 
     @property
     def best(self) -> float:
@@ -103,7 +109,7 @@ class Hypothesis:
     joins: int = 0
 
     def state(self) -> tuple:
-        return tuple((f.line, len(f.more)) for f in self.open), self.kind
+        return tuple([f.slot for f in self.open]), self.kind
 
 
 def names_open(beam: list[Hypothesis]) -> bool:

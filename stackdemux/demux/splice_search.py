@@ -48,24 +48,35 @@ class Search(Weigher):
         beam = [Hypothesis(0.0, (), None)]
         texts, matches, pieces = self.texts, self.matches, self.stream.pieces
         idle = beam[0]  # the one hypothesis, while nothing is open
+        passed = None  # the last line idle passed by: its kind is idle's (see below)
         for i, t in enumerate(texts):
-            m = matches[i]
             if idle is None and not any(h.open for h in beam):
                 # every hypothesis has finished its fragments: the best one goes on
                 idle = max(beam, key=lambda h: h.score)
                 beam = [idle]
             if idle is not None:
                 # Nothing open: a line read whole stays whole (its one match is
-                # all it costs); any other line only where a line starts inside it.
-                if m is not None and m.lastgroup not in LENIENT:
-                    idle.kind = m.lastgroup
+                # all it costs); any other line only where a line starts inside
+                # it. A line where none starts past its first character is
+                # passed by unread (most of an ordinary log): whole or not, it
+                # stays as it is. Its kind, the chunk's last (a blank line keeps
+                # it), is read only where a line after it is expanded.
+                if not t:
                     continue
-                if not t or len(t) > MAX_SPLICED or i in pieces or not inner_start(t, m):
-                    if t:  # a blank line keeps the chunk's last kind
-                        idle.kind = m.lastgroup if m is not None else None
+                if len(t) > MAX_SPLICED or i in pieces or lead_search(t, 1).search(t, 1) is None:
+                    passed = i
                     continue
+                m = matches[i]
+                if (m is not None and m.lastgroup not in LENIENT) or not inner_start(t, m):
+                    passed = i
+                    continue
+                if passed is not None:
+                    before = matches[passed]
+                    idle.kind = before.lastgroup if before is not None else None
+                    passed = None
                 any_open = False
             else:
+                m = matches[i]
                 any_open = any(h.open for h in beam)
             if not t and any_open and i not in pieces:
                 beam = self._retire(self._blank(beam, i), i)
@@ -127,13 +138,11 @@ class Search(Weigher):
         fresh_head = best_variants(fresh)
         mids = self._mid_heads(i, t, leads) if kind is None and leads else []
         # the rests of the open fragments: worked out once per fragment, not per hypothesis
-        rests: dict[int, dict[int, tuple[float, Variant, str]]] = {}
-        for h in beam:
-            for f in h.open:
-                if id(f) not in rests:
-                    rests[id(f)] = self.rests(f, i, t, n)
-        # a text whose line break may be another's (see _ended_by_break)
-        breaks = kind is None or kind in LENIENT or kind == "created_by"
+        rests = {id(f): self.rests(f, i, t, n) for f in self._distinct(beam)}
+        # a text whose line break may be another's (see _ended_by_break): only
+        # where an open fragment reads as a whole line (asked once per fragment)
+        breaks = (kind is None or kind in LENIENT or kind == "created_by") and any(
+            self.reads_whole(f, i) is not None for f in self._distinct(beam))
         for h in beam:
             # whole
             g = Hypothesis(h.score + whole, h.open, kind, h.log, h.cuts, h.joins)
@@ -208,6 +217,16 @@ class Search(Weigher):
         # otherwise, in twice the time)
         idle = len(beam) == 1 and not beam[0].open
         return prune(self._settle(cands, i) if idle else cands)
+
+    @staticmethod
+    def _distinct(beam: list[Hypothesis]) -> Iterator[Fragment]:
+        """The beam's open fragments, each once (hypotheses share most of them)."""
+        seen: set[int] = set()
+        for h in beam:
+            for f in h.open:
+                if id(f) not in seen:
+                    seen.add(id(f))
+                    yield f
 
     def _settle(self, cands: list[Hypothesis], i: int) -> list[Hypothesis]:
         """Fragments opened at text i, where nothing was open, that nothing can
@@ -294,8 +313,10 @@ class Search(Weigher):
         the one whose open fragment already reads as a whole line (its read()
         chunk ended just before its newline, its next one starts with it)."""
         out = []
-        head = Fragment(i, t, h.kind, (Variant(len(t), -CUT - OPEN, None, None),))
+        head = None  # (made once one is: most hypotheses have no fragment that reads whole)
         for f, q, v, _ in self._whole_heads(h, i):
+            if head is None:
+                head = Fragment(i, t, h.kind, (Variant(len(t), -CUT - OPEN, None, None),))
             # its line break, an empty piece: where f's process's next chunk begins
             entry = f.key, f.head(v), (*f.pieces(v), (i, len(t), len(t))), True
             others = tuple(x for x in h.open if x is not f)
@@ -332,16 +353,19 @@ class Search(Weigher):
                 yield f, h.score - f.best + q + OPEN - ORDER * age, v, k
 
     def _retire(self, beam: list[Hypothesis], i: int) -> list[Hypothesis]:
-        """Fragments waiting longer than any collector waits are given up."""
+        """Fragments waiting longer than any collector waits are given up.
+        `beam`: pruned (prune's beam is its own: pruned again only if changed)."""
+        changed = False
         for h in beam:
             if len(h.open) > MAX_OPEN or (h.open and h.open[0].line < i - MAX_AGE):
+                changed = True
                 keep = tuple(f for f in h.open[-MAX_OPEN:] if f.line >= i - MAX_AGE)
                 for f in h.open:
                     if f not in keep:
                         h.log = given_up(f), h.log
                         h.score -= UNFINISHED
                 h.open = keep
-        return prune(beam) if len(beam) > 1 else beam
+        return prune(beam) if changed and len(beam) > 1 else beam
 
     def _finish(self, h: Hypothesis) -> Hypothesis:
         for f in h.open:

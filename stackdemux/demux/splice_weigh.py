@@ -65,8 +65,11 @@ class Weigher:
         self._toolchains: dict[tuple[int, int], Marks] = {}
         self._heads: dict[tuple[tuple[Piece, ...], str], int] = {}  # see head_state
         self._grown: dict[tuple[int, int], tuple[int, Fragment] | None] = {}  # see grown
-        self._whole: dict[int, tuple[Fragment, tuple[float, Variant, str] | None]] = {}
+        # id(f) -> (f, its best whole reading, the line last asked at, its reading there)
+        self._whole: dict[int, tuple[Fragment, tuple[float, Variant, str] | None, int,
+                                     tuple[float, Variant, str] | None]] = {}
         self._chunks: dict[tuple[int, int], dict[int, list[int]]] = {}  # see chunk_states
+        self._dead: dict[int, tuple[Fragment, bool]] = {}  # see dead
         self._starts: list[bool] | None = None  # see line_starts
         self._free: int | None = None  # free_after of the line expanded
         self._rests: dict[int, dict[int, list[int]]] = {}  # the line expanded's: rest_states
@@ -179,6 +182,8 @@ class Weigher:
         cut completes fragment f: the whole text (cut 0) and the few best cuts
         (a head keeps no more variants than that)."""
         out: dict[int, tuple[float, Variant, str]] = {}
+        if self.dead(f):
+            return out
         apart = self.stranger(f, i)
         turn: dict[str, float] = {}  # kind → what following f.prev costs (few kinds, many cuts)
         for v in f.variants:
@@ -200,6 +205,20 @@ class Weigher:
             best = ranked[:VARIANTS] + [c for c in ranked[VARIANTS:TIED] if out[c][0] == top]
             out = {c: out[c] for c in (0, *best) if c in out}
         return out
+
+    def dead(self, f: Fragment) -> bool:
+        """No line of the grammar's kinds starts as any of f's heads: no rest
+        completes it (joins_of finds none), on any line. Once per fragment: a
+        head cut out of an ordinary line is carried along for MAX_AGE lines."""
+        got = self._dead.get(id(f))
+        if got is None or got[0] is not f:
+            heads = [(f.head(v), f.pieces(v)) for v in f.variants]
+            got = f, all(self.head_state(joins(h[0]), ps, h) == joins(h[0]).dead
+                          for h, ps in heads)
+            if len(self._dead) >= MEMO_MAX:
+                self._dead.clear()
+            self._dead[id(f)] = got
+        return got[1]
 
     def joins_of(self, head: str, pieces: tuple[Piece, ...], i: int, t: str, n: int
                  ) -> list[tuple[int, float, str]]:
@@ -362,6 +381,8 @@ class Weigher:
         whole line, finished by input line i's line break; None if none does."""
         got = self._whole.get(id(f))
         if got is not None and got[0] is f:
+            if got[2] == i:  # (asked for each hypothesis holding f, on each line)
+                return got[3]
             best = got[1]
         else:  # once per fragment: it is asked again on every line it waits through
             best = None
@@ -376,8 +397,9 @@ class Weigher:
                     best = (q, v, r[1])
             if len(self._whole) >= MEMO_MAX:
                 self._whole.clear()
-            self._whole[id(f)] = f, best  # (f kept: its id is not reused meanwhile)
-        if best is None:
-            return None
-        q, v, k = best
-        return q - self.stranger(f, i), v, k
+        got_i = None
+        if best is not None:
+            q, v, k = best
+            got_i = q - self.stranger(f, i), v, k
+        self._whole[id(f)] = f, best, i, got_i  # (f kept: its id is not reused meanwhile)
+        return got_i

@@ -30,8 +30,10 @@ def is_broken(line: str) -> bool:
     """A line holding a traceback value that is no line of the grammar."""
     if len(line) > MAX_LINE or not line:
         return False
+    if _TRACE_TOKEN.search(line) is None:
+        return False  # (asked first: most log lines hold no such value, and read no grammar)
     m = line_grammar().match(line)
-    return (m is None or m.lastgroup == "indented") and _TRACE_TOKEN.search(line) is not None
+    return m is None or m.lastgroup == "indented"
 
 
 def looks_write_interleaved(texts: Sequence[str]) -> bool:
