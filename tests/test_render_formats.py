@@ -230,7 +230,7 @@ def test_github_at_most_max_errors_then_one_notice():
     lines = out.splitlines()
     assert sum(ln.startswith("::error ") for ln in lines) == 2
     notices = [ln for ln in lines if ln.startswith("::notice ")]
-    assert len(notices) == 1 and "1 more crash group not annotated" in notices[0]
+    assert len(notices) == 1 and "1 more crash not annotated" in notices[0]
 
 
 def test_in_repo_rule(tmp_path):

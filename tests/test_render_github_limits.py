@@ -12,7 +12,7 @@ from pathlib import Path
 from stackdemux.api import analyze_many
 from stackdemux.render import RenderOptions, render
 from stackdemux.render.failures import failure_views, said_by_failures
-from stackdemux.render.view import group_views
+from stackdemux.render.view import ci_views, group_views
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 # pprof, runtime.Stack, debug.PrintStack and a leak profile, printed on purpose
@@ -48,8 +48,9 @@ def test_a_frequent_dump_does_not_take_a_crash_s_place() -> None:
 def test_a_release_s_crashes_fill_the_ten_errors_and_its_dumps_are_notices() -> None:
     paths = sorted((SAMPLES / "go1.27").glob("*.txt"))
     analysis = analyze_many([str(p) for p in paths])
-    # (plain test failures are annotated a failed test each, after the crash groups)
-    views = [v for v in group_views(analysis) if not said_by_failures(v)]
+    # (plain test failures are annotated a failed test each, after the crashes, each
+    # under the id a bot files its reports by: ci_views)
+    views = [v for v in ci_views(analysis) if not said_by_failures(v)]
     failed = len(failure_views(analysis))
     crashes = sum(v.is_crash for v in views)
     dumps = len(views) - crashes
@@ -57,7 +58,7 @@ def test_a_release_s_crashes_fill_the_ten_errors_and_its_dumps_are_notices() -> 
     errors, notices = _annotations(paths)
     assert len(errors) == 10
     assert len(notices) == dumps + 1
-    assert (f"::{crashes - 10} more crash groups and {failed} more failed tests not annotated"
+    assert (f"::{crashes - 10} more crashes and {failed} more failed tests not annotated"
             in notices[-1])
     assert all(n.startswith("::notice title=goroutine dump::") for n in notices[:-1])
 

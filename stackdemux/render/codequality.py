@@ -23,9 +23,9 @@ from .paths import in_repo, outside_path
 from .sanitize import clean, flat, inert_json
 from .view import (
     GroupView,
+    ci_views,
     culprit_label,
     culprit_words,
-    group_views,
     sightings,
     tests_label,
     tests_said,
@@ -105,7 +105,7 @@ def _failure_issue(failure: FailureView, options: RenderOptions) -> dict:
 def render_codequality(analysis: Analysis, options: RenderOptions) -> str:
     issues = []
     # plain test failures: an issue per failed test, not one for their group (failures.py)
-    for view in (v for v in group_views(analysis) if not said_by_failures(v)):
+    for view in (v for v in ci_views(analysis) if not said_by_failures(v)):
         path, line, frame = _where(view, analysis, options)
         description = _description(view, frame)
         issues.append(

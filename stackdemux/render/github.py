@@ -24,7 +24,15 @@ from .options import RenderOptions
 from .paths import in_repo
 from .sanitize import clean
 from .text import render_text
-from .view import GroupView, Sighting, ci_lines, group_views, reports_summary, sightings
+from .view import (
+    GroupView,
+    Sighting,
+    ci_lines,
+    ci_views,
+    group_views,
+    reports_summary,
+    sightings,
+)
 
 
 def escape_data(text: str) -> str:
@@ -91,9 +99,11 @@ def _annotated(views: list[GroupView], limit: int) -> tuple[list[GroupView], lis
 def _unsaid(views: list[GroupView], limit: int, failures: int = 0) -> str:
     crashes = sum(view.is_crash for view in views)
     dumps = len(views) - crashes
-    said = [f"{n} more {what}{'s' if n != 1 else ''}"
-            for n, what in ((crashes, "crash group"), (failures, "failed test"),
-                            (dumps, "goroutine dump")) if n]
+    # (a crash: a group, or its reports of one id where they differ: ci_views)
+    said = [f"{n} more {one if n == 1 else more}"
+            for n, one, more in ((crashes, "crash", "crashes"),
+                                 (failures, "failed test", "failed tests"),
+                                 (dumps, "goroutine dump", "goroutine dumps")) if n]
     return (f"{' and '.join(said)} not annotated (GitHub shows at most {limit} errors and "
             f"{limit} notices per step); see the log below")
 
@@ -109,8 +119,9 @@ def _sighting(seen: Sighting) -> str:
 def render_github(analysis: Analysis, options: RenderOptions) -> str:
     token = options.stop_token or secrets.token_hex(16)
     views = group_views(analysis)
-    # plain test failures: each failed test at its file's line, not its group (failures.py)
-    grouped = [view for view in views if not said_by_failures(view)]
+    # plain test failures: each failed test at its file's line, not its group (failures.py);
+    # a crash under the id a bot files its reports by (ci_views)
+    grouped = [view for view in ci_views(analysis) if not said_by_failures(view)]
     annotated, unsaid = _annotated(grouped, options.max_errors)
     failures = failure_views(analysis)
     # (errors: the crash groups first, then the failed tests, in the room they leave)

@@ -15,7 +15,7 @@ from .options import RenderOptions
 from .paths import in_repo
 from .sanitize import inert_markup, xml_safe
 from .stack import shown_stack
-from .view import GroupView, ci_lines, group_views, sightings
+from .view import GroupView, ci_lines, ci_views, sightings
 
 
 def _body(view: GroupView, analysis: Analysis, options: RenderOptions) -> str:
@@ -77,7 +77,7 @@ _NO_TIME = "0"
 
 def render_junit(analysis: Analysis, options: RenderOptions) -> str:
     # plain test failures: a case per failed test, not one for their group (failures.py)
-    views = [view for view in group_views(analysis) if not said_by_failures(view)]
+    views = [view for view in ci_views(analysis) if not said_by_failures(view)]
     failures = failure_views(analysis)
     failed = str(sum(view.is_crash for view in views) + len(failures))
     suites = ET.Element(

@@ -35,9 +35,9 @@ from .view import (
     GroupView,
     Sighting,
     chain_steps,
+    ci_views,
     culprit_label,
     found_in,
-    group_views,
     hint_facts,
     hint_lines,
     no_source_file,
@@ -350,7 +350,7 @@ def _names_base(results: list[dict], base: str) -> bool:
 
 def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
     # plain test failures: a result per failed test, not one for their group (failures.py)
-    views = [view for view in group_views(analysis) if not said_by_failures(view)]
+    views = [view for view in ci_views(analysis) if not said_by_failures(view)]
     rules: dict[str, dict] = {}
     results = []
     for view in views:
@@ -376,6 +376,8 @@ def render_sarif(analysis: Analysis, options: RenderOptions) -> str:
                 "count": view.group.count,
                 "kind": view.kind,
                 "reports": view.group.reports,
+                # (the group's id, apart: one crash site can hold reports of several)
+                "group_fingerprint": view.group_fingerprint or view.fingerprint,
             },
         }
         result["locations"] = [_where(view, analysis, options)]

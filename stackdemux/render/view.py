@@ -281,6 +281,9 @@ class GroupView:
     buckets: list[Bucket] = field(default_factory=list)  # of the report shown
     lead: Report | None = None  # the report shown (see _lead); None: the first
     holder: Goroutine | None = None  # its goroutine holding the group's culprit
+    # A CI format's view of the reports of one own id in a group of several
+    # (ci_views): the fingerprint of the group they were read in; None: a group whole
+    group_fingerprint: str | None = None
 
     @property
     def report(self) -> Report | None:
@@ -560,6 +563,52 @@ def group_views(analysis: Analysis) -> list[GroupView]:
     return views
 
 
+def ci_views(analysis: Analysis) -> list[GroupView]:
+    """The crashes as the CI formats file them, each under the id a bot files its
+    reports by (Report.fingerprint, docs/triage-bot.md): a group whose reports have
+    one own id is its view; one whose reports differ (two routes to one culprit,
+    titles merged by similarity: 5 of the 1 140 groups of the recorded inputs read
+    alone, more over several logs) is a view per id, titled, blamed and chained as
+    its reports read alone, its group's id beside (`group_fingerprint`); a goroutine
+    dump's stays whole (no crash: a bot files none, a CI format notes it). A group's
+    id is its representative's, which depends on what else the analysis read: filed
+    under it, a crash's CI id changed from run to run as other crashes came and went,
+    and differed from the bot's."""
+    out: list[GroupView] = []
+    for view in group_views(analysis):
+        ids = list(dict.fromkeys(r.fingerprint for r in view.reports))
+        if len(ids) < 2 or None in ids or view.synthesized or not view.is_crash:
+            out.append(view)
+            continue
+        out.extend(_read_alone(view, [r for r in view.reports if r.fingerprint == fp], analysis)
+                   for fp in ids)
+    return out
+
+
+def _read_alone(view: GroupView, reports: list[Report], analysis: Analysis) -> GroupView:
+    """The view of `reports` (of one own id) of the group of `view`: its title,
+    culprit, main frame and chain are theirs read alone (Report.title, culprit),
+    its hints the group's."""
+    from dataclasses import replace
+
+    from ..analyse.chains import fill_chain
+
+    group = view.group
+    shown = next((r for r in reports if r.goroutines), reports[0])
+    messages: dict[str, int] = {}
+    for r in reports:
+        messages[r.message] = messages.get(r.message, 0) + 1
+    part = replace(group, reports=[r.id for r in reports], title=shown.title or group.title,
+                   messages=messages, streams=list(dict.fromkeys(r.stream for r in reports)),
+                   fingerprint=shown.fingerprint, representative=shown.id)
+    fill_chain(part, shown)
+    part.culprit = shown.culprit  # (as the report says it read alone: analyse._read_alone)
+    lead = _lead(part, reports)
+    return GroupView(group=part, reports=reports,
+                     buckets=analysis.buckets.get(lead.id, []) if lead is not None else [],
+                     lead=lead, holder=_holder(part, lead), group_fingerprint=group.fingerprint)
+
+
 def _lead(group: Group, reports: list[Report]) -> Report | None:
     """The report whose stack is shown: the one the group's culprit was read from,
     else the first with goroutines. The first in the log may have been cut off
@@ -645,6 +694,9 @@ def ci_lines(view: GroupView, analysis: Analysis) -> list[str]:
     for hint in view.group.hints:
         lines.extend(hint_lines(hint, hint_facts(view, hint)))
     lines.append(f"fingerprint: {view.fingerprint}")
+    if view.group_fingerprint is not None:
+        lines.append(f"group: {view.group_fingerprint} (one crash site with reports of "
+                     "another id: each id is filed apart)")
     return lines
 
 
