@@ -57,7 +57,7 @@ from .model import (
 from .raw_chain import read_raw_chain
 from .sre import constants as _c
 from .sre import parser as _p
-from .test_output import read_failures
+from .test_output import MAX_LINES_ABOVE, read_failures, tests_begun
 from .test_reports import FAILED, split_by_test
 from .tinygo_location import LOCATED, read_location
 
@@ -267,6 +267,10 @@ RELAY_ALONE = ("other threads' sections of a GOTRACEBACK=crash dump (m={m}) apar
 # Said of a test failure whose log ends inside the test's output, before the
 # `FAIL` go test prints after it (a `--- FAIL` block pasted alone, a log cut).
 CUT_IN_TEST_OUTPUT = "the log ends inside the failed test's output, before go test's FAIL line"
+# A big go test -json log's failed test that logged more than the sieve holds of it
+# (sieve_tests.py: its last MAX_LINES_ABOVE lines)
+TEST_HEAD_UNREAD = ("the log was read in windows around its tracebacks (a big log): the failed "
+                    f"test's first lines were not kept (its last {MAX_LINES_ABOVE:,} are)")
 
 # The traceback could not unwind a goroutine (a pc in C code or in no function):
 # `runtime: unknown pc 0x…` (Go 1.18+: `runtime: g 5: unknown pc 0x…`, Go 1.21+: `runtime:
@@ -1188,6 +1192,9 @@ class _Parser:
             self.used.pop()  # (its `--- FAIL` lines are the tests')
             if not later:
                 r.complete, r.incomplete_reason = False, unread or CUT_IN_TEST_OUTPUT
+            elif not {f.test for f in r.failed_tests if f.log} <= tests_begun(self.stream.texts):
+                # (a test that logged more than the sieve holds: its first records let go)
+                r.complete, r.incomplete_reason = False, TEST_HEAD_UNREAD
             self.close()
         self.tests, self.tests_at, self.context, self.context_at = [], [], [], []
         self.summary_package = None

@@ -58,6 +58,14 @@ def _rules() -> dict[str, tuple[re.Pattern[str], dict[str, int]]]:
 _PACKAGE_END = rx.compile(r"(?:ok  |FAIL\t|PASS$|FAIL$)")
 
 
+def tests_begun(texts: Sequence[str]) -> set[str]:
+    """The tests whose `=== RUN` line is among `texts` (-v, -json): where a failed
+    test's is not, its output was not read from its start."""
+    progress, fields = _rules()["test_progress"]
+    return {m.group(fields["test"]) for t in texts if t.startswith("=== RUN")
+            for m in [progress.fullmatch(t)] if m is not None}
+
+
 def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[int],
                   end: int, taken: Sequence[int],
                   lines_of: dict[str, list[int]] | None = None,

@@ -84,6 +84,30 @@ def test_a_failure_read_in_its_window_is_complete_as_read_whole(path):
     assert got == {r.title: (True, None) for r in stackdemux.analyze(path).reports}
 
 
+def test_a_failed_test_that_logged_more_than_the_sieve_holds_says_its_head_was_not_read(
+        monkeypatch):
+    # the sieve holds a running test's last MAX_LINES_ABOVE lines (20 000): made 8
+    # here, read in blocks of 512 bytes (its records then come in many chunks), the
+    # subtest's 22 lines lose their head, `=== RUN` and the first steps; its package's
+    # verdict read below does not make it complete. TestEarly's 7 lines are whole
+    import functools
+
+    import stackdemux.sieve as sieve_module
+    from stackdemux.sieve_tests import RunningTests
+
+    monkeypatch.setattr(sieve_module, "RunningTests", functools.partial(RunningTests, limit=8))
+    whole = sieve_module.sieve
+    monkeypatch.setattr(sieve_module, "sieve",
+                        lambda f, first=b"", **kw: whole(f, first, block=512, **kw))
+    path = DATA / "go1.27.3-json.txt"
+    got = {r.title: r for r in stackdemux.analyze(read_source(str(path), path.name, minimum=0))
+           .reports}
+    case = got[f"test failed: TestChatty/case_00006 in {PACKAGE}"]
+    assert len(case.failed_tests[0].log) < 21
+    assert not case.complete and "first lines were not kept" in case.incomplete_reason
+    assert got[f"test failed: TestEarly in {PACKAGE}"].complete
+
+
 def test_a_failure_whose_package_verdict_was_never_read_stays_incomplete(tmp_path):
     # the same log cut after the failed subtest's window: nothing says it ended
     lines = (DATA / "go1.27.3-json.txt").read_bytes().splitlines(keepends=True)
