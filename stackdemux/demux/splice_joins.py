@@ -194,6 +194,22 @@ class Joins:
         take the next character (dead: no line of these kinds starts so)."""
         return self._read(text)[0]
 
+    def states(self, text: str) -> list[int]:
+        """For each cut a of text, the state after text[:a] (dead from where
+        the automaton died on): one pass for every head a line's cuts leave."""
+        s, fwd, dead = self.start, self._fwd, self.dead
+        out = [s]
+        for ch in text:
+            nxt = fwd.get((s, ch))
+            if nxt is None:
+                nxt = self._step(s, ch)
+            s = nxt
+            out.append(s)
+            if s == dead:
+                break
+        out += [dead] * (len(text) + 1 - len(out))
+        return out
+
     def starts(self, text: str) -> list[bool]:
         """For each cut a of text, whether a line of these kinds may start as text[:a]."""
         alive = self._read(text)[1]

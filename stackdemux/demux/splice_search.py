@@ -125,7 +125,7 @@ class Search(Weigher):
         """Every reading of text i under every hypothesis: whole, the rest of an
         open fragment, or a head left open before a whole line or a rest."""
         cands: list[Hypothesis] = []
-        self.next_line()
+        self.next_line(i)
         n = min(len(t), MAX_CUTS)
         # whole lines after a cut: only where a line may start
         fresh: list[Variant] = []
@@ -294,7 +294,7 @@ class Search(Weigher):
             if rests is None:
                 rests = self.rest_states(auto, i, t)
             vs = []
-            state = auto.head(t[:a])
+            state = self.line_states()[a]
             # only where t[:a] + t[b:] may be a line at all
             for b in sorted(b for rest, bs in rests.items() if auto.meet(state, rest)
                             for b in bs if b > a):

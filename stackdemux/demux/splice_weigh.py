@@ -71,6 +71,8 @@ class Weigher:
         self._chunks: dict[tuple[int, int], dict[int, list[int]]] = {}  # see chunk_states
         self._dead: dict[int, tuple[Fragment, bool]] = {}  # see dead
         self._starts: list[bool] | None = None  # see line_starts
+        self._line = -1  # the line expanded (next_line)
+        self._states: list[int] | None = None  # see line_states
         self._free: int | None = None  # free_after of the line expanded
         self._rests: dict[int, dict[int, list[int]]] = {}  # the line expanded's: rest_states
 
@@ -270,7 +272,12 @@ class Weigher:
         return got
 
     def head_state(self, auto: Joins, pieces: tuple[Piece, ...], head: str) -> int:
-        """auto's state after a fragment's head: once per head."""
+        """auto's state after a fragment's head: once per head (a head cut out of
+        the line expanded, from its start: read off the line's one pass)."""
+        if len(pieces) == 1:
+            line, start, cut = pieces[0]
+            if line == self._line and not start:
+                return self.line_states()[cut]
         key = (pieces, head[0])
         got = self._heads.get(key)
         if got is None:
@@ -337,10 +344,20 @@ class Weigher:
         self._grown[key] = got
         return got
 
+    def line_states(self) -> list[int]:
+        """The state of joins(t[0]) after t[:a], for each cut a of the line
+        expanded (t): once per line."""
+        if self._states is None:
+            t = self.texts[self._line]
+            self._states = joins(t[0]).states(t)
+        return self._states
+
     def line_starts(self, t: str) -> list[bool]:
-        """Whether a line may start as t[:a], for each a: once per line."""
+        """Whether a line may start as t[:a], for each a of the line expanded
+        (t): once per line."""
         if self._starts is None:
-            self._starts = joins(t[0]).starts(t)
+            dead = joins(t[0]).dead
+            self._starts = [s != dead for s in self.line_states()]
         return self._starts
 
     def chunk_states(self, auto: Joins, t: str, c: int) -> dict[int, list[int]]:
@@ -356,9 +373,11 @@ class Weigher:
             self._chunks[key] = got
         return got
 
-    def next_line(self) -> None:
-        """Forget what was worked out for the line expanded before: those
-        memos hold for one line."""
+    def next_line(self, i: int) -> None:
+        """Line i is expanded next: forget what was worked out for the line
+        expanded before (those memos hold for one line)."""
+        self._line = i
+        self._states = None
         self._joins.clear()
         self._rests.clear()
         self._grown.clear()
