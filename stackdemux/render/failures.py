@@ -30,7 +30,7 @@ from .. import rx
 from ..analyse.fingerprint import fingerprint
 from ..analyse.normalise import failed_test_title
 from ..model import Analysis, FailedTest, LogEntry, Report, ReportKind
-from .paths import in_repo
+from .paths import in_repo, tails
 from .view import GroupView
 
 
@@ -213,8 +213,9 @@ def failure_file(failure: FailureView, repo_root: str | None) -> tuple[str, int]
             rel = posixpath.join(*directory, *package[len(prefix):], name)
             if os.path.isfile(os.path.join(root, rel)):
                 return rel, entry.line
-    for start in range(len(package)):  # the longest tail of the package's path first
-        rel = posixpath.join(*package[start:], name)
+    for start, rel in tails([*package, name], root):  # the longest tail of the package's first
+        if start == len(package):
+            break
         if os.path.isfile(os.path.join(root, rel)):
             return rel, entry.line
     return None
