@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from sys import intern
 
+import orjson
+
 from . import rx
 from .call_lines import read_name, split_call
 from .callers import (
@@ -1483,6 +1485,9 @@ class _Parser:
                 self.noise_or_close(i)
                 return
             echo = m.group(fields["echo_value"])
+            zap = m.group(fields["zap_panic"])
+            if zap is not None:  # (escaped as JSON escapes a string)
+                echo = _json_string(zap)
             if echo is not None and self.peek_kind(i + 1) != "goroutine_header":
                 self.noise_or_close(i)  # (no stack below: any log's words)
                 return
@@ -1926,8 +1931,14 @@ class _Parser:
             return True
         if where is None or self.report is None:
             return False
-        self.caller_at = i if text.endswith(")") else -2
         g = self.g
+        if g is not None and _list_again(g.frames, where):
+            # a list ends at the goroutine's first function (runtime.goexit, in
+            # runtime's assembly, below the callers it ran): the list's first
+            # caller again after it begins another list, whose head was not
+            # pasted (beego#1783)
+            return False
+        self.caller_at = i if text.endswith(")") else -2
         if g is None:
             g = self.g = Goroutine(id=0, state="unknown")
             self.report.goroutines.append(g)
@@ -2269,6 +2280,32 @@ def _signal_below(texts: Sequence[str], i: int) -> bool:
     """Whether the line after texts[i] is the runtime's signal line."""
     return i + 1 < len(texts) and texts[i + 1][:8] == "[signal " and \
         line_grammar().classify(texts[i + 1])[0] == "signal"
+
+
+# runtime's assembly (runtime.goexit, runtime.call32…): a caller list holds no name
+_RUNTIME_ASM = rx.compile(r"(?:^|/)runtime/asm_\w+\.s$")
+
+
+def _list_again(frames: list[Frame], where: tuple[str, int]) -> bool:
+    """Whether a caller at `where` begins a caller list anew: the list's last
+    frame is runtime.goexit (runtime's assembly after a frame outside runtime)
+    and `where` is the list's first caller (the deferred call's runtime.call32,
+    in assembly too). (A nested panic's call32 follows a frame outside runtime
+    in the list itself: beego#2733.)"""
+    if len(frames) < 2 or frames[-1].func or (frames[0].file, frames[0].line) != where:
+        return False
+    last, before = frames[-1].file or "", frames[-2].file or ""
+    return (_RUNTIME_ASM.search(last) is not None and _RUNTIME_ASM.search(where[0]) is not None
+            and "/runtime/" not in before and not before.startswith("runtime/"))
+
+
+def _json_string(escaped: str) -> str:
+    """A JSON string's text from its escaped form (as it stood between its quotes)."""
+    try:
+        text = orjson.loads(f'"{escaped}"')
+    except orjson.JSONDecodeError:
+        return escaped
+    return text if isinstance(text, str) else escaped
 
 
 def _observed(text: str | None) -> str:

@@ -1,6 +1,8 @@
-"""Echo's Recover middleware logs `[PANIC RECOVER] `, the value and the stack in
-one record, the goroutine's header glued after the value (traceback.lark's
-ECHO_RECOVER); through Echo's JSON logger, all of it escaped in `message`."""
+"""Frameworks that log a recovered panic with its stack in one record. Echo's
+Recover middleware logs `[PANIC RECOVER] `, the value and the stack, the goroutine's
+header glued after the value (traceback.lark's ECHO_RECOVER); through Echo's JSON
+logger, all of it escaped in `message`. controller-runtime logs `Observed a panic`
+through zap, the value and the stack in the record's context (ZAP_OBSERVED)."""
 
 from __future__ import annotations
 
@@ -28,3 +30,15 @@ def test_echo_s_json_record_reads_as_the_recovered_panic_and_its_stack() -> None
 def test_echo_s_words_with_no_stack_below_open_nothing() -> None:
     # a log that quotes the words (a grep, a test's name) holds no crash
     assert parse_text("[PANIC RECOVER] a problem\nserver started\n").reports == []
+
+
+def test_controller_runtime_s_zap_record_of_a_reconciler_s_panic_is_the_panic() -> None:
+    # open-component-model#1067: `Observed a panic` at ERROR through zap's console
+    # encoder, the value in the context's `panic`, debug.Stack() escaped in `stacktrace`
+    # (the record cut by the paste inside a call line): traceback.lark's ZAP_OBSERVED
+    (report,) = analyze_many([str(
+        WILD / "ocm1067_zap_console_observed_panic_stacktrace_field_escaped_cut.txt")]).reports
+    assert (report.kind, report.message) == (
+        ReportKind.PANIC, "runtime error: invalid memory address or nil pointer dereference")
+    assert report.culprit is not None
+    assert report.culprit.func.endswith("deployer.(*Reconciler).Reconcile")

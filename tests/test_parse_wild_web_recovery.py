@@ -132,11 +132,23 @@ def test_beego_s_asynchronous_logger_s_first_caller_above_the_head_is_the_list_s
     # request's URL and the head, in the same second: it is the list's first frame
     a = analyze(BEEGO_ASYNC)
     [r] = a.reports
-    assert r.lines == [(1, 14)] and a.noise == []
+    assert r.lines[0] == (1, 8)
     assert r.context == ["2016/03/11 18:08:32 [router.go:854][C] the request url is  /"]
     frames = r.goroutines[0].frames
     assert [(f.file, f.line) for f in frames[:2]] == [
         ("/usr/local/go/src/runtime/asm_amd64.s", 472), ("/usr/local/go/src/runtime/panic.go", 426)]
+
+
+def test_a_caller_list_ends_at_runtime_goexit():
+    # beego#1783 pasted a second list of the same callers with no head of its own:
+    # the first ends at runtime.goexit (asm_amd64.s:1998, below net/http's callers),
+    # which no caller follows, so the second is not the first report's
+    a = analyze(BEEGO_ASYNC)
+    [r] = a.reports
+    frames = r.goroutines[0].frames
+    assert len(frames) == 6
+    assert (frames[-1].file, frames[-1].line) == ("/usr/local/go/src/runtime/asm_amd64.s", 1998)
+    assert a.noise == [(9, 14)]
 
 
 def test_a_caller_record_above_a_head_with_no_url_above_it_is_not_taken():
