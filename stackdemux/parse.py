@@ -1485,8 +1485,8 @@ class _Parser:
                 self.noise_or_close(i)
                 return
             echo = m.group(fields["echo_value"])
-            zap = m.group(fields["zap_panic"])
-            if zap is not None:  # (escaped as JSON escapes a string)
+            zap = m.group(fields["zap_panic"]) or m.group(fields["klog_panic"])
+            if zap is not None:  # (escaped as JSON, or Go's %q, escape a string)
                 echo = _json_string(zap)
             if echo is not None and self.peek_kind(i + 1) != "goroutine_header":
                 self.noise_or_close(i)  # (no stack below: any log's words)

@@ -2,11 +2,14 @@
 Recover middleware logs `[PANIC RECOVER] `, the value and the stack, the goroutine's
 header glued after the value (traceback.lark's ECHO_RECOVER); through Echo's JSON
 logger, all of it escaped in `message`. controller-runtime logs `Observed a panic`
-through zap, the value and the stack in the record's context (ZAP_OBSERVED)."""
+through zap or klog, the value and the stack in the record's context (ZAP_OBSERVED,
+KLOG_OBSERVED)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from stackdemux.api import analyze_many
 from stackdemux.model import ReportKind
@@ -42,3 +45,18 @@ def test_controller_runtime_s_zap_record_of_a_reconciler_s_panic_is_the_panic() 
         ReportKind.PANIC, "runtime error: invalid memory address or nil pointer dereference")
     assert report.culprit is not None
     assert report.culprit.func.endswith("deployer.(*Reconciler).Reconcile")
+
+
+@pytest.mark.parametrize("name", [
+    # klog's structured text: `"Observed a panic" … panic="…" … stacktrace=<` and the
+    # stack as a multi-line value, each line led by a tab (KLOG_OBSERVED)
+    "kongoperator2901_klog_structured_observed_panic_stacktrace_multiline_value_go125.txt",
+    # zap's console record behind a GitHub Actions runner's time (ZAP_OBSERVED)
+    "kongoperator3054_gha_stamp_zap_console_observed_panic_escaped_cut_go125.txt",
+])
+def test_controller_runtime_s_record_through_klog_or_behind_a_ci_time_is_the_panic(
+        name: str) -> None:
+    (report,) = analyze_many([str(WILD / name)]).reports
+    assert (report.kind, report.message) == (
+        ReportKind.PANIC, "runtime error: invalid memory address or nil pointer dereference")
+    assert report.goroutines[0].frames[0].func == "k8s.io/apimachinery/pkg/util/runtime.logPanic"
