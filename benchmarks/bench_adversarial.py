@@ -103,6 +103,8 @@ LONG_TOKENS = {
     "unknown-args": "0x1?, ", "elided": "...additional frames elided...",
     "glued-frame": "main.f(0x1)\t/a/b.go:1 +0x1d", "glued-header": "goroutine 7 [running]:",
     "file-of": "/app/m.go:12 +0x1d ", "nbsp": "\u00a0",
+    # separators real logs print: GOTRACEBACK=crash's `-----`, pytest's `=====`
+    "dashes": "-----", "equals": "=====",
 }
 
 
@@ -482,6 +484,40 @@ def _logfmt_long_word(k: int) -> bytes:
     return CONVOX + b'2018-03-09T17:53:53Z x " ' + b"ab" * (k // 2) + b"\n"
 
 
+# samples/go1.27/ancestors.txt: a goroutine that starts itself again, each
+# created by the one before (`created by main.init.6.func2.1 in goroutine 20`),
+# with GODEBUG=tracebackancestors's `[originating from goroutine N]:` blocks
+_ANCESTOR = "[originating from goroutine {g}]:\nmain.init.6.func2.1(...)\n\t/app/main.go:556 +0xab\n" \
+    "created by main.init.6.func2.1\n\t/app/main.go:555 +0xab\n"
+
+
+def _spawned(g: int, parent: int) -> str:
+    return (f"goroutine {g} [chan receive]:\nmain.init.6.func2.1(0x1)\n\t/app/main.go:556 +0xb7\n"
+            f"created by main.init.6.func2.1 in goroutine {parent}\n\t/app/main.go:555 +0xab\n\n")
+
+
+_CHAIN_HEAD = ("panic: boom (request 0, ancestors)\n\ngoroutine 1 [chan receive]:\n"
+               "main.init.6.func2()\n\t/app/main.go:559 +0x107\nmain.main()\n"
+               "\t/app/main.go:49 +0x186\n\n")
+
+
+def _created_by_chain(k: int, first: int = 19) -> bytes:
+    """k goroutines, each created by the one before: a chain k deep."""
+    return (_CHAIN_HEAD + "".join(_spawned(first + i, first + i - 1 if i else 1)
+                                  for i in range(k))).encode()
+
+
+def _ancestors_chain(k: int) -> bytes:
+    """One goroutine with k `[originating from goroutine N]:` blocks below it."""
+    return (_CHAIN_HEAD + _spawned(19 + k, 18 + k).rstrip("\n") + "\n"
+            + "".join(_ANCESTOR.format(g=18 + k - i) for i in range(k)) + "\n").encode()
+
+
+def _huge_ids_chain(k: int) -> bytes:
+    """The chain with goroutine ids of 19 digits (Go's int64), each distinct."""
+    return _created_by_chain(k, first=10**18)
+
+
 def _huge_token_line(k: int) -> bytes:
     return DUMP.encode() + b"main.f(0x1, " * (k // 12) + b"\n" + DUMP.encode()
 
@@ -539,6 +575,9 @@ CASES: list[Case] = [
     Case("logfmt-escaped-quotes", 200_000, _logfmt_escaped_quotes),
     Case("logfmt-many-keys", 200_000, _logfmt_many_keys),
     Case("logfmt-long-word", 200_000, _logfmt_long_word),
+    Case("chain-created-by", 3000, _created_by_chain),
+    Case("chain-ancestors", 3000, _ancestors_chain),
+    Case("chain-huge-ids", 3000, _huge_ids_chain),
 ]
 
 
