@@ -487,8 +487,8 @@ def _logfmt_long_word(k: int) -> bytes:
 # samples/go1.27/ancestors.txt: a goroutine that starts itself again, each
 # created by the one before (`created by main.init.6.func2.1 in goroutine 20`),
 # with GODEBUG=tracebackancestors's `[originating from goroutine N]:` blocks
-_ANCESTOR = "[originating from goroutine {g}]:\nmain.init.6.func2.1(...)\n\t/app/main.go:556 +0xab\n" \
-    "created by main.init.6.func2.1\n\t/app/main.go:555 +0xab\n"
+_ANCESTOR = ("[originating from goroutine {g}]:\nmain.init.6.func2.1(...)\n"
+             "\t/app/main.go:556 +0xab\ncreated by main.init.6.func2.1\n\t/app/main.go:555 +0xab\n")
 
 
 def _spawned(g: int, parent: int) -> str:
