@@ -35,13 +35,15 @@ def test_the_truth_of_five_processes_is_left_as_it_is() -> None:
 
 
 def test_five_processes_drawn_again_are_polished_to_about_the_truth(monkeypatch) -> None:
-    """Seed 6: the separator's reading misplaces 17 lines and scores 337.2
-    (the truth 356.7); polished, 4 lines and 356.6 (measured)."""
+    """Seed 6: the separator's reading misplaces 6 lines and scores 351.1;
+    polished, 4 lines and 353.7 (measured; 17 lines and 337.2 before a
+    match in the heap arena every Go process maps stopped earning points,
+    scores.HINT_ARENA)."""
     texts, owners = lines_and_owners(MIXED, 6)
     after = misplaced(texts, owners)
     monkeypatch.setattr(polish, "MOST", 1)  # (no reading is polished)
     before = misplaced(texts, owners)
-    assert after <= before - 10
+    assert after < before
 
 
 def test_a_polished_reading_scores_clearly_better_by_the_beams_own_score() -> None:

@@ -22,13 +22,15 @@ MIXED = "mixed-lines-random"
 def test_mixed_processes_repaired_are_read_better_than_by_the_beam_alone(
         seed: int | None, monkeypatch) -> None:
     """The committed draw and the seventh drawn again: 8 and 47 lines
-    misplaced by the beam, 4 and 23 repaired (measured)."""
+    misplaced by the beam, 4 and 23 repaired (measured; since a match in the
+    heap arena every Go process maps earns nothing, scores.HINT_ARENA, the
+    beam misplaces 2 of the committed draw's lines, repaired 0)."""
     texts, owners = lines_and_owners(MIXED, seed)
     monkeypatch.setattr(polish, "MOST", 1)  # (repair alone: no reading is polished)
     mended = misplaced(texts, owners)
     monkeypatch.setattr(repair, "MOST", 1)  # (no reading is repaired)
     alone = misplaced(texts, owners)
-    assert mended <= alone - 4
+    assert mended < alone
 
 
 def test_a_repaired_reading_scores_clearly_better_by_the_beams_own_score() -> None:
