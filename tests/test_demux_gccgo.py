@@ -84,3 +84,20 @@ def test_the_sigquit_dump_s_own_word_stays_noise_in_a_merge():
         ready = next(n for n, (_, t) in enumerate(merged, 1) if t == "ready")
         assert any(x <= ready <= y for x, y in a.noise)
         assert "ready" not in [f.func for r in a.reports for g in r.goroutines for f in g.frames]
+
+
+@pytest.mark.parametrize("lines_at_a_time", [1, 2, 3, 4096])
+def test_gccgo_s_signs_are_found_across_the_pieces_the_lines_are_searched_in(
+        monkeypatch, lines_at_a_time):
+    """The log is searched SEARCHED_LINES lines at a time (not copied whole): a
+    name and its file line on either side of a piece's end are one sign, and no
+    sign is counted twice."""
+    from stackdemux.demux import gccgo_calls
+
+    texts = lines(SAMPLES / "gccgo12" / "gccgo_sigquit.txt")
+    whole = [m.group() for m in gccgo_calls._SIGNS.finditer("\n".join(texts))]
+    monkeypatch.setattr(gccgo_calls, "SEARCHED_LINES", lines_at_a_time)
+    assert [m.group() for m in gccgo_calls._signs(texts)] == whole
+    assert any("\n" in sign for sign in whole)  # (name-and-file pairs among them)
+    assert all(is_gccgo_log(lines(p)) for p in GCCGO)
+    assert not any(is_gccgo_log(lines(p)) for p in GC + NOISE_LOGS)

@@ -6,7 +6,7 @@ import gzip
 import random
 
 import pytest
-from conftest import assert_every_line_placed_once, sample_path
+from conftest import ROOT, assert_every_line_placed_once, sample_path
 
 from stackdemux.ingest import InputError, ingest
 from stackdemux.parse import parse_source, parse_text
@@ -201,3 +201,25 @@ def test_a_prefixed_log_lets_its_text_go():
     assert source._text is not None
     streams, _ = demultiplex(source)
     assert source._text is None and all(s.label == "web-1" for s in streams)
+
+
+@pytest.mark.parametrize("split_at", [1, 7, 64])
+def test_a_log_decoded_a_piece_at_a_time_reads_as_decoded_whole(monkeypatch, split_at):
+    """A log that is not ASCII is decoded SPLIT_CHARS bytes at a time, each piece
+    ending at a newline (the text decoded whole was held beside its bytes and
+    lines, at 2 bytes a character for one gcc quote): the same lines, and the
+    same lines of bytes that are not UTF-8, wherever the pieces end."""
+    from stackdemux import ingest as ingest_module
+
+    build = (ROOT / "tests" / "corpus" / "noise" / "make-gcc.log").read_bytes()
+    assert "‘".encode() in build  # (gcc's quotes: past U+00FF)
+    dump = sample_path("nil_pointer").read_bytes()
+    data = build[:2000] + b"\n\xff\xfe not UTF-8\n" + dump + "µs ‘q’\n".encode() + b"\xc3"
+    whole = ingest(data)
+    assert whole.decode_errors == 2 and whole.lines[-1] == "\ufffd"
+    monkeypatch.setattr(ingest_module, "SPLIT_CHARS", split_at)
+    pieces = ingest(data)
+    assert pieces.lines == whole.lines and pieces.decode_errors == whole.decode_errors
+    assert pieces.lines == data.decode("utf-8", "replace").split("\n")
+    messages = [r.message for r in parse_source(pieces).reports]
+    assert messages == ["runtime error: invalid memory address or nil pointer dereference"]

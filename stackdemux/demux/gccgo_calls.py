@@ -16,7 +16,7 @@ built, stay ordinary text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from .. import rx
 from ..grammar import MAX_LINE, line_grammar
@@ -53,13 +53,32 @@ def _is_name(text: str, name: re.Pattern[str]) -> bool:
     return _named(text) and name.fullmatch(text) is not None
 
 
+# Lines joined and searched at a time: the log's lines are not copied whole
+# (a 12 MB log of 8 services: 24 MB of text beside its lines, at the peak).
+SEARCHED_LINES = 1 << 12
+
+
+def _signs(texts: Sequence[str]) -> Iterator[re.Match[str]]:
+    """_SIGNS' matches in the lines joined, SEARCHED_LINES lines at a time. A
+    sign spans two lines at most; each piece after the first begins with the
+    line before it, and a sign inside that line alone was found before. (A
+    line that ends a sign, a file line, starts with a tab: it begins none.)"""
+    step = SEARCHED_LINES
+    for a in range(0, len(texts), step):
+        start = max(a - 1, 0)
+        first = len(texts[start]) if a else -1
+        for sign in _SIGNS.finditer("\n".join(texts[start:a + step])):
+            if sign.end() > first:
+                yield sign
+
+
 def is_gccgo_log(texts: Sequence[str]) -> bool:
     """Whether the lines show gccgo's tracebacks (see the module's docstring)."""
     match = line_grammar().match
     offset = line_grammar().kinds["frame_file"].fields["offset"]
     name = _name_regex()
     pairs = 0
-    for sign in _SIGNS.finditer("\n".join(texts)):
+    for sign in _signs(texts):
         *before, file = sign.group().split("\n")
         m = match(file) if len(file) <= MAX_LINE else None
         if m is None or m.lastgroup != "frame_file" or m.group(offset) is not None:
