@@ -645,7 +645,7 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
     finally:
         if path != "-":
             f.close()
-    plain = decode_lines(capture.to_bytes(), name)
+    plain = decode_lines(capture.take_bytes(), name)
     source = TeeSource(name=name, lines=plain.lines, size=capture.total_bytes, crlf=plain.crlf,
                        decode_errors=plain.decode_errors, nul_bytes=plain.nul_bytes,
                        cut_gzip=gz is not None and gz.cut)

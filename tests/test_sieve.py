@@ -89,6 +89,23 @@ def test_only_the_windows_around_tracebacks_are_kept(tmp_path: Path):
     assert capture.total_lines > 20 * len(source.lines)
 
 
+def test_the_windows_bytes_are_let_go_once_decoded_and_each_line_keeps_its_number(
+        tmp_path: Path):
+    """The capture's lines are the windows' bytes: decoded, only how many each
+    segment holds stays (a 50 MB log's windows were held twice, as bytes beside
+    their text). Each kept line is still the input's line at its number."""
+    data = b"".join(padded(ROOT / "samples" / e["file"]) for e in MANIFEST[:3])
+    source = sieved(tmp_path, data)
+    capture = source.capture
+    assert capture.taken and all(line == b"" for s in capture.segments for line in s.lines)
+    assert capture.kept_lines == len(source.lines) < data.count(b"\n")
+    to_input = capture.line_map()
+    lines = data.decode().split("\n")
+    assert all(lines[to_input(n) - 1] == text for n, text in enumerate(source.lines, 1))
+    with pytest.raises(ValueError, match="taken"):
+        capture.to_bytes()
+
+
 def test_grep_lines_quoting_tracebacks_open_no_window():
     """The corpus noise greps the Go programs: `log.Println("panic: …, goroutine 1 [")`."""
     s = Sieve()
