@@ -17,7 +17,13 @@ only some real logs hold, then mangle it:
           (test_fuzz_writes_decode.py; writes_decode, writes_reading,
           writes_repeats);
 * wild    the 260-odd real pastes of samples/wild mangled by test_fuzz's
-          mutations (the general campaign's pool holds none of them).
+          mutations (the general campaign's pool holds none of them);
+* failures real go test captures of every release with hostile test names,
+          entries and packages, long or escaping paths, rendered against a
+          real checkout (test_fuzz_failures.py; render/failures.py, paths.py);
+* running  real go test -json captures mangled, fed to the sieve's hold of
+          running tests whole and in blocks (test_fuzz_sieve_tests.py;
+          sieve_tests.py).
 
 Every input runs in a forked child with a CPU limit (test_fuzz._in_child): one
 that breaks a promise, or takes over 3x as long for twice the input when it
@@ -32,6 +38,8 @@ Seeds run (each 40 min at load 11-16 on 2 cores, fuzz20):
              7.7 s CPU (1 092 / 2 028 / 4 056: 0.95 / 3.5 / 7.7 s), ~1.9 ms a
              character where writes_templates counts 0.8; within its bound
              (the rest read is at most a 512th of the dump's tail: 4 µs a byte)
+  2107       all six families (fuzz21, 2 min at load ~22 beside the suite):
+             66 inputs, 0 findings
   2001, 2006 wild             (2006: 164 inputs in 40 min, 0 findings) 2001: TooSlow
              on big-writes-time behind garbled prefixes: 3.1 MB at 22 KB/s,
              linear (1/64, 1/16, 1/4 of it: 2.7, 9.5, 34 s)
@@ -45,9 +53,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from stackdemux.sieve_tests import MAX_HELD_BYTES
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import test_fuzz as tf
+import test_fuzz_failures as tfl
 import test_fuzz_logfmt as tl
+import test_fuzz_sieve_tests as ts
 import test_fuzz_write_records as tw
 import test_fuzz_writes_decode as td
 
@@ -74,9 +86,50 @@ def _decoded(text: str) -> None:
     td.assert_partition(text, td.decode(text, margin=td.UNSURE_MARGIN))
 
 
+def _failures(data: bytes) -> None:
+    """Rendered against a checkout of the tested module (made once a child)."""
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="fuzz_checkout_"))
+    (root / "go.mod").write_text("module example.com/gotests\n")
+    for f in tfl.FILES:
+        (root / f).parent.mkdir(exist_ok=True)
+        (root / f).write_text("package x\n")
+    try:
+        analysis = tf.analyze(data)
+    except tf.InputError:
+        return
+    options = tf.RenderOptions(verbose=True, repo_root=str(root))
+    for fmt in tf.RENDERERS:
+        tf.check_output(fmt, tf.render(analysis, fmt, options))
+    for failure in tfl.failure_views(analysis):
+        where = tfl.failure_file(failure, str(root))
+        assert where is None or (root / where[0]).is_file(), where
+
+
+def _running(r: random.Random, data: bytes) -> None:
+    n = data.count(b"\n")
+    held, failed = ts.read(data, [])
+    ts.keeps_its_promises(data, held, failed, MAX_HELD_BYTES)
+    cuts = sorted(r.sample(range(n), min(n, r.randint(1, 40))))
+    held2, failed2 = ts.read(data, cuts)
+    ts.keeps_its_promises(data, held2, failed2, MAX_HELD_BYTES)
+    records = [(f.key, b"".join(raw for _, raw in f.chunks)) for f in failed]
+    assert [(f.key, b"".join(raw for _, raw in f.chunks)) for f in failed2] == records
+
+
 def one(r: random.Random) -> tuple[str, bytes, Callable[[], None]]:
     """A family, its input, and the run that checks it."""
-    family = r.choice(["logfmt", "writes", "decode", "wild"])
+    family = r.choice(["logfmt", "writes", "decode", "wild", "failures", "running"])
+    if family == "failures":
+        data = r.choice(tfl.POOL)
+        for _ in range(r.randint(1, 3)):
+            data = r.choice(tfl.MUTATIONS)(r, data)
+        return family, data, lambda: _failures(data)
+    if family == "running":
+        data = ts.mangled(r, r.choice(ts.POOL))
+        seed = r.randrange(2**32)
+        return family, data, lambda: _running(random.Random(seed), data)
     if family == "decode":
         text = td.mangled(r, r.choice(td.MERGES))
         return family, text.encode(), lambda: _decoded(text)
