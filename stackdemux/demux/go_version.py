@@ -51,9 +51,10 @@ _STD = ("runtime|testing|sync|net|os|internal|reflect|syscall|io|fmt|encoding|co
 # line's end and back, quadratic within a line (0.26 s on 64 KB of
 # `/1.2/src/runtime/a.go:`): the path's elements are searched with the line's
 # last `.go:N` as the end, which is where the one pattern's match could reach.
-_GOROOT = rx.compile(
-    r"/(?:[^/\n]*?[-@._]?go-?)?1\.(\d+)(?:\.\d+)?(?:[-.][^/\n]*)?/"
-    rf"(?:[^/\n]+/){{0,2}}src/(?:{_STD})/")
+_RELEASE_ELEMENT = r"/(?:[^/\n]*?[-@._]?go-?)?1\.(\d+)(?:\.\d+)?(?:[-.][^/\n]*)?/"
+_GOROOT = rx.compile(_RELEASE_ELEMENT + rf"(?:[^/\n]+/){{0,2}}src/(?:{_STD})/")
+# A GOROOT itself (`/opt/gobin/1.23.9/go/src`), as the write decoder reads it.
+_ROOT = rx.compile(_RELEASE_ELEMENT + r"(?:[^/\n]+/){0,2}src$")
 _SOURCE_LINE = rx.compile(r"\.(?:go|s):\d")
 # A minor release of more digits is none (and no int: Python refuses 4 300 digits).
 _MINOR_DIGITS = 4
@@ -79,6 +80,37 @@ def _goroot_releases(text: str, start: int, end: int) -> Iterator[int]:
                 digits = found.group(1).lstrip("0") or "0"
                 yield int(digits) if len(digits) <= _MINOR_DIGITS else 10 ** _MINOR_DIGITS
         m = _GOROOT.search(text, b, end)
+
+
+def root_release(root: str) -> int | None:
+    """The minor release a GOROOT (up to its `src`) names: `/usr/lib/go-1.19/src`
+    19; None where it names none (`/usr/local/go/src`)."""
+    m = _ROOT.search(root)
+    if m is None:
+        return None
+    digits = m.group(1).lstrip("0") or "0"
+    return int(digits) if len(digits) <= _MINOR_DIGITS else 10 ** _MINOR_DIGITS
+
+
+# What one line of a process shows of its release: (since, before) minor
+# releases, from the marks above (a function of a package a release added or
+# moved away, the annotation Go 1.25 added).
+def line_releases(kind: str, func: str | None, line: str) -> tuple[int, int] | None:
+    """The releases a line's function or annotation allows (from, up to and
+    including), None where it shows none."""
+    if func is not None:
+        if func.startswith("internal/runtime/"):
+            return INDENTING, _NO_RELEASE
+        if func.startswith("internal/sync."):
+            return 24, _NO_RELEASE
+        if func.startswith("runtime/internal/"):
+            return 0, INDENTING - 1
+    elif kind == "panic" and line.endswith(" [recovered, repanicked]"):
+        return 25, _NO_RELEASE
+    return None
+
+
+_NO_RELEASE = 10 ** _MINOR_DIGITS
 
 
 def _last_source_line(text: str, a: int, b: int) -> int:

@@ -29,6 +29,7 @@ from functools import cache, lru_cache
 
 from .. import rx
 from ..grammar import line_grammar
+from .go_version import line_releases, root_release
 from .persistent import PMap
 from .writes_dfa import DEAD, line_automaton
 from .writes_gate import process_budget
@@ -71,6 +72,10 @@ W_BLANK = 2.0  # a process prints few blank lines: one is no cheap home for a ne
 W_LINE_ONE = 4.0
 REPEATS = True  # weigh frames against those read before (writes_repeats.py)
 BEAM = 64
+# The heads' openers and messages held as one write each, a message on its
+# opener's line (decode(pinned=)): off, measured in writes.py's comment (writes21)
+PINNED = False
+W_PIN = 10.0  # a head's write given where no opener waits for it, or to the noise
 PER_PLACE = 2  # hypotheses kept whose processes stand at the same places (_prune)
 MAX_PROCESSES = 16
 MAX_WRITE = 4096
@@ -88,6 +93,7 @@ W_SWITCH = 0.3  # writes of one process often follow each other (timestamp order
 
 
 _NO_SITES: PMap = PMap()
+ANY_RELEASE = (0, 1 << 30)
 _NOTHING_SEEN = Seen()
 
 
@@ -118,6 +124,7 @@ class _Proc:
     guess: float = 0.0  # what its digits so far were charged (Seen.guess), until then
     text: str = ""  # the current line's text (its writes joined)
     values: frozenset[str] = frozenset()  # the addresses it printed as arguments
+    releases: tuple[int, int] = ANY_RELEASE  # the Go releases its lines allow (go_version)
 
 
 @dataclass(slots=True)
@@ -141,6 +148,9 @@ class Decoded:
     # this one's cost read otherwise (decode(margin=)): (process, line) -> the
     # model's fields unsure there (model.UNSURE_FIELDS)
     unsure: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    # process → the text offset of the newline ending each completed line
+    # (a line's pieces need not reach it: a newline is often a write alone)
+    newlines: list[list[int]] = field(default_factory=list)
 
 
 @cache
@@ -200,6 +210,7 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
     line = p.text
     cost = 0.0
     stack, call, gids, root, opened, spaces = p.stack, p.call, p.gids, p.root, p.opened, p.spaces
+    releases = p.releases
     sites = p.sites
     callee = p.callee
     kind: str | None = None
@@ -255,6 +266,12 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
                     root = root or r.root
             else:
                 call = None
+            shown = _releases(r.kind, r.func, r.root, line)
+            if shown is not None:
+                lo, hi = max(releases[0], shown[0]), min(releases[1], shown[1])
+                if lo > hi and releases[0] <= releases[1]:
+                    cost += W_RELEASE  # a message or a frame of another release
+                releases = (lo, hi)
             if r.gid is not None:
                 callee = None
                 if r.gid in gids:
@@ -263,12 +280,34 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
     lines = _Line(p.lines, p.segs, end)
     return _Proc(_line_start(stack, opened, kind in BLANK_AFTER), (), stack, call, gids,
                  root, lines, opened,
-                 spaces, False, sites, callee, values=p.values), cost, seen
+                 spaces, False, sites, callee, values=p.values, releases=releases), cost, seen
+
+
+# A process prints the marks of one Go release (go_version.py: the release
+# its GOROOT names, functions a release added or moved, `[recovered,
+# repanicked]`): a report's message that asks for a release its goroutines'
+# files do not name is another process's message, or they another's frames.
+# Off: the truth obeys it and pays nothing, the exchange of two processes'
+# rests that breaks it costs +10 more, but the search reads fewer lines with
+# it (writes.py's comment, writes21).
+W_RELEASE = 10.0
+RELEASES = False
+
+
+def _releases(kind: str, func: str | None, root: str | None,
+              line: str) -> tuple[int, int] | None:
+    """The releases one line allows (from, up to), None where it shows none."""
+    if not RELEASES:
+        return None
+    if root is not None:
+        minor = root_release(root)
+        return None if minor is None else (minor, minor)
+    return line_releases(kind, func, line)
 
 
 def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
            seen: Seen = _NOTHING_SEEN, names: Sequence[int] | None = None,
-           margin: float = 0.0) -> Decoded:
+           margin: float = 0.0, pinned: bool | None = None) -> Decoded:
     """Read `text` (lines joined by newlines, ending in one) as the writes of
     several processes; the best reading found. `owners` (the process of each
     character, from a corpus case's truth) holds the reading to it: what the
@@ -278,7 +317,8 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
     (tests/corpus/writes_vocabulary.py seeds it with a vocabulary); `names`:
     names[i] the end of a function or file name known to start at i (0:
     none): a line's first write there (a tab's next for a file) is that name
-    whole."""
+    whole. `pinned` (PINNED when None): each report head's opener and message
+    (writes_heads.report_heads) one write of the process that waits for it."""
     auto = line_automaton()
     report_start = _report_automaton().start
     n = len(text)
@@ -297,6 +337,18 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
     # processes beyond with pieces read as registers and notes)
     most = min(MAX_PROCESSES, budget, len(heads) or budget)
     glued = _glued()
+    # the heads' openers and messages (`pinned`), each one write of one
+    # process: no write ends inside one, and one is written whole on the line
+    # of a process that waits for it (a message after its opener alone), or
+    # costs W_PIN given elsewhere or to the noise
+    pin_to: dict[int, tuple[int, str | None]] = {}
+    if PINNED if pinned is None else pinned:
+        for hd in heads:
+            for a, b in (hd.opener, hd.message) if hd.message else (hd.opener,):
+                may_end[a + 1:b] = bytes(max(0, b - a - 1))
+            pin_to[hd.opener[0]] = (hd.opener[1], None)
+            if hd.message:
+                pin_to[hd.message[0]] = (hd.message[1], text[hd.opener[0]:hd.opener[1]])
     buckets: dict[int, list[_Hyp]] = {0: [_Hyp(0.0, (), seen=seen)]}
     if owners is not None:  # every process there from the start, in the truth's order
         most = max(owners, default=0) + 1
@@ -321,17 +373,25 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
             offers = list(enumerate(procs))
             if len(procs) < most:
                 offers.append((len(procs), fresh))
+            pin = pin_to.get(pos)
             for k, p in offers:
-                ends = walks.get(p.state)
-                if ends is None:
-                    ends = walks[p.state] = _walk(text, pos, p.state, auto, may_end, strong, n)
+                off = 0.0
+                if pin is not None and (p.text.endswith(pin[1]) if pin[1]
+                                        else p.text in ("", "\t")):
+                    ends = _walk_to(text, pos, p.state, auto, pin[0])
+                else:
+                    if pin is not None:
+                        off = W_PIN  # a head's write on a line not waiting for it
+                    ends = walks.get(p.state)
+                    if ends is None:
+                        ends = walks[p.state] = _walk(text, pos, p.state, auto, may_end, strong, n)
                 if names is not None and names[pos] and (
                         not p.text or p.text in ("\t", "created by ")):
                     ends = _walk_to(text, pos, p.state, auto, names[pos])
                 for end, state in ends:
                     if owners is not None and any(0 <= owners[j] != k for j in range(pos, end)):
                         continue
-                    cost = h.cost + W_WRITE + (W_NEW if k == len(procs) >= budget else 0.0)
+                    cost = h.cost + off + W_WRITE + (W_NEW if k == len(procs) >= budget else 0.0)
                     if k != h.last:
                         cost += W_SWITCH
                     if _sink(auto, state) and not _sink(auto, p.state):
@@ -414,13 +474,15 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                             cost += W_BROKEN
                         q, c, seen = _close_line(
                             _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
-                                  spaces, early, p.sites, p.callee, lined, guess, line, values),
+                                  spaces, early, p.sites, p.callee, lined, guess, line, values,
+                                  p.releases),
                             text, stop,
                             seen)
                         cost += c
                     else:
                         q = _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
-                                  spaces, early, p.sites, p.callee, lined, guess, line, values)
+                                  spaces, early, p.sites, p.callee, lined, guess, line, values,
+                                  p.releases)
                     new = (*procs[:k], q, *procs[k + 1:]) if k < len(procs) else (*procs, q)
                     buckets.setdefault(end, []).append(_Hyp(cost, new, h.noise, k, seen, h.unsure))
             # a piece no process can print goes to the noise, up to where a write may end
@@ -429,7 +491,8 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                 j += 1
             if text[j - 1] != "\n" or j - 1 == pos:
                 buckets.setdefault(j, []).append(
-                    _Hyp(h.cost + W_NOISE, h.procs, (h.noise, (pos, j)), h.last,  # type: ignore[arg-type]
+                    _Hyp(h.cost + W_NOISE + (W_PIN if pin is not None else 0.0), h.procs,
+                         (h.noise, (pos, j)), h.last,  # type: ignore[arg-type]
                          h.seen, h.unsure)
                 )
             if foreign[pos]:
@@ -600,6 +663,18 @@ def _walk_to(text: str, pos: int, state: int, auto, end: int  # type: ignore[no-
     return [(end, auto.cut(s))] if auto.boundary[s] else []
 
 
+def _future(p: _Proc) -> tuple:
+    """What of a process its next lines are read by: its open line and its
+    states, and the releases its lines allowed so far (two readings that
+    pair a message with another's goroutines stand alike in all else until
+    a file line names its release: both are kept until then)."""
+    return (p.state, p.stack, p.text, p.call or "", p.callee or "",
+            p.releases if KEEP_RELEASES else ANY_RELEASE)
+
+
+KEEP_RELEASES = True
+
+
 def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
            margin: float = 0.0, text: str = "") -> list[_Hyp]:
     """The beam at one text position. Hypotheses whose processes hold the same
@@ -619,7 +694,7 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
     places: dict[tuple, int] = {}
     out: list[_Hyp] = []
     for h in hyps:
-        future = tuple((p.state, p.stack, p.text, p.call or "", p.callee or "") for p in h.procs)
+        future = tuple(_future(p) for p in h.procs)
         place = tuple((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs)
         if not ordered:
             # processes are interchangeable: the same states in another order are
@@ -665,15 +740,12 @@ def _rival(kept: _Hyp, other: _Hyp, text: str) -> None:
     values the search cannot tell (a goroutine id and a line number of two
     processes exchanged, two states, two functions). Pieces dealt otherwise
     into the same texts (a `, ` or a `\t` of either process) change no value."""
-    def key(p: _Proc) -> tuple:
-        return (p.state, p.stack, p.text, p.call or "", p.callee or "")
-
     pool: dict[tuple, list[_Proc]] = {}
     for q in other.procs:
-        pool.setdefault(key(q), []).append(q)
+        pool.setdefault(_future(q), []).append(q)
     marks = kept.unsure
     for p in kept.procs:
-        alike = pool.get(key(p))
+        alike = pool.get(_future(p))
         if not alike:
             continue
         q = alike.pop(0)
@@ -738,6 +810,7 @@ def _unwind(h: _Hyp, cost: float) -> Decoded:
         link, (newline, fields) = link  # type: ignore[misc]
         marks[newline] = marks.get(newline, frozenset()) | fields
     processes = []
+    ends: list[list[int]] = []
     unsure: dict[tuple[int, int], frozenset[str]] = {}
     for k, p in enumerate(h.procs):
         lines: list[list[tuple[int, int]]] = []
@@ -755,10 +828,11 @@ def _unwind(h: _Hyp, cost: float) -> Decoded:
         if p.segs:
             lines.append(list(p.segs))
         processes.append(lines)
+        ends.append(newlines)
     noise: list[tuple[int, int]] = []
     link = h.noise
     while link is not None:
         link, seg = link  # type: ignore[misc]
         noise.append(seg)
     noise.reverse()
-    return Decoded(processes, noise, cost, unsure)
+    return Decoded(processes, noise, cost, unsure, ends)

@@ -126,6 +126,9 @@ def main() -> None:
     ap.add_argument("--beam", type=int, default=64)
     ap.add_argument("--no-tails", dest="tails", action="store_false",
                     help="the reports decidable without the tail exchanges (as before writes20)")
+    ap.add_argument("--pairing", action="store_true",
+                    help="also the free reading after writes_pairing.repair_pairing: its "
+                         "processes' rests exchanged where the model prices that cheaper")
     ap.add_argument("--held", action="store_true",
                     help="also read held to the truth up to each first wrong line")
     args = ap.parse_args()
@@ -140,24 +143,52 @@ def main() -> None:
         why = "model" if got.cost < truth.cost else "search"
         print(f"{case}: {len(reports)} of {len(reports_in(outs))} reports decidable; free cost "
               f"{got.cost:.1f}, truth's {truth.cost:.1f} ({why}); {dt:.1f} s CPU")
-        for (k, r), w in first_wrong(case, got, text, owners, outs, reports).items():
-            if w is None:
-                print(f"  p{k} report {r}: every scored line read right")
-                continue
-            pos, i, want, read, marks, n = w
-            print(f"  p{k} report {r}: {n} scored lines wrong; first at character {pos}, "
-                  f"line {i}: {want!r} read {read!r}"
-                  + (f" (unsure: {', '.join(sorted(marks))})" if marks else " (not marked)"))
-            print(f"    {show(text, owners, pos)}")
-            if args.held:
-                prefix = [o if q < pos else -1 for q, o in enumerate(held_owners)]
-                part = decode(text, args.beam, owners=None if not any(
-                    o >= 0 for o in prefix) else prefix)
-                again = first_wrong(case, part, text, owners, outs, [(k, r)])[(k, r)]
-                fixed = again is None or again[0] > pos
-                print(f"    held to character {pos}, then free: "
-                      + ("reads it right (upstream)" if fixed else
-                         f"still wrong: {again[3]!r} (here)"))
+        readings = [("free", got)]
+        if args.pairing:
+            from writes_pairing import owners_of, repair_pairing
+
+            t0 = time.process_time()
+            before = decode(text, args.beam, owners=owners_of(got, len(text)))
+            fixed, made = repair_pairing(text, got, args.beam)
+            print(f"  pairing: held to the free reading {before.cost:.1f}, repaired "
+                  f"{fixed.cost:.1f} by {len(made)} exchanges "
+                  f"({', '.join(f'p{x.a}/p{x.b} at {x.at}' for x in made) or 'none'}); "
+                  f"{time.process_time() - t0:.1f} s CPU")
+            readings = [("free", before), ("repaired", fixed)]
+        for name, reading in readings:
+            print(f"  {name}: {right_lines(text, reading, outs)} of "
+                  f"{sum(o.count(chr(10)) for o in outs)} lines read right")
+            _print_first(case, reading, text, owners, outs, reports, held_owners, args)
+
+
+def right_lines(text: str, got, outs: list[str]) -> int:  # type: ignore[no-untyped-def]
+    """Lines of the truth's outputs that a reading's matched process holds (difflib)."""
+    have = texts_of(text, got)
+    return sum(len(aligned(o.split("\n")[:-1], have[j]))
+               for o in outs if (j := matched(o.split("\n")[:-1], have)) is not None)
+
+
+def _print_first(case, got, text, owners, outs, reports, held_owners, args) -> None:  # type: ignore[no-untyped-def]
+    from stackdemux.demux.writes_decode import decode
+
+    for (k, r), w in first_wrong(case, got, text, owners, outs, reports).items():
+        if w is None:
+            print(f"  p{k} report {r}: every scored line read right")
+            continue
+        pos, i, want, read, marks, n = w
+        print(f"  p{k} report {r}: {n} scored lines wrong; first at character {pos}, "
+              f"line {i}: {want!r} read {read!r}"
+              + (f" (unsure: {', '.join(sorted(marks))})" if marks else " (not marked)"))
+        print(f"    {show(text, owners, pos)}")
+        if args.held:
+            prefix = [o if q < pos else -1 for q, o in enumerate(held_owners)]
+            part = decode(text, args.beam, owners=None if not any(
+                o >= 0 for o in prefix) else prefix)
+            again = first_wrong(case, part, text, owners, outs, [(k, r)])[(k, r)]
+            fixed = again is None or again[0] > pos
+            print(f"    held to character {pos}, then free: "
+                  + ("reads it right (upstream)" if fixed else
+                     f"still wrong: {again[3]!r} (here)"))
 
 
 if __name__ == "__main__":
