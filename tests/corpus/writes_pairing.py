@@ -141,7 +141,7 @@ def repair_pairing(text: str, got: Decoded, beam: int = 64,
 def main() -> None:
     from writes_significant import SMALL, owned
 
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("cases", nargs="*")
     ap.add_argument("--per-pair", type=int, default=3)
     ap.add_argument("--releases", action="store_true",
