@@ -266,7 +266,7 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
                     root = root or r.root
             else:
                 call = None
-            shown = _releases(r.kind, r.func, r.root, line)
+            shown = _releases(r.kind, r.func, r.root, line) if RELEASES else None
             if shown is not None:
                 lo, hi = max(releases[0], shown[0]), min(releases[1], shown[1])
                 if lo > hi and releases[0] <= releases[1]:
@@ -369,12 +369,12 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
         hyps = (_prune(hyps, beam, owners is not None, margin, text) if margin
                 else _prune(hyps, beam, owners is not None))
         walks: dict[int, list[tuple[int, int]]] = {}
+        pin = pin_to.get(pos) if pin_to else None
         for h in hyps:
             procs = h.procs
             offers = list(enumerate(procs))
             if len(procs) < most:
                 offers.append((len(procs), fresh))
-            pin = pin_to.get(pos)
             for k, p in offers:
                 off = 0.0
                 if pin is not None and (p.text.endswith(pin[1]) if pin[1]
@@ -669,11 +669,7 @@ def _future(p: _Proc) -> tuple:
     states, and the releases its lines allowed so far (two readings that
     pair a message with another's goroutines stand alike in all else until
     a file line names its release: both are kept until then)."""
-    return (p.state, p.stack, p.text, p.call or "", p.callee or "",
-            p.releases if KEEP_RELEASES else ANY_RELEASE)
-
-
-KEEP_RELEASES = True
+    return (p.state, p.stack, p.text, p.call or "", p.callee or "", p.releases)
 
 
 def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
@@ -695,7 +691,8 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
     places: dict[tuple, int] = {}
     out: list[_Hyp] = []
     for h in hyps:
-        future = tuple(_future(p) for p in h.procs)
+        future = tuple((p.state, p.stack, p.text, p.call or "", p.callee or "", p.releases)
+                       for p in h.procs)  # (as _future, inline: the decoder's hottest line)
         place = tuple((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs)
         if not ordered:
             # processes are interchangeable: the same states in another order are
