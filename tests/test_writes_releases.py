@@ -42,7 +42,8 @@ def _outputs() -> list[tuple[int, str]]:
     return out
 
 
-def test_every_release_mark_of_a_line_allows_the_release_that_printed_it():
+def test_every_release_mark_of_a_line_allows_the_release_that_printed_it(monkeypatch):
+    monkeypatch.setattr(writes_decode, "RELEASES", True)
     shown = {"root": 0, "function": 0, "annotation": 0}
     for release, text in _outputs():
         for line in text.splitlines():
