@@ -413,7 +413,8 @@ class Report:
     first first), `context`, `signal`, `goroutines` (the crashing one first:
     `crashing`), `system_stacks`, `registers`, `threads` (a GOTRACEBACK=crash
     dump's other threads), `race`, the go test that failed (`tests`,
-    `test_package`, `failed_tests` with their logs), `exit_status`, `http_remote`,
+    `test_package`, `failed_tests` with their logs, `test_killed`: go test's
+    watchdog's line), `exit_status`, `http_remote`,
     `buckets` (its goroutines of one call path, filled by the analysis) and
     `mentions`.
 
@@ -446,6 +447,8 @@ class Report:
     # under it, or above it with -v): each plain failure's place in the test's file.
     failed_tests: list[FailedTest] = field(default_factory=list)
     exit_status: int | None = None  # "exit status 2"
+    # go test's watchdog killed the test binary: "*** Test killed with quit: ran too long (1m1s)."
+    test_killed: str | None = None
     http_remote: str | None = None  # "http: panic serving <addr>: …"
     stream: str = "s1"
     source: str | None = None  # the input (file name) it was read from

@@ -185,7 +185,8 @@ _STACK_KINDS = frozenset({"goroutine_header", "blank", "created_by"})
 _IDLE_KINDS = ("goroutine_header", "frame_file", "panic", "http_panic", "fatal_error",
                "runtime_note", "fault_address", "sigdump", "race_rule", "race_begin",
                "race_summary", "test_fail", "test_summary_fail", "test_package_fail",
-               "test_fail_bare", "exit_status", "goroutine_profile", "tea_panic", "bare_value")
+               "test_killed", "test_fail_bare", "exit_status", "goroutine_profile", "tea_panic",
+               "bare_value")
 _IDLE_LEADS = quick_alternation([_G.leads[k] for k in _IDLE_KINDS])  # type: ignore[misc]
 _IDLE_SKIP = rx.compile(_IDLE_LEADS)
 # A line that a lead matches alone is matched by it in the joined text too, unless
@@ -1798,7 +1799,7 @@ class _Parser:
             self.summary_package = m.group(fields["package"])
             return
 
-        if kind in ("test_package_fail", "test_fail_bare", "exit_status"):
+        if kind in ("test_package_fail", "test_killed", "test_fail_bare", "exit_status"):
             target = r
             if target is None and self.result.reports and self.last_report_near(i):
                 target = self.result.reports[-1]
@@ -1816,6 +1817,9 @@ class _Parser:
             elif kind == "exit_status":
                 for t in kin:
                     t.exit_status = int(m.group(g["exit_status"]["status"]))
+            elif kind == "test_killed":
+                for t in kin:
+                    t.test_killed = text.strip()
             if target is r:
                 self.use(i)
                 self.state = "between"

@@ -41,7 +41,7 @@ CASES = {
     "cgo-signal": ["cgo_segv", "cgo_abort"],
     "heap-corruption": ["bad_pointer_in_heap"],
     "data-race": ["race_run", "test_race"],
-    "sigquit-dump": ["sigquit", "sigquit_minutes", "sigquit_system"],
+    "sigquit-dump": ["sigquit", "sigquit_minutes", "sigquit_system", "test_killed_quit"],
 }
 
 

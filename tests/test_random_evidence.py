@@ -516,7 +516,9 @@ def test_a_call_into_the_runtime_shows_whichever_of_its_functions_it_stopped_in(
     # (*Map).putSlotSmallFast64 in one process; 17 pcs seen calling two others
     assert {"internal/runtime/maps.fatal",
             "internal/runtime/maps.(*Map).putSlotSmallFast64"} in runtime
-    assert len(runtime) < 5 and len(callees) - len(runtime) < 20
+    # (the others are indirect calls: testing.tRunner's `fn(t)` runs a test and
+    # testing.runTests.func1 at one pc, one such pair per test binary's samples)
+    assert len(runtime) < 5 and len(callees) - len(runtime) < 25
     assert same_callee("internal/runtime/maps.fatal",
                        "internal/runtime/maps.(*Map).putSlotSmallFast64") == 0.0
     assert same_callee("internal/runtime/maps.fatal", "main.panicRecoveredRepanic") == OTHER_CALLEE

@@ -45,6 +45,7 @@ MINIMAL = {
             "test_package": None,
             "failed_tests": [],
             "exit_status": None,
+            "test_killed": None,
             "http_remote": None,
             "mentions": [],
             "goroutines": [

@@ -246,7 +246,8 @@ def remembering() -> Iterator[None]:
 def crash_frames(report: Report) -> tuple[list[Frame], Goroutine | None]:
     """The frames that crashed: the crashing goroutine's, or for a data race
     report, the first access's (the one that found the race), or for a test
-    timeout or a test binary's deadlock, the test's; and where that goroutine
+    timeout, a test binary's deadlock or go test's watchdog's SIGQUIT (`*** Test
+    killed with quit`), the test's; and where that goroutine
     only waits for its synctest bubble, the bubble's own code. None for a SIGABRT
     that runtime/cgo raised (cgo_notes.py): it gave up in C, where the OS refused
     it (a thread, memory), and which goroutine happened to ask is chance; nor for
@@ -280,6 +281,9 @@ def _crash_frames_of(report: Report) -> tuple[list[Frame], Goroutine | None]:
     """crash_frames, worked out."""
     if report.context and refused_thread(report) is not None:  # (said in its context)
         return [], report.crashing
+    test = watchdog_test(report)
+    if test is not None:  # go test's watchdog sent the SIGQUIT: the test is what hung
+        return test.frames, test
     if waits_in_the_runtime(report):  # (where an idle thread waited is chance: no site)
         return [], report.crashing
     frames, g = _crash_frames(report)
@@ -342,6 +346,15 @@ def waits_in_the_runtime(report: Report) -> bool:
 
 
 _TEST_TIMEOUT = "test timed out after "
+
+
+def watchdog_test(report: Report) -> Goroutine | None:
+    """The test that hung where go test's watchdog asked for the dump (`*** Test
+    killed with quit: ran too long` after a SIGQUIT's): the binary outlived
+    -timeout by a minute without its own alarm panicking. None otherwise."""
+    if report.test_killed and report.kind is ReportKind.SIGNAL_DUMP:
+        return _running_test(report)
+    return None
 
 
 def _running_test(report: Report) -> Goroutine | None:

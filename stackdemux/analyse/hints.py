@@ -40,6 +40,7 @@ from stackdemux.analyse.chains import (
     external_call,
     is_machinery,
     recovers,
+    watchdog_test,
 )
 from stackdemux.analyse.origins import package_of_file, split_function
 from stackdemux.cgo_notes import beginthread_errno, cgo_abort, thread_note, threads_failed
@@ -248,6 +249,27 @@ def _blocked(report: Report, buckets: list[Bucket]) -> list[str]:
             waits = f", {low} minutes" if low == high else f", {low}–{high} minutes"
         out.append(f"{b.count} × [{' / '.join(b.states)}{waits}] {where} (goroutine {ids})")
     return out
+
+
+# go test's watchdog's line: "*** Test killed with quit: ran too long (1m1s)."
+_KILLED_AFTER = rx.compile(r"ran too long \(([^()]*)\)")
+
+
+def _sigquit(report: Report, buckets: list[Bucket]) -> list[str]:
+    """Who sent the SIGQUIT where the log says (go test's watchdog), the test it
+    stopped, then where the goroutines were blocked."""
+    if not report.test_killed:
+        return _blocked(report, buckets)
+    m = _KILLED_AFTER.search(report.test_killed)
+    after = f" after {m.group(1)}" if m else ""
+    out = [f"go test's watchdog sent it{after} (`{report.test_killed}`): the test binary "
+           "outlived -timeout by a minute, so its own -timeout alarm never ran: a loop that "
+           "calls nothing, a call into C, or a stopped world held every thread"]
+    g = watchdog_test(report)
+    i = culprit_index(g.frames) if g is not None else None
+    if g is not None and i is not None:
+        out.append(f"the test that hung: {_at(g.frames[i])} (goroutine {g.id}, {g.state})")
+    return out + _blocked(report, buckets)
 
 
 def _recursion(report: Report, buckets: list[Bucket]) -> list[str]:
@@ -620,6 +642,7 @@ DETAILS: dict[str, Callable[[Report, list[Bucket]], list[str]]] = {
     "thread-create": _thread_create,
     "cgo-thread": _cgo_thread,
     "blocked-goroutines": _blocked,
+    "sigquit": _sigquit,
     "recursion": _recursion,
     "faulting-frame": _faulting,
     "race-accesses": _accesses,

@@ -355,13 +355,13 @@ DEADLOCK_LEAD = log(1 / 24)
 AWAITED = 3.5
 # The weight of a report's message saying whether a `[signal …` line follows.
 SIGNAL = 6.0
-TRAILERS = frozenset({"exit_status", "test_package_fail", "test_fail_bare"})
+TRAILERS = frozenset({"exit_status", "test_package_fail", "test_killed", "test_fail_bare"})
 # What `go test` prints after a test binary failed (`FAIL\tpkg\t1.6s`, `FAIL`):
 # the 24 outputs of the samples and the corpus with them print no code of
 # package main but the generated main.main. In random line order a go test's
 # FAIL lines ended a program's deadlock, whose last goroutine was left
 # without a stream (gotest-lines-random, remerged).
-TESTED_TRAILERS = frozenset({"test_package_fail", "test_fail_bare"})
+TESTED_TRAILERS = frozenset({"test_package_fail", "test_killed", "test_fail_bare"})
 
 
 # Up to Go 1.26 every 64-bit Go process maps its heap (and goroutine stacks)

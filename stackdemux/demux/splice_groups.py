@@ -19,7 +19,7 @@ __all__ = ["chunk_groups"]
 # and read, one by one) or a test runner's line.
 _STARTS = frozenset({"panic", "fatal_error", "sigdump", "race_begin", "http_panic",
                      "running_tests", "running_test", "test_fail", "test_fail_bare",
-                     "test_package_fail", "exit_status"})
+                     "test_package_fail", "test_killed", "exit_status"})
 
 
 def chunk_groups(spans: Sequence[Sequence[Piece]], kinds: Sequence[str | None],

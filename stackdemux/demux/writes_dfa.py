@@ -80,13 +80,13 @@ MULTI_WRITE_FIELDS = frozenset({"args", "labels"})
 
 # Lines a library formats whole and writes in one write() (log.Logger.Output for
 # net/http's `http: panic serving`, klog's entry, testing's `--- FAIL: ` and
-# `FAIL`, cmd/go's `FAIL\t<pkg>` and `exit status 2`), not the runtime's print
-# pieces: no write ends inside them. (In the corpus's strace'd writes no other
+# `FAIL`, cmd/go's `FAIL\t<pkg>`, `*** Test killed …` and `exit status 2`), not the
+# runtime's print pieces: no write ends inside them. (In the corpus's strace'd writes no other
 # process's write falls inside one of them: tests/test_writes_words.py.) So a
 # test's log line `x_test.go:12: msg`, one write too, never starts one of them
 # halfway, whatever a log prefix's regex allows.
 WHOLE_LINE_KINDS = frozenset({"http_panic", "test_fail", "test_package_fail", "test_fail_bare",
-                              "exit_status"})
+                              "test_killed", "exit_status"})
 
 # The grammar's terminals are loose where a whole line holds them in place
 # (ARGS is "no parenthesis", FILE "no tab"); inside a shuffle of writes a loose

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .. import rx
+from ..analyse.chains import watchdog_test
 from ..model import (
     Analysis,
     Bucket,
@@ -103,7 +104,8 @@ def culprit_label(view: GroupView) -> str:
     (debug.Stack, pprof); else where the goroutine shown stood when the stacks
     were printed, `runs in`, `waits in` (its state), `seen in` (its header was
     not read). So for a goroutine dump; for a SIGQUIT (a person or a supervisor
-    asked for the dump); and for a signal that arrived on a thread running none
+    asked for the dump), unless go test's watchdog sent it and the running test
+    is named: that test hung; and for a signal that arrived on a thread running none
     of the program's code (a `kill -ABRT`: the goroutine shown is the program's
     first, not the signal's). A stack that holds a panic (debug.Stack or
     runtime.Stack logged from a recover) names the frame that panicked, where the
@@ -114,6 +116,8 @@ def culprit_label(view: GroupView) -> str:
     g = view.goroutine
     if report.kind is ReportKind.SIGNAL_DUMP:
         signal = report.signal
+        if g is not None and g is watchdog_test(report):
+            return "culprit"  # go test's watchdog asked for the dump: the test hung
         if (signal is None or signal.name != "SIGQUIT") and (
                 g is None or g is report.crashing or report.crashing is None):
             return "culprit"
