@@ -56,7 +56,7 @@ _STRONG_KINDS = frozenset({
     "goroutine_header", "frame_call", "frame_file", "created_by", "panic", "fatal_error",
     "signal", "exit_status", "race_begin", "race_access", "race_frame_call", "race_frame_file",
     "chained_panic", "frames_elided", "additional_frames_elided", "test_fail",
-    "test_package_fail", "test_killed", "runtime_stack", "sigpc", "http_panic",
+    "test_package_fail", "runtime_stack", "sigpc", "http_panic",
 })
 
 
