@@ -781,10 +781,16 @@ def sieve_keeps_the_promises(data: bytes, tmp: Path) -> None:
         end = 1
         for seg in capture.segments:
             assert seg.first >= end, f"segments overlap at line {seg.first}"
-            for n, kept in enumerate(seg.lines, seg.first):
-                line = lines[n - 1]
-                assert kept == line or (len(line) > MAX_KEPT and kept == line[:MAX_KEPT]), n
             end = seg.first + len(seg.lines)
+        # (the segments' bytes are let go once decoded, d101962: the kept lines are
+        # the source's text, each at the input's line its number maps to)
+        assert capture.kept_lines == len(source.lines)
+        to_input = capture.line_map()
+        for n, text in enumerate(source.lines, 1):
+            line = lines[to_input(n) - 1]
+            if line.isascii() and b"\r" not in line and b"\0" not in line:
+                kept = text.encode()
+                assert kept == line or (len(line) > MAX_KEPT and kept == line[:MAX_KEPT]), n
     d = demultiplex_detail(source)
     check_conservation(source, d)
     if capture is not None:
