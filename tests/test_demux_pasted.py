@@ -10,6 +10,7 @@ import pytest
 from conftest import sample_path
 
 from stackdemux.api import analyze
+from stackdemux.demux import pasted
 from stackdemux.demux.pasted import undo_paste
 from stackdemux.ingest import ingest
 from stackdemux.model import Stream
@@ -130,3 +131,26 @@ def test_spaces_around_punctuation_are_found_from_the_start_of_their_run():
 
     text = "copy /copy .go :1337" + " " * 30 + "x"
     assert [m.start() for m in _PUNCT_SPACES.finditer(text)] == [4, 10, 14]
+
+
+CASES = ROOT / "tests" / "corpus" / "cases"
+
+
+def test_a_file_lines_rest_a_read_cut_off_its_head_is_no_paste_damage():
+    # go test's output read by a slow reader: a chunk ended inside
+    # `\t/usr/lib/go-1.19/src/testing/testing.go:1632 +0x230`, and the line's rest
+    # `sting/testing.go:1632 +0x230` starts an input line of its own. Its path ends
+    # `…/testing/testing.go`, printed whole nearby, cut inside an element: no paste
+    # leaves that (a lost tab leaves the path whole); splice.py joins it back
+    text = (CASES / "gotest-chunks-slow" / "input.log").read_text()
+    assert "\nsting/testing.go:1632 +0x230\n" in text
+    assert not pasted.looks_pasted(text.split("\n"), text)
+    assert undo_paste(_stream(text.split("\n"))) is None
+
+
+def test_file_lines_that_lost_their_tabs_still_read_as_a_paste():
+    text = (CASES / "bolt-paste-html+lost-tabs" / "input.log").read_text()
+    lines = text.split("\n")
+    assert pasted.looks_pasted(lines, text)
+    layer = undo_paste(_stream(lines))
+    assert layer is not None and "lost tabs" in layer.diagnostic().message

@@ -247,11 +247,41 @@ def _damaged_file_line(text: str) -> bool:
         # a call line at the start of a line they were a paste's tab.
         return (len(_SIX_SPACED_FILE_LINES.findall("\n" + text))
                 > len(_RACE_FILE_LINES.findall("\n" + text)))
+    rests = 0
     for hit in _FILE_TAIL.finditer(text):
         start = text.rfind("\n", 0, hit.start()) + 1
         end = text.find("\n", hit.end())
         if not _CLEAN_FILE_LINE.fullmatch(text, start, len(text) if end < 0 else end):
+            rests += 1
+            if rests > _MAX_CUT_RESTS or not _cut_rest(text, start, hit.start()):
+                return True
+    return False
+
+
+# A read()'s rest looked for at most so many times (each a search of a window).
+_MAX_CUT_RESTS = 64
+# How far from the rest the path it was cut from is looked for: one dump's span.
+_CUT_WINDOW = 1 << 16
+# A rest's path: no space in it, nor a tab or a slash first (a lost tab leaves
+# the path whole, `/app/main.go:12 +0x1d`; a paste's joined line holds a space).
+_REST_PATH = rx.compile(r"[^\s/\\][^\s]*")
+
+
+def _cut_rest(text: str, start: int, tail: int) -> bool:
+    """Whether the file line at `start`, cut from its tab (`s/main.go:269 +0x47`,
+    `ain.go:253 +0x4`), is the rest of a line a collector's read() cut: its path
+    is the end of a path the log prints nearby, cut inside an element
+    (`…/programs/main.go:257`), which no paste does (a lost tab leaves the
+    path whole). splice.py joins such a rest back to its head."""
+    if not _REST_PATH.fullmatch(text, start, tail):
+        return False
+    path = text[start:tail] + ":"
+    lo, hi = max(0, start - _CUT_WINDOW), min(len(text), tail + _CUT_WINDOW)
+    at = text.find(path, lo, hi)
+    while at >= 0:
+        if at > 0 and not text[at - 1].isspace() and text[at - 1] not in "/\\":
             return True
+        at = text.find(path, at + 1, hi)
     return False
 
 
