@@ -233,6 +233,11 @@ STACKED_KINDS = frozenset({ReportKind.PANIC, ReportKind.FATAL_ERROR, ReportKind.
 # (the rest of a report the log or paste began in the middle of) is incomplete.
 HEADLESS = "frames without their goroutine header: the log begins inside a report"
 
+# Why a report read from zap's record of a recovered panic with zap's stack below it
+# lacks its message: the record's line was cut before its `panic` field.
+ZAP_VALUE_CUT = ("zap's record of the recovered panic cut before its `panic` field (a "
+                 "terminal's width, a paste): the value is lost")
+
 # Why a report that begins at its signal line is incomplete: its panic's first line,
 # which says the value, is not above it (a paste that begins with the signal).
 SIGNAL_FIRST = "the signal without its panic line above it: the log begins inside a report"
@@ -1310,9 +1315,7 @@ class _Parser:
             # the stack's, its frame cut short, as the loop in _run reads it; in a
             # stack a test's log quotes it comes here (dcrdex#1766's last line).
             if r is not None and state == "header":
-                g0 = Goroutine(id=0, state="unknown")
-                (self.thread or r).goroutines.append(g0)
-                self.g, self.frames, self.state = g0, g0.frames, "stack"
+                self.headerless_goroutine(r)
             elif r is None or state != "stack" or self.frames is None:
                 # (frames is None right after a `created by` pair: a goroutine ended)
                 self.new_goroutine(Goroutine(id=0, state="unknown"), i)
@@ -1489,7 +1492,12 @@ class _Parser:
             zap = m.group(fields["zap_panic"]) or m.group(fields["klog_panic"])
             if zap is not None:  # (escaped as JSON, or Go's %q, escape a string)
                 echo = _json_string(zap)
-            if echo is not None and self.peek_kind(i + 1) != "goroutine_header":
+            zap_stack = ((zap is not None or m.group(fields["zap_record"]) is not None)
+                         and self.zap_stack_below(i))
+            if m.group(fields["zap_record"]) is not None and not zap_stack:
+                self.noise_or_close(i)  # (no zap stack below: the value is lost, any log's words)
+                return
+            if echo is not None and not zap_stack and self.peek_kind(i + 1) != "goroutine_header":
                 self.noise_or_close(i)  # (no stack below: any log's words)
                 return
             beego = m.group(fields["beego_value"])
@@ -1509,6 +1517,10 @@ class _Parser:
             r.chain.append(PanicLink(msg, _annotation(m.group(fields["annotation"]))))
             if beego is not None:
                 self.beego_above(r, i)
+            if zap_stack:
+                if zap is None:
+                    r.complete, r.incomplete_reason = False, ZAP_VALUE_CUT
+                self.headerless_goroutine(r)
             return
 
         if kind == "bare_value":  # (crash_below_value said a crash follows)
@@ -1849,6 +1861,20 @@ class _Parser:
             return
 
         self.noise_or_close(i)
+
+    def zap_stack_below(self, i: int) -> bool:
+        """zap's own stack right below the record at i (its first frame: a function's
+        name alone, then its file line), not a goroutine's header."""
+        texts = self.stream.texts
+        return (i + 2 < len(texts) and gccgo_lines()[0].fullmatch(texts[i + 1]) is not None
+                and self.peek_kind(i + 2) == "frame_file")
+
+    def headerless_goroutine(self, r: Report) -> None:
+        """A goroutine with no header of its own opened in report r's head: its
+        frames follow (zap's stack below its record, a call line below a panic)."""
+        g0 = Goroutine(id=0, state="unknown")
+        (self.thread or r).goroutines.append(g0)
+        self.g, self.frames, self.state = g0, g0.frames, "stack"
 
     def gccgo_frame(self, i: int, text: str) -> bool:
         """A gccgo frame in the open goroutine's stack: a bare name before its file

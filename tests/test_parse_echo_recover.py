@@ -13,7 +13,7 @@ import pytest
 
 from stackdemux.api import analyze_many
 from stackdemux.model import ReportKind
-from stackdemux.parse import parse_text
+from stackdemux.parse import ZAP_VALUE_CUT, parse_text
 
 WILD = Path(__file__).resolve().parent.parent / "samples" / "wild"
 
@@ -60,3 +60,31 @@ def test_controller_runtime_s_record_through_klog_or_behind_a_ci_time_is_the_pan
     assert (report.kind, report.message) == (
         ReportKind.PANIC, "runtime error: invalid memory address or nil pointer dereference")
     assert report.goroutines[0].frames[0].func == "k8s.io/apimachinery/pkg/util/runtime.logPanic"
+
+
+def test_zap_s_own_stack_below_its_record_is_the_recovered_panic_s_stack() -> None:
+    # alexandrevilain/temporal-operator#854: zap's console record of `Observed a panic`,
+    # cut by the terminal's width before its `panic` field, and zap's own stacktrace
+    # below it (each function's name alone, then its file line: no offsets, no
+    # goroutine header); the log's times are taken off as a prefix (three records)
+    (report,) = analyze_many([str(
+        WILD / "temporaloperator854_zap_console_observed_panic_zap_stacktrace_lines_cut.txt")
+    ]).reports
+    assert (report.kind, report.message) == (ReportKind.PANIC, "")
+    assert (report.complete, report.incomplete_reason) == (False, ZAP_VALUE_CUT)
+    (g,) = report.goroutines
+    assert g.bare_names and [f.func.rsplit("/", 1)[-1] for f in g.frames[:2]] == [
+        "runtime.sigpanic", "base.isBuilderEnabled"]
+    assert (g.frames[1].file, g.frames[1].line) == (
+        "/workspace/internal/resource/base/conditions.go", 26)
+    assert report.culprit is not None and report.culprit.func.endswith("base.isBuilderEnabled")
+
+
+def test_zap_s_record_with_no_stack_below_opens_nothing() -> None:
+    # the record's first line as temporal-operator#854 shows it, then an ordinary record:
+    # no goroutine header and no function name over a file line, so any log's words
+    head = ('2024-11-22T17:39:30Z    ERROR    Observed a panic    {"controller": '
+            '"temporalcluster", "controllerGroup": "temporal.io')
+    after = ('2024-11-22T17:39:30Z    INFO    Reconciling resources    {"controller": '
+             '"temporalcluster"}')
+    assert parse_text(f"{head}\n{after}\n").reports == []
