@@ -207,3 +207,22 @@ def test_corpus_case_comes_apart_into_each_process_report(case: str) -> None:
     want = sorted(k for p in truth["processes"]
                   for k in report_keys((d / p["output"]).read_text(), demux=False))
     assert report_keys((d / truth["input"]).read_text()) == want
+
+
+def test_the_report_table_is_read_from_the_cache_as_lark_built_it(tmp_path, monkeypatch) -> None:
+    # built with lark on a machine's first run, then read back from the cache:
+    # every sample's kinds step alike through both (and no lark is needed to read it)
+    from stackdemux.demux.automaton import Automaton
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = Automaton()
+    assert list((tmp_path / "stackdemux").glob("report-lalr-*.json"))
+    read = Automaton()
+    assert read.states == built.states and read.start == built.start and read.end == built.end
+    for rel in ALL:
+        a = b = built.start
+        for token in kinds_of(rel):
+            a, b = built.step(a, token), read.step(b, token)
+            assert a == b
+            if a is None:
+                break
