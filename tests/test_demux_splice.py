@@ -195,3 +195,27 @@ def test_a_long_bounded_repeat_costs_the_join_automaton_no_more_than_an_unbounde
     bounded, unbounded = _Positions(r"a[\w.]{1,1024}b"), _Positions(r"a[\w.]+b")
     assert len(bounded.tests) == len(unbounded.tests)
     assert sum(map(len, bounded.follow)) == sum(map(len, unbounded.follow))
+
+
+def test_the_join_automaton_is_kept_as_marshal_writes_it():
+    # rx.derived keeps a pattern's automaton on disk (marshal), once per machine:
+    # read back, it is the one built
+    import marshal
+
+    from stackdemux.demux.splice_joins import _built
+    from stackdemux.demux.splice_score import narrow
+
+    built = _built(narrow("\t").pattern)
+    assert len(built[0]) > 500 and marshal.loads(marshal.dumps(built)) == built
+
+
+def test_the_kept_join_automaton_still_tells_the_look_ahead_its_literal_texts():
+    # splice_ahead reads the automaton's literal positions to skip lines that hold
+    # none of the texts a rest must: a log stamp's head (the decoy before a
+    # `panic: false, …` line) waits for `http: panic serving ` or a file's `.go:`
+    from stackdemux.demux.splice_ahead import _needles
+    from stackdemux.demux.splice_joins import joins
+
+    auto = joins("2")
+    needles = _needles(auto, auto.head("2026/11/25 19:21:32 "))
+    assert needles is not None and {"http: panic serving ", ".go:"} <= set(needles)

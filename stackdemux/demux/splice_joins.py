@@ -16,7 +16,9 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from .. import rx
 from ..grammar import unrolled_repeat
+from ..sre import constants as _c
 from .splice_score import narrow
 
 __all__ = ["Joins", "joins"]
@@ -31,19 +33,23 @@ class _Positions:
     it, which positions may come first, last, and after each position."""
 
     def __init__(self, pattern: str) -> None:
-        from ..sre import parser as _parser
-
-        self.tests: list[object] = []  # each position's character test (see _accepts)
-        self.follow: list[set[int]] = []
-        first, last, _ = self._seq(list(_parser.parse(pattern)))
+        # (worked out once per machine: rx.derived keeps it beside the patterns'
+        # code, under this module's source; 12-18 automata of 1 000-3 000
+        # positions cost a log's run ~0.3 s of CPU to build)
+        tests, follow, first, last = rx.derived(_built, pattern, "stackdemux.grammar",
+                                                "stackdemux.sre")
+        # each test led by its sre op, as re's parser leads it (splice_ahead reads
+        # a literal's character so: `tests[p][0] is LITERAL`, `tests[p][1]`)
+        self.tests: list[Test] = [(_OPS[t[0]], *t[1:]) for t in tests]
         self.first = frozenset(first)
         self.last = frozenset(last)
-        before: list[set[int]] = [set() for _ in self.tests]
-        for p, qs in enumerate(self.follow):
+        before: list[set[int]] = [set() for _ in tests]
+        for p, qs in enumerate(follow):
             for q in qs:
                 before[q].add(p)
         self.before: list[frozenset[int]] = [frozenset(b) for b in before]
-        self.frozen = [frozenset(f) for f in self.follow]
+        self.follow = follow
+        self.frozen = [frozenset(f) for f in follow]
         self._memo: dict[tuple[int, str], bool] = {}
 
     def accepts(self, p: int, ch: str) -> bool:
@@ -53,8 +59,66 @@ class _Positions:
             got = self._memo[key] = _accepts(self.tests[p], ch)
         return got
 
-    def _new(self, test: object) -> Part:
-        self.tests.append(test)
+
+def _built(pattern: str) -> tuple[tuple[Test, ...], tuple[tuple[int, ...], ...],
+                                  tuple[int, ...], tuple[int, ...]]:
+    """The automaton of `pattern`, as values marshal writes: each position's
+    character test, the positions that may follow each, the first and the last."""
+    from ..sre import parser as _parser
+
+    b = _Builder()
+    first, last, _ = b._seq(list(_parser.parse(pattern)))
+    return (tuple(b.tests), tuple(tuple(sorted(f)) for f in b.follow),
+            tuple(sorted(first)), tuple(sorted(last)))
+
+
+# A position's character test, as kept: ("=", code) a character, ("!", code)
+# any other, (".", all) any but a newline (all: any), or ("[", negate, ranges,
+# categories, unread) a class (unread: it holds a test not read here, so it
+# takes anything: more, never less). _Positions leads each by its sre op instead.
+Test = tuple
+_OPS = {"=": _c.LITERAL, "!": _c.NOT_LITERAL, ".": _c.ANY, "[": _c.IN}
+
+
+def _test(node: tuple) -> Test:
+    """An sre node's character test, encoded."""
+    from ..sre import constants as c
+
+    op, av = node
+    if op is c.LITERAL:
+        return ("=", av)
+    if op is c.NOT_LITERAL:
+        return ("!", av)
+    if op is c.ANY:
+        return (".", av == "all")
+    negate = False
+    ranges: list[tuple[int, int]] = []
+    categories: list[str] = []
+    unread = False
+    for iop, iav in av:
+        if iop is c.NEGATE:
+            negate = True
+        elif iop is c.LITERAL:
+            ranges.append((iav, iav))
+        elif iop is c.RANGE:
+            ranges.append((iav[0], iav[1]))
+        elif iop is c.CATEGORY:
+            categories.append(str(iav))
+        else:
+            unread = True
+    return ("[", negate, tuple(ranges), tuple(categories), unread)
+
+
+class _Builder:
+    """Builds the Glushkov automaton of a regex: one position per character
+    test in it, and the positions that may follow each."""
+
+    def __init__(self) -> None:
+        self.tests: list[Test] = []
+        self.follow: list[set[int]] = []
+
+    def _new(self, test: tuple) -> Part:
+        self.tests.append(_test(test))
         self.follow.append(set())
         p = len(self.tests) - 1
         return {p}, {p}, False
@@ -127,36 +191,30 @@ class _Positions:
         return fs, ls, n or kind is not False
 
 
-_CATEGORIES: dict[object, re.Pattern[str]] = {}
+_CATEGORIES: dict[str, re.Pattern[str]] = {}
 
 
-def _accepts(test: object, ch: str) -> bool:
-    """Whether a position's test (an sre node) takes one character, as re does."""
-    from ..sre import constants as c
-
-    op, av = test  # type: ignore[misc]
-    if op is c.LITERAL:
-        return ord(ch) == av
-    if op is c.NOT_LITERAL:
-        return ord(ch) != av
-    if op is c.ANY:
-        return av == "all" or ch != "\n"
-    negate = False
-    hit = False
-    for iop, iav in av:
-        if iop is c.NEGATE:
-            negate = True
-        elif iop is c.LITERAL:
-            hit = hit or ord(ch) == iav
-        elif iop is c.RANGE:
-            hit = hit or iav[0] <= ord(ch) <= iav[1]
-        elif iop is c.CATEGORY:
-            rx = _CATEGORIES.get(iav)
-            if rx is None:
-                rx = _CATEGORIES[iav] = re.compile(_CATEGORY_SOURCES.get(str(iav), "(?s:.)"))
-            hit = hit or rx.fullmatch(ch) is not None
-        else:
-            return True  # a test not read here: taken (more, never less)
+def _accepts(test: Test, ch: str) -> bool:
+    """Whether a position's test (led by its sre op) takes one character, as re does."""
+    op = test[0]
+    if op is _c.LITERAL:
+        return ord(ch) == test[1]
+    if op is _c.NOT_LITERAL:
+        return ord(ch) != test[1]
+    if op is _c.ANY:
+        return test[1] or ch != "\n"
+    _, negate, ranges, categories, unread = test
+    if unread:
+        return True
+    o = ord(ch)
+    hit = any(lo <= o <= hi for lo, hi in ranges)
+    for name in categories:
+        if hit:
+            break
+        cat = _CATEGORIES.get(name)
+        if cat is None:
+            cat = _CATEGORIES[name] = re.compile(_CATEGORY_SOURCES.get(name, "(?s:.)"))
+        hit = cat.fullmatch(ch) is not None
     return hit != negate
 
 
