@@ -20,8 +20,8 @@ from functools import cache
 from .. import rx
 from ..grammar import line_grammar
 
-__all__ = ["LENIENT", "Vocabulary", "accepted", "joined", "marks", "narrow", "path_style",
-           "plausible", "read_all", "valid"]
+__all__ = ["LENIENT", "Vocabulary", "accepted", "best_quality", "joined", "marks", "narrow",
+           "path_style", "plausible", "read_all", "valid"]
 
 G = line_grammar()
 _match = G.match
@@ -339,6 +339,27 @@ def _pkg(func: str) -> str:
     if not path and "." not in last:
         return "runtime"  # `panic`: Go 1.21+ prints runtime.gopanic so
     return f"{path}/{last.partition('.')[0]}" if path else last.partition(".")[0]
+
+
+@cache
+def best_quality() -> float:
+    """The most any reading can score (Vocabulary.quality_mine): its kind's
+    base, a name printed elsewhere for each name field the kind has, its
+    file:line seen, and a wait reason or annotation seen. Read off the
+    grammar's fields: no kind names both a function and a file, so 3.5 (a
+    file line's). The splicer's idle lines lean on it (splice_idle.py): a cut
+    whose head nothing can finish reads worse than the line left whole."""
+    best = 0.0
+    for kind in G.kinds:
+        if kind == "blank":
+            continue
+        fg, fl, g = _NAMED[kind]
+        q = 0.0 if kind == "indented" else 0.5 if kind in LENIENT else 1.0
+        q += 2.0 * ((fg is not None) + (fl is not None))
+        q += 0.5 if fl is not None and g is not None else 0.0
+        q += 1.0 if kind == "goroutine_header" or kind in _ANNOTATION else 0.0
+        best = max(best, q)
+    return best
 
 
 def own_names(own: Sequence[re.Match[str]]) -> tuple[tuple[str | None, str | None], ...]:

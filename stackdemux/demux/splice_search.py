@@ -33,6 +33,7 @@ from .splice_fragments import (
     names_open,
     prune,
 )
+from .splice_idle import DEAD, Memo, line_heads, stays_whole
 from .splice_joins import joins
 from .splice_score import LENIENT, MAX_SPLICED, joined
 from .splice_starts import inner_start, lead_search
@@ -43,6 +44,10 @@ __all__ = ["Search"]
 
 class Search(Weigher):
     """One search over a stream: `run` gives the best hypothesis at its end."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._idle = Memo()  # splice_idle.LineHeads by text
 
     def run(self) -> Hypothesis | None:
         beam = [Hypothesis(0.0, (), None)]
@@ -102,7 +107,12 @@ class Search(Weigher):
                 kind, whole = None, -BROKEN
             # (with nothing open, only a lenient or unread line that a line
             # starts inside comes here: the idle branch let no other through)
-            beam = self._expand(beam, i, t, kind, whole)
+            cut = None
+            if idle is not None:
+                read, cut = self._idle_line(idle, i, t, kind, whole)
+                if read:
+                    continue
+            beam = self._expand(beam, i, t, kind, whole, cut)
             if any_open:
                 beam = self._retire(beam, i)
             idle = beam[0] if len(beam) == 1 and not beam[0].open else None
@@ -120,16 +130,47 @@ class Search(Weigher):
             h.score += q
             h.kind = kind
 
-    def _expand(self, beam: list[Hypothesis], i: int, t: str, kind: str | None,
-                whole: float) -> list[Hypothesis]:
-        """Every reading of text i under every hypothesis: whole, the rest of an
-        open fragment, or a head left open before a whole line or a rest."""
-        cands: list[Hypothesis] = []
+    def _idle_line(self, h: Hypothesis, i: int, t: str, kind: str | None, whole: float
+                   ) -> tuple[bool, tuple[tuple[Variant, ...], list[Fragment]] | None]:
+        """Line i while nothing is open (h, the one hypothesis): read whole
+        without expanding it where an expansion could only read it whole
+        (splice_idle.py), as _expand would read it (True); else (False, the
+        heads its cuts leave, when worked out already)."""
+        score = h.score + whole
+        if kind is not None and h.kind is not None and not may_follow(h.kind, kind):
+            score -= TURN
+        known = self._idle.get(t)
+        cut = None
+        if known is None:
+            cut = self._cut_heads(i, t, kind, idle=True)
+            if cut is None:
+                known = DEAD
+            else:
+                fresh_head, mids = cut
+                fresh = [Fragment(i, t, None, fresh_head, fresh=True)] if fresh_head else []
+                known = line_heads(self, i, [*fresh, *mids])
+            self._idle.put(t, known)
+        if stays_whole(known, self.ahead, i, h.score, score):
+            h.score, h.kind = score, kind
+            return True, None
+        return False, cut
+
+    def _cut_heads(self, i: int, t: str, kind: str | None, idle: bool = False
+                   ) -> tuple[tuple[Variant, ...], list[Fragment]] | None:
+        """The heads cuts in text i leave: the best places of a head before a
+        fresh line, and the heads around a short chunk (_mid_heads). Line i is
+        the one expanded from here on. `idle`: nothing is open, and None is
+        said where no line starts as the text before any lead (every head
+        dead: see splice_idle.py)."""
         self.next_line(i)
         n = min(len(t), MAX_CUTS)
         # whole lines after a cut: only where a line may start
         fresh: list[Variant] = []
         leads = [s.start() for s in lead_search(t, 1, n).finditer(t, 1, n)]
+        if idle:
+            states, dead = self.line_states(), joins(t[0]).dead
+            if all(states[c] == dead for c in leads):
+                return None
         for c in leads:
             r = self.reading(t[c:], (i,))
             if r is not None:
@@ -137,6 +178,17 @@ class Search(Weigher):
                 fresh.append(Variant(c, r[0] - CUT - OPEN, r[1], chain))
         fresh_head = best_variants(fresh)
         mids = self._mid_heads(i, t, leads) if kind is None and leads else []
+        return fresh_head, mids
+
+    def _expand(self, beam: list[Hypothesis], i: int, t: str, kind: str | None,
+                whole: float, cut: tuple[tuple[Variant, ...], list[Fragment]] | None = None
+                ) -> list[Hypothesis]:
+        """Every reading of text i under every hypothesis: whole, the rest of an
+        open fragment, or a head left open before a whole line or a rest.
+        `cut`: _cut_heads(i, …), when worked out already."""
+        cands: list[Hypothesis] = []
+        fresh_head, mids = cut if cut is not None else self._cut_heads(i, t, kind)
+        n = min(len(t), MAX_CUTS)
         # the rests of the open fragments: worked out once per fragment, not per hypothesis
         rests = {id(f): self.rests(f, i, t, n) for f in self._distinct(beam)}
         # a text whose line break may be another's (see _ended_by_break): only
