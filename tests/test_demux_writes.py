@@ -117,6 +117,22 @@ def test_the_gate_sees_writes_and_not_whole_lines(case, expected):
     assert looks_write_interleaved(text.split("\n")) is expected
 
 
+def test_the_gates_traceback_values_are_found_where_a_call_s_parenthesis_follows_a_word():
+    # the gate's search for a call's `(` looks behind at the word before it (led by
+    # the `(`, which sre skips to): the lines it finds are those `\w\(` finds
+    import re
+
+    from stackdemux.demux.writes_gate import _TRACE_TOKEN
+
+    plain = re.compile(r"0x[0-9a-f]|\.go\b|goroutine \d|\w\(")
+    for case in ("bolt-writes-shuffle", "crash-chunks-slow", "twelve-lines-random"):
+        text, _ = _case(case)
+        lines = text.split("\n")
+        assert [bool(_TRACE_TOKEN.search(t)) for t in lines] == [
+            bool(plain.search(t)) for t in lines]
+        assert any(plain.search(t) for t in lines)
+
+
 def test_three_processes_interleaved_by_timestamp_keep_their_panic_messages():
     text, _ = _case("bolt-writes-time")
     texts = text.split("\n")
