@@ -238,6 +238,9 @@ HEADLESS = "frames without their goroutine header: the log begins inside a repor
 ZAP_VALUE_CUT = ("zap's record of the recovered panic cut before its `panic` field (a "
                  "terminal's width, a paste): the value is lost")
 
+# Why a report whose stack the log or paste ends inside a frame's call line is incomplete.
+CUT_AT_END = "the log ends inside a frame's call line: the stack went on"
+
 # Why a report that begins at its signal line is incomplete: its panic's first line,
 # which says the value, is not above it (a paste that begins with the signal).
 SIGNAL_FIRST = "the signal without its panic line above it: the log begins inside a report"
@@ -497,6 +500,33 @@ def _read_call_line(text: str, names: dict[str, str | None]) -> tuple | None:
     if func is None:
         return None
     return func, args or None
+
+
+def _cut_call(text: str) -> str | None:
+    """A frame's call line cut short: its function's name where the cut left it whole
+    (its `(` printed, the arguments after it never closed), "" where the cut went
+    through the name (a qualified name, `pkg.F` or a path, with no `(`, or a `(` that
+    opens a receiver, `pkg.(*T`); None when the line is no such thing."""
+    shape = _CALL_SHAPE
+    if shape is None:
+        return None
+    name, opened, args = text.rpartition(shape.open)
+    if not opened:
+        name, args = text, None
+    elif args.startswith("*") or (not args and name.endswith(".")):
+        args = None  # (a receiver's `(*T`, `pkg.(`: the cut went through the name)
+    elif any(c in args for c in (shape.close, *shape.excluded)):
+        return None
+    if not name or any(c.isspace() for c in name) or read_name(shape, name) is None:
+        return None
+    if args is None:  # (an author's `...` or `..` is none: a name holds a letter)
+        qualified = ("." in name or "/" in name) and any(c.isalpha() for c in name)
+        return "" if qualified else None
+    return intern(name)
+
+
+def _only_blank_after(texts: Sequence[str], i: int) -> bool:
+    return all(not t.strip() for t in itertools.islice(texts, i + 1, None))
 
 
 def _read_file_line(text: str, kept: dict[str, tuple | None]) -> tuple | None:
@@ -1249,6 +1279,8 @@ class _Parser:
                 return
             if r is not None and self.gccgo_frame(i, text):
                 return
+            if r is not None and self.cut_at_end(i, text):
+                return
             if self.observed and self.caller(i, text):
                 return
             if r is not None and (self.g is self.unwound is not None or (
@@ -1861,6 +1893,28 @@ class _Parser:
             return
 
         self.noise_or_close(i)
+
+    def cut_at_end(self, i: int, text: str) -> bool:
+        """The stream's last line, in a goroutine's stack after a whole frame, a frame's
+        call line cut short (a paste's or a log's end: `pkg.F(0xc000, {0x`, `pkg/sub.`):
+        the stack went on, so the report is incomplete; the frame is kept where the cut
+        left its function's name whole (its `(` printed), with no file line."""
+        r = self.report
+        frames = self.frames
+        if (r is None or frames is None or not frames or self.pending is not None
+                or not _only_blank_after(self.stream.texts, i)):
+            return False
+        name = _cut_call(text)
+        if name is None:
+            return False
+        if name:
+            frames.append(Frame(name))
+        why = CUT_AT_END
+        if not r.complete and r.incomplete_reason:  # (zap's record cut too, say)
+            why = f"{r.incomplete_reason}; {why}"
+        r.complete, r.incomplete_reason = False, why
+        self.use(i)
+        return True
 
     def zap_stack_below(self, i: int) -> bool:
         """zap's own stack right below the record at i (its first frame: a function's

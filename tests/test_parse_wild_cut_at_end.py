@@ -1,0 +1,64 @@
+"""A stack that the log or paste ends inside a frame's call line (the stored copy
+cut there, a record cut inside its escaped dump, a terminal's width): the report
+says it is incomplete, and keeps the frame where the cut left its function's name
+whole (its `(` printed, the arguments never closed), with no file line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stackdemux.api import analyze_many
+from stackdemux.parse import CUT_AT_END, _cut_call
+
+WILD = Path(__file__).resolve().parent.parent / "samples" / "wild"
+
+
+def _only(name: str):
+    (report,) = analyze_many([str(WILD / name)]).reports
+    return report
+
+
+def test_a_call_line_cut_in_its_arguments_keeps_its_frame_the_culprit() -> None:
+    # Kong/kong-operator#3054: zap's record cut inside its escaped stack, in the
+    # reconciler's own call line (`…Reconcile(0xc000436e00, {0x94821b0, 0xc00`)
+    report = _only("kongoperator3054_gha_stamp_zap_console_observed_panic_escaped_cut_go125.txt")
+    assert (report.complete, report.incomplete_reason) == (False, CUT_AT_END)
+    last = report.goroutines[0].frames[-1]
+    assert last.func == ("github.com/kong/kong-operator/controller/konnect."
+                         "(*KonnectExtensionReconciler).Reconcile")
+    assert (last.file, last.line) == (None, None)
+    # below `panic`: the code that panicked, as a person reads it (none before)
+    assert report.culprit is not None and report.culprit.func == last.func
+
+
+def test_a_call_line_cut_in_its_function_s_name_keeps_no_frame() -> None:
+    # Kong/kong-operator#2901: klog's multi-line value cut at `github.com/kong/kong-operator`
+    report = _only(
+        "kongoperator2901_klog_structured_observed_panic_stacktrace_multiline_value_go125.txt")
+    assert (report.complete, report.incomplete_reason) == (False, CUT_AT_END)
+    assert report.goroutines[0].frames[-1].func == "panic"
+
+
+def test_a_syslog_stack_cut_in_a_name_is_incomplete() -> None:
+    # caddy#5677: syslog's records of a stack overflow, the paste's last cut at `…/modules/ca`
+    report = _only("caddy5677_syslog_time_program_no_host_no_pid_stack_overflow.txt")
+    assert (report.complete, report.incomplete_reason) == (False, CUT_AT_END)
+
+
+def test_an_author_s_dots_after_the_stack_are_no_cut_frame() -> None:
+    # nanotube#34: the author's `..` below the last frame says lines were left out,
+    # which the report says already (a frame without its file line)
+    report = _only("nanotube34_stack_overflow_lines_lost.txt")
+    assert report.incomplete_reason == "a frame without its file line"
+
+
+def test_what_reads_as_a_cut_call_line() -> None:
+    # the wild pastes' last lines, and lines no cut call line is
+    assert _cut_call("sigs.k8s.io/controller-runtime/pkg/internal/controller."
+                     "(*Controller[...]).Reconcile(0x40014546c0?, {0x") == (
+        "sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller[...]).Reconcile")
+    assert _cut_call("github.com/alexandrevilain/temporal-operator/controllers.") == ""
+    assert _cut_call("github.com/kong/kong-operator") == ""
+    assert _cut_call("oh-my-posh/engine.(*Eng") == ""  # (oh-my-posh#3256's frame, cut)
+    for line in ("..", "% ", "exit status 2", "Done", "main.main()", "FAIL"):
+        assert _cut_call(line) is None, line
