@@ -11,6 +11,7 @@ import io
 import os
 import sys
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -222,7 +223,7 @@ SHARED_AT_MOST = 4
 SHARED_LINES = 1 << 16  # distinct lines remembered at a time
 
 
-def split_sharing(text: str) -> list[str]:
+def split_sharing(text: str, shared: dict[str, str] | None = None) -> list[str]:
     """text.split("\n"), a chunk of lines at a time; in a chunk whose lines
     mostly repeat, equal lines are one str. A service restarted in a loop prints
     the same lines crash after crash, its prefix the same on each when no time
@@ -230,7 +231,7 @@ def split_sharing(text: str) -> list[str]:
     held for the whole run, of 2.6 k distinct lines. A chunk of mostly distinct
     lines (a time on each, a dump's goroutines) is left as split; the lines are the same strings."""
     lines: list[str] = []
-    shared: dict[str, str] = {}
+    shared = {} if shared is None else shared
     start, n = 0, len(text)
     while start <= n:
         end = text.find("\n", start + SPLIT_CHARS)
@@ -251,14 +252,15 @@ def _shared(chunk: list[str], shared: dict[str, str]) -> list[str]:
     return chunk
 
 
-def decode_split(data: bytes | bytearray) -> tuple[list[str], int]:
+def decode_split(data: bytes | bytearray, shared: dict[str, str] | None = None
+                 ) -> tuple[list[str], int]:
     """UTF-8 bytes split at LF into decoded lines, SPLIT_CHARS bytes at a time
     (cut after a newline: no character's bytes hold one), and how many lines
     held bytes that are not UTF-8 (replaced by U+FFFD). Decoded whole, the text
     was held beside the bytes and the lines: at 2-4 bytes a character where one
     is past U+00FF (gcc's ‘quotes’ in a build log: 12 MB of log, 24 MB of text)."""
     lines: list[str] = []
-    shared: dict[str, str] = {}
+    shared = {} if shared is None else shared
     errors = 0
     view = memoryview(data)
     start, n = 0, len(data)
@@ -285,29 +287,58 @@ def decode_lines(data: bytes | bytearray, name: str = "<input>") -> Source:
     """UTF-8 bytes, already unwrapped and judged a log, into lines. The sieve's
     windows come here: their first bytes are any line of the log, not its
     head, so they are neither sniffed nor read as a gzip or UTF-16 file."""
-    # (a byte looked for alone is found at memchr speed: most logs hold no NUL or CR)
-    nul = data.count(b"\x00") if b"\x00" in data else 0
+    return decode_chunks((data,), name)
+
+
+def decode_chunks(chunks: Iterable[bytes | bytearray], name: str = "<input>") -> Source:
+    """decode_lines of the chunks joined, each chunk but the last ending in a
+    newline, decoded one at a time: a sieved log's windows (tee.Capture.take_chunks)
+    are never held whole as bytes beside their lines. A chunk's CR before its
+    newlines is taken off where the chunk holds a CR LF: a line ending in CR is
+    followed by a newline inside its chunk, so this is the whole text's rule."""
+    lines: list[str] = []
+    shared: dict[str, str] = {}
+    nul = errors = size = 0
+    crlf = False
+    text: str | None = None  # the lines joined, when one chunk is all there is
+    for k, data in enumerate(chunks):
+        got, joined, chunk_crlf, chunk_errors = _decode(data, shared)
+        # (a byte looked for alone is found at memchr speed: most logs hold no NUL or CR)
+        nul += data.count(b"\x00") if b"\x00" in data else 0
+        size += len(data)
+        del data
+        crlf, errors = crlf or chunk_crlf, errors + chunk_errors
+        text = joined if k == 0 else None
+        lines += got
+    return Source(name=name, lines=lines, size=size, crlf=crlf, decode_errors=errors,
+                  nul_bytes=nul, _text=text)
+
+
+def _decode(data: bytes | bytearray, shared: dict[str, str]
+            ) -> tuple[list[str], str | None, bool, int]:
+    """One chunk's lines, the text they were split from (kept for the
+    demultiplexer's bulk searches, where the lines are it joined), whether it
+    holds a CR LF, and how many lines held bytes that are not UTF-8."""
     crlf = b"\r" in data and b"\r\n" in data
     errors = 0
-    text: str | None = None  # the lines joined, when kept
+    text: str | None = None
     if data.isascii():
         # The common case, at C speed: one decode, a split a chunk at a time;
         # decoded without its last newline (no copy of the bytes), the text is
         # the lines joined, kept for the demultiplexer's bulk searches.
         end = len(data) - 1 if data.endswith(b"\n") else len(data)
         joined = str(memoryview(data)[:end], "ascii")
-        lines = split_sharing(joined) if data else []
+        lines = split_sharing(joined, shared) if data else []
         if not crlf:
             text = joined
         del joined
     else:
-        lines, errors = decode_split(data)
+        lines, errors = decode_split(data, shared)
         if lines and lines[-1] == "":
             lines.pop()  # (the text after the last newline)
     if crlf:
         lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
-    return Source(name=name, lines=lines, size=len(data), crlf=crlf, decode_errors=errors,
-                  nul_bytes=nul, _text=text)
+    return lines, text, crlf, errors
 
 
 def line_offsets(data: bytes) -> list[int]:

@@ -180,11 +180,17 @@ class Sieve:
         return Capture(self.segments, self.line_no, self.total_bytes, self.truncated,
                        self.links)
 
-    def run(self, f: BinaryIO, first: bytes = b"", block: int = BLOCK) -> Capture:
+    def run(self, f: BinaryIO, first: bytes | list[bytes] = b"", block: int = BLOCK) -> Capture:
+        """`first`: the log's bytes already read, or a list holding them, which is
+        emptied: they are let go once fed (SIEVE_MIN bytes, 32 MiB, held while
+        the rest of a 50 MB log was sieved, beside the windows kept)."""
+        if isinstance(first, list):
+            first = first.pop() if first else b""
         # `first` may be SIEVE_MIN bytes: fed a block at a time like the rest, so
         # that a log thick with tracebacks takes the dense path from its 2nd MiB
         for at in range(0, len(first), block):
             self.feed(first[at:at + block])
+        del first
         read = f.read
         while chunk := read(block):
             self.feed(chunk)
@@ -533,10 +539,11 @@ class Sieve:
         seg.lines.append(line)
 
 
-def sieve(f: BinaryIO, first: bytes = b"", *, block: int = BLOCK,
+def sieve(f: BinaryIO, first: bytes | list[bytes] = b"", *, block: int = BLOCK,
           wrapped: str | None = None) -> Capture:
-    """The windows of a log read from `f` (after `first`, its bytes already read);
-    `wrapped`: the format of its JSON records, if it is one of them."""
+    """The windows of a log read from `f` (after `first`, its bytes already read,
+    or a list holding them, emptied: see Sieve.run); `wrapped`: the format of
+    its JSON records, if it is one of them."""
     return Sieve(wrapped=wrapped).run(f, first, block)
 
 
@@ -556,7 +563,7 @@ def wrapped_format(first: bytes) -> str | None:
     return sniff(lines)
 
 
-def _sieve(path: str, f: BinaryIO, first: bytes, wrapped: str | None = None) -> Capture:
+def _sieve(path: str, f: BinaryIO, first: list[bytes], wrapped: str | None = None) -> Capture:
     """A regular file (not stdin, not gzip) on several cores where there are;
     anything else in one pass, in order."""
     import os
@@ -569,6 +576,7 @@ def _sieve(path: str, f: BinaryIO, first: bytes, wrapped: str | None = None) -> 
         st = os.fstat(f.fileno())
         jobs = jobs_for(st.st_size) if stat.S_ISREG(st.st_mode) else 1
         if jobs > 1:
+            first.clear()  # (read again by the jobs)
             return sieve_file(path, jobs, wrapped)
     return sieve(f, first, wrapped=wrapped)
 
@@ -613,7 +621,7 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
         Gunzip,
         InputError,
         _sniff_binary,
-        decode_lines,
+        decode_chunks,
         ingest,
         open_log,
         stdin_buffer,
@@ -639,13 +647,18 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
             _sniff_binary(first[:BLOCK], name)
             if gz is None and path != "-" and _dense(first, f):
                 return ingest(_read_whole(f), name)
-            capture = _sieve(path, reader, first, wrapped_format(first))
+            wrapped = wrapped_format(first)
+            # (the first SIEVE_MIN bytes handed over, not held here: 32 MiB beside
+            # the windows kept, at the read's peak)
+            held = [first]
+            del first
+            capture = _sieve(path, reader, held, wrapped)
         except OSError as e:
             raise InputError(f"{name}: cannot read: {e}") from None
     finally:
         if path != "-":
             f.close()
-    plain = decode_lines(capture.take_bytes(), name)
+    plain = decode_chunks(capture.take_chunks(), name)
     source = TeeSource(name=name, lines=plain.lines, size=capture.total_bytes, crlf=plain.crlf,
                        decode_errors=plain.decode_errors, nul_bytes=plain.nul_bytes,
                        cut_gzip=gz is not None and gz.cut)

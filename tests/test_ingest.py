@@ -223,3 +223,33 @@ def test_a_log_decoded_a_piece_at_a_time_reads_as_decoded_whole(monkeypatch, spl
     assert pieces.lines == data.decode("utf-8", "replace").split("\n")
     messages = [r.message for r in parse_source(pieces).reports]
     assert messages == ["runtime error: invalid memory address or nil pointer dereference"]
+
+
+@pytest.mark.parametrize("size", [1, 300, 1 << 22])
+def test_windows_decoded_a_chunk_at_a_time_read_as_their_bytes_joined(size):
+    """A sieved log's windows are decoded a chunk of whole lines at a time
+    (tee.Capture.take_chunks), never held whole as bytes beside their lines:
+    the same lines, CRs of CR LF line ends taken off, bytes that are not UTF-8
+    and NUL bytes counted, as the bytes joined decode whole; each segment
+    keeps its line count, its bytes let go."""
+    from stackdemux.ingest import decode_chunks, decode_lines
+    from stackdemux.tee import Capture, Segment
+
+    build = (ROOT / "tests" / "corpus" / "noise" / "make-gcc.log").read_bytes()
+    dump = sample_path("nil_pointer").read_bytes()
+    windows = [build[:3000].replace(b"\n", b"\r\n"), b"\xff\xfe not UTF-8\x00", dump,
+               "µs ‘q’".encode() + b"\r", dump.replace(b"\n", b"\r\n")]
+    segments = [Segment(first=1 + 100 * k, lines=w.removesuffix(b"\n").split(b"\n"))
+                for k, w in enumerate(windows)]
+    counts = [len(s.lines) for s in segments]
+    capture = Capture(segments, total_lines=600, total_bytes=sum(map(len, windows)))
+    whole = decode_lines(capture.to_bytes())
+    chunks = list(capture.take_chunks(size))
+    assert all(c.endswith(b"\n") for c in chunks) and (len(chunks) > 1) == (size < 1 << 22)
+    got = decode_chunks(chunks)
+    assert (got.lines, got.crlf, got.decode_errors, got.nul_bytes, got.size) == (
+        whole.lines, whole.crlf, whole.decode_errors, whole.nul_bytes, whole.size)
+    assert got.crlf and got.decode_errors == 1 and got.nul_bytes == 1
+    assert "µs ‘q’" in got.lines  # (its CR before the window's newline taken off)
+    assert [len(s.lines) for s in segments] == counts and capture.taken
+    assert not any(line for s in segments for line in s.lines)
