@@ -518,6 +518,29 @@ def _huge_ids_chain(k: int) -> bytes:
     return _created_by_chain(k, first=10**18)
 
 
+def _decoys_before_blankless_dump(k: int) -> bytes:
+    """Two real SIGQUIT dumps (k lines), a service's decoy line logged again and
+    again (k / 2 times, 2 000 at most: within a fragment's reach of each other),
+    then 4k lines of the dumps' goroutines with their blank lines lost, as
+    pastes lose them (samples/wild/compose8599_no_blank_between_goroutines.txt):
+    each decoy's head looked ahead over the whole run (splice_ahead.reach), the
+    repeated head's shared scan paying nothing for it (fuzz22: 1 000 decoys
+    before 16 000 such lines, minutes)."""
+    dumps = [(ROOT / "samples" / v / "sigquit.txt").read_text().splitlines()
+             for v in ("go1.25", "go1.27")]
+    goroutines = [t for d in dumps for t in d[next(i for i, x in enumerate(d)
+                                                   if x.startswith("goroutine ")):] if t
+                  and not t.startswith(("-----", "SIGQUIT", "PC=", "goroutine 0 gp="))]
+    decoy = next(t for t in (ROOT / "tests" / "corpus" / "noise" / "decoys.log").read_text()
+                 .splitlines() if "panic: false" in t)
+    return _text([*_cycled(dumps[0] + dumps[1], k), *[decoy] * min(k // 2, 2000),
+                  *_cycled(goroutines, 4 * k)])
+
+
+def _cycled(lines: list[str], k: int) -> list[str]:
+    return [lines[i % len(lines)] for i in range(k)]
+
+
 def _huge_token_line(k: int) -> bytes:
     return DUMP.encode() + b"main.f(0x1, " * (k // 12) + b"\n" + DUMP.encode()
 
@@ -578,6 +601,7 @@ CASES: list[Case] = [
     Case("chain-created-by", 3000, _created_by_chain),
     Case("chain-ancestors", 3000, _ancestors_chain),
     Case("chain-huge-ids", 3000, _huge_ids_chain),
+    Case("interleaved-decoys-blankless", 1000, _decoys_before_blankless_dump),
 ]
 
 

@@ -102,3 +102,36 @@ def test_a_rest_within_reach_is_found_and_one_past_it_is_not():
     # ... and the line it is given up at is still tried
     at = ["x", *many[:MAX_AGE], rest]
     assert ahead_of(at).may_rest(auto, state, head, 0)
+
+
+def goroutines_without_blank_lines() -> list[str]:
+    """Real SIGQUIT dumps' goroutines with their blank lines lost, as pastes lose
+    them (samples/wild/compose8599_no_blank_between_goroutines.txt): every line
+    read whole, none a line where the search gives a fragment up."""
+    out = []
+    for v in ("go1.25", "go1.27"):
+        dump = (ROOT / f"samples/{v}/sigquit.txt").read_text().splitlines()
+        first = next(k for k, t in enumerate(dump) if t.startswith("goroutine "))
+        out += [t for t in dump[first:] if t and (m := line_grammar().match(t)) is not None
+                and m.lastgroup not in ("panic", "runtime_note")]
+    return out
+
+
+def test_fragments_opened_before_a_long_run_of_whole_lines_read_the_run_once():
+    decoy = next(t for t in (NOISE / "decoys.log").read_text().splitlines()
+                 if "panic: false" in t)
+    run = goroutines_without_blank_lines() * 4
+    assert len(run) > 2000
+    decoys = 500
+    # (every decoy's reach begins in the run: MAX_AGE + 1 lines after it)
+    lines = [decoy] * decoys + ["x"] * (MAX_AGE + 1 - decoys) + run + [decoy]
+    ahead = ahead_of(lines)
+    end = len(lines) - 1  # the decoy after the run: the first line given up at
+    assert all(ahead.reach(i) == end for i in range(decoys))
+    # each decoy's fragment is given up at the same line, past the run: the
+    # run is read once, not once a decoy (500 times: 1.4M lines, seconds)
+    assert ahead.read <= len(run) + decoys
+    # a fragment opened later in the same stretch is given up there too; one
+    # whose run begins with a blank line, at the blank line
+    assert ahead.reach(decoys + 10) == end
+    assert ahead_of([*lines[:MAX_AGE + 1], "", *run]).reach(0) == MAX_AGE + 1

@@ -23,7 +23,10 @@ Cost: each line is read once per distinct head looked ahead from (a head
 that repeats, a decoy logged again and again, shares its scan), and the
 scans together read at most AHEAD_PER_LINE lines per line of the stream
 besides AHEAD_START: past that budget a fragment is held open as before (a
-log of distinct heads pays nothing more than it did).
+log of distinct heads pays nothing more than it did). Where a fragment's
+reach ends is found by reading past MAX_AGE to a line the search would give
+it up at, which the budget does not count: fragments asked for one after
+another share that reading (reach), so it reads each line about once.
 """
 
 from __future__ import annotations
@@ -54,20 +57,35 @@ class Ahead:
         self._rests: dict[tuple[int, int], dict[int, list[int]]] = {}  # (line, automaton)
         self._spent = 0
         self._needle_memo: dict[tuple[int, int], tuple[str, ...] | None] = {}
+        self._reached = (0, -1)  # (the last reach scan's first line, the line it stopped at)
+        self.read = 0  # lines the reach scans read (a work counter, for the tests)
 
     def reach(self, i: int) -> int:
         """The last line a fragment opened at line i may take a rest from: the
         search gives it up at the first line past MAX_AGE that it expands or
-        that is blank (one read whole passes it by), after that line's reading."""
+        that is blank (one read whole passes it by), after that line's reading.
+
+        Every start between the last scan's start and the line it stopped at
+        stops there too: fragments opened one after another before a long run
+        of lines read whole (a dump pasted without its blank lines) read the
+        run once, not once each (the search asks in line order)."""
+        start = i + MAX_AGE + 1
+        began, stop = self._reached
+        if began <= start <= stop:
+            return stop
         texts, matches, pieces = self.texts, self.matches, self.pieces
-        j = i + MAX_AGE + 1
+        j = start
         while j < len(texts):
             t, m = texts[j], matches[j]
+            self.read += 1
             if j not in pieces and (not t or (len(t) <= MAX_SPLICED and (
                     m is None or m.lastgroup in LENIENT))):
-                return j
+                break
             j += 1
-        return len(texts) - 1
+        else:
+            j = len(texts) - 1
+        self._reached = start, j
+        return j
 
     def may_rest(self, auto: Joins, state: int, head: str, i: int) -> bool:
         """Whether a text of a line after line i, within the reach of a fragment
