@@ -624,7 +624,8 @@ class Group:
     crashes it matches (Hint: `title`, `explanation`, `remedy`, `details`).
     `fingerprint` and all of these are read from its `representative` report (an
     id): a group's fingerprint can depend on what else the analysis held, each
-    report's own (Report.fingerprint) does not.
+    report's own (Report.fingerprint) does not; `hints_of` holds the hints of
+    each other own id among its reports.
     """
 
     id: str
@@ -642,6 +643,9 @@ class Group:
     hints: list[Hint] = field(default_factory=list)
     # The report (id) its title, chain, hints and fingerprint are read from.
     representative: str | None = None
+    # The hints of each other own id of its reports (Report.fingerprint → hints, as
+    # its first report read alone matches them: render/view.ci_views files each apart)
+    hints_of: dict[str, list[Hint]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:

@@ -9,7 +9,9 @@ CI id changed as other crashes of its site came and went. Now each own id is an
 entry, its group's id beside it (docs/ci.md, "One id per crash in every format").
 Real captures: gccgo's two concurrent map writes (one printed with its stack, one
 without), a klog caller list logged twice before Go's traceback of the same panic
-(astro), and Go 1.27's samples read as one analysis.
+(astro), and Go 1.27's samples read as one analysis. Each entry's hints are its
+own id's, as its reports match the rules read alone: not the group's, which are
+its representative's.
 """
 
 from __future__ import annotations
@@ -110,3 +112,64 @@ def test_a_group_of_one_id_reads_as_before():
     assert "group: " not in render(analysis, "github", options)
     [result] = json.loads(render(analysis, "sarif", options))["runs"][0]["results"]
     assert result["properties"]["group_fingerprint"] == group.fingerprint
+
+
+WILD = SAMPLES / "wild"
+# Two nil pointer dereferences read as one group: a crash loop's (rsyslog), and a
+# logrus line before an HTTP handler's panic (net/http's `http: panic serving`)
+TWO_NILS = [WILD / "moby33584_rsyslog_rfc3339_no_pid_go17.txt",
+            WILD / "vic3254_logrus_unquoted_then_http_panic_four_spaces.txt"]
+
+
+def hints_by_id(analysis) -> dict[str, dict[str, list[str]]]:
+    """JUnit's and GitHub's hints (their titles) by the id each files an entry under."""
+    options = RenderOptions(color=False, stop_token="T", max_errors=10_000)
+    junit = ET.fromstring(render(analysis, "junit", options))
+    out: dict[str, dict[str, list[str]]] = {"junit": {}, "github": {}}
+    for case in junit.iter("failure"):
+        text = case.text or ""
+        fp = re.search(r"^fingerprint: (\w+)$", text, re.M).group(1)
+        out["junit"][fp] = re.findall(r"^hint: ([^:]+):", text, re.M)
+    for line in render(analysis, "github", options).splitlines():
+        if line.startswith("::error "):
+            said = line.split("%0A")
+            fp = next(s for s in said if s.startswith("fingerprint: ")).split()[1]
+            out["github"][fp] = [s[6:].split(":")[0] for s in said if s.startswith("hint: ")]
+    return out
+
+
+def test_each_entry_s_hints_are_its_own_id_s():
+    # read alone, the HTTP handler's panic matches two rules, the crash loop's one
+    alone = {}
+    for path in TWO_NILS:
+        [group] = stackdemux.analyze(path).groups
+        alone[group.fingerprint] = [h.title for h in group.hints]
+    assert sorted(len(h) for h in alone.values()) == [1, 2]
+    together = stackdemux.analyze_many([str(p) for p in TWO_NILS])
+    [group] = together.groups
+    assert len(group.hints) == 1  # (its representative's: the crash loop's)
+    for fmt, hints in hints_by_id(together).items():
+        assert hints == alone, fmt
+    options = RenderOptions(color=False, stop_token="T")
+    sarif = json.loads(render(together, "sarif", options))
+    for r in sarif["runs"][0]["results"]:
+        said = r["message"]["text"]
+        own = alone[r["partialFingerprints"]["stackdemux/v1"]]
+        assert all(title in said for title in own)
+        assert ("HTTP" in said) == any("HTTP" in t for t in own)
+
+
+def test_an_entry_names_no_fact_of_another_id_s_stack():
+    # gccgo's two concurrent map writes: the one printed without its stack has no
+    # frame to name; the hint's fact `main.concurrentMapWrites..func1 at …` is the
+    # other's (whose culprit line says it), and no format says it under the stackless one
+    analysis = stackdemux.analyze(SAMPLES / "gccgo12/gccgo_maps.txt")
+    options = RenderOptions(color=False, stop_token="T")
+    [stackless] = [r for r in analysis.reports if not r.goroutines]
+    github = render(analysis, "github", options)
+    [entry] = [a for a in github.split("\n::") if f"fingerprint: {stackless.fingerprint}" in a]
+    assert "Data race on a map" in entry and "concurrentMapWrites" not in entry
+    junit = ET.fromstring(render(analysis, "junit", options))
+    [text] = [f.text for f in junit.iter("failure")
+              if f"fingerprint: {stackless.fingerprint}" in (f.text or "")]
+    assert "Data race on a map" in text and "concurrentMapWrites" not in text

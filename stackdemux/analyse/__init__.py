@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from stackdemux.analyse.buckets import bucket, call_paths
@@ -102,9 +103,17 @@ def analyse(
                 representative, g.culprit, g.title)
             representative.title, representative.culprit = g.title, g.culprit
             g.hints = hints(g, representative, all_rules, buckets[representative.id])
+            others: dict[str, list[Report]] = {}  # each other own id's reports
             for r in members:
                 if r is not representative:
                     _read_alone(r, titles[id(r)])
+                    if r.fingerprint != g.fingerprint:
+                        others.setdefault(r.fingerprint, []).append(r)
+            for fp, alike in others.items():
+                # (its hints as a CI format's entry for that id reads it: render/view)
+                shown = next((r for r in alike if r.goroutines), alike[0])
+                g.hints_of[fp] = hints(replace(g, title=shown.title), shown, all_rules,
+                                       buckets[shown.id])
     return groups, buckets
 
 

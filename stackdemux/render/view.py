@@ -592,7 +592,8 @@ def ci_views(analysis: Analysis) -> list[GroupView]:
 def _read_alone(view: GroupView, reports: list[Report], analysis: Analysis) -> GroupView:
     """The view of `reports` (of one own id) of the group of `view`: its title,
     culprit, main frame and chain are theirs read alone (Report.title, culprit),
-    its hints the group's."""
+    its hints theirs (Group.hints_of: the group's are its representative's, and a
+    rule can match one route to the culprit and not another)."""
     from dataclasses import replace
 
     from ..analyse.chains import fill_chain
@@ -602,15 +603,30 @@ def _read_alone(view: GroupView, reports: list[Report], analysis: Analysis) -> G
     messages: dict[str, int] = {}
     for r in reports:
         messages[r.message] = messages.get(r.message, 0) + 1
+    own = shown.fingerprint
     part = replace(group, reports=[r.id for r in reports], title=shown.title or group.title,
                    messages=messages, streams=list(dict.fromkeys(r.stream for r in reports)),
-                   fingerprint=shown.fingerprint, representative=shown.id)
+                   fingerprint=own, representative=shown.id,
+                   hints=group.hints if own == group.fingerprint else _own_hints(group, shown))
     fill_chain(part, shown)
     part.culprit = shown.culprit  # (as the report says it read alone: analyse._read_alone)
     lead = _lead(part, reports)
     return GroupView(group=part, reports=reports,
                      buckets=analysis.buckets.get(lead.id, []) if lead is not None else [],
                      lead=lead, holder=_holder(part, lead), group_fingerprint=group.fingerprint)
+
+
+def _own_hints(group: Group, shown: Report) -> list[Hint]:
+    """The hints of `shown`'s own id in `group`: as the analysis read them; a
+    group it did not fill (built by hand) has them read here, by the shipped rules."""
+    said = group.hints_of.get(shown.fingerprint or "")
+    if said is not None:
+        return said
+    from dataclasses import replace
+
+    from ..analyse.hints import hints
+
+    return hints(replace(group, title=shown.title or group.title), shown)
 
 
 def _lead(group: Group, reports: list[Report]) -> Report | None:
