@@ -53,6 +53,7 @@ from .firstchars import required_chars
 from .model import Source
 from .sieve_records import RecordOpenings
 from .sieve_tests import FailedRecords, RunningTests, logged
+from .sieve_verbose import VerboseTests
 from .tee import Capture, Segment
 
 # Logs at least this big are sieved (the CLI and api.load on a path or stdin).
@@ -118,8 +119,12 @@ class Sieve:
         self.wrapped = wrapped
         self._record_needles = ([NeedleLines(*n) for n in _RECORD_NEEDLES]
                                 if wrapped is not None else [])
-        # go test -json: each running test's records, kept whole when it fails
-        self._running = RunningTests() if wrapped == "test2json" else None
+        # go test -json: each running test's records, kept whole when it fails; a
+        # plain log (go test -v's, once a test runs in it): each running test's lines
+        self._running: RunningTests | None = (
+            RunningTests() if wrapped == "test2json" else VerboseTests() if wrapped is None
+            else None)
+        self._logged = VerboseTests.logged if wrapped is None else logged
         self.links: list[tuple[int, int]] = []  # (Capture.links)
         g = line_grammar()
         self._classify = g.classify
@@ -504,9 +509,13 @@ class Sieve:
         new: list[Segment] = []
         chunks = [c for test in tests for c in test]
         self.links.extend((test[0][0] + 1, test[-1][0] + test[-1][1].count(b"\n"))
-                          for test in tests if logged(test))
+                          for test in tests if self._logged(test))
+        taken: set[int] = set()  # (a test's lines end with the line that names the next)
         for first, raw in chunks:
             for n, line in enumerate(raw.split(b"\n")[:-1], first):
+                if n in taken:
+                    continue
+                taken.add(n)
                 k = bisect_right(firsts, n) - 1
                 if k >= 0 and n < firsts[k] + len(self.segments[k].lines):
                     continue  # (a window holds it)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .sieve import AFTER, BEFORE, BLOCK, MAX_KEPT, Sieve
-from .sieve_tests import RunningTests, logged
+from .sieve_verbose import UNKNOWN, VerboseTests
 from .tee import Capture, Segment
 from .test_output import MAX_LINES_ABOVE
 
@@ -69,6 +69,9 @@ class RangeScan:
     failed: list[TestSpans] = field(default_factory=list)
     # ... and of each test still running at the range's end, by its key
     running: dict[bytes, TestSpans] = field(default_factory=dict)
+    # go test -v: the test whose lines run on at the range's end (sieve_verbose.py):
+    # the next range's first lines, held as UNKNOWN's there, are its
+    current: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -90,7 +93,7 @@ class _Scan(Sieve):
         self.scan = scan
         if self._running is not None and scan.start > 0:
             # (begun mid-log: tests begun and continued before are not known)
-            self._running = RunningTests(mid_log=True)
+            self._running = type(self._running)(mid_log=True)
 
     def _block(self, block: bytes, at: int) -> None:
         base = self.line_no
@@ -101,7 +104,7 @@ class _Scan(Sieve):
             for test in self._running.block(block, base):
                 spans = [(first, first + raw.count(b"\n")) for first, raw in test.chunks]
                 self.scan.failed.append(TestSpans(test.key, spans, test.begun,
-                                                  logged(test.chunks)))
+                                                  self._logged(test.chunks)))
         self.line_no += block.count(b"\n")
 
     def running(self) -> dict[bytes, TestSpans]:
@@ -112,7 +115,7 @@ class _Scan(Sieve):
         for key, held in self._running.held.items():
             chunks = [(first, raw) for first, _, raw in held.chunks]
             out[key] = TestSpans(key, [(first, first + n) for first, n, _ in held.chunks],
-                                 held.begun, logged(chunks))
+                                 held.begun, self._logged(chunks))
         return out
 
     def _mark(self, block: bytes, at: int, base: int) -> None:
@@ -164,6 +167,8 @@ def scan_range(path: str, nominal_start: int, nominal_end: int,
         sieve.close()
         scan.lines = sieve.line_no
         scan.running = sieve.running()
+        if isinstance(sieve._running, VerboseTests):
+            scan.current = sieve._running.current
         return scan
 
 
@@ -198,12 +203,21 @@ def assemble(path: str, size: int, scans: list[RangeScan]) -> Capture:
     links: list[tuple[int, int]] = []
     total = 0
     firsts = []  # each range's first line
+    failed = [{t.key for t in scan.failed} for scan in scans]
+    ran_on: list[bytes | None] = []  # (go test -v: whose lines run on at each range's end)
+    for scan in scans:
+        ran_on.append(ran_on[-1] if scan.current == UNKNOWN and ran_on else scan.current)
     for k, scan in enumerate(scans):
         firsts.append(total)
         seeds.extend(total + s for s in scan.seeds)
         marks.extend((off, total + line) for off, line in scan.marks)
+        ended: set[bytes] = set()  # the tests that failed in the range already
         for test in scan.failed:  # (Capture.links: 1-based, first and last line)
-            spans, logs = _records(scans, firsts, k, test)
+            # (a test that fails again in the range, testing's fuzz target's two
+            # `fail` events, is held anew after the first: nothing from before is its)
+            spans, logs = _records(scans, firsts, k, test, test.key not in ended, ran_on,
+                                   failed)
+            ended.add(test.key)
             held.extend(spans)
             if logs:
                 links.append((spans[0][0] + 1, spans[-1][1]))
@@ -216,25 +230,40 @@ def assemble(path: str, size: int, scans: list[RangeScan]) -> Capture:
     return capture
 
 
-def _records(scans: list[RangeScan], firsts: list[int], k: int, test: TestSpans
-             ) -> tuple[list[tuple[int, int]], bool]:
+def _records(scans: list[RangeScan], firsts: list[int], k: int, test: TestSpans,
+             first: bool = True, ran_on: list[bytes | None] | None = None,
+             failed: list[set[bytes]] | None = None) -> tuple[list[tuple[int, int]], bool]:
     """The [a, b) lines of all the records of `test`, which failed in range k, and
     whether they hold a log entry. Begun in a range before, its records there are
-    those the ranges held at their end, back to the one its `run` is in: as one
-    pass over the log holds a test's records while it runs, its last
-    MAX_LINES_ABOVE lines (sieve_tests.py)."""
+    those the ranges held at their end, back to the one its `run` is in, or to one
+    it failed in before (`failed`: each range's failed tests; their records up to
+    that failure were its): as one pass over the log holds a test's records while
+    it runs, its last MAX_LINES_ABOVE lines (sieve_tests.py). `first`: its first
+    failure in range k (a later one's records are held anew after the first). go
+    test -v (sieve_verbose.py): `ran_on[j]`, the test whose lines ran on at range
+    j's end, owns range j + 1's first lines."""
     spans = [(firsts[k] + a, firsts[k] + b) for a, b in test.spans]
     logs = test.logged
-    if test.begun:
+    if test.begun or not first:
         return spans, logs
-    for j in range(k - 1, -1, -1):
-        before = scans[j].running.get(test.key)
-        if before is None:
-            continue  # (it wrote nothing in range j)
-        spans[:0] = [(firsts[j] + a, firsts[j] + b) for a, b in before.spans]
-        logs = logs or before.logged
-        if before.begun:
-            break
+    key = test.key
+    for j in range(k, -1, -1):
+        lead = (scans[j].running.get(UNKNOWN)
+                if j and ran_on is not None and ran_on[j - 1] == key else None)
+        if lead is not None:
+            spans[:0] = [(firsts[j] + a, firsts[j] + b) for a, b in lead.spans]
+            logs = logs or lead.logged
+        if j == k:
+            continue
+        before = scans[j].running.get(key)
+        if before is not None:
+            spans[:0] = [(firsts[j] + a, firsts[j] + b) for a, b in before.spans]
+            logs = logs or before.logged
+            if before.begun:
+                break
+        if failed is not None and key in failed[j]:
+            break  # (it failed in range j: what it wrote before was that failure's)
+    spans = _union(spans)
     lines = sum(b - a for a, b in spans)
     while len(spans) > 1 and lines - (spans[0][1] - spans[0][0]) >= MAX_LINES_ABOVE:
         lines -= spans[0][1] - spans[0][0]

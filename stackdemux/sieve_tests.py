@@ -17,10 +17,11 @@ is a Python step a line (0.28 s more for 54 MB), so the events that switch
 tests are found first (`run`, `cont`, `=== NAME` output; and `pass`, `fail`,
 `skip`, `pause` end one), by a regex whose literal prefix `"Action":"` C finds
 (30 ms for 54 MB, as a newline count): where no test runs in parallel (none
-continued after a pause), or a count of the current test's name over the records
-up to the next event says they are all its, they are held at once; else
-(parallel tests' records interleave line by line, with no event between, in Go
-1.20+'s -json) each is read for its test.
+continued after a pause, and the tests begun and not ended are of one package), or
+a count of the current test's name over the records up to the next event says they
+are all its, they are held at once; else (parallel tests' records interleave line
+by line, with no event between, in Go 1.20+'s -json, and so do those of packages
+tested at once, `go test -json -p N ./...`) each is read for its test.
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ class RunningTests:
         # not known: a key no record has stands for them, and every run of records is
         # counted (a parallel test continued before may write among them)
         self.continued: set[bytes] = {b""} if mid_log else set()
+        # the packages of the tests begun and not ended (a count each): several at once
+        # (`go test -json -p N`) write their records as they come, with no event between
+        self.packages: dict[bytes, int] = {}
         self._at = self._line = 0  # (block(): a position whose line number is known)
 
     def block(self, block: bytes, base: int) -> list[FailedRecords]:
@@ -122,9 +126,10 @@ class RunningTests:
                 continue  # (the package's own: no test's)
             key = m.group(0)  # (as written: one test's records write it alike)
             word = block[at + 10:at + 13]  # (after `"Action":"`, or `"Output":"`: `===`)
-            if word in (b"pas", b"ski") and key == self.current and not self.continued:
+            if word in (b"pas", b"ski") and key == self.current and self._alone():
                 # it ran alone and ended well: its records up to here are its own, and go
                 self._let_go(key)
+                self._ended(key)
                 self.current, pos = None, end
                 continue
             self._give(block, pos, start)  # the lines up to it: the current test's
@@ -135,8 +140,12 @@ class RunningTests:
                     self.continued.add(key)
                 elif word == b"run":
                     self._entry(key).begun = True
+                    package = key[:key.find(b',"Test":')]
+                    self.packages[package] = self.packages.get(package, 0) + 1
                 continue
             self.continued.discard(key)
+            if word != b"pau":
+                self._ended(key)
             # pass, fail, skip, pause: its last record; what follows is no test's known
             self.current = key
             self._give(block, pos, end)
@@ -153,6 +162,18 @@ class RunningTests:
                 self._let_go(key)
         self._give(block, pos, len(block))
         return failed
+
+    def _alone(self) -> bool:
+        """Whether the records up to the next event can be but the current test's."""
+        return not self.continued and len(self.packages) <= 1
+
+    def _ended(self, key: bytes) -> None:
+        package = key[:key.find(b',"Test":')]
+        left = self.packages.get(package, 0) - 1
+        if left > 0:
+            self.packages[package] = left
+        else:
+            self.packages.pop(package, None)
 
     def _let_go(self, key: bytes) -> None:
         held = self.held.pop(key, None)
@@ -171,7 +192,7 @@ class RunningTests:
         n = block.count(b"\n", a, b)
         self._at, self._line = b, line + n
         current = self.current
-        if current is not None and (not self.continued or block.count(current, a, b) == n):
+        if current is not None and (self._alone() or block.count(current, a, b) == n):
             self._hold(current, line, n, block[a:b])
             return
         run_key, run_at, run_line = None, a, line  # a run of lines of one test

@@ -1,0 +1,103 @@
+"""A big plain `go test -v` log is sieved (sieve.py) and reads its failures as whole.
+
+With -v, testing prints a test's log as it is written, after its `=== RUN` line,
+and its `--- FAIL` when it ends: a parent's subtests' verdicts all print when the
+parent ends, after every subtest's log. The sieve's window of 16 lines before a
+`--- FAIL` held none of a failed subtest's log: benchmarks/bigjson's failing
+subtest (20 lines of t.Log, then t.Errorf, 110 lines above its verdict) was read
+with no log and folded into the later panic's report; the chatty package's
+parallel subtest's 41 entries were 16, said as its parent's. Now the sieve holds
+each running test's lines (sieve_verbose.py) and keeps a failed test's whole.
+
+Real captures: tests/data/bigjson_small/*-verbose.txt (Go 1.26.6, 1.27.3) and
+tests/data/gotest_chatty/*-verbose.txt (Go 1.19's `=== CONT`, 1.27's `=== NAME`),
+read through the sieve whatever their size (`minimum=0`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import stackdemux
+from stackdemux.model import ReportKind
+from stackdemux.sieve import read_source, sieve
+from stackdemux.sieve_parallel import sieve_file
+from stackdemux.sieve_verbose import VerboseTests
+
+DATA = Path(__file__).resolve().parent / "data"
+BIG = sorted((DATA / "bigjson_small").glob("go*-verbose.txt"))
+CHATTY = sorted((DATA / "gotest_chatty").glob("go*-verbose.txt"))
+VERBOSE = [*BIG, *CHATTY, *sorted(DATA.glob("gotest_*/go*-verbose.txt"))]
+
+
+def read(source) -> list[tuple]:
+    return [(r.kind, r.title, r.fingerprint, r.tests, r.failed_tests, r.lines, r.complete)
+            for r in stackdemux.analyze(source).reports]
+
+
+@pytest.mark.parametrize("path", VERBOSE, ids=lambda p: p.parent.name + "/" + p.name)
+def test_sieved_it_reads_as_read_whole(path):
+    sieved = read_source(str(path), path.name, minimum=0)
+    assert read(sieved) == read(path)
+
+
+@pytest.mark.parametrize("path", BIG, ids=lambda p: p.name)
+def test_a_subtest_s_log_far_above_its_verdict_is_its_own(path):
+    sieved = read_source(str(path), path.name, minimum=0)
+    assert sieved.capture.kept_lines < sieved.capture.total_lines  # (windows, not all)
+    _early, case, crash = stackdemux.analyze(sieved).reports
+    assert case.kind is ReportKind.TEST_FAILURE
+    [failed] = [f for f in case.failed_tests if f.test == "TestChatty/case_00006"]
+    assert [e.text for e in failed.log] == [
+        *(f"step {j} of 20: processed record {120 + j}, checksum {0xb54cda26 + j:08x}"
+          for j in range(20)), "case 6: checksum mismatch"]
+    # (its parent, failed by it alone, stays the crash's: parse.failed_before)
+    assert crash.kind is ReportKind.PANIC and crash.tests == ["TestChatty", "TestLate"]
+
+
+@pytest.mark.parametrize("path", CHATTY, ids=lambda p: p.name)
+def test_a_parallel_subtest_s_log_is_not_its_parent_s(path):
+    # (TestParallel logged one line; b's 40 steps and its error are b's)
+    got = {r.title: r for r in stackdemux.analyze(read_source(str(path), path.name,
+                                                               minimum=0)).reports}
+    parent = got["test failed: TestParallel in example.com/gotests/chatty"]
+    assert [e.text for f in parent.failed_tests for e in f.log] == ["starting the parallel cases"]
+    b = got["test failed: TestParallel/b in example.com/gotests/chatty"]
+    assert [e.text for f in b.failed_tests for e in f.log] == [
+        *(f"case b: step {j}" for j in range(40)), "case b: want 40 records, got 39"]
+
+
+@pytest.mark.parametrize("path", [*BIG, *CHATTY], ids=lambda p: p.parent.name + "/" + p.name)
+def test_the_parallel_sieve_keeps_the_same_lines(path):
+    # each range reads the tests still running at its end: one that fails in a
+    # later range takes their lines back, as one pass holds them
+    one = sieve(path.open("rb"))
+    for jobs in range(2, 12):
+        more = sieve_file(str(path), jobs)
+        assert (more.to_bytes(), more.links) == (one.to_bytes(), one.links), jobs
+
+
+def test_a_log_that_runs_no_test_holds_nothing():
+    # a build log (no `=== RUN` line at a line's start) is searched for one, no more
+    held = VerboseTests()
+    log = b"go: downloading example.com/x v1.0.0\n--- FAIL: TestX (0.00s)\n" * 1000
+    assert held.block(log, 0) == [] and not held.held and not held.seen_run
+    assert held.block(b"say === RUN   TestX\n    x_test.go:1: a\n", 2000) == []
+    assert not held.seen_run
+
+
+def test_the_lines_held_stay_bounded():
+    # a real capture's `=== RUN` and log entry lines, made those of 20 000 tests
+    # that start, log a long line and never end: within the bytes and tests allowed
+    from stackdemux.sieve_tests import MAX_RUNNING
+
+    lines = BIG[-1].read_bytes().splitlines(keepends=True)
+    run = next(x for x in lines if x.startswith(b"=== RUN   TestEarly"))
+    entry = next(x for x in lines if b"starting the early check" in x)
+    held = VerboseTests(max_bytes=1 << 20)
+    log = b"".join(run.replace(b"TestEarly", b"TestEarly%d" % i)
+                   + entry.replace(b"starting", b"x" * 500) for i in range(20_000))
+    assert held.block(log, 0) == []
+    assert held.size <= 1 << 20 and len(held.held) <= MAX_RUNNING
