@@ -35,21 +35,17 @@ class _Positions:
     def __init__(self, pattern: str) -> None:
         # (worked out once per machine: rx.derived keeps it beside the patterns'
         # code, under this module's source; 12-18 automata of 1 000-3 000
-        # positions cost a log's run ~0.3 s of CPU to build)
-        tests, follow, first, last = rx.derived(_built, pattern, "stackdemux.grammar",
-                                                "stackdemux.sre")
-        # each test led by its sre op, as re's parser leads it (splice_ahead reads
-        # a literal's character so: `tests[p][0] is LITERAL`, `tests[p][1]`)
-        self.tests: list[Test] = [(_OPS[t[0]], *t[1:]) for t in tests]
+        # positions cost a log's run ~0.3 s of CPU to build. Read back as kept,
+        # tuples, each test decoded when first asked: turning 12 of them into
+        # sets and tests again took a run ~25 ms)
+        tests, follow, before, first, last = rx.derived(_built, pattern, "stackdemux.grammar",
+                                                        "stackdemux.sre")
+        self.tests = _Tests(tests)
         self.first = frozenset(first)
         self.last = frozenset(last)
-        before: list[set[int]] = [set() for _ in tests]
-        for p, qs in enumerate(follow):
-            for q in qs:
-                before[q].add(p)
-        self.before: list[frozenset[int]] = [frozenset(b) for b in before]
-        self.follow = follow
-        self.frozen = [frozenset(f) for f in follow]
+        self.follow: tuple[tuple[int, ...], ...] = follow
+        self.frozen = follow  # (the name splice_ahead reads them by)
+        self.before: tuple[tuple[int, ...], ...] = before
         self._memo: dict[tuple[int, str], bool] = {}
 
     def accepts(self, p: int, ch: str) -> bool:
@@ -60,16 +56,44 @@ class _Positions:
         return got
 
 
-def _built(pattern: str) -> tuple[tuple[Test, ...], tuple[tuple[int, ...], ...],
-                                  tuple[int, ...], tuple[int, ...]]:
+class _Tests:
+    """The positions' tests, each led by its sre op (as re's parser leads it:
+    splice_ahead reads a literal's character as `tests[p][0] is LITERAL`,
+    `tests[p][1]`), decoded from the kept form when first asked."""
+
+    def __init__(self, kept: tuple[Test, ...]) -> None:
+        self._kept = kept
+        self._got: list[Test | None] = [None] * len(kept)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def __getitem__(self, p: int) -> Test:
+        got = self._got[p]
+        if got is None:
+            t = self._kept[p]
+            got = self._got[p] = (_OPS[t[0]], *t[1:])
+        return got
+
+
+Ints = tuple[int, ...]
+
+
+def _built(pattern: str) -> tuple[tuple[Test, ...], tuple[Ints, ...], tuple[Ints, ...],
+                                  Ints, Ints]:
     """The automaton of `pattern`, as values marshal writes: each position's
-    character test, the positions that may follow each, the first and the last."""
+    character test, the positions that may follow each, those each may follow,
+    the first positions and the last."""
     from ..sre import parser as _parser
 
     b = _Builder()
     first, last, _ = b._seq(list(_parser.parse(pattern)))
+    before: list[set[int]] = [set() for _ in b.tests]
+    for p, qs in enumerate(b.follow):
+        for q in qs:
+            before[q].add(p)
     return (tuple(b.tests), tuple(tuple(sorted(f)) for f in b.follow),
-            tuple(sorted(first)), tuple(sorted(last)))
+            tuple(tuple(sorted(x)) for x in before), tuple(sorted(first)), tuple(sorted(last)))
 
 
 # A position's character test, as kept: ("=", code) a character, ("!", code)
@@ -293,7 +317,7 @@ class Joins:
         got: set[int] = set()
         for p in self._sets[s]:
             if auto.accepts(p, ch):
-                got |= auto.frozen[p]
+                got.update(auto.follow[p])
         nxt = self._fwd[s, ch] = self._id(frozenset(got))
         return nxt
 
@@ -312,7 +336,7 @@ class Joins:
                 took = frozenset(p for p in self._sets[cand] if auto.accepts(p, ch))
                 before: set[int] = set()
                 for p in took:
-                    before |= auto.before[p]
+                    before.update(auto.before[p])
                 got = back[cand, ch] = (self._id(took), self._id(frozenset(before)))
             took_id, cand = got
             if took_id == dead:
