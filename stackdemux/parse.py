@@ -241,6 +241,9 @@ ZAP_VALUE_CUT = ("zap's record of the recovered panic cut before its `panic` fie
 # Why a report whose stack the log or paste ends inside a frame's call line is incomplete.
 CUT_AT_END = "the log ends inside a frame's call line: the stack went on"
 
+# ... and inside the header of a goroutine after the report's last one.
+CUT_HEADER_AT_END = "the log ends inside a goroutine's header: more goroutines followed"
+
 # Why a report that begins at its signal line is incomplete: its panic's first line,
 # which says the value, is not above it (a paste that begins with the signal).
 SIGNAL_FIRST = "the signal without its panic line above it: the log begins inside a report"
@@ -523,6 +526,10 @@ def _cut_call(text: str) -> str | None:
         qualified = ("." in name or "/" in name) and any(c.isalpha() for c in name)
         return "" if qualified else None
     return intern(name)
+
+
+# How a goroutine's header begins (the grammar's lead), and the id's first digit.
+_CUT_HEADER = rx.compile(_G.leads["goroutine_header"] + "[0-9]")
 
 
 def _only_blank_after(texts: Sequence[str], i: int) -> bool:
@@ -1898,18 +1905,24 @@ class _Parser:
         """The stream's last line, in a goroutine's stack after a whole frame, a frame's
         call line cut short (a paste's or a log's end: `pkg.F(0xc000, {0x`, `pkg/sub.`):
         the stack went on, so the report is incomplete; the frame is kept where the cut
-        left its function's name whole (its `(` printed), with no file line."""
+        left its function's name whole (its `(` printed), with no file line. After a
+        goroutine, the next one's header cut short (`goroutine 2 gp=0xc000007340 m=`):
+        more goroutines followed."""
         r = self.report
         frames = self.frames
-        if (r is None or frames is None or not frames or self.pending is not None
-                or not _only_blank_after(self.stream.texts, i)):
+        if r is None or self.pending is not None or not _only_blank_after(self.stream.texts, i):
             return False
-        name = _cut_call(text)
-        if name is None:
+        if frames:
+            name = _cut_call(text)
+            if name is None:
+                return False
+            if name:
+                frames.append(Frame(name))
+            why = CUT_AT_END
+        elif self.g is not None and _CUT_HEADER.match(text) is not None:
+            why = CUT_HEADER_AT_END  # (between goroutines: the next one's header cut)
+        else:
             return False
-        if name:
-            frames.append(Frame(name))
-        why = CUT_AT_END
         if not r.complete and r.incomplete_reason:  # (zap's record cut too, say)
             why = f"{r.incomplete_reason}; {why}"
         r.complete, r.incomplete_reason = False, why

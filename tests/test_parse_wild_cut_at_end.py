@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stackdemux.api import analyze_many
-from stackdemux.parse import CUT_AT_END, _cut_call
+from stackdemux.parse import CUT_AT_END, CUT_HEADER_AT_END, _cut_call
 
 WILD = Path(__file__).resolve().parent.parent / "samples" / "wild"
 
@@ -62,3 +62,20 @@ def test_what_reads_as_a_cut_call_line() -> None:
     assert _cut_call("oh-my-posh/engine.(*Eng") == ""  # (oh-my-posh#3256's frame, cut)
     for line in ("..", "% ", "exit status 2", "Done", "main.main()", "FAIL"):
         assert _cut_call(line) is None, line
+
+
+def test_a_goroutine_header_cut_at_the_end_says_more_goroutines_followed() -> None:
+    # golang-fips/openssl#152: the stored copy ends inside goroutine 2's header
+    # (`goroutine 2 gp=0xc000007340 m=`), after goroutine 1's whole stack
+    report = _only("opensslfips152_cgo_sigsegv_pc0_gp_headers_next_header_cut.txt")
+    assert (report.complete, report.incomplete_reason) == (False, CUT_HEADER_AT_END)
+    assert [g.id for g in report.goroutines] == [1]
+
+
+def test_a_prefixed_stack_cut_in_a_call_line_keeps_its_frame() -> None:
+    # istio/old_mixer_repo#1282: each line led by `[19:56:49] `, the last cut in the
+    # arguments of (*IL).evalResult
+    report = _only("istiomixer1282_bracketed_time_prefix_map_read_write_bazel_sdk_cut_go18.txt")
+    assert (report.complete, report.incomplete_reason) == (False, CUT_AT_END)
+    last = report.goroutines[0].frames[-1]
+    assert (last.func, last.file) == ("istio.io/mixer/pkg/il/evaluator.(*IL).evalResult", None)
