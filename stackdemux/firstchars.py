@@ -158,6 +158,24 @@ def _required(items) -> set[int]:
     return out
 
 
+def literal_text(pattern: str) -> str | None:
+    """The one text `pattern` matches when it is a run of literal characters
+    (`\\ \\ `, `goroutine\\ `), else None."""
+    return rx.derived(_literal_text, pattern)
+
+
+def _literal_text(pattern: str) -> str | None:
+    try:
+        parsed = _p.parse(pattern)
+    except Exception:  # an unexpected pattern is only no literal
+        return None
+    if parsed.state.flags & _c.SRE_FLAG_IGNORECASE or not len(parsed):
+        return None
+    if any(op is not _c.LITERAL for op, _ in parsed):
+        return None
+    return "".join(chr(av) for _, av in parsed)
+
+
 def required_literals(pattern: str) -> frozenset[str] | None:
     """Texts one of which every match of `pattern` holds (its longest required
     literal, or one of each alternative's), or None when none is known. A search

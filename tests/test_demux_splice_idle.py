@@ -90,3 +90,29 @@ def test_ordinary_lines_with_leads_inside_are_not_expanded(monkeypatch):
     assert best.joins == truth.joins == 0 and best.log == truth.log
     assert len(every) >= 100
     assert not seen
+
+
+def test_the_vocabulary_learns_when_a_name_is_first_weighed():
+    """A vocabulary over a stream's readings learns them when a reading that
+    names something (a function, a file, a wait reason...) is first weighed:
+    every reading scores as with all learned up front, and one that names
+    nothing (a panic's message, a rule) scores without learning anything."""
+    lines = case("mixed-chunks-fast")[0] + sample_lines()[:3000]
+    readings = read_all(lines, set())
+    eager = Vocabulary()
+    for r in readings:
+        if r is not None and r.lastgroup not in LENIENT:
+            eager.learn(r)
+    lazy = Vocabulary(readings)
+    unnamed = [r for r in readings if r is not None and r.lastgroup in ("panic", "race_rule",
+                                                                        "fatal_error", "signal")]
+    assert len(unnamed) >= 10
+    for r in unnamed:
+        assert lazy.quality_mine(r, ()) == eager.quality_mine(r, ())
+    assert not lazy.funcs and lazy._source is not None
+    seen = [r for r in readings if r is not None]
+    for r in seen:
+        assert lazy.quality(r, (r,)) == eager.quality(r, (r,))
+        assert lazy.known(r) == eager.known(r) and lazy.cut_before_parent(r) == \
+            eager.cut_before_parent(r)
+    assert lazy.funcs == eager.funcs and lazy.files == eager.files

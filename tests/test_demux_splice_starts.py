@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from stackdemux.demux.splice_starts import _lead_sources, inner_start, lead_search, line_leads
+from stackdemux.demux.splice_starts import (
+    LeadLines,
+    _lead_sources,
+    inner_start,
+    lead_lines,
+    lead_search,
+    line_leads,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # samples/threads/registry.log's recovered panic (its syslog prefix off): the log
@@ -49,3 +56,26 @@ def test_lines_with_no_text_of_a_stamped_lead_skip_those_leads():
     assert lead_search(t) is not line_leads()
     assert lead_search(HTTP_PANIC) is line_leads()
     assert not inner_start(t, None)
+
+
+def test_lead_lines_are_the_lines_the_leads_find_a_place_in():
+    """Found by each lead's text searched through the lines joined: the same
+    lines as the leads' regex over each line, on real lines, at every block
+    boundary the search may ask from."""
+    lines = real_lines()
+    lines = [*lines, HTTP_PANIC, "xx" + HTTP_PANIC, "\t" + HTTP_PANIC, "  x", " x  ", "x\t", ""]
+    want = [i for i, t in enumerate(lines) if t and lead_search(t, 1).search(t, 1) is not None]
+    assert 5_000 < len(want) < len(lines) - 5_000
+    assert lead_lines(lines, 0, len(lines)) == want
+    for lo, hi in ((0, 1), (3, 700), (len(lines) - 9, len(lines))):
+        assert lead_lines(lines, lo, hi) == [i for i in want if lo <= i < hi]
+    found = LeadLines(lines)
+    LeadLines.BLOCK, block = 97, LeadLines.BLOCK
+    try:
+        asked = 0
+        while asked < len(lines):
+            at = found.next(asked)
+            assert at == next((i for i in want if i >= asked), len(lines))
+            asked = at + 1 + at % 3 * 50  # (asked from past lines skipped, too)
+    finally:
+        LeadLines.BLOCK = block

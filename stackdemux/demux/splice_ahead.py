@@ -38,11 +38,13 @@ from collections.abc import Callable, Sequence
 from .splice_fragments import MAX_AGE, MAX_CUTS
 from .splice_joins import Joins
 from .splice_score import LENIENT, MAX_SPLICED, narrow
+from .splice_starts import lines_holding
 
 __all__ = ["Ahead"]
 
 AHEAD_PER_LINE = 4  # lines looked ahead, per line of the stream, for all heads
 AHEAD_START = 2 * MAX_AGE  # ... and this many besides (a first head's whole reach)
+SCAN = 512  # lines searched for a head's needles at once
 
 
 class Ahead:
@@ -104,12 +106,18 @@ class Ahead:
         if hi - j + 1 > budget:
             return True  # (the budget spent: held open, as it would be without looking)
         self._spent += max(0, hi - j + 1)
+        needles = self._needles(auto, state)
         while j <= hi:
-            if self._rest_in(auto, state, head, j):
-                hits.append(j)
-                scan[1] = j
-                return True
-            j += 1
+            # (the lines that hold a needle, found SCAN lines at a time: most
+            # hold none, and each is then asked nothing at all)
+            end = min(hi + 1, j + SCAN)
+            for k in range(j, end) if needles is None else lines_holding(self.texts, j, end,
+                                                                           needles):
+                if self._rest_in(auto, state, head, k):
+                    hits.append(k)
+                    scan[1] = k
+                    return True
+            j = end
         scan[1] = max(scan[1], hi)
         return False
 
@@ -145,9 +153,6 @@ class Ahead:
         needles = self._needles(auto, state)
         if needles is not None and not any(x in t for x in needles):
             return False  # (asked before the line's reading: most lines end here)
-        m = self.matches[j]
-        if m is not None and m.lastgroup not in LENIENT and self.whole(m):
-            return False  # read whole as they stand: no rest (splice_search.run)
         lo = max(0, len(head) + len(t) - MAX_SPLICED)
         n = min(len(t), MAX_CUTS)
         key = (j, id(auto))
@@ -164,7 +169,11 @@ class Ahead:
             if meet(state, rest):
                 for c in cuts:
                     if lo <= c < n and fullmatch(head + t[c:]) is not None:
-                        return True
+                        # unless the line is read whole as it stands: no rest
+                        # (splice_search.run; asked last: it learns the
+                        # stream's names, which most searches never need)
+                        m = self.matches[j]
+                        return m is None or m.lastgroup in LENIENT or not self.whole(m)
         return False
 
 

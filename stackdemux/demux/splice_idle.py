@@ -33,7 +33,7 @@ from .splice_fragments import CUT, OPEN, UNFINISHED, Fragment
 from .splice_joins import Joins, joins
 from .splice_score import best_quality
 
-__all__ = ["DEAD", "LineHeads", "Memo", "line_heads", "stays_whole"]
+__all__ = ["PASSED", "LineHeads", "Memo", "line_heads", "stays_whole"]
 
 # Texts whose heads are kept, and their characters (a line may be 4 KB).
 MEMO_TEXTS = 4096
@@ -52,27 +52,34 @@ class LineHeads:
     ahead: tuple[tuple[tuple[Joins, int, str], ...], ...]
     best: float | None
     ends: bool
+    kind: str | None = None  # the text's own reading, whole (lenient or none)
+    whole: float = 0.0  # ... and its score
 
 
-DEAD = LineHeads((), None, False)  # every head dead (see the module's note)
+# A text no line starts inside past its first character, or one read whole
+# as a line of a kind that is no free text: passed by (splice_search.run).
+PASSED = LineHeads((), None, False)
 
 
-def line_heads(search, i: int, fragments: Sequence[Fragment]) -> LineHeads:
+def line_heads(search, i: int, fragments: Sequence[Fragment], kind: str | None, whole: float
+               ) -> LineHeads:
     """The heads of the fragments a cut in line i opens (splice_search's
-    fresh head and mid heads), as _doomed reads them."""
+    fresh head and mid heads), as _doomed reads them; the line's own kind
+    and score whole."""
     ahead = []
     for f in fragments:
         live = []
         for v in f.variants:
             head = f.head(v)
             if search.reading(head, f.sources()) is not None:
-                return LineHeads((), None, True)
+                return LineHeads((), None, True, kind, whole)
             auto = joins(head[0])
             state = search.head_state(auto, f.pieces(v), head)
             if state != auto.dead:
                 live.append((auto, state, head))
         ahead.append(tuple(live))
-    return LineHeads(tuple(ahead), max((f.best for f in fragments), default=None), False)
+    return LineHeads(tuple(ahead), max((f.best for f in fragments), default=None), False,
+                     kind, whole)
 
 
 def stays_whole(heads: LineHeads, ahead: Ahead, i: int, score: float, whole: float) -> bool:

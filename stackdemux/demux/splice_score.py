@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterable, Sequence
 from functools import cache
 
 from .. import rx
@@ -41,6 +41,10 @@ _FUNC = {k: _field(k, "func") for k in G.kinds}
 _FILE = {k: _field(k, "file") for k in G.kinds}
 _LINENO = {k: _field(k, "lineno") for k in G.kinds}
 _NAMED = {k: (_FUNC[k], _FILE[k], _LINENO[k]) for k in G.kinds}
+# Kinds whose quality reads nothing a Vocabulary learns (no function or file;
+# not a header's wait reason, a failing test's package or a file line's sp).
+_UNNAMED = frozenset(k for k in G.kinds if _FUNC[k] is None and _FILE[k] is None
+                     and k not in ("goroutine_header", "test_package_fail", "frame_file"))
 # A panic's ` [recovered]`: what the runtime appends to a message, read apart by the grammar.
 _ANNOTATION = {k: g for k in G.kinds if (g := _field(k, "annotation"))}
 
@@ -372,7 +376,10 @@ class Vocabulary:
     reproduces. A function or file is often printed once per log (one process's
     own code), so its package or directory seen elsewhere is evidence too, if weaker."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: Iterable[re.Match[str] | None] | None = None) -> None:
+        # the readings it learns from (source: learned when a name is first
+        # weighed, see _ready: a log whose joins name nothing never is)
+        self._source = source
         self.funcs: Counter[str] = Counter()
         self.files: Counter[str] = Counter()
         self.pkgs: Counter[str] = Counter()
@@ -384,6 +391,14 @@ class Vocabulary:
         self.spawners: Counter[str] = Counter()  # functions in `created by … in goroutine N`
         self.arenas: dict[str, set[int]] = {}  # a GOROOT's stack addresses' high bits
         self._memo: dict[tuple, tuple[float, int]] = {}
+
+    def _ready(self) -> None:
+        """Learn the source's readings read whole (lenient ones name nothing)."""
+        source, self._source = self._source, None
+        if source is not None:
+            for m in source:
+                if m is not None and m.lastgroup not in LENIENT:
+                    self.learn(m)
 
     def learn(self, m: re.Match[str]) -> None:
         if m.lastgroup == "goroutine_header" and _STATE is not None:
@@ -413,6 +428,7 @@ class Vocabulary:
         the log too: a line read whole that is surely one process's line. A name
         only its package vouches for may be two fragments run together
         (`main.con` + `.nilDeref()`)."""
+        self._ready()
         func, file = fields(m)
         return (func is None or self.funcs[func] > 1) and (file is None or self.files[file] > 1)
 
@@ -421,6 +437,7 @@ class Vocabulary:
         is (`runtime.gcenable.func2` beside `runtime.gcenable.gowrap2` and
         `main.main.func2`): a function of its own. A part never printed elsewhere
         may be two fragments run together (`runtime.` + `untime.gcenable.func2`)."""
+        self._ready()
         func = fields(m)[0]
         return (func is None or self.funcs[func] > 1
                 or all(self.words[w] > 1 for w in _words(func)))
@@ -429,12 +446,15 @@ class Vocabulary:
         """A `created by` line without its goroutine whose function is printed
         elsewhere with one: maybe a Go 1.21+ line cut before ` in goroutine N`
         (or a Go 1.19-1.20 process's line: a doubt, not a verdict)."""
-        return (m.lastgroup == "created_by" and _PARENT is not None and not m.group(_PARENT)
-                and self.spawners[m.group(_FUNC["created_by"])] > 0)
+        if m.lastgroup != "created_by" or _PARENT is None or m.group(_PARENT):
+            return False
+        self._ready()
+        return self.spawners[m.group(_FUNC["created_by"])] > 0
 
     def same_arena(self, root: str, high: int) -> bool:
         """A stack address's high bits seen on intact lines of that GOROOT (or
         none of its lines printed an sp)."""
+        self._ready()
         seen = self.arenas.get(root)
         return not seen or high in seen
 
@@ -448,6 +468,8 @@ class Vocabulary:
     def quality_mine(self, m: re.Match[str], mine: tuple) -> tuple[float, int]:
         """quality(), the names of the input lines it is made of worked out already."""
         kind = m.lastgroup
+        if self._source is not None and kind not in _UNNAMED:
+            self._ready()
         fg, fl, g = _NAMED[kind]  # (fields(), inlined: it runs for every join weighed)
         func = m.group(fg) if fg else None
         file = m.group(fl) if fl else None

@@ -33,10 +33,10 @@ from .splice_fragments import (
     names_open,
     prune,
 )
-from .splice_idle import DEAD, Memo, line_heads, stays_whole
+from .splice_idle import PASSED, LineHeads, Memo, line_heads, stays_whole
 from .splice_joins import joins
 from .splice_score import LENIENT, MAX_SPLICED, joined
-from .splice_starts import inner_start, lead_search
+from .splice_starts import LeadLines, inner_start, lead_search
 from .splice_weigh import Weigher
 
 __all__ = ["Search"]
@@ -54,7 +54,13 @@ class Search(Weigher):
         texts, matches, pieces = self.texts, self.matches, self.stream.pieces
         idle = beam[0]  # the one hypothesis, while nothing is open
         passed = None  # the last line idle passed by: its kind is idle's (see below)
+        leads = LeadLines(texts)
+        lead_at = skip = -1  # the next line with a lead inside; lines before skip: passed by
         for i, t in enumerate(texts):
+            if i < skip:
+                if t:
+                    passed = i
+                continue
             if idle is None and not any(h.open for h in beam):
                 # every hypothesis has finished its fragments: the best one goes on
                 idle = max(beam, key=lambda h: h.score)
@@ -68,17 +74,35 @@ class Search(Weigher):
                 # it), is read only where a line after it is expanded.
                 if not t:
                     continue
-                if len(t) > MAX_SPLICED or i in pieces or lead_search(t, 1).search(t, 1) is None:
+                if i != lead_at:
+                    # (where lines hold a lead inside is found for many lines at
+                    # once: those before the next one are passed by in bulk)
+                    lead_at = leads.next(i)
+                    if lead_at > i:
+                        passed, skip = i, lead_at
+                        continue
+                if len(t) > MAX_SPLICED or i in pieces:
                     passed = i
                     continue
-                m = matches[i]
-                if (m is not None and m.lastgroup not in LENIENT) or not inner_start(t, m):
+                # (what the same text read as before tells without its reading)
+                known = self._idle.get(t)
+                if known is None:
+                    m = matches[i]
+                    if (m is not None and m.lastgroup not in LENIENT) or not inner_start(t, m):
+                        self._idle.put(t, PASSED)
+                        passed = i
+                        continue
+                elif known is PASSED:
                     passed = i
                     continue
                 if passed is not None:
                     before = matches[passed]
                     idle.kind = before.lastgroup if before is not None else None
                     passed = None
+                if known is not None:
+                    if self._idle_read(idle, i, known):
+                        continue
+                    m = matches[i]
                 any_open = False
             else:
                 m = matches[i]
@@ -136,24 +160,29 @@ class Search(Weigher):
         without expanding it where an expansion could only read it whole
         (splice_idle.py), as _expand would read it (True); else (False, the
         heads its cuts leave, when worked out already)."""
-        score = h.score + whole
-        if kind is not None and h.kind is not None and not may_follow(h.kind, kind):
-            score -= TURN
         known = self._idle.get(t)
         cut = None
         if known is None:
             cut = self._cut_heads(i, t, kind, idle=True)
             if cut is None:
-                known = DEAD
+                known = LineHeads((), None, False, kind, whole)
             else:
                 fresh_head, mids = cut
                 fresh = [Fragment(i, t, None, fresh_head, fresh=True)] if fresh_head else []
-                known = line_heads(self, i, [*fresh, *mids])
+                known = line_heads(self, i, [*fresh, *mids], kind, whole)
             self._idle.put(t, known)
+        return self._idle_read(h, i, known), cut
+
+    def _idle_read(self, h: Hypothesis, i: int, known: LineHeads) -> bool:
+        """Line i read whole under h, as _expand would read it, where known
+        (its text's heads) says an expansion could read it only so."""
+        score = h.score + known.whole
+        if known.kind is not None and h.kind is not None and not may_follow(h.kind, known.kind):
+            score -= TURN
         if stays_whole(known, self.ahead, i, h.score, score):
-            h.score, h.kind = score, kind
-            return True, None
-        return False, cut
+            h.score, h.kind = score, known.kind
+            return True
+        return False
 
     def _cut_heads(self, i: int, t: str, kind: str | None, idle: bool = False
                    ) -> tuple[tuple[Variant, ...], list[Fragment]] | None:

@@ -78,13 +78,11 @@ class Weigher:
 
     @property
     def vocab(self) -> Vocabulary:
-        """Names printed intact in the whole stream: learned only once a line
-        needs weighing (a log without splices never does)."""
+        """Names printed intact in the whole stream: learned only once a
+        reading that names something needs weighing (a log without splices
+        never does, nor one whose lines' cuts read as free text alone)."""
         if self._vocab is None:
-            self._vocab = Vocabulary()
-            for m in self.matches:
-                if m is not None and m.lastgroup not in LENIENT:
-                    self._vocab.learn(m)
+            self._vocab = Vocabulary(self.matches)
         return self._vocab
 
     # ------------------------------------------------------------ scoring ---
