@@ -598,6 +598,9 @@ class _Parser:
         # The reports the last plain test failure was split into (test_reports.py):
         # a package line read after it closed is theirs, not only the last one's.
         self.split: list[Report] = []
+        # (input line, failed test) of the open report's tests' verdicts and logs
+        # (test_output.read_failures' lines_of): each run's, with go test -count=N
+        self.test_lines: list[tuple[int, str]] = []
         self.reopened = False  # the open report is one of those, read on
         self.alone = False  # the open report is a thread's section with no crash to join
         self.unwound: Goroutine | None = None  # the goroutine its traceback could not unwind
@@ -675,14 +678,18 @@ class _Parser:
             r.context.extend(self.context)
             self.used.extend(self.context_at)
             self.context, self.context_at = [], []
+        self.test_lines = []
         if self.tests_at:
-            r.tests.extend(self.tests)
+            r.tests.extend(dict.fromkeys(self.tests))  # (a fuzz target says `--- FAIL` twice)
             self.used.extend(self.tests_at)
             stream = self.stream
+            lines_of: dict[str, list[int]] = {}
             r.failed_tests, logged = read_failures(
                 stream.texts, stream.numbers, self.tests_at,
-                i if tests_end is None else tests_end, self.consumed, errors=stream.errors,
-                test_runs=stream.test_runs)
+                i if tests_end is None else tests_end, self.consumed, lines_of,
+                errors=stream.errors, test_runs=stream.test_runs)
+            numbers = stream.numbers
+            self.test_lines = [(numbers[k], test) for test, at in lines_of.items() for k in at]
             self.used.extend(logged)
             if r.test_package is None:
                 r.test_package = self.summary_package
@@ -837,7 +844,7 @@ class _Parser:
                 r.complete, r.incomplete_reason = False, self.stream.stacks_uncertain
         if not self.reopened:
             if r.kind is ReportKind.TEST_FAILURE:
-                self.split = split_by_test(r, lambda: next(self.ids))
+                self.split = split_by_test(r, lambda: next(self.ids), self.test_lines)
                 self.result.reports.extend(self.split)
             else:
                 self.result.reports.append(r)

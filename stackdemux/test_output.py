@@ -139,10 +139,12 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
                         if d == depth:
                             logs.setdefault(test, []).append((entry, lines))
                     unnamed = []
-                if i in fail_at and test not in failures:
-                    failures[test] = FailedTest(test=test, elapsed=m.group(fields["duration"]),
-                                                input_line=numbers[i])
-                    if lines_of is not None:
+                if i in fail_at:
+                    if test not in failures:
+                        failures[test] = FailedTest(test=test,
+                                                    elapsed=m.group(fields["duration"]),
+                                                    input_line=numbers[i])
+                    if lines_of is not None:  # (each run's: go test -count=N)
                         lines_of.setdefault(test, []).append(i)
                 break
         elif body.startswith("=== "):

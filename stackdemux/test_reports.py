@@ -41,11 +41,15 @@ def owner(test: str, own: Sequence[str]) -> str:
     return min(t for t in own if t.startswith(below))
 
 
-def split_by_test(report: Report, new_id: Callable[[], str]) -> list[Report]:
+def split_by_test(report: Report, new_id: Callable[[], str],
+                  test_lines: Sequence[tuple[int, str]] = ()) -> list[Report]:
     """`report` (a plain test failure of one package, its lines final) as one
     report per failure of its own, in the order of their `--- FAIL` lines; the
     first keeps its id, the others take `new_id()`. A report whose failed tests
-    were not read (a gotestsum summary's) is returned as it is."""
+    were not read (a gotestsum summary's) is returned as it is. `test_lines`:
+    (input line, failed test) of lines read as a test's besides its first `--- FAIL`
+    and its log entries' (`go test -count=N`: each later run's `--- FAIL`, which
+    went with the package's last failure)."""
     failed = report.failed_tests
     own = own_failures(failed)
     if not own:
@@ -60,6 +64,9 @@ def split_by_test(report: Report, new_id: Callable[[], str]) -> list[Report]:
         if f.input_line is not None:
             marks.append((f.input_line, f.input_line, k))
         marks.extend((e.input_lines[0], e.input_lines[1], k) for e in f.log)
+    for n, test in test_lines:
+        k = index[test] if test in index else index[owner(test, names)]
+        marks.append((n, n, k))
     marks.sort()
     starts = [m[0] for m in marks]
     lines: list[list[int]] = [[] for _ in own]
