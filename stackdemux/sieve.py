@@ -624,6 +624,7 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
     """A log file (or `-`, stdin) as a Source: read whole when smaller than
     `minimum` bytes, else sieved (a TeeSource whose `capture` maps its lines
     back to the input's numbers)."""
+    from .heap import give_back
     from .ingest import (
         _GZIP_MAGIC,
         UTF8_BOM,
@@ -651,11 +652,16 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
                 # (UTF-16 is read whole: the sieve's bulk searches are for bytes of UTF-8)
                 whole = ingest(first + reader.read() if len(first) >= minimum else first, name)
                 whole.cut_gzip = gz is not None and gz.cut
+                del first
+                give_back(whole.size)
                 return whole
             first = first.removeprefix(UTF8_BOM)
             _sniff_binary(first[:BLOCK], name)
             if gz is None and path != "-" and _dense(first, f):
-                return ingest(_read_whole(f), name)
+                del first
+                whole = ingest(_read_whole(f), name)
+                give_back(whole.size)
+                return whole
             wrapped = wrapped_format(first)
             # (the first SIEVE_MIN bytes handed over, not held here: 32 MiB beside
             # the windows kept, at the read's peak)
@@ -672,4 +678,5 @@ def read_source(path: str, name: str, *, minimum: int | None = None) -> Source:
                        decode_errors=plain.decode_errors, nul_bytes=plain.nul_bytes,
                        cut_gzip=gz is not None and gz.cut)
     source.capture = capture
+    give_back(capture.total_bytes)
     return source
