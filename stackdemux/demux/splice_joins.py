@@ -257,8 +257,11 @@ class Joins:
         self.auto = _Positions(narrow(first).pattern)
         self._ids: dict[frozenset[int], int] = {}
         self._sets: list[frozenset[int]] = []
-        self._fwd: dict[tuple[int, str], int] = {}
-        self._back: dict[tuple[int, str], tuple[int, int]] = {}
+        # each state's steps, by the character read (a list by state: a look-up
+        # a character, no key tuple made; rests() and states() read every
+        # character of the lines they are asked)
+        self._fwd: list[dict[str, int]] = []
+        self._back: list[dict[str, tuple[int, int]]] = []
         self._meet: dict[tuple[int, int], bool] = {}
         self.start = self._id(self.auto.first)
         self.end = self._id(self.auto.last)
@@ -269,6 +272,8 @@ class Joins:
         if got is None:
             got = self._ids[s] = len(self._sets)
             self._sets.append(s)
+            self._fwd.append({})
+            self._back.append({})
         return got
 
     def head(self, text: str) -> int:
@@ -281,14 +286,16 @@ class Joins:
         the automaton died on): one pass for every head a line's cuts leave."""
         s, fwd, dead = self.start, self._fwd, self.dead
         out = [s]
+        row = fwd[s]
         for ch in text:
-            nxt = fwd.get((s, ch))
+            nxt = row.get(ch)
             if nxt is None:
                 nxt = self._step(s, ch)
             s = nxt
             out.append(s)
             if s == dead:
                 break
+            row = fwd[s]
         out += [dead] * (len(text) + 1 - len(out))
         return out
 
@@ -302,14 +309,16 @@ class Joins:
         characters were read before the state went dead (all: it did not)."""
         s, fwd, dead = self.start, self._fwd, self.dead
         alive = 0
+        row = fwd[s]
         for ch in text:
-            nxt = fwd.get((s, ch))
+            nxt = row.get(ch)
             if nxt is None:
                 nxt = self._step(s, ch)
             s = nxt
             if s == dead:
                 break
             alive += 1
+            row = fwd[s]
         return s, alive
 
     def _step(self, s: int, ch: str) -> int:
@@ -318,7 +327,8 @@ class Joins:
         for p in self._sets[s]:
             if auto.accepts(p, ch):
                 got.update(auto.follow[p])
-        nxt = self._fwd[s, ch] = self._id(frozenset(got))
+        nxt = self._id(frozenset(got))
+        self._fwd[s][ch] = nxt
         return nxt
 
     def rests(self, text: str, lo: int = 0) -> list[int]:
@@ -328,21 +338,28 @@ class Joins:
         n = len(text)
         out = [self.dead] * (n - lo)
         cand, back, dead = self.end, self._back, self.dead
+        row = back[cand]
         for c in range(n - 1, lo - 1, -1):
             ch = text[c]
-            got = back.get((cand, ch))
+            got = row.get(ch)
             if got is None:
-                auto = self.auto
-                took = frozenset(p for p in self._sets[cand] if auto.accepts(p, ch))
-                before: set[int] = set()
-                for p in took:
-                    before.update(auto.before[p])
-                got = back[cand, ch] = (self._id(took), self._id(frozenset(before)))
+                got = self._step_back(cand, ch)
             took_id, cand = got
             if took_id == dead:
                 break
             out[c - lo] = took_id
+            row = back[cand]
         return out
+
+    def _step_back(self, cand: int, ch: str) -> tuple[int, int]:
+        auto = self.auto
+        took = frozenset(p for p in self._sets[cand] if auto.accepts(p, ch))
+        before: set[int] = set()
+        for p in took:
+            before.update(auto.before[p])
+        got = (self._id(took), self._id(frozenset(before)))
+        self._back[cand][ch] = got
+        return got
 
     def positions(self, state: int) -> frozenset[int]:
         """The automaton's positions a state stands for."""
