@@ -219,11 +219,12 @@ class Search(Weigher):
         fresh_head, mids = cut if cut is not None else self._cut_heads(i, t, kind)
         n = min(len(t), MAX_CUTS)
         # the rests of the open fragments: worked out once per fragment, not per hypothesis
-        rests = {id(f): self.rests(f, i, t, n) for f in self._distinct(beam)}
+        frags = self._distinct(beam)
+        rests = {id(f): self.rests(f, i, t, n) for f in frags}
         # a text whose line break may be another's (see _ended_by_break): only
         # where an open fragment reads as a whole line (asked once per fragment)
         breaks = (kind is None or kind in LENIENT or kind == "created_by") and any(
-            self.reads_whole(f, i) is not None for f in self._distinct(beam))
+            self.reads_whole(f, i) is not None for f in frags)
         for h in beam:
             # whole
             g = Hypothesis(h.score + whole, h.open, kind, h.log, h.cuts, h.joins)
@@ -300,14 +301,10 @@ class Search(Weigher):
         return prune(self._settle(cands, i) if idle else cands)
 
     @staticmethod
-    def _distinct(beam: list[Hypothesis]) -> Iterator[Fragment]:
-        """The beam's open fragments, each once (hypotheses share most of them)."""
-        seen: set[int] = set()
-        for h in beam:
-            for f in h.open:
-                if id(f) not in seen:
-                    seen.add(id(f))
-                    yield f
+    def _distinct(beam: list[Hypothesis]) -> list[Fragment]:
+        """The beam's open fragments, each once (hypotheses share most of them),
+        in the order the beam holds them first."""
+        return list({id(f): f for h in beam for f in h.open}.values())
 
     def _settle(self, cands: list[Hypothesis], i: int) -> list[Hypothesis]:
         """Fragments opened at text i, where nothing was open, that nothing can
@@ -440,12 +437,17 @@ class Search(Weigher):
         for h in beam:
             if len(h.open) > MAX_OPEN or (h.open and h.open[0].line < i - MAX_AGE):
                 changed = True
-                keep = tuple(f for f in h.open[-MAX_OPEN:] if f.line >= i - MAX_AGE)
-                for f in h.open:
-                    if f not in keep:
+                # (which by its place: a fragment's fields compared with every
+                # kept one's cost more than the rest of the search's step)
+                first = len(h.open) - MAX_OPEN
+                keep = []
+                for k, f in enumerate(h.open):
+                    if k >= first and f.line >= i - MAX_AGE:
+                        keep.append(f)
+                    else:
                         h.log = given_up(f), h.log
                         h.score -= UNFINISHED
-                h.open = keep
+                h.open = tuple(keep)
         return prune(beam) if changed and len(beam) > 1 else beam
 
     def _finish(self, h: Hypothesis) -> Hypothesis:
