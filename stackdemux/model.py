@@ -685,8 +685,10 @@ class Group:
 # log or paste ends inside a frame's call line keeps that frame where its function's
 # name is whole (`pkg.F(0xc000, {0x`: parse.CUT_AT_END), so its route, and where it
 # stands below `panic` its culprit, hold it (Kong/kong-operator#3054, whose culprit
-# it is, open-component-model#1067, traefik#6297).
-FINGERPRINT_SCHEME = 10
+# it is, open-component-model#1067, traefik#6297). 11: chi's Recoverer page (` panic: `,
+# then ` -> ` and its frames' names and file lines) is read as the panic's stack (it
+# read as `panic: foo` with no stack; go-chi/chi#633, recorded so an hour before).
+FINGERPRINT_SCHEME = 11
 
 
 @dataclass(slots=True)

@@ -174,6 +174,21 @@ def gccgo_lines() -> tuple[re.Pattern[str], ...]:
     return tuple(rx.compile(s) for s in sources)
 
 
+@cache
+def chi_lines() -> tuple[tuple[re.Pattern[str], dict[str, int]], ...]:
+    """chi's pretty stack's lines (traceback.lark's chi_* rules), each regex with its
+    fields: no `line` kinds, a name alone being any log word; read only below a
+    `panic:` line (_Parser.chi_frames). Derived once per machine."""
+    from .grammar import COMPILER_VERSION, cached_compile, compile_rule, grammar_text
+
+    text = grammar_text("traceback.lark")
+    rules = ("chi_frame_name", "chi_frame_file", "chi_created_by")
+    compiled = cached_compile("chi", text + COMPILER_VERSION,
+                              lambda: [compile_rule(text, r, keep_terminals={"CHI_INDENT"})
+                                       for r in rules])
+    return tuple((rx.compile(s), fields) for s, fields in compiled)
+
+
 # Kinds the run loop reads itself inside a report (see _Parser._run).
 _STACK_KINDS = frozenset({"goroutine_header", "blank", "created_by"})
 
@@ -1452,6 +1467,10 @@ class _Parser:
             r.chain.append(PanicLink(msg, ann))
             if msg.startswith(LOCATED) and self.tinygo_location(i):
                 return
+            chi = self.chi_frames(i)
+            if chi is not None:  # (chi's own line, a paste's repair took its space off)
+                self.chi_stack(r, *chi)
+                return
             if msg.startswith(_LOGRUS_ENTRY):
                 self.logrus_record_above(r, i)
             raw = read_raw_chain(self.stream.texts, i, self.peek_kind)
@@ -1525,6 +1544,16 @@ class _Parser:
                 return
             if m.group(fields["gin_recovery"]) is not None:
                 self.gin_recovery(i)
+                return
+            value = m.group(fields["chi_value"])
+            if value is not None:
+                chi = self.chi_frames(i)
+                if chi is None:
+                    self.noise_or_close(i)  # (no chi stack below: any log's words)
+                    return
+                r = self.open(ReportKind.PANIC, value, i)
+                r.chain.append(PanicLink(value, None))
+                self.chi_stack(r, *chi)
                 return
             gitea = m.group(fields["gitea_value"])
             if gitea is not None and not (i + 1 < len(self.stream.texts) and (
@@ -1935,6 +1964,55 @@ class _Parser:
         r.complete, r.incomplete_reason = False, why
         self.use(i)
         return True
+
+    def chi_stack(self, r: Report, g: Goroutine, end: int) -> None:
+        """Report r's stack as chi printed it (chi_frames): a goroutine with no
+        header, its lines the report's, up to `end` (page_to)."""
+        r.goroutines.append(g)
+        self.page_to = end
+        self.state = "between"
+
+    def chi_frames(self, i: int) -> tuple[Goroutine, int] | None:
+        """chi's pretty stack below its `panic:` line at i (traceback.lark, chi_*): a
+        blank line, then the marked frame (` -> NAME`, ` ->   FILE:LINE`) and the others
+        (a name, then its file line; a `created by` pair), blank lines between: the
+        goroutine they make and the index of its last line; None where it is not."""
+        texts = self.stream.texts
+        (name_rx, name_f), (file_rx, file_f), (created_rx, created_f) = chi_lines()
+        if i + 3 >= len(texts) or texts[i + 1].strip():
+            return None
+        first = name_rx.fullmatch(texts[i + 2])
+        if first is None or "->" not in (first.group(name_f["chi_indent"]) or ""):
+            return None
+        g = Goroutine(id=0, state="unknown")
+        end = None
+        j = i + 2
+        while j + 1 < len(texts):
+            if not texts[j].strip():
+                j += 1
+                continue
+            where = file_rx.fullmatch(texts[j + 1])
+            if where is None:
+                break
+            created = created_rx.fullmatch(texts[j])
+            named = name_rx.fullmatch(texts[j]) if created is None else None
+            if created is None and named is None:
+                break
+            m, f = (created, created_f) if created is not None else (named, name_f)
+            frame = Frame(intern(m.group(f["func"])), file=where.group(file_f["file"]),
+                          line=int(where.group(file_f["lineno"])))
+            if created is not None:
+                parent = m.group(f["parent"])
+                g.created_by = CreatedBy(frame, int(parent) if parent else None)
+            else:
+                g.frames.append(frame)
+            end = j = j + 2
+            if created is not None:
+                break
+        if end is None:
+            return None
+        g.bare_names = True
+        return g, end - 1
 
     def zap_stack_below(self, i: int) -> bool:
         """zap's own stack right below the record at i (its first frame: a function's
