@@ -1,6 +1,6 @@
 """The fuzz campaign of the modules the general one seldom reaches (fuzz20).
 
-    python tests/fuzz_modules.py SEED SECONDS [OUT]
+    python tests/fuzz_modules.py SEED SECONDS [OUT] [FAMILY,...]
 
 tests/test_fuzz.py's campaign mangles the samples; these families build what
 only some real logs hold, then mangle it:
@@ -23,13 +23,18 @@ only some real logs hold, then mangle it:
           real checkout (test_fuzz_failures.py; render/failures.py, paths.py);
 * running  real go test -json captures mangled, fed to the sieve's hold of
           running tests whole and in blocks (test_fuzz_sieve_tests.py;
-          sieve_tests.py).
+          sieve_tests.py);
+* panes    the real pastes of k9s's pane and the loggers that panic for their
+          caller (zerolog, zap, logrus, klog, Echo) and go test's watchdog
+          captures, drawn again in a pane of another width or mangled
+          (test_fuzz_panes_loggers.py; paste_panel.py, loggers.py).
 
 Every input runs in a forked child with a CPU limit (test_fuzz._in_child): one
 that breaks a promise, or takes over 3x as long for twice the input when it
 took over 1.5 s, is saved to OUT (default /tmp/fuzz_modules/) with what broke.
 
-Seeds run (each 40 min at load 11-16 on 2 cores, fuzz20):
+Seeds run (each 40 min at load 11-16 on 2 cores, fuzz20; the seeds before
+2200 drew from the six families before `panes`: run them with the six named):
   2002-2003  logfmt + writes  found `5 <details>, 4 written` (a Markdown checker
              of that hour, fixed by cb6f18a), nothing of these modules
   2005       logfmt + writes  360 inputs in 40 min, 0 findings
@@ -59,6 +64,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import test_fuzz as tf
 import test_fuzz_failures as tfl
 import test_fuzz_logfmt as tl
+import test_fuzz_panes_loggers as tp
 import test_fuzz_sieve_tests as ts
 import test_fuzz_write_records as tw
 import test_fuzz_writes_decode as td
@@ -118,9 +124,13 @@ def _running(r: random.Random, data: bytes) -> None:
     assert [(f.key, b"".join(raw for _, raw in f.chunks)) for f in failed2] == records
 
 
-def one(r: random.Random) -> tuple[str, bytes, Callable[[], None]]:
+FAMILIES = ("logfmt", "writes", "decode", "wild", "failures", "running", "panes")
+
+
+def one(r: random.Random, families: tuple[str, ...] = FAMILIES
+        ) -> tuple[str, bytes, Callable[[], None]]:
     """A family, its input, and the run that checks it."""
-    family = r.choice(["logfmt", "writes", "decode", "wild", "failures", "running"])
+    family = r.choice(families)
     if family == "failures":
         data = r.choice(tfl.POOL)
         for _ in range(r.randint(1, 3)):
@@ -135,6 +145,8 @@ def one(r: random.Random) -> tuple[str, bytes, Callable[[], None]]:
         return family, text.encode(), lambda: _decoded(text)
     if family == "logfmt":
         data = tl.mangled_records(r, r.choice(tl.POOL + WILD))
+    elif family == "panes":
+        data = tp.mangled(r, r.choice(tp.POOL))
     elif family == "writes":
         data = tw.mangled(r, r.choice(tw.POOL), r.choice(tw.POOL))
     else:
@@ -145,13 +157,13 @@ def one(r: random.Random) -> tuple[str, bytes, Callable[[], None]]:
 
 
 def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_modules"),
-             cpu: int = 60) -> None:
+             cpu: int = 60, families: tuple[str, ...] = FAMILIES) -> None:
     out.mkdir(exist_ok=True)
     r = random.Random(seed)
     seen: set[str] = set()
     end, n = time.time() + seconds, 0
     while time.time() < end:
-        family, data, run = one(r)
+        family, data, run = one(r, families)
         broke = tf._in_child(run, cpu)
         if broke is not None:
             tf.record_finding(out, seen, data, family, broke, family)
@@ -160,4 +172,6 @@ def campaign(seed: int, seconds: float, out: Path = Path("/tmp/fuzz_modules"),
 
 
 if __name__ == "__main__":
-    campaign(int(sys.argv[1]), float(sys.argv[2]), *(Path(a) for a in sys.argv[3:4]))
+    campaign(int(sys.argv[1]), float(sys.argv[2]), Path(sys.argv[3]) if sys.argv[3:4] else
+             Path("/tmp/fuzz_modules"), families=tuple(sys.argv[4].split(",")) if sys.argv[4:5]
+             else FAMILIES)

@@ -662,11 +662,13 @@ def lines_run(names: set[str], run) -> int:  # type: ignore[no-untyped-def]
             return inside(frame, event, arg) or inside
         return None
 
+    # (the tracer before it, coverage's, goes on after: it stopped for good)
+    previous = sys.gettrace()
     sys.settrace(calls)
     try:
         run()
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return count
 
 
