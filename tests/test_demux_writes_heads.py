@@ -187,3 +187,33 @@ def test_digits_glued_behind_a_message_are_the_id_a_goroutine_header_still_owes(
     # with the id standing on its own before the bracket, the digits are the message's
     text = "panic: \ngoroutine invalid page type: 6401: 1018\n18 [sync.Cond.Wait]:\n"
     assert _head_messages(text) == Counter({"invalid page type: 6401: 1018": 1})
+
+
+def test_thousands_of_openers_have_their_messages_chosen_in_work_linear_in_them():
+    # a service's decoy logged again and again (tests/corpus/noise/decoys.log:
+    # `… panic: false, fatal error: none, goroutine 1 [running]: …`), two
+    # openers a line, among a real write-level merge: each message taken was
+    # checked against every one taken before it (2 000 decoys: 4 s in a
+    # 1.3 MB log, fuzz22's bench_adversarial interleaved-decoys-blankless)
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from test_fuzz import lines_run
+
+    decoy = next(t for t in (NOISE / "decoys.log").read_text().splitlines()
+                 if "panic: false" in t)
+    merge = _input("crash-writes-shuffle")
+
+    def work(k: int) -> int:
+        text = merge + (decoy + "\n") * k
+        names = {"report_heads", "_choose_messages", "likely", "least_from", "take_from",
+                 "_above", "_add", "last", "take"}
+        return lines_run(names, lambda: report_heads(text))
+
+    small, big = work(500), work(2000)
+    assert big <= 5 * small, (small, big)  # (4x the openers; quadratic: 16x)
+    # ... and the decoys take none of the merge's own messages
+    alone = _head_messages(merge)
+    assert len(alone) == 3
+    with_decoys = _head_messages(merge + (decoy + "\n") * 500)
+    assert all(with_decoys[m] == n for m, n in alone.items())

@@ -72,6 +72,7 @@ def report_heads(text: str) -> list[Head]:
             openers.append((kind, a, b))
     wanting = [o for o in openers if o[0] != "sigdump"]
     runs = [(x + a, x + b) for x, y in _reaches(text, wanting) for a, b in prose_runs(text[x:y])]
+    known = set(runs)
     # a one-word message on the opener's own line (`panic: boom`): no prose run
     for _, a, b in wanting:
         eol = text.find("\n", b)
@@ -79,7 +80,8 @@ def report_heads(text: str) -> list[Head]:
         # goroutine header, or the signal line, the runtime prints next
         if (a == 0 or text[a - 1] == "\n") and text.startswith(_NEXT_LINES, eol):
             rest = _RECOVERED_ANY.sub("", text[b:eol])
-            if _ONE_WORD.fullmatch(rest) and (b, b + len(rest)) not in runs:
+            if _ONE_WORD.fullmatch(rest) and (b, b + len(rest)) not in known:
+                known.add((b, b + len(rest)))
                 runs.append((b, b + len(rest)))
     chosen = _choose_messages(text, wanting, runs, len(wanting) - _unread_chained(text, runs))
     heads = [Head(k, (a, b), chosen.get(a)) for k, a, b in openers]
@@ -227,13 +229,13 @@ def _choose_messages(text: str, openers: list[tuple[str, int, int]],
     (one per opener, but chained ones whose message is not read), each after
     the opener it is given to (a process prints its message after its
     `panic: `), the nearest first."""
-    ends = {b: a for _, a, b in openers}
+    ends_at = {b: a for _, a, b in openers}
 
     def likely(run: tuple[int, int]) -> float:
         a, b = run
         score = 0.0
         after = text[b:b + 12]
-        if a in ends:
+        if a in ends_at:
             score += 3  # right behind an opener
             if after.startswith("\n"):
                 score += 2  # the same process writing on: its line's newline
@@ -243,33 +245,138 @@ def _choose_messages(text: str, openers: list[tuple[str, int, int]],
             score += 6
         return score + min(b - a, 60) / 100  # the longer, the less likely a stray phrase
 
-    starts = sorted(b for _, _, b in openers)
+    # the k-th message (in text order) needs k openers before it: a run is
+    # taken where, with it, every taken run from it on still has its own
+    # opener before it (the runs' slack, _Slack: each take read in log time)
+    ends = sorted(b for _, _, b in openers)
+    order = sorted(runs)
+    slack = _Slack([bisect_right(ends, a) for a, _ in order])
+    rank = {run: k for k, run in enumerate(order)}
     picked: list[tuple[int, int]] = []
     for run in sorted(runs, key=lambda r: (-likely(r), r[0])):
         if len(picked) >= count:
             break
-        trial = sorted([*picked, run])
-        # the k-th message needs k openers before it
-        if all(bisect_right(starts, a) > k for k, (a, _) in enumerate(trial)):
-            picked = trial
+        k = rank[run]
+        if slack.least_from(k) >= 1:
+            slack.take_from(k)
+            picked.append(run)
     out: dict[int, tuple[int, int]] = {}
+    # (openers in text order: finditer's matches, none overlapping, so their
+    # ends are in order too; each run goes to the last free one before it)
     free = sorted(openers, key=lambda o: o[1])
-    taken: set[int] = set()
+    anyone = _Free(len(free))
+    fatals = [k for k, o in enumerate(free) if o[0] == "fatal_error"]
+    fatal = _Free(len(fatals))
     # a runtime's fatal error goes to a `fatal error: ` first; then a message
     # right behind its opener; then the nearest opener before each
     for run in sorted(picked, key=lambda r: (text[r[0]:r[1]] not in RUNTIME_FATALS,
-                                             r[0] not in ends, r[0])):
+                                             r[0] not in ends_at, r[0])):
         a = run[0]
-        before = [o for o in free if o[2] <= a and o[1] not in taken]
-        if not before:
+        before = bisect_right(ends, a)  # the openers that end by the run's start
+        k = anyone.last(before - 1)
+        if k < 0:
             continue
-        fatal = [o for o in before if o[0] == "fatal_error"]
-        if text[a:run[1]] in RUNTIME_FATALS and fatal:
-            before = fatal
-        o = next((o for o in before if o[2] == a), before[-1])
-        taken.add(o[1])
-        out[o[1]] = run
+        if text[a:run[1]] in RUNTIME_FATALS:
+            f = fatal.last(bisect_right(fatals, before - 1) - 1)
+            if f >= 0:
+                k = fatals[f]
+        if free[k][0] == "fatal_error":
+            fatal.take(bisect_right(fatals, k) - 1)
+        anyone.take(k)
+        out[free[k][1]] = run
     return out
+
+
+class _Slack:
+    """How many openers each run (in text order) has before it beyond those
+    the runs taken up to it need: a run may be taken while every run from it
+    on has one to spare. Suffix additions and minima in a segment tree (lazy
+    additions), each in log time where a list of taken runs checked again
+    for every run tried was quadratic (thousands of `panic: ` in one region)."""
+
+    def __init__(self, values: list[int]) -> None:
+        size = 1
+        while size < len(values):
+            size *= 2
+        self.size, self.n = size, len(values)
+        self.least = [_NEVER] * (2 * size)  # a node's minimum, its own additions in
+        self.added = [0] * size  # additions to a whole inner node's leaves
+        self.least[size:size + len(values)] = values
+        for p in range(size - 1, 0, -1):
+            self.least[p] = min(self.least[2 * p], self.least[2 * p + 1])
+
+    def least_from(self, k: int) -> int:
+        """The least slack of the runs from k on."""
+        lo, hi = k + self.size, self.n + self.size
+        best = _NEVER
+        p, q = lo, hi
+        while p < q:
+            if p & 1:
+                best = min(best, self.least[p] + self._above(p))
+                p += 1
+            if q & 1:
+                q -= 1
+                best = min(best, self.least[q] + self._above(q))
+            p //= 2
+            q //= 2
+        return best
+
+    def take_from(self, k: int) -> None:
+        """A run at k taken: every run from k on has one opener less to spare."""
+        lo, hi = k + self.size, self.n + self.size
+        p, q = lo, hi
+        while p < q:
+            if p & 1:
+                self._add(p, -1)
+                p += 1
+            if q & 1:
+                q -= 1
+                self._add(q, -1)
+            p //= 2
+            q //= 2
+        for leaf in (lo, hi - 1):
+            p = leaf // 2
+            while p >= 1:
+                self.least[p] = min(self.least[2 * p], self.least[2 * p + 1]) + self.added[p]
+                p //= 2
+
+    def _add(self, p: int, value: int) -> None:
+        self.least[p] += value
+        if p < self.size:
+            self.added[p] += value
+
+    def _above(self, p: int) -> int:
+        """The additions made to the inner nodes above node p."""
+        total = 0
+        p //= 2
+        while p >= 1:
+            total += self.added[p]
+            p //= 2
+        return total
+
+
+_NEVER = 1 << 62  # (a leaf past the runs: never the least)
+
+
+class _Free:
+    """Indexes 0..n-1, some taken: the last free one at or before an index
+    (union-find over each index's predecessor, paths halved)."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def last(self, k: int) -> int:
+        """The last free index at or before k (-1: none)."""
+        parent = self.parent
+        while k >= 0 and parent[k] != k:
+            up = parent[k]
+            if up >= 0:
+                parent[k] = parent[up]
+            k = parent[k]
+        return k
+
+    def take(self, k: int) -> None:
+        self.parent[k] = k - 1
 
 
 def _drop_chained(text: str, heads: list[Head]) -> list[Head]:
