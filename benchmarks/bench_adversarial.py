@@ -26,7 +26,12 @@ The inputs (synthetic on purpose: they are what no Go program prints):
   * lines cut into records by collectors (CRI's P/F, GitLab's +, docker's and
              test2json's records without a newline, the journal's line-max),
              prefixes of many styles mixed or with control bytes in them (what
-             the fuzz campaign mangles; read() chunk merges: bench_demux.py).
+             the fuzz campaign mangles; read() chunk merges: bench_demux.py);
+  * real shapes at scale (fuzz22): loggers' records each holding an escaped
+             stack, a dump quoted in replies (`> `, deeper and deeper), a dump
+             in k9s's pane, one test's output as test2json events of a byte
+             each, a decoy logged again and again before a dump's goroutines
+             with their blank lines lost.
 `--scale` multiplies every n (0.25 for a quick look).
 """
 
@@ -537,6 +542,53 @@ def _decoys_before_blankless_dump(k: int) -> bytes:
                   *_cycled(goroutines, 4 * k)])
 
 
+def _logger_records(k: int) -> bytes:
+    """k bytes of real logger records each holding a whole escaped stack (traefik's
+    logrus `msg="Stack: goroutine 51 [running]:\\n…"`, Echo's JSON `[PANIC
+    RECOVER]` record, argo's logrus dump), one after another, their goroutine
+    ids made distinct (a service that recovers from the same panic all day)."""
+    records = [t for f in ("traefikkop15_logrus_stack_label_escaped_dump_template_nil.txt",
+                           "panicwrap21_echo_recover_json_record_escaped_stack_cut.txt",
+                           "argo1253_logrus_escaped_dump_wrapped_at_1000_columns_go110.txt")
+               for t in (ROOT / "samples" / "wild" / f).read_text().splitlines()
+               if "goroutine" in t]
+    out, size, i = [], 0, 0
+    while size < k:
+        out.append(re.sub(r"goroutine \d+", f"goroutine {100 + i}", records[i % len(records)]))
+        size, i = size + len(out[-1]) + 1, i + 1
+    return _text(out)
+
+
+def _quoted_replies(k: int) -> bytes:
+    """k lines of a dump quoted in a reply, `> ` before each line, quoted again
+    every 500 lines one level deeper (a thread of replies, each quoting the last)."""
+    return _text([">" * (1 + i // 500 % 4) + " " + line
+                  for i, line in enumerate(_dumps(k, BIG_DUMP))])
+
+
+def _k9s_pane(k: int) -> bytes:
+    """k lines of a dump as k9s's log pane shows them (SREGym#506): `│ `, the line
+    cut at the pane's 81 columns and padded, ` │`; tabs as four spaces."""
+    return _text([f"│ {line.replace(chr(9), '    ')[:81]:81} │" for line in _dumps(k, BIG_DUMP)])
+
+
+def _test2json_bytes(k: int) -> bytes:
+    """One test's output of a dump of k bytes, each byte its own `output` event
+    (test2json passes on what the test wrote as it came: a test writing a byte at
+    a time), among another test's whole-line events."""
+    text = "\n".join(_dumps(k // 40 + 1, BIG_DUMP))[:k] + "\n"
+    def event(test: str, output: str) -> str:  # (as test2json writes one: no spaces)
+        return json.dumps({"Time": "2026-01-02T03:04:05.123456789Z", "Action": "output",
+                           "Package": "example.com/p", "Test": test, "Output": output},
+                          separators=(",", ":"))
+    events = []
+    for i, ch in enumerate(text):
+        events.append(event("TestBytes", ch))
+        if i % 400 == 0:
+            events.append(event("TestLines", f"    x_test.go:{i}: ok\n"))
+    return _text(events)
+
+
 def _cycled(lines: list[str], k: int) -> list[str]:
     return [lines[i % len(lines)] for i in range(k)]
 
@@ -602,6 +654,10 @@ CASES: list[Case] = [
     Case("chain-ancestors", 3000, _ancestors_chain),
     Case("chain-huge-ids", 3000, _huge_ids_chain),
     Case("interleaved-decoys-blankless", 1000, _decoys_before_blankless_dump),
+    Case("wrapped-logger-records", 400_000, _logger_records),
+    Case("pasted-quoted-replies", 3000, _quoted_replies),
+    Case("pasted-k9s-pane", 3000, _k9s_pane),
+    Case("wrapped-test2json-bytes", 20_000, _test2json_bytes),
 ]
 
 

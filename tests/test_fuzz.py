@@ -20,7 +20,7 @@ import random
 import re
 import sys
 import xml.dom.minidom
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -639,6 +639,23 @@ def samples(limit: int = 400_000, corpus: bool = False) -> list[Path]:
     return [f for f in files if f.stat().st_size < limit]
 
 
+# ----------------------------------------------------------------- campaigns ---
+
+
+def seeded(pool: Sequence[object], examples: int, *more: st.SearchStrategy
+           ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A campaign's test over a pool of real samples: hypothesis gives it a
+    sample's index and a mutation seed (and what `more` draws), `examples`
+    times, the same ones every run (derandomized; slow and big inputs are the
+    point, and a fixture the test takes holds no state from one to the next)."""
+    def decorate(test: Callable[..., None]) -> Callable[..., None]:
+        drawn = given(st.integers(0, len(pool) - 1), st.integers(0, 2**32), *more)(test)
+        return settings(max_examples=examples, deadline=None, derandomize=True,
+                        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                               HealthCheck.function_scoped_fixture])(drawn)
+    return decorate
+
+
 # ------------------------------------------------------------------ promises ---
 
 _COMPREHENSIONS = frozenset({"<genexpr>", "<listcomp>", "<setcomp>", "<dictcomp>"})
@@ -832,19 +849,14 @@ def noise_is_copied_as_read_whole(data: bytes, path: Path, capture: Capture, d: 
 POOL = [f.read_bytes() for f in samples(limit=20_000)]
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.integers(0, len(POOL) - 1), st.integers(0, 2**32))
+@seeded(POOL, 25)
 def test_mangled_real_samples_keep_every_promise(index: int, seed: int):
     r = random.Random(seed)
     data, _ = mangle(r, POOL[index], POOL, MUTATIONS)
     keeps_the_promises(data)
 
 
-@settings(max_examples=10, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
-@given(st.integers(0, len(POOL) - 1), st.integers(0, 2**32))
+@seeded(POOL, 10)
 def test_mangled_real_samples_in_a_build_log_keep_every_promise_through_the_sieve(
         tmp_path: Path, index: int, seed: int):
     r = random.Random(seed)
@@ -853,10 +865,7 @@ def test_mangled_real_samples_in_a_build_log_keep_every_promise_through_the_siev
     sieve_keeps_the_promises(noise + data + b"\n" + noise, tmp_path)
 
 
-@settings(max_examples=6, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
-@given(st.integers(0, len(POOL) - 1), st.integers(0, 2**32))
+@seeded(POOL, 6)
 def test_hostile_text_and_numbers_anywhere_keep_every_output_inert_and_every_command_sound(
         tmp_path: Path, index: int, seed: int):
     # (the campaign's checks, a few here: each output read by its system's rules,

@@ -24,8 +24,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from stackdemux.api import analyze
 from stackdemux.ingest import InputError
@@ -33,7 +31,7 @@ from stackdemux.render import RENDERERS, RenderOptions, render
 from stackdemux.render.failures import failure_file, failure_views
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_fuzz import HOSTILE, check_output, cut, huge_number, repeated, windows
+from test_fuzz import HOSTILE, check_output, cut, huge_number, repeated, seeded, windows
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURES = sorted([*(ROOT / "tests/data/gotest_forms").glob("go*.txt"),
@@ -102,10 +100,7 @@ MUTATIONS = [hostile_names, hostile_entries, hostile_package, long_files, huge_n
              repeated, windows, cut]
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
-@given(st.integers(0, len(POOL) - 1), st.integers(0, 2**32))
+@seeded(POOL, 30)
 def test_mangled_real_test_failures_render_inert_and_point_into_the_checkout(
         checkout: Path, index: int, seed: int):
     r = random.Random(seed)

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stackdemux.api import analyze
@@ -35,6 +35,7 @@ from test_fuzz import (
     lines_run,
     outputs_are_valid_for_their_systems,
     repeated,
+    seeded,
     windows,
 )
 
@@ -253,9 +254,7 @@ def mangled_records(r: random.Random, d: bytes) -> bytes:
 POOL = [f.read_bytes() for f in sorted(ROOT.glob("samples/go*/*.txt")) if f.stat().st_size < 20_000]
 
 
-@settings(max_examples=8, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.integers(0, len(POOL) - 1), st.integers(0, 2**32))
+@seeded(POOL, 8)
 def test_mangled_records_of_a_real_traceback_keep_every_promise(index: int, seed: int):
     r = random.Random(seed)
     analysis = keeps_the_promises(mangled_records(r, POOL[index]))

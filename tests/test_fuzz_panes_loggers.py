@@ -24,9 +24,6 @@ import random
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from stackdemux.api import analyze
 from stackdemux.demux import paste_panel
 from stackdemux.ingest import ingest
@@ -41,6 +38,7 @@ from test_fuzz import (
     lines_run,
     mangle,
     outputs_are_valid_for_their_systems,
+    seeded,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,9 +125,7 @@ def test_a_paste_drawn_again_in_a_pane_of_any_width_reads_as_the_pane_shows_it()
             assert got == want, (width, d[:60])
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.integers(0, len(POOL) - 1), st.integers(0, 2**32))
+@seeded(POOL, 12)
 def test_mangled_panes_and_loggers_pastes_keep_every_promise(index: int, seed: int):
     keeps_every_promise(mangled(random.Random(seed), POOL[index]))
 

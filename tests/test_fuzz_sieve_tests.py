@@ -19,13 +19,12 @@ import random
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stackdemux.sieve_tests import MAX_RUNNING, FailedRecords, RunningTests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_fuzz import HOSTILE, lines_run, repeated, windows
+from test_fuzz import HOSTILE, lines_run, repeated, seeded, windows
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -117,9 +116,7 @@ def keeps_its_promises(data: bytes, held: RunningTests, failed: list[FailedRecor
     assert held.size <= max_bytes and len(held.held) <= MAX_RUNNING
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.integers(0, len(POOL) - 1), st.integers(0, 2**32), st.sampled_from([1 << 26, 4096]))
+@seeded(POOL, 40, st.sampled_from([1 << 26, 4096]))
 def test_mangled_records_of_real_go_test_logs_keep_every_promise(index: int, seed: int,
                                                                  max_bytes: int):
     r = random.Random(seed)

@@ -16,16 +16,18 @@ import random
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from stackdemux.demux import demultiplex_detail
 from stackdemux.demux.write_records import WRITE_RECORDS
 from stackdemux.demux.writes_templates import _line_writes
 from stackdemux.ingest import ingest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_fuzz import HOSTILE, keeps_the_promises, outputs_are_valid_for_their_systems
+from test_fuzz import (
+    HOSTILE,
+    keeps_the_promises,
+    outputs_are_valid_for_their_systems,
+    seeded,
+)
 from test_parse_wild_write_records import TRACES, _writes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,9 +106,7 @@ def mangled(r: random.Random, writes: list[str], other: list[str]) -> bytes:
 POOL = STRACED + SAMPLES
 
 
-@settings(max_examples=10, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.integers(0, len(POOL) - 1), st.integers(0, 2**32))
+@seeded(POOL, 10)
 def test_mangled_records_of_real_writes_keep_every_promise(index: int, seed: int):
     r = random.Random(seed)
     data = mangled(r, POOL[index], r.choice(POOL))

@@ -16,14 +16,11 @@ import random
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from stackdemux.demux.writes_decode import UNSURE_MARGIN, Decoded, decode
 from stackdemux.demux.writes_templates import MAX_REST
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_fuzz import flip, hostile_text, huge_number, repeated, spliced, windows
+from test_fuzz import flip, hostile_text, huge_number, repeated, seeded, spliced, windows
 
 ROOT = Path(__file__).resolve().parent.parent
 MERGES = [f.read_text() for f in sorted(ROOT.glob("tests/corpus/cases/*-writes-*/input.log"))]
@@ -57,9 +54,7 @@ def assert_partition(text: str, got: Decoded) -> None:
     assert not lost, ("read by none", text[lost[0]:lost[0] + 40])
 
 
-@settings(max_examples=4, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.integers(0, len(MERGES) - 1), st.integers(0, 2**32))
+@seeded(MERGES, 4)
 def test_a_mangled_window_of_a_real_write_merge_is_read_as_a_partition(index: int, seed: int):
     text = mangled(random.Random(seed), MERGES[index])
     assert_partition(text, decode(text, margin=UNSURE_MARGIN))
