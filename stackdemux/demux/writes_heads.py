@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -119,10 +120,39 @@ def _unread_chained(text: str, runs: list[tuple[int, int]]) -> int:
     chained = len(_RECOVERED.findall(text))
     if not chained:
         return 0
-    words = [text[a:b] for a, b in runs]
-    repeats = sum(1 for i, r in enumerate(words)
-                  if any(j != i and _within(o, r) for j, o in enumerate(words)))
+    words = Counter(text[a:b] for a, b in runs)
+    distinct = list(words)
+    index = _by_start(distinct)
+    repeats = 0
+    for r, n in words.items():
+        # (another run of the same words is another: one repeats it if it is two)
+        if any(_within(distinct[k], r) for k in _starts_in(index, r)
+               if distinct[k] != r or n > 1):
+            repeats += n
+            if repeats >= chained:
+                break
     return max(0, chained - repeats)
+
+
+def _by_start(messages: list[str]) -> dict[str, list[int]]:
+    """The messages a chained one may repeat (MIN_REPEAT characters or more),
+    by their first MIN_REPEAT characters, each list in order: a chained message
+    repeats one only where it holds that one's start (_within). Messages
+    checked this way, not each against each: a region of thousands of runs
+    (a decoy logged again and again) was quadratic in them."""
+    out: dict[str, list[int]] = {}
+    for k, m in enumerate(messages):
+        if len(m) >= MIN_REPEAT:
+            out.setdefault(m[:MIN_REPEAT], []).append(k)
+    return out
+
+
+def _starts_in(index: dict[str, list[int]], chained: str) -> list[int]:
+    """The messages (their indexes, in order) whose start `chained` holds."""
+    found: set[int] = set()
+    for k in range(len(chained) - MIN_REPEAT + 1):
+        found.update(index.get(chained[k:k + MIN_REPEAT], ()))
+    return sorted(found)
 
 
 def _without_waiting_id(text: str, h: Head) -> Head:
@@ -308,15 +338,17 @@ class _Slack:
     def least_from(self, k: int) -> int:
         """The least slack of the runs from k on."""
         lo, hi = k + self.size, self.n + self.size
-        best = _NEVER
+        self._push(lo)
+        self._push(hi - 1)
+        least, best = self.least, _NEVER
         p, q = lo, hi
         while p < q:
             if p & 1:
-                best = min(best, self.least[p] + self._above(p))
+                best = min(best, least[p])
                 p += 1
             if q & 1:
                 q -= 1
-                best = min(best, self.least[q] + self._above(q))
+                best = min(best, least[q])
             p //= 2
             q //= 2
         return best
@@ -345,14 +377,16 @@ class _Slack:
         if p < self.size:
             self.added[p] += value
 
-    def _above(self, p: int) -> int:
-        """The additions made to the inner nodes above node p."""
-        total = 0
-        p //= 2
-        while p >= 1:
-            total += self.added[p]
-            p //= 2
-        return total
+    def _push(self, leaf: int) -> None:
+        """The additions of the nodes above a leaf handed down to their children,
+        from the root: the nodes a query reads below them are then exact."""
+        added = self.added
+        for shift in range(self.size.bit_length() - 1, 0, -1):
+            p = leaf >> shift
+            if added[p]:
+                self._add(2 * p, added[p])
+                self._add(2 * p + 1, added[p])
+                added[p] = 0
 
 
 _NEVER = 1 << 62  # (a leaf past the runs: never the least)
@@ -390,10 +424,11 @@ def _drop_chained(text: str, heads: list[Head]) -> list[Head]:
     msg = {h.opener: text[slice(*h.message)] if h.message else "" for h in heads}
     drop: set[tuple[int, int]] = set()
     fixed: dict[tuple[int, int], tuple[int, int]] = {}
+    index = _by_start([msg[h.opener] for h in heads])
     for h in heads:
         if len(drop) >= chained or h.kind != "panic" or not msg[h.opener]:
             continue
-        for g in heads:
+        for g in (heads[k] for k in _starts_in(index, msg[h.opener])):
             if g is h or g.kind != "panic" or g.opener in drop or not msg[g.opener]:
                 continue
             inner = _within(msg[g.opener], msg[h.opener])
