@@ -91,10 +91,11 @@ def test_a_log_of_few_streams_is_not_peeled(case: str) -> None:
 
 
 def test_peeling_costs_at_most_its_allowance_and_one_pass() -> None:
+    """Twice the allowance where the wider beam's reading is peeled too (beam.Wide)."""
     texts, _ = lines_and_owners(TWELVE)
     with one_budget() as budget:
         separate(texts)
-    assert 0 < budget.peel <= PEEL + 4 * budget.spent
+    assert 0 < budget.peel <= 2 * PEEL + 4 * budget.spent
 
 
 def test_twelve_processes_peeled_are_read_better_than_by_the_beam_alone(monkeypatch) -> None:

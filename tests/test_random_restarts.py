@@ -46,12 +46,15 @@ class Runs:
         self.held: list[float] = []
         self.freed: list[float] = []  # (the beams held to all streams but two: repair.py)
         self.polished: list[float] = []  # (the beams held to polished readings: polish.py)
+        self.wide: list[float] = []  # (the wider beam's reading: beam.Wide)
         real = beam.Beam.finish
 
         def finish(b: beam.Beam):
             h = real(b)
             if type(b) is beam.Beam:
                 self.runs.append((b.jitter is not None, h.score, b.work))
+            elif type(b) is beam.Wide:
+                self.wide.append(h.score)
             elif isinstance(b, repair.Freed):
                 self.freed.append(h.score)
             elif isinstance(b, polish.Whole):
@@ -85,7 +88,8 @@ def test_a_jittered_run_finds_the_reading_the_model_prefers(monkeypatch):
 @pytest.mark.parametrize("case", ["twelve-lines-random", "crash-lines-random"])
 def test_the_reading_kept_is_the_one_the_model_scores_highest(case: str, monkeypatch):
     # twelve-lines-random: a jittered run outscores the first (631 against
-    # 589), and streams peeled do too (810 against 700, peel.py);
+    # 589), and streams peeled do too (810 against 700, peel.py), and the
+    # wider beam's reading and its peel (beam.Wide);
     # crash-lines-random: none does, and the first run's reading stays
     runs = Runs(monkeypatch)
     kept: list[float] = []
@@ -98,7 +102,8 @@ def test_the_reading_kept_is_the_one_the_model_scores_highest(case: str, monkeyp
     monkeypatch.setattr(beam, "_separation", separation)
     analyze(str(CORPUS_CASES / case / "input.log"))
     assert len(runs.runs) == 1 + beam.RESTARTS
-    assert kept == [max([s for _, s, _ in runs.runs] + runs.held + runs.freed + runs.polished)]
+    assert kept == [max([s for _, s, _ in runs.runs] + runs.held + runs.freed + runs.polished
+                        + runs.wide)]
     assert bool(runs.held) == (case == "twelve-lines-random")
 
 

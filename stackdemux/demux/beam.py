@@ -36,7 +36,10 @@ settle them.
   evidence coming late. Paid from their own allowance (budget.RESTART).
 * Where a random-order reading opens many streams (MANY), readings with its
   biggest streams peeled one at a time (peel.py) are weighed too, by the
-  beam held to them, and one kept where it scores clearly better (budget.PEEL).
+  beam held to them, and one kept where it scores clearly better (budget.PEEL);
+  then the log is read again by a beam that keeps more hypotheses a line
+  (Wide, budget.WIDEN), its reading kept, and peeled, where it scores clearly
+  better.
 * Where a random-order reading opens a few streams (repair.MOST), it is
   repaired two streams at a time: the beam held to the others re-reads
   their lines, and a reading that scores clearly better is kept
@@ -61,7 +64,7 @@ from random import Random
 
 from ..grammar import MAX_LINE, line_grammar
 from .automaton import automaton
-from .budget import FORK, Budget, log_budget
+from .budget import FORK, PEEL, WIDEN, Budget, log_budget
 from .burst import Merge
 from .evidence import OPENERS, PRELUDE, Evidence, evidence
 from .gccgo_calls import bare_calls
@@ -218,6 +221,19 @@ _NEVER = float("-inf")
 _SIG_MASK = (1 << 64) - 1
 # Streams a random-order reading opens from which the log is peeled too (peel.py).
 MANY = 8
+# Where a random-order reading opens MANY streams, the log is read once more by
+# a beam that keeps WIDE_MANY hypotheses (WIDE_MANY_WORK streams × hypotheses):
+# 12 streams leave the first beam 4 hypotheses a line, and the truth's reading
+# falls out of it among near-ties (tests/corpus/beam_crowd.py). Measured on
+# twelve-lines-random (tests/corpus/search_width.py), its committed draw and
+# draws 1-4, the first beam's reading at 4 / 21 / 64 hypotheses: 826 / 526 /
+# 1195, 1213 / 1391 / 1473, 218 / 963 / 1290, 206 / 411 / 408, 300 / 1256 /
+# 1577 points (the truth's 2146 on the committed draw): wrong lines 200 / 196
+# / 174 ... 213 / 144 / 109. It costs 9-12 times the first beam's work (266k-
+# 311k units on twelve's draws), paid from budget.WIDEN.
+WIDE_MANY = 256
+WIDE_MANY_WORK = 768
+WIDE_MANY_COST = 12
 # Distinct line texts whose reading (grammar match, Evidence) is kept for
 # when the same text comes again (separate()).
 READ_BACK = 4096
@@ -258,6 +274,10 @@ _LOST: Move = (ORPHAN, LOST, -1, -1, -1, ())
 
 
 class Beam:
+    # hypotheses kept at most, and streams × hypotheses worked on a line (Wide: more)
+    widest = WIDTH
+    most = WORK
+
     def __init__(self, budget: Budget | None = None) -> None:
         auto = automaton()
         self.step = auto.step
@@ -932,7 +952,7 @@ class Beam:
                 cands.extend([(base + m[0] + jitter(0.0, JITTER), next(order), hi, m)
                               for m in self.moves(h, i, ev, token)])
         busy = max(1, self.busy(beam[0], ev))
-        width = max(2, min(WIDTH, WORK // busy))
+        width = max(2, min(self.widest, self.most // busy))
         self.spare += SPARE * len(cands)
         if self.narrowed_at >= 0:
             width = 1  # (over budget: the best reading only, no spare for a wider one)
@@ -1279,8 +1299,8 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
             budget.rerun += again.work
             if again.narrowed_at < 0 and other.score > max(best.score, first + RERUN_GAIN):
                 best = other
-        if best.opened >= MANY and best.score > 0 and not groups \
-                and budget.may_peel(2 * beam.work):
+        many = best.opened >= MANY and best.score > 0 and not groups
+        if many and budget.may_peel(2 * beam.work):
             # Many streams: the beam keeps few hypotheses for each and loses
             # the truth early; streams peeled one at a time (peel.py) are
             # kept where the model scores them clearly better. (A reading
@@ -1291,6 +1311,24 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
             for other in peeled(fed_lines(), budget, best, 2 * beam.work):
                 if other.score > max(best.score, first + RERUN_GAIN):
                     best = other
+        if many and budget.may_widen(WIDE_MANY_COST * beam.work):
+            # and read again by a wider beam (Wide), after the peel: a peel
+            # learns the programs' code from the reading it starts from, and
+            # from the wider beam's it may read worse (twelve drawn again,
+            # seed 1: 1844 points from the first beam's 1213, 1392 from the
+            # wider beam's 1473). Where the wider beam's reading is kept, it is
+            # peeled too, on as much again (budget.PEEL).
+            again = Wide(Budget.allowance(WIDEN - budget.widen))
+            other = search(again, False)
+            budget.widen += again.work
+            if again.narrowed_at < 0 and other.score > best.score + RERUN_GAIN:
+                best = other
+                from .peel import peeled
+
+                for other in peeled(fed_lines(), budget, best, 2 * beam.work,
+                                    most=budget.peel + PEEL):
+                    if other.score > best.score + RERUN_GAIN:
+                        best = other
         if best.score > 0 and not groups:
             # Two streams at a time re-read with the rest held (repair.py):
             # where the beam went wrong, two streams hold each other's lines.
@@ -1311,6 +1349,13 @@ def separate(texts: Sequence[str], groups: Sequence[Sequence[int]] = ()) -> Sepa
     sep = _separation(best, owner, kinds, blanks, noise)
     sep.narrowed_at = beam.narrowed_at if beam.narrowed_at >= 0 else None
     return sep
+
+
+class Wide(Beam):
+    """A beam that keeps more hypotheses a line, for a log of MANY streams in random line order."""
+
+    widest = WIDE_MANY
+    most = WIDE_MANY_WORK
 
 
 def _in_order(tracks: list[Track], chosen: list[Track]) -> list[Track]:

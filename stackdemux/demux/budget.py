@@ -30,8 +30,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-__all__ = ["FORK", "LINE", "PEEL", "POLISH", "REPAIR", "RESTART", "START", "Budget", "log_budget",
-           "one_budget"]
+__all__ = ["FORK", "LINE", "PEEL", "POLISH", "REPAIR", "RESTART", "START", "WIDEN", "Budget",
+           "log_budget", "one_budget"]
 
 # A real merge's work less LINE a line stays under 71k (sigquit-lines-random
 # merged again, seed 1); START leaves it almost twice that.
@@ -45,7 +45,8 @@ FORK = 8
 RESTART = 1 << 17
 # The work a log's beams may spend peeling many streams (peel.py): a pass
 # (a peeling beam and the beam held to it) costs 70k-80k units on the
-# corpus's merge of 12 processes (0.3-0.4 s), and two passes fit.
+# corpus's merge of 12 processes (0.3-0.4 s), and two passes fit; as many again
+# peel from the wider beam's reading where it is kept (beam.Wide).
 PEEL = 160_000
 # The work a log's beams may spend repairing a random-order reading two
 # streams at a time (repair.py): the corpus's merges of 3-5 processes drawn
@@ -61,6 +62,10 @@ REPAIR = 1 << 19
 # sigquit's first round ends at 106k units (0.9 s of polish) and weighs nothing
 # better.
 POLISH = 1 << 18
+# The work a log's beams may spend reading a random-order log of many streams
+# again with a wider beam (beam.Wide): twelve-lines-random's draws cost
+# 266k-311k units (9-12 times their first beam's).
+WIDEN = 1 << 19
 
 
 @dataclass(slots=True)
@@ -73,6 +78,7 @@ class Budget:
     peel: int = 0  # the work peeling cost (PEEL)
     repair: int = 0  # the work repairing cost (REPAIR)
     polish: int = 0  # the work polishing cost (POLISH)
+    widen: int = 0  # the work the wider beam cost (WIDEN)
 
     def over(self, work: int, lines: int) -> bool:
         """Is a beam that has cost `work` over `lines` lines past the log's budget?"""
@@ -82,13 +88,22 @@ class Budget:
         """May a beam run again that will cost about `work`?"""
         return self.rerun + work <= RESTART
 
-    def may_peel(self, work: int) -> bool:
-        """May a peeling pass run that will cost about `work`?"""
-        return self.peel + work <= PEEL
+    def may_peel(self, work: int, most: int = PEEL) -> bool:
+        """May a peeling pass run that will cost about `work` (peeling at most `most` in all)?"""
+        return self.peel + work <= most
 
     def may_repair(self, work: int) -> bool:
         """May a repairing pass run that will cost about `work`?"""
         return self.repair + work <= REPAIR
+
+    def may_widen(self, work: int) -> bool:
+        """May a wider beam run that will cost about `work`?"""
+        return self.widen + work <= WIDEN
+
+    @staticmethod
+    def allowance(work: int) -> Budget:
+        """A budget of its own: a beam narrows past `work` (and LINE a line)."""
+        return Budget(spent=START - work)
 
     def polish_left(self) -> int:
         """The work polishing may still spend (a round may overrun it by a pair's)."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .beam import LOST, WORK, Beam, Move
-from .budget import Budget
+from .budget import PEEL, Budget
 from .evidence import Evidence
 from .hypothesis import NOISE, Call, Hypothesis
 
@@ -111,11 +111,12 @@ class Held(Beam):
             h.tracks[-1].peeled = self.labels.get(i)
 
 
-def peeled(lines: Lines, budget: Budget, known: Hypothesis, cost: int, every: int = 64
-           ) -> list[Hypothesis]:
+def peeled(lines: Lines, budget: Budget, known: Hypothesis, cost: int, every: int = 64,
+           most: int = PEEL) -> list[Hypothesis]:
     """The readings of `lines` with the first 1..PEELS streams peeled, each
     the beam held to them (its score the model's), while the log's PEEL
-    allowance lasts (`cost`: what a pass is likely to cost). `known`: the
+    allowance lasts (`cost`: what a pass is likely to cost; `most`: what
+    peeling may have cost in all, this log's). `known`: the
     best reading so far, whose frames tell each peeling beam what the
     programs' code is (which function lies at a file's line, calls which):
     one stream's own frames tell it little (twelve-lines-random merged 12
@@ -124,7 +125,7 @@ def peeled(lines: Lines, budget: Budget, known: Hypothesis, cost: int, every: in
     left = list(lines)
     out: list[Hypothesis] = []
     for k in range(PEELS):
-        if not budget.may_peel(cost):
+        if not budget.may_peel(cost, most):
             break
         one = Peel(Budget())
         learn(one.beam[0], known)

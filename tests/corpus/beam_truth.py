@@ -69,7 +69,7 @@ sys.path.insert(0, str(HERE))  # score.py, when imported (tests/test_demux_inter
 from score import load_cases, report_key  # noqa: E402
 
 from stackdemux.demux import beam as beam_module  # noqa: E402
-from stackdemux.demux.beam import LOST, MARGIN, ORPHAN, Beam, Move, _owners  # noqa: E402
+from stackdemux.demux.beam import LOST, MARGIN, ORPHAN, Beam, Move, Wide, _owners  # noqa: E402
 from stackdemux.demux.evidence import OPENERS, Evidence, evidence  # noqa: E402
 from stackdemux.demux.hypothesis import ORPHANED, Hypothesis, Step  # noqa: E402
 from stackdemux.grammar import MAX_LINE, line_grammar  # noqa: E402
@@ -462,6 +462,8 @@ class _Watched:
             h = finish(beam)
             if type(beam) is Beam:  # (not a peeling or held beam)
                 seen.append(("beam" if beam.jitter is None else "restart", h))
+            elif type(beam) is Wide:
+                seen.append(("wide", h))
             return h
 
         def watched_peeled(*args, **kw):  # type: ignore[no-untyped-def]
