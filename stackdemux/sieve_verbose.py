@@ -25,11 +25,10 @@ from . import rx
 from .anchored import NeedleLines
 from .sieve_tests import FailedRecords, RunningTests
 
-_RUN_LINES = NeedleLines(b"=== RUN ")  # (by its rarest byte: anchored.py)
 UNKNOWN = b""  # the test running where a range of the log begins (mid_log)
 # A -v line that says whose the output is (column 0: testing writes it so at every
 # depth), or a verdict (`--- FAIL: T (0.00s)`, indented 4 spaces a subtest level)
-# (tried only at the lines _NEEDLES finds: a regex searched over every line start
+# (tried only at the lines VerboseTests._needles find: a regex searched at every line start
 # costs 5.6 ms a MiB of build output)
 _MARK = rx.compile(rb"(?m)(?:=== (RUN|CONT|NAME|PAUSE) +(\S[^\n]*)|"
                    rb" *--- (PASS|FAIL|SKIP): (\S[^\n]*) \([0-9.]+s\))$")
@@ -37,9 +36,6 @@ _MARK = rx.compile(rb"(?m)(?:=== (RUN|CONT|NAME|PAUSE) +(\S[^\n]*)|"
 _ENTRY = rx.compile(rb"(?m)^    +[^ \n-][^\n:]*\.go:[0-9]+: ")
 
 
-# The lines to read for a mark, found by the rarest byte of their words (anchored.py):
-# a pass of bytes.find for `--- ` over a build log's dashes costs 0.7 ms a MiB
-_NEEDLES = (NeedleLines(b"=== "), NeedleLines(b"--- PASS: ", b"--- FAIL: ", b"--- SKIP: "))
 
 
 class VerboseTests(RunningTests):
@@ -53,17 +49,23 @@ class VerboseTests(RunningTests):
         # before its first mark are the test's that ran at the range's start, not
         # known here: held as UNKNOWN's, which sieve_parallel gives that test
         self.current = UNKNOWN if mid_log else None
+        # the lines to read for a mark, found by the rarest byte of their words
+        # (anchored.py: a pass of bytes.find for `--- ` over a build log's dashes costs
+        # 0.7 ms a MiB); made here, not at import (their search compiles a pattern)
+        self._run_lines = NeedleLines(b"=== RUN ")
+        self._needles = (NeedleLines(b"=== "),
+                         NeedleLines(b"--- PASS: ", b"--- FAIL: ", b"--- SKIP: "))
         self.seen_run = mid_log  # (a range can hold its test's lines and no `=== RUN`)
 
     def block(self, block: bytes, base: int) -> list[FailedRecords]:
         if not self.seen_run:
-            if not any(start == at for _, start, at, _ in _RUN_LINES.lines(block)):
+            if not any(start == at for _, start, at, _ in self._run_lines.lines(block)):
                 return []  # (no `=== RUN` at a line's start)
             self.seen_run = True
         failed: list[FailedRecords] = []
         self._at, self._line = 0, base
         pos = 0  # the first line not yet given to a test
-        for m in _marks(block):
+        for m in _marks(block, self._needles):
             start, end = m.start(), m.end() + 1
             self._give(block, pos, start)  # the lines up to it: the current test's
             pos = start
@@ -114,12 +116,12 @@ class VerboseTests(RunningTests):
         return any(_ENTRY.search(raw) is not None for _, raw in test)
 
 
-def _marks(block: bytes) -> list[re.Match[bytes]]:
+def _marks(block: bytes, needles: tuple[NeedleLines, ...]) -> list[re.Match[bytes]]:
     """The -v lines of `block` that say whose the output is, and the verdicts, in order."""
     found: dict[int, re.Match[bytes] | None] = {}  # line start → its reading
     match = _MARK.match
-    for needles in _NEEDLES:
-        for _, start, _, _ in needles.lines(block):
+    for lines in needles:
+        for _, start, _, _ in lines.lines(block):
             if start not in found:  # (each line read once)
                 found[start] = match(block, start)
     return [m for _, m in sorted(found.items()) if m is not None]
