@@ -26,7 +26,6 @@ and those alike lines.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from pathlib import Path
@@ -36,7 +35,7 @@ sys.path.insert(0, str(HERE.parent.parent))  # the repo, when run as a script
 sys.path.insert(0, str(HERE))  # beam_truth.py
 
 from beam_truth import TruthBeam, head_lines, lines_and_owners, run  # noqa: E402
-from polish_walk import fed  # noqa: E402
+from polish_walk import case_arguments, fed  # noqa: E402
 
 from stackdemux.demux.beam import Beam, Move  # noqa: E402
 from stackdemux.demux.budget import Budget  # noqa: E402
@@ -80,12 +79,7 @@ def majority(streams: Streams, owners: list[int | None]) -> dict[int, int | None
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("case", nargs="?", default="twelve-lines-random")
-    ap.add_argument("--seed", type=int)
-    ap.add_argument("--most", type=int, default=3_000_000)
-    args = ap.parse_args()
+    args = case_arguments(__doc__).parse_args()
     texts, owners = lines_and_owners(args.case, args.seed)
     lines = fed(texts)
     ev = {i: e for i, e, _ in lines}

@@ -106,12 +106,18 @@ def exact(streams: dict[int, frozenset[int]], truth: list[frozenset[int]],
     return sum(1 for g in truth if g in segs)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawTextHelpFormatter)
+def case_arguments(doc: str | None) -> argparse.ArgumentParser:
+    """The options of the polish tools (this one, polish_truth.py): a corpus
+    case, its random order's seed, the work polishing may spend."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("case", nargs="?", default="twelve-lines-random")
     ap.add_argument("--seed", type=int)
     ap.add_argument("--most", type=int, default=3_000_000)
+    return ap
+
+
+def main() -> None:
+    ap = case_arguments(__doc__)
     ap.add_argument("--start", choices=("beam", "best", "truth"), default="best")
     ap.add_argument("--no-reread", action="store_true", help="moves of frames only")
     ap.add_argument("--no-moves", action="store_true", help="pairs of streams read again only")
