@@ -45,6 +45,8 @@ Seeds run (each 40 min at load 11-16 on 2 cores, fuzz20; the seeds before
              (the rest read is at most a 512th of the dump's tail: 4 µs a byte)
   2107       all six families (fuzz21, 2 min at load ~22 beside the suite):
              66 inputs, 0 findings
+  2201       panes (fuzz22, 20 min at load ~22): 547 inputs, 0 findings (its unit
+             test's first examples found a checker's defect: fuzz_found/bb969f4a67)
   2001, 2006 wild             (2006: 164 inputs in 40 min, 0 findings) 2001: TooSlow
              on big-writes-time behind garbled prefixes: 3.1 MB at 22 KB/s,
              linear (1/64, 1/16, 1/4 of it: 2.7, 9.5, 34 s)
