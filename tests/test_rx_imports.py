@@ -36,13 +36,16 @@ EXEMPT = {
 # to it for a pattern its cache cannot hold; sre.py is re's own parser) and how
 # many patterns went through rx.compile.
 PROBE = """
-import importlib, json, pkgutil, re, sys
+import importlib, json, os, pkgutil, re, sys
 plain, through_rx = [], []
+# the package's own files, by place: a checkout's path (or its .venv's) may
+# hold "/stackdemux/" too
+PACKAGE = os.path.join(os.environ["PYTHONPATH"], "stackdemux", "")
 real = re.compile
 def counted(pattern, flags=0):
     caller = sys._getframe(1).f_code.co_filename
-    if "/stackdemux/" in caller and not caller.endswith(("/rx.py", "/sre.py")):
-        plain.append(caller.rsplit("/stackdemux/", 1)[1] + ":" + sys._getframe(1).f_code.co_name)
+    if caller.startswith(PACKAGE) and not caller.endswith(("/rx.py", "/sre.py")):
+        plain.append(caller[len(PACKAGE):] + ":" + sys._getframe(1).f_code.co_name)
     return real(pattern, flags)
 re.compile = counted
 import stackdemux
