@@ -209,10 +209,14 @@ _IDLE_SKIP = rx.compile(_IDLE_LEADS)
 # then only the joined text tells.
 def _reads_within(pattern: str) -> bool:
     """Does `pattern` read only the characters it matches, and ones after them
-    (a lookahead)? No anchor, word boundary, lookbehind or negative lookahead."""
+    (a lookahead)? No anchor, word boundary, lookbehind or negative lookahead;
+    but `(?<![^\n])`, "at a line's start", holds alike for a line alone and for
+    the line in the joined text (a newline before it)."""
 
     def within(items) -> bool:
         for op, av in items:
+            if op is _c.ASSERT_NOT and av[0] < 0 and list(av[1]) == [(_c.NOT_LITERAL, 10)]:
+                continue
             if op is _c.AT or op is _c.ASSERT_NOT or (op is _c.ASSERT and av[0] < 0):
                 return False
             if not all(within(sub) for sub in _subpatterns(av)):
