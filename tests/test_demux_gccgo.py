@@ -95,9 +95,28 @@ def test_gccgo_s_signs_are_found_across_the_pieces_the_lines_are_searched_in(
     from stackdemux.demux import gccgo_calls
 
     texts = lines(SAMPLES / "gccgo12" / "gccgo_sigquit.txt")
-    whole = [m.group() for m in gccgo_calls._SIGNS.finditer("\n".join(texts))]
+    whole = [m.group(1) for m in gccgo_calls._SIGNS.finditer("\n" + "\n".join(texts))]
     monkeypatch.setattr(gccgo_calls, "SEARCHED_LINES", lines_at_a_time)
-    assert [m.group() for m in gccgo_calls._signs(texts)] == whole
+    assert list(gccgo_calls._signs(texts)) == whole
     assert any("\n" in sign for sign in whole)  # (name-and-file pairs among them)
     assert all(is_gccgo_log(lines(p)) for p in GCCGO)
     assert not any(is_gccgo_log(lines(p)) for p in GC + NOISE_LOGS)
+
+
+def test_gccgo_s_signs_led_by_a_newline_are_those_found_at_every_line_s_start():
+    """_SIGNS is led by the newline before a sign's line (a literal: the search
+    skips to it), not by `^` (tried at every character): the signs it finds in
+    real gccgo and gc output are those the `^`-led form finds."""
+    import re
+
+    from stackdemux.demux import gccgo_calls
+
+    at_starts = re.compile(r"^\t[^\t\n]*/libgo/go/[^\n]*$"
+                           r"|^[^\s():._]*[._][^\s():]*\n\t[^\t\n]*:[0-9]+$", re.M)
+    found = 0
+    for p in GCCGO + GC + NOISE_LOGS:
+        texts = lines(p)
+        signs = list(gccgo_calls._signs(texts))
+        assert signs == [m.group() for m in at_starts.finditer("\n".join(texts))], p
+        found += len(signs)
+    assert found > 0

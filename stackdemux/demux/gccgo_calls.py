@@ -42,11 +42,14 @@ def _name_regex() -> re.Pattern[str]:
 
 
 # Where a line may show gccgo (each confirmed by the grammar): a file of libgo's, or a
-# name and an offsetless file line right after it. One C-speed search over the log.
-# (the name's first `.` or `_` is where its class ends: one way to match a
-# word, where `[^\s():]*[._]` backtracked over every dot of a long one)
-_SIGNS = rx.compile(r"^\t[^\t\n]*/libgo/go/[^\n]*$"
-                    r"|^[^\s():._]*[._][^\s():]*\n\t[^\t\n]*:[0-9]+$", re.M)
+# name and an offsetless file line right after it (group 1, the newline before it
+# left out). One C-speed search over the log. (the name's first `.` or `_` is where
+# its class ends: one way to match a word, where `[^\s():]*[._]` backtracked over
+# every dot of a long one.) Led by the newline before the line, not `^`: a pattern
+# led by a literal is tried only where it stands, one led by `^` at every character
+# of the log (12 MB of 8 services: 78 -> 20 ms).
+_SIGNS = rx.compile(r"\n(\t[^\t\n]*/libgo/go/[^\n]*$"
+                    r"|[^\s():._]*[._][^\s():]*\n\t[^\t\n]*:[0-9]+$)", re.M)
 
 
 def _is_name(text: str, name: re.Pattern[str]) -> bool:
@@ -58,18 +61,19 @@ def _is_name(text: str, name: re.Pattern[str]) -> bool:
 SEARCHED_LINES = 1 << 12
 
 
-def _signs(texts: Sequence[str]) -> Iterator[re.Match[str]]:
-    """_SIGNS' matches in the lines joined, SEARCHED_LINES lines at a time. A
-    sign spans two lines at most; each piece after the first begins with the
-    line before it, and a sign inside that line alone was found before. (A
-    line that ends a sign, a file line, starts with a tab: it begins none.)"""
+def _signs(texts: Sequence[str]) -> Iterator[str]:
+    """The texts of _SIGNS' matches in the lines joined (each led by a newline),
+    SEARCHED_LINES lines at a time. A sign spans two lines at most; each piece
+    after the first begins with the line before it, and a sign inside that line
+    alone was found before. (A line that ends a sign, a file line, starts with a
+    tab: it begins none.)"""
     step = SEARCHED_LINES
     for a in range(0, len(texts), step):
         start = max(a - 1, 0)
-        first = len(texts[start]) if a else -1
-        for sign in _SIGNS.finditer("\n".join(texts[start:a + step])):
+        first = len(texts[start]) + 1 if a else -1
+        for sign in _SIGNS.finditer("\n" + "\n".join(texts[start:a + step])):
             if sign.end() > first:
-                yield sign
+                yield sign.group(1)
 
 
 def is_gccgo_log(texts: Sequence[str]) -> bool:
@@ -79,7 +83,7 @@ def is_gccgo_log(texts: Sequence[str]) -> bool:
     name = _name_regex()
     pairs = 0
     for sign in _signs(texts):
-        *before, file = sign.group().split("\n")
+        *before, file = sign.split("\n")
         m = match(file) if len(file) <= MAX_LINE else None
         if m is None or m.lastgroup != "frame_file" or m.group(offset) is not None:
             continue
