@@ -573,8 +573,12 @@ class Beam:
                     if known is None:
                         known = t.frames_after = {}
                     after = known[pair] = self.frame_stacks(t.stack, ctoken, token)
-                if after is _NO_FRAME:
-                    continue  # (a stream done with its stacks, say)
+                if after is _NO_FRAME or (after[0] is None and not w.headers):
+                    # (a stream done with its stacks, say; or one that takes a
+                    # frame only after a goroutine header, and none waits: an
+                    # opener waiting for its first goroutine, most of the 64
+                    # streams a log of services' recovered panics keeps open)
+                    continue
                 got = found.get(id(t))
                 if got is None:
                     got = found[id(t)] = self.frames(w, calls, t, ctoken, h.callers, after)
