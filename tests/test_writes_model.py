@@ -148,3 +148,37 @@ def test_no_more_processes_than_report_heads():
     # processes more with pieces read as registers and runtime notes
     text, truth = _case("mixed-writes-time")
     assert len(decode(text).processes) <= len(truth["processes"]) == 5
+
+
+def test_go_test_lines_are_read_with_the_process_that_printed_them():
+    # `=== RUN` and a test's log line are no traceback line: the decoder sent
+    # them to the noise, so the truth itself paid for them (578.6 with 5 of
+    # them and 211 characters in the noise); now a process reads them whole
+    text, truth = _case("gotest-writes-time")
+    owners = [o for o, n in truth["ownership"] for _ in range(n)]
+    held = decode(text, owners=owners)
+    for k, out in enumerate(_outputs("gotest-writes-time")):
+        read = ["".join(text[a:b] for a, b in segs) for segs in held.processes[k]]
+        ran = [t for t in out if t.startswith(("=== RUN", "--- FAIL", "    ledger_test.go"))]
+        assert [t for t in read if t in ran] == ran
+    assert not any(text[a:b].startswith(("===", "    ledger")) for a, b in held.noise)
+
+
+def test_a_go_test_binary_runs_only_the_tests_it_named():
+    # gotest-writes-time's p1 ran TestBalanceMismatch, then TestTransferInGoroutine,
+    # whose goroutine panicked; p0 and p2 ran TestTransferPanics
+    from stackdemux.demux.writes_decode import W_TEST, _test_line, _tests_after
+
+    at = (0, "test_progress", "TestTransferInGoroutine")
+    cost, ran = _test_line(("TestBalanceMismatch",), at)
+    assert cost == 0.0 and ran == ("TestBalanceMismatch", "TestTransferInGoroutine")
+    func = "example.com/fleet/ledger.TestTransferInGoroutine.func1"
+    assert _tests_after(ran, "frame_call", func, func + "()")[0] == 0.0
+    assert _tests_after(("TestTransferPanics",), "frame_call", func, func + "()")[0] == W_TEST
+    fail = "--- FAIL: TestBalanceMismatch (4.78s)"
+    assert _tests_after(("TestTransferPanics",), "test_fail", None, fail) == (
+        W_TEST, ("TestBalanceMismatch", "TestTransferPanics"))
+    assert _tests_after(ran, "test_fail", None, fail) == (0.0, ran)
+    # a process that named no test (no -v, or no go test at all) is charged nothing
+    assert _tests_after((), "frame_call", func, func + "()") == (0.0, ())
+    assert _tests_after(ran, "frame_call", "testing.tRunner", "testing.tRunner(0x1)")[0] == 0.0

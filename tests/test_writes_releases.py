@@ -83,7 +83,7 @@ def test_a_message_heading_another_releases_goroutines_costs_the_model(monkeypat
     held = [o if isinstance(o, int) else -1 for o in owners]
     monkeypatch.setattr(writes_decode, "RELEASES", False)
     truth = decode(text, owners=held)
-    after = next(x for x in exchanges(text, truth) if {x.a, x.b} == {0, 2}
+    after = next(x for x in exchanges(text, truth, per_pair=8) if {x.a, x.b} == {0, 2}
                  and x.at > text.index("[recovered, repanicked]"))
     assert decode(text, owners=exchanged(held, after)).cost - truth.cost < 1.0
     monkeypatch.setattr(writes_decode, "RELEASES", True)

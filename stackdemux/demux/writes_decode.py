@@ -125,6 +125,9 @@ class _Proc:
     text: str = ""  # the current line's text (its writes joined)
     values: frozenset[str] = frozenset()  # the addresses it printed as arguments
     releases: tuple[int, int] = ANY_RELEASE  # the Go releases its lines allow (go_version)
+    # the tests its go test lines named (`=== RUN`, `--- FAIL:`), sorted: a go
+    # test binary's later lines name no other (TESTS)
+    tests: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -211,6 +214,7 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
     cost = 0.0
     stack, call, gids, root, opened, spaces = p.stack, p.call, p.gids, p.root, p.opened, p.spaces
     releases = p.releases
+    tests = p.tests
     sites = p.sites
     callee = p.callee
     kind: str | None = None
@@ -238,6 +242,9 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
                 if spaces and addr not in spaces:
                     cost += W_SPACE
                 spaces = spaces | {addr}
+            if TESTS and (kind == "test_fail" or r.func is not None):
+                c, tests = _tests_after(tests, kind, r.func, line)
+                cost += c
             if r.func is not None:
                 call = r.func
                 if REPEATS:
@@ -280,7 +287,8 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
     lines = _Line(p.lines, p.segs, end)
     return _Proc(_line_start(stack, opened, kind in BLANK_AFTER), (), stack, call, gids,
                  root, lines, opened,
-                 spaces, False, sites, callee, values=p.values, releases=releases), cost, seen
+                 spaces, False, sites, callee, values=p.values, releases=releases,
+                 tests=tests), cost, seen
 
 
 # A process prints the marks of one Go release (go_version.py: the release
@@ -328,6 +336,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
     glued_words = word_splits(text)
     heads = report_heads(text)
     foreign = _foreign_lines(text, heads)
+    test_lines = _test_lines(text, heads) if TESTS else {}
     # a word of the grammar starting a write holds no other (`FAIL` in `--- FAIL: `)
     word_end = {m.start(): m.end() for m in grammar_words().finditer(text)}
     fresh = _Proc(_line_start(report_start, blank=False), (), report_start)
@@ -370,6 +379,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                 else _prune(hyps, beam, owners is not None))
         walks: dict[int, list[tuple[int, int]]] = {}
         pin = pin_to.get(pos) if pin_to else None
+        test_at = test_lines.get(pos)
         for h in hyps:
             procs = h.procs
             offers = list(enumerate(procs))
@@ -476,14 +486,14 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                         q, c, seen = _close_line(
                             _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
                                   spaces, early, p.sites, p.callee, lined, guess, line, values,
-                                  p.releases),
+                                  p.releases, p.tests),
                             text, stop,
                             seen)
                         cost += c
                     else:
                         q = _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
                                   spaces, early, p.sites, p.callee, lined, guess, line, values,
-                                  p.releases)
+                                  p.releases, p.tests)
                     new = (*procs[:k], q, *procs[k + 1:]) if k < len(procs) else (*procs, q)
                     buckets.setdefault(end, []).append(_Hyp(cost, new, h.noise, k, seen, h.unsure))
             # a piece no process can print goes to the noise, up to where a write may end
@@ -503,6 +513,21 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                 buckets.setdefault(j, []).append(
                     _Hyp(h.cost + W_NOISE, h.procs, (h.noise, (pos, j)), h.last,  # type: ignore[arg-type]
                          h.seen, h.unsure))
+            if test_at is not None:
+                for k, p in offers:
+                    if p.segs or p.text or p.opened or (owners is not None and any(
+                            0 <= owners[j] != k for j in range(pos, test_at[0]))):
+                        continue  # a test binary prints no test line after its crash began
+                    c, tests = _test_line(p.tests, test_at)
+                    q = _Proc(p.state, (), p.stack, p.call, p.gids, p.root,
+                              _Line(p.lines, ((pos, test_at[0] - 1),), test_at[0] - 1),
+                              p.opened, p.spaces, False, p.sites, p.callee,
+                              values=p.values, releases=p.releases, tests=tests)
+                    cost = h.cost + c + W_WRITE + (W_SWITCH if k != h.last else 0.0) + (
+                        W_NEW if k == len(procs) >= budget else 0.0)
+                    new = (*procs[:k], q, *procs[k + 1:]) if k < len(procs) else (*procs, q)
+                    buckets.setdefault(test_at[0], []).append(
+                        _Hyp(cost, new, h.noise, k, h.seen, h.unsure))
 
         pos += 1
     best = None
@@ -549,6 +574,82 @@ def _foreign_lines(text: str, heads: list[Head] | None = None) -> list[int]:
             out[pos] = end + 1
         pos = end + 1
     return out
+
+
+# go test's own lines (`=== RUN   TestX`, `--- PASS: TestX (0.00s)`, a test's
+# log line `    x_test.go:12: msg`): each one write of the testing package, no
+# kind of traceback line (the grammar's test_progress, test_verdict and
+# test_log rules), printed by a test binary before its crash. A process reads
+# them whole at a line start while it has not crashed, and what they name ties
+# its later lines: a `--- FAIL: TestX` of a test it did not run, or a frame of
+# a test function it did not run (`pkg.TestX.func1`), costs W_TEST; with -v
+# every test's `=== RUN` precedes its output (testing's chatty printer). Off,
+# they went to the noise: which process's `--- FAIL:` followed which `=== RUN`
+# was the only thing that told some pairings (writes.py's comment, writes22).
+TESTS = True
+W_TEST = 10.0
+_TEST_FUNC = rx.compile(r"\.((?:Test|Benchmark|Fuzz|Example)[^./()]*)(?:\.|$)")
+
+
+def _test_lines(text: str, heads: list[Head]) -> dict[int, tuple[int, str, str | None]]:
+    """start -> (the end after its newline, rule, the test it names or None)
+    of each line that reads whole as one of go test's own lines, not a report's
+    message."""
+    from ..test_output import _rules  # the grammar's test line shapes, compiled once
+
+    rules = _rules()
+    messages = {h.message[0] for h in heads if h.message is not None}
+    out: dict[int, tuple[int, str, str | None]] = {}
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        if end < 0:
+            break
+        first = text[pos:pos + 4]
+        if first in ("=== ", "--- ", "    ") and pos not in messages:
+            for rule in ("test_progress", "test_verdict", "test_log"):
+                pattern, fields = rules[rule]
+                m = pattern.fullmatch(text, pos, end)
+                if m is not None:
+                    g = fields.get("test")
+                    out[pos] = (end + 1, rule, m.group(g) if g is not None else None)
+                    break
+        pos = end + 1
+    return out
+
+
+def _test_line(tests: tuple[str, ...], at: tuple[int, str, str | None]
+               ) -> tuple[float, tuple[str, ...]]:
+    """What one of go test's lines costs a process that named `tests`, and its
+    tests after it."""
+    _, rule, name = at
+    if name is None:
+        return 0.0, tests
+    if rule == "test_progress":
+        return 0.0, tests if name in tests else tuple(sorted((*tests, name)))
+    return (W_TEST if tests and name not in tests else 0.0), tests
+
+
+def _tests_after(tests: tuple[str, ...], kind: str, func: str | None,
+                 line: str) -> tuple[float, tuple[str, ...]]:
+    """What a `--- FAIL:` line or a frame costs a process that named `tests`,
+    and its tests after it."""
+    from ..test_output import _rules
+
+    if kind == "test_fail":
+        pattern, fields = _rules()["test_fail"]
+        m = pattern.fullmatch(line)
+        if m is None:
+            return 0.0, tests
+        name = m.group(fields["test"])
+        cost = W_TEST if tests and name not in tests else 0.0
+        return cost, tests if name in tests else tuple(sorted((*tests, name)))
+    if not tests or func is None:
+        return 0.0, tests
+    m = _TEST_FUNC.search(func, func.rfind("/") + 1)
+    if m is None or any(t.split("/")[0] == m.group(1) for t in tests):
+        return 0.0, tests
+    return W_TEST, tests
 
 
 _ARG_CHARS = rx.compile(r"[0-9a-fA-Fx?{}., ]+")
@@ -669,7 +770,7 @@ def _future(p: _Proc) -> tuple:
     states, and the releases its lines allowed so far (two readings that
     pair a message with another's goroutines stand alike in all else until
     a file line names its release: both are kept until then)."""
-    return (p.state, p.stack, p.text, p.call or "", p.callee or "", p.releases)
+    return (p.state, p.stack, p.text, p.call or "", p.callee or "", p.releases, p.tests)
 
 
 def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
@@ -691,8 +792,9 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
     places: dict[tuple, int] = {}
     out: list[_Hyp] = []
     for h in hyps:
-        future = tuple((p.state, p.stack, p.text, p.call or "", p.callee or "", p.releases)
-                       for p in h.procs)  # (as _future, inline: the decoder's hottest line)
+        # (as _future, inline: the decoder's hottest line)
+        future = tuple((p.state, p.stack, p.text, p.call or "", p.callee or "", p.releases,
+                        p.tests) for p in h.procs)
         place = tuple((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs)
         if not ordered:
             # processes are interchangeable: the same states in another order are

@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -157,15 +159,37 @@ def main() -> None:
             readings = [("free", before), ("repaired", fixed)]
         for name, reading in readings:
             print(f"  {name}: {right_lines(text, reading, outs)} of "
-                  f"{sum(o.count(chr(10)) for o in outs)} lines read right")
+                  f"{sum(o.count(chr(10)) for o in outs)} lines read right"
+                  + _go_test_right(text, reading, outs))
             _print_first(case, reading, text, owners, outs, reports, held_owners, args)
 
 
-def right_lines(text: str, got, outs: list[str]) -> int:  # type: ignore[no-untyped-def]
-    """Lines of the truth's outputs that a reading's matched process holds (difflib)."""
+def right_lines(text: str, got, outs: list[str],  # type: ignore[no-untyped-def]
+                only: Callable[[str], object] | None = None) -> int:
+    """Lines of the truth's outputs that a reading's matched process holds
+    (difflib); `only`: of the lines it says yes to."""
     have = texts_of(text, got)
-    return sum(len(aligned(o.split("\n")[:-1], have[j]))
-               for o in outs if (j := matched(o.split("\n")[:-1], have)) is not None)
+    total = 0
+    for o in outs:
+        want = o.split("\n")[:-1]
+        j = matched(want, have)
+        if j is not None:
+            total += sum(1 for i in aligned(want, have[j]) if only is None or only(want[i]))
+    return total
+
+
+def _go_test_right(text: str, got, outs: list[str]) -> str:  # type: ignore[no-untyped-def]
+    """`; go test lines: R of N` (a process's go test lines its matched read
+    process holds), or nothing where no process printed one."""
+    total = sum(1 for o in outs for t in o.split("\n") if GO_TEST_LINE.match(t))
+    if not total:
+        return ""
+    return f"; go test lines: {right_lines(text, got, outs, GO_TEST_LINE.match)} of {total}"
+
+
+# go test's own lines and cmd/go's verdicts (`=== RUN`, `--- FAIL:`, a test's
+# log line, `FAIL\tpkg\t0.01s`, `FAIL`)
+GO_TEST_LINE = re.compile(r"=== |--- |    \S+_test\.go:\d+:|FAIL(?:\t|$)|ok  \t|PASS$")
 
 
 def _print_first(case, got, text, owners, outs, reports, held_owners, args) -> None:  # type: ignore[no-untyped-def]
