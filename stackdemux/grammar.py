@@ -18,6 +18,7 @@ combination, and each terminal keeps one group.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -28,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import rx
+from . import kept_file, rx
 
 if TYPE_CHECKING:  # lark is imported only when a grammar must be compiled or parsed with it
     from lark import Lark, Tree
@@ -433,18 +434,15 @@ def cached_compile(name: str, key_text: str, compile_: Callable[[], Any]) -> Any
     """`compile_()`'s JSON-able result, cached on disk under a hash of
     `key_text` (the grammar's text and the compiler's version): what a
     grammar compiles to is worked out once per machine, not once per run."""
-    key = hashlib.sha256(key_text.encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{key_text}\0{kept_file.FORMAT}".encode()).hexdigest()[:20]
     cache_file = _cache_dir() / f"{name}-{key}.json"
-    try:
-        return json.loads(cache_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
+    kept = kept_file.read(cache_file)  # (None when absent or damaged: compiled again)
+    if kept is not None:
+        with contextlib.suppress(ValueError):
+            return json.loads(kept)
     compiled = compile_()
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(compiled), encoding="utf-8")
-        os.replace(tmp, cache_file)
+        kept_file.write(cache_file, json.dumps(compiled).encode())
         _forget_old(cache_file.parent, name)
     except OSError:
         pass  # a read-only home only costs the compile time

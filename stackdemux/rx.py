@@ -37,6 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, AnyStr, TypeVar
 
+from . import kept_file
 from .sre import compiler, parser
 
 __all__ = ["REFUSED", "compile", "derived", "kept"]
@@ -164,19 +165,26 @@ def _learn(key: tuple[str | bytes, int], entry: Entry) -> None:
 
 def _file() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    engine = f"{sys.version} {_sre.MAGIC} {_sre.CODESIZE} {FORMAT}"
+    engine = f"{sys.version} {_sre.MAGIC} {_sre.CODESIZE} {FORMAT} {kept_file.FORMAT}"
     return Path(base) / "stackdemux" / f"rx-{hashlib.sha256(engine.encode()).hexdigest()[:16]}"
 
 
 def _cache() -> dict[tuple[str | bytes, int], Entry | bytes]:
     global _known
     if _known is None:
-        try:
-            loaded = marshal.loads(_file().read_bytes())
-            _known = loaded if isinstance(loaded, dict) else {}
-        except (OSError, ValueError, EOFError, TypeError):
-            _known = {}
+        loaded = _read(_file())
+        _known = loaded if isinstance(loaded, dict) else {}
     return _known
+
+
+def _read(path: Path) -> object:
+    """The file's patterns as marshal wrote them, or None (absent, or damaged:
+    kept_file's seal)."""
+    data = kept_file.read(path)
+    try:
+        return None if data is None else marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
 def _value(key: tuple[str | bytes, int]) -> Any:
@@ -198,18 +206,12 @@ def _save() -> None:
     read the file (read again, merged), atomically: a half-written file is never read."""
     known = _cache()
     path = _file()
-    try:
-        on_disk = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        on_disk = {}
+    on_disk = _read(path)
     merged = {**on_disk, **known} if isinstance(on_disk, dict) else dict(known)
     if len(merged) > MOST:
         merged = {k: v for k, v in known.items() if k in _used}
     try:
         kept = {k: v if type(v) is bytes else marshal.dumps(v) for k, v in merged.items()}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(kept))
-        os.replace(tmp, path)
+        kept_file.write(path, marshal.dumps(kept))
     except (OSError, ValueError):
         pass  # a read-only home only costs the compile time
