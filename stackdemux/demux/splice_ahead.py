@@ -40,7 +40,7 @@ from .splice_joins import Joins
 from .splice_score import LENIENT, MAX_SPLICED, narrow
 from .splice_starts import lines_holding
 
-__all__ = ["Ahead"]
+__all__ = ["Ahead", "holds_needle", "needles"]
 
 AHEAD_PER_LINE = 4  # lines looked ahead, per line of the stream, for all heads
 AHEAD_START = 2 * MAX_AGE  # ... and this many besides (a first head's whole reach)
@@ -175,6 +175,26 @@ class Ahead:
                         m = self.matches[j]
                         return m is None or m.lastgroup in LENIENT or not self.whole(m)
         return False
+
+
+def needles(auto: Joins, state: int) -> tuple[str, ...] | None:
+    """Texts one of which every rest that completes a head in `state` holds
+    (None: none found): see Ahead._needles. Once per automaton and state."""
+    key = (auto, state)
+    got = _NEEDLE_MEMO.get(key, False)
+    if got is False:
+        got = _NEEDLE_MEMO[key] = _needles(auto, state)
+    return got
+
+
+_NEEDLE_MEMO: dict[tuple[Joins, int], tuple[str, ...] | None] = {}
+
+
+def holds_needle(auto: Joins, state: int, t: str) -> bool:
+    """Whether text t may hold a rest that completes a head in `state`: it
+    holds one of needles(auto, state), or none is known."""
+    got = needles(auto, state)
+    return got is None or any(x in t for x in got)
 
 
 NEEDLES = 8  # texts looked for at most, for one literal position a path passes

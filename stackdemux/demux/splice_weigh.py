@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from ..model import Diagnostic, Stream
 from .kind_order import may_follow
+from .splice_ahead import holds_needle
 from .splice_fragments import (
     CONTEXT,
     STRANGER,
@@ -61,6 +62,7 @@ class Weigher:
         self.diagnostics: list[Diagnostic] = []
         self._vocab: Vocabulary | None = None
         self._joins: dict[tuple[int, int, int], list[tuple[int, float, str]]] = {}
+        self._joins_alike: dict[tuple[str, tuple, int], list[tuple[int, float, str]]] = {}
         self._mine: dict[tuple[int, ...], tuple] = {}
         self._toolchains: dict[tuple[int, int], Marks] = {}
         self._heads: dict[tuple[tuple[Piece, ...], str], int] = {}  # see head_state
@@ -227,8 +229,17 @@ class Weigher:
         key = (pieces, i)
         got = self._joins.get(key)
         if got is None:
-            got = []
             sources = (*sorted({j for j, _, _ in pieces}), i)
+            mine = self._own(sources)
+            # (heads alike cut from lines alike: a decoy logged again and again
+            # leaves the same head at many lines, each read the same)
+            alike = (head, mine, i)
+            got = self._joins_alike.get(alike)
+            if got is not None:
+                self._joins[key] = got
+                return got
+            got = self._joins_alike[alike] = []
+            self._joins[key] = got
             m = self.matches[i]
             # a line read whole is no free text's rest (a panic's message run on);
             # of another, where its last line start is: asked only of a free text's
@@ -241,17 +252,17 @@ class Weigher:
             # one line (most cuts cannot)
             auto = joins(head[0])
             state = self.head_state(auto, pieces, head)
-            if state == auto.dead:
+            if state == auto.dead or not holds_needle(auto, state, t):
                 # no line of these kinds starts as head: no rest completes it, and
                 # the rest's states (a pass over t) are not worked out for it (a
-                # head cut out of an ordinary log line waits MAX_AGE lines so)
-                self._joins[key] = got
+                # head cut out of an ordinary log line waits MAX_AGE lines so);
+                # nor where t holds none of the texts every rest of head holds
                 return got
             meet, fullmatch = auto.meet, narrow(head[0]).fullmatch
             cuts = sorted(c for rest, cs in self.rest_states(auto, i, t).items()
                           if meet(state, rest) for c in cs if lo <= c < n)
             # weigh()'s work, its names of the sources looked up once for all cuts
-            quality, mine = self.vocab.quality_mine, self._own(sources)
+            quality = self.vocab.quality_mine
             for c in cuts:
                 if (m := fullmatch(head + t[c:])) is None:
                     continue
@@ -266,7 +277,6 @@ class Weigher:
                         kind == "goroutine_header" and not plausible(m)):
                     continue
                 got.append((c, quality(m, mine)[0], kind))
-            self._joins[key] = got
         return got
 
     def head_state(self, auto: Joins, pieces: tuple[Piece, ...], head: str) -> int:
@@ -377,6 +387,7 @@ class Weigher:
         self._line = i
         self._states = None
         self._joins.clear()
+        self._joins_alike.clear()
         self._rests.clear()
         self._grown.clear()
         self._chunks.clear()
