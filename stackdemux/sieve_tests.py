@@ -152,12 +152,7 @@ class RunningTests:
             pos = end
             self.current = None
             if word == b"fai":
-                held = self.held.pop(key, None)
-                if held is not None:
-                    self.size -= held.size
-                    if held.chunks:
-                        failed.append(FailedRecords(
-                            key, held.begun, [(first, raw) for first, _, raw in held.chunks]))
+                self._hand_over(key, failed)
             elif word != b"pau":  # (paused, it goes on later: its records stay held)
                 self._let_go(key)
         self._give(block, pos, len(block))
@@ -179,6 +174,15 @@ class RunningTests:
         held = self.held.pop(key, None)
         if held is not None:
             self.size -= held.size
+
+    def _hand_over(self, key: bytes, failed: list[FailedRecords]) -> None:
+        """A failed test's held records let go of here and added to `failed`."""
+        held = self.held.pop(key, None)
+        if held is not None:
+            self.size -= held.size
+            if held.chunks:
+                failed.append(FailedRecords(
+                    key, held.begun, [(first, raw) for first, _, raw in held.chunks]))
 
     def _give(self, block: bytes, a: int, b: int) -> None:
         """Hold the records block[a:b] (whole lines), each as its test's. Where

@@ -89,12 +89,7 @@ class VerboseTests(RunningTests):
             self._give(block, pos, end)
             pos, self.current = end, None
             if m.group(3) == b"FAIL":
-                held = self.held.pop(key, None)
-                if held is not None:
-                    self.size -= held.size
-                    if held.chunks:
-                        failed.append(FailedRecords(
-                            key, held.begun, [(first, raw) for first, _, raw in held.chunks]))
+                self._hand_over(key, failed)
             else:
                 self._let_go(key)
         self._give(block, pos, len(block))
