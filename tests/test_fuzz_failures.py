@@ -34,13 +34,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_fuzz import HOSTILE, check_output, cut, huge_number, repeated, seeded, windows
 
 ROOT = Path(__file__).resolve().parent.parent
-CAPTURES = sorted([*(ROOT / "tests/data/gotest_forms").glob("go*.txt"),
-                   *(ROOT / "tests/data/gotest_names").glob("go*.txt")])
+# (and go test's flags: -count=3, -failfast, -run by a name with a space or a `/`,
+# fuzz targets failing and their reruns, -json -p 4's packages at once)
+CAPTURES = sorted(p for name in ("forms", "names", "flags", "fuzz", "packages")
+                  for p in (ROOT / "tests/data").glob(f"gotest_{name}/go*.txt"))
 POOL = [p.read_bytes() for p in CAPTURES]
 # What the captures name: their tests and files, under example.com/gotests
 NAMES = [b"TestAdd", b"TestSub", b"TestReport", b"TestNested", b"TestHello", b"TestGreetings",
-         b"case_2", b"outer", b"inner", b"Ann", b"Bob"]
-FILES = ["calc/calc_test.go", "greet/greet_test.go"]
+         b"case_2", b"outer", b"inner", b"Ann", b"Bob", b"TestKeys", b"TestTrim", b"with_space",
+         b"unix/path", b"FuzzUpper", b"FuzzRecord", b"TestParallel"]
+FILES = ["calc/calc_test.go", "greet/greet_test.go", "suite/suite_test.go",
+         "fuzzed/fuzzed_test.go", "chatty/chatty_test.go", "names/names_test.go"]
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +104,7 @@ MUTATIONS = [hostile_names, hostile_entries, hostile_package, long_files, huge_n
              repeated, windows, cut]
 
 
-@seeded(POOL, 30)
+@seeded(POOL, 40)
 def test_mangled_real_test_failures_render_inert_and_point_into_the_checkout(
         checkout: Path, index: int, seed: int):
     r = random.Random(seed)

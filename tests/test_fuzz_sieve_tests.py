@@ -1,7 +1,8 @@
 """Fuzzing the sieve's hold of running tests' records (sieve_tests.RunningTests)
-on real `go test -json` captures, mangled: records lost, repeated, shuffled,
-two captures' records interleaved (parallel packages), hostile text in a test's
-name, lines cut. Whatever the records:
+on real `go test -json` captures, and of running tests' lines
+(sieve_verbose.VerboseTests) on real plain `go test -v` ones, mangled: records
+lost, repeated, shuffled, two captures' records interleaved (parallel packages),
+hostile text in a test's name, lines cut. Whatever the records:
 
 * no exception of ours;
 * a failed test's records are the input's lines at the numbers given, in
@@ -22,6 +23,7 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from stackdemux.sieve_tests import MAX_RUNNING, FailedRecords, RunningTests
+from stackdemux.sieve_verbose import VerboseTests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_fuzz import HOSTILE, lines_run, repeated, seeded, windows
@@ -34,7 +36,10 @@ POOL = [p.read_bytes() for p in CAPTURES]
 
 
 def _lines(data: bytes) -> list[bytes]:
-    return data.splitlines(keepends=True)
+    """Lines as the sieve reads them: ended by a newline alone (a CR is text)."""
+    ls = [x + b"\n" for x in data.split(b"\n")]
+    ls[-1] = ls[-1][:-1]
+    return ls if ls[-1] else ls[:-1]
 
 
 def hostile_name(r: random.Random, d: bytes) -> bytes:
@@ -86,10 +91,12 @@ def mangled(r: random.Random, d: bytes) -> bytes:
     return d if d.endswith(b"\n") else d + b"\n"
 
 
-def read(data: bytes, cuts: list[int], **kw) -> tuple[RunningTests, list[FailedRecords]]:
-    """The log fed in blocks of whole lines, cut before the line numbers `cuts`."""
+def read(data: bytes, cuts: list[int], held: RunningTests | None = None, **kw
+         ) -> tuple[RunningTests, list[FailedRecords]]:
+    """The log fed in blocks of whole lines, cut before the line numbers `cuts`
+    (to `held`, or to RunningTests(**kw))."""
     ls = _lines(data)
-    held = RunningTests(**kw)
+    held = RunningTests(**kw) if held is None else held
     failed: list[FailedRecords] = []
     at = 0
     for end in [*sorted(set(cuts)), len(ls)]:
@@ -145,6 +152,108 @@ def test_the_records_are_held_in_work_linear_in_the_log():
         data = log(k)
         return lines_run({"block", "_give", "_hold", "_entry", "_let_go", "_drop_oldest"},
                          lambda: read(data, list(range(0, data.count(b"\n"), 1000))))
+
+    small, big = work(4), work(16)
+    assert big <= 4.4 * small, (small, big)
+
+
+# ------------------------------------------------------- plain go test -v ---
+
+# Real -v captures: every release's forms, go test's flags (-count=3, -failfast,
+# -run by a name with a space or a `/`), fuzz targets and their reruns, chatty
+# parallel tests (=== CONT, === NAME, === PAUSE)
+VERBOSE = sorted([*DATA.glob("gotest_forms/go*-verbose.txt"),
+                  *DATA.glob("gotest_chatty/go*-verbose.txt"),
+                  *(p for p in DATA.glob("gotest_flags/go*.txt") if b"=== RUN" in p.read_bytes()
+                    and not p.name.endswith("-json.txt")),
+                  *(p for p in DATA.glob("gotest_fuzz/go*.txt")
+                    if not p.name.endswith("-json.txt")),
+                  *ROOT.glob("samples/go*/test_fail_verbose.txt")])
+VERBOSE_POOL = [p.read_bytes() for p in VERBOSE]
+_MARKED = (b"=== RUN", b"=== CONT", b"=== NAME", b"=== PAUSE", b"--- FAIL: ", b"--- PASS: ",
+           b"--- SKIP: ")
+
+
+def hostile_verbose_name(r: random.Random, d: bytes) -> bytes:
+    """One test's name made hostile text wherever a mark line prints it."""
+    names = sorted({x.split()[2] for x in _lines(d)
+                    if x.lstrip().startswith(_MARKED) and len(x.split()) > 2})
+    if not names:
+        return d
+    old = r.choice(names)
+    new = old + b"".join(r.choice(HOSTILE) for _ in range(2)).replace(b"\n", b" ")
+    return b"".join(x.replace(old, new) if x.lstrip().startswith(_MARKED) else x
+                    for x in _lines(d))
+
+
+def interleaved_verbose(r: random.Random, d: bytes) -> bytes:
+    """Another -v capture's lines dealt among these (two test binaries' output)."""
+    mine, theirs = _lines(d), _lines(r.choice(VERBOSE_POOL))
+    out = []
+    while mine or theirs:
+        out.append((mine if mine and (not theirs or r.random() < 0.5) else theirs).pop(0))
+    return b"".join(out)
+
+
+VERBOSE_MUTATIONS = [hostile_verbose_name, interleaved_verbose, cut_lines, repeated, windows]
+
+
+def given_once_but_marks(data: bytes, failed: list[FailedRecords]) -> None:
+    """The failed tests' lines are the input's at the numbers given, in order;
+    a line two failures hold is a mark line (the one that ends a test's run of
+    lines is kept with them, and begins the next's)."""
+    ls = _lines(data)
+    given: set[int] = set()
+    for f in failed:
+        end = -1
+        for first, raw in f.chunks:
+            n = raw.count(b"\n")
+            assert first > end - 1 and raw == b"".join(ls[first:first + n]), (first, raw[:80])
+            lines = set(range(first, first + n))
+            twice = [i for i in lines & given if not ls[i].lstrip().startswith(_MARKED)]
+            assert not twice, ("a line given to two failures", ls[twice[0]][:80])
+            given |= lines
+            end = first + n - 1
+
+
+@seeded(VERBOSE_POOL, 40, st.sampled_from([1 << 26, 4096]))
+def test_mangled_lines_of_real_verbose_go_test_logs_keep_every_promise(
+        index: int, seed: int, max_bytes: int):
+    r = random.Random(seed)
+    data = VERBOSE_POOL[index]
+    for _ in range(r.randint(1, 3)):
+        data = r.choice(VERBOSE_MUTATIONS)(r, data)
+    data = data if data.endswith(b"\n") else data + b"\n"
+    n = data.count(b"\n")
+    held, failed = read(data, [], VerboseTests(max_bytes=max_bytes))
+    given_once_but_marks(data, failed)
+    assert held.size == sum(h.size for h in held.held.values()) <= max_bytes
+    assert len(held.held) <= MAX_RUNNING
+    cuts = sorted(r.sample(range(n), min(n, r.randint(1, 12))))
+    _, failed2 = read(data, cuts, VerboseTests(max_bytes=max_bytes))
+    given_once_but_marks(data, failed2)
+    if max_bytes >= len(data):  # (what the bound lets go is whole chunks: a cut moves it)
+        assert [(f.key, b"".join(raw for _, raw in f.chunks)) for f in failed2] == [
+            (f.key, b"".join(raw for _, raw in f.chunks)) for f in failed]
+    # read from the middle (sieve_parallel's ranges): the same promises
+    middle = r.randrange(n)
+    rest = b"".join(_lines(data)[middle:])
+    _, failed3 = read(rest, [], VerboseTests(mid_log=True, max_bytes=max_bytes))
+    given_once_but_marks(rest, failed3)
+
+
+def test_the_lines_of_verbose_tests_are_held_in_work_linear_in_the_log():
+    # every -v capture, 4x and 16x over under names of their own
+    def log(k: int) -> bytes:
+        return b"".join(d.replace(b"Test", b"R%dTest" % i) for i in range(k)
+                        for d in VERBOSE_POOL)
+
+    def work(k: int) -> int:
+        data = log(k)
+        return lines_run({"block", "_give", "_hold", "_entry", "_let_go", "_drop_oldest",
+                          "_hand_over", "_marks"},
+                         lambda: read(data, list(range(0, data.count(b"\n"), 1000)),
+                                      VerboseTests()))
 
     small, big = work(4), work(16)
     assert big <= 4.4 * small, (small, big)
