@@ -220,7 +220,9 @@ class Search(Weigher):
         n = min(len(t), MAX_CUTS)
         # the rests of the open fragments: worked out once per fragment, not per hypothesis
         frags = self._distinct(beam)
-        rests = {id(f): self.rests(f, i, t, n) for f in frags}
+        # (only those that some cut of t may complete: most wait through most lines)
+        rests = {id(f): got for f in frags if self.may_finish(f, t)
+                 and (got := self.rests(f, i, t, n))}
         # a text whose line break may be another's (see _ended_by_break): only
         # where an open fragment reads as a whole line (asked once per fragment)
         breaks = (kind is None or kind in LENIENT or kind == "created_by") and any(
@@ -241,8 +243,8 @@ class Search(Weigher):
                 cands.append(Hypothesis(h.score + head.best, (*h.open, head),
                                         head.variants[0].kind, h.log, h.cuts + 2, h.joins + 1))
             # the rest of an open fragment: the whole text, or after a head
-            for age, f in enumerate(h.open):  # 0: the oldest
-                got = rests[id(f)]
+            for age, f in enumerate(h.open if rests else ()):  # 0: the oldest
+                got = rests.get(id(f))
                 if not got:
                     continue
                 others = tuple(x for x in h.open if x is not f)

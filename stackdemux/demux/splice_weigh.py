@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from ..model import Diagnostic, Stream
 from .kind_order import may_follow
-from .splice_ahead import holds_needle
+from .splice_ahead import holds_needle, needles
 from .splice_fragments import (
     CONTEXT,
     STRANGER,
@@ -72,6 +72,7 @@ class Weigher:
                                      tuple[float, Variant, str] | None]] = {}
         self._chunks: dict[tuple[int, int], dict[int, list[int]]] = {}  # see chunk_states
         self._dead: dict[int, tuple[Fragment, bool]] = {}  # see dead
+        self._needles: dict[int, tuple[Fragment, tuple[str, ...] | None]] = {}  # see may_finish
         self._starts: list[bool] | None = None  # see line_starts
         self._line = -1  # the line expanded (next_line)
         self._states: list[int] | None = None  # see line_states
@@ -221,6 +222,33 @@ class Weigher:
                 self._dead.clear()
             self._dead[id(f)] = got
         return got[1]
+
+    def may_finish(self, f: Fragment, t: str) -> bool:
+        """Whether some cut of text t may complete fragment f (else rests()
+        finds none): f is not dead, and t holds a text one of which every rest
+        of one of its heads holds (splice_ahead.needles). Its texts once per
+        fragment: a fragment waits through many lines."""
+        got = self._needles.get(id(f))
+        if got is None or got[0] is not f:
+            texts: set[str] | None = set()
+            if not self.dead(f):
+                for v in f.variants:
+                    head = f.head(v)
+                    auto = joins(head[0])
+                    state = self.head_state(auto, f.pieces(v), head)
+                    if state == auto.dead:
+                        continue
+                    some = needles(auto, state)
+                    if some is None:
+                        texts = None
+                        break
+                    texts.update(some)
+            got = f, None if texts is None else tuple(texts)
+            if len(self._needles) >= MEMO_MAX:
+                self._needles.clear()
+            self._needles[id(f)] = got
+        texts = got[1]
+        return texts is None or any(x in t for x in texts)
 
     def joins_of(self, head: str, pieces: tuple[Piece, ...], i: int, t: str, n: int
                  ) -> list[tuple[int, float, str]]:
@@ -412,6 +440,8 @@ class Weigher:
             if got[2] == i:  # (asked for each hypothesis holding f, on each line)
                 return got[3]
             best = got[1]
+            if best is None:  # (most: a head that reads as no line, on any line)
+                return None
         else:  # once per fragment: it is asked again on every line it waits through
             best = None
             for v in f.variants:
