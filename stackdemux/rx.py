@@ -14,8 +14,22 @@ written once, as the process exits. The file holds each pattern's code as the
 bytes marshal wrote, read into ints only for the patterns a run uses: a cache
 that other runs filled (up to MOST patterns; 1 078, 2.6 MB, on a machine that
 ran the tests) was read whole each run, 86 M instructions of a run's start-up
-of 450 M, where its keys and bytes cost ~3 M. Anything unexpected (no cache, a file
-another Python wrote, an engine that rejects the code) falls back to
+of 450 M, where its keys and bytes cost ~3 M.
+
+A derived value of ZIP_AT bytes or more is kept compressed (zlib, led by a
+zero byte, which never leads what marshal writes: its first byte is a type
+code, a printable character): a join automaton (splice_joins.py) is ~45 KB as
+marshal writes it, ~8 KB so; the file held 8 MB where every checkout on the
+machine (the lead's, its helpers') left its own 12-18. A run reads the file
+whole and checks its seal (kept_file.py), so its size is start-up time; but
+what a run reads costs more to decompress (~13 instructions a byte) than to
+seal and read as it is: patterns' code of 4 KB or more compressed too made the
+file 0.9 MB, not 1.5, a small log's run 1.8 M instructions faster and the 2 MB
+unprefixed merge's (46 values, 1 MB, decompressed) 13.5 M slower. The file
+is bounded (MOST entries, MOST_BYTES bytes): a process that writes it puts
+the entries it used last, and drops the entries first in the file (the least
+recently written or used) while it holds more. Anything unexpected (no cache, a
+file another Python wrote, an engine that rejects the code) falls back to
 `re.compile`: the Pattern is the same either way.
 
 What the hot path reads of a grammar-derived pattern's structure (the
@@ -33,6 +47,7 @@ import marshal
 import os
 import re
 import sys
+import zlib  # (imported by kept_file for its seal anyway)
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, AnyStr, TypeVar
@@ -45,16 +60,27 @@ __all__ = ["REFUSED", "compile", "derived", "kept"]
 T = TypeVar("T")
 
 # Bump when what is kept for a pattern changes.
-FORMAT = "2"
-# A cache holding more patterns than this (a team's rules edited again and
-# again) is written anew with only the patterns this process used.
+FORMAT = "4"
+# A cache holding more entries or bytes than this (a team's rules edited again
+# and again; many checkouts of stackdemux) is written without the entries least
+# recently written or used, first in the file.
 MOST = 2048
+MOST_BYTES = 4 << 20
+# A derived value whose marshal bytes are this long or longer is kept
+# compressed (the join automata: 5 times smaller); a shorter one as it is.
+ZIP_AT = 4096
+# What leads a compressed value in the file (never a type code of marshal's).
+_ZIPPED = b"\0"
 
 Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
-# A key's value as read from the file, marshal's bytes, until first used; then
-# what they hold (an Entry, or a derived value: never bytes itself).
+# A key's value as read from the file, marshal's bytes (compressed: led by
+# _ZIPPED), until first used; then what they hold (an Entry, or a derived value:
+# never bytes itself).
 _known: dict[tuple[str | bytes, int], Entry | bytes] | None = None
 _ABSENT = object()
+# The bytes a value used was read from (written back as they were: not
+# compressed again by each process that writes the file).
+_read_as: dict[tuple[str | bytes, int], bytes] = {}
 _used: set[tuple[str | bytes, int]] = set()
 _new = False
 
@@ -157,6 +183,7 @@ def _learn(key: tuple[str | bytes, int], entry: Entry) -> None:
     global _new
     known = _cache()
     known[key] = entry
+    _read_as.pop(key, None)
     _used.add(key)
     if not _new:
         _new = True
@@ -189,16 +216,35 @@ def _read(path: Path) -> object:
 
 def _value(key: tuple[str | bytes, int]) -> Any:
     """What the cache holds for key (its bytes read now, once), or _ABSENT;
-    bytes that marshal cannot read are as absent."""
+    bytes that marshal (or zlib) cannot read are as absent."""
     known = _cache()
     value = known.get(key, _ABSENT)
     if type(value) is bytes:
         try:
-            value = known[key] = marshal.loads(value)
-        except (ValueError, EOFError, TypeError):
+            kept = value
+            value = known[key] = (marshal.loads(kept) if kept[:1] != _ZIPPED
+                                  else _unzipped(kept))
+            _read_as[key] = kept
+        except Exception:  # (zlib.error, marshal's ValueError, EOFError, TypeError)
             del known[key]
             return _ABSENT
     return value
+
+
+def _unzipped(kept: bytes) -> Any:
+    return marshal.loads(zlib.decompress(memoryview(kept)[1:]))
+
+
+def _encoded(key: tuple, value: Any) -> bytes:
+    raw = marshal.dumps(value)
+    if len(raw) < ZIP_AT or key[0] != _DERIVED:
+        return raw
+    return _ZIPPED + zlib.compress(raw, 6)
+
+
+def _size(key: tuple, kept: bytes) -> int:
+    """About the bytes an entry takes in the file (its key's texts and its value)."""
+    return len(kept) + sum(len(part) for part in key if isinstance(part, (str, bytes)))
 
 
 def _save() -> None:
@@ -207,11 +253,23 @@ def _save() -> None:
     known = _cache()
     path = _file()
     on_disk = _read(path)
-    merged = {**on_disk, **known} if isinstance(on_disk, dict) else dict(known)
-    if len(merged) > MOST:
-        merged = {k: v for k, v in known.items() if k in _used}
+    # (in the order written or used: the file's entries as it holds them, then
+    # those this process used; one it read but did not use, and that another
+    # process dropped since, stays dropped)
+    merged = dict(on_disk) if isinstance(on_disk, dict) else {}
+    for k, v in known.items():
+        if k in _used:
+            merged.pop(k, None)
+            merged[k] = v
     try:
-        kept = {k: v if type(v) is bytes else marshal.dumps(v) for k, v in merged.items()}
+        kept = {k: v if type(v) is bytes else _read_as.get(k) or _encoded(k, v)
+                for k, v in merged.items()}
+        total = sum(_size(k, v) for k, v in kept.items())
+        if len(kept) > MOST or total > MOST_BYTES:
+            for k in [k for k in kept if k not in _used]:  # the least recent first
+                if len(kept) <= MOST and total <= MOST_BYTES:
+                    break
+                total -= _size(k, kept.pop(k))
         kept_file.write(path, marshal.dumps(kept))
     except (OSError, ValueError):
         pass  # a read-only home only costs the compile time

@@ -37,13 +37,14 @@ def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(rx, "_known", None)
     monkeypatch.setattr(rx, "_used", set())
+    monkeypatch.setattr(rx, "_read_as", {})
     monkeypatch.setattr(rx, "_new", True)  # (no atexit writer from a test)
     calls = []
     parse = parser.parse
     monkeypatch.setattr(parser, "parse", lambda *a: calls.append(a) or parse(*a))
 
     def restart() -> None:  # the next process
-        rx._known, rx._used = None, set()
+        rx._known, rx._used, rx._read_as = None, set(), {}
         calls.clear()
 
     return calls, restart
@@ -152,3 +153,58 @@ def test_only_the_patterns_a_run_uses_are_read_from_the_cache(fresh):
     restart()
     assert [rx.compile(p, f) for p, f in patterns()] == list(made.values())
     assert rx.compile("a new one") == re.compile("a new one")
+
+
+def test_a_long_derived_value_is_kept_compressed_and_read_back_as_it_was(fresh):
+    """A join automaton (~45 KB as marshal writes it) is kept compressed; a
+    pattern's code as it is (the grammar's classifier's ~50 KB, read by every
+    run: decompressing costs more than its bytes do): each reads back as made."""
+    import marshal
+
+    from stackdemux.demux import splice_joins
+    from stackdemux.demux.splice_score import narrow
+
+    _, restart = fresh
+    source, short = line_grammar().source, r"goroutine (\d+) \[([^\]]*)\]:"
+    kind = narrow("g").pattern  # (what the splicer joins a goroutine header's head by)
+    rx.compile(source)
+    rx.compile(short)
+    built = rx.derived(splice_joins._built, kind, "stackdemux.grammar", "stackdemux.sre")
+    rx._save()
+    restart()
+    rx._cache()
+    key = next(k for k in rx._known if k[:2] == ("derived", "_built"))
+    assert rx._known[key][:1] == rx._ZIPPED
+    assert len(rx._known[key]) * 4 < len(marshal.dumps(built))
+    for pattern in (source, short):
+        assert rx._known[pattern, 0] == marshal.dumps(rx._compiled(pattern, 0)[0])
+    assert rx.derived(splice_joins._built, kind, "stackdemux.grammar",
+                      "stackdemux.sre") == built == splice_joins._built(kind)
+    assert rx.compile(source) == re.compile(source)
+    assert rx.compile(short) == re.compile(short)
+
+
+def test_the_cache_is_bounded_dropping_the_entries_least_recently_used(
+        fresh, monkeypatch: pytest.MonkeyPatch):
+    """Past MOST_BYTES the file loses the entries first in it: those written or
+    used longest ago. A process's own entries are written last."""
+    _, restart = fresh
+    old = [f"old {n} (a+)+b" for n in range(8)]
+    for p in old:
+        rx.compile(p)
+    rx._save()
+    restart()
+    rx.compile(old[0])  # used again: now among the most recent
+    new = [f"new {n} [a-z]{{2,9}}" for n in range(8)]
+    for p in new:
+        rx.compile(p)
+
+    def size(p: str) -> int:
+        return rx._size((p, 0), rx._encoded((p, 0), rx._compiled(p, 0)[0]))
+
+    kept = [old[6], old[7], old[0], *new]
+    monkeypatch.setattr(rx, "MOST_BYTES", sum(map(size, kept)))
+    rx._save()
+    restart()
+    assert list(rx._cache()) == [(p, 0) for p in kept]
+    assert [rx.compile(p) for p in kept] == [re.compile(p) for p in kept]
