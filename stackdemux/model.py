@@ -548,13 +548,33 @@ class Stream:
     # What the parser read of it, when the demultiplexer had it read already
     # (demux/sequential.py): parse.parse_stream takes it instead of reading again.
     _parsed: object | None = field(default=None, repr=False, compare=False)
+    # line_chunks.bounds(texts), once worked out
+    _firsts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def joined(self) -> str:
         """The texts joined by newlines, made once: every stage that searches a
-        stream in bulk shares it (a 1 GB log is not joined five times)."""
+        stream in bulk shares it. Only for a stream known to be small (a region,
+        a report's lines): the bulk searches of a whole log read it a chunk at a
+        time (line_chunks.py, Stream.small_joined)."""
         if self._joined is None:
             self._joined = "\n".join(self.texts)
         return self._joined
+
+    def small_joined(self) -> str | None:
+        """The texts joined, made once and shared, when they are one chunk
+        (line_chunks.CHUNK characters or fewer); None for a longer stream, whose
+        joined text would grow with the log: it is searched a chunk at a time."""
+        if self._joined is None and len(self.chunk_firsts()) > 2:
+            return None
+        return self.joined()
+
+    def chunk_firsts(self) -> list[int]:
+        """The first line of each of its chunks (line_chunks.bounds), and len(texts)."""
+        if self._firsts is None:
+            from .line_chunks import bounds
+
+            self._firsts = bounds(self.texts)
+        return self._firsts
 
 
 @dataclass(slots=True)

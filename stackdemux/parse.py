@@ -18,11 +18,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 from sys import intern
 
 import orjson
 
-from . import rx
+from . import line_chunks, rx
 from .call_lines import read_name, split_call
 from .callers import (
     beego_request,
@@ -244,6 +245,28 @@ _IDLE_SKIP_ALONE = _IDLE_SKIP.match if rx.derived(_reads_within, _IDLE_LEADS) el
 _IDLE_FIRST = first_chars(_IDLE_LEADS)
 _IDLE_NEXT = rx.compile("\n" + (f"(?={_IDLE_FIRST})" if _IDLE_FIRST else "") + _IDLE_LEADS)
 
+
+def _reach_of_both() -> line_chunks.Reach | None:
+    """How far _IDLE_SKIP and _IDLE_NEXT read (line_chunks.reach); None: searched whole."""
+    here, on = line_chunks.reach(_IDLE_SKIP), line_chunks.reach(_IDLE_NEXT)
+    if here is None or on is None:
+        return None
+    return line_chunks.Reach(max(here.newlines, on.newlines), max(here.behind, on.behind))
+
+
+_IDLE_REACH = _reach_of_both()
+
+
+def idle_leads(stream: Stream) -> list[int]:
+    """Indices of the stream's texts that begin as a traceback line may (a kind
+    the parser's idle skip stops at), found by its bulk search a chunk at a time."""
+    texts, text, firsts = stream.texts, stream.small_joined(), stream.chunk_firsts()
+    leads = [0] if line_chunks.match_first(_IDLE_SKIP, texts, text, firsts) else []
+    lines = line_chunks.LineCounter()
+    for chunk, m in line_chunks.finditer(_IDLE_NEXT, texts, text, firsts):
+        leads.append(lines.line(chunk, m.start() + 1))
+    return leads
+
 # Reports that print goroutines (unless GOTRACEBACK=none): one without any
 # was cut short, when its stream is known to have lost lines.
 STACKED_KINDS = frozenset({ReportKind.PANIC, ReportKind.FATAL_ERROR, ReportKind.SIGNAL_DUMP})
@@ -423,10 +446,12 @@ def _with_lambda_errors(stream: Stream, result: ParseResult, ids: Iterator[str],
     """AWS Lambda's error JSONs among the lines no traceback holds (lambda_error.py),
     read after the parse: here, not in the demultiplexing's reads, as no process's
     traceback text is in them. The stream's joined text, when a stage made it, tells
-    at once whether there can be any."""
+    at once whether there can be any; else its lines, one by one at C speed (a
+    long stream's noise is not joined for it)."""
     from .lambda_error import KEY, read_noise
 
-    if not result.noise or (joined is not None and KEY not in joined):
+    if not result.noise or (KEY not in joined if joined is not None
+                            else not any(map(str.__contains__, stream.texts, repeat(KEY)))):
         return result
     found = read_noise(stream, result.noise, ids)
     if found:
@@ -919,9 +944,13 @@ class _Parser:
         n = len(texts)
         by_first = _BY_FIRST  # _match, inlined
         new_frame = object.__new__
-        # The texts joined, for the bulk searches, made when one is first needed
-        # (a dump read from its first line to its last needs none).
+        # The texts joined, for the bulk searches, a chunk at a time (line_chunks.py;
+        # a stream of one chunk is joined once, shared with the stages before),
+        # made when one is first needed (a dump read from its first line to its
+        # last needs none).
         joined: str | None = None
+        chunk_k, chunk_stop, chunk_end = -1, 0, 0  # the chunk's index, own part's end, lines
+        firsts: list[int] = []
         skip_alone = _IDLE_SKIP_ALONE
         header_leads: frozenset[str] = frozenset()
         header_match = _HDR_RX.fullmatch
@@ -966,8 +995,21 @@ class _Parser:
                 if skip_alone is not None and skip_alone(texts[i]) is not None:
                     j = i  # (told by the line alone: no joined text is made for it)
                 else:
-                    if joined is None:
-                        joined = self.stream.joined()
+                    if joined is None or not (firsts[chunk_k] <= i < chunk_end):
+                        if joined is None and _IDLE_REACH is None:
+                            firsts, joined = [0, n], self.stream.joined()  # (searched whole)
+                            chunk_k, chunk_stop, chunk_end = 0, len(joined), n
+                        else:
+                            if not firsts:
+                                firsts = ([0, n] if self.stream.small_joined() is not None
+                                          else self.stream.chunk_firsts())
+                            chunk_k = bisect_right(firsts, i) - 1
+                            chunk = (line_chunks.whole_chunk(self.stream.joined())
+                                     if len(firsts) == 2 else
+                                     line_chunks.chunk_at(texts, _IDLE_REACH, firsts, chunk_k))
+                            joined, chunk_stop = chunk.text, chunk.stop
+                            chunk_end = firsts[chunk_k + 1]
+                            known_line, known_at = chunk.line0, 0
                     if i >= known_line:
                         at = known_at + sum(map(len, texts[known_line:i])) + i - known_line
                     else:
@@ -976,9 +1018,20 @@ class _Parser:
                         j, known_line, known_at = i, i, at
                     else:
                         hit = skip_next(joined, at)
-                        if hit is None:
+                        while ((hit is None or hit.start() >= chunk_stop)
+                               and chunk_k + 2 < len(firsts)):
+                            # none in this chunk's own lines: on in the next one's,
+                            # from the newline before its first line
+                            chunk_k += 1
+                            chunk = line_chunks.chunk_at(texts, _IDLE_REACH, firsts, chunk_k)
+                            joined, chunk_stop = chunk.text, chunk.stop
+                            chunk_end = firsts[chunk_k + 1]
+                            at = chunk.start
+                            known_line, known_at = chunk.line0, 0
+                            hit = skip_next(joined, at)
+                        if hit is None or hit.start() >= chunk_stop:
                             break  # nothing below can open a report: the rest is noise
-                        j = i + joined.count("\n", at, hit.start() + 1)
+                        j = known_line + joined.count("\n", known_at, hit.start() + 1)
                         known_line, known_at = j, hit.start() + 1
                 next_search = j + 1
                 if j - 1 > i:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import stackdemux.parse as parse
+from stackdemux import line_chunks
 from stackdemux.ingest import ingest
 from stackdemux.model import Stream
 
@@ -64,13 +65,16 @@ def test_a_dump_of_20_000_goroutines_reads_alike_without_them(monkeypatch):
 
 def test_a_dump_read_from_its_first_line_needs_no_joined_text(monkeypatch):
     texts = ingest(gzip.decompress(DUMP.read_bytes())).lines
-    joins = []
-    joined = Stream.joined
+    joins: list[Stream] = []
+    chunks: list[int] = []
+    joined, chunk_at = Stream.joined, line_chunks.chunk_at
     monkeypatch.setattr(Stream, "joined", lambda s: joins.append(s) or joined(s))
+    monkeypatch.setattr(line_chunks, "chunk_at", lambda *a: chunks.append(a[3]) or chunk_at(*a))
     (report,) = parse.parse_stream(Stream(id="s1", numbers=range(1, len(texts) + 1),
                                           texts=texts)).reports
-    assert len(report.goroutines) == 20_001 and not joins
-    # a log line before it: the bulk search runs on the joined text
+    assert len(report.goroutines) == 20_001 and not joins and not chunks
+    # a log line before it: the bulk search runs, over the lines joined a chunk at
+    # a time (the dump's 22 MB are more than one), never joined whole
     parse.parse_stream(Stream(id="s1", numbers=range(1, len(texts) + 2),
                               texts=["starting", *texts]))
-    assert joins
+    assert chunks == [0] and not joins

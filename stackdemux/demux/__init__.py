@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from .. import rx
+from .. import line_chunks, rx
 from ..firstchars import first_chars
 from ..grammar import grammar_text, line_grammar
 from ..model import Diagnostic, Source, Span, Stream
@@ -159,7 +159,12 @@ def _outer_streams(source: Source, user_prefix: str | None, out: Demuxed,
 
             streams = rejoin_record_texts(streams, lines, record_header("logcat_record"))
         return rejoin_unprefixed_opener(streams)
-    return [Stream(id="s1", numbers=range(1, len(lines) + 1), texts=lines, _joined=text)]
+    # (kept as its joined text when it is one chunk: a longer one's bulk searches
+    # read the lines a chunk at a time, and the text, growing with the log, goes)
+    stream = Stream(id="s1", numbers=range(1, len(lines) + 1), texts=lines)
+    if text is not None and len(text) <= line_chunks.CHUNK:
+        stream._joined = text
+    return [stream]
 
 
 def _repair_paste(stream: Stream, noise: list[int], out: Demuxed) -> Stream:
@@ -169,9 +174,9 @@ def _repair_paste(stream: Stream, noise: list[int], out: Demuxed) -> Stream:
     layer = undo_paste(stream)
     if layer is None:
         return stream
-    from .writes import looks_write_interleaved, openers_run_together
+    from .writes import looks_write_interleaved
 
-    if openers_run_together(stream.joined()) and looks_write_interleaved(stream.texts):
+    if _openers_run_together(stream) and looks_write_interleaved(stream.texts):
         # processes' writes mixed inside lines (`panic: panic: …`, which no
         # paste shows) leave spaces and punctuation where no paste put them
         return stream
@@ -248,18 +253,20 @@ def _symbol(grammar: str, sym: str) -> str | None:
     return body[1:-1] if body.startswith("/") else re.escape(body[1:-1])
 
 
-def needs_separation(texts: Sequence[str], text: str | None = None) -> bool:
+def needs_separation(texts: Sequence[str], text: str | None = None,
+                     firsts: Sequence[int] | None = None) -> bool:
     """True when the lines may hold more than one process's traceback: a
     goroutine id printed twice, or more than one report opener with stacks
     to share out (openers alone, `panic: …` lines that no goroutine follows,
-    are each a report of their own however they are assigned)."""
-    if text is None:
-        text = "\n".join(texts)
+    are each a report of their own however they are assigned). `text`: the
+    lines joined, when at hand; else they are searched a chunk at a time
+    (line_chunks.py; `firsts`: their chunks' bounds, when at hand)."""
     openers = 0
     seen: set[str] = set()
     anchor = _anchor_regex()
     first = anchor.match("\n" + texts[0]) if texts else None  # the only line with no newline before
-    for m in itertools.chain((first,) if first else (), anchor.finditer(text)):
+    found = (m for _, m in line_chunks.finditer(anchor, texts, text, firsts))
+    for m in itertools.chain((first,) if first else (), found):
         gid = m.group(1)
         if gid is None:
             openers += 1
@@ -269,8 +276,8 @@ def needs_separation(texts: Sequence[str], text: str | None = None) -> bool:
             seen.add(gid)
     if openers > 1 and not seen:
         # no goroutine header: frames of headerless stacks are all that could be shared
-        return bool(texts) and (texts[0].startswith("\t") or _frame_file_regex().search(text)
-                                is not None)
+        return bool(texts) and (texts[0].startswith("\t") or line_chunks.search(
+            _frame_file_regex(), texts, text, firsts) is not None)
     return openers > 1
 
 
@@ -307,7 +314,7 @@ def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnos
 
         if reads_as_one(stream) and not _openers_written_together(stream):
             return [stream]
-    if not needs_separation(texts, stream.joined()):
+    if not needs_separation(texts, stream.small_joined(), stream.chunk_firsts()):
         # one opener at a line start, no goroutine id twice: one process's
         # output, unless processes' writes ran together (`panic: panic: fatal
         # error: …`: openers with nothing between them, which build output
@@ -350,14 +357,29 @@ def _openers_written_together(stream: Stream) -> bool:
     """Processes' writes ran together (`panic: panic: fatal error: …`: openers with
     nothing between them, which build output quoting `panic:` never has) among
     mostly broken lines; looked for in a log up to WRITES_CHECKED characters."""
-    text = stream.joined()
-    if len(text) > WRITES_CHECKED:
+    texts = stream.texts
+    if sum(map(len, texts)) + len(texts) - 1 > WRITES_CHECKED:
         return False
+    text = stream.small_joined() or stream.joined()  # (WRITES_CHECKED at most)
     # (imported only here: the write layer takes 60-120 ms to import, which
     # one process's log, or one too big to check, need not pay)
     from .writes import looks_write_interleaved, openers_run_together
 
     return openers_run_together(text) and looks_write_interleaved(stream.texts)
+
+
+def _openers_run_together(stream: Stream) -> bool:
+    """writes.openers_run_together over the stream's text, a chunk at a time
+    where it is longer than one: two openers run together stand on one line."""
+    from .writes import openers_run_together
+    from .writes_gate import _opener_regex
+
+    text = stream.small_joined()
+    how = line_chunks.reach(_opener_regex())
+    if text is None and (how is None or how.newlines):
+        text = stream.joined()  # (openers that read past a line's end: not seen so far)
+    return any(openers_run_together(chunk.text) for chunk in line_chunks.chunks(
+        stream.texts, how or line_chunks.Reach(0, 0), text, stream.chunk_firsts()))
 
 
 def _whole_or_separated(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
@@ -388,7 +410,7 @@ def _traceback_regions(stream: Stream) -> list[tuple[int, int]]:
     parser's bulk search for how report, goroutine and file lines start),
     merged across gaps of ordinary lines shorter than REGION_GAP."""
     from ..grammar import MAX_LINE, line_grammar
-    from ..parse import _IDLE_NEXT, _IDLE_SKIP
+    from ..parse import idle_leads
 
     match = line_grammar().match
     texts = stream.texts
@@ -398,14 +420,8 @@ def _traceback_regions(stream: Stream) -> list[tuple[int, int]]:
         t = texts[i]
         return len(t) <= MAX_LINE and (m := match(t)) is not None and m.lastgroup != "blank"
 
-    text = stream.joined()
     n = len(texts)
-    leads: list[int] = [0] if _IDLE_SKIP.match(text) else []  # lines a traceback kind may start
-    line, pos = 0, 0
-    for m in _IDLE_NEXT.finditer(text):
-        line += text.count("\n", pos, m.start() + 1)
-        pos = m.start() + 1
-        leads.append(line)
+    leads = idle_leads(stream)  # lines a traceback kind may start
     # Two traceback lines this close are one region. Of the leads within reach
     # of a region's last line only the furthest that is a traceback line moves
     # it on: they are tried from the far end, so that a dense dump costs one
@@ -495,7 +511,8 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
             _name_unplaced_writes(decoded, diagnostics)
             return decoded
     # --- end of the write-level gate
-    if not foreign and not needs_separation(texts, stream.joined()):
+    if not foreign and not needs_separation(texts, stream.small_joined(),
+                                            stream.chunk_firsts()):
         return [stream]
     # The separator and the splicer search no joined text: it is let go while
     # they hold their own state (a 12 MB log of 8 services: 24 MB of its lines

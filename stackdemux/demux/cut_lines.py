@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from ..grammar import MAX_LINE, line_grammar
 from ..model import Diagnostic, Stream
-from ..parse import _IDLE_NEXT, _IDLE_SKIP, _spans
+from ..parse import _spans, idle_leads
 
 __all__ = ["CUT_LINES", "rejoin_cut_lines"]
 
@@ -36,7 +36,7 @@ def rejoin_cut_lines(stream: Stream, lines: Sequence[str]) -> tuple[Stream, Diag
     """`stream` with each cut line joined to its rest; `lines` are the input lines
     (a joined text lists the input columns of its pieces, after the prefix)."""
     texts, numbers = stream.texts, stream.numbers
-    runs = _cut_runs(texts, stream.pieces, _traceback_leads(stream.joined()))
+    runs = _cut_runs(texts, stream.pieces, idle_leads(stream))
     if not runs:
         return stream, None
     lengths = stream.prefix_lengths or array("I", bytes(4 * len(texts)))
@@ -155,17 +155,6 @@ def _read_from(texts: Sequence[str], i: int, kinds: _Kinds, joined: dict,
         if kind is not None:
             best, best_kind = k + 1, kind
     return best, best_kind
-
-
-def _traceback_leads(text: str) -> list[int]:
-    """Indices of the texts (joined in `text`) that begin as a traceback line may."""
-    leads = [0] if _IDLE_SKIP.match(text) else []
-    line, pos = 0, 0
-    for m in _IDLE_NEXT.finditer(text):
-        line += text.count("\n", pos, m.start() + 1)
-        pos = m.start() + 1
-        leads.append(line)
-    return leads
 
 
 def _piece(numbers: Sequence[int], lengths: Sequence[int], lines: Sequence[str],

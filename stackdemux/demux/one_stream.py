@@ -114,15 +114,18 @@ def _windows(texts: Sequence[str], held: list[int]) -> list[tuple[int, int]]:
 def _foreign_head(stream: Stream, i: int) -> bool:
     """Whether the head after the opener texts[i] holds another writer's line, as
     foreign.py reads heads (foreign_head.heads, up to the opener's line)."""
-    from .foreign_head import heads
+    from .foreign_head import VERSION_REACH, heads
 
     texts = stream.texts
     if not texts[i].startswith(("panic: ", "fatal error: ")):
         return False  # (heads read only these)
-    text = stream.joined()
-    n = len(texts)
-    if i <= n // 2:
-        at = sum(map(len, texts[:i])) + i
-    else:
-        at = len(text) - sum(map(len, texts[i:])) - (n - 1 - i)
-    return any(h.foreign for h in heads(text, texts, at + len(texts[i])))
+    at = sum(map(len, texts[:i])) + i
+    end = at + len(texts[i])
+    # heads reads the openers before `end` and VERSION_REACH characters after each
+    # at most: the lines up to there are joined, not the whole stream
+    j, size, n = i + 1, end, len(texts)
+    while j < n and size <= end + VERSION_REACH:
+        size += 1 + len(texts[j])
+        j += 1
+    text = stream._joined if stream._joined is not None else "\n".join(texts[:j])
+    return any(h.foreign for h in heads(text, texts, end))

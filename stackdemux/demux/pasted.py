@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
-from .. import rx
+from .. import line_chunks, rx
 from ..model import Diagnostic, Span, Stream
 from .paste import _LONE_FENCE, MARKDOWN_STAR, ROW_TIME_IN_TEXT, glued_panic_at, kind, repair
 from .paste_flat import GLUED
@@ -162,21 +163,37 @@ _USUAL_WIDTHS = frozenset({72, 76, 78, 79, 80, 100, 120, 132})
 _FLAT_OFFSET = rx.compile(r" \+0x[0-9a-f]{1,16}[g-zA-Z]")
 
 
-def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
-    """True when the log shows a sign of paste damage (bulk search, ~no cost)."""
+def looks_pasted(lines: Sequence[str], text: str | None = None,
+                 firsts: Sequence[int] | None = None) -> bool:
+    """True when the log shows a sign of paste damage (bulk search, ~no cost).
+    `text`: the lines joined, when at hand; else a log longer than a chunk is
+    searched a chunk at a time (line_chunks.py; `firsts`: its chunks' bounds)."""
     if not lines:
         return False
-    if text is None:
+    if text is None and sum(map(len, lines)) + len(lines) - 1 <= line_chunks.CHUNK:
         text = "\n".join(lines)
-    if any(_holds(text, sub) for sub in _SIGN_SUBSTRINGS):
-        return True
-    if _PATH_SPACED.search(text) and _PATH_SPACED_CONFIRMED.search(text):
-        return True
-    if any((lead is None or lead in text) and sign.search(text) for lead, sign in _SIGNS):
-        return True
-    if _tab_led(text):
-        return True
-    head = text[:_PASTE_HEAD]
+    how = _whole_reach()
+    if text is None and how is None:
+        text = "\n".join(lines)  # (a sign that reads unboundedly far: not so far)
+    # the signs looked for in the whole text, a chunk at a time; of the pair
+    # that must both show, which one has so far
+    glued = flat = False
+    for chunk in line_chunks.chunks(lines, how or line_chunks.Reach(0, 0), text, firsts):
+        chunk_text = chunk.text
+        if any(_holds(chunk_text, sub) for sub in _SIGN_SUBSTRINGS):
+            return True
+        # (a confirmed space in a path is one the fast search finds, where it stands)
+        if _found(_PATH_SPACED, chunk) and _found(_PATH_SPACED_CONFIRMED, chunk):
+            return True
+        if any((lead is None or lead in chunk_text) and _found(sign, chunk)
+               for lead, sign in _SIGNS):
+            return True
+        if _tab_led(chunk_text, chunk.start, chunk.stop):
+            return True
+        # (a stack a logger flattened: looked for last, as over the whole text)
+        glued = glued or _found(GLUED, chunk)
+        flat = flat or _found(_FLAT_OFFSET, chunk)
+    head = text[:_PASTE_HEAD] if text is not None else _head(lines)
     held: dict[str | re.Pattern[str], bool] = {}  # (two signs share a lead: looked for once)
     for lead, sign in _HEAD_SIGNS:
         found = held.get(lead)
@@ -190,11 +207,37 @@ def looks_pasted(lines: Sequence[str], text: str | None = None) -> bool:
     if _hard_wrapped(lines[:_WRAP_HEAD]):
         return True
     # A stack a logger flattened into one record can sit anywhere in a long log:
-    # looked for in the whole text, last (~0.1 s a 60 MB log of dumps, where
-    # every file line's offset is a hit; nothing on a build log). Both must be
-    # found: the glued frame first, which a dump's lines offer fewer tries
-    # (a 22 MB dump: 232 M instructions, the offset's pattern 265 M).
-    return GLUED.search(text) is not None and _FLAT_OFFSET.search(text) is not None
+    # looked for in the whole text (~0.1 s a 60 MB log of dumps, where every file
+    # line's offset is a hit; nothing on a build log). Both must be found: the
+    # glued frame first, which a dump's lines offer fewer tries (a 22 MB dump:
+    # 232 M instructions, the offset's pattern 265 M).
+    return glued and flat
+
+
+def _found(pattern: re.Pattern[str], chunk: line_chunks.Chunk) -> bool:
+    """Whether a match of `pattern` starts in the chunk's own part."""
+    m = pattern.search(chunk.text, chunk.start)
+    return m is not None and m.start() < chunk.stop
+
+
+@cache
+def _whole_reach() -> line_chunks.Reach | None:
+    """How far the signs looked for in the whole text read (line_chunks.reach)."""
+    reaches = [line_chunks.reach(p) for p in (_PATH_SPACED, _PATH_SPACED_CONFIRMED, _TAB_LED,
+                                               GLUED, _FLAT_OFFSET, *(s for _, s in _SIGNS))]
+    if any(r is None for r in reaches):
+        return None
+    return line_chunks.Reach(max(r.newlines for r in reaches),  # type: ignore[union-attr]
+                             max(r.behind for r in reaches))  # type: ignore[union-attr]
+
+
+def _head(lines: Sequence[str]) -> str:
+    """The lines joined, to their first _PASTE_HEAD characters."""
+    k, size = 0, -1
+    while k < len(lines) and size < _PASTE_HEAD:
+        size += len(lines[k]) + 1
+        k += 1
+    return "\n".join(lines[:k])[:_PASTE_HEAD]
 
 
 def _holds(text: str, sub: str) -> bool:
@@ -213,11 +256,15 @@ def _glued_panic(text: str) -> bool:
     return False
 
 
-def _tab_led(text: str) -> bool:
+def _tab_led(text: str, start: int = 0, stop: int | None = None) -> bool:
     """A log viewer's row time alone on its line, or a goroutine header after
-    nothing but tabs on its line. (The regex, led by its literal, scans a 22 MB
-    dump in ~10 ms: no substring test before it, 15.)"""
-    for hit in _TAB_LED.finditer(text):
+    nothing but tabs on its line (a hit that starts in text[start:stop]). (The
+    regex, led by its literal, scans a 22 MB dump in ~10 ms: no substring test
+    before it, 15.)"""
+    stop = len(text) if stop is None else stop
+    for hit in _TAB_LED.finditer(text, start):
+        if hit.start() >= stop:
+            return False
         if hit.lastgroup != "tabbed":
             return True  # a row time
         at = hit.start()
@@ -339,7 +386,8 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
         stream, text = gutter, None
     texts = stream.texts
     # (a gutter is paste damage itself: the lines behind it may show no other)
-    if gutter is None and not looks_pasted(texts, text if text is not None else stream.joined()):
+    if gutter is None and not looks_pasted(texts, text if text is not None
+                                           else stream.small_joined(), stream.chunk_firsts()):
         return None
     got = repair(texts)
     if gutter is not None:
@@ -420,7 +468,7 @@ def rejoin_unprefixed_opener(streams: list[Stream]) -> list[Stream]:
         if kind(keyed.texts[0]) != "goroutine_header":
             return streams
     elif not (opener.endswith(": ") and opener.count(":") == 1
-              and holds_write_records(keyed.joined(), len(keyed.texts))):
+              and holds_write_records(keyed)):
         return streams
     lengths = keyed.prefix_lengths
     before = len(texts)

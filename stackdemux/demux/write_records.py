@@ -36,7 +36,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 
-from .. import rx
+from .. import line_chunks, rx
 from ..grammar import MAX_LINE
 from ..model import Diagnostic, Stream
 from ..parse import _spans, classify
@@ -72,23 +72,25 @@ MAX_RECORDS = 32
 MAX_JOINED = 4096
 
 
-def holds_write_records(text: str, count: int) -> bool:
-    """Whether a stream of `count` texts joined in `text` shows a runtime's
-    writes as records of their own."""
-    if len(text) > _ALWAYS_SEARCHED and len(text) >= _WORDY * count:
+def holds_write_records(stream: Stream) -> bool:
+    """Whether the stream shows a runtime's writes as records of their own
+    (searched a chunk of its lines at a time: line_chunks.py)."""
+    texts = stream.texts
+    size = sum(map(len, texts)) + len(texts) - 1
+    if size > _ALWAYS_SEARCHED and size >= _WORDY * len(texts):
         return False
-    return _SIGNATURE.search(text) is not None
+    return line_chunks.search(_SIGNATURE, texts, stream.small_joined(),
+                              stream.chunk_firsts()) is not None
 
 
 def rejoin_write_records(stream: Stream, lines: Sequence[str]) -> tuple[Stream, Diagnostic | None]:
     """`stream` with the writes of each traceback line joined into that line;
     `lines` are the input lines (a joined text lists its pieces' columns)."""
     texts = stream.texts
-    text = stream.joined()
-    if not holds_write_records(text, len(texts)):
+    if not holds_write_records(stream):
         return stream, None
     runs: list[tuple[int, int]] = []
-    for a, b in _regions(text, len(texts)):
+    for a, b in _regions(stream):
         runs.extend(_lines_of(texts, a, b, stream.pieces))
     if not runs:
         return stream, None
@@ -98,14 +100,14 @@ def rejoin_write_records(stream: Stream, lines: Sequence[str]) -> tuple[Stream, 
         severity="info")
 
 
-def _regions(text: str, count: int) -> list[tuple[int, int]]:
+def _regions(stream: Stream) -> list[tuple[int, int]]:
     """[start, end) text runs around the signature's writes, merged."""
     regions: list[tuple[int, int]] = []
-    line, pos = 0, 0
-    for m in _SIGNATURE.finditer(text):
-        at = m.start() + (text[m.start()] == "\n")
-        line += text.count("\n", pos, at)
-        pos = at
+    count = len(stream.texts)
+    lines = line_chunks.LineCounter()
+    for chunk, m in line_chunks.finditer(_SIGNATURE, stream.texts, stream.small_joined(),
+                                         stream.chunk_firsts()):
+        line = lines.line(chunk, m.start() + (chunk.text[m.start()] == "\n"))
         a, b = max(0, line - MARGIN), min(count, line + MARGIN)
         if regions and a <= regions[-1][1]:
             regions[-1] = (regions[-1][0], b)
