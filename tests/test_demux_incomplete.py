@@ -16,7 +16,7 @@ from conftest import CORPUS_CASES, corpus_case, sample_path
 
 from stackdemux.api import analyze
 from stackdemux.demux import STACKS_IN_WRITES, STACKS_NEAR_WRITES, UNPLACED_WRITES
-from stackdemux.demux.mentions import source_files
+from stackdemux.demux.mentions import failed_tests, source_files
 
 
 def test_reports_whose_stacks_are_mixed_with_another_process_say_so():
@@ -75,6 +75,24 @@ def test_the_unplaced_pieces_still_name_the_code_the_crashes_ran_through():
     assert printed == 8
     assert f"{cursor} \u00d7{printed}" in diagnostic.message
     assert "/runtime/" not in diagnostic.message  # GOROOT files say nothing of the code
+
+
+def test_the_unplaced_pieces_name_the_go_tests_that_failed():
+    # gotest-writes-time: three test binaries and a program wrote into one pipe
+    # at once; which binary printed which `--- FAIL:` the log does not tell, but
+    # testing wrote each one whole: those tests failed (truth: p0 and p2 ran
+    # TestTransferPanics, p1 TestBalanceMismatch; cmd/go's `FAIL\tpkg` three
+    # times, one of them with another process's write glued before it)
+    text, _ = corpus_case("gotest-writes-time")
+    (diagnostic,) = [d for d in analyze(text.encode()).diagnostics
+                     if d.message.startswith(UNPLACED_WRITES)]
+    assert "the go tests that failed: TestTransferPanics \u00d72, TestBalanceMismatch \u00d71" \
+        in diagnostic.message
+    assert "the packages that failed: example.com/fleet/ledger \u00d72" in diagnostic.message
+    assert failed_tests(["--- FAIL: TestX (0.00s)", "    --- FAIL: TestX/sub (0.00s)",
+                         "--- FAIL: TestX (0.00s)", "FAIL\tpkg/x\t0.01s", "FAIL",
+                         "panic: --- FAIL: TestY (0.00s)"]) == (
+        [("TestX", 2), ("TestX/sub", 1)], [("pkg/x", 1)])
 
 
 def test_a_path_glued_to_other_writes_is_read_whole():

@@ -625,11 +625,17 @@ def _name_unplaced_writes(streams: list[Stream], diagnostics: list[Diagnostic]) 
                     for n in _input_lines(s, i)})
     if not lines:
         return
-    from .mentions import describe, source_files
+    from .mentions import describe, failed_tests, source_files
 
     # the files they name, whole in any mixture: the code the crashes ran through
     files = source_files(t for s in streams if s.unplaced for t in s.texts)
     named = f"; the source files they name: {describe(files)}" if files else ""
+    # go test's lines, whole in any mixture: which tests failed, whichever process ran them
+    tests, packages = failed_tests(t for s in streams if s.unplaced for t in s.texts)
+    if tests:
+        named += f"; the go tests that failed: {describe(tests)}"
+    if packages:
+        named += f"; the packages that failed: {describe(packages)}"
     diagnostics.append(Diagnostic(UNPLACED_WRITES + named, _spans(lines)))
     for s in streams:
         if not s.unplaced:

@@ -1,11 +1,14 @@
-"""What a mixture of processes' writes still names: its Go source files.
+"""What a mixture of processes' writes still names: its Go source files, and
+the go tests that failed.
 
 Where the write layer cannot tell processes' writes apart, their tracebacks
 are lost, but not their file paths: the runtime prints each path in one
 write, so it stands whole however the writes mix (`…/bbolt/cursor.go` glued
 to another process's `running`). The files outside GOROOT say which code the
 crashes ran through: what someone grepping `vendor/…/copy.go:766` out of the
-mess by hand was looking for.
+mess by hand was looking for. Likewise go test's own lines (`--- FAIL: TestX
+(0.01s)`, cmd/go's `FAIL\tpkg\t0.02s`), each one write: which test binary
+printed which is seldom told, but that those tests failed is.
 """
 
 from __future__ import annotations
@@ -86,3 +89,29 @@ def describe(files: list[tuple[str, int]], most: int = 6) -> str:
     shown = ", ".join(f"{f} \u00d7{n}" for f, n in files[:most])
     rest = len(files) - most
     return shown + (f" and {rest} more" if rest > 0 else "")
+
+
+def failed_tests(texts: Iterable[str]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The tests whose `--- FAIL:` lines and the packages whose `FAIL\tpkg`
+    lines stand whole among `texts` (the grammar's test_fail and
+    test_package_fail), with how often: most named first."""
+    from ..grammar import line_grammar
+
+    grammar = line_grammar()
+    tests: Counter[str] = Counter()
+    packages: Counter[str] = Counter()
+    for text in texts:
+        if "FAIL" not in text[:16]:
+            continue
+        m = grammar.match(text)
+        if m is None or m.lastgroup not in _TEST_KINDS:
+            continue
+        kind = grammar.kinds[m.lastgroup]
+        if m.lastgroup == "test_fail":
+            tests[m.group(kind.fields["test"])] += 1
+        else:
+            packages[m.group(kind.fields["package"])] += 1
+    return tests.most_common(), packages.most_common()
+
+
+_TEST_KINDS = frozenset({"test_fail", "test_package_fail"})

@@ -457,6 +457,16 @@ __all__ = ["LINE_LEVEL", "clean_message", "decodable", "is_broken",
 # id at 353): the pairing, which the model cannot price until a GOROOT or an
 # id tells it, and by then the beam holds one. PINNED and RELEASES stay off
 # with the decoder (MAX_DECODE 0).
+#
+# go test's own lines (writes22): the decoder reads `=== RUN`, `--- PASS:` and
+# a test's log line with the process that printed them (writes_decode.TESTS),
+# and what they name ties its later lines; gotest-writes-time held to the
+# truth 578.6 -> 524.8, all 14 go test lines with their processes (9 before),
+# free 32 -> 36 lines; no report either way. With the heads pinned too, the
+# decidable reports' first wrong lines move on from a message on another's
+# opener (6 of the 8) to the pairing of a message with goroutines, as writes21
+# found (docs/measurements.md, Stop 35). The pipeline names the tests and
+# packages that failed in the unplaced pieces' warning (mentions.failed_tests).
 MAX_DECODE = 0
 MAX_DECODE_PROCESSES = 6
 
