@@ -110,7 +110,7 @@ from .scores import (
     seen_at,
     seen_doing,
 )
-from .track import DONE, IDLE, Track, continues, gap
+from .track import DONE, IDLE, JOINS_OPENED, Track, continues, gap
 
 # A line whose chunk group's line before it went to this stream, or elsewhere
 # (splice.chunk_groups: lines a collector's read() chunks show to be one process's).
@@ -465,7 +465,15 @@ class Beam:
         # (AFTER_PRELUDE: or another process's, in random line order), or
         # continuing its report (HARD: GOTRACEBACK=crash's SIGABRT dump)
         prelude = 0
-        for pos, t in self._tracks(h):
+        if opener and ev.kind not in JOINS_OPENED and not headed:
+            # (such an opener joins only a stream of prelude lines, or opens
+            # one: the 64 streams a log of services' recovered panics keeps
+            # open are passed by as continues() would pass them by)
+            tracks = [(pos, t) for pos, t in enumerate(h.tracks) if not t.opened]
+            tracks.append((-1, self.blank))
+        else:
+            tracks = self._tracks(h)
+        for pos, t in tracks:
             new = pos < 0
             nxt = step(t.stack, token)
             if nxt is None and not headed:

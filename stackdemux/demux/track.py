@@ -375,6 +375,12 @@ def gap(t: Track) -> float:
 _RACE_STACK_ENDS = frozenset({"race_frame_file", "race_stack_lost"})
 
 
+# The openers that may continue a stream with a report open (continues()): any
+# other joins only a stream of prelude lines (beam.single_moves weighs it
+# against those alone, not every open stream).
+JOINS_OPENED = frozenset({"panic", "race_rule", "sigdump"})
+
+
 def continues(t: Track, ev: Evidence, previous: Track | None) -> bool:
     """May an opener join stream t instead of opening a new process?"""
     if not t.opened:
@@ -382,6 +388,8 @@ def continues(t: Track, ev: Evidence, previous: Track | None) -> bool:
         # after them is the same process's; a later one may be (beam.py weighs it).
         return True
     kind = ev.kind
+    if kind not in JOINS_OPENED:
+        return False
     if kind == "panic":
         return t.annotated and t.last_kind in ("panic", "chained_panic")
     if kind == "race_rule":
