@@ -28,6 +28,13 @@ only some real logs hold, then mangle it:
           caller (zerolog, zap, logrus, klog, Echo) and go test's watchdog
           captures, drawn again in a pane of another width or mangled
           (test_fuzz_panes_loggers.py; paste_panel.py, loggers.py).
+* many     8 to 12 of the corpus's real processes, whole, their lines in a
+          random order, some mangled: conservation, inert outputs, and every
+          pass of the separator within its budget (test_fuzz_many_streams.py;
+          beam.Wide, peel.py, repair.py, polish.py);
+* verbose  real plain go test -v captures mangled, fed to the sieve's hold of
+          running tests' lines whole, in blocks and from the middle
+          (test_fuzz_sieve_tests.py; sieve_verbose.py).
 
 Every input runs in a forked child with a CPU limit (test_fuzz._in_child): one
 that breaks a promise, or takes over 3x as long for twice the input when it
@@ -66,6 +73,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import test_fuzz as tf
 import test_fuzz_failures as tfl
 import test_fuzz_logfmt as tl
+import test_fuzz_many_streams as tm
 import test_fuzz_panes_loggers as tp
 import test_fuzz_sieve_tests as ts
 import test_fuzz_write_records as tw
@@ -115,6 +123,25 @@ def _failures(data: bytes) -> None:
         assert where is None or (root / where[0]).is_file(), where
 
 
+def _many(data: bytes) -> None:
+    budgets: list[tm.Budget] = []
+    with tm.budgets_kept(budgets):
+        _analysed(data)
+    for b in budgets:
+        tm.within_allowances(b)
+
+
+def _verbose(r: random.Random, data: bytes) -> None:
+    n = data.count(b"\n")
+    _, failed = ts.read(data, [], ts.VerboseTests())
+    ts.given_once_but_marks(data, failed)
+    cuts = sorted(r.sample(range(n), min(n, r.randint(1, 40))))
+    _, failed2 = ts.read(data, cuts, ts.VerboseTests())
+    ts.given_once_but_marks(data, failed2)
+    assert [(f.key, b"".join(raw for _, raw in f.chunks)) for f in failed2] == [
+        (f.key, b"".join(raw for _, raw in f.chunks)) for f in failed]
+
+
 def _running(r: random.Random, data: bytes) -> None:
     n = data.count(b"\n")
     held, failed = ts.read(data, [])
@@ -126,7 +153,8 @@ def _running(r: random.Random, data: bytes) -> None:
     assert [(f.key, b"".join(raw for _, raw in f.chunks)) for f in failed2] == records
 
 
-FAMILIES = ("logfmt", "writes", "decode", "wild", "failures", "running", "panes")
+FAMILIES = ("logfmt", "writes", "decode", "wild", "failures", "running", "panes", "many",
+            "verbose")
 
 
 def one(r: random.Random, families: tuple[str, ...] = FAMILIES
@@ -142,6 +170,16 @@ def one(r: random.Random, families: tuple[str, ...] = FAMILIES
         data = ts.mangled(r, r.choice(ts.POOL))
         seed = r.randrange(2**32)
         return family, data, lambda: _running(random.Random(seed), data)
+    if family == "many":
+        data = tm.drawn(r, r.choice(tm.OUTPUTS))
+        return family, data, lambda: _many(data)
+    if family == "verbose":
+        data = r.choice(ts.VERBOSE_POOL)
+        for _ in range(r.randint(1, 3)):
+            data = r.choice(ts.VERBOSE_MUTATIONS)(r, data)
+        data = data if data.endswith(b"\n") else data + b"\n"
+        seed = r.randrange(2**32)
+        return family, data, lambda: _verbose(random.Random(seed), data)
     if family == "decode":
         text = td.mangled(r, r.choice(td.MERGES))
         return family, text.encode(), lambda: _decoded(text)
