@@ -31,7 +31,7 @@ over 1000 s, each line one write(); a dump's lines follow one another every
     and wake, cut where the writer had got to (a dump's line mid-way).
 Each log is written to /tmp (nothing committed) and measured in a fresh process
 by bench_demux.measure: read (a log of 32 MiB or more is sieved) + demux, then
-parse; MB/s of CPU time, peak memory (ru_maxrss). `--truth` also counts the
+parse; MB/s of CPU time, peak memory (VmHWM: bench_demux.peak_mb). `--truth` also counts the
 reports of each service's own output read alone (an upper bound: read alone, a
 decoy such as `2026/11/25 19:21:32 panic: false, …` and the slog sample's
 `http: panic serving …: boom` count as reports; among other lines they are noise).
