@@ -227,13 +227,12 @@ def chunk_at(texts: Sequence[str], how: Reach, firsts: Sequence[int], k: int,
 
 def match_first(pattern: re.Pattern[str], texts: Sequence[str], whole: str | None = None,
                 firsts: Sequence[int] | None = None) -> re.Match[str] | None:
-    """pattern.match at the start of the texts joined (in the first chunk's text)."""
+    """pattern.match at the start of the texts joined (the lines a match there may read)."""
     how = reach(pattern)
-    if how is None and whole is None:
-        whole = "\n".join(texts)
-    for chunk in chunks(texts, how or Reach(0, 0), whole, firsts):
-        return pattern.match(chunk.text)
-    return None
+    if whole is None:
+        # (a match at the start reads its first line and `how.newlines` more)
+        whole = "\n".join(texts if how is None else texts[:1 + how.newlines])
+    return pattern.match(whole)
 
 
 def search(pattern: re.Pattern[str], texts: Sequence[str], whole: str | None = None,
