@@ -73,6 +73,7 @@ class Weigher:
         self._chunks: dict[tuple[int, int], dict[int, list[int]]] = {}  # see chunk_states
         self._dead: dict[int, tuple[Fragment, bool]] = {}  # see dead
         self._needles: dict[int, tuple[Fragment, tuple[str, ...] | None]] = {}  # see may_finish
+        self._held: dict[tuple[str, ...], bool] = {}  # the line expanded's: may_finish
         self._starts: list[bool] | None = None  # see line_starts
         self._line = -1  # the line expanded (next_line)
         self._states: list[int] | None = None  # see line_states
@@ -243,12 +244,17 @@ class Weigher:
                         texts = None
                         break
                     texts.update(some)
-            got = f, None if texts is None else tuple(texts)
+            got = f, None if texts is None else tuple(sorted(texts))
             if len(self._needles) >= MEMO_MAX:
                 self._needles.clear()
             self._needles[id(f)] = got
         texts = got[1]
-        return texts is None or any(x in t for x in texts)
+        if texts is None:
+            return True
+        held = self._held.get(texts)  # (heads alike share their texts: asked once a line)
+        if held is None:
+            held = self._held[texts] = any(x in t for x in texts)
+        return held
 
     def joins_of(self, head: str, pieces: tuple[Piece, ...], i: int, t: str, n: int
                  ) -> list[tuple[int, float, str]]:
@@ -416,6 +422,7 @@ class Weigher:
         self._states = None
         self._joins.clear()
         self._joins_alike.clear()
+        self._held.clear()
         self._rests.clear()
         self._grown.clear()
         self._chunks.clear()
