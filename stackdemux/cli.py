@@ -147,6 +147,7 @@ def main() -> None:
       threads    a GOTRACEBACK=crash dump's other threads
       partial    the log holds the report cut short, and why
       test       the go test that failed, in its package (tests: several)
+      input      a fuzz target's failing input: its file, in the package
       failed     a failed test, and its log as testing printed it
       message    the panic value or the error, as printed
       signal     the signal the crash took, as printed (addr=: the address)

@@ -380,6 +380,9 @@ class FailedTest:
     elapsed: str | None = None  # `0.00s`, as printed
     input_line: int | None = None  # its `--- FAIL` line
     log: list[LogEntry] = field(default_factory=list)
+    # a fuzz target's: the input file it failed on (fuzz_input.py), as testing names it,
+    # relative to the package (`testdata/fuzz/FuzzUpper/172ac9c6d327d563`)
+    fuzz_input: str | None = None
 
 
 # The values a line's reading can leave undecided (Unsure.fields): a goroutine
@@ -708,7 +711,12 @@ class Group:
 # it is, open-component-model#1067, traefik#6297). 11: chi's Recoverer page (` panic: `,
 # then ` -> ` and its frames' names and file lines) is read as the panic's stack (it
 # read as `panic: foo` with no stack; go-chi/chi#633, recorded so an hour before).
-FINGERPRINT_SCHEME = 11
+# 12: a fuzz target's subtest that runs an input the fuzzer wrote to its corpus
+# (`FuzzUpper/172ac9c6d327d563`, plain `go test` after `go test -fuzz`) is titled as
+# its target, `test failed: FuzzUpper in pkg`: the failure the fuzzer found and its
+# rerun are one id (analyse/normalise.go_test_name); the input's file is said apart
+# (FailedTest.fuzz_input).
+FINGERPRINT_SCHEME = 12
 
 
 @dataclass(slots=True)

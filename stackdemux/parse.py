@@ -35,6 +35,7 @@ from .callers import (
 from .cgo_notes import beginthread_errno, quoted_note
 from .cgo_notes import writers as cgo_writers
 from .firstchars import first_chars, quick_alternation
+from .fuzz_input import is_rerun_hint, target_of, written_to
 from .grammar import MAX_LINE, line_grammar
 from .loggers import raised_by_logger
 from .model import (
@@ -1368,6 +1369,8 @@ class _Parser:
                 return
             if r is not None and self.gccgo_frame(i, text):
                 return
+            if r is not None and r.failed_tests and self.fuzz_input(i, text):
+                return
             if r is not None and self.cut_at_end(i, text):
                 return
             if self.observed and self.caller(i, text):
@@ -2116,6 +2119,32 @@ class _Parser:
         self.frames.append(Frame("?", file="", line=int(m.group(2))))
         g.bare_names = True
         self.state = "stack"
+        self.use(i)
+        return True
+
+    def fuzz_input(self, i: int, text: str) -> bool:
+        """The lines below a fuzz target's panic that name the input it failed on
+        (fuzz_input.py): the report's, its test's FailedTest.fuzz_input; go test's
+        `FAIL` lines below them are then the report's too (it closed at them)."""
+        if not text.startswith("    "):
+            return False
+        r = self.report
+        assert r is not None
+        texts = self.stream.texts
+        if not text.strip():  # (testing's blank line before it, 4 spaces in)
+            if i + 1 >= len(texts) or written_to(texts[i + 1]) is None:
+                return False
+        elif (written := written_to(text)) is not None:
+            target = target_of(written[1])
+            failed = next((f for f in r.failed_tests if f.test == target), None)
+            if failed is None:
+                return False
+            failed.fuzz_input = written[1]
+        elif not (any(f.fuzz_input for f in r.failed_tests) and is_rerun_hint(text)):
+            return False
+        self.end_frames()
+        self.quoted = None
+        self.state = "between"
         self.use(i)
         return True
 

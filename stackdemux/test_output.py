@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from . import rx
+from .fuzz_input import corpus_file, is_rerun_hint, target_of, written_to
 from .model import FailedTest, LogEntry
 
 # A -v log read back from a failed test's first `--- FAIL` line goes at most this
@@ -112,6 +113,24 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
     parts: list[str] = []  # its text's lines (joined once it ends: a long diff stays linear)
     message_lines: list[int] = []
     deeper = ""  # a further line of `message` begins so
+    # a fuzz target's failing input (fuzz_input.py): the file, the lines saying it
+    inputs: dict[str, str] = {}
+    input_lines: dict[str, list[int]] = {}
+    said_input: list[str] = []  # the test whose input the last such line named
+
+    def fuzz_line(i: int, text: str, named: dict[int, str]) -> None:
+        written = written_to(text)
+        if written is not None:
+            test = named.get(written[0])
+            if test is None or target_of(written[1]) != test:
+                return
+            inputs[test] = written[1]
+            said_input[:] = [test]
+        elif said_input and is_rerun_hint(text):
+            test = said_input[0]
+        else:
+            return
+        input_lines.setdefault(test, []).append(i)
     for i in range(lo, end):
         text = texts[i]
         if message is not None:
@@ -143,7 +162,8 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
                     if test not in failures:
                         failures[test] = FailedTest(test=test,
                                                     elapsed=m.group(fields["duration"]),
-                                                    input_line=numbers[i])
+                                                    input_line=numbers[i],
+                                                    fuzz_input=corpus_file(test))
                     if lines_of is not None:  # (each run's: go test -count=N)
                         lines_of.setdefault(test, []).append(i)
                 break
@@ -155,6 +175,8 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
         elif len(body) != len(text):  # (an entry is indented)
             m = log.fullmatch(text)
             if m is None:
+                if body.startswith(("Failing input ", "To re-run:", "go test -run=Fuzz")):
+                    fuzz_line(i, text, named)
                 continue
             depth = len(m.group(log_f["test_log_indent"])) - 4
             test = named.get(depth)
@@ -180,6 +202,13 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
         message.text = "\n".join(parts)
         message.input_lines = (message.input_lines[0], numbers[message_lines[-1]])
     used: list[int] = []
+    for test, path in inputs.items():
+        failure = failures.get(test)
+        if failure is not None:
+            failure.fuzz_input = path
+            used.extend(input_lines[test])
+            if lines_of is not None:
+                lines_of.setdefault(test, []).extend(input_lines[test])
     for test, failure in failures.items():
         for msg, lines in logs.get(test, ()):
             failure.log.append(msg)

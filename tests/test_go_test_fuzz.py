@@ -89,13 +89,69 @@ def test_the_ci_formats_name_the_fuzz_target(v):
     assert "FuzzUpper" in result["message"]["text"]
 
 
-@pytest.mark.xfail(strict=True, reason="gap (tests23): `Failing input written to "
-                   "testdata/fuzz/FuzzX/<hash>` is in no grammar rule; the report does not "
-                   "say which input file failed (its lines are noise)")
+def _written(path: Path) -> str:
+    """The file testing said it wrote the failing input to (`testdata/fuzz/FuzzX/<hash>`)."""
+    text = path.read_text()
+    if path.name.endswith("-json.txt"):
+        text = "".join(json.loads(line).get("Output", "") for line in text.splitlines())
+    return next(line.split("written to ", 1)[1] for line in text.splitlines()
+                if "Failing input written to" in line)
+
+
 @pytest.mark.parametrize("v", VERSIONS)
-def test_the_failing_input_s_file_is_read(v):
-    path = DATA / f"go{v}-fuzz-upper.txt"
-    written = next(line.split("written to ", 1)[1] for line in path.read_text().splitlines()
-                   if "Failing input written to" in line)
-    doc = render(stackdemux.analyze(path), "json", RenderOptions(color=False))
-    assert written in doc
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("target", ("upper", "record"))
+def test_the_failing_input_s_file_is_read(v, form, target):
+    # `Failing input written to testdata/fuzz/FuzzX/<hash>`, `To re-run:` and the
+    # command below the failure (a t.Errorf's log, a panic's stack) are its report's
+    path = DATA / f"go{v}-fuzz-{target}{form}.txt"
+    written = _written(path)
+    analysis = stackdemux.analyze(path)
+    [r] = analysis.reports
+    [failed] = [f for f in r.failed_tests if f.fuzz_input]
+    assert failed.test == "Fuzz" + target.title() and failed.fuzz_input == written
+    doc = json.loads(render(analysis, "json", RenderOptions(color=False)))
+    [said] = [f["fuzz_input"] for rep in doc["reports"] for f in rep["failed_tests"]]
+    assert said == written
+    lines = path.read_text().splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if "written to" in line)
+    covered = {n for a, b in r.lines for n in range(a, b + 1)}
+    assert {at, at + 1, at + 2} <= covered  # (their lines are no noise)
+    text = render(analysis, "text", RenderOptions(color=False))
+    assert f"input{written}" in "".join(text.split())  # (a long one wraps)
+
+
+@pytest.mark.parametrize("v", VERSIONS)
+def test_a_plain_fuzz_run_s_crash_names_its_package(v):
+    # go test's `FAIL`, `exit status 1` and `FAIL\tpkg` follow the failing input's lines:
+    # they are the crash's, as they are below a test's panic with no fuzzing
+    r = one(DATA / f"go{v}-fuzz-record.txt")
+    assert (r.test_package, r.exit_status) == ("example.com/gotests/fuzzed", 1)
+    assert r.fingerprint == one(DATA / f"go{v}-fuzz-record-json.txt").fingerprint
+
+
+@pytest.mark.parametrize("v", VERSIONS)
+@pytest.mark.parametrize("form", FORMS)
+def test_the_rerun_of_a_found_input_is_its_target_s_failure(v, form):
+    # plain `go test` runs testdata/fuzz/FuzzUpper/<hash> as the subtest
+    # FuzzUpper/<hash>: the same failure as `go test -fuzz` found, one id, and the
+    # same input file
+    upper, crash = stackdemux.analyze(DATA / f"go{v}-rerun{form}.txt").reports
+    found = one(DATA / f"go{v}-fuzz-upper.txt")
+    assert upper.fingerprint == found.fingerprint
+    [own] = [f for f in upper.failed_tests if f.fuzz_input]
+    assert own.fuzz_input == "testdata/fuzz/" + own.test
+    [ran] = [f for f in crash.failed_tests if f.fuzz_input]
+    assert ran.fuzz_input == "testdata/fuzz/" + ran.test
+
+
+@pytest.mark.parametrize("v", VERSIONS)
+def test_a_found_input_s_rerun_is_filed_under_its_target_s_id_in_ci(v):
+    # the CI formats file a failed test under its report's id: the same for the
+    # -fuzz run and the rerun (SARIF's partialFingerprints)
+    def ids(path: Path) -> set[str]:
+        sarif = json.loads(render(stackdemux.analyze(path), "sarif",
+                                  RenderOptions(color=False)))
+        return {str(res.get("partialFingerprints")) for res in sarif["runs"][0]["results"]
+                if res["ruleId"] == "go-test/failure"}
+    assert ids(DATA / f"go{v}-rerun.txt") == ids(DATA / f"go{v}-fuzz-upper.txt")

@@ -122,9 +122,21 @@ _RUN_VALUE = rx.compile(
     r")(?![0-9A-Za-z])")
 
 
+# A fuzz target's subtest that ran an input the fuzzer found and wrote to its corpus,
+# named by the file (`FuzzUpper/172ac9c6d327d563`: sha256's first 16 hex digits, all
+# 64 in Go 1.19; fuzz_input.py), is the failure `go test -fuzz` said as the target's
+# (`--- FAIL: FuzzUpper`): one id, the input's file in FailedTest.fuzz_input
+# (FINGERPRINT_SCHEME 12). A seed (`FuzzUpper/seed#0`) or a file its author named stays.
+_FUZZ_FOUND = rx.compile(r"(Fuzz[^/]*)/[0-9a-f]{16,}")
+
+
 def go_test_name(name: str) -> str:
     """A go test's name as a title says it: as testing printed it, less what its
-    run chose (_RUN_VALUE): `TestSizes/size-10` stays, `TestIDs/<UUID>`."""
+    run chose (_RUN_VALUE): `TestSizes/size-10` stays, `TestIDs/<UUID>`; a fuzz
+    target's found input its target's (`FuzzUpper/172ac9c6d327d563`: `FuzzUpper`)."""
+    found = _FUZZ_FOUND.fullmatch(name)
+    if found is not None:
+        name = found.group(1)
     cut = len(name) > MAX_MESSAGE
     text = _RUN_VALUE.sub(_replace, name[:MAX_MESSAGE])
     return text + " …" if cut else text

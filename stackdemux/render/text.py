@@ -20,6 +20,7 @@ from .view import (
     chain_steps,
     culprit_label,
     diagnostic_where,
+    fuzz_inputs,
     group_views,
     hint_facts,
     no_crash,
@@ -267,6 +268,8 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis,
     tests = tests_said(view.reports)
     if tests:
         w.field(tests_label(view.reports), clean(tests))
+    for k, path in enumerate(fuzz_inputs(view.reports)[:3]):
+        w.field("" if k else "input", clean(path))
     failures = failures_of.of(view)
     for failure in failures[:_FAILED_TESTS]:  # (each failed test's log, as testing printed it)
         w.field("failed", clean(failure.failed.test))

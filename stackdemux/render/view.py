@@ -251,6 +251,13 @@ def tests_said(reports: list[Report]) -> str | None:
     return said
 
 
+def fuzz_inputs(reports: list[Report]) -> list[str]:
+    """The files of the inputs the reports' fuzz targets failed on (FailedTest.fuzz_input,
+    relative to the test's package): what a person opens, or runs again by name."""
+    return list(dict.fromkeys(f.fuzz_input for r in reports for f in r.failed_tests
+                              if f.fuzz_input))
+
+
 def tests_label(reports: list[Report]) -> str:
     return "tests" if len(report_tests(reports)) > 1 else "test"
 
