@@ -113,7 +113,7 @@ class _Scan(Sieve):
             return {}
         out = {}
         for key, held in self._running.held.items():
-            chunks = [(first, raw) for first, _, raw in held.chunks]
+            chunks = self._running.records(held)
             out[key] = TestSpans(key, [(first, first + n) for first, n, _ in held.chunks],
                                  held.begun, self._logged(chunks))
         return out

@@ -10,7 +10,8 @@ fails, all of them are kept (`"Action":"fail"`), as the whole log would have
 been read. Memory is bounded by the output of the tests still running (a
 parent holds only its own records: its subtests' are theirs), for each by its
 last test_output.MAX_LINES_ABOVE lines, as far as a failure's log is read up,
-and in all by MAX_HELD_BYTES.
+and in all by MAX_HELD_BYTES: past it, the records go to a temporary file
+(Spill, MAX_SPILLED_BYTES at most), read back if their test fails.
 
 Which test a record belongs to its `Test` says. Reading it from every record
 is a Python step a line (0.28 s more for 54 MB), so the events that switch
@@ -26,20 +27,30 @@ tested at once, `go test -json -p N ./...`) each is read for its test.
 
 from __future__ import annotations
 
+import tempfile
 from collections import deque
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from . import rx
 from .test_output import MAX_LINES_ABOVE
 
-# What all running tests' records may hold at once: a log that names many tests
-# running, or one that logs huge lines, holds the last records this allows (those
-# dropped first are the oldest of the test that grows, then the tests named
-# longest ago). A real test's records of MAX_LINES_ABOVE lines of 200 bytes are 4 MB.
-MAX_HELD_BYTES = 64 << 20
+# What all running tests' records may hold in memory at once: past it, a test's
+# further records go to a temporary file (Spill), read back if it fails. A real
+# test's records of MAX_LINES_ABOVE lines of 200 bytes are 4 MB. (64 MiB until the
+# Spill: a -v log of 12 000 subtests, 59 MB, peaked at 102 MB held in memory, 86 MB
+# with 16 MiB and the rest spilled, its CPU time the same.)
+MAX_HELD_BYTES = 16 << 20
+# What that file may hold: past it too, a log that names many tests running, or one
+# that logs huge lines, holds the last records these allow (those dropped first are
+# the oldest of the test that grows, then the tests named longest ago).
+MAX_SPILLED_BYTES = 1 << 30
 # How many running tests' records are held: past it, the test named longest ago
-# lets go of its own (a log that starts tests it never ends holds no more).
-MAX_RUNNING = 4096
+# lets go of its own (a log that starts tests it never ends holds no more). A -v
+# log's subtests all wait for their parent's end, where testing prints their
+# verdicts (sieve_verbose.py): benchmarks/bigjson's 12 000 subtests at once. A held
+# test costs ~0.8 kB beside its records: 16 384 of them 13 MB.
+MAX_RUNNING = 1 << 14
 
 # The events that begin or end a test's records (test2json writes Action second,
 # after Time): run, cont, pass, pause, fail, skip.
@@ -56,12 +67,46 @@ _NAMED = rx.compile(rb'"Package":("(?:[^"\\\n]|\\.)*")(?:,"Test":("(?:[^"\\\n]|\
 @dataclass(slots=True)
 class _Held:
     """A running test's records: (number of the first line, 0-based; how many;
-    the whole lines)."""
+    the whole lines, or where Spill holds them: (offset, length))."""
 
-    chunks: deque[tuple[int, int, bytes]] = field(default_factory=deque)
+    chunks: deque[tuple[int, int, bytes | tuple[int, int]]] = field(default_factory=deque)
     lines: int = 0
-    size: int = 0  # bytes
+    size: int = 0  # bytes in memory
+    spilled: int = 0  # bytes in the Spill
     begun: bool = False  # its `run` event was read (not so for a test begun before a range)
+
+
+class Spill:
+    """An anonymous temporary file of held records past MAX_HELD_BYTES: written at
+    its end, read back where a test that failed holds some, made empty again
+    when no held test has any left (the file is removed as it is closed)."""
+
+    def __init__(self) -> None:
+        self.file: BinaryIO | None = None
+        self.end = 0  # bytes written since it was last empty
+        self.live = 0  # of them, bytes a held test still holds
+
+    def put(self, raw: bytes) -> tuple[int, int]:
+        if self.file is None:
+            # (open while the sieve reads: closed, so removed, as it is let go)
+            self.file = tempfile.TemporaryFile(prefix="stackdemux-held-")  # noqa: SIM115
+        self.file.seek(self.end)
+        self.file.write(raw)
+        at, self.end = self.end, self.end + len(raw)
+        self.live += len(raw)
+        return at, len(raw)
+
+    def get(self, where: tuple[int, int]) -> bytes:
+        assert self.file is not None
+        self.file.seek(where[0])
+        return self.file.read(where[1])
+
+    def free(self, n: int) -> None:
+        self.live -= n
+        if self.live == 0 and self.end:
+            self.end = 0
+            if self.file is not None:
+                self.file.truncate(0)
 
 
 @dataclass(slots=True)
@@ -81,9 +126,10 @@ class RunningTests:
     test's held records."""
 
     def __init__(self, limit: int = MAX_LINES_ABOVE, max_bytes: int = MAX_HELD_BYTES,
-                 mid_log: bool = False) -> None:
+                 mid_log: bool = False, max_spilled: int = MAX_SPILLED_BYTES) -> None:
         self.limit = limit
-        self.max_bytes = max_bytes
+        self.max_bytes = max_bytes  # in memory
+        self.max_spilled = max_spilled  # in the Spill's file
         self.size = 0  # bytes held, all tests
         # each running test's records, by its package and test as the record writes them
         self.held: dict[bytes, _Held] = {}
@@ -98,7 +144,20 @@ class RunningTests:
         # the packages of the tests begun and not ended (a count each): several at once
         # (`go test -json -p N`) write their records as they come, with no event between
         self.packages: dict[bytes, int] = {}
+        self.spill = Spill()
         self._at = self._line = 0  # (block(): a position whose line number is known)
+
+    def records(self, held: _Held) -> list[tuple[int, bytes]]:
+        """A held test's records as (first line's number, whole lines), read back
+        where they were spilled."""
+        get = self.spill.get
+        return [(first, raw if isinstance(raw, bytes) else get(raw))
+                for first, _, raw in held.chunks]
+
+    def _forget(self, held: _Held) -> None:
+        self.size -= held.size
+        if held.spilled:
+            self.spill.free(held.spilled)
 
     def block(self, block: bytes, base: int) -> list[FailedRecords]:
         """Read `block` (whole lines, each ending in a newline; `base`: its first
@@ -173,16 +232,18 @@ class RunningTests:
     def _let_go(self, key: bytes) -> None:
         held = self.held.pop(key, None)
         if held is not None:
-            self.size -= held.size
+            self._forget(held)
 
     def _hand_over(self, key: bytes, failed: list[FailedRecords]) -> None:
-        """A failed test's held records let go of here and added to `failed`."""
+        """A failed test's held records let go of here and added to `failed` (read
+        back where they were spilled)."""
         held = self.held.pop(key, None)
-        if held is not None:
-            self.size -= held.size
-            if held.chunks:
-                failed.append(FailedRecords(
-                    key, held.begun, [(first, raw) for first, _, raw in held.chunks]))
+        if held is None:
+            return
+        records = self.records(held) if held.chunks else []
+        self._forget(held)
+        if records:
+            failed.append(FailedRecords(key, held.begun, records))
 
     def _give(self, block: bytes, a: int, b: int) -> None:
         """Hold the records block[a:b] (whole lines), each as its test's. Where
@@ -220,29 +281,38 @@ class RunningTests:
         if held is None:
             held = self.held[key] = _Held()
             if len(self.held) > MAX_RUNNING:
-                self.size -= self.held.pop(next(iter(self.held))).size
+                self._forget(self.held.pop(next(iter(self.held))))
         return held
 
     def _hold(self, key: bytes, line: int, n: int, raw: bytes) -> None:
         """Hold `n` whole lines from input line `line` as the test `key`'s records."""
         held = self._entry(key)
-        held.chunks.append((line, n, raw))
+        spill = self.spill
+        if (self.size + len(raw) > self.max_bytes
+                and spill.end + len(raw) <= self.max_spilled):
+            held.chunks.append((line, n, spill.put(raw)))  # (memory is full: to the file)
+            held.spilled += len(raw)
+        else:
+            held.chunks.append((line, n, raw))
+            held.size += len(raw)
+            self.size += len(raw)
         held.lines += n
-        held.size += len(raw)
-        self.size += len(raw)
         while len(held.chunks) > 1 and held.lines - held.chunks[0][1] >= self.limit:
             self._drop_oldest(held)
         while len(held.chunks) > 1 and self.size > self.max_bytes:
             self._drop_oldest(held)  # (the test that grows first, its oldest records)
         while self.size > self.max_bytes:  # then the tests named longest ago
-            first = next(iter(self.held))
-            self.size -= self.held.pop(first).size
+            self._forget(self.held.pop(next(iter(self.held))))
 
     def _drop_oldest(self, held: _Held) -> None:
         _, n, raw = held.chunks.popleft()
         held.lines -= n
-        held.size -= len(raw)
-        self.size -= len(raw)
+        if isinstance(raw, bytes):
+            held.size -= len(raw)
+            self.size -= len(raw)
+        else:
+            held.spilled -= raw[1]
+            self.spill.free(raw[1])
 
 
 def logged(test: list[tuple[int, bytes]]) -> bool:

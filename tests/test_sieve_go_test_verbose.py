@@ -16,6 +16,7 @@ read through the sieve whatever their size (`minimum=0`).
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,56 @@ def test_the_parallel_sieve_keeps_the_same_lines(path):
     for jobs in range(2, 12):
         more = sieve_file(str(path), jobs)
         assert (more.to_bytes(), more.links) == (one.to_bytes(), one.links), jobs
+
+
+MANY = DATA / "bigjson_small" / "go1.27.3-many-verbose.txt.gz"  # (10 000 subtests)
+
+
+def _failed_case(held: VerboseTests, log: bytes) -> list[tuple[int, bytes]]:
+    """The lines `held` gives back for the failed subtest, fed `log` a MiB at a time."""
+    failed = []
+    lines = log.splitlines(keepends=True)
+    at = 0
+    while at < len(lines):
+        block = lines[at:at + 8192]
+        failed += held.block(b"".join(block), at)
+        at += len(block)
+    [case] = [f for f in failed if f.key == b"TestChatty/case_05000"]
+    return case.chunks
+
+
+def test_a_parent_of_thousands_of_subtests_keeps_its_failed_subtest_s_log(tmp_path):
+    # testing prints the 10 000 subtests' verdicts when their parent ends: all of them
+    # wait at once, past the 4 096 tests the sieve held: the failed one, the 5 000th,
+    # was let go before its verdict came, and read as its parent's failure, no log
+    path = tmp_path / "many-verbose.txt"
+    path.write_bytes(gzip.decompress(MANY.read_bytes()))
+    sieved = read_source(str(path), path.name, minimum=0)
+    assert sieved.capture.kept_lines < sieved.capture.total_lines / 10
+    [case] = [f for r in stackdemux.analyze(sieved).reports for f in r.failed_tests
+              if f.test == "TestChatty/case_05000"]
+    [whole] = [f for r in stackdemux.analyze(path).reports for f in r.failed_tests
+               if f.test == "TestChatty/case_05000"]
+    assert [e.text for e in case.log] == ["case 5000: checksum mismatch"]
+    assert case == whole
+
+
+def test_held_lines_past_the_memory_bound_are_spilled_and_read_back_whole():
+    # (a parent's waiting subtests' lines past MAX_HELD_BYTES go to a temporary file:
+    # memory stays bounded, and the failed one's come back as held in memory)
+    log = gzip.decompress(MANY.read_bytes())
+    small = VerboseTests(max_bytes=64 << 10)
+    waiting = log[:log.index(b"--- FAIL: TestChatty (")]  # (all 10 000 wait for it)
+    assert [f.key for f in small.block(waiting, 0)] == [b"TestEarly"]
+    assert small.size <= 64 << 10 and small.spill.live > len(waiting) * 3 // 4
+    small = VerboseTests(max_bytes=64 << 10)
+    assert _failed_case(small, log) == _failed_case(VerboseTests(), log)
+    assert small.spill.live == small.spill.end == 0  # (all let go: the file emptied)
+    # ... and the file is bounded too: past it the oldest are let go, as before it
+    full = VerboseTests(max_bytes=64 << 10, max_spilled=64 << 10)
+    full.block(waiting, 0)
+    assert full.size <= 64 << 10 and full.spill.end <= 64 << 10
+    assert len(full.held) < 10_000 / 4
 
 
 def test_a_log_that_runs_no_test_holds_nothing():
