@@ -62,7 +62,7 @@ from .raw_chain import read_raw_chain
 from .sre import constants as _c
 from .sre import parser as _p
 from .test_output import MAX_LINES_ABOVE, read_failures, tests_begun
-from .test_reports import FAILED, split_by_test
+from .test_reports import FAILED, races_of_tests, split_by_test
 from .tinygo_location import LOCATED, read_location
 
 _G = line_grammar()
@@ -941,6 +941,7 @@ class _Parser:
         finally:
             if gc_was_enabled:
                 gc.enable()
+        races_of_tests(self.result.reports)
         return self.result
 
     def _run(self) -> None:

@@ -184,6 +184,11 @@ def read_failures(texts: Sequence[str], numbers: Sequence[int], fails: Sequence[
                 k = bisect_right(run_starts, i) - 1
                 if k >= 0 and test_runs[k][1]:
                     test = test_runs[k][1]  # (its event said whose it is)
+                elif k >= 0 and test_runs[k][1] is None:
+                    # the package's own output, no test's: go test -race's `race
+                    # detected during execution of test` said again after the
+                    # tests (Go 1.19-1.21's events), below the last one's verdict
+                    continue
             if test is None and not chatty:
                 continue
             said = m.group(log_f["test_log_text"])

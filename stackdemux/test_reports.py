@@ -20,7 +20,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
-from .model import FailedTest, Report, Span, spans_of
+from .model import FailedTest, Report, ReportKind, Span, spans_of
 
 FAILED = "test failed: "  # the message of a failed test with no panic (parse.py)
 
@@ -90,3 +90,32 @@ def split_by_test(report: Report, new_id: Callable[[], str],
 
 def _spans(numbers: list[int]) -> list[Span]:
     return spans_of(numbers) if numbers else []
+
+
+# testing's own failure of a test the race detector saw a race in (`t.Errorf` in
+# tRunner, at testing.go's line of its version): the race's report came before it
+RACE_SEEN = "race detected during execution of test"
+
+
+def races_of_tests(reports: Sequence[Report]) -> None:
+    """Name the go test each data race ran in (go test -race), in one stream's
+    reports in order: the race detector prints a race when it happens, in its
+    test's output; testing fails that test when it ends, with RACE_SEEN in its
+    log. Plain and -v output name no test in the race's lines (-json's events
+    do: Report.tests read from them is kept), so a race with no test is the next
+    failed test's whose log says RACE_SEEN, if no other test's failure came between."""
+    waiting: list[Report] = []
+    for r in reports:
+        if r.kind is ReportKind.RACE:
+            if not r.tests:
+                waiting.append(r)
+            continue
+        if not r.failed_tests:
+            continue
+        raced = [f for f in r.failed_tests if any(e.text == RACE_SEEN for e in f.log)]
+        if raced and waiting:
+            for race in waiting:
+                race.tests = [raced[-1].test]
+                if race.test_package is None:
+                    race.test_package = r.test_package
+        waiting = []
