@@ -58,15 +58,22 @@ class VerboseTests(RunningTests):
         self.seen_run = mid_log  # (a range can hold its test's lines and no `=== RUN`)
 
     def block(self, block: bytes, base: int) -> list[FailedRecords]:
+        pos = 0  # the first line not yet given to a test
         if not self.seen_run:
-            if not any(start == at for _, start, at, _ in self._run_lines.lines(block)):
+            first = min((start for _, start, at, _ in self._run_lines.lines(block)
+                         if start == at), default=None)
+            if first is None:
                 return []  # (no `=== RUN` at a line's start)
-            self.seen_run = True
+            # (the lines before it are no test's, whichever block holds it: a verdict
+            # there, of a log cut above its test's run, was read in a whole log and
+            # not in one read in blocks, fuzz23)
+            self.seen_run, pos = True, first
         failed: list[FailedRecords] = []
         self._at, self._line = 0, base
-        pos = 0  # the first line not yet given to a test
         for m in _marks(block, self._needles):
             start, end = m.start(), m.end() + 1
+            if start < pos:
+                continue
             self._give(block, pos, start)  # the lines up to it: the current test's
             pos = start
             word = m.group(1)

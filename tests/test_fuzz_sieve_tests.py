@@ -257,3 +257,22 @@ def test_the_lines_of_verbose_tests_are_held_in_work_linear_in_the_log():
 
     small, big = work(4), work(16)
     assert big <= 4.4 * small, (small, big)
+
+
+def test_verdicts_above_a_log_s_first_run_are_no_test_s_read_whole_or_in_blocks():
+    # found by fuzz_modules' seed 2301 (verbose): a -v log cut above TestSub's
+    # `=== RUN`, its verdicts first. Read as one block, the verdicts were read as
+    # TestSub's and TestSub/case_2's failures (each held its verdict alone); read
+    # in blocks whose first held no `=== RUN`, they were not: where the sieve's
+    # blocks fell decided it. The lines before a log's first `=== RUN` are no test's.
+    ls = _lines((DATA / "gotest_forms" / "go1.27.3-verbose.txt").read_bytes())
+    data = b"".join(ls[ls.index(b"--- FAIL: TestSub (0.00s)\n"):])
+    _, whole = read(data, [], VerboseTests())
+    assert [f.key for f in whole] == [b"TestReport", b"TestNested", b"TestNested/outer",
+                                      b"TestNested/outer/inner", b"TestHello",
+                                      b"TestGreetings", b"TestGreetings/Ann",
+                                      b"TestGreetings/Bob"], whole
+    for cut in range(1, 5):
+        _, blocks = read(data, [cut], VerboseTests())
+        assert [(f.key, f.chunks[0][0], b"".join(raw for _, raw in f.chunks)) for f in blocks
+                ] == [(f.key, f.chunks[0][0], b"".join(raw for _, raw in f.chunks)) for f in whole]
