@@ -54,6 +54,10 @@ Seeds run (each 40 min at load 11-16 on 2 cores, fuzz20; the seeds before
              66 inputs, 0 findings
   2201       panes (fuzz22, 20 min at load ~22): 547 inputs, 0 findings (its unit
              test's first examples found a checker's defect: fuzz_found/bb969f4a67)
+  2301       many + verbose (fuzz23, 20 min at load ~24): 3 830 inputs; found
+             sieve_verbose reading verdicts above a log's first `=== RUN` or not as
+             its blocks fell (fixed; spec in test_fuzz_sieve_tests); a `many` finding was
+             the run's children importing a worktree rebased under them
   2001, 2006 wild             (2006: 164 inputs in 40 min, 0 findings) 2001: TooSlow
              on big-writes-time behind garbled prefixes: 3.1 MB at 22 KB/s,
              linear (1/64, 1/16, 1/4 of it: 2.7, 9.5, 34 s)
