@@ -2002,17 +2002,19 @@ class _Parser:
         self.noise_or_close(i)
 
     def cut_at_end(self, i: int, text: str) -> bool:
-        """The stream's last line, in a goroutine's stack after a whole frame, a frame's
-        call line cut short (a paste's or a log's end: `pkg.F(0xc000, {0x`, `pkg/sub.`):
-        the stack went on, so the report is incomplete; the frame is kept where the cut
-        left its function's name whole (its `(` printed), with no file line. After a
-        goroutine, the next one's header cut short (`goroutine 2 gp=0xc000007340 m=`):
-        more goroutines followed."""
+        """The stream's last line, in a goroutine's stack (after its header or a whole
+        frame), a frame's call line cut short (a paste's or a log's end: `pkg.F(0xc000,
+        {0x`, `pkg/sub.`): the stack went on, so the report is incomplete; the frame is
+        kept where the cut left its function's name whole (its `(` printed), with no
+        file line. After a goroutine, the next one's header cut short (`goroutine 2
+        gp=0xc000007340 m=`): more goroutines followed."""
         r = self.report
         frames = self.frames
         if r is None or self.pending is not None or not _only_blank_after(self.stream.texts, i):
             return False
-        if frames:
+        if frames is not None:
+            # (a goroutine's first call line cut too: right after its header,
+            # `goroutine 18 gp=… [cleanup wait]:` then `runtime.gopark(0x0?, 0x0`)
             name = _cut_call(text)
             if name is None:
                 return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stackdemux.api import analyze_many
+from stackdemux.api import analyze, analyze_many
 from stackdemux.parse import CUT_AT_END, CUT_HEADER_AT_END, _cut_call
 
 WILD = Path(__file__).resolve().parent.parent / "samples" / "wild"
@@ -79,3 +79,15 @@ def test_a_prefixed_stack_cut_in_a_call_line_keeps_its_frame() -> None:
     assert (report.complete, report.incomplete_reason) == (False, CUT_AT_END)
     last = report.goroutines[0].frames[-1]
     assert (last.func, last.file) == ("istio.io/mixer/pkg/il/evaluator.(*IL).evalResult", None)
+
+
+def test_a_goroutine_s_first_call_line_cut_keeps_its_frame() -> None:
+    # A real SIGQUIT dump (Go 1.27) the log ends inside: right after goroutine 18's
+    # header, in its first call line (`runtime.gopark(0x0?, 0x0?, 0x0?, 0x0`). The
+    # report read as complete, goroutine 18 with no frame and the line lost.
+    dump = (WILD.parent / "go1.27" / "sigquit_minutes.txt").read_bytes()
+    cut = dump.index(b"runtime.gopark(0x0?, 0x0?, 0x0?, 0x0", dump.index(b"goroutine 18 "))
+    (report,) = analyze(dump[:cut + len(b"runtime.gopark(0x0?, 0x0?, 0x0?, 0x0")]).reports
+    assert (report.complete, report.incomplete_reason) == (False, CUT_AT_END)
+    last = report.goroutines[-1]
+    assert last.id == 18 and [f.func for f in last.frames] == ["runtime.gopark"]
