@@ -133,6 +133,69 @@ def test_the_gates_traceback_values_are_found_where_a_call_s_parenthesis_follows
         assert any(plain.search(t) for t in lines)
 
 
+@pytest.mark.parametrize("case", ["bolt-writes-shuffle", "crash-writes-time", "gotest-writes-time",
+                                  "bolt-lines-random", "crash-chunks-slow", "mixed-lines-arrival"])
+def test_the_gate_reads_the_lines_joined_a_chunk_at_a_time_as_it_reads_each_line(case):
+    # the gate's definition, line by line: at least 12 broken lines (a traceback
+    # value in a line no grammar kind reads), 2 of 5 of some run of 64 lines (all,
+    # when fewer); its bulk search over the lines joined, whole or a chunk at a time
+    # (chunks of a few hundred characters: many chunks, lines across their ends),
+    # answers the same for the log and for windows of it where the answer changes
+    from stackdemux.demux.writes_gate import is_broken
+    from stackdemux.line_chunks import bounds
+
+    def by_line(lines: list[str]) -> bool:
+        broken = [is_broken(t) for t in lines]
+        window = min(64, len(lines))
+        runs = [sum(broken[s:s + window]) for s in range(len(lines) - window + 1)]
+        return sum(broken) >= 12 and max(runs, default=0) >= -(-window * 2 // 5)
+
+    text, _ = _case(case)
+    lines = text.split("\n")
+    seen = set()
+    for a, b in [(0, len(lines))] + [(a, a + w) for w in (20, 64, 90, 150) for a in
+                                     range(0, len(lines), 11)]:
+        part = lines[a:b]
+        expected = by_line(part)
+        seen.add(expected)
+        assert looks_write_interleaved(part) is expected
+        assert looks_write_interleaved(part, "\n".join(part)) is expected
+        assert looks_write_interleaved(part, None, bounds(part, 300)) is expected
+    assert seen == {True, False} or case.endswith(("random", "slow", "arrival"))
+
+
+def test_the_gate_counts_runs_of_64_lines_to_the_line_where_broken_lines_are_few():
+    # real broken lines (bolt-writes-shuffle's) among real whole ones (bolt-lines-
+    # random's), as many as a run must hold give or take one, spread over about a
+    # run's length: the gate's spans of dense runs agree with counting every run
+    import random
+
+    from stackdemux.demux.writes_gate import is_broken
+    from stackdemux.line_chunks import bounds
+
+    shuffled, _ = _case("bolt-writes-shuffle")
+    whole, _ = _case("bolt-lines-random")
+    broken = [t for t in shuffled.split("\n") if is_broken(t)]
+    clean = [t for t in whole.split("\n") if not is_broken(t)]
+    rng = random.Random(7)
+    answers = []
+    for _ in range(300):
+        n = rng.randint(40, 400)
+        lines = [rng.choice(clean) for _ in range(n)]
+        span = rng.randint(50, 75)
+        at = rng.randrange(max(1, n - span))
+        for x in rng.sample(range(at, min(n, at + span)), min(n - at, span, rng.randint(12, 28))):
+            lines[x] = rng.choice(broken)
+        flags = [is_broken(t) for t in lines]
+        window = min(64, n)
+        best = max(sum(flags[s:s + window]) for s in range(n - window + 1))
+        expected = sum(flags) >= 12 and best >= -(-window * 2 // 5)
+        answers.append(expected)
+        assert looks_write_interleaved(lines) is expected
+        assert looks_write_interleaved(lines, None, bounds(lines, 500)) is expected
+    assert 30 < sum(answers) < 270
+
+
 def test_three_processes_interleaved_by_timestamp_keep_their_panic_messages():
     text, _ = _case("bolt-writes-time")
     texts = text.split("\n")

@@ -176,7 +176,8 @@ def _repair_paste(stream: Stream, noise: list[int], out: Demuxed) -> Stream:
         return stream
     from .writes import looks_write_interleaved
 
-    if _openers_run_together(stream) and looks_write_interleaved(stream.texts):
+    if _openers_run_together(stream) and looks_write_interleaved(
+            stream.texts, stream.small_joined(), stream.chunk_firsts()):
         # processes' writes mixed inside lines (`panic: panic: …`, which no
         # paste shows) leave spaces and punctuation where no paste put them
         return stream
@@ -365,7 +366,7 @@ def _openers_written_together(stream: Stream) -> bool:
     # one process's log, or one too big to check, need not pay)
     from .writes import looks_write_interleaved, openers_run_together
 
-    return openers_run_together(text) and looks_write_interleaved(stream.texts)
+    return openers_run_together(text) and looks_write_interleaved(stream.texts, text)
 
 
 def _openers_run_together(stream: Stream) -> bool:
@@ -402,7 +403,8 @@ def _writes_gate(stream: Stream) -> bool:
     """Whether `_separate_region` hands this region to the write layer."""
     from . import writes
 
-    return not writes.LINE_LEVEL.get() and writes.looks_write_interleaved(stream.texts)
+    return not writes.LINE_LEVEL.get() and writes.looks_write_interleaved(
+        stream.texts, stream.small_joined(), stream.chunk_firsts())
 
 
 def _traceback_regions(stream: Stream) -> list[tuple[int, int]]:
