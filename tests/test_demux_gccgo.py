@@ -103,6 +103,32 @@ def test_gccgo_s_signs_are_found_across_the_pieces_the_lines_are_searched_in(
     assert not any(is_gccgo_log(lines(p)) for p in GC + NOISE_LOGS)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_gccgo_s_signs_are_those_a_search_finds_where_tab_led_lines_meet_names_and_words(seed):
+    """_signs tries the pattern only at tab-led lines and the line before each:
+    among real gccgo and gc lines shuffled (names before file lines, tab-led
+    lines one after another, names and libgo's files where either may begin a
+    sign), it finds what the search of the whole text finds, in every piece size."""
+    from stackdemux.demux import gccgo_calls
+
+    rng = random.Random(seed)
+    sources = [lines(p) for p in GCCGO[:3] + GC[:3]]
+    texts = []  # runs of 1-4 lines of each output in turn, as a collector merges them
+    while any(sources):
+        src = rng.choice([x for x in sources if x])
+        k = rng.randint(1, 4)
+        texts += src[:k]
+        del src[:k]
+    whole = [m.group(1) for m in gccgo_calls._SIGNS.finditer("\n" + "\n".join(texts))]
+    assert len(whole) > 20 and any("\n" in sign for sign in whole)
+    for lines_at_a_time in (1, 2, 5, 4096):
+        gccgo_calls.SEARCHED_LINES = lines_at_a_time
+        try:
+            assert list(gccgo_calls._signs(texts)) == whole
+        finally:
+            gccgo_calls.SEARCHED_LINES = 1 << 12
+
+
 def test_gccgo_s_signs_led_by_a_newline_are_those_found_at_every_line_s_start():
     """_SIGNS is led by the newline before a sign's line (a literal: the search
     skips to it), not by `^` (tried at every character): the signs it finds in

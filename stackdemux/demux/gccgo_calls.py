@@ -66,14 +66,30 @@ def _signs(texts: Sequence[str]) -> Iterator[str]:
     SEARCHED_LINES lines at a time. A sign spans two lines at most; each piece
     after the first begins with the line before it, and a sign inside that line
     alone was found before. (A line that ends a sign, a file line, starts with a
-    tab: it begins none.)"""
+    tab: it begins none.)
+
+    Every sign ends in a tab-led line (libgo's file, or a name's file line), which
+    a log of services holds few of: the pattern is tried only at those (found at
+    memchr speed) and the line before each, as a search tries them in turn (12 MB
+    of 8 services: 82 542 line starts tried, 23 ms; 1 009 tab-led lines, 5 ms)."""
     step = SEARCHED_LINES
+    match = _SIGNS.match
     for a in range(0, len(texts), step):
         start = max(a - 1, 0)
         first = len(texts[start]) + 1 if a else -1
-        for sign in _SIGNS.finditer("\n" + "\n".join(texts[start:a + step])):
-            if sign.end() > first:
-                yield sign.group(1)
+        text = "\n".join(["", *texts[start:a + step]])  # (one copy: no "\n" + … after)
+        tab = text.find("\t")  # (a tab alone: memchr's; `\n\t` is tried at every newline)
+        while tab >= 0:
+            at = tab - 1  # the newline before a tab-led line
+            if text[at] == "\n":
+                before = text.rfind("\n", 0, at)
+                # a name and its file line (the name's line is no tab-led line, so no
+                # sign of its own began there); else the tab-led line's own, libgo's
+                sign = (match(text, before) if before >= 0 and text[before + 1] != "\t"
+                        else None) or match(text, at)
+                if sign is not None and sign.end() > first:
+                    yield sign.group(1)
+            tab = text.find("\t", tab + 1)
 
 
 def is_gccgo_log(texts: Sequence[str]) -> bool:
