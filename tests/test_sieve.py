@@ -146,6 +146,30 @@ def test_a_huge_line_is_counted_and_kept_cut():
     assert len(kept[1]) == MAX_KEPT
 
 
+def test_a_regular_file_is_sieved_from_the_file_not_from_its_first_bytes_held(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The first SIEVE_MIN bytes, read to tell how to read the log, are read
+    again a block at a time: held as one object, 32 MiB of them stayed beside
+    the windows kept from them (a 50 MB log of 8 services). A byte order mark
+    is skipped as when they were held."""
+    handed: list[object] = []
+    run = Sieve.run
+
+    def spy(self, f, first=b"", block=sieve_module.BLOCK):
+        handed.append(b"".join(first) if isinstance(first, list) else first)
+        return run(self, f, first, block)
+
+    monkeypatch.setattr(Sieve, "run", spy)
+    data = padded(ROOT / "samples/go1.27/nil_pointer.txt")
+    for mark in (b"", b"\xef\xbb\xbf"):
+        source = sieved(tmp_path, mark + data)
+        assert handed.pop() == b""
+        assert report_keys(analyze_many([source], Options(analyse=False))) == report_keys(
+            whole(data))
+        assert source.capture.total_bytes == len(data)
+        assert not source.lines[0].startswith("\ufeff")
+
+
 def test_a_log_without_a_final_newline_keeps_its_last_line(tmp_path: Path):
     data = padded(ROOT / "samples/go1.27/nil_map.txt").rstrip(b"\n") + b"\npanic: last words"
     got = analyze_many([sieved(tmp_path, data)], Options(analyse=False))
