@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Protocol
 
-from . import line_chunks
 from .ingest import InputError, ingest, path_name, read_path
 from .model import Analysis, Diagnostic, Source, Span, Stream
 from .parse import ParseResult, parse_stream, report_ids
@@ -185,8 +184,8 @@ def _split_detail(source: Source, options: Options, index: int = 0
         return d.streams, d.noise, d.diagnostics
     text, source._text = source._text, None  # (its lines joined: see Source)
     stream = Stream(id=f"{prefix}1", numbers=range(1, len(source.lines) + 1), texts=source.lines)
-    if text is not None and len(text) <= line_chunks.CHUNK:  # (a longer one: line_chunks.py)
-        stream._joined = text
+    if text is not None:
+        stream.take_joined(text)
     return [stream], [], []
 
 

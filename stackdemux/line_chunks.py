@@ -20,14 +20,16 @@ the whole text:
   tells the text's end from a line's end (`$` without re.M, `\\Z`), has no
   reach: it is searched over the text joined whole, as before.
 
-A stream no longer than one chunk is one chunk: its text is joined once and
-kept (Stream.joined), as every stage shares it.
+Where the chunks begin (Layout) is worked out once a stream, from its joined
+text's length and newlines when the source's text is at hand, else from its
+lines' lengths, and shared by every stage (Stream.layout); so is its size. A
+stream no longer than one chunk is one chunk: its text is joined once and kept
+(Stream.joined), as every stage shares it.
 """
 
 from __future__ import annotations
 
 import re
-from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -38,8 +40,8 @@ from . import rx
 from .sre import constants as _c
 from .sre import parser as _p
 
-__all__ = ["CHUNK", "Chunk", "LineCounter", "Reach", "bounds", "chunk_at", "chunks", "finditer",
-           "match_first", "reach", "search", "whole_chunk"]
+__all__ = ["CHUNK", "Chunk", "Layout", "LineCounter", "Reach", "chunk_at", "chunks",
+           "finditer", "layout", "layout_of_text", "match_first", "reach", "search", "whole_chunk"]
 
 # Characters of lines joined at a time (2 bytes a character at most, for the
 # lines seen: 8 MiB beside the lines).
@@ -164,41 +166,88 @@ def _in_holds_newline(items) -> bool | None:
     return held != negate
 
 
-def bounds(texts: Sequence[str], size: int | None = None) -> list[int]:
-    """The first line of each chunk, and len(texts): each chunk's lines joined
-    are `size` characters or fewer, or one line."""
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where a stream's chunks begin: worked out once per stream (Stream.layout)
+    and shared by every stage that searches it in bulk."""
+
+    size: int  # characters of the texts joined by newlines
+    firsts: list[int]  # the first line of each chunk, and len(texts)
+    starts: list[int]  # where each chunk's first line begins in the joined text, and size + 1
+
+    @property
+    def whole(self) -> bool:
+        """One chunk: the texts are searched joined whole."""
+        return len(self.firsts) <= 2
+
+
+# Lines summed at a time (one `sum` in C): only a block a chunk ends in is
+# summed line by line
+_BLOCK = 4096
+
+
+def layout(texts: Sequence[str], size: int | None = None) -> Layout:
+    """The chunks of `texts`: each chunk's lines joined are `size` characters
+    or fewer (CHUNK), or one line. One pass over the lengths, a block of lines
+    at a time."""
     size = CHUNK if size is None else size
-    if len(texts) <= 1:
-        return [0, len(texts)]
-    # where each line's newline ends (machine ints: no int object a line kept)
-    ends = array("q", accumulate(map(add, map(len, texts), repeat(1))))
-    firsts = [0]
-    while True:
-        i = bisect_right(ends, (ends[firsts[-1] - 1] if firsts[-1] else 0) + size + 1)
-        i = max(i, firsts[-1] + 1)  # (a line longer than a chunk: alone)
-        if i >= len(texts):
-            break
-        firsts.append(i)
-    firsts.append(len(texts))
-    return firsts
+    n = len(texts)
+    firsts, starts = [0], [0]
+    limit = size + 1  # a line whose newline ends at or before it is in the chunk
+    at = 0  # where texts[i] begins
+    for i in range(0, n, _BLOCK):
+        block = texts[i:i + _BLOCK]
+        end = at + sum(map(len, block)) + len(block)
+        ends: list[int] = []  # where each of the block's lines begins, and `end`
+        while end > limit:  # a chunk ends in this block
+            ends = ends or list(accumulate(map(add, map(len, block), repeat(1)), initial=at))
+            k = bisect_right(ends, limit) - 1  # of the block's lines, those that fit
+            first = i + max(k, firsts[-1] - i + 1)  # (a line longer than a chunk: alone)
+            if first >= n:
+                break
+            firsts.append(first)
+            starts.append(ends[first - i])
+            limit = starts[-1] + size + 1
+        at = end
+    total = max(at - 1, 0)  # (no newline after the last line; none without lines)
+    firsts.append(n)
+    starts.append(total + 1)
+    return Layout(total, firsts, starts)
+
+
+def layout_of_text(text: str, count: int, size: int | None = None) -> Layout:
+    """layout() of `count` texts joined in `text`, read off the text (its
+    length, and a search for the newline that ends each chunk: C speed)."""
+    size = CHUNK if size is None else size
+    firsts, starts = [0], [0]
+    at, line = 0, 0  # where the chunk's first line begins, its index
+    while at + size < len(text):  # (the rest is more than a chunk)
+        end = text.rfind("\n", at, at + size + 1)  # the chunk's last line's newline
+        if end < 0:  # a line longer than a chunk: alone
+            end = text.find("\n", at)
+            if end < 0:
+                break
+        line += text.count("\n", at, end + 1)
+        at = end + 1
+        firsts.append(line)
+        starts.append(at)
+    firsts.append(count)
+    starts.append(len(text) + 1)
+    return Layout(len(text), firsts, starts)
 
 
 def chunks(texts: Sequence[str], how: Reach, whole: str | None = None,
-           firsts: Sequence[int] | None = None, size: int | None = None) -> Iterator[Chunk]:
+           where: Layout | None = None, size: int | None = None) -> Iterator[Chunk]:
     """The stream's chunks for a pattern that reads `how` far (see the module's
-    doc); `whole`: the texts joined, when at hand (one chunk then); `firsts`:
-    bounds(texts), when at hand."""
+    doc), joined one at a time as they are read; `whole`: the texts joined,
+    when at hand (one chunk then); `where`: layout(texts), when at hand."""
     if whole is not None:
         yield whole_chunk(whole)
         return
-    if firsts is None:
-        firsts = bounds(texts, size)
-    offset = 0  # where the chunk's first own line begins in the whole text
-    for k in range(len(firsts) - 1):
-        chunk = chunk_at(texts, how, firsts, k, offset)
-        yield chunk
-        offset = chunk.offset + chunk.stop + 1
-        del chunk
+    if where is None:
+        where = layout(texts, size)
+    for k in range(len(where.firsts) - 1):
+        yield chunk_at(texts, how, where, k)
 
 
 def whole_chunk(whole: str) -> Chunk:
@@ -206,11 +255,9 @@ def whole_chunk(whole: str) -> Chunk:
     return Chunk(whole, 0, 0, 0, len(whole))
 
 
-def chunk_at(texts: Sequence[str], how: Reach, firsts: Sequence[int], k: int,
-             offset: int = -1) -> Chunk:
-    """The k-th of the chunks `firsts` bounds (see bounds), for a pattern that
-    reads `how` far; `offset`: where its first own line begins in the whole
-    text, when known (else its Chunk.offset is meaningless)."""
+def chunk_at(texts: Sequence[str], how: Reach, where: Layout, k: int) -> Chunk:
+    """The k-th of the chunks `where` lays out, for a pattern that reads `how` far."""
+    firsts = where.firsts
     a, b = firsts[k], firsts[k + 1]
     # before: the line before (its newline is owned) and what lookbehinds read,
     # with one character more, so that the text's own start (`^`) is never in a
@@ -221,12 +268,12 @@ def chunk_at(texts: Sequence[str], how: Reach, firsts: Sequence[int], k: int,
         chars += len(texts[lo]) + 1
     hi = min(len(texts), b + how.newlines)
     start = chars - 1 if a else 0
-    stop = chars + sum(map(len, texts[a:b])) + (b - a - 1)
-    return Chunk("\n".join(texts[lo:hi]), lo, offset - chars, start, stop)
+    stop = chars + where.starts[k + 1] - 1 - where.starts[k]
+    return Chunk("\n".join(texts[lo:hi]), lo, where.starts[k] - chars, start, stop)
 
 
-def match_first(pattern: re.Pattern[str], texts: Sequence[str], whole: str | None = None,
-                firsts: Sequence[int] | None = None) -> re.Match[str] | None:
+def match_first(pattern: re.Pattern[str], texts: Sequence[str],
+                whole: str | None = None) -> re.Match[str] | None:
     """pattern.match at the start of the texts joined (the lines a match there may read)."""
     how = reach(pattern)
     if whole is None:
@@ -236,10 +283,10 @@ def match_first(pattern: re.Pattern[str], texts: Sequence[str], whole: str | Non
 
 
 def search(pattern: re.Pattern[str], texts: Sequence[str], whole: str | None = None,
-           firsts: Sequence[int] | None = None) -> re.Match[str] | None:
+           where: Layout | None = None) -> re.Match[str] | None:
     """The first match of `pattern` in the texts joined (in its chunk's text:
     Chunk.offset says where that begins); None when there is none."""
-    for _, m in finditer(pattern, texts, whole, firsts, first=True):
+    for _, m in finditer(pattern, texts, whole, where, first=True):
         return m
     return None
 
@@ -264,7 +311,7 @@ class LineCounter:
 
 
 def finditer(pattern: re.Pattern[str], texts: Sequence[str], whole: str | None = None,
-             firsts: Sequence[int] | None = None, first: bool = False,
+             where: Layout | None = None, first: bool = False,
              size: int | None = None) -> Iterator[tuple[Chunk, re.Match[str]]]:
     """pattern.finditer over the texts joined, each match with the chunk it
     was found in (its positions are the chunk text's). The same matches, in
@@ -275,7 +322,7 @@ def finditer(pattern: re.Pattern[str], texts: Sequence[str], whole: str | None =
     if how is None and whole is None:
         whole = "\n".join(texts)
     at = 0  # where the whole text's next search starts
-    for chunk in chunks(texts, how or Reach(0, 0), whole, firsts, size):
+    for chunk in chunks(texts, how or Reach(0, 0), whole, where, size):
         base = chunk.offset
         pos = max(chunk.start, at - base)
         for m in pattern.finditer(chunk.text, pos):

@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .line_chunks import Layout
 
 
 class ReportKind(str, Enum):
@@ -551,8 +555,8 @@ class Stream:
     # What the parser read of it, when the demultiplexer had it read already
     # (demux/sequential.py): parse.parse_stream takes it instead of reading again.
     _parsed: object | None = field(default=None, repr=False, compare=False)
-    # line_chunks.bounds(texts), once worked out
-    _firsts: list[int] | None = field(default=None, repr=False, compare=False)
+    # Where its chunks begin, once worked out (line_chunks.Layout)
+    _layout: Layout | None = field(default=None, repr=False, compare=False)
 
     def joined(self) -> str:
         """The texts joined by newlines, made once: every stage that searches a
@@ -567,17 +571,29 @@ class Stream:
         """The texts joined, made once and shared, when they are one chunk
         (line_chunks.CHUNK characters or fewer); None for a longer stream, whose
         joined text would grow with the log: it is searched a chunk at a time."""
-        if self._joined is None and len(self.chunk_firsts()) > 2:
+        if self._joined is None and not self.layout().whole:
             return None
         return self.joined()
 
-    def chunk_firsts(self) -> list[int]:
-        """The first line of each of its chunks (line_chunks.bounds), and len(texts)."""
-        if self._firsts is None:
-            from .line_chunks import bounds
+    def take_joined(self, text: str) -> None:
+        """Its texts' joined text, at hand (the source's): where its chunks begin
+        is read off it, and it is kept when it is one chunk (a longer one would
+        be held as long as the stream, growing with the log)."""
+        from .line_chunks import layout_of_text
 
-            self._firsts = bounds(self.texts)
-        return self._firsts
+        self._layout = layout_of_text(text, len(self.texts))
+        if self._layout.whole:
+            self._joined = text
+
+    def layout(self) -> Layout:
+        """Where its chunks begin, and its size (line_chunks.layout), worked out
+        once: every stage that searches it in bulk shares them."""
+        if self._layout is None:
+            from .line_chunks import layout, layout_of_text
+
+            self._layout = (layout(self.texts) if self._joined is None
+                            else layout_of_text(self._joined, len(self.texts)))
+        return self._layout
 
 
 @dataclass(slots=True)

@@ -261,10 +261,10 @@ _IDLE_REACH = _reach_of_both()
 def idle_leads(stream: Stream) -> list[int]:
     """Indices of the stream's texts that begin as a traceback line may (a kind
     the parser's idle skip stops at), found by its bulk search a chunk at a time."""
-    texts, text, firsts = stream.texts, stream.small_joined(), stream.chunk_firsts()
-    leads = [0] if line_chunks.match_first(_IDLE_SKIP, texts, text, firsts) else []
+    texts, text = stream.texts, stream.small_joined()
+    leads = [0] if line_chunks.match_first(_IDLE_SKIP, texts, text) else []
     lines = line_chunks.LineCounter()
-    for chunk, m in line_chunks.finditer(_IDLE_NEXT, texts, text, firsts):
+    for chunk, m in line_chunks.finditer(_IDLE_NEXT, texts, text, stream.layout()):
         leads.append(lines.line(chunk, m.start() + 1))
     return leads
 
@@ -1006,12 +1006,13 @@ class _Parser:
                             chunk_k, chunk_stop, chunk_end = 0, len(joined), n
                         else:
                             if not firsts:
+                                laid = self.stream.layout()
                                 firsts = ([0, n] if self.stream.small_joined() is not None
-                                          else self.stream.chunk_firsts())
+                                          else laid.firsts)
                             chunk_k = bisect_right(firsts, i) - 1
                             chunk = (line_chunks.whole_chunk(self.stream.joined())
                                      if len(firsts) == 2 else
-                                     line_chunks.chunk_at(texts, _IDLE_REACH, firsts, chunk_k))
+                                     line_chunks.chunk_at(texts, _IDLE_REACH, laid, chunk_k))
                             joined, chunk_stop = chunk.text, chunk.stop
                             chunk_end = firsts[chunk_k + 1]
                             known_line, known_at = chunk.line0, 0
@@ -1028,7 +1029,7 @@ class _Parser:
                             # none in this chunk's own lines: on in the next one's,
                             # from the newline before its first line
                             chunk_k += 1
-                            chunk = line_chunks.chunk_at(texts, _IDLE_REACH, firsts, chunk_k)
+                            chunk = line_chunks.chunk_at(texts, _IDLE_REACH, laid, chunk_k)
                             joined, chunk_stop = chunk.text, chunk.stop
                             chunk_end = firsts[chunk_k + 1]
                             at = chunk.start

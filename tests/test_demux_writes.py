@@ -142,7 +142,7 @@ def test_the_gate_reads_the_lines_joined_a_chunk_at_a_time_as_it_reads_each_line
     # (chunks of a few hundred characters: many chunks, lines across their ends),
     # answers the same for the log and for windows of it where the answer changes
     from stackdemux.demux.writes_gate import is_broken
-    from stackdemux.line_chunks import bounds
+    from stackdemux.line_chunks import layout
 
     def by_line(lines: list[str]) -> bool:
         broken = [is_broken(t) for t in lines]
@@ -160,7 +160,7 @@ def test_the_gate_reads_the_lines_joined_a_chunk_at_a_time_as_it_reads_each_line
         seen.add(expected)
         assert looks_write_interleaved(part) is expected
         assert looks_write_interleaved(part, "\n".join(part)) is expected
-        assert looks_write_interleaved(part, None, bounds(part, 300)) is expected
+        assert looks_write_interleaved(part, None, layout(part, 300)) is expected
     assert seen == {True, False} or case.endswith(("random", "slow", "arrival"))
 
 
@@ -171,7 +171,7 @@ def test_the_gate_counts_runs_of_64_lines_to_the_line_where_broken_lines_are_few
     import random
 
     from stackdemux.demux.writes_gate import is_broken
-    from stackdemux.line_chunks import bounds
+    from stackdemux.line_chunks import layout
 
     shuffled, _ = _case("bolt-writes-shuffle")
     whole, _ = _case("bolt-lines-random")
@@ -192,7 +192,7 @@ def test_the_gate_counts_runs_of_64_lines_to_the_line_where_broken_lines_are_few
         expected = sum(flags) >= 12 and best >= -(-window * 2 // 5)
         answers.append(expected)
         assert looks_write_interleaved(lines) is expected
-        assert looks_write_interleaved(lines, None, bounds(lines, 500)) is expected
+        assert looks_write_interleaved(lines, None, layout(lines, 500)) is expected
     assert 30 < sum(answers) < 270
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,25 @@ def test_a_chunk_owns_its_lines_and_the_newline_before_them(logs):
         # every position of the whole text in exactly one chunk's own part
         assert [a for a, _ in owned] == [0] + [b for _, b in owned[:-1]]
         assert owned[-1][1] == len(whole)
+
+
+def test_a_layout_is_read_alike_off_the_lines_and_off_their_text(logs):
+    for lines in [*logs, [], [""], ["x" * 900], ["a", "x" * 900, "b"], ["x" * 900, "a"]]:
+        whole = "\n".join(lines)
+        begins = list(accumulate((len(t) + 1 for t in lines), initial=0))  # each line's start
+        for size in (*SIZES, 1 << 22):
+            got = line_chunks.layout(lines, size)
+            assert got == line_chunks.layout_of_text(whole, len(lines), size)
+            assert got.size == len(whole) and got.firsts[0] == 0 and got.firsts[-1] == len(lines)
+            for k, (a, b) in enumerate(pairwise(got.firsts)):
+                # each chunk's first line begins where it says; its lines joined
+                # are `size` characters or fewer, or one line, and the next line
+                # would not fit
+                own = "\n".join(lines[a:b])
+                assert got.starts[k] == begins[a]
+                assert len(own) <= size or b == a + 1
+                assert b == len(lines) or len(own) + 1 + len(lines[b]) > size
+            assert got.whole == (len(whole) <= size or len(lines) <= 1)
 
 
 @pytest.fixture

@@ -83,6 +83,9 @@ def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
     lines = source.lines
     out = Demuxed([], [])
     noise_numbers: list[int] = []
+    # No line of the source holds a CR: told at memchr speed from its text while
+    # at hand (a stream of a log longer than a chunk does not keep it)
+    no_cr = source._text is not None and "\r" not in source._text
     base = _outer_streams(source, user_prefix, out, noise_numbers)
     from .prefixes import PROCESS_KEYS
 
@@ -96,9 +99,10 @@ def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
             stream, cut = rejoin_cut_lines(stream, lines)
             if cut is not None:
                 out.diagnostics.append(cut)
-        stream, overwritten = read_after_carriage_returns(stream)
-        if overwritten is not None:
-            out.diagnostics.append(overwritten)
+        if not (no_cr and stream.texts is lines):  # (its texts the source's lines)
+            stream, overwritten = read_after_carriage_returns(stream)
+            if overwritten is not None:
+                out.diagnostics.append(overwritten)
         stream = _repair_paste(stream, noise_numbers, out)
         one_process = keyed and stream.label is not None
         got = _separate_stream(stream, noise_numbers, out.diagnostics, one_process, keep_parse)
@@ -159,11 +163,9 @@ def _outer_streams(source: Source, user_prefix: str | None, out: Demuxed,
 
             streams = rejoin_record_texts(streams, lines, record_header("logcat_record"))
         return rejoin_unprefixed_opener(streams)
-    # (kept as its joined text when it is one chunk: a longer one's bulk searches
-    # read the lines a chunk at a time, and the text, growing with the log, goes)
     stream = Stream(id="s1", numbers=range(1, len(lines) + 1), texts=lines)
-    if text is not None and len(text) <= line_chunks.CHUNK:
-        stream._joined = text
+    if text is not None:
+        stream.take_joined(text)
     return [stream]
 
 
@@ -177,7 +179,7 @@ def _repair_paste(stream: Stream, noise: list[int], out: Demuxed) -> Stream:
     from .writes import looks_write_interleaved
 
     if _openers_run_together(stream) and looks_write_interleaved(
-            stream.texts, stream.small_joined(), stream.chunk_firsts()):
+            stream.texts, stream.small_joined(), stream.layout()):
         # processes' writes mixed inside lines (`panic: panic: …`, which no
         # paste shows) leave spaces and punctuation where no paste put them
         return stream
@@ -255,18 +257,18 @@ def _symbol(grammar: str, sym: str) -> str | None:
 
 
 def needs_separation(texts: Sequence[str], text: str | None = None,
-                     firsts: Sequence[int] | None = None) -> bool:
+                     where: line_chunks.Layout | None = None) -> bool:
     """True when the lines may hold more than one process's traceback: a
     goroutine id printed twice, or more than one report opener with stacks
     to share out (openers alone, `panic: …` lines that no goroutine follows,
     are each a report of their own however they are assigned). `text`: the
     lines joined, when at hand; else they are searched a chunk at a time
-    (line_chunks.py; `firsts`: their chunks' bounds, when at hand)."""
+    (line_chunks.py; `where`: their chunks' layout, when at hand)."""
     openers = 0
     seen: set[str] = set()
     anchor = _anchor_regex()
     first = anchor.match("\n" + texts[0]) if texts else None  # the only line with no newline before
-    found = (m for _, m in line_chunks.finditer(anchor, texts, text, firsts))
+    found = (m for _, m in line_chunks.finditer(anchor, texts, text, where))
     for m in itertools.chain((first,) if first else (), found):
         gid = m.group(1)
         if gid is None:
@@ -278,7 +280,7 @@ def needs_separation(texts: Sequence[str], text: str | None = None,
     if openers > 1 and not seen:
         # no goroutine header: frames of headerless stacks are all that could be shared
         return bool(texts) and (texts[0].startswith("\t") or line_chunks.search(
-            _frame_file_regex(), texts, text, firsts) is not None)
+            _frame_file_regex(), texts, text, where) is not None)
     return openers > 1
 
 
@@ -315,7 +317,7 @@ def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnos
 
         if reads_as_one(stream) and not _openers_written_together(stream):
             return [stream]
-    if not needs_separation(texts, stream.small_joined(), stream.chunk_firsts()):
+    if not needs_separation(texts, stream.small_joined(), stream.layout()):
         # one opener at a line start, no goroutine id twice: one process's
         # output, unless processes' writes ran together (`panic: panic: fatal
         # error: …`: openers with nothing between them, which build output
@@ -358,8 +360,7 @@ def _openers_written_together(stream: Stream) -> bool:
     """Processes' writes ran together (`panic: panic: fatal error: …`: openers with
     nothing between them, which build output quoting `panic:` never has) among
     mostly broken lines; looked for in a log up to WRITES_CHECKED characters."""
-    texts = stream.texts
-    if sum(map(len, texts)) + len(texts) - 1 > WRITES_CHECKED:
+    if stream.layout().size > WRITES_CHECKED:
         return False
     text = stream.small_joined() or stream.joined()  # (WRITES_CHECKED at most)
     # (imported only here: the write layer takes 60-120 ms to import, which
@@ -380,7 +381,7 @@ def _openers_run_together(stream: Stream) -> bool:
     if text is None and (how is None or how.newlines):
         text = stream.joined()  # (openers that read past a line's end: not seen so far)
     return any(openers_run_together(chunk.text) for chunk in line_chunks.chunks(
-        stream.texts, how or line_chunks.Reach(0, 0), text, stream.chunk_firsts()))
+        stream.texts, how or line_chunks.Reach(0, 0), text, stream.layout()))
 
 
 def _whole_or_separated(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
@@ -404,7 +405,7 @@ def _writes_gate(stream: Stream) -> bool:
     from . import writes
 
     return not writes.LINE_LEVEL.get() and writes.looks_write_interleaved(
-        stream.texts, stream.small_joined(), stream.chunk_firsts())
+        stream.texts, stream.small_joined(), stream.layout())
 
 
 def _traceback_regions(stream: Stream) -> list[tuple[int, int]]:
@@ -513,8 +514,7 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
             _name_unplaced_writes(decoded, diagnostics)
             return decoded
     # --- end of the write-level gate
-    if not foreign and not needs_separation(texts, stream.small_joined(),
-                                            stream.chunk_firsts()):
+    if not foreign and not needs_separation(texts, stream.small_joined(), stream.layout()):
         return [stream]
     # The separator and the splicer search no joined text: it is let go while
     # they hold their own state (a 12 MB log of 8 services: 24 MB of its lines

@@ -52,5 +52,5 @@ def read_after_carriage_returns(stream: Stream) -> tuple[Stream, Diagnostic | No
     if not read:
         return stream, None
     out = replace(stream, texts=texts, prefix_lengths=lengths, _joined=None, _parsed=None,
-                  _firsts=None)
+                  _layout=None)
     return out, Diagnostic(OVERWRITTEN, _spans(read), severity="info")

@@ -164,22 +164,31 @@ _FLAT_OFFSET = rx.compile(r" \+0x[0-9a-f]{1,16}[g-zA-Z]")
 
 
 def looks_pasted(lines: Sequence[str], text: str | None = None,
-                 firsts: Sequence[int] | None = None) -> bool:
+                 where: line_chunks.Layout | None = None) -> bool:
     """True when the log shows a sign of paste damage (bulk search, ~no cost).
     `text`: the lines joined, when at hand; else a log longer than a chunk is
-    searched a chunk at a time (line_chunks.py; `firsts`: its chunks' bounds)."""
+    searched a chunk at a time (line_chunks.py; `where`: its chunks' layout)."""
     if not lines:
         return False
-    if text is None and sum(map(len, lines)) + len(lines) - 1 <= line_chunks.CHUNK:
-        text = "\n".join(lines)
+    if text is None:
+        where = where or line_chunks.layout(lines)
+        if where.whole:
+            text = "\n".join(lines)
     how = _whole_reach()
     if text is None and how is None:
         text = "\n".join(lines)  # (a sign that reads unboundedly far: not so far)
+    head = None if text is None else text[:_PASTE_HEAD]
     # the signs looked for in the whole text, a chunk at a time; of the pair
-    # that must both show, which one has so far
+    # that must both show, which one has so far (the offset looked for only once
+    # a glued frame has shown: a dump's every file line tries it), and the chunk
+    # the glued frame showed in
     glued = flat = False
-    for chunk in line_chunks.chunks(lines, how or line_chunks.Reach(0, 0), text, firsts):
+    glued_at = 0
+    for k, chunk in enumerate(line_chunks.chunks(lines, how or line_chunks.Reach(0, 0), text,
+                                                 where)):
         chunk_text = chunk.text
+        if head is None and chunk.offset == 0 and len(chunk_text) >= _PASTE_HEAD:
+            head = chunk_text[:_PASTE_HEAD]  # (a chunk at the start: the text's head)
         if any(_holds(chunk_text, sub) for sub in _SIGN_SUBSTRINGS):
             return True
         # (a confirmed space in a path is one the fast search finds, where it stands)
@@ -191,9 +200,11 @@ def looks_pasted(lines: Sequence[str], text: str | None = None,
         if _tab_led(chunk_text, chunk.start, chunk.stop):
             return True
         # (a stack a logger flattened: looked for last, as over the whole text)
-        glued = glued or _found(GLUED, chunk)
-        flat = flat or _found(_FLAT_OFFSET, chunk)
-    head = text[:_PASTE_HEAD] if text is not None else _head(lines)
+        if not glued:
+            glued, glued_at = _found(GLUED, chunk), k
+        flat = flat or (glued and _found(_FLAT_OFFSET, chunk))
+    if head is None:  # (a first chunk shorter than the head: a line longer than a chunk next)
+        head = _head(lines)
     held: dict[str | re.Pattern[str], bool] = {}  # (two signs share a lead: looked for once)
     for lead, sign in _HEAD_SIGNS:
         found = held.get(lead)
@@ -211,6 +222,9 @@ def looks_pasted(lines: Sequence[str], text: str | None = None,
     # line's offset is a hit; nothing on a build log). Both must be found: the
     # glued frame first, which a dump's lines offer fewer tries (a 22 MB dump:
     # 232 M instructions, the offset's pattern 265 M).
+    if glued and not flat and where is not None:  # (the chunks before the glued frame's)
+        flat = any(_found(_FLAT_OFFSET, line_chunks.chunk_at(lines, how or line_chunks.Reach(0, 0),
+                                                             where, j)) for j in range(glued_at))
     return glued and flat
 
 
@@ -387,7 +401,7 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
     texts = stream.texts
     # (a gutter is paste damage itself: the lines behind it may show no other)
     if gutter is None and not looks_pasted(texts, text if text is not None
-                                           else stream.small_joined(), stream.chunk_firsts()):
+                                           else stream.small_joined(), stream.layout()):
         return None
     got = repair(texts)
     if gutter is not None:

@@ -75,12 +75,10 @@ MAX_JOINED = 4096
 def holds_write_records(stream: Stream) -> bool:
     """Whether the stream shows a runtime's writes as records of their own
     (searched a chunk of its lines at a time: line_chunks.py)."""
-    texts = stream.texts
-    size = sum(map(len, texts)) + len(texts) - 1
-    if size > _ALWAYS_SEARCHED and size >= _WORDY * len(texts):
+    texts, where = stream.texts, stream.layout()
+    if where.size > _ALWAYS_SEARCHED and where.size >= _WORDY * len(texts):
         return False
-    return line_chunks.search(_SIGNATURE, texts, stream.small_joined(),
-                              stream.chunk_firsts()) is not None
+    return line_chunks.search(_SIGNATURE, texts, stream.small_joined(), where) is not None
 
 
 def rejoin_write_records(stream: Stream, lines: Sequence[str]) -> tuple[Stream, Diagnostic | None]:
@@ -106,7 +104,7 @@ def _regions(stream: Stream) -> list[tuple[int, int]]:
     count = len(stream.texts)
     lines = line_chunks.LineCounter()
     for chunk, m in line_chunks.finditer(_SIGNATURE, stream.texts, stream.small_joined(),
-                                         stream.chunk_firsts()):
+                                         stream.layout()):
         line = lines.line(chunk, m.start() + (chunk.text[m.start()] == "\n"))
         a, b = max(0, line - MARGIN), min(count, line + MARGIN)
         if regions and a <= regions[-1][1]:

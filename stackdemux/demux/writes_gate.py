@@ -44,7 +44,7 @@ def _unread(line: str) -> bool:
 
 
 def looks_write_interleaved(texts: Sequence[str], text: str | None = None,
-                            firsts: Sequence[int] | None = None) -> bool:
+                            where: line_chunks.Layout | None = None) -> bool:
     """True when some run of 64 lines is mostly traceback lines broken apart:
     whole lines interleave (lines, chunks) and leave them whole; writes do not.
     The lines that hold a traceback value are found first (the broken lines
@@ -52,8 +52,8 @@ def looks_write_interleaved(texts: Sequence[str], text: str | None = None,
     where they alone are as many as that: in 8 services' log, 541 of the 2 777
     lines that hold one, the rest a service's own lines scattered among others.
     `text`: the lines joined, when at hand; else they are searched a chunk at a
-    time (line_chunks.py; `firsts`: their chunks' bounds, when at hand)."""
-    held = _holding(texts, text, firsts)
+    time (line_chunks.py; `where`: their chunks' layout, when at hand)."""
+    held = _holding(texts, text, where)
     if len(held) < 12:
         return False
     window, need = _window(len(texts))
@@ -63,7 +63,7 @@ def looks_write_interleaved(texts: Sequence[str], text: str | None = None,
 
 
 def _holding(texts: Sequence[str], text: str | None,
-             firsts: Sequence[int] | None) -> list[int]:
+             where: line_chunks.Layout | None) -> list[int]:
     """The lines (no longer than MAX_LINE) that hold a traceback value, in order:
     one bulk search over the lines joined, a search a line that holds one (on
     from its end), none for the lines between (8 services' 12 MB log: 2 777 of
@@ -73,7 +73,7 @@ def _holding(texts: Sequence[str], text: str | None,
     if how is None or how.newlines:  # (a match may read past its line: each line alone)
         return [i for i, t in enumerate(texts) if len(t) <= MAX_LINE and search(t) is not None]
     out: list[int] = []
-    for chunk in line_chunks.chunks(texts, how, text, firsts):
+    for chunk in line_chunks.chunks(texts, how, text, where):
         joined, stop = chunk.text, chunk.stop
         line, at = chunk.line0, 0  # (the line holding `at`)
         pos = chunk.start
