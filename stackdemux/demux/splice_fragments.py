@@ -66,12 +66,18 @@ class Fragment:
     # ended before its line did), and their text: past the head's own cut
     more: tuple[Piece, ...] = ()
     more_text: str = ""
-    # what a hypothesis's state holds of it (its line, how often it grew):
-    # made once, read for every candidate the beam ranks
-    slot: tuple[int, int] = field(init=False, compare=False, repr=False)
+    # what a hypothesis's state holds of it (its line, where it starts there,
+    # how often it grew): made once, read for every candidate the beam ranks.
+    # (Its start too: a head before a fresh line and one around a short chunk
+    # of the same line are two fragments. Taken for one, the better shadowed
+    # the other; a dead head given up where fragments are open
+    # (splice_search._settle) then unshadowed a live one, and the first 200 KB
+    # of big-writes-time read a dump's tail as unplaced pieces: 470 goroutines
+    # -> 0)
+    slot: tuple[int, int, int] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "slot", (self.line, len(self.more)))
+        object.__setattr__(self, "slot", (self.line, self.start, len(self.more)))
 
     @property
     def best(self) -> float:
