@@ -14,7 +14,7 @@ from pathlib import Path
 
 from stackdemux.demux import splice_search
 from stackdemux.demux.splice import unsplice
-from stackdemux.demux.splice_ahead import Ahead
+from stackdemux.demux.splice_ahead import Ahead, holds_needle, holds_rest_path, needles
 from stackdemux.demux.splice_fragments import MAX_AGE
 from stackdemux.demux.splice_joins import joins
 from stackdemux.demux.splice_score import narrow, read_all
@@ -135,3 +135,57 @@ def test_fragments_opened_before_a_long_run_of_whole_lines_read_the_run_once():
     # whose run begins with a blank line, at the blank line
     assert ahead.reach(decoys + 10) == end
     assert ahead_of([*lines[:MAX_AGE + 1], "", *run]).reach(0) == MAX_AGE + 1
+
+
+def test_a_needle_counts_only_where_the_line_reads_on_from_it_to_its_end():
+    # The decoy's log stamp, cut before `panic: `: a rest that completes it
+    # passes one of its needles (`.go:`, `http: panic serving `, `[` ...), and
+    # `[` shows in ~9 % of 8 services' lines. Looked at past the needle, most
+    # of them read on as no line: the decoy's own `[running]: (see runbook)`,
+    # pytest's `[100%]`, gcc's `[-Wunused-variable]`.
+    head = ordinary_decoy_head()
+    decoy = next(t for t in (NOISE / "decoys.log").read_text().splitlines()
+                 if "panic: false" in t)
+    auto = joins(head[0])
+    state = auto.head(head)
+    assert "[" in needles(auto, state)
+    pytest_line = next(t for t in (NOISE / "pytest.log").read_text().splitlines()
+                       if t.endswith("[100%]"))
+    gcc_line = next(t for t in (NOISE / "make-gcc.log").read_text().splitlines()
+                    if "[-W" in t)
+    for t in (decoy, pytest_line, gcc_line):
+        assert holds_needle(auto, state, t)
+        assert not holds_rest_path(auto, state, t)
+    # the log package's line with its file (Lshortfile) is a rest it may take
+    logged = next(t for t in (ROOT / "samples/threads/formats.log.log").read_text().splitlines()
+                  if "http: panic serving" in t)
+    assert holds_rest_path(auto, state, logged[logged.index("main.go"):])
+
+
+def test_no_line_whose_rest_completes_a_head_is_passed_over():
+    # Never no where a rest reads: heads cut out of real lines (a log stamp,
+    # a frame's file line, a call line, a goroutine header), against every
+    # cut of real lines of tools, services and tracebacks.
+    sample = (ROOT / "samples/go1.23/nil_map.txt").read_text().splitlines()
+    heads = [ordinary_decoy_head(), frame_file_cut()[0],
+             next(t for t in sample if t.startswith("main."))[:7],
+             next(t for t in sample if t.startswith("goroutine "))[:12]]
+    lines = list(dict.fromkeys([*ordinary(), *sample, *(
+        ROOT / "samples/threads/formats.log.log").read_text().splitlines()]))
+    said_no = 0
+    for head in heads:
+        auto = joins(head[0])
+        state = auto.head(head)
+        assert state != auto.dead
+        fits = narrow(head[0]).fullmatch
+        for t in lines:
+            if not holds_rest_path(auto, state, t):
+                said_no += 1
+                assert not any(fits(head + t[c:]) for c in range(len(t))), (head, t)
+    assert said_no > len(lines)  # (it does say no)
+
+
+def ordinary_decoy_head() -> str:
+    decoy = next(t for t in (NOISE / "decoys.log").read_text().splitlines()
+                 if "panic: false" in t)
+    return decoy[:decoy.index("panic: ")]

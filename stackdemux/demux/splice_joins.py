@@ -361,6 +361,27 @@ class Joins:
         self._back[cand][ch] = got
         return got
 
+    def state_of(self, positions: Iterable[int]) -> int:
+        """The state of the positions that may take the next character."""
+        return self._id(frozenset(positions))
+
+    def reads_on(self, s: int, text: str, start: int) -> bool:
+        """Whether the automaton in state s reads text[start:] to its end,
+        where a line may end (an empty text: it may)."""
+        fwd, dead = self._fwd, self.dead
+        n = len(text)
+        for k in range(start, n - 1):
+            if s == dead:
+                return False
+            ch = text[k]
+            nxt = fwd[s].get(ch)
+            s = nxt if nxt is not None else self._step(s, ch)
+        if start >= n:
+            return True
+        # the last character: taken by a position a line may end at
+        auto, ch = self.auto, text[-1]
+        return any(p in auto.last and auto.accepts(p, ch) for p in self._sets[s])
+
     def positions(self, state: int) -> frozenset[int]:
         """The automaton's positions a state stands for."""
         return self._sets[state]
