@@ -187,8 +187,6 @@ def looks_pasted(lines: Sequence[str], text: str | None = None,
     for k, chunk in enumerate(line_chunks.chunks(lines, how or line_chunks.Reach(0, 0), text,
                                                  where)):
         chunk_text = chunk.text
-        if head is None and chunk.offset == 0 and len(chunk_text) >= _PASTE_HEAD:
-            head = chunk_text[:_PASTE_HEAD]  # (a chunk at the start: the text's head)
         if any(_holds(chunk_text, sub) for sub in _SIGN_SUBSTRINGS):
             return True
         # (a confirmed space in a path is one the fast search finds, where it stands)
@@ -203,7 +201,9 @@ def looks_pasted(lines: Sequence[str], text: str | None = None,
         if not glued:
             glued, glued_at = _found(GLUED, chunk), k
         flat = flat or (glued and _found(_FLAT_OFFSET, chunk))
-    if head is None:  # (a first chunk shorter than the head: a line longer than a chunk next)
+    if head is None:
+        # (made now, not sliced off the first chunk and kept: 1 Mi characters more
+        # beside two chunks at a join made the 12 MB merges' peak 2 MB higher)
         head = _head(lines)
     held: dict[str | re.Pattern[str], bool] = {}  # (two signs share a lead: looked for once)
     for lead, sign in _HEAD_SIGNS:
@@ -246,11 +246,20 @@ def _whole_reach() -> line_chunks.Reach | None:
 
 
 def _head(lines: Sequence[str]) -> str:
-    """The lines joined, to their first _PASTE_HEAD characters."""
+    """The lines joined, to their first _PASTE_HEAD characters: as many lines as
+    reach it, summed a block at a time (one sum in C), line by line only in the
+    block it ends in (a dump's 25 000 lines: ~20 ms a line at a time)."""
     k, size = 0, -1
     while k < len(lines) and size < _PASTE_HEAD:
-        size += len(lines[k]) + 1
-        k += 1
+        block = lines[k:k + 1024]
+        more = sum(map(len, block)) + len(block)
+        if size + more < _PASTE_HEAD:
+            size, k = size + more, k + len(block)
+            continue
+        for t in block:
+            size, k = size + len(t) + 1, k + 1
+            if size >= _PASTE_HEAD:
+                break
     return "\n".join(lines[:k])[:_PASTE_HEAD]
 
 
