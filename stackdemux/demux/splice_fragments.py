@@ -158,10 +158,10 @@ def prune(cands: list[Hypothesis]) -> list[Hypothesis]:
     # lines. (The whole OPEN: the same on the chunks cases, but in
     # big-writes-time's region of writes, cut anywhere, one more fragment stays
     # open among its broken lines, and the separator then loses its dump.)
-    out = sorted(best.values(), key=_rank, reverse=True)
-    top = _rank(out[0])
-    return [h for h in out[:BEAM] if _rank(h) >= top - MARGIN]
-
-
-def _rank(h: Hypothesis) -> float:
-    return h.score + OPEN / 2 * len(h.open)
+    # (each hypothesis's rank worked out once: a stable sort of (rank, place)
+    # keeps ties in the order of the sort by rank alone)
+    kept = list(best.values())
+    ranks = [h.score + OPEN / 2 * len(h.open) for h in kept]
+    order = sorted(range(len(kept)), key=ranks.__getitem__, reverse=True)
+    top = ranks[order[0]] - MARGIN
+    return [kept[k] for k in order[:BEAM] if ranks[k] >= top]

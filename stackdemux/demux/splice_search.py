@@ -320,13 +320,24 @@ class Search(Weigher):
         give them up later: held open, each kept a hypothesis of its own, and
         every line after it was expanded."""
         doom: dict[tuple[int, tuple[int, ...]], bool] = {}  # (a head is asked per hypothesis)
+        known: dict[int, bool] = {}  # ... and a fragment once, by itself (hypotheses share them)
+
+        def doomed(f: Fragment) -> bool:
+            got = known.get(id(f))
+            if got is None:
+                got = known[id(f)] = self._doomed(f, i, doom)
+            return got
+
         for h in cands:
-            # (a fragment opened here is the last one, or the one before a grown one)
-            if not any(f.line == i and self._doomed(f, i, doom) for f in h.open[-2:]):
+            # (a fragment opened here is the last one, or the one before a grown
+            # one: most candidates hold none, told without a call)
+            op = h.open
+            if not op or (op[-1].line != i and (len(op) < 2 or op[-2].line != i)) or not any(
+                    f.line == i and doomed(f) for f in op[-2:]):
                 continue
             keep = []
-            for f in h.open:
-                if f.line == i and self._doomed(f, i, doom):
+            for f in op:
+                if f.line == i and doomed(f):
                     h.log = given_up(f), h.log
                     h.score -= UNFINISHED
                 else:

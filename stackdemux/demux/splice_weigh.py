@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from ..model import Diagnostic, Stream
 from .kind_order import may_follow
-from .splice_ahead import holds_needle, needles
+from .splice_ahead import holds_rest_path, needles
 from .splice_fragments import (
     CONTEXT,
     STRANGER,
@@ -72,8 +72,9 @@ class Weigher:
                                      tuple[float, Variant, str] | None]] = {}
         self._chunks: dict[tuple[int, int], dict[int, list[int]]] = {}  # see chunk_states
         self._dead: dict[int, tuple[Fragment, bool]] = {}  # see dead
-        self._needles: dict[int, tuple[Fragment, tuple[str, ...] | None]] = {}  # see may_finish
-        self._held: dict[tuple[str, ...], bool] = {}  # the line expanded's: may_finish
+        # see may_finish: each fragment's heads' states, and the line expanded's answers
+        self._needles: dict[int, tuple[Fragment, tuple[tuple[Joins, int], ...] | None]] = {}
+        self._held: dict[tuple[tuple[Joins, int], ...], bool] = {}
         self._starts: list[bool] | None = None  # see line_starts
         self._line = -1  # the line expanded (next_line)
         self._states: list[int] | None = None  # see line_states
@@ -226,12 +227,13 @@ class Weigher:
 
     def may_finish(self, f: Fragment, t: str) -> bool:
         """Whether some cut of text t may complete fragment f (else rests()
-        finds none): f is not dead, and t holds a text one of which every rest
-        of one of its heads holds (splice_ahead.needles). Its texts once per
-        fragment: a fragment waits through many lines."""
+        finds none): f is not dead, and t holds, for one of its heads, a text
+        every rest of it holds, from where a line may go on to t's end
+        (splice_ahead.holds_rest_path). Its heads' states once per fragment: a
+        fragment waits through many lines."""
         got = self._needles.get(id(f))
         if got is None or got[0] is not f:
-            texts: set[str] | None = set()
+            heads: dict[tuple[Joins, int], None] | None = {}
             if not self.dead(f):
                 for v in f.variants:
                     head = f.head(v)
@@ -239,21 +241,20 @@ class Weigher:
                     state = self.head_state(auto, f.pieces(v), head)
                     if state == auto.dead:
                         continue
-                    some = needles(auto, state)
-                    if some is None:
-                        texts = None
+                    if needles(auto, state) is None:
+                        heads = None
                         break
-                    texts.update(some)
-            got = f, None if texts is None else tuple(sorted(texts))
+                    heads[auto, state] = None
+            got = f, None if heads is None else tuple(heads)
             if len(self._needles) >= MEMO_MAX:
                 self._needles.clear()
             self._needles[id(f)] = got
-        texts = got[1]
-        if texts is None:
+        states = got[1]
+        if states is None:
             return True
-        held = self._held.get(texts)  # (heads alike share their texts: asked once a line)
+        held = self._held.get(states)  # (heads alike share their states: asked once a line)
         if held is None:
-            held = self._held[texts] = any(x in t for x in texts)
+            held = self._held[states] = any(holds_rest_path(a, s, t) for a, s in states)
         return held
 
     def joins_of(self, head: str, pieces: tuple[Piece, ...], i: int, t: str, n: int
@@ -286,7 +287,7 @@ class Weigher:
             # one line (most cuts cannot)
             auto = joins(head[0])
             state = self.head_state(auto, pieces, head)
-            if state == auto.dead or not holds_needle(auto, state, t):
+            if state == auto.dead or not holds_rest_path(auto, state, t):
                 # no line of these kinds starts as head: no rest completes it, and
                 # the rest's states (a pass over t) are not worked out for it (a
                 # head cut out of an ordinary log line waits MAX_AGE lines so);
