@@ -218,10 +218,19 @@ class Frame:
     # attribute, set on the few frames that have any (no JSON field: orjson
     # leaves `_` attributes out; render/json.py writes them where set).
     _unsure = frozenset()
+    # The fields a cut took (`file`, `line`: a terminal program's pane cut the file
+    # line at its width, or the log ends inside it; parse.cut_file): left None, the
+    # frame kept. A class attribute as _unsure (JSON: render/json.py writes `cut`).
+    _cut = frozenset()
 
     @property
     def unsure(self) -> frozenset[str]:
         return self._unsure
+
+    @property
+    def cut(self) -> frozenset[str]:
+        """The fields of its file line a cut took (None in the frame); empty: none."""
+        return self._cut
 
 
 class CreatedBy:
@@ -478,6 +487,8 @@ class Report:
     # The values it could not decide (`unsure`); not a field of the JSON's
     # dataclass: render/json.py writes them into their goroutines and frames.
     _unsure: list[Unsure] = field(default_factory=list, repr=False, compare=False)
+    # Some frame's values were cut (Frame.cut): render/json.py writes its frames' `cut`.
+    _cut_values: bool = field(default=False, repr=False, compare=False)
 
     @property
     def unsure(self) -> list[Unsure]:
@@ -534,6 +545,10 @@ class Stream:
     # i -> the fields of texts[i] another reading of a write-level merge reads
     # otherwise (demux/writes_decode.py): the parse makes them Report.unsure
     unsure: dict[int, frozenset[str]] = field(default_factory=dict)
+    # the indices of the texts that are rows a terminal program's pane cut at its
+    # width (demux/paste_panel.py): the parser reads a frame's file line there as
+    # cut (Frame.cut), its values lost, not as the stack's end
+    cut: frozenset[int] = frozenset()
     # go test -json (Go 1.27+): the indices of the texts its events typed as t.Error's
     # or t.Fatal's output (`"OutputType":"error"` or `"error-continue"`); None where
     # the log does not say (plain, -v, older Go's events)
@@ -731,8 +746,11 @@ class Group:
 # (`FuzzUpper/172ac9c6d327d563`, plain `go test` after `go test -fuzz`) is titled as
 # its target, `test failed: FuzzUpper in pkg`: the failure the fuzzer found and its
 # rerun are one id (analyse/normalise.go_test_name); the input's file is said apart
-# (FailedTest.fuzz_input).
-FINGERPRINT_SCHEME = 12
+# (FailedTest.fuzz_input). 13: a frame whose file line a terminal program's pane cut at
+# its width (k9s's log view), or the log ends inside, is kept (its file and line cut:
+# Frame.cut), where the stack ended there: its route holds the frames below it
+# (SREGym#506's main.main, read now).
+FINGERPRINT_SCHEME = 13
 
 
 @dataclass(slots=True)

@@ -284,6 +284,9 @@ ZAP_VALUE_CUT = ("zap's record of the recovered panic cut before its `panic` fie
 # Why a report whose stack the log or paste ends inside a frame's call line is incomplete.
 CUT_AT_END = "the log ends inside a frame's call line: the stack went on"
 
+# ... and inside a frame's file line (the frame kept, its file and line cut: Frame.cut).
+CUT_FILE_AT_END = "the log ends inside a frame's file line: what followed it is lost"
+
 # ... and inside the header of a goroutine after the report's last one.
 CUT_HEADER_AT_END = "the log ends inside a goroutine's header: more goroutines followed"
 
@@ -575,6 +578,14 @@ def _cut_call(text: str) -> str | None:
 
 # How a goroutine's header begins (the grammar's lead), and the id's first digit.
 _CUT_HEADER = rx.compile(_G.leads["goroutine_header"] + "[0-9]")
+
+
+def cut_path(text: str) -> bool:
+    """Whether `text` can be the start of a file line's path, cut (`/go/src/github.com/
+    harl`, `C:\\Users`, `github.com/x/y.`): one word, led as a path is (an author's
+    `...` is no path)."""
+    return (bool(text) and (text[0].isalnum() or text[0] in "/\\_~")
+            and not any(c.isspace() for c in text))
 
 
 def _only_blank_after(texts: Sequence[str], i: int) -> bool:
@@ -984,6 +995,7 @@ class _Parser:
         call_hits = 0
         call_room = _CALL_LINES_TRIAL  # (a dump is told from a crash loop by then)
         file_lines: dict[str, tuple | None] = {}
+        cut_rows = self.stream.cut  # (rows a pane cut: Stream.cut)
         lines_read: dict[str, re.Match[str] | None] = {}  # the other lines' classification
         # headers' readings by their own regex, while they repeat (8 services'
         # crash loops: 105 000 headers, a few hundred distinct)
@@ -1061,14 +1073,23 @@ class _Parser:
                     if fp is not None:
                         f.fp, f.sp, f.pc = fp, sp, pc
                     self.pending = None
+                    if cut_rows and i in cut_rows:
+                        self.cut_file(f, where)
                     if ran and ran[-1] == i - 1:  # (_add_run, inlined: a line a goroutine)
                         ran[-1] = i
                     else:
                         ran += (i, i)
                     i += 1
                     continue
+                if cut_rows and i in cut_rows and text[:1] == "\t":
+                    self.cut_file(f, None)
+                    self.pending = None
+                    _add_run(ran, i, i)
+                    i += 1
+                    continue
             frames = self.frames
-            if frames is not None and f is None and i != scanned_to:
+            # (a run's file lines are read whole: not where a pane cut rows)
+            if frames is not None and f is None and i != scanned_to and not cut_rows:
                 # A run of whole frames (a call line, then its file line, repeated),
                 # each line read by its kind's regex, a text read before taken as read
                 before = len(frames)
@@ -1591,6 +1612,8 @@ class _Parser:
                     r.message = r.chain[0].message
                 self.use(i)
                 return
+            if r is not None and self.pending is not None and self.cut_at_end(i, text):
+                return  # (a frame's file line the log ends inside)
             if r is not None and self.gccgo_frame(i, text):
                 return
             self.noise_or_close(i)
@@ -2002,18 +2025,43 @@ class _Parser:
 
         self.noise_or_close(i)
 
+    def cut_file(self, f: Frame, where: tuple | None) -> None:
+        """Frame f's file line, in a row a pane cut at its width (Stream.cut): read
+        as far as it goes (`where`: the grammar read it whole, None: it did not),
+        the values the cut may have taken marked (Frame.cut) and left None. The
+        stack goes on below it."""
+        if where is None or where[2] is None:
+            # (no offset read: the line number may be cut short, `db.go:2` of `:26`)
+            fields = ("line",) if where is not None else ("file", "line")
+            f.line = None
+            if where is None:
+                f.file = None
+            f._cut = frozenset(fields)
+            r = self.report
+            if r is not None:
+                r._cut_values = True
+
     def cut_at_end(self, i: int, text: str) -> bool:
         """The stream's last line, in a goroutine's stack (after its header or a whole
         frame), a frame's call line cut short (a paste's or a log's end: `pkg.F(0xc000,
         {0x`, `pkg/sub.`): the stack went on, so the report is incomplete; the frame is
         kept where the cut left its function's name whole (its `(` printed), with no
         file line. After a goroutine, the next one's header cut short (`goroutine 2
-        gp=0xc000007340 m=`): more goroutines followed."""
+        gp=0xc000007340 m=`): more goroutines followed. After a call line, its file
+        line cut (`\t/go/src/github.com/harl`: a path's start): the frame kept, its
+        file and line cut (Frame.cut), the report incomplete."""
         r = self.report
         frames = self.frames
-        if r is None or self.pending is not None or not _only_blank_after(self.stream.texts, i):
+        if r is None or not _only_blank_after(self.stream.texts, i):
             return False
-        if frames is not None:
+        if self.pending is not None:
+            # (its file line cut: `\t/go/src/github.com/harl`, a path's start)
+            if text[:1] != "\t" or not cut_path(text[1:]):
+                return False
+            self.cut_file(self.pending, None)
+            self.pending = None
+            why = CUT_FILE_AT_END
+        elif frames is not None:
             # (a goroutine's first call line cut too: right after its header,
             # `goroutine 18 gp=… [cleanup wait]:` then `runtime.gopark(0x0?, 0x0`)
             name = _cut_call(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stackdemux.api import analyze, analyze_many
-from stackdemux.parse import CUT_AT_END, CUT_HEADER_AT_END, _cut_call
+from stackdemux.parse import CUT_AT_END, CUT_FILE_AT_END, CUT_HEADER_AT_END, _cut_call, cut_path
 
 WILD = Path(__file__).resolve().parent.parent / "samples" / "wild"
 
@@ -91,3 +91,29 @@ def test_a_goroutine_s_first_call_line_cut_keeps_its_frame() -> None:
     assert (report.complete, report.incomplete_reason) == (False, CUT_AT_END)
     last = report.goroutines[-1]
     assert last.id == 18 and [f.func for f in last.frames] == ["runtime.gopark"]
+
+
+def test_a_file_line_cut_at_the_end_keeps_its_frame_its_values_said_cut() -> None:
+    # labstack/echo's stack in panicwrap#21's JSON record, cut inside its last file
+    # line (`\t/home/inverno/go_projects/src/github.com/labstac`): the frame was read
+    # as one with no file line, a warning; its file and line are what the cut took
+    report = _only("panicwrap21_echo_recover_json_record_escaped_stack_cut.txt")
+    assert (report.complete, report.incomplete_reason) == (False, CUT_FILE_AT_END)
+    last = report.goroutines[0].frames[-1]
+    assert last.func == "github.com/labstack/echo.(*Echo).ServeHTTP"
+    assert (last.file, last.line, last.cut) == (None, None, frozenset({"file", "line"}))
+    # a `created by`'s file line so too (zerolog#422: `…/vtkendpoints/controlle`)
+    report = _only("zerolog422_logger_own_fault_vendor_cut_in_path.txt")
+    assert report.incomplete_reason == CUT_FILE_AT_END
+    created = report.goroutines[-1].created_by
+    assert created is not None and created.frame.cut == frozenset({"file", "line"})
+    # and a paste's, its tab lost with the rest (nyagos#224: `        C:/Users/…/386-nyagos/`)
+    report = _only("nyagos224_recovered_value_then_print_stack_console_wraps.txt")
+    assert report.incomplete_reason.endswith(CUT_FILE_AT_END)
+    assert report.goroutines[0].frames[-1].cut == frozenset({"file", "line"})
+
+
+def test_what_reads_as_the_start_of_a_cut_path() -> None:
+    assert cut_path("/go/src/github.com/harl") and cut_path("C:/Users/Hayama/go/386-nyagos/")
+    assert cut_path("github.com/x/y.")
+    assert not cut_path("...") and not cut_path("") and not cut_path("/a b")

@@ -44,6 +44,7 @@ class Demuxed:
     noise: list[Span]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)  # what was undone: "test2json", "compose", ...
+    cut: list[int] = field(default_factory=list)  # input lines of rows a pane cut (Stream.cut)
 
 
 def demultiplex(source: Source, user_prefix: str | None = None,
@@ -112,6 +113,8 @@ def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
         streams.extend(got)
     for n, s in enumerate(streams, 1):
         s.id = f"{id_prefix}{n}"
+    if out.cut:
+        _mark_cut_rows(streams, out.cut)
     out.streams = streams
     out.noise = _spans(sorted(set(noise_numbers)))
     for d in out.diagnostics:
@@ -185,9 +188,28 @@ def _repair_paste(stream: Stream, noise: list[int], out: Demuxed) -> Stream:
         return stream
     noise.extend(layer.dropped)
     out.diagnostics.append(layer.diagnostic())
+    cut = layer.cut_diagnostic()
+    if cut is not None:
+        out.diagnostics.append(cut)
+        out.cut.extend(layer.cut)
     if "paste" not in out.layers:
         out.layers.append("paste")
     return layer.stream
+
+
+def _mark_cut_rows(streams: list[Stream], cut: list[int]) -> None:
+    """Each stream's texts that are rows a pane cut (Stream.cut), told by their
+    input lines, once the streams are final (every stage after the paste
+    layer may slice or reorder them); a stream the parser read on the way is
+    read again, knowing them."""
+    rows = set(cut)
+    for s in streams:
+        if s.unplaced:
+            continue
+        mine = frozenset(i for i, n in enumerate(s.numbers) if n in rows)
+        if mine:
+            s.cut = mine
+            s._parsed = None
 
 
 # ------------------------------------------------------------- fast path ---

@@ -82,6 +82,9 @@ class Repaired:
     origins: list[tuple[int, ...]]
     applied: dict[str, int] = field(default_factory=dict)  # repair → lines it changed
     dropped: list[int] = field(default_factory=list)  # input lines that were only paste debris
+    # the origins of rows a terminal program's pane cut at its width (paste_panel.py):
+    # each line went on past what the paste shows
+    cut: list[tuple[int, ...]] = field(default_factory=list)
 
 
 Line = tuple[str, tuple[int, ...]]  # (text, input lines it came from)
@@ -1625,6 +1628,37 @@ def _lost_tabs(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
     return out, changed
 
 
+def _cut_file_lines(items: list[Line], out: Repaired) -> tuple[list[Line], int]:
+    """A frame's file line cut short, its tab lost (`    /go/src/github.com/harl`:
+    spaces, then the start of a path): after its call line, in a row a pane cut at
+    its width (out.cut) or as the paste's last line (where the copy ended), given
+    its tab back, so that the parser reads it where it stands, a frame's file line
+    whose values are cut (parse.CUT_FILE), and the separator finds no other
+    writer's line there. (Rows with a file line's end got theirs in lost tabs.)"""
+    from ..parse import cut_path
+
+    last = len(items) - 1
+    while last >= 0 and not items[last][0].strip():
+        last -= 1
+    cut = set(out.cut)
+    if last < 1 or not (cut or items[last][0][:1] == " "):
+        return items, 0
+    after = list(items)
+    changed = 0
+    for k in sorted({last} | {k for k, (_, o) in enumerate(items) if o in cut}):
+        t, o = items[k]
+        rest = t.lstrip(" ")
+        if (k == 0 or t[:1] != " " or not cut_path(rest)
+                or kind("\t" + rest) not in (None, "indented")):
+            continue
+        call = after[k - 1][0]
+        if call[:1] in ("\t", " ") or kind(call) not in _CALL_KINDS:
+            continue
+        after[k] = ("\t" + rest, o)
+        changed += 1
+    return after, changed
+
+
 @cache
 def _note_details() -> re.Pattern[str]:
     from ..grammar import COMPILER_VERSION, cached_compile, compile_rule, grammar_text
@@ -1754,4 +1788,5 @@ _STEPS: list[tuple[str, Callable[[list[Line], Repaired], tuple[list[Line], int]]
     ("spaces at the ends", _edge_spaces, _EDGE_SPACE_IN_TEXT.search),
     ("spaces around punctuation", _punctuation_spaces, _PUNCT_DAMAGE.search),
     ("lost tabs", _lost_tabs, _FILE_END_IN_TEXT.search),
+    ("cut file lines", _cut_file_lines, None),
 ]

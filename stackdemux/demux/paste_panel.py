@@ -9,7 +9,11 @@ panel is cut at its width, the rest not shown (SREGym#506, a pod's log in k9s):
 
 The borders and the padding are the panel's, not the log's: a run of rows that
 begin with the left border, most of them closed by the right one, loses both.
-What the panel cut off is not in the paste and stays lost.
+What the panel cut off is not in the paste and stays lost; a row it cut fills
+the panel's width up to the border (` log. │`, where the others are padded),
+and is said so (`Repaired.cut`): its line went on, so what it shows of a frame's
+file line is no file and line (the lost tabs step gives such a row its tab back,
+the parser reads it as a frame's file line cut: parse.CUT_FILE).
 """
 
 from __future__ import annotations
@@ -49,8 +53,17 @@ def _unframed(text: str) -> str:
     return inner.rstrip(" ")
 
 
-def panel_borders(items: list[Line], _out: object) -> tuple[list[Line], int]:
-    """Each run of a panel's rows read as the lines it shows."""
+def _filled(text: str) -> bool:
+    """Whether a closed row's text reaches the right border: no padding between
+    them, so the panel may have cut the line there."""
+    end = text.rstrip(" ")
+    return len(end) > len(_LEFT) + 1 and end[-len(_LEFT) - 2] != " "
+
+
+def panel_borders(items: list[Line], out_: object) -> tuple[list[Line], int]:
+    """Each run of a panel's rows read as the lines it shows; the rows the panel
+    cut at its width (_filled, in the run's one column) added to `out_.cut`
+    (paste.Repaired's: their origins)."""
     out = list(items)
     changed = 0
     i = 0
@@ -66,6 +79,10 @@ def panel_borders(items: list[Line], _out: object) -> tuple[list[Line], int]:
         # (the right borders of one panel stand in one column)
         same = max(widths.values(), default=0)
         if j - i >= _MIN_ROWS and same >= _MIN_ROWS and same >= _CLOSED_SHARE * (j - i):
+            width = max(widths, key=lambda w: widths[w])
+            cut = getattr(out_, "cut", None)
+            if cut is not None:
+                cut.extend(o for t, o in rows if len(t) == width and _closed(t) and _filled(t))
             out[i:j] = [(_unframed(t), o) for t, o in rows]
             changed += j - i
         i = j

@@ -382,11 +382,24 @@ class PasteLayer:
     # input lines joined into one repaired line (a hard wrap's, a call line broken
     # before its arguments), first and last: where the repair changed how lines divide
     joined: list[Span] = field(default_factory=list)
+    # input lines of rows a terminal program's pane cut at its width (paste_panel.py)
+    cut: list[int] = field(default_factory=list)
 
     def diagnostic(self) -> Diagnostic:
         what = ", ".join(f"{name} \u00d7{n}" for name, n in self.applied.items())
         spans = sorted([(n, n) for n in self.dropped] + self.joined)
         return Diagnostic(f"repaired paste damage: {what}", spans, severity="info")
+
+    def cut_diagnostic(self) -> Diagnostic | None:
+        """Which rows the pane cut, when it cut any: their values are lost."""
+        if not self.cut:
+            return None
+        return Diagnostic(PANE_CUT, [(n, n) for n in sorted(set(self.cut))], severity="info")
+
+
+# Said of the rows a pane cut (PasteLayer.cut_diagnostic).
+PANE_CUT = ("rows a terminal program's pane cut at its width: the rest of each line is "
+            "lost (a frame's file line there keeps its frame, its file and line cut)")
 
 
 def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
@@ -461,7 +474,8 @@ def undo_paste(stream: Stream, text: str | None = None) -> PasteLayer | None:
                          else [stream.numbers[j - 1]])]
     joined = sorted({(min(ns), max(ns)) for ps in pieces.values()
                      if len(ns := {n for n, _, _ in ps}) > 1})
-    return PasteLayer(out, dropped, got.applied, joined)
+    cut = [stream.numbers[j - 1] for o in got.cut for j in o]
+    return PasteLayer(out, dropped, got.applied, joined, cut)
 
 
 # Report openers whose stack follows them in the same process's output.

@@ -81,6 +81,30 @@ def _with_unsure(r: Report) -> dict[str, Any]:
     return doc
 
 
+# The fields a frame's `cut` names, in this order (Frame.cut).
+CUT_FIELDS = ("file", "line")
+
+
+def _marked(r: Report) -> dict[str, Any]:
+    """A report with unsure values (_with_unsure) or cut ones (Report._cut_values:
+    each frame whose file line was cut names its fields in a `cut` list), as a
+    dict; the others are written as orjson writes a dataclass, with no such keys."""
+    doc = _with_unsure(r) if r.unsure else orjson.loads(orjson.dumps(r, default=_default))
+    if r._cut_values:
+        stacks = [(r.goroutines, doc["goroutines"]), (r.system_stacks, doc["system_stacks"])]
+        stacks += [(t.goroutines, d["goroutines"]) for t, d in zip(r.threads, doc["threads"],
+                                                                   strict=True)]
+        for gs, docs in stacks:
+            for g, gd in zip(gs, docs, strict=True):
+                for f, fd in zip(g.frames, gd["frames"], strict=True):
+                    if f.cut:
+                        fd["cut"] = [k for k in CUT_FIELDS if k in f.cut]
+                c = g.created_by
+                if c is not None and c.frame.cut:
+                    gd["created_by"]["cut"] = [k for k in CUT_FIELDS if k in c.frame.cut]
+    return doc
+
+
 def _group(g: Group) -> dict[str, Any]:
     return {
         "id": g.id,
@@ -120,8 +144,8 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         "stackdemux": CONTRACT_VERSION,
         "fingerprint_scheme": analysis.fingerprint_scheme,
         "sources": analysis.sources,
-        "reports": [_with_unsure(r) if r.unsure else r for r in analysis.reports]
-        if any(r.unsure for r in analysis.reports) else analysis.reports,
+        "reports": [_marked(r) if r.unsure or r._cut_values else r for r in analysis.reports]
+        if any(r.unsure or r._cut_values for r in analysis.reports) else analysis.reports,
         "streams": [
             {"id": s.id, "label": s.label, "lines": len(s.texts)}
             | ({"unplaced": True} if s.unplaced else {}) for s in analysis.streams

@@ -107,7 +107,9 @@ def _frame_lines(
     else:
         call = f"{func}({'...' if frame.args else ''})"
     yield StackLine(clean(call), role, culprit=culprit)
-    if frame.file:
+    if frame.cut and not frame.file:
+        yield StackLine("    (its file line cut)", "file", frame_role=role, culprit=culprit)
+    elif frame.file:
         where = frame_place(frame, options)
         if frame.offset and options.verbose:
             where += f" +{frame.offset}"
