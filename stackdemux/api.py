@@ -229,6 +229,10 @@ def _split_windows(source: Source, options: Options, prefix: str
             diagnostics.append(d)
     if gap == 1:
         mark_verdicts_later(streams)
+    else:
+        from .test_reports import mark_package_verdicts_below
+
+        mark_package_verdicts_below(streams)
     return streams, noise, diagnostics
 
 
@@ -321,6 +325,7 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
                     tell: ProgressSink) -> Analysis:
     """Demultiplex and parse one source: its reports, streams and noise."""
     from .demux.wrapped import name_tests
+    from .test_reports import parents_with_their_failures
 
     tell.update(f"demultiplexing {source.name}")
     streams, noise, diagnostics = split_streams_detail(source, opts, index)
@@ -341,6 +346,7 @@ def _analyse_source(source: Source, opts: Options, index: int, ids: Iterator[str
         noise.extend(r.noise)
     # `go test -json`: a panicking test prints no `--- FAIL` of its own; its events say which
     name_tests(part.reports, source.lines, streams)
+    parents_with_their_failures(part.reports)
     part.noise = _merge(noise)
     if not part.reports:
         # (a crash behind a prefix no style reads: `No Go crash found` would be wrong)

@@ -566,6 +566,9 @@ class Stream:
     # `--- FAIL` lines end the stream ended before it, none of their output unread
     # (the sieve keeps a failed test's records whole: sieve_tests.py).
     verdict_later: bool = False
+    # ... and a big plain or -v log read in windows: the package that verdict named
+    # (its lines name none; api._split_windows), for the failed tests ending the stream
+    verdict_package: str | None = None
     _joined: str | None = field(default=None, repr=False, compare=False)
     # What the parser read of it, when the demultiplexer had it read already
     # (demux/sequential.py): parse.parse_stream takes it instead of reading again.

@@ -42,6 +42,7 @@ from .model import (
     Ancestor,
     CreatedBy,
     Diagnostic,
+    FailedTest,
     Frame,
     Goroutine,
     LineSpans,
@@ -62,7 +63,7 @@ from .raw_chain import read_raw_chain
 from .sre import constants as _c
 from .sre import parser as _p
 from .test_output import MAX_LINES_ABOVE, read_failures, tests_begun
-from .test_reports import FAILED, races_of_tests, split_by_test
+from .test_reports import FAILED, owner, races_of_tests, split_by_test
 from .tinygo_location import LOCATED, read_location
 
 _G = line_grammar()
@@ -778,19 +779,32 @@ class _Parser:
         own = [f for f in failed if f.log and f.test not in crashed]
         if not own:
             return []
+        # A parent that failed by one of them alone goes with its least-named one, as
+        # a package's plain failures' do (test_reports.owner); a parent of the test
+        # that crashed stays the crash's, said there. (Any parent stayed the crash's:
+        # the fuzz rerun's FuzzRecord panic listed FuzzUpper, FuzzUpper/<hash>'s.)
+        names = [f.test for f in own]
+        held_by: dict[str, list[FailedTest]] = {t: [] for t in names}
+        for f in failed:
+            if f.test in held_by:
+                held_by[f.test].append(f)
+            elif not f.log and f.test not in crashed and any(
+                    t.startswith(f.test + "/") for t in names):
+                held_by[owner(f.test, names)].append(f)
         out = []
-        for f in own:  # (a parent failed by it alone stays the crash's: it is said there)
-            held = sorted(lines_of.get(f.test, ()))
+        for f in own:
+            tests = sorted(held_by[f.test], key=lambda t: t.test)  # (parents first)
+            held = sorted(k for t in tests for k in lines_of.get(t.test, ()))
             for k in held:
                 self.consumed[k] = 1
             r = _new_report(next(self.ids), ReportKind.TEST_FAILURE, FAILED + f.test,
                             stream.id)
-            r.tests, r.failed_tests = [f.test], [f]
+            r.tests, r.failed_tests = [t.test for t in tests], tests
             r.test_package = self.summary_package
             r.lines = self.spans(iter(_runs(held)))
             self.result.reports.append(r)
             out.append(r)
-        gone = {f.test for f in own}
+        gone = {t.test for ts in held_by.values() for t in ts}
         kept = [(t, k) for t, k in zip(self.tests, self.tests_at, strict=True) if t not in gone]
         self.tests, self.tests_at = [t for t, _ in kept], [k for _, k in kept]
         return out
@@ -1341,6 +1355,8 @@ class _Parser:
             r = self.open(ReportKind.TEST_FAILURE, f"test failed: {', '.join(self.tests)}", at,
                           tests_end=len(self.stream.texts))
             self.used.pop()  # (its `--- FAIL` lines are the tests')
+            if later and r.test_package is None:
+                r.test_package = self.stream.verdict_package  # (plain, -v: test_reports)
             if not later:
                 r.complete, r.incomplete_reason = False, unread or CUT_IN_TEST_OUTPUT
             elif not {f.test for f in r.failed_tests if f.log} <= tests_begun(self.stream.texts):

@@ -12,6 +12,10 @@ kept whole when it fails. Whose the lines are, testing says by a line of its own
 wherever the output switches tests: `=== RUN`, `=== CONT` (parallel tests let
 run), `=== NAME` (Go 1.20+: another's output goes on); `=== PAUSE` and a verdict
 end a test's run of lines. Memory is bounded as for -json (RunningTests).
+go test's verdict on a package that failed (`FAIL\tpkg\t0.27s`, after its
+tests) is kept too (VERDICT): read in a later window, it names the package of
+the failed tests in windows above it and says they ended (api._split_windows),
+as a whole log's reading of it does.
 
 A log holds none of this until its first `=== RUN` line: until then one search a
 block for it is all the cost (a build log that runs no test pays that alone).
@@ -26,12 +30,15 @@ from .anchored import NeedleLines
 from .sieve_tests import FailedRecords, RunningTests
 
 UNKNOWN = b""  # the test running where a range of the log begins (mid_log)
+# The key of the records handed over for go test's verdict on a package that
+# failed (no test is so named: a name holds no tab)
+VERDICT = b"FAIL\t"
 # A -v line that says whose the output is (column 0: testing writes it so at every
 # depth), or a verdict (`--- FAIL: T (0.00s)`, indented 4 spaces a subtest level)
 # (tried only at the lines VerboseTests._needles find: a regex searched at every line start
 # costs 5.6 ms a MiB of build output)
 _MARK = rx.compile(rb"(?m)(?:=== (RUN|CONT|NAME|PAUSE) +(\S[^\n]*)|"
-                   rb" *--- (PASS|FAIL|SKIP): (\S[^\n]*) \([0-9.]+s\))$")
+                   rb" *--- (PASS|FAIL|SKIP): (\S[^\n]*) \([0-9.]+s\)|(FAIL\t)\S[^\n]*)$")
 # A log entry of a test (4 spaces in, then a file line: `x_test.go:12: …`)
 _ENTRY = rx.compile(rb"(?m)^    +[^ \n-][^\n:]*\.go:[0-9]+: ")
 
@@ -54,7 +61,8 @@ class VerboseTests(RunningTests):
         # 0.7 ms a MiB); made here, not at import (their search compiles a pattern)
         self._run_lines = NeedleLines(b"=== RUN ")
         self._needles = (NeedleLines(b"=== "),
-                         NeedleLines(b"--- PASS: ", b"--- FAIL: ", b"--- SKIP: "))
+                         NeedleLines(b"--- PASS: ", b"--- FAIL: ", b"--- SKIP: "),
+                         NeedleLines(VERDICT))
         self.seen_run = mid_log  # (a range can hold its test's lines and no `=== RUN`)
 
     def block(self, block: bytes, base: int) -> list[FailedRecords]:
@@ -76,6 +84,12 @@ class VerboseTests(RunningTests):
                 continue
             self._give(block, pos, start)  # the lines up to it: the current test's
             pos = start
+            if m.group(5) is not None:  # go test's verdict on its package: kept
+                line = self._line + block.count(b"\n", self._at, start)
+                failed.append(FailedRecords(VERDICT, True, [(line, block[start:end])]))
+                self._at, self._line = end, line + 1
+                pos, self.current = end, None  # (no test's lines follow it)
+                continue
             word = m.group(1)
             if word is not None:  # === RUN, CONT, NAME: its lines follow; PAUSE: none's
                 key = m.group(2).rstrip()

@@ -20,7 +20,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
-from .model import FailedTest, Report, ReportKind, Span, spans_of
+from .model import FailedTest, Report, ReportKind, Span, Stream, spans_of
 
 FAILED = "test failed: "  # the message of a failed test with no panic (parse.py)
 
@@ -90,6 +90,94 @@ def split_by_test(report: Report, new_id: Callable[[], str],
 
 def _spans(numbers: list[int]) -> list[Span]:
     return spans_of(numbers) if numbers else []
+
+
+def parents_with_their_failures(reports: Sequence[Report]) -> None:
+    """A parent test that failed by its subtest alone goes with that subtest's
+    report (its least-named own failure: owner), wherever its `--- FAIL` was read
+    (one input's reports). The parser puts it there within a stream
+    (parse.failed_before); a big log read in windows (api._split_windows) may read
+    it in another window than its subtest's: go test -json prints a parent's
+    verdict after its subtests', next to a later test's crash (bigjson's
+    TestChatty, its case_00006's verdict 120 records above)."""
+    own: dict[tuple[str | None, str], Report] = {}  # (package, test) → its report
+    for r in reports:
+        for f in own_failures(r.failed_tests):
+            own.setdefault((r.test_package, f.test), r)
+    if not own:
+        return
+    for r in reports:
+        names = [f.test for f in r.failed_tests]
+        for f in list(r.failed_tests):
+            if f.log or any(t.startswith(f.test + "/") for t in names):
+                continue
+            below = [t for p, t in own if p == r.test_package and t.startswith(f.test + "/")]
+            if not below:
+                continue
+            to = own[(r.test_package, owner(f.test, below))]
+            if to is r or f.input_line is None:
+                continue
+            r.failed_tests.remove(f)
+            if f.test in r.tests:
+                r.tests.remove(f.test)
+            to.failed_tests = sorted([*to.failed_tests, f], key=lambda t: t.test)
+            to.tests = sorted({*to.tests, f.test})
+            r.lines = _without_line(r.lines, f.input_line)
+            to.lines = _with_line(to.lines, f.input_line)
+
+
+def _with_line(lines: Sequence[Span], n: int) -> list[Span]:
+    """Spans and line n, merged with the spans it touches."""
+    out: list[Span] = []
+    for a, b in sorted([*(lines.spans() if hasattr(lines, "spans") else lines),  # type: ignore[attr-defined]
+                        (n, n)]):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _without_line(lines: Sequence[Span], n: int) -> list[Span]:
+    """Spans less line n."""
+    out: list[Span] = []
+    for a, b in (lines.spans() if hasattr(lines, "spans") else lines):  # type: ignore[attr-defined]
+        if a <= n <= b:
+            out.extend(s for s in ((a, n - 1), (n + 1, b)) if s[0] <= s[1])
+        else:
+            out.append((a, b))
+    return out
+
+
+def mark_package_verdicts_below(streams: Sequence[Stream]) -> None:
+    """A big plain or -v go test log read in windows (api._split_windows), each its
+    streams (`streams`, in the log's order): mark each stream that a later window's
+    `FAIL\tpkg` follows, for the same label, with that package (Stream.verdict_later,
+    verdict_package). go test prints a package's output whole, then its verdict, so
+    the first `FAIL\tpkg` below failed tests is theirs; the sieve keeps every such
+    line of a -v log (sieve_verbose.VERDICT). A window of failed tests more than
+    demux.REGION_GAP lines above it (benchmarks/bigjson -v of 6 000 subtests: the
+    failed one's verdict 3 000 `--- PASS` lines above TestLate's panic) was read as
+    cut short, with no package: another id than the whole log's reading."""
+    from .grammar import line_grammar
+
+    # (a -v log's only, from its first `=== RUN`: the sieve keeps every verdict there;
+    # in plain output one may be in no window, and the next below another package's)
+    first = next((k for k, s in enumerate(streams)
+                  if any(t.startswith("=== RUN ") for t in s.texts)), None)
+    if first is None:
+        return
+    classify = line_grammar().classify
+    below: dict[str | None, str] = {}  # label → the package of the verdict nearest below
+    for s in reversed(streams[first:]):
+        package = below.get(s.label)
+        if package is not None:
+            s.verdict_later, s.verdict_package = True, package
+        for t in reversed(s.texts):  # (the stream's first verdict is the one for those above)
+            if t.startswith("FAIL\t"):
+                kind, m = classify(t)
+                if kind == "test_package_fail" and m is not None:
+                    below[s.label] = m.group(line_grammar().kinds[kind].fields["package"])
 
 
 # testing's own failure of a test the race detector saw a race in (`t.Errorf` in

@@ -23,7 +23,7 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from stackdemux.sieve_tests import MAX_RUNNING, FailedRecords, RunningTests
-from stackdemux.sieve_verbose import VerboseTests
+from stackdemux.sieve_verbose import VERDICT, VerboseTests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_fuzz import HOSTILE, lines_run, repeated, seeded, windows
@@ -268,10 +268,11 @@ def test_verdicts_above_a_log_s_first_run_are_no_test_s_read_whole_or_in_blocks(
     ls = _lines((DATA / "gotest_forms" / "go1.27.3-verbose.txt").read_bytes())
     data = b"".join(ls[ls.index(b"--- FAIL: TestSub (0.00s)\n"):])
     _, whole = read(data, [], VerboseTests())
+    # (and go test's verdicts on the packages that failed: sieve_verbose.VERDICT)
     assert [f.key for f in whole] == [b"TestReport", b"TestNested", b"TestNested/outer",
-                                      b"TestNested/outer/inner", b"TestHello",
+                                      b"TestNested/outer/inner", VERDICT, b"TestHello",
                                       b"TestGreetings", b"TestGreetings/Ann",
-                                      b"TestGreetings/Bob"], whole
+                                      b"TestGreetings/Bob", VERDICT], whole
     for cut in range(1, 5):
         _, blocks = read(data, [cut], VerboseTests())
         assert [(f.key, f.chunks[0][0], b"".join(raw for _, raw in f.chunks)) for f in blocks

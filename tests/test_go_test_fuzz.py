@@ -155,3 +155,18 @@ def test_a_found_input_s_rerun_is_filed_under_its_target_s_id_in_ci(v):
         return {str(res.get("partialFingerprints")) for res in sarif["runs"][0]["results"]
                 if res["ruleId"] == "go-test/failure"}
     assert ids(DATA / f"go{v}-rerun.txt") == ids(DATA / f"go{v}-fuzz-upper.txt")
+
+
+@pytest.mark.parametrize("v", VERSIONS)
+@pytest.mark.parametrize("form", FORMS)
+def test_a_target_failed_by_its_rerun_input_alone_is_that_failure_s_not_the_crash_s(v, form):
+    # plain `go test` prints `--- FAIL: FuzzUpper` over its input's rerun
+    # FuzzUpper/<hash> (t.Errorf), then FuzzRecord's over the one that panics: the
+    # crash listed FuzzUpper among its failed tests (a parent failed by its subtest
+    # alone stayed with the next crash); it is FuzzUpper/<hash>'s, as a package's
+    # plain failures' parents are (test_reports.owner)
+    upper, crash = stackdemux.analyze(DATA / f"go{v}-rerun{form}.txt").reports
+    assert upper.tests[0] == "FuzzUpper" and upper.tests[1].startswith("FuzzUpper/")
+    assert [f.test for f in upper.failed_tests] == upper.tests
+    assert sorted(crash.tests)[0] == "FuzzRecord" and len(crash.tests) == 2
+    assert all(t.startswith("FuzzRecord") for t in crash.tests)

@@ -60,7 +60,7 @@ def test_a_failure_whose_log_began_above_its_window_keeps_its_whole_log(path):
     assert [e.text for e in case.log[:-1]] == [
         f"step {j} of 20: processed record {120 + j}, checksum {0xb54cda26 + j:08x}"
         for j in range(20)]
-    [report] = [r for r in a.reports if r.failed_tests == [case]]
+    [report] = [r for r in a.reports if case in r.failed_tests]
     [whole] = [r for r in stackdemux.analyze(path).reports if r.title == report.title]
     assert report.lines == whole.lines and report.failed_tests == whole.failed_tests
     # go test's `FAIL\tpkg`, past its window, is in a later one: the test had ended
@@ -181,8 +181,10 @@ def test_a_test_that_failed_with_a_log_before_another_crashed_is_a_report_of_its
         early, case, crash = a.reports
         assert (early.kind, early.tests, early.test_package) == (
             ReportKind.TEST_FAILURE, ["TestEarly"], PACKAGE)
-        assert case.tests == ["TestChatty/case_00006"] and len(case.failed_tests[0].log) == 21
-        assert crash.kind is ReportKind.PANIC and crash.tests == ["TestChatty", "TestLate"]
+        # (its parent, failed by it alone, with it: not the later crash's)
+        assert case.tests == ["TestChatty", "TestChatty/case_00006"]
+        assert [len(f.log) for f in case.failed_tests] == [0, 21]
+        assert crash.kind is ReportKind.PANIC and crash.tests == ["TestLate"]
 
 
 def test_a_log_of_tests_that_never_end_holds_bounded_records():

@@ -54,8 +54,9 @@ def test_a_subtest_s_log_far_above_its_verdict_is_its_own(path):
     assert [e.text for e in failed.log] == [
         *(f"step {j} of 20: processed record {120 + j}, checksum {0xb54cda26 + j:08x}"
           for j in range(20)), "case 6: checksum mismatch"]
-    # (its parent, failed by it alone, stays the crash's: parse.failed_before)
-    assert crash.kind is ReportKind.PANIC and crash.tests == ["TestChatty", "TestLate"]
+    # (its parent, failed by it alone, goes with it, not the later crash: parse.failed_before)
+    assert case.tests == ["TestChatty", "TestChatty/case_00006"]
+    assert crash.kind is ReportKind.PANIC and crash.tests == ["TestLate"]
 
 
 @pytest.mark.parametrize("path", CHATTY, ids=lambda p: p.name)
@@ -152,3 +153,31 @@ def test_the_lines_held_stay_bounded():
                    + entry.replace(b"starting", b"x" * 500) for i in range(20_000))
     assert held.block(log, 0) == []
     assert held.size <= 1 << 20 and len(held.held) <= MAX_RUNNING
+
+
+def test_failed_tests_far_above_their_package_s_verdict_read_as_read_whole():
+    # 10 000 subtests of TestChatty (Go 1.27.3 -v), the 5 000th failing: its verdict
+    # and TestEarly's lie more than demux.REGION_GAP lines above go test's `FAIL\tpkg`
+    # (5 000 `--- PASS` lines, TestLate's panic): read in windows, their windows were
+    # read apart from it, cut short and with no package, so other ids than read whole
+    # (`test failed: TestEarly` 39600dd171084c52, whole `… in example.com/bigjson`
+    # 8e37f64749e29ba3); from 4 000 subtests to 6 000 the verdict fell past the gap
+    path = DATA / "bigjson_small" / "go1.27.3-many-verbose.txt.gz"
+    sieved = read_source(str(path), path.name, minimum=0)
+    assert sieved.capture.kept_lines < sieved.capture.total_lines
+    assert read(sieved) == read(path)
+    early, case, crash = stackdemux.analyze(sieved).reports
+    assert early.title == "test failed: TestEarly in example.com/bigjson" and early.complete
+    assert case.title == "test failed: TestChatty/case_05000 in example.com/bigjson"
+    assert case.tests == ["TestChatty", "TestChatty/case_05000"] and case.complete
+    assert crash.tests == ["TestLate"]
+
+
+def test_go_test_s_verdict_on_a_failed_package_is_kept():
+    # (sieve_verbose.VERDICT: what names the package of the failed tests above it)
+    log = (b"=== RUN   TestA\n    a_test.go:9: boom\n--- FAIL: TestA (0.00s)\n"
+           b"FAIL\nFAIL\texample.com/a\t0.01s\n")
+    running = VerboseTests()
+    failed = running.block(log, 0)
+    assert [(f.key, f.chunks[-1]) for f in failed][-1] == (
+        b"FAIL\t", (4, b"FAIL\texample.com/a\t0.01s\n"))

@@ -63,7 +63,7 @@ analysis = stackdemux.analyze(source)
 if capture is not None:
     capture.remap(analysis)
 json.dump({"kept": capture.kept_lines if capture else None,
-           "reports": [[r.title, r.lines, [[f.test, [e.text for e in f.log]]
+           "reports": [[r.title, list(r.lines), [[f.test, [e.text for e in f.log]]
                                           for f in r.failed_tests]]
                        for r in analysis.reports]}, sys.stderr)
 """
