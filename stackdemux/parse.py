@@ -581,12 +581,17 @@ def _cut_call(text: str) -> str | None:
 _CUT_HEADER = rx.compile(_G.leads["goroutine_header"] + "[0-9]")
 
 
+# A file and its line number (`stack.go:12`): a file line whole, not cut before it
+_FILE_PLACE = rx.compile(r"\.\w{1,4}:[0-9]")
+
+
 def cut_path(text: str) -> bool:
     """Whether `text` can be the start of a file line's path, cut (`/go/src/github.com/
     harl`, `C:\\Users`, `github.com/x/y.`): one word, led as a path is (an author's
-    `...` is no path)."""
+    `...` is no path), with no line number (a file line the grammar refused whole,
+    its number of 20 digits, is none cut)."""
     return (bool(text) and (text[0].isalnum() or text[0] in "/\\_~")
-            and not any(c.isspace() for c in text))
+            and not any(c.isspace() for c in text) and _FILE_PLACE.search(text) is None)
 
 
 def _only_blank_after(texts: Sequence[str], i: int) -> bool:
