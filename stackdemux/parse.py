@@ -480,6 +480,29 @@ def read_and_keep(stream: Stream) -> ParseResult:
     return result
 
 
+def read_and_keep_unless(stream: Stream, refuted: Callable[[list[Report], list[Report]], bool]
+                         ) -> ParseResult | None:
+    """read_and_keep, given up (None, nothing kept) where `refuted(reports, awaiting)`,
+    asked as each report is read (the reports so far, in order, and those still awaiting
+    their next thread's section, which a later line may read on into), says the
+    reading cannot serve its caller. A stream read so already is not read again."""
+    kept = stream._parsed
+    if kept is not None and kept[0] is stream.numbers and kept[1] is stream.texts:  # type: ignore[index]
+        return kept[2]  # type: ignore[index]
+    parser = _Parser(stream, report_ids())
+    parser.refuted = refuted
+    try:
+        result = parser.run()
+    except _Refuted:
+        return None
+    stream._parsed = (stream.numbers, stream.texts, result)
+    return result
+
+
+class _Refuted(Exception):
+    """The parse stopped: its reading cannot serve (read_and_keep_unless)."""
+
+
 @dataclass(slots=True)
 class HeldReading:
     """A stream's reading (read_and_keep_held), and what tells which of its lines
@@ -637,6 +660,9 @@ class _Parser:
         self.used: list[int] = []  # indices of lines of the open report
         # and of every report, closed, where asked for (HeldReading.held)
         self.held: list[int] | None = None
+        # sequential.py's: asked as each report is read whether the reading can still
+        # serve it; the parse stops (_Refuted) where it says not
+        self.refuted: Callable[[list[Report], list[Report]], bool] | None = None
         self.call_names: dict[str, str | None] | None = None  # (HeldReading.names)
         # and runs of them, flat (first, last, first, …): the lines the run loop
         # reads itself, as they come (a dump's report: one run, not an int a line)
@@ -926,6 +952,8 @@ class _Parser:
                 self.result.reports.extend(self.split)
             else:
                 self.result.reports.append(r)
+            if self.refuted is not None and self.refuted(self.result.reports, self.awaiting):
+                raise _Refuted
         self.report = None
         self.used, self.ran = [], []
         self.state = "idle"

@@ -292,3 +292,38 @@ def test_each_thread_s_g0_printed_with_no_frames_is_one_process_s():
     at = texts.index("goroutine 0 [idle]:")
     cut = [*texts[:at], "goroutine 7 [idle]:", *texts[at + 1:]]
     assert not reports_follow_one_another(stream_of(cut))
+
+
+@pytest.mark.parametrize("case,stops", [
+    ("mixed-lines-arrival", True), ("twelve-lines-arrival", True), ("crash-lines-random", True),
+    ("gotest-chunks-slow", True), ("bolt-noise", True),
+    # (cut into by nothing that a later report follows: read whole)
+    ("sigquit-lines-arrival", False), ("mixed-prefix-compose", False)])
+def test_the_reading_is_given_up_at_the_first_report_cut_into_with_the_same_answer(
+        case: str, stops: bool, monkeypatch: pytest.MonkeyPatch):
+    """The parser asks, as it reads each report, whether one with another after it
+    is neither whole nor thrown at once with the next (and may not be read on
+    into): the answer is no then, and the rest of the stream is not read. It is
+    the answer the whole reading gives, in real merges that pass and that do not."""
+    from stackdemux import parse
+    from stackdemux.demux import sequential
+
+    c = next(iter(score.load_cases(case=case)))
+    texts = ingest(c.input()).lines
+    streams = [stream_of(texts), stream_of([x for name in RESTARTS for x in lines(name)] + texts)]
+    read = Counter()
+    step = parse._Parser.step
+
+    def counted(self, *args):
+        read[self.refuted is None] += 1
+        return step(self, *args)
+
+    monkeypatch.setattr(parse._Parser, "step", counted)
+    for s in streams:
+        given_up = reports_follow_one_another(s)
+        whole = stream_of(s.texts)
+        with monkeypatch.context() as m:
+            m.setattr(sequential, "read_and_keep_unless", lambda s, _: parse.read_and_keep(s))
+            assert given_up == reports_follow_one_another(whole)
+        assert not given_up or s._parsed is not None
+    assert (read[False] < read[True]) is stops  # (the reading stopped short)
