@@ -68,6 +68,22 @@ def test_a_chained_panic_is_no_report_of_its_own_and_mends_the_first():
     assert not any(m.startswith("handler 5") for m in got)
 
 
+def test_a_chained_panic_that_repeats_its_message_word_for_word_leaves_the_head_to_the_first():
+    # p2 (Go 1.23) prints `panic: ledger: … account 9 [recovered]`, then the
+    # chained `\tpanic: ledger: … account 9`: the same message twice. The
+    # head is the first line's `panic: ` (the report's first line, where its
+    # pieces stand), not the chained line's, which took it before
+    text = _input("gotest-writes-shuffle")
+    truth = json.loads((CASES / "gotest-writes-shuffle" / "truth.json").read_text())
+    owner = [k for k, n in truth["ownership"] for _ in range(n)]
+    head = next(h for h in report_heads(text) if h.message
+                and text[slice(*h.message)] == "ledger: negative balance -42 for account 9")
+    k = owner[head.opener[0]]
+    assert owner[head.message[0]] == k
+    firsts = [i for i in range(len(text)) if text.startswith("panic: ", i) and owner[i] == k]
+    assert head.opener[0] == firsts[0] and text[head.opener[0] - 1] != "\t"
+
+
 def test_a_signal_dump_line_ends_where_it_ends_whole_elsewhere():
     got = _head_messages(_input("sigquit-writes-shuffle"))  # `SIGQUIT: quitready`, …
     # four processes; idle-4's three relayed threads' `SIGQUIT: quit` open no report

@@ -425,7 +425,10 @@ def _drop_chained(text: str, heads: list[Head]) -> list[Head]:
     drop: set[tuple[int, int]] = set()
     fixed: dict[tuple[int, int], tuple[int, int]] = {}
     index = _by_start([msg[h.opener] for h in heads])
-    for h in heads:
+    # tab-led ones first: of a chained panic that repeats its first panic's
+    # message word for word (`panic: X [recovered]` then `\tpanic: X`), the
+    # tab-led one is the chained line
+    for h in sorted(heads, key=lambda h: text[h.opener[0] - 1:h.opener[0]] != "\t"):
         if len(drop) >= chained or h.kind != "panic" or not msg[h.opener]:
             continue
         for g in (heads[k] for k in _starts_in(index, msg[h.opener])):
