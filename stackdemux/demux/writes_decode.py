@@ -76,6 +76,19 @@ BEAM = 64
 # opener's line (decode(pinned=)): off, measured in writes.py's comment (writes21)
 PINNED = False
 W_PIN = 10.0  # a head's write given where no opener waits for it, or to the noise
+# A head's opener and its message are two writes of one process with none of
+# its own between them (print("panic: "), then the message): a process whose
+# line is a head's opener writes a head's message next, a head's message goes
+# to no other, no head's write to the noise, and no process opens its report
+# with a `panic: ` or `fatal error: ` where no head stands (a chained panic's
+# `\tpanic: `, a program's own line). Which of two openers standing before
+# both messages takes which is left to the search: the heads' nearest-first
+# pairing is right in 14 of such 23 pairs of the twelve small merges and in
+# 9 the reverse. Hard rules (decode(waits=)), the heads pinned as with PINNED;
+# where they leave no reading the text is read again without them. Measured
+# in docs/measurements.md, Stop 36 (writes23).
+WAITS = True
+_OPENER_WORDS = ("panic: ", "fatal error: ")
 PER_PLACE = 2  # hypotheses kept whose processes stand at the same places (_prune)
 MAX_PROCESSES = 16
 MAX_WRITE = 4096
@@ -316,7 +329,8 @@ def _releases(kind: str, func: str | None, root: str | None,
 
 def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
            seen: Seen = _NOTHING_SEEN, names: Sequence[int] | None = None,
-           margin: float = 0.0, pinned: bool | None = None) -> Decoded:
+           margin: float = 0.0, pinned: bool | None = None,
+           waits: bool | None = None) -> Decoded:
     """Read `text` (lines joined by newlines, ending in one) as the writes of
     several processes; the best reading found. `owners` (the process of each
     character, from a corpus case's truth) holds the reading to it: what the
@@ -327,7 +341,9 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
     names[i] the end of a function or file name known to start at i (0:
     none): a line's first write there (a tab's next for a file) is that name
     whole. `pinned` (PINNED when None): each report head's opener and message
-    (writes_heads.report_heads) one write of the process that waits for it."""
+    (writes_heads.report_heads) one write of the process that waits for it;
+    `waits` (WAITS when None): a head's message the next write of a process
+    whose line is a head's opener, and that only (the heads pinned too)."""
     auto = line_automaton()
     report_start = _report_automaton().start
     n = len(text)
@@ -352,13 +368,19 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
     # of a process that waits for it (a message after its opener alone), or
     # costs W_PIN given elsewhere or to the noise
     pin_to: dict[int, tuple[int, str | None]] = {}
-    if PINNED if pinned is None else pinned:
+    hard = WAITS if waits is None else waits
+    opener_ends: set[int] = set()  # (hard) where a process waits for a head's message
+    message_starts: set[int] = set()
+    if hard or (PINNED if pinned is None else pinned):
         for hd in heads:
             for a, b in (hd.opener, hd.message) if hd.message else (hd.opener,):
                 may_end[a + 1:b] = bytes(max(0, b - a - 1))
             pin_to[hd.opener[0]] = (hd.opener[1], None)
             if hd.message:
                 pin_to[hd.message[0]] = (hd.message[1], text[hd.opener[0]:hd.opener[1]])
+                if hard:
+                    opener_ends.add(hd.opener[1])
+                    message_starts.add(hd.message[0])
     buckets: dict[int, list[_Hyp]] = {0: [_Hyp(0.0, (), seen=seen)]}
     if owners is not None:  # every process there from the start, in the truth's order
         most = max(owners, default=0) + 1
@@ -379,6 +401,8 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                 else _prune(hyps, beam, owners is not None))
         walks: dict[int, list[tuple[int, int]]] = {}
         pin = pin_to.get(pos) if pin_to else None
+        is_message = pos in message_starts
+        stray = hard and pin is None and text.startswith(_OPENER_WORDS, pos)
         test_at = test_lines.get(pos)
         for h in hyps:
             procs = h.procs
@@ -387,11 +411,16 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                 offers.append((len(procs), fresh))
             for k, p in offers:
                 off = 0.0
+                if hard and (is_message != (bool(p.segs) and p.segs[-1][1] in opener_ends)
+                             or (stray and not p.text and not p.opened & 1)):
+                    continue  # (WAITS)
                 if pin is not None and (p.text.endswith(pin[1]) if pin[1]
                                         else p.text in ("", "\t")):
                     ends = _walk_to(text, pos, p.state, auto, pin[0])
                 else:
                     if pin is not None:
+                        if hard:
+                            continue
                         off = W_PIN  # a head's write on a line not waiting for it
                     ends = walks.get(p.state)
                     if ends is None:
@@ -500,7 +529,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
             j = pos + 1
             while j < n and not may_end[j]:
                 j += 1
-            if text[j - 1] != "\n" or j - 1 == pos:
+            if (text[j - 1] != "\n" or j - 1 == pos) and not (hard and pin is not None):
                 buckets.setdefault(j, []).append(
                     _Hyp(h.cost + W_NOISE + (W_PIN if pin is not None else 0.0), h.procs,
                          (h.noise, (pos, j)), h.last,  # type: ignore[arg-type]
@@ -536,6 +565,8 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
         if best is None or c < best[0]:
             best = (c, h)
     if best is None:
+        if hard:  # the rules left no reading: the text read without them
+            return decode(text, beam, owners, seen, names, margin, pinned, waits=False)
         return Decoded([], [(0, n)], float("inf"))
     return _unwind(best[1], best[0])
 
