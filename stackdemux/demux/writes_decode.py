@@ -81,13 +81,18 @@ W_PIN = 10.0  # a head's write given where no opener waits for it, or to the noi
 # line is a head's opener writes a head's message next, a head's message goes
 # to no other, no head's write to the noise, and no process opens its report
 # with a `panic: ` or `fatal error: ` where no head stands (a chained panic's
-# `\tpanic: `, a program's own line). Which of two openers standing before
-# both messages takes which is left to the search: the heads' nearest-first
-# pairing is right in 14 of such 23 pairs of the twelve small merges and in
-# 9 the reverse. Hard rules (decode(waits=)), the heads pinned as with PINNED;
-# where they leave no reading the text is read again without them. Measured
-# in docs/measurements.md, Stop 36 (writes23).
+# `\tpanic: `, a program's own line). Hard rules (decode(waits=)), the heads
+# pinned as with PINNED; where they leave no reading the text is read again
+# without them. OWN_OPENER: a message goes to its own head's opener (the
+# heads' pairing, nearest-first: right in 9 of the 12 small merges), not to
+# any head's opener of its text, which leaves two openers standing before both
+# messages to the search (their order tells nothing: of 23 such pairs, 14
+# nearest-first, 9 first-first): own 15 of 17 messages on their own process's
+# opener, any 12 (crash-shuffle 3/3 vs 1/3, 80 vs 73 lines read right;
+# mixed-shuffle 3/5 vs 2/5, 38 vs 39). Measured in docs/measurements.md, Stop
+# 36 (writes23).
 WAITS = True
+OWN_OPENER = True
 _OPENER_WORDS = ("panic: ", "fatal error: ")
 PER_PLACE = 2  # hypotheses kept whose processes stand at the same places (_prune)
 MAX_PROCESSES = 16
@@ -370,7 +375,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
     pin_to: dict[int, tuple[int, str | None]] = {}
     hard = WAITS if waits is None else waits
     opener_ends: set[int] = set()  # (hard) where a process waits for a head's message
-    message_starts: set[int] = set()
+    its_opener: dict[int, int] = {}  # (hard) a head's message start -> its opener's end
     if hard or (PINNED if pinned is None else pinned):
         for hd in heads:
             for a, b in (hd.opener, hd.message) if hd.message else (hd.opener,):
@@ -380,7 +385,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                 pin_to[hd.message[0]] = (hd.message[1], text[hd.opener[0]:hd.opener[1]])
                 if hard:
                     opener_ends.add(hd.opener[1])
-                    message_starts.add(hd.message[0])
+                    its_opener[hd.message[0]] = hd.opener[1]
     buckets: dict[int, list[_Hyp]] = {0: [_Hyp(0.0, (), seen=seen)]}
     if owners is not None:  # every process there from the start, in the truth's order
         most = max(owners, default=0) + 1
@@ -401,7 +406,8 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                 else _prune(hyps, beam, owners is not None))
         walks: dict[int, list[tuple[int, int]]] = {}
         pin = pin_to.get(pos) if pin_to else None
-        is_message = pos in message_starts
+        waiter = its_opener.get(pos, -1) if OWN_OPENER else -1
+        is_message = pos in its_opener
         stray = hard and pin is None and text.startswith(_OPENER_WORDS, pos)
         test_at = test_lines.get(pos)
         for h in hyps:
@@ -412,6 +418,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
             for k, p in offers:
                 off = 0.0
                 if hard and (is_message != (bool(p.segs) and p.segs[-1][1] in opener_ends)
+                             or (waiter >= 0 and p.segs[-1][1] != waiter)
                              or (stray and not p.text and not p.opened & 1)):
                     continue  # (WAITS)
                 if pin is not None and (p.text.endswith(pin[1]) if pin[1]
