@@ -222,6 +222,14 @@ class Frame:
     # line at its width, or the log ends inside it; parse.cut_file): left None, the
     # frame kept. A class attribute as _unsure (JSON: render/json.py writes `cut`).
     _cut = frozenset()
+    # Where its file was cut: the path as far as the cut left it (`/go/src/…/vendor/
+    # github.com/rs/zerolog/log.`), which may still say where the code lies (a
+    # vendor tree, a module cache); None: not cut, or nothing of it shown.
+    _file_start = None
+    # The fields of module/version/origin that analysis read without a whole file
+    # line (a cut one's: from the path's start, the package's other frames or the
+    # function's package): analyse/origins.place_cut. JSON: `inferred`.
+    _inferred = frozenset()
 
     @property
     def unsure(self) -> frozenset[str]:
@@ -231,6 +239,16 @@ class Frame:
     def cut(self) -> frozenset[str]:
         """The fields of its file line a cut took (None in the frame); empty: none."""
         return self._cut
+
+    @property
+    def file_start(self) -> str | None:
+        """What a cut left of its file's path (Frame.cut holds `file`), or None."""
+        return self._file_start
+
+    @property
+    def inferred(self) -> frozenset[str]:
+        """Its fields of where the code comes from read without a whole file line."""
+        return self._inferred
 
 
 class CreatedBy:
@@ -402,6 +420,9 @@ class FailedTest:
 # header's id and state, a call's function and arguments, a file line's file
 # and line number, a `created by`'s creator id ("goroutine", as the JSON names it).
 UNSURE_FIELDS = ("id", "state", "func", "args", "file", "line", "goroutine")
+# The fields of where a frame's code comes from that analysis may read without a
+# whole file line (Frame.inferred), in the JSON's order.
+INFERRED_FIELDS = ("module", "version", "origin")
 
 
 @dataclass(frozen=True, slots=True)

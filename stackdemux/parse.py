@@ -1129,7 +1129,7 @@ class _Parser:
                     i += 1
                     continue
                 if cut_rows and i in cut_rows and text[:1] == "\t":
-                    self.cut_file(f, None)
+                    self.cut_file(f, None, text[1:])
                     self.pending = None
                     _add_run(ran, i, i)
                     i += 1
@@ -2074,17 +2074,22 @@ class _Parser:
 
         self.noise_or_close(i)
 
-    def cut_file(self, f: Frame, where: tuple | None) -> None:
+    def cut_file(self, f: Frame, where: tuple | None, shown: str = "") -> None:
         """Frame f's file line, in a row a pane cut at its width (Stream.cut): read
-        as far as it goes (`where`: the grammar read it whole, None: it did not),
-        the values the cut may have taken marked (Frame.cut) and left None. The
-        stack goes on below it."""
+        as far as it goes (`where`: the grammar read it whole, None: it did not;
+        `shown`: the line's text after its tab), the values the cut may have taken
+        marked (Frame.cut) and left None, what it left of the path kept
+        (Frame.file_start: analysis reads where the code lies from it). The stack
+        goes on below it."""
         if where is None or where[2] is None:
             # (no offset read: the line number may be cut short, `db.go:2` of `:26`)
             fields = ("line",) if where is not None else ("file", "line")
             f.line = None
             if where is None:
                 f.file = None
+                shown = shown.strip()
+                if cut_path(shown):
+                    f._file_start = shown
             f._cut = frozenset(fields)
             r = self.report
             if r is not None:
@@ -2107,7 +2112,7 @@ class _Parser:
             # (its file line cut: `\t/go/src/github.com/harl`, a path's start)
             if text[:1] != "\t" or not cut_path(text[1:]):
                 return False
-            self.cut_file(self.pending, None)
+            self.cut_file(self.pending, None, text[1:])
             self.pending = None
             why = CUT_FILE_AT_END
         elif frames is not None:

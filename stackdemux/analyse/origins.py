@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
-from stackdemux.model import Frame, Goroutine, Report
+from stackdemux.model import INFERRED_FIELDS, Frame, Goroutine, Report
 
 from .. import rx
 from ..symbols import import_path
@@ -760,6 +760,8 @@ def assign_origins(reports: Iterable[Report], modules: ModuleMap | None = None,
                 learned.clear()
             learned[key] = found
         _fill(report, found)
+        if report._cut_values:  # (a frame's file line cut: its origin read otherwise)
+            place_cut(report, found, learn_main(firsts, modules), modules)
 
 
 def _undirected(file: str | None) -> bool:
@@ -802,3 +804,94 @@ def _place_undirected(found: dict[str, dict[str | None, tuple]]) -> None:
 
 def _origin_fields(o) -> tuple:
     return (o.package, o.module, o.version, o.origin)
+
+
+def place_cut(report: Report, found: dict[str, dict[str | None, tuple]],
+              main: MainModule, modules: ModuleMap | None = None) -> None:
+    """The frames of the report whose file a cut took (Frame.cut: a pane's width,
+    the log's end) given where their code lies as far as the text tells it: the
+    package's other frames, read from whole file lines, where any is printed; else
+    what the cut left of the path (cut_origin); else the function alone (as
+    before). The fields so read, where they say something, are the frame's
+    `inferred`."""
+    placed: dict[str, tuple] = {}
+    for files in found.values():
+        for file, fields in files.items():
+            if file is not None and not _undirected(file) and fields[0] is not None:
+                placed.setdefault(fields[0], fields)
+    for frame in _frames(report):
+        if "file" not in frame.cut or not frame.func:
+            continue
+        package = frame.package
+        fields = placed.get(package) if package is not None else None
+        if fields is not None and fields[3] != "stdlib":
+            frame.module, frame.version, frame.origin = fields[1:]
+        elif frame.origin != "stdlib" and package not in ("main", "command-line-arguments"):
+            o = cut_origin(frame.func, frame.file_start, main, modules)
+            if o is not None:
+                frame.module, frame.version, frame.origin = o.module, o.version, o.origin
+        frame._inferred = frozenset(
+            name for name, value in zip(INFERRED_FIELDS,
+                                        (frame.module, frame.version, frame.origin),
+                                        strict=True)
+            if value is not None and value != "unknown")
+
+
+def cut_origin(func: str, start: str | None, main: MainModule | None = None,
+               modules: ModuleMap | None = None) -> Origin | None:
+    """The origin of a frame whose file line was cut, from what the cut left of
+    the path (`start`: `/go/src/…/vendor/github.com/rs/zerolog/log.`) read by the
+    rules a whole path is read by, where it goes far enough to tell them: a module
+    cache's (`…/pkg/mod/`; its module and version where `module@version/` is
+    whole), a vendor tree's (`…/vendor/` then the package's path, or as far as it
+    goes), GOPATH vendoring's (`…/vendor/src/`), a -trimpath module's
+    (`module@version/`), a GOPATH checkout's (`…/src/` then the package's path,
+    its host at least). None where it does not tell (a path cut before any of
+    these, `/home`): the function alone is read."""
+    if not start:
+        return None
+    package = split_function(func)[0]
+    at = start.find("/pkg/mod/")
+    if at >= 0:
+        rest = start[at + len("/pkg/mod/"):]
+        sign = rest.find("@")
+        if sign >= 0 and rest.find("/", sign) >= 0:  # (`module@version/` whole)
+            found = _modcache(start, at + len("/pkg/mod/"))
+            if found is not None:
+                return Origin(package, found[0], found[1], "modcache")
+        if _spells(decode_case(rest.split("@", 1)[0]), package):
+            return Origin(package, module_of(package, modules), _version(package, modules),
+                          "modcache")
+        return None
+    at = start.rfind("/vendor/")
+    if at >= 0:
+        rest = start[at + len("/vendor/"):]
+        gopath = rest.startswith("src/")
+        if _spells(rest[len("src/"):] if gopath else rest, package):
+            return Origin(package, module_of(package, modules), _version(package, modules),
+                          "gopath-vendor" if gopath else "vendor")
+        return None
+    if not _absolute(start):
+        sign = start.find("@")
+        if sign >= 0 and start.find("/", sign) >= 0 and _spells(start[:sign], package):
+            trimmed = _trimmed(start)
+            if trimmed is not None:
+                return Origin(package, trimmed[0], trimmed[1], "trimpath")
+        return None
+    if main is not None and any(start.startswith(root + "/") for root in main.roots):
+        return Origin(package, main.path or module_of(package, modules), None, "main")
+    at = start.rfind("/src/")
+    rest = start[at + len("/src/"):] if at >= 0 else ""
+    if "/" in rest and "." in rest.split("/", 1)[0] and _spells(rest, package):
+        return Origin(package, module_of(package, modules), _version(package, modules),
+                      "gopath")
+    return None
+
+
+def _spells(shown: str, package: str) -> bool:
+    """Whether a path's directories as far as a cut left them (`github.com/rs/zer`,
+    `github.com/rs/zerolog/log.`) are the package's path: its start, or the
+    package's directory and a file's name after it; something at least."""
+    return bool(shown) and ((package + "/").startswith(shown)
+                            or (shown.startswith(package + "/")
+                                and "/" not in shown[len(package) + 1:]))

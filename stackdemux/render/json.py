@@ -13,7 +13,17 @@ from typing import Any
 
 import orjson
 
-from ..model import UNSURE_FIELDS, Analysis, CreatedBy, Diagnostic, Group, LineSpans, Report
+from ..model import (
+    INFERRED_FIELDS,
+    UNSURE_FIELDS,
+    Analysis,
+    CreatedBy,
+    Diagnostic,
+    Frame,
+    Group,
+    LineSpans,
+    Report,
+)
 
 CONTRACT_VERSION = 1
 
@@ -98,11 +108,22 @@ def _marked(r: Report) -> dict[str, Any]:
             for g, gd in zip(gs, docs, strict=True):
                 for f, fd in zip(g.frames, gd["frames"], strict=True):
                     if f.cut:
-                        fd["cut"] = [k for k in CUT_FIELDS if k in f.cut]
+                        _cut_keys(f, fd)
                 c = g.created_by
                 if c is not None and c.frame.cut:
-                    gd["created_by"]["cut"] = [k for k in CUT_FIELDS if k in c.frame.cut]
+                    _cut_keys(c.frame, gd["created_by"])
     return doc
+
+
+def _cut_keys(f: Frame, fd: dict[str, Any]) -> None:
+    """A cut frame's `cut`, and where its file was cut, `file_start` (what the cut
+    left of the path) and `inferred` (its module, version, origin read without a
+    whole file line), where there is any."""
+    fd["cut"] = [k for k in CUT_FIELDS if k in f.cut]
+    if f.file_start is not None:
+        fd["file_start"] = f.file_start
+    if f.inferred:
+        fd["inferred"] = [k for k in INFERRED_FIELDS if k in f.inferred]
 
 
 def _group(g: Group) -> dict[str, Any]:

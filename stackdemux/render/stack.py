@@ -108,7 +108,10 @@ def _frame_lines(
         call = f"{func}({'...' if frame.args else ''})"
     yield StackLine(clean(call), role, culprit=culprit)
     if frame.cut and not frame.file:
-        yield StackLine("    (its file line cut)", "file", frame_role=role, culprit=culprit)
+        # (what the cut left of the path, where it left any: it says where the code lies)
+        start = frame.file_start
+        text = f"    {clean(start)}… (its file line cut)" if start else "    (its file line cut)"
+        yield StackLine(text, "file", frame_role=role, culprit=culprit)
     elif frame.file:
         where = frame_place(frame, options)
         if frame.offset and options.verbose:
