@@ -510,12 +510,24 @@ class Report:
     _unsure: list[Unsure] = field(default_factory=list, repr=False, compare=False)
     # Some frame's values were cut (Frame.cut): render/json.py writes its frames' `cut`.
     _cut_values: bool = field(default=False, repr=False, compare=False)
+    # The input lines (spans) of its text that another reading of the log reads
+    # otherwise (`unsure_lines`): a field of the JSON only where there are some.
+    _unsure_lines: list[Span] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def unsure(self) -> list[Unsure]:
         """The values another reading of the log reads otherwise (write-level
         merges); empty when every value was decided."""
         return self._unsure
+
+    @property
+    def unsure_lines(self) -> list[Span]:
+        """The input lines (spans) of its text that the write-level merge's
+        reading could not place with certainty: another reading of the log,
+        about as likely, gives them (or values in them) to another process or
+        reads them otherwise, its message's line and any line of no goroutine
+        too; empty when every line was placed with certainty."""
+        return self._unsure_lines
 
     def unsure_of(self, goroutine: int, frame: int | None = None,
                   created_by: bool = False) -> frozenset[str]:

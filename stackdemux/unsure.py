@@ -4,7 +4,10 @@ The write decoder says which fields of which of a stream's lines another
 reading of the log reads otherwise (demux/writes_decode.py); the parse makes
 goroutines and frames of those lines. This tells, line by line in the
 stream's order, which goroutine's header, frame or `created by` each line
-became, and marks the fields there.
+became, and marks the fields there; and every marked line, of any kind (a
+message, a `[signal ` line, a test's line: no goroutine's field holds them),
+by the input lines its pieces stand on in the report that holds it
+(Report.unsure_lines).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .grammar import line_grammar
-from .model import Report, Stream, Unsure
+from .model import Report, Stream, Unsure, spans_of
 
 __all__ = ["mark_unsure"]
 
@@ -54,6 +57,7 @@ def mark_unsure(stream: Stream, reports: Sequence[Report]) -> None:
     """Report.unsure of `reports` (parsed from `stream`) from Stream.unsure."""
     if not stream.unsure:
         return
+    _mark_lines(stream, reports)
     slots = _slots(reports)
     grammar = line_grammar()
     j = 0
@@ -78,3 +82,21 @@ def mark_unsure(stream: Stream, reports: Sequence[Report]) -> None:
             where = (g.created_by.frame if created and g.created_by is not None  # type: ignore[union-attr]
                      else g if fi is None else g.frames[fi])
             where._unsure = where._unsure | frozenset(fields)
+
+
+def _mark_lines(stream: Stream, reports: Sequence[Report]) -> None:
+    """Report.unsure_lines: the input lines of each marked line of the stream,
+    in the report whose lines hold the line's own number (a decoded stream's
+    lines start on ascending input lines, each on one no other line of it
+    starts on); a marked line no report holds (noise) marks none."""
+    taken: dict[int, set[int]] = {}
+    for i in stream.unsure:
+        n = stream.numbers[i]
+        k = next((k for k, r in enumerate(reports)
+                  if any(a <= n <= b for a, b in r.lines)), None)
+        if k is not None:
+            taken.setdefault(k, set()).update(
+                [m for m, _, _ in stream.pieces.get(i, ())] or [n])
+    for k, lines in taken.items():
+        reports[k]._unsure_lines = spans_of(sorted(lines))
+

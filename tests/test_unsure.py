@@ -120,3 +120,55 @@ def test_the_scorer_counts_a_report_exact_but_at_its_marked_values() -> None:
         assert (s.marked_exact, s.values_wrong, s.values_marked, s.marked_wrong) == (
             (int(marked), 1, int(marked), int(marked)))
         frame.line -= 1
+
+
+def test_the_report_names_the_input_lines_it_could_not_place(big) -> None:  # type: ignore[no-untyped-def]
+    # the fleet's top frame's file line is the one value marked; its pieces
+    # stand on input lines 8-10 of the mixed start: those are the report's
+    # unsure lines, in the JSON after its `lines`, and the dump's report has none
+    by = {r.message: r for r in big.reports}
+    fleet = by["shutdown timeout: 58 of 60 workers still running"]
+    assert fleet.unsure_lines == [(8, 10)]
+    assert not by["pool exhausted: 5000 workers parked (seed 1)"].unsure_lines
+    doc = json.loads(render_json(big))
+    Draft202012Validator(json.loads((ROOT / "schema/stackdemux.schema.json").read_text())
+                         ).validate(doc)
+    got = {r["message"]: r for r in doc["reports"]}
+    fleet_doc = got["shutdown timeout: 58 of 60 workers still running"]
+    assert fleet_doc["unsure_lines"] == [[8, 10]]
+    keys = list(fleet_doc)
+    assert keys[keys.index("lines") + 1] == "unsure_lines"
+    assert "unsure_lines" not in got["pool exhausted: 5000 workers parked (seed 1)"]
+
+
+def test_the_text_markdown_and_html_say_which_lines_are_unsure(big) -> None:  # type: ignore[no-untyped-def]
+    from stackdemux.render.html import render_html
+
+    said = "lines 8–10: another reading of the processes' interleaved writes"
+    text = render_text(big, RenderOptions())
+    assert text.count("unsure    lines 8–10") == 1
+    md = render_markdown(big, RenderOptions())
+    assert md.count("*Unsure: lines 8–10") == 1 and "interleaved writes is about as likely" in md
+    assert "<dt>unsure</dt><dd>lines 8–10: another reading of the" in render_html(
+        big, RenderOptions())
+    sure = analyze((ROOT / "samples/go1.27/nil_map.txt").read_bytes())
+    assert "unsure" not in render_text(sure, RenderOptions())
+
+
+def test_a_marked_line_of_no_goroutine_is_an_unsure_line() -> None:
+    # a message and its `[signal ` line hold no goroutine's field: their marks
+    # reach the report as its lines only (a real Go 1.27 nil dereference, read
+    # as a decoded stream whose reading marked its message, signal and top frame)
+    from stackdemux.model import Stream
+    from stackdemux.parse import parse_stream
+
+    texts = (ROOT / "samples/go1.27/nil_pointer.txt").read_text().splitlines()
+    stream = Stream(id="s1", numbers=range(1, len(texts) + 1), texts=texts)
+    stream.unsure = {0: ALL_FIELDS, 1: ALL_FIELDS, 5: frozenset({"line"})}
+    r = parse_stream(stream).reports[0]
+    assert r.unsure_lines == [(1, 2), (6, 6)]
+    assert r.unsure == [Unsure(goroutine=0, frame=0, fields=("line",))]
+    # a value marked where no report stands (the noise) marks no report's line
+    stream = Stream(id="s1", numbers=range(1, len(texts) + 2), texts=["hello", *texts])
+    stream.unsure = {0: ALL_FIELDS}
+    assert not parse_stream(stream).reports[0].unsure_lines

@@ -34,6 +34,7 @@ from .view import (
     tests_label,
     tests_said,
     threads_summary,
+    unsure_said,
     value_lines,
     where_summary,
 )
@@ -168,6 +169,9 @@ def _group(n: int, view: GroupView, analysis: Analysis, options: RenderOptions,
         parts.append(f"<dt>threads</dt><dd>{esc(threads)}</dd>")
     for reason, c in view.incomplete[:2]:  # (as the terminal and Markdown say it)
         parts.append(f"<dt>partial</dt><dd>{c} of {len(view.reports)}: {esc(reason)}</dd>")
+    unsure = unsure_said(view)
+    if unsure:
+        parts.append(f"<dt>unsure</dt><dd>{esc(unsure)}</dd>")
     tests = tests_said(view.reports)
     if tests:
         parts.append(f"<dt>{tests_label(view.reports)}</dt><dd><code>{esc(tests)}</code></dd>")

@@ -96,10 +96,16 @@ CUT_FIELDS = ("file", "line")
 
 
 def _marked(r: Report) -> dict[str, Any]:
-    """A report with unsure values (_with_unsure) or cut ones (Report._cut_values:
-    each frame whose file line was cut names its fields in a `cut` list), as a
-    dict; the others are written as orjson writes a dataclass, with no such keys."""
+    """A report with unsure values (_with_unsure), unsure lines (Report.
+    unsure_lines: `unsure_lines` after its `lines`) or cut values (Report.
+    _cut_values: each frame whose file line was cut names its fields in a `cut`
+    list), as a dict; the others are written as orjson writes a dataclass, with
+    no such keys."""
     doc = _with_unsure(r) if r.unsure else orjson.loads(orjson.dumps(r, default=_default))
+    if r.unsure_lines:
+        doc = {k: v for key, value in doc.items() for k, v in (
+            ((key, value), ("unsure_lines", [list(s) for s in r.unsure_lines]))
+            if key == "lines" else ((key, value),))}
     if r._cut_values:
         stacks = [(r.goroutines, doc["goroutines"]), (r.system_stacks, doc["system_stacks"])]
         stacks += [(t.goroutines, d["goroutines"]) for t, d in zip(r.threads, doc["threads"],
@@ -124,6 +130,10 @@ def _cut_keys(f: Frame, fd: dict[str, Any]) -> None:
         fd["file_start"] = f.file_start
     if f.inferred:
         fd["inferred"] = [k for k in INFERRED_FIELDS if k in f.inferred]
+
+
+def _is_marked(r: Report) -> bool:
+    return bool(r.unsure or r.unsure_lines or r._cut_values)
 
 
 def _group(g: Group) -> dict[str, Any]:
@@ -165,8 +175,8 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         "stackdemux": CONTRACT_VERSION,
         "fingerprint_scheme": analysis.fingerprint_scheme,
         "sources": analysis.sources,
-        "reports": [_marked(r) if r.unsure or r._cut_values else r for r in analysis.reports]
-        if any(r.unsure or r._cut_values for r in analysis.reports) else analysis.reports,
+        "reports": [_marked(r) if _is_marked(r) else r for r in analysis.reports]
+        if any(map(_is_marked, analysis.reports)) else analysis.reports,
         "streams": [
             {"id": s.id, "label": s.label, "lines": len(s.texts)}
             | ({"unplaced": True} if s.unplaced else {}) for s in analysis.streams

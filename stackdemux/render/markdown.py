@@ -39,6 +39,7 @@ from .view import (
     tests_label,
     tests_said,
     threads_summary,
+    unsure_said,
     value_lines,
     where_summary,
 )
@@ -190,6 +191,10 @@ def _section(n: int, view: GroupView, analysis: Analysis, options: RenderOptions
         out.append("")
     for reason, c in view.incomplete[:2]:
         out.append(f"*Partial: {c} of {len(view.reports)}: {prose(reason)}*")
+        out.append("")
+    unsure = unsure_said(view)
+    if unsure:
+        out.append(f"*Unsure: {prose(unsure)}*")
         out.append("")
     tests = tests_said(view.reports)
     if tests:

@@ -32,6 +32,7 @@ from .view import (
     tests_label,
     tests_said,
     threads_summary,
+    unsure_said,
     value_lines,
     where_summary,
 )
@@ -265,6 +266,9 @@ def _group(w: _Writer, n: int, view: GroupView, analysis: Analysis,
         w.field("threads", clean(threads), "note")
     for reason, c in view.incomplete[:2]:
         w.field("partial", f"{c} of {len(view.reports)}: {clean(reason)}", "note")
+    unsure = unsure_said(view)
+    if unsure:
+        w.field("unsure", clean(unsure), "note")
     tests = tests_said(view.reports)
     if tests:
         w.field(tests_label(view.reports), clean(tests))

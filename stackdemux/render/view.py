@@ -195,6 +195,20 @@ def threads_summary(report: Report | None) -> str | None:
     return head + ": " + ran + ("; …" if len(busy) > 3 else "")
 
 
+def unsure_said(view: GroupView) -> str | None:
+    """`lines 8–10, 14: another reading …`: the lines of the group's reports
+    that the write-level merge's reading could not place with certainty
+    (Report.unsure_lines), None when it placed them all."""
+    spans = [s for r in view.reports for s in r.unsure_lines]
+    if not spans:
+        return None
+    shown = ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in spans[:4])
+    more = f", +{len(spans) - 4}" if len(spans) > 4 else ""
+    several = len(spans) > 1 or spans[0][0] != spans[0][1]
+    return (f"line{'s' if several else ''} {shown}{more}: another reading of the "
+            "processes' interleaved writes is about as likely there")
+
+
 def panics_said(report: Report | None) -> list[str]:
     """`first [recovered]`, `second`: a report's panics as Go printed them, where
     a later one says another thing than the first (a deferred function panicked
