@@ -144,7 +144,6 @@ def test_the_report_names_the_input_lines_it_could_not_place(big) -> None:  # ty
 def test_the_text_markdown_and_html_say_which_lines_are_unsure(big) -> None:  # type: ignore[no-untyped-def]
     from stackdemux.render.html import render_html
 
-    said = "lines 8–10: another reading of the processes' interleaved writes"
     text = render_text(big, RenderOptions())
     assert text.count("unsure    lines 8–10") == 1
     md = render_markdown(big, RenderOptions())
