@@ -35,6 +35,13 @@ only some real logs hold, then mangle it:
 * verbose  real plain go test -v captures mangled, fed to the sieve's hold of
           running tests' lines whole, in blocks and from the middle
           (test_fuzz_sieve_tests.py; sieve_verbose.py).
+* mixes    2 to 5 real samples each behind a prefix style of its own, dealt by
+          lines or by writes cut inside the prefixes; CRI `P` records cut inside
+          a UTF-8 character; test2json events re-cut with records that are no
+          test2json among them; a dump logged in one record cut inside an
+          escape; attacker text in a panic's value and paths, pasted in a pane
+          or behind a log view's gutter; checked through `split -o DIR` too
+          (test_fuzz_mixes.py).
 
 Every input runs in a forked child with a CPU limit (test_fuzz._in_child): one
 that breaks a promise, or takes over 3x as long for twice the input when it
@@ -78,6 +85,7 @@ import test_fuzz as tf
 import test_fuzz_failures as tfl
 import test_fuzz_logfmt as tl
 import test_fuzz_many_streams as tm
+import test_fuzz_mixes as tx
 import test_fuzz_panes_loggers as tp
 import test_fuzz_sieve_tests as ts
 import test_fuzz_write_records as tw
@@ -100,6 +108,14 @@ def _analysed(data: bytes) -> None:
         twice = time.process_time() - t0
         if twice > 3 * took:
             raise AssertionError(f"superlinear: {took:.1f}s, twice the input {twice:.1f}s")
+
+
+def _mixed(data: bytes) -> None:
+    """The promises, and `split -o DIR`'s files (in a directory of its own)."""
+    import tempfile
+
+    _analysed(data)
+    tx.split_keeps_every_character(data, Path(tempfile.mkdtemp(prefix="fuzz_mixes_")))
 
 
 def _decoded(text: str) -> None:
@@ -158,7 +174,7 @@ def _running(r: random.Random, data: bytes) -> None:
 
 
 FAMILIES = ("logfmt", "writes", "decode", "wild", "failures", "running", "panes", "many",
-            "verbose")
+            "verbose", "mixes")
 
 
 def one(r: random.Random, families: tuple[str, ...] = FAMILIES
@@ -184,6 +200,9 @@ def one(r: random.Random, families: tuple[str, ...] = FAMILIES
         data = data if data.endswith(b"\n") else data + b"\n"
         seed = r.randrange(2**32)
         return family, data, lambda: _verbose(random.Random(seed), data)
+    if family == "mixes":
+        _, data = tx.mixed(r, tf.POOL)
+        return family, data, lambda: _mixed(data)
     if family == "decode":
         text = td.mangled(r, r.choice(td.MERGES))
         return family, text.encode(), lambda: _decoded(text)

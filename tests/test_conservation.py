@@ -69,9 +69,15 @@ def record_text(line: str, layer: str) -> str:
         return "".join(record_text(orjson.dumps(h["_source"]).decode(), layer) for h in hits)
     field = JSON_LAYERS[layer]
     names = (field,) if field else LOG_FIELDS
-    text = next((rec[f] for f in names if isinstance(rec.get(f), str | list)), None)
+    # (only the journal gives a text as an array of its bytes; any other list, or
+    # one of no bytes, `"Output":["panic: x\n"]`, says nothing)
+    kinds = str | list if layer == "journald-json" else str
+    text = next((rec[f] for f in names if isinstance(rec.get(f), kinds)), None)
     if isinstance(text, list):
-        text = bytes(text).decode("utf-8", "replace")
+        try:
+            text = bytes(text).decode("utf-8", "replace")
+        except (TypeError, ValueError):
+            text = None
     if text is None:
         return ""
     if layer == "journald-json" and rec.get("_LINE_BREAK") != "line-max":

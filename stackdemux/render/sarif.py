@@ -184,7 +184,12 @@ def _where(view: GroupView, analysis: Analysis, options: RenderOptions) -> dict:
     line in the log."""
     for frame in view.anchors:
         if frame is not None and in_repo(frame.file, options.repo_root) is not None:
-            return _location(frame, options)  # type: ignore[return-value]
+            location: dict = _location(frame, options)  # type: ignore[assignment]
+            # (a frame whose line number a paste cut, a pane's row ending in its
+            # digits, names its file alone: code scanning takes no location without
+            # a line, so the file's first, as the code quality issue points)
+            location.get("physicalLocation", {}).setdefault("region", {"startLine": 1})
+            return location
     culprit = view.culprit
     if (culprit is not None and culprit.file and not no_source_file(culprit.file)
             and (culprit.line or 0) >= 1):
