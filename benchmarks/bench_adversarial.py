@@ -599,6 +599,82 @@ def _test2json_bytes(k: int) -> bytes:
     return _text(events)
 
 
+# The needles the bulk searches and the splicer's leads look for (demux's,
+# firstchars'): every kind of traceback line's start, one after another.
+_NEEDLES = ["goroutine 1 [running]:", "panic: ", "fatal error: ", " +0x1d", "created by ",
+            "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1]",
+            "--- FAIL: TestX (0.00s)", "main.main()", "\t/app/m.go:12", "runtime stack:",
+            "WARNING: DATA RACE", " in goroutine 7", "[recovered]", "SIGQUIT: quit"]
+
+
+def _needle_line(k: int, r: random.Random) -> str:
+    out, size = [], 0
+    while size < k:
+        out.append(r.choice(_NEEDLES))
+        size += len(out[-1])
+    return "".join(out)
+
+
+def _long_needles(k: int) -> bytes:
+    """One line of k bytes of every needle, in random order, inside a real dump:
+    each needle starts a candidate line (a splice's lead) over and over."""
+    lines = BIG_DUMP.splitlines()
+    return _text([*lines[:40], _needle_line(k, _rng(k)), *lines[40:]])
+
+
+def _needle_rows(k: int) -> bytes:
+    """k / 2 000 lines of 2 000 bytes of needles each, between a real dump's lines."""
+    r = _rng(k)
+    dump = _dumps(k // 2000 * 8, BIG_DUMP)
+    return _text([x for i, line in enumerate(dump) for x in (
+        [line, _needle_line(2000, r)] if i % 8 == 0 else [line])])
+
+
+def _open_goroutines(k: int) -> bytes:
+    """k lines of a real SIGQUIT dump's goroutines dealt line by line among 32
+    of them at once (no prefix): every goroutine open while the others' lines
+    come, as 32 processes dumping at once with no collector in between."""
+    lines = BIG_DUMP.splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith("goroutine "))
+    blocks: list[list[str]] = [[]]
+    for x in lines[start:]:
+        if not x:
+            blocks.append([])
+        else:
+            blocks[-1].append(x)
+    blocks = [b for b in blocks if b and b[0].startswith("goroutine ")]
+    out: list[str] = []
+    g = 0
+    while len(out) < k:
+        group = [[f"goroutine {1000 + g + j} [" + b[0].split(" [", 1)[1], *b[1:]]
+                 for j, b in enumerate(blocks[(g + j) % len(blocks)] for j in range(32))]
+        g += 32
+        for row in itertools.zip_longest(*group):
+            out += [x for x in row if x is not None]
+    return _text(["panic: boom", "", *out[:k]])
+
+
+def _many_prefixes(k: int) -> bytes:
+    """A real dump's lines behind compose's prefixes of k / 4 services (each
+    four lines): far more keys than the separator keeps streams open."""
+    return _text([f"svc-{i // 4}  | {line}" for i, line in enumerate(_dumps(k, BIG_DUMP))])
+
+
+def _many_prefixes_dealt(k: int) -> bytes:
+    """As many keys, dealt: the line i is service i % (k / 4)'s."""
+    keys = max(1, k // 4)
+    return _text([f"svc-{i % keys}  | {line}" for i, line in enumerate(_dumps(k, BIG_DUMP))])
+
+
+def _created_by_chains_dealt(k: int) -> bytes:
+    """Two processes' created-by chains, k goroutines deep between them, their
+    lines dealt one by one (no prefix): each goroutine's creator is the one
+    before it in its own process (the two processes' ids apart)."""
+    a = _created_by_chain(k // 2).decode().splitlines()
+    b = _created_by_chain(k // 2, first=10**6).decode().splitlines()
+    return _text([x for pair in itertools.zip_longest(a, b) for x in pair if x is not None])
+
+
 def _cycled(lines: list[str], k: int) -> list[str]:
     return [lines[i % len(lines)] for i in range(k)]
 
@@ -669,6 +745,13 @@ CASES: list[Case] = [
     Case("pasted-quoted-replies", 3000, _quoted_replies),
     Case("pasted-k9s-pane", 3000, _k9s_pane),
     Case("wrapped-test2json-bytes", 20_000, _test2json_bytes),
+    # (fuzz24) needles everywhere, many goroutines or keys open, chains dealt
+    Case("long-needles", 50_000, _long_needles),
+    Case("lines-needle-rows", 200_000, _needle_rows),
+    Case("interleaved-open-goroutines", 3000, _open_goroutines),
+    Case("prefixed-many-keys", 3000, _many_prefixes),
+    Case("prefixed-many-keys-dealt", 3000, _many_prefixes_dealt),
+    Case("interleaved-created-by-chains", 600, _created_by_chains_dealt),
 ]
 
 
