@@ -26,6 +26,10 @@ system; and the CLI's `split -o DIR` writes the same: its streams' files, its
 noise and its prefixes hold every character of the input's lines once
 (checked where no repair rewrites text), with exit 0 or 2, never 3.
 
+And two invariances, of real captures: a go test -json log whose output
+events are cut again anywhere, and a CRI log whose lines are cut into `P`
+records (at ASCII), read as the log uncut.
+
 `python tests/fuzz_modules.py SEED SECONDS OUT mixes` runs this family longer.
 """
 
@@ -38,8 +42,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from stackdemux.api import analyze
 from stackdemux.cli import main
 from stackdemux.demux import demultiplex_detail
 from stackdemux.ingest import InputError, ingest
@@ -303,7 +309,6 @@ def test_a_culprit_whose_line_number_a_pane_cut_is_pointed_at_by_its_file_in_sar
     # line; now its first line, as the code quality issue points
     from test_render_sarif_github import github_problems
 
-    from stackdemux.api import analyze
     from stackdemux.render import RenderOptions, render
 
     d = (ROOT / "samples" / "go1.27" / "panic_chain3.txt").read_bytes()
@@ -313,6 +318,55 @@ def test_a_culprit_whose_line_number_a_pane_cut_is_pointed_at_by_its_file_in_sar
     assert {"artifactLocation": {"uri": "main.go", "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": 1}} in located
     assert github_problems(sarif) == []
+
+
+# ------------------------------------------------------------ invariances ---
+
+
+def reading(data: bytes) -> list:
+    return [(r.kind, r.message, r.complete, [(g.id, [(f.func, f.file, f.line) for f in g.frames])
+                                             for g in r.goroutines])
+            for r in analyze(data).reports]
+
+
+def recut_events(r: random.Random, data: bytes) -> bytes:
+    """A go test -json log's output events each cut in up to four at any character."""
+    out = []
+    for rec in map(json.loads, _lines(data)):
+        text = rec.get("Output")
+        if rec.get("Action") != "output" or not isinstance(text, str) or len(text) < 2:
+            out.append(rec)
+            continue
+        k = sorted(r.sample(range(1, len(text)), min(len(text) - 1, r.randint(1, 3))))
+        out += [{**rec, "Output": text[a:b]} for a, b in itertools.pairwise([0, *k, len(text)])]
+    return b"\n".join(json.dumps(rec).encode() for rec in out) + b"\n"
+
+
+def cri_records(r: random.Random, d: bytes, cut: bool) -> bytes:
+    """A process's lines in a CRI log file, some cut into `P` records (at ASCII)."""
+    out = []
+    for x in _lines(d):
+        k = sorted(r.sample(range(1, len(x)), min(len(x) - 1, r.randint(1, 3)))) \
+            if cut and len(x) > 1 and x.isascii() and r.random() < 0.5 else []
+        for a, b in itertools.pairwise([0, *k, len(x)]):
+            out.append(b"2026-11-26T09:13:10.%09dZ stderr %s %s" % (
+                r.randrange(10**9), b"F" if b == len(x) else b"P", x[a:b]))
+    return b"\n".join(out) + b"\n"
+
+
+@pytest.mark.parametrize("log", TEST2JSON, ids=["go1.27.3", "go1.21.13"])
+def test_a_go_test_json_log_whose_output_events_are_cut_anywhere_reads_as_itself(log: bytes):
+    # (test2json passes on what a test wrote as it came: a line over several events)
+    want = reading(log)
+    assert want
+    for seed in range(3):
+        assert reading(recut_events(random.Random(seed), log)) == want, seed
+
+
+def test_a_cri_log_whose_lines_are_cut_into_partial_records_reads_as_its_whole_lines():
+    for i, d in enumerate(POOL[::25]):
+        whole = reading(cri_records(random.Random(i), d, cut=False))
+        assert reading(cri_records(random.Random(i), d, cut=True)) == whole, i
 
 
 # -------------------------------------------------------------- promises ---
