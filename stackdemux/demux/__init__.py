@@ -32,6 +32,7 @@ from ..grammar import grammar_text, line_grammar
 from ..model import Diagnostic, Source, Span, Stream
 from ..parse import _spans
 from .cut_lines import rejoin_cut_lines
+from .noise_lines import Noise, NoiseLines
 from .overwritten import read_after_carriage_returns
 from .write_records import rejoin_write_records
 
@@ -83,7 +84,7 @@ def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
                  keep_parse: bool) -> Demuxed:
     lines = source.lines
     out = Demuxed([], [])
-    noise_numbers: list[int] = []
+    noise_numbers = NoiseLines()  # (held as runs: most of a long log is noise)
     # No line of the source holds a CR: told at memchr speed from its text while
     # at hand (a stream of a log longer than a chunk does not keep it)
     no_cr = source._text is not None and "\r" not in source._text
@@ -116,7 +117,7 @@ def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
     if out.cut:
         _mark_cut_rows(streams, out.cut)
     out.streams = streams
-    out.noise = _spans(sorted(set(noise_numbers)))
+    out.noise = noise_numbers.spans()
     for d in out.diagnostics:
         if d.message == ORPHANS:
             d.lines.sort()  # (each region's orphans were added in turn)
@@ -128,7 +129,7 @@ def _demultiplex(source: Source, user_prefix: str | None, id_prefix: str,
 
 
 def _outer_streams(source: Source, user_prefix: str | None, out: Demuxed,
-                   noise: list[int]) -> list[Stream]:
+                   noise: Noise) -> list[Stream]:
     """Undo wrappers and prefixes: the streams their keys name (a wrapper's
     records that carry no output are noise)."""
     lines = source.lines
@@ -172,7 +173,7 @@ def _outer_streams(source: Source, user_prefix: str | None, out: Demuxed,
     return [stream]
 
 
-def _repair_paste(stream: Stream, noise: list[int], out: Demuxed) -> Stream:
+def _repair_paste(stream: Stream, noise: Noise, out: Demuxed) -> Stream:
     """Undo paste damage (pasted.py), when the stream shows some: a bulk check first."""
     from .pasted import undo_paste
 
@@ -323,7 +324,7 @@ WRITES_CHECKED = 4 << 20
 _REGION_MARGIN = 64
 
 
-def _separate_stream(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
+def _separate_stream(stream: Stream, noise: Noise, diagnostics: list[Diagnostic],
                      one_process: bool = False, read_first: bool = False) -> list[Stream]:
     """Separate the traceback regions of a long log one by one.
 
@@ -406,7 +407,7 @@ def _openers_run_together(stream: Stream) -> bool:
         stream.texts, how or line_chunks.Reach(0, 0), text, stream.layout()))
 
 
-def _whole_or_separated(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
+def _whole_or_separated(stream: Stream, noise: Noise, diagnostics: list[Diagnostic],
                         one_process: bool) -> list[Stream]:
     """A region whose reports follow one another whole is one stream: a service's
     log file of crash after crash, test binaries run one after another, or
@@ -480,7 +481,7 @@ def _slice(stream: Stream, a: int, b: int) -> Stream:
     return sub
 
 
-def _without_other_writers(stream: Stream, set_aside: list[int], noise: list[int]) -> Stream:
+def _without_other_writers(stream: Stream, set_aside: list[int], noise: Noise) -> Stream:
     """One process's stream, where the separator set some lines aside: those no
     traceback kind reads, and blank lines, go to the noise (another writer's,
     between the frames of a dump that asked for separation: a goroutine printed
@@ -512,7 +513,7 @@ ORPHANS = ("a traceback line that fits no process's output here (its stream is m
            "the lines before it)")
 
 
-def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnostic],
+def _separate_region(stream: Stream, noise: Noise, diagnostics: list[Diagnostic],
                      one_process: bool = False, write_mixed: bool | None = None,
                      foreign: bool = False) -> list[Stream]:
     """The processes' streams of one region; `one_process`: the region's lines
@@ -574,16 +575,17 @@ def _separate_region(stream: Stream, noise: list[int], diagnostics: list[Diagnos
         if stream.prefix_lengths:  # stripped collector prefixes (gha, cri) follow their lines
             sub.prefix_lengths = [stream.prefix_lengths[i] for i in track]
         out.append(sub)
-    whole = whole_lines(stream, sep.noise + sep.orphans)
-    stray = [i for i in sep.noise + sep.orphans if i in pieces and i not in whole]
+    # (only lines of pieces can be whole lines claimed by columns, or stray: the
+    # noise is most of a long log's lines, not joined to the orphans in a list)
+    cut = [i for i in itertools.chain(sep.noise, sep.orphans) if i in pieces] if pieces else []
+    whole = whole_lines(stream, cut)
+    stray = [i for i in cut if i not in whole]
     if stray:  # fragments of cut lines: noise holds whole lines only, so a stream of their own
         stray.sort()
         out.append(Stream(id="", label=stream.label, numbers=[numbers[i] for i in stray],
                           texts=[texts[i] for i in stray],
                           pieces={j: pieces[i] for j, i in enumerate(stray)}, unplaced=True))
-    for i in sep.noise:
-        if i not in pieces or i in whole:
-            noise.append(numbers[i])
+    noise.extend(numbers[i] for i in sep.noise if i not in pieces or i in whole)
     orphans: list[Span] = []
     for i in sep.orphans:
         lines = _input_lines(stream, i)
