@@ -467,7 +467,7 @@ def test_every_line_ends_in_one_stream_or_the_noise() -> None:
     rels = ["go1.21/nil_pointer.txt", "go1.25/deadlock.txt", "go1.27/panic_in_goroutine.txt"]
     texts = merge_lines([lines_of(r) for r in rels], random.Random(9), run=1).split("\n")
     sep = separate(texts)
-    owned = [i for t in sep.tracks for i in t] + sep.noise + sep.orphans
+    owned = [i for t in sep.tracks for i in t] + [*sep.noise] + sep.orphans
     assert sorted(owned) == list(range(len(texts)))
 
 

@@ -77,7 +77,7 @@ def test_every_line_of_a_repaired_log_ends_in_one_stream_or_the_noise() -> None:
     with one_budget() as budget:
         sep = separate(texts)
     assert budget.repair > 0
-    owned = [i for t in sep.tracks for i in t] + sep.noise + sep.orphans
+    owned = [i for t in sep.tracks for i in t] + [*sep.noise] + sep.orphans
     assert sorted(owned) == list(range(len(texts)))
 
 

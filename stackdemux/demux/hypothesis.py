@@ -13,7 +13,7 @@ from functools import cache
 from .. import rx
 from .evidence import Evidence, goroot
 from .persistent import PMap
-from .track import Track
+from .track import Retired, Track
 
 NOISE, ORPHANED = -1, -2
 
@@ -43,7 +43,7 @@ FILE_CALLS = {f: tuple(c for c, files in CALLS.items() if f in files) for f in F
 
 # A hypothesis's closed streams: a persistent list of the batches retired
 # together, so that a fork shares them and closing more copies none.
-Closed = tuple[list[Track], "Closed"] | None
+Closed = tuple[list[Retired], "Closed"] | None
 
 
 @dataclass(slots=True)
@@ -411,8 +411,8 @@ def file_name(file: str) -> str:
     return file[file.rfind("/") + 1:]
 
 
-def closed_tracks(closed: Closed) -> list[Track]:
-    out: list[Track] = []
+def closed_tracks(closed: Closed) -> list[Retired]:
+    out: list[Retired] = []
     while closed is not None:
         gone, closed = closed
         out.extend(gone)

@@ -65,7 +65,9 @@ class Separation:
     """Parent-stream indices per recovered process, and what fits no process."""
 
     tracks: list[list[int]]
-    noise: list[int]  # indices of ordinary lines and unclaimed blanks
+    # indices of ordinary lines and unclaimed blanks, ascending (an array of them:
+    # most of a long log's lines)
+    noise: Sequence[int]
     orphans: list[int]  # traceback lines no stream could take (diagnosed)
     # the line past which the beam read on narrowed (the log's work budget spent: budget.py)
     narrowed_at: int | None = None
