@@ -146,6 +146,9 @@ class _Proc:
     # the tests its go test lines named (`=== RUN`, `--- FAIL:`), sorted: a go
     # test binary's later lines name no other (TESTS)
     tests: tuple[str, ...] = ()
+    # the state its report's first goroutine header must show (FIRST_STATE): 0
+    # none, _RUNNING after a `panic: `, _WAITING after a deadlock's fatal error
+    due: int = 0
 
 
 @dataclass(slots=True)
@@ -235,6 +238,7 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
     tests = p.tests
     sites = p.sites
     callee = p.callee
+    due = p.due
     kind: str | None = None
     if not line:
         cost += W_BLANK
@@ -302,11 +306,50 @@ def _close_line(p: _Proc, text: str, end: int, seen: Seen) -> tuple[_Proc, float
                 if r.gid in gids:
                     cost += W_DUP_GOROUTINE
                 gids = gids | {r.gid}
+    if FIRST_STATE and (due or kind in _OPENERS_DUE):
+        c, due = first_state(due, kind, line)
+        cost += c
     lines = _Line(p.lines, p.segs, end)
     return _Proc(_line_start(stack, opened, kind in BLANK_AFTER), (), stack, call, gids,
                  root, lines, opened,
                  spaces, False, sites, callee, values=p.values, releases=releases,
-                 tests=tests), cost, seen
+                 tests=tests, due=due), cost, seen
+
+
+# Which process's goroutines follow which message (writes23's next class of
+# first wrong lines): once two processes have written their messages they
+# stand alike, and the beam kept one pairing of their rests by who wrote last.
+# The runtime tells some apart by the first goroutine's state: a `panic: `'s
+# first goroutine is `[running]` (the panicking one, printed first: 427 of 427
+# reports of the corpus's outputs and samples/), a deadlock's is not (20 of
+# 20: every goroutine waits). A header that breaks it costs W_FIRST_STATE, and
+# what a process still owes is kept in its future (_prune), so both pairings
+# stay in the beam until the header's state tells them apart. Measured on the
+# seven write merges writes23 read (free, beam 64; docs/measurements.md, Stop
+# 37 (writes24)): lines read right 319 -> 335 (mixed-writes-time 49 -> 67,
+# its p4's goroutines now after its own message), 0 reports before and after.
+# Tried and left off: the `[signal ` line after a `panic: ` only where its
+# chain holds the signal's message (`invalid memory address or nil pointer
+# dereference`: 66 of 66) and after no other panic: 326 alone, 312 with this.
+FIRST_STATE = True
+W_FIRST_STATE = 10.0
+_RUNNING, _WAITING = 1, 2
+_DEADLOCK = "all goroutines are asleep - deadlock!"
+_OPENERS_DUE = frozenset({"panic", "fatal_error"})
+
+
+def first_state(due: int, kind: str | None, line: str) -> tuple[float, int]:
+    """What a line of `kind` costs a process whose report's first goroutine
+    owes `due`, and what it owes after it."""
+    if kind == "panic":
+        return 0.0, _RUNNING
+    if kind == "fatal_error":
+        return 0.0, _WAITING if _DEADLOCK in line else 0
+    if kind != "goroutine_header":
+        return 0.0, due
+    running = "[running" in line
+    broken = (due == _RUNNING and not running) or (due == _WAITING and running)
+    return (W_FIRST_STATE if broken else 0.0), 0
 
 
 # A process prints the marks of one Go release (go_version.py: the release
@@ -522,14 +565,14 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                         q, c, seen = _close_line(
                             _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
                                   spaces, early, p.sites, p.callee, lined, guess, line, values,
-                                  p.releases, p.tests),
+                                  p.releases, p.tests, p.due),
                             text, stop,
                             seen)
                         cost += c
                     else:
                         q = _Proc(state, segs, p.stack, p.call, p.gids, root, p.lines, p.opened,
                                   spaces, early, p.sites, p.callee, lined, guess, line, values,
-                                  p.releases, p.tests)
+                                  p.releases, p.tests, p.due)
                     new = (*procs[:k], q, *procs[k + 1:]) if k < len(procs) else (*procs, q)
                     buckets.setdefault(end, []).append(_Hyp(cost, new, h.noise, k, seen, h.unsure))
             # a piece no process can print goes to the noise, up to where a write may end
@@ -558,7 +601,7 @@ def decode(text: str, beam: int = BEAM, owners: Sequence[int] | None = None,
                     q = _Proc(p.state, (), p.stack, p.call, p.gids, p.root,
                               _Line(p.lines, ((pos, test_at[0] - 1),), test_at[0] - 1),
                               p.opened, p.spaces, False, p.sites, p.callee,
-                              values=p.values, releases=p.releases, tests=tests)
+                              values=p.values, releases=p.releases, tests=tests, due=p.due)
                     cost = h.cost + c + W_WRITE + (W_SWITCH if k != h.last else 0.0) + (
                         W_NEW if k == len(procs) >= budget else 0.0)
                     new = (*procs[:k], q, *procs[k + 1:]) if k < len(procs) else (*procs, q)
@@ -805,10 +848,12 @@ def _walk_to(text: str, pos: int, state: int, auto, end: int  # type: ignore[no-
 
 def _future(p: _Proc) -> tuple:
     """What of a process its next lines are read by: its open line and its
-    states, and the releases its lines allowed so far (two readings that
-    pair a message with another's goroutines stand alike in all else until
-    a file line names its release: both are kept until then)."""
-    return (p.state, p.stack, p.text, p.call or "", p.callee or "", p.releases, p.tests)
+    states, the releases its lines allowed so far and the state its first
+    goroutine owes (two readings that pair a message with another's
+    goroutines stand alike in all else until a file line names its release or
+    a header its state: both are kept until then)."""
+    return (p.state, p.stack, p.text, p.call or "", p.callee or "", p.releases, p.tests,
+            p.due)
 
 
 def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
@@ -832,7 +877,7 @@ def _prune(hyps: list[_Hyp], beam: int, ordered: bool = False,
     for h in hyps:
         # (as _future, inline: the decoder's hottest line)
         future = tuple((p.state, p.stack, p.text, p.call or "", p.callee or "", p.releases,
-                        p.tests) for p in h.procs)
+                        p.tests, p.due) for p in h.procs)
         place = tuple((p.state, p.stack[-1], bool(p.segs), p.call or "") for p in h.procs)
         if not ordered:
             # processes are interchangeable: the same states in another order are
