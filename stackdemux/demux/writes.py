@@ -476,6 +476,15 @@ __all__ = ["LINE_LEVEL", "clean_message", "decodable", "is_broken",
 # (mixed-time 42 -> 49, crash-shuffle 62 -> 80), 0 reports still: the first
 # wrong line moves on to which goroutines follow a message
 # (docs/measurements.md, Stop 36).
+#
+# Which goroutines follow a message (writes24: writes_decode.FIRST_STATE): a
+# panic's first goroutine is running, a deadlock's is not, and what a
+# process's first goroutine owes is kept in its future, so both pairings of
+# two processes standing after their messages stay until a header's state
+# tells them apart: the seven merges above read 319 -> 335 lines right
+# (mixed-time 49 -> 67, its p4's goroutines after its own message), 0
+# reports; the first wrong lines left are goroutines read as more goroutines
+# of a report whose first one was read (docs/measurements.md, Stop 37).
 MAX_DECODE = 0
 MAX_DECODE_PROCESSES = 6
 
