@@ -65,6 +65,9 @@ Seeds run (each 40 min at load 11-16 on 2 cores, fuzz20; the seeds before
              sieve_verbose reading verdicts above a log's first `=== RUN` or not as
              its blocks fell (fixed; spec in test_fuzz_sieve_tests); a `many` finding was
              the run's children importing a worktree rebased under them
+  2401-2403  mixes (fuzz24, ~45 min at load 15-30, stopped early): a SARIF location
+             with no line (fixed, de1d29a); a logged dump cut inside its record, then
+             the next record, read as no crash (branch fuzz24-paste, not landed)
   2001, 2006 wild             (2006: 164 inputs in 40 min, 0 findings) 2001: TooSlow
              on big-writes-time behind garbled prefixes: 3.1 MB at 22 KB/s,
              linear (1/64, 1/16, 1/4 of it: 2.7, 9.5, 34 s)
