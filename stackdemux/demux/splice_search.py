@@ -227,6 +227,7 @@ class Search(Weigher):
         # where an open fragment reads as a whole line (asked once per fragment)
         breaks = (kind is None or kind in LENIENT or kind == "created_by") and any(
             self.reads_whole(f, i) is not None for f in frags)
+        dead: dict[int, bool] = {}  # see _dead_head, by cut
         for h in beam:
             # whole
             g = Hypothesis(h.score + whole, h.open, kind, h.log, h.cuts, h.joins)
@@ -264,6 +265,8 @@ class Search(Weigher):
                         # `panic("boom")`: `p` + `anic("boom")`) passed the head on
                         # and on, and the beam never went idle again)
                         continue
+                    if self._dead_head(i, t, c, dead):
+                        continue  # (no process would finish what precedes this rest)
                     entry = (f.key, f.head(v) + t[c:], (*f.pieces(v), (i, c, len(t))), True)
                     variants.append(Variant(c, q - CUT - OPEN, k, (entry, v.chain)))
                     # or what comes before the rest is another open line's next
@@ -344,6 +347,27 @@ class Search(Weigher):
                     keep.append(f)
             h.open = tuple(keep)
         return cands
+
+    def _dead_head(self, i: int, t: str, c: int, dead: dict[int, bool]) -> bool:
+        """t[:c], left before a rest that starts at c, is a head that nothing
+        can finish (as _doomed asks): then no rest starts there. Another
+        process's chunk ended there mid-line, and its line would never be
+        finished: the text is read otherwise. (8 services' 12 MB chunks merge:
+        a dribbled `p` at input line 8156 took `anic: foo"` out of a logged
+        `time=… msg="recovered from panic: foo"`, 2 991 lines on, and gave up
+        the `time=… from p` left before it in its place: the one join of the
+        search, so the separator was handed chunk groups, and two goroutines
+        of a `concurrent map writes` dump went to the report before it.)"""
+        got = dead.get(c)
+        if got is None:
+            head = t[:c]
+            got = False
+            if self.reading(head, (i,)) is None:  # (else a line break may finish it)
+                auto = joins(head[0])
+                state = self.head_state(auto, ((i, 0, c),), head)
+                got = state == auto.dead or not self.ahead.may_rest(auto, state, head, i)
+            dead[c] = got
+        return got
 
     def _doomed(self, f: Fragment, i: int, doom: dict[tuple[int, tuple[int, ...]], bool]
                 ) -> bool:
