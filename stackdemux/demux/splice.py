@@ -83,8 +83,10 @@ reported as a Diagnostic with its line number.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from heapq import merge
 
 from ..model import Diagnostic, Stream
 from .splice_fragments import Hypothesis, Key, Piece
@@ -121,6 +123,35 @@ def unsplice(stream: Stream, matches: Sequence[re.Match[str] | None] | None = No
     return _rebuild(stream, best, search)
 
 
+class _Spans(Sequence[tuple[Piece, ...]]):
+    """Each rebuilt text's pieces of the stream's own texts: a whole text's one
+    piece made when asked, not kept (50 MB of 8 services by read() chunks:
+    343 462 texts, a tuple in a tuple each, ~50 MB at the splicer's peak)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self.source = array("l")  # each text's stream text, -1 where made of pieces
+        self.pieces: dict[int, tuple[Piece, ...]] = {}
+
+    def whole(self, i: int) -> None:
+        self.source.append(i)
+
+    def pieced(self, ps: tuple[Piece, ...]) -> None:
+        self.pieces[len(self.source)] = ps
+        self.source.append(-1)
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __getitem__(self, j):  # type: ignore[override]
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        i = self.source[j]
+        if i < 0:
+            return self.pieces[j if j >= 0 else j + len(self)]
+        return ((i, 0, len(self.texts[i])),)
+
+
 def _rebuild(stream: Stream, best: Hypothesis, search: Search) -> Spliced:
     """The stream the best hypothesis reads: texts in input order, each made of
     pieces of input lines where it was cut or joined."""
@@ -137,9 +168,11 @@ def _rebuild(stream: Stream, best: Hypothesis, search: Search) -> Spliced:
     texts: list[str] = []
     pieces: dict[int, list[tuple[int, int, int]]] = {}
     lengths: list[int] = []
-    spans: list[tuple[Piece, ...]] = []  # each text's pieces of the stream's own texts
+    spans = _Spans(stream.texts)  # each text's pieces of the stream's own texts
     plen = stream.prefix_lengths
-    order = sorted(set(entries) | {(i, 0) for i in range(len(stream.texts)) if i not in consumed})
+    # (texts in input order: the few made of pieces merged into the many whole
+    # ones as they come, not a set and a sort of a key for every text)
+    order = merge(sorted(entries), ((i, 0) for i in range(len(stream.texts)) if i not in consumed))
     for key in order:
         j = len(texts)
         if key in entries:
@@ -150,7 +183,7 @@ def _rebuild(stream: Stream, best: Hypothesis, search: Search) -> Spliced:
             numbers.append(cols[0][0])
             lengths.append(0)
             pieces[j] = cols
-            spans.append(ps)
+            spans.pieced(ps)
             if not finished:
                 diagnostics.append(Diagnostic(
                     "a fragment of a line cut mid-way (a collector's read() chunk) whose rest "
@@ -158,7 +191,7 @@ def _rebuild(stream: Stream, best: Hypothesis, search: Search) -> Spliced:
             continue
         i = key[0]
         texts.append(stream.texts[i])
-        spans.append(((i, 0, len(stream.texts[i])),))
+        spans.whole(i)
         numbers.append(stream.numbers[i])
         lengths.append(plen[i] if plen else 0)
         if i in stream.pieces:

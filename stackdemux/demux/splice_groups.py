@@ -7,7 +7,10 @@ groups as evidence (beam.py) where lines alone cannot tell the processes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
+from heapq import merge
+from itertools import pairwise
 
 from .kind_order import may_follow
 from .splice_fragments import Piece
@@ -41,23 +44,29 @@ def chunk_groups(spans: Sequence[Sequence[Piece]], kinds: Sequence[str | None],
     or one that may be two processes' pieces); `roots`: the GOROOT each text's
     runtime file shows (splice_score.marks); `sure`: the joins to follow.
     Register lines, blank and unread ones are in no group."""
-    on_line: dict[int, list[tuple[int, int, bool, bool]]] = {}
-    for j, ps in enumerate(spans):
-        for k, (i, a, _) in enumerate(ps):
-            on_line.setdefault(i, []).append((a, j, k == 0, k == len(ps) - 1))
+    # (the chunk of each text's first piece in an array, the chunks of its
+    # other pieces apart, toolchains only where shown: a list and a set per
+    # text made this the splicer's peak, 97 -> 148 MB for 82 542 texts)
+    n = len(spans)
+    first_chunk = array("l", [0]) * n
+    more: dict[int, list[int]] = {}  # text → the chunks of its later pieces
     chunk = 0
     prev: tuple[int, bool] | None = None  # the last piece's text, and whether it ended it
-    chunks_of: dict[int, list[int]] = {}
-    for i in sorted(on_line):
-        for col, (_, j, first, last) in enumerate(sorted(on_line[i])):
-            if prev is not None and (col or not first or not prev[1]
-                                     or _unseen_end(kinds[prev[0]], kinds[j])):
-                chunk += 1
-            chunks_of.setdefault(j, []).append(chunk)
-            prev = j, last
+    line, col = -1, 0
+    for i, _, j, first, last in _in_input_order(spans):
+        col = col + 1 if i == line else 0
+        line = i
+        if prev is not None and (col or not first or not prev[1]
+                                 or _unseen_end(kinds[prev[0]], kinds[j])):
+            chunk += 1
+        if first:
+            first_chunk[j] = chunk
+        else:
+            more.setdefault(j, []).append(chunk)
+        prev = j, last
     # union of chunks, refused where two toolchains would meet
-    parent = list(range(chunk + 1))
-    toolchains: list[set[str]] = [set() for _ in parent]
+    parent = array("l", range(chunk + 1))
+    toolchains: dict[int, set[str]] = {}
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -65,23 +74,38 @@ def chunk_groups(spans: Sequence[Sequence[Piece]], kinds: Sequence[str | None],
             x = parent[x]
         return x
 
-    for j, cs in chunks_of.items():
-        if len(cs) == 1 and (root := roots[j]):
-            toolchains[cs[0]].add(root)
-    for j, cs in chunks_of.items():
+    for j in range(n):
+        if j not in more and (root := roots[j]):
+            toolchains.setdefault(first_chunk[j], set()).add(root)
+    for j, cs in more.items():
         if not sure[j]:
             continue
-        for c in cs[1:]:
-            a, b = find(cs[0]), find(c)
-            ta, tb = toolchains[a], toolchains[b]
+        for c in cs:
+            a, b = find(first_chunk[j]), find(c)
+            ta, tb = toolchains.get(a), toolchains.get(b)
             if a != b and not (ta and tb and ta.isdisjoint(tb)):
                 parent[b] = a
-                ta |= tb
+                if tb:
+                    toolchains.setdefault(a, set()).update(tb)
     members: dict[int, list[int]] = {}
-    for j in range(len(spans)):
+    for j in range(n):
         if kinds[j] not in _UNGROUPED:
-            members.setdefault(find(chunks_of[j][0]), []).append(j)
+            members.setdefault(find(first_chunk[j]), []).append(j)
     return [g for g in members.values() if len(g) > 1]
+
+
+def _in_input_order(spans: Sequence[Sequence[Piece]]
+                    ) -> Iterator[tuple[int, int, int, bool, bool]]:
+    """(input text, start, text, first, last) of every piece, in input order.
+    The texts come in the order of their first pieces (the splicer's rebuild):
+    those are read off as they come, merged with the few later pieces of
+    joined texts, sorted; else every piece is sorted."""
+    later = sorted((i, a, j, False, k == len(ps) - 1)
+                   for j, ps in enumerate(spans) for k, (i, a, _) in enumerate(ps) if k)
+    firsts = ((ps[0][0], ps[0][1], j, True, len(ps) == 1) for j, ps in enumerate(spans))
+    if all(a[:2] < b[:2] for a, b in pairwise(ps[0] for ps in spans)):
+        return merge(firsts, later)
+    return iter(sorted([*firsts, *later]))
 
 
 # Lines a separator may place by other means than their chunk: a register dump
