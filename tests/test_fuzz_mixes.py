@@ -320,6 +320,25 @@ def test_a_culprit_whose_line_number_a_pane_cut_is_pointed_at_by_its_file_in_sar
     assert github_problems(sarif) == []
 
 
+def test_a_logged_dump_cut_inside_its_record_reads_the_same_when_the_next_record_follows():
+    # (found by this campaign's `escaped` kind: traefik-kop#15's logrus record of a
+    # whole dump, cut inside an escape, then the logger's next record, argo#1253's
+    # `Marking workflow completed`): the record was taken for one a viewer wrapped,
+    # to be joined with the lines after it, but its next line is a record of its
+    # own: nothing was read (no crash found), or, cut earlier, a goroutine dump
+    # with no panic. Cut so, it reads as where the log ends after it
+    lines = (WILD / "traefikkop15_logrus_stack_label_escaped_dump_template_nil.txt"
+             ).read_text().split("\n")
+    record = lines[1] + lines[2]  # (the paste wrapped it at 1 000 columns)
+    after = (WILD / "argo1253_logrus_escaped_dump_wrapped_at_1000_columns_go110.txt"
+             ).read_text().split("\n")[1]
+    escapes = [i for i, ch in enumerate(record) if ch == "\\"]
+    for cut in [escapes[k] + d for k in (5, 20, -3) for d in (0, 1, 2)] + [len(record) - 1]:
+        alone = reading((record[:cut] + "\n").encode())
+        assert alone and alone[0][3], cut
+        assert reading((record[:cut] + "\n" + after + "\n").encode()) == alone, cut
+
+
 # ------------------------------------------------------------ invariances ---
 
 

@@ -211,9 +211,11 @@ def _escaped_dump(items: list[Line], _out: Repaired) -> tuple[list[Line], int]:
                 pieces = _unescape_record(wrapped[0])
                 if pieces is not None:
                     origin, i = wrapped[1], wrapped[2]
-            elif i == len(items) or not items[i][0].strip():
-                # the record cut inside the value (a paste's end, a line cut short):
-                # what it holds of the dump is read up to the cut
+            elif (i == len(items) or not items[i][0].strip()
+                  or items[i][0].startswith(text[:5])):
+                # the record cut inside the value (a paste's end, a line cut short,
+                # the logger's next record after it): what it holds of the dump is
+                # read up to the cut
                 pieces = _unescape_record(text.removesuffix("\\") + '"')
         if pieces is None:
             out.append((text, origin))
