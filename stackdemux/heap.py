@@ -37,6 +37,11 @@ def give_back(read_bytes: int) -> None:
     """After reading `read_bytes` of a log: the heap's free pages to the system."""
     if read_bytes < GIVE_BACK_MIN:
         return
+    release_free_pages()
+
+
+def release_free_pages() -> None:
+    """The heap's free pages to the system, however few (a pass over the heap)."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
