@@ -119,6 +119,29 @@ def test_every_test2json_record_is_accounted_for(version):
         assert orjson.loads(lines[n - 1])["Action"] != "output"
 
 
+@pytest.mark.parametrize("version", VERSIONS)
+def test_another_tools_json_among_the_events_leaves_the_log_test2json(version):
+    """One JSON object of another kind among `go test -json`'s first events (an empty
+    object, a logger's record) is a record without output: the test's panic is still
+    read (fuzz24: one `{}` made the whole log read as no crash)."""
+    lines = read_lines(DATA / f"test2json-go{version}.jsonl")
+    mixed = [*lines[:5], "{}", '{"level":"info","msg":"cache warmed"}', *lines[5:]]
+    assert sniff(mixed) == "test2json"
+    got = unwrap_detail(mixed)
+    assert_conserved(mixed, got)
+    assert {6, 7} <= set(got.records_without_text)
+    [package] = got.streams
+    assert any(t.startswith("panic: ") for t in package.texts)
+
+
+def test_a_log_mostly_of_other_json_is_not_test2json():
+    """Most records must be events: a few with an `Action` among a logger's do not
+    make its log test2json."""
+    records = [orjson.dumps({"level": "info", "msg": f"step {i}"}).decode() for i in range(16)]
+    records[3:5] = [orjson.dumps({"Action": "run", "Test": f"T{i}"}).decode() for i in range(2)]
+    assert sniff(records) == "json-lines"
+
+
 # ---------------------------------------------------------- docker json-file ---
 
 

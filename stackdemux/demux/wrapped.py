@@ -27,7 +27,7 @@ lines: a record's text is decoded from it, not a column range of it).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import orjson
@@ -39,6 +39,9 @@ from ..model import Report, Stream
 SNIFF_RECORDS = 20
 SNIFF_SHARE = 0.5
 SNIFF_MIN = 2
+# ... and the share of those records that must be of one kind: most, not all (another
+# tool's JSON object among `go test -json`'s events is one record without output).
+SNIFF_KIND_SHARE = 0.8
 
 TEXT_FIELDS = ("msg", "message", "log", "output", "Output", "MESSAGE")
 
@@ -102,14 +105,16 @@ def sniff(lines: Sequence[str]) -> str | None:
             break
     if len(records) < SNIFF_MIN or len(records) < SNIFF_SHARE * seen:
         return None
-    if all("Action" in r for r in records):
+    def most(of_kind: Callable[[dict], bool]) -> bool:
+        return sum(1 for r in records if of_kind(r)) >= SNIFF_KIND_SHARE * len(records)
+
+    if most(lambda r: "Action" in r):
         return "test2json"
-    if all(isinstance(r.get("log"), str) and "stream" in r for r in records):
+    if most(lambda r: isinstance(r.get("log"), str) and "stream" in r):
         return "docker-json"
-    if all("MESSAGE" in r and "__REALTIME_TIMESTAMP" in r for r in records):
+    if most(lambda r: "MESSAGE" in r and "__REALTIME_TIMESTAMP" in r):
         return "journald-json"
-    with_text = sum(1 for r in records if any(isinstance(r.get(f), str) for f in TEXT_FIELDS))
-    if with_text >= 0.8 * len(records):
+    if most(lambda r: any(isinstance(r.get(f), str) for f in TEXT_FIELDS)):
         return "json-lines"
     return None
 
